@@ -1,0 +1,2 @@
+package dev.dockward.agent.cli;
+public final class DockwardCli { public static void main(String[] a) {} }

@@ -1,0 +1,32 @@
+package dev.dockward.event;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One observation of a source. Each kind is a record; {@link #type()} is the {@code type} field of
+ * the JSON contract and the value rules match with {@code event.type}.
+ */
+public sealed interface Event
+    permits ContainerStarted, ContainerStopped, DockerExecStarted, ContainerOomReported, ProcessObserved {
+
+  /** When the source observed it (or when the kernel or daemon stamped it, if known). */
+  Instant time();
+
+  /** The contract's {@code type}, e.g. {@code container_start}. */
+  String type();
+
+  /** Which source produced it, e.g. {@code docker} or {@code proc_scan}. */
+  String source();
+
+  /** The container the event belongs to; empty for the host. */
+  Optional<ContainerInfo> container();
+
+  /** The process the event is about, when there is one. */
+  default Optional<ProcessInfo> process() {
+    return Optional.empty();
+  }
+
+  /** The same event attributed to a (better known) container; enrichment uses it. */
+  Event withContainer(ContainerInfo container);
+}

@@ -1,0 +1,138 @@
+package dev.dockward.event;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * Turns events into documents of the JSON contract (DESIGN.md): ordered maps of strings, longs,
+ * booleans, lists and maps, so the same shape is written to the journal and handed to the rule
+ * engine. Absent values are left out, never written as 0.
+ */
+public final class EventDocuments {
+  /** The contract's version, in every record. */
+  public static final int SCHEMA = 1;
+
+  private EventDocuments() {}
+
+  /** The whole record of an event: envelope, container, process and the kind's own fields. */
+  public static Map<String, Object> of(Event event, HostInfo host, String id) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("schema", (long) SCHEMA);
+    doc.put("kind", "event");
+    doc.put("id", id);
+    doc.put("time", Timestamps.format(event.time()));
+    doc.put("host", host(host));
+    doc.put("type", event.type());
+    doc.put("source", event.source());
+    event.container().ifPresent(c -> doc.put("container", container(c)));
+    event.process().ifPresent(p -> doc.put("process", process(p)));
+    // Java 17 has no pattern switch: the kinds with fields of their own, by instanceof.
+    if (event instanceof ContainerStarted s) {
+      doc.put("already_running", s.alreadyRunning());
+    } else if (event instanceof ContainerStopped s) {
+      putIfPresent(doc, "exit_code", s.exitCode());
+    } else if (event instanceof DockerExecStarted x) {
+      doc.put("exec", exec(x.exec()));
+    }
+    return doc;
+  }
+
+  public static Map<String, Object> host(HostInfo host) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", host.name());
+    m.put("id", host.id());
+    return m;
+  }
+
+  public static Map<String, Object> container(ContainerInfo c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", c.id());
+    m.put("name", c.name());
+    m.put("image", c.image());
+    m.put("image_id", c.imageId());
+    m.put("labels", new LinkedHashMap<>(c.labels()));
+    m.put("privileged", c.privileged());
+    m.put("cap_add", List.copyOf(c.capAdd()));
+    m.put("cap_drop", List.copyOf(c.capDrop()));
+    List<Object> mounts = new ArrayList<>();
+    for (MountInfo mount : c.mounts()) {
+      Map<String, Object> mm = new LinkedHashMap<>();
+      mm.put("type", mount.type());
+      mm.put("source", mount.source());
+      mm.put("destination", mount.destination());
+      mm.put("rw", mount.readWrite());
+      mounts.add(mm);
+    }
+    m.put("mounts", mounts);
+    NamespaceModes ns = c.namespaces();
+    m.put("pid_mode", ns.pid());
+    m.put("network_mode", ns.network());
+    m.put("ipc_mode", ns.ipc());
+    m.put("uts_mode", ns.uts());
+    m.put("userns_mode", ns.userns());
+    m.put("cgroupns_mode", ns.cgroup());
+    m.put("security_opt", List.copyOf(c.securityOpt()));
+    Map<String, Object> limits = new LinkedHashMap<>();
+    ResourceLimits l = c.limits();
+    putIfPresent(limits, "memory", l.memoryBytes());
+    putIfPresent(limits, "nano_cpus", l.nanoCpus());
+    putIfPresent(limits, "cpu_quota", l.cpuQuotaMicros());
+    putIfPresent(limits, "cpu_period", l.cpuPeriodMicros());
+    putIfPresent(limits, "pids", l.pids());
+    m.put("limits", limits);
+    putIfPresent(m, "init_pid", c.initPid());
+    Map<String, Object> networks = new LinkedHashMap<>();
+    c.networks().forEach((name, ep) -> {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("network_id", ep.networkId());
+      e.put("ip", ep.ipAddress());
+      e.put("mac", ep.macAddress());
+      e.put("gateway", ep.gateway());
+      networks.put(name, e);
+    });
+    m.put("networks", networks);
+    c.startedAt().ifPresent(t -> m.put("started_at", Timestamps.format(t)));
+    return m;
+  }
+
+  public static Map<String, Object> process(ProcessInfo p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("pid", (long) p.pid());
+    m.put("ppid", (long) p.ppid());
+    m.put("start_time", p.startTime());
+    m.put("name", p.name());
+    m.put("exe", p.exe());
+    m.put("cmdline", p.cmdline());
+    if (p.cmdlineTruncated()) {
+      m.put("cmdline_truncated", true);
+    }
+    putIfPresent(m, "uid", p.uid());
+    putIfPresent(m, "euid", p.euid());
+    p.capEff().ifPresent(c -> m.put("cap_eff", String.format("%016x", c)));
+    m.put("namespaces", new LinkedHashMap<>(p.namespaces()));
+    m.put("cgroup", p.cgroup());
+    return m;
+  }
+
+  static Map<String, Object> exec(ExecInfo x) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", x.id());
+    m.put("cmdline", x.cmdline());
+    m.put("user", x.user());
+    m.put("privileged", x.privileged());
+    m.put("tty", x.tty());
+    return m;
+  }
+
+  private static void putIfPresent(Map<String, Object> m, String key, OptionalLong v) {
+    v.ifPresent(x -> m.put(key, x));
+  }
+
+  private static void putIfPresent(Map<String, Object> m, String key, OptionalInt v) {
+    v.ifPresent(x -> m.put(key, (long) x));
+  }
+}

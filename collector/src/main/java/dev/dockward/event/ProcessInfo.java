@@ -1,0 +1,50 @@
+package dev.dockward.event;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * A process as read from /proc. Name, exe and command line come from the process itself:
+ * untrusted; bytes that are not UTF-8 are kept as {@code \xNN} escapes (see
+ * {@code dev.dockward.proc.ProcText}).
+ *
+ * @param pid the host pid (tgid)
+ * @param ppid the parent's host pid
+ * @param startTime start time in clock ticks since boot: with the pid, the process's identity
+ * @param name {@code comm}, at most 15 bytes
+ * @param exe the target of {@code /proc/<pid>/exe}, empty when unreadable (kernel threads, races)
+ * @param cmdline the arguments joined by spaces, empty for kernel threads and zombies
+ * @param cmdlineTruncated whether the command line was longer than the agent keeps
+ * @param uid the real uid
+ * @param euid the effective uid
+ * @param capEff the effective capability mask
+ * @param namespaces the inode of each namespace, by kind ({@code mnt}, {@code pid}, {@code net}, …)
+ * @param cgroup the path of the process in its cgroup hierarchy (the one that names containers)
+ */
+public record ProcessInfo(
+    int pid,
+    int ppid,
+    long startTime,
+    String name,
+    String exe,
+    String cmdline,
+    boolean cmdlineTruncated,
+    OptionalInt uid,
+    OptionalInt euid,
+    OptionalLong capEff,
+    Map<String, Long> namespaces,
+    String cgroup) {
+
+  public ProcessInfo {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(exe, "exe");
+    Objects.requireNonNull(cmdline, "cmdline");
+    Objects.requireNonNull(uid, "uid");
+    Objects.requireNonNull(euid, "euid");
+    Objects.requireNonNull(capEff, "capEff");
+    namespaces = Map.copyOf(namespaces);
+    Objects.requireNonNull(cgroup, "cgroup");
+  }
+}

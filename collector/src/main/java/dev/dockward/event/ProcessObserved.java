@@ -1,0 +1,23 @@
+package dev.dockward.event;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A process seen for the first time (type {@code exec}). The /proc scan finds it after the fact
+ * ({@code source = proc_scan}); a real-time source reports it at exec.
+ */
+public record ProcessObserved(Instant time, String source, ProcessInfo proc, Optional<ContainerInfo> container)
+    implements Event {
+  public ProcessObserved {
+    Objects.requireNonNull(time, "time");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(proc, "proc");
+    Objects.requireNonNull(container, "container");
+  }
+
+  @Override public String type() { return "exec"; }
+  @Override public Optional<ProcessInfo> process() { return Optional.of(proc); }
+  @Override public Event withContainer(ContainerInfo c) { return new ProcessObserved(time, source, proc, Optional.of(c)); }
+}

@@ -1,0 +1,8 @@
+/**
+ * The event model: what the sources observed, as immutable records.
+ *
+ * <p>{@link dev.dockward.event.Event} is sealed: each kind of observation is one record. The JSON
+ * contract of a record (the journal, the sinks and the rule engine all see this one shape) is
+ * produced by {@link dev.dockward.event.EventDocuments}.
+ */
+package dev.dockward.event;

@@ -1,0 +1,21 @@
+package dev.dockward.source;
+
+/**
+ * A producer of events (the /proc scan, the Docker daemon, later netlink, cgroups, capture…).
+ *
+ * <p>{@link #start} returns at once; the source works on its own threads until {@link #close}.
+ * A source never throws on what it reads from the host or a container: it counts, logs once and
+ * goes on. It may block in {@link EventSink#accept} (backpressure) but must then still close
+ * promptly.
+ */
+public interface Source extends AutoCloseable {
+  /** A short stable name, used in logs and metrics, e.g. {@code proc_scan}. */
+  String name();
+
+  /** Starts producing into {@code sink}. Called once. */
+  void start(EventSink sink);
+
+  /** Stops producing; waits for the source's threads to end. Idempotent. */
+  @Override
+  void close();
+}
