@@ -1,0 +1,145 @@
+package dev.dockward.docker;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+
+/**
+ * The few Docker Engine API calls the agent makes, returning raw JSON. One client for short
+ * requests (with a response timeout) and one for the event stream (which may idle for hours).
+ */
+public final class DockerApi implements AutoCloseable {
+  private final ObjectMapper json = new ObjectMapper();
+  private final URI host;
+  private final DockerHttpClient requests;
+  private final DockerHttpClient stream;
+
+  public DockerApi(URI host) {
+    this.host = host;
+    DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+        .withDockerHost(host.toString())
+        .build();
+    this.requests = new ApacheDockerHttpClient.Builder()
+        .dockerHost(config.getDockerHost())
+        .sslConfig(config.getSSLConfig())
+        .connectionTimeout(Duration.ofSeconds(3))
+        .responseTimeout(Duration.ofSeconds(30))
+        .build();
+    this.stream = new ApacheDockerHttpClient.Builder()
+        .dockerHost(config.getDockerHost())
+        .sslConfig(config.getSSLConfig())
+        .connectionTimeout(Duration.ofSeconds(3))
+        .build();
+  }
+
+  public URI host() {
+    return host;
+  }
+
+  /** {@code GET path}, parsed; non-2xx answers and transport failures are IOExceptions. */
+  public JsonNode get(String path) throws IOException {
+    DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+        .method(DockerHttpClient.Request.Method.GET)
+        .path(path)
+        .build();
+    try (DockerHttpClient.Response response = requests.execute(request)) {
+      byte[] body = response.getBody().readAllBytes();
+      if (response.getStatusCode() / 100 != 2) {
+        throw new DockerApiException(response.getStatusCode(), path,
+            new String(body, 0, Math.min(body.length, 512), StandardCharsets.UTF_8));
+      }
+      return json.readTree(body);
+    } catch (RuntimeException e) {
+      // The transport wraps socket errors (daemon down, socket missing) in unchecked exceptions.
+      throw new IOException("Docker API " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Opens the event stream, replaying from {@code since} so nothing between a listing and the
+   * subscription is missed. The stream ends when the daemon goes away or {@code close} is called.
+   */
+  public EventStream events(Instant since) throws IOException {
+    String path = "/events?since=" + since.getEpochSecond() + "." + String.format("%09d", since.getNano());
+    DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+        .method(DockerHttpClient.Request.Method.GET)
+        .path(path)
+        .build();
+    DockerHttpClient.Response response;
+    try {
+      response = stream.execute(request);
+    } catch (RuntimeException e) {
+      throw new IOException("Docker API " + path + ": " + e.getMessage(), e);
+    }
+    if (response.getStatusCode() / 100 != 2) {
+      int status = response.getStatusCode();
+      response.close();
+      throw new DockerApiException(status, path, "event stream refused");
+    }
+    InputStream body = response.getBody();
+    JsonParser parser = json.getFactory().createParser(body);
+    MappingIterator<JsonNode> it = json.readValues(parser, JsonNode.class);
+    return new EventStream(response, it);
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(requests);
+    closeQuietly(stream);
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // Closing a client whose daemon is gone may fail; nothing is left to release.
+    }
+  }
+
+  /** The daemon's event objects, one by one, until the connection ends. */
+  public static final class EventStream implements AutoCloseable, Iterator<JsonNode> {
+    private final DockerHttpClient.Response response;
+    private final MappingIterator<JsonNode> it;
+
+    EventStream(DockerHttpClient.Response response, MappingIterator<JsonNode> it) {
+      this.response = response;
+      this.it = it;
+    }
+
+    @Override
+    public boolean hasNext() {
+      try {
+        return it.hasNextValue();
+      } catch (IOException e) {
+        return false;
+      }
+    }
+
+    @Override
+    public JsonNode next() {
+      try {
+        return it.nextValue();
+      } catch (IOException e) {
+        throw new java.util.NoSuchElementException(e.getMessage());
+      }
+    }
+
+    @Override
+    public void close() {
+      closeQuietly(it);
+      closeQuietly(response);
+    }
+  }
+}
