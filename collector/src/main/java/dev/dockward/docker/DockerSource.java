@@ -273,5 +273,6 @@ public final class DockerSource implements Source {
         Thread.currentThread().interrupt();
       }
     }
+    api.close();
   }
 }

@@ -1,0 +1,129 @@
+package dev.dockward.agent;
+
+import dev.dockward.agent.config.AgentConfig;
+import dev.dockward.agent.config.Durations;
+import dev.dockward.agent.host.HostIdentity;
+import dev.dockward.agent.journal.ChronicleJournal;
+import dev.dockward.agent.journal.RecordIds;
+import dev.dockward.agent.pipeline.Detector;
+import dev.dockward.agent.pipeline.Pipeline;
+import dev.dockward.agent.ship.OutputFormat;
+import dev.dockward.agent.ship.Shipper;
+import dev.dockward.agent.ship.StdoutSink;
+import dev.dockward.docker.DockerApi;
+import dev.dockward.docker.DockerInventory;
+import dev.dockward.docker.DockerSource;
+import dev.dockward.event.HostInfo;
+import dev.dockward.source.Source;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running agent, started in named steps and torn down in reverse: journal, shippers,
+ * pipeline, sources. Closing it stops the sources, lets the pipeline journal what it holds and
+ * the shippers deliver what the journal holds, then closes the journal.
+ */
+public final class Agent implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+  private final List<AutoCloseable> teardown = new ArrayList<>();
+  private final Pipeline pipeline;
+  private final DockerInventory inventory;
+  private volatile boolean closed;
+
+  private Agent(Pipeline pipeline, DockerInventory inventory) {
+    this.pipeline = pipeline;
+    this.inventory = inventory;
+  }
+
+  /**
+   * Starts an agent. On failure everything already started is closed again.
+   *
+   * @param config the effective configuration (file and command line merged)
+   * @param detector the loaded rules
+   * @param stdout where the stdout sink writes
+   */
+  public static Agent start(AgentConfig config, Detector detector, PrintStream stdout) throws Exception {
+    List<AutoCloseable> started = new ArrayList<>();
+    try {
+      ChronicleJournal journal = ChronicleJournal.openForWriting(
+          Path.of(config.journal().dir()), config.journal().rollCycle());
+      started.add(journal);
+      HostInfo host = HostIdentity.detect(config.host().name(), Path.of("/etc/machine-id"));
+      RecordIds ids = RecordIds.resumingAfter(HostIdentity.idPrefix(host), journal.lastRecord());
+
+      // Only stdout exists so far, so "auto" means on.
+      if (!"false".equals(config.sinks().stdout().enabled())) {
+        Shipper stdoutShipper = new Shipper(journal,
+            new StdoutSink(stdout, OutputFormat.parse(config.sinks().stdout().format())),
+            config.sinks().stdout().events());
+        stdoutShipper.start();
+        started.add(stdoutShipper);
+      }
+
+      DockerInventory inventory = new DockerInventory();
+      Pipeline pipeline = new Pipeline(config.pipeline().queueCapacity(), inventory, host, ids, journal, detector);
+      pipeline.start();
+      started.add(pipeline);
+
+      Agent agent = new Agent(pipeline, inventory);
+      for (Source source : sources(config, inventory)) {
+        source.start(pipeline);
+        started.add(source);
+        log.info("source {} started", source.name());
+      }
+      agent.teardown.addAll(started);
+      log.info("dockward running on {} (journal {})", host.name(), journal.dir());
+      return agent;
+    } catch (Exception | Error e) {
+      closeAll(started);
+      throw e;
+    }
+  }
+
+  private static List<Source> sources(AgentConfig config, DockerInventory inventory) {
+    List<Source> sources = new ArrayList<>();
+    AgentConfig.Docker docker = config.sources().docker();
+    if (docker.enabled()) {
+      sources.add(new DockerSource(new DockerApi(URI.create(docker.host())), inventory, Clock.systemUTC(),
+          Durations.parse(docker.maxBackoff())));
+    }
+    return sources;
+  }
+
+  public Pipeline pipeline() {
+    return pipeline;
+  }
+
+  public DockerInventory inventory() {
+    return inventory;
+  }
+
+  /** Stops in reverse start order: sources first, the journal last. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    closeAll(teardown);
+    log.info("dockward stopped: {} events, {} alerts, {} journal failures",
+        pipeline.stats().events(), pipeline.stats().alerts(), pipeline.stats().journalFailures());
+  }
+
+  private static void closeAll(List<AutoCloseable> started) {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        log.warn("while stopping: {}", e.toString());
+      }
+    }
+  }
+}

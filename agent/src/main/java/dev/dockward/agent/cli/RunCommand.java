@@ -1,0 +1,119 @@
+package dev.dockward.agent.cli;
+
+import dev.dockward.agent.Agent;
+import dev.dockward.agent.config.AgentConfig;
+import dev.dockward.agent.config.ConfigException;
+import dev.dockward.agent.config.ConfigLoader;
+import dev.dockward.agent.config.Durations;
+import dev.dockward.agent.detect.RuleDetector;
+import dev.dockward.agent.detect.RuleSetLoading;
+import dev.dockward.agent.journal.JournalException;
+import dev.dockward.rules.LoadResult;
+import dev.dockward.rules.RuleEngine;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code dockward run}: the agent. Runs until SIGTERM/SIGINT or {@code --duration}. */
+@Command(name = "run", description = "Run the agent: watch this host's containers, journal and ship alerts.")
+final class RunCommand implements Callable<Integer> {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML config (default: the embedded defaults).")
+  Path config;
+
+  @Option(names = "--journal", paramLabel = "DIR", description = "Journal directory (default /var/lib/dockward/journal).")
+  Path journal;
+
+  @Option(names = "--rules", paramLabel = "FILE|DIR", description = "Extra rule file or directory (repeatable).")
+  List<Path> rules = new ArrayList<>();
+
+  @Option(names = "--stdout", description = "Print alerts on stdout beside the other sinks.")
+  boolean stdout;
+
+  @Option(names = "--format", paramLabel = "jsonl|text", description = "stdout format (default jsonl).")
+  String format;
+
+  @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (not available yet).")
+  String kafka;
+
+  @Option(names = "--duration", paramLabel = "D", description = "Stop after this long (e.g. 30s, 5m).")
+  String duration;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter err = spec.commandLine().getErr();
+    AgentConfig effective;
+    Duration runFor;
+    try {
+      effective = merge(config == null ? AgentConfig.DEFAULT : new ConfigLoader().load(config));
+      runFor = duration == null ? null : Durations.parse(duration);
+    } catch (ConfigException | IllegalArgumentException e) {
+      err.println("dockward: " + e.getMessage());
+      return 2;
+    }
+    if (kafka != null) {
+      err.println("dockward: --kafka: shipping to Kafka is not available in this version yet");
+      return 2;
+    }
+    List<Path> rulePaths = new ArrayList<>();
+    effective.rules().paths().forEach(p -> rulePaths.add(Path.of(p)));
+    rulePaths.addAll(rules);
+    LoadResult loaded = RuleSetLoading.load(effective.rules().bundled(), rulePaths, err);
+    if (loaded.ruleSet().rules().isEmpty()) {
+      err.println("dockward: no rule loaded; refusing to run without detection");
+      return 2;
+    }
+    if (loaded.hasErrors()) {
+      err.println("dockward: some rules did not load (see above); running with the "
+          + loaded.ruleSet().rules().size() + " that did");
+    }
+
+    err.flush();
+    CountDownLatch stop = new CountDownLatch(1);
+    Agent agent;
+    try {
+      // The stdout sink writes to the process's real stdout, record by record.
+      agent = Agent.start(effective, new RuleDetector(new RuleEngine(loaded.ruleSet())), System.out);
+    } catch (JournalException e) {
+      err.println("dockward: " + e.getMessage());
+      return 2;
+    } catch (Exception e) {
+      err.println("dockward: could not start: " + e);
+      return 2;
+    }
+    // SIGTERM and SIGINT run shutdown hooks: stop cleanly so the journal is flushed and closed.
+    Thread hook = new Thread(() -> {
+      stop.countDown();
+      agent.close();
+    }, "dockward-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    if (runFor == null) {
+      stop.await();
+    } else {
+      stop.await(runFor.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    agent.close();
+    return 0;
+  }
+
+  private AgentConfig merge(AgentConfig c) {
+    AgentConfig.Journal j = journal == null ? c.journal() : new AgentConfig.Journal(journal.toString(), c.journal().rollCycle());
+    AgentConfig.Stdout s = c.sinks().stdout();
+    AgentConfig.Stdout stdoutSink = new AgentConfig.Stdout(stdout ? "true" : s.enabled(),
+        format == null ? s.format() : format, s.events());
+    if (format != null && !format.matches("jsonl|text")) {
+      throw new IllegalArgumentException("--format must be jsonl or text, not '" + format + "'");
+    }
+    return new AgentConfig(c.host(), j, c.rules(), c.sources(), new AgentConfig.Sinks(stdoutSink), c.pipeline());
+  }
+}

@@ -1,0 +1,2 @@
+/** The {@code dockward} command line (picocli): run, replay, rules, version. */
+package dev.dockward.agent.cli;

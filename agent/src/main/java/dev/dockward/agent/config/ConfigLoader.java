@@ -1,0 +1,109 @@
+package dev.dockward.agent.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** Reads and validates a config file; every problem names the file, the line and the key. */
+public final class ConfigLoader {
+  private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .disable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
+
+  public AgentConfig load(Path file) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfigException("config " + file + ": cannot read (" + e + ")", e);
+    }
+    return parse(file.toString(), text);
+  }
+
+  public AgentConfig parse(String origin, String text) throws ConfigException {
+    AgentConfig config;
+    try {
+      config = text.isBlank() ? AgentConfig.DEFAULT : yaml.readValue(text, AgentConfig.class);
+      if (config == null) {
+        config = AgentConfig.DEFAULT;
+      }
+    } catch (UnrecognizedPropertyException e) {
+      String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
+          .map(String::valueOf).sorted().collect(Collectors.joining(", "));
+      throw new ConfigException(where(origin, e.getLocation()) + "unknown key '" + e.getPropertyName() + "'"
+          + parentOf(e) + (known.isEmpty() ? "" : " (known keys: " + known + ")"), e);
+    } catch (JsonMappingException e) {
+      throw new ConfigException(where(origin, e.getLocation()) + "invalid value" + at(e) + ": "
+          + e.getOriginalMessage(), e);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(where(origin, e.getLocation()) + "not valid YAML: " + e.getOriginalMessage(), e);
+    }
+    validate(origin, config);
+    return config;
+  }
+
+  private static void validate(String origin, AgentConfig c) throws ConfigException {
+    check(origin, "journal.roll_cycle", c.journal().rollCycle().toLowerCase(Locale.ROOT).matches("hourly|daily"),
+        "must be hourly or daily");
+    check(origin, "journal.dir", !c.journal().dir().isBlank(), "must not be empty");
+    checkDuration(origin, "sources.proc_scan.interval", c.sources().procScan().interval());
+    checkDuration(origin, "sources.docker.max_backoff", c.sources().docker().maxBackoff());
+    check(origin, "sinks.stdout.enabled", c.sinks().stdout().enabled().matches("auto|true|false"),
+        "must be auto, true or false");
+    check(origin, "sinks.stdout.format", c.sinks().stdout().format().matches("jsonl|text"), "must be jsonl or text");
+    check(origin, "pipeline.queue_capacity", c.pipeline().queueCapacity() >= 16, "must be at least 16");
+  }
+
+  private static void checkDuration(String origin, String key, String value) throws ConfigException {
+    try {
+      if (Durations.parse(value).isZero()) {
+        throw new ConfigException(origin + ": " + key + ": must be more than 0");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(origin + ": " + key + ": " + e.getMessage());
+    }
+  }
+
+  private static void check(String origin, String key, boolean ok, String message) throws ConfigException {
+    if (!ok) {
+      throw new ConfigException(origin + ": " + key + ": " + message);
+    }
+  }
+
+  private static String where(String origin, JsonLocation loc) {
+    if (loc == null || loc.getLineNr() < 1) {
+      return origin + ": ";
+    }
+    return origin + ":" + loc.getLineNr() + ":" + loc.getColumnNr() + ": ";
+  }
+
+  private static String parentOf(JsonMappingException e) {
+    String path = pathOf(e, 1);
+    return path.isEmpty() ? " at the top level" : " under '" + path + "'";
+  }
+
+  private static String at(JsonMappingException e) {
+    String path = pathOf(e, 0);
+    return path.isEmpty() ? "" : " for '" + path + "'";
+  }
+
+  /** The dotted key path of the error, less its last {@code drop} elements. */
+  private static String pathOf(JsonMappingException e, int drop) {
+    var refs = e.getPath();
+    return refs.subList(0, Math.max(0, refs.size() - drop)).stream()
+        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+        .collect(Collectors.joining("."));
+  }
+}

@@ -1,0 +1,32 @@
+package dev.dockward.agent.detect;
+
+import dev.dockward.agent.pipeline.Detector;
+import dev.dockward.rules.AlertDocuments;
+import dev.dockward.rules.RuleEngine;
+import dev.dockward.rules.RuleMatch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The pipeline's detector backed by the rule engine. */
+public final class RuleDetector implements Detector {
+  private final RuleEngine engine;
+
+  public RuleDetector(RuleEngine engine) {
+    this.engine = engine;
+  }
+
+  @Override
+  public List<Map<String, Object>> alertsFor(Map<String, Object> event, Supplier<String> alertIds) {
+    List<RuleMatch> matches = engine.evaluate(event);
+    if (matches.isEmpty()) {
+      return List.of();
+    }
+    List<Map<String, Object>> alerts = new ArrayList<>(matches.size());
+    for (RuleMatch match : matches) {
+      alerts.add(AlertDocuments.of(match.toAlert(alertIds.get(), event)));
+    }
+    return alerts;
+  }
+}

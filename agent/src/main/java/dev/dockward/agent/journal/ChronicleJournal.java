@@ -1,0 +1,108 @@
+package dev.dockward.agent.journal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+
+/**
+ * The journal on Chronicle Queue. One writer (the pipeline thread) appends; any number of
+ * {@link JournalCursor}s read, each on its own thread, also from another process (replay while
+ * the agent runs).
+ */
+public final class ChronicleJournal implements AutoCloseable {
+  private final Path dir;
+  private final ChronicleQueue queue;
+  private ExcerptAppender appender;
+
+  private ChronicleJournal(Path dir, ChronicleQueue queue) {
+    this.dir = dir;
+    this.queue = queue;
+  }
+
+  /**
+   * Opens (creating if needed) the journal in {@code dir}, checking first that it can be written.
+   *
+   * @throws JournalException with a message naming the directory when it cannot
+   */
+  public static ChronicleJournal openForWriting(Path dir, String rollCycle) {
+    try {
+      Files.createDirectories(dir);
+      Path probe = Files.createTempFile(dir, ".write-probe", "");
+      Files.delete(probe);
+    } catch (IOException | SecurityException e) {
+      throw new JournalException("journal directory " + dir + " is not writable (" + e + "); "
+          + "pass --journal DIR with a directory this user can write", e);
+    }
+    return new ChronicleJournal(dir, builder(dir).rollCycle(rollCycle(rollCycle)).build());
+  }
+
+  /** Opens an existing journal to read it (replay); nothing is created. */
+  public static ChronicleJournal openForReading(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new JournalException("no journal at " + dir, null);
+    }
+    return new ChronicleJournal(dir, builder(dir).readOnly(true).build());
+  }
+
+  private static SingleChronicleQueueBuilder builder(Path dir) {
+    return ChronicleQueue.singleBuilder(dir);
+  }
+
+  static RollCycles rollCycle(String name) {
+    switch (name.toLowerCase(Locale.ROOT)) {
+      case "hourly":
+        return RollCycles.FAST_HOURLY;
+      case "daily":
+        return RollCycles.FAST_DAILY;
+      default:
+        throw new IllegalArgumentException("roll cycle must be hourly or daily, not '" + name + "'");
+    }
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** Appends one record; returns its index. Called from one thread only. */
+  public synchronized long append(String json) {
+    if (appender == null) {
+      appender = queue.createAppender();
+    }
+    appender.writeText(json);
+    return appender.lastIndexAppended();
+  }
+
+  /** The newest record, if any (the record id sequence resumes after it). */
+  public Optional<String> lastRecord() {
+    try (ExcerptTailer tailer = queue.createTailer()) {
+      tailer.direction(TailerDirection.BACKWARD).toEnd();
+      return Optional.ofNullable(tailer.readText());
+    }
+  }
+
+  /** A reader from the first record. */
+  public JournalCursor fromStart() {
+    return new JournalCursor(queue.createTailer().toStart());
+  }
+
+  /** A reader that sees only what is appended from now on. */
+  public JournalCursor fromEnd() {
+    return new JournalCursor(queue.createTailer().toEnd());
+  }
+
+  @Override
+  public synchronized void close() {
+    if (appender != null) {
+      appender.close();
+    }
+    queue.close();
+  }
+}

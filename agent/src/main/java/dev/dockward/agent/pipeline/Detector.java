@@ -1,0 +1,10 @@
+package dev.dockward.agent.pipeline;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Turns one event record into the alert records it raises (none, usually). */
+public interface Detector {
+  List<Map<String, Object>> alertsFor(Map<String, Object> event, Supplier<String> alertIds);
+}

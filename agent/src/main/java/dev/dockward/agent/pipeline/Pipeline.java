@@ -1,0 +1,123 @@
+package dev.dockward.agent.pipeline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dockward.agent.journal.ChronicleJournal;
+import dev.dockward.agent.journal.RecordIds;
+import dev.dockward.event.Event;
+import dev.dockward.event.EventDocuments;
+import dev.dockward.event.HostInfo;
+import dev.dockward.source.ContainerDirectory;
+import dev.dockward.source.EventSink;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sources → enrich → record → journal → detect → journal. One thread does it all, in arrival
+ * order, so the journal is the order of observation and alerts follow their event.
+ *
+ * <p>Full-policy: {@link #accept} blocks the source while the queue is full (nothing is dropped
+ * here; a source that cannot wait counts its own drops).
+ */
+public final class Pipeline implements EventSink, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+  private final BlockingQueue<Event> queue;
+  private final Enricher enricher;
+  private final HostInfo host;
+  private final RecordIds ids;
+  private final ChronicleJournal journal;
+  private final Detector detector;
+  private final ObjectMapper json = new ObjectMapper();
+  private final PipelineStats stats = new PipelineStats();
+  private final Thread thread;
+  private volatile boolean stopping;
+
+  public Pipeline(int capacity, ContainerDirectory directory, HostInfo host, RecordIds ids,
+      ChronicleJournal journal, Detector detector) {
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.enricher = new Enricher(directory);
+    this.host = host;
+    this.ids = ids;
+    this.journal = journal;
+    this.detector = detector;
+    this.thread = new Thread(this::run, "dockward-pipeline");
+    this.thread.setDaemon(true);
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  public PipelineStats stats() {
+    return stats;
+  }
+
+  @Override
+  public void accept(Event event) throws InterruptedException {
+    queue.put(java.util.Objects.requireNonNull(event, "event"));
+  }
+
+  private void run() {
+    while (!stopping || !queue.isEmpty()) {
+      Event event;
+      try {
+        event = queue.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (event != null) {
+        process(event);
+      }
+    }
+  }
+
+  /** Handles one event on the calling thread; exposed for tests that drive the pipeline directly. */
+  void process(Event event) {
+    Map<String, Object> record = EventDocuments.of(enricher.enrich(event), host, ids.next());
+    stats.events.increment();
+    append(record);
+    List<Map<String, Object>> alerts;
+    try {
+      alerts = detector.alertsFor(record, ids::next);
+    } catch (RuntimeException e) {
+      // A rule engine bug must not stop the journal: count it and keep going.
+      stats.detectorFailures.increment();
+      log.error("detector failed on event {} ({}): {}", record.get("id"), record.get("type"), e.toString());
+      return;
+    }
+    for (Map<String, Object> alert : alerts) {
+      stats.alerts.increment();
+      append(alert);
+    }
+  }
+
+  private void append(Map<String, Object> record) {
+    try {
+      journal.append(json.writeValueAsString(record));
+    } catch (JsonProcessingException | RuntimeException e) {
+      long failures = stats.journalFailures.sum();
+      stats.journalFailures.increment();
+      // Log the first failures and then every thousandth, so a full disk does not flood the log.
+      if (failures < 10 || failures % 1000 == 0) {
+        log.error("journal append failed for record {} ({} failures so far): {}", record.get("id"), failures + 1,
+            e.toString());
+      }
+    }
+  }
+
+  /** Processes what is queued, then stops. Sources must be closed first. */
+  @Override
+  public void close() {
+    stopping = true;
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
