@@ -1,0 +1,81 @@
+package dev.dockward.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line's answers to bad input, run in-process (nothing here needs Docker). */
+class CliTest {
+  @TempDir
+  Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    return DockwardCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err)).execute(args);
+  }
+
+  @Test
+  void unwritableJournalDirectoryIsAClearErrorAndExitTwo() throws Exception {
+    Path notADir = Files.writeString(dir.resolve("file"), "x");
+    int code = run("run", "--journal", notADir.resolve("journal").toString(), "--duration", "1s");
+    assertEquals(2, code);
+    assertTrue(err.toString().contains("is not writable"), err.toString());
+  }
+
+  @Test
+  void unknownConfigKeyIsNamedAndExitTwo() throws Exception {
+    Path config = Files.writeString(dir.resolve("dockward.yaml"), "sinks:\n  stdot: {}\n");
+    int code = run("run", "--config", config.toString(), "--journal", dir.resolve("j").toString());
+    assertEquals(2, code);
+    assertTrue(err.toString().contains("unknown key 'stdot' under 'sinks'"), err.toString());
+    assertTrue(err.toString().contains(config + ":2:"), err.toString());
+  }
+
+  @Test
+  void rulesCheckNamesTheFileAndLineOfABrokenRuleAndExitsOne() throws Exception {
+    Path rules = Files.writeString(dir.resolve("broken.yaml"), """
+        rules:
+          - id: good_rule
+            condition: event.type == "exec"
+            severity: low
+          - id: broken_rule
+            condition: event.type == "exec" &&
+            severity: low
+        """);
+    int code = run("rules", "check", rules.toString());
+    assertEquals(1, code);
+    assertTrue(err.toString().contains(rules + ":6:"), err.toString());
+    assertTrue(err.toString().contains("broken_rule"), err.toString());
+    assertTrue(out.toString().startsWith("1 rules loaded"), out.toString());
+  }
+
+  @Test
+  void rulesListShowsTheBundledRules() {
+    assertEquals(0, run("rules", "list"));
+    for (String id : new String[] {"privileged_container_started", "dangerous_capability_added",
+        "docker_socket_mounted", "sensitive_host_mount", "host_namespace_shared", "container_exec_session",
+        "shell_in_container"}) {
+      assertTrue(out.toString().contains(id), id + " missing from: " + out);
+    }
+  }
+
+  @Test
+  void kafkaIsRefusedClearlyUntilItExists() {
+    assertEquals(2, run("run", "--kafka", "127.0.0.1:9092", "--journal", dir.resolve("j").toString()));
+    assertTrue(err.toString().contains("Kafka"), err.toString());
+  }
+
+  @Test
+  void replayOfAMissingJournalIsAClearError() {
+    assertEquals(2, run("replay", "--journal", dir.resolve("none").toString()));
+    assertTrue(err.toString().contains("no journal at"), err.toString());
+  }
+}

@@ -1,0 +1,218 @@
+package dev.dockward.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dockward.agent.Agent;
+import dev.dockward.agent.cli.DockwardCli;
+import dev.dockward.agent.config.AgentConfig;
+import dev.dockward.agent.detect.RuleDetector;
+import dev.dockward.agent.detect.RuleSetLoading;
+import dev.dockward.agent.journal.ChronicleJournal;
+import dev.dockward.agent.journal.JournalCursor;
+import dev.dockward.agent.journal.JournalRecord;
+import dev.dockward.rules.RuleEngine;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent end to end on the real dockerd: real containers, the real Chronicle journal, the
+ * stdout sink captured. Each test starts its own agent on its own journal.
+ */
+@Tag("integration")
+class AgentIT {
+  private static final Duration DEADLINE = Duration.ofSeconds(30);
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+  private static final Set<String> CONFIG_RULES = Set.of("privileged_container_started",
+      "dangerous_capability_added", "docker_socket_mounted", "sensitive_host_mount", "host_namespace_shared");
+  private static final List<String> ESCAPEE = List.of("--cap-add", "SYS_ADMIN",
+      "-v", "/var/run/docker.sock:/var/run/docker.sock", "--pid=host");
+
+  private final ObjectMapper json = new ObjectMapper();
+  private final DockerCli docker = new DockerCli();
+  private final LineCapture stdout = new LineCapture();
+  private Agent agent;
+
+  @TempDir
+  Path journalDir;
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    if (agent != null) {
+      agent.close();
+    }
+    docker.removeAll();
+  }
+
+  private void startAgent(boolean printEvents) throws Exception {
+    AgentConfig config = new AgentConfig(null,
+        new AgentConfig.Journal(journalDir.toString(), "hourly"),
+        null,
+        new AgentConfig.Sources(new AgentConfig.ProcScan(true, "200ms"), null),
+        new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", printEvents)),
+        null);
+    PrintWriter problems = new PrintWriter(System.err, true);
+    RuleEngine engine = new RuleEngine(RuleSetLoading.load(true, List.of(), problems).ruleSet());
+    agent = Agent.start(config, new RuleDetector(engine), stdout.stream());
+  }
+
+  private Map<String, Object> parse(String line) {
+    try {
+      return json.readValue(line, MAP);
+    } catch (IOException e) {
+      throw new UncheckedIOException("not JSON: " + line, e);
+    }
+  }
+
+  private boolean isAlert(String line, String rule, String containerId) {
+    Map<String, Object> r = parse(line);
+    return "alert".equals(r.get("kind")) && rule.equals(r.get("rule"))
+        && r.get("container") instanceof Map<?, ?> c && containerId.equals(c.get("id"));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object o) {
+    return (Map<String, Object>) o;
+  }
+
+  /** Every record of the journal, in order, after the agent closed it. */
+  private List<String> journalRecords() {
+    agent.close();
+    List<String> out = new ArrayList<>();
+    try (ChronicleJournal j = ChronicleJournal.openForReading(journalDir); JournalCursor c = j.fromStart()) {
+      Optional<JournalRecord> r;
+      while ((r = c.next()).isPresent()) {
+        out.add(r.get().json());
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void escapeeContainerRaisesItsThreeAlertsOnStdoutAndInTheJournal() throws Exception {
+    startAgent(false);
+    String name = DockerCli.uniqueName("escapee");
+    String id = docker.runDetached(name, ESCAPEE, "sleep", "300");
+
+    List<String> alerts = new ArrayList<>();
+    for (String rule : List.of("dangerous_capability_added", "docker_socket_mounted", "host_namespace_shared")) {
+      String line = stdout.await(l -> isAlert(l, rule, id), DEADLINE, "alert " + rule + " for " + name);
+      Map<String, Object> alert = parse(line);
+      Map<String, Object> container = map(alert.get("container"));
+      assertEquals(name, container.get("name"));
+      assertEquals(DockerCli.IMAGE, container.get("image"));
+      assertTrue(String.valueOf(alert.get("summary")).contains(name), "summary names the container: " + line);
+      assertEquals(1, ((Number) alert.get("schema")).intValue());
+      alerts.add(line);
+    }
+
+    List<String> journal = journalRecords();
+    assertTrue(journal.containsAll(alerts), "every alert printed is journalled verbatim");
+    Map<String, Object> first = parse(alerts.get(0));
+    String eventId = String.valueOf(first.get("event_id"));
+    List<Map<String, Object>> records = journal.stream().map(this::parse).toList();
+    int eventAt = -1;
+    for (int i = 0; i < records.size(); i++) {
+      if (eventId.equals(records.get(i).get("id"))) {
+        eventAt = i;
+      }
+    }
+    assertTrue(eventAt >= 0, "the alert's event " + eventId + " is in the journal");
+    assertEquals("container_start", records.get(eventAt).get("type"));
+    assertTrue(eventAt < journal.indexOf(alerts.get(0)), "the event is journalled before its alert");
+  }
+
+  @Test
+  void plainContainerRaisesNoConfigurationRuleButDockerExecRaisesExecSession() throws Exception {
+    startAgent(false);
+    String name = DockerCli.uniqueName("plain");
+    String id = docker.runDetached(name, List.of(), "sleep", "300");
+    docker.docker("exec", id, "sh", "-c", "id");
+
+    String exec = stdout.await(l -> isAlert(l, "container_exec_session", id), DEADLINE, "container_exec_session");
+    assertTrue(parse(exec).toString().contains("sh -c id"), "the alert carries the exec'd command: " + exec);
+
+    List<Map<String, Object>> records = journalRecords().stream().map(this::parse).toList();
+    assertTrue(records.stream().anyMatch(r -> "container_start".equals(r.get("type"))
+        && id.equals(map(r.get("container")).get("id"))), "the plain container's start was journalled and evaluated");
+    List<Object> raised = records.stream()
+        .filter(r -> "alert".equals(r.get("kind")) && id.equals(map(r.get("container")).get("id")))
+        .map(r -> r.get("rule")).toList();
+    assertFalse(raised.stream().anyMatch(CONFIG_RULES::contains), "a plain container raised " + raised);
+  }
+
+  @Test
+  void containerStartedBeforeTheAgentIsSeen() throws Exception {
+    String name = DockerCli.uniqueName("early");
+    String id = docker.runDetached(name, ESCAPEE, "sleep", "300");
+    startAgent(false);
+
+    String line = stdout.await(l -> isAlert(l, "docker_socket_mounted", id), DEADLINE, "alert for the early container");
+    String eventId = String.valueOf(parse(line).get("event_id"));
+    Map<String, Object> start = journalRecords().stream().map(this::parse)
+        .filter(r -> eventId.equals(r.get("id"))).findFirst().orElseThrow();
+    assertEquals(Boolean.TRUE, start.get("already_running"));
+  }
+
+  @Test
+  void hostileProcessNameAndArgumentsComeOutAsValidJsonWithTheirBytesKept() throws Exception {
+    startAgent(true);
+    String name = DockerCli.uniqueName("hostile");
+    // The shell renames itself (comm) to bytes with a newline, a quote and 0xff, and carries the
+    // same kind of bytes in its arguments.
+    String id = docker.runDetached(name, List.of(), "sh", "-c",
+        "printf 'sh\\nb\"c\\377' > /proc/$$/comm; while true; do sleep 1; done", "arg\"one\ntwo");
+    long pid = docker.initPid(id);
+
+    String line = stdout.await(l -> {
+      Map<String, Object> r = parse(l);
+      return "exec".equals(r.get("type")) && r.get("process") instanceof Map<?, ?> p
+          && ((Number) p.get("pid")).longValue() == pid && String.valueOf(p.get("name")).startsWith("sh\n");
+    }, DEADLINE, "exec event of the renamed shell (pid " + pid + ")");
+    Map<String, Object> process = map(parse(line).get("process"));
+    assertEquals("sh\nb\"c\\xff", process.get("name"), "newline and quote intact, the 0xff byte kept as \\xff");
+    assertTrue(String.valueOf(process.get("cmdline")).contains("arg\"one\ntwo"), line);
+    assertFalse(line.contains("\n"), "one record stays one line");
+    assertEquals(id, map(parse(line).get("container")).get("id"));
+    assertTrue(journalRecords().contains(line), "the journal holds the same bytes");
+  }
+
+  @Test
+  void replayPrintsTheSameRecordsAsTheJournalHolds() throws Exception {
+    startAgent(false);
+    String name = DockerCli.uniqueName("replayed");
+    String id = docker.runDetached(name, ESCAPEE, "sleep", "300");
+    String alert = stdout.await(l -> isAlert(l, "docker_socket_mounted", id), DEADLINE, "alert to replay");
+    List<String> journal = journalRecords();
+
+    StringWriter all = new StringWriter();
+    int code = DockwardCli.commandLine().setOut(new PrintWriter(all))
+        .execute("replay", "--journal", journalDir.toString());
+    assertEquals(0, code);
+    assertEquals(journal, all.toString().lines().toList());
+
+    StringWriter alerts = new StringWriter();
+    DockwardCli.commandLine().setOut(new PrintWriter(alerts))
+        .execute("replay", "--journal", journalDir.toString(), "--kind", "alerts", "--container", name);
+    List<String> replayed = alerts.toString().lines().toList();
+    assertTrue(replayed.contains(alert), "the printed alert is replayed verbatim");
+    assertTrue(replayed.stream().allMatch(l -> isAlert(l, String.valueOf(parse(l).get("rule")), id)),
+        "--kind alerts --container keeps only this container's alerts");
+  }
+}

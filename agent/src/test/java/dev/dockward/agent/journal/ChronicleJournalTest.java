@@ -1,0 +1,65 @@
+package dev.dockward.agent.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ChronicleJournalTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void recordsComeBackInOrderAndSurviveReopening() {
+    try (ChronicleJournal j = ChronicleJournal.openForWriting(dir, "hourly")) {
+      j.append("{\"id\":\"a-1\"}");
+      j.append("{\"id\":\"a-2\",\"name\":\"sh\\nb\\\"c\\\\xff\"}");
+    }
+    try (ChronicleJournal j = ChronicleJournal.openForWriting(dir, "hourly")) {
+      j.append("{\"id\":\"a-3\"}");
+      assertEquals(Optional.of("{\"id\":\"a-3\"}"), j.lastRecord());
+    }
+    List<String> read = new ArrayList<>();
+    try (ChronicleJournal j = ChronicleJournal.openForReading(dir); JournalCursor c = j.fromStart()) {
+      Optional<JournalRecord> r;
+      while ((r = c.next()).isPresent()) {
+        read.add(r.get().json());
+      }
+    }
+    assertEquals(List.of("{\"id\":\"a-1\"}", "{\"id\":\"a-2\",\"name\":\"sh\\nb\\\"c\\\\xff\"}", "{\"id\":\"a-3\"}"), read);
+  }
+
+  @Test
+  void cursorFromEndSeesOnlyNewRecords() {
+    try (ChronicleJournal j = ChronicleJournal.openForWriting(dir, "daily")) {
+      j.append("{\"id\":\"old\"}");
+      try (JournalCursor c = j.fromEnd()) {
+        assertTrue(c.next().isEmpty());
+        j.append("{\"id\":\"new\"}");
+        assertEquals("{\"id\":\"new\"}", c.next().orElseThrow().json());
+      }
+    }
+  }
+
+  @Test
+  void unwritableDirectoryIsAClearError() throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    JournalException e = assertThrows(JournalException.class,
+        () -> ChronicleJournal.openForWriting(file.resolve("journal"), "hourly"));
+    assertTrue(e.getMessage().contains(file.resolve("journal").toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("--journal"), e.getMessage());
+  }
+
+  @Test
+  void readingAMissingJournalIsAClearError() {
+    JournalException e = assertThrows(JournalException.class, () -> ChronicleJournal.openForReading(dir.resolve("none")));
+    assertTrue(e.getMessage().contains("no journal at"), e.getMessage());
+  }
+}
