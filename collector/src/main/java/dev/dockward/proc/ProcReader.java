@@ -1,0 +1,298 @@
+package dev.dockward.proc;
+
+import dev.dockward.cgroup.CgroupLine;
+import dev.dockward.cgroup.ContainerIdResolver;
+import dev.dockward.cgroup.ProcCgroupParser;
+import dev.dockward.event.ProcessInfo;
+import dev.dockward.hostfs.HostFs;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads processes from the host's /proc into {@link ProcessInfo}s. Processes end while they are
+ * read, all the time: nothing here throws to the caller. A process that vanished gives an empty
+ * result; a file that cannot be read leaves its fields absent; both are counted in {@link #stats()}.
+ * Thread-safe.
+ */
+public final class ProcReader {
+  /** The most bytes of a command line kept; longer ones are cut here and flagged truncated. */
+  public static final int CMDLINE_CAP = 64 * 1024;
+  /** The namespace links read, in the order they appear in the event. */
+  static final List<String> NAMESPACES = List.of("mnt", "pid", "net", "uts", "ipc", "user", "cgroup");
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProcReader.class);
+
+  private final HostFs host;
+  private final ProcReadStats stats = new ProcReadStats();
+
+  public ProcReader(HostFs host) {
+    this.host = Objects.requireNonNull(host, "host");
+  }
+
+  /** The counters of this reader. */
+  public ProcReadStats stats() {
+    return stats;
+  }
+
+  /** The pids (thread group ids) listed in /proc now, ascending; empty if /proc cannot be listed. */
+  public IntStream pids() {
+    int[] pids = new int[256];
+    int n = 0;
+    try (DirectoryStream<Path> dir = Files.newDirectoryStream(host.proc())) {
+      for (Path p : dir) {
+        int pid = pidOf(p.getFileName().toString());
+        if (pid > 0) {
+          if (n == pids.length) {
+            pids = Arrays.copyOf(pids, n * 2);
+          }
+          pids[n++] = pid;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      stats.countUnreadable();
+      LOG.warn("cannot list {}: {}", host.proc(), e.toString());
+      return IntStream.empty();
+    }
+    int[] result = Arrays.copyOf(pids, n);
+    Arrays.sort(result);
+    return IntStream.of(result);
+  }
+
+  /** Only the start time (stat field 22): the cheap check whether a known pid is still the same process. */
+  public OptionalLong startTime(int pid) {
+    try {
+      Optional<ProcStat> stat = readStat(pid);
+      return stat.isPresent() ? OptionalLong.of(stat.get().startTime()) : OptionalLong.empty();
+    } catch (Gone e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /** Everything Dockward keeps of a process, or empty when it vanished or its stat is unusable. */
+  public Optional<ProcessInfo> read(int pid) {
+    try {
+      Optional<ProcStat> maybeStat = readStat(pid);
+      if (maybeStat.isEmpty()) {
+        return Optional.empty();
+      }
+      ProcStat stat = maybeStat.get();
+      Optional<ProcStatus> status = readStatus(pid);
+      Cmdline cmdline = readCmdline(pid);
+      String cgroup = readCgroup(pid);
+      String exe = readExe(pid);
+      Map<String, Long> namespaces = readNamespaces(pid);
+      return Optional.of(new ProcessInfo(
+          stat.pid(),
+          stat.ppid(),
+          stat.startTime(),
+          stat.comm(),
+          exe,
+          cmdline.text,
+          cmdline.truncated,
+          status.map(s -> OptionalInt.of(s.uid())).orElse(OptionalInt.empty()),
+          status.map(s -> OptionalInt.of(s.euid())).orElse(OptionalInt.empty()),
+          status.map(s -> OptionalLong.of(s.capEff())).orElse(OptionalLong.empty()),
+          namespaces,
+          cgroup));
+    } catch (Gone e) {
+      return Optional.empty();
+    }
+  }
+
+  private Optional<ProcStat> readStat(int pid) throws Gone {
+    Optional<byte[]> bytes = readFile(pid, "stat", Integer.MAX_VALUE);
+    if (bytes.isEmpty()) {
+      return Optional.empty(); // unreadable: counted; without stat there is no process identity
+    }
+    Optional<ProcStat> stat = ProcStatParser.parse(bytes.get());
+    if (stat.isEmpty() || stat.get().pid() != pid) {
+      stats.countParseError();
+      LOG.debug("unparsable stat of pid {}", pid);
+      return Optional.empty();
+    }
+    return stat;
+  }
+
+  private Optional<ProcStatus> readStatus(int pid) throws Gone {
+    Optional<byte[]> bytes = readFile(pid, "status", Integer.MAX_VALUE);
+    if (bytes.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<ProcStatus> status = ProcStatusParser.parse(new String(bytes.get(), StandardCharsets.UTF_8));
+    if (status.isEmpty()) {
+      stats.countParseError();
+      LOG.debug("unparsable status of pid {}", pid);
+    }
+    return status;
+  }
+
+  private Cmdline readCmdline(int pid) throws Gone {
+    Optional<byte[]> bytes = readFile(pid, "cmdline", CMDLINE_CAP + 1);
+    if (bytes.isEmpty()) {
+      return new Cmdline("", false);
+    }
+    byte[] b = bytes.get();
+    if (b.length > CMDLINE_CAP) {
+      stats.countTruncatedCmdline();
+      return new Cmdline(ProcText.cmdline(b, CMDLINE_CAP), true);
+    }
+    return new Cmdline(ProcText.cmdline(b, b.length), false);
+  }
+
+  /** The container-naming line's path, else the v2 line's, else the first line's; empty when unknown. */
+  private String readCgroup(int pid) throws Gone {
+    Optional<byte[]> bytes = readFile(pid, "cgroup", Integer.MAX_VALUE);
+    if (bytes.isEmpty()) {
+      return "";
+    }
+    Optional<List<CgroupLine>> lines = ProcCgroupParser.parse(ProcText.decode(bytes.get()));
+    if (lines.isEmpty()) {
+      stats.countParseError();
+      LOG.debug("unparsable cgroup of pid {}", pid);
+      return "";
+    }
+    List<CgroupLine> all = lines.get();
+    return ContainerIdResolver.containerLine(all)
+        .or(() -> all.stream().filter(CgroupLine::isV2).findFirst())
+        .or(() -> all.stream().findFirst())
+        .map(CgroupLine::path)
+        .orElse("");
+  }
+
+  /** The exe link; empty for kernel threads and zombies (no link) and when denied. */
+  private String readExe(int pid) {
+    return readLink(host.pidDir(pid).resolve("exe")).map(ProcText::decode).orElse("");
+  }
+
+  private Map<String, Long> readNamespaces(int pid) {
+    Path ns = host.pidDir(pid).resolve("ns");
+    Map<String, Long> inodes = new LinkedHashMap<>();
+    for (String kind : NAMESPACES) {
+      Optional<byte[]> target = readLink(ns.resolve(kind));
+      if (target.isEmpty()) {
+        continue;
+      }
+      OptionalLong inode = NamespaceLinkParser.inode(kind, new String(target.get(), StandardCharsets.ISO_8859_1));
+      if (inode.isPresent()) {
+        inodes.put(kind, inode.getAsLong());
+      } else {
+        stats.countParseError();
+      }
+    }
+    return inodes;
+  }
+
+  /**
+   * A link's target as raw bytes (a file name need not be UTF-8). A missing link is no error here:
+   * kernel threads have no exe, and ns links of a process that just ended are simply left out.
+   */
+  private Optional<byte[]> readLink(Path link) {
+    try {
+      Path target = Files.readSymbolicLink(link);
+      return Optional.of(rawBytes(target));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      stats.countUnreadable();
+      LOG.debug("cannot read link {}: {}", link, e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Reads at most {@code limit} bytes of {@code /proc/<pid>/<name>}. Empty (counted) when the file
+   * cannot be read; throws {@link Gone} (counted) when the process has ended.
+   */
+  private Optional<byte[]> readFile(int pid, String name, int limit) throws Gone {
+    Path file = host.pidDir(pid).resolve(name);
+    try (InputStream in = Files.newInputStream(file)) {
+      return Optional.of(in.readNBytes(limit));
+    } catch (NoSuchFileException e) {
+      stats.countVanished();
+      throw new Gone();
+    } catch (AccessDeniedException e) {
+      stats.countUnreadable();
+      LOG.debug("cannot read {}: {}", file, e.toString());
+      return Optional.empty();
+    } catch (IOException e) {
+      if (isNoSuchProcess(e)) {
+        stats.countVanished();
+        throw new Gone();
+      }
+      stats.countUnreadable();
+      LOG.debug("cannot read {}: {}", file, e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /** ESRCH: the kernel reports a process that is exiting this way instead of ENOENT. */
+  private static boolean isNoSuchProcess(IOException e) {
+    String message = e.getMessage();
+    return message != null && message.contains("No such process");
+  }
+
+  private static byte[] rawBytes(Path target) {
+    // The default file system keeps file names as bytes; toString() decodes with sun.jnu.encoding,
+    // which maps undecodable bytes to U+FFFD. Re-encoding with the same charset gives the bytes
+    // back for valid names; for invalid ones the replacement character is the best there is.
+    return target.toString().getBytes(jnuCharset());
+  }
+
+  private static java.nio.charset.Charset jnuCharset() {
+    String name = System.getProperty("sun.jnu.encoding");
+    try {
+      return name == null ? StandardCharsets.UTF_8 : java.nio.charset.Charset.forName(name);
+    } catch (RuntimeException e) {
+      return StandardCharsets.UTF_8;
+    }
+  }
+
+  private static int pidOf(String name) {
+    if (name.isEmpty() || name.length() > 10) {
+      return -1;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+    }
+    long pid = Long.parseLong(name);
+    return pid <= Integer.MAX_VALUE ? (int) pid : -1;
+  }
+
+  /** The text of a command line and whether it was cut. */
+  private static final class Cmdline {
+    final String text;
+    final boolean truncated;
+
+    Cmdline(String text, boolean truncated) {
+      this.text = text;
+      this.truncated = truncated;
+    }
+  }
+
+  /** The process ended while it was read (already counted). */
+  private static final class Gone extends Exception {
+    Gone() {
+      super(null, null, false, false);
+    }
+  }
+}

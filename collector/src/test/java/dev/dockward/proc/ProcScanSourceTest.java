@@ -1,0 +1,221 @@
+package dev.dockward.proc;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.Event;
+import dev.dockward.event.ProcessObserved;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcScanSourceTest {
+  private static final String CONTAINER = "655049bf2bac6e8916abdb9740c867b6807fcb48d77f087b4483554cb81e8ed4";
+  private static final Instant NOW = Instant.parse("2026-11-22T18:02:11.431Z");
+
+  @TempDir Path root;
+  private ProcTree tree;
+  private ProcScanSource source;
+  private final List<Event> events = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() {
+    tree = new ProcTree(root);
+    source = new ProcScanSource(tree.hostFs(), Duration.ofSeconds(1), Clock.fixed(NOW, ZoneOffset.UTC));
+  }
+
+  private List<Integer> pidsEmitted() {
+    return events.stream().map(e -> e.process().orElseThrow().pid()).sorted().collect(Collectors.toList());
+  }
+
+  @Test
+  void firstScanEmitsEveryExistingProcess() throws InterruptedException {
+    tree.process(1, "init", 100, "/").process(20, "sshd", 2000, "/").process(33, "nginx", 3300, "/docker/" + CONTAINER);
+    source.scanOnce(events::add);
+    assertEquals(List.of(1, 20, 33), pidsEmitted());
+  }
+
+  @Test
+  void secondScanEmitsOnlyTheNewProcess() throws InterruptedException {
+    tree.process(1, "init", 100, "/").process(20, "sshd", 2000, "/");
+    source.scanOnce(events::add);
+    events.clear();
+    tree.process(21, "bash", 2100, "/");
+    source.scanOnce(events::add);
+    assertEquals(List.of(21), pidsEmitted());
+  }
+
+  @Test
+  void reusedPidWithANewStartTimeIsEmittedAgain() throws InterruptedException {
+    tree.process(20, "old", 2000, "/");
+    source.scanOnce(events::add);
+    events.clear();
+    tree.process(20, "new", 2999, "/");
+    source.scanOnce(events::add);
+    assertEquals(1, events.size());
+    assertEquals("new", events.get(0).process().orElseThrow().name());
+    assertEquals(2999, events.get(0).process().orElseThrow().startTime());
+  }
+
+  @Test
+  void goneProcessesAreForgotten() throws InterruptedException, IOException {
+    tree.process(1, "init", 100, "/").process(20, "sshd", 2000, "/");
+    source.scanOnce(events::add);
+    assertEquals(2, source.remembered());
+    deleteRecursively(tree.pidDir(20));
+    source.scanOnce(events::add);
+    assertEquals(1, source.remembered());
+  }
+
+  @Test
+  void knownProcessesCostOnlyAStatRead() throws InterruptedException {
+    tree.process(20, "sshd", 2000, "/");
+    source.scanOnce(events::add);
+    // Were the full process read again, its now garbage status would be counted as a parse error.
+    tree.status(20, "garbage");
+    source.scanOnce(events::add);
+    assertEquals(0, source.readStats().parseErrors());
+    assertEquals(1, events.size());
+  }
+
+  @Test
+  void containerProcessCarriesItsUnresolvedContainerAndHostProcessNone() throws InterruptedException {
+    tree.process(1, "init", 100, "/").process(33, "nginx", 3300, "/docker/" + CONTAINER);
+    source.scanOnce(events::add);
+    ProcessObserved host = (ProcessObserved) events.get(0);
+    ProcessObserved inContainer = (ProcessObserved) events.get(1);
+    assertEquals(Optional.empty(), host.container());
+    assertEquals(Optional.of(ContainerInfo.unresolved(CONTAINER)), inContainer.container());
+  }
+
+  @Test
+  void eventsAreStampedByTheClockAndNamedAfterTheSource() throws InterruptedException {
+    tree.process(1, "init", 100, "/");
+    source.scanOnce(events::add);
+    assertEquals(NOW, events.get(0).time());
+    assertEquals("proc_scan", events.get(0).source());
+    assertEquals("exec", events.get(0).type());
+    assertEquals("proc_scan", source.name());
+  }
+
+  @Test
+  void processVanishedSinceTheListingIsSkippedAndCounted() throws InterruptedException {
+    tree.process(1, "init", 100, "/");
+    tree.stat(2, ProcTree.statLine(2, "dying".getBytes(UTF_8), 'Z', 1, 200)); // no status: gone mid-read
+    source.scanOnce(events::add);
+    assertEquals(List.of(1), pidsEmitted());
+    assertEquals(1, source.readStats().vanished());
+  }
+
+  @Test
+  void processNotDeliveredBecauseTheSinkWasInterruptedIsEmittedByTheNextScan() throws InterruptedException {
+    tree.process(1, "init", 100, "/");
+    assertThrows(InterruptedException.class, () -> source.scanOnce(e -> {
+      throw new InterruptedException();
+    }));
+    source.scanOnce(events::add);
+    assertEquals(List.of(1), pidsEmitted());
+  }
+
+  @Test
+  void runningSourceGoesOnAfterAFailedScan() throws InterruptedException {
+    tree.process(1, "init", 100, "/");
+    BlockingQueue<Event> delivered = new LinkedBlockingQueue<>();
+    AtomicInteger calls = new AtomicInteger();
+    ProcScanSource fast = new ProcScanSource(tree.hostFs(), Duration.ofMillis(10), Clock.systemUTC());
+    try {
+      fast.start(e -> {
+        if (calls.getAndIncrement() == 0) {
+          throw new IllegalStateException("sink broke once");
+        }
+        delivered.put(e);
+      });
+      Event e = delivered.poll(10, TimeUnit.SECONDS);
+      assertNotNull(e, "the process was emitted again by a later scan");
+      assertEquals(1, e.process().orElseThrow().pid());
+      assertEquals(1, fast.failedScans());
+    } finally {
+      fast.close();
+    }
+  }
+
+  @Test
+  void closeInterruptsASinkThatBlocksAndEndsTheLoop() throws InterruptedException {
+    tree.process(1, "init", 100, "/");
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    ProcScanSource blocking = new ProcScanSource(tree.hostFs(), Duration.ofMillis(10), Clock.systemUTC());
+    blocking.start(e -> {
+      entered.countDown();
+      try {
+        new CountDownLatch(1).await(); // a full pipeline that never drains
+      } catch (InterruptedException ex) {
+        interrupted.countDown();
+        throw ex;
+      }
+    });
+    assertTrue(entered.await(10, TimeUnit.SECONDS), "the scan reached the sink");
+    blocking.close();
+    assertEquals(0, interrupted.getCount(), "close() returned only after the sink saw the interrupt");
+    assertEquals(0, blocking.failedScans());
+  }
+
+  @Test
+  void startingTwiceIsRejected() {
+    ProcScanSource once = new ProcScanSource(tree.hostFs(), Duration.ofSeconds(60), Clock.systemUTC());
+    try {
+      once.start(e -> { });
+      assertThrows(IllegalStateException.class, () -> once.start(e -> { }));
+    } finally {
+      once.close();
+    }
+  }
+
+  @Test
+  void nonPositiveIntervalIsRejected() {
+    assertThrows(IllegalArgumentException.class,
+        () -> new ProcScanSource(tree.hostFs(), Duration.ZERO, Clock.systemUTC()));
+  }
+
+  @Test
+  void closeBeforeStartAndTwiceIsHarmless() {
+    source.close();
+    source.close();
+    assertFalse(Thread.currentThread().isInterrupted());
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
