@@ -14,6 +14,8 @@ import dev.dockward.docker.DockerApi;
 import dev.dockward.docker.DockerInventory;
 import dev.dockward.docker.DockerSource;
 import dev.dockward.event.HostInfo;
+import dev.dockward.hostfs.HostFs;
+import dev.dockward.proc.ProcScanSource;
 import dev.dockward.source.Source;
 import java.io.PrintStream;
 import java.net.URI;
@@ -89,10 +91,15 @@ public final class Agent implements AutoCloseable {
 
   private static List<Source> sources(AgentConfig config, DockerInventory inventory) {
     List<Source> sources = new ArrayList<>();
+    // Docker first: its initial listing fills the inventory the /proc events are enriched from.
     AgentConfig.Docker docker = config.sources().docker();
     if (docker.enabled()) {
       sources.add(new DockerSource(new DockerApi(URI.create(docker.host())), inventory, Clock.systemUTC(),
           Durations.parse(docker.maxBackoff())));
+    }
+    AgentConfig.ProcScan procScan = config.sources().procScan();
+    if (procScan.enabled()) {
+      sources.add(new ProcScanSource(HostFs.system(), Durations.parse(procScan.interval()), Clock.systemUTC()));
     }
     return sources;
   }
