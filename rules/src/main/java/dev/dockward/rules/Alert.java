@@ -2,6 +2,7 @@ package dev.dockward.rules;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,9 +40,9 @@ public record Alert(String id, String time, Map<String, Object> host, String rul
         Objects.requireNonNull(severity, "severity");
         Objects.requireNonNull(summary, "summary");
         Objects.requireNonNull(eventId, "eventId");
-        host = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(host));
+        host = Collections.unmodifiableMap(new LinkedHashMap<>(host));
         tags = List.copyOf(tags);
-        evidence = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(evidence));
+        evidence = Collections.unmodifiableMap(new LinkedHashMap<>(evidence));
     }
 
     static Alert of(String alertId, RuleMatch match, Map<String, ?> eventDocument) {
@@ -72,6 +73,6 @@ public record Alert(String id, String time, Map<String, Object> host, String rul
                 out.put(field, source.get(field));
             }
         }
-        return Optional.of(java.util.Collections.unmodifiableMap(out));
+        return Optional.of(Collections.unmodifiableMap(out));
     }
 }

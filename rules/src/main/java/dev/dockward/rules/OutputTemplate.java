@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -36,7 +37,7 @@ final class OutputTemplate {
      * Parses a template. Placeholder roots must be known variables ({@code allowedRoots}); an
      * {@code evidence.x} placeholder must name declared evidence.
      */
-    static Result parse(String text, List<String> allowedRoots, java.util.Set<String> evidenceNames) {
+    static Result parse(String text, List<String> allowedRoots, Set<String> evidenceNames) {
         List<Part> parts = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
         StringBuilder literal = new StringBuilder();

@@ -1,5 +1,7 @@
 package dev.dockward.rules;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -16,7 +18,7 @@ public record RuleMatch(Rule rule, String summary, Map<String, Object> evidence)
     public RuleMatch {
         Objects.requireNonNull(rule, "rule");
         Objects.requireNonNull(summary, "summary");
-        evidence = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(evidence));
+        evidence = Collections.unmodifiableMap(new LinkedHashMap<>(evidence));
     }
 
     /**
