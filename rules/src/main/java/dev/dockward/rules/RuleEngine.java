@@ -140,7 +140,8 @@ public final class RuleEngine {
     private static void failed(CompiledRule rule, String what, Counters count, String message) {
         count.errors.increment();
         if (count.logged.compareAndSet(false, true)) {
-            LOG.warn("rule {} ({}): {}: evaluation failed, treated as no match; further failures are only counted",
+            LOG.warn("rule {} ({}): {}: evaluation failed (a condition counts as no match, an exception as false,"
+                    + " evidence is left out); further failures of this rule are only counted",
                     rule.rule().id(), rule.rule().origin(), what + ": " + message);
         }
     }
