@@ -1,0 +1,19 @@
+package dev.dockward.rules;
+
+import dev.cel.runtime.CelRuntime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A rule ready to run: its programs, its template and the event types it can match.
+ *
+ * @param eventTypes empty when the rule runs for every event type
+ */
+record CompiledRule(Rule rule, CelRuntime.Program condition, List<NamedProgram> exceptions,
+        List<NamedProgram> evidence, OutputTemplate output, Optional<Set<String>> eventTypes) {
+
+    /** An exception or evidence expression with its name. */
+    record NamedProgram(String name, CelRuntime.Program program) { }
+}

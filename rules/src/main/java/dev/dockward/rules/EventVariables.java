@@ -1,0 +1,69 @@
+package dev.dockward.rules;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The CEL variables for one event document. {@code proc} and {@code container} are the document's
+ * objects laid over defaults, so {@code container.id != ""} is simply false for a host event and a
+ * condition does not fail on a key the collector left out.
+ */
+final class EventVariables {
+    // uid/euid default to -1, not 0: a missing uid must never look like root.
+    private static final Map<String, Object> PROC_DEFAULTS = Map.ofEntries(
+            Map.entry("pid", 0L), Map.entry("ppid", 0L), Map.entry("start_time", 0L), Map.entry("name", ""),
+            Map.entry("exe", ""), Map.entry("cmdline", ""), Map.entry("uid", -1L), Map.entry("euid", -1L),
+            Map.entry("cap_eff", ""), Map.entry("namespaces", Map.of()), Map.entry("cgroup", ""));
+    private static final Map<String, Object> CONTAINER_DEFAULTS = Map.ofEntries(
+            Map.entry("id", ""), Map.entry("name", ""), Map.entry("image", ""), Map.entry("image_id", ""),
+            Map.entry("labels", Map.of()), Map.entry("privileged", false), Map.entry("cap_add", List.of()),
+            Map.entry("cap_drop", List.of()), Map.entry("mounts", List.of()), Map.entry("pid_mode", ""),
+            Map.entry("network_mode", ""), Map.entry("ipc_mode", ""), Map.entry("uts_mode", ""),
+            Map.entry("userns_mode", ""), Map.entry("cgroupns_mode", ""), Map.entry("security_opt", List.of()),
+            Map.entry("limits", Map.of()), Map.entry("networks", Map.of()));
+
+    private EventVariables() {
+    }
+
+    /** Variables for conditions, exceptions and evidence. */
+    static Map<String, Object> forConditions(Map<String, Object> event, Map<String, List<Object>> lists) {
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("event", event);
+        vars.put("proc", overlay(PROC_DEFAULTS, event.get("process")));
+        vars.put("container", overlay(CONTAINER_DEFAULTS, event.get("container")));
+        vars.put("host", mapOrEmpty(event.get("host")));
+        vars.put("flow", mapOrEmpty(event.get("flow")));
+        vars.put("res", mapOrEmpty(event.get("res")));
+        vars.put("lists", lists);
+        return vars;
+    }
+
+    /**
+     * Variables for the output template: the document's own objects without defaults, so an
+     * absent value prints {@code <none>} rather than a made-up empty one.
+     */
+    static Map<String, Object> forOutput(Map<String, Object> event, Map<String, Object> evidence) {
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("event", event);
+        vars.put("proc", mapOrEmpty(event.get("process")));
+        vars.put("container", mapOrEmpty(event.get("container")));
+        vars.put("host", mapOrEmpty(event.get("host")));
+        vars.put("flow", mapOrEmpty(event.get("flow")));
+        vars.put("res", mapOrEmpty(event.get("res")));
+        vars.put("evidence", evidence);
+        return vars;
+    }
+
+    private static Map<String, Object> overlay(Map<String, Object> defaults, Object actual) {
+        Map<String, Object> out = new LinkedHashMap<>(defaults);
+        out.putAll(mapOrEmpty(actual));
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> mapOrEmpty(Object value) {
+        return value instanceof Map ? (Map<String, Object>) value : Map.of();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.dockward.rules;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a loaded rule is, as {@code dockward rules list} shows it. The compiled condition lives
+ * elsewhere so that this record stays plain data.
+ *
+ * @param id          stable identifier, {@code [a-z][a-z0-9_]*}, unique in a rule set
+ * @param description human text, empty when the file gave none
+ * @param severity    severity of the alerts it raises
+ * @param tags        tags such as {@code mitre.T1611}, in file order
+ * @param origin      the rule file it came from, e.g. {@code bundled/container.yaml}
+ * @param line        1-based line of the rule in its file
+ * @param enabled     false when the file says {@code enabled: false}; such rules never run
+ * @param condition   the CEL condition text
+ * @param output      the output template text
+ */
+public record Rule(String id, String description, Severity severity, List<String> tags, String origin,
+        int line, boolean enabled, String condition, String output) {
+
+    /** Copies the tags so the record is immutable. */
+    public Rule {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(severity, "severity");
+        tags = List.copyOf(tags);
+    }
+}

