@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -42,7 +43,8 @@ public final class ConfigLoader {
     } catch (UnrecognizedPropertyException e) {
       String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
           .map(String::valueOf).sorted().collect(Collectors.joining(", "));
-      throw new ConfigException(where(origin, e.getLocation()) + "unknown key '" + e.getPropertyName() + "'"
+      JsonLocation at = KeyLocator.find(text, parents(e), e.getPropertyName()).orElse(e.getLocation());
+      throw new ConfigException(where(origin, at) + "unknown key '" + e.getPropertyName() + "'"
           + parentOf(e) + (known.isEmpty() ? "" : " (known keys: " + known + ")"), e);
     } catch (JsonMappingException e) {
       throw new ConfigException(where(origin, e.getLocation()) + "invalid value" + at(e) + ": "
@@ -87,6 +89,12 @@ public final class ConfigLoader {
       return origin + ": ";
     }
     return origin + ":" + loc.getLineNr() + ":" + loc.getColumnNr() + ": ";
+  }
+
+  private static List<String> parents(JsonMappingException e) {
+    var refs = e.getPath();
+    return refs.subList(0, Math.max(0, refs.size() - 1)).stream()
+        .map(r -> r.getFieldName() == null ? "" : r.getFieldName()).toList();
   }
 
   private static String parentOf(JsonMappingException e) {

@@ -14,20 +14,19 @@ import java.util.List;
 public final class RuleSetLoading {
   private RuleSetLoading() {}
 
+  /** The loaded rules, with the problems of reading the files and of loading them together. */
   public static LoadResult load(boolean bundled, List<Path> paths, PrintWriter problems) {
     List<RuleFile> files = new ArrayList<>();
     if (bundled) {
       files.addAll(RuleFiles.bundled());
     }
-    List<LoadProblem> readProblems = new ArrayList<>();
-    files.addAll(RuleFiles.read(paths, readProblems));
-    LoadResult result = new RuleLoader().load(files);
-    for (LoadProblem p : readProblems) {
-      problems.println(p);
-    }
-    for (LoadProblem p : result.problems()) {
-      problems.println(p);
-    }
-    return result.withProblems(readProblems);
+    RuleFiles.ReadResult read = RuleFiles.read(paths);
+    files.addAll(read.files());
+    LoadResult loaded = RuleLoader.load(files);
+    List<LoadProblem> all = new ArrayList<>(read.problems());
+    all.addAll(loaded.problems());
+    all.forEach(problems::println);
+    problems.flush();
+    return new LoadResult(loaded.ruleSet(), all);
   }
 }
