@@ -9,6 +9,7 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import java.io.IOException;
+import org.apache.hc.core5.http.io.EofSensorInputStream;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -91,7 +92,7 @@ public final class DockerApi implements AutoCloseable {
     InputStream body = response.getBody();
     JsonParser parser = json.getFactory().createParser(body);
     MappingIterator<JsonNode> it = json.readValues(parser, JsonNode.class);
-    return new EventStream(response, it);
+    return new EventStream(response, body, it);
   }
 
   @Override
@@ -111,10 +112,12 @@ public final class DockerApi implements AutoCloseable {
   /** The daemon's event objects, one by one, until the connection ends. */
   public static final class EventStream implements AutoCloseable, Iterator<JsonNode> {
     private final DockerHttpClient.Response response;
+    private final InputStream body;
     private final MappingIterator<JsonNode> it;
 
-    EventStream(DockerHttpClient.Response response, MappingIterator<JsonNode> it) {
+    EventStream(DockerHttpClient.Response response, InputStream body, MappingIterator<JsonNode> it) {
       this.response = response;
+      this.body = body;
       this.it = it;
     }
 
@@ -136,8 +139,20 @@ public final class DockerApi implements AutoCloseable {
       }
     }
 
+    /**
+     * Drops the connection. A plain close would read the chunked stream to its end, which for
+     * the event stream never comes: abort the connection first, so a reader blocked on it fails
+     * at once.
+     */
     @Override
     public void close() {
+      if (body instanceof EofSensorInputStream eof) {
+        try {
+          eof.abort();
+        } catch (IOException ignored) {
+          // the connection is being dropped anyway
+        }
+      }
       closeQuietly(it);
       closeQuietly(response);
     }

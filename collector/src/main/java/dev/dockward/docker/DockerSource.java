@@ -107,6 +107,9 @@ public final class DockerSource implements Source {
           log.warn("Docker event stream from {} ended; reconnecting", api.host());
         }
       } catch (IOException e) {
+        if (stop.getCount() == 0) {
+          return; // closing the stream is how close() ends a blocked read
+        }
         connectFailures.increment();
         if (!warned) {
           log.warn("Docker daemon unreachable at {} ({}); watching through /proc alone, retrying with backoff",
@@ -119,6 +122,9 @@ public final class DockerSource implements Source {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
+        if (stop.getCount() == 0) {
+          return;
+        }
         connectFailures.increment();
         log.warn("Docker source failed ({}); reconnecting", e.toString());
       }

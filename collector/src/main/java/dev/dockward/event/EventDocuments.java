@@ -113,7 +113,7 @@ public final class EventDocuments {
     putIfPresent(m, "uid", p.uid());
     putIfPresent(m, "euid", p.euid());
     p.capEff().ifPresent(c -> m.put("cap_eff", String.format("%016x", c)));
-    m.put("namespaces", new LinkedHashMap<>(p.namespaces()));
+    m.put("namespaces", new java.util.TreeMap<>(p.namespaces()));
     m.put("cgroup", p.cgroup());
     return m;
   }

@@ -172,13 +172,15 @@ class AgentIT {
 
   @Test
   void hostileProcessNameAndArgumentsComeOutAsValidJsonWithTheirBytesKept() throws Exception {
-    startAgent(true);
     String name = DockerCli.uniqueName("hostile");
     // The shell renames itself (comm) to bytes with a newline, a quote and 0xff, and carries the
     // same kind of bytes in its arguments.
     String id = docker.runDetached(name, List.of(), "sh", "-c",
         "printf 'sh\\nb\"c\\377' > /proc/$$/comm; while true; do sleep 1; done", "arg\"one\ntwo");
     long pid = docker.initPid(id);
+    // The scan reads a process once, when it first sees it: start the agent after the rename.
+    awaitComm(pid, "sh\nb\"c");
+    startAgent(true);
 
     String line = stdout.await(l -> {
       Map<String, Object> r = parse(l);
@@ -191,6 +193,19 @@ class AgentIT {
     assertFalse(line.contains("\n"), "one record stays one line");
     assertEquals(id, map(parse(line).get("container")).get("id"));
     assertTrue(journalRecords().contains(line), "the journal holds the same bytes");
+  }
+
+  private static void awaitComm(long pid, String prefix) throws IOException {
+    Path comm = Path.of("/proc", Long.toString(pid), "comm");
+    long end = System.nanoTime() + DEADLINE.toNanos();
+    while (System.nanoTime() < end) {
+      if (new String(java.nio.file.Files.readAllBytes(comm), java.nio.charset.StandardCharsets.ISO_8859_1)
+          .startsWith(prefix)) {
+        return;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+    }
+    throw new AssertionError("process " + pid + " did not rename itself");
   }
 
   @Test
