@@ -1,9 +1,10 @@
 package dev.dockward.docker;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
@@ -11,11 +12,12 @@ import com.github.dockerjava.transport.DockerHttpClient;
 import java.io.IOException;
 import org.apache.hc.core5.http.io.EofSensorInputStream;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
+import java.util.Optional;
 
 /**
  * The few Docker Engine API calls the agent makes, returning raw JSON. One client for short
@@ -90,9 +92,10 @@ public final class DockerApi implements AutoCloseable {
       throw new DockerApiException(status, path, "event stream refused");
     }
     InputStream body = response.getBody();
-    JsonParser parser = json.getFactory().createParser(body);
-    MappingIterator<JsonNode> it = json.readValues(parser, JsonNode.class);
-    return new EventStream(response, body, it);
+    // A Reader-based parser: a byte-based one reads ahead to detect the encoding and would
+    // block here until the daemon's first event.
+    JsonParser parser = json.getFactory().createParser(new InputStreamReader(body, StandardCharsets.UTF_8));
+    return new EventStream(response, body, parser);
   }
 
   @Override
@@ -110,32 +113,32 @@ public final class DockerApi implements AutoCloseable {
   }
 
   /** The daemon's event objects, one by one, until the connection ends. */
-  public static final class EventStream implements AutoCloseable, Iterator<JsonNode> {
+  public static final class EventStream implements AutoCloseable {
     private final DockerHttpClient.Response response;
     private final InputStream body;
-    private final MappingIterator<JsonNode> it;
+    private final JsonParser parser;
 
-    EventStream(DockerHttpClient.Response response, InputStream body, MappingIterator<JsonNode> it) {
+    EventStream(DockerHttpClient.Response response, InputStream body, JsonParser parser) {
       this.response = response;
       this.body = body;
-      this.it = it;
+      this.parser = parser;
     }
 
-    @Override
-    public boolean hasNext() {
+    /** The next event object; empty when the stream ended (daemon gone, or closed). */
+    public Optional<JsonNode> next() {
       try {
-        return it.hasNextValue();
+        JsonToken t = parser.nextToken();
+        if (t == null) {
+          return Optional.empty();
+        }
+        if (t != JsonToken.START_OBJECT) {
+          parser.skipChildren();
+          return Optional.of(MissingNode.getInstance());
+        }
+        JsonNode node = parser.readValueAsTree();
+        return Optional.of(node == null ? MissingNode.getInstance() : node);
       } catch (IOException e) {
-        return false;
-      }
-    }
-
-    @Override
-    public JsonNode next() {
-      try {
-        return it.nextValue();
-      } catch (IOException e) {
-        throw new java.util.NoSuchElementException(e.getMessage());
+        return Optional.empty();
       }
     }
 
@@ -153,7 +156,7 @@ public final class DockerApi implements AutoCloseable {
           // the connection is being dropped anyway
         }
       }
-      closeQuietly(it);
+      closeQuietly(parser);
       closeQuietly(response);
     }
   }

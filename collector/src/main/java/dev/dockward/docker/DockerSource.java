@@ -96,8 +96,9 @@ public final class DockerSource implements Source {
           log.info("following Docker daemon {} ({} containers running)", api.host(), inventory.size());
           warned = false;
           backoff = FIRST_BACKOFF;
-          while (stop.getCount() > 0 && stream.hasNext()) {
-            DaemonEventParser.parse(stream.next()).ifPresent(e -> handle(e, sink));
+          Optional<JsonNode> next;
+          while (stop.getCount() > 0 && (next = stream.next()).isPresent()) {
+            DaemonEventParser.parse(next.get()).ifPresent(e -> handle(e, sink));
           }
         } finally {
           current.set(null);
