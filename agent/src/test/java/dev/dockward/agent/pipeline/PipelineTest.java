@@ -1,0 +1,138 @@
+package dev.dockward.agent.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dockward.agent.journal.ChronicleJournal;
+import dev.dockward.agent.journal.JournalCursor;
+import dev.dockward.agent.journal.JournalRecord;
+import dev.dockward.agent.journal.RecordIds;
+import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.HostInfo;
+import dev.dockward.event.ProcessInfo;
+import dev.dockward.event.ProcessObserved;
+import dev.dockward.source.ContainerDirectory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pipeline's order and failure handling, on a real journal with a stand-in detector. */
+class PipelineTest {
+  private static final String ID = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00";
+  private static final HostInfo HOST = new HostInfo("test-host", "0123456789abcdef0123456789abcdef");
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+  @TempDir
+  Path dir;
+
+  private final ObjectMapper json = new ObjectMapper();
+
+  private static ProcessObserved shellIn(ContainerInfo container) {
+    ProcessInfo sh = new ProcessInfo(4242, 4200, 123456L, "sh", "/bin/sh", "sh -c id", false,
+        OptionalInt.of(0), OptionalInt.of(0), OptionalLong.of(0xa80425fbL), Map.of("mnt", 4026532254L),
+        "/docker/" + ID);
+    return new ProcessObserved(Instant.parse("2026-11-23T05:00:00Z"), "proc_scan", sh, Optional.of(container));
+  }
+
+  private static ContainerInfo named(String name) {
+    ContainerInfo u = ContainerInfo.unresolved(ID);
+    return new ContainerInfo(ID, name, "nginx:1.25", "sha256:1", Map.of(), false, List.of(), List.of(), List.of(),
+        u.namespaces(), List.of(), u.limits(), OptionalLong.of(4200), Map.of(), Optional.empty());
+  }
+
+  private List<Map<String, Object>> journalled() throws IOException {
+    List<Map<String, Object>> out = new ArrayList<>();
+    try (ChronicleJournal j = ChronicleJournal.openForReading(dir); JournalCursor c = j.fromStart()) {
+      Optional<JournalRecord> r;
+      while ((r = c.next()).isPresent()) {
+        out.add(json.readValue(r.get().json(), MAP));
+      }
+    }
+    return out;
+  }
+
+  private Pipeline pipeline(ChronicleJournal journal, ContainerDirectory directory, Detector detector) {
+    return new Pipeline(16, directory, HOST, new RecordIds("0123456789ab", 1), journal, detector);
+  }
+
+  @Test
+  void containerKnownOnlyByIdIsFilledInFromTheDirectoryAndTheAlertFollowsItsEvent() throws IOException {
+    Detector oneAlert = (event, ids) -> {
+      Map<String, Object> alert = new LinkedHashMap<>();
+      alert.put("kind", "alert");
+      alert.put("id", ids.get());
+      alert.put("event_id", event.get("id"));
+      alert.put("container_name", ((Map<?, ?>) event.get("container")).get("name"));
+      return List.of(alert);
+    };
+    try (ChronicleJournal journal = ChronicleJournal.openForWriting(dir, "hourly")) {
+      Pipeline p = pipeline(journal, id -> Optional.of(named("web")), oneAlert);
+      p.process(shellIn(ContainerInfo.unresolved(ID)));
+      assertEquals(1, p.stats().events());
+      assertEquals(1, p.stats().alerts());
+    }
+    List<Map<String, Object>> records = journalled();
+    assertEquals(2, records.size());
+    Map<String, Object> event = records.get(0);
+    assertEquals("exec", event.get("type"));
+    assertEquals("0123456789ab-0000000000000001", event.get("id"));
+    assertEquals("web", ((Map<?, ?>) event.get("container")).get("name"));
+    assertEquals("nginx:1.25", ((Map<?, ?>) event.get("container")).get("image"));
+    assertEquals("test-host", ((Map<?, ?>) event.get("host")).get("name"));
+    Map<String, Object> alert = records.get(1);
+    assertEquals("0123456789ab-0000000000000002", alert.get("id"));
+    assertEquals(event.get("id"), alert.get("event_id"));
+    assertEquals("web", alert.get("container_name"), "the detector saw the enriched record");
+  }
+
+  @Test
+  void containerTheDirectoryDoesNotKnowKeepsItsId() throws IOException {
+    try (ChronicleJournal journal = ChronicleJournal.openForWriting(dir, "hourly")) {
+      pipeline(journal, id -> Optional.empty(), (e, ids) -> List.of()).process(shellIn(ContainerInfo.unresolved(ID)));
+    }
+    Map<?, ?> container = (Map<?, ?>) journalled().get(0).get("container");
+    assertEquals(ID, container.get("id"));
+    assertEquals("", container.get("name"));
+  }
+
+  @Test
+  void aFailingDetectorIsCountedAndTheEventIsStillJournalled() throws IOException {
+    Detector broken = (e, ids) -> {
+      throw new IllegalStateException("rule engine bug");
+    };
+    try (ChronicleJournal journal = ChronicleJournal.openForWriting(dir, "hourly")) {
+      Pipeline p = pipeline(journal, id -> Optional.empty(), broken);
+      p.process(shellIn(named("a")));
+      p.process(shellIn(named("b")));
+      assertEquals(2, p.stats().detectorFailures());
+      assertEquals(2, p.stats().events());
+    }
+    assertEquals(2, journalled().size());
+  }
+
+  @Test
+  void eventsHandedToTheQueueAreAllJournalledBeforeCloseReturns() throws Exception {
+    try (ChronicleJournal journal = ChronicleJournal.openForWriting(dir, "hourly")) {
+      Pipeline p = pipeline(journal, id -> Optional.empty(), (e, ids) -> List.of());
+      p.start();
+      for (int i = 0; i < 100; i++) {
+        p.accept(shellIn(named("c" + i)));
+      }
+      p.close();
+      assertEquals(100, p.stats().events());
+    }
+    assertEquals(100, journalled().size());
+    assertTrue(journalled().stream().allMatch(r -> "exec".equals(r.get("type"))));
+  }
+}
