@@ -9,6 +9,7 @@ import dev.dockward.event.DockerExecStarted;
 import dev.dockward.event.ExecInfo;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.Source;
+import dev.dockward.source.Workers;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -274,11 +275,7 @@ public final class DockerSource implements Source {
     Thread t = thread;
     if (t != null) {
       t.interrupt();
-      try {
-        t.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      Workers.join(t, Duration.ofSeconds(5));
     }
     api.close();
   }

@@ -7,6 +7,7 @@ import dev.dockward.event.ProcessObserved;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.Source;
+import dev.dockward.source.Workers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -161,13 +162,7 @@ public final class ProcScanSource implements Source {
     }
     // The pause ends at once through the latch; a sink that blocks needs the interrupt.
     t.interrupt();
-    try {
-      t.join(JOIN_TIMEOUT.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    if (t.isAlive()) {
+    if (!Workers.join(t, JOIN_TIMEOUT)) {
       LOG.warn("{}: scan thread did not end within {}", NAME, JOIN_TIMEOUT);
     }
   }

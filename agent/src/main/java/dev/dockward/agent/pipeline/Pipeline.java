@@ -9,6 +9,8 @@ import dev.dockward.event.EventDocuments;
 import dev.dockward.event.HostInfo;
 import dev.dockward.source.ContainerDirectory;
 import dev.dockward.source.EventSink;
+import dev.dockward.source.Workers;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -114,10 +116,8 @@ public final class Pipeline implements EventSink, AutoCloseable {
   @Override
   public void close() {
     stopping = true;
-    try {
-      thread.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (!Workers.join(thread, Duration.ofSeconds(10))) {
+      log.warn("pipeline did not drain within 10 s; {} events left in its queue", queue.size());
     }
   }
 }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalCursor;
 import dev.dockward.agent.journal.JournalRecord;
+import dev.dockward.source.Workers;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -111,10 +113,8 @@ public final class Shipper implements AutoCloseable {
   @Override
   public void close() {
     stopping = true;
-    try {
-      thread.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (!Workers.join(thread, Duration.ofSeconds(10))) {
+      log.warn("shipper {} did not catch up with the journal within 10 s", sink.name());
     }
     try {
       sink.close();
