@@ -103,6 +103,11 @@ final class RunCommand implements Callable<Integer> {
       stop.await(runFor.toMillis(), TimeUnit.MILLISECONDS);
     }
     agent.close();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or has run: the agent is closed either way
+    }
     return 0;
   }
 

@@ -58,6 +58,29 @@ class CliTest {
   }
 
   @Test
+  void runKeepsTheValidRulesWhenAnExtraRuleFileIsBroken() throws Exception {
+    Path rules = Files.writeString(dir.resolve("extra.yaml"), "rules:\n  - id: half_written\n    condition: proc.name ==\n    severity: low\n");
+    Path config = Files.writeString(dir.resolve("dockward.yaml"),
+        "sources:\n  docker: {enabled: false}\n  proc_scan: {enabled: false}\n");
+    int code = run("run", "--config", config.toString(), "--rules", rules.toString(),
+        "--journal", dir.resolve("j").toString(), "--duration", "200ms");
+    assertEquals(0, code, err.toString());
+    assertTrue(err.toString().contains(rules + ":3:"), err.toString());
+    assertTrue(err.toString().contains("half_written"), err.toString());
+    assertTrue(err.toString().contains("running with the"), err.toString());
+  }
+
+  @Test
+  void runRefusesToStartWhenNoRuleLoads() throws Exception {
+    Path rules = Files.writeString(dir.resolve("only.yaml"), "rules: [{id: x, condition: '1 +', severity: low}]\n");
+    Path config = Files.writeString(dir.resolve("dockward.yaml"), "rules: {bundled: false}\n");
+    int code = run("run", "--config", config.toString(), "--rules", rules.toString(),
+        "--journal", dir.resolve("j").toString(), "--duration", "1s");
+    assertEquals(2, code);
+    assertTrue(err.toString().contains("no rule loaded"), err.toString());
+  }
+
+  @Test
   void rulesListShowsTheBundledRules() {
     assertEquals(0, run("rules", "list"));
     for (String id : new String[] {"privileged_container_started", "dangerous_capability_added",
