@@ -81,6 +81,24 @@ class CliTest {
   }
 
   @Test
+  void configCheckAcceptsTheShippedConfigAndNamesWhatIsWrongElsewhere() throws Exception {
+    Path shipped = Path.of("").toAbsolutePath().getParent().resolve("packaging/src/deb/dockward.yaml");
+    Path rulesDir = Files.createDirectories(dir.resolve("rules.d"));
+    Path config = Files.writeString(dir.resolve("ok.yaml"),
+        Files.readString(shipped).replace("/etc/dockward/rules.d", rulesDir.toString()));
+    assertEquals(0, run("config", "check", config.toString()), err.toString());
+    assertTrue(out.toString().contains("config ok"), out.toString());
+
+    Path missingRules = Files.writeString(dir.resolve("missing.yaml"), "rules: {paths: [" + dir.resolve("nope") + "]}\n");
+    assertEquals(1, run("config", "check", missingRules.toString()));
+    assertTrue(err.toString().contains(dir.resolve("nope").toString()), err.toString());
+
+    Path wrongType = Files.writeString(dir.resolve("bad.yaml"), "sinks:\n  stdout:\n    events: maybe\n");
+    assertEquals(1, run("config", "check", wrongType.toString()));
+    assertTrue(err.toString().contains("events"), err.toString());
+  }
+
+  @Test
   void rulesListShowsTheBundledRules() {
     assertEquals(0, run("rules", "list"));
     for (String id : new String[] {"privileged_container_started", "dangerous_capability_added",

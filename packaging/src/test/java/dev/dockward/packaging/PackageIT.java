@@ -1,0 +1,97 @@
+package dev.dockward.packaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The .deb this build made, installed on this machine for real: the launcher, the config check,
+ * the unit, the installed agent run by hand (systemd is not the init here), and a purge that
+ * leaves nothing behind.
+ */
+@Tag("integration")
+class PackageIT {
+  private static final List<Path> INSTALLED = List.of(Path.of("/usr/bin/dockward"), Path.of("/usr/share/dockward"),
+      Path.of("/etc/dockward"), Path.of("/var/lib/dockward"), Path.of("/lib/systemd/system/dockward.service"));
+
+  record Result(int code, String out) {}
+
+  static Result sh(String... cmd) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    if (!p.waitFor(180, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("timed out: " + String.join(" ", cmd));
+    }
+    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+  }
+
+  static Path deb() throws IOException {
+    try (Stream<Path> files = Files.list(Path.of("target"))) {
+      return files.filter(f -> f.getFileName().toString().matches("dockward_.*_all\\.deb")).findFirst()
+          .orElseThrow(() -> new AssertionError("no .deb in target/: the package phase should have built it"))
+          .toAbsolutePath();
+    }
+  }
+
+  @BeforeAll
+  static void install() throws Exception {
+    sh("dpkg", "--purge", "dockward"); // a leftover from an interrupted run
+    Result r = sh("dpkg", "-i", deb().toString());
+    assertEquals(0, r.code(), r.out());
+  }
+
+  @AfterAll
+  static void purgeLeavesNothing() throws Exception {
+    Result r = sh("dpkg", "--purge", "dockward");
+    assertEquals(0, r.code(), r.out());
+    for (Path p : INSTALLED) {
+      assertFalse(Files.exists(p), p + " is left after purge");
+    }
+  }
+
+  @Test
+  void installedLauncherRunsAndTheShippedConfigChecksOut() throws Exception {
+    Result version = sh("/usr/bin/dockward", "version");
+    assertEquals(0, version.code(), version.out());
+    assertTrue(version.out().startsWith("dockward 0.1.0"), version.out());
+
+    Result check = sh("/usr/bin/dockward", "config", "check", "/etc/dockward/dockward.yaml");
+    assertEquals(0, check.code(), check.out());
+    assertTrue(check.out().contains("config ok"), check.out());
+
+    Result conffiles = sh("dpkg-query", "-W", "-f=${Conffiles}", "dockward");
+    assertTrue(conffiles.out().contains("/etc/dockward/dockward.yaml"), "the config is a conffile: " + conffiles.out());
+  }
+
+  @Test
+  void unitFileVerifies() throws Exception {
+    Result r = sh("systemd-analyze", "verify", "/lib/systemd/system/dockward.service");
+    assertEquals(0, r.code(), r.out());
+  }
+
+  @Test
+  void installedAgentRunsByHandAndJournalsUnderVarLib() throws Exception {
+    Result run = sh("/usr/bin/dockward", "run", "--config", "/etc/dockward/dockward.yaml", "--duration", "4s");
+    assertEquals(0, run.code(), run.out());
+    assertTrue(run.out().contains("dockward running"), run.out());
+    assertTrue(run.out().contains("journal /var/lib/dockward/journal"), run.out());
+
+    Result replay = sh("/usr/bin/dockward", "replay", "--kind", "events");
+    assertEquals(0, replay.code(), replay.out());
+    assertTrue(replay.out().lines().anyMatch(l -> l.contains("\"type\":\"exec\"")),
+        "the /proc scan's events are in the installed journal");
+  }
+}
