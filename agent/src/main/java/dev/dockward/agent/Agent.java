@@ -5,6 +5,8 @@ import dev.dockward.agent.config.Durations;
 import dev.dockward.agent.host.HostIdentity;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.RecordIds;
+import dev.dockward.agent.metrics.AgentMetrics;
+import dev.dockward.agent.metrics.MetricsServer;
 import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.agent.pipeline.Pipeline;
 import dev.dockward.agent.ship.OutputFormat;
@@ -23,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +41,7 @@ public final class Agent implements AutoCloseable {
   private final Pipeline pipeline;
   private final DockerInventory inventory;
   private volatile boolean closed;
+  private volatile int metricsPort = -1;
 
   private Agent(Pipeline pipeline, DockerInventory inventory) {
     this.pipeline = pipeline;
@@ -61,12 +65,14 @@ public final class Agent implements AutoCloseable {
       RecordIds ids = RecordIds.resumingAfter(HostIdentity.idPrefix(host), journal.lastRecord());
 
       // Only stdout exists so far, so "auto" means on.
+      List<Shipper> shippers = new ArrayList<>();
       if (!"false".equals(config.sinks().stdout().enabled())) {
         Shipper stdoutShipper = new Shipper(journal,
             new StdoutSink(stdout, OutputFormat.parse(config.sinks().stdout().format())),
             config.sinks().stdout().events());
         stdoutShipper.start();
         started.add(stdoutShipper);
+        shippers.add(stdoutShipper);
       }
 
       DockerInventory inventory = new DockerInventory();
@@ -75,10 +81,21 @@ public final class Agent implements AutoCloseable {
       started.add(pipeline);
 
       Agent agent = new Agent(pipeline, inventory);
-      for (Source source : sources(config, inventory)) {
+      List<Source> sources = sources(config, inventory);
+      for (Source source : sources) {
         source.start(pipeline);
         started.add(source);
         log.info("source {} started", source.name());
+      }
+      AgentConfig.Metrics metrics = config.metrics();
+      if (metrics.enabled()) {
+        AgentMetrics registry = new AgentMetrics(pipeline.stats(), detector, sources, shippers, inventory,
+            journal.dir());
+        BooleanSupplier live = () -> pipeline.running() && shippers.stream().allMatch(Shipper::running);
+        MetricsServer server = MetricsServer.start(metrics.address(), metrics.port(), registry.registry(), live,
+            () -> live.getAsBoolean() && pipeline.journalAccepting());
+        started.add(server);
+        agent.metricsPort = server.port();
       }
       agent.teardown.addAll(started);
       log.info("dockward running on {} (journal {})", host.name(), journal.dir());
@@ -106,6 +123,11 @@ public final class Agent implements AutoCloseable {
 
   public Pipeline pipeline() {
     return pipeline;
+  }
+
+  /** The port of the metrics endpoint, or -1 when it is off. */
+  public int metricsPort() {
+    return metricsPort;
   }
 
   public DockerInventory inventory() {

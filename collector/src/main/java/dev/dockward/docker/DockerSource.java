@@ -71,6 +71,11 @@ public final class DockerSource implements Source {
     t.start();
   }
 
+  @Override
+  public Map<String, Long> counters() {
+    return Map.of("connect_failures", connectFailures(), "inspect_failures", inspectFailures());
+  }
+
   /** How many times the daemon could not be reached or its stream broke. */
   public long connectFailures() {
     return connectFailures.sum();

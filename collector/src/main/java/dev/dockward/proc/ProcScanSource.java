@@ -81,6 +81,13 @@ public final class ProcScanSource implements Source {
   }
 
   @Override
+  public java.util.Map<String, Long> counters() {
+    ProcReadStats s = readStats();
+    return java.util.Map.of("vanished", s.vanished(), "unreadable", s.unreadable(), "parse_errors", s.parseErrors(),
+        "truncated_cmdlines", s.truncatedCmdlines(), "failed_scans", failedScans());
+  }
+
+  @Override
   public synchronized void start(EventSink sink) {
     Objects.requireNonNull(sink, "sink");
     if (thread != null) {

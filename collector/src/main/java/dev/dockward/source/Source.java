@@ -15,6 +15,14 @@ public interface Source extends AutoCloseable {
   /** Starts producing into {@code sink}. Called once. */
   void start(EventSink sink);
 
+  /**
+   * What the source counted while degrading gracefully (vanished processes, unreadable files,
+   * failed connections, drops…), by a short snake_case reason. Read by the metrics endpoint.
+   */
+  default java.util.Map<String, Long> counters() {
+    return java.util.Map.of();
+  }
+
   /** Stops producing; waits for the source's threads to end. Idempotent. */
   @Override
   void close();

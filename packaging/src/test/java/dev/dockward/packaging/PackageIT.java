@@ -83,8 +83,34 @@ class PackageIT {
   }
 
   @Test
-  void installedAgentRunsByHandAndJournalsUnderVarLib() throws Exception {
-    Result run = sh("/usr/bin/dockward", "run", "--config", "/etc/dockward/dockward.yaml", "--duration", "4s");
+  void installedAgentRunsByHandServesHealthAndMetricsAndJournalsUnderVarLib() throws Exception {
+    Process agent = new ProcessBuilder("/usr/bin/dockward", "run", "--config", "/etc/dockward/dockward.yaml",
+        "--duration", "10s").redirectErrorStream(true).start();
+    java.util.concurrent.CompletableFuture<String> output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(agent.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return e.toString();
+      }
+    });
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:9464";
+    int ready = -1;
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (ready != 200 && System.nanoTime() < end && agent.isAlive()) {
+      try {
+        ready = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/health/ready")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+      } catch (IOException notYetListening) {
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+      }
+    }
+    assertEquals(200, ready, "the installed agent answers /health/ready on the default port");
+    String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    assertTrue(metrics.contains("dockward_events_total{source=\"proc_scan\",type=\"exec\"}"), metrics);
+    assertTrue(agent.waitFor(60, TimeUnit.SECONDS), "--duration ends the agent");
+    Result run = new Result(agent.exitValue(), output.get(10, TimeUnit.SECONDS));
     assertEquals(0, run.code(), run.out());
     assertTrue(run.out().contains("dockward running"), run.out());
     assertTrue(run.out().contains("journal /var/lib/dockward/journal"), run.out());

@@ -8,8 +8,9 @@ import java.util.Objects;
  * is the embedded default: journal under /var/lib/dockward, bundled rules, /proc scan and the
  * system Docker daemon as sources, alerts on stdout.
  */
-public record AgentConfig(Host host, Journal journal, Rules rules, Sources sources, Sinks sinks, Pipeline pipeline) {
-  public static final AgentConfig DEFAULT = new AgentConfig(null, null, null, null, null, null);
+public record AgentConfig(
+    Host host, Journal journal, Rules rules, Sources sources, Sinks sinks, Pipeline pipeline, Metrics metrics) {
+  public static final AgentConfig DEFAULT = new AgentConfig(null, null, null, null, null, null, null);
 
   public AgentConfig {
     host = Objects.requireNonNullElse(host, new Host(null));
@@ -18,6 +19,21 @@ public record AgentConfig(Host host, Journal journal, Rules rules, Sources sourc
     sources = Objects.requireNonNullElse(sources, new Sources(null, null));
     sinks = Objects.requireNonNullElse(sinks, new Sinks(null));
     pipeline = Objects.requireNonNullElse(pipeline, new Pipeline(null));
+    metrics = Objects.requireNonNullElse(metrics, new Metrics(null, null, null));
+  }
+
+  /**
+   * The Prometheus and health endpoint: {@code /metrics}, {@code /health/live}, {@code /health/ready}.
+   *
+   * @param address where it listens; loopback by default, since the figures describe the host
+   * @param port 0 picks a free port (tests)
+   */
+  public record Metrics(Boolean enabled, String address, Integer port) {
+    public Metrics {
+      enabled = Objects.requireNonNullElse(enabled, true);
+      address = Objects.requireNonNullElse(address, "127.0.0.1");
+      port = Objects.requireNonNullElse(port, 9464);
+    }
   }
 
   /** @param name the host name in records; empty means the system's host name */

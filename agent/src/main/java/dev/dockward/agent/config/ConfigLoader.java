@@ -66,6 +66,8 @@ public final class ConfigLoader {
         "must be auto, true or false");
     check(origin, "sinks.stdout.format", c.sinks().stdout().format().matches("jsonl|text"), "must be jsonl or text");
     check(origin, "pipeline.queue_capacity", c.pipeline().queueCapacity() >= 16, "must be at least 16");
+    check(origin, "metrics.port", c.metrics().port() >= 0 && c.metrics().port() <= 65535, "must be 0 to 65535");
+    check(origin, "metrics.address", !c.metrics().address().isBlank(), "must not be empty");
   }
 
   private static void checkDuration(String origin, String key, String value) throws ConfigException {

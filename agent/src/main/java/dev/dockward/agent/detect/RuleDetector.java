@@ -18,6 +18,13 @@ public final class RuleDetector implements Detector {
   }
 
   @Override
+  public Map<String, Long> evaluationErrors() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    engine.stats().forEach((rule, stats) -> out.put(rule, stats.errors()));
+    return out;
+  }
+
+  @Override
   public List<Map<String, Object>> alertsFor(Map<String, Object> event, Supplier<String> alertIds) {
     List<RuleMatch> matches = engine.evaluate(event);
     if (matches.isEmpty()) {

@@ -7,4 +7,9 @@ import java.util.function.Supplier;
 /** Turns one event record into the alert records it raises (none, usually). */
 public interface Detector {
   List<Map<String, Object>> alertsFor(Map<String, Object> event, Supplier<String> alertIds);
+
+  /** Evaluation errors by rule id (a condition that failed on an event counts as no match). */
+  default Map<String, Long> evaluationErrors() {
+    return Map.of();
+  }
 }

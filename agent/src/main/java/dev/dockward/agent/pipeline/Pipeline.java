@@ -38,6 +38,7 @@ public final class Pipeline implements EventSink, AutoCloseable {
   private final PipelineStats stats = new PipelineStats();
   private final Thread thread;
   private volatile boolean stopping;
+  private volatile boolean lastAppendFailed;
 
   public Pipeline(int capacity, ContainerDirectory directory, HostInfo host, RecordIds ids,
       ChronicleJournal journal, Detector detector) {
@@ -53,6 +54,16 @@ public final class Pipeline implements EventSink, AutoCloseable {
 
   public void start() {
     thread.start();
+  }
+
+  /** Whether the journal took the last record (a full disk makes the agent not ready). */
+  public boolean journalAccepting() {
+    return !lastAppendFailed;
+  }
+
+  /** Whether the pipeline thread runs (the agent's liveness). */
+  public boolean running() {
+    return thread.isAlive();
   }
 
   public PipelineStats stats() {
@@ -81,7 +92,7 @@ public final class Pipeline implements EventSink, AutoCloseable {
   /** Handles one event on the calling thread; exposed for tests that drive the pipeline directly. */
   void process(Event event) {
     Map<String, Object> record = EventDocuments.of(enricher.enrich(event), host, ids.next());
-    stats.events.increment();
+    stats.countEvent(event.source(), event.type());
     append(record);
     List<Map<String, Object>> alerts;
     try {
@@ -93,7 +104,7 @@ public final class Pipeline implements EventSink, AutoCloseable {
       return;
     }
     for (Map<String, Object> alert : alerts) {
-      stats.alerts.increment();
+      stats.countAlert(String.valueOf(alert.get("rule")));
       append(alert);
     }
   }
@@ -101,7 +112,9 @@ public final class Pipeline implements EventSink, AutoCloseable {
   private void append(Map<String, Object> record) {
     try {
       journal.append(json.writeValueAsString(record));
+      lastAppendFailed = false;
     } catch (JsonProcessingException | RuntimeException e) {
+      lastAppendFailed = true;
       long failures = stats.journalFailures.sum();
       stats.journalFailures.increment();
       // Log the first failures and then every thousandth, so a full disk does not flood the log.

@@ -1,13 +1,31 @@
 package dev.dockward.agent.pipeline;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** What the pipeline counted; read by logs now and by the metrics endpoint later. */
+/** What the pipeline counted; read by logs and by the metrics endpoint. */
 public final class PipelineStats {
+  /** An event's source and type, the labels events are counted by. */
+  public record EventKind(String source, String type) {}
+
   final LongAdder events = new LongAdder();
   final LongAdder alerts = new LongAdder();
   final LongAdder journalFailures = new LongAdder();
   final LongAdder detectorFailures = new LongAdder();
+  private final Map<EventKind, LongAdder> eventsByKind = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> alertsByRule = new ConcurrentHashMap<>();
+
+  void countEvent(String source, String type) {
+    events.increment();
+    eventsByKind.computeIfAbsent(new EventKind(source, type), k -> new LongAdder()).increment();
+  }
+
+  void countAlert(String rule) {
+    alerts.increment();
+    alertsByRule.computeIfAbsent(rule, k -> new LongAdder()).increment();
+  }
 
   public long events() {
     return events.sum();
@@ -23,5 +41,17 @@ public final class PipelineStats {
 
   public long detectorFailures() {
     return detectorFailures.sum();
+  }
+
+  public Map<EventKind, Long> eventsByKind() {
+    Map<EventKind, Long> out = new java.util.HashMap<>();
+    eventsByKind.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
+  }
+
+  public Map<String, Long> alertsByRule() {
+    Map<String, Long> out = new TreeMap<>();
+    alertsByRule.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
   }
 }

@@ -51,6 +51,15 @@ public final class Shipper implements AutoCloseable {
     }
   }
 
+  public String sinkName() {
+    return sink.name();
+  }
+
+  /** Whether the shipping thread runs (part of the agent's liveness). */
+  public boolean running() {
+    return thread.isAlive();
+  }
+
   public long shipped() {
     return shipped.sum();
   }

@@ -61,7 +61,7 @@ class CliTest {
   void runKeepsTheValidRulesWhenAnExtraRuleFileIsBroken() throws Exception {
     Path rules = Files.writeString(dir.resolve("extra.yaml"), "rules:\n  - id: half_written\n    condition: proc.name ==\n    severity: low\n");
     Path config = Files.writeString(dir.resolve("dockward.yaml"),
-        "sources:\n  docker: {enabled: false}\n  proc_scan: {enabled: false}\n");
+        "sources:\n  docker: {enabled: false}\n  proc_scan: {enabled: false}\nmetrics: {enabled: false}\n");
     int code = run("run", "--config", config.toString(), "--rules", rules.toString(),
         "--journal", dir.resolve("j").toString(), "--duration", "200ms");
     assertEquals(0, code, err.toString());
@@ -96,6 +96,17 @@ class CliTest {
     Path wrongType = Files.writeString(dir.resolve("bad.yaml"), "sinks:\n  stdout:\n    events: maybe\n");
     assertEquals(1, run("config", "check", wrongType.toString()));
     assertTrue(err.toString().contains("events"), err.toString());
+  }
+
+  @Test
+  void runRefusesClearlyWhenTheMetricsPortIsTaken() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Path config = Files.writeString(dir.resolve("dockward.yaml"),
+          "sources:\n  docker: {enabled: false}\n  proc_scan: {enabled: false}\nmetrics: {port: " + taken.getLocalPort() + "}\n");
+      int code = run("run", "--config", config.toString(), "--journal", dir.resolve("j").toString(), "--duration", "1s");
+      assertEquals(2, code);
+      assertTrue(err.toString().contains("metrics.port: cannot listen on 127.0.0.1:" + taken.getLocalPort()), err.toString());
+    }
   }
 
   @Test

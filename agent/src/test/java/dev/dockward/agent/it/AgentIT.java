@@ -66,7 +66,8 @@ class AgentIT {
         null,
         new AgentConfig.Sources(new AgentConfig.ProcScan(true, "200ms"), null),
         new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", printEvents)),
-        null);
+        null,
+        new AgentConfig.Metrics(true, "127.0.0.1", 0));
     PrintWriter problems = new PrintWriter(System.err, true);
     RuleEngine engine = new RuleEngine(RuleSetLoading.load(true, List.of(), problems).ruleSet());
     agent = Agent.start(config, new RuleDetector(engine), stdout.stream());
@@ -206,6 +207,32 @@ class AgentIT {
       java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
     }
     throw new AssertionError("process " + pid + " did not rename itself");
+  }
+
+  @Test
+  void metricsCountWhatTheAgentDidAndHealthAnswers() throws Exception {
+    startAgent(false);
+    String name = DockerCli.uniqueName("counted");
+    String id = docker.runDetached(name, ESCAPEE, "sleep", "300");
+    stdout.await(l -> isAlert(l, "docker_socket_mounted", id), DEADLINE, "the alert to count");
+
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + agent.metricsPort();
+    java.net.http.HttpResponse<String> metrics = http.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, metrics.statusCode());
+    String body = metrics.body();
+    assertTrue(body.lines().anyMatch(l -> l.startsWith("dockward_alerts_total{rule=\"docker_socket_mounted\"}")), body);
+    assertTrue(body.lines().anyMatch(l -> l.startsWith("dockward_events_total{source=\"docker\",type=\"container_start\"}")), body);
+    assertTrue(body.lines().anyMatch(l -> l.startsWith("dockward_events_total{source=\"proc_scan\",type=\"exec\"}")), body);
+    assertTrue(body.contains("dockward_degradations_total{reason=\"vanished\",source=\"proc_scan\"}")
+        || body.contains("dockward_degradations_total{source=\"proc_scan\",reason=\"vanished\"}"), body);
+    assertTrue(body.lines().anyMatch(l -> l.startsWith("dockward_journal_bytes ") && !l.endsWith(" 0.0")), body);
+    for (String path : List.of("/health/live", "/health/ready")) {
+      assertEquals(200, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode(), path);
+    }
   }
 
   @Test

@@ -1,0 +1,86 @@
+package dev.dockward.agent.metrics;
+
+import dev.dockward.agent.pipeline.Detector;
+import dev.dockward.agent.pipeline.PipelineStats;
+import dev.dockward.agent.ship.Shipper;
+import dev.dockward.docker.DockerInventory;
+import dev.dockward.source.Source;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The agent's metrics, all read at scrape time from the counters the components already keep,
+ * so nothing on the hot path counts twice.
+ */
+public final class AgentMetrics {
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+
+  public AgentMetrics(PipelineStats pipeline, Detector detector, List<Source> sources, List<Shipper> shippers,
+      DockerInventory inventory, Path journalDir) {
+    CounterWithCallback.builder().name("dockward_events").help("Events journalled, by source and type")
+        .labelNames("source", "type")
+        .callback(cb -> pipeline.eventsByKind().forEach((k, n) -> cb.call(n, k.source(), k.type())))
+        .register(registry);
+    CounterWithCallback.builder().name("dockward_alerts").help("Alerts raised, by rule")
+        .labelNames("rule")
+        .callback(cb -> pipeline.alertsByRule().forEach((rule, n) -> cb.call(n, rule)))
+        .register(registry);
+    CounterWithCallback.builder().name("dockward_degradations")
+        .help("What sources counted instead of failing (vanished processes, unreadable files, lost connections, drops)")
+        .labelNames("source", "reason")
+        .callback(cb -> sources.forEach(s -> s.counters().forEach((reason, n) -> cb.call(n, s.name(), reason))))
+        .register(registry);
+    CounterWithCallback.builder().name("dockward_pipeline_failures")
+        .help("Records the journal refused and events the detector failed on")
+        .labelNames("stage")
+        .callback(cb -> {
+          cb.call(pipeline.journalFailures(), "journal");
+          cb.call(pipeline.detectorFailures(), "detector");
+        })
+        .register(registry);
+    CounterWithCallback.builder().name("dockward_rule_evaluation_errors")
+        .help("Rule conditions that failed on an event (counted as no match), by rule")
+        .labelNames("rule")
+        .callback(cb -> detector.evaluationErrors().forEach((rule, n) -> cb.call(n, rule)))
+        .register(registry);
+    CounterWithCallback.builder().name("dockward_shipped").help("Records delivered, by sink")
+        .labelNames("sink")
+        .callback(cb -> shippers.forEach(s -> cb.call(s.shipped(), s.sinkName())))
+        .register(registry);
+    CounterWithCallback.builder().name("dockward_ship_failures").help("Failed deliveries, by sink")
+        .labelNames("sink")
+        .callback(cb -> shippers.forEach(s -> cb.call(s.failures(), s.sinkName())))
+        .register(registry);
+    GaugeWithCallback.builder().name("dockward_containers").help("Containers in the Docker inventory")
+        .callback(cb -> cb.call(inventory.size()))
+        .register(registry);
+    GaugeWithCallback.builder().name("dockward_journal_bytes").help("Bytes on disk of the journal directory")
+        .callback(cb -> cb.call(directoryBytes(journalDir)))
+        .register(registry);
+  }
+
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  static long directoryBytes(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(Files::isRegularFile).mapToLong(f -> {
+        try {
+          return Files.size(f);
+        } catch (IOException e) {
+          return 0; // rolled away between the listing and the stat
+        }
+      }).sum();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
