@@ -76,6 +76,43 @@ class PackageIT {
     assertTrue(conffiles.out().contains("/etc/dockward/dockward.yaml"), "the config is a conffile: " + conffiles.out());
   }
 
+  /**
+   * The unit's CapabilityBoundingSet suffices: the installed agent, under setpriv with exactly
+   * those capabilities, still reads other processes' exe and namespaces and talks to Docker.
+   */
+  @Test
+  void theUnitsBoundingSetSufficesForTheAgent() throws Exception {
+    String caps = Files.readAllLines(Path.of("/lib/systemd/system/dockward.service")).stream()
+        .filter(l -> l.startsWith("CapabilityBoundingSet=")).findFirst().orElseThrow()
+        .substring("CapabilityBoundingSet=".length()).strip();
+    StringBuilder bounding = new StringBuilder("-all");
+    for (String cap : caps.split("\\s+")) {
+      bounding.append(",+").append(cap.toLowerCase(java.util.Locale.ROOT).replaceFirst("^cap_", ""));
+    }
+    Path work = Files.createTempDirectory("dockward-setpriv");
+    Path config = Files.writeString(work.resolve("dockward.yaml"), "metrics: {enabled: false}\n");
+    String label = "dockward.test=package-" + ProcessHandle.current().pid();
+    String id = sh("/usr/bin/docker", "run", "-d", "--label", label, "-v", "/var/run/docker.sock:/var/run/docker.sock",
+        "dockward/busybox:test", "sleep", "120").out().strip();
+    try {
+      String pid = sh("/usr/bin/docker", "inspect", "-f", "{{.State.Pid}}", id).out().strip();
+      Result run = sh("setpriv", "--bounding-set", bounding.toString(), "--inh-caps", "-all",
+          "/usr/bin/dockward", "run", "--config", config.toString(), "--journal", work.resolve("journal").toString(),
+          "--duration", "6s");
+      assertEquals(0, run.code(), run.out());
+      assertTrue(run.out().contains("\"rule\":\"docker_socket_mounted\"") && run.out().contains(id),
+          "Docker is reachable with the bounding set " + bounding + ": " + run.out());
+      Result events = sh("/usr/bin/dockward", "replay", "--journal", work.resolve("journal").toString(),
+          "--kind", "events", "--container", id);
+      String init = events.out().lines().filter(l -> l.contains("\"type\":\"exec\"") && l.contains("\"pid\":" + pid + ","))
+          .findFirst().orElseThrow(() -> new AssertionError("no exec event for pid " + pid + ": " + events.out()));
+      assertTrue(init.contains("\"exe\":\"/bin/busybox\""), "exe of another process read: " + init);
+      assertTrue(init.contains("\"mnt\":"), "namespaces of another process read: " + init);
+    } finally {
+      sh("/usr/bin/docker", "rm", "-f", id);
+    }
+  }
+
   @Test
   void unitFileVerifies() throws Exception {
     Result r = sh("systemd-analyze", "verify", "/lib/systemd/system/dockward.service");
