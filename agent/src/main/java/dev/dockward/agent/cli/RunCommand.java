@@ -6,7 +6,7 @@ import dev.dockward.agent.config.ConfigException;
 import dev.dockward.agent.config.ConfigLoader;
 import dev.dockward.agent.config.Durations;
 import dev.dockward.agent.detect.RuleDetector;
-import dev.dockward.agent.detect.RuleSetLoading;
+import dev.dockward.agent.detect.RuleReloader;
 import dev.dockward.agent.journal.JournalException;
 import dev.dockward.rules.LoadResult;
 import dev.dockward.rules.RuleEngine;
@@ -52,10 +52,12 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
+    AgentConfig fromFile;
     AgentConfig effective;
     Duration runFor;
     try {
-      effective = merge(config == null ? AgentConfig.DEFAULT : new ConfigLoader().load(config));
+      fromFile = config == null ? AgentConfig.DEFAULT : new ConfigLoader().load(config);
+      effective = merge(fromFile);
       runFor = duration == null ? null : Durations.parse(duration);
     } catch (ConfigException | IllegalArgumentException e) {
       err.println("dockward: " + e.getMessage());
@@ -68,7 +70,8 @@ final class RunCommand implements Callable<Integer> {
     List<Path> rulePaths = new ArrayList<>();
     effective.rules().paths().forEach(p -> rulePaths.add(Path.of(p)));
     rulePaths.addAll(rules);
-    LoadResult loaded = RuleSetLoading.load(effective.rules().bundled(), rulePaths, err);
+    RuleReloader reloader = new RuleReloader();
+    LoadResult loaded = reloader.load(effective.rules().bundled(), rulePaths, err);
     if (loaded.ruleSet().rules().isEmpty()) {
       err.println("dockward: no rule loaded; refusing to run without detection");
       return 2;
@@ -80,10 +83,11 @@ final class RunCommand implements Callable<Integer> {
 
     err.flush();
     CountDownLatch stop = new CountDownLatch(1);
+    RuleDetector detector = new RuleDetector(new RuleEngine(loaded.ruleSet()));
     Agent agent;
     try {
       // The stdout sink writes to the process's real stdout, record by record.
-      agent = Agent.start(effective, new RuleDetector(new RuleEngine(loaded.ruleSet())), System.out);
+      agent = Agent.start(effective, detector, System.out);
     } catch (JournalException e) {
       err.println("dockward: " + e.getMessage());
       return 2;
@@ -91,6 +95,7 @@ final class RunCommand implements Callable<Integer> {
       err.println("dockward: could not start: " + e);
       return 2;
     }
+    new HangupReload(config, rules, fromFile, reloader, detector, err).install();
     // SIGTERM and SIGINT run shutdown hooks: stop cleanly so the journal is flushed and closed.
     Thread hook = new Thread(() -> {
       stop.countDown();

@@ -11,22 +11,29 @@ import java.util.function.Supplier;
 
 /** The pipeline's detector backed by the rule engine. */
 public final class RuleDetector implements Detector {
-  private final RuleEngine engine;
+  private volatile RuleEngine engine;
 
   public RuleDetector(RuleEngine engine) {
     this.engine = engine;
   }
 
+  /** Swaps in a newly loaded rule set; the next event is evaluated by it. */
+  public void replace(RuleEngine next) {
+    engine = next;
+  }
+
   @Override
   public Map<String, Long> evaluationErrors() {
     Map<String, Long> out = new java.util.TreeMap<>();
-    engine.stats().forEach((rule, stats) -> out.put(rule, stats.errors()));
+    RuleEngine current = engine;
+    current.stats().forEach((rule, stats) -> out.put(rule, stats.errors()));
     return out;
   }
 
   @Override
   public List<Map<String, Object>> alertsFor(Map<String, Object> event, Supplier<String> alertIds) {
-    List<RuleMatch> matches = engine.evaluate(event);
+    RuleEngine current = engine;
+    List<RuleMatch> matches = current.evaluate(event);
     if (matches.isEmpty()) {
       return List.of();
     }

@@ -58,6 +58,46 @@ class LauncherIT {
     t.start();
   }
 
+  private static void hangup(Process p) throws Exception {
+    assertEquals(0, new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor());
+  }
+
+  private static String markerRule(String marker) {
+    return "rules:\n  - id: marker_" + marker + "\n"
+        + "    condition: event.type == \"container_start\" && container.labels[\"dw.marker\"] == \"" + marker + "\"\n"
+        + "    severity: low\n    output: \"marked {container.name}\"\n";
+  }
+
+  @Test
+  void sighupReloadsRulesAndABrokenEditKeepsTheLastGoodVersion() throws Exception {
+    Path root = Path.of("").toAbsolutePath().getParent();
+    Path rules = Files.createDirectories(dir.resolve("rules.d"));
+    Path mine = Files.writeString(rules.resolve("mine.yaml"), markerRule("a"));
+    agent = new ProcessBuilder(root.resolve("bin/dockward").toString(), "run", "--journal",
+        dir.resolve("journal").toString(), "--rules", rules.toString()).start();
+    LineCapture out = new LineCapture();
+    LineCapture err = new LineCapture();
+    collect(agent.getInputStream(), out);
+    collect(agent.getErrorStream(), err);
+    err.await(l -> l.contains("following Docker daemon"), DEADLINE, "the agent connected to Docker");
+
+    String a = docker.runDetached(DockerCli.uniqueName("marked"), List.of("--label", "dw.marker=a"), "sleep", "60");
+    out.await(l -> l.contains("\"rule\":\"marker_a\"") && l.contains(a), DEADLINE, "marker_a from the first load");
+
+    Files.writeString(mine, markerRule("b"));
+    hangup(agent);
+    err.await(l -> l.contains("reload: ") && l.contains("rules loaded"), DEADLINE, "the reload");
+    String b = docker.runDetached(DockerCli.uniqueName("marked"), List.of("--label", "dw.marker=b"), "sleep", "60");
+    out.await(l -> l.contains("\"rule\":\"marker_b\"") && l.contains(b), DEADLINE, "marker_b after SIGHUP");
+
+    Files.writeString(mine, "rules:\n  - id: marker_c\n    condition: container.labels[\n    severity: low\n");
+    hangup(agent);
+    err.await(l -> l.contains(mine + ":3:"), DEADLINE, "the broken file named with its line");
+    err.await(l -> l.contains("keeping the version that loaded before"), DEADLINE, "the last good version kept");
+    String b2 = docker.runDetached(DockerCli.uniqueName("marked"), List.of("--label", "dw.marker=b"), "sleep", "60");
+    out.await(l -> l.contains("\"rule\":\"marker_b\"") && l.contains(b2), DEADLINE, "marker_b still fires");
+  }
+
   @Test
   void launcherPrintsAlertsAndSigtermStopsItWithTheJournalComplete() throws Exception {
     Path root = Path.of("").toAbsolutePath().getParent();
