@@ -2,6 +2,7 @@ package dev.dockward.agent;
 
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.Durations;
+import dev.dockward.agent.detect.AlertThrottle;
 import dev.dockward.agent.host.HostIdentity;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.RecordIds;
@@ -55,8 +56,10 @@ public final class Agent implements AutoCloseable {
    * @param detector the loaded rules
    * @param stdout where the stdout sink writes
    */
-  public static Agent start(AgentConfig config, Detector detector, PrintStream stdout) throws Exception {
+  public static Agent start(AgentConfig config, Detector rules, PrintStream stdout) throws Exception {
     List<AutoCloseable> started = new ArrayList<>();
+    Detector detector = new AlertThrottle(rules, Durations.parse(config.alerts().dedupeWindow()),
+        config.alerts().rulePerMinute());
     try {
       ChronicleJournal journal = ChronicleJournal.openForWriting(
           Path.of(config.journal().dir()), config.journal().rollCycle());

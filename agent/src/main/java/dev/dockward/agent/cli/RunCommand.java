@@ -124,7 +124,6 @@ final class RunCommand implements Callable<Integer> {
     if (format != null && !format.matches("jsonl|text")) {
       throw new IllegalArgumentException("--format must be jsonl or text, not '" + format + "'");
     }
-    return new AgentConfig(c.host(), j, c.rules(), c.sources(), new AgentConfig.Sinks(stdoutSink), c.pipeline(),
-        c.metrics());
+    return c.withJournal(j).withSinks(new AgentConfig.Sinks(stdoutSink));
   }
 }

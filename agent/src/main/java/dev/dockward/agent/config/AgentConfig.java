@@ -9,8 +9,9 @@ import java.util.Objects;
  * system Docker daemon as sources, alerts on stdout.
  */
 public record AgentConfig(
-    Host host, Journal journal, Rules rules, Sources sources, Sinks sinks, Pipeline pipeline, Metrics metrics) {
-  public static final AgentConfig DEFAULT = new AgentConfig(null, null, null, null, null, null, null);
+    Host host, Journal journal, Rules rules, Sources sources, Sinks sinks, Pipeline pipeline, Metrics metrics,
+    Alerts alerts) {
+  public static final AgentConfig DEFAULT = new AgentConfig(null, null, null, null, null, null, null, null);
 
   public AgentConfig {
     host = Objects.requireNonNullElse(host, new Host(null));
@@ -20,6 +21,39 @@ public record AgentConfig(
     sinks = Objects.requireNonNullElse(sinks, new Sinks(null));
     pipeline = Objects.requireNonNullElse(pipeline, new Pipeline(null));
     metrics = Objects.requireNonNullElse(metrics, new Metrics(null, null, null));
+    alerts = Objects.requireNonNullElse(alerts, new Alerts(null, null));
+  }
+
+  public AgentConfig withJournal(Journal j) {
+    return new AgentConfig(host, j, rules, sources, sinks, pipeline, metrics, alerts);
+  }
+
+  public AgentConfig withSources(Sources s) {
+    return new AgentConfig(host, journal, rules, s, sinks, pipeline, metrics, alerts);
+  }
+
+  public AgentConfig withSinks(Sinks s) {
+    return new AgentConfig(host, journal, rules, sources, s, pipeline, metrics, alerts);
+  }
+
+  public AgentConfig withMetrics(Metrics m) {
+    return new AgentConfig(host, journal, rules, sources, sinks, pipeline, m, alerts);
+  }
+
+  public AgentConfig withAlerts(Alerts a) {
+    return new AgentConfig(host, journal, rules, sources, sinks, pipeline, metrics, a);
+  }
+
+  /**
+   * Noise control: one alert per (rule, container) per {@code dedupeWindow}, at most
+   * {@code rulePerMinute} alerts of one rule per minute; what is held back is counted and
+   * reported as {@code suppressed} on the next alert of the same rule and container.
+   */
+  public record Alerts(String dedupeWindow, Integer rulePerMinute) {
+    public Alerts {
+      dedupeWindow = Objects.requireNonNullElse(dedupeWindow, "60s");
+      rulePerMinute = Objects.requireNonNullElse(rulePerMinute, 600);
+    }
   }
 
   /**

@@ -67,6 +67,8 @@ public final class ConfigLoader {
     check(origin, "sinks.stdout.format", c.sinks().stdout().format().matches("jsonl|text"), "must be jsonl or text");
     check(origin, "pipeline.queue_capacity", c.pipeline().queueCapacity() >= 16, "must be at least 16");
     check(origin, "metrics.port", c.metrics().port() >= 0 && c.metrics().port() <= 65535, "must be 0 to 65535");
+    checkDurationOrZero(origin, "alerts.dedupe_window", c.alerts().dedupeWindow());
+    check(origin, "alerts.rule_per_minute", c.alerts().rulePerMinute() >= 0, "must be 0 (no cap) or more");
     check(origin, "metrics.address", !c.metrics().address().isBlank(), "must not be empty");
   }
 
@@ -75,6 +77,14 @@ public final class ConfigLoader {
       if (Durations.parse(value).isZero()) {
         throw new ConfigException(origin + ": " + key + ": must be more than 0");
       }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(origin + ": " + key + ": " + e.getMessage());
+    }
+  }
+
+  private static void checkDurationOrZero(String origin, String key, String value) throws ConfigException {
+    try {
+      Durations.parse(value);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(origin + ": " + key + ": " + e.getMessage());
     }

@@ -50,6 +50,11 @@ public final class AgentMetrics {
         .labelNames("rule")
         .callback(cb -> detector.evaluationErrors().forEach((rule, n) -> cb.call(n, rule)))
         .register(registry);
+    CounterWithCallback.builder().name("dockward_alerts_suppressed")
+        .help("Alerts held back by dedupe and rate limits, by rule")
+        .labelNames("rule")
+        .callback(cb -> detector.suppressedAlerts().forEach((rule, n) -> cb.call(n, rule)))
+        .register(registry);
     CounterWithCallback.builder().name("dockward_shipped").help("Records delivered, by sink")
         .labelNames("sink")
         .callback(cb -> shippers.forEach(s -> cb.call(s.shipped(), s.sinkName())))

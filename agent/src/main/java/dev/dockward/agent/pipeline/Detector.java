@@ -12,4 +12,9 @@ public interface Detector {
   default Map<String, Long> evaluationErrors() {
     return Map.of();
   }
+
+  /** Alerts held back by noise control, by rule id. */
+  default Map<String, Long> suppressedAlerts() {
+    return Map.of();
+  }
 }

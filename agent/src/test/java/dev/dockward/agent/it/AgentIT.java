@@ -61,13 +61,11 @@ class AgentIT {
   }
 
   private void startAgent(boolean printEvents) throws Exception {
-    AgentConfig config = new AgentConfig(null,
-        new AgentConfig.Journal(journalDir.toString(), "hourly"),
-        null,
-        new AgentConfig.Sources(new AgentConfig.ProcScan(true, "200ms"), null),
-        new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", printEvents)),
-        null,
-        new AgentConfig.Metrics(true, "127.0.0.1", 0));
+    AgentConfig config = AgentConfig.DEFAULT
+        .withJournal(new AgentConfig.Journal(journalDir.toString(), "hourly"))
+        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, "200ms"), null))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", printEvents)))
+        .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0));
     PrintWriter problems = new PrintWriter(System.err, true);
     RuleEngine engine = new RuleEngine(RuleSetLoading.load(true, List.of(), problems).ruleSet());
     agent = Agent.start(config, new RuleDetector(engine), stdout.stream());

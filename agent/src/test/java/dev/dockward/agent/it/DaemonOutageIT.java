@@ -69,14 +69,12 @@ class DaemonOutageIT {
   @Test
   void agentRunsOnProcWithoutTheDaemonAndCatchesUpWhenItComesAndGoes() throws Exception {
     Path socket = dir.resolve("docker.sock");
-    AgentConfig config = new AgentConfig(null,
-        new AgentConfig.Journal(dir.resolve("journal").toString(), "hourly"),
-        null,
-        new AgentConfig.Sources(new AgentConfig.ProcScan(true, "200ms"),
-            new AgentConfig.Docker(true, "unix://" + socket, "1s")),
-        new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true)),
-        null,
-        new AgentConfig.Metrics(true, "127.0.0.1", 0));
+    AgentConfig config = AgentConfig.DEFAULT
+        .withJournal(new AgentConfig.Journal(dir.resolve("journal").toString(), "hourly"))
+        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, "200ms"),
+            new AgentConfig.Docker(true, "unix://" + socket, "1s")))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true)))
+        .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0));
     RuleEngine engine = new RuleEngine(RuleSetLoading.load(true, List.of(), new PrintWriter(System.err, true)).ruleSet());
     agent = Agent.start(config, new RuleDetector(engine), stdout.stream());
 

@@ -1,0 +1,130 @@
+package dev.dockward.agent.detect;
+
+import dev.dockward.agent.pipeline.Detector;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * Noise control in front of a detector: one alert per (rule, container) per window, and a cap
+ * per rule per minute. What is held back is counted; the next alert that goes out for the same
+ * (rule, container) carries {@code suppressed: N}. Time is the event's own time, so replaying a
+ * journal suppresses exactly what the live agent did.
+ */
+public final class AlertThrottle implements Detector {
+  private final Detector inner;
+  private final Duration dedupeWindow;
+  private final int perRulePerMinute;
+  private final Map<String, Window> byKey = new HashMap<>();
+  private final Map<String, Window> byRule = new HashMap<>();
+  private final Map<String, LongAdder> suppressedByRule = new ConcurrentHashMap<>();
+
+  /** What a key emitted last and held back since. */
+  private static final class Window {
+    Instant start;
+    long count;
+    long heldBack;
+
+    Window(Instant start) {
+      this.start = start;
+    }
+  }
+
+  /**
+   * @param dedupeWindow how long a (rule, container) stays quiet after an alert; zero turns dedupe off
+   * @param perRulePerMinute the most alerts one rule may raise per minute; 0 means no cap
+   */
+  public AlertThrottle(Detector inner, Duration dedupeWindow, int perRulePerMinute) {
+    this.inner = inner;
+    this.dedupeWindow = dedupeWindow;
+    this.perRulePerMinute = perRulePerMinute;
+  }
+
+  @Override
+  public synchronized List<Map<String, Object>> alertsFor(Map<String, Object> event, Supplier<String> alertIds) {
+    List<Map<String, Object>> alerts = inner.alertsFor(event, alertIds);
+    if (alerts.isEmpty()) {
+      return alerts;
+    }
+    Instant now = timeOf(event);
+    List<Map<String, Object>> out = new ArrayList<>(alerts.size());
+    for (Map<String, Object> alert : alerts) {
+      String rule = String.valueOf(alert.get("rule"));
+      String key = rule + "\u0000" + containerId(alert);
+      Window w = byKey.get(key);
+      boolean duplicate = !dedupeWindow.isZero() && w != null && now.isBefore(w.start.plus(dedupeWindow));
+      if (duplicate || overRuleCap(rule, now)) {
+        byKey.computeIfAbsent(key, k -> new Window(now)).heldBack++;
+        suppressedByRule.computeIfAbsent(rule, r -> new LongAdder()).increment();
+        continue;
+      }
+      long heldBack = w == null ? 0 : w.heldBack;
+      Window fresh = new Window(now);
+      byKey.put(key, fresh);
+      out.add(heldBack == 0 ? alert : withSuppressed(alert, heldBack));
+    }
+    return out;
+  }
+
+  private boolean overRuleCap(String rule, Instant now) {
+    if (perRulePerMinute <= 0) {
+      return false;
+    }
+    Window w = byRule.get(rule);
+    if (w == null || !now.isBefore(w.start.plusSeconds(60))) {
+      w = new Window(now);
+      byRule.put(rule, w);
+    }
+    if (w.count >= perRulePerMinute) {
+      return true;
+    }
+    w.count++;
+    return false;
+  }
+
+  private static Map<String, Object> withSuppressed(Map<String, Object> alert, long heldBack) {
+    // Keep the contract's field order: the count goes right after the summary.
+    Map<String, Object> copy = new LinkedHashMap<>();
+    alert.forEach((k, v) -> {
+      copy.put(k, v);
+      if ("summary".equals(k)) {
+        copy.put("suppressed", heldBack);
+      }
+    });
+    copy.putIfAbsent("suppressed", heldBack);
+    return copy;
+  }
+
+  private static String containerId(Map<String, Object> alert) {
+    return alert.get("container") instanceof Map<?, ?> c ? String.valueOf(c.get("id")) : "";
+  }
+
+  private static Instant timeOf(Map<String, Object> event) {
+    try {
+      return Instant.parse(String.valueOf(event.get("time")));
+    } catch (DateTimeParseException e) {
+      return Instant.now(); // records are ours and always timed; never fail detection on it
+    }
+  }
+
+  @Override
+  public Map<String, Long> evaluationErrors() {
+    return inner.evaluationErrors();
+  }
+
+  @Override
+  public Map<String, Long> suppressedAlerts() {
+    Map<String, Long> out = new TreeMap<>();
+    suppressedByRule.forEach((rule, n) -> out.put(rule, n.sum()));
+    return out;
+  }
+}

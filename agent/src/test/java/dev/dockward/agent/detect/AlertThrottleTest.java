@@ -1,0 +1,95 @@
+package dev.dockward.agent.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.dockward.agent.pipeline.Detector;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class AlertThrottleTest {
+  private static final Instant T0 = Instant.parse("2026-11-23T02:00:00Z");
+  private final AtomicLong ids = new AtomicLong();
+
+  /** A detector that raises one alert of {@code rule} for every event, for the event's container. */
+  private static Detector always(String rule) {
+    return (event, alertIds) -> {
+      Map<String, Object> alert = new LinkedHashMap<>();
+      alert.put("kind", "alert");
+      alert.put("id", alertIds.get());
+      alert.put("rule", rule);
+      alert.put("summary", "s");
+      alert.put("container", event.get("container"));
+      return List.of(alert);
+    };
+  }
+
+  private static Map<String, Object> event(Instant time, String container) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("time", time.toString());
+    e.put("container", Map.of("id", container));
+    return e;
+  }
+
+  private List<Map<String, Object>> feed(AlertThrottle t, Instant time, String container) {
+    return t.alertsFor(event(time, container), () -> "id-" + ids.incrementAndGet());
+  }
+
+  @Test
+  void aThousandFiringsInTenSecondsGiveOneAlertAndTheNextCarriesTheCount() {
+    AlertThrottle t = new AlertThrottle(always("shell_in_container"), Duration.ofSeconds(60), 0);
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      out.addAll(feed(t, T0.plusMillis(i * 10L), "c1"));
+    }
+    assertEquals(1, out.size());
+    assertFalse(out.get(0).containsKey("suppressed"));
+    assertEquals(Map.of("shell_in_container", 999L), t.suppressedAlerts());
+
+    List<Map<String, Object>> after = feed(t, T0.plusSeconds(61), "c1");
+    assertEquals(1, after.size());
+    assertEquals(999L, after.get(0).get("suppressed"));
+    assertEquals(List.of("kind", "id", "rule", "summary", "suppressed", "container"),
+        List.copyOf(after.get(0).keySet()), "the count sits beside the summary");
+    assertFalse(feed(t, T0.plusSeconds(200), "c1").get(0).containsKey("suppressed"), "the count is reported once");
+  }
+
+  @Test
+  void otherContainersAreNotDeduplicatedAgainstEachOther() {
+    AlertThrottle t = new AlertThrottle(always("r"), Duration.ofSeconds(60), 0);
+    assertEquals(1, feed(t, T0, "c1").size());
+    assertEquals(1, feed(t, T0, "c2").size());
+    assertEquals(0, feed(t, T0.plusSeconds(1), "c1").size());
+  }
+
+  @Test
+  void perRuleCapHoldsBackAcrossContainersWithinAMinute() {
+    AlertThrottle t = new AlertThrottle(always("r"), Duration.ZERO, 3);
+    int emitted = 0;
+    for (int i = 0; i < 10; i++) {
+      emitted += feed(t, T0.plusSeconds(i), "c" + i).size();
+    }
+    assertEquals(3, emitted);
+    assertEquals(1, feed(t, T0.plusSeconds(61), "c0").size(), "a new minute, a new allowance");
+  }
+
+  @Test
+  void replayingTheSameEventsSuppressesTheSame() {
+    List<Integer> first = new ArrayList<>();
+    List<Integer> second = new ArrayList<>();
+    for (List<Integer> run : List.of(first, second)) {
+      AlertThrottle t = new AlertThrottle(always("r"), Duration.ofSeconds(5), 0);
+      for (int i = 0; i < 30; i++) {
+        run.add(feed(t, T0.plusSeconds(i), "c1").size());
+      }
+    }
+    assertEquals(first, second);
+    assertEquals(6, first.stream().mapToInt(Integer::intValue).sum(), "one per 5 s window over 30 s");
+  }
+}
