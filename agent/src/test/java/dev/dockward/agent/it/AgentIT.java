@@ -14,6 +14,7 @@ import dev.dockward.agent.detect.RuleSetLoading;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalCursor;
 import dev.dockward.agent.journal.JournalRecord;
+import dev.dockward.agent.schema.RecordSchema;
 import dev.dockward.rules.RuleEngine;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -54,10 +55,14 @@ class AgentIT {
 
   @AfterEach
   void cleanUp() throws Exception {
-    if (agent != null) {
-      agent.close();
+    try {
+      if (agent != null) {
+        agent.close();
+      }
+      new RecordSchema().assertAllValid(stdout.lines());
+    } finally {
+      docker.removeAll();
     }
-    docker.removeAll();
   }
 
   private void startAgent(boolean printEvents) throws Exception {

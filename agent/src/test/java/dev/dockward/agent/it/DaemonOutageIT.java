@@ -8,6 +8,7 @@ import dev.dockward.agent.Agent;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.detect.RuleDetector;
 import dev.dockward.agent.detect.RuleSetLoading;
+import dev.dockward.agent.schema.RecordSchema;
 import dev.dockward.rules.RuleEngine;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -50,6 +51,7 @@ class DaemonOutageIT {
       proxy.close();
     }
     docker.removeAll();
+    new RecordSchema().assertAllValid(stdout.lines());
   }
 
   private Map<String, Object> parse(String line) {
