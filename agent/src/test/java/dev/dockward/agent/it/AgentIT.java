@@ -64,7 +64,7 @@ class AgentIT {
     AgentConfig config = new AgentConfig(null,
         new AgentConfig.Journal(journalDir.toString(), "hourly"),
         null,
-        new AgentConfig.Sources(new AgentConfig.ProcScan(true, "200ms"), null),
+        new AgentConfig.Sources(new AgentConfig.ProcScan(true, "200ms"), null, null),
         new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", printEvents)),
         null);
     PrintWriter problems = new PrintWriter(System.err, true);

@@ -73,7 +73,7 @@ class DaemonOutageIT {
         new AgentConfig.Journal(dir.resolve("journal").toString(), "hourly"),
         null,
         new AgentConfig.Sources(new AgentConfig.ProcScan(true, "200ms"),
-            new AgentConfig.Docker(true, "unix://" + socket, "1s")),
+            new AgentConfig.Docker(true, "unix://" + socket, "1s"), null),
         new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true)),
         null);
     RuleEngine engine = new RuleEngine(RuleSetLoading.load(true, List.of(), new PrintWriter(System.err, true)).ruleSet());
