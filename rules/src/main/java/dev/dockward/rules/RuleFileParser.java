@@ -31,7 +31,10 @@ import org.yaml.snakeyaml.nodes.Tag;
 final class RuleFileParser {
     static final Pattern RULE_ID = Pattern.compile("[a-z][a-z0-9_]*");
     static final Pattern LIST_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    /** A {@code for:} duration: a positive whole number and a unit, e.g. {@code 500ms}, {@code 10s}, {@code 5m}. */
+    /**
+     * A {@code for:} duration: a whole number and a unit, e.g. {@code 500ms}, {@code 10s}, {@code 5m}.
+     * {@code 0s} fires on the first matching event of an episode, once per episode.
+     */
     static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
     private static final Set<String> TOP_KEYS = Set.of("lists", "rules");
     private static final Set<String> RULE_KEYS = Set.of("id", "description", "condition", "severity", "tags",
@@ -287,8 +290,8 @@ final class RuleFileParser {
     private Optional<Duration> duration(Node node, String id) {
         String text = node instanceof ScalarNode && !isNull(node) ? ((ScalarNode) node).getValue() : "";
         Matcher m = DURATION.matcher(text);
-        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-            error(node, id, "'for' must be a positive duration such as 500ms, 10s, 5m or 1h, not '" + text + "'");
+        if (!m.matches()) {
+            error(node, id, "'for' must be a duration such as 0s, 500ms, 10s, 5m or 1h, not '" + text + "'");
             return Optional.empty();
         }
         long n = Long.parseLong(m.group(1));

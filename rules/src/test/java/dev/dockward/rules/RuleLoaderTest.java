@@ -212,11 +212,11 @@ class RuleLoaderTest {
                     severity: high
                 """);
         assertEquals(List.of(
-                "x.yaml:4:10: rule a: 'for' must be a positive duration such as 500ms, 10s, 5m or 1h, not '10'",
-                "x.yaml:8:10: rule b: 'for' must be a positive duration such as 500ms, 10s, 5m or 1h, not '0s'",
-                "x.yaml:12:10: rule c: 'for' must be a positive duration such as 500ms, 10s, 5m or 1h, not '1.5s'"),
+                "x.yaml:4:10: rule a: 'for' must be a duration such as 0s, 500ms, 10s, 5m or 1h, not '10'",
+                "x.yaml:12:10: rule c: 'for' must be a duration such as 0s, 500ms, 10s, 5m or 1h, not '1.5s'"),
                 result.problems().stream().map(LoadProblem::toString).toList());
-        assertEquals(Optional.of(Duration.ofMillis(1500)), result.ruleSet().rules().get(0).holdFor());
+        assertEquals(Optional.of(Duration.ZERO), result.ruleSet().rules().get(0).holdFor(), "0s: once per episode");
+        assertEquals(Optional.of(Duration.ofMillis(1500)), result.ruleSet().rules().get(1).holdFor());
     }
 
     @Test
