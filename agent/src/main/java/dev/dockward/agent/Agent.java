@@ -13,6 +13,7 @@ import dev.dockward.agent.pipeline.Pipeline;
 import dev.dockward.agent.ship.OutputFormat;
 import dev.dockward.agent.ship.Shipper;
 import dev.dockward.agent.ship.StdoutSink;
+import dev.dockward.cgroup.CgroupSampler;
 import dev.dockward.docker.DockerApi;
 import dev.dockward.docker.DockerInventory;
 import dev.dockward.docker.DockerSource;
@@ -120,6 +121,12 @@ public final class Agent implements AutoCloseable {
     AgentConfig.ProcScan procScan = config.sources().procScan();
     if (procScan.enabled()) {
       sources.add(new ProcScanSource(HostFs.system(), Durations.parse(procScan.interval()), Clock.systemUTC()));
+    }
+    AgentConfig.Cgroup cgroup = config.sources().cgroup();
+    if (cgroup.enabled()) {
+      // The agent runs on the host (systemd unit), so the JVM sees the host's CPUs.
+      sources.add(new CgroupSampler(HostFs.system(), inventory::running, Durations.parse(cgroup.interval()),
+          Clock.systemUTC(), Runtime.getRuntime().availableProcessors()));
     }
     return sources;
   }

@@ -41,6 +41,11 @@ public final class DockerInventory implements ContainerDirectory {
     return List.copyOf(byId.values());
   }
 
+  /** The containers that run now (those with an init pid), e.g. for the cgroup sampler. */
+  public List<ContainerInfo> running() {
+    return byId.values().stream().filter(c -> c.initPid().isPresent()).toList();
+  }
+
   public int size() {
     return byId.size();
   }

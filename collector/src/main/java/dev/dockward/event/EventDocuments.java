@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -37,6 +38,8 @@ public final class EventDocuments {
       putIfPresent(doc, "exit_code", s.exitCode());
     } else if (event instanceof DockerExecStarted x) {
       doc.put("exec", exec(x.exec()));
+    } else if (event instanceof ResourceSampled r) {
+      doc.put("res", res(r.counters(), r.rates()));
     }
     return doc;
   }
@@ -126,6 +129,86 @@ public final class EventDocuments {
     m.put("privileged", x.privileged());
     m.put("tty", x.tty());
     return m;
+  }
+
+  /**
+   * The {@code res} object of a {@code resource_sample}. Counts, bytes and nanoseconds are Long;
+   * ratios, cores and per-second rates are Double, so rules compare them without arithmetic
+   * ({@code res.mem_fraction >= 0.95}: CEL has no {@code double * int}). Absent when unknown or
+   * unlimited, never 0:
+   *
+   * <ul>
+   *   <li>{@code cgroup_version} (Long) 1 or 2;
+   *   <li>{@code interval} (Double) seconds since the container's previous sample;
+   *   <li>{@code cpu_usage_ns} (Long) CPU time used since the cgroup was made;
+   *   <li>{@code cpu_usage} (Double) cores used over the interval;
+   *   <li>{@code cpu_limit} (Double) the quota in cores (quota / period), absent without a quota;
+   *   <li>{@code cpu_fraction} (Double) {@code cpu_usage / cpu_limit}, or over the host's CPUs without a quota;
+   *   <li>{@code cpu_periods}, {@code cpu_throttled_periods} (Long) elapsed and throttled CFS periods;
+   *   <li>{@code cpu_throttled_ns} (Long) time spent throttled;
+   *   <li>{@code cpu_throttled_ratio} (Double) throttled over elapsed periods in the interval;
+   *   <li>{@code mem_usage}, {@code mem_limit} (Long) bytes; {@code mem_fraction} (Double) usage / limit;
+   *   <li>{@code mem_failcnt} (Long) times usage hit the limit;
+   *   <li>{@code oom_kills} (Long) OOM kills so far; {@code oom_kills_new} (Long) since the previous sample;
+   *   <li>{@code pids}, {@code pids_limit} (Long) tasks and their limit; {@code pids_fraction} (Double);
+   *   <li>{@code pids_growth} (Double) tasks added per second over the interval, 0 when shrinking;
+   *   <li>{@code fork_refusals} (Long) forks refused at the limit so far; {@code fork_refusals_new} (Long)
+   *       since the previous sample;
+   *   <li>{@code io_read_bytes}, {@code io_write_bytes} (Long) block I/O so far; {@code io_read_rate},
+   *       {@code io_write_rate} (Double) bytes per second.
+   * </ul>
+   */
+  public static Map<String, Object> res(ResourceCounters c, ResourceRates r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("cgroup_version", (long) c.cgroupVersion());
+    putIfPresent(m, "interval", r.intervalSeconds());
+    ResourceCounters.Cpu cpu = c.cpu();
+    putIfPresent(m, "cpu_usage_ns", cpu.usageNanos());
+    putIfPresent(m, "cpu_usage", r.cpuCores());
+    putIfPresent(m, "cpu_limit", cpuLimitCores(cpu));
+    putIfPresent(m, "cpu_fraction", r.cpuFraction());
+    putIfPresent(m, "cpu_periods", cpu.periods());
+    putIfPresent(m, "cpu_throttled_periods", cpu.throttledPeriods());
+    putIfPresent(m, "cpu_throttled_ns", cpu.throttledNanos());
+    putIfPresent(m, "cpu_throttled_ratio", r.throttledRatio());
+    ResourceCounters.Memory mem = c.memory();
+    putIfPresent(m, "mem_usage", mem.usageBytes());
+    putIfPresent(m, "mem_limit", mem.limitBytes());
+    putIfPresent(m, "mem_fraction", fraction(mem.usageBytes(), mem.limitBytes()));
+    putIfPresent(m, "mem_failcnt", mem.failcnt());
+    putIfPresent(m, "oom_kills", mem.oomKills());
+    putIfPresent(m, "oom_kills_new", r.oomKillsNew());
+    ResourceCounters.Pids pids = c.pids();
+    putIfPresent(m, "pids", pids.current());
+    putIfPresent(m, "pids_limit", pids.limit());
+    putIfPresent(m, "pids_fraction", fraction(pids.current(), pids.limit()));
+    putIfPresent(m, "pids_growth", r.pidsGrowthPerSecond());
+    putIfPresent(m, "fork_refusals", pids.forkRefusals());
+    putIfPresent(m, "fork_refusals_new", r.forkRefusalsNew());
+    putIfPresent(m, "io_read_bytes", c.io().readBytes());
+    putIfPresent(m, "io_write_bytes", c.io().writeBytes());
+    putIfPresent(m, "io_read_rate", r.ioReadPerSecond());
+    putIfPresent(m, "io_write_rate", r.ioWritePerSecond());
+    return m;
+  }
+
+  /** The CPU quota in cores, empty without a quota. */
+  public static OptionalDouble cpuLimitCores(ResourceCounters.Cpu cpu) {
+    if (cpu.quotaMicros().isEmpty() || cpu.periodMicros().isEmpty() || cpu.periodMicros().getAsLong() <= 0) {
+      return OptionalDouble.empty();
+    }
+    return OptionalDouble.of((double) cpu.quotaMicros().getAsLong() / cpu.periodMicros().getAsLong());
+  }
+
+  private static OptionalDouble fraction(OptionalLong part, OptionalLong whole) {
+    if (part.isEmpty() || whole.isEmpty() || whole.getAsLong() <= 0) {
+      return OptionalDouble.empty();
+    }
+    return OptionalDouble.of((double) part.getAsLong() / whole.getAsLong());
+  }
+
+  private static void putIfPresent(Map<String, Object> m, String key, OptionalDouble v) {
+    v.ifPresent(x -> m.put(key, x));
   }
 
   private static void putIfPresent(Map<String, Object> m, String key, OptionalLong v) {

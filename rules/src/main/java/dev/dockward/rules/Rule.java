@@ -1,6 +1,8 @@
 package dev.dockward.rules;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 
 /**
@@ -16,14 +18,17 @@ import java.util.Objects;
  * @param enabled     false when the file says {@code enabled: false}; such rules never run
  * @param condition   the CEL condition text
  * @param output      the output template text
+ * @param holdFor     {@code for:}: how long the condition must hold for one container before the rule
+ *                    fires; empty for a rule that fires on every matching event
  */
 public record Rule(String id, String description, Severity severity, List<String> tags, String origin,
-        int line, boolean enabled, String condition, String output) {
+        int line, boolean enabled, String condition, String output, Optional<Duration> holdFor) {
 
     /** Copies the tags so the record is immutable. */
     public Rule {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(severity, "severity");
         tags = List.copyOf(tags);
+        Objects.requireNonNull(holdFor, "holdFor");
     }
 }

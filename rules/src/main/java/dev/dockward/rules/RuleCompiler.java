@@ -53,7 +53,11 @@ final class RuleCompiler {
         OutputTemplate output = OutputTemplate.literal(draft.id());
         if (draft.output().isPresent()) {
             ScalarNode node = draft.output().get();
-            OutputTemplate.Result parsed = OutputTemplate.parse(node.getValue(), OUTPUT_ROOTS, draft.evidence().keySet());
+            Set<String> evidenceNames = new java.util.HashSet<>(draft.evidence().keySet());
+            if (draft.holdFor().isPresent()) {
+                evidenceNames.addAll(HoldTracker.EVIDENCE);
+            }
+            OutputTemplate.Result parsed = OutputTemplate.parse(node.getValue(), OUTPUT_ROOTS, evidenceNames);
             for (OutputTemplate.Problem problem : parsed.problems()) {
                 problems.add(LoadProblem.error(origin, source.positionIn(node, offsetInCodePoints(node.getValue(),
                         problem.offset())), draft.id(), problem.message()));
@@ -71,7 +75,7 @@ final class RuleCompiler {
         }
         Rule rule = new Rule(draft.id(), draft.description(), draft.severity(), draft.tags(), origin,
                 draft.position().line(), draft.enabled(), draft.condition().getValue(),
-                draft.output().map(ScalarNode::getValue).orElse(""));
+                draft.output().map(ScalarNode::getValue).orElse(""), draft.holdFor());
         return Optional.of(new CompiledRule(rule, program.get(), exceptions, evidence, output, types));
     }
 

@@ -2,6 +2,11 @@ package dev.dockward.rules;
 
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -19,14 +24,26 @@ import org.slf4j.LoggerFactory;
  * its {@code type} (read from each condition's AST at load time) plus the rules that do not
  * constrain the type. An evaluation error never escapes: it is counted per rule, logged once per
  * rule, and treated as no match. Safe for concurrent use.
+ *
+ * <p>A rule with {@code for:} fires once per episode: when its condition (less its exceptions) has
+ * held on every event of one container (key {@code container.id}) for at least that long, measured
+ * on the events' {@code time}; the episode ends on the first event of that container on which it
+ * does not hold, or when the container stops. Its alert carries {@code held_since} and
+ * {@code held_seconds} as evidence.
  */
 public final class RuleEngine {
     private static final Logger LOG = LoggerFactory.getLogger(RuleEngine.class);
+    private static final String STOP_TYPE = "container_stop";
+    /** The contract's time format (RFC 3339, UTC, milliseconds), as the collector writes {@code time}. */
+    private static final DateTimeFormatter TIME_FORMAT =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final RuleSet ruleSet;
     private final Map<String, List<CompiledRule>> byType;
     private final List<CompiledRule> anyType;
     private final Map<String, Counters> counters;
+    /** The {@code for:} state of each rule that has one, by rule id. */
+    private final Map<String, HoldTracker> holds;
 
     /** Indexes the enabled rules of {@code ruleSet} by event type. */
     public RuleEngine(RuleSet ruleSet) {
@@ -49,6 +66,11 @@ public final class RuleEngine {
             c.put(rule.rule().id(), new Counters());
         }
         this.counters = Collections.unmodifiableMap(c);
+        Map<String, HoldTracker> h = new HashMap<>();
+        for (CompiledRule rule : enabled) {
+            rule.rule().holdFor().ifPresent(d -> h.put(rule.rule().id(), new HoldTracker(d)));
+        }
+        this.holds = Map.copyOf(h);
     }
 
     /** The rules this engine runs. */
@@ -64,6 +86,7 @@ public final class RuleEngine {
      */
     public List<RuleMatch> evaluate(Map<String, ?> eventDocument) {
         Map<String, Object> event = EventDocuments.normalise(eventDocument);
+        forgetStopped(event);
         Object type = event.get("type");
         List<CompiledRule> candidates = type instanceof String ? byType.getOrDefault(type, anyType) : anyType;
         if (candidates.isEmpty()) {
@@ -74,21 +97,31 @@ public final class RuleEngine {
         for (CompiledRule rule : candidates) {
             Counters count = counters.get(rule.rule().id());
             count.evaluations.increment();
-            if (!isTrue(rule, rule.condition(), vars, "condition", count)) {
-                continue;
-            }
-            boolean suppressed = false;
-            for (CompiledRule.NamedProgram exception : rule.exceptions()) {
-                if (isTrue(rule, exception.program(), vars, "exception " + exception.name(), count)) {
-                    suppressed = true;
-                    break;
+            HoldTracker hold = holds.get(rule.rule().id());
+            Optional<Instant> time = Optional.empty();
+            if (hold != null) {
+                time = eventTime(event);
+                if (time.isEmpty()) {
+                    failed(rule, "for", count, "the event has no valid 'time'; 'for:' needs it");
+                    continue;
                 }
             }
-            if (suppressed) {
+            boolean holds = isTrue(rule, rule.condition(), vars, "condition", count);
+            if (holds && suppressed(rule, vars, count)) {
                 count.suppressed.increment();
-                continue;
+                holds = false;
             }
             Map<String, Object> evidence = new LinkedHashMap<>();
+            if (hold != null) {
+                Optional<Instant> since = hold.update(containerId(event), time.get(), holds);
+                if (since.isEmpty()) {
+                    continue;
+                }
+                evidence.put("held_since", TIME_FORMAT.format(since.get()));
+                evidence.put("held_seconds", Duration.between(since.get(), time.get()).toMillis() / 1000.0);
+            } else if (!holds) {
+                continue;
+            }
             for (CompiledRule.NamedProgram item : rule.evidence()) {
                 eval(rule, item.program(), vars, "evidence " + item.name(), count)
                         .map(EventDocuments::value)
@@ -99,6 +132,46 @@ public final class RuleEngine {
             matches.add(new RuleMatch(rule.rule(), summary, evidence));
         }
         return matches;
+    }
+
+    private static boolean suppressed(CompiledRule rule, Map<String, Object> vars, Counters count) {
+        for (CompiledRule.NamedProgram exception : rule.exceptions()) {
+            if (isTrue(rule, exception.program(), vars, "exception " + exception.name(), count)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A stopped container's episodes end with it, so the state follows the running containers. */
+    private void forgetStopped(Map<String, Object> event) {
+        if (!holds.isEmpty() && STOP_TYPE.equals(event.get("type"))) {
+            String id = containerId(event);
+            holds.values().forEach(h -> h.forget(id));
+        }
+    }
+
+    private static String containerId(Map<String, Object> event) {
+        Object container = event.get("container");
+        Object id = container instanceof Map ? ((Map<?, ?>) container).get("id") : null;
+        return id instanceof String ? (String) id : "";
+    }
+
+    private static Optional<Instant> eventTime(Map<String, Object> event) {
+        Object time = event.get("time");
+        if (!(time instanceof String)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.parse((String) time));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Keys with a {@code for:} episode under way, over all rules (bounded; for tests and metrics). */
+    public int heldEpisodes() {
+        return holds.values().stream().mapToInt(HoldTracker::size).sum();
     }
 
     /** Counters of every loaded rule, by id, in load order. */

@@ -1,6 +1,7 @@
 package dev.dockward.rules;
 
 import java.io.StringReader;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -9,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -29,6 +31,11 @@ import org.yaml.snakeyaml.nodes.Tag;
 final class RuleFileParser {
     static final Pattern RULE_ID = Pattern.compile("[a-z][a-z0-9_]*");
     static final Pattern LIST_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /**
+     * A {@code for:} duration: a whole number and a unit, e.g. {@code 500ms}, {@code 10s}, {@code 5m}.
+     * {@code 0s} fires on the first matching event of an episode, once per episode.
+     */
+    static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
     private static final Set<String> TOP_KEYS = Set.of("lists", "rules");
     private static final Set<String> RULE_KEYS = Set.of("id", "description", "condition", "severity", "tags",
             "output", "exceptions", "evidence", "enabled", "for", "window");
@@ -40,7 +47,7 @@ final class RuleFileParser {
 
     record RuleDraft(String id, Position position, String description, ScalarNode condition, Severity severity,
             List<String> tags, Optional<ScalarNode> output, List<ExceptionDraft> exceptions,
-            Map<String, ScalarNode> evidence, boolean enabled) { }
+            Map<String, ScalarNode> evidence, boolean enabled, Optional<Duration> holdFor) { }
 
     record ParsedFile(RuleFile file, SourceText source, List<ListDef> lists, List<RuleDraft> rules) { }
 
@@ -204,6 +211,7 @@ final class RuleFileParser {
         List<ExceptionDraft> exceptions = new ArrayList<>();
         Map<String, ScalarNode> evidence = new LinkedHashMap<>();
         boolean enabled = true;
+        Optional<Duration> holdFor = Optional.empty();
         boolean sawId = false;
         for (NodeTuple entry : entries(node, id)) {
             String key = keyOf(entry);
@@ -252,6 +260,8 @@ final class RuleFileParser {
                     }
                     break;
                 case "for":
+                    holdFor = duration(value, id);
+                    break;
                 case "window":
                     // Part of the documented format; refusing it beats a rule that silently fires too often.
                     error(entry.getKeyNode(), id, "'" + key + ":' is part of the rule format but not implemented yet;"
@@ -274,7 +284,27 @@ final class RuleFileParser {
             return Optional.empty();
         }
         return Optional.of(new RuleDraft(id, idPosition, description, condition,
-                severity, tags, Optional.ofNullable(output), exceptions, evidence, enabled));
+                severity, tags, Optional.ofNullable(output), exceptions, evidence, enabled, holdFor));
+    }
+
+    private Optional<Duration> duration(Node node, String id) {
+        String text = node instanceof ScalarNode && !isNull(node) ? ((ScalarNode) node).getValue() : "";
+        Matcher m = DURATION.matcher(text);
+        if (!m.matches()) {
+            error(node, id, "'for' must be a duration such as 0s, 500ms, 10s, 5m or 1h, not '" + text + "'");
+            return Optional.empty();
+        }
+        long n = Long.parseLong(m.group(1));
+        switch (m.group(2)) {
+            case "ms":
+                return Optional.of(Duration.ofMillis(n));
+            case "s":
+                return Optional.of(Duration.ofSeconds(n));
+            case "m":
+                return Optional.of(Duration.ofMinutes(n));
+            default:
+                return Optional.of(Duration.ofHours(n));
+        }
     }
 
     private List<ExceptionDraft> exceptions(Node node, String id) {

@@ -18,7 +18,8 @@ class BundledRulesTest {
     void bundledRulesLoadWithoutAnyProblem() {
         assertEquals(List.of(), LOADED.problems());
         assertEquals(List.of("privileged_container_started", "dangerous_capability_added", "docker_socket_mounted",
-                "sensitive_host_mount", "host_namespace_shared", "container_exec_session", "shell_in_container"),
+                "sensitive_host_mount", "host_namespace_shared", "container_exec_session", "shell_in_container",
+                "fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation"),
                 LOADED.ruleSet().rules().stream().map(Rule::id).toList());
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -170,7 +171,7 @@ class RuleLoaderTest {
     }
 
     @Test
-    void forAndWindowAreRejectedAsNotImplemented() {
+    void forLoadsAndWindowIsStillRejectedAsNotImplemented() {
         LoadResult result = Fixtures.load("x.yaml", """
                 rules:
                   - id: memory_exhaustion
@@ -182,11 +183,40 @@ class RuleLoaderTest {
                     window: {within: 10s, by: container.id, at_least: 30}
                     severity: high
                 """);
-        assertEquals(2, result.problems().size());
-        assertEquals("x.yaml:4:5: rule memory_exhaustion: 'for:' is part of the rule format but not implemented yet;"
-                + " the rule is not loaded", result.problems().get(0).toString());
-        assertTrue(result.problems().get(1).message().startsWith("'window:' is part"));
-        assertEquals(0, result.ruleSet().size());
+        assertEquals(1, result.problems().size(), result.problems()::toString);
+        assertTrue(result.problems().get(0).message().startsWith("'window:' is part"));
+        assertEquals(1, result.ruleSet().size());
+        assertEquals(Optional.of(Duration.ofSeconds(10)), result.ruleSet().rules().get(0).holdFor());
+    }
+
+    @Test
+    void badForDurationsNameTheirPosition() {
+        LoadResult result = Fixtures.load("x.yaml", """
+                rules:
+                  - id: a
+                    condition: event.type == "resource_sample"
+                    for: 10
+                    severity: high
+                  - id: b
+                    condition: event.type == "resource_sample"
+                    for: 0s
+                    severity: high
+                  - id: c
+                    condition: event.type == "resource_sample"
+                    for: 1.5s
+                    severity: high
+                  - id: d
+                    condition: event.type == "resource_sample"
+                    for: 1500ms
+                    output: "held since {evidence.held_since} for {evidence.held_seconds}s"
+                    severity: high
+                """);
+        assertEquals(List.of(
+                "x.yaml:4:10: rule a: 'for' must be a duration such as 0s, 500ms, 10s, 5m or 1h, not '10'",
+                "x.yaml:12:10: rule c: 'for' must be a duration such as 0s, 500ms, 10s, 5m or 1h, not '1.5s'"),
+                result.problems().stream().map(LoadProblem::toString).toList());
+        assertEquals(Optional.of(Duration.ZERO), result.ruleSet().rules().get(0).holdFor(), "0s: once per episode");
+        assertEquals(Optional.of(Duration.ofMillis(1500)), result.ruleSet().rules().get(1).holdFor());
     }
 
     @Test

@@ -17,7 +17,7 @@ public record AgentConfig(
     host = Objects.requireNonNullElse(host, new Host(null));
     journal = Objects.requireNonNullElse(journal, new Journal(null, null));
     rules = Objects.requireNonNullElse(rules, new Rules(null, null));
-    sources = Objects.requireNonNullElse(sources, new Sources(null, null));
+    sources = Objects.requireNonNullElse(sources, new Sources(null, null, null));
     sinks = Objects.requireNonNullElse(sinks, new Sinks(null));
     pipeline = Objects.requireNonNullElse(pipeline, new Pipeline(null));
     metrics = Objects.requireNonNullElse(metrics, new Metrics(null, null, null));
@@ -93,10 +93,19 @@ public record AgentConfig(
     }
   }
 
-  public record Sources(ProcScan procScan, Docker docker) {
+  public record Sources(ProcScan procScan, Docker docker, Cgroup cgroup) {
     public Sources {
       procScan = Objects.requireNonNullElse(procScan, new ProcScan(null, null));
       docker = Objects.requireNonNullElse(docker, new Docker(null, null, null));
+      cgroup = Objects.requireNonNullElse(cgroup, new Cgroup(null, null));
+    }
+  }
+
+  /** @param interval how often every running container's cgroup is sampled ({@code resource_sample} events) */
+  public record Cgroup(Boolean enabled, String interval) {
+    public Cgroup {
+      enabled = Objects.requireNonNullElse(enabled, true);
+      interval = Objects.requireNonNullElse(interval, "1s");
     }
   }
 

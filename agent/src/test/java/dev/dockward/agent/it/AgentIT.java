@@ -68,7 +68,7 @@ class AgentIT {
   private void startAgent(boolean printEvents) throws Exception {
     AgentConfig config = AgentConfig.DEFAULT
         .withJournal(new AgentConfig.Journal(journalDir.toString(), "hourly"))
-        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, "200ms"), null))
+        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, "200ms"), null, null))
         .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", printEvents)))
         .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0));
     PrintWriter problems = new PrintWriter(System.err, true);

@@ -1,0 +1,141 @@
+package dev.dockward.cgroup;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the kernel's cgroup file formats. A missing, unreadable or garbage file gives empty and is
+ * counted (and logged once per kind of problem), so "unknown" never looks like 0.
+ */
+final class CgroupFiles {
+  private static final Logger LOG = LoggerFactory.getLogger(CgroupFiles.class);
+
+  private final CgroupReadStats stats;
+  private final AtomicBoolean loggedMissing = new AtomicBoolean();
+  private final AtomicBoolean loggedUnreadable = new AtomicBoolean();
+  private final AtomicBoolean loggedGarbage = new AtomicBoolean();
+
+  CgroupFiles(CgroupReadStats stats) {
+    this.stats = stats;
+  }
+
+  CgroupReadStats stats() {
+    return stats;
+  }
+
+  /** A file holding one integer, e.g. {@code memory.usage_in_bytes}. */
+  OptionalLong number(Path file) {
+    Optional<String> text = text(file);
+    if (text.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    return parse(file, text.get().strip());
+  }
+
+  /** A limit file: an integer, or {@code max} for none (empty, and not a problem). */
+  OptionalLong limit(Path file) {
+    Optional<String> text = text(file);
+    if (text.isEmpty() || text.get().strip().equals("max")) {
+      return OptionalLong.empty();
+    }
+    return parse(file, text.get().strip());
+  }
+
+  /** A flat-keyed file, {@code key value} per line ({@code cpu.stat}, {@code memory.events}, …). */
+  Optional<Map<String, Long>> keyed(Path file) {
+    Optional<String> text = text(file);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, Long> out = new HashMap<>();
+    for (String line : text.get().split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      String[] kv = line.strip().split("\\s+");
+      OptionalLong value = kv.length == 2 ? parseQuietly(kv[1]) : OptionalLong.empty();
+      if (value.isEmpty()) {
+        garbage(file, line);
+        return Optional.empty();
+      }
+      out.put(kv[0], value.getAsLong());
+    }
+    if (out.isEmpty()) {
+      garbage(file, "(empty)");
+      return Optional.empty();
+    }
+    return Optional.of(out);
+  }
+
+  /** One key of a keyed file; a key the file lacks counts as missing. */
+  OptionalLong key(Optional<Map<String, Long>> keyed, String key) {
+    if (keyed.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    Long value = keyed.get().get(key);
+    if (value == null) {
+      stats.countMissing();
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(value);
+  }
+
+  /** One key that the kernel writes only in some configurations: its absence is no problem. */
+  static OptionalLong optionalKey(Optional<Map<String, Long>> keyed, String key) {
+    Long value = keyed.isEmpty() ? null : keyed.get().get(key);
+    return value == null ? OptionalLong.empty() : OptionalLong.of(value);
+  }
+
+  /** The whole file, or empty (counted) when it is missing or unreadable. */
+  Optional<String> text(Path file) {
+    try {
+      return Optional.of(Files.readString(file, StandardCharsets.US_ASCII));
+    } catch (NoSuchFileException e) {
+      stats.countMissing();
+      if (loggedMissing.compareAndSet(false, true)) {
+        LOG.warn("cgroup file {} is missing; such figures are left out (further cases only counted)", file);
+      }
+    } catch (IOException | RuntimeException e) {
+      // RuntimeException: a non-ASCII byte (MalformedInputException is an IOException, but be sure).
+      stats.countUnreadable();
+      if (loggedUnreadable.compareAndSet(false, true)) {
+        LOG.warn("cgroup file {} cannot be read ({}); further cases only counted", file, e.toString());
+      }
+    }
+    return Optional.empty();
+  }
+
+  void garbage(Path file, String what) {
+    stats.countParseError();
+    if (loggedGarbage.compareAndSet(false, true)) {
+      LOG.warn("cgroup file {} holds what the kernel does not write: '{}'; further cases only counted", file,
+          what.length() > 80 ? what.substring(0, 80) + "…" : what);
+    }
+  }
+
+  private OptionalLong parse(Path file, String text) {
+    OptionalLong value = parseQuietly(text);
+    if (value.isEmpty()) {
+      garbage(file, text);
+    }
+    return value;
+  }
+
+  static OptionalLong parseQuietly(String text) {
+    try {
+      return OptionalLong.of(Long.parseLong(text));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
+  }
+}

@@ -1,0 +1,230 @@
+package dev.dockward.cgroup;
+
+import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.ResourceCounters;
+import dev.dockward.event.ResourceRates;
+import dev.dockward.event.ResourceSampled;
+import dev.dockward.hostfs.HostFs;
+import dev.dockward.source.EventSink;
+import dev.dockward.source.Source;
+import dev.dockward.source.Workers;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Samples the cgroup of every running container every {@code interval} and emits one
+ * {@link ResourceSampled} (source {@value #NAME}) per container and sample, with the rates since
+ * that container's previous sample.
+ *
+ * <p>The running containers come from a supplier (the Docker inventory); a container's cgroup is
+ * found from its init pid's {@code /proc/<pid>/cgroup}, read once per run of the container. State
+ * is kept per running container only: a container that is no longer supplied is forgotten, and a
+ * restart (new init pid or start time) starts it afresh, so counters that restart from 0 never
+ * give a negative rate.
+ */
+public final class CgroupSampler implements Source {
+  /** The source's name in events, logs and metrics. */
+  public static final String NAME = "cgroup";
+
+  private static final Logger LOG = LoggerFactory.getLogger(CgroupSampler.class);
+  private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
+
+  private final HostFs host;
+  private final Supplier<? extends Collection<ContainerInfo>> running;
+  private final Duration interval;
+  private final Clock clock;
+  private final ResourceRateCalculator rates;
+  private final Optional<CgroupReader> reader;
+  private final Map<String, Tracked> tracked = new HashMap<>();
+  private final LongAdder processGone = new LongAdder();
+  private final LongAdder failedSamples = new LongAdder();
+  private final CountDownLatch stop = new CountDownLatch(1);
+  private Instant startedAt;
+  private Thread thread;
+
+  /** What is known of one run of a container. */
+  private record Tracked(long initPid, Optional<Instant> startedAt, List<CgroupLine> lines,
+      ResourceRateCalculator.Sample last) {}
+
+  /**
+   * @param host where /proc and /sys are; the cgroup hierarchies are found from its mountinfo
+   * @param running the containers that run now (those without an init pid are skipped)
+   * @param interval the pause between samples; positive
+   * @param clock stamps the samples
+   * @param hostCpus the host's CPUs, the basis of {@code cpu_fraction} for containers without a quota
+   */
+  public CgroupSampler(HostFs host, Supplier<? extends Collection<ContainerInfo>> running, Duration interval,
+      Clock clock, int hostCpus) {
+    this(host, running, interval, clock, hostCpus, CgroupReaders.forHost(Objects.requireNonNull(host, "host")));
+  }
+
+  CgroupSampler(HostFs host, Supplier<? extends Collection<ContainerInfo>> running, Duration interval, Clock clock,
+      int hostCpus, Optional<CgroupReader> reader) {
+    Objects.requireNonNull(interval, "interval");
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("interval must be positive: " + interval);
+    }
+    this.host = host;
+    this.running = Objects.requireNonNull(running, "running");
+    this.interval = interval;
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.rates = new ResourceRateCalculator(hostCpus);
+    this.reader = reader;
+    this.startedAt = clock.instant();
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** The reader's counters (missing, garbage, vanished cgroups), empty when no cgroup is mounted. */
+  public Optional<CgroupReadStats> readStats() {
+    return reader.map(CgroupReader::stats);
+  }
+
+  /** Containers whose init process was gone before its cgroup could be found. */
+  public long processGone() {
+    return processGone.sum();
+  }
+
+  /** Samples that ended with an unexpected exception (logged; the loop went on). */
+  public long failedSamples() {
+    return failedSamples.sum();
+  }
+
+  @Override
+  public synchronized void start(EventSink sink) {
+    Objects.requireNonNull(sink, "sink");
+    if (thread != null) {
+      throw new IllegalStateException(NAME + " already started");
+    }
+    if (reader.isEmpty()) {
+      LOG.warn("{}: no cgroup hierarchy found in {}/self/mountinfo; no resource samples", NAME, host.proc());
+      return;
+    }
+    LOG.info("{}: cgroup v{} every {}", NAME, reader.get().version(), interval);
+    startedAt = clock.instant();
+    thread = new Thread(() -> run(sink), "dockward-" + NAME);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void run(EventSink sink) {
+    try {
+      do {
+        try {
+          sampleOnce(sink);
+        } catch (RuntimeException e) {
+          failedSamples.increment();
+          LOG.warn("{}: sample failed, next one in {}", NAME, interval, e);
+        }
+      } while (!stop.await(interval.toNanos(), TimeUnit.NANOSECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // shutting down
+    }
+  }
+
+  /**
+   * One round over the running containers. Not thread-safe: the source's thread calls it, or a
+   * test does without {@link #start}.
+   */
+  void sampleOnce(EventSink sink) throws InterruptedException {
+    if (reader.isEmpty()) {
+      return;
+    }
+    Set<String> seen = new HashSet<>();
+    for (ContainerInfo c : running.get()) {
+      if (c.initPid().isEmpty()) {
+        continue;
+      }
+      seen.add(c.id());
+      Optional<ResourceSampled> sample = sample(c);
+      if (sample.isPresent()) {
+        sink.accept(sample.get());
+      }
+    }
+    tracked.keySet().retainAll(seen);
+  }
+
+  /** The number of containers with state (those supplied by the last round). */
+  int trackedContainers() {
+    return tracked.size();
+  }
+
+  private Optional<ResourceSampled> sample(ContainerInfo c) {
+    long pid = c.initPid().getAsLong();
+    Tracked known = tracked.get(c.id());
+    boolean sameRun = known != null && known.initPid() == pid && known.startedAt().equals(c.startedAt());
+    List<CgroupLine> lines;
+    if (sameRun) {
+      lines = known.lines();
+    } else {
+      Optional<List<CgroupLine>> read = cgroupLines(pid);
+      if (read.isEmpty()) {
+        tracked.remove(c.id());
+        return Optional.empty();
+      }
+      lines = read.get();
+    }
+    Optional<ResourceCounters> counters = reader.get().read(lines);
+    if (counters.isEmpty()) {
+      tracked.remove(c.id()); // stopped meanwhile; a restart is found afresh
+      return Optional.empty();
+    }
+    Instant now = clock.instant();
+    ResourceRateCalculator.Sample sample = new ResourceRateCalculator.Sample(now, counters.get());
+    ResourceRates r = sameRun
+        ? rates.between(known.last(), sample)
+        : rates.first(sample, c.startedAt().map(t -> t.isAfter(startedAt)).orElse(false));
+    tracked.put(c.id(), new Tracked(pid, c.startedAt(), lines, sample));
+    return Optional.of(new ResourceSampled(now, c, counters.get(), r));
+  }
+
+  private Optional<List<CgroupLine>> cgroupLines(long pid) {
+    try {
+      Optional<List<CgroupLine>> lines =
+          ProcCgroupParser.parse(Files.readString(host.pidDir((int) pid).resolve("cgroup")));
+      if (lines.isEmpty()) {
+        LOG.debug("{}: /proc/{}/cgroup is malformed", NAME, pid);
+      }
+      return lines;
+    } catch (IOException e) {
+      processGone.increment();
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void close() {
+    Thread t;
+    synchronized (this) {
+      t = thread;
+    }
+    stop.countDown();
+    if (t == null || t == Thread.currentThread()) {
+      return;
+    }
+    t.interrupt();
+    if (!Workers.join(t, JOIN_TIMEOUT)) {
+      LOG.warn("{}: sampler thread did not end within {}", NAME, JOIN_TIMEOUT);
+    }
+  }
+}

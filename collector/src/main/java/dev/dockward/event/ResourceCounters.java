@@ -1,0 +1,90 @@
+package dev.dockward.event;
+
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/**
+ * What one read of a container's cgroup gave: cumulative counters and gauges, as the kernel keeps
+ * them. Every figure is empty when the file was missing or unreadable, or — for limits — when there
+ * is no limit; never 0 for "unknown".
+ *
+ * @param cgroupVersion 1 or 2
+ * @param cpu CPU time and throttling
+ * @param memory memory use, limit and OOM kills
+ * @param pids task count, limit and refused forks
+ * @param io block I/O bytes
+ */
+public record ResourceCounters(int cgroupVersion, Cpu cpu, Memory memory, Pids pids, Io io) {
+  public ResourceCounters {
+    if (cgroupVersion != 1 && cgroupVersion != 2) {
+      throw new IllegalArgumentException("cgroup version must be 1 or 2: " + cgroupVersion);
+    }
+    Objects.requireNonNull(cpu, "cpu");
+    Objects.requireNonNull(memory, "memory");
+    Objects.requireNonNull(pids, "pids");
+    Objects.requireNonNull(io, "io");
+  }
+
+  /**
+   * @param usageNanos CPU time used, ns (v1 {@code cpuacct.usage}; v2 {@code cpu.stat usage_usec} × 1000)
+   * @param quotaMicros CFS quota per period, µs; empty when unlimited
+   * @param periodMicros CFS period, µs
+   * @param periods elapsed enforcement periods ({@code nr_periods})
+   * @param throttledPeriods periods in which the cgroup was throttled ({@code nr_throttled})
+   * @param throttledNanos time spent throttled, ns (v1 {@code throttled_time}; v2 {@code throttled_usec} × 1000)
+   */
+  public record Cpu(OptionalLong usageNanos, OptionalLong quotaMicros, OptionalLong periodMicros,
+      OptionalLong periods, OptionalLong throttledPeriods, OptionalLong throttledNanos) {
+    public Cpu {
+      Objects.requireNonNull(usageNanos, "usageNanos");
+      Objects.requireNonNull(quotaMicros, "quotaMicros");
+      Objects.requireNonNull(periodMicros, "periodMicros");
+      Objects.requireNonNull(periods, "periods");
+      Objects.requireNonNull(throttledPeriods, "throttledPeriods");
+      Objects.requireNonNull(throttledNanos, "throttledNanos");
+    }
+  }
+
+  /**
+   * @param usageBytes v1 {@code memory.usage_in_bytes}; v2 {@code memory.current}
+   * @param limitBytes v1 {@code memory.limit_in_bytes}; v2 {@code memory.max}; empty when unlimited
+   * @param failcnt times the limit was hit: v1 {@code memory.failcnt}; v2 {@code memory.events max}
+   * @param oomKills processes killed by the OOM killer: {@code oom_kill} of v1 {@code memory.oom_control}
+   *     or v2 {@code memory.events}
+   */
+  public record Memory(OptionalLong usageBytes, OptionalLong limitBytes, OptionalLong failcnt, OptionalLong oomKills) {
+    public Memory {
+      Objects.requireNonNull(usageBytes, "usageBytes");
+      Objects.requireNonNull(limitBytes, "limitBytes");
+      Objects.requireNonNull(failcnt, "failcnt");
+      Objects.requireNonNull(oomKills, "oomKills");
+    }
+  }
+
+  /**
+   * @param current {@code pids.current}
+   * @param limit {@code pids.max}; empty for {@code max}
+   * @param forkRefusals forks refused at the limit: {@code pids.events max}
+   */
+  public record Pids(OptionalLong current, OptionalLong limit, OptionalLong forkRefusals) {
+    public Pids {
+      Objects.requireNonNull(current, "current");
+      Objects.requireNonNull(limit, "limit");
+      Objects.requireNonNull(forkRefusals, "forkRefusals");
+    }
+  }
+
+  /**
+   * Bytes summed over all devices: v1 {@code blkio.throttle.io_service_bytes} (Read, Write), v2
+   * {@code io.stat} (rbytes, wbytes). Empty when the kernel does not account them (v1 without
+   * per-device lines).
+   */
+  public record Io(OptionalLong readBytes, OptionalLong writeBytes) {
+    public static final Io NONE = new Io(OptionalLong.empty(), OptionalLong.empty());
+
+    public Io {
+      Objects.requireNonNull(readBytes, "readBytes");
+      Objects.requireNonNull(writeBytes, "writeBytes");
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.dockward.event;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One sample of a running container's cgroup (type {@code resource_sample}, source {@code cgroup}):
+ * the counters read now and the rates since the previous sample. Its document puts the figures
+ * under {@code res} (see {@link EventDocuments#res}).
+ *
+ * @param time when the cgroup was read
+ * @param info the container
+ * @param counters what the cgroup files said
+ * @param rates what changed since the previous sample
+ */
+public record ResourceSampled(Instant time, ContainerInfo info, ResourceCounters counters, ResourceRates rates)
+    implements Event {
+  public ResourceSampled {
+    Objects.requireNonNull(time, "time");
+    Objects.requireNonNull(info, "info");
+    Objects.requireNonNull(counters, "counters");
+    Objects.requireNonNull(rates, "rates");
+  }
+
+  @Override public String type() { return "resource_sample"; }
+  @Override public String source() { return "cgroup"; }
+  @Override public Optional<ContainerInfo> container() { return Optional.of(info); }
+  @Override public Event withContainer(ContainerInfo c) { return new ResourceSampled(time, c, counters, rates); }
+}

@@ -1,0 +1,188 @@
+package dev.dockward.cgroup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.Event;
+import dev.dockward.event.EventDocuments;
+import dev.dockward.event.HostInfo;
+import dev.dockward.event.ResourceSampled;
+import dev.dockward.hostfs.HostFs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The sampler over a copy of the recorded v1 tree, with counters moved between samples. */
+class CgroupSamplerTest {
+  private static final String LIMITED = CgroupV1ReaderTest.LIMITED;
+  private static final Instant T0 = Instant.parse("2026-11-22T18:00:00Z");
+
+  @TempDir
+  Path tmp;
+  private Path root;
+  private final MutableClock clock = new MutableClock(T0);
+  private final List<ContainerInfo> running = new ArrayList<>();
+  private final List<Event> events = new ArrayList<>();
+  private CgroupSampler sampler;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    root = CgroupV1ReaderTest.copy(CgroupV1ReaderTest.recorded(), tmp.resolve("host"));
+    sampler = new CgroupSampler(HostFs.rootedAt(root), () -> running, Duration.ofSeconds(1), clock, 2);
+  }
+
+  private static ContainerInfo container(String id, long pid, Instant startedAt) {
+    ContainerInfo u = ContainerInfo.unresolved(id);
+    return new ContainerInfo(id, "web", "nginx:1.25", "", u.labels(), false, u.capAdd(), u.capDrop(), u.mounts(),
+        u.namespaces(), u.securityOpt(), u.limits(), OptionalLong.of(pid), u.networks(), Optional.of(startedAt));
+  }
+
+  private void set(String controller, String file, String text) throws IOException {
+    Files.writeString(root.resolve("sys/fs/cgroup/" + controller + "/docker/" + LIMITED + "/" + file), text);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> res(int index) {
+    Map<String, Object> doc = EventDocuments.of(events.get(index), new HostInfo("h", "i"), "id-" + index);
+    assertEquals("resource_sample", doc.get("type"));
+    assertEquals("cgroup", doc.get("source"));
+    return (Map<String, Object>) doc.get("res");
+  }
+
+  private void sampleAt(Duration since) throws InterruptedException {
+    clock.now = T0.plus(since);
+    sampler.sampleOnce(events::add);
+  }
+
+  @Test
+  void firstSampleOfARunningContainerHasCountersButNoRates() throws Exception {
+    running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60)));
+    sampleAt(Duration.ZERO);
+    assertEquals(1, events.size());
+    Map<String, Object> res = res(0);
+    assertEquals(1L, res.get("cgroup_version"));
+    assertEquals(1618197201L, res.get("cpu_usage_ns"));
+    assertEquals(0.5, res.get("cpu_limit"));
+    assertEquals(33554432L, res.get("mem_limit"));
+    assertEquals(643072.0 / 33554432, res.get("mem_fraction"));
+    assertEquals(11L, res.get("pids"));
+    assertEquals(12L, res.get("pids_limit"));
+    assertEquals(1L, res.get("fork_refusals"));
+    assertEquals(1L, res.get("oom_kills"));
+    for (String rate : List.of("interval", "cpu_usage", "cpu_fraction", "pids_growth", "oom_kills_new",
+        "fork_refusals_new", "io_read_bytes")) {
+      assertFalse(res.containsKey(rate), rate + " must be absent on the first sample: " + res);
+    }
+  }
+
+  @Test
+  void ratesBetweenSamples() throws Exception {
+    running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60)));
+    sampleAt(Duration.ZERO);
+    set("cpuacct", "cpuacct.usage", (1618197201L + 1_000_000_000L) + "\n"); // one core-second in two seconds
+    set("cpu", "cpu.stat", "nr_periods 58\nnr_throttled 41\nthrottled_time 1600000000\n");
+    set("pids", "pids.current", "12\n");
+    set("pids", "pids.events", "max 7\n");
+    set("memory", "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
+    sampleAt(Duration.ofSeconds(2));
+    Map<String, Object> res = res(1);
+    assertEquals(2.0, res.get("interval"));
+    assertEquals(0.5, (Double) res.get("cpu_usage"), 1e-9);
+    assertEquals(1.0, (Double) res.get("cpu_fraction"), 1e-9, "half a core against a half-core quota");
+    assertEquals(0.5, (Double) res.get("cpu_throttled_ratio"), 1e-9);
+    assertEquals(0.5, (Double) res.get("pids_growth"), 1e-9);
+    assertEquals(6L, res.get("fork_refusals_new"));
+    assertEquals(1L, res.get("oom_kills_new"));
+  }
+
+  @Test
+  void counterResetGivesNoNegativeRate() throws Exception {
+    running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60)));
+    sampleAt(Duration.ZERO);
+    set("cpuacct", "cpuacct.usage", "1000\n");
+    set("pids", "pids.current", "1\n");
+    set("pids", "pids.events", "max 0\n");
+    set("memory", "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n");
+    sampleAt(Duration.ofSeconds(1));
+    Map<String, Object> res = res(1);
+    assertFalse(res.containsKey("cpu_usage"), res::toString);
+    assertFalse(res.containsKey("cpu_fraction"), res::toString);
+    assertEquals(0.0, res.get("pids_growth"), "a shrinking count is no growth");
+    assertEquals(0L, res.get("oom_kills_new"));
+    assertEquals(0L, res.get("fork_refusals_new"));
+  }
+
+  @Test
+  void containerStartedWhileSamplingCountsItsEventsFromZero() throws Exception {
+    clock.now = T0;
+    sampler = new CgroupSampler(HostFs.rootedAt(root), () -> running, Duration.ofSeconds(1), clock, 2);
+    running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.plusMillis(300)));
+    sampleAt(Duration.ofSeconds(1));
+    assertEquals(1L, res(0).get("oom_kills_new"), "the kill before the first sample is not lost");
+    assertEquals(1L, res(0).get("fork_refusals_new"));
+  }
+
+  @Test
+  void stoppedAndVanishedContainersAreForgottenWithoutEvents() throws Exception {
+    running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60)));
+    running.add(container(CgroupV1ReaderTest.PLAIN, CgroupV1ReaderTest.PLAIN_PID, T0.minusSeconds(60)));
+    running.add(container("e".repeat(64), 999_999, T0.minusSeconds(60))); // its process is gone
+    sampleAt(Duration.ZERO);
+    assertEquals(2, events.size());
+    assertEquals(2, sampler.trackedContainers());
+    assertEquals(1, sampler.processGone());
+
+    running.remove(1); // plain stopped
+    deleteTree(root.resolve("sys/fs/cgroup/memory/docker/" + LIMITED)); // limited's cgroup goes mid-run
+    deleteTree(root.resolve("sys/fs/cgroup/pids/docker/" + LIMITED));
+    deleteTree(root.resolve("sys/fs/cgroup/cpuacct/docker/" + LIMITED));
+    sampleAt(Duration.ofSeconds(1));
+    assertEquals(2, events.size(), "no sample of a vanished cgroup");
+    assertEquals(0, sampler.trackedContainers());
+    assertTrue(sampler.readStats().orElseThrow().vanished() >= 1);
+  }
+
+  @Test
+  void aSampleIsAResourceSampledOfTheSuppliedContainer() throws Exception {
+    ContainerInfo c = container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60));
+    running.add(c);
+    sampleAt(Duration.ZERO);
+    ResourceSampled s = (ResourceSampled) events.get(0);
+    assertEquals(c, s.info());
+    assertEquals(T0, s.time());
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  private static final class MutableClock extends Clock {
+    Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+    @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+    @Override public Instant instant() { return now; }
+  }
+}
