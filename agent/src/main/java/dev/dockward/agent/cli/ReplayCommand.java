@@ -1,29 +1,46 @@
 package dev.dockward.agent.cli;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dockward.agent.config.AgentConfig;
+import dev.dockward.agent.config.Durations;
+import dev.dockward.agent.detect.AlertThrottle;
+import dev.dockward.agent.detect.RuleDetector;
+import dev.dockward.agent.detect.RuleSetLoading;
 import dev.dockward.agent.journal.ChronicleJournal;
-import dev.dockward.agent.journal.JournalCursor;
 import dev.dockward.agent.journal.JournalException;
-import dev.dockward.agent.journal.JournalRecord;
+import dev.dockward.agent.journal.RecordIds;
+import dev.dockward.agent.pipeline.Detector;
+import dev.dockward.agent.replay.ReplayQuery;
+import dev.dockward.agent.replay.Replayer;
+import dev.dockward.agent.replay.TimeArgs;
 import dev.dockward.agent.ship.TextLine;
-import java.io.IOException;
+import dev.dockward.rules.LoadResult;
+import dev.dockward.rules.RuleEngine;
+import dev.dockward.rules.Severity;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code dockward replay}: prints the journal's records, in order, as they were written (jsonl)
- * or as short lines (table). Filters by kind, rule and container.
+ * {@code dockward replay}: the journal's records for a responder, filtered, in journal order;
+ * with {@code --rules}, what a rule set would have raised over the recorded events.
  */
 @Command(name = "replay", description = "Print the records of a journal (this host's, or one copied from another).")
 final class ReplayCommand implements Callable<Integer> {
-  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+  /** Replayed alerts are hypothetical: their ids carry no host's prefix. */
+  static final String RERUN_ID_PREFIX = "000000000000";
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -32,14 +49,33 @@ final class ReplayCommand implements Callable<Integer> {
       description = "Journal directory (default ${DEFAULT-VALUE}).")
   Path journal;
 
+  @Option(names = "--since", paramLabel = "T", description = "From this time: RFC 3339 or an age (30m, 2h, 7d).")
+  String since;
+
+  @Option(names = "--until", paramLabel = "T", description = "Up to this time: RFC 3339 or an age.")
+  String until;
+
   @Option(names = "--kind", paramLabel = "alerts|events|all", defaultValue = "all", description = "Which records.")
   String kind;
+
+  @Option(names = "--type", paramLabel = "T", split = ",", description = "Only events of these types (exec, container_start, …).")
+  List<String> types = new ArrayList<>();
 
   @Option(names = "--rule", paramLabel = "ID", description = "Only alerts of this rule.")
   String rule;
 
+  @Option(names = "--severity", paramLabel = "MIN", description = "Only alerts at least this severe.")
+  String severity;
+
   @Option(names = "--container", paramLabel = "NAME|ID", description = "Only records of this container (name, or id prefix).")
   String container;
+
+  @Option(names = "--rules", paramLabel = "FILE|DIR",
+      description = "Run these rules over the recorded events and print the alerts they raise (repeatable).")
+  List<Path> rules = new ArrayList<>();
+
+  @Option(names = "--follow", description = "Keep printing records as they are journalled (Ctrl-C ends).")
+  boolean follow;
 
   @Option(names = "--format", paramLabel = "jsonl|table", defaultValue = "jsonl", description = "Output format.")
   String format;
@@ -48,54 +84,98 @@ final class ReplayCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (!kind.matches("alerts|events|all") || !format.matches("jsonl|table")) {
-      err.println("dockward: --kind must be alerts, events or all; --format jsonl or table");
+    ReplayQuery query;
+    try {
+      query = query();
+    } catch (IllegalArgumentException e) {
+      err.println("dockward: " + e.getMessage());
+      err.flush();
       return 2;
     }
-    ObjectMapper json = new ObjectMapper();
-    long printed = 0;
-    long unreadable = 0;
-    try (ChronicleJournal j = ChronicleJournal.openForReading(journal); JournalCursor cursor = j.fromStart()) {
-      Optional<JournalRecord> next;
-      while ((next = cursor.next()).isPresent()) {
-        Map<String, Object> record;
-        try {
-          record = json.readValue(next.get().json(), MAP);
-        } catch (IOException e) {
-          unreadable++;
-          continue;
+    AtomicBoolean interrupted = new AtomicBoolean();
+    if (follow) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> interrupted.set(true)));
+    }
+    try (ChronicleJournal j = ChronicleJournal.openForReading(journal)) {
+      Replayer replayer = new Replayer(j);
+      Replayer.Counts counts;
+      if (rules.isEmpty()) {
+        counts = replayer.replay(query, (line, record) -> print(out, line, record), follow, interrupted::get);
+      } else {
+        counts = rerun(replayer, query, out, err, interrupted);
+        if (counts == null) {
+          return 2;
         }
-        if (selected(record)) {
-          out.println(format.equals("jsonl") ? next.get().json() : TextLine.of(record));
-          printed++;
-        }
+      }
+      out.flush();
+      if (counts.unreadable() > 0) {
+        err.println("dockward: " + counts.unreadable() + " records were not valid JSON and were skipped");
       }
     } catch (JournalException e) {
       err.println("dockward: " + e.getMessage());
+      err.flush();
       return 2;
     }
-    out.flush();
-    if (unreadable > 0) {
-      err.println("dockward: " + unreadable + " records were not valid JSON and were skipped");
-    }
+    err.flush();
     return 0;
   }
 
-  private boolean selected(Map<String, Object> r) {
-    Object k = r.get("kind");
-    if (kind.equals("alerts") && !"alert".equals(k) || kind.equals("events") && !"event".equals(k)) {
-      return false;
+  private ReplayQuery query() {
+    if (!kind.matches("alerts|events|all") || !format.matches("jsonl|table")) {
+      throw new IllegalArgumentException("--kind must be alerts, events or all; --format jsonl or table");
     }
-    if (rule != null && !rule.equals(r.get("rule"))) {
-      return false;
+    Instant now = Instant.now();
+    Set<String> kinds = switch (kind) {
+      case "alerts" -> Set.of("alert");
+      case "events" -> Set.of("event");
+      default -> Set.of("event", "alert");
+    };
+    Optional<Severity> min = Optional.empty();
+    if (severity != null) {
+      min = Optional.of(Severity.parse(severity).orElseThrow(() ->
+          new IllegalArgumentException("--severity must be info, low, medium, high or critical")));
     }
-    if (container != null) {
-      if (!(r.get("container") instanceof Map<?, ?> c)) {
-        return false;
+    return new ReplayQuery(Optional.ofNullable(since).map(t -> TimeArgs.parse(t, now)),
+        Optional.ofNullable(until).map(t -> TimeArgs.parse(t, now)), kinds, Optional.ofNullable(container),
+        new HashSet<>(types), Optional.ofNullable(rule), min);
+  }
+
+  /** Runs the given rules over the selected events; prints the alerts that pass the alert filters. */
+  private Replayer.Counts rerun(Replayer replayer, ReplayQuery query, PrintWriter out, PrintWriter err,
+      AtomicBoolean interrupted) {
+    LoadResult loaded = RuleSetLoading.load(false, rules, err);
+    if (loaded.ruleSet().rules().isEmpty()) {
+      err.println("dockward: no rule loaded from " + rules);
+      err.flush();
+      return null;
+    }
+    // The live agent's noise control, with its defaults, so the answer matches what it would have printed.
+    AgentConfig.Alerts noise = AgentConfig.DEFAULT.alerts();
+    Detector detector = new AlertThrottle(new RuleDetector(new RuleEngine(loaded.ruleSet())),
+        Durations.parse(noise.dedupeWindow()), noise.rulePerMinute());
+    RecordIds ids = new RecordIds(RERUN_ID_PREFIX, 1);
+    ReplayQuery events = new ReplayQuery(query.since(), query.until(), Set.of("event"), query.container(),
+        query.types(), Optional.empty(), Optional.empty());
+    ReplayQuery alerts = new ReplayQuery(Optional.empty(), Optional.empty(), Set.of("alert"), Optional.empty(),
+        Set.of(), query.rule(), query.minSeverity());
+    ObjectMapper json = new ObjectMapper();
+    return replayer.replay(events, (line, event) -> {
+      for (Map<String, Object> alert : detector.alertsFor(event, ids::next)) {
+        if (alerts.matches(alert)) {
+          try {
+            print(out, json.writeValueAsString(alert), alert);
+          } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+          }
+        }
       }
-      String id = String.valueOf(c.get("id"));
-      return container.equals(c.get("name")) || (container.length() >= 4 && id.startsWith(container));
+    }, follow, interrupted::get);
+  }
+
+  private void print(PrintWriter out, String line, Map<String, Object> record) {
+    out.println(format.equals("jsonl") ? line : TextLine.of(record));
+    if (follow) {
+      out.flush();
     }
-    return true;
   }
 }

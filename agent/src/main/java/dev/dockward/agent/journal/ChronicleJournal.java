@@ -4,12 +4,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.time.Instant;
+import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.TreeSet;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.TailerDirection;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 
 /**
@@ -19,10 +25,10 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
  */
 public final class ChronicleJournal implements AutoCloseable {
   private final Path dir;
-  private final ChronicleQueue queue;
+  private final SingleChronicleQueue queue;
   private ExcerptAppender appender;
 
-  private ChronicleJournal(Path dir, ChronicleQueue queue) {
+  private ChronicleJournal(Path dir, SingleChronicleQueue queue) {
     this.dir = dir;
     this.queue = queue;
   }
@@ -33,6 +39,14 @@ public final class ChronicleJournal implements AutoCloseable {
    * @throws JournalException with a message naming the directory when it cannot
    */
   public static ChronicleJournal openForWriting(Path dir, String rollCycle) {
+    return openForWriting(dir, rollCycle, SystemTimeProvider.INSTANCE);
+  }
+
+  /**
+   * As {@link #openForWriting(Path, String)}, with the clock that decides which roll cycle a record
+   * is appended to (tests write journals spanning hours in an instant).
+   */
+  public static ChronicleJournal openForWriting(Path dir, String rollCycle, TimeProvider clock) {
     try {
       Files.createDirectories(dir);
       Path probe = Files.createTempFile(dir, ".write-probe", "");
@@ -41,7 +55,7 @@ public final class ChronicleJournal implements AutoCloseable {
       throw new JournalException("journal directory " + dir + " is not writable (" + e + "); "
           + "pass --journal DIR with a directory this user can write", e);
     }
-    return new ChronicleJournal(dir, builder(dir).rollCycle(rollCycle(rollCycle)).build());
+    return new ChronicleJournal(dir, builder(dir).rollCycle(rollCycle(rollCycle)).timeProvider(clock).build());
   }
 
   /** Opens an existing journal to read it (replay); nothing is created. */
@@ -91,6 +105,24 @@ public final class ChronicleJournal implements AutoCloseable {
   /** A reader from the first record. */
   public JournalCursor fromStart() {
     return new JournalCursor(queue.createTailer().toStart());
+  }
+
+  /**
+   * A reader positioned at the first roll cycle that can hold records of {@code since} or later,
+   * without reading what comes before. A record is appended after it was observed, so nothing of
+   * {@code since} or later sits in an earlier cycle; the caller skips the earlier records of this one.
+   */
+  public JournalCursor fromTime(Instant since) {
+    ExcerptTailer tailer = queue.createTailer();
+    int target = (int) Math.max(0, since.toEpochMilli() / queue.rollCycle().lengthInMillis());
+    int last = queue.lastCycle();
+    NavigableSet<Long> cycles = last < target ? new TreeSet<>() : queue.listCyclesBetween(target, last);
+    if (cycles.isEmpty()) {
+      tailer.toEnd();
+    } else if (!tailer.moveToCycle(cycles.first().intValue())) {
+      tailer.toStart();
+    }
+    return new JournalCursor(tailer);
   }
 
   /** A reader that sees only what is appended from now on. */

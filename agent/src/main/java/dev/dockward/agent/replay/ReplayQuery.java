@@ -1,0 +1,77 @@
+package dev.dockward.agent.replay;
+
+import dev.dockward.rules.Severity;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which records a replay prints. Every part is optional; an absent part selects everything.
+ *
+ * @param since records at or after this time
+ * @param until records at or before this time
+ * @param kinds {@code event}, {@code alert} or both
+ * @param container a container name, or a prefix (4+ characters) of its id
+ * @param types event types (an alert is kept when its kinds allow it)
+ * @param rule only alerts of this rule
+ * @param minSeverity only alerts at least this severe
+ */
+public record ReplayQuery(Optional<Instant> since, Optional<Instant> until, Set<String> kinds,
+    Optional<String> container, Set<String> types, Optional<String> rule, Optional<Severity> minSeverity) {
+
+  public ReplayQuery {
+    kinds = Set.copyOf(kinds);
+    types = Set.copyOf(types);
+  }
+
+  /** Everything. */
+  public static ReplayQuery all() {
+    return new ReplayQuery(Optional.empty(), Optional.empty(), Set.of("event", "alert"), Optional.empty(), Set.of(),
+        Optional.empty(), Optional.empty());
+  }
+
+  /** The record's own time, when it has a readable one. */
+  static Optional<Instant> timeOf(Map<String, Object> record) {
+    try {
+      return Optional.of(Instant.parse(String.valueOf(record.get("time"))));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  public boolean matches(Map<String, Object> record) {
+    String kind = String.valueOf(record.get("kind"));
+    if (!kinds.contains(kind)) {
+      return false;
+    }
+    Optional<Instant> time = timeOf(record);
+    if (since.isPresent() && (time.isEmpty() || time.get().isBefore(since.get()))) {
+      return false;
+    }
+    if (until.isPresent() && (time.isEmpty() || time.get().isAfter(until.get()))) {
+      return false;
+    }
+    if (!types.isEmpty() && "event".equals(kind) && !types.contains(String.valueOf(record.get("type")))) {
+      return false;
+    }
+    if (rule.isPresent() && !rule.get().equals(record.get("rule"))) {
+      return false;
+    }
+    if (minSeverity.isPresent()) {
+      Optional<Severity> s = Severity.parse(String.valueOf(record.get("severity")));
+      if (s.isEmpty() || s.get().compareTo(minSeverity.get()) < 0) {
+        return false;
+      }
+    }
+    return container.isEmpty() || sameContainer(record, container.get());
+  }
+
+  private static boolean sameContainer(Map<String, Object> record, String wanted) {
+    if (!(record.get("container") instanceof Map<?, ?> c)) {
+      return false;
+    }
+    return wanted.equals(c.get("name")) || (wanted.length() >= 4 && String.valueOf(c.get("id")).startsWith(wanted));
+  }
+}

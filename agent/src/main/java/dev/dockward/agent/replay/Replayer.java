@@ -1,0 +1,82 @@
+package dev.dockward.agent.replay;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dockward.agent.journal.ChronicleJournal;
+import dev.dockward.agent.journal.JournalCursor;
+import dev.dockward.agent.journal.JournalRecord;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Streams the records of a journal that a query selects, in journal order, with constant memory:
+ * it seeks to {@code since} by roll cycle and stops once records are well past {@code until}.
+ */
+public final class Replayer {
+  /** How far past --until a record may be journalled (pipeline lag) before reading stops. */
+  static final Duration LATE_SLACK = Duration.ofMinutes(5);
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+  /** Receives each selected record: as journalled, and parsed. */
+  @FunctionalInterface
+  public interface Handler {
+    void record(String json, Map<String, Object> record);
+  }
+
+  /** What a replay went through. */
+  public record Counts(long read, long selected, long unreadable) {}
+
+  private final ChronicleJournal journal;
+  private final ObjectMapper json = new ObjectMapper();
+
+  public Replayer(ChronicleJournal journal) {
+    this.journal = journal;
+  }
+
+  /**
+   * Hands every record {@code query} selects to {@code handler}.
+   *
+   * @param follow keep waiting for new records at the end (until {@code stop} says so)
+   * @param stop checked while following
+   */
+  public Counts replay(ReplayQuery query, Handler handler, boolean follow, BooleanSupplier stop) {
+    long read = 0;
+    long selected = 0;
+    long unreadable = 0;
+    Optional<Instant> stopAfter = query.until().map(u -> u.plus(LATE_SLACK));
+    try (JournalCursor cursor = query.since().map(journal::fromTime).orElseGet(journal::fromStart)) {
+      while (true) {
+        Optional<JournalRecord> next = cursor.next();
+        if (next.isEmpty()) {
+          if (!follow || stop.getAsBoolean()) {
+            break;
+          }
+          LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+          continue;
+        }
+        read++;
+        Map<String, Object> record;
+        try {
+          record = json.readValue(next.get().json(), MAP);
+        } catch (IOException e) {
+          unreadable++;
+          continue;
+        }
+        Optional<Instant> time = ReplayQuery.timeOf(record);
+        if (stopAfter.isPresent() && time.isPresent() && time.get().isAfter(stopAfter.get())) {
+          break;
+        }
+        if (query.matches(record)) {
+          selected++;
+          handler.record(next.get().json(), record);
+        }
+      }
+    }
+    return new Counts(read, selected, unreadable);
+  }
+}
