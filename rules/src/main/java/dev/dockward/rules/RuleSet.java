@@ -33,6 +33,12 @@ public final class RuleSet {
         return lists;
     }
 
+    /** The same set reduced to one rule (with all the lists), or empty when no rule has that id. */
+    public java.util.Optional<RuleSet> only(String id) {
+        return compiled.stream().filter(c -> c.rule().id().equals(id)).findFirst()
+            .map(c -> new RuleSet(List.of(c), lists));
+    }
+
     /** Number of loaded rules, enabled or not. */
     public int size() {
         return compiled.size();

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code dockward rules check|list}. */
 @Command(name = "rules", description = "Check or list rules.",
-    subcommands = {RulesCommand.Check.class, RulesCommand.ListRules.class})
+    subcommands = {RulesCommand.Check.class, RulesCommand.ListRules.class, RulesTestCommand.class})
 final class RulesCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

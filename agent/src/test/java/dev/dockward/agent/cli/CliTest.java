@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,6 +108,26 @@ class CliTest {
       assertEquals(2, code);
       assertTrue(err.toString().contains("metrics.port: cannot listen on 127.0.0.1:" + taken.getLocalPort()), err.toString());
     }
+  }
+
+  @Test
+  void rulesTestRunsOneRuleOverRecordedEventsAndShowsWhatFires() throws Exception {
+    String socket = "{\"schema\":1,\"kind\":\"event\",\"id\":\"0123456789ab-0000000000000001\",\"time\":\"2026-11-23T02:00:00.000Z\","
+        + "\"host\":{\"name\":\"h\",\"id\":\"0123456789abcdef\"},\"type\":\"container_start\",\"source\":\"docker\","
+        + "\"container\":{\"id\":\"" + "c".repeat(64) + "\",\"name\":\"web\",\"image\":\"nginx\",\"privileged\":false,"
+        + "\"cap_add\":[],\"mounts\":[{\"type\":\"bind\",\"source\":\"/var/run/docker.sock\","
+        + "\"destination\":\"/var/run/docker.sock\",\"rw\":true}]},\"already_running\":false}";
+    String plain = socket.replace("/var/run/docker.sock", "/srv/data").replace("-0000000000000001", "-0000000000000002");
+    Path events = Files.writeString(dir.resolve("events.jsonl"), socket + "\n" + plain + "\nnot json\n");
+    assertEquals(0, run("rules", "test", "docker_socket_mounted", "--events", events.toString()));
+    List<String> lines = out.toString().lines().toList();
+    assertEquals(1, lines.size(), out.toString());
+    assertTrue(lines.get(0).contains("\"event_id\":\"0123456789ab-0000000000000001\""), lines.get(0));
+    assertTrue(err.toString().contains("docker_socket_mounted: 1 matches over 2 events"), err.toString());
+    assertTrue(err.toString().contains("events.jsonl:3: not a JSON record"), err.toString());
+
+    assertEquals(1, run("rules", "test", "no_such_rule", "--events", events.toString()));
+    assertTrue(err.toString().contains("no rule 'no_such_rule'"), err.toString());
   }
 
   @Test
