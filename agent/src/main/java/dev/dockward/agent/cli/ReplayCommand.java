@@ -11,6 +11,7 @@ import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalException;
 import dev.dockward.agent.journal.RecordIds;
 import dev.dockward.agent.pipeline.Detector;
+import dev.dockward.agent.replay.RecordView;
 import dev.dockward.agent.replay.ReplayQuery;
 import dev.dockward.agent.replay.Replayer;
 import dev.dockward.agent.replay.TimeArgs;
@@ -100,7 +101,7 @@ final class ReplayCommand implements Callable<Integer> {
       Replayer replayer = new Replayer(j);
       Replayer.Counts counts;
       if (rules.isEmpty()) {
-        counts = replayer.replay(query, (line, record) -> print(out, line, record), follow, interrupted::get);
+        counts = replayer.replay(query, r -> print(out, r), follow, interrupted::get);
       } else {
         counts = rerun(replayer, query, out, err, interrupted);
         if (counts == null) {
@@ -159,11 +160,11 @@ final class ReplayCommand implements Callable<Integer> {
     ReplayQuery alerts = new ReplayQuery(Optional.empty(), Optional.empty(), Set.of("alert"), Optional.empty(),
         Set.of(), query.rule(), query.minSeverity());
     ObjectMapper json = new ObjectMapper();
-    return replayer.replay(events, (line, event) -> {
-      for (Map<String, Object> alert : detector.alertsFor(event, ids::next)) {
+    return replayer.replay(events, event -> {
+      for (Map<String, Object> alert : detector.alertsFor(event.map(), ids::next)) {
         if (alerts.matches(alert)) {
           try {
-            print(out, json.writeValueAsString(alert), alert);
+            print(out, format.equals("jsonl") ? json.writeValueAsString(alert) : TextLine.of(alert));
           } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
           }
@@ -172,8 +173,12 @@ final class ReplayCommand implements Callable<Integer> {
     }, follow, interrupted::get);
   }
 
-  private void print(PrintWriter out, String line, Map<String, Object> record) {
-    out.println(format.equals("jsonl") ? line : TextLine.of(record));
+  private void print(PrintWriter out, RecordView record) {
+    print(out, format.equals("jsonl") ? record.json() : TextLine.of(record.map()));
+  }
+
+  private void print(PrintWriter out, String line) {
+    out.println(line);
     if (follow) {
       out.flush();
     }

@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -73,7 +74,7 @@ final class RulesTestCommand implements Callable<Integer> {
     ObjectMapper json = new ObjectMapper();
     LongAdder seen = new LongAdder();
     LongAdder fired = new LongAdder();
-    Replayer.Handler evaluate = (line, record) -> {
+    Consumer<Map<String, Object>> evaluate = record -> {
       if (!"event".equals(record.get("kind"))) {
         return;
       }
@@ -92,7 +93,7 @@ final class RulesTestCommand implements Callable<Integer> {
       if (Files.isDirectory(events)) {
         try (ChronicleJournal j = ChronicleJournal.openForReading(events)) {
           new Replayer(j).replay(new ReplayQuery(Optional.empty(), Optional.empty(), Set.of("event"), Optional.empty(),
-              Set.of(), Optional.empty(), Optional.empty()), evaluate, false, () -> true);
+              Set.of(), Optional.empty(), Optional.empty()), r -> evaluate.accept(r.map()), false, () -> true);
         }
       } else {
         readJsonl(json, evaluate, err);
@@ -109,7 +110,8 @@ final class RulesTestCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void readJsonl(ObjectMapper json, Replayer.Handler evaluate, PrintWriter err) throws IOException {
+  private void readJsonl(ObjectMapper json, Consumer<Map<String, Object>> evaluate, PrintWriter err)
+      throws IOException {
     try (BufferedReader r = Files.newBufferedReader(events, StandardCharsets.UTF_8)) {
       String line;
       int n = 0;
@@ -119,7 +121,7 @@ final class RulesTestCommand implements Callable<Integer> {
           continue;
         }
         try {
-          evaluate.record(line, json.readValue(line, MAP));
+          evaluate.accept(json.readValue(line, MAP));
         } catch (IOException e) {
           err.println(events + ":" + n + ": not a JSON record, skipped");
         }

@@ -43,16 +43,29 @@ public record ReplayQuery(Optional<Instant> since, Optional<Instant> until, Set<
 
   public boolean matches(Map<String, Object> record) {
     String kind = String.valueOf(record.get("kind"));
-    if (!kinds.contains(kind)) {
-      return false;
-    }
-    Optional<Instant> time = timeOf(record);
+    return kinds.contains(kind) && inTime(timeOf(record)) && matchesBody(kind, record);
+  }
+
+  /** The same decision on a journalled record, parsing it only when a filter needs more than its envelope. */
+  public boolean matches(RecordView record) {
+    String kind = record.kind();
+    boolean timed = since.isPresent() || until.isPresent();
+    return kinds.contains(kind) && (!timed || inTime(record.time()))
+        && (selectsByEnvelopeOnly() || matchesBody(kind, record.map()));
+  }
+
+  private boolean selectsByEnvelopeOnly() {
+    return container.isEmpty() && types.isEmpty() && rule.isEmpty() && minSeverity.isEmpty();
+  }
+
+  private boolean inTime(Optional<Instant> time) {
     if (since.isPresent() && (time.isEmpty() || time.get().isBefore(since.get()))) {
       return false;
     }
-    if (until.isPresent() && (time.isEmpty() || time.get().isAfter(until.get()))) {
-      return false;
-    }
+    return until.isEmpty() || (time.isPresent() && !time.get().isAfter(until.get()));
+  }
+
+  private boolean matchesBody(String kind, Map<String, Object> record) {
     if (!types.isEmpty() && "event".equals(kind) && !types.contains(String.valueOf(record.get("type")))) {
       return false;
     }

@@ -1,14 +1,12 @@
 package dev.dockward.agent.replay;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalCursor;
 import dev.dockward.agent.journal.JournalRecord;
-import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -20,12 +18,11 @@ import java.util.function.BooleanSupplier;
 public final class Replayer {
   /** How far past --until a record may be journalled (pipeline lag) before reading stops. */
   static final Duration LATE_SLACK = Duration.ofMinutes(5);
-  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
-  /** Receives each selected record: as journalled, and parsed. */
+  /** Receives each selected record. */
   @FunctionalInterface
   public interface Handler {
-    void record(String json, Map<String, Object> record);
+    void record(RecordView record);
   }
 
   /** What a replay went through. */
@@ -60,20 +57,20 @@ public final class Replayer {
           continue;
         }
         read++;
-        Map<String, Object> record;
+        RecordView record = new RecordView(next.get().json(), json);
         try {
-          record = json.readValue(next.get().json(), MAP);
-        } catch (IOException e) {
+          if (stopAfter.isPresent()) {
+            Optional<Instant> time = record.time();
+            if (time.isPresent() && time.get().isAfter(stopAfter.get())) {
+              break;
+            }
+          }
+          if (query.matches(record)) {
+            selected++;
+            handler.record(record);
+          }
+        } catch (UncheckedIOException e) {
           unreadable++;
-          continue;
-        }
-        Optional<Instant> time = ReplayQuery.timeOf(record);
-        if (stopAfter.isPresent() && time.isPresent() && time.get().isAfter(stopAfter.get())) {
-          break;
-        }
-        if (query.matches(record)) {
-          selected++;
-          handler.record(next.get().json(), record);
         }
       }
     }

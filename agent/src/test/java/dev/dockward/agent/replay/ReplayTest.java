@@ -116,7 +116,7 @@ class ReplayTest {
   private List<Object> ids(ReplayQuery q) {
     List<Object> out = new ArrayList<>();
     try (ChronicleJournal j = ChronicleJournal.openForReading(dir)) {
-      new Replayer(j).replay(q, (line, r) -> out.add(r.get("id")), false, () -> true);
+      new Replayer(j).replay(q, r -> out.add(r.map().get("id")), false, () -> true);
     }
     return out;
   }
@@ -167,7 +167,7 @@ class ReplayTest {
     Replayer.Counts counts;
     try (ChronicleJournal j = ChronicleJournal.openForReading(dir)) {
       counts = new Replayer(j).replay(new ReplayQuery(Optional.of(from), Optional.empty(), Set.of("event", "alert"),
-          Optional.empty(), Set.of(), Optional.empty(), Optional.empty()), (l, r) -> selected.add(r.get("id")),
+          Optional.empty(), Set.of(), Optional.empty(), Optional.empty()), r -> selected.add(r.map().get("id")),
           false, () -> true);
     }
     assertEquals(expected(r -> !time(r).isBefore(from)), selected);
@@ -218,7 +218,7 @@ class ReplayTest {
     CompletableFuture<Replayer.Counts> following = CompletableFuture.supplyAsync(() -> {
       try (ChronicleJournal j = ChronicleJournal.openForReading(dir)) {
         return new Replayer(j).replay(new ReplayQuery(Optional.empty(), Optional.empty(), Set.of("alert"),
-            Optional.empty(), Set.of(), Optional.of("late_rule"), Optional.empty()), (l, r) -> seen.add(r.get("id")),
+            Optional.empty(), Set.of(), Optional.of("late_rule"), Optional.empty()), r -> seen.add(r.map().get("id")),
             true, stop::get);
       }
     });
