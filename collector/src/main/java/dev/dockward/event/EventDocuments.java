@@ -37,6 +37,9 @@ public final class EventDocuments {
       putIfPresent(doc, "exit_code", s.exitCode());
     } else if (event instanceof DockerExecStarted x) {
       doc.put("exec", exec(x.exec()));
+    } else if (event instanceof PostureFindingChanged f) {
+      doc.put("state", f.state().text());
+      doc.put("finding", finding(f.finding()));
     }
     return doc;
   }
@@ -96,6 +99,15 @@ public final class EventDocuments {
     });
     m.put("networks", networks);
     c.startedAt().ifPresent(t -> m.put("started_at", Timestamps.format(t)));
+    List<Object> ports = new ArrayList<>();
+    for (PortBinding p : c.ports()) {
+      Map<String, Object> pm = new LinkedHashMap<>();
+      pm.put("container_port", p.containerPort());
+      pm.put("host_ip", p.hostIp());
+      pm.put("host_port", p.hostPort());
+      ports.add(pm);
+    }
+    m.put("ports", ports);
     return m;
   }
 
@@ -125,6 +137,22 @@ public final class EventDocuments {
     m.put("user", x.user());
     m.put("privileged", x.privileged());
     m.put("tty", x.tty());
+    return m;
+  }
+
+  /** The finding without its container: that is the record's own {@code container} object. */
+  static Map<String, Object> finding(PostureFinding f) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", f.id());
+    f.cis().ifPresent(c -> m.put("cis", c));
+    m.put("severity", f.severity().text());
+    m.put("subject", f.subject());
+    if (!f.instance().isEmpty()) {
+      m.put("instance", f.instance());
+    }
+    m.put("summary", f.summary());
+    m.put("remediation", f.remediation());
+    m.put("evidence", new LinkedHashMap<>(f.evidence()));
     return m;
   }
 

@@ -17,6 +17,7 @@ import dev.dockward.event.HostInfo;
 import dev.dockward.event.MountInfo;
 import dev.dockward.event.NamespaceModes;
 import dev.dockward.event.NetworkEndpoint;
+import dev.dockward.event.PortBinding;
 import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessObserved;
 import dev.dockward.event.ResourceLimits;
@@ -48,7 +49,7 @@ class RecordSchemaTest {
         new ResourceLimits(OptionalLong.of(123456789), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
             OptionalLong.of(1027)),
         OptionalLong.of(4200), Map.of("bridge", new NetworkEndpoint("n1", "172.17.0.2", "02:42:ac:11:00:02", "172.17.0.1")),
-        Optional.of(T));
+        Optional.of(T), List.of(new PortBinding("80/tcp", "", "8080")));
   }
 
   private static ProcessInfo shell() {
