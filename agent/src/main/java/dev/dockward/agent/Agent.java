@@ -16,10 +16,15 @@ import dev.dockward.agent.ship.StdoutSink;
 import dev.dockward.docker.DockerApi;
 import dev.dockward.docker.DockerInventory;
 import dev.dockward.docker.DockerSource;
+import dev.dockward.docker.RunningContainers;
 import dev.dockward.event.HostInfo;
 import dev.dockward.hostfs.HostFs;
+import dev.dockward.posture.ContainerLister;
+import dev.dockward.posture.PostureAudit;
+import dev.dockward.posture.PostureSource;
 import dev.dockward.proc.ProcScanSource;
 import dev.dockward.source.Source;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -121,7 +126,28 @@ public final class Agent implements AutoCloseable {
     if (procScan.enabled()) {
       sources.add(new ProcScanSource(HostFs.system(), Durations.parse(procScan.interval()), Clock.systemUTC()));
     }
+    AgentConfig.Posture posture = config.posture();
+    if (posture.enabled()) {
+      PostureAudit audit = new PostureAudit(HostFs.system(), containerLister(docker));
+      sources.add(new PostureSource(audit::run, Durations.parse(posture.interval()), Clock.systemUTC()));
+    }
     return sources;
+  }
+
+  /**
+   * The running containers for the posture audit, listed afresh each audit: the inventory cannot
+   * tell "no containers" from "daemon not reached yet", and an audit every few minutes can afford
+   * its own short-lived client.
+   */
+  public static ContainerLister containerLister(AgentConfig.Docker docker) {
+    return () -> {
+      if (!docker.enabled()) {
+        throw new IOException("the docker source is disabled in the configuration (sources.docker.enabled)");
+      }
+      try (DockerApi api = new DockerApi(URI.create(docker.host()))) {
+        return RunningContainers.list(api);
+      }
+    };
   }
 
   public Pipeline pipeline() {
