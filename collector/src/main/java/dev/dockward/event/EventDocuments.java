@@ -141,7 +141,7 @@ public final class EventDocuments {
   }
 
   /** The finding without its container: that is the record's own {@code container} object. */
-  static Map<String, Object> finding(PostureFinding f) {
+  public static Map<String, Object> finding(PostureFinding f) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", f.id());
     f.cis().ifPresent(c -> m.put("cis", c));
