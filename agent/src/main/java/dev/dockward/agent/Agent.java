@@ -17,10 +17,15 @@ import dev.dockward.cgroup.CgroupSampler;
 import dev.dockward.docker.DockerApi;
 import dev.dockward.docker.DockerInventory;
 import dev.dockward.docker.DockerSource;
+import dev.dockward.docker.RunningContainers;
 import dev.dockward.event.HostInfo;
 import dev.dockward.hostfs.HostFs;
+import dev.dockward.posture.ContainerLister;
+import dev.dockward.posture.PostureAudit;
+import dev.dockward.posture.PostureSource;
 import dev.dockward.proc.ProcScanSource;
 import dev.dockward.source.Source;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -128,7 +133,28 @@ public final class Agent implements AutoCloseable {
       sources.add(new CgroupSampler(HostFs.system(), inventory::running, Durations.parse(cgroup.interval()),
           Clock.systemUTC(), Runtime.getRuntime().availableProcessors()));
     }
+    AgentConfig.Posture posture = config.posture();
+    if (posture.enabled()) {
+      PostureAudit audit = new PostureAudit(HostFs.system(), containerLister(docker));
+      sources.add(new PostureSource(audit::run, Durations.parse(posture.interval()), Clock.systemUTC()));
+    }
     return sources;
+  }
+
+  /**
+   * The running containers for the posture audit, listed afresh each audit: the inventory cannot
+   * tell "no containers" from "daemon not reached yet", and an audit every few minutes can afford
+   * its own short-lived client.
+   */
+  public static ContainerLister containerLister(AgentConfig.Docker docker) {
+    return () -> {
+      if (!docker.enabled()) {
+        throw new IOException("the docker source is disabled in the configuration (sources.docker.enabled)");
+      }
+      try (DockerApi api = new DockerApi(URI.create(docker.host()))) {
+        return RunningContainers.list(api);
+      }
+    };
   }
 
   public Pipeline pipeline() {

@@ -5,6 +5,7 @@ import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.MountInfo;
 import dev.dockward.event.NamespaceModes;
 import dev.dockward.event.NetworkEndpoint;
+import dev.dockward.event.PortBinding;
 import dev.dockward.event.ResourceLimits;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -52,7 +53,8 @@ public final class ContainerInspectParser {
         limits(hostConfig),
         running && pid > 0 ? OptionalLong.of(pid) : OptionalLong.empty(),
         networks(inspect.path("NetworkSettings").path("Networks")),
-        running ? instant(state.path("StartedAt").asText("")) : Optional.empty());
+        running ? instant(state.path("StartedAt").asText("")) : Optional.empty(),
+        ports(hostConfig.path("PortBindings")));
   }
 
   /** {@code CAP_sys_admin} and {@code sys_admin} alike become {@code SYS_ADMIN}. */
@@ -134,6 +136,23 @@ public final class ContainerInspectParser {
             n.path("IPAddress").asText(""),
             n.path("MacAddress").asText(""),
             n.path("Gateway").asText("")));
+      }
+    }
+    return out;
+  }
+
+  /** {@code {"80/tcp": [{"HostIp": "", "HostPort": "8080"}]}}, in the daemon's order. */
+  private static List<PortBinding> ports(JsonNode object) {
+    List<PortBinding> out = new ArrayList<>();
+    if (object.isObject()) {
+      Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+      while (fields.hasNext()) {
+        Map.Entry<String, JsonNode> f = fields.next();
+        if (f.getValue().isArray()) {
+          for (JsonNode b : f.getValue()) {
+            out.add(new PortBinding(f.getKey(), b.path("HostIp").asText(""), b.path("HostPort").asText("")));
+          }
+        }
       }
     }
     return out;

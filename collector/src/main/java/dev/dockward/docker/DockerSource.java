@@ -246,13 +246,13 @@ public final class DockerSource implements Source {
     ContainerInfo bare = ContainerInfo.unresolved(e.actorId());
     return new ContainerInfo(bare.id(), a.getOrDefault("name", ""), a.getOrDefault("image", ""), "",
         Map.of(), false, bare.capAdd(), bare.capDrop(), bare.mounts(), bare.namespaces(), bare.securityOpt(),
-        bare.limits(), OptionalLong.empty(), Map.of(), Optional.empty());
+        bare.limits(), OptionalLong.empty(), Map.of(), Optional.empty(), bare.ports());
   }
 
   private static ContainerInfo stopped(ContainerInfo c) {
     return new ContainerInfo(c.id(), c.name(), c.image(), c.imageId(), c.labels(), c.privileged(), c.capAdd(),
         c.capDrop(), c.mounts(), c.namespaces(), c.securityOpt(), c.limits(), OptionalLong.empty(), c.networks(),
-        Optional.empty());
+        Optional.empty(), c.ports());
   }
 
   private static boolean sameRun(Optional<ContainerInfo> known, ContainerInfo now) {

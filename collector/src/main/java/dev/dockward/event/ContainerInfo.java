@@ -26,6 +26,7 @@ import java.util.OptionalLong;
  * @param initPid the host pid of the container's first process, while it runs
  * @param networks the networks it is attached to, by network name
  * @param startedAt when it last started, if known
+ * @param ports the ports published on the host ({@code HostConfig.PortBindings})
  */
 public record ContainerInfo(
     String id,
@@ -42,7 +43,8 @@ public record ContainerInfo(
     ResourceLimits limits,
     OptionalLong initPid,
     Map<String, NetworkEndpoint> networks,
-    Optional<Instant> startedAt) {
+    Optional<Instant> startedAt,
+    List<PortBinding> ports) {
 
   public ContainerInfo {
     Objects.requireNonNull(id, "id");
@@ -59,12 +61,13 @@ public record ContainerInfo(
     Objects.requireNonNull(initPid, "initPid");
     networks = Map.copyOf(networks);
     Objects.requireNonNull(startedAt, "startedAt");
+    ports = List.copyOf(ports);
   }
 
   /** A container known only by its id (found from a cgroup path, not yet in the inventory). */
   public static ContainerInfo unresolved(String id) {
     return new ContainerInfo(id, "", "", "", Map.of(), false, List.of(), List.of(), List.of(),
-        NamespaceModes.DEFAULT, List.of(), ResourceLimits.NONE, OptionalLong.empty(), Map.of(), Optional.empty());
+        NamespaceModes.DEFAULT, List.of(), ResourceLimits.NONE, OptionalLong.empty(), Map.of(), Optional.empty(), List.of());
   }
 
   /** Whether the inventory filled this in (an unresolved container has no image). */

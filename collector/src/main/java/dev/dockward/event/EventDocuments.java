@@ -40,6 +40,9 @@ public final class EventDocuments {
       doc.put("exec", exec(x.exec()));
     } else if (event instanceof ResourceSampled r) {
       doc.put("res", res(r.counters(), r.rates()));
+    } else if (event instanceof PostureFindingChanged f) {
+      doc.put("state", f.state().text());
+      doc.put("finding", finding(f.finding()));
     }
     return doc;
   }
@@ -99,6 +102,15 @@ public final class EventDocuments {
     });
     m.put("networks", networks);
     c.startedAt().ifPresent(t -> m.put("started_at", Timestamps.format(t)));
+    List<Object> ports = new ArrayList<>();
+    for (PortBinding p : c.ports()) {
+      Map<String, Object> pm = new LinkedHashMap<>();
+      pm.put("container_port", p.containerPort());
+      pm.put("host_ip", p.hostIp());
+      pm.put("host_port", p.hostPort());
+      ports.add(pm);
+    }
+    m.put("ports", ports);
     return m;
   }
 
@@ -209,6 +221,22 @@ public final class EventDocuments {
 
   private static void putIfPresent(Map<String, Object> m, String key, OptionalDouble v) {
     v.ifPresent(x -> m.put(key, x));
+  }
+
+  /** The finding without its container: that is the record's own {@code container} object. */
+  public static Map<String, Object> finding(PostureFinding f) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", f.id());
+    f.cis().ifPresent(c -> m.put("cis", c));
+    m.put("severity", f.severity().text());
+    m.put("subject", f.subject());
+    if (!f.instance().isEmpty()) {
+      m.put("instance", f.instance());
+    }
+    m.put("summary", f.summary());
+    m.put("remediation", f.remediation());
+    m.put("evidence", new LinkedHashMap<>(f.evidence()));
+    return m;
   }
 
   private static void putIfPresent(Map<String, Object> m, String key, OptionalLong v) {

@@ -48,7 +48,7 @@ class CgroupSamplerTest {
   private static ContainerInfo container(String id, long pid, Instant startedAt) {
     ContainerInfo u = ContainerInfo.unresolved(id);
     return new ContainerInfo(id, "web", "nginx:1.25", "", u.labels(), false, u.capAdd(), u.capDrop(), u.mounts(),
-        u.namespaces(), u.securityOpt(), u.limits(), OptionalLong.of(pid), u.networks(), Optional.of(startedAt));
+        u.namespaces(), u.securityOpt(), u.limits(), OptionalLong.of(pid), u.networks(), Optional.of(startedAt), u.ports());
   }
 
   private void set(String controller, String file, String text) throws IOException {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.MountInfo;
+import dev.dockward.event.PortBinding;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -63,6 +64,21 @@ class ContainerInspectParserTest {
     assertEquals(List.of(), c.capAdd());
     assertEquals(List.of(), c.mounts());
     assertEquals("", c.namespaces().pid());
+    assertEquals(List.of(), c.ports());
+  }
+
+  @Test
+  void publishedPortsKeepTheirHostAddress() throws IOException {
+    JsonNode inspect;
+    try (InputStream in = getClass().getResourceAsStream("/posture/recorded/inspect-unconfined-published.json")) {
+      inspect = new ObjectMapper().readTree(in);
+    }
+    ContainerInfo c = ContainerInspectParser.parse(inspect);
+    assertEquals(List.of(new PortBinding("80/tcp", "", "18080"), new PortBinding("81/tcp", "127.0.0.1", "18081")),
+        c.ports());
+    assertTrue(c.ports().get(0).allInterfaces());
+    assertFalse(c.ports().get(1).allInterfaces());
+    assertEquals(List.of("seccomp=unconfined"), c.securityOpt());
   }
 
   @Test

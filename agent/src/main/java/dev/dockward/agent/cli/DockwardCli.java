@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "dockward", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
     description = "Host-side runtime anomaly detector for Docker hosts.",
-    subcommands = {RunCommand.class, ReplayCommand.class, RulesCommand.class, ConfigCommand.class, VersionCommand.class,
+    subcommands = {RunCommand.class, ReplayCommand.class, RulesCommand.class, PostureCommand.class, ConfigCommand.class,
+        VersionCommand.class,
         CommandLine.HelpCommand.class})
 public final class DockwardCli implements Runnable {
   @CommandLine.Spec

@@ -10,8 +10,8 @@ import java.util.Objects;
  */
 public record AgentConfig(
     Host host, Journal journal, Rules rules, Sources sources, Sinks sinks, Pipeline pipeline, Metrics metrics,
-    Alerts alerts) {
-  public static final AgentConfig DEFAULT = new AgentConfig(null, null, null, null, null, null, null, null);
+    Alerts alerts, Posture posture) {
+  public static final AgentConfig DEFAULT = new AgentConfig(null, null, null, null, null, null, null, null, null);
 
   public AgentConfig {
     host = Objects.requireNonNullElse(host, new Host(null));
@@ -22,26 +22,42 @@ public record AgentConfig(
     pipeline = Objects.requireNonNullElse(pipeline, new Pipeline(null));
     metrics = Objects.requireNonNullElse(metrics, new Metrics(null, null, null));
     alerts = Objects.requireNonNullElse(alerts, new Alerts(null, null));
+    posture = Objects.requireNonNullElse(posture, new Posture(null, null));
   }
 
   public AgentConfig withJournal(Journal j) {
-    return new AgentConfig(host, j, rules, sources, sinks, pipeline, metrics, alerts);
+    return new AgentConfig(host, j, rules, sources, sinks, pipeline, metrics, alerts, posture);
   }
 
   public AgentConfig withSources(Sources s) {
-    return new AgentConfig(host, journal, rules, s, sinks, pipeline, metrics, alerts);
+    return new AgentConfig(host, journal, rules, s, sinks, pipeline, metrics, alerts, posture);
   }
 
   public AgentConfig withSinks(Sinks s) {
-    return new AgentConfig(host, journal, rules, sources, s, pipeline, metrics, alerts);
+    return new AgentConfig(host, journal, rules, sources, s, pipeline, metrics, alerts, posture);
   }
 
   public AgentConfig withMetrics(Metrics m) {
-    return new AgentConfig(host, journal, rules, sources, sinks, pipeline, m, alerts);
+    return new AgentConfig(host, journal, rules, sources, sinks, pipeline, m, alerts, posture);
   }
 
   public AgentConfig withAlerts(Alerts a) {
-    return new AgentConfig(host, journal, rules, sources, sinks, pipeline, metrics, a);
+    return new AgentConfig(host, journal, rules, sources, sinks, pipeline, metrics, a, posture);
+  }
+
+  public AgentConfig withPosture(Posture p) {
+    return new AgentConfig(host, journal, rules, sources, sinks, pipeline, metrics, alerts, p);
+  }
+
+  /**
+   * The host posture audit: at start and every {@code interval}; findings are
+   * {@code posture_finding} events, opened and resolved as they change.
+   */
+  public record Posture(Boolean enabled, String interval) {
+    public Posture {
+      enabled = Objects.requireNonNullElse(enabled, true);
+      interval = Objects.requireNonNullElse(interval, "5m");
+    }
   }
 
   /**

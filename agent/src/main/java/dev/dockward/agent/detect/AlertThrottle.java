@@ -18,7 +18,8 @@ import java.util.function.Supplier;
  * Noise control in front of a detector: one alert per (rule, container) per window, and a cap
  * per rule per minute. What is held back is counted; the next alert that goes out for the same
  * (rule, container) carries {@code suppressed: N}. Time is the event's own time, so replaying a
- * journal suppresses exactly what the live agent did.
+ * journal suppresses exactly what the live agent did. For {@code posture_finding} events the
+ * finding (id and instance) is part of the key as well.
  */
 public final class AlertThrottle implements Detector {
   private final Detector inner;
@@ -59,7 +60,7 @@ public final class AlertThrottle implements Detector {
     List<Map<String, Object>> out = new ArrayList<>(alerts.size());
     for (Map<String, Object> alert : alerts) {
       String rule = String.valueOf(alert.get("rule"));
-      String key = rule + "\u0000" + containerId(alert);
+      String key = rule + "\u0000" + containerId(alert) + "\u0000" + findingKey(event);
       Window w = byKey.get(key);
       boolean duplicate = !dedupeWindow.isZero() && w != null && now.isBefore(w.start.plus(dedupeWindow));
       if (duplicate || overRuleCap(rule, now)) {
@@ -102,6 +103,17 @@ public final class AlertThrottle implements Detector {
     });
     copy.putIfAbsent("suppressed", heldBack);
     return copy;
+  }
+
+  /**
+   * One posture rule covers many findings (of the host, most of them): each finding is its own
+   * subject, so two different weaknesses opened by one audit are not taken for repeats.
+   */
+  private static String findingKey(Map<String, Object> event) {
+    if (!"posture_finding".equals(event.get("type")) || !(event.get("finding") instanceof Map<?, ?> f)) {
+      return "";
+    }
+    return f.get("id") + "\u0000" + f.get("instance");
   }
 
   private static String containerId(Map<String, Object> alert) {

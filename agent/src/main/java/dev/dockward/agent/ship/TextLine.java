@@ -32,7 +32,8 @@ public final class TextLine {
     return escapeControls(b.toString().strip());
   }
 
-  static String escapeControls(String s) {
+  /** Every control character shown escaped ({@code \n}, {@code \x1b}…), so text stays one harmless line. */
+  public static String escapeControls(String s) {
     StringBuilder b = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -32,6 +32,16 @@ class CliTest {
   }
 
   @Test
+  void postureRefusesAnUnknownSeverityOrFormatWithExitTwo() {
+    assertEquals(2, run("posture", "--fail-on", "urgent"));
+    assertTrue(err.toString().contains("--fail-on must be info, low, medium, high or critical, not 'urgent'"), err.toString());
+    assertEquals(2, run("posture", "--format", "xml"));
+    assertTrue(err.toString().contains("--format must be jsonl or table"), err.toString());
+    assertEquals(2, run("posture", "--no-such-option"));
+    assertEquals("", out.toString(), "nothing is audited on bad usage");
+  }
+
+  @Test
   void unknownConfigKeyIsNamedAndExitTwo() throws Exception {
     Path config = Files.writeString(dir.resolve("dockward.yaml"), "sinks:\n  stdot: {}\n");
     int code = run("run", "--config", config.toString(), "--journal", dir.resolve("j").toString());

@@ -44,6 +44,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void postureSectionHasDefaultsAndItsIntervalIsChecked() throws ConfigException {
+    AgentConfig defaults = loader.parse("empty.yaml", "");
+    assertTrue(defaults.posture().enabled());
+    assertEquals("5m", defaults.posture().interval());
+    AgentConfig c = loader.parse("c.yaml", "posture: {enabled: false, interval: 90s}\n");
+    assertEquals(false, c.posture().enabled());
+    assertEquals("90s", c.posture().interval());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> loader.parse("c.yaml", "posture:\n  interval: 5 minutes\n"));
+    assertTrue(e.getMessage().contains("posture.interval"), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> loader.parse("c.yaml", "posture: {interval: 0s}\n"));
+    assertTrue(e.getMessage().contains("posture.interval: must be more than 0"), e.getMessage());
+  }
+
+  @Test
   void unknownKeyIsNamedWithItsLineAndParent() {
     ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("c.yaml", """
         journal:

@@ -61,6 +61,21 @@ class AlertThrottleTest {
   }
 
   @Test
+  void differentPostureFindingsOfTheHostAreNotRepeatsOfEachOther() {
+    AlertThrottle t = new AlertThrottle(always("host_posture_critical_weakness"), Duration.ofSeconds(60), 0);
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (String instance : List.of("127.0.0.1:2375", "/var/run/docker.sock", "127.0.0.1:2375")) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("time", T0.toString());
+      e.put("type", "posture_finding");
+      e.put("finding", Map.of("id", instance.startsWith("/") ? "docker_socket_permissions" : "docker_api_tcp_without_tls",
+          "instance", instance));
+      out.addAll(t.alertsFor(e, () -> "id-" + ids.incrementAndGet()));
+    }
+    assertEquals(2, out.size(), "two findings, the third event repeats the first");
+  }
+
+  @Test
   void otherContainersAreNotDeduplicatedAgainstEachOther() {
     AlertThrottle t = new AlertThrottle(always("r"), Duration.ofSeconds(60), 0);
     assertEquals(1, feed(t, T0, "c1").size());

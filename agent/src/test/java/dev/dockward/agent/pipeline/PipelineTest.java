@@ -48,7 +48,7 @@ class PipelineTest {
   private static ContainerInfo named(String name) {
     ContainerInfo u = ContainerInfo.unresolved(ID);
     return new ContainerInfo(ID, name, "nginx:1.25", "sha256:1", Map.of(), false, List.of(), List.of(), List.of(),
-        u.namespaces(), List.of(), u.limits(), OptionalLong.of(4200), Map.of(), Optional.empty());
+        u.namespaces(), List.of(), u.limits(), OptionalLong.of(4200), Map.of(), Optional.empty(), List.of());
   }
 
   private List<Map<String, Object>> journalled() throws IOException {

@@ -17,6 +17,10 @@ import dev.dockward.event.HostInfo;
 import dev.dockward.event.MountInfo;
 import dev.dockward.event.NamespaceModes;
 import dev.dockward.event.NetworkEndpoint;
+import dev.dockward.event.PortBinding;
+import dev.dockward.event.FindingSeverity;
+import dev.dockward.event.PostureFinding;
+import dev.dockward.event.PostureFindingChanged;
 import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessObserved;
 import dev.dockward.event.ResourceLimits;
@@ -48,7 +52,7 @@ class RecordSchemaTest {
         new ResourceLimits(OptionalLong.of(123456789), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
             OptionalLong.of(1027)),
         OptionalLong.of(4200), Map.of("bridge", new NetworkEndpoint("n1", "172.17.0.2", "02:42:ac:11:00:02", "172.17.0.1")),
-        Optional.of(T));
+        Optional.of(T), List.of(new PortBinding("80/tcp", "", "8080")));
   }
 
   private static ProcessInfo shell() {
@@ -64,7 +68,17 @@ class RecordSchemaTest {
         new DockerExecStarted(T, container(), new ExecInfo("e1", "sh -c id", "", false, true)),
         new ContainerOomReported(T, container()),
         new ProcessObserved(T, "proc_scan", shell(), Optional.of(container())),
-        new ProcessObserved(T, "proc_scan", shell(), Optional.empty()));
+        new ProcessObserved(T, "proc_scan", shell(), Optional.empty()),
+        new PostureFindingChanged(T, new PostureFinding("docker_api_tcp_without_tls", Optional.of("2.7"),
+            FindingSeverity.CRITICAL, "the Docker API listens on 127.0.0.1:2375 without TLS",
+            Map.of("listen", "127.0.0.1:2375", "pid", 4242L, "hosts", List.of("tcp://127.0.0.1:2375")),
+            "use TLS", Optional.empty(), "127.0.0.1:2375"), PostureFindingChanged.State.OPEN),
+        new PostureFindingChanged(T, new PostureFinding("container_unconfined_seccomp_apparmor", Optional.of("5.22"),
+            FindingSeverity.HIGH, "web runs unconfined", Map.of(), "confine it", Optional.of(container()), ""),
+            PostureFindingChanged.State.RESOLVED),
+        new PostureFindingChanged(T, new PostureFinding("container_image_mutable_tag", Optional.empty(),
+            FindingSeverity.LOW, "web runs by tag", Map.of(), "pin it", Optional.of(container()), ""),
+            PostureFindingChanged.State.OPEN));
   }
 
   @Test
@@ -90,6 +104,12 @@ class RecordSchemaTest {
     assertFalse(schema.problems(good.replace("\"schema\":1", "\"schema\":2")).isEmpty());
     assertFalse(schema.problems(good.replace("3d1219c7c4c5-0000000000000001", "x-1")).isEmpty());
     assertFalse(schema.problems(good.replace(",\"already_running\":true", "")).isEmpty(), "container_start needs it");
+    String posture = json.writeValueAsString(EventDocuments.of(everyKind().get(7), HOST, "3d1219c7c4c5-0000000000000003"));
+    assertEquals(List.of(), schema.problems(posture));
+    assertFalse(schema.problems(posture.replace("\"state\":\"open\"", "\"state\":\"closed\"")).isEmpty());
+    assertFalse(schema.problems(posture.replace("\"cis\":\"2.7\"", "\"cis\":\"CIS 2.7\"")).isEmpty());
+    assertFalse(schema.problems(posture.replace("\"subject\":\"host\"", "\"subject\":\"host\",\"x\":1")).isEmpty(),
+        "finding objects are closed");
     assertFalse(schema.problems(good.replace("\"image\":\"nginx:1.25\"", "\"image\":\"nginx:1.25\",\"extra\":1")).isEmpty(),
         "container objects are closed: a new field must be added to the schema first");
     String alert = "{\"schema\":1,\"kind\":\"alert\",\"id\":\"3d1219c7c4c5-0000000000000002\",\"time\":\"2026-11-22T18:02:11.431Z\","

@@ -1,0 +1,109 @@
+package dev.dockward.agent.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dockward.agent.Agent;
+import dev.dockward.agent.config.AgentConfig;
+import dev.dockward.agent.config.ConfigException;
+import dev.dockward.agent.config.ConfigLoader;
+import dev.dockward.agent.ship.TextLine;
+import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.EventDocuments;
+import dev.dockward.event.FindingSeverity;
+import dev.dockward.event.PostureFinding;
+import dev.dockward.hostfs.HostFs;
+import dev.dockward.posture.PostureAudit;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dockward posture}: one audit of this host's Docker security posture, printed as a table
+ * or as JSON lines (one finding a line, most severe first). With {@code --fail-on SEVERITY} the
+ * exit code is 1 when a finding is at or above it, for use in a pipeline; 2 on bad usage.
+ */
+@Command(name = "posture", description = "Audit the Docker host's security posture once and print the findings.")
+final class PostureCommand implements Callable<Integer> {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--format", paramLabel = "jsonl|table", defaultValue = "table", description = "Output format (default ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--fail-on", paramLabel = "SEVERITY",
+      description = "Exit 1 when a finding is at or above this severity: info, low, medium, high or critical.")
+  String failOn;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "YAML config, for the Docker daemon's address (sources.docker.host).")
+  Path config;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!format.matches("jsonl|table")) {
+      err.println("dockward: --format must be jsonl or table, not '" + format + "'");
+      return 2;
+    }
+    Optional<FindingSeverity> threshold;
+    try {
+      threshold = failOn == null ? Optional.empty() : Optional.of(FindingSeverity.parse(failOn));
+    } catch (IllegalArgumentException e) {
+      err.println("dockward: --fail-on must be info, low, medium, high or critical, not '" + failOn + "'");
+      return 2;
+    }
+    AgentConfig c;
+    try {
+      c = config == null ? AgentConfig.DEFAULT : new ConfigLoader().load(config);
+    } catch (ConfigException e) {
+      err.println("dockward: " + e.getMessage());
+      return 2;
+    }
+    List<PostureFinding> findings = new PostureAudit(HostFs.system(), Agent.containerLister(c.sources().docker())).run()
+        .stream().sorted(Comparator.comparing(PostureFinding::severity).reversed()).toList();
+    if (format.equals("jsonl")) {
+      ObjectMapper json = new ObjectMapper();
+      for (PostureFinding f : findings) {
+        try {
+          out.println(json.writeValueAsString(document(f)));
+        } catch (JsonProcessingException e) {
+          throw new IllegalStateException("a finding document is plain data", e);
+        }
+      }
+    } else {
+      out.println(String.format("%-8s  %-40s  %-5s  %-30s  %s", "SEVERITY", "FINDING", "CIS", "SUBJECT", "SUMMARY"));
+      for (PostureFinding f : findings) {
+        String subject = f.container().map(ContainerInfo::name).map(n -> "container " + n).orElse("host");
+        out.println(TextLine.escapeControls(String.format("%-8s  %-40s  %-5s  %-30s  %s",
+            f.severity().text().toUpperCase(Locale.ROOT), f.id(), f.cis().orElse("-"), subject, f.summary())));
+      }
+      out.println(findings.size() + " findings");
+    }
+    out.flush();
+    boolean failed = threshold.isPresent()
+        && findings.stream().anyMatch(f -> f.severity().compareTo(threshold.get()) >= 0);
+    return failed ? 1 : 0;
+  }
+
+  /** The finding as in a {@code posture_finding} record, with the container's identity when it has one. */
+  private static Map<String, Object> document(PostureFinding f) {
+    Map<String, Object> doc = new LinkedHashMap<>(EventDocuments.finding(f));
+    f.container().ifPresent(c -> {
+      Map<String, Object> id = new LinkedHashMap<>();
+      id.put("id", c.id());
+      id.put("name", c.name());
+      id.put("image", c.image());
+      doc.put("container", id);
+    });
+    return doc;
+  }
+}

@@ -1,0 +1,27 @@
+package dev.dockward.posture;
+
+import java.util.List;
+
+/**
+ * What the audit learnt of one running dockerd.
+ *
+ * @param process its pid and command line
+ * @param settings the command line over {@code daemon.json}
+ * @param configFile the {@code daemon.json} it reads (the default or {@code --config-file})
+ * @param configKnown whether that file could be read (or was absent): when not, a setting the
+ *     command line does not state is unknown, not Docker's default
+ * @param apiListeners the TCP sockets dockerd listens on for its API (ports of its {@code tcp://} hosts)
+ * @param sockets its API unix sockets that could be examined
+ */
+record DaemonFacts(
+    DockerdProcess process,
+    DaemonSettings settings,
+    String configFile,
+    boolean configKnown,
+    List<TcpListener> apiListeners,
+    List<SocketFile> sockets) {
+  DaemonFacts {
+    apiListeners = List.copyOf(apiListeners);
+    sockets = List.copyOf(sockets);
+  }
+}

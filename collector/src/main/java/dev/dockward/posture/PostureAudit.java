@@ -1,0 +1,23 @@
+package dev.dockward.posture;
+
+import dev.dockward.event.PostureFinding;
+import dev.dockward.hostfs.HostFs;
+import java.util.List;
+
+/** One audit of the Docker host: read the facts, derive the findings. Safe to run repeatedly. */
+public final class PostureAudit {
+  private final PostureFactsReader reader;
+
+  /**
+   * @param fs the host's roots
+   * @param containers the running containers (the Docker API)
+   */
+  public PostureAudit(HostFs fs, ContainerLister containers) {
+    this.reader = new PostureFactsReader(fs, containers);
+  }
+
+  /** The findings open now, in a stable order: host findings first, then per container. */
+  public List<PostureFinding> run() {
+    return PostureChecks.findings(reader.read());
+  }
+}

@@ -1,0 +1,27 @@
+package dev.dockward.posture;
+
+import dev.dockward.event.ContainerInfo;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything one audit read from the host.
+ *
+ * @param daemons the running dockerd processes
+ * @param dockerGroupMembers members of the {@code docker} group; empty when there is no such group
+ * @param containers the running containers; empty when the daemon could not be asked
+ * @param appArmor whether the kernel enforces AppArmor (an {@code apparmor=unconfined} option
+ *     matters only then)
+ * @param problems what could not be checked
+ */
+record PostureFacts(
+    List<DaemonFacts> daemons,
+    Optional<List<String>> dockerGroupMembers,
+    Optional<List<ContainerInfo>> containers,
+    boolean appArmor,
+    List<CheckProblem> problems) {
+  PostureFacts {
+    daemons = List.copyOf(daemons);
+    problems = List.copyOf(problems);
+  }
+}

@@ -1,0 +1,130 @@
+package dev.dockward.posture;
+
+import dev.dockward.event.PostureFinding;
+import dev.dockward.event.PostureFindingChanged;
+import dev.dockward.event.PostureFindingChanged.State;
+import dev.dockward.source.EventSink;
+import dev.dockward.source.Source;
+import dev.dockward.source.Workers;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Audits the host's posture at start and every {@code interval}, keeps the findings that are
+ * open, and emits a {@code posture_finding} event with state {@code open} when a finding appears
+ * and {@code resolved} when it goes away. An audit that finds what the previous one found emits
+ * nothing. A finding is the same finding while its {@link PostureFinding#key()} is.
+ */
+public final class PostureSource implements Source {
+  private static final Logger log = LoggerFactory.getLogger(PostureSource.class);
+
+  private final Supplier<List<PostureFinding>> audit;
+  private final Duration interval;
+  private final Clock clock;
+  private final CountDownLatch stop = new CountDownLatch(1);
+  private final Map<String, PostureFinding> open = new LinkedHashMap<>();
+  private final LongAdder audits = new LongAdder();
+  private final LongAdder auditFailures = new LongAdder();
+  private volatile Thread thread;
+
+  /**
+   * @param audit one audit of the host (normally {@link PostureAudit#run})
+   * @param interval the time between the end of one audit and the start of the next
+   */
+  public PostureSource(Supplier<List<PostureFinding>> audit, Duration interval, Clock clock) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("posture interval must be more than 0: " + interval);
+    }
+    this.audit = audit;
+    this.interval = interval;
+    this.clock = clock;
+  }
+
+  @Override
+  public String name() {
+    return "posture";
+  }
+
+  @Override
+  public void start(EventSink sink) {
+    Thread t = new Thread(() -> run(sink), "dockward-posture");
+    t.setDaemon(true);
+    thread = t;
+    t.start();
+  }
+
+  @Override
+  public Map<String, Long> counters() {
+    return Map.of("audit_failures", auditFailures.sum());
+  }
+
+  /** Audits completed so far. */
+  public long audits() {
+    return audits.sum();
+  }
+
+  private void run(EventSink sink) {
+    try {
+      do {
+        try {
+          auditOnce(sink);
+        } catch (RuntimeException e) {
+          // A bug or an unexpected host: keep the open set and try again next interval.
+          auditFailures.increment();
+          log.warn("posture audit failed: {}", e.toString());
+        }
+      } while (!stop.await(interval.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** One audit and its changes: new findings opened, vanished ones resolved. */
+  void auditOnce(EventSink sink) throws InterruptedException {
+    List<PostureFinding> now = audit.get();
+    Map<String, PostureFinding> current = new LinkedHashMap<>();
+    for (PostureFinding f : now) {
+      current.putIfAbsent(f.key(), f);
+    }
+    List<PostureFindingChanged> changes = new ArrayList<>();
+    for (Map.Entry<String, PostureFinding> e : open.entrySet()) {
+      if (!current.containsKey(e.getKey())) {
+        changes.add(new PostureFindingChanged(clock.instant(), e.getValue(), State.RESOLVED));
+      }
+    }
+    for (Map.Entry<String, PostureFinding> e : current.entrySet()) {
+      if (!open.containsKey(e.getKey())) {
+        changes.add(new PostureFindingChanged(clock.instant(), e.getValue(), State.OPEN));
+      }
+    }
+    for (PostureFindingChanged c : changes) {
+      sink.accept(c);
+      if (c.state() == State.OPEN) {
+        open.put(c.finding().key(), c.finding());
+      } else {
+        open.remove(c.finding().key());
+      }
+    }
+    audits.increment();
+  }
+
+  @Override
+  public void close() {
+    stop.countDown();
+    Thread t = thread;
+    if (t != null) {
+      t.interrupt();
+      Workers.join(t, Duration.ofSeconds(5));
+    }
+  }
+}
