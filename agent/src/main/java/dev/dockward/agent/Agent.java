@@ -7,8 +7,10 @@ import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.RecordIds;
 import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.agent.pipeline.Pipeline;
+import dev.dockward.agent.ship.Checkpoint;
 import dev.dockward.agent.ship.OutputFormat;
 import dev.dockward.agent.ship.Shipper;
+import dev.dockward.agent.ship.ShipperSettings;
 import dev.dockward.agent.ship.StdoutSink;
 import dev.dockward.docker.DockerApi;
 import dev.dockward.docker.DockerInventory;
@@ -64,7 +66,7 @@ public final class Agent implements AutoCloseable {
       if (!"false".equals(config.sinks().stdout().enabled())) {
         Shipper stdoutShipper = new Shipper(journal,
             new StdoutSink(stdout, OutputFormat.parse(config.sinks().stdout().format())),
-            config.sinks().stdout().events());
+            Checkpoint.none(), ShipperSettings.of(config.sinks().stdout().events(), ShipperSettings.Start.JOURNAL_END));
         stdoutShipper.start();
         started.add(stdoutShipper);
       }
