@@ -65,7 +65,7 @@ class AgentIT {
         new AgentConfig.Journal(journalDir.toString(), "hourly"),
         null,
         new AgentConfig.Sources(new AgentConfig.ProcScan(true, "200ms"), null),
-        new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", printEvents)),
+        new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", printEvents), null),
         null);
     PrintWriter problems = new PrintWriter(System.err, true);
     RuleEngine engine = new RuleEngine(RuleSetLoading.load(true, List.of(), problems).ruleSet());

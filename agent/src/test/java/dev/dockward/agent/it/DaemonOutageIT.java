@@ -74,7 +74,7 @@ class DaemonOutageIT {
         null,
         new AgentConfig.Sources(new AgentConfig.ProcScan(true, "200ms"),
             new AgentConfig.Docker(true, "unix://" + socket, "1s")),
-        new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true)),
+        new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null),
         null);
     RuleEngine engine = new RuleEngine(RuleSetLoading.load(true, List.of(), new PrintWriter(System.err, true)).ruleSet());
     agent = Agent.start(config, new RuleDetector(engine), stdout.stream());
