@@ -263,8 +263,8 @@ public final class Shipper implements AutoCloseable {
       if (!failing) {
         failing = true;
         // Warn once per outage, not once per record: the records are safe in the journal.
-        log.warn("shipper {}: {} did not take record at journal index {} ({}); keeping records in the journal "
-            + "and sending them again with backoff", sink.name(), sink.name(), slot.index, rootMessage(error));
+        log.warn("shipper {}: record at journal index {} not delivered ({}); records stay in the journal and are "
+            + "sent again with backoff until delivered", sink.name(), slot.index, rootMessage(error));
       }
       boolean firstOfRound = failed.isEmpty();
       failed.add(slot);
