@@ -140,10 +140,13 @@ public final class Shipper implements AutoCloseable {
     private final AckWindow window;
     private final Backoff backoff;
     private final PriorityQueue<AckWindow.Slot> failed = new PriorityQueue<>(Comparator.comparingLong(s -> s.index));
+    /** A re-send round is due at {@link #resendAt}; set by a failure (after a backoff) or a successful probe. */
+    private boolean roundPending;
     private long resendAt;
     private long lastStore = System.nanoTime();
     private OptionalLong stored;
-    private boolean failing;
+    /** Sends failed and none succeeded since: re-send rounds then send only the oldest record. */
+    private boolean outage;
     private long failuresInStreak;
 
     Loop(JournalCursor cursor, JournalCursor rereader, AckWindow window) {
@@ -156,12 +159,14 @@ public final class Shipper implements AutoCloseable {
 
     void run() {
       long idleNanos = 0;
+      boolean draining = false;
       long drainDeadline = 0;
       while (true) {
         boolean progressed = applyOutcomes();
         storeCheckpoint(false);
         if (!failed.isEmpty()) {
-          if (System.nanoTime() - resendAt >= 0) {
+          if (roundPending && System.nanoTime() - resendAt >= 0) {
+            roundPending = false;
             resendFailed();
             progressed = true;
           }
@@ -174,7 +179,8 @@ public final class Shipper implements AutoCloseable {
           }
         }
         if (stopping) {
-          if (drainDeadline == 0) {
+          if (!draining) {
+            draining = true;
             drainDeadline = System.nanoTime() + settings.drainTimeout().toNanos();
           }
           if (window.isEmpty() || System.nanoTime() - drainDeadline >= 0) {
@@ -244,9 +250,14 @@ public final class Shipper implements AutoCloseable {
         if (o.error() == null) {
           shipped.increment();
           window.acknowledge(o.slot());
-          if (failing && failed.isEmpty()) {
-            failing = false;
+          if (outage) {
+            outage = false;
             backoff.reset();
+            // The probe went through: send the rest that failed now, not after another backoff.
+            if (!failed.isEmpty()) {
+              roundPending = true;
+              resendAt = System.nanoTime();
+            }
             log.info("shipper {} delivers again ({} failed sends before)", sink.name(), failuresInStreak);
             failuresInStreak = 0;
           }
@@ -260,22 +271,30 @@ public final class Shipper implements AutoCloseable {
     private void failed(AckWindow.Slot slot, Throwable error) {
       failures.increment();
       failuresInStreak++;
-      if (!failing) {
-        failing = true;
+      if (!outage) {
+        outage = true;
         // Warn once per outage, not once per record: the records are safe in the journal.
         log.warn("shipper {}: record at journal index {} not delivered ({}); records stay in the journal and are "
             + "sent again with backoff until delivered", sink.name(), slot.index, rootMessage(error));
       }
-      boolean firstOfRound = failed.isEmpty();
-      failed.add(slot);
-      if (firstOfRound) {
+      // Failures arrive in bursts: the first one schedules the next round.
+      if (!roundPending) {
+        roundPending = true;
         resendAt = System.nanoTime() + backoff.next().toNanos();
       }
+      failed.add(slot);
     }
 
+    /**
+     * Sends the failed records again, oldest first. During an outage only the oldest one goes, as
+     * a probe: a send to an unreachable Kafka may block for {@code max.block.ms}, and a round of
+     * thousands would keep the shipper (and its close) waiting for hours. Once the probe is
+     * acknowledged, the rest follow at once.
+     */
     private void resendFailed() {
       AckWindow.Slot slot;
-      while ((slot = failed.poll()) != null) {
+      int budget = outage ? 1 : Integer.MAX_VALUE;
+      while (budget-- > 0 && (slot = failed.poll()) != null) {
         Optional<JournalRecord> again = rereader.at(slot.index);
         if (again.isEmpty()) {
           // The journal lost it (retention under a hard size limit): nothing left to send.

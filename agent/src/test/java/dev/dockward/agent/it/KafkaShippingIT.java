@@ -3,6 +3,8 @@ package dev.dockward.agent.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dockward.agent.cli.DockwardCli;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalCursor;
@@ -14,7 +16,10 @@ import dev.dockward.agent.ship.ShipperSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class KafkaShippingIT {
   private static final Duration DEADLINE = Duration.ofSeconds(240);
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern ID = Pattern.compile("\"id\":\"(it-[0-9]+)\"");
 
   @TempDir
@@ -214,15 +220,37 @@ class KafkaShippingIT {
         journalled.size(), reader.duplicates());
   }
 
+  @Test
+  void runWithKafkaShipsEveryJournalledEventOfTheAgent() throws Exception {
+    broker.createTopics("dockward.alerts", "dockward.events");
+    // The README's quick start plus one config key: events ship too. No Docker needed: the first
+    // /proc scan journals every running process as an event.
+    Path config = Files.writeString(dir.resolve("dockward.yaml"),
+        "sources:\n  docker: {enabled: false}\nsinks:\n  kafka: {events: true}\n");
+    Path journalDir = dir.resolve("journal");
+    StringWriter err = new StringWriter();
+    int code = DockwardCli.commandLine().setErr(new PrintWriter(err)).execute("run", "--config", config.toString(),
+        "--journal", journalDir.toString(), "--kafka", broker.bootstrapServers(), "--duration", "3s");
+    assertEquals(0, code, err.toString());
+
+    Map<String, Long> journalled = journalledIds(journalDir);
+    assertTrue(journalled.size() > 10, "the /proc scan journalled the host's processes: " + journalled.size());
+    TopicReader reader = closing(new TopicReader(broker, "dockward.events"));
+    reader.awaitAll(journalled.keySet(), DEADLINE);
+    assertEquals(journalled.keySet(), reader.ids(), "the events topic holds the journal, no more");
+    assertTrue(FileCheckpoint.forSink(journalDir, KafkaSink.NAME).load().isPresent(), "the agent stored its checkpoint");
+    System.out.printf("KafkaShippingIT: dockward run --kafka shipped all %d journalled events%n", journalled.size());
+  }
+
   /** Every id in the journal, with its index. */
-  private static Map<String, Long> journalledIds(Path journalDir) {
+  private static Map<String, Long> journalledIds(Path journalDir) throws IOException {
     Map<String, Long> ids = new LinkedHashMap<>();
     try (ChronicleJournal j = ChronicleJournal.openForReading(journalDir); JournalCursor c = j.fromStart()) {
       Optional<JournalRecord> r;
       while ((r = c.next()).isPresent()) {
-        Matcher m = ID.matcher(r.get().json());
-        assertTrue(m.find(), r.get().json());
-        ids.put(m.group(1), r.get().index());
+        String id = JSON.readTree(r.get().json()).path("id").asText();
+        assertTrue(!id.isEmpty(), r.get().json());
+        ids.put(id, r.get().index());
       }
     }
     return ids;

@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,6 +100,35 @@ class ShipperTest {
       }
       assertTrue(sink.sent.containsAll(ids(1, 5)));
       assertEquals(8, sink.sent.size(), "5 first sends and 3 re-sends: " + sink.sent);
+    }
+  }
+
+  @Test
+  void duringAnOutageOnlyTheOldestFailedRecordIsTriedAndTheRestFollowOnceItGoesThrough() throws Exception {
+    AtomicBoolean down = new AtomicBoolean(true);
+    List<String> repeatsWhileDown = new CopyOnWriteArrayList<>();
+    RecordingSink sink = new RecordingSink((id, attempt) -> {
+      if (!down.get()) {
+        return RecordingSink.Verdict.ACK;
+      }
+      if (attempt > 1) {
+        repeatsWhileDown.add(id);
+      }
+      return RecordingSink.Verdict.FAIL;
+    });
+    try (ChronicleJournal j = ChronicleJournal.openForWriting(dir.resolve("journal"), "hourly")) {
+      long last = 0;
+      for (int i = 1; i <= 5; i++) {
+        last = j.append(alert(i));
+      }
+      long lastIndex = last;
+      try (Shipper s = shipper(j, sink, ShipperSettings.Start.JOURNAL_START)) {
+        await(() -> repeatsWhileDown.size() >= 3, "three re-send rounds while the sink is down");
+        down.set(false);
+        await(() -> s.committed().equals(OptionalLong.of(lastIndex)), "everything once the sink is back");
+      }
+      assertEquals(Set.of("t-1"), Set.copyOf(repeatsWhileDown), "probes are the oldest record only: " + repeatsWhileDown);
+      assertTrue(sink.sent.containsAll(ids(1, 5)));
     }
   }
 
