@@ -3,6 +3,7 @@ package dev.dockward.agent.ship;
 import dev.dockward.agent.config.AgentConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +102,7 @@ public final class KafkaSink implements Sink {
   }
 
   static List<Header> headers(Map<String, Object> record, boolean alert) {
-    List<Header> headers = new java.util.ArrayList<>(3);
+    List<Header> headers = new ArrayList<>(3);
     headers.add(header("schema", record.get("schema")));
     headers.add(header("kind", record.get("kind")));
     if (alert) {

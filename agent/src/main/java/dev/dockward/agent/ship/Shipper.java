@@ -95,6 +95,11 @@ public final class Shipper implements AutoCloseable {
     return resent.sum();
   }
 
+  /** Journal records that could not be read back or parsed; counted and passed, never retried. */
+  public long unreadable() {
+    return unreadable.sum();
+  }
+
   /** The newest committed journal index, as last seen by the shipper's thread. */
   public OptionalLong committed() {
     return committed;

@@ -29,32 +29,43 @@ final class KafkaBroker implements AutoCloseable {
 
   private final Path dir;
   private final int port;
+  private final int sslPort;
   private Process process;
 
-  private KafkaBroker(Path dir, int port) {
+  private KafkaBroker(Path dir, int port, int sslPort) {
     this.dir = dir;
     this.port = port;
+    this.sslPort = sslPort;
   }
 
-  /** Formats storage in {@code dir} and starts the broker; returns once it answers requests. */
-  static KafkaBroker start(Path dir) throws Exception {
+  /**
+   * Formats storage in {@code dir} and starts the broker with a plaintext listener and a TLS one
+   * whose certificate {@code ca} signed; returns once it answers requests.
+   */
+  static KafkaBroker start(Path dir, TestCa ca) throws Exception {
     if (!Files.isDirectory(JARS)) {
       throw new IllegalStateException(JARS + " lacks the broker jars: run the tests through Maven "
           + "(the copy-kafka-broker execution puts them there)");
     }
     int port = freePort();
     int controllerPort = freePort();
+    int sslPort = freePort();
     Files.createDirectories(dir);
     Path config = dir.resolve("server.properties");
     Files.writeString(config, String.join("\n",
         "process.roles=broker,controller",
         "node.id=1",
         "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+        "listeners=PLAINTEXT://127.0.0.1:" + port + ",SSL://127.0.0.1:" + sslPort
+            + ",CONTROLLER://127.0.0.1:" + controllerPort,
+        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + ",SSL://127.0.0.1:" + sslPort,
         "controller.listener.names=CONTROLLER",
         "inter.broker.listener.name=PLAINTEXT",
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT",
+        "ssl.keystore.type=PKCS12",
+        "ssl.keystore.location=" + ca.brokerKeystore(),
+        "ssl.keystore.password=" + TestCa.PASSWORD,
+        "ssl.key.password=" + TestCa.PASSWORD,
         "log.dirs=" + dir.resolve("data"),
         "num.partitions=3",
         "offsets.topic.replication.factor=1",
@@ -74,7 +85,7 @@ final class KafkaBroker implements AutoCloseable {
         ""));
     run(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()),
         dir.resolve("format.log"));
-    KafkaBroker broker = new KafkaBroker(dir, port);
+    KafkaBroker broker = new KafkaBroker(dir, port, sslPort);
     broker.start();
     return broker;
   }
@@ -149,6 +160,11 @@ final class KafkaBroker implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
+  /** The TLS listener: clients need {@code security.protocol=SSL} and a truststore with the test CA. */
+  String sslBootstrapServers() {
+    return "127.0.0.1:" + sslPort;
+  }
+
   long pid() {
     return process.pid();
   }
@@ -189,13 +205,18 @@ final class KafkaBroker implements AutoCloseable {
 
   /** SIGTERM and a clean shutdown; SIGKILL if it takes longer than 30 s. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (process == null || !process.isAlive()) {
       return;
     }
     process.destroy();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -61,7 +61,7 @@ class KafkaShippingIT {
   @BeforeAll
   static void startBroker() throws Exception {
     long t0 = System.nanoTime();
-    broker = KafkaBroker.start(brokerDir.resolve("broker"));
+    broker = KafkaBroker.start(brokerDir.resolve("broker"), TestCa.create(brokerDir.resolve("ca")));
     System.out.printf("KafkaShippingIT: broker pid %d ready on %s in %d ms%n", broker.pid(), broker.bootstrapServers(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
   }
@@ -221,6 +221,39 @@ class KafkaShippingIT {
   }
 
   @Test
+  void shipsOverTlsWithTheCaFromThePassThroughPropertiesAndNotWithoutIt() throws Exception {
+    String topic = "it.tls.alerts";
+    String untrusted = "it.tls.untrusted.alerts";
+    broker.createTopics(topic, untrusted);
+    ChronicleJournal journal = closing(ChronicleJournal.openForWriting(dir.resolve("journal"), "hourly"));
+    for (int i = 1; i <= 1_000; i++) {
+      journal.append(record(i));
+    }
+    Map<String, String> tls = Map.of("security.protocol", "SSL", "ssl.truststore.type", "PKCS12",
+        "ssl.truststore.location", brokerDir.resolve("ca").resolve("truststore.p12").toString(),
+        "ssl.truststore.password", TestCa.PASSWORD);
+    Shipper shipper = closing(kafkaShipper(journal,
+        new AgentConfig.Kafka(true, broker.sslBootstrapServers(), new AgentConfig.Topics(topic, "e"), false, tls),
+        ShipperSettings.of(false, ShipperSettings.Start.JOURNAL_START)));
+    TopicReader reader = closing(new TopicReader(broker, topic));
+    reader.awaitAll(ids(1, 1_000), DEADLINE);
+    assertEquals(0, shipper.failures());
+
+    // The same over TLS without the CA: the broker's certificate is not trusted, nothing is delivered,
+    // and the shipper keeps the records for later instead of dropping them.
+    Path otherJournal = dir.resolve("journal-untrusted");
+    ChronicleJournal journal2 = closing(ChronicleJournal.openForWriting(otherJournal, "hourly"));
+    journal2.append(record(1));
+    Shipper refused = closing(kafkaShipper(journal2,
+        new AgentConfig.Kafka(true, broker.sslBootstrapServers(), new AgentConfig.Topics(untrusted, "e"), false,
+            Map.of("security.protocol", "SSL", "max.block.ms", "2000")),
+        ShipperSettings.of(false, ShipperSettings.Start.JOURNAL_START)));
+    Await.until(() -> refused.failures() > 0, DEADLINE, () -> "the untrusted broker refuses to be shipped to");
+    assertEquals(0, refused.shipped());
+    assertEquals(OptionalLong.empty(), refused.committed());
+  }
+
+  @Test
   void runWithKafkaShipsEveryJournalledEventOfTheAgent() throws Exception {
     broker.createTopics("dockward.alerts", "dockward.events");
     // The README's quick start plus one config key: events ship too. No Docker needed: the first
@@ -305,9 +338,14 @@ class KafkaShippingIT {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       if (process.isAlive()) {
-        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        process.destroyForcibly();
+        try {
+          process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
   }

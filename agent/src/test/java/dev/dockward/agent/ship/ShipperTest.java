@@ -152,7 +152,7 @@ class ShipperTest {
       RecordingSink second = RecordingSink.acknowledgingAll();
       // JOURNAL_END would print nothing here: the checkpoint, not the start policy, decides.
       try (Shipper s = shipper(j, second, ShipperSettings.Start.JOURNAL_END)) {
-        await(() -> second.sent.size() == 2, "the two records after the checkpoint");
+        await(() -> s.shipped() == 2, "the two records after the checkpoint");
       }
       assertEquals(List.of("t-4", "t-5"), second.sent);
     }
@@ -170,7 +170,7 @@ class ShipperTest {
       Files.writeString(checkpoint.file(), Files.readString(checkpoint.file()).replaceAll(" [0-9a-f]{8}\n", " 00000000\n"));
       RecordingSink sink = RecordingSink.acknowledgingAll();
       try (Shipper s = shipper(j, sink, ShipperSettings.Start.JOURNAL_START)) {
-        await(() -> sink.sent.size() == 3, "all three from the start");
+        await(() -> s.shipped() == 3, "all three from the start");
       }
       assertEquals(ids(1, 3), sink.sent);
     }
@@ -186,7 +186,7 @@ class ShipperTest {
       FileCheckpoint.forSink(dir, "test").store(last + 1000);
       RecordingSink sink = RecordingSink.acknowledgingAll();
       try (Shipper s = shipper(j, sink, ShipperSettings.Start.JOURNAL_START)) {
-        await(() -> sink.sent.size() == 3, "all three from the start");
+        await(() -> s.shipped() == 3, "all three from the start");
       }
       assertEquals(ids(1, 3), sink.sent);
     }
