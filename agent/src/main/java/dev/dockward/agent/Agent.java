@@ -74,6 +74,8 @@ public final class Agent implements AutoCloseable {
         kafkaShipper.start();
         started.add(kafkaShipper);
         log.info("shipping {} to Kafka at {}", kafka.events() ? "alerts and events" : "alerts", kafka.bootstrapServers());
+      } else if (!kafka.bootstrapServers().isBlank()) {
+        log.warn("sinks.kafka.bootstrap_servers is set but sinks.kafka.enabled is not true: not shipping to Kafka");
       }
       if (config.sinks().stdoutOn()) {
         // stdout is a live view: no checkpoint, a fresh run prints from now on.

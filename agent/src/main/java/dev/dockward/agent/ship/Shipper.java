@@ -211,6 +211,8 @@ public final class Shipper implements AutoCloseable {
         log.warn("shipper {} stopped with {} records unacknowledged; they are sent again on the next start",
             sink.name(), window.size());
       }
+      log.info("shipper {} stopped: {} delivered, {} failed sends, {} re-sent, committed index {}", sink.name(),
+          shipped.sum(), failures.sum(), resent.sum(), stored.isPresent() ? Long.toString(stored.getAsLong()) : "none");
     }
 
     private void ship(JournalRecord record) {
