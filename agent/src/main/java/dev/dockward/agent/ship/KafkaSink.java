@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -26,7 +27,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>A record counts as delivered when the producer's callback reports success: the producer is
  * idempotent with {@code acks=all}. Anything else, a send that expired after
- * {@code delivery.timeout.ms} included, is a failed send that the shipper repeats from the journal.
+ * {@code delivery.timeout.ms} included, is a failed send that the shipper repeats from the journal;
+ * except a record too large for the producer or broker, which is {@link RecordRejectedException rejected}.
  */
 public final class KafkaSink implements Sink {
   public static final String NAME = "kafka";
@@ -81,6 +83,9 @@ public final class KafkaSink implements Sink {
     producer.send(out, (metadata, error) -> {
       if (error == null) {
         done.complete(null);
+      } else if (error instanceof RecordTooLargeException) {
+        // Retrying cannot help; splitting a JSON document is not ours to do.
+        done.completeExceptionally(new RecordRejectedException(error.getMessage(), error));
       } else {
         done.completeExceptionally(error);
       }

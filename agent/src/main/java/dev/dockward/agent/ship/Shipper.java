@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * {@link Checkpoint} (at most every 200 ms, and on close). On start it resumes just after the
  * checkpoint; without one it starts where {@link ShipperSettings#start()} says. A record whose send
  * failed (refused, expired, sink closed) is read again from the journal and re-sent after a backoff,
- * forever: no record counts as shipped until the sink acknowledged it. While failed records wait,
+ * forever: no record counts as shipped until the sink acknowledged it. The one exception is a
+ * record the sink rejects for good ({@link RecordRejectedException}): it is counted and passed, so
+ * one oversized record cannot stop shipping. While failed records wait,
  * no new ones are read, and at most {@link ShipperSettings#maxInFlight()} records are outstanding:
  * the journal, not the heap, holds the backlog.
  */
@@ -52,6 +54,7 @@ public final class Shipper implements AutoCloseable {
   private final LongAdder failures = new LongAdder();
   private final LongAdder resent = new LongAdder();
   private final LongAdder unreadable = new LongAdder();
+  private final LongAdder rejected = new LongAdder();
   private final Thread thread;
   private volatile boolean stopping;
   private volatile OptionalLong committed = OptionalLong.empty();
@@ -93,6 +96,11 @@ public final class Shipper implements AutoCloseable {
   /** Sends that were repeats of a failed one. */
   public long resent() {
     return resent.sum();
+  }
+
+  /** Records the sink rejected for good (too large); counted, logged and passed, never retried. */
+  public long rejected() {
+    return rejected.sum();
   }
 
   /** Journal records that could not be read back or parsed; counted and passed, never retried. */
@@ -268,6 +276,11 @@ public final class Shipper implements AutoCloseable {
             log.info("shipper {} delivers again ({} failed sends before)", sink.name(), failuresInStreak);
             failuresInStreak = 0;
           }
+        } else if (rejection(o.error()) != null) {
+          rejected.increment();
+          log.error("shipper {}: {} rejected the record at journal index {} for good, not shipped ({} so far): {}",
+              sink.name(), sink.name(), o.slot().index, rejected.sum(), rejection(o.error()).getMessage());
+          window.acknowledge(o.slot());
         } else {
           failed(o.slot(), o.error());
         }
@@ -356,6 +369,16 @@ public final class Shipper implements AutoCloseable {
         log.warn("closing sink {}: {}", sink.name(), e.toString());
       }
     }
+  }
+
+  /** The sink's permanent rejection, possibly wrapped by a CompletionException; null when none. */
+  private static RecordRejectedException rejection(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof RecordRejectedException r) {
+        return r;
+      }
+    }
+    return null;
   }
 
   private static String rootMessage(Throwable e) {

@@ -254,6 +254,25 @@ class KafkaShippingIT {
   }
 
   @Test
+  void aRecordOverTheProducersMaxSizeIsRejectedCountedAndShippingGoesOn() throws Exception {
+    String topic = "it.oversized.alerts";
+    broker.createTopics(topic);
+    ChronicleJournal journal = closing(ChronicleJournal.openForWriting(dir.resolve("journal"), "hourly"));
+    journal.append(record(1));
+    // 2 MiB of summary: over the producer's default max.request.size (1 MiB).
+    journal.append(record(2).replace("\"summary\":\"", "\"summary\":\"" + "x".repeat(2 << 20)));
+    long last = journal.append(record(3));
+    Shipper shipper = closing(kafkaShipper(journal, kafka(topic, Map.of()),
+        ShipperSettings.of(false, ShipperSettings.Start.JOURNAL_START)));
+    Await.until(() -> shipper.committed().equals(OptionalLong.of(last)), DEADLINE,
+        () -> "committed past the oversized record: " + shipper.committed());
+    assertEquals(1, shipper.rejected());
+    TopicReader reader = closing(new TopicReader(broker, topic));
+    reader.awaitAll(List.of("it-1", "it-3"), DEADLINE);
+    assertEquals(0, reader.count("it-2"));
+  }
+
+  @Test
   void runWithKafkaShipsEveryJournalledEventOfTheAgent() throws Exception {
     broker.createTopics("dockward.alerts", "dockward.events");
     // The README's quick start plus one config key: events ship too. No Docker needed: the first

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -64,6 +65,14 @@ class KafkaSinkTest {
     first.get();
     ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, second::get);
     assertTrue(e.getCause() instanceof TimeoutException, "an expired send is a failure, never a success");
+  }
+
+  @Test
+  void aRecordTooLargeIsRejectedForGoodNotFailed() {
+    CompletableFuture<Void> big = sink.send("{}", alert()).toCompletableFuture();
+    producer.errorNext(new RecordTooLargeException("The message is 2097152 bytes when serialized which is larger than 1048576"));
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, big::get);
+    assertTrue(e.getCause() instanceof RecordRejectedException, e.getCause().toString());
   }
 
   @Test

@@ -14,7 +14,7 @@ import java.util.function.BiFunction;
  * whether it is acknowledged at once, refused at once, or held until the test completes it.
  */
 final class RecordingSink implements Sink {
-  enum Verdict { ACK, FAIL, HOLD }
+  enum Verdict { ACK, FAIL, REJECT, HOLD }
 
   final List<String> sent = new CopyOnWriteArrayList<>();
   final Map<String, CompletableFuture<Void>> held = new ConcurrentHashMap<>();
@@ -45,6 +45,8 @@ final class RecordingSink implements Sink {
         return CompletableFuture.completedFuture(null);
       case FAIL:
         return CompletableFuture.failedFuture(new java.io.IOException("refused " + id + " attempt " + attempt));
+      case REJECT:
+        return CompletableFuture.failedFuture(new RecordRejectedException("too large: " + id, null));
       default:
         CompletableFuture<Void> f = new CompletableFuture<>();
         held.put(id, f);

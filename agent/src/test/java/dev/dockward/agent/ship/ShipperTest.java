@@ -104,6 +104,25 @@ class ShipperTest {
   }
 
   @Test
+  void aRecordRejectedForGoodIsCountedAndPassedNotRetriedForever() throws Exception {
+    RecordingSink sink = new RecordingSink((id, attempt) ->
+        "t-2".equals(id) ? RecordingSink.Verdict.REJECT : RecordingSink.Verdict.ACK);
+    try (ChronicleJournal j = ChronicleJournal.openForWriting(dir.resolve("journal"), "hourly")) {
+      long last = 0;
+      for (int i = 1; i <= 3; i++) {
+        last = j.append(alert(i));
+      }
+      long lastIndex = last;
+      try (Shipper s = shipper(j, sink, ShipperSettings.Start.JOURNAL_START)) {
+        await(() -> s.committed().equals(OptionalLong.of(lastIndex)), "t-3 committed past the rejected t-2");
+        assertEquals(1, s.rejected());
+        assertEquals(0, s.failures());
+      }
+      assertEquals(ids(1, 3), sink.sent, "t-2 was offered once");
+    }
+  }
+
+  @Test
   void duringAnOutageOnlyTheOldestFailedRecordIsTriedAndTheRestFollowOnceItGoesThrough() throws Exception {
     AtomicBoolean down = new AtomicBoolean(true);
     List<String> repeatsWhileDown = new CopyOnWriteArrayList<>();
