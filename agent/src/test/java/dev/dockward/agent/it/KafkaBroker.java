@@ -156,6 +156,13 @@ final class KafkaBroker implements AutoCloseable {
     }
   }
 
+  /** Starts the broker again if a test killed it and failed before bringing it back. */
+  void ensureRunning() throws Exception {
+    if (!process.isAlive()) {
+      start();
+    }
+  }
+
   String bootstrapServers() {
     return "127.0.0.1:" + port;
   }

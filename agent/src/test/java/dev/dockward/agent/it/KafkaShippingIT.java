@@ -78,6 +78,8 @@ class KafkaShippingIT {
     for (int i = cleanup.size() - 1; i >= 0; i--) {
       cleanup.get(i).close();
     }
+    // The next test needs a broker even when this one killed it and failed before restarting it.
+    broker.ensureRunning();
   }
 
   /** A ~300-byte alert like the agent's, with a distinctive id per number. */
@@ -184,6 +186,25 @@ class KafkaShippingIT {
         + "%d re-sends, %d duplicates read%n", killedPid, broker.pid(), failuresDuringOutage, shipper.resent(),
         reader.duplicates());
     assertTrue(shipper.resent() > 0, "failed sends were sent again");
+  }
+
+  @Test
+  void aShipperStartedWhileKafkaIsDownBuffersInTheJournalAndDeliversWhenItComesUp() throws Exception {
+    String topic = "it.late.alerts";
+    broker.createTopics(topic);
+    broker.kill();
+    ChronicleJournal journal = closing(ChronicleJournal.openForWriting(dir.resolve("journal"), "hourly"));
+    for (int i = 1; i <= 2_000; i++) {
+      journal.append(record(i));
+    }
+    // The producer has never seen the cluster: each send waits max.block.ms for metadata, then fails.
+    Shipper shipper = closing(kafkaShipper(journal, kafka(topic, Map.of("max.block.ms", "2000")),
+        ShipperSettings.of(false, ShipperSettings.Start.JOURNAL_START).withMaxBackoff(Duration.ofSeconds(2))));
+    Await.until(() -> shipper.failures() >= 2, DEADLINE, () -> "sends fail while nothing listens");
+    assertEquals(0, shipper.shipped());
+    broker.start();
+    TopicReader reader = closing(new TopicReader(broker, topic));
+    reader.awaitAll(ids(1, 2_000), DEADLINE);
   }
 
   @Test
