@@ -10,8 +10,12 @@ import dev.dockward.agent.metrics.AgentMetrics;
 import dev.dockward.agent.metrics.MetricsServer;
 import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.agent.pipeline.Pipeline;
+import dev.dockward.agent.ship.Checkpoint;
+import dev.dockward.agent.ship.FileCheckpoint;
+import dev.dockward.agent.ship.KafkaSink;
 import dev.dockward.agent.ship.OutputFormat;
 import dev.dockward.agent.ship.Shipper;
+import dev.dockward.agent.ship.ShipperSettings;
 import dev.dockward.agent.ship.StdoutSink;
 import dev.dockward.cgroup.CgroupSampler;
 import dev.dockward.docker.DockerApi;
@@ -73,12 +77,26 @@ public final class Agent implements AutoCloseable {
       HostInfo host = HostIdentity.detect(config.host().name(), Path.of("/etc/machine-id"));
       RecordIds ids = RecordIds.resumingAfter(HostIdentity.idPrefix(host), journal.lastRecord());
 
-      // Only stdout exists so far, so "auto" means on.
       List<Shipper> shippers = new ArrayList<>();
-      if (!"false".equals(config.sinks().stdout().enabled())) {
+      // Shippers start before the pipeline so that they are closed after it: the last records
+      // journalled before a stop are still shipped.
+      AgentConfig.Kafka kafka = config.sinks().kafka();
+      if (kafka.enabled()) {
+        Shipper kafkaShipper = new Shipper(journal, KafkaSink.create(kafka),
+            FileCheckpoint.forSink(journal.dir(), KafkaSink.NAME),
+            ShipperSettings.of(kafka.events(), ShipperSettings.Start.JOURNAL_START));
+        kafkaShipper.start();
+        started.add(kafkaShipper);
+        shippers.add(kafkaShipper);
+        log.info("shipping {} to Kafka at {}", kafka.events() ? "alerts and events" : "alerts", kafka.bootstrapServers());
+      } else if (!kafka.bootstrapServers().isBlank()) {
+        log.warn("sinks.kafka.bootstrap_servers is set but sinks.kafka.enabled is not true: not shipping to Kafka");
+      }
+      if (config.sinks().stdoutOn()) {
+        // stdout is a live view: no checkpoint, a fresh run prints from now on.
         Shipper stdoutShipper = new Shipper(journal,
             new StdoutSink(stdout, OutputFormat.parse(config.sinks().stdout().format())),
-            config.sinks().stdout().events());
+            Checkpoint.none(), ShipperSettings.of(config.sinks().stdout().events(), ShipperSettings.Start.JOURNAL_END));
         stdoutShipper.start();
         started.add(stdoutShipper);
         shippers.add(stdoutShipper);

@@ -2,6 +2,7 @@ package dev.dockward.agent.cli;
 
 import dev.dockward.agent.Agent;
 import dev.dockward.agent.config.AgentConfig;
+import dev.dockward.agent.config.BootstrapServers;
 import dev.dockward.agent.config.ConfigException;
 import dev.dockward.agent.config.ConfigLoader;
 import dev.dockward.agent.config.Durations;
@@ -43,7 +44,8 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--format", paramLabel = "jsonl|text", description = "stdout format (default jsonl).")
   String format;
 
-  @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (not available yet).")
+  @Option(names = "--kafka", paramLabel = "HOST:PORT[,HOST:PORT]",
+      description = "Ship alerts to this Kafka (the config's sinks.kafka settings, enabled, with these servers).")
   String kafka;
 
   @Option(names = "--duration", paramLabel = "D", description = "Stop after this long (e.g. 30s, 5m).")
@@ -61,10 +63,6 @@ final class RunCommand implements Callable<Integer> {
       runFor = duration == null ? null : Durations.parse(duration);
     } catch (ConfigException | IllegalArgumentException e) {
       err.println("dockward: " + e.getMessage());
-      return 2;
-    }
-    if (kafka != null) {
-      err.println("dockward: --kafka: shipping to Kafka is not available in this version yet");
       return 2;
     }
     List<Path> rulePaths = new ArrayList<>();
@@ -124,6 +122,13 @@ final class RunCommand implements Callable<Integer> {
     if (format != null && !format.matches("jsonl|text")) {
       throw new IllegalArgumentException("--format must be jsonl or text, not '" + format + "'");
     }
-    return c.withJournal(j).withSinks(new AgentConfig.Sinks(stdoutSink));
+    AgentConfig.Kafka k = c.sinks().kafka();
+    if (kafka != null) {
+      if (!BootstrapServers.valid(kafka)) {
+        throw new IllegalArgumentException("--kafka must be HOST:PORT[,HOST:PORT…], not '" + kafka + "'");
+      }
+      k = new AgentConfig.Kafka(true, kafka, k.topics(), k.events(), k.properties());
+    }
+    return c.withJournal(j).withSinks(new AgentConfig.Sinks(stdoutSink, k));
   }
 }

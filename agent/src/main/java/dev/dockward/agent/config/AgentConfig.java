@@ -1,6 +1,7 @@
 package dev.dockward.agent.config;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,7 +19,7 @@ public record AgentConfig(
     journal = Objects.requireNonNullElse(journal, new Journal(null, null));
     rules = Objects.requireNonNullElse(rules, new Rules(null, null));
     sources = Objects.requireNonNullElse(sources, new Sources(null, null, null));
-    sinks = Objects.requireNonNullElse(sinks, new Sinks(null));
+    sinks = Objects.requireNonNullElse(sinks, new Sinks(null, null));
     pipeline = Objects.requireNonNullElse(pipeline, new Pipeline(null));
     metrics = Objects.requireNonNullElse(metrics, new Metrics(null, null, null));
     alerts = Objects.requireNonNullElse(alerts, new Alerts(null, null));
@@ -142,9 +143,43 @@ public record AgentConfig(
     }
   }
 
-  public record Sinks(Stdout stdout) {
+  public record Sinks(Stdout stdout, Kafka kafka) {
     public Sinks {
       stdout = Objects.requireNonNullElse(stdout, new Stdout(null, null, null));
+      kafka = Objects.requireNonNullElse(kafka, new Kafka(null, null, null, null, null));
+    }
+
+    /** Whether stdout ships: {@code true}, or {@code auto} with no other sink configured. */
+    public boolean stdoutOn() {
+      return "true".equals(stdout.enabled()) || ("auto".equals(stdout.enabled()) && !kafka.enabled());
+    }
+  }
+
+  /**
+   * @param enabled whether records ship to Kafka
+   * @param bootstrapServers {@code host:port[,host:port…]}
+   * @param topics where alerts and events go
+   * @param events whether events ship too (alerts always do)
+   * @param properties Kafka producer properties passed through as written (TLS, SASL, tuning),
+   *     e.g. {@code security.protocol: SSL}; they override Dockward's tuning defaults, but not
+   *     what its delivery guarantee rests on (acks, idempotence, serializers)
+   */
+  public record Kafka(Boolean enabled, String bootstrapServers, Topics topics, Boolean events,
+      Map<String, String> properties) {
+    public Kafka {
+      enabled = Objects.requireNonNullElse(enabled, false);
+      bootstrapServers = Objects.requireNonNullElse(bootstrapServers, "");
+      topics = Objects.requireNonNullElse(topics, new Topics(null, null));
+      events = Objects.requireNonNullElse(events, false);
+      properties = Map.copyOf(Objects.requireNonNullElse(properties, Map.of()));
+    }
+  }
+
+  /** @param alerts the alerts topic; @param events the events topic (used when events ship) */
+  public record Topics(String alerts, String events) {
+    public Topics {
+      alerts = Objects.requireNonNullElse(alerts, "dockward.alerts");
+      events = Objects.requireNonNullElse(events, "dockward.events");
     }
   }
 

@@ -67,6 +67,18 @@ public final class ConfigLoader {
     check(origin, "sinks.stdout.enabled", c.sinks().stdout().enabled().matches("auto|true|false"),
         "must be auto, true or false");
     check(origin, "sinks.stdout.format", c.sinks().stdout().format().matches("jsonl|text"), "must be jsonl or text");
+    AgentConfig.Kafka kafka = c.sinks().kafka();
+    if (kafka.enabled()) {
+      check(origin, "sinks.kafka.bootstrap_servers", BootstrapServers.valid(kafka.bootstrapServers()),
+          "must be host:port[,host:port…] when sinks.kafka.enabled is true, not '" + kafka.bootstrapServers() + "'");
+    }
+    check(origin, "sinks.kafka.topics.alerts", !kafka.topics().alerts().isBlank(), "must not be empty");
+    check(origin, "sinks.kafka.topics.events", !kafka.topics().events().isBlank(), "must not be empty");
+    for (String key : kafka.properties().keySet()) {
+      check(origin, "sinks.kafka.properties." + key, !BootstrapServers.FIXED_PRODUCER_PROPERTIES.contains(key),
+          "is set by dockward (" + String.join(", ", BootstrapServers.FIXED_PRODUCER_PROPERTIES)
+              + " carry its delivery guarantee; the servers go in sinks.kafka.bootstrap_servers)");
+    }
     check(origin, "pipeline.queue_capacity", c.pipeline().queueCapacity() >= 16, "must be at least 16");
     check(origin, "metrics.port", c.metrics().port() >= 0 && c.metrics().port() <= 65535, "must be 0 to 65535");
     checkDurationOrZero(origin, "alerts.dedupe_window", c.alerts().dedupeWindow());

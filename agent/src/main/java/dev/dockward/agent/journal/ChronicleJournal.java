@@ -125,6 +125,23 @@ public final class ChronicleJournal implements AutoCloseable {
     return new JournalCursor(tailer);
   }
 
+  /**
+   * A reader positioned just after the record at {@code index}, so that its next record is the
+   * first one not yet acknowledged.
+   *
+   * @return empty when the journal no longer (or never) held that index: retention removed it or
+   *     the directory was replaced; the caller then decides where to start
+   */
+  public Optional<JournalCursor> after(long index) {
+    ExcerptTailer tailer = queue.createTailer();
+    // moveToIndex(i) positions the tailer so that the next read returns record i: read it once.
+    if (tailer.moveToIndex(index) && tailer.readText() != null && tailer.lastReadIndex() == index) {
+      return Optional.of(new JournalCursor(tailer));
+    }
+    tailer.close();
+    return Optional.empty();
+  }
+
   /** A reader that sees only what is appended from now on. */
   public JournalCursor fromEnd() {
     return new JournalCursor(queue.createTailer().toEnd());

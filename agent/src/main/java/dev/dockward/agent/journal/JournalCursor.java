@@ -20,6 +20,17 @@ public final class JournalCursor implements AutoCloseable {
     return Optional.of(new JournalRecord(tailer.lastReadIndex(), text));
   }
 
+  /**
+   * The record at {@code index}, read by random access (for re-sending); the cursor then goes on
+   * from the record after it.
+   */
+  public Optional<JournalRecord> at(long index) {
+    if (!tailer.moveToIndex(index)) {
+      return Optional.empty();
+    }
+    return next().filter(r -> r.index() == index);
+  }
+
   @Override
   public void close() {
     tailer.close();

@@ -57,11 +57,11 @@ public final class AgentMetrics {
         .register(registry);
     CounterWithCallback.builder().name("dockward_shipped").help("Records delivered, by sink")
         .labelNames("sink")
-        .callback(cb -> shippers.forEach(s -> cb.call(s.shipped(), s.sinkName())))
+        .callback(cb -> shippers.forEach(s -> cb.call(s.shipped(), s.name())))
         .register(registry);
     CounterWithCallback.builder().name("dockward_ship_failures").help("Failed deliveries, by sink")
         .labelNames("sink")
-        .callback(cb -> shippers.forEach(s -> cb.call(s.failures(), s.sinkName())))
+        .callback(cb -> shippers.forEach(s -> cb.call(s.failures(), s.name())))
         .register(registry);
     GaugeWithCallback.builder().name("dockward_containers").help("Containers in the Docker inventory")
         .callback(cb -> cb.call(inventory.size()))

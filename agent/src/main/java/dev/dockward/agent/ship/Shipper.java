@@ -8,8 +8,14 @@ import dev.dockward.agent.journal.JournalRecord;
 import dev.dockward.source.Workers;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.PriorityQueue;
+import java.util.Queue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -18,32 +24,54 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the journal from the moment it starts and hands the selected records (alerts, and
- * events when asked) to its sink. On close it first ships what the journal already holds.
+ * Reads the journal with its own cursor and hands the selected records (alerts, and events when
+ * asked) to one sink, at least once.
+ *
+ * <p>The sink acknowledges asynchronously. The shipper commits an index only when that record and
+ * every older one were acknowledged ({@link AckWindow}), and stores the committed index in its
+ * {@link Checkpoint} (at most every 200 ms, and on close). On start it resumes just after the
+ * checkpoint; without one it starts where {@link ShipperSettings#start()} says. A record whose send
+ * failed (refused, expired, sink closed) is read again from the journal and re-sent after a backoff,
+ * forever: no record counts as shipped until the sink acknowledged it. The one exception is a
+ * record the sink rejects for good ({@link RecordRejectedException}): it is counted and passed, so
+ * one oversized record cannot stop shipping. While failed records wait,
+ * no new ones are read, and at most {@link ShipperSettings#maxInFlight()} records are outstanding:
+ * the journal, not the heap, holds the backlog.
  */
 public final class Shipper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Shipper.class);
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+  private static final long CHECKPOINT_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   private final ChronicleJournal journal;
   private final Sink sink;
-  private final boolean events;
+  private final Checkpoint checkpoint;
+  private final ShipperSettings settings;
   private final ObjectMapper json = new ObjectMapper();
   private final CountDownLatch ready = new CountDownLatch(1);
+  private final Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
   private final LongAdder shipped = new LongAdder();
   private final LongAdder failures = new LongAdder();
+  private final LongAdder resent = new LongAdder();
+  private final LongAdder unreadable = new LongAdder();
+  private final LongAdder rejected = new LongAdder();
   private final Thread thread;
   private volatile boolean stopping;
+  private volatile OptionalLong committed = OptionalLong.empty();
 
-  public Shipper(ChronicleJournal journal, Sink sink, boolean events) {
+  /** A sink's verdict on one send, reported from whichever thread the sink completes on. */
+  private record Outcome(AckWindow.Slot slot, Throwable error) {}
+
+  public Shipper(ChronicleJournal journal, Sink sink, Checkpoint checkpoint, ShipperSettings settings) {
     this.journal = journal;
     this.sink = sink;
-    this.events = events;
+    this.checkpoint = checkpoint;
+    this.settings = settings;
     this.thread = new Thread(this::run, "dockward-ship-" + sink.name());
     this.thread.setDaemon(true);
   }
 
-  /** Starts following; returns once the shipper's position is fixed at the journal's end. */
+  /** Starts shipping; returns once the shipper's starting position in the journal is fixed. */
   public void start() throws InterruptedException {
     thread.start();
     if (!ready.await(30, TimeUnit.SECONDS)) {
@@ -51,7 +79,7 @@ public final class Shipper implements AutoCloseable {
     }
   }
 
-  public String sinkName() {
+  public String name() {
     return sink.name();
   }
 
@@ -60,75 +88,323 @@ public final class Shipper implements AutoCloseable {
     return thread.isAlive();
   }
 
+  /** Records the sink acknowledged (re-sends included once each time they are acknowledged). */
   public long shipped() {
     return shipped.sum();
   }
 
+  /** Sends the sink refused or did not acknowledge in time; each one is re-sent. */
   public long failures() {
     return failures.sum();
   }
 
+  /** Sends that were repeats of a failed one. */
+  public long resent() {
+    return resent.sum();
+  }
+
+  /** Records the sink rejected for good (too large); counted, logged and passed, never retried. */
+  public long rejected() {
+    return rejected.sum();
+  }
+
+  /** Journal records that could not be read back or parsed; counted and passed, never retried. */
+  public long unreadable() {
+    return unreadable.sum();
+  }
+
+  /** The newest committed journal index, as last seen by the shipper's thread. */
+  public OptionalLong committed() {
+    return committed;
+  }
+
   private void run() {
-    // Chronicle tailers belong to the thread that made them: create it here.
-    try (JournalCursor cursor = journal.fromEnd()) {
+    // Chronicle tailers belong to the thread that made them: create them here.
+    OptionalLong stored = checkpoint.load();
+    try (JournalCursor cursor = position(stored); JournalCursor rereader = journal.fromStart()) {
+      committed = stored;
       ready.countDown();
-      long idleNanos = 0;
-      while (true) {
-        Optional<JournalRecord> next = cursor.next();
-        if (next.isPresent()) {
-          idleNanos = 0;
-          ship(next.get());
-          continue;
-        }
-        if (stopping) {
-          break;
-        }
-        flush();
-        // Back off from 50 µs to 10 ms while idle: low latency under load, little CPU at rest.
-        idleNanos = Math.min(Math.max(idleNanos * 2, 50_000), 10_000_000);
-        LockSupport.parkNanos(idleNanos);
-      }
-      flush();
+      new Loop(cursor, rereader, new AckWindow(stored)).run();
     } catch (RuntimeException e) {
-      log.error("shipper {} stopped: {}", sink.name(), e.toString());
+      log.error("shipper {} stopped: {}", sink.name(), e.toString(), e);
     } finally {
       ready.countDown();
     }
   }
 
-  private void ship(JournalRecord record) {
-    try {
-      Map<String, Object> parsed = json.readValue(record.json(), MAP);
-      if (!events && !"alert".equals(parsed.get("kind"))) {
+  private JournalCursor position(OptionalLong stored) {
+    if (stored.isPresent()) {
+      Optional<JournalCursor> after = journal.after(stored.getAsLong());
+      if (after.isPresent()) {
+        log.info("shipper {} resumes after journal index {}", sink.name(), stored.getAsLong());
+        return after.get();
+      }
+      // Never skip: an index the journal does not hold means we cannot tell what was shipped.
+      log.warn("shipper {}: checkpoint index {} is not in the journal; shipping from the oldest record",
+          sink.name(), stored.getAsLong());
+      return journal.fromStart();
+    }
+    if (settings.start() == ShipperSettings.Start.JOURNAL_START) {
+      log.info("shipper {} has no checkpoint ({}); shipping from the oldest journalled record", sink.name(), checkpoint);
+      return journal.fromStart();
+    }
+    return journal.fromEnd();
+  }
+
+  /** The shipper thread's state; nothing in here is shared with other threads. */
+  private final class Loop {
+    private final JournalCursor cursor;
+    private final JournalCursor rereader;
+    private final AckWindow window;
+    private final Backoff backoff;
+    private final PriorityQueue<AckWindow.Slot> failed = new PriorityQueue<>(Comparator.comparingLong(s -> s.index));
+    /** A re-send round is due at {@link #resendAt}; set by a failure (after a backoff) or a successful probe. */
+    private boolean roundPending;
+    private long resendAt;
+    private long lastStore = System.nanoTime();
+    private OptionalLong stored;
+    /** Sends failed and none succeeded since: re-send rounds then send only the oldest record. */
+    private boolean outage;
+    private long failuresInStreak;
+
+    Loop(JournalCursor cursor, JournalCursor rereader, AckWindow window) {
+      this.cursor = cursor;
+      this.rereader = rereader;
+      this.window = window;
+      this.backoff = new Backoff(settings.minBackoff(), settings.maxBackoff());
+      this.stored = window.committed();
+    }
+
+    void run() {
+      long idleNanos = 0;
+      boolean draining = false;
+      long drainDeadline = 0;
+      while (true) {
+        boolean progressed = applyOutcomes();
+        storeCheckpoint(false);
+        if (!failed.isEmpty()) {
+          if (roundPending && System.nanoTime() - resendAt >= 0) {
+            roundPending = false;
+            resendFailed();
+            progressed = true;
+          }
+        } else if (window.size() < settings.maxInFlight()) {
+          Optional<JournalRecord> next = cursor.next();
+          if (next.isPresent()) {
+            ship(next.get());
+            idleNanos = 0;
+            continue;
+          }
+        }
+        if (stopping) {
+          if (!draining) {
+            draining = true;
+            drainDeadline = System.nanoTime() + settings.drainTimeout().toNanos();
+          }
+          if (window.isEmpty() || System.nanoTime() - drainDeadline >= 0) {
+            break;
+          }
+        }
+        if (progressed) {
+          idleNanos = 0;
+          continue;
+        }
+        flush();
+        // Back off from 50 µs to 10 ms while idle: low latency under load, little CPU at rest.
+        // Sinks unpark this thread when they acknowledge.
+        idleNanos = Math.min(Math.max(idleNanos * 2, 50_000), 10_000_000);
+        LockSupport.parkNanos(idleNanos);
+      }
+      flush();
+      closeSink();
+      // Closing may have settled the last sends: commit what was acknowledged before stopping.
+      applyOutcomes();
+      storeCheckpoint(true);
+      if (!window.isEmpty()) {
+        log.warn("shipper {} stopped with {} records unacknowledged; they are sent again on the next start",
+            sink.name(), window.size());
+      }
+      log.info("shipper {} stopped: {} delivered, {} failed sends, {} re-sent, committed index {}", sink.name(),
+          shipped.sum(), failures.sum(), resent.sum(), stored.isPresent() ? Long.toString(stored.getAsLong()) : "none");
+    }
+
+    private void ship(JournalRecord record) {
+      Map<String, Object> parsed;
+      try {
+        parsed = json.readValue(record.json(), MAP);
+      } catch (IOException e) {
+        // Only the pipeline writes the journal, as JSON; a record that does not parse is counted and passed.
+        unreadable.increment();
+        log.error("shipper {}: journal record at index {} is not JSON, not shipped: {}", sink.name(), record.index(),
+            e.toString());
+        window.skip(record.index());
         return;
       }
-      sink.send(record.json(), parsed);
-      shipped.increment();
-    } catch (IOException e) {
+      if (!settings.events() && !"alert".equals(parsed.get("kind"))) {
+        window.skip(record.index());
+        return;
+      }
+      send(window.open(record.index()), record.json(), parsed);
+    }
+
+    private void send(AckWindow.Slot slot, String text, Map<String, Object> parsed) {
+      slot.sending();
+      CompletionStage<Void> done;
+      try {
+        done = sink.send(text, parsed);
+      } catch (RuntimeException e) {
+        outcomes.add(new Outcome(slot, e));
+        return;
+      }
+      done.whenComplete((ok, error) -> {
+        outcomes.add(new Outcome(slot, error));
+        LockSupport.unpark(thread);
+      });
+    }
+
+    private boolean applyOutcomes() {
+      boolean any = false;
+      Outcome o;
+      while ((o = outcomes.poll()) != null) {
+        any = true;
+        if (o.error() == null) {
+          shipped.increment();
+          window.acknowledge(o.slot());
+          if (outage) {
+            outage = false;
+            backoff.reset();
+            // The probe went through: send the rest that failed now, not after another backoff.
+            if (!failed.isEmpty()) {
+              roundPending = true;
+              resendAt = System.nanoTime();
+            }
+            log.info("shipper {} delivers again ({} failed sends before)", sink.name(), failuresInStreak);
+            failuresInStreak = 0;
+          }
+        } else if (rejection(o.error()) != null) {
+          rejected.increment();
+          log.error("shipper {}: {} rejected the record at journal index {} for good, not shipped ({} so far): {}",
+              sink.name(), sink.name(), o.slot().index, rejected.sum(), rejection(o.error()).getMessage());
+          window.acknowledge(o.slot());
+        } else {
+          failed(o.slot(), o.error());
+        }
+      }
+      return any;
+    }
+
+    private void failed(AckWindow.Slot slot, Throwable error) {
       failures.increment();
-      log.warn("shipper {} could not deliver record at index {}: {}", sink.name(), record.index(), e.toString());
+      failuresInStreak++;
+      if (!outage) {
+        outage = true;
+        // Warn once per outage, not once per record: the records are safe in the journal.
+        log.warn("shipper {}: record at journal index {} not delivered ({}); records stay in the journal and are "
+            + "sent again with backoff until delivered", sink.name(), slot.index, rootMessage(error));
+      }
+      // Failures arrive in bursts: the first one schedules the next round.
+      if (!roundPending) {
+        roundPending = true;
+        resendAt = System.nanoTime() + backoff.next().toNanos();
+      }
+      failed.add(slot);
+    }
+
+    /**
+     * Sends the failed records again, oldest first. During an outage only the oldest one goes, as
+     * a probe: a send to an unreachable Kafka may block for {@code max.block.ms}, and a round of
+     * thousands would keep the shipper (and its close) waiting for hours. Once the probe is
+     * acknowledged, the rest follow at once.
+     */
+    private void resendFailed() {
+      AckWindow.Slot slot;
+      int budget = outage ? 1 : Integer.MAX_VALUE;
+      while (budget-- > 0 && (slot = failed.poll()) != null) {
+        Optional<JournalRecord> again = rereader.at(slot.index);
+        if (again.isEmpty()) {
+          // The journal lost it (retention under a hard size limit): nothing left to send.
+          unreadable.increment();
+          log.error("shipper {}: journal index {} is gone before it was shipped", sink.name(), slot.index);
+          window.acknowledge(slot);
+          continue;
+        }
+        Map<String, Object> parsed;
+        try {
+          parsed = json.readValue(again.get().json(), MAP);
+        } catch (IOException e) {
+          throw new IllegalStateException("record at " + slot.index + " parsed before and not now", e);
+        }
+        resent.increment();
+        send(slot, again.get().json(), parsed);
+      }
+    }
+
+    private void storeCheckpoint(boolean now) {
+      OptionalLong c = window.committed();
+      committed = c;
+      if (c.isEmpty() || c.equals(stored)) {
+        return;
+      }
+      long t = System.nanoTime();
+      if (!now && t - lastStore < CHECKPOINT_EVERY_NANOS) {
+        return;
+      }
+      lastStore = t;
+      try {
+        checkpoint.store(c.getAsLong());
+        stored = c;
+      } catch (IOException e) {
+        // Not fatal: the older checkpoint means duplicates after a restart, never a gap.
+        log.warn("shipper {}: cannot store checkpoint {}: {}", sink.name(), checkpoint, e.toString());
+      }
+    }
+
+    private void flush() {
+      try {
+        sink.flush();
+      } catch (IOException e) {
+        log.warn("shipper {}: flush failed: {}", sink.name(), e.toString());
+      }
+    }
+
+    private void closeSink() {
+      try {
+        sink.close();
+      } catch (IOException | RuntimeException e) {
+        log.warn("closing sink {}: {}", sink.name(), e.toString());
+      }
     }
   }
 
-  private void flush() {
-    try {
-      sink.flush();
-    } catch (IOException e) {
-      failures.increment();
+  /** The sink's permanent rejection, possibly wrapped by a CompletionException; null when none. */
+  private static RecordRejectedException rejection(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof RecordRejectedException r) {
+        return r;
+      }
     }
+    return null;
   }
 
-  /** Ships what is journalled, then stops and closes the sink. */
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.toString();
+  }
+
+  /**
+   * Ships what is journalled, waits up to the drain timeout for acknowledgements, stores the
+   * checkpoint and closes the sink.
+   */
   @Override
   public void close() {
     stopping = true;
-    if (!Workers.join(thread, Duration.ofSeconds(10))) {
-      log.warn("shipper {} did not catch up with the journal within 10 s", sink.name());
-    }
-    try {
-      sink.close();
-    } catch (IOException e) {
-      log.warn("closing sink {}: {}", sink.name(), e.toString());
+    LockSupport.unpark(thread);
+    Duration wait = settings.drainTimeout().plusSeconds(20);
+    if (!Workers.join(thread, wait)) {
+      log.warn("shipper {} did not stop within {}", sink.name(), wait);
     }
   }
 }

@@ -1,9 +1,15 @@
 package dev.dockward.agent.ship;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
-/** Records on standard output (or any stream), one per line, as JSON or as a short text line. */
+/**
+ * Records on standard output (or any stream), one per line, as JSON or as a short text line. A
+ * line counts as delivered once the stream took it without error.
+ */
 public final class StdoutSink implements Sink {
   private final PrintStream out;
   private final OutputFormat format;
@@ -19,8 +25,13 @@ public final class StdoutSink implements Sink {
   }
 
   @Override
-  public void send(String json, Map<String, Object> record) {
+  public CompletionStage<Void> send(String json, Map<String, Object> record) {
     out.println(format == OutputFormat.JSONL ? json : TextLine.of(record));
+    // PrintStream swallows I/O errors: ask for them, so a closed pipe is "not delivered".
+    if (out.checkError()) {
+      return CompletableFuture.failedFuture(new IOException("stdout does not accept output"));
+    }
+    return CompletableFuture.completedFuture(null);
   }
 
   @Override

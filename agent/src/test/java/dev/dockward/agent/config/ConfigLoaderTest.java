@@ -91,4 +91,46 @@ class ConfigLoaderTest {
     ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("c.yaml", "journal:\n  dir: [unclosed\n"));
     assertTrue(e.getMessage().startsWith("c.yaml:"), e.getMessage());
   }
+
+  @Test
+  void kafkaSinkKeysAreReadAndTurnStdoutOffUnderAuto() throws ConfigException {
+    AgentConfig c = loader.parse("c.yaml", """
+        sinks:
+          kafka:
+            enabled: true
+            bootstrap_servers: "k1:9092,k2:9093"
+            topics: {alerts: soc.alerts}
+            events: true
+            properties:
+              security.protocol: SSL
+              ssl.truststore.location: /etc/dockward/truststore.p12
+              linger.ms: 5
+        """);
+    AgentConfig.Kafka k = c.sinks().kafka();
+    assertTrue(k.enabled());
+    assertEquals("k1:9092,k2:9093", k.bootstrapServers());
+    assertEquals("soc.alerts", k.topics().alerts());
+    assertEquals("dockward.events", k.topics().events(), "the default for the key not given");
+    assertTrue(k.events());
+    assertEquals("SSL", k.properties().get("security.protocol"));
+    assertEquals("5", k.properties().get("linger.ms"), "scalars pass through as text");
+    assertEquals(false, c.sinks().stdoutOn(), "auto: stdout is off when Kafka ships");
+    assertTrue(loader.parse("c.yaml", "sinks: {kafka: {enabled: true, bootstrap_servers: 'k:1'}, stdout: {enabled: true}}")
+        .sinks().stdoutOn(), "unless asked for");
+    assertTrue(AgentConfig.DEFAULT.sinks().stdoutOn());
+    assertEquals(false, AgentConfig.DEFAULT.sinks().kafka().enabled());
+  }
+
+  @Test
+  void kafkaWithoutServersOrWithAFixedPropertyIsRefused() {
+    assertTrue(assertThrows(ConfigException.class, () -> loader.parse("c.yaml", "sinks: {kafka: {enabled: true}}\n"))
+        .getMessage().contains("sinks.kafka.bootstrap_servers"));
+    ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("c.yaml", """
+        sinks:
+          kafka: {enabled: true, bootstrap_servers: "k:9092", properties: {acks: "1"}}
+        """));
+    assertTrue(e.getMessage().contains("sinks.kafka.properties.acks"), e.getMessage());
+    assertTrue(assertThrows(ConfigException.class, () -> loader.parse("c.yaml", "sinks: {kafka: {topic: x}}\n"))
+        .getMessage().contains("unknown key 'topic' under 'sinks.kafka'"));
+  }
 }

@@ -69,7 +69,7 @@ class AgentIT {
     AgentConfig config = AgentConfig.DEFAULT
         .withJournal(new AgentConfig.Journal(journalDir.toString(), "hourly"))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, "200ms"), null, null))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", printEvents)))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", printEvents), null))
         .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0));
     PrintWriter problems = new PrintWriter(System.err, true);
     RuleEngine engine = new RuleEngine(RuleSetLoading.load(true, List.of(), problems).ruleSet());

@@ -75,7 +75,7 @@ class DaemonOutageIT {
         .withJournal(new AgentConfig.Journal(dir.resolve("journal").toString(), "hourly"))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, "200ms"),
             new AgentConfig.Docker(true, "unix://" + socket, "1s"), null))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true)))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null))
         .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0));
     RuleEngine engine = new RuleEngine(RuleSetLoading.load(true, List.of(), new PrintWriter(System.err, true)).ruleSet());
     agent = Agent.start(config, new RuleDetector(engine), stdout.stream());

@@ -66,7 +66,7 @@ class PostureIT {
         .withJournal(new AgentConfig.Journal(journalDir.toString(), "hourly"))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, "1s"), null,
             new AgentConfig.Cgroup(false, null)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true)))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null))
         .withMetrics(new AgentConfig.Metrics(false, "127.0.0.1", 0))
         .withPosture(new AgentConfig.Posture(true, "1s"));
     RuleEngine engine = new RuleEngine(RuleSetLoading.load(true, List.of(), new PrintWriter(System.err, true)).ruleSet());

@@ -63,7 +63,7 @@ class ResourceAbuseIT {
         .withJournal(new AgentConfig.Journal(dir.resolve("journal").toString(), "hourly"))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
             new AgentConfig.Cgroup(true, "250ms")))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true)))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null))
         .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0));
     agent = Agent.start(config, new RuleDetector(new RuleEngine(loaded.ruleSet())), stdout.stream());
   }

@@ -1,0 +1,100 @@
+package dev.dockward.agent.ship;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A checkpoint in one small text file, {@code dockward-checkpoint 1 <index> <crc32>}. Writes go to
+ * a temporary file that is synced and then renamed over the old one, so a crash leaves either the
+ * old or the new checkpoint, never half of one. A file that is missing reads as no checkpoint; a
+ * file that does not parse or whose checksum does not match is reported and also reads as no
+ * checkpoint, so the shipper starts again from the oldest record (duplicates, never a gap).
+ */
+public final class FileCheckpoint implements Checkpoint {
+  private static final Logger log = LoggerFactory.getLogger(FileCheckpoint.class);
+  private static final Pattern LINE = Pattern.compile("dockward-checkpoint 1 (-?[0-9]+) ([0-9a-f]{8})\n?");
+
+  private final Path file;
+  private final Path temp;
+
+  public FileCheckpoint(Path file) {
+    this.file = file;
+    this.temp = file.resolveSibling("." + file.getFileName() + ".tmp");
+  }
+
+  /** The checkpoint of the sink called {@code sink} for the journal in {@code journalDir}. */
+  public static FileCheckpoint forSink(Path journalDir, String sink) {
+    return new FileCheckpoint(journalDir.resolve(sink + ".checkpoint"));
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public OptionalLong load() {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.US_ASCII);
+    } catch (NoSuchFileException e) {
+      return OptionalLong.empty();
+    } catch (IOException e) {
+      log.warn("checkpoint {} cannot be read ({}); shipping starts from the oldest journalled record", file, e.toString());
+      return OptionalLong.empty();
+    }
+    Matcher m = LINE.matcher(text);
+    if (m.matches()) {
+      String index = m.group(1);
+      if (crc(index).equals(m.group(2))) {
+        return OptionalLong.of(Long.parseLong(index));
+      }
+    }
+    log.warn("checkpoint {} is corrupt; shipping starts from the oldest journalled record (duplicates, no gap)", file);
+    return OptionalLong.empty();
+  }
+
+  @Override
+  public void store(long index) throws IOException {
+    String body = Long.toString(index);
+    byte[] line = ("dockward-checkpoint 1 " + body + " " + crc(body) + "\n").getBytes(StandardCharsets.US_ASCII);
+    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer buf = ByteBuffer.wrap(line);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(true);
+    }
+    try {
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      // Same directory, so this does not happen on a local file system; never fall back to a torn write.
+      throw new IOException("cannot replace " + file + " atomically", e);
+    }
+  }
+
+  private static String crc(String s) {
+    CRC32 crc = new CRC32();
+    crc.update(s.getBytes(StandardCharsets.US_ASCII));
+    return String.format("%08x", crc.getValue());
+  }
+
+  @Override
+  public String toString() {
+    return file.toString();
+  }
+}

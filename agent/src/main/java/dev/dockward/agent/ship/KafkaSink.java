@@ -1,0 +1,135 @@
+package dev.dockward.agent.ship;
+
+import dev.dockward.agent.config.AgentConfig;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Records to Kafka: alerts to the alerts topic, events (when they ship) to the events topic, the
+ * journalled JSON as the value. The key is the container id, or the host id for records about the
+ * host, so one container's records stay in order on one partition. Headers {@code schema},
+ * {@code kind} and, for alerts, {@code rule} let consumers route without parsing.
+ *
+ * <p>A record counts as delivered when the producer's callback reports success: the producer is
+ * idempotent with {@code acks=all}. Anything else, a send that expired after
+ * {@code delivery.timeout.ms} included, is a failed send that the shipper repeats from the journal;
+ * except a record too large for the producer or broker, which is {@link RecordRejectedException rejected}.
+ */
+public final class KafkaSink implements Sink {
+  public static final String NAME = "kafka";
+
+  private final Producer<String, byte[]> producer;
+  private final AgentConfig.Topics topics;
+
+  KafkaSink(Producer<String, byte[]> producer, AgentConfig.Topics topics) {
+    this.producer = producer;
+    this.topics = topics;
+  }
+
+  /** A sink with its own producer; nothing connects until the first send. */
+  public static KafkaSink create(AgentConfig.Kafka config) {
+    return new KafkaSink(new KafkaProducer<>(producerProperties(config)), config.topics());
+  }
+
+  /**
+   * Dockward's producer defaults, then the config's properties over them, then what the delivery
+   * guarantee needs (the config loader refuses those keys, so nothing is silently overridden).
+   */
+  static Map<String, Object> producerProperties(AgentConfig.Kafka config) {
+    Map<String, Object> p = new HashMap<>();
+    // Batching: many small records per request; lz4 is cheap on CPU and JSON compresses well.
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    // send() waits this long for metadata when the brokers are unreachable; the shipper's thread
+    // should come back soon and retry on its own schedule, not sit for the default 60 s.
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+    p.put(ProducerConfig.CLIENT_ID_CONFIG, "dockward");
+    p.putAll(config.properties());
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return p;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public CompletionStage<Void> send(String json, Map<String, Object> record) {
+    boolean alert = "alert".equals(record.get("kind"));
+    ProducerRecord<String, byte[]> out = new ProducerRecord<>(alert ? topics.alerts() : topics.events(), null,
+        key(record), json.getBytes(StandardCharsets.UTF_8), headers(record, alert));
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    producer.send(out, (metadata, error) -> {
+      if (error == null) {
+        done.complete(null);
+      } else if (error instanceof RecordTooLargeException) {
+        // Retrying cannot help; splitting a JSON document is not ours to do.
+        done.completeExceptionally(new RecordRejectedException(error.getMessage(), error));
+      } else {
+        done.completeExceptionally(error);
+      }
+    });
+    return done;
+  }
+
+  /** The container's id, else the host's: records about one container share a partition. */
+  static String key(Map<String, Object> record) {
+    String container = idOf(record.get("container"));
+    return container.isEmpty() ? idOf(record.get("host")) : container;
+  }
+
+  private static String idOf(Object section) {
+    if (section instanceof Map<?, ?> m && m.get("id") instanceof String id) {
+      return id;
+    }
+    return "";
+  }
+
+  static List<Header> headers(Map<String, Object> record, boolean alert) {
+    List<Header> headers = new ArrayList<>(3);
+    headers.add(header("schema", record.get("schema")));
+    headers.add(header("kind", record.get("kind")));
+    if (alert) {
+      headers.add(header("rule", record.get("rule")));
+    }
+    return headers;
+  }
+
+  private static Header header(String name, Object value) {
+    return new RecordHeader(name, String.valueOf(value).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Nothing to do: the producer sends batches after {@code linger.ms} on its own thread. */
+  @Override
+  public void flush() {}
+
+  /**
+   * Gives outstanding sends 5 s to complete; after that the producer fails them, and the shipper
+   * sends them again on its next start.
+   */
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,88 @@
+package dev.dockward.agent.ship;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dockward.agent.config.AgentConfig;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+/** Routing, keys, headers and acknowledgements, against kafka-clients' own MockProducer. */
+class KafkaSinkTest {
+  private static final String CONTAINER = "9f2c6a1b3d4e";
+  private final MockProducer<String, byte[]> producer =
+      new MockProducer<>(false, new StringSerializer(), new ByteArraySerializer());
+  private final KafkaSink sink = new KafkaSink(producer, new AgentConfig.Topics("soc.alerts", "soc.events"));
+
+  private static Map<String, Object> alert() {
+    return Map.of("schema", 1, "kind", "alert", "id", "h-1", "rule", "docker_socket_mounted",
+        "container", Map.of("id", CONTAINER), "host", Map.of("id", "hostid"));
+  }
+
+  private static String header(ProducerRecord<String, byte[]> r, String name) {
+    return r.headers().lastHeader(name) == null ? null
+        : new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void alertGoesToTheAlertsTopicKeyedByContainerWithHeaders() {
+    sink.send("{\"id\":\"h-1\"}", alert());
+    ProducerRecord<String, byte[]> r = producer.history().get(0);
+    assertEquals("soc.alerts", r.topic());
+    assertEquals(CONTAINER, r.key());
+    assertEquals("{\"id\":\"h-1\"}", new String(r.value(), StandardCharsets.UTF_8), "the journalled text, as is");
+    assertEquals("1", header(r, "schema"));
+    assertEquals("alert", header(r, "kind"));
+    assertEquals("docker_socket_mounted", header(r, "rule"));
+  }
+
+  @Test
+  void hostEventGoesToTheEventsTopicKeyedByHostWithoutARuleHeader() {
+    sink.send("{}", Map.of("schema", 1, "kind", "event", "type", "posture_finding", "host", Map.of("id", "hostid"),
+        "container", Map.of("id", "")));
+    ProducerRecord<String, byte[]> r = producer.history().get(0);
+    assertEquals("soc.events", r.topic());
+    assertEquals("hostid", r.key());
+    assertEquals(null, header(r, "rule"));
+  }
+
+  @Test
+  void theStageCompletesOnlyWithTheProducersVerdict() throws Exception {
+    CompletableFuture<Void> first = sink.send("{}", alert()).toCompletableFuture();
+    CompletableFuture<Void> second = sink.send("{}", alert()).toCompletableFuture();
+    assertTrue(!first.isDone() && !second.isDone(), "nothing acknowledged yet");
+    producer.completeNext();
+    producer.errorNext(new TimeoutException("Expiring 1 record(s): delivery.timeout.ms has passed"));
+    first.get();
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, second::get);
+    assertTrue(e.getCause() instanceof TimeoutException, "an expired send is a failure, never a success");
+  }
+
+  @Test
+  void aRecordTooLargeIsRejectedForGoodNotFailed() {
+    CompletableFuture<Void> big = sink.send("{}", alert()).toCompletableFuture();
+    producer.errorNext(new RecordTooLargeException("The message is 2097152 bytes when serialized which is larger than 1048576"));
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, big::get);
+    assertTrue(e.getCause() instanceof RecordRejectedException, e.getCause().toString());
+  }
+
+  @Test
+  void configPropertiesPassThroughButTheGuaranteeIsFixed() {
+    Map<String, Object> p = KafkaSink.producerProperties(new AgentConfig.Kafka(true, "k1:9092", null, false,
+        Map.of("security.protocol", "SSL", "linger.ms", "5")));
+    assertEquals("SSL", p.get("security.protocol"));
+    assertEquals("5", p.get("linger.ms"), "the config overrides a tuning default");
+    assertEquals("k1:9092", p.get("bootstrap.servers"));
+    assertEquals("all", p.get("acks"));
+    assertEquals("true", p.get("enable.idempotence"));
+  }
+}

@@ -1,0 +1,64 @@
+package dev.dockward.agent.ship;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+
+/**
+ * A sink for tests: records every send, and lets the test decide per record id and attempt
+ * whether it is acknowledged at once, refused at once, or held until the test completes it.
+ */
+final class RecordingSink implements Sink {
+  enum Verdict { ACK, FAIL, REJECT, HOLD }
+
+  final List<String> sent = new CopyOnWriteArrayList<>();
+  final Map<String, CompletableFuture<Void>> held = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
+  private final BiFunction<String, Integer, Verdict> verdict;
+  volatile boolean closed;
+
+  RecordingSink(BiFunction<String, Integer, Verdict> verdict) {
+    this.verdict = verdict;
+  }
+
+  static RecordingSink acknowledgingAll() {
+    return new RecordingSink((id, attempt) -> Verdict.ACK);
+  }
+
+  @Override
+  public String name() {
+    return "recording";
+  }
+
+  @Override
+  public CompletionStage<Void> send(String json, Map<String, Object> record) {
+    String id = (String) record.get("id");
+    sent.add(id);
+    int attempt = attempts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+    switch (verdict.apply(id, attempt)) {
+      case ACK:
+        return CompletableFuture.completedFuture(null);
+      case FAIL:
+        return CompletableFuture.failedFuture(new java.io.IOException("refused " + id + " attempt " + attempt));
+      case REJECT:
+        return CompletableFuture.failedFuture(new RecordRejectedException("too large: " + id, null));
+      default:
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        held.put(id, f);
+        return f;
+    }
+  }
+
+  @Override
+  public void flush() {}
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+}
