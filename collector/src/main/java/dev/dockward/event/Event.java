@@ -8,7 +8,8 @@ import java.util.Optional;
  * the JSON contract and the value rules match with {@code event.type}.
  */
 public sealed interface Event
-    permits ContainerStarted, ContainerStopped, DockerExecStarted, ContainerOomReported, ProcessObserved {
+    permits ContainerStarted, ContainerStopped, DockerExecStarted, ContainerOomReported, ProcessObserved,
+        ProcessForked, ProcessExited, UidChanged, ProcessTraced {
 
   /** When the source observed it (or when the kernel or daemon stamped it, if known). */
   Instant time();
