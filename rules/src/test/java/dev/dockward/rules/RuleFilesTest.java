@@ -37,7 +37,7 @@ class RuleFilesTest {
 
     @Test
     void bundledFilesAreListedByTheIndex() {
-        assertEquals(List.of("bundled/container.yaml", "bundled/process.yaml"),
+        assertEquals(List.of("bundled/container.yaml", "bundled/process.yaml", "bundled/escape.yaml"),
                 RuleFiles.bundled().stream().map(RuleFile::origin).toList());
     }
 }
