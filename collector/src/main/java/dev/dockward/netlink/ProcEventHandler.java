@@ -108,6 +108,12 @@ final class ProcEventHandler {
       return;
     }
     Entry entry = cached.get();
+    if (entry.containerId().isEmpty() && startedByRuntime(entry)) {
+      // The runtime forks on the host, then moves the child into the container's cgroup and
+      // namespaces before it executes: "host" inherited from the fork would be a wrong container.
+      stats.unattributed.increment();
+      return;
+    }
     stats.attributedToParent.increment();
     // What is known: pid, parent, and the container inherited at fork. Its start time is the
     // fork's time in clock ticks (the kernel stamps both from the same clock, ticks apart at most).
@@ -189,6 +195,13 @@ final class ProcEventHandler {
       OptionalLong now = reader.startTime(e.pid());
       return now.isEmpty() || (e.startTime().isPresent() && e.startTime().getAsLong() != now.getAsLong());
     });
+  }
+
+  /** Whether the parent is runc, whose children join a container between fork and exec. */
+  private boolean startedByRuntime(Entry child) {
+    return table.get(child.ppid()).flatMap(Entry::info)
+        .map(p -> p.name().startsWith("runc") || p.exe().endsWith("/runc"))
+        .orElse(false);
   }
 
   /** The cached process, else read from /proc and cached (a process older than the agent). */

@@ -101,6 +101,16 @@ class ProcEventHandlerTest {
   }
 
   @Test
+  void aVanishedChildOfRuncIsNotGivenTheHostItWasForkedIn() throws Exception {
+    proc.process(3000, "runc", 4000, "/system.slice/containerd.service");
+    handle(new ProcEvent.Fork(0, 1L, 3000, 3000, 3010, 3010));
+    // runc moved 3010 into the container, it executed and ended before it was read
+    handleSilently(new ProcEvent.Exec(0, 2L, 3010, 3010));
+    assertEquals(1, stats.unattributed());
+    assertEquals(0, stats.attributedToParent());
+  }
+
+  @Test
   void aVanishedProcessWithoutAKnownForkIsCountedNotGivenAContainer() throws Exception {
     handleSilently(new ProcEvent.Exec(0, 1L, 7777, 7777));
     assertEquals(1, stats.unattributed());

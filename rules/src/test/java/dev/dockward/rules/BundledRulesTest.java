@@ -65,6 +65,7 @@ class BundledRulesTest {
         "exec_httpd_in_container",      // a process in a container that is no shell
         "exec_host_network_container",  // host net namespace, granted by network_mode host
         "exec_host_pid_container",      // host pid namespace, granted by pid_mode host
+        "exec_host_pid_unresolved_container", // a --pid=host container's first process, not yet in the inventory
         "exec_host_process_in_host_namespaces", // dockerd itself: no container
         "uid_change_drop_privileges_in_container", // root dropping to a worker uid
         "uid_change_to_root_on_host",   // su on the host is no container's business
