@@ -8,6 +8,7 @@ import dev.dockward.source.Workers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -36,6 +37,8 @@ public final class NetlinkProcessSource implements Source {
   private static final Logger LOG = LoggerFactory.getLogger(NetlinkProcessSource.class);
   private static final Duration RECEIVE_TIMEOUT = Duration.ofMillis(250);
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
+  /** Events the worker takes at once: their exec'd processes are read before any is emitted. */
+  private static final int MAX_BATCH = 256;
 
   /**
    * Sizes.
@@ -154,6 +157,7 @@ public final class NetlinkProcessSource implements Source {
   }
 
   private void workLoop(EventSink sink) {
+    List<ProcEvent> batch = new ArrayList<>(MAX_BATCH);
     try {
       while (!stopping) {
         if (overrun.getAndSet(false)) {
@@ -161,15 +165,14 @@ public final class NetlinkProcessSource implements Source {
           LOG.warn("{}: events lost ({}); dropped {} stale cached processes, rescanning /proc", NAME, stats, dropped);
           rescan.run();
         }
-        ProcEvent event = queue.poll(RECEIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        if (event == null) {
+        ProcEvent first = queue.poll(RECEIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (first == null) {
           continue;
         }
-        try {
-          handler.handle(event, sink);
-        } catch (RuntimeException e) {
-          LOG.warn("{}: could not handle {}", NAME, event, e);
-        }
+        batch.clear();
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        handler.handleBatch(batch, sink);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // shutting down

@@ -14,11 +14,15 @@ import dev.dockward.proc.ProcReader;
 import dev.dockward.proc.SeenProcesses;
 import dev.dockward.source.EventSink;
 import java.time.Instant;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns connector events into Dockward events, keeping the {@link ProcessTable}. At exec it reads
@@ -28,6 +32,7 @@ import java.util.function.LongFunction;
 final class ProcEventHandler {
   /** USER_HZ: /proc start times are in these ticks on every Linux architecture Dockward runs on. */
   private static final long NANOS_PER_TICK = 10_000_000L;
+  private static final Logger LOG = LoggerFactory.getLogger(ProcEventHandler.class);
 
   private final ProcReader reader;
   private final SeenProcesses seen;
@@ -48,12 +53,38 @@ final class ProcEventHandler {
   }
 
   void handle(ProcEvent event, EventSink sink) throws InterruptedException {
+    handle(event, sink, null);
+  }
+
+  /**
+   * Handles events in their order, after reading every exec'd process of the batch first: a
+   * short-lived process is gone within milliseconds, so its read must not wait behind the
+   * emission of the events queued before it. (A pid reused within one batch would be read as its
+   * newer process; the start time check then counts it as a reuse.)
+   */
+  void handleBatch(List<ProcEvent> batch, EventSink sink) throws InterruptedException {
+    Map<ProcEvent, Optional<ProcessInfo>> read = new IdentityHashMap<>();
+    for (ProcEvent event : batch) {
+      if (event instanceof ProcEvent.Exec x) {
+        read.put(x, reader.read(x.tgid()));
+      }
+    }
+    for (ProcEvent event : batch) {
+      try {
+        handle(event, sink, read.get(event));
+      } catch (RuntimeException e) {
+        LOG.warn("{}: could not handle {}", NetlinkProcessSource.NAME, event, e);
+      }
+    }
+  }
+
+  private void handle(ProcEvent event, EventSink sink, Optional<ProcessInfo> preRead) throws InterruptedException {
     stats.handled.increment();
     // Java 17: no pattern switch.
     if (event instanceof ProcEvent.Fork f) {
       fork(f, sink);
     } else if (event instanceof ProcEvent.Exec x) {
-      exec(x, sink);
+      exec(x, sink, preRead != null ? preRead : reader.read(x.tgid()));
     } else if (event instanceof ProcEvent.Exit x) {
       exit(x, sink);
     } else if (event instanceof ProcEvent.Uid u) {
@@ -80,10 +111,9 @@ final class ProcEventHandler {
         parent.flatMap(Entry::info), f.parentTgid(), f.childTgid(), container(containerId)));
   }
 
-  private void exec(ProcEvent.Exec x, EventSink sink) throws InterruptedException {
+  private void exec(ProcEvent.Exec x, EventSink sink, Optional<ProcessInfo> read) throws InterruptedException {
     int pid = x.tgid();
     Optional<Entry> cached = table.get(pid);
-    Optional<ProcessInfo> read = reader.read(pid);
     Instant time = timeOf.apply(x.timestampNs());
     if (read.isPresent()) {
       ProcessInfo info = read.get();

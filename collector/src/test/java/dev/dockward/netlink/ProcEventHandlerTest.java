@@ -199,4 +199,25 @@ class ProcEventHandlerTest {
     // 10 is not: its exit (were it to come late) names no container
     assertEquals(Optional.empty(), handle(new ProcEvent.Exit(0, 3L, 10, 10, 0, 17, 1, 1)).container());
   }
+
+  @Test
+  void aBatchReadsEveryExecBeforeEmittingAnything() throws Exception {
+    proc.process(4242, "sh", 5000, "/docker/" + WEB);
+    proc.process(4701, "ls", 5200, "/docker/" + WEB);
+    proc.process(4702, "cat", 5201, "/docker/" + WEB);
+    List<Event> seenAtEmit = new ArrayList<>();
+    // the sink is slow: by the time the first event is out, both processes have ended
+    handler.handleBatch(List.of(
+        new ProcEvent.Fork(0, 1L, 4242, 4242, 4701, 4701), new ProcEvent.Exec(0, 2L, 4701, 4701),
+        new ProcEvent.Fork(0, 3L, 4242, 4242, 4702, 4702), new ProcEvent.Exec(0, 4L, 4702, 4702)), e -> {
+          if (seenAtEmit.isEmpty()) {
+            proc.remove(4701, "stat").remove(4702, "stat");
+          }
+          seenAtEmit.add(e);
+        });
+    assertEquals(List.of("fork", "exec", "fork", "exec"), seenAtEmit.stream().map(Event::type).toList());
+    assertEquals("ls", ((ProcessObserved) seenAtEmit.get(1)).proc().name());
+    assertEquals("cat", ((ProcessObserved) seenAtEmit.get(3)).proc().name());
+    assertEquals(0, stats.vanishedAtExec());
+  }
 }

@@ -174,8 +174,8 @@ class NetlinkEscapeIT {
     Map<String, Object> proc = process(alert);
     assertTrue(longOf(proc.get("pid")) > 0 && longOf(proc.get("ppid")) > 0, "pids filled: " + line);
     assertEquals("sleep 5", proc.get("cmdline"));
-    assertTrue(String.valueOf(proc.get("cgroup")).contains(id), "it keeps the container's cgroup: " + line);
     Map<String, Object> evidence = map(alert.get("evidence"));
+    assertTrue(String.valueOf(evidence.get("cgroup")).contains(id), "it keeps the container's cgroup: " + line);
     // pid is the host's too, but granted by --pid=host; mount and network are not
     assertEquals(List.of("mnt", "net"), evidence.get("escaped"), line);
     Map<String, Object> ownNs = map(evidence.get("namespaces"));
