@@ -111,10 +111,6 @@ final class ProcConnectorSocket implements AutoCloseable {
     LibC.close(fd);
   }
 
-  boolean isClosed() {
-    return closed;
-  }
-
   /** {@code struct sockaddr_nl}: family, pad, pid 0 (the kernel assigns one), groups. */
   private static byte[] address(int groups) {
     ByteBuffer b = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder());

@@ -31,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * known process costs one read of its {@code stat}; processes that are gone are forgotten, so
  * the memory used follows the number of live processes. The container is attached as
  * {@link ContainerInfo#unresolved(String)} when the cgroup path names one; the pipeline enriches it.
+ *
+ * <p>Beside a real-time source (netlink) the scan is the reconciliation rescan: both share one
+ * {@link SeenProcesses}, so it reports only the processes the real-time source missed, and
+ * {@link #rescanNow()} runs it at once when that source lost events.
  */
 public final class ProcScanSource implements Source {
   /** The source's name in events, logs and metrics. */
