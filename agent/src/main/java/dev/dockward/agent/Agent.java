@@ -27,7 +27,12 @@ import dev.dockward.hostfs.HostFs;
 import dev.dockward.posture.ContainerLister;
 import dev.dockward.posture.PostureAudit;
 import dev.dockward.posture.PostureSource;
+import dev.dockward.netlink.NetlinkProcessSource;
+import dev.dockward.netlink.NetlinkUnavailableException;
+import dev.dockward.proc.HostNamespaces;
+import dev.dockward.proc.ProcReader;
 import dev.dockward.proc.ProcScanSource;
+import dev.dockward.proc.SeenProcesses;
 import dev.dockward.source.Source;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -141,9 +146,31 @@ public final class Agent implements AutoCloseable {
       sources.add(new DockerSource(new DockerApi(URI.create(docker.host())), inventory, Clock.systemUTC(),
           Durations.parse(docker.maxBackoff())));
     }
+    HostFs hostFs = HostFs.system();
+    // The agent is a host service: its own namespaces are the host's (pid 1's may be unreadable).
+    HostNamespaces hostNamespaces = HostNamespaces.ofAgent(hostFs);
+    if (!hostNamespaces.known()) {
+      log.warn("cannot read the agent's own namespaces: processes are not compared with the host's (no host_ns)");
+    }
+    ProcReader reader = new ProcReader(hostFs, hostNamespaces);
+    SeenProcesses seen = new SeenProcesses();
     AgentConfig.ProcScan procScan = config.sources().procScan();
-    if (procScan.enabled()) {
-      sources.add(new ProcScanSource(HostFs.system(), Durations.parse(procScan.interval()), Clock.systemUTC()));
+    ProcScanSource scan = procScan.enabled()
+        ? new ProcScanSource(reader, Durations.parse(procScan.interval()), Clock.systemUTC(), seen)
+        : null;
+    if (config.sources().netlink().enabled()) {
+      try {
+        Runnable rescan = scan == null ? () -> { } : scan::rescanNow;
+        sources.add(NetlinkProcessSource.open(reader, seen, rescan, Clock.systemUTC(),
+            NetlinkProcessSource.Settings.DEFAULT));
+      } catch (NetlinkUnavailableException e) {
+        log.warn("netlink process events unavailable ({}); {}", e.getMessage(), scan == null
+            ? "the /proc scan is disabled too: no process events"
+            : "processes come from the /proc scan every " + procScan.interval());
+      }
+    }
+    if (scan != null) {
+      sources.add(scan);
     }
     AgentConfig.Cgroup cgroup = config.sources().cgroup();
     if (cgroup.enabled()) {

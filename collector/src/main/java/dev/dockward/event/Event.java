@@ -9,7 +9,7 @@ import java.util.Optional;
  */
 public sealed interface Event
     permits ContainerStarted, ContainerStopped, DockerExecStarted, ContainerOomReported, ProcessObserved,
-        ResourceSampled, PostureFindingChanged {
+        ResourceSampled, PostureFindingChanged, ProcessForked, ProcessExited, UidChanged, ProcessTraced {
 
   /** When the source observed it (or when the kernel or daemon stamped it, if known). */
   Instant time();

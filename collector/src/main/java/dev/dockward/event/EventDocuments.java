@@ -43,6 +43,31 @@ public final class EventDocuments {
     } else if (event instanceof PostureFindingChanged f) {
       doc.put("state", f.state().text());
       doc.put("finding", finding(f.finding()));
+    } else if (event instanceof ProcessForked f) {
+      Map<String, Object> fork = new LinkedHashMap<>();
+      fork.put("parent_pid", (long) f.parentPid());
+      fork.put("child_pid", (long) f.childPid());
+      doc.put("fork", fork);
+    } else if (event instanceof ProcessExited x) {
+      Map<String, Object> exit = new LinkedHashMap<>();
+      exit.put("pid", (long) x.pid());
+      exit.put("status", (long) x.exitStatus());
+      exit.put("signal", (long) x.signal());
+      putIfPresent(exit, "lifetime_ms", x.lifetimeMs());
+      doc.put("exit", exit);
+    } else if (event instanceof UidChanged u) {
+      Map<String, Object> change = new LinkedHashMap<>();
+      change.put("ruid", (long) u.ruid());
+      change.put("euid", (long) u.euid());
+      putIfPresent(change, "previous_euid", u.previousEuid());
+      doc.put("uid_change", change);
+    } else if (event instanceof ProcessTraced t) {
+      Map<String, Object> ptrace = new LinkedHashMap<>();
+      ptrace.put("tracer_pid", (long) t.tracerPid());
+      ptrace.put("target_pid", (long) t.targetPid());
+      t.target().ifPresent(p -> ptrace.put("target", process(p)));
+      ptrace.put("target_container_id", t.targetContainerId());
+      doc.put("ptrace", ptrace);
     }
     return doc;
   }
@@ -130,6 +155,7 @@ public final class EventDocuments {
     p.capEff().ifPresent(c -> m.put("cap_eff", String.format("%016x", c)));
     m.put("namespaces", new java.util.TreeMap<>(p.namespaces()));
     m.put("cgroup", p.cgroup());
+    p.hostNamespaces().ifPresent(kinds -> m.put("host_ns", List.copyOf(kinds)));
     return m;
   }
 

@@ -1,7 +1,9 @@
 package dev.dockward.event;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -22,6 +24,8 @@ import java.util.OptionalLong;
  * @param capEff the effective capability mask
  * @param namespaces the inode of each namespace, by kind ({@code mnt}, {@code pid}, {@code net}, …)
  * @param cgroup the path of the process in its cgroup hierarchy (the one that names containers)
+ * @param hostNamespaces the namespace kinds in which the process is in the host's namespace
+ *     (its inode equals the host reference's), in the order mnt, pid, net, uts, ipc, user, cgroup; absent when the reference is unknown
  */
 public record ProcessInfo(
     int pid,
@@ -35,7 +39,8 @@ public record ProcessInfo(
     OptionalInt euid,
     OptionalLong capEff,
     Map<String, Long> namespaces,
-    String cgroup) {
+    String cgroup,
+    Optional<List<String>> hostNamespaces) {
 
   public ProcessInfo {
     Objects.requireNonNull(name, "name");
@@ -46,5 +51,14 @@ public record ProcessInfo(
     Objects.requireNonNull(capEff, "capEff");
     namespaces = Map.copyOf(namespaces);
     Objects.requireNonNull(cgroup, "cgroup");
+    hostNamespaces = hostNamespaces.map(List::copyOf);
+  }
+
+  /** A process without a host namespace reference. */
+  public ProcessInfo(int pid, int ppid, long startTime, String name, String exe, String cmdline,
+      boolean cmdlineTruncated, OptionalInt uid, OptionalInt euid, OptionalLong capEff,
+      Map<String, Long> namespaces, String cgroup) {
+    this(pid, ppid, startTime, name, exe, cmdline, cmdlineTruncated, uid, euid, capEff, namespaces, cgroup,
+        Optional.empty());
   }
 }

@@ -40,10 +40,21 @@ public final class ProcReader {
   private static final Logger LOG = LoggerFactory.getLogger(ProcReader.class);
 
   private final HostFs host;
+  private final HostNamespaces hostNamespaces;
   private final ProcReadStats stats = new ProcReadStats();
 
+  /** A reader that does not compare namespaces with the host's ({@code host_ns} stays absent). */
   public ProcReader(HostFs host) {
+    this(host, HostNamespaces.UNKNOWN);
+  }
+
+  /**
+   * @param hostNamespaces the host's namespace reference: each process read is told in which
+   *     kinds of namespace it shares the host's
+   */
+  public ProcReader(HostFs host, HostNamespaces hostNamespaces) {
     this.host = Objects.requireNonNull(host, "host");
+    this.hostNamespaces = Objects.requireNonNull(hostNamespaces, "hostNamespaces");
   }
 
   /** The counters of this reader. */
@@ -97,7 +108,7 @@ public final class ProcReader {
       Cmdline cmdline = readCmdline(pid);
       String cgroup = readCgroup(pid);
       String exe = readExe(pid);
-      Map<String, Long> namespaces = readNamespaces(pid);
+      Map<String, Long> namespaces = namespacesAt(host.pidDir(pid));
       return Optional.of(new ProcessInfo(
           stat.pid(),
           stat.ppid(),
@@ -110,7 +121,8 @@ public final class ProcReader {
           status.map(s -> OptionalInt.of(s.euid())).orElse(OptionalInt.empty()),
           status.map(s -> OptionalLong.of(s.capEff())).orElse(OptionalLong.empty()),
           namespaces,
-          cgroup));
+          cgroup,
+          hostNamespaces.sharedBy(namespaces)));
     } catch (Gone e) {
       return Optional.empty();
     }
@@ -181,8 +193,9 @@ public final class ProcReader {
     return readLink(host.pidDir(pid).resolve("exe")).map(ProcText::decode).orElse("");
   }
 
-  private Map<String, Long> readNamespaces(int pid) {
-    Path ns = host.pidDir(pid).resolve("ns");
+  /** The namespace inodes of the process whose /proc directory is {@code procDir}; missing links left out. */
+  Map<String, Long> namespacesAt(Path procDir) {
+    Path ns = procDir.resolve("ns");
     Map<String, Long> inodes = new LinkedHashMap<>();
     for (String kind : NAMESPACES) {
       Optional<byte[]> target = readLink(ns.resolve(kind));

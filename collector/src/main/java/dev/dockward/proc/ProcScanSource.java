@@ -10,14 +10,12 @@ import dev.dockward.source.Source;
 import dev.dockward.source.Workers;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -33,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * known process costs one read of its {@code stat}; processes that are gone are forgotten, so
  * the memory used follows the number of live processes. The container is attached as
  * {@link ContainerInfo#unresolved(String)} when the cgroup path names one; the pipeline enriches it.
+ *
+ * <p>Beside a real-time source (netlink) the scan is the reconciliation rescan: both share one
+ * {@link SeenProcesses}, so it reports only the processes the real-time source missed, and
+ * {@link #rescanNow()} runs it at once when that source lost events.
  */
 public final class ProcScanSource implements Source {
   /** The source's name in events, logs and metrics. */
@@ -44,10 +46,12 @@ public final class ProcScanSource implements Source {
   private final ProcReader reader;
   private final Duration interval;
   private final Clock clock;
-  /** pid → start time of every process emitted and still alive; used by the scan thread only. */
-  private final Map<Integer, Long> seen = new HashMap<>();
+  /** (pid, start time) of every process reported and still alive; shared with a real-time source. */
+  private final SeenProcesses seen;
   private final LongAdder failedScans = new LongAdder();
-  private final CountDownLatch stop = new CountDownLatch(1);
+  private volatile boolean stopping;
+  /** Released to end the pause early: by close, and by {@link #rescanNow}. */
+  private final Semaphore wake = new Semaphore(0);
   private Thread thread;
 
   /**
@@ -56,13 +60,33 @@ public final class ProcScanSource implements Source {
    * @param clock stamps the events
    */
   public ProcScanSource(HostFs host, Duration interval, Clock clock) {
+    this(new ProcReader(Objects.requireNonNull(host, "host")), interval, clock, new SeenProcesses());
+  }
+
+  /**
+   * A scan that shares what was reported with a real-time source: it reports only the
+   * (pid, start time) pairs that source has not.
+   *
+   * @param reader reads /proc (with the host namespace reference the events should carry)
+   * @param seen the pairs reported so far, by either source
+   */
+  public ProcScanSource(ProcReader reader, Duration interval, Clock clock, SeenProcesses seen) {
     Objects.requireNonNull(interval, "interval");
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("interval must be positive: " + interval);
     }
-    this.reader = new ProcReader(Objects.requireNonNull(host, "host"));
+    this.reader = Objects.requireNonNull(reader, "reader");
     this.interval = interval;
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.seen = Objects.requireNonNull(seen, "seen");
+  }
+
+  /**
+   * Starts the next scan now instead of after the pause: a real-time source that lost events
+   * asks for it, so the processes it missed are found at once.
+   */
+  public void rescanNow() {
+    wake.release();
   }
 
   @Override
@@ -107,7 +131,9 @@ public final class ProcScanSource implements Source {
           failedScans.increment();
           LOG.warn("{}: scan failed, next one in {}", NAME, interval, e);
         }
-      } while (!stop.await(interval.toNanos(), TimeUnit.NANOSECONDS));
+        wake.tryAcquire(interval.toNanos(), TimeUnit.NANOSECONDS);
+        wake.drainPermits(); // every request made before now is served by the scan that follows
+      } while (!stopping);
     } catch (InterruptedException e) {
       // The sink or the pause was interrupted: the agent is shutting down.
       Thread.currentThread().interrupt();
@@ -123,10 +149,11 @@ public final class ProcScanSource implements Source {
    *     emitted by the next scan
    */
   void scanOnce(EventSink sink) throws InterruptedException {
-    Set<Integer> alive = new HashSet<>();
-    for (int pid : reader.pids().toArray()) {
-      Long known = seen.get(pid);
-      if (known != null) {
+    int[] listed = reader.pids().toArray();
+    Set<Integer> alive = new HashSet<>(listed.length * 2);
+    for (int pid : listed) {
+      long known = seen.startTime(pid);
+      if (known >= 0) {
         OptionalLong startTime = reader.startTime(pid);
         if (startTime.isEmpty()) {
           continue; // gone since the listing
@@ -142,14 +169,42 @@ public final class ProcScanSource implements Source {
         continue;
       }
       ProcessInfo proc = info.get();
+      alive.add(pid);
+      // Claimed before delivery, so a real-time source reading the same process meanwhile does
+      // not report it too; released if the delivery fails, for the next scan to retry.
+      if (!seen.claim(pid, proc.startTime())) {
+        continue;
+      }
       Optional<ContainerInfo> container =
           ContainerIdResolver.containerId(proc.cgroup()).map(ContainerInfo::unresolved);
-      sink.accept(new ProcessObserved(clock.instant(), NAME, proc, container));
-      // Remembered only once delivered: an interrupted delivery is retried by the next scan.
-      seen.put(pid, proc.startTime());
-      alive.add(pid);
+      try {
+        sink.accept(new ProcessObserved(clock.instant(), NAME, proc, container));
+      } catch (InterruptedException | RuntimeException e) {
+        seen.release(pid, proc.startTime()); // not delivered: the next scan tries again
+        throw e;
+      }
     }
-    seen.keySet().retainAll(alive);
+    forgetEnded(alive);
+  }
+
+  /**
+   * Forgets the pairs whose pid was not listed. A process that started after the listing (a
+   * real-time source may have claimed it meanwhile) is kept: its pid still has that start time.
+   */
+  private void forgetEnded(Set<Integer> alive) {
+    for (int pid : seen.pids()) {
+      if (alive.contains(pid)) {
+        continue;
+      }
+      long known = seen.startTime(pid);
+      if (known < 0) {
+        continue;
+      }
+      OptionalLong now = reader.startTime(pid);
+      if (now.isEmpty() || now.getAsLong() != known) {
+        seen.forget(pid, known);
+      }
+    }
   }
 
   /** The number of processes remembered (the live ones that were emitted). */
@@ -163,7 +218,8 @@ public final class ProcScanSource implements Source {
     synchronized (this) {
       t = thread;
     }
-    stop.countDown();
+    stopping = true;
+    wake.release();
     if (t == null || t == Thread.currentThread()) {
       return;
     }

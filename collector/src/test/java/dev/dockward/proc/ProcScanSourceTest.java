@@ -205,6 +205,52 @@ class ProcScanSourceTest {
     assertFalse(Thread.currentThread().isInterrupted());
   }
 
+  @Test
+  void aProcessAnotherSourceReportedIsNotReportedAgainButAReusedPidIs() throws InterruptedException {
+    SeenProcesses seen = new SeenProcesses();
+    ProcScanSource shared = new ProcScanSource(new ProcReader(tree.hostFs()), Duration.ofSeconds(1),
+        Clock.fixed(NOW, ZoneOffset.UTC), seen);
+    tree.process(40, "id", 4000, "/docker/" + CONTAINER).process(41, "ls", 4100, "/docker/" + CONTAINER);
+    seen.claim(40, 4000); // netlink read it at exec
+    seen.claim(41, 1);    // netlink's process 41 ended; a new one has the pid now
+    shared.scanOnce(events::add);
+    assertEquals(List.of(41), pidsEmitted());
+    assertTrue(seen.contains(41, 4100));
+  }
+
+  @Test
+  void aProcessClaimedAfterTheListingSurvivesTheScansCleanUp() throws InterruptedException {
+    SeenProcesses seen = new SeenProcesses();
+    ProcScanSource shared = new ProcScanSource(new ProcReader(tree.hostFs()), Duration.ofSeconds(1),
+        Clock.fixed(NOW, ZoneOffset.UTC), seen);
+    tree.process(50, "sh", 5000, "/");
+    // the sink is where the scan waits: netlink claims a process that started meanwhile
+    shared.scanOnce(e -> {
+      tree.process(51, "id", 5100, "/");
+      seen.claim(51, 5100);
+    });
+    assertTrue(seen.contains(51, 5100), "not forgotten just because the listing missed it");
+    assertTrue(seen.contains(50, 5000));
+  }
+
+  @Test
+  void rescanNowStartsTheNextScanBeforeTheInterval() throws InterruptedException {
+    ProcScanSource slow = new ProcScanSource(tree.hostFs(), Duration.ofHours(1), Clock.fixed(NOW, ZoneOffset.UTC));
+    BlockingQueue<Event> got = new LinkedBlockingQueue<>();
+    tree.process(60, "a", 6000, "/");
+    slow.start(got::add);
+    try {
+      assertNotNull(got.poll(30, TimeUnit.SECONDS), "first scan");
+      tree.process(61, "b", 6100, "/");
+      slow.rescanNow();
+      Event next = got.poll(30, TimeUnit.SECONDS);
+      assertNotNull(next, "the rescan ran without waiting an hour");
+      assertEquals(61, next.process().orElseThrow().pid());
+    } finally {
+      slow.close();
+    }
+  }
+
   private static void deleteRecursively(Path dir) {
     try (var paths = Files.walk(dir)) {
       paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> {

@@ -9,15 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** A fake host root for tests: writes /proc/&lt;pid&gt; files and links under a temporary directory. */
-final class ProcTree {
+public final class ProcTree {
   private final Path root;
 
-  ProcTree(Path root) {
+  public ProcTree(Path root) {
     this.root = root;
     mkdirs(root.resolve("proc"));
   }
 
-  HostFs hostFs() {
+  public HostFs hostFs() {
     return HostFs.rootedAt(root);
   }
 
@@ -26,7 +26,7 @@ final class ProcTree {
   }
 
   /** A plain process with every file present: comm, ppid, start time, uids 0, cgroup path (v1 + v2). */
-  ProcTree process(int pid, String comm, long startTime, String cgroupPath) {
+  public ProcTree process(int pid, String comm, long startTime, String cgroupPath) {
     stat(pid, statLine(pid, comm.getBytes(StandardCharsets.UTF_8), 'S', 1, startTime));
     status(pid, "Name:\t" + comm + "\nUid:\t0\t0\t0\t0\nCapEff:\t00000000a80425fb\n");
     cgroup(pid, "4:memory:" + cgroupPath + "\n0::" + cgroupPath + "\n");
@@ -34,32 +34,32 @@ final class ProcTree {
     return this;
   }
 
-  ProcTree stat(int pid, byte[] content) {
+  public ProcTree stat(int pid, byte[] content) {
     return write(pid, "stat", content);
   }
 
-  ProcTree status(int pid, String content) {
+  public ProcTree status(int pid, String content) {
     return write(pid, "status", content.getBytes(StandardCharsets.UTF_8));
   }
 
-  ProcTree cgroup(int pid, String content) {
+  public ProcTree cgroup(int pid, String content) {
     return write(pid, "cgroup", content.getBytes(StandardCharsets.UTF_8));
   }
 
-  ProcTree cmdline(int pid, byte[] content) {
+  public ProcTree cmdline(int pid, byte[] content) {
     return write(pid, "cmdline", content);
   }
 
-  ProcTree exe(int pid, String target) {
+  public ProcTree exe(int pid, String target) {
     return link(pid, "exe", target);
   }
 
-  ProcTree ns(int pid, String kind, String target) {
+  public ProcTree ns(int pid, String kind, String target) {
     mkdirs(pidDir(pid).resolve("ns"));
     return link(pid, "ns/" + kind, target);
   }
 
-  ProcTree write(int pid, String name, byte[] content) {
+  public ProcTree write(int pid, String name, byte[] content) {
     Path file = pidDir(pid).resolve(name);
     mkdirs(file.getParent());
     try {
@@ -70,7 +70,7 @@ final class ProcTree {
     return this;
   }
 
-  ProcTree remove(int pid, String name) {
+  public ProcTree remove(int pid, String name) {
     try {
       Files.delete(pidDir(pid).resolve(name));
     } catch (IOException e) {
@@ -83,7 +83,7 @@ final class ProcTree {
    * Copies a recorded fixture set ({@code src/test/resources/proc/<name>}) to /proc/&lt;pid&gt;,
    * turning its links.txt ("name target" per line) back into symbolic links.
    */
-  ProcTree recorded(String name, int pid) {
+  public ProcTree recorded(String name, int pid) {
     for (String file : new String[] {"stat", "status", "cgroup", "cmdline"}) {
       write(pid, file, resource("/proc/" + name + "/" + file));
     }
@@ -118,7 +118,7 @@ final class ProcTree {
   }
 
   /** A stat line as the kernel writes it, 52 fields, with the given comm bytes. */
-  static byte[] statLine(int pid, byte[] comm, char state, int ppid, long startTime) {
+  public static byte[] statLine(int pid, byte[] comm, char state, int ppid, long startTime) {
     StringBuilder tail = new StringBuilder(") ").append(state).append(' ').append(ppid);
     for (int field = 5; field <= 52; field++) {
       tail.append(' ').append(field == 22 ? Long.toString(startTime) : "0");

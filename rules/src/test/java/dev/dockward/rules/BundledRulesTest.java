@@ -19,6 +19,7 @@ class BundledRulesTest {
         assertEquals(List.of(), LOADED.problems());
         assertEquals(List.of("privileged_container_started", "dangerous_capability_added", "docker_socket_mounted",
                 "sensitive_host_mount", "host_namespace_shared", "container_exec_session", "shell_in_container",
+                "container_escape_namespace", "ptrace_in_container", "container_privilege_escalation",
                 "fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation",
                 "host_posture_weakness", "host_posture_critical_weakness"),
                 LOADED.ruleSet().rules().stream().map(Rule::id).toList());
@@ -48,6 +49,11 @@ class BundledRulesTest {
         "exec_shell_in_container,        shell_in_container",
         "posture_open_critical,          host_posture_critical_weakness",
         "posture_open_high_container,    host_posture_weakness",
+        "exec_escape_nsenter_host_namespaces, container_escape_namespace",
+        "exec_escape_host_net_not_granted, container_escape_namespace",
+        "ptrace_from_container_to_host,  ptrace_in_container",
+        "uid_change_to_root_in_container, container_privilege_escalation",
+        "exec_setuid_root_in_container,  container_privilege_escalation",
     })
     void positiveFixtureFiresExactlyItsRule(String fixture, String rule) {
         assertEquals(List.of(rule), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
@@ -65,6 +71,13 @@ class BundledRulesTest {
         "exec_httpd_in_container",      // a process in a container that is no shell
         "posture_resolved_critical",    // a weakness that went away
         "posture_open_low",             // a low finding stays an event
+        "exec_host_network_container",  // host net namespace, granted by network_mode host
+        "exec_host_pid_container",      // host pid namespace, granted by pid_mode host
+        "exec_host_pid_unresolved_container", // a --pid=host container's first process, not yet in the inventory
+        "exec_host_process_in_host_namespaces", // dockerd itself: no container
+        "uid_change_drop_privileges_in_container", // root dropping to a worker uid
+        "uid_change_to_root_on_host",   // su on the host is no container's business
+        "ptrace_from_host_to_container", // an admin's strace from the host
     })
     void negativeFixtureFiresNothing(String fixture) {
         assertEquals(List.of(), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
@@ -137,6 +150,54 @@ class BundledRulesTest {
         assertTrue(m.summary().startsWith("critical posture weakness docker_api_tcp_without_tls: the Docker API listens on"),
                 m.summary());
         assertTrue(String.valueOf(m.evidence().get("remediation")).startsWith("Remove the tcp://"));
+    }
+
+    @Test
+    void escapeEvidenceNamesTheEscapedKindsAndTheInodes() {
+        RuleMatch match = ENGINE.evaluate(Fixtures.event("exec_escape_nsenter_host_namespaces")).get(0);
+        // pid is the host's too, but the container was given it (pid_mode host): not an escape
+        assertEquals(List.of("mnt", "net"), match.evidence().get("escaped"));
+        assertEquals(4026531841L, ((Map<?, ?>) match.evidence().get("namespaces")).get("mnt"));
+        assertEquals("critical", match.rule().severity().label());
+        assertEquals("process sleep (pid 5120) of container web (dockward/busybox:test) runs in the host's"
+                + " mnt,net namespaces: sleep 5", match.summary());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void escapeWithoutAHostReferenceDoesNotFire() {
+        Map<String, Object> event = Fixtures.event("exec_escape_nsenter_host_namespaces");
+        ((Map<String, Object>) event.get("process")).remove("host_ns");
+        assertEquals(List.of(), Fixtures.firedIds(ENGINE, event));
+    }
+
+    @Test
+    void ptraceEvidenceSaysTheTargetIsOutsideTheContainer() {
+        RuleMatch match = ENGINE.evaluate(Fixtures.event("ptrace_from_container_to_host")).get(0);
+        assertEquals(2577L, match.evidence().get("target_pid"));
+        assertEquals("dockerd", match.evidence().get("target_name"));
+        assertEquals(true, match.evidence().get("target_outside_container"));
+    }
+
+    @Test
+    void privilegeEscalationEvidenceHasThePreviousEuid() {
+        RuleMatch match = ENGINE.evaluate(Fixtures.event("uid_change_to_root_in_container")).get(0);
+        assertEquals(1000L, match.evidence().get("previous_euid"));
+        assertEquals(-1L, ENGINE.evaluate(Fixtures.event("exec_setuid_root_in_container")).get(0)
+                .evidence().get("previous_euid"));
+    }
+
+    @Test
+    void shellInContainerFiresOnANetlinkExecButNotOnOneThatVanishedUnread() {
+        Map<String, Object> event = Fixtures.event("exec_shell_in_container");
+        event.put("source", "netlink");
+        assertEquals(List.of("shell_in_container"), Fixtures.firedIds(ENGINE, event));
+        // gone before it was read: pid, ppid and container only, its name unknown
+        Map<String, Object> vanished = Fixtures.event("exec_shell_in_container");
+        vanished.put("source", "netlink");
+        vanished.put("process", Map.of("pid", 4321L, "ppid", 4242L, "start_time", 1234560L, "name", "",
+                "exe", "", "cmdline", "", "namespaces", Map.of(), "cgroup", ""));
+        assertEquals(List.of(), Fixtures.firedIds(ENGINE, vanished));
     }
 
     @Test

@@ -37,8 +37,8 @@ class RuleFilesTest {
 
     @Test
     void bundledFilesAreListedByTheIndex() {
-        assertEquals(List.of("bundled/container.yaml", "bundled/process.yaml", "bundled/resources.yaml",
-            "bundled/posture.yaml"),
+        assertEquals(List.of("bundled/container.yaml", "bundled/process.yaml", "bundled/escape.yaml",
+            "bundled/resources.yaml", "bundled/posture.yaml"),
                 RuleFiles.bundled().stream().map(RuleFile::origin).toList());
     }
 }

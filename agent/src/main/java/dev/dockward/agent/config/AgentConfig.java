@@ -110,11 +110,17 @@ public record AgentConfig(
     }
   }
 
-  public record Sources(ProcScan procScan, Docker docker, Cgroup cgroup) {
+  public record Sources(ProcScan procScan, Docker docker, Cgroup cgroup, Netlink netlink) {
     public Sources {
       procScan = Objects.requireNonNullElse(procScan, new ProcScan(null, null));
       docker = Objects.requireNonNullElse(docker, new Docker(null, null, null));
       cgroup = Objects.requireNonNullElse(cgroup, new Cgroup(null, null));
+      netlink = Objects.requireNonNullElse(netlink, new Netlink(null));
+    }
+
+    /** The sources with netlink at its default. */
+    public Sources(ProcScan procScan, Docker docker, Cgroup cgroup) {
+      this(procScan, docker, cgroup, null);
     }
   }
 
@@ -126,7 +132,20 @@ public record AgentConfig(
     }
   }
 
-  /** @param interval how often /proc is listed for new processes */
+  /**
+   * @param enabled whether real-time process events come from the kernel's process connector; when
+   *     it cannot be opened (not root, no CONFIG_PROC_EVENTS) the agent says so and relies on the /proc scan
+   */
+  public record Netlink(Boolean enabled) {
+    public Netlink {
+      enabled = Objects.requireNonNullElse(enabled, true);
+    }
+  }
+
+  /**
+   * @param interval how often /proc is listed for new processes; with netlink running the scan
+   *     is the reconciliation rescan (it reports only what netlink missed)
+   */
   public record ProcScan(Boolean enabled, String interval) {
     public ProcScan {
       enabled = Objects.requireNonNullElse(enabled, true);

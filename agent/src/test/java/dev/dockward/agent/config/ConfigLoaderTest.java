@@ -18,6 +18,7 @@ class ConfigLoaderTest {
     assertEquals("1s", c.sources().procScan().interval());
     assertEquals("unix:///var/run/docker.sock", c.sources().docker().host());
     assertTrue(c.rules().bundled());
+    assertTrue(c.sources().netlink().enabled(), "netlink is on by default");
   }
 
   @Test
@@ -31,6 +32,7 @@ class ConfigLoaderTest {
         sources:
           proc_scan: {interval: 250ms}
           docker: {max_backoff: 5s}
+          netlink: {enabled: false}
         sinks:
           stdout: {format: text, events: true}
         """);
@@ -39,6 +41,7 @@ class ConfigLoaderTest {
     assertEquals(List.of("/etc/dockward/rules.d"), c.rules().paths());
     assertEquals("250ms", c.sources().procScan().interval());
     assertEquals("5s", c.sources().docker().maxBackoff());
+    assertEquals(false, c.sources().netlink().enabled());
     assertEquals("text", c.sinks().stdout().format());
     assertTrue(c.sinks().stdout().events());
   }

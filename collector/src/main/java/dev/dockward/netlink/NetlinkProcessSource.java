@@ -1,0 +1,224 @@
+package dev.dockward.netlink;
+
+import dev.dockward.proc.ProcReader;
+import dev.dockward.proc.SeenProcesses;
+import dev.dockward.source.EventSink;
+import dev.dockward.source.Source;
+import dev.dockward.source.Workers;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Real-time process events from the kernel's process connector (source {@value #NAME}): exec,
+ * fork, exit, uid_change and ptrace, each attributed to its container.
+ *
+ * <p>Two threads. The <em>reader</em> only receives, parses and queues: it never waits for
+ * downstream work, so the kernel's socket buffer drains as fast as it fills. The queue is
+ * bounded; when it is full the event is dropped and counted ({@link NetlinkStats#queueDrops()}).
+ * When the kernel itself dropped messages (ENOBUFS, counted as {@link NetlinkStats#overruns()}),
+ * the <em>worker</em> reconciles its process cache with /proc and asks the /proc scan for an
+ * immediate rescan, which reports the processes that were missed. The worker handles the events
+ * (reading /proc at exec) and may block on the sink.
+ */
+public final class NetlinkProcessSource implements Source {
+  /** The source's name in events, logs and metrics. */
+  public static final String NAME = "netlink";
+
+  private static final Logger LOG = LoggerFactory.getLogger(NetlinkProcessSource.class);
+  private static final Duration RECEIVE_TIMEOUT = Duration.ofMillis(250);
+  private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
+  /** Events the worker takes at once: their exec'd processes are read before any is emitted. */
+  private static final int MAX_BATCH = 256;
+
+  /**
+   * Sizes.
+   *
+   * @param socketBufferBytes the kernel receive buffer asked for (default 8 MiB: at ~76 bytes a
+   *     message plus kernel overhead, tens of thousands of events of slack)
+   * @param queueCapacity events between the reader and the worker (default 65,536)
+   * @param tableCapacity processes cached (default 1,048,576, above Linux's default pid_max)
+   */
+  public record Settings(int socketBufferBytes, int queueCapacity, int tableCapacity) {
+    public static final Settings DEFAULT = new Settings(8 << 20, 65_536, 1 << 20);
+
+    public Settings {
+      if (socketBufferBytes <= 0 || queueCapacity <= 0 || tableCapacity <= 0) {
+        throw new IllegalArgumentException("sizes must be positive: " + socketBufferBytes + ", "
+            + queueCapacity + ", " + tableCapacity);
+      }
+    }
+  }
+
+  private final ProcConnectorSocket socket;
+  private final ProcEventParser parser = new ProcEventParser();
+  private final NetlinkStats stats = new NetlinkStats(parser);
+  private final BlockingQueue<ProcEvent> queue;
+  private final AtomicBoolean overrun = new AtomicBoolean();
+  private final ProcEventHandler handler;
+  private final Runnable rescan;
+  private volatile boolean stopping;
+  private Thread readerThread;
+  private Thread workerThread;
+
+  private NetlinkProcessSource(ProcConnectorSocket socket, ProcReader reader, SeenProcesses seen, Runnable rescan,
+      Clock clock, Settings settings) {
+    this.socket = socket;
+    this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+    this.rescan = rescan;
+    this.handler = new ProcEventHandler(reader, seen, new ProcessTable(settings.tableCapacity()),
+        kernelTime -> wallTime(clock, kernelTime), stats);
+  }
+
+  /**
+   * Subscribes to the process connector. Needs root (CAP_NET_ADMIN) and a kernel with
+   * {@code CONFIG_PROC_EVENTS}.
+   *
+   * @param reader reads processes at exec
+   * @param seen what was reported, shared with the /proc scan so neither reports a process twice
+   * @param rescan asks the /proc scan for an immediate rescan (after lost messages)
+   * @throws NetlinkUnavailableException when the connector cannot be used here
+   */
+  public static NetlinkProcessSource open(ProcReader reader, SeenProcesses seen, Runnable rescan, Clock clock,
+      Settings settings) throws NetlinkUnavailableException {
+    Objects.requireNonNull(reader, "reader");
+    Objects.requireNonNull(seen, "seen");
+    Objects.requireNonNull(rescan, "rescan");
+    Objects.requireNonNull(clock, "clock");
+    ProcConnectorSocket socket = ProcConnectorSocket.open(settings.socketBufferBytes(), RECEIVE_TIMEOUT);
+    LOG.info("{}: subscribed to the process connector (receive buffer {} bytes)", NAME, socket.receiveBufferBytes());
+    return new NetlinkProcessSource(socket, reader, seen, rescan, clock, settings);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  public NetlinkStats stats() {
+    return stats;
+  }
+
+  @Override
+  public synchronized void start(EventSink sink) {
+    Objects.requireNonNull(sink, "sink");
+    if (readerThread != null) {
+      throw new IllegalStateException(NAME + " already started");
+    }
+    readerThread = new Thread(this::receiveLoop, "dockward-netlink-reader");
+    workerThread = new Thread(() -> workLoop(sink), "dockward-netlink-worker");
+    readerThread.setDaemon(true);
+    workerThread.setDaemon(true);
+    // The reader drains the kernel's buffer: it must not lose the CPU to the worker under load.
+    readerThread.setPriority(Thread.MAX_PRIORITY);
+    workerThread.start();
+    readerThread.start();
+  }
+
+  private void receiveLoop() {
+    byte[] buffer = new byte[8192];
+    try {
+      while (!stopping) {
+        int n = socket.receive(buffer);
+        if (n == ProcConnectorSocket.TIMED_OUT) {
+          continue;
+        }
+        if (n == ProcConnectorSocket.OVERRUN) {
+          stats.overruns.increment();
+          overrun.set(true);
+          continue;
+        }
+        stats.datagrams.increment();
+        List<ProcEvent> events = parser.parse(buffer, n);
+        for (ProcEvent event : events) {
+          if (isThreadEvent(event)) {
+            stats.threadEvents.increment(); // most of the stream on a JVM host: keep it out of the queue
+          } else if (!queue.offer(event)) {
+            stats.queueDrops.increment();
+            overrun.set(true); // what was dropped is found by the rescan
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      if (!stopping) {
+        LOG.error("{}: receiving failed, no more real-time process events (the /proc scan goes on)", NAME, e);
+        overrun.set(true);
+      }
+    }
+  }
+
+  private void workLoop(EventSink sink) {
+    List<ProcEvent> batch = new ArrayList<>(MAX_BATCH);
+    try {
+      while (!stopping) {
+        if (overrun.getAndSet(false)) {
+          int dropped = handler.reconcile();
+          LOG.warn("{}: events lost ({}); dropped {} stale cached processes, rescanning /proc", NAME, stats, dropped);
+          rescan.run();
+        }
+        ProcEvent first = queue.poll(RECEIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.clear();
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        handler.handleBatch(batch, sink);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // shutting down
+    }
+  }
+
+  /** Thread forks, thread exits and thread-level id changes: the process-level events carry the news. */
+  static boolean isThreadEvent(ProcEvent event) {
+    if (event instanceof ProcEvent.Fork f) {
+      return !f.isProcess();
+    }
+    if (event instanceof ProcEvent.Exit x) {
+      return !x.isProcess();
+    }
+    if (event instanceof ProcEvent.Comm c) {
+      return c.pid() != c.tgid();
+    }
+    return false;
+  }
+
+  /** The wall-clock time of a kernel monotonic timestamp: System.nanoTime uses the same clock on Linux. */
+  private static Instant wallTime(Clock clock, long kernelNs) {
+    long ago = System.nanoTime() - kernelNs;
+    return clock.instant().minusNanos(Math.max(0, ago));
+  }
+
+  @Override
+  public void close() {
+    Thread reader;
+    Thread worker;
+    synchronized (this) {
+      if (stopping) {
+        return;
+      }
+      stopping = true;
+      reader = readerThread;
+      worker = workerThread;
+    }
+    if (worker != null) {
+      worker.interrupt(); // it may wait on a full sink
+      Workers.join(worker, JOIN_TIMEOUT);
+    }
+    if (reader != null && !Workers.join(reader, JOIN_TIMEOUT)) {
+      LOG.warn("{}: reader did not end within {}", NAME, JOIN_TIMEOUT);
+    }
+    socket.close();
+    LOG.info("{}: stopped: {}", NAME, stats);
+  }
+}

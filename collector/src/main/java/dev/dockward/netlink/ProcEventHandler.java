@@ -1,0 +1,268 @@
+package dev.dockward.netlink;
+
+import dev.dockward.cgroup.ContainerIdResolver;
+import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.Event;
+import dev.dockward.event.ProcessExited;
+import dev.dockward.event.ProcessForked;
+import dev.dockward.event.ProcessInfo;
+import dev.dockward.event.ProcessObserved;
+import dev.dockward.event.ProcessTraced;
+import dev.dockward.event.UidChanged;
+import dev.dockward.netlink.ProcessTable.Entry;
+import dev.dockward.proc.ProcReader;
+import dev.dockward.proc.SeenProcesses;
+import dev.dockward.source.EventSink;
+import java.time.Instant;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns connector events into Dockward events, keeping the {@link ProcessTable}. At exec it reads
+ * the whole process from /proc at once; a process already gone is attributed to the container
+ * its parent had at fork. Used by the source's worker thread only.
+ */
+final class ProcEventHandler {
+  /** USER_HZ: /proc start times are in these ticks on every Linux architecture Dockward runs on. */
+  private static final long NANOS_PER_TICK = 10_000_000L;
+  private static final Logger LOG = LoggerFactory.getLogger(ProcEventHandler.class);
+
+  private final ProcReader reader;
+  private final SeenProcesses seen;
+  private final ProcessTable table;
+  private final LongFunction<Instant> timeOf;
+  private final NetlinkStats stats;
+
+  /**
+   * @param timeOf the wall-clock instant of a kernel monotonic timestamp
+   */
+  ProcEventHandler(ProcReader reader, SeenProcesses seen, ProcessTable table, LongFunction<Instant> timeOf,
+      NetlinkStats stats) {
+    this.reader = reader;
+    this.seen = seen;
+    this.table = table;
+    this.timeOf = timeOf;
+    this.stats = stats;
+  }
+
+  void handle(ProcEvent event, EventSink sink) throws InterruptedException {
+    handle(event, sink, null);
+  }
+
+  /**
+   * Handles events in their order, after reading every exec'd process of the batch first: a
+   * short-lived process is gone within milliseconds, so its read must not wait behind the
+   * emission of the events queued before it. (A pid reused within one batch would be read as its
+   * newer process; the start time check then counts it as a reuse.)
+   */
+  void handleBatch(List<ProcEvent> batch, EventSink sink) throws InterruptedException {
+    Map<ProcEvent, Optional<ProcessInfo>> read = new IdentityHashMap<>();
+    for (ProcEvent event : batch) {
+      if (event instanceof ProcEvent.Exec x) {
+        read.put(x, reader.read(x.tgid()));
+      }
+    }
+    for (ProcEvent event : batch) {
+      try {
+        handle(event, sink, read.get(event));
+      } catch (RuntimeException e) {
+        LOG.warn("{}: could not handle {}", NetlinkProcessSource.NAME, event, e);
+      }
+    }
+  }
+
+  private void handle(ProcEvent event, EventSink sink, Optional<ProcessInfo> preRead) throws InterruptedException {
+    stats.handled.increment();
+    // Java 17: no pattern switch.
+    if (event instanceof ProcEvent.Fork f) {
+      fork(f, sink);
+    } else if (event instanceof ProcEvent.Exec x) {
+      exec(x, sink, preRead != null ? preRead : reader.read(x.tgid()));
+    } else if (event instanceof ProcEvent.Exit x) {
+      exit(x, sink);
+    } else if (event instanceof ProcEvent.Uid u) {
+      uid(u, sink);
+    } else if (event instanceof ProcEvent.Ptrace p) {
+      ptrace(p, sink);
+    }
+    // gid, sid, comm and coredump: counted as handled; no event of their own yet.
+  }
+
+  private void fork(ProcEvent.Fork f, EventSink sink) throws InterruptedException {
+    if (!f.isProcess()) {
+      stats.threadEvents.increment();
+      return;
+    }
+    Optional<Entry> parent = known(f.parentTgid());
+    Optional<String> containerId = parent.flatMap(Entry::containerId);
+    Entry child = new Entry(f.childTgid(), f.parentTgid(), f.timestampNs(), OptionalLong.empty(), containerId,
+        Optional.empty());
+    if (!table.put(child)) {
+      stats.tableFull.increment();
+    }
+    emit(sink, new ProcessForked(timeOf.apply(f.timestampNs()), NetlinkProcessSource.NAME,
+        parent.flatMap(Entry::info), f.parentTgid(), f.childTgid(), container(containerId)));
+  }
+
+  private void exec(ProcEvent.Exec x, EventSink sink, Optional<ProcessInfo> read) throws InterruptedException {
+    int pid = x.tgid();
+    Optional<Entry> cached = table.get(pid);
+    Instant time = timeOf.apply(x.timestampNs());
+    if (read.isPresent()) {
+      ProcessInfo info = read.get();
+      long forkNs = -1;
+      if (cached.isPresent()) {
+        OptionalLong cachedStart = cached.get().startTime();
+        if (cachedStart.isPresent() && cachedStart.getAsLong() != info.startTime()) {
+          stats.pidReuses.increment(); // the old process's exit was lost
+        } else {
+          forkNs = cached.get().forkNs();
+        }
+      }
+      Optional<String> containerId = ContainerIdResolver.containerId(info.cgroup());
+      remember(new Entry(pid, info.ppid(), forkNs, OptionalLong.of(info.startTime()), containerId, read));
+      seen.claim(pid, info.startTime()); // the /proc rescan need not report it again
+      emit(sink, new ProcessObserved(time, NetlinkProcessSource.NAME, info, container(containerId)));
+      return;
+    }
+    stats.vanishedAtExec.increment();
+    if (cached.isEmpty()) {
+      stats.unattributed.increment(); // neither its fork nor its parent known: no container to name
+      return;
+    }
+    Entry entry = cached.get();
+    if (entry.containerId().isEmpty() && startedByRuntime(entry)) {
+      // The runtime forks on the host, then moves the child into the container's cgroup and
+      // namespaces before it executes: "host" inherited from the fork would be a wrong container.
+      stats.unattributed.increment();
+      return;
+    }
+    stats.attributedToParent.increment();
+    // What is known: pid, parent, and the container inherited at fork. Its start time is the
+    // fork's time in clock ticks (the kernel stamps both from the same clock, ticks apart at most).
+    long startTime = entry.startTime().orElse(entry.forkNs() >= 0 ? entry.forkNs() / NANOS_PER_TICK : 0);
+    ProcessInfo partial = new ProcessInfo(pid, entry.ppid(), startTime, "", "", "", false, OptionalInt.empty(),
+        OptionalInt.empty(), OptionalLong.empty(), Map.of(), "");
+    emit(sink, new ProcessObserved(time, NetlinkProcessSource.NAME, partial, container(entry.containerId())));
+  }
+
+  private void exit(ProcEvent.Exit x, EventSink sink) throws InterruptedException {
+    if (!x.isProcess()) {
+      stats.threadEvents.increment();
+      return;
+    }
+    int pid = x.tgid();
+    Optional<Entry> entry = table.remove(pid);
+    OptionalLong startTime = entry.map(Entry::startTime).filter(OptionalLong::isPresent).orElseGet(() -> {
+      long s = seen.startTime(pid); // a process the /proc scan reported
+      return s >= 0 ? OptionalLong.of(s) : OptionalLong.empty();
+    });
+    startTime.ifPresent(s -> seen.forget(pid, s));
+    OptionalLong lifetimeMs = OptionalLong.empty();
+    if (entry.isPresent() && entry.get().forkNs() >= 0) {
+      lifetimeMs = OptionalLong.of((x.timestampNs() - entry.get().forkNs()) / 1_000_000L);
+    } else if (startTime.isPresent()) {
+      // monotonic ns vs boot-time ticks: equal clocks unless the host was suspended
+      lifetimeMs = OptionalLong.of(Math.max(0, (x.timestampNs() - startTime.getAsLong() * NANOS_PER_TICK) / 1_000_000L));
+    }
+    Optional<String> containerId = entry.flatMap(Entry::containerId);
+    emit(sink, new ProcessExited(timeOf.apply(x.timestampNs()), NetlinkProcessSource.NAME,
+        entry.flatMap(Entry::info), pid, x.exitStatus(), x.terminatingSignal(), lifetimeMs, container(containerId)));
+  }
+
+  private void uid(ProcEvent.Uid u, EventSink sink) throws InterruptedException {
+    if (u.pid() != u.tgid()) {
+      // glibc changes every thread's ids one by one: the leader's event stands for the process
+      stats.threadEvents.increment();
+      return;
+    }
+    int pid = u.tgid();
+    Optional<Entry> cached = table.get(pid);
+    OptionalInt previousEuid = cached.flatMap(Entry::info).map(ProcessInfo::euid).orElse(OptionalInt.empty());
+    Optional<ProcessInfo> read = reader.read(pid);
+    Optional<ProcessInfo> info = read.or(() -> cached.flatMap(Entry::info));
+    if (info.isEmpty()) {
+      stats.unattributed.increment();
+      return;
+    }
+    Optional<String> containerId = read.isPresent()
+        ? ContainerIdResolver.containerId(read.get().cgroup()) : cached.flatMap(Entry::containerId);
+    if (read.isPresent()) {
+      long forkNs = cached.filter(c -> c.startTime().orElse(read.get().startTime()) == read.get().startTime())
+          .map(Entry::forkNs).orElse(-1L);
+      remember(new Entry(pid, read.get().ppid(), forkNs, OptionalLong.of(read.get().startTime()), containerId, read));
+    }
+    emit(sink, new UidChanged(timeOf.apply(u.timestampNs()), NetlinkProcessSource.NAME, info.get(), u.ruid(),
+        u.euid(), previousEuid, container(containerId)));
+  }
+
+  private void ptrace(ProcEvent.Ptrace p, EventSink sink) throws InterruptedException {
+    if (!p.isAttach()) {
+      return; // a detach ends what the attach already reported
+    }
+    Optional<Entry> tracer = known(p.tracerTgid());
+    Optional<Entry> target = known(p.tgid());
+    Optional<String> tracerContainer = tracer.flatMap(Entry::containerId);
+    emit(sink, new ProcessTraced(timeOf.apply(p.timestampNs()), NetlinkProcessSource.NAME,
+        tracer.flatMap(Entry::info), p.tracerTgid(), target.flatMap(Entry::info), p.tgid(),
+        target.flatMap(Entry::containerId).orElse(""), container(tracerContainer)));
+  }
+
+  /**
+   * Drops cached processes that /proc no longer has, or that a new process with the same pid has
+   * replaced: after an overrun their exits may have been lost. Returns how many were dropped.
+   */
+  int reconcile() {
+    stats.reconciliations.increment();
+    return table.removeIf(e -> {
+      OptionalLong now = reader.startTime(e.pid());
+      return now.isEmpty() || (e.startTime().isPresent() && e.startTime().getAsLong() != now.getAsLong());
+    });
+  }
+
+  /** Whether the parent is runc, whose children join a container between fork and exec. */
+  private boolean startedByRuntime(Entry child) {
+    return table.get(child.ppid()).flatMap(Entry::info)
+        .map(p -> p.name().startsWith("runc") || p.exe().endsWith("/runc"))
+        .orElse(false);
+  }
+
+  /** The cached process, else read from /proc and cached (a process older than the agent). */
+  private Optional<Entry> known(int pid) {
+    Optional<Entry> cached = table.get(pid);
+    if (cached.isPresent()) {
+      return cached;
+    }
+    Optional<ProcessInfo> read = reader.read(pid);
+    if (read.isEmpty()) {
+      return Optional.empty();
+    }
+    ProcessInfo info = read.get();
+    Entry entry = new Entry(pid, info.ppid(), -1, OptionalLong.of(info.startTime()),
+        ContainerIdResolver.containerId(info.cgroup()), read);
+    remember(entry);
+    return Optional.of(entry);
+  }
+
+  private void remember(Entry entry) {
+    if (!table.put(entry)) {
+      stats.tableFull.increment();
+    }
+  }
+
+  private void emit(EventSink sink, Event event) throws InterruptedException {
+    sink.accept(event);
+    stats.emitted.increment();
+  }
+
+  private static Optional<ContainerInfo> container(Optional<String> id) {
+    return id.map(ContainerInfo::unresolved);
+  }
+}

@@ -1,0 +1,223 @@
+package dev.dockward.netlink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.Event;
+import dev.dockward.event.ProcessExited;
+import dev.dockward.event.ProcessForked;
+import dev.dockward.event.ProcessObserved;
+import dev.dockward.event.ProcessTraced;
+import dev.dockward.event.UidChanged;
+import dev.dockward.proc.ProcReader;
+import dev.dockward.proc.ProcTree;
+import dev.dockward.proc.SeenProcesses;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The worker's logic over a fixture /proc tree, fed connector events directly. */
+class ProcEventHandlerTest {
+  private static final String WEB = "9f2c4e1b7a3d5c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a";
+  private static final String DB = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+  private static final Instant T0 = Instant.parse("2026-11-23T05:41:02Z");
+
+  @TempDir
+  Path root;
+
+  private ProcTree proc;
+  private final SeenProcesses seen = new SeenProcesses();
+  private final NetlinkStats stats = new NetlinkStats(new ProcEventParser());
+  private final List<Event> out = new ArrayList<>();
+  private ProcEventHandler handler;
+
+  @BeforeEach
+  void setUp() {
+    proc = new ProcTree(root);
+    handler = new ProcEventHandler(new ProcReader(proc.hostFs()), seen, new ProcessTable(1000),
+        ns -> T0.plusNanos(ns), stats);
+  }
+
+  private Event handle(ProcEvent e) throws InterruptedException {
+    int before = out.size();
+    handler.handle(e, out::add);
+    assertEquals(before + 1, out.size(), "one event for " + e);
+    return out.get(before);
+  }
+
+  private void handleSilently(ProcEvent e) throws InterruptedException {
+    int before = out.size();
+    handler.handle(e, out::add);
+    assertEquals(before, out.size(), "no event for " + e);
+  }
+
+  private static String containerId(Event e) {
+    return e.container().map(ContainerInfo::id).orElse("");
+  }
+
+  @Test
+  void execInAContainerIsReadAtOnceAndClaimedForTheScan() throws Exception {
+    proc.process(4242, "sh", 5000, "/docker/" + WEB);
+    proc.process(4321, "id", 5107, "/docker/" + WEB);
+    ProcessForked fork = (ProcessForked) handle(new ProcEvent.Fork(0, 1_000_000L, 4242, 4242, 4321, 4321));
+    assertEquals(WEB, containerId(fork));
+    assertEquals("sh", fork.parent().orElseThrow().name());
+    assertEquals(4321, fork.childPid());
+
+    ProcessObserved exec = (ProcessObserved) handle(new ProcEvent.Exec(1, 1_500_000L, 4321, 4321));
+    assertEquals("netlink", exec.source());
+    assertEquals("id", exec.proc().name());
+    assertEquals(5107, exec.proc().startTime());
+    assertEquals(WEB, containerId(exec));
+    assertEquals(T0.plusNanos(1_500_000L), exec.time(), "stamped with the kernel's time");
+    assertTrue(seen.contains(4321, 5107), "the /proc scan will not report it again");
+  }
+
+  @Test
+  void aProcessGoneBeforeItsExecIsReadBelongsToItsParentsContainer() throws Exception {
+    proc.process(4242, "sh", 5000, "/docker/" + WEB);
+    handle(new ProcEvent.Fork(0, 2_000_000_000L, 4242, 4242, 4400, 4400));
+    // 4400 has no /proc directory: it ended before the worker got to its exec
+    ProcessObserved exec = (ProcessObserved) handle(new ProcEvent.Exec(0, 2_000_300_000L, 4400, 4400));
+    assertEquals(WEB, containerId(exec));
+    assertEquals(4400, exec.proc().pid());
+    assertEquals(4242, exec.proc().ppid());
+    assertEquals("", exec.proc().name(), "its program is unknown: nothing is made up");
+    assertEquals(200, exec.proc().startTime(), "the fork's time in clock ticks");
+    assertEquals(1, stats.vanishedAtExec());
+    assertEquals(1, stats.attributedToParent());
+
+    ProcessExited exit = (ProcessExited) handle(new ProcEvent.Exit(0, 2_004_300_000L, 4400, 4400, 0, 17, 4242, 4242));
+    assertEquals(WEB, containerId(exit));
+    assertEquals(OptionalLong.of(4), exit.lifetimeMs(), "from the fork's timestamp: exact");
+  }
+
+  @Test
+  void aVanishedChildOfRuncIsNotGivenTheHostItWasForkedIn() throws Exception {
+    proc.process(3000, "runc", 4000, "/system.slice/containerd.service");
+    handle(new ProcEvent.Fork(0, 1L, 3000, 3000, 3010, 3010));
+    // runc moved 3010 into the container, it executed and ended before it was read
+    handleSilently(new ProcEvent.Exec(0, 2L, 3010, 3010));
+    assertEquals(1, stats.unattributed());
+    assertEquals(0, stats.attributedToParent());
+  }
+
+  @Test
+  void aVanishedProcessWithoutAKnownForkIsCountedNotGivenAContainer() throws Exception {
+    handleSilently(new ProcEvent.Exec(0, 1L, 7777, 7777));
+    assertEquals(1, stats.unattributed());
+  }
+
+  @Test
+  void aReusedPidNeverInheritsTheOldProcessContainer() throws Exception {
+    proc.process(500, "nginx", 100, "/docker/" + WEB);
+    assertEquals(WEB, containerId(handle(new ProcEvent.Exec(0, 1L, 500, 500))));
+    // its exit was lost (overrun); a new process got pid 500 in another container
+    proc.process(500, "psql", 900, "/docker/" + DB);
+    ProcessObserved again = (ProcessObserved) handle(new ProcEvent.Exec(0, 9L, 500, 500));
+    assertEquals(DB, containerId(again));
+    assertEquals(1, stats.pidReuses());
+    assertTrue(seen.contains(500, 900));
+  }
+
+  @Test
+  void exitCarriesStatusSignalAndLifetime() throws Exception {
+    proc.process(4242, "sh", 5000, "/docker/" + WEB);
+    proc.process(4500, "sleep", 5001, "/docker/" + WEB);
+    handle(new ProcEvent.Fork(0, 10_000_000L, 4242, 4242, 4500, 4500));
+    handle(new ProcEvent.Exec(0, 10_500_000L, 4500, 4500));
+    ProcessExited killed = (ProcessExited) handle(new ProcEvent.Exit(0, 1_510_000_000L, 4500, 4500, 9, 17, 4242, 4242));
+    assertEquals(9, killed.signal());
+    assertEquals(OptionalLong.of(1500), killed.lifetimeMs());
+    assertEquals("sleep", killed.proc().orElseThrow().name());
+    assertEquals(WEB, containerId(killed));
+    assertTrue(!seen.contains(4500, 5001), "forgotten once ended");
+
+    proc.process(4600, "false", 5002, "/docker/" + WEB);
+    handle(new ProcEvent.Exec(0, 1L, 4600, 4600));
+    ProcessExited three = (ProcessExited) handle(new ProcEvent.Exit(0, 60_000_000_000L, 4600, 4600, 768, 17, 1, 1));
+    assertEquals(3, three.exitStatus());
+    assertEquals(0, three.signal());
+    assertEquals(OptionalLong.of(60_000 - 50_020), three.lifetimeMs(), "no fork seen: from the start time in ticks");
+  }
+
+  @Test
+  void threadsAreNotProcesses() throws Exception {
+    handleSilently(new ProcEvent.Fork(0, 1L, 4242, 4242, 4243, 4242));
+    handleSilently(new ProcEvent.Exit(0, 2L, 4243, 4242, 0, -1, 0, 0));
+    handleSilently(new ProcEvent.Uid(0, 3L, 4243, 4242, 0, 0));
+    assertEquals(3, stats.threadEvents());
+  }
+
+  @Test
+  void uidChangeToRootInAContainerKnowsThePreviousEuid() throws Exception {
+    proc.process(4800, "app", 7000, "/docker/" + WEB)
+        .status(4800, "Name:\tapp\nUid:\t1000\t1000\t1000\t1000\nCapEff:\t0000000000000000\n");
+    handle(new ProcEvent.Exec(0, 1L, 4800, 4800));
+    proc.status(4800, "Name:\tapp\nUid:\t1000\t0\t0\t0\nCapEff:\t000001ffffffffff\n");
+    UidChanged change = (UidChanged) handle(new ProcEvent.Uid(0, 2L, 4800, 4800, 1000, 0));
+    assertEquals(0, change.euid());
+    assertEquals(OptionalInt.of(1000), change.previousEuid());
+    assertEquals(OptionalInt.of(0), change.proc().euid(), "the process as read after the change");
+    assertEquals(WEB, containerId(change));
+  }
+
+  @Test
+  void ptraceNamesTracerContainerAndTarget() throws Exception {
+    proc.process(4900, "gdb", 8000, "/docker/" + WEB);
+    proc.process(2577, "dockerd", 300, "/system.slice/docker.service");
+    ProcessTraced t = (ProcessTraced) handle(new ProcEvent.Ptrace(0, 5L, 2577, 2577, 4900, 4900));
+    assertEquals(WEB, containerId(t));
+    assertEquals("gdb", t.tracer().orElseThrow().name());
+    assertEquals("dockerd", t.target().orElseThrow().name());
+    assertEquals("", t.targetContainerId(), "the target is a host process");
+    handleSilently(new ProcEvent.Ptrace(0, 6L, 2577, 2577, 0, 0)); // detach
+  }
+
+  @Test
+  void reconcileDropsProcessesGoneOrReplaced() throws Exception {
+    proc.process(10, "a", 1, "/docker/" + WEB);
+    proc.process(11, "b", 2, "/docker/" + WEB);
+    proc.process(12, "c", 3, "/docker/" + WEB);
+    for (int pid = 10; pid <= 12; pid++) {
+      handle(new ProcEvent.Exec(0, 1L, pid, pid));
+    }
+    proc.remove(10, "stat");            // ended, exit lost
+    proc.process(11, "b2", 99, "/docker/" + DB); // pid reused, exit and exec lost
+    assertEquals(2, handler.reconcile());
+    assertEquals(1, stats.reconciliations());
+    // 12 is still known: its exit has its container
+    assertEquals(WEB, containerId(handle(new ProcEvent.Exit(0, 2L, 12, 12, 0, 17, 1, 1))));
+    // 10 is not: its exit (were it to come late) names no container
+    assertEquals(Optional.empty(), handle(new ProcEvent.Exit(0, 3L, 10, 10, 0, 17, 1, 1)).container());
+  }
+
+  @Test
+  void aBatchReadsEveryExecBeforeEmittingAnything() throws Exception {
+    proc.process(4242, "sh", 5000, "/docker/" + WEB);
+    proc.process(4701, "ls", 5200, "/docker/" + WEB);
+    proc.process(4702, "cat", 5201, "/docker/" + WEB);
+    List<Event> seenAtEmit = new ArrayList<>();
+    // the sink is slow: by the time the first event is out, both processes have ended
+    handler.handleBatch(List.of(
+        new ProcEvent.Fork(0, 1L, 4242, 4242, 4701, 4701), new ProcEvent.Exec(0, 2L, 4701, 4701),
+        new ProcEvent.Fork(0, 3L, 4242, 4242, 4702, 4702), new ProcEvent.Exec(0, 4L, 4702, 4702)), e -> {
+          if (seenAtEmit.isEmpty()) {
+            proc.remove(4701, "stat").remove(4702, "stat");
+          }
+          seenAtEmit.add(e);
+        });
+    assertEquals(List.of("fork", "exec", "fork", "exec"), seenAtEmit.stream().map(Event::type).toList());
+    assertEquals("ls", ((ProcessObserved) seenAtEmit.get(1)).proc().name());
+    assertEquals("cat", ((ProcessObserved) seenAtEmit.get(3)).proc().name());
+    assertEquals(0, stats.vanishedAtExec());
+  }
+}
