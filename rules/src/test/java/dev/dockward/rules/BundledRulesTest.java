@@ -71,6 +71,7 @@ class BundledRulesTest {
         "exec_httpd_in_container",      // a process in a container that is no shell
         "posture_resolved_critical",    // a weakness that went away
         "posture_open_low",             // a low finding stays an event
+        "exec_runc_init_during_container_start", // runc's init before it enters the container's namespaces
         "exec_host_network_container",  // host net namespace, granted by network_mode host
         "exec_host_pid_container",      // host pid namespace, granted by pid_mode host
         "exec_host_pid_unresolved_container", // a --pid=host container's first process, not yet in the inventory

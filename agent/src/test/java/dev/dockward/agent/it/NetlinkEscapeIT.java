@@ -160,11 +160,14 @@ class NetlinkEscapeIT {
     docker.docker("exec", id, "nsenter", "-t", Integer.toString(dockerd), "-m", "-u", "-i", "-n", "-p",
         "sh", "-c", "sleep 5");
 
+    // The first process of the chain seen in the host's namespaces raises the alert (nsenter once
+    // it has entered them, the sh it runs, or the sleep); noise control holds back the repeats.
     String line = stdout.await(l -> {
       Map<String, Object> r = parse(l);
+      String cmdline = String.valueOf(process(r).get("cmdline"));
       return "alert".equals(r.get("kind")) && "container_escape_namespace".equals(r.get("rule"))
-          && id.equals(containerId(r)) && "sleep 5".equals(process(r).get("cmdline"));
-    }, DEADLINE, "container_escape_namespace for the nsenter'd sleep in " + name);
+          && id.equals(containerId(r)) && cmdline.contains("sleep 5");
+    }, DEADLINE, "container_escape_namespace for the nsenter'd process in " + name);
     Map<String, Object> alert = parse(line);
     System.err.println("escape alert: " + line);
     assertEquals("critical", alert.get("severity"));
@@ -174,7 +177,7 @@ class NetlinkEscapeIT {
     assertEquals(DockerCli.IMAGE, container.get("image"));
     Map<String, Object> proc = process(alert);
     assertTrue(longOf(proc.get("pid")) > 0 && longOf(proc.get("ppid")) > 0, "pids filled: " + line);
-    assertEquals("sleep 5", proc.get("cmdline"));
+    assertTrue(String.valueOf(proc.get("cmdline")).contains("sleep 5"), line);
     Map<String, Object> evidence = map(alert.get("evidence"));
     assertTrue(String.valueOf(evidence.get("cgroup")).contains(id), "it keeps the container's cgroup: " + line);
     // pid is the host's too, but granted by --pid=host; mount and network are not
