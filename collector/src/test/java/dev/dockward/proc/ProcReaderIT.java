@@ -31,12 +31,13 @@ class ProcReaderIT {
   private static final String DOCKER = "/usr/bin/docker";
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
 
+  private static final String NAME = "dw-proc-it-" + UUID.randomUUID().toString().substring(0, 8);
   private static String containerId;
   private static int containerPid;
 
   @BeforeAll
   static void startContainer() throws Exception {
-    String name = "dw-proc-it-" + UUID.randomUUID().toString().substring(0, 8);
+    String name = NAME;
     containerId = docker("run", "-d", "--label", "dockward.test=1", "--name", name,
         "dockward/busybox:test", "sleep", "300");
     containerPid = Integer.parseInt(docker("inspect", "-f", "{{.State.Pid}}", containerId));
@@ -54,8 +55,13 @@ class ProcReaderIT {
 
   @AfterAll
   static void removeContainer() throws Exception {
-    if (containerId != null) {
-      docker("rm", "-f", containerId);
+    // By name: a run that failed after creating the container left no id behind.
+    try {
+      docker("rm", "-f", NAME);
+    } catch (IllegalStateException noSuchContainer) {
+      if (containerId != null) {
+        throw noSuchContainer;
+      }
     }
   }
 
