@@ -6,6 +6,7 @@ import dev.dockward.agent.detect.AlertThrottle;
 import dev.dockward.agent.host.HostIdentity;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.RecordIds;
+import dev.dockward.agent.lifecycle.AgentLifecycleSource;
 import dev.dockward.agent.metrics.AgentMetrics;
 import dev.dockward.agent.metrics.MetricsServer;
 import dev.dockward.agent.pipeline.Detector;
@@ -89,7 +90,7 @@ public final class Agent implements AutoCloseable {
       if (kafka.enabled()) {
         Shipper kafkaShipper = new Shipper(journal, KafkaSink.create(kafka),
             FileCheckpoint.forSink(journal.dir(), KafkaSink.NAME),
-            ShipperSettings.of(kafka.events(), ShipperSettings.Start.JOURNAL_START));
+            ShipperSettings.of(kafka.events(), ShipperSettings.Start.JOURNAL_START).withLifecycle());
         kafkaShipper.start();
         started.add(kafkaShipper);
         shippers.add(kafkaShipper);
@@ -119,6 +120,10 @@ public final class Agent implements AutoCloseable {
         started.add(source);
         log.info("source {} started", source.name());
       }
+      AgentLifecycleSource lifecycle = new AgentLifecycleSource(() -> lostEvents(sources, pipeline),
+          Durations.parse(config.pipeline().heartbeat()), Clock.systemUTC(), AgentVersion.get());
+      lifecycle.start(pipeline);
+      started.add(lifecycle);
       AgentConfig.Metrics metrics = config.metrics();
       if (metrics.enabled()) {
         AgentMetrics registry = new AgentMetrics(pipeline.stats(), detector, sources, shippers, inventory,
@@ -200,6 +205,19 @@ public final class Agent implements AutoCloseable {
         return RunningContainers.list(api);
       }
     };
+  }
+
+  /** Events lost for good: what sources count as drops, and records the journal refused. */
+  static long lostEvents(List<Source> sources, Pipeline pipeline) {
+    long lost = pipeline.stats().journalFailures();
+    for (Source s : sources) {
+      for (var counter : s.counters().entrySet()) {
+        if (counter.getKey().endsWith("drops")) {
+          lost += counter.getValue();
+        }
+      }
+    }
+    return lost;
   }
 
   public Pipeline pipeline() {

@@ -9,7 +9,8 @@ import java.util.Optional;
  */
 public sealed interface Event
     permits ContainerStarted, ContainerStopped, DockerExecStarted, ContainerOomReported, ProcessObserved,
-        ResourceSampled, PostureFindingChanged, ProcessForked, ProcessExited, UidChanged, ProcessTraced {
+        ResourceSampled, PostureFindingChanged, ProcessForked, ProcessExited, UidChanged, ProcessTraced,
+        AgentLifecycle {
 
   /** When the source observed it (or when the kernel or daemon stamped it, if known). */
   Instant time();

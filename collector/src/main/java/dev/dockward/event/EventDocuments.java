@@ -43,6 +43,13 @@ public final class EventDocuments {
     } else if (event instanceof PostureFindingChanged f) {
       doc.put("state", f.state().text());
       doc.put("finding", finding(f.finding()));
+    } else if (event instanceof AgentLifecycle a) {
+      Map<String, Object> agent = new LinkedHashMap<>();
+      agent.put("version", a.version());
+      agent.put("uptime_s", a.uptime().toSeconds());
+      agent.put("drops", a.drops());
+      agent.put("drops_new", a.dropsNew());
+      doc.put("agent", agent);
     } else if (event instanceof ProcessForked f) {
       Map<String, Object> fork = new LinkedHashMap<>();
       fork.put("parent_pid", (long) f.parentPid());

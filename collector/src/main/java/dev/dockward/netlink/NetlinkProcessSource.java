@@ -104,6 +104,19 @@ public final class NetlinkProcessSource implements Source {
     return NAME;
   }
 
+  /**
+   * Degradations by reason. Keys ending in {@code drops} are events lost for good (the agent
+   * alerts on them): kernel overruns (each may have lost several messages), a full queue, and
+   * events about processes nobody could attribute.
+   */
+  @Override
+  public java.util.Map<String, Long> counters() {
+    NetlinkStats s = stats();
+    return java.util.Map.of("overrun_drops", s.overruns(), "queue_drops", s.queueDrops(),
+        "unattributed_drops", s.unattributed(), "vanished_at_exec", s.vanishedAtExec(), "table_full", s.tableFull(),
+        "unknown_messages", s.unknownMessages(), "malformed_messages", s.malformedMessages());
+  }
+
   public NetlinkStats stats() {
     return stats;
   }

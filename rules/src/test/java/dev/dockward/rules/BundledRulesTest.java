@@ -21,7 +21,7 @@ class BundledRulesTest {
                 "sensitive_host_mount", "host_namespace_shared", "container_exec_session", "shell_in_container",
                 "container_escape_namespace", "ptrace_in_container", "container_privilege_escalation",
                 "fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation",
-                "host_posture_weakness", "host_posture_critical_weakness"),
+                "host_posture_weakness", "host_posture_critical_weakness", "agent_dropping_events"),
                 LOADED.ruleSet().rules().stream().map(Rule::id).toList());
     }
 
@@ -30,9 +30,10 @@ class BundledRulesTest {
         for (Rule rule : LOADED.ruleSet().rules()) {
             assertFalse(rule.description().isBlank(), rule.id());
             assertTrue(rule.tags().stream().anyMatch(t -> t.matches("mitre\\.T\\d{4}(\\.\\d{3})?")), rule.id());
-            // Posture findings are often about the host, which has no container to name.
-            assertTrue(rule.output().contains("{container.name}") || rule.origin().equals("bundled/posture.yaml"),
-                    rule.id());
+            // Posture findings are often about the host, and the agent's own rules about itself:
+            // those name the host instead of a container.
+            assertTrue(rule.output().contains("{container.name}") || rule.origin().equals("bundled/posture.yaml")
+                    || (rule.origin().equals("bundled/agent.yaml") && rule.output().contains("{host.name}")), rule.id());
             assertTrue(rule.origin().startsWith("bundled/"), rule.id());
         }
     }
@@ -54,6 +55,7 @@ class BundledRulesTest {
         "ptrace_from_container_to_host,  ptrace_in_container",
         "uid_change_to_root_in_container, container_privilege_escalation",
         "exec_setuid_root_in_container,  container_privilege_escalation",
+        "agent_heartbeat_with_drops,     agent_dropping_events",
     })
     void positiveFixtureFiresExactlyItsRule(String fixture, String rule) {
         assertEquals(List.of(rule), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
@@ -72,6 +74,7 @@ class BundledRulesTest {
         "posture_resolved_critical",    // a weakness that went away
         "posture_open_low",             // a low finding stays an event
         "exec_runc_init_during_container_start", // runc's init before it enters the container's namespaces
+        "agent_heartbeat_quiet",        // a heartbeat that lost nothing
         "exec_host_network_container",  // host net namespace, granted by network_mode host
         "exec_host_pid_container",      // host pid namespace, granted by pid_mode host
         "exec_host_pid_unresolved_container", // a --pid=host container's first process, not yet in the inventory

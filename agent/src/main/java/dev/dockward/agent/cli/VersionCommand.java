@@ -17,8 +17,7 @@ final class VersionCommand implements Callable<Integer> {
   }
 
   static String version() {
-    String v = VersionCommand.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
+    return dev.dockward.agent.AgentVersion.get();
   }
 
   /** Gives {@code --version} the same answer. */

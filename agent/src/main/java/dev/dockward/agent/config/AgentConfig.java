@@ -20,7 +20,7 @@ public record AgentConfig(
     rules = Objects.requireNonNullElse(rules, new Rules(null, null));
     sources = Objects.requireNonNullElse(sources, new Sources(null, null, null));
     sinks = Objects.requireNonNullElse(sinks, new Sinks(null, null));
-    pipeline = Objects.requireNonNullElse(pipeline, new Pipeline(null));
+    pipeline = Objects.requireNonNullElse(pipeline, new Pipeline(null, null));
     metrics = Objects.requireNonNullElse(metrics, new Metrics(null, null, null));
     alerts = Objects.requireNonNullElse(alerts, new Alerts(null, null));
     posture = Objects.requireNonNullElse(posture, new Posture(null, null));
@@ -215,10 +215,14 @@ public record AgentConfig(
     }
   }
 
-  /** @param queueCapacity events waiting between the sources and the journal before sources wait */
-  public record Pipeline(Integer queueCapacity) {
+  /**
+   * @param queueCapacity events waiting between the sources and the journal before sources wait
+   * @param heartbeat how often the agent journals (and ships) {@code agent_heartbeat}
+   */
+  public record Pipeline(Integer queueCapacity, String heartbeat) {
     public Pipeline {
       queueCapacity = Objects.requireNonNullElse(queueCapacity, 65_536);
+      heartbeat = Objects.requireNonNullElse(heartbeat, "30s");
     }
   }
 }

@@ -79,6 +79,7 @@ public final class ConfigLoader {
           "is set by dockward (" + String.join(", ", BootstrapServers.FIXED_PRODUCER_PROPERTIES)
               + " carry its delivery guarantee; the servers go in sinks.kafka.bootstrap_servers)");
     }
+    checkDuration(origin, "pipeline.heartbeat", c.pipeline().heartbeat());
     check(origin, "pipeline.queue_capacity", c.pipeline().queueCapacity() >= 16, "must be at least 16");
     check(origin, "metrics.port", c.metrics().port() >= 0 && c.metrics().port() <= 65535, "must be 0 to 65535");
     checkDurationOrZero(origin, "alerts.dedupe_window", c.alerts().dedupeWindow());

@@ -240,11 +240,15 @@ public final class Shipper implements AutoCloseable {
         window.skip(record.index());
         return;
       }
-      if (!settings.events() && !"alert".equals(parsed.get("kind"))) {
+      if (!settings.events() && !"alert".equals(parsed.get("kind")) && !lifecycleWanted(parsed)) {
         window.skip(record.index());
         return;
       }
       send(window.open(record.index()), record.json(), parsed);
+    }
+
+    private boolean lifecycleWanted(Map<String, Object> record) {
+      return settings.lifecycle() && String.valueOf(record.get("type")).startsWith("agent_");
     }
 
     private void send(AckWindow.Slot slot, String text, Map<String, Object> parsed) {

@@ -16,8 +16,8 @@ import java.util.Objects;
  * @param drainTimeout how long closing waits for outstanding acknowledgements (default 10 s);
  *     what is still unacknowledged then is sent again on the next start
  */
-public record ShipperSettings(boolean events, Start start, int maxInFlight, Duration minBackoff, Duration maxBackoff,
-    Duration drainTimeout) {
+public record ShipperSettings(boolean events, boolean lifecycle, Start start, int maxInFlight, Duration minBackoff,
+    Duration maxBackoff, Duration drainTimeout) {
 
   /** A position in the journal for a shipper without a checkpoint. */
   public enum Start {
@@ -38,16 +38,24 @@ public record ShipperSettings(boolean events, Start start, int maxInFlight, Dura
 
   /** The defaults, shipping alerts (and events when asked) from {@code start}. */
   public static ShipperSettings of(boolean events, Start start) {
-    return new ShipperSettings(events, start, 20_000, Duration.ofMillis(100), Duration.ofSeconds(30),
+    return new ShipperSettings(events, false, start, 20_000, Duration.ofMillis(100), Duration.ofSeconds(30),
         Duration.ofSeconds(10));
   }
 
   public ShipperSettings withMaxBackoff(Duration max) {
-    return new ShipperSettings(events, start, maxInFlight, minBackoff.compareTo(max) > 0 ? max : minBackoff, max,
-        drainTimeout);
+    return new ShipperSettings(events, lifecycle, start, maxInFlight, minBackoff.compareTo(max) > 0 ? max : minBackoff,
+        max, drainTimeout);
+  }
+
+  /**
+   * Also ships the agent's {@code agent_started}, {@code agent_heartbeat} and {@code agent_stopped}
+   * events when events are off, so that a SOC sees a host that went silent.
+   */
+  public ShipperSettings withLifecycle() {
+    return new ShipperSettings(events, true, start, maxInFlight, minBackoff, maxBackoff, drainTimeout);
   }
 
   public ShipperSettings withDrainTimeout(Duration timeout) {
-    return new ShipperSettings(events, start, maxInFlight, minBackoff, maxBackoff, timeout);
+    return new ShipperSettings(events, lifecycle, start, maxInFlight, minBackoff, maxBackoff, timeout);
   }
 }

@@ -59,6 +59,24 @@ class ShipperTest {
   }
 
   @Test
+  void withLifecycleTheAgentsOwnEventsGoOutBesideAlertsAndOtherEventsDoNot() throws Exception {
+    RecordingSink sink = new RecordingSink((id, attempt) -> RecordingSink.Verdict.ACK);
+    try (ChronicleJournal j = ChronicleJournal.openForWriting(dir.resolve("journal"), "hourly")) {
+      j.append(event(1));
+      j.append("{\"schema\":1,\"kind\":\"event\",\"id\":\"t-2\",\"type\":\"agent_heartbeat\"}");
+      long last = j.append(alert(3));
+      Shipper s = new Shipper(j, sink, FileCheckpoint.forSink(dir, "test"),
+          ShipperSettings.of(false, ShipperSettings.Start.JOURNAL_START).withLifecycle()
+              .withDrainTimeout(Duration.ofSeconds(2)));
+      s.start();
+      try (s) {
+        await(() -> s.committed().equals(OptionalLong.of(last)), "all three passed");
+      }
+      assertEquals(List.of("t-2", "t-3"), List.copyOf(sink.sent));
+    }
+  }
+
+  @Test
   void checkpointAdvancesOnlyWhenEveryOlderRecordIsAcknowledged() throws Exception {
     RecordingSink sink = new RecordingSink((id, attempt) -> RecordingSink.Verdict.HOLD);
     FileCheckpoint checkpoint = FileCheckpoint.forSink(dir, "test");

@@ -1,0 +1,101 @@
+package dev.dockward.agent.lifecycle;
+
+import dev.dockward.event.AgentLifecycle;
+import dev.dockward.event.AgentLifecycle.Phase;
+import dev.dockward.source.EventSink;
+import dev.dockward.source.Source;
+import dev.dockward.source.Workers;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Emits {@code agent_started} when started, {@code agent_heartbeat} every interval and
+ * {@code agent_stopped} when closed (it is closed before the pipeline, so the last record is
+ * journalled). Each record carries the events lost so far and since the previous heartbeat; a
+ * bundled rule alerts when that number grows.
+ */
+public final class AgentLifecycleSource implements Source {
+  private static final Logger log = LoggerFactory.getLogger(AgentLifecycleSource.class);
+
+  private final LongSupplier drops;
+  private final Duration interval;
+  private final Clock clock;
+  private final String version;
+  private final CountDownLatch stop = new CountDownLatch(1);
+  private final Instant started;
+  private long dropsReported;
+  private EventSink sink;
+  private Thread thread;
+
+  /**
+   * @param drops events lost for good so far, summed over the agent's components
+   * @param interval how often a heartbeat is journalled
+   */
+  public AgentLifecycleSource(LongSupplier drops, Duration interval, Clock clock, String version) {
+    this.drops = drops;
+    this.interval = interval;
+    this.clock = clock;
+    this.version = version;
+    this.started = clock.instant();
+  }
+
+  @Override
+  public String name() {
+    return "agent";
+  }
+
+  @Override
+  public synchronized void start(EventSink sink) {
+    this.sink = sink;
+    thread = new Thread(this::beat, "dockward-lifecycle");
+    thread.setDaemon(true);
+    emit(Phase.STARTED);
+    thread.start();
+  }
+
+  private void beat() {
+    try {
+      while (!stop.await(interval.toMillis(), TimeUnit.MILLISECONDS)) {
+        emit(Phase.HEARTBEAT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private synchronized void emit(Phase phase) {
+    long total = drops.getAsLong();
+    long fresh = Math.max(0, total - dropsReported);
+    dropsReported = total;
+    Instant now = clock.instant();
+    try {
+      sink.accept(new AgentLifecycle(now, phase, version, Duration.between(started, now), total, fresh));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (fresh > 0) {
+      log.warn("{} events lost since the last heartbeat ({} since start)", fresh, total);
+    }
+  }
+
+  /** Stops the heartbeat and journals {@code agent_stopped}. */
+  @Override
+  public void close() {
+    Thread t;
+    synchronized (this) {
+      t = thread;
+    }
+    if (t == null || stop.getCount() == 0) {
+      return;
+    }
+    stop.countDown();
+    Workers.join(t, Duration.ofSeconds(5));
+    emit(Phase.STOPPED);
+  }
+}

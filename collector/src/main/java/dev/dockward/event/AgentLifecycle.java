@@ -1,0 +1,36 @@
+package dev.dockward.event;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The agent's own life: started, a heartbeat at a fixed interval, stopped. A SOC alerts on a host
+ * that went silent from these; the heartbeat also carries the events the agent lost.
+ *
+ * @param phase which moment
+ * @param version the agent's version
+ * @param uptime time since the agent started
+ * @param drops events lost for good since start (kernel overruns, full queues, journal failures)
+ * @param dropsNew of those, the ones since the previous heartbeat
+ */
+public record AgentLifecycle(Instant time, Phase phase, String version, Duration uptime, long drops, long dropsNew)
+    implements Event {
+
+  /** The moment a lifecycle record marks. */
+  public enum Phase { STARTED, HEARTBEAT, STOPPED }
+
+  public AgentLifecycle {
+    Objects.requireNonNull(time, "time");
+    Objects.requireNonNull(phase, "phase");
+    Objects.requireNonNull(version, "version");
+    Objects.requireNonNull(uptime, "uptime");
+  }
+
+  @Override public String type() { return "agent_" + phase.name().toLowerCase(Locale.ROOT); }
+  @Override public String source() { return "agent"; }
+  @Override public Optional<ContainerInfo> container() { return Optional.empty(); }
+  @Override public Event withContainer(ContainerInfo c) { return this; }
+}
