@@ -127,11 +127,21 @@ public final class CgroupSampler implements Source {
     thread.start();
   }
 
+  private volatile long lastPassNanos = -1;
+
+  @Override
+  public java.util.Optional<Duration> lastPass() {
+    long n = lastPassNanos;
+    return n < 0 ? java.util.Optional.empty() : java.util.Optional.of(Duration.ofNanos(n));
+  }
+
   private void run(EventSink sink) {
     try {
       do {
+        long begin = System.nanoTime();
         try {
           sampleOnce(sink);
+          lastPassNanos = System.nanoTime() - begin;
         } catch (RuntimeException e) {
           failedSamples.increment();
           LOG.warn("{}: sample failed, next one in {}", NAME, interval, e);

@@ -23,6 +23,11 @@ public interface Source extends AutoCloseable {
     return java.util.Map.of();
   }
 
+  /** How long the source's last full pass took (a /proc scan, a cgroup sample), for sources that work in passes. */
+  default java.util.Optional<java.time.Duration> lastPass() {
+    return java.util.Optional.empty();
+  }
+
   /** Stops producing; waits for the source's threads to end. Idempotent. */
   @Override
   void close();

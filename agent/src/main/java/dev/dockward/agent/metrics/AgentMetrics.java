@@ -45,6 +45,19 @@ public final class AgentMetrics {
           cb.call(pipeline.detectorFailures(), "detector");
         })
         .register(registry);
+    CounterWithCallback.builder().name("dockward_detection_seconds")
+        .help("Time spent evaluating rules over events (divide by dockward_events_total for the mean per event)")
+        .callback(cb -> cb.call(pipeline.detectionSeconds()))
+        .register(registry);
+    GaugeWithCallback.builder().name("dockward_source_pass_seconds")
+        .help("How long the last full pass of a source took (the /proc scan, the cgroup sample)")
+        .labelNames("source")
+        .callback(cb -> sources.forEach(s -> s.lastPass().ifPresent(d -> cb.call(d.toNanos() / 1e9, s.name()))))
+        .register(registry);
+    GaugeWithCallback.builder().name("dockward_ship_in_flight").help("Records sent and not yet acknowledged, by sink")
+        .labelNames("sink")
+        .callback(cb -> shippers.forEach(s -> cb.call(s.inFlight(), s.name())))
+        .register(registry);
     CounterWithCallback.builder().name("dockward_rule_evaluation_errors")
         .help("Rule conditions that failed on an event (counted as no match), by rule")
         .labelNames("rule")

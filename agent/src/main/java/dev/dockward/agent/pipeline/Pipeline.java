@@ -95,8 +95,10 @@ public final class Pipeline implements EventSink, AutoCloseable {
     stats.countEvent(event.source(), event.type());
     append(record);
     List<Map<String, Object>> alerts;
+    long begin = System.nanoTime();
     try {
       alerts = detector.alertsFor(record, ids::next);
+      stats.detectionNanos.add(System.nanoTime() - begin);
     } catch (RuntimeException e) {
       // A rule engine bug must not stop the journal: count it and keep going.
       stats.detectorFailures.increment();

@@ -14,6 +14,7 @@ public final class PipelineStats {
   final LongAdder alerts = new LongAdder();
   final LongAdder journalFailures = new LongAdder();
   final LongAdder detectorFailures = new LongAdder();
+  final LongAdder detectionNanos = new LongAdder();
   private final Map<EventKind, LongAdder> eventsByKind = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> alertsByRule = new ConcurrentHashMap<>();
 
@@ -41,6 +42,11 @@ public final class PipelineStats {
 
   public long detectorFailures() {
     return detectorFailures.sum();
+  }
+
+  /** Time spent evaluating rules, summed over every event. */
+  public double detectionSeconds() {
+    return detectionNanos.sum() / 1e9;
   }
 
   public Map<EventKind, Long> eventsByKind() {

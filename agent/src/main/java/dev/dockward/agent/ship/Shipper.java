@@ -56,6 +56,7 @@ public final class Shipper implements AutoCloseable {
   private final LongAdder unreadable = new LongAdder();
   private final LongAdder rejected = new LongAdder();
   private final Thread thread;
+  private volatile int inFlight;
   private volatile boolean stopping;
   private volatile OptionalLong committed = OptionalLong.empty();
 
@@ -89,6 +90,11 @@ public final class Shipper implements AutoCloseable {
   }
 
   /** Records the sink acknowledged (re-sends included once each time they are acknowledged). */
+  /** Records sent and not yet acknowledged (approximate: updated by the shipping thread as it works). */
+  public int inFlight() {
+    return inFlight;
+  }
+
   public long shipped() {
     return shipped.sum();
   }
@@ -188,7 +194,7 @@ public final class Shipper implements AutoCloseable {
             resendFailed();
             progressed = true;
           }
-        } else if (window.size() < settings.maxInFlight()) {
+        } else if ((inFlight = window.size()) < settings.maxInFlight()) {
           Optional<JournalRecord> next = cursor.next();
           if (next.isPresent()) {
             ship(next.get());
