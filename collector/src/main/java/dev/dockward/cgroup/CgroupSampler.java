@@ -6,6 +6,7 @@ import dev.dockward.event.ResourceRates;
 import dev.dockward.event.ResourceSampled;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.source.EventSink;
+import dev.dockward.source.PassTimer;
 import dev.dockward.source.Source;
 import dev.dockward.source.Workers;
 import java.io.IOException;
@@ -127,21 +128,18 @@ public final class CgroupSampler implements Source {
     thread.start();
   }
 
-  private volatile long lastPassNanos = -1;
+  private final PassTimer passes = new PassTimer();
 
   @Override
   public java.util.Optional<Duration> lastPass() {
-    long n = lastPassNanos;
-    return n < 0 ? java.util.Optional.empty() : java.util.Optional.of(Duration.ofNanos(n));
+    return passes.last();
   }
 
   private void run(EventSink sink) {
     try {
       do {
-        long begin = System.nanoTime();
         try {
-          sampleOnce(sink);
-          lastPassNanos = System.nanoTime() - begin;
+          passes.time(() -> sampleOnce(sink));
         } catch (RuntimeException e) {
           failedSamples.increment();
           LOG.warn("{}: sample failed, next one in {}", NAME, interval, e);

@@ -6,6 +6,7 @@ import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessObserved;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.source.EventSink;
+import dev.dockward.source.PassTimer;
 import dev.dockward.source.Source;
 import dev.dockward.source.Workers;
 import java.time.Clock;
@@ -122,21 +123,18 @@ public final class ProcScanSource implements Source {
     thread.start();
   }
 
-  private volatile long lastPassNanos = -1;
+  private final PassTimer passes = new PassTimer();
 
   @Override
   public java.util.Optional<Duration> lastPass() {
-    long n = lastPassNanos;
-    return n < 0 ? java.util.Optional.empty() : java.util.Optional.of(Duration.ofNanos(n));
+    return passes.last();
   }
 
   private void run(EventSink sink) {
     try {
       do {
-        long begin = System.nanoTime();
         try {
-          scanOnce(sink);
-          lastPassNanos = System.nanoTime() - begin;
+          passes.time(() -> scanOnce(sink));
         } catch (RuntimeException e) {
           failedScans.increment();
           LOG.warn("{}: scan failed, next one in {}", NAME, interval, e);
