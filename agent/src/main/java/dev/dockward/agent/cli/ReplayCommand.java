@@ -11,6 +11,7 @@ import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalException;
 import dev.dockward.agent.journal.RecordIds;
 import dev.dockward.agent.pipeline.Detector;
+import dev.dockward.agent.replay.ProcessTree;
 import dev.dockward.agent.replay.RecordView;
 import dev.dockward.agent.replay.ReplayQuery;
 import dev.dockward.agent.replay.Replayer;
@@ -78,6 +79,12 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--follow", description = "Keep printing records as they are journalled (Ctrl-C ends).")
   boolean follow;
 
+  @Option(names = "--tree", description = "With --container: the container's process tree rebuilt from exec and exit events.")
+  boolean tree;
+
+  @Option(names = "--timeline", description = "With --container: its lifecycle, processes, sessions and alerts in time order, as a table.")
+  boolean timeline;
+
   @Option(names = "--format", paramLabel = "jsonl|table", defaultValue = "jsonl", description = "Output format.")
   String format;
 
@@ -93,6 +100,17 @@ final class ReplayCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
+    if ((tree || timeline) && container == null) {
+      err.println("dockward: --tree and --timeline need --container NAME|ID");
+      err.flush();
+      return 2;
+    }
+    if (timeline) {
+      format = "table";
+      types.addAll(List.of("container_start", "container_stop", "docker_exec", "exec", "exit", "oom", "uid_change",
+          "ptrace", "posture_finding"));
+      query = query();
+    }
     AtomicBoolean interrupted = new AtomicBoolean();
     if (follow) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> interrupted.set(true)));
@@ -100,7 +118,13 @@ final class ReplayCommand implements Callable<Integer> {
     try (ChronicleJournal j = ChronicleJournal.openForReading(journal)) {
       Replayer replayer = new Replayer(j);
       Replayer.Counts counts;
-      if (rules.isEmpty()) {
+      if (tree) {
+        ProcessTree processes = new ProcessTree();
+        ReplayQuery lifecycle = new ReplayQuery(query.since(), query.until(), Set.of("event"), query.container(),
+            Set.of("exec", "exit"), Optional.empty(), Optional.empty());
+        counts = replayer.replay(lifecycle, r -> processes.add(r.map()), false, () -> true);
+        processes.render().forEach(out::println);
+      } else if (rules.isEmpty()) {
         counts = replayer.replay(query, r -> print(out, r), follow, interrupted::get);
       } else {
         counts = rerun(replayer, query, out, err, interrupted);
