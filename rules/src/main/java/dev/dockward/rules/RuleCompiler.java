@@ -40,9 +40,11 @@ final class RuleCompiler {
         Optional<CelAbstractSyntaxTree> condition = context.check(draft.condition(), "", true);
         List<CompiledRule.NamedProgram> exceptions = new ArrayList<>();
         for (RuleFileParser.ExceptionDraft exception : draft.exceptions()) {
-            context.check(exception.condition(), "exception " + exception.name() + ": ", true)
-                    .flatMap(ast -> context.program(ast, exception.condition()))
-                    .ifPresent(p -> exceptions.add(new CompiledRule.NamedProgram(exception.name(), p)));
+            if (exception.from().isEmpty()) {
+                context.check(exception.condition(), "exception " + exception.name() + ": ", true)
+                        .flatMap(ast -> context.program(ast, exception.condition()))
+                        .ifPresent(p -> exceptions.add(new CompiledRule.NamedProgram(exception.name(), p)));
+            }
         }
         List<CompiledRule.NamedProgram> evidence = new ArrayList<>();
         for (Map.Entry<String, ScalarNode> entry : draft.evidence().entrySet()) {
@@ -67,6 +69,17 @@ final class RuleCompiler {
         Optional<CelRuntime.Program> program = condition.flatMap(ast -> context.program(ast, draft.condition()));
         if (errorCount(problems) > errorsBefore || program.isEmpty()) {
             return Optional.empty();
+        }
+        // Exceptions an override appended: reported where the override wrote them, and a broken one
+        // is left out without taking the rule (and its detection) away.
+        for (RuleFileParser.ExceptionDraft exception : draft.exceptions()) {
+            if (exception.from().isPresent()) {
+                Context where = new Context(draft.id(), exception.from().get().origin(), exception.from().get().source(),
+                        problems);
+                where.check(exception.condition(), "exception " + exception.name() + ": ", true)
+                        .flatMap(ast -> where.program(ast, exception.condition()))
+                        .ifPresent(p -> exceptions.add(new CompiledRule.NamedProgram(exception.name(), p)));
+            }
         }
         Optional<Set<String>> types = AstFacts.requiredEventTypes(condition.get());
         if (types.isPresent() && types.get().isEmpty()) {

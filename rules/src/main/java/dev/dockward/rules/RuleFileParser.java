@@ -36,27 +36,42 @@ final class RuleFileParser {
      * {@code 0s} fires on the first matching event of an episode, once per episode.
      */
     static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m|h)");
-    private static final Set<String> TOP_KEYS = Set.of("lists", "rules");
+    private static final Set<String> TOP_KEYS = Set.of("lists", "rules", "overrides");
+    private static final Set<String> OVERRIDE_KEYS = Set.of("rule", "list", "enabled", "severity", "exceptions", "append");
     private static final Set<String> RULE_KEYS = Set.of("id", "description", "condition", "severity", "tags",
             "output", "exceptions", "evidence", "enabled", "for", "window");
     private static final Set<String> EXCEPTION_KEYS = Set.of("name", "condition");
 
     record ListDef(String name, List<Object> values, Position position) { }
 
-    record ExceptionDraft(String name, ScalarNode condition) { }
+    /** Where an exception was written, when not in its rule's own file (an override appended it). */
+    record ExceptionOrigin(String origin, SourceText source) { }
+
+    record ExceptionDraft(String name, ScalarNode condition, Optional<ExceptionOrigin> from) { }
+
+    /**
+     * An override in a tuning file: for a rule, {@code enabled}, {@code severity} and exceptions to
+     * append; for a list, values to append. The rule or list may come from any loaded file.
+     */
+    record OverrideDraft(Optional<String> rule, Optional<String> list, Position position, Optional<Boolean> enabled,
+            Optional<Severity> severity, List<ExceptionDraft> exceptions, List<Object> append) { }
 
     record RuleDraft(String id, Position position, String description, ScalarNode condition, Severity severity,
             List<String> tags, Optional<ScalarNode> output, List<ExceptionDraft> exceptions,
             Map<String, ScalarNode> evidence, boolean enabled, Optional<Duration> holdFor) { }
 
-    record ParsedFile(RuleFile file, SourceText source, List<ListDef> lists, List<RuleDraft> rules) { }
+    record ParsedFile(RuleFile file, SourceText source, List<ListDef> lists, List<RuleDraft> rules,
+            List<OverrideDraft> overrides) { }
 
     private final RuleFile file;
     private final List<LoadProblem> problems;
+    private final SourceText source;
+    private final List<OverrideDraft> overrides = new ArrayList<>();
 
     private RuleFileParser(RuleFile file, List<LoadProblem> problems) {
         this.file = file;
         this.problems = problems;
+        this.source = new SourceText(file.text());
     }
 
     /** Parses a file; problems are appended to {@code problems}. A YAML syntax error yields no rules. */
@@ -65,7 +80,6 @@ final class RuleFileParser {
     }
 
     private ParsedFile parse() {
-        SourceText source = new SourceText(file.text());
         List<ListDef> lists = new ArrayList<>();
         List<RuleDraft> rules = new ArrayList<>();
         Node root;
@@ -76,31 +90,33 @@ final class RuleFileParser {
             Position at = SourceText.of(e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark());
             String context = e.getContext() == null ? "" : e.getContext() + ": ";
             problems.add(LoadProblem.error(file.origin(), at, null, "YAML syntax error: " + context + e.getProblem()));
-            return new ParsedFile(file, source, lists, rules);
+            return new ParsedFile(file, source, lists, rules, overrides);
         } catch (YAMLException e) {
             problems.add(LoadProblem.error(file.origin(), Position.UNKNOWN, null, "YAML error: " + e.getMessage()));
-            return new ParsedFile(file, source, lists, rules);
+            return new ParsedFile(file, source, lists, rules, overrides);
         }
         if (root == null) {
             problems.add(LoadProblem.warning(file.origin(), new Position(1, 1), null, "file holds no rules"));
-            return new ParsedFile(file, source, lists, rules);
+            return new ParsedFile(file, source, lists, rules, overrides);
         }
         if (!(root instanceof MappingNode)) {
             error(root, null, "top level must be a mapping with 'lists' and 'rules'");
-            return new ParsedFile(file, source, lists, rules);
+            return new ParsedFile(file, source, lists, rules, overrides);
         }
         for (NodeTuple entry : entries((MappingNode) root, null)) {
             String key = keyOf(entry);
             Node value = entry.getValueNode();
             if (!TOP_KEYS.contains(key)) {
-                error(entry.getKeyNode(), null, "unknown top-level key '" + key + "' (expected lists or rules)");
+                error(entry.getKeyNode(), null, "unknown top-level key '" + key + "' (expected lists, rules or overrides)");
             } else if (key.equals("lists")) {
                 parseLists(value, lists);
+            } else if (key.equals("overrides")) {
+                parseOverrides(value);
             } else {
                 parseRules(value, rules);
             }
         }
-        return new ParsedFile(file, source, lists, rules);
+        return new ParsedFile(file, source, lists, rules, overrides);
     }
 
     private void parseLists(Node node, List<ListDef> out) {
@@ -340,10 +356,84 @@ final class RuleFileParser {
                     error(item, id, "exception " + name + " has no 'condition'");
                 }
             } else {
-                out.add(new ExceptionDraft(name, condition));
+                out.add(new ExceptionDraft(name, condition, Optional.empty()));
             }
         }
         return out;
+    }
+
+    private void parseOverrides(Node node) {
+        if (isNull(node)) {
+            return;
+        }
+        if (!(node instanceof SequenceNode)) {
+            error(node, null, "'overrides' must be a sequence of {rule: ID, …} or {list: NAME, append: […]}");
+            return;
+        }
+        for (Node item : ((SequenceNode) node).getValue()) {
+            if (!(item instanceof MappingNode)) {
+                error(item, null, "an override must be a mapping naming a 'rule' or a 'list'");
+                continue;
+            }
+            MappingNode map = (MappingNode) item;
+            String rule = null;
+            String list = null;
+            Boolean enabled = null;
+            Severity severity = null;
+            List<ExceptionDraft> exceptions = new ArrayList<>();
+            List<Object> append = new ArrayList<>();
+            int errorsBefore = errorCount();
+            for (NodeTuple entry : entries(map, null)) {
+                String key = keyOf(entry);
+                Node value = entry.getValueNode();
+                if (!OVERRIDE_KEYS.contains(key)) {
+                    error(entry.getKeyNode(), null, "unknown override key '" + key
+                            + "' (expected rule, enabled, severity, exceptions; or list, append)");
+                } else if (key.equals("rule")) {
+                    rule = string(value, null, "rule").orElse(null);
+                } else if (key.equals("list")) {
+                    list = string(value, null, "list").orElse(null);
+                } else if (key.equals("enabled")) {
+                    if (value instanceof ScalarNode s && Set.of("true", "false").contains(s.getValue().toLowerCase(Locale.ROOT))) {
+                        enabled = Boolean.parseBoolean(s.getValue());
+                    } else {
+                        error(value, null, "'enabled' must be true or false");
+                    }
+                } else if (key.equals("severity")) {
+                    Optional<String> text = string(value, null, "severity");
+                    severity = text.flatMap(Severity::parse).orElse(null);
+                    if (text.isPresent() && severity == null) {
+                        error(value, null, "unknown severity '" + text.get() + "' (expected info, low, medium, high or critical)");
+                    }
+                } else if (key.equals("exceptions")) {
+                    for (ExceptionDraft e : exceptions(value, rule)) {
+                        exceptions.add(new ExceptionDraft(e.name(), e.condition(),
+                                Optional.of(new ExceptionOrigin(file.origin(), source))));
+                    }
+                } else if (value instanceof SequenceNode seq) {
+                    for (Node v : seq.getValue()) {
+                        if (v instanceof ScalarNode s && !isNull(v)) {
+                            append.add(scalarValue(s));
+                        } else {
+                            error(v, null, "'append' may only hold scalars");
+                        }
+                    }
+                } else {
+                    error(value, null, "'append' must be a sequence of values");
+                }
+            }
+            if ((rule == null) == (list == null)) {
+                error(item, null, "an override names exactly one 'rule' or one 'list'");
+            } else if (list != null && (enabled != null || severity != null || !exceptions.isEmpty())) {
+                error(item, null, "a list override only takes 'append'");
+            } else if (rule != null && !append.isEmpty()) {
+                error(item, rule, "'append' is for lists; a rule override takes enabled, severity and exceptions");
+            } else if (errorCount() == errorsBefore) {
+                overrides.add(new OverrideDraft(Optional.ofNullable(rule), Optional.ofNullable(list), SourceText.of(item),
+                        Optional.ofNullable(enabled), Optional.ofNullable(severity), List.copyOf(exceptions),
+                        List.copyOf(append)));
+            }
+        }
     }
 
     private Map<String, ScalarNode> evidence(Node node, String id) {

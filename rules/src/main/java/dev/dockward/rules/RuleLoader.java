@@ -37,6 +37,24 @@ public final class RuleLoader {
                 }
             }
         }
+        Map<String, List<RuleOverride>> ruleOverrides = new LinkedHashMap<>();
+        for (RuleFileParser.ParsedFile file : parsed) {
+            for (RuleFileParser.OverrideDraft o : file.overrides()) {
+                String origin = file.file().origin();
+                if (o.list().isPresent()) {
+                    String name = o.list().get();
+                    if (!lists.containsKey(name)) {
+                        problems.add(LoadProblem.error(origin, o.position(), null, "override of unknown list '" + name + "'"));
+                    } else {
+                        List<Object> extended = new ArrayList<>(lists.get(name));
+                        extended.addAll(o.append());
+                        lists.put(name, List.copyOf(extended));
+                    }
+                } else {
+                    ruleOverrides.computeIfAbsent(o.rule().get(), k -> new ArrayList<>()).add(new RuleOverride(origin, o));
+                }
+            }
+        }
         RuleCompiler compiler = new RuleCompiler(lists);
         List<CompiledRule> compiled = new ArrayList<>();
         Map<String, String> ruleOrigins = new LinkedHashMap<>();
@@ -52,10 +70,34 @@ public final class RuleLoader {
                 // The id is taken even when the rule fails to compile: the later one is still the duplicate.
                 ids.add(draft.id());
                 ruleOrigins.put(draft.id(), origin + ":" + draft.position().line());
-                compiler.compile(draft, origin, file.source(), problems).ifPresent(compiled::add);
+                compiler.compile(overridden(draft, ruleOverrides.getOrDefault(draft.id(), List.of())), origin,
+                        file.source(), problems).ifPresent(compiled::add);
             }
         }
+        ruleOverrides.forEach((id, overrides) -> {
+            if (!ids.contains(id)) {
+                overrides.forEach(o -> problems.add(LoadProblem.error(o.origin(), o.draft().position(), id,
+                        "override of unknown rule '" + id + "'")));
+            }
+        });
         return new LoadResult(new RuleSet(compiled, lists), inFileOrder(files, problems));
+    }
+
+    /** An override and the file it was written in. */
+    private record RuleOverride(String origin, RuleFileParser.OverrideDraft draft) { }
+
+    /** The rule as the overrides leave it: later overrides win for enabled and severity; exceptions add up. */
+    private static RuleFileParser.RuleDraft overridden(RuleFileParser.RuleDraft d, List<RuleOverride> overrides) {
+        boolean enabled = d.enabled();
+        Severity severity = d.severity();
+        List<RuleFileParser.ExceptionDraft> exceptions = new ArrayList<>(d.exceptions());
+        for (RuleOverride o : overrides) {
+            enabled = o.draft().enabled().orElse(enabled);
+            severity = o.draft().severity().orElse(severity);
+            exceptions.addAll(o.draft().exceptions());
+        }
+        return new RuleFileParser.RuleDraft(d.id(), d.position(), d.description(), d.condition(), severity, d.tags(),
+                d.output(), List.copyOf(exceptions), d.evidence(), enabled, d.holdFor());
     }
 
     /** Problems sorted by file (in the order given), then line and column; stable otherwise. */

@@ -48,7 +48,7 @@ class RuleLoaderTest {
     @Test
     void unknownTopLevelKeyIsNamed() {
         LoadResult result = Fixtures.load("rules/x.yaml", "macros: {}\nrules: []\n");
-        assertEquals("rules/x.yaml:1:1: unknown top-level key 'macros' (expected lists or rules)",
+        assertEquals("rules/x.yaml:1:1: unknown top-level key 'macros' (expected lists, rules or overrides)",
                 onlyProblem(result).toString());
     }
 
