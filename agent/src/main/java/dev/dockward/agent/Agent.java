@@ -16,6 +16,9 @@ import dev.dockward.agent.ship.FileCheckpoint;
 import dev.dockward.agent.ship.KafkaSink;
 import dev.dockward.agent.ship.OutputFormat;
 import dev.dockward.agent.ship.Shipper;
+import dev.dockward.agent.ship.Sink;
+import dev.dockward.agent.ship.format.FormattingSink;
+import dev.dockward.agent.ship.format.RecordFormat;
 import dev.dockward.agent.ship.ShipperSettings;
 import dev.dockward.agent.ship.StdoutSink;
 import dev.dockward.cgroup.CgroupSampler;
@@ -88,7 +91,7 @@ public final class Agent implements AutoCloseable {
       // journalled before a stop are still shipped.
       AgentConfig.Kafka kafka = config.sinks().kafka();
       if (kafka.enabled()) {
-        Shipper kafkaShipper = new Shipper(journal, KafkaSink.create(kafka),
+        Shipper kafkaShipper = new Shipper(journal, formatted(KafkaSink.create(kafka), kafka.outputFormat()),
             FileCheckpoint.forSink(journal.dir(), KafkaSink.NAME),
             ShipperSettings.of(kafka.events(), ShipperSettings.Start.JOURNAL_START).withLifecycle());
         kafkaShipper.start();
@@ -101,7 +104,8 @@ public final class Agent implements AutoCloseable {
       if (config.sinks().stdoutOn()) {
         // stdout is a live view: no checkpoint, a fresh run prints from now on.
         Shipper stdoutShipper = new Shipper(journal,
-            new StdoutSink(stdout, OutputFormat.parse(config.sinks().stdout().format())),
+            formatted(new StdoutSink(stdout, OutputFormat.parse(config.sinks().stdout().format())),
+                config.sinks().stdout().outputFormat()),
             Checkpoint.none(), ShipperSettings.of(config.sinks().stdout().events(), ShipperSettings.Start.JOURNAL_END));
         stdoutShipper.start();
         started.add(stdoutShipper);
@@ -205,6 +209,12 @@ public final class Agent implements AutoCloseable {
         return RunningContainers.list(api);
       }
     };
+  }
+
+  /** The sink, writing alerts in the configured format (native needs no wrapper). */
+  private static Sink formatted(Sink sink, String outputFormat) {
+    RecordFormat format = RecordFormat.parse(outputFormat);
+    return format == RecordFormat.NATIVE ? sink : new FormattingSink(sink, format);
   }
 
   /** Events lost for good: what sources count as drops, and records the journal refused. */

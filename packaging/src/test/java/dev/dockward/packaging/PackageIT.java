@@ -143,8 +143,14 @@ class PackageIT {
       }
     }
     assertEquals(200, ready, "the installed agent answers /health/ready on the default port");
-    String metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/metrics")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    // Ready comes before the first /proc scan is journalled: poll until its events are counted.
+    String metrics = "";
+    while (!metrics.contains("dockward_events_total{source=\"proc_scan\",type=\"exec\"}") && System.nanoTime() < end
+        && agent.isAlive()) {
+      metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/metrics")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+    }
     assertTrue(metrics.contains("dockward_events_total{source=\"proc_scan\",type=\"exec\"}"), metrics);
     assertTrue(agent.waitFor(60, TimeUnit.SECONDS), "--duration ends the agent");
     Result run = new Result(agent.exitValue(), output.get(10, TimeUnit.SECONDS));

@@ -9,6 +9,7 @@ import dev.dockward.agent.config.Durations;
 import dev.dockward.agent.detect.RuleDetector;
 import dev.dockward.agent.detect.RuleReloader;
 import dev.dockward.agent.journal.JournalException;
+import dev.dockward.agent.ship.format.RecordFormat;
 import dev.dockward.rules.LoadResult;
 import dev.dockward.rules.RuleEngine;
 import java.io.PrintWriter;
@@ -47,6 +48,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--kafka", paramLabel = "HOST:PORT[,HOST:PORT]",
       description = "Ship alerts to this Kafka (the config's sinks.kafka settings, enabled, with these servers).")
   String kafka;
+
+  @Option(names = "--output-format", paramLabel = "native|ocsf|ecs",
+      description = "Shape of the alerts the sinks write (default native; OCSF Detection Finding or ECS).")
+  String outputFormat;
 
   @Option(names = "--duration", paramLabel = "D", description = "Stop after this long (e.g. 30s, 5m).")
   String duration;
@@ -117,8 +122,11 @@ final class RunCommand implements Callable<Integer> {
   private AgentConfig merge(AgentConfig c) {
     AgentConfig.Journal j = journal == null ? c.journal() : new AgentConfig.Journal(journal.toString(), c.journal().rollCycle());
     AgentConfig.Stdout s = c.sinks().stdout();
+    if (outputFormat != null) {
+      RecordFormat.parse(outputFormat); // refuses anything but native, ocsf, ecs
+    }
     AgentConfig.Stdout stdoutSink = new AgentConfig.Stdout(stdout ? "true" : s.enabled(),
-        format == null ? s.format() : format, s.events());
+        format == null ? s.format() : format, s.events(), outputFormat == null ? s.outputFormat() : outputFormat);
     if (format != null && !format.matches("jsonl|text")) {
       throw new IllegalArgumentException("--format must be jsonl or text, not '" + format + "'");
     }
@@ -127,7 +135,10 @@ final class RunCommand implements Callable<Integer> {
       if (!BootstrapServers.valid(kafka)) {
         throw new IllegalArgumentException("--kafka must be HOST:PORT[,HOST:PORT…], not '" + kafka + "'");
       }
-      k = new AgentConfig.Kafka(true, kafka, k.topics(), k.events(), k.properties());
+      k = new AgentConfig.Kafka(true, kafka, k.topics(), k.events(), k.properties(), k.outputFormat());
+    }
+    if (outputFormat != null) {
+      k = new AgentConfig.Kafka(k.enabled(), k.bootstrapServers(), k.topics(), k.events(), k.properties(), outputFormat);
     }
     return c.withJournal(j).withSinks(new AgentConfig.Sinks(stdoutSink, k));
   }

@@ -179,18 +179,25 @@ public record AgentConfig(
    * @param bootstrapServers {@code host:port[,host:port…]}
    * @param topics where alerts and events go
    * @param events whether events ship too (alerts always do)
+   * @param outputFormat {@code native}, {@code ocsf} or {@code ecs} (alerts mapped; other records native)
    * @param properties Kafka producer properties passed through as written (TLS, SASL, tuning),
    *     e.g. {@code security.protocol: SSL}; they override Dockward's tuning defaults, but not
    *     what its delivery guarantee rests on (acks, idempotence, serializers)
    */
   public record Kafka(Boolean enabled, String bootstrapServers, Topics topics, Boolean events,
-      Map<String, String> properties) {
+      Map<String, String> properties, String outputFormat) {
     public Kafka {
       enabled = Objects.requireNonNullElse(enabled, false);
       bootstrapServers = Objects.requireNonNullElse(bootstrapServers, "");
       topics = Objects.requireNonNullElse(topics, new Topics(null, null));
       events = Objects.requireNonNullElse(events, false);
       properties = Map.copyOf(Objects.requireNonNullElse(properties, Map.of()));
+      outputFormat = Objects.requireNonNullElse(outputFormat, "native");
+    }
+
+    /** Native records. */
+    public Kafka(Boolean enabled, String bootstrapServers, Topics topics, Boolean events, Map<String, String> properties) {
+      this(enabled, bootstrapServers, topics, events, properties, null);
     }
   }
 
@@ -206,12 +213,19 @@ public record AgentConfig(
    * @param enabled {@code auto} (on when no other sink is configured), {@code true} or {@code false}
    * @param format {@code jsonl} or {@code text}
    * @param events whether events are printed too, not only alerts
+   * @param outputFormat {@code native}, {@code ocsf} or {@code ecs} (alerts mapped; other records native)
    */
-  public record Stdout(String enabled, String format, Boolean events) {
+  public record Stdout(String enabled, String format, Boolean events, String outputFormat) {
     public Stdout {
       enabled = Objects.requireNonNullElse(enabled, "auto");
       format = Objects.requireNonNullElse(format, "jsonl");
       events = Objects.requireNonNullElse(events, false);
+      outputFormat = Objects.requireNonNullElse(outputFormat, "native");
+    }
+
+    /** Native records. */
+    public Stdout(String enabled, String format, Boolean events) {
+      this(enabled, format, events, null);
     }
   }
 

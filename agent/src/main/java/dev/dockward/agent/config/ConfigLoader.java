@@ -67,6 +67,10 @@ public final class ConfigLoader {
     check(origin, "sinks.stdout.enabled", c.sinks().stdout().enabled().matches("auto|true|false"),
         "must be auto, true or false");
     check(origin, "sinks.stdout.format", c.sinks().stdout().format().matches("jsonl|text"), "must be jsonl or text");
+    check(origin, "sinks.stdout.output_format", c.sinks().stdout().outputFormat().matches("native|ocsf|ecs"),
+        "must be native, ocsf or ecs");
+    check(origin, "sinks.kafka.output_format", c.sinks().kafka().outputFormat().matches("native|ocsf|ecs"),
+        "must be native, ocsf or ecs");
     AgentConfig.Kafka kafka = c.sinks().kafka();
     if (kafka.enabled()) {
       check(origin, "sinks.kafka.bootstrap_servers", BootstrapServers.valid(kafka.bootstrapServers()),

@@ -62,6 +62,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void outputFormatsAreReadPerSinkAndCheckedByName() throws ConfigException {
+    AgentConfig c = loader.parse("c.yaml", "sinks:\n  stdout: {output_format: ocsf}\n  kafka: {output_format: ecs}\n");
+    assertEquals("ocsf", c.sinks().stdout().outputFormat());
+    assertEquals("ecs", c.sinks().kafka().outputFormat());
+    assertEquals("native", AgentConfig.DEFAULT.sinks().stdout().outputFormat());
+    assertTrue(assertThrows(ConfigException.class, () -> loader.parse("c.yaml", "sinks:\n  stdout: {output_format: cef}\n"))
+        .getMessage().contains("sinks.stdout.output_format"));
+  }
+
+  @Test
   void unknownKeyIsNamedWithItsLineAndParent() {
     ConfigException e = assertThrows(ConfigException.class, () -> loader.parse("c.yaml", """
         journal:

@@ -1,0 +1,61 @@
+package dev.dockward.agent.ship.format;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** An alert in Elastic Common Schema 8.x field names; docs/output-formats.md lists the mapping. */
+final class EcsMapper {
+  static final String ECS_VERSION = "8.11.0";
+
+  private EcsMapper() {}
+
+  static Map<String, Object> alert(Map<String, Object> alert) {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("@timestamp", Fields.text(alert, "time"));
+    e.put("ecs", Map.of("version", ECS_VERSION));
+    e.put("message", Fields.text(alert, "summary"));
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("kind", "alert");
+    event.put("category", List.of("intrusion_detection"));
+    event.put("type", List.of("info"));
+    event.put("id", Fields.text(alert, "id"));
+    event.put("module", "dockward");
+    event.put("dataset", "dockward.alerts");
+    event.put("severity", Fields.severityLevel(Fields.text(alert, "severity")));
+    Fields.get(alert, "suppressed").ifPresent(n -> event.put("count", ((Number) n).longValue() + 1));
+    e.put("event", event);
+    e.put("rule", Map.of("id", Fields.text(alert, "rule"), "name", Fields.text(alert, "rule"),
+        "ruleset", "dockward"));
+    Map<String, Object> host = Fields.map(alert.get("host"));
+    e.put("host", Map.of("name", Fields.text(host, "name"), "id", Fields.text(host, "id")));
+    Map<String, Object> container = Fields.map(alert.get("container"));
+    if (!container.isEmpty()) {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("id", Fields.text(container, "id"));
+      c.put("name", Fields.text(container, "name"));
+      c.put("image", Map.of("name", Fields.text(container, "image")));
+      Fields.get(container, "labels").ifPresent(l -> c.put("labels", l));
+      e.put("container", c);
+    }
+    Map<String, Object> process = Fields.map(alert.get("process"));
+    if (!process.isEmpty()) {
+      Map<String, Object> p = new LinkedHashMap<>();
+      Fields.get(process, "pid").ifPresent(v -> p.put("pid", v));
+      p.put("name", Fields.text(process, "name"));
+      p.put("executable", Fields.text(process, "exe"));
+      p.put("command_line", Fields.text(process, "cmdline"));
+      Fields.get(process, "ppid").ifPresent(v -> p.put("parent", Map.of("pid", v)));
+      Fields.get(process, "uid").ifPresent(v -> p.put("user", Map.of("id", String.valueOf(v))));
+      e.put("process", p);
+    }
+    List<String> techniques = Fields.techniques(alert);
+    if (!techniques.isEmpty()) {
+      e.put("threat", Map.of("framework", "MITRE ATT&CK", "technique", Map.of("id", techniques)));
+    }
+    e.put("tags", alert.getOrDefault("tags", List.of()));
+    e.put("dockward", Map.of("evidence", alert.getOrDefault("evidence", Map.of()),
+        "event_id", Fields.text(alert, "event_id"), "schema", alert.getOrDefault("schema", 1L)));
+    return e;
+  }
+}
