@@ -1,25 +1,22 @@
 package dev.dockward.agent.it;
 
+import static dev.dockward.agent.it.Records.map;
+import static dev.dockward.agent.it.Records.parse;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.agent.Agent;
 import dev.dockward.agent.cli.DockwardCli;
 import dev.dockward.agent.config.AgentConfig;
-import dev.dockward.agent.detect.RuleDetector;
-import dev.dockward.agent.detect.RuleSetLoading;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalCursor;
 import dev.dockward.agent.journal.JournalRecord;
 import dev.dockward.agent.schema.RecordSchema;
-import dev.dockward.rules.RuleEngine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,13 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class AgentIT {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
-  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
   private static final Set<String> CONFIG_RULES = Set.of("privileged_container_started",
       "dangerous_capability_added", "docker_socket_mounted", "sensitive_host_mount", "host_namespace_shared");
   private static final List<String> ESCAPEE = List.of("--cap-add", "SYS_ADMIN",
       "-v", "/var/run/docker.sock:/var/run/docker.sock", "--pid=host");
 
-  private final ObjectMapper json = new ObjectMapper();
   private final DockerCli docker = new DockerCli();
   private final LineCapture stdout = new LineCapture();
   private Agent agent;
@@ -71,28 +66,13 @@ class AgentIT {
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, "200ms"), null, null))
         .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", printEvents), null))
         .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0));
-    PrintWriter problems = new PrintWriter(System.err, true);
-    RuleEngine engine = new RuleEngine(RuleSetLoading.load(true, List.of(), problems).ruleSet());
-    agent = Agent.start(config, new RuleDetector(engine), stdout.stream());
-  }
-
-  private Map<String, Object> parse(String line) {
-    try {
-      return json.readValue(line, MAP);
-    } catch (IOException e) {
-      throw new UncheckedIOException("not JSON: " + line, e);
-    }
+    agent = Agent.start(config, Records.bundledRules(), stdout.stream());
   }
 
   private boolean isAlert(String line, String rule, String containerId) {
     Map<String, Object> r = parse(line);
     return "alert".equals(r.get("kind")) && rule.equals(r.get("rule"))
         && r.get("container") instanceof Map<?, ?> c && containerId.equals(c.get("id"));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Object o) {
-    return (Map<String, Object>) o;
   }
 
   /** Every record of the journal, in order, after the agent closed it. */
@@ -130,7 +110,7 @@ class AgentIT {
     assertTrue(journal.containsAll(alerts), "every alert printed is journalled verbatim");
     Map<String, Object> first = parse(alerts.get(0));
     String eventId = String.valueOf(first.get("event_id"));
-    List<Map<String, Object>> records = journal.stream().map(this::parse).toList();
+    List<Map<String, Object>> records = journal.stream().map(Records::parse).toList();
     int eventAt = -1;
     for (int i = 0; i < records.size(); i++) {
       if (eventId.equals(records.get(i).get("id"))) {
@@ -152,7 +132,7 @@ class AgentIT {
     String exec = stdout.await(l -> isAlert(l, "container_exec_session", id), DEADLINE, "container_exec_session");
     assertTrue(parse(exec).toString().contains("sh -c id"), "the alert carries the exec'd command: " + exec);
 
-    List<Map<String, Object>> records = journalRecords().stream().map(this::parse).toList();
+    List<Map<String, Object>> records = journalRecords().stream().map(Records::parse).toList();
     assertTrue(records.stream().anyMatch(r -> "container_start".equals(r.get("type"))
         && id.equals(map(r.get("container")).get("id"))), "the plain container's start was journalled and evaluated");
     List<Object> raised = records.stream()
@@ -169,7 +149,7 @@ class AgentIT {
 
     String line = stdout.await(l -> isAlert(l, "docker_socket_mounted", id), DEADLINE, "alert for the early container");
     String eventId = String.valueOf(parse(line).get("event_id"));
-    Map<String, Object> start = journalRecords().stream().map(this::parse)
+    Map<String, Object> start = journalRecords().stream().map(Records::parse)
         .filter(r -> eventId.equals(r.get("id"))).findFirst().orElseThrow();
     assertEquals(Boolean.TRUE, start.get("already_running"));
   }

@@ -1,18 +1,13 @@
 package dev.dockward.agent.it;
 
+import static dev.dockward.agent.it.Records.map;
+import static dev.dockward.agent.it.Records.parse;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.agent.Agent;
 import dev.dockward.agent.config.AgentConfig;
-import dev.dockward.agent.detect.RuleDetector;
-import dev.dockward.agent.detect.RuleSetLoading;
 import dev.dockward.agent.schema.RecordSchema;
-import dev.dockward.rules.RuleEngine;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,10 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class DaemonOutageIT {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
-  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
   private static final List<String> SOCKET_MOUNT = List.of("-v", "/var/run/docker.sock:/var/run/docker.sock");
 
-  private final ObjectMapper json = new ObjectMapper();
   private final DockerCli docker = new DockerCli();
   private final LineCapture stdout = new LineCapture();
   private Agent agent;
@@ -54,14 +47,6 @@ class DaemonOutageIT {
     new RecordSchema().assertAllValid(stdout.lines());
   }
 
-  private Map<String, Object> parse(String line) {
-    try {
-      return json.readValue(line, MAP);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   private boolean startOf(String line, String containerId) {
     Map<String, Object> r = parse(line);
     return "container_start".equals(r.get("type")) && r.get("container") instanceof Map<?, ?> c
@@ -77,8 +62,7 @@ class DaemonOutageIT {
             new AgentConfig.Docker(true, "unix://" + socket, "1s"), null))
         .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null))
         .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0));
-    RuleEngine engine = new RuleEngine(RuleSetLoading.load(true, List.of(), new PrintWriter(System.err, true)).ruleSet());
-    agent = Agent.start(config, new RuleDetector(engine), stdout.stream());
+    agent = Agent.start(config, Records.bundledRules(), stdout.stream());
 
     // No daemon: the /proc scan goes on (its first scan reports this very JVM).
     long self = ProcessHandle.current().pid();

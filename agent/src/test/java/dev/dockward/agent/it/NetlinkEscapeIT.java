@@ -1,19 +1,13 @@
 package dev.dockward.agent.it;
 
+import static dev.dockward.agent.it.Records.parse;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.agent.Agent;
 import dev.dockward.agent.config.AgentConfig;
-import dev.dockward.agent.detect.RuleDetector;
-import dev.dockward.agent.detect.RuleSetLoading;
-import dev.dockward.rules.RuleEngine;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class NetlinkEscapeIT {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
-  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
   private static final Set<String> ESCAPE_RULES =
       Set.of("container_escape_namespace", "ptrace_in_container", "container_privilege_escalation");
   /** As dangerous as --privileged, which fails on this machine (TESTING.md). */
@@ -44,7 +37,6 @@ class NetlinkEscapeIT {
   /** These tests need no network; without one they also do not depend on docker0 being there. */
   private static final List<String> NO_NETWORK = List.of("--network=none");
 
-  private final ObjectMapper json = new ObjectMapper();
   private final DockerCli docker = new DockerCli();
   private final LineCapture stdout = new LineCapture();
   private Agent agent;
@@ -72,9 +64,7 @@ class NetlinkEscapeIT {
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
         .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null))
         .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0));
-    RuleEngine engine = new RuleEngine(
-        RuleSetLoading.load(true, List.of(), new PrintWriter(System.err, true)).ruleSet());
-    agent = Agent.start(config, new RuleDetector(engine), stdout.stream());
+    agent = Agent.start(config, Records.bundledRules(), stdout.stream());
     // Wait until netlink delivers: an exec on the host made after the start must come back.
     Process marker = new ProcessBuilder("/bin/sh", "-c", "exec /bin/sleep 0.2").start();
     markerPid = marker.pid();
@@ -83,14 +73,7 @@ class NetlinkEscapeIT {
         DEADLINE, "netlink exec event of the marker process " + markerPid);
   }
 
-  private Map<String, Object> parse(String line) {
-    try {
-      return json.readValue(line, MAP);
-    } catch (IOException e) {
-      throw new UncheckedIOException("not JSON: " + line, e);
-    }
-  }
-
+  /** A nested object, or empty when the record has none (exit events of unread processes). */
   @SuppressWarnings("unchecked")
   private static Map<String, Object> map(Object o) {
     return o instanceof Map ? (Map<String, Object>) o : Map.of();

@@ -1,22 +1,18 @@
 package dev.dockward.agent.it;
 
+import static dev.dockward.agent.it.Records.map;
+import static dev.dockward.agent.it.Records.parse;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.agent.Agent;
 import dev.dockward.agent.cli.DockwardCli;
 import dev.dockward.agent.config.AgentConfig;
-import dev.dockward.agent.detect.RuleDetector;
-import dev.dockward.agent.detect.RuleSetLoading;
 import dev.dockward.agent.schema.RecordSchema;
-import dev.dockward.rules.RuleEngine;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -39,9 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class PostureIT {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
-  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
-  private final ObjectMapper json = new ObjectMapper();
   private final DockerCli docker = new DockerCli();
   private final LineCapture stdout = new LineCapture();
   private Agent agent;
@@ -69,21 +63,7 @@ class PostureIT {
         .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null))
         .withMetrics(new AgentConfig.Metrics(false, "127.0.0.1", 0))
         .withPosture(new AgentConfig.Posture(true, "1s"));
-    RuleEngine engine = new RuleEngine(RuleSetLoading.load(true, List.of(), new PrintWriter(System.err, true)).ruleSet());
-    agent = Agent.start(config, new RuleDetector(engine), stdout.stream());
-  }
-
-  private Map<String, Object> parse(String line) {
-    try {
-      return json.readValue(line, MAP);
-    } catch (IOException e) {
-      throw new UncheckedIOException("not JSON: " + line, e);
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Object o) {
-    return (Map<String, Object>) o;
+    agent = Agent.start(config, Records.bundledRules(), stdout.stream());
   }
 
   private boolean isFinding(String line, String state, String id, String instance) {

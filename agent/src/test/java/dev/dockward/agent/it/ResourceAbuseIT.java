@@ -1,10 +1,11 @@
 package dev.dockward.agent.it;
 
+import static dev.dockward.agent.it.Records.map;
+import static dev.dockward.agent.it.Records.parse;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.agent.Agent;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.detect.RuleDetector;
@@ -13,9 +14,7 @@ import dev.dockward.rules.LoadResult;
 import dev.dockward.rules.RuleEngine;
 import dev.dockward.rules.RuleFile;
 import dev.dockward.rules.RuleFiles;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,11 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class ResourceAbuseIT {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
-  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
   private static final Set<String> RESOURCE_RULES =
       Set.of("fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation");
 
-  private final ObjectMapper json = new ObjectMapper();
   private final DockerCli docker = new DockerCli();
   private final LineCapture stdout = new LineCapture();
   private Agent agent;
@@ -80,14 +77,6 @@ class ResourceAbuseIT {
     new dev.dockward.agent.schema.RecordSchema().assertAllValid(stdout.lines());
   }
 
-  private Map<String, Object> parse(String line) {
-    try {
-      return json.readValue(line, MAP);
-    } catch (IOException e) {
-      throw new UncheckedIOException("not JSON: " + line, e);
-    }
-  }
-
   private static String containerId(Map<String, Object> record) {
     return record.get("container") instanceof Map<?, ?> c ? String.valueOf(c.get("id")) : "";
   }
@@ -98,7 +87,7 @@ class ResourceAbuseIT {
   }
 
   private List<Map<String, Object>> resourceAlerts(String id) {
-    return stdout.lines().stream().map(this::parse)
+    return stdout.lines().stream().map(Records::parse)
         .filter(r -> "alert".equals(r.get("kind")) && RESOURCE_RULES.contains(r.get("rule")) && id.equals(containerId(r)))
         .toList();
   }
