@@ -3,6 +3,7 @@ package dev.dockward.agent;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.Durations;
 import dev.dockward.agent.detect.AlertThrottle;
+import dev.dockward.agent.detect.AncestryDetector;
 import dev.dockward.agent.host.HostIdentity;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.RecordIds;
@@ -36,6 +37,8 @@ import dev.dockward.netlink.NetlinkUnavailableException;
 import dev.dockward.proc.HostNamespaces;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.proc.ProcScanSource;
+import dev.dockward.proc.ProcessLineage;
+import dev.dockward.proc.RecentProcesses;
 import dev.dockward.proc.SeenProcesses;
 import dev.dockward.source.Source;
 import java.io.IOException;
@@ -56,6 +59,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
+  /** Processes remembered for the ancestry of alerts (entries of a few hundred bytes). */
+  private static final int RECENT_PROCESSES = 8192;
 
   private final List<AutoCloseable> teardown = new ArrayList<>();
   private final Pipeline pipeline;
@@ -77,8 +82,11 @@ public final class Agent implements AutoCloseable {
    */
   public static Agent start(AgentConfig config, Detector rules, PrintStream stdout) throws Exception {
     List<AutoCloseable> started = new ArrayList<>();
-    Detector detector = new AlertThrottle(rules, Durations.parse(config.alerts().dedupeWindow()),
+    Detector throttled = new AlertThrottle(rules, Durations.parse(config.alerts().dedupeWindow()),
         config.alerts().rulePerMinute());
+    // Ancestry after noise control: only the alerts that go out pay for the /proc lookups.
+    Detector detector = new AncestryDetector(throttled, new RecentProcesses(RECENT_PROCESSES),
+        ProcessLineage.live(new ProcReader(HostFs.system())));
     try {
       ChronicleJournal journal = ChronicleJournal.openForWriting(
           Path.of(config.journal().dir()), config.journal().rollCycle());

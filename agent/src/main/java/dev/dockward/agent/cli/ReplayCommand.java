@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.Durations;
 import dev.dockward.agent.detect.AlertThrottle;
+import dev.dockward.agent.detect.AncestryDetector;
 import dev.dockward.agent.detect.RuleDetector;
 import dev.dockward.agent.detect.RuleSetLoading;
 import dev.dockward.agent.journal.ChronicleJournal;
@@ -17,6 +18,8 @@ import dev.dockward.agent.replay.ReplayQuery;
 import dev.dockward.agent.replay.Replayer;
 import dev.dockward.agent.replay.TimeArgs;
 import dev.dockward.agent.ship.TextLine;
+import dev.dockward.proc.ProcessLineage;
+import dev.dockward.proc.RecentProcesses;
 import dev.dockward.rules.LoadResult;
 import dev.dockward.rules.RuleEngine;
 import dev.dockward.rules.Severity;
@@ -43,6 +46,8 @@ import picocli.CommandLine.Option;
 final class ReplayCommand implements Callable<Integer> {
   /** Replayed alerts are hypothetical: their ids carry no host's prefix. */
   static final String RERUN_ID_PREFIX = "000000000000";
+  /** Processes remembered for the ancestry of re-run alerts. */
+  private static final int RECENT_PROCESSES = 65536;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -176,8 +181,10 @@ final class ReplayCommand implements Callable<Integer> {
     }
     // The live agent's noise control, with its defaults, so the answer matches what it would have printed.
     AgentConfig.Alerts noise = AgentConfig.DEFAULT.alerts();
-    Detector detector = new AlertThrottle(new RuleDetector(new RuleEngine(loaded.ruleSet())),
+    Detector throttled = new AlertThrottle(new RuleDetector(new RuleEngine(loaded.ruleSet())),
         Durations.parse(noise.dedupeWindow()), noise.rulePerMinute());
+    // Ancestry from the journalled processes alone: this host's /proc is not the recorded one.
+    Detector detector = new AncestryDetector(throttled, new RecentProcesses(RECENT_PROCESSES), ProcessLineage.NONE);
     RecordIds ids = new RecordIds(RERUN_ID_PREFIX, 1);
     ReplayQuery events = new ReplayQuery(query.since(), query.until(), Set.of("event"), query.container(),
         query.types(), Optional.empty(), Optional.empty());

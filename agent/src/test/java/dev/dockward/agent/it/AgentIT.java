@@ -142,6 +142,25 @@ class AgentIT {
   }
 
   @Test
+  void aShellAlertCarriesItsAncestryUpToTheContainersShim() throws Exception {
+    startAgent(false);
+    String name = DockerCli.uniqueName("ancestry");
+    String id = docker.runDetached(name, List.of(), "sh", "-c", "while true; do sleep 1; done");
+
+    String line = stdout.await(l -> isAlert(l, "shell_in_container", id), DEADLINE, "shell_in_container for " + name);
+    Map<String, Object> process = map(parse(line).get("process"));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> ancestors = (List<Map<String, Object>>) process.get("ancestors");
+    assertTrue(ancestors != null && !ancestors.isEmpty(), "the alert names who started the shell: " + line);
+    Map<String, Object> parent = ancestors.get(0);
+    assertEquals(((Number) process.get("ppid")).longValue(), ((Number) parent.get("pid")).longValue(), line);
+    // Docker's runtime shim starts a container's first process and names the container it serves.
+    assertEquals("containerd-shim", parent.get("name"), line);
+    assertTrue(String.valueOf(parent.get("cmdline")).contains(id), "the shim's command line names the container: " + line);
+    assertTrue(ancestors.size() <= 5, line);
+  }
+
+  @Test
   void containerStartedBeforeTheAgentIsSeen() throws Exception {
     String name = DockerCli.uniqueName("early");
     String id = docker.runDetached(name, ESCAPEE, "sleep", "300");

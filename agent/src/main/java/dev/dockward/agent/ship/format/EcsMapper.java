@@ -45,7 +45,19 @@ final class EcsMapper {
       p.put("name", Fields.text(process, "name"));
       p.put("executable", Fields.text(process, "exe"));
       p.put("command_line", Fields.text(process, "cmdline"));
-      Fields.get(process, "ppid").ifPresent(v -> p.put("parent", Map.of("pid", v)));
+      List<Map<String, Object>> ancestors = Fields.list(process, "ancestors");
+      if (!ancestors.isEmpty()) {
+        // ECS has one parent level; the whole chain goes under dockward.process_ancestors.
+        Map<String, Object> a = ancestors.get(0);
+        Map<String, Object> parent = new LinkedHashMap<>();
+        Fields.get(a, "pid").ifPresent(v -> parent.put("pid", v));
+        parent.put("name", Fields.text(a, "name"));
+        parent.put("command_line", Fields.text(a, "cmdline"));
+        Fields.get(a, "exe").ifPresent(v -> parent.put("executable", v));
+        p.put("parent", parent);
+      } else {
+        Fields.get(process, "ppid").ifPresent(v -> p.put("parent", Map.of("pid", v)));
+      }
       Fields.get(process, "uid").ifPresent(v -> p.put("user", Map.of("id", String.valueOf(v))));
       e.put("process", p);
     }
@@ -54,8 +66,15 @@ final class EcsMapper {
       e.put("threat", Map.of("framework", "MITRE ATT&CK", "technique", Map.of("id", techniques)));
     }
     e.put("tags", alert.getOrDefault("tags", List.of()));
-    e.put("dockward", Map.of("evidence", alert.getOrDefault("evidence", Map.of()),
-        "event_id", Fields.text(alert, "event_id"), "schema", alert.getOrDefault("schema", 1L)));
+    Map<String, Object> dockward = new LinkedHashMap<>();
+    dockward.put("evidence", alert.getOrDefault("evidence", Map.of()));
+    dockward.put("event_id", Fields.text(alert, "event_id"));
+    dockward.put("schema", alert.getOrDefault("schema", 1L));
+    List<Map<String, Object>> ancestors = Fields.list(Fields.map(alert.get("process")), "ancestors");
+    if (!ancestors.isEmpty()) {
+      dockward.put("process_ancestors", ancestors);
+    }
+    e.put("dockward", dockward);
     return e;
   }
 }

@@ -88,6 +88,41 @@ class RecordFormatTest {
     assertEquals("web-07", map(e.get("host")).get("name"));
   }
 
+  private static Map<String, Object> alertWithAncestors() {
+    Map<String, Object> a = alert();
+    Map<String, Object> process = new LinkedHashMap<>(map(a.get("process")));
+    process.put("ancestors", List.of(
+        Map.of("pid", 4200L, "name", "sh", "exe", "/bin/sh", "cmdline", "sh -c 'sh -c id'"),
+        Map.of("pid", 4100L, "name", "containerd-shim", "exe", "", "cmdline", "containerd-shim -id 9f")));
+    a.put("process", process);
+    return a;
+  }
+
+  @Test
+  void ocsfNestsTheAncestorsAsParentProcessesAndListsTheirLineage() {
+    Map<String, Object> p = map(map(((List<?>) RecordFormat.OCSF.apply(alertWithAncestors()).get("evidences")).get(0))
+        .get("process"));
+    Map<String, Object> parent = map(p.get("parent_process"));
+    assertEquals(4200L, parent.get("pid"));
+    assertEquals("sh -c 'sh -c id'", parent.get("cmd_line"));
+    assertEquals("/bin/sh", map(parent.get("file")).get("path"));
+    Map<String, Object> grandparent = map(parent.get("parent_process"));
+    assertEquals("containerd-shim", grandparent.get("name"));
+    assertTrue(!grandparent.containsKey("parent_process"), "the chain ends with the last ancestor");
+    assertEquals(List.of("/bin/sh", "containerd-shim"), p.get("lineage"), "the name where the path is unknown");
+  }
+
+  @Test
+  void ecsTakesTheParentFromTheFirstAncestorAndKeepsTheChainUnderDockward() {
+    Map<String, Object> e = RecordFormat.ECS.apply(alertWithAncestors());
+    Map<String, Object> parent = map(map(e.get("process")).get("parent"));
+    assertEquals(4200L, parent.get("pid"));
+    assertEquals("sh", parent.get("name"));
+    assertEquals("sh -c 'sh -c id'", parent.get("command_line"));
+    assertEquals("/bin/sh", parent.get("executable"));
+    assertEquals(2, ((List<?>) map(e.get("dockward")).get("process_ancestors")).size());
+  }
+
   @Test
   void eventsStayNativeInEveryFormat() {
     Map<String, Object> event = Map.of("schema", 1L, "kind", "event", "type", "exec");
