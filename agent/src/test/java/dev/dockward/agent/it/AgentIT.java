@@ -158,6 +158,7 @@ class AgentIT {
     assertEquals("containerd-shim", parent.get("name"), line);
     assertTrue(String.valueOf(parent.get("cmdline")).contains(id), "the shim's command line names the container: " + line);
     assertTrue(ancestors.size() <= 5, line);
+    assertEquals(Records.bundledRules().ruleset(), parse(line).get("ruleset"), "the alert names the rule set");
   }
 
   @Test

@@ -119,6 +119,7 @@ class RecordSchemaTest {
     assertFalse(alerts.isEmpty(), "a shell in a container raises shell_in_container");
     String line = json.writeValueAsString(alerts.get(0));
     assertTrue(line.contains("\"ancestors\":[{\"pid\":4200"), line);
+    assertTrue(line.contains("\"ruleset\":{\"digest\":\""), line);
     schema.assertAllValid(List.of(line));
   }
 

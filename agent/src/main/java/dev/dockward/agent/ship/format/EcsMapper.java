@@ -25,8 +25,12 @@ final class EcsMapper {
     event.put("severity", Fields.severityLevel(Fields.text(alert, "severity")));
     Fields.get(alert, "suppressed").ifPresent(n -> event.put("count", ((Number) n).longValue() + 1));
     e.put("event", event);
-    e.put("rule", Map.of("id", Fields.text(alert, "rule"), "name", Fields.text(alert, "rule"),
-        "ruleset", "dockward"));
+    Map<String, Object> rule = new LinkedHashMap<>();
+    rule.put("id", Fields.text(alert, "rule"));
+    rule.put("name", Fields.text(alert, "rule"));
+    rule.put("ruleset", "dockward");
+    Fields.get(Fields.map(alert.get("ruleset")), "digest").ifPresent(d -> rule.put("version", d));
+    e.put("rule", rule);
     Map<String, Object> host = Fields.map(alert.get("host"));
     e.put("host", Map.of("name", Fields.text(host, "name"), "id", Fields.text(host, "id")));
     Map<String, Object> container = Fields.map(alert.get("container"));
@@ -70,6 +74,7 @@ final class EcsMapper {
     dockward.put("evidence", alert.getOrDefault("evidence", Map.of()));
     dockward.put("event_id", Fields.text(alert, "event_id"));
     dockward.put("schema", alert.getOrDefault("schema", 1L));
+    Fields.get(alert, "ruleset").ifPresent(r -> dockward.put("ruleset", r));
     List<Map<String, Object>> ancestors = Fields.list(Fields.map(alert.get("process")), "ancestors");
     if (!ancestors.isEmpty()) {
       dockward.put("process_ancestors", ancestors);

@@ -46,6 +46,7 @@ final class OcsfMapper {
     analytic.put("uid", Fields.text(alert, "rule"));
     analytic.put("name", Fields.text(alert, "rule"));
     analytic.put("type_id", 1); // Rule
+    Fields.get(Fields.map(alert.get("ruleset")), "digest").ifPresent(d -> analytic.put("version", d));
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("uid", Fields.text(alert, "id"));
     info.put("title", Fields.text(alert, "rule"));
@@ -97,7 +98,11 @@ final class OcsfMapper {
     evidence.put("data", alert.getOrDefault("evidence", Map.of()));
     f.put("evidences", List.of(evidence));
     Fields.get(alert, "suppressed").ifPresent(n -> f.put("count", ((Number) n).longValue() + 1));
-    f.put("unmapped", Map.of("dockward_schema", alert.getOrDefault("schema", 1L), "rule", Fields.text(alert, "rule")));
+    Map<String, Object> unmapped = new LinkedHashMap<>();
+    unmapped.put("dockward_schema", alert.getOrDefault("schema", 1L));
+    unmapped.put("rule", Fields.text(alert, "rule"));
+    Fields.get(alert, "ruleset").ifPresent(r -> unmapped.put("dockward_ruleset", r));
+    f.put("unmapped", unmapped);
     return f;
   }
 

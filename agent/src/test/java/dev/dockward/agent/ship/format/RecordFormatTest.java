@@ -35,6 +35,7 @@ class RecordFormatTest {
     a.put("process", Map.of("pid", 4242L, "ppid", 4200L, "name", "sh", "exe", "/bin/sh", "cmdline", "sh -c id", "uid", 0L));
     a.put("evidence", Map.of("mnt_ns", 4026531841L));
     a.put("event_id", "3d1219c7c4c5-0000000000000029");
+    a.put("ruleset", Map.of("digest", "0123456789abcdef", "bundled_version", "1.0.0"));
     return a;
   }
 
@@ -69,6 +70,7 @@ class RecordFormatTest {
     assertEquals(Map.of("mnt_ns", 4026531841L), evidence.get("data"));
     assertEquals(5L, f.get("count"), "the alert and the 4 held back");
     assertEquals("web-07", map(f.get("device")).get("hostname"));
+    assertEquals("0123456789abcdef", map(info.get("analytic")).get("version"), "the rule set's version");
   }
 
   @Test
@@ -86,6 +88,7 @@ class RecordFormatTest {
     assertEquals(4200L, map(map(e.get("process")).get("parent")).get("pid"));
     assertEquals(List.of("T1611"), map(map(e.get("threat")).get("technique")).get("id"));
     assertEquals("web-07", map(e.get("host")).get("name"));
+    assertEquals("0123456789abcdef", map(e.get("rule")).get("version"), "the rule set's version");
   }
 
   private static Map<String, Object> alertWithAncestors() {
