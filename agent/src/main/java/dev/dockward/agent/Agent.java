@@ -26,6 +26,7 @@ import dev.dockward.cgroup.CgroupSampler;
 import dev.dockward.docker.DockerApi;
 import dev.dockward.docker.DockerInventory;
 import dev.dockward.docker.DockerSource;
+import dev.dockward.docker.InspectingDirectory;
 import dev.dockward.docker.RunningContainers;
 import dev.dockward.event.HostInfo;
 import dev.dockward.hostfs.HostFs;
@@ -40,6 +41,7 @@ import dev.dockward.proc.ProcScanSource;
 import dev.dockward.proc.ProcessLineage;
 import dev.dockward.proc.RecentProcesses;
 import dev.dockward.proc.SeenProcesses;
+import dev.dockward.source.ContainerDirectory;
 import dev.dockward.source.Source;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -121,7 +123,15 @@ public final class Agent implements AutoCloseable {
       }
 
       DockerInventory inventory = new DockerInventory();
-      Pipeline pipeline = new Pipeline(config.pipeline().queueCapacity(), inventory, host, ids, journal, detector);
+      ContainerDirectory directory = inventory;
+      if (config.sources().docker().enabled()) {
+        // Its own client: the pipeline's questions never wait behind the event stream's.
+        DockerApi lookups = new DockerApi(URI.create(config.sources().docker().host()));
+        started.add(lookups); // closed after the pipeline that uses it
+        InspectingDirectory inspecting = new InspectingDirectory(lookups, Clock.systemUTC());
+        directory = id -> inventory.byId(id).or(() -> inspecting.byId(id));
+      }
+      Pipeline pipeline = new Pipeline(config.pipeline().queueCapacity(), directory, host, ids, journal, detector);
       pipeline.start();
       started.add(pipeline);
 

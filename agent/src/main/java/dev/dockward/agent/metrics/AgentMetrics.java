@@ -76,6 +76,14 @@ public final class AgentMetrics {
         .labelNames("sink")
         .callback(cb -> shippers.forEach(s -> cb.call(s.failures(), s.name())))
         .register(registry);
+    CounterWithCallback.builder().name("dockward_container_enrichment_fallbacks")
+        .help("Events whose container the inventory did not know: filled in from a snapshot, or left with the id alone")
+        .labelNames("result")
+        .callback(cb -> {
+          cb.call(pipeline.containersFromSnapshot(), "snapshot");
+          cb.call(pipeline.containersUnresolved(), "unresolved");
+        })
+        .register(registry);
     GaugeWithCallback.builder().name("dockward_containers").help("Containers in the Docker inventory")
         .callback(cb -> cb.call(inventory.size()))
         .register(registry);

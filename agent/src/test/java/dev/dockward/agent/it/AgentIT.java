@@ -162,6 +162,21 @@ class AgentIT {
   }
 
   @Test
+  void aContainerThatIsGoneRightAfterItsShellStillNamesItselfInTheAlert() throws Exception {
+    startAgent(false);
+    String name = DockerCli.uniqueName("fleeting");
+    // Its shell is exec'd before the daemon reports the start, and --rm removes it a moment later.
+    String id = docker.runDetached(name, List.of("--rm"), "sh", "-c", "sleep 1; exit 0");
+
+    String line = stdout.await(l -> isAlert(l, "shell_in_container", id), DEADLINE, "shell_in_container for " + name);
+    Map<String, Object> container = map(parse(line).get("container"));
+    assertEquals(name, container.get("name"), line);
+    assertEquals(DockerCli.IMAGE, container.get("image"), line);
+    assertTrue(String.valueOf(container.get("image_id")).startsWith("sha256:"), "the image's digest: " + line);
+    assertTrue(container.get("labels") instanceof Map<?, ?> labels && !labels.isEmpty(), "the labels: " + line);
+  }
+
+  @Test
   void containerStartedBeforeTheAgentIsSeen() throws Exception {
     String name = DockerCli.uniqueName("early");
     String id = docker.runDetached(name, ESCAPEE, "sleep", "300");
