@@ -12,6 +12,7 @@ import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalException;
 import dev.dockward.agent.journal.RecordIds;
 import dev.dockward.agent.pipeline.Detector;
+import dev.dockward.agent.replay.JournalledContainers;
 import dev.dockward.agent.replay.ProcessTree;
 import dev.dockward.agent.replay.RecordView;
 import dev.dockward.agent.replay.ReplayQuery;
@@ -122,17 +123,34 @@ final class ReplayCommand implements Callable<Integer> {
     }
     try (ChronicleJournal j = ChronicleJournal.openForReading(journal)) {
       Replayer replayer = new Replayer(j);
+      // Records journalled with a container id alone are named from the journal's snapshots when
+      // a container is asked for, rules run or a table is read; a plain dump stays verbatim.
+      JournalledContainers containers = container != null || !rules.isEmpty() || tree || "table".equals(format)
+          ? JournalledContainers.of(replayer, query.until()) : new JournalledContainers();
       Replayer.Counts counts;
       if (tree) {
         ProcessTree processes = new ProcessTree();
         ReplayQuery lifecycle = new ReplayQuery(query.since(), query.until(), Set.of("event"), query.container(),
             Set.of("exec", "exit"), Optional.empty(), Optional.empty());
-        counts = replayer.replay(lifecycle, r -> processes.add(r.map()), false, () -> true);
+        counts = replayer.replay(lifecycle.anyContainer(), r -> {
+          Map<String, Object> record = containers.resolve(r.map());
+          if (lifecycle.matches(record)) {
+            processes.add(record);
+          }
+        }, false, () -> true);
         processes.render().forEach(out::println);
-      } else if (rules.isEmpty()) {
+      } else if (rules.isEmpty() && containers.size() == 0) {
         counts = replayer.replay(query, r -> print(out, r), follow, interrupted::get);
+      } else if (rules.isEmpty()) {
+        ReplayQuery selection = query;
+        counts = replayer.replay(query.anyContainer(), r -> {
+          Map<String, Object> record = containers.resolve(r.map());
+          if (selection.matches(record)) {
+            print(out, r, record);
+          }
+        }, follow, interrupted::get);
       } else {
-        counts = rerun(replayer, query, out, err, interrupted);
+        counts = rerun(replayer, query, containers, out, err, interrupted);
         if (counts == null) {
           return 2;
         }
@@ -171,8 +189,8 @@ final class ReplayCommand implements Callable<Integer> {
   }
 
   /** Runs the given rules over the selected events; prints the alerts that pass the alert filters. */
-  private Replayer.Counts rerun(Replayer replayer, ReplayQuery query, PrintWriter out, PrintWriter err,
-      AtomicBoolean interrupted) {
+  private Replayer.Counts rerun(Replayer replayer, ReplayQuery query, JournalledContainers containers, PrintWriter out,
+      PrintWriter err, AtomicBoolean interrupted) {
     LoadResult loaded = RuleSetLoading.load(false, rules, err);
     if (loaded.ruleSet().rules().isEmpty()) {
       err.println("dockward: no rule loaded from " + rules);
@@ -191,8 +209,12 @@ final class ReplayCommand implements Callable<Integer> {
     ReplayQuery alerts = new ReplayQuery(Optional.empty(), Optional.empty(), Set.of("alert"), Optional.empty(),
         Set.of(), query.rule(), query.minSeverity());
     ObjectMapper json = new ObjectMapper();
-    return replayer.replay(events, event -> {
-      for (Map<String, Object> alert : detector.alertsFor(event.map(), ids::next)) {
+    return replayer.replay(events.anyContainer(), r -> {
+      Map<String, Object> event = containers.resolve(r.map());
+      if (!events.matches(event)) {
+        return;
+      }
+      for (Map<String, Object> alert : detector.alertsFor(event, ids::next)) {
         if (alerts.matches(alert)) {
           try {
             print(out, format.equals("jsonl") ? json.writeValueAsString(alert) : TextLine.of(alert));
@@ -206,6 +228,19 @@ final class ReplayCommand implements Callable<Integer> {
 
   private void print(PrintWriter out, RecordView record) {
     print(out, format.equals("jsonl") ? record.json() : TextLine.of(record.map()));
+  }
+
+  /** The journalled text when resolving changed nothing, else the record with its container named. */
+  private void print(PrintWriter out, RecordView journalled, Map<String, Object> resolved) {
+    if (resolved == journalled.map()) {
+      print(out, journalled);
+      return;
+    }
+    try {
+      print(out, format.equals("jsonl") ? new ObjectMapper().writeValueAsString(resolved) : TextLine.of(resolved));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void print(PrintWriter out, String line) {
