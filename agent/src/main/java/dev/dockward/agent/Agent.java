@@ -12,6 +12,9 @@ import dev.dockward.agent.metrics.AgentMetrics;
 import dev.dockward.agent.metrics.MetricsServer;
 import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.agent.pipeline.Pipeline;
+import dev.dockward.agent.schema.PublishedSchema;
+import dev.dockward.agent.schema.SchemaCheckingSink;
+import dev.dockward.agent.schema.SchemaViolations;
 import dev.dockward.agent.ship.Checkpoint;
 import dev.dockward.agent.ship.FileCheckpoint;
 import dev.dockward.agent.ship.KafkaSink;
@@ -96,12 +99,15 @@ public final class Agent implements AutoCloseable {
       HostInfo host = HostIdentity.detect(config.host().name(), Path.of("/etc/machine-id"));
       RecordIds ids = RecordIds.resumingAfter(HostIdentity.idPrefix(host), journal.lastRecord());
 
+      SchemaViolations violations = new SchemaViolations();
+      PublishedSchema schema = PublishedSchema.load();
       List<Shipper> shippers = new ArrayList<>();
       // Shippers start before the pipeline so that they are closed after it: the last records
       // journalled before a stop are still shipped.
       AgentConfig.Kafka kafka = config.sinks().kafka();
       if (kafka.enabled()) {
-        Shipper kafkaShipper = new Shipper(journal, formatted(KafkaSink.create(kafka), kafka.outputFormat()),
+        Shipper kafkaShipper = new Shipper(journal,
+            checked(formatted(KafkaSink.create(kafka), kafka.outputFormat()), schema, violations),
             FileCheckpoint.forSink(journal.dir(), KafkaSink.NAME),
             ShipperSettings.of(kafka.events(), ShipperSettings.Start.JOURNAL_START).withLifecycle());
         kafkaShipper.start();
@@ -114,8 +120,8 @@ public final class Agent implements AutoCloseable {
       if (config.sinks().stdoutOn()) {
         // stdout is a live view: no checkpoint, a fresh run prints from now on.
         Shipper stdoutShipper = new Shipper(journal,
-            formatted(new StdoutSink(stdout, OutputFormat.parse(config.sinks().stdout().format())),
-                config.sinks().stdout().outputFormat()),
+            checked(formatted(new StdoutSink(stdout, OutputFormat.parse(config.sinks().stdout().format())),
+                config.sinks().stdout().outputFormat()), schema, violations),
             Checkpoint.none(), ShipperSettings.of(config.sinks().stdout().events(), ShipperSettings.Start.JOURNAL_END));
         stdoutShipper.start();
         started.add(stdoutShipper);
@@ -150,6 +156,7 @@ public final class Agent implements AutoCloseable {
       if (metrics.enabled()) {
         AgentMetrics registry = new AgentMetrics(pipeline.stats(), detector, sources, shippers, inventory,
             journal.dir());
+        registry.schemaViolations(violations);
         BooleanSupplier live = () -> pipeline.running() && shippers.stream().allMatch(Shipper::running);
         MetricsServer server = MetricsServer.start(metrics.address(), metrics.port(), registry.registry(), live,
             () -> live.getAsBoolean() && pipeline.journalAccepting());
@@ -227,6 +234,11 @@ public final class Agent implements AutoCloseable {
         return RunningContainers.list(api);
       }
     };
+  }
+
+  /** The sink behind a check of every native record against the published schema. */
+  private static Sink checked(Sink sink, PublishedSchema schema, SchemaViolations violations) {
+    return new SchemaCheckingSink(sink, schema, violations);
   }
 
   /** The sink, writing alerts in the configured format (native needs no wrapper). */

@@ -2,6 +2,7 @@ package dev.dockward.agent.metrics;
 
 import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.agent.pipeline.PipelineStats;
+import dev.dockward.agent.schema.SchemaViolations;
 import dev.dockward.agent.ship.Shipper;
 import dev.dockward.docker.DockerInventory;
 import dev.dockward.source.Source;
@@ -89,6 +90,15 @@ public final class AgentMetrics {
         .register(registry);
     GaugeWithCallback.builder().name("dockward_journal_bytes").help("Bytes on disk of the journal directory")
         .callback(cb -> cb.call(directoryBytes(journalDir)))
+        .register(registry);
+  }
+
+  /** Adds the count of records that broke the published schema on their way out. */
+  public void schemaViolations(SchemaViolations violations) {
+    CounterWithCallback.builder().name("dockward_schema_violations")
+        .help("Records that broke the published schema, shipped marked with schema_errors, by sink and kind")
+        .labelNames("sink", "kind")
+        .callback(cb -> violations.counts().forEach((k, n) -> cb.call(n, k.sink(), k.kind())))
         .register(registry);
   }
 

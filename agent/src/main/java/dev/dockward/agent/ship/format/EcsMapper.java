@@ -75,6 +75,7 @@ final class EcsMapper {
     dockward.put("event_id", Fields.text(alert, "event_id"));
     dockward.put("schema", alert.getOrDefault("schema", 1L));
     Fields.get(alert, "ruleset").ifPresent(r -> dockward.put("ruleset", r));
+    Fields.get(alert, "schema_errors").ifPresent(errors -> dockward.put("schema_errors", errors));
     List<Map<String, Object>> ancestors = Fields.list(Fields.map(alert.get("process")), "ancestors");
     if (!ancestors.isEmpty()) {
       dockward.put("process_ancestors", ancestors);

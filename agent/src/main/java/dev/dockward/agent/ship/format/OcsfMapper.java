@@ -102,6 +102,7 @@ final class OcsfMapper {
     unmapped.put("dockward_schema", alert.getOrDefault("schema", 1L));
     unmapped.put("rule", Fields.text(alert, "rule"));
     Fields.get(alert, "ruleset").ifPresent(r -> unmapped.put("dockward_ruleset", r));
+    Fields.get(alert, "schema_errors").ifPresent(e -> unmapped.put("dockward_schema_errors", e));
     f.put("unmapped", unmapped);
     return f;
   }
