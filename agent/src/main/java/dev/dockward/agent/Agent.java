@@ -88,7 +88,7 @@ public final class Agent implements AutoCloseable {
   public static Agent start(AgentConfig config, Detector rules, PrintStream stdout) throws Exception {
     List<AutoCloseable> started = new ArrayList<>();
     Detector throttled = new AlertThrottle(rules, Durations.parse(config.alerts().dedupeWindow()),
-        config.alerts().rulePerMinute());
+        config.alerts().rulePerMinute(), config.alerts().globalPerMinute());
     // Ancestry after noise control: only the alerts that go out pay for the /proc lookups.
     Detector detector = new AncestryDetector(throttled, new RecentProcesses(RECENT_PROCESSES),
         ProcessLineage.live(new ProcReader(HostFs.system())));

@@ -200,7 +200,7 @@ final class ReplayCommand implements Callable<Integer> {
     // The live agent's noise control, with its defaults, so the answer matches what it would have printed.
     AgentConfig.Alerts noise = AgentConfig.DEFAULT.alerts();
     Detector throttled = new AlertThrottle(new RuleDetector(new RuleEngine(loaded.ruleSet())),
-        Durations.parse(noise.dedupeWindow()), noise.rulePerMinute());
+        Durations.parse(noise.dedupeWindow()), noise.rulePerMinute(), noise.globalPerMinute());
     // Ancestry from the journalled processes alone: this host's /proc is not the recorded one.
     Detector detector = new AncestryDetector(throttled, new RecentProcesses(RECENT_PROCESSES), ProcessLineage.NONE);
     RecordIds ids = new RecordIds(RERUN_ID_PREFIX, 1);

@@ -137,6 +137,26 @@ class AlertThrottleTest {
   }
 
   @Test
+  void theGlobalCapHoldsBackAFloodOfManyRules() {
+    // Ten rules, each under its own cap, together over the global one.
+    Detector manyRules = (event, alertIds) -> {
+      List<Map<String, Object>> out = new ArrayList<>();
+      for (int r = 0; r < 10; r++) {
+        out.addAll(always("rule_" + r).alertsFor(event, alertIds));
+      }
+      return out;
+    };
+    AlertThrottle t = new AlertThrottle(manyRules, Duration.ZERO, 5, 20);
+    int emitted = 0;
+    for (int i = 0; i < 10; i++) {
+      emitted += feed(t, T0.plusSeconds(i), "c" + i).size();
+    }
+    assertEquals(20, emitted, "100 firings, 50 under the rule caps, 20 under the global one");
+    assertEquals(80L, t.suppressedAlerts().values().stream().mapToLong(Long::longValue).sum());
+    assertEquals(10, feed(t, T0.plusSeconds(61), "c0").size(), "a new minute, a new allowance");
+  }
+
+  @Test
   void replayingTheSameEventsSuppressesTheSame() {
     List<Integer> first = new ArrayList<>();
     List<Integer> second = new ArrayList<>();
