@@ -66,6 +66,8 @@ public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
   /** Processes remembered for the ancestry of alerts (entries of a few hundred bytes). */
   private static final int RECENT_PROCESSES = 8192;
+  /** How long the pipeline waits for the daemon to describe a container it does not know yet. */
+  private static final java.time.Duration LOOKUP_TIMEOUT = java.time.Duration.ofSeconds(2);
 
   private final List<AutoCloseable> teardown = new ArrayList<>();
   private final Pipeline pipeline;
@@ -132,7 +134,8 @@ public final class Agent implements AutoCloseable {
       ContainerDirectory directory = inventory;
       if (config.sources().docker().enabled()) {
         // Its own client: the pipeline's questions never wait behind the event stream's.
-        DockerApi lookups = new DockerApi(URI.create(config.sources().docker().host()));
+        // A short timeout: the pipeline waits for the answer, and a hung daemon must not stall it long.
+        DockerApi lookups = new DockerApi(URI.create(config.sources().docker().host()), LOOKUP_TIMEOUT);
         started.add(lookups); // closed after the pipeline that uses it
         InspectingDirectory inspecting = new InspectingDirectory(lookups, Clock.systemUTC());
         directory = id -> inventory.byId(id).or(() -> inspecting.byId(id));
