@@ -1,5 +1,6 @@
 package dev.dockward.docker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.source.ContainerDirectory;
 import java.io.IOException;
@@ -29,7 +30,13 @@ public final class InspectingDirectory implements ContainerDirectory {
   private static final Pattern FULL_ID = Pattern.compile("[0-9a-f]{64}");
   private static final int MAX_MISSES = 4096;
 
-  private final DockerApi api;
+  /** Asks the daemon to describe one container: its inspect JSON. */
+  @FunctionalInterface
+  interface Inspector {
+    JsonNode inspect(String id) throws IOException;
+  }
+
+  private final Inspector inspector;
   private final Clock clock;
   private final Map<String, Instant> misses = new LinkedHashMap<>();
   private final LongAdder inspected = new LongAdder();
@@ -37,7 +44,11 @@ public final class InspectingDirectory implements ContainerDirectory {
   private Instant pausedUntil = Instant.MIN;
 
   public InspectingDirectory(DockerApi api, Clock clock) {
-    this.api = api;
+    this(id -> api.get("/containers/" + id + "/json"), clock);
+  }
+
+  InspectingDirectory(Inspector inspector, Clock clock) {
+    this.inspector = inspector;
     this.clock = clock;
   }
 
@@ -53,7 +64,7 @@ public final class InspectingDirectory implements ContainerDirectory {
     }
     try {
       inspected.increment();
-      return Optional.of(ContainerInspectParser.parse(api.get("/containers/" + id + "/json")));
+      return Optional.of(ContainerInspectParser.parse(inspector.inspect(id)));
     } catch (DockerApiException e) {
       if (misses.size() >= MAX_MISSES) {
         misses.clear(); // a bound, not a policy: the worst case is one more question per id
