@@ -38,7 +38,13 @@ final class EcsMapper {
       Map<String, Object> c = new LinkedHashMap<>();
       c.put("id", Fields.text(container, "id"));
       c.put("name", Fields.text(container, "name"));
-      c.put("image", Map.of("name", Fields.text(container, "image")));
+      Map<String, Object> image = new LinkedHashMap<>();
+      image.put("name", Fields.text(container, "image"));
+      String digest = Fields.text(container, "image_id");
+      if (!digest.isEmpty()) {
+        image.put("hash", Map.of("all", List.of(digest))); // the image's content digest
+      }
+      c.put("image", image);
       Fields.get(container, "labels").ifPresent(l -> c.put("labels", l));
       e.put("container", c);
     }

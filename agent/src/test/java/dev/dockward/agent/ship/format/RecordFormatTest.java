@@ -84,6 +84,7 @@ class RecordFormatTest {
     assertEquals("container_escape_namespace", map(e.get("rule")).get("id"));
     assertEquals(CONTAINER, map(e.get("container")).get("id"));
     assertEquals("nginx:1.25", map(map(e.get("container")).get("image")).get("name"));
+    assertEquals(Map.of("all", List.of("sha256:1")), map(map(e.get("container")).get("image")).get("hash"));
     assertEquals("sh -c id", map(e.get("process")).get("command_line"));
     assertEquals(4200L, map(map(e.get("process")).get("parent")).get("pid"));
     assertEquals(List.of("T1611"), map(map(e.get("threat")).get("technique")).get("id"));
