@@ -3,6 +3,7 @@ package dev.dockward.agent;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.Durations;
 import dev.dockward.agent.detect.AlertThrottle;
+import dev.dockward.agent.detect.AncestryDetector;
 import dev.dockward.agent.host.HostIdentity;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.RecordIds;
@@ -11,6 +12,9 @@ import dev.dockward.agent.metrics.AgentMetrics;
 import dev.dockward.agent.metrics.MetricsServer;
 import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.agent.pipeline.Pipeline;
+import dev.dockward.agent.schema.PublishedSchema;
+import dev.dockward.agent.schema.SchemaCheckingSink;
+import dev.dockward.agent.schema.SchemaViolations;
 import dev.dockward.agent.ship.Checkpoint;
 import dev.dockward.agent.ship.FileCheckpoint;
 import dev.dockward.agent.ship.KafkaSink;
@@ -25,6 +29,7 @@ import dev.dockward.cgroup.CgroupSampler;
 import dev.dockward.docker.DockerApi;
 import dev.dockward.docker.DockerInventory;
 import dev.dockward.docker.DockerSource;
+import dev.dockward.docker.InspectingDirectory;
 import dev.dockward.docker.RunningContainers;
 import dev.dockward.event.HostInfo;
 import dev.dockward.hostfs.HostFs;
@@ -36,7 +41,10 @@ import dev.dockward.netlink.NetlinkUnavailableException;
 import dev.dockward.proc.HostNamespaces;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.proc.ProcScanSource;
+import dev.dockward.proc.ProcessLineage;
+import dev.dockward.proc.RecentProcesses;
 import dev.dockward.proc.SeenProcesses;
+import dev.dockward.source.ContainerDirectory;
 import dev.dockward.source.Source;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -56,6 +64,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
+  /** Processes remembered for the ancestry of alerts (entries of a few hundred bytes). */
+  private static final int RECENT_PROCESSES = 8192;
+  /** How long the pipeline waits for the daemon to describe a container it does not know yet. */
+  private static final java.time.Duration LOOKUP_TIMEOUT = java.time.Duration.ofSeconds(2);
 
   private final List<AutoCloseable> teardown = new ArrayList<>();
   private final Pipeline pipeline;
@@ -77,8 +89,11 @@ public final class Agent implements AutoCloseable {
    */
   public static Agent start(AgentConfig config, Detector rules, PrintStream stdout) throws Exception {
     List<AutoCloseable> started = new ArrayList<>();
-    Detector detector = new AlertThrottle(rules, Durations.parse(config.alerts().dedupeWindow()),
-        config.alerts().rulePerMinute());
+    Detector throttled = new AlertThrottle(rules, Durations.parse(config.alerts().dedupeWindow()),
+        config.alerts().rulePerMinute(), config.alerts().globalPerMinute());
+    // Ancestry after noise control: only the alerts that go out pay for the /proc lookups.
+    Detector detector = new AncestryDetector(throttled, new RecentProcesses(RECENT_PROCESSES),
+        ProcessLineage.live(new ProcReader(HostFs.system())));
     try {
       ChronicleJournal journal = ChronicleJournal.openForWriting(
           Path.of(config.journal().dir()), config.journal().rollCycle());
@@ -86,12 +101,15 @@ public final class Agent implements AutoCloseable {
       HostInfo host = HostIdentity.detect(config.host().name(), Path.of("/etc/machine-id"));
       RecordIds ids = RecordIds.resumingAfter(HostIdentity.idPrefix(host), journal.lastRecord());
 
+      SchemaViolations violations = new SchemaViolations();
+      PublishedSchema schema = PublishedSchema.load();
       List<Shipper> shippers = new ArrayList<>();
       // Shippers start before the pipeline so that they are closed after it: the last records
       // journalled before a stop are still shipped.
       AgentConfig.Kafka kafka = config.sinks().kafka();
       if (kafka.enabled()) {
-        Shipper kafkaShipper = new Shipper(journal, formatted(KafkaSink.create(kafka), kafka.outputFormat()),
+        Shipper kafkaShipper = new Shipper(journal,
+            checked(formatted(KafkaSink.create(kafka), kafka.outputFormat()), schema, violations),
             FileCheckpoint.forSink(journal.dir(), KafkaSink.NAME),
             ShipperSettings.of(kafka.events(), ShipperSettings.Start.JOURNAL_START).withLifecycle());
         kafkaShipper.start();
@@ -104,8 +122,8 @@ public final class Agent implements AutoCloseable {
       if (config.sinks().stdoutOn()) {
         // stdout is a live view: no checkpoint, a fresh run prints from now on.
         Shipper stdoutShipper = new Shipper(journal,
-            formatted(new StdoutSink(stdout, OutputFormat.parse(config.sinks().stdout().format())),
-                config.sinks().stdout().outputFormat()),
+            checked(formatted(new StdoutSink(stdout, OutputFormat.parse(config.sinks().stdout().format())),
+                config.sinks().stdout().outputFormat()), schema, violations),
             Checkpoint.none(), ShipperSettings.of(config.sinks().stdout().events(), ShipperSettings.Start.JOURNAL_END));
         stdoutShipper.start();
         started.add(stdoutShipper);
@@ -113,7 +131,16 @@ public final class Agent implements AutoCloseable {
       }
 
       DockerInventory inventory = new DockerInventory();
-      Pipeline pipeline = new Pipeline(config.pipeline().queueCapacity(), inventory, host, ids, journal, detector);
+      ContainerDirectory directory = inventory;
+      if (config.sources().docker().enabled()) {
+        // Its own client: the pipeline's questions never wait behind the event stream's.
+        // A short timeout: the pipeline waits for the answer, and a hung daemon must not stall it long.
+        DockerApi lookups = new DockerApi(URI.create(config.sources().docker().host()), LOOKUP_TIMEOUT);
+        started.add(lookups); // closed after the pipeline that uses it
+        InspectingDirectory inspecting = new InspectingDirectory(lookups, Clock.systemUTC());
+        directory = id -> inventory.byId(id).or(() -> inspecting.byId(id));
+      }
+      Pipeline pipeline = new Pipeline(config.pipeline().queueCapacity(), directory, host, ids, journal, detector);
       pipeline.start();
       started.add(pipeline);
 
@@ -132,6 +159,7 @@ public final class Agent implements AutoCloseable {
       if (metrics.enabled()) {
         AgentMetrics registry = new AgentMetrics(pipeline.stats(), detector, sources, shippers, inventory,
             journal.dir());
+        registry.schemaViolations(violations);
         BooleanSupplier live = () -> pipeline.running() && shippers.stream().allMatch(Shipper::running);
         MetricsServer server = MetricsServer.start(metrics.address(), metrics.port(), registry.registry(), live,
             () -> live.getAsBoolean() && pipeline.journalAccepting());
@@ -209,6 +237,11 @@ public final class Agent implements AutoCloseable {
         return RunningContainers.list(api);
       }
     };
+  }
+
+  /** The sink behind a check of every native record against the published schema. */
+  private static Sink checked(Sink sink, PublishedSchema schema, SchemaViolations violations) {
+    return new SchemaCheckingSink(sink, schema, violations);
   }
 
   /** The sink, writing alerts in the configured format (native needs no wrapper). */

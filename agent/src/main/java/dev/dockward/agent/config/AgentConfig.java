@@ -66,10 +66,16 @@ public record AgentConfig(
    * {@code rulePerMinute} alerts of one rule per minute; what is held back is counted and
    * reported as {@code suppressed} on the next alert of the same rule and container.
    */
-  public record Alerts(String dedupeWindow, Integer rulePerMinute) {
+  public record Alerts(String dedupeWindow, Integer rulePerMinute, Integer globalPerMinute) {
     public Alerts {
       dedupeWindow = Objects.requireNonNullElse(dedupeWindow, "60s");
       rulePerMinute = Objects.requireNonNullElse(rulePerMinute, 600);
+      globalPerMinute = Objects.requireNonNullElse(globalPerMinute, 6000);
+    }
+
+    /** Without a global cap of its own (the default applies). */
+    public Alerts(String dedupeWindow, Integer rulePerMinute) {
+      this(dedupeWindow, rulePerMinute, null);
     }
   }
 

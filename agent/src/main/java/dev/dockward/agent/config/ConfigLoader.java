@@ -88,6 +88,7 @@ public final class ConfigLoader {
     check(origin, "metrics.port", c.metrics().port() >= 0 && c.metrics().port() <= 65535, "must be 0 to 65535");
     checkDurationOrZero(origin, "alerts.dedupe_window", c.alerts().dedupeWindow());
     check(origin, "alerts.rule_per_minute", c.alerts().rulePerMinute() >= 0, "must be 0 (no cap) or more");
+    check(origin, "alerts.global_per_minute", c.alerts().globalPerMinute() >= 0, "must be 0 (no cap) or more");
     check(origin, "metrics.address", !c.metrics().address().isBlank(), "must not be empty");
   }
 

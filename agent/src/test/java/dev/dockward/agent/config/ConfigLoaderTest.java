@@ -47,6 +47,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void alertsGlobalCapHasADefaultAndIsChecked() throws ConfigException {
+    assertEquals(6000, loader.parse("empty.yaml", "").alerts().globalPerMinute());
+    AgentConfig c = loader.parse("c.yaml", "alerts: {global_per_minute: 250}\n");
+    assertEquals(250, c.alerts().globalPerMinute());
+    assertEquals(600, c.alerts().rulePerMinute(), "the others keep their defaults");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> loader.parse("c.yaml", "alerts: {global_per_minute: -1}\n"));
+    assertTrue(e.getMessage().contains("alerts.global_per_minute"), e.getMessage());
+  }
+
+  @Test
   void postureSectionHasDefaultsAndItsIntervalIsChecked() throws ConfigException {
     AgentConfig defaults = loader.parse("empty.yaml", "");
     assertTrue(defaults.posture().enabled());
