@@ -28,6 +28,7 @@ import dev.dockward.docker.DockerSource;
 import dev.dockward.docker.RunningContainers;
 import dev.dockward.event.HostInfo;
 import dev.dockward.hostfs.HostFs;
+import dev.dockward.posture.AuditTriggers;
 import dev.dockward.posture.ContainerLister;
 import dev.dockward.posture.PostureAudit;
 import dev.dockward.posture.PostureSource;
@@ -151,9 +152,14 @@ public final class Agent implements AutoCloseable {
     List<Source> sources = new ArrayList<>();
     // Docker first: its initial listing fills the inventory the /proc events are enriched from.
     AgentConfig.Docker docker = config.sources().docker();
+    PostureSource postureSource = postureSource(config);
     if (docker.enabled()) {
       sources.add(new DockerSource(new DockerApi(URI.create(docker.host())), inventory, Clock.systemUTC(),
-          Durations.parse(docker.maxBackoff())));
+          Durations.parse(docker.maxBackoff()), e -> {
+            if (postureSource != null) {
+              AuditTriggers.reason(e).ifPresent(postureSource::requestAudit);
+            }
+          }));
     }
     HostFs hostFs = HostFs.system();
     // The agent is a host service: its own namespaces are the host's (pid 1's may be unreadable).
@@ -187,12 +193,20 @@ public final class Agent implements AutoCloseable {
       sources.add(new CgroupSampler(HostFs.system(), inventory::running, Durations.parse(cgroup.interval()),
           Clock.systemUTC(), Runtime.getRuntime().availableProcessors()));
     }
-    AgentConfig.Posture posture = config.posture();
-    if (posture.enabled()) {
-      PostureAudit audit = new PostureAudit(HostFs.system(), containerLister(docker));
-      sources.add(new PostureSource(audit::run, Durations.parse(posture.interval()), Clock.systemUTC()));
+    if (postureSource != null) {
+      sources.add(postureSource);
     }
     return sources;
+  }
+
+  /** The posture audit, or null when it is off; audits again on relevant Docker events too. */
+  private static PostureSource postureSource(AgentConfig config) {
+    AgentConfig.Posture posture = config.posture();
+    if (!posture.enabled()) {
+      return null;
+    }
+    PostureAudit audit = new PostureAudit(HostFs.system(), containerLister(config.sources().docker()));
+    return new PostureSource(audit::run, Durations.parse(posture.interval()), Clock.systemUTC());
   }
 
   /**

@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,7 @@ public final class DockerSource implements Source {
   private final DockerInventory inventory;
   private final Clock clock;
   private final Duration maxBackoff;
+  private final Consumer<DaemonEvent> observer;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final AtomicReference<DockerApi.EventStream> current = new AtomicReference<>();
   private final LongAdder connectFailures = new LongAdder();
@@ -52,10 +54,20 @@ public final class DockerSource implements Source {
   private volatile Thread thread;
 
   public DockerSource(DockerApi api, DockerInventory inventory, Clock clock, Duration maxBackoff) {
+    this(api, inventory, clock, maxBackoff, e -> { });
+  }
+
+  /**
+   * @param observer sees every daemon event of every type (network, daemon, …) before it is
+   *     handled, e.g. to audit the host's posture again; it must return quickly and not throw
+   */
+  public DockerSource(DockerApi api, DockerInventory inventory, Clock clock, Duration maxBackoff,
+      Consumer<DaemonEvent> observer) {
     this.api = api;
     this.inventory = inventory;
     this.clock = clock;
     this.maxBackoff = maxBackoff;
+    this.observer = observer;
   }
 
   @Override
@@ -174,6 +186,11 @@ public final class DockerSource implements Source {
   }
 
   void handle(DaemonEvent e, EventSink sink) {
+    try {
+      observer.accept(e);
+    } catch (RuntimeException ex) {
+      log.warn("Docker event observer failed on {} {}: {}", e.type(), e.action(), ex.toString());
+    }
     if (!"container".equals(e.type())) {
       return;
     }
