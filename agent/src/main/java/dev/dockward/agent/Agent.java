@@ -29,8 +29,12 @@ import dev.dockward.docker.RunningContainers;
 import dev.dockward.event.HostInfo;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.posture.AuditTriggers;
+import dev.dockward.posture.AuditedContainer;
 import dev.dockward.posture.ContainerLister;
+import dev.dockward.posture.EngineFacts;
+import dev.dockward.posture.EngineProbe;
 import dev.dockward.posture.PostureAudit;
+import dev.dockward.posture.PostureSettings;
 import dev.dockward.posture.PostureSource;
 import dev.dockward.netlink.NetlinkProcessSource;
 import dev.dockward.netlink.NetlinkUnavailableException;
@@ -205,8 +209,16 @@ public final class Agent implements AutoCloseable {
     if (!posture.enabled()) {
       return null;
     }
-    PostureAudit audit = new PostureAudit(HostFs.system(), containerLister(config.sources().docker()));
+    PostureAudit audit = postureAudit(config);
     return new PostureSource(audit::run, Durations.parse(posture.interval()), Clock.systemUTC());
+  }
+
+  /** One posture audit of this host, with the configured Docker address, minimum versions and allowlist. */
+  public static PostureAudit postureAudit(AgentConfig config) {
+    AgentConfig.Docker docker = config.sources().docker();
+    AgentConfig.Posture p = config.posture();
+    return new PostureAudit(HostFs.system(), containerLister(docker), engineProbe(docker),
+        new PostureSettings(p.minDockerVersion(), p.minKernelVersion(), p.registryAllowlist()));
   }
 
   /**
@@ -214,15 +226,28 @@ public final class Agent implements AutoCloseable {
    * tell "no containers" from "daemon not reached yet", and an audit every few minutes can afford
    * its own short-lived client.
    */
-  public static ContainerLister containerLister(AgentConfig.Docker docker) {
+  private static ContainerLister containerLister(AgentConfig.Docker docker) {
     return () -> {
-      if (!docker.enabled()) {
-        throw new IOException("the docker source is disabled in the configuration (sources.docker.enabled)");
-      }
-      try (DockerApi api = new DockerApi(URI.create(docker.host()))) {
-        return RunningContainers.list(api);
+      try (DockerApi api = postureApi(docker)) {
+        return RunningContainers.inspected(api).stream().map(AuditedContainer::parse).toList();
       }
     };
+  }
+
+  /** The engine's version and security options for the posture audit. */
+  private static EngineProbe engineProbe(AgentConfig.Docker docker) {
+    return () -> {
+      try (DockerApi api = postureApi(docker)) {
+        return EngineFacts.parse(api.get("/version"), api.get("/info"));
+      }
+    };
+  }
+
+  private static DockerApi postureApi(AgentConfig.Docker docker) throws IOException {
+    if (!docker.enabled()) {
+      throw new IOException("the docker source is disabled in the configuration (sources.docker.enabled)");
+    }
+    return new DockerApi(URI.create(docker.host()));
   }
 
   /** The sink, writing alerts in the configured format (native needs no wrapper). */

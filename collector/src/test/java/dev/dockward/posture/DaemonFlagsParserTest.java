@@ -49,7 +49,7 @@ class DaemonFlagsParserTest {
     DaemonSettings flags = DaemonFlagsParser.parse(List.of("dockerd", "--icc=true", "-H", "unix:///x.sock"));
     DaemonSettings file = new DaemonSettings(List.of("tcp://127.0.0.1:2375"), Optional.empty(), Optional.empty(),
         Optional.of(false), List.of("r:1"), Optional.empty(), Optional.of(true), Optional.empty(), Optional.empty(),
-        List.of(), Optional.empty(), Optional.empty());
+        List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     DaemonSettings merged = flags.over(file);
     assertEquals(Optional.of(true), merged.icc());
     assertEquals(Optional.of(true), merged.liveRestore());
