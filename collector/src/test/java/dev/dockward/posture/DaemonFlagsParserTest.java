@@ -56,4 +56,15 @@ class DaemonFlagsParserTest {
     assertEquals(List.of("unix:///x.sock", "tcp://127.0.0.1:2375"), merged.hosts());
     assertEquals(List.of("r:1"), merged.insecureRegistries());
   }
+
+  @Test
+  void tlsKeySeccompProfileAndLogDriverFromTheCommandLineOverTheFile() throws java.io.IOException {
+    DaemonSettings flags = DaemonFlagsParser.parse(List.of("dockerd", "--tlskey", "/etc/docker/key.pem",
+        "--seccomp-profile=unconfined"));
+    DaemonSettings file = DaemonJsonParser.parse("{\"log-driver\": \"none\", \"seccomp-profile\": \"/x.json\"}");
+    DaemonSettings merged = flags.over(file);
+    assertEquals(Optional.of("/etc/docker/key.pem"), merged.tlsKey());
+    assertEquals(Optional.of("unconfined"), merged.seccompProfile());
+    assertEquals(Optional.of("none"), merged.logDriver());
+  }
 }
