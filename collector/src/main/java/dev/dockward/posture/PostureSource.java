@@ -30,8 +30,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostureSource implements Source {
   private static final Logger log = LoggerFactory.getLogger(PostureSource.class);
-  /** How long a requested audit waits, so that a burst of events (a compose up) gives one audit. */
+  /**
+   * How long a requested audit waits, so that a burst of events (a compose up) gives one audit.
+   * It also starts no sooner than {@link #GAP_SETTLES} settle times after the previous audit
+   * began, so that a host whose containers churn is not audited without pause (an audit reads
+   * every dockerd's fds and inspects every container).
+   */
   static final Duration DEFAULT_SETTLE = Duration.ofSeconds(1);
+  static final int GAP_SETTLES = 5;
 
   private final Supplier<List<PostureFinding>> audit;
   private final Duration interval;
@@ -45,6 +51,7 @@ public final class PostureSource implements Source {
   private final LongAdder auditFailures = new LongAdder();
   private final LongAdder requestedAudits = new LongAdder();
   private volatile Thread thread;
+  private long lastAuditStart = System.nanoTime();
 
   /**
    * @param audit one audit of the host (normally {@link PostureAudit#run})
@@ -102,6 +109,7 @@ public final class PostureSource implements Source {
     try {
       do {
         try {
+          lastAuditStart = System.nanoTime();
           auditOnce(sink);
         } catch (RuntimeException e) {
           // A bug or an unexpected host: keep the open set and try again next interval.
@@ -114,14 +122,16 @@ public final class PostureSource implements Source {
     }
   }
 
-  /** Waits for the interval or a request (then the settle time); false when closed. */
+  /** Waits for the interval or a request (then the settle time, or the gap); false when closed. */
   private boolean awaitNext() throws InterruptedException {
     String reason = requests.poll(interval.toMillis(), TimeUnit.MILLISECONDS);
     if (stop.getCount() == 0) {
       return false;
     }
     if (reason != null) {
-      if (stop.await(settle.toMillis(), TimeUnit.MILLISECONDS)) {
+      long sinceLast = System.nanoTime() - lastAuditStart;
+      long wait = Math.max(settle.toNanos(), settle.toNanos() * GAP_SETTLES - sinceLast);
+      if (stop.await(wait, TimeUnit.NANOSECONDS)) {
         return false;
       }
       requests.clear(); // the events of the burst are covered by this audit
