@@ -25,16 +25,9 @@ import dev.dockward.cgroup.CgroupSampler;
 import dev.dockward.docker.DockerApi;
 import dev.dockward.docker.DockerInventory;
 import dev.dockward.docker.DockerSource;
-import dev.dockward.docker.RunningContainers;
 import dev.dockward.event.HostInfo;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.posture.AuditTriggers;
-import dev.dockward.posture.AuditedContainer;
-import dev.dockward.posture.ContainerLister;
-import dev.dockward.posture.EngineFacts;
-import dev.dockward.posture.EngineProbe;
-import dev.dockward.posture.PostureAudit;
-import dev.dockward.posture.PostureSettings;
 import dev.dockward.posture.PostureSource;
 import dev.dockward.netlink.NetlinkProcessSource;
 import dev.dockward.netlink.NetlinkUnavailableException;
@@ -43,7 +36,6 @@ import dev.dockward.proc.ProcReader;
 import dev.dockward.proc.ProcScanSource;
 import dev.dockward.proc.SeenProcesses;
 import dev.dockward.source.Source;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -156,7 +148,7 @@ public final class Agent implements AutoCloseable {
     List<Source> sources = new ArrayList<>();
     // Docker first: its initial listing fills the inventory the /proc events are enriched from.
     AgentConfig.Docker docker = config.sources().docker();
-    PostureSource postureSource = postureSource(config);
+    PostureSource postureSource = PostureWiring.postureSource(config);
     if (docker.enabled()) {
       sources.add(new DockerSource(new DockerApi(URI.create(docker.host())), inventory, Clock.systemUTC(),
           Durations.parse(docker.maxBackoff()), e -> {
@@ -201,53 +193,6 @@ public final class Agent implements AutoCloseable {
       sources.add(postureSource);
     }
     return sources;
-  }
-
-  /** The posture audit, or null when it is off; audits again on relevant Docker events too. */
-  private static PostureSource postureSource(AgentConfig config) {
-    AgentConfig.Posture posture = config.posture();
-    if (!posture.enabled()) {
-      return null;
-    }
-    PostureAudit audit = postureAudit(config);
-    return new PostureSource(audit::run, Durations.parse(posture.interval()), Clock.systemUTC());
-  }
-
-  /** One posture audit of this host, with the configured Docker address, minimum versions and allowlist. */
-  public static PostureAudit postureAudit(AgentConfig config) {
-    AgentConfig.Docker docker = config.sources().docker();
-    AgentConfig.Posture p = config.posture();
-    return new PostureAudit(HostFs.system(), containerLister(docker), engineProbe(docker),
-        new PostureSettings(p.minDockerVersion(), p.minKernelVersion(), p.registryAllowlist()));
-  }
-
-  /**
-   * The running containers for the posture audit, listed afresh each audit: the inventory cannot
-   * tell "no containers" from "daemon not reached yet", and an audit every few minutes can afford
-   * its own short-lived client.
-   */
-  private static ContainerLister containerLister(AgentConfig.Docker docker) {
-    return () -> {
-      try (DockerApi api = postureApi(docker)) {
-        return RunningContainers.inspected(api).stream().map(AuditedContainer::parse).toList();
-      }
-    };
-  }
-
-  /** The engine's version and security options for the posture audit. */
-  private static EngineProbe engineProbe(AgentConfig.Docker docker) {
-    return () -> {
-      try (DockerApi api = postureApi(docker)) {
-        return EngineFacts.parse(api.get("/version"), api.get("/info"));
-      }
-    };
-  }
-
-  private static DockerApi postureApi(AgentConfig.Docker docker) throws IOException {
-    if (!docker.enabled()) {
-      throw new IOException("the docker source is disabled in the configuration (sources.docker.enabled)");
-    }
-    return new DockerApi(URI.create(docker.host()));
   }
 
   /** The sink, writing alerts in the configured format (native needs no wrapper). */
