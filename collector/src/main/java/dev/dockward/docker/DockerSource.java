@@ -59,7 +59,8 @@ public final class DockerSource implements Source {
 
   /**
    * @param observer sees every daemon event of every type (network, daemon, …) before it is
-   *     handled, e.g. to audit the host's posture again; it must return quickly and not throw
+   *     handled, e.g. to audit the host's posture again, and a {@code daemon connect} event of
+   *     the source's own each time it (re)connects to the daemon; it must return quickly
    */
   public DockerSource(DockerApi api, DockerInventory inventory, Clock clock, Duration maxBackoff,
       Consumer<DaemonEvent> observer) {
@@ -112,6 +113,8 @@ public final class DockerSource implements Source {
             return;
           }
           log.info("following Docker daemon {} ({} containers running)", api.host(), inventory.size());
+          // Not a daemon event: the agent's own, so that what depends on the daemon is looked at again.
+          observe(new DaemonEvent("daemon", "connect", "", api.host().toString(), Map.of(), clock.instant()));
           warned = false;
           backoff = FIRST_BACKOFF;
           Optional<JsonNode> next;
@@ -185,12 +188,16 @@ public final class DockerSource implements Source {
     }
   }
 
-  void handle(DaemonEvent e, EventSink sink) {
+  private void observe(DaemonEvent e) {
     try {
       observer.accept(e);
     } catch (RuntimeException ex) {
       log.warn("Docker event observer failed on {} {}: {}", e.type(), e.action(), ex.toString());
     }
+  }
+
+  void handle(DaemonEvent e, EventSink sink) {
+    observe(e);
     if (!"container".equals(e.type())) {
       return;
     }

@@ -20,6 +20,7 @@ class AuditTriggersTest {
     assertEquals(Optional.of("container die"), reason("container", "die"));
     assertEquals(Optional.of("network create"), reason("network", "create"));
     assertEquals(Optional.of("daemon reload"), reason("daemon", "reload"));
+    assertEquals(Optional.of("daemon connect"), reason("daemon", "connect"));
   }
 
   @Test

@@ -235,4 +235,43 @@ class PostureBaselineIT {
       assertTrue(gone, "the finding goes away with the connection");
     }
   }
+
+  /**
+   * The agent follows a test daemon of its own through a proxy socket that is not there yet. The
+   * test daemon has no other users, so no Docker event of someone else's can bring an audit.
+   */
+  @Test
+  void whatDependsOnTheApiIsAuditedAgainWhenTheDaemonBecomesReachable() throws Exception {
+    TestDaemon daemon = new TestDaemon(Files.createDirectories(dir.resolve("daemon")));
+    try (daemon) {
+      daemon.start();
+      auditedAgainOnConnection(daemon.socket());
+    }
+  }
+
+  private void auditedAgainOnConnection(Path daemonSocket) throws Exception {
+    Path socket = dir.resolve("docker.sock");
+    AgentConfig config = AgentConfig.DEFAULT
+        .withJournal(new AgentConfig.Journal(dir.resolve("journal").toString(), "hourly"))
+        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, "1s"),
+            new AgentConfig.Docker(true, "unix://" + socket, "1s"), new AgentConfig.Cgroup(false, null)))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null))
+        .withMetrics(new AgentConfig.Metrics(false, "127.0.0.1", 0))
+        .withPosture(new AgentConfig.Posture(true, "1h"));
+    agent = Agent.start(config, Records.bundledRules(), stdout.stream());
+    // The audit at start cannot ask the API: it says so rather than report no containers.
+    Map<String, Object> failed = map(parse(stdout.await(l -> isFinding(l, "open", "posture_check_failed", null)
+        && l.contains("\"instance\":\"containers\""), DEADLINE, "containers not checked")).get("finding"));
+    assertEquals("medium", failed.get("severity"));
+    try (UnixSocketProxy proxy = new UnixSocketProxy(socket, daemonSocket)) {
+      proxy.start();
+      // The interval is an hour: only the Docker source's connection can bring the next audit.
+      stdout.await(l -> isFinding(l, "resolved", "posture_check_failed", null)
+          && l.contains("\"instance\":\"containers\""), DEADLINE, "containers checked once the daemon answers");
+      stdout.await(l -> isFinding(l, "resolved", "posture_check_failed", null)
+          && l.contains("\"instance\":\"docker engine\""), DEADLINE, "engine checked once the daemon answers");
+      agent.close();
+      agent = null;
+    }
+  }
 }
