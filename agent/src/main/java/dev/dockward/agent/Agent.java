@@ -30,11 +30,9 @@ import dev.dockward.docker.DockerApi;
 import dev.dockward.docker.DockerInventory;
 import dev.dockward.docker.DockerSource;
 import dev.dockward.docker.InspectingDirectory;
-import dev.dockward.docker.RunningContainers;
 import dev.dockward.event.HostInfo;
 import dev.dockward.hostfs.HostFs;
-import dev.dockward.posture.ContainerLister;
-import dev.dockward.posture.PostureAudit;
+import dev.dockward.posture.AuditTriggers;
 import dev.dockward.posture.PostureSource;
 import dev.dockward.netlink.NetlinkProcessSource;
 import dev.dockward.netlink.NetlinkUnavailableException;
@@ -46,7 +44,6 @@ import dev.dockward.proc.RecentProcesses;
 import dev.dockward.proc.SeenProcesses;
 import dev.dockward.source.ContainerDirectory;
 import dev.dockward.source.Source;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -179,9 +176,14 @@ public final class Agent implements AutoCloseable {
     List<Source> sources = new ArrayList<>();
     // Docker first: its initial listing fills the inventory the /proc events are enriched from.
     AgentConfig.Docker docker = config.sources().docker();
+    PostureSource postureSource = PostureWiring.postureSource(config);
     if (docker.enabled()) {
       sources.add(new DockerSource(new DockerApi(URI.create(docker.host())), inventory, Clock.systemUTC(),
-          Durations.parse(docker.maxBackoff())));
+          Durations.parse(docker.maxBackoff()), e -> {
+            if (postureSource != null) {
+              AuditTriggers.reason(e).ifPresent(postureSource::requestAudit);
+            }
+          }));
     }
     HostFs hostFs = HostFs.system();
     // The agent is a host service: its own namespaces are the host's (pid 1's may be unreadable).
@@ -215,28 +217,10 @@ public final class Agent implements AutoCloseable {
       sources.add(new CgroupSampler(HostFs.system(), inventory::running, Durations.parse(cgroup.interval()),
           Clock.systemUTC(), Runtime.getRuntime().availableProcessors()));
     }
-    AgentConfig.Posture posture = config.posture();
-    if (posture.enabled()) {
-      PostureAudit audit = new PostureAudit(HostFs.system(), containerLister(docker));
-      sources.add(new PostureSource(audit::run, Durations.parse(posture.interval()), Clock.systemUTC()));
+    if (postureSource != null) {
+      sources.add(postureSource);
     }
     return sources;
-  }
-
-  /**
-   * The running containers for the posture audit, listed afresh each audit: the inventory cannot
-   * tell "no containers" from "daemon not reached yet", and an audit every few minutes can afford
-   * its own short-lived client.
-   */
-  public static ContainerLister containerLister(AgentConfig.Docker docker) {
-    return () -> {
-      if (!docker.enabled()) {
-        throw new IOException("the docker source is disabled in the configuration (sources.docker.enabled)");
-      }
-      try (DockerApi api = new DockerApi(URI.create(docker.host()))) {
-        return RunningContainers.list(api);
-      }
-    };
   }
 
   /** The sink behind a check of every native record against the published schema. */

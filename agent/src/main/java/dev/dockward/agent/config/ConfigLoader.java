@@ -64,6 +64,8 @@ public final class ConfigLoader {
     checkDuration(origin, "sources.docker.max_backoff", c.sources().docker().maxBackoff());
     checkDuration(origin, "sources.cgroup.interval", c.sources().cgroup().interval());
     checkDuration(origin, "posture.interval", c.posture().interval());
+    checkVersions(origin, "posture.min_docker_version", c.posture().minDockerVersion());
+    checkVersions(origin, "posture.min_kernel_version", c.posture().minKernelVersion());
     check(origin, "sinks.stdout.enabled", c.sinks().stdout().enabled().matches("auto|true|false"),
         "must be auto, true or false");
     check(origin, "sinks.stdout.format", c.sinks().stdout().format().matches("jsonl|text"), "must be jsonl or text");
@@ -107,6 +109,14 @@ public final class ConfigLoader {
       Durations.parse(value);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(origin + ": " + key + ": " + e.getMessage());
+    }
+  }
+
+  /** Release numbers as the audit compares them ({@code 25.0.6}, {@code 5.10}). */
+  private static void checkVersions(String origin, String key, List<String> versions) throws ConfigException {
+    for (String v : versions) {
+      check(origin, key, v != null && v.matches("v?[0-9]+\\.[0-9]+(\\.[0-9]+)?"),
+          "'" + v + "' is not a release like \"25.0.6\" or \"5.10\"");
     }
   }
 

@@ -73,6 +73,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void postureMinimumVersionsAndRegistryAllowlist() throws ConfigException {
+    AgentConfig defaults = loader.parse("empty.yaml", "");
+    assertEquals(List.of("25.0.0"), defaults.posture().minDockerVersion());
+    assertEquals(List.of("5.10.0"), defaults.posture().minKernelVersion());
+    assertEquals(List.of(), defaults.posture().registryAllowlist());
+    AgentConfig c = loader.parse("c.yaml", "posture:\n  min_docker_version: [\"25.0.6\", 26.1.5]\n"
+        + "  min_kernel_version: []\n  registry_allowlist: [docker.io, \"registry.example.com:5000\"]\n");
+    assertEquals(List.of("25.0.6", "26.1.5"), c.posture().minDockerVersion());
+    assertEquals(List.of(), c.posture().minKernelVersion());
+    assertEquals(List.of("docker.io", "registry.example.com:5000"), c.posture().registryAllowlist());
+    assertEquals(List.of("5.10"), loader.parse("c.yaml", "posture:\n  min_kernel_version: [5.10]\n")
+        .posture().minKernelVersion(), "the YAML text, not the number 5.1");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> loader.parse("c.yaml", "posture:\n  min_kernel_version: [5.x]\n"));
+    assertTrue(e.getMessage().contains("posture.min_kernel_version: '5.x' is not a release"), e.getMessage());
+  }
+
+  @Test
   void outputFormatsAreReadPerSinkAndCheckedByName() throws ConfigException {
     AgentConfig c = loader.parse("c.yaml", "sinks:\n  stdout: {output_format: ocsf}\n  kafka: {output_format: ecs}\n");
     assertEquals("ocsf", c.sinks().stdout().outputFormat());
