@@ -56,6 +56,7 @@ public final class CgroupSampler implements Source {
   private final Map<String, Tracked> tracked = new HashMap<>();
   private final LongAdder processGone = new LongAdder();
   private final LongAdder failedSamples = new LongAdder();
+  private final LongAdder samples = new LongAdder();
   private final CountDownLatch stop = new CountDownLatch(1);
   private Instant startedAt;
   private Thread thread;
@@ -109,6 +110,29 @@ public final class CgroupSampler implements Source {
   /** Samples that ended with an unexpected exception (logged; the loop went on). */
   public long failedSamples() {
     return failedSamples.sum();
+  }
+
+  /** Container samples emitted so far. */
+  public long samples() {
+    return samples.sum();
+  }
+
+  /**
+   * What was counted instead of failing, for the metrics endpoint: cgroup files missing,
+   * unreadable or garbage, cgroups vanished mid-read, init processes gone, failed passes.
+   */
+  @Override
+  public Map<String, Long> counters() {
+    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    readStats().ifPresent(s -> {
+      out.put("missing_files", s.missing());
+      out.put("unreadable", s.unreadable());
+      out.put("parse_errors", s.parseErrors());
+      out.put("vanished", s.vanished());
+    });
+    out.put("process_gone", processGone());
+    out.put("failed_samples", failedSamples());
+    return out;
   }
 
   @Override
@@ -166,6 +190,7 @@ public final class CgroupSampler implements Source {
       seen.add(c.id());
       Optional<ResourceSampled> sample = sample(c);
       if (sample.isPresent()) {
+        samples.increment();
         sink.accept(sample.get());
       }
     }

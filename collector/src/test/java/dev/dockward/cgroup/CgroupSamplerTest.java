@@ -154,6 +154,11 @@ class CgroupSamplerTest {
     assertEquals(2, events.size(), "no sample of a vanished cgroup");
     assertEquals(0, sampler.trackedContainers());
     assertTrue(sampler.readStats().orElseThrow().vanished() >= 1);
+    assertEquals(2, sampler.samples());
+    Map<String, Long> counters = sampler.counters();
+    assertEquals(2L, counters.get("process_gone"), "the gone process, looked for in both rounds");
+    assertEquals(sampler.readStats().orElseThrow().vanished(), counters.get("vanished"));
+    assertEquals(0L, counters.get("failed_samples"));
   }
 
   @Test
