@@ -128,6 +128,24 @@ class ResourceRulesTest {
     }
 
     @Test
+    void cpuSaturationOnSustainedThrottlingWhateverTheMeasuredFraction() {
+        // A burner at its quota measured every 250 ms: the fraction swings 0.8–1.2, every period is throttled.
+        List<Map<String, Object>> s = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            double fraction = i % 2 == 0 ? 0.8 : 1.2;
+            s.add(Map.of("cpu_usage", fraction / 2, "cpu_limit", 0.5, "cpu_fraction", fraction,
+                    "cpu_throttled_ratio", 1.0));
+        }
+        assertEquals(List.of("cpu_saturation@30"), alerts(s));
+    }
+
+    @Test
+    void occasionalThrottlingIsNoSaturation() {
+        assertEquals(List.of(), alerts(repeat(40, Map.of("cpu_usage", 0.3, "cpu_limit", 0.5, "cpu_fraction", 0.6,
+                "cpu_throttled_ratio", 0.2))));
+    }
+
+    @Test
     void cpuBelowTheMarkOrNotLongEnoughIsNoSaturation() {
         assertEquals(List.of(), alerts(repeat(40, Map.of("cpu_usage", 0.4, "cpu_limit", 0.5, "cpu_fraction", 0.8))));
         assertEquals(List.of(), alerts(repeat(29, Map.of("cpu_usage", 0.5, "cpu_limit", 0.5, "cpu_fraction", 1.0))));

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ResourceAbuseIT {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
   private static final Set<String> RESOURCE_RULES =
-      Set.of("fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation");
+      Set.of("fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation", "io_saturation", "network_flood");
 
   private final DockerCli docker = new DockerCli();
   private final LineCapture stdout = new LineCapture();
@@ -149,5 +149,99 @@ class ResourceAbuseIT {
     Map<String, Object> later = sampleAfter(id, Instant.now().plusSeconds(4));
     assertTrue(later.containsKey("cpu_fraction") && later.containsKey("pids_growth"), later::toString);
     assertEquals(List.of(), resourceAlerts(id));
+  }
+
+  @Test
+  void cpuBurnerAtItsQuotaRaisesCpuSaturationOnce() throws Exception {
+    String name = DockerCli.uniqueName("burner");
+    // Bounded: half a core, a loop of a fixed count, removed as soon as the alert is in.
+    String id = docker.runDetached(name, List.of("--cpus", "0.5", "--pids-limit", "16", "-m", "32m"),
+        "sh", "-c", "i=0; while [ $i -lt 50000000 ]; do i=$((i+1)); done");
+    String line = stdout.await(l -> isAlert(l, "cpu_saturation", id), DEADLINE, "cpu_saturation for " + name);
+    Instant alertTime = Instant.parse(String.valueOf(parse(line).get("time")));
+    sampleAfter(id, alertTime.plusSeconds(1)); // the episode goes on: still one alert
+    docker.docker("rm", "-f", id);
+    Map<String, Object> alert = parse(line);
+    assertTrue(String.valueOf(alert.get("summary")).contains(name), line);
+    assertEquals("medium", alert.get("severity"));
+    Map<String, Object> evidence = map(alert.get("evidence"));
+    assertTrue(((Number) evidence.get("held_seconds")).doubleValue() >= 2.0, "held for the shortened for: " + line);
+    assertEquals(1, resourceAlerts(id).size(), "one cpu_saturation for the episode and nothing else: " + resourceAlerts(id));
+  }
+
+  @Test
+  void restartedContainerGivesNoNegativeRateNoFailureAndNoAlert() throws Exception {
+    String name = DockerCli.uniqueName("restarted");
+    // The first run burns a little CPU (a marker in the container's file system tells the runs
+    // apart), so the cgroup counters of the second run start far below those of the first.
+    String id = docker.runDetached(name, List.of("--cpus", "0.5", "--pids-limit", "16", "-m", "32m"), "sh", "-c",
+        "if [ ! -e /tmp/ran ]; then echo > /tmp/ran; i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; fi;"
+            + " while true; do sleep 1; done");
+    String before = stdout.await(l -> {
+      Map<String, Object> r = parse(l);
+      return "resource_sample".equals(r.get("type")) && id.equals(containerId(r))
+          && ((Number) map(r.get("res")).get("cpu_usage_ns")).longValue() > 100_000_000L;
+    }, DEADLINE, "a sample of " + name + " after it burnt CPU");
+    long usageBefore = ((Number) map(parse(before).get("res")).get("cpu_usage_ns")).longValue();
+    Instant restartAt = Instant.now();
+    docker.docker("restart", "-t", "0", id);
+    Map<String, Object> after = sampleAfter(id, Instant.now().plusSeconds(2));
+    assertTrue(((Number) after.get("cpu_usage_ns")).longValue() < usageBefore,
+        "the second run's counter started afresh: " + after + " after " + usageBefore);
+    assertTrue(after.containsKey("cpu_usage") && after.containsKey("pids_growth"),
+        "rates again after the restart: " + after);
+    List<Map<String, Object>> samples = samplesOf(id);
+    assertTrue(samples.stream().anyMatch(r -> Instant.parse(String.valueOf(r.get("time"))).isAfter(restartAt)
+        && map(r.get("res")).containsKey("cpu_usage_ns")), "sampled across the restart");
+    // The schema (checked after each test) forbids negative figures; check the rates here too.
+    for (Map<String, Object> r : samples) {
+      map(r.get("res")).forEach((k, v) -> assertTrue(((Number) v).doubleValue() >= 0, k + " in " + r));
+    }
+    assertEquals(List.of(), resourceAlerts(id));
+    assertEquals(0L, metric("dockward_degradations_total", "source=\"cgroup\"", "reason=\"failed_samples\""));
+  }
+
+  @Test
+  void containersRemovedWhileSampledAreDroppedWithoutFailure() throws Exception {
+    List<String> ids = new java.util.ArrayList<>();
+    for (String base : List.of("doomed-a", "doomed-b", "survivor")) {
+      ids.add(docker.runDetached(DockerCli.uniqueName(base), List.of("--cpus", "0.5", "--pids-limit", "16", "-m", "32m"),
+          "sh", "-c", "while true; do sleep 1; done"));
+    }
+    for (String id : ids) {
+      sampleAfter(id, Instant.EPOCH);
+    }
+    docker.docker("rm", "-f", ids.get(0), ids.get(1));
+    Instant removed = Instant.now();
+    // The sampler goes on with the survivor well after the inventory has dropped the others.
+    sampleAfter(ids.get(2), removed.plusSeconds(3));
+    for (String gone : ids.subList(0, 2)) {
+      assertTrue(samplesOf(gone).stream()
+          .noneMatch(r -> Instant.parse(String.valueOf(r.get("time"))).isAfter(removed.plusSeconds(2))),
+          "no sample of a removed container: " + gone);
+    }
+    for (String id : ids) {
+      assertEquals(List.of(), resourceAlerts(id));
+    }
+    assertEquals(0L, metric("dockward_degradations_total", "source=\"cgroup\"", "reason=\"failed_samples\""));
+    assertTrue(metric("dockward_cgroup_samples_total") >= 6, "the samples are counted");
+  }
+
+  private List<Map<String, Object>> samplesOf(String id) {
+    return stdout.lines().stream().map(Records::parse)
+        .filter(r -> "resource_sample".equals(r.get("type")) && id.equals(containerId(r))).toList();
+  }
+
+  /** One series of the agent's metrics endpoint whose labels include all of {@code labels}. */
+  private long metric(String name, String... labels) throws Exception {
+    java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics"))
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode());
+    return response.body().lines()
+        .filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+        .filter(l -> java.util.Arrays.stream(labels).allMatch(l::contains))
+        .map(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .findFirst().orElseThrow(() -> new AssertionError(name + " " + List.of(labels) + " not in " + response.body()));
   }
 }
