@@ -57,6 +57,8 @@ public final class CgroupSampler implements Source {
   private final LongAdder processGone = new LongAdder();
   private final LongAdder failedSamples = new LongAdder();
   private final LongAdder samples = new LongAdder();
+  private final LongAdder netDevErrors = new LongAdder();
+  private final java.util.concurrent.atomic.AtomicBoolean loggedNetDev = new java.util.concurrent.atomic.AtomicBoolean();
   private final CountDownLatch stop = new CountDownLatch(1);
   private Instant startedAt;
   private Thread thread;
@@ -130,6 +132,7 @@ public final class CgroupSampler implements Source {
       out.put("parse_errors", s.parseErrors());
       out.put("vanished", s.vanished());
     });
+    out.put("net_dev_errors", netDevErrors.sum());
     out.put("process_gone", processGone());
     out.put("failed_samples", failedSamples());
     return out;
@@ -223,12 +226,39 @@ public final class CgroupSampler implements Source {
       return Optional.empty();
     }
     Instant now = clock.instant();
-    ResourceRateCalculator.Sample sample = new ResourceRateCalculator.Sample(now, counters.get());
+    ResourceCounters read = counters.get().withNet(net(c, pid));
+    ResourceRateCalculator.Sample sample = new ResourceRateCalculator.Sample(now, read);
     ResourceRates r = sameRun
         ? rates.between(known.last(), sample)
         : rates.first(sample, c.startedAt().map(t -> t.isAfter(startedAt)).orElse(false));
     tracked.put(c.id(), new Tracked(pid, c.startedAt(), lines, sample));
-    return Optional.of(new ResourceSampled(now, c, counters.get(), r));
+    return Optional.of(new ResourceSampled(now, c, read, r));
+  }
+
+  /**
+   * The traffic of the container's own network namespace; none for a container in the host's
+   * (it would count the host's traffic) or in another container's (counted on that one).
+   */
+  private ResourceCounters.Net net(ContainerInfo c, long pid) {
+    String mode = c.namespaces().network();
+    if (mode.equals("host") || mode.startsWith("container:")) {
+      return ResourceCounters.Net.NONE;
+    }
+    java.nio.file.Path file = host.pidDir((int) pid).resolve("net/dev");
+    try {
+      Optional<ResourceCounters.Net> net = NetDevParser.parse(Files.readString(file));
+      if (net.isPresent()) {
+        return net.get();
+      }
+      netDevErrors.increment();
+      if (loggedNetDev.compareAndSet(false, true)) {
+        LOG.warn("{}: {} is not what the kernel writes; network figures left out (further cases only counted)",
+            NAME, file);
+      }
+    } catch (IOException | RuntimeException e) {
+      netDevErrors.increment(); // the process ended since its cgroup was read, or the file is unreadable
+    }
+    return ResourceCounters.Net.NONE;
   }
 
   private Optional<List<CgroupLine>> cgroupLines(long pid) {

@@ -68,7 +68,11 @@ final class ResourceRateCalculator {
         perSecond(p.io().readBytes(), n.io().readBytes(), seconds),
         perSecond(p.io().writeBytes(), n.io().writeBytes(), seconds),
         eventsSince(p.memory().oomKills(), n.memory().oomKills()),
-        eventsSince(p.pids().forkRefusals(), n.pids().forkRefusals()));
+        eventsSince(p.pids().forkRefusals(), n.pids().forkRefusals()),
+        new ResourceRates.Net(perSecond(p.net().rxBytes(), n.net().rxBytes(), seconds),
+            perSecond(p.net().rxPackets(), n.net().rxPackets(), seconds),
+            perSecond(p.net().txBytes(), n.net().txBytes(), seconds),
+            perSecond(p.net().txPackets(), n.net().txPackets(), seconds)));
   }
 
   /** The increase of a counter, empty when unknown or reset. */

@@ -13,8 +13,10 @@ import java.util.OptionalLong;
  * @param memory memory use, limit and OOM kills
  * @param pids task count, limit and refused forks
  * @param io block I/O bytes
+ * @param net network traffic of the container's own interfaces (not the cgroup's: read from its
+ *     init process's network namespace)
  */
-public record ResourceCounters(int cgroupVersion, Cpu cpu, Memory memory, Pids pids, Io io) {
+public record ResourceCounters(int cgroupVersion, Cpu cpu, Memory memory, Pids pids, Io io, Net net) {
   public ResourceCounters {
     if (cgroupVersion != 1 && cgroupVersion != 2) {
       throw new IllegalArgumentException("cgroup version must be 1 or 2: " + cgroupVersion);
@@ -23,6 +25,17 @@ public record ResourceCounters(int cgroupVersion, Cpu cpu, Memory memory, Pids p
     Objects.requireNonNull(memory, "memory");
     Objects.requireNonNull(pids, "pids");
     Objects.requireNonNull(io, "io");
+    Objects.requireNonNull(net, "net");
+  }
+
+  /** The cgroup's counters alone; the network's are added by {@link #withNet}. */
+  public ResourceCounters(int cgroupVersion, Cpu cpu, Memory memory, Pids pids, Io io) {
+    this(cgroupVersion, cpu, memory, pids, io, Net.NONE);
+  }
+
+  /** These counters with the network's. */
+  public ResourceCounters withNet(Net n) {
+    return new ResourceCounters(cgroupVersion, cpu, memory, pids, io, n);
   }
 
   /**
@@ -85,6 +98,23 @@ public record ResourceCounters(int cgroupVersion, Cpu cpu, Memory memory, Pids p
     public Io {
       Objects.requireNonNull(readBytes, "readBytes");
       Objects.requireNonNull(writeBytes, "writeBytes");
+    }
+  }
+
+  /**
+   * Bytes and packets summed over the container's interfaces but loopback, from
+   * {@code /proc/<init pid>/net/dev}; empty when the container shares another namespace (the
+   * host's, or another container's) or the file could not be read.
+   */
+  public record Net(OptionalLong rxBytes, OptionalLong rxPackets, OptionalLong txBytes, OptionalLong txPackets) {
+    public static final Net NONE = new Net(OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
+        OptionalLong.empty());
+
+    public Net {
+      Objects.requireNonNull(rxBytes, "rxBytes");
+      Objects.requireNonNull(rxPackets, "rxPackets");
+      Objects.requireNonNull(txBytes, "txBytes");
+      Objects.requireNonNull(txPackets, "txPackets");
     }
   }
 }

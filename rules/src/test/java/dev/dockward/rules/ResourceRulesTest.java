@@ -151,6 +151,37 @@ class ResourceRulesTest {
         assertEquals(List.of(), alerts(repeat(29, Map.of("cpu_usage", 0.5, "cpu_limit", 0.5, "cpu_fraction", 1.0))));
     }
 
+    private static Map<String, Object> net(double packetsPerSecond, double bytesPerSecond) {
+        return Map.of("net_tx_packets_rate", packetsPerSecond, "net_tx_bytes_rate", bytesPerSecond,
+                "net_tx_bytes", 1L, "net_rx_packets_rate", 0.0);
+    }
+
+    @Test
+    void networkFloodOnPacketsHeldTenSeconds() {
+        assertEquals(List.of("network_flood@10"), alerts(repeat(15, net(60_000.0, 4_000_000.0))));
+    }
+
+    @Test
+    void networkFloodOnBytesHeldTenSeconds() {
+        assertEquals(List.of("network_flood@10"), alerts(repeat(15, net(2_000.0, 130_000_000.0))));
+    }
+
+    @Test
+    void busyButNotFloodingOrTooShortIsNoFlood() {
+        assertEquals(List.of(), alerts(repeat(15, net(20_000.0, 80_000_000.0))));
+        List<Map<String, Object>> bursts = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            bursts.add(i % 5 == 4 ? net(10.0, 1_000.0) : net(90_000.0, 200_000_000.0)); // a pause every 5 s
+        }
+        assertEquals(List.of(), alerts(bursts));
+    }
+
+    @Test
+    void receivingAFloodIsNotSendingOne() {
+        assertEquals(List.of(), alerts(repeat(15, Map.of("net_rx_packets_rate", 90_000.0,
+                "net_rx_bytes_rate", 200_000_000.0, "net_tx_packets_rate", 5.0, "net_tx_bytes_rate", 300.0))));
+    }
+
     @Test
     void summariesNameTheContainerAndTheFigures() {
         List<RuleMatch> last = List.of();

@@ -51,7 +51,11 @@ class ResourceAbuseIT {
   void startAgent() throws Exception {
     String bundled = RuleFiles.bundled().stream().filter(f -> f.origin().endsWith("resources.yaml"))
         .map(RuleFile::text).findFirst().orElseThrow();
-    String shortened = bundled.replace("for: 10s", "for: 1s").replace("for: 30s", "for: 2s");
+    // Durations shortened; network_flood's byte threshold down from 125 MB/s to 1 MB/s, which a
+    // CPU-capped nc on docker0 passes and an idle container (or the flood's receiver) does not.
+    String shortened = bundled.replace("for: 10s", "for: 1s").replace("for: 30s", "for: 2s")
+        .replace("res.net_tx_bytes_rate >= 125000000.0", "res.net_tx_bytes_rate >= 1000000.0");
+    assertTrue(!shortened.contains("125000000.0"), "the test rule file lowers network_flood's threshold");
     assertTrue(!shortened.equals(bundled), "the test rule file shortens the bundled durations");
     Path rules = Files.writeString(dir.resolve("resources-it.yaml"), shortened);
     LoadResult loaded = RuleSetLoading.load(false, List.of(rules), new PrintWriter(System.err, true));
@@ -243,5 +247,33 @@ class ResourceAbuseIT {
         .filter(l -> java.util.Arrays.stream(labels).allMatch(l::contains))
         .map(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .findFirst().orElseThrow(() -> new AssertionError(name + " " + List.of(labels) + " not in " + response.body()));
+  }
+
+  @Test
+  void containerSendingAStreamToAnotherRaisesNetworkFloodOnTheSender() throws Exception {
+    List<String> limits = List.of("--cpus", "0.25", "--pids-limit", "16", "-m", "32m");
+    // The receiver's nc keeps its connection while its own input (sleep) lasts.
+    String sink = docker.runDetached(DockerCli.uniqueName("netsink"), limits, "sh", "-c",
+        "sleep 600 | nc -l -p 8080 > /dev/null");
+    String ip = docker.docker("inspect", "-f", "{{.NetworkSettings.IPAddress}}", sink).strip();
+    assertTrue(ip.matches("\\d+\\.\\d+\\.\\d+\\.\\d+"), "the receiver's address on docker0: " + ip);
+    String name = DockerCli.uniqueName("flooder");
+    // Bounded: at most 2 GB, a quarter of a core; removed as soon as the alert is in.
+    String id = docker.runDetached(name, limits, "sh", "-c",
+        "sleep 1; busybox dd if=/dev/zero bs=65536 count=30000 2>/dev/null | nc " + ip + " 8080");
+    String line = stdout.await(l -> isAlert(l, "network_flood", id), DEADLINE, "network_flood for " + name);
+    Instant alertTime = Instant.parse(String.valueOf(parse(line).get("time")));
+    sampleAfter(sink, alertTime.plusSeconds(1)); // the receiver's samples up to then are in
+    docker.docker("rm", "-f", id, sink);
+    Map<String, Object> alert = parse(line);
+    assertTrue(String.valueOf(alert.get("summary")).contains(name), line);
+    Map<String, Object> evidence = map(alert.get("evidence"));
+    assertTrue(((Number) evidence.get("tx_bytes_rate")).doubleValue() >= 1_000_000.0, line);
+    assertEquals(1, resourceAlerts(id).stream().filter(r -> "network_flood".equals(r.get("rule"))).count(),
+        "one alert for the episode (cpu_saturation may come too: the sender is CPU-bound at its quota)");
+    assertEquals(List.of(), resourceAlerts(sink).stream().filter(r -> "network_flood".equals(r.get("rule"))).toList(),
+        "receiving is not flooding");
+    assertTrue(samplesOf(sink).stream().anyMatch(r -> ((Number) map(r.get("res")).getOrDefault("net_rx_bytes_rate", 0.0))
+        .doubleValue() >= 1_000_000.0), "the receiver's samples show the stream coming in");
   }
 }
