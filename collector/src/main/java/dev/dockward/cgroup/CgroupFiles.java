@@ -96,6 +96,11 @@ final class CgroupFiles {
     return value == null ? OptionalLong.empty() : OptionalLong.of(value);
   }
 
+  /** A file the kernel writes only in some configurations ({@code io.max}): its absence is no problem. */
+  Optional<String> textIfPresent(Path file) {
+    return Files.exists(file) ? text(file) : Optional.empty();
+  }
+
   /** The whole file, or empty (counted) when it is missing or unreadable. */
   Optional<String> text(Path file) {
     try {

@@ -90,14 +90,32 @@ public record ResourceCounters(int cgroupVersion, Cpu cpu, Memory memory, Pids p
   /**
    * Bytes summed over all devices: v1 {@code blkio.throttle.io_service_bytes} (Read, Write), v2
    * {@code io.stat} (rbytes, wbytes). Empty when the kernel does not account them (v1 without
-   * per-device lines).
+   * per-device lines). The limits are the bytes-per-second caps ({@code docker run
+   * --device-read-bps/--device-write-bps}: v1 {@code blkio.throttle.*_bps_device}, v2 {@code io.max}),
+   * summed over the devices that have one, and the limited bytes those devices' share of the I/O,
+   * so that use is compared with the limit on the same devices.
+   *
+   * @param readLimit read bytes per second allowed, summed over the devices with a read cap; empty without one
+   * @param writeLimit the same for writes
+   * @param limitedReadBytes bytes read from the devices with a read cap; empty without one
+   * @param limitedWriteBytes bytes written to the devices with a write cap; empty without one
    */
-  public record Io(OptionalLong readBytes, OptionalLong writeBytes) {
+  public record Io(OptionalLong readBytes, OptionalLong writeBytes, OptionalLong readLimit, OptionalLong writeLimit,
+      OptionalLong limitedReadBytes, OptionalLong limitedWriteBytes) {
     public static final Io NONE = new Io(OptionalLong.empty(), OptionalLong.empty());
 
     public Io {
       Objects.requireNonNull(readBytes, "readBytes");
       Objects.requireNonNull(writeBytes, "writeBytes");
+      Objects.requireNonNull(readLimit, "readLimit");
+      Objects.requireNonNull(writeLimit, "writeLimit");
+      Objects.requireNonNull(limitedReadBytes, "limitedReadBytes");
+      Objects.requireNonNull(limitedWriteBytes, "limitedWriteBytes");
+    }
+
+    /** Bytes without any cap. */
+    public Io(OptionalLong readBytes, OptionalLong writeBytes) {
+      this(readBytes, writeBytes, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty());
     }
   }
 

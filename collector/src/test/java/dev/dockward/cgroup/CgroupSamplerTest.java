@@ -219,6 +219,22 @@ class CgroupSamplerTest {
   }
 
   @Test
+  void ioUseOfTheCappedDeviceOverItsCap() throws Exception {
+    running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60)));
+    set("blkio", "blkio.throttle.write_bps_device", "254:0 4194304\n");
+    set("blkio", "blkio.throttle.io_service_bytes", "254:0 Read 0\n254:0 Write 1000000\n8:0 Write 5\nTotal 1000005\n");
+    sampleAt(Duration.ZERO);
+    set("blkio", "blkio.throttle.io_service_bytes",
+        "254:0 Read 0\n254:0 Write 9388608\n8:0 Write 50000005\nTotal 59388613\n"); // 4 MiB/s on the capped device
+    sampleAt(Duration.ofSeconds(2));
+    Map<String, Object> res = res(1);
+    assertEquals(4194304L, res.get("io_write_limit"));
+    assertEquals(1.0, (Double) res.get("io_write_fraction"), 1e-9, "the uncapped device's writes are not counted");
+    assertEquals(29194304.0, (Double) res.get("io_write_rate"), 1e-6);
+    assertFalse(res.containsKey("io_read_fraction"), "no read cap: " + res);
+  }
+
+  @Test
   void aSampleIsAResourceSampledOfTheSuppliedContainer() throws Exception {
     ContainerInfo c = container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60));
     running.add(c);

@@ -143,6 +143,35 @@ class CgroupV1ReaderTest {
     assertEquals(new ResourceCounters.Io(OptionalLong.of(4097), OptionalLong.of(1002)), c.io());
   }
 
+  @Test
+  void throttleCapsAreMatchedWithTheirDevicesBytes() throws IOException {
+    Path root = copy(recorded(), tmp.resolve("caps"));
+    Path dir = root.resolve("sys/fs/cgroup/blkio/docker/" + LIMITED);
+    // As recorded under docker run --device-write-bps /dev/vda:4mb, plus a second, uncapped device.
+    Files.writeString(dir.resolve("blkio.throttle.io_service_bytes"), """
+        254:0 Read 0
+        254:0 Write 21561344
+        254:0 Sync 21561344
+        254:0 Async 0
+        254:0 Discard 0
+        254:0 Total 21561344
+        8:0 Read 10
+        8:0 Write 20
+        Total 21561374
+        """);
+    Files.writeString(dir.resolve("blkio.throttle.write_bps_device"), "254:0 4194304\n");
+    Files.writeString(dir.resolve("blkio.throttle.read_bps_device"), "");
+    CgroupReader reader = reader(root);
+    ResourceCounters.Io io = reader.read(lines(root, LIMITED_PID)).orElseThrow().io();
+    assertEquals(new ResourceCounters.Io(OptionalLong.of(10), OptionalLong.of(21561364), OptionalLong.empty(),
+        OptionalLong.of(4194304), OptionalLong.empty(), OptionalLong.of(21561344)), io);
+    Files.writeString(dir.resolve("blkio.throttle.write_bps_device"), "254:0 lots\n");
+    long before = reader.stats().parseErrors();
+    io = reader.read(lines(root, LIMITED_PID)).orElseThrow().io();
+    assertEquals(OptionalLong.empty(), io.writeLimit(), "a garbage cap is no cap");
+    assertEquals(before + 1, reader.stats().parseErrors());
+  }
+
   static Path copy(Path from, Path to) throws IOException {
     try (Stream<Path> all = Files.walk(from)) {
       for (Path p : all.toList()) {

@@ -183,6 +183,36 @@ class ResourceRulesTest {
     }
 
     @Test
+    void ioSaturationAtItsWriteCapHeldThirtySeconds() {
+        List<Map<String, Object>> s = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            double f = i % 2 == 0 ? 0.81 : 1.19; // throttled I/O measured every 250 ms
+            s.add(Map.of("io_read_rate", 0.0, "io_write_rate", f * 4194304, "io_write_limit", 4194304L,
+                    "io_write_fraction", f));
+        }
+        assertEquals(List.of("io_saturation@30"), alerts(s));
+    }
+
+    @Test
+    void ioSaturationWithoutACapOnSustainedThroughput() {
+        assertEquals(List.of("io_saturation@30"), alerts(repeat(35, Map.of("io_read_rate", 150_000_000.0,
+                "io_write_rate", 60_000_000.0))));
+    }
+
+    @Test
+    void ioBelowItsCapOrBriefIsNoSaturation() {
+        assertEquals(List.of(), alerts(repeat(40, Map.of("io_read_rate", 0.0, "io_write_rate", 2_000_000.0,
+                "io_write_limit", 4194304L, "io_write_fraction", 0.48))));
+        assertEquals(List.of(), alerts(repeat(29, Map.of("io_read_rate", 0.0, "io_write_rate", 4194304.0,
+                "io_write_limit", 4194304L, "io_write_fraction", 1.0))));
+    }
+
+    @Test
+    void noIoFiguresNoIoSaturation() {
+        assertEquals(List.of(), alerts(repeat(40, Map.of("pids", 3L))));
+    }
+
+    @Test
     void summariesNameTheContainerAndTheFigures() {
         List<RuleMatch> last = List.of();
         for (int s = 0; s <= 10; s++) {

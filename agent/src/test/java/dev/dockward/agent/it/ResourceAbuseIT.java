@@ -276,4 +276,38 @@ class ResourceAbuseIT {
     assertTrue(samplesOf(sink).stream().anyMatch(r -> ((Number) map(r.get("res")).getOrDefault("net_rx_bytes_rate", 0.0))
         .doubleValue() >= 1_000_000.0), "the receiver's samples show the stream coming in");
   }
+
+  @Test
+  void containerWritingAtItsDeviceWriteCapRaisesIoSaturation() throws Exception {
+    String device = blockDeviceOf(Path.of(docker.docker("info", "-f", "{{.DockerRootDir}}").strip()));
+    String name = DockerCli.uniqueName("iohog");
+    // Bounded: 4 MB/s for at most 200 MB of direct writes into its own file system; removed after the alert.
+    String id = docker.runDetached(name, List.of("--device-write-bps", device + ":4mb", "--cpus", "0.5",
+        "--pids-limit", "16", "-m", "32m"), "sh", "-c",
+        "sleep 1; busybox dd if=/dev/zero of=/tmp/fill bs=65536 count=3000 oflag=direct 2>/dev/null; sleep 600");
+    String line = stdout.await(l -> isAlert(l, "io_saturation", id), DEADLINE, "io_saturation for " + name);
+    docker.docker("rm", "-f", id);
+    Map<String, Object> alert = parse(line);
+    assertTrue(String.valueOf(alert.get("summary")).contains(name), line);
+    Map<String, Object> evidence = map(alert.get("evidence"));
+    assertTrue(((Number) evidence.get("io_write_fraction")).doubleValue() >= 0.7, line);
+    assertTrue(samplesOf(id).stream().map(r -> map(r.get("res")).get("io_write_limit"))
+        .anyMatch(cap -> cap instanceof Number n && n.longValue() == 4L * 1024 * 1024), "the samples read the real cap");
+    assertEquals(1, resourceAlerts(id).stream().filter(r -> "io_saturation".equals(r.get("rule"))).count());
+  }
+
+  /** The whole-disk block device under a directory, as Docker's --device-write-bps wants it. */
+  private static String blockDeviceOf(Path dir) throws Exception {
+    long dev = ((Number) Files.getAttribute(dir, "unix:dev")).longValue();
+    long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+    long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+    Path sys = Path.of("/sys/dev/block/" + major + ":" + minor).toRealPath();
+    if (Files.exists(sys.resolve("partition"))) {
+      sys = sys.getParent(); // throttling applies to whole disks
+    }
+    Path node = Path.of("/dev", sys.getFileName().toString());
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(node),
+        "no block device node for " + dir + " (" + major + ":" + minor + "): an overlay or tmpfs root cannot be capped");
+    return node.toString();
+  }
 }
