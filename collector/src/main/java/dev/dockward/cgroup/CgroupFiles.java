@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +20,9 @@ import org.slf4j.LoggerFactory;
  */
 final class CgroupFiles {
   private static final Logger LOG = LoggerFactory.getLogger(CgroupFiles.class);
+
+  /** Fields of the kernel's whitespace-separated lines; compiled once (String.split would compile it per call). */
+  private static final Pattern BLANKS = Pattern.compile("\\s+");
 
   private final CgroupReadStats stats;
   private final AtomicBoolean loggedMissing = new AtomicBoolean();
@@ -62,7 +66,7 @@ final class CgroupFiles {
       if (line.isBlank()) {
         continue;
       }
-      String[] kv = line.strip().split("\\s+");
+      String[] kv = fields(line);
       OptionalLong value = kv.length == 2 ? parseQuietly(kv[1]) : OptionalLong.empty();
       if (value.isEmpty()) {
         garbage(file, line);
@@ -134,6 +138,11 @@ final class CgroupFiles {
       garbage(file, text);
     }
     return value;
+  }
+
+  /** The whitespace-separated fields of a line, without leading or trailing blanks. */
+  static String[] fields(String line) {
+    return BLANKS.split(line.strip());
   }
 
   static OptionalLong parseQuietly(String text) {

@@ -118,7 +118,7 @@ public final class CgroupV1Reader implements CgroupReader {
     }
     Map<String, IoFigures.DeviceBytes> bytes = new HashMap<>();
     for (String line : text.get().split("\n")) {
-      String[] f = line.strip().split("\\s+");
+      String[] f = CgroupFiles.fields(line);
       if (f.length == 3 && IoFigures.isDevice(f[0])) {
         OptionalLong n = CgroupFiles.parseQuietly(f[2]);
         if (n.isEmpty()) {

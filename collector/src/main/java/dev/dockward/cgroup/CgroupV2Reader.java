@@ -50,7 +50,7 @@ public final class CgroupV2Reader implements CgroupReader {
     Path maxFile = d.resolve("cpu.max");
     Optional<String> max = files.text(maxFile);
     if (max.isPresent()) {
-      String[] f = max.get().strip().split("\\s+");
+      String[] f = CgroupFiles.fields(max.get());
       OptionalLong p = f.length == 2 ? CgroupFiles.parseQuietly(f[1]) : OptionalLong.empty();
       OptionalLong q = f.length == 2 && !f[0].equals("max") ? CgroupFiles.parseQuietly(f[0]) : OptionalLong.empty();
       if (p.isEmpty() || (!f[0].equals("max") && q.isEmpty())) {
@@ -93,7 +93,7 @@ public final class CgroupV2Reader implements CgroupReader {
       if (line.isBlank()) {
         continue;
       }
-      String[] f = line.strip().split("\\s+");
+      String[] f = CgroupFiles.fields(line);
       if (!IoFigures.isDevice(f[0])) {
         files.garbage(file, line);
         return ResourceCounters.Io.NONE;

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
 
 /**
  * Folds per-device block I/O bytes and per-device bytes-per-second caps into one
@@ -13,6 +14,8 @@ import java.util.OptionalLong;
  * capped on and never against another's.
  */
 final class IoFigures {
+  private static final Pattern DEVICE = Pattern.compile("\\d+:\\d+");
+
   /** Bytes read and written on one device. */
   record DeviceBytes(long read, long write) {}
 
@@ -61,7 +64,7 @@ final class IoFigures {
       if (line.isBlank()) {
         continue;
       }
-      String[] f = line.strip().split("\\s+");
+      String[] f = CgroupFiles.fields(line);
       OptionalLong n = f.length == 2 && isDevice(f[0]) ? CgroupFiles.parseQuietly(f[1]) : OptionalLong.empty();
       if (n.isEmpty() || n.getAsLong() < 0) {
         return Optional.empty();
@@ -86,7 +89,7 @@ final class IoFigures {
       if (line.isBlank()) {
         continue;
       }
-      String[] f = line.strip().split("\\s+");
+      String[] f = CgroupFiles.fields(line);
       if (!isDevice(f[0])) {
         return Optional.empty();
       }
@@ -115,6 +118,6 @@ final class IoFigures {
   }
 
   static boolean isDevice(String s) {
-    return s.matches("\\d+:\\d+");
+    return DEVICE.matcher(s).matches();
   }
 }

@@ -38,7 +38,7 @@ final class NetDevParser {
       if (colon < 0) {
         return Optional.empty();
       }
-      String[] f = line.substring(colon + 1).strip().split("\\s+");
+      String[] f = CgroupFiles.fields(line.substring(colon + 1));
       if (f.length != FIELDS) {
         return Optional.empty();
       }
