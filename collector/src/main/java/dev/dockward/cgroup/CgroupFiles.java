@@ -37,13 +37,26 @@ final class CgroupFiles {
     return stats;
   }
 
-  /** A file holding one integer, e.g. {@code memory.usage_in_bytes}. */
+  /** A file holding one non-negative integer, e.g. {@code memory.usage_in_bytes}. */
   OptionalLong number(Path file) {
     Optional<String> text = text(file);
     if (text.isEmpty()) {
       return OptionalLong.empty();
     }
     return parse(file, text.get().strip());
+  }
+
+  /** A file holding one integer that may be negative: v1 {@code cpu.cfs_quota_us} writes -1 for no quota. */
+  OptionalLong signedNumber(Path file) {
+    Optional<String> text = text(file);
+    if (text.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    OptionalLong value = parseSigned(text.get().strip());
+    if (value.isEmpty()) {
+      garbage(file, text.get().strip());
+    }
+    return value;
   }
 
   /** A limit file: an integer, or {@code max} for none (empty, and not a problem). */
@@ -145,7 +158,16 @@ final class CgroupFiles {
     return BLANKS.split(line.strip());
   }
 
+  /**
+   * A counter, gauge or limit as the kernel writes them: never negative, so a negative one is
+   * garbage (and would otherwise become a negative figure or rate).
+   */
   static OptionalLong parseQuietly(String text) {
+    OptionalLong value = parseSigned(text);
+    return value.isPresent() && value.getAsLong() < 0 ? OptionalLong.empty() : value;
+  }
+
+  private static OptionalLong parseSigned(String text) {
     try {
       return OptionalLong.of(Long.parseLong(text));
     } catch (NumberFormatException e) {

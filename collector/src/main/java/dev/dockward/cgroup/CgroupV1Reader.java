@@ -68,7 +68,7 @@ public final class CgroupV1Reader implements CgroupReader {
     }
     Path d = cpu.get();
     // -1 is v1's "no quota".
-    OptionalLong quota = files.number(d.resolve("cpu.cfs_quota_us"));
+    OptionalLong quota = files.signedNumber(d.resolve("cpu.cfs_quota_us"));
     if (quota.isPresent() && quota.getAsLong() <= 0) {
       quota = OptionalLong.empty();
     }

@@ -53,7 +53,7 @@ public final class CgroupV2Reader implements CgroupReader {
       String[] f = CgroupFiles.fields(max.get());
       OptionalLong p = f.length == 2 ? CgroupFiles.parseQuietly(f[1]) : OptionalLong.empty();
       OptionalLong q = f.length == 2 && !f[0].equals("max") ? CgroupFiles.parseQuietly(f[0]) : OptionalLong.empty();
-      if (p.isEmpty() || (!f[0].equals("max") && q.isEmpty())) {
+      if (p.isEmpty() || p.getAsLong() == 0 || (!f[0].equals("max") && q.isEmpty())) {
         files.garbage(maxFile, max.get());
       } else {
         period = p;

@@ -101,6 +101,39 @@ class CgroupV1ReaderTest {
   }
 
   @Test
+  void negativeEmptyAndBinaryFilesAreGarbageNeverANegativeFigure() throws IOException {
+    Path root = copy(recorded(), tmp.resolve("bad"));
+    Path memory = root.resolve("sys/fs/cgroup/memory/docker/" + LIMITED);
+    Path pids = root.resolve("sys/fs/cgroup/pids/docker/" + LIMITED);
+    Files.writeString(pids.resolve("pids.current"), "-3\n");
+    Files.writeString(memory.resolve("memory.failcnt"), "");
+    Files.write(memory.resolve("memory.usage_in_bytes"), new byte[] {(byte) 0xff, (byte) 0xfe, '1', '\n'});
+    Files.writeString(memory.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill -1\n");
+    CgroupReader reader = reader(root);
+    ResourceCounters c = reader.read(lines(root, LIMITED_PID)).orElseThrow();
+    assertEquals(OptionalLong.empty(), c.pids().current());
+    assertEquals(OptionalLong.empty(), c.memory().failcnt());
+    assertEquals(OptionalLong.empty(), c.memory().usageBytes());
+    assertEquals(OptionalLong.empty(), c.memory().oomKills());
+    assertEquals(OptionalLong.of(12), c.pids().limit(), "the other figures are still read");
+    assertEquals(3, reader.stats().parseErrors(), reader.stats()::toString);
+    assertEquals(1, reader.stats().unreadable(), reader.stats()::toString);
+  }
+
+  @Test
+  void minusOneIsNoQuotaButOtherNegativeQuotasAreNoneToo() throws IOException {
+    Path root = copy(recorded(), tmp.resolve("quota"));
+    Path cpu = root.resolve("sys/fs/cgroup/cpu/docker/" + LIMITED);
+    Files.writeString(cpu.resolve("cpu.cfs_quota_us"), "-1\n");
+    CgroupReader reader = reader(root);
+    assertEquals(OptionalLong.empty(), reader.read(lines(root, LIMITED_PID)).orElseThrow().cpu().quotaMicros());
+    assertEquals(0, reader.stats().parseErrors(), "-1 is what the kernel writes");
+    Files.writeString(cpu.resolve("cpu.cfs_quota_us"), "max\n");
+    assertEquals(OptionalLong.empty(), reader.read(lines(root, LIMITED_PID)).orElseThrow().cpu().quotaMicros());
+    assertEquals(1, reader.stats().parseErrors(), "v1 never writes max: garbage");
+  }
+
+  @Test
   void jointCpuAndCpuacctHierarchy() throws IOException {
     Path root = tmp.resolve("joint");
     Files.createDirectories(root.resolve("proc/self"));

@@ -159,6 +159,31 @@ class CgroupV2ReaderTest {
   }
 
   @Test
+  void negativeFiguresAreGarbage() throws IOException {
+    write("cpu.max", "-5 100000\n");
+    write("io.stat", "8:0 rbytes=-1 wbytes=0\n");
+    write("memory.max", "-1\n");
+    write("pids.events", "max -2\n");
+    CgroupReader reader = reader();
+    ResourceCounters c = reader.read(lines(SCOPE)).orElseThrow();
+    assertEquals(OptionalLong.empty(), c.cpu().quotaMicros());
+    assertEquals(ResourceCounters.Io.NONE, c.io());
+    assertEquals(OptionalLong.empty(), c.memory().limitBytes());
+    assertEquals(OptionalLong.empty(), c.pids().forkRefusals());
+    assertEquals(4, reader.stats().parseErrors(), reader.stats()::toString);
+  }
+
+  @Test
+  void aZeroPeriodIsGarbageNotADivisionByZero() throws IOException {
+    write("cpu.max", "50000 0\n");
+    CgroupReader reader = reader();
+    ResourceCounters c = reader.read(lines(SCOPE)).orElseThrow();
+    assertEquals(OptionalLong.empty(), c.cpu().quotaMicros());
+    assertEquals(OptionalLong.empty(), c.cpu().periodMicros());
+    assertEquals(1, reader.stats().parseErrors());
+  }
+
+  @Test
   void vanishedCgroupIsEmptyAndCounted() {
     CgroupReader reader = reader();
     assertTrue(reader.read(lines("/system.slice/docker-" + "d".repeat(64) + ".scope")).isEmpty());
