@@ -1,16 +1,17 @@
 package dev.dockward.cgroup;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,10 +22,11 @@ import org.slf4j.LoggerFactory;
 final class CgroupFiles {
   private static final Logger LOG = LoggerFactory.getLogger(CgroupFiles.class);
 
-  /** Fields of the kernel's whitespace-separated lines; compiled once (String.split would compile it per call). */
-  private static final Pattern BLANKS = Pattern.compile("\\s+");
+  /** Larger than any cgroup file the readers ask for; a bigger one is not what the kernel writes. */
+  private static final int MAX_FILE_BYTES = 1 << 20;
 
   private final CgroupReadStats stats;
+  private byte[] buffer = new byte[4096];
   private final AtomicBoolean loggedMissing = new AtomicBoolean();
   private final AtomicBoolean loggedUnreadable = new AtomicBoolean();
   private final AtomicBoolean loggedGarbage = new AtomicBoolean();
@@ -118,17 +120,37 @@ final class CgroupFiles {
     return Files.exists(file) ? text(file) : Optional.empty();
   }
 
-  /** The whole file, or empty (counted) when it is missing or unreadable. */
-  Optional<String> text(Path file) {
-    try {
-      return Optional.of(Files.readString(file, StandardCharsets.US_ASCII));
+  /**
+   * The whole file, or empty (counted) when it is missing or unreadable (non-ASCII bytes
+   * included). Read through one reused buffer: cgroupfs and procfs report every file's size as 0,
+   * so {@code Files.readString} would allocate 8 KiB per file, thousands of times a second.
+   */
+  synchronized Optional<String> text(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      int n = 0;
+      int r;
+      while ((r = in.read(buffer, n, buffer.length - n)) > 0) {
+        n += r;
+        if (n == buffer.length) {
+          if (buffer.length >= MAX_FILE_BYTES) {
+            throw new IOException("longer than " + MAX_FILE_BYTES + " bytes");
+          }
+          buffer = Arrays.copyOf(buffer, buffer.length * 2);
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        if (buffer[i] < 0) {
+          throw new IOException("non-ASCII byte at offset " + i);
+        }
+      }
+      return Optional.of(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
     } catch (NoSuchFileException e) {
       stats.countMissing();
       if (loggedMissing.compareAndSet(false, true)) {
         LOG.warn("cgroup file {} is missing; such figures are left out (further cases only counted)", file);
       }
     } catch (IOException | RuntimeException e) {
-      // RuntimeException: a non-ASCII byte (MalformedInputException is an IOException, but be sure).
+      // RuntimeException: whatever the file system throws, a read must never end the sampler.
       stats.countUnreadable();
       if (loggedUnreadable.compareAndSet(false, true)) {
         LOG.warn("cgroup file {} cannot be read ({}); further cases only counted", file, e.toString());
@@ -153,9 +175,42 @@ final class CgroupFiles {
     return value;
   }
 
-  /** The whitespace-separated fields of a line, without leading or trailing blanks. */
+  /**
+   * The whitespace-separated fields of a line (none for a blank one). By hand rather than with a
+   * regular expression: it runs on every line of every file of every container, every second.
+   */
   static String[] fields(String line) {
-    return BLANKS.split(line.strip());
+    int count = 0;
+    for (int i = skipBlanks(line, 0); i < line.length(); i = skipBlanks(line, skipField(line, i))) {
+      count++;
+    }
+    String[] out = new String[count];
+    int k = 0;
+    for (int i = skipBlanks(line, 0); i < line.length(); ) {
+      int end = skipField(line, i);
+      out[k++] = line.substring(i, end);
+      i = skipBlanks(line, end);
+    }
+    return out;
+  }
+
+  private static int skipBlanks(String s, int i) {
+    while (i < s.length() && isBlank(s.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  private static int skipField(String s, int i) {
+    while (i < s.length() && !isBlank(s.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  /** What {@code \s} matches in a regular expression. */
+  private static boolean isBlank(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0B;
   }
 
   /**

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.regex.Pattern;
 
 /**
  * Folds per-device block I/O bytes and per-device bytes-per-second caps into one
@@ -14,8 +13,6 @@ import java.util.regex.Pattern;
  * capped on and never against another's.
  */
 final class IoFigures {
-  private static final Pattern DEVICE = Pattern.compile("\\d+:\\d+");
-
   /** Bytes read and written on one device. */
   record DeviceBytes(long read, long write) {}
 
@@ -117,7 +114,18 @@ final class IoFigures {
     return Optional.of(new V2Caps(read, write));
   }
 
+  /** {@code MAJ:MIN}, both decimal. */
   static boolean isDevice(String s) {
-    return DEVICE.matcher(s).matches();
+    int colon = s.indexOf(':');
+    return colon > 0 && colon < s.length() - 1 && digits(s, 0, colon) && digits(s, colon + 1, s.length());
+  }
+
+  private static boolean digits(String s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 }
