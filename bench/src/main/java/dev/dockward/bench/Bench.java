@@ -2,6 +2,7 @@ package dev.dockward.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * {@code scripts/bench NAME [ARGS]}: runs one benchmark and prints its figures. Record them in
@@ -22,8 +23,13 @@ public final class Bench {
           ReplayBench.delete(dir);
         }
       }
+      case "cgroup" -> {
+        int containers = args.length > 1 ? Integer.parseInt(args[1]) : 500;
+        Duration measure = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 30);
+        CgroupSamplerBench.run(containers, measure, Duration.ofSeconds(1));
+      }
       default -> {
-        System.err.println("usage: scripts/bench replay [RECORDS]");
+        System.err.println("usage: scripts/bench replay [RECORDS] | scripts/bench cgroup [CONTAINERS] [SECONDS]");
         System.exit(2);
       }
     }

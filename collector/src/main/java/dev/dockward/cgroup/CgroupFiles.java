@@ -1,10 +1,12 @@
 package dev.dockward.cgroup;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +22,11 @@ import org.slf4j.LoggerFactory;
 final class CgroupFiles {
   private static final Logger LOG = LoggerFactory.getLogger(CgroupFiles.class);
 
+  /** Larger than any cgroup file the readers ask for; a bigger one is not what the kernel writes. */
+  private static final int MAX_FILE_BYTES = 1 << 20;
+
   private final CgroupReadStats stats;
+  private byte[] buffer = new byte[4096];
   private final AtomicBoolean loggedMissing = new AtomicBoolean();
   private final AtomicBoolean loggedUnreadable = new AtomicBoolean();
   private final AtomicBoolean loggedGarbage = new AtomicBoolean();
@@ -33,13 +39,26 @@ final class CgroupFiles {
     return stats;
   }
 
-  /** A file holding one integer, e.g. {@code memory.usage_in_bytes}. */
+  /** A file holding one non-negative integer, e.g. {@code memory.usage_in_bytes}. */
   OptionalLong number(Path file) {
     Optional<String> text = text(file);
     if (text.isEmpty()) {
       return OptionalLong.empty();
     }
     return parse(file, text.get().strip());
+  }
+
+  /** A file holding one integer that may be negative: v1 {@code cpu.cfs_quota_us} writes -1 for no quota. */
+  OptionalLong signedNumber(Path file) {
+    Optional<String> text = text(file);
+    if (text.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    OptionalLong value = parseSigned(text.get().strip());
+    if (value.isEmpty()) {
+      garbage(file, text.get().strip());
+    }
+    return value;
   }
 
   /** A limit file: an integer, or {@code max} for none (empty, and not a problem). */
@@ -62,7 +81,7 @@ final class CgroupFiles {
       if (line.isBlank()) {
         continue;
       }
-      String[] kv = line.strip().split("\\s+");
+      String[] kv = fields(line);
       OptionalLong value = kv.length == 2 ? parseQuietly(kv[1]) : OptionalLong.empty();
       if (value.isEmpty()) {
         garbage(file, line);
@@ -96,17 +115,42 @@ final class CgroupFiles {
     return value == null ? OptionalLong.empty() : OptionalLong.of(value);
   }
 
-  /** The whole file, or empty (counted) when it is missing or unreadable. */
-  Optional<String> text(Path file) {
-    try {
-      return Optional.of(Files.readString(file, StandardCharsets.US_ASCII));
+  /** A file the kernel writes only in some configurations ({@code io.max}): its absence is no problem. */
+  Optional<String> textIfPresent(Path file) {
+    return Files.exists(file) ? text(file) : Optional.empty();
+  }
+
+  /**
+   * The whole file, or empty (counted) when it is missing or unreadable (non-ASCII bytes
+   * included). Read through one reused buffer: cgroupfs and procfs report every file's size as 0,
+   * so {@code Files.readString} would allocate 8 KiB per file, thousands of times a second.
+   */
+  synchronized Optional<String> text(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      int n = 0;
+      int r;
+      while ((r = in.read(buffer, n, buffer.length - n)) > 0) {
+        n += r;
+        if (n == buffer.length) {
+          if (buffer.length >= MAX_FILE_BYTES) {
+            throw new IOException("longer than " + MAX_FILE_BYTES + " bytes");
+          }
+          buffer = Arrays.copyOf(buffer, buffer.length * 2);
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        if (buffer[i] < 0) {
+          throw new IOException("non-ASCII byte at offset " + i);
+        }
+      }
+      return Optional.of(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
     } catch (NoSuchFileException e) {
       stats.countMissing();
       if (loggedMissing.compareAndSet(false, true)) {
         LOG.warn("cgroup file {} is missing; such figures are left out (further cases only counted)", file);
       }
     } catch (IOException | RuntimeException e) {
-      // RuntimeException: a non-ASCII byte (MalformedInputException is an IOException, but be sure).
+      // RuntimeException: whatever the file system throws, a read must never end the sampler.
       stats.countUnreadable();
       if (loggedUnreadable.compareAndSet(false, true)) {
         LOG.warn("cgroup file {} cannot be read ({}); further cases only counted", file, e.toString());
@@ -131,7 +175,54 @@ final class CgroupFiles {
     return value;
   }
 
+  /**
+   * The whitespace-separated fields of a line (none for a blank one). By hand rather than with a
+   * regular expression: it runs on every line of every file of every container, every second.
+   */
+  static String[] fields(String line) {
+    int count = 0;
+    for (int i = skipBlanks(line, 0); i < line.length(); i = skipBlanks(line, skipField(line, i))) {
+      count++;
+    }
+    String[] out = new String[count];
+    int k = 0;
+    for (int i = skipBlanks(line, 0); i < line.length(); ) {
+      int end = skipField(line, i);
+      out[k++] = line.substring(i, end);
+      i = skipBlanks(line, end);
+    }
+    return out;
+  }
+
+  private static int skipBlanks(String s, int i) {
+    while (i < s.length() && isBlank(s.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  private static int skipField(String s, int i) {
+    while (i < s.length() && !isBlank(s.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
+  /** What {@code \s} matches in a regular expression. */
+  private static boolean isBlank(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0x0B;
+  }
+
+  /**
+   * A counter, gauge or limit as the kernel writes them: never negative, so a negative one is
+   * garbage (and would otherwise become a negative figure or rate).
+   */
   static OptionalLong parseQuietly(String text) {
+    OptionalLong value = parseSigned(text);
+    return value.isPresent() && value.getAsLong() < 0 ? OptionalLong.empty() : value;
+  }
+
+  private static OptionalLong parseSigned(String text) {
     try {
       return OptionalLong.of(Long.parseLong(text));
     } catch (NumberFormatException e) {

@@ -56,6 +56,9 @@ public final class CgroupSampler implements Source {
   private final Map<String, Tracked> tracked = new HashMap<>();
   private final LongAdder processGone = new LongAdder();
   private final LongAdder failedSamples = new LongAdder();
+  private final LongAdder samples = new LongAdder();
+  private final LongAdder netDevErrors = new LongAdder();
+  private final java.util.concurrent.atomic.AtomicBoolean loggedNetDev = new java.util.concurrent.atomic.AtomicBoolean();
   private final CountDownLatch stop = new CountDownLatch(1);
   private Instant startedAt;
   private Thread thread;
@@ -109,6 +112,30 @@ public final class CgroupSampler implements Source {
   /** Samples that ended with an unexpected exception (logged; the loop went on). */
   public long failedSamples() {
     return failedSamples.sum();
+  }
+
+  /** Container samples emitted so far. */
+  public long samples() {
+    return samples.sum();
+  }
+
+  /**
+   * What was counted instead of failing, for the metrics endpoint: cgroup files missing,
+   * unreadable or garbage, cgroups vanished mid-read, init processes gone, failed passes.
+   */
+  @Override
+  public Map<String, Long> counters() {
+    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    readStats().ifPresent(s -> {
+      out.put("missing_files", s.missing());
+      out.put("unreadable", s.unreadable());
+      out.put("parse_errors", s.parseErrors());
+      out.put("vanished", s.vanished());
+    });
+    out.put("net_dev_errors", netDevErrors.sum());
+    out.put("process_gone", processGone());
+    out.put("failed_samples", failedSamples());
+    return out;
   }
 
   @Override
@@ -166,6 +193,7 @@ public final class CgroupSampler implements Source {
       seen.add(c.id());
       Optional<ResourceSampled> sample = sample(c);
       if (sample.isPresent()) {
+        samples.increment();
         sink.accept(sample.get());
       }
     }
@@ -198,12 +226,39 @@ public final class CgroupSampler implements Source {
       return Optional.empty();
     }
     Instant now = clock.instant();
-    ResourceRateCalculator.Sample sample = new ResourceRateCalculator.Sample(now, counters.get());
+    ResourceCounters read = counters.get().withNet(net(c, pid));
+    ResourceRateCalculator.Sample sample = new ResourceRateCalculator.Sample(now, read);
     ResourceRates r = sameRun
         ? rates.between(known.last(), sample)
         : rates.first(sample, c.startedAt().map(t -> t.isAfter(startedAt)).orElse(false));
     tracked.put(c.id(), new Tracked(pid, c.startedAt(), lines, sample));
-    return Optional.of(new ResourceSampled(now, c, counters.get(), r));
+    return Optional.of(new ResourceSampled(now, c, read, r));
+  }
+
+  /**
+   * The traffic of the container's own network namespace; none for a container in the host's
+   * (it would count the host's traffic) or in another container's (counted on that one).
+   */
+  private ResourceCounters.Net net(ContainerInfo c, long pid) {
+    String mode = c.namespaces().network();
+    if (mode.equals("host") || mode.startsWith("container:")) {
+      return ResourceCounters.Net.NONE;
+    }
+    java.nio.file.Path file = host.pidDir((int) pid).resolve("net/dev");
+    try {
+      Optional<ResourceCounters.Net> net = NetDevParser.parse(Files.readString(file));
+      if (net.isPresent()) {
+        return net.get();
+      }
+      netDevErrors.increment();
+      if (loggedNetDev.compareAndSet(false, true)) {
+        LOG.warn("{}: {} is not what the kernel writes; network figures left out (further cases only counted)",
+            NAME, file);
+      }
+    } catch (IOException | RuntimeException e) {
+      netDevErrors.increment(); // the process ended since its cgroup was read, or the file is unreadable
+    }
+    return ResourceCounters.Net.NONE;
   }
 
   private Optional<List<CgroupLine>> cgroupLines(long pid) {

@@ -3,6 +3,7 @@ package dev.dockward.cgroup;
 import dev.dockward.event.ResourceCounters;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,7 +68,7 @@ public final class CgroupV1Reader implements CgroupReader {
     }
     Path d = cpu.get();
     // -1 is v1's "no quota".
-    OptionalLong quota = files.number(d.resolve("cpu.cfs_quota_us"));
+    OptionalLong quota = files.signedNumber(d.resolve("cpu.cfs_quota_us"));
     if (quota.isPresent() && quota.getAsLong() <= 0) {
       quota = OptionalLong.empty();
     }
@@ -115,28 +116,46 @@ public final class CgroupV1Reader implements CgroupReader {
     if (text.isEmpty()) {
       return ResourceCounters.Io.NONE;
     }
-    long read = 0;
-    long write = 0;
-    boolean devices = false;
+    Map<String, IoFigures.DeviceBytes> bytes = new HashMap<>();
     for (String line : text.get().split("\n")) {
-      String[] f = line.strip().split("\\s+");
-      if (f.length == 3 && f[0].contains(":")) {
+      String[] f = CgroupFiles.fields(line);
+      if (f.length == 3 && IoFigures.isDevice(f[0])) {
         OptionalLong n = CgroupFiles.parseQuietly(f[2]);
         if (n.isEmpty()) {
           files.garbage(file, line);
           return ResourceCounters.Io.NONE;
         }
-        devices = true;
+        IoFigures.DeviceBytes b = bytes.getOrDefault(f[0], new IoFigures.DeviceBytes(0, 0));
         if (f[1].equals("Read")) {
-          read += n.getAsLong();
+          bytes.put(f[0], new IoFigures.DeviceBytes(b.read() + n.getAsLong(), b.write()));
         } else if (f[1].equals("Write")) {
-          write += n.getAsLong();
+          bytes.put(f[0], new IoFigures.DeviceBytes(b.read(), b.write() + n.getAsLong()));
+        } else {
+          bytes.putIfAbsent(f[0], b);
         }
       } else if (!(f.length == 2 && f[0].equals("Total")) && !line.isBlank()) {
         files.garbage(file, line);
         return ResourceCounters.Io.NONE;
       }
     }
-    return devices ? new ResourceCounters.Io(OptionalLong.of(read), OptionalLong.of(write)) : ResourceCounters.Io.NONE;
+    if (bytes.isEmpty()) {
+      return ResourceCounters.Io.NONE;
+    }
+    return IoFigures.fold(bytes, caps(blkio.get().resolve("blkio.throttle.read_bps_device")),
+        caps(blkio.get().resolve("blkio.throttle.write_bps_device")));
+  }
+
+  /** A throttle file's caps by device; none when it is absent or garbage (counted). */
+  private Map<String, Long> caps(Path file) {
+    Optional<String> text = files.textIfPresent(file);
+    if (text.isEmpty()) {
+      return Map.of();
+    }
+    Optional<Map<String, Long>> caps = IoFigures.v1Caps(text.get());
+    if (caps.isEmpty()) {
+      files.garbage(file, text.get());
+      return Map.of();
+    }
+    return caps.get();
   }
 }

@@ -3,6 +3,7 @@ package dev.dockward.cgroup;
 import dev.dockward.event.ResourceCounters;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,10 +50,10 @@ public final class CgroupV2Reader implements CgroupReader {
     Path maxFile = d.resolve("cpu.max");
     Optional<String> max = files.text(maxFile);
     if (max.isPresent()) {
-      String[] f = max.get().strip().split("\\s+");
+      String[] f = CgroupFiles.fields(max.get());
       OptionalLong p = f.length == 2 ? CgroupFiles.parseQuietly(f[1]) : OptionalLong.empty();
       OptionalLong q = f.length == 2 && !f[0].equals("max") ? CgroupFiles.parseQuietly(f[0]) : OptionalLong.empty();
-      if (p.isEmpty() || (!f[0].equals("max") && q.isEmpty())) {
+      if (p.isEmpty() || p.getAsLong() == 0 || (!f[0].equals("max") && q.isEmpty())) {
         files.garbage(maxFile, max.get());
       } else {
         period = p;
@@ -87,17 +88,18 @@ public final class CgroupV2Reader implements CgroupReader {
     if (text.isEmpty()) {
       return ResourceCounters.Io.NONE;
     }
-    long read = 0;
-    long write = 0;
+    Map<String, IoFigures.DeviceBytes> bytes = new HashMap<>();
     for (String line : text.get().split("\n")) {
       if (line.isBlank()) {
         continue;
       }
-      String[] f = line.strip().split("\\s+");
-      if (!f[0].contains(":")) {
+      String[] f = CgroupFiles.fields(line);
+      if (!IoFigures.isDevice(f[0])) {
         files.garbage(file, line);
         return ResourceCounters.Io.NONE;
       }
+      long read = 0;
+      long write = 0;
       for (int i = 1; i < f.length; i++) {
         int eq = f[i].indexOf('=');
         OptionalLong n = eq > 0 ? CgroupFiles.parseQuietly(f[i].substring(eq + 1)) : OptionalLong.empty();
@@ -107,13 +109,30 @@ public final class CgroupV2Reader implements CgroupReader {
         }
         String key = f[i].substring(0, eq);
         if (key.equals("rbytes")) {
-          read += n.getAsLong();
+          read = n.getAsLong();
         } else if (key.equals("wbytes")) {
-          write += n.getAsLong();
+          write = n.getAsLong();
         }
       }
+      bytes.put(f[0], new IoFigures.DeviceBytes(read, write));
     }
-    return new ResourceCounters.Io(OptionalLong.of(read), OptionalLong.of(write));
+    IoFigures.V2Caps caps = caps(d.resolve("io.max"));
+    return IoFigures.fold(bytes, caps.read(), caps.write());
+  }
+
+  /** The caps of {@code io.max}, absent when the io controller is not enabled for the cgroup. */
+  private IoFigures.V2Caps caps(Path file) {
+    IoFigures.V2Caps none = new IoFigures.V2Caps(Map.of(), Map.of());
+    Optional<String> text = files.textIfPresent(file);
+    if (text.isEmpty()) {
+      return none;
+    }
+    Optional<IoFigures.V2Caps> caps = IoFigures.v2Caps(text.get());
+    if (caps.isEmpty()) {
+      files.garbage(file, text.get());
+      return none;
+    }
+    return caps.get();
   }
 
   private static OptionalLong micros(OptionalLong us) {

@@ -68,7 +68,21 @@ final class ResourceRateCalculator {
         perSecond(p.io().readBytes(), n.io().readBytes(), seconds),
         perSecond(p.io().writeBytes(), n.io().writeBytes(), seconds),
         eventsSince(p.memory().oomKills(), n.memory().oomKills()),
-        eventsSince(p.pids().forkRefusals(), n.pids().forkRefusals()));
+        eventsSince(p.pids().forkRefusals(), n.pids().forkRefusals()),
+        new ResourceRates.Net(perSecond(p.net().rxBytes(), n.net().rxBytes(), seconds),
+            perSecond(p.net().rxPackets(), n.net().rxPackets(), seconds),
+            perSecond(p.net().txBytes(), n.net().txBytes(), seconds),
+            perSecond(p.net().txPackets(), n.net().txPackets(), seconds)),
+        new ResourceRates.IoLimitUse(
+            overCap(perSecond(p.io().limitedReadBytes(), n.io().limitedReadBytes(), seconds), n.io().readLimit()),
+            overCap(perSecond(p.io().limitedWriteBytes(), n.io().limitedWriteBytes(), seconds), n.io().writeLimit())));
+  }
+
+  private static OptionalDouble overCap(OptionalDouble rate, OptionalLong cap) {
+    if (rate.isEmpty() || cap.isEmpty() || cap.getAsLong() <= 0) {
+      return OptionalDouble.empty();
+    }
+    return OptionalDouble.of(rate.getAsDouble() / cap.getAsLong());
   }
 
   /** The increase of a counter, empty when unknown or reset. */

@@ -200,7 +200,14 @@ public final class EventDocuments {
    *   <li>{@code fork_refusals} (Long) forks refused at the limit so far; {@code fork_refusals_new} (Long)
    *       since the previous sample;
    *   <li>{@code io_read_bytes}, {@code io_write_bytes} (Long) block I/O so far; {@code io_read_rate},
-   *       {@code io_write_rate} (Double) bytes per second.
+   *       {@code io_write_rate} (Double) bytes per second;
+   *   <li>{@code io_read_limit}, {@code io_write_limit} (Long) bytes per second allowed, summed over the
+   *       devices with a cap ({@code --device-read-bps}, {@code --device-write-bps}); {@code io_read_fraction},
+   *       {@code io_write_fraction} (Double) the bytes per second on those devices over their caps;
+   *   <li>{@code net_rx_bytes}, {@code net_rx_packets}, {@code net_tx_bytes}, {@code net_tx_packets} (Long)
+   *       received and sent over the container's interfaces but loopback so far; {@code net_rx_bytes_rate},
+   *       {@code net_rx_packets_rate}, {@code net_tx_bytes_rate}, {@code net_tx_packets_rate} (Double) per
+   *       second. Absent for a container in the host's or another container's network namespace.
    * </ul>
    */
   public static Map<String, Object> res(ResourceCounters c, ResourceRates r) {
@@ -234,6 +241,18 @@ public final class EventDocuments {
     putIfPresent(m, "io_write_bytes", c.io().writeBytes());
     putIfPresent(m, "io_read_rate", r.ioReadPerSecond());
     putIfPresent(m, "io_write_rate", r.ioWritePerSecond());
+    putIfPresent(m, "io_read_limit", c.io().readLimit());
+    putIfPresent(m, "io_write_limit", c.io().writeLimit());
+    putIfPresent(m, "io_read_fraction", r.ioLimitUse().readFraction());
+    putIfPresent(m, "io_write_fraction", r.ioLimitUse().writeFraction());
+    putIfPresent(m, "net_rx_bytes", c.net().rxBytes());
+    putIfPresent(m, "net_rx_packets", c.net().rxPackets());
+    putIfPresent(m, "net_tx_bytes", c.net().txBytes());
+    putIfPresent(m, "net_tx_packets", c.net().txPackets());
+    putIfPresent(m, "net_rx_bytes_rate", r.net().rxBytes());
+    putIfPresent(m, "net_rx_packets_rate", r.net().rxPackets());
+    putIfPresent(m, "net_tx_bytes_rate", r.net().txBytes());
+    putIfPresent(m, "net_tx_packets_rate", r.net().txPackets());
     return m;
   }
 

@@ -13,8 +13,10 @@ import java.util.OptionalLong;
  * @param memory memory use, limit and OOM kills
  * @param pids task count, limit and refused forks
  * @param io block I/O bytes
+ * @param net network traffic of the container's own interfaces (not the cgroup's: read from its
+ *     init process's network namespace)
  */
-public record ResourceCounters(int cgroupVersion, Cpu cpu, Memory memory, Pids pids, Io io) {
+public record ResourceCounters(int cgroupVersion, Cpu cpu, Memory memory, Pids pids, Io io, Net net) {
   public ResourceCounters {
     if (cgroupVersion != 1 && cgroupVersion != 2) {
       throw new IllegalArgumentException("cgroup version must be 1 or 2: " + cgroupVersion);
@@ -23,6 +25,17 @@ public record ResourceCounters(int cgroupVersion, Cpu cpu, Memory memory, Pids p
     Objects.requireNonNull(memory, "memory");
     Objects.requireNonNull(pids, "pids");
     Objects.requireNonNull(io, "io");
+    Objects.requireNonNull(net, "net");
+  }
+
+  /** The cgroup's counters alone; the network's are added by {@link #withNet}. */
+  public ResourceCounters(int cgroupVersion, Cpu cpu, Memory memory, Pids pids, Io io) {
+    this(cgroupVersion, cpu, memory, pids, io, Net.NONE);
+  }
+
+  /** These counters with the network's. */
+  public ResourceCounters withNet(Net n) {
+    return new ResourceCounters(cgroupVersion, cpu, memory, pids, io, n);
   }
 
   /**
@@ -77,14 +90,49 @@ public record ResourceCounters(int cgroupVersion, Cpu cpu, Memory memory, Pids p
   /**
    * Bytes summed over all devices: v1 {@code blkio.throttle.io_service_bytes} (Read, Write), v2
    * {@code io.stat} (rbytes, wbytes). Empty when the kernel does not account them (v1 without
-   * per-device lines).
+   * per-device lines). The limits are the bytes-per-second caps ({@code docker run
+   * --device-read-bps/--device-write-bps}: v1 {@code blkio.throttle.*_bps_device}, v2 {@code io.max}),
+   * summed over the devices that have one, and the limited bytes those devices' share of the I/O,
+   * so that use is compared with the limit on the same devices.
+   *
+   * @param readLimit read bytes per second allowed, summed over the devices with a read cap; empty without one
+   * @param writeLimit the same for writes
+   * @param limitedReadBytes bytes read from the devices with a read cap; empty without one
+   * @param limitedWriteBytes bytes written to the devices with a write cap; empty without one
    */
-  public record Io(OptionalLong readBytes, OptionalLong writeBytes) {
+  public record Io(OptionalLong readBytes, OptionalLong writeBytes, OptionalLong readLimit, OptionalLong writeLimit,
+      OptionalLong limitedReadBytes, OptionalLong limitedWriteBytes) {
     public static final Io NONE = new Io(OptionalLong.empty(), OptionalLong.empty());
 
     public Io {
       Objects.requireNonNull(readBytes, "readBytes");
       Objects.requireNonNull(writeBytes, "writeBytes");
+      Objects.requireNonNull(readLimit, "readLimit");
+      Objects.requireNonNull(writeLimit, "writeLimit");
+      Objects.requireNonNull(limitedReadBytes, "limitedReadBytes");
+      Objects.requireNonNull(limitedWriteBytes, "limitedWriteBytes");
+    }
+
+    /** Bytes without any cap. */
+    public Io(OptionalLong readBytes, OptionalLong writeBytes) {
+      this(readBytes, writeBytes, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty());
+    }
+  }
+
+  /**
+   * Bytes and packets summed over the container's interfaces but loopback, from
+   * {@code /proc/<init pid>/net/dev}; empty when the container shares another namespace (the
+   * host's, or another container's) or the file could not be read.
+   */
+  public record Net(OptionalLong rxBytes, OptionalLong rxPackets, OptionalLong txBytes, OptionalLong txPackets) {
+    public static final Net NONE = new Net(OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
+        OptionalLong.empty());
+
+    public Net {
+      Objects.requireNonNull(rxBytes, "rxBytes");
+      Objects.requireNonNull(rxPackets, "rxPackets");
+      Objects.requireNonNull(txBytes, "txBytes");
+      Objects.requireNonNull(txPackets, "txPackets");
     }
   }
 }

@@ -19,15 +19,40 @@ import java.util.OptionalLong;
  * @param oomKillsNew OOM kills since the previous sample (since the start for a container the
  *     sampler saw start); after a reset, the new counter's value
  * @param forkRefusalsNew refused forks since the previous sample, as {@code oomKillsNew}
+ * @param net network bytes and packets per second
+ * @param ioLimitUse block I/O on the capped devices over their caps
  */
 public record ResourceRates(OptionalDouble intervalSeconds, OptionalDouble cpuCores, OptionalDouble cpuFraction,
     OptionalDouble throttledRatio, OptionalDouble pidsGrowthPerSecond, OptionalDouble ioReadPerSecond,
-    OptionalDouble ioWritePerSecond, OptionalLong oomKillsNew, OptionalLong forkRefusalsNew) {
+    OptionalDouble ioWritePerSecond, OptionalLong oomKillsNew, OptionalLong forkRefusalsNew, Net net,
+    IoLimitUse ioLimitUse) {
 
   /** The first sample of a container: nothing to compare with. */
   public static final ResourceRates NONE = new ResourceRates(OptionalDouble.empty(), OptionalDouble.empty(),
       OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
-      OptionalDouble.empty(), OptionalLong.empty(), OptionalLong.empty());
+      OptionalDouble.empty(), OptionalLong.empty(), OptionalLong.empty(), Net.NONE, IoLimitUse.NONE);
+
+  /** The cgroup's rates without the network's. */
+  public ResourceRates(OptionalDouble intervalSeconds, OptionalDouble cpuCores, OptionalDouble cpuFraction,
+      OptionalDouble throttledRatio, OptionalDouble pidsGrowthPerSecond, OptionalDouble ioReadPerSecond,
+      OptionalDouble ioWritePerSecond, OptionalLong oomKillsNew, OptionalLong forkRefusalsNew) {
+    this(intervalSeconds, cpuCores, cpuFraction, throttledRatio, pidsGrowthPerSecond, ioReadPerSecond,
+        ioWritePerSecond, oomKillsNew, forkRefusalsNew, Net.NONE, IoLimitUse.NONE);
+  }
+
+  /** Network bytes and packets per second, received and sent; empty on a reset (an interface went away). */
+  public record Net(OptionalDouble rxBytes, OptionalDouble rxPackets, OptionalDouble txBytes,
+      OptionalDouble txPackets) {
+    public static final Net NONE = new Net(OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
+        OptionalDouble.empty());
+
+    public Net {
+      Objects.requireNonNull(rxBytes, "rxBytes");
+      Objects.requireNonNull(rxPackets, "rxPackets");
+      Objects.requireNonNull(txBytes, "txBytes");
+      Objects.requireNonNull(txPackets, "txPackets");
+    }
+  }
 
   public ResourceRates {
     Objects.requireNonNull(intervalSeconds, "intervalSeconds");
@@ -39,5 +64,20 @@ public record ResourceRates(OptionalDouble intervalSeconds, OptionalDouble cpuCo
     Objects.requireNonNull(ioWritePerSecond, "ioWritePerSecond");
     Objects.requireNonNull(oomKillsNew, "oomKillsNew");
     Objects.requireNonNull(forkRefusalsNew, "forkRefusalsNew");
+    Objects.requireNonNull(net, "net");
+    Objects.requireNonNull(ioLimitUse, "ioLimitUse");
+  }
+
+  /**
+   * Bytes per second on the devices with a cap over the sum of their caps; empty without a cap.
+   * Throttled I/O is dispatched in slices, so a short interval may measure a little over 1.
+   */
+  public record IoLimitUse(OptionalDouble readFraction, OptionalDouble writeFraction) {
+    public static final IoLimitUse NONE = new IoLimitUse(OptionalDouble.empty(), OptionalDouble.empty());
+
+    public IoLimitUse {
+      Objects.requireNonNull(readFraction, "readFraction");
+      Objects.requireNonNull(writeFraction, "writeFraction");
+    }
   }
 }

@@ -8,6 +8,7 @@ import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.Event;
 import dev.dockward.event.EventDocuments;
 import dev.dockward.event.HostInfo;
+import dev.dockward.event.NamespaceModes;
 import dev.dockward.event.ResourceSampled;
 import dev.dockward.hostfs.HostFs;
 import java.io.IOException;
@@ -154,6 +155,83 @@ class CgroupSamplerTest {
     assertEquals(2, events.size(), "no sample of a vanished cgroup");
     assertEquals(0, sampler.trackedContainers());
     assertTrue(sampler.readStats().orElseThrow().vanished() >= 1);
+    assertEquals(2, sampler.samples());
+    Map<String, Long> counters = sampler.counters();
+    assertEquals(2L, counters.get("process_gone"), "the gone process, looked for in both rounds");
+    assertEquals(sampler.readStats().orElseThrow().vanished(), counters.get("vanished"));
+    assertEquals(0L, counters.get("failed_samples"));
+  }
+
+  private static final String NET_HEADER = "Inter-|   Receive                                                |  Transmit\n"
+      + " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls"
+      + " carrier compressed\n    lo: 5 5 0 0 0 0 0 0 5 5 0 0 0 0 0 0\n";
+
+  private void setNetDev(String eth0) throws IOException {
+    Files.writeString(root.resolve("proc/" + CgroupV1ReaderTest.LIMITED_PID + "/net/dev"), NET_HEADER + eth0);
+  }
+
+  @Test
+  void networkRatesOfTheContainersOwnInterfaces() throws Exception {
+    running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60)));
+    sampleAt(Duration.ZERO);
+    assertEquals(200L, res(0).get("net_rx_bytes"), "the recorded eth0");
+    assertFalse(res(0).containsKey("net_tx_bytes_rate"), "no rate on the first sample");
+    setNetDev("  eth0: 1200 12 0 0 0 0 0 0 4000000 20000 0 0 0 0 0 0\n");
+    sampleAt(Duration.ofSeconds(2));
+    Map<String, Object> res = res(1);
+    assertEquals(4_000_000L, res.get("net_tx_bytes"));
+    assertEquals(2_000_000.0, res.get("net_tx_bytes_rate"));
+    assertEquals(10_000.0, res.get("net_tx_packets_rate"));
+    assertEquals(500.0, res.get("net_rx_bytes_rate"));
+    assertEquals(5.0, res.get("net_rx_packets_rate"));
+    setNetDev("  eth0: 0 0 0 0 0 0 0 0 10 1 0 0 0 0 0 0\n"); // the interface was re-created
+    sampleAt(Duration.ofSeconds(3));
+    assertFalse(res(2).containsKey("net_tx_bytes_rate"), "a reset gives no rate, not a negative one: " + res(2));
+    assertEquals(0L, sampler.counters().get("net_dev_errors"));
+  }
+
+  @Test
+  void garbageOrMissingNetDevLeavesTheNetworkOutAndIsCounted() throws Exception {
+    running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60)));
+    setNetDev("  eth0: what\n");
+    sampleAt(Duration.ZERO);
+    Files.delete(root.resolve("proc/" + CgroupV1ReaderTest.LIMITED_PID + "/net/dev"));
+    sampleAt(Duration.ofSeconds(1));
+    assertEquals(2, events.size(), "the cgroup figures are still sampled");
+    assertFalse(res(0).containsKey("net_rx_bytes"), res(0)::toString);
+    assertFalse(res(1).containsKey("net_rx_bytes"), res(1)::toString);
+    assertEquals(2L, sampler.counters().get("net_dev_errors"));
+  }
+
+  @Test
+  void aContainerInTheHostsOrAnotherContainersNetworkHasNoNetworkFigures() throws Exception {
+    for (String mode : List.of("host", "container:" + "a".repeat(64))) {
+      events.clear();
+      running.clear();
+      ContainerInfo c = container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60));
+      NamespaceModes n = c.namespaces();
+      running.add(new ContainerInfo(c.id(), c.name(), c.image(), c.imageId(), c.labels(), c.privileged(), c.capAdd(),
+          c.capDrop(), c.mounts(), new NamespaceModes(n.pid(), mode, n.ipc(), n.uts(), n.userns(), n.cgroup()),
+          c.securityOpt(), c.limits(), c.initPid(), c.networks(), c.startedAt(), c.ports()));
+      sampleAt(Duration.ZERO);
+      assertTrue(res(0).keySet().stream().noneMatch(k -> k.startsWith("net_")), mode + ": " + res(0));
+    }
+  }
+
+  @Test
+  void ioUseOfTheCappedDeviceOverItsCap() throws Exception {
+    running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60)));
+    set("blkio", "blkio.throttle.write_bps_device", "254:0 4194304\n");
+    set("blkio", "blkio.throttle.io_service_bytes", "254:0 Read 0\n254:0 Write 1000000\n8:0 Write 5\nTotal 1000005\n");
+    sampleAt(Duration.ZERO);
+    set("blkio", "blkio.throttle.io_service_bytes",
+        "254:0 Read 0\n254:0 Write 9388608\n8:0 Write 50000005\nTotal 59388613\n"); // 4 MiB/s on the capped device
+    sampleAt(Duration.ofSeconds(2));
+    Map<String, Object> res = res(1);
+    assertEquals(4194304L, res.get("io_write_limit"));
+    assertEquals(1.0, (Double) res.get("io_write_fraction"), 1e-9, "the uncapped device's writes are not counted");
+    assertEquals(29194304.0, (Double) res.get("io_write_rate"), 1e-6);
+    assertFalse(res.containsKey("io_read_fraction"), "no read cap: " + res);
   }
 
   @Test

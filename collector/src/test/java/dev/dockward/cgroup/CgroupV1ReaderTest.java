@@ -101,6 +101,39 @@ class CgroupV1ReaderTest {
   }
 
   @Test
+  void negativeEmptyAndBinaryFilesAreGarbageNeverANegativeFigure() throws IOException {
+    Path root = copy(recorded(), tmp.resolve("bad"));
+    Path memory = root.resolve("sys/fs/cgroup/memory/docker/" + LIMITED);
+    Path pids = root.resolve("sys/fs/cgroup/pids/docker/" + LIMITED);
+    Files.writeString(pids.resolve("pids.current"), "-3\n");
+    Files.writeString(memory.resolve("memory.failcnt"), "");
+    Files.write(memory.resolve("memory.usage_in_bytes"), new byte[] {(byte) 0xff, (byte) 0xfe, '1', '\n'});
+    Files.writeString(memory.resolve("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill -1\n");
+    CgroupReader reader = reader(root);
+    ResourceCounters c = reader.read(lines(root, LIMITED_PID)).orElseThrow();
+    assertEquals(OptionalLong.empty(), c.pids().current());
+    assertEquals(OptionalLong.empty(), c.memory().failcnt());
+    assertEquals(OptionalLong.empty(), c.memory().usageBytes());
+    assertEquals(OptionalLong.empty(), c.memory().oomKills());
+    assertEquals(OptionalLong.of(12), c.pids().limit(), "the other figures are still read");
+    assertEquals(3, reader.stats().parseErrors(), reader.stats()::toString);
+    assertEquals(1, reader.stats().unreadable(), reader.stats()::toString);
+  }
+
+  @Test
+  void minusOneIsNoQuotaButOtherNegativeQuotasAreNoneToo() throws IOException {
+    Path root = copy(recorded(), tmp.resolve("quota"));
+    Path cpu = root.resolve("sys/fs/cgroup/cpu/docker/" + LIMITED);
+    Files.writeString(cpu.resolve("cpu.cfs_quota_us"), "-1\n");
+    CgroupReader reader = reader(root);
+    assertEquals(OptionalLong.empty(), reader.read(lines(root, LIMITED_PID)).orElseThrow().cpu().quotaMicros());
+    assertEquals(0, reader.stats().parseErrors(), "-1 is what the kernel writes");
+    Files.writeString(cpu.resolve("cpu.cfs_quota_us"), "max\n");
+    assertEquals(OptionalLong.empty(), reader.read(lines(root, LIMITED_PID)).orElseThrow().cpu().quotaMicros());
+    assertEquals(1, reader.stats().parseErrors(), "v1 never writes max: garbage");
+  }
+
+  @Test
   void jointCpuAndCpuacctHierarchy() throws IOException {
     Path root = tmp.resolve("joint");
     Files.createDirectories(root.resolve("proc/self"));
@@ -141,6 +174,35 @@ class CgroupV1ReaderTest {
         """);
     ResourceCounters c = reader(root).read(lines(root, LIMITED_PID)).orElseThrow();
     assertEquals(new ResourceCounters.Io(OptionalLong.of(4097), OptionalLong.of(1002)), c.io());
+  }
+
+  @Test
+  void throttleCapsAreMatchedWithTheirDevicesBytes() throws IOException {
+    Path root = copy(recorded(), tmp.resolve("caps"));
+    Path dir = root.resolve("sys/fs/cgroup/blkio/docker/" + LIMITED);
+    // As recorded under docker run --device-write-bps /dev/vda:4mb, plus a second, uncapped device.
+    Files.writeString(dir.resolve("blkio.throttle.io_service_bytes"), """
+        254:0 Read 0
+        254:0 Write 21561344
+        254:0 Sync 21561344
+        254:0 Async 0
+        254:0 Discard 0
+        254:0 Total 21561344
+        8:0 Read 10
+        8:0 Write 20
+        Total 21561374
+        """);
+    Files.writeString(dir.resolve("blkio.throttle.write_bps_device"), "254:0 4194304\n");
+    Files.writeString(dir.resolve("blkio.throttle.read_bps_device"), "");
+    CgroupReader reader = reader(root);
+    ResourceCounters.Io io = reader.read(lines(root, LIMITED_PID)).orElseThrow().io();
+    assertEquals(new ResourceCounters.Io(OptionalLong.of(10), OptionalLong.of(21561364), OptionalLong.empty(),
+        OptionalLong.of(4194304), OptionalLong.empty(), OptionalLong.of(21561344)), io);
+    Files.writeString(dir.resolve("blkio.throttle.write_bps_device"), "254:0 lots\n");
+    long before = reader.stats().parseErrors();
+    io = reader.read(lines(root, LIMITED_PID)).orElseThrow().io();
+    assertEquals(OptionalLong.empty(), io.writeLimit(), "a garbage cap is no cap");
+    assertEquals(before + 1, reader.stats().parseErrors());
   }
 
   static Path copy(Path from, Path to) throws IOException {

@@ -131,6 +131,59 @@ class CgroupV2ReaderTest {
   }
 
   @Test
+  void ioMaxCapsAreMatchedWithTheirDevicesBytes() throws IOException {
+    // Write capped on 8:0 only; 253:1's writes are not measured against 8:0's cap.
+    write("io.max", "8:0 rbps=max wbps=1048576 riops=max wiops=120\n253:1 rbps=max wbps=max riops=100 wiops=max\n");
+    CgroupReader reader = reader();
+    ResourceCounters.Io io = reader.read(lines(SCOPE)).orElseThrow().io();
+    assertEquals(new ResourceCounters.Io(OptionalLong.of(1310727), OptionalLong.of(65545), OptionalLong.empty(),
+        OptionalLong.of(1048576), OptionalLong.empty(), OptionalLong.of(65536)), io);
+    assertEquals(0, reader.stats().parseErrors() + reader.stats().missing(), reader.stats()::toString);
+  }
+
+  @Test
+  void aCappedDeviceWithoutIoYetHasDoneNone() throws IOException {
+    write("io.max", "259:0 rbps=2000 wbps=max riops=max wiops=max\n");
+    ResourceCounters.Io io = reader().read(lines(SCOPE)).orElseThrow().io();
+    assertEquals(OptionalLong.of(2000), io.readLimit());
+    assertEquals(OptionalLong.of(0), io.limitedReadBytes());
+  }
+
+  @Test
+  void garbageIoMaxLeavesTheCapsOutAndIsCounted() throws IOException {
+    write("io.max", "8:0 wbps=fast\n");
+    CgroupReader reader = reader();
+    ResourceCounters.Io io = reader.read(lines(SCOPE)).orElseThrow().io();
+    assertEquals(new ResourceCounters.Io(OptionalLong.of(1310727), OptionalLong.of(65545)), io);
+    assertEquals(1, reader.stats().parseErrors(), reader.stats()::toString);
+  }
+
+  @Test
+  void negativeFiguresAreGarbage() throws IOException {
+    write("cpu.max", "-5 100000\n");
+    write("io.stat", "8:0 rbytes=-1 wbytes=0\n");
+    write("memory.max", "-1\n");
+    write("pids.events", "max -2\n");
+    CgroupReader reader = reader();
+    ResourceCounters c = reader.read(lines(SCOPE)).orElseThrow();
+    assertEquals(OptionalLong.empty(), c.cpu().quotaMicros());
+    assertEquals(ResourceCounters.Io.NONE, c.io());
+    assertEquals(OptionalLong.empty(), c.memory().limitBytes());
+    assertEquals(OptionalLong.empty(), c.pids().forkRefusals());
+    assertEquals(4, reader.stats().parseErrors(), reader.stats()::toString);
+  }
+
+  @Test
+  void aZeroPeriodIsGarbageNotADivisionByZero() throws IOException {
+    write("cpu.max", "50000 0\n");
+    CgroupReader reader = reader();
+    ResourceCounters c = reader.read(lines(SCOPE)).orElseThrow();
+    assertEquals(OptionalLong.empty(), c.cpu().quotaMicros());
+    assertEquals(OptionalLong.empty(), c.cpu().periodMicros());
+    assertEquals(1, reader.stats().parseErrors());
+  }
+
+  @Test
   void vanishedCgroupIsEmptyAndCounted() {
     CgroupReader reader = reader();
     assertTrue(reader.read(lines("/system.slice/docker-" + "d".repeat(64) + ".scope")).isEmpty());

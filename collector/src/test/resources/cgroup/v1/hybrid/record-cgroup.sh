@@ -9,6 +9,8 @@ for id in "$@"; do
   pid=$(/usr/bin/docker inspect -f '{{.State.Pid}}' "$id")
   mkdir -p "$out/proc/$pid"
   cp /proc/$pid/cgroup "$out/proc/$pid/cgroup"
+  mkdir -p "$out/proc/$pid/net"
+  cp /proc/$pid/net/dev "$out/proc/$pid/net/dev"
   for f in cpu/cpu.stat cpu/cpu.cfs_quota_us cpu/cpu.cfs_period_us cpuacct/cpuacct.usage \
       memory/memory.usage_in_bytes memory/memory.limit_in_bytes memory/memory.failcnt memory/memory.oom_control \
       pids/pids.current pids/pids.max pids/pids.events blkio/blkio.throttle.io_service_bytes; do

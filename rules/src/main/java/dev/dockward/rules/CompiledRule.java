@@ -10,9 +10,14 @@ import java.util.Set;
  * A rule ready to run: its programs, its template and the event types it can match.
  *
  * @param eventTypes empty when the rule runs for every event type
+ * @param window the programs of its {@code window:}, empty without one
  */
 record CompiledRule(Rule rule, CelRuntime.Program condition, List<NamedProgram> exceptions,
-        List<NamedProgram> evidence, OutputTemplate output, Optional<Set<String>> eventTypes) {
+        List<NamedProgram> evidence, OutputTemplate output, Optional<Set<String>> eventTypes,
+        Optional<WindowPrograms> window) {
+
+    /** A window's key and distinct-value expressions; an absent key means one window per container. */
+    record WindowPrograms(Window spec, Optional<CelRuntime.Program> by, Optional<CelRuntime.Program> distinct) { }
 
     /** An exception or evidence expression with its name. */
     record NamedProgram(String name, CelRuntime.Program program) { }

@@ -20,9 +20,12 @@ import java.util.Objects;
  * @param output      the output template text
  * @param holdFor     {@code for:}: how long the condition must hold for one container before the rule
  *                    fires; empty for a rule that fires on every matching event
+ * @param window      {@code window:}: how many matching events within how long make the rule fire;
+ *                    empty for a rule without one
  */
 public record Rule(String id, String description, Severity severity, List<String> tags, String origin,
-        int line, boolean enabled, String condition, String output, Optional<Duration> holdFor) {
+        int line, boolean enabled, String condition, String output, Optional<Duration> holdFor,
+        Optional<Window> window) {
 
     /** Copies the tags so the record is immutable. */
     public Rule {
@@ -30,5 +33,12 @@ public record Rule(String id, String description, Severity severity, List<String
         Objects.requireNonNull(severity, "severity");
         tags = List.copyOf(tags);
         Objects.requireNonNull(holdFor, "holdFor");
+        Objects.requireNonNull(window, "window");
+    }
+
+    /** A rule without a window. */
+    public Rule(String id, String description, Severity severity, List<String> tags, String origin,
+            int line, boolean enabled, String condition, String output, Optional<Duration> holdFor) {
+        this(id, description, severity, tags, origin, line, enabled, condition, output, holdFor, Optional.empty());
     }
 }

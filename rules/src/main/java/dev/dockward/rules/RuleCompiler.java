@@ -24,6 +24,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 final class RuleCompiler {
     private static final List<String> OUTPUT_ROOTS =
             List.of("event", "proc", "container", "host", "flow", "res", "evidence");
+    /** {@code {window.count}}, {@code {window.since}}: in the output of a rule with a window. */
+    static final String WINDOW_ROOT = "window";
 
     private final Map<String, List<Object>> lists;
 
@@ -52,6 +54,10 @@ final class RuleCompiler {
                     .flatMap(ast -> context.program(ast, entry.getValue()))
                     .ifPresent(p -> evidence.add(new CompiledRule.NamedProgram(entry.getKey(), p)));
         }
+        Optional<CompiledRule.WindowPrograms> window = Optional.empty();
+        if (draft.window().isPresent()) {
+            window = window(draft.window().get(), context);
+        }
         OutputTemplate output = OutputTemplate.literal(draft.id());
         if (draft.output().isPresent()) {
             ScalarNode node = draft.output().get();
@@ -59,7 +65,13 @@ final class RuleCompiler {
             if (draft.holdFor().isPresent()) {
                 evidenceNames.addAll(HoldTracker.EVIDENCE);
             }
-            OutputTemplate.Result parsed = OutputTemplate.parse(node.getValue(), OUTPUT_ROOTS, evidenceNames);
+            List<String> roots = OUTPUT_ROOTS;
+            if (draft.window().isPresent()) {
+                evidenceNames.addAll(WindowTracker.EVIDENCE);
+                roots = new ArrayList<>(OUTPUT_ROOTS);
+                roots.add(WINDOW_ROOT);
+            }
+            OutputTemplate.Result parsed = OutputTemplate.parse(node.getValue(), roots, evidenceNames);
             for (OutputTemplate.Problem problem : parsed.problems()) {
                 problems.add(LoadProblem.error(origin, source.positionIn(node, offsetInCodePoints(node.getValue(),
                         problem.offset())), draft.id(), problem.message()));
@@ -88,8 +100,32 @@ final class RuleCompiler {
         }
         Rule rule = new Rule(draft.id(), draft.description(), draft.severity(), draft.tags(), origin,
                 draft.position().line(), draft.enabled(), draft.condition().getValue(),
-                draft.output().map(ScalarNode::getValue).orElse(""), draft.holdFor());
-        return Optional.of(new CompiledRule(rule, program.get(), exceptions, evidence, output, types));
+                draft.output().map(ScalarNode::getValue).orElse(""), draft.holdFor(),
+                window.map(CompiledRule.WindowPrograms::spec));
+        return Optional.of(new CompiledRule(rule, program.get(), exceptions, evidence, output, types, window));
+    }
+
+    /** The window's expressions compiled; empty (with problems reported) when one does not compile. */
+    private Optional<CompiledRule.WindowPrograms> window(RuleFileParser.WindowDraft draft, Context context) {
+        Optional<CelRuntime.Program> by = Optional.empty();
+        Optional<CelRuntime.Program> distinct = Optional.empty();
+        boolean ok = true;
+        if (draft.by().isPresent()) {
+            ScalarNode node = draft.by().get();
+            by = context.check(node, "window by: ", false).flatMap(ast -> context.program(ast, node));
+            ok = by.isPresent();
+        }
+        if (draft.distinct().isPresent()) {
+            ScalarNode node = draft.distinct().get();
+            distinct = context.check(node, "window distinct: ", false).flatMap(ast -> context.program(ast, node));
+            ok &= distinct.isPresent();
+        }
+        if (!ok) {
+            return Optional.empty();
+        }
+        Window spec = new Window(draft.within(), draft.by().map(ScalarNode::getValue).orElse(Window.DEFAULT_BY),
+                draft.distinct().map(ScalarNode::getValue), draft.atLeast());
+        return Optional.of(new CompiledRule.WindowPrograms(spec, by, distinct));
     }
 
     private static int offsetInCodePoints(String text, int charOffset) {

@@ -30,6 +30,13 @@ import org.slf4j.LoggerFactory;
  * on the events' {@code time}; the episode ends on the first event of that container on which it
  * does not hold, or when the container stops. Its alert carries {@code held_since} and
  * {@code held_seconds} as evidence.
+ *
+ * <p>A rule with {@code window:} counts its matching events (less exceptions), or the distinct
+ * values of an expression among them, per key ({@code container.id} unless {@code by:} names
+ * another expression) over the last {@code within} of event time, and fires once when the count
+ * reaches {@code at_least}; again only after it has fallen below. Its alert carries
+ * {@code window_count} and {@code window_since} (also {@code {window.count}} and
+ * {@code {window.since}} in the output).
  */
 public final class RuleEngine {
     private static final Logger LOG = LoggerFactory.getLogger(RuleEngine.class);
@@ -44,6 +51,8 @@ public final class RuleEngine {
     private final Map<String, Counters> counters;
     /** The {@code for:} state of each rule that has one, by rule id. */
     private final Map<String, HoldTracker> holds;
+    /** The {@code window:} state of each rule that has one, by rule id. */
+    private final Map<String, WindowTracker> windows;
 
     /** Indexes the enabled rules of {@code ruleSet} by event type. */
     public RuleEngine(RuleSet ruleSet) {
@@ -71,6 +80,11 @@ public final class RuleEngine {
             rule.rule().holdFor().ifPresent(d -> h.put(rule.rule().id(), new HoldTracker(d)));
         }
         this.holds = Map.copyOf(h);
+        Map<String, WindowTracker> w = new HashMap<>();
+        for (CompiledRule rule : enabled) {
+            rule.window().ifPresent(spec -> w.put(rule.rule().id(), new WindowTracker(spec.spec())));
+        }
+        this.windows = Map.copyOf(w);
     }
 
     /** The rules this engine runs. */
@@ -98,11 +112,13 @@ public final class RuleEngine {
             Counters count = counters.get(rule.rule().id());
             count.evaluations.increment();
             HoldTracker hold = holds.get(rule.rule().id());
+            WindowTracker window = windows.get(rule.rule().id());
             Optional<Instant> time = Optional.empty();
-            if (hold != null) {
+            if (hold != null || window != null) {
                 time = eventTime(event);
                 if (time.isEmpty()) {
-                    failed(rule, "for", count, "the event has no valid 'time'; 'for:' needs it");
+                    String key = hold != null ? "for" : "window";
+                    failed(rule, key, count, "the event has no valid 'time'; '" + key + ":' needs it");
                     continue;
                 }
             }
@@ -122,16 +138,55 @@ public final class RuleEngine {
             } else if (!holds) {
                 continue;
             }
+            Map<String, Object> windowVars = Map.of();
+            if (window != null) {
+                Optional<WindowTracker.Fired> fired = windowed(rule, window, event, vars, time.get(), count);
+                if (fired.isEmpty()) {
+                    continue;
+                }
+                String since = TIME_FORMAT.format(fired.get().since());
+                evidence.put("window_count", (long) fired.get().count());
+                evidence.put("window_since", since);
+                windowVars = Map.of("count", (long) fired.get().count(), "since", since);
+            }
             for (CompiledRule.NamedProgram item : rule.evidence()) {
                 eval(rule, item.program(), vars, "evidence " + item.name(), count)
                         .map(EventDocuments::value)
                         .ifPresent(v -> evidence.put(item.name(), v));
             }
-            String summary = rule.output().render(EventVariables.forOutput(event, evidence));
+            Map<String, Object> outputVars = EventVariables.forOutput(event, evidence);
+            if (window != null) {
+                outputVars.put(RuleCompiler.WINDOW_ROOT, windowVars);
+            }
+            String summary = rule.output().render(outputVars);
             count.matches.increment();
             matches.add(new RuleMatch(rule.rule(), summary, evidence));
         }
         return matches;
+    }
+
+    /** Counts a matching event in its key's window; empty when the key or value cannot be evaluated. */
+    private static Optional<WindowTracker.Fired> windowed(CompiledRule rule, WindowTracker window,
+            Map<String, Object> event, Map<String, Object> vars, Instant time, Counters count) {
+        CompiledRule.WindowPrograms programs = rule.window().orElseThrow();
+        String key;
+        if (programs.by().isPresent()) {
+            Optional<Object> by = eval(rule, programs.by().get(), vars, "window by", count);
+            if (by.isEmpty()) {
+                return Optional.empty();
+            }
+            key = String.valueOf(EventDocuments.value(by.get()));
+        } else {
+            key = containerId(event);
+        }
+        Optional<Object> value = Optional.empty();
+        if (programs.distinct().isPresent()) {
+            value = eval(rule, programs.distinct().get(), vars, "window distinct", count).map(EventDocuments::value);
+            if (value.isEmpty()) {
+                return Optional.empty();
+            }
+        }
+        return window.add(key, time, value);
     }
 
     private static boolean suppressed(CompiledRule rule, Map<String, Object> vars, Counters count) {

@@ -58,7 +58,11 @@ final class RuleFileParser {
 
     record RuleDraft(String id, Position position, String description, ScalarNode condition, Severity severity,
             List<String> tags, Optional<ScalarNode> output, List<ExceptionDraft> exceptions,
-            Map<String, ScalarNode> evidence, boolean enabled, Optional<Duration> holdFor) { }
+            Map<String, ScalarNode> evidence, boolean enabled, Optional<Duration> holdFor,
+            Optional<WindowDraft> window) { }
+
+    /** A parsed {@code window:}; its expressions are compiled with the rule. */
+    record WindowDraft(Duration within, Optional<ScalarNode> by, Optional<ScalarNode> distinct, int atLeast) { }
 
     record ParsedFile(RuleFile file, SourceText source, List<ListDef> lists, List<RuleDraft> rules,
             List<OverrideDraft> overrides) { }
@@ -228,6 +232,7 @@ final class RuleFileParser {
         Map<String, ScalarNode> evidence = new LinkedHashMap<>();
         boolean enabled = true;
         Optional<Duration> holdFor = Optional.empty();
+        Optional<WindowDraft> window = Optional.empty();
         boolean sawId = false;
         for (NodeTuple entry : entries(node, id)) {
             String key = keyOf(entry);
@@ -276,12 +281,13 @@ final class RuleFileParser {
                     }
                     break;
                 case "for":
-                    holdFor = duration(value, id);
+                    holdFor = duration(value, id, "for");
                     break;
                 case "window":
-                    // Part of the documented format; refusing it beats a rule that silently fires too often.
-                    error(entry.getKeyNode(), id, "'" + key + ":' is part of the rule format but not implemented yet;"
-                            + " the rule is not loaded");
+                    window = window(value, id);
+                    if (hasKey(node, "for")) {
+                        error(entry.getKeyNode(), id, "a rule has 'for:' or 'window:', not both");
+                    }
                     break;
                 default:
                     error(entry.getKeyNode(), id, "unknown rule key '" + key + "'");
@@ -300,14 +306,70 @@ final class RuleFileParser {
             return Optional.empty();
         }
         return Optional.of(new RuleDraft(id, idPosition, description, condition,
-                severity, tags, Optional.ofNullable(output), exceptions, evidence, enabled, holdFor));
+                severity, tags, Optional.ofNullable(output), exceptions, evidence, enabled, holdFor, window));
     }
 
-    private Optional<Duration> duration(Node node, String id) {
+    private static final Set<String> WINDOW_KEYS = Set.of("within", "by", "distinct", "at_least");
+    private static final int MAX_AT_LEAST = 100_000;
+
+    /** {@code window: {within: 10s, by: container.id, distinct: flow.dst_port, at_least: 30}}. */
+    private Optional<WindowDraft> window(Node node, String id) {
+        if (!(node instanceof MappingNode)) {
+            error(node, id, "'window' must be a mapping such as {within: 10s, at_least: 5}");
+            return Optional.empty();
+        }
+        int before = errorCount();
+        Optional<Duration> within = Optional.empty();
+        Optional<ScalarNode> by = Optional.empty();
+        Optional<ScalarNode> distinct = Optional.empty();
+        Integer atLeast = null;
+        for (NodeTuple entry : entries((MappingNode) node, id)) {
+            String key = keyOf(entry);
+            Node value = entry.getValueNode();
+            switch (key) {
+                case "within":
+                    within = duration(value, id, "window.within");
+                    if (within.isPresent() && within.get().isZero()) {
+                        error(value, id, "'window.within' must be longer than 0s");
+                    }
+                    break;
+                case "by":
+                    by = expression(value, id, "window.by");
+                    break;
+                case "distinct":
+                    distinct = expression(value, id, "window.distinct");
+                    break;
+                case "at_least":
+                    String text = value instanceof ScalarNode && !isNull(value) ? ((ScalarNode) value).getValue() : "";
+                    if (text.matches("[0-9]{1,6}") && Integer.parseInt(text) >= 1 && Integer.parseInt(text) <= MAX_AT_LEAST) {
+                        atLeast = Integer.parseInt(text);
+                    } else {
+                        error(value, id, "'window.at_least' must be a whole number from 1 to " + MAX_AT_LEAST
+                                + ", not '" + text + "'");
+                    }
+                    break;
+                default:
+                    error(entry.getKeyNode(), id, "unknown window key '" + key + "' (expected one of within, by,"
+                            + " distinct, at_least)");
+            }
+        }
+        if (!hasKey((MappingNode) node, "within")) {
+            error(node, id, "'window' has no 'within' (how long, e.g. 10s)");
+        }
+        if (!hasKey((MappingNode) node, "at_least")) {
+            error(node, id, "'window' has no 'at_least' (how many events or distinct values)");
+        }
+        if (errorCount() > before || within.isEmpty() || atLeast == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new WindowDraft(within.get(), by, distinct, atLeast));
+    }
+
+    private Optional<Duration> duration(Node node, String id, String what) {
         String text = node instanceof ScalarNode && !isNull(node) ? ((ScalarNode) node).getValue() : "";
         Matcher m = DURATION.matcher(text);
         if (!m.matches()) {
-            error(node, id, "'for' must be a duration such as 0s, 500ms, 10s, 5m or 1h, not '" + text + "'");
+            error(node, id, "'" + what + "' must be a duration such as 0s, 500ms, 10s, 5m or 1h, not '" + text + "'");
             return Optional.empty();
         }
         long n = Long.parseLong(m.group(1));

@@ -97,7 +97,7 @@ public final class RuleLoader {
             exceptions.addAll(o.draft().exceptions());
         }
         return new RuleFileParser.RuleDraft(d.id(), d.position(), d.description(), d.condition(), severity, d.tags(),
-                d.output(), List.copyOf(exceptions), d.evidence(), enabled, d.holdFor());
+                d.output(), List.copyOf(exceptions), d.evidence(), enabled, d.holdFor(), d.window());
     }
 
     /** Problems sorted by file (in the order given), then line and column; stable otherwise. */

@@ -20,7 +20,7 @@ class BundledRulesTest {
         assertEquals(List.of("privileged_container_started", "dangerous_capability_added", "docker_socket_mounted",
                 "sensitive_host_mount", "host_namespace_shared", "container_exec_session", "shell_in_container",
                 "container_escape_namespace", "ptrace_in_container", "container_privilege_escalation",
-                "fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation",
+                "fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation", "network_flood", "io_saturation",
                 "host_posture_weakness", "host_posture_critical_weakness", "agent_dropping_events"),
                 LOADED.ruleSet().rules().stream().map(Rule::id).toList());
     }

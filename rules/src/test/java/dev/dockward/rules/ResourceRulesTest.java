@@ -128,9 +128,88 @@ class ResourceRulesTest {
     }
 
     @Test
+    void cpuSaturationOnSustainedThrottlingWhateverTheMeasuredFraction() {
+        // A burner at its quota measured every 250 ms: the fraction swings 0.8–1.2, every period is throttled.
+        List<Map<String, Object>> s = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            double fraction = i % 2 == 0 ? 0.8 : 1.2;
+            s.add(Map.of("cpu_usage", fraction / 2, "cpu_limit", 0.5, "cpu_fraction", fraction,
+                    "cpu_throttled_ratio", 1.0));
+        }
+        assertEquals(List.of("cpu_saturation@30"), alerts(s));
+    }
+
+    @Test
+    void occasionalThrottlingIsNoSaturation() {
+        assertEquals(List.of(), alerts(repeat(40, Map.of("cpu_usage", 0.3, "cpu_limit", 0.5, "cpu_fraction", 0.6,
+                "cpu_throttled_ratio", 0.2))));
+    }
+
+    @Test
     void cpuBelowTheMarkOrNotLongEnoughIsNoSaturation() {
         assertEquals(List.of(), alerts(repeat(40, Map.of("cpu_usage", 0.4, "cpu_limit", 0.5, "cpu_fraction", 0.8))));
         assertEquals(List.of(), alerts(repeat(29, Map.of("cpu_usage", 0.5, "cpu_limit", 0.5, "cpu_fraction", 1.0))));
+    }
+
+    private static Map<String, Object> net(double packetsPerSecond, double bytesPerSecond) {
+        return Map.of("net_tx_packets_rate", packetsPerSecond, "net_tx_bytes_rate", bytesPerSecond,
+                "net_tx_bytes", 1L, "net_rx_packets_rate", 0.0);
+    }
+
+    @Test
+    void networkFloodOnPacketsHeldTenSeconds() {
+        assertEquals(List.of("network_flood@10"), alerts(repeat(15, net(60_000.0, 4_000_000.0))));
+    }
+
+    @Test
+    void networkFloodOnBytesHeldTenSeconds() {
+        assertEquals(List.of("network_flood@10"), alerts(repeat(15, net(2_000.0, 130_000_000.0))));
+    }
+
+    @Test
+    void busyButNotFloodingOrTooShortIsNoFlood() {
+        assertEquals(List.of(), alerts(repeat(15, net(20_000.0, 80_000_000.0))));
+        List<Map<String, Object>> bursts = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            bursts.add(i % 5 == 4 ? net(10.0, 1_000.0) : net(90_000.0, 200_000_000.0)); // a pause every 5 s
+        }
+        assertEquals(List.of(), alerts(bursts));
+    }
+
+    @Test
+    void receivingAFloodIsNotSendingOne() {
+        assertEquals(List.of(), alerts(repeat(15, Map.of("net_rx_packets_rate", 90_000.0,
+                "net_rx_bytes_rate", 200_000_000.0, "net_tx_packets_rate", 5.0, "net_tx_bytes_rate", 300.0))));
+    }
+
+    @Test
+    void ioSaturationAtItsWriteCapHeldThirtySeconds() {
+        List<Map<String, Object>> s = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            double f = i % 2 == 0 ? 0.81 : 1.19; // throttled I/O measured every 250 ms
+            s.add(Map.of("io_read_rate", 0.0, "io_write_rate", f * 4194304, "io_write_limit", 4194304L,
+                    "io_write_fraction", f));
+        }
+        assertEquals(List.of("io_saturation@30"), alerts(s));
+    }
+
+    @Test
+    void ioSaturationWithoutACapOnSustainedThroughput() {
+        assertEquals(List.of("io_saturation@30"), alerts(repeat(35, Map.of("io_read_rate", 150_000_000.0,
+                "io_write_rate", 60_000_000.0))));
+    }
+
+    @Test
+    void ioBelowItsCapOrBriefIsNoSaturation() {
+        assertEquals(List.of(), alerts(repeat(40, Map.of("io_read_rate", 0.0, "io_write_rate", 2_000_000.0,
+                "io_write_limit", 4194304L, "io_write_fraction", 0.48))));
+        assertEquals(List.of(), alerts(repeat(29, Map.of("io_read_rate", 0.0, "io_write_rate", 4194304.0,
+                "io_write_limit", 4194304L, "io_write_fraction", 1.0))));
+    }
+
+    @Test
+    void noIoFiguresNoIoSaturation() {
+        assertEquals(List.of(), alerts(repeat(40, Map.of("pids", 3L))));
     }
 
     @Test

@@ -171,7 +171,7 @@ class RuleLoaderTest {
     }
 
     @Test
-    void forLoadsAndWindowIsStillRejectedAsNotImplemented() {
+    void forAndWindowLoad() {
         LoadResult result = Fixtures.load("x.yaml", """
                 rules:
                   - id: memory_exhaustion
@@ -183,10 +183,10 @@ class RuleLoaderTest {
                     window: {within: 10s, by: container.id, at_least: 30}
                     severity: high
                 """);
-        assertEquals(1, result.problems().size(), result.problems()::toString);
-        assertTrue(result.problems().get(0).message().startsWith("'window:' is part"));
-        assertEquals(1, result.ruleSet().size());
+        assertEquals(List.of(), result.problems());
+        assertEquals(2, result.ruleSet().size());
         assertEquals(Optional.of(Duration.ofSeconds(10)), result.ruleSet().rules().get(0).holdFor());
+        assertEquals(30, result.ruleSet().rules().get(1).window().orElseThrow().atLeast());
     }
 
     @Test

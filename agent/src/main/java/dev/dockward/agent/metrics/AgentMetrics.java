@@ -4,6 +4,7 @@ import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.agent.pipeline.PipelineStats;
 import dev.dockward.agent.schema.SchemaViolations;
 import dev.dockward.agent.ship.Shipper;
+import dev.dockward.cgroup.CgroupSampler;
 import dev.dockward.docker.DockerInventory;
 import dev.dockward.source.Source;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -87,6 +88,11 @@ public final class AgentMetrics {
         .register(registry);
     GaugeWithCallback.builder().name("dockward_containers").help("Containers in the Docker inventory")
         .callback(cb -> cb.call(inventory.size()))
+        .register(registry);
+    CounterWithCallback.builder().name("dockward_cgroup_samples")
+        .help("Container cgroup samples taken (resource_sample events made)")
+        .callback(cb -> sources.stream().filter(CgroupSampler.class::isInstance)
+            .forEach(s -> cb.call(((CgroupSampler) s).samples())))
         .register(registry);
     GaugeWithCallback.builder().name("dockward_journal_bytes").help("Bytes on disk of the journal directory")
         .callback(cb -> cb.call(directoryBytes(journalDir)))
