@@ -1,5 +1,7 @@
 package dev.dockward.rules;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -134,6 +136,24 @@ final class OutputTemplate {
                     .map(e -> e.getKey() + "=" + (e.getValue() == null ? NONE : format(e.getValue())))
                     .collect(Collectors.joining(","));
         }
+        if (value instanceof Double || value instanceof Float) {
+            return formatDecimal(((Number) value).doubleValue());
+        }
         return String.valueOf(value);
+    }
+
+    /**
+     * Rates and ratios are doubles: an analyst reads {@code 18067543.78}, not
+     * {@code 1.8067543781560283E7}; whole numbers lose their {@code .0}.
+     */
+    static String formatDecimal(double d) {
+        if (!Double.isFinite(d)) {
+            return String.valueOf(d);
+        }
+        if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+            return Long.toString((long) d);
+        }
+        BigDecimal rounded = BigDecimal.valueOf(d).setScale(Math.abs(d) < 1 ? 4 : 2, RoundingMode.HALF_UP);
+        return rounded.stripTrailingZeros().toPlainString();
     }
 }
