@@ -110,7 +110,7 @@ class ForDurationTest {
         assertEquals(1, matches.size());
         assertEquals("2026-11-22T18:00:00.000Z", matches.get(0).evidence().get("held_since"));
         assertEquals(10.0, matches.get(0).evidence().get("held_seconds"));
-        assertEquals(A + " at 0.96 since 2026-11-22T18:00:00.000Z (10.0s)", matches.get(0).summary());
+        assertEquals(A + " at 0.96 since 2026-11-22T18:00:00.000Z (10s)", matches.get(0).summary());
     }
 
     @Test

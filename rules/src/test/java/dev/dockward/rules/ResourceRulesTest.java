@@ -222,6 +222,6 @@ class ResourceRulesTest {
         assertEquals(1, last.size());
         String summary = last.get(0).summary();
         assertTrue(summary.contains("container web (nginx:1.25) at 33000000 of 33554432 bytes"), summary);
-        assertTrue(summary.contains("(10.0 s)"), summary);
+        assertTrue(summary.contains("(10 s)"), summary);
     }
 }
