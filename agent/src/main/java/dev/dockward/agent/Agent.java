@@ -1,7 +1,9 @@
 package dev.dockward.agent;
 
 import dev.dockward.agent.config.AgentConfig;
+import dev.dockward.agent.config.ConfigException;
 import dev.dockward.agent.config.Durations;
+import dev.dockward.agent.config.NetworkPolicyLoader;
 import dev.dockward.agent.detect.AlertThrottle;
 import dev.dockward.agent.host.HostIdentity;
 import dev.dockward.agent.journal.ChronicleJournal;
@@ -28,6 +30,10 @@ import dev.dockward.docker.DockerSource;
 import dev.dockward.docker.RunningContainers;
 import dev.dockward.event.HostInfo;
 import dev.dockward.hostfs.HostFs;
+import dev.dockward.net.CaptureUnavailableException;
+import dev.dockward.net.EdgePolicy;
+import dev.dockward.net.FlowTable;
+import dev.dockward.net.NetworkFlowSource;
 import dev.dockward.posture.ContainerLister;
 import dev.dockward.posture.PostureAudit;
 import dev.dockward.posture.PostureSource;
@@ -45,6 +51,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -187,12 +194,49 @@ public final class Agent implements AutoCloseable {
       sources.add(new CgroupSampler(HostFs.system(), inventory::running, Durations.parse(cgroup.interval()),
           Clock.systemUTC(), Runtime.getRuntime().availableProcessors()));
     }
+    networkSource(config, inventory).ifPresent(sources::add);
     AgentConfig.Posture posture = config.posture();
     if (posture.enabled()) {
       PostureAudit audit = new PostureAudit(HostFs.system(), containerLister(docker));
       sources.add(new PostureSource(audit::run, Durations.parse(posture.interval()), Clock.systemUTC()));
     }
     return sources;
+  }
+
+  /**
+   * The capture on Docker bridges, when enabled and allowed: without the right to capture the
+   * agent says so once and runs on without flows. The policy file was checked by {@code run}
+   * before the agent started; here a broken one is a start failure like a broken config.
+   */
+  private static Optional<Source> networkSource(AgentConfig config, DockerInventory inventory) {
+    AgentConfig.Network net = config.sources().network();
+    if (!net.enabled()) {
+      return Optional.empty();
+    }
+    EdgePolicy policy;
+    try {
+      policy = net.policy().isBlank() ? EdgePolicy.NONE : new NetworkPolicyLoader().load(Path.of(net.policy()));
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    Optional<NetworkFlowSource.Learning> learning = Optional.empty();
+    if (net.learning().enabled()) {
+      Path file = net.learning().file().isBlank()
+          ? Path.of(config.journal().dir()).resolve("network-learned-edges.json")
+          : Path.of(net.learning().file());
+      learning = Optional.of(new NetworkFlowSource.Learning(Durations.parse(net.learning().period()), file));
+    }
+    NetworkFlowSource.Settings settings = new NetworkFlowSource.Settings(net.interfaces(), net.snapLength(),
+        (long) net.ringMb() << 20, Durations.parse(net.rescanInterval()),
+        new FlowTable.Settings(net.maxFlows(), Durations.parse(net.idleTimeout()), Durations.parse(net.activeTimeout()),
+            FlowTable.Settings.DEFAULT.closedLinger()),
+        Durations.parse(net.scanWindow()), policy, learning);
+    try {
+      return Optional.of(NetworkFlowSource.open(HostFs.system(), inventory::running, Clock.systemUTC(), settings));
+    } catch (CaptureUnavailableException e) {
+      log.warn("network capture unavailable ({}): no flow events; everything else runs", e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /**
