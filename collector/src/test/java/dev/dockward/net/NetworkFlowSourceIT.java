@@ -119,6 +119,18 @@ class NetworkFlowSourceIT {
     assertTrue(start.traffic().iface().startsWith("br-"), start.traffic().iface());
     assertEquals(server, start.dst().displayName());
     assertEquals("container", start.src().kind().text());
+
+    // The network goes away under the running capture: its ring is closed, nothing breaks.
+    docker("rm", "-f", server, client);
+    docker("network", "rm", net);
+    networks.remove(net);
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    while (source.counters().getOrDefault("bridges_vanished", 0L) < 1 && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    // At least ours: other tests on this daemon may remove bridges of their own meanwhile.
+    assertTrue(source.counters().get("bridges_vanished") >= 1, source.counters().toString());
+    assertTrue(source.counters().get("bridges") >= 1, "docker0 is still captured: " + source.counters());
   }
 
   private void waitForInventory(String name) throws InterruptedException {
