@@ -42,7 +42,7 @@ final class CaptureBench {
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     try (NetworkFlowSource source = NetworkFlowSource.open(HostFs.system(), List::of, Clock.systemUTC(), settings)) {
       source.start(e -> events.incrementAndGet());
-      awaitCounter(source, "bridges", 1);
+      awaitCounter(source, "bridges_opened", 1);
       send(namespace, trafgenConfig, 50_000, 2); // warm-up (JIT), not reported
       settle(source);
       System.out.printf("capture on %s, %d s per rate, trafgen UDP frames of 106 bytes over 64 flows%n", bridge, seconds);

@@ -88,6 +88,7 @@ public final class NetworkFlowSource implements Source {
   private long closedRingPackets;
   private long closedRingDrops;
   private long openFailures;
+  private long opened;
   private long vanished;
   private List<IpAddress> hostAddresses = List.of();
   private int[] polledFds = new int[0];
@@ -257,6 +258,7 @@ public final class NetworkFlowSource implements Source {
       try {
         rings.put(bridge.getKey(), PacketRing.open(bridge.getKey(), bridge.getValue(), settings.snapLength(),
             settings.ringBytes()));
+        opened++;
         log.info("capturing on bridge {} (ifindex {})", bridge.getKey(), bridge.getValue());
       } catch (CaptureUnavailableException | LastErrorException e) {
         openFailures++;
@@ -285,7 +287,9 @@ public final class NetworkFlowSource implements Source {
       drops += ring.kernelDrops();
     }
     Map<String, Long> m = new LinkedHashMap<>();
-    m.put("bridges", (long) rings.size());
+    // Monotonic counts only (the metrics endpoint exports them as counters): open rings are
+    // bridges_opened - bridges_vanished, active flows flows_started - flows_ended.
+    m.put("bridges_opened", opened);
     m.put("bridge_open_failures", openFailures);
     m.put("bridges_vanished", vanished);
     m.put("bridges_unreadable", scanner.unreadable());
