@@ -18,15 +18,38 @@ public record IpAddress(long high, long low) {
 
   /** Parses a literal address (Docker's inventory form); empty for anything else, never a DNS lookup. */
   public static Optional<IpAddress> parse(String text) {
-    if (text == null || text.isEmpty() || !(text.indexOf(':') >= 0 || text.matches("[0-9.]+"))) {
+    if (text == null || text.isEmpty()) {
       return Optional.empty();
     }
+    if (text.indexOf(':') < 0) {
+      return parseV4(text);
+    }
     try {
-      byte[] b = InetAddress.getByName(text).getAddress();
+      // With a colon, InetAddress takes the text as an IPv6 literal or rejects it: no resolver.
+      byte[] b = InetAddress.getByName(text.startsWith("[") ? text : "[" + text + "]").getAddress();
       return Optional.of(of(b));
     } catch (UnknownHostException | IllegalArgumentException e) {
       return Optional.empty();
     }
+  }
+
+  private static Optional<IpAddress> parseV4(String text) {
+    String[] parts = text.split("\\.", -1);
+    if (parts.length != 4) {
+      return Optional.empty();
+    }
+    int bits = 0;
+    for (String part : parts) {
+      if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)) {
+        return Optional.empty();
+      }
+      int octet = Integer.parseInt(part);
+      if (octet > 255) {
+        return Optional.empty();
+      }
+      bits = (bits << 8) | octet;
+    }
+    return Optional.of(v4(bits));
   }
 
   /** From 4 or 16 network-order bytes. */
@@ -49,17 +72,42 @@ public record IpAddress(long high, long low) {
     if (isV4()) {
       return ((low >>> 24) & 0xff) + "." + ((low >>> 16) & 0xff) + "." + ((low >>> 8) & 0xff) + "." + (low & 0xff);
     }
-    byte[] b = new byte[16];
+    return v6Text();
+  }
+
+  /** RFC 5952: lower-case hex groups without leading zeros, the longest run (≥ 2) of zero groups as "::". */
+  private String v6Text() {
+    int[] groups = new int[8];
+    for (int i = 0; i < 4; i++) {
+      groups[i] = (int) (high >>> (48 - 16 * i)) & 0xffff;
+      groups[4 + i] = (int) (low >>> (48 - 16 * i)) & 0xffff;
+    }
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int i = 0; i < 8; ) {
+      int j = i;
+      while (j < 8 && groups[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+      i = j == i ? i + 1 : j;
+    }
+    StringBuilder b = new StringBuilder(39);
     for (int i = 0; i < 8; i++) {
-      b[i] = (byte) (high >>> (56 - 8 * i));
-      b[8 + i] = (byte) (low >>> (56 - 8 * i));
+      if (i == bestStart) {
+        b.append("::");
+        i += bestLength - 1;
+        continue;
+      }
+      if (b.length() > 0 && b.charAt(b.length() - 1) != ':') {
+        b.append(':');
+      }
+      b.append(Integer.toHexString(groups[i]));
     }
-    try {
-      // Java writes the full form (0:0:0:…); good enough and unambiguous.
-      return InetAddress.getByAddress(b).getHostAddress();
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException(e); // 16 bytes is always a valid length
-    }
+    return b.toString();
   }
 
   private static long longAt(byte[] b, int off) {

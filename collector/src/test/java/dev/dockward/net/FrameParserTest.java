@@ -74,8 +74,8 @@ class FrameParserTest {
     assertEquals(FrameFacts.Layer3.IPV6, mld.layer3());
     assertEquals(FrameFacts.ICMPV6, mld.protocol());
     assertEquals(143, mld.icmpType());
-    assertEquals("fe80:0:0:0:c4b9:76ff:fe70:d378", mld.src().toString());
-    assertEquals("ff02:0:0:0:0:0:0:16", mld.dst().toString());
+    assertEquals("fe80::c4b9:76ff:fe70:d378", mld.src().toString());
+    assertEquals("ff02::16", mld.dst().toString());
   }
 
   @Test
@@ -127,7 +127,7 @@ class FrameParserTest {
     assertEquals(443, f.dstPort());
     assertEquals(FrameFacts.SYN, f.tcpFlags());
     assertFalse(f.fragment());
-    assertEquals("fd00:0:0:0:0:0:0:2", f.dst().toString());
+    assertEquals("fd00::2", f.dst().toString());
   }
 
   @Test
