@@ -82,6 +82,8 @@ public final class NetworkFlowSource implements Source {
   private final Optional<LearnedEdges> learned;
   private final Map<String, PacketRing> rings = new LinkedHashMap<>();
   private final List<FlowRecord> pending = new ArrayList<>();
+  private final FlowTable.Listener collect = pending::add;
+  private final Map<String, PacketRing.FrameHandler> handlers = new java.util.HashMap<>();
   private volatile Map<String, Long> counters = Map.of();
   private volatile boolean running = true;
   private Thread thread;
@@ -169,21 +171,19 @@ public final class NetworkFlowSource implements Source {
         }
         waitForFrames(pollFds, polled.size());
         for (PacketRing ring : polled) {
-          String iface = ring.iface();
-          ring.drain((buffer, offset, captured, wire, millis) ->
-              parser.parse(buffer, offset, captured, wire).ifPresent(f -> table.observe(f, iface, millis, pending::add)));
+          ring.drain(handlers.computeIfAbsent(ring.iface(), this::handler));
         }
         now = clock.millis();
         if (now >= nextSweep) {
           assessor.useIndex(EndpointIndex.of(containers.get(), hostAddresses));
-          table.sweep(now, pending::add);
+          table.sweep(now, collect);
           assessor.sweep(now);
           nextSweep = now + SWEEP_MILLIS;
           publishCounters();
         }
         deliver(sink);
       }
-      table.endAll(FlowRecord.EndReason.STOPPED, pending::add);
+      table.endAll(FlowRecord.EndReason.STOPPED, collect);
       deliver(sink);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -196,6 +196,16 @@ public final class NetworkFlowSource implements Source {
       rings.clear();
       publishCounters();
     }
+  }
+
+  /** One handler per bridge, made once: no lambda is allocated per frame. */
+  private PacketRing.FrameHandler handler(String iface) {
+    return (buffer, offset, captured, wire, millis) -> {
+      Optional<FrameFacts> facts = parser.parse(buffer, offset, captured, wire);
+      if (facts.isPresent()) {
+        table.observe(facts.get(), iface, millis, collect);
+      }
+    };
   }
 
   private void deliver(EventSink sink) throws InterruptedException {
