@@ -1,10 +1,9 @@
 package dev.dockward.agent;
 
 import dev.dockward.agent.config.AgentConfig;
-import dev.dockward.agent.config.ConfigException;
 import dev.dockward.agent.config.Durations;
-import dev.dockward.agent.config.NetworkPolicyLoader;
 import dev.dockward.agent.detect.AlertThrottle;
+import dev.dockward.agent.detect.AncestryDetector;
 import dev.dockward.agent.host.HostIdentity;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.RecordIds;
@@ -13,6 +12,9 @@ import dev.dockward.agent.metrics.AgentMetrics;
 import dev.dockward.agent.metrics.MetricsServer;
 import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.agent.pipeline.Pipeline;
+import dev.dockward.agent.schema.PublishedSchema;
+import dev.dockward.agent.schema.SchemaCheckingSink;
+import dev.dockward.agent.schema.SchemaViolations;
 import dev.dockward.agent.ship.Checkpoint;
 import dev.dockward.agent.ship.FileCheckpoint;
 import dev.dockward.agent.ship.KafkaSink;
@@ -27,31 +29,27 @@ import dev.dockward.cgroup.CgroupSampler;
 import dev.dockward.docker.DockerApi;
 import dev.dockward.docker.DockerInventory;
 import dev.dockward.docker.DockerSource;
-import dev.dockward.docker.RunningContainers;
+import dev.dockward.docker.InspectingDirectory;
 import dev.dockward.event.HostInfo;
 import dev.dockward.hostfs.HostFs;
-import dev.dockward.net.CaptureUnavailableException;
-import dev.dockward.net.EdgePolicy;
-import dev.dockward.net.FlowTable;
-import dev.dockward.net.NetworkFlowSource;
-import dev.dockward.posture.ContainerLister;
-import dev.dockward.posture.PostureAudit;
+import dev.dockward.posture.AuditTriggers;
 import dev.dockward.posture.PostureSource;
 import dev.dockward.netlink.NetlinkProcessSource;
 import dev.dockward.netlink.NetlinkUnavailableException;
 import dev.dockward.proc.HostNamespaces;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.proc.ProcScanSource;
+import dev.dockward.proc.ProcessLineage;
+import dev.dockward.proc.RecentProcesses;
 import dev.dockward.proc.SeenProcesses;
+import dev.dockward.source.ContainerDirectory;
 import dev.dockward.source.Source;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +61,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Agent implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
+  /** Processes remembered for the ancestry of alerts (entries of a few hundred bytes). */
+  private static final int RECENT_PROCESSES = 8192;
+  /** How long the pipeline waits for the daemon to describe a container it does not know yet. */
+  private static final java.time.Duration LOOKUP_TIMEOUT = java.time.Duration.ofSeconds(2);
 
   private final List<AutoCloseable> teardown = new ArrayList<>();
   private final Pipeline pipeline;
@@ -84,8 +86,11 @@ public final class Agent implements AutoCloseable {
    */
   public static Agent start(AgentConfig config, Detector rules, PrintStream stdout) throws Exception {
     List<AutoCloseable> started = new ArrayList<>();
-    Detector detector = new AlertThrottle(rules, Durations.parse(config.alerts().dedupeWindow()),
-        config.alerts().rulePerMinute());
+    Detector throttled = new AlertThrottle(rules, Durations.parse(config.alerts().dedupeWindow()),
+        config.alerts().rulePerMinute(), config.alerts().globalPerMinute());
+    // Ancestry after noise control: only the alerts that go out pay for the /proc lookups.
+    Detector detector = new AncestryDetector(throttled, new RecentProcesses(RECENT_PROCESSES),
+        ProcessLineage.live(new ProcReader(HostFs.system())));
     try {
       ChronicleJournal journal = ChronicleJournal.openForWriting(
           Path.of(config.journal().dir()), config.journal().rollCycle());
@@ -93,12 +98,15 @@ public final class Agent implements AutoCloseable {
       HostInfo host = HostIdentity.detect(config.host().name(), Path.of("/etc/machine-id"));
       RecordIds ids = RecordIds.resumingAfter(HostIdentity.idPrefix(host), journal.lastRecord());
 
+      SchemaViolations violations = new SchemaViolations();
+      PublishedSchema schema = PublishedSchema.load();
       List<Shipper> shippers = new ArrayList<>();
       // Shippers start before the pipeline so that they are closed after it: the last records
       // journalled before a stop are still shipped.
       AgentConfig.Kafka kafka = config.sinks().kafka();
       if (kafka.enabled()) {
-        Shipper kafkaShipper = new Shipper(journal, formatted(KafkaSink.create(kafka), kafka.outputFormat()),
+        Shipper kafkaShipper = new Shipper(journal,
+            checked(formatted(KafkaSink.create(kafka), kafka.outputFormat()), schema, violations),
             FileCheckpoint.forSink(journal.dir(), KafkaSink.NAME),
             ShipperSettings.of(kafka.events(), ShipperSettings.Start.JOURNAL_START).withLifecycle());
         kafkaShipper.start();
@@ -111,8 +119,8 @@ public final class Agent implements AutoCloseable {
       if (config.sinks().stdoutOn()) {
         // stdout is a live view: no checkpoint, a fresh run prints from now on.
         Shipper stdoutShipper = new Shipper(journal,
-            formatted(new StdoutSink(stdout, OutputFormat.parse(config.sinks().stdout().format())),
-                config.sinks().stdout().outputFormat()),
+            checked(formatted(new StdoutSink(stdout, OutputFormat.parse(config.sinks().stdout().format())),
+                config.sinks().stdout().outputFormat()), schema, violations),
             Checkpoint.none(), ShipperSettings.of(config.sinks().stdout().events(), ShipperSettings.Start.JOURNAL_END));
         stdoutShipper.start();
         started.add(stdoutShipper);
@@ -120,7 +128,16 @@ public final class Agent implements AutoCloseable {
       }
 
       DockerInventory inventory = new DockerInventory();
-      Pipeline pipeline = new Pipeline(config.pipeline().queueCapacity(), inventory, host, ids, journal, detector);
+      ContainerDirectory directory = inventory;
+      if (config.sources().docker().enabled()) {
+        // Its own client: the pipeline's questions never wait behind the event stream's.
+        // A short timeout: the pipeline waits for the answer, and a hung daemon must not stall it long.
+        DockerApi lookups = new DockerApi(URI.create(config.sources().docker().host()), LOOKUP_TIMEOUT);
+        started.add(lookups); // closed after the pipeline that uses it
+        InspectingDirectory inspecting = new InspectingDirectory(lookups, Clock.systemUTC());
+        directory = id -> inventory.byId(id).or(() -> inspecting.byId(id));
+      }
+      Pipeline pipeline = new Pipeline(config.pipeline().queueCapacity(), directory, host, ids, journal, detector);
       pipeline.start();
       started.add(pipeline);
 
@@ -139,6 +156,7 @@ public final class Agent implements AutoCloseable {
       if (metrics.enabled()) {
         AgentMetrics registry = new AgentMetrics(pipeline.stats(), detector, sources, shippers, inventory,
             journal.dir());
+        registry.schemaViolations(violations);
         BooleanSupplier live = () -> pipeline.running() && shippers.stream().allMatch(Shipper::running);
         MetricsServer server = MetricsServer.start(metrics.address(), metrics.port(), registry.registry(), live,
             () -> live.getAsBoolean() && pipeline.journalAccepting());
@@ -158,9 +176,14 @@ public final class Agent implements AutoCloseable {
     List<Source> sources = new ArrayList<>();
     // Docker first: its initial listing fills the inventory the /proc events are enriched from.
     AgentConfig.Docker docker = config.sources().docker();
+    PostureSource postureSource = PostureWiring.postureSource(config);
     if (docker.enabled()) {
       sources.add(new DockerSource(new DockerApi(URI.create(docker.host())), inventory, Clock.systemUTC(),
-          Durations.parse(docker.maxBackoff())));
+          Durations.parse(docker.maxBackoff()), e -> {
+            if (postureSource != null) {
+              AuditTriggers.reason(e).ifPresent(postureSource::requestAudit);
+            }
+          }));
     }
     HostFs hostFs = HostFs.system();
     // The agent is a host service: its own namespaces are the host's (pid 1's may be unreadable).
@@ -194,65 +217,16 @@ public final class Agent implements AutoCloseable {
       sources.add(new CgroupSampler(HostFs.system(), inventory::running, Durations.parse(cgroup.interval()),
           Clock.systemUTC(), Runtime.getRuntime().availableProcessors()));
     }
-    networkSource(config, inventory).ifPresent(sources::add);
-    AgentConfig.Posture posture = config.posture();
-    if (posture.enabled()) {
-      PostureAudit audit = new PostureAudit(HostFs.system(), containerLister(docker));
-      sources.add(new PostureSource(audit::run, Durations.parse(posture.interval()), Clock.systemUTC()));
+    NetworkWiring.networkSource(config, inventory).ifPresent(sources::add);
+    if (postureSource != null) {
+      sources.add(postureSource);
     }
     return sources;
   }
 
-  /**
-   * The capture on Docker bridges, when enabled and allowed: without the right to capture the
-   * agent says so once and runs on without flows. The policy file was checked by {@code run}
-   * before the agent started; here a broken one is a start failure like a broken config.
-   */
-  private static Optional<Source> networkSource(AgentConfig config, DockerInventory inventory) {
-    AgentConfig.Network net = config.sources().network();
-    if (!net.enabled()) {
-      return Optional.empty();
-    }
-    EdgePolicy policy;
-    try {
-      policy = net.policy().isBlank() ? EdgePolicy.NONE : new NetworkPolicyLoader().load(Path.of(net.policy()));
-    } catch (ConfigException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
-    Optional<NetworkFlowSource.Learning> learning = Optional.empty();
-    if (net.learning().enabled()) {
-      Path file = net.learning().file().isBlank()
-          ? Path.of(config.journal().dir()).resolve("network-learned-edges.json")
-          : Path.of(net.learning().file());
-      learning = Optional.of(new NetworkFlowSource.Learning(Durations.parse(net.learning().period()), file));
-    }
-    NetworkFlowSource.Settings settings = new NetworkFlowSource.Settings(net.interfaces(), net.snapLength(),
-        (long) net.ringMb() << 20, Durations.parse(net.rescanInterval()),
-        new FlowTable.Settings(net.maxFlows(), Durations.parse(net.idleTimeout()), Durations.parse(net.activeTimeout()),
-            FlowTable.Settings.DEFAULT.closedLinger()),
-        Durations.parse(net.scanWindow()), policy, learning);
-    try {
-      return Optional.of(NetworkFlowSource.open(HostFs.system(), inventory::running, Clock.systemUTC(), settings));
-    } catch (CaptureUnavailableException e) {
-      log.warn("network capture unavailable ({}): no flow events; everything else runs", e.getMessage());
-      return Optional.empty();
-    }
-  }
-
-  /**
-   * The running containers for the posture audit, listed afresh each audit: the inventory cannot
-   * tell "no containers" from "daemon not reached yet", and an audit every few minutes can afford
-   * its own short-lived client.
-   */
-  public static ContainerLister containerLister(AgentConfig.Docker docker) {
-    return () -> {
-      if (!docker.enabled()) {
-        throw new IOException("the docker source is disabled in the configuration (sources.docker.enabled)");
-      }
-      try (DockerApi api = new DockerApi(URI.create(docker.host()))) {
-        return RunningContainers.list(api);
-      }
-    };
+  /** The sink behind a check of every native record against the published schema. */
+  private static Sink checked(Sink sink, PublishedSchema schema, SchemaViolations violations) {
+    return new SchemaCheckingSink(sink, schema, violations);
   }
 
   /** The sink, writing alerts in the configured format (native needs no wrapper). */

@@ -30,6 +30,14 @@ public final class DockerApi implements AutoCloseable {
   private final DockerHttpClient stream;
 
   public DockerApi(URI host) {
+    this(host, Duration.ofSeconds(30));
+  }
+
+  /**
+   * @param responseTimeout how long a short request may wait for the daemon's answer (a caller
+   *     on a hot path, like the pipeline's lookups, wants it short)
+   */
+  public DockerApi(URI host, Duration responseTimeout) {
     this.host = host;
     DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
         .withDockerHost(host.toString())
@@ -38,7 +46,7 @@ public final class DockerApi implements AutoCloseable {
         .dockerHost(config.getDockerHost())
         .sslConfig(config.getSSLConfig())
         .connectionTimeout(Duration.ofSeconds(3))
-        .responseTimeout(Duration.ofSeconds(30))
+        .responseTimeout(responseTimeout)
         .build();
     this.stream = new ApacheDockerHttpClient.Builder()
         .dockerHost(config.getDockerHost())

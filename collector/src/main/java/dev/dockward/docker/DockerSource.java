@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +46,7 @@ public final class DockerSource implements Source {
   private final DockerInventory inventory;
   private final Clock clock;
   private final Duration maxBackoff;
+  private final Consumer<DaemonEvent> observer;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final AtomicReference<DockerApi.EventStream> current = new AtomicReference<>();
   private final LongAdder connectFailures = new LongAdder();
@@ -52,10 +54,21 @@ public final class DockerSource implements Source {
   private volatile Thread thread;
 
   public DockerSource(DockerApi api, DockerInventory inventory, Clock clock, Duration maxBackoff) {
+    this(api, inventory, clock, maxBackoff, e -> { });
+  }
+
+  /**
+   * @param observer sees every daemon event of every type (network, daemon, …) before it is
+   *     handled, e.g. to audit the host's posture again, and a {@code daemon connect} event of
+   *     the source's own each time it (re)connects to the daemon; it must return quickly
+   */
+  public DockerSource(DockerApi api, DockerInventory inventory, Clock clock, Duration maxBackoff,
+      Consumer<DaemonEvent> observer) {
     this.api = api;
     this.inventory = inventory;
     this.clock = clock;
     this.maxBackoff = maxBackoff;
+    this.observer = observer;
   }
 
   @Override
@@ -100,6 +113,8 @@ public final class DockerSource implements Source {
             return;
           }
           log.info("following Docker daemon {} ({} containers running)", api.host(), inventory.size());
+          // Not a daemon event: the agent's own, so that what depends on the daemon is looked at again.
+          observe(new DaemonEvent("daemon", "connect", "", api.host().toString(), Map.of(), clock.instant()));
           warned = false;
           backoff = FIRST_BACKOFF;
           Optional<JsonNode> next;
@@ -173,7 +188,16 @@ public final class DockerSource implements Source {
     }
   }
 
+  private void observe(DaemonEvent e) {
+    try {
+      observer.accept(e);
+    } catch (RuntimeException ex) {
+      log.warn("Docker event observer failed on {} {}: {}", e.type(), e.action(), ex.toString());
+    }
+  }
+
   void handle(DaemonEvent e, EventSink sink) {
+    observe(e);
     if (!"container".equals(e.type())) {
       return;
     }

@@ -18,11 +18,16 @@ public final class RunningContainers {
    *     and its inspection is left out
    */
   public static List<ContainerInfo> list(DockerApi api) throws IOException {
-    List<ContainerInfo> out = new ArrayList<>();
+    return inspected(api).stream().map(ContainerInspectParser::parse).toList();
+  }
+
+  /** The same listing as the daemon's raw inspect documents, for readers that need more fields. */
+  public static List<JsonNode> inspected(DockerApi api) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
     for (JsonNode summary : api.get("/containers/json")) {
       String id = summary.path("Id").asText("");
       try {
-        out.add(ContainerInspectParser.parse(api.get("/containers/" + id + "/json")));
+        out.add(api.get("/containers/" + id + "/json"));
       } catch (DockerApiException e) {
         if (e.status() != 404) {
           throw e;

@@ -1,11 +1,10 @@
 package dev.dockward.posture;
 
-import dev.dockward.event.ContainerInfo;
 import java.io.IOException;
 import java.util.List;
 
 /** The containers running now, as the daemon reports them; an IOException when it cannot be asked. */
 @FunctionalInterface
 public interface ContainerLister {
-  List<ContainerInfo> running() throws IOException;
+  List<AuditedContainer> running() throws IOException;
 }

@@ -1,6 +1,8 @@
 package dev.dockward.posture;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What the audit learnt of one running dockerd.
@@ -12,6 +14,10 @@ import java.util.List;
  *     command line does not state is unknown, not Docker's default
  * @param apiListeners the TCP sockets dockerd listens on for its API (ports of its {@code tcp://} hosts)
  * @param sockets its API unix sockets that could be examined
+ * @param uid its real user id ({@code /proc/<pid>/status}); empty when unreadable
+ * @param apiClients the established connections to its API listeners
+ * @param tlsKey the server's private key file, when TLS is on and the file could be examined
+ * @param contentTrust {@code DOCKER_CONTENT_TRUST} in its environment, when set and readable
  */
 record DaemonFacts(
     DockerdProcess process,
@@ -19,9 +25,14 @@ record DaemonFacts(
     String configFile,
     boolean configKnown,
     List<TcpListener> apiListeners,
-    List<SocketFile> sockets) {
+    List<SocketFile> sockets,
+    OptionalInt uid,
+    List<TcpConnection> apiClients,
+    Optional<HostFile> tlsKey,
+    Optional<String> contentTrust) {
   DaemonFacts {
     apiListeners = List.copyOf(apiListeners);
     sockets = List.copyOf(sockets);
+    apiClients = List.copyOf(apiClients);
   }
 }

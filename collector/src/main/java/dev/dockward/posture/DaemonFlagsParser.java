@@ -29,6 +29,9 @@ final class DaemonFlagsParser {
     Optional<String> userns = Optional.empty();
     Optional<String> bridge = Optional.empty();
     Optional<String> configFile = Optional.empty();
+    Optional<String> tlsKey = Optional.empty();
+    Optional<String> seccompProfile = Optional.empty();
+    Optional<String> logDriver = Optional.empty();
     for (int i = 1; i < argv.size(); i++) {
       String arg = argv.get(i);
       String name;
@@ -56,8 +59,8 @@ final class DaemonFlagsParser {
         }
         continue;
       }
-      if (!List.of("host", "insecure-registry", "registry-mirror", "userns-remap", "bridge", "config-file")
-          .contains(name)) {
+      if (!List.of("host", "insecure-registry", "registry-mirror", "userns-remap", "bridge", "config-file",
+          "tlskey", "seccomp-profile", "log-driver").contains(name)) {
         continue;
       }
       String value;
@@ -74,11 +77,14 @@ final class DaemonFlagsParser {
         case "registry-mirror" -> mirrors.add(value);
         case "userns-remap" -> userns = Optional.of(value);
         case "bridge" -> bridge = Optional.of(value);
+        case "tlskey" -> tlsKey = Optional.of(value);
+        case "seccomp-profile" -> seccompProfile = Optional.of(value);
+        case "log-driver" -> logDriver = Optional.of(value);
         default -> configFile = Optional.of(value);
       }
     }
     return new DaemonSettings(hosts, tls, tlsVerify, icc, insecure, userns, liveRestore, noNewPrivileges,
-        userlandProxy, mirrors, bridge, configFile);
+        userlandProxy, mirrors, bridge, configFile, tlsKey, seccompProfile, logDriver);
   }
 
   /** The one-letter flags that matter here; others map to a name nothing matches. */

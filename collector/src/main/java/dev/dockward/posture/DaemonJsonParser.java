@@ -30,7 +30,8 @@ final class DaemonJsonParser {
     return new DaemonSettings(strings(root, "hosts"), bool(root, "tls"), bool(root, "tlsverify"), bool(root, "icc"),
         strings(root, "insecure-registries"), string(root, "userns-remap"), bool(root, "live-restore"),
         bool(root, "no-new-privileges"), bool(root, "userland-proxy"), strings(root, "registry-mirrors"),
-        string(root, "bridge"), Optional.empty());
+        string(root, "bridge"), Optional.empty(), string(root, "tlskey"), string(root, "seccomp-profile"),
+        string(root, "log-driver"));
   }
 
   private static Optional<Boolean> bool(JsonNode root, String key) throws IOException {

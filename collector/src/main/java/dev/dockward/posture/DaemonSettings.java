@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param registryMirrors {@code --registry-mirror} / {@code registry-mirrors}
  * @param bridge {@code -b}/{@code --bridge}; {@code none} turns the default bridge off
  * @param configFile {@code --config-file} (command line only)
+ * @param tlsKey {@code --tlskey}: the server's private key file
+ * @param seccompProfile {@code --seccomp-profile}: {@code unconfined}, {@code builtin} or a file
+ * @param logDriver {@code --log-driver}: the containers' default log driver
  */
 record DaemonSettings(
     List<String> hosts,
@@ -34,11 +37,14 @@ record DaemonSettings(
     Optional<Boolean> userlandProxy,
     List<String> registryMirrors,
     Optional<String> bridge,
-    Optional<String> configFile) {
+    Optional<String> configFile,
+    Optional<String> tlsKey,
+    Optional<String> seccompProfile,
+    Optional<String> logDriver) {
 
   static final DaemonSettings NONE = new DaemonSettings(List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
       List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
-      Optional.empty());
+      Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
   DaemonSettings {
     hosts = List.copyOf(hosts);
@@ -55,7 +61,7 @@ record DaemonSettings(
         or(icc, file.icc), join(insecureRegistries, file.insecureRegistries), or(usernsRemap, file.usernsRemap),
         or(liveRestore, file.liveRestore), or(noNewPrivileges, file.noNewPrivileges),
         or(userlandProxy, file.userlandProxy), join(registryMirrors, file.registryMirrors), or(bridge, file.bridge),
-        configFile);
+        configFile, or(tlsKey, file.tlsKey), or(seccompProfile, file.seccompProfile), or(logDriver, file.logDriver));
   }
 
   private static <T> Optional<T> or(Optional<T> first, Optional<T> second) {

@@ -38,7 +38,7 @@ public final class PostureChecks {
 
   private PostureChecks() {}
 
-  static List<PostureFinding> findings(PostureFacts facts) {
+  static List<PostureFinding> findings(PostureFacts facts, PostureSettings settings) {
     List<PostureFinding> out = new ArrayList<>();
     for (CheckProblem p : facts.problems()) {
       out.add(host(CHECK_FAILED, null, FindingSeverity.MEDIUM, "could not check " + p.what() + ": " + p.detail(),
@@ -48,6 +48,7 @@ public final class PostureChecks {
     }
     for (DaemonFacts d : facts.daemons()) {
       daemon(d, out);
+      DaemonChecks.daemon(d, facts.host(), out);
     }
     facts.dockerGroupMembers().ifPresent(members -> {
       for (String user : members) {
@@ -59,11 +60,13 @@ public final class PostureChecks {
             user));
       }
     });
+    HostChecks.findings(facts, settings, out);
     boolean daemonWideNoNewPrivileges = !facts.daemons().isEmpty() && facts.daemons().stream()
         .allMatch(d -> known(d, d.settings().noNewPrivileges(), false).orElse(false));
     facts.containers().ifPresent(cs -> {
-      for (ContainerInfo c : cs) {
-        container(c, facts.appArmor(), daemonWideNoNewPrivileges, out);
+      for (AuditedContainer c : cs) {
+        container(c.info(), facts.appArmor(), daemonWideNoNewPrivileges, out);
+        ContainerChecks.container(c, facts.daemons(), settings, out);
       }
     });
     return out;
@@ -239,24 +242,24 @@ public final class PostureChecks {
   }
 
   /** A setting's value: stated, or Docker's default when the config is known, else unknown. */
-  private static <T> Optional<T> known(DaemonFacts d, Optional<T> stated, T dockerDefault) {
+  static <T> Optional<T> known(DaemonFacts d, Optional<T> stated, T dockerDefault) {
     return stated.isPresent() ? stated : d.configKnown() ? Optional.of(dockerDefault) : Optional.empty();
   }
 
-  private static PostureFinding host(String id, String cis, FindingSeverity severity, String summary,
+  static PostureFinding host(String id, String cis, FindingSeverity severity, String summary,
       Map<String, Object> evidence, String remediation, String instance) {
     return new PostureFinding(id, Optional.ofNullable(cis), severity, summary, evidence, remediation,
         Optional.empty(), instance);
   }
 
-  private static PostureFinding on(ContainerInfo c, String id, String cis, FindingSeverity severity, String summary,
+  static PostureFinding on(ContainerInfo c, String id, String cis, FindingSeverity severity, String summary,
       Map<String, Object> evidence, String remediation) {
     return new PostureFinding(id, Optional.ofNullable(cis), severity, summary, evidence, remediation,
         Optional.of(c), "");
   }
 
   /** Alternating keys and values; ints are not used, lists are copied. */
-  private static Map<String, Object> evidence(Object... kv) {
+  static Map<String, Object> evidence(Object... kv) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (int i = 0; i < kv.length; i += 2) {
       Object v = kv[i + 1];

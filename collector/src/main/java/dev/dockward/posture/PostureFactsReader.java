@@ -1,6 +1,5 @@
 package dev.dockward.posture;
 
-import dev.dockward.event.ContainerInfo;
 import dev.dockward.hostfs.HostFs;
 import java.io.IOException;
 import java.net.URI;
@@ -12,10 +11,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads the posture facts of a host: every path through {@link HostFs}, the containers through a
@@ -30,15 +33,17 @@ final class PostureFactsReader {
 
   private final HostFs fs;
   private final ContainerLister containers;
+  private final EngineProbe engine;
 
-  PostureFactsReader(HostFs fs, ContainerLister containers) {
+  PostureFactsReader(HostFs fs, ContainerLister containers, EngineProbe engine) {
     this.fs = fs;
     this.containers = containers;
+    this.engine = engine;
   }
 
   PostureFacts read() {
     List<CheckProblem> problems = new ArrayList<>();
-    List<DaemonFacts> daemons = new ArrayList<>();
+    List<Daemon> daemons = new ArrayList<>();
     try {
       List<DockerdProcess> found = new DockerdProcessReader(fs.proc()).read();
       if (found.isEmpty()) {
@@ -58,17 +63,31 @@ final class PostureFactsReader {
     } catch (IOException e) {
       problems.add(new CheckProblem("/etc/group", "cannot read " + group + ": " + e));
     }
-    Optional<List<ContainerInfo>> running = Optional.empty();
+    Optional<List<AuditedContainer>> running = Optional.empty();
     try {
-      running = Optional.of(containers.running());
+      running = Optional.of(List.copyOf(containers.running()));
     } catch (IOException e) {
       problems.add(new CheckProblem("containers", "the Docker API did not list the running containers: "
           + e.getMessage()));
     }
-    return new PostureFacts(daemons, members, running, appArmor(), problems);
+    Optional<EngineFacts> engineFacts = Optional.empty();
+    try {
+      engineFacts = Optional.of(engine.engine());
+    } catch (IOException e) {
+      problems.add(new CheckProblem("docker engine", "the Docker API did not say its version and security options: "
+          + e.getMessage()));
+    }
+    Set<Long> daemonInodes = new HashSet<>();
+    daemons.forEach(d -> daemonInodes.addAll(d.inodes()));
+    HostFacts host = new HostFactsReader(fs).read(daemonInodes, problems);
+    return new PostureFacts(daemons.stream().map(Daemon::facts).toList(), members, running, host, engineFacts,
+        problems);
   }
 
-  private DaemonFacts daemon(DockerdProcess p, List<CheckProblem> problems) {
+  /** A daemon's facts and the inodes of its sockets, which tell its listeners from other services'. */
+  private record Daemon(DaemonFacts facts, Set<Long> inodes) {}
+
+  private Daemon daemon(DockerdProcess p, List<CheckProblem> problems) {
     DaemonSettings flags = DaemonFlagsParser.parse(p.argv());
     String configFile = flags.configFile().orElse(DEFAULT_CONFIG);
     Path config = fs.hostPath(configFile);
@@ -84,11 +103,24 @@ final class PostureFactsReader {
           + e.getMessage().replace('\n', ' ')));
     }
     DaemonSettings settings = flags.over(file);
+    Set<Long> inodes = Set.of();
+    try {
+      inodes = socketInodes(fs.pidDir(p.pid()).resolve("fd"));
+    } catch (IOException e) {
+      problems.add(new CheckProblem("dockerd (pid " + p.pid() + ") sockets", "cannot list its file descriptors: " + e));
+    }
     List<TcpListener> api = List.of();
+    List<TcpConnection> clients = List.of();
     List<Integer> ports = tcpPorts(settings);
     if (!ports.isEmpty()) {
       try {
-        api = listeners(p.pid()).stream().filter(l -> ports.contains(l.port())).toList();
+        Set<Long> own = inodes;
+        api = tcpTable(p.pid(), t -> ProcNetTcpParser.listening(t).listeners()).stream()
+            .filter(l -> own.contains(l.inode()) && ports.contains(l.port())).toList();
+        Set<Integer> listening = new HashSet<>();
+        api.forEach(l -> listening.add(l.port()));
+        clients = tcpTable(p.pid(), ProcNetTcpParser::established).stream()
+            .filter(c -> own.contains(c.inode()) && listening.contains(c.localPort())).toList();
       } catch (IOException e) {
         problems.add(new CheckProblem("dockerd (pid " + p.pid() + ") TCP sockets",
             "cannot match its tcp hosts " + tcpHosts(settings) + " to listening sockets: " + e));
@@ -102,22 +134,61 @@ final class PostureFactsReader {
         problems.add(new CheckProblem(path, "dockerd (pid " + p.pid() + ") socket could not be examined: " + e));
       }
     }
-    return new DaemonFacts(p, settings, configFile, configKnown, api, sockets);
+    Map<String, String> environ = Map.of();
+    try {
+      environ = environ(Files.readAllBytes(fs.pidDir(p.pid()).resolve("environ")));
+    } catch (IOException e) {
+      problems.add(new CheckProblem("dockerd (pid " + p.pid() + ") environment",
+          "cannot read it (DOCKER_CONTENT_TRUST, DOCKER_CERT_PATH): " + e));
+    }
+    Optional<HostFile> tlsKey = Optional.empty();
+    if (settings.tls().orElse(false) || settings.tlsVerify().orElse(false)) {
+      String key = settings.tlsKey().orElse(environ.getOrDefault("DOCKER_CERT_PATH", "/root/.docker") + "/key.pem");
+      try {
+        tlsKey = Optional.of(hostFile(key));
+      } catch (IOException e) {
+        problems.add(new CheckProblem(key, "dockerd (pid " + p.pid() + ") TLS key could not be examined: " + e));
+      }
+    }
+    DaemonFacts facts = new DaemonFacts(p, settings, configFile, configKnown, api, sockets, uid(p.pid(), problems),
+        clients, tlsKey, Optional.ofNullable(environ.get("DOCKER_CONTENT_TRUST")));
+    return new Daemon(facts, inodes);
   }
 
-  /** The TCP sockets in LISTEN state in dockerd's network namespace that are its own. */
-  private List<TcpListener> listeners(int pid) throws IOException {
-    Set<Long> inodes = socketInodes(fs.pidDir(pid).resolve("fd"));
-    List<TcpListener> out = new ArrayList<>();
+  /** Both TCP tables of the process's network namespace, parsed; tcp6 may be absent (no IPv6). */
+  private <T> List<T> tcpTable(int pid, Function<String, List<T>> parser) throws IOException {
+    List<T> out = new ArrayList<>();
     for (String table : List.of("tcp", "tcp6")) {
       Path file = fs.pidDir(pid).resolve("net").resolve(table);
       if (table.equals("tcp6") && !Files.exists(file)) {
-        continue; // a kernel without IPv6
+        continue;
       }
-      for (TcpListener l : ProcNetTcpParser.listening(Files.readString(file, StandardCharsets.US_ASCII)).listeners()) {
-        if (inodes.contains(l.inode())) {
-          out.add(l);
+      out.addAll(parser.apply(Files.readString(file, StandardCharsets.US_ASCII)));
+    }
+    return out;
+  }
+
+  private OptionalInt uid(int pid, List<CheckProblem> problems) {
+    try {
+      for (String line : Files.readAllLines(fs.pidDir(pid).resolve("status"), StandardCharsets.UTF_8)) {
+        if (line.startsWith("Uid:")) {
+          return OptionalInt.of(Integer.parseInt(line.substring(4).strip().split("\\s+")[0]));
         }
+      }
+      problems.add(new CheckProblem("dockerd (pid " + pid + ") user", "its status has no Uid line"));
+    } catch (IOException | RuntimeException e) {
+      problems.add(new CheckProblem("dockerd (pid " + pid + ") user", "cannot read its status: " + e));
+    }
+    return OptionalInt.empty();
+  }
+
+  /** {@code /proc/<pid>/environ}: NUL-separated {@code NAME=value}. */
+  static Map<String, String> environ(byte[] bytes) {
+    Map<String, String> out = new HashMap<>();
+    for (String entry : new String(bytes, StandardCharsets.UTF_8).split("\0")) {
+      int eq = entry.indexOf('=');
+      if (eq > 0) {
+        out.put(entry.substring(0, eq), entry.substring(eq + 1));
       }
     }
     return out;
@@ -151,12 +222,9 @@ final class PostureFactsReader {
     return new SocketFile(path, a.owner().getName(), a.group().getName(), mode);
   }
 
-  private boolean appArmor() {
-    try {
-      return Files.readString(fs.sys().resolve("module/apparmor/parameters/enabled")).strip().startsWith("Y");
-    } catch (IOException e) {
-      return false; // no AppArmor module: this kernel does not enforce it
-    }
+  private HostFile hostFile(String path) throws IOException {
+    SocketFile f = socket(path);
+    return new HostFile(path, f.owner(), f.group(), f.mode());
   }
 
   static List<String> tcpHosts(DaemonSettings s) {

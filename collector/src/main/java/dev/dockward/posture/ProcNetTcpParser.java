@@ -12,6 +12,7 @@ import java.util.List;
  */
 final class ProcNetTcpParser {
   private static final String LISTEN = "0A";
+  private static final String ESTABLISHED = "01";
 
   private ProcNetTcpParser() {}
 
@@ -45,6 +46,28 @@ final class ProcNetTcpParser {
       }
     }
     return new Result(out, skipped);
+  }
+
+  /** The sockets in ESTABLISHED state ({@code st} {@code 01}); lines that do not parse are left out. */
+  static List<TcpConnection> established(String text) {
+    List<TcpConnection> out = new ArrayList<>();
+    String[] lines = text.split("\n");
+    for (int i = 1; i < lines.length; i++) {
+      String[] f = lines[i].strip().split("\\s+");
+      try {
+        if (f.length < 10 || !ESTABLISHED.equals(f[3])) {
+          continue;
+        }
+        int localColon = f[1].indexOf(':');
+        int remoteColon = f[2].indexOf(':');
+        out.add(new TcpConnection(address(f[1].substring(0, localColon)),
+            Integer.parseInt(f[1].substring(localColon + 1), 16), address(f[2].substring(0, remoteColon)),
+            Integer.parseInt(f[2].substring(remoteColon + 1), 16), Long.parseLong(f[9])));
+      } catch (RuntimeException | UnknownHostException e) {
+        // not a socket line: the caller gets what parsed
+      }
+    }
+    return out;
   }
 
   /** 8 or 32 hex digits, each 32-bit word little-endian → the address as text. */

@@ -49,11 +49,22 @@ class DaemonFlagsParserTest {
     DaemonSettings flags = DaemonFlagsParser.parse(List.of("dockerd", "--icc=true", "-H", "unix:///x.sock"));
     DaemonSettings file = new DaemonSettings(List.of("tcp://127.0.0.1:2375"), Optional.empty(), Optional.empty(),
         Optional.of(false), List.of("r:1"), Optional.empty(), Optional.of(true), Optional.empty(), Optional.empty(),
-        List.of(), Optional.empty(), Optional.empty());
+        List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     DaemonSettings merged = flags.over(file);
     assertEquals(Optional.of(true), merged.icc());
     assertEquals(Optional.of(true), merged.liveRestore());
     assertEquals(List.of("unix:///x.sock", "tcp://127.0.0.1:2375"), merged.hosts());
     assertEquals(List.of("r:1"), merged.insecureRegistries());
+  }
+
+  @Test
+  void tlsKeySeccompProfileAndLogDriverFromTheCommandLineOverTheFile() throws java.io.IOException {
+    DaemonSettings flags = DaemonFlagsParser.parse(List.of("dockerd", "--tlskey", "/etc/docker/key.pem",
+        "--seccomp-profile=unconfined"));
+    DaemonSettings file = DaemonJsonParser.parse("{\"log-driver\": \"none\", \"seccomp-profile\": \"/x.json\"}");
+    DaemonSettings merged = flags.over(file);
+    assertEquals(Optional.of("/etc/docker/key.pem"), merged.tlsKey());
+    assertEquals(Optional.of("unconfined"), merged.seccompProfile());
+    assertEquals(Optional.of("none"), merged.logDriver());
   }
 }

@@ -18,7 +18,15 @@ final class HostTree {
     mkdirs(root.resolve("etc"));
     mkdirs(root.resolve("sys"));
     mkdirs(root.resolve("var/run"));
+    // A recent kernel with seccomp and user namespaces, and nothing else listening.
+    file("/proc/sys/kernel/osrelease", "6.1.0-18-amd64\n");
+    file("/proc/self/status", "Name:\tjava\nSeccomp:\t0\nSeccomp_filters:\t0\n");
+    file("/proc/sys/user/max_user_namespaces", "63229\n");
+    file("/proc/net/tcp", TCP_HEADER);
   }
+
+  static final String TCP_HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  "
+      + "timeout inode\n";
 
   HostFs hostFs() {
     return HostFs.rootedAt(root);
@@ -32,6 +40,8 @@ final class HostTree {
     Path dir = hostFs().pidDir(pid);
     write(dir.resolve("comm"), "dockerd\n".getBytes(StandardCharsets.UTF_8));
     write(dir.resolve("cmdline"), Fixtures.bytes(cmdlineFixture));
+    write(dir.resolve("status"), "Name:\tdockerd\nUid:\t0\t0\t0\t0\n".getBytes(StandardCharsets.UTF_8));
+    write(dir.resolve("environ"), "PATH=/usr/bin\0".getBytes(StandardCharsets.UTF_8));
     write(dir.resolve("net/tcp"), Fixtures.bytes(tcpFixture));
     write(dir.resolve("net/tcp6"), Fixtures.bytes(tcp6Fixture));
     mkdirs(dir.resolve("fd"));
@@ -46,6 +56,12 @@ final class HostTree {
         throw new UncheckedIOException(e);
       }
     }
+    return this;
+  }
+
+  /** Replaces a file of a process, e.g. its {@code environ} or {@code status}. */
+  HostTree processFile(int pid, String name, byte[] content) {
+    write(hostFs().pidDir(pid).resolve(name), content);
     return this;
   }
 

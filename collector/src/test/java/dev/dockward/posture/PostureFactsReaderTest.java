@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dockward.docker.ContainerInspectParser;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.FindingSeverity;
 import dev.dockward.event.PostureFinding;
@@ -37,13 +36,19 @@ class PostureFactsReaderTest {
         .socket(TEST_SOCKET, "rw-rw----");
   }
 
-  private static ContainerInfo recordedContainer() throws IOException {
-    return ContainerInspectParser.parse(
+  static final EngineFacts ENGINE = new EngineFacts("27.3.1", List.of("name=seccomp,profile=builtin"));
+
+  private static AuditedContainer recordedAudited() throws IOException {
+    return AuditedContainer.parse(
         new ObjectMapper().readTree(Fixtures.bytes("recorded/inspect-unconfined-published.json")));
   }
 
+  private static ContainerInfo recordedContainer() throws IOException {
+    return recordedAudited().info();
+  }
+
   private List<PostureFinding> audit(HostTree host, ContainerLister containers) {
-    return new PostureAudit(host.hostFs(), containers).run();
+    return new PostureAudit(host.hostFs(), containers, () -> ENGINE, PostureSettings.DEFAULT).run();
   }
 
   private static Map<String, List<PostureFinding>> byId(List<PostureFinding> findings) {
@@ -52,8 +57,9 @@ class PostureFactsReaderTest {
 
   @Test
   void recordedHostGivesTheTcpListenerOfTheTestDaemonOnly() throws IOException {
-    ContainerInfo c = recordedContainer();
-    Map<String, List<PostureFinding>> found = byId(audit(recordedHost(), () -> List.of(c)));
+    AuditedContainer audited = recordedAudited();
+    ContainerInfo c = audited.info();
+    Map<String, List<PostureFinding>> found = byId(audit(recordedHost(), () -> List.of(audited)));
 
     List<PostureFinding> tcp = found.get(PostureChecks.TCP_WITHOUT_TLS);
     assertEquals(1, tcp.size(), "only 127.0.0.1:23751 is dockerd's; 0.0.0.0:2024 belongs to another process");
@@ -147,11 +153,17 @@ class PostureFactsReaderTest {
   @Test
   void noDaemonAndNoApiAreSaidNotGuessed() {
     HostTree host = new HostTree(root).process(2577, "containerd").file("/etc/group", "docker:x:105:\n");
-    List<PostureFinding> findings = audit(host, () -> {
+    List<PostureFinding> all = new PostureAudit(host.hostFs(), () -> {
       throw new IOException("connection refused");
-    });
-    assertEquals(List.of("dockerd", "containers"), findings.stream().map(PostureFinding::instance).toList());
-    assertTrue(findings.stream().allMatch(f -> f.id().equals(PostureChecks.CHECK_FAILED)));
+    }, () -> {
+      throw new IOException("connection refused");
+    }, PostureSettings.DEFAULT).run();
+    List<PostureFinding> findings = all.stream().filter(f -> f.id().equals(PostureChecks.CHECK_FAILED)).toList();
+    assertEquals(List.of("dockerd", "containers", "docker engine"),
+        findings.stream().map(PostureFinding::instance).toList());
+    // What needs no daemon is still audited; nothing about the daemon, its engine or containers is guessed.
+    assertEquals(List.of(HostChecks.NO_MAC, HostChecks.CONTENT_TRUST, HostChecks.NOT_CHECKED, HostChecks.NOT_CHECKED),
+        all.stream().map(PostureFinding::id).filter(id -> !id.equals(PostureChecks.CHECK_FAILED)).toList());
     assertTrue(findings.get(1).summary().contains("connection refused"), findings.get(1).summary());
   }
 

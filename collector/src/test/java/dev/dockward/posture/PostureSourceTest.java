@@ -96,4 +96,32 @@ class PostureSourceTest {
     }
     assertEquals(List.of("open a/"), changes(out), "a failed audit resolves nothing");
   }
+
+  @Test
+  void aRequestAuditsWithoutWaitingForTheIntervalAndABurstGivesOneAudit() {
+    List<Event> out = new CopyOnWriteArrayList<>();
+    int[] calls = {0};
+    PostureSource source = new PostureSource(() -> {
+      calls[0]++;
+      return calls[0] == 1 ? List.of() : List.of(finding("started", "", "x"));
+    }, Duration.ofHours(1), Duration.ofMillis(200), CLOCK);
+    try {
+      source.start(out::add);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (source.audits() < 1 && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+      }
+      for (int i = 0; i < 5; i++) {
+        source.requestAudit("container start");
+      }
+      while (out.isEmpty() && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+      }
+    } finally {
+      source.close();
+    }
+    assertEquals(List.of("open started/"), changes(out), "the hour-long interval was not waited for");
+    assertEquals(2, source.audits(), "five requests in a burst: one audit");
+    assertEquals(1L, source.counters().get("requested_audits"));
+  }
 }

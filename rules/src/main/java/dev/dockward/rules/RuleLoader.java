@@ -80,7 +80,7 @@ public final class RuleLoader {
                         "override of unknown rule '" + id + "'")));
             }
         });
-        return new LoadResult(new RuleSet(compiled, lists), inFileOrder(files, problems));
+        return new LoadResult(new RuleSet(compiled, lists, RuleSetDigest.of(files)), inFileOrder(files, problems));
     }
 
     /** An override and the file it was written in. */

@@ -12,10 +12,21 @@ public final class RuleSet {
 
     private final List<CompiledRule> compiled;
     private final Map<String, List<Object>> lists;
+    private final RuleSetDigest digest;
 
     RuleSet(List<CompiledRule> compiled, Map<String, List<Object>> lists) {
+        this(compiled, lists, RuleSetDigest.of(List.of()));
+    }
+
+    RuleSet(List<CompiledRule> compiled, Map<String, List<Object>> lists, RuleSetDigest digest) {
         this.compiled = List.copyOf(compiled);
         this.lists = Map.copyOf(lists);
+        this.digest = digest;
+    }
+
+    /** Which rule files, with which contents, this set was loaded from. */
+    public RuleSetDigest digest() {
+        return digest;
     }
 
     /** A set without rules. */
@@ -36,7 +47,7 @@ public final class RuleSet {
     /** The same set reduced to one rule (with all the lists), or empty when no rule has that id. */
     public java.util.Optional<RuleSet> only(String id) {
         return compiled.stream().filter(c -> c.rule().id().equals(id)).findFirst()
-            .map(c -> new RuleSet(List.of(c), lists));
+            .map(c -> new RuleSet(List.of(c), lists, digest));
     }
 
     /** Number of loaded rules, enabled or not. */

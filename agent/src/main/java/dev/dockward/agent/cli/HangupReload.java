@@ -71,7 +71,8 @@ final class HangupReload {
     }
     detector.replace(new RuleEngine(loaded.ruleSet()));
     running = next;
-    log.info("reload: {} rules loaded, {} problems", loaded.ruleSet().rules().size(), loaded.problems().size());
+    log.info("reload: {} rules loaded (rule set {}), {} problems", loaded.ruleSet().rules().size(),
+        loaded.ruleSet().digest().shortForm(), loaded.problems().size());
   }
 
   private void warnAboutRestartOnly(AgentConfig next) {

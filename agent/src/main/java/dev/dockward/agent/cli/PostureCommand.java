@@ -2,7 +2,7 @@ package dev.dockward.agent.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dockward.agent.Agent;
+import dev.dockward.agent.PostureWiring;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.ConfigException;
 import dev.dockward.agent.config.ConfigLoader;
@@ -11,8 +11,6 @@ import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.EventDocuments;
 import dev.dockward.event.FindingSeverity;
 import dev.dockward.event.PostureFinding;
-import dev.dockward.hostfs.HostFs;
-import dev.dockward.posture.PostureAudit;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -68,7 +66,7 @@ final class PostureCommand implements Callable<Integer> {
       err.println("dockward: " + e.getMessage());
       return 2;
     }
-    List<PostureFinding> findings = new PostureAudit(HostFs.system(), Agent.containerLister(c.sources().docker())).run()
+    List<PostureFinding> findings = PostureWiring.postureAudit(c).run()
         .stream().sorted(Comparator.comparing(PostureFinding::severity).reversed()).toList();
     if (format.equals("jsonl")) {
       ObjectMapper json = new ObjectMapper();

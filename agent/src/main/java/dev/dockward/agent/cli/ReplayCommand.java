@@ -5,18 +5,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.Durations;
 import dev.dockward.agent.detect.AlertThrottle;
+import dev.dockward.agent.detect.AncestryDetector;
 import dev.dockward.agent.detect.RuleDetector;
 import dev.dockward.agent.detect.RuleSetLoading;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalException;
 import dev.dockward.agent.journal.RecordIds;
 import dev.dockward.agent.pipeline.Detector;
+import dev.dockward.agent.replay.JournalledContainers;
 import dev.dockward.agent.replay.ProcessTree;
 import dev.dockward.agent.replay.RecordView;
 import dev.dockward.agent.replay.ReplayQuery;
 import dev.dockward.agent.replay.Replayer;
 import dev.dockward.agent.replay.TimeArgs;
 import dev.dockward.agent.ship.TextLine;
+import dev.dockward.proc.ProcessLineage;
+import dev.dockward.proc.RecentProcesses;
 import dev.dockward.rules.LoadResult;
 import dev.dockward.rules.RuleEngine;
 import dev.dockward.rules.Severity;
@@ -43,6 +47,8 @@ import picocli.CommandLine.Option;
 final class ReplayCommand implements Callable<Integer> {
   /** Replayed alerts are hypothetical: their ids carry no host's prefix. */
   static final String RERUN_ID_PREFIX = "000000000000";
+  /** Processes remembered for the ancestry of re-run alerts. */
+  private static final int RECENT_PROCESSES = 65536;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -117,17 +123,34 @@ final class ReplayCommand implements Callable<Integer> {
     }
     try (ChronicleJournal j = ChronicleJournal.openForReading(journal)) {
       Replayer replayer = new Replayer(j);
+      // Records journalled with a container id alone are named from the journal's snapshots when
+      // a container is asked for, rules run or a table is read; a plain dump stays verbatim.
+      JournalledContainers containers = container != null || !rules.isEmpty() || tree || "table".equals(format)
+          ? JournalledContainers.of(replayer, query.until()) : new JournalledContainers();
       Replayer.Counts counts;
       if (tree) {
         ProcessTree processes = new ProcessTree();
         ReplayQuery lifecycle = new ReplayQuery(query.since(), query.until(), Set.of("event"), query.container(),
             Set.of("exec", "exit"), Optional.empty(), Optional.empty());
-        counts = replayer.replay(lifecycle, r -> processes.add(r.map()), false, () -> true);
+        counts = replayer.replay(lifecycle.anyContainer(), r -> {
+          Map<String, Object> record = containers.resolve(r.map());
+          if (lifecycle.matches(record)) {
+            processes.add(record);
+          }
+        }, false, () -> true);
         processes.render().forEach(out::println);
-      } else if (rules.isEmpty()) {
+      } else if (rules.isEmpty() && containers.size() == 0) {
         counts = replayer.replay(query, r -> print(out, r), follow, interrupted::get);
+      } else if (rules.isEmpty()) {
+        ReplayQuery selection = query;
+        counts = replayer.replay(query.anyContainer(), r -> {
+          Map<String, Object> record = containers.resolve(r.map());
+          if (selection.matches(record)) {
+            print(out, r, record);
+          }
+        }, follow, interrupted::get);
       } else {
-        counts = rerun(replayer, query, out, err, interrupted);
+        counts = rerun(replayer, query, containers, out, err, interrupted);
         if (counts == null) {
           return 2;
         }
@@ -166,8 +189,8 @@ final class ReplayCommand implements Callable<Integer> {
   }
 
   /** Runs the given rules over the selected events; prints the alerts that pass the alert filters. */
-  private Replayer.Counts rerun(Replayer replayer, ReplayQuery query, PrintWriter out, PrintWriter err,
-      AtomicBoolean interrupted) {
+  private Replayer.Counts rerun(Replayer replayer, ReplayQuery query, JournalledContainers containers, PrintWriter out,
+      PrintWriter err, AtomicBoolean interrupted) {
     LoadResult loaded = RuleSetLoading.load(false, rules, err);
     if (loaded.ruleSet().rules().isEmpty()) {
       err.println("dockward: no rule loaded from " + rules);
@@ -176,16 +199,22 @@ final class ReplayCommand implements Callable<Integer> {
     }
     // The live agent's noise control, with its defaults, so the answer matches what it would have printed.
     AgentConfig.Alerts noise = AgentConfig.DEFAULT.alerts();
-    Detector detector = new AlertThrottle(new RuleDetector(new RuleEngine(loaded.ruleSet())),
-        Durations.parse(noise.dedupeWindow()), noise.rulePerMinute());
+    Detector throttled = new AlertThrottle(new RuleDetector(new RuleEngine(loaded.ruleSet())),
+        Durations.parse(noise.dedupeWindow()), noise.rulePerMinute(), noise.globalPerMinute());
+    // Ancestry from the journalled processes alone: this host's /proc is not the recorded one.
+    Detector detector = new AncestryDetector(throttled, new RecentProcesses(RECENT_PROCESSES), ProcessLineage.NONE);
     RecordIds ids = new RecordIds(RERUN_ID_PREFIX, 1);
     ReplayQuery events = new ReplayQuery(query.since(), query.until(), Set.of("event"), query.container(),
         query.types(), Optional.empty(), Optional.empty());
     ReplayQuery alerts = new ReplayQuery(Optional.empty(), Optional.empty(), Set.of("alert"), Optional.empty(),
         Set.of(), query.rule(), query.minSeverity());
     ObjectMapper json = new ObjectMapper();
-    return replayer.replay(events, event -> {
-      for (Map<String, Object> alert : detector.alertsFor(event.map(), ids::next)) {
+    return replayer.replay(events.anyContainer(), r -> {
+      Map<String, Object> event = containers.resolve(r.map());
+      if (!events.matches(event)) {
+        return;
+      }
+      for (Map<String, Object> alert : detector.alertsFor(event, ids::next)) {
         if (alerts.matches(alert)) {
           try {
             print(out, format.equals("jsonl") ? json.writeValueAsString(alert) : TextLine.of(alert));
@@ -199,6 +228,19 @@ final class ReplayCommand implements Callable<Integer> {
 
   private void print(PrintWriter out, RecordView record) {
     print(out, format.equals("jsonl") ? record.json() : TextLine.of(record.map()));
+  }
+
+  /** The journalled text when resolving changed nothing, else the record with its container named. */
+  private void print(PrintWriter out, RecordView journalled, Map<String, Object> resolved) {
+    if (resolved == journalled.map()) {
+      print(out, journalled);
+      return;
+    }
+    try {
+      print(out, format.equals("jsonl") ? new ObjectMapper().writeValueAsString(resolved) : TextLine.of(resolved));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private void print(PrintWriter out, String line) {

@@ -1,5 +1,6 @@
 package dev.dockward.agent.config;
 
+import dev.dockward.posture.PostureSettings;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,11 +54,26 @@ public record AgentConfig(
   /**
    * The host posture audit: at start and every {@code interval}; findings are
    * {@code posture_finding} events, opened and resolved as they change.
+   *
+   * <p>{@code min_docker_version} and {@code min_kernel_version} list the lowest acceptable
+   * release of each line ({@code 25.0.6}: a 25.0 older than that is outdated; a line older than
+   * every listed one is outdated; empty lists are not checked). {@code registry_allowlist} names
+   * the registries images may come from ({@code docker.io}, {@code registry.example.com:5000});
+   * empty: not checked.
    */
-  public record Posture(Boolean enabled, String interval) {
+  public record Posture(Boolean enabled, String interval, List<String> minDockerVersion,
+      List<String> minKernelVersion, List<String> registryAllowlist) {
     public Posture {
       enabled = Objects.requireNonNullElse(enabled, true);
       interval = Objects.requireNonNullElse(interval, "5m");
+      minDockerVersion = List.copyOf(Objects.requireNonNullElse(minDockerVersion, PostureSettings.DEFAULT.minDockerVersions()));
+      minKernelVersion = List.copyOf(Objects.requireNonNullElse(minKernelVersion, PostureSettings.DEFAULT.minKernelVersions()));
+      registryAllowlist = List.copyOf(Objects.requireNonNullElse(registryAllowlist, List.of()));
+    }
+
+    /** The audit's switch and interval, with the default versions and no registry allowlist. */
+    public Posture(Boolean enabled, String interval) {
+      this(enabled, interval, null, null, null);
     }
   }
 
@@ -66,10 +82,16 @@ public record AgentConfig(
    * {@code rulePerMinute} alerts of one rule per minute; what is held back is counted and
    * reported as {@code suppressed} on the next alert of the same rule and container.
    */
-  public record Alerts(String dedupeWindow, Integer rulePerMinute) {
+  public record Alerts(String dedupeWindow, Integer rulePerMinute, Integer globalPerMinute) {
     public Alerts {
       dedupeWindow = Objects.requireNonNullElse(dedupeWindow, "60s");
       rulePerMinute = Objects.requireNonNullElse(rulePerMinute, 600);
+      globalPerMinute = Objects.requireNonNullElse(globalPerMinute, 6000);
+    }
+
+    /** Without a global cap of its own (the default applies). */
+    public Alerts(String dedupeWindow, Integer rulePerMinute) {
+      this(dedupeWindow, rulePerMinute, null);
     }
   }
 

@@ -64,6 +64,8 @@ public final class ConfigLoader {
     checkDuration(origin, "sources.docker.max_backoff", c.sources().docker().maxBackoff());
     checkDuration(origin, "sources.cgroup.interval", c.sources().cgroup().interval());
     checkDuration(origin, "posture.interval", c.posture().interval());
+    checkVersions(origin, "posture.min_docker_version", c.posture().minDockerVersion());
+    checkVersions(origin, "posture.min_kernel_version", c.posture().minKernelVersion());
     AgentConfig.Network net = c.sources().network();
     checkDuration(origin, "sources.network.rescan_interval", net.rescanInterval());
     checkDuration(origin, "sources.network.idle_timeout", net.idleTimeout());
@@ -101,6 +103,7 @@ public final class ConfigLoader {
     check(origin, "metrics.port", c.metrics().port() >= 0 && c.metrics().port() <= 65535, "must be 0 to 65535");
     checkDurationOrZero(origin, "alerts.dedupe_window", c.alerts().dedupeWindow());
     check(origin, "alerts.rule_per_minute", c.alerts().rulePerMinute() >= 0, "must be 0 (no cap) or more");
+    check(origin, "alerts.global_per_minute", c.alerts().globalPerMinute() >= 0, "must be 0 (no cap) or more");
     check(origin, "metrics.address", !c.metrics().address().isBlank(), "must not be empty");
   }
 
@@ -119,6 +122,14 @@ public final class ConfigLoader {
       Durations.parse(value);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(origin + ": " + key + ": " + e.getMessage());
+    }
+  }
+
+  /** Release numbers as the audit compares them ({@code 25.0.6}, {@code 5.10}). */
+  private static void checkVersions(String origin, String key, List<String> versions) throws ConfigException {
+    for (String v : versions) {
+      check(origin, key, v != null && v.matches("v?[0-9]+\\.[0-9]+(\\.[0-9]+)?"),
+          "'" + v + "' is not a release like \"25.0.6\" or \"5.10\"");
     }
   }
 

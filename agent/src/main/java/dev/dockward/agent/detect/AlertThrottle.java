@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * Noise control in front of a detector: one alert per (rule, container) per window, and a cap
- * per rule per minute. What is held back is counted; the next alert that goes out for the same
+ * Noise control in front of a detector: one alert per (rule, container) per window, a cap
+ * per rule per minute, and one over all rules per minute. What is held back is counted; the next alert that goes out for the same
  * (rule, container) carries {@code suppressed: N}. Time is the event's own time, so replaying a
  * journal suppresses exactly what the live agent did. For {@code posture_finding} events the
  * finding (id and instance) is part of the key as well.
@@ -25,6 +25,8 @@ public final class AlertThrottle implements Detector {
   private final Detector inner;
   private final Duration dedupeWindow;
   private final int perRulePerMinute;
+  private final int globalPerMinute;
+  private Window global;
   private final Map<String, Window> byKey = new HashMap<>();
   private final Map<String, Window> byRule = new HashMap<>();
   private final Map<String, LongAdder> suppressedByRule = new ConcurrentHashMap<>();
@@ -45,9 +47,18 @@ public final class AlertThrottle implements Detector {
    * @param perRulePerMinute the most alerts one rule may raise per minute; 0 means no cap
    */
   public AlertThrottle(Detector inner, Duration dedupeWindow, int perRulePerMinute) {
+    this(inner, dedupeWindow, perRulePerMinute, 0);
+  }
+
+  /**
+   * @param globalPerMinute the most alerts of all rules together per minute (a flood of many
+   *     rules at once); 0 means no cap
+   */
+  public AlertThrottle(Detector inner, Duration dedupeWindow, int perRulePerMinute, int globalPerMinute) {
     this.inner = inner;
     this.dedupeWindow = dedupeWindow;
     this.perRulePerMinute = perRulePerMinute;
+    this.globalPerMinute = globalPerMinute;
   }
 
   @Override
@@ -63,7 +74,7 @@ public final class AlertThrottle implements Detector {
       String key = rule + "\u0000" + containerId(alert) + "\u0000" + findingKey(event) + edgeKey(alert);
       Window w = byKey.get(key);
       boolean duplicate = !dedupeWindow.isZero() && w != null && now.isBefore(w.start.plus(dedupeWindow));
-      if (duplicate || overRuleCap(rule, now)) {
+      if (duplicate || overRuleCap(rule, now) || overGlobalCap(now)) {
         byKey.computeIfAbsent(key, k -> new Window(now)).heldBack++;
         suppressedByRule.computeIfAbsent(rule, r -> new LongAdder()).increment();
         continue;
@@ -89,6 +100,20 @@ public final class AlertThrottle implements Detector {
       return true;
     }
     w.count++;
+    return false;
+  }
+
+  private boolean overGlobalCap(Instant now) {
+    if (globalPerMinute <= 0) {
+      return false;
+    }
+    if (global == null || !now.isBefore(global.start.plusSeconds(60))) {
+      global = new Window(now);
+    }
+    if (global.count >= globalPerMinute) {
+      return true;
+    }
+    global.count++;
     return false;
   }
 

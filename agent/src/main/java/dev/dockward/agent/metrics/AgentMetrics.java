@@ -2,6 +2,7 @@ package dev.dockward.agent.metrics;
 
 import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.agent.pipeline.PipelineStats;
+import dev.dockward.agent.schema.SchemaViolations;
 import dev.dockward.agent.ship.Shipper;
 import dev.dockward.docker.DockerInventory;
 import dev.dockward.source.Source;
@@ -76,11 +77,28 @@ public final class AgentMetrics {
         .labelNames("sink")
         .callback(cb -> shippers.forEach(s -> cb.call(s.failures(), s.name())))
         .register(registry);
+    CounterWithCallback.builder().name("dockward_container_enrichment_fallbacks")
+        .help("Events whose container the inventory did not know: filled in from a snapshot, or left with the id alone")
+        .labelNames("result")
+        .callback(cb -> {
+          cb.call(pipeline.containersFromSnapshot(), "snapshot");
+          cb.call(pipeline.containersUnresolved(), "unresolved");
+        })
+        .register(registry);
     GaugeWithCallback.builder().name("dockward_containers").help("Containers in the Docker inventory")
         .callback(cb -> cb.call(inventory.size()))
         .register(registry);
     GaugeWithCallback.builder().name("dockward_journal_bytes").help("Bytes on disk of the journal directory")
         .callback(cb -> cb.call(directoryBytes(journalDir)))
+        .register(registry);
+  }
+
+  /** Adds the count of records that broke the published schema on their way out. */
+  public void schemaViolations(SchemaViolations violations) {
+    CounterWithCallback.builder().name("dockward_schema_violations")
+        .help("Records that broke the published schema, shipped marked with schema_errors, by sink and kind")
+        .labelNames("sink", "kind")
+        .callback(cb -> violations.counts().forEach((k, n) -> cb.call(n, k.sink(), k.kind())))
         .register(registry);
   }
 

@@ -43,7 +43,7 @@ public final class Pipeline implements EventSink, AutoCloseable {
   public Pipeline(int capacity, ContainerDirectory directory, HostInfo host, RecordIds ids,
       ChronicleJournal journal, Detector detector) {
     this.queue = new ArrayBlockingQueue<>(capacity);
-    this.enricher = new Enricher(directory);
+    this.enricher = new Enricher(directory, stats);
     this.host = host;
     this.ids = ids;
     this.journal = journal;

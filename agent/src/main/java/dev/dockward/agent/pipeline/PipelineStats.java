@@ -15,6 +15,8 @@ public final class PipelineStats {
   final LongAdder journalFailures = new LongAdder();
   final LongAdder detectorFailures = new LongAdder();
   final LongAdder detectionNanos = new LongAdder();
+  final LongAdder containersFromSnapshot = new LongAdder();
+  final LongAdder containersUnresolved = new LongAdder();
   private final Map<EventKind, LongAdder> eventsByKind = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> alertsByRule = new ConcurrentHashMap<>();
 
@@ -42,6 +44,16 @@ public final class PipelineStats {
 
   public long detectorFailures() {
     return detectorFailures.sum();
+  }
+
+  /** Events whose container had left the inventory and was filled in from its last snapshot. */
+  public long containersFromSnapshot() {
+    return containersFromSnapshot.sum();
+  }
+
+  /** Events whose container id neither the inventory nor a snapshot knew (the record keeps the id alone). */
+  public long containersUnresolved() {
+    return containersUnresolved.sum();
   }
 
   /** Time spent evaluating rules, summed over every event. */

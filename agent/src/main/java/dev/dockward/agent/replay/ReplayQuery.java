@@ -32,6 +32,11 @@ public record ReplayQuery(Optional<Instant> since, Optional<Instant> until, Set<
         Optional.empty(), Optional.empty());
   }
 
+  /** The same query selecting any container (to filter by container after resolving it). */
+  public ReplayQuery anyContainer() {
+    return new ReplayQuery(since, until, kinds, Optional.empty(), types, rule, minSeverity);
+  }
+
   /** The record's own time, when it has a readable one. */
   static Optional<Instant> timeOf(Map<String, Object> record) {
     try {

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * Streams the records of a journal that a query selects, in journal order, with constant memory:
@@ -42,6 +43,15 @@ public final class Replayer {
    * @param stop checked while following
    */
   public Counts replay(ReplayQuery query, Handler handler, boolean follow, BooleanSupplier stop) {
+    return replay(query, handler, follow, stop, json -> true);
+  }
+
+  /**
+   * The same, looking only at records whose text {@code candidate} accepts (a cheap test that
+   * spares parsing the records a query cannot select).
+   */
+  public Counts replay(ReplayQuery query, Handler handler, boolean follow, BooleanSupplier stop,
+      Predicate<String> candidate) {
     long read = 0;
     long selected = 0;
     long unreadable = 0;
@@ -65,7 +75,7 @@ public final class Replayer {
               break;
             }
           }
-          if (query.matches(record)) {
+          if (candidate.test(record.json()) && query.matches(record)) {
             selected++;
             handler.record(record);
           }

@@ -47,6 +47,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void alertsGlobalCapHasADefaultAndIsChecked() throws ConfigException {
+    assertEquals(6000, loader.parse("empty.yaml", "").alerts().globalPerMinute());
+    AgentConfig c = loader.parse("c.yaml", "alerts: {global_per_minute: 250}\n");
+    assertEquals(250, c.alerts().globalPerMinute());
+    assertEquals(600, c.alerts().rulePerMinute(), "the others keep their defaults");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> loader.parse("c.yaml", "alerts: {global_per_minute: -1}\n"));
+    assertTrue(e.getMessage().contains("alerts.global_per_minute"), e.getMessage());
+  }
+
+  @Test
   void postureSectionHasDefaultsAndItsIntervalIsChecked() throws ConfigException {
     AgentConfig defaults = loader.parse("empty.yaml", "");
     assertTrue(defaults.posture().enabled());
@@ -59,6 +70,24 @@ class ConfigLoaderTest {
     assertTrue(e.getMessage().contains("posture.interval"), e.getMessage());
     e = assertThrows(ConfigException.class, () -> loader.parse("c.yaml", "posture: {interval: 0s}\n"));
     assertTrue(e.getMessage().contains("posture.interval: must be more than 0"), e.getMessage());
+  }
+
+  @Test
+  void postureMinimumVersionsAndRegistryAllowlist() throws ConfigException {
+    AgentConfig defaults = loader.parse("empty.yaml", "");
+    assertEquals(List.of("25.0.0"), defaults.posture().minDockerVersion());
+    assertEquals(List.of("5.10.0"), defaults.posture().minKernelVersion());
+    assertEquals(List.of(), defaults.posture().registryAllowlist());
+    AgentConfig c = loader.parse("c.yaml", "posture:\n  min_docker_version: [\"25.0.6\", 26.1.5]\n"
+        + "  min_kernel_version: []\n  registry_allowlist: [docker.io, \"registry.example.com:5000\"]\n");
+    assertEquals(List.of("25.0.6", "26.1.5"), c.posture().minDockerVersion());
+    assertEquals(List.of(), c.posture().minKernelVersion());
+    assertEquals(List.of("docker.io", "registry.example.com:5000"), c.posture().registryAllowlist());
+    assertEquals(List.of("5.10"), loader.parse("c.yaml", "posture:\n  min_kernel_version: [5.10]\n")
+        .posture().minKernelVersion(), "the YAML text, not the number 5.1");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> loader.parse("c.yaml", "posture:\n  min_kernel_version: [5.x]\n"));
+    assertTrue(e.getMessage().contains("posture.min_kernel_version: '5.x' is not a release"), e.getMessage());
   }
 
   @Test

@@ -4,12 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.dockward.agent.pipeline.Detector;
+import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.EventDocuments;
+import dev.dockward.event.HostInfo;
+import dev.dockward.event.ProcessInfo;
+import dev.dockward.event.ProcessObserved;
+import dev.dockward.rules.RuleEngine;
+import dev.dockward.rules.RuleFiles;
+import dev.dockward.rules.RuleLoader;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +72,37 @@ class AlertThrottleTest {
   }
 
   @Test
+  void theBundledShellRuleFiringAThousandTimesInTenSecondsForOneContainerGivesOneAlertThenTheCount() {
+    RuleDetector rules = new RuleDetector(new RuleEngine(RuleLoader.load(RuleFiles.bundled()).ruleSet()));
+    AlertThrottle t = new AlertThrottle(rules, Duration.ofSeconds(60), 0);
+    String container = "c0ffee00".repeat(8);
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      out.addAll(t.alertsFor(shellEvent(T0.plusMillis(i * 10L), container, 5000 + i), () -> "h-" + ids.incrementAndGet()));
+    }
+    assertEquals(1, out.size(), "one alert for 1,000 shells in 10 s");
+    assertEquals("shell_in_container", out.get(0).get("rule"));
+    assertEquals(Map.of("shell_in_container", 999L), t.suppressedAlerts());
+
+    List<Map<String, Object>> next = t.alertsFor(shellEvent(T0.plusSeconds(70), container, 9000),
+        () -> "h-" + ids.incrementAndGet());
+    assertEquals(1, next.size());
+    assertEquals(999L, next.get(0).get("suppressed"));
+  }
+
+  /** The record of a shell the /proc scan found in a resolved container. */
+  private static Map<String, Object> shellEvent(Instant time, String containerId, int pid) {
+    ContainerInfo u = ContainerInfo.unresolved(containerId);
+    ContainerInfo web = new ContainerInfo(containerId, "web", "nginx:1.25", "sha256:1", Map.of(), false, List.of(),
+        List.of(), List.of(), u.namespaces(), List.of(), u.limits(), OptionalLong.of(4200), Map.of(), Optional.empty(),
+        List.of());
+    ProcessInfo sh = new ProcessInfo(pid, 4200, 100_000L + pid, "sh", "/bin/sh", "sh -c id", false, OptionalInt.of(0),
+        OptionalInt.of(0), OptionalLong.empty(), Map.of(), "/docker/" + containerId);
+    return EventDocuments.of(new ProcessObserved(time, "netlink", sh, Optional.of(web)),
+        new HostInfo("h", "0123456789abcdef"), "h-" + pid);
+  }
+
+  @Test
   void differentPostureFindingsOfTheHostAreNotRepeatsOfEachOther() {
     AlertThrottle t = new AlertThrottle(always("host_posture_critical_weakness"), Duration.ofSeconds(60), 0);
     List<Map<String, Object>> out = new ArrayList<>();
@@ -92,6 +134,26 @@ class AlertThrottleTest {
     }
     assertEquals(3, emitted);
     assertEquals(1, feed(t, T0.plusSeconds(61), "c0").size(), "a new minute, a new allowance");
+  }
+
+  @Test
+  void theGlobalCapHoldsBackAFloodOfManyRules() {
+    // Ten rules, each under its own cap, together over the global one.
+    Detector manyRules = (event, alertIds) -> {
+      List<Map<String, Object>> out = new ArrayList<>();
+      for (int r = 0; r < 10; r++) {
+        out.addAll(always("rule_" + r).alertsFor(event, alertIds));
+      }
+      return out;
+    };
+    AlertThrottle t = new AlertThrottle(manyRules, Duration.ZERO, 5, 20);
+    int emitted = 0;
+    for (int i = 0; i < 10; i++) {
+      emitted += feed(t, T0.plusSeconds(i), "c" + i).size();
+    }
+    assertEquals(20, emitted, "100 firings, 50 under the rule caps, 20 under the global one");
+    assertEquals(80L, t.suppressedAlerts().values().stream().mapToLong(Long::longValue).sum());
+    assertEquals(10, feed(t, T0.plusSeconds(61), "c0").size(), "a new minute, a new allowance");
   }
 
   @Test

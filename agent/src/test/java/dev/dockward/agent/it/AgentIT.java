@@ -142,6 +142,41 @@ class AgentIT {
   }
 
   @Test
+  void aShellAlertCarriesItsAncestryUpToTheContainersShim() throws Exception {
+    startAgent(false);
+    String name = DockerCli.uniqueName("ancestry");
+    String id = docker.runDetached(name, List.of(), "sh", "-c", "while true; do sleep 1; done");
+
+    String line = stdout.await(l -> isAlert(l, "shell_in_container", id), DEADLINE, "shell_in_container for " + name);
+    Map<String, Object> process = map(parse(line).get("process"));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> ancestors = (List<Map<String, Object>>) process.get("ancestors");
+    assertTrue(ancestors != null && !ancestors.isEmpty(), "the alert names who started the shell: " + line);
+    Map<String, Object> parent = ancestors.get(0);
+    assertEquals(((Number) process.get("ppid")).longValue(), ((Number) parent.get("pid")).longValue(), line);
+    // Docker's runtime shim starts a container's first process and names the container it serves.
+    assertEquals("containerd-shim", parent.get("name"), line);
+    assertTrue(String.valueOf(parent.get("cmdline")).contains(id), "the shim's command line names the container: " + line);
+    assertTrue(ancestors.size() <= 5, line);
+    assertEquals(Records.bundledRules().ruleset(), parse(line).get("ruleset"), "the alert names the rule set");
+  }
+
+  @Test
+  void aContainerThatIsGoneRightAfterItsShellStillNamesItselfInTheAlert() throws Exception {
+    startAgent(false);
+    String name = DockerCli.uniqueName("fleeting");
+    // Its shell is exec'd before the daemon reports the start, and --rm removes it a moment later.
+    String id = docker.runDetached(name, List.of("--rm"), "sh", "-c", "sleep 1; exit 0");
+
+    String line = stdout.await(l -> isAlert(l, "shell_in_container", id), DEADLINE, "shell_in_container for " + name);
+    Map<String, Object> container = map(parse(line).get("container"));
+    assertEquals(name, container.get("name"), line);
+    assertEquals(DockerCli.IMAGE, container.get("image"), line);
+    assertTrue(String.valueOf(container.get("image_id")).startsWith("sha256:"), "the image's digest: " + line);
+    assertTrue(container.get("labels") instanceof Map<?, ?> labels && !labels.isEmpty(), "the labels: " + line);
+  }
+
+  @Test
   void containerStartedBeforeTheAgentIsSeen() throws Exception {
     String name = DockerCli.uniqueName("early");
     String id = docker.runDetached(name, ESCAPEE, "sleep", "300");
@@ -215,6 +250,8 @@ class AgentIT {
     assertTrue(body.lines().anyMatch(l -> l.startsWith("dockward_source_pass_seconds{source=\"proc_scan\"}")), body);
     assertTrue(body.lines().anyMatch(l -> l.startsWith("dockward_detection_seconds_total ") && !l.endsWith(" 0.0")), body);
     assertTrue(body.lines().anyMatch(l -> l.startsWith("dockward_ship_in_flight{sink=\"stdout\"}")), body);
+    assertTrue(body.lines().anyMatch(l -> l.startsWith("dockward_container_enrichment_fallbacks_total{result=\"unresolved\"}")),
+        body);
     for (String path : List.of("/health/live", "/health/ready")) {
       assertEquals(200, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path)).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode(), path);

@@ -107,6 +107,33 @@ class PipelineTest {
   }
 
   @Test
+  void aContainerGoneFromTheInventoryBeforeItsEventIsEnrichedIsServedFromItsSnapshot() throws IOException {
+    java.util.Map<String, ContainerInfo> inventory = new java.util.HashMap<>();
+    Detector nameOfTheContainer = (event, ids) -> List.of(Map.of("kind", "alert", "id", ids.get(),
+        "container_name", ((Map<?, ?>) event.get("container")).get("name"),
+        "container_image", ((Map<?, ?>) event.get("container")).get("image")));
+    try (ChronicleJournal journal = ChronicleJournal.openForWriting(dir, "hourly")) {
+      Pipeline p = pipeline(journal, id -> Optional.ofNullable(inventory.get(id)), nameOfTheContainer);
+      inventory.put(ID, named("short-lived"));
+      p.process(new dev.dockward.event.ContainerStarted(Instant.parse("2026-11-23T05:00:00Z"), named("short-lived"),
+          false));
+      inventory.remove(ID); // docker run --rm: destroyed before the /proc scan's event is handled
+      p.process(shellIn(ContainerInfo.unresolved(ID)));
+      assertEquals(1, p.stats().containersFromSnapshot());
+      p.process(shellIn(ContainerInfo.unresolved("d".repeat(64))));
+      assertEquals(1, p.stats().containersUnresolved(), "a container never seen keeps its id alone");
+    }
+    List<Map<String, Object>> records = journalled();
+    Map<String, Object> exec = records.get(2);
+    assertEquals("exec", exec.get("type"));
+    assertEquals("short-lived", ((Map<?, ?>) exec.get("container")).get("name"));
+    assertEquals("sha256:1", ((Map<?, ?>) exec.get("container")).get("image_id"));
+    assertEquals("short-lived", records.get(3).get("container_name"), "the alert too");
+    assertEquals("nginx:1.25", records.get(3).get("container_image"));
+    assertEquals("", ((Map<?, ?>) records.get(4).get("container")).get("name"));
+  }
+
+  @Test
   void aFailingDetectorIsCountedAndTheEventIsStillJournalled() throws IOException {
     Detector broken = (e, ids) -> {
       throw new IllegalStateException("rule engine bug");

@@ -212,6 +212,55 @@ class ReplayTest {
   }
 
   @Test
+  void aRecordJournalledWithItsContainerIdAloneIsNamedFromTheJournalledSnapshot() throws Exception {
+    String gone = "c3".repeat(32);
+    Instant t = T0.plus(Duration.ofHours(3));
+    // The shell was seen before the daemon reported its container; the container is long removed.
+    Map<String, Object> exec = event("exec", t, null, null);
+    exec.put("container", Map.of("id", gone, "name", "", "image", "", "image_id", "", "labels", Map.of()));
+    exec.put("process", Map.of("pid", 77L, "name", "sh", "cmdline", "sh -c id"));
+    Map<String, Object> start = event("container_start", t.plusMillis(5), null, null);
+    start.put("container", Map.of("id", gone, "name", "fleeting", "image", "busybox:1", "image_id", "sha256:9",
+        "labels", Map.of("team", "x")));
+    start.put("already_running", false);
+    try (ChronicleJournal j = ChronicleJournal.openForWriting(dir, "hourly", new SetTimeProvider(t))) {
+      j.append(json.writeValueAsString(exec));
+      j.append(json.writeValueAsString(start));
+    }
+    StringWriter out = new StringWriter();
+    int code = DockwardCli.commandLine().setOut(new PrintWriter(out))
+        .execute("replay", "--journal", dir.toString(), "--container", "fleeting", "--type", "exec");
+    assertEquals(0, code);
+    List<String> lines = out.toString().lines().toList();
+    assertEquals(1, lines.size(), out.toString());
+    Map<?, ?> replayed = json.readValue(lines.get(0), Map.class);
+    assertEquals(exec.get("id"), replayed.get("id"));
+    Map<?, ?> container = (Map<?, ?>) replayed.get("container");
+    assertEquals("fleeting", container.get("name"));
+    assertEquals("busybox:1", container.get("image"));
+    assertEquals("sha256:9", container.get("image_id"));
+    assertEquals(Map.of("team", "x"), container.get("labels"));
+
+    Path rules = Files.writeString(dir.resolveSibling(dir.getFileName() + "-names.yaml"), """
+        rules:
+          - id: shell_in_fleeting
+            condition: event.type == "exec" && container.name == "fleeting"
+            severity: low
+            output: "shell in {container.name} ({container.image})"
+        """);
+    StringWriter rerun = new StringWriter();
+    assertEquals(0, DockwardCli.commandLine().setOut(new PrintWriter(rerun))
+        .execute("replay", "--journal", dir.toString(), "--rules", rules.toString()));
+    List<String> alerts = rerun.toString().lines().toList();
+    assertEquals(1, alerts.size(), rerun.toString());
+    assertEquals("shell in fleeting (busybox:1)", json.readValue(alerts.get(0), Map.class).get("summary"));
+
+    StringWriter plain = new StringWriter();
+    DockwardCli.commandLine().setOut(new PrintWriter(plain)).execute("replay", "--journal", dir.toString());
+    assertTrue(plain.toString().contains(json.writeValueAsString(exec)), "a plain dump prints the journal verbatim");
+  }
+
+  @Test
   void followSeesARecordAppendedAfterItStarted() throws Exception {
     AtomicBoolean stop = new AtomicBoolean();
     List<Object> seen = new java.util.concurrent.CopyOnWriteArrayList<>();

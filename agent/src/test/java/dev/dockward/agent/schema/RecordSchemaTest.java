@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dockward.agent.detect.AncestryDetector;
+import dev.dockward.agent.detect.RuleDetector;
+import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.ContainerOomReported;
 import dev.dockward.event.ContainerStarted;
@@ -24,6 +27,9 @@ import dev.dockward.event.PostureFindingChanged;
 import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessObserved;
 import dev.dockward.event.ResourceLimits;
+import dev.dockward.proc.Ancestor;
+import dev.dockward.proc.ProcessLineage;
+import dev.dockward.proc.RecentProcesses;
 import dev.dockward.rules.AlertDocuments;
 import dev.dockward.rules.RuleEngine;
 import dev.dockward.rules.RuleFiles;
@@ -95,6 +101,26 @@ class RecordSchemaTest {
     }
     assertTrue(lines.stream().anyMatch(l -> l.contains("\"kind\":\"alert\"")), "the fixtures raise alerts too");
     schema.assertAllValid(lines);
+  }
+
+  @Test
+  void alertsAsTheAgentsDetectorChainWritesThemConform() throws Exception {
+    // Ancestry and the rule-set version are added by the agent around the rule engine.
+    RecentProcesses recent = new RecentProcesses(10);
+    recent.remember(new Ancestor(4200, 4100, 100, "sh", "/bin/sh", "sh -c " + "x".repeat(2000), false));
+    recent.remember(new Ancestor(4100, 1, 50, "containerd-shim", "", "containerd-shim -id " + ID, false));
+    Detector detector = new AncestryDetector(
+        new RuleDetector(new RuleEngine(RuleLoader.load(RuleFiles.bundled()).ruleSet())), recent, ProcessLineage.NONE);
+    ProcessInfo sh = new ProcessInfo(4242, 4200, 123456L, "sh", "/bin/busybox", "sh -c id", false, OptionalInt.of(0),
+        OptionalInt.of(0), OptionalLong.of(0xa80425fbL), Map.of("mnt", 4026532254L), "/docker/" + ID);
+    Map<String, Object> doc = EventDocuments.of(new ProcessObserved(T, "netlink", sh, Optional.of(container())), HOST,
+        "3d1219c7c4c5-0000000000000001");
+    List<Map<String, Object>> alerts = detector.alertsFor(doc, () -> "3d1219c7c4c5-0000000000000002");
+    assertFalse(alerts.isEmpty(), "a shell in a container raises shell_in_container");
+    String line = json.writeValueAsString(alerts.get(0));
+    assertTrue(line.contains("\"ancestors\":[{\"pid\":4200"), line);
+    assertTrue(line.contains("\"ruleset\":{\"digest\":\""), line);
+    schema.assertAllValid(List.of(line));
   }
 
   @Test

@@ -25,8 +25,12 @@ final class EcsMapper {
     event.put("severity", Fields.severityLevel(Fields.text(alert, "severity")));
     Fields.get(alert, "suppressed").ifPresent(n -> event.put("count", ((Number) n).longValue() + 1));
     e.put("event", event);
-    e.put("rule", Map.of("id", Fields.text(alert, "rule"), "name", Fields.text(alert, "rule"),
-        "ruleset", "dockward"));
+    Map<String, Object> rule = new LinkedHashMap<>();
+    rule.put("id", Fields.text(alert, "rule"));
+    rule.put("name", Fields.text(alert, "rule"));
+    rule.put("ruleset", "dockward");
+    Fields.get(Fields.map(alert.get("ruleset")), "digest").ifPresent(d -> rule.put("version", d));
+    e.put("rule", rule);
     Map<String, Object> host = Fields.map(alert.get("host"));
     e.put("host", Map.of("name", Fields.text(host, "name"), "id", Fields.text(host, "id")));
     Map<String, Object> container = Fields.map(alert.get("container"));
@@ -34,7 +38,13 @@ final class EcsMapper {
       Map<String, Object> c = new LinkedHashMap<>();
       c.put("id", Fields.text(container, "id"));
       c.put("name", Fields.text(container, "name"));
-      c.put("image", Map.of("name", Fields.text(container, "image")));
+      Map<String, Object> image = new LinkedHashMap<>();
+      image.put("name", Fields.text(container, "image"));
+      String digest = Fields.text(container, "image_id");
+      if (!digest.isEmpty()) {
+        image.put("hash", Map.of("all", List.of(digest))); // the image's content digest
+      }
+      c.put("image", image);
       Fields.get(container, "labels").ifPresent(l -> c.put("labels", l));
       e.put("container", c);
     }
@@ -45,7 +55,19 @@ final class EcsMapper {
       p.put("name", Fields.text(process, "name"));
       p.put("executable", Fields.text(process, "exe"));
       p.put("command_line", Fields.text(process, "cmdline"));
-      Fields.get(process, "ppid").ifPresent(v -> p.put("parent", Map.of("pid", v)));
+      List<Map<String, Object>> ancestors = Fields.list(process, "ancestors");
+      if (!ancestors.isEmpty()) {
+        // ECS has one parent level; the whole chain goes under dockward.process_ancestors.
+        Map<String, Object> a = ancestors.get(0);
+        Map<String, Object> parent = new LinkedHashMap<>();
+        Fields.get(a, "pid").ifPresent(v -> parent.put("pid", v));
+        parent.put("name", Fields.text(a, "name"));
+        parent.put("command_line", Fields.text(a, "cmdline"));
+        Fields.get(a, "exe").ifPresent(v -> parent.put("executable", v));
+        p.put("parent", parent);
+      } else {
+        Fields.get(process, "ppid").ifPresent(v -> p.put("parent", Map.of("pid", v)));
+      }
       Fields.get(process, "uid").ifPresent(v -> p.put("user", Map.of("id", String.valueOf(v))));
       e.put("process", p);
     }
@@ -54,8 +76,17 @@ final class EcsMapper {
       e.put("threat", Map.of("framework", "MITRE ATT&CK", "technique", Map.of("id", techniques)));
     }
     e.put("tags", alert.getOrDefault("tags", List.of()));
-    e.put("dockward", Map.of("evidence", alert.getOrDefault("evidence", Map.of()),
-        "event_id", Fields.text(alert, "event_id"), "schema", alert.getOrDefault("schema", 1L)));
+    Map<String, Object> dockward = new LinkedHashMap<>();
+    dockward.put("evidence", alert.getOrDefault("evidence", Map.of()));
+    dockward.put("event_id", Fields.text(alert, "event_id"));
+    dockward.put("schema", alert.getOrDefault("schema", 1L));
+    Fields.get(alert, "ruleset").ifPresent(r -> dockward.put("ruleset", r));
+    Fields.get(alert, "schema_errors").ifPresent(errors -> dockward.put("schema_errors", errors));
+    List<Map<String, Object>> ancestors = Fields.list(Fields.map(alert.get("process")), "ancestors");
+    if (!ancestors.isEmpty()) {
+      dockward.put("process_ancestors", ancestors);
+    }
+    e.put("dockward", dockward);
     return e;
   }
 }

@@ -15,6 +15,14 @@ final class Fields {
     return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
   }
 
+  /** The objects of a list field; anything else in it is skipped. */
+  static List<Map<String, Object>> list(Map<String, Object> m, String key) {
+    if (!(m.get(key) instanceof List<?> list)) {
+      return List.of();
+    }
+    return list.stream().filter(o -> o instanceof Map<?, ?>).map(Fields::map).toList();
+  }
+
   static String text(Map<String, Object> m, String key) {
     Object v = m.get(key);
     return v == null ? "" : String.valueOf(v);

@@ -46,6 +46,7 @@ final class OcsfMapper {
     analytic.put("uid", Fields.text(alert, "rule"));
     analytic.put("name", Fields.text(alert, "rule"));
     analytic.put("type_id", 1); // Rule
+    Fields.get(Fields.map(alert.get("ruleset")), "digest").ifPresent(d -> analytic.put("version", d));
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("uid", Fields.text(alert, "id"));
     info.put("title", Fields.text(alert, "rule"));
@@ -85,13 +86,44 @@ final class OcsfMapper {
       p.put("cmd_line", Fields.text(process, "cmdline"));
       p.put("file", Map.of("path", Fields.text(process, "exe")));
       Fields.get(process, "uid").ifPresent(v -> p.put("user", Map.of("uid", String.valueOf(v))));
-      Fields.get(process, "ppid").ifPresent(v -> p.put("parent_process", Map.of("pid", v)));
+      List<Map<String, Object>> ancestors = Fields.list(process, "ancestors");
+      if (!ancestors.isEmpty()) {
+        p.put("parent_process", parentChain(ancestors, 0));
+        p.put("lineage", ancestors.stream().map(OcsfMapper::lineageEntry).toList());
+      } else {
+        Fields.get(process, "ppid").ifPresent(v -> p.put("parent_process", Map.of("pid", v)));
+      }
       evidence.put("process", p);
     }
     evidence.put("data", alert.getOrDefault("evidence", Map.of()));
     f.put("evidences", List.of(evidence));
     Fields.get(alert, "suppressed").ifPresent(n -> f.put("count", ((Number) n).longValue() + 1));
-    f.put("unmapped", Map.of("dockward_schema", alert.getOrDefault("schema", 1L), "rule", Fields.text(alert, "rule")));
+    Map<String, Object> unmapped = new LinkedHashMap<>();
+    unmapped.put("dockward_schema", alert.getOrDefault("schema", 1L));
+    unmapped.put("rule", Fields.text(alert, "rule"));
+    Fields.get(alert, "ruleset").ifPresent(r -> unmapped.put("dockward_ruleset", r));
+    Fields.get(alert, "schema_errors").ifPresent(e -> unmapped.put("dockward_schema_errors", e));
+    f.put("unmapped", unmapped);
     return f;
+  }
+
+  /** The ancestors from {@code from} on as nested OCSF processes: parent, its parent_process, … */
+  private static Map<String, Object> parentChain(List<Map<String, Object>> ancestors, int from) {
+    Map<String, Object> a = ancestors.get(from);
+    Map<String, Object> p = new LinkedHashMap<>();
+    Fields.get(a, "pid").ifPresent(v -> p.put("pid", v));
+    p.put("name", Fields.text(a, "name"));
+    p.put("cmd_line", Fields.text(a, "cmdline"));
+    Fields.get(a, "exe").ifPresent(v -> p.put("file", Map.of("path", v)));
+    if (from + 1 < ancestors.size()) {
+      p.put("parent_process", parentChain(ancestors, from + 1));
+    }
+    return p;
+  }
+
+  /** OCSF's lineage lists each ancestor's path; the name stands in when the path is unknown. */
+  private static String lineageEntry(Map<String, Object> ancestor) {
+    String exe = Fields.text(ancestor, "exe");
+    return exe.isEmpty() ? Fields.text(ancestor, "name") : exe;
   }
 }

@@ -35,6 +35,7 @@ class RecordFormatTest {
     a.put("process", Map.of("pid", 4242L, "ppid", 4200L, "name", "sh", "exe", "/bin/sh", "cmdline", "sh -c id", "uid", 0L));
     a.put("evidence", Map.of("mnt_ns", 4026531841L));
     a.put("event_id", "3d1219c7c4c5-0000000000000029");
+    a.put("ruleset", Map.of("digest", "0123456789abcdef", "bundled_version", "1.0.0"));
     return a;
   }
 
@@ -69,6 +70,7 @@ class RecordFormatTest {
     assertEquals(Map.of("mnt_ns", 4026531841L), evidence.get("data"));
     assertEquals(5L, f.get("count"), "the alert and the 4 held back");
     assertEquals("web-07", map(f.get("device")).get("hostname"));
+    assertEquals("0123456789abcdef", map(info.get("analytic")).get("version"), "the rule set's version");
   }
 
   @Test
@@ -82,10 +84,47 @@ class RecordFormatTest {
     assertEquals("container_escape_namespace", map(e.get("rule")).get("id"));
     assertEquals(CONTAINER, map(e.get("container")).get("id"));
     assertEquals("nginx:1.25", map(map(e.get("container")).get("image")).get("name"));
+    assertEquals(Map.of("all", List.of("sha256:1")), map(map(e.get("container")).get("image")).get("hash"));
     assertEquals("sh -c id", map(e.get("process")).get("command_line"));
     assertEquals(4200L, map(map(e.get("process")).get("parent")).get("pid"));
     assertEquals(List.of("T1611"), map(map(e.get("threat")).get("technique")).get("id"));
     assertEquals("web-07", map(e.get("host")).get("name"));
+    assertEquals("0123456789abcdef", map(e.get("rule")).get("version"), "the rule set's version");
+  }
+
+  private static Map<String, Object> alertWithAncestors() {
+    Map<String, Object> a = alert();
+    Map<String, Object> process = new LinkedHashMap<>(map(a.get("process")));
+    process.put("ancestors", List.of(
+        Map.of("pid", 4200L, "name", "sh", "exe", "/bin/sh", "cmdline", "sh -c 'sh -c id'"),
+        Map.of("pid", 4100L, "name", "containerd-shim", "exe", "", "cmdline", "containerd-shim -id 9f")));
+    a.put("process", process);
+    return a;
+  }
+
+  @Test
+  void ocsfNestsTheAncestorsAsParentProcessesAndListsTheirLineage() {
+    Map<String, Object> p = map(map(((List<?>) RecordFormat.OCSF.apply(alertWithAncestors()).get("evidences")).get(0))
+        .get("process"));
+    Map<String, Object> parent = map(p.get("parent_process"));
+    assertEquals(4200L, parent.get("pid"));
+    assertEquals("sh -c 'sh -c id'", parent.get("cmd_line"));
+    assertEquals("/bin/sh", map(parent.get("file")).get("path"));
+    Map<String, Object> grandparent = map(parent.get("parent_process"));
+    assertEquals("containerd-shim", grandparent.get("name"));
+    assertTrue(!grandparent.containsKey("parent_process"), "the chain ends with the last ancestor");
+    assertEquals(List.of("/bin/sh", "containerd-shim"), p.get("lineage"), "the name where the path is unknown");
+  }
+
+  @Test
+  void ecsTakesTheParentFromTheFirstAncestorAndKeepsTheChainUnderDockward() {
+    Map<String, Object> e = RecordFormat.ECS.apply(alertWithAncestors());
+    Map<String, Object> parent = map(map(e.get("process")).get("parent"));
+    assertEquals(4200L, parent.get("pid"));
+    assertEquals("sh", parent.get("name"));
+    assertEquals("sh -c 'sh -c id'", parent.get("command_line"));
+    assertEquals("/bin/sh", parent.get("executable"));
+    assertEquals(2, ((List<?>) map(e.get("dockward")).get("process_ancestors")).size());
   }
 
   @Test
