@@ -4,13 +4,13 @@ import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.ConfigException;
 import dev.dockward.agent.config.Durations;
 import dev.dockward.agent.config.NetworkPolicyLoader;
+import dev.dockward.docker.DaemonEvent;
 import dev.dockward.docker.DockerInventory;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.net.CaptureUnavailableException;
 import dev.dockward.net.EdgePolicy;
 import dev.dockward.net.FlowTable;
 import dev.dockward.net.NetworkFlowSource;
-import dev.dockward.source.Source;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -24,11 +24,21 @@ final class NetworkWiring {
   private NetworkWiring() {}
 
   /**
+   * Whether a daemon event may have added or removed a bridge: a network created or destroyed,
+   * or a container started (Docker may create a network's bridge device only then). The source
+   * then looks for bridges at once instead of at its next periodic rescan.
+   */
+  static boolean bridgesMayHaveChanged(DaemonEvent e) {
+    return ("network".equals(e.type()) && ("create".equals(e.action()) || "destroy".equals(e.action())))
+        || ("container".equals(e.type()) && "start".equals(e.action()));
+  }
+
+  /**
    * The network source, when enabled and allowed: without the right to capture the agent says so
    * once and runs on without flows. The policy file was checked with the config (ConfigLoader);
    * a policy broken since is a start failure like a broken config.
    */
-  static Optional<Source> networkSource(AgentConfig config, DockerInventory inventory) {
+  static Optional<NetworkFlowSource> networkSource(AgentConfig config, DockerInventory inventory) {
     AgentConfig.Network net = config.sources().network();
     if (!net.enabled()) {
       return Optional.empty();

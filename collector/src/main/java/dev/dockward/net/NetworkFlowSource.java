@@ -86,6 +86,7 @@ public final class NetworkFlowSource implements Source {
   private final Map<String, PacketRing.FrameHandler> handlers = new java.util.HashMap<>();
   private volatile Map<String, Long> counters = Map.of();
   private volatile boolean running = true;
+  private volatile boolean rescanRequested;
   private Thread thread;
   private long closedRingPackets;
   private long closedRingDrops;
@@ -134,6 +135,11 @@ public final class NetworkFlowSource implements Source {
     thread.start();
   }
 
+  /** Looks for bridges that appeared or vanished at the next turn of the loop (within ~200 ms). */
+  public void rescanNow() {
+    rescanRequested = true;
+  }
+
   @Override
   public Map<String, Long> counters() {
     return counters;
@@ -163,7 +169,8 @@ public final class NetworkFlowSource implements Source {
     try {
       while (running) {
         long now = clock.millis();
-        if (now >= nextRescan) {
+        if (now >= nextRescan || rescanRequested) {
+          rescanRequested = false;
           rescan();
           polled = List.copyOf(rings.values());
           pollFds = pollSet(polled);
