@@ -32,6 +32,7 @@ import dev.dockward.docker.DockerSource;
 import dev.dockward.docker.InspectingDirectory;
 import dev.dockward.event.HostInfo;
 import dev.dockward.hostfs.HostFs;
+import dev.dockward.net.NetworkFlowSource;
 import dev.dockward.posture.AuditTriggers;
 import dev.dockward.posture.PostureSource;
 import dev.dockward.netlink.NetlinkProcessSource;
@@ -50,6 +51,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -177,12 +179,14 @@ public final class Agent implements AutoCloseable {
     // Docker first: its initial listing fills the inventory the /proc events are enriched from.
     AgentConfig.Docker docker = config.sources().docker();
     PostureSource postureSource = PostureWiring.postureSource(config);
+    Optional<NetworkFlowSource> network = NetworkWiring.networkSource(config, inventory);
     if (docker.enabled()) {
       sources.add(new DockerSource(new DockerApi(URI.create(docker.host())), inventory, Clock.systemUTC(),
           Durations.parse(docker.maxBackoff()), e -> {
             if (postureSource != null) {
               AuditTriggers.reason(e).ifPresent(postureSource::requestAudit);
             }
+            network.filter(n -> NetworkWiring.bridgesMayHaveChanged(e)).ifPresent(NetworkFlowSource::rescanNow);
           }));
     }
     HostFs hostFs = HostFs.system();
@@ -217,6 +221,7 @@ public final class Agent implements AutoCloseable {
       sources.add(new CgroupSampler(HostFs.system(), inventory::running, Durations.parse(cgroup.interval()),
           Clock.systemUTC(), Runtime.getRuntime().availableProcessors()));
     }
+    network.ifPresent(sources::add);
     if (postureSource != null) {
       sources.add(postureSource);
     }

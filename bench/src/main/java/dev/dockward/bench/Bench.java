@@ -3,6 +3,7 @@ package dev.dockward.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * {@code scripts/bench NAME [ARGS]}: runs one benchmark and prints its figures. Record them in
@@ -28,8 +29,15 @@ public final class Bench {
         Duration measure = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 30);
         CgroupSamplerBench.run(containers, measure, Duration.ofSeconds(1));
       }
+      case "capture-run" -> {
+        // Called by scripts/bench capture once the bridge and namespaces exist:
+        // capture-run BRIDGE PORT,PORT NAMESPACE TRAFGEN_CONFIG SECONDS RATE…
+        List<Long> rates = java.util.Arrays.stream(args).skip(6).map(r -> Long.parseLong(r.replace("_", ""))).toList();
+        CaptureBench.run(args[1], List.of(args[2].split(",")), args[3], Path.of(args[4]), Integer.parseInt(args[5]), rates);
+      }
+      case "flow-table" -> CaptureBench.flowTableMemory(args.length > 1 ? Integer.parseInt(args[1].replace("_", "")) : 100_000);
       default -> {
-        System.err.println("usage: scripts/bench replay [RECORDS] | scripts/bench cgroup [CONTAINERS] [SECONDS]");
+        System.err.println("usage: scripts/bench replay [RECORDS] | cgroup [CONTAINERS] [SECONDS] | capture [SECONDS] [PPS…] | flow-table [FLOWS]");
         System.exit(2);
       }
     }

@@ -21,7 +21,8 @@ class BundledRulesTest {
                 "sensitive_host_mount", "host_namespace_shared", "container_exec_session", "shell_in_container",
                 "container_escape_namespace", "ptrace_in_container", "container_privilege_escalation",
                 "fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation", "network_flood", "io_saturation",
-                "host_posture_weakness", "host_posture_critical_weakness", "agent_dropping_events"),
+                "host_posture_weakness", "host_posture_critical_weakness", "agent_dropping_events",
+                "unexpected_inter_container_flow", "container_to_host_sensitive_port", "network_scan_from_container"),
                 LOADED.ruleSet().rules().stream().map(Rule::id).toList());
     }
 
@@ -56,6 +57,9 @@ class BundledRulesTest {
         "uid_change_to_root_in_container, container_privilege_escalation",
         "exec_setuid_root_in_container,  container_privilege_escalation",
         "agent_heartbeat_with_drops,     agent_dropping_events",
+        "flow_unexpected_between_containers, unexpected_inter_container_flow",
+        "flow_to_gateway_docker_api,     container_to_host_sensitive_port",
+        "flow_scan_many_ports,           network_scan_from_container",
     })
     void positiveFixtureFiresExactlyItsRule(String fixture, String rule) {
         assertEquals(List.of(rule), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
@@ -82,9 +86,23 @@ class BundledRulesTest {
         "uid_change_drop_privileges_in_container", // root dropping to a worker uid
         "uid_change_to_root_on_host",   // su on the host is no container's business
         "ptrace_from_host_to_container", // an admin's strace from the host
+        "flow_allowed_between_containers", // an edge the policy allows
+        "flow_learned_between_containers", // an edge recorded in learning mode
+        "flow_unexpected_end",          // the same unexpected flow ending: alerted at its start only
+        "flow_to_gateway_http",         // the gateway on a port that is not sensitive
+        "flow_to_external_docker_api",  // 2375 on an address that is not the host's
+        "flow_few_ports",               // a handful of ports is no scan
     })
     void negativeFixtureFiresNothing(String fixture) {
         assertEquals(List.of(), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
+    }
+
+    @Test
+    void unexpectedFlowNamesBothContainersAndThePort() {
+        RuleMatch match = ENGINE.evaluate(Fixtures.event("flow_unexpected_between_containers")).get(0);
+        assertEquals("container web (nginx:1.25) opened an unexpected tcp flow to container db (postgres:16) port 5432"
+                + " on docker0", match.summary());
+        assertEquals("web>db tcp/5432", match.evidence().get("edge"));
     }
 
     @Test

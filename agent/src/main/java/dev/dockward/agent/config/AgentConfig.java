@@ -132,17 +132,95 @@ public record AgentConfig(
     }
   }
 
-  public record Sources(ProcScan procScan, Docker docker, Cgroup cgroup, Netlink netlink) {
+  public record Sources(ProcScan procScan, Docker docker, Cgroup cgroup, Netlink netlink, Network network) {
     public Sources {
       procScan = Objects.requireNonNullElse(procScan, new ProcScan(null, null));
       docker = Objects.requireNonNullElse(docker, new Docker(null, null, null));
       cgroup = Objects.requireNonNullElse(cgroup, new Cgroup(null, null));
       netlink = Objects.requireNonNullElse(netlink, new Netlink(null));
+      network = Objects.requireNonNullElse(network, Network.DEFAULT);
+    }
+
+    /** The sources with the network capture at its default (off). */
+    public Sources(ProcScan procScan, Docker docker, Cgroup cgroup, Netlink netlink) {
+      this(procScan, docker, cgroup, netlink, null);
+    }
+
+    public Sources withNetwork(Network n) {
+      return new Sources(procScan, docker, cgroup, netlink, n);
     }
 
     /** The sources with netlink at its default. */
     public Sources(ProcScan procScan, Docker docker, Cgroup cgroup) {
       this(procScan, docker, cgroup, null);
+    }
+  }
+
+  /**
+   * Capture on Docker bridges ({@code flow} events). Off by default: it needs root
+   * ({@code CAP_NET_RAW}) and puts the bridges in promiscuous mode.
+   *
+   * @param interfaces globs of the bridges to capture on (Docker's default bridge and user networks)
+   * @param snapLength bytes of each frame the kernel hands over (headers only)
+   * @param ringMb each bridge's capture ring, in MiB
+   * @param rescanInterval how often bridges that appeared or vanished are looked for
+   * @param maxFlows the flow table's size; the flow seen least recently is evicted beyond it
+   * @param idleTimeout a flow without packets for this long ends
+   * @param activeTimeout a flow that lasts reports an update this often
+   * @param scanWindow the window of the per-source scan counts ({@code flow.scan})
+   * @param policy a policy file of allowed edges between containers; empty for none
+   * @param learning learning mode
+   */
+  public record Network(Boolean enabled, List<String> interfaces, Integer snapLength, Integer ringMb,
+      String rescanInterval, Integer maxFlows, String idleTimeout, String activeTimeout, String scanWindow,
+      String policy, Learning learning) {
+    public static final Network DEFAULT = new Network(null, null, null, null, null, null, null, null, null, null, null);
+
+    public Network {
+      enabled = Objects.requireNonNullElse(enabled, false);
+      interfaces = List.copyOf(Objects.requireNonNullElse(interfaces, List.of("docker0", "br-*")));
+      snapLength = Objects.requireNonNullElse(snapLength, 128);
+      ringMb = Objects.requireNonNullElse(ringMb, 8);
+      rescanInterval = Objects.requireNonNullElse(rescanInterval, "5s");
+      maxFlows = Objects.requireNonNullElse(maxFlows, 65_536);
+      idleTimeout = Objects.requireNonNullElse(idleTimeout, "60s");
+      activeTimeout = Objects.requireNonNullElse(activeTimeout, "60s");
+      scanWindow = Objects.requireNonNullElse(scanWindow, "10s");
+      policy = Objects.requireNonNullElse(policy, "");
+      learning = Objects.requireNonNullElse(learning, new Learning(null, null, null));
+    }
+
+    public Network withEnabled(boolean on) {
+      return new Network(on, interfaces, snapLength, ringMb, rescanInterval, maxFlows, idleTimeout, activeTimeout,
+          scanWindow, policy, learning);
+    }
+
+    public Network withPolicy(String file) {
+      return new Network(enabled, interfaces, snapLength, ringMb, rescanInterval, maxFlows, idleTimeout,
+          activeTimeout, scanWindow, file, learning);
+    }
+
+    public Network withLearning(Learning l) {
+      return new Network(enabled, interfaces, snapLength, ringMb, rescanInterval, maxFlows, idleTimeout,
+          activeTimeout, scanWindow, policy, l);
+    }
+
+    public Network withRescanInterval(String interval) {
+      return new Network(enabled, interfaces, snapLength, ringMb, interval, maxFlows, idleTimeout, activeTimeout,
+          scanWindow, policy, learning);
+    }
+  }
+
+  /**
+   * @param enabled whether edges between containers are learned
+   * @param period how long after learning first started edges are recorded; new edges after it are unexpected
+   * @param file where the learned edges are kept; empty for {@code network-learned-edges.json} in the journal directory
+   */
+  public record Learning(Boolean enabled, String period, String file) {
+    public Learning {
+      enabled = Objects.requireNonNullElse(enabled, false);
+      period = Objects.requireNonNullElse(period, "24h");
+      file = Objects.requireNonNullElse(file, "");
     }
   }
 

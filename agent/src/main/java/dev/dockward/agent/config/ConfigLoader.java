@@ -66,6 +66,19 @@ public final class ConfigLoader {
     checkDuration(origin, "posture.interval", c.posture().interval());
     checkVersions(origin, "posture.min_docker_version", c.posture().minDockerVersion());
     checkVersions(origin, "posture.min_kernel_version", c.posture().minKernelVersion());
+    AgentConfig.Network net = c.sources().network();
+    checkDuration(origin, "sources.network.rescan_interval", net.rescanInterval());
+    checkDuration(origin, "sources.network.idle_timeout", net.idleTimeout());
+    checkDuration(origin, "sources.network.active_timeout", net.activeTimeout());
+    checkDuration(origin, "sources.network.scan_window", net.scanWindow());
+    checkDuration(origin, "sources.network.learning.period", net.learning().period());
+    check(origin, "sources.network.snap_length", net.snapLength() >= 64 && net.snapLength() <= 65_535,
+        "must be 64..65535");
+    check(origin, "sources.network.ring_mb", net.ringMb() >= 2 && net.ringMb() <= 1024, "must be 2..1024");
+    check(origin, "sources.network.max_flows", net.maxFlows() >= 1, "must be at least 1");
+    if (!net.policy().isBlank()) {
+      new NetworkPolicyLoader().load(Path.of(net.policy())); // a broken policy names its file and line
+    }
     check(origin, "sinks.stdout.enabled", c.sinks().stdout().enabled().matches("auto|true|false"),
         "must be auto, true or false");
     check(origin, "sinks.stdout.format", c.sinks().stdout().format().matches("jsonl|text"), "must be jsonl or text");

@@ -71,7 +71,7 @@ public final class AlertThrottle implements Detector {
     List<Map<String, Object>> out = new ArrayList<>(alerts.size());
     for (Map<String, Object> alert : alerts) {
       String rule = String.valueOf(alert.get("rule"));
-      String key = rule + "\u0000" + containerId(alert) + "\u0000" + findingKey(event);
+      String key = rule + "\u0000" + containerId(alert) + "\u0000" + findingKey(event) + edgeKey(alert);
       Window w = byKey.get(key);
       boolean duplicate = !dedupeWindow.isZero() && w != null && now.isBefore(w.start.plus(dedupeWindow));
       if (duplicate || overRuleCap(rule, now) || overGlobalCap(now)) {
@@ -139,6 +139,15 @@ public final class AlertThrottle implements Detector {
       return "";
     }
     return f.get("id") + "\u0000" + f.get("instance");
+  }
+
+  /**
+   * A network rule that names an {@code edge} in its evidence (an unexpected edge, a sensitive
+   * port) treats each edge as its own subject: one container may open several. A scan rule names
+   * none and stays deduped per container.
+   */
+  private static String edgeKey(Map<String, Object> alert) {
+    return alert.get("evidence") instanceof Map<?, ?> e && e.get("edge") != null ? "\u0000" + e.get("edge") : "";
   }
 
   private static String containerId(Map<String, Object> alert) {

@@ -60,6 +60,22 @@ public final class DockerCli {
       args.addAll(List.of(ids.split("\\s+")));
       docker(args.toArray(String[]::new));
     }
+    String networks = docker("network", "ls", "-q", "--filter", "label=" + label);
+    if (!networks.isBlank()) {
+      List<String> args = new ArrayList<>(List.of("network", "rm"));
+      args.addAll(List.of(networks.split("\\s+")));
+      docker(args.toArray(String[]::new));
+    }
+  }
+
+  /** {@code docker network create --internal} with this instance's label (TESTING.md: never masqueraded out). */
+  public void createInternalNetwork(String name) throws IOException, InterruptedException {
+    docker("network", "create", "--internal", "--label", label, name);
+  }
+
+  /** The container's address on its (only) network. */
+  public String ipAddress(String container) throws IOException, InterruptedException {
+    return docker("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", container);
   }
 
   /** A container name unique to this run (names need two characters or more). */

@@ -1,0 +1,71 @@
+package dev.dockward.agent;
+
+import dev.dockward.agent.config.AgentConfig;
+import dev.dockward.agent.config.ConfigException;
+import dev.dockward.agent.config.Durations;
+import dev.dockward.agent.config.NetworkPolicyLoader;
+import dev.dockward.docker.DaemonEvent;
+import dev.dockward.docker.DockerInventory;
+import dev.dockward.hostfs.HostFs;
+import dev.dockward.net.CaptureUnavailableException;
+import dev.dockward.net.EdgePolicy;
+import dev.dockward.net.FlowTable;
+import dev.dockward.net.NetworkFlowSource;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The capture on Docker bridges as {@code sources.network} asks for it. */
+final class NetworkWiring {
+  private static final Logger log = LoggerFactory.getLogger(NetworkWiring.class);
+
+  private NetworkWiring() {}
+
+  /**
+   * Whether a daemon event may have added or removed a bridge: a network created or destroyed,
+   * or a container started (Docker may create a network's bridge device only then). The source
+   * then looks for bridges at once instead of at its next periodic rescan.
+   */
+  static boolean bridgesMayHaveChanged(DaemonEvent e) {
+    return ("network".equals(e.type()) && ("create".equals(e.action()) || "destroy".equals(e.action())))
+        || ("container".equals(e.type()) && "start".equals(e.action()));
+  }
+
+  /**
+   * The network source, when enabled and allowed: without the right to capture the agent says so
+   * once and runs on without flows. The policy file was checked with the config (ConfigLoader);
+   * a policy broken since is a start failure like a broken config.
+   */
+  static Optional<NetworkFlowSource> networkSource(AgentConfig config, DockerInventory inventory) {
+    AgentConfig.Network net = config.sources().network();
+    if (!net.enabled()) {
+      return Optional.empty();
+    }
+    EdgePolicy policy;
+    try {
+      policy = net.policy().isBlank() ? EdgePolicy.NONE : new NetworkPolicyLoader().load(Path.of(net.policy()));
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    Optional<NetworkFlowSource.Learning> learning = Optional.empty();
+    if (net.learning().enabled()) {
+      Path file = net.learning().file().isBlank()
+          ? Path.of(config.journal().dir()).resolve("network-learned-edges.json")
+          : Path.of(net.learning().file());
+      learning = Optional.of(new NetworkFlowSource.Learning(Durations.parse(net.learning().period()), file));
+    }
+    NetworkFlowSource.Settings settings = new NetworkFlowSource.Settings(net.interfaces(), net.snapLength(),
+        (long) net.ringMb() << 20, Durations.parse(net.rescanInterval()),
+        new FlowTable.Settings(net.maxFlows(), Durations.parse(net.idleTimeout()), Durations.parse(net.activeTimeout()),
+            FlowTable.Settings.DEFAULT.closedLinger()),
+        Durations.parse(net.scanWindow()), policy, learning);
+    try {
+      return Optional.of(NetworkFlowSource.open(HostFs.system(), inventory::running, Clock.systemUTC(), settings));
+    } catch (CaptureUnavailableException e) {
+      log.warn("network capture unavailable ({}): no flow events; everything else runs", e.getMessage());
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,203 @@
+package dev.dockward.agent.it;
+
+import static dev.dockward.agent.it.Records.map;
+import static dev.dockward.agent.it.Records.parse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dockward.agent.Agent;
+import dev.dockward.agent.config.AgentConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Flows between real containers on docker0 and on a user-defined {@code --internal} bridge, seen
+ * by the agent in-process (network capture on, bundled rules). Every container loop is bounded;
+ * the test removes its containers and networks.
+ */
+@Tag("integration")
+class NetworkFlowIT {
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+  private final DockerCli docker = new DockerCli();
+  private final LineCapture stdout = new LineCapture();
+  private Agent agent;
+
+  @TempDir
+  Path dir;
+
+  private void startAgent(AgentConfig.Network network) throws Exception {
+    AgentConfig config = AgentConfig.DEFAULT
+        .withJournal(new AgentConfig.Journal(dir.resolve("journal").toString(), "hourly"))
+        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
+            new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(false))
+            .withNetwork(network.withEnabled(true).withRescanInterval("500ms")))
+        .withPosture(new AgentConfig.Posture(false, null))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null));
+    agent = Agent.start(config, Records.bundledRules(), stdout.stream());
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    try {
+      docker.removeAll();
+    } finally {
+      if (agent != null) {
+        agent.close();
+      }
+    }
+    new dev.dockward.agent.schema.RecordSchema().assertAllValid(stdout.lines());
+  }
+
+  @Test
+  void policyAllowsOneEdgeOnAnInternalBridgeAndAlertsOnAThirdContainer() throws Exception {
+    String net = DockerCli.uniqueName("nfit-net");
+    String server = DockerCli.uniqueName("nfit-db");
+    String client = DockerCli.uniqueName("nfit-app");
+    String intruder = DockerCli.uniqueName("nfit-intruder");
+    Path policy = Files.writeString(dir.resolve("policy.yaml"), String.join("\n",
+        "default: alert",
+        "allow:",
+        "  - from: {name: " + client + "}",
+        "    to: {name: " + server + ", network: " + net + "}",
+        "    protocol: tcp",
+        "    ports: [5432]", ""));
+    startAgent(AgentConfig.Network.DEFAULT.withPolicy(policy.toString()));
+    docker.createInternalNetwork(net);
+    docker.runDetached(server, List.of("--network", net), "sh", "-c", "nc -ll -p 5432 -e /bin/busybox echo ok");
+    String serverIp = docker.ipAddress(server);
+    docker.runDetached(client, List.of("--network", net), "sh", "-c", talkLoop(serverIp, 5432, 40));
+    Map<String, Object> allowed = flow(f -> "start".equals(f.get("state")) && client.equals(map(f.get("src")).get("name"))
+        && server.equals(map(f.get("dst")).get("name")) && map(f.get("dst")).get("port") instanceof Number p
+        && p.longValue() == 5432);
+    assertEquals("allowed", allowed.get("policy"));
+    assertTrue(String.valueOf(allowed.get("interface")).startsWith("br-"), allowed.toString());
+
+    docker.runDetached(intruder, List.of("--network", net), "sh", "-c", talkLoop(serverIp, 5432, 40));
+    Map<String, Object> alert = alert("unexpected_inter_container_flow", intruder);
+    String summary = String.valueOf(alert.get("summary"));
+    assertTrue(summary.contains(intruder) && summary.contains(server) && summary.contains("5432"), summary);
+    assertEquals(intruder + ">" + server + " tcp/5432", map(alert.get("evidence")).get("edge"));
+    assertEquals(List.of(), alerts("unexpected_inter_container_flow", client), "the allowed edge raised an alert");
+  }
+
+  @Test
+  void containerReachingTheDockerApiPortOnItsGatewayRaisesAnAlert() throws Exception {
+    startAgent(AgentConfig.Network.DEFAULT);
+    String gateway = docker.docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}", "bridge");
+    String name = DockerCli.uniqueName("nfit-apiprobe");
+    // A listener on the bridge gateway stands in for a Docker API published on TCP.
+    try (ServerSocket api = new ServerSocket()) {
+      api.bind(new InetSocketAddress(InetAddress.getByName(gateway), 2375));
+      Thread acceptor = acceptAndClose(api);
+      docker.runDetached(name, List.of(), "sh", "-c", talkLoop(gateway, 2375, 30));
+      Map<String, Object> alert = alert("container_to_host_sensitive_port", name);
+      assertEquals("critical", alert.get("severity"));
+      assertTrue(String.valueOf(alert.get("summary")).contains(gateway + " port 2375"), alert.toString());
+      assertTrue(((List<?>) alert.get("tags")).contains("mitre.T1611"), alert.toString());
+      acceptor.interrupt();
+    }
+  }
+
+  @Test
+  void busyboxLoopOverFiftyPortsIsAScan() throws Exception {
+    startAgent(AgentConfig.Network.DEFAULT);
+    String target = DockerCli.uniqueName("nfit-target");
+    String scanner = DockerCli.uniqueName("nfit-scanner");
+    docker.runDetached(target, List.of(), "sh", "-c", "sleep 120");
+    String ip = docker.ipAddress(target);
+    // Closed ports answer with RST at once: 50 flows in a second or two.
+    docker.runDetached(scanner, List.of(), "sh", "-c",
+        "sleep 2; for p in $(seq 3000 3049); do nc -w 1 " + ip + " $p </dev/null; done; sleep 60");
+    Map<String, Object> alert = alert("network_scan_from_container", scanner);
+    long ports = ((Number) map(alert.get("evidence")).get("distinct_ports")).longValue();
+    assertTrue(ports >= 30 && ports <= 50, alert.toString());
+    assertTrue(String.valueOf(alert.get("summary")).contains(scanner), alert.toString());
+  }
+
+  @Test
+  void afterLearningANewEdgeAlertsAndALearnedOneDoesNotEvenAfterARestart() throws Exception {
+    String server = DockerCli.uniqueName("nfit-lsrv");
+    String client = DockerCli.uniqueName("nfit-lcli");
+    String newcomer = DockerCli.uniqueName("nfit-lnew");
+    Path learned = dir.resolve("learned-edges.json");
+    AgentConfig.Network learning = AgentConfig.Network.DEFAULT
+        .withLearning(new AgentConfig.Learning(true, "8s", learned.toString()));
+    startAgent(learning);
+    docker.runDetached(server, List.of(), "sh", "-c", "nc -ll -p 6379 -e /bin/busybox echo ok");
+    String ip = docker.ipAddress(server);
+    docker.runDetached(client, List.of(), "sh", "-c", talkLoop(ip, 6379, 60));
+    flow(f -> "start".equals(f.get("state")) && "learning".equals(f.get("policy"))
+        && client.equals(map(f.get("src")).get("name")));
+    // Past the learning period the same edge is known.
+    flow(f -> "start".equals(f.get("state")) && "learned".equals(f.get("policy"))
+        && client.equals(map(f.get("src")).get("name")));
+    assertTrue(Files.readString(learned).contains(client + ">" + server + " tcp/6379"), Files.readString(learned));
+
+    // A restart keeps the learned edges and does not learn anew.
+    agent.close();
+    int before = stdout.lines().size();
+    startAgent(learning);
+    stdout.await(l -> stdout.lines().indexOf(l) >= before && isFlow(parse(l), f -> "start".equals(f.get("state"))
+        && "learned".equals(f.get("policy")) && client.equals(map(f.get("src")).get("name"))), DEADLINE,
+        "a learned flow after the restart");
+    docker.runDetached(newcomer, List.of(), "sh", "-c", talkLoop(ip, 6379, 30));
+    Map<String, Object> alert = alert("unexpected_inter_container_flow", newcomer);
+    assertTrue(String.valueOf(alert.get("summary")).contains(server), alert.toString());
+    assertEquals(List.of(), alerts("unexpected_inter_container_flow", client), "the learned edge raised an alert");
+  }
+
+  /** A bounded client loop: one short TCP exchange a second. */
+  private static String talkLoop(String ip, int port, int times) {
+    return "sleep 1; for i in $(seq 1 " + times + "); do echo x | nc -w 1 " + ip + " " + port + "; sleep 1; done; sleep 30";
+  }
+
+  private static Thread acceptAndClose(ServerSocket server) {
+    Thread t = new Thread(() -> {
+      while (!server.isClosed()) {
+        try (Socket s = server.accept()) {
+          s.getOutputStream().write("no\n".getBytes());
+        } catch (IOException e) {
+          return;
+        }
+      }
+    }, "nfit-acceptor");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private static boolean isFlow(Map<String, Object> r, Predicate<Map<String, Object>> match) {
+    return "flow".equals(r.get("type")) && "event".equals(r.get("kind")) && match.test(map(r.get("flow")));
+  }
+
+  private Map<String, Object> flow(Predicate<Map<String, Object>> match) {
+    return map(parse(stdout.await(l -> isFlow(parse(l), match), DEADLINE, "a matching flow")).get("flow"));
+  }
+
+  private Map<String, Object> alert(String rule, String containerName) {
+    return parse(stdout.await(l -> isAlertFor(parse(l), rule, containerName), DEADLINE, rule + " for " + containerName));
+  }
+
+  private List<Map<String, Object>> alerts(String rule, String containerName) {
+    return stdout.lines().stream().map(Records::parse).filter(r -> isAlertFor(r, rule, containerName)).toList();
+  }
+
+  private static boolean isAlertFor(Map<String, Object> r, String rule, String containerName) {
+    return "alert".equals(r.get("kind")) && rule.equals(r.get("rule"))
+        && r.get("container") instanceof Map<?, ?> c && containerName.equals(c.get("name"));
+  }
+}

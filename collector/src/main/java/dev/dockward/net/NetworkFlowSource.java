@@ -1,0 +1,339 @@
+package dev.dockward.net;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.FlowObserved;
+import dev.dockward.hostfs.HostFs;
+import dev.dockward.source.EventSink;
+import dev.dockward.source.Source;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Captures on {@code docker0} and every user-defined Docker bridge and reports {@code flow} events
+ * (source {@code network}). One thread polls every bridge's ring, parses frames, keeps the flow
+ * table, and once a second ends idle flows, rebuilds the address index from the inventory and
+ * publishes its counters; every {@code rescanInterval} it looks for bridges that appeared or
+ * vanished (a bridge that cannot be opened is retried at the next rescan, never fatal).
+ *
+ * <p>When the pipeline is full the thread waits in {@link EventSink#accept}; frames then queue in
+ * the kernel ring and, once it is full, the kernel drops them — counted as
+ * {@code kernel_packets_dropped} from {@code PACKET_STATISTICS}.
+ */
+public final class NetworkFlowSource implements Source {
+  private static final Logger log = LoggerFactory.getLogger(NetworkFlowSource.class);
+  private static final int POLL_MILLIS = 200;
+  private static final long SWEEP_MILLIS = 1_000;
+  private static final int SCAN_SOURCES = 4_096;
+  private static final int SCAN_STARTS_PER_SOURCE = 4_096;
+
+  /**
+   * @param interfaces globs of bridge names to capture on
+   * @param snapLength bytes of each frame copied to the ring (headers only)
+   * @param ringBytes each bridge's ring size
+   * @param rescanInterval how often bridges are looked for
+   * @param flows the flow table's bounds
+   * @param scanWindow the window of the per-source scan counts
+   * @param policy the allowed edges between containers
+   * @param learning learning mode, when on
+   */
+  public record Settings(List<String> interfaces, int snapLength, long ringBytes, Duration rescanInterval,
+      FlowTable.Settings flows, Duration scanWindow, EdgePolicy policy, Optional<Learning> learning) {
+    public Settings {
+      interfaces = List.copyOf(interfaces);
+      if (snapLength < 64 || snapLength > 65_535) {
+        throw new IllegalArgumentException("snap length must be 64..65535, not " + snapLength);
+      }
+      Objects.requireNonNull(rescanInterval, "rescanInterval");
+      Objects.requireNonNull(flows, "flows");
+      Objects.requireNonNull(scanWindow, "scanWindow");
+      Objects.requireNonNull(policy, "policy");
+      Objects.requireNonNull(learning, "learning");
+    }
+  }
+
+  /** Learn edges for {@code period}, keeping them in {@code file}. */
+  public record Learning(Duration period, Path file) { }
+
+  private final BridgeScanner scanner;
+  private final Supplier<Collection<ContainerInfo>> containers;
+  private final Clock clock;
+  private final Settings settings;
+  private final FrameParser parser = new FrameParser();
+  private final FlowTable table;
+  private final FlowAssessor assessor;
+  private final Optional<LearnedEdges> learned;
+  private final Map<String, PacketRing> rings = new LinkedHashMap<>();
+  private final List<FlowRecord> pending = new ArrayList<>();
+  private final FlowTable.Listener collect = pending::add;
+  private final Map<String, PacketRing.FrameHandler> handlers = new java.util.HashMap<>();
+  private volatile Map<String, Long> counters = Map.of();
+  private volatile boolean running = true;
+  private volatile boolean rescanRequested;
+  private Thread thread;
+  private long closedRingPackets;
+  private long closedRingDrops;
+  private long openFailures;
+  private long opened;
+  private long vanished;
+  private List<IpAddress> hostAddresses = List.of();
+  private int[] polledFds = new int[0];
+
+  private NetworkFlowSource(HostFs hostFs, Supplier<Collection<ContainerInfo>> containers, Clock clock,
+      Settings settings) {
+    this.scanner = new BridgeScanner(hostFs.sys(), settings.interfaces());
+    this.containers = containers;
+    this.clock = clock;
+    this.settings = settings;
+    this.table = new FlowTable(settings.flows());
+    this.learned = settings.learning().map(l -> LearnedEdges.open(l.file(), l.period(), clock.instant()));
+    this.assessor = new FlowAssessor(settings.policy(), learned,
+        new ScanCounter(settings.scanWindow(), SCAN_SOURCES, SCAN_STARTS_PER_SOURCE));
+  }
+
+  /**
+   * Checks that packet sockets can be opened here and prepares the source.
+   *
+   * @param containers the running containers, asked once a second to resolve addresses
+   * @throws CaptureUnavailableException without the right to capture (not root, no CAP_NET_RAW)
+   */
+  public static NetworkFlowSource open(HostFs hostFs, Supplier<Collection<ContainerInfo>> containers, Clock clock,
+      Settings settings) throws CaptureUnavailableException {
+    PacketRing.probe();
+    return new NetworkFlowSource(hostFs, containers, clock, settings);
+  }
+
+  @Override
+  public String name() {
+    return "network";
+  }
+
+  @Override
+  public synchronized void start(EventSink sink) {
+    if (thread != null) {
+      throw new IllegalStateException("already started");
+    }
+    thread = new Thread(() -> run(sink), "dockward-network");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Looks for bridges that appeared or vanished at the next turn of the loop (within ~200 ms). */
+  public void rescanNow() {
+    rescanRequested = true;
+  }
+
+  @Override
+  public Map<String, Long> counters() {
+    return counters;
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    Thread t;
+    synchronized (this) {
+      t = thread;
+    }
+    if (t != null && t != Thread.currentThread()) {
+      try {
+        t.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void run(EventSink sink) {
+    long nextRescan = 0;
+    long nextSweep = 0;
+    Memory pollFds = null;
+    List<PacketRing> polled = List.of();
+    try {
+      while (running) {
+        long now = clock.millis();
+        if (now >= nextRescan || rescanRequested) {
+          rescanRequested = false;
+          rescan();
+          polled = List.copyOf(rings.values());
+          pollFds = pollSet(polled);
+          nextRescan = now + settings.rescanInterval().toMillis();
+        }
+        waitForFrames(pollFds, polled.size());
+        for (PacketRing ring : polled) {
+          ring.drain(handlers.computeIfAbsent(ring.iface(), this::handler));
+        }
+        now = clock.millis();
+        if (now >= nextSweep) {
+          assessor.useIndex(EndpointIndex.of(containers.get(), hostAddresses));
+          table.sweep(now, collect);
+          assessor.sweep(now);
+          nextSweep = now + SWEEP_MILLIS;
+          publishCounters();
+        }
+        deliver(sink);
+      }
+      table.endAll(FlowRecord.EndReason.STOPPED, collect);
+      deliver(sink);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.error("network capture stopped: {}", e.toString(), e);
+    } finally {
+      for (PacketRing ring : rings.values()) {
+        closeRing(ring);
+      }
+      rings.clear();
+      publishCounters();
+    }
+  }
+
+  /** One handler per bridge, made once: no lambda is allocated per frame. */
+  private PacketRing.FrameHandler handler(String iface) {
+    return (buffer, offset, captured, wire, millis) -> {
+      Optional<FrameFacts> facts = parser.parse(buffer, offset, captured, wire);
+      if (facts.isPresent()) {
+        table.observe(facts.get(), iface, millis, collect);
+      }
+    };
+  }
+
+  private void deliver(EventSink sink) throws InterruptedException {
+    if (pending.isEmpty()) {
+      return;
+    }
+    List<FlowObserved> events = new ArrayList<>(pending.size());
+    java.time.Instant now = clock.instant();
+    for (FlowRecord r : pending) {
+      events.add(assessor.event(r, now));
+    }
+    pending.clear();
+    for (FlowObserved e : events) {
+      sink.accept(e);
+    }
+  }
+
+  private void waitForFrames(Memory pollFds, int count) throws InterruptedException {
+    if (count == 0) {
+      Thread.sleep(POLL_MILLIS); // no bridge yet: wait for the next rescan without spinning
+      return;
+    }
+    try {
+      pollFds.clear(8L * count);
+      for (int i = 0; i < count; i++) {
+        pollFds.setInt(8L * i, polledFds[i]);
+        pollFds.setShort(8L * i + 4, (short) (PacketLibC.POLLIN | PacketLibC.POLLERR));
+      }
+      PacketLibC.poll(pollFds, count, POLL_MILLIS);
+    } catch (LastErrorException e) {
+      if (e.getErrorCode() != PacketLibC.EINTR) {
+        throw e;
+      }
+    }
+  }
+
+  private Memory pollSet(List<PacketRing> polled) {
+    polledFds = polled.stream().mapToInt(PacketRing::fd).toArray();
+    return polled.isEmpty() ? null : new Memory(8L * polled.size());
+  }
+
+  /** Opens rings on new bridges, closes those of vanished (or re-created) ones. */
+  private void rescan() {
+    Map<String, Integer> bridges = scanner.scan();
+    Iterator<Map.Entry<String, PacketRing>> it = rings.entrySet().iterator();
+    while (it.hasNext()) {
+      PacketRing ring = it.next().getValue();
+      Integer ifindex = bridges.get(ring.iface());
+      if (ifindex == null || ifindex != ring.ifindex()) {
+        log.info("bridge {} is gone: capture on it stopped", ring.iface());
+        closeRing(ring);
+        it.remove();
+        vanished++;
+      }
+    }
+    for (Map.Entry<String, Integer> bridge : bridges.entrySet()) {
+      if (rings.containsKey(bridge.getKey())) {
+        continue;
+      }
+      try {
+        rings.put(bridge.getKey(), PacketRing.open(bridge.getKey(), bridge.getValue(), settings.snapLength(),
+            settings.ringBytes()));
+        opened++;
+        log.info("capturing on bridge {} (ifindex {})", bridge.getKey(), bridge.getValue());
+      } catch (CaptureUnavailableException | LastErrorException e) {
+        openFailures++;
+        log.warn("cannot capture on bridge {}: {} (retried at the next rescan)", bridge.getKey(), e.getMessage());
+      }
+    }
+    hostAddresses = hostAddresses();
+  }
+
+  private void closeRing(PacketRing ring) {
+    try {
+      ring.close();
+    } catch (LastErrorException e) {
+      log.debug("closing the ring of {}: {}", ring.iface(), e.toString());
+    }
+    closedRingPackets += ring.kernelPackets();
+    closedRingDrops += ring.kernelDrops();
+  }
+
+  private void publishCounters() {
+    long packets = closedRingPackets;
+    long drops = closedRingDrops;
+    for (PacketRing ring : rings.values()) {
+      ring.readStatistics();
+      packets += ring.kernelPackets();
+      drops += ring.kernelDrops();
+    }
+    Map<String, Long> m = new LinkedHashMap<>();
+    // Monotonic counts only (the metrics endpoint exports them as counters): open rings are
+    // bridges_opened - bridges_vanished, active flows flows_started - flows_ended.
+    m.put("bridges_opened", opened);
+    m.put("bridge_open_failures", openFailures);
+    m.put("bridges_vanished", vanished);
+    m.put("bridges_unreadable", scanner.unreadable());
+    m.put("kernel_packets", packets);
+    m.put("kernel_packets_dropped", drops);
+    m.putAll(parser.counters());
+    m.putAll(table.counters());
+    m.put("peers_ambiguous", assessor.index().ambiguous());
+    learned.ifPresent(l -> {
+      m.put("learned_edges", (long) l.size());
+      m.put("learned_edges_save_failures", l.saveFailures());
+    });
+    counters = Collections.unmodifiableMap(m);
+  }
+
+  /** The host's own addresses (the agent runs in the host's network namespace). */
+  private static List<IpAddress> hostAddresses() {
+    List<IpAddress> out = new ArrayList<>();
+    try {
+      for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+          out.add(IpAddress.of(a.getAddress()));
+        }
+      }
+    } catch (SocketException e) {
+      log.debug("cannot list the host's addresses: {}", e.toString());
+    }
+    return out;
+  }
+}
