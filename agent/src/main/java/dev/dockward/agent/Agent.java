@@ -31,6 +31,9 @@ import dev.dockward.hostfs.HostFs;
 import dev.dockward.posture.ContainerLister;
 import dev.dockward.posture.PostureAudit;
 import dev.dockward.posture.PostureSource;
+import dev.dockward.hostwatch.DaemonSocketWatch;
+import dev.dockward.hostwatch.HostWatch;
+import dev.dockward.hostwatch.HostWatchSource;
 import dev.dockward.netlink.NetlinkProcessSource;
 import dev.dockward.netlink.NetlinkUnavailableException;
 import dev.dockward.proc.HostNamespaces;
@@ -44,7 +47,9 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -187,12 +192,35 @@ public final class Agent implements AutoCloseable {
       sources.add(new CgroupSampler(HostFs.system(), inventory::running, Durations.parse(cgroup.interval()),
           Clock.systemUTC(), Runtime.getRuntime().availableProcessors()));
     }
+    AgentConfig.HostWatch hostWatch = config.sources().hostWatch();
+    if (hostWatch.enabled()) {
+      sources.add(new HostWatchSource(new HostWatch(hostFs, inventory::running), Durations.parse(hostWatch.interval()),
+          Clock.systemUTC()));
+      try {
+        sources.add(new HostWatchSource(DaemonSocketWatch.NAME,
+            DaemonSocketWatch.open(hostFs, reader, daemonSocketPaths(docker)), Durations.parse(hostWatch.socketInterval()),
+            Clock.systemUTC()));
+      } catch (NetlinkUnavailableException e) {
+        log.warn("no unix socket diagnostics ({}): connections to the Docker socket from containers are not seen",
+            e.getMessage());
+      }
+    }
     AgentConfig.Posture posture = config.posture();
     if (posture.enabled()) {
       PostureAudit audit = new PostureAudit(HostFs.system(), containerLister(docker));
       sources.add(new PostureSource(audit::run, Durations.parse(posture.interval()), Clock.systemUTC()));
     }
     return sources;
+  }
+
+  /** The Docker API socket paths whose connections are watched: the configured one and the usual ones. */
+  private static Set<String> daemonSocketPaths(AgentConfig.Docker docker) {
+    Set<String> paths = new LinkedHashSet<>(List.of("/var/run/docker.sock", "/run/docker.sock"));
+    URI host = URI.create(docker.host());
+    if ("unix".equals(host.getScheme()) && host.getPath() != null) {
+      paths.add(host.getPath());
+    }
+    return paths;
   }
 
   /**

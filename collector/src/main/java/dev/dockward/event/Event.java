@@ -10,7 +10,7 @@ import java.util.Optional;
 public sealed interface Event
     permits ContainerStarted, ContainerStopped, DockerExecStarted, ContainerOomReported, ProcessObserved,
         ResourceSampled, PostureFindingChanged, ProcessForked, ProcessExited, UidChanged, ProcessTraced,
-        AgentLifecycle {
+        AgentLifecycle, HostFileChanged, ContainerMountAdded, DaemonSocketConnected {
 
   /** When the source observed it (or when the kernel or daemon stamped it, if known). */
   Instant time();

@@ -75,6 +75,27 @@ public final class EventDocuments {
       t.target().ifPresent(p -> ptrace.put("target", process(p)));
       ptrace.put("target_container_id", t.targetContainerId());
       doc.put("ptrace", ptrace);
+    } else if (event instanceof HostFileChanged h) {
+      Map<String, Object> file = new LinkedHashMap<>();
+      file.put("kind", h.kind());
+      file.put("path", h.path());
+      h.previous().ifPresent(v -> file.put("previous", v));
+      file.put("current", h.current());
+      doc.put("file", file);
+    } else if (event instanceof ContainerMountAdded a) {
+      Map<String, Object> mount = new LinkedHashMap<>();
+      mount.put("fs_type", a.fsType());
+      mount.put("mount_point", a.mountPoint());
+      mount.put("root", a.root());
+      mount.put("options", a.options());
+      mount.put("pid", (long) a.pid());
+      doc.put("mount", mount);
+    } else if (event instanceof DaemonSocketConnected d) {
+      Map<String, Object> socket = new LinkedHashMap<>();
+      socket.put("path", d.path());
+      socket.put("server_inode", d.serverInode());
+      socket.put("client_inode", d.clientInode());
+      doc.put("socket", socket);
     }
     return doc;
   }
@@ -163,6 +184,10 @@ public final class EventDocuments {
     m.put("namespaces", new java.util.TreeMap<>(p.namespaces()));
     m.put("cgroup", p.cgroup());
     p.hostNamespaces().ifPresent(kinds -> m.put("host_ns", List.copyOf(kinds)));
+    if (!p.stdio().isEmpty()) {
+      m.put("stdio", List.copyOf(p.stdio()));
+    }
+    p.exeChanged().ifPresent(t -> m.put("exe_ctime", Timestamps.format(t)));
     return m;
   }
 

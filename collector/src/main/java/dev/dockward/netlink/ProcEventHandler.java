@@ -234,11 +234,25 @@ final class ProcEventHandler {
         .orElse(false);
   }
 
-  /** The cached process, else read from /proc and cached (a process older than the agent). */
+  /**
+   * The cached process, else read from /proc and cached (a process older than the agent). A cached
+   * process that was never read (its fork seen, its exec not yet) is read now.
+   */
   private Optional<Entry> known(int pid) {
     Optional<Entry> cached = table.get(pid);
-    if (cached.isPresent()) {
+    if (cached.isPresent() && cached.get().info().isPresent()) {
       return cached;
+    }
+    if (cached.isPresent()) {
+      Entry c = cached.get();
+      Optional<ProcessInfo> read = reader.read(pid);
+      if (read.isEmpty()) {
+        return cached;
+      }
+      Entry entry = new Entry(pid, read.get().ppid(), c.forkNs(), OptionalLong.of(read.get().startTime()),
+          ContainerIdResolver.containerId(read.get().cgroup()).or(c::containerId), read);
+      remember(entry);
+      return Optional.of(entry);
     }
     Optional<ProcessInfo> read = reader.read(pid);
     if (read.isEmpty()) {

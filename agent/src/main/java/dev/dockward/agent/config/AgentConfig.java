@@ -110,17 +110,38 @@ public record AgentConfig(
     }
   }
 
-  public record Sources(ProcScan procScan, Docker docker, Cgroup cgroup, Netlink netlink) {
+  public record Sources(ProcScan procScan, Docker docker, Cgroup cgroup, Netlink netlink, HostWatch hostWatch) {
     public Sources {
       procScan = Objects.requireNonNullElse(procScan, new ProcScan(null, null));
       docker = Objects.requireNonNullElse(docker, new Docker(null, null, null));
       cgroup = Objects.requireNonNullElse(cgroup, new Cgroup(null, null));
       netlink = Objects.requireNonNullElse(netlink, new Netlink(null));
+      hostWatch = Objects.requireNonNullElse(hostWatch, new HostWatch(null, null, null));
+    }
+
+    /** The sources with the host watch at its default. */
+    public Sources(ProcScan procScan, Docker docker, Cgroup cgroup, Netlink netlink) {
+      this(procScan, docker, cgroup, netlink, null);
     }
 
     /** The sources with netlink at its default. */
     public Sources(ProcScan procScan, Docker docker, Cgroup cgroup) {
       this(procScan, docker, cgroup, null);
+    }
+  }
+
+  /**
+   * @param enabled whether core_pattern, cgroup release agents and containers' cgroup mounts are
+   *     compared pass by pass ({@code host_file_change}, {@code container_mount} events)
+   * @param interval the pause between passes
+   * @param socketInterval the pause between looks for container processes connected to the
+   *     Docker API socket (a kernel socket-table dump: cheap, so often)
+   */
+  public record HostWatch(Boolean enabled, String interval, String socketInterval) {
+    public HostWatch {
+      enabled = Objects.requireNonNullElse(enabled, true);
+      interval = Objects.requireNonNullElse(interval, "1s");
+      socketInterval = Objects.requireNonNullElse(socketInterval, "250ms");
     }
   }
 

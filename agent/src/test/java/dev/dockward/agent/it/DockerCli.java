@@ -36,9 +36,15 @@ public final class DockerCli {
 
   /** {@code docker run -d --label … --name name [options…] IMAGE command…}; returns the full id. */
   public String runDetached(String name, List<String> options, String... command) throws IOException, InterruptedException {
+    return runDetachedImage(IMAGE, name, options, command);
+  }
+
+  /** {@link #runDetached} with another image. */
+  public String runDetachedImage(String image, String name, List<String> options, String... command)
+      throws IOException, InterruptedException {
     List<String> args = new ArrayList<>(List.of("run", "-d", "--label", label, "--name", name));
     args.addAll(options);
-    args.add(IMAGE);
+    args.add(image);
     args.addAll(List.of(command));
     return docker(args.toArray(String[]::new));
   }
