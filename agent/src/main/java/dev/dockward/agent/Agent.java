@@ -198,7 +198,7 @@ public final class Agent implements AutoCloseable {
           Clock.systemUTC()));
       try {
         sources.add(new HostWatchSource(DaemonSocketWatch.NAME,
-            DaemonSocketWatch.open(hostFs, reader, daemonSocketPaths(docker)), Durations.parse(hostWatch.socketInterval()),
+            DaemonSocketWatch.open(hostFs, reader, daemonSocketPaths(docker), inventory::running), Durations.parse(hostWatch.socketInterval()),
             Clock.systemUTC()));
       } catch (NetlinkUnavailableException e) {
         log.warn("no unix socket diagnostics ({}): connections to the Docker socket from containers are not seen",

@@ -22,8 +22,10 @@ public final class Bench {
           ReplayBench.delete(dir);
         }
       }
+      case "exec-latency" -> ExecBench.run("latency", args.length > 1 ? Integer.parseInt(args[1]) : 1000);
+      case "exec-storm" -> ExecBench.run("storm", args.length > 1 ? Integer.parseInt(args[1]) : 20_000);
       default -> {
-        System.err.println("usage: scripts/bench replay [RECORDS]");
+        System.err.println("usage: scripts/bench replay [RECORDS] | exec-latency [EXECS] | exec-storm [EXECS]");
         System.exit(2);
       }
     }

@@ -96,6 +96,16 @@ public final class EventDocuments {
       socket.put("server_inode", d.serverInode());
       socket.put("client_inode", d.clientInode());
       doc.put("socket", socket);
+    } else if (event instanceof NamespaceChanged n) {
+      Map<String, Object> change = new LinkedHashMap<>();
+      change.put("changed", List.copyOf(n.changed()));
+      change.put("previous", new java.util.TreeMap<>(n.previous()));
+      doc.put("namespace_change", change);
+    } else if (event instanceof CapabilityChanged c) {
+      Map<String, Object> change = new LinkedHashMap<>();
+      change.put("previous_cap_eff", String.format("%016x", c.previousCapEff()));
+      change.put("gained", String.format("%016x", c.gained()));
+      doc.put("capability_change", change);
     }
     return doc;
   }

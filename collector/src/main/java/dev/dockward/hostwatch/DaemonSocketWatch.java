@@ -30,9 +30,10 @@ import java.util.function.Supplier;
 
 /**
  * Finds the processes connected to a container runtime's API socket (source {@value #NAME}). A
- * client's end of a unix socket has no path, so the daemon's ends are listed instead (an accepted
- * connection carries its listener's path, and the kernel names its peer, the client's socket,
- * across network namespaces); each new peer inode is then looked up in {@code /proc/<pid>/fd}.
+ * client's end of a unix socket has no path, so the daemon's ends are listed instead: an accepted
+ * connection carries its listener's path and names its peer, the client's socket. It lives in the
+ * client's network namespace, so the agent's own and each running container's are listed (see
+ * {@link UnixSocketDiag#openIn}); each new peer inode is then looked up in {@code /proc/<pid>/fd}.
  * Connections of processes in containers are reported, once per connection; host clients (the
  * agent itself, the docker CLI on the host) are remembered and skipped. Used by one thread.
  */
@@ -43,7 +44,8 @@ public final class DaemonSocketWatch implements WatchPass {
   private final HostFs host;
   private final ProcReader reader;
   private final Set<String> socketPaths;
-  private final Supplier<List<UnixSocketEntry>> dump;
+  private final SocketTable dump;
+  private final Supplier<? extends List<ContainerInfo>> running;
   private final Runnable closer;
   /** Client inodes already looked at, connected now: reported or not, not looked up again. */
   private Set<Long> known = new HashSet<>();
@@ -51,18 +53,30 @@ public final class DaemonSocketWatch implements WatchPass {
   private final LongAdder unresolved = new LongAdder();
   private final LongAdder lookups = new LongAdder();
 
+  /** Lists the unix sockets of a network namespace. */
+  @FunctionalInterface
+  public interface SocketTable {
+    /**
+     * @param netnsFile a {@code /proc/<pid>/ns/net} file, or empty for the agent's own namespace
+     * @throws RuntimeException when the namespace cannot be listed (counted)
+     */
+    List<UnixSocketEntry> dump(Optional<String> netnsFile);
+  }
+
   /**
    * @param socketPaths the API sockets' paths as the daemons bound them, e.g. {@code /var/run/docker.sock}
-   * @param dump lists the unix sockets (normally {@code UnixSocketDiag::dump}); may throw
+   * @param running the running containers, whose network namespaces are listed too
+   * @param dump lists the unix sockets of a namespace
    */
   public DaemonSocketWatch(HostFs host, ProcReader reader, Set<String> socketPaths,
-      Supplier<List<UnixSocketEntry>> dump) {
-    this(host, reader, socketPaths, dump, () -> { });
+      Supplier<? extends List<ContainerInfo>> running, SocketTable dump) {
+    this(host, reader, socketPaths, running, dump, () -> { });
   }
 
   private DaemonSocketWatch(HostFs host, ProcReader reader, Set<String> socketPaths,
-      Supplier<List<UnixSocketEntry>> dump, Runnable closer) {
+      Supplier<? extends List<ContainerInfo>> running, SocketTable dump, Runnable closer) {
     this.closer = closer;
+    this.running = Objects.requireNonNull(running, "running");
     this.host = Objects.requireNonNull(host, "host");
     this.reader = Objects.requireNonNull(reader, "reader");
     this.socketPaths = Set.copyOf(socketPaths);
@@ -70,10 +84,20 @@ public final class DaemonSocketWatch implements WatchPass {
   }
 
   /** A watch over the kernel's own socket table ({@code NETLINK_SOCK_DIAG}); closing it closes the diag socket. */
-  public static DaemonSocketWatch open(HostFs host, ProcReader reader, Set<String> socketPaths)
-      throws NetlinkUnavailableException {
-    UnixSocketDiag diag = UnixSocketDiag.open();
-    return new DaemonSocketWatch(host, reader, socketPaths, diag::dump, diag::close);
+  public static DaemonSocketWatch open(HostFs host, ProcReader reader, Set<String> socketPaths,
+      Supplier<? extends List<ContainerInfo>> running) throws NetlinkUnavailableException {
+    UnixSocketDiag own = UnixSocketDiag.open();
+    SocketTable dump = netns -> {
+      if (netns.isEmpty()) {
+        return own.dump();
+      }
+      try (UnixSocketDiag inside = UnixSocketDiag.openIn(netns.get())) {
+        return inside.dump();
+      } catch (NetlinkUnavailableException e) {
+        throw new IllegalStateException(e.getMessage(), e); // the container stopped meanwhile
+      }
+    };
+    return new DaemonSocketWatch(host, reader, socketPaths, running, dump, own::close);
   }
 
   @Override
@@ -89,17 +113,19 @@ public final class DaemonSocketWatch implements WatchPass {
 
   @Override
   public List<Event> pass(Instant now) {
-    List<UnixSocketEntry> sockets;
-    try {
-      sockets = dump.get();
-    } catch (RuntimeException e) {
-      dumpFailures.increment();
-      return List.of();
-    }
     Map<Long, UnixSocketEntry> serverEndOf = new HashMap<>();
-    for (UnixSocketEntry s : sockets) {
-      if (s.state() == UnixSocketEntry.CONNECTED && s.peerInode() != 0 && socketPaths.contains(s.path())) {
-        serverEndOf.put(s.peerInode(), s);
+    for (Optional<String> netns : namespaces()) {
+      List<UnixSocketEntry> sockets;
+      try {
+        sockets = dump.dump(netns);
+      } catch (RuntimeException e) {
+        dumpFailures.increment();
+        continue;
+      }
+      for (UnixSocketEntry s : sockets) {
+        if (s.state() == UnixSocketEntry.CONNECTED && s.peerInode() != 0 && socketPaths.contains(s.path())) {
+          serverEndOf.put(s.peerInode(), s);
+        }
       }
     }
     Set<Long> fresh = new HashSet<>(serverEndOf.keySet());
@@ -131,6 +157,33 @@ public final class DaemonSocketWatch implements WatchPass {
           container.map(ContainerInfo::unresolved)));
     }
     return out;
+  }
+
+  /** The agent's own network namespace, then each running container's that differs from it, once each. */
+  private List<Optional<String>> namespaces() {
+    List<Optional<String>> out = new ArrayList<>();
+    out.add(Optional.empty());
+    Set<String> seen = new HashSet<>();
+    seen.add(netnsLink(host.proc().resolve("self/ns/net")));
+    for (ContainerInfo c : running.get()) {
+      if (c.initPid().isEmpty()) {
+        continue;
+      }
+      Path file = host.pidDir((int) c.initPid().getAsLong()).resolve("ns/net");
+      if (seen.add(netnsLink(file))) {
+        out.add(Optional.of(file.toString()));
+      }
+    }
+    return out;
+  }
+
+  /** The {@code net:[N]} a namespace link names, or the path itself when unreadable (then listed anyway). */
+  private static String netnsLink(Path file) {
+    try {
+      return Files.readSymbolicLink(file).toString();
+    } catch (IOException | RuntimeException e) {
+      return file.toString();
+    }
   }
 
   /** The pid holding each wanted socket inode, from every process's fd links. */

@@ -9,10 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Lists the unix domain sockets of the agent's network namespace with their bound paths and
- * peers, through {@code NETLINK_SOCK_DIAG} ({@code CONFIG_UNIX_DIAG}). An accepted connection
- * carries its listener's path, and its peer is the client's socket even when the client lives
- * in another network namespace (a container). One thread at a time; needs no privilege.
+ * Lists the unix domain sockets of a network namespace with their bound paths and peers, through
+ * {@code NETLINK_SOCK_DIAG} ({@code CONFIG_UNIX_DIAG}). An accepted connection carries its
+ * listener's path and lives in the <em>client's</em> network namespace: a container's connection
+ * to a bind-mounted Docker socket is listed only by a diag socket made in the container's network
+ * namespace ({@link #openIn}). One thread at a time.
  */
 public final class UnixSocketDiag implements AutoCloseable {
   private static final int NETLINK_SOCK_DIAG = 4;
@@ -51,6 +52,49 @@ public final class UnixSocketDiag implements AutoCloseable {
       throw new NetlinkUnavailableException("cannot set up the NETLINK_SOCK_DIAG socket: " + e.getMessage(), e);
     }
     return new UnixSocketDiag(fd);
+  }
+
+  /**
+   * A diag socket in the network namespace {@code netnsFile} ({@code /proc/<pid>/ns/net}) refers
+   * to. The calling thread enters that namespace to make the socket and goes back at once (a
+   * socket keeps the namespace it was made in); needs CAP_SYS_ADMIN.
+   *
+   * @throws IllegalStateException when the thread could not go back to its own namespace: it
+   *     must not be used for anything else then
+   */
+  public static UnixSocketDiag openIn(String netnsFile) throws NetlinkUnavailableException {
+    int own;
+    int target;
+    try {
+      own = LibC.open("/proc/thread-self/ns/net", LibC.O_RDONLY | LibC.O_CLOEXEC);
+    } catch (LastErrorException e) {
+      throw new NetlinkUnavailableException("cannot open the thread's own network namespace: " + e.getMessage(), e);
+    }
+    try {
+      target = LibC.open(netnsFile, LibC.O_RDONLY | LibC.O_CLOEXEC);
+    } catch (LastErrorException e) {
+      LibC.close(own);
+      throw new NetlinkUnavailableException("cannot open " + netnsFile + ": " + e.getMessage(), e);
+    }
+    try {
+      LibC.setns(target, LibC.CLONE_NEWNET);
+    } catch (LastErrorException e) {
+      LibC.close(own);
+      LibC.close(target);
+      throw new NetlinkUnavailableException("cannot enter " + netnsFile + ": " + e.getMessage(), e);
+    }
+    try {
+      return open();
+    } finally {
+      try {
+        LibC.setns(own, LibC.CLONE_NEWNET);
+      } catch (LastErrorException e) {
+        throw new IllegalStateException("could not return to the agent's network namespace", e);
+      } finally {
+        LibC.close(own);
+        LibC.close(target);
+      }
+    }
   }
 
   /**

@@ -209,6 +209,9 @@ public final class ProcReader {
   /** What descriptors 0, 1 and 2 are, as {@link StdioKind} texts; a socket is looked up in the process's socket tables. */
   private List<String> readStdio(int pid) {
     Path fd = host.pidDir(pid).resolve("fd");
+    if (!Files.isDirectory(fd)) {
+      return List.of(); // ended meanwhile (or a fixture without fds): unknown, not "closed"
+    }
     List<String> kinds = new ArrayList<>(3);
     for (int n = 0; n <= 2; n++) {
       Optional<byte[]> target = readLink(fd.resolve(Integer.toString(n)));

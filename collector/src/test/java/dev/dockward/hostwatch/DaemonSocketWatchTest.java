@@ -2,7 +2,10 @@ package dev.dockward.hostwatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.DaemonSocketConnected;
+import dev.dockward.event.NamespaceModes;
+import dev.dockward.event.ResourceLimits;
 import dev.dockward.event.Event;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.netlink.UnixSocketEntry;
@@ -15,6 +18,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +37,8 @@ class DaemonSocketWatchTest {
   void setUp() throws IOException {
     HostFs host = HostFs.rootedAt(root);
     Files.createDirectories(host.proc());
-    watch = new DaemonSocketWatch(host, new ProcReader(host), Set.of("/var/run/docker.sock"), () -> List.copyOf(sockets));
+    watch = new DaemonSocketWatch(host, new ProcReader(host), Set.of("/var/run/docker.sock"), List::of,
+        netns -> List.copyOf(sockets));
     process(4242, "dctl", "/docker/" + CONTAINER, 7001);
     process(900, "dockward", "/system.slice/dockward.service", 7003);
   }
@@ -71,12 +77,39 @@ class DaemonSocketWatchTest {
   }
 
   @Test
+  void eachRunningContainersNetworkNamespaceIsListedOnceBesideTheAgentsOwn() throws IOException {
+    Files.createDirectories(root.resolve("proc/self/ns"));
+    Files.createSymbolicLink(root.resolve("proc/self/ns/net"), Path.of("net:[4026531840]"));
+    Files.createDirectories(root.resolve("proc/4242/ns"));
+    Files.createSymbolicLink(root.resolve("proc/4242/ns/net"), Path.of("net:[4026532207]"));
+    Files.createDirectories(root.resolve("proc/900/ns"));
+    Files.createSymbolicLink(root.resolve("proc/900/ns/net"), Path.of("net:[4026531840]")); // --network=host
+    List<Optional<String>> asked = new ArrayList<>();
+    HostFs host = HostFs.rootedAt(root);
+    DaemonSocketWatch perNamespace = new DaemonSocketWatch(host, new ProcReader(host), Set.of("/var/run/docker.sock"),
+        () -> List.of(container(4242), container(900), container(4242)), netns -> {
+          asked.add(netns);
+          // the accepted end of a container's connection lives in the container's namespace
+          return netns.isPresent() ? List.of(new UnixSocketEntry(7002, 1, "/var/run/docker.sock", 7001)) : List.of();
+        });
+    List<Event> events = perNamespace.pass(NOW);
+    assertEquals(List.of(Optional.empty(), Optional.of(root.resolve("proc/4242/ns/net").toString())), asked);
+    assertEquals(1, events.size(), events.toString());
+  }
+
+  private static ContainerInfo container(long initPid) {
+    return new ContainerInfo(CONTAINER, "web", "img", "sha256:1", Map.of(), false, List.of(), List.of(), List.of(),
+        NamespaceModes.DEFAULT, List.of(), ResourceLimits.NONE, OptionalLong.of(initPid), Map.of(), Optional.empty(),
+        List.of());
+  }
+
+  @Test
   void aPeerNobodyHoldsIsCountedAndAFailingDumpIsCounted() {
     sockets.add(new UnixSocketEntry(7010, 1, "/var/run/docker.sock", 9999));
     assertEquals(List.of(), watch.pass(NOW));
     assertEquals(1L, watch.counters().get("unresolved_clients"));
     DaemonSocketWatch broken = new DaemonSocketWatch(HostFs.rootedAt(root), new ProcReader(HostFs.rootedAt(root)),
-        Set.of("/var/run/docker.sock"), () -> {
+        Set.of("/var/run/docker.sock"), List::of, netns -> {
           throw new IllegalStateException("no CONFIG_UNIX_DIAG");
         });
     assertEquals(List.of(), broken.pass(NOW));
