@@ -64,6 +64,8 @@ public final class ConfigLoader {
     checkDuration(origin, "sources.docker.max_backoff", c.sources().docker().maxBackoff());
     checkDuration(origin, "sources.cgroup.interval", c.sources().cgroup().interval());
     checkDuration(origin, "posture.interval", c.posture().interval());
+    checkDuration(origin, "sources.host_watch.interval", c.sources().hostWatch().interval());
+    checkDuration(origin, "sources.host_watch.socket_interval", c.sources().hostWatch().socketInterval());
     check(origin, "sinks.stdout.enabled", c.sinks().stdout().enabled().matches("auto|true|false"),
         "must be auto, true or false");
     check(origin, "sinks.stdout.format", c.sinks().stdout().format().matches("jsonl|text"), "must be jsonl or text");
