@@ -24,8 +24,9 @@ public final class Bench {
       }
       case "exec-latency" -> ExecBench.run("latency", args.length > 1 ? Integer.parseInt(args[1]) : 1000);
       case "exec-storm" -> ExecBench.run("storm", args.length > 1 ? Integer.parseInt(args[1]) : 20_000);
+      case "proc-scan" -> ProcScanBench.run(args.length > 1 ? Integer.parseInt(args[1]) : 10_000);
       default -> {
-        System.err.println("usage: scripts/bench replay [RECORDS] | exec-latency [EXECS] | exec-storm [EXECS]");
+        System.err.println("usage: scripts/bench replay [RECORDS] | exec-latency [EXECS] | exec-storm [EXECS] | proc-scan [PROCESSES]");
         System.exit(2);
       }
     }
