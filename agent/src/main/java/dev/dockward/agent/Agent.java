@@ -50,6 +50,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -156,9 +157,17 @@ public final class Agent implements AutoCloseable {
     List<Source> sources = new ArrayList<>();
     // Docker first: its initial listing fills the inventory the /proc events are enriched from.
     AgentConfig.Docker docker = config.sources().docker();
+    // Each Docker API event asks the daemon socket watch for a pass at once: the client that
+    // caused it may still be connected.
+    AtomicReference<HostWatchSource> socketWatch = new AtomicReference<>();
     if (docker.enabled()) {
-      sources.add(new DockerSource(new DockerApi(URI.create(docker.host())), inventory, Clock.systemUTC(),
-          Durations.parse(docker.maxBackoff())));
+      sources.add(new PokingSource(new DockerSource(new DockerApi(URI.create(docker.host())), inventory,
+          Clock.systemUTC(), Durations.parse(docker.maxBackoff())), () -> {
+            HostWatchSource w = socketWatch.get();
+            if (w != null) {
+              w.passNow();
+            }
+          }));
     }
     HostFs hostFs = HostFs.system();
     // The agent is a host service: its own namespaces are the host's (pid 1's may be unreadable).
@@ -197,9 +206,11 @@ public final class Agent implements AutoCloseable {
       sources.add(new HostWatchSource(new HostWatch(hostFs, inventory::running), Durations.parse(hostWatch.interval()),
           Clock.systemUTC()));
       try {
-        sources.add(new HostWatchSource(DaemonSocketWatch.NAME,
-            DaemonSocketWatch.open(hostFs, reader, daemonSocketPaths(docker), inventory::running), Durations.parse(hostWatch.socketInterval()),
-            Clock.systemUTC()));
+        HostWatchSource watch = new HostWatchSource(DaemonSocketWatch.NAME,
+            DaemonSocketWatch.open(hostFs, reader, daemonSocketPaths(docker), inventory::running),
+            Durations.parse(hostWatch.socketInterval()), Clock.systemUTC());
+        socketWatch.set(watch);
+        sources.add(watch);
       } catch (NetlinkUnavailableException e) {
         log.warn("no unix socket diagnostics ({}): connections to the Docker socket from containers are not seen",
             e.getMessage());

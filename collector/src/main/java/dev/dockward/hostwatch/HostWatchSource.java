@@ -33,6 +33,8 @@ public final class HostWatchSource implements Source {
   private final Duration interval;
   private final Clock clock;
   private final CountDownLatch stop = new CountDownLatch(1);
+  /** Released to run the next pass at once instead of after the interval. */
+  private final java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
   private final PassTimer passes = new PassTimer();
   private final LongAdder failedPasses = new LongAdder();
   private Thread thread;
@@ -99,10 +101,20 @@ public final class HostWatchSource implements Source {
           failedPasses.increment();
           LOG.warn("{}: pass failed, next one in {}", name, interval, e);
         }
-      } while (!stop.await(interval.toNanos(), TimeUnit.NANOSECONDS));
+        wake.tryAcquire(interval.toNanos(), TimeUnit.NANOSECONDS);
+        wake.drainPermits(); // several requests during one pass make one more pass
+      } while (stop.getCount() > 0);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // shutting down
     }
+  }
+
+  /**
+   * Asks for a pass now rather than at the end of the interval (e.g. on a Docker API event, while
+   * the client that caused it may still be connected). Never blocks.
+   */
+  public void passNow() {
+    wake.release();
   }
 
   @Override
@@ -112,6 +124,7 @@ public final class HostWatchSource implements Source {
       t = thread;
     }
     stop.countDown();
+    wake.release();
     if (t == null) {
       watch.close();
       return;
