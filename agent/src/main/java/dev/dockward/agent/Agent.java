@@ -35,6 +35,7 @@ import dev.dockward.hostfs.HostFs;
 import dev.dockward.net.NetworkFlowSource;
 import dev.dockward.posture.AuditTriggers;
 import dev.dockward.posture.PostureSource;
+import dev.dockward.hostwatch.HostWatchSource;
 import dev.dockward.netlink.NetlinkProcessSource;
 import dev.dockward.netlink.NetlinkUnavailableException;
 import dev.dockward.proc.HostNamespaces;
@@ -52,6 +53,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -180,6 +182,9 @@ public final class Agent implements AutoCloseable {
     AgentConfig.Docker docker = config.sources().docker();
     PostureSource postureSource = PostureWiring.postureSource(config);
     Optional<NetworkFlowSource> network = NetworkWiring.networkSource(config, inventory);
+    // Each Docker API event asks the daemon socket watch for a pass at once: the client that
+    // caused it may still be connected.
+    AtomicReference<HostWatchSource> socketWatch = new AtomicReference<>();
     if (docker.enabled()) {
       sources.add(new DockerSource(new DockerApi(URI.create(docker.host())), inventory, Clock.systemUTC(),
           Durations.parse(docker.maxBackoff()), e -> {
@@ -187,6 +192,10 @@ public final class Agent implements AutoCloseable {
               AuditTriggers.reason(e).ifPresent(postureSource::requestAudit);
             }
             network.filter(n -> NetworkWiring.bridgesMayHaveChanged(e)).ifPresent(NetworkFlowSource::rescanNow);
+            HostWatchSource w = socketWatch.get();
+            if (w != null) {
+              w.passNow();
+            }
           }));
     }
     HostFs hostFs = HostFs.system();
@@ -221,6 +230,11 @@ public final class Agent implements AutoCloseable {
       sources.add(new CgroupSampler(HostFs.system(), inventory::running, Durations.parse(cgroup.interval()),
           Clock.systemUTC(), Runtime.getRuntime().availableProcessors()));
     }
+    HostWatchWiring.hostWatch(config, hostFs, inventory).ifPresent(sources::add);
+    HostWatchWiring.socketWatch(config, hostFs, reader, inventory).ifPresent(w -> {
+      socketWatch.set(w);
+      sources.add(w);
+    });
     network.ifPresent(sources::add);
     if (postureSource != null) {
       sources.add(postureSource);

@@ -36,8 +36,12 @@ public final class Bench {
         CaptureBench.run(args[1], List.of(args[2].split(",")), args[3], Path.of(args[4]), Integer.parseInt(args[5]), rates);
       }
       case "flow-table" -> CaptureBench.flowTableMemory(args.length > 1 ? Integer.parseInt(args[1].replace("_", "")) : 100_000);
+      case "exec-latency" -> ExecBench.run("latency", args.length > 1 ? Integer.parseInt(args[1]) : 1000);
+      case "exec-storm" -> ExecBench.run("storm", args.length > 1 ? Integer.parseInt(args[1]) : 20_000);
+      case "proc-scan" -> ProcScanBench.run(args.length > 1 ? Integer.parseInt(args[1]) : 10_000);
       default -> {
-        System.err.println("usage: scripts/bench replay [RECORDS] | cgroup [CONTAINERS] [SECONDS] | capture [SECONDS] [PPS…] | flow-table [FLOWS]");
+        System.err.println("usage: scripts/bench replay [RECORDS] | cgroup [CONTAINERS] [SECONDS] | capture [SECONDS] [PPS…]"
+            + " | flow-table [FLOWS] | exec-latency [EXECS] | exec-storm [EXECS] | proc-scan [PROCESSES]");
         System.exit(2);
       }
     }

@@ -10,7 +10,8 @@ import java.util.Optional;
 public sealed interface Event
     permits ContainerStarted, ContainerStopped, DockerExecStarted, ContainerOomReported, ProcessObserved,
         ResourceSampled, PostureFindingChanged, ProcessForked, ProcessExited, UidChanged, ProcessTraced,
-        AgentLifecycle, FlowObserved {
+        AgentLifecycle, FlowObserved, HostFileChanged, ContainerMountAdded,
+        DaemonSocketConnected, NamespaceChanged, CapabilityChanged {
 
   /** When the source observed it (or when the kernel or daemon stamped it, if known). */
   Instant time();

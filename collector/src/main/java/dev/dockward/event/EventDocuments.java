@@ -77,6 +77,37 @@ public final class EventDocuments {
       doc.put("ptrace", ptrace);
     } else if (event instanceof FlowObserved f) {
       doc.put("flow", flow(f));
+    } else if (event instanceof HostFileChanged h) {
+      Map<String, Object> file = new LinkedHashMap<>();
+      file.put("kind", h.kind());
+      file.put("path", h.path());
+      h.previous().ifPresent(v -> file.put("previous", v));
+      file.put("current", h.current());
+      doc.put("file", file);
+    } else if (event instanceof ContainerMountAdded a) {
+      Map<String, Object> mount = new LinkedHashMap<>();
+      mount.put("fs_type", a.fsType());
+      mount.put("mount_point", a.mountPoint());
+      mount.put("root", a.root());
+      mount.put("options", a.options());
+      mount.put("pid", (long) a.pid());
+      doc.put("mount", mount);
+    } else if (event instanceof DaemonSocketConnected d) {
+      Map<String, Object> socket = new LinkedHashMap<>();
+      socket.put("path", d.path());
+      socket.put("server_inode", d.serverInode());
+      socket.put("client_inode", d.clientInode());
+      doc.put("socket", socket);
+    } else if (event instanceof NamespaceChanged n) {
+      Map<String, Object> change = new LinkedHashMap<>();
+      change.put("changed", List.copyOf(n.changed()));
+      change.put("previous", new java.util.TreeMap<>(n.previous()));
+      doc.put("namespace_change", change);
+    } else if (event instanceof CapabilityChanged c) {
+      Map<String, Object> change = new LinkedHashMap<>();
+      change.put("previous_cap_eff", String.format("%016x", c.previousCapEff()));
+      change.put("gained", String.format("%016x", c.gained()));
+      doc.put("capability_change", change);
     }
     return doc;
   }
@@ -165,6 +196,10 @@ public final class EventDocuments {
     m.put("namespaces", new java.util.TreeMap<>(p.namespaces()));
     m.put("cgroup", p.cgroup());
     p.hostNamespaces().ifPresent(kinds -> m.put("host_ns", List.copyOf(kinds)));
+    if (!p.stdio().isEmpty()) {
+      m.put("stdio", List.copyOf(p.stdio()));
+    }
+    p.exeChanged().ifPresent(t -> m.put("exe_ctime", Timestamps.format(t)));
     return m;
   }
 

@@ -1,5 +1,6 @@
 package dev.dockward.event;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,6 +27,10 @@ import java.util.OptionalLong;
  * @param cgroup the path of the process in its cgroup hierarchy (the one that names containers)
  * @param hostNamespaces the namespace kinds in which the process is in the host's namespace
  *     (its inode equals the host reference's), in the order mnt, pid, net, uts, ipc, user, cgroup; absent when the reference is unknown
+ * @param stdio what file descriptors 0, 1 and 2 are, one {@link StdioKind} text each ({@code tcp},
+ *     {@code pipe}, …); empty when they were not read
+ * @param exeChanged the status-change time (ctime) of the executable file: when it was written,
+ *     copied or chmod'ed last; absent when unreadable
  */
 public record ProcessInfo(
     int pid,
@@ -40,7 +45,9 @@ public record ProcessInfo(
     OptionalLong capEff,
     Map<String, Long> namespaces,
     String cgroup,
-    Optional<List<String>> hostNamespaces) {
+    Optional<List<String>> hostNamespaces,
+    List<String> stdio,
+    Optional<Instant> exeChanged) {
 
   public ProcessInfo {
     Objects.requireNonNull(name, "name");
@@ -52,6 +59,16 @@ public record ProcessInfo(
     namespaces = Map.copyOf(namespaces);
     Objects.requireNonNull(cgroup, "cgroup");
     hostNamespaces = hostNamespaces.map(List::copyOf);
+    stdio = List.copyOf(stdio);
+    Objects.requireNonNull(exeChanged, "exeChanged");
+  }
+
+  /** A process whose standard descriptors and executable's times were not read. */
+  public ProcessInfo(int pid, int ppid, long startTime, String name, String exe, String cmdline,
+      boolean cmdlineTruncated, OptionalInt uid, OptionalInt euid, OptionalLong capEff,
+      Map<String, Long> namespaces, String cgroup, Optional<List<String>> hostNamespaces) {
+    this(pid, ppid, startTime, name, exe, cmdline, cmdlineTruncated, uid, euid, capEff, namespaces, cgroup,
+        hostNamespaces, List.of(), Optional.empty());
   }
 
   /** A process without a host namespace reference. */

@@ -18,6 +18,9 @@ final class LibC {
   static final int SO_RCVTIMEO = 20;
   /** Like SO_RCVBUF, but for root ignores {@code net.core.rmem_max}. */
   static final int SO_RCVBUFFORCE = 33;
+  static final int O_RDONLY = 0;
+  static final int O_CLOEXEC = 0x80000;
+  static final int CLONE_NEWNET = 0x40000000;
   static final int EINTR = 4;
   static final int EAGAIN = 11;
   static final int ENOBUFS = 105;
@@ -41,4 +44,9 @@ final class LibC {
   static native int getsockopt(int fd, int level, int name, byte[] value, int[] length) throws LastErrorException;
 
   static native int close(int fd) throws LastErrorException;
+
+  static native int open(String path, int flags) throws LastErrorException;
+
+  /** Moves the calling thread (only it) into the namespace {@code fd} refers to. */
+  static native int setns(int fd, int nstype) throws LastErrorException;
 }

@@ -1,7 +1,9 @@
 package dev.dockward.netlink;
 
 import dev.dockward.cgroup.ContainerIdResolver;
+import dev.dockward.event.CapabilityChanged;
 import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.NamespaceChanged;
 import dev.dockward.event.Event;
 import dev.dockward.event.ProcessExited;
 import dev.dockward.event.ProcessForked;
@@ -33,6 +35,7 @@ final class ProcEventHandler {
   /** USER_HZ: /proc start times are in these ticks on every Linux architecture Dockward runs on. */
   private static final long NANOS_PER_TICK = 10_000_000L;
   private static final Logger LOG = LoggerFactory.getLogger(ProcEventHandler.class);
+  private static final List<String> NAMESPACE_ORDER = List.of("mnt", "pid", "net", "uts", "ipc", "user", "cgroup", "time");
 
   private final ProcReader reader;
   private final SeenProcesses seen;
@@ -129,6 +132,7 @@ final class ProcEventHandler {
       Optional<String> containerId = ContainerIdResolver.containerId(info.cgroup());
       remember(new Entry(pid, info.ppid(), forkNs, OptionalLong.of(info.startTime()), containerId, read));
       seen.claim(pid, info.startTime()); // the /proc rescan need not report it again
+      emitChanges(cached, info, time, containerId, sink); // e.g. nsenter: setns, then this exec
       emit(sink, new ProcessObserved(time, NetlinkProcessSource.NAME, info, container(containerId)));
       return;
     }
@@ -201,6 +205,9 @@ final class ProcEventHandler {
     }
     emit(sink, new UidChanged(timeOf.apply(u.timestampNs()), NetlinkProcessSource.NAME, info.get(), u.ruid(),
         u.euid(), previousEuid, container(containerId)));
+    if (read.isPresent()) {
+      emitChanges(cached, read.get(), timeOf.apply(u.timestampNs()), containerId, sink); // the caps that came with it
+    }
   }
 
   private void ptrace(ProcEvent.Ptrace p, EventSink sink) throws InterruptedException {
@@ -213,6 +220,34 @@ final class ProcEventHandler {
     emit(sink, new ProcessTraced(timeOf.apply(p.timestampNs()), NetlinkProcessSource.NAME,
         tracer.flatMap(Entry::info), p.tracerTgid(), target.flatMap(Entry::info), p.tgid(),
         target.flatMap(Entry::containerId).orElse(""), container(tracerContainer)));
+  }
+
+  /**
+   * namespace_change and capability_change: what differs between the cached read of the same
+   * process (same start time) and {@code now}. Kinds missing from either read are not compared.
+   */
+  private void emitChanges(Optional<Entry> cached, ProcessInfo now, Instant time, Optional<String> containerId,
+      EventSink sink) throws InterruptedException {
+    Optional<ProcessInfo> before = cached.flatMap(Entry::info).filter(b -> b.startTime() == now.startTime());
+    if (before.isEmpty()) {
+      return;
+    }
+    List<String> changed = new java.util.ArrayList<>();
+    for (String kind : NAMESPACE_ORDER) {
+      Long old = before.get().namespaces().get(kind);
+      Long current = now.namespaces().get(kind);
+      if (old != null && current != null && !old.equals(current)) {
+        changed.add(kind);
+      }
+    }
+    if (!changed.isEmpty()) {
+      emit(sink, new NamespaceChanged(time, NetlinkProcessSource.NAME, now, before.get().namespaces(), changed,
+          container(containerId)));
+    }
+    OptionalLong oldCaps = before.get().capEff();
+    if (oldCaps.isPresent() && now.capEff().isPresent() && oldCaps.getAsLong() != now.capEff().getAsLong()) {
+      emit(sink, new CapabilityChanged(time, NetlinkProcessSource.NAME, now, oldCaps.getAsLong(), container(containerId)));
+    }
   }
 
   /**
@@ -234,11 +269,25 @@ final class ProcEventHandler {
         .orElse(false);
   }
 
-  /** The cached process, else read from /proc and cached (a process older than the agent). */
+  /**
+   * The cached process, else read from /proc and cached (a process older than the agent). A cached
+   * process that was never read (its fork seen, its exec not yet) is read now.
+   */
   private Optional<Entry> known(int pid) {
     Optional<Entry> cached = table.get(pid);
-    if (cached.isPresent()) {
+    if (cached.isPresent() && cached.get().info().isPresent()) {
       return cached;
+    }
+    if (cached.isPresent()) {
+      Entry c = cached.get();
+      Optional<ProcessInfo> read = reader.read(pid);
+      if (read.isEmpty()) {
+        return cached;
+      }
+      Entry entry = new Entry(pid, read.get().ppid(), c.forkNs(), OptionalLong.of(read.get().startTime()),
+          ContainerIdResolver.containerId(read.get().cgroup()).or(c::containerId), read);
+      remember(entry);
+      return Optional.of(entry);
     }
     Optional<ProcessInfo> read = reader.read(pid);
     if (read.isEmpty()) {

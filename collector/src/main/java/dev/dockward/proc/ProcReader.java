@@ -4,6 +4,7 @@ import dev.dockward.cgroup.CgroupLine;
 import dev.dockward.cgroup.ContainerIdResolver;
 import dev.dockward.cgroup.ProcCgroupParser;
 import dev.dockward.event.ProcessInfo;
+import dev.dockward.event.StdioKind;
 import dev.dockward.hostfs.HostFs;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +14,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +42,13 @@ public final class ProcReader {
   static final List<String> NAMESPACES = List.of("mnt", "pid", "net", "uts", "ipc", "user", "cgroup");
 
   private static final Logger LOG = LoggerFactory.getLogger(ProcReader.class);
+  private static final List<SocketTable> SOCKET_TABLES = List.of(
+      new SocketTable(StdioKind.TCP, List.of("tcp", "tcp6"), SocketTableParser.INET_INODE_COLUMN),
+      new SocketTable(StdioKind.UDP, List.of("udp", "udp6"), SocketTableParser.INET_INODE_COLUMN),
+      new SocketTable(StdioKind.UNIX, List.of("unix"), SocketTableParser.UNIX_INODE_COLUMN));
+
+  /** The files under {@code /proc/<pid>/net} that list the sockets of one kind. */
+  private record SocketTable(StdioKind kind, List<String> files, int column) {}
 
   private final HostFs host;
   private final HostNamespaces hostNamespaces;
@@ -122,7 +133,9 @@ public final class ProcReader {
           status.map(s -> OptionalLong.of(s.capEff())).orElse(OptionalLong.empty()),
           namespaces,
           cgroup,
-          hostNamespaces.sharedBy(namespaces)));
+          hostNamespaces.sharedBy(namespaces),
+          readStdio(pid),
+          readExeChanged(pid)));
     } catch (Gone e) {
       return Optional.empty();
     }
@@ -191,6 +204,61 @@ public final class ProcReader {
   /** The exe link; empty for kernel threads and zombies (no link) and when denied. */
   private String readExe(int pid) {
     return readLink(host.pidDir(pid).resolve("exe")).map(ProcText::decode).orElse("");
+  }
+
+  /** What descriptors 0, 1 and 2 are, as {@link StdioKind} texts; a socket is looked up in the process's socket tables. */
+  private List<String> readStdio(int pid) {
+    Path fd = host.pidDir(pid).resolve("fd");
+    if (!Files.isDirectory(fd)) {
+      return List.of(); // ended meanwhile (or a fixture without fds): unknown, not "closed"
+    }
+    List<String> kinds = new ArrayList<>(3);
+    for (int n = 0; n <= 2; n++) {
+      Optional<byte[]> target = readLink(fd.resolve(Integer.toString(n)));
+      if (target.isEmpty()) {
+        kinds.add(StdioKind.CLOSED.text());
+        continue;
+      }
+      String text = new String(target.get(), StandardCharsets.ISO_8859_1);
+      StdioKind kind = StdioLinkParser.kind(text);
+      if (kind == StdioKind.SOCKET) {
+        kind = socketKind(pid, StdioLinkParser.socketInode(text));
+      }
+      kinds.add(kind.text());
+    }
+    return kinds;
+  }
+
+  /** The family of a socket from the socket tables of the process's network namespace; rare, so read on demand. */
+  private StdioKind socketKind(int pid, OptionalLong inode) {
+    if (inode.isEmpty()) {
+      stats.countParseError();
+      return StdioKind.SOCKET;
+    }
+    Path net = host.pidDir(pid).resolve("net");
+    for (SocketTable table : SOCKET_TABLES) {
+      for (String file : table.files()) {
+        try {
+          String text = Files.readString(net.resolve(file), StandardCharsets.ISO_8859_1);
+          if (SocketTableParser.contains(text, table.column(), inode.getAsLong())) {
+            return table.kind();
+          }
+        } catch (IOException | RuntimeException e) {
+          stats.countUnreadable(); // gone, or a kernel without that family
+        }
+      }
+    }
+    return StdioKind.SOCKET;
+  }
+
+  /** The ctime of the executable (following the exe link to the file); empty when unreadable. */
+  private Optional<Instant> readExeChanged(int pid) {
+    try {
+      FileTime ctime = (FileTime) Files.getAttribute(host.pidDir(pid).resolve("exe"), "unix:ctime");
+      return Optional.of(ctime.toInstant());
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty(); // kernel threads have no exe; a process that ended has none either
+    }
   }
 
   /** The namespace inodes of the process whose /proc directory is {@code procDir}; missing links left out. */

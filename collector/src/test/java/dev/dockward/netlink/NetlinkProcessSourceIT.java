@@ -101,8 +101,13 @@ class NetlinkProcessSourceIT {
     assertEquals("netlink", exec.source());
     if (!exec.proc().name().isEmpty()) { // empty: it ended before it was read (counted)
       assertEquals(name, exec.proc().name());
-      assertEquals(Optional.of(List.of("mnt", "pid", "net", "uts", "ipc", "user", "cgroup")),
-          exec.proc().hostNamespaces(), "a host process shares every namespace with the agent");
+      // A process read while it exits has lost some namespace links already: every one that
+      // was read must be the host's.
+      List<String> read = List.of("mnt", "pid", "net", "uts", "ipc", "user", "cgroup").stream()
+          .filter(exec.proc().namespaces()::containsKey).toList();
+      assertTrue(read.contains("pid"), "at least the pid namespace outlives the exit: " + exec);
+      assertEquals(Optional.of(read), exec.proc().hostNamespaces(),
+          "a host process shares every namespace read with the agent");
     }
     assertEquals(0, source.stats().malformedMessages());
   }

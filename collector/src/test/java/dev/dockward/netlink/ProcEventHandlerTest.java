@@ -3,7 +3,9 @@ package dev.dockward.netlink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dockward.event.CapabilityChanged;
 import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.NamespaceChanged;
 import dev.dockward.event.Event;
 import dev.dockward.event.ProcessExited;
 import dev.dockward.event.ProcessForked;
@@ -79,6 +81,25 @@ class ProcEventHandlerTest {
     assertEquals(WEB, containerId(exec));
     assertEquals(T0.plusNanos(1_500_000L), exec.time(), "stamped with the kernel's time");
     assertTrue(seen.contains(4321, 5107), "the /proc scan will not report it again");
+  }
+
+  @Test
+  void nsenterChangingNamespacesThenExecutingGivesANamespaceChangeBeforeItsExec() throws Exception {
+    proc.process(4500, "nsenter", 5200, "/docker/" + WEB).ns(4500, "mnt", "mnt:[4026532201]")
+        .ns(4500, "net", "net:[4026532207]");
+    handle(new ProcEvent.Exec(0, 1_000L, 4500, 4500)); // nsenter itself, in the container's namespaces
+    // setns into the host's mount namespace, then exec of sh: same pid, same start time
+    proc.remove(4500, "ns/mnt");
+    proc.ns(4500, "mnt", "mnt:[4026531841]").status(4500, "Name:\tsh\nUid:\t0\t0\t0\t0\nCapEff:\t0000003fffffffff\n");
+    handler.handle(new ProcEvent.Exec(0, 2_000L, 4500, 4500), out::add);
+    assertEquals(List.of("exec", "namespace_change", "capability_change", "exec"), out.stream().map(Event::type).toList());
+    NamespaceChanged ns = (NamespaceChanged) out.get(1);
+    assertEquals(List.of("mnt"), ns.changed(), "net stayed");
+    assertEquals(4026532201L, ns.previous().get("mnt"));
+    assertEquals(WEB, containerId(ns));
+    CapabilityChanged caps = (CapabilityChanged) out.get(2);
+    assertEquals(0xa80425fbL, caps.previousCapEff());
+    assertEquals(0x3fffffffffL & ~0xa80425fbL, caps.gained());
   }
 
   @Test
@@ -163,7 +184,10 @@ class ProcEventHandlerTest {
         .status(4800, "Name:\tapp\nUid:\t1000\t1000\t1000\t1000\nCapEff:\t0000000000000000\n");
     handle(new ProcEvent.Exec(0, 1L, 4800, 4800));
     proc.status(4800, "Name:\tapp\nUid:\t1000\t0\t0\t0\nCapEff:\t000001ffffffffff\n");
-    UidChanged change = (UidChanged) handle(new ProcEvent.Uid(0, 2L, 4800, 4800, 1000, 0));
+    handler.handle(new ProcEvent.Uid(0, 2L, 4800, 4800, 1000, 0), out::add);
+    assertEquals(List.of("exec", "uid_change", "capability_change"), out.stream().map(Event::type).toList());
+    UidChanged change = (UidChanged) out.get(1);
+    assertEquals(0x1ffffffffffL, ((CapabilityChanged) out.get(2)).gained(), "root's capabilities came with it");
     assertEquals(0, change.euid());
     assertEquals(OptionalInt.of(1000), change.previousEuid());
     assertEquals(OptionalInt.of(0), change.proc().euid(), "the process as read after the change");

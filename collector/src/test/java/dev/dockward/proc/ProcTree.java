@@ -133,7 +133,7 @@ public final class ProcTree {
     return line;
   }
 
-  private ProcTree link(int pid, String name, String target) {
+  ProcTree link(int pid, String name, String target) {
     Path link = pidDir(pid).resolve(name);
     mkdirs(link.getParent());
     try {

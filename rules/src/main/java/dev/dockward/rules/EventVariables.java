@@ -17,7 +17,9 @@ final class EventVariables {
             Map.entry("exe", ""), Map.entry("cmdline", ""), Map.entry("uid", -1L), Map.entry("euid", -1L),
             Map.entry("cap_eff", ""), Map.entry("namespaces", Map.of()), Map.entry("cgroup", ""),
             // no host reference: in no host namespace, so no escape rule fires on a guess
-            Map.entry("host_ns", List.of()));
+            Map.entry("host_ns", List.of()),
+            // descriptors not read: no kind, so no rule on them fires on a guess
+            Map.entry("stdio", List.of()));
     private static final Map<String, Object> CONTAINER_DEFAULTS = Map.ofEntries(
             Map.entry("id", ""), Map.entry("name", ""), Map.entry("image", ""), Map.entry("image_id", ""),
             Map.entry("labels", Map.of()), Map.entry("privileged", false), Map.entry("cap_add", List.of()),

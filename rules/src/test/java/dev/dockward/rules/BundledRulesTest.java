@@ -19,8 +19,13 @@ class BundledRulesTest {
         assertEquals(List.of(), LOADED.problems());
         assertEquals(List.of("privileged_container_started", "dangerous_capability_added", "docker_socket_mounted",
                 "sensitive_host_mount", "host_namespace_shared", "container_exec_session", "shell_in_container",
+                "sensitive_file_read_in_container", "binary_not_in_image", "exec_from_temp_dir_in_container",
+                "shell_with_network_socket", "netcat_program_exec_in_container",
                 "container_escape_namespace", "ptrace_in_container", "container_privilege_escalation",
-                "fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation", "network_flood", "io_saturation",
+                "kernel_module_loaded_from_container", "docker_socket_access_from_container",
+                "cgroup_mount_in_container", "cgroup_release_agent_write", "core_pattern_modified",
+                "core_pattern_pipe_set",
+                                "fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation", "network_flood", "io_saturation",
                 "host_posture_weakness", "host_posture_critical_weakness", "agent_dropping_events",
                 "unexpected_inter_container_flow", "container_to_host_sensitive_port", "network_scan_from_container"),
                 LOADED.ruleSet().rules().stream().map(Rule::id).toList());
@@ -60,6 +65,20 @@ class BundledRulesTest {
         "flow_unexpected_between_containers, unexpected_inter_container_flow",
         "flow_to_gateway_docker_api,     container_to_host_sensitive_port",
         "flow_scan_many_ports,           network_scan_from_container",
+        "exec_insmod_in_container,       kernel_module_loaded_from_container",
+        "exec_busybox_modprobe_in_container, kernel_module_loaded_from_container",
+        "exec_docker_client_in_container, docker_socket_access_from_container",
+        "exec_cat_host_shadow_in_container, sensitive_file_read_in_container",
+        "exec_binary_written_after_start, binary_not_in_image",
+        "exec_from_dev_shm_in_container, exec_from_temp_dir_in_container",
+        "exec_reverse_shell_allowed_shell_label, shell_with_network_socket", // the label allows shells, not reverse ones
+        "exec_nc_e_in_container,         netcat_program_exec_in_container",
+        "container_mount_cgroup_net_cls, cgroup_mount_in_container",
+        "daemon_socket_client_in_container, docker_socket_access_from_container",
+        "host_file_release_agent_set,    cgroup_release_agent_write",
+        "host_file_notify_on_release_in_container, cgroup_release_agent_write",
+        "host_file_core_pattern_pipe,    core_pattern_pipe_set",
+        "host_file_core_pattern_file,    core_pattern_modified",
     })
     void positiveFixtureFiresExactlyItsRule(String fixture, String rule) {
         assertEquals(List.of(rule), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
@@ -92,6 +111,13 @@ class BundledRulesTest {
         "flow_to_gateway_http",         // the gateway on a port that is not sensitive
         "flow_to_external_docker_api",  // 2375 on an address that is not the host's
         "flow_few_ports",               // a handful of ports is no scan
+        "exec_shell_with_pipes_allowed_label", // an allowed shell on pipes
+        "exec_nc_listen_in_container",  // nc listening, running nothing
+        "exec_cat_ordinary_file_in_container", // a path that only starts like a credentials file
+        "exec_insmod_named_file_in_container", // "insmod" as an argument, not the program
+        "host_file_release_agent_cleared", // a release agent removed
+        "daemon_socket_client_on_host",  // the docker CLI on the host
+        "host_file_notify_on_release_off", // notifications turned off
     })
     void negativeFixtureFiresNothing(String fixture) {
         assertEquals(List.of(), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));

@@ -132,22 +132,28 @@ public record AgentConfig(
     }
   }
 
-  public record Sources(ProcScan procScan, Docker docker, Cgroup cgroup, Netlink netlink, Network network) {
+  public record Sources(ProcScan procScan, Docker docker, Cgroup cgroup, Netlink netlink, Network network,
+      HostWatch hostWatch) {
     public Sources {
       procScan = Objects.requireNonNullElse(procScan, new ProcScan(null, null));
       docker = Objects.requireNonNullElse(docker, new Docker(null, null, null));
       cgroup = Objects.requireNonNullElse(cgroup, new Cgroup(null, null));
       netlink = Objects.requireNonNullElse(netlink, new Netlink(null));
       network = Objects.requireNonNullElse(network, Network.DEFAULT);
+      hostWatch = Objects.requireNonNullElse(hostWatch, new HostWatch(null, null, null));
     }
 
-    /** The sources with the network capture at its default (off). */
+    /** The sources with the network capture (off) and the host watch at their defaults. */
     public Sources(ProcScan procScan, Docker docker, Cgroup cgroup, Netlink netlink) {
-      this(procScan, docker, cgroup, netlink, null);
+      this(procScan, docker, cgroup, netlink, null, null);
     }
 
     public Sources withNetwork(Network n) {
-      return new Sources(procScan, docker, cgroup, netlink, n);
+      return new Sources(procScan, docker, cgroup, netlink, n, hostWatch);
+    }
+
+    public Sources withHostWatch(HostWatch h) {
+      return new Sources(procScan, docker, cgroup, netlink, network, h);
     }
 
     /** The sources with netlink at its default. */
@@ -221,6 +227,21 @@ public record AgentConfig(
       enabled = Objects.requireNonNullElse(enabled, false);
       period = Objects.requireNonNullElse(period, "24h");
       file = Objects.requireNonNullElse(file, "");
+    }
+  }
+
+  /**
+   * @param enabled whether core_pattern, cgroup release agents and containers' cgroup mounts are
+   *     compared pass by pass ({@code host_file_change}, {@code container_mount} events)
+   * @param interval the pause between passes
+   * @param socketInterval the pause between looks for container processes connected to the
+   *     Docker API socket (a kernel socket-table dump: cheap, so often)
+   */
+  public record HostWatch(Boolean enabled, String interval, String socketInterval) {
+    public HostWatch {
+      enabled = Objects.requireNonNullElse(enabled, true);
+      interval = Objects.requireNonNullElse(interval, "1s");
+      socketInterval = Objects.requireNonNullElse(socketInterval, "250ms");
     }
   }
 

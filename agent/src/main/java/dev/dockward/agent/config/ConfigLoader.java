@@ -79,6 +79,8 @@ public final class ConfigLoader {
     if (!net.policy().isBlank()) {
       new NetworkPolicyLoader().load(Path.of(net.policy())); // a broken policy names its file and line
     }
+    checkDuration(origin, "sources.host_watch.interval", c.sources().hostWatch().interval());
+    checkDuration(origin, "sources.host_watch.socket_interval", c.sources().hostWatch().socketInterval());
     check(origin, "sinks.stdout.enabled", c.sinks().stdout().enabled().matches("auto|true|false"),
         "must be auto, true or false");
     check(origin, "sinks.stdout.format", c.sinks().stdout().format().matches("jsonl|text"), "must be jsonl or text");

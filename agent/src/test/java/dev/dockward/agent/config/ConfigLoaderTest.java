@@ -58,6 +58,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void hostWatchHasDefaultsAndItsIntervalsAreChecked() throws ConfigException {
+    AgentConfig defaults = loader.parse("empty.yaml", "");
+    assertTrue(defaults.sources().hostWatch().enabled());
+    assertEquals("1s", defaults.sources().hostWatch().interval());
+    assertEquals("250ms", defaults.sources().hostWatch().socketInterval());
+    AgentConfig c = loader.parse("c.yaml", "sources:\n  host_watch: {enabled: false, interval: 5s, socket_interval: 1s}\n");
+    assertEquals(false, c.sources().hostWatch().enabled());
+    assertEquals("5s", c.sources().hostWatch().interval());
+    assertEquals("1s", c.sources().hostWatch().socketInterval());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> loader.parse("c.yaml", "sources:\n  host_watch: {socket_interval: 0s}\n"));
+    assertTrue(e.getMessage().contains("sources.host_watch.socket_interval"), e.getMessage());
+  }
+
+  @Test
   void postureSectionHasDefaultsAndItsIntervalIsChecked() throws ConfigException {
     AgentConfig defaults = loader.parse("empty.yaml", "");
     assertTrue(defaults.posture().enabled());

@@ -1,0 +1,67 @@
+package dev.dockward.agent;
+
+import dev.dockward.agent.config.AgentConfig;
+import dev.dockward.agent.config.Durations;
+import dev.dockward.docker.DockerInventory;
+import dev.dockward.hostfs.HostFs;
+import dev.dockward.hostwatch.DaemonSocketWatch;
+import dev.dockward.hostwatch.HostWatch;
+import dev.dockward.hostwatch.HostWatchSource;
+import dev.dockward.netlink.NetlinkUnavailableException;
+import dev.dockward.proc.ProcReader;
+import java.net.URI;
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The host watch (core_pattern, cgroup release agents, containers' cgroup mounts) and the Docker socket watch, as configured. */
+final class HostWatchWiring {
+  private static final Logger log = LoggerFactory.getLogger(HostWatchWiring.class);
+
+  private HostWatchWiring() {}
+
+  /** The pass-by-pass comparison of host files and container mounts, unless the host watch is off. */
+  static Optional<HostWatchSource> hostWatch(AgentConfig config, HostFs hostFs, DockerInventory inventory) {
+    AgentConfig.HostWatch hostWatch = config.sources().hostWatch();
+    if (!hostWatch.enabled()) {
+      return Optional.empty();
+    }
+    return Optional.of(new HostWatchSource(new HostWatch(hostFs, inventory::running),
+        Durations.parse(hostWatch.interval()), Clock.systemUTC()));
+  }
+
+  /**
+   * The watch for container processes connected to the Docker API socket, unless the host watch is
+   * off or the kernel offers no unix socket diagnostics (then said once).
+   */
+  static Optional<HostWatchSource> socketWatch(AgentConfig config, HostFs hostFs, ProcReader reader,
+      DockerInventory inventory) {
+    AgentConfig.HostWatch hostWatch = config.sources().hostWatch();
+    if (!hostWatch.enabled()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(new HostWatchSource(DaemonSocketWatch.NAME,
+          DaemonSocketWatch.open(hostFs, reader, daemonSocketPaths(config.sources().docker()), inventory::running),
+          Durations.parse(hostWatch.socketInterval()), Clock.systemUTC()));
+    } catch (NetlinkUnavailableException e) {
+      log.warn("no unix socket diagnostics ({}): connections to the Docker socket from containers are not seen",
+          e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** The Docker API socket paths whose connections are watched: the configured one and the usual ones. */
+  private static Set<String> daemonSocketPaths(AgentConfig.Docker docker) {
+    Set<String> paths = new LinkedHashSet<>(List.of("/var/run/docker.sock", "/run/docker.sock"));
+    URI host = URI.create(docker.host());
+    if ("unix".equals(host.getScheme()) && host.getPath() != null) {
+      paths.add(host.getPath());
+    }
+    return paths;
+  }
+}

@@ -1,0 +1,308 @@
+package dev.dockward.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dockward.agent.Agent;
+import dev.dockward.agent.config.AgentConfig;
+import dev.dockward.agent.detect.RuleDetector;
+import dev.dockward.agent.detect.RuleSetLoading;
+import dev.dockward.rules.RuleEngine;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Real-time process events end to end, on the real kernel and dockerd: exec in a container to
+ * alert on the stdout sink (latency against the container's own clock), and an exec storm
+ * (events received against execs performed, drops, the agent's CPU).
+ */
+final class ExecBench {
+  private static final String DOCKER = "/usr/bin/docker";
+  private static final String IMAGE = "dockward/busybox:test";
+  private static final String RULES = """
+      rules:
+        - id: bench_marker_exec
+          description: An exec of the latency benchmark's marker.
+          condition: event.type == "exec" && proc.cmdline.contains(" dwlat")
+          severity: low
+          tags: [mitre.T1059]
+          output: "{proc.cmdline} in {container.name}"
+        - id: bench_storm_exec
+          description: An exec in the storm benchmark's container.
+          condition: >-
+            event.type == "exec" && "dockward.bench" in container.labels
+            && container.labels["dockward.bench"] == "storm"
+          severity: low
+          tags: [mitre.T1059]
+          output: "{proc.pid} in {container.name}"
+      """;
+  private static final Pattern MARKER = Pattern.compile(" dwlat(\\d+)");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String label = "dockward.bench.run=" + UUID.randomUUID();
+  private final Map<Integer, Instant> alertTimes = new ConcurrentHashMap<>();
+  private final AtomicLong stormAlerts = new AtomicLong();
+  private Agent agent;
+  private Path dir;
+
+  private ExecBench() {}
+
+  static void run(String what, int count) throws Exception {
+    ExecBench bench = new ExecBench();
+    try {
+      bench.start();
+      if (what.equals("latency")) {
+        bench.latency(count);
+      } else {
+        bench.storm(count);
+      }
+    } finally {
+      bench.stop();
+    }
+  }
+
+  private void start() throws Exception {
+    dir = Files.createTempDirectory("dockward-exec-bench");
+    Path rules = Files.createDirectories(dir.resolve("rules"));
+    Files.writeString(rules.resolve("bench.yaml"), RULES);
+    AgentConfig config = AgentConfig.DEFAULT
+        .withJournal(new AgentConfig.Journal(dir.resolve("journal").toString(), "hourly"))
+        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, "1s"), null,
+            new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", false), null))
+        .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0))
+        .withAlerts(new AgentConfig.Alerts("0s", 0))
+        .withPosture(new AgentConfig.Posture(false, null));
+    RuleDetector detector = new RuleDetector(new RuleEngine(
+        RuleSetLoading.load(true, List.of(rules), new PrintWriter(System.err, true)).ruleSet()));
+    agent = Agent.start(config, detector, new PrintStream(new AlertClock(), true, StandardCharsets.UTF_8));
+  }
+
+  /** Stamps each alert line as the stdout sink writes it. */
+  private final class AlertClock extends OutputStream {
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+    @Override
+    public synchronized void write(int b) {
+      if (b != '\n') {
+        line.write(b);
+        return;
+      }
+      Instant now = Instant.now();
+      String text = line.toString(StandardCharsets.UTF_8);
+      line.reset();
+      if (text.contains("\"bench_storm_exec\"")) {
+        stormAlerts.incrementAndGet();
+      } else if (text.contains("\"bench_marker_exec\"")) {
+        try {
+          Object cmdline = ((Map<?, ?>) JSON.readValue(text, Map.class).get("process")).get("cmdline");
+          Matcher m = MARKER.matcher(String.valueOf(cmdline));
+          if (m.find()) {
+            alertTimes.putIfAbsent(Integer.parseInt(m.group(1)), now);
+          }
+        } catch (IOException | RuntimeException e) {
+          // not a record of ours
+        }
+      }
+    }
+  }
+
+  private void latency(int execs) throws Exception {
+    // Each round: the container's clock (adjtimex: microseconds) just before the exec, then the
+    // exec of a marker shell that lives 20 ms (long enough to be read, as most programs are; two
+    // commands, so the shell does not replace itself, and its command line, with the last one).
+    String loop = "i=0; while [ $i -lt " + execs + " ]; do echo \"T $i\"; /bin/busybox adjtimex | /bin/busybox grep"
+        + " time.tv_; /bin/busybox sh -c '/bin/busybox usleep 20000; :' dwlat$i; i=$((i+1)); done";
+    String id = docker("run", "-d", "--label", label, "--network=none", IMAGE, "sh", "-c", "sleep 2; " + loop);
+    docker("wait", id);
+    awaitCount(() -> alertTimes.size(), execs, Duration.ofSeconds(30));
+    Map<Integer, Instant> execTimes = execTimes(docker("logs", id));
+    List<Double> latencies = new ArrayList<>();
+    for (Map.Entry<Integer, Instant> e : execTimes.entrySet()) {
+      Instant alerted = alertTimes.get(e.getKey());
+      if (alerted != null) {
+        latencies.add(Duration.between(e.getValue(), alerted).toNanos() / 1e6);
+      }
+    }
+    latencies.sort(null);
+    System.out.printf("exec -> alert on stdout, %d execs, %d alerts matched:%n", execTimes.size(), latencies.size());
+    System.out.printf("  p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms, min %.1f ms%n", pct(latencies, 0.5),
+        pct(latencies, 0.9), pct(latencies, 0.99), latencies.get(latencies.size() - 1), latencies.get(0));
+  }
+
+  /** "T i" then "time.tv_sec: S" and "time.tv_usec: U" lines, per round. */
+  static Map<Integer, Instant> execTimes(String logs) {
+    Map<Integer, Instant> out = new java.util.TreeMap<>();
+    int round = -1;
+    long sec = -1;
+    for (String line : logs.split("\n")) {
+      String t = line.trim();
+      if (t.startsWith("T ")) {
+        round = Integer.parseInt(t.substring(2).trim());
+      } else if (t.startsWith("time.tv_sec:")) {
+        sec = Long.parseLong(t.substring(12).trim());
+      } else if (t.startsWith("time.tv_usec:") && round >= 0 && sec >= 0) {
+        out.put(round, Instant.ofEpochSecond(sec, Long.parseLong(t.substring(13).trim()) * 1000));
+      }
+    }
+    return out;
+  }
+
+  private void storm(int execs) throws Exception {
+    // A first storm warms the JIT up (a fresh JVM compiles CEL, Jackson, the journal for seconds);
+    // the second one is measured.
+    oneStorm(Math.max(1, execs / 2), false);
+    oneStorm(execs, true);
+  }
+
+  private void oneStorm(int execs, boolean report) throws Exception {
+    stormAlerts.set(0);
+    String metricsBefore = metrics();
+    String loop = "/bin/busybox adjtimex | /bin/busybox grep time.tv_; i=0; while [ $i -lt " + execs
+        + " ]; do /bin/busybox true; i=$((i+1)); done; /bin/busybox adjtimex | /bin/busybox grep time.tv_";
+    // the inventory must know the container (its label) before the storm starts
+    String id = docker("run", "-d", "--label", label, "--label", "dockward.bench=storm", "--network=none", IMAGE,
+        "sh", "-c", "sleep 2; " + loop);
+    Map<String, Long> threadsBefore = threadCpuNanos();
+    docker("wait", id);
+    // execs performed: the loop's, plus the sh, sleep and the two adjtimex | grep pairs
+    int performed = execs + 6;
+    awaitCount(stormAlerts::get, performed, Duration.ofSeconds(20));
+    Map<String, Long> threadsAfter = threadCpuNanos();
+    String logs = docker("logs", id);
+    docker("rm", "-f", id);
+    if (!report) {
+      return;
+    }
+    List<Long> micros = new ArrayList<>();
+    long sec = -1;
+    for (String line : logs.split("\n")) {
+      String t = line.trim();
+      if (t.startsWith("time.tv_sec:")) {
+        sec = Long.parseLong(t.substring(12).trim());
+      } else if (t.startsWith("time.tv_usec:")) {
+        micros.add(sec * 1_000_000 + Long.parseLong(t.substring(13).trim()));
+      }
+    }
+    double seconds = (micros.get(micros.size() - 1) - micros.get(0)) / 1e6;
+    double rate = execs / seconds;
+    String metricsAfter = metrics();
+    System.out.printf("exec storm: %d execs in %.2f s (%.0f execs/s); exec events received for the container: %d"
+        + " of %d performed%n", execs, seconds, rate, stormAlerts.get(), performed);
+    for (String reason : List.of("overrun_drops", "queue_drops", "unattributed_drops", "vanished_at_exec")) {
+      System.out.printf("  netlink %s: %d%n", reason,
+          counter(metricsAfter, reason) - counter(metricsBefore, reason));
+    }
+    long total = 0;
+    Map<String, Long> byGroup = new java.util.TreeMap<>();
+    for (Map.Entry<String, Long> t : threadsAfter.entrySet()) {
+      long used = t.getValue() - threadsBefore.getOrDefault(t.getKey(), 0L);
+      total += used;
+      byGroup.merge(group(t.getKey()), used, Long::sum);
+    }
+    double cpuSeconds = total / 1e9;
+    System.out.printf("  JVM CPU over the storm and its drain (warm): %.2f s = %.0f%% of one core over the storm,"
+        + " %.1f%% of one core per 1k execs/s%n", cpuSeconds, 100 * cpuSeconds / seconds,
+        100 * cpuSeconds / seconds / (rate / 1000));
+    byGroup.forEach((g, n) -> System.out.printf("    %-28s %.2f s%n", g, n / 1e9));
+  }
+
+  /** Thread names grouped: the agent's own threads by name, the JVM's by kind. */
+  private static String group(String name) {
+    if (name.startsWith("C1 ") || name.startsWith("C2 ")) {
+      return "JIT compiler";
+    }
+    if (name.startsWith("GC ") || name.startsWith("G1 ")) {
+      return "garbage collector";
+    }
+    if (name.startsWith("dockward-")) {
+      return name;
+    }
+    return "other (bench, HTTP, JVM)";
+  }
+
+  /** CPU time of each thread of this JVM (the agent runs in it), by thread name, from /proc/self/task. */
+  private static Map<String, Long> threadCpuNanos() throws IOException {
+    Map<String, Long> out = new java.util.HashMap<>();
+    try (var tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+      for (Path task : tasks) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          out.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L, Long::sum);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended
+        }
+      }
+    }
+    return out;
+  }
+
+  private static double pct(List<Double> sorted, double p) {
+    return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+  }
+
+  private long counter(String metrics, String reason) {
+    Matcher m = Pattern.compile("dockward_degradations_total\\{reason=\"" + reason + "\",source=\"netlink\"} (\\S+)")
+        .matcher(metrics);
+    return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+  }
+
+  private String metrics() throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private static void awaitCount(java.util.function.LongSupplier count, long want, Duration max) {
+    long end = System.nanoTime() + max.toNanos();
+    while (count.getAsLong() < want && System.nanoTime() < end) {
+      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+    }
+  }
+
+  private static String docker(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(DOCKER));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IOException(cmd + ": " + out);
+    }
+    return out.strip();
+  }
+
+  private void stop() throws Exception {
+    if (agent != null) {
+      agent.close();
+    }
+    String ids = docker("ps", "-aq", "--filter", "label=" + label);
+    if (!ids.isBlank()) {
+      List<String> args = new ArrayList<>(List.of("rm", "-f"));
+      args.addAll(List.of(ids.split("\\s+")));
+      docker(args.toArray(String[]::new));
+    }
+    if (dir != null) {
+      ReplayBench.delete(dir);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package dev.dockward.event;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A known process (same pid and start time) has another effective capability set than when the
+ * agent read it before (type {@code capability_change}): it executed a program with file
+ * capabilities or set-user-id root, changed its uids, or dropped capabilities.
+ *
+ * @param proc the process as read now (its {@code cap_eff} is the new set)
+ * @param previousCapEff the effective set read before
+ */
+public record CapabilityChanged(Instant time, String source, ProcessInfo proc, long previousCapEff,
+    Optional<ContainerInfo> container) implements Event {
+  public CapabilityChanged {
+    Objects.requireNonNull(time, "time");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(proc, "proc");
+    Objects.requireNonNull(container, "container");
+  }
+
+  /** Capabilities in the new set that the old one lacked. */
+  public long gained() {
+    return proc.capEff().orElse(0) & ~previousCapEff;
+  }
+
+  @Override public String type() { return "capability_change"; }
+  @Override public Optional<ProcessInfo> process() { return Optional.of(proc); }
+  @Override public Event withContainer(ContainerInfo c) {
+    return new CapabilityChanged(time, source, proc, previousCapEff, Optional.of(c));
+  }
+}

@@ -1,0 +1,34 @@
+package dev.dockward.event;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A known process (same pid and start time) is in other namespaces than when the agent read it
+ * before (type {@code namespace_change}): it called setns or unshare, as nsenter does before it
+ * executes its command.
+ *
+ * @param proc the process as read now
+ * @param previous its namespace inodes as read before
+ * @param changed the kinds that differ, in the order mnt, pid, net, uts, ipc, user, cgroup
+ */
+public record NamespaceChanged(Instant time, String source, ProcessInfo proc, Map<String, Long> previous,
+    List<String> changed, Optional<ContainerInfo> container) implements Event {
+  public NamespaceChanged {
+    Objects.requireNonNull(time, "time");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(proc, "proc");
+    previous = Map.copyOf(previous);
+    changed = List.copyOf(changed);
+    Objects.requireNonNull(container, "container");
+  }
+
+  @Override public String type() { return "namespace_change"; }
+  @Override public Optional<ProcessInfo> process() { return Optional.of(proc); }
+  @Override public Event withContainer(ContainerInfo c) {
+    return new NamespaceChanged(time, source, proc, previous, changed, Optional.of(c));
+  }
+}

@@ -1,0 +1,219 @@
+package dev.dockward.hostwatch;
+
+import dev.dockward.cgroup.ContainerIdResolver;
+import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.DaemonSocketConnected;
+import dev.dockward.event.Event;
+import dev.dockward.event.ProcessInfo;
+import dev.dockward.hostfs.HostFs;
+import dev.dockward.netlink.NetlinkUnavailableException;
+import dev.dockward.netlink.UnixSocketDiag;
+import dev.dockward.netlink.UnixSocketEntry;
+import dev.dockward.proc.ProcReader;
+import dev.dockward.proc.StdioLinkParser;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * Finds the processes connected to a container runtime's API socket (source {@value #NAME}). A
+ * client's end of a unix socket has no path, so the daemon's ends are listed instead: an accepted
+ * connection carries its listener's path and names its peer, the client's socket. It lives in the
+ * client's network namespace, so the agent's own and each running container's are listed (see
+ * {@link UnixSocketDiag#openIn}); each new peer inode is then looked up in {@code /proc/<pid>/fd}.
+ * Connections of processes in containers are reported, once per connection; host clients (the
+ * agent itself, the docker CLI on the host) are remembered and skipped. Used by one thread.
+ */
+public final class DaemonSocketWatch implements WatchPass {
+  /** The source's name in events, logs and metrics. */
+  public static final String NAME = "daemon_socket";
+
+  private final HostFs host;
+  private final ProcReader reader;
+  private final Set<String> socketPaths;
+  private final SocketTable dump;
+  private final Supplier<? extends List<ContainerInfo>> running;
+  private final Runnable closer;
+  /** Client inodes already looked at, connected now: reported or not, not looked up again. */
+  private Set<Long> known = new HashSet<>();
+  private final LongAdder dumpFailures = new LongAdder();
+  private final LongAdder unresolved = new LongAdder();
+  private final LongAdder lookups = new LongAdder();
+
+  /** Lists the unix sockets of a network namespace. */
+  @FunctionalInterface
+  public interface SocketTable {
+    /**
+     * @param netnsFile a {@code /proc/<pid>/ns/net} file, or empty for the agent's own namespace
+     * @throws RuntimeException when the namespace cannot be listed (counted)
+     */
+    List<UnixSocketEntry> dump(Optional<String> netnsFile);
+  }
+
+  /**
+   * @param socketPaths the API sockets' paths as the daemons bound them, e.g. {@code /var/run/docker.sock}
+   * @param running the running containers, whose network namespaces are listed too
+   * @param dump lists the unix sockets of a namespace
+   */
+  public DaemonSocketWatch(HostFs host, ProcReader reader, Set<String> socketPaths,
+      Supplier<? extends List<ContainerInfo>> running, SocketTable dump) {
+    this(host, reader, socketPaths, running, dump, () -> { });
+  }
+
+  private DaemonSocketWatch(HostFs host, ProcReader reader, Set<String> socketPaths,
+      Supplier<? extends List<ContainerInfo>> running, SocketTable dump, Runnable closer) {
+    this.closer = closer;
+    this.running = Objects.requireNonNull(running, "running");
+    this.host = Objects.requireNonNull(host, "host");
+    this.reader = Objects.requireNonNull(reader, "reader");
+    this.socketPaths = Set.copyOf(socketPaths);
+    this.dump = Objects.requireNonNull(dump, "dump");
+  }
+
+  /** A watch over the kernel's own socket table ({@code NETLINK_SOCK_DIAG}); closing it closes the diag socket. */
+  public static DaemonSocketWatch open(HostFs host, ProcReader reader, Set<String> socketPaths,
+      Supplier<? extends List<ContainerInfo>> running) throws NetlinkUnavailableException {
+    UnixSocketDiag own = UnixSocketDiag.open();
+    SocketTable dump = netns -> {
+      if (netns.isEmpty()) {
+        return own.dump();
+      }
+      try (UnixSocketDiag inside = UnixSocketDiag.openIn(netns.get())) {
+        return inside.dump();
+      } catch (NetlinkUnavailableException e) {
+        throw new IllegalStateException(e.getMessage(), e); // the container stopped meanwhile
+      }
+    };
+    return new DaemonSocketWatch(host, reader, socketPaths, running, dump, own::close);
+  }
+
+  @Override
+  public void close() {
+    closer.run();
+  }
+
+  @Override
+  public Map<String, Long> counters() {
+    return Map.of("dump_failures", dumpFailures.sum(), "unresolved_clients", unresolved.sum(),
+        "fd_lookups", lookups.sum());
+  }
+
+  @Override
+  public List<Event> pass(Instant now) {
+    Map<Long, UnixSocketEntry> serverEndOf = new HashMap<>();
+    for (Optional<String> netns : namespaces()) {
+      List<UnixSocketEntry> sockets;
+      try {
+        sockets = dump.dump(netns);
+      } catch (RuntimeException e) {
+        dumpFailures.increment();
+        continue;
+      }
+      for (UnixSocketEntry s : sockets) {
+        if (s.state() == UnixSocketEntry.CONNECTED && s.peerInode() != 0 && socketPaths.contains(s.path())) {
+          serverEndOf.put(s.peerInode(), s);
+        }
+      }
+    }
+    Set<Long> fresh = new HashSet<>(serverEndOf.keySet());
+    fresh.removeAll(known);
+    known = new HashSet<>(serverEndOf.keySet()); // closed connections are forgotten
+    if (fresh.isEmpty()) {
+      return List.of();
+    }
+    lookups.increment();
+    Map<Long, Integer> owners = owners(fresh);
+    List<Event> out = new ArrayList<>();
+    for (long client : fresh) {
+      Integer pid = owners.get(client);
+      if (pid == null) {
+        unresolved.increment(); // closed meanwhile, or held by a process in another pid view
+        continue;
+      }
+      Optional<ProcessInfo> proc = reader.read(pid);
+      if (proc.isEmpty()) {
+        unresolved.increment();
+        continue;
+      }
+      Optional<String> container = ContainerIdResolver.containerId(proc.get().cgroup());
+      if (container.isEmpty()) {
+        continue; // a host client
+      }
+      UnixSocketEntry server = serverEndOf.get(client);
+      out.add(new DaemonSocketConnected(now, NAME, proc.get(), server.path(), server.inode(), client,
+          container.map(ContainerInfo::unresolved)));
+    }
+    return out;
+  }
+
+  /** The agent's own network namespace, then each running container's that differs from it, once each. */
+  private List<Optional<String>> namespaces() {
+    List<Optional<String>> out = new ArrayList<>();
+    out.add(Optional.empty());
+    Set<String> seen = new HashSet<>();
+    seen.add(netnsLink(host.proc().resolve("self/ns/net")));
+    for (ContainerInfo c : running.get()) {
+      if (c.initPid().isEmpty()) {
+        continue;
+      }
+      Path file = host.pidDir((int) c.initPid().getAsLong()).resolve("ns/net");
+      if (seen.add(netnsLink(file))) {
+        out.add(Optional.of(file.toString()));
+      }
+    }
+    return out;
+  }
+
+  /** The {@code net:[N]} a namespace link names, or the path itself when unreadable (then listed anyway). */
+  private static String netnsLink(Path file) {
+    try {
+      return Files.readSymbolicLink(file).toString();
+    } catch (IOException | RuntimeException e) {
+      return file.toString();
+    }
+  }
+
+  /** The pid holding each wanted socket inode, from every process's fd links. */
+  private Map<Long, Integer> owners(Set<Long> wanted) {
+    Map<Long, Integer> found = new HashMap<>();
+    int[] pids = reader.pids().toArray();
+    for (int pid : pids) {
+      Path fd = host.pidDir(pid).resolve("fd");
+      try (DirectoryStream<Path> links = Files.newDirectoryStream(fd)) {
+        for (Path link : links) {
+          OptionalLong inode = socketInode(link);
+          if (inode.isPresent() && wanted.contains(inode.getAsLong())) {
+            found.putIfAbsent(inode.getAsLong(), pid);
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // gone, or a kernel thread: no fds to look at
+      }
+      if (found.size() == wanted.size()) {
+        break;
+      }
+    }
+    return found;
+  }
+
+  private static OptionalLong socketInode(Path link) {
+    try {
+      return StdioLinkParser.socketInode(Files.readSymbolicLink(link).toString());
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty(); // closed since the listing
+    }
+  }
+}

@@ -1,0 +1,213 @@
+package dev.dockward.hostwatch;
+
+import dev.dockward.cgroup.CgroupMount;
+import dev.dockward.cgroup.MountInfoParser;
+import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.ContainerMountAdded;
+import dev.dockward.event.Event;
+import dev.dockward.event.HostFileChanged;
+import dev.dockward.hostfs.HostFs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * One pass over the files a container escape without a process of its own changes, compared with
+ * the previous pass:
+ *
+ * <ul>
+ *   <li>{@code <proc>/sys/kernel/core_pattern}: the kernel runs a pipe target as root on a crash;
+ *   <li>{@code release_agent} of each cgroup v1 hierarchy the host mounts: the kernel runs it as
+ *       root when a cgroup with {@code notify_on_release} empties. A container that mounts the same
+ *       hierarchy writes this very file;
+ *   <li>the cgroup mounts of each running container's init process: a cgroup file system that
+ *       appeared after the agent first read the container, or one mounted outside
+ *       {@code /sys/fs/cgroup} (where Docker puts its own), is reported; for a new v1 hierarchy no
+ *       host mount shows, its {@code release_agent} and the {@code notify_on_release} of its
+ *       top-level cgroups are watched through {@code /proc/<pid>/root}.
+ * </ul>
+ *
+ * A file seen for the first time is a baseline, except in a cgroup mount that is itself new: there
+ * a set release_agent or notify_on_release is reported at once (mount and write may fall within one
+ * pass). Unreadable files are counted, never fatal. Used by one thread.
+ */
+public final class HostWatch implements WatchPass {
+  static final String SOURCE = HostWatchSource.NAME;
+  private static final String DOCKER_CGROUP_DIR = "/sys/fs/cgroup";
+
+  private final HostFs host;
+  private final Supplier<? extends List<ContainerInfo>> running;
+  private final Map<String, String> lastValues = new HashMap<>();
+  /** Per container: its init pid and the cgroup mounts it had when first read. */
+  private final Map<String, Baseline> baselines = new HashMap<>();
+  private final LongAdder unreadable = new LongAdder();
+
+  /** @param initial its cgroup mounts at the first read; @param reported the mounts reported since */
+  private record Baseline(long initPid, Set<String> initial, Set<String> reported) {}
+
+  public HostWatch(HostFs host, Supplier<? extends List<ContainerInfo>> running) {
+    this.host = Objects.requireNonNull(host, "host");
+    this.running = Objects.requireNonNull(running, "running");
+  }
+
+  /** Files or mount tables that could not be read (counted per read). */
+  public long unreadable() {
+    return unreadable.sum();
+  }
+
+  @Override
+  public Map<String, Long> counters() {
+    return Map.of("unreadable", unreadable());
+  }
+
+  /** The changes since the previous pass. */
+  @Override
+  public List<Event> pass(Instant now) {
+    List<Event> out = new ArrayList<>();
+    Path corePattern = host.proc().resolve("sys/kernel/core_pattern");
+    compare("core_pattern", corePattern, false, Optional.empty(), now, out);
+    List<CgroupMount> hostV1 = cgroupMounts(host.proc().resolve("self/mountinfo")).stream()
+        .filter(m -> m.version() == 1).toList();
+    Set<Set<String>> hostHierarchies = new HashSet<>();
+    hostV1.forEach(m -> hostHierarchies.add(m.controllers()));
+    // Containers first: one that mounted a host hierarchy of its own is the suspect when that
+    // hierarchy's release_agent changes.
+    Map<Set<String>, ContainerInfo> mountedBy = new HashMap<>();
+    Set<String> alive = new HashSet<>();
+    for (ContainerInfo c : running.get()) {
+      if (c.initPid().isPresent()) {
+        alive.add(c.id());
+        container(c, (int) c.initPid().getAsLong(), hostHierarchies, mountedBy, now, out);
+      }
+    }
+    baselines.keySet().retainAll(alive);
+    for (CgroupMount m : hostV1) {
+      compare("release_agent", host.hostPath(m.mountPoint()).resolve("release_agent"), false,
+          Optional.ofNullable(mountedBy.get(m.controllers())), now, out);
+    }
+    return out;
+  }
+
+  private void container(ContainerInfo c, int pid, Set<Set<String>> hostHierarchies,
+      Map<Set<String>, ContainerInfo> mountedBy, Instant now, List<Event> out) {
+    Path pidDir = host.pidDir(pid);
+    List<CgroupMount> mounts;
+    try {
+      mounts = MountInfoParser.cgroupMounts(Files.readString(pidDir.resolve("mountinfo"), StandardCharsets.UTF_8));
+    } catch (IOException | RuntimeException e) {
+      unreadable.increment(); // the container stopped since the inventory listed it
+      return;
+    }
+    Baseline baseline = baselines.get(c.id());
+    boolean firstRead = baseline == null || baseline.initPid() != pid;
+    if (firstRead) {
+      Set<String> initial = new HashSet<>();
+      mounts.forEach(m -> initial.add(key(m)));
+      baseline = new Baseline(pid, Set.copyOf(initial), new HashSet<>());
+      baselines.put(c.id(), baseline);
+    }
+    for (CgroupMount m : mounts) {
+      String key = key(m);
+      boolean unusualPlace = !m.mountPoint().equals(DOCKER_CGROUP_DIR) && !m.mountPoint().startsWith(DOCKER_CGROUP_DIR + "/");
+      boolean added = !baseline.initial().contains(key);
+      // reported once: a new mount, or one in an unusual place found at the first read
+      if ((added || unusualPlace) && baseline.reported().add(key)) {
+        out.add(new ContainerMountAdded(now, SOURCE, m.version() == 2 ? "cgroup2" : "cgroup", m.mountPoint(), m.root(),
+            String.join(",", new TreeSet<>(m.controllers())), pid, Optional.of(c)));
+      }
+      boolean suspect = added || unusualPlace;
+      if (m.version() == 1 && suspect) {
+        Path mountDir = pidDir.resolve("root").resolve(relative(m.mountPoint()));
+        if (hostHierarchies.contains(m.controllers())) {
+          mountedBy.put(m.controllers(), c); // its release_agent is the host's, compared below
+        } else {
+          // A hierarchy the host does not mount: its release_agent is seen only through the container.
+          compare("release_agent", mountDir.resolve("release_agent"), true, Optional.of(c), now, out);
+        }
+        for (Path child : children(mountDir)) {
+          compare("notify_on_release", child.resolve("notify_on_release"), true, Optional.of(c), now, out);
+        }
+      }
+    }
+  }
+
+  /**
+   * Reads a file and reports a change from its last value. A first read is a baseline unless
+   * {@code reportFirstIfSet} and the value is set (not empty, not {@code 0}).
+   */
+  private void compare(String kind, Path file, boolean reportFirstIfSet, Optional<ContainerInfo> container,
+      Instant now, List<Event> out) {
+    String current;
+    try {
+      current = stripNewline(Files.readString(file, StandardCharsets.ISO_8859_1));
+    } catch (NoSuchFileException e) {
+      return; // a v1 hierarchy without release_agent (only roots have one), or a container gone
+    } catch (IOException | RuntimeException e) {
+      unreadable.increment();
+      return;
+    }
+    String key = file.toString();
+    String previous = lastValues.put(key, current);
+    if (previous == null) {
+      if (reportFirstIfSet && !current.isEmpty() && !current.equals("0")) {
+        out.add(new HostFileChanged(now, SOURCE, kind, key, Optional.empty(), current, container));
+      }
+      return;
+    }
+    if (!previous.equals(current)) {
+      out.add(new HostFileChanged(now, SOURCE, kind, key, Optional.of(previous), current, container));
+    }
+  }
+
+  private List<CgroupMount> cgroupMounts(Path mountinfo) {
+    try {
+      return MountInfoParser.cgroupMounts(Files.readString(mountinfo, StandardCharsets.UTF_8));
+    } catch (IOException | RuntimeException e) {
+      unreadable.increment();
+      return List.of();
+    }
+  }
+
+  /** The directories directly below {@code dir}: the cgroups an attacker makes in the mount. */
+  private List<Path> children(Path dir) {
+    List<Path> out = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, Files::isDirectory)) {
+      for (Path p : entries) {
+        out.add(p);
+        if (out.size() >= 64) {
+          break; // enough for an attacker's few; a mount with thousands is no hand-made one
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      unreadable.increment();
+    }
+    return out;
+  }
+
+  private static String key(CgroupMount m) {
+    return m.version() + " " + new TreeSet<>(m.controllers()) + " " + m.root() + " " + m.mountPoint();
+  }
+
+  private static String relative(String absolute) {
+    return absolute.startsWith("/") ? absolute.substring(1) : absolute;
+  }
+
+  private static String stripNewline(String s) {
+    return s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+  }
+}

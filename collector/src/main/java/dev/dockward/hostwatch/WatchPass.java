@@ -1,0 +1,19 @@
+package dev.dockward.hostwatch;
+
+import dev.dockward.event.Event;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** One comparison of host state with the previous pass, run by a {@link HostWatchSource}. */
+public interface WatchPass extends AutoCloseable {
+  /** The changes since the previous pass; never throws on what it reads. */
+  List<Event> pass(Instant now);
+
+  /** What it counted instead of failing, by a short snake_case reason. */
+  Map<String, Long> counters();
+
+  /** Releases what the pass holds (a socket); nothing by default. */
+  @Override
+  default void close() {}
+}

@@ -1,0 +1,118 @@
+package dev.dockward.hostwatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.DaemonSocketConnected;
+import dev.dockward.event.NamespaceModes;
+import dev.dockward.event.ResourceLimits;
+import dev.dockward.event.Event;
+import dev.dockward.hostfs.HostFs;
+import dev.dockward.netlink.UnixSocketEntry;
+import dev.dockward.proc.ProcReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DaemonSocketWatchTest {
+  private static final Instant NOW = Instant.parse("2026-11-23T07:40:00Z");
+  private static final String CONTAINER = "9f2c4e1b7a3d5c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a";
+
+  @TempDir Path root;
+  private final List<UnixSocketEntry> sockets = new ArrayList<>();
+  private DaemonSocketWatch watch;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    HostFs host = HostFs.rootedAt(root);
+    Files.createDirectories(host.proc());
+    watch = new DaemonSocketWatch(host, new ProcReader(host), Set.of("/var/run/docker.sock"), List::of,
+        netns -> List.copyOf(sockets));
+    process(4242, "dctl", "/docker/" + CONTAINER, 7001);
+    process(900, "dockward", "/system.slice/dockward.service", 7003);
+  }
+
+  /** A process with stat, status, cgroup and cmdline files and one socket fd. */
+  private void process(int pid, String comm, String cgroup, long socketInode) throws IOException {
+    Path dir = root.resolve("proc/" + pid);
+    Files.createDirectories(dir.resolve("fd"));
+    StringBuilder stat = new StringBuilder(pid + " (" + comm + ") S 1");
+    for (int i = 5; i <= 52; i++) {
+      stat.append(' ').append(i == 22 ? "777" : "0");
+    }
+    Files.writeString(dir.resolve("stat"), stat + "\n");
+    Files.writeString(dir.resolve("status"), "Name:\t" + comm + "\nUid:\t0\t0\t0\t0\nCapEff:\t00000000a80425fb\n");
+    Files.writeString(dir.resolve("cgroup"), "4:memory:" + cgroup + "\n0::" + cgroup + "\n");
+    Files.write(dir.resolve("cmdline"), (comm + "\0events\0").getBytes(StandardCharsets.UTF_8));
+    Files.createSymbolicLink(dir.resolve("fd/3"), Path.of("socket:[" + socketInode + "]"));
+  }
+
+  @Test
+  void aContainerProcessOnTheOtherEndOfADockerSocketConnectionIsReportedOnce() {
+    sockets.add(new UnixSocketEntry(100, 10, "/var/run/docker.sock", 0)); // the listener
+    sockets.add(new UnixSocketEntry(7002, 1, "/var/run/docker.sock", 7001)); // the container's
+    sockets.add(new UnixSocketEntry(7004, 1, "/var/run/docker.sock", 7003)); // the agent's own
+    sockets.add(new UnixSocketEntry(7006, 1, "/run/containerd/containerd.sock", 7001)); // not watched
+    List<Event> events = watch.pass(NOW);
+    assertEquals(1, events.size(), events + " " + watch.counters());
+    DaemonSocketConnected c = (DaemonSocketConnected) events.get(0);
+    assertEquals(4242, c.proc().pid());
+    assertEquals("dctl", c.proc().name());
+    assertEquals(CONTAINER, c.container().orElseThrow().id());
+    assertEquals(7002, c.serverInode());
+    assertEquals(7001, c.clientInode());
+    assertEquals(List.of(), watch.pass(NOW), "the same connection is not reported again");
+    assertEquals(1L, watch.counters().get("fd_lookups"), "known peers are not looked up again");
+  }
+
+  @Test
+  void eachRunningContainersNetworkNamespaceIsListedOnceBesideTheAgentsOwn() throws IOException {
+    Files.createDirectories(root.resolve("proc/self/ns"));
+    Files.createSymbolicLink(root.resolve("proc/self/ns/net"), Path.of("net:[4026531840]"));
+    Files.createDirectories(root.resolve("proc/4242/ns"));
+    Files.createSymbolicLink(root.resolve("proc/4242/ns/net"), Path.of("net:[4026532207]"));
+    Files.createDirectories(root.resolve("proc/900/ns"));
+    Files.createSymbolicLink(root.resolve("proc/900/ns/net"), Path.of("net:[4026531840]")); // --network=host
+    List<Optional<String>> asked = new ArrayList<>();
+    HostFs host = HostFs.rootedAt(root);
+    DaemonSocketWatch perNamespace = new DaemonSocketWatch(host, new ProcReader(host), Set.of("/var/run/docker.sock"),
+        () -> List.of(container(4242), container(900), container(4242)), netns -> {
+          asked.add(netns);
+          // the accepted end of a container's connection lives in the container's namespace
+          return netns.isPresent() ? List.of(new UnixSocketEntry(7002, 1, "/var/run/docker.sock", 7001)) : List.of();
+        });
+    List<Event> events = perNamespace.pass(NOW);
+    assertEquals(List.of(Optional.empty(), Optional.of(root.resolve("proc/4242/ns/net").toString())), asked);
+    assertEquals(1, events.size(), events.toString());
+  }
+
+  private static ContainerInfo container(long initPid) {
+    return new ContainerInfo(CONTAINER, "web", "img", "sha256:1", Map.of(), false, List.of(), List.of(), List.of(),
+        NamespaceModes.DEFAULT, List.of(), ResourceLimits.NONE, OptionalLong.of(initPid), Map.of(), Optional.empty(),
+        List.of());
+  }
+
+  @Test
+  void aPeerNobodyHoldsIsCountedAndAFailingDumpIsCounted() {
+    sockets.add(new UnixSocketEntry(7010, 1, "/var/run/docker.sock", 9999));
+    assertEquals(List.of(), watch.pass(NOW));
+    assertEquals(1L, watch.counters().get("unresolved_clients"));
+    DaemonSocketWatch broken = new DaemonSocketWatch(HostFs.rootedAt(root), new ProcReader(HostFs.rootedAt(root)),
+        Set.of("/var/run/docker.sock"), List::of, netns -> {
+          throw new IllegalStateException("no CONFIG_UNIX_DIAG");
+        });
+    assertEquals(List.of(), broken.pass(NOW));
+    assertEquals(Map.of("dump_failures", 1L, "unresolved_clients", 0L, "fd_lookups", 0L), broken.counters());
+  }
+}

@@ -1,0 +1,137 @@
+package dev.dockward.hostwatch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.ContainerMountAdded;
+import dev.dockward.event.Event;
+import dev.dockward.event.HostFileChanged;
+import dev.dockward.event.MountInfo;
+import dev.dockward.event.NamespaceModes;
+import dev.dockward.event.ResourceLimits;
+import dev.dockward.hostfs.HostFs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pass-by-pass comparison on a fixture host tree (mountinfo lines recorded on this machine). */
+class HostWatchTest {
+  private static final Instant NOW = Instant.parse("2026-11-23T07:30:00Z");
+  /** The host's v1 memory hierarchy and unified mount, as /proc/self/mountinfo shows them here. */
+  private static final String HOST_MOUNTINFO =
+      "34 25 0:29 / /sys/fs/cgroup/memory rw,nosuid,nodev,noexec,relatime shared:15 - cgroup cgroup rw,memory\n"
+      + "38 25 0:33 / /sys/fs/cgroup/unified rw,nosuid,nodev,noexec,relatime shared:19 - cgroup2 cgroup2 rw\n";
+  /** A container's own cgroup mounts, as Docker makes them on a v1 host. */
+  private static final String CONTAINER_MOUNTINFO =
+      "610 600 0:29 /docker/abc /sys/fs/cgroup/memory ro,nosuid,nodev,noexec,relatime master:15 - cgroup cgroup rw,memory\n";
+  private static final String NET_CLS_AT_TMP =
+      "43 67 0:48 / /tmp/cgrp rw,relatime - cgroup cgroup rw,net_cls,release_agent=/x\n";
+  private static final String MEMORY_AT_TMP =
+      "44 67 0:29 / /tmp/mem rw,relatime - cgroup cgroup rw,memory\n";
+
+  @TempDir Path root;
+  private HostFs host;
+  private final List<ContainerInfo> running = new ArrayList<>();
+  private HostWatch watch;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    host = HostFs.rootedAt(root);
+    write("proc/sys/kernel/core_pattern", "core\n");
+    write("proc/self/mountinfo", HOST_MOUNTINFO);
+    write("sys/fs/cgroup/memory/release_agent", "\n");
+    watch = new HostWatch(host, () -> List.copyOf(running));
+  }
+
+  private void write(String relative, String content) throws IOException {
+    Path p = root.resolve(relative);
+    Files.createDirectories(p.getParent());
+    Files.writeString(p, content);
+  }
+
+  private static ContainerInfo container(String id, long initPid) {
+    return new ContainerInfo(id, "web", "img:1", "sha256:1", Map.of(), false, List.of(), List.of(),
+        List.<MountInfo>of(), NamespaceModes.DEFAULT, List.of(), ResourceLimits.NONE, OptionalLong.of(initPid), Map.of(),
+        Optional.empty(), List.of());
+  }
+
+  @Test
+  void theFirstPassIsTheBaselineAndAChangeOfCorePatternIsReportedWithBothValues() throws IOException {
+    assertEquals(List.of(), watch.pass(NOW));
+    write("proc/sys/kernel/core_pattern", "|/tmp/x %p\n");
+    List<Event> events = watch.pass(NOW);
+    assertEquals(List.of(new HostFileChanged(NOW, "host_watch", "core_pattern",
+        root.resolve("proc/sys/kernel/core_pattern").toString(), Optional.of("core"), "|/tmp/x %p", Optional.empty())),
+        events);
+    assertEquals(List.of(), watch.pass(NOW), "reported once");
+  }
+
+  @Test
+  void aHostHierarchysReleaseAgentSetIsBlamedOnTheContainerThatMountedIt() throws IOException {
+    running.add(container("abc", 4242));
+    write("proc/4242/mountinfo", CONTAINER_MOUNTINFO);
+    assertEquals(List.of(), watch.pass(NOW), "Docker's own cgroup mounts are the baseline");
+    write("proc/4242/mountinfo", CONTAINER_MOUNTINFO + MEMORY_AT_TMP);
+    write("sys/fs/cgroup/memory/release_agent", "/evil\n");
+    List<Event> events = watch.pass(NOW);
+    assertEquals(2, events.size(), events.toString());
+    ContainerMountAdded mount = (ContainerMountAdded) events.get(0);
+    assertEquals("/tmp/mem", mount.mountPoint());
+    assertEquals("memory", mount.options());
+    HostFileChanged agent = (HostFileChanged) events.get(1);
+    assertEquals("release_agent", agent.kind());
+    assertEquals("/evil", agent.current());
+    assertEquals("abc", agent.container().orElseThrow().id());
+  }
+
+  @Test
+  void aHierarchyOnlyTheContainerMountsIsReadThroughItsRootAndASetAgentIsReportedAtFirstSight() throws IOException {
+    running.add(container("abc", 4242));
+    write("proc/4242/mountinfo", CONTAINER_MOUNTINFO);
+    watch.pass(NOW);
+    write("proc/4242/mountinfo", CONTAINER_MOUNTINFO + NET_CLS_AT_TMP);
+    write("proc/4242/root/tmp/cgrp/release_agent", "/x\n");
+    write("proc/4242/root/tmp/cgrp/x/notify_on_release", "1\n");
+    write("proc/4242/root/tmp/cgrp/y/notify_on_release", "0\n");
+    List<Event> events = watch.pass(NOW);
+    assertEquals(List.of("container_mount", "host_file_change", "host_file_change"),
+        events.stream().map(Event::type).toList(), events.toString());
+    HostFileChanged agent = (HostFileChanged) events.get(1);
+    assertEquals(Optional.empty(), agent.previous());
+    assertEquals("/x", agent.current());
+    assertEquals("notify_on_release", ((HostFileChanged) events.get(2)).kind());
+    write("proc/4242/root/tmp/cgrp/y/notify_on_release", "1\n");
+    List<Event> later = watch.pass(NOW);
+    assertEquals(1, later.size(), later.toString());
+    assertEquals(Optional.of("0"), ((HostFileChanged) later.get(0)).previous());
+  }
+
+  @Test
+  void aCgroupMountOutsideSysFsCgroupIsReportedEvenAtTheFirstRead() throws IOException {
+    running.add(container("abc", 4242));
+    write("proc/4242/mountinfo", CONTAINER_MOUNTINFO + NET_CLS_AT_TMP);
+    List<Event> events = watch.pass(NOW);
+    assertTrue(events.stream().anyMatch(e -> e instanceof ContainerMountAdded m && m.mountPoint().equals("/tmp/cgrp")),
+        events.toString());
+    assertTrue(watch.pass(NOW).stream().noneMatch(e -> e instanceof ContainerMountAdded), "reported once");
+  }
+
+  @Test
+  void garbageAndMissingFilesAreCountedNotFatal() throws IOException {
+    running.add(container("gone", 999));
+    write("proc/self/mountinfo", "garbage\n\n- - -\n");
+    Files.delete(root.resolve("proc/sys/kernel/core_pattern"));
+    assertEquals(List.of(), watch.pass(NOW));
+    assertTrue(watch.unreadable() >= 1, "the vanished container's mountinfo is counted");
+  }
+}
