@@ -46,6 +46,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,8 +81,8 @@ public final class Agent implements AutoCloseable {
     Detector detector = new AlertThrottle(rules, Durations.parse(config.alerts().dedupeWindow()),
         config.alerts().rulePerMinute());
     try {
-      ChronicleJournal journal = ChronicleJournal.openForWriting(
-          Path.of(config.journal().dir()), config.journal().rollCycle());
+      ChronicleJournal journal = ChronicleJournal.openForWriting(Path.of(config.journal().dir()),
+          config.journal().rollCycle(), SystemTimeProvider.INSTANCE, Durations.parse(config.journal().syncInterval()));
       started.add(journal);
       HostInfo host = HostIdentity.detect(config.host().name(), Path.of("/etc/machine-id"));
       RecordIds ids = RecordIds.resumingAfter(HostIdentity.idPrefix(host), journal.lastRecord());

@@ -120,7 +120,8 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private AgentConfig merge(AgentConfig c) {
-    AgentConfig.Journal j = journal == null ? c.journal() : new AgentConfig.Journal(journal.toString(), c.journal().rollCycle());
+    AgentConfig.Journal j = journal == null ? c.journal() : new AgentConfig.Journal(journal.toString(),
+        c.journal().rollCycle(), c.journal().syncInterval(), c.journal().retention());
     AgentConfig.Stdout s = c.sinks().stdout();
     if (outputFormat != null) {
       RecordFormat.parse(outputFormat); // refuses anything but native, ocsf, ecs

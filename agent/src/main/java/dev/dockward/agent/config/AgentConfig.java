@@ -94,11 +94,39 @@ public record AgentConfig(
     }
   }
 
-  /** @param dir the Chronicle Queue directory; @param rollCycle {@code hourly} or {@code daily} */
-  public record Journal(String dir, String rollCycle) {
+  /**
+   * @param dir the Chronicle Queue directory
+   * @param rollCycle {@code hourly} or {@code daily}
+   * @param syncInterval how often appended records are forced to disk (default 1s; 0s: every
+   *     append): the most a power cut or kernel panic can lose
+   * @param retention when whole roll cycles are deleted
+   */
+  public record Journal(String dir, String rollCycle, String syncInterval, Retention retention) {
     public Journal {
       dir = Objects.requireNonNullElse(dir, "/var/lib/dockward/journal");
       rollCycle = Objects.requireNonNullElse(rollCycle, "hourly");
+      syncInterval = Objects.requireNonNullElse(syncInterval, "1s");
+      retention = Objects.requireNonNullElse(retention, new Retention(null, null));
+    }
+
+    /** The journal with the default sync interval and retention. */
+    public Journal(String dir, String rollCycle) {
+      this(dir, rollCycle, null, null);
+    }
+  }
+
+  /**
+   * Journal retention, whichever limit comes first; only roll cycles every sink has shipped are
+   * deleted, except when the journal exceeds {@code maxSize}: then the oldest cycles go even if
+   * unshipped, counted and reported as {@code agent_journal_overflow}.
+   *
+   * @param maxAge cycles older than this are deleted once shipped (default 7d)
+   * @param maxSize the most disk the journal may use (default 2GiB; units B, KiB, MiB, GiB)
+   */
+  public record Retention(String maxAge, String maxSize) {
+    public Retention {
+      maxAge = Objects.requireNonNullElse(maxAge, "7d");
+      maxSize = Objects.requireNonNullElse(maxSize, "2GiB");
     }
   }
 

@@ -60,6 +60,10 @@ public final class ConfigLoader {
     check(origin, "journal.roll_cycle", c.journal().rollCycle().toLowerCase(Locale.ROOT).matches("hourly|daily"),
         "must be hourly or daily");
     check(origin, "journal.dir", !c.journal().dir().isBlank(), "must not be empty");
+    checkDurationOrZero(origin, "journal.sync_interval", c.journal().syncInterval());
+    checkDuration(origin, "journal.retention.max_age", c.journal().retention().maxAge());
+    check(origin, "journal.retention.max_size", Sizes.valid(c.journal().retention().maxSize()),
+        "must be a size such as 512MiB or 2GiB, not '" + c.journal().retention().maxSize() + "'");
     checkDuration(origin, "sources.proc_scan.interval", c.sources().procScan().interval());
     checkDuration(origin, "sources.docker.max_backoff", c.sources().docker().maxBackoff());
     checkDuration(origin, "sources.cgroup.interval", c.sources().cgroup().interval());

@@ -3,6 +3,7 @@ package dev.dockward.agent.journal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.time.Instant;
 import java.util.NavigableSet;
@@ -17,20 +18,39 @@ import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The journal on Chronicle Queue. One writer (the pipeline thread) appends; any number of
  * {@link JournalCursor}s read, each on its own thread, also from another process (replay while
  * the agent runs).
+ *
+ * <p>Each entry holds the record's JSON text followed by its {@link HashChain} hash (journal
+ * metadata: readers of the JSON see the record unchanged). Appends are synced to disk at most
+ * {@link #DEFAULT_SYNC_INTERVAL} apart (configurable): a killed agent loses nothing that was
+ * appended, a power cut or kernel panic loses at most the last interval.
  */
 public final class ChronicleJournal implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ChronicleJournal.class);
+  /** How often appended records are forced to disk unless configured otherwise. */
+  public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(1);
+
   private final Path dir;
   private final SingleChronicleQueue queue;
+  private final HashChain chain = new HashChain();
+  private final long syncIntervalNanos;
   private ExcerptAppender appender;
+  private byte[] lastHash = HashChain.GENESIS;
+  private long lastSync = System.nanoTime();
+  private boolean unsynced;
+  private long syncs;
 
-  private ChronicleJournal(Path dir, SingleChronicleQueue queue) {
+  private ChronicleJournal(Path dir, SingleChronicleQueue queue, Duration syncInterval) {
     this.dir = dir;
     this.queue = queue;
+    this.syncIntervalNanos = syncInterval.toNanos();
   }
 
   /**
@@ -47,6 +67,15 @@ public final class ChronicleJournal implements AutoCloseable {
    * is appended to (tests write journals spanning hours in an instant).
    */
   public static ChronicleJournal openForWriting(Path dir, String rollCycle, TimeProvider clock) {
+    return openForWriting(dir, rollCycle, clock, DEFAULT_SYNC_INTERVAL);
+  }
+
+  /**
+   * As {@link #openForWriting(Path, String, TimeProvider)}, forcing appended records to disk at
+   * most {@code syncInterval} apart (zero: after every append).
+   */
+  public static ChronicleJournal openForWriting(Path dir, String rollCycle, TimeProvider clock,
+      Duration syncInterval) {
     try {
       Files.createDirectories(dir);
       Path probe = Files.createTempFile(dir, ".write-probe", "");
@@ -55,7 +84,11 @@ public final class ChronicleJournal implements AutoCloseable {
       throw new JournalException("journal directory " + dir + " is not writable (" + e + "); "
           + "pass --journal DIR with a directory this user can write", e);
     }
-    return new ChronicleJournal(dir, builder(dir).rollCycle(rollCycle(rollCycle)).timeProvider(clock).build());
+    ChronicleJournal journal = new ChronicleJournal(dir,
+        builder(dir).rollCycle(rollCycle(rollCycle)).timeProvider(clock).build(), syncInterval);
+    // The chain goes on from the newest entry, across restarts.
+    journal.lastHash = journal.lastEntry().flatMap(JournalEntry::hash).orElse(HashChain.GENESIS);
+    return journal;
   }
 
   /** Opens an existing journal to read it (replay); nothing is created. */
@@ -63,7 +96,7 @@ public final class ChronicleJournal implements AutoCloseable {
     if (!Files.isDirectory(dir)) {
       throw new JournalException("no journal at " + dir, null);
     }
-    return new ChronicleJournal(dir, builder(dir).readOnly(true).build());
+    return new ChronicleJournal(dir, builder(dir).readOnly(true).build(), DEFAULT_SYNC_INTERVAL);
   }
 
   private static SingleChronicleQueueBuilder builder(Path dir) {
@@ -85,20 +118,61 @@ public final class ChronicleJournal implements AutoCloseable {
     return dir;
   }
 
-  /** Appends one record; returns its index. Called from one thread only. */
+  /**
+   * Appends one record with its chain hash; returns its index. Called from one thread only (the
+   * writer's; Chronicle appenders belong to the thread that made them).
+   */
   public synchronized long append(String json) {
     if (appender == null) {
       appender = queue.createAppender();
     }
-    appender.writeText(json);
-    return appender.lastIndexAppended();
+    byte[] hash = chain.next(lastHash, json);
+    try (DocumentContext dc = appender.writingDocument()) {
+      dc.wire().getValueOut().text(json);
+      dc.wire().getValueOut().bytes(hash);
+    }
+    // Only a record that was written moves the chain on.
+    lastHash = hash;
+    unsynced = true;
+    long index = appender.lastIndexAppended();
+    try {
+      syncIfDue();
+    } catch (RuntimeException e) {
+      // The record is written (the page cache has it); only its trip to disk is late.
+      log.warn("journal sync failed: {}", e.toString());
+    }
+    return index;
+  }
+
+  /**
+   * Forces what was appended to disk if the sync interval has passed since the last sync. The
+   * writer calls this also while idle, so the last records do not wait for the next append.
+   */
+  public synchronized void syncIfDue() {
+    long now = System.nanoTime();
+    if (unsynced && appender != null && now - lastSync >= syncIntervalNanos) {
+      // msync of the mapped queue file up to the write position (Chronicle's own sync).
+      appender.sync();
+      lastSync = now;
+      unsynced = false;
+      syncs++;
+    }
+  }
+
+  /** How many times appended records were forced to disk (a metric, and what tests observe). */
+  public synchronized long syncs() {
+    return syncs;
   }
 
   /** The newest record, if any (the record id sequence resumes after it). */
   public Optional<String> lastRecord() {
+    return lastEntry().map(JournalEntry::json);
+  }
+
+  private Optional<JournalEntry> lastEntry() {
     try (ExcerptTailer tailer = queue.createTailer()) {
       tailer.direction(TailerDirection.BACKWARD).toEnd();
-      return Optional.ofNullable(tailer.readText());
+      return JournalCursor.read(tailer);
     }
   }
 
@@ -135,7 +209,7 @@ public final class ChronicleJournal implements AutoCloseable {
   public Optional<JournalCursor> after(long index) {
     ExcerptTailer tailer = queue.createTailer();
     // moveToIndex(i) positions the tailer so that the next read returns record i: read it once.
-    if (tailer.moveToIndex(index) && tailer.readText() != null && tailer.lastReadIndex() == index) {
+    if (tailer.moveToIndex(index) && JournalCursor.read(tailer).filter(e -> e.index() == index).isPresent()) {
       return Optional.of(new JournalCursor(tailer));
     }
     tailer.close();
@@ -150,6 +224,9 @@ public final class ChronicleJournal implements AutoCloseable {
   @Override
   public synchronized void close() {
     if (appender != null) {
+      if (unsynced) {
+        appender.sync();
+      }
       appender.close();
     }
     queue.close();

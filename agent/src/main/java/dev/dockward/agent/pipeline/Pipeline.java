@@ -85,6 +85,9 @@ public final class Pipeline implements EventSink, AutoCloseable {
       }
       if (event != null) {
         process(event);
+      } else {
+        // Idle: the journal's last records still reach the disk within the sync interval.
+        syncJournal();
       }
     }
   }
@@ -124,6 +127,14 @@ public final class Pipeline implements EventSink, AutoCloseable {
         log.error("journal append failed for record {} ({} failures so far): {}", record.get("id"), failures + 1,
             e.toString());
       }
+    }
+  }
+
+  private void syncJournal() {
+    try {
+      journal.syncIfDue();
+    } catch (RuntimeException e) {
+      log.warn("journal sync failed: {}", e.toString());
     }
   }
 

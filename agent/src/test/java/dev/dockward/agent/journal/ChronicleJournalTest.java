@@ -62,4 +62,24 @@ class ChronicleJournalTest {
     JournalException e = assertThrows(JournalException.class, () -> ChronicleJournal.openForReading(dir.resolve("none")));
     assertTrue(e.getMessage().contains("no journal at"), e.getMessage());
   }
+
+  @Test
+  void appendsAreForcedToDiskAtMostOneSyncIntervalApart() {
+    try (ChronicleJournal j = ChronicleJournal.openForWriting(dir.resolve("every"), "hourly",
+        net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE, java.time.Duration.ZERO)) {
+      for (int i = 0; i < 5; i++) {
+        j.append("{\"id\":\"e-" + i + "\"}");
+      }
+      assertEquals(5, j.syncs());
+    }
+    try (ChronicleJournal j = ChronicleJournal.openForWriting(dir.resolve("hourly"), "hourly",
+        net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE, java.time.Duration.ofHours(1))) {
+      for (int i = 0; i < 5; i++) {
+        j.append("{\"id\":\"h-" + i + "\"}");
+      }
+      j.syncIfDue();
+      // Within the interval nothing is forced yet; the first append after it is.
+      assertEquals(0, j.syncs());
+    }
+  }
 }
