@@ -2,9 +2,11 @@ package dev.dockward.agent;
 
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.Durations;
+import dev.dockward.agent.config.Sizes;
 import dev.dockward.agent.detect.AlertThrottle;
 import dev.dockward.agent.host.HostIdentity;
 import dev.dockward.agent.journal.ChronicleJournal;
+import dev.dockward.agent.journal.JournalRetention;
 import dev.dockward.agent.journal.RecordIds;
 import dev.dockward.agent.lifecycle.AgentLifecycleSource;
 import dev.dockward.agent.metrics.AgentMetrics;
@@ -43,8 +45,10 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
 import org.slf4j.Logger;
@@ -129,6 +133,8 @@ public final class Agent implements AutoCloseable {
           Durations.parse(config.pipeline().heartbeat()), Clock.systemUTC(), AgentVersion.get());
       lifecycle.start(pipeline);
       started.add(lifecycle);
+      JournalRetention retention = retention(config.journal(), journal, shippers, lifecycle);
+      started.add(retention);
       AgentConfig.Metrics metrics = config.metrics();
       if (metrics.enabled()) {
         AgentMetrics registry = new AgentMetrics(pipeline.stats(), detector, sources, shippers, inventory,
@@ -210,6 +216,35 @@ public final class Agent implements AutoCloseable {
         return RunningContainers.list(api);
       }
     };
+  }
+
+  /**
+   * Journal retention by age and size, over what every sink committed; runs every minute and at
+   * once when the journal's disk is full. Unshipped records it must delete are journalled as
+   * {@code agent_journal_overflow}.
+   */
+  private static JournalRetention retention(AgentConfig.Journal config, ChronicleJournal journal,
+      List<Shipper> shippers, AgentLifecycleSource lifecycle) {
+    JournalRetention.Policy policy = new JournalRetention.Policy(Durations.parse(config.retention().maxAge()),
+        Sizes.parse(config.retention().maxSize()));
+    JournalRetention retention = new JournalRetention(journal, policy, Clock.systemUTC(),
+        () -> shippedThrough(shippers), lifecycle::journalOverflow);
+    journal.onDiskFull(retention::runSoon);
+    retention.start(Duration.ofMinutes(1));
+    return retention;
+  }
+
+  /** The newest index every sink committed; empty when one has committed nothing. */
+  static OptionalLong shippedThrough(List<Shipper> shippers) {
+    long min = Long.MAX_VALUE;
+    for (Shipper s : shippers) {
+      OptionalLong c = s.committed();
+      if (c.isEmpty()) {
+        return OptionalLong.empty();
+      }
+      min = Math.min(min, c.getAsLong());
+    }
+    return OptionalLong.of(min);
   }
 
   /** The sink, writing alerts in the configured format (native needs no wrapper). */

@@ -21,7 +21,8 @@ class BundledRulesTest {
                 "sensitive_host_mount", "host_namespace_shared", "container_exec_session", "shell_in_container",
                 "container_escape_namespace", "ptrace_in_container", "container_privilege_escalation",
                 "fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation",
-                "host_posture_weakness", "host_posture_critical_weakness", "agent_dropping_events"),
+                "host_posture_weakness", "host_posture_critical_weakness", "agent_dropping_events",
+                "journal_overflow"),
                 LOADED.ruleSet().rules().stream().map(Rule::id).toList());
     }
 
@@ -56,6 +57,7 @@ class BundledRulesTest {
         "uid_change_to_root_in_container, container_privilege_escalation",
         "exec_setuid_root_in_container,  container_privilege_escalation",
         "agent_heartbeat_with_drops,     agent_dropping_events",
+        "agent_journal_overflow,         journal_overflow",
     })
     void positiveFixtureFiresExactlyItsRule(String fixture, String rule) {
         assertEquals(List.of(rule), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.time.Instant;
 import java.util.NavigableSet;
@@ -18,6 +20,7 @@ import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
 import net.openhft.chronicle.wire.DocumentContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +39,9 @@ public final class ChronicleJournal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChronicleJournal.class);
   /** How often appended records are forced to disk unless configured otherwise. */
   public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(1);
+  /** Free space below which appends are refused (room for Chronicle's index pages and metadata). */
+  static final long RESERVE_BYTES = 1L << 20;
+  private static final long CHECK_EVERY_BYTES = 64L << 10;
 
   private final Path dir;
   private final SingleChronicleQueue queue;
@@ -45,6 +51,11 @@ public final class ChronicleJournal implements AutoCloseable {
   private byte[] lastHash = HashChain.GENESIS;
   private long lastSync = System.nanoTime();
   private boolean unsynced;
+  private long bytesSinceCheck = Long.MAX_VALUE / 2;
+  private long lastSpaceCheck;
+  private boolean full;
+  private long refused;
+  private Runnable onFull = () -> { };
   private long syncs;
 
   private ChronicleJournal(Path dir, SingleChronicleQueue queue, Duration syncInterval) {
@@ -126,10 +137,18 @@ public final class ChronicleJournal implements AutoCloseable {
     if (appender == null) {
       appender = queue.createAppender();
     }
+    checkSpace(json.length());
     byte[] hash = chain.next(lastHash, json);
     try (DocumentContext dc = appender.writingDocument()) {
-      dc.wire().getValueOut().text(json);
-      dc.wire().getValueOut().bytes(hash);
+      try {
+        dc.wire().getValueOut().text(json);
+        dc.wire().getValueOut().bytes(hash);
+      } catch (InternalError e) {
+        // The JVM's report of SIGBUS on a mapped page the file system could not back (full
+        // disk that filled between two checks): drop the half-written entry, keep running.
+        dc.rollbackOnClose();
+        throw diskFull(e);
+      }
     }
     // Only a record that was written moves the chain on.
     lastHash = hash;
@@ -142,6 +161,66 @@ public final class ChronicleJournal implements AutoCloseable {
       log.warn("journal sync failed: {}", e.toString());
     }
     return index;
+  }
+
+  /**
+   * Refuses the append while the journal's file system has less than {@link #RESERVE_BYTES} free:
+   * Chronicle writes through memory-mapped files, and a page the file system cannot back is a
+   * SIGBUS, not an IOException. Free space is asked for every {@link #CHECK_EVERY_BYTES} appended,
+   * and at most every 100 ms while full.
+   */
+  private void checkSpace(int length) {
+    bytesSinceCheck += length;
+    long now = System.nanoTime();
+    if (full ? now - lastSpaceCheck < 100_000_000L : bytesSinceCheck < CHECK_EVERY_BYTES) {
+      if (full) {
+        refused++;
+        throw new JournalFullException("journal disk full (" + dir + ")", null);
+      }
+      return;
+    }
+    bytesSinceCheck = 0;
+    lastSpaceCheck = now;
+    long free;
+    try {
+      free = Files.getFileStore(dir).getUsableSpace();
+    } catch (IOException e) {
+      return; // cannot tell: try the write
+    }
+    if (free < RESERVE_BYTES) {
+      if (!full) {
+        full = true;
+        refused = 0;
+        log.error("journal disk full: {} bytes free under {}; records are refused and counted as lost until space "
+            + "returns (retention deletes shipped roll cycles first)", free, dir);
+        onFull.run();
+      }
+      refused++;
+      throw new JournalFullException("journal disk full (" + free + " bytes free under " + dir + ")", null);
+    }
+    if (full) {
+      full = false;
+      log.warn("journal accepts records again ({} bytes free); {} records were refused while the disk was full",
+          free, refused);
+    }
+  }
+
+  private JournalFullException diskFull(Throwable cause) {
+    if (!full) {
+      full = true;
+      refused = 0;
+      log.error("journal write failed, the file system refused a page under {} (disk full?); records are refused "
+          + "and counted as lost until space returns", dir);
+      onFull.run();
+    }
+    lastSpaceCheck = System.nanoTime();
+    refused++;
+    return new JournalFullException("journal disk full (" + dir + ")", cause);
+  }
+
+  /** Called (on the writer's thread) when the disk fills up: retention may make room. */
+  public synchronized void onDiskFull(Runnable action) {
+    this.onFull = action;
   }
 
   /**
@@ -219,6 +298,85 @@ public final class ChronicleJournal implements AutoCloseable {
   /** A reader that sees only what is appended from now on. */
   public JournalCursor fromEnd() {
     return new JournalCursor(queue.createTailer().toEnd());
+  }
+
+  /** One roll cycle's file, for retention. */
+  record CycleFile(int cycle, Path file, long usedBytes, Instant end) {}
+
+  /** The roll cycles on disk, oldest first, except the newest one (the writer's). */
+  List<CycleFile> closedCycles() {
+    queue.refreshDirectoryListing();
+    int first = queue.firstCycle();
+    int last = queue.lastCycle();
+    List<CycleFile> cycles = new ArrayList<>();
+    if (first == Integer.MAX_VALUE || last < first) {
+      return cycles;
+    }
+    long length = queue.rollCycle().lengthInMillis();
+    for (long c : queue.listCyclesBetween(first, last)) {
+      int cycle = (int) c;
+      if (cycle == last) {
+        continue;
+      }
+      SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
+      if (store == null) {
+        continue;
+      }
+      try {
+        cycles.add(new CycleFile(cycle, store.file().toPath(), store.writePosition(),
+            Instant.ofEpochMilli(queue.epoch() + (cycle + 1) * length)));
+      } finally {
+        queue.closeStore(store);
+      }
+    }
+    return cycles;
+  }
+
+  /** The bytes the journal's cycles hold (written, not the sparse files' lengths). */
+  long usedBytes() {
+    long bytes = closedCycles().stream().mapToLong(CycleFile::usedBytes).sum();
+    int last = queue.lastCycle();
+    if (last != Integer.MIN_VALUE && last >= 0) {
+      SingleChronicleQueueStore store = queue.storeForCycle(last, queue.epoch(), false, null);
+      if (store != null) {
+        try {
+          bytes += store.writePosition();
+        } finally {
+          queue.closeStore(store);
+        }
+      }
+    }
+    return bytes;
+  }
+
+  /** The roll cycle an index belongs to. */
+  int cycleOf(long index) {
+    return queue.rollCycle().toCycle(index);
+  }
+
+  /** How many entries of {@code cycle} come after {@code index} (read through once; for reports). */
+  long entriesAfter(int cycle, long index) {
+    long n = 0;
+    try (ExcerptTailer tailer = queue.createTailer()) {
+      if (!tailer.moveToCycle(cycle)) {
+        return 0;
+      }
+      while (true) {
+        try (DocumentContext dc = tailer.readingDocument()) {
+          if (!dc.isPresent() || queue.rollCycle().toCycle(dc.index()) != cycle) {
+            return n;
+          }
+          if (dc.index() > index) {
+            n++;
+          }
+        }
+      }
+    }
+  }
+
+  /** After cycle files were deleted: Chronicle lists the directory again. */
+  void cyclesDeleted() {
+    queue.refreshDirectoryListing();
   }
 
   @Override
