@@ -17,6 +17,7 @@ import dev.dockward.agent.ship.Checkpoint;
 import dev.dockward.agent.ship.FileCheckpoint;
 import dev.dockward.agent.ship.KafkaSink;
 import dev.dockward.agent.ship.OutputFormat;
+import dev.dockward.agent.ship.RotatingFileSink;
 import dev.dockward.agent.ship.Shipper;
 import dev.dockward.agent.ship.Sink;
 import dev.dockward.agent.ship.format.FormattingSink;
@@ -105,6 +106,18 @@ public final class Agent implements AutoCloseable {
         log.info("shipping {} to Kafka at {}", kafka.events() ? "alerts and events" : "alerts", kafka.bootstrapServers());
       } else if (!kafka.bootstrapServers().isBlank()) {
         log.warn("sinks.kafka.bootstrap_servers is set but sinks.kafka.enabled is not true: not shipping to Kafka");
+      }
+      AgentConfig.FileSink file = config.sinks().file();
+      if (file.enabled()) {
+        Sink fileSink = new RotatingFileSink(Path.of(file.path()), Sizes.parse(file.maxSize()), file.maxFiles(),
+            OutputFormat.parse(file.format()));
+        Shipper fileShipper = new Shipper(journal, formatted(fileSink, file.outputFormat()),
+            FileCheckpoint.forSink(journal.dir(), RotatingFileSink.NAME),
+            ShipperSettings.of(file.events(), ShipperSettings.Start.JOURNAL_START).withLifecycle());
+        fileShipper.start();
+        started.add(fileShipper);
+        shippers.add(fileShipper);
+        log.info("writing {} to {}", file.events() ? "alerts and events" : "alerts", file.path());
       }
       if (config.sinks().stdoutOn()) {
         // stdout is a live view: no checkpoint, a fresh run prints from now on.

@@ -141,6 +141,6 @@ final class RunCommand implements Callable<Integer> {
     if (outputFormat != null) {
       k = new AgentConfig.Kafka(k.enabled(), k.bootstrapServers(), k.topics(), k.events(), k.properties(), outputFormat);
     }
-    return c.withJournal(j).withSinks(new AgentConfig.Sinks(stdoutSink, k));
+    return c.withJournal(j).withSinks(new AgentConfig.Sinks(stdoutSink, k, c.sinks().file()));
   }
 }

@@ -190,15 +190,46 @@ public record AgentConfig(
     }
   }
 
-  public record Sinks(Stdout stdout, Kafka kafka) {
+  public record Sinks(Stdout stdout, Kafka kafka, FileSink file) {
     public Sinks {
       stdout = Objects.requireNonNullElse(stdout, new Stdout(null, null, null));
       kafka = Objects.requireNonNullElse(kafka, new Kafka(null, null, null, null, null));
+      file = Objects.requireNonNullElse(file, new FileSink(null, null, null, null, null, null, null));
+    }
+
+    /** No file sink. */
+    public Sinks(Stdout stdout, Kafka kafka) {
+      this(stdout, kafka, null);
     }
 
     /** Whether stdout ships: {@code true}, or {@code auto} with no other sink configured. */
     public boolean stdoutOn() {
-      return "true".equals(stdout.enabled()) || ("auto".equals(stdout.enabled()) && !kafka.enabled());
+      return "true".equals(stdout.enabled())
+          || ("auto".equals(stdout.enabled()) && !kafka.enabled() && !file.enabled());
+    }
+  }
+
+  /**
+   * A local file of records, rotated by size, shipped from the journal with its own checkpoint
+   * like Kafka (for log forwarders that tail files).
+   *
+   * @param path the current file; rotated ones are {@code path.1} (newest) to {@code path.N}
+   * @param maxSize the size past which the file is rotated (default 100MiB)
+   * @param maxFiles rotated files kept (default 5)
+   * @param format {@code jsonl} or {@code text}
+   * @param events whether events are written too, not only alerts (and the agent's lifecycle records)
+   * @param outputFormat {@code native}, {@code ocsf} or {@code ecs}
+   */
+  public record FileSink(Boolean enabled, String path, String maxSize, Integer maxFiles, String format,
+      Boolean events, String outputFormat) {
+    public FileSink {
+      enabled = Objects.requireNonNullElse(enabled, false);
+      path = Objects.requireNonNullElse(path, "/var/log/dockward/alerts.jsonl");
+      maxSize = Objects.requireNonNullElse(maxSize, "100MiB");
+      maxFiles = Objects.requireNonNullElse(maxFiles, 5);
+      format = Objects.requireNonNullElse(format, "jsonl");
+      events = Objects.requireNonNullElse(events, false);
+      outputFormat = Objects.requireNonNullElse(outputFormat, "native");
     }
   }
 

@@ -75,6 +75,14 @@ public final class ConfigLoader {
         "must be native, ocsf or ecs");
     check(origin, "sinks.kafka.output_format", c.sinks().kafka().outputFormat().matches("native|ocsf|ecs"),
         "must be native, ocsf or ecs");
+    AgentConfig.FileSink file = c.sinks().file();
+    check(origin, "sinks.file.path", !file.path().isBlank(), "must not be empty");
+    check(origin, "sinks.file.max_size", Sizes.valid(file.maxSize()),
+        "must be a size such as 100MiB, not '" + file.maxSize() + "'");
+    check(origin, "sinks.file.max_files", file.maxFiles() >= 0, "must be 0 or more");
+    check(origin, "sinks.file.format", file.format().matches("jsonl|text"), "must be jsonl or text");
+    check(origin, "sinks.file.output_format", file.outputFormat().matches("native|ocsf|ecs"),
+        "must be native, ocsf or ecs");
     AgentConfig.Kafka kafka = c.sinks().kafka();
     if (kafka.enabled()) {
       check(origin, "sinks.kafka.bootstrap_servers", BootstrapServers.valid(kafka.bootstrapServers()),

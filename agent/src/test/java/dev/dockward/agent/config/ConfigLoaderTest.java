@@ -163,4 +163,28 @@ class ConfigLoaderTest {
     assertTrue(assertThrows(ConfigException.class, () -> loader.parse("c.yaml", "journal: {sync_interval: soon}\n"))
         .getMessage().contains("journal.sync_interval"));
   }
+
+  @Test
+  void fileSinkKeysAreReadCheckedAndTurnStdoutOffUnderAuto() throws ConfigException {
+    AgentConfig d = loader.parse("c.yaml", "");
+    assertEquals(false, d.sinks().file().enabled());
+    assertEquals(5, d.sinks().file().maxFiles());
+    AgentConfig c = loader.parse("c.yaml", """
+        sinks:
+          file: {enabled: true, path: /srv/a.jsonl, max_size: 10MiB, max_files: 2, format: text, events: true,
+                 output_format: ecs}
+        """);
+    AgentConfig.FileSink f = c.sinks().file();
+    assertEquals("/srv/a.jsonl", f.path());
+    assertEquals(10L << 20, Sizes.parse(f.maxSize()));
+    assertEquals(2, f.maxFiles());
+    assertEquals("text", f.format());
+    assertTrue(f.events());
+    assertEquals("ecs", f.outputFormat());
+    assertEquals(false, c.sinks().stdoutOn(), "auto: stdout is off when the file sink writes");
+    assertTrue(assertThrows(ConfigException.class, () -> loader.parse("c.yaml", "sinks: {file: {max_files: -1}}\n"))
+        .getMessage().contains("sinks.file.max_files"));
+    assertTrue(assertThrows(ConfigException.class, () -> loader.parse("c.yaml", "sinks: {file: {max_size: big}}\n"))
+        .getMessage().contains("sinks.file.max_size"));
+  }
 }
