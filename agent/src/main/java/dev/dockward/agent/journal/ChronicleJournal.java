@@ -46,22 +46,22 @@ public final class ChronicleJournal implements AutoCloseable {
   private final Path dir;
   private final SingleChronicleQueue queue;
   private final HashChain chain = new HashChain();
-  private final long syncIntervalNanos;
+  private final JournalSyncer syncer;
   private ExcerptAppender appender;
   private byte[] lastHash = HashChain.GENESIS;
-  private long lastSync = System.nanoTime();
-  private boolean unsynced;
+  private int lastCycle = Integer.MIN_VALUE;
+  private long inlineSyncs;
   private long bytesSinceCheck = Long.MAX_VALUE / 2;
   private long lastSpaceCheck;
   private boolean full;
   private long refused;
   private Runnable onFull = () -> { };
-  private long syncs;
 
   private ChronicleJournal(Path dir, SingleChronicleQueue queue, Duration syncInterval) {
     this.dir = dir;
     this.queue = queue;
-    this.syncIntervalNanos = syncInterval.toNanos();
+    // Readers (syncInterval null) never write; zero means every append syncs on the writer's thread.
+    this.syncer = syncInterval == null || syncInterval.isZero() ? null : new JournalSyncer(dir, syncInterval);
   }
 
   /**
@@ -107,7 +107,7 @@ public final class ChronicleJournal implements AutoCloseable {
     if (!Files.isDirectory(dir)) {
       throw new JournalException("no journal at " + dir, null);
     }
-    return new ChronicleJournal(dir, builder(dir).readOnly(true).build(), DEFAULT_SYNC_INTERVAL);
+    return new ChronicleJournal(dir, builder(dir).readOnly(true).build(), null);
   }
 
   private static SingleChronicleQueueBuilder builder(Path dir) {
@@ -152,13 +152,18 @@ public final class ChronicleJournal implements AutoCloseable {
     }
     // Only a record that was written moves the chain on.
     lastHash = hash;
-    unsynced = true;
     long index = appender.lastIndexAppended();
-    try {
-      syncIfDue();
-    } catch (RuntimeException e) {
-      // The record is written (the page cache has it); only its trip to disk is late.
-      log.warn("journal sync failed: {}", e.toString());
+    if (syncer == null) {
+      appender.sync(); // sync_interval 0: every record is on disk before append returns
+      inlineSyncs++;
+    } else {
+      int cycle = appender.cycle();
+      if (cycle != lastCycle) {
+        lastCycle = cycle;
+        syncer.appendedTo(appender.currentFile().toPath());
+      } else {
+        syncer.appendedTo(null);
+      }
     }
     return index;
   }
@@ -223,24 +228,9 @@ public final class ChronicleJournal implements AutoCloseable {
     this.onFull = action;
   }
 
-  /**
-   * Forces what was appended to disk if the sync interval has passed since the last sync. The
-   * writer calls this also while idle, so the last records do not wait for the next append.
-   */
-  public synchronized void syncIfDue() {
-    long now = System.nanoTime();
-    if (unsynced && appender != null && now - lastSync >= syncIntervalNanos) {
-      // msync of the mapped queue file up to the write position (Chronicle's own sync).
-      appender.sync();
-      lastSync = now;
-      unsynced = false;
-      syncs++;
-    }
-  }
-
   /** How many times appended records were forced to disk (a metric, and what tests observe). */
   public synchronized long syncs() {
-    return syncs;
+    return syncer == null ? inlineSyncs : syncer.syncs();
   }
 
   /** The newest record, if any (the record id sequence resumes after it). */
@@ -381,10 +371,10 @@ public final class ChronicleJournal implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (syncer != null) {
+      syncer.close(); // a last fsync of what was appended
+    }
     if (appender != null) {
-      if (unsynced) {
-        appender.sync();
-      }
       appender.close();
     }
     queue.close();

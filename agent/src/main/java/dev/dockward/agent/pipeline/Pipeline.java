@@ -86,9 +86,6 @@ public final class Pipeline implements EventSink, AutoCloseable {
       }
       if (event != null) {
         process(event);
-      } else {
-        // Idle: the journal's last records still reach the disk within the sync interval.
-        syncJournal();
       }
     }
   }
@@ -129,14 +126,6 @@ public final class Pipeline implements EventSink, AutoCloseable {
         log.error("journal append failed for record {} ({} failures so far): {}", record.get("id"), failures + 1,
             e.toString());
       }
-    }
-  }
-
-  private void syncJournal() {
-    try {
-      journal.syncIfDue();
-    } catch (RuntimeException e) {
-      log.warn("journal sync failed: {}", e.toString());
     }
   }
 
