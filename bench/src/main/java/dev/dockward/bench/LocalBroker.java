@@ -104,6 +104,17 @@ final class LocalBroker implements AutoCloseable {
   void createTopic(String name) throws Exception {
     try (Admin admin = admin()) {
       admin.createTopics(List.of(new NewTopic(name, 3, (short) 1))).all().get(60, TimeUnit.SECONDS);
+      // Created is not yet led: wait until every partition has its leader, as a topic that
+      // existed before the agent started would.
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < end) {
+        var d = admin.describeTopics(List.of(name)).allTopicNames().get(10, TimeUnit.SECONDS).get(name);
+        if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+          return;
+        }
+        Thread.sleep(50); // bounded by the deadline above
+      }
+      throw new IllegalStateException("topic " + name + " has no leader after 60 s");
     }
   }
 
