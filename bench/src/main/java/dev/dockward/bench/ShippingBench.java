@@ -76,6 +76,21 @@ final class ShippingBench {
       }
       ReplayBench.delete(raw);
 
+      Path unsynced = dir.resolve("unsynced-" + round);
+      try (ChronicleJournal j = ChronicleJournal.openForWriting(unsynced, "hourly",
+          net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE, java.time.Duration.ofHours(1))) {
+        for (int i = 0; i < 100_000; i++) {
+          j.append(texts[i & 1023]); // warm-up
+        }
+        long t0 = System.nanoTime();
+        for (long i = 0; i < n; i++) {
+          j.append(texts[(int) (i & 1023)]);
+        }
+        System.out.printf("round %d: ChronicleJournal.append (chained, no sync within the run): %,.0f records/s%n",
+            round, n / ((System.nanoTime() - t0) / 1e9));
+      }
+      ReplayBench.delete(unsynced);
+
       Path d = dir.resolve("append-" + round);
       try (ChronicleJournal j = ChronicleJournal.openForWriting(d, "hourly")) {
         for (int i = 0; i < 100_000; i++) {
