@@ -10,6 +10,7 @@ import dev.dockward.agent.journal.JournalRetention;
 import dev.dockward.agent.journal.RecordIds;
 import dev.dockward.agent.lifecycle.AgentLifecycleSource;
 import dev.dockward.agent.metrics.AgentMetrics;
+import dev.dockward.agent.metrics.JournalMetrics;
 import dev.dockward.agent.metrics.MetricsServer;
 import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.agent.pipeline.Pipeline;
@@ -152,6 +153,7 @@ public final class Agent implements AutoCloseable {
       if (metrics.enabled()) {
         AgentMetrics registry = new AgentMetrics(pipeline.stats(), detector, sources, shippers, inventory,
             journal.dir());
+        JournalMetrics.register(registry.registry(), journal, retention);
         BooleanSupplier live = () -> pipeline.running() && shippers.stream().allMatch(Shipper::running);
         MetricsServer server = MetricsServer.start(metrics.address(), metrics.port(), registry.registry(), live,
             () -> live.getAsBoolean() && pipeline.journalAccepting());

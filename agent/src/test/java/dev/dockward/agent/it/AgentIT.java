@@ -215,6 +215,8 @@ class AgentIT {
     assertTrue(body.lines().anyMatch(l -> l.startsWith("dockward_source_pass_seconds{source=\"proc_scan\"}")), body);
     assertTrue(body.lines().anyMatch(l -> l.startsWith("dockward_detection_seconds_total ") && !l.endsWith(" 0.0")), body);
     assertTrue(body.lines().anyMatch(l -> l.startsWith("dockward_ship_in_flight{sink=\"stdout\"}")), body);
+    assertTrue(body.lines().anyMatch(l -> l.startsWith("dockward_journal_syncs_total ")), body);
+    assertTrue(body.lines().anyMatch(l -> l.equals("dockward_journal_overflow_records_total 0.0")), body);
     for (String path : List.of("/health/live", "/health/ready")) {
       assertEquals(200, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path)).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode(), path);
