@@ -217,9 +217,13 @@ final class ReplayCommand implements Callable<Integer> {
     for (ChainVerifier.Break b : result.breaks()) {
       out.printf("break at index %d: expected %s, found %s (%s)%n", b.index(), b.expected(), b.found(), b.reason());
     }
-    if (!result.anchored()) {
-      out.printf("note: the oldest entry (index %d) does not chain to the start of a journal: older entries were "
-          + "removed by retention (or it was edited); the chain is checked from there%n", result.firstIndex());
+    if (result.trimmed() && result.anchored()) {
+      out.printf("note: entries before index %d were deleted by retention; the oldest entry continues from the "
+          + "hash retention recorded%n", result.firstIndex());
+    } else if (!result.anchored()) {
+      out.printf("note: the oldest entry (index %d) does not chain to the start of a journal and no retention anchor "
+          + "covers it: older entries were removed (or it was edited); the chain is checked from there%n",
+          result.firstIndex());
     }
     if (result.unchained() > 0) {
       out.printf("note: %d entries were written before the journal had a hash chain and cannot be checked%n",

@@ -339,6 +339,11 @@ public final class ChronicleJournal implements AutoCloseable {
     return bytes;
   }
 
+  /** The newest cycle, the writer's (never deleted). */
+  int writeCycle() {
+    return queue.lastCycle();
+  }
+
   /** The roll cycle an index belongs to. */
   int cycleOf(long index) {
     return queue.rollCycle().toCycle(index);
@@ -361,6 +366,29 @@ public final class ChronicleJournal implements AutoCloseable {
           }
         }
       }
+    }
+  }
+
+  /**
+   * The anchor for deleting every cycle before {@code firstKeptCycle}: the first entry of that
+   * cycle and the hash of the entry before it; empty when either is missing or unchained.
+   */
+  Optional<ChainAnchor> anchorBefore(int firstKeptCycle) {
+    try (ExcerptTailer tailer = queue.createTailer()) {
+      if (!tailer.moveToCycle(firstKeptCycle)) {
+        return Optional.empty();
+      }
+      Optional<JournalEntry> first = JournalCursor.read(tailer);
+      if (first.isEmpty() || queue.rollCycle().toCycle(first.get().index()) != firstKeptCycle) {
+        return Optional.empty();
+      }
+      tailer.direction(TailerDirection.BACKWARD);
+      if (!tailer.moveToIndex(first.get().index())) {
+        return Optional.empty();
+      }
+      JournalCursor.read(tailer); // the first kept entry itself; the next read goes one back
+      return JournalCursor.read(tailer).flatMap(JournalEntry::hash)
+          .map(hash -> new ChainAnchor(first.get().index(), hash));
     }
   }
 

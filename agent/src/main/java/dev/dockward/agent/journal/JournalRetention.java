@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -113,16 +115,63 @@ public final class JournalRetention implements AutoCloseable {
     }
   }
 
+  /** A cycle the policy deletes, and how many of its records no sink has shipped (-1: all shipped). */
+  private record Doomed(ChronicleJournal.CycleFile cycle, long unshipped, boolean expired) {}
+
   /** One pass: deletes what the policy says; returns the number of cycles deleted. */
   public int runOnce() {
     List<ChronicleJournal.CycleFile> cycles = journal.closedCycles();
     if (cycles.isEmpty()) {
       return 0;
     }
+    List<Doomed> plan = plan(cycles);
+    if (plan.isEmpty()) {
+      return 0;
+    }
+    // The chain must stay checkable across what goes: anchor it first, delete nothing without it.
+    int firstKept = plan.size() < cycles.size() ? cycles.get(plan.size()).cycle() : journal.writeCycle();
+    try {
+      Optional<ChainAnchor> anchor = journal.anchorBefore(firstKept);
+      if (anchor.isPresent()) {
+        anchor.get().store(journal.dir());
+      }
+    } catch (IOException e) {
+      log.warn("journal retention cannot write the chain anchor ({}); nothing deleted this time", e.toString());
+      return 0;
+    }
+    int deleted = 0;
+    for (Doomed d : plan) {
+      if (!delete(d.cycle())) {
+        break;
+      }
+      deleted++;
+      if (d.unshipped() >= 0) {
+        overflowRecords.add(d.unshipped());
+        log.error("journal over its size limit ({} bytes): deleted roll cycle {} with {} records not yet shipped "
+            + "({} such records since start)", policy.maxBytes(), d.cycle().file().getFileName(), d.unshipped(),
+            overflowRecords.sum());
+        overflow.overflowed(d.unshipped(), overflowRecords.sum());
+      } else {
+        log.info("journal retention deleted roll cycle {} ({}, {} bytes)", d.cycle().file().getFileName(),
+            d.expired() ? "older than " + policy.maxAge() : "journal over " + policy.maxBytes() + " bytes",
+            d.cycle().usedBytes());
+      }
+    }
+    if (deleted > 0) {
+      journal.cyclesDeleted();
+    }
+    return deleted;
+  }
+
+  /**
+   * The oldest cycles to delete, in order: expired or over the size limit and shipped; or, over the
+   * size limit only, unshipped (their unshipped records counted).
+   */
+  private List<Doomed> plan(List<ChronicleJournal.CycleFile> cycles) {
     long total = journal.usedBytes();
     Instant oldestKept = clock.instant().minus(policy.maxAge());
     OptionalLong shipped = shippedThrough.get();
-    int deleted = 0;
+    List<Doomed> plan = new ArrayList<>();
     for (ChronicleJournal.CycleFile cycle : cycles) {
       boolean expired = cycle.end().isBefore(oldestKept);
       boolean overSize = total > policy.maxBytes();
@@ -130,34 +179,17 @@ public final class JournalRetention implements AutoCloseable {
         break;
       }
       boolean wholeCycleShipped = shipped.isPresent() && journal.cycleOf(shipped.getAsLong()) > cycle.cycle();
-      long unshipped = 0;
+      long unshipped = -1;
       if (!wholeCycleShipped) {
         if (!overSize) {
           break; // expired but not shipped: kept; every newer cycle is unshipped too
         }
         unshipped = journal.entriesAfter(cycle.cycle(), shipped.isPresent() ? shipped.getAsLong() : Long.MIN_VALUE);
       }
-      if (!delete(cycle)) {
-        break;
-      }
-      deleted++;
+      plan.add(new Doomed(cycle, unshipped, expired));
       total -= cycle.usedBytes();
-      if (!wholeCycleShipped) {
-        overflowRecords.add(unshipped);
-        log.error("journal over its size limit ({} bytes): deleted roll cycle {} with {} records not yet shipped "
-            + "({} such records since start)", policy.maxBytes(), cycle.file().getFileName(), unshipped,
-            overflowRecords.sum());
-        overflow.overflowed(unshipped, overflowRecords.sum());
-      } else {
-        log.info("journal retention deleted roll cycle {} ({}, {} bytes)", cycle.file().getFileName(),
-            expired ? "older than " + policy.maxAge() : "journal over " + policy.maxBytes() + " bytes",
-            cycle.usedBytes());
-      }
     }
-    if (deleted > 0) {
-      journal.cyclesDeleted();
-    }
-    return deleted;
+    return plan;
   }
 
   private boolean delete(ChronicleJournal.CycleFile cycle) {

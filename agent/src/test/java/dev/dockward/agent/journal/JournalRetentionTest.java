@@ -87,9 +87,25 @@ class JournalRetentionTest {
     assertEquals(0, r.overflowRecords());
     ChainVerifier.Result v = new ChainVerifier().verify(journal);
     assertTrue(v.intact(), v.breaks().toString());
-    assertFalse(v.anchored(), "the oldest kept entry chains to deleted ones");
+    assertTrue(v.trimmed(), "retention deleted older entries");
+    assertTrue(v.anchored(), "the oldest kept entry continues from retention's anchor");
     assertEquals(4 * PER_HOUR, v.entries());
     assertEquals(0, r.runOnce(), "nothing more is due");
+  }
+
+  @Test
+  void aCycleDeletedBehindRetentionsBackIsABreak() throws Exception {
+    retention(Duration.ofHours(3), Long.MAX_VALUE, OptionalLong.of(indexes.get(9).get(10))).runOnce();
+    // Someone removes the oldest cycle retention kept (hour 6), outside the agent.
+    try (Stream<Path> s = Files.list(dir)) {
+      Files.delete(s.filter(p -> p.getFileName().toString().equals("20261120-06F.cq4")).findFirst().orElseThrow());
+    }
+    journal.cyclesDeleted();
+    ChainVerifier.Result v = new ChainVerifier().verify(journal);
+    assertEquals(3 * PER_HOUR, v.entries());
+    assertEquals(1, v.breaks().size(), v.breaks().toString());
+    assertEquals(indexes.get(7).get(0), v.breaks().get(0).index());
+    assertTrue(v.breaks().get(0).reason().contains("removed"), v.breaks().get(0).reason());
   }
 
   @Test
