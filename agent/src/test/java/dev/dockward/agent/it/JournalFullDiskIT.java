@@ -16,7 +16,6 @@ import dev.dockward.agent.pipeline.Pipeline;
 import dev.dockward.event.HostInfo;
 import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessObserved;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
