@@ -2,13 +2,16 @@ package dev.dockward.agent;
 
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.Durations;
+import dev.dockward.agent.config.Sizes;
 import dev.dockward.agent.detect.AlertThrottle;
 import dev.dockward.agent.detect.AncestryDetector;
 import dev.dockward.agent.host.HostIdentity;
 import dev.dockward.agent.journal.ChronicleJournal;
+import dev.dockward.agent.journal.JournalRetention;
 import dev.dockward.agent.journal.RecordIds;
 import dev.dockward.agent.lifecycle.AgentLifecycleSource;
 import dev.dockward.agent.metrics.AgentMetrics;
+import dev.dockward.agent.metrics.JournalMetrics;
 import dev.dockward.agent.metrics.MetricsServer;
 import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.agent.pipeline.Pipeline;
@@ -19,6 +22,7 @@ import dev.dockward.agent.ship.Checkpoint;
 import dev.dockward.agent.ship.FileCheckpoint;
 import dev.dockward.agent.ship.KafkaSink;
 import dev.dockward.agent.ship.OutputFormat;
+import dev.dockward.agent.ship.RotatingFileSink;
 import dev.dockward.agent.ship.Shipper;
 import dev.dockward.agent.ship.Sink;
 import dev.dockward.agent.ship.format.FormattingSink;
@@ -50,11 +54,14 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,8 +103,8 @@ public final class Agent implements AutoCloseable {
     Detector detector = new AncestryDetector(throttled, new RecentProcesses(RECENT_PROCESSES),
         ProcessLineage.live(new ProcReader(HostFs.system())));
     try {
-      ChronicleJournal journal = ChronicleJournal.openForWriting(
-          Path.of(config.journal().dir()), config.journal().rollCycle());
+      ChronicleJournal journal = ChronicleJournal.openForWriting(Path.of(config.journal().dir()),
+          config.journal().rollCycle(), SystemTimeProvider.INSTANCE, Durations.parse(config.journal().syncInterval()));
       started.add(journal);
       HostInfo host = HostIdentity.detect(config.host().name(), Path.of("/etc/machine-id"));
       RecordIds ids = RecordIds.resumingAfter(HostIdentity.idPrefix(host), journal.lastRecord());
@@ -119,6 +126,18 @@ public final class Agent implements AutoCloseable {
         log.info("shipping {} to Kafka at {}", kafka.events() ? "alerts and events" : "alerts", kafka.bootstrapServers());
       } else if (!kafka.bootstrapServers().isBlank()) {
         log.warn("sinks.kafka.bootstrap_servers is set but sinks.kafka.enabled is not true: not shipping to Kafka");
+      }
+      AgentConfig.FileSink file = config.sinks().file();
+      if (file.enabled()) {
+        Sink fileSink = new RotatingFileSink(Path.of(file.path()), Sizes.parse(file.maxSize()), file.maxFiles(),
+            OutputFormat.parse(file.format()));
+        Shipper fileShipper = new Shipper(journal, formatted(fileSink, file.outputFormat()),
+            FileCheckpoint.forSink(journal.dir(), RotatingFileSink.NAME),
+            ShipperSettings.of(file.events(), ShipperSettings.Start.JOURNAL_START).withLifecycle());
+        fileShipper.start();
+        started.add(fileShipper);
+        shippers.add(fileShipper);
+        log.info("writing {} to {}", file.events() ? "alerts and events" : "alerts", file.path());
       }
       if (config.sinks().stdoutOn()) {
         // stdout is a live view: no checkpoint, a fresh run prints from now on.
@@ -156,11 +175,14 @@ public final class Agent implements AutoCloseable {
           Durations.parse(config.pipeline().heartbeat()), Clock.systemUTC(), AgentVersion.get());
       lifecycle.start(pipeline);
       started.add(lifecycle);
+      JournalRetention retention = retention(config.journal(), journal, shippers, lifecycle);
+      started.add(retention);
       AgentConfig.Metrics metrics = config.metrics();
       if (metrics.enabled()) {
         AgentMetrics registry = new AgentMetrics(pipeline.stats(), detector, sources, shippers, inventory,
             journal.dir());
         registry.schemaViolations(violations);
+        JournalMetrics.register(registry.registry(), journal, retention);
         BooleanSupplier live = () -> pipeline.running() && shippers.stream().allMatch(Shipper::running);
         MetricsServer server = MetricsServer.start(metrics.address(), metrics.port(), registry.registry(), live,
             () -> live.getAsBoolean() && pipeline.journalAccepting());
@@ -245,6 +267,35 @@ public final class Agent implements AutoCloseable {
   /** The sink behind a check of every native record against the published schema. */
   private static Sink checked(Sink sink, PublishedSchema schema, SchemaViolations violations) {
     return new SchemaCheckingSink(sink, schema, violations);
+  }
+
+  /**
+   * Journal retention by age and size, over what every sink committed; runs every minute and at
+   * once when the journal's disk is full. Unshipped records it must delete are journalled as
+   * {@code agent_journal_overflow}.
+   */
+  private static JournalRetention retention(AgentConfig.Journal config, ChronicleJournal journal,
+      List<Shipper> shippers, AgentLifecycleSource lifecycle) {
+    JournalRetention.Policy policy = new JournalRetention.Policy(Durations.parse(config.retention().maxAge()),
+        Sizes.parse(config.retention().maxSize()));
+    JournalRetention retention = new JournalRetention(journal, policy, Clock.systemUTC(),
+        () -> shippedThrough(shippers), lifecycle::journalOverflow);
+    journal.onDiskFull(retention::runSoon);
+    retention.start(Duration.ofMinutes(1));
+    return retention;
+  }
+
+  /** The newest index every sink committed; empty when one has committed nothing. */
+  static OptionalLong shippedThrough(List<Shipper> shippers) {
+    long min = Long.MAX_VALUE;
+    for (Shipper s : shippers) {
+      OptionalLong c = s.committed();
+      if (c.isEmpty()) {
+        return OptionalLong.empty();
+      }
+      min = Math.min(min, c.getAsLong());
+    }
+    return OptionalLong.of(min);
   }
 
   /** The sink, writing alerts in the configured format (native needs no wrapper). */

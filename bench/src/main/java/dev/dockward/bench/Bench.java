@@ -39,9 +39,38 @@ public final class Bench {
       case "exec-latency" -> ExecBench.run("latency", args.length > 1 ? Integer.parseInt(args[1]) : 1000);
       case "exec-storm" -> ExecBench.run("storm", args.length > 1 ? Integer.parseInt(args[1]) : 20_000);
       case "proc-scan" -> ProcScanBench.run(args.length > 1 ? Integer.parseInt(args[1]) : 10_000);
+      case "journal-append" -> {
+        long records = args.length > 1 ? Long.parseLong(args[1].replace("_", "")) : 5_000_000L;
+        Path dir = Files.createTempDirectory("dockward-bench-append");
+        try {
+          ShippingBench.append(records, dir);
+        } finally {
+          ReplayBench.delete(dir);
+        }
+      }
+      case "ship" -> {
+        long records = args.length > 1 ? Long.parseLong(args[1].replace("_", "")) : 500_000L;
+        Path dir = Files.createTempDirectory("dockward-bench-ship");
+        try {
+          ShippingBench.ship(records, dir, ShippingBench.shipSettings());
+        } finally {
+          ReplayBench.delete(dir);
+        }
+      }
+      case "lag" -> {
+        int rate = args.length > 1 ? Integer.parseInt(args[1].replace("_", "")) : 10_000;
+        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+        Path dir = Files.createTempDirectory("dockward-bench-lag");
+        try {
+          ShippingBench.lag(rate, seconds, dir);
+        } finally {
+          ReplayBench.delete(dir);
+        }
+      }
       default -> {
         System.err.println("usage: scripts/bench replay [RECORDS] | cgroup [CONTAINERS] [SECONDS] | capture [SECONDS] [PPS…]"
-            + " | flow-table [FLOWS] | exec-latency [EXECS] | exec-storm [EXECS] | proc-scan [PROCESSES]");
+            + " | flow-table [FLOWS] | exec-latency [EXECS] | exec-storm [EXECS] | proc-scan [PROCESSES]"
+            + " | journal-append [RECORDS] | ship [RECORDS] | lag [RATE] [SECONDS]");
         System.exit(2);
       }
     }

@@ -19,8 +19,12 @@ import java.util.Optional;
 public record AgentLifecycle(Instant time, Phase phase, String version, Duration uptime, long drops, long dropsNew)
     implements Event {
 
-  /** The moment a lifecycle record marks. */
-  public enum Phase { STARTED, HEARTBEAT, STOPPED }
+  /**
+   * The moment a lifecycle record marks. {@code JOURNAL_OVERFLOW}: the journal went over its size
+   * limit and deleted records no sink had shipped yet; then {@code drops} counts such records
+   * since start and {@code dropsNew} the ones deleted now.
+   */
+  public enum Phase { STARTED, HEARTBEAT, STOPPED, JOURNAL_OVERFLOW }
 
   public AgentLifecycle {
     Objects.requireNonNull(time, "time");

@@ -25,8 +25,8 @@ class BundledRulesTest {
                 "kernel_module_loaded_from_container", "docker_socket_access_from_container",
                 "cgroup_mount_in_container", "cgroup_release_agent_write", "core_pattern_modified",
                 "core_pattern_pipe_set",
-                                "fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation", "network_flood", "io_saturation",
-                "host_posture_weakness", "host_posture_critical_weakness", "agent_dropping_events",
+                "fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation", "network_flood", "io_saturation",
+                "host_posture_weakness", "host_posture_critical_weakness", "agent_dropping_events", "journal_overflow",
                 "unexpected_inter_container_flow", "container_to_host_sensitive_port", "network_scan_from_container"),
                 LOADED.ruleSet().rules().stream().map(Rule::id).toList());
     }
@@ -79,6 +79,7 @@ class BundledRulesTest {
         "host_file_notify_on_release_in_container, cgroup_release_agent_write",
         "host_file_core_pattern_pipe,    core_pattern_pipe_set",
         "host_file_core_pattern_file,    core_pattern_modified",
+        "agent_journal_overflow,         journal_overflow",
     })
     void positiveFixtureFiresExactlyItsRule(String fixture, String rule) {
         assertEquals(List.of(rule), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));

@@ -8,6 +8,7 @@ import dev.dockward.agent.detect.AlertThrottle;
 import dev.dockward.agent.detect.AncestryDetector;
 import dev.dockward.agent.detect.RuleDetector;
 import dev.dockward.agent.detect.RuleSetLoading;
+import dev.dockward.agent.journal.ChainVerifier;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalException;
 import dev.dockward.agent.journal.RecordIds;
@@ -94,6 +95,9 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--format", paramLabel = "jsonl|table", defaultValue = "jsonl", description = "Output format.")
   String format;
 
+  @Option(names = "--verify", description = "Check the journal's hash chain and report every break (exit code 1 when broken).")
+  boolean verify;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -116,6 +120,9 @@ final class ReplayCommand implements Callable<Integer> {
       types.addAll(List.of("container_start", "container_stop", "docker_exec", "exec", "exit", "oom", "uid_change",
           "ptrace", "posture_finding"));
       query = query();
+    }
+    if (verify) {
+      return verify(out, err);
     }
     AtomicBoolean interrupted = new AtomicBoolean();
     if (follow) {
@@ -224,6 +231,37 @@ final class ReplayCommand implements Callable<Integer> {
         }
       }
     }, follow, interrupted::get);
+  }
+
+  /** {@code --verify}: every break of the hash chain, then a summary; 1 when broken, 2 when unreadable. */
+  private int verify(PrintWriter out, PrintWriter err) {
+    ChainVerifier.Result result;
+    try (ChronicleJournal j = ChronicleJournal.openForReading(journal)) {
+      result = new ChainVerifier().verify(j);
+    } catch (JournalException e) {
+      err.println("dockward: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+    for (ChainVerifier.Break b : result.breaks()) {
+      out.printf("break at index %d: expected %s, found %s (%s)%n", b.index(), b.expected(), b.found(), b.reason());
+    }
+    if (result.trimmed() && result.anchored()) {
+      out.printf("note: entries before index %d were deleted by retention; the oldest entry continues from the "
+          + "hash retention recorded%n", result.firstIndex());
+    } else if (!result.anchored()) {
+      out.printf("note: the oldest entry (index %d) does not chain to the start of a journal and no retention anchor "
+          + "covers it: older entries were removed (or it was edited); the chain is checked from there%n",
+          result.firstIndex());
+    }
+    if (result.unchained() > 0) {
+      out.printf("note: %d entries were written before the journal had a hash chain and cannot be checked%n",
+          result.unchained());
+    }
+    out.printf("%s: %d entries checked, %s%n", journal, result.entries(),
+        result.intact() ? "chain intact" : result.breaks().size() + " breaks");
+    out.flush();
+    return result.intact() ? 0 : 1;
   }
 
   private void print(PrintWriter out, RecordView record) {

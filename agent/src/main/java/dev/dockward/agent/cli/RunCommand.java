@@ -120,7 +120,8 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private AgentConfig merge(AgentConfig c) {
-    AgentConfig.Journal j = journal == null ? c.journal() : new AgentConfig.Journal(journal.toString(), c.journal().rollCycle());
+    AgentConfig.Journal j = journal == null ? c.journal() : new AgentConfig.Journal(journal.toString(),
+        c.journal().rollCycle(), c.journal().syncInterval(), c.journal().retention());
     AgentConfig.Stdout s = c.sinks().stdout();
     if (outputFormat != null) {
       RecordFormat.parse(outputFormat); // refuses anything but native, ocsf, ecs
@@ -140,6 +141,6 @@ final class RunCommand implements Callable<Integer> {
     if (outputFormat != null) {
       k = new AgentConfig.Kafka(k.enabled(), k.bootstrapServers(), k.topics(), k.events(), k.properties(), outputFormat);
     }
-    return c.withJournal(j).withSinks(new AgentConfig.Sinks(stdoutSink, k));
+    return c.withJournal(j).withSinks(new AgentConfig.Sinks(stdoutSink, k, c.sinks().file()));
   }
 }

@@ -116,11 +116,39 @@ public record AgentConfig(
     }
   }
 
-  /** @param dir the Chronicle Queue directory; @param rollCycle {@code hourly} or {@code daily} */
-  public record Journal(String dir, String rollCycle) {
+  /**
+   * @param dir the Chronicle Queue directory
+   * @param rollCycle {@code hourly} or {@code daily}
+   * @param syncInterval how often appended records are forced to disk (default 1s; 0s: every
+   *     append): the most a power cut or kernel panic can lose
+   * @param retention when whole roll cycles are deleted
+   */
+  public record Journal(String dir, String rollCycle, String syncInterval, Retention retention) {
     public Journal {
       dir = Objects.requireNonNullElse(dir, "/var/lib/dockward/journal");
       rollCycle = Objects.requireNonNullElse(rollCycle, "hourly");
+      syncInterval = Objects.requireNonNullElse(syncInterval, "1s");
+      retention = Objects.requireNonNullElse(retention, new Retention(null, null));
+    }
+
+    /** The journal with the default sync interval and retention. */
+    public Journal(String dir, String rollCycle) {
+      this(dir, rollCycle, null, null);
+    }
+  }
+
+  /**
+   * Journal retention, whichever limit comes first; only roll cycles every sink has shipped are
+   * deleted, except when the journal exceeds {@code maxSize}: then the oldest cycles go even if
+   * unshipped, counted and reported as {@code agent_journal_overflow}.
+   *
+   * @param maxAge cycles older than this are deleted once shipped (default 7d)
+   * @param maxSize the most disk the journal may use (default 2GiB; units B, KiB, MiB, GiB)
+   */
+  public record Retention(String maxAge, String maxSize) {
+    public Retention {
+      maxAge = Objects.requireNonNullElse(maxAge, "7d");
+      maxSize = Objects.requireNonNullElse(maxSize, "2GiB");
     }
   }
 
@@ -283,15 +311,46 @@ public record AgentConfig(
     }
   }
 
-  public record Sinks(Stdout stdout, Kafka kafka) {
+  public record Sinks(Stdout stdout, Kafka kafka, FileSink file) {
     public Sinks {
       stdout = Objects.requireNonNullElse(stdout, new Stdout(null, null, null));
       kafka = Objects.requireNonNullElse(kafka, new Kafka(null, null, null, null, null));
+      file = Objects.requireNonNullElse(file, new FileSink(null, null, null, null, null, null, null));
+    }
+
+    /** No file sink. */
+    public Sinks(Stdout stdout, Kafka kafka) {
+      this(stdout, kafka, null);
     }
 
     /** Whether stdout ships: {@code true}, or {@code auto} with no other sink configured. */
     public boolean stdoutOn() {
-      return "true".equals(stdout.enabled()) || ("auto".equals(stdout.enabled()) && !kafka.enabled());
+      return "true".equals(stdout.enabled())
+          || ("auto".equals(stdout.enabled()) && !kafka.enabled() && !file.enabled());
+    }
+  }
+
+  /**
+   * A local file of records, rotated by size, shipped from the journal with its own checkpoint
+   * like Kafka (for log forwarders that tail files).
+   *
+   * @param path the current file; rotated ones are {@code path.1} (newest) to {@code path.N}
+   * @param maxSize the size past which the file is rotated (default 100MiB)
+   * @param maxFiles rotated files kept (default 5)
+   * @param format {@code jsonl} or {@code text}
+   * @param events whether events are written too, not only alerts (and the agent's lifecycle records)
+   * @param outputFormat {@code native}, {@code ocsf} or {@code ecs}
+   */
+  public record FileSink(Boolean enabled, String path, String maxSize, Integer maxFiles, String format,
+      Boolean events, String outputFormat) {
+    public FileSink {
+      enabled = Objects.requireNonNullElse(enabled, false);
+      path = Objects.requireNonNullElse(path, "/var/log/dockward/alerts.jsonl");
+      maxSize = Objects.requireNonNullElse(maxSize, "100MiB");
+      maxFiles = Objects.requireNonNullElse(maxFiles, 5);
+      format = Objects.requireNonNullElse(format, "jsonl");
+      events = Objects.requireNonNullElse(events, false);
+      outputFormat = Objects.requireNonNullElse(outputFormat, "native");
     }
   }
 

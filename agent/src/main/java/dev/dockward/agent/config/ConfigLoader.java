@@ -60,6 +60,10 @@ public final class ConfigLoader {
     check(origin, "journal.roll_cycle", c.journal().rollCycle().toLowerCase(Locale.ROOT).matches("hourly|daily"),
         "must be hourly or daily");
     check(origin, "journal.dir", !c.journal().dir().isBlank(), "must not be empty");
+    checkDurationOrZero(origin, "journal.sync_interval", c.journal().syncInterval());
+    checkDuration(origin, "journal.retention.max_age", c.journal().retention().maxAge());
+    check(origin, "journal.retention.max_size", Sizes.valid(c.journal().retention().maxSize()),
+        "must be a size such as 512MiB or 2GiB, not '" + c.journal().retention().maxSize() + "'");
     checkDuration(origin, "sources.proc_scan.interval", c.sources().procScan().interval());
     checkDuration(origin, "sources.docker.max_backoff", c.sources().docker().maxBackoff());
     checkDuration(origin, "sources.cgroup.interval", c.sources().cgroup().interval());
@@ -87,6 +91,14 @@ public final class ConfigLoader {
     check(origin, "sinks.stdout.output_format", c.sinks().stdout().outputFormat().matches("native|ocsf|ecs"),
         "must be native, ocsf or ecs");
     check(origin, "sinks.kafka.output_format", c.sinks().kafka().outputFormat().matches("native|ocsf|ecs"),
+        "must be native, ocsf or ecs");
+    AgentConfig.FileSink file = c.sinks().file();
+    check(origin, "sinks.file.path", !file.path().isBlank(), "must not be empty");
+    check(origin, "sinks.file.max_size", Sizes.valid(file.maxSize()),
+        "must be a size such as 100MiB, not '" + file.maxSize() + "'");
+    check(origin, "sinks.file.max_files", file.maxFiles() >= 0, "must be 0 or more");
+    check(origin, "sinks.file.format", file.format().matches("jsonl|text"), "must be jsonl or text");
+    check(origin, "sinks.file.output_format", file.outputFormat().matches("native|ocsf|ecs"),
         "must be native, ocsf or ecs");
     AgentConfig.Kafka kafka = c.sinks().kafka();
     if (kafka.enabled()) {

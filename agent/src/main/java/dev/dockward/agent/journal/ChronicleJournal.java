@@ -3,6 +3,9 @@ package dev.dockward.agent.journal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.time.Instant;
 import java.util.NavigableSet;
@@ -17,20 +20,48 @@ import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The journal on Chronicle Queue. One writer (the pipeline thread) appends; any number of
  * {@link JournalCursor}s read, each on its own thread, also from another process (replay while
  * the agent runs).
+ *
+ * <p>Each entry holds the record's JSON text followed by its {@link HashChain} hash (journal
+ * metadata: readers of the JSON see the record unchanged). Appends are synced to disk at most
+ * {@link #DEFAULT_SYNC_INTERVAL} apart (configurable): a killed agent loses nothing that was
+ * appended, a power cut or kernel panic loses at most the last interval.
  */
 public final class ChronicleJournal implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ChronicleJournal.class);
+  /** How often appended records are forced to disk unless configured otherwise. */
+  public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(1);
+  /** Free space below which appends are refused (room for Chronicle's index pages and metadata). */
+  static final long RESERVE_BYTES = 1L << 20;
+  private static final long CHECK_EVERY_BYTES = 64L << 10;
+
   private final Path dir;
   private final SingleChronicleQueue queue;
+  private final HashChain chain = new HashChain();
+  private final JournalSyncer syncer;
   private ExcerptAppender appender;
+  private byte[] lastHash = HashChain.GENESIS;
+  private int lastCycle = Integer.MIN_VALUE;
+  private long inlineSyncs;
+  private long bytesSinceCheck = Long.MAX_VALUE / 2;
+  private long lastSpaceCheck;
+  private boolean full;
+  private long refused;
+  private Runnable onFull = () -> { };
 
-  private ChronicleJournal(Path dir, SingleChronicleQueue queue) {
+  private ChronicleJournal(Path dir, SingleChronicleQueue queue, Duration syncInterval) {
     this.dir = dir;
     this.queue = queue;
+    // Readers (syncInterval null) never write; zero means every append syncs on the writer's thread.
+    this.syncer = syncInterval == null || syncInterval.isZero() ? null : new JournalSyncer(dir, syncInterval);
   }
 
   /**
@@ -47,6 +78,15 @@ public final class ChronicleJournal implements AutoCloseable {
    * is appended to (tests write journals spanning hours in an instant).
    */
   public static ChronicleJournal openForWriting(Path dir, String rollCycle, TimeProvider clock) {
+    return openForWriting(dir, rollCycle, clock, DEFAULT_SYNC_INTERVAL);
+  }
+
+  /**
+   * As {@link #openForWriting(Path, String, TimeProvider)}, forcing appended records to disk at
+   * most {@code syncInterval} apart (zero: after every append).
+   */
+  public static ChronicleJournal openForWriting(Path dir, String rollCycle, TimeProvider clock,
+      Duration syncInterval) {
     try {
       Files.createDirectories(dir);
       Path probe = Files.createTempFile(dir, ".write-probe", "");
@@ -55,7 +95,11 @@ public final class ChronicleJournal implements AutoCloseable {
       throw new JournalException("journal directory " + dir + " is not writable (" + e + "); "
           + "pass --journal DIR with a directory this user can write", e);
     }
-    return new ChronicleJournal(dir, builder(dir).rollCycle(rollCycle(rollCycle)).timeProvider(clock).build());
+    ChronicleJournal journal = new ChronicleJournal(dir,
+        builder(dir).rollCycle(rollCycle(rollCycle)).timeProvider(clock).build(), syncInterval);
+    // The chain goes on from the newest entry, across restarts.
+    journal.lastHash = journal.lastEntry().flatMap(JournalEntry::hash).orElse(HashChain.GENESIS);
+    return journal;
   }
 
   /** Opens an existing journal to read it (replay); nothing is created. */
@@ -63,7 +107,7 @@ public final class ChronicleJournal implements AutoCloseable {
     if (!Files.isDirectory(dir)) {
       throw new JournalException("no journal at " + dir, null);
     }
-    return new ChronicleJournal(dir, builder(dir).readOnly(true).build());
+    return new ChronicleJournal(dir, builder(dir).readOnly(true).build(), null);
   }
 
   private static SingleChronicleQueueBuilder builder(Path dir) {
@@ -85,20 +129,119 @@ public final class ChronicleJournal implements AutoCloseable {
     return dir;
   }
 
-  /** Appends one record; returns its index. Called from one thread only. */
+  /**
+   * Appends one record with its chain hash; returns its index. Called from one thread only (the
+   * writer's; Chronicle appenders belong to the thread that made them).
+   */
   public synchronized long append(String json) {
     if (appender == null) {
       appender = queue.createAppender();
     }
-    appender.writeText(json);
-    return appender.lastIndexAppended();
+    checkSpace(json.length());
+    byte[] hash = chain.next(lastHash, json);
+    try (DocumentContext dc = appender.writingDocument()) {
+      try {
+        dc.wire().getValueOut().text(json);
+        dc.wire().getValueOut().bytes(hash);
+      } catch (InternalError e) {
+        // The JVM's report of SIGBUS on a mapped page the file system could not back (full
+        // disk that filled between two checks): drop the half-written entry, keep running.
+        dc.rollbackOnClose();
+        throw diskFull(e);
+      }
+    }
+    // Only a record that was written moves the chain on.
+    lastHash = hash;
+    long index = appender.lastIndexAppended();
+    if (syncer == null) {
+      appender.sync(); // sync_interval 0: every record is on disk before append returns
+      inlineSyncs++;
+    } else {
+      int cycle = appender.cycle();
+      if (cycle != lastCycle) {
+        lastCycle = cycle;
+        syncer.appendedTo(appender.currentFile().toPath());
+      } else {
+        syncer.appendedTo(null);
+      }
+    }
+    return index;
+  }
+
+  /**
+   * Refuses the append while the journal's file system has less than {@link #RESERVE_BYTES} free:
+   * Chronicle writes through memory-mapped files, and a page the file system cannot back is a
+   * SIGBUS, not an IOException. Free space is asked for every {@link #CHECK_EVERY_BYTES} appended,
+   * and at most every 100 ms while full.
+   */
+  private void checkSpace(int length) {
+    bytesSinceCheck += length;
+    long now = System.nanoTime();
+    if (full ? now - lastSpaceCheck < 100_000_000L : bytesSinceCheck < CHECK_EVERY_BYTES) {
+      if (full) {
+        refused++;
+        throw new JournalFullException("journal disk full (" + dir + ")", null);
+      }
+      return;
+    }
+    bytesSinceCheck = 0;
+    lastSpaceCheck = now;
+    long free;
+    try {
+      free = Files.getFileStore(dir).getUsableSpace();
+    } catch (IOException e) {
+      return; // cannot tell: try the write
+    }
+    if (free < RESERVE_BYTES) {
+      if (!full) {
+        full = true;
+        refused = 0;
+        log.error("journal disk full: {} bytes free under {}; records are refused and counted as lost until space "
+            + "returns (retention deletes shipped roll cycles first)", free, dir);
+        onFull.run();
+      }
+      refused++;
+      throw new JournalFullException("journal disk full (" + free + " bytes free under " + dir + ")", null);
+    }
+    if (full) {
+      full = false;
+      log.warn("journal accepts records again ({} bytes free); {} records were refused while the disk was full",
+          free, refused);
+    }
+  }
+
+  private JournalFullException diskFull(Throwable cause) {
+    if (!full) {
+      full = true;
+      refused = 0;
+      log.error("journal write failed, the file system refused a page under {} (disk full?); records are refused "
+          + "and counted as lost until space returns", dir);
+      onFull.run();
+    }
+    lastSpaceCheck = System.nanoTime();
+    refused++;
+    return new JournalFullException("journal disk full (" + dir + ")", cause);
+  }
+
+  /** Called (on the writer's thread) when the disk fills up: retention may make room. */
+  public synchronized void onDiskFull(Runnable action) {
+    this.onFull = action;
+  }
+
+  /** How many times appended records were forced to disk (a metric, and what tests observe). */
+  public synchronized long syncs() {
+    return syncer == null ? inlineSyncs : syncer.syncs();
   }
 
   /** The newest record, if any (the record id sequence resumes after it). */
   public Optional<String> lastRecord() {
+    return lastEntry().map(JournalEntry::json);
+  }
+
+  private Optional<JournalEntry> lastEntry() {
     try (ExcerptTailer tailer = queue.createTailer()) {
       tailer.direction(TailerDirection.BACKWARD).toEnd();
-      return Optional.ofNullable(tailer.readText());
+      return JournalCursor.read(tailer);
     }
   }
 
@@ -135,7 +278,7 @@ public final class ChronicleJournal implements AutoCloseable {
   public Optional<JournalCursor> after(long index) {
     ExcerptTailer tailer = queue.createTailer();
     // moveToIndex(i) positions the tailer so that the next read returns record i: read it once.
-    if (tailer.moveToIndex(index) && tailer.readText() != null && tailer.lastReadIndex() == index) {
+    if (tailer.moveToIndex(index) && JournalCursor.read(tailer).filter(e -> e.index() == index).isPresent()) {
       return Optional.of(new JournalCursor(tailer));
     }
     tailer.close();
@@ -147,8 +290,118 @@ public final class ChronicleJournal implements AutoCloseable {
     return new JournalCursor(queue.createTailer().toEnd());
   }
 
+  /** One roll cycle's file, for retention. */
+  record CycleFile(int cycle, Path file, long usedBytes, Instant end) {}
+
+  /** The roll cycles on disk, oldest first, except the newest one (the writer's). */
+  List<CycleFile> closedCycles() {
+    queue.refreshDirectoryListing();
+    int first = queue.firstCycle();
+    int last = queue.lastCycle();
+    List<CycleFile> cycles = new ArrayList<>();
+    if (first == Integer.MAX_VALUE || last < first) {
+      return cycles;
+    }
+    long length = queue.rollCycle().lengthInMillis();
+    for (long c : queue.listCyclesBetween(first, last)) {
+      int cycle = (int) c;
+      if (cycle == last) {
+        continue;
+      }
+      SingleChronicleQueueStore store = queue.storeForCycle(cycle, queue.epoch(), false, null);
+      if (store == null) {
+        continue;
+      }
+      try {
+        cycles.add(new CycleFile(cycle, store.file().toPath(), store.writePosition(),
+            Instant.ofEpochMilli(queue.epoch() + (cycle + 1) * length)));
+      } finally {
+        queue.closeStore(store);
+      }
+    }
+    return cycles;
+  }
+
+  /** The bytes the journal's cycles hold (written, not the sparse files' lengths). */
+  long usedBytes() {
+    long bytes = closedCycles().stream().mapToLong(CycleFile::usedBytes).sum();
+    int last = queue.lastCycle();
+    if (last != Integer.MIN_VALUE && last >= 0) {
+      SingleChronicleQueueStore store = queue.storeForCycle(last, queue.epoch(), false, null);
+      if (store != null) {
+        try {
+          bytes += store.writePosition();
+        } finally {
+          queue.closeStore(store);
+        }
+      }
+    }
+    return bytes;
+  }
+
+  /** The newest cycle, the writer's (never deleted). */
+  int writeCycle() {
+    return queue.lastCycle();
+  }
+
+  /** The roll cycle an index belongs to. */
+  int cycleOf(long index) {
+    return queue.rollCycle().toCycle(index);
+  }
+
+  /** How many entries of {@code cycle} come after {@code index} (read through once; for reports). */
+  long entriesAfter(int cycle, long index) {
+    long n = 0;
+    try (ExcerptTailer tailer = queue.createTailer()) {
+      if (!tailer.moveToCycle(cycle)) {
+        return 0;
+      }
+      while (true) {
+        try (DocumentContext dc = tailer.readingDocument()) {
+          if (!dc.isPresent() || queue.rollCycle().toCycle(dc.index()) != cycle) {
+            return n;
+          }
+          if (dc.index() > index) {
+            n++;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The anchor for deleting every cycle before {@code firstKeptCycle}: the first entry of that
+   * cycle and the hash of the entry before it; empty when either is missing or unchained.
+   */
+  Optional<ChainAnchor> anchorBefore(int firstKeptCycle) {
+    try (ExcerptTailer tailer = queue.createTailer()) {
+      if (!tailer.moveToCycle(firstKeptCycle)) {
+        return Optional.empty();
+      }
+      Optional<JournalEntry> first = JournalCursor.read(tailer);
+      if (first.isEmpty() || queue.rollCycle().toCycle(first.get().index()) != firstKeptCycle) {
+        return Optional.empty();
+      }
+      tailer.direction(TailerDirection.BACKWARD);
+      if (!tailer.moveToIndex(first.get().index())) {
+        return Optional.empty();
+      }
+      JournalCursor.read(tailer); // the first kept entry itself; the next read goes one back
+      return JournalCursor.read(tailer).flatMap(JournalEntry::hash)
+          .map(hash -> new ChainAnchor(first.get().index(), hash));
+    }
+  }
+
+  /** After cycle files were deleted: Chronicle lists the directory again. */
+  void cyclesDeleted() {
+    queue.refreshDirectoryListing();
+  }
+
   @Override
   public synchronized void close() {
+    if (syncer != null) {
+      syncer.close(); // a last fsync of what was appended
+    }
     if (appender != null) {
       appender.close();
     }

@@ -84,6 +84,23 @@ public final class AgentLifecycleSource implements Source {
     }
   }
 
+  /**
+   * Journals {@code agent_journal_overflow}: retention deleted {@code records} unshipped records
+   * ({@code total} since start). Shipped like the heartbeat; a bundled rule alerts on it.
+   */
+  public synchronized void journalOverflow(long records, long total) {
+    if (sink == null) {
+      return;
+    }
+    Instant now = clock.instant();
+    try {
+      sink.accept(new AgentLifecycle(now, Phase.JOURNAL_OVERFLOW, version, Duration.between(started, now), total,
+          records));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Stops the heartbeat and journals {@code agent_stopped}. */
   @Override
   public void close() {

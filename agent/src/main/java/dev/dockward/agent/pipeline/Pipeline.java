@@ -3,6 +3,7 @@ package dev.dockward.agent.pipeline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.agent.journal.ChronicleJournal;
+import dev.dockward.agent.journal.JournalFullException;
 import dev.dockward.agent.journal.RecordIds;
 import dev.dockward.event.Event;
 import dev.dockward.event.EventDocuments;
@@ -119,8 +120,9 @@ public final class Pipeline implements EventSink, AutoCloseable {
       lastAppendFailed = true;
       long failures = stats.journalFailures.sum();
       stats.journalFailures.increment();
-      // Log the first failures and then every thousandth, so a full disk does not flood the log.
-      if (failures < 10 || failures % 1000 == 0) {
+      // Log the first failures and then every thousandth, so a full disk does not flood the log
+      // (a full disk is logged by the journal itself, once per episode).
+      if (!(e instanceof JournalFullException) && (failures < 10 || failures % 1000 == 0)) {
         log.error("journal append failed for record {} ({} failures so far): {}", record.get("id"), failures + 1,
             e.toString());
       }

@@ -1,6 +1,7 @@
 package dev.dockward.agent.ship;
 
 import dev.dockward.agent.config.AgentConfig;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +14,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -87,10 +90,35 @@ public final class KafkaSink implements Sink {
         // Retrying cannot help; splitting a JSON document is not ours to do.
         done.completeExceptionally(new RecordRejectedException(error.getMessage(), error));
       } else {
-        done.completeExceptionally(error);
+        done.completeExceptionally(explained(error, out.topic()));
       }
     });
     return done;
+  }
+
+  /**
+   * The producer's error, reworded where Kafka's own words hide the cause an admin must fix: a
+   * topic that does not exist shows only as a metadata timeout, and wrong credentials as an
+   * authentication exception. Either way the record stays in the journal and is sent again.
+   */
+  static Exception explained(Exception error, String topic) {
+    String message = String.valueOf(error.getMessage());
+    IOException clear = null;
+    if (error instanceof org.apache.kafka.common.errors.TimeoutException && message.contains("not present in metadata")) {
+      clear = new IOException("topic '" + topic + "' does not exist on the cluster (or is not visible to this "
+          + "client), and the brokers do not create it: create it; records wait in the journal (" + message + ")");
+    } else if (error instanceof AuthenticationException) {
+      clear = new IOException("Kafka refused the agent's credentials (check sasl.jaas.config, sasl.mechanism and "
+          + "security.protocol in sinks.kafka.properties); records wait in the journal (" + message + ")");
+    } else if (error instanceof AuthorizationException) {
+      clear = new IOException("Kafka does not allow the agent to write to topic '" + topic + "' (ACLs); records wait "
+          + "in the journal (" + message + ")");
+    }
+    if (clear == null) {
+      return error;
+    }
+    clear.addSuppressed(error);
+    return clear;
   }
 
   /** The container's id, else the host's: records about one container share a partition. */

@@ -190,4 +190,45 @@ class ConfigLoaderTest {
     assertTrue(assertThrows(ConfigException.class, () -> loader.parse("c.yaml", "sinks: {kafka: {topic: x}}\n"))
         .getMessage().contains("unknown key 'topic' under 'sinks.kafka'"));
   }
+
+  @Test
+  void journalSyncAndRetentionHaveDefaultsAndAreChecked() throws ConfigException {
+    AgentConfig d = loader.parse("c.yaml", "");
+    assertEquals("1s", d.journal().syncInterval());
+    assertEquals("7d", d.journal().retention().maxAge());
+    assertEquals(2L << 30, Sizes.parse(d.journal().retention().maxSize()));
+    AgentConfig c = loader.parse("c.yaml", "journal: {sync_interval: 0s, retention: {max_age: 2d, max_size: 512MiB}}\n");
+    assertEquals("0s", c.journal().syncInterval());
+    assertEquals("2d", c.journal().retention().maxAge());
+    assertEquals(512L << 20, Sizes.parse(c.journal().retention().maxSize()));
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> loader.parse("c.yaml", "journal: {retention: {max_size: 2GB}}\n"));
+    assertTrue(e.getMessage().contains("journal.retention.max_size") && e.getMessage().contains("2GB"), e.getMessage());
+    assertTrue(assertThrows(ConfigException.class, () -> loader.parse("c.yaml", "journal: {sync_interval: soon}\n"))
+        .getMessage().contains("journal.sync_interval"));
+  }
+
+  @Test
+  void fileSinkKeysAreReadCheckedAndTurnStdoutOffUnderAuto() throws ConfigException {
+    AgentConfig d = loader.parse("c.yaml", "");
+    assertEquals(false, d.sinks().file().enabled());
+    assertEquals(5, d.sinks().file().maxFiles());
+    AgentConfig c = loader.parse("c.yaml", """
+        sinks:
+          file: {enabled: true, path: /srv/a.jsonl, max_size: 10MiB, max_files: 2, format: text, events: true,
+                 output_format: ecs}
+        """);
+    AgentConfig.FileSink f = c.sinks().file();
+    assertEquals("/srv/a.jsonl", f.path());
+    assertEquals(10L << 20, Sizes.parse(f.maxSize()));
+    assertEquals(2, f.maxFiles());
+    assertEquals("text", f.format());
+    assertTrue(f.events());
+    assertEquals("ecs", f.outputFormat());
+    assertEquals(false, c.sinks().stdoutOn(), "auto: stdout is off when the file sink writes");
+    assertTrue(assertThrows(ConfigException.class, () -> loader.parse("c.yaml", "sinks: {file: {max_files: -1}}\n"))
+        .getMessage().contains("sinks.file.max_files"));
+    assertTrue(assertThrows(ConfigException.class, () -> loader.parse("c.yaml", "sinks: {file: {max_size: big}}\n"))
+        .getMessage().contains("sinks.file.max_size"));
+  }
 }

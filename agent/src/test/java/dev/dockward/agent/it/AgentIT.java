@@ -252,6 +252,8 @@ class AgentIT {
     assertTrue(body.lines().anyMatch(l -> l.startsWith("dockward_ship_in_flight{sink=\"stdout\"}")), body);
     assertTrue(body.lines().anyMatch(l -> l.startsWith("dockward_container_enrichment_fallbacks_total{result=\"unresolved\"}")),
         body);
+    assertTrue(body.lines().anyMatch(l -> l.startsWith("dockward_journal_syncs_total ")), body);
+    assertTrue(body.lines().anyMatch(l -> l.equals("dockward_journal_overflow_records_total 0.0")), body);
     for (String path : List.of("/health/live", "/health/ready")) {
       assertEquals(200, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path)).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode(), path);

@@ -30,12 +30,18 @@ final class KafkaBroker implements AutoCloseable {
   private final Path dir;
   private final int port;
   private final int sslPort;
+  private final int saslPort;
   private Process process;
 
-  private KafkaBroker(Path dir, int port, int sslPort) {
+  /** The one user of the SASL PLAIN listener, and its password. */
+  static final String SASL_USER = "dockward";
+  static final String SASL_PASSWORD = "right-secret";
+
+  private KafkaBroker(Path dir, int port, int sslPort, int saslPort) {
     this.dir = dir;
     this.port = port;
     this.sslPort = sslPort;
+    this.saslPort = saslPort;
   }
 
   /**
@@ -50,6 +56,7 @@ final class KafkaBroker implements AutoCloseable {
     int port = freePort();
     int controllerPort = freePort();
     int sslPort = freePort();
+    int saslPort = freePort();
     Files.createDirectories(dir);
     Path config = dir.resolve("server.properties");
     Files.writeString(config, String.join("\n",
@@ -57,11 +64,15 @@ final class KafkaBroker implements AutoCloseable {
         "node.id=1",
         "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
         "listeners=PLAINTEXT://127.0.0.1:" + port + ",SSL://127.0.0.1:" + sslPort
-            + ",CONTROLLER://127.0.0.1:" + controllerPort,
-        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + ",SSL://127.0.0.1:" + sslPort,
+            + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort + ",CONTROLLER://127.0.0.1:" + controllerPort,
+        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + ",SSL://127.0.0.1:" + sslPort
+            + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort,
         "controller.listener.names=CONTROLLER",
         "inter.broker.listener.name=PLAINTEXT",
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT",
+        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "sasl.enabled.mechanisms=PLAIN",
+        "listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule "
+            + "required user_" + SASL_USER + "=\"" + SASL_PASSWORD + "\";",
         "ssl.keystore.type=PKCS12",
         "ssl.keystore.location=" + ca.brokerKeystore(),
         "ssl.keystore.password=" + TestCa.PASSWORD,
@@ -85,7 +96,7 @@ final class KafkaBroker implements AutoCloseable {
         ""));
     run(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()),
         dir.resolve("format.log"));
-    KafkaBroker broker = new KafkaBroker(dir, port, sslPort);
+    KafkaBroker broker = new KafkaBroker(dir, port, sslPort, saslPort);
     broker.start();
     return broker;
   }
@@ -170,6 +181,11 @@ final class KafkaBroker implements AutoCloseable {
   /** The TLS listener: clients need {@code security.protocol=SSL} and a truststore with the test CA. */
   String sslBootstrapServers() {
     return "127.0.0.1:" + sslPort;
+  }
+
+  /** The SASL PLAIN listener (no TLS): clients need {@code security.protocol=SASL_PLAINTEXT} and a JAAS config. */
+  String saslBootstrapServers() {
+    return "127.0.0.1:" + saslPort;
   }
 
   long pid() {

@@ -62,4 +62,34 @@ class ChronicleJournalTest {
     JournalException e = assertThrows(JournalException.class, () -> ChronicleJournal.openForReading(dir.resolve("none")));
     assertTrue(e.getMessage().contains("no journal at"), e.getMessage());
   }
+
+  @Test
+  void appendsAreForcedToDiskEverySyncIntervalOrAtOnceWithZero() {
+    try (ChronicleJournal j = ChronicleJournal.openForWriting(dir.resolve("every"), "hourly",
+        net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE, java.time.Duration.ZERO)) {
+      for (int i = 0; i < 5; i++) {
+        j.append("{\"id\":\"e-" + i + "\"}");
+      }
+      assertEquals(5, j.syncs(), "0s: each append is synced before it returns");
+    }
+    try (ChronicleJournal j = ChronicleJournal.openForWriting(dir.resolve("fast"), "hourly",
+        net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE, java.time.Duration.ofMillis(20))) {
+      j.append("{\"id\":\"f-1\"}");
+      long end = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+      while (j.syncs() == 0 && System.nanoTime() < end) {
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+      }
+      assertEquals(1, j.syncs(), "the sync thread forced the append");
+      java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
+      assertEquals(1, j.syncs(), "nothing new appended: nothing forced again");
+    }
+    ChronicleJournal hourly = ChronicleJournal.openForWriting(dir.resolve("hourly"), "hourly",
+        net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE, java.time.Duration.ofHours(1));
+    for (int i = 0; i < 5; i++) {
+      hourly.append("{\"id\":\"h-" + i + "\"}");
+    }
+    assertEquals(0, hourly.syncs(), "within the interval nothing is forced yet");
+    hourly.close();
+    assertEquals(1, hourly.syncs(), "closing forces what is left");
+  }
 }

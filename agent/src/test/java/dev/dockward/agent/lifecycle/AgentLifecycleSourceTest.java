@@ -41,4 +41,29 @@ class AgentLifecycleSourceTest {
     assertEquals("9.9", last.version());
     assertTrue(events.stream().filter(e -> e.type().equals("agent_stopped")).count() == 1);
   }
+
+  @Test
+  void journalOverflowIsARecordOfTheSchemaThatTheBundledRuleAlertsOn() throws Exception {
+    List<Event> events = new CopyOnWriteArrayList<>();
+    AgentLifecycleSource source = new AgentLifecycleSource(() -> 0, Duration.ofHours(1), Clock.systemUTC(), "9.9");
+    source.start(events::add);
+    source.journalOverflow(230, 1230);
+    source.close();
+    AgentLifecycle overflow = (AgentLifecycle) events.get(1);
+    assertEquals("agent_journal_overflow", overflow.type());
+    assertEquals(230, overflow.dropsNew());
+    assertEquals(1230, overflow.drops());
+
+    java.util.Map<String, Object> record = dev.dockward.event.EventDocuments.of(overflow,
+        new dev.dockward.event.HostInfo("h", "0123456789abcdef0123456789abcdef"), "0123456789ab-0000000000000001");
+    String line = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(record);
+    assertEquals(List.of(), new dev.dockward.agent.schema.RecordSchema().problems(line));
+    dev.dockward.agent.detect.RuleDetector rules = new dev.dockward.agent.detect.RuleDetector(
+        new dev.dockward.rules.RuleEngine(dev.dockward.agent.detect.RuleSetLoading.load(true, List.of(),
+            new java.io.PrintWriter(System.err, true)).ruleSet()));
+    List<java.util.Map<String, Object>> alerts = rules.alertsFor(record, () -> "0123456789ab-0000000000000002");
+    assertEquals(List.of("journal_overflow"), alerts.stream().map(a -> a.get("rule")).toList());
+    assertTrue(String.valueOf(alerts.get(0).get("summary")).contains("deleted 230 journalled records"),
+        alerts.get(0).toString());
+  }
 }

@@ -1,0 +1,285 @@
+package dev.dockward.bench;
+
+import dev.dockward.agent.config.AgentConfig;
+import dev.dockward.agent.journal.ChronicleJournal;
+import dev.dockward.agent.ship.FileCheckpoint;
+import dev.dockward.agent.ship.KafkaSink;
+import dev.dockward.agent.ship.Shipper;
+import dev.dockward.agent.ship.ShipperSettings;
+import dev.dockward.agent.ship.Sink;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycles;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The Kafka issue's benchmarks: journal append rate (hash chain included), ship rate to a
+ * loopback broker with {@code acks=all} under several producer settings, and the lag from append
+ * to acknowledgement under a steady rate.
+ */
+final class ShippingBench {
+  private ShippingBench() {}
+
+  /** A ~300-byte alert like the agent's, distinct per number. */
+  static String record(long n, long appendNanos) {
+    return String.format("{\"schema\":1,\"kind\":\"alert\",\"id\":\"0123456789ab-%016x\",\"time\":\"2026-11-23T05:00:00.000Z\","
+        + "\"host\":{\"name\":\"bench-host\",\"id\":\"4f1c9e\"},\"rule\":\"bench_rule\",\"severity\":\"high\","
+        + "\"tags\":[\"mitre.T1611\"],\"summary\":\"process sh (pid %d) of container web runs in the host mount "
+        + "namespace\",\"container\":{\"id\":\"c%02d\",\"name\":\"web\",\"image\":\"nginx:1.25\"},\"t\":%d}",
+        n, n, n % 7, appendNanos);
+  }
+
+  /** {@code journal-append N}: three timed rounds of N appends of pre-formatted records. */
+  static void append(long n, Path dir) throws Exception {
+    String[] texts = new String[1024];
+    for (int i = 0; i < texts.length; i++) {
+      texts[i] = record(i, 0);
+    }
+    System.out.printf("record size %d bytes%n", texts[0].length());
+    for (int round = 1; round <= 3; round++) {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      byte[] prev = new byte[32];
+      long s0 = System.nanoTime();
+      for (long i = 0; i < n; i++) {
+        sha.update(prev);
+        sha.update(texts[(int) (i & 1023)].getBytes(StandardCharsets.UTF_8));
+        prev = sha.digest();
+      }
+      System.out.printf("round %d: hash chain alone (SHA-256 of previous hash + UTF-8 text): %,.0f records/s%n", round,
+          n / ((System.nanoTime() - s0) / 1e9));
+
+      Path raw = dir.resolve("raw-" + round);
+      try (ChronicleQueue q = ChronicleQueue.singleBuilder(raw).rollCycle(RollCycles.FAST_HOURLY).build();
+          ExcerptAppender a = q.createAppender()) {
+        for (int i = 0; i < 100_000; i++) {
+          a.writeText(texts[i & 1023]); // warm-up
+        }
+        long t0 = System.nanoTime();
+        for (long i = 0; i < n; i++) {
+          a.writeText(texts[(int) (i & 1023)]);
+        }
+        System.out.printf("round %d: plain Chronicle writeText, no chain, no sync: %,.0f records/s%n", round,
+            n / ((System.nanoTime() - t0) / 1e9));
+      }
+      ReplayBench.delete(raw);
+
+      Path unsynced = dir.resolve("unsynced-" + round);
+      try (ChronicleJournal j = ChronicleJournal.openForWriting(unsynced, "hourly",
+          net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE, java.time.Duration.ofHours(1))) {
+        for (int i = 0; i < 100_000; i++) {
+          j.append(texts[i & 1023]); // warm-up
+        }
+        long t0 = System.nanoTime();
+        for (long i = 0; i < n; i++) {
+          j.append(texts[(int) (i & 1023)]);
+        }
+        System.out.printf("round %d: ChronicleJournal.append (chained, no sync within the run): %,.0f records/s%n",
+            round, n / ((System.nanoTime() - t0) / 1e9));
+      }
+      ReplayBench.delete(unsynced);
+
+      Path d = dir.resolve("append-" + round);
+      try (ChronicleJournal j = ChronicleJournal.openForWriting(d, "hourly")) {
+        for (int i = 0; i < 100_000; i++) {
+          j.append(texts[i & 1023]); // warm-up
+        }
+        long t0 = System.nanoTime();
+        for (long i = 0; i < n; i++) {
+          j.append(texts[(int) (i & 1023)]);
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("round %d: ChronicleJournal.append (chained, synced every 1 s): %,.0f records/s%n", round,
+            n / s);
+      }
+      ReplayBench.delete(d);
+    }
+  }
+
+  /** {@code ship N}: N records journalled first, then shipped under each setting, best to worst printed. */
+  static void ship(long n, Path dir, List<Map<String, String>> settings) throws Exception {
+    try (LocalBroker broker = LocalBroker.start(dir.resolve("broker"))) {
+      System.out.printf("broker pid %d on %s%n", broker.pid(), broker.bootstrapServers());
+      Path journalDir = dir.resolve("journal");
+      long last;
+      try (ChronicleJournal j = ChronicleJournal.openForWriting(journalDir, "hourly")) {
+        last = 0;
+        for (long i = 0; i < n; i++) {
+          last = j.append(record(i, 0));
+        }
+      }
+      AtomicInteger topic = new AtomicInteger();
+      Map<Map<String, String>, List<Double>> rates = new LinkedHashMap<>();
+      try (ChronicleJournal j = ChronicleJournal.openForWriting(journalDir, "hourly")) {
+        System.out.printf("warm-up: %,.0f records/s (not counted)%n", shipOnce(broker, j, dir, topic, Map.of(), n, last));
+        for (int round = 1; round <= 3; round++) {
+          for (Map<String, String> props : settings) {
+            double rate = shipOnce(broker, j, dir, topic, props, n, last);
+            rates.computeIfAbsent(props, k -> new ArrayList<>()).add(rate);
+            System.out.printf("round %d %-64s %,10.0f records/s%n", round, label(props), rate);
+          }
+        }
+      }
+      System.out.printf("%n| producer settings over the defaults | records/s (median of 3) | min – max |%n|---|---|---|%n");
+      for (Map.Entry<Map<String, String>, List<Double>> e : rates.entrySet()) {
+        List<Double> r = new ArrayList<>(e.getValue());
+        r.sort(null);
+        System.out.printf("| %s | %,.0f | %,.0f – %,.0f |%n", label(e.getKey()), r.get(r.size() / 2), r.get(0),
+            r.get(r.size() - 1));
+      }
+    }
+  }
+
+  private static String label(Map<String, String> props) {
+    return props.isEmpty() ? "(dockward defaults)" : props.toString().replace("{", "").replace("}", "");
+  }
+
+  /** Ships the whole journal to a fresh topic with a fresh checkpoint; records/s until all committed. */
+  private static double shipOnce(LocalBroker broker, ChronicleJournal j, Path dir, AtomicInteger topic,
+      Map<String, String> props, long n, long last) throws Exception {
+    String name = "bench.ship." + topic.incrementAndGet();
+    broker.createTopic(name);
+    AgentConfig.Kafka kafka = new AgentConfig.Kafka(true, broker.bootstrapServers(),
+        new AgentConfig.Topics(name, name + ".events"), false, props);
+    Shipper s = new Shipper(j, KafkaSink.create(kafka), FileCheckpoint.forSink(dir, "bench-" + topic.get()),
+        ShipperSettings.of(false, ShipperSettings.Start.JOURNAL_START));
+    long t0 = System.nanoTime();
+    s.start();
+    long end = t0 + TimeUnit.MINUTES.toNanos(10);
+    while (!s.committed().equals(OptionalLong.of(last)) && System.nanoTime() < end) {
+      LockSupport.parkNanos(2_000_000);
+    }
+    double secs = (System.nanoTime() - t0) / 1e9;
+    boolean done = s.committed().equals(OptionalLong.of(last));
+    s.close();
+    if (!done) {
+      throw new IllegalStateException("not all committed within 10 min with " + props);
+    }
+    return n / secs;
+  }
+
+  /** {@code lag RATE SECONDS}: appends at a steady rate while shipping; lag = acknowledged − appended. */
+  static void lag(int rate, int seconds, Path dir) throws Exception {
+    try (LocalBroker broker = LocalBroker.start(dir.resolve("broker"))) {
+      String name = "bench.lag";
+      broker.createTopic(name);
+      AgentConfig.Kafka kafka = new AgentConfig.Kafka(true, broker.bootstrapServers(),
+          new AgentConfig.Topics(name, name + ".events"), false, Map.of());
+      long total = (long) rate * seconds;
+      long[] lags = new long[(int) total];
+      AtomicInteger acked = new AtomicInteger();
+      try (ChronicleJournal j = ChronicleJournal.openForWriting(dir.resolve("journal"), "hourly")) {
+        Sink timed = new LagSink(KafkaSink.create(kafka), lags, acked);
+        try (Shipper s = new Shipper(j, timed, FileCheckpoint.forSink(dir, "lag"),
+            ShipperSettings.of(false, ShipperSettings.Start.JOURNAL_START))) {
+          s.start();
+          long t0 = System.nanoTime();
+          long interval = 1_000_000_000L / rate;
+          for (long i = 0; i < total; i++) {
+            long due = t0 + i * interval;
+            long now;
+            while ((now = System.nanoTime()) < due) {
+              LockSupport.parkNanos(Math.min(due - now, 200_000));
+            }
+            j.append(record(i, System.nanoTime()));
+          }
+          long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+          while (acked.get() < total && System.nanoTime() < end) {
+            LockSupport.parkNanos(5_000_000);
+          }
+        }
+      }
+      System.out.printf("%,d records at %,d/s for %d s, %,d acknowledged%n", total, rate, seconds, acked.get());
+      print("all records", Arrays.copyOf(lags, lags.length));
+      // The first seconds include the producer's connection and metadata set-up.
+      print("after the first 5 s", Arrays.copyOfRange(lags, Math.min(lags.length, rate * 5), lags.length));
+    }
+  }
+
+  private static void print(String what, long[] lags) {
+    Arrays.sort(lags);
+    System.out.printf("lag %s: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms%n", what, pct(lags, 0.50),
+        pct(lags, 0.99), pct(lags, 0.999), lags.length == 0 ? 0 : lags[lags.length - 1] / 1e6);
+  }
+
+  private static double pct(long[] sorted, double p) {
+    return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))] / 1e6;
+  }
+
+  /** Times each acknowledgement against the append time the record carries. */
+  private static final class LagSink implements Sink {
+    private final Sink inner;
+    private final long[] lags;
+    private final AtomicInteger acked;
+
+    LagSink(Sink inner, long[] lags, AtomicInteger acked) {
+      this.inner = inner;
+      this.lags = lags;
+      this.acked = acked;
+    }
+
+    @Override
+    public String name() {
+      return inner.name();
+    }
+
+    @Override
+    public CompletionStage<Void> send(String json, Map<String, Object> record) {
+      long appended = ((Number) record.get("t")).longValue();
+      return inner.send(json, record).whenComplete((ok, error) -> {
+        if (error == null) {
+          long lag = System.nanoTime() - appended;
+          String id = (String) record.get("id");
+          int n = (int) Long.parseLong(id.substring(id.indexOf('-') + 1), 16);
+          if (n < lags.length) {
+            lags[n] = lag;
+          }
+          acked.incrementAndGet();
+        }
+      });
+    }
+
+    @Override
+    public void flush() throws IOException {
+      inner.flush();
+    }
+
+    @Override
+    public void close() throws IOException {
+      inner.close();
+    }
+  }
+
+  /** The producer settings tried by {@code ship}: each map goes over Dockward's defaults. */
+  static List<Map<String, String>> shipSettings() {
+    return List.of(
+        Map.of(),
+        props("linger.ms", "5"),
+        props("linger.ms", "50"),
+        props("batch.size", "65536"),
+        props("batch.size", "1048576"),
+        props("compression.type", "none"),
+        props("compression.type", "zstd"),
+        props("buffer.memory", "134217728", "batch.size", "1048576", "linger.ms", "50"));
+  }
+
+  private static Map<String, String> props(String... kv) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+}
