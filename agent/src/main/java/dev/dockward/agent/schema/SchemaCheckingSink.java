@@ -1,13 +1,11 @@
 package dev.dockward.agent.schema;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dockward.agent.ship.ForwardingSink;
 import dev.dockward.agent.ship.Sink;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -18,24 +16,18 @@ import java.util.concurrent.CompletionStage;
  * rather than holding it back is deliberate: an alert a SIEM has to set aside still reaches
  * the analyst, one withheld does not.
  */
-public final class SchemaCheckingSink implements Sink {
+public final class SchemaCheckingSink extends ForwardingSink {
   /** The top-level field that marks a record breaking the schema. */
   public static final String MARKER = "schema_errors";
 
-  private final Sink inner;
   private final PublishedSchema schema;
   private final SchemaViolations violations;
   private final ObjectMapper json = new ObjectMapper();
 
   public SchemaCheckingSink(Sink inner, PublishedSchema schema, SchemaViolations violations) {
-    this.inner = inner;
+    super(inner);
     this.schema = schema;
     this.violations = violations;
-  }
-
-  @Override
-  public String name() {
-    return inner.name();
   }
 
   @Override
@@ -47,20 +39,6 @@ public final class SchemaCheckingSink implements Sink {
     violations.count(inner.name(), record, problems);
     Map<String, Object> marked = new LinkedHashMap<>(record);
     marked.put(MARKER, problems);
-    try {
-      return inner.send(json.writeValueAsString(marked), marked);
-    } catch (JsonProcessingException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  @Override
-  public void flush() throws IOException {
-    inner.flush();
-  }
-
-  @Override
-  public void close() throws IOException {
-    inner.close();
+    return sendRewritten(marked, marked);
   }
 }
