@@ -5,6 +5,7 @@ import dev.dockward.agent.config.Durations;
 import dev.dockward.agent.config.Sizes;
 import dev.dockward.agent.detect.AlertThrottle;
 import dev.dockward.agent.detect.AncestryDetector;
+import dev.dockward.agent.detect.HostOsDetector;
 import dev.dockward.agent.host.HostIdentity;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalRetention;
@@ -107,8 +108,8 @@ public final class Agent implements AutoCloseable {
     Detector throttled = new AlertThrottle(rules, Durations.parse(config.alerts().dedupeWindow()),
         config.alerts().rulePerMinute(), config.alerts().globalPerMinute());
     // Ancestry after noise control: only the alerts that go out pay for the /proc lookups.
-    Detector detector = new AncestryDetector(throttled, new RecentProcesses(RECENT_PROCESSES),
-        ProcessLineage.live(new ProcReader(HostFs.system())));
+    Detector detector = new HostOsDetector(new AncestryDetector(throttled, new RecentProcesses(RECENT_PROCESSES),
+        ProcessLineage.live(new ProcReader(HostFs.system()))), machine::readIfDone);
     try {
       ChronicleJournal journal = ChronicleJournal.openForWriting(Path.of(config.journal().dir()),
           config.journal().rollCycle(), SystemTimeProvider.INSTANCE, Durations.parse(config.journal().syncInterval()));

@@ -148,6 +148,19 @@ public final class EventDocuments {
     return m;
   }
 
+  /**
+   * The operating system part of the machine's facts, for the {@code host} object of alerts:
+   * {@code name} (the distribution), {@code version}, {@code kernel} (the release), each when
+   * known; empty when none is.
+   */
+  public static java.util.Optional<Map<String, Object>> hostOs(MachineFacts f) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    f.osFamily().ifPresent(v -> m.put("name", v));
+    f.osVersion().ifPresent(v -> m.put("version", v));
+    f.kernelRelease().ifPresent(v -> m.put("kernel", v));
+    return m.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(m);
+  }
+
   public static Map<String, Object> container(ContainerInfo c) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", c.id());

@@ -2,6 +2,7 @@ package dev.dockward.host;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,14 @@ public final class MachineFactsAtStart implements MachineFactsProvider {
     thread.setDaemon(true);
     thread.start();
     return new MachineFactsAtStart(reading, wait);
+  }
+
+  /** The facts if the reading has finished well; never waits (for the pipeline's thread). */
+  public Optional<MachineFacts> readIfDone() {
+    if (!reading.isDone() || reading.isCompletedExceptionally()) {
+      return Optional.empty();
+    }
+    return Optional.of(reading.join());
   }
 
   /** The facts, waiting for them at most the bound given at start; none when they are not there. */
