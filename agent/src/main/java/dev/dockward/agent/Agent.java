@@ -5,6 +5,7 @@ import dev.dockward.agent.config.Durations;
 import dev.dockward.agent.config.Sizes;
 import dev.dockward.agent.detect.AlertThrottle;
 import dev.dockward.agent.detect.AncestryDetector;
+import dev.dockward.agent.detect.HostOsDetector;
 import dev.dockward.agent.host.HostIdentity;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalRetention;
@@ -35,6 +36,9 @@ import dev.dockward.docker.DockerInventory;
 import dev.dockward.docker.DockerSource;
 import dev.dockward.docker.InspectingDirectory;
 import dev.dockward.event.HostInfo;
+import dev.dockward.host.MachineFactsAtStart;
+import dev.dockward.host.MachineFactsProvider;
+import dev.dockward.host.OshiMachineFacts;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.net.NetworkFlowSource;
 import dev.dockward.posture.AuditTriggers;
@@ -76,6 +80,8 @@ public final class Agent implements AutoCloseable {
   private static final int RECENT_PROCESSES = 8192;
   /** How long the pipeline waits for the daemon to describe a container it does not know yet. */
   private static final java.time.Duration LOOKUP_TIMEOUT = java.time.Duration.ofSeconds(2);
+  /** How long agent_started and the first posture audit wait for OSHI's first (slow) reading. */
+  private static final java.time.Duration HOST_FACTS_WAIT = java.time.Duration.ofSeconds(15);
 
   private final List<AutoCloseable> teardown = new ArrayList<>();
   private final Pipeline pipeline;
@@ -97,11 +103,13 @@ public final class Agent implements AutoCloseable {
    */
   public static Agent start(AgentConfig config, Detector rules, PrintStream stdout) throws Exception {
     List<AutoCloseable> started = new ArrayList<>();
+    // Read while the rest starts: OSHI's first call takes about a second.
+    MachineFactsAtStart machine = MachineFactsAtStart.begin(new OshiMachineFacts(HostFs.system()), HOST_FACTS_WAIT);
     Detector throttled = new AlertThrottle(rules, Durations.parse(config.alerts().dedupeWindow()),
         config.alerts().rulePerMinute(), config.alerts().globalPerMinute());
     // Ancestry after noise control: only the alerts that go out pay for the /proc lookups.
-    Detector detector = new AncestryDetector(throttled, new RecentProcesses(RECENT_PROCESSES),
-        ProcessLineage.live(new ProcReader(HostFs.system())));
+    Detector detector = new HostOsDetector(new AncestryDetector(throttled, new RecentProcesses(RECENT_PROCESSES),
+        ProcessLineage.live(new ProcReader(HostFs.system()))), machine::readIfDone);
     try {
       ChronicleJournal journal = ChronicleJournal.openForWriting(Path.of(config.journal().dir()),
           config.journal().rollCycle(), SystemTimeProvider.INSTANCE, Durations.parse(config.journal().syncInterval()));
@@ -165,14 +173,14 @@ public final class Agent implements AutoCloseable {
       started.add(pipeline);
 
       Agent agent = new Agent(pipeline, inventory);
-      List<Source> sources = sources(config, inventory);
+      List<Source> sources = sources(config, inventory, machine);
       for (Source source : sources) {
         source.start(pipeline);
         started.add(source);
         log.info("source {} started", source.name());
       }
       AgentLifecycleSource lifecycle = new AgentLifecycleSource(() -> lostEvents(sources, pipeline),
-          Durations.parse(config.pipeline().heartbeat()), Clock.systemUTC(), AgentVersion.get());
+          Durations.parse(config.pipeline().heartbeat()), Clock.systemUTC(), AgentVersion.get(), Optional.of(machine));
       lifecycle.start(pipeline);
       started.add(lifecycle);
       JournalRetention retention = retention(config.journal(), journal, shippers, lifecycle);
@@ -198,11 +206,11 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  private static List<Source> sources(AgentConfig config, DockerInventory inventory) {
+  private static List<Source> sources(AgentConfig config, DockerInventory inventory, MachineFactsProvider machine) {
     List<Source> sources = new ArrayList<>();
     // Docker first: its initial listing fills the inventory the /proc events are enriched from.
     AgentConfig.Docker docker = config.sources().docker();
-    PostureSource postureSource = PostureWiring.postureSource(config);
+    PostureSource postureSource = PostureWiring.postureSource(config, machine);
     Optional<NetworkFlowSource> network = NetworkWiring.networkSource(config, inventory);
     // Each Docker API event asks the daemon socket watch for a pass at once: the client that
     // caused it may still be connected.

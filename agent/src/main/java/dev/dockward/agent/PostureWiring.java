@@ -4,6 +4,8 @@ import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.Durations;
 import dev.dockward.docker.DockerApi;
 import dev.dockward.docker.RunningContainers;
+import dev.dockward.host.MachineFactsProvider;
+import dev.dockward.host.OshiMachineFacts;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.posture.AuditedContainer;
 import dev.dockward.posture.ContainerLister;
@@ -21,20 +23,26 @@ public final class PostureWiring {
   private PostureWiring() {}
 
   /** The posture source, or null when the audit is off. */
-  static PostureSource postureSource(AgentConfig config) {
+  static PostureSource postureSource(AgentConfig config, MachineFactsProvider machine) {
     AgentConfig.Posture posture = config.posture();
     if (!posture.enabled()) {
       return null;
     }
-    return new PostureSource(postureAudit(config)::run, Durations.parse(posture.interval()), Clock.systemUTC());
+    return new PostureSource(postureAudit(config, machine)::run, Durations.parse(posture.interval()),
+        Clock.systemUTC());
   }
 
   /** One posture audit of this host, with the configured Docker address, minimum versions and allowlist. */
   public static PostureAudit postureAudit(AgentConfig config) {
+    return postureAudit(config, new OshiMachineFacts(HostFs.system()));
+  }
+
+  /** The same, with the machine's facts (their kernel release) from {@code machine}. */
+  static PostureAudit postureAudit(AgentConfig config, MachineFactsProvider machine) {
     AgentConfig.Docker docker = config.sources().docker();
     AgentConfig.Posture p = config.posture();
     return new PostureAudit(HostFs.system(), containerLister(docker), engineProbe(docker),
-        new PostureSettings(p.minDockerVersion(), p.minKernelVersion(), p.registryAllowlist()));
+        new PostureSettings(p.minDockerVersion(), p.minKernelVersion(), p.registryAllowlist()), machine);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.dockward.event;
 
 import java.time.Duration;
 import java.time.Instant;
+import dev.dockward.host.MachineFacts;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,9 +16,10 @@ import java.util.Optional;
  * @param uptime time since the agent started
  * @param drops events lost for good since start (kernel overruns, full queues, journal failures)
  * @param dropsNew of those, the ones since the previous heartbeat
+ * @param hostFacts the machine's OS, kernel and hardware, on {@code agent_started} only
  */
-public record AgentLifecycle(Instant time, Phase phase, String version, Duration uptime, long drops, long dropsNew)
-    implements Event {
+public record AgentLifecycle(Instant time, Phase phase, String version, Duration uptime, long drops, long dropsNew,
+    Optional<MachineFacts> hostFacts) implements Event {
 
   /**
    * The moment a lifecycle record marks. {@code JOURNAL_OVERFLOW}: the journal went over its size
@@ -31,6 +33,12 @@ public record AgentLifecycle(Instant time, Phase phase, String version, Duration
     Objects.requireNonNull(phase, "phase");
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(uptime, "uptime");
+    Objects.requireNonNull(hostFacts, "hostFacts");
+  }
+
+  /** A lifecycle record without host facts (every phase but {@code STARTED}). */
+  public AgentLifecycle(Instant time, Phase phase, String version, Duration uptime, long drops, long dropsNew) {
+    this(time, phase, version, uptime, drops, dropsNew, Optional.empty());
   }
 
   @Override public String type() { return "agent_" + phase.name().toLowerCase(Locale.ROOT); }

@@ -1,5 +1,6 @@
 package dev.dockward.event;
 
+import dev.dockward.host.MachineFacts;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,7 @@ public final class EventDocuments {
       agent.put("drops", a.drops());
       agent.put("drops_new", a.dropsNew());
       doc.put("agent", agent);
+      a.hostFacts().ifPresent(f -> doc.put("host_facts", hostFacts(f)));
     } else if (event instanceof ProcessForked f) {
       Map<String, Object> fork = new LinkedHashMap<>();
       fork.put("parent_pid", (long) f.parentPid());
@@ -117,6 +119,46 @@ public final class EventDocuments {
     m.put("name", host.name());
     m.put("id", host.id());
     return m;
+  }
+
+  /**
+   * The machine's facts on {@code agent_started}: {@code os_family}, {@code os_version},
+   * {@code os_build}, {@code os_codename}, {@code kernel_release}, {@code arch}, {@code cpu_model},
+   * {@code cpu_logical}, {@code memory_bytes}, {@code boot_time}, {@code hypervisor},
+   * {@code machine_model} when known; {@code read_ms} always, {@code unreadable} when a fact failed.
+   */
+  public static Map<String, Object> hostFacts(MachineFacts f) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    f.osFamily().ifPresent(v -> m.put("os_family", v));
+    f.osVersion().ifPresent(v -> m.put("os_version", v));
+    f.osBuild().ifPresent(v -> m.put("os_build", v));
+    f.osCodename().ifPresent(v -> m.put("os_codename", v));
+    f.kernelRelease().ifPresent(v -> m.put("kernel_release", v));
+    f.arch().ifPresent(v -> m.put("arch", v));
+    f.cpuModel().ifPresent(v -> m.put("cpu_model", v));
+    putIfPresent(m, "cpu_logical", f.cpuLogical());
+    putIfPresent(m, "memory_bytes", f.memoryBytes());
+    f.bootTime().ifPresent(v -> m.put("boot_time", Timestamps.format(v)));
+    f.hypervisor().ifPresent(v -> m.put("hypervisor", v));
+    f.machineModel().ifPresent(v -> m.put("machine_model", v));
+    m.put("read_ms", f.readTime().toMillis());
+    if (!f.unreadable().isEmpty()) {
+      m.put("unreadable", List.copyOf(f.unreadable()));
+    }
+    return m;
+  }
+
+  /**
+   * The operating system part of the machine's facts, for the {@code host} object of alerts:
+   * {@code name} (the distribution), {@code version}, {@code kernel} (the release), each when
+   * known; empty when none is.
+   */
+  public static java.util.Optional<Map<String, Object>> hostOs(MachineFacts f) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    f.osFamily().ifPresent(v -> m.put("name", v));
+    f.osVersion().ifPresent(v -> m.put("version", v));
+    f.kernelRelease().ifPresent(v -> m.put("kernel", v));
+    return m.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(m);
   }
 
   public static Map<String, Object> container(ContainerInfo c) {

@@ -1,5 +1,6 @@
 package dev.dockward.posture;
 
+import dev.dockward.host.MachineFactsProvider;
 import dev.dockward.hostfs.HostFs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,29 +17,41 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * Reads the host's hardening facts through {@link HostFs}. What cannot be read becomes a
+ * Reads the host's hardening facts through {@link HostFs}, and the kernel release from the
+ * machine's facts (OSHI) with {@code <proc>/sys/kernel/osrelease} as the fallback. What cannot be read becomes a
  * {@link CheckProblem} and an empty fact; nothing here throws for what it finds on the host.
  */
 final class HostFactsReader {
   private final HostFs fs;
+  private final MachineFactsProvider machine;
 
-  HostFactsReader(HostFs fs) {
+  HostFactsReader(HostFs fs, MachineFactsProvider machine) {
     this.fs = fs;
+    this.machine = machine;
   }
 
   /** @param daemonInodes the socket inodes of the dockerd processes, whose listeners are audited elsewhere */
   HostFacts read(Set<Long> daemonInodes, List<CheckProblem> problems) {
-    Optional<String> kernel = Optional.empty();
-    try {
-      kernel = Optional.of(Files.readString(fs.proc().resolve("sys/kernel/osrelease"), StandardCharsets.UTF_8).strip());
-    } catch (IOException e) {
-      problems.add(new CheckProblem("kernel release", "cannot read " + fs.proc().resolve("sys/kernel/osrelease")
-          + ": " + e));
-    }
+    Optional<String> kernel = kernelRelease(problems);
     return new HostFacts(kernel, flag(fs.sys().resolve("module/apparmor/parameters/enabled"), "Y"),
         flag(fs.sys().resolve("fs/selinux/enforce"), "1"), seccomp(problems), userNamespaces(problems),
         listeners(daemonInodes, problems), environmentContentTrust(problems), trustDirs(),
         defaultDockerOpts(problems));
+  }
+
+  /** OSHI's kernel release when it has one, else the kernel's own file. */
+  private Optional<String> kernelRelease(List<CheckProblem> problems) {
+    Optional<String> fromMachine = machine.read().kernelRelease();
+    if (fromMachine.isPresent()) {
+      return fromMachine;
+    }
+    Path file = fs.proc().resolve("sys/kernel/osrelease");
+    try {
+      return Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip());
+    } catch (IOException e) {
+      problems.add(new CheckProblem("kernel release", "cannot read " + file + ": " + e));
+      return Optional.empty();
+    }
   }
 
   /** Whether a kernel flag file starts with {@code value}; an absent file means the feature is absent. */

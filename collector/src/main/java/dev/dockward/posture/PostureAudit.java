@@ -1,7 +1,10 @@
 package dev.dockward.posture;
 
 import dev.dockward.event.PostureFinding;
+import dev.dockward.host.MachineFacts;
+import dev.dockward.host.MachineFactsProvider;
 import dev.dockward.hostfs.HostFs;
+import java.time.Duration;
 import java.util.List;
 
 /** One audit of the Docker host: read the facts, derive the findings. Safe to run repeatedly. */
@@ -16,7 +19,16 @@ public final class PostureAudit {
    * @param settings the operator's minimum versions and registry allowlist
    */
   public PostureAudit(HostFs fs, ContainerLister containers, EngineProbe engine, PostureSettings settings) {
-    this.reader = new PostureFactsReader(fs, containers, engine);
+    this(fs, containers, engine, settings, () -> MachineFacts.none(Duration.ZERO, List.of()));
+  }
+
+  /**
+   * @param machine the machine's facts (OSHI): their kernel release is audited, {@code <proc>/sys/kernel/osrelease}
+   *     when they have none
+   */
+  public PostureAudit(HostFs fs, ContainerLister containers, EngineProbe engine, PostureSettings settings,
+      MachineFactsProvider machine) {
+    this.reader = new PostureFactsReader(fs, containers, engine, machine);
     this.settings = settings;
   }
 

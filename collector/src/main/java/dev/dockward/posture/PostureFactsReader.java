@@ -1,5 +1,6 @@
 package dev.dockward.posture;
 
+import dev.dockward.host.MachineFactsProvider;
 import dev.dockward.hostfs.HostFs;
 import java.io.IOException;
 import java.net.URI;
@@ -34,11 +35,13 @@ final class PostureFactsReader {
   private final HostFs fs;
   private final ContainerLister containers;
   private final EngineProbe engine;
+  private final MachineFactsProvider machine;
 
-  PostureFactsReader(HostFs fs, ContainerLister containers, EngineProbe engine) {
+  PostureFactsReader(HostFs fs, ContainerLister containers, EngineProbe engine, MachineFactsProvider machine) {
     this.fs = fs;
     this.containers = containers;
     this.engine = engine;
+    this.machine = machine;
   }
 
   PostureFacts read() {
@@ -79,7 +82,7 @@ final class PostureFactsReader {
     }
     Set<Long> daemonInodes = new HashSet<>();
     daemons.forEach(d -> daemonInodes.addAll(d.inodes()));
-    HostFacts host = new HostFactsReader(fs).read(daemonInodes, problems);
+    HostFacts host = new HostFactsReader(fs, machine).read(daemonInodes, problems);
     return new PostureFacts(daemons.stream().map(Daemon::facts).toList(), members, running, host, engineFacts,
         problems);
   }

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockward.event.FindingSeverity;
 import dev.dockward.event.PostureFinding;
+import dev.dockward.host.MachineFacts;
+import dev.dockward.host.MachineFactsFixtures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,6 +83,25 @@ class HostChecksTest {
     assertEquals("4.19.0-27-amd64", f.evidence().get("release"));
     assertEquals("5.10.0", f.evidence().get("minimum"));
     assertFalse(audit(host()).containsKey(HostChecks.KERNEL_OUTDATED), "6.1.0-18-amd64 is recent enough");
+  }
+
+  @Test
+  void theKernelReleaseFromTheMachineFactsBeforeProc() {
+    HostTree recent = host(); // its /proc says 6.1.0-18-amd64
+    PostureFinding f = new PostureAudit(recent.hostFs(), List::of, () -> PostureFactsReaderTest.ENGINE,
+        PostureSettings.DEFAULT, () -> MachineFactsFixtures.withKernel("4.14.336-fixture")).run().stream()
+        .filter(x -> x.id().equals(HostChecks.KERNEL_OUTDATED)).findFirst().orElseThrow();
+    assertEquals("4.14.336-fixture", f.evidence().get("release"));
+  }
+
+  @Test
+  void procIsTheFallbackWhenTheMachineFactsHaveNoKernel() {
+    MachineFacts none = MachineFacts.none(Duration.ofMillis(3), List.of("oshi"));
+    Map<String, List<PostureFinding>> found = new PostureAudit(
+        host().file("/proc/sys/kernel/osrelease", "4.19.0-27-amd64\n").hostFs(), List::of,
+        () -> PostureFactsReaderTest.ENGINE, PostureSettings.DEFAULT, () -> none).run().stream()
+        .collect(Collectors.groupingBy(PostureFinding::id));
+    assertEquals("4.19.0-27-amd64", found.get(HostChecks.KERNEL_OUTDATED).get(0).evidence().get("release"));
   }
 
   @Test

@@ -2,12 +2,15 @@ package dev.dockward.agent.lifecycle;
 
 import dev.dockward.event.AgentLifecycle;
 import dev.dockward.event.AgentLifecycle.Phase;
+import dev.dockward.host.MachineFacts;
+import dev.dockward.host.MachineFactsProvider;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.Source;
 import dev.dockward.source.Workers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -18,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Emits {@code agent_started} when started, {@code agent_heartbeat} every interval and
  * {@code agent_stopped} when closed (it is closed before the pipeline, so the last record is
  * journalled). Each record carries the events lost so far and since the previous heartbeat; a
- * bundled rule alerts when that number grows.
+ * bundled rule alerts when that number grows. {@code agent_started} also carries the machine's
+ * facts (OS, kernel, hardware) when a provider is given.
  */
 public final class AgentLifecycleSource implements Source {
   private static final Logger log = LoggerFactory.getLogger(AgentLifecycleSource.class);
@@ -27,6 +31,7 @@ public final class AgentLifecycleSource implements Source {
   private final Duration interval;
   private final Clock clock;
   private final String version;
+  private final Optional<MachineFactsProvider> hostFacts;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final Instant started;
   private long dropsReported;
@@ -38,10 +43,17 @@ public final class AgentLifecycleSource implements Source {
    * @param interval how often a heartbeat is journalled
    */
   public AgentLifecycleSource(LongSupplier drops, Duration interval, Clock clock, String version) {
+    this(drops, interval, clock, version, Optional.empty());
+  }
+
+  /** @param hostFacts the machine's facts for {@code agent_started}, asked once when the source starts */
+  public AgentLifecycleSource(LongSupplier drops, Duration interval, Clock clock, String version,
+      Optional<MachineFactsProvider> hostFacts) {
     this.drops = drops;
     this.interval = interval;
     this.clock = clock;
     this.version = version;
+    this.hostFacts = hostFacts;
     this.started = clock.instant();
   }
 
@@ -73,9 +85,10 @@ public final class AgentLifecycleSource implements Source {
     long total = drops.getAsLong();
     long fresh = Math.max(0, total - dropsReported);
     dropsReported = total;
+    Optional<MachineFacts> facts = phase == Phase.STARTED ? hostFacts.map(MachineFactsProvider::read) : Optional.empty();
     Instant now = clock.instant();
     try {
-      sink.accept(new AgentLifecycle(now, phase, version, Duration.between(started, now), total, fresh));
+      sink.accept(new AgentLifecycle(now, phase, version, Duration.between(started, now), total, fresh, facts));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -177,6 +177,28 @@ class AgentIT {
   }
 
   @Test
+  void agentStartedCarriesTheHostFactsReadThroughOshi() throws Exception {
+    startAgent(true);
+    String line = stdout.await(l -> "agent_started".equals(parse(l).get("type")), DEADLINE, "agent_started");
+    Map<String, Object> facts = map(parse(line).get("host_facts"));
+    String release = java.nio.file.Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+    assertEquals(release, facts.get("kernel_release"), "OSHI's kernel release is the kernel's own: " + line);
+    assertTrue(facts.get("arch") instanceof String arch && !arch.isBlank(), "an architecture: " + line);
+    assertTrue(((Number) facts.get("cpu_logical")).longValue() >= 1, line);
+    assertTrue(((Number) facts.get("memory_bytes")).longValue() > 0, line);
+    assertFalse(facts.containsKey("unreadable"), "OSHI read every fact on this host: " + line);
+    System.out.println("host facts read in " + facts.get("read_ms") + " ms: " + facts);
+
+    // Agent.start returned after agent_started, so the facts are read: alerts carry host.os.
+    String name = DockerCli.uniqueName("hostos");
+    String id = docker.runDetached(name, ESCAPEE, "sleep", "300");
+    String alert = stdout.await(l -> isAlert(l, "docker_socket_mounted", id), DEADLINE, "alert for " + name);
+    Map<String, Object> os = map(map(parse(alert).get("host")).get("os"));
+    assertEquals(release, os.get("kernel"), alert);
+    assertEquals(facts.get("os_family"), os.get("name"), alert);
+  }
+
+  @Test
   void containerStartedBeforeTheAgentIsSeen() throws Exception {
     String name = DockerCli.uniqueName("early");
     String id = docker.runDetached(name, ESCAPEE, "sleep", "300");

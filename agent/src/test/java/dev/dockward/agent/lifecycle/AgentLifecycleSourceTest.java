@@ -1,13 +1,24 @@
 package dev.dockward.agent.lifecycle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockward.event.AgentLifecycle;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dockward.agent.schema.RecordSchema;
 import dev.dockward.event.Event;
+import dev.dockward.event.EventDocuments;
+import dev.dockward.event.HostInfo;
+import dev.dockward.host.MachineFacts;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -65,5 +76,51 @@ class AgentLifecycleSourceTest {
     assertEquals(List.of("journal_overflow"), alerts.stream().map(a -> a.get("rule")).toList());
     assertTrue(String.valueOf(alerts.get(0).get("summary")).contains("deleted 230 journalled records"),
         alerts.get(0).toString());
+  }
+
+  private static MachineFacts facts(String kernel) {
+    return new MachineFacts(Optional.of("Debian GNU/Linux"), Optional.of("12"), Optional.of(kernel),
+        Optional.of("bookworm"), Optional.of(kernel), Optional.of("x86_64"), Optional.empty(), OptionalInt.of(7),
+        OptionalLong.of(123456789L), Optional.of(Instant.parse("2026-11-20T06:30:01Z")), Optional.of(true),
+        Optional.empty(), Duration.ofMillis(1234), List.of("cpu_model"));
+  }
+
+  @Test
+  void onlyAgentStartedCarriesTheHostFactsAndTheyConformToTheSchema() throws Exception {
+    List<Event> events = new CopyOnWriteArrayList<>();
+    AtomicLong asked = new AtomicLong();
+    AgentLifecycleSource source = new AgentLifecycleSource(() -> 0, Duration.ofHours(1), Clock.systemUTC(), "9.9",
+        Optional.of(() -> {
+          asked.incrementAndGet();
+          return facts("6.6.6-fixture");
+        }));
+    source.start(events::add);
+    source.journalOverflow(1, 1);
+    source.close();
+    assertEquals(1, asked.get(), "asked once, at start");
+    List<AgentLifecycle> records = events.stream().map(AgentLifecycle.class::cast).toList();
+    assertEquals(List.of("agent_started", "agent_journal_overflow", "agent_stopped"),
+        records.stream().map(Event::type).toList());
+    assertEquals(Optional.of("6.6.6-fixture"), records.get(0).hostFacts().flatMap(MachineFacts::kernelRelease));
+    assertTrue(records.subList(1, 3).stream().allMatch(r -> r.hostFacts().isEmpty()));
+
+    Map<String, Object> doc = EventDocuments.of(records.get(0),
+        new HostInfo("h", "0123456789abcdef0123456789abcdef"), "0123456789ab-0000000000000001");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> hostFacts = (Map<String, Object>) doc.get("host_facts");
+    assertEquals("6.6.6-fixture", hostFacts.get("kernel_release"));
+    assertEquals(7L, hostFacts.get("cpu_logical"));
+    assertEquals(123456789L, hostFacts.get("memory_bytes"));
+    assertEquals("2026-11-20T06:30:01.000Z", hostFacts.get("boot_time"));
+    assertEquals(1234L, hostFacts.get("read_ms"));
+    assertEquals(List.of("cpu_model"), hostFacts.get("unreadable"));
+    assertFalse(hostFacts.containsKey("cpu_model"), "an unread fact is left out, not empty");
+    assertFalse(hostFacts.containsKey("machine_model"));
+    String line = new ObjectMapper().writeValueAsString(doc);
+    RecordSchema schema = new RecordSchema();
+    assertEquals(List.of(), schema.problems(line));
+    assertFalse(schema.problems(line.replace("\"read_ms\":1234", "\"read_ms\":1234,\"x\":1")).isEmpty(),
+        "host_facts is closed");
+    assertFalse(schema.problems(line.replace("\"cpu_logical\":7", "\"cpu_logical\":\"7\"")).isEmpty());
   }
 }

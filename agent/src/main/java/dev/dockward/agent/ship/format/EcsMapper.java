@@ -32,7 +32,19 @@ final class EcsMapper {
     Fields.get(Fields.map(alert.get("ruleset")), "digest").ifPresent(d -> rule.put("version", d));
     e.put("rule", rule);
     Map<String, Object> host = Fields.map(alert.get("host"));
-    e.put("host", Map.of("name", Fields.text(host, "name"), "id", Fields.text(host, "id")));
+    Map<String, Object> h = new LinkedHashMap<>();
+    h.put("name", Fields.text(host, "name"));
+    h.put("id", Fields.text(host, "id"));
+    Map<String, Object> os = Fields.map(host.get("os"));
+    if (!os.isEmpty()) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("type", "linux");
+      Fields.get(os, "name").ifPresent(v -> o.put("name", v));
+      Fields.get(os, "version").ifPresent(v -> o.put("version", v));
+      Fields.get(os, "kernel").ifPresent(v -> o.put("kernel", v));
+      h.put("os", o);
+    }
+    e.put("host", h);
     Map<String, Object> container = Fields.map(alert.get("container"));
     if (!container.isEmpty()) {
       Map<String, Object> c = new LinkedHashMap<>();

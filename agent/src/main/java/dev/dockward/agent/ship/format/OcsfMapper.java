@@ -64,7 +64,22 @@ final class OcsfMapper {
     }
 
     Map<String, Object> host = Fields.map(alert.get("host"));
-    f.put("device", Map.of("hostname", Fields.text(host, "name"), "uid", Fields.text(host, "id"), "type_id", 1));
+    Map<String, Object> device = new LinkedHashMap<>();
+    device.put("hostname", Fields.text(host, "name"));
+    device.put("uid", Fields.text(host, "id"));
+    device.put("type_id", 1);
+    Map<String, Object> os = Fields.map(host.get("os"));
+    if (!os.isEmpty()) {
+      // OCSF's OS object requires name and type_id (100: Linux, the only OS the agent runs on).
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("name", Fields.get(os, "name").orElse("Linux"));
+      o.put("type_id", 100);
+      o.put("type", "Linux");
+      Fields.get(os, "version").ifPresent(v -> o.put("version", v));
+      Fields.get(os, "kernel").ifPresent(v -> o.put("kernel_release", v));
+      device.put("os", o);
+    }
+    f.put("device", device);
 
     Map<String, Object> evidence = new LinkedHashMap<>();
     Map<String, Object> container = Fields.map(alert.get("container"));

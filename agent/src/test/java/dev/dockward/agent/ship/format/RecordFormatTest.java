@@ -128,6 +128,26 @@ class RecordFormatTest {
   }
 
   @Test
+  void theHostsOsGoesToHostOsInEcsAndDeviceOsInOcsf() {
+    Map<String, Object> a = alert();
+    a.put("host", Map.of("name", "web-07", "id", "3d1219c7c4c5404aaa1f6d2a48adfda4",
+        "os", Map.of("name", "Debian GNU/Linux", "version", "12", "kernel", "6.1.0-18-fixture")));
+    Map<String, Object> ecsOs = map(map(RecordFormat.ECS.apply(a).get("host")).get("os"));
+    assertEquals(Map.of("type", "linux", "name", "Debian GNU/Linux", "version", "12", "kernel", "6.1.0-18-fixture"),
+        ecsOs);
+    Map<String, Object> ocsfOs = map(map(RecordFormat.OCSF.apply(a).get("device")).get("os"));
+    assertEquals(Map.of("name", "Debian GNU/Linux", "type_id", 100, "type", "Linux", "version", "12",
+        "kernel_release", "6.1.0-18-fixture"), ocsfOs);
+
+    a.put("host", Map.of("name", "web-07", "id", "3d1219c7c4c5404aaa1f6d2a48adfda4", "os", Map.of("kernel", "5.15.0-x")));
+    Map<String, Object> named = map(map(RecordFormat.OCSF.apply(a).get("device")).get("os"));
+    assertEquals("Linux", named.get("name"), "OCSF requires a name");
+    assertEquals("5.15.0-x", named.get("kernel_release"));
+    assertTrue(!map(RecordFormat.ECS.apply(alert()).get("host")).containsKey("os"), "no os when the alert has none");
+    assertTrue(!map(RecordFormat.OCSF.apply(alert()).get("device")).containsKey("os"));
+  }
+
+  @Test
   void eventsStayNativeInEveryFormat() {
     Map<String, Object> event = Map.of("schema", 1L, "kind", "event", "type", "exec");
     for (RecordFormat f : RecordFormat.values()) {
