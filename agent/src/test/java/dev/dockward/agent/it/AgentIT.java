@@ -13,7 +13,6 @@ import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalCursor;
 import dev.dockward.agent.journal.JournalRecord;
-import dev.dockward.agent.schema.RecordSchema;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,9 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,32 +40,20 @@ class AgentIT {
   private static final List<String> ESCAPEE = List.of("--cap-add", "SYS_ADMIN",
       "-v", "/var/run/docker.sock:/var/run/docker.sock", "--pid=host");
 
-  private final DockerCli docker = new DockerCli();
-  private final LineCapture stdout = new LineCapture();
+  @RegisterExtension
+  final AgentUnderTest harness = new AgentUnderTest();
+  private final DockerCli docker = harness.docker();
+  private final LineCapture stdout = harness.stdout();
   private Agent agent;
 
   @TempDir
   Path journalDir;
 
-  @AfterEach
-  void cleanUp() throws Exception {
-    try {
-      if (agent != null) {
-        agent.close();
-      }
-      new RecordSchema().assertAllValid(stdout.lines());
-    } finally {
-      docker.removeAll();
-    }
-  }
-
   private void startAgent(boolean printEvents) throws Exception {
-    AgentConfig config = AgentConfig.DEFAULT
-        .withJournal(new AgentConfig.Journal(journalDir.toString(), "hourly"))
+    AgentConfig config = AgentUnderTest.config(journalDir)
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, "200ms"), null, null))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", printEvents), null))
-        .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0));
-    agent = Agent.start(config, Records.bundledRules(), stdout.stream());
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", printEvents), null));
+    agent = harness.start(config, Records.bundledRules());
   }
 
   private boolean isAlert(String line, String rule, String containerId) {

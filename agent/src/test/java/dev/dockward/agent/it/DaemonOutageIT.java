@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.dockward.agent.Agent;
 import dev.dockward.agent.config.AgentConfig;
-import dev.dockward.agent.schema.RecordSchema;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,8 +27,10 @@ class DaemonOutageIT {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
   private static final List<String> SOCKET_MOUNT = List.of("-v", "/var/run/docker.sock:/var/run/docker.sock");
 
-  private final DockerCli docker = new DockerCli();
-  private final LineCapture stdout = new LineCapture();
+  @RegisterExtension
+  final AgentUnderTest harness = new AgentUnderTest();
+  private final DockerCli docker = harness.docker();
+  private final LineCapture stdout = harness.stdout();
   private Agent agent;
   private UnixSocketProxy proxy;
 
@@ -36,15 +38,12 @@ class DaemonOutageIT {
   Path dir;
 
   @AfterEach
-  void cleanUp() throws Exception {
-    if (agent != null) {
-      agent.close();
-    }
+  void closeProxy() throws Exception {
+    // The harness then stops the agent, removes the containers and checks the records.
+    harness.stop();
     if (proxy != null) {
       proxy.close();
     }
-    docker.removeAll();
-    new RecordSchema().assertAllValid(stdout.lines());
   }
 
   private boolean startOf(String line, String containerId) {
@@ -56,13 +55,11 @@ class DaemonOutageIT {
   @Test
   void agentRunsOnProcWithoutTheDaemonAndCatchesUpWhenItComesAndGoes() throws Exception {
     Path socket = dir.resolve("docker.sock");
-    AgentConfig config = AgentConfig.DEFAULT
-        .withJournal(new AgentConfig.Journal(dir.resolve("journal").toString(), "hourly"))
+    AgentConfig config = AgentUnderTest.config(dir.resolve("journal"))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, "200ms"),
             new AgentConfig.Docker(true, "unix://" + socket, "1s"), null))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null))
-        .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0));
-    agent = Agent.start(config, Records.bundledRules(), stdout.stream());
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null));
+    agent = harness.start(config, Records.bundledRules());
 
     // No daemon: the /proc scan goes on (its first scan reports this very JVM).
     long self = ProcessHandle.current().pid();

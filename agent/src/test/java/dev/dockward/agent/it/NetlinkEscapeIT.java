@@ -17,9 +17,9 @@ import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,8 +41,10 @@ class NetlinkEscapeIT {
   /** These tests need no network; without one they also do not depend on docker0 being there. */
   private static final List<String> NO_NETWORK = List.of("--network=none");
 
-  private final DockerCli docker = new DockerCli();
-  private final LineCapture stdout = new LineCapture();
+  @RegisterExtension
+  final AgentUnderTest harness = new AgentUnderTest();
+  private final DockerCli docker = harness.docker();
+  private final LineCapture stdout = harness.stdout();
   private Agent agent;
   /** A host process the agent saw through netlink: its namespaces are the host's. */
   private long markerPid;
@@ -51,24 +53,13 @@ class NetlinkEscapeIT {
   @TempDir
   Path journalDir;
 
-  @AfterEach
-  void cleanUp() throws Exception {
-    if (agent != null) {
-      agent.close();
-    }
-    docker.removeAll();
-    new dev.dockward.agent.schema.RecordSchema().assertAllValid(stdout.lines());
-  }
-
   /** The agent with netlink on, the /proc rescan at its default pace, events printed too. */
   private void startAgent() throws Exception {
-    AgentConfig config = AgentConfig.DEFAULT
-        .withJournal(new AgentConfig.Journal(journalDir.toString(), "hourly"))
+    AgentConfig config = AgentUnderTest.config(journalDir)
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, "1s"), null,
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null))
-        .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0));
-    agent = Agent.start(config, Records.bundledRules(), stdout.stream());
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null));
+    agent = harness.start(config, Records.bundledRules());
     // Wait until netlink delivers: an exec on the host made after the start must come back.
     Process marker = new ProcessBuilder("/bin/sh", "-c", "exec /bin/sleep 0.2").start();
     markerPid = marker.pid();

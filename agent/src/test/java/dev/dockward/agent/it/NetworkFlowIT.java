@@ -18,9 +18,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,34 +32,23 @@ import org.junit.jupiter.api.io.TempDir;
 class NetworkFlowIT {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 
-  private final DockerCli docker = new DockerCli();
-  private final LineCapture stdout = new LineCapture();
+  @RegisterExtension
+  final AgentUnderTest harness = new AgentUnderTest();
+  private final DockerCli docker = harness.docker();
+  private final LineCapture stdout = harness.stdout();
   private Agent agent;
 
   @TempDir
   Path dir;
 
   private void startAgent(AgentConfig.Network network) throws Exception {
-    AgentConfig config = AgentConfig.DEFAULT
-        .withJournal(new AgentConfig.Journal(dir.resolve("journal").toString(), "hourly"))
+    AgentConfig config = AgentUnderTest.config(dir.resolve("journal"))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(false))
             .withNetwork(network.withEnabled(true).withRescanInterval("500ms")))
         .withPosture(new AgentConfig.Posture(false, null))
         .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null));
-    agent = Agent.start(config, Records.bundledRules(), stdout.stream());
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    try {
-      docker.removeAll();
-    } finally {
-      if (agent != null) {
-        agent.close();
-      }
-    }
-    new dev.dockward.agent.schema.RecordSchema().assertAllValid(stdout.lines());
+    agent = harness.start(config, Records.bundledRules());
   }
 
   @Test

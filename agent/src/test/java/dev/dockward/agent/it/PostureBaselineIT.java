@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dockward.agent.Agent;
 import dev.dockward.agent.cli.DockwardCli;
 import dev.dockward.agent.config.AgentConfig;
-import dev.dockward.agent.schema.RecordSchema;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -23,9 +22,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,35 +37,24 @@ class PostureBaselineIT {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
   private static final String SYSTEM_SOCKET = "/var/run/docker.sock";
 
-  private final DockerCli docker = new DockerCli();
-  private final LineCapture stdout = new LineCapture();
+  @RegisterExtension
+  final AgentUnderTest harness = new AgentUnderTest();
+  private final DockerCli docker = harness.docker();
+  private final LineCapture stdout = harness.stdout();
   private Agent agent;
 
   @TempDir
   Path dir;
 
-  @AfterEach
-  void cleanUp() throws Exception {
-    try {
-      if (agent != null) {
-        agent.close();
-      }
-      new RecordSchema().assertAllValid(stdout.lines());
-    } finally {
-      docker.removeAll();
-    }
-  }
-
   /** The agent with an audit at start and then only on Docker events: the interval is an hour. */
   private void startAgent(List<String> registryAllowlist) throws Exception {
-    AgentConfig config = AgentConfig.DEFAULT
-        .withJournal(new AgentConfig.Journal(dir.resolve("journal").toString(), "hourly"))
+    AgentConfig config = AgentUnderTest.config(dir.resolve("journal"))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, "1s"), null,
             new AgentConfig.Cgroup(false, null)))
         .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null))
         .withMetrics(new AgentConfig.Metrics(false, "127.0.0.1", 0))
         .withPosture(new AgentConfig.Posture(true, "1h", null, null, registryAllowlist));
-    agent = Agent.start(config, Records.bundledRules(), stdout.stream());
+    agent = harness.start(config, Records.bundledRules());
     // The audit at start: the one finding every host has.
     awaitContainerFinding("open", "posture_not_checked", null);
   }
@@ -251,14 +239,13 @@ class PostureBaselineIT {
 
   private void auditedAgainOnConnection(Path daemonSocket) throws Exception {
     Path socket = dir.resolve("docker.sock");
-    AgentConfig config = AgentConfig.DEFAULT
-        .withJournal(new AgentConfig.Journal(dir.resolve("journal").toString(), "hourly"))
+    AgentConfig config = AgentUnderTest.config(dir.resolve("journal"))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, "1s"),
             new AgentConfig.Docker(true, "unix://" + socket, "1s"), new AgentConfig.Cgroup(false, null)))
         .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null))
         .withMetrics(new AgentConfig.Metrics(false, "127.0.0.1", 0))
         .withPosture(new AgentConfig.Posture(true, "1h"));
-    agent = Agent.start(config, Records.bundledRules(), stdout.stream());
+    agent = harness.start(config, Records.bundledRules());
     // The audit at start cannot ask the API: it says so rather than report no containers.
     Map<String, Object> failed = map(parse(stdout.await(l -> isFinding(l, "open", "posture_check_failed", null)
         && l.contains("\"instance\":\"containers\""), DEADLINE, "containers not checked")).get("finding"));

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dockward.agent.Agent;
 import dev.dockward.agent.cli.DockwardCli;
 import dev.dockward.agent.config.AgentConfig;
-import dev.dockward.agent.schema.RecordSchema;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -21,9 +20,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,34 +35,23 @@ import org.junit.jupiter.api.io.TempDir;
 class PostureIT {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 
-  private final DockerCli docker = new DockerCli();
-  private final LineCapture stdout = new LineCapture();
+  @RegisterExtension
+  final AgentUnderTest harness = new AgentUnderTest();
+  private final DockerCli docker = harness.docker();
+  private final LineCapture stdout = harness.stdout();
   private Agent agent;
 
   @TempDir
   Path journalDir;
 
-  @AfterEach
-  void cleanUp() throws Exception {
-    try {
-      if (agent != null) {
-        agent.close();
-      }
-      new RecordSchema().assertAllValid(stdout.lines());
-    } finally {
-      docker.removeAll();
-    }
-  }
-
   private void startAgent() throws Exception {
-    AgentConfig config = AgentConfig.DEFAULT
-        .withJournal(new AgentConfig.Journal(journalDir.toString(), "hourly"))
+    AgentConfig config = AgentUnderTest.config(journalDir)
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, "1s"), null,
             new AgentConfig.Cgroup(false, null)))
         .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null))
         .withMetrics(new AgentConfig.Metrics(false, "127.0.0.1", 0))
         .withPosture(new AgentConfig.Posture(true, "1s"));
-    agent = Agent.start(config, Records.bundledRules(), stdout.stream());
+    agent = harness.start(config, Records.bundledRules());
   }
 
   private boolean isFinding(String line, String state, String id, String instance) {

@@ -22,10 +22,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,8 +40,10 @@ class ResourceAbuseIT {
   private static final Set<String> RESOURCE_RULES =
       Set.of("fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation", "io_saturation", "network_flood");
 
-  private final DockerCli docker = new DockerCli();
-  private final LineCapture stdout = new LineCapture();
+  @RegisterExtension
+  final AgentUnderTest harness = new AgentUnderTest();
+  private final DockerCli docker = harness.docker();
+  private final LineCapture stdout = harness.stdout();
   private Agent agent;
 
   @TempDir
@@ -60,25 +62,11 @@ class ResourceAbuseIT {
     Path rules = Files.writeString(dir.resolve("resources-it.yaml"), shortened);
     LoadResult loaded = RuleSetLoading.load(false, List.of(rules), new PrintWriter(System.err, true));
     assertEquals(List.of(), loaded.problems());
-    AgentConfig config = AgentConfig.DEFAULT
-        .withJournal(new AgentConfig.Journal(dir.resolve("journal").toString(), "hourly"))
+    AgentConfig config = AgentUnderTest.config(dir.resolve("journal"))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
             new AgentConfig.Cgroup(true, "250ms")))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null))
-        .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0));
-    agent = Agent.start(config, new RuleDetector(new RuleEngine(loaded.ruleSet())), stdout.stream());
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    try {
-      docker.removeAll();
-    } finally {
-      if (agent != null) {
-        agent.close();
-      }
-    }
-    new dev.dockward.agent.schema.RecordSchema().assertAllValid(stdout.lines());
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null));
+    agent = harness.start(config, new RuleDetector(new RuleEngine(loaded.ruleSet())));
   }
 
   private static String containerId(Map<String, Object> record) {
