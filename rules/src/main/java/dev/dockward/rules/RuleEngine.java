@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -213,15 +212,7 @@ public final class RuleEngine {
     }
 
     private static Optional<Instant> eventTime(Map<String, Object> event) {
-        Object time = event.get("time");
-        if (!(time instanceof String)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Instant.parse((String) time));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
+        return RecordTime.of(event);
     }
 
     /** Keys with a {@code for:} episode under way, over all rules (bounded; for tests and metrics). */

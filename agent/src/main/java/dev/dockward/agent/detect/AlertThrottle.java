@@ -1,9 +1,9 @@
 package dev.dockward.agent.detect;
 
 import dev.dockward.agent.pipeline.Detector;
+import dev.dockward.rules.RecordTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -155,11 +155,8 @@ public final class AlertThrottle implements Detector {
   }
 
   private static Instant timeOf(Map<String, Object> event) {
-    try {
-      return Instant.parse(String.valueOf(event.get("time")));
-    } catch (DateTimeParseException e) {
-      return Instant.now(); // records are ours and always timed; never fail detection on it
-    }
+    // Records are ours and always timed; never fail detection on one that is not.
+    return RecordTime.of(event).orElseGet(Instant::now);
   }
 
   @Override

@@ -1,8 +1,8 @@
 package dev.dockward.agent.replay;
 
 import dev.dockward.rules.Severity;
+import dev.dockward.rules.RecordTime;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -39,11 +39,7 @@ public record ReplayQuery(Optional<Instant> since, Optional<Instant> until, Set<
 
   /** The record's own time, when it has a readable one. */
   static Optional<Instant> timeOf(Map<String, Object> record) {
-    try {
-      return Optional.of(Instant.parse(String.valueOf(record.get("time"))));
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
+    return RecordTime.of(record);
   }
 
   public boolean matches(Map<String, Object> record) {

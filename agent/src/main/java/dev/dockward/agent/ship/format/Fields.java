@@ -1,7 +1,7 @@
 package dev.dockward.agent.ship.format;
 
+import dev.dockward.rules.RecordTime;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,11 +33,7 @@ final class Fields {
   }
 
   static long epochMillis(Map<String, Object> record) {
-    try {
-      return Instant.parse(text(record, "time")).toEpochMilli();
-    } catch (DateTimeParseException e) {
-      return 0;
-    }
+    return RecordTime.of(record).map(Instant::toEpochMilli).orElse(0L);
   }
 
   /** {@code mitre.T1611} tags → {@code T1611}. */
