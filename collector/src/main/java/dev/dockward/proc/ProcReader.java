@@ -15,7 +15,9 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
@@ -61,6 +63,8 @@ public final class ProcReader {
   private final HostFs host;
   private final HostNamespaces hostNamespaces;
   private final ProcReadStats stats = new ProcReadStats();
+  /** Whether a pid directory's file key names one process (true on procfs, see {@link #identity}). */
+  private final boolean directoryIdentity;
 
   /** A reader that does not compare namespaces with the host's ({@code host_ns} stays absent). */
   public ProcReader(HostFs host) {
@@ -72,8 +76,22 @@ public final class ProcReader {
    *     kinds of namespace it shares the host's
    */
   public ProcReader(HostFs host, HostNamespaces hostNamespaces) {
+    this(host, hostNamespaces, isProcfs(host.proc()));
+  }
+
+  /** For tests: {@code directoryIdentity} as if the directory of fixtures were procfs. */
+  ProcReader(HostFs host, HostNamespaces hostNamespaces, boolean directoryIdentity) {
     this.host = Objects.requireNonNull(host, "host");
     this.hostNamespaces = Objects.requireNonNull(hostNamespaces, "hostNamespaces");
+    this.directoryIdentity = directoryIdentity;
+  }
+
+  private static boolean isProcfs(Path proc) {
+    try {
+      return "proc".equals(Files.getFileStore(proc).type());
+    } catch (IOException | RuntimeException e) {
+      return false; // no /proc at all: nothing to identify either
+    }
   }
 
   /** The counters of this reader. */
@@ -112,6 +130,25 @@ public final class ProcReader {
       return stat.isPresent() ? OptionalLong.of(stat.get().startTime()) : OptionalLong.empty();
     } catch (Gone e) {
       return OptionalLong.empty();
+    }
+  }
+
+  /**
+   * A token that stays equal while {@code /proc/<pid>} is the same process: the directory's file
+   * key (device and inode). procfs makes a new inode for a new process on a reused pid, and keeps
+   * the inode of a live process while its directory is cached (a dropped cache gives a new inode:
+   * a false "changed", never a false "same"). One {@code stat} call, no file read. Empty when the
+   * process is gone, or when /proc is not procfs (fixtures), whose directories carry no identity.
+   */
+  public Optional<Object> identity(int pid) {
+    if (!directoryIdentity) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.ofNullable(Files.readAttributes(host.pidDir(pid), BasicFileAttributes.class,
+          LinkOption.NOFOLLOW_LINKS).fileKey());
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
     }
   }
 
