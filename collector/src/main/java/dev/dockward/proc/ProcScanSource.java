@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * scan emits them all).
  *
  * <p>A process is identified by its pid and start time, so a reused pid is a new process. A
- * known process costs one read of its {@code stat}; processes that are gone are forgotten, so
+ * known process costs one {@code stat} call on its procfs directory, and a read of its
+ * {@code stat} file only when that directory is not the one its start time was read under (see
+ * {@link ProcReader#identity}); processes that are gone are forgotten, so
  * the memory used follows the number of live processes. The container is attached as
  * {@link ContainerInfo#unresolved(String)} when the cgroup path names one; the pipeline enriches it.
  *
