@@ -89,7 +89,7 @@ final class ExecBench {
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
         .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", false), null))
         .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0))
-        .withAlerts(new AgentConfig.Alerts("0s", 0))
+        .withAlerts(new AgentConfig.Alerts("0s", 0, 0))
         .withPosture(new AgentConfig.Posture(false, null));
     RuleDetector detector = new RuleDetector(new RuleEngine(
         RuleSetLoading.load(true, List.of(rules), new PrintWriter(System.err, true)).ruleSet()));

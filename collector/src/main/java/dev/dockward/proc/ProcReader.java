@@ -7,13 +7,18 @@ import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.StdioKind;
 import dev.dockward.hostfs.HostFs;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,8 +45,13 @@ public final class ProcReader {
   public static final int CMDLINE_CAP = 64 * 1024;
   /** The namespace links read, in the order they appear in the event. */
   static final List<String> NAMESPACES = List.of("mnt", "pid", "net", "uts", "ipc", "user", "cgroup");
+  private static final List<String> STDIO_NAMES = List.of("0", "1", "2");
 
   private static final Logger LOG = LoggerFactory.getLogger(ProcReader.class);
+  /** The first read's size: enough for stat, status, cgroup and most command lines in one read. */
+  private static final int FIRST_READ = 4096;
+  /** The charset the JVM decodes file names with (see {@link #rawBytes}); fixed at JVM start. */
+  private static final Charset JNU_CHARSET = jnuCharset();
   private static final List<SocketTable> SOCKET_TABLES = List.of(
       new SocketTable(StdioKind.TCP, List.of("tcp", "tcp6"), SocketTableParser.INET_INODE_COLUMN),
       new SocketTable(StdioKind.UDP, List.of("udp", "udp6"), SocketTableParser.INET_INODE_COLUMN),
@@ -53,6 +63,8 @@ public final class ProcReader {
   private final HostFs host;
   private final HostNamespaces hostNamespaces;
   private final ProcReadStats stats = new ProcReadStats();
+  /** Whether a pid directory's file key names one process (true on procfs, see {@link #identity}). */
+  private final boolean directoryIdentity;
 
   /** A reader that does not compare namespaces with the host's ({@code host_ns} stays absent). */
   public ProcReader(HostFs host) {
@@ -64,8 +76,22 @@ public final class ProcReader {
    *     kinds of namespace it shares the host's
    */
   public ProcReader(HostFs host, HostNamespaces hostNamespaces) {
+    this(host, hostNamespaces, isProcfs(host.proc()));
+  }
+
+  /** For tests: {@code directoryIdentity} as if the directory of fixtures were procfs. */
+  ProcReader(HostFs host, HostNamespaces hostNamespaces, boolean directoryIdentity) {
     this.host = Objects.requireNonNull(host, "host");
     this.hostNamespaces = Objects.requireNonNull(hostNamespaces, "hostNamespaces");
+    this.directoryIdentity = directoryIdentity;
+  }
+
+  private static boolean isProcfs(Path proc) {
+    try {
+      return "proc".equals(Files.getFileStore(proc).type());
+    } catch (IOException | RuntimeException e) {
+      return false; // no /proc at all: nothing to identify either
+    }
   }
 
   /** The counters of this reader. */
@@ -104,6 +130,25 @@ public final class ProcReader {
       return stat.isPresent() ? OptionalLong.of(stat.get().startTime()) : OptionalLong.empty();
     } catch (Gone e) {
       return OptionalLong.empty();
+    }
+  }
+
+  /**
+   * A token that stays equal while {@code /proc/<pid>} is the same process: the directory's file
+   * key (device and inode). procfs makes a new inode for a new process on a reused pid, and keeps
+   * the inode of a live process while its directory is cached (a dropped cache gives a new inode:
+   * a false "changed", never a false "same"). One {@code stat} call, no file read. Empty when the
+   * process is gone, or when /proc is not procfs (fixtures), whose directories carry no identity.
+   */
+  public Optional<Object> identity(int pid) {
+    if (!directoryIdentity) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.ofNullable(Files.readAttributes(host.pidDir(pid), BasicFileAttributes.class,
+          LinkOption.NOFOLLOW_LINKS).fileKey());
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
     }
   }
 
@@ -209,22 +254,26 @@ public final class ProcReader {
   /** What descriptors 0, 1 and 2 are, as {@link StdioKind} texts; a socket is looked up in the process's socket tables. */
   private List<String> readStdio(int pid) {
     Path fd = host.pidDir(pid).resolve("fd");
-    if (!Files.isDirectory(fd)) {
-      return List.of(); // ended meanwhile (or a fixture without fds): unknown, not "closed"
-    }
     List<String> kinds = new ArrayList<>(3);
+    boolean anyOpen = false;
     for (int n = 0; n <= 2; n++) {
-      Optional<byte[]> target = readLink(fd.resolve(Integer.toString(n)));
+      Optional<byte[]> target = readLink(fd.resolve(STDIO_NAMES.get(n)));
       if (target.isEmpty()) {
         kinds.add(StdioKind.CLOSED.text());
         continue;
       }
+      anyOpen = true;
       String text = new String(target.get(), StandardCharsets.ISO_8859_1);
       StdioKind kind = StdioLinkParser.kind(text);
       if (kind == StdioKind.SOCKET) {
         kind = socketKind(pid, StdioLinkParser.socketInode(text));
       }
       kinds.add(kind.text());
+    }
+    // Three missing links: all closed, or the process ended meanwhile (or a fixture without fds),
+    // which is unknown, not "closed". Only then is the directory looked at (one call fewer per exec).
+    if (!anyOpen && !Files.isDirectory(fd)) {
+      return List.of();
     }
     return kinds;
   }
@@ -303,8 +352,8 @@ public final class ProcReader {
    */
   private Optional<byte[]> readFile(int pid, String name, int limit) throws Gone {
     Path file = host.pidDir(pid).resolve(name);
-    try (InputStream in = Files.newInputStream(file)) {
-      return Optional.of(in.readNBytes(limit));
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      return Optional.of(readUpTo(in, limit));
     } catch (NoSuchFileException e) {
       stats.countVanished();
       throw new Gone();
@@ -323,6 +372,28 @@ public final class ProcReader {
     }
   }
 
+  /**
+   * Up to {@code limit} bytes of a channel. A channel, not a stream: /proc files are small and read
+   * on every exec, and this avoids the stream's wrapping and its extra buffer copies.
+   */
+  private static byte[] readUpTo(FileChannel in, int limit) throws IOException {
+    byte[] buffer = new byte[Math.min(limit, FIRST_READ)];
+    int n = 0;
+    while (true) {
+      if (n == buffer.length) {
+        if (n == limit) {
+          return buffer;
+        }
+        buffer = Arrays.copyOf(buffer, (int) Math.min(limit, 2L * n));
+      }
+      int got = in.read(ByteBuffer.wrap(buffer, n, buffer.length - n));
+      if (got < 0) {
+        return n == buffer.length ? buffer : Arrays.copyOf(buffer, n);
+      }
+      n += got;
+    }
+  }
+
   /** ESRCH: the kernel reports a process that is exiting this way instead of ENOENT. */
   private static boolean isNoSuchProcess(IOException e) {
     String message = e.getMessage();
@@ -333,13 +404,13 @@ public final class ProcReader {
     // The default file system keeps file names as bytes; toString() decodes with sun.jnu.encoding,
     // which maps undecodable bytes to U+FFFD. Re-encoding with the same charset gives the bytes
     // back for valid names; for invalid ones the replacement character is the best there is.
-    return target.toString().getBytes(jnuCharset());
+    return target.toString().getBytes(JNU_CHARSET);
   }
 
-  private static java.nio.charset.Charset jnuCharset() {
+  private static Charset jnuCharset() {
     String name = System.getProperty("sun.jnu.encoding");
     try {
-      return name == null ? StandardCharsets.UTF_8 : java.nio.charset.Charset.forName(name);
+      return name == null ? StandardCharsets.UTF_8 : Charset.forName(name);
     } catch (RuntimeException e) {
       return StandardCharsets.UTF_8;
     }

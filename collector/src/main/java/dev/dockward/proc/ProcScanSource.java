@@ -11,7 +11,9 @@ import dev.dockward.source.Source;
 import dev.dockward.source.Workers;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -29,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * scan emits them all).
  *
  * <p>A process is identified by its pid and start time, so a reused pid is a new process. A
- * known process costs one read of its {@code stat}; processes that are gone are forgotten, so
+ * known process costs one {@code stat} call on its procfs directory, and a read of its
+ * {@code stat} file only when that directory is not the one its start time was read under (see
+ * {@link ProcReader#identity}); processes that are gone are forgotten, so
  * the memory used follows the number of live processes. The container is attached as
  * {@link ContainerInfo#unresolved(String)} when the cgroup path names one; the pipeline enriches it.
  *
@@ -49,6 +53,12 @@ public final class ProcScanSource implements Source {
   private final Clock clock;
   /** (pid, start time) of every process reported and still alive; shared with a real-time source. */
   private final SeenProcesses seen;
+  /**
+   * The identity ({@link ProcReader#identity}) under which each live pid's start time was last
+   * read: while it is unchanged the pid is the same process and its {@code stat} is not read again.
+   * Used by the scan's thread only.
+   */
+  private final Map<Integer, Verified> verified = new HashMap<>();
   private final LongAdder failedScans = new LongAdder();
   private volatile boolean stopping;
   /** Released to end the pause early: by close, and by {@link #rescanNow}. */
@@ -161,13 +171,23 @@ public final class ProcScanSource implements Source {
     Set<Integer> alive = new HashSet<>(listed.length * 2);
     for (int pid : listed) {
       long known = seen.startTime(pid);
+      // Taken before the start time is read: a pid reused in between then shows a changed identity
+      // at the next scan, never an unchanged one.
+      Optional<Object> identity = reader.identity(pid);
       if (known >= 0) {
+        Verified last = verified.get(pid);
+        if (last != null && last.startTime() == known && identity.isPresent()
+            && last.identity().equals(identity.get())) {
+          alive.add(pid); // the same process as when its start time was read: no file read
+          continue;
+        }
         OptionalLong startTime = reader.startTime(pid);
         if (startTime.isEmpty()) {
           continue; // gone since the listing
         }
         if (startTime.getAsLong() == known) {
           alive.add(pid);
+          remember(pid, known, identity);
           continue;
         }
         // the pid was reused by a new process: read it in full below
@@ -178,6 +198,7 @@ public final class ProcScanSource implements Source {
       }
       ProcessInfo proc = info.get();
       alive.add(pid);
+      remember(pid, proc.startTime(), identity);
       // Claimed before delivery, so a real-time source reading the same process meanwhile does
       // not report it too; released if the delivery fails, for the next scan to retry.
       if (!seen.claim(pid, proc.startTime())) {
@@ -195,11 +216,23 @@ public final class ProcScanSource implements Source {
     forgetEnded(alive);
   }
 
+  private void remember(int pid, long startTime, Optional<Object> identity) {
+    if (identity.isPresent()) {
+      verified.put(pid, new Verified(startTime, identity.get()));
+    } else {
+      verified.remove(pid);
+    }
+  }
+
+  /** A start time and the pid directory's identity it was read under. */
+  private record Verified(long startTime, Object identity) {}
+
   /**
    * Forgets the pairs whose pid was not listed. A process that started after the listing (a
    * real-time source may have claimed it meanwhile) is kept: its pid still has that start time.
    */
   private void forgetEnded(Set<Integer> alive) {
+    verified.keySet().retainAll(alive);
     for (int pid : seen.pids()) {
       if (alive.contains(pid)) {
         continue;

@@ -1,5 +1,7 @@
 package dev.dockward.proc;
 
+import java.nio.file.Path;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -63,6 +65,21 @@ class ProcReaderIT {
         throw noSuchContainer;
       }
     }
+  }
+
+  @Test
+  void aProcfsPidDirectoryIdentifiesItsProcessAndAnEndedOneHasNone() throws Exception {
+    ProcReader reader = new ProcReader(HostFs.system());
+    Optional<Object> first = reader.identity(containerPid);
+    assertTrue(first.isPresent(), "procfs gives a pid directory a file key");
+    assertEquals(first, reader.identity(containerPid), "stable while the process lives");
+    Process shortLived = new ProcessBuilder("/bin/true").start();
+    int pid = (int) shortLived.pid();
+    shortLived.waitFor();
+    ProcessHandle.of(pid).ifPresent(h -> h.onExit().join()); // reaped: its pid directory is gone
+    assertEquals(Optional.empty(), reader.identity(pid));
+    assertEquals(Optional.empty(), new ProcReader(HostFs.rootedAt(Path.of("/nonexistent-root"))).identity(1),
+        "not procfs: no identity");
   }
 
   @Test

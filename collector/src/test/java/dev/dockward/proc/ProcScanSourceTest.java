@@ -233,6 +233,61 @@ class ProcScanSourceTest {
     assertTrue(seen.contains(50, 5000));
   }
 
+  /** A scan over fixtures whose pid directories stand for processes as procfs ones do. */
+  private ProcScanSource scanWithDirectoryIdentity() {
+    return new ProcScanSource(new ProcReader(tree.hostFs(), HostNamespaces.UNKNOWN, true), Duration.ofSeconds(1),
+        Clock.fixed(NOW, ZoneOffset.UTC), new SeenProcesses());
+  }
+
+  @Test
+  void aKnownProcessWhoseDirectoryIsUnchangedIsNotReadAtAllAfterItsStartTimeWasRead() throws InterruptedException {
+    ProcScanSource scan = scanWithDirectoryIdentity();
+    tree.process(70, "sshd", 7000, "/");
+    scan.scanOnce(events::add);
+    // Were its stat read again, the garbage would be counted as a parse error and the process lost.
+    tree.stat(70, "garbage".getBytes(UTF_8));
+    scan.scanOnce(events::add);
+    scan.scanOnce(events::add);
+    assertEquals(0, scan.readStats().parseErrors());
+    assertEquals(1, events.size());
+    assertEquals(1, scan.remembered());
+  }
+
+  @Test
+  void aReusedPidHasANewDirectoryAndIsReadAndEmittedAgain() throws InterruptedException {
+    ProcScanSource scan = scanWithDirectoryIdentity();
+    tree.process(71, "old", 7100, "/");
+    scan.scanOnce(events::add);
+    scan.scanOnce(events::add);
+    // The old process ended; a new one took its pid. Its directory is made while the old one still
+    // exists, so that this file system cannot hand the freed inode number back (procfs never does).
+    tree.process(9071, "new", 7199, "/");
+    deleteRecursively(tree.pidDir(71));
+    try {
+      Files.move(tree.pidDir(9071), tree.pidDir(71));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    tree.process(71, "new", 7199, "/");
+    scan.scanOnce(events::add);
+    assertEquals(List.of("old", "new"), events.stream().map(e -> e.process().orElseThrow().name()).toList());
+  }
+
+  @Test
+  void aProcessClaimedByAnotherSourceIsCheckedByItsStatOnceThenByItsDirectory() throws InterruptedException {
+    SeenProcesses seen = new SeenProcesses();
+    ProcScanSource scan = new ProcScanSource(new ProcReader(tree.hostFs(), HostNamespaces.UNKNOWN, true),
+        Duration.ofSeconds(1), Clock.fixed(NOW, ZoneOffset.UTC), seen);
+    tree.process(72, "id", 7200, "/");
+    seen.claim(72, 7200); // netlink read it at exec
+    scan.scanOnce(events::add); // its stat is read: the identity is learnt
+    tree.stat(72, "garbage".getBytes(UTF_8));
+    scan.scanOnce(events::add);
+    assertEquals(0, scan.readStats().parseErrors());
+    assertTrue(seen.contains(72, 7200));
+    assertEquals(List.of(), events);
+  }
+
   @Test
   void rescanNowStartsTheNextScanBeforeTheInterval() throws InterruptedException {
     ProcScanSource slow = new ProcScanSource(tree.hostFs(), Duration.ofHours(1), Clock.fixed(NOW, ZoneOffset.UTC));

@@ -2,6 +2,7 @@ package dev.dockward.rules;
 
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelVariableResolver;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -248,7 +249,9 @@ public final class RuleEngine {
     private static Optional<Object> eval(CompiledRule rule, CelRuntime.Program program, Map<String, Object> vars,
             String what, Counters count) {
         try {
-            return Optional.ofNullable(program.eval(vars));
+            // Through a resolver: eval(Map) copies the variables into an immutable map on every call.
+            CelVariableResolver resolver = name -> Optional.ofNullable(vars.get(name));
+            return Optional.ofNullable(program.eval(resolver));
         } catch (CelEvaluationException | RuntimeException e) {
             // RuntimeException too: a rule must never take the pipeline down, whatever CEL throws.
             failed(rule, what, count, e.getMessage());

@@ -237,6 +237,11 @@ public final class Shipper implements AutoCloseable {
     private void ship(JournalRecord record) {
       Map<String, Object> parsed;
       try {
+        // Most records are events that are not shipped: their head decides without building a map.
+        if (!settings.events() && !wanted(RecordHead.read(json.getFactory(), record.json()))) {
+          window.skip(record.index());
+          return;
+        }
         parsed = json.readValue(record.json(), MAP);
       } catch (IOException e) {
         // Only the pipeline writes the journal, as JSON; a record that does not parse is counted and passed.
@@ -246,15 +251,13 @@ public final class Shipper implements AutoCloseable {
         window.skip(record.index());
         return;
       }
-      if (!settings.events() && !"alert".equals(parsed.get("kind")) && !lifecycleWanted(parsed)) {
-        window.skip(record.index());
-        return;
-      }
       send(window.open(record.index()), record.json(), parsed);
     }
 
-    private boolean lifecycleWanted(Map<String, Object> record) {
-      return settings.lifecycle() && String.valueOf(record.get("type")).startsWith("agent_");
+    /** An alert, or an agent lifecycle record when those are shipped. */
+    private boolean wanted(RecordHead head) {
+      return "alert".equals(head.kind())
+          || settings.lifecycle() && head.type() != null && head.type().startsWith("agent_");
     }
 
     private void send(AckWindow.Slot slot, String text, Map<String, Object> parsed) {

@@ -1,0 +1,42 @@
+package dev.dockward.agent.ship;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+class RecordHeadTest {
+  private final JsonFactory factory = new JsonFactory();
+
+  @Test
+  void topLevelKindAndTypeAreReadWhereverTheyStand() throws IOException {
+    RecordHead head = RecordHead.read(factory,
+        "{\"v\":1,\"process\":{\"kind\":\"alert\",\"args\":[{\"type\":\"x\"}]},\"type\":\"exec\",\"kind\":\"event\"}");
+    assertEquals(new RecordHead("event", "exec"), head);
+  }
+
+  @Test
+  void nonStringValuesAndAbsentKeysAreNull() throws IOException {
+    RecordHead head = RecordHead.read(factory, "{\"kind\":{\"a\":1},\"type\":7}");
+    assertNull(head.kind());
+    assertNull(head.type());
+    assertEquals(new RecordHead(null, null), RecordHead.read(factory, "{}"));
+  }
+
+  @Test
+  void aRepeatedKeyKeepsItsLastValueAsAParsedMapWould() throws IOException {
+    assertEquals("alert", RecordHead.read(factory, "{\"kind\":\"event\",\"kind\":\"alert\"}").kind());
+  }
+
+  @Test
+  void textThatIsNotOneJsonObjectIsRejected() {
+    assertThrows(IOException.class, () -> RecordHead.read(factory, "[1,2]"));
+    assertThrows(IOException.class, () -> RecordHead.read(factory, "not json"));
+    assertThrows(IOException.class, () -> RecordHead.read(factory, "{\"kind\":\"alert\",\"x\":{\"y\":"));
+    assertThrows(IOException.class, () -> RecordHead.read(factory, "{\"kind\":\"alert\",\"x\":[1,}"));
+    assertThrows(IOException.class, () -> RecordHead.read(factory, ""));
+  }
+}
