@@ -4,9 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -40,7 +41,7 @@ public final class JournalWriter {
     try {
       JsonGenerator g = generator();
       json.writeValue(g, record);
-      g.flush();
+      g.flush(); // into the buffer (a no-op when the mapper flushed already)
     } catch (IOException | RuntimeException e) {
       // A generator that failed mid-document is in an unknown state: the next record gets a new one.
       generator = null;
@@ -58,10 +59,39 @@ public final class JournalWriter {
     return generator;
   }
 
-  /** A byte buffer whose array is read in place (the journal copies the bytes it is given). */
-  private static final class Buffer extends ByteArrayOutputStream {
-    Buffer() {
-      super(1024);
+  /**
+   * A growable byte buffer whose array is read in place (the journal copies the bytes it is
+   * given); unlike ByteArrayOutputStream, not synchronized: one thread writes.
+   */
+  private static final class Buffer extends OutputStream {
+    private byte[] buf = new byte[1024];
+    private int size;
+
+    @Override
+    public void write(int b) {
+      ensure(1);
+      buf[size++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int offset, int length) {
+      ensure(length);
+      System.arraycopy(b, offset, buf, size, length);
+      size += length;
+    }
+
+    private void ensure(int more) {
+      if (size + more > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+      }
+    }
+
+    void reset() {
+      size = 0;
+    }
+
+    int size() {
+      return size;
     }
 
     byte[] array() {
