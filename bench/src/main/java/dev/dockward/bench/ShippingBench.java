@@ -218,6 +218,47 @@ final class ShippingBench {
     }
   }
 
+  /**
+   * {@code ship-start ROUNDS N [ungated]}: a new producer ships N journalled records to a topic
+   * created just before, ROUNDS times; a round that takes over 10 s stalled (the delivery timeout is
+   * cut to 15 s so that a stall shows without waiting 2 min). {@code ungated} picks partitions
+   * through a configured partitioner, which turns the sink's first-acknowledgement gate off.
+   */
+  static void shipStart(int rounds, long n, boolean gated, Path dir) throws Exception {
+    Map<String, String> props = new LinkedHashMap<>();
+    props.put("delivery.timeout.ms", "15000");
+    props.put("request.timeout.ms", "10000");
+    if (!gated) {
+      props.put("partitioner.class", "org.apache.kafka.clients.producer.internals.DefaultPartitioner");
+    }
+    try (LocalBroker broker = LocalBroker.start(dir.resolve("broker"))) {
+      Path journalDir = dir.resolve("journal");
+      long last = 0;
+      try (ChronicleJournal j = ChronicleJournal.openForWriting(journalDir, "hourly")) {
+        for (long i = 0; i < n; i++) {
+          last = j.append(record(i, 0));
+        }
+      }
+      AtomicInteger topic = new AtomicInteger();
+      List<Double> seconds = new ArrayList<>();
+      int stalls = 0;
+      try (ChronicleJournal j = ChronicleJournal.openForWriting(journalDir, "hourly")) {
+        for (int round = 1; round <= rounds; round++) {
+          double rate = shipOnce(broker, j, dir, topic, props, n, last);
+          double s = n / rate;
+          seconds.add(s);
+          boolean stalled = s > 10;
+          stalls += stalled ? 1 : 0;
+          System.out.printf("round %d (%s): %.2f s, %,.0f records/s%s%n", round, gated ? "gated" : "ungated", s, rate,
+              stalled ? "  STALLED" : "");
+        }
+      }
+      seconds.sort(null);
+      System.out.printf("%s: %d of %d rounds stalled (> 10 s); median %.2f s, max %.2f s%n", gated ? "gated" : "ungated",
+          stalls, rounds, seconds.get(seconds.size() / 2), seconds.get(seconds.size() - 1));
+    }
+  }
+
   private static String label(Map<String, String> props) {
     return props.isEmpty() ? "(dockward defaults)" : props.toString().replace("{", "").replace("}", "");
   }
