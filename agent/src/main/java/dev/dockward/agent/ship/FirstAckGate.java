@@ -80,6 +80,15 @@ final class FirstAckGate<T> {
     return drain(partition);
   }
 
+  /** Every record still held (the sink is closing: they are failed, the shipper sends them again). */
+  synchronized List<T> drainAll() {
+    List<T> all = new ArrayList<>();
+    held.values().forEach(all::addAll);
+    held.clear();
+    ready.clear();
+    return all;
+  }
+
   /** Records waiting (a gauge for tests). */
   synchronized int heldCount() {
     return held.values().stream().mapToInt(ArrayDeque::size).sum();

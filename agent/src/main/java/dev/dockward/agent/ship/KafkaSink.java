@@ -236,11 +236,18 @@ public final class KafkaSink implements Sink {
   }
 
   /**
-   * Gives outstanding sends 5 s to complete; after that the producer fails them, and the shipper
-   * sends them again on its next start.
+   * Gives outstanding sends 5 s to complete; after that the producer fails them (and the sink the
+   * records it still held), and the shipper sends them again on its next start.
    */
   @Override
   public void close() {
     producer.close(Duration.ofSeconds(5));
+    if (gate != null) {
+      // Held behind a first record that never got its answer: never reached the producer.
+      for (Pending p : gate.drainAll()) {
+        p.done().completeExceptionally(new IOException("not sent: the sink closed while the record waited for the "
+            + "first acknowledgement on its partition"));
+      }
+    }
   }
 }

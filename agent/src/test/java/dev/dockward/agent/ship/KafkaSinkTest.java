@@ -147,8 +147,10 @@ class KafkaSinkTest {
     assertTrue(held.isCompletedExceptionally(), "a held record is failed, so the shipper sends it again");
     assertEquals(1, p.history().size(), "the held record never reached the producer");
     gated.send("{}", alertOf(CONTAINER));
-    gated.send("{}", alertOf(CONTAINER));
+    CompletableFuture<Void> heldAgain = gated.send("{}", alertOf(CONTAINER)).toCompletableFuture();
     assertEquals(2, p.history().size(), "the next record probes alone again");
+    gated.close();
+    assertTrue(heldAgain.isCompletedExceptionally(), "closing fails what was still held, so it is sent again");
   }
 
   @Test
