@@ -30,9 +30,22 @@ final class FirstAckGate<T> {
   private final Map<TopicPartition, ArrayDeque<T>> held = new HashMap<>();
   /** Acknowledged partitions with records still held (what {@link #release} sends). */
   private final Set<TopicPartition> ready = new HashSet<>();
+  /** Each topic's partition count, as the sink last saw it. */
+  private final Map<String, Integer> partitionCounts = new HashMap<>();
+  /** Topics whose every partition was acknowledged: nothing to gate there any more. */
+  private final Set<String> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * Whether every partition of {@code topic} had an acknowledgement (then the sink sends without
+   * asking the gate; partitions added to the topic later are not gated).
+   */
+  boolean isOpen(String topic) {
+    return open.contains(topic);
+  }
 
   /** What to send now for a new record to {@code partition}: nothing (held), it, or held ones and it. */
-  synchronized List<T> admit(TopicPartition partition, T record) {
+  synchronized List<T> admit(TopicPartition partition, int partitions, T record) {
+    partitionCounts.put(partition.topic(), partitions);
     if (confirmed.contains(partition)) {
       List<T> now = drain(partition);
       now.add(record);
@@ -65,6 +78,11 @@ final class FirstAckGate<T> {
       probing.remove(partition);
       if (held.containsKey(partition)) {
         ready.add(partition);
+      }
+      Integer count = partitionCounts.get(partition.topic());
+      if (count != null
+          && confirmed.stream().filter(p -> p.topic().equals(partition.topic())).count() >= count) {
+        open.add(partition.topic());
       }
     }
   }

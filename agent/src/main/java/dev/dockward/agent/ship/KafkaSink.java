@@ -94,44 +94,31 @@ public final class KafkaSink implements Sink {
 
   @Override
   public CompletionStage<Void> send(String json, Map<String, Object> record) {
-    flush(); // what waited for an acknowledgement that came goes before this record
     boolean alert = "alert".equals(record.get("kind"));
     String topic = alert ? topics.alerts() : topics.events();
     String key = key(record);
     CompletableFuture<Void> done = new CompletableFuture<>();
-    Integer partition;
+    List<PartitionInfo> partitions;
     try {
-      partition = partitionOf(topic, key);
+      partitions = gate == null || gate.isOpen(topic) ? List.of() : producer.partitionsFor(topic);
     } catch (RuntimeException e) {
       done.completeExceptionally(explained(e, topic));
       return done;
     }
-    Pending out = new Pending(new ProducerRecord<>(topic, partition, key, json.getBytes(StandardCharsets.UTF_8),
-        headers(record, alert)), done);
-    if (partition == null) {
-      send(out, null);
-    } else {
-      TopicPartition tp = new TopicPartition(topic, partition);
-      sendAll(gate.admit(tp, out), tp);
-    }
-    return done;
-  }
-
-  /**
-   * The partition Kafka's default partitioner picks for this key (murmur2 of the key's bytes), so
-   * the gate knows where each record goes; null when the sink does not gate or the producer knows
-   * no partitions (then the producer picks). Asks the producer's metadata, which it caches: this
-   * waits for the cluster (up to {@code max.block.ms}) only where {@code send} would.
-   */
-  private Integer partitionOf(String topic, String key) {
-    if (gate == null) {
-      return null;
-    }
-    List<PartitionInfo> partitions = producer.partitionsFor(topic);
+    byte[] value = json.getBytes(StandardCharsets.UTF_8);
     if (partitions == null || partitions.isEmpty()) {
-      return null;
+      // Not gated (any more): the producer's partitioner picks the same partition for the key.
+      // Records an acknowledgement released go first, in order.
+      flush();
+      send(new Pending(new ProducerRecord<>(topic, null, key, value, headers(record, alert)), done), null);
+      return done;
     }
-    return BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), partitions.size());
+    // Kafka's default partitioner's choice (murmur2 of the key's bytes), so the gate knows where it goes.
+    int partition = BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), partitions.size());
+    TopicPartition tp = new TopicPartition(topic, partition);
+    Pending out = new Pending(new ProducerRecord<>(topic, partition, key, value, headers(record, alert)), done);
+    sendAll(gate.admit(tp, partitions.size(), out), tp);
+    return done;
   }
 
   private void sendAll(List<Pending> now, TopicPartition tp) {

@@ -167,5 +167,16 @@ class KafkaSinkTest {
       }
     }
     assertEquals(3, p.history().size(), "one probe per partition, none waits for another");
+    gated.send("{}", alertOf("c0")); // held behind its partition's probe
+    assertEquals(3, p.history().size());
+    while (p.completeNext()) {
+      // every partition of the alerts topic acknowledged once
+    }
+    gated.send("{}", alertOf("c1"));
+    assertEquals(5, p.history().size(), "the held record first, then the new one");
+    assertEquals(null, p.history().get(4).partition(), "the topic is open: the producer partitions by key again");
+    gated.send("{}", Map.of("schema", 1, "kind", "event", "container", Map.of("id", "c2")));
+    assertEquals(6, p.history().size());
+    assertTrue(p.history().get(5).partition() != null, "the events topic is still gated");
   }
 }
