@@ -57,6 +57,17 @@ public final class Bench {
           ReplayBench.delete(dir);
         }
       }
+      case "ship-start" -> {
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        long records = args.length > 2 ? Long.parseLong(args[2].replace("_", "")) : 50_000L;
+        boolean gated = args.length <= 3 || !args[3].equals("ungated");
+        Path dir = Files.createTempDirectory("dockward-bench-ship-start");
+        try {
+          ShippingBench.shipStart(rounds, records, gated, dir);
+        } finally {
+          ReplayBench.delete(dir);
+        }
+      }
       case "lag" -> {
         int rate = args.length > 1 ? Integer.parseInt(args[1].replace("_", "")) : 10_000;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
@@ -70,7 +81,8 @@ public final class Bench {
       default -> {
         System.err.println("usage: scripts/bench replay [RECORDS] | cgroup [CONTAINERS] [SECONDS] | capture [SECONDS] [PPS…]"
             + " | flow-table [FLOWS] | exec-latency [EXECS] | exec-storm [EXECS] | proc-scan [PROCESSES]"
-            + " | journal-append [RECORDS] | ship [RECORDS] | lag [RATE] [SECONDS]");
+            + " | journal-append [RECORDS] | ship [RECORDS] | ship-start [ROUNDS] [RECORDS] [ungated]"
+            + " | lag [RATE] [SECONDS]");
         System.exit(2);
       }
     }

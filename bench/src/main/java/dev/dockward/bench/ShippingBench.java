@@ -1,7 +1,10 @@
 package dev.dockward.bench;
 
 import dev.dockward.agent.config.AgentConfig;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.agent.journal.ChronicleJournal;
+import dev.dockward.agent.journal.JournalWriter;
+import dev.dockward.agent.journal.RecordIds;
 import dev.dockward.agent.ship.FileCheckpoint;
 import dev.dockward.agent.ship.KafkaSink;
 import dev.dockward.agent.ship.Shipper;
@@ -40,6 +43,29 @@ final class ShippingBench {
         + "\"tags\":[\"mitre.T1611\"],\"summary\":\"process sh (pid %d) of container web runs in the host mount "
         + "namespace\",\"container\":{\"id\":\"c%02d\",\"name\":\"web\",\"image\":\"nginx:1.25\"},\"t\":%d}",
         n, n, n % 7, appendNanos);
+  }
+
+  private static final Map<String, Object> HOST = Map.of("name", "bench-host", "id", "4f1c9e");
+  private static final List<String> TAGS = List.of("mitre.T1611");
+  private static final List<Map<String, Object>> CONTAINERS = java.util.stream.IntStream.range(0, 7)
+      .mapToObj(i -> Map.<String, Object>of("id", String.format("c%02d", i), "name", "web", "image", "nginx:1.25"))
+      .toList();
+
+  /** The same alert as {@link #record} as the map the pipeline journals (a new map per record, as there). */
+  static Map<String, Object> alert(String id, long n) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("schema", 1);
+    m.put("kind", "alert");
+    m.put("id", id);
+    m.put("time", "2026-11-23T05:00:00.000Z");
+    m.put("host", HOST);
+    m.put("rule", "bench_rule");
+    m.put("severity", "high");
+    m.put("tags", TAGS);
+    m.put("summary", "process sh (pid " + n + ") of container web runs in the host mount namespace");
+    m.put("container", CONTAINERS.get((int) (n % 7)));
+    m.put("t", 0L);
+    return m;
   }
 
   /** {@code journal-append N}: three timed rounds of N appends of pre-formatted records. */
@@ -91,6 +117,56 @@ final class ShippingBench {
       }
       ReplayBench.delete(unsynced);
 
+      Path bytesDir = dir.resolve("bytes-" + round);
+      byte[][] utf8 = new byte[texts.length][];
+      for (int i = 0; i < texts.length; i++) {
+        utf8[i] = texts[i].getBytes(StandardCharsets.UTF_8);
+      }
+      try (ChronicleJournal j = ChronicleJournal.openForWriting(bytesDir, "hourly")) {
+        for (int i = 0; i < 100_000; i++) {
+          j.append(utf8[i & 1023], 0, utf8[i & 1023].length); // warm-up
+        }
+        long t0 = System.nanoTime();
+        for (long i = 0; i < n; i++) {
+          byte[] b = utf8[(int) (i & 1023)];
+          j.append(b, 0, b.length);
+        }
+        System.out.printf("round %d: ChronicleJournal.append(byte[]) of pre-encoded JSON (chained, synced every 1 s): "
+            + "%,.0f records/s%n", round, n / ((System.nanoTime() - t0) / 1e9));
+      }
+      ReplayBench.delete(bytesDir);
+
+      Path before = dir.resolve("before-" + round);
+      try (ChronicleJournal j = ChronicleJournal.openForWriting(before, "hourly")) {
+        ObjectMapper json = new ObjectMapper();
+        for (int i = 0; i < 100_000; i++) {
+          j.append(json.writeValueAsString(alert("0123456789ab-" + String.format("%016x", i), i))); // warm-up
+        }
+        long t0 = System.nanoTime();
+        for (long i = 0; i < n; i++) {
+          j.append(json.writeValueAsString(alert("0123456789ab-" + String.format("%016x", i), i)));
+        }
+        System.out.printf("round %d: the pipeline's path before (String.format id, writeValueAsString, append(String)): "
+            + "%,.0f records/s%n", round, n / ((System.nanoTime() - t0) / 1e9));
+      }
+      ReplayBench.delete(before);
+
+      Path encoded = dir.resolve("encoded-" + round);
+      try (ChronicleJournal j = ChronicleJournal.openForWriting(encoded, "hourly")) {
+        JournalWriter w = new JournalWriter(j, new ObjectMapper());
+        RecordIds ids = new RecordIds("0123456789ab", 1);
+        for (int i = 0; i < 100_000; i++) {
+          w.append(alert(ids.next(), i)); // warm-up
+        }
+        long t0 = System.nanoTime();
+        for (long i = 0; i < n; i++) {
+          w.append(alert(ids.next(), i));
+        }
+        System.out.printf("round %d: record map -> id + JSON encoding + JournalWriter.append (chained, synced every 1 s): "
+            + "%,.0f records/s%n", round, n / ((System.nanoTime() - t0) / 1e9));
+      }
+      ReplayBench.delete(encoded);
+
       Path d = dir.resolve("append-" + round);
       try (ChronicleJournal j = ChronicleJournal.openForWriting(d, "hourly")) {
         for (int i = 0; i < 100_000; i++) {
@@ -139,6 +215,47 @@ final class ShippingBench {
         System.out.printf("| %s | %,.0f | %,.0f – %,.0f |%n", label(e.getKey()), r.get(r.size() / 2), r.get(0),
             r.get(r.size() - 1));
       }
+    }
+  }
+
+  /**
+   * {@code ship-start ROUNDS N [ungated]}: a new producer ships N journalled records to a topic
+   * created just before, ROUNDS times; a round that takes over 10 s stalled (the delivery timeout is
+   * cut to 15 s so that a stall shows without waiting 2 min). {@code ungated} picks partitions
+   * through a configured partitioner, which turns the sink's first-acknowledgement gate off.
+   */
+  static void shipStart(int rounds, long n, boolean gated, Path dir) throws Exception {
+    Map<String, String> props = new LinkedHashMap<>();
+    props.put("delivery.timeout.ms", "15000");
+    props.put("request.timeout.ms", "10000");
+    if (!gated) {
+      props.put("partitioner.class", "org.apache.kafka.clients.producer.internals.DefaultPartitioner");
+    }
+    try (LocalBroker broker = LocalBroker.start(dir.resolve("broker"))) {
+      Path journalDir = dir.resolve("journal");
+      long last = 0;
+      try (ChronicleJournal j = ChronicleJournal.openForWriting(journalDir, "hourly")) {
+        for (long i = 0; i < n; i++) {
+          last = j.append(record(i, 0));
+        }
+      }
+      AtomicInteger topic = new AtomicInteger();
+      List<Double> seconds = new ArrayList<>();
+      int stalls = 0;
+      try (ChronicleJournal j = ChronicleJournal.openForWriting(journalDir, "hourly")) {
+        for (int round = 1; round <= rounds; round++) {
+          double rate = shipOnce(broker, j, dir, topic, props, n, last);
+          double s = n / rate;
+          seconds.add(s);
+          boolean stalled = s > 10;
+          stalls += stalled ? 1 : 0;
+          System.out.printf("round %d (%s): %.2f s, %,.0f records/s%s%n", round, gated ? "gated" : "ungated", s, rate,
+              stalled ? "  STALLED" : "");
+        }
+      }
+      seconds.sort(null);
+      System.out.printf("%s: %d of %d rounds stalled (> 10 s); median %.2f s, max %.2f s%n", gated ? "gated" : "ungated",
+          stalls, rounds, seconds.get(seconds.size() / 2), seconds.get(seconds.size() - 1));
     }
   }
 

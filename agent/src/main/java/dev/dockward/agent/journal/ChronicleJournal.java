@@ -1,6 +1,7 @@
 package dev.dockward.agent.journal;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.TreeSet;
+import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -21,7 +23,9 @@ import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueStore;
+import net.openhft.chronicle.wire.BinaryWireCode;
 import net.openhft.chronicle.wire.DocumentContext;
+import net.openhft.chronicle.wire.Wire;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,14 +138,45 @@ public final class ChronicleJournal implements AutoCloseable {
    * writer's; Chronicle appenders belong to the thread that made them).
    */
   public synchronized long append(String json) {
+    return append(json, null, 0, 0);
+  }
+
+  /**
+   * Appends the record whose JSON is the UTF-8 text {@code utf8[offset, offset+length)}; as
+   * {@link #append(String)}, without a String on the way when the text has no 4-byte sequence.
+   */
+  public synchronized long append(byte[] utf8, int offset, int length) {
+    for (int i = offset; i < offset + length; i++) {
+      if ((utf8[i] & 0xf8) == 0xf0) {
+        return append(new String(utf8, offset, length, StandardCharsets.UTF_8), null, 0, 0);
+      }
+    }
+    return append(null, utf8, offset, length);
+  }
+
+  /**
+   * As {@link #append(byte[], int, int)} for text known to hold no 4-byte UTF-8 sequence (no
+   * character outside the BMP: Chronicle's text reader decodes 1- to 3-byte sequences only, and
+   * {@link JournalWriter}'s JSON escapes the others). The bytes are hashed and copied where they are.
+   */
+  synchronized long appendBmpUtf8(byte[] utf8, int offset, int length) {
+    return append(null, utf8, offset, length);
+  }
+
+  /** One entry from either the String or the bytes of its JSON. */
+  private long append(String json, byte[] utf8, int offset, int length) {
     if (appender == null) {
       appender = queue.createAppender();
     }
-    checkSpace(json.length());
-    byte[] hash = chain.next(lastHash, json);
+    checkSpace(json != null ? json.length() : length);
+    byte[] hash = json != null ? chain.next(lastHash, json) : chain.next(lastHash, utf8, offset, length);
     try (DocumentContext dc = appender.writingDocument()) {
       try {
-        dc.wire().getValueOut().text(json);
+        if (json != null) {
+          dc.wire().getValueOut().text(json);
+        } else {
+          writeText(dc.wire(), utf8, offset, length);
+        }
         dc.wire().getValueOut().bytes(hash);
       } catch (InternalError e) {
         // The JVM's report of SIGBUS on a mapped page the file system could not back (full
@@ -166,6 +201,20 @@ public final class ChronicleJournal implements AutoCloseable {
       }
     }
     return index;
+  }
+
+  /**
+   * Writes UTF-8 text as the binary wire's text value, byte for byte what
+   * {@code getValueOut().text(String)} writes for a string of that encoding of 32 bytes or more
+   * (type code {@code STRING_ANY}, stop-bit length in bytes, the bytes; shorter strings get a
+   * one-byte code, which readers take either way), so every reader's {@code text()} reads it.
+   * Chronicle's {@code text(BytesStore)} would store bytes as 8-bit characters instead.
+   */
+  private static void writeText(Wire wire, byte[] utf8, int offset, int length) {
+    Bytes<?> out = wire.bytes();
+    out.writeUnsignedByte(BinaryWireCode.STRING_ANY);
+    out.writeStopBit(length);
+    out.write(utf8, offset, length);
   }
 
   /**

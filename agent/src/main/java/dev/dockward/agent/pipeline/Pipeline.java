@@ -1,9 +1,9 @@
 package dev.dockward.agent.pipeline;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalFullException;
+import dev.dockward.agent.journal.JournalWriter;
 import dev.dockward.agent.journal.RecordIds;
 import dev.dockward.event.Event;
 import dev.dockward.event.EventDocuments;
@@ -33,9 +33,8 @@ public final class Pipeline implements EventSink, AutoCloseable {
   private final Enricher enricher;
   private final HostInfo host;
   private final RecordIds ids;
-  private final ChronicleJournal journal;
+  private final JournalWriter journal;
   private final Detector detector;
-  private final ObjectMapper json = new ObjectMapper();
   private final PipelineStats stats = new PipelineStats();
   private final Thread thread;
   private volatile boolean stopping;
@@ -47,7 +46,7 @@ public final class Pipeline implements EventSink, AutoCloseable {
     this.enricher = new Enricher(directory, stats);
     this.host = host;
     this.ids = ids;
-    this.journal = journal;
+    this.journal = new JournalWriter(journal, new ObjectMapper());
     this.detector = detector;
     this.thread = new Thread(this::run, "dockward-pipeline");
     this.thread.setDaemon(true);
@@ -114,9 +113,9 @@ public final class Pipeline implements EventSink, AutoCloseable {
 
   private void append(Map<String, Object> record) {
     try {
-      journal.append(json.writeValueAsString(record));
+      journal.append(record);
       lastAppendFailed = false;
-    } catch (JsonProcessingException | RuntimeException e) {
+    } catch (RuntimeException e) {
       lastAppendFailed = true;
       long failures = stats.journalFailures.sum();
       stats.journalFailures.increment();

@@ -14,6 +14,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -38,15 +41,27 @@ public final class KafkaSink implements Sink {
 
   private final Producer<String, byte[]> producer;
   private final AgentConfig.Topics topics;
+  /** Null when the config picks partitions its own way (the sink cannot tell where a record goes). */
+  private final FirstAckGate<Pending> gate;
+
+  /** A record on its way and the stage its send completes. */
+  private record Pending(ProducerRecord<String, byte[]> record, CompletableFuture<Void> done) {}
 
   KafkaSink(Producer<String, byte[]> producer, AgentConfig.Topics topics) {
+    this(producer, topics, true);
+  }
+
+  private KafkaSink(Producer<String, byte[]> producer, AgentConfig.Topics topics, boolean gated) {
     this.producer = producer;
     this.topics = topics;
+    this.gate = gated ? new FirstAckGate<>() : null;
   }
 
   /** A sink with its own producer; nothing connects until the first send. */
   public static KafkaSink create(AgentConfig.Kafka config) {
-    return new KafkaSink(new KafkaProducer<>(producerProperties(config)), config.topics());
+    return new KafkaSink(new KafkaProducer<>(producerProperties(config)), config.topics(),
+        !config.properties().containsKey(ProducerConfig.PARTITIONER_CLASS_CONFIG)
+            && !"true".equals(String.valueOf(config.properties().get(ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG))));
   }
 
   /**
@@ -80,20 +95,66 @@ public final class KafkaSink implements Sink {
   @Override
   public CompletionStage<Void> send(String json, Map<String, Object> record) {
     boolean alert = "alert".equals(record.get("kind"));
-    ProducerRecord<String, byte[]> out = new ProducerRecord<>(alert ? topics.alerts() : topics.events(), null,
-        key(record), json.getBytes(StandardCharsets.UTF_8), headers(record, alert));
+    String topic = alert ? topics.alerts() : topics.events();
+    String key = key(record);
     CompletableFuture<Void> done = new CompletableFuture<>();
-    producer.send(out, (metadata, error) -> {
-      if (error == null) {
-        done.complete(null);
-      } else if (error instanceof RecordTooLargeException) {
-        // Retrying cannot help; splitting a JSON document is not ours to do.
-        done.completeExceptionally(new RecordRejectedException(error.getMessage(), error));
-      } else {
-        done.completeExceptionally(explained(error, out.topic()));
-      }
-    });
+    List<PartitionInfo> partitions;
+    try {
+      partitions = gate == null || gate.isOpen(topic) ? List.of() : producer.partitionsFor(topic);
+    } catch (RuntimeException e) {
+      done.completeExceptionally(explained(e, topic));
+      return done;
+    }
+    byte[] value = json.getBytes(StandardCharsets.UTF_8);
+    if (partitions == null || partitions.isEmpty()) {
+      // Not gated (any more): the producer's partitioner picks the same partition for the key.
+      // Records an acknowledgement released go first, in order.
+      flush();
+      send(new Pending(new ProducerRecord<>(topic, null, key, value, headers(record, alert)), done), null);
+      return done;
+    }
+    // Kafka's default partitioner's choice (murmur2 of the key's bytes), so the gate knows where it goes.
+    int partition = BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), partitions.size());
+    TopicPartition tp = new TopicPartition(topic, partition);
+    Pending out = new Pending(new ProducerRecord<>(topic, partition, key, value, headers(record, alert)), done);
+    sendAll(gate.admit(tp, partitions.size(), out), tp);
     return done;
+  }
+
+  private void sendAll(List<Pending> now, TopicPartition tp) {
+    for (Pending p : now) {
+      send(p, tp);
+    }
+  }
+
+  private void send(Pending out, TopicPartition tp) {
+    try {
+      producer.send(out.record(), (metadata, error) -> completed(out, tp, error));
+    } catch (RuntimeException e) {
+      completed(out, tp, e);
+    }
+  }
+
+  private void completed(Pending out, TopicPartition tp, Exception error) {
+    if (error == null) {
+      if (tp != null) {
+        gate.acked(tp);
+      }
+      out.done().complete(null);
+      return;
+    }
+    if (error instanceof RecordTooLargeException) {
+      // Retrying cannot help; splitting a JSON document is not ours to do.
+      out.done().completeExceptionally(new RecordRejectedException(error.getMessage(), error));
+    } else {
+      out.done().completeExceptionally(explained(error, out.record().topic()));
+    }
+    if (tp != null) {
+      for (Pending behind : gate.failed(tp)) {
+        behind.done().completeExceptionally(new IOException("not sent: the record before it on " + tp
+            + " failed before this producer's first acknowledgement there (" + error + ")"));
+      }
+    }
   }
 
   /**
@@ -148,16 +209,32 @@ public final class KafkaSink implements Sink {
     return new RecordHeader(name, String.valueOf(value).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Nothing to do: the producer sends batches after {@code linger.ms} on its own thread. */
+  /**
+   * Sends what the gate held for partitions acknowledged since; the producer itself sends batches
+   * after {@code linger.ms} on its own thread.
+   */
   @Override
-  public void flush() {}
+  public void flush() {
+    if (gate != null) {
+      for (Pending p : gate.release()) {
+        send(p, new TopicPartition(p.record().topic(), p.record().partition()));
+      }
+    }
+  }
 
   /**
-   * Gives outstanding sends 5 s to complete; after that the producer fails them, and the shipper
-   * sends them again on its next start.
+   * Gives outstanding sends 5 s to complete; after that the producer fails them (and the sink the
+   * records it still held), and the shipper sends them again on its next start.
    */
   @Override
   public void close() {
     producer.close(Duration.ofSeconds(5));
+    if (gate != null) {
+      // Held behind a first record that never got its answer: never reached the producer.
+      for (Pending p : gate.drainAll()) {
+        p.done().completeExceptionally(new IOException("not sent: the sink closed while the record waited for the "
+            + "first acknowledgement on its partition"));
+      }
+    }
   }
 }

@@ -25,4 +25,12 @@ class RecordIdsTest {
         Optional.of("{\"id\":\"999999999999-00000000000000ff\"}"));
     assertEquals("abcdef012345-0000000000000001", ids.next());
   }
+
+  @Test
+  void idsAreSixteenLowerCaseHexDigitsAcrossTheWholeRange() {
+    assertEquals("h-0000000000000000", new RecordIds("h", 0).next());
+    assertEquals("h-00000000deadbeef", new RecordIds("h", 0xdeadbeefL).next());
+    assertEquals("h-ffffffffffffffff", new RecordIds("h", -1L).next());
+    assertEquals("abc-7fffffffffffffff", new RecordIds("abc", Long.MAX_VALUE).next());
+  }
 }
