@@ -88,6 +88,7 @@ public final class Agent implements AutoCloseable {
   private final DockerInventory inventory;
   private volatile boolean closed;
   private volatile int metricsPort = -1;
+  private volatile NetworkFlowSource network;
 
   private Agent(Pipeline pipeline, DockerInventory inventory) {
     this.pipeline = pipeline;
@@ -197,6 +198,8 @@ public final class Agent implements AutoCloseable {
         started.add(server);
         agent.metricsPort = server.port();
       }
+      sources.stream().filter(NetworkFlowSource.class::isInstance).map(NetworkFlowSource.class::cast).findFirst()
+          .ifPresent(n -> agent.network = n);
       agent.teardown.addAll(started);
       log.info("dockward running on {} (journal {})", host.name(), journal.dir());
       return agent;
@@ -330,6 +333,17 @@ public final class Agent implements AutoCloseable {
   }
 
   /** The port of the metrics endpoint, or -1 when it is off. */
+  /**
+   * Applies what a reloaded configuration may change without a restart beside the rules: the
+   * network policy file is read again (its path and the capture itself need a restart).
+   */
+  public void reload(AgentConfig next) {
+    NetworkFlowSource n = network;
+    if (n != null && next.sources().network().enabled()) {
+      NetworkWiring.reloadPolicy(n, next.sources().network());
+    }
+  }
+
   public int metricsPort() {
     return metricsPort;
   }

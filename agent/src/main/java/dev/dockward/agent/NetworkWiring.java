@@ -38,6 +38,25 @@ final class NetworkWiring {
    * once and runs on without flows. The policy file was checked with the config (ConfigLoader);
    * a policy broken since is a start failure like a broken config.
    */
+  /** The configured policy file, read now; no file is no policy. */
+  static EdgePolicy policy(AgentConfig.Network net) throws ConfigException {
+    return net.policy().isBlank() ? EdgePolicy.NONE : new NetworkPolicyLoader().load(Path.of(net.policy()));
+  }
+
+  /**
+   * Reads the policy file again for a running capture (SIGHUP). A file that no longer loads keeps
+   * the running policy, as a broken rule file keeps its last good version.
+   */
+  static void reloadPolicy(NetworkFlowSource source, AgentConfig.Network net) {
+    try {
+      EdgePolicy next = policy(net);
+      source.replacePolicy(next);
+      log.info("reload: network policy {} loaded", net.policy().isBlank() ? "(none)" : net.policy());
+    } catch (ConfigException e) {
+      log.error("reload: {}; keeping the running network policy", e.getMessage());
+    }
+  }
+
   static Optional<NetworkFlowSource> networkSource(AgentConfig config, DockerInventory inventory) {
     AgentConfig.Network net = config.sources().network();
     if (!net.enabled()) {
@@ -45,7 +64,7 @@ final class NetworkWiring {
     }
     EdgePolicy policy;
     try {
-      policy = net.policy().isBlank() ? EdgePolicy.NONE : new NetworkPolicyLoader().load(Path.of(net.policy()));
+      policy = policy(net);
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

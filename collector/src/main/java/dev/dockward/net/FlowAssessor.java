@@ -32,7 +32,8 @@ final class FlowAssessor {
     }
   }
 
-  private final EdgePolicy policy;
+  // Replaced on SIGHUP from another thread; each verdict reads it once.
+  private volatile EdgePolicy policy;
   private final Optional<LearnedEdges> learned;
   private final ScanCounter scans;
   private final Map<FlowId, Judged> open = new HashMap<>();
@@ -90,7 +91,13 @@ final class FlowAssessor {
     return new Judged(src, dst, new FlowAssessment(verdict, edge, scans.windowSeconds(), counts.ports(), counts.hosts()));
   }
 
+  /** A new policy for the flows that start from now on; flows under way keep their verdict. */
+  void replacePolicy(EdgePolicy next) {
+    policy = java.util.Objects.requireNonNull(next, "policy");
+  }
+
   private String verdict(FlowPeer src, FlowPeer dst, String protocol, int port, String edge, Instant now) {
+    EdgePolicy policy = this.policy;
     if (src.container().isEmpty() || dst.container().isEmpty()) {
       return UNCHECKED;
     }

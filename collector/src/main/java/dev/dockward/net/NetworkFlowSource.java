@@ -140,6 +140,11 @@ public final class NetworkFlowSource implements Source {
     rescanRequested = true;
   }
 
+  /** Judges flows that start from now on against {@code next} (a policy file edited and reloaded). */
+  public void replacePolicy(EdgePolicy next) {
+    assessor.replacePolicy(next);
+  }
+
   @Override
   public Map<String, Long> counters() {
     return counters;

@@ -82,6 +82,17 @@ class FlowAssessorTest {
   }
 
   @Test
+  void aReplacedPolicyJudgesTheFlowsThatStartAfterIt() {
+    FlowAssessor a = assessor(webToDbOnly(), Optional.empty());
+    FlowRecord ssh = start(WEB, DB, 22, T0);
+    assertEquals("unexpected", a.event(ssh, T0).assessment().policy());
+    a.replacePolicy(new EdgePolicy(EdgePolicy.Action.ALLOW, List.of()));
+    assertEquals("unexpected", a.event(record(FlowRecord.State.UPDATE, WEB, DB, 22, T0), T0).assessment().policy(),
+        "a flow under way keeps the verdict it started with");
+    assertEquals("allowed", a.event(start(INTRUDER, DB, 5432, T0), T0).assessment().policy());
+  }
+
+  @Test
   void defaultAllowAndNoPolicy() {
     assertEquals("allowed", assessor(new EdgePolicy(EdgePolicy.Action.ALLOW, List.of()), Optional.empty())
         .event(start(INTRUDER, DB, 5432, T0), T0).assessment().policy());

@@ -12,14 +12,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * SIGHUP: reads the config file and the rule files again. A config that does not load keeps the
- * running one; a rule file that does not load keeps its last good version; settings other than
- * rules are reported as needing a restart.
+ * SIGHUP: reads the config file, the rule files and the network policy file again. A config that
+ * does not load keeps the running one; a rule or policy file that does not load keeps its last good
+ * version; other settings are reported as needing a restart.
  */
 final class HangupReload {
   private static final Logger log = LoggerFactory.getLogger(HangupReload.class);
@@ -29,16 +30,18 @@ final class HangupReload {
   private final RuleReloader reloader;
   private final RuleDetector detector;
   private final PrintWriter problems;
+  private final Consumer<AgentConfig> reloadAgent;
   private AgentConfig running;
 
   HangupReload(Path configFile, List<Path> extraRules, AgentConfig running, RuleReloader reloader,
-      RuleDetector detector, PrintWriter problems) {
+      RuleDetector detector, PrintWriter problems, Consumer<AgentConfig> reloadAgent) {
     this.configFile = configFile;
     this.extraRules = List.copyOf(extraRules);
     this.running = running;
     this.reloader = reloader;
     this.detector = detector;
     this.problems = problems;
+    this.reloadAgent = reloadAgent;
   }
 
   /** Installs the handler; the reload runs on its own thread, never in the signal dispatcher. */
@@ -70,6 +73,7 @@ final class HangupReload {
       return;
     }
     detector.replace(new RuleEngine(loaded.ruleSet()));
+    reloadAgent.accept(next);
     running = next;
     log.info("reload: {} rules loaded (rule set {}), {} problems", loaded.ruleSet().rules().size(),
         loaded.ruleSet().digest().shortForm(), loaded.problems().size());

@@ -98,7 +98,7 @@ final class RunCommand implements Callable<Integer> {
       err.println("dockward: could not start: " + e);
       return 2;
     }
-    new HangupReload(config, rules, fromFile, reloader, detector, err).install();
+    new HangupReload(config, rules, fromFile, reloader, detector, err, agent::reload).install();
     // SIGTERM and SIGINT run shutdown hooks: stop cleanly so the journal is flushed and closed.
     Thread hook = new Thread(() -> {
       stop.countDown();

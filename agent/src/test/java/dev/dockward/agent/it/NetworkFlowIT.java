@@ -41,8 +41,10 @@ class NetworkFlowIT {
   @TempDir
   Path dir;
 
+  private AgentConfig config;
+
   private void startAgent(AgentConfig.Network network) throws Exception {
-    AgentConfig config = AgentUnderTest.config(dir.resolve("journal"))
+    config = AgentUnderTest.config(dir.resolve("journal"))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(false))
             .withNetwork(network.withEnabled(true).withRescanInterval("500ms")))
@@ -81,6 +83,17 @@ class NetworkFlowIT {
     assertTrue(summary.contains(intruder) && summary.contains(server) && summary.contains("5432"), summary);
     assertEquals(intruder + ">" + server + " tcp/5432", map(alert.get("evidence")).get("edge"));
     assertEquals(List.of(), alerts("unexpected_inter_container_flow", client), "the allowed edge raised an alert");
+
+    // The admin allows the intruder's edge too and reloads (what SIGHUP does): its next
+    // connections start flows that the new policy allows.
+    Files.writeString(policy, String.join("\n", Files.readString(policy).stripTrailing(),
+        "  - from: {name: " + intruder + "}",
+        "    to: {name: " + server + "}",
+        "    ports: [5432]", ""));
+    agent.reload(config);
+    Map<String, Object> nowAllowed = flow(f -> "start".equals(f.get("state"))
+        && intruder.equals(map(f.get("src")).get("name")) && "allowed".equals(f.get("policy")));
+    assertEquals(intruder + ">" + server + " tcp/5432", nowAllowed.get("edge"));
   }
 
   @Test
