@@ -6,9 +6,8 @@ import dev.dockward.event.ResourceRates;
 import dev.dockward.event.ResourceSampled;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.source.EventSink;
-import dev.dockward.source.PassTimer;
+import dev.dockward.source.PeriodicWorker;
 import dev.dockward.source.Source;
-import dev.dockward.source.Workers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -22,8 +21,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -45,7 +42,6 @@ public final class CgroupSampler implements Source {
   public static final String NAME = "cgroup";
 
   private static final Logger LOG = LoggerFactory.getLogger(CgroupSampler.class);
-  private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
 
   private final HostFs host;
   private final Supplier<? extends Collection<ContainerInfo>> running;
@@ -55,13 +51,11 @@ public final class CgroupSampler implements Source {
   private final Optional<CgroupReader> reader;
   private final Map<String, Tracked> tracked = new HashMap<>();
   private final LongAdder processGone = new LongAdder();
-  private final LongAdder failedSamples = new LongAdder();
   private final LongAdder samples = new LongAdder();
   private final LongAdder netDevErrors = new LongAdder();
   private final java.util.concurrent.atomic.AtomicBoolean loggedNetDev = new java.util.concurrent.atomic.AtomicBoolean();
-  private final CountDownLatch stop = new CountDownLatch(1);
+  private final PeriodicWorker worker;
   private Instant startedAt;
-  private Thread thread;
 
   /** What is known of one run of a container. */
   private record Tracked(long initPid, Optional<Instant> startedAt, List<CgroupLine> lines,
@@ -81,10 +75,7 @@ public final class CgroupSampler implements Source {
 
   CgroupSampler(HostFs host, Supplier<? extends Collection<ContainerInfo>> running, Duration interval, Clock clock,
       int hostCpus, Optional<CgroupReader> reader) {
-    Objects.requireNonNull(interval, "interval");
-    if (interval.isNegative() || interval.isZero()) {
-      throw new IllegalArgumentException("interval must be positive: " + interval);
-    }
+    this.worker = new PeriodicWorker(NAME, "sample", interval);
     this.host = host;
     this.running = Objects.requireNonNull(running, "running");
     this.interval = interval;
@@ -111,7 +102,7 @@ public final class CgroupSampler implements Source {
 
   /** Samples that ended with an unexpected exception (logged; the loop went on). */
   public long failedSamples() {
-    return failedSamples.sum();
+    return worker.failedPasses();
   }
 
   /** Container samples emitted so far. */
@@ -141,40 +132,18 @@ public final class CgroupSampler implements Source {
   @Override
   public synchronized void start(EventSink sink) {
     Objects.requireNonNull(sink, "sink");
-    if (thread != null) {
-      throw new IllegalStateException(NAME + " already started");
-    }
     if (reader.isEmpty()) {
       LOG.warn("{}: no cgroup hierarchy found in {}/self/mountinfo; no resource samples", NAME, host.proc());
       return;
     }
     LOG.info("{}: cgroup v{} every {}", NAME, reader.get().version(), interval);
     startedAt = clock.instant();
-    thread = new Thread(() -> run(sink), "dockward-" + NAME);
-    thread.setDaemon(true);
-    thread.start();
+    worker.start(() -> sampleOnce(sink));
   }
-
-  private final PassTimer passes = new PassTimer();
 
   @Override
   public java.util.Optional<Duration> lastPass() {
-    return passes.last();
-  }
-
-  private void run(EventSink sink) {
-    try {
-      do {
-        try {
-          passes.time(() -> sampleOnce(sink));
-        } catch (RuntimeException e) {
-          failedSamples.increment();
-          LOG.warn("{}: sample failed, next one in {}", NAME, interval, e);
-        }
-      } while (!stop.await(interval.toNanos(), TimeUnit.NANOSECONDS));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // shutting down
-    }
+    return worker.lastPass();
   }
 
   /**
@@ -277,17 +246,6 @@ public final class CgroupSampler implements Source {
 
   @Override
   public void close() {
-    Thread t;
-    synchronized (this) {
-      t = thread;
-    }
-    stop.countDown();
-    if (t == null || t == Thread.currentThread()) {
-      return;
-    }
-    t.interrupt();
-    if (!Workers.join(t, JOIN_TIMEOUT)) {
-      LOG.warn("{}: sampler thread did not end within {}", NAME, JOIN_TIMEOUT);
-    }
+    worker.stop();
   }
 }

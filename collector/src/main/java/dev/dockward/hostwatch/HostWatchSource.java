@@ -2,17 +2,13 @@ package dev.dockward.hostwatch;
 
 import dev.dockward.event.Event;
 import dev.dockward.source.EventSink;
-import dev.dockward.source.PassTimer;
+import dev.dockward.source.PeriodicWorker;
 import dev.dockward.source.Source;
-import dev.dockward.source.Workers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,18 +22,12 @@ public final class HostWatchSource implements Source {
   public static final String NAME = "host_watch";
 
   private static final Logger LOG = LoggerFactory.getLogger(HostWatchSource.class);
-  private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
 
   private final String name;
   private final WatchPass watch;
   private final Duration interval;
   private final Clock clock;
-  private final CountDownLatch stop = new CountDownLatch(1);
-  /** Released to run the next pass at once instead of after the interval. */
-  private final java.util.concurrent.Semaphore wake = new java.util.concurrent.Semaphore(0);
-  private final PassTimer passes = new PassTimer();
-  private final LongAdder failedPasses = new LongAdder();
-  private Thread thread;
+  private final PeriodicWorker worker;
 
   /** @param interval the pause between passes; positive */
   public HostWatchSource(HostWatch watch, Duration interval, Clock clock) {
@@ -51,10 +41,7 @@ public final class HostWatchSource implements Source {
   public HostWatchSource(String name, WatchPass watch, Duration interval, Clock clock) {
     this.name = Objects.requireNonNull(name, "name");
     this.watch = Objects.requireNonNull(watch, "watch");
-    Objects.requireNonNull(interval, "interval");
-    if (interval.isNegative() || interval.isZero()) {
-      throw new IllegalArgumentException("interval must be positive: " + interval);
-    }
+    this.worker = new PeriodicWorker(name, "pass", interval);
     this.interval = interval;
     this.clock = Objects.requireNonNull(clock, "clock");
   }
@@ -67,46 +54,24 @@ public final class HostWatchSource implements Source {
   @Override
   public Map<String, Long> counters() {
     Map<String, Long> counters = new java.util.HashMap<>(watch.counters());
-    counters.put("failed_passes", failedPasses.sum());
+    counters.put("failed_passes", worker.failedPasses());
     return counters;
   }
 
   @Override
   public Optional<Duration> lastPass() {
-    return passes.last();
+    return worker.lastPass();
   }
 
   @Override
-  public synchronized void start(EventSink sink) {
+  public void start(EventSink sink) {
     Objects.requireNonNull(sink, "sink");
-    if (thread != null) {
-      throw new IllegalStateException(name + " already started");
-    }
     LOG.info("{}: a pass every {}", name, interval);
-    thread = new Thread(() -> run(sink), "dockward-" + name);
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  private void run(EventSink sink) {
-    try {
-      do {
-        try {
-          passes.time(() -> {
-            for (Event e : watch.pass(clock.instant())) {
-              sink.accept(e);
-            }
-          });
-        } catch (RuntimeException e) {
-          failedPasses.increment();
-          LOG.warn("{}: pass failed, next one in {}", name, interval, e);
-        }
-        wake.tryAcquire(interval.toNanos(), TimeUnit.NANOSECONDS);
-        wake.drainPermits(); // several requests during one pass make one more pass
-      } while (stop.getCount() > 0);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // shutting down
-    }
+    worker.start(() -> {
+      for (Event e : watch.pass(clock.instant())) {
+        sink.accept(e);
+      }
+    });
   }
 
   /**
@@ -114,29 +79,14 @@ public final class HostWatchSource implements Source {
    * the client that caused it may still be connected). Never blocks.
    */
   public void passNow() {
-    wake.release();
+    worker.passNow();
   }
 
   @Override
   public void close() {
-    Thread t;
-    synchronized (this) {
-      t = thread;
-    }
-    stop.countDown();
-    wake.release();
-    if (t == null) {
+    // A pass that may still run would use what closing the watch releases.
+    if (worker.stop()) {
       watch.close();
-      return;
     }
-    if (t == Thread.currentThread()) {
-      return;
-    }
-    t.interrupt();
-    if (!Workers.join(t, JOIN_TIMEOUT)) {
-      LOG.warn("{}: thread did not end within {}", name, JOIN_TIMEOUT);
-      return; // the pass may still use what closing would release
-    }
-    watch.close();
   }
 }

@@ -6,9 +6,8 @@ import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessObserved;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.source.EventSink;
-import dev.dockward.source.PassTimer;
+import dev.dockward.source.PeriodicWorker;
 import dev.dockward.source.Source;
-import dev.dockward.source.Workers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -18,9 +17,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,10 +42,8 @@ public final class ProcScanSource implements Source {
   public static final String NAME = "proc_scan";
 
   private static final Logger LOG = LoggerFactory.getLogger(ProcScanSource.class);
-  private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
 
   private final ProcReader reader;
-  private final Duration interval;
   private final Clock clock;
   /** (pid, start time) of every process reported and still alive; shared with a real-time source. */
   private final SeenProcesses seen;
@@ -59,11 +53,7 @@ public final class ProcScanSource implements Source {
    * Used by the scan's thread only.
    */
   private final Map<Integer, Verified> verified = new HashMap<>();
-  private final LongAdder failedScans = new LongAdder();
-  private volatile boolean stopping;
-  /** Released to end the pause early: by close, and by {@link #rescanNow}. */
-  private final Semaphore wake = new Semaphore(0);
-  private Thread thread;
+  private final PeriodicWorker worker;
 
   /**
    * @param host where /proc is
@@ -82,12 +72,8 @@ public final class ProcScanSource implements Source {
    * @param seen the pairs reported so far, by either source
    */
   public ProcScanSource(ProcReader reader, Duration interval, Clock clock, SeenProcesses seen) {
-    Objects.requireNonNull(interval, "interval");
-    if (interval.isNegative() || interval.isZero()) {
-      throw new IllegalArgumentException("interval must be positive: " + interval);
-    }
+    this.worker = new PeriodicWorker(NAME, "scan", interval);
     this.reader = Objects.requireNonNull(reader, "reader");
-    this.interval = interval;
     this.clock = Objects.requireNonNull(clock, "clock");
     this.seen = Objects.requireNonNull(seen, "seen");
   }
@@ -97,7 +83,7 @@ public final class ProcScanSource implements Source {
    * asks for it, so the processes it missed are found at once.
    */
   public void rescanNow() {
-    wake.release();
+    worker.passNow();
   }
 
   @Override
@@ -112,7 +98,7 @@ public final class ProcScanSource implements Source {
 
   /** Scans that ended with an unexpected exception (logged; the loop went on). */
   public long failedScans() {
-    return failedScans.sum();
+    return worker.failedPasses();
   }
 
   @Override
@@ -123,39 +109,14 @@ public final class ProcScanSource implements Source {
   }
 
   @Override
-  public synchronized void start(EventSink sink) {
+  public void start(EventSink sink) {
     Objects.requireNonNull(sink, "sink");
-    if (thread != null) {
-      throw new IllegalStateException(NAME + " already started");
-    }
-    thread = new Thread(() -> run(sink), "dockward-" + NAME);
-    thread.setDaemon(true);
-    thread.start();
+    worker.start(() -> scanOnce(sink));
   }
-
-  private final PassTimer passes = new PassTimer();
 
   @Override
   public java.util.Optional<Duration> lastPass() {
-    return passes.last();
-  }
-
-  private void run(EventSink sink) {
-    try {
-      do {
-        try {
-          passes.time(() -> scanOnce(sink));
-        } catch (RuntimeException e) {
-          failedScans.increment();
-          LOG.warn("{}: scan failed, next one in {}", NAME, interval, e);
-        }
-        wake.tryAcquire(interval.toNanos(), TimeUnit.NANOSECONDS);
-        wake.drainPermits(); // every request made before now is served by the scan that follows
-      } while (!stopping);
-    } catch (InterruptedException e) {
-      // The sink or the pause was interrupted: the agent is shutting down.
-      Thread.currentThread().interrupt();
-    }
+    return worker.lastPass();
   }
 
   /**
@@ -255,19 +216,6 @@ public final class ProcScanSource implements Source {
 
   @Override
   public void close() {
-    Thread t;
-    synchronized (this) {
-      t = thread;
-    }
-    stopping = true;
-    wake.release();
-    if (t == null || t == Thread.currentThread()) {
-      return;
-    }
-    // The pause ends at once through the latch; a sink that blocks needs the interrupt.
-    t.interrupt();
-    if (!Workers.join(t, JOIN_TIMEOUT)) {
-      LOG.warn("{}: scan thread did not end within {}", NAME, JOIN_TIMEOUT);
-    }
+    worker.stop();
   }
 }
