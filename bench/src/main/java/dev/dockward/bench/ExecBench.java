@@ -35,7 +35,6 @@ import java.util.regex.Pattern;
  * (events received against execs performed, drops, the agent's CPU).
  */
 final class ExecBench {
-  private static final String DOCKER = "/usr/bin/docker";
   private static final String IMAGE = "dockward/busybox:test";
   private static final String RULES = """
       rules:
@@ -131,10 +130,10 @@ final class ExecBench {
     // commands, so the shell does not replace itself, and its command line, with the last one).
     String loop = "i=0; while [ $i -lt " + execs + " ]; do echo \"T $i\"; /bin/busybox adjtimex | /bin/busybox grep"
         + " time.tv_; /bin/busybox sh -c '/bin/busybox usleep 20000; :' dwlat$i; i=$((i+1)); done";
-    String id = docker("run", "-d", "--label", label, "--network=none", IMAGE, "sh", "-c", "sleep 2; " + loop);
-    docker("wait", id);
+    String id = BenchDocker.docker("run", "-d", "--label", label, "--network=none", IMAGE, "sh", "-c", "sleep 2; " + loop);
+    BenchDocker.docker("wait", id);
     awaitCount(() -> alertTimes.size(), execs, Duration.ofSeconds(30));
-    Map<Integer, Instant> execTimes = execTimes(docker("logs", id));
+    Map<Integer, Instant> execTimes = execTimes(BenchDocker.docker("logs", id));
     List<Double> latencies = new ArrayList<>();
     for (Map.Entry<Integer, Instant> e : execTimes.entrySet()) {
       Instant alerted = alertTimes.get(e.getKey());
@@ -179,16 +178,16 @@ final class ExecBench {
     String loop = "/bin/busybox adjtimex | /bin/busybox grep time.tv_; i=0; while [ $i -lt " + execs
         + " ]; do /bin/busybox true; i=$((i+1)); done; /bin/busybox adjtimex | /bin/busybox grep time.tv_";
     // the inventory must know the container (its label) before the storm starts
-    String id = docker("run", "-d", "--label", label, "--label", "dockward.bench=storm", "--network=none", IMAGE,
+    String id = BenchDocker.docker("run", "-d", "--label", label, "--label", "dockward.bench=storm", "--network=none", IMAGE,
         "sh", "-c", "sleep 2; " + loop);
     Map<String, Long> threadsBefore = threadCpuNanos();
-    docker("wait", id);
+    BenchDocker.docker("wait", id);
     // execs performed: the loop's, plus the sh, sleep and the two adjtimex | grep pairs
     int performed = execs + 6;
     awaitCount(stormAlerts::get, performed, Duration.ofSeconds(20));
     Map<String, Long> threadsAfter = threadCpuNanos();
-    String logs = docker("logs", id);
-    docker("rm", "-f", id);
+    String logs = BenchDocker.docker("logs", id);
+    BenchDocker.docker("rm", "-f", id);
     if (!report) {
       return;
     }
@@ -280,27 +279,11 @@ final class ExecBench {
     }
   }
 
-  private static String docker(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(DOCKER));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new IOException(cmd + ": " + out);
-    }
-    return out.strip();
-  }
-
   private void stop() throws Exception {
     if (agent != null) {
       agent.close();
     }
-    String ids = docker("ps", "-aq", "--filter", "label=" + label);
-    if (!ids.isBlank()) {
-      List<String> args = new ArrayList<>(List.of("rm", "-f"));
-      args.addAll(List.of(ids.split("\\s+")));
-      docker(args.toArray(String[]::new));
-    }
+    BenchDocker.removeLabelled(label);
     if (dir != null) {
       ReplayBench.delete(dir);
     }

@@ -15,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +29,6 @@ import java.util.regex.Pattern;
  * agent's own incremental rescan (only (pid, start time) pairs it has not seen are read in full).
  */
 final class ProcScanBench {
-  private static final String DOCKER = "/usr/bin/docker";
 
   private ProcScanBench() {}
 
@@ -50,7 +48,7 @@ final class ProcScanBench {
           RuleSetLoading.load(true, List.of(), new PrintWriter(System.err, true)).ruleSet())),
           new PrintStream(OutputStream.nullOutputStream()));
       long rssBefore = rssKib();
-      docker("run", "-d", "--label", label, "--network=none", "--pids-limit", Integer.toString(count + 100),
+      BenchDocker.docker("run", "-d", "--label", label, "--network=none", "--pids-limit", Integer.toString(count + 100),
           "dockward/busybox:test", "sh", "-c",
           "i=0; while [ $i -lt " + count + " ]; do /bin/sleep 300 & i=$((i+1)); done; wait");
       ProcReader reader = new ProcReader(HostFs.system());
@@ -87,12 +85,7 @@ final class ProcScanBench {
       if (agent != null) {
         agent.close();
       }
-      String ids = docker("ps", "-aq", "--filter", "label=" + label);
-      if (!ids.isBlank()) {
-        List<String> args = new ArrayList<>(List.of("rm", "-f"));
-        args.addAll(List.of(ids.split("\\s+")));
-        docker(args.toArray(String[]::new));
-      }
+      BenchDocker.removeLabelled(label);
       ReplayBench.delete(dir);
     }
   }
@@ -116,16 +109,5 @@ final class ProcScanBench {
       }
     }
     return -1;
-  }
-
-  private static String docker(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(DOCKER));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (p.waitFor() != 0) {
-      throw new IOException(cmd + ": " + out);
-    }
-    return out.strip();
   }
 }
