@@ -30,6 +30,7 @@ class CaptureWithoutPermissionIT {
         "  network: {enabled: true}",
         "  netlink: {enabled: false}",
         "posture: {enabled: false}",
+        "metrics: {enabled: false}",
         "sinks:",
         "  stdout: {enabled: \"true\", events: true}", ""));
     List<String> cmd = List.of("setpriv", "--bounding-set", "-net_raw",

@@ -120,6 +120,15 @@ class NetlinkEscapeIT {
         "container_start of " + id);
   }
 
+  /** What a failure message needs: the records naming the container, each cut short. */
+  private List<String> ofContainer(String id) {
+    return records().stream().filter(r -> id.equals(containerId(r)))
+        .map(r -> r.get("kind") + " " + r.getOrDefault("type", r.get("rule")) + " " + r.get("source") + " "
+            + process(r).get("pid") + "<" + process(r).get("ppid") + " " + process(r).get("name") + " ["
+            + process(r).get("cmdline") + "] host_ns=" + process(r).get("host_ns"))
+        .toList();
+  }
+
   private static int dockerdPid() {
     return ProcessHandle.allProcesses()
         .filter(p -> p.info().command().map(c -> c.endsWith("/dockerd")).orElse(false))
@@ -140,12 +149,21 @@ class NetlinkEscapeIT {
 
     // The first process of the chain seen in the host's namespaces raises the alert (nsenter once
     // it has entered them, the sh it runs, or the sleep); noise control holds back the repeats.
-    String line = stdout.await(l -> {
-      Map<String, Object> r = parse(l);
-      String cmdline = String.valueOf(process(r).get("cmdline"));
-      return "alert".equals(r.get("kind")) && "container_escape_namespace".equals(r.get("rule"))
-          && id.equals(containerId(r)) && cmdline.contains("sleep 5");
-    }, DEADLINE, "container_escape_namespace for the nsenter'd process in " + name);
+    // Every process of the chain has "sleep 5" in its command line, so the first alert of the rule
+    // for this container must have it too: one for another process would be a false positive.
+    String line;
+    try {
+      line = stdout.await(l -> {
+        Map<String, Object> r = parse(l);
+        return "alert".equals(r.get("kind")) && "container_escape_namespace".equals(r.get("rule"))
+            && id.equals(containerId(r));
+      }, DEADLINE, "container_escape_namespace in " + name);
+    } catch (AssertionError e) {
+      throw new AssertionError("no container_escape_namespace alert in " + name + " within " + DEADLINE
+          + "; the container's records: " + ofContainer(id), e);
+    }
+    assertTrue(String.valueOf(process(parse(line)).get("cmdline")).contains("sleep 5"),
+        "the alert is for the nsenter'd chain: " + line + "; the container's records: " + ofContainer(id));
     Map<String, Object> alert = parse(line);
     System.err.println("escape alert: " + line);
     assertEquals("critical", alert.get("severity"));
@@ -158,15 +176,19 @@ class NetlinkEscapeIT {
     assertTrue(String.valueOf(proc.get("cmdline")).contains("sleep 5"), line);
     Map<String, Object> evidence = map(alert.get("evidence"));
     assertTrue(String.valueOf(evidence.get("cgroup")).contains(id), "it keeps the container's cgroup: " + line);
-    // pid is the host's too, but granted by --pid=host; mount and network are not
-    assertEquals(List.of("mnt", "net"), evidence.get("escaped"), line);
+    // pid is the host's too, but granted by --pid=host; mount and network are not. nsenter enters
+    // the network namespace before the mount one: read in between, it has escaped by net only.
+    List<?> escaped = (List<?>) evidence.get("escaped");
+    assertTrue(escaped.equals(List.of("mnt", "net")) || escaped.equals(List.of("net")), line);
     Map<String, Object> ownNs = map(evidence.get("namespaces"));
     Map<String, Object> self = map(process(records().stream()
         .filter(r -> isEvent(r, "exec", "netlink", x -> markerPid == longOf(process(x).get("pid"))))
         .findFirst().orElseThrow()).get("namespaces"));
-    assertEquals(self.get("mnt"), ownNs.get("mnt"), "the evidence's mnt inode is the host's");
+    assertEquals(self.get("net"), ownNs.get("net"), "the evidence's net inode is the host's");
+    if (escaped.contains("mnt")) {
+      assertEquals(self.get("mnt"), ownNs.get("mnt"), "the evidence's mnt inode is the host's");
+    }
     assertTrue(alert.get("summary").toString().contains(name), line);
-    System.err.println("escape alert: " + line);
   }
 
   @Test
