@@ -2,6 +2,7 @@ package dev.dockward.agent.journal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,6 +55,12 @@ public final class ChronicleJournal implements AutoCloseable {
   private ExcerptAppender appender;
   private byte[] lastHash = HashChain.GENESIS;
   private int lastCycle = Integer.MIN_VALUE;
+  /** The file of {@link #lastCycle} (one Path instance per cycle: the pretoucher compares by identity). */
+  private Path cycleFile;
+  /** Started with the appender: only a journal that is written to reads ahead. */
+  private JournalPretoucher pretoucher;
+  /** The journal directory's file system, for the free-space check. */
+  private FileStore store;
   private long inlineSyncs;
   private long bytesSinceCheck = Long.MAX_VALUE / 2;
   private long lastSpaceCheck;
@@ -167,9 +174,11 @@ public final class ChronicleJournal implements AutoCloseable {
   private long append(String json, byte[] utf8, int offset, int length) {
     if (appender == null) {
       appender = queue.createAppender();
+      pretoucher = new JournalPretoucher();
     }
     checkSpace(json != null ? json.length() : length);
     byte[] hash = json != null ? chain.next(lastHash, json) : chain.next(lastHash, utf8, offset, length);
+    long writePosition;
     try (DocumentContext dc = appender.writingDocument()) {
       try {
         if (json != null) {
@@ -178,6 +187,7 @@ public final class ChronicleJournal implements AutoCloseable {
           writeText(dc.wire(), utf8, offset, length);
         }
         dc.wire().getValueOut().bytes(hash);
+        writePosition = dc.wire().bytes().writePosition();
       } catch (InternalError e) {
         // The JVM's report of SIGBUS on a mapped page the file system could not back (full
         // disk that filled between two checks): drop the half-written entry, keep running.
@@ -188,17 +198,18 @@ public final class ChronicleJournal implements AutoCloseable {
     // Only a record that was written moves the chain on.
     lastHash = hash;
     long index = appender.lastIndexAppended();
+    int cycle = appender.cycle();
+    boolean rolled = cycle != lastCycle;
+    if (rolled) {
+      lastCycle = cycle;
+      cycleFile = appender.currentFile().toPath();
+    }
+    pretoucher.appended(cycleFile, writePosition);
     if (syncer == null) {
       appender.sync(); // sync_interval 0: every record is on disk before append returns
       inlineSyncs++;
     } else {
-      int cycle = appender.cycle();
-      if (cycle != lastCycle) {
-        lastCycle = cycle;
-        syncer.appendedTo(appender.currentFile().toPath());
-      } else {
-        syncer.appendedTo(null);
-      }
+      syncer.appendedTo(rolled ? cycleFile : null);
     }
     return index;
   }
@@ -237,7 +248,12 @@ public final class ChronicleJournal implements AutoCloseable {
     lastSpaceCheck = now;
     long free;
     try {
-      free = Files.getFileStore(dir).getUsableSpace();
+      if (store == null) {
+        // Found once: looking it up reads the whole mount table (/proc/self/mountinfo), which
+        // cost more than the appends themselves when done on every check.
+        store = Files.getFileStore(dir);
+      }
+      free = store.getUsableSpace();
     } catch (IOException e) {
       return; // cannot tell: try the write
     }
@@ -450,6 +466,9 @@ public final class ChronicleJournal implements AutoCloseable {
   public synchronized void close() {
     if (syncer != null) {
       syncer.close(); // a last fsync of what was appended
+    }
+    if (pretoucher != null) {
+      pretoucher.close();
     }
     if (appender != null) {
       appender.close();
