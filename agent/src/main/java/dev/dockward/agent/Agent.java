@@ -169,7 +169,8 @@ public final class Agent implements AutoCloseable {
         InspectingDirectory inspecting = new InspectingDirectory(lookups, Clock.systemUTC());
         directory = id -> inventory.byId(id).or(() -> inspecting.byId(id));
       }
-      Pipeline pipeline = new Pipeline(config.pipeline().queueCapacity(), directory, host, ids, journal, detector);
+      Pipeline pipeline = new Pipeline(config.pipeline().queueCapacity(), directory, host, ids, journal, detector,
+          () -> shippers.forEach(Shipper::wake));
       pipeline.start();
       started.add(pipeline);
 

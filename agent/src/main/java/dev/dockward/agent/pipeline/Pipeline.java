@@ -37,11 +37,22 @@ public final class Pipeline implements EventSink, AutoCloseable {
   private final Detector detector;
   private final PipelineStats stats = new PipelineStats();
   private final Thread thread;
+  private final Runnable alertsJournalled;
   private volatile boolean stopping;
   private volatile boolean lastAppendFailed;
 
   public Pipeline(int capacity, ContainerDirectory directory, HostInfo host, RecordIds ids,
       ChronicleJournal journal, Detector detector) {
+    this(capacity, directory, host, ids, journal, detector, () -> { });
+  }
+
+  /**
+   * As above, with {@code alertsJournalled} run after the alerts of an event are in the journal
+   * (the agent wakes its shippers with it).
+   */
+  public Pipeline(int capacity, ContainerDirectory directory, HostInfo host, RecordIds ids,
+      ChronicleJournal journal, Detector detector, Runnable alertsJournalled) {
+    this.alertsJournalled = java.util.Objects.requireNonNull(alertsJournalled, "alertsJournalled");
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.enricher = new Enricher(directory, stats);
     this.host = host;
@@ -108,6 +119,9 @@ public final class Pipeline implements EventSink, AutoCloseable {
     for (Map<String, Object> alert : alerts) {
       stats.countAlert(String.valueOf(alert.get("rule")));
       append(alert);
+    }
+    if (!alerts.isEmpty()) {
+      alertsJournalled.run();
     }
   }
 

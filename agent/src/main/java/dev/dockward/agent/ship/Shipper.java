@@ -56,6 +56,8 @@ public final class Shipper implements AutoCloseable {
   private final LongAdder unreadable = new LongAdder();
   private final LongAdder rejected = new LongAdder();
   private final Thread thread;
+  /** The longest idle pause: how late an unwoken record (an event, a lifecycle record) may be picked up. */
+  private static final long MAX_IDLE_NANOS = 10_000_000;
   private volatile int inFlight;
   private volatile boolean stopping;
   private volatile OptionalLong committed = OptionalLong.empty();
@@ -82,6 +84,15 @@ public final class Shipper implements AutoCloseable {
 
   public String name() {
     return sink.name();
+  }
+
+  /**
+   * A record this shipper ships was journalled: stop idling now. A shipper of alerts only is woken
+   * this way instead of polling the journal, so a storm of events it passes over costs it one
+   * pass every idle period rather than a wake-up per event.
+   */
+  public void wake() {
+    LockSupport.unpark(thread);
   }
 
   /** Whether the shipping thread runs (part of the agent's liveness). */
@@ -217,8 +228,9 @@ public final class Shipper implements AutoCloseable {
         }
         flush();
         // Back off from 50 µs to 10 ms while idle: low latency under load, little CPU at rest.
-        // Sinks unpark this thread when they acknowledge.
-        idleNanos = Math.min(Math.max(idleNanos * 2, 50_000), 10_000_000);
+        // Sinks unpark this thread when they acknowledge, and the pipeline when it journals an
+        // alert: a shipper that passes over events need not poll for them.
+        idleNanos = settings.events() ? Math.min(Math.max(idleNanos * 2, 50_000), MAX_IDLE_NANOS) : MAX_IDLE_NANOS;
         LockSupport.parkNanos(idleNanos);
       }
       flush();

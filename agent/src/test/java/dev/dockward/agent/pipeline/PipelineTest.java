@@ -97,6 +97,27 @@ class PipelineTest {
   }
 
   @Test
+  void theShippersAreWokenOnceAfterAnEventsAlertsAreJournalledAndNotForEventsWithout() throws IOException {
+    java.util.concurrent.atomic.AtomicInteger wakes = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger journalledWhenWoken = new java.util.concurrent.atomic.AtomicInteger(-1);
+    Detector twoAlertsForWeb = (event, ids) -> "web".equals(((Map<?, ?>) event.get("container")).get("name"))
+        ? List.of(Map.of("kind", "alert", "id", ids.get()), Map.of("kind", "alert", "id", ids.get())) : List.of();
+    try (ChronicleJournal journal = ChronicleJournal.openForWriting(dir, "hourly")) {
+      Pipeline p = new Pipeline(16, id -> Optional.empty(), HOST, new RecordIds("0123456789ab", 1), journal,
+          twoAlertsForWeb, () -> {
+            wakes.incrementAndGet();
+            journalledWhenWoken.set(journal.lastRecord().isPresent() ? 1 : 0);
+          });
+      p.process(shellIn(named("db")));
+      assertEquals(0, wakes.get(), "an event without alerts wakes nobody");
+      p.process(shellIn(named("web")));
+      assertEquals(1, wakes.get(), "one wake-up for the event's two alerts");
+      assertEquals(1, journalledWhenWoken.get());
+    }
+    assertEquals(4, journalled().size(), "two events, two alerts, all journalled before the wake-up");
+  }
+
+  @Test
   void containerTheDirectoryDoesNotKnowKeepsItsId() throws IOException {
     try (ChronicleJournal journal = ChronicleJournal.openForWriting(dir, "hourly")) {
       pipeline(journal, id -> Optional.empty(), (e, ids) -> List.of()).process(shellIn(ContainerInfo.unresolved(ID)));
