@@ -36,6 +36,15 @@ public final class RecordJsonEncoder {
   /** For ASCII: 0 written as is, -1 as <code>&#92;u00XX</code>, else the letter after the backslash. */
   private static final int[] ESCAPES = escapes();
 
+  /** Slots of the cache of encoded keys (a power of two). */
+  private static final int KEY_SLOTS = 256;
+  /** Longer keys are encoded each time. */
+  private static final int MAX_CACHED_KEY = 64;
+
+  private final char[] chars = new char[CHUNK];
+  // Records repeat a few dozen keys: each one's {@code "key":} bytes, by hash slot (last one wins).
+  private final String[] keys = new String[KEY_SLOTS];
+  private final byte[][] encodedKeys = new byte[KEY_SLOTS][];
   private byte[] buf = new byte[1024];
   private int size;
   private Class<?> refused;
@@ -135,8 +144,7 @@ public final class RecordJsonEncoder {
         writeByte(',');
       }
       first = false;
-      writeString(key);
-      writeByte(':');
+      writeKey(key);
       if (!writeValue(e.getValue(), depth)) {
         return false;
       }
@@ -216,6 +224,22 @@ public final class RecordJsonEncoder {
     } while (v != 0);
   }
 
+  private void writeKey(String key) {
+    int slot = key.hashCode() & (KEY_SLOTS - 1);
+    String cached = keys[slot];
+    if (cached == key || key.equals(cached)) {
+      writeRaw(encodedKeys[slot]);
+      return;
+    }
+    int start = size;
+    writeString(key);
+    writeByte(':');
+    if (key.length() <= MAX_CACHED_KEY) {
+      keys[slot] = key;
+      encodedKeys[slot] = Arrays.copyOfRange(buf, start, size);
+    }
+  }
+
   private void writeString(String s) {
     int n = s.length();
     ensure(2);
@@ -232,18 +256,21 @@ public final class RecordJsonEncoder {
     ensure((to - from) * 6);
     byte[] b = buf;
     int p = size;
-    int i = from;
+    int n = to - from;
+    char[] cs = chars;
+    s.getChars(from, to, cs, 0); // a bulk copy: cheaper than charAt per character
+    int i = 0;
     // The common case: printable ASCII, byte per character.
-    while (i < to) {
-      char c = s.charAt(i);
+    while (i < n) {
+      char c = cs[i];
       if (c >= 0x80 || ESCAPES[c] != 0) {
         break;
       }
       b[p++] = (byte) c;
       i++;
     }
-    for (; i < to; i++) {
-      char c = s.charAt(i);
+    for (; i < n; i++) {
+      char c = cs[i];
       if (c < 0x80) {
         int e = ESCAPES[c];
         if (e == 0) {

@@ -149,6 +149,21 @@ class RecordJsonEncoderTest {
   }
 
   @Test
+  void repeatedAndCollidingKeysAreWrittenFromTheirOwnText() {
+    // "Aa" and "BB" share a hash: the key cache must tell them apart, and equal keys from new
+    // Strings must read the same bytes.
+    for (int i = 0; i < 3; i++) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("Aa", 1);
+      r.put("BB", 2);
+      r.put(new String("Aa\u00e9".toCharArray()), 3);
+      r.put(new String("Aa\u00e9".toCharArray()) + "", 4);
+      r.put("k".repeat(65), one("Aa", "BB"));
+      assertSameAsJackson(r);
+    }
+  }
+
+  @Test
   void recordsWithValuesItDoesNotWriteAreRefusedNamingTheType() {
     List<Object> others = List.of(Instant.EPOCH, Optional.of("x"), new AtomicLong(3), 'c', new int[] {1},
         new byte[] {1}, Thread.State.NEW, new StringBuilder("sb"), Map.entry("k", "v"), new Object());
