@@ -4,6 +4,7 @@ import dev.dockward.agent.config.AgentConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalWriter;
+import dev.dockward.agent.journal.RecordJsonEncoder;
 import dev.dockward.agent.journal.RecordIds;
 import dev.dockward.agent.ship.FileCheckpoint;
 import dev.dockward.agent.ship.KafkaSink;
@@ -68,8 +69,71 @@ final class ShippingBench {
     return m;
   }
 
+  /** A container exec event document as EventDocuments makes it (the container's whole inventory included). */
+  static Map<String, Object> execEvent(String id) {
+    java.time.Instant t = java.time.Instant.parse("2026-11-23T05:00:00.000Z");
+    dev.dockward.event.ContainerInfo c = new dev.dockward.event.ContainerInfo(
+        "9f2c0c1d2e4b5a6978877665544332211009f2c0c1d2e4b5a697887766554433", "web", "nginx:1.25",
+        "sha256:4f1c9e0a7d2b", Map.of("com.example.team", "payments", "com.example.tier", "frontend"), false,
+        List.of("NET_ADMIN"), List.of("NET_RAW"),
+        List.of(new dev.dockward.event.MountInfo("bind", "/srv/web", "/usr/share/nginx/html", false)),
+        new dev.dockward.event.NamespaceModes("private", "private", "private", "", "", "private"),
+        List.of("no-new-privileges"),
+        new dev.dockward.event.ResourceLimits(java.util.OptionalLong.of(536870912), java.util.OptionalLong.empty(),
+            java.util.OptionalLong.empty(), java.util.OptionalLong.empty(), java.util.OptionalLong.of(512)),
+        OptionalLong.of(4200), Map.of("bridge", new dev.dockward.event.NetworkEndpoint("n1", "172.17.0.2",
+            "02:42:ac:11:00:02", "172.17.0.1")),
+        java.util.Optional.of(t), List.of(new dev.dockward.event.PortBinding("80/tcp", "0.0.0.0", "8080")));
+    return dev.dockward.event.EventDocuments.of(new dev.dockward.event.DockerExecStarted(t, c,
+        new dev.dockward.event.ExecInfo("5b3f1e", "sh -c 'cat /etc/passwd'", "root", false, true)),
+        new dev.dockward.event.HostInfo("bench-host", "4f1c9e"), id);
+  }
+
+  /**
+   * Encoding alone, no journal: Jackson's {@code writeValue} through one reused generator (as the
+   * journal writer did) against {@link RecordJsonEncoder}, on the same record map again and again.
+   */
+  static void encodeRates(long n) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    com.fasterxml.jackson.core.JsonFactory factory = json.getFactory().rebuild()
+        .disable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(4096);
+    com.fasterxml.jackson.core.JsonGenerator g = factory.createGenerator(out);
+    g.setRootValueSeparator(null);
+    RecordJsonEncoder encoder = new RecordJsonEncoder();
+    Map<String, Map<String, Object>> records = new LinkedHashMap<>();
+    records.put("alert record", alert("0123456789ab-0000000000000001", 1));
+    records.put("container exec event", execEvent("0123456789ab-0000000000000002"));
+    for (Map.Entry<String, Map<String, Object>> e : records.entrySet()) {
+      Map<String, Object> r = e.getValue();
+      long sum = 0;
+      double[] rates = new double[2];
+      for (int pass = 0; pass < 2; pass++) { // the first pass warms both up
+        long t0 = System.nanoTime();
+        for (long i = 0; i < n; i++) {
+          out.reset();
+          json.writeValue(g, r);
+          sum += out.size();
+        }
+        long t1 = System.nanoTime();
+        for (long i = 0; i < n; i++) {
+          if (!encoder.encode(r)) {
+            throw new IllegalStateException("the encoder refused a " + encoder.refusedType());
+          }
+          sum += encoder.size();
+        }
+        long t2 = System.nanoTime();
+        rates[0] = n / ((t1 - t0) / 1e9);
+        rates[1] = n / ((t2 - t1) / 1e9);
+      }
+      System.out.printf("encode only, %s (%d bytes): Jackson writeValue %,.0f records/s, RecordJsonEncoder %,.0f "
+          + "records/s (%.1fx)  [checksum %d]%n", e.getKey(), encoder.size(), rates[0], rates[1], rates[1] / rates[0], sum);
+    }
+  }
+
   /** {@code journal-append N}: three timed rounds of N appends of pre-formatted records. */
   static void append(long n, Path dir) throws Exception {
+    encodeRates(n);
     String[] texts = new String[1024];
     for (int i = 0; i < texts.length; i++) {
       texts[i] = record(i, 0);

@@ -7,19 +7,33 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Encodes record maps to JSON and appends them to the journal, on the writer's thread only. The
  * JSON goes as UTF-8 into one reused buffer through one reused generator, and the journal hashes
  * and copies those bytes where they are: no String per record, no second encoding.
+ *
+ * <p>Records are encoded by {@link RecordJsonEncoder}, which writes Jackson's bytes without its
+ * serializer machinery; a record holding a value that encoder does not write goes through Jackson
+ * itself (counted in {@link #jacksonFallbacks()}), and so does every record when the mapper is not
+ * configured as the encoder expects (checked once, on a probe record).
  */
 public final class JournalWriter {
+  private static final Logger log = LoggerFactory.getLogger(JournalWriter.class);
   private final ChronicleJournal journal;
   private final ObjectMapper json;
   private final JsonFactory factory;
   private final Buffer buffer = new Buffer();
+  private final RecordJsonEncoder encoder = new RecordJsonEncoder();
+  private final boolean encoderMatchesMapper;
+  private long jacksonFallbacks;
   private JsonGenerator generator;
 
   public JournalWriter(ChronicleJournal journal, ObjectMapper json) {
@@ -28,6 +42,15 @@ public final class JournalWriter {
     // Jackson's UTF-8 generator writes characters outside the BMP as escaped surrogate pairs,
     // never as 4-byte sequences, which Chronicle's text reader cannot decode: keep it that way.
     this.factory = json.getFactory().rebuild().disable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+    this.encoderMatchesMapper = encoderMatches(json, factory);
+    if (!encoderMatchesMapper) {
+      log.info("the journal's object mapper is configured differently from a plain one: records are encoded by Jackson");
+    }
+  }
+
+  /** Records encoded by Jackson because they held a value the fast encoder does not write. */
+  public long jacksonFallbacks() {
+    return jacksonFallbacks;
   }
 
   /**
@@ -37,6 +60,15 @@ public final class JournalWriter {
    * @throws JournalFullException when the journal refuses records (full disk)
    */
   public long append(Map<String, Object> record) {
+    if (encoderMatchesMapper) {
+      if (encoder.encode(record)) {
+        return journal.appendBmpUtf8(encoder.array(), 0, encoder.size());
+      }
+      if (jacksonFallbacks++ == 0) {
+        log.info("record {} holds a {}: it and records like it are encoded by Jackson", record.get("id"),
+            encoder.refusedType().getName());
+      }
+    }
     buffer.reset();
     try {
       JsonGenerator g = generator();
@@ -48,6 +80,44 @@ public final class JournalWriter {
       throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
     return journal.appendBmpUtf8(buffer.array(), 0, buffer.size());
+  }
+
+  /**
+   * Whether the encoder writes what this mapper writes, on a probe of every kind of value it
+   * handles (a mapper with modules or mix-ins may write any type its own way: Jackson only).
+   */
+  static boolean encoderMatches(ObjectMapper json, JsonFactory factory) {
+    if (!json.getRegisteredModuleIds().isEmpty() || json.mixInCount() > 0) {
+      return false;
+    }
+    Map<String, Object> probe = probeRecord();
+    RecordJsonEncoder encoder = new RecordJsonEncoder();
+    Buffer expected = new Buffer();
+    try (JsonGenerator g = factory.createGenerator(expected)) {
+      g.setRootValueSeparator(null);
+      json.writeValue(g, probe);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+    return encoder.encode(probe)
+        && Arrays.equals(encoder.array(), 0, encoder.size(), expected.array(), 0, expected.size());
+  }
+
+  private static Map<String, Object> probeRecord() {
+    Map<String, Object> nested = new LinkedHashMap<>();
+    nested.put("z", null);
+    nested.put("a\u0001\"", "\b\t\n\f\r\u001f\u007f\"\\/ \u00e9 \u20ac \ud83d\udc33 \ud800 \u2028");
+    nested.put("empty", Map.of());
+    List<Object> values = new ArrayList<>(List.of(1, 2L, (short) 3, (byte) 4, Long.MIN_VALUE, 1.5, -0.0, 1e-7, 1e21,
+        Double.NaN, Double.NEGATIVE_INFINITY, 0.1f, Float.POSITIVE_INFINITY, true, false,
+        new java.math.BigInteger("123456789012345678901234567890"), new java.math.BigDecimal("1E+3")));
+    values.add(null);
+    values.add(List.of());
+    values.add(new Object[] {"x", 1});
+    Map<String, Object> probe = new LinkedHashMap<>();
+    probe.put("values", values);
+    probe.put("nested", nested);
+    return probe;
   }
 
   private JsonGenerator generator() throws IOException {

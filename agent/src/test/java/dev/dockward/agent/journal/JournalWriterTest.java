@@ -1,11 +1,13 @@
 package dev.dockward.agent.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import org.junit.jupiter.api.Test;
@@ -118,5 +121,43 @@ class JournalWriterTest {
     try (ChronicleJournal j = ChronicleJournal.openForReading(dir)) {
       assertTrue(new ChainVerifier().verify(j).intact());
     }
+  }
+
+  @Test
+  void aRecordWithAValueTheEncoderDoesNotWriteIsJournalledAsJacksonWritesIt() {
+    Map<String, Object> odd = new LinkedHashMap<>(record(3));
+    odd.put("count", new AtomicLong(42)); // types Jackson writes but the encoder leaves to it
+    odd.put("grade", List.of('A'));
+    Map<String, Object> normal = record(4);
+    try (ChronicleJournal j = ChronicleJournal.openForWriting(dir, "hourly")) {
+      JournalWriter w = new JournalWriter(j, JSON);
+      w.append(odd);
+      w.append(normal);
+      assertEquals(1, w.jacksonFallbacks(), "only the record with the odd values went to Jackson");
+    }
+    String oddJson = new String(RecordJsonEncoderTest.jackson(odd), StandardCharsets.UTF_8);
+    assertTrue(oddJson.contains("\"count\":42,\"grade\":[\"A\"]"), oddJson);
+    assertEquals(List.of(oddJson, new String(RecordJsonEncoderTest.jackson(normal), StandardCharsets.UTF_8)), readAll());
+    try (ChronicleJournal j = ChronicleJournal.openForReading(dir)) {
+      assertTrue(new ChainVerifier().verify(j).intact());
+    }
+  }
+
+  @Test
+  void aMapperConfiguredOtherwiseEncodesEveryRecordItsOwnWay() {
+    ObjectMapper indenting = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectMapper sorting = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    assertTrue(JournalWriter.encoderMatches(JSON, JSON.getFactory()), "a plain mapper: the encoder writes its bytes");
+    assertFalse(JournalWriter.encoderMatches(indenting, indenting.getFactory()));
+    assertFalse(JournalWriter.encoderMatches(sorting, sorting.getFactory()));
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("z", 1);
+    r.put("a", "x");
+    try (ChronicleJournal j = ChronicleJournal.openForWriting(dir, "hourly")) {
+      JournalWriter w = new JournalWriter(j, sorting);
+      w.append(r);
+      assertEquals(0, w.jacksonFallbacks(), "not a fallback: this writer never uses the encoder");
+    }
+    assertEquals(List.of("{\"a\":\"x\",\"z\":1}"), readAll());
   }
 }

@@ -1,0 +1,151 @@
+package dev.dockward.agent.journal;
+
+import dev.dockward.agent.detect.AncestryDetector;
+import dev.dockward.agent.detect.RuleDetector;
+import dev.dockward.agent.pipeline.Detector;
+import dev.dockward.event.AgentLifecycle;
+import dev.dockward.event.CapabilityChanged;
+import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.ContainerMountAdded;
+import dev.dockward.event.ContainerOomReported;
+import dev.dockward.event.ContainerStarted;
+import dev.dockward.event.ContainerStopped;
+import dev.dockward.event.DaemonSocketConnected;
+import dev.dockward.event.DockerExecStarted;
+import dev.dockward.event.Event;
+import dev.dockward.event.EventDocuments;
+import dev.dockward.event.ExecInfo;
+import dev.dockward.event.FindingSeverity;
+import dev.dockward.event.FlowAssessment;
+import dev.dockward.event.FlowObserved;
+import dev.dockward.event.FlowPeer;
+import dev.dockward.event.FlowTraffic;
+import dev.dockward.event.HostFileChanged;
+import dev.dockward.event.HostInfo;
+import dev.dockward.event.MountInfo;
+import dev.dockward.event.NamespaceChanged;
+import dev.dockward.event.NamespaceModes;
+import dev.dockward.event.NetworkEndpoint;
+import dev.dockward.event.PortBinding;
+import dev.dockward.event.PostureFinding;
+import dev.dockward.event.PostureFindingChanged;
+import dev.dockward.event.ProcessExited;
+import dev.dockward.event.ProcessForked;
+import dev.dockward.event.ProcessInfo;
+import dev.dockward.event.ProcessObserved;
+import dev.dockward.event.ProcessTraced;
+import dev.dockward.event.ResourceCounters;
+import dev.dockward.event.ResourceLimits;
+import dev.dockward.event.ResourceRates;
+import dev.dockward.event.ResourceSampled;
+import dev.dockward.event.UidChanged;
+import dev.dockward.proc.Ancestor;
+import dev.dockward.proc.ProcessLineage;
+import dev.dockward.proc.RecentProcesses;
+import dev.dockward.rules.RuleEngine;
+import dev.dockward.rules.RuleFiles;
+import dev.dockward.rules.RuleLoader;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * Record maps as the pipeline journals them: an event of every kind made into its document by
+ * {@link EventDocuments}, and the alerts the bundled rules raise on it through the agent's detector
+ * chain (ancestry and rule-set version included). Names and command lines carry hostile text.
+ */
+final class RecordSamples {
+  private static final String ID = "9f2c0c1d2e4b5a6978877665544332211009f2c0c1d2e4b5a697887766554433";
+  private static final HostInfo HOST = new HostInfo("web-07", "3d1219c7c4c5404aaa1f6d2a48adfda4");
+  private static final Instant T = Instant.parse("2026-11-22T18:02:11.431Z");
+
+  private RecordSamples() {}
+
+  private static ContainerInfo container() {
+    return new ContainerInfo(ID, "web \u00e9\u20ac\ud83d\udc33", "nginx:1.25", "sha256:abc",
+        Map.of("team", "a\nb", "quote\"", "back\\slash\u0001"), true, List.of("SYS_ADMIN"), List.of("NET_RAW"),
+        List.of(new MountInfo("bind", "/var/run/docker.sock", "/var/run/docker.sock", true)),
+        new NamespaceModes("host", "default", "private", "", "", "host"), List.of("seccomp=unconfined"),
+        new ResourceLimits(OptionalLong.of(123456789), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
+            OptionalLong.of(1027)),
+        OptionalLong.of(4200), Map.of("bridge", new NetworkEndpoint("n1", "172.17.0.2", "02:42:ac:11:00:02", "172.17.0.1")),
+        Optional.of(T), List.of(new PortBinding("80/tcp", "", "8080")));
+  }
+
+  private static ProcessInfo shell() {
+    return new ProcessInfo(4242, 4200, 123456L, "sh\nb\"c\\\u007f\ud800", "/bin/busybox", "sh -c 'id; echo \t\u2028'",
+        true, OptionalInt.of(0), OptionalInt.of(0), OptionalLong.of(0xa80425fbL),
+        Map.of("mnt", 4026532254L, "pid", 4026532257L), "/docker/" + ID);
+  }
+
+  private static List<Event> everyKind() {
+    ContainerInfo c = container();
+    ProcessInfo sh = shell();
+    ResourceCounters counters = new ResourceCounters(2,
+        new ResourceCounters.Cpu(OptionalLong.of(987654321012L), OptionalLong.of(50000), OptionalLong.of(100000),
+            OptionalLong.of(1200), OptionalLong.of(37), OptionalLong.of(4500000)),
+        new ResourceCounters.Memory(OptionalLong.of(73400320), OptionalLong.of(123456789), OptionalLong.empty(),
+            OptionalLong.of(1)),
+        new ResourceCounters.Pids(OptionalLong.of(12), OptionalLong.of(1027), OptionalLong.of(0)),
+        ResourceCounters.Io.NONE, ResourceCounters.Net.NONE);
+    ResourceRates rates = new ResourceRates(OptionalDouble.of(10.0), OptionalDouble.of(0.4537), OptionalDouble.of(1e-7),
+        OptionalDouble.of(0.0307692307692307), OptionalDouble.of(-0.1), OptionalDouble.of(1234567.891),
+        OptionalDouble.of(0), OptionalLong.of(1), OptionalLong.empty(),
+        new ResourceRates.Net(OptionalDouble.of(1.0E21), OptionalDouble.of(3.5), OptionalDouble.empty(),
+            OptionalDouble.of(Double.MIN_VALUE)),
+        ResourceRates.IoLimitUse.NONE);
+    return List.of(
+        new ContainerStarted(T, c, true),
+        new ContainerStopped(T, c, OptionalInt.of(137)),
+        new ContainerStopped(T, ContainerInfo.unresolved(ID), OptionalInt.empty()),
+        new DockerExecStarted(T, c, new ExecInfo("e1", "sh -c id", "", false, true)),
+        new ContainerOomReported(T, c),
+        new ProcessObserved(T, "proc_scan", sh, Optional.of(c)),
+        new ProcessObserved(T, "netlink", sh, Optional.empty()),
+        new ResourceSampled(T, c, counters, rates),
+        new PostureFindingChanged(T, new PostureFinding("docker_api_tcp_without_tls", Optional.of("2.7"),
+            FindingSeverity.CRITICAL, "the Docker API listens on 127.0.0.1:2375 without TLS",
+            Map.of("listen", "127.0.0.1:2375", "pid", 4242L, "hosts", List.of("tcp://127.0.0.1:2375")),
+            "use TLS", Optional.empty(), "127.0.0.1:2375"), PostureFindingChanged.State.OPEN),
+        new ProcessForked(T, "netlink", Optional.of(sh), 4242, 4243, Optional.of(c)),
+        new ProcessExited(T, "netlink", Optional.of(sh), 4242, 1, 9, OptionalLong.of(1500), Optional.of(c)),
+        new UidChanged(T, "netlink", sh, 0, 0, OptionalInt.of(1000), Optional.of(c)),
+        new ProcessTraced(T, "netlink", Optional.of(sh), 4242, Optional.empty(), 1, "", Optional.of(c)),
+        new NamespaceChanged(T, "proc_scan", sh, Map.of("mnt", 4026531840L), List.of("mnt"), Optional.of(c)),
+        new CapabilityChanged(T, "proc_scan", sh, 0xa80425fbL, Optional.of(c)),
+        new ContainerMountAdded(T, "proc_scan", "ext4", "/host", "/", "rw,relatime", 4242, Optional.of(c)),
+        new DaemonSocketConnected(T, "sock_diag", sh, "/var/run/docker.sock", 31337, 31338, Optional.of(c)),
+        new HostFileChanged(T, "host_watch", "sudoers", "/etc/sudoers", Optional.of("sha256:1"), "sha256:2",
+            Optional.empty()),
+        new FlowObserved(T,
+            new FlowTraffic("end", Optional.of("closed"), "docker0", "tcp", 5, 340, 4, 275, List.of("syn", "ack", "fin"),
+                List.of("syn", "ack"), T.minusSeconds(2), T),
+            new FlowPeer(FlowPeer.Kind.CONTAINER, "172.17.0.3", 48440, "02:42:ac:11:00:03", Optional.of(c)),
+            new FlowPeer(FlowPeer.Kind.HOST, "172.17.0.1", 2375, "02:42:7a:1b:2c:3d", Optional.empty()),
+            new FlowAssessment("unchecked", "web>host tcp/2375", 10, 1, 1)),
+        new AgentLifecycle(T, AgentLifecycle.Phase.HEARTBEAT, "9.9", Duration.ofSeconds(30), 3, 1, Optional.empty()));
+  }
+
+  /** Event documents and, after each, the alerts the bundled rules raise on it. */
+  static List<Map<String, Object>> records() {
+    RecentProcesses recent = new RecentProcesses(10);
+    recent.remember(new Ancestor(4200, 4100, 100, "sh", "/bin/sh", "sh -c " + "x".repeat(2000), false));
+    recent.remember(new Ancestor(4100, 1, 50, "containerd-shim", "", "containerd-shim -id " + ID, false));
+    Detector detector = new AncestryDetector(
+        new RuleDetector(new RuleEngine(RuleLoader.load(RuleFiles.bundled()).ruleSet())), recent, ProcessLineage.NONE);
+    List<Map<String, Object>> records = new ArrayList<>();
+    long[] seq = {1};
+    for (Event e : everyKind()) {
+      Map<String, Object> doc = EventDocuments.of(e, HOST, String.format("3d1219c7c4c5-%016x", seq[0]++));
+      records.add(doc);
+      records.addAll(detector.alertsFor(doc, () -> String.format("3d1219c7c4c5-%016x", seq[0]++)));
+    }
+    return records;
+  }
+}
