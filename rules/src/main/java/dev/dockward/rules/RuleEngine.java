@@ -108,7 +108,7 @@ public final class RuleEngine {
      * @return the rules that fired, in load order
      */
     public List<RuleMatch> evaluate(Map<String, ?> eventDocument) {
-        Map<String, Object> event = EventDocuments.normalise(eventDocument);
+        Map<String, Object> event = EventDocuments.normalisedForReading(eventDocument);
         forgetStopped(event);
         Object type = event.get("type");
         List<CompiledRule> candidates = type instanceof String ? byType.getOrDefault(type, anyType) : anyType;
