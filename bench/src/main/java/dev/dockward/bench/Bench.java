@@ -38,6 +38,7 @@ public final class Bench {
       case "flow-table" -> CaptureBench.flowTableMemory(args.length > 1 ? Integer.parseInt(args[1].replace("_", "")) : 100_000);
       case "exec-latency" -> ExecBench.run("latency", args.length > 1 ? Integer.parseInt(args[1]) : 1000);
       case "exec-storm" -> ExecBench.run("storm", args.length > 1 ? Integer.parseInt(args[1]) : 20_000);
+      case "rules" -> RulesBench.run(args.length > 1 ? Integer.parseInt(args[1].replace("_", "")) : 100_000);
       case "proc-scan" -> ProcScanBench.run(args.length > 1 ? Integer.parseInt(args[1]) : 10_000);
       case "journal-append" -> {
         long records = args.length > 1 ? Long.parseLong(args[1].replace("_", "")) : 5_000_000L;
@@ -82,7 +83,7 @@ public final class Bench {
         System.err.println("usage: scripts/bench replay [RECORDS] | cgroup [CONTAINERS] [SECONDS] | capture [SECONDS] [PPS…]"
             + " | flow-table [FLOWS] | exec-latency [EXECS] | exec-storm [EXECS] | proc-scan [PROCESSES]"
             + " | journal-append [RECORDS] | ship [RECORDS] | ship-start [ROUNDS] [RECORDS] [ungated]"
-            + " | lag [RATE] [SECONDS]");
+            + " | lag [RATE] [SECONDS] | rules [EVENTS]");
         System.exit(2);
       }
     }

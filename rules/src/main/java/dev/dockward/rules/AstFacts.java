@@ -15,6 +15,7 @@ import java.util.Set;
 /** Facts read from a checked CEL AST: the event types a condition requires, and the lists it names. */
 final class AstFacts {
     private static final String AND = "_&&_";
+    private static final String OR = "_||_";
     private static final String EQUALS = "_==_";
     private static final String IN = "@in";
     private static final String INDEX = "_[_]";
@@ -29,33 +30,62 @@ final class AstFacts {
     }
 
     /**
-     * The event types a condition can match: the intersection over the conjuncts of its top-level
-     * {@code &&} chain of {@code event.type == "x"} and {@code event.type in ["a", "b"]}.
+     * The event types a condition can match: the intersection over the conjuncts of an {@code &&}
+     * chain of the types each constrains, and the union over the branches of an {@code ||} when
+     * every branch constrains the type, where {@code event.type == "x"}, {@code "x" == event.type}
+     * and {@code event.type in ["a", "b"]} constrain it. Anything else (a negation, a list
+     * reference, a branch without a constraint) proves nothing.
      *
+     * @param throughOr whether {@code ||} branches count; without, only the top-level {@code &&}
+     *     chain does (what a {@code for:} rule's episodes are judged on, see {@link RuleEngine})
      * @return empty when the condition does not constrain the type (the rule runs for every event);
      *     a present, empty set when the constraints contradict each other
      */
-    static Optional<Set<String>> requiredEventTypes(CelAbstractSyntaxTree ast) {
-        List<CelExpr> conjuncts = new ArrayList<>();
-        flattenAnd(ast.getExpr(), conjuncts);
-        Set<String> result = null;
-        for (CelExpr conjunct : conjuncts) {
-            Optional<Set<String>> types = typesOf(conjunct);
-            if (types.isPresent()) {
-                if (result == null) {
-                    result = new LinkedHashSet<>(types.get());
-                } else {
-                    result.retainAll(types.get());
-                }
-            }
-        }
-        return Optional.ofNullable(result).map(Set::copyOf);
+    static Optional<Set<String>> requiredEventTypes(CelAbstractSyntaxTree ast, boolean throughOr) {
+        return constrainedTypes(ast.getExpr(), throughOr).map(Set::copyOf);
     }
 
-    private static void flattenAnd(CelExpr expr, List<CelExpr> out) {
-        if (expr.getKind() == CelExpr.ExprKind.Kind.CALL && expr.call().function().equals(AND)) {
+    private static Optional<Set<String>> constrainedTypes(CelExpr expr, boolean throughOr) {
+        if (isCall(expr, AND)) {
+            List<CelExpr> conjuncts = new ArrayList<>();
+            flatten(expr, AND, conjuncts);
+            Set<String> result = null;
+            for (CelExpr conjunct : conjuncts) {
+                Optional<Set<String>> types = constrainedTypes(conjunct, throughOr);
+                if (types.isPresent()) {
+                    if (result == null) {
+                        result = new LinkedHashSet<>(types.get());
+                    } else {
+                        result.retainAll(types.get());
+                    }
+                }
+            }
+            return Optional.ofNullable(result);
+        }
+        if (throughOr && isCall(expr, OR)) {
+            List<CelExpr> branches = new ArrayList<>();
+            flatten(expr, OR, branches);
+            Set<String> result = new LinkedHashSet<>();
+            for (CelExpr branch : branches) {
+                Optional<Set<String>> types = constrainedTypes(branch, true);
+                if (types.isEmpty()) {
+                    return Optional.empty();
+                }
+                result.addAll(types.get());
+            }
+            return Optional.of(result);
+        }
+        return typesOf(expr);
+    }
+
+    private static boolean isCall(CelExpr expr, String function) {
+        return expr.getKind() == CelExpr.ExprKind.Kind.CALL && expr.call().function().equals(function);
+    }
+
+    private static void flatten(CelExpr expr, String function, List<CelExpr> out) {
+        if (isCall(expr, function)) {
             for (CelExpr arg : expr.call().args()) {
-                flattenAnd(arg, out);
+                flatten(arg, function, out);
             }
         } else {
             out.add(expr);

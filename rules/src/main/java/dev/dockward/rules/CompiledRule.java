@@ -16,6 +16,11 @@ record CompiledRule(Rule rule, CelRuntime.Program condition, List<NamedProgram> 
         List<NamedProgram> evidence, OutputTemplate output, Optional<Set<String>> eventTypes,
         Optional<WindowPrograms> window) {
 
+    /** Whether an event of this {@code type} (a document's {@code type} value) can match. */
+    boolean admits(Object type) {
+        return eventTypes.isEmpty() || (type instanceof String && eventTypes.get().contains(type));
+    }
+
     /** A window's key and distinct-value expressions; an absent key means one window per container. */
     record WindowPrograms(Window spec, Optional<CelRuntime.Program> by, Optional<CelRuntime.Program> distinct) { }
 

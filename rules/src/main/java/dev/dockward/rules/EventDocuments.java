@@ -32,6 +32,39 @@ public final class EventDocuments {
         return out;
     }
 
+    /**
+     * {@code document} itself when it already holds only the contract's value types (what the
+     * collector builds), else {@link #normalise}'s copy: the engine only reads the document, and a
+     * live event need not be copied for that. Checking costs a walk without allocation.
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> normalisedForReading(Map<String, ?> document) {
+        return isNormal(document) ? (Map<String, Object>) document : normalise(document);
+    }
+
+    private static boolean isNormal(Object value) {
+        if (value instanceof String || value instanceof Long || value instanceof Double || value instanceof Boolean) {
+            return true;
+        }
+        if (value instanceof Map) {
+            for (Map.Entry<?, ?> entry : ((Map<?, ?>) value).entrySet()) {
+                if (!(entry.getKey() instanceof String) || !isNormal(entry.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (value instanceof List) {
+            for (Object item : (List<?>) value) {
+                if (!isNormal(item)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false; // null, Integer, BigDecimal, …: normalise decides
+    }
+
     static Object value(Object value) {
         if (value == null || value instanceof String || value instanceof Long || value instanceof Double
                 || value instanceof Boolean) {

@@ -1,9 +1,12 @@
 package dev.dockward.rules;
 
+import java.util.AbstractMap;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The CEL variables for one event document. {@code proc} and {@code container} are the document's
@@ -61,9 +64,44 @@ final class EventVariables {
     }
 
     private static Map<String, Object> overlay(Map<String, Object> defaults, Object actual) {
-        Map<String, Object> out = new LinkedHashMap<>(defaults);
-        out.putAll(mapOrEmpty(actual));
-        return out;
+        return new Overlay(defaults, mapOrEmpty(actual));
+    }
+
+    /**
+     * {@code actual} laid over {@code defaults}, read in place: conditions only look keys up, so
+     * no merged copy is made per event unless something iterates it (then once, in the order a
+     * merged {@link LinkedHashMap} had). The document holds no null values (normalised).
+     */
+    private static final class Overlay extends AbstractMap<String, Object> {
+        private final Map<String, Object> defaults;
+        private final Map<String, Object> actual;
+        private Map<String, Object> merged;
+
+        Overlay(Map<String, Object> defaults, Map<String, Object> actual) {
+            this.defaults = defaults;
+            this.actual = actual;
+        }
+
+        @Override
+        public Object get(Object key) {
+            Object value = actual.get(key);
+            return value != null ? value : defaults.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return actual.containsKey(key) || defaults.containsKey(key);
+        }
+
+        @Override
+        public Set<Map.Entry<String, Object>> entrySet() {
+            if (merged == null) {
+                Map<String, Object> m = new LinkedHashMap<>(defaults);
+                m.putAll(actual);
+                merged = Collections.unmodifiableMap(m);
+            }
+            return merged.entrySet();
+        }
     }
 
     @SuppressWarnings("unchecked")

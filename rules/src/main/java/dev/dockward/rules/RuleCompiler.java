@@ -93,7 +93,9 @@ final class RuleCompiler {
                         .ifPresent(p -> exceptions.add(new CompiledRule.NamedProgram(exception.name(), p)));
             }
         }
-        Optional<Set<String>> types = AstFacts.requiredEventTypes(condition.get());
+        // A for: rule's episode ends on an event of an admitted type on which it does not hold: its
+        // admitted types stay those of the top-level && chain, as they always were.
+        Optional<Set<String>> types = AstFacts.requiredEventTypes(condition.get(), draft.holdFor().isEmpty());
         if (types.isPresent() && types.get().isEmpty()) {
             problems.add(LoadProblem.warning(origin, SourceText.of(draft.condition()), draft.id(),
                     "the condition requires contradicting event types and can never match"));

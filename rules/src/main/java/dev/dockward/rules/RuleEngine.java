@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>A rule with {@code for:} fires once per episode: when its condition (less its exceptions) has
  * held on every event of one container (key {@code container.id}) for at least that long, measured
  * on the events' {@code time}; the episode ends on the first event of that container on which it
- * does not hold, or when the container stops. Its alert carries {@code held_since} and
+ * does not hold, or when the container stops. Only events of the types its top-level {@code &&}
+ * chain admits count (a {@code resource_sample} rule's episode is not ended by an exec). Its alert carries {@code held_since} and
  * {@code held_seconds} as evidence.
  *
  * <p>A rule with {@code window:} counts its matching events (less exceptions), or the distinct
@@ -56,11 +57,19 @@ public final class RuleEngine {
 
     /** Indexes the enabled rules of {@code ruleSet} by event type. */
     public RuleEngine(RuleSet ruleSet) {
+        this(ruleSet, true);
+    }
+
+    /**
+     * @param indexed false to run every enabled rule's condition on every event (the reference the
+     *     index is tested against; a {@code for:} rule still judges its episodes on the types it admits)
+     */
+    RuleEngine(RuleSet ruleSet, boolean indexed) {
         this.ruleSet = ruleSet;
         List<CompiledRule> enabled = ruleSet.compiled().stream().filter(r -> r.rule().enabled()).toList();
-        this.anyType = enabled.stream().filter(r -> r.eventTypes().isEmpty()).toList();
+        this.anyType = indexed ? enabled.stream().filter(r -> r.eventTypes().isEmpty()).toList() : enabled;
         Map<String, List<CompiledRule>> index = new HashMap<>();
-        for (CompiledRule rule : enabled) {
+        for (CompiledRule rule : indexed ? enabled : List.<CompiledRule>of()) {
             rule.eventTypes().ifPresent(types -> types.forEach(t -> index.putIfAbsent(t, null)));
         }
         // Per type, the typed rules and the untyped ones in load order, so alerts keep rule order.
@@ -99,7 +108,7 @@ public final class RuleEngine {
      * @return the rules that fired, in load order
      */
     public List<RuleMatch> evaluate(Map<String, ?> eventDocument) {
-        Map<String, Object> event = EventDocuments.normalise(eventDocument);
+        Map<String, Object> event = EventDocuments.normalisedForReading(eventDocument);
         forgetStopped(event);
         Object type = event.get("type");
         List<CompiledRule> candidates = type instanceof String ? byType.getOrDefault(type, anyType) : anyType;
@@ -109,9 +118,14 @@ public final class RuleEngine {
         Map<String, Object> vars = EventVariables.forConditions(event, ruleSet.lists());
         List<RuleMatch> matches = new ArrayList<>();
         for (CompiledRule rule : candidates) {
+            HoldTracker hold = holds.get(rule.rule().id());
+            if (hold != null && !rule.admits(type)) {
+                // Only reachable without the index: an event the rule's type constraint excludes is
+                // not one of its episode's events (it neither holds nor ends it).
+                continue;
+            }
             Counters count = counters.get(rule.rule().id());
             count.evaluations.increment();
-            HoldTracker hold = holds.get(rule.rule().id());
             WindowTracker window = windows.get(rule.rule().id());
             Optional<Instant> time = Optional.empty();
             if (hold != null || window != null) {
