@@ -21,8 +21,7 @@ import java.util.function.Supplier;
  * journal suppresses exactly what the live agent did. For {@code posture_finding} events the
  * finding (id and instance) is part of the key as well.
  */
-public final class AlertThrottle implements Detector {
-  private final Detector inner;
+public final class AlertThrottle extends ForwardingDetector {
   private final Duration dedupeWindow;
   private final int perRulePerMinute;
   private final int globalPerMinute;
@@ -55,7 +54,7 @@ public final class AlertThrottle implements Detector {
    *     rules at once); 0 means no cap
    */
   public AlertThrottle(Detector inner, Duration dedupeWindow, int perRulePerMinute, int globalPerMinute) {
-    this.inner = inner;
+    super(inner);
     this.dedupeWindow = dedupeWindow;
     this.perRulePerMinute = perRulePerMinute;
     this.globalPerMinute = globalPerMinute;
@@ -157,11 +156,6 @@ public final class AlertThrottle implements Detector {
   private static Instant timeOf(Map<String, Object> event) {
     // Records are ours and always timed; never fail detection on one that is not.
     return RecordTime.of(event).orElseGet(Instant::now);
-  }
-
-  @Override
-  public Map<String, Long> evaluationErrors() {
-    return inner.evaluationErrors();
   }
 
   @Override

@@ -17,11 +17,10 @@ import java.util.function.Supplier;
  * chain; what was never seen is asked of {@code fallback} (the live /proc on a running agent,
  * nothing in a replay). The chain ends at the first ancestor neither knows.
  */
-public final class AncestryDetector implements Detector {
+public final class AncestryDetector extends ForwardingDetector {
   /** The most ancestors an alert carries. */
   public static final int MAX_ANCESTORS = 5;
 
-  private final Detector inner;
   private final RecentProcesses recent;
   private final ProcessLineage lineage;
 
@@ -30,7 +29,7 @@ public final class AncestryDetector implements Detector {
    * @param fallback for processes not (or no longer) remembered
    */
   public AncestryDetector(Detector inner, RecentProcesses recent, ProcessLineage fallback) {
-    this.inner = inner;
+    super(inner);
     this.recent = recent;
     this.lineage = recent.orElse(fallback);
   }
@@ -100,15 +99,5 @@ public final class AncestryDetector implements Detector {
 
   private static String text(Object value) {
     return value == null ? "" : String.valueOf(value);
-  }
-
-  @Override
-  public Map<String, Long> evaluationErrors() {
-    return inner.evaluationErrors();
-  }
-
-  @Override
-  public Map<String, Long> suppressedAlerts() {
-    return inner.suppressedAlerts();
   }
 }

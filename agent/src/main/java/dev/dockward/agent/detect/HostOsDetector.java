@@ -16,13 +16,12 @@ import java.util.function.Supplier;
  * keep the lean {@code host} object: the facts are on {@code agent_started} once. Alerts raised
  * before the facts are read (the first second of a run) go out without {@code host.os}.
  */
-public final class HostOsDetector implements Detector {
-  private final Detector inner;
+public final class HostOsDetector extends ForwardingDetector {
   private final Supplier<Optional<MachineFacts>> facts;
 
   /** @param facts the machine's facts when read; asked per alert, so it must not wait */
   public HostOsDetector(Detector inner, Supplier<Optional<MachineFacts>> facts) {
-    this.inner = inner;
+    super(inner);
     this.facts = facts;
   }
 
@@ -50,15 +49,5 @@ public final class HostOsDetector implements Detector {
     Map<String, Object> copy = new LinkedHashMap<>(alert);
     copy.put("host", h);
     return copy;
-  }
-
-  @Override
-  public Map<String, Long> evaluationErrors() {
-    return inner.evaluationErrors();
-  }
-
-  @Override
-  public Map<String, Long> suppressedAlerts() {
-    return inner.suppressedAlerts();
   }
 }
