@@ -1,14 +1,10 @@
 package dev.dockward.agent.journal;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -42,17 +38,8 @@ record ChainAnchor(long firstIndex, byte[] previousHash) {
   }
 
   void store(Path journalDir) throws IOException {
-    Path temp = journalDir.resolve("." + FILE + ".tmp");
-    byte[] line = ("dockward-chain-anchor 1 " + firstIndex + " " + HashChain.hex(previousHash) + "\n")
-        .getBytes(StandardCharsets.US_ASCII);
-    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer buf = ByteBuffer.wrap(line);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      ch.force(true);
-    }
-    Files.move(temp, journalDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    DurableFile.replace(journalDir.resolve(FILE),
+        ("dockward-chain-anchor 1 " + firstIndex + " " + HashChain.hex(previousHash) + "\n")
+            .getBytes(StandardCharsets.US_ASCII));
   }
 }

@@ -1,15 +1,11 @@
 package dev.dockward.agent.ship;
 
+import dev.dockward.agent.journal.DurableFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,11 +25,9 @@ public final class FileCheckpoint implements Checkpoint {
   private static final Pattern LINE = Pattern.compile("dockward-checkpoint 1 (-?[0-9]+) ([0-9a-f]{8})\n?");
 
   private final Path file;
-  private final Path temp;
 
   public FileCheckpoint(Path file) {
     this.file = file;
-    this.temp = file.resolveSibling("." + file.getFileName() + ".tmp");
   }
 
   /** The checkpoint of the sink called {@code sink} for the journal in {@code journalDir}. */
@@ -70,22 +64,9 @@ public final class FileCheckpoint implements Checkpoint {
   @Override
   public void store(long index) throws IOException {
     String body = Long.toString(index);
-    byte[] line = ("dockward-checkpoint 1 " + body + " " + crc(body) + "\n").getBytes(StandardCharsets.US_ASCII);
-    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer buf = ByteBuffer.wrap(line);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      ch.force(true);
-    }
-    try {
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      // Same directory, so this does not happen on a local file system; never fall back to a torn write.
-      throw new IOException("cannot replace " + file + " atomically", e);
-    }
+    DurableFile.replace(file, ("dockward-checkpoint 1 " + body + " " + crc(body) + "\n").getBytes(StandardCharsets.US_ASCII));
   }
+
 
   private static String crc(String s) {
     CRC32 crc = new CRC32();
