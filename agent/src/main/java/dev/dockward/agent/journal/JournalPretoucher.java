@@ -101,9 +101,10 @@ final class JournalPretoucher implements AutoCloseable {
 
   /** Reads from the writer's position up to {@link #AHEAD} beyond it; returns how far it got. */
   private long readAhead(FileChannel channel, Path path, ByteBuffer buffer, long readUpTo) {
-    long from = Math.max(readUpTo, position & ~(STEP - 1L));
+    long writer = position; // one reading: the writer moves it meanwhile
+    long from = Math.max(readUpTo, writer & ~(STEP - 1L));
     try {
-      long end = Math.min(channel.size(), position + AHEAD);
+      long end = Math.min(channel.size(), writer + AHEAD);
       while (from < end && !closed && file == path) {
         buffer.clear();
         int n = channel.read(buffer, from);
