@@ -12,17 +12,27 @@ import java.util.List;
 public final class Bench {
   private Bench() {}
 
+  /** A benchmark that works in a directory of its own. */
+  private interface InDirectory {
+    void run(Path dir) throws Exception;
+  }
+
+  /** Runs {@code bench} in a new temporary directory, deleted afterwards whatever happens. */
+  private static void inTempDirectory(String prefix, InDirectory bench) throws Exception {
+    Path dir = Files.createTempDirectory(prefix);
+    try {
+      bench.run(dir);
+    } finally {
+      ReplayBench.delete(dir);
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     String name = args.length > 0 ? args[0] : "";
     switch (name) {
       case "replay" -> {
         long records = args.length > 1 ? Long.parseLong(args[1].replace("_", "")) : 10_000_000L;
-        Path dir = Files.createTempDirectory("dockward-bench-journal");
-        try {
-          ReplayBench.run(records, dir);
-        } finally {
-          ReplayBench.delete(dir);
-        }
+        inTempDirectory("dockward-bench-journal", dir -> ReplayBench.run(records, dir));
       }
       case "cgroup" -> {
         int containers = args.length > 1 ? Integer.parseInt(args[1]) : 500;
@@ -42,42 +52,22 @@ public final class Bench {
       case "proc-scan" -> ProcScanBench.run(args.length > 1 ? Integer.parseInt(args[1]) : 10_000);
       case "journal-append" -> {
         long records = args.length > 1 ? Long.parseLong(args[1].replace("_", "")) : 5_000_000L;
-        Path dir = Files.createTempDirectory("dockward-bench-append");
-        try {
-          ShippingBench.append(records, dir);
-        } finally {
-          ReplayBench.delete(dir);
-        }
+        inTempDirectory("dockward-bench-append", dir -> ShippingBench.append(records, dir));
       }
       case "ship" -> {
         long records = args.length > 1 ? Long.parseLong(args[1].replace("_", "")) : 500_000L;
-        Path dir = Files.createTempDirectory("dockward-bench-ship");
-        try {
-          ShippingBench.ship(records, dir, ShippingBench.shipSettings());
-        } finally {
-          ReplayBench.delete(dir);
-        }
+        inTempDirectory("dockward-bench-ship", dir -> ShippingBench.ship(records, dir, ShippingBench.shipSettings()));
       }
       case "ship-start" -> {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
         long records = args.length > 2 ? Long.parseLong(args[2].replace("_", "")) : 50_000L;
         boolean gated = args.length <= 3 || !args[3].equals("ungated");
-        Path dir = Files.createTempDirectory("dockward-bench-ship-start");
-        try {
-          ShippingBench.shipStart(rounds, records, gated, dir);
-        } finally {
-          ReplayBench.delete(dir);
-        }
+        inTempDirectory("dockward-bench-ship-start", dir -> ShippingBench.shipStart(rounds, records, gated, dir));
       }
       case "lag" -> {
         int rate = args.length > 1 ? Integer.parseInt(args[1].replace("_", "")) : 10_000;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
-        Path dir = Files.createTempDirectory("dockward-bench-lag");
-        try {
-          ShippingBench.lag(rate, seconds, dir);
-        } finally {
-          ReplayBench.delete(dir);
-        }
+        inTempDirectory("dockward-bench-lag", dir -> ShippingBench.lag(rate, seconds, dir));
       }
       default -> {
         System.err.println("usage: scripts/bench replay [RECORDS] | cgroup [CONTAINERS] [SECONDS] | capture [SECONDS] [PPS…]"

@@ -76,14 +76,7 @@ final class ExecBench {
     dir = Files.createTempDirectory("dockward-exec-bench");
     Path rules = Files.createDirectories(dir.resolve("rules"));
     Files.writeString(rules.resolve("bench.yaml"), RULES);
-    AgentConfig config = AgentConfig.DEFAULT
-        .withJournal(new AgentConfig.Journal(dir.resolve("journal").toString(), "hourly"))
-        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, "1s"), null,
-            new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", false), null))
-        .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0))
-        .withAlerts(new AgentConfig.Alerts("0s", 0, 0))
-        .withPosture(new AgentConfig.Posture(false, null));
+    AgentConfig config = BenchAgent.watchingProcesses(dir).withAlerts(new AgentConfig.Alerts("0s", 0, 0));
     RuleDetector detector = new RuleDetector(new RuleEngine(
         RuleSetLoading.load(true, List.of(rules), new PrintWriter(System.err, true)).ruleSet()));
     agent = Agent.start(config, detector, new PrintStream(new AlertClock(), true, StandardCharsets.UTF_8));

@@ -37,13 +37,7 @@ final class ProcScanBench {
     Path dir = Files.createTempDirectory("dockward-proc-bench");
     Agent agent = null;
     try {
-      AgentConfig config = AgentConfig.DEFAULT
-          .withJournal(new AgentConfig.Journal(dir.resolve("journal").toString(), "hourly"))
-          .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, "1s"), null,
-              new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
-          .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", false), null))
-          .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0))
-          .withPosture(new AgentConfig.Posture(false, null));
+      AgentConfig config = BenchAgent.watchingProcesses(dir);
       agent = Agent.start(config, new RuleDetector(new RuleEngine(
           RuleSetLoading.load(true, List.of(), new PrintWriter(System.err, true)).ruleSet())),
           new PrintStream(OutputStream.nullOutputStream()));

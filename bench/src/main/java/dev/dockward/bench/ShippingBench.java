@@ -7,6 +7,7 @@ import dev.dockward.agent.journal.JournalWriter;
 import dev.dockward.agent.journal.RecordJsonEncoder;
 import dev.dockward.agent.journal.RecordIds;
 import dev.dockward.agent.ship.FileCheckpoint;
+import dev.dockward.agent.ship.ForwardingSink;
 import dev.dockward.agent.ship.KafkaSink;
 import dev.dockward.agent.ship.Shipper;
 import dev.dockward.agent.ship.ShipperSettings;
@@ -400,20 +401,14 @@ final class ShippingBench {
   }
 
   /** Times each acknowledgement against the append time the record carries. */
-  private static final class LagSink implements Sink {
-    private final Sink inner;
+  private static final class LagSink extends ForwardingSink {
     private final long[] lags;
     private final AtomicInteger acked;
 
     LagSink(Sink inner, long[] lags, AtomicInteger acked) {
-      this.inner = inner;
+      super(inner);
       this.lags = lags;
       this.acked = acked;
-    }
-
-    @Override
-    public String name() {
-      return inner.name();
     }
 
     @Override
@@ -430,16 +425,6 @@ final class ShippingBench {
           acked.incrementAndGet();
         }
       });
-    }
-
-    @Override
-    public void flush() throws IOException {
-      inner.flush();
-    }
-
-    @Override
-    public void close() throws IOException {
-      inner.close();
     }
   }
 
