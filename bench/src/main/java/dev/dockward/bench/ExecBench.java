@@ -152,8 +152,8 @@ final class ExecBench {
 
   private void storm(int execs) throws Exception {
     // A first storm warms the JIT up (a fresh JVM compiles CEL, Jackson, the journal for seconds);
-    // the second one is measured.
-    oneStorm(Math.max(1, execs / 2), false);
+    // the second one is measured. Under 20,000 execs the JIT was still busy in the measured storm.
+    oneStorm(Math.max(20_000, execs / 2), false);
     oneStorm(execs, true);
   }
 
@@ -165,11 +165,13 @@ final class ExecBench {
     String id = BenchDocker.docker("run", "-d", "--label", label, "--label", "dockward.bench=storm", "--network=none", IMAGE,
         "sh", "-c", "sleep 2; " + loop);
     Map<String, Long> threadsBefore = threadCpuNanos();
+    Map<String, Long> switchesBefore = threadContextSwitches();
     BenchDocker.docker("wait", id);
     // execs performed: the loop's, plus the sh, sleep and the two adjtimex | grep pairs
     int performed = execs + 6;
     awaitDrained(Duration.ofSeconds(20));
     Map<String, Long> threadsAfter = threadCpuNanos();
+    Map<String, Long> switchesAfter = threadContextSwitches();
     long received = execEventsOf(id);
     String logs = BenchDocker.docker("logs", id);
     BenchDocker.docker("rm", "-f", id);
@@ -206,7 +208,10 @@ final class ExecBench {
     System.out.printf("  JVM CPU over the storm and its drain (warm): %.2f s = %.0f%% of one core over the storm,"
         + " %.1f%% of one core per 1k execs/s%n", cpuSeconds, 100 * cpuSeconds / seconds,
         100 * cpuSeconds / seconds / (rate / 1000));
-    byGroup.forEach((g, n) -> System.out.printf("    %-28s %.2f s%n", g, n / 1e9));
+    Map<String, Long> switches = new java.util.TreeMap<>();
+    switchesAfter.forEach((name, n) -> switches.merge(group(name), n - switchesBefore.getOrDefault(name, 0L), Long::sum));
+    byGroup.forEach((g, n) -> System.out.printf("    %-28s %.2f s  (%.0f µs and %.2f context switches per exec)%n", g,
+        n / 1e9, n / 1e3 / execs, switches.getOrDefault(g, 0L) / (double) execs));
   }
 
   /** Thread names grouped: the agent's own threads by name, the JVM's by kind. */
@@ -233,6 +238,30 @@ final class ExecBench {
           String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
           out.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L, Long::sum);
+        } catch (IOException | RuntimeException e) {
+          // the thread ended
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Context switches (voluntary and not) of each thread of this JVM, by thread name: each is a wake-up or a preemption. */
+  private static Map<String, Long> threadContextSwitches() throws IOException {
+    Map<String, Long> out = new java.util.HashMap<>();
+    try (var tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+      for (Path task : tasks) {
+        try {
+          String name = "";
+          long switches = 0;
+          for (String line : Files.readAllLines(task.resolve("status"))) {
+            if (line.startsWith("Name:")) {
+              name = line.substring(5).trim();
+            } else if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+              switches += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+          }
+          out.merge(name, switches, Long::sum);
         } catch (IOException | RuntimeException e) {
           // the thread ended
         }

@@ -15,6 +15,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,13 +23,15 @@ import org.slf4j.LoggerFactory;
  * Real-time process events from the kernel's process connector (source {@value #NAME}): exec,
  * fork, exit, uid_change and ptrace, each attributed to its container.
  *
- * <p>Two threads. The <em>reader</em> only receives, parses and queues: it never waits for
- * downstream work, so the kernel's socket buffer drains as fast as it fills. The queue is
+ * <p>Two threads. The <em>reader</em> receives, parses, reads each exec'd process from /proc at
+ * once (a short-lived one is gone within milliseconds) and queues: it never waits for downstream
+ * work, so the kernel's socket buffer drains as fast as it fills. The queue is
  * bounded; when it is full the event is dropped and counted ({@link NetlinkStats#queueDrops()}).
  * When the kernel itself dropped messages (ENOBUFS, counted as {@link NetlinkStats#overruns()}),
  * the <em>worker</em> reconciles its process cache with /proc and asks the /proc scan for an
  * immediate rescan, which reports the processes that were missed. The worker handles the events
- * (reading /proc at exec) and may block on the sink.
+ * and may block on the sink; it takes them in batches, because waking a thread per event cost more
+ * CPU than handling it (a virtual machine's context switch is expensive).
  */
 public final class NetlinkProcessSource implements Source {
   /** The source's name in events, logs and metrics. */
@@ -37,8 +40,14 @@ public final class NetlinkProcessSource implements Source {
   private static final Logger LOG = LoggerFactory.getLogger(NetlinkProcessSource.class);
   private static final Duration RECEIVE_TIMEOUT = Duration.ofMillis(250);
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
-  /** Events the worker takes at once: their exec'd processes are read before any is emitted. */
+  /** Events the worker takes at once. */
   private static final int MAX_BATCH = 256;
+  /**
+   * How long the worker waits, once woken, for more events to join the batch: it turns a wake-up per
+   * event into one per millisecond in a burst, and delays an event's emission (not its /proc read)
+   * by at most this.
+   */
+  private static final long LINGER_NANOS = 1_000_000;
 
   /**
    * Sizes.
@@ -62,7 +71,7 @@ public final class NetlinkProcessSource implements Source {
   private final ProcConnectorSocket socket;
   private final ProcEventParser parser = new ProcEventParser();
   private final NetlinkStats stats = new NetlinkStats(parser);
-  private final BlockingQueue<ProcEvent> queue;
+  private final BlockingQueue<ProcEventHandler.Received> queue;
   private final AtomicBoolean overrun = new AtomicBoolean();
   private final ProcEventHandler handler;
   private final Runnable rescan;
@@ -155,7 +164,7 @@ public final class NetlinkProcessSource implements Source {
         for (ProcEvent event : events) {
           if (isThreadEvent(event)) {
             stats.threadEvents.increment(); // most of the stream on a JVM host: keep it out of the queue
-          } else if (!queue.offer(event)) {
+          } else if (!queue.offer(handler.receive(event))) {
             stats.queueDrops.increment();
             overrun.set(true); // what was dropped is found by the rescan
           }
@@ -170,7 +179,7 @@ public final class NetlinkProcessSource implements Source {
   }
 
   private void workLoop(EventSink sink) {
-    List<ProcEvent> batch = new ArrayList<>(MAX_BATCH);
+    List<ProcEventHandler.Received> batch = new ArrayList<>(MAX_BATCH);
     try {
       while (!stopping) {
         if (overrun.getAndSet(false)) {
@@ -178,9 +187,12 @@ public final class NetlinkProcessSource implements Source {
           LOG.warn("{}: events lost ({}); dropped {} stale cached processes, rescanning /proc", NAME, stats, dropped);
           rescan.run();
         }
-        ProcEvent first = queue.poll(RECEIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        ProcEventHandler.Received first = queue.poll(RECEIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
+        }
+        if (queue.size() < MAX_BATCH) {
+          LockSupport.parkNanos(LINGER_NANOS);
         }
         batch.clear();
         batch.add(first);

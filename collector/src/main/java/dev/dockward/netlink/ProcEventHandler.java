@@ -16,7 +16,6 @@ import dev.dockward.proc.ProcReader;
 import dev.dockward.proc.SeenProcesses;
 import dev.dockward.source.EventSink;
 import java.time.Instant;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,23 +59,25 @@ final class ProcEventHandler {
   }
 
   /**
-   * Handles events in their order, after reading every exec'd process of the batch first: a
-   * short-lived process is gone within milliseconds, so its read must not wait behind the
-   * emission of the events queued before it. (A pid reused within one batch would be read as its
-   * newer process; the start time check then counts it as a reuse.)
+   * An event as the reader received it: an exec'd process is read from /proc right then, on the
+   * reader's thread, since a short-lived one is gone within milliseconds and its read must not
+   * wait for the worker to wake up or for the events queued before it. (A pid reused before the
+   * read is read as its newer process; the start time check then counts it as a reuse.)
    */
-  void handleBatch(List<ProcEvent> batch, EventSink sink) throws InterruptedException {
-    Map<ProcEvent, Optional<ProcessInfo>> read = new IdentityHashMap<>();
-    for (ProcEvent event : batch) {
-      if (event instanceof ProcEvent.Exec x) {
-        read.put(x, reader.read(x.tgid()));
-      }
-    }
-    for (ProcEvent event : batch) {
+  record Received(ProcEvent event, Optional<ProcessInfo> read) {}
+
+  /** Reads the process of an exec at once; any other event is queued as it is. */
+  Received receive(ProcEvent event) {
+    return new Received(event, event instanceof ProcEvent.Exec x ? reader.read(x.tgid()) : Optional.empty());
+  }
+
+  /** Handles received events in their order. */
+  void handleBatch(List<Received> batch, EventSink sink) throws InterruptedException {
+    for (Received received : batch) {
       try {
-        handle(event, sink, read.get(event));
+        handle(received.event(), sink, received.read());
       } catch (RuntimeException e) {
-        LOG.warn("{}: could not handle {}", NetlinkProcessSource.NAME, event, e);
+        LOG.warn("{}: could not handle {}", NetlinkProcessSource.NAME, received.event(), e);
       }
     }
   }

@@ -20,8 +20,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -225,15 +227,17 @@ class ProcEventHandlerTest {
   }
 
   @Test
-  void aBatchReadsEveryExecBeforeEmittingAnything() throws Exception {
+  void anExecIsReadWhenReceivedNotWhenHandled() throws Exception {
     proc.process(4242, "sh", 5000, "/docker/" + WEB);
     proc.process(4701, "ls", 5200, "/docker/" + WEB);
     proc.process(4702, "cat", 5201, "/docker/" + WEB);
     List<Event> seenAtEmit = new ArrayList<>();
-    // the sink is slow: by the time the first event is out, both processes have ended
-    handler.handleBatch(List.of(
+    List<ProcEventHandler.Received> received = Stream.of(
         new ProcEvent.Fork(0, 1L, 4242, 4242, 4701, 4701), new ProcEvent.Exec(0, 2L, 4701, 4701),
-        new ProcEvent.Fork(0, 3L, 4242, 4242, 4702, 4702), new ProcEvent.Exec(0, 4L, 4702, 4702)), e -> {
+        new ProcEvent.Fork(0, 3L, 4242, 4242, 4702, 4702), new ProcEvent.Exec(0, 4L, 4702, 4702))
+        .map(handler::receive).toList();
+    // the sink is slow: by the time the first event is out, both processes have ended
+    handler.handleBatch(received, e -> {
           if (seenAtEmit.isEmpty()) {
             proc.remove(4701, "stat").remove(4702, "stat");
           }
