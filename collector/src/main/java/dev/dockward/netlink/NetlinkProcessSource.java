@@ -136,8 +136,9 @@ public final class NetlinkProcessSource implements Source {
     if (readerThread != null) {
       throw new IllegalStateException(NAME + " already started");
     }
-    readerThread = new Thread(this::receiveLoop, "dockward-netlink-reader");
-    workerThread = new Thread(() -> workLoop(sink), "dockward-netlink-worker");
+    // Short names: Linux keeps 15 characters of a thread name, and per-thread CPU figures need them apart.
+    readerThread = new Thread(this::receiveLoop, "dockward-nl-reader");
+    workerThread = new Thread(() -> workLoop(sink), "dockward-nl-worker");
     readerThread.setDaemon(true);
     workerThread.setDaemon(true);
     // The reader drains the kernel's buffer: it must not lose the CPU to the worker under load.
