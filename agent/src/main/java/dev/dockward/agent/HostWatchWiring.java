@@ -7,6 +7,7 @@ import dev.dockward.hostfs.HostFs;
 import dev.dockward.hostwatch.DaemonSocketWatch;
 import dev.dockward.hostwatch.HostWatch;
 import dev.dockward.hostwatch.HostWatchSource;
+import dev.dockward.hostwatch.HostWriteWatch;
 import dev.dockward.netlink.NetlinkUnavailableException;
 import dev.dockward.proc.ProcReader;
 import java.net.URI;
@@ -18,9 +19,15 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The host watch (core_pattern, cgroup release agents, containers' cgroup mounts) and the Docker socket watch, as configured. */
+/**
+ * The host watch (core_pattern, cgroup release agents, containers' cgroup mounts), the Docker
+ * socket watch and the host write watch, as configured (all under {@code sources.host_watch}).
+ */
 final class HostWatchWiring {
   private static final Logger log = LoggerFactory.getLogger(HostWatchWiring.class);
+
+  /** Host directories whose file systems the write watch marks at start: where a write from a container does harm. */
+  private static final List<String> HOST_DIRECTORIES = List.of("/", "/etc", "/root", "/home", "/usr", "/boot", "/var");
 
   private HostWatchWiring() {}
 
@@ -50,6 +57,25 @@ final class HostWatchWiring {
           Durations.parse(hostWatch.socketInterval()), Clock.systemUTC()));
     } catch (NetlinkUnavailableException e) {
       log.warn("no unix socket diagnostics ({}): connections to the Docker socket from containers are not seen",
+          e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The watch for host files written by container processes through bind mounts, unless the host
+   * watch is off or fanotify is unavailable here (then said once).
+   */
+  static Optional<HostWriteWatch> hostWrites(AgentConfig config, ProcReader reader, DockerInventory inventory) {
+    AgentConfig.HostWatch hostWatch = config.sources().hostWatch();
+    if (!hostWatch.enabled()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(HostWriteWatch.open(reader, inventory::running, inventory::byId, Clock.systemUTC(),
+          Durations.parse(hostWatch.interval()), HOST_DIRECTORIES));
+    } catch (java.io.IOException e) {
+      log.warn("no fanotify ({}): files written on the host through containers' bind mounts are not seen",
           e.getMessage());
       return Optional.empty();
     }

@@ -11,7 +11,7 @@ public sealed interface Event
     permits ContainerStarted, ContainerStopped, DockerExecStarted, ContainerOomReported, ProcessObserved,
         ResourceSampled, PostureFindingChanged, ProcessForked, ProcessExited, UidChanged, ProcessTraced,
         AgentLifecycle, FlowObserved, HostFileChanged, ContainerMountAdded,
-        DaemonSocketConnected, NamespaceChanged, CapabilityChanged {
+        DaemonSocketConnected, NamespaceChanged, CapabilityChanged, HostFileWritten {
 
   /** When the source observed it (or when the kernel or daemon stamped it, if known). */
   Instant time();

@@ -86,6 +86,14 @@ public final class EventDocuments {
       h.previous().ifPresent(v -> file.put("previous", v));
       file.put("current", h.current());
       doc.put("file", file);
+    } else if (event instanceof HostFileWritten w) {
+      Map<String, Object> write = new LinkedHashMap<>();
+      write.put("path", w.path());
+      write.put("host_path", w.hostPath());
+      write.put("mount_source", w.mountSource());
+      write.put("mount_destination", w.mountDestination());
+      write.put("pid", (long) w.pid());
+      doc.put("file_write", write);
     } else if (event instanceof ContainerMountAdded a) {
       Map<String, Object> mount = new LinkedHashMap<>();
       mount.put("fs_type", a.fsType());

@@ -152,6 +152,18 @@ public final class ProcReader {
     }
   }
 
+  /**
+   * Only the cgroup path that names the process's container (as in {@link #read}; "" when unknown),
+   * or empty when the process is gone.
+   */
+  public Optional<String> cgroup(int pid) {
+    try {
+      return Optional.of(readCgroup(pid));
+    } catch (Gone e) {
+      return Optional.empty();
+    }
+  }
+
   /** Everything Dockward keeps of a process, or empty when it vanished or its stat is unusable. */
   public Optional<ProcessInfo> read(int pid) {
     try {

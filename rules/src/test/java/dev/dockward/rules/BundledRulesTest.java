@@ -24,7 +24,7 @@ class BundledRulesTest {
                 "container_escape_namespace", "ptrace_in_container", "container_privilege_escalation",
                 "kernel_module_loaded_from_container", "docker_socket_access_from_container",
                 "cgroup_mount_in_container", "cgroup_release_agent_write", "core_pattern_modified",
-                "core_pattern_pipe_set",
+                "core_pattern_pipe_set", "host_file_written_from_container",
                 "fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation", "network_flood", "io_saturation",
                 "host_posture_weakness", "host_posture_critical_weakness", "agent_dropping_events", "journal_overflow",
                 "unexpected_inter_container_flow", "container_to_host_sensitive_port", "network_scan_from_container"),
@@ -80,6 +80,8 @@ class BundledRulesTest {
         "host_file_core_pattern_pipe,    core_pattern_pipe_set",
         "host_file_core_pattern_file,    core_pattern_modified",
         "agent_journal_overflow,         journal_overflow",
+        "host_file_write_etc_crontab,    host_file_written_from_container",
+        "host_file_write_authorized_keys, host_file_written_from_container",
     })
     void positiveFixtureFiresExactlyItsRule(String fixture, String rule) {
         assertEquals(List.of(rule), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
@@ -119,9 +121,19 @@ class BundledRulesTest {
         "host_file_release_agent_cleared", // a release agent removed
         "daemon_socket_client_on_host",  // the docker CLI on the host
         "host_file_notify_on_release_off", // notifications turned off
+        "host_file_write_data_dir",     // a host directory mounted for data, recorded as the agent saw it
     })
     void negativeFixtureFiresNothing(String fixture) {
         assertEquals(List.of(), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
+    }
+
+    @Test
+    void hostFileWriteNamesTheWriterTheHostFileAndTheMount() {
+        RuleMatch match = ENGINE.evaluate(Fixtures.event("host_file_write_etc_crontab")).get(0);
+        assertEquals("sleep (pid 28577) in container lucid_rubin (dockward/busybox:test) wrote the host's /etc/crontab"
+                + " (as /hostdata/crontab, bind mount of /etc)", match.summary());
+        assertEquals("/etc", match.evidence().get("mount_source"));
+        assertEquals("sleep 1", match.evidence().get("cmdline"));
     }
 
     @Test
