@@ -265,7 +265,7 @@ public final class Agent implements AutoCloseable {
           Clock.systemUTC(), Runtime.getRuntime().availableProcessors()));
     }
     HostWatchWiring.hostWatch(config, hostFs, inventory).ifPresent(sources::add);
-    HostWatchWiring.hostWrites(config, reader, inventory).ifPresent(sources::add);
+    HostWatchWiring.hostWrites(config, hostFs, reader, inventory).ifPresent(sources::add);
     HostWatchWiring.socketWatch(config, hostFs, reader, inventory).ifPresent(w -> {
       socketWatch.set(w);
       sources.add(w);

@@ -66,13 +66,14 @@ final class HostWatchWiring {
    * The watch for host files written by container processes through bind mounts, unless the host
    * watch is off or fanotify is unavailable here (then said once).
    */
-  static Optional<HostWriteWatch> hostWrites(AgentConfig config, ProcReader reader, DockerInventory inventory) {
+  static Optional<HostWriteWatch> hostWrites(AgentConfig config, HostFs hostFs, ProcReader reader,
+      DockerInventory inventory) {
     AgentConfig.HostWatch hostWatch = config.sources().hostWatch();
     if (!hostWatch.enabled()) {
       return Optional.empty();
     }
     try {
-      return Optional.of(HostWriteWatch.open(reader, inventory::running, inventory::byId, Clock.systemUTC(),
+      return Optional.of(HostWriteWatch.open(hostFs, reader, inventory::running, inventory::byId, Clock.systemUTC(),
           Durations.parse(hostWatch.interval()), HOST_DIRECTORIES));
     } catch (java.io.IOException e) {
       log.warn("no fanotify ({}): files written on the host through containers' bind mounts are not seen",

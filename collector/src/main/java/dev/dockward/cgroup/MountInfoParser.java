@@ -2,7 +2,9 @@ package dev.dockward.cgroup;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -39,6 +41,26 @@ public final class MountInfoParser {
           }
         }
         out.add(new CgroupMount(1, controllers, root, mountPoint));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The mount id of each mount point, in file order; where mounts stack on one point, the last
+   * (the one on top) wins. Malformed lines are skipped.
+   */
+  public static Map<String, Integer> mountIds(String mountinfo) {
+    Map<String, Integer> out = new LinkedHashMap<>();
+    for (String line : mountinfo.split("\n")) {
+      String[] f = line.split(" ");
+      if (f.length < 7 || indexOfSeparator(f) < 6) {
+        continue;
+      }
+      try {
+        out.put(unescape(f[4]), Integer.parseInt(f[0]));
+      } catch (NumberFormatException e) {
+        // not a mount line
       }
     }
     return out;

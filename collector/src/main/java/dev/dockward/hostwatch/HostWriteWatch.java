@@ -8,6 +8,7 @@ import dev.dockward.event.HostFileWritten;
 import dev.dockward.event.MountInfo;
 import dev.dockward.event.ProcessInfo;
 import dev.dockward.hostwatch.FanotifyEventParser.FanotifyEvent;
+import dev.dockward.hostfs.HostFs;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.Source;
@@ -37,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * Files on the host written by container processes through the containers' bind mounts (source
  * {@value #NAME}, events {@code host_file_write}). A fanotify watch marks the file system of each
  * running container's writable bind mount and hears every close of a file that was open for
- * writing on it, with the writer's pid; the writer's cgroup names its container, and the
- * container's mounts turn the path it used into the host file. Writes by host processes, to a
+ * writing on it, with the writer's pid. The mount the file was written through names the
+ * container (its bind mounts' mount ids are read from the container's mountinfo), even when the
+ * writer has already ended; failing that, the writer's cgroup does. The container's mounts then
+ * turn the path it used into the host file, checked to be the very file written. Writes by host processes, to a
  * container's own file system and to volumes are counted and dropped.
  *
  * <p>The file systems of the host's own directories (such as {@code /}, {@code /etc}, {@code /root})
@@ -73,6 +76,7 @@ public final class HostWriteWatch implements Source {
   private final Duration refreshInterval;
   private final List<String> hostDirectories;
   private final FanotifyEventParser parser = new FanotifyEventParser();
+  private final BindMountIndex mounts;
   private final Set<String> marked = new HashSet<>();
   private final long ownPid = ProcessHandle.current().pid();
   private final LongAdder reported = new LongAdder();
@@ -87,11 +91,12 @@ public final class HostWriteWatch implements Source {
   private volatile boolean stopping;
   private Thread thread;
 
-  private HostWriteWatch(int fd, ProcReader reader, Supplier<? extends List<ContainerInfo>> running,
+  private HostWriteWatch(int fd, HostFs host, ProcReader reader, Supplier<? extends List<ContainerInfo>> running,
       Function<String, Optional<ContainerInfo>> containerById, Clock clock, Duration refreshInterval,
       List<String> hostDirectories) {
     this.fd = fd;
     this.hostDirectories = List.copyOf(hostDirectories);
+    this.mounts = new BindMountIndex(host, Path.of("/proc/self/mountinfo"));
     this.reader = reader;
     this.running = running;
     this.containerById = containerById;
@@ -108,9 +113,10 @@ public final class HostWriteWatch implements Source {
    * @param hostDirectories host directories whose file systems are marked at start (those that exist)
    * @throws IOException when fanotify is unavailable here (no CAP_SYS_ADMIN, or a kernel without it)
    */
-  public static HostWriteWatch open(ProcReader reader, Supplier<? extends List<ContainerInfo>> running,
+  public static HostWriteWatch open(HostFs host, ProcReader reader, Supplier<? extends List<ContainerInfo>> running,
       Function<String, Optional<ContainerInfo>> containerById, Clock clock, Duration refreshInterval,
       List<String> hostDirectories) throws IOException {
+    Objects.requireNonNull(host, "host");
     Objects.requireNonNull(reader, "reader");
     Objects.requireNonNull(running, "running");
     Objects.requireNonNull(containerById, "containerById");
@@ -122,7 +128,7 @@ public final class HostWriteWatch implements Source {
     } catch (LastErrorException | UnsatisfiedLinkError e) {
       throw new IOException("cannot start a fanotify watch: " + e.getMessage(), e);
     }
-    return new HostWriteWatch(fd, reader, running, containerById, clock, refreshInterval, hostDirectories);
+    return new HostWriteWatch(fd, host, reader, running, containerById, clock, refreshInterval, hostDirectories);
   }
 
   @Override
@@ -142,7 +148,7 @@ public final class HostWriteWatch implements Source {
   public Map<String, Long> counters() {
     return Map.of("reported", reported.sum(), "host_writes", hostWrites.sum(), "container_own_writes", ownWrites.sum(),
         "vanished", vanished.sum(), "overflow_drops", overflows.sum(), "mark_failures", markFailures.sum(),
-        "unreadable", unreadable.sum() + parser.malformed(), "unattributed_drops", unattributed.sum());
+        "unreadable", unreadable.sum() + parser.malformed() + mounts.unreadable(), "unattributed_drops", unattributed.sum());
   }
 
   @Override
@@ -170,6 +176,8 @@ public final class HostWriteWatch implements Source {
         long now = System.nanoTime();
         if (now - nextRefresh >= 0) {
           markBindMounts();
+          mounts.refresh(running.get(), now);
+          mounts.refreshHost();
           nextRefresh = now + refreshInterval.toNanos();
         }
         pollFd.setInt(0, fd);
@@ -235,20 +243,34 @@ public final class HostWriteWatch implements Source {
     }
     String path;
     Object fileKey;
+    int mountId;
     try {
       Path fd = Path.of("/proc/self/fd/" + event.fd());
       path = Files.readSymbolicLink(fd).toString();
       fileKey = Files.readAttributes(fd, BasicFileAttributes.class).fileKey(); // the written file itself
+      mountId = mountIdOf(event.fd());
     } catch (IOException | RuntimeException e) {
       unreadable.increment();
       return;
     } finally {
       closeQuietly(event.fd());
     }
-    if (event.pid() == ownPid) {
+    if (event.pid() == ownPid || mounts.isHostMount(mountId)) {
       hostWrites.increment();
       return;
     }
+    // By the mount it went through: that names the container even when the writer has ended.
+    Optional<BindMountIndex.Binding> binding = mounts.byMountId(mountId);
+    if (binding.isEmpty()) {
+      mounts.refresh(running.get(), System.nanoTime()); // a container started since the last refresh
+      binding = mounts.byMountId(mountId);
+    }
+    if (binding.isPresent()
+        && emitIfHostFile(binding.get().container(), event.pid(), path, fileKey, () -> reader.read(event.pid()),
+            clock.instant(), sink)) {
+      return;
+    }
+    // Else by the writer's cgroup: a container whose mounts were not indexed (it ended at once).
     Optional<String> cgroup = reader.cgroup(event.pid());
     if (cgroup.isEmpty()) {
       vanished.increment();
@@ -261,12 +283,22 @@ public final class HostWriteWatch implements Source {
     }
     Optional<ContainerInfo> container = containerById.apply(containerId.get());
     if (container.isPresent()) {
-      emit(container.get(), event.pid(), path, fileKey, () -> reader.read(event.pid()), clock.instant(), sink);
+      emitOrCount(container.get(), event.pid(), path, fileKey, () -> reader.read(event.pid()), clock.instant(), sink);
     } else {
       // Read now: the writer may be gone by the time its container is known.
       pending.add(new Pending(event.pid(), path, fileKey, containerId.get(), reader.read(event.pid()), clock.instant(),
           System.nanoTime() + PENDING_NANOS));
     }
+  }
+
+  /** The mount id of an open file ({@code mnt_id} in its fdinfo). */
+  private static int mountIdOf(int fd) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
+      if (line.startsWith("mnt_id:")) {
+        return Integer.parseInt(line.substring(7).trim());
+      }
+    }
+    throw new IOException("no mnt_id in the fdinfo of " + fd);
   }
 
   /** A container's write heard before the container was inspected. */
@@ -279,7 +311,7 @@ public final class HostWriteWatch implements Source {
       Optional<ContainerInfo> container = containerById.apply(write.containerId());
       if (container.isPresent()) {
         it.remove();
-        emit(container.get(), write.pid(), write.path(), write.fileKey(), write::proc, write.time(), sink);
+        emitOrCount(container.get(), write.pid(), write.path(), write.fileKey(), write::proc, write.time(), sink);
       } else if (now - write.deadlineNanos() >= 0) {
         it.remove();
         unattributed.increment();
@@ -289,17 +321,25 @@ public final class HostWriteWatch implements Source {
     }
   }
 
-  /** A write through one of the container's bind mounts is emitted (the writer read only then); any other is its own. */
-  private void emit(ContainerInfo container, int pid, String path, Object fileKey, Supplier<Optional<ProcessInfo>> proc,
-      Instant time, EventSink sink) throws InterruptedException {
+  /** A write through one of the container's bind mounts is emitted; any other is counted as its own. */
+  private void emitOrCount(ContainerInfo container, int pid, String path, Object fileKey,
+      Supplier<Optional<ProcessInfo>> proc, Instant time, EventSink sink) throws InterruptedException {
+    if (!emitIfHostFile(container, pid, path, fileKey, proc, time, sink)) {
+      ownWrites.increment(); // its own file system or a volume
+    }
+  }
+
+  /** Emits the write if it reached a host file through one of the container's bind mounts (the writer is read only then). */
+  private boolean emitIfHostFile(ContainerInfo container, int pid, String path, Object fileKey,
+      Supplier<Optional<ProcessInfo>> proc, Instant time, EventSink sink) throws InterruptedException {
     Optional<BindMounts.HostFile> file = BindMounts.hostFile(container.mounts(), path, p -> isFile(p, fileKey));
     if (file.isEmpty()) {
-      ownWrites.increment(); // its own file system or a volume
-      return;
+      return false;
     }
     reported.increment();
     sink.accept(new HostFileWritten(time, NAME, proc.get(), pid, path, file.get().hostPath(),
         file.get().mount().source(), file.get().mount().destination(), Optional.of(container)));
+    return true;
   }
 
   /** Whether the host path is the file with this key (device and inode); false when it cannot be read. */

@@ -82,6 +82,7 @@ class BundledRulesTest {
         "agent_journal_overflow,         journal_overflow",
         "host_file_write_etc_crontab,    host_file_written_from_container",
         "host_file_write_authorized_keys, host_file_written_from_container",
+        "host_file_write_writer_gone,    host_file_written_from_container",
     })
     void positiveFixtureFiresExactlyItsRule(String fixture, String rule) {
         assertEquals(List.of(rule), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
@@ -134,6 +135,10 @@ class BundledRulesTest {
                 + " (as /hostdata/crontab, bind mount of /etc)", match.summary());
         assertEquals("/etc", match.evidence().get("mount_source"));
         assertEquals("sleep 1", match.evidence().get("cmdline"));
+        // the writer ended before it was read: the event keeps its pid
+        assertEquals("pid 28577 in container lucid_rubin (dockward/busybox:test) wrote the host's /etc/crontab"
+                + " (as /hostdata/crontab, bind mount of /etc)",
+                ENGINE.evaluate(Fixtures.event("host_file_write_writer_gone")).get(0).summary());
     }
 
     @Test

@@ -37,17 +37,27 @@ class ContainerAttackIT {
   private final LineCapture stdout = new LineCapture();
   private Agent agent;
   private Path journalDir;
+  /** A host directory the containers here write through bind mounts; the rules count it as a system directory. */
+  private Path hostDir;
 
   @BeforeAll
   void startAgent() throws Exception {
     journalDir = Files.createTempDirectory("dockward-attack-it");
+    hostDir = Files.createTempDirectory("dockward-host-it");
+    // An admin's tuning file: this host directory is as sensitive as /etc.
+    Path tuning = journalDir.resolve("tuning.yaml");
+    Files.writeString(tuning, "overrides:\n  - list: host_system_dirs\n    append: [\"" + hostDir + "/\"]\n");
     AgentConfig config = AgentConfig.DEFAULT
         .withJournal(new AgentConfig.Journal(journalDir.toString(), "hourly"))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
         .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null))
         .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0));
-    agent = Agent.start(config, Records.bundledRules(), stdout.stream());
+    var rules = dev.dockward.agent.detect.RuleSetLoading.load(true, List.of(tuning),
+        new java.io.PrintWriter(System.err, true));
+    assertEquals(List.of(), rules.problems());
+    agent = Agent.start(config, new dev.dockward.agent.detect.RuleDetector(new dev.dockward.rules.RuleEngine(rules.ruleSet())),
+        stdout.stream());
     Process marker = new ProcessBuilder("/bin/sh", "-c", "exec /bin/sleep 0.2").start();
     long markerPid = marker.pid();
     marker.waitFor();
@@ -68,8 +78,10 @@ class ContainerAttackIT {
       agent.close();
     }
     new dev.dockward.agent.schema.RecordSchema().assertAllValid(stdout.lines());
-    try (var files = Files.walk(journalDir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    for (Path dir : List.of(journalDir, hostDir)) {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
   }
 
@@ -135,7 +147,9 @@ class ContainerAttackIT {
     Map<String, Object> alert = parse(line);
     Map<String, Object> container = map(alert.get("container"));
     assertTrue(!String.valueOf(container.get("name")).isEmpty(), "container named: " + line);
-    if (!Set.of("cgroup_mount_in_container", "cgroup_release_agent_write").contains(rule)) { // no process of their own
+    // no process of their own; a host file's writer may end before it is read (the event keeps its pid)
+    if (!Set.of("cgroup_mount_in_container", "cgroup_release_agent_write", "host_file_written_from_container")
+        .contains(rule)) {
       Map<String, Object> proc = map(alert.get("process"));
       assertTrue(longOf(proc.get("pid")) > 0, "process filled: " + line);
     }
@@ -229,6 +243,41 @@ class ContainerAttackIT {
     }
     assertEquals("cat", map(alert.get("process")).get("name"));
     assertEquals(List.of("/etc/shadow"), map(alert.get("evidence")).get("files"));
+  }
+
+  @Test
+  void aHostFileWrittenThroughABindMountRaisesHostFileWrittenAndTheContainersOwnWritesDoNot() throws Exception {
+    Path dir = Files.createDirectory(hostDir.resolve("etc"));
+    String id = start("hostwrite", List.of("--network=none", "-v", dir + ":/hostetc", "-v", "/hostetc/cache"),
+        "sleep", "300");
+    // its own file system, a volume inside the bind mount, then the host's file
+    docker.docker("exec", id, "sh", "-c", "echo a > /own; echo b > /hostetc/cache/x;"
+        + " echo '* * * * * root id' > /hostetc/crontab");
+    Map<String, Object> alert = awaitAlert("host_file_written_from_container", id, r -> true);
+    Map<String, Object> evidence = map(alert.get("evidence"));
+    assertEquals(dir + "/crontab", evidence.get("host_path"));
+    assertEquals("/hostetc/crontab", evidence.get("path"));
+    assertEquals(dir.toString(), evidence.get("mount_source"));
+    assertEquals("* * * * * root id\n", Files.readString(dir.resolve("crontab")));
+    // the own writes were heard and dropped: no write event names them
+    List<String> writes = stdout.lines().stream().map(Records::parse)
+        .filter(r -> "host_file_write".equals(r.get("type")) && id.equals(containerId(r)))
+        .map(r -> String.valueOf(map(r.get("file_write")).get("path"))).toList();
+    assertEquals(List.of("/hostetc/crontab"), writes);
+  }
+
+  @Test
+  void aContainerThatWritesAnAuthorizedKeyAndEndsAtOnceIsStillCaught() throws Exception {
+    // Not waited for: it writes before the agent knows it and ends before the write is read,
+    // so its mounts are gone and the kernel names the file below the mount's root only.
+    Path home = Files.createDirectories(hostDir.resolve("home/alice/.ssh"));
+    String id = docker.runImage(DockerCli.uniqueName("sshkey"), List.of("--network=none", "-v",
+        hostDir.resolve("home") + ":/h"), DockerCli.IMAGE, "sh", "-c", "echo 'ssh-ed25519 AAAA x' >> /h/alice/.ssh/authorized_keys");
+    Map<String, Object> alert = awaitAlert("host_file_written_from_container", id, r -> true);
+    Map<String, Object> evidence = map(alert.get("evidence"));
+    assertEquals(home.resolve("authorized_keys").toString(), evidence.get("host_path"));
+    assertEquals(hostDir.resolve("home").toString(), evidence.get("mount_source"));
+    assertTrue(String.valueOf(evidence.get("writer")).matches("(.+ \\()?pid [1-9][0-9]*\\)?"), alert.toString());
   }
 
   @Test
