@@ -8,6 +8,7 @@ public final class ProcReadStats {
   private final LongAdder unreadable = new LongAdder();
   private final LongAdder parseErrors = new LongAdder();
   private final LongAdder truncatedCmdlines = new LongAdder();
+  private final LongAdder emptyCmdlineRereads = new LongAdder();
 
   ProcReadStats() {}
 
@@ -31,6 +32,15 @@ public final class ProcReadStats {
     return truncatedCmdlines.sum();
   }
 
+  /** Empty command lines of user processes read again (a process caught in the middle of an exec shows none). */
+  public long emptyCmdlineRereads() {
+    return emptyCmdlineRereads.sum();
+  }
+
+  void countEmptyCmdlineReread() {
+    emptyCmdlineRereads.increment();
+  }
+
   void countVanished() {
     vanished.increment();
   }
@@ -50,6 +60,7 @@ public final class ProcReadStats {
   @Override
   public String toString() {
     return "ProcReadStats[vanished=" + vanished() + ", unreadable=" + unreadable()
-        + ", parseErrors=" + parseErrors() + ", truncatedCmdlines=" + truncatedCmdlines() + "]";
+        + ", parseErrors=" + parseErrors() + ", truncatedCmdlines=" + truncatedCmdlines()
+        + ", emptyCmdlineRereads=" + emptyCmdlineRereads() + "]";
   }
 }

@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +49,8 @@ public final class ProcReader {
   private static final List<String> STDIO_NAMES = List.of("0", "1", "2");
 
   private static final Logger LOG = LoggerFactory.getLogger(ProcReader.class);
+  private static final int EMPTY_CMDLINE_REREADS = 3;
+  private static final long EMPTY_CMDLINE_PAUSE_NANOS = 200_000;
   /** The first read's size: enough for stat, status, cgroup and most command lines in one read. */
   private static final int FIRST_READ = 4096;
   /** The charset the JVM decodes file names with (see {@link #rawBytes}); fixed at JVM start. */
@@ -176,6 +179,9 @@ public final class ProcReader {
       Cmdline cmdline = readCmdline(pid);
       String cgroup = readCgroup(pid);
       String exe = readExe(pid);
+      if (cmdline.text.isEmpty() && !exe.isEmpty()) {
+        cmdline = rereadEmptyCmdline(pid);
+      }
       Map<String, Long> namespaces = namespacesAt(host.pidDir(pid));
       return Optional.of(new ProcessInfo(
           stat.pid(),
@@ -236,6 +242,22 @@ public final class ProcReader {
       return new Cmdline(ProcText.cmdline(b, CMDLINE_CAP), true);
     }
     return new Cmdline(ProcText.cmdline(b, b.length), false);
+  }
+
+  /**
+   * A user process (it has an exe) with an empty command line was most likely read in the middle
+   * of an exec: its new memory is in place, its arguments not yet. They are there microseconds
+   * later, so the command line is read again a few times before it is taken as empty (a program
+   * may also run with no arguments at all).
+   */
+  private Cmdline rereadEmptyCmdline(int pid) throws Gone {
+    Cmdline cmdline = new Cmdline("", false);
+    for (int attempt = 0; attempt < EMPTY_CMDLINE_REREADS && cmdline.text.isEmpty(); attempt++) {
+      stats.countEmptyCmdlineReread();
+      LockSupport.parkNanos(EMPTY_CMDLINE_PAUSE_NANOS);
+      cmdline = readCmdline(pid);
+    }
+    return cmdline;
   }
 
   /** The container-naming line's path, else the v2 line's, else the first line's; empty when unknown. */

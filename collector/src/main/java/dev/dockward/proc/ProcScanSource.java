@@ -105,7 +105,8 @@ public final class ProcScanSource implements Source {
   public java.util.Map<String, Long> counters() {
     ProcReadStats s = readStats();
     return java.util.Map.of("vanished", s.vanished(), "unreadable", s.unreadable(), "parse_errors", s.parseErrors(),
-        "truncated_cmdlines", s.truncatedCmdlines(), "failed_scans", failedScans());
+        "truncated_cmdlines", s.truncatedCmdlines(), "empty_cmdline_rereads", s.emptyCmdlineRereads(),
+        "failed_scans", failedScans());
   }
 
   @Override

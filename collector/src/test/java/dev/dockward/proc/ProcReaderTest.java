@@ -77,6 +77,19 @@ class ProcReaderTest {
     assertEquals("", p.cmdline());
     assertEquals(Map.of(), p.namespaces());
     assertEquals(0, reader.stats().unreadable(), "a missing exe link is normal for a kernel thread");
+    assertEquals(0, reader.stats().emptyCmdlineRereads(), "a kernel thread's empty command line is its own");
+  }
+
+  @Test
+  void anEmptyCommandLineOfAUserProcessIsReadAgainBeforeItIsTakenAsEmpty() {
+    // what a process read in the middle of an exec shows: an exe, no arguments yet
+    tree.process(4300, "sh", 9, "/").exe(4300, "/bin/busybox").cmdline(4300, new byte[0]);
+    assertEquals("", reader.read(4300).orElseThrow().cmdline());
+    assertEquals(3, reader.stats().emptyCmdlineRereads());
+    // one with arguments is read once
+    tree.process(4301, "sh", 9, "/").exe(4301, "/bin/busybox").cmdline(4301, "sleep\u00005\u0000".getBytes());
+    assertEquals("sleep 5", reader.read(4301).orElseThrow().cmdline());
+    assertEquals(3, reader.stats().emptyCmdlineRereads());
   }
 
   @Test
