@@ -140,15 +140,16 @@ public final class HostWriteWatch implements Source {
    * Degradations by reason: {@code overflow_drops} (the kernel's queue overflowed: writes were
    * lost), {@code vanished} (the writer ended before it could be attributed), {@code mark_failures}
    * (a bind mount's file system could not be watched), {@code unreadable} (a record or a path that
-   * could not be read), {@code unattributed_drops} (a container write whose container was never
-   * inspected); and what was heard and dropped by design: {@code host_writes},
+   * could not be read), {@code unattributed} (a container's write whose container was never
+   * inspected, most likely one that ended at once: whether it went through a bind mount is
+   * unknown); and what was heard and dropped by design: {@code host_writes},
    * {@code container_own_writes}.
    */
   @Override
   public Map<String, Long> counters() {
     return Map.of("reported", reported.sum(), "host_writes", hostWrites.sum(), "container_own_writes", ownWrites.sum(),
         "vanished", vanished.sum(), "overflow_drops", overflows.sum(), "mark_failures", markFailures.sum(),
-        "unreadable", unreadable.sum() + parser.malformed() + mounts.unreadable(), "unattributed_drops", unattributed.sum());
+        "unreadable", unreadable.sum() + parser.malformed() + mounts.unreadable(), "unattributed", unattributed.sum());
   }
 
   @Override
@@ -315,7 +316,7 @@ public final class HostWriteWatch implements Source {
       } else if (now - write.deadlineNanos() >= 0) {
         it.remove();
         unattributed.increment();
-        LOG.warn("{}: container {} wrote {} but was never inspected: the write is dropped", NAME,
+        LOG.debug("{}: container {} wrote {} but was never inspected: the write is dropped", NAME,
             write.containerId(), write.path());
       }
     }
