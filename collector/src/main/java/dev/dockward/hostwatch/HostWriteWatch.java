@@ -2,11 +2,8 @@ package dev.dockward.hostwatch;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
-import dev.dockward.cgroup.ContainerIdResolver;
 import dev.dockward.event.ContainerInfo;
-import dev.dockward.event.HostFileWritten;
 import dev.dockward.event.MountInfo;
-import dev.dockward.event.ProcessInfo;
 import dev.dockward.hostwatch.FanotifyEventParser.FanotifyEvent;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.proc.ProcReader;
@@ -19,10 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -38,10 +32,8 @@ import org.slf4j.LoggerFactory;
  * Files on the host written by container processes through the containers' bind mounts (source
  * {@value #NAME}, events {@code host_file_write}). A fanotify watch marks the file system of each
  * running container's writable bind mount and hears every close of a file that was open for
- * writing on it, with the writer's pid. The mount the file was written through names the
- * container (its bind mounts' mount ids are read from the container's mountinfo), even when the
- * writer has already ended; failing that, the writer's cgroup does. The container's mounts then
- * turn the path it used into the host file, checked to be the very file written. Writes by host processes, to a
+ * writing on it, with the writer's pid; {@link WriteAttribution} tells which container wrote which
+ * host file. Writes by host processes, to a
  * container's own file system and to volumes are counted and dropped.
  *
  * <p>The file systems of the host's own directories (such as {@code /}, {@code /etc}, {@code /root})
@@ -59,35 +51,20 @@ public final class HostWriteWatch implements Source {
   private static final int POLL_MILLIS = 250;
   /** While writes wait for their container to be inspected, the watch looks again this often. */
   private static final int PENDING_POLL_MILLIS = 20;
-  /**
-   * How long a write waits for its container to be inspected: a container that writes the moment
-   * it starts does so before the Docker daemon has announced it.
-   */
-  private static final long PENDING_NANOS = 3_000_000_000L;
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
   /** More than a read ever returns: the kernel fills whole events only. */
   private static final int BUFFER_BYTES = 64 * 1024;
 
   private final int fd;
-  private final ProcReader reader;
   private final Supplier<? extends List<ContainerInfo>> running;
-  private final Function<String, Optional<ContainerInfo>> containerById;
-  private final Clock clock;
   private final Duration refreshInterval;
   private final List<String> hostDirectories;
   private final FanotifyEventParser parser = new FanotifyEventParser();
-  private final BindMountIndex mounts;
+  private final WriteAttribution attribution;
   private final Set<String> marked = new HashSet<>();
-  private final long ownPid = ProcessHandle.current().pid();
-  private final LongAdder reported = new LongAdder();
-  private final LongAdder hostWrites = new LongAdder();
-  private final LongAdder ownWrites = new LongAdder();
-  private final LongAdder vanished = new LongAdder();
   private final LongAdder overflows = new LongAdder();
   private final LongAdder markFailures = new LongAdder();
   private final LongAdder unreadable = new LongAdder();
-  private final LongAdder unattributed = new LongAdder();
-  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private volatile boolean stopping;
   private Thread thread;
 
@@ -96,11 +73,8 @@ public final class HostWriteWatch implements Source {
       List<String> hostDirectories) {
     this.fd = fd;
     this.hostDirectories = List.copyOf(hostDirectories);
-    this.mounts = new BindMountIndex(host, Path.of("/proc/self/mountinfo"));
-    this.reader = reader;
+    this.attribution = new WriteAttribution(host, reader, running, containerById, clock);
     this.running = running;
-    this.containerById = containerById;
-    this.clock = clock;
     this.refreshInterval = refreshInterval;
   }
 
@@ -147,9 +121,11 @@ public final class HostWriteWatch implements Source {
    */
   @Override
   public Map<String, Long> counters() {
-    return Map.of("reported", reported.sum(), "host_writes", hostWrites.sum(), "container_own_writes", ownWrites.sum(),
-        "vanished", vanished.sum(), "overflow_drops", overflows.sum(), "mark_failures", markFailures.sum(),
-        "unreadable", unreadable.sum() + parser.malformed() + mounts.unreadable(), "unattributed", unattributed.sum());
+    Map<String, Long> out = new java.util.LinkedHashMap<>(attribution.counters());
+    out.put("overflow_drops", overflows.sum());
+    out.put("mark_failures", markFailures.sum());
+    out.put("unreadable", unreadable.sum() + parser.malformed() + out.remove("unreadable_mountinfo"));
+    return out;
   }
 
   @Override
@@ -177,15 +153,14 @@ public final class HostWriteWatch implements Source {
         long now = System.nanoTime();
         if (now - nextRefresh >= 0) {
           markBindMounts();
-          mounts.refresh(running.get(), now);
-          mounts.refreshHost();
+          attribution.refresh(now);
           nextRefresh = now + refreshInterval.toNanos();
         }
         pollFd.setInt(0, fd);
         pollFd.setShort(4, FanotifyLibC.POLLIN);
         pollFd.setShort(6, (short) 0);
-        resolvePending(sink, now);
-        if (FanotifyLibC.poll(pollFd, 1, pending.isEmpty() ? POLL_MILLIS : PENDING_POLL_MILLIS) <= 0) {
+        attribution.resolvePending(sink, now);
+        if (FanotifyLibC.poll(pollFd, 1, attribution.hasPending() ? PENDING_POLL_MILLIS : POLL_MILLIS) <= 0) {
           continue;
         }
         long n;
@@ -242,54 +217,18 @@ public final class HostWriteWatch implements Source {
       LOG.warn("{}: the kernel's fanotify queue overflowed: host file writes were lost", NAME);
       return;
     }
-    String path;
-    Object fileKey;
-    int mountId;
+    WriteAttribution.HeardWrite write;
     try {
       Path fd = Path.of("/proc/self/fd/" + event.fd());
-      path = Files.readSymbolicLink(fd).toString();
-      fileKey = Files.readAttributes(fd, BasicFileAttributes.class).fileKey(); // the written file itself
-      mountId = mountIdOf(event.fd());
+      write = new WriteAttribution.HeardWrite(event.pid(), Files.readSymbolicLink(fd).toString(),
+          Files.readAttributes(fd, BasicFileAttributes.class).fileKey(), mountIdOf(event.fd()));
     } catch (IOException | RuntimeException e) {
       unreadable.increment();
       return;
     } finally {
       closeQuietly(event.fd());
     }
-    if (event.pid() == ownPid || mounts.isHostMount(mountId)) {
-      hostWrites.increment();
-      return;
-    }
-    // By the mount it went through: that names the container even when the writer has ended.
-    Optional<BindMountIndex.Binding> binding = mounts.byMountId(mountId);
-    if (binding.isEmpty()) {
-      mounts.refresh(running.get(), System.nanoTime()); // a container started since the last refresh
-      binding = mounts.byMountId(mountId);
-    }
-    if (binding.isPresent()
-        && emitIfHostFile(binding.get().container(), event.pid(), path, fileKey, () -> reader.read(event.pid()),
-            clock.instant(), sink)) {
-      return;
-    }
-    // Else by the writer's cgroup: a container whose mounts were not indexed (it ended at once).
-    Optional<String> cgroup = reader.cgroup(event.pid());
-    if (cgroup.isEmpty()) {
-      vanished.increment();
-      return;
-    }
-    Optional<String> containerId = ContainerIdResolver.containerId(cgroup.get());
-    if (containerId.isEmpty()) {
-      hostWrites.increment();
-      return;
-    }
-    Optional<ContainerInfo> container = containerById.apply(containerId.get());
-    if (container.isPresent()) {
-      emitOrCount(container.get(), event.pid(), path, fileKey, () -> reader.read(event.pid()), clock.instant(), sink);
-    } else {
-      // Read now: the writer may be gone by the time its container is known.
-      pending.add(new Pending(event.pid(), path, fileKey, containerId.get(), reader.read(event.pid()), clock.instant(),
-          System.nanoTime() + PENDING_NANOS));
-    }
+    attribution.heard(write, sink);
   }
 
   /** The mount id of an open file ({@code mnt_id} in its fdinfo). */
@@ -300,57 +239,6 @@ public final class HostWriteWatch implements Source {
       }
     }
     throw new IOException("no mnt_id in the fdinfo of " + fd);
-  }
-
-  /** A container's write heard before the container was inspected. */
-  private record Pending(int pid, String path, Object fileKey, String containerId, Optional<ProcessInfo> proc, Instant time,
-      long deadlineNanos) {}
-
-  private void resolvePending(EventSink sink, long now) throws InterruptedException {
-    for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
-      Pending write = it.next();
-      Optional<ContainerInfo> container = containerById.apply(write.containerId());
-      if (container.isPresent()) {
-        it.remove();
-        emitOrCount(container.get(), write.pid(), write.path(), write.fileKey(), write::proc, write.time(), sink);
-      } else if (now - write.deadlineNanos() >= 0) {
-        it.remove();
-        unattributed.increment();
-        LOG.debug("{}: container {} wrote {} but was never inspected: the write is dropped", NAME,
-            write.containerId(), write.path());
-      }
-    }
-  }
-
-  /** A write through one of the container's bind mounts is emitted; any other is counted as its own. */
-  private void emitOrCount(ContainerInfo container, int pid, String path, Object fileKey,
-      Supplier<Optional<ProcessInfo>> proc, Instant time, EventSink sink) throws InterruptedException {
-    if (!emitIfHostFile(container, pid, path, fileKey, proc, time, sink)) {
-      ownWrites.increment(); // its own file system or a volume
-    }
-  }
-
-  /** Emits the write if it reached a host file through one of the container's bind mounts (the writer is read only then). */
-  private boolean emitIfHostFile(ContainerInfo container, int pid, String path, Object fileKey,
-      Supplier<Optional<ProcessInfo>> proc, Instant time, EventSink sink) throws InterruptedException {
-    Optional<BindMounts.HostFile> file = BindMounts.hostFile(container.mounts(), path, p -> isFile(p, fileKey));
-    if (file.isEmpty()) {
-      return false;
-    }
-    reported.increment();
-    sink.accept(new HostFileWritten(time, NAME, proc.get(), pid, path, file.get().hostPath(),
-        file.get().mount().source(), file.get().mount().destination(), Optional.of(container)));
-    return true;
-  }
-
-  /** Whether the host path is the file with this key (device and inode); false when it cannot be read. */
-  private static boolean isFile(String hostPath, Object fileKey) {
-    try {
-      // Links followed: a bind mount's source may name its directory through one.
-      return fileKey != null && fileKey.equals(Files.readAttributes(Path.of(hostPath), BasicFileAttributes.class).fileKey());
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
   }
 
   private void closeQuietly(int eventFd) {

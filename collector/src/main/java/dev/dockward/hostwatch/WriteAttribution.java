@@ -1,0 +1,178 @@
+package dev.dockward.hostwatch;
+
+import dev.dockward.cgroup.ContainerIdResolver;
+import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.HostFileWritten;
+import dev.dockward.event.ProcessInfo;
+import dev.dockward.hostfs.HostFs;
+import dev.dockward.proc.ProcReader;
+import dev.dockward.source.EventSink;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides what a heard write was: a host file written through one of a container's bind mounts
+ * (emitted as {@link HostFileWritten}), a container's own file, or a host process's write
+ * (counted). The mount the file was written through names the container first, the writer's
+ * cgroup second; a write of a container Docker has not announced yet waits for it a while. Used
+ * by the watch's thread only.
+ */
+final class WriteAttribution {
+  /** A file closed after writing: its path as the kernel names it, identity and mount, and its writer. */
+  record HeardWrite(int pid, String path, Object fileKey, int mountId) {}
+
+  private static final Logger LOG = LoggerFactory.getLogger(WriteAttribution.class);
+  /**
+   * How long a write waits for its container to be inspected: a container that writes the moment
+   * it starts does so before the Docker daemon has announced it.
+   */
+  private static final long PENDING_NANOS = 3_000_000_000L;
+
+  private final ProcReader reader;
+  private final Supplier<? extends List<ContainerInfo>> running;
+  private final Function<String, Optional<ContainerInfo>> containerById;
+  private final Clock clock;
+  private final BindMountIndex mounts;
+  private final long ownPid = ProcessHandle.current().pid();
+  private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  private final LongAdder reported = new LongAdder();
+  private final LongAdder hostWrites = new LongAdder();
+  private final LongAdder ownWrites = new LongAdder();
+  private final LongAdder vanished = new LongAdder();
+  private final LongAdder unattributed = new LongAdder();
+
+  /** A container's write heard before the container was inspected. */
+  private record Pending(HeardWrite write, String containerId, Optional<ProcessInfo> proc, Instant time,
+      long deadlineNanos) {}
+
+  WriteAttribution(HostFs host, ProcReader reader, Supplier<? extends List<ContainerInfo>> running,
+      Function<String, Optional<ContainerInfo>> containerById, Clock clock) {
+    this.reader = reader;
+    this.running = running;
+    this.containerById = containerById;
+    this.clock = clock;
+    this.mounts = new BindMountIndex(host, Path.of("/proc/self/mountinfo"));
+  }
+
+  /** Indexes the mounts of containers started since, and the host's own mounts. */
+  void refresh(long nowNanos) {
+    mounts.refresh(running.get(), nowNanos);
+    mounts.refreshHost();
+  }
+
+  boolean hasPending() {
+    return !pending.isEmpty();
+  }
+
+  void heard(HeardWrite write, EventSink sink) throws InterruptedException {
+    if (write.pid() == ownPid || mounts.isHostMount(write.mountId())) {
+      hostWrites.increment();
+      return;
+    }
+    // By the mount it went through: that names the container even when the writer has ended.
+    Optional<BindMountIndex.Binding> binding = mounts.byMountId(write.mountId());
+    if (binding.isEmpty()) {
+      mounts.refresh(running.get(), System.nanoTime()); // a container started since the last refresh
+      binding = mounts.byMountId(write.mountId());
+    }
+    Supplier<Optional<ProcessInfo>> writer = () -> reader.read(write.pid());
+    if (binding.isPresent() && emitIfHostFile(binding.get().container(), write, writer, clock.instant(), sink)) {
+      return;
+    }
+    // Else by the writer's cgroup: a container whose mounts were not indexed (it ended at once).
+    Optional<String> cgroup = reader.cgroup(write.pid());
+    if (cgroup.isEmpty()) {
+      vanished.increment();
+      return;
+    }
+    Optional<String> containerId = ContainerIdResolver.containerId(cgroup.get());
+    if (containerId.isEmpty()) {
+      hostWrites.increment();
+      return;
+    }
+    Optional<ContainerInfo> container = containerById.apply(containerId.get());
+    if (container.isPresent()) {
+      emitOrCount(container.get(), write, writer, clock.instant(), sink);
+    } else {
+      // Read now: the writer may be gone by the time its container is known.
+      pending.add(new Pending(write, containerId.get(), writer.get(), clock.instant(),
+          System.nanoTime() + PENDING_NANOS));
+    }
+  }
+
+  /** Emits the waiting writes whose container is known now; gives up on those that waited too long. */
+  void resolvePending(EventSink sink, long nowNanos) throws InterruptedException {
+    for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
+      Pending p = it.next();
+      Optional<ContainerInfo> container = containerById.apply(p.containerId());
+      if (container.isPresent()) {
+        it.remove();
+        emitOrCount(container.get(), p.write(), p::proc, p.time(), sink);
+      } else if (nowNanos - p.deadlineNanos() >= 0) {
+        it.remove();
+        unattributed.increment();
+        LOG.debug("{}: container {} wrote {} but was never inspected: the write is dropped", HostWriteWatch.NAME,
+            p.containerId(), p.write().path());
+      }
+    }
+  }
+
+  /** A write through one of the container's bind mounts is emitted; any other is counted as its own. */
+  private void emitOrCount(ContainerInfo container, HeardWrite write, Supplier<Optional<ProcessInfo>> writer,
+      Instant time, EventSink sink) throws InterruptedException {
+    if (!emitIfHostFile(container, write, writer, time, sink)) {
+      ownWrites.increment(); // its own file system or a volume
+    }
+  }
+
+  /** Emits the write if it reached a host file through one of the container's bind mounts (the writer is read only then). */
+  private boolean emitIfHostFile(ContainerInfo container, HeardWrite write, Supplier<Optional<ProcessInfo>> writer,
+      Instant time, EventSink sink) throws InterruptedException {
+    Optional<BindMounts.HostFile> file = BindMounts.hostFile(container.mounts(), write.path(),
+        p -> isFile(p, write.fileKey()));
+    if (file.isEmpty()) {
+      return false;
+    }
+    reported.increment();
+    sink.accept(new HostFileWritten(time, HostWriteWatch.NAME, writer.get(), write.pid(), write.path(),
+        file.get().hostPath(), file.get().mount().source(), file.get().mount().destination(), Optional.of(container)));
+    return true;
+  }
+
+  /** Whether the host path is the file with this key (device and inode); false when it cannot be read. */
+  private static boolean isFile(String hostPath, Object fileKey) {
+    try {
+      // Links followed: a bind mount's source may name its directory through one.
+      return fileKey != null && fileKey.equals(Files.readAttributes(Path.of(hostPath), BasicFileAttributes.class).fileKey());
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** What was heard and dropped, by reason (see {@link HostWriteWatch#counters}). */
+  Map<String, Long> counters() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    out.put("reported", reported.sum());
+    out.put("host_writes", hostWrites.sum());
+    out.put("container_own_writes", ownWrites.sum());
+    out.put("vanished", vanished.sum());
+    out.put("unattributed", unattributed.sum());
+    out.put("unreadable_mountinfo", mounts.unreadable());
+    return out;
+  }
+}
