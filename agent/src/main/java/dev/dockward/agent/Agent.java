@@ -264,7 +264,7 @@ public final class Agent implements AutoCloseable {
       sources.add(new CgroupSampler(HostFs.system(), inventory::running, Durations.parse(cgroup.interval()),
           Clock.systemUTC(), Runtime.getRuntime().availableProcessors()));
     }
-    HostWatchWiring.hostWatch(config, hostFs, inventory).ifPresent(sources::add);
+    HostWatchWiring.hostWatch(config, hostFs, reader, inventory).ifPresent(sources::add);
     HostWatchWiring.hostWrites(config, hostFs, reader, inventory).ifPresent(sources::add);
     HostWatchWiring.socketWatch(config, hostFs, reader, inventory).ifPresent(w -> {
       socketWatch.set(w);

@@ -32,12 +32,13 @@ final class HostWatchWiring {
   private HostWatchWiring() {}
 
   /** The pass-by-pass comparison of host files and container mounts, unless the host watch is off. */
-  static Optional<HostWatchSource> hostWatch(AgentConfig config, HostFs hostFs, DockerInventory inventory) {
+  static Optional<HostWatchSource> hostWatch(AgentConfig config, HostFs hostFs, ProcReader reader,
+      DockerInventory inventory) {
     AgentConfig.HostWatch hostWatch = config.sources().hostWatch();
     if (!hostWatch.enabled()) {
       return Optional.empty();
     }
-    return Optional.of(new HostWatchSource(new HostWatch(hostFs, inventory::running),
+    return Optional.of(new HostWatchSource(new HostWatch(hostFs, inventory::running, reader),
         Durations.parse(hostWatch.interval()), Clock.systemUTC()));
   }
 

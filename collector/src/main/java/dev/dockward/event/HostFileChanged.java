@@ -6,17 +6,28 @@ import java.util.Optional;
 
 /**
  * A host file that decides what the kernel runs as root changed (type {@code host_file_change}):
- * {@code /proc/sys/kernel/core_pattern}, a cgroup v1 hierarchy's {@code release_agent}, or a
- * {@code notify_on_release} flag. The values are written by whoever changed the file: untrusted.
+ * {@code /proc/sys/kernel/core_pattern}, a cgroup v1 hierarchy's {@code release_agent}, a
+ * {@code notify_on_release} flag, or the kernel's module list. The values are written by whoever
+ * changed the file: untrusted.
  *
- * @param kind {@code core_pattern}, {@code release_agent} or {@code notify_on_release}
+ * @param kind {@code core_pattern}, {@code release_agent}, {@code notify_on_release} or {@code kernel_modules}
  * @param path the file as the agent read it (a container's mount is read through {@code /proc/<pid>/root})
- * @param previous the value read before, absent for a file the agent had not read yet
- * @param current the value read now, trailing newline removed
- * @param container the container whose mount holds the file, empty for the host's own files
+ * @param previous the value read before, absent for a file the agent had not read yet (and for
+ *     {@code kernel_modules})
+ * @param current the value read now, trailing newline removed; for {@code kernel_modules} the names
+ *     of the modules loaded since the previous read, comma-separated
+ * @param container the container whose mount holds the file, or whose module loader ran while
+ *     modules appeared; empty for the host's own
+ * @param proc the process that made the change, when known (a module loader alive at the time)
  */
 public record HostFileChanged(Instant time, String source, String kind, String path, Optional<String> previous,
-    String current, Optional<ContainerInfo> container) implements Event {
+    String current, Optional<ContainerInfo> container, Optional<ProcessInfo> proc) implements Event {
+  /** A change whose process is not known. */
+  public HostFileChanged(Instant time, String source, String kind, String path, Optional<String> previous,
+      String current, Optional<ContainerInfo> container) {
+    this(time, source, kind, path, previous, current, container, Optional.empty());
+  }
+
   public HostFileChanged {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(source, "source");
@@ -25,10 +36,12 @@ public record HostFileChanged(Instant time, String source, String kind, String p
     Objects.requireNonNull(previous, "previous");
     Objects.requireNonNull(current, "current");
     Objects.requireNonNull(container, "container");
+    Objects.requireNonNull(proc, "proc");
   }
 
   @Override public String type() { return "host_file_change"; }
+  @Override public Optional<ProcessInfo> process() { return proc; }
   @Override public Event withContainer(ContainerInfo c) {
-    return new HostFileChanged(time, source, kind, path, previous, current, Optional.of(c));
+    return new HostFileChanged(time, source, kind, path, previous, current, Optional.of(c), proc);
   }
 }

@@ -7,6 +7,7 @@ import dev.dockward.event.ContainerMountAdded;
 import dev.dockward.event.Event;
 import dev.dockward.event.HostFileChanged;
 import dev.dockward.hostfs.HostFs;
+import dev.dockward.proc.ProcReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -39,7 +40,8 @@ import java.util.function.Supplier;
  *       appeared after the agent first read the container, or one mounted outside
  *       {@code /sys/fs/cgroup} (where Docker puts its own), is reported; for a new v1 hierarchy no
  *       host mount shows, its {@code release_agent} and the {@code notify_on_release} of its
- *       top-level cgroups are watched through {@code /proc/<pid>/root}.
+ *       top-level cgroups are watched through {@code /proc/<pid>/root};
+ *   <li>the kernel's module list ({@link KernelModuleWatch}).
  * </ul>
  *
  * A file seen for the first time is a baseline, except in a cgroup mount that is itself new: there
@@ -56,18 +58,25 @@ public final class HostWatch implements WatchPass {
   /** Per container: its init pid and the cgroup mounts it had when first read. */
   private final Map<String, Baseline> baselines = new HashMap<>();
   private final LongAdder unreadable = new LongAdder();
+  private final KernelModuleWatch modules;
 
   /** @param initial its cgroup mounts at the first read; @param reported the mounts reported since */
   private record Baseline(long initPid, Set<String> initial, Set<String> reported) {}
 
   public HostWatch(HostFs host, Supplier<? extends List<ContainerInfo>> running) {
+    this(host, running, new ProcReader(host));
+  }
+
+  /** @param reader reads a module loader found alive when modules appear */
+  public HostWatch(HostFs host, Supplier<? extends List<ContainerInfo>> running, ProcReader reader) {
     this.host = Objects.requireNonNull(host, "host");
     this.running = Objects.requireNonNull(running, "running");
+    this.modules = new KernelModuleWatch(host, Objects.requireNonNull(reader, "reader"));
   }
 
   /** Files or mount tables that could not be read (counted per read). */
   public long unreadable() {
-    return unreadable.sum();
+    return unreadable.sum() + modules.unreadable();
   }
 
   @Override
@@ -89,7 +98,8 @@ public final class HostWatch implements WatchPass {
     // hierarchy's release_agent changes.
     Map<Set<String>, ContainerInfo> mountedBy = new HashMap<>();
     Set<String> alive = new HashSet<>();
-    for (ContainerInfo c : running.get()) {
+    List<ContainerInfo> containers = running.get();
+    for (ContainerInfo c : containers) {
       if (c.initPid().isPresent()) {
         alive.add(c.id());
         container(c, (int) c.initPid().getAsLong(), hostHierarchies, mountedBy, now, out);
@@ -100,6 +110,7 @@ public final class HostWatch implements WatchPass {
       compare("release_agent", host.hostPath(m.mountPoint()).resolve("release_agent"), false,
           Optional.ofNullable(mountedBy.get(m.controllers())), now, out);
     }
+    modules.pass(now, containers).ifPresent(out::add);
     return out;
   }
 

@@ -134,4 +134,58 @@ class HostWatchTest {
     assertEquals(List.of(), watch.pass(NOW));
     assertTrue(watch.unreadable() >= 1, "the vanished container's mountinfo is counted");
   }
+
+  /**
+   * Lines in the kernel's /proc/modules format (proc(5): name, size, references, users, state,
+   * address). Written by hand: this machine's kernel has no module support, so none could be
+   * recorded here.
+   */
+  private static final String MODULES = "overlay 151552 0 - Live 0x0000000000000000\n"
+      + "br_netfilter 32768 0 - Live 0x0000000000000000\n"
+      + "bridge 311296 1 br_netfilter, Live 0x0000000000000000\n";
+
+  @Test
+  void aModuleThatAppearsWhileAContainersInsmodRunsIsReportedWithTheLoaderAndItsContainer() throws IOException {
+    String id = "9f2c4e1b7a3d5c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a";
+    ContainerInfo web = container(id, 4242);
+    running.add(web);
+    write("proc/modules", MODULES);
+    assertEquals(List.of(), watch.pass(NOW), "the first read is the baseline");
+    // a host modprobe and the container's insmod are alive while the module appears
+    dev.dockward.proc.ProcTree tree = new dev.dockward.proc.ProcTree(root);
+    tree.process(300, "modprobe", 10, "/").write(300, "comm", "modprobe\n".getBytes());
+    tree.process(4500, "insmod", 20, "/docker/" + id).write(4500, "comm", "insmod\n".getBytes())
+        .cmdline(4500, "insmod\u0000/tmp/rootkit.ko\u0000".getBytes());
+    tree.process(4501, "sh", 20, "/docker/" + id).write(4501, "comm", "sh\n".getBytes());
+    write("proc/modules", "rootkit 16384 0 - Live 0x0000000000000000\n" + MODULES);
+    List<Event> events = watch.pass(NOW);
+    assertEquals(1, events.size());
+    HostFileChanged change = (HostFileChanged) events.get(0);
+    assertEquals("kernel_modules", change.kind());
+    assertEquals("rootkit", change.current());
+    assertEquals(Optional.empty(), change.previous());
+    assertEquals(Optional.of(web), change.container());
+    assertEquals("insmod /tmp/rootkit.ko", change.process().orElseThrow().cmdline());
+    assertEquals(List.of(), watch.pass(NOW), "reported once");
+  }
+
+  @Test
+  void aModuleLoadedOnTheHostNamesNoContainerAndAKernelWithoutModulesReportsNothing() throws IOException {
+    assertEquals(List.of(), watch.pass(NOW)); // no /proc/modules at all: not counted as unreadable
+    assertEquals(0, watch.unreadable());
+    write("proc/modules", MODULES);
+    watch.pass(NOW);
+    // the kernel's own modprobe (for a new bridge) has ended by the time of the pass
+    write("proc/modules", "xt_conntrack 16384 1 - Live 0x0000000000000000\n" + MODULES);
+    List<Event> events = watch.pass(NOW);
+    assertEquals(1, events.size());
+    assertEquals(Optional.empty(), events.get(0).container());
+    assertEquals(Optional.empty(), events.get(0).process());
+    assertEquals("xt_conntrack", ((HostFileChanged) events.get(0)).current());
+  }
+
+  @Test
+  void moduleNamesAreTheFirstFieldOfEachLine() {
+    assertEquals(java.util.Set.of("overlay", "br_netfilter", "bridge"), KernelModuleWatch.names(MODULES + "\n"));
+  }
 }

@@ -66,6 +66,7 @@ class BundledRulesTest {
         "flow_to_gateway_docker_api,     container_to_host_sensitive_port",
         "flow_scan_many_ports,           network_scan_from_container",
         "exec_insmod_in_container,       kernel_module_loaded_from_container",
+        "host_file_kernel_modules_in_container, kernel_module_loaded_from_container",
         "exec_busybox_modprobe_in_container, kernel_module_loaded_from_container",
         "exec_docker_client_in_container, docker_socket_access_from_container",
         "exec_cat_host_shadow_in_container, sensitive_file_read_in_container",
@@ -122,10 +123,21 @@ class BundledRulesTest {
         "host_file_release_agent_cleared", // a release agent removed
         "daemon_socket_client_on_host",  // the docker CLI on the host
         "host_file_notify_on_release_off", // notifications turned off
+        "host_file_kernel_modules_on_host", // modules the kernel loaded for dockerd (a new bridge): no container
         "host_file_write_data_dir",     // a host directory mounted for data, recorded as the agent saw it
     })
     void negativeFixtureFiresNothing(String fixture) {
         assertEquals(List.of(), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
+    }
+
+    @Test
+    void aModuleLoadNamesTheModulesAndTheLoader() {
+        RuleMatch exec = ENGINE.evaluate(Fixtures.event("exec_insmod_in_container")).get(0);
+        assertEquals("", exec.evidence().get("modules_loaded"));
+        RuleMatch match = ENGINE.evaluate(Fixtures.event("host_file_kernel_modules_in_container")).get(0);
+        assertEquals("rootkit", match.evidence().get("modules_loaded"));
+        assertTrue(match.summary().startsWith("kernel modules rootkit were loaded while insmod (pid "), match.summary());
+        assertTrue(match.summary().endsWith("): insmod /tmp/rootkit.ko"), match.summary());
     }
 
     @Test
