@@ -42,6 +42,8 @@ final class WriteAttribution {
    * it starts does so before the Docker daemon has announced it.
    */
   private static final long PENDING_NANOS = 3_000_000_000L;
+  private static final long WRITER_TTL_NANOS = 1_000_000_000L;
+  private static final int WRITERS_KEPT = 256;
 
   private final ProcReader reader;
   private final Supplier<? extends List<ContainerInfo>> running;
@@ -50,11 +52,21 @@ final class WriteAttribution {
   private final BindMountIndex mounts;
   private final long ownPid = ProcessHandle.current().pid();
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  /** Writers read lately: a loop that writes many files is one process, read once a second at most. */
+  private final Map<Integer, ReadWriter> writers = new LinkedHashMap<>(64, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Integer, ReadWriter> eldest) {
+      return size() > WRITERS_KEPT;
+    }
+  };
   private final LongAdder reported = new LongAdder();
   private final LongAdder hostWrites = new LongAdder();
   private final LongAdder ownWrites = new LongAdder();
   private final LongAdder vanished = new LongAdder();
   private final LongAdder unattributed = new LongAdder();
+
+  /** A writer as read, with its /proc directory's identity then (a reused pid has another). */
+  private record ReadWriter(Object identity, Optional<ProcessInfo> proc, long readNanos) {}
 
   /** A container's write heard before the container was inspected. */
   private record Pending(HeardWrite write, String containerId, Optional<ProcessInfo> proc, Instant time,
@@ -90,7 +102,7 @@ final class WriteAttribution {
       mounts.refresh(running.get(), System.nanoTime()); // a container started since the last refresh
       binding = mounts.byMountId(write.mountId());
     }
-    Supplier<Optional<ProcessInfo>> writer = () -> reader.read(write.pid());
+    Supplier<Optional<ProcessInfo>> writer = () -> writer(write.pid());
     if (binding.isPresent() && emitIfHostFile(binding.get().container(), write, writer, clock.instant(), sink)) {
       return;
     }
@@ -113,6 +125,23 @@ final class WriteAttribution {
       pending.add(new Pending(write, containerId.get(), writer.get(), clock.instant(),
           System.nanoTime() + PENDING_NANOS));
     }
+  }
+
+  /**
+   * The writing process: read again only when it was not read within the last second, or when its
+   * pid now names another process.
+   */
+  private Optional<ProcessInfo> writer(int pid) {
+    long now = System.nanoTime();
+    Optional<Object> identity = reader.identity(pid);
+    ReadWriter known = writers.get(pid);
+    if (known != null && identity.isPresent() && identity.get().equals(known.identity())
+        && now - known.readNanos() < WRITER_TTL_NANOS) {
+      return known.proc();
+    }
+    Optional<ProcessInfo> proc = reader.read(pid);
+    identity.ifPresent(id -> writers.put(pid, new ReadWriter(id, proc, now)));
+    return proc;
   }
 
   /** Emits the waiting writes whose container is known now; gives up on those that waited too long. */
