@@ -31,6 +31,8 @@ final class BindMountIndex {
   private final HostFs host;
   private final Path ownMountInfo;
   private final Map<Integer, Binding> byMountId = new HashMap<>();
+  /** The containers' other mounts (root file system, volumes, Docker's own files): their writes are their own. */
+  private final Set<Integer> ownMountIds = new HashSet<>();
   private final Map<String, Set<Integer>> mountIdsByContainer = new HashMap<>();
   private final Map<String, Long> lastRunning = new HashMap<>();
   private Set<Integer> hostMountIds = Set.of();
@@ -48,8 +50,7 @@ final class BindMountIndex {
   void refresh(List<ContainerInfo> running, long nowNanos) {
     for (ContainerInfo c : running) {
       lastRunning.put(c.id(), nowNanos);
-      if (!mountIdsByContainer.containsKey(c.id()) && c.initPid().isPresent()
-          && c.mounts().stream().anyMatch(m -> "bind".equals(m.type()))) {
+      if (!mountIdsByContainer.containsKey(c.id()) && c.initPid().isPresent()) {
         index(c);
       }
     }
@@ -60,6 +61,7 @@ final class BindMountIndex {
       Set<Integer> ids = mountIdsByContainer.remove(e.getKey());
       if (ids != null) {
         ids.forEach(byMountId::remove);
+        ownMountIds.removeAll(ids);
       }
       return true;
     });
@@ -83,19 +85,24 @@ final class BindMountIndex {
       return;
     }
     Map<String, Integer> ids = MountInfoParser.mountIds(mountinfo);
-    Set<Integer> indexed = new HashSet<>();
+    Set<Integer> indexed = new HashSet<>(ids.values());
     for (MountInfo m : c.mounts()) {
       Integer id = "bind".equals(m.type()) ? ids.get(trimSlash(m.destination())) : null;
       if (id != null) {
         byMountId.put(id, new Binding(c, m));
-        indexed.add(id);
       }
     }
+    indexed.stream().filter(id -> !byMountId.containsKey(id)).forEach(ownMountIds::add);
     mountIdsByContainer.put(c.id(), indexed);
   }
 
   Optional<Binding> byMountId(int mountId) {
     return Optional.ofNullable(byMountId.get(mountId));
+  }
+
+  /** Whether the mount is one of an indexed container's own: its root file system, a volume, a tmpfs. */
+  boolean isContainersOwnMount(int mountId) {
+    return ownMountIds.contains(mountId);
   }
 
   /** Whether the mount is one of the host's own (as of the last {@link #refreshHost}). */

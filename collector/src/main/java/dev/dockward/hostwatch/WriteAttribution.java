@@ -96,6 +96,10 @@ final class WriteAttribution {
       hostWrites.increment();
       return;
     }
+    if (mounts.isContainersOwnMount(write.mountId())) {
+      ownWrites.increment();
+      return;
+    }
     // By the mount it went through: that names the container even when the writer has ended.
     Optional<BindMountIndex.Binding> binding = mounts.byMountId(write.mountId());
     if (binding.isEmpty()) {

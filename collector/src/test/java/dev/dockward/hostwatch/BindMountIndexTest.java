@@ -59,6 +59,9 @@ class BindMountIndexTest {
     assertEquals(Optional.empty(), index.byMountId(87)); // the volume inside it
     assertEquals(Optional.empty(), index.byMountId(90)); // /etc/hosts, Docker's own bind
     assertEquals(Optional.empty(), index.byMountId(69)); // the container's root
+    // those are its own: their writes need no further look
+    assertTrue(index.isContainersOwnMount(87) && index.isContainersOwnMount(90) && index.isContainersOwnMount(69));
+    assertFalse(index.isContainersOwnMount(86));
   }
 
   @Test
@@ -78,6 +81,7 @@ class BindMountIndexTest {
     assertTrue(index.byMountId(86).isPresent());
     index.refresh(List.of(), 11 * SECOND); // mount ids are reused by then
     assertEquals(Optional.empty(), index.byMountId(86));
+    assertFalse(index.isContainersOwnMount(69));
   }
 
   @Test
