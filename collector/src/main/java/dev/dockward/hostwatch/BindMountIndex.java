@@ -12,59 +12,63 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * The kernel's mount ids of the running containers' bind mounts, read from each container's
+ * The kernel's mount ids of the running containers' mounts, read from each container's
  * {@code /proc/<init pid>/mountinfo}, and of the host's own mounts. A written file's descriptor
  * names the mount it was written through, so a write is attributed by its mount even when its
- * writer has already ended. A container that stopped is kept a while: the descriptors of its last
- * writes may still be waiting to be read. Used by the watch's thread only.
+ * writer has already ended. The kernel reuses a mount id as soon as its mount is gone, so an entry
+ * counts only while its container still runs with the init process it was read from. Used by the
+ * watch's thread only.
  */
 final class BindMountIndex {
   /** A container's bind mount. */
   record Binding(ContainerInfo container, MountInfo mount) {}
 
-  /** How long a stopped container's mounts stay indexed (mount ids are reused after that). */
-  private static final long KEEP_NANOS = 10_000_000_000L;
+  /** What a container mount id stands for; {@code binding} empty for its own mounts (root, volumes, tmpfs). */
+  private record Entry(String containerId, long initPid, Optional<Binding> binding) {}
 
   private final HostFs host;
   private final Path ownMountInfo;
-  private final Map<Integer, Binding> byMountId = new HashMap<>();
-  /** The containers' other mounts (root file system, volumes, Docker's own files): their writes are their own. */
-  private final Set<Integer> ownMountIds = new HashSet<>();
+  /** The init pid the inventory gives a container now, empty when it does not run. */
+  private final Function<String, OptionalLong> currentInitPid;
+  private final Map<Integer, Entry> byMountId = new HashMap<>();
+  private final Map<String, Long> indexedInitPid = new HashMap<>();
   private final Map<String, Set<Integer>> mountIdsByContainer = new HashMap<>();
-  private final Map<String, Long> lastRunning = new HashMap<>();
   private Set<Integer> hostMountIds = Set.of();
   private long unreadable;
 
   /**
    * @param ownMountInfo the agent's own mountinfo: the host's mounts, as the agent runs on the host
    */
-  BindMountIndex(HostFs host, Path ownMountInfo) {
+  BindMountIndex(HostFs host, Path ownMountInfo, Function<String, OptionalLong> currentInitPid) {
     this.host = host;
     this.ownMountInfo = ownMountInfo;
+    this.currentInitPid = currentInitPid;
   }
 
-  /** Indexes the running containers not indexed yet; forgets those stopped for a while. */
-  void refresh(List<ContainerInfo> running, long nowNanos) {
+  /** Indexes the running containers not indexed yet (or restarted since); forgets those not running. */
+  void refresh(List<ContainerInfo> running) {
+    Set<String> alive = new HashSet<>();
     for (ContainerInfo c : running) {
-      lastRunning.put(c.id(), nowNanos);
-      if (!mountIdsByContainer.containsKey(c.id()) && c.initPid().isPresent()) {
+      if (c.initPid().isEmpty()) {
+        continue;
+      }
+      alive.add(c.id());
+      Long indexed = indexedInitPid.get(c.id());
+      if (indexed == null || indexed != c.initPid().getAsLong()) {
+        forget(c.id());
         index(c);
       }
     }
-    lastRunning.entrySet().removeIf(e -> {
-      if (nowNanos - e.getValue() < KEEP_NANOS) {
-        return false;
+    for (String id : Set.copyOf(indexedInitPid.keySet())) {
+      if (!alive.contains(id)) {
+        forget(id);
       }
-      Set<Integer> ids = mountIdsByContainer.remove(e.getKey());
-      if (ids != null) {
-        ids.forEach(byMountId::remove);
-        ownMountIds.removeAll(ids);
-      }
-      return true;
-    });
+    }
   }
 
   /** Re-reads the host's own mounts. */
@@ -77,32 +81,54 @@ final class BindMountIndex {
   }
 
   private void index(ContainerInfo c) {
+    long initPid = c.initPid().getAsLong();
     String mountinfo;
     try {
-      mountinfo = Files.readString(host.pidDir((int) c.initPid().getAsLong()).resolve("mountinfo"));
+      mountinfo = Files.readString(host.pidDir((int) initPid).resolve("mountinfo"));
     } catch (IOException | RuntimeException e) {
       unreadable++; // it ended already; its writes are attributed by their writers
       return;
     }
     Map<String, Integer> ids = MountInfoParser.mountIds(mountinfo);
-    Set<Integer> indexed = new HashSet<>(ids.values());
+    Map<Integer, Binding> bindings = new HashMap<>();
     for (MountInfo m : c.mounts()) {
       Integer id = "bind".equals(m.type()) ? ids.get(trimSlash(m.destination())) : null;
       if (id != null) {
-        byMountId.put(id, new Binding(c, m));
+        bindings.put(id, new Binding(c, m));
       }
     }
-    indexed.stream().filter(id -> !byMountId.containsKey(id)).forEach(ownMountIds::add);
-    mountIdsByContainer.put(c.id(), indexed);
+    for (int id : ids.values()) {
+      byMountId.put(id, new Entry(c.id(), initPid, Optional.ofNullable(bindings.get(id))));
+    }
+    indexedInitPid.put(c.id(), initPid);
+    mountIdsByContainer.put(c.id(), new HashSet<>(ids.values()));
+  }
+
+  private void forget(String containerId) {
+    indexedInitPid.remove(containerId);
+    Set<Integer> ids = mountIdsByContainer.remove(containerId);
+    if (ids != null) {
+      ids.forEach(id -> byMountId.computeIfPresent(id, (k, e) -> e.containerId().equals(containerId) ? null : e));
+    }
+  }
+
+  /** The entry of a mount id, if its container still runs with the init process it was read from. */
+  private Optional<Entry> valid(int mountId) {
+    Entry e = byMountId.get(mountId);
+    if (e == null) {
+      return Optional.empty();
+    }
+    OptionalLong now = currentInitPid.apply(e.containerId());
+    return now.isPresent() && now.getAsLong() == e.initPid() ? Optional.of(e) : Optional.empty();
   }
 
   Optional<Binding> byMountId(int mountId) {
-    return Optional.ofNullable(byMountId.get(mountId));
+    return valid(mountId).flatMap(Entry::binding);
   }
 
-  /** Whether the mount is one of an indexed container's own: its root file system, a volume, a tmpfs. */
+  /** Whether the mount is one of a running container's own: its root file system, a volume, a tmpfs, Docker's files. */
   boolean isContainersOwnMount(int mountId) {
-    return ownMountIds.contains(mountId);
+    return valid(mountId).map(e -> e.binding().isEmpty()).orElse(false);
   }
 
   /** Whether the mount is one of the host's own (as of the last {@link #refreshHost}). */

@@ -153,7 +153,7 @@ public final class HostWriteWatch implements Source {
         long now = System.nanoTime();
         if (now - nextRefresh >= 0) {
           markBindMounts();
-          attribution.refresh(now);
+          attribution.refresh();
           nextRefresh = now + refreshInterval.toNanos();
         }
         pollFd.setInt(0, fd);

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -78,12 +79,13 @@ final class WriteAttribution {
     this.running = running;
     this.containerById = containerById;
     this.clock = clock;
-    this.mounts = new BindMountIndex(host, Path.of("/proc/self/mountinfo"));
+    this.mounts = new BindMountIndex(host, Path.of("/proc/self/mountinfo"),
+        id -> containerById.apply(id).map(ContainerInfo::initPid).orElse(OptionalLong.empty()));
   }
 
   /** Indexes the mounts of containers started since, and the host's own mounts. */
-  void refresh(long nowNanos) {
-    mounts.refresh(running.get(), nowNanos);
+  void refresh() {
+    mounts.refresh(running.get());
     mounts.refreshHost();
   }
 
@@ -103,7 +105,7 @@ final class WriteAttribution {
     // By the mount it went through: that names the container even when the writer has ended.
     Optional<BindMountIndex.Binding> binding = mounts.byMountId(write.mountId());
     if (binding.isEmpty()) {
-      mounts.refresh(running.get(), System.nanoTime()); // a container started since the last refresh
+      mounts.refresh(running.get()); // a container started since the last refresh
       binding = mounts.byMountId(write.mountId());
     }
     Supplier<Optional<ProcessInfo>> writer = () -> writer(write.pid());

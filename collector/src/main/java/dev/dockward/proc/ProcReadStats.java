@@ -9,6 +9,7 @@ public final class ProcReadStats {
   private final LongAdder parseErrors = new LongAdder();
   private final LongAdder truncatedCmdlines = new LongAdder();
   private final LongAdder emptyCmdlineRereads = new LongAdder();
+  private final LongAdder execsDuringRead = new LongAdder();
 
   ProcReadStats() {}
 
@@ -37,6 +38,15 @@ public final class ProcReadStats {
     return emptyCmdlineRereads.sum();
   }
 
+  /** Processes that executed another program while they were read, and were read again. */
+  public long execsDuringRead() {
+    return execsDuringRead.sum();
+  }
+
+  void countExecDuringRead() {
+    execsDuringRead.increment();
+  }
+
   void countEmptyCmdlineReread() {
     emptyCmdlineRereads.increment();
   }
@@ -61,6 +71,6 @@ public final class ProcReadStats {
   public String toString() {
     return "ProcReadStats[vanished=" + vanished() + ", unreadable=" + unreadable()
         + ", parseErrors=" + parseErrors() + ", truncatedCmdlines=" + truncatedCmdlines()
-        + ", emptyCmdlineRereads=" + emptyCmdlineRereads() + "]";
+        + ", emptyCmdlineRereads=" + emptyCmdlineRereads() + ", execsDuringRead=" + execsDuringRead() + "]";
   }
 }

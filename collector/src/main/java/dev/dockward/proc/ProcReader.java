@@ -170,38 +170,49 @@ public final class ProcReader {
   /** Everything Dockward keeps of a process, or empty when it vanished or its stat is unusable. */
   public Optional<ProcessInfo> read(int pid) {
     try {
-      Optional<ProcStat> maybeStat = readStat(pid);
-      if (maybeStat.isEmpty()) {
-        return Optional.empty();
+      Optional<ProcessInfo> first = readOnce(pid);
+      if (first.isPresent() && !first.get().exe().equals(readExe(pid))) {
+        // It executed another program while it was read: its fields mix the two. Once more.
+        stats.countExecDuringRead();
+        return readOnce(pid);
       }
-      ProcStat stat = maybeStat.get();
-      Optional<ProcStatus> status = readStatus(pid);
-      Cmdline cmdline = readCmdline(pid);
-      String cgroup = readCgroup(pid);
-      String exe = readExe(pid);
-      if (cmdline.text.isEmpty() && !exe.isEmpty()) {
-        cmdline = rereadEmptyCmdline(pid);
-      }
-      Map<String, Long> namespaces = namespacesAt(host.pidDir(pid));
-      return Optional.of(new ProcessInfo(
-          stat.pid(),
-          stat.ppid(),
-          stat.startTime(),
-          stat.comm(),
-          exe,
-          cmdline.text,
-          cmdline.truncated,
-          status.map(s -> OptionalInt.of(s.uid())).orElse(OptionalInt.empty()),
-          status.map(s -> OptionalInt.of(s.euid())).orElse(OptionalInt.empty()),
-          status.map(s -> OptionalLong.of(s.capEff())).orElse(OptionalLong.empty()),
-          namespaces,
-          cgroup,
-          hostNamespaces.sharedBy(namespaces),
-          readStdio(pid),
-          readExeChanged(pid)));
+      return first;
     } catch (Gone e) {
       return Optional.empty();
     }
+  }
+
+  /** One read of every field; the exe link is read first, so that {@link #read} can tell whether it changed meanwhile. */
+  private Optional<ProcessInfo> readOnce(int pid) throws Gone {
+    Optional<ProcStat> maybeStat = readStat(pid);
+    if (maybeStat.isEmpty()) {
+      return Optional.empty();
+    }
+    ProcStat stat = maybeStat.get();
+    String exe = readExe(pid);
+    Optional<ProcStatus> status = readStatus(pid);
+    Cmdline cmdline = readCmdline(pid);
+    String cgroup = readCgroup(pid);
+    if (cmdline.text.isEmpty() && !exe.isEmpty()) {
+      cmdline = rereadEmptyCmdline(pid);
+    }
+    Map<String, Long> namespaces = namespacesAt(host.pidDir(pid));
+    return Optional.of(new ProcessInfo(
+        stat.pid(),
+        stat.ppid(),
+        stat.startTime(),
+        stat.comm(),
+        exe,
+        cmdline.text,
+        cmdline.truncated,
+        status.map(s -> OptionalInt.of(s.uid())).orElse(OptionalInt.empty()),
+        status.map(s -> OptionalInt.of(s.euid())).orElse(OptionalInt.empty()),
+        status.map(s -> OptionalLong.of(s.capEff())).orElse(OptionalLong.empty()),
+        namespaces,
+        cgroup,
+        hostNamespaces.sharedBy(namespaces),
+        readStdio(pid),
+        readExeChanged(pid)));
   }
 
   private Optional<ProcStat> readStat(int pid) throws Gone {

@@ -106,7 +106,7 @@ public final class ProcScanSource implements Source {
     ProcReadStats s = readStats();
     return java.util.Map.of("vanished", s.vanished(), "unreadable", s.unreadable(), "parse_errors", s.parseErrors(),
         "truncated_cmdlines", s.truncatedCmdlines(), "empty_cmdline_rereads", s.emptyCmdlineRereads(),
-        "failed_scans", failedScans());
+        "execs_during_read", s.execsDuringRead(), "failed_scans", failedScans());
   }
 
   @Override

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BindMountIndexTest {
-  private static final long SECOND = 1_000_000_000L;
   private static final MountInfo BIND = new MountInfo("bind", "/tmp/hw/data2", "/hostetc", true);
   private static final MountInfo VOLUME = new MountInfo("volume",
       "/var/lib/docker/volumes/fd452daac0024111a934d0dec232222b09053f8e6194f104ed680a334be7164c/_data",
@@ -31,6 +30,8 @@ class BindMountIndexTest {
   @TempDir
   Path root;
   private HostFs host;
+  /** The inventory's view: container id to its init pid now. */
+  private final Map<String, Long> initPids = new java.util.HashMap<>();
 
   @BeforeEach
   void recordedContainer() throws IOException {
@@ -44,6 +45,16 @@ class BindMountIndexTest {
         "22 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n23 22 0:5 / /proc rw - proc proc rw\n");
   }
 
+  private BindMountIndex index() {
+    return new BindMountIndex(host, root.resolve("self-mountinfo"),
+        id -> initPids.containsKey(id) ? OptionalLong.of(initPids.get(id)) : OptionalLong.empty());
+  }
+
+  private ContainerInfo running(String id, long initPid, List<MountInfo> mounts) {
+    initPids.put(id, initPid);
+    return container(id, initPid, mounts);
+  }
+
   private static ContainerInfo container(String id, long initPid, List<MountInfo> mounts) {
     return new ContainerInfo(id, "web", "img:1", "sha256:1", Map.of(), false, List.of(), List.of(), mounts,
         NamespaceModes.DEFAULT, List.of(), ResourceLimits.NONE, initPid > 0 ? OptionalLong.of(initPid)
@@ -52,9 +63,9 @@ class BindMountIndexTest {
 
   @Test
   void aBindMountIsFoundByItsMountIdAndAVolumeOrDockersOwnFilesAreNot() {
-    BindMountIndex index = new BindMountIndex(host, root.resolve("self-mountinfo"));
-    ContainerInfo web = container("c1", 4242, List.of(BIND, VOLUME));
-    index.refresh(List.of(web), 0);
+    BindMountIndex index = index();
+    ContainerInfo web = running("c1", 4242, List.of(BIND, VOLUME));
+    index.refresh(List.of(web));
     assertEquals(Optional.of(new BindMountIndex.Binding(web, BIND)), index.byMountId(86));
     assertEquals(Optional.empty(), index.byMountId(87)); // the volume inside it
     assertEquals(Optional.empty(), index.byMountId(90)); // /etc/hosts, Docker's own bind
@@ -62,11 +73,12 @@ class BindMountIndexTest {
     // those are its own: their writes need no further look
     assertTrue(index.isContainersOwnMount(87) && index.isContainersOwnMount(90) && index.isContainersOwnMount(69));
     assertFalse(index.isContainersOwnMount(86));
+    assertFalse(index.isContainersOwnMount(12345));
   }
 
   @Test
   void theHostsOwnMountsAreKnownAfterARefresh() {
-    BindMountIndex index = new BindMountIndex(host, root.resolve("self-mountinfo"));
+    BindMountIndex index = index();
     assertFalse(index.isHostMount(22));
     index.refreshHost();
     assertTrue(index.isHostMount(22));
@@ -74,20 +86,25 @@ class BindMountIndexTest {
   }
 
   @Test
-  void aStoppedContainerStaysIndexedForAWhileThenItsMountIdsAreForgotten() {
-    BindMountIndex index = new BindMountIndex(host, root.resolve("self-mountinfo"));
-    index.refresh(List.of(container("c1", 4242, List.of(BIND))), 0);
-    index.refresh(List.of(), 5 * SECOND); // stopped: its last writes may still be read
+  void anEntryCountsOnlyWhileItsContainerRunsWithTheSameInitProcess() {
+    BindMountIndex index = index();
+    index.refresh(List.of(running("c1", 4242, List.of(BIND))));
     assertTrue(index.byMountId(86).isPresent());
-    index.refresh(List.of(), 11 * SECOND); // mount ids are reused by then
+    // stopped (the inventory knows it before the next refresh): the kernel may give 86 to another mount now
+    initPids.remove("c1");
     assertEquals(Optional.empty(), index.byMountId(86));
     assertFalse(index.isContainersOwnMount(69));
+    // restarted with another init process: its mounts are new, read again at the next refresh
+    initPids.put("c1", 4243L);
+    assertEquals(Optional.empty(), index.byMountId(86));
+    index.refresh(List.of());
+    assertEquals(Optional.empty(), index.byMountId(86));
   }
 
   @Test
   void aContainerGoneBeforeItsMountinfoIsReadIsCountedAndLeftToTheWritersCgroup() {
-    BindMountIndex index = new BindMountIndex(host, root.resolve("self-mountinfo"));
-    index.refresh(List.of(container("c2", 999, List.of(BIND))), 0);
+    BindMountIndex index = index();
+    index.refresh(List.of(running("c2", 999, List.of(BIND))));
     assertEquals(1, index.unreadable());
     assertEquals(Optional.empty(), index.byMountId(86));
   }
