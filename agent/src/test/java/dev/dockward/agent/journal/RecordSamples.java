@@ -21,6 +21,7 @@ import dev.dockward.event.FlowObserved;
 import dev.dockward.event.FlowPeer;
 import dev.dockward.event.FlowTraffic;
 import dev.dockward.event.HostFileChanged;
+import dev.dockward.event.HostFileWritten;
 import dev.dockward.event.HostInfo;
 import dev.dockward.event.MountInfo;
 import dev.dockward.event.NamespaceChanged;
@@ -60,7 +61,7 @@ import java.util.OptionalLong;
  * {@link EventDocuments}, and the alerts the bundled rules raise on it through the agent's detector
  * chain (ancestry and rule-set version included). Names and command lines carry hostile text.
  */
-final class RecordSamples {
+public final class RecordSamples {
   private static final String ID = "9f2c0c1d2e4b5a6978877665544332211009f2c0c1d2e4b5a697887766554433";
   private static final HostInfo HOST = new HostInfo("web-07", "3d1219c7c4c5404aaa1f6d2a48adfda4");
   private static final Instant T = Instant.parse("2026-11-22T18:02:11.431Z");
@@ -84,7 +85,8 @@ final class RecordSamples {
         Map.of("mnt", 4026532254L, "pid", 4026532257L), "/docker/" + ID);
   }
 
-  private static List<Event> everyKind() {
+  /** An event of every kind (several of some). */
+  public static List<Event> everyKind() {
     ContainerInfo c = container();
     ProcessInfo sh = shell();
     ResourceCounters counters = new ResourceCounters(2,
@@ -95,7 +97,7 @@ final class RecordSamples {
         new ResourceCounters.Pids(OptionalLong.of(12), OptionalLong.of(1027), OptionalLong.of(0)),
         ResourceCounters.Io.NONE, ResourceCounters.Net.NONE);
     ResourceRates rates = new ResourceRates(OptionalDouble.of(10.0), OptionalDouble.of(0.4537), OptionalDouble.of(1e-7),
-        OptionalDouble.of(0.0307692307692307), OptionalDouble.of(-0.1), OptionalDouble.of(1234567.891),
+        OptionalDouble.of(0.0307692307692307), OptionalDouble.of(0.25), OptionalDouble.of(1234567.891),
         OptionalDouble.of(0), OptionalLong.of(1), OptionalLong.empty(),
         new ResourceRates.Net(OptionalDouble.of(1.0E21), OptionalDouble.of(3.5), OptionalDouble.empty(),
             OptionalDouble.of(Double.MIN_VALUE)),
@@ -108,11 +110,21 @@ final class RecordSamples {
         new ContainerOomReported(T, c),
         new ProcessObserved(T, "proc_scan", sh, Optional.of(c)),
         new ProcessObserved(T, "netlink", sh, Optional.empty()),
+        // a shell as it is named: it raises shell_in_container, with the ancestry of its parent 4200
+        new ProcessObserved(T, "netlink", new ProcessInfo(4242, 4200, 123456L, "sh", "/bin/busybox", "sh -c id", false,
+            OptionalInt.of(0), OptionalInt.of(0), OptionalLong.of(0xa80425fbL), Map.of("mnt", 4026532254L),
+            "/docker/" + ID), Optional.of(c)),
         new ResourceSampled(T, c, counters, rates),
         new PostureFindingChanged(T, new PostureFinding("docker_api_tcp_without_tls", Optional.of("2.7"),
             FindingSeverity.CRITICAL, "the Docker API listens on 127.0.0.1:2375 without TLS",
             Map.of("listen", "127.0.0.1:2375", "pid", 4242L, "hosts", List.of("tcp://127.0.0.1:2375")),
             "use TLS", Optional.empty(), "127.0.0.1:2375"), PostureFindingChanged.State.OPEN),
+        new PostureFindingChanged(T, new PostureFinding("container_unconfined_seccomp_apparmor", Optional.of("5.22"),
+            FindingSeverity.HIGH, "web runs unconfined", Map.of(), "confine it", Optional.of(c), ""),
+            PostureFindingChanged.State.RESOLVED),
+        new PostureFindingChanged(T, new PostureFinding("container_image_mutable_tag", Optional.empty(),
+            FindingSeverity.LOW, "web runs by tag", Map.of(), "pin it", Optional.of(c), ""),
+            PostureFindingChanged.State.OPEN),
         new ProcessForked(T, "netlink", Optional.of(sh), 4242, 4243, Optional.of(c)),
         new ProcessExited(T, "netlink", Optional.of(sh), 4242, 1, 9, OptionalLong.of(1500), Optional.of(c)),
         new UidChanged(T, "netlink", sh, 0, 0, OptionalInt.of(1000), Optional.of(c)),
@@ -121,8 +133,14 @@ final class RecordSamples {
         new CapabilityChanged(T, "proc_scan", sh, 0xa80425fbL, Optional.of(c)),
         new ContainerMountAdded(T, "proc_scan", "ext4", "/host", "/", "rw,relatime", 4242, Optional.of(c)),
         new DaemonSocketConnected(T, "sock_diag", sh, "/var/run/docker.sock", 31337, 31338, Optional.of(c)),
-        new HostFileChanged(T, "host_watch", "sudoers", "/etc/sudoers", Optional.of("sha256:1"), "sha256:2",
-            Optional.empty()),
+        new HostFileChanged(T, "host_watch", "core_pattern", "/proc/sys/kernel/core_pattern", Optional.of("core"),
+            "|/tmp/x \"%p\"\n", Optional.empty()),
+        new HostFileChanged(T, "host_watch", "kernel_modules", "/proc/modules", Optional.empty(), "rootkit,xt_nat",
+            Optional.of(c), Optional.of(sh)),
+        new HostFileWritten(T, "host_writes", Optional.of(sh), 4242, "/h/etc/cron.d/x\n(deleted)", "/etc/cron.d/x",
+            "/etc", "/h/etc", Optional.of(c)),
+        new HostFileWritten(T, "host_writes", Optional.empty(), 4243, "/authorized_keys", "/root/.ssh/authorized_keys",
+            "/root/.ssh", "/r", Optional.of(c)),
         new FlowObserved(T,
             new FlowTraffic("end", Optional.of("closed"), "docker0", "tcp", 5, 340, 4, 275, List.of("syn", "ack", "fin"),
                 List.of("syn", "ack"), T.minusSeconds(2), T),
@@ -133,7 +151,7 @@ final class RecordSamples {
   }
 
   /** Event documents and, after each, the alerts the bundled rules raise on it. */
-  static List<Map<String, Object>> records() {
+  public static List<Map<String, Object>> records() {
     RecentProcesses recent = new RecentProcesses(10);
     recent.remember(new Ancestor(4200, 4100, 100, "sh", "/bin/sh", "sh -c " + "x".repeat(2000), false));
     recent.remember(new Ancestor(4100, 1, 50, "containerd-shim", "", "containerd-shim -id " + ID, false));
