@@ -164,14 +164,12 @@ final class ExecBench {
     // the inventory must know the container (its label) before the storm starts
     String id = BenchDocker.docker("run", "-d", "--label", label, "--label", "dockward.bench=storm", "--network=none", IMAGE,
         "sh", "-c", "sleep 2; " + loop);
-    Map<String, Long> threadsBefore = threadCpuNanos();
-    Map<String, Long> switchesBefore = threadContextSwitches();
+    Map<String, ThreadUse> threadsBefore = threadUse();
     BenchDocker.docker("wait", id);
     // execs performed: the loop's, plus the sh, sleep and the two adjtimex | grep pairs
     int performed = execs + 6;
     awaitDrained(Duration.ofSeconds(20));
-    Map<String, Long> threadsAfter = threadCpuNanos();
-    Map<String, Long> switchesAfter = threadContextSwitches();
+    Map<String, ThreadUse> threadsAfter = threadUse();
     long received = execEventsOf(id);
     String logs = BenchDocker.docker("logs", id);
     BenchDocker.docker("rm", "-f", id);
@@ -197,21 +195,15 @@ final class ExecBench {
       System.out.printf("  netlink %s: %d%n", reason,
           counter(metricsAfter, reason) - counter(metricsBefore, reason));
     }
-    long total = 0;
-    Map<String, Long> byGroup = new java.util.TreeMap<>();
-    for (Map.Entry<String, Long> t : threadsAfter.entrySet()) {
-      long used = t.getValue() - threadsBefore.getOrDefault(t.getKey(), 0L);
-      total += used;
-      byGroup.merge(group(t.getKey()), used, Long::sum);
-    }
-    double cpuSeconds = total / 1e9;
+    Map<String, ThreadUse> byGroup = new java.util.TreeMap<>();
+    threadsAfter.forEach((name, after) ->
+        byGroup.merge(group(name), after.minus(threadsBefore.getOrDefault(name, ThreadUse.NONE)), ThreadUse::plus));
+    double cpuSeconds = byGroup.values().stream().mapToLong(ThreadUse::cpuNanos).sum() / 1e9;
     System.out.printf("  JVM CPU over the storm and its drain (warm): %.2f s = %.0f%% of one core over the storm,"
         + " %.1f%% of one core per 1k execs/s%n", cpuSeconds, 100 * cpuSeconds / seconds,
         100 * cpuSeconds / seconds / (rate / 1000));
-    Map<String, Long> switches = new java.util.TreeMap<>();
-    switchesAfter.forEach((name, n) -> switches.merge(group(name), n - switchesBefore.getOrDefault(name, 0L), Long::sum));
-    byGroup.forEach((g, n) -> System.out.printf("    %-28s %.2f s  (%.0f µs and %.2f context switches per exec)%n", g,
-        n / 1e9, n / 1e3 / execs, switches.getOrDefault(g, 0L) / (double) execs));
+    byGroup.forEach((g, use) -> System.out.printf("    %-28s %.2f s  (%.0f µs and %.2f context switches per exec)%n",
+        g, use.cpuNanos() / 1e9, use.cpuNanos() / 1e3 / execs, use.switches() / (double) execs));
   }
 
   /** Thread names grouped: the agent's own threads by name, the JVM's by kind. */
@@ -228,40 +220,36 @@ final class ExecBench {
     return "other (bench, HTTP, JVM)";
   }
 
-  /** CPU time of each thread of this JVM (the agent runs in it), by thread name, from /proc/self/task. */
-  private static Map<String, Long> threadCpuNanos() throws IOException {
-    Map<String, Long> out = new java.util.HashMap<>();
+  /** A thread's CPU time and context switches (voluntary and not: wake-ups and preemptions). */
+  private record ThreadUse(long cpuNanos, long switches) {
+    static final ThreadUse NONE = new ThreadUse(0, 0);
+
+    ThreadUse plus(ThreadUse o) {
+      return new ThreadUse(cpuNanos + o.cpuNanos, switches + o.switches);
+    }
+
+    ThreadUse minus(ThreadUse o) {
+      return new ThreadUse(cpuNanos - o.cpuNanos, switches - o.switches);
+    }
+  }
+
+  /** What each thread of this JVM (the agent runs in it) has used, by thread name, from /proc/self/task. */
+  private static Map<String, ThreadUse> threadUse() throws IOException {
+    Map<String, ThreadUse> out = new java.util.HashMap<>();
     try (var tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
       for (Path task : tasks) {
         try {
           String stat = Files.readString(task.resolve("stat"));
           String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          out.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L, Long::sum);
-        } catch (IOException | RuntimeException e) {
-          // the thread ended
-        }
-      }
-    }
-    return out;
-  }
-
-  /** Context switches (voluntary and not) of each thread of this JVM, by thread name: each is a wake-up or a preemption. */
-  private static Map<String, Long> threadContextSwitches() throws IOException {
-    Map<String, Long> out = new java.util.HashMap<>();
-    try (var tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-      for (Path task : tasks) {
-        try {
-          String name = "";
+          long cpuNanos = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
           long switches = 0;
           for (String line : Files.readAllLines(task.resolve("status"))) {
-            if (line.startsWith("Name:")) {
-              name = line.substring(5).trim();
-            } else if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+            if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
               switches += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
             }
           }
-          out.merge(name, switches, Long::sum);
+          out.merge(name, new ThreadUse(cpuNanos, switches), ThreadUse::plus);
         } catch (IOException | RuntimeException e) {
           // the thread ended
         }
