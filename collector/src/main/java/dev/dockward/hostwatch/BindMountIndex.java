@@ -92,7 +92,7 @@ final class BindMountIndex {
     Map<String, Integer> ids = MountInfoParser.mountIds(mountinfo);
     Map<Integer, Binding> bindings = new HashMap<>();
     for (MountInfo m : c.mounts()) {
-      Integer id = "bind".equals(m.type()) ? ids.get(trimSlash(m.destination())) : null;
+      Integer id = "bind".equals(m.type()) ? ids.get(BindMounts.mountPoint(m.destination())) : null;
       if (id != null) {
         bindings.put(id, new Binding(c, m));
       }
@@ -139,13 +139,5 @@ final class BindMountIndex {
   /** mountinfo files that could not be read. */
   long unreadable() {
     return unreadable;
-  }
-
-  private static String trimSlash(String path) {
-    int end = path.length();
-    while (end > 1 && path.charAt(end - 1) == '/') {
-      end--;
-    }
-    return path.substring(0, end);
   }
 }

@@ -71,6 +71,12 @@ final class BindMounts {
     return base.isEmpty() && rest.isEmpty() ? "/" : base + rest;
   }
 
+  /** A mount destination as mountinfo writes its mount point: no trailing slash, "/" kept. */
+  static String mountPoint(String destination) {
+    String trimmed = trimSlash(destination);
+    return trimmed.isEmpty() ? "/" : trimmed;
+  }
+
   /** The path without its trailing slashes ("/" becomes ""). */
   private static String trimSlash(String path) {
     int end = path.length();

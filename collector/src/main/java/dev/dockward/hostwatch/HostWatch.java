@@ -63,10 +63,6 @@ public final class HostWatch implements WatchPass {
   /** @param initial its cgroup mounts at the first read; @param reported the mounts reported since */
   private record Baseline(long initPid, Set<String> initial, Set<String> reported) {}
 
-  public HostWatch(HostFs host, Supplier<? extends List<ContainerInfo>> running) {
-    this(host, running, new ProcReader(host));
-  }
-
   /** @param reader reads a module loader found alive when modules appear */
   public HostWatch(HostFs host, Supplier<? extends List<ContainerInfo>> running, ProcReader reader) {
     this.host = Objects.requireNonNull(host, "host");

@@ -54,8 +54,9 @@ final class ProcEventHandler {
     this.stats = stats;
   }
 
+  /** Receives and handles one event at once (tests). */
   void handle(ProcEvent event, EventSink sink) throws InterruptedException {
-    handle(event, sink, null);
+    handle(event, sink, receive(event).read());
   }
 
   /**
@@ -82,13 +83,14 @@ final class ProcEventHandler {
     }
   }
 
-  private void handle(ProcEvent event, EventSink sink, Optional<ProcessInfo> preRead) throws InterruptedException {
+  /** @param read the exec'd process as read when the exec was received (empty for other events) */
+  private void handle(ProcEvent event, EventSink sink, Optional<ProcessInfo> read) throws InterruptedException {
     stats.handled.increment();
     // Java 17: no pattern switch.
     if (event instanceof ProcEvent.Fork f) {
       fork(f, sink);
     } else if (event instanceof ProcEvent.Exec x) {
-      exec(x, sink, preRead != null ? preRead : reader.read(x.tgid()));
+      exec(x, sink, read);
     } else if (event instanceof ProcEvent.Exit x) {
       exit(x, sink);
     } else if (event instanceof ProcEvent.Uid u) {

@@ -50,7 +50,7 @@ class HostWatchTest {
     write("proc/sys/kernel/core_pattern", "core\n");
     write("proc/self/mountinfo", HOST_MOUNTINFO);
     write("sys/fs/cgroup/memory/release_agent", "\n");
-    watch = new HostWatch(host, () -> List.copyOf(running));
+    watch = new HostWatch(host, () -> List.copyOf(running), new dev.dockward.proc.ProcReader(host));
   }
 
   private void write(String relative, String content) throws IOException {
