@@ -6,6 +6,8 @@ import dev.dockward.agent.config.Sizes;
 import dev.dockward.agent.detect.AlertThrottle;
 import dev.dockward.agent.detect.AncestryDetector;
 import dev.dockward.agent.detect.HostOsDetector;
+import dev.dockward.agent.health.ReadyBody;
+import dev.dockward.agent.health.SensorStates;
 import dev.dockward.agent.host.HostIdentity;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalRetention;
@@ -47,6 +49,7 @@ import dev.dockward.hostwatch.HostWatchSource;
 import dev.dockward.netlink.NetlinkProcessSource;
 import dev.dockward.netlink.NetlinkUnavailableException;
 import dev.dockward.proc.HostNamespaces;
+import dev.dockward.proc.HostReference;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.proc.ProcScanSource;
 import dev.dockward.proc.ProcessLineage;
@@ -175,14 +178,17 @@ public final class Agent implements AutoCloseable {
       started.add(pipeline);
 
       Agent agent = new Agent(pipeline, inventory);
-      List<Source> sources = sources(config, inventory, machine);
+      SensorStates sensors = new SensorStates();
+      List<Source> sources = sources(config, inventory, machine, sensors);
       for (Source source : sources) {
         source.start(pipeline);
         started.add(source);
+        sensors.started(source);
         log.info("source {} started", source.name());
       }
       AgentLifecycleSource lifecycle = new AgentLifecycleSource(() -> lostEvents(sources, pipeline),
-          Durations.parse(config.pipeline().heartbeat()), Clock.systemUTC(), AgentVersion.get(), Optional.of(machine));
+          Durations.parse(config.pipeline().heartbeat()), Clock.systemUTC(), AgentVersion.get(), Optional.of(machine),
+          sensors::now);
       lifecycle.start(pipeline);
       started.add(lifecycle);
       JournalRetention retention = retention(config.journal(), journal, shippers, lifecycle);
@@ -192,10 +198,13 @@ public final class Agent implements AutoCloseable {
         AgentMetrics registry = new AgentMetrics(pipeline.stats(), detector, sources, shippers, inventory,
             journal.dir());
         registry.schemaViolations(violations);
+        registry.sensors(sensors);
         JournalMetrics.register(registry.registry(), journal, retention);
-        BooleanSupplier live = () -> pipeline.running() && shippers.stream().allMatch(Shipper::running);
+        // Live: every thread runs (sources' threads are restarted after failures, so a dead one is stuck).
+        BooleanSupplier live = () -> pipeline.running() && shippers.stream().allMatch(Shipper::running)
+            && sources.stream().allMatch(Source::alive);
         MetricsServer server = MetricsServer.start(metrics.address(), metrics.port(), registry.registry(), live,
-            () -> live.getAsBoolean() && pipeline.journalAccepting());
+            () -> live.getAsBoolean() && pipeline.journalAccepting(), () -> ReadyBody.of(sensors.now()));
         started.add(server);
         agent.metricsPort = server.port();
       }
@@ -210,12 +219,20 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  private static List<Source> sources(AgentConfig config, DockerInventory inventory, MachineFactsProvider machine) {
+  /**
+   * The configured sources, not started yet. Each sensor that is off or could not start is put in
+   * {@code sensors} with the reason; the ones returned are added as they start.
+   */
+  private static List<Source> sources(AgentConfig config, DockerInventory inventory, MachineFactsProvider machine,
+      SensorStates sensors) {
     List<Source> sources = new ArrayList<>();
     // Docker first: its initial listing fills the inventory the /proc events are enriched from.
     AgentConfig.Docker docker = config.sources().docker();
     PostureSource postureSource = PostureWiring.postureSource(config, machine);
-    Optional<NetworkFlowSource> network = NetworkWiring.networkSource(config, inventory);
+    if (postureSource == null) {
+      sensors.disabled("posture", "posture.enabled");
+    }
+    Optional<NetworkFlowSource> network = NetworkWiring.networkSource(config, inventory, sensors);
     // Each Docker API event asks the daemon socket watch for a pass at once: the client that
     // caused it may still be connected.
     AtomicReference<HostWatchSource> socketWatch = new AtomicReference<>();
@@ -231,12 +248,27 @@ public final class Agent implements AutoCloseable {
               w.passNow();
             }
           }));
+    } else {
+      sensors.disabled("docker", "sources.docker.enabled");
     }
     HostFs hostFs = HostFs.system();
-    // The agent is a host service: its own namespaces are the host's (pid 1's may be unreadable).
-    HostNamespaces hostNamespaces = HostNamespaces.ofAgent(hostFs);
+    // The host's namespaces from a host process, never from the agent: a systemd sandbox gives the
+    // agent a mount namespace of its own.
+    HostReference reference = HostReference.find(hostFs);
+    HostNamespaces hostNamespaces = reference.namespaces();
+    if (!reference.fromHostProcess()) {
+      sensors.unavailable("host_namespaces", "neither pid 1 nor dockerd/containerd can be read: the host's "
+          + "namespaces are taken from the agent's own, which differ from the host's under a sandbox");
+    }
     if (!hostNamespaces.known()) {
-      log.warn("cannot read the agent's own namespaces: processes are not compared with the host's (no host_ns)");
+      log.warn("cannot read the host's namespaces: processes are not compared with the host's (no host_ns)");
+    } else {
+      log.info("host namespaces read from {}", reference.description());
+      List<String> differ = reference.agentDiffers();
+      if (!differ.isEmpty()) {
+        log.warn("the agent runs in namespaces of its own ({}), not the host's (as under the systemd unit's "
+            + "sandbox): host namespaces, paths and mounts are read through {}", differ, reference.description());
+      }
     }
     ProcReader reader = new ProcReader(hostFs, hostNamespaces);
     SeenProcesses seen = new SeenProcesses();
@@ -250,23 +282,31 @@ public final class Agent implements AutoCloseable {
         sources.add(NetlinkProcessSource.open(reader, seen, rescan, Clock.systemUTC(),
             NetlinkProcessSource.Settings.DEFAULT));
       } catch (NetlinkUnavailableException e) {
-        log.warn("netlink process events unavailable ({}); {}", e.getMessage(), scan == null
-            ? "the /proc scan is disabled too: no process events"
-            : "processes come from the /proc scan every " + procScan.interval());
+        String fallback = scan == null ? "the /proc scan is disabled too: no process events"
+            : "processes come from the /proc scan every " + procScan.interval() + ", short-lived ones are missed";
+        log.warn("netlink process events unavailable ({}); {}", e.getMessage(), fallback);
+        sensors.unavailable(NetlinkProcessSource.NAME, "no netlink process connector (" + e.getMessage() + "); "
+            + fallback);
       }
+    } else {
+      sensors.disabled(NetlinkProcessSource.NAME, "sources.netlink.enabled");
     }
     if (scan != null) {
       sources.add(scan);
+    } else {
+      sensors.disabled(ProcScanSource.NAME, "sources.proc_scan.enabled");
     }
     AgentConfig.Cgroup cgroup = config.sources().cgroup();
     if (cgroup.enabled()) {
       // The agent runs on the host (systemd unit), so the JVM sees the host's CPUs.
-      sources.add(new CgroupSampler(HostFs.system(), inventory::running, Durations.parse(cgroup.interval()),
+      sources.add(new CgroupSampler(hostFs, inventory::running, Durations.parse(cgroup.interval()),
           Clock.systemUTC(), Runtime.getRuntime().availableProcessors()));
+    } else {
+      sensors.disabled(CgroupSampler.NAME, "sources.cgroup.enabled");
     }
-    HostWatchWiring.hostWatch(config, hostFs, reader, inventory).ifPresent(sources::add);
-    HostWatchWiring.hostWrites(config, hostFs, reader, inventory).ifPresent(sources::add);
-    HostWatchWiring.socketWatch(config, hostFs, reader, inventory).ifPresent(w -> {
+    HostWatchWiring.hostWatch(config, hostFs, reader, inventory, sensors).ifPresent(sources::add);
+    HostWatchWiring.hostWrites(config, hostFs, reference, reader, inventory, sensors).ifPresent(sources::add);
+    HostWatchWiring.socketWatch(config, hostFs, reader, inventory, sensors).ifPresent(w -> {
       socketWatch.set(w);
       sources.add(w);
     });
@@ -319,7 +359,7 @@ public final class Agent implements AutoCloseable {
 
   /** Events lost for good: what sources count as drops, and records the journal refused. */
   static long lostEvents(List<Source> sources, Pipeline pipeline) {
-    long lost = pipeline.stats().journalFailures();
+    long lost = pipeline.stats().journalFailures() + pipeline.stats().unrecordable();
     for (Source s : sources) {
       for (var counter : s.counters().entrySet()) {
         if (counter.getKey().endsWith("drops")) {

@@ -2,6 +2,7 @@ package dev.dockward.agent;
 
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.Durations;
+import dev.dockward.agent.health.SensorStates;
 import dev.dockward.docker.DockerInventory;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.hostwatch.DaemonSocketWatch;
@@ -9,7 +10,9 @@ import dev.dockward.hostwatch.HostWatch;
 import dev.dockward.hostwatch.HostWatchSource;
 import dev.dockward.hostwatch.HostWriteWatch;
 import dev.dockward.netlink.NetlinkUnavailableException;
+import dev.dockward.proc.HostReference;
 import dev.dockward.proc.ProcReader;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.LinkedHashSet;
@@ -29,13 +32,17 @@ final class HostWatchWiring {
   /** Host directories whose file systems the write watch marks at start: where a write from a container does harm. */
   private static final List<String> HOST_DIRECTORIES = List.of("/", "/etc", "/root", "/home", "/usr", "/boot", "/var");
 
+  /** The setting that turns all three off. */
+  private static final String SETTING = "sources.host_watch.enabled";
+
   private HostWatchWiring() {}
 
   /** The pass-by-pass comparison of host files and container mounts, unless the host watch is off. */
   static Optional<HostWatchSource> hostWatch(AgentConfig config, HostFs hostFs, ProcReader reader,
-      DockerInventory inventory) {
+      DockerInventory inventory, SensorStates sensors) {
     AgentConfig.HostWatch hostWatch = config.sources().hostWatch();
     if (!hostWatch.enabled()) {
+      sensors.disabled(HostWatchSource.NAME, SETTING);
       return Optional.empty();
     }
     return Optional.of(new HostWatchSource(new HostWatch(hostFs, inventory::running, reader),
@@ -47,9 +54,10 @@ final class HostWatchWiring {
    * off or the kernel offers no unix socket diagnostics (then said once).
    */
   static Optional<HostWatchSource> socketWatch(AgentConfig config, HostFs hostFs, ProcReader reader,
-      DockerInventory inventory) {
+      DockerInventory inventory, SensorStates sensors) {
     AgentConfig.HostWatch hostWatch = config.sources().hostWatch();
     if (!hostWatch.enabled()) {
+      sensors.disabled(DaemonSocketWatch.NAME, SETTING);
       return Optional.empty();
     }
     try {
@@ -59,6 +67,8 @@ final class HostWatchWiring {
     } catch (NetlinkUnavailableException e) {
       log.warn("no unix socket diagnostics ({}): connections to the Docker socket from containers are not seen",
           e.getMessage());
+      sensors.unavailable(DaemonSocketWatch.NAME, "no unix socket diagnostics (" + e.getMessage()
+          + "): connections to the Docker socket from containers are not seen");
       return Optional.empty();
     }
   }
@@ -67,18 +77,21 @@ final class HostWatchWiring {
    * The watch for host files written by container processes through bind mounts, unless the host
    * watch is off or fanotify is unavailable here (then said once).
    */
-  static Optional<HostWriteWatch> hostWrites(AgentConfig config, HostFs hostFs, ProcReader reader,
-      DockerInventory inventory) {
+  static Optional<HostWriteWatch> hostWrites(AgentConfig config, HostFs hostFs, HostReference reference,
+      ProcReader reader, DockerInventory inventory, SensorStates sensors) {
     AgentConfig.HostWatch hostWatch = config.sources().hostWatch();
     if (!hostWatch.enabled()) {
+      sensors.disabled(HostWriteWatch.NAME, SETTING);
       return Optional.empty();
     }
     try {
-      return Optional.of(HostWriteWatch.open(hostFs, reader, inventory::running, inventory::byId, Clock.systemUTC(),
+      return Optional.of(HostWriteWatch.open(hostFs, reference, reader, inventory::running, inventory::byId, Clock.systemUTC(),
           Durations.parse(hostWatch.interval()), HOST_DIRECTORIES));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       log.warn("no fanotify ({}): files written on the host through containers' bind mounts are not seen",
           e.getMessage());
+      sensors.unavailable(HostWriteWatch.NAME, "no fanotify (" + e.getMessage() + ", the agent needs "
+          + "CAP_SYS_ADMIN): files written on the host through containers' bind mounts are not seen");
       return Optional.empty();
     }
   }

@@ -3,6 +3,7 @@ package dev.dockward.agent;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.ConfigException;
 import dev.dockward.agent.config.Durations;
+import dev.dockward.agent.health.SensorStates;
 import dev.dockward.agent.config.NetworkPolicyLoader;
 import dev.dockward.docker.DaemonEvent;
 import dev.dockward.docker.DockerInventory;
@@ -57,9 +58,11 @@ final class NetworkWiring {
     }
   }
 
-  static Optional<NetworkFlowSource> networkSource(AgentConfig config, DockerInventory inventory) {
+  static Optional<NetworkFlowSource> networkSource(AgentConfig config, DockerInventory inventory,
+      SensorStates sensors) {
     AgentConfig.Network net = config.sources().network();
     if (!net.enabled()) {
+      sensors.disabled("network", "sources.network.enabled");
       return Optional.empty();
     }
     EdgePolicy policy;
@@ -84,6 +87,7 @@ final class NetworkWiring {
       return Optional.of(NetworkFlowSource.open(HostFs.system(), inventory::running, Clock.systemUTC(), settings));
     } catch (CaptureUnavailableException e) {
       log.warn("network capture unavailable ({}): no flow events; everything else runs", e.getMessage());
+      sensors.unavailable("network", "network capture unavailable (" + e.getMessage() + "): no flow events");
       return Optional.empty();
     }
   }

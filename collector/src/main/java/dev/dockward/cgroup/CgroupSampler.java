@@ -7,6 +7,7 @@ import dev.dockward.event.ResourceSampled;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.PeriodicWorker;
+import dev.dockward.source.SourceHealth;
 import dev.dockward.source.Source;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -144,6 +145,18 @@ public final class CgroupSampler implements Source {
   @Override
   public java.util.Optional<Duration> lastPass() {
     return worker.lastPass();
+  }
+
+  @Override
+  public SourceHealth health() {
+    return reader.isEmpty()
+        ? SourceHealth.degraded("no cgroup hierarchy in " + host.proc() + "/self/mountinfo: no resource samples")
+        : worker.health();
+  }
+
+  @Override
+  public boolean alive() {
+    return reader.isEmpty() || worker.alive();
   }
 
   /**

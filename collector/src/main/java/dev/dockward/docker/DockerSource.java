@@ -9,6 +9,8 @@ import dev.dockward.event.DockerExecStarted;
 import dev.dockward.event.ExecInfo;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.Source;
+import dev.dockward.source.SupervisedThread;
+import dev.dockward.source.SourceHealth;
 import dev.dockward.source.Workers;
 import java.io.IOException;
 import java.time.Clock;
@@ -51,7 +53,9 @@ public final class DockerSource implements Source {
   private final AtomicReference<DockerApi.EventStream> current = new AtomicReference<>();
   private final LongAdder connectFailures = new LongAdder();
   private final LongAdder inspectFailures = new LongAdder();
-  private volatile Thread thread;
+  private volatile SupervisedThread thread;
+  /** Why the daemon cannot be followed now; null while its event stream is open. */
+  private volatile String unreachable;
 
   public DockerSource(DockerApi api, DockerInventory inventory, Clock clock, Duration maxBackoff) {
     this(api, inventory, clock, maxBackoff, e -> { });
@@ -78,8 +82,7 @@ public final class DockerSource implements Source {
 
   @Override
   public void start(EventSink sink) {
-    Thread t = new Thread(() -> run(sink), "dockward-docker");
-    t.setDaemon(true);
+    SupervisedThread t = new SupervisedThread("dockward-docker", () -> run(sink));
     thread = t;
     t.start();
   }
@@ -116,6 +119,7 @@ public final class DockerSource implements Source {
           // Not a daemon event: the agent's own, so that what depends on the daemon is looked at again.
           observe(new DaemonEvent("daemon", "connect", "", api.host().toString(), Map.of(), clock.instant()));
           warned = false;
+          unreachable = null;
           backoff = FIRST_BACKOFF;
           Optional<JsonNode> next;
           while (stop.getCount() > 0 && (next = stream.next()).isPresent()) {
@@ -133,6 +137,8 @@ public final class DockerSource implements Source {
           return; // closing the stream is how close() ends a blocked read
         }
         connectFailures.increment();
+        unreachable = "Docker daemon unreachable at " + api.host() + " (" + e.getMessage()
+            + "): containers are known from /proc alone, without names, images or configuration";
         if (!warned) {
           log.warn("Docker daemon unreachable at {} ({}); watching through /proc alone, retrying with backoff",
               api.host(), e.getMessage());
@@ -301,11 +307,24 @@ public final class DockerSource implements Source {
     if (s != null) {
       s.close();
     }
-    Thread t = thread;
+    SupervisedThread t = thread;
     if (t != null) {
-      t.interrupt();
-      Workers.join(t, Duration.ofSeconds(5));
+      t.stop(Duration.ofSeconds(5));
     }
     api.close();
+  }
+
+  @Override
+  public SourceHealth health() {
+    SupervisedThread t = thread;
+    String u = unreachable;
+    SourceHealth daemon = u == null ? SourceHealth.running() : SourceHealth.degraded(u);
+    return t == null ? daemon : t.health().and(daemon);
+  }
+
+  @Override
+  public boolean alive() {
+    SupervisedThread t = thread;
+    return t == null || t.alive();
   }
 }

@@ -3,6 +3,7 @@ package dev.dockward.event;
 import java.time.Duration;
 import java.time.Instant;
 import dev.dockward.host.MachineFacts;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,9 +18,12 @@ import java.util.Optional;
  * @param drops events lost for good since start (kernel overruns, full queues, journal failures)
  * @param dropsNew of those, the ones since the previous heartbeat
  * @param hostFacts the machine's OS, kernel and hardware, on {@code agent_started} only
+ * @param sensors every sensor's state, on {@code agent_started} and each heartbeat (else empty)
+ * @param degradedNew the sensors degraded now that were not in the previous record (all degraded
+ *     ones on {@code agent_started}): a bundled rule alerts on them
  */
 public record AgentLifecycle(Instant time, Phase phase, String version, Duration uptime, long drops, long dropsNew,
-    Optional<MachineFacts> hostFacts) implements Event {
+    Optional<MachineFacts> hostFacts, List<SensorState> sensors, List<String> degradedNew) implements Event {
 
   /**
    * The moment a lifecycle record marks. {@code JOURNAL_OVERFLOW}: the journal went over its size
@@ -34,11 +38,19 @@ public record AgentLifecycle(Instant time, Phase phase, String version, Duration
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(uptime, "uptime");
     Objects.requireNonNull(hostFacts, "hostFacts");
+    sensors = List.copyOf(sensors);
+    degradedNew = List.copyOf(degradedNew);
+  }
+
+  /** A record without sensor states. */
+  public AgentLifecycle(Instant time, Phase phase, String version, Duration uptime, long drops, long dropsNew,
+      Optional<MachineFacts> hostFacts) {
+    this(time, phase, version, uptime, drops, dropsNew, hostFacts, List.of(), List.of());
   }
 
   /** A lifecycle record without host facts (every phase but {@code STARTED}). */
   public AgentLifecycle(Instant time, Phase phase, String version, Duration uptime, long drops, long dropsNew) {
-    this(time, phase, version, uptime, drops, dropsNew, Optional.empty());
+    this(time, phase, version, uptime, drops, dropsNew, Optional.empty(), List.of(), List.of());
   }
 
   @Override public String type() { return "agent_" + phase.name().toLowerCase(Locale.ROOT); }

@@ -50,6 +50,12 @@ public final class EventDocuments {
       agent.put("uptime_s", a.uptime().toSeconds());
       agent.put("drops", a.drops());
       agent.put("drops_new", a.dropsNew());
+      if (!a.sensors().isEmpty()) {
+        agent.put("sources", sensorStates(a.sensors()));
+        agent.put("degraded", a.sensors().stream().filter(SensorState::degraded).map(SensorState::name).toList());
+        agent.put("degraded_new", a.degradedNew());
+        agent.put("degraded_summary", degradedSummary(a));
+      }
       doc.put("agent", agent);
       a.hostFacts().ifPresent(f -> doc.put("host_facts", hostFacts(f)));
     } else if (event instanceof ProcessForked f) {
@@ -127,6 +133,31 @@ public final class EventDocuments {
     m.put("name", host.name());
     m.put("id", host.id());
     return m;
+  }
+
+  private static List<Map<String, Object>> sensorStates(List<SensorState> sensors) {
+    List<Map<String, Object>> out = new ArrayList<>(sensors.size());
+    for (SensorState sensor : sensors) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("name", sensor.name());
+      m.put("state", sensor.state());
+      if (!sensor.reason().isEmpty()) {
+        m.put("reason", sensor.reason());
+      }
+      out.add(m);
+    }
+    return out;
+  }
+
+  /** The newly degraded sensors with their reasons, for an alert's summary: {@code name (reason); …}. */
+  private static String degradedSummary(AgentLifecycle a) {
+    StringBuilder out = new StringBuilder();
+    for (SensorState sensor : a.sensors()) {
+      if (a.degradedNew().contains(sensor.name())) {
+        out.append(out.length() == 0 ? "" : "; ").append(sensor.name()).append(" (").append(sensor.reason()).append(')');
+      }
+    }
+    return out.toString();
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The kernel's mount ids of the running containers' mounts, read from each container's
@@ -32,7 +33,7 @@ final class BindMountIndex {
   private record Entry(String containerId, long initPid, Optional<Binding> binding) {}
 
   private final HostFs host;
-  private final Path ownMountInfo;
+  private final Supplier<Path> hostMountInfo;
   /** The init pid the inventory gives a container now, empty when it does not run. */
   private final Function<String, OptionalLong> currentInitPid;
   private final Map<Integer, Entry> byMountId = new HashMap<>();
@@ -42,11 +43,12 @@ final class BindMountIndex {
   private long unreadable;
 
   /**
-   * @param ownMountInfo the agent's own mountinfo: the host's mounts, as the agent runs on the host
+   * @param hostMountInfo the host's mountinfo: its reference process's (the agent may have a mount
+   *     namespace of its own)
    */
-  BindMountIndex(HostFs host, Path ownMountInfo, Function<String, OptionalLong> currentInitPid) {
+  BindMountIndex(HostFs host, Supplier<Path> hostMountInfo, Function<String, OptionalLong> currentInitPid) {
     this.host = host;
-    this.ownMountInfo = ownMountInfo;
+    this.hostMountInfo = hostMountInfo;
     this.currentInitPid = currentInitPid;
   }
 
@@ -74,7 +76,7 @@ final class BindMountIndex {
   /** Re-reads the host's own mounts. */
   void refreshHost() {
     try {
-      hostMountIds = new HashSet<>(MountInfoParser.mountIds(Files.readString(ownMountInfo)).values());
+      hostMountIds = new HashSet<>(MountInfoParser.mountIds(Files.readString(hostMountInfo.get())).values());
     } catch (IOException | RuntimeException e) {
       unreadable++;
     }

@@ -28,6 +28,8 @@ import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 /**
  * Finds the processes connected to a container runtime's API socket (source {@value #NAME}). A
  * client's end of a unix socket has no path, so the daemon's ends are listed instead: an accepted
@@ -40,6 +42,7 @@ import java.util.function.Supplier;
 public final class DaemonSocketWatch implements WatchPass {
   /** The source's name in events, logs and metrics. */
   public static final String NAME = "daemon_socket";
+  private static final Logger LOG = LoggerFactory.getLogger(DaemonSocketWatch.class);
 
   private final HostFs host;
   private final ProcReader reader;
@@ -52,6 +55,8 @@ public final class DaemonSocketWatch implements WatchPass {
   private final LongAdder dumpFailures = new LongAdder();
   private final LongAdder unresolved = new LongAdder();
   private final LongAdder lookups = new LongAdder();
+  /** Why containers' namespaces cannot be listed (a refused setns), as of the last pass; null when they can. */
+  private volatile String denied;
 
   /** Lists the unix sockets of a network namespace. */
   @FunctionalInterface
@@ -114,12 +119,16 @@ public final class DaemonSocketWatch implements WatchPass {
   @Override
   public List<Event> pass(Instant now) {
     Map<Long, UnixSocketEntry> serverEndOf = new HashMap<>();
+    String deniedNow = null;
     for (Optional<String> netns : namespaces()) {
       List<UnixSocketEntry> sockets;
       try {
         sockets = dump.dump(netns);
       } catch (RuntimeException e) {
         dumpFailures.increment();
+        if (isDenied(e)) {
+          deniedNow = e.getMessage();
+        }
         continue;
       }
       for (UnixSocketEntry s : sockets) {
@@ -128,6 +137,7 @@ public final class DaemonSocketWatch implements WatchPass {
         }
       }
     }
+    noteDenial(deniedNow);
     Set<Long> fresh = new HashSet<>(serverEndOf.keySet());
     fresh.removeAll(known);
     known = new HashSet<>(serverEndOf.keySet()); // closed connections are forgotten
@@ -157,6 +167,34 @@ public final class DaemonSocketWatch implements WatchPass {
           container.map(ContainerInfo::unresolved)));
     }
     return out;
+  }
+
+  /**
+   * Containers' namespaces that may not be entered: the agent lacks CAP_SYS_ADMIN, or a sandbox
+   * forbids setns (systemd's {@code RestrictNamespaces}). Said once per episode; a container that
+   * stopped meanwhile is no denial.
+   */
+  private void noteDenial(String deniedNow) {
+    if (deniedNow != null && denied == null) {
+      LOG.warn("{}: cannot list unix sockets inside containers' network namespaces ({}): a container process "
+          + "connected to the Docker API socket is not seen", NAME, deniedNow);
+    } else if (deniedNow == null && denied != null) {
+      LOG.info("{}: containers' network namespaces can be listed again", NAME);
+    }
+    denied = deniedNow;
+  }
+
+  private static boolean isDenied(RuntimeException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("Operation not permitted") || m.contains("Permission denied");
+  }
+
+  @Override
+  public Optional<String> blindness() {
+    String d = denied;
+    return d == null ? Optional.empty()
+        : Optional.of("cannot enter containers' network namespaces (" + d + "): Docker API clients inside "
+            + "containers are not seen");
   }
 
   /** The agent's own network namespace, then each running container's that differs from it, once each. */

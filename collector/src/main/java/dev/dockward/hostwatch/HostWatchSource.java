@@ -3,6 +3,7 @@ package dev.dockward.hostwatch;
 import dev.dockward.event.Event;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.PeriodicWorker;
+import dev.dockward.source.SourceHealth;
 import dev.dockward.source.Source;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,6 +63,17 @@ public final class HostWatchSource implements Source {
   public Optional<Duration> lastPass() {
     return worker.lastPass();
   }
+
+  @Override
+  public SourceHealth health() {
+    return worker.health().and(watch.blindness().map(SourceHealth::degraded).orElse(SourceHealth.running()));
+  }
+
+  @Override
+  public boolean alive() {
+    return worker.alive();
+  }
+
 
   @Override
   public void start(EventSink sink) {

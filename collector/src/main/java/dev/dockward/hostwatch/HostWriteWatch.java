@@ -6,10 +6,12 @@ import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.MountInfo;
 import dev.dockward.hostwatch.FanotifyEventParser.FanotifyEvent;
 import dev.dockward.hostfs.HostFs;
+import dev.dockward.proc.HostReference;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.Source;
-import dev.dockward.source.Workers;
+import dev.dockward.source.SourceHealth;
+import dev.dockward.source.SupervisedThread;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +61,7 @@ public final class HostWriteWatch implements Source {
   private final Supplier<? extends List<ContainerInfo>> running;
   private final Duration refreshInterval;
   private final List<String> hostDirectories;
+  private final HostReference reference;
   private final FanotifyEventParser parser = new FanotifyEventParser();
   private final WriteAttribution attribution;
   private final Set<String> marked = new HashSet<>();
@@ -66,14 +69,17 @@ public final class HostWriteWatch implements Source {
   private final LongAdder markFailures = new LongAdder();
   private final LongAdder unreadable = new LongAdder();
   private volatile boolean stopping;
-  private Thread thread;
+  private SupervisedThread thread;
+  /** Why a host directory's file system could not be marked; null when all were. */
+  private volatile String hostMarkFailure;
 
-  private HostWriteWatch(int fd, HostFs host, ProcReader reader, Supplier<? extends List<ContainerInfo>> running,
-      Function<String, Optional<ContainerInfo>> containerById, Clock clock, Duration refreshInterval,
-      List<String> hostDirectories) {
+  private HostWriteWatch(int fd, HostFs host, HostReference reference, ProcReader reader,
+      Supplier<? extends List<ContainerInfo>> running, Function<String, Optional<ContainerInfo>> containerById,
+      Clock clock, Duration refreshInterval, List<String> hostDirectories) {
     this.fd = fd;
     this.hostDirectories = List.copyOf(hostDirectories);
-    this.attribution = new WriteAttribution(host, reader, running, containerById, clock);
+    this.reference = reference;
+    this.attribution = new WriteAttribution(host, reference::mountinfo, reader, running, containerById, clock);
     this.running = running;
     this.refreshInterval = refreshInterval;
   }
@@ -81,16 +87,20 @@ public final class HostWriteWatch implements Source {
   /**
    * Opens the fanotify watch.
    *
+   * @param reference the host process whose root and mount table host paths and host mounts are
+   *     read through (the agent may run in a mount namespace of its own)
    * @param running the running containers, whose bind mounts are marked
    * @param containerById a container by id, for its mounts when a write is heard
    * @param refreshInterval how often the running containers are looked at for new bind mounts
    * @param hostDirectories host directories whose file systems are marked at start (those that exist)
    * @throws IOException when fanotify is unavailable here (no CAP_SYS_ADMIN, or a kernel without it)
    */
-  public static HostWriteWatch open(HostFs host, ProcReader reader, Supplier<? extends List<ContainerInfo>> running,
+  public static HostWriteWatch open(HostFs host, HostReference reference, ProcReader reader,
+      Supplier<? extends List<ContainerInfo>> running,
       Function<String, Optional<ContainerInfo>> containerById, Clock clock, Duration refreshInterval,
       List<String> hostDirectories) throws IOException {
     Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(reference, "reference");
     Objects.requireNonNull(reader, "reader");
     Objects.requireNonNull(running, "running");
     Objects.requireNonNull(containerById, "containerById");
@@ -102,7 +112,8 @@ public final class HostWriteWatch implements Source {
     } catch (LastErrorException | UnsatisfiedLinkError e) {
       throw new IOException("cannot start a fanotify watch: " + e.getMessage(), e);
     }
-    return new HostWriteWatch(fd, host, reader, running, containerById, clock, refreshInterval, hostDirectories);
+    return new HostWriteWatch(fd, host, reference, reader, running, containerById, clock, refreshInterval,
+        hostDirectories);
   }
 
   @Override
@@ -129,63 +140,71 @@ public final class HostWriteWatch implements Source {
   }
 
   @Override
+  public SourceHealth health() {
+    SupervisedThread t;
+    synchronized (this) {
+      t = thread;
+    }
+    SourceHealth marks = hostMarkFailure == null ? SourceHealth.running() : SourceHealth.degraded(hostMarkFailure);
+    return t == null ? marks : t.health().and(marks);
+  }
+
+  @Override
+  public synchronized boolean alive() {
+    return thread == null || thread.alive();
+  }
+
+  @Override
   public synchronized void start(EventSink sink) {
     Objects.requireNonNull(sink, "sink");
     if (thread != null) {
       throw new IllegalStateException(NAME + " already started");
     }
-    thread = new Thread(() -> run(sink), "dockward-host-writes");
-    thread.setDaemon(true);
+    thread = new SupervisedThread("dockward-host-writes", () -> run(sink));
     thread.start();
   }
 
-  private void run(EventSink sink) {
+  /** Marks, then listens until stopped; a failure ends it and the supervisor starts it again. */
+  private void run(EventSink sink) throws InterruptedException {
     Memory buffer = new Memory(BUFFER_BYTES);
     Memory pollFd = new Memory(8);
     long nextRefresh = 0;
     for (String directory : hostDirectories) {
-      if (Files.isDirectory(Path.of(directory))) {
-        mark(directory, "host directory " + directory);
+      if (Files.isDirectory(reference.hostPath(directory)) && !mark(directory, "host directory " + directory)) {
+        hostMarkFailure = "cannot watch writes to the file system of " + directory;
       }
     }
-    try {
-      while (!stopping) {
-        long now = System.nanoTime();
-        if (now - nextRefresh >= 0) {
-          markBindMounts();
-          attribution.refresh();
-          nextRefresh = now + refreshInterval.toNanos();
-        }
-        pollFd.setInt(0, fd);
-        pollFd.setShort(4, FanotifyLibC.POLLIN);
-        pollFd.setShort(6, (short) 0);
-        attribution.resolvePending(sink, now);
-        if (FanotifyLibC.poll(pollFd, 1, attribution.hasPending() ? PENDING_POLL_MILLIS : POLL_MILLIS) <= 0) {
+    while (!stopping) {
+      long now = System.nanoTime();
+      if (now - nextRefresh >= 0) {
+        markBindMounts();
+        attribution.refresh();
+        nextRefresh = now + refreshInterval.toNanos();
+      }
+      pollFd.setInt(0, fd);
+      pollFd.setShort(4, FanotifyLibC.POLLIN);
+      pollFd.setShort(6, (short) 0);
+      attribution.resolvePending(sink, now);
+      if (FanotifyLibC.poll(pollFd, 1, attribution.hasPending() ? PENDING_POLL_MILLIS : POLL_MILLIS) <= 0) {
+        continue;
+      }
+      long n;
+      try {
+        n = FanotifyLibC.read(fd, buffer, BUFFER_BYTES);
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() == FanotifyLibC.EAGAIN || e.getErrorCode() == FanotifyLibC.EINTR) {
           continue;
         }
-        long n;
-        try {
-          n = FanotifyLibC.read(fd, buffer, BUFFER_BYTES);
-        } catch (LastErrorException e) {
-          if (e.getErrorCode() == FanotifyLibC.EAGAIN || e.getErrorCode() == FanotifyLibC.EINTR) {
-            continue;
-          }
-          throw e;
-        }
-        if (n > 0) {
-          for (FanotifyEvent event : parser.parse(buffer.getByteBuffer(0, n), (int) n)) {
-            handle(event, sink);
-          }
-        }
+        throw e;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // shutting down
-    } catch (RuntimeException e) {
-      if (!stopping) {
-        LOG.error("{}: the watch failed, no more host file writes are seen", NAME, e);
+      if (n > 0) {
+        for (FanotifyEvent event : parser.parse(buffer.getByteBuffer(0, n), (int) n)) {
+          handle(event, sink);
+        }
       }
     }
   }
+
 
   /** Marks the file system of every writable bind mount of the running containers not marked yet. */
   private void markBindMounts() {
@@ -198,16 +217,21 @@ public final class HostWriteWatch implements Source {
     }
   }
 
-  /** Marks the file system {@code path} is on; a failure is said once per path. */
-  private void mark(String path, String what) {
+  /**
+   * Marks the file system the host path {@code path} is on, reached through the host's root (not
+   * the agent's, which may be a sandbox's private view); a failure is said once per path.
+   */
+  private boolean mark(String path, String what) {
     marked.add(path);
     try {
       FanotifyLibC.fanotify_mark(fd, FanotifyLibC.FAN_MARK_ADD | FanotifyLibC.FAN_MARK_FILESYSTEM,
-          FanotifyLibC.FAN_CLOSE_WRITE, FanotifyLibC.AT_FDCWD, path);
+          FanotifyLibC.FAN_CLOSE_WRITE, FanotifyLibC.AT_FDCWD, reference.hostPath(path).toString());
       LOG.debug("{}: watching writes to the file system of {} ({})", NAME, path, what);
+      return true;
     } catch (LastErrorException e) {
       markFailures.increment();
       LOG.warn("{}: cannot watch writes to {} ({}): {}", NAME, path, what, e.getMessage());
+      return false;
     }
   }
 
@@ -254,7 +278,7 @@ public final class HostWriteWatch implements Source {
 
   @Override
   public void close() {
-    Thread t;
+    SupervisedThread t;
     synchronized (this) {
       if (stopping) {
         return;
@@ -263,8 +287,7 @@ public final class HostWriteWatch implements Source {
       t = thread;
     }
     if (t != null) {
-      t.interrupt();
-      Workers.join(t, JOIN_TIMEOUT);
+      t.stop(JOIN_TIMEOUT);
     }
     try {
       FanotifyLibC.close(fd);

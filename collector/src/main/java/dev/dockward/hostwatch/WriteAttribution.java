@@ -73,13 +73,15 @@ final class WriteAttribution {
   private record Pending(HeardWrite write, String containerId, Optional<ProcessInfo> proc, Instant time,
       long deadlineNanos) {}
 
-  WriteAttribution(HostFs host, ProcReader reader, Supplier<? extends List<ContainerInfo>> running,
-      Function<String, Optional<ContainerInfo>> containerById, Clock clock) {
+  /** @param hostMountinfo the host's mount table (its reference process's, not the agent's own) */
+  WriteAttribution(HostFs host, Supplier<Path> hostMountinfo, ProcReader reader,
+      Supplier<? extends List<ContainerInfo>> running, Function<String, Optional<ContainerInfo>> containerById,
+      Clock clock) {
     this.reader = reader;
     this.running = running;
     this.containerById = containerById;
     this.clock = clock;
-    this.mounts = new BindMountIndex(host, Path.of("/proc/self/mountinfo"),
+    this.mounts = new BindMountIndex(host, hostMountinfo,
         id -> containerById.apply(id).map(ContainerInfo::initPid).orElse(OptionalLong.empty()));
   }
 

@@ -7,6 +7,8 @@ import dev.dockward.event.FlowObserved;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.Source;
+import dev.dockward.source.SupervisedThread;
+import dev.dockward.source.SourceHealth;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -87,7 +89,7 @@ public final class NetworkFlowSource implements Source {
   private volatile Map<String, Long> counters = Map.of();
   private volatile boolean running = true;
   private volatile boolean rescanRequested;
-  private Thread thread;
+  private volatile SupervisedThread thread;
   private long closedRingPackets;
   private long closedRingDrops;
   private long openFailures;
@@ -130,8 +132,7 @@ public final class NetworkFlowSource implements Source {
     if (thread != null) {
       throw new IllegalStateException("already started");
     }
-    thread = new Thread(() -> run(sink), "dockward-network");
-    thread.setDaemon(true);
+    thread = new SupervisedThread("dockward-network", () -> run(sink));
     thread.start();
   }
 
@@ -153,17 +154,22 @@ public final class NetworkFlowSource implements Source {
   @Override
   public void close() {
     running = false;
-    Thread t;
-    synchronized (this) {
-      t = thread;
+    SupervisedThread t = thread;
+    if (t != null && !t.isCurrent()) {
+      t.join(Duration.ofSeconds(5)); // not interrupted: the loop ends flows as it stops
     }
-    if (t != null && t != Thread.currentThread()) {
-      try {
-        t.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+  }
+
+  @Override
+  public SourceHealth health() {
+    SupervisedThread t = thread;
+    return t == null ? SourceHealth.running() : t.health();
+  }
+
+  @Override
+  public boolean alive() {
+    SupervisedThread t = thread;
+    return t == null || t.alive();
   }
 
   private void run(EventSink sink) {
@@ -199,9 +205,8 @@ public final class NetworkFlowSource implements Source {
       deliver(sink);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      log.error("network capture stopped: {}", e.toString(), e);
     } finally {
+      // A failure closes the rings too; the supervisor starts the capture again from a rescan.
       for (PacketRing ring : rings.values()) {
         closeRing(ring);
       }

@@ -4,7 +4,8 @@ import dev.dockward.proc.ProcReader;
 import dev.dockward.proc.SeenProcesses;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.Source;
-import dev.dockward.source.Workers;
+import dev.dockward.source.SourceHealth;
+import dev.dockward.source.SupervisedThread;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,8 +77,8 @@ public final class NetlinkProcessSource implements Source {
   private final ProcEventHandler handler;
   private final Runnable rescan;
   private volatile boolean stopping;
-  private Thread readerThread;
-  private Thread workerThread;
+  private SupervisedThread readerThread;
+  private SupervisedThread workerThread;
 
   private NetlinkProcessSource(ProcConnectorSocket socket, ProcReader reader, SeenProcesses seen, Runnable rescan,
       Clock clock, Settings settings) {
@@ -126,6 +127,28 @@ public final class NetlinkProcessSource implements Source {
         "unknown_messages", s.unknownMessages(), "malformed_messages", s.malformedMessages());
   }
 
+  @Override
+  public SourceHealth health() {
+    SupervisedThread reader;
+    SupervisedThread worker;
+    synchronized (this) {
+      reader = readerThread;
+      worker = workerThread;
+    }
+    return reader == null ? SourceHealth.running() : reader.health().and(worker.health());
+  }
+
+  @Override
+  public boolean alive() {
+    SupervisedThread reader;
+    SupervisedThread worker;
+    synchronized (this) {
+      reader = readerThread;
+      worker = workerThread;
+    }
+    return reader == null || (reader.alive() && worker.alive());
+  }
+
   public NetlinkStats stats() {
     return stats;
   }
@@ -137,12 +160,10 @@ public final class NetlinkProcessSource implements Source {
       throw new IllegalStateException(NAME + " already started");
     }
     // Short names: Linux keeps 15 characters of a thread name, and per-thread CPU figures need them apart.
-    readerThread = new Thread(this::receiveLoop, "dockward-nl-reader");
-    workerThread = new Thread(() -> workLoop(sink), "dockward-nl-worker");
-    readerThread.setDaemon(true);
-    workerThread.setDaemon(true);
+    // Restarted after a failure: a bug on one message must not end real-time process events.
     // The reader drains the kernel's buffer: it must not lose the CPU to the worker under load.
-    readerThread.setPriority(Thread.MAX_PRIORITY);
+    readerThread = new SupervisedThread("dockward-nl-reader", this::receiveLoop).priority(Thread.MAX_PRIORITY);
+    workerThread = new SupervisedThread("dockward-nl-worker", () -> workLoop(sink));
     workerThread.start();
     readerThread.start();
   }
@@ -173,13 +194,13 @@ public final class NetlinkProcessSource implements Source {
       }
     } catch (RuntimeException e) {
       if (!stopping) {
-        LOG.error("{}: receiving failed, no more real-time process events (the /proc scan goes on)", NAME, e);
-        overrun.set(true);
+        overrun.set(true); // what it was handling is lost: the worker rescans /proc
       }
+      throw e;
     }
   }
 
-  private void workLoop(EventSink sink) {
+  private void workLoop(EventSink sink) throws InterruptedException {
     List<ProcEventHandler.Received> batch = new ArrayList<>(MAX_BATCH);
     try {
       while (!stopping) {
@@ -200,8 +221,11 @@ public final class NetlinkProcessSource implements Source {
         queue.drainTo(batch, MAX_BATCH - 1);
         handler.handleBatch(batch, sink);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // shutting down
+    } catch (RuntimeException e) {
+      if (!stopping) {
+        overrun.set(true); // the batch it failed on is lost: rescan /proc when restarted
+      }
+      throw e;
     }
   }
 
@@ -227,8 +251,8 @@ public final class NetlinkProcessSource implements Source {
 
   @Override
   public void close() {
-    Thread reader;
-    Thread worker;
+    SupervisedThread reader;
+    SupervisedThread worker;
     synchronized (this) {
       if (stopping) {
         return;
@@ -238,10 +262,9 @@ public final class NetlinkProcessSource implements Source {
       worker = workerThread;
     }
     if (worker != null) {
-      worker.interrupt(); // it may wait on a full sink
-      Workers.join(worker, JOIN_TIMEOUT);
+      worker.stop(JOIN_TIMEOUT); // interrupted: it may wait on a full sink
     }
-    if (reader != null && !Workers.join(reader, JOIN_TIMEOUT)) {
+    if (reader != null && !reader.join(JOIN_TIMEOUT)) {
       LOG.warn("{}: reader did not end within {}", NAME, JOIN_TIMEOUT);
     }
     socket.close();

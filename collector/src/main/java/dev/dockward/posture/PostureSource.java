@@ -5,6 +5,8 @@ import dev.dockward.event.PostureFindingChanged;
 import dev.dockward.event.PostureFindingChanged.State;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.Source;
+import dev.dockward.source.SupervisedThread;
+import dev.dockward.source.SourceHealth;
 import dev.dockward.source.Workers;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,7 +52,7 @@ public final class PostureSource implements Source {
   private final LongAdder audits = new LongAdder();
   private final LongAdder auditFailures = new LongAdder();
   private final LongAdder requestedAudits = new LongAdder();
-  private volatile Thread thread;
+  private volatile SupervisedThread thread;
   private long lastAuditStart = System.nanoTime();
 
   /**
@@ -89,8 +91,7 @@ public final class PostureSource implements Source {
 
   @Override
   public void start(EventSink sink) {
-    Thread t = new Thread(() -> run(sink), "dockward-posture");
-    t.setDaemon(true);
+    SupervisedThread t = new SupervisedThread("dockward-posture", () -> run(sink));
     thread = t;
     t.start();
   }
@@ -172,10 +173,21 @@ public final class PostureSource implements Source {
   @Override
   public void close() {
     stop.countDown();
-    Thread t = thread;
+    SupervisedThread t = thread;
     if (t != null) {
-      t.interrupt();
-      Workers.join(t, Duration.ofSeconds(5));
+      t.stop(Duration.ofSeconds(5));
     }
+  }
+
+  @Override
+  public SourceHealth health() {
+    SupervisedThread t = thread;
+    return t == null ? SourceHealth.running() : t.health();
+  }
+
+  @Override
+  public boolean alive() {
+    SupervisedThread t = thread;
+    return t == null || t.alive();
   }
 }

@@ -7,6 +7,7 @@ import dev.dockward.event.ProcessObserved;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.PeriodicWorker;
+import dev.dockward.source.SourceHealth;
 import dev.dockward.source.Source;
 import java.time.Clock;
 import java.time.Duration;
@@ -119,6 +120,17 @@ public final class ProcScanSource implements Source {
   public java.util.Optional<Duration> lastPass() {
     return worker.lastPass();
   }
+
+  @Override
+  public SourceHealth health() {
+    return worker.health();
+  }
+
+  @Override
+  public boolean alive() {
+    return worker.alive();
+  }
+
 
   /**
    * One scan: emits every process whose (pid, start time) was not seen by an earlier scan, and

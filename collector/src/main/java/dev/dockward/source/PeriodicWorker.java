@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The thread of a source that works in passes (a /proc scan, a cgroup sample, a host watch): one
  * pass at start, then one after each {@code interval}, or at once when asked ({@link #passNow}).
- * A pass that throws is counted and logged and the next one comes as usual; the duration of the
- * last pass is kept for {@link Source#lastPass()}.
+ * A pass that throws is counted and logged and the next one comes as usual; an {@link Error}
+ * restarts the thread ({@link SupervisedThread}). The duration of the last pass is kept for
+ * {@link Source#lastPass()}.
  */
 public final class PeriodicWorker {
   private static final Logger LOG = LoggerFactory.getLogger(PeriodicWorker.class);
@@ -27,7 +28,7 @@ public final class PeriodicWorker {
   private final PassTimer passes = new PassTimer();
   private final LongAdder failed = new LongAdder();
   private volatile boolean stopping;
-  private Thread thread;
+  private SupervisedThread thread;
 
   /**
    * @param name the source's name (thread name and logs)
@@ -52,27 +53,22 @@ public final class PeriodicWorker {
     if (thread != null) {
       throw new IllegalStateException(name + " already started");
     }
-    thread = new Thread(() -> run(pass), "dockward-" + name);
-    thread.setDaemon(true);
+    thread = new SupervisedThread("dockward-" + name, () -> run(pass));
     thread.start();
   }
 
-  private void run(PassTimer.Pass<InterruptedException> pass) {
-    try {
-      do {
-        try {
-          passes.time(pass);
-        } catch (RuntimeException e) {
-          failed.increment();
-          LOG.warn("{}: {} failed, next one in {}", name, passNoun, interval, e);
-        }
-        wake.tryAcquire(interval.toNanos(), TimeUnit.NANOSECONDS);
-        wake.drainPermits(); // every request made before now is served by the pass that follows
-      } while (!stopping);
-    } catch (InterruptedException e) {
-      // The sink or the pause was interrupted: the agent is shutting down.
-      Thread.currentThread().interrupt();
-    }
+  /** Passes until stopped; an interrupt (of the sink or the pause) means the agent is shutting down. */
+  private void run(PassTimer.Pass<InterruptedException> pass) throws InterruptedException {
+    do {
+      try {
+        passes.time(pass);
+      } catch (RuntimeException e) {
+        failed.increment();
+        LOG.warn("{}: {} failed, next one in {}", name, passNoun, interval, e);
+      }
+      wake.tryAcquire(interval.toNanos(), TimeUnit.NANOSECONDS);
+      wake.drainPermits(); // every request made before now is served by the pass that follows
+    } while (!stopping);
   }
 
   /** Asks for the next pass now rather than at the end of the interval. Never blocks. */
@@ -83,6 +79,20 @@ public final class PeriodicWorker {
   /** Passes that threw. */
   public long failedPasses() {
     return failed.sum();
+  }
+
+  /** Running, or degraded for a while after the thread failed and was restarted. */
+  public SourceHealth health() {
+    SupervisedThread t;
+    synchronized (this) {
+      t = thread;
+    }
+    return t == null ? SourceHealth.running() : t.health();
+  }
+
+  /** Whether the thread runs (false before start and after stop). */
+  public synchronized boolean alive() {
+    return thread != null && thread.alive();
   }
 
   /** The duration of the last completed pass. */
@@ -97,7 +107,7 @@ public final class PeriodicWorker {
    *     called from the thread itself), so that the caller may release what passes use
    */
   public boolean stop() {
-    Thread t;
+    SupervisedThread t;
     synchronized (this) {
       t = thread;
     }
@@ -106,11 +116,11 @@ public final class PeriodicWorker {
     if (t == null) {
       return true;
     }
-    if (t == Thread.currentThread()) {
+    if (t.isCurrent()) {
+      t.stopping();
       return false;
     }
-    t.interrupt();
-    if (!Workers.join(t, JOIN_TIMEOUT)) {
+    if (!t.stop(JOIN_TIMEOUT)) {
       LOG.warn("{}: thread did not end within {}", name, JOIN_TIMEOUT);
       return false;
     }

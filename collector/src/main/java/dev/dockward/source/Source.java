@@ -1,5 +1,9 @@
 package dev.dockward.source;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
 /**
  * A producer of events (the /proc scan, the Docker daemon, later netlink, cgroups, capture…).
  *
@@ -19,13 +23,26 @@ public interface Source extends AutoCloseable {
    * What the source counted while degrading gracefully (vanished processes, unreadable files,
    * failed connections, drops…), by a short snake_case reason. Read by the metrics endpoint.
    */
-  default java.util.Map<String, Long> counters() {
-    return java.util.Map.of();
+  default Map<String, Long> counters() {
+    return Map.of();
   }
 
   /** How long the source's last full pass took (a /proc scan, a cgroup sample), for sources that work in passes. */
-  default java.util.Optional<java.time.Duration> lastPass() {
-    return java.util.Optional.empty();
+  default Optional<Duration> lastPass() {
+    return Optional.empty();
+  }
+
+  /**
+   * What the source can see now: degraded, with the reason, when a privilege, the sandbox or a
+   * failure blinds it in part. Read by heartbeats, metrics and {@code /health/ready}; cheap.
+   */
+  default SourceHealth health() {
+    return SourceHealth.running();
+  }
+
+  /** Whether its threads run (they are restarted after a failure): part of the agent's liveness. */
+  default boolean alive() {
+    return true;
   }
 
   /** Stops producing; waits for the source's threads to end. Idempotent. */

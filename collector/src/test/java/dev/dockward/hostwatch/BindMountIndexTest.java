@@ -46,7 +46,7 @@ class BindMountIndexTest {
   }
 
   private BindMountIndex index() {
-    return new BindMountIndex(host, root.resolve("self-mountinfo"),
+    return new BindMountIndex(host, () -> root.resolve("self-mountinfo"),
         id -> initPids.containsKey(id) ? OptionalLong.of(initPids.get(id)) : OptionalLong.empty());
   }
 

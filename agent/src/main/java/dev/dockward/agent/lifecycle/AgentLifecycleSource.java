@@ -2,6 +2,7 @@ package dev.dockward.agent.lifecycle;
 
 import dev.dockward.event.AgentLifecycle;
 import dev.dockward.event.AgentLifecycle.Phase;
+import dev.dockward.event.SensorState;
 import dev.dockward.host.MachineFacts;
 import dev.dockward.host.MachineFactsProvider;
 import dev.dockward.source.EventSink;
@@ -10,10 +11,14 @@ import dev.dockward.source.Workers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@code agent_stopped} when closed (it is closed before the pipeline, so the last record is
  * journalled). Each record carries the events lost so far and since the previous heartbeat; a
  * bundled rule alerts when that number grows. {@code agent_started} also carries the machine's
- * facts (OS, kernel, hardware) when a provider is given.
+ * facts (OS, kernel, hardware) when a provider is given. {@code agent_started} and each heartbeat
+ * carry every sensor's state and the sensors newly degraded since the previous record, which a
+ * bundled rule alerts on.
  */
 public final class AgentLifecycleSource implements Source {
   private static final Logger log = LoggerFactory.getLogger(AgentLifecycleSource.class);
@@ -32,6 +39,8 @@ public final class AgentLifecycleSource implements Source {
   private final Clock clock;
   private final String version;
   private final Optional<MachineFactsProvider> hostFacts;
+  private final Supplier<List<SensorState>> sensors;
+  private Set<String> degradedReported = Set.of();
   private final CountDownLatch stop = new CountDownLatch(1);
   private final Instant started;
   private long dropsReported;
@@ -49,6 +58,13 @@ public final class AgentLifecycleSource implements Source {
   /** @param hostFacts the machine's facts for {@code agent_started}, asked once when the source starts */
   public AgentLifecycleSource(LongSupplier drops, Duration interval, Clock clock, String version,
       Optional<MachineFactsProvider> hostFacts) {
+    this(drops, interval, clock, version, hostFacts, List::of);
+  }
+
+  /** @param sensors every sensor's state now, asked on {@code agent_started} and each heartbeat */
+  public AgentLifecycleSource(LongSupplier drops, Duration interval, Clock clock, String version,
+      Optional<MachineFactsProvider> hostFacts, Supplier<List<SensorState>> sensors) {
+    this.sensors = sensors;
     this.drops = drops;
     this.interval = interval;
     this.clock = clock;
@@ -86,15 +102,37 @@ public final class AgentLifecycleSource implements Source {
     long fresh = Math.max(0, total - dropsReported);
     dropsReported = total;
     Optional<MachineFacts> facts = phase == Phase.STARTED ? hostFacts.map(MachineFactsProvider::read) : Optional.empty();
+    List<SensorState> states = phase == Phase.STOPPED ? List.of() : sensors.get();
+    List<String> degradedNew = newlyDegraded(states);
     Instant now = clock.instant();
     try {
-      sink.accept(new AgentLifecycle(now, phase, version, Duration.between(started, now), total, fresh, facts));
+      sink.accept(new AgentLifecycle(now, phase, version, Duration.between(started, now), total, fresh, facts,
+          states, degradedNew));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     if (fresh > 0) {
       log.warn("{} events lost since the last heartbeat ({} since start)", fresh, total);
     }
+  }
+
+  /** The sensors degraded now that the previous record did not report degraded; remembers them. */
+  private List<String> newlyDegraded(List<SensorState> states) {
+    if (states.isEmpty()) {
+      return List.of();
+    }
+    Set<String> degraded = new LinkedHashSet<>();
+    for (SensorState s : states) {
+      if (s.degraded()) {
+        degraded.add(s.name());
+        if (!degradedReported.contains(s.name())) {
+          log.warn("sensor {} degraded: {}", s.name(), s.reason());
+        }
+      }
+    }
+    List<String> fresh = degraded.stream().filter(n -> !degradedReported.contains(n)).toList();
+    degradedReported = degraded;
+    return fresh;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.dockward.agent.metrics;
 
+import dev.dockward.agent.health.SensorStates;
 import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.agent.pipeline.PipelineStats;
 import dev.dockward.agent.schema.SchemaViolations;
@@ -40,11 +41,13 @@ public final class AgentMetrics {
         .callback(cb -> sources.forEach(s -> s.counters().forEach((reason, n) -> cb.call(n, s.name(), reason))))
         .register(registry);
     CounterWithCallback.builder().name("dockward_pipeline_failures")
-        .help("Records the journal refused and events the detector failed on")
+        .help("Records the journal refused, events the detector or enrichment failed on, events that could not be recorded")
         .labelNames("stage")
         .callback(cb -> {
           cb.call(pipeline.journalFailures(), "journal");
           cb.call(pipeline.detectorFailures(), "detector");
+          cb.call(pipeline.enrichFailures(), "enrich");
+          cb.call(pipeline.unrecordable(), "record");
         })
         .register(registry);
     CounterWithCallback.builder().name("dockward_detection_seconds")
@@ -96,6 +99,19 @@ public final class AgentMetrics {
         .register(registry);
     GaugeWithCallback.builder().name("dockward_journal_bytes").help("Bytes on disk of the journal directory")
         .callback(cb -> cb.call(directoryBytes(journalDir)))
+        .register(registry);
+  }
+
+  /**
+   * Adds {@code dockward_source_up{source}}: 1 while a sensor runs fully, 0 while it is degraded
+   * (a missing privilege, a sandbox, a failure); sensors turned off in the configuration are left out.
+   */
+  public void sensors(SensorStates sensors) {
+    GaugeWithCallback.builder().name("dockward_source_up")
+        .help("1 while a sensor sees all it should, 0 while it is degraded (see /health/ready for the reason)")
+        .labelNames("source")
+        .callback(cb -> sensors.now().stream().filter(s -> !"off".equals(s.state()))
+            .forEach(s -> cb.call(s.degraded() ? 0 : 1, s.name())))
         .register(registry);
   }
 

@@ -12,12 +12,14 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code /metrics} (Prometheus text format), {@code /health/live} (the agent's threads run) and
- * {@code /health/ready} (live, and the journal accepts records), on the JDK's HTTP server.
+ * {@code /health/ready} (live, and the journal accepts records; its JSON body gives every sensor's
+ * state), on the JDK's HTTP server.
  */
 public final class MetricsServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MetricsServer.class);
@@ -34,6 +36,12 @@ public final class MetricsServer implements AutoCloseable {
    */
   public static MetricsServer start(String address, int port, PrometheusRegistry registry, BooleanSupplier live,
       BooleanSupplier ready) {
+    return start(address, port, registry, live, ready, () -> "{}");
+  }
+
+  /** As above, with {@code readyBody} the JSON {@code /health/ready} answers with. */
+  public static MetricsServer start(String address, int port, PrometheusRegistry registry, BooleanSupplier live,
+      BooleanSupplier ready, Supplier<String> readyBody) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(address, port), 16);
@@ -50,7 +58,8 @@ public final class MetricsServer implements AutoCloseable {
       respond(exchange, 200, writer.getContentType(), body.toByteArray());
     });
     server.createContext("/health/live", exchange -> health(exchange, live.getAsBoolean()));
-    server.createContext("/health/ready", exchange -> health(exchange, ready.getAsBoolean()));
+    server.createContext("/health/ready", exchange -> respond(exchange, ready.getAsBoolean() ? 200 : 503,
+        "application/json", readyBody.get().getBytes(StandardCharsets.UTF_8)));
     server.setExecutor(Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "dockward-metrics");
       t.setDaemon(true);

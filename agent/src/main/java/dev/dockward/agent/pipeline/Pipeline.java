@@ -100,9 +100,16 @@ public final class Pipeline implements EventSink, AutoCloseable {
     }
   }
 
-  /** Handles one event on the calling thread; exposed for tests that drive the pipeline directly. */
+  /**
+   * Handles one event on the calling thread; exposed for tests that drive the pipeline directly.
+   * A failure on one event (a bug, a hostile value) is counted and the next event comes as usual:
+   * the pipeline thread never ends before it is closed.
+   */
   void process(Event event) {
-    Map<String, Object> record = EventDocuments.of(enricher.enrich(event), host, ids.next());
+    Map<String, Object> record = record(event);
+    if (record == null) {
+      return;
+    }
     stats.countEvent(event.source(), event.type());
     append(record);
     List<Map<String, Object>> alerts;
@@ -110,7 +117,7 @@ public final class Pipeline implements EventSink, AutoCloseable {
     try {
       alerts = detector.alertsFor(record, ids::next);
       stats.detectionNanos.add(System.nanoTime() - begin);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       // A rule engine bug must not stop the journal: count it and keep going.
       stats.detectorFailures.increment();
       log.error("detector failed on event {} ({}): {}", record.get("id"), record.get("type"), e.toString());
@@ -122,6 +129,30 @@ public final class Pipeline implements EventSink, AutoCloseable {
     }
     if (!alerts.isEmpty()) {
       alertsJournalled.run();
+    }
+  }
+
+  /**
+   * The event's record, enriched with its container; when enriching fails, the record as the source
+   * saw it (counted); null, counted as lost, when not even that can be made.
+   */
+  private Map<String, Object> record(Event event) {
+    try {
+      return EventDocuments.of(enricher.enrich(event), host, ids.next());
+    } catch (RuntimeException | StackOverflowError e) {
+      long failures = stats.enrichFailures.sum();
+      stats.enrichFailures.increment();
+      if (failures < 10 || failures % 1000 == 0) {
+        log.error("enriching a {} event failed ({} failures so far); journalled without its container", event.type(),
+            failures + 1, e);
+      }
+    }
+    try {
+      return EventDocuments.of(event, host, ids.next());
+    } catch (RuntimeException | StackOverflowError e) {
+      stats.unrecordable.increment();
+      log.error("a {} event from {} could not be made a record and is lost", event.type(), event.source(), e);
+      return null;
     }
   }
 

@@ -14,6 +14,8 @@ public final class PipelineStats {
   final LongAdder alerts = new LongAdder();
   final LongAdder journalFailures = new LongAdder();
   final LongAdder detectorFailures = new LongAdder();
+  final LongAdder enrichFailures = new LongAdder();
+  final LongAdder unrecordable = new LongAdder();
   final LongAdder detectionNanos = new LongAdder();
   final LongAdder containersFromSnapshot = new LongAdder();
   final LongAdder containersUnresolved = new LongAdder();
@@ -44,6 +46,16 @@ public final class PipelineStats {
 
   public long detectorFailures() {
     return detectorFailures.sum();
+  }
+
+  /** Events whose enrichment failed: journalled without their container. */
+  public long enrichFailures() {
+    return enrichFailures.sum();
+  }
+
+  /** Events that could not be made a record at all: lost. */
+  public long unrecordable() {
+    return unrecordable.sum();
   }
 
   /** Events whose container had left the inventory and was filled in from its last snapshot. */

@@ -4,6 +4,7 @@ import dev.dockward.agent.detect.AncestryDetector;
 import dev.dockward.agent.detect.RuleDetector;
 import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.event.AgentLifecycle;
+import dev.dockward.event.SensorState;
 import dev.dockward.event.CapabilityChanged;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.ContainerMountAdded;
@@ -147,7 +148,14 @@ public final class RecordSamples {
             new FlowPeer(FlowPeer.Kind.CONTAINER, "172.17.0.3", 48440, "02:42:ac:11:00:03", Optional.of(c)),
             new FlowPeer(FlowPeer.Kind.HOST, "172.17.0.1", 2375, "02:42:7a:1b:2c:3d", Optional.empty()),
             new FlowAssessment("unchecked", "web>host tcp/2375", 10, 1, 1)),
-        new AgentLifecycle(T, AgentLifecycle.Phase.HEARTBEAT, "9.9", Duration.ofSeconds(30), 3, 1, Optional.empty()));
+        new AgentLifecycle(T, AgentLifecycle.Phase.HEARTBEAT, "9.9", Duration.ofSeconds(30), 3, 1, Optional.empty()),
+        // As the agent under a sandbox without CAP_SYS_ADMIN starts: one sensor blind, one off by config.
+        new AgentLifecycle(T, AgentLifecycle.Phase.STARTED, "9.9", Duration.ZERO, 0, 0, Optional.empty(),
+            List.of(new SensorState("netlink", "running", ""),
+                new SensorState("host_writes", "degraded",
+                    "no fanotify (cannot start a fanotify watch: [1] Operation not permitted)"),
+                new SensorState("network", "off", "disabled in the configuration (sources.network.enabled)")),
+            List.of("host_writes")));
   }
 
   /** Event documents and, after each, the alerts the bundled rules raise on it. */

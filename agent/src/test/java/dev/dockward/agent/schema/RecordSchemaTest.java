@@ -45,6 +45,18 @@ class RecordSchemaTest {
     schema.assertAllValid(List.of(line));
   }
 
+  @Test
+  void sensorStatesAndTheAlertOnABlindSensorConform() throws Exception {
+    String started = sample("agent_started");
+    assertTrue(started.contains("\"degraded_new\":[\"host_writes\"]"), started);
+    assertFalse(schema.problems(started.replace("\"state\":\"off\"", "\"state\":\"asleep\"")).isEmpty(),
+        "a sensor state is one of running, degraded, off");
+    String alert = lines().stream().filter(l -> l.contains("\"rule\":\"agent_sensor_degraded\"")).findFirst()
+        .orElseThrow(() -> new AssertionError("a sensor degraded at start raises agent_sensor_degraded"));
+    assertTrue(alert.contains("sensor degraded: host_writes (no fanotify"), alert);
+    schema.assertAllValid(List.of(started, alert));
+  }
+
   /** The document of the first sample event of {@code type}. */
   private String sample(String type) throws Exception {
     for (Map<String, Object> record : RecordSamples.records()) {
