@@ -1,6 +1,7 @@
 package dev.dockward.hostwatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.DaemonSocketConnected;
@@ -114,5 +115,30 @@ class DaemonSocketWatchTest {
         });
     assertEquals(List.of(), broken.pass(NOW));
     assertEquals(Map.of("dump_failures", 1L, "unresolved_clients", 0L, "fd_lookups", 0L), broken.counters());
+  }
+
+  @Test
+  void aRefusedSetnsBlindsTheWatchUntilAPassEntersAgainButAStoppedContainerDoesNot() throws IOException {
+    Files.createDirectories(root.resolve("proc/self/ns"));
+    Files.createSymbolicLink(root.resolve("proc/self/ns/net"), Path.of("net:[4026531840]"));
+    Files.createDirectories(root.resolve("proc/4242/ns"));
+    Files.createSymbolicLink(root.resolve("proc/4242/ns/net"), Path.of("net:[4026532207]"));
+    HostFs host = HostFs.rootedAt(root);
+    // The messages UnixSocketDiag.openIn gives, as seen under RestrictNamespaces=yes and for a container gone.
+    List<String> failure = new ArrayList<>(List.of("cannot enter /proc/4242/ns/net: [1] Operation not permitted"));
+    DaemonSocketWatch watch = new DaemonSocketWatch(host, new ProcReader(host), Set.of("/var/run/docker.sock"),
+        () -> List.of(container(4242)), netns -> {
+          if (netns.isPresent() && !failure.isEmpty()) {
+            throw new IllegalStateException(failure.get(0));
+          }
+          return List.of();
+        });
+    assertEquals(Optional.empty(), watch.blindness(), "nothing is known before the first pass");
+    watch.pass(NOW);
+    assertTrue(watch.blindness().orElseThrow().contains("Operation not permitted"), watch.blindness().toString());
+    failure.set(0, "cannot open /proc/4242/ns/net: [2] No such file or directory");
+    watch.pass(NOW);
+    assertEquals(Optional.empty(), watch.blindness(), "a container that stopped meanwhile blinds nothing");
+    assertEquals(2L, watch.counters().get("dump_failures"));
   }
 }

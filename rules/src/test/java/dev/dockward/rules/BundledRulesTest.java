@@ -27,6 +27,7 @@ class BundledRulesTest {
                 "core_pattern_pipe_set", "host_file_written_from_container",
                 "fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation", "network_flood", "io_saturation",
                 "host_posture_weakness", "host_posture_critical_weakness", "agent_dropping_events", "journal_overflow",
+                "agent_sensor_degraded",
                 "unexpected_inter_container_flow", "container_to_host_sensitive_port", "network_scan_from_container"),
                 LOADED.ruleSet().rules().stream().map(Rule::id).toList());
     }
@@ -62,6 +63,7 @@ class BundledRulesTest {
         "uid_change_to_root_in_container, container_privilege_escalation",
         "exec_setuid_root_in_container,  container_privilege_escalation",
         "agent_heartbeat_with_drops,     agent_dropping_events",
+        "agent_started_sensor_degraded,  agent_sensor_degraded",
         "flow_unexpected_between_containers, unexpected_inter_container_flow",
         "flow_to_gateway_docker_api,     container_to_host_sensitive_port",
         "flow_scan_many_ports,           network_scan_from_container",
@@ -103,6 +105,7 @@ class BundledRulesTest {
         "posture_open_low",             // a low finding stays an event
         "exec_runc_init_during_container_start", // runc's init before it enters the container's namespaces
         "agent_heartbeat_quiet",        // a heartbeat that lost nothing
+        "agent_heartbeat_sensor_still_degraded", // reported when it degraded, not on every heartbeat
         "exec_host_network_container",  // host net namespace, granted by network_mode host
         "exec_host_pid_container",      // host pid namespace, granted by pid_mode host
         "exec_host_pid_unresolved_container", // a --pid=host container's first process, not yet in the inventory

@@ -10,6 +10,7 @@ import dev.dockward.agent.schema.RecordSchema;
 import dev.dockward.event.Event;
 import dev.dockward.event.EventDocuments;
 import dev.dockward.event.HostInfo;
+import dev.dockward.event.SensorState;
 import dev.dockward.host.MachineFacts;
 import java.time.Clock;
 import java.time.Duration;
@@ -122,5 +123,43 @@ class AgentLifecycleSourceTest {
     assertFalse(schema.problems(line.replace("\"read_ms\":1234", "\"read_ms\":1234,\"x\":1")).isEmpty(),
         "host_facts is closed");
     assertFalse(schema.problems(line.replace("\"cpu_logical\":7", "\"cpu_logical\":\"7\"")).isEmpty());
+  }
+
+  @Test
+  void aSensorIsReportedNewlyDegradedOnceUntilItRecoversAndDegradesAgain() {
+    List<Event> events = new CopyOnWriteArrayList<>();
+    List<List<SensorState>> states = new CopyOnWriteArrayList<>(List.of(
+        List.of(running("netlink"), degraded("host_writes", "no fanotify")),
+        List.of(running("netlink"), degraded("host_writes", "no fanotify")),
+        List.of(running("netlink"), running("host_writes")),
+        List.of(degraded("netlink", "dockward-nl-reader failed"), degraded("host_writes", "no fanotify"))));
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    AgentLifecycleSource source = new AgentLifecycleSource(() -> 0, Duration.ofMillis(20), Clock.systemUTC(), "9.9",
+        Optional.empty(), () -> states.get(Math.min(next.getAndIncrement(), states.size() - 1)));
+    source.start(events::add);
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (events.size() < 5 && System.nanoTime() < end) {
+      LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+    }
+    source.close();
+    List<AgentLifecycle> records = events.stream().map(AgentLifecycle.class::cast).toList();
+    assertEquals(List.of("host_writes"), records.get(0).degradedNew(), "degraded at start: new");
+    assertEquals(List.of(), records.get(1).degradedNew(), "still degraded: not new again");
+    assertEquals(List.of(), records.get(2).degradedNew(), "recovered");
+    assertEquals(List.of("netlink", "host_writes"), records.get(3).degradedNew(), "degraded again after recovering");
+    assertEquals(List.of(), records.get(records.size() - 1).sensors(), "agent_stopped carries no states");
+    Map<String, Object> doc = EventDocuments.of(records.get(3), new HostInfo("h", "3d1219c7c4c5"), "3d1219c7c4c5-1");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> agent = (Map<String, Object>) doc.get("agent");
+    assertEquals(List.of("netlink", "host_writes"), agent.get("degraded"));
+    assertEquals("netlink (dockward-nl-reader failed); host_writes (no fanotify)", agent.get("degraded_summary"));
+  }
+
+  private static SensorState running(String name) {
+    return new SensorState(name, "running", "");
+  }
+
+  private static SensorState degraded(String name, String reason) {
+    return new SensorState(name, "degraded", reason);
   }
 }

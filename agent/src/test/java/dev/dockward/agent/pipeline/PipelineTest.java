@@ -97,6 +97,33 @@ class PipelineTest {
   }
 
   @Test
+  void anEventWhoseEnrichmentFailsIsJournalledAsSeenAndTheNextOneIsEnrichedAsUsual() throws IOException {
+    java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+    ContainerDirectory failingOnce = id -> {
+      if (lookups.getAndIncrement() == 0) {
+        throw new IllegalStateException("the daemon answered something unexpected");
+      }
+      return Optional.of(named("web"));
+    };
+    Detector oneAlert = (event, ids) -> List.of(Map.of("kind", "alert", "id", ids.get()));
+    try (ChronicleJournal journal = ChronicleJournal.openForWriting(dir, "hourly")) {
+      Pipeline p = pipeline(journal, failingOnce, oneAlert);
+      p.process(shellIn(ContainerInfo.unresolved(ID)));
+      p.process(shellIn(ContainerInfo.unresolved(ID)));
+      assertEquals(2, p.stats().events());
+      assertEquals(1, p.stats().enrichFailures());
+      assertEquals(0, p.stats().unrecordable());
+      assertEquals(2, p.stats().alerts(), "the detector ran on both");
+    }
+    List<Map<String, Object>> events = journalled().stream().filter(r -> "event".equals(r.get("kind"))).toList();
+    assertEquals(2, events.size());
+    Map<?, ?> unenriched = (Map<?, ?>) events.get(0).get("container");
+    assertEquals(ID, unenriched.get("id"), "the container the source named is kept");
+    assertEquals("", unenriched.get("name"), "an unresolved container has no name");
+    assertEquals("web", ((Map<?, ?>) events.get(1).get("container")).get("name"));
+  }
+
+  @Test
   void theShippersAreWokenOnceAfterAnEventsAlertsAreJournalledAndNotForEventsWithout() throws IOException {
     java.util.concurrent.atomic.AtomicInteger wakes = new java.util.concurrent.atomic.AtomicInteger();
     java.util.concurrent.atomic.AtomicInteger journalledWhenWoken = new java.util.concurrent.atomic.AtomicInteger(-1);
