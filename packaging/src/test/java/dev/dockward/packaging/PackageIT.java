@@ -82,13 +82,7 @@ class PackageIT {
    */
   @Test
   void theUnitsBoundingSetSufficesForTheAgent() throws Exception {
-    String caps = Files.readAllLines(Path.of("/lib/systemd/system/dockward.service")).stream()
-        .filter(l -> l.startsWith("CapabilityBoundingSet=")).findFirst().orElseThrow()
-        .substring("CapabilityBoundingSet=".length()).strip();
-    StringBuilder bounding = new StringBuilder("-all");
-    for (String cap : caps.split("\\s+")) {
-      bounding.append(",+").append(cap.toLowerCase(java.util.Locale.ROOT).replaceFirst("^cap_", ""));
-    }
+    String bounding = UnitSandbox.of(Path.of("/lib/systemd/system/dockward.service")).boundingSet();
     Path work = Files.createTempDirectory("dockward-setpriv");
     Path config = Files.writeString(work.resolve("dockward.yaml"), "metrics: {enabled: false}\n");
     String label = "dockward.test=package-" + ProcessHandle.current().pid();
@@ -96,7 +90,7 @@ class PackageIT {
         "dockward/busybox:test", "sleep", "120").out().strip();
     try {
       String pid = sh("/usr/bin/docker", "inspect", "-f", "{{.State.Pid}}", id).out().strip();
-      Result run = sh("setpriv", "--bounding-set", bounding.toString(), "--inh-caps", "-all",
+      Result run = sh("setpriv", "--bounding-set", bounding, "--inh-caps", "-all",
           "/usr/bin/dockward", "run", "--config", config.toString(), "--journal", work.resolve("journal").toString(),
           "--duration", "6s");
       assertEquals(0, run.code(), run.out());

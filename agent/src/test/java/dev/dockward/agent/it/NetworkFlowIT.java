@@ -12,12 +12,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -99,7 +102,9 @@ class NetworkFlowIT {
   @Test
   void containerReachingTheDockerApiPortOnItsGatewayRaisesAnAlert() throws Exception {
     startAgent(AgentConfig.Network.DEFAULT);
-    String gateway = docker.docker("network", "inspect", "-f", "{{(index .IPAM.Config 0).Gateway}}", "bridge");
+    // From docker0 itself: a daemon that created its network store just now leaves the default
+    // bridge's IPAM gateway empty, so `docker network inspect bridge` cannot be relied on.
+    String gateway = docker0Address();
     String name = DockerCli.uniqueName("nfit-apiprobe");
     // A listener on the bridge gateway stands in for a Docker API published on TCP.
     try (ServerSocket api = new ServerSocket()) {
@@ -201,5 +206,17 @@ class NetworkFlowIT {
   private static boolean isAlertFor(Map<String, Object> r, String rule, String containerName) {
     return "alert".equals(r.get("kind")) && rule.equals(r.get("rule"))
         && r.get("container") instanceof Map<?, ?> c && containerName.equals(c.get("name"));
+  }
+
+  /** docker0's IPv4 address, the default bridge's gateway, as `ip -4 -o addr show docker0` prints it. */
+  private static String docker0Address() throws Exception {
+    Process ip = new ProcessBuilder("ip", "-4", "-o", "addr", "show", "docker0").redirectErrorStream(true).start();
+    String out = new String(ip.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    ip.waitFor();
+    Matcher m = Pattern.compile("inet (\\d+\\.\\d+\\.\\d+\\.\\d+)/").matcher(out);
+    if (!m.find()) {
+      throw new AssertionError("docker0 has no IPv4 address: " + out);
+    }
+    return m.group(1);
   }
 }
