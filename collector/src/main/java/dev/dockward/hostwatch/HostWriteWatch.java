@@ -79,7 +79,7 @@ public final class HostWriteWatch implements Source {
     this.fd = fd;
     this.hostDirectories = List.copyOf(hostDirectories);
     this.reference = reference;
-    this.attribution = new WriteAttribution(host, reference::mountinfo, reader, running, containerById, clock);
+    this.attribution = new WriteAttribution(host, reference::mountinfo, reference::hostPath, reader, running, containerById, clock);
     this.running = running;
     this.refreshInterval = refreshInterval;
   }

@@ -51,6 +51,7 @@ final class WriteAttribution {
   private final Function<String, Optional<ContainerInfo>> containerById;
   private final Clock clock;
   private final BindMountIndex mounts;
+  private final Function<String, Path> hostPaths;
   private final long ownPid = ProcessHandle.current().pid();
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   /** Writers read lately: a loop that writes many files is one process, read once a second at most. */
@@ -73,14 +74,19 @@ final class WriteAttribution {
   private record Pending(HeardWrite write, String containerId, Optional<ProcessInfo> proc, Instant time,
       long deadlineNanos) {}
 
-  /** @param hostMountinfo the host's mount table (its reference process's, not the agent's own) */
-  WriteAttribution(HostFs host, Supplier<Path> hostMountinfo, ProcReader reader,
+  /**
+   * @param hostMountinfo the host's mount table (its reference process's, not the agent's own)
+   * @param hostPaths a host path as the agent reaches it (through the reference's root: the agent
+   *     may have a /tmp and mounts of its own)
+   */
+  WriteAttribution(HostFs host, Supplier<Path> hostMountinfo, Function<String, Path> hostPaths, ProcReader reader,
       Supplier<? extends List<ContainerInfo>> running, Function<String, Optional<ContainerInfo>> containerById,
       Clock clock) {
     this.reader = reader;
     this.running = running;
     this.containerById = containerById;
     this.clock = clock;
+    this.hostPaths = hostPaths;
     this.mounts = new BindMountIndex(host, hostMountinfo,
         id -> containerById.apply(id).map(ContainerInfo::initPid).orElse(OptionalLong.empty()));
   }
@@ -181,7 +187,7 @@ final class WriteAttribution {
   private boolean emitIfHostFile(ContainerInfo container, HeardWrite write, Supplier<Optional<ProcessInfo>> writer,
       Instant time, EventSink sink) throws InterruptedException {
     Optional<BindMounts.HostFile> file = BindMounts.hostFile(container.mounts(), write.path(),
-        p -> isFile(p, write.fileKey()));
+        p -> isFile(hostPaths.apply(p), write.fileKey()));
     if (file.isEmpty()) {
       return false;
     }
@@ -191,11 +197,11 @@ final class WriteAttribution {
     return true;
   }
 
-  /** Whether the host path is the file with this key (device and inode); false when it cannot be read. */
-  private static boolean isFile(String hostPath, Object fileKey) {
+  /** Whether the host file is the one with this key (device and inode); false when it cannot be read. */
+  private static boolean isFile(Path hostFile, Object fileKey) {
     try {
       // Links followed: a bind mount's source may name its directory through one.
-      return fileKey != null && fileKey.equals(Files.readAttributes(Path.of(hostPath), BasicFileAttributes.class).fileKey());
+      return fileKey != null && fileKey.equals(Files.readAttributes(hostFile, BasicFileAttributes.class).fileKey());
     } catch (IOException | RuntimeException e) {
       return false;
     }
