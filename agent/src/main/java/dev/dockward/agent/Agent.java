@@ -116,7 +116,8 @@ public final class Agent implements AutoCloseable {
           config.journal().rollCycle(), SystemTimeProvider.INSTANCE, Durations.parse(config.journal().syncInterval()));
       started.add(journal);
       HostInfo host = HostIdentity.detect(config.host().name(), Path.of("/etc/machine-id"));
-      RecordIds ids = RecordIds.resumingAfter(HostIdentity.idPrefix(host), journal.lastRecord());
+      RecordIds ids = RecordIds.forNewRun(HostIdentity.idPrefix(host));
+      log.info("record ids of this run start with {}", ids.runPrefix());
 
       SchemaViolations violations = new SchemaViolations();
       PublishedSchema schema = PublishedSchema.load();
