@@ -128,7 +128,7 @@ public final class Agent implements AutoCloseable {
       if (kafka.enabled()) {
         Shipper kafkaShipper = new Shipper(journal,
             checked(formatted(KafkaSink.create(kafka), kafka.outputFormat()), schema, violations),
-            FileCheckpoint.forSink(journal.dir(), KafkaSink.NAME),
+            FileCheckpoint.forSink(journal, KafkaSink.NAME),
             ShipperSettings.of(kafka.events(), ShipperSettings.Start.JOURNAL_START).withLifecycle());
         kafkaShipper.start();
         started.add(kafkaShipper);
@@ -142,7 +142,7 @@ public final class Agent implements AutoCloseable {
         Sink fileSink = new RotatingFileSink(Path.of(file.path()), Sizes.parse(file.maxSize()), file.maxFiles(),
             OutputFormat.parse(file.format()));
         Shipper fileShipper = new Shipper(journal, formatted(fileSink, file.outputFormat()),
-            FileCheckpoint.forSink(journal.dir(), RotatingFileSink.NAME),
+            FileCheckpoint.forSink(journal, RotatingFileSink.NAME),
             ShipperSettings.of(file.events(), ShipperSettings.Start.JOURNAL_START).withLifecycle());
         fileShipper.start();
         started.add(fileShipper);
