@@ -119,7 +119,8 @@ public final class Agent implements AutoCloseable {
           config.journal().rollCycle(), SystemTimeProvider.INSTANCE, Durations.parse(config.journal().syncInterval()));
       started.add(journal);
       HostInfo host = HostIdentity.detect(config.host().name(), Path.of("/etc/machine-id"));
-      RecordIds ids = RecordIds.resumingAfter(HostIdentity.idPrefix(host), journal.lastRecord());
+      RecordIds ids = RecordIds.forNewRun(HostIdentity.idPrefix(host));
+      log.info("record ids of this run start with {}", ids.runPrefix());
 
       SchemaViolations violations = new SchemaViolations();
       PublishedSchema schema = PublishedSchema.load();
@@ -130,7 +131,7 @@ public final class Agent implements AutoCloseable {
       if (kafka.enabled()) {
         Shipper kafkaShipper = new Shipper(journal,
             checked(formatted(KafkaSink.create(kafka), kafka.outputFormat()), schema, violations),
-            FileCheckpoint.forSink(journal.dir(), KafkaSink.NAME),
+            FileCheckpoint.forSink(journal, KafkaSink.NAME),
             ShipperSettings.of(kafka.events(), ShipperSettings.Start.JOURNAL_START).withLifecycle());
         kafkaShipper.start();
         started.add(kafkaShipper);
@@ -144,7 +145,7 @@ public final class Agent implements AutoCloseable {
         Sink fileSink = new RotatingFileSink(Path.of(file.path()), Sizes.parse(file.maxSize()), file.maxFiles(),
             OutputFormat.parse(file.format()));
         Shipper fileShipper = new Shipper(journal, formatted(fileSink, file.outputFormat()),
-            FileCheckpoint.forSink(journal.dir(), RotatingFileSink.NAME),
+            FileCheckpoint.forSink(journal, RotatingFileSink.NAME),
             ShipperSettings.of(file.events(), ShipperSettings.Start.JOURNAL_START).withLifecycle());
         fileShipper.start();
         started.add(fileShipper);

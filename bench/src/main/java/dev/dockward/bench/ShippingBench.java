@@ -219,7 +219,7 @@ final class ShippingBench {
       Path encoded = dir.resolve("encoded-" + round);
       try (ChronicleJournal j = ChronicleJournal.openForWriting(encoded, "hourly")) {
         JournalWriter w = new JournalWriter(j, new ObjectMapper());
-        RecordIds ids = new RecordIds("0123456789ab", 1);
+        RecordIds ids = new RecordIds("0123456789ab", 0, 1);
         for (int i = 0; i < 100_000; i++) {
           w.append(alert(ids.next(), i)); // warm-up
         }

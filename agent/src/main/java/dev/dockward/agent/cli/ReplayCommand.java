@@ -210,7 +210,7 @@ final class ReplayCommand implements Callable<Integer> {
         Durations.parse(noise.dedupeWindow()), noise.rulePerMinute(), noise.globalPerMinute());
     // Ancestry from the journalled processes alone: this host's /proc is not the recorded one.
     Detector detector = new AncestryDetector(throttled, new RecentProcesses(RECENT_PROCESSES), ProcessLineage.NONE);
-    RecordIds ids = new RecordIds(RERUN_ID_PREFIX, 1);
+    RecordIds ids = new RecordIds(RERUN_ID_PREFIX, 0, 1);
     ReplayQuery events = new ReplayQuery(query.since(), query.until(), Set.of("event"), query.container(),
         query.types(), Optional.empty(), Optional.empty());
     ReplayQuery alerts = new ReplayQuery(Optional.empty(), Optional.empty(), Set.of("alert"), Optional.empty(),

@@ -70,7 +70,7 @@ final class RulesTestCommand implements Callable<Integer> {
       return 1;
     }
     RuleEngine engine = new RuleEngine(one.get());
-    RecordIds ids = new RecordIds(ReplayCommand.RERUN_ID_PREFIX, 1);
+    RecordIds ids = new RecordIds(ReplayCommand.RERUN_ID_PREFIX, 0, 1);
     ObjectMapper json = new ObjectMapper();
     LongAdder seen = new LongAdder();
     LongAdder fired = new LongAdder();

@@ -37,8 +37,8 @@ record ChainAnchor(long firstIndex, byte[] previousHash) {
     return Optional.of(new ChainAnchor(Long.parseLong(m.group(1)), HexFormat.of().parseHex(m.group(2))));
   }
 
-  void store(Path journalDir) throws IOException {
-    DurableFile.replace(journalDir.resolve(FILE),
+  void store(Path journalDir, DurableFile files) throws IOException {
+    files.replace(journalDir.resolve(FILE),
         ("dockward-chain-anchor 1 " + firstIndex + " " + HashChain.hex(previousHash) + "\n")
             .getBytes(StandardCharsets.US_ASCII));
   }

@@ -52,6 +52,7 @@ public final class ChronicleJournal implements AutoCloseable {
   private final SingleChronicleQueue queue;
   private final HashChain chain = new HashChain();
   private final JournalSyncer syncer;
+  private final DurableFile files = new DurableFile();
   private ExcerptAppender appender;
   private byte[] lastHash = HashChain.GENESIS;
   private int lastCycle = Integer.MIN_VALUE;
@@ -138,6 +139,14 @@ public final class ChronicleJournal implements AutoCloseable {
 
   public Path dir() {
     return dir;
+  }
+
+  /**
+   * Writes the small files kept beside the journal (sink checkpoints, the chain anchor) and counts
+   * the times their directory could not be forced to disk.
+   */
+  public DurableFile files() {
+    return files;
   }
 
   /**

@@ -133,7 +133,7 @@ public final class JournalRetention implements AutoCloseable {
     try {
       Optional<ChainAnchor> anchor = journal.anchorBefore(firstKept);
       if (anchor.isPresent()) {
-        anchor.get().store(journal.dir());
+        anchor.get().store(journal.dir(), journal.files());
       }
     } catch (IOException e) {
       log.warn("journal retention cannot write the chain anchor ({}); nothing deleted this time", e.toString());

@@ -13,6 +13,11 @@ public final class JournalMetrics {
     CounterWithCallback.builder().name("dockward_journal_syncs").help("Times appended records were forced to disk")
         .callback(cb -> cb.call(journal.syncs()))
         .register(registry);
+    CounterWithCallback.builder().name("dockward_journal_directory_sync_failures")
+        .help("Files beside the journal (checkpoints, chain anchor) replaced while their directory could not be "
+            + "forced to disk (a power cut may bring back the previous file)")
+        .callback(cb -> cb.call(journal.files().directoriesNotSynced()))
+        .register(registry);
     CounterWithCallback.builder().name("dockward_journal_cycles_deleted")
         .help("Roll cycles deleted by retention (age or size)")
         .callback(cb -> cb.call(retention.deletedCycles()))

@@ -1,5 +1,6 @@
 package dev.dockward.agent.ship;
 
+import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.DurableFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,14 +26,27 @@ public final class FileCheckpoint implements Checkpoint {
   private static final Pattern LINE = Pattern.compile("dockward-checkpoint 1 (-?[0-9]+) ([0-9a-f]{8})\n?");
 
   private final Path file;
+  private final DurableFile files;
 
-  public FileCheckpoint(Path file) {
+  /** A checkpoint in {@code file}, written through {@code files}. */
+  public FileCheckpoint(Path file, DurableFile files) {
     this.file = file;
+    this.files = files;
+  }
+
+  /** A checkpoint in {@code file} (tools and tests: its directory-sync failures are logged, not exported). */
+  public FileCheckpoint(Path file) {
+    this(file, new DurableFile());
   }
 
   /** The checkpoint of the sink called {@code sink} for the journal in {@code journalDir}. */
   public static FileCheckpoint forSink(Path journalDir, String sink) {
     return new FileCheckpoint(journalDir.resolve(sink + ".checkpoint"));
+  }
+
+  /** As {@link #forSink(Path, String)}, written through the journal's files (counted in its metrics). */
+  public static FileCheckpoint forSink(ChronicleJournal journal, String sink) {
+    return new FileCheckpoint(journal.dir().resolve(sink + ".checkpoint"), journal.files());
   }
 
   public Path file() {
@@ -64,7 +78,7 @@ public final class FileCheckpoint implements Checkpoint {
   @Override
   public void store(long index) throws IOException {
     String body = Long.toString(index);
-    DurableFile.replace(file, ("dockward-checkpoint 1 " + body + " " + crc(body) + "\n").getBytes(StandardCharsets.US_ASCII));
+    files.replace(file, ("dockward-checkpoint 1 " + body + " " + crc(body) + "\n").getBytes(StandardCharsets.US_ASCII));
   }
 
 

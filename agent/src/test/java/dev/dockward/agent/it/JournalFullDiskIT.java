@@ -89,7 +89,7 @@ class JournalFullDiskIT {
       return bundled.alertsFor(record, ids);
     };
     try (ChronicleJournal journal = ChronicleJournal.openForWriting(journalDir, "hourly")) {
-      Pipeline pipeline = new Pipeline(1024, id -> Optional.empty(), HOST, new RecordIds("0123456789ab", 1), journal,
+      Pipeline pipeline = new Pipeline(1024, id -> Optional.empty(), HOST, new RecordIds("0123456789ab", 0, 1), journal,
           counting);
       pipeline.start();
       AgentLifecycleSource lifecycle = new AgentLifecycleSource(() -> pipeline.stats().journalFailures(),

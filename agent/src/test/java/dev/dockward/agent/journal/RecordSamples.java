@@ -166,11 +166,11 @@ public final class RecordSamples {
     Detector detector = new AncestryDetector(
         new RuleDetector(new RuleEngine(RuleLoader.load(RuleFiles.bundled()).ruleSet())), recent, ProcessLineage.NONE);
     List<Map<String, Object>> records = new ArrayList<>();
-    long[] seq = {1};
+    RecordIds ids = new RecordIds("3d1219c7c4c5", 0x5eed0fda7a5eed01L, 1);
     for (Event e : everyKind()) {
-      Map<String, Object> doc = EventDocuments.of(e, HOST, String.format("3d1219c7c4c5-%016x", seq[0]++));
+      Map<String, Object> doc = EventDocuments.of(e, HOST, ids.next());
       records.add(doc);
-      records.addAll(detector.alertsFor(doc, () -> String.format("3d1219c7c4c5-%016x", seq[0]++)));
+      records.addAll(detector.alertsFor(doc, ids::next));
     }
     return records;
   }

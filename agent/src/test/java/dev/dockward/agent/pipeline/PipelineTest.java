@@ -63,7 +63,7 @@ class PipelineTest {
   }
 
   private Pipeline pipeline(ChronicleJournal journal, ContainerDirectory directory, Detector detector) {
-    return new Pipeline(16, directory, HOST, new RecordIds("0123456789ab", 1), journal, detector);
+    return new Pipeline(16, directory, HOST, new RecordIds("0123456789ab", 0, 1), journal, detector);
   }
 
   @Test
@@ -86,12 +86,12 @@ class PipelineTest {
     assertEquals(2, records.size());
     Map<String, Object> event = records.get(0);
     assertEquals("exec", event.get("type"));
-    assertEquals("0123456789ab-0000000000000001", event.get("id"));
+    assertEquals("0123456789ab-00000000000000000000000000000001", event.get("id"));
     assertEquals("web", ((Map<?, ?>) event.get("container")).get("name"));
     assertEquals("nginx:1.25", ((Map<?, ?>) event.get("container")).get("image"));
     assertEquals("test-host", ((Map<?, ?>) event.get("host")).get("name"));
     Map<String, Object> alert = records.get(1);
-    assertEquals("0123456789ab-0000000000000002", alert.get("id"));
+    assertEquals("0123456789ab-00000000000000000000000000000002", alert.get("id"));
     assertEquals(event.get("id"), alert.get("event_id"));
     assertEquals("web", alert.get("container_name"), "the detector saw the enriched record");
   }
@@ -130,7 +130,7 @@ class PipelineTest {
     Detector twoAlertsForWeb = (event, ids) -> "web".equals(((Map<?, ?>) event.get("container")).get("name"))
         ? List.of(Map.of("kind", "alert", "id", ids.get()), Map.of("kind", "alert", "id", ids.get())) : List.of();
     try (ChronicleJournal journal = ChronicleJournal.openForWriting(dir, "hourly")) {
-      Pipeline p = new Pipeline(16, id -> Optional.empty(), HOST, new RecordIds("0123456789ab", 1), journal,
+      Pipeline p = new Pipeline(16, id -> Optional.empty(), HOST, new RecordIds("0123456789ab", 0, 1), journal,
           twoAlertsForWeb, () -> {
             wakes.incrementAndGet();
             journalledWhenWoken.set(journal.lastRecord().isPresent() ? 1 : 0);

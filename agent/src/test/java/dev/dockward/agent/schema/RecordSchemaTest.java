@@ -72,7 +72,11 @@ class RecordSchemaTest {
     String good = sample("container_start");
     assertEquals(List.of(), schema.problems(good));
     assertFalse(schema.problems(good.replace("\"schema\":1", "\"schema\":2")).isEmpty());
-    assertFalse(schema.problems(good.replaceFirst("3d1219c7c4c5-[0-9a-f]{16}", "x-1")).isEmpty());
+    assertFalse(schema.problems(good.replaceFirst("3d1219c7c4c5-[0-9a-f]{32}", "x-1")).isEmpty());
+    assertEquals(List.of(), schema.problems(good.replaceFirst("3d1219c7c4c5-[0-9a-f]{32}", "3d1219c7c4c5-000000000000002a")),
+        "ids journalled by earlier agents (16 hex digits, no epoch) stay valid");
+    assertFalse(schema.problems(good.replaceFirst("3d1219c7c4c5-[0-9a-f]{32}", "3d1219c7c4c5-" + "0".repeat(24))).isEmpty());
+    assertFalse(schema.problems(good.replaceFirst("3d1219c7c4c5-[0-9a-f]{32}", "3d1219c7c4c5-" + "A".repeat(32))).isEmpty());
     assertFalse(schema.problems(good.replace(",\"already_running\":true", "")).isEmpty(), "container_start needs it");
     String posture = sample("posture_finding");
     assertEquals(List.of(), schema.problems(posture));
