@@ -27,6 +27,7 @@ final class AckWindow {
     final long index;
     private boolean acknowledged;
     private int attempts;
+    private int trims;
 
     private Slot(long index) {
       this.index = index;
@@ -38,6 +39,15 @@ final class AckWindow {
 
     void sending() {
       attempts++;
+    }
+
+    /** How often the record was cut smaller because the sink refused its size. */
+    int trims() {
+      return trims;
+    }
+
+    void trimmed() {
+      trims++;
     }
   }
 
