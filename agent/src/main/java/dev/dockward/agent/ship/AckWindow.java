@@ -28,6 +28,7 @@ final class AckWindow {
     private boolean acknowledged;
     private int attempts;
     private int trims;
+    private int trimmedBytes;
 
     private Slot(long index) {
       this.index = index;
@@ -46,8 +47,14 @@ final class AckWindow {
       return trims;
     }
 
-    void trimmed() {
+    /** The size of the last cut version sent, in bytes (0 before the first cut). */
+    int trimmedBytes() {
+      return trimmedBytes;
+    }
+
+    void trimmed(int bytes) {
       trims++;
+      trimmedBytes = bytes;
     }
   }
 

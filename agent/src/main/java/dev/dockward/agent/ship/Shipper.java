@@ -336,8 +336,8 @@ public final class Shipper implements AutoCloseable {
     }
 
     /**
-     * Sends the record again cut to half the size of its previous try (the journalled record's size,
-     * at most {@link RecordBounds#MAX_RECORD_BYTES}, for the first); false when that would be below
+     * Sends the record again cut to half the size of its previous cut (of the journalled record's
+     * size, at most {@link RecordBounds#MAX_RECORD_BYTES}, the first time); false when that would be below
      * {@link #TRIM_FLOOR_BYTES} or the record is no longer in the journal.
      */
     private boolean resendTrimmed(AckWindow.Slot slot, RecordRejectedException why) {
@@ -347,7 +347,7 @@ public final class Shipper implements AutoCloseable {
       }
       String text = again.get().json();
       int journalled = text.getBytes(StandardCharsets.UTF_8).length;
-      int target = Math.min(journalled, RecordBounds.MAX_RECORD_BYTES) >> (slot.trims() + 1);
+      int target = (slot.trims() == 0 ? Math.min(journalled, RecordBounds.MAX_RECORD_BYTES) : slot.trimmedBytes()) / 2;
       if (target < TRIM_FLOOR_BYTES) {
         return false;
       }
@@ -364,10 +364,11 @@ public final class Shipper implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      slot.trimmed();
+      int cutBytes = cutText.getBytes(StandardCharsets.UTF_8).length;
+      slot.trimmed(cutBytes);
       log.warn("shipper {}: {} refused the record at journal index {} for its size ({}): sending it cut from {} to {} "
           + "bytes, marked in 'truncated'", sink.name(), sink.name(), slot.index, why.getMessage(), journalled,
-          cutText.getBytes(StandardCharsets.UTF_8).length);
+          cutBytes);
       send(slot, cutText, cut);
       return true;
     }
