@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * <p>Records are encoded by {@link RecordJsonEncoder}, which writes Jackson's bytes without its
  * serializer machinery; a record holding a value that encoder does not write goes through Jackson
  * itself (counted in {@link #jacksonFallbacks()}), and so does every record when the mapper is not
- * configured as the encoder expects (checked once, on a probe record).
+ * configured as the encoder expects (checked once, on a probe record). Every record is first held
+ * within {@link RecordBounds}, so none is over {@link RecordBounds#MAX_RECORD_BYTES}.
  */
 public final class JournalWriter {
   private static final Logger log = LoggerFactory.getLogger(JournalWriter.class);
@@ -34,6 +35,9 @@ public final class JournalWriter {
   private final RecordJsonEncoder encoder = new RecordJsonEncoder();
   private final boolean encoderMatchesMapper;
   private long jacksonFallbacks;
+  private Trim lastTrim = Trim.NONE;
+  /** The array holding the last encoded record (the encoder's or the buffer's). */
+  private byte[] encoded;
   private JsonGenerator generator;
 
   public JournalWriter(ChronicleJournal journal, ObjectMapper json) {
@@ -54,15 +58,45 @@ public final class JournalWriter {
   }
 
   /**
-   * Appends one record; returns its journal index.
+   * Appends one record within {@link RecordBounds}; returns its journal index. The caller's map
+   * is not changed: a record with values to cut is journalled as a marked copy.
    *
    * @throws UncheckedIOException when the record cannot be encoded (nothing is appended)
    * @throws JournalFullException when the journal refuses records (full disk)
    */
   public long append(Map<String, Object> record) {
+    Map<String, Object> bounded = RecordBounds.capFields(record);
+    lastTrim = bounded == record ? Trim.NONE : Trim.FIELD_CAP;
+    int size = encode(bounded);
+    if (size > RecordBounds.MAX_RECORD_BYTES) {
+      bounded = RecordBounds.shrink(bounded, RecordBounds.MAX_RECORD_BYTES, this::encode);
+      size = encode(bounded);
+      lastTrim = Trim.RECORD_SIZE;
+    }
+    return journal.appendBmpUtf8(encoded, 0, size);
+  }
+
+  /** What {@link #append} had to cut from the last record it journalled. */
+  public Trim lastTrim() {
+    return lastTrim;
+  }
+
+  /** How a record was bounded on its way into the journal. */
+  public enum Trim {
+    /** Nothing was over a bound. */
+    NONE,
+    /** Values over their field caps were cut. */
+    FIELD_CAP,
+    /** The record was over {@link RecordBounds#MAX_RECORD_BYTES} and the size guard cut it further. */
+    RECORD_SIZE
+  }
+
+  /** Encodes the record into {@link #encoded}; returns its size in bytes. */
+  private int encode(Map<String, Object> record) {
     if (encoderMatchesMapper) {
       if (encoder.encode(record)) {
-        return journal.appendBmpUtf8(encoder.array(), 0, encoder.size());
+        encoded = encoder.array();
+        return encoder.size();
       }
       if (jacksonFallbacks++ == 0) {
         log.info("record {} holds a {}: it and records like it are encoded by Jackson", record.get("id"),
@@ -79,7 +113,8 @@ public final class JournalWriter {
       generator = null;
       throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
-    return journal.appendBmpUtf8(buffer.array(), 0, buffer.size());
+    encoded = buffer.array();
+    return buffer.size();
   }
 
   /**

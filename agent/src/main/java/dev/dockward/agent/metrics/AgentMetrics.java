@@ -50,6 +50,15 @@ public final class AgentMetrics {
           cb.call(pipeline.unrecordable(), "record");
         })
         .register(registry);
+    CounterWithCallback.builder().name("dockward_records_trimmed")
+        .help("Records journalled with values cut and marked in 'truncated': to their field caps, or further to "
+            + "fit the record size limit")
+        .labelNames("reason")
+        .callback(cb -> {
+          cb.call(pipeline.trimmedToFieldCaps(), "field_cap");
+          cb.call(pipeline.trimmedToRecordSize(), "record_size");
+        })
+        .register(registry);
     CounterWithCallback.builder().name("dockward_detection_seconds")
         .help("Time spent evaluating rules over events (divide by dockward_events_total for the mean per event)")
         .callback(cb -> cb.call(pipeline.detectionSeconds()))
@@ -80,6 +89,16 @@ public final class AgentMetrics {
     CounterWithCallback.builder().name("dockward_ship_failures").help("Failed deliveries, by sink")
         .labelNames("sink")
         .callback(cb -> shippers.forEach(s -> cb.call(s.failures(), s.name())))
+        .register(registry);
+    CounterWithCallback.builder().name("dockward_ship_trimmed")
+        .help("Records sent again cut smaller after the sink refused their size, by sink")
+        .labelNames("sink")
+        .callback(cb -> shippers.forEach(s -> cb.call(s.trimmed(), s.name())))
+        .register(registry);
+    CounterWithCallback.builder().name("dockward_ship_rejected")
+        .help("Records the sink refused for good even cut to the smallest size tried, by sink (left in the journal)")
+        .labelNames("sink")
+        .callback(cb -> shippers.forEach(s -> cb.call(s.rejected(), s.name())))
         .register(registry);
     CounterWithCallback.builder().name("dockward_container_enrichment_fallbacks")
         .help("Events whose container the inventory did not know: filled in from a snapshot, or left with the id alone")

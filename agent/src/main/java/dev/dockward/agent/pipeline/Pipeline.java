@@ -160,6 +160,7 @@ public final class Pipeline implements EventSink, AutoCloseable {
     try {
       journal.append(record);
       lastAppendFailed = false;
+      stats.countTrim(journal.lastTrim());
     } catch (RuntimeException e) {
       lastAppendFailed = true;
       long failures = stats.journalFailures.sum();

@@ -1,5 +1,6 @@
 package dev.dockward.agent.pipeline;
 
+import dev.dockward.agent.journal.JournalWriter;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +20,8 @@ public final class PipelineStats {
   final LongAdder detectionNanos = new LongAdder();
   final LongAdder containersFromSnapshot = new LongAdder();
   final LongAdder containersUnresolved = new LongAdder();
+  private final LongAdder trimmedToFieldCaps = new LongAdder();
+  private final LongAdder trimmedToRecordSize = new LongAdder();
   private final Map<EventKind, LongAdder> eventsByKind = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> alertsByRule = new ConcurrentHashMap<>();
 
@@ -30,6 +33,24 @@ public final class PipelineStats {
   void countAlert(String rule) {
     alerts.increment();
     alertsByRule.computeIfAbsent(rule, k -> new LongAdder()).increment();
+  }
+
+  void countTrim(JournalWriter.Trim trim) {
+    if (trim == JournalWriter.Trim.FIELD_CAP) {
+      trimmedToFieldCaps.increment();
+    } else if (trim == JournalWriter.Trim.RECORD_SIZE) {
+      trimmedToRecordSize.increment();
+    }
+  }
+
+  /** Records journalled with values cut to their field caps (and no further). */
+  public long trimmedToFieldCaps() {
+    return trimmedToFieldCaps.sum();
+  }
+
+  /** Records the size guard cut to fit {@code RecordBounds.MAX_RECORD_BYTES}. */
+  public long trimmedToRecordSize() {
+    return trimmedToRecordSize.sum();
   }
 
   public long events() {

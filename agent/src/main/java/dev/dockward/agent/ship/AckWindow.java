@@ -27,6 +27,8 @@ final class AckWindow {
     final long index;
     private boolean acknowledged;
     private int attempts;
+    private int trims;
+    private int trimmedBytes;
 
     private Slot(long index) {
       this.index = index;
@@ -38,6 +40,21 @@ final class AckWindow {
 
     void sending() {
       attempts++;
+    }
+
+    /** How often the record was cut smaller because the sink refused its size. */
+    int trims() {
+      return trims;
+    }
+
+    /** The size of the last cut version sent, in bytes (0 before the first cut). */
+    int trimmedBytes() {
+      return trimmedBytes;
+    }
+
+    void trimmed(int bytes) {
+      trims++;
+      trimmedBytes = bytes;
     }
   }
 

@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalCursor;
 import dev.dockward.agent.journal.JournalRecord;
+import dev.dockward.agent.journal.RecordBounds;
+import dev.dockward.agent.journal.RecordJsonEncoder;
 import dev.dockward.source.Workers;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
@@ -33,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * checkpoint; without one it starts where {@link ShipperSettings#start()} says. A record whose send
  * failed (refused, expired, sink closed) is read again from the journal and re-sent after a backoff,
  * forever: no record counts as shipped until the sink acknowledged it. The one exception is a
- * record the sink rejects for good ({@link RecordRejectedException}): it is counted and passed, so
- * one oversized record cannot stop shipping. While failed records wait,
+ * record the sink refuses for its size ({@link RecordRejectedException}): it is sent again cut to
+ * half its size (marked in its {@code truncated} field, see {@link RecordBounds}), then a quarter,
+ * down to {@link #TRIM_FLOOR_BYTES}; refused even then, it is counted and passed, so one oversized
+ * record cannot stop shipping. While failed records wait,
  * no new ones are read, and at most {@link ShipperSettings#maxInFlight()} records are outstanding:
  * the journal, not the heap, holds the backlog.
  */
@@ -55,6 +61,9 @@ public final class Shipper implements AutoCloseable {
   private final LongAdder resent = new LongAdder();
   private final LongAdder unreadable = new LongAdder();
   private final LongAdder rejected = new LongAdder();
+  private final LongAdder trimmed = new LongAdder();
+  /** A record refused for its size is not cut below this: a sink that refuses it takes almost nothing. */
+  static final int TRIM_FLOOR_BYTES = 2048;
   private final Thread thread;
   /** The longest idle pause: how late an unwoken record (an event, a lifecycle record) may be picked up. */
   private static final long MAX_IDLE_NANOS = 10_000_000;
@@ -120,7 +129,12 @@ public final class Shipper implements AutoCloseable {
     return resent.sum();
   }
 
-  /** Records the sink rejected for good (too large); counted, logged and passed, never retried. */
+  /** Sends of a record cut smaller because the sink refused its size (one per cut). */
+  public long trimmed() {
+    return trimmed.sum();
+  }
+
+  /** Records the sink rejected for good (too large even cut down); counted, logged and passed. */
   public long rejected() {
     return rejected.sum();
   }
@@ -174,6 +188,7 @@ public final class Shipper implements AutoCloseable {
     private final JournalCursor rereader;
     private final AckWindow window;
     private final Backoff backoff;
+    private final RecordJsonEncoder encoder = new RecordJsonEncoder();
     private final PriorityQueue<AckWindow.Slot> failed = new PriorityQueue<>(Comparator.comparingLong(s -> s.index));
     /** A re-send round is due at {@link #resendAt}; set by a failure (after a backoff) or a successful probe. */
     private boolean roundPending;
@@ -306,6 +321,8 @@ public final class Shipper implements AutoCloseable {
             log.info("shipper {} delivers again ({} failed sends before)", sink.name(), failuresInStreak);
             failuresInStreak = 0;
           }
+        } else if (rejection(o.error()) != null && resendTrimmed(o.slot(), rejection(o.error()))) {
+          trimmed.increment();
         } else if (rejection(o.error()) != null) {
           rejected.increment();
           log.error("shipper {}: {} rejected the record at journal index {} for good, not shipped ({} so far): {}",
@@ -316,6 +333,55 @@ public final class Shipper implements AutoCloseable {
         }
       }
       return any;
+    }
+
+    /**
+     * Sends the record again cut to half the size of its previous cut (of the journalled record's
+     * size, at most {@link RecordBounds#MAX_RECORD_BYTES}, the first time); false when that would be below
+     * {@link #TRIM_FLOOR_BYTES} or the record is no longer in the journal.
+     */
+    private boolean resendTrimmed(AckWindow.Slot slot, RecordRejectedException why) {
+      Optional<JournalRecord> again = rereader.at(slot.index);
+      if (again.isEmpty()) {
+        return false;
+      }
+      String text = again.get().json();
+      int journalled = text.getBytes(StandardCharsets.UTF_8).length;
+      int target = (slot.trims() == 0 ? Math.min(journalled, RecordBounds.MAX_RECORD_BYTES) : slot.trimmedBytes()) / 2;
+      if (target < TRIM_FLOOR_BYTES) {
+        return false;
+      }
+      Map<String, Object> parsed;
+      try {
+        parsed = json.readValue(text, MAP);
+      } catch (IOException e) {
+        return false;
+      }
+      Map<String, Object> cut = RecordBounds.shrink(parsed, target, this::encodedSize);
+      String cutText;
+      try {
+        cutText = json.writeValueAsString(cut);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      int cutBytes = cutText.getBytes(StandardCharsets.UTF_8).length;
+      slot.trimmed(cutBytes);
+      log.warn("shipper {}: {} refused the record at journal index {} for its size ({}): sending it cut from {} to {} "
+          + "bytes, marked in 'truncated'", sink.name(), sink.name(), slot.index, why.getMessage(), journalled,
+          cutBytes);
+      send(slot, cutText, cut);
+      return true;
+    }
+
+    private int encodedSize(Map<String, Object> record) {
+      if (encoder.encode(record)) {
+        return encoder.size();
+      }
+      try {
+        return json.writeValueAsBytes(record).length;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
 
     private void failed(AckWindow.Slot slot, Throwable error) {

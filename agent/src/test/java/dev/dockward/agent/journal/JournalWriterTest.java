@@ -31,12 +31,14 @@ class JournalWriterTest {
     Map<String, Object> container = new LinkedHashMap<>();
     container.put("id", "c" + i);
     // Outside the BMP, a lone surrogate, 2- and 3-byte characters, escapes.
-    container.put("name", "caf\u00e9 \u20ac \ud83d\udc33 \ud800 \"quoted\"\n" + "x".repeat(i * 7));
+    container.put("name", "caf\u00e9 \u20ac \ud83d\udc33 \ud800 \"quoted\"\n" + "x".repeat(i));
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("schema", 1);
     r.put("id", "h-" + i);
     r.put("tags", List.of("a", "b"));
     r.put("container", container);
+    // The long part where a record may hold it whole (RecordBounds): an event's command line.
+    r.put("process", Map.of("cmdline", "x".repeat(i * 6)));
     return r;
   }
 

@@ -17,6 +17,10 @@ final class RecordingSink implements Sink {
   enum Verdict { ACK, FAIL, REJECT, HOLD }
 
   final List<String> sent = new CopyOnWriteArrayList<>();
+  /** The text of every send, in order. */
+  final List<String> texts = new CopyOnWriteArrayList<>();
+  /** Sends over this many UTF-8 bytes are rejected as too large, whatever the verdict. */
+  volatile int maxBytes = Integer.MAX_VALUE;
   final Map<String, CompletableFuture<Void>> held = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
   private final BiFunction<String, Integer, Verdict> verdict;
@@ -39,7 +43,11 @@ final class RecordingSink implements Sink {
   public CompletionStage<Void> send(String json, Map<String, Object> record) {
     String id = (String) record.get("id");
     sent.add(id);
+    texts.add(json);
     int attempt = attempts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+    if (json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > maxBytes) {
+      return CompletableFuture.failedFuture(new RecordRejectedException("too large: " + id, null));
+    }
     switch (verdict.apply(id, attempt)) {
       case ACK:
         return CompletableFuture.completedFuture(null);

@@ -3,17 +3,21 @@ package dev.dockward.agent.ship;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.agent.journal.ChronicleJournal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -137,6 +141,60 @@ class ShipperTest {
         assertEquals(0, s.failures());
       }
       assertEquals(ids(1, 3), sink.sent, "t-2 was offered once");
+    }
+  }
+
+  @Test
+  void aRecordRefusedForItsSizeIsSentAgainCutInHalvesUntilTheSinkTakesIt() throws Exception {
+    RecordingSink sink = RecordingSink.acknowledgingAll();
+    sink.maxBytes = 20_000;
+    // 60 evidence values of 4,000 characters: within every field cap, 240,602 bytes in all.
+    StringBuilder evidence = new StringBuilder();
+    for (int i = 0; i < 60; i++) {
+      evidence.append(i == 0 ? "" : ",").append(String.format("\"e%02d\":\"", i)).append("y".repeat(4000)).append('"');
+    }
+    String big = "{\"schema\":1,\"kind\":\"alert\",\"id\":\"t-2\",\"rule\":\"r\",\"evidence\":{" + evidence + "}}";
+    assertEquals(240_602, big.length());
+    try (ChronicleJournal j = ChronicleJournal.openForWriting(dir.resolve("journal"), "hourly")) {
+      j.append(alert(1));
+      j.append(big);
+      long last = j.append(alert(3));
+      try (Shipper s = shipper(j, sink, ShipperSettings.Start.JOURNAL_START)) {
+        await(() -> s.committed().equals(OptionalLong.of(last)), "t-3 committed");
+        // Cut to at most 120,301 bytes, then 60,150, 30,075 and 15,037: the first under the sink's 20,000.
+        assertEquals(4, s.trimmed());
+        assertEquals(0, s.rejected());
+        assertEquals(0, s.failures());
+      }
+      // Whether t-3 goes before the cuts of t-2 depends on when the refusals arrive: count, not order.
+      assertEquals(Map.of("t-1", 1L, "t-2", 5L, "t-3", 1L),
+          sink.sent.stream().collect(Collectors.groupingBy(id -> id, Collectors.counting())));
+      List<String> cuts = sink.texts.stream().filter(t -> t.contains("\"id\":\"t-2\"")).toList();
+      String text = cuts.get(cuts.size() - 1);
+      assertTrue(text.length() <= 15_037, "delivered " + text.length());
+      Map<String, Object> delivered = new ObjectMapper().readValue(text, new TypeReference<Map<String, Object>>() {});
+      @SuppressWarnings("unchecked")
+      Map<String, Object> kept = (Map<String, Object>) delivered.get("evidence");
+      assertEquals(60, kept.size(), "every value kept, each cut to the same length");
+      assertTrue(((String) kept.get("e00")).length() > 100 && "y".repeat(4000).startsWith((String) kept.get("e59")));
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> marks = (List<Map<String, Object>>) delivered.get("truncated");
+      assertEquals(Map.of("path", "/evidence/e00", "length", 4000), marks.get(0));
+    }
+  }
+
+  @Test
+  void aRecordStillRefusedAtTheSmallestCutIsRejected() throws Exception {
+    RecordingSink sink = RecordingSink.acknowledgingAll();
+    sink.maxBytes = 1_000;
+    try (ChronicleJournal j = ChronicleJournal.openForWriting(dir.resolve("journal"), "hourly")) {
+      long last = j.append("{\"schema\":1,\"kind\":\"alert\",\"id\":\"t-1\",\"summary\":\"" + "y".repeat(10_000) + "\"}");
+      try (Shipper s = shipper(j, sink, ShipperSettings.Start.JOURNAL_START)) {
+        await(() -> s.committed().equals(OptionalLong.of(last)), "t-1 passed");
+        // 10,040 bytes: cut to 5,020 and 2,510; 1,255 would be under the 2 KiB floor.
+        assertEquals(2, s.trimmed());
+        assertEquals(1, s.rejected());
+      }
     }
   }
 

@@ -94,6 +94,8 @@ final class EcsMapper {
     dockward.put("schema", alert.getOrDefault("schema", 1L));
     Fields.get(alert, "ruleset").ifPresent(r -> dockward.put("ruleset", r));
     Fields.get(alert, "schema_errors").ifPresent(errors -> dockward.put("schema_errors", errors));
+    Fields.get(alert, "truncated").ifPresent(t -> dockward.put("truncated", t));
+    Fields.get(alert, "truncated_unlisted").ifPresent(n -> dockward.put("truncated_unlisted", n));
     List<Map<String, Object>> ancestors = Fields.list(Fields.map(alert.get("process")), "ancestors");
     if (!ancestors.isEmpty()) {
       dockward.put("process_ancestors", ancestors);

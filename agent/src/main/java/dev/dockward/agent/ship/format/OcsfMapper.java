@@ -118,6 +118,8 @@ final class OcsfMapper {
     unmapped.put("rule", Fields.text(alert, "rule"));
     Fields.get(alert, "ruleset").ifPresent(r -> unmapped.put("dockward_ruleset", r));
     Fields.get(alert, "schema_errors").ifPresent(e -> unmapped.put("dockward_schema_errors", e));
+    Fields.get(alert, "truncated").ifPresent(t -> unmapped.put("dockward_truncated", t));
+    Fields.get(alert, "truncated_unlisted").ifPresent(n -> unmapped.put("dockward_truncated_unlisted", n));
     f.put("unmapped", unmapped);
     return f;
   }
