@@ -122,7 +122,8 @@ class SandboxedAgentIT {
       String client = run(List.of("--network=none", "-v", "/var/run/docker.sock:/var/run/docker.sock"),
           CLIENT_IMAGE, "sleep", "300");
       sh(DOCKER, "exec", "-d", client, "sh", "-c", "cp " + DOCKER + " /tmp/dctl && exec /tmp/dctl events");
-      await(lines, alert("docker_socket_access_from_container", client).and(l -> l.contains("daemon_socket_client")),
+      await(lines, alert("docker_socket_access_from_container", client)
+              .and(l -> l.contains("\"how\":\"connected to /var/run/docker.sock\"")),
           "docker_socket_access_from_container from the socket watch", agent);
 
       assertFalse(lines.stream().anyMatch(l -> l.contains("\"rule\":\"agent_sensor_degraded\"")),
