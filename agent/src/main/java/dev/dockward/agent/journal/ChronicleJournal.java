@@ -10,9 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.time.Instant;
-import java.util.NavigableSet;
 import java.util.Optional;
-import java.util.TreeSet;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.core.time.TimeProvider;
@@ -321,25 +319,47 @@ public final class ChronicleJournal implements AutoCloseable {
 
   /** A reader from the first record. */
   public JournalCursor fromStart() {
-    return new JournalCursor(queue.createTailer().toStart());
+    ExcerptTailer tailer = queue.createTailer();
+    if (!moveToFirstCycleFrom(tailer, Integer.MIN_VALUE)) {
+      tailer.toStart(); // an empty journal: the tailer waits for its first record
+    }
+    return new JournalCursor(tailer);
   }
 
   /**
    * A reader positioned at the first roll cycle that can hold records of {@code since} or later,
    * without reading what comes before. A record is appended after it was observed, so nothing of
    * {@code since} or later sits in an earlier cycle; the caller skips the earlier records of this one.
+   * When no cycle of {@code since} or later exists the reader waits at the end.
    */
   public JournalCursor fromTime(Instant since) {
+    long cycle = Math.floorDiv(since.toEpochMilli() - queue.epoch(), (long) queue.rollCycle().lengthInMillis());
     ExcerptTailer tailer = queue.createTailer();
-    int target = (int) Math.max(0, since.toEpochMilli() / queue.rollCycle().lengthInMillis());
-    int last = queue.lastCycle();
-    NavigableSet<Long> cycles = last < target ? new TreeSet<>() : queue.listCyclesBetween(target, last);
-    if (cycles.isEmpty()) {
+    if (!moveToFirstCycleFrom(tailer, (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, cycle)))) {
       tailer.toEnd();
-    } else if (!tailer.moveToCycle(cycles.first().intValue())) {
-      tailer.toStart();
     }
     return new JournalCursor(tailer);
+  }
+
+  /**
+   * Moves {@code tailer} to the start of the oldest roll cycle at or after {@code from} whose file
+   * exists; false when there is none. Cycles are missing where the agent was stopped or idle for a
+   * whole cycle, before the journal's first cycle, and where retention (or an operator) deleted
+   * them. Chronicle's cycle listing between two cycles throws ("'file not found' for the
+   * lowerCycle") when either bound has no file, and the oldest cycle in a read-only queue's
+   * metadata may be a file deleted while no writer was open (toStart then reads nothing), so each
+   * cycle from the later of {@code from} and that oldest one is tried in turn (a missing one costs
+   * a failed {@code moveToCycle}, a file lookup); a cycle retention deletes meanwhile is passed
+   * over the same way.
+   */
+  private boolean moveToFirstCycleFrom(ExcerptTailer tailer, int from) {
+    int last = queue.lastCycle();
+    for (long cycle = Math.max(Math.max(from, queue.firstCycle()), 0); cycle <= last; cycle++) {
+      if (tailer.moveToCycle((int) cycle)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
