@@ -56,15 +56,24 @@ public final class NetlinkProcessSource implements Source {
    *     message plus kernel overhead, tens of thousands of events of slack)
    * @param queueCapacity events between the reader and the worker (default 65,536)
    * @param tableCapacity processes cached (default 1,048,576, above Linux's default pid_max)
+   * @param tableBudgetBytes the estimated heap the process cache may keep (default 64 MiB): over
+   *     it, the largest cached command lines are cut (counted as {@code table_shed}), then new
+   *     processes are not cached (counted as {@code table_full})
    */
-  public record Settings(int socketBufferBytes, int queueCapacity, int tableCapacity) {
-    public static final Settings DEFAULT = new Settings(8 << 20, 65_536, 1 << 20);
+  public record Settings(int socketBufferBytes, int queueCapacity, int tableCapacity, long tableBudgetBytes) {
+    private static final long DEFAULT_TABLE_BUDGET = 64L << 20;
+    public static final Settings DEFAULT = new Settings(8 << 20, 65_536, 1 << 20, DEFAULT_TABLE_BUDGET);
 
     public Settings {
-      if (socketBufferBytes <= 0 || queueCapacity <= 0 || tableCapacity <= 0) {
+      if (socketBufferBytes <= 0 || queueCapacity <= 0 || tableCapacity <= 0 || tableBudgetBytes <= 0) {
         throw new IllegalArgumentException("sizes must be positive: " + socketBufferBytes + ", "
-            + queueCapacity + ", " + tableCapacity);
+            + queueCapacity + ", " + tableCapacity + ", " + tableBudgetBytes);
       }
+    }
+
+    /** The default cache budget. */
+    public Settings(int socketBufferBytes, int queueCapacity, int tableCapacity) {
+      this(socketBufferBytes, queueCapacity, tableCapacity, DEFAULT_TABLE_BUDGET);
     }
   }
 
@@ -84,7 +93,7 @@ public final class NetlinkProcessSource implements Source {
     this.socket = socket;
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
     this.rescan = rescan;
-    this.handler = new ProcEventHandler(reader, seen, new ProcessTable(settings.tableCapacity()),
+    this.handler = new ProcEventHandler(reader, seen, new ProcessTable(settings.tableCapacity(), settings.tableBudgetBytes(), stats.tableShed::increment),
         kernelTime -> wallTime(clock, kernelTime), stats);
   }
 
@@ -122,7 +131,7 @@ public final class NetlinkProcessSource implements Source {
   public java.util.Map<String, Long> counters() {
     NetlinkStats s = stats();
     return java.util.Map.of("overrun_drops", s.overruns(), "queue_drops", s.queueDrops(),
-        "unattributed_drops", s.unattributed(), "vanished_at_exec", s.vanishedAtExec(), "table_full", s.tableFull(),
+        "unattributed_drops", s.unattributed(), "vanished_at_exec", s.vanishedAtExec(), "table_full", s.tableFull(), "table_shed", s.tableShed(),
         "unknown_messages", s.unknownMessages(), "malformed_messages", s.malformedMessages());
   }
 

@@ -18,6 +18,7 @@ public final class NetlinkStats {
   final LongAdder unattributed = new LongAdder();
   final LongAdder pidReuses = new LongAdder();
   final LongAdder tableFull = new LongAdder();
+  final LongAdder tableShed = new LongAdder();
   final LongAdder reconciliations = new LongAdder();
   private final ProcEventParser parser;
 
@@ -58,6 +59,9 @@ public final class NetlinkStats {
   /** Processes not cached because the cache was full. */
   public long tableFull() { return tableFull.sum(); }
 
+  /** Cached processes whose long text (command line, long paths) was dropped to keep the cache within its byte budget. */
+  public long tableShed() { return tableShed.sum(); }
+
   /** Cache reconciliations with /proc after an overrun. */
   public long reconciliations() { return reconciliations.sum(); }
 
@@ -73,6 +77,7 @@ public final class NetlinkStats {
         + ", threadEvents=" + threadEvents() + ", overruns=" + overruns() + ", queueDrops=" + queueDrops()
         + ", vanishedAtExec=" + vanishedAtExec() + ", attributedToParent=" + attributedToParent()
         + ", unattributed=" + unattributed() + ", pidReuses=" + pidReuses() + ", tableFull=" + tableFull()
+        + ", tableShed=" + tableShed()
         + ", reconciliations=" + reconciliations() + ", unknown=" + unknownMessages()
         + ", malformed=" + malformedMessages() + "]";
   }

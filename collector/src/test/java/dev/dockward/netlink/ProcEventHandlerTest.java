@@ -9,15 +9,18 @@ import dev.dockward.event.NamespaceChanged;
 import dev.dockward.event.Event;
 import dev.dockward.event.ProcessExited;
 import dev.dockward.event.ProcessForked;
+import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessObserved;
 import dev.dockward.event.ProcessTraced;
 import dev.dockward.event.UidChanged;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.proc.ProcTree;
 import dev.dockward.proc.SeenProcesses;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -46,7 +49,7 @@ class ProcEventHandlerTest {
   @BeforeEach
   void setUp() {
     proc = new ProcTree(root);
-    handler = new ProcEventHandler(new ProcReader(proc.hostFs()), seen, new ProcessTable(1000),
+    handler = new ProcEventHandler(new ProcReader(proc.hostFs()), seen, new ProcessTable(1000, 64L << 20, stats.tableShed::increment),
         ns -> T0.plusNanos(ns), stats);
   }
 
@@ -121,6 +124,52 @@ class ProcEventHandlerTest {
     ProcessExited exit = (ProcessExited) handle(new ProcEvent.Exit(0, 2_004_300_000L, 4400, 4400, 0, 17, 4242, 4242));
     assertEquals(WEB, containerId(exit));
     assertEquals(OptionalLong.of(4), exit.lifetimeMs(), "from the fork's timestamp: exact");
+  }
+
+  @Test
+  void hostileCommandLinesKeepTheCacheWithinItsBudgetAndAttributionWorks() throws Exception {
+    ProcessTable table = new ProcessTable(1000, 4L << 20, stats.tableShed::increment);
+    ProcEventHandler small = new ProcEventHandler(new ProcReader(proc.hostFs()), seen, table, ns -> T0.plusNanos(ns),
+        stats);
+    proc.process(4242, "sh", 5000, "/docker/" + WEB);
+    byte[] ff = new byte[64 * 1024];
+    Arrays.fill(ff, (byte) 0xff);
+    for (int pid = 5000; pid < 5200; pid++) {
+      proc.process(pid, "sleep", 6000 + pid, "/docker/" + WEB)
+          .stat(pid, ProcTree.statLine(pid, "sleep".getBytes(StandardCharsets.UTF_8), 'S', 4242, 6000 + pid))
+          .cmdline(pid, ff);
+      small.handle(new ProcEvent.Fork(0, 1_000L * pid, 4242, 4242, pid, pid), out::add);
+      small.handle(new ProcEvent.Exec(0, 1_000L * pid + 1, pid, pid), out::add);
+      assertTrue(table.bytes() <= 4L << 20, "within budget after pid " + pid + ": " + table.bytes());
+    }
+    ProcessObserved last = (ProcessObserved) out.get(out.size() - 1);
+    assertEquals(4 * 64 * 1024, last.proc().cmdline().length(), "the exec event itself is whole");
+    assertTrue(stats.tableShed() > 100, "sheds counted: " + stats.tableShed());
+
+    // The first sleep was shed long ago: its child, gone before its exec was read, still gets the container.
+    out.clear();
+    small.handle(new ProcEvent.Fork(0, 9_000_000L, 5000, 5000, 5300, 5300), out::add);
+    small.handle(new ProcEvent.Exec(0, 9_000_001L, 5300, 5300), out::add);
+    ProcessObserved orphan = (ProcessObserved) out.get(1);
+    assertEquals(WEB, containerId(orphan));
+    assertEquals(5000, orphan.proc().ppid());
+    assertEquals(1, stats.attributedToParent());
+
+    ProcessExited exit = (ProcessExited) handleWith(small, new ProcEvent.Exit(0, 9_500_000L, 5000, 5000, 0, 15, 4242, 4242));
+    assertEquals(WEB, containerId(exit));
+    ProcessInfo shed = exit.proc().orElseThrow();
+    assertEquals(4242, shed.ppid());
+    assertEquals("sleep", shed.name());
+    assertEquals(ProcessTable.SHED_CMDLINE_CHARS, shed.cmdline().length());
+    assertTrue(shed.cmdlineTruncated(), "the exit says its command line is cut");
+    assertEquals(OptionalLong.of(4), exit.lifetimeMs(), "the fork time stays");
+  }
+
+  private Event handleWith(ProcEventHandler h, ProcEvent e) throws InterruptedException {
+    int before = out.size();
+    h.handle(e, out::add);
+    assertEquals(before + 1, out.size(), "one event for " + e);
+    return out.get(before);
   }
 
   @Test
