@@ -148,12 +148,4 @@ class ProcessTableTest {
     assertFalse(shed.cmdlineTruncated());
     assertEquals(p, ProcessTable.shed(p), "nothing long, nothing lost");
   }
-
-  @Test
-  void textCountsOneByteACharacterInLatin1AndTwoOtherwise() {
-    assertEquals(0, RetainedSize.text(""));
-    assertEquals(40 + 8, RetainedSize.text("\\xff"));
-    assertEquals(40 + 8, RetainedSize.text("\u20ac"), "two bytes, aligned");
-    assertEquals(40 + 2 * 262_148L, RetainedSize.text("\u20ac" + HOSTILE), "one euro sign widens the whole string");
-  }
 }
