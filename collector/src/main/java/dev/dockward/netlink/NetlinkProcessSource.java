@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,8 @@ public final class NetlinkProcessSource implements Source {
    * by at most this.
    */
   private static final long LINGER_NANOS = 1_000_000;
+  /** The most estimated bytes of exec'd processes, as read, waiting for the worker. */
+  private static final long QUEUE_BUDGET_BYTES = 64L << 20;
 
   /**
    * Sizes.
@@ -93,8 +96,10 @@ public final class NetlinkProcessSource implements Source {
     this.socket = socket;
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
     this.rescan = rescan;
-    this.handler = new ProcEventHandler(reader, seen, new ProcessTable(settings.tableCapacity(), settings.tableBudgetBytes(), stats.tableShed::increment),
-        kernelTime -> wallTime(clock, kernelTime), stats);
+    ProcessTable table = new ProcessTable(settings.tableCapacity(), settings.tableBudgetBytes(),
+        stats.tableShed::increment);
+    this.handler = new ProcEventHandler(reader, seen, table, kernelTime -> wallTime(clock, kernelTime), stats,
+        QUEUE_BUDGET_BYTES);
   }
 
   /**
@@ -131,7 +136,8 @@ public final class NetlinkProcessSource implements Source {
   public java.util.Map<String, Long> counters() {
     NetlinkStats s = stats();
     return java.util.Map.of("overrun_drops", s.overruns(), "queue_drops", s.queueDrops(),
-        "unattributed_drops", s.unattributed(), "vanished_at_exec", s.vanishedAtExec(), "table_full", s.tableFull(), "table_shed", s.tableShed(),
+        "unattributed_drops", s.unattributed(), "vanished_at_exec", s.vanishedAtExec(), "table_full", s.tableFull(),
+        "table_shed", s.tableShed(), "queue_shed", s.queueShed(),
         "unknown_messages", s.unknownMessages(), "malformed_messages", s.malformedMessages());
   }
 
@@ -174,9 +180,13 @@ public final class NetlinkProcessSource implements Source {
         for (ProcEvent event : events) {
           if (isThreadEvent(event)) {
             stats.threadEvents.increment(); // most of the stream on a JVM host: keep it out of the queue
-          } else if (!queue.offer(handler.receive(event))) {
-            stats.queueDrops.increment();
-            overrun.set(true); // what was dropped is found by the rescan
+          } else {
+            Optional<ProcEventHandler.Received> received = handler.receive(event); // empty: over the byte budget
+            if (received.isEmpty() || !queue.offer(received.get())) {
+              received.ifPresent(handler::notQueued);
+              stats.queueDrops.increment();
+              overrun.set(true); // what was dropped is found by the rescan
+            }
           }
         }
       }

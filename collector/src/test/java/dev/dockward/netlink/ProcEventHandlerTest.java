@@ -49,8 +49,8 @@ class ProcEventHandlerTest {
   @BeforeEach
   void setUp() {
     proc = new ProcTree(root);
-    handler = new ProcEventHandler(new ProcReader(proc.hostFs()), seen, new ProcessTable(1000, 64L << 20, stats.tableShed::increment),
-        ns -> T0.plusNanos(ns), stats);
+    handler = new ProcEventHandler(new ProcReader(proc.hostFs()), seen,
+        new ProcessTable(1000, 64L << 20, stats.tableShed::increment), ns -> T0.plusNanos(ns), stats, 64L << 20);
   }
 
   private Event handle(ProcEvent e) throws InterruptedException {
@@ -130,7 +130,7 @@ class ProcEventHandlerTest {
   void hostileCommandLinesKeepTheCacheWithinItsBudgetAndAttributionWorks() throws Exception {
     ProcessTable table = new ProcessTable(1000, 4L << 20, stats.tableShed::increment);
     ProcEventHandler small = new ProcEventHandler(new ProcReader(proc.hostFs()), seen, table, ns -> T0.plusNanos(ns),
-        stats);
+        stats, 64L << 20);
     proc.process(4242, "sh", 5000, "/docker/" + WEB);
     byte[] ff = new byte[64 * 1024];
     Arrays.fill(ff, (byte) 0xff);
@@ -163,6 +163,42 @@ class ProcEventHandlerTest {
     assertEquals(ProcessTable.SHED_CMDLINE_CHARS, shed.cmdline().length());
     assertTrue(shed.cmdlineTruncated(), "the exit says its command line is cut");
     assertEquals(OptionalLong.of(4), exit.lifetimeMs(), "the fork time stays");
+  }
+
+  @Test
+  void execsWaitingForTheWorkerAreHeldToTheQueueBudget() throws Exception {
+    long budget = 4L << 20;
+    ProcEventHandler h = new ProcEventHandler(new ProcReader(proc.hostFs()), seen,
+        new ProcessTable(1000, 64L << 20, stats.tableShed::increment), ns -> T0.plusNanos(ns), stats, budget);
+    byte[] ff = new byte[64 * 1024];
+    Arrays.fill(ff, (byte) 0xff);
+    List<ProcEventHandler.Received> queued = new ArrayList<>();
+    int refused = 0;
+    for (int pid = 6000; pid < 6100; pid++) {
+      proc.process(pid, "sleep", 9000 + pid, "/docker/" + WEB).cmdline(pid, ff);
+      Optional<ProcEventHandler.Received> r = h.receive(new ProcEvent.Exec(0, pid, pid, pid));
+      if (r.isPresent()) {
+        queued.add(r.get());
+      } else {
+        refused++;
+      }
+      assertTrue(h.queuedBytes() <= budget, "over budget at pid " + pid + ": " + h.queuedBytes());
+    }
+    // ~257 KiB a whole read: 15 fit; the rest fit only cut (a few KiB each) until the budget is spent
+    assertEquals(15, queued.stream().filter(r -> r.read().orElseThrow().cmdline().length() == 4 * 64 * 1024).count());
+    assertEquals(0, refused, "the cut ones fit in what was left");
+    assertEquals(85, stats.queueShed());
+    h.handleBatch(queued, out::add);
+    assertEquals(0, h.queuedBytes(), "handled: nothing waits");
+    ProcessObserved cut = (ProcessObserved) out.get(out.size() - 1);
+    assertEquals(WEB, containerId(cut));
+    assertTrue(cut.proc().cmdlineTruncated(), "a cut exec says so");
+
+    ProcEventHandler spent = new ProcEventHandler(new ProcReader(proc.hostFs()), seen,
+        new ProcessTable(1000, 64L << 20, stats.tableShed::increment), ns -> T0.plusNanos(ns), stats, 100);
+    assertTrue(spent.receive(new ProcEvent.Exec(0, 1L, 6000, 6000)).isEmpty(), "not even a cut read fits: dropped");
+    assertTrue(spent.receive(new ProcEvent.Fork(0, 2L, 6000, 6000, 6001, 6001)).isPresent(), "other events carry no read");
+    assertEquals(0, spent.queuedBytes());
   }
 
   private Event handleWith(ProcEventHandler h, ProcEvent e) throws InterruptedException {
@@ -284,7 +320,7 @@ class ProcEventHandlerTest {
     List<ProcEventHandler.Received> received = Stream.of(
         new ProcEvent.Fork(0, 1L, 4242, 4242, 4701, 4701), new ProcEvent.Exec(0, 2L, 4701, 4701),
         new ProcEvent.Fork(0, 3L, 4242, 4242, 4702, 4702), new ProcEvent.Exec(0, 4L, 4702, 4702))
-        .map(handler::receive).toList();
+        .map(handler::receive).map(Optional::orElseThrow).toList();
     // the sink is slow: by the time the first event is out, both processes have ended
     handler.handleBatch(received, e -> {
           if (seenAtEmit.isEmpty()) {
