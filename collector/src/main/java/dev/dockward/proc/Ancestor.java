@@ -7,8 +7,8 @@ import java.util.Objects;
  * What an alert says of one ancestor of its process. Name, exe and command line are untrusted
  * text from the process, kept as read; the command line is cut at {@link #CMDLINE_CAP}
  * characters, since five of them ride on every alert about a process, and an executable path
- * longer than {@link #EXE_CAP} characters (only bytes that are not UTF-8, escaped, make one) is
- * left unknown: thousands of ancestors are remembered, and their size must not be the processes' choice.
+ * longer than {@link #EXE_CAP} characters is left unknown: thousands of ancestors are
+ * remembered, and their size must not be the processes' choice.
  *
  * @param pid its pid
  * @param ppid its parent's pid, 0 when it has none
@@ -22,8 +22,8 @@ public record Ancestor(int pid, int ppid, long startTime, String name, String ex
     boolean cmdlineTruncated) {
   /** The most characters of an ancestor's command line kept. */
   public static final int CMDLINE_CAP = 1024;
-  /** The longest executable path kept: PATH_MAX bytes, were they all characters. */
-  public static final int EXE_CAP = 4096;
+  /** The longest executable path kept (a real one is far shorter). */
+  public static final int EXE_CAP = 1024;
 
   public Ancestor {
     Objects.requireNonNull(name, "name");
