@@ -47,14 +47,28 @@ import java.util.function.Supplier;
  * A file seen for the first time is a baseline, except in a cgroup mount that is itself new: there
  * a set release_agent or notify_on_release is reported at once (mount and write may fall within one
  * pass). Unreadable files are counted, never fatal. Used by one thread.
+ *
+ * <p>What a pass remembers is bounded: a file that a pass no longer reads (its process, mount or
+ * cgroup is gone) is forgotten, and at most {@value #MAX_CONTAINER_FILES} files seen through
+ * containers are remembered. Past that, a new one is not remembered and counted
+ * ({@code watch_full}); it is read afresh each pass and reported whenever set, as at first sight,
+ * so the cap cannot hide a write. The host's own files are always remembered.
  */
 public final class HostWatch implements WatchPass {
   static final String SOURCE = HostWatchSource.NAME;
   private static final String DOCKER_CGROUP_DIR = "/sys/fs/cgroup";
+  /** Files under containers' cgroup mounts remembered at most: a hand-made mount has a few. */
+  static final int MAX_CONTAINER_FILES = 1024;
 
   private final HostFs host;
   private final Supplier<? extends List<ContainerInfo>> running;
-  private final Map<String, String> lastValues = new HashMap<>();
+  /** The last value of each host file, by path. */
+  private final Map<String, String> hostValues = new HashMap<>();
+  /** The last value of each file seen through a container, by path (pids and cgroup names in it). */
+  private final Map<String, String> containerValues = new HashMap<>();
+  /** The paths this pass compared: the others are forgotten at its end. */
+  private Set<String> compared = new HashSet<>();
+  private final LongAdder watchFull = new LongAdder();
   /** Per container: its init pid and the cgroup mounts it had when first read. */
   private final Map<String, Baseline> baselines = new HashMap<>();
   private final LongAdder unreadable = new LongAdder();
@@ -77,12 +91,13 @@ public final class HostWatch implements WatchPass {
 
   @Override
   public Map<String, Long> counters() {
-    return Map.of("unreadable", unreadable());
+    return Map.of("unreadable", unreadable(), "watch_full", watchFull.sum());
   }
 
   /** The changes since the previous pass. */
   @Override
   public List<Event> pass(Instant now) {
+    compared = new HashSet<>(); // a fresh one: a cleared set would keep the table of the largest pass
     List<Event> out = new ArrayList<>();
     Path corePattern = host.proc().resolve("sys/kernel/core_pattern");
     compare("core_pattern", corePattern, false, Optional.empty(), now, out);
@@ -107,7 +122,14 @@ public final class HostWatch implements WatchPass {
           Optional.ofNullable(mountedBy.get(m.controllers())), now, out);
     }
     modules.pass(now, containers).ifPresent(out::add);
+    hostValues.keySet().retainAll(compared);
+    containerValues.keySet().retainAll(compared);
     return out;
+  }
+
+  /** Files remembered now, the host's and those seen through containers. */
+  int remembered() {
+    return hostValues.size() + containerValues.size();
   }
 
   private void container(ContainerInfo c, int pid, Set<Set<String>> hostHierarchies,
@@ -128,8 +150,10 @@ public final class HostWatch implements WatchPass {
       baseline = new Baseline(pid, Set.copyOf(initial), new HashSet<>());
       baselines.put(c.id(), baseline);
     }
+    Set<String> present = new HashSet<>();
     for (CgroupMount m : mounts) {
       String key = key(m);
+      present.add(key);
       boolean unusualPlace = !m.mountPoint().equals(DOCKER_CGROUP_DIR) && !m.mountPoint().startsWith(DOCKER_CGROUP_DIR + "/");
       boolean added = !baseline.initial().contains(key);
       // reported once: a new mount, or one in an unusual place found at the first read
@@ -151,14 +175,17 @@ public final class HostWatch implements WatchPass {
         }
       }
     }
+    baseline.reported().retainAll(present); // an unmounted one, mounted again, is news again
   }
 
   /**
    * Reads a file and reports a change from its last value. A first read is a baseline unless
-   * {@code reportFirstIfSet} and the value is set (not empty, not {@code 0}).
+   * {@code throughContainer} and the value is set (not empty, not {@code 0}): a file in a
+   * container's own cgroup mount is reported at first sight when set.
    */
-  private void compare(String kind, Path file, boolean reportFirstIfSet, Optional<ContainerInfo> container,
+  private void compare(String kind, Path file, boolean throughContainer, Optional<ContainerInfo> container,
       Instant now, List<Event> out) {
+    String key = file.toString();
     String current;
     try {
       current = stripNewline(Files.readString(file, StandardCharsets.ISO_8859_1));
@@ -166,12 +193,20 @@ public final class HostWatch implements WatchPass {
       return; // a v1 hierarchy without release_agent (only roots have one), or a container gone
     } catch (IOException | RuntimeException e) {
       unreadable.increment();
+      compared.add(key); // still there: its last value stays for the next pass
       return;
     }
-    String key = file.toString();
-    String previous = lastValues.put(key, current);
+    compared.add(key);
+    Map<String, String> lastValues = throughContainer ? containerValues : hostValues;
+    String previous;
+    if (!throughContainer || lastValues.containsKey(key) || lastValues.size() < MAX_CONTAINER_FILES) {
+      previous = lastValues.put(key, current);
+    } else {
+      watchFull.increment(); // counted per read; not remembered: read as new each pass, so reported whenever set
+      previous = null;
+    }
     if (previous == null) {
-      if (reportFirstIfSet && !current.isEmpty() && !current.equals("0")) {
+      if (throughContainer && !current.isEmpty() && !current.equals("0")) {
         out.add(new HostFileChanged(now, SOURCE, kind, key, Optional.empty(), current, container));
       }
       return;

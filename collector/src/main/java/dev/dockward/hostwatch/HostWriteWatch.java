@@ -127,7 +127,8 @@ public final class HostWriteWatch implements Source {
    * (a bind mount's file system could not be watched), {@code unreadable} (a record or a path that
    * could not be read), {@code unattributed} (a container's write whose container was never
    * inspected, most likely one that ended at once: whether it went through a bind mount is
-   * unknown); and what was heard and dropped by design: {@code host_writes},
+   * unknown), {@code pending_drops} (writes of a container not inspected yet dropped because too
+   * many waited); and what was heard and dropped by design: {@code host_writes},
    * {@code container_own_writes}.
    */
   @Override

@@ -4,6 +4,7 @@ import dev.dockward.cgroup.ContainerIdResolver;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.HostFileWritten;
 import dev.dockward.event.ProcessInfo;
+import dev.dockward.event.ProcessInfoSize;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.source.EventSink;
@@ -45,6 +46,13 @@ final class WriteAttribution {
   private static final long PENDING_NANOS = 3_000_000_000L;
   private static final long WRITER_TTL_NANOS = 1_000_000_000L;
   private static final int WRITERS_KEPT = 256;
+  /**
+   * The most writes waiting, and the estimated bytes of their paths and writers: a process in a
+   * cgroup named like a container nobody inspects makes every write wait, and each writer's
+   * command line is its own to size. Past either, the oldest waiting write is dropped and counted.
+   */
+  static final int MAX_PENDING = 4096;
+  static final long PENDING_BUDGET_BYTES = 16L << 20;
 
   private final ProcReader reader;
   private final Supplier<? extends List<ContainerInfo>> running;
@@ -54,6 +62,7 @@ final class WriteAttribution {
   private final Function<String, Path> hostPaths;
   private final long ownPid = ProcessHandle.current().pid();
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+  private long pendingBytes;
   /** Writers read lately: a loop that writes many files is one process, read once a second at most. */
   private final Map<Integer, ReadWriter> writers = new LinkedHashMap<>(64, 0.75f, true) {
     @Override
@@ -66,13 +75,20 @@ final class WriteAttribution {
   private final LongAdder ownWrites = new LongAdder();
   private final LongAdder vanished = new LongAdder();
   private final LongAdder unattributed = new LongAdder();
+  private final LongAdder pendingDrops = new LongAdder();
 
   /** A writer as read, with its /proc directory's identity then (a reused pid has another). */
   private record ReadWriter(Object identity, Optional<ProcessInfo> proc, long readNanos) {}
 
   /** A container's write heard before the container was inspected. */
   private record Pending(HeardWrite write, String containerId, Optional<ProcessInfo> proc, Instant time,
-      long deadlineNanos) {}
+      long deadlineNanos) {
+    /** Its estimated heap: the record and what it alone may keep (a writer read once may be shared: counted anyway). */
+    long bytes() {
+      return 128 + ProcessInfoSize.text(write.path()) + ProcessInfoSize.text(containerId)
+          + proc.map(ProcessInfoSize::of).orElse(0L);
+    }
+  }
 
   /**
    * @param hostMountinfo the host's mount table (its reference process's, not the agent's own)
@@ -136,9 +152,22 @@ final class WriteAttribution {
       emitOrCount(container.get(), write, writer, clock.instant(), sink);
     } else {
       // Read now: the writer may be gone by the time its container is known.
-      pending.add(new Pending(write, containerId.get(), writer.get(), clock.instant(),
-          System.nanoTime() + PENDING_NANOS));
+      hold(new Pending(write, containerId.get(), writer.get(), clock.instant(), System.nanoTime() + PENDING_NANOS));
     }
+  }
+
+  private void hold(Pending p) {
+    pending.addLast(p);
+    pendingBytes += p.bytes();
+    while (pending.size() > MAX_PENDING || (pendingBytes > PENDING_BUDGET_BYTES && pending.size() > 1)) {
+      Pending oldest = pending.pollFirst();
+      pendingBytes -= oldest.bytes();
+      pendingDrops.increment();
+    }
+  }
+
+  int pendingWrites() {
+    return pending.size();
   }
 
   /**
@@ -165,9 +194,11 @@ final class WriteAttribution {
       Optional<ContainerInfo> container = containerById.apply(p.containerId());
       if (container.isPresent()) {
         it.remove();
+        pendingBytes -= p.bytes();
         emitOrCount(container.get(), p.write(), p::proc, p.time(), sink);
       } else if (nowNanos - p.deadlineNanos() >= 0) {
         it.remove();
+        pendingBytes -= p.bytes();
         unattributed.increment();
         LOG.debug("{}: container {} wrote {} but was never inspected: the write is dropped", HostWriteWatch.NAME,
             p.containerId(), p.write().path());
@@ -215,6 +246,7 @@ final class WriteAttribution {
     out.put("container_own_writes", ownWrites.sum());
     out.put("vanished", vanished.sum());
     out.put("unattributed", unattributed.sum());
+    out.put("pending_drops", pendingDrops.sum());
     out.put("unreadable_mountinfo", mounts.unreadable());
     return out;
   }

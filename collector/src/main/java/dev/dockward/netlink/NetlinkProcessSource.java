@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,8 @@ public final class NetlinkProcessSource implements Source {
    * by at most this.
    */
   private static final long LINGER_NANOS = 1_000_000;
+  /** The most estimated bytes of exec'd processes, as read, waiting for the worker. */
+  private static final long QUEUE_BUDGET_BYTES = 64L << 20;
 
   /**
    * Sizes.
@@ -57,15 +60,24 @@ public final class NetlinkProcessSource implements Source {
    *     message plus kernel overhead, tens of thousands of events of slack)
    * @param queueCapacity events between the reader and the worker (default 65,536)
    * @param tableCapacity processes cached (default 1,048,576, above Linux's default pid_max)
+   * @param tableBudgetBytes the estimated heap the process cache may keep (default 64 MiB): over
+   *     it, the largest cached command lines are cut (counted as {@code table_shed}), then new
+   *     processes are not cached (counted as {@code table_full})
    */
-  public record Settings(int socketBufferBytes, int queueCapacity, int tableCapacity) {
-    public static final Settings DEFAULT = new Settings(8 << 20, 65_536, 1 << 20);
+  public record Settings(int socketBufferBytes, int queueCapacity, int tableCapacity, long tableBudgetBytes) {
+    private static final long DEFAULT_TABLE_BUDGET = 64L << 20;
+    public static final Settings DEFAULT = new Settings(8 << 20, 65_536, 1 << 20, DEFAULT_TABLE_BUDGET);
 
     public Settings {
-      if (socketBufferBytes <= 0 || queueCapacity <= 0 || tableCapacity <= 0) {
+      if (socketBufferBytes <= 0 || queueCapacity <= 0 || tableCapacity <= 0 || tableBudgetBytes <= 0) {
         throw new IllegalArgumentException("sizes must be positive: " + socketBufferBytes + ", "
-            + queueCapacity + ", " + tableCapacity);
+            + queueCapacity + ", " + tableCapacity + ", " + tableBudgetBytes);
       }
+    }
+
+    /** The default cache budget. */
+    public Settings(int socketBufferBytes, int queueCapacity, int tableCapacity) {
+      this(socketBufferBytes, queueCapacity, tableCapacity, DEFAULT_TABLE_BUDGET);
     }
   }
 
@@ -85,8 +97,10 @@ public final class NetlinkProcessSource implements Source {
     this.socket = socket;
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
     this.rescan = rescan;
-    this.handler = new ProcEventHandler(reader, seen, new ProcessTable(settings.tableCapacity()),
-        kernelTime -> wallTime(clock, kernelTime), stats);
+    ProcessTable table = new ProcessTable(settings.tableCapacity(), settings.tableBudgetBytes(),
+        stats.tableShed::increment);
+    this.handler = new ProcEventHandler(reader, seen, table, kernelTime -> wallTime(clock, kernelTime), stats,
+        QUEUE_BUDGET_BYTES);
   }
 
   /**
@@ -124,6 +138,7 @@ public final class NetlinkProcessSource implements Source {
     NetlinkStats s = stats();
     return java.util.Map.of("overrun_drops", s.overruns(), "queue_drops", s.queueDrops(),
         "unattributed_drops", s.unattributed(), "vanished_at_exec", s.vanishedAtExec(), "table_full", s.tableFull(),
+        "table_shed", s.tableShed(), "queue_shed", s.queueShed(),
         "unknown_messages", s.unknownMessages(), "malformed_messages", s.malformedMessages());
   }
 
@@ -186,9 +201,13 @@ public final class NetlinkProcessSource implements Source {
         for (ProcEvent event : events) {
           if (isThreadEvent(event)) {
             stats.threadEvents.increment(); // most of the stream on a JVM host: keep it out of the queue
-          } else if (!queue.offer(handler.receive(event))) {
-            stats.queueDrops.increment();
-            overrun.set(true); // what was dropped is found by the rescan
+          } else {
+            Optional<ProcEventHandler.Received> received = handler.receive(event); // empty: over the byte budget
+            if (received.isEmpty() || !queue.offer(received.get())) {
+              received.ifPresent(handler::notQueued);
+              stats.queueDrops.increment();
+              overrun.set(true); // what was dropped is found by the rescan
+            }
           }
         }
       }

@@ -18,6 +18,8 @@ public final class NetlinkStats {
   final LongAdder unattributed = new LongAdder();
   final LongAdder pidReuses = new LongAdder();
   final LongAdder tableFull = new LongAdder();
+  final LongAdder tableShed = new LongAdder();
+  final LongAdder queueShed = new LongAdder();
   final LongAdder reconciliations = new LongAdder();
   private final ProcEventParser parser;
 
@@ -58,6 +60,12 @@ public final class NetlinkStats {
   /** Processes not cached because the cache was full. */
   public long tableFull() { return tableFull.sum(); }
 
+  /** Cached processes whose long text (command line, long paths) was dropped to keep the cache within its byte budget. */
+  public long tableShed() { return tableShed.sum(); }
+
+  /** Exec'd processes queued without their long text because the queue's byte budget was spent. */
+  public long queueShed() { return queueShed.sum(); }
+
   /** Cache reconciliations with /proc after an overrun. */
   public long reconciliations() { return reconciliations.sum(); }
 
@@ -73,6 +81,7 @@ public final class NetlinkStats {
         + ", threadEvents=" + threadEvents() + ", overruns=" + overruns() + ", queueDrops=" + queueDrops()
         + ", vanishedAtExec=" + vanishedAtExec() + ", attributedToParent=" + attributedToParent()
         + ", unattributed=" + unattributed() + ", pidReuses=" + pidReuses() + ", tableFull=" + tableFull()
+        + ", tableShed=" + tableShed() + ", queueShed=" + queueShed()
         + ", reconciliations=" + reconciliations() + ", unknown=" + unknownMessages()
         + ", malformed=" + malformedMessages() + "]";
   }

@@ -8,6 +8,7 @@ import dev.dockward.event.Event;
 import dev.dockward.event.ProcessExited;
 import dev.dockward.event.ProcessForked;
 import dev.dockward.event.ProcessInfo;
+import dev.dockward.event.ProcessInfoSize;
 import dev.dockward.event.ProcessObserved;
 import dev.dockward.event.ProcessTraced;
 import dev.dockward.event.UidChanged;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,22 +43,31 @@ final class ProcEventHandler {
   private final ProcessTable table;
   private final LongFunction<Instant> timeOf;
   private final NetlinkStats stats;
+  private final long queueBudgetBytes;
+  /** Added by the reader's thread, taken off by the worker's. */
+  private final AtomicLong queuedBytes = new AtomicLong();
 
   /**
    * @param timeOf the wall-clock instant of a kernel monotonic timestamp
+   * @param queueBudgetBytes the most estimated bytes of exec reads waiting for the worker
    */
   ProcEventHandler(ProcReader reader, SeenProcesses seen, ProcessTable table, LongFunction<Instant> timeOf,
-      NetlinkStats stats) {
+      NetlinkStats stats, long queueBudgetBytes) {
     this.reader = reader;
     this.seen = seen;
     this.table = table;
     this.timeOf = timeOf;
     this.stats = stats;
+    this.queueBudgetBytes = queueBudgetBytes;
   }
 
   /** Receives and handles one event at once (tests). */
   void handle(ProcEvent event, EventSink sink) throws InterruptedException {
-    handle(event, sink, receive(event).read());
+    Optional<Received> received = receive(event);
+    if (received.isPresent()) {
+      queuedBytes.addAndGet(-received.get().bytes());
+      handle(event, sink, received.get().read());
+    }
   }
 
   /**
@@ -64,17 +75,50 @@ final class ProcEventHandler {
    * reader's thread, since a short-lived one is gone within milliseconds and its read must not
    * wait for the worker to wake up or for the events queued before it. (A pid reused before the
    * read is read as its newer process; the start time check then counts it as a reuse.)
+   *
+   * @param bytes the read's estimated size, counted against the queue's budget until handled
    */
-  record Received(ProcEvent event, Optional<ProcessInfo> read) {}
+  record Received(ProcEvent event, Optional<ProcessInfo> read, long bytes) {}
 
-  /** Reads the process of an exec at once; any other event is queued as it is. */
-  Received receive(ProcEvent event) {
-    return new Received(event, event instanceof ProcEvent.Exec x ? reader.read(x.tgid()) : Optional.empty());
+  /**
+   * Reads the process of an exec at once; any other event is queued as it is. A process chooses
+   * the size of its command line, so what waits for the worker is held to a byte budget: past it,
+   * the read is kept without its long text ({@link ProcessTable#shed}, counted as
+   * {@code queue_shed}); when even that does not fit, empty: the caller drops the event as from a
+   * full queue, and the /proc rescan looks for what was missed.
+   */
+  Optional<Received> receive(ProcEvent event) {
+    if (!(event instanceof ProcEvent.Exec x)) {
+      return Optional.of(new Received(event, Optional.empty(), 0));
+    }
+    Optional<ProcessInfo> read = reader.read(x.tgid());
+    long bytes = read.map(ProcessInfoSize::of).orElse(0L);
+    if (queuedBytes.get() + bytes > queueBudgetBytes) {
+      read = read.map(ProcessTable::shed);
+      bytes = read.map(ProcessInfoSize::of).orElse(0L);
+      if (queuedBytes.get() + bytes > queueBudgetBytes) {
+        return Optional.empty();
+      }
+      stats.queueShed.increment();
+    }
+    queuedBytes.addAndGet(bytes);
+    return Optional.of(new Received(event, read, bytes));
+  }
+
+  /** A received event the queue did not take: its bytes no longer wait. */
+  void notQueued(Received received) {
+    queuedBytes.addAndGet(-received.bytes());
+  }
+
+  /** The estimated bytes of the reads waiting for the worker. */
+  long queuedBytes() {
+    return queuedBytes.get();
   }
 
   /** Handles received events in their order. */
   void handleBatch(List<Received> batch, EventSink sink) throws InterruptedException {
     for (Received received : batch) {
+      queuedBytes.addAndGet(-received.bytes());
       try {
         handle(received.event(), sink, received.read());
       } catch (RuntimeException e) {

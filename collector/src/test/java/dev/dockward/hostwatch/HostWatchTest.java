@@ -127,6 +127,55 @@ class HostWatchTest {
   }
 
   @Test
+  void filesOfAGoneContainerOrCgroupAreForgotten() throws IOException {
+    running.add(container("abc", 4242));
+    write("proc/4242/mountinfo", CONTAINER_MOUNTINFO + NET_CLS_AT_TMP);
+    write("proc/4242/root/tmp/cgrp/release_agent", "\n");
+    write("proc/4242/root/tmp/cgrp/x/notify_on_release", "0\n");
+    write("proc/4242/root/tmp/cgrp/y/notify_on_release", "0\n");
+    watch.pass(NOW);
+    assertEquals(2 + 3, watch.remembered(), "core_pattern, the host's release_agent, and three through the container");
+    Files.delete(root.resolve("proc/4242/root/tmp/cgrp/y/notify_on_release"));
+    Files.delete(root.resolve("proc/4242/root/tmp/cgrp/y"));
+    watch.pass(NOW);
+    assertEquals(2 + 2, watch.remembered(), "the removed cgroup is forgotten");
+    running.clear(); // the container stopped: its pid's paths are not read again
+    watch.pass(NOW);
+    assertEquals(2, watch.remembered(), "only the host's files stay");
+  }
+
+  @Test
+  void pastTheCapContainerFilesAreNotRememberedButStillReportedWhenSet() throws IOException {
+    running.add(container("abc", 4242));
+    StringBuilder mountinfo = new StringBuilder(CONTAINER_MOUNTINFO);
+    for (int m = 0; m < 17; m++) { // 17 mounts of 64 cgroups each: more than the cap
+      mountinfo.append(50 + m).append(" 67 0:48 / /tmp/c").append(m).append(" rw,relatime - cgroup cgroup rw,net_cls\n");
+      write("proc/4242/root/tmp/c" + m + "/release_agent", "\n");
+      for (int child = 0; child < 64; child++) {
+        write("proc/4242/root/tmp/c" + m + "/g" + child + "/notify_on_release", "0\n");
+      }
+    }
+    write("proc/4242/mountinfo", mountinfo.toString());
+    watch.pass(NOW);
+    assertEquals(2 + HostWatch.MAX_CONTAINER_FILES, watch.remembered());
+    long full = watch.counters().get("watch_full");
+    assertEquals(17 * 65 - HostWatch.MAX_CONTAINER_FILES, full, "each file not remembered is counted");
+
+    // a new mount with its release agent set, and the host's core_pattern changed, while the cap is reached
+    write("proc/4242/mountinfo", mountinfo + "90 67 0:49 / /tmp/late rw,relatime - cgroup cgroup rw,net_prio\n");
+    write("proc/4242/root/tmp/late/release_agent", "/evil\n");
+    write("proc/sys/kernel/core_pattern", "|/tmp/x %p\n");
+    List<Event> events = watch.pass(NOW);
+    assertTrue(events.stream().anyMatch(e -> e instanceof HostFileChanged h && h.kind().equals("core_pattern")),
+        "host files are always remembered: " + events);
+    assertTrue(events.stream().anyMatch(e -> e instanceof HostFileChanged h && h.current().equals("/evil")),
+        "fail open: the set release agent is reported: " + events);
+    assertTrue(watch.pass(NOW).stream().anyMatch(e -> e instanceof HostFileChanged h && h.current().equals("/evil")),
+        "not remembered, so reported again while set");
+    assertEquals(2 + HostWatch.MAX_CONTAINER_FILES, watch.remembered());
+  }
+
+  @Test
   void garbageAndMissingFilesAreCountedNotFatal() throws IOException {
     running.add(container("gone", 999));
     write("proc/self/mountinfo", "garbage\n\n- - -\n");

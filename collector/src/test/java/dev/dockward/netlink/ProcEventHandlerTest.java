@@ -9,15 +9,18 @@ import dev.dockward.event.NamespaceChanged;
 import dev.dockward.event.Event;
 import dev.dockward.event.ProcessExited;
 import dev.dockward.event.ProcessForked;
+import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessObserved;
 import dev.dockward.event.ProcessTraced;
 import dev.dockward.event.UidChanged;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.proc.ProcTree;
 import dev.dockward.proc.SeenProcesses;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -46,8 +49,8 @@ class ProcEventHandlerTest {
   @BeforeEach
   void setUp() {
     proc = new ProcTree(root);
-    handler = new ProcEventHandler(new ProcReader(proc.hostFs()), seen, new ProcessTable(1000),
-        ns -> T0.plusNanos(ns), stats);
+    handler = new ProcEventHandler(new ProcReader(proc.hostFs()), seen,
+        new ProcessTable(1000, 64L << 20, stats.tableShed::increment), ns -> T0.plusNanos(ns), stats, 64L << 20);
   }
 
   private Event handle(ProcEvent e) throws InterruptedException {
@@ -121,6 +124,88 @@ class ProcEventHandlerTest {
     ProcessExited exit = (ProcessExited) handle(new ProcEvent.Exit(0, 2_004_300_000L, 4400, 4400, 0, 17, 4242, 4242));
     assertEquals(WEB, containerId(exit));
     assertEquals(OptionalLong.of(4), exit.lifetimeMs(), "from the fork's timestamp: exact");
+  }
+
+  @Test
+  void hostileCommandLinesKeepTheCacheWithinItsBudgetAndAttributionWorks() throws Exception {
+    ProcessTable table = new ProcessTable(1000, 4L << 20, stats.tableShed::increment);
+    ProcEventHandler small = new ProcEventHandler(new ProcReader(proc.hostFs()), seen, table, ns -> T0.plusNanos(ns),
+        stats, 64L << 20);
+    proc.process(4242, "sh", 5000, "/docker/" + WEB);
+    byte[] ff = new byte[64 * 1024];
+    Arrays.fill(ff, (byte) 0xff);
+    for (int pid = 5000; pid < 5200; pid++) {
+      proc.process(pid, "sleep", 6000 + pid, "/docker/" + WEB)
+          .stat(pid, ProcTree.statLine(pid, "sleep".getBytes(StandardCharsets.UTF_8), 'S', 4242, 6000 + pid))
+          .cmdline(pid, ff);
+      small.handle(new ProcEvent.Fork(0, 1_000L * pid, 4242, 4242, pid, pid), out::add);
+      small.handle(new ProcEvent.Exec(0, 1_000L * pid + 1, pid, pid), out::add);
+      assertTrue(table.bytes() <= 4L << 20, "within budget after pid " + pid + ": " + table.bytes());
+    }
+    ProcessObserved last = (ProcessObserved) out.get(out.size() - 1);
+    assertEquals(4 * 64 * 1024, last.proc().cmdline().length(), "the exec event itself is whole");
+    assertTrue(stats.tableShed() > 100, "sheds counted: " + stats.tableShed());
+
+    // The first sleep was shed long ago: its child, gone before its exec was read, still gets the container.
+    out.clear();
+    small.handle(new ProcEvent.Fork(0, 9_000_000L, 5000, 5000, 5300, 5300), out::add);
+    small.handle(new ProcEvent.Exec(0, 9_000_001L, 5300, 5300), out::add);
+    ProcessObserved orphan = (ProcessObserved) out.get(1);
+    assertEquals(WEB, containerId(orphan));
+    assertEquals(5000, orphan.proc().ppid());
+    assertEquals(1, stats.attributedToParent());
+
+    ProcessExited exit = (ProcessExited) handleWith(small, new ProcEvent.Exit(0, 9_500_000L, 5000, 5000, 0, 15, 4242, 4242));
+    assertEquals(WEB, containerId(exit));
+    ProcessInfo shed = exit.proc().orElseThrow();
+    assertEquals(4242, shed.ppid());
+    assertEquals("sleep", shed.name());
+    assertEquals(ProcessTable.SHED_CMDLINE_CHARS, shed.cmdline().length());
+    assertTrue(shed.cmdlineTruncated(), "the exit says its command line is cut");
+    assertEquals(OptionalLong.of(4), exit.lifetimeMs(), "the fork time stays");
+  }
+
+  @Test
+  void execsWaitingForTheWorkerAreHeldToTheQueueBudget() throws Exception {
+    long budget = 4L << 20;
+    ProcEventHandler h = new ProcEventHandler(new ProcReader(proc.hostFs()), seen,
+        new ProcessTable(1000, 64L << 20, stats.tableShed::increment), ns -> T0.plusNanos(ns), stats, budget);
+    byte[] ff = new byte[64 * 1024];
+    Arrays.fill(ff, (byte) 0xff);
+    List<ProcEventHandler.Received> queued = new ArrayList<>();
+    int refused = 0;
+    for (int pid = 6000; pid < 6100; pid++) {
+      proc.process(pid, "sleep", 9000 + pid, "/docker/" + WEB).cmdline(pid, ff);
+      Optional<ProcEventHandler.Received> r = h.receive(new ProcEvent.Exec(0, pid, pid, pid));
+      if (r.isPresent()) {
+        queued.add(r.get());
+      } else {
+        refused++;
+      }
+      assertTrue(h.queuedBytes() <= budget, "over budget at pid " + pid + ": " + h.queuedBytes());
+    }
+    // ~257 KiB a whole read: 15 fit; the rest fit only cut (a few KiB each) until the budget is spent
+    assertEquals(15, queued.stream().filter(r -> r.read().orElseThrow().cmdline().length() == 4 * 64 * 1024).count());
+    assertEquals(0, refused, "the cut ones fit in what was left");
+    assertEquals(85, stats.queueShed());
+    h.handleBatch(queued, out::add);
+    assertEquals(0, h.queuedBytes(), "handled: nothing waits");
+    ProcessObserved cut = (ProcessObserved) out.get(out.size() - 1);
+    assertEquals(WEB, containerId(cut));
+    assertTrue(cut.proc().cmdlineTruncated(), "a cut exec says so");
+
+    ProcEventHandler spent = new ProcEventHandler(new ProcReader(proc.hostFs()), seen,
+        new ProcessTable(1000, 64L << 20, stats.tableShed::increment), ns -> T0.plusNanos(ns), stats, 100);
+    assertTrue(spent.receive(new ProcEvent.Exec(0, 1L, 6000, 6000)).isEmpty(), "not even a cut read fits: dropped");
+    assertTrue(spent.receive(new ProcEvent.Fork(0, 2L, 6000, 6000, 6001, 6001)).isPresent(), "other events carry no read");
+    assertEquals(0, spent.queuedBytes());
+  }
+
+  private Event handleWith(ProcEventHandler h, ProcEvent e) throws InterruptedException {
+    int before = out.size();
+    h.handle(e, out::add);
+    assertEquals(before + 1, out.size(), "one event for " + e);
+    return out.get(before);
   }
 
   @Test
@@ -235,7 +320,7 @@ class ProcEventHandlerTest {
     List<ProcEventHandler.Received> received = Stream.of(
         new ProcEvent.Fork(0, 1L, 4242, 4242, 4701, 4701), new ProcEvent.Exec(0, 2L, 4701, 4701),
         new ProcEvent.Fork(0, 3L, 4242, 4242, 4702, 4702), new ProcEvent.Exec(0, 4L, 4702, 4702))
-        .map(handler::receive).toList();
+        .map(handler::receive).map(Optional::orElseThrow).toList();
     // the sink is slow: by the time the first event is out, both processes have ended
     handler.handleBatch(received, e -> {
           if (seenAtEmit.isEmpty()) {

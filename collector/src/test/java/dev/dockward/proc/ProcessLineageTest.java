@@ -18,6 +18,17 @@ class ProcessLineageTest {
   }
 
   @Test
+  void anAncestorsTextIsBoundedWhateverTheProcessChose() {
+    String escapedPath = "/" + "\\xff".repeat(256); // 256 bytes that are not UTF-8: 1,025 characters
+    Ancestor a = new Ancestor(7, 1, 5, "x", escapedPath, "\\xff".repeat(64 * 1024), false);
+    assertEquals("", a.exe(), "too long a path is unknown");
+    assertEquals(Ancestor.CMDLINE_CAP, a.cmdline().length());
+    assertTrue(a.cmdlineTruncated());
+    String longest = "/" + "d".repeat(Ancestor.EXE_CAP - 1);
+    assertEquals(longest, new Ancestor(7, 1, 5, "x", longest, "x", false).exe(), "a path of the longest kept length stays");
+  }
+
+  @Test
   void theChainGoesParentFirstUpToTheMaximum() {
     RecentProcesses recent = new RecentProcesses(100);
     recent.remember(proc(1, 0, 1, "init"));

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +21,29 @@ import java.util.function.Supplier;
  * (rule, container) carries {@code suppressed: N}. Time is the event's own time, so replaying a
  * journal suppresses exactly what the live agent did. For {@code posture_finding} events the
  * finding (id and instance) is part of the key as well.
+ *
+ * <p>Keys come from what containers do (a port scan of many neighbours makes a key per edge), so
+ * the state is bounded: a key's window is forgotten once it has passed (a count it held back
+ * waits for the key's next alert), and at most {@link #DEFAULT_MAX_KEYS} windows and as many
+ * waiting counts are kept. Past the cap the oldest is forgotten and counted
+ * ({@link #noiseControlEvictions()}): forgetting a window can only let its next repeat out, never
+ * hold an alert back, so a flood of keys fails open.
  */
 public final class AlertThrottle extends ForwardingDetector {
+  /** The most dedupe windows kept, and the most held-back counts waiting: about 30 MB at both caps. */
+  public static final int DEFAULT_MAX_KEYS = 65_536;
+
   private final Duration dedupeWindow;
   private final int perRulePerMinute;
   private final int globalPerMinute;
   private Window global;
-  private final Map<String, Window> byKey = new HashMap<>();
+  private final int maxKeys;
+  /** The windows that may still hold repeats back, oldest start first. */
+  private final LinkedHashMap<String, Window> byKey = new LinkedHashMap<>();
+  /** Counts held back by windows that have passed, waiting for their key's next alert. */
+  private final LinkedHashMap<String, Long> waitingCounts = new LinkedHashMap<>();
+  private long windowsEvicted;
+  private long countsEvicted;
   private final Map<String, Window> byRule = new HashMap<>();
   private final Map<String, LongAdder> suppressedByRule = new ConcurrentHashMap<>();
 
@@ -54,10 +71,19 @@ public final class AlertThrottle extends ForwardingDetector {
    *     rules at once); 0 means no cap
    */
   public AlertThrottle(Detector inner, Duration dedupeWindow, int perRulePerMinute, int globalPerMinute) {
+    this(inner, dedupeWindow, perRulePerMinute, globalPerMinute, DEFAULT_MAX_KEYS);
+  }
+
+  /** @param maxKeys the most windows, and the most waiting counts, kept at once */
+  AlertThrottle(Detector inner, Duration dedupeWindow, int perRulePerMinute, int globalPerMinute, int maxKeys) {
     super(inner);
+    if (maxKeys < 1) {
+      throw new IllegalArgumentException("maxKeys must be at least 1: " + maxKeys);
+    }
     this.dedupeWindow = dedupeWindow;
     this.perRulePerMinute = perRulePerMinute;
     this.globalPerMinute = globalPerMinute;
+    this.maxKeys = maxKeys;
   }
 
   @Override
@@ -67,6 +93,7 @@ public final class AlertThrottle extends ForwardingDetector {
       return alerts;
     }
     Instant now = timeOf(event);
+    expire(now);
     List<Map<String, Object>> out = new ArrayList<>(alerts.size());
     for (Map<String, Object> alert : alerts) {
       String rule = String.valueOf(alert.get("rule"));
@@ -74,16 +101,59 @@ public final class AlertThrottle extends ForwardingDetector {
       Window w = byKey.get(key);
       boolean duplicate = !dedupeWindow.isZero() && w != null && now.isBefore(w.start.plus(dedupeWindow));
       if (duplicate || overRuleCap(rule, now) || overGlobalCap(now)) {
-        byKey.computeIfAbsent(key, k -> new Window(now)).heldBack++;
+        if (w == null) {
+          w = new Window(now);
+          open(key, w);
+        }
+        w.heldBack++;
         suppressedByRule.computeIfAbsent(rule, r -> new LongAdder()).increment();
         continue;
       }
-      long heldBack = w == null ? 0 : w.heldBack;
-      Window fresh = new Window(now);
-      byKey.put(key, fresh);
+      Long waiting = waitingCounts.remove(key);
+      long heldBack = (w == null ? 0 : w.heldBack) + (waiting == null ? 0 : waiting);
+      byKey.remove(key); // re-inserted last: the order stays that of the windows' starts
+      open(key, new Window(now));
       out.add(heldBack == 0 ? alert : withSuppressed(alert, heldBack));
     }
     return out;
+  }
+
+  /** Forgets the windows that have passed; their held-back counts wait for the key's next alert. */
+  private void expire(Instant now) {
+    // Event time is the record's: a late record may leave an older window behind a newer one; it goes at the cap.
+    for (Iterator<Map.Entry<String, Window>> it = byKey.entrySet().iterator(); it.hasNext();) {
+      Map.Entry<String, Window> oldest = it.next();
+      if (now.isBefore(oldest.getValue().start.plus(dedupeWindow))) {
+        return;
+      }
+      it.remove();
+      keepWaiting(oldest.getKey(), oldest.getValue().heldBack);
+    }
+  }
+
+  /** Adds a window, forgetting the oldest one at the cap (its next repeat then goes out). */
+  private void open(String key, Window w) {
+    if (byKey.size() >= maxKeys) {
+      Iterator<Map.Entry<String, Window>> it = byKey.entrySet().iterator();
+      Map.Entry<String, Window> oldest = it.next();
+      it.remove();
+      windowsEvicted++;
+      keepWaiting(oldest.getKey(), oldest.getValue().heldBack);
+    }
+    byKey.put(key, w);
+  }
+
+  private void keepWaiting(String key, long heldBack) {
+    if (heldBack == 0) {
+      return;
+    }
+    waitingCounts.merge(key, heldBack, Long::sum);
+    if (waitingCounts.size() > maxKeys) {
+      Iterator<String> it = waitingCounts.keySet().iterator();
+      it.next();
+      it.remove(); // that key's next alert goes out without its count; the per-rule total keeps it
+      countsEvicted++;
+    }
   }
 
   private boolean overRuleCap(String rule, Instant now) {
@@ -156,6 +226,29 @@ public final class AlertThrottle extends ForwardingDetector {
   private static Instant timeOf(Map<String, Object> event) {
     // Records are ours and always timed; never fail detection on one that is not.
     return RecordTime.of(event).orElseGet(Instant::now);
+  }
+
+  /**
+   * Noise-control state forgotten early because a cap was reached: {@code window} (a dedupe
+   * window: its next repeat went out) and {@code count} (a held-back count that no later alert
+   * carried; the per-rule total still has it).
+   */
+  @Override
+  public synchronized Map<String, Long> noiseControlEvictions() {
+    Map<String, Long> out = new TreeMap<>(inner.noiseControlEvictions());
+    out.merge("window", windowsEvicted, Long::sum);
+    out.merge("count", countsEvicted, Long::sum);
+    return out;
+  }
+
+  /** Dedupe windows kept now. */
+  synchronized int windows() {
+    return byKey.size();
+  }
+
+  /** Held-back counts waiting for their key's next alert. */
+  synchronized int waitingCounts() {
+    return waitingCounts.size();
   }
 
   @Override

@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * A detector in front of another one that changes or filters the alerts it raises: the inner
- * detector's evaluation errors and suppressed counts pass through unless a subclass keeps its own.
+ * detector's evaluation errors, suppressed counts and noise-control evictions pass through unless a subclass keeps its own.
  */
 abstract class ForwardingDetector implements Detector {
   protected final Detector inner;
@@ -23,5 +23,10 @@ abstract class ForwardingDetector implements Detector {
   @Override
   public Map<String, Long> suppressedAlerts() {
     return inner.suppressedAlerts();
+  }
+
+  @Override
+  public Map<String, Long> noiseControlEvictions() {
+    return inner.noiseControlEvictions();
   }
 }

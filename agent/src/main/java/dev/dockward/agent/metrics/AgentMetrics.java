@@ -82,6 +82,11 @@ public final class AgentMetrics {
         .labelNames("rule")
         .callback(cb -> detector.suppressedAlerts().forEach((rule, n) -> cb.call(n, rule)))
         .register(registry);
+    CounterWithCallback.builder().name("dockward_alert_throttle_evictions")
+        .help("Noise-control state forgotten at its cap (window: a dedupe window, its next repeat went out; count: a held-back count no alert carried)")
+        .labelNames("state")
+        .callback(cb -> detector.noiseControlEvictions().forEach((state, n) -> cb.call(n, state)))
+        .register(registry);
     CounterWithCallback.builder().name("dockward_shipped").help("Records delivered, by sink")
         .labelNames("sink")
         .callback(cb -> shippers.forEach(s -> cb.call(s.shipped(), s.name())))

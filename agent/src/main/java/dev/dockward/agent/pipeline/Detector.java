@@ -17,4 +17,9 @@ public interface Detector {
   default Map<String, Long> suppressedAlerts() {
     return Map.of();
   }
+
+  /** Noise-control state forgotten because a cap was reached, by kind of state (it fails open: repeats go out). */
+  default Map<String, Long> noiseControlEvictions() {
+    return Map.of();
+  }
 }

@@ -2,6 +2,8 @@ package dev.dockward.agent.detect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.event.ContainerInfo;
@@ -168,5 +170,97 @@ class AlertThrottleTest {
     }
     assertEquals(first, second);
     assertEquals(6, first.stream().mapToInt(Integer::intValue).sum(), "one per 5 s window over 30 s");
+  }
+
+  /** A detector that raises one alert of {@code rule} naming the event's edge, as the network rules do. */
+  private static Detector perEdge(String rule) {
+    return (event, alertIds) -> {
+      Map<String, Object> alert = new LinkedHashMap<>();
+      alert.put("kind", "alert");
+      alert.put("id", alertIds.get());
+      alert.put("rule", rule);
+      alert.put("summary", "s");
+      alert.put("container", event.get("container"));
+      alert.put("evidence", Map.of("edge", event.get("edge")));
+      return List.of(alert);
+    };
+  }
+
+  private List<Map<String, Object>> feedEdge(AlertThrottle t, Instant time, String edge) {
+    Map<String, Object> e = event(time, "c0ffee00".repeat(8));
+    e.put("edge", edge);
+    return t.alertsFor(e, () -> "id-" + ids.incrementAndGet());
+  }
+
+  @Test
+  void aMillionDistinctKeysStayWithinTheCapAndEveryNewOneGoesOut() {
+    AlertThrottle t = new AlertThrottle(perEdge("unexpected_edge"), Duration.ofSeconds(60), 0, 0, 10_000);
+    int emitted = 0;
+    Map<String, Object> e = event(T0, "c0ffee00".repeat(8));
+    for (int i = 0; i < 1_000_000; i++) {
+      // a scan of every port of many neighbours within 50 s, all within one window
+      if (i % 20_000 == 0) {
+        e.put("time", T0.plusSeconds(i / 20_000).toString());
+      }
+      e.put("edge", "10.0." + (i / 65_536) + "." + (i % 250) + ":" + (i % 65_536));
+      emitted += t.alertsFor(e, () -> "id").size();
+      if (t.windows() > 10_000) {
+        fail("windows over the cap at " + i + ": " + t.windows());
+      }
+    }
+    assertEquals(1_000_000, emitted, "fail open: no key is held back for lack of room");
+    assertEquals(990_000L, t.noiseControlEvictions().get("window"));
+    assertEquals(0L, t.noiseControlEvictions().get("count"));
+    // a key still in its window is still deduplicated
+    String last = "10.0." + (999_999 / 65_536) + "." + (999_999 % 250) + ":" + (999_999 % 65_536);
+    assertEquals(0, feedEdge(t, T0.plusSeconds(55), last).size());
+  }
+
+  @Test
+  void aRepeatWhoseWindowWasEvictedGoesOutInsteadOfBeingHeldBack() {
+    AlertThrottle t = new AlertThrottle(perEdge("unexpected_edge"), Duration.ofSeconds(60), 0, 0, 3);
+    assertEquals(1, feedEdge(t, T0, "a:1").size());
+    assertEquals(0, feedEdge(t, T0.plusSeconds(1), "a:1").size(), "a repeat within its window");
+    for (String edge : List.of("b:1", "c:1", "d:1")) {
+      assertEquals(1, feedEdge(t, T0.plusSeconds(2), edge).size());
+    }
+    List<Map<String, Object>> again = feedEdge(t, T0.plusSeconds(3), "a:1");
+    assertEquals(1, again.size(), "its window was evicted: the repeat goes out");
+    assertEquals(1L, again.get(0).get("suppressed"), "and still carries the count held back");
+    assertEquals(Map.of("count", 0L, "window", 2L), t.noiseControlEvictions());
+  }
+
+  @Test
+  void passedWindowsAreForgottenAndTheirCountsWaitForTheNextAlert() {
+    AlertThrottle t = new AlertThrottle(perEdge("unexpected_edge"), Duration.ofSeconds(60), 0);
+    for (int i = 0; i < 1000; i++) {
+      feedEdge(t, T0.plusMillis(i), "10.0.0.1:" + i);
+    }
+    feedEdge(t, T0.plusSeconds(1), "10.0.0.1:7"); // held back
+    assertEquals(1000, t.windows());
+    assertEquals(1, feedEdge(t, T0.plusSeconds(61), "10.0.0.2:1").size());
+    assertEquals(1, t.windows(), "the 1,000 passed windows are gone");
+    assertEquals(1, t.waitingCounts(), "one of them held a repeat back");
+    List<Map<String, Object>> later = feedEdge(t, T0.plusSeconds(3600), "10.0.0.1:7");
+    assertEquals(1L, later.get(0).get("suppressed"), "the next alert of that edge, an hour later, carries it");
+    assertEquals(0, t.waitingCounts());
+    assertEquals(Map.of("count", 0L, "window", 0L), t.noiseControlEvictions(), "nothing was forgotten early");
+  }
+
+  @Test
+  void waitingCountsAreBoundedToo() {
+    AlertThrottle t = new AlertThrottle(perEdge("unexpected_edge"), Duration.ofSeconds(60), 0, 0, 100);
+    for (int round = 0; round < 5; round++) {
+      Instant start = T0.plusSeconds(120L * round);
+      for (int i = 0; i < 100; i++) {
+        String edge = "10." + round + ".0.1:" + i;
+        feedEdge(t, start, edge);
+        feedEdge(t, start.plusSeconds(1), edge); // a repeat held back: a count to carry
+      }
+    }
+    feedEdge(t, T0.plusSeconds(10_000), "x:1");
+    assertTrue(t.waitingCounts() <= 100, "waiting counts: " + t.waitingCounts());
+    assertEquals(400L, t.noiseControlEvictions().get("count"));
+    assertEquals(500L, t.suppressedAlerts().get("unexpected_edge"), "the per-rule total keeps every one");
   }
 }
