@@ -155,6 +155,11 @@ public final class CgroupSampler implements Source {
   }
 
   @Override
+  public long restarts() {
+    return worker.restarts();
+  }
+
+  @Override
   public boolean alive() {
     return reader.isEmpty() || worker.alive();
   }

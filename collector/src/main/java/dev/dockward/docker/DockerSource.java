@@ -323,6 +323,12 @@ public final class DockerSource implements Source {
   }
 
   @Override
+  public long restarts() {
+    SupervisedThread t = thread;
+    return t == null ? 0 : t.restarts();
+  }
+
+  @Override
   public boolean alive() {
     SupervisedThread t = thread;
     return t == null || t.alive();

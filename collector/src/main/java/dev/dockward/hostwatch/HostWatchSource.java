@@ -70,6 +70,11 @@ public final class HostWatchSource implements Source {
   }
 
   @Override
+  public long restarts() {
+    return worker.restarts();
+  }
+
+  @Override
   public boolean alive() {
     return worker.alive();
   }

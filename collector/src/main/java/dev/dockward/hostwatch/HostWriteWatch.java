@@ -151,6 +151,11 @@ public final class HostWriteWatch implements Source {
   }
 
   @Override
+  public synchronized long restarts() {
+    return thread == null ? 0 : thread.restarts();
+  }
+
+  @Override
   public synchronized boolean alive() {
     return thread == null || thread.alive();
   }

@@ -154,6 +154,17 @@ public final class NetlinkProcessSource implements Source {
   }
 
   @Override
+  public long restarts() {
+    SupervisedThread reader;
+    SupervisedThread worker;
+    synchronized (this) {
+      reader = readerThread;
+      worker = workerThread;
+    }
+    return reader == null ? 0 : reader.restarts() + worker.restarts();
+  }
+
+  @Override
   public boolean alive() {
     SupervisedThread reader;
     SupervisedThread worker;

@@ -186,6 +186,12 @@ public final class PostureSource implements Source {
   }
 
   @Override
+  public long restarts() {
+    SupervisedThread t = thread;
+    return t == null ? 0 : t.restarts();
+  }
+
+  @Override
   public boolean alive() {
     SupervisedThread t = thread;
     return t == null || t.alive();

@@ -127,6 +127,11 @@ public final class ProcScanSource implements Source {
   }
 
   @Override
+  public long restarts() {
+    return worker.restarts();
+  }
+
+  @Override
   public boolean alive() {
     return worker.alive();
   }

@@ -90,6 +90,11 @@ public final class PeriodicWorker {
     return t == null ? SourceHealth.running() : t.health();
   }
 
+  /** How many times the thread failed (an Error) and was started again. */
+  public synchronized long restarts() {
+    return thread == null ? 0 : thread.restarts();
+  }
+
   /** Whether the thread runs (false before start and after stop). */
   public synchronized boolean alive() {
     return thread != null && thread.alive();

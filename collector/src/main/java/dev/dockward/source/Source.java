@@ -40,6 +40,11 @@ public interface Source extends AutoCloseable {
     return SourceHealth.running();
   }
 
+  /** How many times one of its threads failed and was started again. */
+  default long restarts() {
+    return 0;
+  }
+
   /** Whether its threads run (they are restarted after a failure): part of the agent's liveness. */
   default boolean alive() {
     return true;

@@ -25,7 +25,8 @@ class WriteAttributionTest {
   @TempDir Path root;
 
   private WriteAttribution attribution(ProcTree proc) {
-    return new WriteAttribution(proc.hostFs(), new ProcReader(proc.hostFs()), List::of, id -> Optional.empty(),
+    return new WriteAttribution(proc.hostFs(), () -> proc.hostFs().proc().resolve("self/mountinfo"),
+        p -> proc.hostFs().root().resolve(p.substring(1)), new ProcReader(proc.hostFs()), List::of, id -> Optional.empty(),
         Clock.fixed(Instant.parse("2026-11-23T07:30:00Z"), ZoneOffset.UTC));
   }
 

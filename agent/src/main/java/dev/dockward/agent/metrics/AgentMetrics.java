@@ -63,6 +63,11 @@ public final class AgentMetrics {
         .help("Time spent evaluating rules over events (divide by dockward_events_total for the mean per event)")
         .callback(cb -> cb.call(pipeline.detectionSeconds()))
         .register(registry);
+    CounterWithCallback.builder().name("dockward_source_restarts")
+        .help("Times a source's thread failed and was started again, by source")
+        .labelNames("source")
+        .callback(cb -> sources.forEach(s -> cb.call(s.restarts(), s.name())))
+        .register(registry);
     GaugeWithCallback.builder().name("dockward_source_pass_seconds")
         .help("How long the last full pass of a source took (the /proc scan, the cgroup sample)")
         .labelNames("source")
