@@ -118,6 +118,11 @@ public final class Agent implements AutoCloseable {
       ChronicleJournal journal = ChronicleJournal.openForWriting(Path.of(config.journal().dir()),
           config.journal().rollCycle(), SystemTimeProvider.INSTANCE, Durations.parse(config.journal().syncInterval()));
       started.add(journal);
+      SensorStates sensors = new SensorStates();
+      if (!journal.damagedCycles().isEmpty()) {
+        sensors.unavailable("journal", journal.damagedCycles().size() + " damaged cycle file(s) found at start and "
+            + "moved aside (their records are not in the journal): " + String.join("; ", journal.damagedCycles()));
+      }
       HostInfo host = HostIdentity.detect(config.host().name(), Path.of("/etc/machine-id"));
       RecordIds ids = RecordIds.forNewRun(HostIdentity.idPrefix(host));
       log.info("record ids of this run start with {}", ids.runPrefix());
@@ -179,7 +184,6 @@ public final class Agent implements AutoCloseable {
       started.add(pipeline);
 
       Agent agent = new Agent(pipeline, inventory);
-      SensorStates sensors = new SensorStates();
       List<Source> sources = sources(config, inventory, machine, sensors);
       for (Source source : sources) {
         source.start(pipeline);

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.time.Instant;
@@ -52,6 +53,7 @@ public final class ChronicleJournal implements AutoCloseable {
   private final JournalSyncer syncer;
   private final DurableFile files = new DurableFile();
   private ExcerptAppender appender;
+  private final List<String> damaged = new ArrayList<>();
   private byte[] lastHash = HashChain.GENESIS;
   private int lastCycle = Integer.MIN_VALUE;
   /** The file of {@link #lastCycle} (one Path instance per cycle: the pretoucher compares by identity). */
@@ -105,11 +107,55 @@ public final class ChronicleJournal implements AutoCloseable {
       throw new JournalException("journal directory " + dir + " is not writable (" + e + "); "
           + "pass --journal DIR with a directory this user can write", e);
     }
-    ChronicleJournal journal = new ChronicleJournal(dir,
-        builder(dir).rollCycle(rollCycle(rollCycle)).timeProvider(clock).build(), syncInterval);
-    // The chain goes on from the newest entry, across restarts.
-    journal.lastHash = journal.lastEntry().flatMap(JournalEntry::hash).orElse(HashChain.GENESIS);
-    return journal;
+    // Chronicle takes a cycle file whose header is damaged for an empty cycle, silently: its
+    // records would be skipped and new ones written into it. Such files are moved aside first.
+    List<String> movedAside = new ArrayList<>(CycleFiles.moveDamagedAside(dir));
+    for (int attempt = 0; ; attempt++) {
+      ChronicleJournal journal = null;
+      try {
+        journal = new ChronicleJournal(dir, builder(dir).rollCycle(rollCycle(rollCycle)).timeProvider(clock).build(),
+            syncInterval);
+        // The chain goes on from the newest entry, across restarts.
+        journal.lastHash = journal.lastEntry().flatMap(JournalEntry::hash).orElse(HashChain.GENESIS);
+        journal.damaged.addAll(movedAside);
+        return journal;
+      } catch (RuntimeException | AssertionError | InternalError e) {
+        // A cycle file damaged by a crash, a full disk or a hand: Chronicle fails on it as it opens
+        // the queue or reads its tail. The newest cycle is the one written when it happened.
+        if (journal != null) {
+          journal.queue.close();
+        }
+        if (attempt >= MAX_DAMAGED_CYCLES) {
+          throw new JournalException("journal " + dir + " cannot be opened even with " + attempt
+              + " damaged cycle files moved aside (" + movedAside + "): " + e, e);
+        }
+        movedAside.add(moveNewestCycleAside(dir, e));
+      }
+    }
+  }
+
+  /** How many cycle files a start moves aside before it gives up on the journal. */
+  private static final int MAX_DAMAGED_CYCLES = 3;
+
+  /** Moves the newest cycle file aside: the one being written when the damage happened. */
+  private static String moveNewestCycleAside(Path dir, Throwable why) {
+    try {
+      Path newest = CycleFiles.list(dir).stream().max(Comparator.comparing(f -> f.getFileName().toString()))
+          .orElseThrow(() -> new JournalException("journal " + dir + " cannot be opened and holds no cycle file: "
+              + why, why));
+      return CycleFiles.moveAside(dir, newest, why.toString());
+    } catch (IOException e) {
+      throw new JournalException("journal " + dir + " cannot be opened (" + why + ") and its newest cycle file cannot "
+          + "be moved aside: " + e, e);
+    }
+  }
+
+  /**
+   * The cycle files this start found damaged and moved into {@code <journal>/damaged/}, each with
+   * where it went and the error; empty for a healthy journal.
+   */
+  public List<String> damagedCycles() {
+    return List.copyOf(damaged);
   }
 
   /** Opens an existing journal to read it (replay); nothing is created. */

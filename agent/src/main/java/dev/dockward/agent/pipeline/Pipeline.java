@@ -14,6 +14,7 @@ import dev.dockward.source.Workers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -24,12 +25,16 @@ import org.slf4j.LoggerFactory;
  * Sources → enrich → record → journal → detect → journal. One thread does it all, in arrival
  * order, so the journal is the order of observation and alerts follow their event.
  *
- * <p>Full-policy: {@link #accept} blocks the source while the queue is full (nothing is dropped
- * here; a source that cannot wait counts its own drops).
+ * <p>Full-policy: {@link #accept} blocks the source while the queue is full, in slots or in bytes
+ * ({@link #QUEUE_BYTES}), so nothing is dropped here; a source that cannot wait counts its own
+ * drops.
  */
 public final class Pipeline implements EventSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+  /** The bytes queued events may hold: with the unit's 512 MiB heap, a quarter at most. */
+  static final long QUEUE_BYTES = 128L << 20;
   private final BlockingQueue<Event> queue;
+  private final ByteBudget bytes = new ByteBudget(QUEUE_BYTES);
   private final Enricher enricher;
   private final HostInfo host;
   private final RecordIds ids;
@@ -52,7 +57,7 @@ public final class Pipeline implements EventSink, AutoCloseable {
    */
   public Pipeline(int capacity, ContainerDirectory directory, HostInfo host, RecordIds ids,
       ChronicleJournal journal, Detector detector, Runnable alertsJournalled) {
-    this.alertsJournalled = java.util.Objects.requireNonNull(alertsJournalled, "alertsJournalled");
+    this.alertsJournalled = Objects.requireNonNull(alertsJournalled, "alertsJournalled");
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.enricher = new Enricher(directory, stats);
     this.host = host;
@@ -77,13 +82,30 @@ public final class Pipeline implements EventSink, AutoCloseable {
     return thread.isAlive();
   }
 
+  /** Bytes the queued events hold now (at most {@link #QUEUE_BYTES}, but for one oversized event). */
+  public long queuedBytes() {
+    return bytes.used();
+  }
+
+  /** How many times a source waited because the queued events held the byte budget. */
+  public long byteBudgetWaits() {
+    return bytes.waits();
+  }
+
   public PipelineStats stats() {
     return stats;
   }
 
   @Override
   public void accept(Event event) throws InterruptedException {
-    queue.put(java.util.Objects.requireNonNull(event, "event"));
+    long size = ByteBudget.sizeOf(Objects.requireNonNull(event, "event"));
+    bytes.acquire(size);
+    try {
+      queue.put(event);
+    } catch (InterruptedException e) {
+      bytes.release(size);
+      throw e;
+    }
   }
 
   private void run() {
@@ -91,6 +113,9 @@ public final class Pipeline implements EventSink, AutoCloseable {
       Event event;
       try {
         event = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (event != null) {
+          bytes.release(ByteBudget.sizeOf(event));
+        }
       } catch (InterruptedException e) {
         return;
       }
