@@ -6,9 +6,9 @@ import dev.dockward.event.ResourceRates;
 import dev.dockward.event.ResourceSampled;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.source.EventSink;
+import dev.dockward.source.PeriodicSource;
 import dev.dockward.source.PeriodicWorker;
 import dev.dockward.source.SourceHealth;
-import dev.dockward.source.Source;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * restart (new init pid or start time) starts it afresh, so counters that restart from 0 never
  * give a negative rate.
  */
-public final class CgroupSampler implements Source {
+public final class CgroupSampler implements PeriodicSource {
   /** The source's name in events, logs and metrics. */
   public static final String NAME = "cgroup";
 
@@ -143,25 +143,20 @@ public final class CgroupSampler implements Source {
   }
 
   @Override
-  public java.util.Optional<Duration> lastPass() {
-    return worker.lastPass();
+  public PeriodicWorker worker() {
+    return worker;
   }
 
   @Override
   public SourceHealth health() {
     return reader.isEmpty()
         ? SourceHealth.degraded("no cgroup hierarchy in " + host.proc() + "/self/mountinfo: no resource samples")
-        : worker.health();
-  }
-
-  @Override
-  public long restarts() {
-    return worker.restarts();
+        : PeriodicSource.super.health();
   }
 
   @Override
   public boolean alive() {
-    return reader.isEmpty() || worker.alive();
+    return reader.isEmpty() || PeriodicSource.super.alive();
   }
 
   /**

@@ -8,10 +8,9 @@ import dev.dockward.event.ContainerStopped;
 import dev.dockward.event.DockerExecStarted;
 import dev.dockward.event.ExecInfo;
 import dev.dockward.source.EventSink;
-import dev.dockward.source.Source;
-import dev.dockward.source.SupervisedThread;
 import dev.dockward.source.SourceHealth;
-import dev.dockward.source.Workers;
+import dev.dockward.source.SupervisedSource;
+import dev.dockward.source.SupervisedThread;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * unreachable it warns once, keeps retrying with a doubling backoff, and the agent goes on with
  * its other sources.
  */
-public final class DockerSource implements Source {
+public final class DockerSource implements SupervisedSource {
   private static final Logger log = LoggerFactory.getLogger(DockerSource.class);
   private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
 
@@ -316,21 +315,13 @@ public final class DockerSource implements Source {
 
   @Override
   public SourceHealth health() {
-    SupervisedThread t = thread;
     String u = unreachable;
     SourceHealth daemon = u == null ? SourceHealth.running() : SourceHealth.degraded(u);
-    return t == null ? daemon : t.health().and(daemon);
+    return SupervisedSource.super.health().and(daemon);
   }
 
   @Override
-  public long restarts() {
-    SupervisedThread t = thread;
-    return t == null ? 0 : t.restarts();
-  }
-
-  @Override
-  public boolean alive() {
-    SupervisedThread t = thread;
-    return t == null || t.alive();
+  public Optional<SupervisedThread> supervisor() {
+    return Optional.ofNullable(thread);
   }
 }

@@ -135,7 +135,8 @@ public final class EventDocuments {
     return m;
   }
 
-  private static List<Map<String, Object>> sensorStates(List<SensorState> sensors) {
+  /** Sensor states as records and {@code /health/ready} carry them: name, state, and the reason unless running. */
+  public static List<Map<String, Object>> sensorStates(List<SensorState> sensors) {
     List<Map<String, Object>> out = new ArrayList<>(sensors.size());
     for (SensorState sensor : sensors) {
       Map<String, Object> m = new LinkedHashMap<>();

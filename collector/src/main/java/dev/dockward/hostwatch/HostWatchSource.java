@@ -2,14 +2,13 @@ package dev.dockward.hostwatch;
 
 import dev.dockward.event.Event;
 import dev.dockward.source.EventSink;
+import dev.dockward.source.PeriodicSource;
 import dev.dockward.source.PeriodicWorker;
 import dev.dockward.source.SourceHealth;
-import dev.dockward.source.Source;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * {@link HostWatch} as source {@value #NAME} ({@code host_file_change}, {@code container_mount}),
  * the {@link DaemonSocketWatch} as source {@value DaemonSocketWatch#NAME}.
  */
-public final class HostWatchSource implements Source {
+public final class HostWatchSource implements PeriodicSource {
   /** The source's name in events, logs and metrics. */
   public static final String NAME = "host_watch";
 
@@ -60,25 +59,14 @@ public final class HostWatchSource implements Source {
   }
 
   @Override
-  public Optional<Duration> lastPass() {
-    return worker.lastPass();
+  public PeriodicWorker worker() {
+    return worker;
   }
 
   @Override
   public SourceHealth health() {
-    return worker.health().and(watch.blindness().map(SourceHealth::degraded).orElse(SourceHealth.running()));
+    return PeriodicSource.super.health().and(watch.blindness().map(SourceHealth::degraded).orElse(SourceHealth.running()));
   }
-
-  @Override
-  public long restarts() {
-    return worker.restarts();
-  }
-
-  @Override
-  public boolean alive() {
-    return worker.alive();
-  }
-
 
   @Override
   public void start(EventSink sink) {

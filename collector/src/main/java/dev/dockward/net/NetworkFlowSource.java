@@ -6,9 +6,8 @@ import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.FlowObserved;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.source.EventSink;
-import dev.dockward.source.Source;
+import dev.dockward.source.SupervisedSource;
 import dev.dockward.source.SupervisedThread;
-import dev.dockward.source.SourceHealth;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -39,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * the kernel ring and, once it is full, the kernel drops them — counted as
  * {@code kernel_packets_dropped} from {@code PACKET_STATISTICS}.
  */
-public final class NetworkFlowSource implements Source {
+public final class NetworkFlowSource implements SupervisedSource {
   private static final Logger log = LoggerFactory.getLogger(NetworkFlowSource.class);
   private static final int POLL_MILLIS = 200;
   private static final long SWEEP_MILLIS = 1_000;
@@ -161,21 +160,8 @@ public final class NetworkFlowSource implements Source {
   }
 
   @Override
-  public SourceHealth health() {
-    SupervisedThread t = thread;
-    return t == null ? SourceHealth.running() : t.health();
-  }
-
-  @Override
-  public long restarts() {
-    SupervisedThread t = thread;
-    return t == null ? 0 : t.restarts();
-  }
-
-  @Override
-  public boolean alive() {
-    SupervisedThread t = thread;
-    return t == null || t.alive();
+  public Optional<SupervisedThread> supervisor() {
+    return Optional.ofNullable(thread);
   }
 
   private void run(EventSink sink) {

@@ -4,16 +4,15 @@ import dev.dockward.event.PostureFinding;
 import dev.dockward.event.PostureFindingChanged;
 import dev.dockward.event.PostureFindingChanged.State;
 import dev.dockward.source.EventSink;
-import dev.dockward.source.Source;
+import dev.dockward.source.SupervisedSource;
 import dev.dockward.source.SupervisedThread;
-import dev.dockward.source.SourceHealth;
-import dev.dockward.source.Workers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -30,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * and {@code resolved} when it goes away. An audit that finds what the previous one found emits
  * nothing. A finding is the same finding while its {@link PostureFinding#key()} is.
  */
-public final class PostureSource implements Source {
+public final class PostureSource implements SupervisedSource {
   private static final Logger log = LoggerFactory.getLogger(PostureSource.class);
   /**
    * How long a requested audit waits, so that a burst of events (a compose up) gives one audit.
@@ -180,20 +179,7 @@ public final class PostureSource implements Source {
   }
 
   @Override
-  public SourceHealth health() {
-    SupervisedThread t = thread;
-    return t == null ? SourceHealth.running() : t.health();
-  }
-
-  @Override
-  public long restarts() {
-    SupervisedThread t = thread;
-    return t == null ? 0 : t.restarts();
-  }
-
-  @Override
-  public boolean alive() {
-    SupervisedThread t = thread;
-    return t == null || t.alive();
+  public Optional<SupervisedThread> supervisor() {
+    return Optional.ofNullable(thread);
   }
 }

@@ -6,9 +6,8 @@ import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessObserved;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.source.EventSink;
+import dev.dockward.source.PeriodicSource;
 import dev.dockward.source.PeriodicWorker;
-import dev.dockward.source.SourceHealth;
-import dev.dockward.source.Source;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -38,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * {@link SeenProcesses}, so it reports only the processes the real-time source missed, and
  * {@link #rescanNow()} runs it at once when that source lost events.
  */
-public final class ProcScanSource implements Source {
+public final class ProcScanSource implements PeriodicSource {
   /** The source's name in events, logs and metrics. */
   public static final String NAME = "proc_scan";
 
@@ -117,25 +116,9 @@ public final class ProcScanSource implements Source {
   }
 
   @Override
-  public java.util.Optional<Duration> lastPass() {
-    return worker.lastPass();
+  public PeriodicWorker worker() {
+    return worker;
   }
-
-  @Override
-  public SourceHealth health() {
-    return worker.health();
-  }
-
-  @Override
-  public long restarts() {
-    return worker.restarts();
-  }
-
-  @Override
-  public boolean alive() {
-    return worker.alive();
-  }
-
 
   /**
    * One scan: emits every process whose (pid, start time) was not seen by an earlier scan, and
