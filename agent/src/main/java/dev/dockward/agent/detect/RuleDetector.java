@@ -3,6 +3,7 @@ package dev.dockward.agent.detect;
 import dev.dockward.agent.AgentVersion;
 import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.rules.AlertDocuments;
+import dev.dockward.rules.Rule;
 import dev.dockward.rules.RuleEngine;
 import dev.dockward.rules.RuleMatch;
 import dev.dockward.rules.RuleSetDigest;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -45,6 +47,12 @@ public final class RuleDetector implements Detector {
       ruleset.put("bundled_version", AgentVersion.get());
     }
     return new Loaded(engine, java.util.Collections.unmodifiableMap(ruleset));
+  }
+
+  @Override
+  public Optional<String> ruleDescription(String ruleId) {
+    return loaded.engine().ruleSet().rules().stream().filter(r -> r.id().equals(ruleId)).findFirst()
+        .map(Rule::description).filter(d -> !d.isBlank());
   }
 
   @Override
