@@ -82,9 +82,9 @@ public final class Agent implements AutoCloseable {
   /** Processes remembered for the ancestry of alerts (entries of a few hundred bytes). */
   private static final int RECENT_PROCESSES = 8192;
   /** How long the pipeline waits for the daemon to describe a container it does not know yet. */
-  private static final java.time.Duration LOOKUP_TIMEOUT = java.time.Duration.ofSeconds(2);
+  private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(2);
   /** How long agent_started and the first posture audit wait for OSHI's first (slow) reading. */
-  private static final java.time.Duration HOST_FACTS_WAIT = java.time.Duration.ofSeconds(15);
+  private static final Duration HOST_FACTS_WAIT = Duration.ofSeconds(15);
 
   private final List<AutoCloseable> teardown = new ArrayList<>();
   private final Pipeline pipeline;

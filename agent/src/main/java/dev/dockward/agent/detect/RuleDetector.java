@@ -8,10 +8,12 @@ import dev.dockward.rules.RuleEngine;
 import dev.dockward.rules.RuleMatch;
 import dev.dockward.rules.RuleSetDigest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -46,7 +48,7 @@ public final class RuleDetector implements Detector {
     if (digest.bundled()) {
       ruleset.put("bundled_version", AgentVersion.get());
     }
-    return new Loaded(engine, java.util.Collections.unmodifiableMap(ruleset));
+    return new Loaded(engine, Collections.unmodifiableMap(ruleset));
   }
 
   @Override
@@ -57,7 +59,7 @@ public final class RuleDetector implements Detector {
 
   @Override
   public Map<String, Long> evaluationErrors() {
-    Map<String, Long> out = new java.util.TreeMap<>();
+    Map<String, Long> out = new TreeMap<>();
     RuleEngine current = loaded.engine();
     current.stats().forEach((rule, stats) -> out.put(rule, stats.errors()));
     return out;
