@@ -82,9 +82,9 @@ public final class Agent implements AutoCloseable {
   /** Processes remembered for the ancestry of alerts (entries of a few hundred bytes). */
   private static final int RECENT_PROCESSES = 8192;
   /** How long the pipeline waits for the daemon to describe a container it does not know yet. */
-  private static final java.time.Duration LOOKUP_TIMEOUT = java.time.Duration.ofSeconds(2);
+  private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(2);
   /** How long agent_started and the first posture audit wait for OSHI's first (slow) reading. */
-  private static final java.time.Duration HOST_FACTS_WAIT = java.time.Duration.ofSeconds(15);
+  private static final Duration HOST_FACTS_WAIT = Duration.ofSeconds(15);
 
   private final List<AutoCloseable> teardown = new ArrayList<>();
   private final Pipeline pipeline;
@@ -135,7 +135,7 @@ public final class Agent implements AutoCloseable {
       AgentConfig.Kafka kafka = config.sinks().kafka();
       if (kafka.enabled()) {
         Shipper kafkaShipper = new Shipper(journal,
-            checked(formatted(KafkaSink.create(kafka), kafka.outputFormat()), schema, violations),
+            checked(formatted(KafkaSink.create(kafka), kafka.outputFormat(), rules), schema, violations),
             FileCheckpoint.forSink(journal, KafkaSink.NAME),
             ShipperSettings.of(kafka.events(), ShipperSettings.Start.JOURNAL_START).withLifecycle());
         kafkaShipper.start();
@@ -149,7 +149,7 @@ public final class Agent implements AutoCloseable {
       if (file.enabled()) {
         Sink fileSink = new RotatingFileSink(Path.of(file.path()), Sizes.parse(file.maxSize()), file.maxFiles(),
             OutputFormat.parse(file.format()));
-        Shipper fileShipper = new Shipper(journal, formatted(fileSink, file.outputFormat()),
+        Shipper fileShipper = new Shipper(journal, formatted(fileSink, file.outputFormat(), rules),
             FileCheckpoint.forSink(journal, RotatingFileSink.NAME),
             ShipperSettings.of(file.events(), ShipperSettings.Start.JOURNAL_START).withLifecycle());
         fileShipper.start();
@@ -161,7 +161,7 @@ public final class Agent implements AutoCloseable {
         // stdout is a live view: no checkpoint, a fresh run prints from now on.
         Shipper stdoutShipper = new Shipper(journal,
             checked(formatted(new StdoutSink(stdout, OutputFormat.parse(config.sinks().stdout().format())),
-                config.sinks().stdout().outputFormat()), schema, violations),
+                config.sinks().stdout().outputFormat(), rules), schema, violations),
             Checkpoint.none(), ShipperSettings.of(config.sinks().stdout().events(), ShipperSettings.Start.JOURNAL_END));
         stdoutShipper.start();
         started.add(stdoutShipper);
@@ -356,10 +356,13 @@ public final class Agent implements AutoCloseable {
     return OptionalLong.of(min);
   }
 
-  /** The sink, writing alerts in the configured format (native needs no wrapper). */
-  private static Sink formatted(Sink sink, String outputFormat) {
+  /**
+   * The sink, writing alerts and lifecycle records in the configured format (native needs no
+   * wrapper); mapped alerts carry the descriptions of the rules loaded when they are shipped.
+   */
+  private static Sink formatted(Sink sink, String outputFormat, Detector rules) {
     RecordFormat format = RecordFormat.parse(outputFormat);
-    return format == RecordFormat.NATIVE ? sink : new FormattingSink(sink, format);
+    return format == RecordFormat.NATIVE ? sink : new FormattingSink(sink, format, rules::ruleDescription);
   }
 
   /** Events lost for good: what sources count as drops, and records the journal refused. */

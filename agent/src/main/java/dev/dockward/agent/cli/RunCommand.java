@@ -50,7 +50,8 @@ final class RunCommand implements Callable<Integer> {
   String kafka;
 
   @Option(names = "--output-format", paramLabel = "native|ocsf|ecs",
-      description = "Shape of the alerts the sinks write (default native; OCSF Detection Finding or ECS).")
+      description = "Shape of the alerts and agent lifecycle records the sinks write "
+          + "(default native; OCSF 1.4.0 or ECS 8.11).")
   String outputFormat;
 
   @Option(names = "--duration", paramLabel = "D", description = "Stop after this long (e.g. 30s, 5m).")

@@ -359,7 +359,7 @@ public record AgentConfig(
    * @param bootstrapServers {@code host:port[,host:port…]}
    * @param topics where alerts and events go
    * @param events whether events ship too (alerts always do)
-   * @param outputFormat {@code native}, {@code ocsf} or {@code ecs} (alerts mapped; other records native)
+   * @param outputFormat {@code native}, {@code ocsf} or {@code ecs} (alerts and lifecycle records mapped; other events native)
    * @param properties Kafka producer properties passed through as written (TLS, SASL, tuning),
    *     e.g. {@code security.protocol: SSL}; they override Dockward's tuning defaults, but not
    *     what its delivery guarantee rests on (acks, idempotence, serializers)
@@ -393,7 +393,7 @@ public record AgentConfig(
    * @param enabled {@code auto} (on when no other sink is configured), {@code true} or {@code false}
    * @param format {@code jsonl} or {@code text}
    * @param events whether events are printed too, not only alerts
-   * @param outputFormat {@code native}, {@code ocsf} or {@code ecs} (alerts mapped; other records native)
+   * @param outputFormat {@code native}, {@code ocsf} or {@code ecs} (alerts and lifecycle records mapped; other events native)
    */
   public record Stdout(String enabled, String format, Boolean events, String outputFormat) {
     public Stdout {

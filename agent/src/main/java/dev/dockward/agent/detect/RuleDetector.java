@@ -3,13 +3,17 @@ package dev.dockward.agent.detect;
 import dev.dockward.agent.AgentVersion;
 import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.rules.AlertDocuments;
+import dev.dockward.rules.Rule;
 import dev.dockward.rules.RuleEngine;
 import dev.dockward.rules.RuleMatch;
 import dev.dockward.rules.RuleSetDigest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -44,12 +48,18 @@ public final class RuleDetector implements Detector {
     if (digest.bundled()) {
       ruleset.put("bundled_version", AgentVersion.get());
     }
-    return new Loaded(engine, java.util.Collections.unmodifiableMap(ruleset));
+    return new Loaded(engine, Collections.unmodifiableMap(ruleset));
+  }
+
+  @Override
+  public Optional<String> ruleDescription(String ruleId) {
+    return loaded.engine().ruleSet().rules().stream().filter(r -> r.id().equals(ruleId)).findFirst()
+        .map(Rule::description).filter(d -> !d.isBlank());
   }
 
   @Override
   public Map<String, Long> evaluationErrors() {
-    Map<String, Long> out = new java.util.TreeMap<>();
+    Map<String, Long> out = new TreeMap<>();
     RuleEngine current = loaded.engine();
     current.stats().forEach((rule, stats) -> out.put(rule, stats.errors()));
     return out;

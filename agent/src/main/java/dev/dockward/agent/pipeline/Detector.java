@@ -2,6 +2,7 @@ package dev.dockward.agent.pipeline;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** Turns one event record into the alert records it raises (none, usually). */
@@ -11,6 +12,11 @@ public interface Detector {
   /** Evaluation errors by rule id (a condition that failed on an event counts as no match). */
   default Map<String, Long> evaluationErrors() {
     return Map.of();
+  }
+
+  /** The description of a rule by id, from the rules loaded now; empty when unknown or not given. */
+  default Optional<String> ruleDescription(String ruleId) {
+    return Optional.empty();
   }
 
   /** Alerts held back by noise control, by rule id. */

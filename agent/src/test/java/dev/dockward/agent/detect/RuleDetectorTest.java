@@ -12,6 +12,7 @@ import dev.dockward.rules.RuleLoader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RuleDetectorTest {
@@ -51,5 +52,15 @@ class RuleDetectorTest {
     Map<?, ?> ruleset = (Map<?, ?>) rulesetOfTheAlert(new RuleDetector(engine(files)));
     assertEquals(AgentVersion.get(), ruleset.get("bundled_version"));
     assertEquals(RuleLoader.load(files).ruleSet().digest().shortForm(), ruleset.get("digest"));
+  }
+
+  @Test
+  void describesTheRulesLoadedNow() {
+    String described = RULE.replace("    severity: low\n", "    description: a process ran\n    severity: low\n");
+    RuleDetector d = new RuleDetector(engine(List.of(new RuleFile("a.yaml", RULE))));
+    assertEquals(Optional.empty(), d.ruleDescription("any_exec"), "no description given");
+    d.replace(engine(List.of(new RuleFile("a.yaml", described))));
+    assertEquals(Optional.of("a process ran"), d.ruleDescription("any_exec"), "the reloaded rule's");
+    assertEquals(Optional.empty(), d.ruleDescription("no_such_rule"));
   }
 }

@@ -3,6 +3,7 @@ package dev.dockward.agent.ship.format;
 import dev.dockward.rules.RecordTime;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -45,7 +46,31 @@ final class Fields {
     return list.stream().map(String::valueOf).filter(t -> t.startsWith("mitre.")).map(t -> t.substring(6)).toList();
   }
 
-  /** info … critical → 1 … 5. */
+  /** The tags that are not ATT&CK ids. */
+  static List<String> plainTags(Map<String, Object> record) {
+    Object tags = record.get("tags");
+    if (!(tags instanceof List<?> list)) {
+      return List.of();
+    }
+    return list.stream().map(String::valueOf).filter(t -> !t.startsWith("mitre.")).toList();
+  }
+
+  /** The alert and the repeats noise control held back ({@code suppressed}), as an int count. */
+  static int occurrences(Object suppressed) {
+    return (int) Math.min(Integer.MAX_VALUE, ((Number) suppressed).longValue() + 1);
+  }
+
+  /** An agent lifecycle record: {@code agent_started}, {@code agent_heartbeat}, {@code agent_stopped}, … */
+  static boolean isLifecycle(Map<String, Object> record) {
+    return "event".equals(record.get("kind")) && text(record, "type").startsWith("agent_");
+  }
+
+  /** The text after the last {@code /}: a path's file name. */
+  static String baseName(String path) {
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  /** info … critical → 1 … 5 (the same ids in OCSF's severity_id); 0 when unknown. */
   static int severityLevel(String severity) {
     switch (severity) {
       case "critical": return 5;
@@ -55,5 +80,24 @@ final class Fields {
       case "info": return 1;
       default: return 0;
     }
+  }
+
+  /** {@code agent_journal_overflow} → {@code Journal overflow}. */
+  static String phaseName(String type) {
+    String phase = type.startsWith("agent_") ? type.substring(6) : type;
+    phase = phase.replace('_', ' ');
+    return phase.isEmpty() ? "Other" : Character.toUpperCase(phase.charAt(0)) + phase.substring(1);
+  }
+
+  /** One line for a lifecycle record: the phase, events newly lost, sensors newly degraded. */
+  static String lifecycleMessage(String type, Map<String, Object> agent) {
+    StringBuilder m = new StringBuilder("Dockward agent ").append(phaseName(type).toLowerCase(Locale.ROOT));
+    Fields.get(agent, "drops_new").filter(n -> ((Number) n).longValue() > 0)
+        .ifPresent(n -> m.append("; ").append(n).append(" events lost since the last record"));
+    String degraded = Fields.text(agent, "degraded_summary");
+    if (!degraded.isEmpty()) {
+      m.append("; degraded: ").append(degraded);
+    }
+    return m.toString();
   }
 }

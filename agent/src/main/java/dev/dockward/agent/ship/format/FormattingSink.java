@@ -8,15 +8,22 @@ import java.util.concurrent.CompletionStage;
 /** A sink that receives records in another format than the journal's native one. */
 public final class FormattingSink extends ForwardingSink {
   private final RecordFormat format;
+  private final RuleDescriptions descriptions;
 
   public FormattingSink(Sink inner, RecordFormat format) {
+    this(inner, format, RuleDescriptions.NONE);
+  }
+
+  /** @param descriptions the running rules' descriptions, which the mapped alerts carry */
+  public FormattingSink(Sink inner, RecordFormat format, RuleDescriptions descriptions) {
     super(inner);
     this.format = format;
+    this.descriptions = descriptions;
   }
 
   @Override
   public CompletionStage<Void> send(String original, Map<String, Object> record) {
-    Map<String, Object> mapped = format.apply(record);
+    Map<String, Object> mapped = format.apply(record, descriptions);
     if (mapped == record) {
       return inner.send(original, record);
     }

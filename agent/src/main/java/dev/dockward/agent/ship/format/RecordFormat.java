@@ -4,11 +4,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The shape a sink writes. OCSF and ECS map alerts (and the agent's lifecycle records stay native):
- * events other than alerts are written native in every format, marked by their {@code schema}.
+ * The shape a sink writes. OCSF and ECS map alerts and the agent's lifecycle records
+ * ({@code agent_*}), so an output holding only those holds one schema; other events are written
+ * native in every format, marked by their {@code schema}.
  */
 public enum RecordFormat {
   NATIVE, OCSF, ECS;
+
+  private static final AttackTechniques ATTACK = AttackTechniques.bundled();
 
   public static RecordFormat parse(String text) {
     switch (text.toLowerCase(Locale.ROOT)) {
@@ -23,11 +26,25 @@ public enum RecordFormat {
     }
   }
 
-  /** The record in this format; the native record itself when the format does not map it. */
+  /** The record in this format, without rule descriptions; the native record itself when the format does not map it. */
   public Map<String, Object> apply(Map<String, Object> record) {
-    if (this == NATIVE || !"alert".equals(record.get("kind"))) {
+    return apply(record, RuleDescriptions.NONE);
+  }
+
+  /** The record in this format; the native record itself when the format does not map it. */
+  public Map<String, Object> apply(Map<String, Object> record, RuleDescriptions descriptions) {
+    if (this == NATIVE) {
       return record;
     }
-    return this == OCSF ? OcsfMapper.detectionFinding(record) : EcsMapper.alert(record);
+    boolean alert = "alert".equals(record.get("kind"));
+    if (!alert && !Fields.isLifecycle(record)) {
+      return record;
+    }
+    if (this == OCSF) {
+      OcsfMapper ocsf = new OcsfMapper(ATTACK, descriptions);
+      return alert ? ocsf.detectionFinding(record) : ocsf.applicationLifecycle(record);
+    }
+    EcsMapper ecs = new EcsMapper(ATTACK, descriptions);
+    return alert ? ecs.alert(record) : ecs.lifecycle(record);
   }
 }
