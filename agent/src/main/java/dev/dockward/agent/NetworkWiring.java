@@ -76,7 +76,9 @@ final class NetworkWiring {
       Path file = net.learning().file().isBlank()
           ? Path.of(config.journal().dir()).resolve("network-learned-edges.json")
           : Path.of(net.learning().file());
-      learning = Optional.of(new NetworkFlowSource.Learning(Durations.parse(net.learning().period()), file));
+      AgentConfig.Learning l = net.learning();
+      learning = Optional.of(new NetworkFlowSource.Learning(Durations.parse(l.period()), file, l.maxEdges(),
+          l.maxPortsPerPair(), l.scanThreshold()));
     }
     NetworkFlowSource.Settings settings = new NetworkFlowSource.Settings(net.interfaces(), net.snapLength(),
         (long) net.ringMb() << 20, Durations.parse(net.rescanInterval()),

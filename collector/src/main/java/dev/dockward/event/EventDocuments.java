@@ -396,7 +396,8 @@ public final class EventDocuments {
 
   /**
    * The {@code flow} object of a {@code flow} event: state, protocol, both ends ({@code src},
-   * {@code dst}: kind, ip, port, mac, and name, id and image for a container), the counters, the
+   * {@code dst}: kind, ip, port, mac, and name, id and image for a container; {@code spoofed}, the
+   * owner of an address the sender used that is not its own), the counters, the
    * policy verdict and edge, and the source's scan counts ({@code scan}).
    */
   public static Map<String, Object> flow(FlowObserved f) {
@@ -439,6 +440,13 @@ public final class EventDocuments {
     p.container().ifPresent(c -> {
       m.put("id", c.id());
       m.put("image", c.image());
+    });
+    p.spoofed().ifPresent(o -> {
+      Map<String, Object> owner = new LinkedHashMap<>();
+      owner.put("kind", o.kind().text());
+      owner.put("name", o.name());
+      o.containerId().ifPresent(id -> owner.put("id", id));
+      m.put("spoofed", owner);
     });
     return m;
   }

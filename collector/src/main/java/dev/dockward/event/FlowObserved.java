@@ -31,12 +31,8 @@ public record FlowObserved(Instant time, FlowTraffic traffic, FlowPeer src, Flow
   @Override
   public Event withContainer(ContainerInfo c) {
     if (src.container().isPresent()) {
-      return new FlowObserved(time, traffic, withInfo(src, c), dst, assessment);
+      return new FlowObserved(time, traffic, src.withContainer(c), dst, assessment);
     }
-    return dst.container().isPresent() ? new FlowObserved(time, traffic, src, withInfo(dst, c), assessment) : this;
-  }
-
-  private static FlowPeer withInfo(FlowPeer p, ContainerInfo c) {
-    return new FlowPeer(p.kind(), p.ip(), p.port(), p.mac(), Optional.of(c));
+    return dst.container().isPresent() ? new FlowObserved(time, traffic, src, dst.withContainer(c), assessment) : this;
   }
 }

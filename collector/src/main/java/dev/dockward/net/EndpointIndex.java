@@ -1,5 +1,6 @@
 package dev.dockward.net;
 
+import dev.dockward.event.AddressOwner;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.FlowPeer;
 import dev.dockward.event.NetworkEndpoint;
@@ -14,9 +15,19 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Which container, if any, owns an address: a snapshot of the inventory's network endpoints, plus
- * the bridge gateways and the host's own addresses (both {@code host}). Rebuilt from the current
- * inventory about once a second; a flow's ends are resolved once, when it starts.
+ * Which container, if any, owns an address or a MAC: a snapshot of the inventory's network
+ * endpoints, plus the bridge gateways and the host's own addresses (both {@code host}). Rebuilt
+ * from the current inventory about once a second; a flow's ends are resolved once, when it starts.
+ *
+ * <p><b>The sender is known by its MAC.</b> A frame's source MAC is the sending container's
+ * endpoint (Docker gives each endpoint its own), while its source address is whatever the sender
+ * wrote: with {@code CAP_NET_RAW}, which Docker grants by default, a container can write a
+ * neighbour's address or a foreign one. So a flow's source is resolved by its MAC first: the
+ * container owning the MAC is the sender, and an IPv4 address that is none of that container's
+ * is {@linkplain FlowPeer#spoofed() spoofed} (its owner is told). Docker's inventory lists no
+ * IPv6 addresses (link-local ones are the container's own choice): an IPv6 source is attributed
+ * by MAC but not checked. A MAC no container owns (the bridge's, for routed traffic) leaves the
+ * address to speak for itself.
  *
  * <p>An address two containers claim (a stopped container's address given to a new one before the
  * inventory caught up) goes to the one whose MAC is the frame's; without a MAC match it is not
@@ -24,29 +35,49 @@ import java.util.Set;
  */
 final class EndpointIndex {
   private final Map<IpAddress, List<Owner>> containers;
+  private final Map<Long, List<Owner>> byMac;
   private final Set<IpAddress> host;
   private long ambiguous;
 
-  private record Owner(ContainerInfo container, String mac) { }
+  /** One endpoint: its container, address and MAC, and every address of that container. */
+  private record Owner(ContainerInfo container, IpAddress ip, String mac, Set<IpAddress> containerIps) { }
 
-  private EndpointIndex(Map<IpAddress, List<Owner>> containers, Set<IpAddress> host) {
+  /**
+   * A flow's source end.
+   *
+   * @param peer the end as the flow reports it (the real sender, with {@code spoofed} when it is one)
+   * @param identity the address the sender is counted under (its own endpoint address when it is
+   *     known by its MAC, so a sender rotating forged addresses stays one source)
+   */
+  record Sender(FlowPeer peer, IpAddress identity) { }
+
+  private EndpointIndex(Map<IpAddress, List<Owner>> containers, Map<Long, List<Owner>> byMac, Set<IpAddress> host) {
     this.containers = containers;
+    this.byMac = byMac;
     this.host = host;
   }
 
-  static final EndpointIndex EMPTY = new EndpointIndex(Map.of(), Set.of());
+  static final EndpointIndex EMPTY = new EndpointIndex(Map.of(), Map.of(), Set.of());
 
   static EndpointIndex of(Collection<ContainerInfo> running, Collection<IpAddress> hostAddresses) {
     Map<IpAddress, List<Owner>> byIp = new HashMap<>();
+    Map<Long, List<Owner>> byMac = new HashMap<>();
     Set<IpAddress> host = new HashSet<>(hostAddresses);
     for (ContainerInfo c : running) {
+      Set<IpAddress> ips = new HashSet<>();
       for (NetworkEndpoint ep : c.networks().values()) {
-        IpAddress.parse(ep.ipAddress()).ifPresent(ip ->
-            byIp.computeIfAbsent(ip, k -> new ArrayList<>(1)).add(new Owner(c, ep.macAddress().toLowerCase(Locale.ROOT))));
+        IpAddress.parse(ep.ipAddress()).ifPresent(ips::add);
+      }
+      for (NetworkEndpoint ep : c.networks().values()) {
+        String mac = ep.macAddress().toLowerCase(Locale.ROOT);
+        Optional<IpAddress> ip = IpAddress.parse(ep.ipAddress());
+        ip.ifPresent(a -> byIp.computeIfAbsent(a, k -> new ArrayList<>(1)).add(new Owner(c, a, mac, ips)));
+        parseMac(mac).ifPresent(m -> byMac.computeIfAbsent(m, k -> new ArrayList<>(1))
+            .add(new Owner(c, ip.orElse(FrameFacts.NO_ADDRESS), mac, ips)));
         IpAddress.parse(ep.gateway()).ifPresent(host::add);
       }
     }
-    return new EndpointIndex(byIp, host);
+    return new EndpointIndex(byIp, byMac, host);
   }
 
   /** The end at {@code ip}, seen with {@code mac}. */
@@ -60,8 +91,51 @@ final class EndpointIndex {
     return new FlowPeer(kind, ip.toString(), port, macText, Optional.empty());
   }
 
+  /** The end that sent a flow's first packet from {@code ip} with source MAC {@code mac}. */
+  Sender sender(IpAddress ip, int port, long mac) {
+    List<Owner> macOwners = byMac.get(mac);
+    if (macOwners != null) {
+      for (Owner o : macOwners) {
+        if (o.containerIps().contains(ip)) {
+          return new Sender(containerPeer(o, ip, port), ip); // the honest case: its own address
+        }
+      }
+      Owner o = macOwners.get(0);
+      boolean oneContainer = macOwners.stream().allMatch(x -> x.container().id().equals(o.container().id()));
+      if (oneContainer) {
+        IpAddress identity = o.ip().equals(FrameFacts.NO_ADDRESS) ? ip : o.ip();
+        if (!ip.isV4()) {
+          return new Sender(containerPeer(o, ip, port), identity);
+        }
+        FlowPeer spoofer = new FlowPeer(FlowPeer.Kind.CONTAINER, ip.toString(), port, o.mac(),
+            Optional.of(o.container()), Optional.of(addressOwner(ip)));
+        return new Sender(spoofer, identity);
+      }
+      // One MAC on endpoints of several containers (a stale inventory): the address decides.
+    }
+    return new Sender(peer(ip, port, mac), ip);
+  }
+
   long ambiguous() {
     return ambiguous;
+  }
+
+  private static FlowPeer containerPeer(Owner o, IpAddress ip, int port) {
+    return new FlowPeer(FlowPeer.Kind.CONTAINER, ip.toString(), port, o.mac(), Optional.of(o.container()));
+  }
+
+  /** Whom an address belongs to, by the address alone. */
+  private AddressOwner addressOwner(IpAddress ip) {
+    List<Owner> owners = containers.get(ip);
+    if (owners != null && !owners.isEmpty()) {
+      ContainerInfo c = owners.get(0).container();
+      return new AddressOwner(FlowPeer.Kind.CONTAINER, c.name().isEmpty() ? ip.toString() : c.name(),
+          Optional.of(c.id()));
+    }
+    if (host.contains(ip)) {
+      return new AddressOwner(FlowPeer.Kind.HOST, "host", Optional.empty());
+    }
+    return new AddressOwner(FlowPeer.Kind.EXTERNAL, ip.toString(), Optional.empty());
   }
 
   private Optional<ContainerInfo> owner(IpAddress ip, String mac) {
@@ -79,5 +153,22 @@ final class EndpointIndex {
     }
     ambiguous++;
     return Optional.empty();
+  }
+
+  /** {@code 02:42:ac:11:00:03} as the 48-bit number frames carry; empty for anything else. */
+  static Optional<Long> parseMac(String text) {
+    if (text.length() != 17) {
+      return Optional.empty();
+    }
+    long v = 0;
+    for (int i = 0; i < 6; i++) {
+      int hi = Character.digit(text.charAt(3 * i), 16);
+      int lo = Character.digit(text.charAt(3 * i + 1), 16);
+      if (hi < 0 || lo < 0 || (i < 5 && text.charAt(3 * i + 2) != ':')) {
+        return Optional.empty();
+      }
+      v = (v << 8) | (hi << 4) | lo;
+    }
+    return Optional.of(v);
   }
 }

@@ -44,7 +44,18 @@ public final class FlowTable {
   @FunctionalInterface
   public interface Listener {
     void flow(FlowRecord record);
+
+    /**
+     * The flow proved to be a real conversation, once per flow: for TCP the responder's SYN+ACK
+     * (the port listens); for other protocols a packet back, or {@link #ONE_WAY_PACKETS} packets
+     * out (a one-way stream such as syslog or statsd). A probe answered by a RST, or a lone
+     * datagram, never is. Learning records only such flows. Not an event of its own.
+     */
+    default void established(FlowRecord record) { }
   }
+
+  /** Packets out that make a flow of a protocol without handshake established without an answer. */
+  public static final int ONE_WAY_PACKETS = 4;
 
   /** One entry; "out" is the initiator's direction. */
   private static final class Flow {
@@ -64,6 +75,7 @@ public final class FlowTable {
     boolean finOut;
     boolean finIn;
     boolean closed;
+    boolean established;
 
     Flow(String iface, boolean initiatorIsLow, long srcMac, long dstMac, long now) {
       this.iface = iface;
@@ -137,6 +149,17 @@ public final class FlowTable {
     if (isNew) {
       out.flow(record(key, flow, FlowRecord.State.START, Optional.empty()));
     }
+    if (!flow.established && establishes(f, outbound, flow)) {
+      flow.established = true;
+      out.established(record(key, flow, FlowRecord.State.UPDATE, Optional.empty()));
+    }
+  }
+
+  private static boolean establishes(FrameFacts f, boolean outbound, Flow flow) {
+    if (f.protocol() == FrameFacts.TCP) {
+      return !outbound && (f.tcpFlags() & (FrameFacts.SYN | FrameFacts.ACK)) == (FrameFacts.SYN | FrameFacts.ACK);
+    }
+    return !outbound || flow.packetsOut >= ONE_WAY_PACKETS;
   }
 
   /** Ends idle and closed flows and reports updates of long ones; call about once a second. */

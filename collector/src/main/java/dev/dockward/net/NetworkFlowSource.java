@@ -14,6 +14,7 @@ import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -44,6 +45,8 @@ public final class NetworkFlowSource implements SupervisedSource {
   private static final long SWEEP_MILLIS = 1_000;
   private static final int SCAN_SOURCES = 4_096;
   private static final int SCAN_STARTS_PER_SOURCE = 4_096;
+  /** The learned edges are saved at most this often, by their own thread. */
+  private static final Duration LEARNED_SAVE_INTERVAL = Duration.ofSeconds(2);
 
   /**
    * @param interfaces globs of bridge names to capture on
@@ -70,8 +73,29 @@ public final class NetworkFlowSource implements SupervisedSource {
     }
   }
 
-  /** Learn edges for {@code period}, keeping them in {@code file}. */
-  public record Learning(Duration period, Path file) { }
+  /**
+   * Learn edges for {@code period}, keeping them in {@code file}.
+   *
+   * @param maxEdges the learned set's size; edges beyond it are not learned (counted)
+   * @param maxPortsPerPair service ports learned per pair of containers and protocol (counted beyond)
+   * @param scanThreshold distinct ports or hosts within the scan window at which a sender's flows
+   *     are a scan, not learned (and what it taught within the window is taken back)
+   */
+  public record Learning(Duration period, Path file, int maxEdges, int maxPortsPerPair, int scanThreshold) {
+    public Learning {
+      Objects.requireNonNull(period, "period");
+      Objects.requireNonNull(file, "file");
+      if (maxEdges < 1 || maxPortsPerPair < 1 || scanThreshold < 1) {
+        throw new IllegalArgumentException("learning limits must be at least 1");
+      }
+    }
+
+    /** With the default limits: 10,000 edges, 16 ports per pair, a scan at 30. */
+    public Learning(Duration period, Path file) {
+      this(period, file, LearnedEdges.Limits.DEFAULT.maxEdges(), LearnedEdges.Limits.DEFAULT.maxPortsPerPair(),
+          FlowAssessor.SCAN_THRESHOLD);
+    }
+  }
 
   private final BridgeScanner scanner;
   private final Supplier<Collection<ContainerInfo>> containers;
@@ -82,8 +106,23 @@ public final class NetworkFlowSource implements SupervisedSource {
   private final FlowAssessor assessor;
   private final Optional<LearnedEdges> learned;
   private final Map<String, PacketRing> rings = new LinkedHashMap<>();
-  private final List<FlowRecord> pending = new ArrayList<>();
-  private final FlowTable.Listener collect = pending::add;
+  /** A table report; {@code established} ones only feed learning. */
+  private record Report(FlowRecord record, boolean established) { }
+
+  private final List<Report> pending = new ArrayList<>();
+  private final FlowTable.Listener collect = new FlowTable.Listener() {
+    @Override
+    public void flow(FlowRecord record) {
+      pending.add(new Report(record, false));
+    }
+
+    @Override
+    public void established(FlowRecord record) {
+      if (learned.isPresent()) {
+        pending.add(new Report(record, true));
+      }
+    }
+  };
   private final Map<String, PacketRing.FrameHandler> handlers = new java.util.HashMap<>();
   private volatile Map<String, Long> counters = Map.of();
   private volatile boolean running = true;
@@ -104,9 +143,11 @@ public final class NetworkFlowSource implements SupervisedSource {
     this.clock = clock;
     this.settings = settings;
     this.table = new FlowTable(settings.flows());
-    this.learned = settings.learning().map(l -> LearnedEdges.open(l.file(), l.period(), clock.instant()));
+    this.learned = settings.learning().map(l -> LearnedEdges.open(l.file(), l.period(), clock.instant(),
+        new LearnedEdges.Limits(l.maxEdges(), l.maxPortsPerPair())));
     this.assessor = new FlowAssessor(settings.policy(), learned,
-        new ScanCounter(settings.scanWindow(), SCAN_SOURCES, SCAN_STARTS_PER_SOURCE));
+        new ScanCounter(settings.scanWindow(), SCAN_SOURCES, SCAN_STARTS_PER_SOURCE),
+        settings.learning().map(Learning::scanThreshold).orElse(FlowAssessor.SCAN_THRESHOLD));
   }
 
   /**
@@ -131,6 +172,7 @@ public final class NetworkFlowSource implements SupervisedSource {
     if (thread != null) {
       throw new IllegalStateException("already started");
     }
+    learned.ifPresent(l -> l.startWriter(LEARNED_SAVE_INTERVAL));
     thread = new SupervisedThread("dockward-network", () -> run(sink));
     thread.start();
   }
@@ -157,6 +199,7 @@ public final class NetworkFlowSource implements SupervisedSource {
     if (t != null && !t.isCurrent()) {
       t.join(Duration.ofSeconds(5)); // not interrupted: the loop ends flows as it stops
     }
+    learned.ifPresent(LearnedEdges::close); // saves what the writer has not saved yet
   }
 
   @Override
@@ -222,9 +265,13 @@ public final class NetworkFlowSource implements SupervisedSource {
       return;
     }
     List<FlowObserved> events = new ArrayList<>(pending.size());
-    java.time.Instant now = clock.instant();
-    for (FlowRecord r : pending) {
-      events.add(assessor.event(r, now));
+    Instant now = clock.instant();
+    for (Report r : pending) {
+      if (r.established()) {
+        assessor.established(r.record());
+      } else {
+        events.add(assessor.event(r.record(), now));
+      }
     }
     pending.clear();
     for (FlowObserved e : events) {
@@ -316,10 +363,16 @@ public final class NetworkFlowSource implements SupervisedSource {
     m.put("kernel_packets_dropped", drops);
     m.putAll(parser.counters());
     m.putAll(table.counters());
-    m.put("peers_ambiguous", assessor.index().ambiguous());
+    m.put("peers_ambiguous", assessor.ambiguous());
+    m.put("flows_spoofed", assessor.spoofed());
     learned.ifPresent(l -> {
-      m.put("learned_edges", (long) l.size());
+      m.put("learned_edges", l.added()); // the set holds learned_edges - learned_edges_revoked
+      m.put("learned_edges_saves", l.saves());
       m.put("learned_edges_save_failures", l.saveFailures());
+      m.put("learned_edges_capped", l.edgesCapped());
+      m.put("learned_ports_capped", l.portsCapped());
+      m.put("learned_edges_revoked", l.revoked());
+      m.put("learning_scan_flows", assessor.scanNotLearned());
     });
     counters = Collections.unmodifiableMap(m);
   }

@@ -118,6 +118,9 @@ class FlowAssessorTest {
     LearnedEdges learning = LearnedEdges.open(file, Duration.ofMinutes(10), T0);
     FlowAssessor a = assessor(EdgePolicy.NONE, Optional.of(learning));
     assertEquals("learning", a.event(start(WEB, DB, 5432, T0.plusSeconds(5)), T0.plusSeconds(5)).assessment().policy());
+    // Learned once the server answered (the table reports the flow established), saved by the writer.
+    a.established(record(FlowRecord.State.UPDATE, WEB, DB, 5432, T0.plusSeconds(5)));
+    learning.flush();
     Instant after = T0.plus(Duration.ofMinutes(11));
     assertEquals("learned", a.event(start(WEB, DB, 5432, after), after).assessment().policy());
     assertEquals("unexpected", a.event(start(INTRUDER, DB, 5432, after), after).assessment().policy());

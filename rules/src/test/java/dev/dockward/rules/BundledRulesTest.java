@@ -28,7 +28,8 @@ class BundledRulesTest {
                 "fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation", "network_flood", "io_saturation",
                 "host_posture_weakness", "host_posture_critical_weakness", "agent_dropping_events", "journal_overflow",
                 "agent_sensor_degraded",
-                "unexpected_inter_container_flow", "container_to_host_sensitive_port", "network_scan_from_container"),
+                "unexpected_inter_container_flow", "container_to_host_sensitive_port", "network_scan_from_container",
+                "source_address_spoofed_from_container"),
                 LOADED.ruleSet().rules().stream().map(Rule::id).toList());
     }
 
@@ -67,6 +68,8 @@ class BundledRulesTest {
         "flow_unexpected_between_containers, unexpected_inter_container_flow",
         "flow_to_gateway_docker_api,     container_to_host_sensitive_port",
         "flow_scan_many_ports,           network_scan_from_container",
+        "flow_spoofed_neighbour_address, source_address_spoofed_from_container",
+        "flow_spoofed_foreign_address,   source_address_spoofed_from_container",
         "exec_insmod_in_container,       kernel_module_loaded_from_container",
         "host_file_kernel_modules_in_container, kernel_module_loaded_from_container",
         "exec_busybox_modprobe_in_container, kernel_module_loaded_from_container",
@@ -162,6 +165,17 @@ class BundledRulesTest {
         assertEquals("container web (nginx:1.25) opened an unexpected tcp flow to container db (postgres:16) port 5432"
                 + " on docker0", match.summary());
         assertEquals("web>db tcp/5432", match.evidence().get("edge"));
+    }
+
+    @Test
+    void spoofedSourceNamesTheRealSenderAndTheAddressOwner() {
+        RuleMatch match = ENGINE.evaluate(Fixtures.event("flow_spoofed_neighbour_address")).get(0);
+        assertEquals("container web (nginx:1.25) sent a tcp flow to db (172.17.0.2) with the source address 172.17.0.4,"
+                + " which is container cache's, on docker0", match.summary());
+        assertEquals("cache", match.evidence().get("address_owner"));
+        assertEquals("172.17.0.4", match.evidence().get("spoofed_ip"));
+        assertEquals("02:42:ac:11:00:03", match.evidence().get("src_mac"));
+        assertEquals(Severity.HIGH, match.rule().severity());
     }
 
     @Test

@@ -249,12 +249,24 @@ public record AgentConfig(
    * @param enabled whether edges between containers are learned
    * @param period how long after learning first started edges are recorded; new edges after it are unexpected
    * @param file where the learned edges are kept; empty for {@code network-learned-edges.json} in the journal directory
+   * @param maxEdges the learned set's size (10000); edges beyond it are not learned, and counted
+   * @param maxPortsPerPair service ports learned per pair of containers and protocol (16)
+   * @param scanThreshold distinct ports or hosts within the scan window at which a container's flows
+   *     are a scan and are not learned (30, as the bundled scan rule)
    */
-  public record Learning(Boolean enabled, String period, String file) {
+  public record Learning(Boolean enabled, String period, String file, Integer maxEdges, Integer maxPortsPerPair,
+      Integer scanThreshold) {
     public Learning {
       enabled = Objects.requireNonNullElse(enabled, false);
       period = Objects.requireNonNullElse(period, "24h");
       file = Objects.requireNonNullElse(file, "");
+      maxEdges = Objects.requireNonNullElse(maxEdges, 10_000);
+      maxPortsPerPair = Objects.requireNonNullElse(maxPortsPerPair, 16);
+      scanThreshold = Objects.requireNonNullElse(scanThreshold, 30);
+    }
+
+    public Learning(Boolean enabled, String period, String file) {
+      this(enabled, period, file, null, null, null);
     }
   }
 

@@ -76,6 +76,10 @@ public final class ConfigLoader {
     checkDuration(origin, "sources.network.active_timeout", net.activeTimeout());
     checkDuration(origin, "sources.network.scan_window", net.scanWindow());
     checkDuration(origin, "sources.network.learning.period", net.learning().period());
+    check(origin, "sources.network.learning.max_edges", net.learning().maxEdges() >= 1, "must be at least 1");
+    check(origin, "sources.network.learning.max_ports_per_pair", net.learning().maxPortsPerPair() >= 1,
+        "must be at least 1");
+    check(origin, "sources.network.learning.scan_threshold", net.learning().scanThreshold() >= 1, "must be at least 1");
     check(origin, "sources.network.snap_length", net.snapLength() >= 64 && net.snapLength() <= 65_535,
         "must be 64..65535");
     check(origin, "sources.network.ring_mb", net.ringMb() >= 2 && net.ringMb() <= 1024, "must be 2..1024");

@@ -36,6 +36,23 @@ class NetworkConfigTest {
   }
 
   @Test
+  void learningLimitsHaveDefaultsAreReadAndChecked() throws ConfigException {
+    AgentConfig.Learning defaults = loader.parse("empty.yaml", "").sources().network().learning();
+    assertEquals(10_000, defaults.maxEdges());
+    assertEquals(16, defaults.maxPortsPerPair());
+    assertEquals(30, defaults.scanThreshold());
+    AgentConfig.Learning l = loader.parse("c.yaml", "sources:\n  network:\n"
+        + "    learning: {enabled: true, max_edges: 500, max_ports_per_pair: 4, scan_threshold: 12}\n")
+        .sources().network().learning();
+    assertEquals(500, l.maxEdges());
+    assertEquals(4, l.maxPortsPerPair());
+    assertEquals(12, l.scanThreshold());
+    assertTrue(assertThrows(ConfigException.class,
+        () -> loader.parse("c.yaml", "sources:\n  network:\n    learning: {max_ports_per_pair: 0}\n"))
+        .getMessage().contains("sources.network.learning.max_ports_per_pair"));
+  }
+
+  @Test
   void networkKeysAreReadAndChecked() throws ConfigException {
     AgentConfig.Network n = loader.parse("c.yaml", """
         sources:

@@ -152,6 +152,8 @@ class NetworkFlowIT {
     // Past the learning period the same edge is known.
     flow(f -> "start".equals(f.get("state")) && "learned".equals(f.get("policy"))
         && client.equals(map(f.get("src")).get("name")));
+    // The writer saves off the capture thread, at most every 2 s: wait for it, then check.
+    Await.until(() -> read(learned).contains(client + ">" + server + " tcp/6379"), DEADLINE, () -> read(learned));
     assertTrue(Files.readString(learned).contains(client + ">" + server + " tcp/6379"), Files.readString(learned));
 
     // A restart keeps the learned edges and does not learn anew.
@@ -165,6 +167,69 @@ class NetworkFlowIT {
     Map<String, Object> alert = alert("unexpected_inter_container_flow", newcomer);
     assertTrue(String.valueOf(alert.get("summary")).contains(server), alert.toString());
     assertEquals(List.of(), alerts("unexpected_inter_container_flow", client), "the learned edge raised an alert");
+  }
+
+  @Test
+  void aContainerWritingANeighboursSourceAddressIsNamedAsTheSender() throws Exception {
+    ToolImage image = ToolImage.build("spoof", List.of(), Map.of(spoofSender(), "/bin/spoof_udp"));
+    try {
+      startAgent(AgentConfig.Network.DEFAULT);
+      String net = DockerCli.uniqueName("nfit-snet");
+      String victim = DockerCli.uniqueName("nfit-victim");
+      String target = DockerCli.uniqueName("nfit-starget");
+      String sender = DockerCli.uniqueName("nfit-spoofer");
+      docker.createInternalNetwork(net);
+      docker.runDetached(victim, List.of("--network", net), "sh", "-c", "sleep 120");
+      docker.runDetached(target, List.of("--network", net), "sh", "-c", "sleep 120");
+      String victimIp = docker.ipAddress(victim);
+      String targetIp = docker.ipAddress(target);
+      // Docker's default capabilities include NET_RAW: no --cap-add. One datagram a second, each
+      // from a new port (a new flow), so the first ones may come before the agent knows the sender.
+      docker.runImage(sender, List.of("--network", net), image.tag(), "sh", "-c",
+          "sleep 2; /bin/spoof_udp " + victimIp + " " + targetIp + " 9999 30; sleep 30");
+      String senderMac = docker.docker("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.MacAddress}}{{end}}",
+          sender);
+
+      Map<String, Object> alert = alert("source_address_spoofed_from_container", sender);
+      Map<String, Object> evidence = map(alert.get("evidence"));
+      assertEquals(victim, evidence.get("address_owner"));
+      assertEquals("container", evidence.get("address_owner_kind"));
+      assertEquals(victimIp, evidence.get("spoofed_ip"));
+      assertEquals(senderMac, evidence.get("src_mac"));
+      String summary = String.valueOf(alert.get("summary"));
+      assertTrue(summary.startsWith("container " + sender + " ") && summary.contains(victim + "'s"), summary);
+      Map<String, Object> flow = flow(f -> "start".equals(f.get("state")) && victimIp.equals(map(f.get("src")).get("ip"))
+          && "udp".equals(f.get("protocol")));
+      assertEquals(sender, map(flow.get("src")).get("name"), "the flow is the real sender's, not the address owner's");
+      assertEquals(target, map(flow.get("dst")).get("name"));
+      assertEquals(List.of(), alerts("source_address_spoofed_from_container", victim));
+    } finally {
+      image.remove();
+    }
+  }
+
+  /** The raw-socket sender, built static (the image has no libc) from the test's C source. */
+  private Path spoofSender() throws Exception {
+    Path source = dir.resolve("spoof_udp.c");
+    try (var in = NetworkFlowIT.class.getResourceAsStream("/it/spoof_udp.c")) {
+      Files.copy(in, source);
+    }
+    Path binary = dir.resolve("spoof_udp");
+    Process gcc = new ProcessBuilder("gcc", "-static", "-O2", "-o", binary.toString(), source.toString())
+        .redirectErrorStream(true).start();
+    String out = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (gcc.waitFor() != 0) {
+      throw new AssertionError("gcc -static failed (needs gcc and libc6-dev): " + out);
+    }
+    return binary;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return e.toString();
+    }
   }
 
   /** A bounded client loop: one short TCP exchange a second. */

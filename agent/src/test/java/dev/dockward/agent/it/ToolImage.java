@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -36,6 +37,15 @@ public final class ToolImage {
 
   /** Builds an image holding busybox (with sh, sleep, cat, ln, cp) and {@code programs} at the same paths. */
   public static ToolImage build(String name, List<String> programs) throws IOException, InterruptedException {
+    return build(name, programs, Map.of());
+  }
+
+  /**
+   * The same, plus {@code extra} files copied as they are (a static program needs no libraries) to the
+   * absolute paths they map to.
+   */
+  public static ToolImage build(String name, List<String> programs, Map<Path, String> extra)
+      throws IOException, InterruptedException {
     Path root = Files.createTempDirectory("dockward-tool-image");
     try {
       for (String dir : List.of("bin", "tmp", "etc")) {
@@ -54,6 +64,11 @@ public final class ToolImage {
         Path target = root.resolve(file.substring(1));
         Files.createDirectories(target.getParent());
         Files.copy(Path.of(file).toRealPath(), target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      for (Map.Entry<Path, String> f : extra.entrySet()) {
+        Path target = root.resolve(f.getValue().substring(1));
+        Files.createDirectories(target.getParent());
+        Files.copy(f.getKey(), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
       }
       String tag = "dockward/" + name + ":" + UUID.randomUUID().toString().substring(0, 8);
       run(List.of("/bin/sh", "-c", "tar -C '" + root + "' -c . | " + DockerCli.DOCKER + " import - " + tag));
