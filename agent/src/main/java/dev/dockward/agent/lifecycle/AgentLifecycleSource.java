@@ -126,7 +126,8 @@ public final class AgentLifecycleSource implements Source {
       if (s.degraded()) {
         degraded.add(s.name());
         if (!degradedReported.contains(s.name())) {
-          log.warn("sensor {} degraded: {}", s.name(), s.reason());
+          // The reason was logged where it arose; this says it is now an alert.
+          log.warn("sensor {} is degraded: agent_sensor_degraded raised", s.name());
         }
       }
     }

@@ -51,5 +51,11 @@ class CaptureWithoutPermissionIT {
     assertTrue(out.contains("\"type\":\"agent_started\""), out);
     assertTrue(out.contains("\"type\":\"agent_stopped\""), out);
     assertTrue(!out.contains("\"type\":\"flow\""), out);
+    // The blind sensor is data and an alert, not only a log line.
+    String started = out.lines().filter(l -> l.contains("\"type\":\"agent_started\"")).findFirst().orElseThrow();
+    assertTrue(started.contains("{\"name\":\"network\",\"state\":\"degraded\",\"reason\":\"network capture unavailable"),
+        started);
+    assertTrue(out.lines().anyMatch(l -> l.contains("\"rule\":\"agent_sensor_degraded\"") && l.contains("CAP_NET_RAW")),
+        out);
   }
 }
