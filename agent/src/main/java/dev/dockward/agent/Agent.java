@@ -57,6 +57,7 @@ import dev.dockward.proc.RecentProcesses;
 import dev.dockward.proc.SeenProcesses;
 import dev.dockward.source.ContainerDirectory;
 import dev.dockward.source.Source;
+import dev.dockward.source.Workers;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -402,17 +403,32 @@ public final class Agent implements AutoCloseable {
     return inventory;
   }
 
-  /** Stops in reverse start order: sources first, the journal last. Idempotent. */
+  /**
+   * Stops in reverse start order: sources first, the journal last. Idempotent. The whole stop gets
+   * {@link #STOP_BUDGET}, under the unit's {@code TimeoutStopSec=30s}: past it, the agent says how
+   * many events were still queued (and so not journalled) and returns, so that the JVM exits before
+   * systemd kills it without a word. What was journalled is safe either way.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
-    closeAll(teardown);
+    Thread stopper = new Thread(() -> closeAll(teardown), "dockward-stop");
+    stopper.setDaemon(true);
+    stopper.start();
+    if (!Workers.join(stopper, STOP_BUDGET)) {
+      log.error("dockward did not stop within {}: {} events still queued were not journalled; exiting anyway",
+          STOP_BUDGET, pipeline.queued());
+      return;
+    }
     log.info("dockward stopped: {} events, {} alerts, {} journal failures",
         pipeline.stats().events(), pipeline.stats().alerts(), pipeline.stats().journalFailures());
   }
+
+  /** How long a stop may take: the unit gives 30 s before SIGKILL. */
+  static final Duration STOP_BUDGET = Duration.ofSeconds(25);
 
   private static void closeAll(List<AutoCloseable> started) {
     for (int i = started.size() - 1; i >= 0; i--) {

@@ -82,6 +82,11 @@ public final class Pipeline implements EventSink, AutoCloseable {
     return thread.isAlive();
   }
 
+  /** Events waiting to be journalled. */
+  public int queued() {
+    return queue.size();
+  }
+
   /** Bytes the queued events hold now (at most {@link #QUEUE_BYTES}, but for one oversized event). */
   public long queuedBytes() {
     return bytes.used();
