@@ -7,8 +7,13 @@ import picocli.CommandLine.Command;
  * {@code dockward}: the agent's command line. Exit codes: 0 success, 1 problems found (broken
  * rules, failed checks), 2 unusable input or environment (bad config, unwritable journal).
  */
-@Command(name = "dockward", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+// INHERIT: --help (and --version) on every command and subcommand, as their peers' CLIs have.
+@Command(name = "dockward", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+    versionProvider = VersionCommand.Provider.class,
     description = "Host-side runtime anomaly detector for Docker hosts.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "1:problems found (rules check, config check, posture --fail-on, replay --verify)",
+        "2:unusable input or environment (bad config, unwritable journal, no rule loaded, metrics port taken)"},
     subcommands = {RunCommand.class, ReplayCommand.class, RulesCommand.class, PostureCommand.class, ConfigCommand.class,
         VersionCommand.class,
         CommandLine.HelpCommand.class})

@@ -24,6 +24,20 @@ class CliTest {
   }
 
   @Test
+  void everyCommandAndSubcommandAnswersHelpWithItsOptionsAndTheExitCodes() {
+    for (String[] command : new String[][] {{"run"}, {"replay"}, {"posture"}, {"rules", "check"}, {"rules", "list"},
+        {"rules", "test"}, {"config", "check"}, {"version"}}) {
+      out.getBuffer().setLength(0);
+      String[] args = java.util.Arrays.copyOf(command, command.length + 1);
+      args[command.length] = "--help";
+      assertEquals(0, run(args), String.join(" ", args) + ": " + err);
+      String usage = out.toString();
+      assertTrue(usage.startsWith("Usage: dockward " + String.join(" ", command)), usage);
+      assertTrue(usage.contains("Exit codes:") && usage.contains("2   unusable input"), usage);
+    }
+  }
+
+  @Test
   void unwritableJournalDirectoryIsAClearErrorAndExitTwo() throws Exception {
     Path notADir = Files.writeString(dir.resolve("file"), "x");
     int code = run("run", "--journal", notADir.resolve("journal").toString(), "--duration", "1s");
