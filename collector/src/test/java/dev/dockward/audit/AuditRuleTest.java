@@ -1,0 +1,97 @@
+package dev.dockward.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class AuditRuleTest {
+  private static ByteBuffer le(byte[] b) {
+    return ByteBuffer.wrap(b).order(ByteOrder.nativeOrder());
+  }
+
+  @Test
+  void theRuleIsWhatAuditctlSendsForOurLine() {
+    byte[] rule = AuditRule.execRule();
+    ByteBuffer b = le(rule);
+    assertEquals(1040 + 8, rule.length, "struct audit_rule_data (1,040 bytes) and the key");
+    assertEquals(0x04, b.getInt(0), "exit list");
+    assertEquals(2, b.getInt(4), "always");
+    assertEquals(2, b.getInt(8), "two fields");
+    assertEquals(1 << (59 - 32), b.getInt(12 + 4), "execve is bit 27 of mask word 1");
+    assertEquals(1 << (322 - 320), b.getInt(12 + 4 * 10), "execveat is bit 2 of mask word 10");
+    assertEquals(11, b.getInt(268), "field 0: arch");
+    assertEquals(0xc000003e, b.getInt(268 + 256), "x86_64");
+    assertEquals(210, b.getInt(272), "field 1: key");
+    assertEquals(8, b.getInt(272 + 256), "its length");
+    assertEquals(0x40000000, b.getInt(268 + 512), "equal");
+    assertEquals(8, b.getInt(1036), "buflen");
+    assertEquals("dockward", new String(rule, 1040, 8, StandardCharsets.US_ASCII));
+  }
+
+  @Test
+  void ourRuleIsRecognisedInAListing() {
+    byte[] listed = AuditRule.execRule();
+    assertTrue(AuditRule.isOurs(listed));
+  }
+
+  @Test
+  void anotherKeyOrAnotherSyscallIsNotOurs() {
+    byte[] otherKey = AuditRule.execRule();
+    System.arraycopy("auditd-x".getBytes(StandardCharsets.US_ASCII), 0, otherKey, 1040, 8);
+    assertFalse(AuditRule.isOurs(otherKey));
+    byte[] noExecve = AuditRule.execRule();
+    le(noExecve).putInt(12 + 4, 0);
+    assertFalse(AuditRule.isOurs(noExecve));
+    byte[] neverRule = AuditRule.execRule();
+    le(neverRule).putInt(4, 0);
+    assertFalse(AuditRule.isOurs(neverRule));
+    assertFalse(AuditRule.isOurs(new byte[100]));
+  }
+
+  @Test
+  void aKeyAfterAnotherStringFieldIsFound() {
+    // -F exe=/bin/x (field 112, 6 bytes of text) before the key: the key's text follows it in buf
+    byte[] base = AuditRule.execRule();
+    ByteBuffer b = ByteBuffer.allocate(1040 + 6 + 8).order(ByteOrder.nativeOrder());
+    b.put(base, 0, 1040);
+    b.putInt(8, 3);
+    b.putInt(268 + 8, 210).putInt(268 + 256 + 8, 8);
+    b.putInt(268 + 4, 112).putInt(268 + 256 + 4, 6);
+    b.putInt(1036, 14);
+    b.position(1040);
+    b.put("/bin/x".getBytes(StandardCharsets.US_ASCII)).put("dockward".getBytes(StandardCharsets.US_ASCII));
+    assertTrue(AuditRule.isOurs(b.array()));
+  }
+
+  @Test
+  void statusIsReadFromTheKernelsLayout() {
+    ByteBuffer b = ByteBuffer.allocate(44).order(ByteOrder.nativeOrder());
+    b.putInt(0).putInt(1).putInt(1).putInt(4242).putInt(0).putInt(8192).putInt(-1).putInt(3);
+    AuditStatus s = AuditStatus.parse(b.array(), 0, 44).orElseThrow();
+    assertEquals(new AuditStatus(1, 1, 4242, 0, 8192, 4_294_967_295L, 3), s, "lost is unsigned");
+    assertTrue(AuditStatus.parse(b.array(), 0, 20).isEmpty());
+    ByteBuffer set = le(AuditStatus.set(AuditStatus.MASK_PID, 0, 77, 0));
+    assertEquals(AuditStatus.MASK_PID, set.getInt(0));
+    assertEquals(77, set.getInt(12));
+  }
+
+  @Test
+  void datagramsSplitIntoMessages() {
+    ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.nativeOrder());
+    b.putInt(0, 20).putShort(4, (short) 1320).putInt(8, 0);
+    b.putInt(20, 0); // padding to 4
+    b.putInt(20, 36).putShort(24, (short) 2).putInt(28, 9);
+    var messages = AuditSocket.messages(b.array(), 56);
+    assertEquals(2, messages.size());
+    assertEquals(1320, messages.get(0).type());
+    assertEquals(4, messages.get(0).length());
+    assertEquals(2, messages.get(1).type());
+    assertEquals(9, messages.get(1).seq());
+    assertEquals(20, messages.get(1).length(), "never past the datagram");
+  }
+}
