@@ -27,6 +27,8 @@ final class AuditSocket implements AutoCloseable {
   static final int AUDIT_ADD_RULE = 1011;
   static final int AUDIT_DEL_RULE = 1012;
   static final int AUDIT_LIST_RULES = 1013;
+  /** Types from here on are records of events (replies to requests are below). */
+  static final int FIRST_RECORD_TYPE = 1100;
   private static final int NLM_F_REQUEST = 1;
   private static final int NLM_F_ACK = 4;
   /** {@link #receive} result: the timeout passed without a message. */
@@ -200,10 +202,14 @@ final class AuditSocket implements AutoCloseable {
       int type = Short.toUnsignedInt(in.getShort(at + 4));
       int flags = Short.toUnsignedInt(in.getShort(at + 6));
       int s = in.getInt(at + 8);
-      // The audit subsystem's own records come with a length that may leave out the header on
-      // some kernels; never read past the datagram.
-      int payload = Math.min(Math.max(len - NLMSG_HEADER, 0), n - at - NLMSG_HEADER);
-      out.add(new Message(type, flags, s, at + NLMSG_HEADER, payload));
+      int rest = n - at - NLMSG_HEADER;
+      if (type >= FIRST_RECORD_TYPE && rest >= len && rest - len < 4) {
+        // A record sent to the audit pid: the kernel writes its length without the header (kept
+        // so for auditd since long ago; the multicast copy has it right). One record a datagram.
+        out.add(new Message(type, flags, s, at + NLMSG_HEADER, len));
+        break;
+      }
+      out.add(new Message(type, flags, s, at + NLMSG_HEADER, Math.min(Math.max(len - NLMSG_HEADER, 0), rest)));
       if (len < NLMSG_HEADER) {
         break;
       }

@@ -81,6 +81,19 @@ class AuditRuleTest {
   }
 
   @Test
+  void aRecordSentToTheAuditPidHasItsLengthWithoutTheHeader() {
+    byte[] text = "audit(1796651817.278:377): ".getBytes(StandardCharsets.US_ASCII);
+    ByteBuffer b = ByteBuffer.allocate(16 + text.length).order(ByteOrder.nativeOrder());
+    b.putInt(text.length).putShort((short) 1320).putShort((short) 0).putInt(0).putInt(0).put(text);
+    var messages = AuditSocket.messages(b.array(), b.capacity());
+    assertEquals(1, messages.size());
+    assertEquals(text.length, messages.get(0).length(), "the whole text, not 16 bytes less");
+    ByteBuffer multicast = ByteBuffer.allocate(16 + text.length).order(ByteOrder.nativeOrder());
+    multicast.putInt(16 + text.length).putShort((short) 1320).putShort((short) 0).putInt(0).putInt(0).put(text);
+    assertEquals(text.length, AuditSocket.messages(multicast.array(), multicast.capacity()).get(0).length());
+  }
+
+  @Test
   void datagramsSplitIntoMessages() {
     ByteBuffer b = ByteBuffer.allocate(64).order(ByteOrder.nativeOrder());
     b.putInt(0, 20).putShort(4, (short) 1320).putInt(8, 0);
