@@ -67,7 +67,6 @@ final class AuditBench {
           BenchDocker.docker("wait", id);
           double seconds = (System.nanoTime() - started) / 1e9 - 2;
           awaitQuiet(counts);
-          counts.containerId = id;
           BenchDocker.docker("rm", "-f", id);
           long traced = traced(traceOut, mark);
           System.out.printf("%s: %d one-shot execs in ~%.1f s (~%.0f/s)%n", audit ? "netlink + audit" : "netlink alone",
@@ -98,8 +97,6 @@ final class AuditBench {
     final Map<Integer, String> containerOf = new ConcurrentHashMap<>();
     final Map<String, Long> bySource = new ConcurrentHashMap<>();
     final LongAdder events = new LongAdder();
-    final LongAdder lines = new LongAdder();
-    volatile String containerId = "";
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
     Counts(String mark) {
@@ -118,7 +115,6 @@ final class AuditBench {
       }
       String text = line.toString(StandardCharsets.UTF_8);
       line.reset();
-      lines.increment();
       if (!text.contains(mark) || !text.contains("\"type\":\"exec\"")) {
         return;
       }
