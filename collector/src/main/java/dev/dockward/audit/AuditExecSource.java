@@ -257,10 +257,10 @@ public final class AuditExecSource implements Source {
     Optional<ProcessInfo> read = reader.read(exec.pid());
     ExecAttribution.Result where = attribution.attribute(exec, read);
     switch (where.how()) {
-      case "parent" -> stats.fromParent.increment();
-      case "memory" -> stats.fromMemory.increment();
-      case "proc" -> stats.fromProc.increment();
-      default -> {
+      case PARENT -> stats.fromParent.increment();
+      case MEMORY -> stats.fromMemory.increment();
+      case PROC -> stats.fromProc.increment();
+      case NONE -> {
         stats.unattributed.increment();
         return;
       }

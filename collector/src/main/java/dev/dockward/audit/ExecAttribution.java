@@ -21,11 +21,14 @@ final class ExecAttribution {
    * @param known whether the container (or the host) is known
    * @param containerId the container, empty for the host
    * @param cgroup the cgroup path it was learned from ("" from memory)
-   * @param how {@code proc}, {@code parent}, {@code memory} or {@code none}
+   * @param how where it was learned
    */
-  record Result(boolean known, Optional<String> containerId, String cgroup, String how) {
-    static final Result UNKNOWN = new Result(false, Optional.empty(), "", "none");
+  record Result(boolean known, Optional<String> containerId, String cgroup, Via how) {
+    static final Result UNKNOWN = new Result(false, Optional.empty(), "", Via.NONE);
   }
+
+  /** Where a container was learned: the process, its parent, an earlier exec, or nowhere. */
+  enum Via { PROC, PARENT, MEMORY, NONE }
 
   /** A pid's container at its last exec, and whether that program was the runtime. */
   private record Seen(Optional<String> containerId, boolean runtime) {}
@@ -59,21 +62,21 @@ final class ExecAttribution {
 
   private Result find(AuditExec exec, Optional<ProcessInfo> self) {
     if (self.isPresent()) {
-      return new Result(true, ContainerIdResolver.containerId(self.get().cgroup()), self.get().cgroup(), "proc");
+      return new Result(true, ContainerIdResolver.containerId(self.get().cgroup()), self.get().cgroup(), Via.PROC);
     }
     Seen parentSeen = byPid.get(exec.ppid());
     if (parentSeen == null || !parentSeen.runtime()) {
       Optional<ProcessInfo> parent = reader.read(exec.ppid());
       if (parent.isPresent() && !isRuntime(parent.get().name(), parent.get().exe())) {
-        return new Result(true, ContainerIdResolver.containerId(parent.get().cgroup()), parent.get().cgroup(), "parent");
+        return new Result(true, ContainerIdResolver.containerId(parent.get().cgroup()), parent.get().cgroup(), Via.PARENT);
       }
     }
     Seen mine = byPid.get(exec.pid());
     if (mine != null && !mine.runtime()) {
-      return new Result(true, mine.containerId(), "", "memory"); // it exec'd before: same container
+      return new Result(true, mine.containerId(), "", Via.MEMORY); // it exec'd before: same container
     }
     if (parentSeen != null && !parentSeen.runtime()) {
-      return new Result(true, parentSeen.containerId(), "", "memory");
+      return new Result(true, parentSeen.containerId(), "", Via.MEMORY);
     }
     return Result.UNKNOWN;
   }

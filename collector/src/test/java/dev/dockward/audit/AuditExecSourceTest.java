@@ -67,7 +67,7 @@ class AuditExecSourceTest {
     AuditExec e = exec(31681, 31613, "busybox", "/bin/busybox", List.of("/bin/busybox", "true", "dwmark1"));
     Optional<ProcessInfo> read = reader.read(31681);
     ExecAttribution.Result r = attribution.attribute(e, read);
-    assertEquals("proc", r.how());
+    assertEquals(ExecAttribution.Via.PROC, r.how());
     assertEquals(Optional.of(WEB), r.containerId());
   }
 
@@ -76,7 +76,7 @@ class AuditExecSourceTest {
     proc.process(31613, "sh", 5000, "/docker/" + WEB);
     AuditExec e = exec(31681, 31613, "busybox", "/bin/busybox", List.of("/bin/busybox", "true", "dwmark1"));
     ExecAttribution.Result r = attribution.attribute(e, reader.read(31681));
-    assertEquals("parent", r.how());
+    assertEquals(ExecAttribution.Via.PARENT, r.how());
     assertEquals(Optional.of(WEB), r.containerId());
     ProcessInfo p = AuditProcess.of(e, Optional.empty(), r.cgroup());
     assertEquals("/bin/busybox true dwmark1", p.cmdline());
@@ -97,11 +97,11 @@ class AuditExecSourceTest {
     gone(31613);
     ExecAttribution.Result child = attribution.attribute(
         exec(31700, 31613, "busybox", "/bin/busybox", List.of("/bin/busybox", "true")), Optional.empty());
-    assertEquals("memory", child.how());
+    assertEquals(ExecAttribution.Via.MEMORY, child.how());
     assertEquals(Optional.of(WEB), child.containerId());
     ExecAttribution.Result again = attribution.attribute(
         exec(31613, 31581, "busybox", "/bin/busybox", List.of("/bin/busybox", "true", "dwmark2")), Optional.empty());
-    assertEquals("memory", again.how(), "the shell's own exec: the pid's earlier exec");
+    assertEquals(ExecAttribution.Via.MEMORY, again.how(), "the shell's own exec: the pid's earlier exec");
     assertEquals(Optional.of(WEB), again.containerId());
   }
 
