@@ -2,7 +2,9 @@ package dev.dockward.audit;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * audit pid it becomes the owner ({@link Mode#OWNER}: the records come to its socket); when one
  * does (auditd) it reads a copy of every record through the multicast group
  * ({@link Mode#READER}) and never touches the owner or its rules. Either way it turns auditing on
- * if it was off, raises a small backlog limit while it owns the pid, and adds its one rule. On
- * {@link #close} it deletes its rule, puts back the backlog limit and the enabled flag it found
+ * if it was off, raises a small backlog limit while it owns the pid, and adds its exec rules (64-
+ * and 32-bit). On {@link #close} it deletes its rules, puts back the backlog limit and the enabled flag it found
  * and clears the pid it set: the machine is left as it was. Thread-safe.
  */
 final class AuditControl implements AutoCloseable {
@@ -39,7 +41,8 @@ final class AuditControl implements AutoCloseable {
   private final Mode mode;
   private final AuditStatus found;
   private final int ourPid;
-  private final byte[] rule = AuditRule.execRule();
+  /** Our rules, by arch, once added (a kernel without 32-bit emulation may refuse the b32 one). */
+  private final Map<AuditRule.Arch, byte[]> rules = new EnumMap<>(AuditRule.Arch.class);
   private boolean enabledByUs;
   private boolean backlogRaised;
   private boolean closed;
@@ -128,11 +131,23 @@ final class AuditControl implements AutoCloseable {
           AuditStatus.set(AuditStatus.MASK_BACKLOG_LIMIT, 0, 0, OWNER_BACKLOG));
       backlogRaised = true;
     }
-    addRule();
+    for (AuditRule.Arch arch : AuditRule.Arch.values()) {
+      byte[] rule = AuditRule.execRule(arch);
+      try {
+        addRule(rule);
+        rules.put(arch, rule);
+      } catch (AuditSocket.RequestFailed e) {
+        if (arch == AuditRule.Arch.B64) {
+          throw e;
+        }
+        LOG.warn("audit: the kernel refused the 32-bit exec rule ({}): 32-bit programs' execs are not audited",
+            e.getMessage());
+      }
+    }
   }
 
-  /** Adds the rule; true when it was missing (false when it is there already). */
-  private boolean addRule() throws AuditSocket.RequestFailed {
+  /** Adds a rule; true when it was missing (false when it is there already). */
+  private boolean addRule(byte[] rule) throws AuditSocket.RequestFailed {
     try {
       control.acknowledged("AUDIT_ADD_RULE", AuditSocket.AUDIT_ADD_RULE, rule);
       return true;
@@ -145,20 +160,21 @@ final class AuditControl implements AutoCloseable {
   }
 
   /**
-   * Puts the rule back if someone deleted it (an {@code auditctl -D}, auditd loading its rules).
-   * Returns whether it had to.
+   * Puts our rules back if someone deleted them (an {@code auditctl -D}, auditd loading its
+   * rules). Returns whether it had to.
    */
   synchronized boolean ensureRule() throws AuditSocket.RequestFailed {
     if (closed) {
       return false;
     }
-    for (byte[] listed : control.rules()) {
-      if (AuditRule.isOurs(listed)) {
-        return false;
+    List<byte[]> listed = control.rules();
+    boolean added = false;
+    for (Map.Entry<AuditRule.Arch, byte[]> ours : rules.entrySet()) {
+      if (listed.stream().noneMatch(r -> AuditRule.isOurs(r, ours.getKey()))) {
+        added |= addRule(ours.getValue());
       }
     }
-    addRule();
-    return true;
+    return added;
   }
 
   /** The kernel's status now. */
@@ -200,11 +216,13 @@ final class AuditControl implements AutoCloseable {
     }
     closed = true;
     List<String> failed = new ArrayList<>();
-    try {
-      control.acknowledged("AUDIT_DEL_RULE", AuditSocket.AUDIT_DEL_RULE, rule);
-    } catch (AuditSocket.RequestFailed e) {
-      if (e.errno != AuditLibC.ENOENT) {
-        failed.add(e.getMessage()); // ENOENT: someone deleted it already
+    for (byte[] rule : rules.values()) {
+      try {
+        control.acknowledged("AUDIT_DEL_RULE", AuditSocket.AUDIT_DEL_RULE, rule);
+      } catch (AuditSocket.RequestFailed e) {
+        if (e.errno != AuditLibC.ENOENT) {
+          failed.add(e.getMessage()); // ENOENT: someone deleted it already
+        }
       }
     }
     if (backlogRaised) {
@@ -219,7 +237,7 @@ final class AuditControl implements AutoCloseable {
     records.close();
     control.close();
     if (failed.isEmpty()) {
-      LOG.info("audit: settings given back (enabled={}, backlog_limit={}, rule deleted{})", found.enabled(),
+      LOG.info("audit: settings given back (enabled={}, backlog_limit={}, rules deleted{})", found.enabled(),
           found.backlogLimit(), mode == Mode.OWNER ? ", audit pid cleared" : "");
     } else {
       LOG.warn("audit: could not give back everything: {}", failed);

@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Puts the records of one exec back together. The kernel writes an audited syscall's records at
+ * Puts the records of one exec (64- or 32-bit) back together. The kernel writes an audited syscall's records at
  * its exit, SYSCALL first and EOE last, all with the event's serial; records of events on other
  * CPUs may come in between. A SYSCALL record of a successful {@code execve}/{@code execveat} opens
  * an event; EXECVE (possibly several, when the arguments are long), CWD, PATH and PROCTITLE add to
@@ -19,12 +19,6 @@ import java.util.OptionalInt;
  * {@code maxOpen} the oldest is given up and counted ({@link #evicted}). Used by one thread.
  */
 final class AuditEventAssembler {
-  /** x86_64 syscall numbers: the rule asks for these two. */
-  static final int EXECVE = 59;
-  static final int EXECVEAT = 322;
-  /** {@code AUDIT_ARCH_X86_64} as the SYSCALL record writes it. */
-  static final String ARCH_X86_64 = "c000003e";
-
   private final int maxOpen;
   private final Map<Long, Open> open = new LinkedHashMap<>();
   private long evicted;
@@ -84,8 +78,10 @@ final class AuditEventAssembler {
 
   private void startIfExec(AuditRecord record) {
     Map<String, String> f = AuditRecordParser.fields(record.body());
+    Optional<AuditRule.Arch> arch = AuditRule.Arch.ofRecord(f.getOrDefault("arch", ""));
     String syscall = f.getOrDefault("syscall", "");
-    if (!ARCH_X86_64.equals(f.get("arch")) || !(syscall.equals("59") || syscall.equals("322"))) {
+    if (arch.isEmpty() || !(syscall.equals(Integer.toString(arch.get().execve))
+        || syscall.equals(Integer.toString(arch.get().execveat)))) {
       return;
     }
     if (!"yes".equals(f.get("success"))) {

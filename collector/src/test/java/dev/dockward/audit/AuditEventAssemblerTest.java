@@ -128,8 +128,19 @@ class AuditEventAssemblerTest {
 
   @Test
   void otherArchitecturesAndSyscallsAreIgnored() {
-    assembler.accept(new AuditRecord(AuditRecord.SYSCALL, 0, 1, "arch=40000003 syscall=11 success=yes ppid=1 pid=2"));
+    assembler.accept(new AuditRecord(AuditRecord.SYSCALL, 0, 1, "arch=c00000b7 syscall=221 success=yes ppid=1 pid=2"));
     assembler.accept(new AuditRecord(AuditRecord.SYSCALL, 0, 2, "arch=c000003e syscall=44 success=yes ppid=1 pid=2"));
-    assertEquals(0, assembler.open());
+    assembler.accept(new AuditRecord(AuditRecord.SYSCALL, 0, 3, "arch=40000003 syscall=59 success=yes ppid=1 pid=2"));
+    assertEquals(0, assembler.open(), "aarch64, sendto, and 59 under i386 (not its execve)");
+  }
+
+  @Test
+  void aThirtyTwoBitExecIsAnExecToo() {
+    assembler.accept(new AuditRecord(AuditRecord.SYSCALL, 0, 7,
+        "arch=40000003 syscall=11 success=yes exit=0 ppid=1 pid=2 uid=0 euid=0 comm=\"x\" exe=\"/x32\""));
+    assembler.accept(new AuditRecord(AuditRecord.EXECVE, 0, 7, "argc=1 a0=\"/x32\""));
+    AuditExec e = assembler.accept(new AuditRecord(AuditRecord.EOE, 0, 7, "")).orElseThrow();
+    assertEquals("/x32", e.exe());
+    assertEquals(List.of("/x32"), e.argv());
   }
 }

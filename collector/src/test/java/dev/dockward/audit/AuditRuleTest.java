@@ -16,7 +16,7 @@ class AuditRuleTest {
 
   @Test
   void theRuleIsWhatAuditctlSendsForOurLine() {
-    byte[] rule = AuditRule.execRule();
+    byte[] rule = AuditRule.execRule(AuditRule.Arch.B64);
     ByteBuffer b = le(rule);
     assertEquals(1040 + 8, rule.length, "struct audit_rule_data (1,040 bytes) and the key");
     assertEquals(0x04, b.getInt(0), "exit list");
@@ -35,28 +35,40 @@ class AuditRuleTest {
 
   @Test
   void ourRuleIsRecognisedInAListing() {
-    byte[] listed = AuditRule.execRule();
-    assertTrue(AuditRule.isOurs(listed));
+    byte[] listed = AuditRule.execRule(AuditRule.Arch.B64);
+    assertTrue(AuditRule.isOurs(listed, AuditRule.Arch.B64));
+  }
+
+  @Test
+  void the32BitRuleHasItsOwnArchAndSyscallNumbers() {
+    byte[] rule = AuditRule.execRule(AuditRule.Arch.B32);
+    ByteBuffer b = le(rule);
+    assertEquals(1 << 11, b.getInt(12), "execve is 11 on i386: bit 11 of mask word 0");
+    assertEquals(1 << (358 - 352), b.getInt(12 + 4 * 11), "execveat is 358: bit 6 of mask word 11");
+    assertEquals(0x40000003, b.getInt(268 + 256), "AUDIT_ARCH_I386");
+    assertTrue(AuditRule.isOurs(rule, AuditRule.Arch.B32));
+    assertFalse(AuditRule.isOurs(rule, AuditRule.Arch.B64), "one arch's rule does not stand for the other's");
+    assertFalse(AuditRule.isOurs(AuditRule.execRule(AuditRule.Arch.B64), AuditRule.Arch.B32));
   }
 
   @Test
   void anotherKeyOrAnotherSyscallIsNotOurs() {
-    byte[] otherKey = AuditRule.execRule();
+    byte[] otherKey = AuditRule.execRule(AuditRule.Arch.B64);
     System.arraycopy("auditd-x".getBytes(StandardCharsets.US_ASCII), 0, otherKey, 1040, 8);
-    assertFalse(AuditRule.isOurs(otherKey));
-    byte[] noExecve = AuditRule.execRule();
+    assertFalse(AuditRule.isOurs(otherKey, AuditRule.Arch.B64));
+    byte[] noExecve = AuditRule.execRule(AuditRule.Arch.B64);
     le(noExecve).putInt(12 + 4, 0);
-    assertFalse(AuditRule.isOurs(noExecve));
-    byte[] neverRule = AuditRule.execRule();
+    assertFalse(AuditRule.isOurs(noExecve, AuditRule.Arch.B64));
+    byte[] neverRule = AuditRule.execRule(AuditRule.Arch.B64);
     le(neverRule).putInt(4, 0);
-    assertFalse(AuditRule.isOurs(neverRule));
-    assertFalse(AuditRule.isOurs(new byte[100]));
+    assertFalse(AuditRule.isOurs(neverRule, AuditRule.Arch.B64));
+    assertFalse(AuditRule.isOurs(new byte[100], AuditRule.Arch.B64));
   }
 
   @Test
   void aKeyAfterAnotherStringFieldIsFound() {
     // -F exe=/bin/x (field 112, 6 bytes of text) before the key: the key's text follows it in buf
-    byte[] base = AuditRule.execRule();
+    byte[] base = AuditRule.execRule(AuditRule.Arch.B64);
     ByteBuffer b = ByteBuffer.allocate(1040 + 6 + 8).order(ByteOrder.nativeOrder());
     b.put(base, 0, 1040);
     b.putInt(8, 3);
@@ -65,7 +77,7 @@ class AuditRuleTest {
     b.putInt(1036, 14);
     b.position(1040);
     b.put("/bin/x".getBytes(StandardCharsets.US_ASCII)).put("dockward".getBytes(StandardCharsets.US_ASCII));
-    assertTrue(AuditRule.isOurs(b.array()));
+    assertTrue(AuditRule.isOurs(b.array(), AuditRule.Arch.B64));
   }
 
   @Test

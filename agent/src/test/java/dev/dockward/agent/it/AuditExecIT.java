@@ -112,7 +112,7 @@ class AuditExecIT {
     Map<String, String> running = status();
     assertEquals(String.valueOf(ProcessHandle.current().pid()), running.get("pid"), "no daemon ran: the agent owns the pid");
     assertEquals("1", running.get("enabled"));
-    assertTrue(rules().stream().anyMatch(r -> r.contains("key=dockward")), "our rule: " + rules());
+    assertEquals(2, rules().stream().filter(r -> r.contains("key=dockward")).count(), "our b64 and b32 rules: " + rules());
 
     String id = storm("dwmarka");
     assertStormComplete("dwmarka", id);
@@ -146,8 +146,8 @@ class AuditExecIT {
 
     // auditd (re)loading its rules starts with -D: our rule goes, and comes back.
     auditctl("-R", rules.toString());
-    Await.until(() -> rulesQuietly().stream().anyMatch(r -> r.contains("key=dockward")), DEADLINE,
-        () -> "our rule back after a flush: " + rulesQuietly());
+    Await.until(() -> rulesQuietly().stream().filter(r -> r.contains("key=dockward")).count() == 2, DEADLINE,
+        () -> "our two rules back after a flush: " + rulesQuietly());
     awaitMarker();
 
     String id = storm("dwmarkb");
