@@ -204,7 +204,7 @@ public record AgentConfig(
   /**
    * @param enabled whether exec events come from the Linux audit subsystem (program, every
    *     argument, working directory, recorded by the kernel even for a process that ends at once).
-   *     Off by default: its one syscall rule costs every task on the host a little per syscall
+   *     Off by default: its syscall rules cost every task on the host a little per syscall
    *     (see docs/benchmarks.md). Needs CAP_AUDIT_CONTROL (and CAP_AUDIT_READ beside auditd)
    */
   public record Audit(Boolean enabled) {
