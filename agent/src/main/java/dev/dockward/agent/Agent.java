@@ -67,6 +67,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
@@ -282,11 +283,14 @@ public final class Agent implements AutoCloseable {
     ProcScanSource scan = procScan.enabled()
         ? new ProcScanSource(reader, Durations.parse(procScan.interval()), Clock.systemUTC(), seen)
         : null;
+    // While the audit source runs it alone reports exec events; netlink keeps the rest.
+    AtomicBoolean auditReportsExecs = new AtomicBoolean();
+    AuditWiring.auditSource(config, hostFs, reader, auditReportsExecs, sensors).ifPresent(sources::add);
     if (config.sources().netlink().enabled()) {
       try {
         Runnable rescan = scan == null ? () -> { } : scan::rescanNow;
         sources.add(NetlinkProcessSource.open(reader, seen, rescan, Clock.systemUTC(),
-            NetlinkProcessSource.Settings.DEFAULT));
+            NetlinkProcessSource.Settings.DEFAULT, auditReportsExecs::get));
       } catch (NetlinkUnavailableException e) {
         String fallback = scan == null ? "the /proc scan is disabled too: no process events"
             : "processes come from the /proc scan every " + procScan.interval() + ", short-lived ones are missed";

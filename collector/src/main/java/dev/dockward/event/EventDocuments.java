@@ -282,6 +282,7 @@ public final class EventDocuments {
       m.put("stdio", List.copyOf(p.stdio()));
     }
     p.exeChanged().ifPresent(t -> m.put("exe_ctime", Timestamps.format(t)));
+    p.cwd().ifPresent(c -> m.put("cwd", c));
     return m;
   }
 

@@ -31,6 +31,8 @@ import java.util.OptionalLong;
  *     {@code pipe}, …); empty when they were not read
  * @param exeChanged the status-change time (ctime) of the executable file: when it was written,
  *     copied or chmod'ed last; absent when unreadable
+ * @param cwd the working directory at exec, as the audit subsystem recorded it; absent from other
+ *     sources (untrusted text, like the command line)
  */
 public record ProcessInfo(
     int pid,
@@ -47,7 +49,8 @@ public record ProcessInfo(
     String cgroup,
     Optional<List<String>> hostNamespaces,
     List<String> stdio,
-    Optional<Instant> exeChanged) {
+    Optional<Instant> exeChanged,
+    Optional<String> cwd) {
 
   public ProcessInfo {
     Objects.requireNonNull(name, "name");
@@ -61,6 +64,16 @@ public record ProcessInfo(
     hostNamespaces = hostNamespaces.map(List::copyOf);
     stdio = List.copyOf(stdio);
     Objects.requireNonNull(exeChanged, "exeChanged");
+    Objects.requireNonNull(cwd, "cwd");
+  }
+
+  /** A process without a recorded working directory (every source but audit). */
+  public ProcessInfo(int pid, int ppid, long startTime, String name, String exe, String cmdline,
+      boolean cmdlineTruncated, OptionalInt uid, OptionalInt euid, OptionalLong capEff,
+      Map<String, Long> namespaces, String cgroup, Optional<List<String>> hostNamespaces, List<String> stdio,
+      Optional<Instant> exeChanged) {
+    this(pid, ppid, startTime, name, exe, cmdline, cmdlineTruncated, uid, euid, capEff, namespaces, cgroup,
+        hostNamespaces, stdio, exeChanged, Optional.empty());
   }
 
   /** A process whose standard descriptors and executable's times were not read. */

@@ -18,6 +18,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,14 +94,14 @@ public final class NetlinkProcessSource implements Source {
   private SupervisedThread workerThread;
 
   private NetlinkProcessSource(ProcConnectorSocket socket, ProcReader reader, SeenProcesses seen, Runnable rescan,
-      Clock clock, Settings settings) {
+      Clock clock, Settings settings, BooleanSupplier execsReportedElsewhere) {
     this.socket = socket;
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
     this.rescan = rescan;
     ProcessTable table = new ProcessTable(settings.tableCapacity(), settings.tableBudgetBytes(),
         stats.tableShed::increment);
     this.handler = new ProcEventHandler(reader, seen, table, kernelTime -> wallTime(clock, kernelTime), stats,
-        QUEUE_BUDGET_BYTES);
+        QUEUE_BUDGET_BYTES, execsReportedElsewhere);
   }
 
   /**
@@ -114,13 +115,26 @@ public final class NetlinkProcessSource implements Source {
    */
   public static NetlinkProcessSource open(ProcReader reader, SeenProcesses seen, Runnable rescan, Clock clock,
       Settings settings) throws NetlinkUnavailableException {
+    return open(reader, seen, rescan, clock, settings, () -> false);
+  }
+
+  /**
+   * As {@link #open(ProcReader, SeenProcesses, Runnable, Clock, Settings)}, sharing exec events with
+   * another source.
+   *
+   * @param execsReportedElsewhere true while another source (the audit source) reports exec events;
+   *     this source then handles every exec but does not emit its {@code exec} event
+   */
+  public static NetlinkProcessSource open(ProcReader reader, SeenProcesses seen, Runnable rescan, Clock clock,
+      Settings settings, BooleanSupplier execsReportedElsewhere) throws NetlinkUnavailableException {
     Objects.requireNonNull(reader, "reader");
+    Objects.requireNonNull(execsReportedElsewhere, "execsReportedElsewhere");
     Objects.requireNonNull(seen, "seen");
     Objects.requireNonNull(rescan, "rescan");
     Objects.requireNonNull(clock, "clock");
     ProcConnectorSocket socket = ProcConnectorSocket.open(settings.socketBufferBytes(), RECEIVE_TIMEOUT);
     LOG.info("{}: subscribed to the process connector (receive buffer {} bytes)", NAME, socket.receiveBufferBytes());
-    return new NetlinkProcessSource(socket, reader, seen, rescan, clock, settings);
+    return new NetlinkProcessSource(socket, reader, seen, rescan, clock, settings, execsReportedElsewhere);
   }
 
   @Override
@@ -139,7 +153,8 @@ public final class NetlinkProcessSource implements Source {
     return java.util.Map.of("overrun_drops", s.overruns(), "queue_drops", s.queueDrops(),
         "unattributed_drops", s.unattributed(), "vanished_at_exec", s.vanishedAtExec(), "table_full", s.tableFull(),
         "table_shed", s.tableShed(), "queue_shed", s.queueShed(),
-        "unknown_messages", s.unknownMessages(), "malformed_messages", s.malformedMessages());
+        "unknown_messages", s.unknownMessages(), "malformed_messages", s.malformedMessages(),
+        "execs_left_to_audit", s.execsLeftToAudit());
   }
 
   @Override

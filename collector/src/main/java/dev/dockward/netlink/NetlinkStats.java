@@ -21,6 +21,7 @@ public final class NetlinkStats {
   final LongAdder tableShed = new LongAdder();
   final LongAdder queueShed = new LongAdder();
   final LongAdder reconciliations = new LongAdder();
+  final LongAdder execsLeftToAudit = new LongAdder();
   private final ProcEventParser parser;
 
   NetlinkStats(ProcEventParser parser) {
@@ -68,6 +69,9 @@ public final class NetlinkStats {
 
   /** Cache reconciliations with /proc after an overrun. */
   public long reconciliations() { return reconciliations.sum(); }
+
+  /** Execs handled without an {@code exec} event of ours because the audit source reported them. */
+  public long execsLeftToAudit() { return execsLeftToAudit.sum(); }
 
   /** Messages of kinds the parser does not know. */
   public long unknownMessages() { return parser.unknown(); }

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,7 @@ final class ProcEventHandler {
   private final long queueBudgetBytes;
   /** Added by the reader's thread, taken off by the worker's. */
   private final AtomicLong queuedBytes = new AtomicLong();
+  private final BooleanSupplier execsReportedElsewhere;
 
   /**
    * @param timeOf the wall-clock instant of a kernel monotonic timestamp
@@ -53,12 +55,22 @@ final class ProcEventHandler {
    */
   ProcEventHandler(ProcReader reader, SeenProcesses seen, ProcessTable table, LongFunction<Instant> timeOf,
       NetlinkStats stats, long queueBudgetBytes) {
+    this(reader, seen, table, timeOf, stats, queueBudgetBytes, () -> false);
+  }
+
+  /**
+   * @param execsReportedElsewhere true while another source (audit) reports exec events: execs are
+   *     then handled (read, cached, claimed, changes reported) but their {@code exec} event is not emitted
+   */
+  ProcEventHandler(ProcReader reader, SeenProcesses seen, ProcessTable table, LongFunction<Instant> timeOf,
+      NetlinkStats stats, long queueBudgetBytes, BooleanSupplier execsReportedElsewhere) {
     this.reader = reader;
     this.seen = seen;
     this.table = table;
     this.timeOf = timeOf;
     this.stats = stats;
     this.queueBudgetBytes = queueBudgetBytes;
+    this.execsReportedElsewhere = execsReportedElsewhere;
   }
 
   /** Receives and handles one event at once (tests). */
@@ -180,10 +192,18 @@ final class ProcEventHandler {
       remember(new Entry(pid, info.ppid(), forkNs, OptionalLong.of(info.startTime()), containerId, read));
       seen.claim(pid, info.startTime()); // the /proc rescan need not report it again
       emitChanges(cached, info, time, containerId, sink); // e.g. nsenter: setns, then this exec
+      if (execsReportedElsewhere.getAsBoolean()) {
+        stats.execsLeftToAudit.increment();
+        return;
+      }
       emit(sink, new ProcessObserved(time, NetlinkProcessSource.NAME, info, container(containerId)));
       return;
     }
     stats.vanishedAtExec.increment();
+    if (execsReportedElsewhere.getAsBoolean()) {
+      stats.execsLeftToAudit.increment(); // audit recorded it whole: nothing to guess here
+      return;
+    }
     if (cached.isEmpty()) {
       stats.unattributed.increment(); // neither its fork nor its parent known: no container to name
       return;

@@ -26,6 +26,7 @@ import java.util.Optional;
 
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,26 @@ class ProcEventHandlerTest {
 
   private static String containerId(Event e) {
     return e.container().map(ContainerInfo::id).orElse("");
+  }
+
+  @Test
+  void whileAuditReportsExecsAnExecIsHandledWithoutItsEvent() throws Exception {
+    AtomicBoolean audit = new AtomicBoolean(true);
+    handler = new ProcEventHandler(new ProcReader(proc.hostFs()), seen,
+        new ProcessTable(1000, 64L << 20, stats.tableShed::increment), ns -> T0.plusNanos(ns), stats, 64L << 20,
+        audit::get);
+    proc.process(4242, "sh", 5000, "/docker/" + WEB);
+    proc.process(4321, "id", 5107, "/docker/" + WEB);
+    handle(new ProcEvent.Fork(0, 1_000_000L, 4242, 4242, 4321, 4321));
+    handleSilently(new ProcEvent.Exec(1, 1_500_000L, 4321, 4321));
+    assertTrue(seen.contains(4321, 5107), "still claimed: the /proc rescan must not report it either");
+    handleSilently(new ProcEvent.Exec(1, 1_600_000L, 4400, 4400)); // gone at once: audit has it whole
+    assertEquals(2, stats.execsLeftToAudit());
+    ProcessExited exit = (ProcessExited) handle(new ProcEvent.Exit(0, 2_000_000L, 4321, 4321, 0, 17, 4242, 4242));
+    assertEquals(WEB, containerId(exit), "the table was kept: exits are still attributed");
+    audit.set(false);
+    proc.process(4500, "id", 5200, "/docker/" + WEB);
+    assertEquals("exec", handle(new ProcEvent.Exec(1, 3_000_000L, 4500, 4500)).type(), "back to netlink at once");
   }
 
   @Test

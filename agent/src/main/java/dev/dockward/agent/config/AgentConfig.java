@@ -161,7 +161,7 @@ public record AgentConfig(
   }
 
   public record Sources(ProcScan procScan, Docker docker, Cgroup cgroup, Netlink netlink, Network network,
-      HostWatch hostWatch) {
+      HostWatch hostWatch, Audit audit) {
     public Sources {
       procScan = Objects.requireNonNullElse(procScan, new ProcScan(null, null));
       docker = Objects.requireNonNullElse(docker, new Docker(null, null, null));
@@ -169,24 +169,47 @@ public record AgentConfig(
       netlink = Objects.requireNonNullElse(netlink, new Netlink(null));
       network = Objects.requireNonNullElse(network, Network.DEFAULT);
       hostWatch = Objects.requireNonNullElse(hostWatch, new HostWatch(null, null, null));
+      audit = Objects.requireNonNullElse(audit, new Audit(null));
+    }
+
+    /** The sources with audit at its default (off). */
+    public Sources(ProcScan procScan, Docker docker, Cgroup cgroup, Netlink netlink, Network network,
+        HostWatch hostWatch) {
+      this(procScan, docker, cgroup, netlink, network, hostWatch, null);
     }
 
     /** The sources with the network capture (off) and the host watch at their defaults. */
     public Sources(ProcScan procScan, Docker docker, Cgroup cgroup, Netlink netlink) {
-      this(procScan, docker, cgroup, netlink, null, null);
+      this(procScan, docker, cgroup, netlink, null, null, null);
     }
 
     public Sources withNetwork(Network n) {
-      return new Sources(procScan, docker, cgroup, netlink, n, hostWatch);
+      return new Sources(procScan, docker, cgroup, netlink, n, hostWatch, audit);
     }
 
     public Sources withHostWatch(HostWatch h) {
-      return new Sources(procScan, docker, cgroup, netlink, network, h);
+      return new Sources(procScan, docker, cgroup, netlink, network, h, audit);
+    }
+
+    public Sources withAudit(Audit a) {
+      return new Sources(procScan, docker, cgroup, netlink, network, hostWatch, a);
     }
 
     /** The sources with netlink at its default. */
     public Sources(ProcScan procScan, Docker docker, Cgroup cgroup) {
       this(procScan, docker, cgroup, null);
+    }
+  }
+
+  /**
+   * @param enabled whether exec events come from the Linux audit subsystem (program, every
+   *     argument, working directory, recorded by the kernel even for a process that ends at once).
+   *     Off by default: its syscall rules cost every task on the host a little per syscall
+   *     (see docs/benchmarks.md). Needs CAP_AUDIT_CONTROL (and CAP_AUDIT_READ beside auditd)
+   */
+  public record Audit(Boolean enabled) {
+    public Audit {
+      enabled = Objects.requireNonNullElse(enabled, false);
     }
   }
 

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +57,24 @@ class ConfigLoaderTest {
     ConfigException e = assertThrows(ConfigException.class,
         () -> loader.parse("c.yaml", "alerts: {global_per_minute: -1}\n"));
     assertTrue(e.getMessage().contains("alerts.global_per_minute"), e.getMessage());
+  }
+
+  @Test
+  void auditIsOffByDefaultAndTurnsOn() throws ConfigException {
+    assertEquals(false, loader.parse("empty.yaml", "").sources().audit().enabled());
+    AgentConfig c = loader.parse("c.yaml", "sources:\n  audit: {enabled: true}\n");
+    assertTrue(c.sources().audit().enabled());
+    assertTrue(c.sources().netlink().enabled(), "netlink stays on beside it");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> loader.parse("c.yaml", "sources:\n  audit: {enabld: true}\n"));
+    assertTrue(e.getMessage().contains("enabld"), e.getMessage());
+  }
+
+  @Test
+  void theShippedConfigurationParses() throws Exception {
+    AgentConfig c = loader.parse("dockward.yaml",
+        Files.readString(Path.of("").toAbsolutePath().getParent().resolve("packaging/src/deb/dockward.yaml")));
+    assertEquals(false, c.sources().audit().enabled());
   }
 
   @Test

@@ -1,0 +1,346 @@
+package dev.dockward.audit;
+
+import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.ProcessInfo;
+import dev.dockward.event.ProcessObserved;
+import dev.dockward.proc.ProcReader;
+import dev.dockward.source.EventSink;
+import dev.dockward.source.PeriodicWorker;
+import dev.dockward.source.Source;
+import dev.dockward.source.SourceHealth;
+import dev.dockward.source.SupervisedThread;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exec events from the Linux audit subsystem (source {@value #NAME}): every successful
+ * {@code execve}/{@code execveat} with the program, every argument, the working directory and the
+ * user, recorded by the kernel at the syscall's exit, so a process that ends at once is reported
+ * whole. See the package documentation for how it shares exec events with the netlink source.
+ *
+ * <p>Three threads. The <em>reader</em> receives records, assembles each exec, reads the process
+ * from /proc at once (a short-lived one is gone within milliseconds; what it gives — namespaces,
+ * capabilities, descriptors — the audit records do not carry), attributes it to its container and
+ * queues the event; it never waits for the pipeline. When the queue is full the event is dropped
+ * and counted. The <em>worker</em> hands events to the sink and may block there. The
+ * <em>keeper</em> puts the rule back when something deleted it and reads the kernel's lost counter.
+ */
+public final class AuditExecSource implements Source {
+  /** The source's name in events, logs and metrics. */
+  public static final String NAME = "audit";
+
+  private static final Logger LOG = LoggerFactory.getLogger(AuditExecSource.class);
+  private static final Duration RECEIVE_TIMEOUT = Duration.ofMillis(250);
+  private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
+  private static final String BOOT_NOTE = "the kernel was booted with audit=0: processes started before the "
+      + "agent turned auditing on are not audited (their execs are missed until they fork)";
+
+  /**
+   * Sizes and pace.
+   *
+   * @param socketBufferBytes the records socket's kernel buffer (default 8 MiB)
+   * @param queueCapacity events between the reader and the worker (default 65,536)
+   * @param maxOpenEvents execs whose records are still coming (default 4,096)
+   * @param attributionCapacity pids whose container is remembered (default 65,536)
+   * @param ruleCheckInterval how often the rule's presence and the lost counter are checked (default 5 s)
+   */
+  public record Settings(int socketBufferBytes, int queueCapacity, int maxOpenEvents, int attributionCapacity,
+      Duration ruleCheckInterval) {
+    public static final Settings DEFAULT = new Settings(8 << 20, 65_536, 4_096, 65_536, Duration.ofSeconds(5));
+
+    public Settings {
+      if (socketBufferBytes <= 0 || queueCapacity <= 0 || maxOpenEvents <= 0 || attributionCapacity <= 0) {
+        throw new IllegalArgumentException("sizes must be positive");
+      }
+      Objects.requireNonNull(ruleCheckInterval, "ruleCheckInterval");
+    }
+  }
+
+  private final AuditControl control;
+  private final ProcReader reader;
+  private final AuditStats stats = new AuditStats();
+  private final AuditEventAssembler assembler;
+  private final ExecAttribution attribution;
+  private final BlockingQueue<ProcessObserved> queue;
+  private final AtomicBoolean reporting;
+  private final PeriodicWorker keeper;
+  private final boolean disabledAtBoot;
+  private volatile boolean stopping;
+  private volatile String problem = "";
+  /** The assembler's counts, published by the reader thread after each datagram. */
+  private volatile long evictedSnapshot;
+  private volatile long failedSnapshot;
+  private SupervisedThread readerThread;
+  private SupervisedThread workerThread;
+
+  private AuditExecSource(AuditControl control, ProcReader reader, Settings settings, AtomicBoolean reporting,
+      boolean disabledAtBoot) {
+    this.control = control;
+    this.disabledAtBoot = disabledAtBoot;
+    this.problem = disabledAtBoot ? BOOT_NOTE : "";
+    this.reader = reader;
+    this.assembler = new AuditEventAssembler(settings.maxOpenEvents());
+    this.attribution = new ExecAttribution(reader, settings.attributionCapacity());
+    this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+    this.reporting = reporting;
+    this.keeper = new PeriodicWorker("audit-keeper", "rule check", settings.ruleCheckInterval());
+    control.status().ifPresent(s -> {
+      stats.kernelLostAtStart = s.lost();
+      stats.kernelLostNow = s.lost();
+    });
+  }
+
+  /**
+   * Takes the audit pid or joins the multicast group, turns auditing on if needed and adds the
+   * exec rule (see {@link AuditControl}). Needs CAP_AUDIT_CONTROL, and CAP_AUDIT_READ beside an
+   * audit daemon.
+   *
+   * @param reader reads processes at exec, for what audit does not record
+   * @param reporting set while this source reports exec events, so that the netlink source does
+   *     not report them too; cleared when it closes
+   * @param kernelCommandLine the host's {@code /proc/cmdline}: {@code audit=0} there leaves
+   *     processes older than our enabling unaudited, which health reports
+   * @throws AuditUnavailableException when audit cannot be used here (nothing is left changed)
+   */
+  public static AuditExecSource open(ProcReader reader, Settings settings, AtomicBoolean reporting,
+      String kernelCommandLine) throws AuditUnavailableException {
+    Objects.requireNonNull(reader, "reader");
+    Objects.requireNonNull(settings, "settings");
+    Objects.requireNonNull(reporting, "reporting");
+    AuditControl control = AuditControl.take(settings.socketBufferBytes(), RECEIVE_TIMEOUT);
+    return new AuditExecSource(control, reader, settings, reporting, disabledAtBoot(kernelCommandLine));
+  }
+
+  /** Whether a kernel command line turns audit off at boot ({@code audit=0} or {@code audit=off}). */
+  static boolean disabledAtBoot(String kernelCommandLine) {
+    for (String word : kernelCommandLine.strip().split("\\s+")) {
+      if (word.equals("audit=0") || word.equals("audit=off")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /**
+   * Keys ending in {@code drops} are exec events lost for good (the agent alerts on them): the
+   * kernel's own losses since we started ({@code kernel_lost_drops}, from its {@code lost}
+   * counter: it cannot say whose records they were), overruns of our socket, a full queue, events
+   * given up unfinished and execs no container could be found for.
+   */
+  @Override
+  public Map<String, Long> counters() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("kernel_lost_drops", stats.kernelLost());
+    m.put("overrun_drops", stats.overruns.sum());
+    m.put("queue_drops", stats.queueDrops.sum());
+    m.put("incomplete_drops", evictedSnapshot);
+    m.put("unattributed_drops", stats.unattributed.sum());
+    m.put("argv_incomplete", stats.argvIncomplete.sum());
+    m.put("failed_execs", failedSnapshot);
+    m.put("unparsable_records", stats.unparsable.sum());
+    m.put("rule_reinstalls", stats.ruleReinstalls.sum());
+    m.put("attributed_from_parent", stats.fromParent.sum());
+    m.put("attributed_from_memory", stats.fromMemory.sum());
+    return m;
+  }
+
+  @Override
+  public SourceHealth health() {
+    SupervisedThread r;
+    SupervisedThread w;
+    synchronized (this) {
+      r = readerThread;
+      w = workerThread;
+    }
+    SourceHealth h = problem.isEmpty() ? SourceHealth.running() : SourceHealth.degraded(problem);
+    if (r != null) {
+      h = h.and(r.health()).and(w.health()).and(keeper.health());
+    }
+    return h;
+  }
+
+  @Override
+  public boolean alive() {
+    SupervisedThread r;
+    SupervisedThread w;
+    synchronized (this) {
+      r = readerThread;
+      w = workerThread;
+    }
+    return r == null || (r.alive() && w.alive() && keeper.alive());
+  }
+
+  /** {@code owner} or {@code reader}: whether we are the audit pid or read beside auditd. */
+  public String mode() {
+    return control.mode().label();
+  }
+
+  @Override
+  public synchronized void start(EventSink sink) {
+    Objects.requireNonNull(sink, "sink");
+    if (readerThread != null) {
+      throw new IllegalStateException(NAME + " already started");
+    }
+    readerThread = new SupervisedThread("dockward-au-reader", this::receiveLoop).priority(Thread.MAX_PRIORITY);
+    workerThread = new SupervisedThread("dockward-au-worker", () -> workLoop(sink));
+    workerThread.start();
+    readerThread.start();
+    keeper.start(this::keep);
+    reporting.set(true);
+    LOG.info("{}: exec events come from audit ({}); netlink keeps fork, exit, uid and ptrace", NAME, mode());
+  }
+
+  private void receiveLoop() {
+    byte[] buffer = new byte[AuditSocket.RECEIVE_BUFFER];
+    AuditSocket socket = control.records();
+    while (!stopping) {
+      int n = socket.receive(buffer);
+      if (n == AuditSocket.TIMED_OUT) {
+        continue;
+      }
+      if (n == AuditSocket.OVERRUN) {
+        stats.overruns.increment();
+        continue;
+      }
+      stats.datagrams.increment();
+      for (AuditSocket.Message m : AuditSocket.messages(buffer, n)) {
+        if (m.type() < 1300 || m.type() >= 1400) {
+          continue; // acknowledgements, user and configuration messages: not exec records
+        }
+        stats.records.increment();
+        String text = new String(buffer, m.offset(), textLength(buffer, m), StandardCharsets.ISO_8859_1);
+        Optional<AuditRecord> record = AuditRecordParser.parse(m.type(), text);
+        if (record.isEmpty()) {
+          stats.unparsable.increment();
+          continue;
+        }
+        assembler.accept(record.get()).ifPresent(this::received);
+      }
+      evictedSnapshot = assembler.evicted();
+      failedSnapshot = assembler.failedExecs();
+    }
+  }
+
+  /** The text's length without the NULs and newline the kernel may end it with. */
+  private static int textLength(byte[] b, AuditSocket.Message m) {
+    int end = m.offset() + m.length();
+    while (end > m.offset() && (b[end - 1] == 0 || b[end - 1] == '\n')) {
+      end--;
+    }
+    return end - m.offset();
+  }
+
+  /** Reads, attributes and queues one exec (reader thread). */
+  private void received(AuditExec exec) {
+    stats.execs.increment();
+    if (!exec.argvComplete()) {
+      stats.argvIncomplete.increment();
+    }
+    Optional<ProcessInfo> read = reader.read(exec.pid());
+    ExecAttribution.Result where = attribution.attribute(exec, read);
+    switch (where.how()) {
+      case PARENT -> stats.fromParent.increment();
+      case MEMORY -> stats.fromMemory.increment();
+      case PROC -> stats.fromProc.increment();
+      case NONE -> {
+        stats.unattributed.increment();
+        return;
+      }
+    }
+    ProcessObserved event = new ProcessObserved(Instant.ofEpochMilli(exec.epochMillis()), NAME,
+        AuditProcess.of(exec, read, where.cgroup()), where.containerId().map(ContainerInfo::unresolved));
+    if (!queue.offer(event)) {
+      stats.queueDrops.increment();
+    }
+  }
+
+  private void workLoop(EventSink sink) throws InterruptedException {
+    while (!stopping) {
+      ProcessObserved event = queue.poll(RECEIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      if (event != null) {
+        sink.accept(event);
+        stats.emitted.increment();
+      }
+    }
+  }
+
+  /** The keeper's pass: the rule back if it went, the lost counter, the pid still ours. */
+  private void keep() {
+    List<String> problems = new ArrayList<>();
+    try {
+      if (control.ensureRule()) {
+        stats.ruleReinstalls.increment();
+        LOG.warn("{}: our audit rule had been deleted (auditctl -D, or auditd loading its rules): added again; "
+            + "execs in between were not recorded", NAME);
+      }
+    } catch (AuditSocket.RequestFailed e) {
+      stats.ruleCheckFailures.increment();
+      problems.add("cannot check or restore the exec rule: " + e.getMessage());
+    }
+    Optional<AuditStatus> status = control.status();
+    if (status.isPresent()) {
+      long before = stats.kernelLost();
+      stats.kernelLostNow = status.get().lost();
+      if (stats.kernelLost() > before) {
+        LOG.warn("{}: the kernel lost {} audit records since the last check (backlog limit {})", NAME,
+            stats.kernelLost() - before, status.get().backlogLimit());
+        problems.add("the kernel lost " + (stats.kernelLost() - before) + " audit records since the last check "
+            + "(backlog limit " + status.get().backlogLimit() + ")");
+      }
+      if (status.get().enabled() == 0) {
+        problems.add("auditing was turned off (auditctl -e 0)");
+      }
+      if (control.mode() == AuditControl.Mode.OWNER && status.get().pid() != control.ourPid()) {
+        problems.add("no longer the audit pid (now " + status.get().pid() + "): records do not reach the agent");
+      }
+    }
+    boolean working = problems.isEmpty();
+    if (disabledAtBoot) {
+      problems.add(BOOT_NOTE);
+    }
+    problem = String.join("; ", problems);
+    reporting.set(working && !stopping);
+  }
+
+  @Override
+  public void close() {
+    SupervisedThread r;
+    SupervisedThread w;
+    synchronized (this) {
+      if (stopping) {
+        return;
+      }
+      stopping = true;
+      r = readerThread;
+      w = workerThread;
+    }
+    reporting.set(false);
+    keeper.stop();
+    if (w != null) {
+      w.stop(JOIN_TIMEOUT);
+    }
+    if (r != null && !r.join(JOIN_TIMEOUT)) {
+      LOG.warn("{}: reader did not end within {}", NAME, JOIN_TIMEOUT);
+    }
+    control.close();
+    LOG.info("{}: stopped: {}", NAME, stats);
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Exec events from the Linux audit subsystem ({@code NETLINK_AUDIT}) through JNA.
+ *
+ * <p>Why: the process connector says "pid N executed" and the agent then reads /proc, which races
+ * the process: a one-shot command is gone before it is read, and its exec event then has no
+ * program and no arguments. The audit subsystem records the program, every argument, the working
+ * directory and the user in the kernel, at the syscall's exit, whether or not the process lives on.
+ *
+ * <p>How: {@link dev.dockward.audit.AuditControl} takes the audit pid when no audit daemon owns it,
+ * or reads the multicast copy beside auditd (never replacing it, never touching its rules), turns
+ * auditing on if it was off and adds its rule, {@code -a always,exit -F arch=b64 -S
+ * execve,execveat -k dockward}, and the same for {@code arch=b32}; on close it gives back exactly
+ * that. A pure parser
+ * ({@code AuditRecordParser}) and assembler ({@code AuditEventAssembler}) turn the SYSCALL,
+ * EXECVE, CWD, PATH and PROCTITLE records of one serial, ended by EOE, into an {@code AuditExec};
+ * {@link dev.dockward.audit.AuditExecSource} reads the process from /proc at once for what audit
+ * does not carry (namespaces, capabilities, descriptors) and attributes it to its container: its
+ * own cgroup while it lives, else its parent's, else the container remembered for the pid or its
+ * parent from an earlier exec.
+ *
+ * <p>Sharing exec events with the netlink source: while this source runs (its rule in place,
+ * auditing on, the records reaching it) it alone reports {@code exec} events; the netlink source
+ * still handles every exec — it reads the process, keeps its process table for fork, exit, uid
+ * and ptrace attribution, claims the process from the /proc rescan and reports namespace and
+ * capability changes that come with an exec — but does not emit the {@code exec} event itself.
+ * A shared flag says which source reports execs; it falls back to netlink within one rule check
+ * (5 s) when auditing stops working (turned off, our rule deleted and not restorable, the pid
+ * lost). We chose this over merging the two events (the audit record filling in the netlink
+ * exec's program and arguments) because a merge must hold every netlink exec until its audit
+ * record arrives or a timeout passes, which delays every exec event and still needs the same
+ * fallback; the cost of the choice is that an exec audit does not record (a process forked
+ * before auditing was first turned on since boot, or a host rule such as {@code -a never,task})
+ * is not reported while audit is live.
+ */
+package dev.dockward.audit;
