@@ -31,7 +31,13 @@ public final class EventDocuments {
     doc.put("type", event.type());
     doc.put("source", event.source());
     event.container().ifPresent(c -> doc.put("container", container(c)));
-    event.process().ifPresent(p -> doc.put("process", process(p)));
+    event.process().ifPresent(p -> {
+      Map<String, Object> process = process(p);
+      if (event instanceof ProcessObserved o) {
+        origin(o.origin(), process);
+      }
+      doc.put("process", process);
+    });
     // Java 17 has no pattern switch: the kinds with fields of their own, by instanceof.
     if (event instanceof ContainerStarted s) {
       doc.put("already_running", s.alreadyRunning());
@@ -281,6 +287,42 @@ public final class EventDocuments {
       m.put("stdio", List.copyOf(p.stdio()));
     }
     p.exeChanged().ifPresent(t -> m.put("exe_ctime", Timestamps.format(t)));
+    return m;
+  }
+
+  /**
+   * An exec's origin in its process object: {@code runtime} (the installed runtime binary it runs),
+   * {@code parent} ({@code pid}, {@code name}, {@code exe}, {@code cmdline}, {@code runtime}) and
+   * {@code ancestors} (parent first, each {@code pid}, {@code name}, {@code exe}, {@code runtime}),
+   * each only when known.
+   */
+  static void origin(ProcessOrigin origin, Map<String, Object> process) {
+    origin.runtime().ifPresent(r -> process.put("runtime", r));
+    origin.parent().ifPresent(p -> {
+      Map<String, Object> m = relative(p);
+      m.put("cmdline", p.cmdline());
+      if (p.cmdlineTruncated()) {
+        m.put("cmdline_truncated", true);
+      }
+      p.runtime().ifPresent(r -> m.put("runtime", r)); // after cmdline: the order of the schema
+      process.put("parent", m);
+    });
+    if (!origin.ancestors().isEmpty()) {
+      List<Map<String, Object>> list = new ArrayList<>();
+      for (ProcessRelative a : origin.ancestors()) {
+        Map<String, Object> m = relative(a);
+        a.runtime().ifPresent(r -> m.put("runtime", r));
+        list.add(m);
+      }
+      process.put("ancestors", list);
+    }
+  }
+
+  private static Map<String, Object> relative(ProcessRelative r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("pid", (long) r.pid());
+    m.put("name", r.name());
+    m.put("exe", r.exe());
     return m;
   }
 

@@ -1,6 +1,7 @@
 package dev.dockward.netlink;
 
 import dev.dockward.proc.ProcReader;
+import dev.dockward.proc.RuntimeBinaries;
 import dev.dockward.proc.SeenProcesses;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.Source;
@@ -86,7 +87,7 @@ public final class NetlinkProcessSource implements Source {
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
     this.rescan = rescan;
     this.handler = new ProcEventHandler(reader, seen, new ProcessTable(settings.tableCapacity()),
-        kernelTime -> wallTime(clock, kernelTime), stats);
+        kernelTime -> wallTime(clock, kernelTime), stats, new RuntimeBinaries(reader.host()));
   }
 
   /**

@@ -9,18 +9,25 @@ import dev.dockward.event.ProcessExited;
 import dev.dockward.event.ProcessForked;
 import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessObserved;
+import dev.dockward.event.ProcessOrigin;
+import dev.dockward.event.ProcessRelative;
 import dev.dockward.event.ProcessTraced;
 import dev.dockward.event.UidChanged;
 import dev.dockward.netlink.ProcessTable.Entry;
+import dev.dockward.proc.Ancestor;
 import dev.dockward.proc.ProcReader;
+import dev.dockward.proc.RuntimeBinaries;
 import dev.dockward.proc.SeenProcesses;
 import dev.dockward.source.EventSink;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,12 +48,21 @@ final class ProcEventHandler {
   private final ProcessTable table;
   private final LongFunction<Instant> timeOf;
   private final NetlinkStats stats;
+  private final RuntimeBinaries runtimes;
+
+  /** A handler that identifies no runtime binary. */
+  ProcEventHandler(ProcReader reader, SeenProcesses seen, ProcessTable table, LongFunction<Instant> timeOf,
+      NetlinkStats stats) {
+    this(reader, seen, table, timeOf, stats, RuntimeBinaries.NONE);
+  }
 
   /**
    * @param timeOf the wall-clock instant of a kernel monotonic timestamp
+   * @param runtimes tells which exec'd processes and ancestors run an installed runtime binary
    */
   ProcEventHandler(ProcReader reader, SeenProcesses seen, ProcessTable table, LongFunction<Instant> timeOf,
-      NetlinkStats stats) {
+      NetlinkStats stats, RuntimeBinaries runtimes) {
+    this.runtimes = runtimes;
     this.reader = reader;
     this.seen = seen;
     this.table = table;
@@ -56,41 +72,52 @@ final class ProcEventHandler {
 
   /** Receives and handles one event at once (tests). */
   void handle(ProcEvent event, EventSink sink) throws InterruptedException {
-    handle(event, sink, receive(event).read());
+    Received received = receive(event);
+    handle(event, sink, received.read(), received.runtime());
   }
 
   /**
    * An event as the reader received it: an exec'd process is read from /proc right then, on the
    * reader's thread, since a short-lived one is gone within milliseconds and its read must not
    * wait for the worker to wake up or for the events queued before it. (A pid reused before the
-   * read is read as its newer process; the start time check then counts it as a reuse.)
+   * read is read as its newer process; the start time check then counts it as a reuse.) Which
+   * installed runtime binary it runs is told right after the read, while it still runs it: runc's
+   * init executes the container's program milliseconds later.
    */
-  record Received(ProcEvent event, Optional<ProcessInfo> read) {}
+  record Received(ProcEvent event, Optional<ProcessInfo> read, Optional<String> runtime) {}
 
   /** Reads the process of an exec at once; any other event is queued as it is. */
   Received receive(ProcEvent event) {
-    return new Received(event, event instanceof ProcEvent.Exec x ? reader.read(x.tgid()) : Optional.empty());
+    if (!(event instanceof ProcEvent.Exec x)) {
+      return new Received(event, Optional.empty(), Optional.empty());
+    }
+    Optional<ProcReader.ProcessRead> read = reader.readWithExeFile(x.tgid());
+    return new Received(event, read.map(ProcReader.ProcessRead::info), read.flatMap(runtimes::identify));
   }
 
   /** Handles received events in their order. */
   void handleBatch(List<Received> batch, EventSink sink) throws InterruptedException {
     for (Received received : batch) {
       try {
-        handle(received.event(), sink, received.read());
+        handle(received.event(), sink, received.read(), received.runtime());
       } catch (RuntimeException e) {
         LOG.warn("{}: could not handle {}", NetlinkProcessSource.NAME, received.event(), e);
       }
     }
   }
 
-  /** @param read the exec'd process as read when the exec was received (empty for other events) */
-  private void handle(ProcEvent event, EventSink sink, Optional<ProcessInfo> read) throws InterruptedException {
+  /**
+   * @param read the exec'd process as read when the exec was received (empty for other events)
+   * @param runtime the installed runtime binary it ran then
+   */
+  private void handle(ProcEvent event, EventSink sink, Optional<ProcessInfo> read, Optional<String> runtime)
+      throws InterruptedException {
     stats.handled.increment();
     // Java 17: no pattern switch.
     if (event instanceof ProcEvent.Fork f) {
       fork(f, sink);
     } else if (event instanceof ProcEvent.Exec x) {
-      exec(x, sink, read);
+      exec(x, sink, read, runtime);
     } else if (event instanceof ProcEvent.Exit x) {
       exit(x, sink);
     } else if (event instanceof ProcEvent.Uid u) {
@@ -117,7 +144,9 @@ final class ProcEventHandler {
         parent.flatMap(Entry::info), f.parentTgid(), f.childTgid(), container(containerId)));
   }
 
-  private void exec(ProcEvent.Exec x, EventSink sink, Optional<ProcessInfo> read) throws InterruptedException {
+  private void exec(ProcEvent.Exec x, EventSink sink, Optional<ProcessInfo> read, Optional<String> runtimeRead)
+      throws InterruptedException {
+    Optional<String> runtime = runtimeRead;
     int pid = x.tgid();
     Optional<Entry> cached = table.get(pid);
     Instant time = timeOf.apply(x.timestampNs());
@@ -133,10 +162,16 @@ final class ProcEventHandler {
         }
       }
       Optional<String> containerId = ContainerIdResolver.containerId(info.cgroup());
-      remember(new Entry(pid, info.ppid(), forkNs, OptionalLong.of(info.startTime()), containerId, read));
+      if (runtime.isEmpty() && info.exe().isEmpty()) {
+        // Read as it exits (its memory, with the exe link, already released): what it ran is what
+        // this same process (pid and start time) was found running when read before, if it was.
+        runtime = cached.filter(c -> c.startTime().orElse(-1) == info.startTime()).flatMap(Entry::runtime);
+      }
+      remember(new Entry(pid, info.ppid(), forkNs, OptionalLong.of(info.startTime()), containerId, read, runtime));
       seen.claim(pid, info.startTime()); // the /proc rescan need not report it again
       emitChanges(cached, info, time, containerId, sink); // e.g. nsenter: setns, then this exec
-      emit(sink, new ProcessObserved(time, NetlinkProcessSource.NAME, info, container(containerId)));
+      ProcessOrigin origin = new ProcessOrigin(runtime, ancestors(info.ppid(), info.startTime()));
+      emit(sink, new ProcessObserved(time, NetlinkProcessSource.NAME, info, container(containerId), origin));
       return;
     }
     stats.vanishedAtExec.increment();
@@ -157,7 +192,8 @@ final class ProcEventHandler {
     long startTime = entry.startTime().orElse(entry.forkNs() >= 0 ? entry.forkNs() / NANOS_PER_TICK : 0);
     ProcessInfo partial = new ProcessInfo(pid, entry.ppid(), startTime, "", "", "", false, OptionalInt.empty(),
         OptionalInt.empty(), OptionalLong.empty(), Map.of(), "");
-    emit(sink, new ProcessObserved(time, NetlinkProcessSource.NAME, partial, container(entry.containerId())));
+    emit(sink, new ProcessObserved(time, NetlinkProcessSource.NAME, partial, container(entry.containerId()),
+        new ProcessOrigin(Optional.empty(), ancestors(entry.ppid(), startTime))));
   }
 
   private void exit(ProcEvent.Exit x, EventSink sink) throws InterruptedException {
@@ -204,7 +240,10 @@ final class ProcEventHandler {
     if (read.isPresent()) {
       long forkNs = cached.filter(c -> c.startTime().orElse(read.get().startTime()) == read.get().startTime())
           .map(Entry::forkNs).orElse(-1L);
-      remember(new Entry(pid, read.get().ppid(), forkNs, OptionalLong.of(read.get().startTime()), containerId, read));
+      Optional<String> runtime = cached.filter(c -> c.startTime().orElse(-1) == read.get().startTime())
+          .flatMap(Entry::runtime); // a uid change is no exec: the same program runs
+      remember(new Entry(pid, read.get().ppid(), forkNs, OptionalLong.of(read.get().startTime()), containerId, read,
+          runtime));
     }
     emit(sink, new UidChanged(timeOf.apply(u.timestampNs()), NetlinkProcessSource.NAME, info.get(), u.ruid(),
         u.euid(), previousEuid, container(containerId)));
@@ -235,7 +274,7 @@ final class ProcEventHandler {
     if (before.isEmpty()) {
       return;
     }
-    List<String> changed = new java.util.ArrayList<>();
+    List<String> changed = new ArrayList<>();
     for (String kind : NAMESPACE_ORDER) {
       Long old = before.get().namespaces().get(kind);
       Long current = now.namespaces().get(kind);
@@ -265,6 +304,31 @@ final class ProcEventHandler {
     });
   }
 
+  /**
+   * Up to {@link ProcessOrigin#MAX_ANCESTORS} ancestors of a process, parent first, from the
+   * table (what was read at their exec) or /proc. The chain ends at the first unknown process, at
+   * pid 0, on a loop, and at a process younger than its child (the pid was taken by another).
+   */
+  private List<ProcessRelative> ancestors(int ppid, long startTime) {
+    List<ProcessRelative> out = new ArrayList<>();
+    Set<Integer> visited = new HashSet<>();
+    int pid = ppid;
+    long bound = startTime;
+    while (out.size() < ProcessOrigin.MAX_ANCESTORS && pid > 0 && visited.add(pid)) {
+      Optional<Entry> entry = known(pid);
+      Optional<ProcessInfo> info = entry.flatMap(Entry::info);
+      if (info.isEmpty() || info.get().startTime() > bound) {
+        break;
+      }
+      Ancestor a = Ancestor.of(info.get()); // the command line cut as an alert's ancestors are
+      out.add(new ProcessRelative(a.pid(), a.name(), a.exe(), a.cmdline(), a.cmdlineTruncated(),
+          entry.get().runtime()));
+      pid = a.ppid();
+      bound = a.startTime();
+    }
+    return out;
+  }
+
   /** Whether the parent is runc, whose children join a container between fork and exec. */
   private boolean startedByRuntime(Entry child) {
     return table.get(child.ppid()).flatMap(Entry::info)
@@ -283,22 +347,25 @@ final class ProcEventHandler {
     }
     if (cached.isPresent()) {
       Entry c = cached.get();
-      Optional<ProcessInfo> read = reader.read(pid);
+      Optional<ProcReader.ProcessRead> full = reader.readWithExeFile(pid);
+      Optional<ProcessInfo> read = full.map(ProcReader.ProcessRead::info);
       if (read.isEmpty()) {
         return cached;
       }
       Entry entry = new Entry(pid, read.get().ppid(), c.forkNs(), OptionalLong.of(read.get().startTime()),
-          ContainerIdResolver.containerId(read.get().cgroup()).or(c::containerId), read);
+          ContainerIdResolver.containerId(read.get().cgroup()).or(c::containerId), read,
+          full.flatMap(runtimes::identify));
       remember(entry);
       return Optional.of(entry);
     }
-    Optional<ProcessInfo> read = reader.read(pid);
+    Optional<ProcReader.ProcessRead> full = reader.readWithExeFile(pid);
+    Optional<ProcessInfo> read = full.map(ProcReader.ProcessRead::info);
     if (read.isEmpty()) {
       return Optional.empty();
     }
     ProcessInfo info = read.get();
     Entry entry = new Entry(pid, info.ppid(), -1, OptionalLong.of(info.startTime()),
-        ContainerIdResolver.containerId(info.cgroup()), read);
+        ContainerIdResolver.containerId(info.cgroup()), read, full.flatMap(runtimes::identify));
     remember(entry);
     return Optional.of(entry);
   }

@@ -24,7 +24,13 @@ final class ProcessTable {
    * @param info the process as last read
    */
   record Entry(int pid, int ppid, long forkNs, OptionalLong startTime, Optional<String> containerId,
-      Optional<ProcessInfo> info) {}
+      Optional<ProcessInfo> info, Optional<String> runtime) {
+    /** A process not known to run an installed runtime binary. */
+    Entry(int pid, int ppid, long forkNs, OptionalLong startTime, Optional<String> containerId,
+        Optional<ProcessInfo> info) {
+      this(pid, ppid, forkNs, startTime, containerId, info, Optional.empty());
+    }
+  }
 
   private final Map<Integer, Entry> byPid = new HashMap<>();
   private final int capacity;

@@ -59,6 +59,9 @@ class BundledRulesTest {
         "posture_open_high_container,    host_posture_weakness",
         "exec_escape_nsenter_host_namespaces, container_escape_namespace",
         "exec_escape_host_net_not_granted, container_escape_namespace",
+        "exec_runc_init_name_spoofed,    container_escape_namespace", // named runc init, runs no installed runc
+        "exec_runc_init_parent_not_runtime, container_escape_namespace", // the real runc, started by a container shell
+        "exec_runc_init_for_another_container, container_escape_namespace", // its runc works for another container
         "ptrace_from_container_to_host,  ptrace_in_container",
         "uid_change_to_root_in_container, container_privilege_escalation",
         "exec_setuid_root_in_container,  container_privilege_escalation",
@@ -103,7 +106,8 @@ class BundledRulesTest {
         "exec_httpd_in_container",      // a process in a container that is no shell
         "posture_resolved_critical",    // a weakness that went away
         "posture_open_low",             // a low finding stays an event
-        "exec_runc_init_during_container_start", // runc's init before it enters the container's namespaces
+        "exec_runc_init_during_container_start", // runc's init (a copy of the installed runc, child of runc
+                                                 // create for this container) before it enters its namespaces
         "agent_heartbeat_quiet",        // a heartbeat that lost nothing
         "agent_heartbeat_sensor_still_degraded", // reported when it degraded, not on every heartbeat
         "exec_host_network_container",  // host net namespace, granted by network_mode host

@@ -1,0 +1,212 @@
+package dev.dockward.agent.it;
+
+import static dev.dockward.agent.it.Records.parse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dockward.agent.config.AgentConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Alerts a SOC can trust, on the real kernel and dockerd: what Docker itself does (restarts, runs)
+ * raises no escape alert, and a process that only calls itself runc's init still does.
+ */
+@Tag("integration")
+class PrecisionIT {
+  private static final Duration DEADLINE = Duration.ofSeconds(90);
+  /** As dangerous as --privileged, which fails on this machine (TESTING.md). */
+  private static final List<String> ALMOST_PRIVILEGED = List.of("--cap-add", "ALL", "--cap-drop", "SYS_RESOURCE",
+      "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined", "--pid=host", "--network=none");
+  private static final List<String> NO_NETWORK = List.of("--network=none");
+
+  @RegisterExtension
+  final AgentUnderTest harness = new AgentUnderTest();
+  private final DockerCli docker = harness.docker();
+  private final LineCapture stdout = harness.stdout();
+  private final List<Map<String, Object>> parsed = new ArrayList<>();
+
+  @TempDir
+  Path journalDir;
+
+  /** The agent with netlink on, the /proc rescan at its default pace, events printed too. */
+  private void startAgent(AgentConfig.Cgroup cgroup) throws Exception {
+    AgentConfig config = AgentUnderTest.config(journalDir)
+        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, "1s"), null, cgroup,
+            new AgentConfig.Netlink(true)))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null));
+    harness.start(config, Records.bundledRules());
+    awaitHostExec(); // netlink delivers
+  }
+
+  /**
+   * Runs a marker process on the host and waits for its exec event: every event the pipeline
+   * received before it (the same netlink stream, one pipeline thread) has been judged.
+   */
+  private void awaitHostExec() throws Exception {
+    Process marker = new ProcessBuilder("/bin/sh", "-c", "exec /bin/sleep 0.1").start();
+    long pid = marker.pid();
+    marker.waitFor();
+    awaitRecords(all -> all.stream().anyMatch(r -> isEvent(r, "exec", x -> pid == longOf(process(x).get("pid")))),
+        "exec event of marker " + pid);
+  }
+
+  /** A nested object, or empty when the record has none. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> object(Object o) {
+    return o instanceof Map ? (Map<String, Object>) o : Map.of();
+  }
+
+  private static Map<String, Object> process(Map<String, Object> record) {
+    return object(record.get("process"));
+  }
+
+  private static String containerId(Map<String, Object> record) {
+    return String.valueOf(object(record.get("container")).getOrDefault("id", ""));
+  }
+
+  private static long longOf(Object o) {
+    return o instanceof Number n ? n.longValue() : -1;
+  }
+
+  private static boolean isEvent(Map<String, Object> r, String type, Predicate<Map<String, Object>> and) {
+    return "event".equals(r.get("kind")) && type.equals(r.get("type")) && and.test(r);
+  }
+
+  private static boolean isAlert(Map<String, Object> r, String rule, Set<String> ids) {
+    return "alert".equals(r.get("kind")) && rule.equals(r.get("rule")) && ids.contains(containerId(r));
+  }
+
+  /** Alerts of {@code rule} for these containers, each counted with the repeats noise control held back. */
+  private long alertCount(String rule, Set<String> ids) {
+    return records().stream().filter(r -> isAlert(r, rule, ids))
+        .mapToLong(r -> 1 + Math.max(0, longOf(r.get("suppressed")))).sum();
+  }
+
+  /** The events that raised the alerts of these containers (what a failure message needs). */
+  private List<Map<String, Object>> eventsOfAlerts(Set<String> ids) {
+    Set<Object> eventIds = new HashSet<>();
+    records().stream().filter(r -> "alert".equals(r.get("kind")) && ids.contains(containerId(r)))
+        .forEach(r -> eventIds.add(r.get("event_id")));
+    return records().stream().filter(r -> eventIds.contains(r.get("id"))).toList();
+  }
+
+  private synchronized List<Map<String, Object>> records() {
+    List<String> lines = stdout.lines();
+    for (int i = parsed.size(); i < lines.size(); i++) {
+      parsed.add(parse(lines.get(i)));
+    }
+    return List.copyOf(parsed);
+  }
+
+  private void awaitRecords(Predicate<List<Map<String, Object>>> done, String what) {
+    long end = System.nanoTime() + DEADLINE.toNanos();
+    while (!done.test(records())) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("not within " + DEADLINE + ": " + what + " (" + parsed.size() + " records)");
+      }
+      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+    }
+  }
+
+  private long startsOf(String id) {
+    return records().stream().filter(r -> isEvent(r, "container_start", x -> id.equals(containerId(x)))).count();
+  }
+
+  private static int dockerdPid() {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().command().map(c -> c.endsWith("/dockerd")).orElse(false))
+        .mapToInt(p -> (int) p.pid()).findFirst()
+        .orElseThrow(() -> new IllegalStateException("dockerd is not running"));
+  }
+
+  @Test
+  void dockerRestartsAndRunsRaiseNoEscapeAlert() throws Exception {
+    startAgent(new AgentConfig.Cgroup(false, null));
+    int restarts = 10;
+    int runs = 10;
+    Set<String> ids = new HashSet<>();
+    String restarted = docker.runDetached(DockerCli.uniqueName("restarted"), NO_NETWORK, "sleep", "300");
+    ids.add(restarted);
+    for (int i = 0; i < restarts; i++) {
+      docker.docker("restart", "-t", "0", restarted);
+    }
+    for (int i = 0; i < runs; i++) {
+      ids.add(docker.runDetached(DockerCli.uniqueName("run"), NO_NETWORK, "sleep", "300"));
+    }
+    // One more exec into each: docker exec starts runc's init too.
+    for (String id : ids) {
+      docker.docker("exec", id, "/bin/busybox", "true");
+    }
+    awaitRecords(all -> ids.stream().allMatch(id -> startsOf(id) >= 1) && startsOf(restarted) >= restarts + 1,
+        "a container_start for every start");
+    awaitHostExec();
+
+    // Processes of these containers seen in the host's mount namespace: runc's init before it
+    // entered the container's, each excepted only on the runtime facts.
+    List<Map<String, Object>> inHostMnt = records().stream()
+        .filter(r -> isEvent(r, "exec", x -> ids.contains(containerId(x))
+            && process(x).get("host_ns") instanceof List<?> ns && ns.contains("mnt")))
+        .toList();
+    long runcInits = inHostMnt.stream().filter(r -> "runc".equals(process(r).get("runtime"))).count();
+    long escapes = alertCount("container_escape_namespace", ids);
+    System.err.printf("docker restart x%d, docker run x%d, docker exec x%d: %d execs read in the host's mount"
+        + " namespace (%d running the installed runc, parent %s), container_escape_namespace alerts: %d%n",
+        restarts, runs, ids.size(), inHostMnt.size(), runcInits,
+        inHostMnt.stream().map(r -> object(process(r).get("parent")).get("runtime")).distinct().toList(), escapes);
+    assertEquals(0, escapes, "benign starts raise no escape: " + records().stream()
+        .filter(r -> isAlert(r, "container_escape_namespace", ids)).toList() + "; their events: " + eventsOfAlerts(ids));
+    assertEquals(inHostMnt.size(), runcInits, "every process of theirs in the host's mount namespace ran runc: "
+        + inHostMnt);
+  }
+
+  @Test
+  void aProcessThatOnlyCallsItselfRuncInitStillRaisesTheEscape() throws Exception {
+    startAgent(new AgentConfig.Cgroup(false, null));
+    String name = DockerCli.uniqueName("spoof");
+    // The impostor on the host's file system (an attacker writes it through /proc/<pid>/root): a
+    // shell copied to the name runc, found through PATH in the host's mount namespace, which runs
+    // the script "init" of its working directory (the container's: busybox nsenter opens -w's
+    // directory before it enters), so that its comm is "runc" and its command line exactly
+    // "runc init".
+    Path dir = Files.createTempDirectory(Path.of("/tmp"), "dw-spoof-");
+    try {
+      Files.copy(Path.of("/bin/dash"), dir.resolve("runc"), StandardCopyOption.COPY_ATTRIBUTES);
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      String id = docker.runDetached(name, ALMOST_PRIVILEGED, "sleep", "300");
+      awaitRecords(all -> startsOf(id) >= 1, "container_start of " + name);
+      docker.docker("exec", id, "sh", "-c", "mkdir -p " + dir + " && echo '/bin/sleep 3' > " + dir + "/init");
+      docker.docker("exec", id, "sh", "-c", "PATH=" + dir + " exec /bin/nsenter -t " + dockerdPid() + " -m -w" + dir
+          + " runc init");
+
+      awaitRecords(all -> all.stream().anyMatch(r -> isAlert(r, "container_escape_namespace", Set.of(id))),
+          "container_escape_namespace in " + name);
+      Map<String, Object> first = records().stream()
+          .filter(r -> isAlert(r, "container_escape_namespace", Set.of(id))).findFirst().orElseThrow();
+      System.err.println("spoofed runc init: " + first);
+      Map<String, Object> proc = process(first);
+      assertEquals("runc init", proc.get("cmdline"), "the impostor itself is alerted: " + first);
+      assertEquals("runc", proc.get("name"), first.toString());
+      assertEquals(dir.resolve("runc").toString(), proc.get("exe"), first.toString());
+      assertTrue(!proc.containsKey("runtime"), "it runs no installed runtime: " + first);
+    } finally {
+      Files.deleteIfExists(dir.resolve("runc"));
+      Files.deleteIfExists(dir);
+    }
+  }
+}
