@@ -43,6 +43,7 @@ public final class EventDocuments {
       doc.put("already_running", s.alreadyRunning());
     } else if (event instanceof ContainerStopped s) {
       putIfPresent(doc, "exit_code", s.exitCode());
+      s.oomKilled().ifPresent(k -> doc.put("oom_killed", k));
     } else if (event instanceof DockerExecStarted x) {
       doc.put("exec", exec(x.exec()));
     } else if (event instanceof ResourceSampled r) {

@@ -89,6 +89,8 @@ class BundledRulesTest {
         "host_file_write_etc_crontab,    host_file_written_from_container",
         "host_file_write_authorized_keys, host_file_written_from_container",
         "host_file_write_writer_gone,    host_file_written_from_container",
+        "oom_event_first_report_of_a_kill, container_oom_killed", // Docker's event came before any sample
+        "container_stop_oom_killed_unreported, container_oom_killed", // died before anything else saw the kill
     })
     void positiveFixtureFiresExactlyItsRule(String fixture, String rule) {
         assertEquals(List.of(rule), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
@@ -132,6 +134,9 @@ class BundledRulesTest {
         "host_file_notify_on_release_off", // notifications turned off
         "host_file_kernel_modules_on_host", // modules the kernel loaded for dockerd (a new bridge): no container
         "host_file_write_data_dir",     // a host directory mounted for data, recorded as the agent saw it
+        "oom_event_repeat_of_a_kill",   // Docker's second report of the same kill
+        "container_stop_oom_killed_already_reported", // the kill was alerted when it was reported
+        "resource_sample_oom_kill_already_reported", // the counter catching up with a kill Docker reported
     })
     void negativeFixtureFiresNothing(String fixture) {
         assertEquals(List.of(), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));

@@ -209,4 +209,35 @@ class PrecisionIT {
       Files.deleteIfExists(dir);
     }
   }
+
+  @Test
+  void aContainerOomKilledWithinItsFirstSecondRaisesExactlyOneAlert() throws Exception {
+    startAgent(new AgentConfig.Cgroup(true, "250ms"));
+    String name = DockerCli.uniqueName("fastoom");
+    // A shell doubling a string reaches 32 MiB within a fraction of a second and is killed: the
+    // container is gone before the sampler's first pass over it, most of the time.
+    String id = docker.runDetached(name, List.of("-m", "32m", "--memory-swap", "32m", "--network=none"),
+        "sh", "-c", "a=x; while true; do a=$a$a; done");
+    Set<String> ids = Set.of(id);
+    awaitRecords(all -> all.stream().anyMatch(r -> isEvent(r, "container_stop", x -> id.equals(containerId(x)))),
+        "container_stop of " + name);
+    assertEquals("true", docker.docker("inspect", "-f", "{{.State.OOMKilled}}", id), "Docker saw the OOM kill");
+    awaitRecords(all -> all.stream().anyMatch(r -> isAlert(r, "container_oom_killed", ids)),
+        "container_oom_killed for " + name);
+    awaitHostExec(); // the pipeline has judged what came before
+
+    List<Map<String, Object>> reports = records().stream()
+        .filter(r -> "event".equals(r.get("kind")) && id.equals(containerId(r)) && r.containsKey("oom_kill")).toList();
+    long samples = records().stream()
+        .filter(r -> isEvent(r, "resource_sample", x -> id.equals(containerId(x)))).count();
+    Map<String, Object> alert = records().stream().filter(r -> isAlert(r, "container_oom_killed", ids))
+        .findFirst().orElseThrow();
+    System.err.printf("fast OOM: %d samples of the container, kill reports %s, alerts %d: %s%n", samples,
+        reports.stream().map(r -> r.get("type") + "=" + r.get("oom_kill")).toList(),
+        alertCount("container_oom_killed", ids), alert.get("summary"));
+    assertEquals(1, alertCount("container_oom_killed", ids), "one kill, one alert: " + reports);
+    assertTrue(String.valueOf(alert.get("summary")).contains(name), alert.toString());
+    assertEquals(1, reports.stream().mapToLong(r -> longOf(object(r.get("oom_kill")).get("new"))).sum(),
+        "the kill is counted once over every report of it: " + reports);
+  }
 }
