@@ -240,4 +240,40 @@ class PrecisionIT {
     assertEquals(1, reports.stream().mapToLong(r -> longOf(object(r.get("oom_kill")).get("new"))).sum(),
         "the kill is counted once over every report of it: " + reports);
   }
+
+  @Test
+  void theHostsCgroupMountsUnderABindOfTheRootAreNoMountOfTheContainersButItsOwnMountIs() throws Exception {
+    startAgent(new AgentConfig.Cgroup(false, null));
+    String bystander = docker.runDetached(DockerCli.uniqueName("hostroot"), List.of("-v", "/:/host:ro", "--network=none"),
+        "sleep", "300");
+    awaitRecords(all -> startsOf(bystander) >= 1, "container_start of the host-root container");
+    // The same bind, and a cgroup mount of its own: net_cls, which this host mounts nowhere.
+    String name = DockerCli.uniqueName("mounter");
+    String mounter = docker.runDetached(name, List.of("-v", "/:/host:ro", "--network=none", "--cap-add", "SYS_ADMIN",
+        "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined"), "sleep", "300");
+    awaitRecords(all -> startsOf(mounter) >= 1, "container_start of " + name);
+    assertTrue(docker.docker("exec", bystander, "cat", "/proc/self/mountinfo").contains("/host/sys/fs/cgroup/"),
+        "the bind brought the host's cgroup mounts along");
+    String mountPoint = "/tmp/cgrp";
+    try {
+      docker.docker("exec", mounter, "sh", "-c", "mkdir " + mountPoint + " && mount -t cgroup -o net_cls cgroup "
+          + mountPoint);
+      awaitRecords(all -> all.stream().anyMatch(r -> isAlert(r, "cgroup_mount_in_container", Set.of(mounter))),
+          "cgroup_mount_in_container for " + name);
+    } finally {
+      docker.docker("exec", mounter, "sh", "-c", "umount " + mountPoint + "; exit 0");
+    }
+    List<Map<String, Object>> alerts = records().stream()
+        .filter(r -> isAlert(r, "cgroup_mount_in_container", Set.of(bystander, mounter))).toList();
+    System.err.println("cgroup mount alerts: " + alerts.stream()
+        .map(r -> containerId(r).substring(0, 12) + " " + object(r.get("evidence")).get("mount_point")).toList());
+    assertEquals(List.of(mountPoint), alerts.stream().map(r -> object(r.get("evidence")).get("mount_point")).toList(),
+        "only the container's own mount, not the host's mounts under /host: " + alerts);
+    assertEquals(mounter, containerId(alerts.get(0)));
+    long reportedUnderHost = records().stream()
+        .filter(r -> isEvent(r, "container_mount", x -> Set.of(bystander, mounter).contains(containerId(x))
+            && String.valueOf(object(x.get("mount")).get("mount_point")).startsWith("/host/")))
+        .count();
+    assertEquals(0, reportedUnderHost, "no container_mount event for the mounts the bind brought");
+  }
 }
