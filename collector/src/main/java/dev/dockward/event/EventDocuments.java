@@ -47,7 +47,7 @@ public final class EventDocuments {
     } else if (event instanceof DockerExecStarted x) {
       doc.put("exec", exec(x.exec()));
     } else if (event instanceof ResourceSampled r) {
-      doc.put("res", res(r.counters(), r.rates()));
+      doc.put("res", res(r.counters(), r.rates(), r.host()));
     } else if (event instanceof PostureFindingChanged f) {
       doc.put("state", f.state().text());
       doc.put("finding", finding(f.finding()));
@@ -368,10 +368,19 @@ public final class EventDocuments {
    *   <li>{@code net_rx_bytes}, {@code net_rx_packets}, {@code net_tx_bytes}, {@code net_tx_packets} (Long)
    *       received and sent over the container's interfaces but loopback so far; {@code net_rx_bytes_rate},
    *       {@code net_rx_packets_rate}, {@code net_tx_bytes_rate}, {@code net_tx_packets_rate} (Double) per
-   *       second. Absent for a container in the host's or another container's network namespace.
+   *       second. Absent for a container in the host's or another container's network namespace;
+   *   <li>{@code host_cpus}, {@code host_mem}, {@code host_tasks} (Long) what the host has (CPUs,
+   *       memory bytes, the most tasks the kernel allows); {@code cpu_host_fraction},
+   *       {@code mem_host_fraction}, {@code pids_host_fraction} (Double) the container's use over
+   *       them, whatever its own limits.
    * </ul>
    */
   public static Map<String, Object> res(ResourceCounters c, ResourceRates r) {
+    return res(c, r, HostCapacity.UNKNOWN);
+  }
+
+  /** As {@link #res(ResourceCounters, ResourceRates)}, with the container's shares of the host. */
+  public static Map<String, Object> res(ResourceCounters c, ResourceRates r, HostCapacity host) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("cgroup_version", (long) c.cgroupVersion());
     putIfPresent(m, "interval", r.intervalSeconds());
@@ -414,6 +423,14 @@ public final class EventDocuments {
     putIfPresent(m, "net_rx_packets_rate", r.net().rxPackets());
     putIfPresent(m, "net_tx_bytes_rate", r.net().txBytes());
     putIfPresent(m, "net_tx_packets_rate", r.net().txPackets());
+    putIfPresent(m, "host_cpus", host.cpus());
+    putIfPresent(m, "host_mem", host.memoryBytes());
+    putIfPresent(m, "host_tasks", host.tasks());
+    if (r.cpuCores().isPresent() && host.cpus().isPresent() && host.cpus().getAsLong() > 0) {
+      m.put("cpu_host_fraction", r.cpuCores().getAsDouble() / host.cpus().getAsLong());
+    }
+    putIfPresent(m, "mem_host_fraction", fraction(mem.usageBytes(), host.memoryBytes()));
+    putIfPresent(m, "pids_host_fraction", fraction(pids.current(), host.tasks()));
     return m;
   }
 

@@ -26,6 +26,7 @@ class BundledRulesTest {
                 "cgroup_mount_in_container", "cgroup_release_agent_write", "core_pattern_modified",
                 "core_pattern_pipe_set", "host_file_written_from_container",
                 "fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation", "network_flood", "io_saturation",
+                "host_memory_exhaustion", "host_pids_exhaustion",
                 "host_posture_weakness", "host_posture_critical_weakness", "agent_dropping_events", "journal_overflow",
                 "agent_sensor_degraded",
                 "unexpected_inter_container_flow", "container_to_host_sensitive_port", "network_scan_from_container"),
