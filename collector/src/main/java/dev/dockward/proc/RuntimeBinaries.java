@@ -86,13 +86,19 @@ public final class RuntimeBinaries {
     if (sameSize.isEmpty()) {
       return Optional.empty();
     }
-    // A copy: its content must be the installed file's, and the file hashed the one the read found.
+    // A copy: its content must be the installed file's. The file is opened, then checked to be
+    // the one the read found, and hashed through that descriptor: a process that exits or executes
+    // meanwhile (runc's init lives milliseconds) no longer matters.
     Path link = host.pidDir(read.info().pid()).resolve("exe");
-    byte[] have = digest(link);
-    if (have.length == 0 || !Optional.of(file).equals(exeFile(link))) {
-      return Optional.empty();
+    try (InputStream in = Files.newInputStream(link)) {
+      if (!Optional.of(file).equals(exeFile(link))) {
+        return Optional.empty();
+      }
+      byte[] have = digest(in);
+      return Arrays.equals(digestOf(sameSize.get()), have) ? Optional.of(sameSize.get().name()) : Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty(); // gone before it was opened, or denied
     }
-    return Arrays.equals(digestOf(sameSize.get()), have) ? Optional.of(sameSize.get().name()) : Optional.empty();
   }
 
   private synchronized Optional<Installed> installedMatching(Predicate<Installed> which) {
@@ -100,7 +106,13 @@ public final class RuntimeBinaries {
   }
 
   private synchronized byte[] digestOf(Installed installed) {
-    return digests.computeIfAbsent(installed, i -> digest(i.path()));
+    return digests.computeIfAbsent(installed, i -> {
+      try (InputStream in = Files.newInputStream(i.path())) {
+        return digest(in);
+      } catch (IOException | RuntimeException e) {
+        return new byte[0]; // unreadable: no copy matches it
+      }
+    });
   }
 
   private static Optional<ProcReader.ExeFile> exeFile(Path link) {
@@ -140,19 +152,18 @@ public final class RuntimeBinaries {
     return installed;
   }
 
-  /** SHA-256 of a file's content; empty when it cannot be read. */
-  private static byte[] digest(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[64 * 1024];
-      for (int n; (n = in.read(buf)) > 0;) {
-        sha.update(buf, 0, n);
-      }
-      return sha.digest();
-    } catch (IOException | SecurityException e) {
-      return new byte[0];
+  /** SHA-256 of what the stream holds. */
+  private static byte[] digest(InputStream in) throws IOException {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }
+    byte[] buf = new byte[64 * 1024];
+    for (int n; (n = in.read(buf)) > 0;) {
+      sha.update(buf, 0, n);
+    }
+    return sha.digest();
   }
 }
