@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * A process seen for the first time (type {@code exec}). The /proc scan finds it after the fact
- * ({@code source = proc_scan}); a real-time source reports it at exec, with its {@code origin}
- * (runtime binary and ancestors) when it knows it.
+ * ({@code source = proc_scan}); a real-time source reports it at exec. Both give its {@code origin}
+ * (runtime binary and ancestors) when they can tell it.
  */
 public record ProcessObserved(Instant time, String source, ProcessInfo proc, Optional<ContainerInfo> container,
     ProcessOrigin origin) implements Event {

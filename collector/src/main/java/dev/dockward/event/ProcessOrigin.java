@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What the real-time source knew at an exec about where the process comes from: the installed
+ * What a process source knew, when it reported a process, about where it comes from: the installed
  * container runtime binary it runs, if any, and its ancestors. {@code runtime} rests on facts the
  * process cannot choose (the file it runs is the installed binary, or an exact copy of it: see
  * {@code dev.dockward.proc.RuntimeBinaries}), unlike its name or command line.

@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An ancestor of an exec'd process as the real-time source knew it at the exec. Name, exe and
+ * An ancestor of a reported process as its source knew it then. Name, exe and
  * command line are untrusted text from that process; {@code runtime} is not (see
  * {@link ProcessOrigin}).
  *
