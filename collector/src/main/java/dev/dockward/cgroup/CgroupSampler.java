@@ -1,6 +1,7 @@
 package dev.dockward.cgroup;
 
 import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.HostCapacity;
 import dev.dockward.event.ResourceCounters;
 import dev.dockward.event.ResourceRates;
 import dev.dockward.event.ResourceSampled;
@@ -10,6 +11,7 @@ import dev.dockward.source.PeriodicSource;
 import dev.dockward.source.PeriodicWorker;
 import dev.dockward.source.SourceHealth;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -45,6 +48,9 @@ public final class CgroupSampler implements PeriodicSource {
   private static final Logger LOG = LoggerFactory.getLogger(CgroupSampler.class);
 
   private final HostFs host;
+  private final int hostCpus;
+  /** The host's capacity as read at the start of the current pass. */
+  private HostCapacity capacity = HostCapacity.UNKNOWN;
   private final Supplier<? extends Collection<ContainerInfo>> running;
   private final Duration interval;
   private final Clock clock;
@@ -82,6 +88,7 @@ public final class CgroupSampler implements PeriodicSource {
     this.interval = interval;
     this.clock = Objects.requireNonNull(clock, "clock");
     this.rates = new ResourceRateCalculator(hostCpus);
+    this.hostCpus = hostCpus;
     this.reader = reader;
     this.startedAt = clock.instant();
   }
@@ -168,6 +175,7 @@ public final class CgroupSampler implements PeriodicSource {
       return;
     }
     Set<String> seen = new HashSet<>();
+    capacity = hostCapacity();
     for (ContainerInfo c : running.get()) {
       if (c.initPid().isEmpty()) {
         continue;
@@ -214,7 +222,42 @@ public final class CgroupSampler implements PeriodicSource {
         ? rates.between(known.last(), sample)
         : rates.first(sample, c.startedAt().map(t -> t.isAfter(startedAt)).orElse(false));
     tracked.put(c.id(), new Tracked(pid, c.startedAt(), lines, sample));
-    return Optional.of(new ResourceSampled(now, c, read, r));
+    return Optional.of(new ResourceSampled(now, c, read, r, capacity));
+  }
+
+  /**
+   * The host's CPUs, memory ({@code MemTotal}) and task limit (the smaller of
+   * {@code kernel.pid_max} and {@code kernel.threads-max}), read once a pass (memory can be
+   * hot-plugged, the limits changed by sysctl); what cannot be read is left unknown.
+   */
+  HostCapacity hostCapacity() {
+    OptionalLong memory = OptionalLong.empty();
+    try {
+      for (String line : Files.readAllLines(host.proc().resolve("meminfo"), StandardCharsets.US_ASCII)) {
+        if (line.startsWith("MemTotal:")) {
+          String[] f = line.substring("MemTotal:".length()).trim().split("\\s+");
+          memory = OptionalLong.of(Long.parseLong(f[0]) * (f.length > 1 && f[1].equals("kB") ? 1024 : 1));
+          break;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      memory = OptionalLong.empty(); // unknown, never 0
+    }
+    OptionalLong pidMax = sysctl("sys/kernel/pid_max");
+    OptionalLong threadsMax = sysctl("sys/kernel/threads-max");
+    OptionalLong tasks = pidMax.isPresent() && threadsMax.isPresent()
+        ? OptionalLong.of(Math.min(pidMax.getAsLong(), threadsMax.getAsLong()))
+        : (pidMax.isPresent() ? pidMax : threadsMax);
+    return new HostCapacity(OptionalLong.of(hostCpus), memory, tasks);
+  }
+
+  private OptionalLong sysctl(String relative) {
+    try {
+      long v = Long.parseLong(Files.readString(host.proc().resolve(relative), StandardCharsets.US_ASCII).trim());
+      return v > 0 ? OptionalLong.of(v) : OptionalLong.empty();
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty();
+    }
   }
 
   /**

@@ -57,6 +57,15 @@ public final class ContainerInspectParser {
         ports(hostConfig.path("PortBindings")));
   }
 
+  /**
+   * Whether the OOM killer killed a process of the container during its last run
+   * ({@code State.OOMKilled}); empty when the inspect does not say.
+   */
+  public static Optional<Boolean> oomKilled(JsonNode inspect) {
+    JsonNode value = inspect.path("State").path("OOMKilled");
+    return value.isBoolean() ? Optional.of(value.booleanValue()) : Optional.empty();
+  }
+
   /** {@code CAP_sys_admin} and {@code sys_admin} alike become {@code SYS_ADMIN}. */
   static String normaliseCapability(String name) {
     String upper = name.strip().toUpperCase(Locale.ROOT);

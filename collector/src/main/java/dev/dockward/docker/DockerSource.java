@@ -244,7 +244,21 @@ public final class DockerSource implements SupervisedSource {
     } catch (NumberFormatException ignored) {
       // no exit code in this event
     }
-    sink.accept(new ContainerStopped(e.time(), c, exit));
+    sink.accept(new ContainerStopped(e.time(), c, exit, oomKilled(e.actorId())));
+  }
+
+  /**
+   * What the daemon says right after a container died: whether the OOM killer struck during the
+   * run. A container killed before any cgroup sample of it is told OOM-killed here alone.
+   */
+  private Optional<Boolean> oomKilled(String id) {
+    try {
+      return ContainerInspectParser.oomKilled(api.get("/containers/" + id + "/json"));
+    } catch (IOException ex) { // removed at once (--rm), or the daemon went away
+      inspectFailures.increment();
+      log.debug("container {} could not be inspected at its stop: {}", id, ex.getMessage());
+      return Optional.empty();
+    }
   }
 
   private ExecInfo exec(DaemonEvent e) {

@@ -31,16 +31,23 @@ public final class EventDocuments {
     doc.put("type", event.type());
     doc.put("source", event.source());
     event.container().ifPresent(c -> doc.put("container", container(c)));
-    event.process().ifPresent(p -> doc.put("process", process(p)));
+    event.process().ifPresent(p -> {
+      Map<String, Object> process = process(p);
+      if (event instanceof ProcessObserved o) {
+        origin(o.origin(), process);
+      }
+      doc.put("process", process);
+    });
     // Java 17 has no pattern switch: the kinds with fields of their own, by instanceof.
     if (event instanceof ContainerStarted s) {
       doc.put("already_running", s.alreadyRunning());
     } else if (event instanceof ContainerStopped s) {
       putIfPresent(doc, "exit_code", s.exitCode());
+      s.oomKilled().ifPresent(k -> doc.put("oom_killed", k));
     } else if (event instanceof DockerExecStarted x) {
       doc.put("exec", exec(x.exec()));
     } else if (event instanceof ResourceSampled r) {
-      doc.put("res", res(r.counters(), r.rates()));
+      doc.put("res", res(r.counters(), r.rates(), r.host()));
     } else if (event instanceof PostureFindingChanged f) {
       doc.put("state", f.state().text());
       doc.put("finding", finding(f.finding()));
@@ -286,6 +293,42 @@ public final class EventDocuments {
     return m;
   }
 
+  /**
+   * An exec's origin in its process object: {@code runtime} (the installed runtime binary it runs),
+   * {@code parent} ({@code pid}, {@code name}, {@code exe}, {@code cmdline}, {@code runtime}) and
+   * {@code ancestors} (parent first, each {@code pid}, {@code name}, {@code exe}, {@code runtime}),
+   * each only when known.
+   */
+  static void origin(ProcessOrigin origin, Map<String, Object> process) {
+    origin.runtime().ifPresent(r -> process.put("runtime", r));
+    origin.parent().ifPresent(p -> {
+      Map<String, Object> m = relative(p);
+      m.put("cmdline", p.cmdline());
+      if (p.cmdlineTruncated()) {
+        m.put("cmdline_truncated", true);
+      }
+      p.runtime().ifPresent(r -> m.put("runtime", r)); // after cmdline: the order of the schema
+      process.put("parent", m);
+    });
+    if (!origin.ancestors().isEmpty()) {
+      List<Map<String, Object>> list = new ArrayList<>();
+      for (ProcessRelative a : origin.ancestors()) {
+        Map<String, Object> m = relative(a);
+        a.runtime().ifPresent(r -> m.put("runtime", r));
+        list.add(m);
+      }
+      process.put("ancestors", list);
+    }
+  }
+
+  private static Map<String, Object> relative(ProcessRelative r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("pid", (long) r.pid());
+    m.put("name", r.name());
+    m.put("exe", r.exe());
+    return m;
+  }
+
   static Map<String, Object> exec(ExecInfo x) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", x.id());
@@ -327,10 +370,19 @@ public final class EventDocuments {
    *   <li>{@code net_rx_bytes}, {@code net_rx_packets}, {@code net_tx_bytes}, {@code net_tx_packets} (Long)
    *       received and sent over the container's interfaces but loopback so far; {@code net_rx_bytes_rate},
    *       {@code net_rx_packets_rate}, {@code net_tx_bytes_rate}, {@code net_tx_packets_rate} (Double) per
-   *       second. Absent for a container in the host's or another container's network namespace.
+   *       second. Absent for a container in the host's or another container's network namespace;
+   *   <li>{@code host_cpus}, {@code host_mem}, {@code host_tasks} (Long) what the host has (CPUs,
+   *       memory bytes, the most tasks the kernel allows); {@code cpu_host_fraction},
+   *       {@code mem_host_fraction}, {@code pids_host_fraction} (Double) the container's use over
+   *       them, whatever its own limits.
    * </ul>
    */
   public static Map<String, Object> res(ResourceCounters c, ResourceRates r) {
+    return res(c, r, HostCapacity.UNKNOWN);
+  }
+
+  /** As {@link #res(ResourceCounters, ResourceRates)}, with the container's shares of the host. */
+  public static Map<String, Object> res(ResourceCounters c, ResourceRates r, HostCapacity host) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("cgroup_version", (long) c.cgroupVersion());
     putIfPresent(m, "interval", r.intervalSeconds());
@@ -373,6 +425,14 @@ public final class EventDocuments {
     putIfPresent(m, "net_rx_packets_rate", r.net().rxPackets());
     putIfPresent(m, "net_tx_bytes_rate", r.net().txBytes());
     putIfPresent(m, "net_tx_packets_rate", r.net().txPackets());
+    putIfPresent(m, "host_cpus", host.cpus());
+    putIfPresent(m, "host_mem", host.memoryBytes());
+    putIfPresent(m, "host_tasks", host.tasks());
+    if (r.cpuCores().isPresent() && host.cpus().isPresent() && host.cpus().getAsLong() > 0) {
+      m.put("cpu_host_fraction", r.cpuCores().getAsDouble() / host.cpus().getAsLong());
+    }
+    putIfPresent(m, "mem_host_fraction", fraction(mem.usageBytes(), host.memoryBytes()));
+    putIfPresent(m, "pids_host_fraction", fraction(pids.current(), host.tasks()));
     return m;
   }
 

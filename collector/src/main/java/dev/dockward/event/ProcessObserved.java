@@ -6,18 +6,27 @@ import java.util.Optional;
 
 /**
  * A process seen for the first time (type {@code exec}). The /proc scan finds it after the fact
- * ({@code source = proc_scan}); a real-time source reports it at exec.
+ * ({@code source = proc_scan}); a real-time source reports it at exec. Both give its {@code origin}
+ * (runtime binary and ancestors) when they can tell it.
  */
-public record ProcessObserved(Instant time, String source, ProcessInfo proc, Optional<ContainerInfo> container)
-    implements Event {
+public record ProcessObserved(Instant time, String source, ProcessInfo proc, Optional<ContainerInfo> container,
+    ProcessOrigin origin) implements Event {
   public ProcessObserved {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(proc, "proc");
     Objects.requireNonNull(container, "container");
+    Objects.requireNonNull(origin, "origin");
+  }
+
+  /** A process whose origin is unknown. */
+  public ProcessObserved(Instant time, String source, ProcessInfo proc, Optional<ContainerInfo> container) {
+    this(time, source, proc, container, ProcessOrigin.UNKNOWN);
   }
 
   @Override public String type() { return "exec"; }
   @Override public Optional<ProcessInfo> process() { return Optional.of(proc); }
-  @Override public Event withContainer(ContainerInfo c) { return new ProcessObserved(time, source, proc, Optional.of(c)); }
+  @Override public Event withContainer(ContainerInfo c) {
+    return new ProcessObserved(time, source, proc, Optional.of(c), origin);
+  }
 }

@@ -13,18 +13,25 @@ import java.util.Optional;
  * @param info the container
  * @param counters what the cgroup files said
  * @param rates what changed since the previous sample
+ * @param host what the host has, for the container's share of it
  */
-public record ResourceSampled(Instant time, ContainerInfo info, ResourceCounters counters, ResourceRates rates)
-    implements Event {
+public record ResourceSampled(Instant time, ContainerInfo info, ResourceCounters counters, ResourceRates rates,
+    HostCapacity host) implements Event {
   public ResourceSampled {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(info, "info");
     Objects.requireNonNull(counters, "counters");
     Objects.requireNonNull(rates, "rates");
+    Objects.requireNonNull(host, "host");
+  }
+
+  /** A sample without the host's capacity (no host shares). */
+  public ResourceSampled(Instant time, ContainerInfo info, ResourceCounters counters, ResourceRates rates) {
+    this(time, info, counters, rates, HostCapacity.UNKNOWN);
   }
 
   @Override public String type() { return "resource_sample"; }
   @Override public String source() { return "cgroup"; }
   @Override public Optional<ContainerInfo> container() { return Optional.of(info); }
-  @Override public Event withContainer(ContainerInfo c) { return new ResourceSampled(time, c, counters, rates); }
+  @Override public Event withContainer(ContainerInfo c) { return new ResourceSampled(time, c, counters, rates, host); }
 }

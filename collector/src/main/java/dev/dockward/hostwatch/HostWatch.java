@@ -4,6 +4,7 @@ import dev.dockward.cgroup.CgroupMount;
 import dev.dockward.cgroup.MountInfoParser;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.ContainerMountAdded;
+import dev.dockward.event.MountInfo;
 import dev.dockward.event.Event;
 import dev.dockward.event.HostFileChanged;
 import dev.dockward.hostfs.HostFs;
@@ -38,7 +39,10 @@ import java.util.function.Supplier;
  *       hierarchy writes this very file;
  *   <li>the cgroup mounts of each running container's init process: a cgroup file system that
  *       appeared after the agent first read the container, or one mounted outside
- *       {@code /sys/fs/cgroup} (where Docker puts its own), is reported; for a new v1 hierarchy no
+ *       {@code /sys/fs/cgroup} (where Docker puts its own), is reported, unless it is a host
+ *       cgroup mount that came with a recursive bind of a host directory (with {@code -v /:/host},
+ *       {@code /host/sys/fs/cgroup/cpu} is the host's own mount: the container mounted nothing,
+ *       and the bind is {@code sensitive_host_mount}'s at start); for a new v1 hierarchy no
  *       host mount shows, its {@code release_agent} and the {@code notify_on_release} of its
  *       top-level cgroups are watched through {@code /proc/<pid>/root};
  *   <li>the kernel's module list ({@link KernelModuleWatch}).
@@ -101,8 +105,10 @@ public final class HostWatch implements WatchPass {
     List<Event> out = new ArrayList<>();
     Path corePattern = host.proc().resolve("sys/kernel/core_pattern");
     compare("core_pattern", corePattern, false, Optional.empty(), now, out);
-    List<CgroupMount> hostV1 = cgroupMounts(host.proc().resolve("self/mountinfo")).stream()
-        .filter(m -> m.version() == 1).toList();
+    List<CgroupMount> hostMounts = cgroupMounts(host.proc().resolve("self/mountinfo"));
+    List<CgroupMount> hostV1 = hostMounts.stream().filter(m -> m.version() == 1).toList();
+    Map<String, String> hostByPoint = new HashMap<>();
+    hostMounts.forEach(m -> hostByPoint.putIfAbsent(m.mountPoint(), hierarchy(m)));
     Set<Set<String>> hostHierarchies = new HashSet<>();
     hostV1.forEach(m -> hostHierarchies.add(m.controllers()));
     // Containers first: one that mounted a host hierarchy of its own is the suspect when that
@@ -113,7 +119,7 @@ public final class HostWatch implements WatchPass {
     for (ContainerInfo c : containers) {
       if (c.initPid().isPresent()) {
         alive.add(c.id());
-        container(c, (int) c.initPid().getAsLong(), hostHierarchies, mountedBy, now, out);
+        container(c, (int) c.initPid().getAsLong(), hostHierarchies, hostByPoint, mountedBy, now, out);
       }
     }
     baselines.keySet().retainAll(alive);
@@ -132,8 +138,11 @@ public final class HostWatch implements WatchPass {
     return hostValues.size() + containerValues.size();
   }
 
+  /**
+   * @param hostByPoint the host's cgroup mounts: the {@link #hierarchy} mounted at each mount point
+   */
   private void container(ContainerInfo c, int pid, Set<Set<String>> hostHierarchies,
-      Map<Set<String>, ContainerInfo> mountedBy, Instant now, List<Event> out) {
+      Map<String, String> hostByPoint, Map<Set<String>, ContainerInfo> mountedBy, Instant now, List<Event> out) {
     Path pidDir = host.pidDir(pid);
     List<CgroupMount> mounts;
     try {
@@ -142,20 +151,25 @@ public final class HostWatch implements WatchPass {
       unreadable.increment(); // the container stopped since the inventory listed it
       return;
     }
+    // A second mount on the same point (stacked on one that came with a bind) is a mount of its own.
+    List<String> keys = new ArrayList<>();
+    Map<String, Integer> occurrences = new HashMap<>();
+    for (CgroupMount m : mounts) {
+      keys.add(key(m) + " #" + occurrences.merge(key(m), 1, Integer::sum));
+    }
     Baseline baseline = baselines.get(c.id());
     boolean firstRead = baseline == null || baseline.initPid() != pid;
     if (firstRead) {
-      Set<String> initial = new HashSet<>();
-      mounts.forEach(m -> initial.add(key(m)));
-      baseline = new Baseline(pid, Set.copyOf(initial), new HashSet<>());
+      baseline = new Baseline(pid, Set.copyOf(keys), new HashSet<>());
       baselines.put(c.id(), baseline);
     }
-    Set<String> present = new HashSet<>();
-    for (CgroupMount m : mounts) {
-      String key = key(m);
-      present.add(key);
-      boolean unusualPlace = !m.mountPoint().equals(DOCKER_CGROUP_DIR) && !m.mountPoint().startsWith(DOCKER_CGROUP_DIR + "/");
+    Set<String> present = new HashSet<>(keys);
+    List<CgroupMount> dockers = mounts.stream().filter(HostWatch::inDockersPlace).toList();
+    for (int i = 0; i < mounts.size(); i++) {
+      CgroupMount m = mounts.get(i);
+      String key = keys.get(i);
       boolean added = !baseline.initial().contains(key);
+      boolean unusualPlace = !inDockersPlace(m) && !(key.endsWith(" #1") && cameWithHostBind(c, m, hostByPoint, dockers));
       // reported once: a new mount, or one in an unusual place found at the first read
       if ((added || unusualPlace) && baseline.reported().add(key)) {
         out.add(new ContainerMountAdded(now, SOURCE, m.version() == 2 ? "cgroup2" : "cgroup", m.mountPoint(), m.root(),
@@ -239,6 +253,61 @@ public final class HostWatch implements WatchPass {
       unreadable.increment();
     }
     return out;
+  }
+
+  private static boolean inDockersPlace(CgroupMount m) {
+    return m.mountPoint().equals(DOCKER_CGROUP_DIR) || m.mountPoint().startsWith(DOCKER_CGROUP_DIR + "/");
+  }
+
+  /**
+   * Whether {@code m} is a mount that a bind of a host directory brought along: it lies under a
+   * bind's destination, and at the corresponding place under the bind's source there is either a
+   * host mount of the same hierarchy ({@code /host/sys/fs/cgroup/cpu} under {@code -v /:/host} is
+   * the host's {@code /sys/fs/cgroup/cpu}) or, inside the container's own root file system on the
+   * host, the very mount Docker made at {@code /sys/fs/cgroup} (same hierarchy, same cgroup:
+   * {@code /host/var/lib/docker/…/<rootfs>/sys/fs/cgroup/cpu}, which the recursive bind copied
+   * when runc had already mounted it).
+   *
+   * @param dockers the container's cgroup mounts under {@code /sys/fs/cgroup}
+   */
+  static boolean cameWithHostBind(ContainerInfo c, CgroupMount m, Map<String, String> hostByPoint,
+      List<CgroupMount> dockers) {
+    for (MountInfo bind : c.mounts()) {
+      if (!"bind".equals(bind.type()) || !bind.source().startsWith("/") || !bind.destination().startsWith("/")) {
+        continue;
+      }
+      String destination = trimSlash(bind.destination());
+      String point = m.mountPoint();
+      if (!point.equals(destination) && !point.startsWith(destination + "/")) {
+        continue;
+      }
+      String hostPoint = trimSlash(bind.source()) + point.substring(destination.length());
+      if (hostPoint.isEmpty()) {
+        hostPoint = "/";
+      }
+      if (hierarchy(m).equals(hostByPoint.get(hostPoint))) {
+        return true;
+      }
+      for (CgroupMount own : dockers) {
+        if (hostPoint.endsWith(own.mountPoint()) && hierarchy(own).equals(hierarchy(m)) && own.root().equals(m.root())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** What identifies the hierarchy a mount shows: version and controllers (not where, not which part). */
+  private static String hierarchy(CgroupMount m) {
+    return m.version() + " " + new TreeSet<>(m.controllers());
+  }
+
+  private static String trimSlash(String path) {
+    String p = path;
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p;
   }
 
   private static String key(CgroupMount m) {

@@ -1,6 +1,7 @@
 package dev.dockward.netlink;
 
 import dev.dockward.proc.ProcReader;
+import dev.dockward.proc.RuntimeBinaries;
 import dev.dockward.proc.SeenProcesses;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.Source;
@@ -101,7 +102,7 @@ public final class NetlinkProcessSource implements Source {
     ProcessTable table = new ProcessTable(settings.tableCapacity(), settings.tableBudgetBytes(),
         stats.tableShed::increment);
     this.handler = new ProcEventHandler(reader, seen, table, kernelTime -> wallTime(clock, kernelTime), stats,
-        QUEUE_BUDGET_BYTES, execsReportedElsewhere);
+        QUEUE_BUDGET_BYTES, execsReportedElsewhere, new RuntimeBinaries(reader.host()));
   }
 
   /**

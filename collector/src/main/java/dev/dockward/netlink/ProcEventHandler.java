@@ -3,25 +3,32 @@ package dev.dockward.netlink;
 import dev.dockward.cgroup.ContainerIdResolver;
 import dev.dockward.event.CapabilityChanged;
 import dev.dockward.event.ContainerInfo;
-import dev.dockward.event.NamespaceChanged;
 import dev.dockward.event.Event;
+import dev.dockward.event.NamespaceChanged;
 import dev.dockward.event.ProcessExited;
 import dev.dockward.event.ProcessForked;
 import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessInfoSize;
 import dev.dockward.event.ProcessObserved;
+import dev.dockward.event.ProcessOrigin;
+import dev.dockward.event.ProcessRelative;
 import dev.dockward.event.ProcessTraced;
 import dev.dockward.event.UidChanged;
 import dev.dockward.netlink.ProcessTable.Entry;
+import dev.dockward.proc.Ancestor;
 import dev.dockward.proc.ProcReader;
+import dev.dockward.proc.RuntimeBinaries;
 import dev.dockward.proc.SeenProcesses;
 import dev.dockward.source.EventSink;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
@@ -48,22 +55,24 @@ final class ProcEventHandler {
   /** Added by the reader's thread, taken off by the worker's. */
   private final AtomicLong queuedBytes = new AtomicLong();
   private final BooleanSupplier execsReportedElsewhere;
+  private final RuntimeBinaries runtimes;
+
+  /** A handler for tests: a 64 MiB queue budget, execs always its own, no runtime binary known. */
+  ProcEventHandler(ProcReader reader, SeenProcesses seen, ProcessTable table, LongFunction<Instant> timeOf,
+      NetlinkStats stats) {
+    this(reader, seen, table, timeOf, stats, 64L << 20, () -> false, RuntimeBinaries.NONE);
+  }
 
   /**
    * @param timeOf the wall-clock instant of a kernel monotonic timestamp
    * @param queueBudgetBytes the most estimated bytes of exec reads waiting for the worker
-   */
-  ProcEventHandler(ProcReader reader, SeenProcesses seen, ProcessTable table, LongFunction<Instant> timeOf,
-      NetlinkStats stats, long queueBudgetBytes) {
-    this(reader, seen, table, timeOf, stats, queueBudgetBytes, () -> false);
-  }
-
-  /**
    * @param execsReportedElsewhere true while another source (audit) reports exec events: execs are
    *     then handled (read, cached, claimed, changes reported) but their {@code exec} event is not emitted
+   * @param runtimes tells which exec'd processes and ancestors run an installed runtime binary
    */
   ProcEventHandler(ProcReader reader, SeenProcesses seen, ProcessTable table, LongFunction<Instant> timeOf,
-      NetlinkStats stats, long queueBudgetBytes, BooleanSupplier execsReportedElsewhere) {
+      NetlinkStats stats, long queueBudgetBytes, BooleanSupplier execsReportedElsewhere, RuntimeBinaries runtimes) {
+    this.runtimes = runtimes;
     this.reader = reader;
     this.seen = seen;
     this.table = table;
@@ -78,7 +87,7 @@ final class ProcEventHandler {
     Optional<Received> received = receive(event);
     if (received.isPresent()) {
       queuedBytes.addAndGet(-received.get().bytes());
-      handle(event, sink, received.get().read());
+      handle(event, sink, received.get().read(), received.get().runtime());
     }
   }
 
@@ -86,11 +95,13 @@ final class ProcEventHandler {
    * An event as the reader received it: an exec'd process is read from /proc right then, on the
    * reader's thread, since a short-lived one is gone within milliseconds and its read must not
    * wait for the worker to wake up or for the events queued before it. (A pid reused before the
-   * read is read as its newer process; the start time check then counts it as a reuse.)
+   * read is read as its newer process; the start time check then counts it as a reuse.) Which
+   * installed runtime binary it runs is told right after the read, while it still runs it: runc's
+   * init executes the container's program milliseconds later.
    *
    * @param bytes the read's estimated size, counted against the queue's budget until handled
    */
-  record Received(ProcEvent event, Optional<ProcessInfo> read, long bytes) {}
+  record Received(ProcEvent event, Optional<ProcessInfo> read, Optional<String> runtime, long bytes) {}
 
   /**
    * Reads the process of an exec at once; any other event is queued as it is. A process chooses
@@ -101,9 +112,11 @@ final class ProcEventHandler {
    */
   Optional<Received> receive(ProcEvent event) {
     if (!(event instanceof ProcEvent.Exec x)) {
-      return Optional.of(new Received(event, Optional.empty(), 0));
+      return Optional.of(new Received(event, Optional.empty(), Optional.empty(), 0));
     }
-    Optional<ProcessInfo> read = reader.read(x.tgid());
+    Optional<ProcReader.ProcessRead> full = reader.readWithExeFile(x.tgid());
+    Optional<String> runtime = full.flatMap(runtimes::identify);
+    Optional<ProcessInfo> read = full.map(ProcReader.ProcessRead::info);
     long bytes = read.map(ProcessInfoSize::of).orElse(0L);
     if (queuedBytes.get() + bytes > queueBudgetBytes) {
       read = read.map(ProcessTable::shed);
@@ -114,7 +127,7 @@ final class ProcEventHandler {
       stats.queueShed.increment();
     }
     queuedBytes.addAndGet(bytes);
-    return Optional.of(new Received(event, read, bytes));
+    return Optional.of(new Received(event, read, runtime, bytes));
   }
 
   /** A received event the queue did not take: its bytes no longer wait. */
@@ -132,21 +145,25 @@ final class ProcEventHandler {
     for (Received received : batch) {
       queuedBytes.addAndGet(-received.bytes());
       try {
-        handle(received.event(), sink, received.read());
+        handle(received.event(), sink, received.read(), received.runtime());
       } catch (RuntimeException e) {
         LOG.warn("{}: could not handle {}", NetlinkProcessSource.NAME, received.event(), e);
       }
     }
   }
 
-  /** @param read the exec'd process as read when the exec was received (empty for other events) */
-  private void handle(ProcEvent event, EventSink sink, Optional<ProcessInfo> read) throws InterruptedException {
+  /**
+   * @param read the exec'd process as read when the exec was received (empty for other events)
+   * @param runtime the installed runtime binary it ran then
+   */
+  private void handle(ProcEvent event, EventSink sink, Optional<ProcessInfo> read, Optional<String> runtime)
+      throws InterruptedException {
     stats.handled.increment();
     // Java 17: no pattern switch.
     if (event instanceof ProcEvent.Fork f) {
       fork(f, sink);
     } else if (event instanceof ProcEvent.Exec x) {
-      exec(x, sink, read);
+      exec(x, sink, read, runtime);
     } else if (event instanceof ProcEvent.Exit x) {
       exit(x, sink);
     } else if (event instanceof ProcEvent.Uid u) {
@@ -173,7 +190,9 @@ final class ProcEventHandler {
         parent.flatMap(Entry::info), f.parentTgid(), f.childTgid(), container(containerId)));
   }
 
-  private void exec(ProcEvent.Exec x, EventSink sink, Optional<ProcessInfo> read) throws InterruptedException {
+  private void exec(ProcEvent.Exec x, EventSink sink, Optional<ProcessInfo> read, Optional<String> runtimeRead)
+      throws InterruptedException {
+    Optional<String> runtime = runtimeRead;
     int pid = x.tgid();
     Optional<Entry> cached = table.get(pid);
     Instant time = timeOf.apply(x.timestampNs());
@@ -189,14 +208,20 @@ final class ProcEventHandler {
         }
       }
       Optional<String> containerId = ContainerIdResolver.containerId(info.cgroup());
-      remember(new Entry(pid, info.ppid(), forkNs, OptionalLong.of(info.startTime()), containerId, read));
+      if (runtime.isEmpty() && info.exe().isEmpty()) {
+        // Read as it exits (its memory, with the exe link, already released): what it ran is what
+        // this same process (pid and start time) was found running when read before, if it was.
+        runtime = cached.filter(c -> c.startTime().orElse(-1) == info.startTime()).flatMap(Entry::runtime);
+      }
+      remember(new Entry(pid, info.ppid(), forkNs, OptionalLong.of(info.startTime()), containerId, read, runtime));
       seen.claim(pid, info.startTime()); // the /proc rescan need not report it again
       emitChanges(cached, info, time, containerId, sink); // e.g. nsenter: setns, then this exec
       if (execsReportedElsewhere.getAsBoolean()) {
         stats.execsLeftToAudit.increment();
         return;
       }
-      emit(sink, new ProcessObserved(time, NetlinkProcessSource.NAME, info, container(containerId)));
+      ProcessOrigin origin = new ProcessOrigin(runtime, ancestors(info.ppid(), info.startTime()));
+      emit(sink, new ProcessObserved(time, NetlinkProcessSource.NAME, info, container(containerId), origin));
       return;
     }
     stats.vanishedAtExec.increment();
@@ -221,7 +246,8 @@ final class ProcEventHandler {
     long startTime = entry.startTime().orElse(entry.forkNs() >= 0 ? entry.forkNs() / NANOS_PER_TICK : 0);
     ProcessInfo partial = new ProcessInfo(pid, entry.ppid(), startTime, "", "", "", false, OptionalInt.empty(),
         OptionalInt.empty(), OptionalLong.empty(), Map.of(), "");
-    emit(sink, new ProcessObserved(time, NetlinkProcessSource.NAME, partial, container(entry.containerId())));
+    emit(sink, new ProcessObserved(time, NetlinkProcessSource.NAME, partial, container(entry.containerId()),
+        new ProcessOrigin(Optional.empty(), ancestors(entry.ppid(), startTime))));
   }
 
   private void exit(ProcEvent.Exit x, EventSink sink) throws InterruptedException {
@@ -268,7 +294,10 @@ final class ProcEventHandler {
     if (read.isPresent()) {
       long forkNs = cached.filter(c -> c.startTime().orElse(read.get().startTime()) == read.get().startTime())
           .map(Entry::forkNs).orElse(-1L);
-      remember(new Entry(pid, read.get().ppid(), forkNs, OptionalLong.of(read.get().startTime()), containerId, read));
+      Optional<String> runtime = cached.filter(c -> c.startTime().orElse(-1) == read.get().startTime())
+          .flatMap(Entry::runtime); // a uid change is no exec: the same program runs
+      remember(new Entry(pid, read.get().ppid(), forkNs, OptionalLong.of(read.get().startTime()), containerId, read,
+          runtime));
     }
     emit(sink, new UidChanged(timeOf.apply(u.timestampNs()), NetlinkProcessSource.NAME, info.get(), u.ruid(),
         u.euid(), previousEuid, container(containerId)));
@@ -299,7 +328,7 @@ final class ProcEventHandler {
     if (before.isEmpty()) {
       return;
     }
-    List<String> changed = new java.util.ArrayList<>();
+    List<String> changed = new ArrayList<>();
     for (String kind : NAMESPACE_ORDER) {
       Long old = before.get().namespaces().get(kind);
       Long current = now.namespaces().get(kind);
@@ -329,6 +358,31 @@ final class ProcEventHandler {
     });
   }
 
+  /**
+   * Up to {@link ProcessOrigin#MAX_ANCESTORS} ancestors of a process, parent first, from the
+   * table (what was read at their exec) or /proc. The chain ends at the first unknown process, at
+   * pid 0, on a loop, and at a process younger than its child (the pid was taken by another).
+   */
+  private List<ProcessRelative> ancestors(int ppid, long startTime) {
+    List<ProcessRelative> out = new ArrayList<>();
+    Set<Integer> visited = new HashSet<>();
+    int pid = ppid;
+    long bound = startTime;
+    while (out.size() < ProcessOrigin.MAX_ANCESTORS && pid > 0 && visited.add(pid)) {
+      Optional<Entry> entry = known(pid);
+      Optional<ProcessInfo> info = entry.flatMap(Entry::info);
+      if (info.isEmpty() || info.get().startTime() > bound) {
+        break;
+      }
+      Ancestor a = Ancestor.of(info.get()); // the command line cut as an alert's ancestors are
+      out.add(new ProcessRelative(a.pid(), a.name(), a.exe(), a.cmdline(), a.cmdlineTruncated(),
+          entry.get().runtime()));
+      pid = a.ppid();
+      bound = a.startTime();
+    }
+    return out;
+  }
+
   /** Whether the parent is runc, whose children join a container between fork and exec. */
   private boolean startedByRuntime(Entry child) {
     return table.get(child.ppid()).flatMap(Entry::info)
@@ -347,22 +401,25 @@ final class ProcEventHandler {
     }
     if (cached.isPresent()) {
       Entry c = cached.get();
-      Optional<ProcessInfo> read = reader.read(pid);
+      Optional<ProcReader.ProcessRead> full = reader.readWithExeFile(pid);
+      Optional<ProcessInfo> read = full.map(ProcReader.ProcessRead::info);
       if (read.isEmpty()) {
         return cached;
       }
       Entry entry = new Entry(pid, read.get().ppid(), c.forkNs(), OptionalLong.of(read.get().startTime()),
-          ContainerIdResolver.containerId(read.get().cgroup()).or(c::containerId), read);
+          ContainerIdResolver.containerId(read.get().cgroup()).or(c::containerId), read,
+          full.flatMap(runtimes::identify));
       remember(entry);
       return Optional.of(entry);
     }
-    Optional<ProcessInfo> read = reader.read(pid);
+    Optional<ProcReader.ProcessRead> full = reader.readWithExeFile(pid);
+    Optional<ProcessInfo> read = full.map(ProcReader.ProcessRead::info);
     if (read.isEmpty()) {
       return Optional.empty();
     }
     ProcessInfo info = read.get();
     Entry entry = new Entry(pid, info.ppid(), -1, OptionalLong.of(info.startTime()),
-        ContainerIdResolver.containerId(info.cgroup()), read);
+        ContainerIdResolver.containerId(info.cgroup()), read, full.flatMap(runtimes::identify));
     remember(entry);
     return Optional.of(entry);
   }

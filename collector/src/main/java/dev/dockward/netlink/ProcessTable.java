@@ -41,7 +41,13 @@ final class ProcessTable {
    * @param info the process as last read (its long text cut when the table was over budget)
    */
   record Entry(int pid, int ppid, long forkNs, OptionalLong startTime, Optional<String> containerId,
-      Optional<ProcessInfo> info) {}
+      Optional<ProcessInfo> info, Optional<String> runtime) {
+    /** A process not known to run an installed runtime binary. */
+    Entry(int pid, int ppid, long forkNs, OptionalLong startTime, Optional<String> containerId,
+        Optional<ProcessInfo> info) {
+      this(pid, ppid, forkNs, startTime, containerId, info, Optional.empty());
+    }
+  }
 
   /** An entry as stored, with its estimated size. Compared by identity: a replaced one is stale. */
   private static final class Stored {

@@ -169,9 +169,18 @@ public final class ProcReader {
 
   /** Everything Dockward keeps of a process, or empty when it vanished or its stat is unusable. */
   public Optional<ProcessInfo> read(int pid) {
+    return readWithExeFile(pid).map(ProcessRead::info);
+  }
+
+  /**
+   * A process and the file it runs, as {@link #read}: the file is looked at (following the exe
+   * link) right after the link is read, and the link is read again after every field, so the
+   * file is the one the link named (unless the process executed twice meanwhile).
+   */
+  public Optional<ProcessRead> readWithExeFile(int pid) {
     try {
-      Optional<ProcessInfo> first = readOnce(pid);
-      if (first.isPresent() && !first.get().exe().equals(readExe(pid))) {
+      Optional<ProcessRead> first = readOnce(pid);
+      if (first.isPresent() && !first.get().info().exe().equals(readExe(pid))) {
         // It executed another program while it was read: its fields mix the two. Once more.
         stats.countExecDuringRead();
         return readOnce(pid);
@@ -182,14 +191,26 @@ public final class ProcReader {
     }
   }
 
+  /**
+   * A process as read, with the identity of the file it ran then.
+   *
+   * @param exeFile the executable's device, inode and size; empty when unreadable (kernel
+   *     threads, a process exiting, denied)
+   */
+  public record ProcessRead(ProcessInfo info, Optional<ExeFile> exeFile) {}
+
+  /** What names an executable file: its device and inode (the {@code unix:dev}, {@code unix:ino} values), and its size. */
+  public record ExeFile(Object dev, Object ino, long size) {}
+
   /** One read of every field; the exe link is read first, so that {@link #read} can tell whether it changed meanwhile. */
-  private Optional<ProcessInfo> readOnce(int pid) throws Gone {
+  private Optional<ProcessRead> readOnce(int pid) throws Gone {
     Optional<ProcStat> maybeStat = readStat(pid);
     if (maybeStat.isEmpty()) {
       return Optional.empty();
     }
     ProcStat stat = maybeStat.get();
     String exe = readExe(pid);
+    Optional<Map<String, Object>> exeAttributes = exe.isEmpty() ? Optional.empty() : readExeAttributes(pid);
     Optional<ProcStatus> status = readStatus(pid);
     Cmdline cmdline = readCmdline(pid);
     String cgroup = readCgroup(pid);
@@ -197,7 +218,7 @@ public final class ProcReader {
       cmdline = rereadEmptyCmdline(pid);
     }
     Map<String, Long> namespaces = namespacesAt(host.pidDir(pid));
-    return Optional.of(new ProcessInfo(
+    ProcessInfo info = new ProcessInfo(
         stat.pid(),
         stat.ppid(),
         stat.startTime(),
@@ -212,7 +233,9 @@ public final class ProcReader {
         cgroup,
         hostNamespaces.sharedBy(namespaces),
         readStdio(pid),
-        readExeChanged(pid)));
+        exeAttributes.map(a -> ((FileTime) a.get("ctime")).toInstant()));
+    Optional<ExeFile> file = exeAttributes.map(a -> new ExeFile(a.get("dev"), a.get("ino"), (Long) a.get("size")));
+    return Optional.of(new ProcessRead(info, file));
   }
 
   private Optional<ProcStat> readStat(int pid) throws Gone {
@@ -291,6 +314,11 @@ public final class ProcReader {
         .orElse("");
   }
 
+  /** The host this reader reads. */
+  public HostFs host() {
+    return host;
+  }
+
   /** The exe link; empty for kernel threads and zombies (no link) and when denied. */
   private String readExe(int pid) {
     return readLink(host.pidDir(pid).resolve("exe")).map(ProcText::decode).orElse("");
@@ -345,11 +373,13 @@ public final class ProcReader {
     return StdioKind.SOCKET;
   }
 
-  /** The ctime of the executable (following the exe link to the file); empty when unreadable. */
-  private Optional<Instant> readExeChanged(int pid) {
+  /**
+   * The executable's ctime, device, inode and size (following the exe link to the file); empty
+   * when unreadable.
+   */
+  private Optional<Map<String, Object>> readExeAttributes(int pid) {
     try {
-      FileTime ctime = (FileTime) Files.getAttribute(host.pidDir(pid).resolve("exe"), "unix:ctime");
-      return Optional.of(ctime.toInstant());
+      return Optional.of(Files.readAttributes(host.pidDir(pid).resolve("exe"), "unix:ctime,dev,ino,size"));
     } catch (IOException | RuntimeException e) {
       return Optional.empty(); // kernel threads have no exe; a process that ended has none either
     }

@@ -4,14 +4,18 @@ import dev.dockward.cgroup.ContainerIdResolver;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessObserved;
+import dev.dockward.event.ProcessOrigin;
+import dev.dockward.event.ProcessRelative;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.PeriodicSource;
 import dev.dockward.source.PeriodicWorker;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * {@link ProcReader#identity}); processes that are gone are forgotten, so
  * the memory used follows the number of live processes. The container is attached as
  * {@link ContainerInfo#unresolved(String)} when the cgroup path names one; the pipeline enriches it.
+ * Like the real-time source, it tells the installed runtime binary a process runs and reads its
+ * ancestors (each parent once per scan), so an exception on those facts holds whichever source
+ * reports a process first.
  *
  * <p>Beside a real-time source (netlink) the scan is the reconciliation rescan: both share one
  * {@link SeenProcesses}, so it reports only the processes the real-time source missed, and
@@ -44,6 +51,7 @@ public final class ProcScanSource implements PeriodicSource {
   private static final Logger LOG = LoggerFactory.getLogger(ProcScanSource.class);
 
   private final ProcReader reader;
+  private final RuntimeBinaries runtimes;
   private final Clock clock;
   /** (pid, start time) of every process reported and still alive; shared with a real-time source. */
   private final SeenProcesses seen;
@@ -74,6 +82,7 @@ public final class ProcScanSource implements PeriodicSource {
   public ProcScanSource(ProcReader reader, Duration interval, Clock clock, SeenProcesses seen) {
     this.worker = new PeriodicWorker(NAME, "scan", interval);
     this.reader = Objects.requireNonNull(reader, "reader");
+    this.runtimes = new RuntimeBinaries(reader.host());
     this.clock = Objects.requireNonNull(clock, "clock");
     this.seen = Objects.requireNonNull(seen, "seen");
   }
@@ -131,6 +140,7 @@ public final class ProcScanSource implements PeriodicSource {
   void scanOnce(EventSink sink) throws InterruptedException {
     int[] listed = reader.pids().toArray();
     Set<Integer> alive = new HashSet<>(listed.length * 2);
+    Map<Integer, Optional<Relative>> relatives = new HashMap<>(); // ancestors read in this scan
     for (int pid : listed) {
       long known = seen.startTime(pid);
       // Taken before the start time is read: a pid reused in between then shows a changed identity
@@ -154,11 +164,11 @@ public final class ProcScanSource implements PeriodicSource {
         }
         // the pid was reused by a new process: read it in full below
       }
-      Optional<ProcessInfo> info = reader.read(pid);
-      if (info.isEmpty()) {
+      Optional<ProcReader.ProcessRead> read = reader.readWithExeFile(pid);
+      if (read.isEmpty()) {
         continue;
       }
-      ProcessInfo proc = info.get();
+      ProcessInfo proc = read.get().info();
       alive.add(pid);
       remember(pid, proc.startTime(), identity);
       // Claimed before delivery, so a real-time source reading the same process meanwhile does
@@ -169,13 +179,43 @@ public final class ProcScanSource implements PeriodicSource {
       Optional<ContainerInfo> container =
           ContainerIdResolver.containerId(proc.cgroup()).map(ContainerInfo::unresolved);
       try {
-        sink.accept(new ProcessObserved(clock.instant(), NAME, proc, container));
+        ProcessOrigin origin = new ProcessOrigin(runtimes.identify(read.get()),
+            ancestors(proc.ppid(), proc.startTime(), relatives));
+        sink.accept(new ProcessObserved(clock.instant(), NAME, proc, container, origin));
       } catch (InterruptedException | RuntimeException e) {
         seen.release(pid, proc.startTime()); // not delivered: the next scan tries again
         throw e;
       }
     }
     forgetEnded(alive);
+  }
+
+  /** An ancestor as read in one scan, with what its own parent is. */
+  private record Relative(ProcessRelative facts, int ppid, long startTime) {}
+
+  /**
+   * Up to {@link ProcessOrigin#MAX_ANCESTORS} ancestors, parent first, read from /proc (each once
+   * per scan); the chain ends at a process gone, pid 0, a loop, or one younger than its child.
+   */
+  private List<ProcessRelative> ancestors(int ppid, long startTime, Map<Integer, Optional<Relative>> relatives) {
+    List<ProcessRelative> out = new ArrayList<>();
+    Set<Integer> visited = new HashSet<>();
+    int pid = ppid;
+    long bound = startTime;
+    while (out.size() < ProcessOrigin.MAX_ANCESTORS && pid > 0 && visited.add(pid)) {
+      Optional<Relative> r = relatives.computeIfAbsent(pid, p -> reader.readWithExeFile(p).map(read -> {
+        Ancestor a = Ancestor.of(read.info());
+        return new Relative(new ProcessRelative(a.pid(), a.name(), a.exe(), a.cmdline(), a.cmdlineTruncated(),
+            runtimes.identify(read)), a.ppid(), a.startTime());
+      }));
+      if (r.isEmpty() || r.get().startTime() > bound) {
+        break;
+      }
+      out.add(r.get().facts());
+      pid = r.get().ppid();
+      bound = r.get().startTime();
+    }
+    return out;
   }
 
   private void remember(int pid, long startTime, Optional<Object> identity) {

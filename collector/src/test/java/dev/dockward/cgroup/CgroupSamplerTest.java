@@ -91,6 +91,35 @@ class CgroupSamplerTest {
   }
 
   @Test
+  void sharesOfTheHostWhateverTheContainersOwnLimits() throws Exception {
+    Files.createDirectories(root.resolve("proc/sys/kernel"));
+    Files.writeString(root.resolve("proc/meminfo"), "MemTotal:        2030108 kB\nMemFree:          123456 kB\n");
+    Files.writeString(root.resolve("proc/sys/kernel/pid_max"), "4194304\n");
+    Files.writeString(root.resolve("proc/sys/kernel/threads-max"), "15731\n");
+    running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60)));
+    sampleAt(Duration.ZERO);
+    set("cpuacct", "cpuacct.usage", (1618197201L + 1_000_000_000L) + "\n"); // one core-second in two seconds
+    sampleAt(Duration.ofSeconds(2));
+    Map<String, Object> res = res(1);
+    assertEquals(2L, res.get("host_cpus"));
+    assertEquals(2030108L * 1024, res.get("host_mem"));
+    assertEquals(15731L, res.get("host_tasks"), "the smaller of pid_max and threads-max");
+    assertEquals(0.25, (Double) res.get("cpu_host_fraction"), 1e-9, "half a core of two");
+    assertEquals(643072.0 / (2030108L * 1024), res.get("mem_host_fraction"));
+    assertEquals(11.0 / 15731, res.get("pids_host_fraction"));
+  }
+
+  @Test
+  void withoutTheHostsFiguresThereAreNoHostShares() throws Exception {
+    running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60)));
+    sampleAt(Duration.ZERO);
+    Map<String, Object> res = res(0);
+    for (String key : List.of("host_mem", "host_tasks", "mem_host_fraction", "pids_host_fraction")) {
+      assertFalse(res.containsKey(key), key + " must be absent, never 0: " + res);
+    }
+  }
+
+  @Test
   void ratesBetweenSamples() throws Exception {
     running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60)));
     sampleAt(Duration.ZERO);

@@ -12,6 +12,7 @@ import dev.dockward.event.PortBinding;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ContainerInspectParserTest {
@@ -94,5 +95,15 @@ class ContainerInspectParserTest {
     ContainerInfo c = ContainerInspectParser.parse(new ObjectMapper().createObjectNode());
     assertEquals("", c.id());
     assertTrue(c.initPid().isEmpty());
+  }
+
+  @Test
+  void oomKilledIsTheStatesFlagAndAbsentWhenTheInspectDoesNotSayIt() throws IOException {
+    assertEquals(Optional.of(false), ContainerInspectParser.oomKilled(fixture("inspect-plain.json")));
+    ObjectMapper json = new ObjectMapper();
+    assertEquals(Optional.of(true), ContainerInspectParser.oomKilled(
+        json.readTree("{\"State\":{\"Status\":\"exited\",\"OOMKilled\":true,\"ExitCode\":137}}")));
+    assertEquals(Optional.empty(), ContainerInspectParser.oomKilled(json.readTree("{\"State\":{}}")));
+    assertEquals(Optional.empty(), ContainerInspectParser.oomKilled(json.readTree("{\"message\":\"No such container\"}")));
   }
 }

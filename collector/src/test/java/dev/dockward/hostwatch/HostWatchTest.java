@@ -126,6 +126,78 @@ class HostWatchTest {
     assertTrue(watch.pass(NOW).stream().noneMatch(e -> e instanceof ContainerMountAdded), "reported once");
   }
 
+  /** The host's cgroup mounts as a container with {@code -v /:/host:ro} sees them: they came with the bind. */
+  private static final String HOST_ROOT_BIND_MOUNTINFO =
+      "700 600 0:29 / /host/sys/fs/cgroup/memory ro,nosuid,nodev,noexec,relatime - cgroup cgroup rw,memory\n"
+      + "701 600 0:33 / /host/sys/fs/cgroup/unified ro,nosuid,nodev,noexec,relatime - cgroup2 cgroup2 rw\n";
+
+  private static ContainerInfo withBind(String id, long initPid, String source, String destination) {
+    return new ContainerInfo(id, "web", "img:1", "sha256:1", Map.of(), false, List.of(), List.of(),
+        List.of(new MountInfo("bind", source, destination, false)), NamespaceModes.DEFAULT, List.of(),
+        ResourceLimits.NONE, OptionalLong.of(initPid), Map.of(), Optional.empty(), List.of());
+  }
+
+  private static List<String> mountsReported(List<Event> events) {
+    return events.stream().filter(e -> e instanceof ContainerMountAdded).map(e -> ((ContainerMountAdded) e).mountPoint())
+        .toList();
+  }
+
+  @Test
+  void theHostsCgroupMountsBroughtByABindOfTheHostRootAreNotTheContainersAct() throws IOException {
+    running.add(withBind("abc", 4242, "/", "/host"));
+    write("proc/4242/mountinfo", CONTAINER_MOUNTINFO + HOST_ROOT_BIND_MOUNTINFO);
+    assertEquals(List.of(), mountsReported(watch.pass(NOW)));
+    assertEquals(List.of(), mountsReported(watch.pass(NOW)));
+  }
+
+  @Test
+  void dockersOwnMountInTheContainersRootFileSystemSeenThroughTheBindIsNotTheContainersAct() throws IOException {
+    running.add(withBind("abc", 4242, "/", "/host"));
+    // Recorded here with -v /:/host:ro (vfs driver): runc had mounted the container's cgroups in its
+    // rootfs before it bound the host's root, so the copy shows them under Docker's data directory.
+    write("proc/4242/mountinfo", CONTAINER_MOUNTINFO + HOST_ROOT_BIND_MOUNTINFO
+        + "702 600 0:29 /docker/abc /host/var/lib/docker/vfs/dir/b604/sys/fs/cgroup/memory ro,relatime - cgroup cgroup rw,memory\n"
+        // the same place, but the whole hierarchy: a mount of the container's own, not Docker's
+        + "703 600 0:29 / /host/var/lib/docker/vfs/dir/b604/sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n");
+    assertEquals(List.of("/host/var/lib/docker/vfs/dir/b604/sys/fs/cgroup/memory"), mountsReported(watch.pass(NOW)));
+  }
+
+  @Test
+  void aBindOfTheHostsSysBringsTheSameMountsUnderAnotherPlace() throws IOException {
+    running.add(withBind("abc", 4242, "/sys/", "/hostsys"));
+    write("proc/4242/mountinfo", CONTAINER_MOUNTINFO
+        + "700 600 0:29 / /hostsys/fs/cgroup/memory ro,relatime - cgroup cgroup rw,memory\n");
+    assertEquals(List.of(), mountsReported(watch.pass(NOW)));
+  }
+
+  @Test
+  void underAHostBindWhatTheHostDoesNotMountThereIsStillReported() throws IOException {
+    running.add(withBind("abc", 4242, "/", "/host"));
+    // net_cls is no host mount; memory is, but not at /host/tmp/mem's host place /tmp/mem
+    write("proc/4242/mountinfo", CONTAINER_MOUNTINFO + HOST_ROOT_BIND_MOUNTINFO
+        + "43 67 0:48 / /host/tmp/cgrp rw,relatime - cgroup cgroup rw,net_cls\n"
+        + "44 67 0:29 / /host/tmp/mem rw,relatime - cgroup cgroup rw,memory\n");
+    assertEquals(List.of("/host/tmp/cgrp", "/host/tmp/mem"), mountsReported(watch.pass(NOW)));
+  }
+
+  @Test
+  void aMountStackedOnOneTheBindBroughtIsTheContainersOwn() throws IOException {
+    running.add(withBind("abc", 4242, "/", "/host"));
+    write("proc/4242/mountinfo", CONTAINER_MOUNTINFO + HOST_ROOT_BIND_MOUNTINFO);
+    assertEquals(List.of(), mountsReported(watch.pass(NOW)));
+    write("proc/4242/mountinfo", CONTAINER_MOUNTINFO + HOST_ROOT_BIND_MOUNTINFO
+        + "45 700 0:29 / /host/sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n");
+    assertEquals(List.of("/host/sys/fs/cgroup/memory"), mountsReported(watch.pass(NOW)), "mounted after the first read");
+  }
+
+  @Test
+  void aMountStackedOnOneTheBindBroughtIsReportedEvenAtTheFirstRead() throws IOException {
+    running.add(withBind("abc", 4242, "/", "/host"));
+    write("proc/4242/mountinfo", CONTAINER_MOUNTINFO + HOST_ROOT_BIND_MOUNTINFO
+        + "45 700 0:29 / /host/sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n");
+    assertEquals(List.of("/host/sys/fs/cgroup/memory"), mountsReported(watch.pass(NOW)));
+  }
+
   @Test
   void filesOfAGoneContainerOrCgroupAreForgotten() throws IOException {
     running.add(container("abc", 4242));

@@ -1,12 +1,13 @@
 package dev.dockward.netlink;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockward.event.CapabilityChanged;
 import dev.dockward.event.ContainerInfo;
-import dev.dockward.event.NamespaceChanged;
 import dev.dockward.event.Event;
+import dev.dockward.event.NamespaceChanged;
 import dev.dockward.event.ProcessExited;
 import dev.dockward.event.ProcessForked;
 import dev.dockward.event.ProcessInfo;
@@ -15,15 +16,16 @@ import dev.dockward.event.ProcessTraced;
 import dev.dockward.event.UidChanged;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.proc.ProcTree;
+import dev.dockward.proc.RuntimeBinaries;
 import dev.dockward.proc.SeenProcesses;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,7 +53,7 @@ class ProcEventHandlerTest {
   void setUp() {
     proc = new ProcTree(root);
     handler = new ProcEventHandler(new ProcReader(proc.hostFs()), seen,
-        new ProcessTable(1000, 64L << 20, stats.tableShed::increment), ns -> T0.plusNanos(ns), stats, 64L << 20);
+        new ProcessTable(1000, 64L << 20, stats.tableShed::increment), ns -> T0.plusNanos(ns), stats, 64L << 20, () -> false, RuntimeBinaries.NONE);
   }
 
   private Event handle(ProcEvent e) throws InterruptedException {
@@ -76,7 +78,7 @@ class ProcEventHandlerTest {
     AtomicBoolean audit = new AtomicBoolean(true);
     handler = new ProcEventHandler(new ProcReader(proc.hostFs()), seen,
         new ProcessTable(1000, 64L << 20, stats.tableShed::increment), ns -> T0.plusNanos(ns), stats, 64L << 20,
-        audit::get);
+        audit::get, RuntimeBinaries.NONE);
     proc.process(4242, "sh", 5000, "/docker/" + WEB);
     proc.process(4321, "id", 5107, "/docker/" + WEB);
     handle(new ProcEvent.Fork(0, 1_000_000L, 4242, 4242, 4321, 4321));
@@ -151,7 +153,7 @@ class ProcEventHandlerTest {
   void hostileCommandLinesKeepTheCacheWithinItsBudgetAndAttributionWorks() throws Exception {
     ProcessTable table = new ProcessTable(1000, 4L << 20, stats.tableShed::increment);
     ProcEventHandler small = new ProcEventHandler(new ProcReader(proc.hostFs()), seen, table, ns -> T0.plusNanos(ns),
-        stats, 64L << 20);
+        stats, 64L << 20, () -> false, RuntimeBinaries.NONE);
     proc.process(4242, "sh", 5000, "/docker/" + WEB);
     byte[] ff = new byte[64 * 1024];
     Arrays.fill(ff, (byte) 0xff);
@@ -190,7 +192,7 @@ class ProcEventHandlerTest {
   void execsWaitingForTheWorkerAreHeldToTheQueueBudget() throws Exception {
     long budget = 4L << 20;
     ProcEventHandler h = new ProcEventHandler(new ProcReader(proc.hostFs()), seen,
-        new ProcessTable(1000, 64L << 20, stats.tableShed::increment), ns -> T0.plusNanos(ns), stats, budget);
+        new ProcessTable(1000, 64L << 20, stats.tableShed::increment), ns -> T0.plusNanos(ns), stats, budget, () -> false, RuntimeBinaries.NONE);
     byte[] ff = new byte[64 * 1024];
     Arrays.fill(ff, (byte) 0xff);
     List<ProcEventHandler.Received> queued = new ArrayList<>();
@@ -216,7 +218,7 @@ class ProcEventHandlerTest {
     assertTrue(cut.proc().cmdlineTruncated(), "a cut exec says so");
 
     ProcEventHandler spent = new ProcEventHandler(new ProcReader(proc.hostFs()), seen,
-        new ProcessTable(1000, 64L << 20, stats.tableShed::increment), ns -> T0.plusNanos(ns), stats, 100);
+        new ProcessTable(1000, 64L << 20, stats.tableShed::increment), ns -> T0.plusNanos(ns), stats, 100, () -> false, RuntimeBinaries.NONE);
     assertTrue(spent.receive(new ProcEvent.Exec(0, 1L, 6000, 6000)).isEmpty(), "not even a cut read fits: dropped");
     assertTrue(spent.receive(new ProcEvent.Fork(0, 2L, 6000, 6000, 6001, 6001)).isPresent(), "other events carry no read");
     assertEquals(0, spent.queuedBytes());
@@ -353,5 +355,55 @@ class ProcEventHandlerTest {
     assertEquals("ls", ((ProcessObserved) seenAtEmit.get(1)).proc().name());
     assertEquals("cat", ((ProcessObserved) seenAtEmit.get(3)).proc().name());
     assertEquals(0, stats.vanishedAtExec());
+  }
+
+  @Test
+  void runcsInitCarriesTheRuntimeItRunsAndItsAncestorsByFileNotByName() throws Exception {
+    Path runc = Files.write(Files.createDirectories(root.resolve("usr/sbin")).resolve("runc"), new byte[] {1, 2, 3});
+    Path busybox = Files.write(Files.createDirectories(root.resolve("tmp")).resolve("runc"), new byte[] {4, 5, 6});
+    handler = new ProcEventHandler(new ProcReader(proc.hostFs()), seen,
+        new ProcessTable(1000, 64L << 20, stats.tableShed::increment), ns -> T0.plusNanos(ns), stats, 64L << 20,
+        () -> false, new RuntimeBinaries(proc.hostFs()));
+    proc.process(2900, "containerd-shim", 3000, "/system.slice/containerd.service")
+        .stat(2900, ProcTree.statLine(2900, "containerd-shim".getBytes(UTF_8), 'S', 1, 3000));
+    proc.process(3000, "runc", 4000, "/system.slice/containerd.service").exe(3000, runc.toString())
+        .stat(3000, ProcTree.statLine(3000, "runc".getBytes(UTF_8), 'S', 2900, 4000))
+        .cmdline(3000, ("runc\0create\0" + WEB + "\0").getBytes(UTF_8));
+    handle(new ProcEvent.Exec(0, 1L, 3000, 3000)); // runc create, run by the shim
+    proc.process(3010, "runc:[0:PARENT]", 4001, "/docker/" + WEB).exe(3010, runc.toString())
+        .stat(3010, ProcTree.statLine(3010, "runc:[0:PARENT]".getBytes(UTF_8), 'S', 3000, 4001));
+    ProcessObserved init = (ProcessObserved) handle(new ProcEvent.Exec(0, 2L, 3010, 3010));
+    assertEquals(Optional.of("runc"), init.origin().runtime());
+    assertEquals(List.of(3000, 2900), init.origin().ancestors().stream().map(a -> a.pid()).toList(),
+        "parent first, to the first process the source does not know (pid 1 has no fixture)");
+    assertEquals(Optional.of("runc"), init.origin().parent().orElseThrow().runtime());
+    assertEquals("runc create " + WEB, init.origin().parent().orElseThrow().cmdline());
+    assertEquals(Optional.empty(), init.origin().ancestors().get(1).runtime(), "the shim's exe is not in the fixture");
+
+    // it executes runc's copy of itself; read as it exits, its exe link is gone: what it was found
+    // running before, as the same process (pid and start time), still stands
+    proc.remove(3010, "exe");
+    ProcessObserved exiting = (ProcessObserved) handle(new ProcEvent.Exec(0, 3L, 3010, 3010));
+    assertEquals("", exiting.proc().exe());
+    assertEquals(Optional.of("runc"), exiting.origin().runtime());
+
+    // the same names, but the file is another program: no runtime
+    proc.process(3020, "runc:[0:PARENT]", 4002, "/docker/" + WEB).exe(3020, busybox.toString())
+        .stat(3020, ProcTree.statLine(3020, "runc:[0:PARENT]".getBytes(UTF_8), 'S', 3000, 4002));
+    ProcessObserved spoof = (ProcessObserved) handle(new ProcEvent.Exec(0, 4L, 3020, 3020));
+    assertEquals(Optional.empty(), spoof.origin().runtime());
+    assertEquals("runc", spoof.origin().parent().orElseThrow().name());
+    proc.remove(3020, "exe");
+    ProcessObserved spoofExiting = (ProcessObserved) handle(new ProcEvent.Exec(0, 5L, 3020, 3020));
+    assertEquals(Optional.empty(), spoofExiting.origin().runtime(), "nothing to inherit");
+  }
+
+  @Test
+  void anAncestorYoungerThanItsChildIsAnotherProcessThatTookThePid() throws Exception {
+    proc.process(5000, "nginx", 9000, "/docker/" + WEB); // took pid 5000 after the real parent ended
+    proc.process(5010, "sh", 8000, "/docker/" + WEB)
+        .stat(5010, ProcTree.statLine(5010, "sh".getBytes(UTF_8), 'S', 5000, 8000));
+    ProcessObserved sh = (ProcessObserved) handle(new ProcEvent.Exec(0, 1L, 5010, 5010));
+    assertEquals(List.of(), sh.origin().ancestors());
   }
 }

@@ -57,6 +57,24 @@ class ProcScanSourceTest {
   }
 
   @Test
+  void aScannedProcessCarriesTheRuntimeItRunsAndItsAncestorsLikeARealTimeOne() throws Exception {
+    Path runc = Files.write(Files.createDirectories(root.resolve("usr/sbin")).resolve("runc"),
+        new byte[] {7, 7, 7});
+    tree.process(1, "init", 100, "/")
+        .process(3000, "runc", 4000, "/system.slice/containerd.service").exe(3000, runc.toString())
+        .stat(3000, ProcTree.statLine(3000, "runc".getBytes(UTF_8), 'S', 1, 4000))
+        .process(3010, "runc:[0:PARENT]", 4001, "/docker/" + CONTAINER).exe(3010, runc.toString())
+        .stat(3010, ProcTree.statLine(3010, "runc:[0:PARENT]".getBytes(UTF_8), 'S',
+            3000, 4001));
+    source.scanOnce(events::add);
+    ProcessObserved init = events.stream().map(e -> (ProcessObserved) e)
+        .filter(e -> e.proc().pid() == 3010).findFirst().orElseThrow();
+    assertEquals(Optional.of("runc"), init.origin().runtime());
+    assertEquals(List.of(3000, 1), init.origin().ancestors().stream().map(a -> a.pid()).toList());
+    assertEquals(Optional.of("runc"), init.origin().parent().orElseThrow().runtime());
+  }
+
+  @Test
   void secondScanEmitsOnlyTheNewProcess() throws InterruptedException {
     tree.process(1, "init", 100, "/").process(20, "sshd", 2000, "/");
     source.scanOnce(events::add);

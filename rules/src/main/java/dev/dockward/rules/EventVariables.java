@@ -14,6 +14,9 @@ import java.util.Set;
  * condition does not fail on a key the collector left out.
  */
 final class EventVariables {
+    /** A parent the source did not know: no name, no runtime, so no exception on it applies. */
+    private static final Map<String, Object> PARENT_DEFAULTS = Map.of(
+            "pid", 0L, "name", "", "exe", "", "cmdline", "", "runtime", "");
     // uid/euid default to -1, not 0: a missing uid must never look like root.
     private static final Map<String, Object> PROC_DEFAULTS = Map.ofEntries(
             Map.entry("pid", 0L), Map.entry("ppid", 0L), Map.entry("start_time", 0L), Map.entry("name", ""),
@@ -22,7 +25,9 @@ final class EventVariables {
             // no host reference: in no host namespace, so no escape rule fires on a guess
             Map.entry("host_ns", List.of()),
             // descriptors not read: no kind, so no rule on them fires on a guess
-            Map.entry("stdio", List.of()));
+            Map.entry("stdio", List.of()),
+            // runtime binary, parent and ancestors: known for execs seen in real time only
+            Map.entry("runtime", ""), Map.entry("parent", PARENT_DEFAULTS), Map.entry("ancestors", List.of()));
     private static final Map<String, Object> CONTAINER_DEFAULTS = Map.ofEntries(
             Map.entry("id", ""), Map.entry("name", ""), Map.entry("image", ""), Map.entry("image_id", ""),
             Map.entry("labels", Map.of()), Map.entry("privileged", false), Map.entry("cap_add", List.of()),
@@ -70,7 +75,8 @@ final class EventVariables {
     /**
      * {@code actual} laid over {@code defaults}, read in place: conditions only look keys up, so
      * no merged copy is made per event unless something iterates it (then once, in the order a
-     * merged {@link LinkedHashMap} had). The document holds no null values (normalised).
+     * merged {@link LinkedHashMap} had). The document holds no null values (normalised). A map
+     * with defaults of its own ({@code proc.parent}) is laid over them in turn.
      */
     private static final class Overlay extends AbstractMap<String, Object> {
         private final Map<String, Object> defaults;
@@ -85,7 +91,11 @@ final class EventVariables {
         @Override
         public Object get(Object key) {
             Object value = actual.get(key);
-            return value != null ? value : defaults.get(key);
+            Object fallback = defaults.get(key);
+            if (value instanceof Map && fallback instanceof Map && !((Map<?, ?>) fallback).isEmpty()) {
+                return overlay(mapOrEmpty(fallback), value);
+            }
+            return value != null ? value : fallback;
         }
 
         @Override
@@ -97,7 +107,9 @@ final class EventVariables {
         public Set<Map.Entry<String, Object>> entrySet() {
             if (merged == null) {
                 Map<String, Object> m = new LinkedHashMap<>(defaults);
-                m.putAll(actual);
+                for (String key : actual.keySet()) {
+                    m.put(key, get(key));
+                }
                 merged = Collections.unmodifiableMap(m);
             }
             return merged.entrySet();

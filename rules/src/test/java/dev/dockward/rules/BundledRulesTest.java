@@ -26,6 +26,7 @@ class BundledRulesTest {
                 "cgroup_mount_in_container", "cgroup_release_agent_write", "core_pattern_modified",
                 "core_pattern_pipe_set", "host_file_written_from_container",
                 "fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation", "network_flood", "io_saturation",
+                "host_memory_exhaustion", "host_pids_exhaustion",
                 "host_posture_weakness", "host_posture_critical_weakness", "agent_dropping_events", "journal_overflow",
                 "agent_sensor_degraded",
                 "unexpected_inter_container_flow", "container_to_host_sensitive_port", "network_scan_from_container",
@@ -60,6 +61,9 @@ class BundledRulesTest {
         "posture_open_high_container,    host_posture_weakness",
         "exec_escape_nsenter_host_namespaces, container_escape_namespace",
         "exec_escape_host_net_not_granted, container_escape_namespace",
+        "exec_runc_init_name_spoofed,    container_escape_namespace", // named runc init, runs no installed runc
+        "exec_runc_init_parent_not_runtime, container_escape_namespace", // the real runc, started by a container shell
+        "exec_runc_init_for_another_container, container_escape_namespace", // its runc works for another container
         "ptrace_from_container_to_host,  ptrace_in_container",
         "uid_change_to_root_in_container, container_privilege_escalation",
         "exec_setuid_root_in_container,  container_privilege_escalation",
@@ -89,6 +93,8 @@ class BundledRulesTest {
         "host_file_write_etc_crontab,    host_file_written_from_container",
         "host_file_write_authorized_keys, host_file_written_from_container",
         "host_file_write_writer_gone,    host_file_written_from_container",
+        "oom_event_first_report_of_a_kill, container_oom_killed", // Docker's event came before any sample
+        "container_stop_oom_killed_unreported, container_oom_killed", // died before anything else saw the kill
     })
     void positiveFixtureFiresExactlyItsRule(String fixture, String rule) {
         assertEquals(List.of(rule), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
@@ -106,7 +112,8 @@ class BundledRulesTest {
         "exec_httpd_in_container",      // a process in a container that is no shell
         "posture_resolved_critical",    // a weakness that went away
         "posture_open_low",             // a low finding stays an event
-        "exec_runc_init_during_container_start", // runc's init before it enters the container's namespaces
+        "exec_runc_init_during_container_start", // runc's init (a copy of the installed runc, child of runc
+                                                 // create for this container) before it enters its namespaces
         "agent_heartbeat_quiet",        // a heartbeat that lost nothing
         "agent_heartbeat_sensor_still_degraded", // reported when it degraded, not on every heartbeat
         "exec_host_network_container",  // host net namespace, granted by network_mode host
@@ -131,6 +138,9 @@ class BundledRulesTest {
         "host_file_notify_on_release_off", // notifications turned off
         "host_file_kernel_modules_on_host", // modules the kernel loaded for dockerd (a new bridge): no container
         "host_file_write_data_dir",     // a host directory mounted for data, recorded as the agent saw it
+        "oom_event_repeat_of_a_kill",   // Docker's second report of the same kill
+        "container_stop_oom_killed_already_reported", // the kill was alerted when it was reported
+        "resource_sample_oom_kill_already_reported", // the counter catching up with a kill Docker reported
     })
     void negativeFixtureFiresNothing(String fixture) {
         assertEquals(List.of(), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));

@@ -224,4 +224,39 @@ class ResourceRulesTest {
         assertTrue(summary.contains("container web (nginx:1.25) at 33000000 of 33554432 bytes"), summary);
         assertTrue(summary.contains("(10 s)"), summary);
     }
+
+    private static Map<String, Object> hostShares(double mem, double pids) {
+        return Map.of("mem_usage", (long) (mem * 8_000_000_000L), "host_mem", 8_000_000_000L, "mem_host_fraction", mem,
+                "pids", (long) (pids * 32_768), "host_tasks", 32_768L, "pids_host_fraction", pids, "host_cpus", 4L);
+    }
+
+    @Test
+    void anUnlimitedContainerHoldingMostOfTheHostsMemoryFiresAfterSixtySeconds() {
+        // no mem_limit, so no mem_fraction: memory_exhaustion cannot see it
+        assertEquals(List.of("host_memory_exhaustion@60"), alerts(repeat(70, hostShares(0.85, 0.01))));
+    }
+
+    @Test
+    void hostMemoryBelowTheMarkOrNotForLongFiresNothing() {
+        assertEquals(List.of(), alerts(repeat(90, hostShares(0.79, 0.01))));
+        List<Map<String, Object>> s = new ArrayList<>(repeat(59, hostShares(0.9, 0.01)));
+        s.add(hostShares(0.5, 0.01)); // released just before the minute
+        s.addAll(repeat(30, hostShares(0.9, 0.01)));
+        assertEquals(List.of(), alerts(s));
+    }
+
+    @Test
+    void aContainerHoldingAQuarterOfTheHostsTasksFiresAfterThirtySeconds() {
+        assertEquals(List.of("host_pids_exhaustion@30"), alerts(repeat(40, hostShares(0.01, 0.3))));
+    }
+
+    @Test
+    void aFifthOfTheHostsTasksIsBelowTheMark() {
+        assertEquals(List.of(), alerts(repeat(40, hostShares(0.01, 0.2))));
+    }
+
+    @Test
+    void withoutTheHostsFiguresTheHostRulesStayQuiet() {
+        assertEquals(List.of(), alerts(repeat(90, Map.of("mem_usage", 7_900_000_000L, "pids", 30_000L))));
+    }
 }

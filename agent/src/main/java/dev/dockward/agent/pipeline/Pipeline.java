@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sources → enrich → record → journal → detect → journal. One thread does it all, in arrival
- * order, so the journal is the order of observation and alerts follow their event.
+ * order, so the journal is the order of observation and alerts follow their event. OOM kills
+ * reported by several sources are counted once on the record ({@link OomKills}).
  *
  * <p>Full-policy: {@link #accept} blocks the source while the queue is full, in slots or in bytes
  * ({@link #QUEUE_BYTES}), so nothing is dropped here; a source that cannot wait counts its own
@@ -41,6 +42,7 @@ public final class Pipeline implements EventSink, AutoCloseable {
   private final JournalWriter journal;
   private final Detector detector;
   private final PipelineStats stats = new PipelineStats();
+  private final OomKills oomKills = new OomKills();
   private final Thread thread;
   private final Runnable alertsJournalled;
   private volatile boolean stopping;
@@ -140,6 +142,7 @@ public final class Pipeline implements EventSink, AutoCloseable {
     if (record == null) {
       return;
     }
+    oomKills.annotate(record); // before the journal: a replay counts kills as the agent did
     stats.countEvent(event.source(), event.type());
     append(record);
     List<Map<String, Object>> alerts;
