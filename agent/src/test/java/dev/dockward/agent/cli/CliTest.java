@@ -176,9 +176,11 @@ class CliTest {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    // Nothing listens there now: the agent must still run, and stop with exit 0.
-    assertEquals(0, run("run", "--kafka", "127.0.0.1:" + port, "--journal", dir.resolve("j").toString(),
-        "--duration", "2s"), err.toString());
+    // Nothing listens there now: the agent must still run, and stop with exit 0. Its metrics on a
+    // free port: another agent on this machine may hold the default one.
+    Path config = Files.writeString(dir.resolve("metrics.yaml"), "metrics: {port: 0}\n");
+    assertEquals(0, run("run", "--config", config.toString(), "--kafka", "127.0.0.1:" + port, "--journal",
+        dir.resolve("j").toString(), "--duration", "2s"), err.toString());
   }
 
   @Test
