@@ -206,6 +206,8 @@ public final class Agent implements AutoCloseable {
             journal.dir());
         registry.schemaViolations(violations);
         registry.sensors(sensors);
+        registry.process(AgentVersion.get());
+        registry.shipping(journal, shippers);
         JournalMetrics.register(registry.registry(), journal, retention);
         // Live: every thread runs (sources' threads are restarted after failures, so a dead one is stuck).
         BooleanSupplier live = () -> pipeline.running() && shippers.stream().allMatch(Shipper::running)

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.core.time.TimeProvider;
@@ -147,6 +148,26 @@ public final class ChronicleJournal implements AutoCloseable {
     } catch (IOException e) {
       throw new JournalException("journal " + dir + " cannot be opened (" + why + ") and its newest cycle file cannot "
           + "be moved aside: " + e, e);
+    }
+  }
+
+  /**
+   * How many records the journal holds after {@code index} (a sink's committed index), or after
+   * none when empty: what the sink is behind. Empty when it cannot be counted (the cycles between
+   * were deleted, or the index is from another journal).
+   */
+  public OptionalLong recordsAfter(OptionalLong index) {
+    try {
+      long last = queue.lastIndex();
+      if (last < 0) {
+        return OptionalLong.of(0);
+      }
+      if (index.isEmpty()) {
+        return OptionalLong.of(queue.countExcerpts(queue.firstIndex(), last) + 1);
+      }
+      return index.getAsLong() >= last ? OptionalLong.of(0) : OptionalLong.of(queue.countExcerpts(index.getAsLong(), last));
+    } catch (RuntimeException e) {
+      return OptionalLong.empty();
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.dockward.agent.metrics;
 
 import dev.dockward.agent.health.SensorStates;
+import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.agent.pipeline.PipelineStats;
 import dev.dockward.agent.schema.SchemaViolations;
@@ -10,6 +11,7 @@ import dev.dockward.docker.DockerInventory;
 import dev.dockward.source.Source;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -141,6 +143,37 @@ public final class AgentMetrics {
         .labelNames("source")
         .callback(cb -> sensors.now().stream().filter(s -> !"off".equals(s.state()))
             .forEach(s -> cb.call(s.degraded() ? 0 : 1, s.name())))
+        .register(registry);
+  }
+
+  /**
+   * Adds the agent's own process and JVM ({@code jvm_*}, {@code process_*}: heap, GC, threads,
+   * CPU, open files) and {@code dockward_build_info{version}}, always 1.
+   */
+  public void process(String version) {
+    JvmMetrics.builder().register(registry);
+    GaugeWithCallback.builder().name("dockward_build_info").help("The agent's version, as a label; always 1")
+        .labelNames("version")
+        .callback(cb -> cb.call(1, version))
+        .register(registry);
+  }
+
+  /**
+   * Adds how far each sink is behind the journal: {@code dockward_ship_lag_records{sink}} (records
+   * journalled after the sink's last committed one) and
+   * {@code dockward_ship_last_success_timestamp_seconds{sink}} (when the sink last acknowledged a
+   * record; absent before the first).
+   */
+  public void shipping(ChronicleJournal journal, List<Shipper> shippers) {
+    GaugeWithCallback.builder().name("dockward_ship_lag_records")
+        .help("Records journalled after the last one each sink committed")
+        .labelNames("sink")
+        .callback(cb -> shippers.forEach(s -> journal.recordsAfter(s.committed()).ifPresent(n -> cb.call(n, s.name()))))
+        .register(registry);
+    GaugeWithCallback.builder().name("dockward_ship_last_success_timestamp_seconds")
+        .help("When each sink last acknowledged a record (Unix time)")
+        .labelNames("sink")
+        .callback(cb -> shippers.forEach(s -> s.lastShippedMillis().ifPresent(t -> cb.call(t / 1000.0, s.name()))))
         .register(registry);
   }
 

@@ -57,6 +57,8 @@ public final class Shipper implements AutoCloseable {
   private final CountDownLatch ready = new CountDownLatch(1);
   private final Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
   private final LongAdder shipped = new LongAdder();
+  /** When the sink last acknowledged a record (epoch millis), 0 before the first. */
+  private volatile long lastShippedMillis;
   private final LongAdder failures = new LongAdder();
   private final LongAdder resent = new LongAdder();
   private final LongAdder unreadable = new LongAdder();
@@ -142,6 +144,12 @@ public final class Shipper implements AutoCloseable {
   /** Journal records that could not be read back or parsed; counted and passed, never retried. */
   public long unreadable() {
     return unreadable.sum();
+  }
+
+  /** When the sink last acknowledged a record; empty before the first. */
+  public OptionalLong lastShippedMillis() {
+    long t = lastShippedMillis;
+    return t == 0 ? OptionalLong.empty() : OptionalLong.of(t);
   }
 
   /** The newest committed journal index, as last seen by the shipper's thread. */
@@ -309,6 +317,7 @@ public final class Shipper implements AutoCloseable {
         any = true;
         if (o.error() == null) {
           shipped.increment();
+          lastShippedMillis = System.currentTimeMillis();
           window.acknowledge(o.slot());
           if (outage) {
             outage = false;

@@ -263,6 +263,11 @@ class AgentIT {
         body);
     assertTrue(body.lines().anyMatch(l -> l.startsWith("dockward_journal_syncs_total ")), body);
     assertTrue(body.lines().anyMatch(l -> l.equals("dockward_journal_overflow_records_total 0.0")), body);
+    assertTrue(body.lines().anyMatch(l -> l.startsWith("dockward_build_info{version=\"") && l.endsWith(" 1.0")), body);
+    assertTrue(body.lines().anyMatch(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\"}")), body);
+    assertTrue(body.lines().anyMatch(l -> l.startsWith("process_cpu_seconds_total ")), body);
+    assertTrue(body.lines().anyMatch(l -> l.startsWith("dockward_ship_lag_records{sink=\"stdout\"}")), body);
+    assertTrue(body.lines().anyMatch(l -> l.equals("dockward_source_up{source=\"proc_scan\"} 1.0")), body);
     for (String path : List.of("/health/live", "/health/ready")) {
       assertEquals(200, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path)).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode(), path);
