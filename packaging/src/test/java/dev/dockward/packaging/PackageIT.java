@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -18,18 +19,30 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The .deb this build made, installed on this machine for real: the launcher, the config check,
- * the unit, the installed agent run by hand (systemd is not the init here), and a purge that
- * leaves nothing behind.
+ * the unit (enabled, not started, as the install says), the documents, the installed agent run by
+ * hand (systemd is not the init here), a purge that keeps the journal and nothing else, and a purge
+ * with {@code DOCKWARD_PURGE_JOURNAL=yes} that leaves nothing behind.
  */
 @Tag("integration")
 class PackageIT {
+  private static final Path JOURNAL = Path.of("/var/lib/dockward/journal");
+  private static final Path ENABLED = Path.of("/etc/systemd/system/multi-user.target.wants/dockward.service");
+  /** Everything a purge removes, the journal's parent excepted (a default purge keeps the journal). */
   private static final List<Path> INSTALLED = List.of(Path.of("/usr/bin/dockward"), Path.of("/usr/share/dockward"),
-      Path.of("/etc/dockward"), Path.of("/var/lib/dockward"), Path.of("/lib/systemd/system/dockward.service"));
+      Path.of("/etc/dockward"), Path.of("/lib/systemd/system/dockward.service"), Path.of("/usr/share/doc/dockward"),
+      Path.of("/usr/share/man/man1/dockward.1.gz"), ENABLED);
+  private static String installOutput;
 
   record Result(int code, String out) {}
 
   static Result sh(String... cmd) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    return sh(Map.of(), cmd);
+  }
+
+  static Result sh(Map<String, String> env, String... cmd) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
     byte[] out = p.getInputStream().readAllBytes();
     if (!p.waitFor(180, TimeUnit.SECONDS)) {
       p.destroyForcibly();
@@ -48,18 +61,80 @@ class PackageIT {
 
   @BeforeAll
   static void install() throws Exception {
-    sh("dpkg", "--purge", "dockward"); // a leftover from an interrupted run
+    sh(PURGE_JOURNAL, "dpkg", "--purge", "dockward"); // a leftover from an interrupted run
+    sh("rm", "-rf", "/var/lib/dockward");
     Result r = sh("dpkg", "-i", deb().toString());
     assertEquals(0, r.code(), r.out());
+    installOutput = r.out();
   }
 
+  static final Map<String, String> PURGE_JOURNAL = Map.of("DOCKWARD_PURGE_JOURNAL", "yes");
+
+  /**
+   * A plain purge removes everything but the journal, whose files stay as they were, and says so;
+   * a purge with DOCKWARD_PURGE_JOURNAL=yes (after installing again) leaves nothing.
+   */
   @AfterAll
-  static void purgeLeavesNothing() throws Exception {
+  static void purgeKeepsTheJournalUnlessAskedAndLeavesNothingElse() throws Exception {
+    Files.writeString(JOURNAL.resolve("evidence.txt"), "kept\n"); // something the journal dir holds
+    List<String> journalBefore = listing(JOURNAL);
     Result r = sh("dpkg", "--purge", "dockward");
     assertEquals(0, r.code(), r.out());
+    assertTrue(r.out().contains("purge keeps the journal /var/lib/dockward/journal"), r.out());
     for (Path p : INSTALLED) {
       assertFalse(Files.exists(p), p + " is left after purge");
     }
+    assertEquals(journalBefore, listing(JOURNAL), "a plain purge keeps the journal as it was");
+    assertEquals(List.of("journal"), listing(Path.of("/var/lib/dockward")), "only the journal is kept");
+
+    Result again = sh("dpkg", "-i", deb().toString());
+    assertEquals(0, again.code(), again.out());
+    Result purge = sh(PURGE_JOURNAL, "dpkg", "--purge", "dockward");
+    assertEquals(0, purge.code(), purge.out());
+    for (Path p : INSTALLED) {
+      assertFalse(Files.exists(p), p + " is left after purge with DOCKWARD_PURGE_JOURNAL=yes");
+    }
+    assertFalse(Files.exists(Path.of("/var/lib/dockward")), "DOCKWARD_PURGE_JOURNAL=yes removes the journal");
+  }
+
+  private static List<String> listing(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(f -> f.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  /** postinst does what it says: the unit is enabled for boot and not started (systemd is not init here). */
+  @Test
+  void theInstallEnablesTheUnitAndSaysItIsNotStarted() {
+    assertTrue(Files.isSymbolicLink(ENABLED), ENABLED + " links the unit for boot");
+    assertTrue(installOutput.contains("the dockward service is enabled (it starts at boot) but not started"),
+        installOutput);
+  }
+
+  @Test
+  void theCopyrightChangelogManPageAndDocsAreInstalled() throws Exception {
+    String copyright = Files.readString(Path.of("/usr/share/doc/dockward/copyright"));
+    assertTrue(copyright.startsWith("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"),
+        copyright);
+    // Every third-party jar is named by a Files pattern of the copyright file (ours fall under "Files: *").
+    List<String> patterns = copyright.lines().map(String::strip)
+        .map(l -> l.startsWith("Files:") ? l.substring("Files:".length()).strip() : l)
+        .filter(l -> l.startsWith("usr/share/dockward/lib/")).toList();
+    try (Stream<Path> jars = Files.list(Path.of("/usr/share/dockward/lib"))) {
+      for (Path jar : jars.filter(j -> !j.getFileName().toString().startsWith("dockward-")).toList()) {
+        String rel = "usr/share/dockward/lib/" + jar.getFileName();
+        assertTrue(patterns.stream().anyMatch(p -> rel.matches(p.replace(".", "\\.").replace("*", ".*"))),
+            rel + " has no license stanza in the copyright file");
+      }
+    }
+    String version = sh("dpkg-query", "-W", "-f=${Version}", "dockward").out();
+    Result changelog = sh("zcat", "/usr/share/doc/dockward/changelog.Debian.gz");
+    assertTrue(changelog.out().startsWith("dockward (" + version + ") "), version + " vs " + changelog.out());
+    Result man = sh("zcat", "/usr/share/man/man1/dockward.1.gz");
+    assertTrue(man.out().startsWith(".TH DOCKWARD 1 "), man.out());
+    assertTrue(man.out().contains(".SS \"dockward replay\"") && man.out().contains("\\-\\-journal"), man.out());
+    assertTrue(Files.exists(Path.of("/usr/share/doc/dockward/README.md")));
+    assertTrue(Files.exists(Path.of("/usr/share/doc/dockward/docs/rule-format.md")));
   }
 
   @Test

@@ -45,14 +45,14 @@ class SandboxedAgentIT {
 
   @BeforeAll
   static void install() throws Exception {
-    PackageIT.sh("dpkg", "--purge", "dockward");
+    PackageIT.sh(PackageIT.PURGE_JOURNAL, "dpkg", "--purge", "dockward");
     PackageIT.Result r = PackageIT.sh("dpkg", "-i", PackageIT.deb().toString());
     assertEquals(0, r.code(), r.out());
   }
 
   @AfterAll
   static void purge() throws Exception {
-    PackageIT.Result r = PackageIT.sh("dpkg", "--purge", "dockward");
+    PackageIT.Result r = PackageIT.sh(PackageIT.PURGE_JOURNAL, "dpkg", "--purge", "dockward");
     assertEquals(0, r.code(), r.out());
   }
 
