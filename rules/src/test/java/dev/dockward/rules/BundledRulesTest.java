@@ -172,6 +172,10 @@ class BundledRulesTest {
         RuleMatch match = ENGINE.evaluate(Fixtures.event("exec_busybox_exe_nc_e_in_container")).get(0);
         assertTrue(match.summary().startsWith("nc (pid 4321) in container web"), match.summary());
         assertEquals("exe", match.evidence().get("name"));
+        Map<String, Object> event = Fixtures.event("exec_busybox_exe_nc_e_in_container");
+        Map<?, ?> process = (Map<?, ?>) AlertDocuments.of(match.toAlert("a1", event)).get("process");
+        assertEquals("nc", process.get("program"), "the alert names the program as well as comm");
+        assertEquals("exe", process.get("name"));
     }
 
     @Test
