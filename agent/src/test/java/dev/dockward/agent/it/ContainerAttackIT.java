@@ -266,13 +266,16 @@ class ContainerAttackIT {
   @Test
   void ncRunByBusyboxShThroughProcSelfExeRaisesNetcatExec() throws Exception {
     // Debian's static busybox sh runs the nc applet by re-running itself through /proc/self/exe:
-    // comm is "exe", and only the program says nc. The trailing command keeps sh from exec'ing nc.
+    // comm is "exe" from the exec until the applet renames itself, so the agent reads "exe" or "nc"
+    // depending on how soon it reads; the program says nc either way. The trailing command keeps
+    // sh from exec'ing nc itself.
     String id = start("ncexe", NO_NETWORK, "sleep", "300");
     docker.docker("exec", "-d", id, "sh", "-c", "nc -l -p 4445 -e /bin/sh; exit 0");
     Map<String, Object> alert = awaitAlert("netcat_program_exec_in_container", id,
         r -> cmdline(r).equals("nc -l -p 4445 -e /bin/sh"));
     Map<String, Object> process = map(alert.get("process"));
-    assertEquals("exe", process.get("name"), alert.toString());
+    assertTrue(List.of("exe", "nc").contains(process.get("name")), alert.toString());
+    assertEquals("/bin/busybox", process.get("exe"), alert.toString());
     assertEquals("nc", process.get("program"), alert.toString());
   }
 
