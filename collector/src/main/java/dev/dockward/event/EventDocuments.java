@@ -275,6 +275,7 @@ public final class EventDocuments {
     m.put("start_time", p.startTime());
     m.put("name", p.name());
     m.put("exe", p.exe());
+    m.put("program", p.program());
     m.put("cmdline", p.cmdline());
     if (p.cmdlineTruncated()) {
       m.put("cmdline_truncated", true);

@@ -67,6 +67,15 @@ public record ProcessInfo(
     Objects.requireNonNull(cwd, "cwd");
   }
 
+  /**
+   * The program it runs, normalised for rules that match tool names: the applet a multi-call
+   * binary (busybox, toybox) runs, the name of a symlink it was run through, else the exe's
+   * basename, else {@code comm} (see {@link ProgramName}).
+   */
+  public String program() {
+    return ProgramName.of(name, exe, cmdline);
+  }
+
   /** A process without a recorded working directory (every source but audit). */
   public ProcessInfo(int pid, int ppid, long startTime, String name, String exe, String cmdline,
       boolean cmdlineTruncated, OptionalInt uid, OptionalInt euid, OptionalLong capEff,

@@ -30,7 +30,7 @@ public record Alert(String id, String time, Map<String, Object> host, String rul
     // Identity, not the whole inventory: the full container (mounts, networks …) is in the event.
     private static final List<String> CONTAINER_FIELDS = List.of("id", "name", "image", "image_id", "labels");
     private static final List<String> PROCESS_FIELDS =
-            List.of("pid", "ppid", "name", "exe", "cmdline", "uid", "euid");
+            List.of("pid", "ppid", "name", "exe", "program", "cmdline", "uid", "euid");
 
     /** Rejects nulls; copies collections. */
     public Alert {

@@ -5,6 +5,8 @@ import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.extensions.CelExtensions;
+import dev.cel.extensions.CelStringExtensions;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
@@ -13,7 +15,10 @@ import java.util.List;
 /**
  * The one CEL environment every rule is compiled and run in. All variables are
  * {@code map(string, dyn)}: event documents are schemaless JSON, so field access is checked at run
- * time (a missing key is an evaluation error, i.e. no match) rather than at load time.
+ * time (a missing key is an evaluation error, i.e. no match) rather than at load time. Besides the
+ * standard functions, CEL's string extension ({@code substring}, {@code indexOf}, {@code split},
+ * {@code lowerAscii}, {@code replace}, {@code trim}, …): rules cut paths apart, e.g. a bind
+ * mount's source off a host path.
  */
 final class CelSetup {
     static final List<String> VARIABLES = List.of("event", "proc", "container", "host", "flow", "res", "lists");
@@ -24,8 +29,14 @@ final class CelSetup {
             .enableHeterogeneousNumericComparisons(true)
             .build();
 
+    // Declared before the compiler and runtime: static fields are initialised in order.
+    private static final CelStringExtensions STRINGS = CelExtensions.strings();
+
     static final CelCompiler COMPILER = buildCompiler();
-    static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
+    static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
+            .setOptions(OPTIONS)
+            .addLibraries(STRINGS)
+            .build();
 
     private CelSetup() {
     }
@@ -33,7 +44,8 @@ final class CelSetup {
     private static CelCompiler buildCompiler() {
         var builder = CelCompilerFactory.standardCelCompilerBuilder()
                 .setOptions(OPTIONS)
-                .setStandardMacros(CelStandardMacro.STANDARD_MACROS);
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+                .addLibraries(STRINGS);
         for (String name : VARIABLES) {
             builder.addVar(name, MapType.create(SimpleType.STRING, SimpleType.DYN));
         }

@@ -11,7 +11,9 @@ import java.util.Set;
 /**
  * The CEL variables for one event document. {@code proc} and {@code container} are the document's
  * objects laid over defaults, so {@code container.id != ""} is simply false for a host event and a
- * condition does not fail on a key the collector left out.
+ * condition does not fail on a key the collector left out. A process without {@code program}
+ * (journals of earlier versions, hand-written events) reads its {@code name} there, so a rule on
+ * {@code proc.program} still sees what a rule on {@code proc.name} saw.
  */
 final class EventVariables {
     /** A parent the source did not know: no name, no runtime, so no exception on it applies. */
@@ -20,7 +22,8 @@ final class EventVariables {
     // uid/euid default to -1, not 0: a missing uid must never look like root.
     private static final Map<String, Object> PROC_DEFAULTS = Map.ofEntries(
             Map.entry("pid", 0L), Map.entry("ppid", 0L), Map.entry("start_time", 0L), Map.entry("name", ""),
-            Map.entry("exe", ""), Map.entry("cmdline", ""), Map.entry("uid", -1L), Map.entry("euid", -1L),
+            Map.entry("program", ""), Map.entry("exe", ""), Map.entry("cmdline", ""), Map.entry("uid", -1L),
+            Map.entry("euid", -1L),
             Map.entry("cap_eff", ""), Map.entry("namespaces", Map.of()), Map.entry("cgroup", ""),
             // no host reference: in no host namespace, so no escape rule fires on a guess
             Map.entry("host_ns", List.of()),
@@ -43,7 +46,7 @@ final class EventVariables {
     static Map<String, Object> forConditions(Map<String, Object> event, Map<String, List<Object>> lists) {
         Map<String, Object> vars = new HashMap<>();
         vars.put("event", event);
-        vars.put("proc", overlay(PROC_DEFAULTS, event.get("process")));
+        vars.put("proc", overlay(PROC_DEFAULTS, withProgram(event.get("process"))));
         vars.put("container", overlay(CONTAINER_DEFAULTS, event.get("container")));
         vars.put("host", mapOrEmpty(event.get("host")));
         vars.put("flow", mapOrEmpty(event.get("flow")));
@@ -59,13 +62,23 @@ final class EventVariables {
     static Map<String, Object> forOutput(Map<String, Object> event, Map<String, Object> evidence) {
         Map<String, Object> vars = new HashMap<>();
         vars.put("event", event);
-        vars.put("proc", mapOrEmpty(event.get("process")));
+        vars.put("proc", withProgram(event.get("process")));
         vars.put("container", mapOrEmpty(event.get("container")));
         vars.put("host", mapOrEmpty(event.get("host")));
         vars.put("flow", mapOrEmpty(event.get("flow")));
         vars.put("res", mapOrEmpty(event.get("res")));
         vars.put("evidence", evidence);
         return vars;
+    }
+
+    /** The process, with its {@code name} as {@code program} when the record has no program. */
+    private static Map<String, Object> withProgram(Object process) {
+        Map<String, Object> p = mapOrEmpty(process);
+        Object name = p.get("name");
+        if (p.containsKey("program") || !(name instanceof String)) {
+            return p;
+        }
+        return new Overlay(Map.of("program", name), p);
     }
 
     private static Map<String, Object> overlay(Map<String, Object> defaults, Object actual) {

@@ -77,12 +77,20 @@ class BundledRulesTest {
         "exec_insmod_in_container,       kernel_module_loaded_from_container",
         "host_file_kernel_modules_in_container, kernel_module_loaded_from_container",
         "exec_busybox_modprobe_in_container, kernel_module_loaded_from_container",
+        "exec_busybox_exe_modprobe_in_container, kernel_module_loaded_from_container", // comm "exe"
         "exec_docker_client_in_container, docker_socket_access_from_container",
         "exec_cat_host_shadow_in_container, sensitive_file_read_in_container",
         "exec_binary_written_after_start, binary_not_in_image",
         "exec_from_dev_shm_in_container, exec_from_temp_dir_in_container",
         "exec_reverse_shell_allowed_shell_label, shell_with_network_socket", // the label allows shells, not reverse ones
         "exec_nc_e_in_container,         netcat_program_exec_in_container",
+        // Debian's static busybox re-runs itself through /proc/self/exe: comm "exe", program "nc"
+        "exec_busybox_exe_nc_e_in_container, netcat_program_exec_in_container",
+        "exec_busybox_named_nc_e_in_container, netcat_program_exec_in_container", // busybox nc -e …
+        "exec_ncat_symlink_renamed_in_container, netcat_program_exec_in_container", // /tmp/httpd -> ncat: the exe
+        "exec_busybox_exe_shell_in_container, shell_in_container", // busybox sh with comm "exe"
+        "exec_cat_hostetc_shadow_in_container, sensitive_file_read_in_container", // /etc bound at /hostetc
+        "exec_cat_bound_kube_admin_conf_in_container, sensitive_file_read_in_container", // /etc/kubernetes at /k8s
         "container_mount_cgroup_net_cls, cgroup_mount_in_container",
         "daemon_socket_client_in_container, docker_socket_access_from_container",
         "host_file_release_agent_set,    cgroup_release_agent_write",
@@ -132,6 +140,9 @@ class BundledRulesTest {
         "exec_shell_with_pipes_allowed_label", // an allowed shell on pipes
         "exec_nc_listen_in_container",  // nc listening, running nothing
         "exec_cat_ordinary_file_in_container", // a path that only starts like a credentials file
+        "exec_busybox_exe_ls_in_container", // a busybox applet with comm "exe" that is no shell or netcat
+        "exec_cat_hostetc_hosts_in_container", // a host file through the /etc bind that is no credentials
+        "exec_cat_shadow_named_file_without_etc_mount", // a file called shadow where no /etc is bound
         "exec_insmod_named_file_in_container", // "insmod" as an argument, not the program
         "host_file_release_agent_cleared", // a release agent removed
         "daemon_socket_client_on_host",  // the docker CLI on the host
@@ -144,6 +155,39 @@ class BundledRulesTest {
     })
     void negativeFixtureFiresNothing(String fixture) {
         assertEquals(List.of(), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
+    }
+
+    @Test
+    void aCredentialsReadThroughABindMountNamesTheHostFileAndTheMount() {
+        RuleMatch match = ENGINE.evaluate(Fixtures.event("exec_cat_hostetc_shadow_in_container")).get(0);
+        assertEquals(List.of("/etc/shadow"), match.evidence().get("files"));
+        assertEquals(List.of("/etc:/hostetc"), match.evidence().get("through_mounts"));
+        RuleMatch direct = ENGINE.evaluate(Fixtures.event("exec_cat_host_shadow_in_container")).get(0);
+        assertEquals(List.of("/etc/shadow"), direct.evidence().get("files"));
+        assertEquals(List.of(), direct.evidence().get("through_mounts"), "named by its whole path, no mount needed");
+    }
+
+    @Test
+    void aNetcatBehindCommExeIsNamedByItsProgram() {
+        RuleMatch match = ENGINE.evaluate(Fixtures.event("exec_busybox_exe_nc_e_in_container")).get(0);
+        assertTrue(match.summary().startsWith("nc (pid 4321) in container web"), match.summary());
+        assertEquals("exe", match.evidence().get("name"));
+        Map<String, Object> event = Fixtures.event("exec_busybox_exe_nc_e_in_container");
+        Map<?, ?> process = (Map<?, ?>) AlertDocuments.of(match.toAlert("a1", event)).get("process");
+        assertEquals("nc", process.get("program"), "the alert names the program as well as comm");
+        assertEquals("exe", process.get("name"));
+    }
+
+    @Test
+    void aRecordWithoutProgramIsMatchedByItsName() {
+        // journals of earlier versions have no process.program: the name stands in
+        Map<String, Object> event = Fixtures.event("exec_busybox_exe_nc_e_in_container");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> process = (Map<String, Object>) event.get("process");
+        process.remove("program");
+        assertEquals(List.of(), Fixtures.firedIds(ENGINE, event), "comm exe names no tool");
+        process.put("name", "nc");
+        assertEquals(List.of("netcat_program_exec_in_container"), Fixtures.firedIds(ENGINE, event));
     }
 
     @Test

@@ -247,6 +247,39 @@ class ContainerAttackIT {
   }
 
   @Test
+  void catOfTheHostsShadowThroughAnEtcBindRaisesSensitiveFileRead() throws Exception {
+    // /etc bound at /hostetc: the path does not end with /etc/shadow, the container's mount says what it is
+    String id = start("hostetc", List.of("--network=none", "-v", "/etc:/hostetc:ro"), "sleep", "300");
+    Process cat = new ProcessBuilder(DockerCli.DOCKER, "exec", "-i", id, "/bin/cat", "/hostetc/shadow", "-")
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
+    Map<String, Object> alert;
+    try (OutputStream stdin = cat.getOutputStream()) {
+      alert = awaitAlert("sensitive_file_read_in_container", id, r -> cmdline(r).equals("/bin/cat /hostetc/shadow -"));
+    } finally {
+      cat.destroy();
+      cat.waitFor();
+    }
+    assertEquals(List.of("/etc/shadow"), map(alert.get("evidence")).get("files"));
+    assertEquals(List.of("/etc:/hostetc"), map(alert.get("evidence")).get("through_mounts"));
+  }
+
+  @Test
+  void ncRunByBusyboxShThroughProcSelfExeRaisesNetcatExec() throws Exception {
+    // Debian's static busybox sh runs the nc applet by re-running itself through /proc/self/exe:
+    // comm is "exe" from the exec until the applet renames itself, so the agent reads "exe" or "nc"
+    // depending on how soon it reads; the program says nc either way. The trailing command keeps
+    // sh from exec'ing nc itself.
+    String id = start("ncexe", NO_NETWORK, "sleep", "300");
+    docker.docker("exec", "-d", id, "sh", "-c", "nc -l -p 4445 -e /bin/sh; exit 0");
+    Map<String, Object> alert = awaitAlert("netcat_program_exec_in_container", id,
+        r -> cmdline(r).equals("nc -l -p 4445 -e /bin/sh"));
+    Map<String, Object> process = map(alert.get("process"));
+    assertTrue(List.of("exe", "nc").contains(process.get("name")), alert.toString());
+    assertEquals("/bin/busybox", process.get("exe"), alert.toString());
+    assertEquals("nc", process.get("program"), alert.toString());
+  }
+
+  @Test
   void aHostFileWrittenThroughABindMountRaisesHostFileWrittenAndTheContainersOwnWritesDoNot() throws Exception {
     Path dir = Files.createDirectory(hostDir.resolve("etc"));
     String id = start("hostwrite", List.of("--network=none", "-v", dir + ":/hostetc", "-v", "/hostetc/cache"),
