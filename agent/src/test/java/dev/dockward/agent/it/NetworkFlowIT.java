@@ -204,6 +204,7 @@ class NetworkFlowIT {
       assertEquals(target, map(flow.get("dst")).get("name"));
       assertEquals(List.of(), alerts("source_address_spoofed_from_container", victim));
     } finally {
+      docker.removeAll(); // first: an image still used by a container would stay behind untagged
       image.remove();
     }
   }
