@@ -34,7 +34,7 @@ public final class Pipeline implements EventSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
   /** The bytes queued events may hold: with the unit's 512 MiB heap, a quarter at most. */
   static final long QUEUE_BYTES = 128L << 20;
-  private final BlockingQueue<Event> queue;
+  private final BlockingQueue<Queued> queue;
   private final ByteBudget bytes = new ByteBudget(QUEUE_BYTES);
   private final Enricher enricher;
   private final HostInfo host;
@@ -105,29 +105,31 @@ public final class Pipeline implements EventSink, AutoCloseable {
 
   @Override
   public void accept(Event event) throws InterruptedException {
-    long size = ByteBudget.sizeOf(Objects.requireNonNull(event, "event"));
-    bytes.acquire(size);
+    // Sized once: a command line of hundreds of KiB is not scanned again when it leaves the queue.
+    Queued queued = new Queued(Objects.requireNonNull(event, "event"), ByteBudget.sizeOf(event));
+    bytes.acquire(queued.bytes());
     try {
-      queue.put(event);
+      queue.put(queued);
     } catch (InterruptedException e) {
-      bytes.release(size);
+      bytes.release(queued.bytes());
       throw e;
     }
   }
 
+  /** An event waiting for the pipeline thread, with the bytes it holds of the budget. */
+  private record Queued(Event event, long bytes) {}
+
   private void run() {
     while (!stopping || !queue.isEmpty()) {
-      Event event;
+      Queued queued;
       try {
-        event = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (event != null) {
-          bytes.release(ByteBudget.sizeOf(event));
-        }
+        queued = queue.poll(100, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         return;
       }
-      if (event != null) {
-        process(event);
+      if (queued != null) {
+        bytes.release(queued.bytes());
+        process(queued.event());
       }
     }
   }
