@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -98,72 +99,78 @@ final class AuditSocket implements AutoCloseable {
   /** AUDIT_GET. */
   synchronized AuditStatus status() throws RequestFailed {
     int s = send(AUDIT_GET, new byte[0], 0);
-    byte[] in = new byte[RECEIVE_BUFFER];
-    long deadline = System.nanoTime() + REPLY_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      int n = receive(in);
-      for (Message m : messages(in, n)) {
-        if (m.seq() != s) {
-          continue;
-        }
-        if (m.type() == NLMSG_ERROR) {
-          throw new RequestFailed("AUDIT_GET", errno(in, m));
-        }
-        if (m.type() == AUDIT_GET) {
-          return AuditStatus.parse(in, m.offset(), m.length())
-              .orElseThrow(() -> new RequestFailed("AUDIT_GET (short reply)", 0));
-        }
+    return await(s, "AUDIT_GET (no reply)", (m, in) -> {
+      if (m.type() == NLMSG_ERROR) {
+        throw new RequestFailed("AUDIT_GET", errno(in, m));
       }
-    }
-    throw new RequestFailed("AUDIT_GET (no reply)", AuditLibC.EAGAIN);
+      if (m.type() == AUDIT_GET) {
+        return Optional.of(AuditStatus.parse(in, m.offset(), m.length())
+            .orElseThrow(() -> new RequestFailed("AUDIT_GET (short reply)", 0)));
+      }
+      return Optional.empty();
+    });
   }
 
   /** A request the kernel acknowledges; throws with its errno when refused. */
   synchronized void acknowledged(String what, int type, byte[] payload) throws RequestFailed {
     int s = send(type, payload, NLM_F_ACK);
-    byte[] in = new byte[RECEIVE_BUFFER];
-    long deadline = System.nanoTime() + REPLY_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      int n = receive(in);
-      for (Message m : messages(in, n)) {
-        if (m.seq() == s && m.type() == NLMSG_ERROR) {
-          int errno = errno(in, m);
-          if (errno != 0) {
-            throw new RequestFailed(what, errno);
-          }
-          return;
-        }
+    await(s, what + " (no reply)", (m, in) -> {
+      if (m.type() != NLMSG_ERROR) {
+        return Optional.empty();
       }
-    }
-    throw new RequestFailed(what + " (no reply)", AuditLibC.EAGAIN);
+      int errno = errno(in, m);
+      if (errno != 0) {
+        throw new RequestFailed(what, errno);
+      }
+      return Optional.of(Boolean.TRUE);
+    });
   }
 
   /** AUDIT_LIST_RULES: every rule's {@code struct audit_rule_data}, in list order. */
   synchronized List<byte[]> rules() throws RequestFailed {
     int s = send(AUDIT_LIST_RULES, new byte[0], 0);
     List<byte[]> out = new ArrayList<>();
+    return await(s, "AUDIT_LIST_RULES (no end)", (m, in) -> {
+      if (m.type() == NLMSG_DONE) {
+        return Optional.of(out);
+      }
+      if (m.type() == NLMSG_ERROR) {
+        throw new RequestFailed("AUDIT_LIST_RULES", errno(in, m));
+      }
+      if (m.type() == AUDIT_LIST_RULES) {
+        byte[] rule = new byte[m.length()];
+        System.arraycopy(in, m.offset(), rule, 0, m.length());
+        out.add(rule);
+      }
+      return Optional.empty();
+    });
+  }
+
+  /** What a request makes of each reply message: its result, or empty to wait for more. */
+  @FunctionalInterface
+  private interface Reply<T> {
+    Optional<T> on(Message message, byte[] datagram) throws RequestFailed;
+  }
+
+  /**
+   * Reads the replies to the request with sequence number {@code seq} until {@code reply} gives a
+   * result; throws {@code timedOut} (EAGAIN) when none came within the reply timeout.
+   */
+  private <T> T await(int seq, String timedOut, Reply<T> reply) throws RequestFailed {
     byte[] in = new byte[RECEIVE_BUFFER];
     long deadline = System.nanoTime() + REPLY_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       int n = receive(in);
       for (Message m : messages(in, n)) {
-        if (m.seq() != s) {
-          continue;
-        }
-        if (m.type() == NLMSG_DONE) {
-          return out;
-        }
-        if (m.type() == NLMSG_ERROR) {
-          throw new RequestFailed("AUDIT_LIST_RULES", errno(in, m));
-        }
-        if (m.type() == AUDIT_LIST_RULES) {
-          byte[] rule = new byte[m.length()];
-          System.arraycopy(in, m.offset(), rule, 0, m.length());
-          out.add(rule);
+        if (m.seq() == seq) {
+          Optional<T> done = reply.on(m, in);
+          if (done.isPresent()) {
+            return done.get();
+          }
         }
       }
     }
-    throw new RequestFailed("AUDIT_LIST_RULES (no end)", AuditLibC.EAGAIN);
+    throw new RequestFailed(timedOut, AuditLibC.EAGAIN);
   }
 
   /**
