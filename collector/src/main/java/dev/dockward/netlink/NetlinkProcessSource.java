@@ -158,37 +158,24 @@ public final class NetlinkProcessSource implements Source {
         "execs_left_to_audit", s.execsLeftToAudit());
   }
 
+  /** The reader's and the worker's threads; none before start. */
+  private synchronized List<SupervisedThread> threads() {
+    return readerThread == null ? List.of() : List.of(readerThread, workerThread);
+  }
+
   @Override
   public SourceHealth health() {
-    SupervisedThread reader;
-    SupervisedThread worker;
-    synchronized (this) {
-      reader = readerThread;
-      worker = workerThread;
-    }
-    return reader == null ? SourceHealth.running() : reader.health().and(worker.health());
+    return threads().stream().map(SupervisedThread::health).reduce(SourceHealth.running(), SourceHealth::and);
   }
 
   @Override
   public long restarts() {
-    SupervisedThread reader;
-    SupervisedThread worker;
-    synchronized (this) {
-      reader = readerThread;
-      worker = workerThread;
-    }
-    return reader == null ? 0 : reader.restarts() + worker.restarts();
+    return threads().stream().mapToLong(SupervisedThread::restarts).sum();
   }
 
   @Override
   public boolean alive() {
-    SupervisedThread reader;
-    SupervisedThread worker;
-    synchronized (this) {
-      reader = readerThread;
-      worker = workerThread;
-    }
-    return reader == null || (reader.alive() && worker.alive());
+    return threads().stream().allMatch(SupervisedThread::alive);
   }
 
   public NetlinkStats stats() {
