@@ -17,6 +17,21 @@ public final class DockerCli {
   private final String label = "dockward.test=" + UUID.randomUUID();
 
   /** Runs {@code docker args…}; returns trimmed stdout, fails the test on a non-zero exit. */
+  /**
+   * As dangerous as --privileged (which fails on the test machines): every capability but one,
+   * no seccomp or AppArmor profile, the host's pid namespace, no network.
+   */
+  public static final List<String> ALMOST_PRIVILEGED = List.of("--cap-add", "ALL", "--cap-drop", "SYS_RESOURCE",
+      "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined", "--pid=host", "--network=none");
+
+  /** The host's Docker daemon's pid: a process in the host's namespaces to nsenter into. */
+  public static int dockerdPid() {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().command().map(c -> c.endsWith("/dockerd")).orElse(false))
+        .mapToInt(p -> (int) p.pid()).findFirst()
+        .orElseThrow(() -> new IllegalStateException("dockerd is not running"));
+  }
+
   public String docker(String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(DOCKER);

@@ -35,9 +35,6 @@ class NetlinkEscapeIT {
           "cgroup_release_agent_write", "core_pattern_modified", "core_pattern_pipe_set",
           "sensitive_file_read_in_container", "binary_not_in_image", "exec_from_temp_dir_in_container",
           "shell_with_network_socket", "netcat_program_exec_in_container");
-  /** As dangerous as --privileged, which fails on this machine (TESTING.md). */
-  private static final List<String> ALMOST_PRIVILEGED = List.of("--cap-add", "ALL", "--cap-drop", "SYS_RESOURCE",
-      "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined", "--pid=host", "--network=none");
   /** These tests need no network; without one they also do not depend on docker0 being there. */
   private static final List<String> NO_NETWORK = List.of("--network=none");
 
@@ -139,20 +136,14 @@ class NetlinkEscapeIT {
         .toList();
   }
 
-  private static int dockerdPid() {
-    return ProcessHandle.allProcesses()
-        .filter(p -> p.info().command().map(c -> c.endsWith("/dockerd")).orElse(false))
-        .mapToInt(p -> (int) p.pid()).findFirst()
-        .orElseThrow(() -> new IllegalStateException("dockerd is not running"));
-  }
 
   @Test
   void nsenterIntoTheHostFromAContainerRaisesContainerEscapeNamespace() throws Exception {
     startAgent();
     String name = DockerCli.uniqueName("escaper");
-    String id = docker.runDetached(name, ALMOST_PRIVILEGED, "sleep", "300");
+    String id = docker.runDetached(name, DockerCli.ALMOST_PRIVILEGED, "sleep", "300");
     awaitContainerKnown(id);
-    int dockerd = dockerdPid();
+    int dockerd = DockerCli.dockerdPid();
 
     docker.docker("exec", id, "nsenter", "-t", Integer.toString(dockerd), "-m", "-u", "-i", "-n", "-p",
         "sh", "-c", "sleep 5");

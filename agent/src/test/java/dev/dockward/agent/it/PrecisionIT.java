@@ -30,9 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class PrecisionIT {
   private static final Duration DEADLINE = Duration.ofSeconds(90);
-  /** As dangerous as --privileged, which fails on this machine (TESTING.md). */
-  private static final List<String> ALMOST_PRIVILEGED = List.of("--cap-add", "ALL", "--cap-drop", "SYS_RESOURCE",
-      "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined", "--pid=host", "--network=none");
   private static final List<String> NO_NETWORK = List.of("--network=none");
 
   @RegisterExtension
@@ -132,12 +129,6 @@ class PrecisionIT {
     return records().stream().filter(r -> isEvent(r, "container_start", x -> id.equals(containerId(x)))).count();
   }
 
-  private static int dockerdPid() {
-    return ProcessHandle.allProcesses()
-        .filter(p -> p.info().command().map(c -> c.endsWith("/dockerd")).orElse(false))
-        .mapToInt(p -> (int) p.pid()).findFirst()
-        .orElseThrow(() -> new IllegalStateException("dockerd is not running"));
-  }
 
   @Test
   void dockerRestartsAndRunsRaiseNoEscapeAlert() throws Exception {
@@ -192,10 +183,10 @@ class PrecisionIT {
     try {
       Files.copy(Path.of("/bin/dash"), dir.resolve("runc"), StandardCopyOption.COPY_ATTRIBUTES);
       Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-      String id = docker.runDetached(name, ALMOST_PRIVILEGED, "sleep", "300");
+      String id = docker.runDetached(name, DockerCli.ALMOST_PRIVILEGED, "sleep", "300");
       awaitRecords(all -> startsOf(id) >= 1, "container_start of " + name);
       docker.docker("exec", id, "sh", "-c", "mkdir -p " + dir + " && echo '/bin/sleep 3' > " + dir + "/init");
-      docker.docker("exec", id, "sh", "-c", "PATH=" + dir + " exec /bin/nsenter -t " + dockerdPid() + " -m -w" + dir
+      docker.docker("exec", id, "sh", "-c", "PATH=" + dir + " exec /bin/nsenter -t " + DockerCli.dockerdPid() + " -m -w" + dir
           + " runc init");
 
       // nsenter itself may be alerted first (read after it entered the host's mount namespace);
