@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
 @Tag("integration")
 class PackageIT {
   private static final Path JOURNAL = Path.of("/var/lib/dockward/journal");
+  /** The agent's default metrics and health port, as the shipped config also sets it. */
+  private static final int METRICS_PORT = 10464;
   private static final Path ENABLED = Path.of("/etc/systemd/system/multi-user.target.wants/dockward.service");
   /** Everything a purge removes, the journal's parent excepted (a default purge keeps the journal). */
   private static final List<Path> INSTALLED = List.of(Path.of("/usr/bin/dockward"), Path.of("/usr/share/dockward"),
@@ -200,7 +202,7 @@ class PackageIT {
       }
     });
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    String base = "http://127.0.0.1:9464";
+    String base = "http://127.0.0.1:" + METRICS_PORT;
     int ready = -1;
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (ready != 200 && System.nanoTime() < end && agent.isAlive()) {

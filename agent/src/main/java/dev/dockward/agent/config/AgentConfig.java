@@ -99,13 +99,14 @@ public record AgentConfig(
    * The Prometheus and health endpoint: {@code /metrics}, {@code /health/live}, {@code /health/ready}.
    *
    * @param address where it listens; loopback by default, since the figures describe the host
-   * @param port 0 picks a free port (tests)
+   * @param port 10464 by default (9464, the default before, is OpenTelemetry's Prometheus exporter's);
+   *     0 picks a free port (tests)
    */
   public record Metrics(Boolean enabled, String address, Integer port) {
     public Metrics {
       enabled = Objects.requireNonNullElse(enabled, true);
       address = Objects.requireNonNullElse(address, "127.0.0.1");
-      port = Objects.requireNonNullElse(port, 9464);
+      port = Objects.requireNonNullElse(port, 10464);
     }
   }
 
