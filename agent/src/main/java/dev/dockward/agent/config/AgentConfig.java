@@ -178,7 +178,7 @@ public record AgentConfig(
       this(procScan, docker, cgroup, netlink, network, hostWatch, null);
     }
 
-    /** The sources with the network capture (off) and the host watch at their defaults. */
+    /** The sources with the network capture and the host watch at their defaults. */
     public Sources(ProcScan procScan, Docker docker, Cgroup cgroup, Netlink netlink) {
       this(procScan, docker, cgroup, netlink, null, null, null);
     }
@@ -214,8 +214,10 @@ public record AgentConfig(
   }
 
   /**
-   * Capture on Docker bridges ({@code flow} events). Off by default: it needs root
-   * ({@code CAP_NET_RAW}) and puts the bridges in promiscuous mode.
+   * Capture on Docker bridges ({@code flow} events). On by default; it needs {@code CAP_NET_RAW}
+   * (root), and where it cannot run (no such right, no Docker bridge) the agent runs on with the
+   * {@code network} sensor reported degraded. It changes no interface setting (no promiscuous
+   * mode): see docs/network.md.
    *
    * @param interfaces globs of the bridges to capture on (Docker's default bridge and user networks)
    * @param snapLength bytes of each frame the kernel hands over (headers only)
@@ -234,7 +236,7 @@ public record AgentConfig(
     public static final Network DEFAULT = new Network(null, null, null, null, null, null, null, null, null, null, null);
 
     public Network {
-      enabled = Objects.requireNonNullElse(enabled, false);
+      enabled = Objects.requireNonNullElse(enabled, true);
       interfaces = List.copyOf(Objects.requireNonNullElse(interfaces, List.of("docker0", "br-*")));
       snapLength = Objects.requireNonNullElse(snapLength, 128);
       ringMb = Objects.requireNonNullElse(ringMb, 8);
@@ -269,7 +271,8 @@ public record AgentConfig(
   }
 
   /**
-   * @param enabled whether edges between containers are learned
+   * @param enabled whether edges between containers are learned (on by default: the first
+   *     {@code period} is learned, later edges not learned are unexpected)
    * @param period how long after learning first started edges are recorded; new edges after it are unexpected
    * @param file where the learned edges are kept; empty for {@code network-learned-edges.json} in the journal directory
    * @param maxEdges the learned set's size (10000); edges beyond it are not learned, and counted
@@ -280,7 +283,7 @@ public record AgentConfig(
   public record Learning(Boolean enabled, String period, String file, Integer maxEdges, Integer maxPortsPerPair,
       Integer scanThreshold) {
     public Learning {
-      enabled = Objects.requireNonNullElse(enabled, false);
+      enabled = Objects.requireNonNullElse(enabled, true);
       period = Objects.requireNonNullElse(period, "24h");
       file = Objects.requireNonNullElse(file, "");
       maxEdges = Objects.requireNonNullElse(maxEdges, 10_000);

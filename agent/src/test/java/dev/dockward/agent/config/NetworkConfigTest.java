@@ -22,16 +22,16 @@ class NetworkConfigTest {
   Path dir;
 
   @Test
-  void networkSectionIsOffByDefaultWithBoundedDefaults() throws ConfigException {
+  void networkCaptureAndLearningAreOnByDefaultWithBoundedDefaults() throws ConfigException {
     AgentConfig.Network n = loader.parse("empty.yaml", "").sources().network();
-    assertFalse(n.enabled());
+    assertTrue(n.enabled());
     assertEquals(List.of("docker0", "br-*"), n.interfaces());
     assertEquals(128, n.snapLength());
     assertEquals(65_536, n.maxFlows());
     assertEquals("60s", n.idleTimeout());
     assertEquals("10s", n.scanWindow());
     assertEquals("", n.policy());
-    assertFalse(n.learning().enabled());
+    assertTrue(n.learning().enabled());
     assertEquals("24h", n.learning().period());
   }
 
