@@ -131,7 +131,18 @@ final class EndpointIndex {
     }
     ContainerInfo c = ingress > 0 ? byPort.get(ingress) : null;
     if (c == null) {
-      return sender(ip, port, mac);
+      Sender fallback = sender(ip, port, mac);
+      Optional<ContainerInfo> claimed = fallback.peer().container();
+      if (ingress > 0 && claimed.isPresent() && byPort.containsValue(claimed.get())) {
+        // A port not known yet (a container just started) speaking as a container whose own port
+        // is known: not that container. Told as an outsider that forged it, never blamed on it.
+        AddressOwner owner = fallback.peer().spoofed().orElse(
+            new AddressOwner(FlowPeer.Kind.CONTAINER, fallback.peer().displayName(), Optional.of(claimed.get().id()),
+                AddressOwner.FORGED_BOTH));
+        return new Sender(new FlowPeer(FlowPeer.Kind.EXTERNAL, ip.toString(), port, FrameFacts.macText(mac),
+            Optional.empty(), Optional.of(owner)), ip);
+      }
+      return fallback;
     }
     String macText = FrameFacts.macText(mac);
     Set<IpAddress> ips = new HashSet<>();

@@ -35,6 +35,10 @@ class PortAttributionTest {
       "backend", "172.18.0.2", "02:42:ac:12:00:02");
   private static final ContainerInfo INTRUDER = FlowAssessorTest.container("e5", "intruder", "busybox", Map.of(),
       "backend", "172.18.0.9", "02:42:AC:12:00:09");
+  /** Just started: in the inventory, but its namespace not read yet (its port's container unknown). */
+  private static final ContainerInfo NEWCOMER = FlowAssessorTest.container("f9", "newcomer", "busybox", Map.of(),
+      "backend", "172.18.0.11", "02:42:ac:12:00:0b");
+  private static final long NEWCOMER_MAC = 0x02_42_ac_12_00_0bL;
 
   private final FlowAssessor assessor = new FlowAssessor(EdgePolicy.NONE, Optional.empty(),
       new ScanCounter(Duration.ofSeconds(10), 100, 100));
@@ -47,7 +51,7 @@ class PortAttributionTest {
         INTRUDER_PORT, new BridgeScanner.Port("veth3", "br-0123456789ab", 736),
         UNKNOWN_PORT, new BridgeScanner.Port("veth4", "br-0123456789ab", 738));
     Map<Integer, List<ContainerInfo>> netns = Map.of(730, List.of(WEB), 732, List.of(DB), 736, List.of(INTRUDER));
-    assessor.useIndex(EndpointIndex.of(List.of(WEB, DB, INTRUDER), List.of(), ports, netns));
+    assessor.useIndex(EndpointIndex.of(List.of(WEB, DB, INTRUDER, NEWCOMER), List.of(), ports, netns));
   }
 
   private FlowObserved syn(int ingress, long srcMac, String src, long dstMac, String dst, int dstPort) {
@@ -107,9 +111,19 @@ class PortAttributionTest {
     assertEquals(FlowPeer.Kind.EXTERNAL, routed.src().kind());
     assertEquals(Optional.empty(), routed.src().spoofed());
     // A port whose container the index does not know yet: MAC and address, as without ports.
-    FlowObserved early = syn(UNKNOWN_PORT, INTRUDER_MAC, "172.18.0.3", DB_MAC, "172.18.0.2", 5432);
-    assertEquals("intruder", early.src().displayName());
+    FlowObserved early = syn(UNKNOWN_PORT, NEWCOMER_MAC, "172.18.0.3", DB_MAC, "172.18.0.2", 5432);
+    assertEquals("newcomer", early.src().displayName());
     assertEquals(AddressOwner.FORGED_ADDRESS, early.src().spoofed().orElseThrow().forged());
+  }
+
+  @Test
+  void aPortNotKnownYetSpeakingAsAContainerWithAKnownPortIsNotThatContainer() {
+    // A container just started (its port's container not in the index yet) forges web's MAC and
+    // address: web's own port is known, so web did not send it.
+    FlowObserved f = syn(UNKNOWN_PORT, WEB_MAC, "172.18.0.3", DB_MAC, "172.18.0.2", 5432);
+    assertEquals(FlowPeer.Kind.EXTERNAL, f.src().kind(), "not web");
+    assertEquals(Optional.of(new AddressOwner(FlowPeer.Kind.CONTAINER, "web", Optional.of(WEB.id()),
+        AddressOwner.FORGED_BOTH)), f.src().spoofed());
   }
 
   @Test
