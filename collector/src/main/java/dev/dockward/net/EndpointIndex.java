@@ -146,14 +146,16 @@ final class EndpointIndex {
     }
     String macText = FrameFacts.macText(mac);
     Set<IpAddress> ips = new HashSet<>();
-    boolean macOk = false;
+    Set<Long> macs = new HashSet<>();
     for (NetworkEndpoint ep : c.networks().values()) {
       IpAddress.parse(ep.ipAddress()).ifPresent(ips::add);
-      macOk |= parseMac(ep.macAddress().toLowerCase(Locale.ROOT)).orElse(-1L) == mac;
+      parseMac(ep.macAddress().toLowerCase(Locale.ROOT)).ifPresent(macs::add);
     }
+    // What the inventory does not tell (no MAC, no IPv4 address listed) is not checked.
+    boolean macOk = macs.isEmpty() || macs.contains(mac);
     // Counted under an address of its own, so one rotating forged sources is still one scanner.
     IpAddress own = ips.isEmpty() || ips.contains(ip) ? ip : ips.stream().min(Comparator.comparingLong(IpAddress::high).thenComparingLong(IpAddress::low)).orElseThrow();
-    boolean ipOk = !ip.isV4() || ips.contains(ip) || c.networks().isEmpty();
+    boolean ipOk = !ip.isV4() || ips.isEmpty() || ips.contains(ip);
     if (macOk && ipOk) {
       return new Sender(new FlowPeer(FlowPeer.Kind.CONTAINER, ip.toString(), port, macText, Optional.of(c)), ip);
     }

@@ -22,6 +22,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -43,10 +45,12 @@ class NetworkFlowSourceIT {
   private final List<String> networks = new ArrayList<>();
   private DockerApi api;
   private NetworkFlowSource source;
+  private int docker0PromiscuityBefore;
 
   @BeforeEach
   void start() throws Exception {
     api = new DockerApi(URI.create("unix:///var/run/docker.sock"));
+    docker0PromiscuityBefore = promiscuity("docker0");
     NetworkFlowSource.Settings settings = new NetworkFlowSource.Settings(List.of("docker0", "br-*"), 128, 4L << 20,
         Duration.ofMillis(500), FlowTable.Settings.DEFAULT, Duration.ofSeconds(10), EdgePolicy.NONE, Optional.empty());
     source = NetworkFlowSource.open(HostFs.system(), this::running, Clock.systemUTC(), settings);
@@ -99,6 +103,23 @@ class NetworkFlowSourceIT {
     assertTrue(end.traffic().tcpFlagsOut().contains("syn"), end.traffic().toString());
     assertTrue(end.traffic().packetsIn() > 0);
     assertTrue(source.counters().get("kernel_packets") > 0, source.counters().toString());
+    // The capture reads the containers' ports and changes no interface setting: docker0 is not put
+    // in promiscuous mode (another agent on this host with an older capture could, and would fail this).
+    assertEquals(docker0PromiscuityBefore, promiscuity("docker0"), "docker0's promiscuity count while capturing");
+    source.close();
+    assertEquals(docker0PromiscuityBefore, promiscuity("docker0"), "docker0's promiscuity count after the capture");
+  }
+
+  /** The interface's promiscuity count as `ip -d link show` prints it. */
+  private static int promiscuity(String iface) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("ip", "-d", "link", "show", iface).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    Matcher m = Pattern.compile("promiscuity (\\d+)").matcher(out);
+    if (!m.find()) {
+      throw new AssertionError("no promiscuity in: " + out);
+    }
+    return Integer.parseInt(m.group(1));
   }
 
   @Test

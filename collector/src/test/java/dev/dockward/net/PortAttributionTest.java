@@ -127,6 +127,17 @@ class PortAttributionTest {
   }
 
   @Test
+  void whatTheInventoryDoesNotListIsNotChecked() {
+    // A daemon that reports no MAC or address for an endpoint: nothing to compare with, no alert.
+    ContainerInfo bare = FlowAssessorTest.container("d8", "bare", "busybox", Map.of(), "backend", "", "");
+    EndpointIndex index = EndpointIndex.of(List.of(bare), List.of(),
+        Map.of(UNKNOWN_PORT, new BridgeScanner.Port("veth4", "br-0123456789ab", 738)), Map.of(738, List.of(bare)));
+    EndpointIndex.Sender s = index.sender(IpAddress.parse("172.18.0.77").orElseThrow(), 40_000, INTRUDER_MAC, UNKNOWN_PORT);
+    assertEquals("bare", s.peer().displayName());
+    assertEquals(Optional.empty(), s.peer().spoofed());
+  }
+
+  @Test
   void aSynAckSeenFirstLeavesTheInitiatorsPortUnknown() {
     // web answers; the intruder's SYN was missed: the port of the answer is not the initiator's.
     capture.frame(Frames.ipv4(WEB_MAC, INTRUDER_MAC, "172.18.0.3", "172.18.0.9", FrameFacts.TCP, 80, 41_000,

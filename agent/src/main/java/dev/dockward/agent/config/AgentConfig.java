@@ -247,6 +247,14 @@ public record AgentConfig(
       scanWindow = Objects.requireNonNullElse(scanWindow, "10s");
       policy = Objects.requireNonNullElse(policy, "");
       learning = Objects.requireNonNullElse(learning, new Learning(null, null, null));
+      if (learning.enabled() == null) {
+        learning = learning.withEnabled(policy.isBlank());
+      }
+    }
+
+    /** Learning as it is when not set: on without a policy file, off with one. */
+    private static Learning defaultLearning(String policy) {
+      return new Learning(policy.isBlank(), null, null);
     }
 
     public Network withEnabled(boolean on) {
@@ -254,9 +262,10 @@ public record AgentConfig(
           scanWindow, policy, learning);
     }
 
+    /** With a policy file; learning left at its default follows the default for the new policy. */
     public Network withPolicy(String file) {
       return new Network(enabled, interfaces, snapLength, ringMb, rescanInterval, maxFlows, idleTimeout,
-          activeTimeout, scanWindow, file, learning);
+          activeTimeout, scanWindow, file, learning.equals(defaultLearning(policy)) ? null : learning);
     }
 
     public Network withLearning(Learning l) {
@@ -271,8 +280,9 @@ public record AgentConfig(
   }
 
   /**
-   * @param enabled whether edges between containers are learned (on by default: the first
-   *     {@code period} is learned, later edges not learned are unexpected)
+   * @param enabled whether edges between containers are learned: the first {@code period} is
+   *     learned, later edges not learned are unexpected. When not set: on without a policy file,
+   *     off with one (a policy file says what is expected; its {@code default} applies at once)
    * @param period how long after learning first started edges are recorded; new edges after it are unexpected
    * @param file where the learned edges are kept; empty for {@code network-learned-edges.json} in the journal directory
    * @param maxEdges the learned set's size (10000); edges beyond it are not learned, and counted
@@ -283,7 +293,7 @@ public record AgentConfig(
   public record Learning(Boolean enabled, String period, String file, Integer maxEdges, Integer maxPortsPerPair,
       Integer scanThreshold) {
     public Learning {
-      enabled = Objects.requireNonNullElse(enabled, true);
+      // enabled stays unset here: the network section decides its default (see Network).
       period = Objects.requireNonNullElse(period, "24h");
       file = Objects.requireNonNullElse(file, "");
       maxEdges = Objects.requireNonNullElse(maxEdges, 10_000);
@@ -293,6 +303,10 @@ public record AgentConfig(
 
     public Learning(Boolean enabled, String period, String file) {
       this(enabled, period, file, null, null, null);
+    }
+
+    public Learning withEnabled(boolean on) {
+      return new Learning(on, period, file, maxEdges, maxPortsPerPair, scanThreshold);
     }
   }
 

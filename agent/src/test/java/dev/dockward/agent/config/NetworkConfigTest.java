@@ -36,6 +36,23 @@ class NetworkConfigTest {
   }
 
   @Test
+  void learningIsOffByDefaultWithAPolicyFileAndOnWhenAskedFor() throws ConfigException {
+    AgentConfig.Network withPolicy = loader.parse("c.yaml", "sources:\n  network: {policy: /etc/dockward/p.yaml}\n")
+        .sources().network();
+    assertFalse(withPolicy.learning().enabled(), "a policy file says what is expected, from the first minute");
+    AgentConfig.Network both = loader.parse("c.yaml",
+        "sources:\n  network: {policy: /etc/dockward/p.yaml, learning: {enabled: true}}\n").sources().network();
+    assertTrue(both.learning().enabled());
+    AgentConfig.Network periodOnly = loader.parse("c.yaml", "sources:\n  network: {learning: {period: 2h}}\n")
+        .sources().network();
+    assertTrue(periodOnly.learning().enabled());
+    assertEquals("2h", periodOnly.learning().period());
+    assertFalse(AgentConfig.Network.DEFAULT.withPolicy("/p.yaml").learning().enabled());
+    assertTrue(AgentConfig.Network.DEFAULT.withLearning(new AgentConfig.Learning(true, "1h", ""))
+        .withPolicy("/p.yaml").learning().enabled(), "set explicitly: kept");
+  }
+
+  @Test
   void learningLimitsHaveDefaultsAreReadAndChecked() throws ConfigException {
     AgentConfig.Learning defaults = loader.parse("empty.yaml", "").sources().network().learning();
     assertEquals(10_000, defaults.maxEdges());
