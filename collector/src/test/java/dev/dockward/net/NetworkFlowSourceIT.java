@@ -9,6 +9,7 @@ import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.Event;
 import dev.dockward.event.FlowObserved;
 import dev.dockward.hostfs.HostFs;
+import dev.dockward.source.SourceHealth;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -108,6 +109,33 @@ class NetworkFlowSourceIT {
     assertEquals(docker0PromiscuityBefore, promiscuity("docker0"), "docker0's promiscuity count while capturing");
     source.close();
     assertEquals(docker0PromiscuityBefore, promiscuity("docker0"), "docker0's promiscuity count after the capture");
+  }
+
+  @Test
+  void withoutABridgeToCaptureOnTheSourceIsDegradedAndSaysWhy() throws Exception {
+    NetworkFlowSource.Settings none = new NetworkFlowSource.Settings(List.of("dwnobridge*"), 128, 2L << 20,
+        Duration.ofMillis(200), FlowTable.Settings.DEFAULT, Duration.ofSeconds(10), EdgePolicy.NONE, Optional.empty());
+    try (NetworkFlowSource lonely = NetworkFlowSource.open(HostFs.system(), List::of, Clock.systemUTC(), none)) {
+      lonely.start(e -> { });
+      long deadline = System.nanoTime() + DEADLINE.toNanos();
+      while (!lonely.health().isDegraded() && System.nanoTime() < deadline) {
+        TimeUnit.MILLISECONDS.sleep(50);
+      }
+      SourceHealth h = lonely.health();
+      assertTrue(h.isDegraded(), h.toString());
+      assertTrue(h.reason().startsWith("no Docker bridge to capture on (dwnobridge*)"), h.reason());
+    }
+    // The one on docker0 is running.
+    assertEquals(SourceHealth.State.RUNNING, awaitScanned(source).state(), source.health().toString());
+  }
+
+  /** The source's health once its first rescan ran (the counters are published after it). */
+  private static SourceHealth awaitScanned(NetworkFlowSource s) throws InterruptedException {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    while (!s.counters().containsKey("bridges_opened") && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+    return s.health();
   }
 
   /** The interface's promiscuity count as `ip -d link show` prints it. */
