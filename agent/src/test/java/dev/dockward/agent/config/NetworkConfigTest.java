@@ -36,12 +36,13 @@ class NetworkConfigTest {
   }
 
   @Test
-  void learningIsOffByDefaultWithAPolicyFileAndOnWhenAskedFor() throws ConfigException {
-    AgentConfig.Network withPolicy = loader.parse("c.yaml", "sources:\n  network: {policy: /etc/dockward/p.yaml}\n")
+  void learningIsOffByDefaultWithAPolicyFileAndOnWhenAskedFor() throws Exception {
+    String policy = Files.writeString(dir.resolve("p.yaml"), "default: alert\n").toString();
+    AgentConfig.Network withPolicy = loader.parse("c.yaml", "sources:\n  network: {policy: " + policy + "}\n")
         .sources().network();
     assertFalse(withPolicy.learning().enabled(), "a policy file says what is expected, from the first minute");
     AgentConfig.Network both = loader.parse("c.yaml",
-        "sources:\n  network: {policy: /etc/dockward/p.yaml, learning: {enabled: true}}\n").sources().network();
+        "sources:\n  network: {policy: " + policy + ", learning: {enabled: true}}\n").sources().network();
     assertTrue(both.learning().enabled());
     AgentConfig.Network periodOnly = loader.parse("c.yaml", "sources:\n  network: {learning: {period: 2h}}\n")
         .sources().network();
