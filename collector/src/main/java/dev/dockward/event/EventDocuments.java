@@ -508,6 +508,7 @@ public final class EventDocuments {
       owner.put("kind", o.kind().text());
       owner.put("name", o.name());
       o.containerId().ifPresent(id -> owner.put("id", id));
+      owner.put("forged", o.forged());
       m.put("spoofed", owner);
     });
     return m;

@@ -13,8 +13,8 @@ import java.util.Optional;
 
 /**
  * Turns the flow table's reports into {@code flow} events: resolves both ends when a flow starts
- * (the source by its MAC first: a container writing an address not its own is the sender, and
- * the flow says so), judges the edge against the policy and the learned edges, counts the
+ * (the source by the bridge port its first packet entered by, else by its MAC: a container writing
+ * a MAC or an address not its own is the sender, and the flow says so), judges the edge against the policy and the learned edges, counts the
  * source's scan figures, and repeats that verdict on the flow's updates and its end (so an address
  * reused by another container later does not rename a flow in flight).
  *
@@ -135,7 +135,7 @@ final class FlowAssessor {
   }
 
   private Judged judge(FlowRecord r, Instant now) {
-    EndpointIndex.Sender sender = index.sender(r.src(), r.srcPort(), r.srcMac());
+    EndpointIndex.Sender sender = index.sender(r.src(), r.srcPort(), r.srcMac(), r.srcIngress());
     FlowPeer src = sender.peer();
     FlowPeer dst = index.peer(r.dst(), r.dstPort(), r.dstMac());
     String edge = edge(src, dst, r.protocolName(), r.dstPort());

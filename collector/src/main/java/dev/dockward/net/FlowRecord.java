@@ -29,11 +29,18 @@ import java.util.Optional;
  * @param tcpFlagsIn union of TCP flags sent back
  * @param firstSeen the first packet's capture time
  * @param lastSeen the last packet's capture time
+ * @param srcIngress where the initiator's first packet entered the bridge: the ifindex of a bridge
+ *     port, {@link #FROM_HOST} (the host sent it into the bridge), or {@link #UNKNOWN_INGRESS} (the
+ *     first packet seen was the responder's, or it was captured without that fact)
  */
 public record FlowRecord(
     State state, Optional<EndReason> endReason, String iface, int protocol, IpAddress src, int srcPort,
     IpAddress dst, int dstPort, long srcMac, long dstMac, long packetsOut, long bytesOut, long packetsIn,
-    long bytesIn, int tcpFlagsOut, int tcpFlagsIn, Instant firstSeen, Instant lastSeen) {
+    long bytesIn, int tcpFlagsOut, int tcpFlagsIn, Instant firstSeen, Instant lastSeen, int srcIngress) {
+  /** A frame the host sent into the bridge (its own or routed from elsewhere). */
+  public static final int FROM_HOST = 0;
+  /** A frame whose bridge port is not known. */
+  public static final int UNKNOWN_INGRESS = -1;
 
   /** Where in its life a flow is reported. */
   public enum State {
@@ -68,6 +75,14 @@ public record FlowRecord(
     Objects.requireNonNull(dst, "dst");
     Objects.requireNonNull(firstSeen, "firstSeen");
     Objects.requireNonNull(lastSeen, "lastSeen");
+  }
+
+  /** A record without the initiator's bridge port ({@link #UNKNOWN_INGRESS}). */
+  public FlowRecord(State state, Optional<EndReason> endReason, String iface, int protocol, IpAddress src,
+      int srcPort, IpAddress dst, int dstPort, long srcMac, long dstMac, long packetsOut, long bytesOut,
+      long packetsIn, long bytesIn, int tcpFlagsOut, int tcpFlagsIn, Instant firstSeen, Instant lastSeen) {
+    this(state, endReason, iface, protocol, src, srcPort, dst, dstPort, srcMac, dstMac, packetsOut, bytesOut,
+        packetsIn, bytesIn, tcpFlagsOut, tcpFlagsIn, firstSeen, lastSeen, UNKNOWN_INGRESS);
   }
 
   /** The protocol's usual name, or its number. */

@@ -63,6 +63,7 @@ public final class FlowTable {
     final boolean initiatorIsLow;
     final long srcMac;
     final long dstMac;
+    final int srcIngress;
     final long firstSeenMillis;
     long lastSeenMillis;
     long lastReportMillis;
@@ -77,11 +78,12 @@ public final class FlowTable {
     boolean closed;
     boolean established;
 
-    Flow(String iface, boolean initiatorIsLow, long srcMac, long dstMac, long now) {
+    Flow(String iface, boolean initiatorIsLow, long srcMac, long dstMac, int srcIngress, long now) {
       this.iface = iface;
       this.initiatorIsLow = initiatorIsLow;
       this.srcMac = srcMac;
       this.dstMac = dstMac;
+      this.srcIngress = srcIngress;
       this.firstSeenMillis = now;
       this.lastSeenMillis = now;
       this.lastReportMillis = now;
@@ -107,8 +109,18 @@ public final class FlowTable {
     this.flows = new LinkedHashMap<>(Math.min(settings.maxFlows(), 1 << 16), 0.75f, true);
   }
 
-  /** Accounts one frame; reports a start for a new flow (and an end for the one it evicts). */
+  /** As below, for a frame whose bridge port is not known. */
   public void observe(FrameFacts f, String iface, long nowMillis, Listener out) {
+    observe(f, iface, FlowRecord.UNKNOWN_INGRESS, nowMillis, out);
+  }
+
+  /**
+   * Accounts one frame; reports a start for a new flow (and an end for the one it evicts).
+   *
+   * @param ingress where the frame entered the bridge: a port's ifindex, {@link FlowRecord#FROM_HOST}
+   *     or {@link FlowRecord#UNKNOWN_INGRESS}; a new flow keeps it as its initiator's
+   */
+  public void observe(FrameFacts f, String iface, int ingress, long nowMillis, Listener out) {
     if (!f.isIp() || f.protocol() < 0) {
       notIp++;
       return;
@@ -124,9 +136,9 @@ public final class FlowTable {
       boolean synAck = f.protocol() == FrameFacts.TCP
           && (f.tcpFlags() & (FrameFacts.SYN | FrameFacts.ACK)) == (FrameFacts.SYN | FrameFacts.ACK);
       boolean initiatorIsLow = synAck != srcIsLow;
-      flow = synAck
-          ? new Flow(iface, initiatorIsLow, f.dstMac(), f.srcMac(), nowMillis)
-          : new Flow(iface, initiatorIsLow, f.srcMac(), f.dstMac(), nowMillis);
+      flow = synAck // the responder's packet: where the initiator's entered is not known
+          ? new Flow(iface, initiatorIsLow, f.dstMac(), f.srcMac(), FlowRecord.UNKNOWN_INGRESS, nowMillis)
+          : new Flow(iface, initiatorIsLow, f.srcMac(), f.dstMac(), ingress, nowMillis);
       flows.put(key, flow);
       started++;
     }
@@ -223,6 +235,6 @@ public final class FlowTable {
     int dstPort = f.initiatorIsLow ? key.highPort() : key.lowPort();
     return new FlowRecord(state, why, f.iface, key.protocol(), src, srcPort, dst, dstPort, f.srcMac, f.dstMac,
         f.packetsOut, f.bytesOut, f.packetsIn, f.bytesIn, f.flagsOut, f.flagsIn,
-        Instant.ofEpochMilli(f.firstSeenMillis), Instant.ofEpochMilli(f.lastSeenMillis));
+        Instant.ofEpochMilli(f.firstSeenMillis), Instant.ofEpochMilli(f.lastSeenMillis), f.srcIngress);
   }
 }

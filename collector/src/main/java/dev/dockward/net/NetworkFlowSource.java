@@ -6,11 +6,13 @@ import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.FlowObserved;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.source.EventSink;
+import dev.dockward.source.SourceHealth;
 import dev.dockward.source.SupervisedSource;
 import dev.dockward.source.SupervisedThread;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,22 +20,31 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Captures on {@code docker0} and every user-defined Docker bridge and reports {@code flow} events
- * (source {@code network}). One thread polls every bridge's ring, parses frames, keeps the flow
- * table, and once a second ends idle flows, rebuilds the address index from the inventory and
- * publishes its counters; every {@code rescanInterval} it looks for bridges that appeared or
- * vanished (a bridge that cannot be opened is retried at the next rescan, never fatal).
+ * (source {@code network}). Every frame is captured once, where it enters the bridge: one ring
+ * receives the frames that enter through the containers' ports (a socket bound to no interface,
+ * whose filter keeps frames received by bridge ports; each frame comes with its port's ifindex,
+ * which tells the sender whatever addresses it wrote), and one ring per bridge the frames the host
+ * sends into it. No interface is put in promiscuous mode.
+ *
+ * <p>One thread polls the rings, parses frames, keeps the flow table, and once a second ends idle
+ * flows, rebuilds the address and port index from the inventory and publishes its counters; every
+ * {@code rescanInterval} it looks for bridges and ports that appeared or vanished (a bridge that
+ * cannot be opened is retried at the next rescan, never fatal). A frame from a port not seen yet
+ * (a container just started) makes it look again at once, at most every 100 ms.
  *
  * <p>When the pipeline is full the thread waits in {@link EventSink#accept}; frames then queue in
  * the kernel ring and, once it is full, the kernel drops them — counted as
@@ -45,13 +56,17 @@ public final class NetworkFlowSource implements SupervisedSource {
   private static final long SWEEP_MILLIS = 1_000;
   private static final int SCAN_SOURCES = 4_096;
   private static final int SCAN_STARTS_PER_SOURCE = 4_096;
+  /** The least time between two looks for new ports prompted by frames of an unknown interface. */
+  private static final long PORT_LOOK_MILLIS = 100;
+  /** The name of the ring of the containers' ports in logs. */
+  private static final String PORTS = "bridge ports";
   /** The learned edges are saved at most this often, by their own thread. */
   private static final Duration LEARNED_SAVE_INTERVAL = Duration.ofSeconds(2);
 
   /**
    * @param interfaces globs of bridge names to capture on
    * @param snapLength bytes of each frame copied to the ring (headers only)
-   * @param ringBytes each bridge's ring size
+   * @param ringBytes the size of each ring (the ports' ring, and each bridge's)
    * @param rescanInterval how often bridges are looked for
    * @param flows the flow table's bounds
    * @param scanWindow the window of the per-source scan counts
@@ -98,6 +113,7 @@ public final class NetworkFlowSource implements SupervisedSource {
   }
 
   private final BridgeScanner scanner;
+  private final NetnsLinksReader netns;
   private final Supplier<Collection<ContainerInfo>> containers;
   private final Clock clock;
   private final Settings settings;
@@ -123,7 +139,17 @@ public final class NetworkFlowSource implements SupervisedSource {
       }
     }
   };
-  private final Map<String, PacketRing.FrameHandler> handlers = new java.util.HashMap<>();
+  private final Map<String, PacketRing.FrameHandler> handlers = new HashMap<>();
+  private final PacketRing.FrameHandler portHandler = this::portFrame;
+  private PacketRing portsRing;
+  private BridgeScanner.Topology topology = BridgeScanner.Topology.EMPTY;
+  private Set<Integer> filteredOut = Set.of();
+  private long lastPortLook;
+  private long framesUnknownPort;
+  private long framesNotPort;
+  private volatile boolean scanned;
+  private volatile boolean noBridge;
+  private volatile boolean portsUnavailable;
   private volatile Map<String, Long> counters = Map.of();
   private volatile boolean running = true;
   private volatile boolean rescanRequested;
@@ -139,6 +165,7 @@ public final class NetworkFlowSource implements SupervisedSource {
   private NetworkFlowSource(HostFs hostFs, Supplier<Collection<ContainerInfo>> containers, Clock clock,
       Settings settings) {
     this.scanner = new BridgeScanner(hostFs.sys(), settings.interfaces());
+    this.netns = new NetnsLinksReader(hostFs);
     this.containers = containers;
     this.clock = clock;
     this.settings = settings;
@@ -207,6 +234,23 @@ public final class NetworkFlowSource implements SupervisedSource {
     return Optional.ofNullable(thread);
   }
 
+  /**
+   * Degraded, beside a failed thread, while there is no Docker bridge to capture on (no Docker
+   * daemon, or networks that use none) or the containers' ports cannot be captured.
+   */
+  @Override
+  public SourceHealth health() {
+    SourceHealth h = SupervisedSource.super.health();
+    if (scanned && noBridge) {
+      h = h.and(SourceHealth.degraded("no Docker bridge to capture on (" + String.join(", ", settings.interfaces())
+          + "): no flow events until one appears"));
+    }
+    if (scanned && portsUnavailable) {
+      h = h.and(SourceHealth.degraded("cannot capture on the containers' bridge ports: no flows between containers"));
+    }
+    return h;
+  }
+
   private void run(EventSink sink) {
     long nextRescan = 0;
     long nextSweep = 0;
@@ -218,17 +262,22 @@ public final class NetworkFlowSource implements SupervisedSource {
         if (now >= nextRescan || rescanRequested) {
           rescanRequested = false;
           rescan();
-          polled = List.copyOf(rings.values());
+          List<PacketRing> all = new ArrayList<>(rings.values());
+          if (portsRing != null) {
+            all.add(portsRing);
+          }
+          polled = List.copyOf(all);
           pollFds = pollSet(polled);
           nextRescan = now + settings.rescanInterval().toMillis();
         }
         waitForFrames(pollFds, polled.size());
         for (PacketRing ring : polled) {
-          ring.drain(handlers.computeIfAbsent(ring.iface(), this::handler));
+          ring.drain(ring == portsRing ? portHandler : handlers.computeIfAbsent(ring.iface(), this::handler));
         }
         now = clock.millis();
         if (now >= nextSweep) {
-          assessor.useIndex(EndpointIndex.of(containers.get(), hostAddresses));
+          Collection<ContainerInfo> running = containers.get();
+          assessor.useIndex(EndpointIndex.of(running, hostAddresses, topology.ports(), netns.byIfindex(running)));
           table.sweep(now, collect);
           assessor.sweep(now);
           nextSweep = now + SWEEP_MILLIS;
@@ -246,18 +295,68 @@ public final class NetworkFlowSource implements SupervisedSource {
         closeRing(ring);
       }
       rings.clear();
+      if (portsRing != null) {
+        closeRing(portsRing);
+        portsRing = null;
+      }
       publishCounters();
     }
   }
 
-  /** One handler per bridge, made once: no lambda is allocated per frame. */
+  /** One handler per bridge, made once (no lambda is allocated per frame): frames the host sent into it. */
   private PacketRing.FrameHandler handler(String iface) {
-    return (buffer, offset, captured, wire, millis) -> {
+    return (buffer, offset, captured, wire, millis, ifindex) -> {
       Optional<FrameFacts> facts = parser.parse(buffer, offset, captured, wire);
       if (facts.isPresent()) {
-        table.observe(facts.get(), iface, millis, collect);
+        table.observe(facts.get(), iface, FlowRecord.FROM_HOST, millis, collect);
       }
     };
+  }
+
+  /** A frame that entered a bridge through the port {@code ifindex}. */
+  private void portFrame(ByteBuffer buffer, int offset, int captured, int wire, long millis, int ifindex) {
+    BridgeScanner.Port port = topology.ports().get(ifindex);
+    if (port == null) {
+      if (topology.notPorts().contains(ifindex)) {
+        framesNotPort++; // an interface beyond what the kernel filter excludes
+        return;
+      }
+      long now = clock.millis();
+      if (now - lastPortLook >= PORT_LOOK_MILLIS) {
+        lastPortLook = now; // a new interface, most likely a container's port: look now
+        lookForPorts();
+        port = topology.ports().get(ifindex);
+      }
+      if (port == null) {
+        framesUnknownPort++;
+        return;
+      }
+    }
+    Optional<FrameFacts> facts = parser.parse(buffer, offset, captured, wire);
+    if (facts.isPresent()) {
+      table.observe(facts.get(), port.bridge(), ifindex, millis, collect);
+    }
+  }
+
+  /**
+   * Reads the bridges and ports again and tells the ports' filter which interfaces are none; a
+   * bridge that appeared or vanished is handled by the next loop turn's rescan.
+   */
+  private void lookForPorts() {
+    BridgeScanner.Topology now = scanner.topology();
+    if (!now.bridges().equals(topology.bridges())) {
+      rescanRequested = true;
+    }
+    topology = now;
+    noBridge = now.bridges().isEmpty();
+    if (portsRing != null && !now.notPorts().equals(filteredOut)) {
+      try {
+        portsRing.replaceFilter(HeaderFilter.fromPorts(settings.snapLength(), now.notPorts()));
+        filteredOut = now.notPorts();
+      } catch (LastErrorException e) {
+        log.warn("cannot update the filter of the {} ring: {}", PORTS, e.getMessage());
+      }
+    }
   }
 
   private void deliver(EventSink sink) throws InterruptedException {
@@ -303,9 +402,12 @@ public final class NetworkFlowSource implements SupervisedSource {
     return polled.isEmpty() ? null : new Memory(8L * polled.size());
   }
 
-  /** Opens rings on new bridges, closes those of vanished (or re-created) ones. */
+  /** Opens rings on new bridges, closes those of vanished (or re-created) ones, and the ports' ring once. */
   private void rescan() {
-    Map<String, Integer> bridges = scanner.scan();
+    netns.refresh(); // a container attached to another network since has a new interface
+    lookForPorts();
+    scanned = true;
+    Map<String, Integer> bridges = topology.bridges();
     Iterator<Map.Entry<String, PacketRing>> it = rings.entrySet().iterator();
     while (it.hasNext()) {
       PacketRing ring = it.next().getValue();
@@ -323,12 +425,25 @@ public final class NetworkFlowSource implements SupervisedSource {
       }
       try {
         rings.put(bridge.getKey(), PacketRing.open(bridge.getKey(), bridge.getValue(), settings.snapLength(),
-            settings.ringBytes()));
+            settings.ringBytes(), HeaderFilter.fromHost(settings.snapLength()), false));
         opened++;
         log.info("capturing on bridge {} (ifindex {})", bridge.getKey(), bridge.getValue());
       } catch (CaptureUnavailableException | LastErrorException e) {
         openFailures++;
         log.warn("cannot capture on bridge {}: {} (retried at the next rescan)", bridge.getKey(), e.getMessage());
+      }
+    }
+    if (portsRing == null && !bridges.isEmpty()) {
+      try {
+        portsRing = PacketRing.open(PORTS, 0, settings.snapLength(), settings.ringBytes(),
+            HeaderFilter.fromPorts(settings.snapLength(), topology.notPorts()), true);
+        filteredOut = topology.notPorts();
+        portsUnavailable = false;
+        log.info("capturing on the {} of {}", PORTS, String.join(", ", bridges.keySet()));
+      } catch (CaptureUnavailableException | LastErrorException e) {
+        openFailures++;
+        portsUnavailable = true;
+        log.warn("cannot capture on the {}: {} (retried at the next rescan)", PORTS, e.getMessage());
       }
     }
     hostAddresses = hostAddresses();
@@ -347,7 +462,11 @@ public final class NetworkFlowSource implements SupervisedSource {
   private void publishCounters() {
     long packets = closedRingPackets;
     long drops = closedRingDrops;
-    for (PacketRing ring : rings.values()) {
+    List<PacketRing> open = new ArrayList<>(rings.values());
+    if (portsRing != null) {
+      open.add(portsRing);
+    }
+    for (PacketRing ring : open) {
       ring.readStatistics();
       packets += ring.kernelPackets();
       drops += ring.kernelDrops();
@@ -359,6 +478,9 @@ public final class NetworkFlowSource implements SupervisedSource {
     m.put("bridge_open_failures", openFailures);
     m.put("bridges_vanished", vanished);
     m.put("bridges_unreadable", scanner.unreadable());
+    m.put("frames_unknown_port", framesUnknownPort);
+    m.put("frames_not_port", framesNotPort);
+    m.put("netns_unreadable", netns.unreadable());
     m.put("kernel_packets", packets);
     m.put("kernel_packets_dropped", drops);
     m.putAll(parser.counters());

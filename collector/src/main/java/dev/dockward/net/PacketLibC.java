@@ -16,12 +16,11 @@ final class PacketLibC {
   static final int SOL_SOCKET = 1;
   static final int SO_ATTACH_FILTER = 26;
   static final int SOL_PACKET = 263;
-  static final int PACKET_ADD_MEMBERSHIP = 1;
   static final int PACKET_RX_RING = 5;
   static final int PACKET_STATISTICS = 6;
   static final int PACKET_VERSION = 10;
+  static final int PACKET_IGNORE_OUTGOING = 23;
   static final int TPACKET_V3 = 2;
-  static final int PACKET_MR_PROMISC = 1;
   static final int ETH_P_ALL = 0x0003;
   static final int PROT_READ = 1;
   static final int PROT_WRITE = 2;

@@ -9,16 +9,18 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * One {@code AF_PACKET} socket bound to a bridge, with a {@code TPACKET_V3} receive ring mapped
- * into the JVM: the kernel fills blocks of frames, we read them through a direct
- * {@link ByteBuffer} over the mapping (no system call, no JNI and no copy per frame) and hand each
- * block back. The socket joins the bridge with {@code PACKET_MR_PROMISC} — without it a bridge's
- * socket misses the frames the bridge forwards between two containers — and carries the
- * {@link HeaderFilter}, so only headers reach the ring.
+ * One {@code AF_PACKET} socket, bound to one interface (a bridge) or to none (every interface),
+ * with a {@code TPACKET_V3} receive ring mapped into the JVM: the kernel fills blocks of frames, we
+ * read them through a direct {@link ByteBuffer} over the mapping (no system call, no JNI and no
+ * copy per frame) and hand each block back. Each frame comes with the index of the interface it
+ * was captured on ({@code sll_ifindex}, written by the kernel): for a frame received on a bridge
+ * port, the port it entered the bridge by. The socket carries a {@link HeaderFilter} program, so
+ * only the wanted frames' headers reach the ring. No socket asks for promiscuous mode: no
+ * interface setting is changed.
  *
  * <p>Setup order matters: the socket is opened with protocol 0 (it receives nothing), gets its
- * filter, version and ring, and only then is bound to the bridge with {@code ETH_P_ALL}, so no
- * unfiltered frame is ever queued. One thread drains; {@link #close} from the same thread.
+ * filter, version and ring, and only then is bound with {@code ETH_P_ALL}, so no unfiltered frame
+ * is ever queued. One thread drains; {@link #close} from the same thread.
  */
 final class PacketRing implements AutoCloseable {
   /** {@code struct tpacket_block_desc}: block_status, num_pkts, offset_to_first_pkt. */
@@ -32,6 +34,8 @@ final class PacketRing implements AutoCloseable {
   private static final int PKT_SNAPLEN = 12;
   private static final int PKT_LEN = 16;
   private static final int PKT_MAC = 24;
+  /** {@code struct sockaddr_ll} follows the header at TPACKET_ALIGN(sizeof(tpacket3_hdr)) = 48; sll_ifindex at +4. */
+  private static final int PKT_IFINDEX = 48 + 4;
   private static final int TP_STATUS_KERNEL = 0;
   private static final int TP_STATUS_USER = 1;
   /** A block is handed to us at the latest after this long, even if not full. */
@@ -44,8 +48,11 @@ final class PacketRing implements AutoCloseable {
   /** Receives the frames of a drained block. */
   @FunctionalInterface
   interface FrameHandler {
-    /** The frame's bytes are at {@code offset} in {@code ring}, valid only during the call. */
-    void frame(ByteBuffer ring, int offset, int captured, int wireLength, long timeMillis);
+    /**
+     * The frame's bytes are at {@code offset} in {@code ring}, valid only during the call;
+     * {@code ifindex} is the interface it was captured on.
+     */
+    void frame(ByteBuffer ring, int offset, int captured, int wireLength, long timeMillis, int ifindex);
   }
 
   private final String iface;
@@ -71,17 +78,30 @@ final class PacketRing implements AutoCloseable {
   }
 
   /**
-   * Opens a ring on a bridge.
+   * Opens a ring.
    *
+   * @param iface what the ring captures on, for logs (a bridge's name)
+   * @param ifindex the interface to bind to, or 0 for every interface
    * @param ringBytes the ring's size, rounded to whole 1 MiB blocks (at least 2)
+   * @param filter the {@link HeaderFilter} program
+   * @param ignoreOutgoing whether frames the host transmits are kept from the socket before they
+   *     are copied ({@code PACKET_IGNORE_OUTGOING}, Linux 4.20+: the filter drops them anyway,
+   *     this spares the kernel a copy of every frame sent on the host)
    * @throws CaptureUnavailableException when this process may not capture at all (EPERM/EACCES)
    * @throws LastErrorException on any other failure (the bridge vanished meanwhile, …)
    */
-  static PacketRing open(String iface, int ifindex, int snapLength, long ringBytes) throws CaptureUnavailableException {
+  static PacketRing open(String iface, int ifindex, int snapLength, long ringBytes, byte[] filter,
+      boolean ignoreOutgoing) throws CaptureUnavailableException {
     int fd = openSocket();
     try {
-      Memory[] fprog = HeaderFilter.fprog(snapLength);
-      PacketLibC.setsockopt(fd, PacketLibC.SOL_SOCKET, PacketLibC.SO_ATTACH_FILTER, fprog[0], 16);
+      attach(fd, filter);
+      if (ignoreOutgoing) {
+        try {
+          PacketLibC.setsockopt(fd, PacketLibC.SOL_PACKET, PacketLibC.PACKET_IGNORE_OUTGOING, ints(1), 4);
+        } catch (LastErrorException e) {
+          // An older kernel: the filter still drops outgoing frames, after the kernel's copy.
+        }
+      }
       PacketLibC.setsockopt(fd, PacketLibC.SOL_PACKET, PacketLibC.PACKET_VERSION, ints(PacketLibC.TPACKET_V3), 4);
       int blocks = (int) Math.max(2, ringBytes / BLOCK_SIZE);
       Memory req = ints(BLOCK_SIZE, blocks, FRAME_SIZE, blocks * (BLOCK_SIZE / FRAME_SIZE), BLOCK_RETIRE_MILLIS, 0, 0);
@@ -90,7 +110,6 @@ final class PacketRing implements AutoCloseable {
       Pointer mapping = PacketLibC.mmap(null, size, PacketLibC.PROT_READ | PacketLibC.PROT_WRITE,
           PacketLibC.MAP_SHARED, fd, 0);
       try {
-        PacketLibC.setsockopt(fd, PacketLibC.SOL_PACKET, PacketLibC.PACKET_ADD_MEMBERSHIP, membership(ifindex), 16);
         PacketLibC.bind(fd, linkAddress(ifindex), 20);
       } catch (LastErrorException e) {
         PacketLibC.munmap(mapping, size);
@@ -101,6 +120,16 @@ final class PacketRing implements AutoCloseable {
       PacketLibC.close(fd);
       throw e;
     }
+  }
+
+  /** Replaces the socket's filter at once (the kernel swaps programs atomically). */
+  void replaceFilter(byte[] filter) {
+    attach(fd, filter);
+  }
+
+  private static void attach(int fd, byte[] filter) {
+    Memory[] fprog = HeaderFilter.fprog(filter);
+    PacketLibC.setsockopt(fd, PacketLibC.SOL_SOCKET, PacketLibC.SO_ATTACH_FILTER, fprog[0], 16);
   }
 
   /** Checks that this process may open packet sockets at all, so the agent can say so once at start. */
@@ -154,7 +183,7 @@ final class PacketRing implements AutoCloseable {
             + (ring.getInt(packet + PKT_NSEC) & 0xffff_ffffL) / 1_000_000L;
         int mac = packet + (ring.getShort(packet + PKT_MAC) & 0xffff);
         if (mac + captured <= block + BLOCK_SIZE) { // never trust an offset to leave the block
-          handler.frame(ring, mac, captured, wire, millis);
+          handler.frame(ring, mac, captured, wire, millis, ring.getInt(packet + PKT_IFINDEX));
         }
         packet += ring.getInt(packet + PKT_NEXT);
         frames++;
@@ -208,15 +237,6 @@ final class PacketRing implements AutoCloseable {
     for (int i = 0; i < values.length; i++) {
       m.setInt(4L * i, values[i]);
     }
-    return m;
-  }
-
-  /** {@code struct packet_mreq}: ifindex, type PACKET_MR_PROMISC, no address. */
-  private static Memory membership(int ifindex) {
-    Memory m = new Memory(16);
-    m.clear();
-    m.setInt(0, ifindex);
-    m.setShort(4, (short) PacketLibC.PACKET_MR_PROMISC);
     return m;
   }
 

@@ -26,9 +26,14 @@ final class CapturePipeline implements FlowTable.Listener {
   }
 
   void frame(byte[] frame, long millis) {
+    frame(frame, FlowRecord.UNKNOWN_INGRESS, millis);
+  }
+
+  /** A frame that entered the bridge by {@code ingress} (a port's ifindex, or {@link FlowRecord#FROM_HOST}). */
+  void frame(byte[] frame, int ingress, long millis) {
     now = millis;
     table.observe(parser.parse(ByteBuffer.wrap(frame), 0, frame.length, frame.length).orElseThrow(), "br-0123456789ab",
-        millis, this);
+        ingress, millis, this);
   }
 
   void sweep(long millis) {

@@ -9,6 +9,7 @@ import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.Event;
 import dev.dockward.event.FlowObserved;
 import dev.dockward.hostfs.HostFs;
+import dev.dockward.source.SourceHealth;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -43,10 +46,12 @@ class NetworkFlowSourceIT {
   private final List<String> networks = new ArrayList<>();
   private DockerApi api;
   private NetworkFlowSource source;
+  private int docker0PromiscuityBefore;
 
   @BeforeEach
   void start() throws Exception {
     api = new DockerApi(URI.create("unix:///var/run/docker.sock"));
+    docker0PromiscuityBefore = promiscuity("docker0");
     NetworkFlowSource.Settings settings = new NetworkFlowSource.Settings(List.of("docker0", "br-*"), 128, 4L << 20,
         Duration.ofMillis(500), FlowTable.Settings.DEFAULT, Duration.ofSeconds(10), EdgePolicy.NONE, Optional.empty());
     source = NetworkFlowSource.open(HostFs.system(), this::running, Clock.systemUTC(), settings);
@@ -99,6 +104,50 @@ class NetworkFlowSourceIT {
     assertTrue(end.traffic().tcpFlagsOut().contains("syn"), end.traffic().toString());
     assertTrue(end.traffic().packetsIn() > 0);
     assertTrue(source.counters().get("kernel_packets") > 0, source.counters().toString());
+    // The capture reads the containers' ports and changes no interface setting: docker0 is not put
+    // in promiscuous mode (another agent on this host with an older capture could, and would fail this).
+    assertEquals(docker0PromiscuityBefore, promiscuity("docker0"), "docker0's promiscuity count while capturing");
+    source.close();
+    assertEquals(docker0PromiscuityBefore, promiscuity("docker0"), "docker0's promiscuity count after the capture");
+  }
+
+  @Test
+  void withoutABridgeToCaptureOnTheSourceIsDegradedAndSaysWhy() throws Exception {
+    NetworkFlowSource.Settings none = new NetworkFlowSource.Settings(List.of("dwnobridge*"), 128, 2L << 20,
+        Duration.ofMillis(200), FlowTable.Settings.DEFAULT, Duration.ofSeconds(10), EdgePolicy.NONE, Optional.empty());
+    try (NetworkFlowSource lonely = NetworkFlowSource.open(HostFs.system(), List::of, Clock.systemUTC(), none)) {
+      lonely.start(e -> { });
+      long deadline = System.nanoTime() + DEADLINE.toNanos();
+      while (!lonely.health().isDegraded() && System.nanoTime() < deadline) {
+        TimeUnit.MILLISECONDS.sleep(50);
+      }
+      SourceHealth h = lonely.health();
+      assertTrue(h.isDegraded(), h.toString());
+      assertTrue(h.reason().startsWith("no Docker bridge to capture on (dwnobridge*)"), h.reason());
+    }
+    // The one on docker0 is running.
+    assertEquals(SourceHealth.State.RUNNING, awaitScanned(source).state(), source.health().toString());
+  }
+
+  /** The source's health once its first rescan ran (the counters are published after it). */
+  private static SourceHealth awaitScanned(NetworkFlowSource s) throws InterruptedException {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    while (!s.counters().containsKey("bridges_opened") && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+    return s.health();
+  }
+
+  /** The interface's promiscuity count as `ip -d link show` prints it. */
+  private static int promiscuity(String iface) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("ip", "-d", "link", "show", iface).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    Matcher m = Pattern.compile("promiscuity (\\d+)").matcher(out);
+    if (!m.find()) {
+      throw new AssertionError("no promiscuity in: " + out);
+    }
+    return Integer.parseInt(m.group(1));
   }
 
   @Test

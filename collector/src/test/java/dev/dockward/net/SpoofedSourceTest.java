@@ -57,7 +57,7 @@ class SpoofedSourceTest {
     assertEquals(1, assessor.spoofed());
 
     Map<String, Object> src = peerDocument(f, "src");
-    assertEquals(Map.of("kind", "container", "name", "web", "id", WEB.id()), src.get("spoofed"));
+    assertEquals(Map.of("kind", "container", "name", "web", "id", WEB.id(), "forged", "address"), src.get("spoofed"));
   }
 
   @Test

@@ -74,6 +74,7 @@ class BundledRulesTest {
         "flow_scan_many_ports,           network_scan_from_container",
         "flow_spoofed_neighbour_address, source_address_spoofed_from_container",
         "flow_spoofed_foreign_address,   source_address_spoofed_from_container",
+        "flow_spoofed_neighbour_mac_and_address, source_address_spoofed_from_container", // by its bridge port
         "exec_insmod_in_container,       kernel_module_loaded_from_container",
         "host_file_kernel_modules_in_container, kernel_module_loaded_from_container",
         "exec_busybox_modprobe_in_container, kernel_module_loaded_from_container",
@@ -229,7 +230,17 @@ class BundledRulesTest {
         assertEquals("cache", match.evidence().get("address_owner"));
         assertEquals("172.17.0.4", match.evidence().get("spoofed_ip"));
         assertEquals("02:42:ac:11:00:03", match.evidence().get("src_mac"));
+        assertEquals("address", match.evidence().get("forged"));
         assertEquals(Severity.HIGH, match.rule().severity());
+    }
+
+    @Test
+    void aForgedMacAndAddressNameTheSenderByItsPortAndSaySo() {
+        RuleMatch match = ENGINE.evaluate(Fixtures.event("flow_spoofed_neighbour_mac_and_address")).get(0);
+        assertTrue(match.summary().startsWith("container web (nginx:1.25) sent"), match.summary());
+        assertEquals("cache", match.evidence().get("address_owner"));
+        assertEquals("02:42:ac:11:00:04", match.evidence().get("src_mac"), "the MAC as forged");
+        assertEquals("mac_and_address", match.evidence().get("forged"));
     }
 
     @Test

@@ -179,7 +179,7 @@ public record AgentConfig(
       this(procScan, docker, cgroup, netlink, network, hostWatch, null);
     }
 
-    /** The sources with the network capture (off) and the host watch at their defaults. */
+    /** The sources with the network capture and the host watch at their defaults. */
     public Sources(ProcScan procScan, Docker docker, Cgroup cgroup, Netlink netlink) {
       this(procScan, docker, cgroup, netlink, null, null, null);
     }
@@ -215,8 +215,10 @@ public record AgentConfig(
   }
 
   /**
-   * Capture on Docker bridges ({@code flow} events). Off by default: it needs root
-   * ({@code CAP_NET_RAW}) and puts the bridges in promiscuous mode.
+   * Capture on Docker bridges ({@code flow} events). On by default; it needs {@code CAP_NET_RAW}
+   * (root), and where it cannot run (no such right, no Docker bridge) the agent runs on with the
+   * {@code network} sensor reported degraded. It changes no interface setting (no promiscuous
+   * mode): see docs/network.md.
    *
    * @param interfaces globs of the bridges to capture on (Docker's default bridge and user networks)
    * @param snapLength bytes of each frame the kernel hands over (headers only)
@@ -235,7 +237,7 @@ public record AgentConfig(
     public static final Network DEFAULT = new Network(null, null, null, null, null, null, null, null, null, null, null);
 
     public Network {
-      enabled = Objects.requireNonNullElse(enabled, false);
+      enabled = Objects.requireNonNullElse(enabled, true);
       interfaces = List.copyOf(Objects.requireNonNullElse(interfaces, List.of("docker0", "br-*")));
       snapLength = Objects.requireNonNullElse(snapLength, 128);
       ringMb = Objects.requireNonNullElse(ringMb, 8);
@@ -246,6 +248,14 @@ public record AgentConfig(
       scanWindow = Objects.requireNonNullElse(scanWindow, "10s");
       policy = Objects.requireNonNullElse(policy, "");
       learning = Objects.requireNonNullElse(learning, new Learning(null, null, null));
+      if (learning.enabled() == null) {
+        learning = learning.withEnabled(policy.isBlank());
+      }
+    }
+
+    /** Learning as it is when not set: on without a policy file, off with one. */
+    private static Learning defaultLearning(String policy) {
+      return new Learning(policy.isBlank(), null, null);
     }
 
     public Network withEnabled(boolean on) {
@@ -253,9 +263,10 @@ public record AgentConfig(
           scanWindow, policy, learning);
     }
 
+    /** With a policy file; learning left at its default follows the default for the new policy. */
     public Network withPolicy(String file) {
       return new Network(enabled, interfaces, snapLength, ringMb, rescanInterval, maxFlows, idleTimeout,
-          activeTimeout, scanWindow, file, learning);
+          activeTimeout, scanWindow, file, learning.equals(defaultLearning(policy)) ? null : learning);
     }
 
     public Network withLearning(Learning l) {
@@ -270,7 +281,9 @@ public record AgentConfig(
   }
 
   /**
-   * @param enabled whether edges between containers are learned
+   * @param enabled whether edges between containers are learned: the first {@code period} is
+   *     learned, later edges not learned are unexpected. When not set: on without a policy file,
+   *     off with one (a policy file says what is expected; its {@code default} applies at once)
    * @param period how long after learning first started edges are recorded; new edges after it are unexpected
    * @param file where the learned edges are kept; empty for {@code network-learned-edges.json} in the journal directory
    * @param maxEdges the learned set's size (10000); edges beyond it are not learned, and counted
@@ -281,7 +294,7 @@ public record AgentConfig(
   public record Learning(Boolean enabled, String period, String file, Integer maxEdges, Integer maxPortsPerPair,
       Integer scanThreshold) {
     public Learning {
-      enabled = Objects.requireNonNullElse(enabled, false);
+      // enabled stays unset here: the network section decides its default (see Network).
       period = Objects.requireNonNullElse(period, "24h");
       file = Objects.requireNonNullElse(file, "");
       maxEdges = Objects.requireNonNullElse(maxEdges, 10_000);
@@ -291,6 +304,10 @@ public record AgentConfig(
 
     public Learning(Boolean enabled, String period, String file) {
       this(enabled, period, file, null, null, null);
+    }
+
+    public Learning withEnabled(boolean on) {
+      return new Learning(on, period, file, maxEdges, maxPortsPerPair, scanThreshold);
     }
   }
 

@@ -22,17 +22,35 @@ class NetworkConfigTest {
   Path dir;
 
   @Test
-  void networkSectionIsOffByDefaultWithBoundedDefaults() throws ConfigException {
+  void networkCaptureAndLearningAreOnByDefaultWithBoundedDefaults() throws ConfigException {
     AgentConfig.Network n = loader.parse("empty.yaml", "").sources().network();
-    assertFalse(n.enabled());
+    assertTrue(n.enabled());
     assertEquals(List.of("docker0", "br-*"), n.interfaces());
     assertEquals(128, n.snapLength());
     assertEquals(65_536, n.maxFlows());
     assertEquals("60s", n.idleTimeout());
     assertEquals("10s", n.scanWindow());
     assertEquals("", n.policy());
-    assertFalse(n.learning().enabled());
+    assertTrue(n.learning().enabled());
     assertEquals("24h", n.learning().period());
+  }
+
+  @Test
+  void learningIsOffByDefaultWithAPolicyFileAndOnWhenAskedFor() throws Exception {
+    String policy = Files.writeString(dir.resolve("p.yaml"), "default: alert\n").toString();
+    AgentConfig.Network withPolicy = loader.parse("c.yaml", "sources:\n  network: {policy: " + policy + "}\n")
+        .sources().network();
+    assertFalse(withPolicy.learning().enabled(), "a policy file says what is expected, from the first minute");
+    AgentConfig.Network both = loader.parse("c.yaml",
+        "sources:\n  network: {policy: " + policy + ", learning: {enabled: true}}\n").sources().network();
+    assertTrue(both.learning().enabled());
+    AgentConfig.Network periodOnly = loader.parse("c.yaml", "sources:\n  network: {learning: {period: 2h}}\n")
+        .sources().network();
+    assertTrue(periodOnly.learning().enabled());
+    assertEquals("2h", periodOnly.learning().period());
+    assertFalse(AgentConfig.Network.DEFAULT.withPolicy("/p.yaml").learning().enabled());
+    assertTrue(AgentConfig.Network.DEFAULT.withLearning(new AgentConfig.Learning(true, "1h", ""))
+        .withPolicy("/p.yaml").learning().enabled(), "set explicitly: kept");
   }
 
   @Test

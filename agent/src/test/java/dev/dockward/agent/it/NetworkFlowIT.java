@@ -143,10 +143,12 @@ class NetworkFlowIT {
     Path learned = dir.resolve("learned-edges.json");
     AgentConfig.Network learning = AgentConfig.Network.DEFAULT
         .withLearning(new AgentConfig.Learning(true, "8s", learned.toString()));
-    startAgent(learning);
     docker.runDetached(server, List.of(), "sh", "-c", "nc -ll -p 6379 -e /bin/busybox echo ok");
     String ip = docker.ipAddress(server);
     docker.runDetached(client, List.of(), "sh", "-c", talkLoop(ip, 6379, 60));
+    // Learning starts with the agent, once the client talks: its first flows fall in the period
+    // however long the containers took to start.
+    startAgent(learning);
     flow(f -> "start".equals(f.get("state")) && "learning".equals(f.get("policy"))
         && client.equals(map(f.get("src")).get("name")));
     // Past the learning period the same edge is known.
@@ -209,13 +211,79 @@ class NetworkFlowIT {
     }
   }
 
+  @Test
+  void aContainerForgingANeighboursMacAndAddressIsNamedByTheBridgePortItsFramesEnteredBy() throws Exception {
+    ToolImage image = ToolImage.build("spoofframe", List.of(), Map.of(staticBinary("spoof_frame"), "/bin/spoof_frame"));
+    try {
+      startAgent(AgentConfig.Network.DEFAULT);
+      String net = DockerCli.uniqueName("h-net-fnet");
+      String victim = DockerCli.uniqueName("h-net-victim");
+      String target = DockerCli.uniqueName("h-net-target");
+      String sender = DockerCli.uniqueName("h-net-forger");
+      docker.createInternalNetwork(net);
+      docker.runDetached(target, List.of("--network", net), "sh", "-c", "nc -ll -p 8080 -e /bin/busybox echo hi");
+      String targetIp = docker.ipAddress(target);
+      // Normal traffic from the neighbour that will be framed: its own flows, no spoofing.
+      docker.runDetached(victim, List.of("--network", net), "sh", "-c", talkLoop(targetIp, 8080, 20));
+      String victimIp = docker.ipAddress(victim);
+      String victimMac = mac(victim);
+      String targetMac = mac(target);
+      // Docker's default capabilities include NET_RAW: no --cap-add. Whole frames with the
+      // victim's MAC and address, one a second, each from a new port (a new flow).
+      docker.runImage(sender, List.of("--network", net), image.tag(), "sh", "-c",
+          "sleep 2; /bin/spoof_frame eth0 " + victimMac + " " + victimIp + " " + targetMac + " " + targetIp
+              + " 9999 30; sleep 30");
+      String senderMac = mac(sender);
+
+      Map<String, Object> alert = alert("source_address_spoofed_from_container", sender);
+      Map<String, Object> evidence = map(alert.get("evidence"));
+      assertEquals(victim, evidence.get("address_owner"));
+      assertEquals("container", evidence.get("address_owner_kind"));
+      assertEquals(victimIp, evidence.get("spoofed_ip"));
+      assertEquals(victimMac, evidence.get("src_mac"), "the MAC as forged: " + senderMac + " is the sender's own");
+      assertEquals("mac_and_address", evidence.get("forged"));
+      Map<String, Object> forged = flow(f -> "start".equals(f.get("state")) && "udp".equals(f.get("protocol"))
+          && sender.equals(map(f.get("src")).get("name")) && Integer.valueOf(9999).equals(intOf(map(f.get("dst")).get("port"))));
+      assertEquals(victimIp, map(forged.get("src")).get("ip"));
+      assertEquals(target, map(forged.get("dst")).get("name"));
+
+      Map<String, Object> honest = flow(f -> "start".equals(f.get("state")) && "tcp".equals(f.get("protocol"))
+          && victim.equals(map(f.get("src")).get("name")) && target.equals(map(f.get("dst")).get("name")));
+      assertEquals(null, map(honest.get("src")).get("spoofed"), "the neighbour's own traffic is not spoofed");
+      // The framed neighbour gets nothing: no spoofing alert, and no forged datagram is its flow.
+      assertEquals(List.of(), alerts("source_address_spoofed_from_container", victim));
+      assertEquals(List.of(), alerts("source_address_spoofed_from_container", target));
+      List<Map<String, Object>> blamed = stdout.lines().stream().map(Records::parse)
+          .filter(r -> isFlow(r, f -> victim.equals(map(f.get("src")).get("name"))
+              && Integer.valueOf(9999).equals(intOf(map(f.get("dst")).get("port")))))
+          .toList();
+      assertEquals(List.of(), blamed, "a forged datagram attributed to the neighbour");
+    } finally {
+      docker.removeAll(); // first: an image still used by a container would stay behind untagged
+      image.remove();
+    }
+  }
+
+  private String mac(String container) throws Exception {
+    return docker.docker("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.MacAddress}}{{end}}", container).strip();
+  }
+
+  private static Integer intOf(Object number) {
+    return number instanceof Number n ? n.intValue() : null;
+  }
+
   /** The raw-socket sender, built static (the image has no libc) from the test's C source. */
   private Path spoofSender() throws Exception {
-    Path source = dir.resolve("spoof_udp.c");
-    try (var in = NetworkFlowIT.class.getResourceAsStream("/it/spoof_udp.c")) {
+    return staticBinary("spoof_udp");
+  }
+
+  /** {@code /it/<name>.c} built with {@code gcc -static} (the test images have no libc). */
+  private Path staticBinary(String name) throws Exception {
+    Path source = dir.resolve(name + ".c");
+    try (var in = NetworkFlowIT.class.getResourceAsStream("/it/" + name + ".c")) {
       Files.copy(in, source);
     }
-    Path binary = dir.resolve("spoof_udp");
+    Path binary = dir.resolve(name);
     Process gcc = new ProcessBuilder("gcc", "-static", "-O2", "-o", binary.toString(), source.toString())
         .redirectErrorStream(true).start();
     String out = new String(gcc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
