@@ -1,4 +1,4 @@
-package dev.dockward.agent.ship;
+package dev.dockward.agent.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import java.io.IOException;
+import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RecordHeadTest {
@@ -29,6 +31,17 @@ class RecordHeadTest {
   @Test
   void aRepeatedKeyKeepsItsLastValueAsAParsedMapWould() throws IOException {
     assertEquals("alert", RecordHead.read(factory, "{\"kind\":\"event\",\"kind\":\"alert\"}").kind());
+  }
+
+  @Test
+  void theTimeIsReadAsTheShippersAndReplayUseIt() throws IOException {
+    RecordHead head = RecordHead.read(factory,
+        "{\"kind\":\"event\",\"process\":{\"time\":\"x\"},\"time\":\"2026-11-22T18:02:11.431Z\"}");
+    assertEquals("2026-11-22T18:02:11.431Z", head.time());
+    assertEquals(Optional.of(Instant.parse("2026-11-22T18:02:11.431Z")), head.instant());
+    assertEquals(Optional.empty(), RecordHead.read(factory, "{\"time\":\"soon\"}").instant());
+    assertEquals(Optional.empty(), RecordHead.read(factory, "{\"time\":17}").instant());
+    assertNull(RecordHead.read(factory, "{\"time\":17}").time());
   }
 
   @Test
