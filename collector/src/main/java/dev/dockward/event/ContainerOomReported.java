@@ -16,5 +16,5 @@ public record ContainerOomReported(Instant time, ContainerInfo info) implements 
   @Override public String source() { return "docker"; }
   @Override public Optional<ContainerInfo> container() { return Optional.of(info); }
   @Override public Event withContainer(ContainerInfo c) { return new ContainerOomReported(time, c); }
-  @Override public void putFields(Map<String, Object> record) {}
+  @Override public void putFields(Map<String, Object> record) {} // the container is the whole story
 }

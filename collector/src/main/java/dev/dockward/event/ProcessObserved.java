@@ -30,7 +30,7 @@ public record ProcessObserved(Instant time, String source, ProcessInfo proc, Opt
   @Override public Event withContainer(ContainerInfo c) {
     return new ProcessObserved(time, source, proc, Optional.of(c), origin);
   }
-  @Override public void putFields(Map<String, Object> record) {}
+  @Override public void putFields(Map<String, Object> record) {} // all of it is in the process object
 
   /** The process object with its {@code origin}: runtime, parent and ancestors, each when known. */
   @Override
