@@ -11,8 +11,9 @@ import java.util.Optional;
 
 /**
  * One journalled record as a replay sees it: its text, with the envelope read by {@link RecordHead}
- * (a streaming pass that builds nothing, as the shippers read it) and the whole document parsed
- * only when someone asks for it, so a scan that filters by time and kind alone builds no maps.
+ * (the shippers' reader, stopping once it has kind and time) and the whole document parsed only
+ * when someone asks for it, so a scan that filters by time and kind alone reads a few tokens of
+ * each record and builds no maps.
  */
 public final class RecordView {
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
@@ -61,12 +62,12 @@ public final class RecordView {
   /**
    * The envelope, read once.
    *
-   * @throws UncheckedIOException when the text is not a JSON object
+   * @throws UncheckedIOException when the text up to the envelope is not the start of a JSON object
    */
   private RecordHead head() {
     if (head == null) {
       try {
-        head = RecordHead.read(mapper.getFactory(), json);
+        head = RecordHead.readEnvelope(mapper.getFactory(), json);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -45,6 +45,19 @@ class RecordHeadTest {
   }
 
   @Test
+  void theEnvelopeReadStopsOnceItHasKindAndTimeWhereTheWholeReadChecksEverything() throws IOException {
+    String cutAfterEnvelope = "{\"schema\":1,\"kind\":\"alert\",\"time\":\"2026-11-22T18:02:11Z\",\"host\":{\"name\":";
+    assertEquals(new RecordHead("alert", null, "2026-11-22T18:02:11Z"), RecordHead.readEnvelope(factory, cutAfterEnvelope));
+    assertThrows(IOException.class, () -> RecordHead.read(factory, cutAfterEnvelope));
+    assertEquals(new RecordHead("event", "exec", "2026-11-22T18:02:11Z"), RecordHead.readEnvelope(factory,
+        "{\"process\":{\"kind\":\"alert\"},\"type\":\"exec\",\"kind\":\"event\",\"time\":\"2026-11-22T18:02:11Z\"}"),
+        "top-level fields only, wherever they stand");
+    assertEquals(new RecordHead("event", null), RecordHead.readEnvelope(factory, "{\"kind\":\"event\"}"));
+    assertThrows(IOException.class, () -> RecordHead.readEnvelope(factory, "{\"kind\":\"event\",\"time\":"));
+    assertThrows(IOException.class, () -> RecordHead.readEnvelope(factory, "[1,2]"));
+  }
+
+  @Test
   void textThatIsNotOneJsonObjectIsRejected() {
     assertThrows(IOException.class, () -> RecordHead.read(factory, "[1,2]"));
     assertThrows(IOException.class, () -> RecordHead.read(factory, "not json"));
