@@ -57,7 +57,7 @@ final class RulesBench {
       long cpu0 = threads.getCurrentThreadCpuTime();
       Map<String, Object> exec = documents.get("exec");
       for (int i = 0; i < events; i++) {
-        consume(dev.dockward.rules.EventDocuments.normalise(exec).size());
+        consume(dev.dockward.rules.ValueNormaliser.normalise(exec).size());
       }
       line.append(String.format("  (normalise of the exec %.2f µs)",
           (threads.getCurrentThreadCpuTime() - cpu0) / 1e3 / events));

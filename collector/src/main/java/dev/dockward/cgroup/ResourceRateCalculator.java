@@ -1,6 +1,5 @@
 package dev.dockward.cgroup;
 
-import dev.dockward.event.EventDocuments;
 import dev.dockward.event.ResourceCounters;
 import dev.dockward.event.ResourceRates;
 import java.time.Duration;
@@ -48,7 +47,7 @@ final class ResourceRateCalculator {
     ResourceCounters p = previous.counters();
     ResourceCounters n = now.counters();
     OptionalDouble cores = perSecond(p.cpu().usageNanos(), n.cpu().usageNanos(), seconds * 1e9);
-    OptionalDouble limit = EventDocuments.cpuLimitCores(n.cpu());
+    OptionalDouble limit = n.cpu().limitCores();
     OptionalDouble fraction = OptionalDouble.empty();
     if (cores.isPresent()) {
       fraction = OptionalDouble.of(cores.getAsDouble() / (limit.isPresent() ? limit.getAsDouble() : hostCpus));

@@ -1,10 +1,12 @@
 package dev.dockward.event;
 
+import dev.dockward.host.MachineFacts;
 import java.time.Duration;
 import java.time.Instant;
-import dev.dockward.host.MachineFacts;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -57,4 +59,31 @@ public record AgentLifecycle(Instant time, Phase phase, String version, Duration
   @Override public String source() { return "agent"; }
   @Override public Optional<ContainerInfo> container() { return Optional.empty(); }
   @Override public Event withContainer(ContainerInfo c) { return this; }
+  @Override
+  public void putFields(Map<String, Object> record) {
+    Map<String, Object> agent = new LinkedHashMap<>();
+    agent.put("version", version);
+    agent.put("uptime_s", uptime.toSeconds());
+    agent.put("drops", drops);
+    agent.put("drops_new", dropsNew);
+    if (!sensors.isEmpty()) {
+      agent.put("sources", EventDocuments.sensorStates(sensors));
+      agent.put("degraded", sensors.stream().filter(SensorState::degraded).map(SensorState::name).toList());
+      agent.put("degraded_new", degradedNew);
+      agent.put("degraded_summary", degradedSummary());
+    }
+    record.put("agent", agent);
+    hostFacts.ifPresent(f -> record.put("host_facts", EventDocuments.hostFacts(f)));
+  }
+
+  /** The newly degraded sensors with their reasons, for an alert's summary: {@code name (reason); …}. */
+  private String degradedSummary() {
+    StringBuilder out = new StringBuilder();
+    for (SensorState sensor : sensors) {
+      if (degradedNew.contains(sensor.name())) {
+        out.append(out.length() == 0 ? "" : "; ").append(sensor.name()).append(" (").append(sensor.reason()).append(')');
+      }
+    }
+    return out.toString();
+  }
 }

@@ -1,6 +1,8 @@
 package dev.dockward.event;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -30,5 +32,12 @@ public record CapabilityChanged(Instant time, String source, ProcessInfo proc, l
   @Override public Optional<ProcessInfo> process() { return Optional.of(proc); }
   @Override public Event withContainer(ContainerInfo c) {
     return new CapabilityChanged(time, source, proc, previousCapEff, Optional.of(c));
+  }
+  @Override
+  public void putFields(Map<String, Object> record) {
+    Map<String, Object> change = new LinkedHashMap<>();
+    change.put("previous_cap_eff", String.format("%016x", previousCapEff));
+    change.put("gained", String.format("%016x", gained()));
+    record.put("capability_change", change);
   }
 }

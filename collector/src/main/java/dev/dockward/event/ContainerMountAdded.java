@@ -1,6 +1,8 @@
 package dev.dockward.event;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -30,5 +32,15 @@ public record ContainerMountAdded(Instant time, String source, String fsType, St
   @Override public String type() { return "container_mount"; }
   @Override public Event withContainer(ContainerInfo c) {
     return new ContainerMountAdded(time, source, fsType, mountPoint, root, options, pid, Optional.of(c));
+  }
+  @Override
+  public void putFields(Map<String, Object> record) {
+    Map<String, Object> mount = new LinkedHashMap<>();
+    mount.put("fs_type", fsType);
+    mount.put("mount_point", mountPoint);
+    mount.put("root", root);
+    mount.put("options", options);
+    mount.put("pid", (long) pid);
+    record.put("mount", mount);
   }
 }

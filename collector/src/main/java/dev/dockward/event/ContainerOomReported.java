@@ -1,6 +1,7 @@
 package dev.dockward.event;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -15,4 +16,5 @@ public record ContainerOomReported(Instant time, ContainerInfo info) implements 
   @Override public String source() { return "docker"; }
   @Override public Optional<ContainerInfo> container() { return Optional.of(info); }
   @Override public Event withContainer(ContainerInfo c) { return new ContainerOomReported(time, c); }
+  @Override public void putFields(Map<String, Object> record) {} // the container is the whole story
 }

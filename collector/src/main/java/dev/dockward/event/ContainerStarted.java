@@ -1,6 +1,7 @@
 package dev.dockward.event;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -18,4 +19,5 @@ public record ContainerStarted(Instant time, ContainerInfo info, boolean already
   @Override public String source() { return "docker"; }
   @Override public Optional<ContainerInfo> container() { return Optional.of(info); }
   @Override public Event withContainer(ContainerInfo c) { return new ContainerStarted(time, c, alreadyRunning); }
+  @Override public void putFields(Map<String, Object> record) { record.put("already_running", alreadyRunning); }
 }

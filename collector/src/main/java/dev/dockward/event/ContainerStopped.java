@@ -1,6 +1,7 @@
 package dev.dockward.event;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -28,4 +29,9 @@ public record ContainerStopped(Instant time, ContainerInfo info, OptionalInt exi
   @Override public String source() { return "docker"; }
   @Override public Optional<ContainerInfo> container() { return Optional.of(info); }
   @Override public Event withContainer(ContainerInfo c) { return new ContainerStopped(time, c, exitCode, oomKilled); }
+  @Override
+  public void putFields(Map<String, Object> record) {
+    EventDocuments.putIfPresent(record, "exit_code", exitCode);
+    oomKilled.ifPresent(k -> record.put("oom_killed", k));
+  }
 }

@@ -1,6 +1,8 @@
 package dev.dockward.event;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -27,5 +29,13 @@ public record DaemonSocketConnected(Instant time, String source, ProcessInfo pro
   @Override public Optional<ProcessInfo> process() { return Optional.of(proc); }
   @Override public Event withContainer(ContainerInfo c) {
     return new DaemonSocketConnected(time, source, proc, path, serverInode, clientInode, Optional.of(c));
+  }
+  @Override
+  public void putFields(Map<String, Object> record) {
+    Map<String, Object> socket = new LinkedHashMap<>();
+    socket.put("path", path);
+    socket.put("server_inode", serverInode);
+    socket.put("client_inode", clientInode);
+    record.put("socket", socket);
   }
 }

@@ -1,6 +1,7 @@
 package dev.dockward.event;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -16,4 +17,5 @@ public record DockerExecStarted(Instant time, ContainerInfo info, ExecInfo exec)
   @Override public String source() { return "docker"; }
   @Override public Optional<ContainerInfo> container() { return Optional.of(info); }
   @Override public Event withContainer(ContainerInfo c) { return new DockerExecStarted(time, c, exec); }
+  @Override public void putFields(Map<String, Object> record) { record.put("exec", exec.document()); }
 }

@@ -1,5 +1,7 @@
 package dev.dockward.event;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,5 +18,16 @@ public record ExecInfo(String id, String cmdline, String user, boolean privilege
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(cmdline, "cmdline");
     Objects.requireNonNull(user, "user");
+  }
+
+  /** The {@code exec} object of a {@code docker_exec} record. */
+  Map<String, Object> document() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", id);
+    m.put("cmdline", cmdline);
+    m.put("user", user);
+    m.put("privileged", privileged);
+    m.put("tty", tty);
+    return m;
   }
 }

@@ -1,6 +1,7 @@
 package dev.dockward.event;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -35,4 +36,5 @@ public record FlowObserved(Instant time, FlowTraffic traffic, FlowPeer src, Flow
     }
     return dst.container().isPresent() ? new FlowObserved(time, traffic, src, dst.withContainer(c), assessment) : this;
   }
+  @Override public void putFields(Map<String, Object> record) { record.put("flow", FlowDocument.of(this)); }
 }

@@ -1,6 +1,8 @@
 package dev.dockward.event;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -43,5 +45,14 @@ public record HostFileChanged(Instant time, String source, String kind, String p
   @Override public Optional<ProcessInfo> process() { return proc; }
   @Override public Event withContainer(ContainerInfo c) {
     return new HostFileChanged(time, source, kind, path, previous, current, Optional.of(c), proc);
+  }
+  @Override
+  public void putFields(Map<String, Object> record) {
+    Map<String, Object> file = new LinkedHashMap<>();
+    file.put("kind", kind);
+    file.put("path", path);
+    previous.ifPresent(v -> file.put("previous", v));
+    file.put("current", current);
+    record.put("file", file);
   }
 }

@@ -1,6 +1,8 @@
 package dev.dockward.event;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -34,5 +36,15 @@ public record HostFileWritten(Instant time, String source, Optional<ProcessInfo>
   @Override public Optional<ProcessInfo> process() { return proc; }
   @Override public Event withContainer(ContainerInfo c) {
     return new HostFileWritten(time, source, proc, pid, path, hostPath, mountSource, mountDestination, Optional.of(c));
+  }
+  @Override
+  public void putFields(Map<String, Object> record) {
+    Map<String, Object> write = new LinkedHashMap<>();
+    write.put("path", path);
+    write.put("host_path", hostPath);
+    write.put("mount_source", mountSource);
+    write.put("mount_destination", mountDestination);
+    write.put("pid", (long) pid);
+    record.put("file_write", write);
   }
 }

@@ -1,10 +1,12 @@
 package dev.dockward.event;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * A known process (same pid and start time) is in other namespaces than when the agent read it
@@ -30,5 +32,12 @@ public record NamespaceChanged(Instant time, String source, ProcessInfo proc, Ma
   @Override public Optional<ProcessInfo> process() { return Optional.of(proc); }
   @Override public Event withContainer(ContainerInfo c) {
     return new NamespaceChanged(time, source, proc, previous, changed, Optional.of(c));
+  }
+  @Override
+  public void putFields(Map<String, Object> record) {
+    Map<String, Object> change = new LinkedHashMap<>();
+    change.put("changed", List.copyOf(changed));
+    change.put("previous", new TreeMap<>(previous));
+    record.put("namespace_change", change);
   }
 }

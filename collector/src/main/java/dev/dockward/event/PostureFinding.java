@@ -58,4 +58,20 @@ public record PostureFinding(
   public PostureFinding withContainer(ContainerInfo c) {
     return new PostureFinding(id, cis, severity, summary, evidence, remediation, Optional.of(c), instance);
   }
+
+  /** The {@code finding} object of a {@code posture_finding} record; without the container, which is the record's own. */
+  public Map<String, Object> document() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", id);
+    cis.ifPresent(c -> m.put("cis", c));
+    m.put("severity", severity.text());
+    m.put("subject", subject());
+    if (!instance.isEmpty()) {
+      m.put("instance", instance);
+    }
+    m.put("summary", summary);
+    m.put("remediation", remediation);
+    m.put("evidence", new LinkedHashMap<>(evidence));
+    return m;
+  }
 }

@@ -2,6 +2,7 @@ package dev.dockward.event;
 
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -32,5 +33,10 @@ public record PostureFindingChanged(Instant time, PostureFinding finding, State 
   @Override
   public Event withContainer(ContainerInfo c) {
     return new PostureFindingChanged(time, finding.withContainer(c), state);
+  }
+  @Override
+  public void putFields(Map<String, Object> record) {
+    record.put("state", state.text());
+    record.put("finding", finding.document());
   }
 }

@@ -1,6 +1,8 @@
 package dev.dockward.event;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -29,5 +31,14 @@ public record ProcessExited(Instant time, String source, Optional<ProcessInfo> p
   @Override public Optional<ProcessInfo> process() { return proc; }
   @Override public Event withContainer(ContainerInfo c) {
     return new ProcessExited(time, source, proc, pid, exitStatus, signal, lifetimeMs, Optional.of(c));
+  }
+  @Override
+  public void putFields(Map<String, Object> record) {
+    Map<String, Object> exit = new LinkedHashMap<>();
+    exit.put("pid", (long) pid);
+    exit.put("status", (long) exitStatus);
+    exit.put("signal", (long) signal);
+    EventDocuments.putIfPresent(exit, "lifetime_ms", lifetimeMs);
+    record.put("exit", exit);
   }
 }

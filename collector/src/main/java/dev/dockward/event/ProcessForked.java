@@ -1,6 +1,8 @@
 package dev.dockward.event;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -25,5 +27,12 @@ public record ProcessForked(Instant time, String source, Optional<ProcessInfo> p
   @Override public Optional<ProcessInfo> process() { return parent; }
   @Override public Event withContainer(ContainerInfo c) {
     return new ProcessForked(time, source, parent, parentPid, childPid, Optional.of(c));
+  }
+  @Override
+  public void putFields(Map<String, Object> record) {
+    Map<String, Object> fork = new LinkedHashMap<>();
+    fork.put("parent_pid", (long) parentPid);
+    fork.put("child_pid", (long) childPid);
+    record.put("fork", fork);
   }
 }

@@ -1,6 +1,7 @@
 package dev.dockward.event;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -28,5 +29,14 @@ public record ProcessObserved(Instant time, String source, ProcessInfo proc, Opt
   @Override public Optional<ProcessInfo> process() { return Optional.of(proc); }
   @Override public Event withContainer(ContainerInfo c) {
     return new ProcessObserved(time, source, proc, Optional.of(c), origin);
+  }
+  @Override public void putFields(Map<String, Object> record) {} // all of it is in the process object
+
+  /** The process object with its {@code origin}: runtime, parent and ancestors, each when known. */
+  @Override
+  public Optional<Map<String, Object>> processDocument() {
+    Map<String, Object> process = EventDocuments.process(proc);
+    origin.putInto(process);
+    return Optional.of(process);
   }
 }

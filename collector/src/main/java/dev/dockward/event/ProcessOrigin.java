@@ -1,6 +1,9 @@
 package dev.dockward.event;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -32,5 +35,40 @@ public record ProcessOrigin(Optional<String> runtime, List<ProcessRelative> ance
   /** The parent, when known. */
   public Optional<ProcessRelative> parent() {
     return ancestors.isEmpty() ? Optional.empty() : Optional.of(ancestors.get(0));
+  }
+
+  /**
+   * Adds the origin to an exec's process object: {@code runtime}, {@code parent} ({@code pid},
+   * {@code name}, {@code exe}, {@code cmdline}, {@code runtime}) and {@code ancestors} (parent
+   * first, each {@code pid}, {@code name}, {@code exe}, {@code runtime}), each only when known.
+   */
+  void putInto(Map<String, Object> process) {
+    runtime.ifPresent(r -> process.put("runtime", r));
+    parent().ifPresent(p -> {
+      Map<String, Object> m = relative(p);
+      m.put("cmdline", p.cmdline());
+      if (p.cmdlineTruncated()) {
+        m.put("cmdline_truncated", true);
+      }
+      p.runtime().ifPresent(r -> m.put("runtime", r)); // after cmdline: the order of the schema
+      process.put("parent", m);
+    });
+    if (!ancestors.isEmpty()) {
+      List<Map<String, Object>> list = new ArrayList<>();
+      for (ProcessRelative a : ancestors) {
+        Map<String, Object> m = relative(a);
+        a.runtime().ifPresent(r -> m.put("runtime", r));
+        list.add(m);
+      }
+      process.put("ancestors", list);
+    }
+  }
+
+  private static Map<String, Object> relative(ProcessRelative r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("pid", (long) r.pid());
+    m.put("name", r.name());
+    m.put("exe", r.exe());
+    return m;
   }
 }

@@ -1,6 +1,8 @@
 package dev.dockward.event;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -30,5 +32,14 @@ public record ProcessTraced(Instant time, String source, Optional<ProcessInfo> t
   @Override public Optional<ProcessInfo> process() { return tracer; }
   @Override public Event withContainer(ContainerInfo c) {
     return new ProcessTraced(time, source, tracer, tracerPid, target, targetPid, targetContainerId, Optional.of(c));
+  }
+  @Override
+  public void putFields(Map<String, Object> record) {
+    Map<String, Object> ptrace = new LinkedHashMap<>();
+    ptrace.put("tracer_pid", (long) tracerPid);
+    ptrace.put("target_pid", (long) targetPid);
+    target.ifPresent(p -> ptrace.put("target", EventDocuments.process(p)));
+    ptrace.put("target_container_id", targetContainerId);
+    record.put("ptrace", ptrace);
   }
 }

@@ -1,6 +1,7 @@
 package dev.dockward.event;
 
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
@@ -55,6 +56,14 @@ public record ResourceCounters(int cgroupVersion, Cpu cpu, Memory memory, Pids p
       Objects.requireNonNull(periods, "periods");
       Objects.requireNonNull(throttledPeriods, "throttledPeriods");
       Objects.requireNonNull(throttledNanos, "throttledNanos");
+    }
+
+    /** The CPU quota in cores (quota / period), empty without a quota. */
+    public OptionalDouble limitCores() {
+      if (quotaMicros.isEmpty() || periodMicros.isEmpty() || periodMicros.getAsLong() <= 0) {
+        return OptionalDouble.empty();
+      }
+      return OptionalDouble.of((double) quotaMicros.getAsLong() / periodMicros.getAsLong());
     }
   }
 

@@ -1,13 +1,14 @@
 package dev.dockward.event;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * One sample of a running container's cgroup (type {@code resource_sample}, source {@code cgroup}):
  * the counters read now and the rates since the previous sample. Its document puts the figures
- * under {@code res} (see {@link EventDocuments#res}).
+ * under {@code res} (see {@link ResourceDocument}).
  *
  * @param time when the cgroup was read
  * @param info the container
@@ -34,4 +35,5 @@ public record ResourceSampled(Instant time, ContainerInfo info, ResourceCounters
   @Override public String source() { return "cgroup"; }
   @Override public Optional<ContainerInfo> container() { return Optional.of(info); }
   @Override public Event withContainer(ContainerInfo c) { return new ResourceSampled(time, c, counters, rates, host); }
+  @Override public void putFields(Map<String, Object> record) { record.put("res", ResourceDocument.of(counters, rates, host)); }
 }

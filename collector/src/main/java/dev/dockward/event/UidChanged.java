@@ -1,6 +1,8 @@
 package dev.dockward.event;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -28,5 +30,13 @@ public record UidChanged(Instant time, String source, ProcessInfo proc, int ruid
   @Override public Optional<ProcessInfo> process() { return Optional.of(proc); }
   @Override public Event withContainer(ContainerInfo c) {
     return new UidChanged(time, source, proc, ruid, euid, previousEuid, Optional.of(c));
+  }
+  @Override
+  public void putFields(Map<String, Object> record) {
+    Map<String, Object> change = new LinkedHashMap<>();
+    change.put("ruid", (long) ruid);
+    change.put("euid", (long) euid);
+    EventDocuments.putIfPresent(change, "previous_euid", previousEuid);
+    record.put("uid_change", change);
   }
 }

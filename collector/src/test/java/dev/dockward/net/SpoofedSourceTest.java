@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockward.event.AddressOwner;
 import dev.dockward.event.ContainerInfo;
-import dev.dockward.event.EventDocuments;
+import dev.dockward.event.FlowDocument;
 import dev.dockward.event.FlowObserved;
 import dev.dockward.event.FlowPeer;
 import java.time.Duration;
@@ -106,6 +106,6 @@ class SpoofedSourceTest {
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> peerDocument(FlowObserved f, String end) {
-    return (Map<String, Object>) EventDocuments.flow(f).get(end);
+    return (Map<String, Object>) FlowDocument.of(f).get(end);
   }
 }

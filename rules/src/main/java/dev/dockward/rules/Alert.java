@@ -46,7 +46,7 @@ public record Alert(String id, String time, Map<String, Object> host, String rul
     }
 
     static Alert of(String alertId, RuleMatch match, Map<String, ?> eventDocument) {
-        Map<String, Object> event = EventDocuments.normalise(eventDocument);
+        Map<String, Object> event = ValueNormaliser.normalise(eventDocument);
         return new Alert(alertId, stringOr(event.get("time"), ""), mapOr(event.get("host")), match.rule().id(),
                 match.rule().severity(), match.rule().tags(), match.summary(),
                 pick(event.get("container"), CONTAINER_FIELDS), pick(event.get("process"), PROCESS_FIELDS),

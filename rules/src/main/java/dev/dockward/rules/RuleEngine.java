@@ -108,7 +108,7 @@ public final class RuleEngine {
      * @return the rules that fired, in load order
      */
     public List<RuleMatch> evaluate(Map<String, ?> eventDocument) {
-        Map<String, Object> event = EventDocuments.normalisedForReading(eventDocument);
+        Map<String, Object> event = ValueNormaliser.normalisedForReading(eventDocument);
         forgetStopped(event);
         Object type = event.get("type");
         List<CompiledRule> candidates = type instanceof String ? byType.getOrDefault(type, anyType) : anyType;
@@ -165,7 +165,7 @@ public final class RuleEngine {
             }
             for (CompiledRule.NamedProgram item : rule.evidence()) {
                 eval(rule, item.program(), vars, "evidence " + item.name(), count)
-                        .map(EventDocuments::value)
+                        .map(ValueNormaliser::value)
                         .ifPresent(v -> evidence.put(item.name(), v));
             }
             Map<String, Object> outputVars = EventVariables.forOutput(event, evidence);
@@ -189,13 +189,13 @@ public final class RuleEngine {
             if (by.isEmpty()) {
                 return Optional.empty();
             }
-            key = String.valueOf(EventDocuments.value(by.get()));
+            key = String.valueOf(ValueNormaliser.value(by.get()));
         } else {
             key = containerId(event);
         }
         Optional<Object> value = Optional.empty();
         if (programs.distinct().isPresent()) {
-            value = eval(rule, programs.distinct().get(), vars, "window distinct", count).map(EventDocuments::value);
+            value = eval(rule, programs.distinct().get(), vars, "window distinct", count).map(ValueNormaliser::value);
             if (value.isEmpty()) {
                 return Optional.empty();
             }

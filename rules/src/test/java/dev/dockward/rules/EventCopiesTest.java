@@ -15,27 +15,27 @@ import org.junit.jupiter.api.Test;
 class EventCopiesTest {
     @Test
     void aDocumentInTheContractsTypesIsReadInPlace() {
-        Map<String, Object> doc = EventDocuments.normalise(Fixtures.event("exec_shell_in_container"));
-        assertSame(doc, EventDocuments.normalisedForReading(doc));
+        Map<String, Object> doc = ValueNormaliser.normalise(Fixtures.event("exec_shell_in_container"));
+        assertSame(doc, ValueNormaliser.normalisedForReading(doc));
     }
 
     @Test
     void aDocumentWithOtherTypesIsCopied() {
         Map<String, Object> parsed = Fixtures.event("exec_shell_in_container"); // Jackson: Integer pids
-        Map<String, Object> read = EventDocuments.normalisedForReading(parsed);
+        Map<String, Object> read = ValueNormaliser.normalisedForReading(parsed);
         assertNotSame(parsed, read);
-        assertEquals(EventDocuments.normalise(parsed), read);
+        assertEquals(ValueNormaliser.normalise(parsed), read);
         Map<String, Object> withNull = new LinkedHashMap<>(Map.of("type", "exec"));
         withNull.put("container", null);
-        assertEquals(Map.of("type", "exec"), EventDocuments.normalisedForReading(withNull));
+        assertEquals(Map.of("type", "exec"), ValueNormaliser.normalisedForReading(withNull));
         Map<String, Object> nested = Map.of("type", "exec", "process", Map.of("stdio", List.of("pipe", 1)));
         assertEquals(Map.of("type", "exec", "process", Map.of("stdio", List.of("pipe", 1L))),
-                EventDocuments.normalisedForReading(nested));
+                ValueNormaliser.normalisedForReading(nested));
     }
 
     @Test
     void processAndContainerAreTheDocumentsObjectsOverDefaults() {
-        Map<String, Object> doc = EventDocuments.normalise(Fixtures.event("exec_shell_in_container"));
+        Map<String, Object> doc = ValueNormaliser.normalise(Fixtures.event("exec_shell_in_container"));
         @SuppressWarnings("unchecked")
         Map<String, Object> proc = (Map<String, Object>) EventVariables.forConditions(doc, Map.of()).get("proc");
         assertEquals("sh", proc.get("name"));

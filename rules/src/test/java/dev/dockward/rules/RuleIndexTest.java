@@ -148,7 +148,7 @@ class RuleIndexTest {
     void aConditionIsNeverTrueOnATypeItsRuleDoesNotAdmit() throws Exception {
         int skipped = 0;
         for (Map<String, Object> record : corpus()) {
-            Map<String, Object> event = EventDocuments.normalise(record);
+            Map<String, Object> event = ValueNormaliser.normalise(record);
             Map<String, Object> vars = EventVariables.forConditions(event, BUNDLED.lists());
             for (CompiledRule rule : BUNDLED.compiled()) {
                 if (rule.admits(event.get("type"))) {

@@ -8,7 +8,6 @@ import dev.dockward.agent.config.ConfigException;
 import dev.dockward.agent.config.ConfigLoader;
 import dev.dockward.agent.ship.TextLine;
 import dev.dockward.event.ContainerInfo;
-import dev.dockward.event.EventDocuments;
 import dev.dockward.event.FindingSeverity;
 import dev.dockward.event.PostureFinding;
 import java.io.PrintWriter;
@@ -94,7 +93,7 @@ final class PostureCommand implements Callable<Integer> {
 
   /** The finding as in a {@code posture_finding} record, with the container's identity when it has one. */
   private static Map<String, Object> document(PostureFinding f) {
-    Map<String, Object> doc = new LinkedHashMap<>(EventDocuments.finding(f));
+    Map<String, Object> doc = new LinkedHashMap<>(f.document());
     f.container().ifPresent(c -> {
       Map<String, Object> id = new LinkedHashMap<>();
       id.put("id", c.id());

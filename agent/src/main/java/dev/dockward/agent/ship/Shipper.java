@@ -6,6 +6,7 @@ import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalCursor;
 import dev.dockward.agent.journal.JournalRecord;
 import dev.dockward.agent.journal.RecordBounds;
+import dev.dockward.agent.journal.RecordHead;
 import dev.dockward.agent.journal.RecordJsonEncoder;
 import dev.dockward.source.Workers;
 import java.io.IOException;

@@ -40,7 +40,7 @@ class EcsFieldsTest {
   void everyMappedRecordUsesEcsFieldsWithTheirTypes() {
     List<String> problems = new ArrayList<>();
     for (Map<String, Object> r : mapped) {
-      problems.addAll(problems(r));
+      problems.addAll(ecs.problems(r));
     }
     assertEquals(List.of(), problems);
   }
@@ -65,12 +65,12 @@ class EcsFieldsTest {
     List<String> problems = new ArrayList<>();
     for (Map<String, Object> r : mapped) {
       Map<String, Object> values = new TreeMap<>();
-      flatten("", r, values, mappedTypes);
+      ecs.flatten("", r, values, mappedTypes);
       values.forEach((field, value) -> {
         String type = mappedTypes.get(field);
         if (type == null) {
           problems.add(field + " is not in the template");
-        } else if (!takes(type, value)) {
+        } else if (!EcsFields.takes(type, value)) {
           problems.add(field + " = " + value + " does not fit the template's " + type);
         }
       });
@@ -92,7 +92,7 @@ class EcsFieldsTest {
   @Test
   void theCheckRejectsTheOldMappingsFaults() {
     Map<String, Object> good = MappedSamples.roundTrip(RecordFormat.ECS.apply(RecordFormatTest.alert()));
-    assertEquals(List.of(), problems(good));
+    assertEquals(List.of(), ecs.problems(good));
     Map<String, Object> bad = MappedSamples.roundTrip(new LinkedHashMap<>(good));
     OcsfFacts.map(bad.get("event")).put("count", 5);
     OcsfFacts.map(bad.get("threat")).put("technique", Map.of("id", List.of("T1059.004"), "sub", "x"));
@@ -100,66 +100,8 @@ class EcsFieldsTest {
     OcsfFacts.map(bad.get("event")).put("category", List.of("threat"));
     assertEquals(List.of("event.count is not an ECS field", "event.kind = finding is not allowed",
         "event.type info is not expected with event.category threat", "threat.technique.sub is not an ECS field"),
-        problems(bad).stream().sorted().toList());
-    assertTrue(!problems(Map.of("process", Map.of("pid", "4242"))).isEmpty(), "a pid as text is not a long");
-  }
-
-  private List<String> problems(Map<String, Object> r) {
-    List<String> out = new ArrayList<>();
-    Map<String, Object> values = new TreeMap<>();
-    flatten("", r, values, Map.of());
-    values.forEach((field, value) -> {
-      if (field.startsWith("dockward.")) {
-        return;
-      }
-      EcsFields.Field f = ecs.fields.get(field);
-      if (f == null) {
-        out.add(field + " is not an ECS field");
-        return;
-      }
-      if (f.array() != value instanceof List) {
-        out.add(field + (f.array() ? " is an array in ECS" : " is not an array in ECS"));
-      }
-      for (Object v : value instanceof List<?> l ? l : List.of(value)) {
-        if (!takes(f.type(), v)) {
-          out.add(field + " = " + v + " is not a " + f.type());
-        }
-        if (ecs.allowed.containsKey(field) && !ecs.allowed.get(field).contains(String.valueOf(v))) {
-          out.add(field + " = " + v + " is not allowed");
-        }
-      }
-    });
-    for (String category : OcsfFacts.strings(values.get("event.category"))) {
-      for (String type : OcsfFacts.strings(values.get("event.type"))) {
-        if (!ecs.expected.getOrDefault(category, Set.of()).contains(type)) {
-          out.add("event.type " + type + " is not expected with event.category " + category);
-        }
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Leaf values by dotted name. A map stops the descent where ECS (or the template) types the
-   * field as a whole object ({@code container.labels}, flattened fields); a list of maps contributes
-   * each map's leaves, as Elasticsearch indexes them.
-   */
-  private void flatten(String prefix, Object value, Map<String, Object> out, Map<String, String> templateTypes) {
-    EcsFields.Field f = ecs.fields.get(prefix);
-    boolean whole = f != null && (f.type().equals("object") || f.type().equals("flattened"))
-        || "flattened".equals(templateTypes.get(prefix));
-    if (value instanceof Map<?, ?> m && !whole) {
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        flatten(prefix.isEmpty() ? String.valueOf(e.getKey()) : prefix + "." + e.getKey(), e.getValue(), out,
-            templateTypes);
-      }
-    } else if (value instanceof List<?> l && l.stream().anyMatch(v -> v instanceof Map)) {
-      for (Object item : l) {
-        flatten(prefix, item, out, templateTypes);
-      }
-    } else {
-      out.put(prefix, value);
-    }
+        ecs.problems(bad).stream().sorted().toList());
+    assertTrue(!ecs.problems(Map.of("process", Map.of("pid", "4242"))).isEmpty(), "a pid as text is not a long");
   }
 
   private static void leaves(String prefix, Map<String, Object> properties, Map<String, String> out) {
@@ -172,41 +114,6 @@ class EcsFieldsTest {
         out.put(field, String.valueOf(d.getOrDefault("type", "object")));
       }
     });
-  }
-
-  private static boolean takes(String type, Object v) {
-    if (v instanceof List<?> l) {
-      return l.stream().allMatch(item -> takes(type, item));
-    }
-    switch (type) {
-      case "keyword":
-      case "wildcard":
-      case "match_only_text":
-      case "text":
-      case "constant_keyword":
-        return v instanceof String;
-      case "long":
-      case "integer":
-        return v instanceof Integer || v instanceof Long;
-      case "float":
-      case "scaled_float":
-      case "double":
-        return v instanceof Number;
-      case "boolean":
-        return v instanceof Boolean;
-      case "date":
-        try {
-          Instant.parse(String.valueOf(v));
-          return v instanceof String;
-        } catch (DateTimeParseException e) {
-          return false;
-        }
-      case "object":
-      case "flattened":
-        return v instanceof Map;
-      default:
-        return false;
-    }
   }
 
   static Path templatePath() {

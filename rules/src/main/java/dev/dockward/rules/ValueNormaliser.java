@@ -12,8 +12,8 @@ import java.util.Map;
  * Map. Jackson gives Integer for small numbers, and CEL's int is Java's Long, so a journal replay
  * and a live event must both reach the rules as Long.
  */
-public final class EventDocuments {
-    private EventDocuments() {
+public final class ValueNormaliser {
+    private ValueNormaliser() {
     }
 
     /**
