@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.dockward.event.AddressOwner;
 import dev.dockward.event.ContainerInfo;
-import dev.dockward.event.EventDocuments;
+import dev.dockward.event.FlowDocument;
 import dev.dockward.event.FlowObserved;
 import dev.dockward.event.FlowPeer;
 import java.time.Duration;
@@ -161,6 +161,6 @@ class PortAttributionTest {
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> peerDocument(FlowObserved f, String end) {
-    return (Map<String, Object>) EventDocuments.flow(f).get(end);
+    return (Map<String, Object>) FlowDocument.of(f).get(end);
   }
 }
