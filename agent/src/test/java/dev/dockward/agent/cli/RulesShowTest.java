@@ -37,7 +37,12 @@ class RulesShowTest {
     assertTrue(out.toString().contains("description:\n  The Docker or containerd API socket"), out.toString());
     assertTrue(out.toString().contains("condition:\n  event.type == \"container_start\" && container.mounts.exists("),
         out.toString());
-    assertTrue(lines.get(lines.size() - 1).equals("fixtures:    none"), out.toString());
+    assertTrue(out.toString().contains("fixtures:\n  - the daemon's socket bound into a container: expect fire, ok\n"
+        + "    event: {\"type\":\"container_start\",\"container\":{\"id\":\"c1\""), out.toString());
+    assertTrue(out.toString().contains("  - an ordinary data directory bound: expect quiet, ok\n"), out.toString());
+
+    assertEquals(0, run("rules", "show", "ptrace_in_container"), err.toString());
+    assertTrue(out.toString().endsWith("fixtures:    none\n"), "a rule without examples says so: " + out);
   }
 
   @Test
