@@ -14,12 +14,15 @@ import java.util.Locale;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
+import picocli.AutoComplete;
+import picocli.CommandLine;
 
 /**
  * Writes the package's generated documents at build time: {@code dockward.1.gz}, the man page,
  * rendered as troff straight from the picocli model of {@code dockward} (so it cannot drift from
- * {@code --help}), and {@code changelog.Debian.gz} with the one entry for the version built.
- * Both are gzipped as Debian wants them (maximum compression, no name or time in the header).
+ * {@code --help}), {@code changelog.Debian.gz} with the one entry for the version built, and
+ * {@code completion/dockward}, the bash completion script picocli generates from the same model.
+ * The first two are gzipped as Debian wants them (maximum compression, no name or time in the header).
  *
  * <p>Arguments: the output directory, the Maven version and the Debian revision; the package
  * version is the Maven version as jdeb writes it ({@code -SNAPSHOT} as {@code ~SNAPSHOT}), a
@@ -39,6 +42,13 @@ public final class DebDocs {
     String debVersion = args[1].replace("-SNAPSHOT", "~SNAPSHOT") + "-" + args[2];
     gzip(ManPage.render(DockwardCli.commandLine(), args[1], when), out.resolve("dockward.1.gz"));
     gzip(changelog(debVersion, when), out.resolve("changelog.Debian.gz"));
+    Path completion = Files.createDirectories(out.resolve("completion"));
+    Files.writeString(completion.resolve("dockward"), completion(DockwardCli.commandLine()));
+  }
+
+  /** The bash completion script of {@code dockward}: every command, option and the values an enum option takes. */
+  static String completion(CommandLine root) {
+    return AutoComplete.bash("dockward", root);
   }
 
   static String changelog(String debVersion, Instant when) {

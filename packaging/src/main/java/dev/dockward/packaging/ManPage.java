@@ -44,8 +44,11 @@ final class ManPage {
     spec.usageMessage().exitCodeList().forEach((code, meaning) ->
         m.append(".TP\n.B ").append(escape(code.strip())).append('\n').append(escape(meaning.strip())).append('\n'));
     m.append(".SH FILES\n")
-        .append(".TP\n.I /etc/dockward/dockward.yaml\nThe agent's configuration (every key commented with its default).\n")
-        .append(".TP\n.I /etc/dockward/rules.d/\nThe administrator's own rule files (*.yaml, *.yml).\n")
+        .append(".TP\n.I /etc/dockward/dockward.yaml\nThe agent's configuration (every key commented with its default);\n")
+        .append("the default of every command that reads a config when no \\-\\-config is given.\n")
+        .append(".TP\n.I /etc/dockward/rules.d/\nThe administrator's own rule files (*.yaml, *.yml); loaded when the config names\n")
+        .append("it (the shipped one does), or when there is no config file.\n")
+        .append(".TP\n.I /usr/share/bash\\-completion/completions/dockward\nBash completion of commands, options and their values.\n")
         .append(".TP\n.I /var/lib/dockward/journal/\nThe journal of every event and alert. Purging the package keeps it unless\n")
         .append(".B DOCKWARD_PURGE_JOURNAL=yes\nis set.\n")
         .append(".TP\n.I /usr/share/doc/dockward/\nREADME.md and the documents it refers to.\n");

@@ -32,7 +32,7 @@ class PackageIT {
   /** Everything a purge removes, the journal's parent excepted (a default purge keeps the journal). */
   private static final List<Path> INSTALLED = List.of(Path.of("/usr/bin/dockward"), Path.of("/usr/share/dockward"),
       Path.of("/etc/dockward"), Path.of("/lib/systemd/system/dockward.service"), Path.of("/usr/share/doc/dockward"),
-      Path.of("/usr/share/man/man1/dockward.1.gz"), ENABLED);
+      Path.of("/usr/share/man/man1/dockward.1.gz"), Path.of("/usr/share/bash-completion/completions/dockward"), ENABLED);
   private static String installOutput;
 
   record Result(int code, String out) {}
@@ -114,7 +114,7 @@ class PackageIT {
   }
 
   @Test
-  void theCopyrightChangelogManPageAndDocsAreInstalled() throws Exception {
+  void theCopyrightChangelogManPageCompletionAndDocsAreInstalled() throws Exception {
     String copyright = Files.readString(Path.of("/usr/share/doc/dockward/copyright"));
     assertTrue(copyright.startsWith("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/"),
         copyright);
@@ -135,6 +135,13 @@ class PackageIT {
     Result man = sh("zcat", "/usr/share/man/man1/dockward.1.gz");
     assertTrue(man.out().startsWith(".TH DOCKWARD 1 "), man.out());
     assertTrue(man.out().contains(".SS \"dockward replay\"") && man.out().contains("\\-\\-journal"), man.out());
+    // The completion, loaded as bash-completion loads it, completes the installed command's values.
+    Result completion = sh("bash", "--norc", "-c", "source /usr/share/bash-completion/completions/dockward; "
+        + "COMP_WORDS=(dockward replay --format ''); COMP_CWORD=3; COMP_LINE='dockward replay --format '; "
+        + "COMP_POINT=${#COMP_LINE}; _complete_dockward 2>/dev/null; echo \"${COMPREPLY[*]}\"; complete -p dockward");
+    assertEquals(0, completion.code(), completion.out());
+    assertTrue(completion.out().startsWith("jsonl text\n") && completion.out().contains("_complete_dockward dockward"),
+        completion.out());
     assertTrue(Files.exists(Path.of("/usr/share/doc/dockward/README.md")));
     assertTrue(Files.exists(Path.of("/usr/share/doc/dockward/docs/rule-format.md")));
   }

@@ -22,10 +22,13 @@ import java.util.Optional;
  * @param process   the event's process (identity fields only), absent when the event has none
  * @param evidence  the rule's evidence
  * @param eventId   the id of the event that fired the rule
+ * @param ruleTitle the rule's title
+ * @param ruleDescription the rule's description, empty when it has none
  */
 public record Alert(String id, String time, Map<String, Object> host, String rule, Severity severity,
         List<String> tags, String summary, Optional<Map<String, Object>> container,
-        Optional<Map<String, Object>> process, Map<String, Object> evidence, String eventId) {
+        Optional<Map<String, Object>> process, Map<String, Object> evidence, String eventId, String ruleTitle,
+        String ruleDescription) {
 
     // Identity, not the whole inventory: the full container (mounts, networks …) is in the event.
     private static final List<String> CONTAINER_FIELDS = List.of("id", "name", "image", "image_id", "labels");
@@ -40,6 +43,8 @@ public record Alert(String id, String time, Map<String, Object> host, String rul
         Objects.requireNonNull(severity, "severity");
         Objects.requireNonNull(summary, "summary");
         Objects.requireNonNull(eventId, "eventId");
+        Objects.requireNonNull(ruleTitle, "ruleTitle");
+        ruleDescription = Objects.requireNonNullElse(ruleDescription, "");
         host = Collections.unmodifiableMap(new LinkedHashMap<>(host));
         tags = List.copyOf(tags);
         evidence = Collections.unmodifiableMap(new LinkedHashMap<>(evidence));
@@ -50,7 +55,7 @@ public record Alert(String id, String time, Map<String, Object> host, String rul
         return new Alert(alertId, stringOr(event.get("time"), ""), mapOr(event.get("host")), match.rule().id(),
                 match.rule().severity(), match.rule().tags(), match.summary(),
                 pick(event.get("container"), CONTAINER_FIELDS), pick(event.get("process"), PROCESS_FIELDS),
-                match.evidence(), stringOr(event.get("id"), ""));
+                match.evidence(), stringOr(event.get("id"), ""), match.rule().title(), match.rule().description());
     }
 
     private static String stringOr(Object value, String fallback) {

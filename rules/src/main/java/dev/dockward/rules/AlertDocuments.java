@@ -12,8 +12,9 @@ public final class AlertDocuments {
     }
 
     /**
-     * {@code {"schema":1,"kind":"alert","id","time","host","rule","severity","tags","summary",
-     * "container"?,"process"?,"evidence","event_id"}}; container and process only when present.
+     * {@code {"schema":1,"kind":"alert","id","time","host","rule","rule_title","rule_description"?,
+     * "severity","tags","summary","container"?,"process"?,"evidence","event_id"}}; the description
+     * only when the rule has one, container and process only when present.
      */
     public static Map<String, Object> of(Alert alert) {
         Map<String, Object> doc = new LinkedHashMap<>();
@@ -23,6 +24,10 @@ public final class AlertDocuments {
         doc.put("time", alert.time());
         doc.put("host", alert.host());
         doc.put("rule", alert.rule());
+        doc.put("rule_title", alert.ruleTitle());
+        if (!alert.ruleDescription().isBlank()) {
+            doc.put("rule_description", alert.ruleDescription());
+        }
         doc.put("severity", alert.severity().label());
         doc.put("tags", alert.tags());
         doc.put("summary", alert.summary());

@@ -22,18 +22,36 @@ import java.util.Objects;
  *                    fires; empty for a rule that fires on every matching event
  * @param window      {@code window:}: how many matching events within how long make the rule fire;
  *                    empty for a rule without one
+ * @param title       {@code title:}, a short human name; when the file gives none, the id with
+ *                    spaces for underscores and a capital first letter
+ * @param fixtures    {@code fixtures:}, the rule's own examples, in file order
  */
 public record Rule(String id, String description, Severity severity, List<String> tags, String origin,
         int line, boolean enabled, String condition, String output, Optional<Duration> holdFor,
-        Optional<Window> window) {
+        Optional<Window> window, String title, List<RuleFixture> fixtures) {
 
-    /** Copies the tags so the record is immutable. */
+    /** Copies the lists so the record is immutable; derives a missing title from the id. */
     public Rule {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(severity, "severity");
         tags = List.copyOf(tags);
         Objects.requireNonNull(holdFor, "holdFor");
         Objects.requireNonNull(window, "window");
+        title = title == null || title.isBlank() ? titleOf(id) : title;
+        fixtures = List.copyOf(fixtures);
+    }
+
+    /** A rule without a title of its own or fixtures. */
+    public Rule(String id, String description, Severity severity, List<String> tags, String origin,
+            int line, boolean enabled, String condition, String output, Optional<Duration> holdFor,
+            Optional<Window> window) {
+        this(id, description, severity, tags, origin, line, enabled, condition, output, holdFor, window, "", List.of());
+    }
+
+    /** {@code docker_socket_mounted}: "Docker socket mounted". */
+    static String titleOf(String id) {
+        String words = id.replace('_', ' ').strip();
+        return words.isEmpty() ? words : Character.toUpperCase(words.charAt(0)) + words.substring(1);
     }
 
     /** A rule without a window. */

@@ -103,7 +103,7 @@ final class RuleCompiler {
         Rule rule = new Rule(draft.id(), draft.description(), draft.severity(), draft.tags(), origin,
                 draft.position().line(), draft.enabled(), draft.condition().getValue(),
                 draft.output().map(ScalarNode::getValue).orElse(""), draft.holdFor(),
-                window.map(CompiledRule.WindowPrograms::spec));
+                window.map(CompiledRule.WindowPrograms::spec), draft.title(), draft.fixtures());
         return Optional.of(new CompiledRule(rule, program.get(), exceptions, evidence, output, types, window));
     }
 

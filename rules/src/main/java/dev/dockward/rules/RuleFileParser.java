@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -39,7 +40,8 @@ final class RuleFileParser {
     private static final Set<String> TOP_KEYS = Set.of("lists", "rules", "overrides");
     private static final Set<String> OVERRIDE_KEYS = Set.of("rule", "list", "enabled", "severity", "exceptions", "append");
     private static final Set<String> RULE_KEYS = Set.of("id", "description", "condition", "severity", "tags",
-            "output", "exceptions", "evidence", "enabled", "for", "window");
+            "output", "exceptions", "evidence", "enabled", "for", "window", "title", "fixtures");
+    private static final Set<String> FIXTURE_KEYS = Set.of("name", "expect", "event");
     private static final Set<String> EXCEPTION_KEYS = Set.of("name", "condition");
 
     record ListDef(String name, List<Object> values, Position position) { }
@@ -59,7 +61,7 @@ final class RuleFileParser {
     record RuleDraft(String id, Position position, String description, ScalarNode condition, Severity severity,
             List<String> tags, Optional<ScalarNode> output, List<ExceptionDraft> exceptions,
             Map<String, ScalarNode> evidence, boolean enabled, Optional<Duration> holdFor,
-            Optional<WindowDraft> window) { }
+            Optional<WindowDraft> window, String title, List<RuleFixture> fixtures) { }
 
     /** A parsed {@code window:}; its expressions are compiled with the rule. */
     record WindowDraft(Duration within, Optional<ScalarNode> by, Optional<ScalarNode> distinct, int atLeast) { }
@@ -234,6 +236,8 @@ final class RuleFileParser {
         Optional<Duration> holdFor = Optional.empty();
         Optional<WindowDraft> window = Optional.empty();
         boolean sawId = false;
+        String title = "";
+        List<RuleFixture> fixtures = List.of();
         for (NodeTuple entry : entries(node, id)) {
             String key = keyOf(entry);
             Node value = entry.getValueNode();
@@ -246,6 +250,12 @@ final class RuleFileParser {
                     break;
                 case "description":
                     description = string(value, id, key).orElse("");
+                    break;
+                case "title":
+                    title = string(value, id, key).orElse("");
+                    break;
+                case "fixtures":
+                    fixtures = fixtures(value, id);
                     break;
                 case "condition":
                     condition = expression(value, id, key).orElse(null);
@@ -306,7 +316,84 @@ final class RuleFileParser {
             return Optional.empty();
         }
         return Optional.of(new RuleDraft(id, idPosition, description, condition,
-                severity, tags, Optional.ofNullable(output), exceptions, evidence, enabled, holdFor, window));
+                severity, tags, Optional.ofNullable(output), exceptions, evidence, enabled, holdFor, window, title,
+                fixtures));
+    }
+
+    /** {@code fixtures:}: a list of {@code {name, expect: fire|quiet, event: {...}}}. */
+    private List<RuleFixture> fixtures(Node node, String id) {
+        List<RuleFixture> out = new ArrayList<>();
+        if (isNull(node)) {
+            return out;
+        }
+        if (!(node instanceof SequenceNode)) {
+            error(node, id, "'fixtures' must be a list of {name, expect, event}");
+            return out;
+        }
+        for (Node item : ((SequenceNode) node).getValue()) {
+            if (!(item instanceof MappingNode)) {
+                error(item, id, "a fixture must be a mapping with name, expect and event");
+                continue;
+            }
+            int before = errorCount();
+            String name = null;
+            Boolean fires = null;
+            Map<String, Object> event = null;
+            for (NodeTuple entry : entries((MappingNode) item, id)) {
+                Node value = entry.getValueNode();
+                switch (keyOf(entry)) {
+                    case "name":
+                        name = string(value, id, "fixtures.name").orElse(null);
+                        break;
+                    case "expect":
+                        Optional<String> expect = string(value, id, "fixtures.expect");
+                        if (expect.isPresent() && Set.of("fire", "quiet").contains(expect.get())) {
+                            fires = expect.get().equals("fire");
+                        } else if (expect.isPresent()) {
+                            error(value, id, "fixture 'expect' must be fire or quiet, not '" + expect.get() + "'");
+                        }
+                        break;
+                    case "event":
+                        if (value instanceof MappingNode) {
+                            @SuppressWarnings("unchecked")
+                            Map<String, Object> map = (Map<String, Object>) plain(value);
+                            event = map;
+                        } else {
+                            error(value, id, "fixture 'event' must be a mapping (an event document)");
+                        }
+                        break;
+                    default:
+                        error(entry.getKeyNode(), id, "unknown fixture key '" + keyOf(entry) + "' (expected "
+                                + String.join(", ", new TreeSet<>(FIXTURE_KEYS)) + ")");
+                }
+            }
+            if (errorCount() > before) {
+                continue;
+            }
+            if (name == null || fires == null || event == null) {
+                error(item, id, "a fixture needs name, expect and event");
+                continue;
+            }
+            out.add(new RuleFixture(name, fires, event));
+        }
+        return out;
+    }
+
+    /** A YAML node as plain Java data: maps, lists and typed scalars, as the event documents hold them. */
+    private static Object plain(Node node) {
+        if (node instanceof MappingNode mapping) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (NodeTuple entry : mapping.getValue()) {
+                out.put(keyOf(entry), plain(entry.getValueNode()));
+            }
+            return out;
+        }
+        if (node instanceof SequenceNode sequence) {
+            List<Object> out = new ArrayList<>();
+            sequence.getValue().forEach(n -> out.add(plain(n)));
+            return out;
+        }
+        return isNull(node) ? null : scalarValue((ScalarNode) node);
     }
 
     private static final Set<String> WINDOW_KEYS = Set.of("within", "by", "distinct", "at_least");

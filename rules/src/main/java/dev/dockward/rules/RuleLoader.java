@@ -97,7 +97,8 @@ public final class RuleLoader {
             exceptions.addAll(o.draft().exceptions());
         }
         return new RuleFileParser.RuleDraft(d.id(), d.position(), d.description(), d.condition(), severity, d.tags(),
-                d.output(), List.copyOf(exceptions), d.evidence(), enabled, d.holdFor(), d.window());
+                d.output(), List.copyOf(exceptions), d.evidence(), enabled, d.holdFor(), d.window(), d.title(),
+                d.fixtures());
     }
 
     /** Problems sorted by file (in the order given), then line and column; stable otherwise. */

@@ -34,6 +34,23 @@ class BundledRulesTest {
                 LOADED.ruleSet().rules().stream().map(Rule::id).toList());
     }
 
+    /** A bundled rule's own examples ({@code fixtures:}, shown by rules show) agree with it. */
+    @Test
+    void everyBundledFixtureAgreesWithItsRule() {
+        int checked = 0;
+        for (Rule rule : LOADED.ruleSet().rules()) {
+            if (rule.holdFor().isPresent() || rule.window().isPresent()) {
+                continue; // fires on a series of events, not on one
+            }
+            for (RuleFixture f : rule.fixtures()) {
+                RuleEngine one = new RuleEngine(LOADED.ruleSet().only(rule.id()).orElseThrow());
+                assertEquals(f.fires(), !one.evaluate(f.event()).isEmpty(), rule.id() + ": " + f.name());
+                checked++;
+            }
+        }
+        assertTrue(checked >= 6, "the fixtures of docker_socket_mounted and shell_in_container at least: " + checked);
+    }
+
     @Test
     void everyBundledRuleHasDescriptionMitreTagAndOutput() {
         for (Rule rule : LOADED.ruleSet().rules()) {
@@ -284,8 +301,11 @@ class BundledRulesTest {
         Map<String, Object> event = Fixtures.event("exec_shell_in_container");
         RuleMatch match = ENGINE.evaluate(event).get(0);
         Map<String, Object> doc = AlertDocuments.of(match.toAlert("h1-000000000000002a", event));
-        assertEquals(List.of("schema", "kind", "id", "time", "host", "rule", "severity", "tags", "summary",
-                "container", "process", "evidence", "event_id"), List.copyOf(doc.keySet()));
+        assertEquals(List.of("schema", "kind", "id", "time", "host", "rule", "rule_title", "rule_description",
+                "severity", "tags", "summary", "container", "process", "evidence", "event_id"),
+                List.copyOf(doc.keySet()));
+        assertEquals("Shell in container", doc.get("rule_title"));
+        assertEquals(match.rule().description(), doc.get("rule_description"));
         assertEquals(1L, doc.get("schema"));
         assertEquals("alert", doc.get("kind"));
         assertEquals("2026-11-23T05:41:02.118Z", doc.get("time"));

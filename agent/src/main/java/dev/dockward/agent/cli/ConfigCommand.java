@@ -6,6 +6,7 @@ import dev.dockward.agent.config.ConfigLoader;
 import dev.dockward.agent.detect.RuleSetLoading;
 import dev.dockward.rules.LoadResult;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -30,13 +31,22 @@ final class ConfigCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE")
+    @Parameters(paramLabel = "FILE", arity = "0..1",
+        description = "The config file (default /etc/dockward/dockward.yaml).")
     Path file;
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
+      if (file == null) {
+        file = DockwardCli.installed(spec).configFile();
+        if (!Files.isRegularFile(file)) {
+          err.println("dockward: no config file given and " + file + " does not exist");
+          err.flush();
+          return 2;
+        }
+      }
       AgentConfig config;
       try {
         config = new ConfigLoader().load(file);

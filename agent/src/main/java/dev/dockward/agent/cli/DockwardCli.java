@@ -1,5 +1,6 @@
 package dev.dockward.agent.cli;
 
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,14 +22,33 @@ public final class DockwardCli implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  private final InstalledFiles installed;
+
+  private DockwardCli(InstalledFiles installed) {
+    this.installed = installed;
+  }
+
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
 
-  /** The configured command line, for tests that run commands in-process. */
+  /** The configured command line, with the installed files under {@code /etc/dockward}. */
   public static CommandLine commandLine() {
+    return commandLine(InstalledFiles.SYSTEM_ETC);
+  }
+
+  /**
+   * The configured command line, with {@code dockward.yaml} and {@code rules.d} looked for in
+   * {@code etc} instead of {@code /etc/dockward} (tests).
+   */
+  public static CommandLine commandLine(Path etc) {
     // picocli answers invalid usage with 2, as our own commands do for unusable input.
-    return new CommandLine(new DockwardCli());
+    return new CommandLine(new DockwardCli(new InstalledFiles(etc))).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  /** Where the command line of {@code spec} looks for the installed config and rules. */
+  static InstalledFiles installed(CommandLine.Model.CommandSpec spec) {
+    return ((DockwardCli) spec.root().userObject()).installed;
   }
 
   @Override

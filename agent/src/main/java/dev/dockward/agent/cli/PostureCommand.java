@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.agent.PostureWiring;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.ConfigException;
-import dev.dockward.agent.config.ConfigLoader;
 import dev.dockward.agent.ship.TextLine;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.FindingSeverity;
 import dev.dockward.event.PostureFinding;
+import dev.dockward.rules.Severity;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -33,41 +33,44 @@ final class PostureCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--format", paramLabel = "jsonl|table", defaultValue = "table", description = "Output format (default ${DEFAULT-VALUE}).")
-  String format;
+  /** A table with a header (several columns a finding), or JSON lines. */
+  enum Format {
+    TABLE, JSONL;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+      description = "Output format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+  Format format;
 
   @Option(names = "--fail-on", paramLabel = "SEVERITY",
-      description = "Exit 1 when a finding is at or above this severity: info, low, medium, high or critical.")
-  String failOn;
+      description = "Exit 1 when a finding is at or above this severity: ${COMPLETION-CANDIDATES}.")
+  Severity failOn;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML config, for the Docker daemon's address (sources.docker.host).")
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "YAML config, for the Docker daemon's address (sources.docker.host); default "
+          + "/etc/dockward/dockward.yaml when it exists, else the embedded defaults.")
   Path config;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (!format.matches("jsonl|table")) {
-      err.println("dockward: --format must be jsonl or table, not '" + format + "'");
-      return 2;
-    }
-    Optional<FindingSeverity> threshold;
-    try {
-      threshold = failOn == null ? Optional.empty() : Optional.of(FindingSeverity.parse(failOn));
-    } catch (IllegalArgumentException e) {
-      err.println("dockward: --fail-on must be info, low, medium, high or critical, not '" + failOn + "'");
-      return 2;
-    }
+    Optional<FindingSeverity> threshold = Optional.ofNullable(failOn).map(s -> FindingSeverity.parse(s.label()));
     AgentConfig c;
     try {
-      c = config == null ? AgentConfig.DEFAULT : new ConfigLoader().load(config);
+      c = ConfigChoice.resolve(config, DockwardCli.installed(spec)).config();
     } catch (ConfigException e) {
       err.println("dockward: " + e.getMessage());
       return 2;
     }
     List<PostureFinding> findings = PostureWiring.postureAudit(c).run()
         .stream().sorted(Comparator.comparing(PostureFinding::severity).reversed()).toList();
-    if (format.equals("jsonl")) {
+    if (format == Format.JSONL) {
       ObjectMapper json = new ObjectMapper();
       for (PostureFinding f : findings) {
         try {

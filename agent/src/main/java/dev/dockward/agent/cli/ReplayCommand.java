@@ -20,6 +20,7 @@ import dev.dockward.agent.replay.ReplayQuery;
 import dev.dockward.agent.replay.Replayer;
 import dev.dockward.agent.replay.TimeArgs;
 import dev.dockward.agent.ship.TextLine;
+import dev.dockward.agent.ship.format.RecordFormat;
 import dev.dockward.proc.ProcessLineage;
 import dev.dockward.proc.RecentProcesses;
 import dev.dockward.rules.LoadResult;
@@ -28,14 +29,18 @@ import dev.dockward.rules.Severity;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,6 +59,11 @@ final class ReplayCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  private ReplayProgress progressLine;
+  /** {@code --tail}: the last matching lines, until the end of the journal is reached. */
+  private Deque<String> lastLines;
+  private boolean tailFlushed;
+
   @Option(names = "--journal", paramLabel = "DIR", defaultValue = "/var/lib/dockward/journal",
       description = "Journal directory (default ${DEFAULT-VALUE}).")
   Path journal;
@@ -64,8 +74,19 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--until", paramLabel = "T", description = "Up to this time: RFC 3339 or an age.")
   String until;
 
-  @Option(names = "--kind", paramLabel = "alerts|events|all", defaultValue = "all", description = "Which records.")
-  String kind;
+  /** Which records {@code --kind} selects. */
+  enum Kind {
+    ALERTS, EVENTS, ALL;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  @Option(names = "--kind", paramLabel = "KIND", defaultValue = "all",
+      description = "Which records: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+  Kind kind;
 
   @Option(names = "--type", paramLabel = "T", split = ",", description = "Only events of these types (exec, container_start, …).")
   List<String> types = new ArrayList<>();
@@ -73,8 +94,9 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--rule", paramLabel = "ID", description = "Only alerts of this rule.")
   String rule;
 
-  @Option(names = "--severity", paramLabel = "MIN", description = "Only alerts at least this severe.")
-  String severity;
+  @Option(names = "--severity", paramLabel = "MIN",
+      description = "Only alerts at least this severe: ${COMPLETION-CANDIDATES}.")
+  Severity severity;
 
   @Option(names = "--container", paramLabel = "NAME|ID", description = "Only records of this container (name, or id prefix).")
   String container;
@@ -92,8 +114,25 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--timeline", description = "With --container: its lifecycle, processes, sessions and alerts in time order, as a table.")
   boolean timeline;
 
-  @Option(names = "--format", paramLabel = "jsonl|table", defaultValue = "jsonl", description = "Output format.")
-  String format;
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "jsonl", completionCandidates = LineFormat.Names.class,
+      description = "Output format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; text is the one-line human "
+          + "format; table, its earlier name here, still works but is deprecated).")
+  LineFormat format;
+
+  @Option(names = "--output-format", paramLabel = "OUTPUT_FORMAT", defaultValue = "native",
+      completionCandidates = OutputFormats.class,
+      description = "With jsonl: alerts and agent lifecycle records as ${COMPLETION-CANDIDATES} "
+          + "(default ${DEFAULT-VALUE}; OCSF 1.4.0 or ECS 8.11, as the sinks write them), for re-ingesting into a SIEM.")
+  RecordFormat outputFormat;
+
+  @Option(names = "--tail", paramLabel = "N",
+      description = "Only the last N matching records (with --follow: the last N, then new ones as they come).")
+  Integer tail;
+
+  @Option(names = "--progress", negatable = true,
+      description = "A line on stderr every 2 s while scanning, and a summary "
+          + "(scanned N records, M matched in Xs) at the end; default: when stderr is a terminal.")
+  Boolean progress;
 
   @Option(names = "--verify", description = "Check the journal's hash chain and report every break (exit code 1 when broken).")
   boolean verify;
@@ -102,8 +141,16 @@ final class ReplayCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    format = format.resolve(err);
     ReplayQuery query;
     try {
+      if (tail != null && (tail < 0 || tree || verify)) {
+        throw new IllegalArgumentException("--tail takes N >= 0 and does not go with --tree or --verify");
+      }
+      if (outputFormat != RecordFormat.NATIVE && format != LineFormat.JSONL) {
+        throw new IllegalArgumentException("--output-format " + outputFormat.name().toLowerCase(Locale.ROOT)
+            + " needs --format jsonl");
+      }
       query = query();
     } catch (IllegalArgumentException e) {
       err.println("dockward: " + e.getMessage());
@@ -116,7 +163,7 @@ final class ReplayCommand implements Callable<Integer> {
       return 2;
     }
     if (timeline) {
-      format = "table";
+      format = LineFormat.TEXT;
       types.addAll(List.of("container_start", "container_stop", "docker_exec", "exec", "exit", "oom", "uid_change",
           "ptrace", "posture_finding"));
       query = query();
@@ -128,12 +175,15 @@ final class ReplayCommand implements Callable<Integer> {
     if (follow) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> interrupted.set(true)));
     }
+    progressLine = new ReplayProgress(err, progress == null ? ReplayProgress.stderrIsTerminal() : progress,
+        System::nanoTime);
+    lastLines = tail == null ? null : new ArrayDeque<>();
     try (ChronicleJournal j = ChronicleJournal.openForReading(journal)) {
-      Replayer replayer = new Replayer(j);
+      Replayer replayer = new Replayer(j, progressLine::scanned);
       // Records journalled with a container id alone are named from the journal's snapshots when
       // a container is asked for, rules run or a table is read; a plain dump stays verbatim.
-      JournalledContainers containers = container != null || !rules.isEmpty() || tree || "table".equals(format)
-          ? JournalledContainers.of(replayer, query.until()) : new JournalledContainers();
+      JournalledContainers containers = container != null || !rules.isEmpty() || tree || format == LineFormat.TEXT
+          ? JournalledContainers.of(new Replayer(j), query.until()) : new JournalledContainers();
       Replayer.Counts counts;
       if (tree) {
         ProcessTree processes = new ProcessTree();
@@ -147,7 +197,7 @@ final class ReplayCommand implements Callable<Integer> {
         }, false, () -> true);
         processes.render().forEach(out::println);
       } else if (rules.isEmpty() && containers.size() == 0) {
-        counts = replayer.replay(query, r -> print(out, r), follow, interrupted::get);
+        counts = replayer.replay(query, r -> print(out, r), follow, atEnd(out, interrupted));
       } else if (rules.isEmpty()) {
         ReplayQuery selection = query;
         counts = replayer.replay(query.anyContainer(), r -> {
@@ -155,14 +205,16 @@ final class ReplayCommand implements Callable<Integer> {
           if (selection.matches(record)) {
             print(out, r, record);
           }
-        }, follow, interrupted::get);
+        }, follow, atEnd(out, interrupted));
       } else {
         counts = rerun(replayer, query, containers, out, err, interrupted);
         if (counts == null) {
           return 2;
         }
       }
+      flushTail(out);
       out.flush();
+      progressLine.finish();
       if (counts.unreadable() > 0) {
         err.println("dockward: " + counts.unreadable() + " records were not valid JSON and were skipped");
       }
@@ -176,20 +228,13 @@ final class ReplayCommand implements Callable<Integer> {
   }
 
   private ReplayQuery query() {
-    if (!kind.matches("alerts|events|all") || !format.matches("jsonl|table")) {
-      throw new IllegalArgumentException("--kind must be alerts, events or all; --format jsonl or table");
-    }
     Instant now = Instant.now();
     Set<String> kinds = switch (kind) {
-      case "alerts" -> Set.of("alert");
-      case "events" -> Set.of("event");
-      default -> Set.of("event", "alert");
+      case ALERTS -> Set.of("alert");
+      case EVENTS -> Set.of("event");
+      case ALL -> Set.of("event", "alert");
     };
-    Optional<Severity> min = Optional.empty();
-    if (severity != null) {
-      min = Optional.of(Severity.parse(severity).orElseThrow(() ->
-          new IllegalArgumentException("--severity must be info, low, medium, high or critical")));
-    }
+    Optional<Severity> min = Optional.ofNullable(severity);
     return new ReplayQuery(Optional.ofNullable(since).map(t -> TimeArgs.parse(t, now)),
         Optional.ofNullable(until).map(t -> TimeArgs.parse(t, now)), kinds, Optional.ofNullable(container),
         new HashSet<>(types), Optional.ofNullable(rule), min);
@@ -224,13 +269,13 @@ final class ReplayCommand implements Callable<Integer> {
       for (Map<String, Object> alert : detector.alertsFor(event, ids::next)) {
         if (alerts.matches(alert)) {
           try {
-            print(out, format.equals("jsonl") ? json.writeValueAsString(alert) : TextLine.of(alert));
+            print(out, format == LineFormat.JSONL ? json.writeValueAsString(shaped(alert)) : TextLine.of(alert));
           } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
           }
         }
       }
-    }, follow, interrupted::get);
+    }, follow, atEnd(out, interrupted));
   }
 
   /** {@code --verify}: every break of the hash chain, then a summary; 1 when broken, 2 when unreadable. */
@@ -265,26 +310,66 @@ final class ReplayCommand implements Callable<Integer> {
   }
 
   private void print(PrintWriter out, RecordView record) {
-    print(out, format.equals("jsonl") ? record.json() : TextLine.of(record.map()));
+    if (format == LineFormat.JSONL && outputFormat != RecordFormat.NATIVE) {
+      print(out, record, record.map());
+      return;
+    }
+    print(out, format == LineFormat.JSONL ? record.json() : TextLine.of(record.map()));
   }
 
   /** The journalled text when resolving changed nothing, else the record with its container named. */
   private void print(PrintWriter out, RecordView journalled, Map<String, Object> resolved) {
-    if (resolved == journalled.map()) {
+    if (resolved == journalled.map() && outputFormat == RecordFormat.NATIVE) {
       print(out, journalled);
       return;
     }
     try {
-      print(out, format.equals("jsonl") ? new ObjectMapper().writeValueAsString(resolved) : TextLine.of(resolved));
+      print(out, format == LineFormat.JSONL ? new ObjectMapper().writeValueAsString(shaped(resolved))
+          : TextLine.of(resolved));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }
 
+  /** The record in {@code --output-format}; a mapped alert describes its rule from the alert's own rule_description. */
+  private Map<String, Object> shaped(Map<String, Object> record) {
+    return outputFormat.apply(record, id -> record.get("rule_description") instanceof String d
+        ? Optional.of(d) : Optional.empty());
+  }
+
   private void print(PrintWriter out, String line) {
+    progressLine.matched();
+    if (lastLines != null && !tailFlushed) {
+      lastLines.addLast(line);
+      if (lastLines.size() > tail) {
+        lastLines.removeFirst();
+      }
+      return;
+    }
     out.println(line);
     if (follow) {
       out.flush();
     }
+  }
+
+  /**
+   * The stop test of a replay, which the replayer asks only on reaching the journal's end: the
+   * moment {@code --tail}'s last records are complete and, with {@code --follow}, live ones begin.
+   */
+  private BooleanSupplier atEnd(PrintWriter out, AtomicBoolean interrupted) {
+    return () -> {
+      flushTail(out);
+      return interrupted.get();
+    };
+  }
+
+  private void flushTail(PrintWriter out) {
+    if (lastLines == null || tailFlushed) {
+      return;
+    }
+    tailFlushed = true;
+    lastLines.forEach(out::println);
+    lastLines.clear();
+    out.flush();
   }
 }

@@ -1,5 +1,6 @@
 package dev.dockward.agent.cli;
 
+import dev.dockward.agent.config.ConfigException;
 import dev.dockward.agent.detect.RuleSetLoading;
 import dev.dockward.rules.LoadResult;
 import dev.dockward.rules.Rule;
@@ -10,12 +11,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code dockward rules check|list}. */
-@Command(name = "rules", description = "Check or list rules.",
-    subcommands = {RulesCommand.Check.class, RulesCommand.ListRules.class, RulesTestCommand.class})
+/** {@code dockward rules check|list|show|test}. */
+@Command(name = "rules", description = "Check, list, show or try rules.",
+    subcommands = {RulesCommand.Check.class, RulesCommand.ListRules.class, RulesShowCommand.class,
+        RulesTestCommand.class})
 final class RulesCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -44,19 +46,27 @@ final class RulesCommand implements Runnable {
     }
   }
 
-  /** Lists the rules the agent would load: bundled ones and the given extra files. */
+  /** Lists the rules the agent would load: bundled ones, the config's and the given extra files. */
   @Command(name = "list", description = "List the rules that would load.")
   static final class ListRules implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--rules", paramLabel = "FILE|DIR", description = "Extra rule file or directory (repeatable).")
-    List<Path> paths = new ArrayList<>();
+    @Mixin
+    RuleSelection selection;
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      LoadResult result = RuleSetLoading.load(true, paths, spec.commandLine().getErr());
+      PrintWriter err = spec.commandLine().getErr();
+      LoadResult result;
+      try {
+        result = selection.load(spec, err);
+      } catch (ConfigException e) {
+        err.println("dockward: " + e.getMessage());
+        err.flush();
+        return 2;
+      }
       for (Rule r : result.ruleSet().rules()) {
         out.printf("%-32s %-8s %-40s %s%n", r.id(), r.severity(), String.join(",", r.tags()), r.origin());
       }

@@ -2,7 +2,7 @@ package dev.dockward.agent.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dockward.agent.detect.RuleSetLoading;
+import dev.dockward.agent.config.ConfigException;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalException;
 import dev.dockward.agent.journal.RecordIds;
@@ -20,7 +20,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +29,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -52,17 +52,27 @@ final class RulesTestCommand implements Callable<Integer> {
       description = "Recorded events: a jsonl file (one record a line) or a journal directory.")
   Path events;
 
-  @Option(names = "--rules", paramLabel = "FILE|DIR", description = "Rule files beside the bundled ones (repeatable).")
-  List<Path> rules = new ArrayList<>();
+  @Mixin
+  RuleSelection selection;
 
-  @Option(names = "--format", paramLabel = "jsonl|table", defaultValue = "jsonl", description = "Output format.")
-  String format;
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "jsonl", completionCandidates = LineFormat.Names.class,
+      description = "Output format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; table, the earlier name of "
+          + "text, still works but is deprecated).")
+  LineFormat format;
 
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    LoadResult loaded = RuleSetLoading.load(true, rules, err);
+    LineFormat lines = format.resolve(err);
+    LoadResult loaded;
+    try {
+      loaded = selection.load(spec, err);
+    } catch (ConfigException e) {
+      err.println("dockward: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
     Optional<RuleSet> one = loaded.ruleSet().only(ruleId);
     if (one.isEmpty()) {
       err.println("dockward: no rule '" + ruleId + "' loaded" + (loaded.hasErrors() ? " (see the problems above)" : ""));
@@ -83,7 +93,7 @@ final class RulesTestCommand implements Callable<Integer> {
         fired.increment();
         Map<String, Object> alert = AlertDocuments.of(match.toAlert(ids.next(), record));
         try {
-          out.println(format.equals("table") ? TextLine.of(alert) : json.writeValueAsString(alert));
+          out.println(lines == LineFormat.TEXT ? TextLine.of(alert) : json.writeValueAsString(alert));
         } catch (IOException e) {
           throw new IllegalStateException(e);
         }

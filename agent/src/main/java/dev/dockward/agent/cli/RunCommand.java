@@ -4,7 +4,6 @@ import dev.dockward.agent.Agent;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.BootstrapServers;
 import dev.dockward.agent.config.ConfigException;
-import dev.dockward.agent.config.ConfigLoader;
 import dev.dockward.agent.config.Durations;
 import dev.dockward.agent.detect.RuleDetector;
 import dev.dockward.agent.detect.RuleReloader;
@@ -17,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -30,29 +30,35 @@ final class RunCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML config (default: the embedded defaults).")
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "YAML config (default: /etc/dockward/dockward.yaml when it exists, else the embedded defaults; "
+          + "the first line on stderr names the file used).")
   Path config;
 
-  @Option(names = "--journal", paramLabel = "DIR", description = "Journal directory (default /var/lib/dockward/journal).")
+  @Option(names = "--journal", paramLabel = "DIR", description = "Journal directory (default: the config's journal.dir, "
+      + "/var/lib/dockward/journal).")
   Path journal;
 
-  @Option(names = "--rules", paramLabel = "FILE|DIR", description = "Extra rule file or directory (repeatable).")
+  @Option(names = "--rules", paramLabel = "FILE|DIR",
+      description = "Extra rule file or directory beside the config's rules.paths (repeatable). Without a config file, "
+          + "/etc/dockward/rules.d is loaded when it exists.")
   List<Path> rules = new ArrayList<>();
 
   @Option(names = "--stdout", description = "Print alerts on stdout beside the other sinks.")
   boolean stdout;
 
-  @Option(names = "--format", paramLabel = "jsonl|text", description = "stdout format (default jsonl).")
-  String format;
+  @Option(names = "--format", paramLabel = "FORMAT", completionCandidates = LineFormat.Names.class,
+      description = "stdout format: ${COMPLETION-CANDIDATES} (default jsonl).")
+  LineFormat format;
 
   @Option(names = "--kafka", paramLabel = "HOST:PORT[,HOST:PORT]",
       description = "Ship alerts to this Kafka (the config's sinks.kafka settings, enabled, with these servers).")
   String kafka;
 
-  @Option(names = "--output-format", paramLabel = "native|ocsf|ecs",
-      description = "Shape of the alerts and agent lifecycle records the sinks write "
+  @Option(names = "--output-format", paramLabel = "OUTPUT_FORMAT", completionCandidates = OutputFormats.class,
+      description = "Shape of the alerts and agent lifecycle records the sinks write: ${COMPLETION-CANDIDATES} "
           + "(default native; OCSF 1.4.0 or ECS 8.11).")
-  String outputFormat;
+  RecordFormat outputFormat;
 
   @Option(names = "--duration", paramLabel = "D", description = "Stop after this long (e.g. 30s, 5m).")
   String duration;
@@ -60,20 +66,20 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
-    AgentConfig fromFile;
+    ConfigChoice choice;
     AgentConfig effective;
     Duration runFor;
     try {
-      fromFile = config == null ? AgentConfig.DEFAULT : new ConfigLoader().load(config);
-      effective = merge(fromFile);
+      choice = ConfigChoice.resolve(config, DockwardCli.installed(spec));
+      effective = merge(choice.config());
       runFor = duration == null ? null : Durations.parse(duration);
     } catch (ConfigException | IllegalArgumentException e) {
       err.println("dockward: " + e.getMessage());
       return 2;
     }
-    List<Path> rulePaths = new ArrayList<>();
-    effective.rules().paths().forEach(p -> rulePaths.add(Path.of(p)));
-    rulePaths.addAll(rules);
+    // Which file and rules: the first thing an administrator needs to know on an installed host.
+    err.println("dockward: " + choice.describe(rules));
+    List<Path> rulePaths = choice.rulePaths(rules);
     RuleReloader reloader = new RuleReloader();
     LoadResult loaded = reloader.load(effective.rules().bundled(), rulePaths, err);
     if (loaded.ruleSet().rules().isEmpty()) {
@@ -99,7 +105,9 @@ final class RunCommand implements Callable<Integer> {
       err.println("dockward: could not start: " + e);
       return 2;
     }
-    new HangupReload(config, rules, fromFile, reloader, detector, err, agent::reload).install();
+    List<Path> reloadedBeside = new ArrayList<>(choice.rulesD().stream().toList());
+    reloadedBeside.addAll(rules);
+    new HangupReload(choice.file().orElse(null), reloadedBeside, choice.config(), reloader, detector, err, agent::reload).install();
     // SIGTERM and SIGINT run shutdown hooks: stop cleanly so the journal is flushed and closed.
     Thread hook = new Thread(() -> {
       stop.countDown();
@@ -124,14 +132,10 @@ final class RunCommand implements Callable<Integer> {
     AgentConfig.Journal j = journal == null ? c.journal() : new AgentConfig.Journal(journal.toString(),
         c.journal().rollCycle(), c.journal().syncInterval(), c.journal().retention());
     AgentConfig.Stdout s = c.sinks().stdout();
-    if (outputFormat != null) {
-      RecordFormat.parse(outputFormat); // refuses anything but native, ocsf, ecs
-    }
+    String output = outputFormat == null ? null : outputFormat.name().toLowerCase(Locale.ROOT);
+    LineFormat line = format == null ? null : format.resolve(spec.commandLine().getErr());
     AgentConfig.Stdout stdoutSink = new AgentConfig.Stdout(stdout ? "true" : s.enabled(),
-        format == null ? s.format() : format, s.events(), outputFormat == null ? s.outputFormat() : outputFormat);
-    if (format != null && !format.matches("jsonl|text")) {
-      throw new IllegalArgumentException("--format must be jsonl or text, not '" + format + "'");
-    }
+        line == null ? s.format() : line.toString(), s.events(), output == null ? s.outputFormat() : output);
     AgentConfig.Kafka k = c.sinks().kafka();
     if (kafka != null) {
       if (!BootstrapServers.valid(kafka)) {
@@ -140,7 +144,7 @@ final class RunCommand implements Callable<Integer> {
       k = new AgentConfig.Kafka(true, kafka, k.topics(), k.events(), k.properties(), k.outputFormat());
     }
     if (outputFormat != null) {
-      k = new AgentConfig.Kafka(k.enabled(), k.bootstrapServers(), k.topics(), k.events(), k.properties(), outputFormat);
+      k = new AgentConfig.Kafka(k.enabled(), k.bootstrapServers(), k.topics(), k.events(), k.properties(), output);
     }
     return c.withJournal(j).withSinks(new AgentConfig.Sinks(stdoutSink, k, c.sinks().file()));
   }

@@ -30,10 +30,17 @@ public final class Replayer {
   public record Counts(long read, long selected, long unreadable) {}
 
   private final ChronicleJournal journal;
+  private final Runnable onRead;
   private final ObjectMapper json = new ObjectMapper();
 
   public Replayer(ChronicleJournal journal) {
+    this(journal, () -> { });
+  }
+
+  /** @param onRead told of every record read from the journal, selected or not (progress reports) */
+  public Replayer(ChronicleJournal journal, Runnable onRead) {
     this.journal = journal;
+    this.onRead = onRead;
   }
 
   /**
@@ -67,6 +74,7 @@ public final class Replayer {
           continue;
         }
         read++;
+        onRead.run();
         RecordView record = new RecordView(next.get().json(), json);
         try {
           if (stopAfter.isPresent()) {
