@@ -107,6 +107,13 @@ public final class EventDocuments {
       write.put("mount_destination", w.mountDestination());
       write.put("pid", (long) w.pid());
       doc.put("file_write", write);
+    } else if (event instanceof FileOpened o) {
+      Map<String, Object> open = new LinkedHashMap<>();
+      open.put("path", o.path());
+      o.hostPath().ifPresent(h -> open.put("host_path", h));
+      open.put("pid", (long) o.pid());
+      open.put("attributed_by", o.attributedBy());
+      doc.put("file_open", open);
     } else if (event instanceof ContainerMountAdded a) {
       Map<String, Object> mount = new LinkedHashMap<>();
       mount.put("fs_type", a.fsType());
