@@ -43,8 +43,10 @@ import org.slf4j.LoggerFactory;
  * fanotify group of the notification class (it never blocks an open) holds {@code FAN_OPEN} inode
  * marks on the host's credentials files, set at start, and on each running container's own copies,
  * set through {@code /proc/<init pid>/root} as soon as the container is seen with an init process
- * and looked at again every {@value #RESCAN_SECONDS} s (a file created or replaced later is marked
- * then). An inode mark costs nothing to opens of other files.
+ * and looked for again every {@value #RESCAN_SECONDS} s (a file created later is marked then); the
+ * files found are looked at every {@value #CHECK_SECONDS} s, and one replaced (a new inode under
+ * the same name, as {@code passwd} leaves it) makes its root be looked at again at once. An inode
+ * mark costs nothing to opens of other files.
  *
  * <p>An open is attributed by the mount it went through (its descriptor's {@code mnt_id}: every
  * container's mounts are its own, a bind mount of a host directory included), so the container is
@@ -57,7 +59,8 @@ import org.slf4j.LoggerFactory;
 public final class SensitiveOpenWatch implements Source {
   public static final String NAME = "sensitive_opens";
 
-  static final int RESCAN_SECONDS = 10;
+  static final int RESCAN_SECONDS = 60;
+  static final int CHECK_SECONDS = 10;
   private static final Logger LOG = LoggerFactory.getLogger(SensitiveOpenWatch.class);
   private static final int POLL_MILLIS = 250;
   /** An open through a mount nobody indexed makes the mount tables be read again, at most this often. */
@@ -68,8 +71,15 @@ public final class SensitiveOpenWatch implements Source {
   /** Whose file a mark is on: a container's own copy, or the host's when {@code containerId} is empty. */
   private record Mark(Optional<String> containerId, String path) {}
 
-  /** A container whose copies are marked, with the init pid they were reached through. */
-  private record Watched(long initPid, Set<Object> keys, long rescanNanos) {}
+  /**
+   * A container whose copies are marked, with the init pid they were reached through, the files
+   * found (by key), and when to check them and to look for files again.
+   */
+  private record Watched(long initPid, Map<Object, Path> files, long checkNanos, long rescanNanos) {
+    Set<Object> keys() {
+      return files.keySet();
+    }
+  }
 
   private final int fd;
   private final HostFs host;
@@ -85,6 +95,9 @@ public final class SensitiveOpenWatch implements Source {
   private final Map<String, Watched> watched = new HashMap<>();
   private Set<Object> hostKeys = Set.of();
   private long hostRescanNanos = System.nanoTime();
+  private long hostCheckNanos = System.nanoTime();
+  /** The host's files found, by key, checked every {@value #CHECK_SECONDS} s. */
+  private Map<Object, Path> hostFiles = Map.of();
   private long reindexedNanos = System.nanoTime() - REINDEX_NANOS;
   private final long ownPid = ProcessHandle.current().pid();
   private final LongAdder reported = new LongAdder();
@@ -204,9 +217,12 @@ public final class SensitiveOpenWatch implements Source {
     Memory pollFd = new Memory(8);
     while (!stopping) {
       long now = System.nanoTime();
-      if (now - hostRescanNanos >= 0) {
+      if (now - hostRescanNanos >= 0 || (now - hostCheckNanos >= 0 && replaced(hostFiles))) {
         markHost();
         hostRescanNanos = now + Duration.ofSeconds(RESCAN_SECONDS).toNanos();
+        hostCheckNanos = now + Duration.ofSeconds(CHECK_SECONDS).toNanos();
+      } else if (now - hostCheckNanos >= 0) {
+        hostCheckNanos = now + Duration.ofSeconds(CHECK_SECONDS).toNanos();
       }
       syncContainers(now);
       pollFd.setInt(0, fd);
@@ -241,14 +257,18 @@ public final class SensitiveOpenWatch implements Source {
     }
     Set<Object> before = hostKeys;
     Set<Object> now = new HashSet<>();
+    Map<Object, Path> found = new HashMap<>();
     int failed = 0;
     for (SensitiveFiles.Found f : files.expand(reference.root())) {
       if (!mark(f.file(), new Mark(Optional.empty(), f.path()), now)) {
         failed++;
+      } else {
+        fileKey(f.file()).ifPresent(k -> found.put(k, f.file()));
       }
     }
     forgetMarks(before, now);
     hostKeys = now;
+    hostFiles = found;
     hostMarkFailure = failed == 0 ? null : "cannot watch opens of " + failed + " of the host's credentials files";
     updateMarkCount();
   }
@@ -266,8 +286,11 @@ public final class SensitiveOpenWatch implements Source {
       if (w == null || w.initPid() != initPid) {
         indexMounts(c.id(), initPid);
         watchCopies(c.id(), initPid, w == null ? Set.of() : w.keys(), now);
-      } else if (now - w.rescanNanos() >= 0) {
+      } else if (now - w.rescanNanos() >= 0 || (now - w.checkNanos() >= 0 && replaced(w.files()))) {
         watchCopies(c.id(), initPid, w.keys(), now);
+      } else if (now - w.checkNanos() >= 0) {
+        watched.put(c.id(), new Watched(initPid, w.files(), now + Duration.ofSeconds(CHECK_SECONDS).toNanos(),
+            w.rescanNanos()));
       }
     }
     for (String id : Set.copyOf(watched.keySet())) {
@@ -289,12 +312,34 @@ public final class SensitiveOpenWatch implements Source {
 
   private void watchCopies(String containerId, long initPid, Set<Object> before, long now) {
     Set<Object> keys = new HashSet<>();
+    Map<Object, Path> found = new HashMap<>();
     for (SensitiveFiles.Found f : files.expand(host.pidDir((int) initPid).resolve("root"))) {
-      mark(f.file(), new Mark(Optional.of(containerId), f.path()), keys);
+      if (mark(f.file(), new Mark(Optional.of(containerId), f.path()), keys)) {
+        fileKey(f.file()).ifPresent(k -> found.put(k, f.file()));
+      }
     }
     forgetMarks(before, keys);
-    watched.put(containerId, new Watched(initPid, keys, now + Duration.ofSeconds(RESCAN_SECONDS).toNanos()));
+    watched.put(containerId, new Watched(initPid, found, now + Duration.ofSeconds(CHECK_SECONDS).toNanos(),
+        now + Duration.ofSeconds(RESCAN_SECONDS).toNanos()));
     updateMarkCount();
+  }
+
+  /** Whether a file found before is gone or is another file now (one stat each). */
+  private static boolean replaced(Map<Object, Path> found) {
+    for (Map.Entry<Object, Path> f : found.entrySet()) {
+      if (!fileKey(f.getValue()).equals(Optional.of(f.getKey()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Optional<Object> fileKey(Path file) {
+    try {
+      return Optional.ofNullable(Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey());
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** Marks one file (links not followed: {@link SensitiveFiles} resolved them inside its root); adds its key to {@code keys}. */
