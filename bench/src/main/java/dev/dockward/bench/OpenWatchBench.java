@@ -5,6 +5,7 @@ import dev.dockward.fileopen.SensitiveOpenWatch;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.proc.HostReference;
 import dev.dockward.proc.ProcReader;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,13 +46,16 @@ final class OpenWatchBench {
           while (watch.counters().get("marks") < 1 && System.nanoTime() < end) {
             LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
           }
+          long cpu = processCpuNanos();
           r[2] = loop(loop, opens, plain);
           r[3] = loop(loop, opens, secret);
           long heard = awaitSettled(watch);
+          cpu = processCpuNanos() - cpu;
           System.out.printf("round %d: unmarked file %.0f -> %.0f ns, marked file %.0f -> %.0f ns"
-              + " (marks %d, opens heard and dropped as the host's %d of %d, overflows %d, events %d)%n", round,
+              + " (marks %d, opens heard and dropped as the host's %d of %d, overflows %d, events %d;"
+              + " the bench's JVM used %.1f ms of CPU meanwhile, %.1f us per heard open)%n", round,
               r[0], r[2], r[1], r[3], watch.counters().get("marks"), heard, opens,
-              watch.counters().get("overflow_drops"), events.sum());
+              watch.counters().get("overflow_drops"), events.sum(), cpu / 1e6, heard == 0 ? 0 : cpu / 1e3 / heard);
         }
         results.add(r);
       }
@@ -84,6 +88,11 @@ final class OpenWatchBench {
       now = watch.counters().get("host_opens");
     }
     return now;
+  }
+
+  /** CPU time of this JVM, all threads (the watch's reader is the only busy one while the loop runs). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static double median(List<double[]> rows, int column) {
