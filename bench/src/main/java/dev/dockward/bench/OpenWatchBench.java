@@ -43,7 +43,7 @@ final class OpenWatchBench {
             List::of, id -> Optional.empty(), Clock.systemUTC(), new SensitiveFiles(List.of(secret.toString()), List.of()))) {
           watch.start(e -> events.increment());
           long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-          while (watch.counters().get("marks") < 1 && System.nanoTime() < end) {
+          while (watch.marks() < 1 && System.nanoTime() < end) {
             LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
           }
           long cpu = processCpuNanos();
@@ -54,7 +54,7 @@ final class OpenWatchBench {
           System.out.printf("round %d: unmarked file %.0f -> %.0f ns, marked file %.0f -> %.0f ns"
               + " (marks %d, opens heard and dropped as the host's %d of %d, overflows %d, events %d;"
               + " the bench's JVM used %.1f ms of CPU meanwhile, %.1f us per heard open)%n", round,
-              r[0], r[2], r[1], r[3], watch.counters().get("marks"), heard, opens,
+              r[0], r[2], r[1], r[3], watch.marks(), heard, opens,
               watch.counters().get("overflow_drops"), events.sum(), cpu / 1e6, heard == 0 ? 0 : cpu / 1e3 / heard);
         }
         results.add(r);

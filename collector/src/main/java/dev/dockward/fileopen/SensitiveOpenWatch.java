@@ -165,7 +165,7 @@ public final class SensitiveOpenWatch implements Source {
    * host process); lost: {@code overflow_drops} (the kernel's queue overflowed), {@code
    * unattributed} (through a mount no container owns, by a process already gone, of a host file),
    * {@code unknown_files} (a file no longer marked by that name), {@code mark_failures},
-   * {@code unreadable}; and {@code marks}, the inode marks held now.
+   * {@code unreadable}.
    */
   @Override
   public Map<String, Long> counters() {
@@ -177,8 +177,12 @@ public final class SensitiveOpenWatch implements Source {
     out.put("unknown_files", unknownFiles.sum());
     out.put("mark_failures", markFailures.sum());
     out.put("unreadable", unreadable.sum() + parser.malformed());
-    out.put("marks", markCount);
     return out;
+  }
+
+  /** The inode marks held now: the host's credentials files and every running container's copies. */
+  public long marks() {
+    return markCount;
   }
 
   @Override
@@ -319,6 +323,7 @@ public final class SensitiveOpenWatch implements Source {
       }
     }
     forgetMarks(before, keys);
+    LOG.debug("{}: watching opens of {} credentials files in container {}", NAME, found.size(), containerId);
     watched.put(containerId, new Watched(initPid, found, now + Duration.ofSeconds(CHECK_SECONDS).toNanos(),
         now + Duration.ofSeconds(RESCAN_SECONDS).toNanos()));
     updateMarkCount();
