@@ -168,12 +168,16 @@ class BundledRulesTest {
         assertEquals("dd (pid 28601)", match.evidence().get("opener"));
         assertEquals("/etc/shadow", match.evidence().get("host_path"));
         assertEquals("mount", match.evidence().get("attributed_by"));
+        assertEquals(List.of("/etc/shadow"), match.evidence().get("files"));
+        assertEquals(List.of("/etc:/hostetc"), match.evidence().get("through_mounts"));
         assertEquals("dd (pid 28601) in container lucid_rubin (dockward/busybox:test) opened the credentials file "
                 + "/hostetc/shadow (the host's /etc/shadow)", match.summary());
         RuleMatch gone = ENGINE.evaluate(Fixtures.event("file_open_own_shadow_opener_gone")).get(0);
         assertEquals("pid 28602 in container lucid_rubin (dockward/busybox:test) opened the credentials file "
                 + "/etc/shadow", gone.summary());
         assertEquals("", gone.evidence().get("host_path"));
+        assertEquals(List.of("/etc/shadow"), gone.evidence().get("files"));
+        assertEquals(List.of(), gone.evidence().get("through_mounts"));
     }
 
     @Test
