@@ -318,6 +318,7 @@ public final class Agent implements AutoCloseable {
     }
     HostWatchWiring.hostWatch(config, hostFs, reader, inventory, sensors).ifPresent(sources::add);
     HostWatchWiring.hostWrites(config, hostFs, reference, reader, inventory, sensors).ifPresent(sources::add);
+    SensitiveOpenWiring.sensitiveOpens(config, hostFs, reference, reader, inventory, sensors).ifPresent(sources::add);
     HostWatchWiring.socketWatch(config, hostFs, reader, inventory, sensors).ifPresent(w -> {
       socketWatch.set(w);
       sources.add(w);

@@ -51,6 +51,7 @@ public final class Bench {
       case "audit-storm" -> AuditBench.storm(args.length > 1 ? Integer.parseInt(args[1]) : 3000);
       case "audit-cost-run" -> AuditBench.cost(Integer.parseInt(args[1]), Path.of(args[2]), Integer.parseInt(args[3]),
           Integer.parseInt(args[4]));
+      case "open-cost-run" -> OpenWatchBench.cost(Integer.parseInt(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
       case "rules" -> RulesBench.run(args.length > 1 ? Integer.parseInt(args[1].replace("_", "")) : 100_000);
       case "proc-scan" -> ProcScanBench.run(args.length > 1 ? Integer.parseInt(args[1]) : 10_000);
       case "journal-append" -> {
@@ -75,7 +76,7 @@ public final class Bench {
       default -> {
         System.err.println("usage: scripts/bench replay [RECORDS] | cgroup [CONTAINERS] [SECONDS] | capture [SECONDS] [PPS…]"
             + " | flow-table [FLOWS] | exec-latency [EXECS] | exec-storm [EXECS] | proc-scan [PROCESSES]"
-            + " | audit-storm [EXECS] | audit-cost [ROUNDS] [SPAWNS] [OPENS]"
+            + " | audit-storm [EXECS] | audit-cost [ROUNDS] [SPAWNS] [OPENS] | open-cost [ROUNDS] [OPENS] | fanotify-marks"
             + " | journal-append [RECORDS] | ship [RECORDS] | ship-start [ROUNDS] [RECORDS] [ungated]"
             + " | lag [RATE] [SECONDS] | rules [EVENTS]");
         System.exit(2);

@@ -12,7 +12,7 @@ import java.util.List;
  * counted: the descriptors of what follows cannot be found, so the caller closes none it was not
  * given.
  */
-final class FanotifyEventParser {
+public final class FanotifyEventParser {
   static final int METADATA_VERSION = 3;
   static final int METADATA_LENGTH = 24;
   /** The kernel's queue overflowed: events were lost (such an event has no descriptor). */
@@ -21,8 +21,8 @@ final class FanotifyEventParser {
   static final int FAN_NOFD = -1;
 
   /** One event: what happened, the descriptor of the file (owned by the reader now), and the process's pid. */
-  record FanotifyEvent(long mask, int fd, int pid) {
-    boolean overflow() {
+  public record FanotifyEvent(long mask, int fd, int pid) {
+    public boolean overflow() {
       return (mask & FAN_Q_OVERFLOW) != 0;
     }
   }
@@ -30,7 +30,7 @@ final class FanotifyEventParser {
   private long malformed;
 
   /** The events of {@code length} bytes of {@code buffer}, in order. */
-  List<FanotifyEvent> parse(ByteBuffer buffer, int length) {
+  public List<FanotifyEvent> parse(ByteBuffer buffer, int length) {
     ByteBuffer b = buffer.duplicate().order(ByteOrder.nativeOrder());
     List<FanotifyEvent> events = new ArrayList<>();
     int at = 0;
@@ -53,7 +53,7 @@ final class FanotifyEventParser {
   }
 
   /** Buffers that held a record this parser could not read. */
-  long malformed() {
+  public long malformed() {
     return malformed;
   }
 }

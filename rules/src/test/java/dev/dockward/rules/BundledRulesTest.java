@@ -97,7 +97,9 @@ class BundledRulesTest {
         "exec_busybox_modprobe_in_container, kernel_module_loaded_from_container",
         "exec_busybox_exe_modprobe_in_container, kernel_module_loaded_from_container", // comm "exe"
         "exec_docker_client_in_container, docker_socket_access_from_container",
-        "exec_cat_host_shadow_in_container, sensitive_file_read_in_container",
+        "file_open_hostetc_shadow_by_dd, sensitive_file_read_in_container", // the host's shadow through /hostetc
+        "file_open_own_shadow_opener_gone, sensitive_file_read_in_container", // told by the mark, no process
+        "file_open_ssh_host_key_by_renamed_cat, sensitive_file_read_in_container", // not sshd: a renamed reader
         "exec_binary_written_after_start, binary_not_in_image",
         "exec_from_dev_shm_in_container, exec_from_temp_dir_in_container",
         "exec_reverse_shell_allowed_shell_label, shell_with_network_socket", // the label allows shells, not reverse ones
@@ -107,8 +109,6 @@ class BundledRulesTest {
         "exec_busybox_named_nc_e_in_container, netcat_program_exec_in_container", // busybox nc -e …
         "exec_ncat_symlink_renamed_in_container, netcat_program_exec_in_container", // /tmp/httpd -> ncat: the exe
         "exec_busybox_exe_shell_in_container, shell_in_container", // busybox sh with comm "exe"
-        "exec_cat_hostetc_shadow_in_container, sensitive_file_read_in_container", // /etc bound at /hostetc
-        "exec_cat_bound_kube_admin_conf_in_container, sensitive_file_read_in_container", // /etc/kubernetes at /k8s
         "container_mount_cgroup_net_cls, cgroup_mount_in_container",
         "daemon_socket_client_in_container, docker_socket_access_from_container",
         "host_file_release_agent_set,    cgroup_release_agent_write",
@@ -161,6 +161,11 @@ class BundledRulesTest {
         "exec_busybox_exe_ls_in_container", // a busybox applet with comm "exe" that is no shell or netcat
         "exec_cat_hostetc_hosts_in_container", // a host file through the /etc bind that is no credentials
         "exec_cat_shadow_named_file_without_etc_mount", // a file called shadow where no /etc is bound
+        // An exec naming a credentials file is not its open: the open itself raises the alert.
+        "exec_cat_host_shadow_in_container",
+        "exec_cat_hostetc_shadow_in_container",
+        "exec_cat_bound_kube_admin_conf_in_container",
+        "file_open_ssh_host_key_by_sshd", // the SSH daemon reading its own host key
         "exec_insmod_named_file_in_container", // "insmod" as an argument, not the program
         "host_file_release_agent_cleared", // a release agent removed
         "daemon_socket_client_on_host",  // the docker CLI on the host
@@ -176,13 +181,21 @@ class BundledRulesTest {
     }
 
     @Test
-    void aCredentialsReadThroughABindMountNamesTheHostFileAndTheMount() {
-        RuleMatch match = ENGINE.evaluate(Fixtures.event("exec_cat_hostetc_shadow_in_container")).get(0);
+    void aCredentialsOpenNamesTheOpenerAndTheHostFile() {
+        RuleMatch match = ENGINE.evaluate(Fixtures.event("file_open_hostetc_shadow_by_dd")).get(0);
+        assertEquals("dd (pid 28601)", match.evidence().get("opener"));
+        assertEquals("/etc/shadow", match.evidence().get("host_path"));
+        assertEquals("mount", match.evidence().get("attributed_by"));
         assertEquals(List.of("/etc/shadow"), match.evidence().get("files"));
         assertEquals(List.of("/etc:/hostetc"), match.evidence().get("through_mounts"));
-        RuleMatch direct = ENGINE.evaluate(Fixtures.event("exec_cat_host_shadow_in_container")).get(0);
-        assertEquals(List.of("/etc/shadow"), direct.evidence().get("files"));
-        assertEquals(List.of(), direct.evidence().get("through_mounts"), "named by its whole path, no mount needed");
+        assertEquals("dd (pid 28601) in container lucid_rubin (dockward/busybox:test) opened the credentials file "
+                + "/hostetc/shadow (the host's /etc/shadow)", match.summary());
+        RuleMatch gone = ENGINE.evaluate(Fixtures.event("file_open_own_shadow_opener_gone")).get(0);
+        assertEquals("pid 28602 in container lucid_rubin (dockward/busybox:test) opened the credentials file "
+                + "/etc/shadow", gone.summary());
+        assertEquals("", gone.evidence().get("host_path"));
+        assertEquals(List.of("/etc/shadow"), gone.evidence().get("files"));
+        assertEquals(List.of(), gone.evidence().get("through_mounts"));
     }
 
     @Test

@@ -22,6 +22,7 @@ import dev.dockward.event.FlowObserved;
 import dev.dockward.event.FlowPeer;
 import dev.dockward.event.FlowTraffic;
 import dev.dockward.event.HostFileChanged;
+import dev.dockward.event.FileOpened;
 import dev.dockward.event.HostFileWritten;
 import dev.dockward.event.HostInfo;
 import dev.dockward.event.MountInfo;
@@ -142,6 +143,11 @@ public final class RecordSamples {
             "/etc", "/h/etc", Optional.of(c)),
         new HostFileWritten(T, "host_writes", Optional.empty(), 4243, "/authorized_keys", "/root/.ssh/authorized_keys",
             "/root/.ssh", "/r", Optional.of(c)),
+        new FileOpened(T, "sensitive_opens", Optional.of(sh), 4244, "/hostetc/shadow", Optional.of("/etc/shadow"),
+            "mount", Optional.of(c)),
+        // The opener had ended: its container told by the file (its own copy).
+        new FileOpened(T, "sensitive_opens", Optional.empty(), 4245, "/etc/shadow", Optional.empty(), "mark",
+            Optional.of(c)),
         new FlowObserved(T,
             new FlowTraffic("end", Optional.of("closed"), "docker0", "tcp", 5, 340, 4, 275, List.of("syn", "ack", "fin"),
                 List.of("syn", "ack"), T.minusSeconds(2), T),

@@ -60,6 +60,12 @@ final class EcsMapper {
     if (!process.isEmpty()) {
       e.put("process", process(process));
     }
+    Fields.evidenceFile(alert).ifPresent(path -> {
+      Map<String, Object> file = new LinkedHashMap<>();
+      file.put("path", path);
+      file.put("name", Fields.baseName(path));
+      e.put("file", file);
+    });
     Map<String, Object> threat = threat(Fields.techniques(alert));
     if (!threat.isEmpty()) {
       e.put("threat", threat);

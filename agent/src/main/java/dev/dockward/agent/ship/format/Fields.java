@@ -66,6 +66,16 @@ final class Fields {
   }
 
   /** The text after the last {@code /}: a path's file name. */
+  /**
+   * The file an alert is about: its evidence's {@code path} (the file as the container names it,
+   * on {@code sensitive_file_read_in_container} and {@code host_file_written_from_container}),
+   * when a rule gives one.
+   */
+  static Optional<String> evidenceFile(Map<String, Object> alert) {
+    return get(map(alert.get("evidence")), "path").filter(p -> p instanceof String s && !s.isEmpty())
+        .map(String::valueOf);
+  }
+
   static String baseName(String path) {
     return path.substring(path.lastIndexOf('/') + 1);
   }

@@ -99,6 +99,7 @@ final class OcsfMapper {
     if (!process.isEmpty()) {
       evidence.put("process", process(process));
     }
+    Fields.evidenceFile(alert).ifPresent(path -> evidence.put("file", file(path)));
     evidence.put("data", alert.getOrDefault("evidence", Map.of()));
     f.put("evidences", List.of(evidence));
     f.put("observables", observables(host, container, process));
@@ -322,7 +323,7 @@ final class OcsfMapper {
     return p;
   }
 
-  /** An executable: a regular file (type_id 1), named by the last part of its path. */
+  /** An executable, or the file an alert is about: a regular file (type_id 1), named by the last part of its path. */
   private static Map<String, Object> file(String path) {
     Map<String, Object> file = new LinkedHashMap<>();
     file.put("name", Fields.baseName(path));

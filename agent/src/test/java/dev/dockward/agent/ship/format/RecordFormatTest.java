@@ -51,6 +51,20 @@ class RecordFormatTest {
   }
 
   @Test
+  void anAlertAboutAFileNamesItInBothFormats() {
+    Map<String, Object> a = alert();
+    a.put("rule", "sensitive_file_read_in_container");
+    a.put("evidence", Map.of("path", "/hostetc/shadow", "host_path", "/etc/shadow", "attributed_by", "mount"));
+    assertEquals(Map.of("path", "/hostetc/shadow", "name", "shadow"), RecordFormat.ECS.apply(a).get("file"));
+    Map<String, Object> evidence = map(((List<?>) RecordFormat.OCSF.apply(a).get("evidences")).get(0));
+    assertEquals(Map.of("name", "shadow", "path", "/hostetc/shadow", "type_id", 1, "type", "Regular File"),
+        evidence.get("file"));
+    // An alert whose evidence names no file has none.
+    assertEquals(null, RecordFormat.ECS.apply(alert()).get("file"));
+    assertEquals(null, map(((List<?>) RecordFormat.OCSF.apply(alert()).get("evidences")).get(0)).get("file"));
+  }
+
+  @Test
   void ocsfDetectionFindingCarriesTheRequiredFields() {
     Map<String, Object> f = RecordFormat.OCSF.apply(alert());
     // Required by OCSF 1.4.0 for Detection Finding (class 2004); OcsfSchemaTest checks them all.
