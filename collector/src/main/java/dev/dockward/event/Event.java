@@ -11,7 +11,8 @@ public sealed interface Event
     permits ContainerStarted, ContainerStopped, DockerExecStarted, ContainerOomReported, ProcessObserved,
         ResourceSampled, PostureFindingChanged, ProcessForked, ProcessExited, UidChanged, ProcessTraced,
         AgentLifecycle, FlowObserved, HostFileChanged, ContainerMountAdded,
-        DaemonSocketConnected, NamespaceChanged, CapabilityChanged, HostFileWritten {
+        DaemonSocketConnected, NamespaceChanged, CapabilityChanged, HostFileWritten,
+        ContainerFileWritten {
 
   /** When the source observed it (or when the kernel or daemon stamped it, if known). */
   Instant time();

@@ -107,6 +107,12 @@ public final class EventDocuments {
       write.put("mount_destination", w.mountDestination());
       write.put("pid", (long) w.pid());
       doc.put("file_write", write);
+    } else if (event instanceof ContainerFileWritten w) {
+      Map<String, Object> write = new LinkedHashMap<>();
+      write.put("path", w.path());
+      write.put("category", w.category());
+      write.put("pid", (long) w.pid());
+      doc.put("container_file_write", write);
     } else if (event instanceof ContainerMountAdded a) {
       Map<String, Object> mount = new LinkedHashMap<>();
       mount.put("fs_type", a.fsType());

