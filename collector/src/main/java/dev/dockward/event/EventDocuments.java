@@ -120,6 +120,10 @@ public final class EventDocuments {
       mount.put("root", a.root());
       mount.put("options", a.options());
       mount.put("pid", (long) a.pid());
+      a.device().ifPresent(d -> {
+        mount.put("device", d.name());
+        mount.put("device_number", d.number());
+      });
       doc.put("mount", mount);
     } else if (event instanceof DaemonSocketConnected d) {
       Map<String, Object> socket = new LinkedHashMap<>();
@@ -271,6 +275,17 @@ public final class EventDocuments {
       ports.add(pm);
     }
     m.put("ports", ports);
+    if (!c.devices().isEmpty()) { // left out when none: most containers have none
+      List<Object> devices = new ArrayList<>();
+      for (DeviceMapping d : c.devices()) {
+        Map<String, Object> dm = new LinkedHashMap<>();
+        dm.put("path_on_host", d.pathOnHost());
+        dm.put("path_in_container", d.pathInContainer());
+        dm.put("permissions", d.permissions());
+        devices.add(dm);
+      }
+      m.put("devices", devices);
+    }
     return m;
   }
 

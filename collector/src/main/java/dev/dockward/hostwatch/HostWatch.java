@@ -1,6 +1,7 @@
 package dev.dockward.hostwatch;
 
 import dev.dockward.cgroup.CgroupMount;
+import dev.dockward.cgroup.MountEntry;
 import dev.dockward.cgroup.MountInfoParser;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.ContainerMountAdded;
@@ -45,6 +46,7 @@ import java.util.function.Supplier;
  *       and the bind is {@code sensitive_host_mount}'s at start); for a new v1 hierarchy no
  *       host mount shows, its {@code release_agent} and the {@code notify_on_release} of its
  *       top-level cgroups are watched through {@code /proc/<pid>/root};
+ *   <li>block devices, debugfs and tracefs mounted in running containers ({@link DeviceMountWatch});
  *   <li>the kernel's module list ({@link KernelModuleWatch}).
  * </ul>
  *
@@ -77,6 +79,7 @@ public final class HostWatch implements WatchPass {
   private final Map<String, Baseline> baselines = new HashMap<>();
   private final LongAdder unreadable = new LongAdder();
   private final KernelModuleWatch modules;
+  private final DeviceMountWatch devices;
 
   /** @param initial its cgroup mounts at the first read; @param reported the mounts reported since */
   private record Baseline(long initPid, Set<String> initial, Set<String> reported) {}
@@ -86,6 +89,7 @@ public final class HostWatch implements WatchPass {
     this.host = Objects.requireNonNull(host, "host");
     this.running = Objects.requireNonNull(running, "running");
     this.modules = new KernelModuleWatch(host, Objects.requireNonNull(reader, "reader"));
+    this.devices = new DeviceMountWatch(host);
   }
 
   /** Files or mount tables that could not be read (counted per read). */
@@ -95,7 +99,7 @@ public final class HostWatch implements WatchPass {
 
   @Override
   public Map<String, Long> counters() {
-    return Map.of("unreadable", unreadable(), "watch_full", watchFull.sum());
+    return Map.of("unreadable", unreadable(), "watch_full", watchFull.sum() + devices.full());
   }
 
   /** The changes since the previous pass. */
@@ -105,7 +109,9 @@ public final class HostWatch implements WatchPass {
     List<Event> out = new ArrayList<>();
     Path corePattern = host.proc().resolve("sys/kernel/core_pattern");
     compare("core_pattern", corePattern, false, Optional.empty(), now, out);
-    List<CgroupMount> hostMounts = cgroupMounts(host.proc().resolve("self/mountinfo"));
+    String hostMountinfo = read(host.proc().resolve("self/mountinfo"));
+    List<CgroupMount> hostMounts = MountInfoParser.cgroupMounts(hostMountinfo);
+    List<MountEntry> hostAll = MountInfoParser.mounts(hostMountinfo);
     List<CgroupMount> hostV1 = hostMounts.stream().filter(m -> m.version() == 1).toList();
     Map<String, String> hostByPoint = new HashMap<>();
     hostMounts.forEach(m -> hostByPoint.putIfAbsent(m.mountPoint(), hierarchy(m)));
@@ -119,10 +125,11 @@ public final class HostWatch implements WatchPass {
     for (ContainerInfo c : containers) {
       if (c.initPid().isPresent()) {
         alive.add(c.id());
-        container(c, (int) c.initPid().getAsLong(), hostHierarchies, hostByPoint, mountedBy, now, out);
+        container(c, (int) c.initPid().getAsLong(), hostHierarchies, hostByPoint, hostAll, mountedBy, now, out);
       }
     }
     baselines.keySet().retainAll(alive);
+    devices.retain(alive);
     for (CgroupMount m : hostV1) {
       compare("release_agent", host.hostPath(m.mountPoint()).resolve("release_agent"), false,
           Optional.ofNullable(mountedBy.get(m.controllers())), now, out);
@@ -142,11 +149,14 @@ public final class HostWatch implements WatchPass {
    * @param hostByPoint the host's cgroup mounts: the {@link #hierarchy} mounted at each mount point
    */
   private void container(ContainerInfo c, int pid, Set<Set<String>> hostHierarchies,
-      Map<String, String> hostByPoint, Map<Set<String>, ContainerInfo> mountedBy, Instant now, List<Event> out) {
+      Map<String, String> hostByPoint, List<MountEntry> hostAll, Map<Set<String>, ContainerInfo> mountedBy,
+      Instant now, List<Event> out) {
     Path pidDir = host.pidDir(pid);
     List<CgroupMount> mounts;
     try {
-      mounts = MountInfoParser.cgroupMounts(Files.readString(pidDir.resolve("mountinfo"), StandardCharsets.UTF_8));
+      String mountinfo = Files.readString(pidDir.resolve("mountinfo"), StandardCharsets.UTF_8);
+      mounts = MountInfoParser.cgroupMounts(mountinfo);
+      devices.container(c, pid, MountInfoParser.mounts(mountinfo), hostAll, now, out);
     } catch (IOException | RuntimeException e) {
       unreadable.increment(); // the container stopped since the inventory listed it
       return;
@@ -230,12 +240,13 @@ public final class HostWatch implements WatchPass {
     }
   }
 
-  private List<CgroupMount> cgroupMounts(Path mountinfo) {
+  /** A mount table; empty (and counted) when it cannot be read. */
+  private String read(Path mountinfo) {
     try {
-      return MountInfoParser.cgroupMounts(Files.readString(mountinfo, StandardCharsets.UTF_8));
+      return Files.readString(mountinfo, StandardCharsets.UTF_8);
     } catch (IOException | RuntimeException e) {
       unreadable.increment();
-      return List.of();
+      return "";
     }
   }
 

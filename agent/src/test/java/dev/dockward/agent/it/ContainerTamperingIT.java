@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockward.agent.config.AgentConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Tag;
@@ -140,6 +143,64 @@ class ContainerTamperingIT {
     assertTrue(writes.stream().noneMatch(p -> p.startsWith("/tmp/")), "a scratch file is no event: " + writes);
     assertTrue(records().stream().noneMatch(r -> "alert".equals(r.get("kind")) && bystander.equals(containerId(r))),
         "nothing about the bystander");
+  }
+
+  @Test
+  void aHostDiskGivenToAContainerAndMountedThereAndDebugfsRaiseTheirRulesOnThatContainerOnly() throws Exception {
+    Path image = Files.createTempFile(journalDir, "disk", ".img");
+    run("truncate", "-s", "8M", image.toString());
+    run("mkfs.ext2", "-q", "-F", image.toString());
+    String loop = run("losetup", "-f", "--show", image.toString());
+    try {
+      startAgent();
+      // A bystander with the host's root bound: the host's disk mounts come along, none of its doing.
+      String bystander = start("hostroot", List.of("--network=none", "-v", "/:/host:ro"), "sleep", "300");
+      String id = start("disk", List.of("--network=none", "--cap-add", "SYS_ADMIN", "--device", loop + ":/dev/xdisk"),
+          "sleep", "300");
+      Map<String, Object> given = await(r -> isAlert(r, "device_mapped_into_container", id), "device alert");
+      assertEquals("high", given.get("severity"));
+      assertEquals(List.of(loop + " -> /dev/xdisk (rwm)"), object(given.get("evidence")).get("devices"));
+
+      docker.docker("exec", id, "sh", "-c", "mkdir -p /mnt/d /mnt/dbg && mount /dev/xdisk /mnt/d"
+          + " && mount -t debugfs none /mnt/dbg");
+      for (String point : List.of("/mnt/d", "/mnt/dbg")) {
+        await(r -> isEvent(r, "container_mount", id) && point.equals(object(r.get("mount")).get("mount_point")),
+            "container_mount at " + point);
+      }
+      Map<String, Object> disk = await(r -> isAlert(r, "block_device_mount_in_container", id), "disk mount alert");
+      assertEquals("critical", disk.get("severity"));
+      Map<String, Object> evidence = object(disk.get("evidence"));
+      assertEquals("/dev/xdisk", evidence.get("device"));
+      assertEquals(deviceNumber(loop), evidence.get("device_number"));
+      assertEquals("/mnt/d", evidence.get("mount_point"));
+      assertEquals("ext2", evidence.get("fs_type"));
+      Map<String, Object> debugfs = await(r -> isAlert(r, "debugfs_mount_in_container", id), "debugfs alert");
+      assertEquals("/mnt/dbg", object(debugfs.get("evidence")).get("mount_point"));
+      // neither mount was taken for a cgroup mount
+      assertTrue(records().stream().noneMatch(r -> isAlert(r, "cgroup_mount_in_container", id)));
+      for (String rule : List.of("block_device_mount_in_container", "debugfs_mount_in_container",
+          "cgroup_mount_in_container", "device_mapped_into_container")) {
+        assertTrue(records().stream().noneMatch(r -> isAlert(r, rule, bystander)), rule + " on the bystander");
+      }
+    } finally {
+      docker.removeAll(); // unmounts the disk with the container's mount namespace
+      run("losetup", "-d", loop);
+    }
+  }
+
+  /** The {@code major:minor} of a block device, from sysfs. */
+  private static String deviceNumber(String device) throws Exception {
+    return Files.readString(Path.of("/sys/class/block", Path.of(device).getFileName().toString(), "dev")).strip();
+  }
+
+  /** Runs a host command the test needs; returns its trimmed output, fails on a non-zero exit. */
+  private static String run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new AssertionError(List.of(command) + " failed: " + out);
+    }
+    return out;
   }
 
   @Test
