@@ -16,6 +16,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,7 +51,11 @@ import java.util.function.Supplier;
  *   <li>the kernel's module list ({@link KernelModuleWatch}).
  * </ul>
  *
- * A file seen for the first time is a baseline, except in a cgroup mount that is itself new: there
+ * A change is reported once per file and value in a pass, however many containers' mounts show the
+ * file (one hierarchy mounted by several containers). With {@link #attributingWriters} it names the
+ * process that wrote the file and that process's container, heard through fanotify marks.
+ *
+ * <p>A file seen for the first time is a baseline, except in a cgroup mount that is itself new: there
  * a set release_agent or notify_on_release is reported at once (mount and write may fall within one
  * pass). Unreadable files are counted, never fatal. Used by one thread.
  *
@@ -80,16 +85,42 @@ public final class HostWatch implements WatchPass {
   private final LongAdder unreadable = new LongAdder();
   private final KernelModuleWatch modules;
   private final DeviceMountWatch devices;
+  private final Optional<ControlFileWriters> writers;
+  /** This pass: the running containers by id, and the value each changed file (by identity) was reported with. */
+  private Map<String, ContainerInfo> byId = Map.of();
+  private Map<Object, String> changedThisPass = new HashMap<>();
 
   /** @param initial its cgroup mounts at the first read; @param reported the mounts reported since */
   private record Baseline(long initPid, Set<String> initial, Set<String> reported) {}
 
-  /** @param reader reads a module loader found alive when modules appear */
+  /**
+   * A watch that polls alone: a change names the container whose mount holds the file (fixtures).
+   *
+   * @param reader reads a module loader found alive when modules appear
+   */
   public HostWatch(HostFs host, Supplier<? extends List<ContainerInfo>> running, ProcReader reader) {
+    this(host, running, reader, Optional.empty());
+  }
+
+  private HostWatch(HostFs host, Supplier<? extends List<ContainerInfo>> running, ProcReader reader,
+      Optional<ControlFileWriters> writers) {
     this.host = Objects.requireNonNull(host, "host");
     this.running = Objects.requireNonNull(running, "running");
     this.modules = new KernelModuleWatch(host, Objects.requireNonNull(reader, "reader"));
     this.devices = new DeviceMountWatch(host);
+    this.writers = writers;
+  }
+
+  /**
+   * A watch that also hears who writes core_pattern, release agents and notify_on_release
+   * (fanotify marks, {@link ControlFileWriters}): a change then names the writer and the writer's
+   * container (or none, for a host process) instead of every container that sees the file. Where
+   * fanotify or a mark fails, the change is still polled and named as by the plain watch, and the
+   * watch reports itself degraded.
+   */
+  public static HostWatch attributingWriters(HostFs host, Supplier<? extends List<ContainerInfo>> running,
+      ProcReader reader) {
+    return new HostWatch(host, running, reader, ControlFileWriters.open(Objects.requireNonNull(reader, "reader")));
   }
 
   /** Files or mount tables that could not be read (counted per read). */
@@ -99,15 +130,35 @@ public final class HostWatch implements WatchPass {
 
   @Override
   public Map<String, Long> counters() {
-    return Map.of("unreadable", unreadable(), "watch_full", watchFull.sum() + devices.full());
+    return Map.of("unreadable", unreadable() + writers.map(ControlFileWriters::unreadable).orElse(0L),
+        "watch_full", watchFull.sum() + devices.full(),
+        "mark_failures", writers.map(ControlFileWriters::markFailures).orElse(0L));
+  }
+
+  @Override
+  public Optional<String> blindness() {
+    return writers.flatMap(ControlFileWriters::failure);
+  }
+
+  @Override
+  public void close() {
+    writers.ifPresent(ControlFileWriters::close);
   }
 
   /** The changes since the previous pass. */
   @Override
   public List<Event> pass(Instant now) {
     compared = new HashSet<>(); // a fresh one: a cleared set would keep the table of the largest pass
+    changedThisPass = new HashMap<>();
     List<Event> out = new ArrayList<>();
     Path corePattern = host.proc().resolve("sys/kernel/core_pattern");
+    // Marked in each container's procfs too (below), before the host's file is compared.
+    Object corePatternKey = writers.isPresent() ? fileKey(corePattern) : null;
+    List<ContainerInfo> containers = running.get();
+    writers.ifPresent(w -> containers.forEach(c -> c.initPid().ifPresent(pid -> {
+      Path own = host.pidDir((int) pid).resolve("root/proc/sys/kernel/core_pattern");
+      w.watch(own, fileKey(own), corePatternKey);
+    })));
     compare("core_pattern", corePattern, false, Optional.empty(), now, out);
     String hostMountinfo = read(host.proc().resolve("self/mountinfo"));
     List<CgroupMount> hostMounts = MountInfoParser.cgroupMounts(hostMountinfo);
@@ -121,7 +172,8 @@ public final class HostWatch implements WatchPass {
     // hierarchy's release_agent changes.
     Map<Set<String>, ContainerInfo> mountedBy = new HashMap<>();
     Set<String> alive = new HashSet<>();
-    List<ContainerInfo> containers = running.get();
+    byId = new HashMap<>();
+    containers.forEach(c -> byId.put(c.id(), c));
     for (ContainerInfo c : containers) {
       if (c.initPid().isPresent()) {
         alive.add(c.id());
@@ -221,6 +273,8 @@ public final class HostWatch implements WatchPass {
       return;
     }
     compared.add(key);
+    Object fileKey = fileKey(file);
+    writers.ifPresent(w -> w.watch(file, fileKey));
     Map<String, String> lastValues = throughContainer ? containerValues : hostValues;
     String previous;
     if (!throughContainer || lastValues.containsKey(key) || lastValues.size() < MAX_CONTAINER_FILES) {
@@ -231,12 +285,40 @@ public final class HostWatch implements WatchPass {
     }
     if (previous == null) {
       if (throughContainer && !current.isEmpty() && !current.equals("0")) {
-        out.add(new HostFileChanged(now, SOURCE, kind, key, Optional.empty(), current, container));
+        report(kind, key, Optional.empty(), current, container, fileKey, now, out);
       }
       return;
     }
     if (!previous.equals(current)) {
-      out.add(new HostFileChanged(now, SOURCE, kind, key, Optional.of(previous), current, container));
+      report(kind, key, Optional.of(previous), current, container, fileKey, now, out);
+    }
+  }
+
+  /**
+   * Reports a change once per file (by identity) and value in a pass, however many mounts show the
+   * file; named after its writer when one was heard, else after the container whose mount holds it.
+   */
+  private void report(String kind, String path, Optional<String> previous, String current,
+      Optional<ContainerInfo> holder, Object fileKey, Instant now, List<Event> out) {
+    if (fileKey != null && current.equals(changedThisPass.put(fileKey, current))) {
+      return; // the same change, seen through another container's mount of the same hierarchy
+    }
+    Optional<ControlFileWriters.Writer> writer = writers.flatMap(w -> w.takeWriter(fileKey));
+    if (writer.isEmpty()) {
+      out.add(new HostFileChanged(now, SOURCE, kind, path, previous, current, holder));
+      return;
+    }
+    Optional<ContainerInfo> container = writer.get().containerId()
+        .map(id -> byId.getOrDefault(id, ContainerInfo.unresolved(id)));
+    out.add(new HostFileChanged(now, SOURCE, kind, path, previous, current, container, writer.get().proc()));
+  }
+
+  /** A file's identity (device and inode); null when it cannot be read. */
+  private Object fileKey(Path file) {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    } catch (IOException | RuntimeException e) {
+      return null;
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -186,6 +187,63 @@ class ContainerTamperingIT {
       docker.removeAll(); // unmounts the disk with the container's mount namespace
       run("losetup", "-d", loop);
     }
+  }
+
+  @Test
+  void aReleaseAgentWrittenInAHierarchyTwoContainersMountNamesOnlyTheWriter() throws Exception {
+    String unavailable = netClsUnavailableReason();
+    Assumptions.assumeTrue(unavailable.isEmpty(), "host assumption not met: " + unavailable);
+    startAgent();
+    List<String> options = List.of("--network=none", "--cap-add", "SYS_ADMIN", "--security-opt", "seccomp=unconfined",
+        "--security-opt", "apparmor=unconfined");
+    String writer = start("agent-writer", options, "sleep", "300");
+    String other = start("agent-other", options, "sleep", "300");
+    // net_cls is mounted nowhere on the host: both containers mount the same hierarchy, one file system.
+    Path releaseAgent = Path.of("/proc/" + docker.initPid(writer) + "/root/tmp/cgrp/release_agent");
+    try {
+      for (String id : List.of(writer, other)) {
+        docker.docker("exec", id, "sh", "-c", "mkdir -p /tmp/cgrp && mount -t cgroup -o net_cls cgroup /tmp/cgrp");
+        await(r -> isAlert(r, "cgroup_mount_in_container", id), "cgroup mount of " + id); // read once since
+      }
+      // The shell writes, then forks a sleep (the trailing command keeps it from exec'ing it): it is read as sh.
+      docker.docker("exec", writer, "sh", "-c", "echo /nonexistent-covsense-a > /tmp/cgrp/release_agent; sleep 1; true");
+      Map<String, Object> alert = await(r -> isAlert(r, "cgroup_release_agent_write", writer), "release agent alert");
+      assertEquals("/nonexistent-covsense-a", object(alert.get("evidence")).get("current"));
+      assertEquals("sh", object(alert.get("process")).get("program"), alert.toString());
+      // A later change by a host process (this test): in a later pass, and it names no container.
+      Files.writeString(releaseAgent, "/nonexistent-covsense-host\n");
+      Map<String, Object> host = await(r -> "host_file_change".equals(r.get("type"))
+          && "/nonexistent-covsense-host".equals(object(r.get("file")).get("current")), "the host's change");
+      assertEquals("", containerId(host), host.toString());
+      List<String> named = records().stream().filter(r -> "host_file_change".equals(r.get("type"))
+          && "/nonexistent-covsense-a".equals(object(r.get("file")).get("current"))).map(ContainerTamperingIT::containerId)
+          .toList();
+      assertEquals(List.of(writer), named, "one change, one event, the writer's container");
+      assertTrue(records().stream().noneMatch(r -> isAlert(r, "cgroup_release_agent_write", other)), "nothing on the other");
+    } finally {
+      // The hierarchy outlives the containers while mounted: leave it as it was.
+      if (Files.exists(releaseAgent)) {
+        Files.writeString(releaseAgent, "\n");
+      }
+      for (String id : List.of(writer, other)) {
+        docker.docker("exec", id, "sh", "-c", "umount /tmp/cgrp; exit 0");
+      }
+    }
+  }
+
+  /**
+   * Whether containers can get a net_cls hierarchy the host does not share: the kernel has the
+   * cgroup v1 net_cls controller enabled and the host has it mounted nowhere.
+   */
+  private static String netClsUnavailableReason() throws Exception {
+    boolean enabled = Files.readAllLines(Path.of("/proc/cgroups")).stream().map(l -> l.split("\\s+"))
+        .anyMatch(f -> f.length >= 4 && f[0].equals("net_cls") && f[3].equals("1"));
+    if (!enabled) {
+      return "the kernel has no enabled cgroup v1 net_cls controller (/proc/cgroups)";
+    }
+    boolean mounted = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+        .anyMatch(l -> l.contains(" - cgroup ") && l.matches(".*[ ,]net_cls([, ].*|$)"));
+    return mounted ? "the host mounts the net_cls hierarchy: the test's release_agent would be the host's" : "";
   }
 
   /** The {@code major:minor} of a block device, from sysfs. */
