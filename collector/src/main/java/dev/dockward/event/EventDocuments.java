@@ -107,6 +107,14 @@ public final class EventDocuments {
       write.put("mount_destination", w.mountDestination());
       write.put("pid", (long) w.pid());
       doc.put("file_write", write);
+    } else if (event instanceof PacketSocketSeen k) {
+      Map<String, Object> socket = new LinkedHashMap<>();
+      socket.put("inode", k.inode());
+      socket.put("type", k.socketType());
+      socket.put("protocol", k.protocol());
+      socket.put("ifindex", (long) k.ifindex());
+      socket.put("uid", k.uid());
+      doc.put("packet_socket", socket);
     } else if (event instanceof ContainerFileWritten w) {
       Map<String, Object> write = new LinkedHashMap<>();
       write.put("path", w.path());

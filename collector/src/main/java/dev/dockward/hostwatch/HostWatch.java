@@ -48,6 +48,7 @@ import java.util.function.Supplier;
  *       host mount shows, its {@code release_agent} and the {@code notify_on_release} of its
  *       top-level cgroups are watched through {@code /proc/<pid>/root};
  *   <li>block devices, debugfs and tracefs mounted in running containers ({@link DeviceMountWatch});
+ *   <li>packet sockets open in containers' network namespaces ({@link PacketSocketWatch});
  *   <li>the kernel's module list ({@link KernelModuleWatch}).
  * </ul>
  *
@@ -85,6 +86,7 @@ public final class HostWatch implements WatchPass {
   private final LongAdder unreadable = new LongAdder();
   private final KernelModuleWatch modules;
   private final DeviceMountWatch devices;
+  private final PacketSocketWatch packets;
   private final Optional<ControlFileWriters> writers;
   /** This pass: the running containers by id, and the value each changed file (by identity) was reported with. */
   private Map<String, ContainerInfo> byId = Map.of();
@@ -108,6 +110,7 @@ public final class HostWatch implements WatchPass {
     this.running = Objects.requireNonNull(running, "running");
     this.modules = new KernelModuleWatch(host, Objects.requireNonNull(reader, "reader"));
     this.devices = new DeviceMountWatch(host);
+    this.packets = new PacketSocketWatch(host, reader);
     this.writers = writers;
   }
 
@@ -130,8 +133,8 @@ public final class HostWatch implements WatchPass {
 
   @Override
   public Map<String, Long> counters() {
-    return Map.of("unreadable", unreadable() + writers.map(ControlFileWriters::unreadable).orElse(0L),
-        "watch_full", watchFull.sum() + devices.full(),
+    return Map.of("unreadable", unreadable() + writers.map(ControlFileWriters::unreadable).orElse(0L) + packets.unreadable(),
+        "watch_full", watchFull.sum() + devices.full() + packets.full(),
         "mark_failures", writers.map(ControlFileWriters::markFailures).orElse(0L));
   }
 
@@ -177,11 +180,13 @@ public final class HostWatch implements WatchPass {
     for (ContainerInfo c : containers) {
       if (c.initPid().isPresent()) {
         alive.add(c.id());
+        packets.container(c, (int) c.initPid().getAsLong(), now, out);
         container(c, (int) c.initPid().getAsLong(), hostHierarchies, hostByPoint, hostAll, mountedBy, now, out);
       }
     }
     baselines.keySet().retainAll(alive);
     devices.retain(alive);
+    packets.retain(alive);
     for (CgroupMount m : hostV1) {
       compare("release_agent", host.hostPath(m.mountPoint()).resolve("release_agent"), false,
           Optional.ofNullable(mountedBy.get(m.controllers())), now, out);

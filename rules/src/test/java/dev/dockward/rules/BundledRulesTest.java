@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,7 @@ class BundledRulesTest {
                 "core_pattern_pipe_set", "host_file_written_from_container",
                 "container_loader_preload_write", "container_persistence_write",
                 "device_mapped_into_container", "block_device_mount_in_container", "debugfs_mount_in_container",
+                "packet_socket_in_container",
                 "fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation", "network_flood", "io_saturation",
                 "host_memory_exhaustion", "host_pids_exhaustion",
                 "host_posture_weakness", "host_posture_critical_weakness", "agent_dropping_events", "journal_overflow",
@@ -107,6 +109,7 @@ class BundledRulesTest {
         "container_file_write_etc_file,  container_persistence_write", // category etc, busybox sh writing /etc/zz-marker
         "container_mount_block_device_loop, block_device_mount_in_container", // a loop device given with --device
         "container_mount_debugfs,        debugfs_mount_in_container", // and not cgroup_mount_in_container
+        "packet_socket_udhcpc_in_container, packet_socket_in_container", // busybox udhcpc -i lo
         "oom_event_first_report_of_a_kill, container_oom_killed", // Docker's event came before any sample
         "container_stop_oom_killed_unreported, container_oom_killed", // died before anything else saw the kill
     })
@@ -229,6 +232,20 @@ class BundledRulesTest {
         RuleMatch etc = ENGINE.evaluate(Fixtures.event("container_file_write_etc_file")).get(0);
         assertEquals("etc", etc.evidence().get("category"));
         assertTrue(etc.summary().endsWith(" wrote /etc/zz-marker (etc)"), etc.summary());
+    }
+
+    @Test
+    void aPacketSocketNamesItsHolderAndAnAllowedProgramIsSpared() {
+        RuleMatch match = ENGINE.evaluate(Fixtures.event("packet_socket_udhcpc_in_container")).get(0);
+        assertTrue(match.summary().matches("udhcpc \\(pid [0-9]+\\) in container h-covsense-sniffer-[0-9a-f]{8}"
+                + " \\(dockward/busybox:test\\) opened a dgram packet socket \\(protocol 0x0800\\)"), match.summary());
+        List<RuleFile> files = new ArrayList<>(RuleFiles.bundled());
+        files.add(new RuleFile("rules.d/tuning.yaml",
+                "overrides:\n  - list: packet_socket_allowed_programs\n    append: [udhcpc]\n"));
+        LoadResult tuned = RuleLoader.load(files);
+        assertEquals(List.of(), tuned.problems());
+        assertEquals(List.of(), Fixtures.firedIds(new RuleEngine(tuned.ruleSet()),
+                Fixtures.event("packet_socket_udhcpc_in_container")), "a DHCP client the admin allows");
     }
 
     @Test

@@ -29,6 +29,7 @@ import dev.dockward.event.HostInfo;
 import dev.dockward.event.MountInfo;
 import dev.dockward.event.NamespaceChanged;
 import dev.dockward.event.NamespaceModes;
+import dev.dockward.event.PacketSocketSeen;
 import dev.dockward.event.NetworkEndpoint;
 import dev.dockward.event.PortBinding;
 import dev.dockward.event.PostureFinding;
@@ -157,6 +158,8 @@ public final class RecordSamples {
         new ContainerFileWritten(T, "host_writes", Optional.of(sh), 4242, "/etc/ld.so.preload", "loader_preload",
             Optional.of(c)),
         new ContainerFileWritten(T, "host_writes", Optional.empty(), 4243, "/etc/cron.d/x\n(y)", "cron", Optional.of(c)),
+        new PacketSocketSeen(T, "host_watch", Optional.of(sh), 4392004, "raw", "0003", 0, 0, Optional.of(c)),
+        new PacketSocketSeen(T, "host_watch", Optional.empty(), 4392005, "dgram", "0800", 1, 1000, Optional.of(c)),
         new FlowObserved(T,
             new FlowTraffic("end", Optional.of("closed"), "docker0", "tcp", 5, 340, 4, 275, List.of("syn", "ack", "fin"),
                 List.of("syn", "ack"), T.minusSeconds(2), T),
