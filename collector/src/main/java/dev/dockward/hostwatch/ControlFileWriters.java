@@ -124,6 +124,22 @@ final class ControlFileWriters implements AutoCloseable {
     return Optional.ofNullable(fileKey == null ? null : lastWriter.remove(fileKey));
   }
 
+  /**
+   * Forgets the files not in {@code keys} (no longer compared: their container or cgroup is gone),
+   * and their writers, so that what is kept stays bounded by what the watch compares now. A file
+   * forgotten and compared again is marked again (a second mark of the same inode changes nothing).
+   */
+  void retain(Set<Object> keys) {
+    marked.retainAll(keys);
+    aliases.keySet().retainAll(keys);
+    lastWriter.keySet().removeIf(k -> !keys.contains(k) && !aliases.containsValue(k));
+  }
+
+  /** Files marked now. */
+  int marked() {
+    return marked.size();
+  }
+
   /** Why some writes cannot be attributed; empty while every mark held. */
   Optional<String> failure() {
     return Optional.ofNullable(failure);

@@ -91,6 +91,8 @@ public final class HostWatch implements WatchPass {
   /** This pass: the running containers by id, and the value each changed file (by identity) was reported with. */
   private Map<String, ContainerInfo> byId = Map.of();
   private Map<Object, String> changedThisPass = new HashMap<>();
+  /** This pass: the identities of the files compared or marked (the writers of others are forgotten). */
+  private Set<Object> watchedThisPass = new HashSet<>();
 
   /** @param initial its cgroup mounts at the first read; @param reported the mounts reported since */
   private record Baseline(long initPid, Set<String> initial, Set<String> reported) {}
@@ -153,6 +155,7 @@ public final class HostWatch implements WatchPass {
   public List<Event> pass(Instant now) {
     compared = new HashSet<>(); // a fresh one: a cleared set would keep the table of the largest pass
     changedThisPass = new HashMap<>();
+    watchedThisPass = new HashSet<>();
     List<Event> out = new ArrayList<>();
     Path corePattern = host.proc().resolve("sys/kernel/core_pattern");
     // Marked in each container's procfs too (below), before the host's file is compared.
@@ -160,7 +163,11 @@ public final class HostWatch implements WatchPass {
     List<ContainerInfo> containers = running.get();
     writers.ifPresent(w -> containers.forEach(c -> c.initPid().ifPresent(pid -> {
       Path own = host.pidDir((int) pid).resolve("root/proc/sys/kernel/core_pattern");
-      w.watch(own, fileKey(own), corePatternKey);
+      Object ownKey = fileKey(own);
+      if (ownKey != null) {
+        watchedThisPass.add(ownKey);
+      }
+      w.watch(own, ownKey, corePatternKey);
     })));
     compare("core_pattern", corePattern, false, Optional.empty(), now, out);
     String hostMountinfo = read(host.proc().resolve("self/mountinfo"));
@@ -192,6 +199,7 @@ public final class HostWatch implements WatchPass {
           Optional.ofNullable(mountedBy.get(m.controllers())), now, out);
     }
     modules.pass(now, containers).ifPresent(out::add);
+    writers.ifPresent(w -> w.retain(watchedThisPass));
     hostValues.keySet().retainAll(compared);
     containerValues.keySet().retainAll(compared);
     return out;
@@ -279,6 +287,9 @@ public final class HostWatch implements WatchPass {
     }
     compared.add(key);
     Object fileKey = fileKey(file);
+    if (fileKey != null) {
+      watchedThisPass.add(fileKey);
+    }
     writers.ifPresent(w -> w.watch(file, fileKey));
     Map<String, String> lastValues = throughContainer ? containerValues : hostValues;
     String previous;

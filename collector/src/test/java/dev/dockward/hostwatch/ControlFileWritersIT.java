@@ -57,6 +57,12 @@ class ControlFileWritersIT {
       Files.writeString(alias, "|/x\n"); // counts for the file it stands for
       assertEquals(ProcessHandle.current().pid(), awaitWriter(writers, key(agent)).orElseThrow().pid());
       assertEquals(Optional.empty(), writers.failure());
+      assertEquals(2, writers.marked());
+      Files.writeString(agent, "/again\n");
+      awaitWriter(writers, key(agent)).orElseThrow();
+      Files.writeString(agent, "/more\n");
+      writers.retain(java.util.Set.of(key(alias))); // the release agent is no longer compared
+      assertEquals(1, writers.marked());
     }
   }
 }
