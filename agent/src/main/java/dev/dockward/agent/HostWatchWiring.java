@@ -45,7 +45,7 @@ final class HostWatchWiring {
       sensors.disabled(HostWatchSource.NAME, SETTING);
       return Optional.empty();
     }
-    return Optional.of(new HostWatchSource(new HostWatch(hostFs, inventory::running, reader),
+    return Optional.of(new HostWatchSource(HostWatch.attributingWriters(hostFs, inventory::running, reader),
         Durations.parse(hostWatch.interval()), Clock.systemUTC()));
   }
 

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Finds the cgroup mounts in {@code /proc/<pid>/mountinfo} (proc(5)): {@code id parent major:minor
+ * Reads {@code /proc/<pid>/mountinfo}: its cgroup mounts, mount ids, or every mount (proc(5)): {@code id parent major:minor
  * root mount-point options [optional fields…] - fstype source super-options}. Lines that are not
  * cgroup mounts, and malformed lines, are skipped.
  */
@@ -59,6 +59,25 @@ public final class MountInfoParser {
       }
       try {
         out.put(unescape(f[4]), Integer.parseInt(f[0]));
+      } catch (NumberFormatException e) {
+        // not a mount line
+      }
+    }
+    return out;
+  }
+
+  /** Every mount, in file order; malformed lines are skipped. */
+  public static List<MountEntry> mounts(String mountinfo) {
+    List<MountEntry> out = new ArrayList<>();
+    for (String line : mountinfo.split("\n")) {
+      String[] f = line.split(" ");
+      int dash = indexOfSeparator(f);
+      if (dash < 6 || dash + 2 >= f.length) {
+        continue;
+      }
+      try {
+        out.add(new MountEntry(Integer.parseInt(f[0]), f[2], unescape(f[3]), unescape(f[4]), f[dash + 1],
+            unescape(f[dash + 2]), dash + 3 < f.length ? f[dash + 3] : ""));
       } catch (NumberFormatException e) {
         // not a mount line
       }

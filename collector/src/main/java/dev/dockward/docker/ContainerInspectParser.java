@@ -2,6 +2,7 @@ package dev.dockward.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.DeviceMapping;
 import dev.dockward.event.MountInfo;
 import dev.dockward.event.NamespaceModes;
 import dev.dockward.event.NetworkEndpoint;
@@ -54,7 +55,20 @@ public final class ContainerInspectParser {
         running && pid > 0 ? OptionalLong.of(pid) : OptionalLong.empty(),
         networks(inspect.path("NetworkSettings").path("Networks")),
         running ? instant(state.path("StartedAt").asText("")) : Optional.empty(),
-        ports(hostConfig.path("PortBindings")));
+        ports(hostConfig.path("PortBindings")),
+        devices(hostConfig.path("Devices")));
+  }
+
+  /** {@code HostConfig.Devices}: null or absent when the container was given none. */
+  private static List<DeviceMapping> devices(JsonNode array) {
+    List<DeviceMapping> out = new ArrayList<>();
+    if (array.isArray()) {
+      for (JsonNode d : array) {
+        out.add(new DeviceMapping(d.path("PathOnHost").asText(""), d.path("PathInContainer").asText(""),
+            d.path("CgroupPermissions").asText("")));
+      }
+    }
+    return out;
   }
 
   /**

@@ -295,7 +295,7 @@ public final class DockerSource implements SupervisedSource {
   private static ContainerInfo stopped(ContainerInfo c) {
     return new ContainerInfo(c.id(), c.name(), c.image(), c.imageId(), c.labels(), c.privileged(), c.capAdd(),
         c.capDrop(), c.mounts(), c.namespaces(), c.securityOpt(), c.limits(), OptionalLong.empty(), c.networks(),
-        Optional.empty(), c.ports());
+        Optional.empty(), c.ports(), c.devices());
   }
 
   private static boolean sameRun(Optional<ContainerInfo> known, ContainerInfo now) {

@@ -27,6 +27,7 @@ import java.util.OptionalLong;
  * @param networks the networks it is attached to, by network name
  * @param startedAt when it last started, if known
  * @param ports the ports published on the host ({@code HostConfig.PortBindings})
+ * @param devices the host devices given to it ({@code HostConfig.Devices}, {@code --device})
  */
 public record ContainerInfo(
     String id,
@@ -44,7 +45,8 @@ public record ContainerInfo(
     OptionalLong initPid,
     Map<String, NetworkEndpoint> networks,
     Optional<Instant> startedAt,
-    List<PortBinding> ports) {
+    List<PortBinding> ports,
+    List<DeviceMapping> devices) {
 
   public ContainerInfo {
     Objects.requireNonNull(id, "id");
@@ -62,6 +64,16 @@ public record ContainerInfo(
     networks = Map.copyOf(networks);
     Objects.requireNonNull(startedAt, "startedAt");
     ports = List.copyOf(ports);
+    devices = List.copyOf(devices);
+  }
+
+  /** A container given no host device. */
+  public ContainerInfo(String id, String name, String image, String imageId, Map<String, String> labels,
+      boolean privileged, List<String> capAdd, List<String> capDrop, List<MountInfo> mounts, NamespaceModes namespaces,
+      List<String> securityOpt, ResourceLimits limits, OptionalLong initPid, Map<String, NetworkEndpoint> networks,
+      Optional<Instant> startedAt, List<PortBinding> ports) {
+    this(id, name, image, imageId, labels, privileged, capAdd, capDrop, mounts, namespaces, securityOpt, limits, initPid,
+        networks, startedAt, ports, List.of());
   }
 
   /** A container known only by its id (found from a cgroup path, not yet in the inventory). */

@@ -14,7 +14,8 @@ public sealed interface Event
         ResourceSampled, PostureFindingChanged, ProcessForked, ProcessExited, UidChanged, ProcessTraced,
         AgentLifecycle, FlowObserved, HostFileChanged, ContainerMountAdded,
         DaemonSocketConnected, NamespaceChanged, CapabilityChanged, HostFileWritten,
-        FileOpened {
+        FileOpened,
+        ContainerFileWritten, PacketSocketSeen {
 
   /** When the source observed it (or when the kernel or daemon stamped it, if known). */
   Instant time();

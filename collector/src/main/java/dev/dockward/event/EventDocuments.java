@@ -157,6 +157,17 @@ public final class EventDocuments {
       ports.add(pm);
     }
     m.put("ports", ports);
+    if (!c.devices().isEmpty()) { // left out when none: most containers have none
+      List<Object> devices = new ArrayList<>();
+      for (DeviceMapping d : c.devices()) {
+        Map<String, Object> dm = new LinkedHashMap<>();
+        dm.put("path_on_host", d.pathOnHost());
+        dm.put("path_in_container", d.pathInContainer());
+        dm.put("permissions", d.permissions());
+        devices.add(dm);
+      }
+      m.put("devices", devices);
+    }
     return m;
   }
 

@@ -29,8 +29,11 @@ final class BindMountIndex {
   /** A container's bind mount. */
   record Binding(ContainerInfo container, MountInfo mount) {}
 
-  /** What a container mount id stands for; {@code binding} empty for its own mounts (root, volumes, tmpfs). */
-  private record Entry(String containerId, long initPid, Optional<Binding> binding) {}
+  /**
+   * What a container mount id stands for; {@code binding} empty for its own mounts (root, volumes,
+   * tmpfs); {@code root} for the container's root file system (mounted at {@code /}).
+   */
+  private record Entry(String containerId, long initPid, Optional<Binding> binding, boolean root) {}
 
   private final HostFs host;
   private final Supplier<Path> hostMountInfo;
@@ -99,8 +102,9 @@ final class BindMountIndex {
         bindings.put(id, new Binding(c, m));
       }
     }
+    Integer root = ids.get("/");
     for (int id : ids.values()) {
-      byMountId.put(id, new Entry(c.id(), initPid, Optional.ofNullable(bindings.get(id))));
+      byMountId.put(id, new Entry(c.id(), initPid, Optional.ofNullable(bindings.get(id)), root != null && root == id));
     }
     indexedInitPid.put(c.id(), initPid);
     mountIdsByContainer.put(c.id(), new HashSet<>(ids.values()));
@@ -131,6 +135,20 @@ final class BindMountIndex {
   /** Whether the mount is one of a running container's own: its root file system, a volume, a tmpfs, Docker's files. */
   boolean isContainersOwnMount(int mountId) {
     return valid(mountId).map(e -> e.binding().isEmpty()).orElse(false);
+  }
+
+  /** The container whose root file system the mount is, while it runs with the init process it was read from. */
+  Optional<String> rootOf(int mountId) {
+    return valid(mountId).filter(Entry::root).map(Entry::containerId);
+  }
+
+  /**
+   * Whether a write through the mount may be to a container's root file system: it is one, or the
+   * mount is not indexed (its container's mounts were never read: it ended at once, or it started
+   * since the last refresh).
+   */
+  boolean mayBeRoot(int mountId) {
+    return valid(mountId).map(Entry::root).orElse(true);
   }
 
   /** Whether the mount is one of the host's own (as of the last {@link #refreshHost}). */

@@ -1,6 +1,7 @@
 package dev.dockward.hostwatch;
 
 import dev.dockward.cgroup.CgroupMount;
+import dev.dockward.cgroup.MountEntry;
 import dev.dockward.cgroup.MountInfoParser;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.ContainerMountAdded;
@@ -15,6 +16,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,10 +47,16 @@ import java.util.function.Supplier;
  *       and the bind is {@code sensitive_host_mount}'s at start); for a new v1 hierarchy no
  *       host mount shows, its {@code release_agent} and the {@code notify_on_release} of its
  *       top-level cgroups are watched through {@code /proc/<pid>/root};
+ *   <li>block devices, debugfs and tracefs mounted in running containers ({@link DeviceMountWatch});
+ *   <li>packet sockets open in containers' network namespaces ({@link PacketSocketWatch});
  *   <li>the kernel's module list ({@link KernelModuleWatch}).
  * </ul>
  *
- * A file seen for the first time is a baseline, except in a cgroup mount that is itself new: there
+ * A change is reported once per file and value in a pass, however many containers' mounts show the
+ * file (one hierarchy mounted by several containers). With {@link #attributingWriters} it names the
+ * process that wrote the file and that process's container, heard through fanotify marks.
+ *
+ * <p>A file seen for the first time is a baseline, except in a cgroup mount that is itself new: there
  * a set release_agent or notify_on_release is reported at once (mount and write may fall within one
  * pass). Unreadable files are counted, never fatal. Used by one thread.
  *
@@ -77,15 +85,47 @@ public final class HostWatch implements WatchPass {
   private final Map<String, Baseline> baselines = new HashMap<>();
   private final LongAdder unreadable = new LongAdder();
   private final KernelModuleWatch modules;
+  private final DeviceMountWatch devices;
+  private final PacketSocketWatch packets;
+  private final Optional<ControlFileWriters> writers;
+  /** This pass: the running containers by id, and the value each changed file (by identity) was reported with. */
+  private Map<String, ContainerInfo> byId = Map.of();
+  private Map<Object, String> changedThisPass = new HashMap<>();
+  /** This pass: the identities of the files compared or marked (the writers of others are forgotten). */
+  private Set<Object> watchedThisPass = new HashSet<>();
 
   /** @param initial its cgroup mounts at the first read; @param reported the mounts reported since */
   private record Baseline(long initPid, Set<String> initial, Set<String> reported) {}
 
-  /** @param reader reads a module loader found alive when modules appear */
+  /**
+   * A watch that polls alone: a change names the container whose mount holds the file (fixtures).
+   *
+   * @param reader reads a module loader found alive when modules appear
+   */
   public HostWatch(HostFs host, Supplier<? extends List<ContainerInfo>> running, ProcReader reader) {
+    this(host, running, reader, Optional.empty());
+  }
+
+  private HostWatch(HostFs host, Supplier<? extends List<ContainerInfo>> running, ProcReader reader,
+      Optional<ControlFileWriters> writers) {
     this.host = Objects.requireNonNull(host, "host");
     this.running = Objects.requireNonNull(running, "running");
     this.modules = new KernelModuleWatch(host, Objects.requireNonNull(reader, "reader"));
+    this.devices = new DeviceMountWatch(host);
+    this.packets = new PacketSocketWatch(host, reader);
+    this.writers = writers;
+  }
+
+  /**
+   * A watch that also hears who writes core_pattern, release agents and notify_on_release
+   * (fanotify marks, {@link ControlFileWriters}): a change then names the writer and the writer's
+   * container (or none, for a host process) instead of every container that sees the file. Where
+   * fanotify or a mark fails, the change is still polled and named as by the plain watch, and the
+   * watch reports itself degraded.
+   */
+  public static HostWatch attributingWriters(HostFs host, Supplier<? extends List<ContainerInfo>> running,
+      ProcReader reader) {
+    return new HostWatch(host, running, reader, ControlFileWriters.open(Objects.requireNonNull(reader, "reader")));
   }
 
   /** Files or mount tables that could not be read (counted per read). */
@@ -95,17 +135,44 @@ public final class HostWatch implements WatchPass {
 
   @Override
   public Map<String, Long> counters() {
-    return Map.of("unreadable", unreadable(), "watch_full", watchFull.sum());
+    return Map.of("unreadable", unreadable() + writers.map(ControlFileWriters::unreadable).orElse(0L) + packets.unreadable(),
+        "watch_full", watchFull.sum() + devices.full() + packets.full(),
+        "mark_failures", writers.map(ControlFileWriters::markFailures).orElse(0L));
+  }
+
+  @Override
+  public Optional<String> blindness() {
+    return writers.flatMap(ControlFileWriters::failure);
+  }
+
+  @Override
+  public void close() {
+    writers.ifPresent(ControlFileWriters::close);
   }
 
   /** The changes since the previous pass. */
   @Override
   public List<Event> pass(Instant now) {
     compared = new HashSet<>(); // a fresh one: a cleared set would keep the table of the largest pass
+    changedThisPass = new HashMap<>();
+    watchedThisPass = new HashSet<>();
     List<Event> out = new ArrayList<>();
     Path corePattern = host.proc().resolve("sys/kernel/core_pattern");
+    // Marked in each container's procfs too (below), before the host's file is compared.
+    Object corePatternKey = writers.isPresent() ? fileKey(corePattern) : null;
+    List<ContainerInfo> containers = running.get();
+    writers.ifPresent(w -> containers.forEach(c -> c.initPid().ifPresent(pid -> {
+      Path own = host.pidDir((int) pid).resolve("root/proc/sys/kernel/core_pattern");
+      Object ownKey = fileKey(own);
+      if (ownKey != null) {
+        watchedThisPass.add(ownKey);
+      }
+      w.watch(own, ownKey, corePatternKey);
+    })));
     compare("core_pattern", corePattern, false, Optional.empty(), now, out);
-    List<CgroupMount> hostMounts = cgroupMounts(host.proc().resolve("self/mountinfo"));
+    String hostMountinfo = read(host.proc().resolve("self/mountinfo"));
+    List<CgroupMount> hostMounts = MountInfoParser.cgroupMounts(hostMountinfo);
+    List<MountEntry> hostAll = MountInfoParser.mounts(hostMountinfo);
     List<CgroupMount> hostV1 = hostMounts.stream().filter(m -> m.version() == 1).toList();
     Map<String, String> hostByPoint = new HashMap<>();
     hostMounts.forEach(m -> hostByPoint.putIfAbsent(m.mountPoint(), hierarchy(m)));
@@ -115,19 +182,24 @@ public final class HostWatch implements WatchPass {
     // hierarchy's release_agent changes.
     Map<Set<String>, ContainerInfo> mountedBy = new HashMap<>();
     Set<String> alive = new HashSet<>();
-    List<ContainerInfo> containers = running.get();
+    byId = new HashMap<>();
+    containers.forEach(c -> byId.put(c.id(), c));
     for (ContainerInfo c : containers) {
       if (c.initPid().isPresent()) {
         alive.add(c.id());
-        container(c, (int) c.initPid().getAsLong(), hostHierarchies, hostByPoint, mountedBy, now, out);
+        packets.container(c, (int) c.initPid().getAsLong(), now, out);
+        container(c, (int) c.initPid().getAsLong(), hostHierarchies, hostByPoint, hostAll, mountedBy, now, out);
       }
     }
     baselines.keySet().retainAll(alive);
+    devices.retain(alive);
+    packets.retain(alive);
     for (CgroupMount m : hostV1) {
       compare("release_agent", host.hostPath(m.mountPoint()).resolve("release_agent"), false,
           Optional.ofNullable(mountedBy.get(m.controllers())), now, out);
     }
     modules.pass(now, containers).ifPresent(out::add);
+    writers.ifPresent(w -> w.retain(watchedThisPass));
     hostValues.keySet().retainAll(compared);
     containerValues.keySet().retainAll(compared);
     return out;
@@ -142,11 +214,14 @@ public final class HostWatch implements WatchPass {
    * @param hostByPoint the host's cgroup mounts: the {@link #hierarchy} mounted at each mount point
    */
   private void container(ContainerInfo c, int pid, Set<Set<String>> hostHierarchies,
-      Map<String, String> hostByPoint, Map<Set<String>, ContainerInfo> mountedBy, Instant now, List<Event> out) {
+      Map<String, String> hostByPoint, List<MountEntry> hostAll, Map<Set<String>, ContainerInfo> mountedBy,
+      Instant now, List<Event> out) {
     Path pidDir = host.pidDir(pid);
     List<CgroupMount> mounts;
     try {
-      mounts = MountInfoParser.cgroupMounts(Files.readString(pidDir.resolve("mountinfo"), StandardCharsets.UTF_8));
+      String mountinfo = Files.readString(pidDir.resolve("mountinfo"), StandardCharsets.UTF_8);
+      mounts = MountInfoParser.cgroupMounts(mountinfo);
+      devices.container(c, pid, MountInfoParser.mounts(mountinfo), hostAll, now, out);
     } catch (IOException | RuntimeException e) {
       unreadable.increment(); // the container stopped since the inventory listed it
       return;
@@ -211,6 +286,11 @@ public final class HostWatch implements WatchPass {
       return;
     }
     compared.add(key);
+    Object fileKey = fileKey(file);
+    if (fileKey != null) {
+      watchedThisPass.add(fileKey);
+    }
+    writers.ifPresent(w -> w.watch(file, fileKey));
     Map<String, String> lastValues = throughContainer ? containerValues : hostValues;
     String previous;
     if (!throughContainer || lastValues.containsKey(key) || lastValues.size() < MAX_CONTAINER_FILES) {
@@ -221,21 +301,50 @@ public final class HostWatch implements WatchPass {
     }
     if (previous == null) {
       if (throughContainer && !current.isEmpty() && !current.equals("0")) {
-        out.add(new HostFileChanged(now, SOURCE, kind, key, Optional.empty(), current, container));
+        report(kind, key, Optional.empty(), current, container, fileKey, now, out);
       }
       return;
     }
     if (!previous.equals(current)) {
-      out.add(new HostFileChanged(now, SOURCE, kind, key, Optional.of(previous), current, container));
+      report(kind, key, Optional.of(previous), current, container, fileKey, now, out);
     }
   }
 
-  private List<CgroupMount> cgroupMounts(Path mountinfo) {
+  /**
+   * Reports a change once per file (by identity) and value in a pass, however many mounts show the
+   * file; named after its writer when one was heard, else after the container whose mount holds it.
+   */
+  private void report(String kind, String path, Optional<String> previous, String current,
+      Optional<ContainerInfo> holder, Object fileKey, Instant now, List<Event> out) {
+    if (fileKey != null && current.equals(changedThisPass.put(fileKey, current))) {
+      return; // the same change, seen through another container's mount of the same hierarchy
+    }
+    Optional<ControlFileWriters.Writer> writer = writers.flatMap(w -> w.takeWriter(fileKey));
+    if (writer.isEmpty()) {
+      out.add(new HostFileChanged(now, SOURCE, kind, path, previous, current, holder));
+      return;
+    }
+    Optional<ContainerInfo> container = writer.get().containerId()
+        .map(id -> byId.getOrDefault(id, ContainerInfo.unresolved(id)));
+    out.add(new HostFileChanged(now, SOURCE, kind, path, previous, current, container, writer.get().proc()));
+  }
+
+  /** A file's identity (device and inode); null when it cannot be read. */
+  private Object fileKey(Path file) {
     try {
-      return MountInfoParser.cgroupMounts(Files.readString(mountinfo, StandardCharsets.UTF_8));
+      return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** A mount table; empty (and counted) when it cannot be read. */
+  private String read(Path mountinfo) {
+    try {
+      return Files.readString(mountinfo, StandardCharsets.UTF_8);
     } catch (IOException | RuntimeException e) {
       unreadable.increment();
-      return List.of();
+      return "";
     }
   }
 

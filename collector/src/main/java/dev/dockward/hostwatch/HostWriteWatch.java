@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@value #NAME}, events {@code host_file_write}). A fanotify watch marks the file system of each
  * running container's writable bind mount and hears every close of a file that was open for
  * writing on it, with the writer's pid; {@link WriteAttribution} tells which container wrote which
- * host file. Writes by host processes, to a
+ * host file. A container's write to its own root file system becomes a {@code container_file_write}
+ * when the place matters ({@link ContainerFileWrites}); writes by host processes, to the rest of a
  * container's own file system and to volumes are counted and dropped.
  *
  * <p>The file systems of the host's own directories (such as {@code /}, {@code /etc}, {@code /root})
@@ -65,6 +66,8 @@ public final class HostWriteWatch implements Source {
   private final FanotifyEventParser parser = new FanotifyEventParser();
   private final WriteAttribution attribution;
   private final Set<String> marked = new HashSet<>();
+  private final HostFs host;
+  private final ContainerRootMarks rootMarks = new ContainerRootMarks();
   private final LongAdder overflows = new LongAdder();
   private final LongAdder markFailures = new LongAdder();
   private final LongAdder unreadable = new LongAdder();
@@ -77,6 +80,7 @@ public final class HostWriteWatch implements Source {
       Supplier<? extends List<ContainerInfo>> running, Function<String, Optional<ContainerInfo>> containerById,
       Clock clock, Duration refreshInterval, List<String> hostDirectories) {
     this.fd = fd;
+    this.host = host;
     this.hostDirectories = List.copyOf(hostDirectories);
     this.reference = reference;
     this.attribution = new WriteAttribution(host, reference::mountinfo, reference::hostPath, reader, running, containerById, clock);
@@ -128,8 +132,9 @@ public final class HostWriteWatch implements Source {
    * could not be read), {@code unattributed} (a container's write whose container was never
    * inspected, most likely one that ended at once: whether it went through a bind mount is
    * unknown), {@code pending_drops} (writes of a container not inspected yet dropped because too
-   * many waited); and what was heard and dropped by design: {@code host_writes},
-   * {@code container_own_writes}.
+   * many waited), {@code container_file_writes_throttled} (writes to places that matter in a
+   * container's own file system beyond its budget, see {@link ContainerFileWrites}); and what was
+   * heard and dropped by design: {@code host_writes}, {@code container_own_writes}.
    */
   @Override
   public Map<String, Long> counters() {
@@ -212,9 +217,14 @@ public final class HostWriteWatch implements Source {
   }
 
 
-  /** Marks the file system of every writable bind mount of the running containers not marked yet. */
+  /**
+   * Marks the file system of every writable bind mount of the running containers not marked yet,
+   * and each container's root file system (its own with overlay2).
+   */
   private void markBindMounts() {
-    for (ContainerInfo container : running.get()) {
+    List<? extends ContainerInfo> containers = running.get();
+    rootMarks.refresh(List.copyOf(containers), host, root -> mark(root, "root file system " + root));
+    for (ContainerInfo container : containers) {
       for (MountInfo mount : container.mounts()) {
         if ("bind".equals(mount.type()) && mount.readWrite() && !marked.contains(mount.source())) {
           mark(mount.source(), "bind mount at " + mount.destination() + " in " + container.name());
@@ -229,14 +239,19 @@ public final class HostWriteWatch implements Source {
    */
   private boolean mark(String path, String what) {
     marked.add(path);
+    return mark(reference.hostPath(path), what);
+  }
+
+  /** Marks the file system {@code target} (as the agent reaches it) is on. */
+  private boolean mark(Path target, String what) {
     try {
       FanotifyLibC.fanotify_mark(fd, FanotifyLibC.FAN_MARK_ADD | FanotifyLibC.FAN_MARK_FILESYSTEM,
-          FanotifyLibC.FAN_CLOSE_WRITE, FanotifyLibC.AT_FDCWD, reference.hostPath(path).toString());
-      LOG.debug("{}: watching writes to the file system of {} ({})", NAME, path, what);
+          FanotifyLibC.FAN_CLOSE_WRITE, FanotifyLibC.AT_FDCWD, target.toString());
+      LOG.debug("{}: watching writes to the file system of {} ({})", NAME, target, what);
       return true;
     } catch (LastErrorException e) {
       markFailures.increment();
-      LOG.warn("{}: cannot watch writes to {} ({}): {}", NAME, path, what, e.getMessage());
+      LOG.warn("{}: cannot watch writes to {} ({}): {}", NAME, target, what, e.getMessage());
       return false;
     }
   }

@@ -76,6 +76,7 @@ final class WriteAttribution {
   private final LongAdder vanished = new LongAdder();
   private final LongAdder unattributed = new LongAdder();
   private final LongAdder pendingDrops = new LongAdder();
+  private final ContainerFileWrites ownFiles;
 
   /** A writer as read, with its /proc directory's identity then (a reused pid has another). */
   private record ReadWriter(Object identity, Optional<ProcessInfo> proc, long readNanos) {}
@@ -103,6 +104,7 @@ final class WriteAttribution {
     this.containerById = containerById;
     this.clock = clock;
     this.hostPaths = hostPaths;
+    this.ownFiles = new ContainerFileWrites(clock);
     this.mounts = new BindMountIndex(host, hostMountinfo,
         id -> containerById.apply(id).map(ContainerInfo::initPid).orElse(OptionalLong.empty()));
   }
@@ -123,7 +125,11 @@ final class WriteAttribution {
       return;
     }
     if (mounts.isContainersOwnMount(write.mountId())) {
-      ownWrites.increment();
+      Optional<ContainerInfo> root = mounts.rootOf(write.mountId()).flatMap(containerById);
+      if (root.isEmpty() || !ownFiles.offer(root.get(), write.pid(), write.path(), () -> writer(write.pid()),
+          clock.instant(), sink)) {
+        ownWrites.increment(); // a volume, a tmpfs, or a place that does not matter
+      }
       return;
     }
     // By the mount it went through: that names the container even when the writer has ended.
@@ -206,10 +212,16 @@ final class WriteAttribution {
     }
   }
 
-  /** A write through one of the container's bind mounts is emitted; any other is counted as its own. */
+  /**
+   * A write through one of the container's bind mounts is emitted; one that may be to its root file
+   * system is offered as such; any other is counted as its own.
+   */
   private void emitOrCount(ContainerInfo container, HeardWrite write, Supplier<Optional<ProcessInfo>> writer,
       Instant time, EventSink sink) throws InterruptedException {
-    if (!emitIfHostFile(container, write, writer, time, sink)) {
+    if (emitIfHostFile(container, write, writer, time, sink)) {
+      return;
+    }
+    if (!mounts.mayBeRoot(write.mountId()) || !ownFiles.offer(container, write.pid(), write.path(), writer, time, sink)) {
       ownWrites.increment(); // its own file system or a volume
     }
   }
@@ -244,6 +256,8 @@ final class WriteAttribution {
     out.put("reported", reported.sum());
     out.put("host_writes", hostWrites.sum());
     out.put("container_own_writes", ownWrites.sum());
+    out.put("container_file_writes", ownFiles.reported());
+    out.put("container_file_writes_throttled", ownFiles.throttled());
     out.put("vanished", vanished.sum());
     out.put("unattributed", unattributed.sum());
     out.put("pending_drops", pendingDrops.sum());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.DeviceMapping;
 import dev.dockward.event.MountInfo;
 import dev.dockward.event.PortBinding;
 import java.io.IOException;
@@ -80,6 +81,13 @@ class ContainerInspectParserTest {
     assertTrue(c.ports().get(0).allInterfaces());
     assertFalse(c.ports().get(1).allInterfaces());
     assertEquals(List.of("seccomp=unconfined"), c.securityOpt());
+  }
+
+  @Test
+  void hostDevicesGivenWithDeviceAreRead() throws IOException {
+    ContainerInfo c = ContainerInspectParser.parse(fixture("inspect-device.json"));
+    assertEquals(List.of(new DeviceMapping("/dev/loop1", "/dev/xdisk", "r")), c.devices());
+    assertEquals(List.of(), ContainerInspectParser.parse(fixture("inspect-plain.json")).devices()); // "Devices":[]
   }
 
   @Test

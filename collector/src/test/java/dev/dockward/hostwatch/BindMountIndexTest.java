@@ -77,6 +77,22 @@ class BindMountIndexTest {
   }
 
   @Test
+  void theContainersRootMountIsToldFromItsVolumesAndDockersFiles() {
+    BindMountIndex index = index();
+    ContainerInfo web = running("c1", 4242, List.of(BIND, VOLUME));
+    index.refresh(List.of(web));
+    assertEquals(Optional.of("c1"), index.rootOf(69));
+    assertEquals(Optional.empty(), index.rootOf(87)); // the volume
+    assertEquals(Optional.empty(), index.rootOf(90)); // /etc/hosts
+    assertEquals(Optional.empty(), index.rootOf(86)); // the bind mount
+    assertTrue(index.mayBeRoot(69));
+    assertFalse(index.mayBeRoot(87) || index.mayBeRoot(90) || index.mayBeRoot(86));
+    assertTrue(index.mayBeRoot(12345)); // never indexed: unknown
+    initPids.put("c1", 5555L); // restarted: the old mount ids say nothing any more
+    assertEquals(Optional.empty(), index.rootOf(69));
+  }
+
+  @Test
   void theHostsOwnMountsAreKnownAfterARefresh() {
     BindMountIndex index = index();
     assertFalse(index.isHostMount(22));

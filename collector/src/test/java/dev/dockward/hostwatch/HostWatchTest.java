@@ -117,6 +117,24 @@ class HostWatchTest {
   }
 
   @Test
+  void oneWriteInAHierarchyTwoContainersMountIsReportedOnce() throws IOException {
+    // Both containers' roots show the same hierarchy (one file system): here one directory, linked twice.
+    running.add(container("abc", 4242));
+    running.add(container("def", 4343));
+    write("proc/4242/mountinfo", CONTAINER_MOUNTINFO + NET_CLS_AT_TMP);
+    write("proc/4343/mountinfo", CONTAINER_MOUNTINFO + NET_CLS_AT_TMP);
+    write("shared/tmp/cgrp/release_agent", "\n");
+    Files.createSymbolicLink(root.resolve("proc/4242/root"), root.resolve("shared"));
+    Files.createSymbolicLink(root.resolve("proc/4343/root"), root.resolve("shared"));
+    watch.pass(NOW);
+    write("shared/tmp/cgrp/release_agent", "/evil\n");
+    List<Event> changes = watch.pass(NOW).stream().filter(e -> e instanceof HostFileChanged).toList();
+    assertEquals(1, changes.size(), changes.toString());
+    assertEquals("/evil", ((HostFileChanged) changes.get(0)).current());
+    assertEquals(List.of(), watch.pass(NOW), "and not again at the next pass through the other mount");
+  }
+
+  @Test
   void aCgroupMountOutsideSysFsCgroupIsReportedEvenAtTheFirstRead() throws IOException {
     running.add(container("abc", 4242));
     write("proc/4242/mountinfo", CONTAINER_MOUNTINFO + NET_CLS_AT_TMP);

@@ -37,7 +37,8 @@ final class EventVariables {
             Map.entry("cap_drop", List.of()), Map.entry("mounts", List.of()), Map.entry("pid_mode", ""),
             Map.entry("network_mode", ""), Map.entry("ipc_mode", ""), Map.entry("uts_mode", ""),
             Map.entry("userns_mode", ""), Map.entry("cgroupns_mode", ""), Map.entry("security_opt", List.of()),
-            Map.entry("limits", Map.of()), Map.entry("networks", Map.of()), Map.entry("ports", List.of()));
+            Map.entry("limits", Map.of()), Map.entry("networks", Map.of()), Map.entry("ports", List.of()),
+            Map.entry("devices", List.of()));
 
     private EventVariables() {
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,9 @@ class BundledRulesTest {
                 "kernel_module_loaded_from_container", "docker_socket_access_from_container",
                 "cgroup_mount_in_container", "cgroup_release_agent_write", "core_pattern_modified",
                 "core_pattern_pipe_set", "host_file_written_from_container",
+                "container_loader_preload_write", "container_persistence_write",
+                "device_mapped_into_container", "block_device_mount_in_container", "debugfs_mount_in_container",
+                "packet_socket_in_container",
                 "fork_bomb", "memory_exhaustion", "container_oom_killed", "cpu_saturation", "network_flood", "io_saturation",
                 "host_memory_exhaustion", "host_pids_exhaustion",
                 "host_posture_weakness", "host_posture_critical_weakness", "agent_dropping_events", "journal_overflow",
@@ -119,6 +123,11 @@ class BundledRulesTest {
         "host_file_write_etc_crontab,    host_file_written_from_container",
         "host_file_write_authorized_keys, host_file_written_from_container",
         "host_file_write_writer_gone,    host_file_written_from_container",
+        "container_file_write_ld_so_preload, container_loader_preload_write",
+        "container_file_write_etc_file,  container_persistence_write", // category etc, busybox sh writing /etc/zz-marker
+        "container_mount_block_device_loop, block_device_mount_in_container", // a loop device given with --device
+        "container_mount_debugfs,        debugfs_mount_in_container", // and not cgroup_mount_in_container
+        "packet_socket_udhcpc_in_container, packet_socket_in_container", // busybox udhcpc -i lo
         "oom_event_first_report_of_a_kill, container_oom_killed", // Docker's event came before any sample
         "container_stop_oom_killed_unreported, container_oom_killed", // died before anything else saw the kill
     })
@@ -242,6 +251,42 @@ class BundledRulesTest {
         assertEquals("pid 28577 in container lucid_rubin (dockward/busybox:test) wrote the host's /etc/crontab"
                 + " (as /hostdata/crontab, bind mount of /etc)",
                 ENGINE.evaluate(Fixtures.event("host_file_write_writer_gone")).get(0).summary());
+    }
+
+    @Test
+    void containerFileWritesNameTheWriterAndThePlace() {
+        RuleMatch preload = ENGINE.evaluate(Fixtures.event("container_file_write_ld_so_preload")).get(0);
+        assertTrue(preload.summary().matches("sh \\(pid 29591\\) in container h-covsense-persist-[0-9a-f]{8}"
+                + " \\(dockward/busybox:test\\) wrote /etc/ld.so.preload: every program started there now loads what"
+                + " it lists"), preload.summary());
+        assertEquals("/etc/ld.so.preload", preload.evidence().get("path"));
+        RuleMatch etc = ENGINE.evaluate(Fixtures.event("container_file_write_etc_file")).get(0);
+        assertEquals("etc", etc.evidence().get("category"));
+        assertTrue(etc.summary().endsWith(" wrote /etc/zz-marker (etc)"), etc.summary());
+    }
+
+    @Test
+    void aPacketSocketNamesItsHolderAndAnAllowedProgramIsSpared() {
+        RuleMatch match = ENGINE.evaluate(Fixtures.event("packet_socket_udhcpc_in_container")).get(0);
+        assertTrue(match.summary().matches("udhcpc \\(pid [0-9]+\\) in container h-covsense-sniffer-[0-9a-f]{8}"
+                + " \\(dockward/busybox:test\\) opened a dgram packet socket \\(protocol 0x0800\\)"), match.summary());
+        List<RuleFile> files = new ArrayList<>(RuleFiles.bundled());
+        files.add(new RuleFile("rules.d/tuning.yaml",
+                "overrides:\n  - list: packet_socket_allowed_programs\n    append: [udhcpc]\n"));
+        LoadResult tuned = RuleLoader.load(files);
+        assertEquals(List.of(), tuned.problems());
+        assertEquals(List.of(), Fixtures.firedIds(new RuleEngine(tuned.ruleSet()),
+                Fixtures.event("packet_socket_udhcpc_in_container")), "a DHCP client the admin allows");
+    }
+
+    @Test
+    void aContainerGivenAHostDeviceRaisesDeviceMappedBesideItsCapability() {
+        Map<String, Object> event = Fixtures.event("container_start_loop_device"); // --cap-add SYS_ADMIN --device
+        assertEquals(List.of("dangerous_capability_added", "device_mapped_into_container"),
+                Fixtures.firedIds(ENGINE, event).stream().sorted().toList());
+        RuleMatch match = ENGINE.evaluate(event).stream().filter(m -> m.rule().id().equals("device_mapped_into_container"))
+                .findFirst().orElseThrow();
+        assertEquals(List.of("/dev/loop0 -> /dev/xdisk (rwm)"), match.evidence().get("devices"));
     }
 
     @Test

@@ -6,7 +6,9 @@ import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.event.AgentLifecycle;
 import dev.dockward.event.SensorState;
 import dev.dockward.event.CapabilityChanged;
+import dev.dockward.event.ContainerFileWritten;
 import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.DeviceMapping;
 import dev.dockward.event.ContainerMountAdded;
 import dev.dockward.event.ContainerOomReported;
 import dev.dockward.event.ContainerStarted;
@@ -28,6 +30,7 @@ import dev.dockward.event.HostInfo;
 import dev.dockward.event.MountInfo;
 import dev.dockward.event.NamespaceChanged;
 import dev.dockward.event.NamespaceModes;
+import dev.dockward.event.PacketSocketSeen;
 import dev.dockward.event.NetworkEndpoint;
 import dev.dockward.event.PortBinding;
 import dev.dockward.event.PostureFinding;
@@ -81,6 +84,13 @@ public final class RecordSamples {
         Optional.of(T), List.of(new PortBinding("80/tcp", "", "8080")));
   }
 
+  /** The container given a disk of the host and a hostile device name. */
+  private static ContainerInfo withDevice(ContainerInfo c) {
+    return new ContainerInfo(c.id(), c.name(), c.image(), c.imageId(), c.labels(), c.privileged(), c.capAdd(),
+        c.capDrop(), c.mounts(), c.namespaces(), c.securityOpt(), c.limits(), c.initPid(), c.networks(), c.startedAt(),
+        c.ports(), List.of(new DeviceMapping("/dev/sda", "/dev/x\n\"y", "rwm")));
+  }
+
   private static ProcessInfo shell() {
     return new ProcessInfo(4242, 4200, 123456L, "sh\nb\"c\\\u007f\ud800", "/bin/busybox", "sh -c 'id; echo \t\u2028'",
         true, OptionalInt.of(0), OptionalInt.of(0), OptionalLong.of(0xa80425fbL),
@@ -106,6 +116,7 @@ public final class RecordSamples {
         ResourceRates.IoLimitUse.NONE);
     return List.of(
         new ContainerStarted(T, c, true),
+        new ContainerStarted(T, withDevice(c), false),
         new ContainerStopped(T, c, OptionalInt.of(137)),
         new ContainerStopped(T, ContainerInfo.unresolved(ID), OptionalInt.empty()),
         new DockerExecStarted(T, c, new ExecInfo("e1", "sh -c id", "", false, true)),
@@ -134,6 +145,8 @@ public final class RecordSamples {
         new NamespaceChanged(T, "proc_scan", sh, Map.of("mnt", 4026531840L), List.of("mnt"), Optional.of(c)),
         new CapabilityChanged(T, "proc_scan", sh, 0xa80425fbL, Optional.of(c)),
         new ContainerMountAdded(T, "proc_scan", "ext4", "/host", "/", "rw,relatime", 4242, Optional.of(c)),
+        new ContainerMountAdded(T, "host_watch", "ext4", "/mnt/d\nisk", "/", "rw,relatime", 4242,
+            Optional.of(new ContainerMountAdded.BlockDevice("/dev/loop3\u2028", "7:3")), Optional.of(withDevice(c))),
         new DaemonSocketConnected(T, "sock_diag", sh, "/var/run/docker.sock", 31337, 31338, Optional.of(c)),
         new HostFileChanged(T, "host_watch", "core_pattern", "/proc/sys/kernel/core_pattern", Optional.of("core"),
             "|/tmp/x \"%p\"\n", Optional.empty()),
@@ -148,6 +161,11 @@ public final class RecordSamples {
         // The opener had ended: its container told by the file (its own copy).
         new FileOpened(T, "sensitive_opens", Optional.empty(), 4245, "/etc/shadow", Optional.empty(), "mark",
             Optional.of(c)),
+        new ContainerFileWritten(T, "host_writes", Optional.of(sh), 4242, "/etc/ld.so.preload", "loader_preload",
+            Optional.of(c)),
+        new ContainerFileWritten(T, "host_writes", Optional.empty(), 4243, "/etc/cron.d/x\n(y)", "cron", Optional.of(c)),
+        new PacketSocketSeen(T, "host_watch", Optional.of(sh), 4392004, "raw", "0003", 0, 0, Optional.of(c)),
+        new PacketSocketSeen(T, "host_watch", Optional.empty(), 4392005, "dgram", "0800", 1, 1000, Optional.of(c)),
         new FlowObserved(T,
             new FlowTraffic("end", Optional.of("closed"), "docker0", "tcp", 5, 340, 4, 275, List.of("syn", "ack", "fin"),
                 List.of("syn", "ack"), T.minusSeconds(2), T),

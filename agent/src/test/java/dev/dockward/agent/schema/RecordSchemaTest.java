@@ -94,6 +94,10 @@ class RecordSchemaTest {
     assertFalse(schema.problems(open.replace("\"attributed_by\":\"mount\"", "\"attributed_by\":\"guess\"")).isEmpty(),
         "attributed_by is one of three");
     assertFalse(schema.problems(open.replace("\"path\":\"/hostetc/shadow\",", "")).isEmpty(), "file_open needs path");
+    String own = sample("container_file_write");
+    assertEquals(List.of(), schema.problems(own));
+    assertFalse(schema.problems(own.replace("\"loader_preload\"", "\"preload\"")).isEmpty(), "categories are an enum");
+    assertFalse(schema.problems(own.replace("\"category\"", "\"kind\"")).isEmpty(), "container_file_write needs a category");
     String alert = "{\"schema\":1,\"kind\":\"alert\",\"id\":\"3d1219c7c4c5-0000000000000002\",\"time\":\"2026-11-22T18:02:11.431Z\","
         + "\"host\":{\"name\":\"h\",\"id\":\"3d1219c7c4c5404a\"},\"rule\":\"r\",\"severity\":\"urgent\",\"tags\":[],"
         + "\"summary\":\"s\",\"evidence\":{},\"event_id\":\"3d1219c7c4c5-0000000000000001\"}";
