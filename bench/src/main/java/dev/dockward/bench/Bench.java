@@ -51,6 +51,7 @@ public final class Bench {
       case "audit-storm" -> AuditBench.storm(args.length > 1 ? Integer.parseInt(args[1]) : 3000);
       case "audit-cost-run" -> AuditBench.cost(Integer.parseInt(args[1]), Path.of(args[2]), Integer.parseInt(args[3]),
           Integer.parseInt(args[4]));
+      case "rules-hostile" -> HostileCmdlineBench.run(args.length > 1 ? Integer.parseInt(args[1]) : 200);
       case "rules" -> RulesBench.run(args.length > 1 ? Integer.parseInt(args[1].replace("_", "")) : 100_000);
       case "proc-scan" -> ProcScanBench.run(args.length > 1 ? Integer.parseInt(args[1]) : 10_000);
       case "journal-append" -> {
@@ -77,7 +78,7 @@ public final class Bench {
             + " | flow-table [FLOWS] | exec-latency [EXECS] | exec-storm [EXECS] | proc-scan [PROCESSES]"
             + " | audit-storm [EXECS] | audit-cost [ROUNDS] [SPAWNS] [OPENS]"
             + " | journal-append [RECORDS] | ship [RECORDS] | ship-start [ROUNDS] [RECORDS] [ungated]"
-            + " | lag [RATE] [SECONDS] | rules [EVENTS]");
+            + " | lag [RATE] [SECONDS] | rules [EVENTS] | rules-hostile [ROUNDS]");
         System.exit(2);
       }
     }
