@@ -195,7 +195,7 @@ public final class Agent implements AutoCloseable {
       }
       AgentLifecycleSource lifecycle = new AgentLifecycleSource(() -> lostEvents(sources, pipeline),
           Durations.parse(config.pipeline().heartbeat()), Clock.systemUTC(), AgentVersion.get(), Optional.of(machine),
-          sensors::now);
+          sensors::now, pipeline::journalAccepting);
       lifecycle.start(pipeline);
       started.add(lifecycle);
       JournalRetention retention = retention(config.journal(), journal, shippers, lifecycle);

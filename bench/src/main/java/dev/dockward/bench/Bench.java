@@ -52,6 +52,7 @@ public final class Bench {
       case "audit-cost-run" -> AuditBench.cost(Integer.parseInt(args[1]), Path.of(args[2]), Integer.parseInt(args[3]),
           Integer.parseInt(args[4]));
       case "open-cost-run" -> OpenWatchBench.cost(Integer.parseInt(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
+      case "rules-hostile" -> HostileCmdlineBench.run(args.length > 1 ? Integer.parseInt(args[1]) : 200);
       case "rules" -> RulesBench.run(args.length > 1 ? Integer.parseInt(args[1].replace("_", "")) : 100_000);
       case "proc-scan" -> ProcScanBench.run(args.length > 1 ? Integer.parseInt(args[1]) : 10_000);
       case "journal-append" -> {
@@ -78,7 +79,7 @@ public final class Bench {
             + " | flow-table [FLOWS] | exec-latency [EXECS] | exec-storm [EXECS] | proc-scan [PROCESSES]"
             + " | audit-storm [EXECS] | audit-cost [ROUNDS] [SPAWNS] [OPENS] | open-cost [ROUNDS] [OPENS] | fanotify-marks"
             + " | journal-append [RECORDS] | ship [RECORDS] | ship-start [ROUNDS] [RECORDS] [ungated]"
-            + " | lag [RATE] [SECONDS] | rules [EVENTS]");
+            + " | lag [RATE] [SECONDS] | rules [EVENTS] | rules-hostile [ROUNDS]");
         System.exit(2);
       }
     }

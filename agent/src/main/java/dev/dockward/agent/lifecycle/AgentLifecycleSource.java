@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -40,6 +41,7 @@ public final class AgentLifecycleSource implements Source {
   private final String version;
   private final Optional<MachineFactsProvider> hostFacts;
   private final Supplier<List<SensorState>> sensors;
+  private final BooleanSupplier journalling;
   private Set<String> degradedReported = Set.of();
   private final CountDownLatch stop = new CountDownLatch(1);
   private final Instant started;
@@ -64,6 +66,17 @@ public final class AgentLifecycleSource implements Source {
   /** @param sensors every sensor's state now, asked on {@code agent_started} and each heartbeat */
   public AgentLifecycleSource(LongSupplier drops, Duration interval, Clock clock, String version,
       Optional<MachineFactsProvider> hostFacts, Supplier<List<SensorState>> sensors) {
+    this(drops, interval, clock, version, hostFacts, sensors, () -> true);
+  }
+
+  /**
+   * @param journalling whether the journal takes records now: a heartbeat emitted while it refuses
+   *     them (a full disk) is itself lost, so the drops it reports stay new until a heartbeat is
+   *     emitted while the journal takes records
+   */
+  public AgentLifecycleSource(LongSupplier drops, Duration interval, Clock clock, String version,
+      Optional<MachineFactsProvider> hostFacts, Supplier<List<SensorState>> sensors, BooleanSupplier journalling) {
+    this.journalling = journalling;
     this.sensors = sensors;
     this.drops = drops;
     this.interval = interval;
@@ -100,7 +113,11 @@ public final class AgentLifecycleSource implements Source {
   private synchronized void emit(Phase phase) {
     long total = drops.getAsLong();
     long fresh = Math.max(0, total - dropsReported);
-    dropsReported = total;
+    if (journalling.getAsBoolean()) {
+      // Otherwise this record is refused with the rest, and the next one must report them again.
+      // At the moment space returns, one heartbeat may report the same drops twice; never none.
+      dropsReported = total;
+    }
     Optional<MachineFacts> facts = phase == Phase.STARTED ? hostFacts.map(MachineFactsProvider::read) : Optional.empty();
     List<SensorState> states = phase == Phase.STOPPED ? List.of() : sensors.get();
     List<String> degradedNew = newlyDegraded(states);

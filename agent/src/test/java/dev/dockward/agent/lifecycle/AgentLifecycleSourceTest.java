@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,41 @@ class AgentLifecycleSourceTest {
     assertEquals(0, last.dropsNew());
     assertEquals("9.9", last.version());
     assertTrue(events.stream().filter(e -> e.type().equals("agent_stopped")).count() == 1);
+  }
+
+  @Test
+  void dropsReportedWhileTheJournalRefusesRecordsAreReportedAgainOnceItTakesThem() {
+    // A full disk: the journal refuses every record, the heartbeats with it; then space returns.
+    AtomicLong lost = new AtomicLong();
+    AtomicBoolean journalling = new AtomicBoolean(true);
+    List<AgentLifecycle> journalled = new CopyOnWriteArrayList<>();
+    AgentLifecycleSource source = new AgentLifecycleSource(lost::get, Duration.ofMillis(10), Clock.systemUTC(), "9.9",
+        Optional.empty(), List::of, journalling::get);
+    AtomicLong refused = new AtomicLong();
+    source.start(e -> {
+      if (journalling.get()) {
+        journalled.add((AgentLifecycle) e);
+      } else {
+        refused.incrementAndGet();
+      }
+    });
+    journalling.set(false);
+    lost.set(1290);
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    // Heartbeats go by, each refused with the rest, while the count stands.
+    while (refused.get() < 3 && System.nanoTime() < end) {
+      LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+    }
+    assertTrue(refused.get() >= 3, "heartbeats refused: " + refused.get());
+    journalling.set(true);
+    while (journalled.stream().noneMatch(e -> e.dropsNew() > 0) && System.nanoTime() < end) {
+      LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+    }
+    source.close();
+    AgentLifecycle reported = journalled.stream().filter(e -> e.dropsNew() > 0).findFirst()
+        .orElseThrow(() -> new AssertionError("no journalled heartbeat reported the drops: " + journalled));
+    assertEquals(1290, reported.dropsNew(), "everything lost while the journal refused records");
+    assertEquals(1290, reported.drops());
   }
 
   @Test
