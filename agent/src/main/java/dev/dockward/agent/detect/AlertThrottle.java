@@ -97,7 +97,7 @@ public final class AlertThrottle extends ForwardingDetector {
     List<Map<String, Object>> out = new ArrayList<>(alerts.size());
     for (Map<String, Object> alert : alerts) {
       String rule = String.valueOf(alert.get("rule"));
-      String key = rule + "\u0000" + containerId(alert) + "\u0000" + findingKey(event) + edgeKey(alert);
+      String key = key(event, alert);
       Window w = byKey.get(key);
       boolean duplicate = !dedupeWindow.isZero() && w != null && now.isBefore(w.start.plus(dedupeWindow));
       if (duplicate || overRuleCap(rule, now) || overGlobalCap(now)) {
@@ -116,6 +116,30 @@ public final class AlertThrottle extends ForwardingDetector {
       out.add(heldBack == 0 ? alert : withSuppressed(alert, heldBack));
     }
     return out;
+  }
+
+  /**
+   * Closes the window an alert the journal refused had opened, and gives back its place under the
+   * caps: the next repeat goes out and carries what was held back meanwhile.
+   */
+  @Override
+  public synchronized void refused(Map<String, Object> event, Map<String, Object> alert) {
+    Window w = byKey.remove(key(event, alert));
+    if (w != null) {
+      keepWaiting(key(event, alert), w.heldBack);
+    }
+    Window rule = byRule.get(String.valueOf(alert.get("rule")));
+    if (rule != null && rule.count > 0) {
+      rule.count--;
+    }
+    if (global != null && global.count > 0) {
+      global.count--;
+    }
+    inner.refused(event, alert);
+  }
+
+  private static String key(Map<String, Object> event, Map<String, Object> alert) {
+    return alert.get("rule") + "\u0000" + containerId(alert) + "\u0000" + findingKey(event) + edgeKey(alert);
   }
 
   /** Forgets the windows that have passed; their held-back counts wait for the key's next alert. */

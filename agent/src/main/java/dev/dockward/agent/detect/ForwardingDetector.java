@@ -16,6 +16,11 @@ abstract class ForwardingDetector implements Detector {
   }
 
   @Override
+  public void refused(Map<String, Object> event, Map<String, Object> alert) {
+    inner.refused(event, alert);
+  }
+
+  @Override
   public Map<String, Long> evaluationErrors() {
     return inner.evaluationErrors();
   }

@@ -19,6 +19,13 @@ public interface Detector {
     return Optional.empty();
   }
 
+  /**
+   * The journal refused an alert this detector raised for {@code event} (a full disk): noise control
+   * must not hold back its next repeat, or the alert would be lost for good.
+   */
+  default void refused(Map<String, Object> event, Map<String, Object> alert) {
+  }
+
   /** Alerts held back by noise control, by rule id. */
   default Map<String, Long> suppressedAlerts() {
     return Map.of();

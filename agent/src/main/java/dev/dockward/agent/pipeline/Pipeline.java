@@ -160,7 +160,9 @@ public final class Pipeline implements EventSink, AutoCloseable {
     }
     for (Map<String, Object> alert : alerts) {
       stats.countAlert(String.valueOf(alert.get("rule")));
-      append(alert);
+      if (!append(alert)) {
+        detector.refused(record, alert);
+      }
     }
     if (!alerts.isEmpty()) {
       alertsJournalled.run();
@@ -191,11 +193,13 @@ public final class Pipeline implements EventSink, AutoCloseable {
     }
   }
 
-  private void append(Map<String, Object> record) {
+  /** Journals one record; false when the journal refused it (counted and logged here). */
+  private boolean append(Map<String, Object> record) {
     try {
       journal.append(record);
       lastAppendFailed = false;
       stats.countTrim(journal.lastTrim());
+      return true;
     } catch (RuntimeException e) {
       lastAppendFailed = true;
       long failures = stats.journalFailures.sum();
@@ -206,6 +210,7 @@ public final class Pipeline implements EventSink, AutoCloseable {
         log.error("journal append failed for record {} ({} failures so far): {}", record.get("id"), failures + 1,
             e.toString());
       }
+      return false;
     }
   }
 

@@ -74,6 +74,20 @@ class AlertThrottleTest {
   }
 
   @Test
+  void anAlertTheJournalRefusedDoesNotHoldBackItsNextRepeat() {
+    AlertThrottle t = new AlertThrottle(always("agent_dropping_events"), Duration.ofSeconds(60), 5);
+    Map<String, Object> first = event(T0, "c1");
+    List<Map<String, Object>> raised = t.alertsFor(first, () -> "id-" + ids.incrementAndGet());
+    assertEquals(1, raised.size());
+    assertTrue(feed(t, T0.plusSeconds(1), "c1").isEmpty(), "a repeat within the window is held back");
+    t.refused(first, raised.get(0)); // a full disk: the first alert never reached the journal
+    List<Map<String, Object>> again = feed(t, T0.plusSeconds(2), "c1");
+    assertEquals(1, again.size(), "the repeat goes out once the refused alert's window is closed");
+    assertEquals(1L, again.get(0).get("suppressed"), "and carries what was held back meanwhile");
+    assertTrue(feed(t, T0.plusSeconds(3), "c1").isEmpty(), "the journalled repeat opens a window as usual");
+  }
+
+  @Test
   void theBundledShellRuleFiringAThousandTimesInTenSecondsForOneContainerGivesOneAlertThenTheCount() {
     RuleDetector rules = new RuleDetector(new RuleEngine(RuleLoader.load(RuleFiles.bundled()).ruleSet()));
     AlertThrottle t = new AlertThrottle(rules, Duration.ofSeconds(60), 0);
