@@ -29,11 +29,13 @@ import java.util.Set;
  */
 public record SensitiveFiles(List<String> patterns, List<String> excludedSuffixes) {
   /**
-   * Password hashes, sudo rules, SSH host and user private keys, Docker and Kubernetes secrets,
+   * Password hashes, sudo rules and their drop-ins, PAM's and pwquality's configuration (not
+   * /etc/pam.d: every PAM program, su and cron included, reads it), SSH host and user private keys, Docker and Kubernetes secrets,
    * cloud and cluster credentials.
    */
   public static final SensitiveFiles DEFAULT = new SensitiveFiles(List.of(
-      "/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/sudoers",
+      "/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/sudoers", "/etc/sudoers.d/*",
+      "/etc/pam.conf", "/etc/security/pwquality.conf",
       "/etc/ssh/ssh_host_*_key",
       "/root/.ssh/id_*", "/home/*/.ssh/id_*",
       "/run/secrets/*", "/run/secrets/kubernetes.io/serviceaccount/token",

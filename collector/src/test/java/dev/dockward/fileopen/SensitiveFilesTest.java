@@ -41,6 +41,16 @@ class SensitiveFilesTest {
   }
 
   @Test
+  void pamAndSudoDropInsAreSensitiveButPamDIsNot() throws IOException {
+    file("/etc/pam.conf");
+    file("/etc/security/pwquality.conf");
+    file("/etc/sudoers.d/90-users");
+    file("/etc/pam.d/common-auth"); // read by every PAM program (su, cron): not marked
+    assertEquals(List.of("/etc/sudoers.d/90-users", "/etc/pam.conf", "/etc/security/pwquality.conf"),
+        found(SensitiveFiles.DEFAULT));
+  }
+
+  @Test
   void anAbsoluteLinkInsideTheRootIsResolvedAtTheRootNotAtTheAgentsRoot() throws IOException {
     // Debian's /var/run -> /run, and Kubernetes' token -> ..data/token -> ..2026_12_07/token
     file("/run/secrets/kubernetes.io/serviceaccount/..2026_12_07/token");

