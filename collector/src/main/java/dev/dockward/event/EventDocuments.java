@@ -125,11 +125,13 @@ public final class EventDocuments {
       Map<String, Object> change = new LinkedHashMap<>();
       change.put("changed", List.copyOf(n.changed()));
       change.put("previous", new java.util.TreeMap<>(n.previous()));
+      n.previousHostNamespaces().ifPresent(k -> change.put("previous_host_ns", List.copyOf(k)));
       doc.put("namespace_change", change);
     } else if (event instanceof CapabilityChanged c) {
       Map<String, Object> change = new LinkedHashMap<>();
       change.put("previous_cap_eff", String.format("%016x", c.previousCapEff()));
       change.put("gained", String.format("%016x", c.gained()));
+      change.put("gained_names", CapabilityNames.of(c.gained()));
       doc.put("capability_change", change);
     }
     return doc;

@@ -38,7 +38,8 @@ class RuleFilesTest {
     @Test
     void bundledFilesAreListedByTheIndex() {
         assertEquals(List.of("bundled/container.yaml", "bundled/process.yaml", "bundled/escape.yaml",
-            "bundled/resources.yaml", "bundled/posture.yaml", "bundled/agent.yaml", "bundled/network.yaml"),
+            "bundled/resources.yaml", "bundled/posture.yaml", "bundled/agent.yaml", "bundled/network.yaml",
+            "bundled/intrusion.yaml"),
                 RuleFiles.bundled().stream().map(RuleFile::origin).toList());
     }
 }
