@@ -34,7 +34,7 @@ class BundledRulesTest {
                 "source_address_spoofed_from_container",
                 "cloud_metadata_access_from_container", "cloud_metadata_flow_from_container", "crypto_miner_in_container",
                 "mining_pool_connection_from_container", "download_piped_to_shell_in_container",
-                "package_manager_in_container", "recon_tool_in_container"),
+                "package_manager_in_container", "recon_tool_in_container", "loader_hijack_env_in_container"),
                 LOADED.ruleSet().rules().stream().map(Rule::id).toList());
     }
 
@@ -124,6 +124,9 @@ class BundledRulesTest {
         "exec_tcpdump_in_container,      recon_tool_in_container",
         "namespace_change_unshare_user_in_container, namespace_unshare_in_container",
         "capability_change_file_caps_setuid_in_container, capability_gained_in_container",
+        "exec_ld_preload_in_container,   loader_hijack_env_in_container",
+        "exec_ld_library_path_tmp_in_container, loader_hijack_env_in_container",
+        "exec_glibc_tunables_setuid_in_container, container_privilege_escalation loader_hijack_env_in_container",
     })
     void positiveFixtureFiresExactlyItsRule(String fixture, String rules) {
         assertEquals(List.of(rules.split(" ")), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
@@ -186,6 +189,8 @@ class BundledRulesTest {
         "capability_change_runc_init_dropping", // capabilities dropped, none gained
         "capability_change_in_new_user_namespace", // held in its own user namespace only
         "capability_change_setuid_root_in_container", // became root: container_privilege_escalation's
+        "exec_ld_library_path_system_in_container", // a library path of its own and a malloc tunable
+        "exec_ld_preload_allowed_label", // an image preloading jemalloc, allowed by its deployer
     })
     void negativeFixtureFiresNothing(String fixture) {
         assertEquals(List.of(), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
