@@ -1,7 +1,8 @@
 /*
  * The kernel's floor for what Dockward reads of each new process at exec: the same /proc files
  * and links as ProcReader.read (stat, status, cmdline, cgroup, the exe link and its target's
- * ctime, 7 namespace links, the links of fds 0-2), read with plain syscalls from C, on processes
+ * ctime, 7 namespace links, the links of fds 0-2, and environ, read for a container's processes
+ * only), read with plain syscalls from C, on processes
  * the reader has never looked at (their /proc entries are created by the first look, as for a
  * freshly exec'd process). Usage: proc-read-floor [PROCESSES] (default 2000, two rounds).
  */
@@ -20,6 +21,7 @@ struct item { const char *name; enum kind kind; double nanos; };
 
 static struct item items[] = {
   {"stat", FILE_READ}, {"status", FILE_READ}, {"cmdline", FILE_READ}, {"cgroup", FILE_READ},
+  {"environ", FILE_READ},
   {"exe", LINK}, {"exe", TARGET_STAT},
   {"ns/mnt", LINK}, {"ns/pid", LINK}, {"ns/net", LINK}, {"ns/uts", LINK}, {"ns/ipc", LINK},
   {"ns/user", LINK}, {"ns/cgroup", LINK},

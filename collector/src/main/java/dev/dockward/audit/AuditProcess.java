@@ -31,7 +31,7 @@ final class AuditProcess {
       ProcessInfo p = same.get();
       return new ProcessInfo(exec.pid(), exec.ppid(), p.startTime(), exec.comm(), exec.exe(), cmdline, truncated,
           exec.uid(), exec.euid(), p.capEff(), p.namespaces(), p.cgroup(), p.hostNamespaces(), p.stdio(),
-          p.exeChanged(), cwd);
+          p.exeChanged(), cwd, p.loaderEnv());
     }
     // Gone, or it executed again since: only what the records say, and its container's cgroup.
     long startTime = read.filter(p -> p.pid() == exec.pid()).map(ProcessInfo::startTime).orElse(0L);

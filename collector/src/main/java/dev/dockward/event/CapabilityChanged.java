@@ -38,6 +38,7 @@ public record CapabilityChanged(Instant time, String source, ProcessInfo proc, l
     Map<String, Object> change = new LinkedHashMap<>();
     change.put("previous_cap_eff", String.format("%016x", previousCapEff));
     change.put("gained", String.format("%016x", gained()));
+    change.put("gained_names", CapabilityNames.of(gained()));
     record.put("capability_change", change);
   }
 }

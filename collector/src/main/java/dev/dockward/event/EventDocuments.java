@@ -189,6 +189,9 @@ public final class EventDocuments {
     m.put("namespaces", new TreeMap<>(p.namespaces()));
     m.put("cgroup", p.cgroup());
     p.hostNamespaces().ifPresent(kinds -> m.put("host_ns", List.copyOf(kinds)));
+    if (!p.loaderEnv().isEmpty()) {
+      m.put("loader_env", new LinkedHashMap<>(p.loaderEnv()));
+    }
     if (!p.stdio().isEmpty()) {
       m.put("stdio", List.copyOf(p.stdio()));
     }

@@ -33,6 +33,10 @@ import java.util.OptionalLong;
  *     copied or chmod'ed last; absent when unreadable
  * @param cwd the working directory at exec, as the audit subsystem recorded it; absent from other
  *     sources (untrusted text, like the command line)
+ * @param loaderEnv the dynamic loader's variables in the process's initial environment
+ *     ({@code LD_PRELOAD}, {@code LD_LIBRARY_PATH}, {@code LD_AUDIT}, {@code GLIBC_TUNABLES}), each
+ *     value cut to a bounded length; read for processes in containers only, empty otherwise (see
+ *     {@code dev.dockward.proc.LoaderEnvParser})
  */
 public record ProcessInfo(
     int pid,
@@ -50,7 +54,8 @@ public record ProcessInfo(
     Optional<List<String>> hostNamespaces,
     List<String> stdio,
     Optional<Instant> exeChanged,
-    Optional<String> cwd) {
+    Optional<String> cwd,
+    Map<String, String> loaderEnv) {
 
   public ProcessInfo {
     Objects.requireNonNull(name, "name");
@@ -65,6 +70,16 @@ public record ProcessInfo(
     stdio = List.copyOf(stdio);
     Objects.requireNonNull(exeChanged, "exeChanged");
     Objects.requireNonNull(cwd, "cwd");
+    loaderEnv = Map.copyOf(loaderEnv);
+  }
+
+  /** A process whose environment was not read (every source but the /proc read of a container's process). */
+  public ProcessInfo(int pid, int ppid, long startTime, String name, String exe, String cmdline,
+      boolean cmdlineTruncated, OptionalInt uid, OptionalInt euid, OptionalLong capEff,
+      Map<String, Long> namespaces, String cgroup, Optional<List<String>> hostNamespaces, List<String> stdio,
+      Optional<Instant> exeChanged, Optional<String> cwd) {
+    this(pid, ppid, startTime, name, exe, cmdline, cmdlineTruncated, uid, euid, capEff, namespaces, cgroup,
+        hostNamespaces, stdio, exeChanged, cwd, Map.of());
   }
 
   /**

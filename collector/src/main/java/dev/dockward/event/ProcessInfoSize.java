@@ -21,6 +21,8 @@ public final class ProcessInfoSize {
   private static final long MAP = 32 + 16;
   /** Per namespace: a key and value slot, doubled by the map's open addressing (16), and the boxed inode (24). */
   private static final long NAMESPACE = 16 + 24;
+  /** Per loader variable: its slots (16) and its value; the keys are the parser's shared constants. */
+  private static final long LOADER_ENTRY = 16;
 
   private ProcessInfoSize() {}
 
@@ -28,7 +30,20 @@ public final class ProcessInfoSize {
   public static long of(ProcessInfo p) {
     return INFO + text(p.name()) + text(p.exe()) + text(p.cmdline()) + text(p.cgroup())
         + MAP + (long) p.namespaces().size() * NAMESPACE
-        + 4L * (p.stdio().size() + p.hostNamespaces().map(l -> l.size()).orElse(0));
+        + 4L * (p.stdio().size() + p.hostNamespaces().map(l -> l.size()).orElse(0))
+        + loaderEnv(p);
+  }
+
+  /** The loader variables' map (Java's shared empty map when there are none, as for most processes). */
+  private static long loaderEnv(ProcessInfo p) {
+    if (p.loaderEnv().isEmpty()) {
+      return 0;
+    }
+    long values = 0;
+    for (String v : p.loaderEnv().values()) {
+      values += LOADER_ENTRY + text(v);
+    }
+    return MAP + values;
   }
 
   /** A string: object, array header and characters (an empty string is Java's shared constant). */

@@ -338,7 +338,7 @@ final class ProcEventHandler {
     }
     if (!changed.isEmpty()) {
       emit(sink, new NamespaceChanged(time, NetlinkProcessSource.NAME, now, before.get().namespaces(), changed,
-          container(containerId)));
+          before.get().hostNamespaces(), container(containerId)));
     }
     OptionalLong oldCaps = before.get().capEff();
     if (oldCaps.isPresent() && now.capEff().isPresent() && oldCaps.getAsLong() != now.capEff().getAsLong()) {

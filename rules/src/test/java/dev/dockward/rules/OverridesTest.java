@@ -39,13 +39,22 @@ class OverridesTest {
 
         RuleEngine engine = new RuleEngine(r.ruleSet());
         assertEquals(List.of(), Fixtures.firedIds(engine, Fixtures.event("docker_exec")), "disabled");
-        assertEquals(List.of(), Fixtures.firedIds(engine, Fixtures.event("exec_shell_in_container")),
+        assertEquals(List.of(), Fixtures.firedIds(engine, interactiveShell()),
             "the appended exception holds for the fixture's container web");
-        Map<String, Object> other = Fixtures.event("exec_shell_in_container");
+        Map<String, Object> other = interactiveShell();
         @SuppressWarnings("unchecked")
         Map<String, Object> container = (Map<String, Object>) other.get("container");
         container.put("name", "db");
         assertEquals(List.of("shell_in_container"), Fixtures.firedIds(engine, other), "other containers still fire");
+    }
+
+    /** The shell fixture as a plain interactive shell (its own command line pipes a download into sh, which another rule catches). */
+    private static Map<String, Object> interactiveShell() {
+        Map<String, Object> event = Fixtures.event("exec_shell_in_container");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> proc = (Map<String, Object>) event.get("process");
+        proc.put("cmdline", "sh -i");
+        return event;
     }
 
     @Test
@@ -57,7 +66,7 @@ class OverridesTest {
             """);
         assertEquals(List.of(), r.problems());
         assertTrue(r.ruleSet().lists().get("shells").containsAll(List.of("sh", "fish", "nu")));
-        Map<String, Object> fish = Fixtures.event("exec_shell_in_container");
+        Map<String, Object> fish = interactiveShell();
         @SuppressWarnings("unchecked")
         Map<String, Object> proc = (Map<String, Object>) fish.get("process");
         proc.put("name", "fish");

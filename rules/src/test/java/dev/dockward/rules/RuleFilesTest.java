@@ -39,7 +39,7 @@ class RuleFilesTest {
     void bundledFilesAreListedByTheIndex() {
         assertEquals(List.of("bundled/container.yaml", "bundled/process.yaml", "bundled/escape.yaml",
             "bundled/persistence.yaml", "bundled/devices.yaml", "bundled/resources.yaml", "bundled/posture.yaml", "bundled/agent.yaml", "bundled/network.yaml",
-            "bundled/intrusion.yaml"),
+            "bundled/intrusion.yaml", "bundled/intruder-tools.yaml"),
                 RuleFiles.bundled().stream().map(RuleFile::origin).toList());
     }
 }
