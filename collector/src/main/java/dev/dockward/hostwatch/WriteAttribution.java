@@ -72,6 +72,7 @@ final class WriteAttribution {
   };
   private final LongAdder reported = new LongAdder();
   private final LongAdder hostWrites = new LongAdder();
+  private final LongAdder outsideMounts = new LongAdder();
   private final LongAdder ownWrites = new LongAdder();
   private final LongAdder vanished = new LongAdder();
   private final LongAdder unattributed = new LongAdder();
@@ -120,8 +121,12 @@ final class WriteAttribution {
   }
 
   void heard(HeardWrite write, EventSink sink) throws InterruptedException {
-    if (write.pid() == ownPid || mounts.isHostMount(write.mountId())) {
+    if (write.pid() == ownPid) {
       hostWrites.increment();
+      return;
+    }
+    if (mounts.isHostMount(write.mountId())) {
+      heardOnHostMount(write, sink);
       return;
     }
     if (mounts.isContainersOwnMount(write.mountId())) {
@@ -160,6 +165,25 @@ final class WriteAttribution {
       // Read now: the writer may be gone by the time its container is known.
       hold(new Pending(write, containerId.get(), writer.get(), clock.instant(), System.nanoTime() + PENDING_NANOS));
     }
+  }
+
+  /**
+   * A write through one of the host's own mounts is the host's, unless the writer belongs to a
+   * container: a container process has no host mount in its namespace, so it reached the file
+   * through a magic link (/proc/<pid>/root, /proc/<pid>/exe of a host process: runc's exe overwrite)
+   * or by entering the host's mount namespace. Emitted with no mount (empty source and destination).
+   */
+  private void heardOnHostMount(HeardWrite write, EventSink sink) throws InterruptedException {
+    Optional<String> containerId = reader.cgroup(write.pid()).flatMap(ContainerIdResolver::containerId);
+    Optional<ContainerInfo> container = containerId.flatMap(containerById);
+    if (container.isEmpty()) {
+      hostWrites.increment(); // a host process, or a writer gone before its cgroup was read
+      return;
+    }
+    outsideMounts.increment();
+    reported.increment();
+    sink.accept(new HostFileWritten(clock.instant(), HostWriteWatch.NAME, writer(write.pid()), write.pid(), write.path(),
+        write.path(), "", "", container));
   }
 
   private void hold(Pending p) {
@@ -255,6 +279,7 @@ final class WriteAttribution {
     Map<String, Long> out = new LinkedHashMap<>();
     out.put("reported", reported.sum());
     out.put("host_writes", hostWrites.sum());
+    out.put("outside_mounts", outsideMounts.sum());
     out.put("container_own_writes", ownWrites.sum());
     out.put("container_file_writes", ownFiles.reported());
     out.put("container_file_writes_throttled", ownFiles.throttled());

@@ -131,6 +131,8 @@ class BundledRulesTest {
         "host_file_write_etc_crontab,    host_file_written_from_container",
         "host_file_write_authorized_keys, host_file_written_from_container",
         "host_file_write_writer_gone,    host_file_written_from_container",
+        // made from host_file_write_writer_gone: no mount, the host's runc binary (runc's exe overwrite)
+        "host_file_write_outside_mounts_runc, host_file_written_from_container",
         "container_file_write_ld_so_preload, container_loader_preload_write",
         "container_file_write_etc_file,  container_persistence_write", // category etc, busybox sh writing /etc/zz-marker
         "container_mount_block_device_loop, block_device_mount_in_container", // a loop device given with --device
@@ -332,6 +334,9 @@ class BundledRulesTest {
         assertEquals("pid 28577 in container lucid_rubin (dockward/busybox:test) wrote the host's /etc/crontab"
                 + " (as /hostdata/crontab, bind mount of /etc)",
                 ENGINE.evaluate(Fixtures.event("host_file_write_writer_gone")).get(0).summary());
+        assertEquals("pid 28577 in container lucid_rubin (dockward/busybox:test) wrote the host's /usr/sbin/runc"
+                + " (as /usr/sbin/runc, outside the container's mounts)",
+                ENGINE.evaluate(Fixtures.event("host_file_write_outside_mounts_runc")).get(0).summary());
     }
 
     @Test
