@@ -265,6 +265,22 @@ class ContainerAttackIT {
   }
 
   @Test
+  void aHostFileWrittenOutsideTheContainersMountsRaisesHostFileWritten() throws Exception {
+    // The class of runc's exe overwrite (CVE-2019-5736): a host file reached through a magic link
+    // of a host process, here /proc/<dockerd>/root, with the host's pid namespace and every
+    // capability. No bind mount leads there; the writer lives a second so its cgroup can be read.
+    Path target = hostDir.resolve("escaped");
+    String id = start("outside", DockerCli.ALMOST_PRIVILEGED, "sleep", "300");
+    docker.docker("exec", id, "sh", "-c", "echo pwned > /proc/" + DockerCli.dockerdPid() + "/root" + target + "; sleep 1");
+    Map<String, Object> alert = awaitAlert("host_file_written_from_container", id,
+        r -> target.toString().equals(map(r.get("evidence")).get("host_path")));
+    Map<String, Object> evidence = map(alert.get("evidence"));
+    assertEquals("", evidence.get("mount_source"));
+    assertEquals("outside the container's mounts", evidence.get("through"));
+    assertEquals("pwned\n", Files.readString(target));
+  }
+
+  @Test
   void aContainerThatWritesAnAuthorizedKeyTheMomentItStartsIsCaught() throws Exception {
     // Not waited for: it writes before the agent knows it (the write waits for Docker's news of
     // the container). It lives a second more: a writer gone before it is read can only be
