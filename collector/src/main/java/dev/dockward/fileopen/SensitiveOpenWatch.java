@@ -9,6 +9,7 @@ import dev.dockward.event.ProcessInfo;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.hostwatch.FanotifyEventParser;
 import dev.dockward.hostwatch.FanotifyEventParser.FanotifyEvent;
+import dev.dockward.hostwatch.FanotifyFds;
 import dev.dockward.hostwatch.FanotifyLibC;
 import dev.dockward.proc.HostReference;
 import dev.dockward.proc.ProcReader;
@@ -405,7 +406,7 @@ public final class SensitiveOpenWatch implements Source {
       Path link = Path.of("/proc/self/fd/" + event.fd());
       path = Files.readSymbolicLink(link).toString();
       key = Files.readAttributes(link, BasicFileAttributes.class).fileKey();
-      mountId = mountIdOf(event.fd());
+      mountId = FanotifyFds.mountId(event.fd());
     } catch (IOException | RuntimeException e) {
       unreadable.increment();
       return;
@@ -487,23 +488,8 @@ public final class SensitiveOpenWatch implements Source {
     return reader.read(pid);
   }
 
-  /** The mount id of an open file ({@code mnt_id} in its fdinfo). */
-  private static int mountIdOf(int fd) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
-      if (line.startsWith("mnt_id:")) {
-        return Integer.parseInt(line.substring(7).trim());
-      }
-    }
-    throw new IOException("no mnt_id in the fdinfo of " + fd);
-  }
-
   private void closeQuietly(int eventFd) {
-    if (eventFd < 0) {
-      return;
-    }
-    try {
-      FanotifyLibC.close(eventFd);
-    } catch (LastErrorException e) {
+    if (!FanotifyFds.close(eventFd)) {
       unreadable.increment();
     }
   }

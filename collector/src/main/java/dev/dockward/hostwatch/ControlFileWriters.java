@@ -196,9 +196,7 @@ final class ControlFileWriters implements AutoCloseable {
       unreadable.increment();
       return;
     } finally {
-      try {
-        FanotifyLibC.close(event.fd());
-      } catch (LastErrorException e) {
+      if (!FanotifyFds.close(event.fd())) {
         unreadable.increment();
       }
     }

@@ -266,7 +266,7 @@ public final class HostWriteWatch implements Source {
     try {
       Path fd = Path.of("/proc/self/fd/" + event.fd());
       write = new WriteAttribution.HeardWrite(event.pid(), Files.readSymbolicLink(fd).toString(),
-          Files.readAttributes(fd, BasicFileAttributes.class).fileKey(), mountIdOf(event.fd()));
+          Files.readAttributes(fd, BasicFileAttributes.class).fileKey(), FanotifyFds.mountId(event.fd()));
     } catch (IOException | RuntimeException e) {
       unreadable.increment();
       return;
@@ -276,23 +276,8 @@ public final class HostWriteWatch implements Source {
     attribution.heard(write, sink);
   }
 
-  /** The mount id of an open file ({@code mnt_id} in its fdinfo). */
-  private static int mountIdOf(int fd) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo/" + fd))) {
-      if (line.startsWith("mnt_id:")) {
-        return Integer.parseInt(line.substring(7).trim());
-      }
-    }
-    throw new IOException("no mnt_id in the fdinfo of " + fd);
-  }
-
   private void closeQuietly(int eventFd) {
-    if (eventFd < 0) {
-      return;
-    }
-    try {
-      FanotifyLibC.close(eventFd);
-    } catch (LastErrorException e) {
+    if (!FanotifyFds.close(eventFd)) {
       unreadable.increment();
     }
   }
