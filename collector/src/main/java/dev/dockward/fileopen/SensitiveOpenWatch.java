@@ -14,8 +14,8 @@ import dev.dockward.hostwatch.FanotifyLibC;
 import dev.dockward.proc.HostReference;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.source.EventSink;
-import dev.dockward.source.Source;
 import dev.dockward.source.SourceHealth;
+import dev.dockward.source.SupervisedSource;
 import dev.dockward.source.SupervisedThread;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Needs CAP_SYS_ADMIN (fanotify). Without it, {@link #open} fails and the agent says so once.
  */
-public final class SensitiveOpenWatch implements Source {
+public final class SensitiveOpenWatch implements SupervisedSource {
   public static final String NAME = "sensitive_opens";
 
   static final int RESCAN_SECONDS = 60;
@@ -187,23 +187,15 @@ public final class SensitiveOpenWatch implements Source {
   }
 
   @Override
+  public synchronized Optional<SupervisedThread> supervisor() {
+    return Optional.ofNullable(thread);
+  }
+
+  /** The thread's health, and degraded while a host mark was refused. */
+  @Override
   public SourceHealth health() {
-    SupervisedThread t;
-    synchronized (this) {
-      t = thread;
-    }
-    SourceHealth own = hostMarkFailure == null ? SourceHealth.running() : SourceHealth.degraded(hostMarkFailure);
-    return t == null ? own : t.health().and(own);
-  }
-
-  @Override
-  public synchronized long restarts() {
-    return thread == null ? 0 : thread.restarts();
-  }
-
-  @Override
-  public synchronized boolean alive() {
-    return thread == null || thread.alive();
+    SourceHealth marks = hostMarkFailure == null ? SourceHealth.running() : SourceHealth.degraded(hostMarkFailure);
+    return SupervisedSource.super.health().and(marks);
   }
 
   @Override

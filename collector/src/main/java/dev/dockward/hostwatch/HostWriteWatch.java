@@ -9,8 +9,8 @@ import dev.dockward.hostfs.HostFs;
 import dev.dockward.proc.HostReference;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.source.EventSink;
-import dev.dockward.source.Source;
 import dev.dockward.source.SourceHealth;
+import dev.dockward.source.SupervisedSource;
 import dev.dockward.source.SupervisedThread;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * <p>Needs CAP_SYS_ADMIN (a file system mark). Without it, {@link #open} fails and the agent says
  * so once.
  */
-public final class HostWriteWatch implements Source {
+public final class HostWriteWatch implements SupervisedSource {
   public static final String NAME = "host_writes";
 
   private static final Logger LOG = LoggerFactory.getLogger(HostWriteWatch.class);
@@ -146,23 +146,15 @@ public final class HostWriteWatch implements Source {
   }
 
   @Override
+  public synchronized Optional<SupervisedThread> supervisor() {
+    return Optional.ofNullable(thread);
+  }
+
+  /** The thread's health, and degraded while a host mark was refused. */
+  @Override
   public SourceHealth health() {
-    SupervisedThread t;
-    synchronized (this) {
-      t = thread;
-    }
     SourceHealth marks = hostMarkFailure == null ? SourceHealth.running() : SourceHealth.degraded(hostMarkFailure);
-    return t == null ? marks : t.health().and(marks);
-  }
-
-  @Override
-  public synchronized long restarts() {
-    return thread == null ? 0 : thread.restarts();
-  }
-
-  @Override
-  public synchronized boolean alive() {
-    return thread == null || thread.alive();
+    return SupervisedSource.super.health().and(marks);
   }
 
   @Override
