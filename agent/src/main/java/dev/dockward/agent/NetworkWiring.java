@@ -3,17 +3,19 @@ package dev.dockward.agent;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.ConfigException;
 import dev.dockward.agent.config.Durations;
-import dev.dockward.agent.health.SensorStates;
 import dev.dockward.agent.config.NetworkPolicyLoader;
+import dev.dockward.agent.health.SensorStates;
+import dev.dockward.agent.netpolicy.EdgePolicy;
+import dev.dockward.agent.netpolicy.FlowJudge;
 import dev.dockward.docker.DaemonEvent;
 import dev.dockward.docker.DockerInventory;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.net.CaptureUnavailableException;
-import dev.dockward.net.EdgePolicy;
 import dev.dockward.net.FlowTable;
 import dev.dockward.net.NetworkFlowSource;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +36,6 @@ final class NetworkWiring {
         || ("container".equals(e.type()) && "start".equals(e.action()));
   }
 
-  /**
-   * The network source, when enabled and allowed: without the right to capture the agent says so
-   * once and runs on without flows. The policy file was checked with the config (ConfigLoader);
-   * a policy broken since is a start failure like a broken config.
-   */
   /** The configured policy file, read now; no file is no policy. */
   static EdgePolicy policy(AgentConfig.Network net) throws ConfigException {
     return net.policy().isBlank() ? EdgePolicy.NONE : new NetworkPolicyLoader().load(Path.of(net.policy()));
@@ -49,15 +46,24 @@ final class NetworkWiring {
    * the running policy, as a broken rule file keeps its last good version.
    */
   static void reloadPolicy(NetworkFlowSource source, AgentConfig.Network net) {
+    if (!(source.judgement() instanceof FlowJudge judge)) {
+      return; // opened without the policy stage: nothing judges its flows
+    }
     try {
       EdgePolicy next = policy(net);
-      source.replacePolicy(next);
+      judge.replacePolicy(next);
       log.info("reload: network policy {} loaded", net.policy().isBlank() ? "(none)" : net.policy());
     } catch (ConfigException e) {
       log.error("reload: {}; keeping the running network policy", e.getMessage());
     }
   }
 
+  /**
+   * The network source, when enabled and allowed: without the right to capture the agent says so
+   * once and runs on without flows. The policy file was checked with the config (ConfigLoader);
+   * a policy broken since is a start failure like a broken config. Its flows pass the network
+   * policy stage ({@link FlowJudge}: policy, learning, scan counts) before they are delivered.
+   */
   static Optional<NetworkFlowSource> networkSource(AgentConfig config, DockerInventory inventory,
       SensorStates sensors) {
     AgentConfig.Network net = config.sources().network();
@@ -71,26 +77,32 @@ final class NetworkWiring {
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-    Optional<NetworkFlowSource.Learning> learning = Optional.empty();
-    if (net.learning().enabled()) {
-      Path file = net.learning().file().isBlank()
-          ? Path.of(config.journal().dir()).resolve("network-learned-edges.json")
-          : Path.of(net.learning().file());
-      AgentConfig.Learning l = net.learning();
-      learning = Optional.of(new NetworkFlowSource.Learning(Durations.parse(l.period()), file, l.maxEdges(),
-          l.maxPortsPerPair(), l.scanThreshold()));
-    }
+    Optional<FlowJudge.Learning> learning = learning(config);
     NetworkFlowSource.Settings settings = new NetworkFlowSource.Settings(net.interfaces(), net.snapLength(),
         (long) net.ringMb() << 20, Durations.parse(net.rescanInterval()),
         new FlowTable.Settings(net.maxFlows(), Durations.parse(net.idleTimeout()), Durations.parse(net.activeTimeout()),
-            FlowTable.Settings.DEFAULT.closedLinger()),
-        Durations.parse(net.scanWindow()), policy, learning);
+            FlowTable.Settings.DEFAULT.closedLinger()));
+    Duration scanWindow = Durations.parse(net.scanWindow());
     try {
-      return Optional.of(NetworkFlowSource.open(HostFs.system(), inventory::running, Clock.systemUTC(), settings));
+      // The stage is made once capture is known to work: learning reads (or starts) its file then.
+      return Optional.of(NetworkFlowSource.open(HostFs.system(), inventory::running, Clock.systemUTC(), settings,
+          () -> FlowJudge.open(policy, scanWindow, learning, Clock.systemUTC().instant())));
     } catch (CaptureUnavailableException e) {
       log.warn("network capture unavailable ({}): no flow events; everything else runs", e.getMessage());
       sensors.unavailable("network", "network capture unavailable (" + e.getMessage() + "): no flow events");
       return Optional.empty();
     }
+  }
+
+  /** Learning as configured, its file in the journal directory unless set; empty when off. */
+  private static Optional<FlowJudge.Learning> learning(AgentConfig config) {
+    AgentConfig.Learning l = config.sources().network().learning();
+    if (!l.enabled()) {
+      return Optional.empty();
+    }
+    Path file = l.file().isBlank() ? Path.of(config.journal().dir()).resolve("network-learned-edges.json")
+        : Path.of(l.file());
+    return Optional.of(new FlowJudge.Learning(Durations.parse(l.period()), file, l.maxEdges(), l.maxPortsPerPair(),
+        l.scanThreshold()));
   }
 }

@@ -1,7 +1,6 @@
 package dev.dockward.bench;
 
 import dev.dockward.hostfs.HostFs;
-import dev.dockward.net.EdgePolicy;
 import dev.dockward.net.FlowTable;
 import dev.dockward.net.FrameFacts;
 import dev.dockward.net.IpAddress;
@@ -16,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -37,7 +35,7 @@ final class CaptureBench {
       throws Exception {
     AtomicLong events = new AtomicLong();
     NetworkFlowSource.Settings settings = new NetworkFlowSource.Settings(List.of(bridge), 128, 64L << 20,
-        Duration.ofSeconds(1), FlowTable.Settings.DEFAULT, Duration.ofSeconds(10), EdgePolicy.NONE, Optional.empty());
+        Duration.ofSeconds(1), FlowTable.Settings.DEFAULT);
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     try (NetworkFlowSource source = NetworkFlowSource.open(HostFs.system(), List::of, Clock.systemUTC(), settings)) {

@@ -3,7 +3,8 @@ package dev.dockward.event;
 import java.util.Objects;
 
 /**
- * What the network layer concluded about a flow when it started (repeated on its updates and end).
+ * What the agent's network policy stage concluded about a flow when it started (repeated on its
+ * updates and end), from the flow's facts: the collector reports flows without it.
  *
  * @param policy {@code allowed} (an allow rule or the default action), {@code learned} (an edge
  *     recorded in learning mode), {@code learning} (recorded now), {@code unexpected} (no rule

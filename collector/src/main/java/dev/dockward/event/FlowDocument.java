@@ -11,8 +11,8 @@ public final class FlowDocument {
   /**
    * The {@code flow} object of a {@code flow} event: state, protocol, both ends ({@code src},
    * {@code dst}: kind, ip, port, mac, and name, id and image for a container; {@code spoofed}, the
-   * owner of an address the sender used that is not its own), the counters, the
-   * policy verdict and edge, and the source's scan counts ({@code scan}).
+   * owner of an address the sender used that is not its own), the counters, and, once the agent
+   * judged the flow, the policy verdict and edge and the source's scan counts ({@code scan}).
    */
   public static Map<String, Object> of(FlowObserved f) {
     FlowTraffic t = f.traffic();
@@ -31,15 +31,22 @@ public final class FlowDocument {
     m.put("tcp_flags_in", List.copyOf(t.tcpFlagsIn()));
     m.put("first_seen", Timestamps.format(t.firstSeen()));
     m.put("last_seen", Timestamps.format(t.lastSeen()));
-    FlowAssessment a = f.assessment();
-    m.put("policy", a.policy());
-    m.put("edge", a.edge());
+    f.assessment().ifPresent(a -> putAssessment(m, a));
+    return m;
+  }
+
+  /**
+   * Puts the verdict's fields ({@code policy}, {@code edge}, {@code scan}) into a {@code flow}
+   * object, replacing those there; replay uses it to judge a recorded flow again.
+   */
+  public static void putAssessment(Map<String, Object> flow, FlowAssessment a) {
+    flow.put("policy", a.policy());
+    flow.put("edge", a.edge());
     Map<String, Object> scan = new LinkedHashMap<>();
     scan.put("window_s", a.scanWindowSeconds());
     scan.put("distinct_ports", a.scanPorts());
     scan.put("distinct_hosts", a.scanHosts());
-    m.put("scan", scan);
-    return m;
+    flow.put("scan", scan);
   }
 
   private static Map<String, Object> peer(FlowPeer p) {

@@ -13,7 +13,6 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +45,9 @@ import org.slf4j.LoggerFactory;
  * cannot be opened is retried at the next rescan, never fatal). A frame from a port not seen yet
  * (a container just started) makes it look again at once, at most every 100 ms.
  *
+ * <p>It reports what it saw; each flow passes the {@link FlowJudgement} it was opened with (the
+ * agent's network policy, learning and scan counts) on its way out, on this thread.
+ *
  * <p>When the pipeline is full the thread waits in {@link EventSink#accept}; frames then queue in
  * the kernel ring and, once it is full, the kernel drops them — counted as
  * {@code kernel_packets_dropped} from {@code PACKET_STATISTICS}.
@@ -54,14 +56,10 @@ public final class NetworkFlowSource implements SupervisedSource {
   private static final Logger log = LoggerFactory.getLogger(NetworkFlowSource.class);
   private static final int POLL_MILLIS = 200;
   private static final long SWEEP_MILLIS = 1_000;
-  private static final int SCAN_SOURCES = 4_096;
-  private static final int SCAN_STARTS_PER_SOURCE = 4_096;
   /** The least time between two looks for new ports prompted by frames of an unknown interface. */
   private static final long PORT_LOOK_MILLIS = 100;
   /** The name of the ring of the containers' ports in logs. */
   private static final String PORTS = "bridge ports";
-  /** The learned edges are saved at most this often, by their own thread. */
-  private static final Duration LEARNED_SAVE_INTERVAL = Duration.ofSeconds(2);
 
   /**
    * @param interfaces globs of bridge names to capture on
@@ -69,12 +67,9 @@ public final class NetworkFlowSource implements SupervisedSource {
    * @param ringBytes the size of each ring (the ports' ring, and each bridge's)
    * @param rescanInterval how often bridges are looked for
    * @param flows the flow table's bounds
-   * @param scanWindow the window of the per-source scan counts
-   * @param policy the allowed edges between containers
-   * @param learning learning mode, when on
    */
   public record Settings(List<String> interfaces, int snapLength, long ringBytes, Duration rescanInterval,
-      FlowTable.Settings flows, Duration scanWindow, EdgePolicy policy, Optional<Learning> learning) {
+      FlowTable.Settings flows) {
     public Settings {
       interfaces = List.copyOf(interfaces);
       if (snapLength < 64 || snapLength > 65_535) {
@@ -82,33 +77,6 @@ public final class NetworkFlowSource implements SupervisedSource {
       }
       Objects.requireNonNull(rescanInterval, "rescanInterval");
       Objects.requireNonNull(flows, "flows");
-      Objects.requireNonNull(scanWindow, "scanWindow");
-      Objects.requireNonNull(policy, "policy");
-      Objects.requireNonNull(learning, "learning");
-    }
-  }
-
-  /**
-   * Learn edges for {@code period}, keeping them in {@code file}.
-   *
-   * @param maxEdges the learned set's size; edges beyond it are not learned (counted)
-   * @param maxPortsPerPair service ports learned per pair of containers and protocol (counted beyond)
-   * @param scanThreshold distinct ports or hosts within the scan window at which a sender's flows
-   *     are a scan, not learned (and what it taught within the window is taken back)
-   */
-  public record Learning(Duration period, Path file, int maxEdges, int maxPortsPerPair, int scanThreshold) {
-    public Learning {
-      Objects.requireNonNull(period, "period");
-      Objects.requireNonNull(file, "file");
-      if (maxEdges < 1 || maxPortsPerPair < 1 || scanThreshold < 1) {
-        throw new IllegalArgumentException("learning limits must be at least 1");
-      }
-    }
-
-    /** With the default limits: 10,000 edges, 16 ports per pair, a scan at 30. */
-    public Learning(Duration period, Path file) {
-      this(period, file, LearnedEdges.Limits.DEFAULT.maxEdges(), LearnedEdges.Limits.DEFAULT.maxPortsPerPair(),
-          FlowAssessor.SCAN_THRESHOLD);
     }
   }
 
@@ -119,8 +87,8 @@ public final class NetworkFlowSource implements SupervisedSource {
   private final Settings settings;
   private final FrameParser parser = new FrameParser();
   private final FlowTable table;
-  private final FlowAssessor assessor;
-  private final Optional<LearnedEdges> learned;
+  private final FlowResolver resolver = new FlowResolver();
+  private final FlowJudgement judgement;
   private final Map<String, PacketRing> rings = new LinkedHashMap<>();
   /** A table report; {@code established} ones only feed learning. */
   private record Report(FlowRecord record, boolean established) { }
@@ -134,7 +102,7 @@ public final class NetworkFlowSource implements SupervisedSource {
 
     @Override
     public void established(FlowRecord record) {
-      if (learned.isPresent()) {
+      if (judgement.learns()) {
         pending.add(new Report(record, true));
       }
     }
@@ -163,30 +131,34 @@ public final class NetworkFlowSource implements SupervisedSource {
   private int[] polledFds = new int[0];
 
   private NetworkFlowSource(HostFs hostFs, Supplier<Collection<ContainerInfo>> containers, Clock clock,
-      Settings settings) {
+      Settings settings, FlowJudgement judgement) {
     this.scanner = new BridgeScanner(hostFs.sys(), settings.interfaces());
     this.netns = new NetnsLinksReader(hostFs);
     this.containers = containers;
     this.clock = clock;
     this.settings = settings;
     this.table = new FlowTable(settings.flows());
-    this.learned = settings.learning().map(l -> LearnedEdges.open(l.file(), l.period(), clock.instant(),
-        new LearnedEdges.Limits(l.maxEdges(), l.maxPortsPerPair())));
-    this.assessor = new FlowAssessor(settings.policy(), learned,
-        new ScanCounter(settings.scanWindow(), SCAN_SOURCES, SCAN_STARTS_PER_SOURCE),
-        settings.learning().map(Learning::scanThreshold).orElse(FlowAssessor.SCAN_THRESHOLD));
+    this.judgement = Objects.requireNonNull(judgement, "judgement");
   }
 
   /**
    * Checks that packet sockets can be opened here and prepares the source.
    *
    * @param containers the running containers, asked once a second to resolve addresses
+   * @param judgement makes what adds the verdict to each flow before it is delivered (the agent's);
+   *     asked once capture is known to work
    * @throws CaptureUnavailableException without the right to capture (not root, no CAP_NET_RAW)
    */
   public static NetworkFlowSource open(HostFs hostFs, Supplier<Collection<ContainerInfo>> containers, Clock clock,
-      Settings settings) throws CaptureUnavailableException {
+      Settings settings, Supplier<? extends FlowJudgement> judgement) throws CaptureUnavailableException {
     PacketRing.probe();
-    return new NetworkFlowSource(hostFs, containers, clock, settings);
+    return new NetworkFlowSource(hostFs, containers, clock, settings, judgement.get());
+  }
+
+  /** The same delivering the facts alone, without a verdict ({@link FlowJudgement#NONE}). */
+  public static NetworkFlowSource open(HostFs hostFs, Supplier<Collection<ContainerInfo>> containers, Clock clock,
+      Settings settings) throws CaptureUnavailableException {
+    return open(hostFs, containers, clock, settings, () -> FlowJudgement.NONE);
   }
 
   @Override
@@ -199,7 +171,7 @@ public final class NetworkFlowSource implements SupervisedSource {
     if (thread != null) {
       throw new IllegalStateException("already started");
     }
-    learned.ifPresent(l -> l.startWriter(LEARNED_SAVE_INTERVAL));
+    judgement.start();
     thread = new SupervisedThread("dockward-network", () -> run(sink));
     thread.start();
   }
@@ -209,9 +181,9 @@ public final class NetworkFlowSource implements SupervisedSource {
     rescanRequested = true;
   }
 
-  /** Judges flows that start from now on against {@code next} (a policy file edited and reloaded). */
-  public void replacePolicy(EdgePolicy next) {
-    assessor.replacePolicy(next);
+  /** What judges the flows before they are delivered (a policy reload reaches it here). */
+  public FlowJudgement judgement() {
+    return judgement;
   }
 
   @Override
@@ -226,7 +198,7 @@ public final class NetworkFlowSource implements SupervisedSource {
     if (t != null && !t.isCurrent()) {
       t.join(Duration.ofSeconds(5)); // not interrupted: the loop ends flows as it stops
     }
-    learned.ifPresent(LearnedEdges::close); // saves what the writer has not saved yet
+    judgement.close(); // saves what its writer has not saved yet
   }
 
   @Override
@@ -277,9 +249,9 @@ public final class NetworkFlowSource implements SupervisedSource {
         now = clock.millis();
         if (now >= nextSweep) {
           Collection<ContainerInfo> running = containers.get();
-          assessor.useIndex(EndpointIndex.of(running, hostAddresses, topology.ports(), netns.byIfindex(running)));
+          resolver.useIndex(EndpointIndex.of(running, hostAddresses, topology.ports(), netns.byIfindex(running)));
           table.sweep(now, collect);
-          assessor.sweep(now);
+          judgement.sweep(now);
           nextSweep = now + SWEEP_MILLIS;
           publishCounters();
         }
@@ -367,9 +339,9 @@ public final class NetworkFlowSource implements SupervisedSource {
     Instant now = clock.instant();
     for (Report r : pending) {
       if (r.established()) {
-        assessor.established(r.record());
+        resolver.established(r.record(), now).ifPresent(judgement::established);
       } else {
-        events.add(assessor.event(r.record(), now));
+        events.add(judgement.judge(resolver.event(r.record(), now), now));
       }
     }
     pending.clear();
@@ -485,17 +457,9 @@ public final class NetworkFlowSource implements SupervisedSource {
     m.put("kernel_packets_dropped", drops);
     m.putAll(parser.counters());
     m.putAll(table.counters());
-    m.put("peers_ambiguous", assessor.ambiguous());
-    m.put("flows_spoofed", assessor.spoofed());
-    learned.ifPresent(l -> {
-      m.put("learned_edges", l.added()); // the set holds learned_edges - learned_edges_revoked
-      m.put("learned_edges_saves", l.saves());
-      m.put("learned_edges_save_failures", l.saveFailures());
-      m.put("learned_edges_capped", l.edgesCapped());
-      m.put("learned_ports_capped", l.portsCapped());
-      m.put("learned_edges_revoked", l.revoked());
-      m.put("learning_scan_flows", assessor.scanNotLearned());
-    });
+    m.put("peers_ambiguous", resolver.ambiguous());
+    m.put("flows_spoofed", resolver.spoofed());
+    m.putAll(judgement.counters());
     counters = Collections.unmodifiableMap(m);
   }
 

@@ -67,10 +67,10 @@ class BridgePortsTest {
         "811  eth1            1     0     01005e000001", ""));
     Files.writeString(net.resolve("if_inet6"), "fe800000000000000042acfffe110002 33b 40 20 80     eth2\n"
         + "00000000000000000000000000000001 01 80 10 80       lo\n");
-    ContainerInfo web = FlowAssessorTest.container("a1", "web", "nginx:1.25", Map.of(), "bridge", "172.17.0.2",
+    ContainerInfo web = FlowResolverTest.container("a1", "web", "nginx:1.25", Map.of(), "bridge", "172.17.0.2",
         "02:42:ac:11:00:02");
     ContainerInfo pidless = ContainerInfo.unresolved("b2".repeat(32));
-    ContainerInfo gone = FlowAssessorTest.container("c3", "gone", "busybox", Map.of(), "bridge", "172.17.0.3",
+    ContainerInfo gone = FlowResolverTest.container("c3", "gone", "busybox", Map.of(), "bridge", "172.17.0.3",
         "02:42:ac:11:00:03"); // its pid (42) has no /proc entry here: nothing, and counted
     NetnsLinksReader reader = new NetnsLinksReader(HostFs.rootedAt(root));
     ContainerInfo web4242 = new ContainerInfo(web.id(), web.name(), web.image(), web.imageId(), web.labels(), false,

@@ -9,18 +9,19 @@ import java.util.List;
 
 /**
  * What the capture thread does with each frame, without the ring: parse, account in the flow
- * table, and turn its reports into events (starts and ends) or learning (established flows), in
+ * table, and turn its reports into facts-only events (starts and ends) or established reports, in
  * the order the table made them.
  */
 final class CapturePipeline implements FlowTable.Listener {
   final FrameParser parser = new FrameParser();
   final FlowTable table;
-  final FlowAssessor assessor;
+  final FlowResolver resolver;
   final List<FlowObserved> events = new ArrayList<>();
+  final List<FlowObserved> established = new ArrayList<>();
   private long now;
 
-  CapturePipeline(FlowAssessor assessor, int maxFlows) {
-    this.assessor = assessor;
+  CapturePipeline(FlowResolver resolver, int maxFlows) {
+    this.resolver = resolver;
     this.table = new FlowTable(new FlowTable.Settings(maxFlows, Duration.ofSeconds(60), Duration.ofSeconds(60),
         Duration.ofSeconds(2)));
   }
@@ -39,16 +40,15 @@ final class CapturePipeline implements FlowTable.Listener {
   void sweep(long millis) {
     now = millis;
     table.sweep(millis, this);
-    assessor.sweep(millis);
   }
 
   @Override
   public void flow(FlowRecord record) {
-    events.add(assessor.event(record, Instant.ofEpochMilli(now)));
+    events.add(resolver.event(record, Instant.ofEpochMilli(now)));
   }
 
   @Override
   public void established(FlowRecord record) {
-    assessor.established(record);
+    resolver.established(record, Instant.ofEpochMilli(now)).ifPresent(established::add);
   }
 }

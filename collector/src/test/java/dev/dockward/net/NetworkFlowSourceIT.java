@@ -53,7 +53,7 @@ class NetworkFlowSourceIT {
     api = new DockerApi(URI.create("unix:///var/run/docker.sock"));
     docker0PromiscuityBefore = promiscuity("docker0");
     NetworkFlowSource.Settings settings = new NetworkFlowSource.Settings(List.of("docker0", "br-*"), 128, 4L << 20,
-        Duration.ofMillis(500), FlowTable.Settings.DEFAULT, Duration.ofSeconds(10), EdgePolicy.NONE, Optional.empty());
+        Duration.ofMillis(500), FlowTable.Settings.DEFAULT);
     source = NetworkFlowSource.open(HostFs.system(), this::running, Clock.systemUTC(), settings);
     source.start(events::add);
   }
@@ -114,7 +114,7 @@ class NetworkFlowSourceIT {
   @Test
   void withoutABridgeToCaptureOnTheSourceIsDegradedAndSaysWhy() throws Exception {
     NetworkFlowSource.Settings none = new NetworkFlowSource.Settings(List.of("dwnobridge*"), 128, 2L << 20,
-        Duration.ofMillis(200), FlowTable.Settings.DEFAULT, Duration.ofSeconds(10), EdgePolicy.NONE, Optional.empty());
+        Duration.ofMillis(200), FlowTable.Settings.DEFAULT);
     try (NetworkFlowSource lonely = NetworkFlowSource.open(HostFs.system(), List::of, Clock.systemUTC(), none)) {
       lonely.start(e -> { });
       long deadline = System.nanoTime() + DEADLINE.toNanos();
@@ -205,7 +205,7 @@ class NetworkFlowSourceIT {
       TimeUnit.MILLISECONDS.sleep(100);
     }
     throw new AssertionError("no such flow within " + DEADLINE + "; flows: " + events.stream()
-        .filter(FlowObserved.class::isInstance).map(e -> ((FlowObserved) e).assessment().edge() + " "
+        .filter(FlowObserved.class::isInstance).map(e -> ((FlowObserved) e).edge() + " "
             + ((FlowObserved) e).traffic().state()).toList() + " counters " + source.counters());
   }
 

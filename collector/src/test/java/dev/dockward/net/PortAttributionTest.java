@@ -7,7 +7,6 @@ import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.FlowDocument;
 import dev.dockward.event.FlowObserved;
 import dev.dockward.event.FlowPeer;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,19 +28,18 @@ class PortAttributionTest {
   private static final int DB_PORT = 733;
   private static final int INTRUDER_PORT = 737;
   private static final int UNKNOWN_PORT = 739;
-  private static final ContainerInfo WEB = FlowAssessorTest.container("a1", "web", "nginx:1.25", Map.of(),
+  private static final ContainerInfo WEB = FlowResolverTest.container("a1", "web", "nginx:1.25", Map.of(),
       "backend", "172.18.0.3", "02:42:ac:12:00:03");
-  private static final ContainerInfo DB = FlowAssessorTest.container("c3", "db", "postgres:16", Map.of(),
+  private static final ContainerInfo DB = FlowResolverTest.container("c3", "db", "postgres:16", Map.of(),
       "backend", "172.18.0.2", "02:42:ac:12:00:02");
-  private static final ContainerInfo INTRUDER = FlowAssessorTest.container("e5", "intruder", "busybox", Map.of(),
+  private static final ContainerInfo INTRUDER = FlowResolverTest.container("e5", "intruder", "busybox", Map.of(),
       "backend", "172.18.0.9", "02:42:AC:12:00:09");
   /** Just started: in the inventory, but its namespace not read yet (its port's container unknown). */
-  private static final ContainerInfo NEWCOMER = FlowAssessorTest.container("f9", "newcomer", "busybox", Map.of(),
+  private static final ContainerInfo NEWCOMER = FlowResolverTest.container("f9", "newcomer", "busybox", Map.of(),
       "backend", "172.18.0.11", "02:42:ac:12:00:0b");
   private static final long NEWCOMER_MAC = 0x02_42_ac_12_00_0bL;
 
-  private final FlowAssessor assessor = new FlowAssessor(EdgePolicy.NONE, Optional.empty(),
-      new ScanCounter(Duration.ofSeconds(10), 100, 100));
+  private final FlowResolver assessor = new FlowResolver();
   private final CapturePipeline capture = new CapturePipeline(assessor, 1_000);
 
   PortAttributionTest() {
@@ -68,7 +66,7 @@ class PortAttributionTest {
     assertEquals("02:42:ac:12:00:03", f.src().mac(), "the MAC as written");
     assertEquals(Optional.of(new AddressOwner(FlowPeer.Kind.CONTAINER, "web", Optional.of(WEB.id()),
         AddressOwner.FORGED_BOTH)), f.src().spoofed());
-    assertEquals("intruder>db tcp/5432", f.assessment().edge());
+    assertEquals("intruder>db tcp/5432", f.edge());
     assertEquals(1, assessor.spoofed());
     assertEquals(Map.of("kind", "container", "name", "web", "id", WEB.id(), "forged", "mac_and_address"),
         peerDocument(f, "src").get("spoofed"));
@@ -129,7 +127,7 @@ class PortAttributionTest {
   @Test
   void whatTheInventoryDoesNotListIsNotChecked() {
     // A daemon that reports no MAC or address for an endpoint: nothing to compare with, no alert.
-    ContainerInfo bare = FlowAssessorTest.container("d8", "bare", "busybox", Map.of(), "backend", "", "");
+    ContainerInfo bare = FlowResolverTest.container("d8", "bare", "busybox", Map.of(), "backend", "", "");
     EndpointIndex index = EndpointIndex.of(List.of(bare), List.of(),
         Map.of(UNKNOWN_PORT, new BridgeScanner.Port("veth4", "br-0123456789ab", 738)), Map.of(738, List.of(bare)));
     EndpointIndex.Sender s = index.sender(IpAddress.parse("172.18.0.77").orElseThrow(), 40_000, INTRUDER_MAC, UNKNOWN_PORT);
@@ -149,7 +147,7 @@ class PortAttributionTest {
 
   @Test
   void aPortSharedByTwoContainersGoesToTheOneWithTheEndpoint() {
-    ContainerInfo sidecar = FlowAssessorTest.container("f7", "sidecar", "busybox", Map.of(), "", "", "");
+    ContainerInfo sidecar = FlowResolverTest.container("f7", "sidecar", "busybox", Map.of(), "", "", "");
     ContainerInfo noNetworks = new ContainerInfo(sidecar.id(), sidecar.name(), sidecar.image(), sidecar.imageId(),
         Map.of(), false, List.of(), List.of(), List.of(), sidecar.namespaces(), List.of(), sidecar.limits(),
         sidecar.initPid(), Map.of(), Optional.empty(), List.of());

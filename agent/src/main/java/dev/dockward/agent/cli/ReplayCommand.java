@@ -3,7 +3,9 @@ package dev.dockward.agent.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.agent.config.AgentConfig;
+import dev.dockward.agent.config.ConfigException;
 import dev.dockward.agent.config.Durations;
+import dev.dockward.agent.config.NetworkPolicyLoader;
 import dev.dockward.agent.detect.AlertThrottle;
 import dev.dockward.agent.detect.AncestryDetector;
 import dev.dockward.agent.detect.RuleDetector;
@@ -12,6 +14,7 @@ import dev.dockward.agent.journal.ChainVerifier;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalException;
 import dev.dockward.agent.journal.RecordIds;
+import dev.dockward.agent.netpolicy.RecordedFlows;
 import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.agent.replay.JournalledContainers;
 import dev.dockward.agent.replay.ProcessTree;
@@ -105,6 +108,11 @@ final class ReplayCommand implements Callable<Integer> {
       description = "Run these rules over the recorded events and print the alerts they raise (repeatable).")
   List<Path> rules = new ArrayList<>();
 
+  @Option(names = "--policy", paramLabel = "FILE",
+      description = "With --rules: judge the recorded flows again under this network policy file (the format of "
+          + "sources.network.policy) before the rules run; learning is not replayed.")
+  Path policy;
+
   @Option(names = "--follow", description = "Keep printing records as they are journalled (Ctrl-C ends).")
   boolean follow;
 
@@ -154,6 +162,11 @@ final class ReplayCommand implements Callable<Integer> {
       query = query();
     } catch (IllegalArgumentException e) {
       err.println("dockward: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+    if (policy != null && rules.isEmpty()) {
+      err.println("dockward: --policy needs --rules");
       err.flush();
       return 2;
     }
@@ -240,9 +253,22 @@ final class ReplayCommand implements Callable<Integer> {
         new HashSet<>(types), Optional.ofNullable(rule), min);
   }
 
-  /** Runs the given rules over the selected events; prints the alerts that pass the alert filters. */
+  /**
+   * Runs the given rules over the selected events; prints the alerts that pass the alert filters.
+   * With {@code --policy}, every flow in the time range is judged again first (before the container
+   * filter, so that each sender's scan counts see all its flows).
+   */
   private Replayer.Counts rerun(Replayer replayer, ReplayQuery query, JournalledContainers containers, PrintWriter out,
       PrintWriter err, AtomicBoolean interrupted) {
+    Optional<RecordedFlows> flows;
+    try {
+      flows = policy == null ? Optional.empty()
+          : Optional.of(new RecordedFlows(new NetworkPolicyLoader().load(policy), containers::byId));
+    } catch (ConfigException e) {
+      err.println("dockward: " + e.getMessage());
+      err.flush();
+      return null;
+    }
     LoadResult loaded = RuleSetLoading.load(false, rules, err);
     if (loaded.ruleSet().rules().isEmpty()) {
       err.println("dockward: no rule loaded from " + rules);
@@ -262,7 +288,8 @@ final class ReplayCommand implements Callable<Integer> {
         Set.of(), query.rule(), query.minSeverity());
     ObjectMapper json = new ObjectMapper();
     return replayer.replay(events.anyContainer(), r -> {
-      Map<String, Object> event = containers.resolve(r.map());
+      Map<String, Object> resolved = containers.resolve(r.map());
+      Map<String, Object> event = flows.isPresent() ? flows.get().judge(resolved) : resolved;
       if (!events.matches(event)) {
         return;
       }

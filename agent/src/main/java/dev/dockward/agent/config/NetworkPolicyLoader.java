@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.dockward.net.EdgePolicy;
+import dev.dockward.agent.netpolicy.EdgePolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

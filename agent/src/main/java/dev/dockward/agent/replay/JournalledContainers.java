@@ -61,6 +61,11 @@ public final class JournalledContainers {
     return copy;
   }
 
+  /** The snapshot of the container with this id, when the journal holds one. */
+  public Optional<Map<String, Object>> byId(String id) {
+    return Optional.ofNullable(byId.get(id));
+  }
+
   public int size() {
     return byId.size();
   }

@@ -1,4 +1,4 @@
-package dev.dockward.net;
+package dev.dockward.agent.netpolicy;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -17,18 +17,18 @@ final class ScanCounter {
   /** Distinct destination ports and hosts in the window, the new start included. */
   record Counts(long ports, long hosts) { }
 
-  private record Start(long millis, IpAddress host, int port) { }
+  private record Start(long millis, String host, int port) { }
 
   private static final class Window {
     final ArrayDeque<Start> starts = new ArrayDeque<>();
     final Map<Integer, Integer> ports = new HashMap<>();
-    final Map<IpAddress, Integer> hosts = new HashMap<>();
+    final Map<String, Integer> hosts = new HashMap<>();
   }
 
   private final long windowMillis;
   private final int maxSources;
   private final int maxPerSource;
-  private final LinkedHashMap<IpAddress, Window> bySource;
+  private final LinkedHashMap<String, Window> bySource;
 
   ScanCounter(Duration window, int maxSources, int maxPerSource) {
     this.windowMillis = window.toMillis();
@@ -41,12 +41,12 @@ final class ScanCounter {
     return windowMillis / 1000;
   }
 
-  /** Records a flow start from {@code src} to {@code dst}:{@code port} (port -1 when none). */
-  Counts started(IpAddress src, IpAddress dst, int port, long nowMillis) {
+  /** Records a flow start from {@code src} to {@code dst}:{@code port} (addresses as text, port -1 when none). */
+  Counts started(String src, String dst, int port, long nowMillis) {
     Window w = bySource.get(src);
     if (w == null) {
       if (bySource.size() >= maxSources) {
-        Iterator<IpAddress> eldest = bySource.keySet().iterator();
+        Iterator<String> eldest = bySource.keySet().iterator();
         eldest.next();
         eldest.remove();
       }

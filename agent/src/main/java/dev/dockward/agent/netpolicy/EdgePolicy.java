@@ -1,12 +1,13 @@
-package dev.dockward.net;
+package dev.dockward.agent.netpolicy;
 
-import dev.dockward.event.ContainerInfo;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Which flows between two containers are expected: a list of allowed edges and a default action
@@ -43,7 +44,7 @@ public record EdgePolicy(Action defaultAction, List<Allow> allow) {
       ports = List.copyOf(ports);
     }
 
-    boolean matches(ContainerInfo src, ContainerInfo dst, String proto, int port) {
+    boolean matches(PolicyPeer src, PolicyPeer dst, String proto, int port) {
       return from.matches(src) && to.matches(dst)
           && protocol.map(p -> p.equals(proto)).orElse(true)
           && (ports.isEmpty() || ports.contains(port));
@@ -69,25 +70,25 @@ public record EdgePolicy(Action defaultAction, List<Allow> allow) {
       Objects.requireNonNull(network, "network");
     }
 
-    boolean matches(ContainerInfo c) {
+    boolean matches(PolicyPeer c) {
       return name.map(n -> glob(n, c.name())).orElse(true)
           && image.map(i -> glob(i, c.image())).orElse(true)
           && labels.entrySet().stream().allMatch(e -> e.getValue().equals(c.labels().get(e.getKey())))
-          && network.map(n -> c.networks().containsKey(n)).orElse(true);
+          && network.map(n -> c.networks().contains(n)).orElse(true);
     }
 
     private static boolean glob(String pattern, String value) {
       if (pattern.indexOf('*') < 0) {
         return pattern.equals(value);
       }
-      String regex = java.util.Arrays.stream(pattern.split("\\*", -1)).map(Pattern::quote)
-          .collect(java.util.stream.Collectors.joining(".*"));
+      String regex = Arrays.stream(pattern.split("\\*", -1)).map(Pattern::quote)
+          .collect(Collectors.joining(".*"));
       return value.matches(regex);
     }
   }
 
   /** Whether an allow rule covers this edge. */
-  boolean allows(ContainerInfo src, ContainerInfo dst, String protocol, int port) {
+  boolean allows(PolicyPeer src, PolicyPeer dst, String protocol, int port) {
     return allow.stream().anyMatch(a -> a.matches(src, dst, protocol, port));
   }
 }

@@ -1,4 +1,4 @@
-package dev.dockward.net;
+package dev.dockward.agent.netpolicy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -78,7 +78,7 @@ final class LearnedEdges implements AutoCloseable {
   private final NavigableSet<String> edges = new ConcurrentSkipListSet<>();
   private final Map<String, Integer> portsPerPair = new HashMap<>();
   // Per sender, oldest first: a scanning sender's revocation touches only its own entries.
-  private final Map<IpAddress, ArrayDeque<Recent>> recent = new HashMap<>();
+  private final Map<String, ArrayDeque<Recent>> recent = new HashMap<>();
   private int recentCount;
   private final AtomicBoolean dirty = new AtomicBoolean();
   private final AtomicLong saves = new AtomicLong();
@@ -139,7 +139,7 @@ final class LearnedEdges implements AutoCloseable {
    *
    * @return whether the edge is new and was learned
    */
-  boolean learn(IpAddress sender, String edge, long nowMillis) {
+  boolean learn(String sender, String edge, long nowMillis) {
     if (edges.contains(edge) || !add(edge)) {
       return false;
     }
@@ -153,7 +153,7 @@ final class LearnedEdges implements AutoCloseable {
   }
 
   /** Takes back the edges {@code sender} taught since {@code sinceMillis} (it turned out to scan). */
-  void revokeSince(IpAddress sender, long sinceMillis) {
+  void revokeSince(String sender, long sinceMillis) {
     ArrayDeque<Recent> taught = recent.remove(sender);
     if (taught == null) {
       return;
