@@ -92,7 +92,7 @@ class FlowJudgeTest {
     return new Assessor(new ResolvedFlows(List.of(WEB, DB, INTRUDER), 1_000, null), judge);
   }
 
-  private static EdgePolicy webToDbOnly() {
+  static EdgePolicy webToDbOnly() {
     EdgePolicy.Selector web = new EdgePolicy.Selector(Optional.empty(), Optional.of("nginx:*"), Map.of("tier", "front"),
         Optional.empty());
     EdgePolicy.Selector db = new EdgePolicy.Selector(Optional.of("d*"), Optional.empty(), Map.of(), Optional.of("backend"));
