@@ -46,9 +46,13 @@ final class NetworkWiring {
    * the running policy, as a broken rule file keeps its last good version.
    */
   static void reloadPolicy(NetworkFlowSource source, AgentConfig.Network net) {
-    if (!(source.judgement() instanceof FlowJudge judge)) {
-      return; // opened without the policy stage: nothing judges its flows
+    if (source.judgement() instanceof FlowJudge judge) {
+      reloadPolicy(judge, net);
     }
+  }
+
+  /** The same for the policy stage itself. */
+  static void reloadPolicy(FlowJudge judge, AgentConfig.Network net) {
     try {
       EdgePolicy next = policy(net);
       judge.replacePolicy(next);

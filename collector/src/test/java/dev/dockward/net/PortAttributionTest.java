@@ -39,8 +39,8 @@ class PortAttributionTest {
       "backend", "172.18.0.11", "02:42:ac:12:00:0b");
   private static final long NEWCOMER_MAC = 0x02_42_ac_12_00_0bL;
 
-  private final FlowResolver assessor = new FlowResolver();
-  private final CapturePipeline capture = new CapturePipeline(assessor, 1_000);
+  private final FlowResolver resolver = new FlowResolver();
+  private final CapturePipeline capture = new CapturePipeline(resolver, 1_000);
 
   PortAttributionTest() {
     Map<Integer, BridgeScanner.Port> ports = Map.of(
@@ -49,7 +49,7 @@ class PortAttributionTest {
         INTRUDER_PORT, new BridgeScanner.Port("veth3", "br-0123456789ab", 736),
         UNKNOWN_PORT, new BridgeScanner.Port("veth4", "br-0123456789ab", 738));
     Map<Integer, List<ContainerInfo>> netns = Map.of(730, List.of(WEB), 732, List.of(DB), 736, List.of(INTRUDER));
-    assessor.useIndex(EndpointIndex.of(List.of(WEB, DB, INTRUDER, NEWCOMER), List.of(), ports, netns));
+    resolver.useIndex(EndpointIndex.of(List.of(WEB, DB, INTRUDER, NEWCOMER), List.of(), ports, netns));
   }
 
   private FlowObserved syn(int ingress, long srcMac, String src, long dstMac, String dst, int dstPort) {
@@ -67,7 +67,7 @@ class PortAttributionTest {
     assertEquals(Optional.of(new AddressOwner(FlowPeer.Kind.CONTAINER, "web", Optional.of(WEB.id()),
         AddressOwner.FORGED_BOTH)), f.src().spoofed());
     assertEquals("intruder>db tcp/5432", f.edge());
-    assertEquals(1, assessor.spoofed());
+    assertEquals(1, resolver.spoofed());
     assertEquals(Map.of("kind", "container", "name", "web", "id", WEB.id(), "forged", "mac_and_address"),
         peerDocument(f, "src").get("spoofed"));
   }
@@ -99,7 +99,7 @@ class PortAttributionTest {
     assertEquals(Optional.empty(), honest.src().spoofed());
     FlowObserved forged = syn(INTRUDER_PORT, WEB_MAC, "172.18.0.3", DB_MAC, "172.18.0.2", 5433);
     assertEquals("intruder", forged.src().displayName());
-    assertEquals(1, assessor.spoofed(), "only the forged flow");
+    assertEquals(1, resolver.spoofed(), "only the forged flow");
   }
 
   @Test

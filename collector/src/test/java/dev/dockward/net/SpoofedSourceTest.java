@@ -30,11 +30,11 @@ class SpoofedSourceTest {
   private static final ContainerInfo INTRUDER = FlowResolverTest.container("e5", "intruder", "busybox", Map.of(),
       "backend", "172.18.0.9", "02:42:AC:12:00:09");
 
-  private final FlowResolver assessor = new FlowResolver();
-  private final CapturePipeline capture = new CapturePipeline(assessor, 1_000);
+  private final FlowResolver resolver = new FlowResolver();
+  private final CapturePipeline capture = new CapturePipeline(resolver, 1_000);
 
   SpoofedSourceTest() {
-    assessor.useIndex(EndpointIndex.of(List.of(WEB, DB, INTRUDER), List.of()));
+    resolver.useIndex(EndpointIndex.of(List.of(WEB, DB, INTRUDER), List.of()));
   }
 
   private FlowObserved syn(long srcMac, String src, long dstMac, String dst, int dstPort) {
@@ -52,7 +52,7 @@ class SpoofedSourceTest {
     assertEquals("02:42:ac:12:00:09", f.src().mac());
     assertEquals(Optional.of(new AddressOwner(FlowPeer.Kind.CONTAINER, "web", Optional.of(WEB.id()))), f.src().spoofed());
     assertEquals("intruder>db tcp/5432", f.edge());
-    assertEquals(1, assessor.spoofed());
+    assertEquals(1, resolver.spoofed());
 
     Map<String, Object> src = peerDocument(f, "src");
     assertEquals(Map.of("kind", "container", "name", "web", "id", WEB.id(), "forged", "address"), src.get("spoofed"));
@@ -68,7 +68,7 @@ class SpoofedSourceTest {
     // The host's gateway address is the host's.
     FlowObserved asGateway = syn(INTRUDER_MAC, "172.18.0.1", DB_MAC, "172.18.0.2", 5432);
     assertEquals(FlowPeer.Kind.HOST, asGateway.src().spoofed().orElseThrow().kind());
-    assertEquals(2, assessor.spoofed());
+    assertEquals(2, resolver.spoofed());
   }
 
   @Test
@@ -81,7 +81,7 @@ class SpoofedSourceTest {
     FlowObserved routed = syn(BRIDGE_MAC, "198.51.100.7", WEB_MAC, "172.18.0.3", 80);
     assertEquals(FlowPeer.Kind.EXTERNAL, routed.src().kind());
     assertEquals(Optional.empty(), routed.src().spoofed());
-    assertEquals(0, assessor.spoofed());
+    assertEquals(0, resolver.spoofed());
   }
 
   @Test
