@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The file of every exec in a container, recorded at exec time for the netlink exec events to take;
- * on whenever netlink is ({@code sources.netlink.enabled}), whatever the audit setting.
+ * The file of every exec in a container, recorded at exec time for the netlink exec events to take
+ * ({@code sources.netlink.exec_files}, on by default), whatever the audit setting.
  */
 final class ExecFileWiring {
   private static final Logger log = LoggerFactory.getLogger(ExecFileWiring.class);
@@ -29,6 +29,10 @@ final class ExecFileWiring {
       Consumer<Source> sources) {
     if (!config.sources().netlink().enabled()) {
       sensors.disabled(ExecFileWatch.NAME, "sources.netlink.enabled");
+      return ExecFiles.NONE;
+    }
+    if (!config.sources().netlink().execFiles()) {
+      sensors.disabled(ExecFileWatch.NAME, "sources.netlink.exec_files");
       return ExecFiles.NONE;
     }
     try {
