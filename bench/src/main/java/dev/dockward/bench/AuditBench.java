@@ -79,8 +79,9 @@ final class AuditBench {
           System.out.printf("  exec events with exe and full argv: %d (%.1f %%), of them in the container: %d;"
               + " exec events in all: %d (by source: %s)%n", counts.whole.size(), 100.0 * counts.whole.size() / execs,
               counts.inContainer(id), counts.events.sum(), counts.bySource);
-          System.out.printf("  exec events of the storm in its container (full argv, or none left to read): %d;"
-              + " with exe /bin/busybox: %d (%.1f %%), the exe by source: %s%n", counts.storm(id),
+          System.out.printf("  processes of the storm's container with an exec event of its command line or of none"
+              + " (gone before it was read): %d; of them with exe /bin/busybox: %d (%.1f %% of the storm);"
+              + " events by source/exe source: %s%n", counts.storm(id),
               counts.withExe(id), 100.0 * counts.withExe(id) / execs, counts.exeSources(id));
         } finally {
           agent.close();
@@ -116,7 +117,7 @@ final class AuditBench {
   }
 
   /** One exec event that may be the storm's: its container, exe and where the exe came from. */
-  private record Exec(String container, String exe, String exeSource) {}
+  private record Exec(String container, String source, long pid, String exe, String exeSource) {}
 
   /** Exec events of the storm, as the stdout sink writes them. */
   private static final class Counts extends OutputStream {
@@ -137,18 +138,22 @@ final class AuditBench {
       return containerOf.values().stream().filter(id::equals).count();
     }
 
+    /** Distinct processes (pids) among the candidates of the container. */
     long storm(String id) {
-      return candidates.stream().filter(e -> e.container().equals(id)).count();
+      return candidates.stream().filter(e -> e.container().equals(id)).mapToLong(Exec::pid).distinct().count();
     }
 
+    /** Distinct processes of the container reported at least once with exe /bin/busybox. */
     long withExe(String id) {
-      return candidates.stream().filter(e -> e.container().equals(id) && e.exe().equals("/bin/busybox")).count();
+      return candidates.stream().filter(e -> e.container().equals(id) && e.exe().equals("/bin/busybox"))
+          .mapToLong(Exec::pid).distinct().count();
     }
 
+    /** The candidates' events by source and where their exe came from ("none": no exe). */
     Map<String, Long> exeSources(String id) {
       Map<String, Long> out = new TreeMap<>();
-      candidates.stream().filter(e -> e.container().equals(id))
-          .forEach(e -> out.merge(e.exeSource().isEmpty() ? "none" : e.exeSource(), 1L, Long::sum));
+      candidates.stream().filter(e -> e.container().equals(id)).forEach(e -> out.merge(e.source() + "/"
+          + (e.exeSource().isEmpty() ? (e.exe().isEmpty() ? "none" : "unsaid") : e.exeSource()), 1L, Long::sum));
       return out;
     }
 
@@ -170,7 +175,8 @@ final class AuditBench {
         Matcher m = MARK.matcher(cmdline);
         boolean ours = m.matches() && m.group(1).equals(mark);
         if ((ours || cmdline.isEmpty()) && r.get("container") instanceof Map<?, ?> cm) {
-          candidates.add(new Exec(String.valueOf(cm.get("id")), String.valueOf(p.get("exe")),
+          candidates.add(new Exec(String.valueOf(cm.get("id")), String.valueOf(r.get("source")),
+              ((Number) p.get("pid")).longValue(), String.valueOf(p.get("exe")),
               p.get("exe_source") == null ? "" : String.valueOf(p.get("exe_source"))));
         }
         if (!ours) {
