@@ -247,7 +247,9 @@ public final class ExecFileWatch implements SupervisedSource, ExecFiles {
         if (e.getErrorCode() == FanotifyLibC.EINTR) {
           continue;
         }
-        throw e;
+        unreadable++; // never thrown at an exec event's taker: it goes on without a file
+        LOG.warn("{}: cannot read the fanotify queue: {}", NAME, e.getMessage());
+        return;
       }
       if (n <= 0) {
         return;
