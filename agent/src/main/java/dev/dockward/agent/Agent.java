@@ -38,6 +38,7 @@ import dev.dockward.docker.DockerInventory;
 import dev.dockward.docker.DockerSource;
 import dev.dockward.docker.InspectingDirectory;
 import dev.dockward.event.HostInfo;
+import dev.dockward.execfile.ExecFiles;
 import dev.dockward.host.MachineFactsAtStart;
 import dev.dockward.host.MachineFactsProvider;
 import dev.dockward.host.OshiMachineFacts;
@@ -288,11 +289,12 @@ public final class Agent implements AutoCloseable {
     // While the audit source runs it alone reports exec events; netlink keeps the rest.
     AtomicBoolean auditReportsExecs = new AtomicBoolean();
     AuditWiring.auditSource(config, hostFs, reader, auditReportsExecs, sensors).ifPresent(sources::add);
+    ExecFiles execFiles = ExecFileWiring.execFiles(config, hostFs, inventory, sensors, sources::add);
     if (config.sources().netlink().enabled()) {
       try {
         Runnable rescan = scan == null ? () -> { } : scan::rescanNow;
         sources.add(NetlinkProcessSource.open(reader, seen, rescan, Clock.systemUTC(),
-            NetlinkProcessSource.Settings.DEFAULT, auditReportsExecs::get));
+            NetlinkProcessSource.Settings.DEFAULT, auditReportsExecs::get, execFiles));
       } catch (NetlinkUnavailableException e) {
         String fallback = scan == null ? "the /proc scan is disabled too: no process events"
             : "processes come from the /proc scan every " + procScan.interval() + ", short-lived ones are missed";

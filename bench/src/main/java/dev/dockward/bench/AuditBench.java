@@ -22,8 +22,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -33,7 +35,8 @@ import java.util.regex.Pattern;
 
 /**
  * The audit exec source on the real kernel: completeness of a storm of one-shot execs in a
- * container (netlink alone, then audit, each next to bpftrace's view of the same execs), and the
+ * container (netlink alone, netlink with the exec file watch, then audit, each next to bpftrace's
+ * view of the same execs), and the
  * cost of our one audit rule to every task on the host (a spawn loop and an open/read/close loop,
  * with and without the audit source, in interleaved rounds).
  */
@@ -45,7 +48,7 @@ final class AuditBench {
 
   private AuditBench() {}
 
-  /** Netlink alone, then netlink with audit: {@code execs} one-shot processes each, bpftrace watching both. */
+  /** Netlink alone, with exec files, then with audit: {@code execs} one-shot processes each, bpftrace watching all. */
   static void storm(int execs) throws Exception {
     Path dir = Files.createTempDirectory("dockward-audit-bench");
     boolean mounted = mountTracefs();
@@ -55,10 +58,10 @@ final class AuditBench {
         .redirectErrorStream(true).redirectOutput(traceOut.toFile()).start();
     try {
       awaitFile(traceOut, "Attaching");
-      for (boolean audit : new boolean[] {false, true}) {
-        String mark = audit ? "dwaudit" : "dwnetlink";
+      for (Mode mode : Mode.values()) {
+        String mark = mode.mark;
         Counts counts = new Counts(mark);
-        Agent agent = startAgent(dir.resolve(mark), audit, counts);
+        Agent agent = startAgent(dir.resolve(mark), mode, counts);
         try {
           String id = BenchDocker.docker("run", "-d", "--label", "dockward.bench.run=" + UUID.randomUUID(),
               "--network=none", IMAGE, "sh", "-c", "sleep 2; i=0; while [ $i -lt " + execs
@@ -69,13 +72,17 @@ final class AuditBench {
           awaitQuiet(counts);
           BenchDocker.docker("rm", "-f", id);
           long traced = traced(traceOut, mark);
-          System.out.printf("%s: %d one-shot execs in ~%.1f s (~%.0f/s)%n", audit ? "netlink + audit" : "netlink alone",
-              execs, seconds, execs / seconds);
+          System.out.printf("%s: %d one-shot execs in ~%.1f s (~%.0f/s)%n", mode.title, execs, seconds,
+              execs / seconds);
           System.out.printf("  bpftrace sys_enter_execve with arguments: %d of %d (%.1f %%)%n", traced, execs,
               100.0 * traced / execs);
           System.out.printf("  exec events with exe and full argv: %d (%.1f %%), of them in the container: %d;"
               + " exec events in all: %d (by source: %s)%n", counts.whole.size(), 100.0 * counts.whole.size() / execs,
               counts.inContainer(id), counts.events.sum(), counts.bySource);
+          System.out.printf("  processes of the storm's container with an exec event of its command line or of none"
+              + " (gone before it was read): %d; of them with exe /bin/busybox: %d (%.1f %% of the storm);"
+              + " events by source/exe source: %s%n", counts.storm(id),
+              counts.withExe(id), 100.0 * counts.withExe(id) / execs, counts.exeSources(id));
         } finally {
           agent.close();
         }
@@ -90,12 +97,36 @@ final class AuditBench {
     }
   }
 
+  /** The agent's settings for one storm. */
+  private enum Mode {
+    NETLINK("dwnetlink", "netlink alone", false, false),
+    EXEC_FILES("dwexecfile", "netlink + exec files", true, false),
+    AUDIT("dwaudit", "netlink + audit", true, true);
+
+    final String mark;
+    final String title;
+    final boolean execFiles;
+    final boolean audit;
+
+    Mode(String mark, String title, boolean execFiles, boolean audit) {
+      this.mark = mark;
+      this.title = title;
+      this.execFiles = execFiles;
+      this.audit = audit;
+    }
+  }
+
+  /** One exec event that may be the storm's: its container, exe and where the exe came from. */
+  private record Exec(String container, String source, long pid, String exe, String exeSource) {}
+
   /** Exec events of the storm, as the stdout sink writes them. */
   private static final class Counts extends OutputStream {
     final String mark;
     final Set<Integer> whole = ConcurrentHashMap.newKeySet();
     final Map<Integer, String> containerOf = new ConcurrentHashMap<>();
     final Map<String, Long> bySource = new ConcurrentHashMap<>();
+    /** Exec events with the storm's command line, or with none (gone before it was read). */
+    final List<Exec> candidates = new CopyOnWriteArrayList<>();
     final LongAdder events = new LongAdder();
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
@@ -107,6 +138,25 @@ final class AuditBench {
       return containerOf.values().stream().filter(id::equals).count();
     }
 
+    /** Distinct processes (pids) among the candidates of the container. */
+    long storm(String id) {
+      return candidates.stream().filter(e -> e.container().equals(id)).mapToLong(Exec::pid).distinct().count();
+    }
+
+    /** Distinct processes of the container reported at least once with exe /bin/busybox. */
+    long withExe(String id) {
+      return candidates.stream().filter(e -> e.container().equals(id) && e.exe().equals("/bin/busybox"))
+          .mapToLong(Exec::pid).distinct().count();
+    }
+
+    /** The candidates' events by source and where their exe came from ("none": no exe). */
+    Map<String, Long> exeSources(String id) {
+      Map<String, Long> out = new TreeMap<>();
+      candidates.stream().filter(e -> e.container().equals(id)).forEach(e -> out.merge(e.source() + "/"
+          + (e.exeSource().isEmpty() ? (e.exe().isEmpty() ? "none" : "unsaid") : e.exeSource()), 1L, Long::sum));
+      return out;
+    }
+
     @Override
     public synchronized void write(int b) {
       if (b != '\n') {
@@ -115,14 +165,21 @@ final class AuditBench {
       }
       String text = line.toString(StandardCharsets.UTF_8);
       line.reset();
-      if (!text.contains(mark) || !text.contains("\"type\":\"exec\"")) {
+      if (!(text.contains(mark) || text.contains("\"cmdline\":\"\"")) || !text.contains("\"type\":\"exec\"")) {
         return;
       }
       try {
         Map<?, ?> r = JSON.readValue(text, Map.class);
         Map<?, ?> p = (Map<?, ?>) r.get("process");
-        Matcher m = MARK.matcher(String.valueOf(p.get("cmdline")));
-        if (!m.matches() || !m.group(1).equals(mark)) {
+        String cmdline = String.valueOf(p.get("cmdline"));
+        Matcher m = MARK.matcher(cmdline);
+        boolean ours = m.matches() && m.group(1).equals(mark);
+        if ((ours || cmdline.isEmpty()) && r.get("container") instanceof Map<?, ?> cm) {
+          candidates.add(new Exec(String.valueOf(cm.get("id")), String.valueOf(r.get("source")),
+              ((Number) p.get("pid")).longValue(), String.valueOf(p.get("exe")),
+              p.get("exe_source") == null ? "" : String.valueOf(p.get("exe_source"))));
+        }
+        if (!ours) {
           return;
         }
         events.increment();
@@ -141,12 +198,16 @@ final class AuditBench {
     }
   }
 
-  private static Agent startAgent(Path dir, boolean audit, Counts out) throws Exception {
+  /**
+   * The agent as the storm runs it: the Docker source on (the exec file watch marks the containers
+   * the inventory knows), the /proc rescan every second, no host watch, no cgroup sampler.
+   */
+  private static Agent startAgent(Path dir, Mode mode, Counts out) throws Exception {
     AgentConfig config = AgentConfig.DEFAULT
         .withJournal(new AgentConfig.Journal(dir.resolve("journal").toString(), "hourly"))
-        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, "1s"), new AgentConfig.Docker(false, null, null),
-            new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true), null,
-            new AgentConfig.HostWatch(false, null, null), new AgentConfig.Audit(audit)))
+        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, "1s"), new AgentConfig.Docker(true, null, null),
+            new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true, mode.execFiles), null,
+            new AgentConfig.HostWatch(false, null, null), new AgentConfig.Audit(mode.audit)))
         .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null))
         .withMetrics(new AgentConfig.Metrics(false, "127.0.0.1", 0))
         .withPosture(new AgentConfig.Posture(false, null));

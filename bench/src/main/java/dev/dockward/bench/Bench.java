@@ -51,6 +51,8 @@ public final class Bench {
       case "audit-storm" -> AuditBench.storm(args.length > 1 ? Integer.parseInt(args[1]) : 3000);
       case "audit-cost-run" -> AuditBench.cost(Integer.parseInt(args[1]), Path.of(args[2]), Integer.parseInt(args[3]),
           Integer.parseInt(args[4]));
+      case "exec-file-cost-run" -> ExecFileBench.cost(Integer.parseInt(args[1]), Path.of(args[2]),
+          Integer.parseInt(args[3]));
       case "open-cost-run" -> OpenWatchBench.cost(Integer.parseInt(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
       case "rules-hostile" -> HostileCmdlineBench.run(args.length > 1 ? Integer.parseInt(args[1]) : 200);
       case "rules" -> RulesBench.run(args.length > 1 ? Integer.parseInt(args[1].replace("_", "")) : 100_000);
@@ -78,6 +80,7 @@ public final class Bench {
         System.err.println("usage: scripts/bench replay [RECORDS] | cgroup [CONTAINERS] [SECONDS] | capture [SECONDS] [PPS…]"
             + " | flow-table [FLOWS] | exec-latency [EXECS] | exec-storm [EXECS] | proc-scan [PROCESSES]"
             + " | audit-storm [EXECS] | audit-cost [ROUNDS] [SPAWNS] [OPENS] | open-cost [ROUNDS] [OPENS] | fanotify-marks"
+            + " | exec-file-cost [ROUNDS] [SPAWNS]"
             + " | journal-append [RECORDS] | ship [RECORDS] | ship-start [ROUNDS] [RECORDS] [ungated]"
             + " | lag [RATE] [SECONDS] | rules [EVENTS] | rules-hostile [ROUNDS]");
         System.exit(2);

@@ -1,8 +1,10 @@
 package dev.dockward.audit;
 
 import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.ExeSource;
 import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessObserved;
+import dev.dockward.event.ProcessOrigin;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.PeriodicWorker;
@@ -265,8 +267,10 @@ public final class AuditExecSource implements Source {
         return;
       }
     }
-    ProcessObserved event = new ProcessObserved(Instant.ofEpochMilli(exec.epochMillis()), NAME,
-        AuditProcess.of(exec, read, where.cgroup()), where.containerId().map(ContainerInfo::unresolved));
+    ProcessInfo proc = AuditProcess.of(exec, read, where.cgroup());
+    ProcessObserved event = new ProcessObserved(Instant.ofEpochMilli(exec.epochMillis()), NAME, proc,
+        where.containerId().map(ContainerInfo::unresolved), ProcessOrigin.UNKNOWN, Optional.empty(),
+        proc.exe().isEmpty() ? Optional.empty() : Optional.of(ExeSource.AUDIT)); // the kernel's record of the exec
     if (!queue.offer(event)) {
       stats.queueDrops.increment();
     }

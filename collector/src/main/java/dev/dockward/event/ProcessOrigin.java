@@ -39,8 +39,9 @@ public record ProcessOrigin(Optional<String> runtime, List<ProcessRelative> ance
 
   /**
    * Adds the origin to an exec's process object: {@code runtime}, {@code parent} ({@code pid},
-   * {@code name}, {@code exe}, {@code cmdline}, {@code runtime}) and {@code ancestors} (parent
-   * first, each {@code pid}, {@code name}, {@code exe}, {@code runtime}), each only when known.
+   * {@code name}, {@code exe}, {@code program}, {@code cmdline}, {@code runtime}) and {@code
+   * ancestors} (parent first, each {@code pid}, {@code name}, {@code exe}, {@code program},
+   * {@code runtime}), each only when known.
    */
   void putInto(Map<String, Object> process) {
     runtime.ifPresent(r -> process.put("runtime", r));
@@ -69,6 +70,7 @@ public record ProcessOrigin(Optional<String> runtime, List<ProcessRelative> ance
     m.put("pid", (long) r.pid());
     m.put("name", r.name());
     m.put("exe", r.exe());
+    m.put("program", r.program());
     return m;
   }
 }

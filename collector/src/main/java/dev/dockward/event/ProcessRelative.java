@@ -23,4 +23,13 @@ public record ProcessRelative(int pid, String name, String exe, String cmdline, 
     Objects.requireNonNull(cmdline, "cmdline");
     Objects.requireNonNull(runtime, "runtime");
   }
+
+  /**
+   * The program it runs, normalised as a process's own ({@link ProcessInfo#program}): the applet of
+   * a multi-call binary, else the exe's basename, else {@code comm}. Its command line may have been
+   * cut, never argv[0].
+   */
+  public String program() {
+    return ProgramName.of(name, exe, cmdline);
+  }
 }

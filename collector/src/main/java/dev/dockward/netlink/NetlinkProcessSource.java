@@ -10,8 +10,11 @@ import dev.dockward.source.SupervisedThread;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import dev.dockward.execfile.ExecFiles;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -95,14 +98,14 @@ public final class NetlinkProcessSource implements Source {
   private SupervisedThread workerThread;
 
   private NetlinkProcessSource(ProcConnectorSocket socket, ProcReader reader, SeenProcesses seen, Runnable rescan,
-      Clock clock, Settings settings, BooleanSupplier execsReportedElsewhere) {
+      Clock clock, Settings settings, BooleanSupplier execsReportedElsewhere, ExecFiles execFiles) {
     this.socket = socket;
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
     this.rescan = rescan;
     ProcessTable table = new ProcessTable(settings.tableCapacity(), settings.tableBudgetBytes(),
         stats.tableShed::increment);
     this.handler = new ProcEventHandler(reader, seen, table, kernelTime -> wallTime(clock, kernelTime), stats,
-        QUEUE_BUDGET_BYTES, execsReportedElsewhere, new RuntimeBinaries(reader.host()));
+        QUEUE_BUDGET_BYTES, execsReportedElsewhere, new RuntimeBinaries(reader.host()), execFiles);
   }
 
   /**
@@ -128,14 +131,28 @@ public final class NetlinkProcessSource implements Source {
    */
   public static NetlinkProcessSource open(ProcReader reader, SeenProcesses seen, Runnable rescan, Clock clock,
       Settings settings, BooleanSupplier execsReportedElsewhere) throws NetlinkUnavailableException {
+    return open(reader, seen, rescan, clock, settings, execsReportedElsewhere, ExecFiles.NONE);
+  }
+
+  /**
+   * As {@link #open(ProcReader, SeenProcesses, Runnable, Clock, Settings, BooleanSupplier)}, with the
+   * files of execs recorded at exec time.
+   *
+   * @param execFiles each exec event takes its exec's file from it (process {@code exec_file}), and
+   *     its exe when the process was gone before it was read
+   */
+  public static NetlinkProcessSource open(ProcReader reader, SeenProcesses seen, Runnable rescan, Clock clock,
+      Settings settings, BooleanSupplier execsReportedElsewhere, ExecFiles execFiles)
+      throws NetlinkUnavailableException {
     Objects.requireNonNull(reader, "reader");
+    Objects.requireNonNull(execFiles, "execFiles");
     Objects.requireNonNull(execsReportedElsewhere, "execsReportedElsewhere");
     Objects.requireNonNull(seen, "seen");
     Objects.requireNonNull(rescan, "rescan");
     Objects.requireNonNull(clock, "clock");
     ProcConnectorSocket socket = ProcConnectorSocket.open(settings.socketBufferBytes(), RECEIVE_TIMEOUT);
     LOG.info("{}: subscribed to the process connector (receive buffer {} bytes)", NAME, socket.receiveBufferBytes());
-    return new NetlinkProcessSource(socket, reader, seen, rescan, clock, settings, execsReportedElsewhere);
+    return new NetlinkProcessSource(socket, reader, seen, rescan, clock, settings, execsReportedElsewhere, execFiles);
   }
 
   @Override
@@ -149,13 +166,21 @@ public final class NetlinkProcessSource implements Source {
    * events about processes nobody could attribute.
    */
   @Override
-  public java.util.Map<String, Long> counters() {
+  public Map<String, Long> counters() {
     NetlinkStats s = stats();
-    return java.util.Map.of("overrun_drops", s.overruns(), "queue_drops", s.queueDrops(),
-        "unattributed_drops", s.unattributed(), "vanished_at_exec", s.vanishedAtExec(), "table_full", s.tableFull(),
-        "table_shed", s.tableShed(), "queue_shed", s.queueShed(),
-        "unknown_messages", s.unknownMessages(), "malformed_messages", s.malformedMessages(),
-        "execs_left_to_audit", s.execsLeftToAudit());
+    Map<String, Long> out = new LinkedHashMap<>();
+    out.put("overrun_drops", s.overruns());
+    out.put("queue_drops", s.queueDrops());
+    out.put("unattributed_drops", s.unattributed());
+    out.put("vanished_at_exec", s.vanishedAtExec());
+    out.put("exe_from_exec_file", s.exeFromExecFile());
+    out.put("table_full", s.tableFull());
+    out.put("table_shed", s.tableShed());
+    out.put("queue_shed", s.queueShed());
+    out.put("unknown_messages", s.unknownMessages());
+    out.put("malformed_messages", s.malformedMessages());
+    out.put("execs_left_to_audit", s.execsLeftToAudit());
+    return out;
   }
 
   /** The reader's and the worker's threads; none before start. */

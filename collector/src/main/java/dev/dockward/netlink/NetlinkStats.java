@@ -15,6 +15,8 @@ public final class NetlinkStats {
   final LongAdder emitted = new LongAdder();
   final LongAdder vanishedAtExec = new LongAdder();
   final LongAdder attributedToParent = new LongAdder();
+  /** Exec events whose exe came from the file recorded at exec time: the process was gone before its exe was read. */
+  final LongAdder exeFromExecFile = new LongAdder();
   final LongAdder unattributed = new LongAdder();
   final LongAdder pidReuses = new LongAdder();
   final LongAdder tableFull = new LongAdder();
@@ -52,6 +54,9 @@ public final class NetlinkStats {
   /** Of those, the ones attributed to their parent's container (or the host) from the cache. */
   public long attributedToParent() { return attributedToParent.sum(); }
 
+  /** Exec events whose exe came from the file recorded at exec time (the process was gone before its exe was read). */
+  public long exeFromExecFile() { return exeFromExecFile.sum(); }
+
   /** Events about a process neither /proc nor the cache knew: not emitted, since the container is unknown. */
   public long unattributed() { return unattributed.sum(); }
 
@@ -84,6 +89,7 @@ public final class NetlinkStats {
     return "NetlinkStats[datagrams=" + datagrams() + ", handled=" + handled() + ", emitted=" + emitted()
         + ", threadEvents=" + threadEvents() + ", overruns=" + overruns() + ", queueDrops=" + queueDrops()
         + ", vanishedAtExec=" + vanishedAtExec() + ", attributedToParent=" + attributedToParent()
+        + ", exeFromExecFile=" + exeFromExecFile()
         + ", unattributed=" + unattributed() + ", pidReuses=" + pidReuses() + ", tableFull=" + tableFull()
         + ", tableShed=" + tableShed() + ", queueShed=" + queueShed()
         + ", reconciliations=" + reconciliations() + ", unknown=" + unknownMessages()

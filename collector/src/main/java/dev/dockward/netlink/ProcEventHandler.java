@@ -4,6 +4,8 @@ import dev.dockward.cgroup.ContainerIdResolver;
 import dev.dockward.event.CapabilityChanged;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.Event;
+import dev.dockward.event.ExeSource;
+import dev.dockward.event.ExecFile;
 import dev.dockward.event.NamespaceChanged;
 import dev.dockward.event.ProcessExited;
 import dev.dockward.event.ProcessForked;
@@ -14,6 +16,7 @@ import dev.dockward.event.ProcessOrigin;
 import dev.dockward.event.ProcessRelative;
 import dev.dockward.event.ProcessTraced;
 import dev.dockward.event.UidChanged;
+import dev.dockward.execfile.ExecFiles;
 import dev.dockward.netlink.ProcessTable.Entry;
 import dev.dockward.proc.Ancestor;
 import dev.dockward.proc.ProcReader;
@@ -56,11 +59,18 @@ final class ProcEventHandler {
   private final AtomicLong queuedBytes = new AtomicLong();
   private final BooleanSupplier execsReportedElsewhere;
   private final RuntimeBinaries runtimes;
+  private final ExecFiles execFiles;
 
-  /** A handler for tests: a 64 MiB queue budget, execs always its own, no runtime binary known. */
+  /** A handler for tests: a 64 MiB queue budget, execs always its own, no runtime binary known, no exec files recorded. */
   ProcEventHandler(ProcReader reader, SeenProcesses seen, ProcessTable table, LongFunction<Instant> timeOf,
       NetlinkStats stats) {
-    this(reader, seen, table, timeOf, stats, 64L << 20, () -> false, RuntimeBinaries.NONE);
+    this(reader, seen, table, timeOf, stats, 64L << 20, () -> false, RuntimeBinaries.NONE, ExecFiles.NONE);
+  }
+
+  /** A handler without exec files recorded at exec time. */
+  ProcEventHandler(ProcReader reader, SeenProcesses seen, ProcessTable table, LongFunction<Instant> timeOf,
+      NetlinkStats stats, long queueBudgetBytes, BooleanSupplier execsReportedElsewhere, RuntimeBinaries runtimes) {
+    this(reader, seen, table, timeOf, stats, queueBudgetBytes, execsReportedElsewhere, runtimes, ExecFiles.NONE);
   }
 
   /**
@@ -69,10 +79,14 @@ final class ProcEventHandler {
    * @param execsReportedElsewhere true while another source (audit) reports exec events: execs are
    *     then handled (read, cached, claimed, changes reported) but their {@code exec} event is not emitted
    * @param runtimes tells which exec'd processes and ancestors run an installed runtime binary
+   * @param execFiles the files execs opened, recorded at exec time: an exec event takes its own,
+   *     and fills the exe from it when the process was gone before its exe was read
    */
   ProcEventHandler(ProcReader reader, SeenProcesses seen, ProcessTable table, LongFunction<Instant> timeOf,
-      NetlinkStats stats, long queueBudgetBytes, BooleanSupplier execsReportedElsewhere, RuntimeBinaries runtimes) {
+      NetlinkStats stats, long queueBudgetBytes, BooleanSupplier execsReportedElsewhere, RuntimeBinaries runtimes,
+      ExecFiles execFiles) {
     this.runtimes = runtimes;
+    this.execFiles = execFiles;
     this.reader = reader;
     this.seen = seen;
     this.table = table;
@@ -87,7 +101,7 @@ final class ProcEventHandler {
     Optional<Received> received = receive(event);
     if (received.isPresent()) {
       queuedBytes.addAndGet(-received.get().bytes());
-      handle(event, sink, received.get().read(), received.get().runtime());
+      handle(received.get(), sink);
     }
   }
 
@@ -99,9 +113,11 @@ final class ProcEventHandler {
    * installed runtime binary it runs is told right after the read, while it still runs it: runc's
    * init executes the container's program milliseconds later.
    *
+   * @param exeFile the device and inode of the file the process was read running
    * @param bytes the read's estimated size, counted against the queue's budget until handled
    */
-  record Received(ProcEvent event, Optional<ProcessInfo> read, Optional<String> runtime, long bytes) {}
+  record Received(ProcEvent event, Optional<ProcessInfo> read, Optional<String> runtime,
+      Optional<ProcReader.ExeFile> exeFile, long bytes) {}
 
   /**
    * Reads the process of an exec at once; any other event is queued as it is. A process chooses
@@ -112,7 +128,7 @@ final class ProcEventHandler {
    */
   Optional<Received> receive(ProcEvent event) {
     if (!(event instanceof ProcEvent.Exec x)) {
-      return Optional.of(new Received(event, Optional.empty(), Optional.empty(), 0));
+      return Optional.of(new Received(event, Optional.empty(), Optional.empty(), Optional.empty(), 0));
     }
     Optional<ProcReader.ProcessRead> full = reader.readWithExeFile(x.tgid());
     Optional<String> runtime = full.flatMap(runtimes::identify);
@@ -127,7 +143,7 @@ final class ProcEventHandler {
       stats.queueShed.increment();
     }
     queuedBytes.addAndGet(bytes);
-    return Optional.of(new Received(event, read, runtime, bytes));
+    return Optional.of(new Received(event, read, runtime, full.flatMap(ProcReader.ProcessRead::exeFile), bytes));
   }
 
   /** A received event the queue did not take: its bytes no longer wait. */
@@ -145,25 +161,22 @@ final class ProcEventHandler {
     for (Received received : batch) {
       queuedBytes.addAndGet(-received.bytes());
       try {
-        handle(received.event(), sink, received.read(), received.runtime());
+        handle(received, sink);
       } catch (RuntimeException e) {
         LOG.warn("{}: could not handle {}", NetlinkProcessSource.NAME, received.event(), e);
       }
     }
   }
 
-  /**
-   * @param read the exec'd process as read when the exec was received (empty for other events)
-   * @param runtime the installed runtime binary it ran then
-   */
-  private void handle(ProcEvent event, EventSink sink, Optional<ProcessInfo> read, Optional<String> runtime)
-      throws InterruptedException {
+  /** One event, with what was read of an exec'd process when it was received. */
+  private void handle(Received received, EventSink sink) throws InterruptedException {
+    ProcEvent event = received.event();
     stats.handled.increment();
     // Java 17: no pattern switch.
     if (event instanceof ProcEvent.Fork f) {
       fork(f, sink);
     } else if (event instanceof ProcEvent.Exec x) {
-      exec(x, sink, read, runtime);
+      exec(x, sink, received);
     } else if (event instanceof ProcEvent.Exit x) {
       exit(x, sink);
     } else if (event instanceof ProcEvent.Uid u) {
@@ -179,6 +192,7 @@ final class ProcEventHandler {
       stats.threadEvents.increment();
       return;
     }
+    execFiles.forgetBefore(f.childTgid(), f.timestampNs()); // an earlier process's with that pid
     Optional<Entry> parent = known(f.parentTgid());
     Optional<String> containerId = parent.flatMap(Entry::containerId);
     Entry child = new Entry(f.childTgid(), f.parentTgid(), f.timestampNs(), OptionalLong.empty(), containerId,
@@ -190,10 +204,13 @@ final class ProcEventHandler {
         parent.flatMap(Entry::info), f.parentTgid(), f.childTgid(), container(containerId)));
   }
 
-  private void exec(ProcEvent.Exec x, EventSink sink, Optional<ProcessInfo> read, Optional<String> runtimeRead)
-      throws InterruptedException {
-    Optional<String> runtime = runtimeRead;
+  private void exec(ProcEvent.Exec x, EventSink sink, Received received) throws InterruptedException {
+    Optional<String> runtime = received.runtime();
     int pid = x.tgid();
+    Optional<ProcReader.ExeFile> exe = received.exeFile();
+    Optional<ExecFile> execFile = execFiles.take(pid, longOf(exe.map(ProcReader.ExeFile::dev)),
+        longOf(exe.map(ProcReader.ExeFile::ino)));
+    Optional<ProcessInfo> read = received.read().map(r -> withExe(r, execFile));
     Optional<Entry> cached = table.get(pid);
     Instant time = timeOf.apply(x.timestampNs());
     if (read.isPresent()) {
@@ -208,7 +225,7 @@ final class ProcEventHandler {
         }
       }
       Optional<String> containerId = ContainerIdResolver.containerId(info.cgroup());
-      if (runtime.isEmpty() && info.exe().isEmpty()) {
+      if (runtime.isEmpty() && received.read().get().exe().isEmpty()) {
         // Read as it exits (its memory, with the exe link, already released): what it ran is what
         // this same process (pid and start time) was found running when read before, if it was.
         runtime = cached.filter(c -> c.startTime().orElse(-1) == info.startTime()).flatMap(Entry::runtime);
@@ -221,7 +238,8 @@ final class ProcEventHandler {
         return;
       }
       ProcessOrigin origin = new ProcessOrigin(runtime, ancestors(info.ppid(), info.startTime()));
-      emit(sink, new ProcessObserved(time, NetlinkProcessSource.NAME, info, container(containerId), origin));
+      emit(sink, new ProcessObserved(time, NetlinkProcessSource.NAME, info, container(containerId), origin,
+          execFile, exeSource(received.read().get(), info)));
       return;
     }
     stats.vanishedAtExec.increment();
@@ -244,10 +262,15 @@ final class ProcEventHandler {
     // What is known: pid, parent, and the container inherited at fork. Its start time is the
     // fork's time in clock ticks (the kernel stamps both from the same clock, ticks apart at most).
     long startTime = entry.startTime().orElse(entry.forkNs() >= 0 ? entry.forkNs() / NANOS_PER_TICK : 0);
-    ProcessInfo partial = new ProcessInfo(pid, entry.ppid(), startTime, "", "", "", false, OptionalInt.empty(),
-        OptionalInt.empty(), OptionalLong.empty(), Map.of(), "");
+    ProcessInfo partial = new ProcessInfo(pid, entry.ppid(), startTime, "", execFile.map(ExecFile::path).orElse(""),
+        "", false, OptionalInt.empty(), OptionalInt.empty(), OptionalLong.empty(), Map.of(), "", Optional.empty(),
+        List.of(), execFile.flatMap(ExecFile::ctime));
+    if (execFile.isPresent()) {
+      stats.exeFromExecFile.increment();
+    }
     emit(sink, new ProcessObserved(time, NetlinkProcessSource.NAME, partial, container(entry.containerId()),
-        new ProcessOrigin(Optional.empty(), ancestors(entry.ppid(), startTime))));
+        new ProcessOrigin(Optional.empty(), ancestors(entry.ppid(), startTime)), execFile,
+        execFile.map(f -> ExeSource.EXEC_FILE)));
   }
 
   private void exit(ProcEvent.Exit x, EventSink sink) throws InterruptedException {
@@ -256,6 +279,7 @@ final class ProcEventHandler {
       return;
     }
     int pid = x.tgid();
+    execFiles.forgetBefore(pid, x.timestampNs()); // what it left untaken: execs that failed
     Optional<Entry> entry = table.remove(pid);
     OptionalLong startTime = entry.map(Entry::startTime).filter(OptionalLong::isPresent).orElseGet(() -> {
       long s = seen.startTime(pid); // a process the /proc scan reported
@@ -433,6 +457,33 @@ final class ProcEventHandler {
   private void emit(EventSink sink, Event event) throws InterruptedException {
     sink.accept(event);
     stats.emitted.increment();
+  }
+
+  /**
+   * The process as read, its exe (and the exe's ctime) taken from the exec's recorded file when the
+   * read found none: it exited as it was read, its memory and exe link already released.
+   */
+  private ProcessInfo withExe(ProcessInfo read, Optional<ExecFile> execFile) {
+    if (!read.exe().isEmpty() || execFile.isEmpty()) {
+      return read;
+    }
+    stats.exeFromExecFile.increment();
+    ExecFile f = execFile.get();
+    return new ProcessInfo(read.pid(), read.ppid(), read.startTime(), read.name(), f.path(), read.cmdline(),
+        read.cmdlineTruncated(), read.uid(), read.euid(), read.capEff(), read.namespaces(), read.cgroup(),
+        read.hostNamespaces(), read.stdio(), read.exeChanged().or(f::ctime), read.cwd(), read.loaderEnv());
+  }
+
+  /** Where the exe of {@code info} came from: the /proc read, or the recorded exec file when the read had none. */
+  private static Optional<ExeSource> exeSource(ProcessInfo read, ProcessInfo info) {
+    if (!read.exe().isEmpty()) {
+      return Optional.of(ExeSource.PROC);
+    }
+    return info.exe().isEmpty() ? Optional.empty() : Optional.of(ExeSource.EXEC_FILE);
+  }
+
+  private static OptionalLong longOf(Optional<Object> value) {
+    return value.filter(Long.class::isInstance).map(v -> OptionalLong.of((Long) v)).orElse(OptionalLong.empty());
   }
 
   private static Optional<ContainerInfo> container(Optional<String> id) {

@@ -2,6 +2,7 @@ package dev.dockward.proc;
 
 import dev.dockward.cgroup.ContainerIdResolver;
 import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.ExeSource;
 import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessObserved;
 import dev.dockward.event.ProcessOrigin;
@@ -181,7 +182,8 @@ public final class ProcScanSource implements PeriodicSource {
       try {
         ProcessOrigin origin = new ProcessOrigin(runtimes.identify(read.get()),
             ancestors(proc.ppid(), proc.startTime(), relatives));
-        sink.accept(new ProcessObserved(clock.instant(), NAME, proc, container, origin));
+        sink.accept(new ProcessObserved(clock.instant(), NAME, proc, container, origin, Optional.empty(),
+            proc.exe().isEmpty() ? Optional.empty() : Optional.of(ExeSource.PROC)));
       } catch (InterruptedException | RuntimeException e) {
         seen.release(pid, proc.startTime()); // not delivered: the next scan tries again
         throw e;

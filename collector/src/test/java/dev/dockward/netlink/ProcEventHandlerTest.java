@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dockward.event.CapabilityChanged;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.Event;
+import dev.dockward.event.ExeSource;
+import dev.dockward.event.ExecFile;
 import dev.dockward.event.NamespaceChanged;
 import dev.dockward.event.ProcessExited;
 import dev.dockward.event.ProcessForked;
@@ -14,6 +16,7 @@ import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessObserved;
 import dev.dockward.event.ProcessTraced;
 import dev.dockward.event.UidChanged;
+import dev.dockward.execfile.ExecFiles;
 import dev.dockward.proc.HostNamespaces;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.proc.ProcTree;
@@ -25,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -169,6 +173,79 @@ class ProcEventHandlerTest {
     ProcessExited exit = (ProcessExited) handle(new ProcEvent.Exit(0, 2_004_300_000L, 4400, 4400, 0, 17, 4242, 4242));
     assertEquals(WEB, containerId(exit));
     assertEquals(OptionalLong.of(4), exit.lifetimeMs(), "from the fork's timestamp: exact");
+  }
+
+  /** Exec files handed out as recorded, and every question asked. */
+  private static final class RecordedExecFiles implements ExecFiles {
+    final Map<Integer, ExecFile> files = new HashMap<>();
+    final List<String> calls = new ArrayList<>();
+
+    @Override
+    public Optional<ExecFile> take(int pid, OptionalLong dev, OptionalLong inode) {
+      calls.add("take " + pid + " " + dev + " " + inode);
+      return Optional.ofNullable(files.remove(pid));
+    }
+
+    @Override
+    public void forgetBefore(int pid, long monotonicNanos) {
+      calls.add("forget " + pid + " " + monotonicNanos);
+    }
+  }
+
+  private RecordedExecFiles withExecFiles() {
+    RecordedExecFiles files = new RecordedExecFiles();
+    handler = new ProcEventHandler(new ProcReader(proc.hostFs()), seen,
+        new ProcessTable(1000, 64L << 20, stats.tableShed::increment), ns -> T0.plusNanos(ns), stats, 64L << 20,
+        () -> false, RuntimeBinaries.NONE, files);
+    return files;
+  }
+
+  @Test
+  void aProcessGoneBeforeItsExecIsReadHasTheExeItsExecOpened() throws Exception {
+    RecordedExecFiles files = withExecFiles();
+    Instant dropped = Instant.parse("2026-11-23T05:40:59Z");
+    files.files.put(4400, new ExecFile("/tmp/dropped", "254:0", 1639260, Optional.of(dropped), Optional.empty()));
+    proc.process(4242, "sh", 5000, "/docker/" + WEB);
+    handle(new ProcEvent.Fork(0, 2_000_000_000L, 4242, 4242, 4400, 4400));
+    ProcessObserved exec = (ProcessObserved) handle(new ProcEvent.Exec(0, 2_000_300_000L, 4400, 4400));
+    assertEquals(WEB, containerId(exec));
+    assertEquals("/tmp/dropped", exec.proc().exe());
+    assertEquals("dropped", exec.proc().program());
+    assertEquals(Optional.of(dropped), exec.proc().exeChanged());
+    assertEquals("", exec.proc().cmdline(), "its arguments went with it");
+    assertEquals(Optional.of(ExeSource.EXEC_FILE), exec.exeSource());
+    Map<String, Object> doc = exec.processDocument().orElseThrow();
+    assertEquals("exec_file", doc.get("exe_source"));
+    assertEquals(Map.of("path", "/tmp/dropped", "dev", "254:0", "inode", 1639260L, "ctime", "2026-11-23T05:40:59.000Z"),
+        doc.get("exec_file"));
+    assertEquals(1, stats.exeFromExecFile());
+    handle(new ProcEvent.Exit(0, 2_004_300_000L, 4400, 4400, 0, 17, 4242, 4242));
+    assertEquals(List.of("forget 4400 2000000000", "take 4400 OptionalLong.empty OptionalLong.empty",
+        "forget 4400 2004300000"), files.calls, "a fork and an exit drop another process's files of that pid");
+  }
+
+  @Test
+  void aProcessReadWithItsExeKeepsItAndCarriesItsExecFile() throws Exception {
+    RecordedExecFiles files = withExecFiles();
+    files.files.put(4321, new ExecFile("/bin/busybox", "254:0", 1639148, Optional.empty(), Optional.of("/tmp/s.sh")));
+    proc.process(4321, "s.sh", 5107, "/docker/" + WEB).exe(4321, "/bin/busybox");
+    ProcessObserved exec = (ProcessObserved) handle(new ProcEvent.Exec(1, 1_500_000L, 4321, 4321));
+    assertEquals("/bin/busybox", exec.proc().exe());
+    assertEquals(Optional.of(ExeSource.PROC), exec.exeSource());
+    assertEquals(Optional.of("/tmp/s.sh"), exec.execFile().orElseThrow().script());
+    assertEquals(0, stats.exeFromExecFile());
+  }
+
+  @Test
+  void withoutARecordedFileAGoneProcessStaysWithoutExe() throws Exception {
+    withExecFiles();
+    proc.process(4242, "sh", 5000, "/docker/" + WEB);
+    handle(new ProcEvent.Fork(0, 2_000_000_000L, 4242, 4242, 4400, 4400));
+    ProcessObserved exec = (ProcessObserved) handle(new ProcEvent.Exec(0, 2_000_300_000L, 4400, 4400));
+    assertEquals("", exec.proc().exe());
+    assertEquals(Optional.empty(), exec.exeSource());
+    assertEquals(Optional.empty(), exec.execFile());
+    assertTrue(!exec.processDocument().orElseThrow().containsKey("exe_source"));
   }
 
   @Test

@@ -18,7 +18,7 @@ import java.util.Set;
 final class EventVariables {
     /** A parent the source did not know: no name, no runtime, so no exception on it applies. */
     private static final Map<String, Object> PARENT_DEFAULTS = Map.of(
-            "pid", 0L, "name", "", "exe", "", "cmdline", "", "runtime", "");
+            "pid", 0L, "name", "", "exe", "", "program", "", "cmdline", "", "runtime", "");
     // uid/euid default to -1, not 0: a missing uid must never look like root.
     private static final Map<String, Object> PROC_DEFAULTS = Map.ofEntries(
             Map.entry("pid", 0L), Map.entry("ppid", 0L), Map.entry("start_time", 0L), Map.entry("name", ""),

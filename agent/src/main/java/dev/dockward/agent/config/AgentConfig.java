@@ -337,10 +337,19 @@ public record AgentConfig(
   /**
    * @param enabled whether real-time process events come from the kernel's process connector; when
    *     it cannot be opened (not root, no CONFIG_PROC_EVENTS) the agent says so and relies on the /proc scan
+   * @param execFiles whether the file of every exec in a container is recorded at exec time
+   *     (fanotify {@code FAN_OPEN_EXEC}, default on) for the exec events to carry, so that a process
+   *     gone before it was read still has its exe
    */
-  public record Netlink(Boolean enabled) {
+  public record Netlink(Boolean enabled, Boolean execFiles) {
     public Netlink {
       enabled = Objects.requireNonNullElse(enabled, true);
+      execFiles = Objects.requireNonNullElse(execFiles, true);
+    }
+
+    /** Netlink on or off, exec files at their default. */
+    public Netlink(Boolean enabled) {
+      this(enabled, null);
     }
   }
 

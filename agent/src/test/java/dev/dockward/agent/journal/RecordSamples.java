@@ -16,6 +16,8 @@ import dev.dockward.event.ContainerStopped;
 import dev.dockward.event.DaemonSocketConnected;
 import dev.dockward.event.DockerExecStarted;
 import dev.dockward.event.Event;
+import dev.dockward.event.ExeSource;
+import dev.dockward.event.ExecFile;
 import dev.dockward.event.EventDocuments;
 import dev.dockward.event.ExecInfo;
 import dev.dockward.event.FindingSeverity;
@@ -39,6 +41,7 @@ import dev.dockward.event.ProcessExited;
 import dev.dockward.event.ProcessForked;
 import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessObserved;
+import dev.dockward.event.ProcessOrigin;
 import dev.dockward.event.ProcessTraced;
 import dev.dockward.event.ResourceCounters;
 import dev.dockward.event.ResourceLimits;
@@ -127,6 +130,18 @@ public final class RecordSamples {
         new ProcessObserved(T, "netlink", new ProcessInfo(4242, 4200, 123456L, "sh", "/bin/busybox", "sh -c id", false,
             OptionalInt.of(0), OptionalInt.of(0), OptionalLong.of(0xa80425fbL), Map.of("mnt", 4026532254L),
             "/docker/" + ID), Optional.of(c)),
+        // a one-shot binary dropped in /tmp, gone before it was read: its exe from the file its exec opened
+        new ProcessObserved(T, "netlink", new ProcessInfo(4250, 4242, 123460L, "", "/tmp/x", "", false,
+            OptionalInt.empty(), OptionalInt.empty(), OptionalLong.empty(), Map.of(), "", Optional.empty(), List.of(),
+            Optional.of(T.minusSeconds(2))), Optional.of(c), ProcessOrigin.UNKNOWN,
+            Optional.of(new ExecFile("/tmp/x", "0:31", 1048593L, Optional.of(T.minusSeconds(2)), Optional.empty())),
+            Optional.of(ExeSource.EXEC_FILE)),
+        // a script read as it ran: exe from /proc, the script from the file its exec opened
+        new ProcessObserved(T, "netlink", new ProcessInfo(4251, 4242, 123461L, "run.sh", "/bin/busybox",
+            "/bin/sh /tmp/run.sh", false, OptionalInt.of(0), OptionalInt.of(0), OptionalLong.of(0xa80425fbL),
+            Map.of("mnt", 4026532254L), "/docker/" + ID), Optional.of(c), ProcessOrigin.UNKNOWN,
+            Optional.of(new ExecFile("/bin/busybox", "0:31", 1048577L, Optional.empty(), Optional.of("/tmp/run.sh"))),
+            Optional.of(ExeSource.PROC)),
         new ResourceSampled(T, c, counters, rates),
         new PostureFindingChanged(T, new PostureFinding("docker_api_tcp_without_tls", Optional.of("2.7"),
             FindingSeverity.CRITICAL, "the Docker API listens on 127.0.0.1:2375 without TLS",
