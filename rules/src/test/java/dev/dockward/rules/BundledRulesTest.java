@@ -161,6 +161,8 @@ class BundledRulesTest {
         "capability_change_file_caps_setuid_in_container, capability_gained_in_container",
         "exec_ld_preload_in_container,   loader_hijack_env_in_container",
         "exec_ld_library_path_tmp_in_container, loader_hijack_env_in_container",
+        "exec_ld_preload_overriding_image_in_container, loader_hijack_env_in_container", // docker run -e over the image's
+        "exec_ld_audit_beside_image_preload_in_container, loader_hijack_env_in_container", // the image's preload and an audit library
         "exec_glibc_tunables_setuid_in_container, container_privilege_escalation loader_hijack_env_in_container",
     })
     void positiveFixtureFiresExactlyItsRule(String fixture, String rules) {
@@ -232,9 +234,17 @@ class BundledRulesTest {
         "capability_change_setuid_root_in_container", // became root: container_privilege_escalation's
         "exec_ld_library_path_system_in_container", // a library path of its own and a malloc tunable
         "exec_ld_preload_allowed_label", // an image preloading jemalloc, allowed by its deployer
+        "exec_ld_preload_from_image_in_container", // the same preload set by the image itself, no label
     })
     void negativeFixtureFiresNothing(String fixture) {
         assertEquals(List.of(), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
+    }
+
+    @Test
+    void aLoaderVariableFromTheImageIsNotNamedAmongTheKeysThatFired() {
+        RuleMatch match = ENGINE.evaluate(Fixtures.event("exec_ld_audit_beside_image_preload_in_container")).get(0);
+        assertEquals(List.of("LD_AUDIT"), match.evidence().get("keys"));
+        assertEquals(List.of("LD_PRELOAD"), match.evidence().get("from_image"));
     }
 
     @Test
