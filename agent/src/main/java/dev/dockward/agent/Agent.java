@@ -113,8 +113,9 @@ public final class Agent implements AutoCloseable {
     // Read while the rest starts: OSHI's first call takes about a second.
     MachineFactsAtStart machine = MachineFactsAtStart.begin(new OshiMachineFacts(HostFs.system()), HOST_FACTS_WAIT);
     // Miner signals before noise control: the correlation sees every signal the rules raise.
-    Detector throttled = new AlertThrottle(new MinerSignalDetector(rules), Durations.parse(config.alerts().dedupeWindow()),
-        config.alerts().rulePerMinute(), config.alerts().globalPerMinute());
+    Detector throttled = new AlertThrottle(new MinerSignalDetector(rules),
+        Durations.parse(config.alerts().dedupeWindow()), config.alerts().rulePerMinute(),
+        config.alerts().globalPerMinute());
     // Ancestry after noise control: only the alerts that go out pay for the /proc lookups.
     Detector detector = new HostOsDetector(new AncestryDetector(throttled, new RecentProcesses(RECENT_PROCESSES),
         ProcessLineage.live(new ProcReader(HostFs.system()))), machine::readIfDone);

@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * {@code miner_signal} ({@code rule}, {@code time}, {@code summary}). The rules see the copy; the
  * journal keeps the sample as the sampler made it, and a replay through this detector remembers
  * the same signals. A signal is forgotten when its container stops; at most
- * {@link #MAX_CONTAINERS} containers are remembered (the least recently signalled is dropped).
+ * {@link #MAX_CONTAINERS} containers are remembered (the one least recently seen is dropped).
  */
 public final class MinerSignalDetector extends ForwardingDetector {
   /** The rules whose alerts are a miner signal. */
@@ -61,11 +61,6 @@ public final class MinerSignalDetector extends ForwardingDetector {
       }
     }
     return alerts;
-  }
-
-  /** How many containers have a signal remembered now. */
-  synchronized int remembered() {
-    return signals.size();
   }
 
   private static String containerId(Map<String, Object> event) {

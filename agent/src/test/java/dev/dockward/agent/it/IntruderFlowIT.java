@@ -15,10 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,6 +49,39 @@ class IntruderFlowIT {
 
   @TempDir
   Path dir;
+
+  /** The rule that keeps user-defined bridges' traffic on them, when this test had to add it. */
+  private static final List<String> BRIDGE_DROP = List.of("DOCKER-USER", "-i", "br-+", "!", "-o", "br-+", "-j", "DROP");
+  private boolean addedBridgeDrop;
+
+  /** Containers on user-defined bridges talk to each other and the host only (added if missing, removed after). */
+  @BeforeEach
+  void keepBridgeTrafficOnTheBridges() throws Exception {
+    if (iptables("-C") != 0) {
+      assertEquals(0, iptables("-I"), "iptables -I " + BRIDGE_DROP);
+      addedBridgeDrop = true;
+    }
+  }
+
+  @AfterEach
+  void removeWhatWasAdded() throws Exception {
+    if (addedBridgeDrop) {
+      try {
+        harness.stop();
+        docker.removeAll(); // before the rule goes: no container of the test outlives it
+      } finally {
+        iptables("-D");
+      }
+    }
+  }
+
+  private static int iptables(String action) throws Exception {
+    List<String> command = new ArrayList<>(List.of("iptables", action));
+    command.addAll(BRIDGE_DROP);
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    return p.waitFor();
+  }
 
   private void startAgent() throws Exception {
     startAgent(Records.bundledRules());
