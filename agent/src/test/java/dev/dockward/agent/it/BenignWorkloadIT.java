@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Ordinary container work raises none of the intrusion, namespace and capability rules: a web
+ * Ordinary container work raises none of the rules of intruder-tools.yaml and intrusion.yaml, nor the
+ * namespace and capability rules: a web
  * server and a client fetching from it on an internal network, a batch of shell loops, a
  * package-less entrypoint script, {@code docker restart}, and an administrator's
  * {@code docker exec} of everyday commands (as root and as another user). Every other alert
