@@ -6,6 +6,7 @@ import dev.dockward.agent.config.Sizes;
 import dev.dockward.agent.detect.AlertThrottle;
 import dev.dockward.agent.detect.AncestryDetector;
 import dev.dockward.agent.detect.HostOsDetector;
+import dev.dockward.agent.detect.MinerSignalDetector;
 import dev.dockward.agent.health.ReadyBody;
 import dev.dockward.agent.health.SensorStates;
 import dev.dockward.agent.host.HostIdentity;
@@ -112,8 +113,10 @@ public final class Agent implements AutoCloseable {
     List<AutoCloseable> started = new ArrayList<>();
     // Read while the rest starts: OSHI's first call takes about a second.
     MachineFactsAtStart machine = MachineFactsAtStart.begin(new OshiMachineFacts(HostFs.system()), HOST_FACTS_WAIT);
-    Detector throttled = new AlertThrottle(rules, Durations.parse(config.alerts().dedupeWindow()),
-        config.alerts().rulePerMinute(), config.alerts().globalPerMinute());
+    // Miner signals before noise control: the correlation sees every signal the rules raise.
+    Detector throttled = new AlertThrottle(new MinerSignalDetector(rules),
+        Durations.parse(config.alerts().dedupeWindow()), config.alerts().rulePerMinute(),
+        config.alerts().globalPerMinute());
     // Ancestry after noise control: only the alerts that go out pay for the /proc lookups.
     Detector detector = new HostOsDetector(new AncestryDetector(throttled, new RecentProcesses(RECENT_PROCESSES),
         ProcessLineage.live(new ProcReader(HostFs.system()))), machine::readIfDone);

@@ -52,6 +52,7 @@ public final class DockerSource implements SupervisedSource {
   private final AtomicReference<DockerApi.EventStream> current = new AtomicReference<>();
   private final LongAdder connectFailures = new LongAdder();
   private final LongAdder inspectFailures = new LongAdder();
+  private final ImageLoaderEnv imageEnv;
   private volatile SupervisedThread thread;
   /** Why the daemon cannot be followed now; null while its event stream is open. */
   private volatile String unreachable;
@@ -72,6 +73,7 @@ public final class DockerSource implements SupervisedSource {
     this.clock = clock;
     this.maxBackoff = maxBackoff;
     this.observer = observer;
+    this.imageEnv = ImageLoaderEnv.of(api);
   }
 
   @Override
@@ -295,7 +297,7 @@ public final class DockerSource implements SupervisedSource {
   private static ContainerInfo stopped(ContainerInfo c) {
     return new ContainerInfo(c.id(), c.name(), c.image(), c.imageId(), c.labels(), c.privileged(), c.capAdd(),
         c.capDrop(), c.mounts(), c.namespaces(), c.securityOpt(), c.limits(), OptionalLong.empty(), c.networks(),
-        Optional.empty(), c.ports(), c.devices());
+        Optional.empty(), c.ports(), c.devices(), c.imageLoaderEnv());
   }
 
   private static boolean sameRun(Optional<ContainerInfo> known, ContainerInfo now) {
@@ -305,7 +307,7 @@ public final class DockerSource implements SupervisedSource {
 
   private Optional<ContainerInfo> inspect(String id) {
     try {
-      return Optional.of(ContainerInspectParser.parse(api.get("/containers/" + id + "/json")));
+      return Optional.of(imageEnv.attach(ContainerInspectParser.parse(api.get("/containers/" + id + "/json"))));
     } catch (IOException e) { // removed meanwhile (404), or the daemon went away
       inspectFailures.increment();
       log.debug("container {} could not be inspected: {}", id, e.getMessage());

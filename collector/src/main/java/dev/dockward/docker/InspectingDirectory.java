@@ -1,6 +1,7 @@
 package dev.dockward.docker;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.source.ContainerDirectory;
 import java.io.IOException;
@@ -37,6 +38,7 @@ public final class InspectingDirectory implements ContainerDirectory {
   }
 
   private final Inspector inspector;
+  private final ImageLoaderEnv imageEnv;
   private final Clock clock;
   private final Map<String, Instant> misses = new LinkedHashMap<>();
   private final LongAdder inspected = new LongAdder();
@@ -44,11 +46,16 @@ public final class InspectingDirectory implements ContainerDirectory {
   private Instant pausedUntil = Instant.MIN;
 
   public InspectingDirectory(DockerApi api, Clock clock) {
-    this(id -> api.get("/containers/" + id + "/json"), clock);
+    this(id -> api.get("/containers/" + id + "/json"), ImageLoaderEnv.of(api), clock);
   }
 
   InspectingDirectory(Inspector inspector, Clock clock) {
+    this(inspector, new ImageLoaderEnv(id -> MissingNode.getInstance()), clock);
+  }
+
+  InspectingDirectory(Inspector inspector, ImageLoaderEnv imageEnv, Clock clock) {
     this.inspector = inspector;
+    this.imageEnv = imageEnv;
     this.clock = clock;
   }
 
@@ -64,7 +71,7 @@ public final class InspectingDirectory implements ContainerDirectory {
     }
     try {
       inspected.increment();
-      return Optional.of(ContainerInspectParser.parse(inspector.inspect(id)));
+      return Optional.of(imageEnv.attach(ContainerInspectParser.parse(inspector.inspect(id))));
     } catch (DockerApiException e) {
       if (misses.size() >= MAX_MISSES) {
         misses.clear(); // a bound, not a policy: the worst case is one more question per id

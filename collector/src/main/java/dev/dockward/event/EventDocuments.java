@@ -33,9 +33,40 @@ public final class EventDocuments {
     doc.put("type", event.type());
     doc.put("source", event.source());
     event.container().ifPresent(c -> doc.put("container", container(c)));
-    event.processDocument().ifPresent(p -> doc.put("process", p));
+    event.processDocument().ifPresent(p -> doc.put("process", withImageLoaderEnv(p, event.container())));
     event.putFields(doc);
     return doc;
+  }
+
+  /**
+   * The process document with {@code loader_env_from_image}: the keys of its {@code loader_env}
+   * whose value is the one its container's image sets, so a rule can tell a variable that came
+   * with the image from one given at {@code docker run -e}, to an exec, or by a parent process.
+   * Left out when there is none.
+   */
+  static Map<String, Object> withImageLoaderEnv(Map<String, Object> process, Optional<ContainerInfo> container) {
+    if (container.isEmpty() || container.get().imageLoaderEnv().isEmpty()
+        || !(process.get("loader_env") instanceof Map<?, ?> env)) {
+      return process;
+    }
+    Map<String, String> image = container.get().imageLoaderEnv();
+    List<String> fromImage = new ArrayList<>();
+    env.forEach((k, v) -> {
+      if (v != null && v.equals(image.get(String.valueOf(k)))) {
+        fromImage.add(String.valueOf(k));
+      }
+    });
+    if (fromImage.isEmpty()) {
+      return process;
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    process.forEach((k, v) -> {
+      out.put(k, v);
+      if (k.equals("loader_env")) {
+        out.put("loader_env_from_image", List.copyOf(fromImage));
+      }
+    });
+    return out;
   }
 
   public static Map<String, Object> host(HostInfo host) {

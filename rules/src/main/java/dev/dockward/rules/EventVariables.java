@@ -31,6 +31,8 @@ final class EventVariables {
             Map.entry("stdio", List.of()),
             // environment not read (a host process, the audit source for a process already gone)
             Map.entry("loader_env", Map.of()),
+            // image not inspected, or it sets none: every variable counts as given to the process
+            Map.entry("loader_env_from_image", List.of()),
             // runtime binary, parent and ancestors: known for execs seen in real time only
             Map.entry("runtime", ""), Map.entry("parent", PARENT_DEFAULTS), Map.entry("ancestors", List.of()));
     private static final Map<String, Object> CONTAINER_DEFAULTS = Map.ofEntries(

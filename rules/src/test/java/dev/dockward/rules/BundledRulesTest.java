@@ -41,7 +41,8 @@ class BundledRulesTest {
                 "ssh_to_non_standard_port_in_container", "sensitive_file_link_in_container",
                 "system_user_interactive_in_container",
                 "cloud_metadata_access_from_container", "cloud_metadata_flow_from_container", "crypto_miner_in_container",
-                "mining_pool_connection_from_container", "download_piped_to_shell_in_container",
+                "mining_pool_connection_from_container", "crypto_miner_burning_cpu", "k8s_api_contact_from_container",
+                "download_piped_to_shell_in_container",
                 "package_manager_in_container", "recon_tool_in_container", "loader_hijack_env_in_container"),
                 LOADED.ruleSet().rules().stream().map(Rule::id).toList());
     }
@@ -146,6 +147,7 @@ class BundledRulesTest {
         "exec_xmrig_in_container,        crypto_miner_in_container",
         "exec_renamed_miner_stratum_in_container, crypto_miner_in_container", // a name no list has, a pool URL
         "flow_to_mining_pool_port,       mining_pool_connection_from_container",
+        "flow_to_k8s_api_server,         k8s_api_contact_from_container",
         "exec_wget_piped_to_sh_allowed_label, download_piped_to_shell_in_container", // the label allows shells
         "exec_bash_fed_by_curl_pipeline_allowed_label, download_piped_to_shell_in_container", // told by its parent
         "exec_sh_command_substitution_curl_allowed_label, download_piped_to_shell_in_container", // sh -c "$(curl …)"
@@ -159,6 +161,8 @@ class BundledRulesTest {
         "capability_change_file_caps_setuid_in_container, capability_gained_in_container",
         "exec_ld_preload_in_container,   loader_hijack_env_in_container",
         "exec_ld_library_path_tmp_in_container, loader_hijack_env_in_container",
+        "exec_ld_preload_overriding_image_in_container, loader_hijack_env_in_container", // docker run -e over the image's
+        "exec_ld_audit_beside_image_preload_in_container, loader_hijack_env_in_container", // the image's preload and an audit library
         "exec_glibc_tunables_setuid_in_container, container_privilege_escalation loader_hijack_env_in_container",
     })
     void positiveFixtureFiresExactlyItsRule(String fixture, String rules) {
@@ -216,6 +220,7 @@ class BundledRulesTest {
         "resource_sample_oom_kill_already_reported", // the counter catching up with a kill Docker reported
         "exec_wget_internal_service_in_container", // wget of a neighbour's health check
         "flow_to_external_https",       // the internet on 443: no metadata, no pool port
+        "flow_kind_node_to_its_api_server", // a kind node is the cluster itself
         "exec_cat_stratum_log_in_container", // "stratum" in a file name is no pool URL
         "exec_wget_piped_to_grep_allowed_label", // a download piped to grep, not to a shell
         "exec_rpm_query_in_container",  // rpm -qi queries, installs nothing
@@ -229,9 +234,17 @@ class BundledRulesTest {
         "capability_change_setuid_root_in_container", // became root: container_privilege_escalation's
         "exec_ld_library_path_system_in_container", // a library path of its own and a malloc tunable
         "exec_ld_preload_allowed_label", // an image preloading jemalloc, allowed by its deployer
+        "exec_ld_preload_from_image_in_container", // the same preload set by the image itself, no label
     })
     void negativeFixtureFiresNothing(String fixture) {
         assertEquals(List.of(), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
+    }
+
+    @Test
+    void aLoaderVariableFromTheImageIsNotNamedAmongTheKeysThatFired() {
+        RuleMatch match = ENGINE.evaluate(Fixtures.event("exec_ld_audit_beside_image_preload_in_container")).get(0);
+        assertEquals(List.of("LD_AUDIT"), match.evidence().get("keys"));
+        assertEquals(List.of("LD_PRELOAD"), match.evidence().get("from_image"));
     }
 
     @Test

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Ordinary container work raises none of the intrusion, namespace and capability rules: a web
+ * Ordinary container work raises none of the rules of intruder-tools.yaml and intrusion.yaml, nor the
+ * namespace and capability rules: a web
  * server and a client fetching from it on an internal network, a batch of shell loops, a
  * package-less entrypoint script, {@code docker restart}, and an administrator's
  * {@code docker exec} of everyday commands (as root and as another user). Every other alert
@@ -42,7 +43,13 @@ class BenignWorkloadIT {
   private static final Set<String> NEW_RULES = Set.of("cloud_metadata_access_from_container",
       "cloud_metadata_flow_from_container", "crypto_miner_in_container", "mining_pool_connection_from_container",
       "download_piped_to_shell_in_container", "package_manager_in_container", "recon_tool_in_container",
-      "loader_hijack_env_in_container", "namespace_unshare_in_container", "capability_gained_in_container");
+      "loader_hijack_env_in_container", "namespace_unshare_in_container", "capability_gained_in_container",
+      "crypto_miner_burning_cpu", "k8s_api_contact_from_container",
+      // intrusion.yaml
+      "credential_search_in_container", "cloud_credential_search_in_container", "bulk_data_wipe_in_container",
+      "debugfs_program_in_container", "log_clearing_in_container", "script_from_temp_dir_in_container",
+      "ssh_to_non_standard_port_in_container", "sensitive_file_link_in_container",
+      "system_user_interactive_in_container");
 
   private final DockerCli docker = new DockerCli();
   private final LineCapture stdout = new LineCapture();
@@ -60,6 +67,11 @@ class BenignWorkloadIT {
         .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0));
     var rules = RuleSetLoading.load(true, List.of(), new PrintWriter(System.err, true));
     assertEquals(List.of(), rules.problems());
+    // Every rule of the two intruder files is held to this workload: a rule added there joins the list.
+    List<String> unlisted = rules.ruleSet().rules().stream()
+        .filter(r -> r.origin().endsWith("intrusion.yaml") || r.origin().endsWith("intruder-tools.yaml"))
+        .map(r -> r.id()).filter(id -> !NEW_RULES.contains(id)).toList();
+    assertEquals(List.of(), unlisted, "rules of intrusion.yaml and intruder-tools.yaml missing from NEW_RULES");
     agent = Agent.start(config, new RuleDetector(new RuleEngine(rules.ruleSet())), stdout.stream());
     Process marker = new ProcessBuilder("/bin/sh", "-c", "exec /bin/sleep 0.2").start();
     long markerPid = marker.pid();

@@ -294,6 +294,56 @@ class CoverageAttackIT {
   }
 
   @Test
+  void aPreloadTheImageSetsIsToldApartAndOneGivenAtDockerRunOrToAnExecIsNot() throws Exception {
+    String jemalloc = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
+    String tag = DockerCli.uniqueName("h-flows-preload") + ":test";
+    // An image whose own Config.Env preloads an allocator, as jemalloc-based images do.
+    String source = DockerCli.uniqueName("h-flows-export");
+    docker.docker("create", "--name", source, DockerCli.IMAGE, "sh");
+    try {
+      Process p = new ProcessBuilder("sh", "-c", DockerCli.DOCKER + " export " + source + " | " + DockerCli.DOCKER
+          + " import --change 'ENV LD_PRELOAD=" + jemalloc + "' - " + tag).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      assertEquals(0, p.waitFor(), "docker export | docker import: " + out);
+    } finally {
+      docker.docker("rm", "-f", source);
+    }
+    try {
+      String fromImage = start(tag, "imgpreload", NO_NETWORK, "sleep", "300");
+      docker.docker("exec", "-d", fromImage, "/bin/sleep", "297");
+      Map<String, Object> inherited = awaitEvent("exec", fromImage, r -> cmdline(r).equals("/bin/sleep 297"));
+      Map<String, Object> process = map(inherited.get("process"));
+      assertEquals(Map.of("LD_PRELOAD", jemalloc), process.get("loader_env"));
+      assertEquals(List.of("LD_PRELOAD"), process.get("loader_env_from_image"));
+
+      // Another value given to an exec in the same container.
+      docker.docker("exec", "-d", "-e", "LD_PRELOAD=/dev/shm/libhide.so", fromImage, "/bin/sleep", "296");
+      Map<String, Object> execAlert = awaitAlert("loader_hijack_env_in_container", fromImage,
+          r -> cmdline(r).equals("/bin/sleep 296"));
+      assertEquals(List.of("LD_PRELOAD"), map(execAlert.get("evidence")).get("keys"));
+      assertEquals(List.of(), map(execAlert.get("evidence")).get("from_image"));
+
+      // Another value given at docker run -e, over the image's: its main process alerts (and its
+      // execs, which inherit the value, are repeats of that alert for the noise control).
+      String overridden = start(tag, "runpreload", List.of("--network=none", "-e", "LD_PRELOAD=/dev/shm/libhide.so"),
+          "sleep", "300");
+      Map<String, Object> runAlert = awaitAlert("loader_hijack_env_in_container", overridden,
+          r -> cmdline(r).equals("sleep 300"));
+      assertEquals(Map.of("LD_PRELOAD", "/dev/shm/libhide.so"), map(runAlert.get("evidence")).get("loader_env"));
+
+      // The image's own preload raised nothing: its exec was judged before the two alerts above.
+      List<String> imageValueAlerts = stdout.lines().stream().map(Records::parse)
+          .filter(r -> "alert".equals(r.get("kind")) && "loader_hijack_env_in_container".equals(r.get("rule"))
+              && fromImage.equals(containerId(r)) && !cmdline(r).equals("/bin/sleep 296"))
+          .map(r -> cmdline(r)).toList();
+      assertEquals(List.of(), imageValueAlerts, "alerts on the image's own preload");
+    } finally {
+      docker.removeAll();
+      docker.docker("rmi", tag);
+    }
+  }
+
+  @Test
   void unshareOfAUserNamespaceRaisesNamespaceUnshare() throws Exception {
     // Docker's default seccomp profile refuses unshare without SYS_ADMIN; an unconfined one is
     // what an exploit's container gets from a careless deployer.

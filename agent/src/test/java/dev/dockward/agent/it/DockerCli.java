@@ -88,6 +88,14 @@ public final class DockerCli {
     docker("network", "create", "--internal", "--label", label, name);
   }
 
+  /** The same with more {@code docker network create} options ({@code --subnet …}). */
+  public void createInternalNetwork(String name, List<String> options) throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of("network", "create", "--internal", "--label", label));
+    args.addAll(options);
+    args.add(name);
+    docker(args.toArray(String[]::new));
+  }
+
   /** The container's address on its (only) network. */
   public String ipAddress(String container) throws IOException, InterruptedException {
     return docker("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", container);
