@@ -210,4 +210,45 @@ class PipelineTest {
     assertEquals(100, journalled().size());
     assertTrue(journalled().stream().allMatch(r -> "exec".equals(r.get("type"))));
   }
+
+  @Test
+  void aLifecycleRecordWakesTheShippersOfAlertsLikeAnAlertAndAPlainEventDoesNot() throws IOException {
+    java.util.concurrent.atomic.AtomicInteger woken = new java.util.concurrent.atomic.AtomicInteger();
+    Detector none = (event, ids) -> List.of();
+    try (ChronicleJournal journal = ChronicleJournal.openForWriting(dir, "hourly")) {
+      Pipeline p = new Pipeline(16, id -> Optional.of(named("web")), HOST, new RecordIds("0123456789ab", 0, 1), journal,
+          none, woken::incrementAndGet);
+      p.process(shellIn(ContainerInfo.unresolved(ID)));
+      assertEquals(0, woken.get(), "an event without alerts wakes no shipper of alerts");
+      p.process(new dev.dockward.event.AgentLifecycle(Instant.parse("2026-11-23T05:00:00Z"),
+          dev.dockward.event.AgentLifecycle.Phase.HEARTBEAT, "0.1.0", java.time.Duration.ofSeconds(30), 0, 0));
+      assertEquals(1, woken.get(), "an agent_heartbeat is shipped like an alert: its shippers are woken");
+    }
+  }
+
+  @Test
+  void caughtUpRunsOnceTheQueuedEventsAreAllJournalledNotOncePerEvent() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger caughtUp = new java.util.concurrent.atomic.AtomicInteger();
+    List<Long> journalledWhenCaughtUp = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (ChronicleJournal journal = ChronicleJournal.openForWriting(dir, "hourly")) {
+      Pipeline[] p = new Pipeline[1];
+      p[0] = new Pipeline(16, id -> Optional.of(named("web")), HOST, new RecordIds("0123456789ab", 0, 1), journal,
+          (event, ids) -> List.of(), () -> { }, () -> {
+            journalledWhenCaughtUp.add(p[0].stats().events());
+            caughtUp.incrementAndGet();
+          });
+      // Queued before the thread starts: one burst, drained in one go.
+      for (int i = 0; i < 3; i++) {
+        p[0].accept(shellIn(ContainerInfo.unresolved(ID)));
+      }
+      p[0].start();
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (caughtUp.get() == 0 && System.nanoTime() < deadline) {
+        java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+      }
+      p[0].close();
+    }
+    assertEquals(List.of(3L), journalledWhenCaughtUp, "one signal, after the third event was journalled");
+    assertEquals(3, journalled().size());
+  }
 }
