@@ -31,6 +31,8 @@ public final class UnixSocketDiag implements AutoCloseable {
 
   private final int fd;
   private final Memory buffer = new Memory(RECEIVE_BUFFER);
+  /** The datagram copied out of {@link #buffer}, reused: the watch dumps every namespace several times a second. */
+  private final byte[] datagram = new byte[RECEIVE_BUFFER];
   private final UnixDiagParser parser = new UnixDiagParser();
   private int sequence;
 
@@ -123,7 +125,6 @@ public final class UnixSocketDiag implements AutoCloseable {
     byte[] request = request(++sequence, states);
     LibC.send(fd, request, request.length, 0);
     List<UnixSocketEntry> out = new ArrayList<>();
-    byte[] datagram = new byte[RECEIVE_BUFFER];
     for (int i = 0; i < MAX_DATAGRAMS; i++) {
       long n = LibC.recv(fd, buffer, RECEIVE_BUFFER, 0);
       if (n <= 0) {
