@@ -185,7 +185,7 @@ public final class Agent implements AutoCloseable {
         directory = id -> inventory.byId(id).or(() -> inspecting.byId(id));
       }
       Pipeline pipeline = new Pipeline(config.pipeline().queueCapacity(), directory, host, ids, journal, detector,
-          () -> shippers.forEach(Shipper::wake));
+          () -> shippers.forEach(Shipper::wake), () -> shippers.forEach(Shipper::recordsJournalled));
       pipeline.start();
       started.add(pipeline);
 

@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * {@link UnixSocketDiag#openIn}); each new peer inode is then looked up in {@code /proc/<pid>/fd}.
  * Connections of processes in containers are reported, once per connection; host clients (the
  * agent itself, the docker CLI on the host) are remembered and skipped. Used by one thread.
+ *
+ * <p>The poll runs every few hundred milliseconds, so a pass costs little: a container's namespace
+ * is read from its init process's {@code ns/net} link once per run of the container, and the diag
+ * socket made in it is kept until the container stops (a socket keeps its namespace), so a pass
+ * is one dump of connected sockets per namespace and no namespace is entered again.
  */
 public final class DaemonSocketWatch implements WatchPass {
   /** The source's name in events, logs and metrics. */
@@ -66,7 +71,32 @@ public final class DaemonSocketWatch implements WatchPass {
      * @throws RuntimeException when the namespace cannot be listed (counted)
      */
     List<UnixSocketEntry> dump(Optional<String> netnsFile);
+
+    /**
+     * As {@link #dump(Optional)}, with the identity of the namespace the file names
+     * ({@code net:[N]}), for a table that keeps something per namespace.
+     */
+    default List<UnixSocketEntry> dump(Optional<String> netnsFile, String namespace) {
+      return dump(netnsFile);
+    }
+
+    /** The namespaces the last pass listed: what is kept for the others may go. */
+    default void retain(Set<String> namespaces) {
+    }
+
+    /** Releases what the table keeps. */
+    default void close() {
+    }
   }
+
+  /** A namespace to list: its {@code ns/net} file (empty: the agent's own) and its identity. */
+  private record Namespace(Optional<String> file, String id) {}
+
+  /** A container's network namespace as read from its init process, kept while that process is its init. */
+  private record Link(long initPid, Path file, String id) {}
+
+  /** Container id to its namespace link, for the containers of the last pass. */
+  private Map<String, Link> links = new HashMap<>();
 
   /**
    * @param socketPaths the API sockets' paths as the daemons bound them, e.g. {@code /var/run/docker.sock}
@@ -91,18 +121,66 @@ public final class DaemonSocketWatch implements WatchPass {
   /** A watch over the kernel's own socket table ({@code NETLINK_SOCK_DIAG}); closing it closes the diag socket. */
   public static DaemonSocketWatch open(HostFs host, ProcReader reader, Set<String> socketPaths,
       Supplier<? extends List<ContainerInfo>> running) throws NetlinkUnavailableException {
-    UnixSocketDiag own = UnixSocketDiag.open();
-    SocketTable dump = netns -> {
-      if (netns.isEmpty()) {
-        return own.dump();
+    DiagSockets dump = new DiagSockets(UnixSocketDiag.open());
+    return new DaemonSocketWatch(host, reader, socketPaths, running, dump, dump::close);
+  }
+
+  /**
+   * The kernel's socket tables through one diag socket per network namespace, made on first use
+   * (entering the namespace once) and kept while the namespace is listed.
+   */
+  private static final class DiagSockets implements SocketTable {
+    private final UnixSocketDiag own;
+    private final Map<String, UnixSocketDiag> inside = new HashMap<>();
+
+    DiagSockets(UnixSocketDiag own) {
+      this.own = own;
+    }
+
+    @Override
+    public List<UnixSocketEntry> dump(Optional<String> netnsFile) {
+      return dump(netnsFile, netnsFile.orElse(""));
+    }
+
+    @Override
+    public List<UnixSocketEntry> dump(Optional<String> netnsFile, String namespace) {
+      if (netnsFile.isEmpty()) {
+        return own.dumpConnected();
       }
-      try (UnixSocketDiag inside = UnixSocketDiag.openIn(netns.get())) {
-        return inside.dump();
-      } catch (NetlinkUnavailableException e) {
-        throw new IllegalStateException(e.getMessage(), e); // the container stopped meanwhile
+      UnixSocketDiag diag = inside.get(namespace);
+      if (diag == null) {
+        try {
+          diag = UnixSocketDiag.openIn(netnsFile.get());
+        } catch (NetlinkUnavailableException e) {
+          throw new IllegalStateException(e.getMessage(), e); // the container stopped meanwhile, or setns refused
+        }
+        inside.put(namespace, diag);
       }
-    };
-    return new DaemonSocketWatch(host, reader, socketPaths, running, dump, own::close);
+      try {
+        return diag.dumpConnected();
+      } catch (RuntimeException e) {
+        inside.remove(namespace).close(); // made afresh next pass
+        throw e;
+      }
+    }
+
+    @Override
+    public void retain(Set<String> namespaces) {
+      inside.entrySet().removeIf(e -> {
+        if (namespaces.contains(e.getKey())) {
+          return false;
+        }
+        e.getValue().close(); // its container stopped: let its namespace go
+        return true;
+      });
+    }
+
+    @Override
+    public void close() {
+      inside.values().forEach(UnixSocketDiag::close);
+      inside.clear();
+      own.close();
+    }
   }
 
   @Override
@@ -120,10 +198,13 @@ public final class DaemonSocketWatch implements WatchPass {
   public List<Event> pass(Instant now) {
     Map<Long, UnixSocketEntry> serverEndOf = new HashMap<>();
     String deniedNow = null;
-    for (Optional<String> netns : namespaces()) {
+    List<Namespace> namespaces = namespaces();
+    Set<String> listed = new HashSet<>();
+    for (Namespace netns : namespaces) {
+      listed.add(netns.id());
       List<UnixSocketEntry> sockets;
       try {
-        sockets = dump.dump(netns);
+        sockets = dump.dump(netns.file(), netns.id());
       } catch (RuntimeException e) {
         dumpFailures.increment();
         if (isDenied(e)) {
@@ -137,6 +218,7 @@ public final class DaemonSocketWatch implements WatchPass {
         }
       }
     }
+    dump.retain(listed);
     noteDenial(deniedNow);
     Set<Long> fresh = new HashSet<>(serverEndOf.keySet());
     fresh.removeAll(known);
@@ -197,21 +279,41 @@ public final class DaemonSocketWatch implements WatchPass {
             + "containers are not seen");
   }
 
-  /** The agent's own network namespace, then each running container's that differs from it, once each. */
-  private List<Optional<String>> namespaces() {
-    List<Optional<String>> out = new ArrayList<>();
-    out.add(Optional.empty());
+  /**
+   * The agent's own network namespace, then each running container's that differs from it, once
+   * each. A container's link is read once per init process; the agent's own once per pass (cheap,
+   * and a sandbox may move the agent).
+   */
+  private List<Namespace> namespaces() {
+    List<Namespace> out = new ArrayList<>();
+    String own = netnsLink(host.proc().resolve("self/ns/net"));
+    out.add(new Namespace(Optional.empty(), own));
     Set<String> seen = new HashSet<>();
-    seen.add(netnsLink(host.proc().resolve("self/ns/net")));
+    seen.add(own);
+    Map<String, Link> now = new HashMap<>();
     for (ContainerInfo c : running.get()) {
       if (c.initPid().isEmpty()) {
         continue;
       }
-      Path file = host.pidDir((int) c.initPid().getAsLong()).resolve("ns/net");
-      if (seen.add(netnsLink(file))) {
-        out.add(Optional.of(file.toString()));
+      long pid = c.initPid().getAsLong();
+      Link link = links.get(c.id());
+      if (link == null || link.initPid() != pid) {
+        Path file = host.pidDir((int) pid).resolve("ns/net");
+        link = new Link(pid, file, netnsLink(file));
+      }
+      if (link.id().equals(link.file().toString())) {
+        // Unreadable: listed by its path (the dump says why), and read again next pass.
+        if (seen.add(link.id())) {
+          out.add(new Namespace(Optional.of(link.file().toString()), link.id()));
+        }
+        continue;
+      }
+      now.put(c.id(), link);
+      if (seen.add(link.id())) {
+        out.add(new Namespace(Optional.of(link.file().toString()), link.id()));
       }
     }
+    links = now;
     return out;
   }
 

@@ -22,12 +22,17 @@ public final class UnixSocketDiag implements AutoCloseable {
   private static final int NLM_F_DUMP = 0x300;
   private static final int UDIAG_SHOW_NAME = 0x1;
   private static final int UDIAG_SHOW_PEER = 0x4;
+  /** {@code udiag_states} bits: {@code 1 << state}; every state, or only connected ones (TCP_ESTABLISHED = 1). */
+  static final int EVERY_STATE = -1;
+  static final int CONNECTED_ONLY = 1 << UnixSocketEntry.CONNECTED;
   private static final int RECEIVE_BUFFER = 32 * 1024;
   /** A dump of a busy host is some hundred datagrams; more means the kernel keeps talking nonsense. */
   private static final int MAX_DATAGRAMS = 100_000;
 
   private final int fd;
   private final Memory buffer = new Memory(RECEIVE_BUFFER);
+  /** The datagram copied out of {@link #buffer}, reused: the watch dumps every namespace several times a second. */
+  private final byte[] datagram = new byte[RECEIVE_BUFFER];
   private final UnixDiagParser parser = new UnixDiagParser();
   private int sequence;
 
@@ -103,10 +108,23 @@ public final class UnixSocketDiag implements AutoCloseable {
    * @throws LastErrorException when the kernel refuses the dump (e.g. no {@code CONFIG_UNIX_DIAG}) or times out
    */
   public List<UnixSocketEntry> dump() {
-    byte[] request = request(++sequence);
+    return dump(EVERY_STATE);
+  }
+
+  /**
+   * The connected unix sockets now: the kernel leaves out listening and unconnected ones, so a
+   * poll for connections reads and parses only those.
+   *
+   * @throws LastErrorException as {@link #dump()}
+   */
+  public List<UnixSocketEntry> dumpConnected() {
+    return dump(CONNECTED_ONLY);
+  }
+
+  private List<UnixSocketEntry> dump(int states) {
+    byte[] request = request(++sequence, states);
     LibC.send(fd, request, request.length, 0);
     List<UnixSocketEntry> out = new ArrayList<>();
-    byte[] datagram = new byte[RECEIVE_BUFFER];
     for (int i = 0; i < MAX_DATAGRAMS; i++) {
       long n = LibC.recv(fd, buffer, RECEIVE_BUFFER, 0);
       if (n <= 0) {
@@ -127,12 +145,17 @@ public final class UnixSocketDiag implements AutoCloseable {
 
   /** nlmsghdr + {@code unix_diag_req}: every state, names and peers. */
   static byte[] request(int sequence) {
+    return request(sequence, EVERY_STATE);
+  }
+
+  /** nlmsghdr + {@code unix_diag_req}: the sockets in {@code states} (a bit per state), names and peers. */
+  static byte[] request(int sequence, int states) {
     int length = UnixDiagParser.NLMSG_HEADER + 24;
     ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.nativeOrder());
     b.putInt(length).putShort((short) UnixDiagParser.SOCK_DIAG_BY_FAMILY)
         .putShort((short) (NLM_F_REQUEST | NLM_F_DUMP)).putInt(sequence).putInt(0);
     b.put((byte) AF_UNIX).put((byte) 0).putShort((short) 0); // family, protocol, pad
-    b.putInt(-1); // every state
+    b.putInt(states);
     b.putInt(0); // any inode
     b.putInt(UDIAG_SHOW_NAME | UDIAG_SHOW_PEER);
     b.putInt(-1).putInt(-1); // no cookie

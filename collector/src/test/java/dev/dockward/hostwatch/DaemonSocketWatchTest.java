@@ -98,6 +98,52 @@ class DaemonSocketWatchTest {
     assertEquals(1, events.size(), events.toString());
   }
 
+  @Test
+  void aContainersNamespaceIsReadOncePerInitProcessAndTheTableIsToldWhichNamespacesAreStillListed()
+      throws IOException {
+    Files.createDirectories(root.resolve("proc/self/ns"));
+    Files.createSymbolicLink(root.resolve("proc/self/ns/net"), Path.of("net:[4026531840]"));
+    Files.createDirectories(root.resolve("proc/4242/ns"));
+    Path link = root.resolve("proc/4242/ns/net");
+    Files.createSymbolicLink(link, Path.of("net:[4026532207]"));
+    Files.createDirectories(root.resolve("proc/5151/ns"));
+    Files.createSymbolicLink(root.resolve("proc/5151/ns/net"), Path.of("net:[4026532311]"));
+    List<String> asked = new ArrayList<>();
+    List<Set<String>> retained = new ArrayList<>();
+    List<ContainerInfo> running = new ArrayList<>(List.of(container(4242)));
+    HostFs host = HostFs.rootedAt(root);
+    DaemonSocketWatch perNamespace = new DaemonSocketWatch(host, new ProcReader(host), Set.of("/var/run/docker.sock"),
+        () -> List.copyOf(running), new DaemonSocketWatch.SocketTable() {
+          @Override
+          public List<UnixSocketEntry> dump(Optional<String> netnsFile) {
+            throw new AssertionError("the watch names the namespace");
+          }
+
+          @Override
+          public List<UnixSocketEntry> dump(Optional<String> netnsFile, String namespace) {
+            asked.add(namespace);
+            return List.of();
+          }
+
+          @Override
+          public void retain(Set<String> namespaces) {
+            retained.add(namespaces);
+          }
+        });
+    perNamespace.pass(NOW);
+    // The same init process: its link is not read again (here: changed under it, and not seen).
+    Files.delete(link);
+    Files.createSymbolicLink(link, Path.of("net:[4026539999]"));
+    perNamespace.pass(NOW);
+    // The container restarted with another init process: its namespace is read afresh.
+    running.set(0, container(5151));
+    perNamespace.pass(NOW);
+    assertEquals(List.of("net:[4026531840]", "net:[4026532207]", "net:[4026531840]", "net:[4026532207]",
+        "net:[4026531840]", "net:[4026532311]"), asked);
+    assertEquals(Set.of("net:[4026531840]", "net:[4026532311]"), retained.get(2),
+        "the stopped run's namespace is no longer listed: its table may let it go");
+  }
+
   private static ContainerInfo container(long initPid) {
     return new ContainerInfo(CONTAINER, "web", "img", "sha256:1", Map.of(), false, List.of(), List.of(), List.of(),
         NamespaceModes.DEFAULT, List.of(), ResourceLimits.NONE, OptionalLong.of(initPid), Map.of(), Optional.empty(),

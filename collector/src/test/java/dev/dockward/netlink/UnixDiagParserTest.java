@@ -66,4 +66,14 @@ class UnixDiagParserTest {
     assertEquals(1, request[16]); // AF_UNIX
     assertEquals(5, request[28]); // UDIAG_SHOW_NAME | UDIAG_SHOW_PEER
   }
+
+  @Test
+  void aPollForConnectionsAsksOnlyForConnectedSockets() {
+    byte[] every = UnixSocketDiag.request(7);
+    byte[] connected = UnixSocketDiag.request(7, UnixSocketDiag.CONNECTED_ONLY);
+    assertEquals(-1, every[20], "udiag_states: every bit");
+    assertEquals(2, connected[20], "udiag_states: 1 << TCP_ESTABLISHED");
+    assertEquals(0, connected[21]);
+    assertEquals(5, connected[28]);
+  }
 }

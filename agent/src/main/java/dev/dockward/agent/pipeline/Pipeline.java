@@ -45,6 +45,7 @@ public final class Pipeline implements EventSink, AutoCloseable {
   private final OomKills oomKills = new OomKills();
   private final Thread thread;
   private final Runnable alertsJournalled;
+  private final Runnable caughtUp;
   private volatile boolean stopping;
   private volatile boolean lastAppendFailed;
 
@@ -54,12 +55,23 @@ public final class Pipeline implements EventSink, AutoCloseable {
   }
 
   /**
-   * As above, with {@code alertsJournalled} run after the alerts of an event are in the journal
-   * (the agent wakes its shippers with it).
+   * As above, with {@code alertsJournalled} run after the alerts of an event, or an agent
+   * lifecycle record, are in the journal (the agent wakes its shippers with it).
    */
   public Pipeline(int capacity, ContainerDirectory directory, HostInfo host, RecordIds ids,
       ChronicleJournal journal, Detector detector, Runnable alertsJournalled) {
+    this(capacity, directory, host, ids, journal, detector, alertsJournalled, () -> { });
+  }
+
+  /**
+   * As above, with {@code caughtUp} run when the pipeline thread has journalled every queued
+   * event: shippers of events wait for it instead of polling the journal, and a burst of events
+   * costs them one wake-up rather than one per event.
+   */
+  public Pipeline(int capacity, ContainerDirectory directory, HostInfo host, RecordIds ids,
+      ChronicleJournal journal, Detector detector, Runnable alertsJournalled, Runnable caughtUp) {
     this.alertsJournalled = Objects.requireNonNull(alertsJournalled, "alertsJournalled");
+    this.caughtUp = Objects.requireNonNull(caughtUp, "caughtUp");
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.enricher = new Enricher(directory, stats);
     this.host = host;
@@ -130,6 +142,9 @@ public final class Pipeline implements EventSink, AutoCloseable {
       if (queued != null) {
         bytes.release(queued.bytes());
         process(queued.event());
+        if (queue.isEmpty()) {
+          caughtUp.run();
+        }
       }
     }
   }
@@ -164,9 +179,14 @@ public final class Pipeline implements EventSink, AutoCloseable {
         detector.refused(record, alert);
       }
     }
-    if (!alerts.isEmpty()) {
+    // Lifecycle records (a heartbeat every 30 s, start and stop) are shipped like alerts, and as rare.
+    if (!alerts.isEmpty() || isLifecycle(record)) {
       alertsJournalled.run();
     }
+  }
+
+  private static boolean isLifecycle(Map<String, Object> record) {
+    return record.get("type") instanceof String type && type.startsWith("agent_");
   }
 
   /**

@@ -68,8 +68,11 @@ public final class Shipper implements AutoCloseable {
   /** A record refused for its size is not cut below this: a sink that refuses it takes almost nothing. */
   static final int TRIM_FLOOR_BYTES = 2048;
   private final Thread thread;
-  /** The longest idle pause: how late an unwoken record (an event, a lifecycle record) may be picked up. */
-  private static final long MAX_IDLE_NANOS = 10_000_000;
+  /**
+   * The longest idle pause: how late a record may be picked up that nothing announced (one appended
+   * to the journal by something else than the agent's pipeline, which wakes its shippers).
+   */
+  private static final long MAX_IDLE_NANOS = 1_000_000_000;
   private volatile int inFlight;
   private volatile boolean stopping;
   private volatile OptionalLong committed = OptionalLong.empty();
@@ -105,6 +108,16 @@ public final class Shipper implements AutoCloseable {
    */
   public void wake() {
     LockSupport.unpark(thread);
+  }
+
+  /**
+   * The pipeline journalled every event it had (a burst of them, or one): a shipper of events
+   * stops idling; one of alerts only is not woken for events it passes over.
+   */
+  public void recordsJournalled() {
+    if (settings.events()) {
+      LockSupport.unpark(thread);
+    }
   }
 
   /** Whether the shipping thread runs (part of the agent's liveness). */
@@ -251,9 +264,10 @@ public final class Shipper implements AutoCloseable {
           continue;
         }
         flush();
-        // Back off from 50 µs to 10 ms while idle: low latency under load, little CPU at rest.
+        // Back off from 50 µs to 1 s while idle: low latency under load, no polling at rest.
         // Sinks unpark this thread when they acknowledge, and the pipeline when it journals an
-        // alert: a shipper that passes over events need not poll for them.
+        // alert or a lifecycle record, and (for a shipper of events) when it has journalled what
+        // it had: the pause only bounds a wake-up that never comes.
         idleNanos = settings.events() ? Math.min(Math.max(idleNanos * 2, 50_000), MAX_IDLE_NANOS) : MAX_IDLE_NANOS;
         LockSupport.parkNanos(idleNanos);
       }

@@ -9,6 +9,7 @@ import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalCursor;
 import dev.dockward.agent.journal.JournalRecord;
 import dev.dockward.agent.journal.RecordIds;
+import dev.dockward.event.AgentLifecycle;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.HostInfo;
 import dev.dockward.event.ProcessInfo;
@@ -16,6 +17,7 @@ import dev.dockward.event.ProcessObserved;
 import dev.dockward.source.ContainerDirectory;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +26,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -209,5 +215,46 @@ class PipelineTest {
     }
     assertEquals(100, journalled().size());
     assertTrue(journalled().stream().allMatch(r -> "exec".equals(r.get("type"))));
+  }
+
+  @Test
+  void aLifecycleRecordWakesTheShippersOfAlertsLikeAnAlertAndAPlainEventDoesNot() throws IOException {
+    AtomicInteger woken = new AtomicInteger();
+    Detector none = (event, ids) -> List.of();
+    try (ChronicleJournal journal = ChronicleJournal.openForWriting(dir, "hourly")) {
+      Pipeline p = new Pipeline(16, id -> Optional.of(named("web")), HOST, new RecordIds("0123456789ab", 0, 1), journal,
+          none, woken::incrementAndGet);
+      p.process(shellIn(ContainerInfo.unresolved(ID)));
+      assertEquals(0, woken.get(), "an event without alerts wakes no shipper of alerts");
+      p.process(new AgentLifecycle(Instant.parse("2026-11-23T05:00:00Z"),
+          AgentLifecycle.Phase.HEARTBEAT, "0.1.0", Duration.ofSeconds(30), 0, 0));
+      assertEquals(1, woken.get(), "an agent_heartbeat is shipped like an alert: its shippers are woken");
+    }
+  }
+
+  @Test
+  void caughtUpRunsOnceTheQueuedEventsAreAllJournalledNotOncePerEvent() throws Exception {
+    AtomicInteger caughtUp = new AtomicInteger();
+    List<Long> journalledWhenCaughtUp = new CopyOnWriteArrayList<>();
+    try (ChronicleJournal journal = ChronicleJournal.openForWriting(dir, "hourly")) {
+      Pipeline[] p = new Pipeline[1];
+      p[0] = new Pipeline(16, id -> Optional.of(named("web")), HOST, new RecordIds("0123456789ab", 0, 1), journal,
+          (event, ids) -> List.of(), () -> { }, () -> {
+            journalledWhenCaughtUp.add(p[0].stats().events());
+            caughtUp.incrementAndGet();
+          });
+      // Queued before the thread starts: one burst, drained in one go.
+      for (int i = 0; i < 3; i++) {
+        p[0].accept(shellIn(ContainerInfo.unresolved(ID)));
+      }
+      p[0].start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (caughtUp.get() == 0 && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(1_000_000);
+      }
+      p[0].close();
+    }
+    assertEquals(List.of(3L), journalledWhenCaughtUp, "one signal, after the third event was journalled");
+    assertEquals(3, journalled().size());
   }
 }
