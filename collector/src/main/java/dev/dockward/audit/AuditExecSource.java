@@ -1,6 +1,7 @@
 package dev.dockward.audit;
 
 import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.Event;
 import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessObserved;
 import dev.dockward.proc.ProcReader;
@@ -74,7 +75,8 @@ public final class AuditExecSource implements Source {
   private final AuditStats stats = new AuditStats();
   private final AuditEventAssembler assembler;
   private final ExecAttribution attribution;
-  private final BlockingQueue<ProcessObserved> queue;
+  private final BlockingQueue<Event> queue;
+  private final ExecChanges changes;
   private final AtomicBoolean reporting;
   private final PeriodicWorker keeper;
   private final boolean disabledAtBoot;
@@ -94,6 +96,7 @@ public final class AuditExecSource implements Source {
     this.reader = reader;
     this.assembler = new AuditEventAssembler(settings.maxOpenEvents());
     this.attribution = new ExecAttribution(reader, settings.attributionCapacity());
+    this.changes = new ExecChanges(settings.attributionCapacity());
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
     this.reporting = reporting;
     this.keeper = new PeriodicWorker("audit-keeper", "rule check", settings.ruleCheckInterval());
@@ -254,7 +257,8 @@ public final class AuditExecSource implements Source {
     if (!exec.argvComplete()) {
       stats.argvIncomplete.increment();
     }
-    Optional<ProcessInfo> read = reader.read(exec.pid());
+    // Everything but the command line: the records carry every argument, and the program.
+    Optional<ProcessInfo> read = reader.readWithoutCmdline(exec.pid());
     ExecAttribution.Result where = attribution.attribute(exec, read);
     switch (where.how()) {
       case PARENT -> stats.fromParent.increment();
@@ -265,16 +269,23 @@ public final class AuditExecSource implements Source {
         return;
       }
     }
-    ProcessObserved event = new ProcessObserved(Instant.ofEpochMilli(exec.epochMillis()), NAME,
-        AuditProcess.of(exec, read, where.cgroup()), where.containerId().map(ContainerInfo::unresolved));
-    if (!queue.offer(event)) {
+    Instant time = Instant.ofEpochMilli(exec.epochMillis());
+    Optional<ContainerInfo> container = where.containerId().map(ContainerInfo::unresolved);
+    ProcessInfo process = AuditProcess.of(exec, read, where.cgroup());
+    // e.g. nsenter: setns, then this exec; the changes go before the exec, as netlink orders them
+    for (Event change : changes.at(time, process, container)) {
+      if (!queue.offer(change)) {
+        stats.queueDrops.increment();
+      }
+    }
+    if (!queue.offer(new ProcessObserved(time, NAME, process, container))) {
       stats.queueDrops.increment();
     }
   }
 
   private void workLoop(EventSink sink) throws InterruptedException {
     while (!stopping) {
-      ProcessObserved event = queue.poll(RECEIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      Event event = queue.poll(RECEIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       if (event != null) {
         sink.accept(event);
         stats.emitted.increment();

@@ -87,7 +87,7 @@ final class ProcEventHandler {
     Optional<Received> received = receive(event);
     if (received.isPresent()) {
       queuedBytes.addAndGet(-received.get().bytes());
-      handle(event, sink, received.get().read(), received.get().runtime());
+      handle(received.get(), sink);
     }
   }
 
@@ -101,7 +101,17 @@ final class ProcEventHandler {
    *
    * @param bytes the read's estimated size, counted against the queue's budget until handled
    */
-  record Received(ProcEvent event, Optional<ProcessInfo> read, Optional<String> runtime, long bytes) {}
+  record Received(ProcEvent event, Optional<ProcessInfo> read, Optional<String> runtime, long bytes,
+      Optional<ProcReader.Brief> brief) {
+    Received(ProcEvent event, Optional<ProcessInfo> read, Optional<String> runtime, long bytes) {
+      this(event, read, runtime, bytes, Optional.empty());
+    }
+
+    /** An exec left to the audit source: only its identity and cgroup were read. */
+    boolean leftToAudit() {
+      return brief.isPresent();
+    }
+  }
 
   /**
    * Reads the process of an exec at once; any other event is queued as it is. A process chooses
@@ -112,6 +122,15 @@ final class ProcEventHandler {
    */
   Optional<Received> receive(ProcEvent event) {
     if (!(event instanceof ProcEvent.Exec x)) {
+      return Optional.of(new Received(event, Optional.empty(), Optional.empty(), 0));
+    }
+    if (execsReportedElsewhere.getAsBoolean()) {
+      // The audit source reads what rules need and reports the exec; what this source keeps of it
+      // (identity for the rescan's claim, container for forks and exits) is two files, not ~17.
+      Optional<ProcReader.Brief> brief = reader.brief(x.tgid());
+      if (brief.isPresent()) {
+        return Optional.of(new Received(event, Optional.empty(), Optional.empty(), 0, brief));
+      }
       return Optional.of(new Received(event, Optional.empty(), Optional.empty(), 0));
     }
     Optional<ProcReader.ProcessRead> full = reader.readWithExeFile(x.tgid());
@@ -145,25 +164,24 @@ final class ProcEventHandler {
     for (Received received : batch) {
       queuedBytes.addAndGet(-received.bytes());
       try {
-        handle(received.event(), sink, received.read(), received.runtime());
+        handle(received, sink);
       } catch (RuntimeException e) {
         LOG.warn("{}: could not handle {}", NetlinkProcessSource.NAME, received.event(), e);
       }
     }
   }
 
-  /**
-   * @param read the exec'd process as read when the exec was received (empty for other events)
-   * @param runtime the installed runtime binary it ran then
-   */
-  private void handle(ProcEvent event, EventSink sink, Optional<ProcessInfo> read, Optional<String> runtime)
-      throws InterruptedException {
+  /** One received event: an exec with what was read of it when it was received. */
+  private void handle(Received received, EventSink sink) throws InterruptedException {
     stats.handled.increment();
+    ProcEvent event = received.event();
     // Java 17: no pattern switch.
     if (event instanceof ProcEvent.Fork f) {
       fork(f, sink);
+    } else if (event instanceof ProcEvent.Exec x && received.leftToAudit()) {
+      execLeftToAudit(x, received.brief().get());
     } else if (event instanceof ProcEvent.Exec x) {
-      exec(x, sink, read, runtime);
+      exec(x, sink, received.read(), received.runtime());
     } else if (event instanceof ProcEvent.Exit x) {
       exit(x, sink);
     } else if (event instanceof ProcEvent.Uid u) {
@@ -248,6 +266,22 @@ final class ProcEventHandler {
         OptionalInt.empty(), OptionalLong.empty(), Map.of(), "");
     emit(sink, new ProcessObserved(time, NetlinkProcessSource.NAME, partial, container(entry.containerId()),
         new ProcessOrigin(Optional.empty(), ancestors(entry.ppid(), startTime))));
+  }
+
+  /**
+   * An exec the audit source reports, with its program, arguments, namespaces and capabilities
+   * (and the changes of those at the exec): here only the table learns it, from the process's
+   * start time and cgroup. Its cached details described the program before the exec, so they go;
+   * they are read again when the process is needed as a parent or an ancestor ({@link #known}).
+   */
+  private void execLeftToAudit(ProcEvent.Exec x, ProcReader.Brief brief) {
+    stats.execsLeftToAudit.increment();
+    Optional<Entry> cached = table.get(brief.pid());
+    long forkNs = cached.filter(c -> c.startTime().orElse(brief.startTime()) == brief.startTime())
+        .map(Entry::forkNs).orElse(-1L);
+    remember(new Entry(brief.pid(), brief.ppid(), forkNs, OptionalLong.of(brief.startTime()),
+        ContainerIdResolver.containerId(brief.cgroup()), Optional.empty(), Optional.empty()));
+    seen.claim(brief.pid(), brief.startTime()); // the /proc rescan need not report it again
   }
 
   private void exit(ProcEvent.Exit x, EventSink sink) throws InterruptedException {
