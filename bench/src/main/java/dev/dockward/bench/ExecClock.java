@@ -13,7 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The kernel's own clock of each exec, as an independent reference: bpftrace on the
  * {@code sched_process_exec} tracepoint prints the pid and {@code nsecs} (CLOCK_MONOTONIC, the
- * clock of {@link System#nanoTime} on Linux) of every exec whose command name is {@code sh}.
+ * clock of {@link System#nanoTime} on Linux) of every exec whose command name is {@code sh} or {@code busybox}.
  * Absent (no execs) when bpftrace is not installed or cannot attach.
  */
 final class ExecClock {
@@ -37,7 +37,7 @@ final class ExecClock {
             .waitFor() == 0;
       }
       Process p = new ProcessBuilder("bpftrace", "-e",
-          "tracepoint:sched:sched_process_exec /comm == \"sh\"/ { printf(\"X %d %llu\\n\", pid, nsecs); }")
+          "tracepoint:sched:sched_process_exec /comm == \"sh\" || comm == \"busybox\"/ { printf(\"X %d %llu\\n\", pid, nsecs); }")
           .redirectErrorStream(true).redirectOutput(out.toFile()).start();
       long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (System.nanoTime() < end && p.isAlive()
@@ -51,7 +51,7 @@ final class ExecClock {
     }
   }
 
-  /** The kernel time of each pid's last exec as sh. */
+  /** The kernel time of each pid's last exec as sh or busybox. */
   Map<Long, Long> execs() throws IOException {
     Map<Long, Long> m = new HashMap<>();
     if (bpftrace == null || !Files.exists(out)) {
