@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * whole. See the package documentation for how it shares exec events with the netlink source.
  *
  * <p>Three threads. The <em>reader</em> receives records, assembles each exec, reads the process
- * from /proc at once (a short-lived one is gone within milliseconds; what it gives — namespaces,
- * capabilities, descriptors — the audit records do not carry), attributes it to its container and
- * queues the event; it never waits for the pipeline. When the queue is full the event is dropped
+ * from /proc at once without its command line (a short-lived one is gone within milliseconds; what
+ * it gives — namespaces, capabilities, descriptors — the audit records do not carry), attributes
+ * it to its container, compares it with the same process's previous exec (namespace and
+ * capability changes) and queues the events; it never waits for the pipeline. When the queue is full the event is dropped
  * and counted. The <em>worker</em> hands events to the sink and may block there. The
  * <em>keeper</em> puts the rule back when something deleted it and reads the kernel's lost counter.
  */
