@@ -318,10 +318,12 @@ final class ExecBench {
         g, use.cpuNanos() / 1e9, use.cpuNanos() / 1e3 / execs, use.switches() / (double) execs));
     // The three parts: the sensor (netlink and audit threads), the pipeline without the
     // journal, the journal (appends timed on the pipeline thread: wall time, which is CPU time
-    // unless the thread was preempted meanwhile).
+    // unless the thread was preempted meanwhile; on a loaded machine an upper bound).
     long sensor = byGroup.entrySet().stream().filter(e -> e.getKey().startsWith("dockward-nl-")
         || e.getKey().startsWith("dockward-au-")).mapToLong(e -> e.getValue().cpuNanos()).sum();
-    long pipeline = byGroup.getOrDefault("dockward-pipeline", ThreadUse.NONE).cpuNanos();
+    // Linux keeps 15 characters of a thread's name: "dockward-pipeline" reads "dockward-pipeli".
+    long pipeline = byGroup.entrySet().stream().filter(e -> e.getKey().startsWith("dockward-pipeli"))
+        .mapToLong(e -> e.getValue().cpuNanos()).sum();
     double perK = seconds * (rate / 1000);
     System.out.printf("  per 1k execs/s, %% of one core: sensor %.1f %%, pipeline without the journal %.1f %%,"
         + " journal %.1f %%; these three %.1f %%%n", 100 * sensor / 1e9 / perK,
