@@ -46,8 +46,10 @@ public final class Bench {
         CaptureBench.run(args[1], List.of(args[2].split(",")), args[3], Path.of(args[4]), Integer.parseInt(args[5]), rates);
       }
       case "flow-table" -> CaptureBench.flowTableMemory(args.length > 1 ? Integer.parseInt(args[1].replace("_", "")) : 100_000);
-      case "exec-latency" -> ExecBench.run("latency", args.length > 1 ? Integer.parseInt(args[1]) : 1000);
-      case "exec-storm" -> ExecBench.run("storm", args.length > 1 ? Integer.parseInt(args[1]) : 20_000);
+      case "exec-latency" -> ExecBench.run("latency", args.length > 1 ? Integer.parseInt(args[1]) : 1000,
+          args.length > 2 && args[2].equals("audit"));
+      case "exec-storm" -> ExecBench.run("storm", args.length > 1 ? Integer.parseInt(args[1]) : 20_000,
+          args.length > 2 && args[2].equals("audit"));
       case "audit-storm" -> AuditBench.storm(args.length > 1 ? Integer.parseInt(args[1]) : 3000);
       case "audit-cost-run" -> AuditBench.cost(Integer.parseInt(args[1]), Path.of(args[2]), Integer.parseInt(args[3]),
           Integer.parseInt(args[4]));
@@ -78,7 +80,7 @@ public final class Bench {
       }
       default -> {
         System.err.println("usage: scripts/bench replay [RECORDS] | cgroup [CONTAINERS] [SECONDS] | capture [SECONDS] [PPS…]"
-            + " | flow-table [FLOWS] | exec-latency [EXECS] | exec-storm [EXECS] | proc-scan [PROCESSES]"
+            + " | flow-table [FLOWS] | exec-latency [EXECS] [audit] | exec-storm [EXECS] [audit] | proc-scan [PROCESSES]"
             + " | audit-storm [EXECS] | audit-cost [ROUNDS] [SPAWNS] [OPENS] | open-cost [ROUNDS] [OPENS] | fanotify-marks"
             + " | exec-file-cost [ROUNDS] [SPAWNS]"
             + " | journal-append [RECORDS] | ship [RECORDS] | ship-start [ROUNDS] [RECORDS] [ungated]"

@@ -8,6 +8,7 @@ import dev.dockward.agent.detect.RuleSetLoading;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalCursor;
 import dev.dockward.agent.journal.JournalRecord;
+import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.rules.RuleEngine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,13 +55,21 @@ final class ExecBench {
 
   private final String label = "dockward.bench.run=" + UUID.randomUUID();
   private final Map<Integer, Instant> alertTimes = new ConcurrentHashMap<>();
+  /** Per marker: System.nanoTime (the kernel's monotonic clock) when its alert line was written, and its pid. */
+  private final Map<Integer, long[]> alertNanos = new ConcurrentHashMap<>();
+  /** Per marker: System.nanoTime when the rules began and ended evaluating its exec event. */
+  private final Map<Integer, long[]> detectNanos = new ConcurrentHashMap<>();
+  private final boolean audit;
   private Agent agent;
   private Path dir;
 
-  private ExecBench() {}
+  private ExecBench(boolean audit) {
+    this.audit = audit;
+  }
 
-  static void run(String what, int count) throws Exception {
-    ExecBench bench = new ExecBench();
+  /** {@code audit}: with the audit source on ({@code sources.audit.enabled}), exec events come from it. */
+  static void run(String what, int count, boolean audit) throws Exception {
+    ExecBench bench = new ExecBench(audit);
     try {
       bench.start();
       if (what.equals("latency")) {
@@ -77,9 +87,63 @@ final class ExecBench {
     Path rules = Files.createDirectories(dir.resolve("rules"));
     Files.writeString(rules.resolve("bench.yaml"), RULES);
     AgentConfig config = BenchAgent.watchingProcesses(dir).withAlerts(new AgentConfig.Alerts("0s", 0, 0));
+    if (audit) {
+      AgentConfig.Sources s = config.sources();
+      config = config.withSources(new AgentConfig.Sources(s.procScan(), s.docker(), s.cgroup(), s.netlink(), s.network(),
+          s.hostWatch(), new AgentConfig.Audit(true)));
+    }
     RuleDetector detector = new RuleDetector(new RuleEngine(
         RuleSetLoading.load(true, List.of(rules), new PrintWriter(System.err, true)).ruleSet()));
-    agent = Agent.start(config, detector, new PrintStream(new AlertClock(), true, StandardCharsets.UTF_8));
+    agent = Agent.start(config, new Stamped(detector), new PrintStream(new AlertClock(), true, StandardCharsets.UTF_8));
+    System.out.println(audit ? "mode: netlink + audit (exec events from audit)" : "mode: netlink alone");
+  }
+
+  /** The rules, with the moment each marker's exec reaches them and leaves them. */
+  private final class Stamped implements Detector {
+    private final Detector rules;
+
+    Stamped(Detector rules) {
+      this.rules = rules;
+    }
+
+    @Override
+    public List<Map<String, Object>> alertsFor(Map<String, Object> event, Supplier<String> alertIds) {
+      long begin = System.nanoTime();
+      List<Map<String, Object>> alerts = rules.alertsFor(event, alertIds);
+      long end = System.nanoTime();
+      if ("exec".equals(event.get("type")) && event.get("process") instanceof Map<?, ?> p) {
+        Matcher m = MARKER.matcher(String.valueOf(p.get("cmdline")));
+        if (m.find()) {
+          detectNanos.putIfAbsent(Integer.parseInt(m.group(1)), new long[] {begin, end});
+        }
+      }
+      return alerts;
+    }
+
+    @Override
+    public Map<String, Long> evaluationErrors() {
+      return rules.evaluationErrors();
+    }
+
+    @Override
+    public Optional<String> ruleDescription(String ruleId) {
+      return rules.ruleDescription(ruleId);
+    }
+
+    @Override
+    public void refused(Map<String, Object> event, Map<String, Object> alert) {
+      rules.refused(event, alert);
+    }
+
+    @Override
+    public Map<String, Long> suppressedAlerts() {
+      return rules.suppressedAlerts();
+    }
+
+    @Override
+    public Map<String, Long> noiseControlEvictions() {
+      return rules.noiseControlEvictions();
+    }
   }
 
   /** Stamps each alert line as the stdout sink writes it. */
@@ -93,14 +157,17 @@ final class ExecBench {
         return;
       }
       Instant now = Instant.now();
+      long nanos = System.nanoTime();
       String text = line.toString(StandardCharsets.UTF_8);
       line.reset();
       if (text.contains("\"bench_marker_exec\"")) {
         try {
-          Object cmdline = ((Map<?, ?>) JSON.readValue(text, Map.class).get("process")).get("cmdline");
-          Matcher m = MARKER.matcher(String.valueOf(cmdline));
+          Map<?, ?> process = (Map<?, ?>) JSON.readValue(text, Map.class).get("process");
+          Matcher m = MARKER.matcher(String.valueOf(process.get("cmdline")));
           if (m.find()) {
-            alertTimes.putIfAbsent(Integer.parseInt(m.group(1)), now);
+            int i = Integer.parseInt(m.group(1));
+            alertTimes.putIfAbsent(i, now);
+            alertNanos.putIfAbsent(i, new long[] {nanos, ((Number) process.get("pid")).longValue()});
           }
         } catch (IOException | RuntimeException e) {
           // not a record of ours
@@ -115,9 +182,15 @@ final class ExecBench {
     // commands, so the shell does not replace itself, and its command line, with the last one).
     String loop = "i=0; while [ $i -lt " + execs + " ]; do echo \"T $i\"; /bin/busybox adjtimex | /bin/busybox grep"
         + " time.tv_; /bin/busybox sh -c '/bin/busybox usleep 20000; :' dwlat$i; i=$((i+1)); done";
-    String id = BenchDocker.docker("run", "-d", "--label", label, "--network=none", IMAGE, "sh", "-c", "sleep 2; " + loop);
-    BenchDocker.docker("wait", id);
-    awaitCount(() -> alertTimes.size(), execs, Duration.ofSeconds(30));
+    ExecClock kernel = ExecClock.start(dir.resolve("bpftrace.txt"));
+    String id;
+    try {
+      id = BenchDocker.docker("run", "-d", "--label", label, "--network=none", IMAGE, "sh", "-c", "sleep 2; " + loop);
+      BenchDocker.docker("wait", id);
+      awaitCount(() -> alertTimes.size(), execs, Duration.ofSeconds(30));
+    } finally {
+      kernel.stop();
+    }
     Map<Integer, Instant> execTimes = execTimes(BenchDocker.docker("logs", id));
     List<Double> latencies = new ArrayList<>();
     for (Map.Entry<Integer, Instant> e : execTimes.entrySet()) {
@@ -130,6 +203,37 @@ final class ExecBench {
     System.out.printf("exec -> alert on stdout, %d execs, %d alerts matched:%n", execTimes.size(), latencies.size());
     System.out.printf("  p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms, min %.1f ms%n", pct(latencies, 0.5),
         pct(latencies, 0.9), pct(latencies, 0.99), latencies.get(latencies.size() - 1), latencies.get(0));
+    // The same alerts against the kernel's own clock of each exec (bpftrace, sched_process_exec), split
+    // at the rules: exec -> rules (sensor read, queues, enrichment, the event's journal append), the
+    // rules, rules -> line on the sink (noise control, ancestry, the alert's journal append, the shipper).
+    Map<Long, Long> execNanos = kernel.execs();
+    List<Double> total = new ArrayList<>();
+    List<Double> toRules = new ArrayList<>();
+    List<Double> inRules = new ArrayList<>();
+    List<Double> toSink = new ArrayList<>();
+    for (Map.Entry<Integer, long[]> e : alertNanos.entrySet()) {
+      Long exec = execNanos.get(e.getValue()[1]);
+      long[] detect = detectNanos.get(e.getKey());
+      if (exec == null || detect == null) {
+        continue;
+      }
+      total.add((e.getValue()[0] - exec) / 1e6);
+      toRules.add((detect[0] - exec) / 1e6);
+      inRules.add((detect[1] - detect[0]) / 1e6);
+      toSink.add((e.getValue()[0] - detect[1]) / 1e6);
+    }
+    if (total.isEmpty()) {
+      System.out.println("  (no kernel exec clock: bpftrace missing or it saw none of the markers)");
+      return;
+    }
+    System.out.printf("against the kernel's exec time (bpftrace sched_process_exec), %d alerts:%n", total.size());
+    for (var part : List.of(Map.entry("exec -> line on the sink", total), Map.entry("exec -> rules", toRules),
+        Map.entry("rules", inRules), Map.entry("rules -> line on the sink", toSink))) {
+      List<Double> v = part.getValue();
+      v.sort(null);
+      System.out.printf("  %-26s p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n", part.getKey(), pct(v, 0.5),
+          pct(v, 0.9), pct(v, 0.99), v.get(v.size() - 1));
+    }
   }
 
   /** "T i" then "time.tv_sec: S" and "time.tv_usec: U" lines, per round. */
@@ -165,11 +269,13 @@ final class ExecBench {
     String id = BenchDocker.docker("run", "-d", "--label", label, "--label", "dockward.bench=storm", "--network=none", IMAGE,
         "sh", "-c", "sleep 2; " + loop);
     Map<String, ThreadUse> threadsBefore = threadUse();
+    long journalBefore = agent.pipeline().stats().journalNanos();
     BenchDocker.docker("wait", id);
     // execs performed: the loop's, plus the sh, sleep and the two adjtimex | grep pairs
     int performed = execs + 6;
     awaitDrained(Duration.ofSeconds(20));
     Map<String, ThreadUse> threadsAfter = threadUse();
+    long journalNanos = agent.pipeline().stats().journalNanos() - journalBefore;
     long received = execEventsOf(id);
     String logs = BenchDocker.docker("logs", id);
     BenchDocker.docker("rm", "-f", id);
@@ -193,7 +299,13 @@ final class ExecBench {
         + " of %d performed%n", execs, seconds, rate, received, performed);
     for (String reason : List.of("overrun_drops", "queue_drops", "unattributed_drops", "vanished_at_exec")) {
       System.out.printf("  netlink %s: %d%n", reason,
-          counter(metricsAfter, reason) - counter(metricsBefore, reason));
+          counter(metricsAfter, "netlink", reason) - counter(metricsBefore, "netlink", reason));
+    }
+    if (audit) {
+      for (String reason : List.of("kernel_lost_drops", "overrun_drops", "queue_drops", "unattributed_drops")) {
+        System.out.printf("  audit %s: %d%n", reason,
+            counter(metricsAfter, "audit", reason) - counter(metricsBefore, "audit", reason));
+      }
     }
     Map<String, ThreadUse> byGroup = new java.util.TreeMap<>();
     threadsAfter.forEach((name, after) ->
@@ -204,6 +316,19 @@ final class ExecBench {
         100 * cpuSeconds / seconds / (rate / 1000));
     byGroup.forEach((g, use) -> System.out.printf("    %-28s %.2f s  (%.0f µs and %.2f context switches per exec)%n",
         g, use.cpuNanos() / 1e9, use.cpuNanos() / 1e3 / execs, use.switches() / (double) execs));
+    // The issue's three parts: the sensor (netlink and audit threads), the pipeline without the
+    // journal, the journal (appends timed on the pipeline thread: wall time, which is CPU time
+    // unless the thread was preempted meanwhile; on a loaded machine an upper bound).
+    long sensor = byGroup.entrySet().stream().filter(e -> e.getKey().startsWith("dockward-nl-")
+        || e.getKey().startsWith("dockward-au-")).mapToLong(e -> e.getValue().cpuNanos()).sum();
+    // Linux keeps 15 characters of a thread's name: "dockward-pipeline" reads "dockward-pipeli".
+    long pipeline = byGroup.entrySet().stream().filter(e -> e.getKey().startsWith("dockward-pipeli"))
+        .mapToLong(e -> e.getValue().cpuNanos()).sum();
+    double perK = seconds * (rate / 1000);
+    System.out.printf("  per 1k execs/s, %% of one core: sensor %.1f %%, pipeline without the journal %.1f %%,"
+        + " journal %.1f %%; these three %.1f %%%n", 100 * sensor / 1e9 / perK,
+        100 * (pipeline - journalNanos) / 1e9 / perK, 100 * journalNanos / 1e9 / perK,
+        100 * (sensor + pipeline) / 1e9 / perK);
   }
 
   /** Thread names grouped: the agent's own threads by name, the JVM's by kind. */
@@ -262,9 +387,9 @@ final class ExecBench {
     return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
   }
 
-  private long counter(String metrics, String reason) {
-    Matcher m = Pattern.compile("dockward_degradations_total\\{reason=\"" + reason + "\",source=\"netlink\"} (\\S+)")
-        .matcher(metrics);
+  private long counter(String metrics, String source, String reason) {
+    Matcher m = Pattern.compile("dockward_degradations_total\\{reason=\"" + reason + "\",source=\"" + source
+        + "\"} (\\S+)").matcher(metrics);
     return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
   }
 

@@ -1,6 +1,7 @@
 package dev.dockward.audit;
 
 import dev.dockward.event.ContainerInfo;
+import dev.dockward.event.Event;
 import dev.dockward.event.ExeSource;
 import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessObserved;
@@ -34,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * whole. See the package documentation for how it shares exec events with the netlink source.
  *
  * <p>Three threads. The <em>reader</em> receives records, assembles each exec, reads the process
- * from /proc at once (a short-lived one is gone within milliseconds; what it gives — namespaces,
- * capabilities, descriptors — the audit records do not carry), attributes it to its container and
- * queues the event; it never waits for the pipeline. When the queue is full the event is dropped
+ * from /proc at once without its command line (a short-lived one is gone within milliseconds; what
+ * it gives — namespaces, capabilities, descriptors — the audit records do not carry), attributes
+ * it to its container, compares it with the same process's previous exec (namespace and
+ * capability changes) and queues the events; it never waits for the pipeline. When the queue is full the event is dropped
  * and counted. The <em>worker</em> hands events to the sink and may block there. The
  * <em>keeper</em> puts the rule back when something deleted it and reads the kernel's lost counter.
  */
@@ -76,7 +78,8 @@ public final class AuditExecSource implements Source {
   private final AuditStats stats = new AuditStats();
   private final AuditEventAssembler assembler;
   private final ExecAttribution attribution;
-  private final BlockingQueue<ProcessObserved> queue;
+  private final BlockingQueue<Event> queue;
+  private final ExecChanges changes;
   private final AtomicBoolean reporting;
   private final PeriodicWorker keeper;
   private final boolean disabledAtBoot;
@@ -96,6 +99,7 @@ public final class AuditExecSource implements Source {
     this.reader = reader;
     this.assembler = new AuditEventAssembler(settings.maxOpenEvents());
     this.attribution = new ExecAttribution(reader, settings.attributionCapacity());
+    this.changes = new ExecChanges(settings.attributionCapacity());
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
     this.reporting = reporting;
     this.keeper = new PeriodicWorker("audit-keeper", "rule check", settings.ruleCheckInterval());
@@ -256,7 +260,8 @@ public final class AuditExecSource implements Source {
     if (!exec.argvComplete()) {
       stats.argvIncomplete.increment();
     }
-    Optional<ProcessInfo> read = reader.read(exec.pid());
+    // Everything but the command line: the records carry every argument, and the program.
+    Optional<ProcessInfo> read = reader.readWithoutCmdline(exec.pid());
     ExecAttribution.Result where = attribution.attribute(exec, read);
     switch (where.how()) {
       case PARENT -> stats.fromParent.increment();
@@ -267,10 +272,17 @@ public final class AuditExecSource implements Source {
         return;
       }
     }
-    ProcessInfo proc = AuditProcess.of(exec, read, where.cgroup());
-    ProcessObserved event = new ProcessObserved(Instant.ofEpochMilli(exec.epochMillis()), NAME, proc,
-        where.containerId().map(ContainerInfo::unresolved), ProcessOrigin.UNKNOWN, Optional.empty(),
-        proc.exe().isEmpty() ? Optional.empty() : Optional.of(ExeSource.AUDIT)); // the kernel's record of the exec
+    Instant time = Instant.ofEpochMilli(exec.epochMillis());
+    Optional<ContainerInfo> container = where.containerId().map(ContainerInfo::unresolved);
+    ProcessInfo process = AuditProcess.of(exec, read, where.cgroup());
+    // e.g. nsenter: setns, then this exec; the changes go before the exec, as netlink orders them
+    for (Event change : changes.at(time, process, container)) {
+      if (!queue.offer(change)) {
+        stats.queueDrops.increment();
+      }
+    }
+    ProcessObserved event = new ProcessObserved(time, NAME, process, container, ProcessOrigin.UNKNOWN,
+        Optional.empty(), process.exe().isEmpty() ? Optional.empty() : Optional.of(ExeSource.AUDIT));
     if (!queue.offer(event)) {
       stats.queueDrops.increment();
     }
@@ -278,7 +290,7 @@ public final class AuditExecSource implements Source {
 
   private void workLoop(EventSink sink) throws InterruptedException {
     while (!stopping) {
-      ProcessObserved event = queue.poll(RECEIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      Event event = queue.poll(RECEIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
       if (event != null) {
         sink.accept(event);
         stats.emitted.increment();

@@ -19,10 +19,12 @@
  * parent from an earlier exec.
  *
  * <p>Sharing exec events with the netlink source: while this source runs (its rule in place,
- * auditing on, the records reaching it) it alone reports {@code exec} events; the netlink source
- * still handles every exec — it reads the process, keeps its process table for fork, exit, uid
- * and ptrace attribution, claims the process from the /proc rescan and reports namespace and
- * capability changes that come with an exec — but does not emit the {@code exec} event itself.
+ * auditing on, the records reaching it) it alone reports {@code exec} events, and the namespace
+ * and capability changes that come with an exec ({@code ExecChanges}, against the same process's
+ * previous exec); the netlink source still handles every exec — it reads the process's start time
+ * and cgroup only (two files, not the ~17 of a whole read: this source reads the rest, once),
+ * keeps its process table for fork, exit, uid and ptrace attribution and claims the process from
+ * the /proc rescan — but does not emit the {@code exec} event itself.
  * A shared flag says which source reports execs; it falls back to netlink within one rule check
  * (5 s) when auditing stops working (turned off, our rule deleted and not restorable, the pid
  * lost). We chose this over merging the two events (the audit record filling in the netlink

@@ -51,8 +51,9 @@ public final class NetlinkProcessSource implements Source {
   private static final int MAX_BATCH = 256;
   /**
    * How long the worker waits, once woken, for more events to join the batch: it turns a wake-up per
-   * event into one per millisecond in a burst, and delays an event's emission (not its /proc read)
-   * by at most this.
+   * event into one per millisecond in a burst of forks and exits. An exec ends the wait at once (the
+   * reader wakes the worker for it): an exec is what alerts, and the wait would be added to every
+   * exec's time to its alert.
    */
   private static final long LINGER_NANOS = 1_000_000;
   /** The most estimated bytes of exec'd processes, as read, waiting for the worker. */
@@ -91,6 +92,10 @@ public final class NetlinkProcessSource implements Source {
   private final NetlinkStats stats = new NetlinkStats(parser);
   private final BlockingQueue<ProcEventHandler.Received> queue;
   private final AtomicBoolean overrun = new AtomicBoolean();
+  /** Set by the reader when it queued an exec: the worker takes its batch without lingering. */
+  private final AtomicBoolean execQueued = new AtomicBoolean();
+  /** The worker's thread while it runs (a restart runs it on a new one), for the reader to wake. */
+  private volatile Thread worker;
   private final ProcEventHandler handler;
   private final Runnable rescan;
   private volatile boolean stopping;
@@ -246,6 +251,12 @@ public final class NetlinkProcessSource implements Source {
               received.ifPresent(handler::notQueued);
               stats.queueDrops.increment();
               overrun.set(true); // what was dropped is found by the rescan
+            } else if (event instanceof ProcEvent.Exec) {
+              execQueued.set(true);
+              Thread w = worker;
+              if (w != null) {
+                LockSupport.unpark(w); // ends its linger: the exec goes on now
+              }
             }
           }
         }
@@ -260,6 +271,7 @@ public final class NetlinkProcessSource implements Source {
 
   private void workLoop(EventSink sink) throws InterruptedException {
     List<ProcEventHandler.Received> batch = new ArrayList<>(MAX_BATCH);
+    worker = Thread.currentThread();
     try {
       while (!stopping) {
         if (overrun.getAndSet(false)) {
@@ -271,9 +283,10 @@ public final class NetlinkProcessSource implements Source {
         if (first == null) {
           continue;
         }
-        if (queue.size() < MAX_BATCH) {
-          LockSupport.parkNanos(LINGER_NANOS);
+        if (queue.size() < MAX_BATCH && !execQueued.get() && !(first.event() instanceof ProcEvent.Exec)) {
+          LockSupport.parkNanos(LINGER_NANOS); // an exec queued meanwhile unparks it
         }
+        execQueued.set(false); // the drain below takes every exec queued so far
         batch.clear();
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);

@@ -117,7 +117,17 @@ final class ProcEventHandler {
    * @param bytes the read's estimated size, counted against the queue's budget until handled
    */
   record Received(ProcEvent event, Optional<ProcessInfo> read, Optional<String> runtime,
-      Optional<ProcReader.ExeFile> exeFile, long bytes) {}
+      Optional<ProcReader.ExeFile> exeFile, long bytes, Optional<ProcReader.Brief> brief) {
+    Received(ProcEvent event, Optional<ProcessInfo> read, Optional<String> runtime,
+        Optional<ProcReader.ExeFile> exeFile, long bytes) {
+      this(event, read, runtime, exeFile, bytes, Optional.empty());
+    }
+
+    /** An exec left to the audit source: only its identity and cgroup were read. */
+    boolean leftToAudit() {
+      return brief.isPresent();
+    }
+  }
 
   /**
    * Reads the process of an exec at once; any other event is queued as it is. A process chooses
@@ -128,6 +138,15 @@ final class ProcEventHandler {
    */
   Optional<Received> receive(ProcEvent event) {
     if (!(event instanceof ProcEvent.Exec x)) {
+      return Optional.of(new Received(event, Optional.empty(), Optional.empty(), Optional.empty(), 0));
+    }
+    if (execsReportedElsewhere.getAsBoolean()) {
+      // The audit source reads what rules need and reports the exec; what this source keeps of it
+      // (identity for the rescan's claim, container for forks and exits) is two files, not ~17.
+      Optional<ProcReader.Brief> brief = reader.brief(x.tgid());
+      if (brief.isPresent()) {
+        return Optional.of(new Received(event, Optional.empty(), Optional.empty(), Optional.empty(), 0, brief));
+      }
       return Optional.of(new Received(event, Optional.empty(), Optional.empty(), Optional.empty(), 0));
     }
     Optional<ProcReader.ProcessRead> full = reader.readWithExeFile(x.tgid());
@@ -168,13 +187,15 @@ final class ProcEventHandler {
     }
   }
 
-  /** One event, with what was read of an exec'd process when it was received. */
+  /** One received event: an exec with what was read of it when it was received. */
   private void handle(Received received, EventSink sink) throws InterruptedException {
-    ProcEvent event = received.event();
     stats.handled.increment();
+    ProcEvent event = received.event();
     // Java 17: no pattern switch.
     if (event instanceof ProcEvent.Fork f) {
       fork(f, sink);
+    } else if (event instanceof ProcEvent.Exec x && received.leftToAudit()) {
+      execLeftToAudit(x, received.brief().get());
     } else if (event instanceof ProcEvent.Exec x) {
       exec(x, sink, received);
     } else if (event instanceof ProcEvent.Exit x) {
@@ -271,6 +292,22 @@ final class ProcEventHandler {
     emit(sink, new ProcessObserved(time, NetlinkProcessSource.NAME, partial, container(entry.containerId()),
         new ProcessOrigin(Optional.empty(), ancestors(entry.ppid(), startTime)), execFile,
         execFile.map(f -> ExeSource.EXEC_FILE)));
+  }
+
+  /**
+   * An exec the audit source reports, with its program, arguments, namespaces and capabilities
+   * (and the changes of those at the exec): here only the table learns it, from the process's
+   * start time and cgroup. Its cached details described the program before the exec, so they go;
+   * they are read again when the process is needed as a parent or an ancestor ({@link #known}).
+   */
+  private void execLeftToAudit(ProcEvent.Exec x, ProcReader.Brief brief) {
+    stats.execsLeftToAudit.increment();
+    Optional<Entry> cached = table.get(brief.pid());
+    long forkNs = cached.filter(c -> c.startTime().orElse(brief.startTime()) == brief.startTime())
+        .map(Entry::forkNs).orElse(-1L);
+    remember(new Entry(brief.pid(), brief.ppid(), forkNs, OptionalLong.of(brief.startTime()),
+        ContainerIdResolver.containerId(brief.cgroup()), Optional.empty(), Optional.empty()));
+    seen.claim(brief.pid(), brief.startTime()); // the /proc rescan need not report it again
   }
 
   private void exit(ProcEvent.Exit x, EventSink sink) throws InterruptedException {

@@ -187,7 +187,7 @@ public final class ProcReader {
   public Optional<ProcessRead> readWithExeFile(int pid) {
     try {
       Optional<ProcessRead> first = readOnce(pid);
-      if (first.isPresent() && !first.get().info().exe().equals(readExe(pid))) {
+      if (first.isPresent() && readAgain(first.get().info().exe(), readExe(pid))) {
         // It executed another program while it was read: its fields mix the two. Once more.
         stats.countExecDuringRead();
         return readOnce(pid);
@@ -196,6 +196,17 @@ public final class ProcReader {
     } catch (Gone e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Whether a read must be made again, given the exe link as read first and as read after every
+   * other field: only when it names another program, i.e. the process executed meanwhile. A link
+   * that no longer reads means the process is ending (its memory, and the link with it, is released
+   * before its descriptors and its /proc entry): the first read is the whole one, and a read made
+   * now would find an empty command line and no program (a short-lived process read as it exits).
+   */
+  static boolean readAgain(String exeRead, String exeAfter) {
+    return !exeAfter.isEmpty() && !exeAfter.equals(exeRead);
   }
 
   /**
@@ -209,8 +220,50 @@ public final class ProcReader {
   /** What names an executable file: its device and inode (the {@code unix:dev}, {@code unix:ino} values), and its size. */
   public record ExeFile(Object dev, Object ino, long size) {}
 
-  /** One read of every field; the exe link is read first, so that {@link #read} can tell whether it changed meanwhile. */
+  /**
+   * A process as {@link #read} gives it, but without its command line ("") and in one pass (no
+   * second read when it executed meanwhile): for an exec the audit subsystem recorded, whose
+   * arguments and program come from the kernel's records. Saves the command line's read, and
+   * the exe link's second look, per exec.
+   */
+  public Optional<ProcessInfo> readWithoutCmdline(int pid) {
+    try {
+      return readOnce(pid, false).map(ProcessRead::info);
+    } catch (Gone e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Only what names a process and its container: parent, start time, command name and the cgroup
+   * path (as in {@link #read}), from two files; empty when it is gone.
+   */
+  public Optional<Brief> brief(int pid) {
+    try {
+      Optional<ProcStat> stat = readStat(pid);
+      if (stat.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(new Brief(pid, stat.get().ppid(), stat.get().startTime(), stat.get().comm(), readCgroup(pid)));
+    } catch (Gone e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The exe link's target; "" for kernel threads, processes that ended or are ending, and when denied. */
+  public String exe(int pid) {
+    return readExe(pid);
+  }
+
+  /** What {@link #brief} reads: a process's identity (pid and start time), parent, command name and cgroup path. */
+  public record Brief(int pid, int ppid, long startTime, String name, String cgroup) {}
+
   private Optional<ProcessRead> readOnce(int pid) throws Gone {
+    return readOnce(pid, true);
+  }
+
+  /** One read of every field; the exe link is read first, so that {@link #read} can tell whether it changed meanwhile. */
+  private Optional<ProcessRead> readOnce(int pid, boolean withCmdline) throws Gone {
     Optional<ProcStat> maybeStat = readStat(pid);
     if (maybeStat.isEmpty()) {
       return Optional.empty();
@@ -219,9 +272,9 @@ public final class ProcReader {
     String exe = readExe(pid);
     Optional<Map<String, Object>> exeAttributes = exe.isEmpty() ? Optional.empty() : readExeAttributes(pid);
     Optional<ProcStatus> status = readStatus(pid);
-    Cmdline cmdline = readCmdline(pid);
+    Cmdline cmdline = withCmdline ? readCmdline(pid) : new Cmdline("", false);
     String cgroup = readCgroup(pid);
-    if (cmdline.text.isEmpty() && !exe.isEmpty()) {
+    if (withCmdline && cmdline.text.isEmpty() && !exe.isEmpty()) {
       cmdline = rereadEmptyCmdline(pid);
     }
     Map<String, Long> namespaces = namespacesAt(host.pidDir(pid));
@@ -297,6 +350,9 @@ public final class ProcReader {
   private Cmdline rereadEmptyCmdline(int pid) throws Gone {
     Cmdline cmdline = new Cmdline("", false);
     for (int attempt = 0; attempt < EMPTY_CMDLINE_REREADS && cmdline.text.isEmpty(); attempt++) {
+      if (readExe(pid).isEmpty()) {
+        break; // ending, not executing: its memory is gone, and its arguments will not come
+      }
       stats.countEmptyCmdlineReread();
       LockSupport.parkNanos(EMPTY_CMDLINE_PAUSE_NANOS);
       cmdline = readCmdline(pid);

@@ -100,6 +100,31 @@ class ProcEventHandlerTest {
   }
 
   @Test
+  void whileAuditReportsExecsTheExecIsReadOnlyForItsIdentityAndContainerAndItsDetailsLater() throws Exception {
+    handler = new ProcEventHandler(new ProcReader(proc.hostFs()), seen,
+        new ProcessTable(1000, 64L << 20, stats.tableShed::increment), ns -> T0.plusNanos(ns), stats, 64L << 20,
+        () -> true, RuntimeBinaries.NONE);
+    // runc forks on the host; the child joins the container's cgroup before it executes
+    proc.process(4100, "runc", 4900, "/");
+    handle(new ProcEvent.Fork(0, 1_000_000L, 4100, 4100, 4321, 4321));
+    proc.process(4321, "sh", 5107, "/docker/" + WEB);
+    ProcEventHandler.Received received = handler.receive(new ProcEvent.Exec(1, 1_500_000L, 4321, 4321)).orElseThrow();
+    assertEquals(Optional.empty(), received.read(), "the audit source reads what rules need");
+    assertTrue(received.leftToAudit());
+    handler.handleBatch(List.of(received), out::add);
+    assertTrue(seen.contains(4321, 5107), "claimed from its start time");
+    assertEquals(1, stats.execsLeftToAudit());
+    assertEquals(0, stats.vanishedAtExec());
+    // its cgroup names the container, not the host it was forked in
+    ProcessForked child = (ProcessForked) handle(new ProcEvent.Fork(0, 2_000_000L, 4321, 4321, 4400, 4400));
+    assertEquals(WEB, containerId(child));
+    assertEquals("sh", child.parent().orElseThrow().name(), "the parent's details read when it was needed");
+    ProcessExited exit = (ProcessExited) handle(new ProcEvent.Exit(0, 3_000_000L, 4321, 4321, 0, 17, 4100, 4100));
+    assertEquals(WEB, containerId(exit));
+    assertEquals(OptionalLong.of(2), exit.lifetimeMs(), "its fork time was kept");
+  }
+
+  @Test
   void execInAContainerIsReadAtOnceAndClaimedForTheScan() throws Exception {
     proc.process(4242, "sh", 5000, "/docker/" + WEB);
     proc.process(4321, "id", 5107, "/docker/" + WEB);

@@ -228,4 +228,15 @@ class ProcReaderTest {
     tree.stat(123, ProcTree.statLine(123, "lone".getBytes(UTF_8), 'S', 1, 424242));
     assertEquals(OptionalLong.of(424242), reader.startTime(123));
   }
+
+  @Test
+  void aReadIsMadeAgainOnlyWhenTheExeLinkNamesAnotherProgramAfterIt() {
+    assertTrue(ProcReader.readAgain("/usr/sbin/runc", "/bin/busybox"), "executed meanwhile");
+    assertTrue(ProcReader.readAgain("", "/bin/busybox"), "a read that found no program, and one now");
+    assertFalse(ProcReader.readAgain("/bin/busybox", "/bin/busybox"), "the same program");
+    // The link went: the process is ending (its memory is released first). Reading again would
+    // replace a whole read by one with no program and an empty command line.
+    assertFalse(ProcReader.readAgain("/bin/busybox", ""));
+    assertFalse(ProcReader.readAgain("", ""), "a kernel thread");
+  }
 }

@@ -215,8 +215,10 @@ public final class Pipeline implements EventSink, AutoCloseable {
 
   /** Journals one record; false when the journal refused it (counted and logged here). */
   private boolean append(Map<String, Object> record) {
+    long begin = System.nanoTime();
     try {
       journal.append(record);
+      stats.journalNanos.add(System.nanoTime() - begin);
       lastAppendFailed = false;
       stats.countTrim(journal.lastTrim());
       return true;
