@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -144,8 +145,8 @@ public final class NetlinkProcessSource implements Source {
   }
 
   /**
-   * Degradations by reason. Keys ending in {@code drops} are events lost for good (the agent
-   * alerts on them): kernel overruns (each may have lost several messages), a full queue, and
+   * Degradations by reason. The {@code …_drops} keys are events lost for good (see {@link #losses}):
+   * kernel overruns (each may have lost several messages), a full queue, and
    * events about processes nobody could attribute.
    */
   @Override
@@ -156,6 +157,11 @@ public final class NetlinkProcessSource implements Source {
         "table_shed", s.tableShed(), "queue_shed", s.queueShed(),
         "unknown_messages", s.unknownMessages(), "malformed_messages", s.malformedMessages(),
         "execs_left_to_audit", s.execsLeftToAudit());
+  }
+
+  @Override
+  public Set<String> losses() {
+    return Set.of("overrun_drops", "queue_drops", "unattributed_drops");
   }
 
   /** The reader's and the worker's threads; none before start. */

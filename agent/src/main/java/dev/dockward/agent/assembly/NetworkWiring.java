@@ -1,25 +1,21 @@
-package dev.dockward.agent;
+package dev.dockward.agent.assembly;
 
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.ConfigException;
 import dev.dockward.agent.config.Durations;
-import dev.dockward.agent.health.SensorStates;
 import dev.dockward.agent.config.NetworkPolicyLoader;
 import dev.dockward.docker.DaemonEvent;
-import dev.dockward.docker.DockerInventory;
-import dev.dockward.hostfs.HostFs;
 import dev.dockward.net.CaptureUnavailableException;
 import dev.dockward.net.EdgePolicy;
 import dev.dockward.net.FlowTable;
 import dev.dockward.net.NetworkFlowSource;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The capture on Docker bridges as {@code sources.network} asks for it. */
-final class NetworkWiring {
+public final class NetworkWiring {
   private static final Logger log = LoggerFactory.getLogger(NetworkWiring.class);
 
   private NetworkWiring() {}
@@ -34,11 +30,6 @@ final class NetworkWiring {
         || ("container".equals(e.type()) && "start".equals(e.action()));
   }
 
-  /**
-   * The network source, when enabled and allowed: without the right to capture the agent says so
-   * once and runs on without flows. The policy file was checked with the config (ConfigLoader);
-   * a policy broken since is a start failure like a broken config.
-   */
   /** The configured policy file, read now; no file is no policy. */
   static EdgePolicy policy(AgentConfig.Network net) throws ConfigException {
     return net.policy().isBlank() ? EdgePolicy.NONE : new NetworkPolicyLoader().load(Path.of(net.policy()));
@@ -48,7 +39,7 @@ final class NetworkWiring {
    * Reads the policy file again for a running capture (SIGHUP). A file that no longer loads keeps
    * the running policy, as a broken rule file keeps its last good version.
    */
-  static void reloadPolicy(NetworkFlowSource source, AgentConfig.Network net) {
+  public static void reloadPolicy(NetworkFlowSource source, AgentConfig.Network net) {
     try {
       EdgePolicy next = policy(net);
       source.replacePolicy(next);
@@ -58,12 +49,15 @@ final class NetworkWiring {
     }
   }
 
-  static Optional<NetworkFlowSource> networkSource(AgentConfig config, DockerInventory inventory,
-      SensorStates sensors) {
-    AgentConfig.Network net = config.sources().network();
+  /**
+   * The network source, when enabled and allowed: without the right to capture the agent says so
+   * once and runs on without flows. The policy file was checked with the config (ConfigLoader);
+   * a policy broken since is a start failure like a broken config. Daemon events that may have
+   * changed the bridges ask it for a rescan at once.
+   */
+  static Optional<NetworkFlowSource> network(AgentConfig.Network net, SourceContext context) {
     if (!net.enabled()) {
-      sensors.disabled("network", "sources.network.enabled");
-      return Optional.empty();
+      return context.disabled("network", "sources.network.enabled");
     }
     EdgePolicy policy;
     try {
@@ -74,7 +68,7 @@ final class NetworkWiring {
     Optional<NetworkFlowSource.Learning> learning = Optional.empty();
     if (net.learning().enabled()) {
       Path file = net.learning().file().isBlank()
-          ? Path.of(config.journal().dir()).resolve("network-learned-edges.json")
+          ? context.stateDir().resolve("network-learned-edges.json")
           : Path.of(net.learning().file());
       AgentConfig.Learning l = net.learning();
       learning = Optional.of(new NetworkFlowSource.Learning(Durations.parse(l.period()), file, l.maxEdges(),
@@ -86,11 +80,17 @@ final class NetworkWiring {
             FlowTable.Settings.DEFAULT.closedLinger()),
         Durations.parse(net.scanWindow()), policy, learning);
     try {
-      return Optional.of(NetworkFlowSource.open(HostFs.system(), inventory::running, Clock.systemUTC(), settings));
+      NetworkFlowSource source = NetworkFlowSource.open(context.hostFs(), context.inventory()::running,
+          context.clock(), settings);
+      context.links().onDaemonEvent(e -> {
+        if (bridgesMayHaveChanged(e)) {
+          source.rescanNow();
+        }
+      });
+      return Optional.of(source);
     } catch (CaptureUnavailableException e) {
       log.warn("network capture unavailable ({}): no flow events; everything else runs", e.getMessage());
-      sensors.unavailable("network", "network capture unavailable (" + e.getMessage() + "): no flow events");
-      return Optional.empty();
+      return context.unavailable("network", "network capture unavailable (" + e.getMessage() + "): no flow events");
     }
   }
 }
