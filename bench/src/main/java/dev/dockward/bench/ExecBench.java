@@ -76,7 +76,7 @@ final class ExecBench {
     dir = Files.createTempDirectory("dockward-exec-bench");
     Path rules = Files.createDirectories(dir.resolve("rules"));
     Files.writeString(rules.resolve("bench.yaml"), RULES);
-    AgentConfig config = BenchAgent.watchingProcesses(dir).withAlerts(new AgentConfig.Alerts("0s", 0, 0));
+    AgentConfig config = BenchAgent.watchingProcesses(dir).withAlerts(new AgentConfig.Alerts(Duration.ofSeconds(0), 0, 0));
     RuleDetector detector = new RuleDetector(new RuleEngine(
         RuleSetLoading.load(true, List.of(rules), new PrintWriter(System.err, true)).ruleSet()));
     agent = Agent.start(config, detector, new PrintStream(new AlertClock(), true, StandardCharsets.UTF_8));

@@ -1,7 +1,6 @@
 package dev.dockward.agent.assembly;
 
 import dev.dockward.agent.config.AgentConfig;
-import dev.dockward.agent.config.Durations;
 import dev.dockward.cgroup.CgroupSampler;
 import java.util.Optional;
 
@@ -16,6 +15,6 @@ final class CgroupWiring {
     }
     // The agent runs on the host (systemd unit), so the JVM sees the host's CPUs.
     return Optional.of(new CgroupSampler(context.hostFs(), context.inventory()::running,
-        Durations.parse(cgroup.interval()), context.clock(), Runtime.getRuntime().availableProcessors()));
+        cgroup.interval(), context.clock(), Runtime.getRuntime().availableProcessors()));
   }
 }

@@ -1,7 +1,6 @@
 package dev.dockward.agent.assembly;
 
 import dev.dockward.agent.config.AgentConfig;
-import dev.dockward.agent.config.Durations;
 import dev.dockward.docker.DockerApi;
 import dev.dockward.docker.DockerSource;
 import java.net.URI;
@@ -20,6 +19,6 @@ final class DockerWiring {
       return context.disabled("docker", "sources.docker.enabled");
     }
     return Optional.of(new DockerSource(new DockerApi(URI.create(docker.host())), context.inventory(),
-        context.clock(), Durations.parse(docker.maxBackoff()), context.links()::daemonEvent));
+        context.clock(), docker.maxBackoff(), context.links()::daemonEvent));
   }
 }

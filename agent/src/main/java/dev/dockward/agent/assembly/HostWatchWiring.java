@@ -1,7 +1,6 @@
 package dev.dockward.agent.assembly;
 
 import dev.dockward.agent.config.AgentConfig;
-import dev.dockward.agent.config.Durations;
 import dev.dockward.hostwatch.DaemonSocketWatch;
 import dev.dockward.hostwatch.HostWatch;
 import dev.dockward.hostwatch.HostWatchSource;
@@ -37,7 +36,7 @@ final class HostWatchWiring {
       return context.disabled(HostWatchSource.NAME, SETTING);
     }
     return Optional.of(new HostWatchSource(HostWatch.attributingWriters(context.hostFs(),
-        context.inventory()::running, context.reader()), Durations.parse(hostWatch.interval()), context.clock()));
+        context.inventory()::running, context.reader()), hostWatch.interval(), context.clock()));
   }
 
   /**
@@ -54,7 +53,7 @@ final class HostWatchWiring {
       HostWatchSource watch = new HostWatchSource(DaemonSocketWatch.NAME,
           DaemonSocketWatch.open(context.hostFs(), context.reader(), daemonSocketPaths(sources.docker()),
               context.inventory()::running),
-          Durations.parse(hostWatch.socketInterval()), context.clock());
+          hostWatch.socketInterval(), context.clock());
       context.links().onDaemonEvent(e -> watch.passNow());
       return Optional.of(watch);
     } catch (NetlinkUnavailableException e) {
@@ -76,7 +75,7 @@ final class HostWatchWiring {
     try {
       return Optional.of(HostWriteWatch.open(context.hostFs(), context.reference(), context.reader(),
           context.inventory()::running, context.inventory()::byId, context.clock(),
-          Durations.parse(hostWatch.interval()), HOST_DIRECTORIES));
+          hostWatch.interval(), HOST_DIRECTORIES));
     } catch (IOException e) {
       log.warn("no fanotify ({}): files written on the host through containers' bind mounts are not seen",
           e.getMessage());

@@ -2,7 +2,6 @@ package dev.dockward.agent.assembly;
 
 import dev.dockward.agent.AgentVersion;
 import dev.dockward.agent.config.AgentConfig;
-import dev.dockward.agent.config.Durations;
 import dev.dockward.agent.lifecycle.AgentLifecycleSource;
 import dev.dockward.agent.pipeline.Pipeline;
 import dev.dockward.source.Source;
@@ -23,7 +22,7 @@ final class LifecycleWiring {
     // Events lost for good: records the journal refused, and what sources declare as losses.
     return new AgentLifecycleSource(
         () -> pipeline.stats().journalFailures() + pipeline.stats().unrecordable() + sourceLosses(sources),
-        Durations.parse(section.heartbeat()), context.clock(), AgentVersion.get(), Optional.of(context.machine()),
+        section.heartbeat(), context.clock(), AgentVersion.get(), Optional.of(context.machine()),
         context.sensors()::now, pipeline::journalAccepting);
   }
 

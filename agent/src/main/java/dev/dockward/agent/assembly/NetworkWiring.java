@@ -2,7 +2,6 @@ package dev.dockward.agent.assembly;
 
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.ConfigException;
-import dev.dockward.agent.config.Durations;
 import dev.dockward.agent.config.NetworkPolicyLoader;
 import dev.dockward.docker.DaemonEvent;
 import dev.dockward.net.CaptureUnavailableException;
@@ -71,14 +70,14 @@ public final class NetworkWiring {
           ? context.stateDir().resolve("network-learned-edges.json")
           : Path.of(net.learning().file());
       AgentConfig.Learning l = net.learning();
-      learning = Optional.of(new NetworkFlowSource.Learning(Durations.parse(l.period()), file, l.maxEdges(),
+      learning = Optional.of(new NetworkFlowSource.Learning(l.period(), file, l.maxEdges(),
           l.maxPortsPerPair(), l.scanThreshold()));
     }
     NetworkFlowSource.Settings settings = new NetworkFlowSource.Settings(net.interfaces(), net.snapLength(),
-        (long) net.ringMb() << 20, Durations.parse(net.rescanInterval()),
-        new FlowTable.Settings(net.maxFlows(), Durations.parse(net.idleTimeout()), Durations.parse(net.activeTimeout()),
+        (long) net.ringMb() << 20, net.rescanInterval(),
+        new FlowTable.Settings(net.maxFlows(), net.idleTimeout(), net.activeTimeout(),
             FlowTable.Settings.DEFAULT.closedLinger()),
-        Durations.parse(net.scanWindow()), policy, learning);
+        net.scanWindow(), policy, learning);
     try {
       NetworkFlowSource source = NetworkFlowSource.open(context.hostFs(), context.inventory()::running,
           context.clock(), settings);

@@ -1,7 +1,6 @@
 package dev.dockward.agent.assembly;
 
 import dev.dockward.agent.config.AgentConfig;
-import dev.dockward.agent.config.Durations;
 import dev.dockward.docker.DockerApi;
 import dev.dockward.docker.RunningContainers;
 import dev.dockward.host.MachineFactsProvider;
@@ -33,7 +32,7 @@ public final class PostureWiring {
       return context.disabled("posture", "posture.enabled");
     }
     PostureSource source = new PostureSource(postureAudit(config, context.hostFs(), context.machine())::run,
-        Durations.parse(posture.interval()), context.clock());
+        posture.interval(), context.clock());
     context.links().onDaemonEvent(e -> AuditTriggers.reason(e).ifPresent(source::requestAudit));
     return Optional.of(source);
   }

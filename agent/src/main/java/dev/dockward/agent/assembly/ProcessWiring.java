@@ -20,7 +20,7 @@ final class ProcessWiring {
     if (!procScan.enabled()) {
       return context.disabled(ProcScanSource.NAME, "sources.proc_scan.enabled");
     }
-    ProcScanSource scan = new ProcScanSource(context.reader(), Durations.parse(procScan.interval()), context.clock(),
+    ProcScanSource scan = new ProcScanSource(context.reader(), procScan.interval(), context.clock(),
         context.links().seen());
     context.links().offerProcessRescan(scan::rescanNow);
     return Optional.of(scan);
@@ -42,7 +42,8 @@ final class ProcessWiring {
     } catch (NetlinkUnavailableException e) {
       AgentConfig.ProcScan procScan = sources.procScan();
       String fallback = !procScan.enabled() ? "the /proc scan is disabled too: no process events"
-          : "processes come from the /proc scan every " + procScan.interval() + ", short-lived ones are missed";
+          : "processes come from the /proc scan every " + Durations.format(procScan.interval())
+              + ", short-lived ones are missed";
       log.warn("netlink process events unavailable ({}); {}", e.getMessage(), fallback);
       return context.unavailable(NetlinkProcessSource.NAME, "no netlink process connector (" + e.getMessage()
           + "); " + fallback);

@@ -45,8 +45,7 @@ record SinkContext(ChronicleJournal journal, PublishedSchema schema, SchemaViola
    * The sink, writing alerts and lifecycle records in the configured format (native needs no
    * wrapper); mapped alerts carry the descriptions of the rules loaded when they are shipped.
    */
-  Sink formatted(Sink sink, String outputFormat) {
-    RecordFormat format = RecordFormat.parse(outputFormat);
+  Sink formatted(Sink sink, RecordFormat format) {
     return format == RecordFormat.NATIVE ? sink : new FormattingSink(sink, format, rules::ruleDescription);
   }
 }

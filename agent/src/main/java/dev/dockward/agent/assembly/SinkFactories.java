@@ -1,10 +1,8 @@
 package dev.dockward.agent.assembly;
 
 import dev.dockward.agent.config.AgentConfig;
-import dev.dockward.agent.config.Sizes;
 import dev.dockward.agent.ship.Checkpoint;
 import dev.dockward.agent.ship.KafkaSink;
-import dev.dockward.agent.ship.OutputFormat;
 import dev.dockward.agent.ship.RotatingFileSink;
 import dev.dockward.agent.ship.Shipper;
 import dev.dockward.agent.ship.ShipperSettings;
@@ -58,8 +56,8 @@ final class SinkFactories {
     if (!file.enabled()) {
       return Optional.empty();
     }
-    RotatingFileSink sink = new RotatingFileSink(Path.of(file.path()), Sizes.parse(file.maxSize()), file.maxFiles(),
-        OutputFormat.parse(file.format()));
+    RotatingFileSink sink = new RotatingFileSink(Path.of(file.path()), file.maxSize().bytes(), file.maxFiles(),
+        file.format());
     Shipper shipper = context.checkpointed(context.formatted(sink, file.outputFormat()), RotatingFileSink.NAME,
         file.events());
     log.info("writing {} to {}", file.events() ? "alerts and events" : "alerts", file.path());
@@ -73,7 +71,7 @@ final class SinkFactories {
     }
     AgentConfig.Stdout stdout = sinks.stdout();
     return Optional.of(new Shipper(context.journal(),
-        context.checked(context.formatted(new StdoutSink(context.stdout(), OutputFormat.parse(stdout.format())),
+        context.checked(context.formatted(new StdoutSink(context.stdout(), stdout.format()),
             stdout.outputFormat())),
         Checkpoint.none(), ShipperSettings.of(stdout.events(), ShipperSettings.Start.JOURNAL_END)));
   }

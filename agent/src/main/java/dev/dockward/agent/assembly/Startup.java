@@ -2,8 +2,6 @@ package dev.dockward.agent.assembly;
 
 import dev.dockward.agent.AgentVersion;
 import dev.dockward.agent.config.AgentConfig;
-import dev.dockward.agent.config.Durations;
-import dev.dockward.agent.config.Sizes;
 import dev.dockward.agent.detect.AlertThrottle;
 import dev.dockward.agent.detect.AncestryDetector;
 import dev.dockward.agent.detect.HostOsDetector;
@@ -105,7 +103,7 @@ public final class Startup implements AutoCloseable {
 
   /** The rules behind noise control, then the enrichment of the alerts that go out. */
   public void buildDetectors(Detector rules) {
-    Detector throttled = new AlertThrottle(rules, Durations.parse(config.alerts().dedupeWindow()),
+    Detector throttled = new AlertThrottle(rules, config.alerts().dedupeWindow(),
         config.alerts().rulePerMinute(), config.alerts().globalPerMinute());
     // Ancestry after noise control: only the alerts that go out pay for the /proc lookups.
     detector = new HostOsDetector(new AncestryDetector(throttled, new RecentProcesses(RECENT_PROCESSES),
@@ -115,7 +113,7 @@ public final class Startup implements AutoCloseable {
   /** The journal; damaged cycle files it moved aside make the journal sensor degraded. */
   public void openJournal() {
     journal = ChronicleJournal.openForWriting(Path.of(config.journal().dir()), config.journal().rollCycle(),
-        SystemTimeProvider.INSTANCE, Durations.parse(config.journal().syncInterval()));
+        SystemTimeProvider.INSTANCE, config.journal().syncInterval());
     started.add(journal);
     if (!journal.damagedCycles().isEmpty()) {
       sensors.unavailable("journal", journal.damagedCycles().size() + " damaged cycle file(s) found at start and "
@@ -231,7 +229,7 @@ public final class Startup implements AutoCloseable {
    */
   public void startRetention() {
     AgentConfig.Retention r = config.journal().retention();
-    JournalRetention.Policy policy = new JournalRetention.Policy(Durations.parse(r.maxAge()), Sizes.parse(r.maxSize()));
+    JournalRetention.Policy policy = new JournalRetention.Policy(r.maxAge(), r.maxSize().bytes());
     retention = new JournalRetention(journal, policy, clock, () -> shippedThrough(shippers),
         lifecycle::journalOverflow);
     journal.onDiskFull(retention::runSoon);

@@ -3,7 +3,6 @@ package dev.dockward.agent.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.agent.config.AgentConfig;
-import dev.dockward.agent.config.Durations;
 import dev.dockward.agent.detect.AlertThrottle;
 import dev.dockward.agent.detect.AncestryDetector;
 import dev.dockward.agent.detect.RuleDetector;
@@ -252,7 +251,7 @@ final class ReplayCommand implements Callable<Integer> {
     // The live agent's noise control, with its defaults, so the answer matches what it would have printed.
     AgentConfig.Alerts noise = AgentConfig.DEFAULT.alerts();
     Detector throttled = new AlertThrottle(new RuleDetector(new RuleEngine(loaded.ruleSet())),
-        Durations.parse(noise.dedupeWindow()), noise.rulePerMinute(), noise.globalPerMinute());
+        noise.dedupeWindow(), noise.rulePerMinute(), noise.globalPerMinute());
     // Ancestry from the journalled processes alone: this host's /proc is not the recorded one.
     Detector detector = new AncestryDetector(throttled, new RecentProcesses(RECENT_PROCESSES), ProcessLineage.NONE);
     RecordIds ids = new RecordIds(RERUN_ID_PREFIX, 0, 1);
