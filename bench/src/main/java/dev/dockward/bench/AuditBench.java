@@ -5,6 +5,7 @@ import dev.dockward.agent.Agent;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.detect.RuleDetector;
 import dev.dockward.agent.detect.RuleSetLoading;
+import dev.dockward.agent.ship.OutputFormat;
 import dev.dockward.audit.AuditExecSource;
 import dev.dockward.hostfs.HostFs;
 import dev.dockward.proc.ProcReader;
@@ -205,10 +206,11 @@ final class AuditBench {
   private static Agent startAgent(Path dir, Mode mode, Counts out) throws Exception {
     AgentConfig config = AgentConfig.DEFAULT
         .withJournal(new AgentConfig.Journal(dir.resolve("journal").toString(), "hourly"))
-        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, "1s"), new AgentConfig.Docker(true, null, null),
-            new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true, mode.execFiles), null,
-            new AgentConfig.HostWatch(false, null, null), new AgentConfig.Audit(mode.audit)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null))
+        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, Duration.ofSeconds(1)),
+            new AgentConfig.Docker(true, null, null), new AgentConfig.Cgroup(false, null),
+            new AgentConfig.Netlink(true, mode.execFiles), null, new AgentConfig.HostWatch(false, null, null),
+            new AgentConfig.Audit(mode.audit)))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null))
         .withMetrics(new AgentConfig.Metrics(false, "127.0.0.1", 0))
         .withPosture(new AgentConfig.Posture(false, null));
     RuleDetector detector = new RuleDetector(new RuleEngine(

@@ -1,7 +1,9 @@
 package dev.dockward.bench;
 
 import dev.dockward.agent.config.AgentConfig;
+import dev.dockward.agent.ship.OutputFormat;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** The agent as the process benchmarks run it in their own JVM. */
 final class BenchAgent {
@@ -14,9 +16,9 @@ final class BenchAgent {
   static AgentConfig watchingProcesses(Path dir) {
     return AgentConfig.DEFAULT
         .withJournal(new AgentConfig.Journal(dir.resolve("journal").toString(), "hourly"))
-        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, "1s"), null,
+        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, Duration.ofSeconds(1)), null,
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", false), null))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, false), null))
         .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0))
         .withPosture(new AgentConfig.Posture(false, null));
   }

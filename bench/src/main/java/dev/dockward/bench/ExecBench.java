@@ -86,7 +86,7 @@ final class ExecBench {
     dir = Files.createTempDirectory("dockward-exec-bench");
     Path rules = Files.createDirectories(dir.resolve("rules"));
     Files.writeString(rules.resolve("bench.yaml"), RULES);
-    AgentConfig config = BenchAgent.watchingProcesses(dir).withAlerts(new AgentConfig.Alerts("0s", 0, 0));
+    AgentConfig config = BenchAgent.watchingProcesses(dir).withAlerts(new AgentConfig.Alerts(Duration.ofSeconds(0), 0, 0));
     if (audit) {
       AgentConfig.Sources s = config.sources();
       config = config.withSources(new AgentConfig.Sources(s.procScan(), s.docker(), s.cgroup(), s.netlink(), s.network(),

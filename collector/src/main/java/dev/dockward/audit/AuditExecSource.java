@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -146,7 +147,7 @@ public final class AuditExecSource implements Source {
   }
 
   /**
-   * Keys ending in {@code drops} are exec events lost for good (the agent alerts on them): the
+   * The {@code …_drops} keys are exec events lost for good (see {@link #losses}): the
    * kernel's own losses since we started ({@code kernel_lost_drops}, from its {@code lost}
    * counter: it cannot say whose records they were), overruns of our socket, a full queue, events
    * given up unfinished and execs no container could be found for.
@@ -166,6 +167,11 @@ public final class AuditExecSource implements Source {
     m.put("attributed_from_parent", stats.fromParent.sum());
     m.put("attributed_from_memory", stats.fromMemory.sum());
     return m;
+  }
+
+  @Override
+  public Set<String> losses() {
+    return Set.of("kernel_lost_drops", "overrun_drops", "queue_drops", "incomplete_drops", "unattributed_drops");
   }
 
   @Override

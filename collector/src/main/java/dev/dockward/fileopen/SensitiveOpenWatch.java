@@ -181,6 +181,12 @@ public final class SensitiveOpenWatch implements SupervisedSource {
     return out;
   }
 
+  /** Opens lost for good: the kernel's queue overflowed. */
+  @Override
+  public Set<String> losses() {
+    return Set.of("overflow_drops");
+  }
+
   /** The inode marks held now: the host's credentials files and every running container's copies. */
   public long marks() {
     return markCount;

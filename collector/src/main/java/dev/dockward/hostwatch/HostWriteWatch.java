@@ -145,6 +145,12 @@ public final class HostWriteWatch implements SupervisedSource {
     return out;
   }
 
+  /** Writes lost for good: the kernel's queue overflowed, or too many waited for their container. */
+  @Override
+  public Set<String> losses() {
+    return Set.of("overflow_drops", "pending_drops");
+  }
+
   @Override
   public synchronized Optional<SupervisedThread> supervisor() {
     return Optional.ofNullable(thread);

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -166,8 +167,8 @@ public final class NetlinkProcessSource implements Source {
   }
 
   /**
-   * Degradations by reason. Keys ending in {@code drops} are events lost for good (the agent
-   * alerts on them): kernel overruns (each may have lost several messages), a full queue, and
+   * Degradations by reason. The {@code …_drops} keys are events lost for good (see {@link #losses}):
+   * kernel overruns (each may have lost several messages), a full queue, and
    * events about processes nobody could attribute.
    */
   @Override
@@ -186,6 +187,11 @@ public final class NetlinkProcessSource implements Source {
     out.put("malformed_messages", s.malformedMessages());
     out.put("execs_left_to_audit", s.execsLeftToAudit());
     return out;
+  }
+
+  @Override
+  public Set<String> losses() {
+    return Set.of("overrun_drops", "queue_drops", "unattributed_drops");
   }
 
   /** The reader's and the worker's threads; none before start. */

@@ -3,6 +3,7 @@ package dev.dockward.source;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A producer of events (the /proc scan, the Docker daemon, later netlink, cgroups, capture…).
@@ -25,6 +26,15 @@ public interface Source extends AutoCloseable {
    */
   default Map<String, Long> counters() {
     return Map.of();
+  }
+
+  /**
+   * The names among {@link #counters} that count events lost for good (the agent sums them into
+   * its heartbeats' {@code drops} and alerts on them); the other counters are degradations the
+   * source made up for, or dropped by design.
+   */
+  default Set<String> losses() {
+    return Set.of();
   }
 
   /** How long the source's last full pass took (a /proc scan, a cgroup sample), for sources that work in passes. */

@@ -1,5 +1,6 @@
 package dev.dockward.agent.cli;
 
+import dev.dockward.agent.ship.OutputFormat;
 import java.io.PrintWriter;
 import java.util.Iterator;
 import java.util.List;
@@ -16,6 +17,11 @@ enum LineFormat {
   @Override
   public String toString() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The sinks' format of these lines (the deprecated alias writes text). */
+  OutputFormat sinkFormat() {
+    return this == JSONL ? OutputFormat.JSONL : OutputFormat.TEXT;
   }
 
   /** {@link #TEXT} for the deprecated alias, said once on {@code err}; otherwise this format. */

@@ -2,7 +2,7 @@ package dev.dockward.agent.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dockward.agent.PostureWiring;
+import dev.dockward.agent.assembly.PostureWiring;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.ConfigException;
 import dev.dockward.agent.ship.TextLine;

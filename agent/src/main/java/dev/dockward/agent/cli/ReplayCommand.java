@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.ConfigException;
-import dev.dockward.agent.config.Durations;
 import dev.dockward.agent.config.NetworkPolicyLoader;
 import dev.dockward.agent.detect.AlertThrottle;
 import dev.dockward.agent.detect.AncestryDetector;
@@ -279,7 +278,7 @@ final class ReplayCommand implements Callable<Integer> {
     // The live agent's noise control, with its defaults, so the answer matches what it would have printed.
     AgentConfig.Alerts noise = AgentConfig.DEFAULT.alerts();
     Detector throttled = new AlertThrottle(new MinerSignalDetector(new RuleDetector(new RuleEngine(loaded.ruleSet()))),
-        Durations.parse(noise.dedupeWindow()), noise.rulePerMinute(), noise.globalPerMinute());
+        noise.dedupeWindow(), noise.rulePerMinute(), noise.globalPerMinute());
     // Ancestry from the journalled processes alone: this host's /proc is not the recorded one.
     Detector detector = new AncestryDetector(throttled, new RecentProcesses(RECENT_PROCESSES), ProcessLineage.NONE);
     RecordIds ids = new RecordIds(RERUN_ID_PREFIX, 0, 1);

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -132,10 +131,10 @@ final class RunCommand implements Callable<Integer> {
     AgentConfig.Journal j = journal == null ? c.journal() : new AgentConfig.Journal(journal.toString(),
         c.journal().rollCycle(), c.journal().syncInterval(), c.journal().retention());
     AgentConfig.Stdout s = c.sinks().stdout();
-    String output = outputFormat == null ? null : outputFormat.name().toLowerCase(Locale.ROOT);
     LineFormat line = format == null ? null : format.resolve(spec.commandLine().getErr());
     AgentConfig.Stdout stdoutSink = new AgentConfig.Stdout(stdout ? "true" : s.enabled(),
-        line == null ? s.format() : line.toString(), s.events(), output == null ? s.outputFormat() : output);
+        line == null ? s.format() : line.sinkFormat(), s.events(),
+        outputFormat == null ? s.outputFormat() : outputFormat);
     AgentConfig.Kafka k = c.sinks().kafka();
     if (kafka != null) {
       if (!BootstrapServers.valid(kafka)) {
@@ -144,7 +143,8 @@ final class RunCommand implements Callable<Integer> {
       k = new AgentConfig.Kafka(true, kafka, k.topics(), k.events(), k.properties(), k.outputFormat());
     }
     if (outputFormat != null) {
-      k = new AgentConfig.Kafka(k.enabled(), k.bootstrapServers(), k.topics(), k.events(), k.properties(), output);
+      k = new AgentConfig.Kafka(k.enabled(), k.bootstrapServers(), k.topics(), k.events(), k.properties(),
+          outputFormat);
     }
     return c.withJournal(j).withSinks(new AgentConfig.Sinks(stdoutSink, k, c.sinks().file()));
   }

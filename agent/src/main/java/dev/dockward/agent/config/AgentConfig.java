@@ -1,6 +1,9 @@
 package dev.dockward.agent.config;
 
+import dev.dockward.agent.ship.OutputFormat;
+import dev.dockward.agent.ship.format.RecordFormat;
 import dev.dockward.posture.PostureSettings;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,18 +64,18 @@ public record AgentConfig(
    * the registries images may come from ({@code docker.io}, {@code registry.example.com:5000});
    * empty: not checked.
    */
-  public record Posture(Boolean enabled, String interval, List<String> minDockerVersion,
+  public record Posture(Boolean enabled, Duration interval, List<String> minDockerVersion,
       List<String> minKernelVersion, List<String> registryAllowlist) {
     public Posture {
       enabled = Objects.requireNonNullElse(enabled, true);
-      interval = Objects.requireNonNullElse(interval, "5m");
+      interval = Objects.requireNonNullElse(interval, Duration.ofMinutes(5));
       minDockerVersion = List.copyOf(Objects.requireNonNullElse(minDockerVersion, PostureSettings.DEFAULT.minDockerVersions()));
       minKernelVersion = List.copyOf(Objects.requireNonNullElse(minKernelVersion, PostureSettings.DEFAULT.minKernelVersions()));
       registryAllowlist = List.copyOf(Objects.requireNonNullElse(registryAllowlist, List.of()));
     }
 
     /** The audit's switch and interval, with the default versions and no registry allowlist. */
-    public Posture(Boolean enabled, String interval) {
+    public Posture(Boolean enabled, Duration interval) {
       this(enabled, interval, null, null, null);
     }
   }
@@ -82,15 +85,15 @@ public record AgentConfig(
    * {@code rulePerMinute} alerts of one rule per minute; what is held back is counted and
    * reported as {@code suppressed} on the next alert of the same rule and container.
    */
-  public record Alerts(String dedupeWindow, Integer rulePerMinute, Integer globalPerMinute) {
+  public record Alerts(Duration dedupeWindow, Integer rulePerMinute, Integer globalPerMinute) {
     public Alerts {
-      dedupeWindow = Objects.requireNonNullElse(dedupeWindow, "60s");
+      dedupeWindow = Objects.requireNonNullElse(dedupeWindow, Duration.ofSeconds(60));
       rulePerMinute = Objects.requireNonNullElse(rulePerMinute, 600);
       globalPerMinute = Objects.requireNonNullElse(globalPerMinute, 6000);
     }
 
     /** Without a global cap of its own (the default applies). */
-    public Alerts(String dedupeWindow, Integer rulePerMinute) {
+    public Alerts(Duration dedupeWindow, Integer rulePerMinute) {
       this(dedupeWindow, rulePerMinute, null);
     }
   }
@@ -124,11 +127,11 @@ public record AgentConfig(
    *     append): the most a power cut or kernel panic can lose
    * @param retention when whole roll cycles are deleted
    */
-  public record Journal(String dir, String rollCycle, String syncInterval, Retention retention) {
+  public record Journal(String dir, String rollCycle, Duration syncInterval, Retention retention) {
     public Journal {
       dir = Objects.requireNonNullElse(dir, "/var/lib/dockward/journal");
       rollCycle = Objects.requireNonNullElse(rollCycle, "hourly");
-      syncInterval = Objects.requireNonNullElse(syncInterval, "1s");
+      syncInterval = Objects.requireNonNullElse(syncInterval, Duration.ofSeconds(1));
       retention = Objects.requireNonNullElse(retention, new Retention(null, null));
     }
 
@@ -146,10 +149,10 @@ public record AgentConfig(
    * @param maxAge cycles older than this are deleted once shipped (default 7d)
    * @param maxSize the most disk the journal may use (default 2GiB; units B, KiB, MiB, GiB)
    */
-  public record Retention(String maxAge, String maxSize) {
+  public record Retention(Duration maxAge, ByteSize maxSize) {
     public Retention {
-      maxAge = Objects.requireNonNullElse(maxAge, "7d");
-      maxSize = Objects.requireNonNullElse(maxSize, "2GiB");
+      maxAge = Objects.requireNonNullElse(maxAge, Duration.ofDays(7));
+      maxSize = Objects.requireNonNullElse(maxSize, ByteSize.ofGiB(2));
     }
   }
 
@@ -232,7 +235,7 @@ public record AgentConfig(
    * @param learning learning mode
    */
   public record Network(Boolean enabled, List<String> interfaces, Integer snapLength, Integer ringMb,
-      String rescanInterval, Integer maxFlows, String idleTimeout, String activeTimeout, String scanWindow,
+      Duration rescanInterval, Integer maxFlows, Duration idleTimeout, Duration activeTimeout, Duration scanWindow,
       String policy, Learning learning) {
     public static final Network DEFAULT = new Network(null, null, null, null, null, null, null, null, null, null, null);
 
@@ -241,11 +244,11 @@ public record AgentConfig(
       interfaces = List.copyOf(Objects.requireNonNullElse(interfaces, List.of("docker0", "br-*")));
       snapLength = Objects.requireNonNullElse(snapLength, 128);
       ringMb = Objects.requireNonNullElse(ringMb, 8);
-      rescanInterval = Objects.requireNonNullElse(rescanInterval, "5s");
+      rescanInterval = Objects.requireNonNullElse(rescanInterval, Duration.ofSeconds(5));
       maxFlows = Objects.requireNonNullElse(maxFlows, 65_536);
-      idleTimeout = Objects.requireNonNullElse(idleTimeout, "60s");
-      activeTimeout = Objects.requireNonNullElse(activeTimeout, "60s");
-      scanWindow = Objects.requireNonNullElse(scanWindow, "10s");
+      idleTimeout = Objects.requireNonNullElse(idleTimeout, Duration.ofSeconds(60));
+      activeTimeout = Objects.requireNonNullElse(activeTimeout, Duration.ofSeconds(60));
+      scanWindow = Objects.requireNonNullElse(scanWindow, Duration.ofSeconds(10));
       policy = Objects.requireNonNullElse(policy, "");
       learning = Objects.requireNonNullElse(learning, new Learning(null, null, null));
       if (learning.enabled() == null) {
@@ -274,7 +277,7 @@ public record AgentConfig(
           activeTimeout, scanWindow, policy, l);
     }
 
-    public Network withRescanInterval(String interval) {
+    public Network withRescanInterval(Duration interval) {
       return new Network(enabled, interfaces, snapLength, ringMb, interval, maxFlows, idleTimeout, activeTimeout,
           scanWindow, policy, learning);
     }
@@ -291,18 +294,18 @@ public record AgentConfig(
    * @param scanThreshold distinct ports or hosts within the scan window at which a container's flows
    *     are a scan and are not learned (30, as the bundled scan rule)
    */
-  public record Learning(Boolean enabled, String period, String file, Integer maxEdges, Integer maxPortsPerPair,
+  public record Learning(Boolean enabled, Duration period, String file, Integer maxEdges, Integer maxPortsPerPair,
       Integer scanThreshold) {
     public Learning {
       // enabled stays unset here: the network section decides its default (see Network).
-      period = Objects.requireNonNullElse(period, "24h");
+      period = Objects.requireNonNullElse(period, Duration.ofHours(24));
       file = Objects.requireNonNullElse(file, "");
       maxEdges = Objects.requireNonNullElse(maxEdges, 10_000);
       maxPortsPerPair = Objects.requireNonNullElse(maxPortsPerPair, 16);
       scanThreshold = Objects.requireNonNullElse(scanThreshold, 30);
     }
 
-    public Learning(Boolean enabled, String period, String file) {
+    public Learning(Boolean enabled, Duration period, String file) {
       this(enabled, period, file, null, null, null);
     }
 
@@ -318,19 +321,19 @@ public record AgentConfig(
    * @param socketInterval the pause between looks for container processes connected to the
    *     Docker API socket (a kernel socket-table dump: cheap, so often)
    */
-  public record HostWatch(Boolean enabled, String interval, String socketInterval) {
+  public record HostWatch(Boolean enabled, Duration interval, Duration socketInterval) {
     public HostWatch {
       enabled = Objects.requireNonNullElse(enabled, true);
-      interval = Objects.requireNonNullElse(interval, "1s");
-      socketInterval = Objects.requireNonNullElse(socketInterval, "250ms");
+      interval = Objects.requireNonNullElse(interval, Duration.ofSeconds(1));
+      socketInterval = Objects.requireNonNullElse(socketInterval, Duration.ofMillis(250));
     }
   }
 
   /** @param interval how often every running container's cgroup is sampled ({@code resource_sample} events) */
-  public record Cgroup(Boolean enabled, String interval) {
+  public record Cgroup(Boolean enabled, Duration interval) {
     public Cgroup {
       enabled = Objects.requireNonNullElse(enabled, true);
-      interval = Objects.requireNonNullElse(interval, "1s");
+      interval = Objects.requireNonNullElse(interval, Duration.ofSeconds(1));
     }
   }
 
@@ -357,19 +360,19 @@ public record AgentConfig(
    * @param interval how often /proc is listed for new processes; with netlink running the scan
    *     is the reconciliation rescan (it reports only what netlink missed)
    */
-  public record ProcScan(Boolean enabled, String interval) {
+  public record ProcScan(Boolean enabled, Duration interval) {
     public ProcScan {
       enabled = Objects.requireNonNullElse(enabled, true);
-      interval = Objects.requireNonNullElse(interval, "1s");
+      interval = Objects.requireNonNullElse(interval, Duration.ofSeconds(1));
     }
   }
 
   /** @param host the daemon's address; @param maxBackoff the longest wait between reconnection attempts */
-  public record Docker(Boolean enabled, String host, String maxBackoff) {
+  public record Docker(Boolean enabled, String host, Duration maxBackoff) {
     public Docker {
       enabled = Objects.requireNonNullElse(enabled, true);
       host = Objects.requireNonNullElse(host, "unix:///var/run/docker.sock");
-      maxBackoff = Objects.requireNonNullElse(maxBackoff, "30s");
+      maxBackoff = Objects.requireNonNullElse(maxBackoff, Duration.ofSeconds(30));
     }
   }
 
@@ -403,16 +406,16 @@ public record AgentConfig(
    * @param events whether events are written too, not only alerts (and the agent's lifecycle records)
    * @param outputFormat {@code native}, {@code ocsf} or {@code ecs}
    */
-  public record FileSink(Boolean enabled, String path, String maxSize, Integer maxFiles, String format,
-      Boolean events, String outputFormat) {
+  public record FileSink(Boolean enabled, String path, ByteSize maxSize, Integer maxFiles, OutputFormat format,
+      Boolean events, RecordFormat outputFormat) {
     public FileSink {
       enabled = Objects.requireNonNullElse(enabled, false);
       path = Objects.requireNonNullElse(path, "/var/log/dockward/alerts.jsonl");
-      maxSize = Objects.requireNonNullElse(maxSize, "100MiB");
+      maxSize = Objects.requireNonNullElse(maxSize, ByteSize.ofMiB(100));
       maxFiles = Objects.requireNonNullElse(maxFiles, 5);
-      format = Objects.requireNonNullElse(format, "jsonl");
+      format = Objects.requireNonNullElse(format, OutputFormat.JSONL);
       events = Objects.requireNonNullElse(events, false);
-      outputFormat = Objects.requireNonNullElse(outputFormat, "native");
+      outputFormat = Objects.requireNonNullElse(outputFormat, RecordFormat.NATIVE);
     }
   }
 
@@ -427,14 +430,14 @@ public record AgentConfig(
    *     what its delivery guarantee rests on (acks, idempotence, serializers)
    */
   public record Kafka(Boolean enabled, String bootstrapServers, Topics topics, Boolean events,
-      Map<String, String> properties, String outputFormat) {
+      Map<String, String> properties, RecordFormat outputFormat) {
     public Kafka {
       enabled = Objects.requireNonNullElse(enabled, false);
       bootstrapServers = Objects.requireNonNullElse(bootstrapServers, "");
       topics = Objects.requireNonNullElse(topics, new Topics(null, null));
       events = Objects.requireNonNullElse(events, false);
       properties = Map.copyOf(Objects.requireNonNullElse(properties, Map.of()));
-      outputFormat = Objects.requireNonNullElse(outputFormat, "native");
+      outputFormat = Objects.requireNonNullElse(outputFormat, RecordFormat.NATIVE);
     }
 
     /** Native records. */
@@ -457,16 +460,16 @@ public record AgentConfig(
    * @param events whether events are printed too, not only alerts
    * @param outputFormat {@code native}, {@code ocsf} or {@code ecs} (alerts and lifecycle records mapped; other events native)
    */
-  public record Stdout(String enabled, String format, Boolean events, String outputFormat) {
+  public record Stdout(String enabled, OutputFormat format, Boolean events, RecordFormat outputFormat) {
     public Stdout {
       enabled = Objects.requireNonNullElse(enabled, "auto");
-      format = Objects.requireNonNullElse(format, "jsonl");
+      format = Objects.requireNonNullElse(format, OutputFormat.JSONL);
       events = Objects.requireNonNullElse(events, false);
-      outputFormat = Objects.requireNonNullElse(outputFormat, "native");
+      outputFormat = Objects.requireNonNullElse(outputFormat, RecordFormat.NATIVE);
     }
 
     /** Native records. */
-    public Stdout(String enabled, String format, Boolean events) {
+    public Stdout(String enabled, OutputFormat format, Boolean events) {
       this(enabled, format, events, null);
     }
   }
@@ -475,10 +478,10 @@ public record AgentConfig(
    * @param queueCapacity events waiting between the sources and the journal before sources wait
    * @param heartbeat how often the agent journals (and ships) {@code agent_heartbeat}
    */
-  public record Pipeline(Integer queueCapacity, String heartbeat) {
+  public record Pipeline(Integer queueCapacity, Duration heartbeat) {
     public Pipeline {
       queueCapacity = Objects.requireNonNullElse(queueCapacity, 65_536);
-      heartbeat = Objects.requireNonNullElse(heartbeat, "30s");
+      heartbeat = Objects.requireNonNullElse(heartbeat, Duration.ofSeconds(30));
     }
   }
 }

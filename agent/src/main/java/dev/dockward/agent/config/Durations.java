@@ -24,4 +24,20 @@ public final class Durations {
       default: return Duration.ofDays(n);
     }
   }
+
+  /** The duration as people write it, in its largest whole unit: {@code 250ms}, {@code 1s}, {@code 5m}, {@code 7d}. */
+  public static String format(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 1000 != 0) {
+      return ms + "ms";
+    }
+    long s = ms / 1000;
+    if (s == 0 || s % 60 != 0) {
+      return s + "s";
+    }
+    if (s % 3600 != 0) {
+      return s / 60 + "m";
+    }
+    return s % 86_400 != 0 ? s / 3600 + "h" : s / 86_400 + "d";
+  }
 }

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dockward.agent.ship.OutputFormat;
+import dev.dockward.agent.ship.format.RecordFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +20,7 @@ class ConfigLoaderTest {
     AgentConfig c = loader.parse("empty.yaml", "");
     assertEquals("/var/lib/dockward/journal", c.journal().dir());
     assertEquals("auto", c.sinks().stdout().enabled());
-    assertEquals("1s", c.sources().procScan().interval());
+    assertEquals(Duration.ofSeconds(1), c.sources().procScan().interval());
     assertEquals("unix:///var/run/docker.sock", c.sources().docker().host());
     assertTrue(c.rules().bundled());
     assertTrue(c.sources().netlink().enabled(), "netlink is on by default");
@@ -41,10 +44,10 @@ class ConfigLoaderTest {
     assertEquals("/srv/journal", c.journal().dir());
     assertEquals("daily", c.journal().rollCycle());
     assertEquals(List.of("/etc/dockward/rules.d"), c.rules().paths());
-    assertEquals("250ms", c.sources().procScan().interval());
-    assertEquals("5s", c.sources().docker().maxBackoff());
+    assertEquals(Duration.ofMillis(250), c.sources().procScan().interval());
+    assertEquals(Duration.ofSeconds(5), c.sources().docker().maxBackoff());
     assertEquals(false, c.sources().netlink().enabled());
-    assertEquals("text", c.sinks().stdout().format());
+    assertEquals(OutputFormat.TEXT, c.sinks().stdout().format());
     assertTrue(c.sinks().stdout().events());
   }
 
@@ -81,12 +84,12 @@ class ConfigLoaderTest {
   void hostWatchHasDefaultsAndItsIntervalsAreChecked() throws ConfigException {
     AgentConfig defaults = loader.parse("empty.yaml", "");
     assertTrue(defaults.sources().hostWatch().enabled());
-    assertEquals("1s", defaults.sources().hostWatch().interval());
-    assertEquals("250ms", defaults.sources().hostWatch().socketInterval());
+    assertEquals(Duration.ofSeconds(1), defaults.sources().hostWatch().interval());
+    assertEquals(Duration.ofMillis(250), defaults.sources().hostWatch().socketInterval());
     AgentConfig c = loader.parse("c.yaml", "sources:\n  host_watch: {enabled: false, interval: 5s, socket_interval: 1s}\n");
     assertEquals(false, c.sources().hostWatch().enabled());
-    assertEquals("5s", c.sources().hostWatch().interval());
-    assertEquals("1s", c.sources().hostWatch().socketInterval());
+    assertEquals(Duration.ofSeconds(5), c.sources().hostWatch().interval());
+    assertEquals(Duration.ofSeconds(1), c.sources().hostWatch().socketInterval());
     ConfigException e = assertThrows(ConfigException.class,
         () -> loader.parse("c.yaml", "sources:\n  host_watch: {socket_interval: 0s}\n"));
     assertTrue(e.getMessage().contains("sources.host_watch.socket_interval"), e.getMessage());
@@ -96,10 +99,10 @@ class ConfigLoaderTest {
   void postureSectionHasDefaultsAndItsIntervalIsChecked() throws ConfigException {
     AgentConfig defaults = loader.parse("empty.yaml", "");
     assertTrue(defaults.posture().enabled());
-    assertEquals("5m", defaults.posture().interval());
+    assertEquals(Duration.ofMinutes(5), defaults.posture().interval());
     AgentConfig c = loader.parse("c.yaml", "posture: {enabled: false, interval: 90s}\n");
     assertEquals(false, c.posture().enabled());
-    assertEquals("90s", c.posture().interval());
+    assertEquals(Duration.ofSeconds(90), c.posture().interval());
     ConfigException e = assertThrows(ConfigException.class,
         () -> loader.parse("c.yaml", "posture:\n  interval: 5 minutes\n"));
     assertTrue(e.getMessage().contains("posture.interval"), e.getMessage());
@@ -128,9 +131,9 @@ class ConfigLoaderTest {
   @Test
   void outputFormatsAreReadPerSinkAndCheckedByName() throws ConfigException {
     AgentConfig c = loader.parse("c.yaml", "sinks:\n  stdout: {output_format: ocsf}\n  kafka: {output_format: ecs}\n");
-    assertEquals("ocsf", c.sinks().stdout().outputFormat());
-    assertEquals("ecs", c.sinks().kafka().outputFormat());
-    assertEquals("native", AgentConfig.DEFAULT.sinks().stdout().outputFormat());
+    assertEquals(RecordFormat.OCSF, c.sinks().stdout().outputFormat());
+    assertEquals(RecordFormat.ECS, c.sinks().kafka().outputFormat());
+    assertEquals(RecordFormat.NATIVE, AgentConfig.DEFAULT.sinks().stdout().outputFormat());
     assertTrue(assertThrows(ConfigException.class, () -> loader.parse("c.yaml", "sinks:\n  stdout: {output_format: cef}\n"))
         .getMessage().contains("sinks.stdout.output_format"));
   }
@@ -214,13 +217,13 @@ class ConfigLoaderTest {
   @Test
   void journalSyncAndRetentionHaveDefaultsAndAreChecked() throws ConfigException {
     AgentConfig d = loader.parse("c.yaml", "");
-    assertEquals("1s", d.journal().syncInterval());
-    assertEquals("7d", d.journal().retention().maxAge());
-    assertEquals(2L << 30, Sizes.parse(d.journal().retention().maxSize()));
+    assertEquals(Duration.ofSeconds(1), d.journal().syncInterval());
+    assertEquals(Duration.ofDays(7), d.journal().retention().maxAge());
+    assertEquals(2L << 30, d.journal().retention().maxSize().bytes());
     AgentConfig c = loader.parse("c.yaml", "journal: {sync_interval: 0s, retention: {max_age: 2d, max_size: 512MiB}}\n");
-    assertEquals("0s", c.journal().syncInterval());
-    assertEquals("2d", c.journal().retention().maxAge());
-    assertEquals(512L << 20, Sizes.parse(c.journal().retention().maxSize()));
+    assertEquals(Duration.ofSeconds(0), c.journal().syncInterval());
+    assertEquals(Duration.ofDays(2), c.journal().retention().maxAge());
+    assertEquals(512L << 20, c.journal().retention().maxSize().bytes());
     ConfigException e = assertThrows(ConfigException.class,
         () -> loader.parse("c.yaml", "journal: {retention: {max_size: 2GB}}\n"));
     assertTrue(e.getMessage().contains("journal.retention.max_size") && e.getMessage().contains("2GB"), e.getMessage());
@@ -240,11 +243,11 @@ class ConfigLoaderTest {
         """);
     AgentConfig.FileSink f = c.sinks().file();
     assertEquals("/srv/a.jsonl", f.path());
-    assertEquals(10L << 20, Sizes.parse(f.maxSize()));
+    assertEquals(10L << 20, f.maxSize().bytes());
     assertEquals(2, f.maxFiles());
-    assertEquals("text", f.format());
+    assertEquals(OutputFormat.TEXT, f.format());
     assertTrue(f.events());
-    assertEquals("ecs", f.outputFormat());
+    assertEquals(RecordFormat.ECS, f.outputFormat());
     assertEquals(false, c.sinks().stdoutOn(), "auto: stdout is off when the file sink writes");
     assertTrue(assertThrows(ConfigException.class, () -> loader.parse("c.yaml", "sinks: {file: {max_files: -1}}\n"))
         .getMessage().contains("sinks.file.max_files"));

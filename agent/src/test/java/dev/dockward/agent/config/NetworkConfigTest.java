@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dockward.agent.netpolicy.EdgePolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,11 +29,11 @@ class NetworkConfigTest {
     assertEquals(List.of("docker0", "br-*"), n.interfaces());
     assertEquals(128, n.snapLength());
     assertEquals(65_536, n.maxFlows());
-    assertEquals("60s", n.idleTimeout());
-    assertEquals("10s", n.scanWindow());
+    assertEquals(Duration.ofSeconds(60), n.idleTimeout());
+    assertEquals(Duration.ofSeconds(10), n.scanWindow());
     assertEquals("", n.policy());
     assertTrue(n.learning().enabled());
-    assertEquals("24h", n.learning().period());
+    assertEquals(Duration.ofHours(24), n.learning().period());
   }
 
   @Test
@@ -47,9 +48,9 @@ class NetworkConfigTest {
     AgentConfig.Network periodOnly = loader.parse("c.yaml", "sources:\n  network: {learning: {period: 2h}}\n")
         .sources().network();
     assertTrue(periodOnly.learning().enabled());
-    assertEquals("2h", periodOnly.learning().period());
+    assertEquals(Duration.ofHours(2), periodOnly.learning().period());
     assertFalse(AgentConfig.Network.DEFAULT.withPolicy("/p.yaml").learning().enabled());
-    assertTrue(AgentConfig.Network.DEFAULT.withLearning(new AgentConfig.Learning(true, "1h", ""))
+    assertTrue(AgentConfig.Network.DEFAULT.withLearning(new AgentConfig.Learning(true, Duration.ofHours(1), ""))
         .withPolicy("/p.yaml").learning().enabled(), "set explicitly: kept");
   }
 
@@ -84,7 +85,7 @@ class NetworkConfigTest {
     assertTrue(n.enabled());
     assertEquals(List.of("docker0"), n.interfaces());
     assertEquals(1000, n.maxFlows());
-    assertEquals("2h", n.learning().period());
+    assertEquals(Duration.ofHours(2), n.learning().period());
     assertTrue(assertThrows(ConfigException.class, () -> loader.parse("c.yaml", "sources:\n  network: {idle_timeout: soon}\n"))
         .getMessage().contains("sources.network.idle_timeout"));
     assertTrue(assertThrows(ConfigException.class, () -> loader.parse("c.yaml", "sources:\n  network: {snap_length: 20}\n"))

@@ -2,7 +2,6 @@ package dev.dockward.agent.it;
 
 import static dev.dockward.agent.it.Records.map;
 import static dev.dockward.agent.it.Records.parse;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +12,7 @@ import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalCursor;
 import dev.dockward.agent.journal.JournalRecord;
+import dev.dockward.agent.ship.OutputFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -51,8 +51,8 @@ class AgentIT {
 
   private void startAgent(boolean printEvents) throws Exception {
     AgentConfig config = AgentUnderTest.config(journalDir)
-        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, "200ms"), null, null))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", printEvents), null));
+        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, Duration.ofMillis(200)), null, null))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, printEvents), null));
     agent = harness.start(config, Records.bundledRules());
   }
 

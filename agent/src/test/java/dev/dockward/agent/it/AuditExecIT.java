@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockward.agent.config.AgentConfig;
+import dev.dockward.agent.ship.OutputFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -169,7 +170,7 @@ class AuditExecIT {
             new AgentConfig.Docker(false, null, null), new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true),
             null, new AgentConfig.HostWatch(false, null, null), new AgentConfig.Audit(true)))
         .withPosture(new AgentConfig.Posture(false, null, null, null, null))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null, null));
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null, null));
     harness.start(config, Records.bundledRules());
     awaitMarker();
   }

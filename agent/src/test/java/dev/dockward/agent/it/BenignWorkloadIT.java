@@ -9,6 +9,7 @@ import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.detect.RuleDetector;
 import dev.dockward.agent.detect.RuleSetLoading;
 import dev.dockward.agent.schema.RecordSchema;
+import dev.dockward.agent.ship.OutputFormat;
 import dev.dockward.rules.RuleEngine;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -63,7 +64,7 @@ class BenignWorkloadIT {
         .withJournal(new AgentConfig.Journal(journalDir.toString(), "hourly"))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null))
         .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0));
     var rules = RuleSetLoading.load(true, List.of(), new PrintWriter(System.err, true));
     assertEquals(List.of(), rules.problems());

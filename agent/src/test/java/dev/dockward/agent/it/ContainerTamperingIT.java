@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockward.agent.config.AgentConfig;
+import dev.dockward.agent.ship.OutputFormat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,10 +44,10 @@ class ContainerTamperingIT {
   /** The agent with netlink on, the /proc rescan off, events printed too, every alert printed (no dedupe). */
   private void startAgent() throws Exception {
     AgentConfig config = AgentUnderTest.config(journalDir)
-        .withAlerts(new AgentConfig.Alerts("0s", null))
+        .withAlerts(new AgentConfig.Alerts(Duration.ofSeconds(0), null))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null));
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null));
     harness.start(config, Records.bundledRules());
   }
 

@@ -2,11 +2,11 @@ package dev.dockward.agent.it;
 
 import static dev.dockward.agent.it.Records.map;
 import static dev.dockward.agent.it.Records.parse;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.dockward.agent.Agent;
 import dev.dockward.agent.config.AgentConfig;
+import dev.dockward.agent.ship.OutputFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -56,9 +56,9 @@ class DaemonOutageIT {
   void agentRunsOnProcWithoutTheDaemonAndCatchesUpWhenItComesAndGoes() throws Exception {
     Path socket = dir.resolve("docker.sock");
     AgentConfig config = AgentUnderTest.config(dir.resolve("journal"))
-        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, "200ms"),
-            new AgentConfig.Docker(true, "unix://" + socket, "1s"), null))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null));
+        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, Duration.ofMillis(200)),
+            new AgentConfig.Docker(true, "unix://" + socket, Duration.ofSeconds(1)), null))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null));
     agent = harness.start(config, Records.bundledRules());
 
     // No daemon: the /proc scan goes on (its first scan reports this very JVM).

@@ -9,6 +9,7 @@ import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.detect.RuleDetector;
 import dev.dockward.agent.detect.RuleSetLoading;
 import dev.dockward.agent.pipeline.Detector;
+import dev.dockward.agent.ship.OutputFormat;
 import dev.dockward.rules.RuleEngine;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -90,10 +91,10 @@ class IntruderFlowIT {
   private void startAgent(Detector rules) throws Exception {
     AgentConfig config = AgentUnderTest.config(dir.resolve("journal"))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
-            new AgentConfig.Cgroup(true, "1s"), new AgentConfig.Netlink(true))
-            .withNetwork(AgentConfig.Network.DEFAULT.withEnabled(true).withRescanInterval("500ms")))
+            new AgentConfig.Cgroup(true, Duration.ofSeconds(1)), new AgentConfig.Netlink(true))
+            .withNetwork(AgentConfig.Network.DEFAULT.withEnabled(true).withRescanInterval(Duration.ofMillis(500))))
         .withPosture(new AgentConfig.Posture(false, null))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null));
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null));
     harness.start(config, rules);
   }
 

@@ -1,13 +1,13 @@
 package dev.dockward.agent.it;
 
 import static dev.dockward.agent.it.Records.parse;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockward.agent.Agent;
 import dev.dockward.agent.config.AgentConfig;
+import dev.dockward.agent.ship.OutputFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,9 +53,9 @@ class NetlinkEscapeIT {
   /** The agent with netlink on, the /proc rescan at its default pace, events printed too. */
   private void startAgent() throws Exception {
     AgentConfig config = AgentUnderTest.config(journalDir)
-        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, "1s"), null,
+        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, Duration.ofSeconds(1)), null,
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null));
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null));
     agent = harness.start(config, Records.bundledRules());
     // Wait until netlink delivers: an exec on the host made after the start must come back.
     Process marker = new ProcessBuilder("/bin/sh", "-c", "exec /bin/sleep 0.2").start();

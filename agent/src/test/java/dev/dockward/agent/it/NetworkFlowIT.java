@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockward.agent.Agent;
 import dev.dockward.agent.config.AgentConfig;
+import dev.dockward.agent.ship.OutputFormat;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -50,9 +51,9 @@ class NetworkFlowIT {
     config = AgentUnderTest.config(dir.resolve("journal"))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(false))
-            .withNetwork(network.withEnabled(true).withRescanInterval("500ms")))
+            .withNetwork(network.withEnabled(true).withRescanInterval(Duration.ofMillis(500))))
         .withPosture(new AgentConfig.Posture(false, null))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null));
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null));
     agent = harness.start(config, Records.bundledRules());
   }
 
@@ -142,7 +143,7 @@ class NetworkFlowIT {
     String newcomer = DockerCli.uniqueName("nfit-lnew");
     Path learned = dir.resolve("learned-edges.json");
     AgentConfig.Network learning = AgentConfig.Network.DEFAULT
-        .withLearning(new AgentConfig.Learning(true, "8s", learned.toString()));
+        .withLearning(new AgentConfig.Learning(true, Duration.ofSeconds(8), learned.toString()));
     docker.runDetached(server, List.of(), "sh", "-c", "nc -ll -p 6379 -e /bin/busybox echo ok");
     String ip = docker.ipAddress(server);
     docker.runDetached(client, List.of(), "sh", "-c", talkLoop(ip, 6379, 60));

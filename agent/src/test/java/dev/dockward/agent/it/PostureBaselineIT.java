@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dockward.agent.Agent;
 import dev.dockward.agent.cli.DockwardCli;
 import dev.dockward.agent.config.AgentConfig;
+import dev.dockward.agent.ship.OutputFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -50,11 +51,11 @@ class PostureBaselineIT {
   /** The agent with an audit at start and then only on Docker events: the interval is an hour. */
   private void startAgent(List<String> registryAllowlist) throws Exception {
     AgentConfig config = AgentUnderTest.config(dir.resolve("journal"))
-        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, "1s"), null,
+        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, Duration.ofSeconds(1)), null,
             new AgentConfig.Cgroup(false, null)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null))
         .withMetrics(new AgentConfig.Metrics(false, "127.0.0.1", 0))
-        .withPosture(new AgentConfig.Posture(true, "1h", null, null, registryAllowlist));
+        .withPosture(new AgentConfig.Posture(true, Duration.ofHours(1), null, null, registryAllowlist));
     agent = harness.start(config, Records.bundledRules());
     // The audit at start: the one finding every host has.
     awaitContainerFinding("open", "posture_not_checked", null);
@@ -265,11 +266,11 @@ class PostureBaselineIT {
   private void auditedAgainOnConnection(Path daemonSocket) throws Exception {
     Path socket = dir.resolve("docker.sock");
     AgentConfig config = AgentUnderTest.config(dir.resolve("journal"))
-        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, "1s"),
-            new AgentConfig.Docker(true, "unix://" + socket, "1s"), new AgentConfig.Cgroup(false, null)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null))
+        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, Duration.ofSeconds(1)),
+            new AgentConfig.Docker(true, "unix://" + socket, Duration.ofSeconds(1)), new AgentConfig.Cgroup(false, null)))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null))
         .withMetrics(new AgentConfig.Metrics(false, "127.0.0.1", 0))
-        .withPosture(new AgentConfig.Posture(true, "1h"));
+        .withPosture(new AgentConfig.Posture(true, Duration.ofHours(1)));
     agent = harness.start(config, Records.bundledRules());
     // The audit at start cannot ask the API: it says so rather than report no containers.
     Map<String, Object> failed = map(parse(stdout.await(l -> isFinding(l, "open", "posture_check_failed", null)

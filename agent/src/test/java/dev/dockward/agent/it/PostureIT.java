@@ -2,7 +2,6 @@ package dev.dockward.agent.it;
 
 import static dev.dockward.agent.it.Records.map;
 import static dev.dockward.agent.it.Records.parse;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dockward.agent.Agent;
 import dev.dockward.agent.cli.DockwardCli;
 import dev.dockward.agent.config.AgentConfig;
+import dev.dockward.agent.ship.OutputFormat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -46,11 +46,11 @@ class PostureIT {
 
   private void startAgent() throws Exception {
     AgentConfig config = AgentUnderTest.config(journalDir)
-        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, "1s"), null,
+        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, Duration.ofSeconds(1)), null,
             new AgentConfig.Cgroup(false, null)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null))
         .withMetrics(new AgentConfig.Metrics(false, "127.0.0.1", 0))
-        .withPosture(new AgentConfig.Posture(true, "1s"));
+        .withPosture(new AgentConfig.Posture(true, Duration.ofSeconds(1)));
     agent = harness.start(config, Records.bundledRules());
   }
 

@@ -1,11 +1,11 @@
 package dev.dockward.agent.it;
 
 import static dev.dockward.agent.it.Records.parse;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockward.agent.config.AgentConfig;
+import dev.dockward.agent.ship.OutputFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -47,10 +47,10 @@ class PrecisionIT {
    */
   private void startAgent(AgentConfig.Cgroup cgroup) throws Exception {
     AgentConfig config = AgentUnderTest.config(journalDir)
-        .withAlerts(new AgentConfig.Alerts("0s", null))
-        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, "1s"), null, cgroup,
+        .withAlerts(new AgentConfig.Alerts(Duration.ofSeconds(0), null))
+        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, Duration.ofSeconds(1)), null, cgroup,
             new AgentConfig.Netlink(true)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null));
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null));
     harness.start(config, Records.bundledRules());
     awaitHostExec(); // netlink delivers
   }
@@ -208,7 +208,7 @@ class PrecisionIT {
 
   @Test
   void aContainerOomKilledWithinItsFirstSecondRaisesExactlyOneAlert() throws Exception {
-    startAgent(new AgentConfig.Cgroup(true, "250ms"));
+    startAgent(new AgentConfig.Cgroup(true, Duration.ofMillis(250)));
     String name = DockerCli.uniqueName("fastoom");
     // A shell doubling a string reaches 32 MiB within a fraction of a second and is killed: the
     // container is gone before the sampler's first pass over it, most of the time.

@@ -2,7 +2,6 @@ package dev.dockward.agent.it;
 
 import static dev.dockward.agent.it.Records.map;
 import static dev.dockward.agent.it.Records.parse;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +9,7 @@ import dev.dockward.agent.Agent;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.detect.RuleDetector;
 import dev.dockward.agent.detect.RuleSetLoading;
+import dev.dockward.agent.ship.OutputFormat;
 import dev.dockward.rules.LoadResult;
 import dev.dockward.rules.RuleEngine;
 import dev.dockward.rules.RuleFile;
@@ -64,8 +64,8 @@ class ResourceAbuseIT {
     assertEquals(List.of(), loaded.problems());
     AgentConfig config = AgentUnderTest.config(dir.resolve("journal"))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
-            new AgentConfig.Cgroup(true, "250ms")))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null));
+            new AgentConfig.Cgroup(true, Duration.ofMillis(250))))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null));
     agent = harness.start(config, new RuleDetector(new RuleEngine(loaded.ruleSet())));
   }
 

@@ -9,6 +9,7 @@ import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.detect.RuleDetector;
 import dev.dockward.agent.detect.RuleSetLoading;
 import dev.dockward.agent.schema.RecordSchema;
+import dev.dockward.agent.ship.OutputFormat;
 import dev.dockward.rules.RuleEngine;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -58,11 +59,11 @@ class SensitiveOpenIT {
         Map.of(shadow, "/etc/shadow", gshadow, "/etc/gshadow"));
     // No dedupe: every read's alert is printed (the agent's default is one per rule and container per minute).
     AgentConfig config = AgentConfig.DEFAULT
-        .withAlerts(new AgentConfig.Alerts("0s", null))
+        .withAlerts(new AgentConfig.Alerts(Duration.ofSeconds(0), null))
         .withJournal(new AgentConfig.Journal(journalDir.resolve("journal").toString(), "hourly"))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null))
         .withMetrics(new AgentConfig.Metrics(false, "127.0.0.1", 0));
     var rules = RuleSetLoading.load(true, List.of(), new PrintWriter(System.err, true));
     assertEquals(List.of(), rules.problems());

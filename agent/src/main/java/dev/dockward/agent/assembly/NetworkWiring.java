@@ -1,27 +1,22 @@
-package dev.dockward.agent;
+package dev.dockward.agent.assembly;
 
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.ConfigException;
-import dev.dockward.agent.config.Durations;
 import dev.dockward.agent.config.NetworkPolicyLoader;
-import dev.dockward.agent.health.SensorStates;
 import dev.dockward.agent.netpolicy.EdgePolicy;
 import dev.dockward.agent.netpolicy.FlowJudge;
 import dev.dockward.docker.DaemonEvent;
-import dev.dockward.docker.DockerInventory;
-import dev.dockward.hostfs.HostFs;
 import dev.dockward.net.CaptureUnavailableException;
 import dev.dockward.net.FlowTable;
 import dev.dockward.net.NetworkFlowSource;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The capture on Docker bridges as {@code sources.network} asks for it. */
-final class NetworkWiring {
+public final class NetworkWiring {
   private static final Logger log = LoggerFactory.getLogger(NetworkWiring.class);
 
   private NetworkWiring() {}
@@ -45,14 +40,14 @@ final class NetworkWiring {
    * Reads the policy file again for a running capture (SIGHUP). A file that no longer loads keeps
    * the running policy, as a broken rule file keeps its last good version.
    */
-  static void reloadPolicy(NetworkFlowSource source, AgentConfig.Network net) {
+  public static void reloadPolicy(NetworkFlowSource source, AgentConfig.Network net) {
     if (source.judgement() instanceof FlowJudge judge) {
       reloadPolicy(judge, net);
     }
   }
 
   /** The same for the policy stage itself. */
-  static void reloadPolicy(FlowJudge judge, AgentConfig.Network net) {
+  public static void reloadPolicy(FlowJudge judge, AgentConfig.Network net) {
     try {
       EdgePolicy next = policy(net);
       judge.replacePolicy(next);
@@ -67,13 +62,11 @@ final class NetworkWiring {
    * once and runs on without flows. The policy file was checked with the config (ConfigLoader);
    * a policy broken since is a start failure like a broken config. Its flows pass the network
    * policy stage ({@link FlowJudge}: policy, learning, scan counts) before they are delivered.
+   * Daemon events that may have changed the bridges ask it for a rescan at once.
    */
-  static Optional<NetworkFlowSource> networkSource(AgentConfig config, DockerInventory inventory,
-      SensorStates sensors) {
-    AgentConfig.Network net = config.sources().network();
+  static Optional<NetworkFlowSource> network(AgentConfig.Network net, SourceContext context) {
     if (!net.enabled()) {
-      sensors.disabled("network", "sources.network.enabled");
-      return Optional.empty();
+      return context.disabled("network", "sources.network.enabled");
     }
     EdgePolicy policy;
     try {
@@ -81,32 +74,34 @@ final class NetworkWiring {
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-    Optional<FlowJudge.Learning> learning = learning(config);
+    Optional<FlowJudge.Learning> learning = Optional.empty();
+    if (net.learning().enabled()) {
+      Path file = net.learning().file().isBlank()
+          ? context.stateDir().resolve("network-learned-edges.json")
+          : Path.of(net.learning().file());
+      AgentConfig.Learning l = net.learning();
+      learning = Optional.of(new FlowJudge.Learning(l.period(), file, l.maxEdges(), l.maxPortsPerPair(),
+          l.scanThreshold()));
+    }
     NetworkFlowSource.Settings settings = new NetworkFlowSource.Settings(net.interfaces(), net.snapLength(),
-        (long) net.ringMb() << 20, Durations.parse(net.rescanInterval()),
-        new FlowTable.Settings(net.maxFlows(), Durations.parse(net.idleTimeout()), Durations.parse(net.activeTimeout()),
+        (long) net.ringMb() << 20, net.rescanInterval(),
+        new FlowTable.Settings(net.maxFlows(), net.idleTimeout(), net.activeTimeout(),
             FlowTable.Settings.DEFAULT.closedLinger()));
-    Duration scanWindow = Durations.parse(net.scanWindow());
+    Duration scanWindow = net.scanWindow();
+    Optional<FlowJudge.Learning> judged = learning;
     try {
       // The stage is made once capture is known to work: learning reads (or starts) its file then.
-      return Optional.of(NetworkFlowSource.open(HostFs.system(), inventory::running, Clock.systemUTC(), settings,
-          () -> FlowJudge.open(policy, scanWindow, learning, Clock.systemUTC().instant())));
+      NetworkFlowSource source = NetworkFlowSource.open(context.hostFs(), context.inventory()::running,
+          context.clock(), settings, () -> FlowJudge.open(policy, scanWindow, judged, context.clock().instant()));
+      context.links().onDaemonEvent(e -> {
+        if (bridgesMayHaveChanged(e)) {
+          source.rescanNow();
+        }
+      });
+      return Optional.of(source);
     } catch (CaptureUnavailableException e) {
       log.warn("network capture unavailable ({}): no flow events; everything else runs", e.getMessage());
-      sensors.unavailable("network", "network capture unavailable (" + e.getMessage() + "): no flow events");
-      return Optional.empty();
+      return context.unavailable("network", "network capture unavailable (" + e.getMessage() + "): no flow events");
     }
-  }
-
-  /** Learning as configured, its file in the journal directory unless set; empty when off. */
-  private static Optional<FlowJudge.Learning> learning(AgentConfig config) {
-    AgentConfig.Learning l = config.sources().network().learning();
-    if (!l.enabled()) {
-      return Optional.empty();
-    }
-    Path file = l.file().isBlank() ? Path.of(config.journal().dir()).resolve("network-learned-edges.json")
-        : Path.of(l.file());
-    return Optional.of(new FlowJudge.Learning(Durations.parse(l.period()), file, l.maxEdges(), l.maxPortsPerPair(),
-        l.scanThreshold()));
   }
 }

@@ -1,20 +1,13 @@
-package dev.dockward.agent;
+package dev.dockward.agent.assembly;
 
 import dev.dockward.agent.config.AgentConfig;
-import dev.dockward.agent.config.Durations;
-import dev.dockward.agent.health.SensorStates;
-import dev.dockward.docker.DockerInventory;
-import dev.dockward.hostfs.HostFs;
 import dev.dockward.hostwatch.DaemonSocketWatch;
 import dev.dockward.hostwatch.HostWatch;
 import dev.dockward.hostwatch.HostWatchSource;
 import dev.dockward.hostwatch.HostWriteWatch;
 import dev.dockward.netlink.NetlinkUnavailableException;
-import dev.dockward.proc.HostReference;
-import dev.dockward.proc.ProcReader;
 import java.io.IOException;
 import java.net.URI;
-import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -32,44 +25,42 @@ final class HostWatchWiring {
   /** Host directories whose file systems the write watch marks at start: where a write from a container does harm. */
   private static final List<String> HOST_DIRECTORIES = List.of("/", "/etc", "/root", "/home", "/usr", "/boot", "/var");
 
-  /** The setting that turns all three off. */
-  private static final String SETTING = "sources.host_watch.enabled";
+  /** The setting that turns the host watches off (these three and the sensitive opens). */
+  static final String SETTING = "sources.host_watch.enabled";
 
   private HostWatchWiring() {}
 
   /** The pass-by-pass comparison of host files and container mounts, unless the host watch is off. */
-  static Optional<HostWatchSource> hostWatch(AgentConfig config, HostFs hostFs, ProcReader reader,
-      DockerInventory inventory, SensorStates sensors) {
-    AgentConfig.HostWatch hostWatch = config.sources().hostWatch();
+  static Optional<HostWatchSource> hostWatch(AgentConfig.HostWatch hostWatch, SourceContext context) {
     if (!hostWatch.enabled()) {
-      sensors.disabled(HostWatchSource.NAME, SETTING);
-      return Optional.empty();
+      return context.disabled(HostWatchSource.NAME, SETTING);
     }
-    return Optional.of(new HostWatchSource(HostWatch.attributingWriters(hostFs, inventory::running, reader),
-        Durations.parse(hostWatch.interval()), Clock.systemUTC()));
+    return Optional.of(new HostWatchSource(HostWatch.attributingWriters(context.hostFs(),
+        context.inventory()::running, context.reader()), hostWatch.interval(), context.clock()));
   }
 
   /**
    * The watch for container processes connected to the Docker API socket, unless the host watch is
-   * off or the kernel offers no unix socket diagnostics (then said once).
+   * off or the kernel offers no unix socket diagnostics (then said once). Each Docker API event
+   * asks it for a pass at once: the client that caused it may still be connected.
    */
-  static Optional<HostWatchSource> socketWatch(AgentConfig config, HostFs hostFs, ProcReader reader,
-      DockerInventory inventory, SensorStates sensors) {
-    AgentConfig.HostWatch hostWatch = config.sources().hostWatch();
+  static Optional<HostWatchSource> socketWatch(AgentConfig.Sources sources, SourceContext context) {
+    AgentConfig.HostWatch hostWatch = sources.hostWatch();
     if (!hostWatch.enabled()) {
-      sensors.disabled(DaemonSocketWatch.NAME, SETTING);
-      return Optional.empty();
+      return context.disabled(DaemonSocketWatch.NAME, SETTING);
     }
     try {
-      return Optional.of(new HostWatchSource(DaemonSocketWatch.NAME,
-          DaemonSocketWatch.open(hostFs, reader, daemonSocketPaths(config.sources().docker()), inventory::running),
-          Durations.parse(hostWatch.socketInterval()), Clock.systemUTC()));
+      HostWatchSource watch = new HostWatchSource(DaemonSocketWatch.NAME,
+          DaemonSocketWatch.open(context.hostFs(), context.reader(), daemonSocketPaths(sources.docker()),
+              context.inventory()::running),
+          hostWatch.socketInterval(), context.clock());
+      context.links().onDaemonEvent(e -> watch.passNow());
+      return Optional.of(watch);
     } catch (NetlinkUnavailableException e) {
       log.warn("no unix socket diagnostics ({}): connections to the Docker socket from containers are not seen",
           e.getMessage());
-      sensors.unavailable(DaemonSocketWatch.NAME, "no unix socket diagnostics (" + e.getMessage()
+      return context.unavailable(DaemonSocketWatch.NAME, "no unix socket diagnostics (" + e.getMessage()
           + "): connections to the Docker socket from containers are not seen");
-      return Optional.empty();
     }
   }
 
@@ -77,22 +68,19 @@ final class HostWatchWiring {
    * The watch for host files written by container processes through bind mounts, unless the host
    * watch is off or fanotify is unavailable here (then said once).
    */
-  static Optional<HostWriteWatch> hostWrites(AgentConfig config, HostFs hostFs, HostReference reference,
-      ProcReader reader, DockerInventory inventory, SensorStates sensors) {
-    AgentConfig.HostWatch hostWatch = config.sources().hostWatch();
+  static Optional<HostWriteWatch> hostWrites(AgentConfig.HostWatch hostWatch, SourceContext context) {
     if (!hostWatch.enabled()) {
-      sensors.disabled(HostWriteWatch.NAME, SETTING);
-      return Optional.empty();
+      return context.disabled(HostWriteWatch.NAME, SETTING);
     }
     try {
-      return Optional.of(HostWriteWatch.open(hostFs, reference, reader, inventory::running, inventory::byId, Clock.systemUTC(),
-          Durations.parse(hostWatch.interval()), HOST_DIRECTORIES));
+      return Optional.of(HostWriteWatch.open(context.hostFs(), context.reference(), context.reader(),
+          context.inventory()::running, context.inventory()::byId, context.clock(),
+          hostWatch.interval(), HOST_DIRECTORIES));
     } catch (IOException e) {
       log.warn("no fanotify ({}): files written on the host through containers' bind mounts are not seen",
           e.getMessage());
-      sensors.unavailable(HostWriteWatch.NAME, "no fanotify (" + e.getMessage() + ", the agent needs "
+      return context.unavailable(HostWriteWatch.NAME, "no fanotify (" + e.getMessage() + ", the agent needs "
           + "CAP_SYS_ADMIN): files written on the host through containers' bind mounts are not seen");
-      return Optional.empty();
     }
   }
 

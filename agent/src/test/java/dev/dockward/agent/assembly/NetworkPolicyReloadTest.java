@@ -1,4 +1,4 @@
-package dev.dockward.agent;
+package dev.dockward.agent.assembly;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

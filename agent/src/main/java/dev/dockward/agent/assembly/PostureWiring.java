@@ -1,12 +1,12 @@
-package dev.dockward.agent;
+package dev.dockward.agent.assembly;
 
 import dev.dockward.agent.config.AgentConfig;
-import dev.dockward.agent.config.Durations;
 import dev.dockward.docker.DockerApi;
 import dev.dockward.docker.RunningContainers;
 import dev.dockward.host.MachineFactsProvider;
 import dev.dockward.host.OshiMachineFacts;
 import dev.dockward.hostfs.HostFs;
+import dev.dockward.posture.AuditTriggers;
 import dev.dockward.posture.AuditedContainer;
 import dev.dockward.posture.ContainerLister;
 import dev.dockward.posture.EngineFacts;
@@ -16,32 +16,38 @@ import dev.dockward.posture.PostureSettings;
 import dev.dockward.posture.PostureSource;
 import java.io.IOException;
 import java.net.URI;
-import java.time.Clock;
+import java.util.Optional;
 
 /** The posture audit as the configuration asks for it, for the agent and for {@code dockward posture}. */
 public final class PostureWiring {
   private PostureWiring() {}
 
-  /** The posture source, or null when the audit is off. */
-  static PostureSource postureSource(AgentConfig config, MachineFactsProvider machine) {
+  /**
+   * The posture source, unless the audit is off. Docker API events that may change the posture
+   * (a container started, a plugin enabled…) ask it for an audit at once.
+   */
+  static Optional<PostureSource> posture(AgentConfig config, SourceContext context) {
     AgentConfig.Posture posture = config.posture();
     if (!posture.enabled()) {
-      return null;
+      return context.disabled("posture", "posture.enabled");
     }
-    return new PostureSource(postureAudit(config, machine)::run, Durations.parse(posture.interval()),
-        Clock.systemUTC());
+    PostureSource source = new PostureSource(postureAudit(config, context.hostFs(), context.machine())::run,
+        posture.interval(), context.clock());
+    context.links().onDaemonEvent(e -> AuditTriggers.reason(e).ifPresent(source::requestAudit));
+    return Optional.of(source);
   }
 
   /** One posture audit of this host, with the configured Docker address, minimum versions and allowlist. */
   public static PostureAudit postureAudit(AgentConfig config) {
-    return postureAudit(config, new OshiMachineFacts(HostFs.system()));
+    HostFs hostFs = HostFs.system();
+    return postureAudit(config, hostFs, new OshiMachineFacts(hostFs));
   }
 
   /** The same, with the machine's facts (their kernel release) from {@code machine}. */
-  static PostureAudit postureAudit(AgentConfig config, MachineFactsProvider machine) {
+  static PostureAudit postureAudit(AgentConfig config, HostFs hostFs, MachineFactsProvider machine) {
     AgentConfig.Docker docker = config.sources().docker();
     AgentConfig.Posture p = config.posture();
-    return new PostureAudit(HostFs.system(), containerLister(docker), engineProbe(docker),
+    return new PostureAudit(hostFs, containerLister(docker), engineProbe(docker),
         new PostureSettings(p.minDockerVersion(), p.minKernelVersion(), p.registryAllowlist()), machine);
   }
 

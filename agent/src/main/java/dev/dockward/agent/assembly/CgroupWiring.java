@@ -1,0 +1,20 @@
+package dev.dockward.agent.assembly;
+
+import dev.dockward.agent.config.AgentConfig;
+import dev.dockward.cgroup.CgroupSampler;
+import java.util.Optional;
+
+/** The containers' cgroup samples ({@code sources.cgroup}). */
+final class CgroupWiring {
+  private CgroupWiring() {}
+
+  /** The sampler, unless it is off. */
+  static Optional<CgroupSampler> cgroup(AgentConfig.Cgroup cgroup, SourceContext context) {
+    if (!cgroup.enabled()) {
+      return context.disabled(CgroupSampler.NAME, "sources.cgroup.enabled");
+    }
+    // The agent runs on the host (systemd unit), so the JVM sees the host's CPUs.
+    return Optional.of(new CgroupSampler(context.hostFs(), context.inventory()::running,
+        cgroup.interval(), context.clock(), Runtime.getRuntime().availableProcessors()));
+  }
+}
