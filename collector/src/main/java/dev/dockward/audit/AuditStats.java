@@ -18,6 +18,9 @@ final class AuditStats {
   final LongAdder argvIncomplete = new LongAdder();
   final LongAdder ruleReinstalls = new LongAdder();
   final LongAdder ruleCheckFailures = new LongAdder();
+  /** Link and PTRACE_TRACEME events made. */
+  final LongAdder links = new LongAdder();
+  final LongAdder tracemes = new LongAdder();
   /** The kernel's lost counter when we started, and its last reading. */
   volatile long kernelLostAtStart = -1;
   volatile long kernelLostNow = -1;

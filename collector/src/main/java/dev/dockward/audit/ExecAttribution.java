@@ -53,25 +53,33 @@ final class ExecAttribution {
    * (empty when it was gone).
    */
   Result attribute(AuditExec exec, Optional<ProcessInfo> self) {
-    Result result = find(exec, self);
+    Result result = find(exec.pid(), exec.ppid(), self);
     if (result.known()) {
       byPid.put(exec.pid(), new Seen(result.containerId(), isRuntime(exec.comm(), exec.exe())));
     }
     return result;
   }
 
-  private Result find(AuditExec exec, Optional<ProcessInfo> self) {
+  /**
+   * The container of an audited call other than an exec, found the same way; the pid's program
+   * did not change, so what is remembered for it stays.
+   */
+  Result attribute(AuditCall call, Optional<ProcessInfo> self) {
+    return find(call.pid(), call.ppid(), self);
+  }
+
+  private Result find(int pid, int ppid, Optional<ProcessInfo> self) {
     if (self.isPresent()) {
       return new Result(true, ContainerIdResolver.containerId(self.get().cgroup()), self.get().cgroup(), Via.PROC);
     }
-    Seen parentSeen = byPid.get(exec.ppid());
+    Seen parentSeen = byPid.get(ppid);
     if (parentSeen == null || !parentSeen.runtime()) {
-      Optional<ProcessInfo> parent = reader.read(exec.ppid());
+      Optional<ProcessInfo> parent = reader.read(ppid);
       if (parent.isPresent() && !isRuntime(parent.get().name(), parent.get().exe())) {
         return new Result(true, ContainerIdResolver.containerId(parent.get().cgroup()), parent.get().cgroup(), Via.PARENT);
       }
     }
-    Seen mine = byPid.get(exec.pid());
+    Seen mine = byPid.get(pid);
     if (mine != null && !mine.runtime()) {
       return new Result(true, mine.containerId(), "", Via.MEMORY); // it exec'd before: same container
     }
