@@ -167,6 +167,7 @@ public final class AuditExecSource implements Source {
     m.put("attributed_from_memory", stats.fromMemory.sum());
     m.put("links", stats.links.sum());
     m.put("tracemes", stats.tracemes.sum());
+    m.put("host_links_ignored", stats.hostLinks.sum());
     return m;
   }
 
@@ -294,6 +295,11 @@ public final class AuditExecSource implements Source {
     ExecAttribution.Result where = attribution.attribute(call, read);
     if (!where.known()) {
       stats.unattributed.increment();
+      return;
+    }
+    if (link.isPresent() && where.containerId().isEmpty()) {
+      // Host links are not judged, and the runtime makes thousands when it unpacks or copies an image.
+      stats.hostLinks.increment();
       return;
     }
     ProcessInfo proc = read.orElseGet(() -> fromRecords(call, where.cgroup()));

@@ -21,6 +21,8 @@ final class AuditStats {
   /** Link and PTRACE_TRACEME events made. */
   final LongAdder links = new LongAdder();
   final LongAdder tracemes = new LongAdder();
+  /** Links made by host processes: not reported. */
+  final LongAdder hostLinks = new LongAdder();
   /** The kernel's lost counter when we started, and its last reading. */
   volatile long kernelLostAtStart = -1;
   volatile long kernelLostNow = -1;

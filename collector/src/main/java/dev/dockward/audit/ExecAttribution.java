@@ -61,10 +61,18 @@ final class ExecAttribution {
   }
 
   /**
-   * The container of an audited call other than an exec, found the same way; the pid's program
-   * did not change, so what is remembered for it stays.
+   * The container of an audited call other than an exec. The process itself first; when it is
+   * gone (a one-shot program ends right after its call), the container of its own last exec comes
+   * before its parent's: a process started by {@code docker exec} is the child of the
+   * containerd shim, a host process, so its parent would name the host.
    */
   Result attribute(AuditCall call, Optional<ProcessInfo> self) {
+    if (self.isEmpty()) {
+      Seen mine = byPid.get(call.pid());
+      if (mine != null && !mine.runtime()) {
+        return new Result(true, mine.containerId(), "", Via.MEMORY);
+      }
+    }
     return find(call.pid(), call.ppid(), self);
   }
 

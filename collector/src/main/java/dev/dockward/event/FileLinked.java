@@ -7,9 +7,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A process made a symbolic or hard link (type {@code file_link}), from the audit subsystem's record
- * of the {@code symlink}, {@code symlinkat}, {@code link} or {@code linkat} call: whatever program
- * made it, not only {@code ln}. Paths are the container's (the process's own root); the texts come
+ * A process in a container made a symbolic or hard link (type {@code file_link}), from the audit
+ * subsystem's record of the {@code symlink}, {@code symlinkat}, {@code link} or {@code linkat} call:
+ * whatever program made it, not only {@code ln}. Host processes' links are not reported (the
+ * runtime makes thousands when it unpacks or copies an image). Paths are the container's (the process's own root); the texts come
  * from the process and are untrusted.
  *
  * @param proc the process that made the link
