@@ -38,6 +38,7 @@ final class AuditStats {
         + ", emitted=" + emitted.sum() + ", overruns=" + overruns.sum() + ", queueDrops=" + queueDrops.sum()
         + ", unattributed=" + unattributed.sum() + ", fromProc=" + fromProc.sum() + ", fromParent=" + fromParent.sum()
         + ", fromMemory=" + fromMemory.sum() + ", argvIncomplete=" + argvIncomplete.sum()
-        + ", ruleReinstalls=" + ruleReinstalls.sum() + ", kernelLost=" + kernelLost() + "]";
+        + ", ruleReinstalls=" + ruleReinstalls.sum() + ", kernelLost=" + kernelLost() + ", links=" + links.sum()
+        + ", tracemes=" + tracemes.sum() + ", hostLinksIgnored=" + hostLinks.sum() + "]";
   }
 }

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,15 +25,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Links and PTRACE_TRACEME made in real containers by programs of their own (not ln), seen by the
- * audit source's narrow rules and raising their rules; a harmless link raises nothing, and busybox
- * ln, seen by its call, raises the call's rule and not the command-line one. The programs are small
+ * audit source's narrow rules and raising their rules, one container per case (an alert is not
+ * repeated for the same rule and container); a harmless link raises nothing, and busybox ln, seen
+ * by its call, raises the call's rule and not the command-line one. The programs are small
  * static C programs built here with the host's gcc and bind-mounted read-only. Needs root, Debian's
- * auditd package (auditctl), gcc with a static libc and no audit daemon running; the audit settings
- * are left as found.
+ * auditd package (auditctl) and gcc with a static libc; works as the audit pid or beside another
+ * owner (then reading the multicast copy), and leaves the audit settings as found.
  */
 @Tag("integration")
 class AuditCallIT {
-  private static final Duration DEADLINE = Duration.ofSeconds(90);
+  private static final Duration DEADLINE = Duration.ofSeconds(240);
   private static final String AUDITCTL = "/usr/sbin/auditctl";
   private static final String GCC = "/usr/bin/gcc";
   /** mode target name: s = symlink(), a = symlinkat(AT_FDCWD), h = link(); exits 0 when made. */
@@ -77,144 +77,147 @@ class AuditCallIT {
     Assumptions.assumeTrue(Files.isExecutable(Path.of(GCC)), "needs gcc to build the test programs");
     found = status();
     foundRules = rules();
-    Assumptions.assumeTrue("0".equals(found.get("pid")), "an audit daemon runs already: " + found);
     build("linker", LINKER);
     build("traceme", TRACEME);
   }
 
-  /** The agent gives back what it took; this checks it did, and repairs what it did not so that the machine is as found. */
+  /**
+   * The agent gives back what it took: its link and PTRACE_TRACEME rules are gone, and when no
+   * other process owned audit at the start, the rules, the enabled flag and the pid are as found.
+   * (Beside another owner, that owner's own rules may change meanwhile.) Repairs what it did not
+   * give back, so that the machine is left as found.
+   */
   @AfterEach
   void leaveTheMachineAsFound() throws Exception {
     harness.stop();
     List<String> rulesAfter = rules();
     Map<String, String> after = status();
-    if (!rulesAfter.equals(foundRules)) {
-      for (String rule : rulesAfter) {
-        if (rule.contains("key=dockward") && !foundRules.contains(rule)) {
-          auditctl(("-d " + rule.substring(3)).split(" "));
-        }
-      }
+    List<String> leftOver = rulesAfter.stream()
+        .filter(r -> r.contains("key=dockward") && !foundRules.contains(r) && (r.contains("link") || r.contains("ptrace")))
+        .toList();
+    for (String rule : leftOver) {
+      auditctl(("-d " + rule.substring(3)).split(" "));
     }
-    if (!found.get("enabled").equals(status().get("enabled"))) {
+    boolean alone = "0".equals(found.get("pid"));
+    if (alone && !found.get("enabled").equals(after.get("enabled"))) {
       auditctl("-e", found.get("enabled"));
     }
-    assertEquals(foundRules, rulesAfter, "audit rules as found");
-    for (String key : List.of("enabled", "pid", "backlog_limit")) {
-      assertEquals(found.get(key), after.get(key), key + " as found");
+    assertEquals(List.of(), leftOver, "the link and traceme rules deleted on stop");
+    if (alone) {
+      assertEquals(foundRules, rulesAfter, "audit rules as found");
+      for (String key : List.of("enabled", "pid", "backlog_limit")) {
+        assertEquals(found.get(key), after.get(key), key + " as found");
+      }
     }
   }
 
   @Test
   void linksOverSensitiveFilesByAnyProgramAndTraceMeRaiseTheirRules() throws Exception {
     startAgent();
-    assertEquals(6, rules().stream().filter(r -> r.contains("key=dockward")).count(),
-        "exec, link and traceme rules, 64- and 32-bit: " + rules());
-    String id = start("h-links-attack");
 
     // A program's own symlink() to the credentials file: the alert, whatever the program.
-    exec(id, "/x/linker", "s", "/etc/shadow", "/tmp/s1");
-    Map<String, Object> alert = awaitAlert("sensitive_file_link_call_in_container", id, r -> true);
-    Map<String, Object> evidence = map(alert.get("evidence"));
+    String a = start("h-links-symlink");
+    exec(a, "/x/linker", "s", "/etc/shadow", "/tmp/s1");
+    Map<String, Object> evidence = map(awaitAlert("sensitive_file_link_call_in_container", a).get("evidence"));
     assertEquals("symbolic", evidence.get("kind"));
+    assertEquals("symlink", evidence.get("call"));
     assertEquals("/etc/shadow", evidence.get("target"));
     assertEquals("/tmp/s1", evidence.get("path"));
-    assertEquals("/x/linker", map(alert.get("process")).get("exe"));
-
-    // ../ does not hide the target, and a hard link is seen as one (events: the alert is not repeated).
-    exec(id, "/x/linker", "a", "../etc/shadow", "s2");
-    awaitLink(id, l -> "/tmp/s2".equals(l.get("path")) && "/etc/shadow".equals(l.get("target"))
-        && "../etc/shadow".equals(l.get("target_as_written")) && "symlinkat".equals(l.get("call")));
-    exec(id, "/x/linker", "h", "/etc/shadow", "/tmp/h1");
-    awaitLink(id, l -> "hard".equals(l.get("kind")) && "/tmp/h1".equals(l.get("path"))
-        && "/etc/shadow".equals(l.get("target")));
-
-    // busybox ln: its call is the event, and the command-line rule stands down.
-    exec(id, "/bin/busybox", "ln", "-s", "/etc/shadow", "/tmp/s9");
-    awaitLink(id, l -> "/tmp/s9".equals(l.get("path")) && "symlink".equals(l.get("call")));
+    assertEquals("/x/linker", evidence.get("exe"));
 
     // PTRACE_TRACEME, which the process connector does not report.
-    exec(id, "/x/traceme");
-    Map<String, Object> traceme = awaitAlert("ptrace_traceme_in_container", id, r -> true);
+    exec(a, "/x/traceme");
+    Map<String, Object> traceme = awaitAlert("ptrace_traceme_in_container", a);
     assertEquals("traceme", map(traceme.get("process")).get("name"));
     assertTrue(((Number) map(traceme.get("evidence")).get("tracer_pid")).longValue() > 0, traceme.toString());
 
-    // A harmless link in another container raises nothing: its first alert of the rule, made
-    // afterwards as a marker, is the sensitive one.
-    String calm = start("h-links-calm");
-    exec(calm, "/x/linker", "s", "/usr/lib/libz.so.1.3", "/tmp/libz.so.1");
-    awaitLink(calm, l -> "/usr/lib/libz.so.1.3".equals(l.get("target")));
-    exec(calm, "/x/linker", "s", "/etc/shadow", "/tmp/marker");
-    Map<String, Object> marker = awaitAlert("sensitive_file_link_call_in_container", calm, r -> true);
-    assertEquals("/etc/shadow", map(marker.get("evidence")).get("target"), "the harmless link raised nothing");
+    // ../ does not hide the target.
+    String b = start("h-links-dotdot");
+    exec(b, "/x/linker", "a", "../etc/shadow", "s2");
+    evidence = map(awaitAlert("sensitive_file_link_call_in_container", b).get("evidence"));
+    assertEquals("/etc/shadow", evidence.get("target"));
+    assertEquals("../etc/shadow", evidence.get("target_as_written"));
+    assertEquals("/tmp/s2", evidence.get("path"));
+    assertEquals("symlinkat", evidence.get("call"));
 
-    List<String> stray = records().stream()
-        .filter(r -> "alert".equals(r.get("kind")) && "sensitive_file_link_in_container".equals(r.get("rule")))
-        .map(Object::toString).toList();
-    assertEquals(List.of(), stray, "ln's command-line rule stands down while audit sees the call");
+    // A hard link.
+    String c = start("h-links-hard");
+    exec(c, "/x/linker", "h", "/etc/shadow", "/tmp/h1");
+    evidence = map(awaitAlert("sensitive_file_link_call_in_container", c).get("evidence"));
+    assertEquals("hard", evidence.get("kind"));
+    assertEquals("/etc/shadow", evidence.get("target"));
+
+    // busybox ln: its call raises the rule, and the command-line rule, whose exec came first, stands down.
+    String d = start("h-links-ln");
+    exec(d, "/bin/busybox", "ln", "-s", "/etc/shadow", "/tmp/s9");
+    evidence = map(awaitAlert("sensitive_file_link_call_in_container", d).get("evidence"));
+    assertEquals("/bin/busybox", evidence.get("exe"));
+    assertEquals(List.of(), alerts("sensitive_file_link_in_container", d), "ln's command-line rule stands down");
+
+    // A harmless link raises nothing: the container's first alert of the rule, made afterwards as a
+    // marker, is the sensitive one.
+    String e = start("h-links-calm");
+    exec(e, "/x/linker", "s", "/usr/lib/libz.so.1.3", "/tmp/libz.so.1");
+    exec(e, "/x/linker", "s", "/etc/shadow", "/tmp/marker");
+    evidence = map(awaitAlert("sensitive_file_link_call_in_container", e).get("evidence"));
+    assertEquals("/tmp/marker", evidence.get("path"), "the harmless link raised nothing");
   }
 
-  /** The agent with Docker, netlink and audit on, every event printed; returns once audit delivers. */
+  /**
+   * The agent with Docker, netlink and audit on, alerts only on stdout (the machine is shared: every
+   * event of the host printed would slow the test down); returns once its six rules are in.
+   */
   private void startAgent() throws Exception {
     AgentConfig config = AgentUnderTest.config(journalDir)
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true), null,
             new AgentConfig.HostWatch(false, null, null), new AgentConfig.Audit(true)))
         .withPosture(new AgentConfig.Posture(false, null, null, null, null))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", true), null, null));
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", "jsonl", false), null, null));
     harness.start(config, Records.bundledRules());
-    String marker = "dwready" + Long.toHexString(System.nanoTime());
-    new ProcessBuilder("/bin/sh", "-c", "exec /bin/echo " + marker).start().waitFor();
-    Await.until(() -> records().stream().anyMatch(r -> "audit".equals(r.get("source"))
-            && ("/bin/echo " + marker).equals(map(r.get("process")).get("cmdline"))), DEADLINE,
-        () -> "audit exec event of " + marker);
+    assertEquals(6, rules().stream().filter(r -> r.contains("key=dockward")).count(),
+        "exec, link and traceme rules, 64- and 32-bit: " + rules());
+    System.err.println("audit as found: " + found + "; rules now: " + rules());
   }
 
-  /** A container with a shadow file of its own and the programs under /x, once the inventory knows it. */
+  /** A container with a shadow file of its own and the programs under /x. */
   private String start(String base) throws Exception {
     String id = docker.runDetached(DockerCli.uniqueName(base),
         List.of("--network=none", "-v", programs + ":/x:ro", "-w", "/tmp"),
         "/bin/sh", "-c", "echo 'root:*:19000:0:99999:7:::' > /etc/shadow; exec /bin/sleep 600");
-    stdout.await(l -> {
-      Map<String, Object> r = parse(l);
-      return "container_start".equals(r.get("type")) && id.equals(containerId(r));
-    }, DEADLINE, "container_start of " + id);
     Await.until(() -> {
       try {
         return docker.docker("exec", id, "/bin/cat", "/etc/shadow").startsWith("root:");
-      } catch (IOException | InterruptedException e) {
+      } catch (IOException | InterruptedException ex) {
         return false;
       }
     }, DEADLINE, () -> "the shadow file of " + id);
     return id;
   }
 
+  /**
+   * Runs {@code command} in a shell of the container that stays a moment after it: an attacker's
+   * tools run under a shell of the container. (A one-shot program that {@code docker exec} starts
+   * directly has the runtime as its parent and, once it ended, nothing left in /proc to name its
+   * container: its calls are attributed to the host.)
+   */
   private void exec(String id, String... command) throws Exception {
-    List<String> args = new ArrayList<>(List.of("exec", "-w", "/tmp", id));
-    args.addAll(List.of(command));
-    docker.docker(args.toArray(String[]::new));
+    docker.docker("exec", "-w", "/tmp", id, "/bin/sh", "-c", String.join(" ", command) + "; /bin/busybox sleep 2");
   }
 
-  private Map<String, Object> awaitAlert(String rule, String id, Predicate<Map<String, Object>> also) {
+  private Map<String, Object> awaitAlert(String rule, String id) {
     String line = stdout.await(l -> {
       Map<String, Object> r = parse(l);
-      return "alert".equals(r.get("kind")) && rule.equals(r.get("rule")) && id.equals(containerId(r)) && also.test(r);
+      return "alert".equals(r.get("kind")) && rule.equals(r.get("rule")) && id.equals(containerId(r));
     }, DEADLINE, rule + " in container " + id);
     System.err.println(rule + ": " + line);
-    Map<String, Object> alert = parse(line);
-    assertTrue(!String.valueOf(map(alert.get("container")).get("name")).isEmpty(), "container named: " + line);
-    return alert;
+    return parse(line);
   }
 
-  private void awaitLink(String id, Predicate<Map<String, Object>> link) {
-    stdout.await(l -> {
-      Map<String, Object> r = parse(l);
-      return "file_link".equals(r.get("type")) && "audit".equals(r.get("source")) && id.equals(containerId(r))
-          && link.test(map(r.get("link")));
-    }, DEADLINE, "a file_link event in " + id);
-  }
-
-  private List<Map<String, Object>> records() {
-    return stdout.lines().stream().map(Records::parse).toList();
+  private List<String> alerts(String rule, String id) {
+    return stdout.lines().stream().map(Records::parse)
+        .filter(r -> "alert".equals(r.get("kind")) && rule.equals(r.get("rule")) && id.equals(containerId(r)))
+        .map(Object::toString).toList();
   }
 
   private static String containerId(Map<String, Object> r) {
