@@ -2,8 +2,9 @@ package dev.dockward.audit;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -14,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * audit pid it becomes the owner ({@link Mode#OWNER}: the records come to its socket); when one
  * does (auditd) it reads a copy of every record through the multicast group
  * ({@link Mode#READER}) and never touches the owner or its rules. Either way it turns auditing on
- * if it was off, raises a small backlog limit while it owns the pid, and adds its exec rules (64-
- * and 32-bit). On {@link #close} it deletes its rules, puts back the backlog limit and the enabled flag it found
+ * if it was off, raises a small backlog limit while it owns the pid, and adds its rules (exec,
+ * links, PTRACE_TRACEME; 64- and 32-bit). On {@link #close} it deletes its rules, puts back the backlog limit and the enabled flag it found
  * and clears the pid it set: the machine is left as it was. Thread-safe.
  */
 final class AuditControl implements AutoCloseable {
@@ -41,8 +42,11 @@ final class AuditControl implements AutoCloseable {
   private final Mode mode;
   private final AuditStatus found;
   private final int ourPid;
-  /** Our rules, by arch, once added (a kernel without 32-bit emulation may refuse the b32 one). */
-  private final Map<AuditRule.Arch, byte[]> rules = new EnumMap<>(AuditRule.Arch.class);
+  /** One of our rules: what it audits, for which ABI. */
+  private record Slot(AuditRule.Kind kind, AuditRule.Arch arch) {}
+
+  /** Our rules once added (a kernel without 32-bit emulation may refuse the b32 ones). */
+  private final Map<Slot, byte[]> rules = new LinkedHashMap<>();
   private boolean enabledByUs;
   private boolean backlogRaised;
   private boolean closed;
@@ -131,17 +135,21 @@ final class AuditControl implements AutoCloseable {
           AuditStatus.set(AuditStatus.MASK_BACKLOG_LIMIT, 0, 0, OWNER_BACKLOG));
       backlogRaised = true;
     }
-    for (AuditRule.Arch arch : AuditRule.Arch.values()) {
-      byte[] rule = AuditRule.execRule(arch);
-      try {
-        addRule(rule);
-        rules.put(arch, rule);
-      } catch (AuditSocket.RequestFailed e) {
-        if (arch == AuditRule.Arch.B64) {
-          throw e;
+    for (AuditRule.Kind kind : AuditRule.Kind.values()) {
+      for (AuditRule.Arch arch : AuditRule.Arch.values()) {
+        byte[] rule = AuditRule.rule(kind, arch);
+        try {
+          addRule(rule);
+          rules.put(new Slot(kind, arch), rule);
+        } catch (AuditSocket.RequestFailed e) {
+          if (kind == AuditRule.Kind.EXEC && arch == AuditRule.Arch.B64) {
+            throw e;
+          }
+          // Only the 64-bit exec rule is essential: without another rule its events are missing, nothing more.
+          LOG.warn("audit: the kernel refused the {} {} rule ({}): those calls are not audited",
+              arch.name().toLowerCase(Locale.ROOT), kind.name().toLowerCase(Locale.ROOT),
+              e.getMessage());
         }
-        LOG.warn("audit: the kernel refused the 32-bit exec rule ({}): 32-bit programs' execs are not audited",
-            e.getMessage());
       }
     }
   }
@@ -169,8 +177,9 @@ final class AuditControl implements AutoCloseable {
     }
     List<byte[]> listed = control.rules();
     boolean added = false;
-    for (Map.Entry<AuditRule.Arch, byte[]> ours : rules.entrySet()) {
-      if (listed.stream().noneMatch(r -> AuditRule.isOurs(r, ours.getKey()))) {
+    for (Map.Entry<Slot, byte[]> ours : rules.entrySet()) {
+      Slot slot = ours.getKey();
+      if (listed.stream().noneMatch(r -> AuditRule.isOurs(r, slot.kind(), slot.arch()))) {
         added |= addRule(ours.getValue());
       }
     }

@@ -3,9 +3,11 @@ package dev.dockward.audit;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.Event;
 import dev.dockward.event.ExeSource;
+import dev.dockward.event.FileLinked;
 import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessObserved;
 import dev.dockward.event.ProcessOrigin;
+import dev.dockward.event.TraceRequested;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.PeriodicWorker;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -78,6 +81,7 @@ public final class AuditExecSource implements Source {
   private final ProcReader reader;
   private final AuditStats stats = new AuditStats();
   private final AuditEventAssembler assembler;
+  private final AuditCallAssembler calls;
   private final ExecAttribution attribution;
   private final BlockingQueue<Event> queue;
   private final ExecChanges changes;
@@ -99,6 +103,7 @@ public final class AuditExecSource implements Source {
     this.problem = disabledAtBoot ? BOOT_NOTE : "";
     this.reader = reader;
     this.assembler = new AuditEventAssembler(settings.maxOpenEvents());
+    this.calls = new AuditCallAssembler(settings.maxOpenEvents());
     this.attribution = new ExecAttribution(reader, settings.attributionCapacity());
     this.changes = new ExecChanges(settings.attributionCapacity());
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
@@ -166,6 +171,9 @@ public final class AuditExecSource implements Source {
     m.put("rule_reinstalls", stats.ruleReinstalls.sum());
     m.put("attributed_from_parent", stats.fromParent.sum());
     m.put("attributed_from_memory", stats.fromMemory.sum());
+    m.put("links", stats.links.sum());
+    m.put("tracemes", stats.tracemes.sum());
+    m.put("host_links_ignored", stats.hostLinks.sum());
     return m;
   }
 
@@ -245,8 +253,9 @@ public final class AuditExecSource implements Source {
           continue;
         }
         assembler.accept(record.get()).ifPresent(this::received);
+        calls.accept(record.get()).ifPresent(this::receivedCall);
       }
-      evictedSnapshot = assembler.evicted();
+      evictedSnapshot = assembler.evicted() + calls.evicted();
       failedSnapshot = assembler.failedExecs();
     }
   }
@@ -292,6 +301,51 @@ public final class AuditExecSource implements Source {
     if (!queue.offer(event)) {
       stats.queueDrops.increment();
     }
+  }
+
+  /**
+   * Reads, attributes and queues one link or PTRACE_TRACEME call (reader thread). The process is
+   * usually still running (it is in the middle of its work); when it is gone, what the records say.
+   */
+  private void receivedCall(AuditCall call) {
+    Optional<AuditLinks.Link> link = AuditLinks.of(call);
+    if (call.call() != AuditCall.Call.PTRACE_TRACEME && link.isEmpty()) {
+      return; // a link call whose records lack its names: nothing to judge
+    }
+    Optional<ProcessInfo> read = reader.read(call.pid()).filter(p -> p.exe().equals(call.exe()));
+    ExecAttribution.Result where = attribution.attribute(call, read);
+    if (!where.known()) {
+      stats.unattributed.increment();
+      return;
+    }
+    if (link.isPresent() && where.containerId().isEmpty()) {
+      // Host links are not judged, and the runtime makes thousands when it unpacks or copies an image.
+      stats.hostLinks.increment();
+      return;
+    }
+    ProcessInfo proc = read.orElseGet(() -> fromRecords(call, where.cgroup()));
+    Optional<ContainerInfo> container = where.containerId().map(ContainerInfo::unresolved);
+    Instant time = Instant.ofEpochMilli(call.epochMillis());
+    Event event;
+    if (link.isPresent()) {
+      AuditLinks.Link l = link.get();
+      stats.links.increment();
+      event = new FileLinked(time, NAME, Optional.of(proc), l.kind(), l.call(), l.path(), l.target(),
+          l.pathAsWritten(), l.targetAsWritten(), container);
+    } else {
+      stats.tracemes.increment();
+      event = new TraceRequested(time, NAME, Optional.of(proc), call.ppid(), container);
+    }
+    if (!queue.offer(event)) {
+      stats.queueDrops.increment();
+    }
+  }
+
+  /** A process already gone: what its call's records say, and its container's cgroup. */
+  private static ProcessInfo fromRecords(AuditCall c, String cgroup) {
+    return new ProcessInfo(c.pid(), c.ppid(), 0L, c.comm(), c.exe(), "", false, c.uid(), c.euid(),
+        OptionalLong.empty(), Map.of(), cgroup, Optional.empty(), List.of(), Optional.empty(),
+        c.cwd().isEmpty() ? Optional.empty() : Optional.of(c.cwd()));
   }
 
   private void workLoop(EventSink sink) throws InterruptedException {

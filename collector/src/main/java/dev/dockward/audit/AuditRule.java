@@ -9,22 +9,35 @@ import java.util.Optional;
  * Dockward's audit rules as the kernel's {@code struct audit_rule_data}: what
  * {@code auditctl -a always,exit -F arch=b64 -S execve,execveat -k dockward} sends, and the same
  * for 32-bit programs ({@code arch=b32}, where the syscalls have other numbers: a 32-bit binary
- * must not escape the exec events). Also recognises them in an AUDIT_LIST_RULES reply. Pure.
+ * must not escape the exec events). Beside the exec rule, two narrow ones ({@link Kind}): links
+ * made ({@code -S link,linkat,symlink,symlinkat -F success=1}) and a process asking to be traced
+ * ({@code -S ptrace -F a0=0}, PTRACE_TRACEME, which the process connector does not report). Also
+ * recognises them in an AUDIT_LIST_RULES reply. Pure.
  */
 final class AuditRule {
   /** A syscall ABI of x86_64 and its exec syscalls. */
   enum Arch {
-    B64(0xc000003e, 59, 322),
-    B32(0x40000003, 11, 358);
+    B64(0xc000003e, 59, 322, 86, 265, 88, 266, 101),
+    B32(0x40000003, 11, 358, 9, 303, 83, 304, 26);
 
     final int auditArch;
     final int execve;
     final int execveat;
+    final int link;
+    final int linkat;
+    final int symlink;
+    final int symlinkat;
+    final int ptrace;
 
-    Arch(int auditArch, int execve, int execveat) {
+    Arch(int auditArch, int execve, int execveat, int link, int linkat, int symlink, int symlinkat, int ptrace) {
       this.auditArch = auditArch;
       this.execve = execve;
       this.execveat = execveat;
+      this.link = link;
+      this.linkat = linkat;
+      this.symlink = symlink;
+      this.symlinkat = symlinkat;
+      this.ptrace = ptrace;
     }
 
     /** As the SYSCALL record writes it ({@code arch=c000003e}). */
@@ -43,12 +56,33 @@ final class AuditRule {
     }
   }
 
+  /** What a rule of ours audits. */
+  enum Kind {
+    /** execve, execveat: the exec events. */
+    EXEC,
+    /** link, linkat, symlink, symlinkat that succeeded: links to or over sensitive files. */
+    LINK,
+    /** ptrace with request 0 (PTRACE_TRACEME): a process asking its parent to trace it. */
+    TRACEME;
+
+    /** The syscalls of this kind on {@code arch}; the first is the one a listed rule is recognised by. */
+    int[] syscalls(Arch arch) {
+      return switch (this) {
+        case EXEC -> new int[] {arch.execve, arch.execveat};
+        case LINK -> new int[] {arch.symlink, arch.symlinkat, arch.link, arch.linkat};
+        case TRACEME -> new int[] {arch.ptrace};
+      };
+    }
+  }
+
   /** The key that marks the rule, and every record it produces, as ours. */
   static final String KEY = "dockward";
   static final int AUDIT_FILTER_EXIT = 0x04;
   static final int AUDIT_ALWAYS = 2;
   static final int AUDIT_ARCH = 11;
   static final int AUDIT_FILTERKEY = 210;
+  static final int AUDIT_SUCCESS = 104;
+  static final int AUDIT_ARG0 = 200;
   static final int AUDIT_EQUAL = 0x40000000;
   /** {@code AUDIT_BITMASK_SIZE} and {@code AUDIT_MAX_FIELDS}. */
   static final int BITMASK_WORDS = 64;
@@ -64,22 +98,42 @@ final class AuditRule {
 
   /** The rule's bytes: exit list, always, the arch, its execve and execveat, key {@value #KEY}. */
   static byte[] execRule(Arch arch) {
+    return rule(Kind.EXEC, arch);
+  }
+
+  /**
+   * A rule of ours: exit list, always, the arch, the kind's syscalls, its own filter ({@code
+   * success=1} for links, {@code a0=0} for PTRACE_TRACEME), key {@value #KEY}.
+   */
+  static byte[] rule(Kind kind, Arch arch) {
     byte[] key = KEY.getBytes(StandardCharsets.US_ASCII);
     ByteBuffer b = ByteBuffer.allocate(FIXED_SIZE + key.length).order(ByteOrder.nativeOrder());
-    b.putInt(0, AUDIT_FILTER_EXIT).putInt(4, AUDIT_ALWAYS).putInt(8, 2);
+    b.putInt(0, AUDIT_FILTER_EXIT).putInt(4, AUDIT_ALWAYS);
     int[] mask = new int[BITMASK_WORDS];
-    for (int nr : new int[] {arch.execve, arch.execveat}) {
+    for (int nr : kind.syscalls(arch)) {
       mask[nr / 32] |= 1 << (nr % 32);
     }
     for (int i = 0; i < BITMASK_WORDS; i++) {
       b.putInt(MASK_AT + 4 * i, mask[i]);
     }
-    field(b, 0, AUDIT_ARCH, arch.auditArch);
-    field(b, 1, AUDIT_FILTERKEY, key.length);
+    int fields = 0;
+    field(b, fields++, AUDIT_ARCH, arch.auditArch);
+    switch (kind) {
+      case LINK -> field(b, fields++, AUDIT_SUCCESS, 1);
+      case TRACEME -> field(b, fields++, AUDIT_ARG0, 0);
+      case EXEC -> { }
+    }
+    field(b, fields++, AUDIT_FILTERKEY, key.length);
+    b.putInt(8, fields);
     b.putInt(BUFLEN_AT, key.length);
     b.position(FIXED_SIZE);
     b.put(key);
     return b.array();
+  }
+
+  /** Whether a listed rule is our {@code kind} of rule for {@code arch} (see {@link #isOurs(byte[], Arch)}). */
+  static boolean isOurs(byte[] rule, Kind kind, Arch arch) {
+    return isOurs(rule, arch, kind.syscalls(arch)[0]);
   }
 
   /**
@@ -88,6 +142,10 @@ final class AuditRule {
    * text in {@code buf}, one after another.)
    */
   static boolean isOurs(byte[] rule, Arch arch) {
+    return isOurs(rule, arch, arch.execve);
+  }
+
+  private static boolean isOurs(byte[] rule, Arch arch, int probe) {
     if (rule.length < FIXED_SIZE) {
       return false;
     }
@@ -96,8 +154,7 @@ final class AuditRule {
     if ((flags & 0x07) != AUDIT_FILTER_EXIT || b.getInt(4) != AUDIT_ALWAYS) {
       return false;
     }
-    int execve = arch.execve;
-    if ((b.getInt(MASK_AT + 4 * (execve / 32)) & (1 << (execve % 32))) == 0) {
+    if ((b.getInt(MASK_AT + 4 * (probe / 32)) & (1 << (probe % 32))) == 0) {
       return false;
     }
     boolean archMatches = false;

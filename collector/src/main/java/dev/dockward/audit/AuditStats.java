@@ -18,6 +18,11 @@ final class AuditStats {
   final LongAdder argvIncomplete = new LongAdder();
   final LongAdder ruleReinstalls = new LongAdder();
   final LongAdder ruleCheckFailures = new LongAdder();
+  /** Link and PTRACE_TRACEME events made. */
+  final LongAdder links = new LongAdder();
+  final LongAdder tracemes = new LongAdder();
+  /** Links made by host processes: not reported. */
+  final LongAdder hostLinks = new LongAdder();
   /** The kernel's lost counter when we started, and its last reading. */
   volatile long kernelLostAtStart = -1;
   volatile long kernelLostNow = -1;
@@ -33,6 +38,7 @@ final class AuditStats {
         + ", emitted=" + emitted.sum() + ", overruns=" + overruns.sum() + ", queueDrops=" + queueDrops.sum()
         + ", unattributed=" + unattributed.sum() + ", fromProc=" + fromProc.sum() + ", fromParent=" + fromParent.sum()
         + ", fromMemory=" + fromMemory.sum() + ", argvIncomplete=" + argvIncomplete.sum()
-        + ", ruleReinstalls=" + ruleReinstalls.sum() + ", kernelLost=" + kernelLost() + "]";
+        + ", ruleReinstalls=" + ruleReinstalls.sum() + ", kernelLost=" + kernelLost() + ", links=" + links.sum()
+        + ", tracemes=" + tracemes.sum() + ", hostLinksIgnored=" + hostLinks.sum() + "]";
   }
 }

@@ -53,26 +53,42 @@ final class ExecAttribution {
    * (empty when it was gone).
    */
   Result attribute(AuditExec exec, Optional<ProcessInfo> self) {
-    Result result = find(exec, self);
+    Result result = find(exec.pid(), exec.ppid(), self);
     if (result.known()) {
       byPid.put(exec.pid(), new Seen(result.containerId(), isRuntime(exec.comm(), exec.exe())));
     }
     return result;
   }
 
-  private Result find(AuditExec exec, Optional<ProcessInfo> self) {
+  /**
+   * The container of an audited call other than an exec. The process itself first; when it is
+   * gone (a one-shot program ends right after its call), the container of its own last exec comes
+   * before its parent's: a process started by {@code docker exec} is the child of the
+   * containerd shim, a host process, so its parent would name the host.
+   */
+  Result attribute(AuditCall call, Optional<ProcessInfo> self) {
+    if (self.isEmpty()) {
+      Seen mine = byPid.get(call.pid());
+      if (mine != null && !mine.runtime()) {
+        return new Result(true, mine.containerId(), "", Via.MEMORY);
+      }
+    }
+    return find(call.pid(), call.ppid(), self);
+  }
+
+  private Result find(int pid, int ppid, Optional<ProcessInfo> self) {
     if (self.isPresent()) {
       return new Result(true, ContainerIdResolver.containerId(self.get().cgroup()), self.get().cgroup(), Via.PROC);
     }
-    Seen parentSeen = byPid.get(exec.ppid());
+    Seen parentSeen = byPid.get(ppid);
     if (parentSeen == null || !parentSeen.runtime()) {
       // Its name, program and cgroup are all that is needed of the parent: three reads, not ~17.
-      Optional<ProcReader.Brief> parent = reader.brief(exec.ppid());
-      if (parent.isPresent() && !isRuntime(parent.get().name(), reader.exe(exec.ppid()))) {
+      Optional<ProcReader.Brief> parent = reader.brief(ppid);
+      if (parent.isPresent() && !isRuntime(parent.get().name(), reader.exe(ppid))) {
         return new Result(true, ContainerIdResolver.containerId(parent.get().cgroup()), parent.get().cgroup(), Via.PARENT);
       }
     }
-    Seen mine = byPid.get(exec.pid());
+    Seen mine = byPid.get(pid);
     if (mine != null && !mine.runtime()) {
       return new Result(true, mine.containerId(), "", Via.MEMORY); // it exec'd before: same container
     }

@@ -9,8 +9,11 @@
  * <p>How: {@link dev.dockward.audit.AuditControl} takes the audit pid when no audit daemon owns it,
  * or reads the multicast copy beside auditd (never replacing it, never touching its rules), turns
  * auditing on if it was off and adds its rule, {@code -a always,exit -F arch=b64 -S
- * execve,execveat -k dockward}, and the same for {@code arch=b32}; on close it gives back exactly
- * that. A pure parser
+ * execve,execveat -k dockward}, and the same for {@code arch=b32}, beside two narrow rules of the
+ * same key for links ({@code -S link,linkat,symlink,symlinkat -F success=1}) and PTRACE_TRACEME
+ * ({@code -S ptrace -F a0=0}); on close it gives back exactly that. Those calls are assembled by
+ * {@code AuditCallAssembler} and reported as {@code file_link} (container processes only) and
+ * {@code ptrace_traceme} events. A pure parser
  * ({@code AuditRecordParser}) and assembler ({@code AuditEventAssembler}) turn the SYSCALL,
  * EXECVE, CWD, PATH and PROCTITLE records of one serial, ended by EOE, into an {@code AuditExec};
  * {@link dev.dockward.audit.AuditExecSource} reads the process from /proc at once for what audit

@@ -139,4 +139,29 @@ class AuditExecSourceTest {
     assertEquals(ProcReader.CMDLINE_CAP, p.cmdline().length());
     assertTrue(p.cmdlineTruncated());
   }
+
+  @Test
+  void aOneShotProgramStartedByDockerExecIsAttributedByItsOwnExecNotByTheShim() throws IOException {
+    // docker exec: the program's parent is the containerd shim, a host process.
+    proc.process(23779, "containerd-shim", 4000, "/");
+    proc.process(26173, "linker", 5107, "/docker/" + WEB);
+    AuditExec e = exec(26173, 23779, "linker", "/x/linker", List.of("/x/linker", "s", "/etc/shadow", "/tmp/s1"));
+    assertEquals(Optional.of(WEB), attribution.attribute(e, reader.read(26173)).containerId());
+    gone(26173); // it made its link and ended before the record was read
+    AuditCall link = new AuditCall(1_796_671_483_166L, 60252, AuditCall.Call.SYMLINK, 26173, 23779, OptionalInt.of(0),
+        OptionalInt.of(0), "linker", "/x/linker", List.of("479016", "479009", "0", "0"), "/tmp", List.of());
+    ExecAttribution.Result r = attribution.attribute(link, reader.read(26173));
+    assertEquals(ExecAttribution.Via.MEMORY, r.how());
+    assertEquals(Optional.of(WEB), r.containerId(), "not the shim's host cgroup");
+  }
+
+  @Test
+  void aLiveCallerIsAttributedByItsOwnCgroup() {
+    proc.process(26180, "traceme", 5200, "/docker/" + WEB);
+    AuditCall call = new AuditCall(1L, 60204, AuditCall.Call.PTRACE_TRACEME, 26180, 1, OptionalInt.of(0),
+        OptionalInt.of(0), "traceme", "/x/traceme", List.of("0", "0", "0", "0"), "", List.of());
+    ExecAttribution.Result r = attribution.attribute(call, reader.read(26180));
+    assertEquals(ExecAttribution.Via.PROC, r.how());
+    assertEquals(Optional.of(WEB), r.containerId());
+  }
 }

@@ -119,4 +119,37 @@ class AuditRuleTest {
     assertEquals(9, messages.get(1).seq());
     assertEquals(20, messages.get(1).length(), "never past the datagram");
   }
+
+  @Test
+  void theLinkRuleAuditsTheFourLinkCallsOnSuccessOnly() {
+    byte[] rule = AuditRule.rule(AuditRule.Kind.LINK, AuditRule.Arch.B64);
+    ByteBuffer b = le(rule);
+    assertEquals(3, b.getInt(8), "arch, success, key");
+    assertEquals(1 << (86 - 64) | 1 << (88 - 64), b.getInt(12 + 4 * 2), "link 86 and symlink 88: word 2");
+    assertEquals(1 << (265 - 256) | 1 << (266 - 256), b.getInt(12 + 4 * 8), "linkat 265 and symlinkat 266: word 8");
+    assertEquals(0, b.getInt(12 + 4), "no execve");
+    assertEquals(104, b.getInt(268 + 4), "field 1: success");
+    assertEquals(1, b.getInt(268 + 256 + 4), "= 1");
+    assertEquals(210, b.getInt(268 + 8), "field 2: key");
+    assertEquals("dockward", new String(rule, 1040, 8, StandardCharsets.US_ASCII));
+    assertTrue(AuditRule.isOurs(rule, AuditRule.Kind.LINK, AuditRule.Arch.B64));
+    assertFalse(AuditRule.isOurs(rule, AuditRule.Kind.EXEC, AuditRule.Arch.B64), "not the exec rule");
+    assertFalse(AuditRule.isOurs(rule, AuditRule.Arch.B64), "not the exec rule");
+    assertFalse(AuditRule.isOurs(AuditRule.execRule(AuditRule.Arch.B64), AuditRule.Kind.LINK, AuditRule.Arch.B64));
+  }
+
+  @Test
+  void theTraceMeRuleAuditsPtraceWithRequestZero() {
+    byte[] rule = AuditRule.rule(AuditRule.Kind.TRACEME, AuditRule.Arch.B64);
+    ByteBuffer b = le(rule);
+    assertEquals(1 << (101 - 96), b.getInt(12 + 4 * 3), "ptrace 101: bit 5 of word 3");
+    assertEquals(200, b.getInt(268 + 4), "field 1: a0");
+    assertEquals(0, b.getInt(268 + 256 + 4), "= 0 (PTRACE_TRACEME)");
+    assertEquals(0x40000000, b.getInt(268 + 512 + 4), "equal");
+    assertTrue(AuditRule.isOurs(rule, AuditRule.Kind.TRACEME, AuditRule.Arch.B64));
+    byte[] b32 = AuditRule.rule(AuditRule.Kind.TRACEME, AuditRule.Arch.B32);
+    assertEquals(1 << 26, le(b32).getInt(12), "ptrace is 26 on i386");
+    assertTrue(AuditRule.isOurs(b32, AuditRule.Kind.TRACEME, AuditRule.Arch.B32));
+    assertFalse(AuditRule.isOurs(b32, AuditRule.Kind.TRACEME, AuditRule.Arch.B64));
+  }
 }

@@ -21,8 +21,9 @@ class BundledRulesTest {
         assertEquals(List.of("privileged_container_started", "dangerous_capability_added", "docker_socket_mounted",
                 "sensitive_host_mount", "host_namespace_shared", "container_exec_session", "shell_in_container",
                 "sensitive_file_read_in_container", "binary_not_in_image", "exec_from_temp_dir_in_container",
-                "shell_with_network_socket", "netcat_program_exec_in_container",
-                "container_escape_namespace", "ptrace_in_container", "container_privilege_escalation",
+                "shell_with_network_socket", "network_stdio_in_container", "netcat_program_exec_in_container",
+                "container_escape_namespace", "ptrace_in_container", "ptrace_traceme_in_container",
+                "container_privilege_escalation",
                 "kernel_module_loaded_from_container", "docker_socket_access_from_container",
                 "cgroup_mount_in_container", "cgroup_release_agent_write", "core_pattern_modified",
                 "core_pattern_pipe_set", "host_file_written_from_container", "namespace_unshare_in_container",
@@ -39,6 +40,7 @@ class BundledRulesTest {
                 "credential_search_in_container", "cloud_credential_search_in_container", "bulk_data_wipe_in_container",
                 "debugfs_program_in_container", "log_clearing_in_container", "script_from_temp_dir_in_container",
                 "ssh_to_non_standard_port_in_container", "sensitive_file_link_in_container",
+                "sensitive_file_link_call_in_container",
                 "system_user_interactive_in_container",
                 "cloud_metadata_access_from_container", "cloud_metadata_flow_from_container", "crypto_miner_in_container",
                 "mining_pool_connection_from_container", "crypto_miner_burning_cpu", "k8s_api_contact_from_container",
@@ -164,6 +166,12 @@ class BundledRulesTest {
         "exec_ld_preload_overriding_image_in_container, loader_hijack_env_in_container", // docker run -e over the image's
         "exec_ld_audit_beside_image_preload_in_container, loader_hijack_env_in_container", // the image's preload and an audit library
         "exec_glibc_tunables_setuid_in_container, container_privilege_escalation loader_hijack_env_in_container",
+        "file_link_symlink_to_shadow_by_program, sensitive_file_link_call_in_container", // a program's own symlink()
+        "file_link_hard_dotdot_to_shadow, sensitive_file_link_call_in_container", // ../../etc/shadow, resolved
+        "file_link_symlink_into_sudoers_d, sensitive_file_link_call_in_container", // a link dropped into sudoers.d
+        "file_link_symlink_to_root_ssh_key, sensitive_file_link_call_in_container", // a key under a home directory
+        "ptrace_traceme_in_container,    ptrace_traceme_in_container",
+        "exec_cat_with_tcp_stdio_in_container, network_stdio_in_container", // what nc -e runs: not a shell
     })
     void positiveFixtureFiresExactlyItsRule(String fixture, String rules) {
         assertEquals(List.of(rules.split(" ")), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
@@ -202,6 +210,12 @@ class BundledRulesTest {
         "exec_nc_listen_in_container",  // nc listening, running nothing
         "exec_cat_ordinary_file_in_container", // a path that only starts like a credentials file
         "exec_busybox_exe_ls_in_container", // a busybox applet with comm "exe" that is no shell or netcat
+        "file_link_ordinary_library_in_container", // a library's version link
+        "file_link_shadow_like_name_in_container", // /srv/etc/shadow is not the container's shadow
+        "file_link_symlink_to_shadow_on_host", // a host process: no container
+        "ptrace_traceme_on_host",       // a debugger on the host
+        "exec_node_with_unix_stdio_in_container", // a server on unix sockets
+        "exec_ln_symlink_shadow_from_audit", // audit saw the exec, so it sees the symlink() call: that raises it
         "exec_cat_hostetc_hosts_in_container", // a host file through the /etc bind that is no credentials
         "exec_cat_shadow_named_file_without_etc_mount", // a file called shadow where no /etc is bound
         // An exec naming a credentials file is not its open: the open itself raises the alert.

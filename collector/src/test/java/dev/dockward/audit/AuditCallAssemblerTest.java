@@ -1,0 +1,88 @@
+package dev.dockward.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+/** Link and PTRACE_TRACEME calls from records recorded on this project's machine (resources/audit/README.md). */
+class AuditCallAssemblerTest {
+  private final AuditCallAssembler assembler = new AuditCallAssembler(100);
+
+  private List<AuditCall> feed() {
+    List<AuditCall> out = new ArrayList<>();
+    for (AuditRecord r : AuditRecords.load("container-links.records")) {
+      assembler.accept(r).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  private static AuditCall bySerial(List<AuditCall> calls, long serial) {
+    return calls.stream().filter(c -> c.serial() == serial).findFirst()
+        .orElseThrow(() -> new AssertionError("no call with serial " + serial + " in " + calls));
+  }
+
+  @Test
+  void everySuccessfulCallIsAssembledAndTheFailedOnesAreNot() {
+    List<AuditCall> calls = feed();
+    assertEquals(List.of(60147L, 60189L, 60200L, 60201L, 60204L, 60205L, 60252L, 60253L, 60254L, 60255L),
+        calls.stream().map(AuditCall::serial).toList(), "60202 and 60203 failed (exit=-2)");
+    assertEquals(0, assembler.evicted());
+  }
+
+  @Test
+  void aSymlinkCarriesItsTargetTextAndNewName() {
+    AuditCall c = bySerial(feed(), 60200);
+    assertEquals(AuditCall.Call.SYMLINK, c.call());
+    assertEquals(23828, c.pid());
+    assertEquals(23799, c.ppid());
+    assertEquals(OptionalInt.of(0), c.uid());
+    assertEquals("links", c.comm());
+    assertEquals("/x/links", c.exe());
+    assertEquals("/tmp", c.cwd());
+    assertEquals(List.of(new AuditCall.Item("/tmp/", 1622236, "PARENT"), new AuditCall.Item("/etc/shadow", -1, "UNKNOWN"),
+        new AuditCall.Item("/tmp/s1", 1622254, "CREATE")), c.items());
+  }
+
+  @Test
+  void traceMeIsTheSyscallRecordAlone() {
+    AuditCall c = bySerial(feed(), 60204);
+    assertEquals(AuditCall.Call.PTRACE_TRACEME, c.call());
+    assertEquals(23829, c.pid());
+    assertEquals(23799, c.ppid());
+    assertEquals("traceme", c.comm());
+    assertEquals(List.of(), c.items());
+    assertEquals("", c.cwd());
+  }
+
+  @Test
+  void callsAreToldBySyscallNumberPerArchAndAPtraceOnlyWithRequestZero() {
+    assertEquals(Optional.of(AuditCall.Call.LINKAT), AuditCallAssembler.call("c000003e", "265", "ffffff9c"));
+    assertEquals(Optional.of(AuditCall.Call.SYMLINK), AuditCallAssembler.call("40000003", "83", "0"));
+    assertEquals(Optional.of(AuditCall.Call.PTRACE_TRACEME), AuditCallAssembler.call("40000003", "26", "0"));
+    assertEquals(Optional.empty(), AuditCallAssembler.call("c000003e", "101", "10"), "PTRACE_ATTACH is not ours");
+    assertEquals(Optional.empty(), AuditCallAssembler.call("c000003e", "59", "0"), "execve is the exec assembler's");
+    assertEquals(Optional.empty(), AuditCallAssembler.call("c00000b7", "86", "0"), "another architecture");
+    assertTrue(AuditCallAssembler.call("c000003e", "x", "0").isEmpty());
+  }
+
+  @Test
+  void theOldestOpenCallIsGivenUpPastTheBound() {
+    AuditCallAssembler small = new AuditCallAssembler(1);
+    List<AuditCall> out = new ArrayList<>();
+    for (String line : List.of(
+        "1300 audit(1.000:1): arch=c000003e syscall=101 success=yes exit=0 a0=0 a1=0 a2=0 a3=0 items=0 ppid=1 pid=10",
+        "1300 audit(1.000:2): arch=c000003e syscall=101 success=yes exit=0 a0=0 a1=0 a2=0 a3=0 items=0 ppid=1 pid=11",
+        "1320 audit(1.000:1): ", "1320 audit(1.000:2): ")) {
+      int space = line.indexOf(' ');
+      small.accept(AuditRecordParser.parse(Integer.parseInt(line.substring(0, space)), line.substring(space + 1))
+          .orElseThrow()).ifPresent(out::add);
+    }
+    assertEquals(List.of(11), out.stream().map(AuditCall::pid).toList());
+    assertEquals(1, small.evicted());
+  }
+}
