@@ -395,14 +395,7 @@ public final class ExecFileWatch implements SupervisedSource, ExecFiles {
       stopping = true;
       t = thread;
     }
-    if (t != null) {
-      t.stop(JOIN_TIMEOUT);
-    }
-    try {
-      FanotifyLibC.close(fd);
-    } catch (LastErrorException e) {
-      // closing anyway
-    }
+    FanotifyFds.stopWatch(t, fd, JOIN_TIMEOUT);
     LOG.info("{}: stopped: {}", NAME, counters());
   }
 }

@@ -502,14 +502,7 @@ public final class SensitiveOpenWatch implements SupervisedSource {
       stopping = true;
       t = thread;
     }
-    if (t != null) {
-      t.stop(JOIN_TIMEOUT);
-    }
-    try {
-      FanotifyLibC.close(fd);
-    } catch (LastErrorException e) {
-      // closing anyway
-    }
+    FanotifyFds.stopWatch(t, fd, JOIN_TIMEOUT);
     LOG.info("{}: stopped: {}", NAME, counters());
   }
 }

@@ -1,13 +1,16 @@
 package dev.dockward.hostwatch;
 
 import com.sun.jna.LastErrorException;
+import dev.dockward.source.SupervisedThread;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * What the fanotify watches do with the descriptors the kernel hands them with each event: read
- * the mount it was opened through, and close it. Shared by the write, control-file and open watches.
+ * the mount it was opened through, and close it; and how a watch stops. Shared by the write,
+ * control-file, open and exec file watches.
  */
 public final class FanotifyFds {
   private FanotifyFds() {
@@ -33,6 +36,21 @@ public final class FanotifyFds {
       return true;
     } catch (LastErrorException e) {
       return false;
+    }
+  }
+
+  /**
+   * Stops a watch: its thread (none when it never started) within {@code join}, then its fanotify
+   * group, which drops the group's marks; a refused close is ignored, the watch is going anyway.
+   */
+  public static void stopWatch(SupervisedThread thread, int groupFd, Duration join) {
+    if (thread != null) {
+      thread.stop(join);
+    }
+    try {
+      FanotifyLibC.close(groupFd);
+    } catch (LastErrorException e) {
+      // closing anyway
     }
   }
 }
