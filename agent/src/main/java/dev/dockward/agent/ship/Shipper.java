@@ -269,7 +269,8 @@ public final class Shipper implements AutoCloseable {
         // alert or a lifecycle record, and (for a shipper of events) when it has journalled what
         // it had: the pause only bounds a wake-up that never comes.
         idleNanos = settings.events() ? Math.min(Math.max(idleNanos * 2, 50_000), MAX_IDLE_NANOS) : MAX_IDLE_NANOS;
-        LockSupport.parkNanos(idleNanos);
+        // A checkpoint held back by the store interval is stored when due, not after the whole pause.
+        LockSupport.parkNanos(Math.min(idleNanos, Math.max(50_000, untilCheckpointDue())));
       }
       flush();
       closeSink();
@@ -452,6 +453,15 @@ public final class Shipper implements AutoCloseable {
         resent.increment();
         send(slot, again.get().json(), parsed);
       }
+    }
+
+    /** How long until an acknowledged index not yet stored may be stored; MAX_VALUE when none waits. */
+    private long untilCheckpointDue() {
+      OptionalLong c = committed;
+      if (c.isEmpty() || c.equals(stored)) {
+        return Long.MAX_VALUE;
+      }
+      return lastStore + CHECKPOINT_EVERY_NANOS - System.nanoTime();
     }
 
     private void storeCheckpoint(boolean now) {
