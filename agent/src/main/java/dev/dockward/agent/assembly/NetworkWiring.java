@@ -74,25 +74,16 @@ public final class NetworkWiring {
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-    Optional<FlowJudge.Learning> learning = Optional.empty();
-    if (net.learning().enabled()) {
-      Path file = net.learning().file().isBlank()
-          ? context.stateDir().resolve("network-learned-edges.json")
-          : Path.of(net.learning().file());
-      AgentConfig.Learning l = net.learning();
-      learning = Optional.of(new FlowJudge.Learning(l.period(), file, l.maxEdges(), l.maxPortsPerPair(),
-          l.scanThreshold()));
-    }
+    Optional<FlowJudge.Learning> learning = learning(net.learning(), context.stateDir());
     NetworkFlowSource.Settings settings = new NetworkFlowSource.Settings(net.interfaces(), net.snapLength(),
         (long) net.ringMb() << 20, net.rescanInterval(),
         new FlowTable.Settings(net.maxFlows(), net.idleTimeout(), net.activeTimeout(),
             FlowTable.Settings.DEFAULT.closedLinger()));
     Duration scanWindow = net.scanWindow();
-    Optional<FlowJudge.Learning> judged = learning;
     try {
       // The stage is made once capture is known to work: learning reads (or starts) its file then.
       NetworkFlowSource source = NetworkFlowSource.open(context.hostFs(), context.inventory()::running,
-          context.clock(), settings, () -> FlowJudge.open(policy, scanWindow, judged, context.clock().instant()));
+          context.clock(), settings, () -> FlowJudge.open(policy, scanWindow, learning, context.clock().instant()));
       context.links().onDaemonEvent(e -> {
         if (bridgesMayHaveChanged(e)) {
           source.rescanNow();
@@ -103,5 +94,14 @@ public final class NetworkWiring {
       log.warn("network capture unavailable ({}): no flow events; everything else runs", e.getMessage());
       return context.unavailable("network", "network capture unavailable (" + e.getMessage() + "): no flow events");
     }
+  }
+
+  /** Learning as configured, its file in the state directory unless set; empty when off. */
+  private static Optional<FlowJudge.Learning> learning(AgentConfig.Learning l, Path stateDir) {
+    if (!l.enabled()) {
+      return Optional.empty();
+    }
+    Path file = l.file().isBlank() ? stateDir.resolve("network-learned-edges.json") : Path.of(l.file());
+    return Optional.of(new FlowJudge.Learning(l.period(), file, l.maxEdges(), l.maxPortsPerPair(), l.scanThreshold()));
   }
 }

@@ -2,10 +2,9 @@ package dev.dockward.agent.assembly;
 
 import dev.dockward.agent.AgentVersion;
 import dev.dockward.agent.config.AgentConfig;
-import dev.dockward.agent.detect.AlertThrottle;
+import dev.dockward.agent.detect.AlertStages;
 import dev.dockward.agent.detect.AncestryDetector;
 import dev.dockward.agent.detect.HostOsDetector;
-import dev.dockward.agent.detect.MinerSignalDetector;
 import dev.dockward.agent.health.ReadyBody;
 import dev.dockward.agent.health.SensorStates;
 import dev.dockward.agent.host.HostIdentity;
@@ -102,11 +101,9 @@ public final class Startup implements AutoCloseable {
     log.info("record ids of this run start with {}", ids.runPrefix());
   }
 
-  /** The rules behind noise control, then the enrichment of the alerts that go out. */
+  /** The rules behind the alert stages (miner correlation, noise control), then the enrichment of the alerts that go out. */
   public void buildDetectors(Detector rules) {
-    // Miner signals before noise control: the correlation sees every signal the rules raise.
-    Detector throttled = new AlertThrottle(new MinerSignalDetector(rules), config.alerts().dedupeWindow(),
-        config.alerts().rulePerMinute(), config.alerts().globalPerMinute());
+    Detector throttled = AlertStages.over(rules, config.alerts());
     // Ancestry after noise control: only the alerts that go out pay for the /proc lookups.
     detector = new HostOsDetector(new AncestryDetector(throttled, new RecentProcesses(RECENT_PROCESSES),
         ProcessLineage.live(new ProcReader(hostFs))), machine::readIfDone);

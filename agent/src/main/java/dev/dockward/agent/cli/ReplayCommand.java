@@ -5,9 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.ConfigException;
 import dev.dockward.agent.config.NetworkPolicyLoader;
-import dev.dockward.agent.detect.AlertThrottle;
+import dev.dockward.agent.detect.AlertStages;
 import dev.dockward.agent.detect.AncestryDetector;
-import dev.dockward.agent.detect.MinerSignalDetector;
 import dev.dockward.agent.detect.RuleDetector;
 import dev.dockward.agent.detect.RuleSetLoading;
 import dev.dockward.agent.journal.ChainVerifier;
@@ -275,10 +274,9 @@ final class ReplayCommand implements Callable<Integer> {
       err.flush();
       return null;
     }
-    // The live agent's noise control, with its defaults, so the answer matches what it would have printed.
-    AgentConfig.Alerts noise = AgentConfig.DEFAULT.alerts();
-    Detector throttled = new AlertThrottle(new MinerSignalDetector(new RuleDetector(new RuleEngine(loaded.ruleSet()))),
-        noise.dedupeWindow(), noise.rulePerMinute(), noise.globalPerMinute());
+    // The live agent's alert stages, with its default noise control, so the answer matches what it would have printed.
+    Detector throttled = AlertStages.over(new RuleDetector(new RuleEngine(loaded.ruleSet())),
+        AgentConfig.DEFAULT.alerts());
     // Ancestry from the journalled processes alone: this host's /proc is not the recorded one.
     Detector detector = new AncestryDetector(throttled, new RecentProcesses(RECENT_PROCESSES), ProcessLineage.NONE);
     RecordIds ids = new RecordIds(RERUN_ID_PREFIX, 0, 1);
