@@ -37,7 +37,7 @@ public final class Bench {
       case "cgroup" -> {
         int containers = args.length > 1 ? Integer.parseInt(args[1]) : 500;
         Duration measure = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 30);
-        CgroupSamplerBench.run(containers, measure, Duration.ofSeconds(1));
+        CgroupResourceSourceBench.run(containers, measure, Duration.ofSeconds(1));
       }
       case "capture-run" -> {
         // Called by scripts/bench capture once the bridge and namespaces exist:

@@ -4,7 +4,7 @@ import dev.dockward.agent.Agent;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.detect.RuleDetector;
 import dev.dockward.agent.detect.RuleSetLoading;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.rules.RuleEngine;
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package dev.dockward.host;
 
-import dev.dockward.hostfs.HostFs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessObserved;
 import dev.dockward.event.ProcessOrigin;
 import dev.dockward.event.ProcessRelative;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.PeriodicSource;
 import dev.dockward.source.PeriodicWorker;

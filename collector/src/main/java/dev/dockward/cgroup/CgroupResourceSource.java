@@ -5,7 +5,7 @@ import dev.dockward.event.HostCapacity;
 import dev.dockward.event.ResourceCounters;
 import dev.dockward.event.ResourceRates;
 import dev.dockward.event.ResourceSampled;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.PeriodicSource;
 import dev.dockward.source.PeriodicWorker;
@@ -41,11 +41,11 @@ import org.slf4j.LoggerFactory;
  * restart (new init pid or start time) starts it afresh, so counters that restart from 0 never
  * give a negative rate.
  */
-public final class CgroupSampler implements PeriodicSource {
+public final class CgroupResourceSource implements PeriodicSource {
   /** The source's name in events, logs and metrics. */
   public static final String NAME = "cgroup";
 
-  private static final Logger LOG = LoggerFactory.getLogger(CgroupSampler.class);
+  private static final Logger LOG = LoggerFactory.getLogger(CgroupResourceSource.class);
 
   private final HostFs host;
   private final int hostCpus;
@@ -75,12 +75,12 @@ public final class CgroupSampler implements PeriodicSource {
    * @param clock stamps the samples
    * @param hostCpus the host's CPUs, the basis of {@code cpu_fraction} for containers without a quota
    */
-  public CgroupSampler(HostFs host, Supplier<? extends Collection<ContainerInfo>> running, Duration interval,
+  public CgroupResourceSource(HostFs host, Supplier<? extends Collection<ContainerInfo>> running, Duration interval,
       Clock clock, int hostCpus) {
     this(host, running, interval, clock, hostCpus, CgroupReaders.forHost(Objects.requireNonNull(host, "host")));
   }
 
-  CgroupSampler(HostFs host, Supplier<? extends Collection<ContainerInfo>> running, Duration interval, Clock clock,
+  CgroupResourceSource(HostFs host, Supplier<? extends Collection<ContainerInfo>> running, Duration interval, Clock clock,
       int hostCpus, Optional<CgroupReader> reader) {
     this.worker = new PeriodicWorker(NAME, "sample", interval);
     this.host = host;
