@@ -3,6 +3,7 @@ package dev.dockward.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -42,7 +43,7 @@ public final class Bench {
       case "capture-run" -> {
         // Called by scripts/bench capture once the bridge and namespaces exist:
         // capture-run BRIDGE PORT,PORT NAMESPACE TRAFGEN_CONFIG SECONDS RATE…
-        List<Long> rates = java.util.Arrays.stream(args).skip(6).map(r -> Long.parseLong(r.replace("_", ""))).toList();
+        List<Long> rates = Arrays.stream(args).skip(6).map(r -> Long.parseLong(r.replace("_", ""))).toList();
         CaptureBench.run(args[1], List.of(args[2].split(",")), args[3], Path.of(args[4]), Integer.parseInt(args[5]), rates);
       }
       case "flow-table" -> CaptureBench.flowTableMemory(args.length > 1 ? Integer.parseInt(args[1].replace("_", "")) : 100_000);

@@ -13,18 +13,21 @@ import dev.dockward.source.SourceHealth;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -60,7 +63,7 @@ public final class CgroupResourceSource implements PeriodicSource {
   private final LongAdder processGone = new LongAdder();
   private final LongAdder samples = new LongAdder();
   private final LongAdder netDevErrors = new LongAdder();
-  private final java.util.concurrent.atomic.AtomicBoolean loggedNetDev = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean loggedNetDev = new AtomicBoolean();
   private final PeriodicWorker worker;
   private Instant startedAt;
 
@@ -124,7 +127,7 @@ public final class CgroupResourceSource implements PeriodicSource {
    */
   @Override
   public Map<String, Long> counters() {
-    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    Map<String, Long> out = new LinkedHashMap<>();
     readStats().ifPresent(s -> {
       out.put("missing_files", s.missing());
       out.put("unreadable", s.unreadable());
@@ -269,7 +272,7 @@ public final class CgroupResourceSource implements PeriodicSource {
     if (mode.equals("host") || mode.startsWith("container:")) {
       return ResourceCounters.Net.NONE;
     }
-    java.nio.file.Path file = host.pidDir((int) pid).resolve("net/dev");
+    Path file = host.pidDir((int) pid).resolve("net/dev");
     try {
       Optional<ResourceCounters.Net> net = NetDevParser.parse(Files.readString(file));
       if (net.isPresent()) {

@@ -19,6 +19,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -138,7 +139,7 @@ public final class HostWriteSource implements SupervisedSource {
    */
   @Override
   public Map<String, Long> counters() {
-    Map<String, Long> out = new java.util.LinkedHashMap<>(attribution.counters());
+    Map<String, Long> out = new LinkedHashMap<>(attribution.counters());
     out.put("overflow_drops", overflows.sum());
     out.put("mark_failures", markFailures.sum());
     out.put("unreadable", unreadable.sum() + parser.malformed() + out.remove("unreadable_mountinfo"));
