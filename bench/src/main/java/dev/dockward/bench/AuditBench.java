@@ -7,7 +7,7 @@ import dev.dockward.agent.detect.RuleDetector;
 import dev.dockward.agent.detect.RuleSetLoading;
 import dev.dockward.agent.ship.OutputFormat;
 import dev.dockward.audit.AuditExecSource;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.rules.RuleEngine;
 import java.io.ByteArrayOutputStream;

@@ -3,6 +3,7 @@ package dev.dockward.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -37,12 +38,12 @@ public final class Bench {
       case "cgroup" -> {
         int containers = args.length > 1 ? Integer.parseInt(args[1]) : 500;
         Duration measure = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 30);
-        CgroupSamplerBench.run(containers, measure, Duration.ofSeconds(1));
+        CgroupResourceSourceBench.run(containers, measure, Duration.ofSeconds(1));
       }
       case "capture-run" -> {
         // Called by scripts/bench capture once the bridge and namespaces exist:
         // capture-run BRIDGE PORT,PORT NAMESPACE TRAFGEN_CONFIG SECONDS RATE…
-        List<Long> rates = java.util.Arrays.stream(args).skip(6).map(r -> Long.parseLong(r.replace("_", ""))).toList();
+        List<Long> rates = Arrays.stream(args).skip(6).map(r -> Long.parseLong(r.replace("_", ""))).toList();
         CaptureBench.run(args[1], List.of(args[2].split(",")), args[3], Path.of(args[4]), Integer.parseInt(args[5]), rates);
       }
       case "flow-table" -> CaptureBench.flowTableMemory(args.length > 1 ? Integer.parseInt(args[1].replace("_", "")) : 100_000);

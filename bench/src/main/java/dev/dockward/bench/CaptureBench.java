@@ -1,6 +1,6 @@
 package dev.dockward.bench;
 
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import dev.dockward.net.FlowTable;
 import dev.dockward.net.FrameFacts;
 import dev.dockward.net.IpAddress;

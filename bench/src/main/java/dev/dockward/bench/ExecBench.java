@@ -25,11 +25,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -238,7 +242,7 @@ final class ExecBench {
 
   /** "T i" then "time.tv_sec: S" and "time.tv_usec: U" lines, per round. */
   static Map<Integer, Instant> execTimes(String logs) {
-    Map<Integer, Instant> out = new java.util.TreeMap<>();
+    Map<Integer, Instant> out = new TreeMap<>();
     int round = -1;
     long sec = -1;
     for (String line : logs.split("\n")) {
@@ -307,7 +311,7 @@ final class ExecBench {
             counter(metricsAfter, "audit", reason) - counter(metricsBefore, "audit", reason));
       }
     }
-    Map<String, ThreadUse> byGroup = new java.util.TreeMap<>();
+    Map<String, ThreadUse> byGroup = new TreeMap<>();
     threadsAfter.forEach((name, after) ->
         byGroup.merge(group(name), after.minus(threadsBefore.getOrDefault(name, ThreadUse.NONE)), ThreadUse::plus));
     double cpuSeconds = byGroup.values().stream().mapToLong(ThreadUse::cpuNanos).sum() / 1e9;
@@ -360,7 +364,7 @@ final class ExecBench {
 
   /** What each thread of this JVM (the agent runs in it) has used, by thread name, from /proc/self/task. */
   private static Map<String, ThreadUse> threadUse() throws IOException {
-    Map<String, ThreadUse> out = new java.util.HashMap<>();
+    Map<String, ThreadUse> out = new HashMap<>();
     try (var tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
       for (Path task : tasks) {
         try {
@@ -409,7 +413,7 @@ final class ExecBench {
         return;
       }
       seen = now;
-      java.util.concurrent.locks.LockSupport.parkNanos(500_000_000L);
+      LockSupport.parkNanos(500_000_000L);
     }
   }
 
@@ -435,10 +439,10 @@ final class ExecBench {
     return n;
   }
 
-  private static void awaitCount(java.util.function.LongSupplier count, long want, Duration max) {
+  private static void awaitCount(LongSupplier count, long want, Duration max) {
     long end = System.nanoTime() + max.toNanos();
     while (count.getAsLong() < want && System.nanoTime() < end) {
-      java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+      LockSupport.parkNanos(50_000_000L);
     }
   }
 

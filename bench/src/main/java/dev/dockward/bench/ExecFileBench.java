@@ -3,8 +3,8 @@ package dev.dockward.bench;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.NamespaceModes;
 import dev.dockward.event.ResourceLimits;
-import dev.dockward.execfile.ExecFileWatch;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.execfile.ExecFileSource;
+import dev.dockward.host.HostFs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,11 +43,11 @@ final class ExecFileBench {
         double[] r = new double[6];
         r[0] = inContainer(id, spawns);
         r[1] = onHost(loop, spawns);
-        for (ExecFileWatch.Scope scope : ExecFileWatch.Scope.values()) {
-          try (ExecFileWatch watch = ExecFileWatch.open(HostFs.system(), () -> running, scope)) {
+        for (ExecFileSource.Scope scope : ExecFileSource.Scope.values()) {
+          try (ExecFileSource watch = ExecFileSource.open(HostFs.system(), () -> running, scope)) {
             watch.start(e -> { });
             awaitMarked(watch);
-            int at = scope == ExecFileWatch.Scope.MOUNTS ? 2 : 4;
+            int at = scope == ExecFileSource.Scope.MOUNTS ? 2 : 4;
             r[at] = inContainer(id, spawns);
             r[at + 1] = onHost(loop, spawns);
             System.out.printf("  %s: %d marks, %s%n", scope, watch.marks(), watch.counters());
@@ -69,7 +69,7 @@ final class ExecFileBench {
     }
   }
 
-  private static void awaitMarked(ExecFileWatch watch) {
+  private static void awaitMarked(ExecFileSource watch) {
     long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (watch.marks() == 0) {
       if (System.nanoTime() > end) {

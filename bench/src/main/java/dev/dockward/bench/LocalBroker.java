@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -113,7 +114,7 @@ final class LocalBroker implements AutoCloseable {
           if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
             return;
           }
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
           // Created, but not yet in the metadata the broker answers from: ask again.
           if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
             throw e;

@@ -1,8 +1,8 @@
 package dev.dockward.bench;
 
 import dev.dockward.fileopen.SensitiveFiles;
-import dev.dockward.fileopen.SensitiveOpenWatch;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.fileopen.SensitiveOpenSource;
+import dev.dockward.host.HostFs;
 import dev.dockward.proc.HostReference;
 import dev.dockward.proc.ProcReader;
 import java.lang.management.ManagementFactory;
@@ -19,7 +19,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * What the sensitive open watch costs: an open/read/close/getppid loop on a marked file and on an
- * unmarked file beside it, without and then with the watch ({@link SensitiveOpenWatch} opened in the
+ * unmarked file beside it, without and then with the watch ({@link SensitiveOpenSource} opened in the
  * bench's JVM, its one host mark on the marked file, every open heard, read and attributed: a
  * host open, dropped), in interleaved rounds; and what looking for the credentials files of one
  * root costs (the watch does it for each container when it starts and every 10 s).
@@ -39,7 +39,7 @@ final class OpenWatchBench {
         r[0] = loop(loop, opens, plain);
         r[1] = loop(loop, opens, secret);
         LongAdder events = new LongAdder();
-        try (SensitiveOpenWatch watch = SensitiveOpenWatch.open(host, HostReference.find(host), new ProcReader(host),
+        try (SensitiveOpenSource watch = SensitiveOpenSource.open(host, HostReference.find(host), new ProcReader(host),
             List::of, id -> Optional.empty(), Clock.systemUTC(), new SensitiveFiles(List.of(secret.toString()), List.of()))) {
           watch.start(e -> events.increment());
           long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -79,7 +79,7 @@ final class OpenWatchBench {
   }
 
   /** The watch's count of heard opens once it stopped growing (it reads behind the loop). */
-  private static long awaitSettled(SensitiveOpenWatch watch) {
+  private static long awaitSettled(SensitiveOpenSource watch) {
     long last = -1;
     long now = watch.counters().get("host_opens");
     while (now != last) {

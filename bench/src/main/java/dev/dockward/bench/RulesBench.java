@@ -18,6 +18,7 @@ import dev.dockward.rules.RuleLoader;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -100,7 +101,7 @@ final class RulesBench {
     Event exec = new ProcessObserved(t.plusMillis(1), "netlink", ls, Optional.of(container));
     Event exit = new ProcessExited(t.plusMillis(2), "netlink", Optional.of(ls), 4321, 0, 0, OptionalLong.of(2),
         Optional.of(container));
-    Map<String, Map<String, Object>> out = new java.util.LinkedHashMap<>();
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
     out.put("exec", EventDocuments.of(exec, host, "3f9a0c1d2e4b-0000000000000035"));
     out.put("fork", EventDocuments.of(fork, host, "3f9a0c1d2e4b-0000000000000034"));
     out.put("exit", EventDocuments.of(exit, host, "3f9a0c1d2e4b-0000000000000036"));

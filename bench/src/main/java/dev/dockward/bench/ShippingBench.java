@@ -12,9 +12,14 @@ import dev.dockward.agent.ship.KafkaSink;
 import dev.dockward.agent.ship.Shipper;
 import dev.dockward.agent.ship.ShipperSettings;
 import dev.dockward.agent.ship.Sink;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.stream.IntStream;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
@@ -49,7 +54,7 @@ final class ShippingBench {
 
   private static final Map<String, Object> HOST = Map.of("name", "bench-host", "id", "4f1c9e");
   private static final List<String> TAGS = List.of("mitre.T1611");
-  private static final List<Map<String, Object>> CONTAINERS = java.util.stream.IntStream.range(0, 7)
+  private static final List<Map<String, Object>> CONTAINERS = IntStream.range(0, 7)
       .mapToObj(i -> Map.<String, Object>of("id", String.format("c%02d", i), "name", "web", "image", "nginx:1.25"))
       .toList();
 
@@ -72,7 +77,7 @@ final class ShippingBench {
 
   /** A container exec event document as EventDocuments makes it (the container's whole inventory included). */
   static Map<String, Object> execEvent(String id) {
-    java.time.Instant t = java.time.Instant.parse("2026-11-23T05:00:00.000Z");
+    Instant t = Instant.parse("2026-11-23T05:00:00.000Z");
     dev.dockward.event.ContainerInfo c = new dev.dockward.event.ContainerInfo(
         "9f2c0c1d2e4b5a6978877665544332211009f2c0c1d2e4b5a697887766554433", "web", "nginx:1.25",
         "sha256:4f1c9e0a7d2b", Map.of("com.example.team", "payments", "com.example.tier", "frontend"), false,
@@ -80,11 +85,11 @@ final class ShippingBench {
         List.of(new dev.dockward.event.MountInfo("bind", "/srv/web", "/usr/share/nginx/html", false)),
         new dev.dockward.event.NamespaceModes("private", "private", "private", "", "", "private"),
         List.of("no-new-privileges"),
-        new dev.dockward.event.ResourceLimits(java.util.OptionalLong.of(536870912), java.util.OptionalLong.empty(),
-            java.util.OptionalLong.empty(), java.util.OptionalLong.empty(), java.util.OptionalLong.of(512)),
+        new dev.dockward.event.ResourceLimits(OptionalLong.of(536870912), OptionalLong.empty(),
+            OptionalLong.empty(), OptionalLong.empty(), OptionalLong.of(512)),
         OptionalLong.of(4200), Map.of("bridge", new dev.dockward.event.NetworkEndpoint("n1", "172.17.0.2",
             "02:42:ac:11:00:02", "172.17.0.1")),
-        java.util.Optional.of(t), List.of(new dev.dockward.event.PortBinding("80/tcp", "0.0.0.0", "8080")));
+        Optional.of(t), List.of(new dev.dockward.event.PortBinding("80/tcp", "0.0.0.0", "8080")));
     return dev.dockward.event.EventDocuments.of(new dev.dockward.event.DockerExecStarted(t, c,
         new dev.dockward.event.ExecInfo("5b3f1e", "sh -c 'cat /etc/passwd'", "root", false, true)),
         new dev.dockward.event.HostInfo("bench-host", "4f1c9e"), id);
@@ -98,7 +103,7 @@ final class ShippingBench {
     ObjectMapper json = new ObjectMapper();
     com.fasterxml.jackson.core.JsonFactory factory = json.getFactory().rebuild()
         .disable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(4096);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
     com.fasterxml.jackson.core.JsonGenerator g = factory.createGenerator(out);
     g.setRootValueSeparator(null);
     RecordJsonEncoder encoder = new RecordJsonEncoder();
@@ -169,7 +174,7 @@ final class ShippingBench {
 
       Path unsynced = dir.resolve("unsynced-" + round);
       try (ChronicleJournal j = ChronicleJournal.openForWriting(unsynced, "hourly",
-          net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE, java.time.Duration.ofHours(1))) {
+          net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE, Duration.ofHours(1))) {
         for (int i = 0; i < 100_000; i++) {
           j.append(texts[i & 1023]); // warm-up
         }

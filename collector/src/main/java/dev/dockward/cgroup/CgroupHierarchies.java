@@ -1,6 +1,6 @@
 package dev.dockward.cgroup;
 
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

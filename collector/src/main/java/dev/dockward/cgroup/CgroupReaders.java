@@ -1,6 +1,6 @@
 package dev.dockward.cgroup;
 
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.dockward.host;
 
-import dev.dockward.hostfs.HostFs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +12,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,12 +143,12 @@ public final class OshiMachineFacts implements MachineFactsProvider {
       }
     }
 
-    OptionalInt attemptInt(String name, java.util.function.IntSupplier read) {
+    OptionalInt attemptInt(String name, IntSupplier read) {
       return attempt(name, () -> Optional.of(read.getAsInt())).filter(n -> n > 0)
           .map(OptionalInt::of).orElse(OptionalInt.empty());
     }
 
-    OptionalLong attemptLong(String name, java.util.function.LongSupplier read) {
+    OptionalLong attemptLong(String name, LongSupplier read) {
       return attempt(name, () -> Optional.of(read.getAsLong())).filter(n -> n > 0)
           .map(OptionalLong::of).orElse(OptionalLong.empty());
     }

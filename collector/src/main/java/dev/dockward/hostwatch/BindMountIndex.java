@@ -3,7 +3,7 @@ package dev.dockward.hostwatch;
 import dev.dockward.cgroup.MountInfoParser;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.MountInfo;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -66,7 +66,7 @@ final class ContainerFileWrites {
     }
     window.paths().add(path);
     reported.increment();
-    sink.accept(new ContainerFileWritten(time, HostWriteWatch.NAME, writer.get(), pid, path,
+    sink.accept(new ContainerFileWritten(time, HostWriteSource.NAME, writer.get(), pid, path,
         category.get(), Optional.of(container)));
     return true;
   }

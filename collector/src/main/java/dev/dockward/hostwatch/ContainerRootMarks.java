@@ -1,7 +1,7 @@
 package dev.dockward.hostwatch;
 
 import dev.dockward.event.ContainerInfo;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -5,7 +5,7 @@ import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.ContainerMountAdded;
 import dev.dockward.event.Event;
 import dev.dockward.event.MountInfo;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;

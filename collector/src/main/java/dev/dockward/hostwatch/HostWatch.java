@@ -8,7 +8,7 @@ import dev.dockward.event.ContainerMountAdded;
 import dev.dockward.event.MountInfo;
 import dev.dockward.event.Event;
 import dev.dockward.event.HostFileChanged;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import dev.dockward.proc.ProcReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

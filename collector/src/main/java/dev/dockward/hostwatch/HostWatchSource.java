@@ -7,6 +7,7 @@ import dev.dockward.source.PeriodicWorker;
 import dev.dockward.source.SourceHealth;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -53,7 +54,7 @@ public final class HostWatchSource implements PeriodicSource {
 
   @Override
   public Map<String, Long> counters() {
-    Map<String, Long> counters = new java.util.HashMap<>(watch.counters());
+    Map<String, Long> counters = new HashMap<>(watch.counters());
     counters.put("failed_passes", worker.failedPasses());
     return counters;
   }

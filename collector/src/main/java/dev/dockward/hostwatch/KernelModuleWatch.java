@@ -4,7 +4,7 @@ import dev.dockward.cgroup.ContainerIdResolver;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.HostFileChanged;
 import dev.dockward.event.ProcessInfo;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import dev.dockward.proc.ProcReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

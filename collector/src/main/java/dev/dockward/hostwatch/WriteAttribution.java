@@ -5,7 +5,7 @@ import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.HostFileWritten;
 import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessInfoSize;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.source.EventSink;
 import java.io.IOException;
@@ -182,7 +182,7 @@ final class WriteAttribution {
     }
     outsideMounts.increment();
     reported.increment();
-    sink.accept(new HostFileWritten(clock.instant(), HostWriteWatch.NAME, writer(write.pid()), write.pid(), write.path(),
+    sink.accept(new HostFileWritten(clock.instant(), HostWriteSource.NAME, writer(write.pid()), write.pid(), write.path(),
         write.path(), "", "", container));
   }
 
@@ -230,7 +230,7 @@ final class WriteAttribution {
         it.remove();
         pendingBytes -= p.bytes();
         unattributed.increment();
-        LOG.debug("{}: container {} wrote {} but was never inspected: the write is dropped", HostWriteWatch.NAME,
+        LOG.debug("{}: container {} wrote {} but was never inspected: the write is dropped", HostWriteSource.NAME,
             p.containerId(), p.write().path());
       }
     }
@@ -259,7 +259,7 @@ final class WriteAttribution {
       return false;
     }
     reported.increment();
-    sink.accept(new HostFileWritten(time, HostWriteWatch.NAME, writer.get(), write.pid(), write.path(),
+    sink.accept(new HostFileWritten(time, HostWriteSource.NAME, writer.get(), write.pid(), write.path(),
         file.get().hostPath(), file.get().mount().source(), file.get().mount().destination(), Optional.of(container)));
     return true;
   }
@@ -274,7 +274,7 @@ final class WriteAttribution {
     }
   }
 
-  /** What was heard and dropped, by reason (see {@link HostWriteWatch#counters}). */
+  /** What was heard and dropped, by reason (see {@link HostWriteSource#counters}). */
   Map<String, Long> counters() {
     Map<String, Long> out = new LinkedHashMap<>();
     out.put("reported", reported.sum());

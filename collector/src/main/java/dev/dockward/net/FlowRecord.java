@@ -3,6 +3,7 @@ package dev.dockward.net;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -47,7 +48,7 @@ public record FlowRecord(
     START, UPDATE, END;
 
     public String text() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -63,7 +64,7 @@ public record FlowRecord(
     STOPPED;
 
     public String text() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.dockward.net;
 
 import dev.dockward.event.ContainerInfo;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.FlowObserved;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.SourceHealth;
 import dev.dockward.source.SupervisedSource;

@@ -1,13 +1,15 @@
 package dev.dockward.netlink;
 
 /**
- * The kernel's process connector cannot be used here: not root, a kernel without
- * {@code CONFIG_PROC_EVENTS}, or no netlink at all. The agent then relies on the /proc scan.
+ * A netlink socket cannot be used here: not root, a kernel without {@code CONFIG_PROC_EVENTS}
+ * (the process connector) or {@code CONFIG_UNIX_DIAG} (sock_diag), or no netlink at all. Without
+ * the process connector the agent relies on the /proc scan.
  */
 public final class NetlinkUnavailableException extends Exception {
   private static final long serialVersionUID = 1L;
 
-  NetlinkUnavailableException(String message, Throwable cause) {
+  /** @param message what could not be done, with the errno's text */
+  public NetlinkUnavailableException(String message, Throwable cause) {
     super(message, cause);
   }
 }

@@ -1,7 +1,7 @@
 package dev.dockward.posture;
 
 import dev.dockward.host.MachineFactsProvider;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Reads the host's hardening facts through {@link HostFs}, and the kernel release from the
@@ -109,7 +110,7 @@ final class HostFactsReader {
         return Optional.empty();
       }
     }
-    Map<Long, Owner> owners = owners(found.stream().map(TcpListener::inode).collect(java.util.stream.Collectors.toSet()));
+    Map<Long, Owner> owners = owners(found.stream().map(TcpListener::inode).collect(Collectors.toSet()));
     return Optional.of(found.stream().map(l -> {
       Owner o = owners.getOrDefault(l.inode(), new Owner(0, ""));
       return new HostListener(l, o.pid(), o.comm());

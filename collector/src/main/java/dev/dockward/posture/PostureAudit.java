@@ -3,7 +3,7 @@ package dev.dockward.posture;
 import dev.dockward.event.PostureFinding;
 import dev.dockward.host.MachineFacts;
 import dev.dockward.host.MachineFactsProvider;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import java.time.Duration;
 import java.util.List;
 

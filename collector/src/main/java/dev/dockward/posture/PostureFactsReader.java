@@ -1,7 +1,7 @@
 package dev.dockward.posture;
 
 import dev.dockward.host.MachineFactsProvider;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

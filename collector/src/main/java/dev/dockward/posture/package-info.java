@@ -5,7 +5,7 @@
  * {@link dev.dockward.event.PostureFinding}s by {@link dev.dockward.posture.PostureChecks}, and
  * reported as they open and resolve by {@link dev.dockward.posture.PostureSource}.
  *
- * <p>Readers take their roots ({@link dev.dockward.hostfs.HostFs}) as arguments; parsers are pure
+ * <p>Readers take their roots ({@link dev.dockward.host.HostFs}) as arguments; parsers are pure
  * text → record. What cannot be read or parsed becomes a {@link dev.dockward.posture.CheckProblem}
  * and a {@code posture_check_failed} finding: the audit never fills a gap with a default.
  */

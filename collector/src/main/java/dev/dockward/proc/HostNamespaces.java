@@ -1,6 +1,6 @@
 package dev.dockward.proc;
 
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

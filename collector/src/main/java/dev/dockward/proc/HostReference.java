@@ -1,7 +1,7 @@
 package dev.dockward.proc;
 
 import dev.dockward.cgroup.ContainerIdResolver;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;

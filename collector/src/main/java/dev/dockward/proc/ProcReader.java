@@ -5,7 +5,7 @@ import dev.dockward.cgroup.ContainerIdResolver;
 import dev.dockward.cgroup.ProcCgroupParser;
 import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.StdioKind;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -7,7 +7,7 @@ import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessObserved;
 import dev.dockward.event.ProcessOrigin;
 import dev.dockward.event.ProcessRelative;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.PeriodicSource;
 import dev.dockward.source.PeriodicWorker;
@@ -112,9 +112,9 @@ public final class ProcScanSource implements PeriodicSource {
   }
 
   @Override
-  public java.util.Map<String, Long> counters() {
+  public Map<String, Long> counters() {
     ProcReadStats s = readStats();
-    return java.util.Map.of("vanished", s.vanished(), "unreadable", s.unreadable(), "parse_errors", s.parseErrors(),
+    return Map.of("vanished", s.vanished(), "unreadable", s.unreadable(), "parse_errors", s.parseErrors(),
         "truncated_cmdlines", s.truncatedCmdlines(), "empty_cmdline_rereads", s.emptyCmdlineRereads(),
         "execs_during_read", s.execsDuringRead(), "failed_scans", failedScans());
   }

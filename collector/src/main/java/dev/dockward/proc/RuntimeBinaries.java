@@ -1,6 +1,6 @@
 package dev.dockward.proc;
 
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

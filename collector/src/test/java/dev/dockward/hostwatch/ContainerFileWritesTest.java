@@ -46,7 +46,7 @@ class ContainerFileWritesTest {
     assertEquals("loader_preload", w.category());
     assertEquals(4242, w.pid());
     assertEquals("c1", w.container().orElseThrow().id());
-    assertEquals(HostWriteWatch.NAME, w.source());
+    assertEquals(HostWriteSource.NAME, w.source());
     assertEquals(1, writerReads.get());
   }
 

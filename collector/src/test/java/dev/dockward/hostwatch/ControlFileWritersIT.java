@@ -3,7 +3,7 @@ package dev.dockward.hostwatch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import dev.dockward.proc.ProcReader;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,7 +10,7 @@ import dev.dockward.event.Event;
 import dev.dockward.event.MountInfo;
 import dev.dockward.event.NamespaceModes;
 import dev.dockward.event.ResourceLimits;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

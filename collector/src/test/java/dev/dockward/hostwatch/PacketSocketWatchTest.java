@@ -7,7 +7,7 @@ import dev.dockward.event.Event;
 import dev.dockward.event.NamespaceModes;
 import dev.dockward.event.PacketSocketSeen;
 import dev.dockward.event.ResourceLimits;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import dev.dockward.proc.ProcReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,7 +3,7 @@ package dev.dockward.net;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.dockward.event.ContainerInfo;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

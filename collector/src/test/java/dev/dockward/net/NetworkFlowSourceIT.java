@@ -8,7 +8,7 @@ import dev.dockward.docker.RunningContainers;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.Event;
 import dev.dockward.event.FlowObserved;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import dev.dockward.source.SourceHealth;
 import java.io.IOException;
 import java.net.URI;

@@ -7,7 +7,7 @@ import dev.dockward.event.Event;
 import dev.dockward.event.ProcessExited;
 import dev.dockward.event.ProcessForked;
 import dev.dockward.event.ProcessObserved;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import dev.dockward.proc.HostNamespaces;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.proc.SeenProcesses;

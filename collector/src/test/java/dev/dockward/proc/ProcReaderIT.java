@@ -11,7 +11,7 @@ import dev.dockward.cgroup.ContainerIdResolver;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.Event;
 import dev.dockward.event.ProcessInfo;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

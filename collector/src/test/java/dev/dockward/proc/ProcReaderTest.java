@@ -218,7 +218,7 @@ class ProcReaderTest {
 
   @Test
   void missingProcRootListsNoPidsAndCountsIt() throws IOException {
-    ProcReader nowhere = new ProcReader(dev.dockward.hostfs.HostFs.rootedAt(root.resolve("absent")));
+    ProcReader nowhere = new ProcReader(dev.dockward.host.HostFs.rootedAt(root.resolve("absent")));
     assertEquals(0, nowhere.pids().count());
     assertEquals(1, nowhere.stats().unreadable());
   }

@@ -10,6 +10,7 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,7 +62,7 @@ final class RuleCompiler {
         OutputTemplate output = OutputTemplate.literal(draft.id());
         if (draft.output().isPresent()) {
             ScalarNode node = draft.output().get();
-            Set<String> evidenceNames = new java.util.HashSet<>(draft.evidence().keySet());
+            Set<String> evidenceNames = new HashSet<>(draft.evidence().keySet());
             if (draft.holdFor().isPresent()) {
                 evidenceNames.addAll(HoldTracker.EVIDENCE);
             }

@@ -3,6 +3,7 @@ package dev.dockward.rules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -99,7 +100,7 @@ public final class RuleFiles {
             String text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+                    .decode(ByteBuffer.wrap(bytes)).toString();
             return Optional.of(new RuleFile(path.toString(), text));
         } catch (CharacterCodingException e) {
             problems.add(new LoadProblem(path.toString(), 0, 0, Optional.empty(), LoadProblem.Level.ERROR,

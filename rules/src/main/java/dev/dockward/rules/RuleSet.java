@@ -2,6 +2,7 @@ package dev.dockward.rules;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The rules loaded from a group of files and the lists they share. Immutable; build a new set to
@@ -45,7 +46,7 @@ public final class RuleSet {
     }
 
     /** The same set reduced to one rule (with all the lists), or empty when no rule has that id. */
-    public java.util.Optional<RuleSet> only(String id) {
+    public Optional<RuleSet> only(String id) {
         return compiled.stream().filter(c -> c.rule().id().equals(id)).findFirst()
             .map(c -> new RuleSet(List.of(c), lists, digest));
     }

@@ -3,7 +3,7 @@ package dev.dockward.agent.assembly;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.audit.AuditExecSource;
 import dev.dockward.audit.AuditUnavailableException;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

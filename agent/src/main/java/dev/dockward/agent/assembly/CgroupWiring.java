@@ -1,7 +1,7 @@
 package dev.dockward.agent.assembly;
 
 import dev.dockward.agent.config.AgentConfig;
-import dev.dockward.cgroup.CgroupSampler;
+import dev.dockward.cgroup.CgroupResourceSource;
 import java.util.Optional;
 
 /** The containers' cgroup samples ({@code sources.cgroup}). */
@@ -9,12 +9,12 @@ final class CgroupWiring {
   private CgroupWiring() {}
 
   /** The sampler, unless it is off. */
-  static Optional<CgroupSampler> cgroup(AgentConfig.Cgroup cgroup, SourceContext context) {
+  static Optional<CgroupResourceSource> cgroup(AgentConfig.Cgroup cgroup, SourceContext context) {
     if (!cgroup.enabled()) {
-      return context.disabled(CgroupSampler.NAME, "sources.cgroup.enabled");
+      return context.disabled(CgroupResourceSource.NAME, "sources.cgroup.enabled");
     }
     // The agent runs on the host (systemd unit), so the JVM sees the host's CPUs.
-    return Optional.of(new CgroupSampler(context.hostFs(), context.inventory()::running,
+    return Optional.of(new CgroupResourceSource(context.hostFs(), context.inventory()::running,
         cgroup.interval(), context.clock(), Runtime.getRuntime().availableProcessors()));
   }
 }

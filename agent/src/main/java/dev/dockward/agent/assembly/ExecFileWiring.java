@@ -1,7 +1,7 @@
 package dev.dockward.agent.assembly;
 
 import dev.dockward.agent.config.AgentConfig;
-import dev.dockward.execfile.ExecFileWatch;
+import dev.dockward.execfile.ExecFileSource;
 import java.io.IOException;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -20,20 +20,20 @@ final class ExecFileWiring {
    * The watch, offered to netlink through the links; none (said once) when netlink is off or
    * fanotify is unavailable here, and netlink then takes no exec files.
    */
-  static Optional<ExecFileWatch> execFiles(AgentConfig.Netlink netlink, SourceContext context) {
+  static Optional<ExecFileSource> execFiles(AgentConfig.Netlink netlink, SourceContext context) {
     if (!netlink.enabled()) {
-      return context.disabled(ExecFileWatch.NAME, "sources.netlink.enabled");
+      return context.disabled(ExecFileSource.NAME, "sources.netlink.enabled");
     }
     if (!netlink.execFiles()) {
-      return context.disabled(ExecFileWatch.NAME, "sources.netlink.exec_files");
+      return context.disabled(ExecFileSource.NAME, "sources.netlink.exec_files");
     }
     try {
-      ExecFileWatch watch = ExecFileWatch.open(context.hostFs(), context.inventory()::running);
+      ExecFileSource watch = ExecFileSource.open(context.hostFs(), context.inventory()::running);
       context.links().offerExecFiles(watch);
       return Optional.of(watch);
     } catch (IOException e) {
       log.warn("no fanotify ({}): exec events of processes that end at once have no exe", e.getMessage());
-      return context.unavailable(ExecFileWatch.NAME, "no fanotify (" + e.getMessage() + ", the agent needs "
+      return context.unavailable(ExecFileSource.NAME, "no fanotify (" + e.getMessage() + ", the agent needs "
           + "CAP_SYS_ADMIN): exec events of processes that end before they are read have no exe");
     }
   }

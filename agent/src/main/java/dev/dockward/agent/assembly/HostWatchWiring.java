@@ -4,7 +4,7 @@ import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.hostwatch.DaemonSocketWatch;
 import dev.dockward.hostwatch.HostWatch;
 import dev.dockward.hostwatch.HostWatchSource;
-import dev.dockward.hostwatch.HostWriteWatch;
+import dev.dockward.hostwatch.HostWriteSource;
 import dev.dockward.netlink.NetlinkUnavailableException;
 import java.io.IOException;
 import java.net.URI;
@@ -68,18 +68,18 @@ final class HostWatchWiring {
    * The watch for host files written by container processes through bind mounts, unless the host
    * watch is off or fanotify is unavailable here (then said once).
    */
-  static Optional<HostWriteWatch> hostWrites(AgentConfig.HostWatch hostWatch, SourceContext context) {
+  static Optional<HostWriteSource> hostWrites(AgentConfig.HostWatch hostWatch, SourceContext context) {
     if (!hostWatch.enabled()) {
-      return context.disabled(HostWriteWatch.NAME, SETTING);
+      return context.disabled(HostWriteSource.NAME, SETTING);
     }
     try {
-      return Optional.of(HostWriteWatch.open(context.hostFs(), context.reference(), context.reader(),
+      return Optional.of(HostWriteSource.open(context.hostFs(), context.reference(), context.reader(),
           context.inventory()::running, context.inventory()::byId, context.clock(),
           hostWatch.interval(), HOST_DIRECTORIES));
     } catch (IOException e) {
       log.warn("no fanotify ({}): files written on the host through containers' bind mounts are not seen",
           e.getMessage());
-      return context.unavailable(HostWriteWatch.NAME, "no fanotify (" + e.getMessage() + ", the agent needs "
+      return context.unavailable(HostWriteSource.NAME, "no fanotify (" + e.getMessage() + ", the agent needs "
           + "CAP_SYS_ADMIN): files written on the host through containers' bind mounts are not seen");
     }
   }

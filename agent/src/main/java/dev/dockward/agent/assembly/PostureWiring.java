@@ -5,7 +5,7 @@ import dev.dockward.docker.DockerApi;
 import dev.dockward.docker.RunningContainers;
 import dev.dockward.host.MachineFactsProvider;
 import dev.dockward.host.OshiMachineFacts;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import dev.dockward.posture.AuditTriggers;
 import dev.dockward.posture.AuditedContainer;
 import dev.dockward.posture.ContainerLister;

@@ -2,7 +2,7 @@ package dev.dockward.agent.assembly;
 
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.fileopen.SensitiveFiles;
-import dev.dockward.fileopen.SensitiveOpenWatch;
+import dev.dockward.fileopen.SensitiveOpenSource;
 import java.io.IOException;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -15,16 +15,16 @@ final class SensitiveOpenWiring {
   private SensitiveOpenWiring() {}
 
   /** The watch, unless the host watch is off or fanotify is unavailable here (then said once). */
-  static Optional<SensitiveOpenWatch> sensitiveOpens(AgentConfig.HostWatch hostWatch, SourceContext context) {
+  static Optional<SensitiveOpenSource> sensitiveOpens(AgentConfig.HostWatch hostWatch, SourceContext context) {
     if (!hostWatch.enabled()) {
-      return context.disabled(SensitiveOpenWatch.NAME, HostWatchWiring.SETTING);
+      return context.disabled(SensitiveOpenSource.NAME, HostWatchWiring.SETTING);
     }
     try {
-      return Optional.of(SensitiveOpenWatch.open(context.hostFs(), context.reference(), context.reader(),
+      return Optional.of(SensitiveOpenSource.open(context.hostFs(), context.reference(), context.reader(),
           context.inventory()::running, context.inventory()::byId, context.clock(), SensitiveFiles.DEFAULT));
     } catch (IOException e) {
       log.warn("no fanotify ({}): credentials files opened in containers are not seen", e.getMessage());
-      return context.unavailable(SensitiveOpenWatch.NAME, "no fanotify (" + e.getMessage() + ", the agent needs "
+      return context.unavailable(SensitiveOpenSource.NAME, "no fanotify (" + e.getMessage() + ", the agent needs "
           + "CAP_SYS_ADMIN): credentials files opened in containers are not seen");
     }
   }

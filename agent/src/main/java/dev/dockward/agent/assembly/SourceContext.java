@@ -3,7 +3,7 @@ package dev.dockward.agent.assembly;
 import dev.dockward.agent.health.SensorStates;
 import dev.dockward.docker.DockerInventory;
 import dev.dockward.host.MachineFactsProvider;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import dev.dockward.proc.HostReference;
 import dev.dockward.proc.ProcReader;
 import java.nio.file.Path;

@@ -3,11 +3,11 @@ package dev.dockward.agent.assembly;
 import dev.dockward.agent.AgentVersion;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.detect.AlertStages;
-import dev.dockward.agent.detect.AncestryDetector;
-import dev.dockward.agent.detect.HostOsDetector;
+import dev.dockward.agent.detect.AncestryEnricher;
+import dev.dockward.agent.detect.HostOsEnricher;
 import dev.dockward.agent.health.ReadyBody;
 import dev.dockward.agent.health.SensorStates;
-import dev.dockward.agent.host.HostIdentity;
+import dev.dockward.host.HostIdentity;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalRetention;
 import dev.dockward.agent.journal.RecordIds;
@@ -26,7 +26,7 @@ import dev.dockward.docker.InspectingDirectory;
 import dev.dockward.event.HostInfo;
 import dev.dockward.host.MachineFactsAtStart;
 import dev.dockward.host.OshiMachineFacts;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import dev.dockward.net.NetworkFlowSource;
 import dev.dockward.proc.HostReference;
 import dev.dockward.proc.ProcReader;
@@ -105,7 +105,7 @@ public final class Startup implements AutoCloseable {
   public void buildDetectors(Detector rules) {
     Detector throttled = AlertStages.over(rules, config.alerts());
     // Ancestry after noise control: only the alerts that go out pay for the /proc lookups.
-    detector = new HostOsDetector(new AncestryDetector(throttled, new RecentProcesses(RECENT_PROCESSES),
+    detector = new HostOsEnricher(new AncestryEnricher(throttled, new RecentProcesses(RECENT_PROCESSES),
         ProcessLineage.live(new ProcReader(hostFs))), machine::readIfDone);
   }
 

@@ -6,7 +6,7 @@ import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.ConfigException;
 import dev.dockward.agent.config.NetworkPolicyLoader;
 import dev.dockward.agent.detect.AlertStages;
-import dev.dockward.agent.detect.AncestryDetector;
+import dev.dockward.agent.detect.AncestryEnricher;
 import dev.dockward.agent.detect.RuleDetector;
 import dev.dockward.agent.detect.RuleSetLoading;
 import dev.dockward.agent.journal.ChainVerifier;
@@ -278,7 +278,7 @@ final class ReplayCommand implements Callable<Integer> {
     Detector throttled = AlertStages.over(new RuleDetector(new RuleEngine(loaded.ruleSet())),
         AgentConfig.DEFAULT.alerts());
     // Ancestry from the journalled processes alone: this host's /proc is not the recorded one.
-    Detector detector = new AncestryDetector(throttled, new RecentProcesses(RECENT_PROCESSES), ProcessLineage.NONE);
+    Detector detector = new AncestryEnricher(throttled, new RecentProcesses(RECENT_PROCESSES), ProcessLineage.NONE);
     RecordIds ids = new RecordIds(RERUN_ID_PREFIX, 0, 1);
     ReplayQuery events = new ReplayQuery(query.since(), query.until(), Set.of("event"), query.container(),
         query.types(), Optional.empty(), Optional.empty());

@@ -2,6 +2,7 @@ package dev.dockward.agent.journal;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
@@ -28,11 +29,11 @@ public final class RecordJsonEncoder {
   static final int MAX_DEPTH = 100;
   /** Characters written per capacity check in a string (6 bytes per character at worst). */
   private static final int CHUNK = 512;
-  private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] NULL = {'n', 'u', 'l', 'l'};
   private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
   private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
-  private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
   /** For ASCII: 0 written as is, -1 as <code>&#92;u00XX</code>, else the letter after the backslash. */
   private static final int[] ESCAPES = escapes();
 

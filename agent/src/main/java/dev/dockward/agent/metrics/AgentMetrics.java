@@ -6,7 +6,7 @@ import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.agent.pipeline.PipelineStats;
 import dev.dockward.agent.schema.SchemaViolations;
 import dev.dockward.agent.ship.Shipper;
-import dev.dockward.cgroup.CgroupSampler;
+import dev.dockward.cgroup.CgroupResourceSource;
 import dev.dockward.docker.DockerInventory;
 import dev.dockward.source.Source;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -125,8 +125,8 @@ public final class AgentMetrics {
         .register(registry);
     CounterWithCallback.builder().name("dockward_cgroup_samples")
         .help("Container cgroup samples taken (resource_sample events made)")
-        .callback(cb -> sources.stream().filter(CgroupSampler.class::isInstance)
-            .forEach(s -> cb.call(((CgroupSampler) s).samples())))
+        .callback(cb -> sources.stream().filter(CgroupResourceSource.class::isInstance)
+            .forEach(s -> cb.call(((CgroupResourceSource) s).samples())))
         .register(registry);
     GaugeWithCallback.builder().name("dockward_journal_bytes").help("Bytes on disk of the journal directory")
         .callback(cb -> cb.call(directoryBytes(journalDir)))

@@ -1,6 +1,7 @@
 package dev.dockward.agent.pipeline;
 
 import dev.dockward.agent.journal.JournalWriter;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -104,7 +105,7 @@ public final class PipelineStats {
   }
 
   public Map<EventKind, Long> eventsByKind() {
-    Map<EventKind, Long> out = new java.util.HashMap<>();
+    Map<EventKind, Long> out = new HashMap<>();
     eventsByKind.forEach((k, v) -> out.put(k, v.sum()));
     return out;
   }

@@ -1,5 +1,6 @@
 package dev.dockward.agent.schema;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,7 +35,7 @@ public final class SchemaViolations {
 
   /** Counts so far. */
   public Map<Key, Long> counts() {
-    Map<Key, Long> out = new TreeMap<>(java.util.Comparator.comparing(Key::sink).thenComparing(Key::kind));
+    Map<Key, Long> out = new TreeMap<>(Comparator.comparing(Key::sink).thenComparing(Key::kind));
     counts.forEach((k, v) -> out.put(k, v.sum()));
     return out;
   }

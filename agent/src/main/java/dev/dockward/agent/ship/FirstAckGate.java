@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -33,7 +34,7 @@ final class FirstAckGate<T> {
   /** Each topic's partition count, as the sink last saw it. */
   private final Map<String, Integer> partitionCounts = new HashMap<>();
   /** Topics whose every partition was acknowledged: nothing to gate there any more. */
-  private final Set<String> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> open = ConcurrentHashMap.newKeySet();
 
   /**
    * Whether every partition of {@code topic} had an acknowledgement (then the sink sends without

@@ -1,5 +1,6 @@
 package dev.dockward.agent.ship;
 
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -14,7 +15,7 @@ public final class TextLine {
     StringBuilder b = new StringBuilder();
     b.append(record.getOrDefault("time", "")).append(' ');
     if ("alert".equals(record.get("kind"))) {
-      b.append(String.valueOf(record.getOrDefault("severity", "")).toUpperCase(java.util.Locale.ROOT)).append(' ')
+      b.append(String.valueOf(record.getOrDefault("severity", "")).toUpperCase(Locale.ROOT)).append(' ')
           .append(record.getOrDefault("rule", "")).append(' ');
     } else {
       b.append("event ").append(record.getOrDefault("type", "")).append(' ');

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.dockward.agent.detect.AncestryDetector;
+import dev.dockward.agent.detect.AncestryEnricher;
 import dev.dockward.agent.detect.RuleDetector;
 import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.agent.schema.RecordSchema;
@@ -70,7 +70,7 @@ class RecordBoundsTest {
 
   /** The exec event and the alerts the bundled rules raise on it, as the pipeline hands them to the journal. */
   private List<Map<String, Object>> eventAndAlerts(String cmdline, Map<String, String> labels) {
-    Detector detector = new AncestryDetector(
+    Detector detector = new AncestryEnricher(
         new RuleDetector(new RuleEngine(RuleLoader.load(RuleFiles.bundled()).ruleSet())), new RecentProcesses(10),
         ProcessLineage.NONE);
     Map<String, Object> event = EventDocuments.of(

@@ -1,6 +1,6 @@
 package dev.dockward.agent.journal;
 
-import dev.dockward.agent.detect.AncestryDetector;
+import dev.dockward.agent.detect.AncestryEnricher;
 import dev.dockward.agent.detect.RuleDetector;
 import dev.dockward.agent.pipeline.Detector;
 import dev.dockward.event.AgentLifecycle;
@@ -210,7 +210,7 @@ public final class RecordSamples {
     RecentProcesses recent = new RecentProcesses(10);
     recent.remember(new Ancestor(4200, 4100, 100, "sh", "/bin/sh", "sh -c " + "x".repeat(2000), false));
     recent.remember(new Ancestor(4100, 1, 50, "containerd-shim", "", "containerd-shim -id " + ID, false));
-    Detector detector = new AncestryDetector(
+    Detector detector = new AncestryEnricher(
         new RuleDetector(new RuleEngine(RuleLoader.load(RuleFiles.bundled()).ruleSet())), recent, ProcessLineage.NONE);
     List<Map<String, Object>> records = new ArrayList<>();
     RecordIds ids = new RecordIds("3d1219c7c4c5", 0x5eed0fda7a5eed01L, 1);

@@ -1,4 +1,4 @@
-package dev.dockward.netlink;
+package dev.dockward.sockdiag;
 
 import java.util.Objects;
 

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Alerts gain host.os once the machine's facts are read; events and earlier alerts are left alone. */
-class HostOsDetectorTest {
+class HostOsEnricherTest {
   private static final Map<String, Object> HOST = Map.of("name", "web-07", "id", "3d1219c7c4c5404aaa1f6d2a48adfda4");
 
   private static Map<String, Object> alert() {
@@ -50,7 +50,7 @@ class HostOsDetectorTest {
     Map<String, Object> original = alert();
     Detector inner = (event, ids) -> List.of(original);
     AtomicReference<Optional<MachineFacts>> read = new AtomicReference<>(Optional.empty());
-    HostOsDetector detector = new HostOsDetector(inner, read::get);
+    HostOsEnricher detector = new HostOsEnricher(inner, read::get);
 
     assertSame(original, detector.alertsFor(Map.of(), () -> "x").get(0), "before the facts: as it was");
 
@@ -65,14 +65,14 @@ class HostOsDetectorTest {
   @Test
   void onlyTheOsFactsThatAreKnown() {
     Detector inner = (event, ids) -> List.of(alert());
-    HostOsDetector detector = new HostOsDetector(inner,
+    HostOsEnricher detector = new HostOsEnricher(inner,
         () -> Optional.of(facts(Optional.empty(), Optional.of("5.10.0-fixture"))));
     @SuppressWarnings("unchecked")
     Map<String, Object> host = (Map<String, Object>) detector.alertsFor(Map.of(), () -> "x").get(0).get("host");
     assertEquals(Map.of("version", "12", "kernel", "5.10.0-fixture"), host.get("os"));
 
     MachineFacts none = MachineFacts.none(Duration.ZERO, List.of("oshi"));
-    HostOsDetector empty = new HostOsDetector(inner, () -> Optional.of(none));
+    HostOsEnricher empty = new HostOsEnricher(inner, () -> Optional.of(none));
     @SuppressWarnings("unchecked")
     Map<String, Object> bare = (Map<String, Object>) empty.alertsFor(Map.of(), () -> "x").get(0).get("host");
     assertFalse(bare.containsKey("os"), "no empty os object");

@@ -1,4 +1,4 @@
-package dev.dockward.netlink;
+package dev.dockward.sockdiag;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.dockward.agent.host;
+package dev.dockward.host;
 
 import dev.dockward.event.HostInfo;
 import java.io.IOException;

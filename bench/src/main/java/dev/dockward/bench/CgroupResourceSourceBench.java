@@ -1,8 +1,8 @@
 package dev.dockward.bench;
 
-import dev.dockward.cgroup.CgroupSampler;
+import dev.dockward.cgroup.CgroupResourceSource;
 import dev.dockward.event.ContainerInfo;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -21,15 +21,15 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The cgroup sampler's cost: N synthetic containers in a cgroup tree written to tmpfs (v2 unified,
  * then v1 with separate controllers as on this project's hosts), sampled by the real
- * {@link CgroupSampler} on its own thread at its production interval. Prints the CPU time and
+ * {@link CgroupResourceSource} on its own thread at its production interval. Prints the CPU time and
  * allocation of that thread (ThreadMXBean) per pass and per container sample, and the CPU share of
  * one core, after a warm-up.
  */
-final class CgroupSamplerBench {
-  private static final String THREAD = "dockward-" + CgroupSampler.NAME;
+final class CgroupResourceSourceBench {
+  private static final String THREAD = "dockward-" + CgroupResourceSource.NAME;
   private static final int FIRST_PID = 100_000;
 
-  private CgroupSamplerBench() {}
+  private CgroupResourceSourceBench() {}
 
   static void run(int containers, Duration measure, Duration interval) throws Exception {
     Path base = Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
@@ -49,7 +49,7 @@ final class CgroupSamplerBench {
     AtomicLong samples = new AtomicLong();
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    try (CgroupSampler sampler = new CgroupSampler(HostFs.rootedAt(root), () -> running, interval,
+    try (CgroupResourceSource sampler = new CgroupResourceSource(HostFs.rootedAt(root), () -> running, interval,
         Clock.systemUTC(), 2)) {
       sampler.start(e -> samples.incrementAndGet());
       long tid = samplerThread();

@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-class AncestryDetectorTest {
+class AncestryEnricherTest {
   private final AtomicInteger ids = new AtomicInteger();
 
   /** Raises one alert, carrying the event's process, on events whose process is named {@code nc}. */
@@ -50,7 +50,7 @@ class AncestryDetectorTest {
 
   @Test
   void anAlertCarriesTheChainOfProcessesSeenBeforeItsOwnEvenWhenTheyExited() {
-    Detector d = new AncestryDetector(ON_NC, new RecentProcesses(100), ProcessLineage.NONE);
+    Detector d = new AncestryEnricher(ON_NC, new RecentProcesses(100), ProcessLineage.NONE);
     feed(d, exec(3100, 3050, 9000, "containerd-shim", "containerd-shim -namespace moby"));
     feed(d, exec(3120, 3100, 9010, "sh", "sh -c nc -l -p 4444"));
     Map<String, Object> exit = new LinkedHashMap<>();
@@ -73,7 +73,7 @@ class AncestryDetectorTest {
       return pid == 77 ? Optional.of(new Ancestor(77, 0, 5, "bash", "/bin/bash", "bash", false)) : Optional.empty();
     };
     RecentProcesses recent = new RecentProcesses(100);
-    Detector d = new AncestryDetector(ON_NC, recent, proc);
+    Detector d = new AncestryEnricher(ON_NC, recent, proc);
     assertEquals("bash", ancestors(feed(d, exec(80, 77, 50, "nc", "nc")).get(0)).get(0).get("name"));
     assertEquals(1, asked.get());
     assertEquals("bash", recent.process(77, 50).orElseThrow().name(), "kept for when it has exited");
@@ -81,7 +81,7 @@ class AncestryDetectorTest {
 
   @Test
   void aForkGivesThePidToANewProcessSoTheOldOneIsNotItsAncestor() {
-    Detector d = new AncestryDetector(ON_NC, new RecentProcesses(100), ProcessLineage.NONE);
+    Detector d = new AncestryEnricher(ON_NC, new RecentProcesses(100), ProcessLineage.NONE);
     feed(d, exec(500, 1, 10, "old", "old"));
     Map<String, Object> fork = new LinkedHashMap<>();
     fork.put("type", "fork");
@@ -95,7 +95,7 @@ class AncestryDetectorTest {
   void alertsWithoutAProcessPassUntouched() {
     Map<String, Object> alert = Map.of("kind", "alert", "rule", "r");
     Detector containerRule = (event, alertIds) -> List.of(alert);
-    Detector d = new AncestryDetector(containerRule, new RecentProcesses(10), ProcessLineage.NONE);
+    Detector d = new AncestryEnricher(containerRule, new RecentProcesses(10), ProcessLineage.NONE);
     assertSame(alert, feed(d, Map.of("type", "container_start")).get(0));
   }
 }

@@ -6,7 +6,7 @@ import dev.dockward.cgroup.ContainerIdResolver;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.FileOpened;
 import dev.dockward.event.ProcessInfo;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import dev.dockward.hostwatch.FanotifyEventParser;
 import dev.dockward.hostwatch.FanotifyEventParser.FanotifyEvent;
 import dev.dockward.hostwatch.FanotifyFds;
@@ -57,12 +57,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Needs CAP_SYS_ADMIN (fanotify). Without it, {@link #open} fails and the agent says so once.
  */
-public final class SensitiveOpenWatch implements SupervisedSource {
+public final class SensitiveOpenSource implements SupervisedSource {
   public static final String NAME = "sensitive_opens";
 
   static final int RESCAN_SECONDS = 60;
   static final int CHECK_SECONDS = 10;
-  private static final Logger LOG = LoggerFactory.getLogger(SensitiveOpenWatch.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SensitiveOpenSource.class);
   private static final int POLL_MILLIS = 250;
   /** An open through a mount nobody indexed makes the mount tables be read again, at most this often. */
   private static final long REINDEX_NANOS = 100_000_000L;
@@ -113,7 +113,7 @@ public final class SensitiveOpenWatch implements SupervisedSource {
   private volatile String hostMarkFailure;
   private SupervisedThread thread;
 
-  private SensitiveOpenWatch(int fd, HostFs host, HostReference reference, ProcReader reader,
+  private SensitiveOpenSource(int fd, HostFs host, HostReference reference, ProcReader reader,
       Supplier<? extends List<ContainerInfo>> running, Function<String, Optional<ContainerInfo>> containerById,
       Clock clock, SensitiveFiles files) {
     this.fd = fd;
@@ -136,7 +136,7 @@ public final class SensitiveOpenWatch implements SupervisedSource {
    * @param files the credentials files, marked on the host and in each container
    * @throws IOException when fanotify is unavailable here (no CAP_SYS_ADMIN, or a kernel without it)
    */
-  public static SensitiveOpenWatch open(HostFs host, HostReference reference, ProcReader reader,
+  public static SensitiveOpenSource open(HostFs host, HostReference reference, ProcReader reader,
       Supplier<? extends List<ContainerInfo>> running, Function<String, Optional<ContainerInfo>> containerById,
       Clock clock, SensitiveFiles files) throws IOException {
     Objects.requireNonNull(host, "host");
@@ -153,7 +153,7 @@ public final class SensitiveOpenWatch implements SupervisedSource {
     } catch (LastErrorException | UnsatisfiedLinkError e) {
       throw new IOException("cannot start a fanotify watch: " + e.getMessage(), e);
     }
-    return new SensitiveOpenWatch(fd, host, reference, reader, running, containerById, clock, files);
+    return new SensitiveOpenSource(fd, host, reference, reader, running, containerById, clock, files);
   }
 
   @Override

@@ -10,7 +10,7 @@ import dev.dockward.event.EventDocuments;
 import dev.dockward.event.HostInfo;
 import dev.dockward.event.NamespaceModes;
 import dev.dockward.event.ResourceSampled;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The sampler over a copy of the recorded v1 tree, with counters moved between samples. */
-class CgroupSamplerTest {
+class CgroupResourceSourceTest {
   private static final String LIMITED = CgroupV1ReaderTest.LIMITED;
   private static final Instant T0 = Instant.parse("2026-11-22T18:00:00Z");
 
@@ -38,12 +38,12 @@ class CgroupSamplerTest {
   private final MutableClock clock = new MutableClock(T0);
   private final List<ContainerInfo> running = new ArrayList<>();
   private final List<Event> events = new ArrayList<>();
-  private CgroupSampler sampler;
+  private CgroupResourceSource sampler;
 
   @BeforeEach
   void setUp() throws IOException {
     root = CgroupV1ReaderTest.copy(CgroupV1ReaderTest.recorded(), tmp.resolve("host"));
-    sampler = new CgroupSampler(HostFs.rootedAt(root), () -> running, Duration.ofSeconds(1), clock, 2);
+    sampler = new CgroupResourceSource(HostFs.rootedAt(root), () -> running, Duration.ofSeconds(1), clock, 2);
   }
 
   private static ContainerInfo container(String id, long pid, Instant startedAt) {
@@ -159,7 +159,7 @@ class CgroupSamplerTest {
   @Test
   void containerStartedWhileSamplingCountsItsEventsFromZero() throws Exception {
     clock.now = T0;
-    sampler = new CgroupSampler(HostFs.rootedAt(root), () -> running, Duration.ofSeconds(1), clock, 2);
+    sampler = new CgroupResourceSource(HostFs.rootedAt(root), () -> running, Duration.ofSeconds(1), clock, 2);
     running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.plusMillis(300)));
     sampleAt(Duration.ofSeconds(1));
     assertEquals(1L, res(0).get("oom_kills_new"), "the kill before the first sample is not lost");

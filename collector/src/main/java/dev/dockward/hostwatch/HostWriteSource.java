@@ -5,7 +5,7 @@ import com.sun.jna.Memory;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.MountInfo;
 import dev.dockward.hostwatch.FanotifyEventParser.FanotifyEvent;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import dev.dockward.proc.HostReference;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.source.EventSink;
@@ -19,6 +19,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -47,10 +48,10 @@ import org.slf4j.LoggerFactory;
  * <p>Needs CAP_SYS_ADMIN (a file system mark). Without it, {@link #open} fails and the agent says
  * so once.
  */
-public final class HostWriteWatch implements SupervisedSource {
+public final class HostWriteSource implements SupervisedSource {
   public static final String NAME = "host_writes";
 
-  private static final Logger LOG = LoggerFactory.getLogger(HostWriteWatch.class);
+  private static final Logger LOG = LoggerFactory.getLogger(HostWriteSource.class);
   private static final int POLL_MILLIS = 250;
   /** While writes wait for their container to be inspected, the watch looks again this often. */
   private static final int PENDING_POLL_MILLIS = 20;
@@ -76,7 +77,7 @@ public final class HostWriteWatch implements SupervisedSource {
   /** Why a host directory's file system could not be marked; null when all were. */
   private volatile String hostMarkFailure;
 
-  private HostWriteWatch(int fd, HostFs host, HostReference reference, ProcReader reader,
+  private HostWriteSource(int fd, HostFs host, HostReference reference, ProcReader reader,
       Supplier<? extends List<ContainerInfo>> running, Function<String, Optional<ContainerInfo>> containerById,
       Clock clock, Duration refreshInterval, List<String> hostDirectories) {
     this.fd = fd;
@@ -99,7 +100,7 @@ public final class HostWriteWatch implements SupervisedSource {
    * @param hostDirectories host directories whose file systems are marked at start (those that exist)
    * @throws IOException when fanotify is unavailable here (no CAP_SYS_ADMIN, or a kernel without it)
    */
-  public static HostWriteWatch open(HostFs host, HostReference reference, ProcReader reader,
+  public static HostWriteSource open(HostFs host, HostReference reference, ProcReader reader,
       Supplier<? extends List<ContainerInfo>> running,
       Function<String, Optional<ContainerInfo>> containerById, Clock clock, Duration refreshInterval,
       List<String> hostDirectories) throws IOException {
@@ -116,7 +117,7 @@ public final class HostWriteWatch implements SupervisedSource {
     } catch (LastErrorException | UnsatisfiedLinkError e) {
       throw new IOException("cannot start a fanotify watch: " + e.getMessage(), e);
     }
-    return new HostWriteWatch(fd, host, reference, reader, running, containerById, clock, refreshInterval,
+    return new HostWriteSource(fd, host, reference, reader, running, containerById, clock, refreshInterval,
         hostDirectories);
   }
 
@@ -138,7 +139,7 @@ public final class HostWriteWatch implements SupervisedSource {
    */
   @Override
   public Map<String, Long> counters() {
-    Map<String, Long> out = new java.util.LinkedHashMap<>(attribution.counters());
+    Map<String, Long> out = new LinkedHashMap<>(attribution.counters());
     out.put("overflow_drops", overflows.sum());
     out.put("mark_failures", markFailures.sum());
     out.put("unreadable", unreadable.sum() + parser.malformed() + out.remove("unreadable_mountinfo"));

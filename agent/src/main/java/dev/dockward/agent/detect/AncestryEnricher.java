@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * chain; what was never seen is asked of {@code fallback} (the live /proc on a running agent,
  * nothing in a replay). The chain ends at the first ancestor neither knows.
  */
-public final class AncestryDetector extends ForwardingDetector {
+public final class AncestryEnricher extends ForwardingDetector {
   /** The most ancestors an alert carries. */
   public static final int MAX_ANCESTORS = 5;
 
@@ -28,7 +28,7 @@ public final class AncestryDetector extends ForwardingDetector {
    * @param recent the processes seen lately; fed here from the events
    * @param fallback for processes not (or no longer) remembered
    */
-  public AncestryDetector(Detector inner, RecentProcesses recent, ProcessLineage fallback) {
+  public AncestryEnricher(Detector inner, RecentProcesses recent, ProcessLineage fallback) {
     super(inner);
     this.recent = recent;
     this.lineage = recent.orElse(fallback);

@@ -16,11 +16,11 @@ import java.util.function.Supplier;
  * keep the lean {@code host} object: the facts are on {@code agent_started} once. Alerts raised
  * before the facts are read (the first second of a run) go out without {@code host.os}.
  */
-public final class HostOsDetector extends ForwardingDetector {
+public final class HostOsEnricher extends ForwardingDetector {
   private final Supplier<Optional<MachineFacts>> facts;
 
   /** @param facts the machine's facts when read; asked per alert, so it must not wait */
-  public HostOsDetector(Detector inner, Supplier<Optional<MachineFacts>> facts) {
+  public HostOsEnricher(Detector inner, Supplier<Optional<MachineFacts>> facts) {
     super(inner);
     this.facts = facts;
   }

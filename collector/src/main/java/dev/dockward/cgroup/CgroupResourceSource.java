@@ -5,7 +5,7 @@ import dev.dockward.event.HostCapacity;
 import dev.dockward.event.ResourceCounters;
 import dev.dockward.event.ResourceRates;
 import dev.dockward.event.ResourceSampled;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.PeriodicSource;
 import dev.dockward.source.PeriodicWorker;
@@ -13,18 +13,21 @@ import dev.dockward.source.SourceHealth;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -41,11 +44,11 @@ import org.slf4j.LoggerFactory;
  * restart (new init pid or start time) starts it afresh, so counters that restart from 0 never
  * give a negative rate.
  */
-public final class CgroupSampler implements PeriodicSource {
+public final class CgroupResourceSource implements PeriodicSource {
   /** The source's name in events, logs and metrics. */
   public static final String NAME = "cgroup";
 
-  private static final Logger LOG = LoggerFactory.getLogger(CgroupSampler.class);
+  private static final Logger LOG = LoggerFactory.getLogger(CgroupResourceSource.class);
 
   private final HostFs host;
   private final int hostCpus;
@@ -60,7 +63,7 @@ public final class CgroupSampler implements PeriodicSource {
   private final LongAdder processGone = new LongAdder();
   private final LongAdder samples = new LongAdder();
   private final LongAdder netDevErrors = new LongAdder();
-  private final java.util.concurrent.atomic.AtomicBoolean loggedNetDev = new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean loggedNetDev = new AtomicBoolean();
   private final PeriodicWorker worker;
   private Instant startedAt;
 
@@ -75,12 +78,12 @@ public final class CgroupSampler implements PeriodicSource {
    * @param clock stamps the samples
    * @param hostCpus the host's CPUs, the basis of {@code cpu_fraction} for containers without a quota
    */
-  public CgroupSampler(HostFs host, Supplier<? extends Collection<ContainerInfo>> running, Duration interval,
+  public CgroupResourceSource(HostFs host, Supplier<? extends Collection<ContainerInfo>> running, Duration interval,
       Clock clock, int hostCpus) {
     this(host, running, interval, clock, hostCpus, CgroupReaders.forHost(Objects.requireNonNull(host, "host")));
   }
 
-  CgroupSampler(HostFs host, Supplier<? extends Collection<ContainerInfo>> running, Duration interval, Clock clock,
+  CgroupResourceSource(HostFs host, Supplier<? extends Collection<ContainerInfo>> running, Duration interval, Clock clock,
       int hostCpus, Optional<CgroupReader> reader) {
     this.worker = new PeriodicWorker(NAME, "sample", interval);
     this.host = host;
@@ -124,7 +127,7 @@ public final class CgroupSampler implements PeriodicSource {
    */
   @Override
   public Map<String, Long> counters() {
-    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    Map<String, Long> out = new LinkedHashMap<>();
     readStats().ifPresent(s -> {
       out.put("missing_files", s.missing());
       out.put("unreadable", s.unreadable());
@@ -269,7 +272,7 @@ public final class CgroupSampler implements PeriodicSource {
     if (mode.equals("host") || mode.startsWith("container:")) {
       return ResourceCounters.Net.NONE;
     }
-    java.nio.file.Path file = host.pidDir((int) pid).resolve("net/dev");
+    Path file = host.pidDir((int) pid).resolve("net/dev");
     try {
       Optional<ResourceCounters.Net> net = NetDevParser.parse(Files.readString(file));
       if (net.isPresent()) {

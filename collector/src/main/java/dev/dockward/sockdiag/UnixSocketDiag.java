@@ -1,7 +1,9 @@
-package dev.dockward.netlink;
+package dev.dockward.sockdiag;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
+import dev.dockward.netlink.LibC;
+import dev.dockward.netlink.NetlinkUnavailableException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import dev.dockward.cgroup.MountEntry;
 import dev.dockward.cgroup.MountInfoParser;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.ExecFile;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import dev.dockward.hostwatch.FanotifyEventParser;
 import dev.dockward.hostwatch.FanotifyEventParser.FanotifyEvent;
 import dev.dockward.hostwatch.FanotifyFds;
@@ -53,13 +53,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Needs CAP_SYS_ADMIN (fanotify). Without it, {@link #open} fails and the agent says so once.
  */
-public final class ExecFileWatch implements SupervisedSource, ExecFiles {
+public final class ExecFileSource implements SupervisedSource, ExecFiles {
   public static final String NAME = "exec_files";
 
   static final int RESCAN_SECONDS = 30;
   static final long FAN_OPEN_EXEC = 0x1000;
   static final int FAN_MARK_MOUNT = 0x10;
-  private static final Logger LOG = LoggerFactory.getLogger(ExecFileWatch.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ExecFileSource.class);
   /** File systems nothing is executed from. */
   private static final Set<String> NOT_EXECUTABLE = Set.of("proc", "sysfs", "cgroup", "cgroup2", "devpts",
       "mqueue", "securityfs", "debugfs", "tracefs", "bpf", "pstore", "configfs", "fusectl", "binfmt_misc", "nsfs");
@@ -110,7 +110,7 @@ public final class ExecFileWatch implements SupervisedSource, ExecFiles {
   private volatile boolean stopping;
   private SupervisedThread thread;
 
-  private ExecFileWatch(int fd, HostFs host, Supplier<? extends List<ContainerInfo>> running, Scope scope) {
+  private ExecFileSource(int fd, HostFs host, Supplier<? extends List<ContainerInfo>> running, Scope scope) {
     this.fd = fd;
     this.host = host;
     this.running = running;
@@ -123,7 +123,7 @@ public final class ExecFileWatch implements SupervisedSource, ExecFiles {
    * @param running the running containers, whose mounts are marked
    * @throws IOException when fanotify is unavailable here (no CAP_SYS_ADMIN, or a kernel without it)
    */
-  public static ExecFileWatch open(HostFs host, Supplier<? extends List<ContainerInfo>> running) throws IOException {
+  public static ExecFileSource open(HostFs host, Supplier<? extends List<ContainerInfo>> running) throws IOException {
     return open(host, running, Scope.MOUNTS);
   }
 
@@ -132,7 +132,7 @@ public final class ExecFileWatch implements SupervisedSource, ExecFiles {
    *
    * @throws IOException when fanotify is unavailable here
    */
-  public static ExecFileWatch open(HostFs host, Supplier<? extends List<ContainerInfo>> running, Scope scope)
+  public static ExecFileSource open(HostFs host, Supplier<? extends List<ContainerInfo>> running, Scope scope)
       throws IOException {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(running, "running");
@@ -144,7 +144,7 @@ public final class ExecFileWatch implements SupervisedSource, ExecFiles {
     } catch (LastErrorException | UnsatisfiedLinkError e) {
       throw new IOException("cannot start a fanotify watch: " + e.getMessage(), e);
     }
-    return new ExecFileWatch(fd, host, running, scope);
+    return new ExecFileSource(fd, host, running, scope);
   }
 
   @Override

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.dockward.event.Event;
-import dev.dockward.hostfs.HostFs;
+import dev.dockward.host.HostFs;
 import dev.dockward.proc.HostReference;
 import dev.dockward.proc.ProcReader;
 import java.nio.file.Files;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a file beside it is not heard at all. Containers are SensitiveOpenIT's (agent module).
  */
 @Tag("integration")
-class SensitiveOpenWatchIT {
+class SensitiveOpenSourceIT {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
 
   @TempDir Path dir;
@@ -37,7 +37,7 @@ class SensitiveOpenWatchIT {
     Path plain = Files.writeString(dir.resolve("plain"), "nothing\n");
     HostFs host = HostFs.system();
     List<Event> events = new CopyOnWriteArrayList<>();
-    try (SensitiveOpenWatch watch = SensitiveOpenWatch.open(host, HostReference.find(host), new ProcReader(host),
+    try (SensitiveOpenSource watch = SensitiveOpenSource.open(host, HostReference.find(host), new ProcReader(host),
         List::of, id -> Optional.empty(), Clock.systemUTC(), new SensitiveFiles(List.of(secret.toString()), List.of()))) {
       watch.start(events::add);
       await(() -> watch.marks() == 1, "the host file marked");

@@ -1,4 +1,4 @@
-package dev.dockward.hostfs;
+package dev.dockward.host;
 
 import java.nio.file.Path;
 import java.util.Objects;

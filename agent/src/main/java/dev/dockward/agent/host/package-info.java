@@ -1,2 +1,0 @@
-/** Who this host is: its name and the stable id every record id starts with. */
-package dev.dockward.agent.host;
