@@ -60,7 +60,10 @@ final class ExecFileWiring {
     }
   }
 
-  /** The Docker source's own events: followed from a connection (then reconciled), not after a loss. */
+  /**
+   * The Docker source's own events: followed from a connection, not after a loss; either asks for a
+   * pass at once (after a loss it finds in /proc the containers Docker did not tell of).
+   */
   private static void followed(ExecFileWatch watch, DaemonEvent e) {
     if (!"daemon".equals(e.type())) {
       return;
@@ -70,6 +73,7 @@ final class ExecFileWiring {
       watch.reconcileNow();
     } else if ("disconnect".equals(e.action())) {
       watch.dockerFollowed(false);
+      watch.reconcileNow();
     }
   }
 }

@@ -181,6 +181,33 @@ class ExecFileIT {
         + "file: " + perContainer);
   }
 
+  /**
+   * With the Docker daemon unreachable (the agent pointed at a socket nobody serves), a running
+   * container is found in /proc by the reconciliation pass the loss of Docker asks for: its execs
+   * carry their exec file, the marks are counted as the pass's, none as a start event's.
+   */
+  @Test
+  void withoutDockerARunningContainerIsFoundInProcAndItsExecsCarryTheirFile() throws Exception {
+    DockerCli docker = agent.docker();
+    String id = docker.runDetached(DockerCli.uniqueName("h-execfile-nodocker"), List.of("--network=none"), "sleep",
+        "300");
+    AgentConfig config = AgentUnderTest.config(journal)
+        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null),
+            new AgentConfig.Docker(true, "unix://" + journal.resolve("nobody.sock"), Duration.ofSeconds(1)),
+            new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null));
+    Agent running = agent.start(config, Records.bundledRules());
+    awaitWatched(docker, id);
+    long fromProc = metric(running, "reconciles_from_proc");
+    long byReconcile = metric(running, "marks_by_reconcile");
+    long byEvent = metric(running, "marks_by_event");
+    System.err.printf("without Docker: %d passes from /proc, %d marks by them, %d by start events%n", fromProc,
+        byReconcile, byEvent);
+    assertTrue(fromProc >= 1, "a pass from /proc");
+    assertTrue(byReconcile >= 1, "the container's mounts marked by it");
+    assertEquals(0, byEvent, "no start event without Docker");
+  }
+
   /** Runs one-shot execs until one of them arrives with its exec file: the container's mounts are marked then. */
   private void awaitWatched(DockerCli docker, String id) throws Exception {
     long end = System.nanoTime() + DEADLINE.toNanos();
