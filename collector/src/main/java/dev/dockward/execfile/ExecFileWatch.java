@@ -106,7 +106,11 @@ public final class ExecFileWatch implements SupervisedSource, ExecFiles {
   private final Scope scope;
   private final Queue<Change> changes = new ConcurrentLinkedQueue<>();
   private final ContainerMarks marks = new ContainerMarks(this::markMounts);
-  private final Memory wakeValue = new Memory(8);
+  /** The 1 every wake-up adds to the eventfd's counter; only ever read by write(2). */
+  private final Memory one = new Memory(8);
+  /** Guards {@link #wakeFd} against a wake-up after close: its number may belong to another file by then. */
+  private final Object wakeLock = new Object();
+  private boolean wakeOpen = true;
   /** With {@link Scope#FILESYSTEMS}: the devices of the file systems marked (a mark stays until the group closes). */
   private final Set<String> filesystems = new HashSet<>();
   private final FanotifyEventParser parser = new FanotifyEventParser();
@@ -136,7 +140,7 @@ public final class ExecFileWatch implements SupervisedSource, ExecFiles {
     this.docker = docker;
     this.proc = proc;
     this.scope = scope;
-    wakeValue.setLong(0, 1);
+    one.setLong(0, 1);
   }
 
   /**
@@ -215,10 +219,19 @@ public final class ExecFileWatch implements SupervisedSource, ExecFiles {
 
   private void tell(Change change) {
     changes.add(change);
-    try {
-      ExecLibC.write(wakeFd, wakeValue, 8);
-    } catch (LastErrorException e) {
-      // EAGAIN: the counter is full, the thread is woken anyway
+    wake();
+  }
+
+  private void wake() {
+    synchronized (wakeLock) {
+      if (!wakeOpen) {
+        return;
+      }
+      try {
+        ExecLibC.write(wakeFd, one, 8);
+      } catch (LastErrorException e) {
+        // EAGAIN: the counter is full, the thread is woken anyway
+      }
     }
   }
 
@@ -311,6 +324,7 @@ public final class ExecFileWatch implements SupervisedSource, ExecFiles {
    */
   private void run() {
     Memory pollFds = new Memory(16);
+    Memory woken = new Memory(8);
     long reconcileNanos = System.nanoTime();
     while (!stopping) {
       if (applyChanges() || System.nanoTime() - reconcileNanos >= 0) {
@@ -329,11 +343,10 @@ public final class ExecFileWatch implements SupervisedSource, ExecFiles {
       }
       if ((pollFds.getShort(14) & FanotifyLibC.POLLIN) != 0) {
         try {
-          FanotifyLibC.read(wakeFd, wakeValue, 8); // resets the counter; the queue says what to do
+          FanotifyLibC.read(wakeFd, woken, 8); // resets the counter; the queue says what to do
         } catch (LastErrorException e) {
           // EAGAIN: read already
         }
-        wakeValue.setLong(0, 1);
       }
       if ((pollFds.getShort(6) & FanotifyLibC.POLLIN) != 0) {
         LockSupport.parkNanos(LINGER_NANOS);
@@ -530,13 +543,12 @@ public final class ExecFileWatch implements SupervisedSource, ExecFiles {
       stopping = true;
       t = thread;
     }
-    try {
-      ExecLibC.write(wakeFd, wakeValue, 8); // out of its poll at once
-    } catch (LastErrorException e) {
-      // woken anyway
-    }
+    wake(); // out of its poll at once
     FanotifyFds.stopWatch(t, fd, JOIN_TIMEOUT);
-    FanotifyFds.close(wakeFd);
+    synchronized (wakeLock) {
+      wakeOpen = false;
+      FanotifyFds.close(wakeFd);
+    }
     LOG.info("{}: stopped: {}", NAME, counters());
   }
 }
