@@ -1,8 +1,6 @@
 package dev.dockward.bench;
 
-import dev.dockward.event.ContainerInfo;
-import dev.dockward.event.NamespaceModes;
-import dev.dockward.event.ResourceLimits;
+import dev.dockward.execfile.ContainerInits;
 import dev.dockward.execfile.ExecFileSource;
 import dev.dockward.host.HostFs;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.locks.LockSupport;
 
@@ -35,16 +31,14 @@ final class ExecFileBench {
       BenchDocker.docker("exec", id, "sh", "-c", "ln -s busybox /bin/true");
       BenchDocker.docker("cp", loop.toString(), id + ":/loop");
       long initPid = Long.parseLong(BenchDocker.docker("inspect", "-f", "{{.State.Pid}}", id));
-      List<ContainerInfo> running = List.of(new ContainerInfo(id, "bench", IMAGE, "", Map.of(), false, List.of(),
-          List.of(), List.of(), NamespaceModes.DEFAULT, List.of(), ResourceLimits.NONE, OptionalLong.of(initPid),
-          Map.of(), Optional.empty(), List.of()));
+      ContainerInits running = () -> Map.of(id, initPid);
       List<double[]> results = new ArrayList<>();
       for (int round = 1; round <= rounds; round++) {
         double[] r = new double[6];
         r[0] = inContainer(id, spawns);
         r[1] = onHost(loop, spawns);
         for (ExecFileSource.Scope scope : ExecFileSource.Scope.values()) {
-          try (ExecFileSource watch = ExecFileSource.open(HostFs.system(), () -> running, scope)) {
+          try (ExecFileSource watch = ExecFileSource.open(HostFs.system(), running, ContainerInits.NONE, scope)) {
             watch.start(e -> { });
             awaitMarked(watch);
             int at = scope == ExecFileSource.Scope.MOUNTS ? 2 : 4;

@@ -7,13 +7,38 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The containers the daemon has told us of, by id. Written by {@link DockerSource}; read by the
  * pipeline to enrich events from /proc (which know only the id from the cgroup path).
  */
 public final class DockerInventory implements ContainerDirectory {
+  private static final Logger LOG = LoggerFactory.getLogger(DockerInventory.class);
+
   private final Map<String, ContainerInfo> byId = new ConcurrentHashMap<>();
+  private final List<RunListener> listeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * Told on the Docker source's thread as the inventory learns that a run began or ended, so a
+   * watch can act on a container the moment its inspection is in, without polling the inventory.
+   * Must return quickly and not throw.
+   */
+  public interface RunListener {
+    /** {@code container} runs with an init pid it did not have in the inventory before (a start, or a listing). */
+    void running(ContainerInfo container);
+
+    /** The container with {@code id} stopped or was removed. */
+    void ended(String id);
+  }
+
+  /** Adds {@code listener}, told of every run that begins or ends from now on. */
+  public void onRun(RunListener listener) {
+    listeners.add(listener);
+  }
 
   @Override
   public Optional<ContainerInfo> byId(String id) {
@@ -30,11 +55,30 @@ public final class DockerInventory implements ContainerDirectory {
   }
 
   void put(ContainerInfo container) {
-    byId.put(container.id(), container);
+    ContainerInfo before = byId.put(container.id(), container);
+    boolean ranBefore = before != null && before.initPid().isPresent();
+    if (container.initPid().isPresent() && (!ranBefore || !before.initPid().equals(container.initPid()))) {
+      tell(l -> l.running(container));
+    } else if (container.initPid().isEmpty() && ranBefore) {
+      tell(l -> l.ended(container.id()));
+    }
   }
 
   void remove(String id) {
-    byId.remove(id);
+    ContainerInfo before = byId.remove(id);
+    if (before != null && before.initPid().isPresent()) {
+      tell(l -> l.ended(id));
+    }
+  }
+
+  private void tell(Consumer<RunListener> call) {
+    for (RunListener l : listeners) {
+      try {
+        call.accept(l);
+      } catch (RuntimeException e) { // a listener's failure is its own: the inventory stays current
+        LOG.warn("container run listener failed: {}", e.toString());
+      }
+    }
   }
 
   Collection<ContainerInfo> all() {

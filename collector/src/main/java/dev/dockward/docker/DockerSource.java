@@ -63,8 +63,9 @@ public final class DockerSource implements SupervisedSource {
 
   /**
    * @param observer sees every daemon event of every type (network, daemon, …) before it is
-   *     handled, e.g. to audit the host's posture again, and a {@code daemon connect} event of
-   *     the source's own each time it (re)connects to the daemon; it must return quickly
+   *     handled, e.g. to audit the host's posture again, a {@code daemon connect} event of
+   *     the source's own each time it (re)connects to the daemon, and a {@code daemon disconnect}
+   *     once when it cannot reach it or the stream broke; it must return quickly
    */
   public DockerSource(DockerApi api, DockerInventory inventory, Clock clock, Duration maxBackoff,
       Consumer<DaemonEvent> observer) {
@@ -106,6 +107,7 @@ public final class DockerSource implements SupervisedSource {
   private void run(EventSink sink) {
     Duration backoff = FIRST_BACKOFF;
     boolean warned = false;
+    boolean lostSaid = false;
     while (stop.getCount() > 0) {
       try {
         // A second of overlap: the stream replays it, duplicates are recognised in onStart.
@@ -119,6 +121,7 @@ public final class DockerSource implements SupervisedSource {
           log.info("following Docker daemon {} ({} containers running)", api.host(), inventory.size());
           // Not a daemon event: the agent's own, so that what depends on the daemon is looked at again.
           observe(new DaemonEvent("daemon", "connect", "", api.host().toString(), Map.of(), clock.instant()));
+          lostSaid = false;
           warned = false;
           unreachable = null;
           backoff = FIRST_BACKOFF;
@@ -132,6 +135,7 @@ public final class DockerSource implements SupervisedSource {
         if (stop.getCount() > 0) {
           connectFailures.increment();
           log.warn("Docker event stream from {} ended; reconnecting", api.host());
+          lostSaid = sayLost(lostSaid);
         }
       } catch (IOException e) {
         if (stop.getCount() == 0) {
@@ -140,6 +144,7 @@ public final class DockerSource implements SupervisedSource {
         connectFailures.increment();
         unreachable = "Docker daemon unreachable at " + api.host() + " (" + e.getMessage()
             + "): containers are known from /proc alone, without names, images or configuration";
+        lostSaid = sayLost(lostSaid);
         if (!warned) {
           log.warn("Docker daemon unreachable at {} ({}); watching through /proc alone, retrying with backoff",
               api.host(), e.getMessage());
@@ -156,6 +161,7 @@ public final class DockerSource implements SupervisedSource {
         }
         connectFailures.increment();
         log.warn("Docker source failed ({}); reconnecting", e.toString());
+        lostSaid = sayLost(lostSaid);
       }
       try {
         if (stop.await(backoff.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -193,6 +199,18 @@ public final class DockerSource implements SupervisedSource {
         sink.accept(new ContainerStopped(clock.instant(), stopped, OptionalInt.empty()));
       }
     }
+  }
+
+  /**
+   * Tells the observer once per outage that the daemon is not followed ({@code daemon disconnect},
+   * the source's own event, like {@code connect}): at the first failure to connect, or when the
+   * stream broke. Returns that it was said.
+   */
+  private boolean sayLost(boolean said) {
+    if (!said) {
+      observe(new DaemonEvent("daemon", "disconnect", "", api.host().toString(), Map.of(), clock.instant()));
+    }
+    return true;
   }
 
   private void observe(DaemonEvent e) {

@@ -16,16 +16,23 @@ package dev.dockward.event;
  *
  * <p>A login shell's leading {@code -} ({@code -sh}) is dropped. argv[0] is the command line up to
  * its first space (arguments are joined by spaces), so an argv[0] with a space in it is cut there.
- * Every input is the process's own, untrusted: the result is a better name, not a proof.
+ * Every input is the process's own, untrusted: the result is a better name, not a proof. The one
+ * place {@code program} is computed: process records, their parent and ancestors, and the ancestry
+ * alerts carry ({@code dev.dockward.proc.Ancestor#program}).
  */
-final class ProgramName {
+public final class ProgramName {
   /** {@code comm} holds at most 15 bytes (TASK_COMM_LEN 16 with its NUL). */
   private static final int COMM_MAX = 15;
   private static final String DELETED = " (deleted)";
 
   private ProgramName() {}
 
-  static String of(String comm, String exe, String cmdline) {
+  /**
+   * @param comm the kernel's short name
+   * @param exe the executable's path, empty when unknown
+   * @param cmdline the arguments joined by spaces (argv[0] first), empty when unknown
+   */
+  public static String of(String comm, String exe, String cmdline) {
     String exeBase = basename(exe.endsWith(DELETED) ? exe.substring(0, exe.length() - DELETED.length()) : exe);
     String[] args = cmdline.split(" ", 3);
     String arg0 = loginless(basename(args[0]));

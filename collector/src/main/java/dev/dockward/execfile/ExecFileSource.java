@@ -4,7 +4,6 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import dev.dockward.cgroup.MountEntry;
 import dev.dockward.cgroup.MountInfoParser;
-import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.ExecFile;
 import dev.dockward.host.HostFs;
 import dev.dockward.hostwatch.FanotifyEventParser;
@@ -12,6 +11,7 @@ import dev.dockward.hostwatch.FanotifyEventParser.FanotifyEvent;
 import dev.dockward.hostwatch.FanotifyFds;
 import dev.dockward.hostwatch.FanotifyLibC;
 import dev.dockward.source.EventSink;
+import dev.dockward.source.SourceHealth;
 import dev.dockward.source.SupervisedSource;
 import dev.dockward.source.SupervisedThread;
 import java.io.IOException;
@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,9 +27,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +39,12 @@ import org.slf4j.LoggerFactory;
  * emits no events of its own: exec events {@linkplain ExecFiles#take take} what it recorded). A
  * fanotify group of the notification class (it never blocks an exec) holds {@code FAN_OPEN_EXEC}
  * mount marks on every mount of each running container (its root, {@code /dev/shm}, volumes, bind
- * mounts), set through {@code /proc/<init pid>/root} as soon as the container is seen with an init
- * process and looked for again every {@value #RESCAN_SECONDS} s. A mount mark costs nothing to execs
- * elsewhere: the host's own execs never reach the agent.
+ * mounts), set through {@code /proc/<init pid>/root} as soon as it is told the container runs
+ * ({@link #containerStarted}, from Docker's start event) and forgotten when told it ended. A
+ * reconciliation pass every {@value #RECONCILE_SECONDS} s, and at once when asked ({@link
+ * #reconcileNow}, on a reconnection to Docker), is the safety net: it marks what no start marked
+ * and mounts added inside a container since. While Docker is not followed it finds the containers
+ * in /proc. A mount mark costs nothing to execs elsewhere: the host's own execs never reach the agent.
  *
  * <p>Each event's descriptor is read at once (path, device, inode, ctime, and the file's first
  * bytes, which tell a script, a dynamic program and a static one apart) and closed; the files are
@@ -56,14 +59,14 @@ import org.slf4j.LoggerFactory;
 public final class ExecFileSource implements SupervisedSource, ExecFiles {
   public static final String NAME = "exec_files";
 
-  static final int RESCAN_SECONDS = 30;
+  static final int RECONCILE_SECONDS = 60;
   static final long FAN_OPEN_EXEC = 0x1000;
   static final int FAN_MARK_MOUNT = 0x10;
   private static final Logger LOG = LoggerFactory.getLogger(ExecFileSource.class);
   /** File systems nothing is executed from. */
   private static final Set<String> NOT_EXECUTABLE = Set.of("proc", "sysfs", "cgroup", "cgroup2", "devpts",
       "mqueue", "securityfs", "debugfs", "tracefs", "bpf", "pstore", "configfs", "fusectl", "binfmt_misc", "nsfs");
-  private static final int POLL_MILLIS = 1000;
+  private static final long RECONCILE_NANOS = Duration.ofSeconds(RECONCILE_SECONDS).toNanos();
   /** Once woken by an event, the thread lets more arrive before it reads: a wake-up per burst, not per exec. */
   private static final long LINGER_NANOS = 2_000_000L;
   private static final int BUFFER_BYTES = 64 * 1024;
@@ -85,18 +88,33 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
     FILESYSTEMS
   }
 
-  /** A container whose mounts are marked, through which init pid, and when to look for new mounts. */
-  private record Watched(long initPid, Set<Integer> mountIds, long rescanNanos) {}
+  /** What the watch's thread is told to do, in the order told. */
+  private sealed interface Change {}
+
+  private record Started(String containerId, long initPid) implements Change {}
+
+  private record Ended(String containerId) implements Change {}
+
+  private record Reconcile() implements Change {}
 
   private final int fd;
+  /** An eventfd that wakes the thread for a change; polled with the group. */
+  private final int wakeFd;
   private final HostFs host;
-  private final Supplier<? extends List<ContainerInfo>> running;
+  private final ContainerInits docker;
+  private final ContainerInits proc;
   private final Scope scope;
+  private final Queue<Change> changes = new ConcurrentLinkedQueue<>();
+  private final ContainerMarks marks = new ContainerMarks(this::markMounts);
+  /** The 1 every wake-up adds to the eventfd's counter; only ever read by write(2). */
+  private final Memory one = new Memory(8);
+  /** Guards {@link #wakeFd} against a wake-up after close: its number may belong to another file by then. */
+  private final Object wakeLock = new Object();
+  private boolean wakeOpen = true;
   /** With {@link Scope#FILESYSTEMS}: the devices of the file systems marked (a mark stays until the group closes). */
   private final Set<String> filesystems = new HashSet<>();
   private final FanotifyEventParser parser = new FanotifyEventParser();
   private final ExecChains chains = new ExecChains(MAX_PIDS, MAX_CHAINS_PER_PID);
-  private final Map<String, Watched> watched = new HashMap<>();
   private final Memory buffer = new Memory(BUFFER_BYTES);
   private final Memory head = new Memory(ExecHeader.HEAD_BYTES);
   private final Memory table = new Memory((long) ExecHeader.MAX_PROGRAM_HEADERS * 64);
@@ -107,24 +125,33 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
   private long unreadable;
   private volatile long markFailures;
   private volatile long markCount;
+  private volatile long marksByEvent;
+  private volatile long marksByReconcile;
+  private volatile long missedStarts;
+  private volatile long reconcilesFromProc;
+  private volatile boolean dockerFollowed = true;
   private volatile boolean stopping;
   private SupervisedThread thread;
 
-  private ExecFileSource(int fd, HostFs host, Supplier<? extends List<ContainerInfo>> running, Scope scope) {
+  private ExecFileSource(int fd, int wakeFd, HostFs host, ContainerInits docker, ContainerInits proc, Scope scope) {
     this.fd = fd;
+    this.wakeFd = wakeFd;
     this.host = host;
-    this.running = running;
+    this.docker = docker;
+    this.proc = proc;
     this.scope = scope;
+    one.setLong(0, 1);
   }
 
   /**
    * Opens the fanotify group.
    *
-   * @param running the running containers, whose mounts are marked
+   * @param docker the running containers as Docker knows them, for the reconciliation pass
+   * @param proc the same from /proc, for when Docker is not followed ({@link #dockerFollowed})
    * @throws IOException when fanotify is unavailable here (no CAP_SYS_ADMIN, or a kernel without it)
    */
-  public static ExecFileSource open(HostFs host, Supplier<? extends List<ContainerInfo>> running) throws IOException {
-    return open(host, running, Scope.MOUNTS);
+  public static ExecFileSource open(HostFs host, ContainerInits docker, ContainerInits proc) throws IOException {
+    return open(host, docker, proc, Scope.MOUNTS);
   }
 
   /**
@@ -132,19 +159,80 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
    *
    * @throws IOException when fanotify is unavailable here
    */
-  public static ExecFileSource open(HostFs host, Supplier<? extends List<ContainerInfo>> running, Scope scope)
+  public static ExecFileSource open(HostFs host, ContainerInits docker, ContainerInits proc, Scope scope)
       throws IOException {
     Objects.requireNonNull(host, "host");
-    Objects.requireNonNull(running, "running");
+    Objects.requireNonNull(docker, "docker");
+    Objects.requireNonNull(proc, "proc");
     Objects.requireNonNull(scope, "scope");
     int fd;
+    int wakeFd;
     try {
       fd = FanotifyLibC.fanotify_init(FanotifyLibC.FAN_CLASS_NOTIF | FanotifyLibC.FAN_CLOEXEC
           | FanotifyLibC.FAN_NONBLOCK, FanotifyLibC.O_RDONLY | FanotifyLibC.O_LARGEFILE | FanotifyLibC.O_CLOEXEC);
     } catch (LastErrorException | UnsatisfiedLinkError e) {
       throw new IOException("cannot start a fanotify watch: " + e.getMessage(), e);
     }
-    return new ExecFileSource(fd, host, running, scope);
+    try {
+      wakeFd = ExecLibC.eventfd(0, ExecLibC.EFD_NONBLOCK | ExecLibC.EFD_CLOEXEC);
+    } catch (LastErrorException e) {
+      FanotifyFds.close(fd);
+      throw new IOException("cannot make an eventfd: " + e.getMessage(), e);
+    }
+    return new ExecFileSource(fd, wakeFd, host, docker, proc, scope);
+  }
+
+  /**
+   * A container's run began with init {@code initPid}: its mounts are marked at once, on the
+   * watch's thread. Returns at once (called on the Docker source's thread).
+   */
+  public void containerStarted(String containerId, long initPid) {
+    tell(new Started(containerId, initPid));
+  }
+
+  /** A container's run ended: forgotten. Returns at once. */
+  public void containerEnded(String containerId) {
+    tell(new Ended(containerId));
+  }
+
+  /** Asks for a reconciliation pass now (Docker reconnected: starts may have been missed). Returns at once. */
+  public void reconcileNow() {
+    tell(new Reconcile());
+  }
+
+  /**
+   * Whether the Docker daemon is followed now. While it is not, starts are not heard: the
+   * reconciliation pass finds the containers in /proc, and the watch says it is degraded.
+   */
+  public void dockerFollowed(boolean followed) {
+    dockerFollowed = followed;
+  }
+
+  /** Degraded while Docker is not followed: a container's first execs, until the next pass, have no file. */
+  @Override
+  public SourceHealth health() {
+    SourceHealth h = SupervisedSource.super.health();
+    return dockerFollowed ? h : h.and(SourceHealth.degraded("the Docker daemon is not followed: containers are "
+        + "found in /proc every " + RECONCILE_SECONDS + " s, and the execs of one started meanwhile have no exec "
+        + "file until then"));
+  }
+
+  private void tell(Change change) {
+    changes.add(change);
+    wake();
+  }
+
+  private void wake() {
+    synchronized (wakeLock) {
+      if (!wakeOpen) {
+        return;
+      }
+      try {
+        ExecLibC.write(wakeFd, one, 8);
+      } catch (LastErrorException e) {
+        // EAGAIN: the counter is full, the thread is woken anyway
+      }
+    }
   }
 
   @Override
@@ -155,9 +243,13 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
   /**
    * {@code opened} (files execs opened), {@code taken} (exec events that found their file),
    * {@code not_found} (exec events that found none: an exec on the host or before its container was
-   * marked); lost: {@code overflow_drops} (the kernel's queue overflowed), {@code evicted} (never
-   * taken: another process's, or no room), {@code skipped} (execs that failed), {@code unreadable},
-   * {@code mark_failures}.
+   * marked); {@code overflow_drops} (times the kernel's queue overflowed: the files of the execs
+   * after it were lost for good, see {@link #losses}); {@code evicted} (never taken: another
+   * process's, or no room), {@code skipped} (execs that failed), {@code unreadable}, {@code
+   * mark_failures}; mount marks made {@code marks_by_event} (a container's start) and {@code
+   * marks_by_reconcile} (the safety-net pass), {@code missed_starts} (containers the pass found
+   * that no start had marked), {@code reconciles_from_proc} (passes made from /proc while Docker
+   * was not followed).
    */
   @Override
   public synchronized Map<String, Long> counters() {
@@ -170,7 +262,21 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
     out.put("skipped", chains.skipped());
     out.put("unreadable", unreadable + parser.malformed());
     out.put("mark_failures", markFailures);
+    out.put("marks_by_event", marksByEvent);
+    out.put("marks_by_reconcile", marksByReconcile);
+    out.put("missed_starts", missedStarts);
+    out.put("reconciles_from_proc", reconcilesFromProc);
     return out;
+  }
+
+  /**
+   * Records lost for good: when the kernel's queue overflows, the exec file of each exec it could
+   * not queue is gone (the exec event still comes, through netlink, without it: its exe only if the
+   * process was still there to be read). Counted once per overflow, not per file.
+   */
+  @Override
+  public Set<String> losses() {
+    return Set.of("overflow_drops");
   }
 
   /** The mount marks held now. */
@@ -212,26 +318,90 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
     chains.forgetBefore(pid, monotonicNanos);
   }
 
-  /** Marks new containers, then waits for events and reads them, until stopped. */
+  /**
+   * Reconciles once, then marks and forgets containers as told, reconciles when due, and reads
+   * the events, until stopped. Asleep in poll between changes, events and passes.
+   */
   private void run() {
-    Memory pollFd = new Memory(8);
-    long syncNanos = System.nanoTime();
+    Memory pollFds = new Memory(16);
+    Memory woken = new Memory(8);
+    long reconcileNanos = System.nanoTime();
     while (!stopping) {
-      if (System.nanoTime() - syncNanos >= 0) {
-        syncContainers(System.nanoTime());
-        syncNanos = System.nanoTime() + Duration.ofMillis(POLL_MILLIS).toNanos();
+      if (applyChanges() || System.nanoTime() - reconcileNanos >= 0) {
+        reconcile();
+        reconcileNanos = System.nanoTime() + RECONCILE_NANOS;
       }
-      pollFd.setInt(0, fd);
-      pollFd.setShort(4, FanotifyLibC.POLLIN);
-      pollFd.setShort(6, (short) 0);
-      if (FanotifyLibC.poll(pollFd, 1, POLL_MILLIS) <= 0) {
+      pollFds.setInt(0, fd);
+      pollFds.setShort(4, FanotifyLibC.POLLIN);
+      pollFds.setShort(6, (short) 0);
+      pollFds.setInt(8, wakeFd);
+      pollFds.setShort(12, FanotifyLibC.POLLIN);
+      pollFds.setShort(14, (short) 0);
+      long waitMillis = Math.max(0, (reconcileNanos - System.nanoTime()) / 1_000_000L) + 1;
+      if (FanotifyLibC.poll(pollFds, 2, (int) Math.min(waitMillis, RECONCILE_NANOS / 1_000_000L)) <= 0) {
         continue;
       }
-      LockSupport.parkNanos(LINGER_NANOS);
-      synchronized (this) {
-        drain();
+      if ((pollFds.getShort(14) & FanotifyLibC.POLLIN) != 0) {
+        try {
+          FanotifyLibC.read(wakeFd, woken, 8); // resets the counter; the queue says what to do
+        } catch (LastErrorException e) {
+          // EAGAIN: read already
+        }
+      }
+      if ((pollFds.getShort(6) & FanotifyLibC.POLLIN) != 0) {
+        LockSupport.parkNanos(LINGER_NANOS);
+        synchronized (this) {
+          drain();
+        }
       }
     }
+  }
+
+  /** Marks and forgets containers as told; whether a reconciliation was asked for. */
+  private boolean applyChanges() {
+    boolean reconcile = false;
+    Change c;
+    while ((c = changes.poll()) != null) {
+      if (c instanceof Started s) {
+        marks.started(s.containerId(), s.initPid());
+      } else if (c instanceof Ended e) {
+        marks.ended(e.containerId());
+      } else {
+        reconcile = true;
+      }
+    }
+    published();
+    return reconcile;
+  }
+
+  /**
+   * The safety-net pass, over Docker's containers, or /proc's while Docker is not followed. The
+   * starts told before the listing are applied first, so a container is not taken for a missed
+   * start because its start was still queued.
+   */
+  private void reconcile() {
+    boolean followed = dockerFollowed;
+    Map<String, Long> running;
+    try {
+      running = followed ? docker.now() : proc.now();
+    } catch (RuntimeException e) {
+      LOG.warn("{}: cannot list the running containers: {}", NAME, e.toString());
+      return;
+    }
+    applyChanges();
+    marks.reconcile(running);
+    if (!followed) {
+      reconcilesFromProc++;
+    }
+    published();
+  }
+
+  /** Copies the marks' figures where other threads read them. */
+  private void published() {
+    markCount = marks.marks();
+    marksByEvent = marks.byEvent();
+    marksByReconcile = marks.byReconcile();
+    missedStarts = marks.missedStarts();
   }
 
   /** Reads what the kernel queued, up to {@value #MAX_READS} buffers. Holds the lock. */
@@ -301,28 +471,6 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
       read = (int) ExecLibC.pread(eventFd, table, length, headers.get().offset());
     }
     return ExecHeader.kind(head.getByteBuffer(0, n), n, table.getByteBuffer(0, Math.max(read, 0)), Math.max(read, 0));
-  }
-
-  /** Marks the mounts of containers seen running for the first time (or again after a restart) or due a rescan; forgets stopped ones. */
-  private void syncContainers(long now) {
-    Set<String> alive = new HashSet<>();
-    for (ContainerInfo c : running.get()) {
-      if (c.initPid().isEmpty()) {
-        continue;
-      }
-      long initPid = c.initPid().getAsLong();
-      alive.add(c.id());
-      Watched w = watched.get(c.id());
-      if (w == null || w.initPid() != initPid) {
-        watched.put(c.id(), new Watched(initPid, markMounts(c.id(), initPid, Set.of()),
-            now + Duration.ofSeconds(RESCAN_SECONDS).toNanos()));
-      } else if (now - w.rescanNanos() >= 0) {
-        watched.put(c.id(), new Watched(initPid, markMounts(c.id(), initPid, w.mountIds()),
-            now + Duration.ofSeconds(RESCAN_SECONDS).toNanos()));
-      }
-    }
-    watched.keySet().retainAll(alive); // the kernel dropped the marks with the mounts
-    markCount = watched.values().stream().mapToLong(w -> w.mountIds().size()).sum();
   }
 
   /** Marks the container's mounts not marked yet; the ids of those marked now (gone ones left out). */
@@ -395,7 +543,12 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
       stopping = true;
       t = thread;
     }
+    wake(); // out of its poll at once
     FanotifyFds.stopWatch(t, fd, JOIN_TIMEOUT);
+    synchronized (wakeLock) {
+      wakeOpen = false;
+      FanotifyFds.close(wakeFd);
+    }
     LOG.info("{}: stopped: {}", NAME, counters());
   }
 }

@@ -9,6 +9,8 @@ final class ExecLibC {
   static final int O_PATH = 0x200000;
   static final int O_NOFOLLOW = 0x20000;
   static final int O_CLOEXEC = 0x80000;
+  static final int EFD_NONBLOCK = 0x800;
+  static final int EFD_CLOEXEC = 0x80000;
 
   static {
     Native.register("c");
@@ -17,6 +19,10 @@ final class ExecLibC {
   private ExecLibC() {}
 
   static native int open(String path, int flags) throws LastErrorException;
+
+  static native int eventfd(int initval, int flags) throws LastErrorException;
+
+  static native long write(int fd, Pointer buffer, long count) throws LastErrorException;
 
   static native long pread(int fd, Pointer buffer, long count, long offset) throws LastErrorException;
 }

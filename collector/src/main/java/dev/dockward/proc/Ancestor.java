@@ -1,6 +1,7 @@
 package dev.dockward.proc;
 
 import dev.dockward.event.ProcessInfo;
+import dev.dockward.event.ProgramName;
 import java.util.Objects;
 
 /**
@@ -38,6 +39,14 @@ public record Ancestor(int pid, int ppid, long startTime, String name, String ex
       cmdline = cmdline.substring(0, end);
       cmdlineTruncated = true;
     }
+  }
+
+  /**
+   * The program it runs, normalised as a process record's own {@code program} ({@link
+   * ProgramName}): its command line may have been cut, never argv[0].
+   */
+  public String program() {
+    return ProgramName.of(name, exe, cmdline);
   }
 
   /** The facts of a process read in full. */

@@ -14,7 +14,7 @@ final class SourceFactories {
   static final List<Entry<?>> ALL = List.of(
       entry(c -> c.sources().docker(), DockerWiring::docker),
       entry(c -> c.sources().audit(), AuditWiring::audit),
-      entry(c -> c.sources().netlink(), ExecFileWiring::execFiles),
+      entry(AgentConfig::sources, ExecFileWiring::execFiles),
       entry(AgentConfig::sources, ProcessWiring::netlink),
       entry(c -> c.sources().procScan(), ProcessWiring::procScan),
       entry(c -> c.sources().cgroup(), CgroupWiring::cgroup),

@@ -64,6 +64,10 @@ public final class AncestryEnricher extends ForwardingDetector {
     }
   }
 
+  /**
+   * Each ancestor as {@code {pid, name, exe, program, cmdline}} ({@code cmdline_truncated} when
+   * cut), {@code program} normalised as on the event side (the same {@link Ancestor#program}).
+   */
   private List<Map<String, Object>> ancestorsOf(Map<?, ?> process) {
     int ppid = intOr(process.get("ppid"), 0);
     long start = process.get("start_time") instanceof Number n ? n.longValue() : Long.MAX_VALUE;
@@ -74,6 +78,7 @@ public final class AncestryEnricher extends ForwardingDetector {
       m.put("pid", (long) a.pid());
       m.put("name", a.name());
       m.put("exe", a.exe());
+      m.put("program", a.program());
       m.put("cmdline", a.cmdline());
       if (a.cmdlineTruncated()) {
         m.put("cmdline_truncated", true);
