@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -51,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * ({@link #canReachSocket}: the socket or a directory above it mounted, the host's {@code /proc},
  * the host's or another container's pid namespace, privileged or {@code SYS_ADMIN}) are listed on
  * every pass; the other containers' are listed when at least {@link #ALL_NAMESPACES_EVERY} has
- * passed since they last were, a bound for a way in that the configuration does not show. On a
- * host of idle containers none of which mounts the socket, a pass is then one dump.
+ * passed since they last were, a bound for a way in that the configuration does not show, and on
+ * the pass after {@link #listAllNext}. On a host of idle containers none of which mounts the
+ * socket, a pass is then one dump.
  */
 public final class DaemonSocketWatch implements WatchPass {
   /** The source's name in events, logs and metrics. */
@@ -76,6 +78,8 @@ public final class DaemonSocketWatch implements WatchPass {
   private final Set<String> reachedThrough;
   /** When the last pass listed every container's namespace; null before the first. */
   private Instant allListedAt;
+  /** Set by {@link #listAllNext}: the next pass lists every container's namespace. */
+  private final AtomicBoolean listAll = new AtomicBoolean();
   private final LongAdder dumpFailures = new LongAdder();
   private final LongAdder unresolved = new LongAdder();
   private final LongAdder lookups = new LongAdder();
@@ -218,14 +222,22 @@ public final class DaemonSocketWatch implements WatchPass {
         "fd_lookups", lookups.sum());
   }
 
+  /**
+   * Makes the next pass list every container's namespace, whatever it can reach (on a Docker API
+   * event: its client may be in any container and still connected). Any thread; never blocks.
+   */
+  public void listAllNext() {
+    listAll.set(true);
+  }
+
   @Override
   public List<Event> pass(Instant now) {
     Map<Long, UnixSocketEntry> serverEndOf = new HashMap<>();
     Map<Long, String> namespaceOf = new HashMap<>();
     String deniedNow = null;
     List<Namespace> namespaces = namespaces();
-    boolean all = allListedAt == null || !now.isBefore(allListedAt.plus(ALL_NAMESPACES_EVERY))
-        || now.isBefore(allListedAt);
+    boolean all = listAll.getAndSet(false) || allListedAt == null
+        || !now.isBefore(allListedAt.plus(ALL_NAMESPACES_EVERY)) || now.isBefore(allListedAt);
     if (all) {
       allListedAt = now;
     }

@@ -225,6 +225,12 @@ class DaemonSocketWatchTest {
         "the connection, still open, was kept while its namespace was not listed: not reported again");
     assertEquals(List.of("net:[4026531840]", "net:[4026532207]", "net:[4026532311]"), asked);
     assertEquals(1L, watch.counters().get("fd_lookups"));
+    asked.clear();
+    watch.listAllNext(); // a Docker API event
+    watch.pass(NOW.plus(DaemonSocketWatch.ALL_NAMESPACES_EVERY).plusMillis(250));
+    watch.pass(NOW.plus(DaemonSocketWatch.ALL_NAMESPACES_EVERY).plusMillis(500));
+    assertEquals(List.of("net:[4026531840]", "net:[4026532207]", "net:[4026532311]", "net:[4026531840]",
+        "net:[4026532311]"), asked, "every namespace once, on the pass after the request");
   }
 
   @Test
