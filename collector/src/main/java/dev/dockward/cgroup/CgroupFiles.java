@@ -121,11 +121,34 @@ final class CgroupFiles {
   }
 
   /**
-   * The whole file, or empty (counted) when it is missing or unreadable (non-ASCII bytes
-   * included). Read through one reused buffer: cgroupfs and procfs report every file's size as 0,
-   * so {@code Files.readString} would allocate 8 KiB per file, thousands of times a second.
+   * A file holding one non-negative integer, empty on any problem, which is not counted: for a
+   * quick look that, when it fails, is followed by a full read that counts what is wrong.
    */
-  synchronized Optional<String> text(Path file) {
+  synchronized OptionalLong numberQuietly(Path file) {
+    try {
+      return parseQuietly(read(file).strip());
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /** As {@link #numberQuietly}, for the value of {@code key} in a flat-keyed file. */
+  synchronized OptionalLong keyQuietly(Path file, String key) {
+    try {
+      for (String line : read(file).split("\n")) {
+        String[] kv = fields(line);
+        if (kv.length == 2 && kv[0].equals(key)) {
+          return parseQuietly(kv[1]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // empty below
+    }
+    return OptionalLong.empty();
+  }
+
+  /** The whole file through the reused buffer. */
+  private String read(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
       int n = 0;
       int r;
@@ -143,7 +166,18 @@ final class CgroupFiles {
           throw new IOException("non-ASCII byte at offset " + i);
         }
       }
-      return Optional.of(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+      return new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /**
+   * The whole file, or empty (counted) when it is missing or unreadable (non-ASCII bytes
+   * included). Read through one reused buffer: cgroupfs and procfs report every file's size as 0,
+   * so {@code Files.readString} would allocate 8 KiB per file, thousands of times a second.
+   */
+  synchronized Optional<String> text(Path file) {
+    try {
+      return Optional.of(read(file));
     } catch (NoSuchFileException e) {
       stats.countMissing();
       if (loggedMissing.compareAndSet(false, true)) {

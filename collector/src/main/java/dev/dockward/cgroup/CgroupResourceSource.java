@@ -3,6 +3,7 @@ package dev.dockward.cgroup;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.HostCapacity;
 import dev.dockward.event.ResourceCounters;
+import dev.dockward.event.ResourceLimits;
 import dev.dockward.event.ResourceRates;
 import dev.dockward.event.ResourceSampled;
 import dev.dockward.host.HostFs;
@@ -43,10 +44,20 @@ import org.slf4j.LoggerFactory;
  * is kept per running container only: a container that is no longer supplied is forgotten, and a
  * restart (new init pid or start time) starts it afresh, so counters that restart from 0 never
  * give a negative rate.
+ *
+ * <p>An idle container costs little: its CPU time is read first, and when it has not moved since
+ * the previous sample nothing in the cgroup ran, so nothing that only its processes change (CPU
+ * and throttling, tasks, forks refused, OOM kills, I/O) can have changed; then only its memory in
+ * use (reclaim shrinks it without the container running) and its traffic (received packets cost
+ * the container nothing) are read, the rest is carried over. Every container is read whole at
+ * least every {@value #FULL_READ_EVERY} samples, and at once when Docker reports other limits
+ * (limits change without the container running).
  */
 public final class CgroupResourceSource implements PeriodicSource {
   /** The source's name in events, logs and metrics. */
   public static final String NAME = "cgroup";
+  /** An idle container is read whole at least every this many samples. */
+  static final int FULL_READ_EVERY = 10;
 
   private static final Logger LOG = LoggerFactory.getLogger(CgroupResourceSource.class);
 
@@ -64,12 +75,18 @@ public final class CgroupResourceSource implements PeriodicSource {
   private final LongAdder samples = new LongAdder();
   private final LongAdder netDevErrors = new LongAdder();
   private final AtomicBoolean loggedNetDev = new AtomicBoolean();
+  private final LongAdder quickSamples = new LongAdder();
   private final PeriodicWorker worker;
   private Instant startedAt;
 
-  /** What is known of one run of a container. */
+  /**
+   * What is known of one run of a container.
+   *
+   * @param limits the limits Docker reported at the last whole read
+   * @param sinceFullRead samples since the last whole read
+   */
   private record Tracked(long initPid, Optional<Instant> startedAt, List<CgroupLine> lines,
-      ResourceRateCalculator.Sample last) {}
+      ResourceRateCalculator.Sample last, ResourceLimits limits, int sinceFullRead) {}
 
   /**
    * @param host where /proc and /sys are; the cgroup hierarchies are found from its mountinfo
@@ -193,6 +210,11 @@ public final class CgroupResourceSource implements PeriodicSource {
     tracked.keySet().retainAll(seen);
   }
 
+  /** Samples that carried an idle container's counters over instead of reading them whole. */
+  long quickSamples() {
+    return quickSamples.sum();
+  }
+
   /** The number of containers with state (those supplied by the last round). */
   int trackedContainers() {
     return tracked.size();
@@ -213,7 +235,8 @@ public final class CgroupResourceSource implements PeriodicSource {
       }
       lines = read.get();
     }
-    Optional<ResourceCounters> counters = reader.get().read(lines);
+    Optional<ResourceCounters> quick = sameRun ? quickRead(known, c, lines) : Optional.empty();
+    Optional<ResourceCounters> counters = quick.isPresent() ? quick : reader.get().read(lines);
     if (counters.isEmpty()) {
       tracked.remove(c.id()); // stopped meanwhile; a restart is found afresh
       return Optional.empty();
@@ -224,8 +247,36 @@ public final class CgroupResourceSource implements PeriodicSource {
     ResourceRates r = sameRun
         ? rates.between(known.last(), sample)
         : rates.first(sample, c.startedAt().map(t -> t.isAfter(startedAt)).orElse(false));
-    tracked.put(c.id(), new Tracked(pid, c.startedAt(), lines, sample));
+    tracked.put(c.id(), quick.isPresent()
+        ? new Tracked(pid, c.startedAt(), lines, sample, known.limits(), known.sinceFullRead() + 1)
+        : new Tracked(pid, c.startedAt(), lines, sample, c.limits(), 0));
     return Optional.of(new ResourceSampled(now, c, read, r, capacity));
+  }
+
+  /**
+   * The counters of a container that ran nothing since its last sample: the last ones with its
+   * memory in use read afresh (its traffic is read by the caller). Empty when a whole read is due,
+   * its limits changed, its CPU time moved, or a figure cannot be read (the whole read says why).
+   */
+  private Optional<ResourceCounters> quickRead(Tracked known, ContainerInfo c, List<CgroupLine> lines) {
+    ResourceCounters last = known.last().counters();
+    if (known.sinceFullRead() + 1 >= FULL_READ_EVERY || !known.limits().equals(c.limits())
+        || last.cpu().usageNanos().isEmpty()) {
+      return Optional.empty();
+    }
+    OptionalLong cpu = reader.get().cpuUsageNanos(lines);
+    if (!cpu.equals(last.cpu().usageNanos())) {
+      return Optional.empty();
+    }
+    OptionalLong memory = reader.get().memoryUsageBytes(lines);
+    if (memory.isEmpty() && last.memory().usageBytes().isPresent()) {
+      return Optional.empty();
+    }
+    quickSamples.increment();
+    ResourceCounters.Memory m = last.memory();
+    return Optional.of(new ResourceCounters(last.cgroupVersion(), last.cpu(),
+        new ResourceCounters.Memory(memory, m.limitBytes(), m.failcnt(), m.oomKills()), last.pids(), last.io(),
+        last.net()));
   }
 
   /**

@@ -52,6 +52,17 @@ public final class CgroupV1Reader implements CgroupReader {
     return Optional.of(new ResourceCounters(1, cpu(cpu, cpuacct), memory(memory), pids(pids), io(blkio)));
   }
 
+  @Override
+  public OptionalLong cpuUsageNanos(List<CgroupLine> lines) {
+    return dir("cpuacct", lines).map(d -> files.numberQuietly(d.resolve("cpuacct.usage"))).orElse(OptionalLong.empty());
+  }
+
+  @Override
+  public OptionalLong memoryUsageBytes(List<CgroupLine> lines) {
+    return dir("memory", lines).map(d -> files.numberQuietly(d.resolve("memory.usage_in_bytes")))
+        .orElse(OptionalLong.empty());
+  }
+
   private Optional<Path> dir(String controller, List<CgroupLine> lines) {
     return hierarchies.v1Dir(controller, lines);
   }

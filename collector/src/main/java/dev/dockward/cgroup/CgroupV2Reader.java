@@ -42,6 +42,18 @@ public final class CgroupV2Reader implements CgroupReader {
     return Optional.of(new ResourceCounters(2, cpu(d), memory(d), pids(d), io(d)));
   }
 
+  @Override
+  public OptionalLong cpuUsageNanos(List<CgroupLine> lines) {
+    return micros(hierarchies.v2Dir(lines).map(d -> files.keyQuietly(d.resolve("cpu.stat"), "usage_usec"))
+        .orElse(OptionalLong.empty()));
+  }
+
+  @Override
+  public OptionalLong memoryUsageBytes(List<CgroupLine> lines) {
+    return hierarchies.v2Dir(lines).map(d -> files.numberQuietly(d.resolve("memory.current")))
+        .orElse(OptionalLong.empty());
+  }
+
   private ResourceCounters.Cpu cpu(Path d) {
     Optional<Map<String, Long>> stat = files.keyed(d.resolve("cpu.stat"));
     OptionalLong quota = OptionalLong.empty();

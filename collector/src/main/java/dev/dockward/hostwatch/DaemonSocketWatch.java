@@ -4,6 +4,7 @@ import dev.dockward.cgroup.ContainerIdResolver;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.DaemonSocketConnected;
 import dev.dockward.event.Event;
+import dev.dockward.event.MountInfo;
 import dev.dockward.event.ProcessInfo;
 import dev.dockward.host.HostFs;
 import dev.dockward.netlink.NetlinkUnavailableException;
@@ -15,16 +16,19 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
@@ -43,10 +47,20 @@ import org.slf4j.LoggerFactory;
  * is read from its init process's {@code ns/net} link once per run of the container, and the diag
  * socket made in it is kept until the container stops (a socket keeps its namespace), so a pass
  * is one dump of connected sockets per namespace and no namespace is entered again.
+ *
+ * <p>Only the namespaces of containers that can reach a watched socket by their configuration
+ * ({@link #canReachSocket}: the socket or a directory above it mounted, the host's {@code /proc},
+ * the host's or another container's pid namespace, privileged or {@code SYS_ADMIN}) are listed on
+ * every pass; the other containers' are listed when at least {@link #ALL_NAMESPACES_EVERY} has
+ * passed since they last were, a bound for a way in that the configuration does not show, and on
+ * the pass after {@link #listAllNext}. On a host of idle containers none of which mounts the
+ * socket, a pass is then one dump.
  */
 public final class DaemonSocketWatch implements WatchPass {
   /** The source's name in events, logs and metrics. */
   public static final String NAME = "daemon_socket";
+  /** The longest pause between two listings of the namespaces of containers that cannot reach the socket. */
+  public static final Duration ALL_NAMESPACES_EVERY = Duration.ofSeconds(2);
   private static final Logger LOG = LoggerFactory.getLogger(DaemonSocketWatch.class);
 
   private final HostFs host;
@@ -55,8 +69,17 @@ public final class DaemonSocketWatch implements WatchPass {
   private final SocketTable dump;
   private final Supplier<? extends List<ContainerInfo>> running;
   private final Runnable closer;
-  /** Client inodes already looked at, connected now: reported or not, not looked up again. */
-  private Set<Long> known = new HashSet<>();
+  /**
+   * Client inodes already looked at, connected now, with the namespace they were listed in:
+   * reported or not, not looked up again.
+   */
+  private Map<Long, String> known = new HashMap<>();
+  /** The socket paths and the directories above them, also as reached through /run for /var/run. */
+  private final Set<String> reachedThrough;
+  /** When the last pass listed every container's namespace; null before the first. */
+  private Instant allListedAt;
+  /** Set by {@link #listAllNext}: the next pass lists every container's namespace. */
+  private final AtomicBoolean listAll = new AtomicBoolean();
   private final LongAdder dumpFailures = new LongAdder();
   private final LongAdder unresolved = new LongAdder();
   private final LongAdder lookups = new LongAdder();
@@ -89,8 +112,12 @@ public final class DaemonSocketWatch implements WatchPass {
     }
   }
 
-  /** A namespace to list: its {@code ns/net} file (empty: the agent's own) and its identity. */
-  private record Namespace(Optional<String> file, String id) {}
+  /**
+   * A namespace to list: its {@code ns/net} file (empty: the agent's own) and its identity.
+   *
+   * @param exposed whether a container in it can reach a watched socket by its configuration
+   */
+  private record Namespace(Optional<String> file, String id, boolean exposed) {}
 
   /** A container's network namespace as read from its init process, kept while that process is its init. */
   private record Link(long initPid, Path file, String id) {}
@@ -116,6 +143,7 @@ public final class DaemonSocketWatch implements WatchPass {
     this.reader = Objects.requireNonNull(reader, "reader");
     this.socketPaths = Set.copyOf(socketPaths);
     this.dump = Objects.requireNonNull(dump, "dump");
+    this.reachedThrough = reachedThrough(this.socketPaths);
   }
 
   /** A watch over the kernel's own socket table ({@code NETLINK_SOCK_DIAG}); closing it closes the diag socket. */
@@ -194,14 +222,35 @@ public final class DaemonSocketWatch implements WatchPass {
         "fd_lookups", lookups.sum());
   }
 
+  /**
+   * Makes the next pass list every container's namespace, whatever it can reach (on a Docker API
+   * event: its client may be in any container and still connected). Any thread; never blocks.
+   */
+  public void listAllNext() {
+    listAll.set(true);
+  }
+
   @Override
   public List<Event> pass(Instant now) {
     Map<Long, UnixSocketEntry> serverEndOf = new HashMap<>();
+    Map<Long, String> namespaceOf = new HashMap<>();
     String deniedNow = null;
     List<Namespace> namespaces = namespaces();
+    boolean all = listAll.getAndSet(false) || allListedAt == null
+        || !now.isBefore(allListedAt.plus(ALL_NAMESPACES_EVERY)) || now.isBefore(allListedAt);
+    if (all) {
+      allListedAt = now;
+    }
+    Set<String> present = new HashSet<>();
     Set<String> listed = new HashSet<>();
+    boolean containersListed = false;
     for (Namespace netns : namespaces) {
+      present.add(netns.id());
+      if (!all && !netns.exposed() && netns.file().isPresent()) {
+        continue; // listed on a later pass (ALL_NAMESPACES_EVERY)
+      }
       listed.add(netns.id());
+      containersListed |= netns.file().isPresent();
       List<UnixSocketEntry> sockets;
       try {
         sockets = dump.dump(netns.file(), netns.id());
@@ -215,14 +264,24 @@ public final class DaemonSocketWatch implements WatchPass {
       for (UnixSocketEntry s : sockets) {
         if (s.state() == UnixSocketEntry.CONNECTED && s.peerInode() != 0 && socketPaths.contains(s.path())) {
           serverEndOf.put(s.peerInode(), s);
+          namespaceOf.put(s.peerInode(), netns.id());
         }
       }
     }
-    dump.retain(listed);
-    noteDenial(deniedNow);
+    dump.retain(present); // a namespace not listed in this pass keeps its diag socket
+    if (containersListed || namespaces.stream().noneMatch(n -> n.file().isPresent())) {
+      noteDenial(deniedNow); // a pass that entered no container's namespace says nothing of setns
+    }
     Set<Long> fresh = new HashSet<>(serverEndOf.keySet());
-    fresh.removeAll(known);
-    known = new HashSet<>(serverEndOf.keySet()); // closed connections are forgotten
+    fresh.removeAll(known.keySet());
+    // Closed connections are forgotten; those of namespaces this pass did not list are kept.
+    Map<Long, String> stillKnown = new HashMap<>(namespaceOf);
+    known.forEach((client, netns) -> {
+      if (!listed.contains(netns) && present.contains(netns)) {
+        stillKnown.putIfAbsent(client, netns);
+      }
+    });
+    known = stillKnown;
     if (fresh.isEmpty()) {
       return List.of();
     }
@@ -287,9 +346,9 @@ public final class DaemonSocketWatch implements WatchPass {
   private List<Namespace> namespaces() {
     List<Namespace> out = new ArrayList<>();
     String own = netnsLink(host.proc().resolve("self/ns/net"));
-    out.add(new Namespace(Optional.empty(), own));
-    Set<String> seen = new HashSet<>();
-    seen.add(own);
+    out.add(new Namespace(Optional.empty(), own, true));
+    Map<String, Integer> seen = new HashMap<>(); // namespace id to its place in out
+    seen.put(own, 0);
     Map<String, Link> now = new HashMap<>();
     for (ContainerInfo c : running.get()) {
       if (c.initPid().isEmpty()) {
@@ -301,20 +360,77 @@ public final class DaemonSocketWatch implements WatchPass {
         Path file = host.pidDir((int) pid).resolve("ns/net");
         link = new Link(pid, file, netnsLink(file));
       }
-      if (link.id().equals(link.file().toString())) {
-        // Unreadable: listed by its path (the dump says why), and read again next pass.
-        if (seen.add(link.id())) {
-          out.add(new Namespace(Optional.of(link.file().toString()), link.id()));
-        }
-        continue;
+      if (!link.id().equals(link.file().toString())) {
+        now.put(c.id(), link); // else unreadable: listed by its path (the dump says why), read again next pass
       }
-      now.put(c.id(), link);
-      if (seen.add(link.id())) {
-        out.add(new Namespace(Optional.of(link.file().toString()), link.id()));
+      boolean exposed = canReachSocket(c, reachedThrough);
+      Integer at = seen.get(link.id());
+      if (at == null) {
+        seen.put(link.id(), out.size());
+        out.add(new Namespace(Optional.of(link.file().toString()), link.id(), exposed));
+      } else if (exposed && !out.get(at).exposed()) {
+        out.set(at, new Namespace(out.get(at).file(), link.id(), true)); // shared with a container that can reach it
       }
     }
     links = now;
     return out;
+  }
+
+  /**
+   * Whether a container can reach one of the paths by its configuration alone: a mount of one of
+   * them (the socket, a directory above it, {@code /}) or of the host's {@code /proc} (every
+   * host process's root is under it), the host's or another container's pid namespace (the same,
+   * through {@code /proc/<pid>/root}), privileged or with {@code SYS_ADMIN} (it can mount the
+   * host's disk).
+   *
+   * @param reachedThrough the socket paths and every directory above them ({@link #reachedThrough})
+   */
+  static boolean canReachSocket(ContainerInfo c, Set<String> reachedThrough) {
+    if (c.privileged() || !c.namespaces().pid().isEmpty() && !c.namespaces().pid().equals("private")) {
+      return true;
+    }
+    for (String cap : c.capAdd()) {
+      String name = cap.toUpperCase(Locale.ROOT);
+      if (name.equals("ALL") || name.equals("SYS_ADMIN") || name.equals("CAP_SYS_ADMIN")) {
+        return true;
+      }
+    }
+    for (MountInfo m : c.mounts()) {
+      String source = trimSlash(m.source());
+      if (reachedThrough.contains(source) || source.equals("/proc") || source.startsWith("/proc/")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Each path and every directory above it (down to {@code /}), and the same under {@code /run}
+   * for a path under {@code /var/run} (a link to {@code /run} on every mainstream distribution).
+   */
+  static Set<String> reachedThrough(Set<String> paths) {
+    Set<String> out = new HashSet<>();
+    for (String p : paths) {
+      List<String> forms = new ArrayList<>(List.of(trimSlash(p)));
+      if (p.startsWith("/var/run/")) {
+        forms.add(p.substring("/var".length()));
+      }
+      for (String f : forms) {
+        for (String q = f; !q.isEmpty(); q = q.substring(0, Math.max(0, q.lastIndexOf('/')))) {
+          out.add(q);
+        }
+      }
+      out.add("/");
+    }
+    return out;
+  }
+
+  private static String trimSlash(String path) {
+    String p = path;
+    while (p.length() > 1 && p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p;
   }
 
   /** The {@code net:[N]} a namespace link names, or the path itself when unreadable (then listed anyway). */

@@ -9,6 +9,7 @@ import dev.dockward.event.Event;
 import dev.dockward.event.EventDocuments;
 import dev.dockward.event.HostInfo;
 import dev.dockward.event.NamespaceModes;
+import dev.dockward.event.ResourceLimits;
 import dev.dockward.event.ResourceSampled;
 import dev.dockward.host.HostFs;
 import java.io.IOException;
@@ -255,6 +256,7 @@ class CgroupResourceSourceTest {
     sampleAt(Duration.ZERO);
     set("blkio", "blkio.throttle.io_service_bytes",
         "254:0 Read 0\n254:0 Write 9388608\n8:0 Write 50000005\nTotal 59388613\n"); // 4 MiB/s on the capped device
+    set("cpuacct", "cpuacct.usage", (1618197201L + 50_000_000L) + "\n"); // the writer ran
     sampleAt(Duration.ofSeconds(2));
     Map<String, Object> res = res(1);
     assertEquals(4194304L, res.get("io_write_limit"));
@@ -271,6 +273,63 @@ class CgroupResourceSourceTest {
     ResourceSampled s = (ResourceSampled) events.get(0);
     assertEquals(c, s.info());
     assertEquals(T0, s.time());
+  }
+
+  @Test
+  void aContainerThatRanNothingKeepsItsCountersButItsMemoryAndTrafficAreReadAfresh() throws Exception {
+    running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60)));
+    sampleAt(Duration.ZERO);
+    // Its CPU time stays: values only its processes could change are not read (none could have).
+    set("pids", "pids.current", "97\n");
+    set("memory", "memory.usage_in_bytes", "5555555\n");
+    setNetDev("  eth0: 1200 12 0 0 0 0 0 0 4000000 20000 0 0 0 0 0 0\n");
+    sampleAt(Duration.ofSeconds(1));
+    Map<String, Object> res = res(1);
+    assertEquals(11L, res.get("pids"), "carried over: " + res);
+    assertEquals(5555555.0 / 33554432, res.get("mem_fraction"), "memory in use read afresh");
+    assertEquals(1000.0, res.get("net_rx_bytes_rate"), "traffic read afresh");
+    assertEquals(0.0, (Double) res.get("cpu_usage"), 1e-12);
+    assertEquals(1, sampler.quickSamples());
+  }
+
+  @Test
+  void anIdleContainerIsReadWholeEveryTenthSample() throws Exception {
+    running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60)));
+    sampleAt(Duration.ZERO);
+    set("pids", "pids.max", "40\n");
+    for (int i = 1; i <= CgroupResourceSource.FULL_READ_EVERY; i++) {
+      sampleAt(Duration.ofSeconds(i));
+    }
+    assertEquals(12L, res(CgroupResourceSource.FULL_READ_EVERY - 1).get("pids_limit"));
+    assertEquals(40L, res(CgroupResourceSource.FULL_READ_EVERY).get("pids_limit"), "the whole read");
+    assertEquals(CgroupResourceSource.FULL_READ_EVERY - 1, sampler.quickSamples());
+  }
+
+  @Test
+  void otherLimitsFromDockerMeanAWholeReadAtOnce() throws Exception {
+    ContainerInfo c = container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60));
+    running.add(c);
+    sampleAt(Duration.ZERO);
+    set("pids", "pids.max", "40\n"); // docker update --pids-limit 40
+    running.set(0, new ContainerInfo(c.id(), c.name(), c.image(), c.imageId(), c.labels(), c.privileged(), c.capAdd(),
+        c.capDrop(), c.mounts(), c.namespaces(), c.securityOpt(),
+        new ResourceLimits(OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
+            OptionalLong.of(40)),
+        c.initPid(), c.networks(), c.startedAt(), c.ports()));
+    sampleAt(Duration.ofSeconds(1));
+    assertEquals(40L, res(1).get("pids_limit"));
+    assertEquals(0, sampler.quickSamples());
+  }
+
+  @Test
+  void aContainerWhoseCpuTimeMovedIsReadWhole() throws Exception {
+    running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60)));
+    sampleAt(Duration.ZERO);
+    set("cpuacct", "cpuacct.usage", (1618197201L + 1000L) + "\n");
+    set("pids", "pids.current", "12\n");
+    sampleAt(Duration.ofSeconds(1));
+    assertEquals(12L, res(1).get("pids"));
+    assertEquals(0, sampler.quickSamples());
   }
 
   private static void deleteTree(Path dir) throws IOException {

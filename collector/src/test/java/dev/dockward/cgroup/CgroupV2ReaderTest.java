@@ -66,6 +66,19 @@ class CgroupV2ReaderTest {
   }
 
   @Test
+  void theQuickLookReadsCpuTimeAndMemoryInUseAloneAndCountsNothingWhenTheCgroupIsGone() throws IOException {
+    CgroupReader r = reader();
+    assertEquals(OptionalLong.of(8765432000L), r.cpuUsageNanos(lines(SCOPE)));
+    assertEquals(OptionalLong.of(98765432L), r.memoryUsageBytes(lines(SCOPE)));
+    assertEquals(OptionalLong.empty(), r.cpuUsageNanos(lines("/system.slice/docker-gone.scope")));
+    assertEquals(OptionalLong.empty(), r.memoryUsageBytes(lines("/system.slice/docker-gone.scope")));
+    write("memory.current", "lots\n");
+    assertEquals(OptionalLong.empty(), r.memoryUsageBytes(lines(SCOPE)));
+    assertEquals(0, r.stats().missing() + r.stats().unreadable() + r.stats().parseErrors(),
+        "a failed quick look is followed by a whole read, which counts");
+  }
+
+  @Test
   void unifiedHostGetsTheV2Reader() {
     assertEquals(2, reader().version());
   }

@@ -1,10 +1,12 @@
 package dev.dockward.hostwatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.DaemonSocketConnected;
+import dev.dockward.event.MountInfo;
 import dev.dockward.event.NamespaceModes;
 import dev.dockward.event.ResourceLimits;
 import dev.dockward.event.Event;
@@ -144,10 +146,91 @@ class DaemonSocketWatchTest {
         "the stopped run's namespace is no longer listed: its table may let it go");
   }
 
+  /** A container with the Docker socket mounted: its namespace is listed on every pass. */
   private static ContainerInfo container(long initPid) {
-    return new ContainerInfo(CONTAINER, "web", "img", "sha256:1", Map.of(), false, List.of(), List.of(), List.of(),
-        NamespaceModes.DEFAULT, List.of(), ResourceLimits.NONE, OptionalLong.of(initPid), Map.of(), Optional.empty(),
+    return container(CONTAINER, initPid, List.of(new MountInfo("bind", "/var/run/docker.sock", "/var/run/docker.sock",
+        true)), NamespaceModes.DEFAULT, false, List.of());
+  }
+
+  private static ContainerInfo container(String id, long initPid, List<MountInfo> mounts, NamespaceModes namespaces,
+      boolean privileged, List<String> capAdd) {
+    return new ContainerInfo(id, "web", "img", "sha256:1", Map.of(), privileged, capAdd, List.of(), mounts,
+        namespaces, List.of(), ResourceLimits.NONE, OptionalLong.of(initPid), Map.of(), Optional.empty(),
         List.of());
+  }
+
+  private static ContainerInfo plain(String id, long initPid) {
+    return container(id, initPid, List.of(new MountInfo("volume", "/var/lib/docker/volumes/data/_data", "/data", true)),
+        NamespaceModes.DEFAULT, false, List.of("NET_ADMIN"));
+  }
+
+  @Test
+  void whatLetsAContainerReachTheSocket() {
+    Set<String> through = DaemonSocketWatch.reachedThrough(Set.of("/var/run/docker.sock"));
+    assertEquals(Set.of("/var/run/docker.sock", "/var/run", "/var", "/run/docker.sock", "/run", "/"), through);
+    assertFalse(DaemonSocketWatch.canReachSocket(plain("a", 1), through));
+    for (String source : List.of("/var/run/docker.sock", "/run/", "/", "/proc", "/proc/1/root")) {
+      assertTrue(DaemonSocketWatch.canReachSocket(container("a", 1, List.of(new MountInfo("bind", source, "/x", false)),
+          NamespaceModes.DEFAULT, false, List.of()), through), source);
+    }
+    assertFalse(DaemonSocketWatch.canReachSocket(container("a", 1, List.of(new MountInfo("bind", "/var/run/dbus", "/x",
+        false)), NamespaceModes.DEFAULT, false, List.of()), through), "a sibling directory");
+    assertTrue(DaemonSocketWatch.canReachSocket(container("a", 1, List.of(), NamespaceModes.DEFAULT, true, List.of()),
+        through), "privileged");
+    assertTrue(DaemonSocketWatch.canReachSocket(container("a", 1, List.of(), NamespaceModes.DEFAULT, false,
+        List.of("CAP_SYS_ADMIN")), through));
+    assertTrue(DaemonSocketWatch.canReachSocket(container("a", 1, List.of(), NamespaceModes.DEFAULT, false,
+        List.of("all")), through));
+    for (String pid : List.of("host", "container:" + CONTAINER)) {
+      assertTrue(DaemonSocketWatch.canReachSocket(container("a", 1, List.of(),
+          new NamespaceModes(pid, "", "", "", "", ""), false, List.of()), through), pid);
+    }
+  }
+
+  @Test
+  void containersThatCannotReachTheSocketAreListedOnlyEveryFewSecondsAndTheirConnectionsStayKnown()
+      throws IOException {
+    Files.createDirectories(root.resolve("proc/self/ns"));
+    Files.createSymbolicLink(root.resolve("proc/self/ns/net"), Path.of("net:[4026531840]"));
+    Files.createDirectories(root.resolve("proc/4242/ns"));
+    Files.createSymbolicLink(root.resolve("proc/4242/ns/net"), Path.of("net:[4026532207]"));
+    Files.createDirectories(root.resolve("proc/5151/ns"));
+    Files.createSymbolicLink(root.resolve("proc/5151/ns/net"), Path.of("net:[4026532311]"));
+    List<String> asked = new ArrayList<>();
+    HostFs host = HostFs.rootedAt(root);
+    String other = "b".repeat(64);
+    DaemonSocketWatch watch = new DaemonSocketWatch(host, new ProcReader(host), Set.of("/var/run/docker.sock"),
+        () -> List.of(plain(CONTAINER, 4242), container(other, 5151, List.of(new MountInfo("bind", "/run", "/run",
+            false)), NamespaceModes.DEFAULT, false, List.of())), new DaemonSocketWatch.SocketTable() {
+              @Override
+              public List<UnixSocketEntry> dump(Optional<String> netnsFile) {
+                throw new AssertionError("the watch names the namespace");
+              }
+
+              @Override
+              public List<UnixSocketEntry> dump(Optional<String> netnsFile, String namespace) {
+                asked.add(namespace);
+                // the plain container is connected (a way in its configuration does not show)
+                return namespace.equals("net:[4026532207]")
+                    ? List.of(new UnixSocketEntry(7002, 1, "/var/run/docker.sock", 7001)) : List.of();
+              }
+            });
+    assertEquals(1, watch.pass(NOW).size(), "the first pass lists every namespace");
+    assertEquals(List.of("net:[4026531840]", "net:[4026532207]", "net:[4026532311]"), asked);
+    asked.clear();
+    assertEquals(List.of(), watch.pass(NOW.plusMillis(250)));
+    assertEquals(List.of("net:[4026531840]", "net:[4026532311]"), asked, "the plain container waits");
+    asked.clear();
+    assertEquals(List.of(), watch.pass(NOW.plus(DaemonSocketWatch.ALL_NAMESPACES_EVERY)),
+        "the connection, still open, was kept while its namespace was not listed: not reported again");
+    assertEquals(List.of("net:[4026531840]", "net:[4026532207]", "net:[4026532311]"), asked);
+    assertEquals(1L, watch.counters().get("fd_lookups"));
+    asked.clear();
+    watch.listAllNext(); // a Docker API event
+    watch.pass(NOW.plus(DaemonSocketWatch.ALL_NAMESPACES_EVERY).plusMillis(250));
+    watch.pass(NOW.plus(DaemonSocketWatch.ALL_NAMESPACES_EVERY).plusMillis(500));
+    assertEquals(List.of("net:[4026531840]", "net:[4026532207]", "net:[4026532311]", "net:[4026531840]",
+        "net:[4026532311]"), asked, "every namespace once, on the pass after the request");
   }
 
   @Test

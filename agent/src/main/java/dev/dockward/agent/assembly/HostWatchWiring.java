@@ -42,7 +42,8 @@ final class HostWatchWiring {
   /**
    * The watch for container processes connected to the Docker API socket, unless the host watch is
    * off or the kernel offers no unix socket diagnostics (then said once). Each Docker API event
-   * asks it for a pass at once: the client that caused it may still be connected.
+   * asks it for a pass at once over every container's namespace: the client that caused it may
+   * still be connected.
    */
   static Optional<HostWatchSource> socketWatch(AgentConfig.Sources sources, SourceContext context) {
     AgentConfig.HostWatch hostWatch = sources.hostWatch();
@@ -50,11 +51,14 @@ final class HostWatchWiring {
       return context.disabled(DaemonSocketWatch.NAME, SETTING);
     }
     try {
-      HostWatchSource watch = new HostWatchSource(DaemonSocketWatch.NAME,
-          DaemonSocketWatch.open(context.hostFs(), context.reader(), daemonSocketPaths(sources.docker()),
-              context.inventory()::running),
-          hostWatch.socketInterval(), context.clock());
-      context.links().onDaemonEvent(e -> watch.passNow());
+      DaemonSocketWatch sockets = DaemonSocketWatch.open(context.hostFs(), context.reader(),
+          daemonSocketPaths(sources.docker()), context.inventory()::running);
+      HostWatchSource watch = new HostWatchSource(DaemonSocketWatch.NAME, sockets, hostWatch.socketInterval(),
+          context.clock());
+      context.links().onDaemonEvent(e -> {
+        sockets.listAllNext(); // the event's client may be in any container
+        watch.passNow();
+      });
       return Optional.of(watch);
     } catch (NetlinkUnavailableException e) {
       log.warn("no unix socket diagnostics ({}): connections to the Docker socket from containers are not seen",

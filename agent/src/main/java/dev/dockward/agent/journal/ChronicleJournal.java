@@ -187,8 +187,17 @@ public final class ChronicleJournal implements AutoCloseable {
     return new ChronicleJournal(dir, builder(dir).readOnly(true).build(), null);
   }
 
+  /**
+   * The span of a cycle file mapped at a time. Chronicle's default (64 MiB, plus its overlap) keeps
+   * every page written in the span mapped, counted in the agent's RSS as file pages, by the writer
+   * and by each reader; 16 MiB holds 64 of the largest records ({@link RecordBounds#MAX_RECORD_BYTES},
+   * Chronicle wants a record under a quarter of a block) and costs a new mapping every 16 MiB
+   * written (docs/benchmarks.md, "Idle cost"). It sets how a file is mapped, not what is in it.
+   */
+  static final long BLOCK_SIZE = 16L << 20;
+
   private static SingleChronicleQueueBuilder builder(Path dir) {
-    return ChronicleQueue.singleBuilder(dir);
+    return ChronicleQueue.singleBuilder(dir).blockSize(BLOCK_SIZE);
   }
 
   static RollCycles rollCycle(String name) {

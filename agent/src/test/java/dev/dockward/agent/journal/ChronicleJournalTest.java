@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ChronicleQueue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +36,55 @@ class ChronicleJournalTest {
       }
     }
     assertEquals(List.of("{\"id\":\"a-1\"}", "{\"id\":\"a-2\",\"name\":\"sh\\nb\\\"c\\\\xff\"}", "{\"id\":\"a-3\"}"), read);
+  }
+
+  @Test
+  void recordsAcrossSeveralMappedBlocksComeBackWhole() {
+    String filler = "x".repeat(200_000);
+    int n = (int) (2 * ChronicleJournal.BLOCK_SIZE / filler.length()) + 3;
+    try (ChronicleJournal j = ChronicleJournal.openForWriting(dir, "hourly")) {
+      for (int i = 0; i < n; i++) {
+        j.append("{\"id\":\"b-" + i + "\",\"f\":\"" + filler + "\"}");
+      }
+    }
+    int read = 0;
+    try (ChronicleJournal j = ChronicleJournal.openForReading(dir); JournalCursor c = j.fromStart()) {
+      Optional<JournalRecord> r;
+      while ((r = c.next()).isPresent()) {
+        assertEquals("{\"id\":\"b-" + read + "\",\"f\":\"" + filler + "\"}", r.get().json());
+        read++;
+      }
+    }
+    assertEquals(n, read);
+  }
+
+  @Test
+  void aCycleFileWrittenWithChroniclesDefaultBlockSizeReadsWithOurs() {
+    // A journal written before the block size was set (Chronicle's 64 MiB blocks): the block
+    // size is how a file is mapped, not stored in it.
+    byte[] doc = new byte[100_000];
+    int n = (int) ((64L << 20) / doc.length) + 20;
+    try (ChronicleQueue q = ChronicleQueue.singleBuilder(dir)
+        .rollCycle(ChronicleJournal.rollCycle("hourly")).build()) {
+      var appender = q.createAppender();
+      for (int i = 0; i < n; i++) {
+        doc[0] = (byte) i;
+        appender.writeBytes(Bytes.wrapForRead(doc));
+      }
+    }
+    int read = 0;
+    try (ChronicleQueue q = ChronicleQueue.singleBuilder(dir)
+        .blockSize(ChronicleJournal.BLOCK_SIZE).build()) {
+      var tailer = q.createTailer();
+      Bytes<?> into = Bytes.allocateElasticOnHeap();
+      while (tailer.readBytes(into)) {
+        assertEquals(doc.length, into.readRemaining());
+        assertEquals((byte) read, into.readByte(0));
+        into.clear();
+        read++;
+      }
+    }
+    assertEquals(n, read);
   }
 
   @Test
