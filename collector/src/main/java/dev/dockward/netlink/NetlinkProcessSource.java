@@ -99,6 +99,7 @@ public final class NetlinkProcessSource implements Source {
   private volatile Thread worker;
   private final ProcEventHandler handler;
   private final Runnable rescan;
+  private final SeenProcesses seen;
   private volatile boolean stopping;
   private SupervisedThread readerThread;
   private SupervisedThread workerThread;
@@ -108,6 +109,7 @@ public final class NetlinkProcessSource implements Source {
     this.socket = socket;
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
     this.rescan = rescan;
+    this.seen = seen;
     ProcessTable table = new ProcessTable(settings.tableCapacity(), settings.tableBudgetBytes(),
         stats.tableShed::increment);
     this.handler = new ProcEventHandler(reader, seen, table, kernelTime -> wallTime(clock, kernelTime), stats,
@@ -231,6 +233,7 @@ public final class NetlinkProcessSource implements Source {
     workerThread = new SupervisedThread("dockward-nl-worker", () -> workLoop(sink));
     workerThread.start();
     readerThread.start();
+    seen.realTimeReporting(true);
   }
 
   private void receiveLoop() {
@@ -338,6 +341,7 @@ public final class NetlinkProcessSource implements Source {
       reader = readerThread;
       worker = workerThread;
     }
+    seen.realTimeReporting(false);
     if (worker != null) {
       worker.stop(JOIN_TIMEOUT); // interrupted: it may wait on a full sink
     }
