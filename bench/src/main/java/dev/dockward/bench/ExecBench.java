@@ -25,9 +25,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -238,7 +240,7 @@ final class ExecBench {
 
   /** "T i" then "time.tv_sec: S" and "time.tv_usec: U" lines, per round. */
   static Map<Integer, Instant> execTimes(String logs) {
-    Map<Integer, Instant> out = new java.util.TreeMap<>();
+    Map<Integer, Instant> out = new TreeMap<>();
     int round = -1;
     long sec = -1;
     for (String line : logs.split("\n")) {
@@ -307,7 +309,7 @@ final class ExecBench {
             counter(metricsAfter, "audit", reason) - counter(metricsBefore, "audit", reason));
       }
     }
-    Map<String, ThreadUse> byGroup = new java.util.TreeMap<>();
+    Map<String, ThreadUse> byGroup = new TreeMap<>();
     threadsAfter.forEach((name, after) ->
         byGroup.merge(group(name), after.minus(threadsBefore.getOrDefault(name, ThreadUse.NONE)), ThreadUse::plus));
     double cpuSeconds = byGroup.values().stream().mapToLong(ThreadUse::cpuNanos).sum() / 1e9;
@@ -419,6 +421,9 @@ final class ExecBench {
    */
   private long execEventsOf(String containerId) throws IOException {
     long n = 0;
+    Map<String, Long> bySource = new TreeMap<>();
+    // the events of each pid, to find an exec reported twice (same pid, program and arguments)
+    Map<Object, List<String>> byPid = new HashMap<>();
     try (ChronicleJournal journal = ChronicleJournal.openForReading(dir.resolve("journal"));
         JournalCursor cursor = journal.fromStart()) {
       for (Optional<JournalRecord> r = cursor.next(); r.isPresent(); r = cursor.next()) {
@@ -428,10 +433,20 @@ final class ExecBench {
           if ("event".equals(record.get("kind")) && "exec".equals(record.get("type"))
               && record.get("container") instanceof Map<?, ?> c && containerId.equals(c.get("id"))) {
             n++;
+            bySource.merge(String.valueOf(record.get("source")), 1L, Long::sum);
+            if (record.get("process") instanceof Map<?, ?> p) {
+              byPid.computeIfAbsent(p.get("pid"), k -> new ArrayList<>()).add(record.get("time") + " "
+                  + record.get("source") + " start=" + p.get("start_time") + " ppid=" + p.get("ppid") + " exe="
+                  + p.get("exe") + " cmdline=" + p.get("cmdline"));
+            }
           }
         }
       }
     }
+    List<List<String>> repeated = byPid.values().stream().filter(l -> l.size() > 1).toList();
+    System.out.printf("  exec events for the container by source: %s; pids with more than one: %d%n", bySource,
+        repeated.size());
+    repeated.stream().limit(8).forEach(l -> System.out.println("    " + String.join("\n    ", l) + "\n"));
     return n;
   }
 
