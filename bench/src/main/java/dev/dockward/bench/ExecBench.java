@@ -261,7 +261,8 @@ final class ExecBench {
   private void storm(int execs) throws Exception {
     // A first storm warms the JIT up (a fresh JVM compiles CEL, Jackson, the journal for seconds);
     // the second one is measured. Under 20,000 execs the JIT was still busy in the measured storm.
-    oneStorm(Math.max(20_000, execs / 2), false);
+    // -Ddockward.bench.warmup=N: a shorter warm-up, for before/after pairs on a loaded machine
+    oneStorm(Integer.getInteger("dockward.bench.warmup", Math.max(20_000, execs / 2)), false);
     oneStorm(execs, true);
   }
 
@@ -423,6 +424,10 @@ final class ExecBench {
    */
   private long execEventsOf(String containerId) throws IOException {
     long n = 0;
+    Map<String, Long> bySource = new TreeMap<>();
+    // the events of each pid, to find an exec reported twice (same pid, program and arguments)
+    Map<Object, List<String>> byPid = new HashMap<>();
+    List<String> notTheLoops = new ArrayList<>(); // the execs other than the loop's `true`
     try (ChronicleJournal journal = ChronicleJournal.openForReading(dir.resolve("journal"));
         JournalCursor cursor = journal.fromStart()) {
       for (Optional<JournalRecord> r = cursor.next(); r.isPresent(); r = cursor.next()) {
@@ -432,10 +437,25 @@ final class ExecBench {
           if ("event".equals(record.get("kind")) && "exec".equals(record.get("type"))
               && record.get("container") instanceof Map<?, ?> c && containerId.equals(c.get("id"))) {
             n++;
+            bySource.merge(String.valueOf(record.get("source")), 1L, Long::sum);
+            if (record.get("process") instanceof Map<?, ?> p) {
+              String line = record.get("time") + " " + record.get("source") + " pid=" + p.get("pid") + " start="
+                  + p.get("start_time") + " ppid=" + p.get("ppid") + " exe=" + p.get("exe") + " cmdline=" + p.get("cmdline");
+              byPid.computeIfAbsent(p.get("pid"), k -> new ArrayList<>()).add(line);
+              if (!"/bin/busybox true".equals(p.get("cmdline"))) {
+                notTheLoops.add(line);
+              }
+            }
           }
         }
       }
     }
+    List<List<String>> repeated = byPid.values().stream().filter(l -> l.size() > 1).toList();
+    System.out.printf("  exec events for the container by source: %s; pids with more than one: %d%n", bySource,
+        repeated.size());
+    repeated.stream().limit(8).forEach(l -> System.out.println("    " + String.join("\n    ", l) + "\n"));
+    System.out.printf("  exec events other than the loop's (%d):%n", notTheLoops.size());
+    notTheLoops.stream().limit(12).forEach(l -> System.out.println("    " + l.substring(0, Math.min(l.length(), 160))));
     return n;
   }
 

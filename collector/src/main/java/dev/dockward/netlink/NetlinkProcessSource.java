@@ -99,6 +99,8 @@ public final class NetlinkProcessSource implements Source {
   private volatile Thread worker;
   private final ProcEventHandler handler;
   private final Runnable rescan;
+  private final SeenProcesses seen;
+  private final BooleanSupplier execsReportedElsewhere;
   private volatile boolean stopping;
   private SupervisedThread readerThread;
   private SupervisedThread workerThread;
@@ -108,6 +110,8 @@ public final class NetlinkProcessSource implements Source {
     this.socket = socket;
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
     this.rescan = rescan;
+    this.seen = seen;
+    this.execsReportedElsewhere = execsReportedElsewhere;
     ProcessTable table = new ProcessTable(settings.tableCapacity(), settings.tableBudgetBytes(),
         stats.tableShed::increment);
     this.handler = new ProcEventHandler(reader, seen, table, kernelTime -> wallTime(clock, kernelTime), stats,
@@ -231,6 +235,7 @@ public final class NetlinkProcessSource implements Source {
     workerThread = new SupervisedThread("dockward-nl-worker", () -> workLoop(sink));
     workerThread.start();
     readerThread.start();
+    seen.realTimeReporting(true);
   }
 
   private void receiveLoop() {
@@ -257,7 +262,9 @@ public final class NetlinkProcessSource implements Source {
               received.ifPresent(handler::notQueued);
               stats.queueDrops.increment();
               overrun.set(true); // what was dropped is found by the rescan
-            } else if (event instanceof ProcEvent.Exec) {
+            } else if (event instanceof ProcEvent.Exec && !execsReportedElsewhere.getAsBoolean()) {
+              // Its event waits for no batch. (While audit reports execs no exec event comes from
+              // here, and the worker batches them with forks and exits: a wake-up less per exec.)
               execQueued.set(true);
               Thread w = worker;
               if (w != null) {
@@ -289,7 +296,9 @@ public final class NetlinkProcessSource implements Source {
         if (first == null) {
           continue;
         }
-        if (queue.size() < MAX_BATCH && !execQueued.get() && !(first.event() instanceof ProcEvent.Exec)) {
+        boolean execWaits = execQueued.get()
+            || (first.event() instanceof ProcEvent.Exec && !execsReportedElsewhere.getAsBoolean());
+        if (queue.size() < MAX_BATCH && !execWaits) {
           LockSupport.parkNanos(LINGER_NANOS); // an exec queued meanwhile unparks it
         }
         execQueued.set(false); // the drain below takes every exec queued so far
@@ -338,6 +347,7 @@ public final class NetlinkProcessSource implements Source {
       reader = readerThread;
       worker = workerThread;
     }
+    seen.realTimeReporting(false);
     if (worker != null) {
       worker.stop(JOIN_TIMEOUT); // interrupted: it may wait on a full sink
     }

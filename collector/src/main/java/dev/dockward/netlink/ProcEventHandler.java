@@ -111,7 +111,9 @@ final class ProcEventHandler {
    * wait for the worker to wake up or for the events queued before it. (A pid reused before the
    * read is read as its newer process; the start time check then counts it as a reuse.) Which
    * installed runtime binary it runs is told right after the read, while it still runs it: runc's
-   * init executes the container's program milliseconds later.
+   * init executes the container's program milliseconds later. The process is claimed from the
+   * /proc rescan at the read, not when the worker handles it: the worker may be seconds behind
+   * a busy pipeline, and the rescan would report the process meanwhile.
    *
    * @param exeFile the device and inode of the file the process was read running
    * @param bytes the read's estimated size, counted against the queue's budget until handled
@@ -145,6 +147,7 @@ final class ProcEventHandler {
       // (identity for the rescan's claim, container for forks and exits) is two files, not ~17.
       Optional<ProcReader.Brief> brief = reader.brief(x.tgid());
       if (brief.isPresent()) {
+        seen.claim(brief.get().pid(), brief.get().startTime());
         return Optional.of(new Received(event, Optional.empty(), Optional.empty(), Optional.empty(), 0, brief));
       }
       return Optional.of(new Received(event, Optional.empty(), Optional.empty(), Optional.empty(), 0));
@@ -162,12 +165,18 @@ final class ProcEventHandler {
       stats.queueShed.increment();
     }
     queuedBytes.addAndGet(bytes);
+    read.ifPresent(p -> seen.claim(p.pid(), p.startTime()));
     return Optional.of(new Received(event, read, runtime, full.flatMap(ProcReader.ProcessRead::exeFile), bytes));
   }
 
-  /** A received event the queue did not take: its bytes no longer wait. */
+  /**
+   * A received event the queue did not take: its bytes no longer wait, and an exec'd process it
+   * claimed is left to the /proc rescan again (the drop asks for one).
+   */
   void notQueued(Received received) {
     queuedBytes.addAndGet(-received.bytes());
+    received.read().ifPresent(p -> seen.release(p.pid(), p.startTime()));
+    received.brief().ifPresent(b -> seen.release(b.pid(), b.startTime()));
   }
 
   /** The estimated bytes of the reads waiting for the worker. */

@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * reports a process first.
  *
  * <p>Beside a real-time source (netlink) the scan is the reconciliation rescan: both share one
- * {@link SeenProcesses}, so it reports only the processes the real-time source missed, and
- * {@link #rescanNow()} runs it at once when that source lost events.
+ * {@link SeenProcesses}, so it reports only the processes the real-time source missed, one scan
+ * after it first found them unclaimed (see {@link #scanOnce}), and {@link #rescanNow()} runs it at
+ * once when that source lost events.
  */
 public final class ProcScanSource implements PeriodicSource {
   /** The source's name in events, logs and metrics. */
@@ -62,6 +64,13 @@ public final class ProcScanSource implements PeriodicSource {
    * Used by the scan's thread only.
    */
   private final Map<Integer, Verified> verified = new HashMap<>();
+  /**
+   * New processes the last scan found unclaimed beside a live real-time source and left to it: pid
+   * to start time. Used by the scan's thread only.
+   */
+  private Map<Integer, Long> deferred = new HashMap<>();
+  /** Set for the first scan and by {@link #rescanNow()}: that pass reports what it finds at once. */
+  private final AtomicBoolean reportAtOnce = new AtomicBoolean(true);
   private final PeriodicWorker worker;
 
   /**
@@ -93,6 +102,7 @@ public final class ProcScanSource implements PeriodicSource {
    * asks for it, so the processes it missed are found at once.
    */
   public void rescanNow() {
+    reportAtOnce.set(true);
     worker.passNow();
   }
 
@@ -135,10 +145,20 @@ public final class ProcScanSource implements PeriodicSource {
    * forgets the processes that are gone. Not thread-safe: the source's thread calls it, or a test
    * does before {@link #start}.
    *
+   * <p>Beside a live real-time source a new process is reported only when the scan before found it
+   * unclaimed too: the real-time source claims a process at its exec, so a process found between
+   * its fork and its exec (still running its parent's program), or read as it exits before the
+   * real-time source's read, would otherwise be reported twice, the second time wrongly. What the
+   * real-time source missed is reported one scan later; the first scan and a {@link #rescanNow()}
+   * report at once.
+   *
    * @throws InterruptedException when the sink was interrupted; the remaining processes are
    *     emitted by the next scan
    */
   void scanOnce(EventSink sink) throws InterruptedException {
+    boolean atOnce = reportAtOnce.getAndSet(false) || !seen.realTimeReporting();
+    Map<Integer, Long> lastDeferred = deferred;
+    deferred = new HashMap<>();
     int[] listed = reader.pids().toArray();
     Set<Integer> alive = new HashSet<>(listed.length * 2);
     Map<Integer, Optional<Relative>> relatives = new HashMap<>(); // ancestors read in this scan
@@ -165,6 +185,9 @@ public final class ProcScanSource implements PeriodicSource {
         }
         // the pid was reused by a new process: read it in full below
       }
+      if (!atOnce && !leftLongEnough(pid, lastDeferred)) {
+        continue;
+      }
       Optional<ProcReader.ProcessRead> read = reader.readWithExeFile(pid);
       if (read.isEmpty()) {
         continue;
@@ -190,6 +213,23 @@ public final class ProcScanSource implements PeriodicSource {
       }
     }
     forgetEnded(alive);
+  }
+
+  /**
+   * Whether a new process was left to the real-time source by the scan before (same start time),
+   * which did not claim it since; if not, it is left for one scan now (its start time, one file).
+   */
+  private boolean leftLongEnough(int pid, Map<Integer, Long> lastDeferred) {
+    OptionalLong startTime = reader.startTime(pid);
+    if (startTime.isEmpty()) {
+      return false; // gone since the listing
+    }
+    Long before = lastDeferred.get(pid);
+    if (before != null && before == startTime.getAsLong()) {
+      return true;
+    }
+    deferred.put(pid, startTime.getAsLong());
+    return false;
   }
 
   /** An ancestor as read in one scan, with what its own parent is. */

@@ -10,6 +10,20 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class SeenProcesses {
   private final ConcurrentMap<Integer, Long> startTimes = new ConcurrentHashMap<>();
+  private volatile boolean realTime;
+
+  /**
+   * Said by a real-time source (netlink) while it reports processes as they start and claims them
+   * here: the /proc rescan then leaves a new process to it for one scan before reporting it itself.
+   */
+  public void realTimeReporting(boolean on) {
+    realTime = on;
+  }
+
+  /** Whether a real-time source reports and claims processes as they start. */
+  public boolean realTimeReporting() {
+    return realTime;
+  }
 
   /**
    * Marks (pid, start time) as reported.

@@ -2,6 +2,7 @@ package dev.dockward.netlink;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockward.event.CapabilityChanged;
@@ -97,6 +98,29 @@ class ProcEventHandlerTest {
     audit.set(false);
     proc.process(4500, "id", 5200, "/docker/" + WEB);
     assertEquals("exec", handle(new ProcEvent.Exec(1, 3_000_000L, 4500, 4500)).type(), "back to netlink at once");
+  }
+
+  @Test
+  void anExecdProcessIsClaimedFromTheRescanWhenReadNotWhenTheWorkerGetsToIt() throws Exception {
+    AtomicBoolean audit = new AtomicBoolean(true);
+    handler = new ProcEventHandler(new ProcReader(proc.hostFs()), seen,
+        new ProcessTable(1000, 64L << 20, stats.tableShed::increment), ns -> T0.plusNanos(ns), stats, 64L << 20,
+        audit::get, RuntimeBinaries.NONE);
+    proc.process(4321, "true", 5107, "/docker/" + WEB);
+    handler.receive(new ProcEvent.Exec(1, 1_500_000L, 4321, 4321)).orElseThrow();
+    assertTrue(seen.contains(4321, 5107), "audit mode: claimed at the read of its identity");
+    audit.set(false);
+    proc.process(4322, "true", 5108, "/docker/" + WEB);
+    handler.receive(new ProcEvent.Exec(1, 1_600_000L, 4322, 4322)).orElseThrow();
+    assertTrue(seen.contains(4322, 5108), "netlink alone: claimed at the whole read");
+  }
+
+  @Test
+  void anExecTheQueueDidNotTakeIsLeftToTheRescanAgain() throws Exception {
+    proc.process(4323, "true", 5109, "/docker/" + WEB);
+    ProcEventHandler.Received received = handler.receive(new ProcEvent.Exec(1, 1_500_000L, 4323, 4323)).orElseThrow();
+    handler.notQueued(received);
+    assertFalse(seen.contains(4323, 5109), "its event was dropped: the rescan it asks for reports the process");
   }
 
   @Test

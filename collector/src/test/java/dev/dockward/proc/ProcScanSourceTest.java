@@ -251,6 +251,91 @@ class ProcScanSourceTest {
     assertTrue(seen.contains(50, 5000));
   }
 
+  /** A scan sharing its claims with a real-time source that is live. */
+  private ProcScanSource besideLiveRealTimeSource(SeenProcesses seen) {
+    seen.realTimeReporting(true);
+    return new ProcScanSource(new ProcReader(tree.hostFs()), Duration.ofSeconds(1), Clock.fixed(NOW, ZoneOffset.UTC),
+        seen);
+  }
+
+  @Test
+  void besideALiveRealTimeSourceAProcessFoundBetweenItsForkAndItsExecIsLeftToThatSource() throws InterruptedException {
+    SeenProcesses seen = new SeenProcesses();
+    ProcScanSource scan = besideLiveRealTimeSource(seen);
+    tree.process(1, "init", 100, "/");
+    scan.scanOnce(events::add); // the first scan reports what runs at once
+    // A shell's child, forked and not yet executed: it still runs the shell, under its own pid.
+    tree.process(60, "sh", 6000, "/docker/" + CONTAINER);
+    scan.scanOnce(events::add);
+    seen.claim(60, 6000); // its exec, read by netlink (audit reports it): the same process, now `true`
+    scan.scanOnce(events::add);
+    scan.scanOnce(events::add);
+    assertEquals(List.of(1), pidsEmitted(), "the child was reported once, by the real-time source");
+  }
+
+  @Test
+  void besideALiveRealTimeSourceAProcessEndedBeforeTheNextScanIsNotReportedByTheScan() throws InterruptedException {
+    SeenProcesses seen = new SeenProcesses();
+    ProcScanSource scan = besideLiveRealTimeSource(seen);
+    scan.scanOnce(events::add);
+    // read as it exits, after audit reported its exec and before netlink could read it: no claim
+    tree.process(61, "true", 6100, "/docker/" + CONTAINER);
+    scan.scanOnce(events::add);
+    deleteRecursively(tree.pidDir(61));
+    scan.scanOnce(events::add);
+    assertEquals(List.of(), pidsEmitted());
+  }
+
+  @Test
+  void besideALiveRealTimeSourceAProcessItMissedIsReportedOnceByTheNextScan() throws InterruptedException {
+    SeenProcesses seen = new SeenProcesses();
+    ProcScanSource scan = besideLiveRealTimeSource(seen);
+    scan.scanOnce(events::add);
+    tree.process(62, "nginx", 6200, "/docker/" + CONTAINER);
+    scan.scanOnce(events::add);
+    assertEquals(List.of(), pidsEmitted());
+    scan.scanOnce(events::add);
+    scan.scanOnce(events::add);
+    assertEquals(List.of(62), pidsEmitted());
+    assertTrue(seen.contains(62, 6200));
+  }
+
+  @Test
+  void aLeftProcessWhosePidWasReusedBeforeTheNextScanIsLeftAgainAsTheNewProcess() throws InterruptedException {
+    SeenProcesses seen = new SeenProcesses();
+    ProcScanSource scan = besideLiveRealTimeSource(seen);
+    scan.scanOnce(events::add);
+    tree.process(63, "old", 6300, "/");
+    scan.scanOnce(events::add);
+    tree.process(63, "new", 6399, "/");
+    scan.scanOnce(events::add);
+    assertEquals(List.of(), pidsEmitted(), "another process than the one left last scan");
+    scan.scanOnce(events::add);
+    assertEquals(List.of("new"), events.stream().map(e -> e.process().orElseThrow().name()).toList());
+  }
+
+  @Test
+  void aRescanAskedForAfterALossReportsNewProcessesAtOnce() throws InterruptedException {
+    SeenProcesses seen = new SeenProcesses();
+    ProcScanSource scan = besideLiveRealTimeSource(seen);
+    scan.scanOnce(events::add);
+    tree.process(64, "nc", 6400, "/docker/" + CONTAINER);
+    scan.rescanNow(); // netlink lost events: what it missed is wanted now
+    scan.scanOnce(events::add);
+    assertEquals(List.of(64), pidsEmitted());
+  }
+
+  @Test
+  void whenTheRealTimeSourceStopsNewProcessesAreReportedAtOnceAgain() throws InterruptedException {
+    SeenProcesses seen = new SeenProcesses();
+    ProcScanSource scan = besideLiveRealTimeSource(seen);
+    scan.scanOnce(events::add);
+    seen.realTimeReporting(false);
+    tree.process(65, "sh", 6500, "/");
+    scan.scanOnce(events::add);
+    assertEquals(List.of(65), pidsEmitted());
+  }
+
   /** A scan over fixtures whose pid directories stand for processes as procfs ones do. */
   private ProcScanSource scanWithDirectoryIdentity() {
     return new ProcScanSource(new ProcReader(tree.hostFs(), HostNamespaces.UNKNOWN, true), Duration.ofSeconds(1),

@@ -62,6 +62,9 @@ final class OomKills {
       runs.remove(id);
       return;
     }
+    if (!"resource_sample".equals(type) && !"oom".equals(type) && !"container_stop".equals(type)) {
+      return; // an exec, a fork…: no kill to count, and no time to parse for every one of them
+    }
     Instant time = time(record);
     if (time == null) {
       return;
