@@ -27,7 +27,7 @@ class DocNamesTest {
   private static final Set<String> OUTSIDE = Set.of(
       "AutoComplete", "FileConfigProvider", "FileStore", "HostConfig", "ImmutableMap", "LinkedHashMap",
       "MemTotal", "MemoryDenyWriteExecute", "PrivateTmp", "ProtectSystem", "RestrictAddressFamilies",
-      "RestrictNamespaces", "SystemCallFilter", "ThreadMXBean", "VmHWM");
+      "RestrictNamespaces", "RssAnon", "RssFile", "RssShmem", "SystemCallFilter", "ThreadMXBean", "VmHWM");
   private static final Pattern BACKTICKED = Pattern.compile("`([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+)(?:[.#(][^`]*)?`");
   private static final Pattern QUALIFIED = Pattern.compile("\\bdev\\.dockward((?:\\.[a-z]\\w*)+)(?:\\.([A-Z]\\w*))?");
   private static final Pattern DECLARED = Pattern.compile("\\b(?:class|record|interface|enum)\\s+([A-Z]\\w*)");
