@@ -205,12 +205,12 @@ final class AuditBench {
    */
   private static Agent startAgent(Path dir, Mode mode, Counts out) throws Exception {
     AgentConfig config = AgentConfig.DEFAULT
-        .withJournal(new AgentConfig.Journal(dir.resolve("journal").toString(), "hourly"))
+        .withJournal(new AgentConfig.Journal(dir.resolve("journal").toString(), AgentConfig.RollCycle.HOURLY))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, Duration.ofSeconds(1)),
             new AgentConfig.Docker(true, null, null), new AgentConfig.Cgroup(false, null),
             new AgentConfig.Netlink(true, mode.execFiles), null, new AgentConfig.HostWatch(false, null, null),
             new AgentConfig.Audit(mode.audit)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, true), null))
         .withMetrics(new AgentConfig.Metrics(false, "127.0.0.1", 0))
         .withPosture(new AgentConfig.Posture(false, null));
     RuleDetector detector = new RuleDetector(new RuleEngine(

@@ -111,7 +111,7 @@ public final class Startup implements AutoCloseable {
 
   /** The journal; damaged cycle files it moved aside make the journal sensor degraded. */
   public void openJournal() {
-    journal = ChronicleJournal.openForWriting(Path.of(config.journal().dir()), config.journal().rollCycle(),
+    journal = ChronicleJournal.openForWriting(Path.of(config.journal().dir()), config.journal().rollCycle().configName(),
         SystemTimeProvider.INSTANCE, config.journal().syncInterval());
     started.add(journal);
     if (!journal.damagedCycles().isEmpty()) {

@@ -1,6 +1,8 @@
 package dev.dockward.agent.cli;
 
+import dev.dockward.agent.config.Durations;
 import java.nio.file.Path;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -43,7 +45,9 @@ public final class DockwardCli implements Runnable {
    */
   public static CommandLine commandLine(Path etc) {
     // picocli answers invalid usage with 2, as our own commands do for unusable input.
-    return new CommandLine(new DockwardCli(new InstalledFiles(etc))).setCaseInsensitiveEnumValuesAllowed(true);
+    return new CommandLine(new DockwardCli(new InstalledFiles(etc))).setCaseInsensitiveEnumValuesAllowed(true)
+        // Durations read once, at parse: a bad one is a usage error naming its option.
+        .registerConverter(Duration.class, Durations::parse);
   }
 
   /** Where the command line of {@code spec} looks for the installed config and rules. */

@@ -4,7 +4,6 @@ import dev.dockward.agent.Agent;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.config.BootstrapServers;
 import dev.dockward.agent.config.ConfigException;
-import dev.dockward.agent.config.Durations;
 import dev.dockward.agent.detect.RuleDetector;
 import dev.dockward.agent.detect.RuleReloader;
 import dev.dockward.agent.journal.JournalException;
@@ -60,18 +59,16 @@ final class RunCommand implements Callable<Integer> {
   RecordFormat outputFormat;
 
   @Option(names = "--duration", paramLabel = "D", description = "Stop after this long (e.g. 30s, 5m).")
-  String duration;
+  Duration duration;
 
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
     ConfigChoice choice;
     AgentConfig effective;
-    Duration runFor;
     try {
       choice = ConfigChoice.resolve(config, DockwardCli.installed(spec));
       effective = merge(choice.config());
-      runFor = duration == null ? null : Durations.parse(duration);
     } catch (ConfigException | IllegalArgumentException e) {
       err.println("dockward: " + e.getMessage());
       return 2;
@@ -113,10 +110,10 @@ final class RunCommand implements Callable<Integer> {
       agent.close();
     }, "dockward-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    if (runFor == null) {
+    if (duration == null) {
       stop.await();
     } else {
-      stop.await(runFor.toMillis(), TimeUnit.MILLISECONDS);
+      stop.await(duration.toMillis(), TimeUnit.MILLISECONDS);
     }
     agent.close();
     try {
@@ -132,7 +129,7 @@ final class RunCommand implements Callable<Integer> {
         c.journal().rollCycle(), c.journal().syncInterval(), c.journal().retention());
     AgentConfig.Stdout s = c.sinks().stdout();
     LineFormat line = format == null ? null : format.resolve(spec.commandLine().getErr());
-    AgentConfig.Stdout stdoutSink = new AgentConfig.Stdout(stdout ? "true" : s.enabled(),
+    AgentConfig.Stdout stdoutSink = new AgentConfig.Stdout(stdout ? AgentConfig.StdoutMode.ON : s.enabled(),
         line == null ? s.format() : line.sinkFormat(), s.events(),
         outputFormat == null ? s.outputFormat() : outputFormat);
     AgentConfig.Kafka k = c.sinks().kafka();

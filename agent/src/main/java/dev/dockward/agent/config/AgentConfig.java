@@ -6,6 +6,7 @@ import dev.dockward.posture.PostureSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -122,22 +123,33 @@ public record AgentConfig(
 
   /**
    * @param dir the Chronicle Queue directory
-   * @param rollCycle {@code hourly} or {@code daily}
+   * @param rollCycle how often a new cycle file starts (default hourly)
    * @param syncInterval how often appended records are forced to disk (default 1s; 0s: every
    *     append): the most a power cut or kernel panic can lose
    * @param retention when whole roll cycles are deleted
    */
-  public record Journal(String dir, String rollCycle, Duration syncInterval, Retention retention) {
+  public record Journal(String dir, RollCycle rollCycle, Duration syncInterval, Retention retention) {
     public Journal {
       dir = Objects.requireNonNullElse(dir, "/var/lib/dockward/journal");
-      rollCycle = Objects.requireNonNullElse(rollCycle, "hourly");
+      rollCycle = Objects.requireNonNullElse(rollCycle, RollCycle.HOURLY);
       syncInterval = Objects.requireNonNullElse(syncInterval, Duration.ofSeconds(1));
       retention = Objects.requireNonNullElse(retention, new Retention(null, null));
     }
 
     /** The journal with the default sync interval and retention. */
-    public Journal(String dir, String rollCycle) {
+    public Journal(String dir, RollCycle rollCycle) {
       this(dir, rollCycle, null, null);
+    }
+  }
+
+  /** {@code journal.roll_cycle}: how often the journal starts a new cycle file (the unit of retention). */
+  public enum RollCycle {
+    HOURLY,
+    DAILY;
+
+    /** The name in the config file and in {@code ChronicleJournal}'s API. */
+    public String configName() {
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -390,8 +402,8 @@ public record AgentConfig(
 
     /** Whether stdout ships: {@code true}, or {@code auto} with no other sink configured. */
     public boolean stdoutOn() {
-      return "true".equals(stdout.enabled())
-          || ("auto".equals(stdout.enabled()) && !kafka.enabled() && !file.enabled());
+      return stdout.enabled() == StdoutMode.ON
+          || (stdout.enabled() == StdoutMode.AUTO && !kafka.enabled() && !file.enabled());
     }
   }
 
@@ -460,18 +472,26 @@ public record AgentConfig(
    * @param events whether events are printed too, not only alerts
    * @param outputFormat {@code native}, {@code ocsf} or {@code ecs} (alerts and lifecycle records mapped; other events native)
    */
-  public record Stdout(String enabled, OutputFormat format, Boolean events, RecordFormat outputFormat) {
+  public record Stdout(StdoutMode enabled, OutputFormat format, Boolean events, RecordFormat outputFormat) {
     public Stdout {
-      enabled = Objects.requireNonNullElse(enabled, "auto");
+      enabled = Objects.requireNonNullElse(enabled, StdoutMode.AUTO);
       format = Objects.requireNonNullElse(format, OutputFormat.JSONL);
       events = Objects.requireNonNullElse(events, false);
       outputFormat = Objects.requireNonNullElse(outputFormat, RecordFormat.NATIVE);
     }
 
     /** Native records. */
-    public Stdout(String enabled, OutputFormat format, Boolean events) {
+    public Stdout(StdoutMode enabled, OutputFormat format, Boolean events) {
       this(enabled, format, events, null);
     }
+  }
+
+  /** {@code sinks.stdout.enabled}: {@code auto}, {@code true} or {@code false}. */
+  public enum StdoutMode {
+    /** On when no other sink is configured. */
+    AUTO,
+    ON,
+    OFF
   }
 
   /**

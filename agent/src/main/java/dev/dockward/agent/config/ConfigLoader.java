@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** Reads and validates a config file; every problem names the file, the line and the key. */
@@ -59,8 +58,6 @@ public final class ConfigLoader {
   }
 
   private static void validate(String origin, AgentConfig c) throws ConfigException {
-    check(origin, "journal.roll_cycle", c.journal().rollCycle().toLowerCase(Locale.ROOT).matches("hourly|daily"),
-        "must be hourly or daily");
     check(origin, "journal.dir", !c.journal().dir().isBlank(), "must not be empty");
     checkDuration(origin, "journal.retention.max_age", c.journal().retention().maxAge());
     checkDuration(origin, "sources.proc_scan.interval", c.sources().procScan().interval());
@@ -88,8 +85,6 @@ public final class ConfigLoader {
     }
     checkDuration(origin, "sources.host_watch.interval", c.sources().hostWatch().interval());
     checkDuration(origin, "sources.host_watch.socket_interval", c.sources().hostWatch().socketInterval());
-    check(origin, "sinks.stdout.enabled", c.sinks().stdout().enabled().matches("auto|true|false"),
-        "must be auto, true or false");
     AgentConfig.FileSink file = c.sinks().file();
     check(origin, "sinks.file.path", !file.path().isBlank(), "must not be empty");
     check(origin, "sinks.file.max_files", file.maxFiles() >= 0, "must be 0 or more");

@@ -10,6 +10,7 @@ import dev.dockward.agent.ship.OutputFormat;
 import dev.dockward.agent.ship.format.RecordFormat;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -30,6 +31,13 @@ final class ConfigValues {
     m.addDeserializer(RecordFormat.class, reading(RecordFormat.class,
         named(Map.of("native", RecordFormat.NATIVE, "ocsf", RecordFormat.OCSF, "ecs", RecordFormat.ECS),
             "must be native, ocsf or ecs")));
+    m.addDeserializer(AgentConfig.RollCycle.class, reading(AgentConfig.RollCycle.class,
+        text -> named(Map.of("hourly", AgentConfig.RollCycle.HOURLY, "daily", AgentConfig.RollCycle.DAILY),
+            "must be hourly or daily").apply(text.toLowerCase(Locale.ROOT))));
+    // YAML's true and false arrive as booleans; their text is the same as the quoted words.
+    m.addDeserializer(AgentConfig.StdoutMode.class, reading(AgentConfig.StdoutMode.class,
+        named(Map.of("auto", AgentConfig.StdoutMode.AUTO, "true", AgentConfig.StdoutMode.ON,
+            "false", AgentConfig.StdoutMode.OFF), "must be auto, true or false")));
     return m;
   }
 

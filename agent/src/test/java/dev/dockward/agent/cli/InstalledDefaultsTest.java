@@ -89,6 +89,12 @@ class InstalledDefaultsTest {
   }
 
   @Test
+  void aBadDurationIsAUsageErrorNamingItsOption() throws Exception {
+    assertEquals(2, run("run", "--duration", "soon"));
+    assertTrue(err.toString().contains("--duration") && err.toString().contains("soon"), err.toString());
+  }
+
+  @Test
   void theInstalledConfigsRulesSectionDecidesWhatRulesListShows() throws Exception {
     Path own = Files.writeString(dir.resolve("own.yaml"), LOCAL_RULE);
     Path rulesD = Files.createDirectories(etc().resolve("rules.d"));

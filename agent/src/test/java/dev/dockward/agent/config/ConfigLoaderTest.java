@@ -19,7 +19,7 @@ class ConfigLoaderTest {
   void emptyFileGivesTheEmbeddedDefaults() throws ConfigException {
     AgentConfig c = loader.parse("empty.yaml", "");
     assertEquals("/var/lib/dockward/journal", c.journal().dir());
-    assertEquals("auto", c.sinks().stdout().enabled());
+    assertEquals(AgentConfig.StdoutMode.AUTO, c.sinks().stdout().enabled());
     assertEquals(Duration.ofSeconds(1), c.sources().procScan().interval());
     assertEquals("unix:///var/run/docker.sock", c.sources().docker().host());
     assertTrue(c.rules().bundled());
@@ -42,7 +42,7 @@ class ConfigLoaderTest {
           stdout: {format: text, events: true}
         """);
     assertEquals("/srv/journal", c.journal().dir());
-    assertEquals("daily", c.journal().rollCycle());
+    assertEquals(AgentConfig.RollCycle.DAILY, c.journal().rollCycle());
     assertEquals(List.of("/etc/dockward/rules.d"), c.rules().paths());
     assertEquals(Duration.ofMillis(250), c.sources().procScan().interval());
     assertEquals(Duration.ofSeconds(5), c.sources().docker().maxBackoff());
@@ -164,6 +164,18 @@ class ConfigLoaderTest {
         .getMessage().contains("journal.roll_cycle"));
     assertTrue(assertThrows(ConfigException.class, () -> loader.parse("c.yaml", "pipeline: {queue_capacity: many}\n"))
         .getMessage().contains("queue_capacity"));
+  }
+
+  @Test
+  void enumsAreReadOnceAtLoadWithTheirKeyAndLineOnError() throws Exception {
+    assertEquals(AgentConfig.RollCycle.DAILY, loader.parse("c.yaml", "journal: {roll_cycle: Daily}\n").journal().rollCycle());
+    assertEquals(AgentConfig.StdoutMode.ON, loader.parse("c.yaml", "sinks:\n  stdout: {enabled: true}\n").sinks().stdout().enabled());
+    assertEquals(AgentConfig.StdoutMode.OFF, loader.parse("c.yaml", "sinks:\n  stdout: {enabled: \"false\"}\n").sinks().stdout().enabled());
+    assertEquals(AgentConfig.StdoutMode.AUTO, loader.parse("c.yaml", "sinks:\n  stdout: {enabled: auto}\n").sinks().stdout().enabled());
+    String message = assertThrows(ConfigException.class,
+        () -> loader.parse("c.yaml", "sinks:\n  stdout:\n    enabled: yes-please\n")).getMessage();
+    assertTrue(message.contains("sinks.stdout.enabled") && message.contains("must be auto, true or false")
+        && message.contains(":3"), message);
   }
 
   @Test

@@ -52,7 +52,7 @@ class AgentIT {
   private void startAgent(boolean printEvents) throws Exception {
     AgentConfig config = AgentUnderTest.config(journalDir)
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, Duration.ofMillis(200)), null, null))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, printEvents), null));
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, printEvents), null));
     agent = harness.start(config, Records.bundledRules());
   }
 

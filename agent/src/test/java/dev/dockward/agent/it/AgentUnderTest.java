@@ -23,7 +23,7 @@ public final class AgentUnderTest implements AfterEachCallback {
   /** The defaults with the journal in {@code journal} and metrics on an ephemeral loopback port. */
   public static AgentConfig config(Path journal) {
     return AgentConfig.DEFAULT
-        .withJournal(new AgentConfig.Journal(journal.toString(), "hourly"))
+        .withJournal(new AgentConfig.Journal(journal.toString(), AgentConfig.RollCycle.HOURLY))
         .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0));
   }
 

@@ -174,7 +174,7 @@ class AuditCallIT {
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true), null,
             new AgentConfig.HostWatch(false, null, null), new AgentConfig.Audit(true)))
         .withPosture(new AgentConfig.Posture(false, null, null, null, null))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, false), null, null));
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, false), null, null));
     harness.start(config, Records.bundledRules());
     assertEquals(6, rules().stream().filter(r -> r.contains("key=dockward")).count(),
         "exec, link and traceme rules, 64- and 32-bit: " + rules());

@@ -171,7 +171,7 @@ class AuditExecIT {
             new AgentConfig.Docker(false, null, null), new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true),
             null, new AgentConfig.HostWatch(false, null, null), new AgentConfig.Audit(true)))
         .withPosture(new AgentConfig.Posture(false, null, null, null, null))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null, null));
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, true), null, null));
     harness.start(config, Records.bundledRules());
     awaitMarker();
   }

@@ -50,10 +50,10 @@ class ContainerAttackIT {
     Path tuning = journalDir.resolve("tuning.yaml");
     Files.writeString(tuning, "overrides:\n  - list: host_system_dirs\n    append: [\"" + hostDir + "/\"]\n");
     AgentConfig config = AgentConfig.DEFAULT
-        .withJournal(new AgentConfig.Journal(journalDir.toString(), "hourly"))
+        .withJournal(new AgentConfig.Journal(journalDir.toString(), AgentConfig.RollCycle.HOURLY))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, true), null))
         .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0));
     var rules = dev.dockward.agent.detect.RuleSetLoading.load(true, List.of(tuning),
         new java.io.PrintWriter(System.err, true));

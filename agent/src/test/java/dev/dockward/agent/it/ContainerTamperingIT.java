@@ -47,7 +47,7 @@ class ContainerTamperingIT {
         .withAlerts(new AgentConfig.Alerts(Duration.ofSeconds(0), null))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null));
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, true), null));
     harness.start(config, Records.bundledRules());
   }
 

@@ -71,10 +71,10 @@ class CoverageAttackIT {
     }
     tools = ToolImage.build("h-covrules-tools", List.of("/usr/sbin/setcap", YES.toString()), standIns);
     AgentConfig config = AgentConfig.DEFAULT
-        .withJournal(new AgentConfig.Journal(journalDir.toString(), "hourly"))
+        .withJournal(new AgentConfig.Journal(journalDir.toString(), AgentConfig.RollCycle.HOURLY))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, true), null))
         .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0));
     var rules = RuleSetLoading.load(true, List.of(), new PrintWriter(System.err, true));
     assertEquals(List.of(), rules.problems());

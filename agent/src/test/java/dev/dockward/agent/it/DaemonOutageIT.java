@@ -58,7 +58,7 @@ class DaemonOutageIT {
     AgentConfig config = AgentUnderTest.config(dir.resolve("journal"))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, Duration.ofMillis(200)),
             new AgentConfig.Docker(true, "unix://" + socket, Duration.ofSeconds(1)), null))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null));
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, true), null));
     agent = harness.start(config, Records.bundledRules());
 
     // No daemon: the /proc scan goes on (its first scan reports this very JVM).

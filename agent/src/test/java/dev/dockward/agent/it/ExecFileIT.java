@@ -54,7 +54,7 @@ class ExecFileIT {
     AgentConfig config = AgentUnderTest.config(journal)
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null));
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, true), null));
     agent.start(config, Records.bundledRules());
     DockerCli docker = agent.docker();
     String name = DockerCli.uniqueName("h-execid");
@@ -123,7 +123,7 @@ class ExecFileIT {
     AgentConfig config = AgentUnderTest.config(journal)
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null));
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, true), null));
     Agent running = agent.start(config, Records.bundledRules());
     DockerCli docker = agent.docker();
     String ready = docker.runDetached(DockerCli.uniqueName("h-execfile-ready"), List.of("--network=none"), "sleep",
@@ -195,7 +195,7 @@ class ExecFileIT {
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null),
             new AgentConfig.Docker(true, "unix://" + journal.resolve("nobody.sock"), Duration.ofSeconds(1)),
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null));
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, true), null));
     Agent running = agent.start(config, Records.bundledRules());
     awaitWatched(docker, id);
     long fromProc = metric(running, "reconciles_from_proc");

@@ -94,7 +94,7 @@ class IntruderFlowIT {
             new AgentConfig.Cgroup(true, Duration.ofSeconds(1)), new AgentConfig.Netlink(true))
             .withNetwork(AgentConfig.Network.DEFAULT.withEnabled(true).withRescanInterval(Duration.ofMillis(500))))
         .withPosture(new AgentConfig.Posture(false, null))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null));
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, true), null));
     harness.start(config, rules);
   }
 

@@ -67,10 +67,10 @@ class IntrusionIT {
     tools = ToolImage.build("h-falco-tools", List.of("/usr/bin/ssh", "/usr/sbin/debugfs", "/usr/bin/ln"));
     journalDir = Files.createTempDirectory("dockward-intrusion-it");
     AgentConfig config = AgentConfig.DEFAULT
-        .withJournal(new AgentConfig.Journal(journalDir.toString(), "hourly"))
+        .withJournal(new AgentConfig.Journal(journalDir.toString(), AgentConfig.RollCycle.HOURLY))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, true), null))
         .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0));
     var rules = RuleSetLoading.load(true, List.of(), new PrintWriter(System.err, true));
     assertEquals(List.of(), rules.problems());

@@ -55,7 +55,7 @@ class NetlinkEscapeIT {
     AgentConfig config = AgentUnderTest.config(journalDir)
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, Duration.ofSeconds(1)), null,
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null));
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, true), null));
     agent = harness.start(config, Records.bundledRules());
     // Wait until netlink delivers: an exec on the host made after the start must come back.
     Process marker = new ProcessBuilder("/bin/sh", "-c", "exec /bin/sleep 0.2").start();

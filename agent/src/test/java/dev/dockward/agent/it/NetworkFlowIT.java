@@ -53,7 +53,7 @@ class NetworkFlowIT {
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(false))
             .withNetwork(network.withEnabled(true).withRescanInterval(Duration.ofMillis(500))))
         .withPosture(new AgentConfig.Posture(false, null))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null));
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, true), null));
     agent = harness.start(config, Records.bundledRules());
   }
 

@@ -39,7 +39,7 @@ class NetworkStdioIT {
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
         .withPosture(new AgentConfig.Posture(false, null, null, null, null))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null, null));
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, true), null, null));
     harness.start(config, Records.bundledRules());
     String calm = start("h-links-pipes", "/bin/busybox cat /dev/zero | /bin/busybox cat > /dev/null");
     // The client keeps its input open (sleep) so that cat runs on the socket until it is read.

@@ -53,7 +53,7 @@ class PostureBaselineIT {
     AgentConfig config = AgentUnderTest.config(dir.resolve("journal"))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, Duration.ofSeconds(1)), null,
             new AgentConfig.Cgroup(false, null)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, true), null))
         .withMetrics(new AgentConfig.Metrics(false, "127.0.0.1", 0))
         .withPosture(new AgentConfig.Posture(true, Duration.ofHours(1), null, null, registryAllowlist));
     agent = harness.start(config, Records.bundledRules());
@@ -268,7 +268,7 @@ class PostureBaselineIT {
     AgentConfig config = AgentUnderTest.config(dir.resolve("journal"))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, Duration.ofSeconds(1)),
             new AgentConfig.Docker(true, "unix://" + socket, Duration.ofSeconds(1)), new AgentConfig.Cgroup(false, null)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, true), null))
         .withMetrics(new AgentConfig.Metrics(false, "127.0.0.1", 0))
         .withPosture(new AgentConfig.Posture(true, Duration.ofHours(1)));
     agent = harness.start(config, Records.bundledRules());

@@ -48,7 +48,7 @@ class PostureIT {
     AgentConfig config = AgentUnderTest.config(journalDir)
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, Duration.ofSeconds(1)), null,
             new AgentConfig.Cgroup(false, null)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, true), null))
         .withMetrics(new AgentConfig.Metrics(false, "127.0.0.1", 0))
         .withPosture(new AgentConfig.Posture(true, Duration.ofSeconds(1)));
     agent = harness.start(config, Records.bundledRules());

@@ -50,7 +50,7 @@ class PrecisionIT {
         .withAlerts(new AgentConfig.Alerts(Duration.ofSeconds(0), null))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, Duration.ofSeconds(1)), null, cgroup,
             new AgentConfig.Netlink(true)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null));
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, true), null));
     harness.start(config, Records.bundledRules());
     awaitHostExec(); // netlink delivers
   }

@@ -65,7 +65,7 @@ class ResourceAbuseIT {
     AgentConfig config = AgentUnderTest.config(dir.resolve("journal"))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
             new AgentConfig.Cgroup(true, Duration.ofMillis(250))))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null));
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, true), null));
     agent = harness.start(config, new RuleDetector(new RuleEngine(loaded.ruleSet())));
   }
 

@@ -60,10 +60,10 @@ class SensitiveOpenIT {
     // No dedupe: every read's alert is printed (the agent's default is one per rule and container per minute).
     AgentConfig config = AgentConfig.DEFAULT
         .withAlerts(new AgentConfig.Alerts(Duration.ofSeconds(0), null))
-        .withJournal(new AgentConfig.Journal(journalDir.resolve("journal").toString(), "hourly"))
+        .withJournal(new AgentConfig.Journal(journalDir.resolve("journal").toString(), AgentConfig.RollCycle.HOURLY))
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout("auto", OutputFormat.JSONL, true), null))
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, true), null))
         .withMetrics(new AgentConfig.Metrics(false, "127.0.0.1", 0));
     var rules = RuleSetLoading.load(true, List.of(), new PrintWriter(System.err, true));
     assertEquals(List.of(), rules.problems());
