@@ -4,6 +4,10 @@
  *   syscall-loop openread N [FILE]  open(FILE, default /etc/hostname) + read + close + getppid, N
  *                            times (syscalls the rule does not ask for, which still pay the audit
  *                            entry/exit work; with FILE, what a fanotify mark on it costs an open)
+ *   syscall-loop socket N    socket(AF_INET, SOCK_DGRAM) + close, N times (what a rule on socket
+ *                            with a0=17 examines and lets go)
+ *   syscall-loop dup N       dup2(0, 10) + close(10), N times (what a rule on dup2 with a1<=2
+ *                            examines and lets go)
  * Prints the mean nanoseconds per iteration.
  */
 #define _GNU_SOURCE
@@ -11,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +45,17 @@ int main(int argc, char **argv) {
       }
       int status;
       waitpid(pid, &status, 0);
+    }
+  } else if (strcmp(argv[1], "socket") == 0) {
+    for (long i = 0; i < n; i++) {
+      int s = socket(AF_INET, SOCK_DGRAM, 0);
+      if (s < 0) return 1;
+      close(s);
+    }
+  } else if (strcmp(argv[1], "dup") == 0) {
+    for (long i = 0; i < n; i++) {
+      if (dup2(0, 10) != 10) return 1;
+      close(10);
     }
   } else {
     const char *file = argc > 3 ? argv[3] : "/etc/hostname";

@@ -3,9 +3,10 @@ package dev.dockward.audit;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
- * One audited call other than an exec (a link made, PTRACE_TRACEME), assembled from its SYSCALL,
+ * One audited call other than an exec (a link made, PTRACE_TRACEME, a packet socket opened), assembled from its SYSCALL,
  * CWD and PATH records at the syscall's exit. Every text is untrusted (it comes from the process).
  *
  * @param epochMillis when it happened
@@ -18,14 +19,15 @@ import java.util.OptionalInt;
  * @param comm its command name
  * @param exe its program's path, as the kernel resolved it
  * @param args the first four arguments in hex as the record writes them ({@code a0}…{@code a3}; "" when absent)
+ * @param exit the call's return value (a new descriptor for {@code socket}), 0 when the record had none
  * @param cwd the working directory, "" when the event had no CWD record
  * @param items the PATH records in order
  */
 record AuditCall(long epochMillis, long serial, Call call, int pid, int ppid, OptionalInt uid, OptionalInt euid,
-    String comm, String exe, List<String> args, String cwd, List<Item> items) {
+    String comm, String exe, List<String> args, long exit, String cwd, List<Item> items) {
 
   /** The calls our narrow rules audit. */
-  enum Call { LINK, LINKAT, SYMLINK, SYMLINKAT, PTRACE_TRACEME }
+  enum Call { LINK, LINKAT, SYMLINK, SYMLINKAT, PTRACE_TRACEME, PACKET_SOCKET, DUP2, DUP3 }
 
   AuditCall {
     Objects.requireNonNull(call, "call");
@@ -41,6 +43,15 @@ record AuditCall(long epochMillis, long serial, Call call, int pid, int ppid, Op
   /** Argument {@code i} as written (hex), "" when absent. */
   String arg(int i) {
     return i < args.size() ? args.get(i) : "";
+  }
+
+  /** Argument {@code i} as a number, empty when absent or not hex. */
+  OptionalLong argValue(int i) {
+    try {
+      return OptionalLong.of(Long.parseUnsignedLong(arg(i), 16));
+    } catch (NumberFormatException e) {
+      return OptionalLong.empty();
+    }
   }
 
   /**

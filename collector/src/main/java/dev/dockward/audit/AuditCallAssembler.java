@@ -9,14 +9,16 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Puts the records of one audited link or PTRACE_TRACEME call back together, as
+ * Puts the records of one audited link, PTRACE_TRACEME or packet socket call back together, as
  * {@link AuditEventAssembler} does for execs: a SYSCALL record of one of those calls (successful;
- * a ptrace only with request 0) opens the event, CWD and PATH add to it, EOE completes it. Records
+ * a ptrace only with request 0, a socket only of family AF_PACKET) opens the event, CWD and PATH add to it, EOE completes it. Records
  * of other serials are ignored, so both assemblers can be given every record. Open events are
  * bounded like the exec assembler's. Used by one thread.
  */
 final class AuditCallAssembler {
   private static final String PTRACE_TRACEME = "0";
+  /** AF_PACKET as the record writes a0. */
+  private static final String AF_PACKET = "11";
 
   private final int maxOpen;
   private final Map<Long, Open> open = new LinkedHashMap<>();
@@ -79,6 +81,12 @@ final class AuditCallAssembler {
       return Optional.of(AuditCall.Call.SYMLINKAT);
     } else if (nr == a.ptrace && PTRACE_TRACEME.equals(a0)) {
       return Optional.of(AuditCall.Call.PTRACE_TRACEME);
+    } else if (nr == a.socket && AF_PACKET.equals(a0)) {
+      return Optional.of(AuditCall.Call.PACKET_SOCKET);
+    } else if (nr == a.dup2) {
+      return Optional.of(AuditCall.Call.DUP2);
+    } else if (nr == a.dup3) {
+      return Optional.of(AuditCall.Call.DUP3);
     }
     return Optional.empty();
   }
@@ -112,7 +120,7 @@ final class AuditCallAssembler {
     }
     return new AuditCall(eoe.epochMillis(), eoe.serial(), event.call, event.pid, event.ppid, number(s.get("uid")),
         number(s.get("euid")), AuditRecordParser.untrusted(s.getOrDefault("comm", "(null)")),
-        AuditRecordParser.untrusted(s.getOrDefault("exe", "(null)")), args,
+        AuditRecordParser.untrusted(s.getOrDefault("exe", "(null)")), args, exit(s.get("exit")),
         event.cwd.isEmpty() ? "" : AuditRecordParser.untrusted(event.cwd), event.items);
   }
 
@@ -125,6 +133,14 @@ final class AuditCallAssembler {
     }
     return new AuditCall.Item(AuditRecordParser.untrusted(f.getOrDefault("name", "(null)")), inode,
         f.getOrDefault("nametype", ""));
+  }
+
+  private static long exit(String s) {
+    try {
+      return s == null ? 0 : Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   private static OptionalInt number(String s) {

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * does (auditd) it reads a copy of every record through the multicast group
  * ({@link Mode#READER}) and never touches the owner or its rules. Either way it turns auditing on
  * if it was off, raises a small backlog limit while it owns the pid, and adds its rules (exec,
- * links, PTRACE_TRACEME; 64- and 32-bit). On {@link #close} it deletes its rules, puts back the backlog limit and the enabled flag it found
+ * links, PTRACE_TRACEME, packet sockets; 64- and 32-bit). On {@link #close} it deletes its rules, puts back the backlog limit and the enabled flag it found
  * and clears the pid it set: the machine is left as it was. Thread-safe.
  */
 final class AuditControl implements AutoCloseable {

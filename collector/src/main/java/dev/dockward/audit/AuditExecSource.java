@@ -4,13 +4,17 @@ import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.Event;
 import dev.dockward.event.ExeSource;
 import dev.dockward.event.FileLinked;
+import dev.dockward.event.PacketSocketSeen;
 import dev.dockward.event.ProcessInfo;
 import dev.dockward.event.ProcessObserved;
 import dev.dockward.event.ProcessOrigin;
+import dev.dockward.event.StdioKind;
+import dev.dockward.event.StdioRedirected;
 import dev.dockward.event.TraceRequested;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.PeriodicWorker;
+import dev.dockward.source.SocketClaims;
 import dev.dockward.source.Source;
 import dev.dockward.source.SourceHealth;
 import dev.dockward.source.SupervisedThread;
@@ -18,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +56,10 @@ public final class AuditExecSource implements Source {
   public static final String NAME = "audit";
 
   private static final Logger LOG = LoggerFactory.getLogger(AuditExecSource.class);
+  /** The type bits of socket()'s second argument (the rest are SOCK_NONBLOCK, SOCK_CLOEXEC). */
+  private static final long SOCK_TYPE_MASK = 0xf;
+  /** What a descriptor put on 0–2 must be to be reported. */
+  private static final Set<StdioKind> SOCKETS = EnumSet.of(StdioKind.TCP, StdioKind.UDP, StdioKind.UNIX, StdioKind.SOCKET);
   private static final Duration RECEIVE_TIMEOUT = Duration.ofMillis(250);
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
   private static final String BOOT_NOTE = "the kernel was booted with audit=0: processes started before the "
@@ -79,6 +88,7 @@ public final class AuditExecSource implements Source {
 
   private final AuditControl control;
   private final ProcReader reader;
+  private final SocketClaims packetSockets;
   private final AuditStats stats = new AuditStats();
   private final AuditEventAssembler assembler;
   private final AuditCallAssembler calls;
@@ -97,8 +107,9 @@ public final class AuditExecSource implements Source {
   private SupervisedThread workerThread;
 
   private AuditExecSource(AuditControl control, ProcReader reader, Settings settings, AtomicBoolean reporting,
-      boolean disabledAtBoot) {
+      SocketClaims packetSockets, boolean disabledAtBoot) {
     this.control = control;
+    this.packetSockets = packetSockets;
     this.disabledAtBoot = disabledAtBoot;
     this.problem = disabledAtBoot ? BOOT_NOTE : "";
     this.reader = reader;
@@ -129,11 +140,21 @@ public final class AuditExecSource implements Source {
    */
   public static AuditExecSource open(ProcReader reader, Settings settings, AtomicBoolean reporting,
       String kernelCommandLine) throws AuditUnavailableException {
+    return open(reader, settings, reporting, new SocketClaims(), kernelCommandLine);
+  }
+
+  /**
+   * As {@link #open(ProcReader, Settings, AtomicBoolean, String)}, sharing with the host watch the
+   * packet sockets already reported ({@code packetSockets}), so that a socket both see is reported once.
+   */
+  public static AuditExecSource open(ProcReader reader, Settings settings, AtomicBoolean reporting,
+      SocketClaims packetSockets, String kernelCommandLine) throws AuditUnavailableException {
     Objects.requireNonNull(reader, "reader");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(reporting, "reporting");
+    Objects.requireNonNull(packetSockets, "packetSockets");
     AuditControl control = AuditControl.take(settings.socketBufferBytes(), RECEIVE_TIMEOUT);
-    return new AuditExecSource(control, reader, settings, reporting, disabledAtBoot(kernelCommandLine));
+    return new AuditExecSource(control, reader, settings, reporting, packetSockets, disabledAtBoot(kernelCommandLine));
   }
 
   /** Whether a kernel command line turns audit off at boot ({@code audit=0} or {@code audit=off}). */
@@ -174,6 +195,13 @@ public final class AuditExecSource implements Source {
     m.put("links", stats.links.sum());
     m.put("tracemes", stats.tracemes.sum());
     m.put("host_links_ignored", stats.hostLinks.sum());
+    m.put("packet_sockets", stats.packets.sum());
+    m.put("host_packet_sockets_ignored", stats.hostPackets.sum());
+    m.put("packet_sockets_seen_already", stats.packetsSeenAlready.sum());
+    m.put("stdio_dups", stats.stdioDups.sum());
+    m.put("stdio_dups_unread", stats.stdioDupsUnread.sum());
+    m.put("host_stdio_dups_ignored", stats.hostStdioDups.sum());
+    m.put("stdio_redirects", stats.stdioRedirects.sum());
     return m;
   }
 
@@ -304,14 +332,22 @@ public final class AuditExecSource implements Source {
   }
 
   /**
-   * Reads, attributes and queues one link or PTRACE_TRACEME call (reader thread). The process is
+   * Reads, attributes and queues one link, PTRACE_TRACEME or packet socket call (reader thread). The process is
    * usually still running (it is in the middle of its work); when it is gone, what the records say.
    */
   private void receivedCall(AuditCall call) {
+    if (call.call() == AuditCall.Call.DUP2 || call.call() == AuditCall.Call.DUP3) {
+      receivedDup(call);
+      return;
+    }
     Optional<AuditLinks.Link> link = AuditLinks.of(call);
-    if (call.call() != AuditCall.Call.PTRACE_TRACEME && link.isEmpty()) {
+    boolean packet = call.call() == AuditCall.Call.PACKET_SOCKET;
+    if (call.call() != AuditCall.Call.PTRACE_TRACEME && !packet && link.isEmpty()) {
       return; // a link call whose records lack its names: nothing to judge
     }
+    // The new socket's inode, read first: a one-shot program closes it at once (then it stays unknown).
+    OptionalLong socket = packet && call.exit() >= 0 && call.exit() <= Integer.MAX_VALUE
+        ? reader.socketInode(call.pid(), (int) call.exit()) : OptionalLong.empty();
     Optional<ProcessInfo> read = reader.read(call.pid()).filter(p -> p.exe().equals(call.exe()));
     ExecAttribution.Result where = attribution.attribute(call, read);
     if (!where.known()) {
@@ -323,6 +359,14 @@ public final class AuditExecSource implements Source {
       stats.hostLinks.increment();
       return;
     }
+    if (packet && where.containerId().isEmpty()) {
+      stats.hostPackets.increment(); // DHCP clients, capture tools: the host's own, no container's
+      return;
+    }
+    if (socket.isPresent() && !packetSockets.claim(socket.getAsLong())) {
+      stats.packetsSeenAlready.increment(); // the host watch's pass found it open first
+      return;
+    }
     ProcessInfo proc = read.orElseGet(() -> fromRecords(call, where.cgroup()));
     Optional<ContainerInfo> container = where.containerId().map(ContainerInfo::unresolved);
     Instant time = Instant.ofEpochMilli(call.epochMillis());
@@ -332,6 +376,12 @@ public final class AuditExecSource implements Source {
       stats.links.increment();
       event = new FileLinked(time, NAME, Optional.of(proc), l.kind(), l.call(), l.path(), l.target(),
           l.pathAsWritten(), l.targetAsWritten(), container);
+    } else if (packet) {
+      stats.packets.increment();
+      // A record always has euid; were it unparsable, root is the more cautious reading.
+      event = new PacketSocketSeen(time, NAME, Optional.of(proc), socket,
+          PacketSocketSeen.typeName((int) (call.argValue(1).orElse(0) & SOCK_TYPE_MASK)),
+          protocol(call.argValue(2).orElse(0)), 0, Integer.toUnsignedLong(call.euid().orElse(0)), container);
     } else {
       stats.tracemes.increment();
       event = new TraceRequested(time, NAME, Optional.of(proc), call.ppid(), container);
@@ -339,6 +389,51 @@ public final class AuditExecSource implements Source {
     if (!queue.offer(event)) {
       stats.queueDrops.increment();
     }
+  }
+
+  /**
+   * A dup2/dup3 onto descriptor 0, 1 or 2 (reader thread). Every shell redirection and every
+   * program start by the runtime makes one, so the cheapest test goes first: one readlink of the
+   * descriptor now, and nothing more unless it is a socket (then its family from the socket tables). The record has the descriptors, not
+   * what they are; the descriptor is read while the process usually still runs (a reverse shell
+   * lives on its connection; after an exec the descriptor stays). A process gone first, or one that
+   * put something else there meanwhile, is not judged (counted as {@code stdio_dups_unread}).
+   */
+  private void receivedDup(AuditCall call) {
+    long newFd = call.argValue(1).orElse(-1);
+    long oldFd = call.argValue(0).orElse(-1);
+    if (newFd < 0 || newFd > 2 || newFd == oldFd) {
+      return; // not onto a standard descriptor (another rule's record), or dup2(n, n), which changes nothing
+    }
+    stats.stdioDups.increment();
+    Optional<StdioKind> kind = reader.descriptorKind(call.pid(), (int) newFd);
+    if (kind.isEmpty()) {
+      stats.stdioDupsUnread.increment(); // gone (or closed it) before it was read: what it put there is unknown
+      return;
+    }
+    if (!SOCKETS.contains(kind.get())) {
+      return; // a pipe, file or terminal: an ordinary redirection
+    }
+    Optional<ProcessInfo> read = reader.read(call.pid()).filter(p -> p.exe().equals(call.exe()));
+    ExecAttribution.Result where = attribution.attribute(call, read);
+    if (!where.known() || where.containerId().isEmpty()) {
+      stats.hostStdioDups.increment(); // the host's own (systemd hands sockets to services): no container's
+      return;
+    }
+    ProcessInfo proc = read.orElseGet(() -> fromRecords(call, where.cgroup()));
+    stats.stdioRedirects.increment();
+    Event event = new StdioRedirected(Instant.ofEpochMilli(call.epochMillis()), NAME, Optional.of(proc),
+        call.call() == AuditCall.Call.DUP2 ? "dup2" : "dup3", (int) newFd, (int) oldFd, kind.get(),
+        where.containerId().map(ContainerInfo::unresolved));
+    if (!queue.offer(event)) {
+      stats.queueDrops.increment();
+    }
+  }
+
+  /** socket()'s protocol argument (network byte order) as net/packet prints it: {@code 0003} for ETH_P_ALL. */
+  static String protocol(long argument) {
+    int v = (int) (argument & 0xffff);
+    return String.format("%04x", ((v & 0xff) << 8) | (v >> 8));
   }
 
   /** A process already gone: what its call's records say, and its container's cgroup. */

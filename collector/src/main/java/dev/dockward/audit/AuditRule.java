@@ -11,14 +11,18 @@ import java.util.Optional;
  * for 32-bit programs ({@code arch=b32}, where the syscalls have other numbers: a 32-bit binary
  * must not escape the exec events). Beside the exec rule, two narrow ones ({@link Kind}): links
  * made ({@code -S link,linkat,symlink,symlinkat -F success=1}) and a process asking to be traced
- * ({@code -S ptrace -F a0=0}, PTRACE_TRACEME, which the process connector does not report). Also
+ * ({@code -S ptrace -F a0=0}, PTRACE_TRACEME, which the process connector does not report), and
+ * packet sockets opened ({@code -S socket -F success=1 -F a0=17}: AF_PACKET; a 32-bit program that
+ * goes through {@code socketcall(2)} is not covered, its family being behind a pointer), and
+ * descriptors duplicated onto standard input, output or error ({@code -S dup2,dup3 -F success=1 -F
+ * a1<=2}: a program that moves a socket there itself). Also
  * recognises them in an AUDIT_LIST_RULES reply. Pure.
  */
 final class AuditRule {
   /** A syscall ABI of x86_64 and its exec syscalls. */
   enum Arch {
-    B64(0xc000003e, 59, 322, 86, 265, 88, 266, 101),
-    B32(0x40000003, 11, 358, 9, 303, 83, 304, 26);
+    B64(0xc000003e, 59, 322, 86, 265, 88, 266, 101, 41, 33, 292),
+    B32(0x40000003, 11, 358, 9, 303, 83, 304, 26, 359, 63, 330);
 
     final int auditArch;
     final int execve;
@@ -28,8 +32,13 @@ final class AuditRule {
     final int symlink;
     final int symlinkat;
     final int ptrace;
+    /** socket(2) itself; on i386 also reachable through socketcall(2), which our rule does not cover. */
+    final int socket;
+    final int dup2;
+    final int dup3;
 
-    Arch(int auditArch, int execve, int execveat, int link, int linkat, int symlink, int symlinkat, int ptrace) {
+    Arch(int auditArch, int execve, int execveat, int link, int linkat, int symlink, int symlinkat, int ptrace,
+        int socket, int dup2, int dup3) {
       this.auditArch = auditArch;
       this.execve = execve;
       this.execveat = execveat;
@@ -38,6 +47,9 @@ final class AuditRule {
       this.symlink = symlink;
       this.symlinkat = symlinkat;
       this.ptrace = ptrace;
+      this.socket = socket;
+      this.dup2 = dup2;
+      this.dup3 = dup3;
     }
 
     /** As the SYSCALL record writes it ({@code arch=c000003e}). */
@@ -63,7 +75,14 @@ final class AuditRule {
     /** link, linkat, symlink, symlinkat that succeeded: links to or over sensitive files. */
     LINK,
     /** ptrace with request 0 (PTRACE_TRACEME): a process asking its parent to trace it. */
-    TRACEME;
+    TRACEME,
+    /** socket with family AF_PACKET (17) that succeeded: a packet socket opened. */
+    PACKET,
+    /**
+     * dup2, dup3 onto descriptor 0, 1 or 2 that succeeded: a program redirecting its own standard
+     * input, output or error (dup has no target descriptor: not audited).
+     */
+    STDIO_DUP;
 
     /** The syscalls of this kind on {@code arch}; the first is the one a listed rule is recognised by. */
     int[] syscalls(Arch arch) {
@@ -71,6 +90,8 @@ final class AuditRule {
         case EXEC -> new int[] {arch.execve, arch.execveat};
         case LINK -> new int[] {arch.symlink, arch.symlinkat, arch.link, arch.linkat};
         case TRACEME -> new int[] {arch.ptrace};
+        case PACKET -> new int[] {arch.socket};
+        case STDIO_DUP -> new int[] {arch.dup2, arch.dup3};
       };
     }
   }
@@ -83,7 +104,11 @@ final class AuditRule {
   static final int AUDIT_FILTERKEY = 210;
   static final int AUDIT_SUCCESS = 104;
   static final int AUDIT_ARG0 = 200;
+  static final int AF_PACKET = 17;
+  static final int AUDIT_ARG1 = 201;
   static final int AUDIT_EQUAL = 0x40000000;
+  /** {@code AUDIT_LESS_THAN | AUDIT_EQUAL}: arguments compare unsigned, so a1 <= 2 is 0, 1, 2 only. */
+  static final int AUDIT_LESS_THAN_OR_EQUAL = 0x50000000;
   /** {@code AUDIT_BITMASK_SIZE} and {@code AUDIT_MAX_FIELDS}. */
   static final int BITMASK_WORDS = 64;
   static final int MAX_FIELDS = 64;
@@ -103,7 +128,8 @@ final class AuditRule {
 
   /**
    * A rule of ours: exit list, always, the arch, the kind's syscalls, its own filter ({@code
-   * success=1} for links, {@code a0=0} for PTRACE_TRACEME), key {@value #KEY}.
+   * success=1} for links, {@code a0=0} for PTRACE_TRACEME, {@code success=1 a0=17} for packet
+   * sockets, {@code success=1 a1<=2} for dups onto standard descriptors), key {@value #KEY}.
    */
   static byte[] rule(Kind kind, Arch arch) {
     byte[] key = KEY.getBytes(StandardCharsets.US_ASCII);
@@ -121,6 +147,14 @@ final class AuditRule {
     switch (kind) {
       case LINK -> field(b, fields++, AUDIT_SUCCESS, 1);
       case TRACEME -> field(b, fields++, AUDIT_ARG0, 0);
+      case PACKET -> {
+        field(b, fields++, AUDIT_SUCCESS, 1);
+        field(b, fields++, AUDIT_ARG0, AF_PACKET);
+      }
+      case STDIO_DUP -> {
+        field(b, fields++, AUDIT_SUCCESS, 1);
+        field(b, fields++, AUDIT_ARG1, 2, AUDIT_LESS_THAN_OR_EQUAL);
+      }
       case EXEC -> { }
     }
     field(b, fields++, AUDIT_FILTERKEY, key.length);
@@ -196,8 +230,12 @@ final class AuditRule {
   }
 
   private static void field(ByteBuffer b, int index, int field, int value) {
+    field(b, index, field, value, AUDIT_EQUAL);
+  }
+
+  private static void field(ByteBuffer b, int index, int field, int value, int op) {
     b.putInt(FIELDS_AT + 4 * index, field);
     b.putInt(VALUES_AT + 4 * index, value);
-    b.putInt(VALUES_AT + 4 * MAX_FIELDS + 4 * index, AUDIT_EQUAL);
+    b.putInt(VALUES_AT + 4 * MAX_FIELDS + 4 * index, op);
   }
 }

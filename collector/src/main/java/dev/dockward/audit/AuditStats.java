@@ -23,6 +23,18 @@ final class AuditStats {
   final LongAdder tracemes = new LongAdder();
   /** Links made by host processes: not reported. */
   final LongAdder hostLinks = new LongAdder();
+  /** Packet sockets reported; opened by host processes (not reported); found by the host watch first (not reported again). */
+  final LongAdder packets = new LongAdder();
+  final LongAdder hostPackets = new LongAdder();
+  final LongAdder packetsSeenAlready = new LongAdder();
+  /**
+   * dup2/dup3 onto 0–2 received; those whose process was gone before the descriptor was read; onto
+   * a socket by host processes (not reported); onto a socket in a container (reported).
+   */
+  final LongAdder stdioDups = new LongAdder();
+  final LongAdder stdioDupsUnread = new LongAdder();
+  final LongAdder hostStdioDups = new LongAdder();
+  final LongAdder stdioRedirects = new LongAdder();
   /** The kernel's lost counter when we started, and its last reading. */
   volatile long kernelLostAtStart = -1;
   volatile long kernelLostNow = -1;
@@ -39,6 +51,9 @@ final class AuditStats {
         + ", unattributed=" + unattributed.sum() + ", fromProc=" + fromProc.sum() + ", fromParent=" + fromParent.sum()
         + ", fromMemory=" + fromMemory.sum() + ", argvIncomplete=" + argvIncomplete.sum()
         + ", ruleReinstalls=" + ruleReinstalls.sum() + ", kernelLost=" + kernelLost() + ", links=" + links.sum()
-        + ", tracemes=" + tracemes.sum() + ", hostLinksIgnored=" + hostLinks.sum() + "]";
+        + ", tracemes=" + tracemes.sum() + ", hostLinksIgnored=" + hostLinks.sum() + ", packetSockets=" + packets.sum()
+        + ", hostPacketSocketsIgnored=" + hostPackets.sum() + ", packetSocketsSeenAlready=" + packetsSeenAlready.sum()
+        + ", stdioDups=" + stdioDups.sum() + ", stdioDupsUnread=" + stdioDupsUnread.sum() + ", hostStdioDups="
+        + hostStdioDups.sum() + ", stdioRedirects=" + stdioRedirects.sum() + "]";
   }
 }

@@ -11,9 +11,11 @@
  * auditing on if it was off and adds its rule, {@code -a always,exit -F arch=b64 -S
  * execve,execveat -k dockward}, and the same for {@code arch=b32}, beside two narrow rules of the
  * same key for links ({@code -S link,linkat,symlink,symlinkat -F success=1}) and PTRACE_TRACEME
- * ({@code -S ptrace -F a0=0}); on close it gives back exactly that. Those calls are assembled by
- * {@code AuditCallAssembler} and reported as {@code file_link} (container processes only) and
- * {@code ptrace_traceme} events. A pure parser
+ * ({@code -S ptrace -F a0=0}) and packet sockets ({@code -S socket -F success=1 -F a0=17}); on
+ * close it gives back exactly that. Those calls are assembled by {@code AuditCallAssembler} and
+ * reported as {@code file_link}, {@code ptrace_traceme} and {@code packet_socket} events (links and
+ * packet sockets of container processes only; a packet socket the host watch found open first is
+ * not reported again, nor one this source reported found again by the host watch). A pure parser
  * ({@code AuditRecordParser}) and assembler ({@code AuditEventAssembler}) turn the SYSCALL,
  * EXECVE, CWD, PATH and PROCTITLE records of one serial, ended by EOE, into an {@code AuditExec};
  * {@link dev.dockward.audit.AuditExecSource} reads the process from /proc at once for what audit

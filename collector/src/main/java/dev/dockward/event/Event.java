@@ -15,7 +15,7 @@ public sealed interface Event
         AgentLifecycle, FlowObserved, HostFileChanged, ContainerMountAdded,
         DaemonSocketConnected, NamespaceChanged, CapabilityChanged, HostFileWritten,
         FileOpened,
-        ContainerFileWritten, PacketSocketSeen, FileLinked, TraceRequested {
+        ContainerFileWritten, PacketSocketSeen, FileLinked, TraceRequested, StdioRedirected {
 
   /** When the source observed it (or when the kernel or daemon stamped it, if known). */
   Instant time();

@@ -10,6 +10,7 @@ import dev.dockward.event.Event;
 import dev.dockward.event.HostFileChanged;
 import dev.dockward.host.HostFs;
 import dev.dockward.proc.ProcReader;
+import dev.dockward.source.SocketClaims;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -103,16 +104,16 @@ public final class HostWatch implements WatchPass {
    * @param reader reads a module loader found alive when modules appear
    */
   public HostWatch(HostFs host, Supplier<? extends List<ContainerInfo>> running, ProcReader reader) {
-    this(host, running, reader, Optional.empty());
+    this(host, running, reader, Optional.empty(), new SocketClaims());
   }
 
   private HostWatch(HostFs host, Supplier<? extends List<ContainerInfo>> running, ProcReader reader,
-      Optional<ControlFileWriters> writers) {
+      Optional<ControlFileWriters> writers, SocketClaims packetSockets) {
     this.host = Objects.requireNonNull(host, "host");
     this.running = Objects.requireNonNull(running, "running");
     this.modules = new KernelModuleWatch(host, Objects.requireNonNull(reader, "reader"));
     this.devices = new DeviceMountWatch(host);
-    this.packets = new PacketSocketWatch(host, reader);
+    this.packets = new PacketSocketWatch(host, reader, Objects.requireNonNull(packetSockets, "packetSockets"));
     this.writers = writers;
   }
 
@@ -122,10 +123,13 @@ public final class HostWatch implements WatchPass {
    * container (or none, for a host process) instead of every container that sees the file. Where
    * fanotify or a mark fails, the change is still polled and named as by the plain watch, and the
    * watch reports itself degraded.
+   *
+   * @param packetSockets packet sockets already reported, shared with the audit source
    */
   public static HostWatch attributingWriters(HostFs host, Supplier<? extends List<ContainerInfo>> running,
-      ProcReader reader) {
-    return new HostWatch(host, running, reader, ControlFileWriters.open(Objects.requireNonNull(reader, "reader")));
+      ProcReader reader, SocketClaims packetSockets) {
+    return new HostWatch(host, running, reader, ControlFileWriters.open(Objects.requireNonNull(reader, "reader")),
+        packetSockets);
   }
 
   /** Files or mount tables that could not be read (counted per read). */

@@ -6,6 +6,7 @@ import dev.dockward.event.PacketSocketSeen;
 import dev.dockward.event.ProcessInfo;
 import dev.dockward.host.HostFs;
 import dev.dockward.proc.ProcReader;
+import dev.dockward.source.SocketClaims;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -18,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -25,7 +27,8 @@ import java.util.concurrent.atomic.LongAdder;
  * Packet sockets open in containers' network namespaces, from {@code /proc/<init pid>/net/packet}
  * (one small read per container per pass of the host watch). Each socket (by inode) is reported
  * once while it stays open, also at a container's first read (no ordinary container holds one);
- * its process is looked for among the host's processes only then. Containers on the host's
+ * its process is looked for among the host's processes only then. A socket the audit source
+ * reported at its call (shared {@link SocketClaims}) is not reported again. Containers on the host's
  * network are skipped (their table is the host's), and so are those joined to another container's
  * network (its table, reported under it). Used by the host watch's thread only.
  */
@@ -43,9 +46,13 @@ final class PacketSocketWatch {
   private final LongAdder full = new LongAdder();
   private final LongAdder unreadable = new LongAdder();
 
-  PacketSocketWatch(HostFs host, ProcReader reader) {
+  private final SocketClaims claims;
+
+  /** @param claims the sockets already reported (shared with the audit source, which reports them at their call) */
+  PacketSocketWatch(HostFs host, ProcReader reader, SocketClaims claims) {
     this.host = host;
     this.reader = reader;
+    this.claims = claims;
   }
 
   void container(ContainerInfo c, int pid, Instant now, List<Event> out) {
@@ -73,8 +80,12 @@ final class PacketSocketWatch {
         continue;
       }
       reported.add(s.inode());
+      if (!claims.claim(s.inode())) {
+        continue; // the audit source reported it at its socket() call
+      }
       Optional<ProcessInfo> proc = holder(s.inode()).flatMap(reader::read);
-      out.add(new PacketSocketSeen(now, HostWatch.SOURCE, proc, s.inode(), typeName(s.type()), s.protocol(),
+      out.add(new PacketSocketSeen(now, HostWatch.SOURCE, proc, OptionalLong.of(s.inode()),
+          PacketSocketSeen.typeName(s.type()), s.protocol(),
           s.ifindex(), s.uid(), Optional.of(c)));
     }
     reported.retainAll(open);
@@ -130,18 +141,5 @@ final class PacketSocketWatch {
       unreadable.increment();
     }
     return Optional.empty();
-  }
-
-  private static String typeName(int type) {
-    switch (type) {
-      case 2:
-        return "dgram";
-      case 3:
-        return "raw";
-      case 10:
-        return "packet"; // the obsolete SOCK_PACKET
-      default:
-        return Integer.toString(type);
-    }
   }
 }

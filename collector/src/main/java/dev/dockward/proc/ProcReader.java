@@ -439,6 +439,27 @@ public final class ProcReader {
     return kinds;
   }
 
+  /**
+   * What descriptor {@code fd} of {@code pid} is now, its socket's family looked up in the
+   * process's socket tables; empty when it is closed or the process has ended.
+   */
+  public Optional<StdioKind> descriptorKind(int pid, int fd) {
+    Optional<byte[]> target = readLink(host.pidDir(pid).resolve("fd").resolve(Integer.toString(fd)));
+    if (target.isEmpty()) {
+      return Optional.empty();
+    }
+    String text = new String(target.get(), StandardCharsets.ISO_8859_1);
+    StdioKind kind = StdioLinkParser.kind(text);
+    return Optional.of(kind == StdioKind.SOCKET ? socketKind(pid, StdioLinkParser.socketInode(text)) : kind);
+  }
+
+  /** The inode of the socket that descriptor {@code fd} of {@code pid} is now; empty when it is no socket, closed, or the process ended. */
+  public OptionalLong socketInode(int pid, int fd) {
+    return readLink(host.pidDir(pid).resolve("fd").resolve(Integer.toString(fd)))
+        .map(t -> StdioLinkParser.socketInode(new String(t, StandardCharsets.ISO_8859_1)))
+        .orElse(OptionalLong.empty());
+  }
+
   /** The family of a socket from the socket tables of the process's network namespace; rare, so read on demand. */
   private StdioKind socketKind(int pid, OptionalLong inode) {
     if (inode.isEmpty()) {

@@ -68,6 +68,12 @@ class AuditCallAssemblerTest {
     assertEquals(Optional.empty(), AuditCallAssembler.call("c000003e", "59", "0"), "execve is the exec assembler's");
     assertEquals(Optional.empty(), AuditCallAssembler.call("c00000b7", "86", "0"), "another architecture");
     assertTrue(AuditCallAssembler.call("c000003e", "x", "0").isEmpty());
+    assertEquals(Optional.of(AuditCall.Call.PACKET_SOCKET), AuditCallAssembler.call("c000003e", "41", "11"));
+    assertEquals(Optional.of(AuditCall.Call.PACKET_SOCKET), AuditCallAssembler.call("40000003", "359", "11"));
+    assertEquals(Optional.empty(), AuditCallAssembler.call("c000003e", "41", "2"), "an AF_INET socket is not ours");
+    assertEquals(Optional.of(AuditCall.Call.DUP2), AuditCallAssembler.call("c000003e", "33", "3"));
+    assertEquals(Optional.of(AuditCall.Call.DUP3), AuditCallAssembler.call("40000003", "330", "3"));
+    assertEquals(Optional.empty(), AuditCallAssembler.call("c000003e", "32", "3"), "dup has no target: not ours");
   }
 
   @Test
@@ -84,5 +90,28 @@ class AuditCallAssemblerTest {
     }
     assertEquals(List.of(11), out.stream().map(AuditCall::pid).toList());
     assertEquals(1, small.evicted());
+  }
+
+  @Test
+  void aPacketSocketCallCarriesItsArgumentsAndTheNewDescriptor() {
+    // socket(AF_PACKET, SOCK_RAW|SOCK_CLOEXEC, htons(ETH_P_ALL)) = 3, as the kernel writes it
+    List<AuditCall> out = new ArrayList<>();
+    for (String line : List.of(
+        "1300 audit(1796679012.345:7101): arch=c000003e syscall=41 success=yes exit=3 a0=11 a1=80003 a2=300 a3=0 "
+            + "items=0 ppid=4100 pid=4188 auid=4294967295 uid=0 gid=0 euid=0 suid=0 fsuid=0 egid=0 sgid=0 fsgid=0 "
+            + "tty=(none) ses=4294967295 comm=\"packet\" exe=\"/x/packet\" key=\"dockward\"",
+        "1300 audit(1796679012.346:7102): arch=c000003e syscall=41 success=no exit=-1 a0=11 a1=3 a2=300 a3=0 "
+            + "items=0 ppid=4100 pid=4189 comm=\"packet\" exe=\"/x/packet\" key=\"dockward\"",
+        "1320 audit(1796679012.345:7101): ", "1320 audit(1796679012.346:7102): ")) {
+      AuditRecordParser.parse(Integer.parseInt(line.substring(0, 4)), line.substring(5)).flatMap(assembler::accept)
+          .ifPresent(out::add);
+    }
+    assertEquals(1, out.size(), "the failed call is not ours");
+    AuditCall c = out.get(0);
+    assertEquals(AuditCall.Call.PACKET_SOCKET, c.call());
+    assertEquals(3, c.exit());
+    assertEquals(0x80003, c.argValue(1).getAsLong());
+    assertEquals("0003", AuditExecSource.protocol(c.argValue(2).getAsLong()), "ETH_P_ALL, as net/packet prints it");
+    assertEquals("0800", AuditExecSource.protocol(0x8), "ETH_P_IP");
   }
 }

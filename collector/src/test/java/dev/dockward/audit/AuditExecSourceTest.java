@@ -149,7 +149,7 @@ class AuditExecSourceTest {
     assertEquals(Optional.of(WEB), attribution.attribute(e, reader.read(26173)).containerId());
     gone(26173); // it made its link and ended before the record was read
     AuditCall link = new AuditCall(1_796_671_483_166L, 60252, AuditCall.Call.SYMLINK, 26173, 23779, OptionalInt.of(0),
-        OptionalInt.of(0), "linker", "/x/linker", List.of("479016", "479009", "0", "0"), "/tmp", List.of());
+        OptionalInt.of(0), "linker", "/x/linker", List.of("479016", "479009", "0", "0"), 0, "/tmp", List.of());
     ExecAttribution.Result r = attribution.attribute(link, reader.read(26173));
     assertEquals(ExecAttribution.Via.MEMORY, r.how());
     assertEquals(Optional.of(WEB), r.containerId(), "not the shim's host cgroup");
@@ -159,7 +159,7 @@ class AuditExecSourceTest {
   void aLiveCallerIsAttributedByItsOwnCgroup() {
     proc.process(26180, "traceme", 5200, "/docker/" + WEB);
     AuditCall call = new AuditCall(1L, 60204, AuditCall.Call.PTRACE_TRACEME, 26180, 1, OptionalInt.of(0),
-        OptionalInt.of(0), "traceme", "/x/traceme", List.of("0", "0", "0", "0"), "", List.of());
+        OptionalInt.of(0), "traceme", "/x/traceme", List.of("0", "0", "0", "0"), 0, "", List.of());
     ExecAttribution.Result r = attribution.attribute(call, reader.read(26180));
     assertEquals(ExecAttribution.Via.PROC, r.how());
     assertEquals(Optional.of(WEB), r.containerId());

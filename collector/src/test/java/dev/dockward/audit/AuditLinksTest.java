@@ -49,7 +49,7 @@ class AuditLinksTest {
   @Test
   void aRelativeTargetOfALinkWithoutAKnownDirectoryStaysUnresolved() {
     AuditCall c = new AuditCall(0, 1, AuditCall.Call.SYMLINKAT, 10, 1, OptionalInt.of(0), OptionalInt.of(0), "x", "/x",
-        List.of("4000", "3", "4010", "0"), "/tmp",
+        List.of("4000", "3", "4010", "0"), 0, "/tmp",
         List.of(new AuditCall.Item("/tmp", 5, "PARENT"), new AuditCall.Item("shadow", -1, "UNKNOWN"),
             new AuditCall.Item("s4", 6, "CREATE")));
     assertEquals(Optional.of(new AuditLinks.Link("symbolic", "symlinkat", "", "", "s4", "shadow")), AuditLinks.of(c));
@@ -58,7 +58,7 @@ class AuditLinksTest {
   @Test
   void traceMeIsNoLink() {
     AuditCall c = new AuditCall(0, 1, AuditCall.Call.PTRACE_TRACEME, 10, 1, OptionalInt.of(0), OptionalInt.of(0), "x",
-        "/x", List.of("0", "0", "0", "0"), "", List.of());
+        "/x", List.of("0", "0", "0", "0"), 0, "", List.of());
     assertEquals(Optional.empty(), AuditLinks.of(c));
   }
 

@@ -152,4 +152,40 @@ class AuditRuleTest {
     assertTrue(AuditRule.isOurs(b32, AuditRule.Kind.TRACEME, AuditRule.Arch.B32));
     assertFalse(AuditRule.isOurs(b32, AuditRule.Kind.TRACEME, AuditRule.Arch.B64));
   }
+
+  @Test
+  void thePacketSocketRuleIsSocketWithSuccessAndFamilyAfPacket() {
+    // auditctl -a always,exit -F arch=b64 -S socket -F success=1 -F a0=17 -k dockward
+    byte[] rule = AuditRule.rule(AuditRule.Kind.PACKET, AuditRule.Arch.B64);
+    ByteBuffer b = le(rule);
+    assertEquals(4, b.getInt(8), "arch, success, a0, key");
+    assertEquals(1 << (41 - 32), b.getInt(12 + 4), "socket is 41 on x86_64: bit 9 of mask word 1");
+    assertEquals(104, b.getInt(268 + 4), "field 1: success");
+    assertEquals(1, b.getInt(268 + 256 + 4));
+    assertEquals(200, b.getInt(268 + 8), "field 2: a0");
+    assertEquals(17, b.getInt(268 + 256 + 8), "AF_PACKET");
+    assertEquals(0x40000000, b.getInt(268 + 512 + 8), "equal");
+    assertTrue(AuditRule.isOurs(rule, AuditRule.Kind.PACKET, AuditRule.Arch.B64));
+    assertFalse(AuditRule.isOurs(rule, AuditRule.Kind.TRACEME, AuditRule.Arch.B64));
+    byte[] b32 = AuditRule.rule(AuditRule.Kind.PACKET, AuditRule.Arch.B32);
+    assertEquals(1 << (359 - 352), le(b32).getInt(12 + 4 * 11), "socket is 359 on i386: bit 7 of mask word 11");
+  }
+
+  @Test
+  void theStdioDupRuleIsDup2AndDup3WithSuccessAndA1AtMostTwo() {
+    // auditctl -a always,exit -F arch=b64 -S dup2,dup3 -F success=1 -F a1<=2 -k dockward
+    byte[] rule = AuditRule.rule(AuditRule.Kind.STDIO_DUP, AuditRule.Arch.B64);
+    ByteBuffer b = le(rule);
+    assertEquals(4, b.getInt(8), "arch, success, a1, key");
+    assertEquals(1 << (33 - 32), b.getInt(12 + 4) & (1 << 1), "dup2 is 33 on x86_64: bit 1 of mask word 1");
+    assertEquals(1 << (292 - 288), b.getInt(12 + 4 * 9), "dup3 is 292: bit 4 of mask word 9");
+    assertEquals(201, b.getInt(268 + 8), "field 2: a1");
+    assertEquals(2, b.getInt(268 + 256 + 8));
+    assertEquals(0x50000000, b.getInt(268 + 512 + 8), "less than or equal");
+    assertEquals(0x40000000, b.getInt(268 + 512 + 4), "success is an equality");
+    assertTrue(AuditRule.isOurs(rule, AuditRule.Kind.STDIO_DUP, AuditRule.Arch.B64));
+    byte[] b32 = AuditRule.rule(AuditRule.Kind.STDIO_DUP, AuditRule.Arch.B32);
+    assertEquals(1 << (63 - 32), le(b32).getInt(12 + 4), "dup2 is 63 on i386: bit 31 of mask word 1");
+    assertEquals(1 << (330 - 320), le(b32).getInt(12 + 4 * 10), "dup3 is 330: bit 10 of mask word 10");
+  }
 }

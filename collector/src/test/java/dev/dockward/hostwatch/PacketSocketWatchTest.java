@@ -1,6 +1,8 @@
 package dev.dockward.hostwatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.Event;
@@ -9,6 +11,7 @@ import dev.dockward.event.PacketSocketSeen;
 import dev.dockward.event.ResourceLimits;
 import dev.dockward.host.HostFs;
 import dev.dockward.proc.ProcReader;
+import dev.dockward.source.SocketClaims;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,11 +36,12 @@ class PacketSocketWatchTest {
   Path root;
   private HostFs host;
   private PacketSocketWatch watch;
+  private final SocketClaims claims = new SocketClaims();
 
   @BeforeEach
   void setUp() {
     host = HostFs.rootedAt(root);
-    watch = new PacketSocketWatch(host, new ProcReader(host));
+    watch = new PacketSocketWatch(host, new ProcReader(host), claims);
   }
 
   private static String recorded() throws IOException {
@@ -81,7 +85,7 @@ class PacketSocketWatchTest {
     List<Event> first = pass(c);
     assertEquals(1, first.size());
     PacketSocketSeen seen = (PacketSocketSeen) first.get(0);
-    assertEquals(4392004, seen.inode());
+    assertEquals(OptionalLong.of(4392004), seen.inode());
     assertEquals("dgram", seen.socketType());
     assertEquals("0800", seen.protocol());
     assertEquals(1, seen.ifindex());
@@ -100,5 +104,15 @@ class PacketSocketWatchTest {
     assertEquals(List.of(), pass(container("abc", 4242, "container:def")));
     watch.retain(Set.of());
     assertEquals(1, pass(container("abc", 4242, "bridge")).size());
+  }
+
+  @Test
+  void aSocketTheAuditSourceReportedAtItsCallIsNotReportedAgain() throws IOException {
+    table(4242, recorded());
+    assertTrue(claims.claim(4392004), "the audit source claims it at its call");
+    assertEquals(List.of(), pass(container("abc", 4242, "bridge")), "reported once, by audit");
+    table(4242, HEADER + "0000000021111c5d 3      3    0003   0     1 0      0      4392077\n");
+    assertEquals(1, pass(container("abc", 4242, "bridge")).size(), "one audit did not report");
+    assertFalse(claims.claim(4392077), "the pass claimed it: audit does not report it again");
   }
 }

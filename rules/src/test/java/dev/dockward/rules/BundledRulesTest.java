@@ -21,7 +21,8 @@ class BundledRulesTest {
         assertEquals(List.of("privileged_container_started", "dangerous_capability_added", "docker_socket_mounted",
                 "sensitive_host_mount", "host_namespace_shared", "container_exec_session", "shell_in_container",
                 "sensitive_file_read_in_container", "binary_not_in_image", "exec_from_temp_dir_in_container",
-                "shell_with_network_socket", "network_stdio_in_container", "netcat_program_exec_in_container",
+                "shell_with_network_socket", "network_stdio_in_container", "network_stdio_redirect_in_container",
+                "netcat_program_exec_in_container",
                 "container_escape_namespace", "ptrace_in_container", "ptrace_traceme_in_container",
                 "container_privilege_escalation",
                 "kernel_module_loaded_from_container", "docker_socket_access_from_container",
@@ -141,6 +142,8 @@ class BundledRulesTest {
         "container_mount_block_device_loop, block_device_mount_in_container", // a loop device given with --device
         "container_mount_debugfs,        debugfs_mount_in_container", // and not cgroup_mount_in_container
         "packet_socket_udhcpc_in_container, packet_socket_in_container", // busybox udhcpc -i lo
+        // audit mode: seen at socket(), closed before the descriptor was read (no inode)
+        "packet_socket_opened_and_closed_from_audit, packet_socket_in_container",
         "oom_event_first_report_of_a_kill, container_oom_killed", // Docker's event came before any sample
         "container_stop_oom_killed_unreported, container_oom_killed", // died before anything else saw the kill
         "exec_wget_cloud_metadata_in_container, cloud_metadata_access_from_container",
@@ -172,6 +175,8 @@ class BundledRulesTest {
         "file_link_symlink_to_root_ssh_key, sensitive_file_link_call_in_container", // a key under a home directory
         "ptrace_traceme_in_container,    ptrace_traceme_in_container",
         "exec_cat_with_tcp_stdio_in_container, network_stdio_in_container", // what nc -e runs: not a shell
+        // a reverse shell's own dup2(socket, 1), heard by audit after its exec
+        "stdio_redirect_dup2_tcp_onto_stdout_in_container, network_stdio_redirect_in_container",
     })
     void positiveFixtureFiresExactlyItsRule(String fixture, String rules) {
         assertEquals(List.of(rules.split(" ")), Fixtures.firedIds(ENGINE, Fixtures.event(fixture)));
@@ -215,6 +220,7 @@ class BundledRulesTest {
         "file_link_symlink_to_shadow_on_host", // a host process: no container
         "ptrace_traceme_on_host",       // a debugger on the host
         "exec_node_with_unix_stdio_in_container", // a server on unix sockets
+        "stdio_redirect_dup3_unix_onto_stdin_in_container", // a unix socket put on stdin: no network peer
         "exec_ln_symlink_shadow_from_audit", // audit saw the exec, so it sees the symlink() call: that raises it
         "exec_cat_hostetc_hosts_in_container", // a host file through the /etc bind that is no credentials
         "exec_cat_shadow_named_file_without_etc_mount", // a file called shadow where no /etc is bound
@@ -390,6 +396,29 @@ class BundledRulesTest {
         assertEquals(List.of(), tuned.problems());
         assertEquals(List.of(), Fixtures.firedIds(new RuleEngine(tuned.ruleSet()),
                 Fixtures.event("packet_socket_udhcpc_in_container")), "a DHCP client the admin allows");
+    }
+
+    @Test
+    void aRedirectNamesTheStreamTheCallAndTheDescriptors() {
+        RuleMatch match = ENGINE.evaluate(Fixtures.event("stdio_redirect_dup2_tcp_onto_stdout_in_container")).get(0);
+        assertEquals("redirect (pid 31877) in container h-auditcalls-redirect-0b7f44de (dockward/busybox:test) put a"
+                + " tcp socket on its stdout with dup2", match.summary());
+        assertEquals("stdout", match.evidence().get("stream"));
+        assertEquals(3L, ((Number) match.evidence().get("from_fd")).longValue());
+        assertEquals("/x/redirect", match.evidence().get("exe"));
+    }
+
+    @Test
+    void aPacketSocketSeenAtItsCallSaysSoAndThatItsInodeIsUnknown() {
+        RuleMatch match = ENGINE.evaluate(Fixtures.event("packet_socket_opened_and_closed_from_audit")).get(0);
+        assertEquals("audit", match.evidence().get("seen_by"));
+        assertEquals(-1L, ((Number) match.evidence().get("inode")).longValue(), "closed before it was read");
+        assertEquals("0003", match.evidence().get("protocol"));
+        assertTrue(match.summary().startsWith("packet (pid 30412) in container h-auditcalls-packet-5c1e09aa"),
+                match.summary());
+        RuleMatch table = ENGINE.evaluate(Fixtures.event("packet_socket_udhcpc_in_container")).get(0);
+        assertEquals(4520829L, ((Number) table.evidence().get("inode")).longValue());
+        assertEquals("host_watch", table.evidence().get("seen_by"));
     }
 
     @Test

@@ -28,7 +28,7 @@ final class AuditWiring {
     }
     try {
       return Optional.of(AuditExecSource.open(context.reader(), AuditExecSource.Settings.DEFAULT,
-          context.links().auditReportsExecs(), kernelCommandLine(context.hostFs())));
+          context.links().auditReportsExecs(), context.links().packetSockets(), kernelCommandLine(context.hostFs())));
     } catch (AuditUnavailableException | RuntimeException e) {
       log.warn("audit exec events unavailable ({}); exec events come from netlink, whose arguments race "
           + "short-lived processes", e.getMessage());

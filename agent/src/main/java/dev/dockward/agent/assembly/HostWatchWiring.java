@@ -36,7 +36,7 @@ final class HostWatchWiring {
       return context.disabled(HostWatchSource.NAME, SETTING);
     }
     return Optional.of(new HostWatchSource(HostWatch.attributingWriters(context.hostFs(),
-        context.inventory()::running, context.reader()), hostWatch.interval(), context.clock()));
+        context.inventory()::running, context.reader(), context.links().packetSockets()), hostWatch.interval(), context.clock()));
   }
 
   /**

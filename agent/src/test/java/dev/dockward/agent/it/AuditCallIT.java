@@ -60,6 +60,64 @@ class AuditCallIT {
       }
       """;
 
+  /** Opens a raw AF_PACKET socket, holds it the seconds given (0: closes it at once) and ends. */
+  private static final String PACKET = """
+      #include <arpa/inet.h>
+      #include <linux/if_ether.h>
+      #include <stdlib.h>
+      #include <sys/socket.h>
+      #include <unistd.h>
+      int main(int c, char **v) {
+        int s = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+        if (s < 0) return 1;
+        if (c > 1) sleep(atoi(v[1]));
+        close(s);
+        return 0;
+      }
+      """;
+
+  /**
+   * Puts on its stdout (dup2 onto 1) a TCP connection to HOST PORT ({@code tcp HOST PORT}; the
+   * listener may start a moment later: tries for 10 s), a pipe ({@code pipe}) or a file ({@code
+   * file}), then stays 2 s, as a reverse shell stays on its connection.
+   */
+  private static final String REDIRECT = """
+      #include <arpa/inet.h>
+      #include <fcntl.h>
+      #include <netinet/in.h>
+      #include <stdlib.h>
+      #include <string.h>
+      #include <sys/socket.h>
+      #include <unistd.h>
+      int main(int c, char **v) {
+        int fd = -1;
+        if (c == 4 && strcmp(v[1], "tcp") == 0) {
+          struct sockaddr_in a;
+          memset(&a, 0, sizeof a);
+          a.sin_family = AF_INET;
+          a.sin_port = htons(atoi(v[3]));
+          if (inet_pton(AF_INET, v[2], &a.sin_addr) != 1) return 2;
+          for (int i = 0; i < 100 && fd < 0; i++) {
+            fd = socket(AF_INET, SOCK_STREAM, 0);
+            if (connect(fd, (struct sockaddr *) &a, sizeof a) != 0) {
+              close(fd);
+              fd = -1;
+              usleep(100000);
+            }
+          }
+        } else if (c == 2 && strcmp(v[1], "pipe") == 0) {
+          int p[2];
+          if (pipe(p) != 0) return 1;
+          fd = p[1];
+        } else if (c == 2 && strcmp(v[1], "file") == 0) {
+          fd = open("/tmp/redirected", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        }
+        if (fd < 0 || dup2(fd, 1) != 1) return 1;
+        sleep(2);
+        return 0;
+      }
+      """;
+
   @RegisterExtension
   final AgentUnderTest harness = new AgentUnderTest();
   private final DockerCli docker = harness.docker();
@@ -80,6 +138,8 @@ class AuditCallIT {
     foundRules = rules();
     build("linker", LINKER);
     build("traceme", TRACEME);
+    build("packet", PACKET);
+    build("redirect", REDIRECT);
   }
 
   /**
@@ -94,7 +154,7 @@ class AuditCallIT {
     List<String> rulesAfter = rules();
     Map<String, String> after = status();
     List<String> leftOver = rulesAfter.stream()
-        .filter(r -> r.contains("key=dockward") && !foundRules.contains(r) && (r.contains("link") || r.contains("ptrace")))
+        .filter(r -> r.contains("key=dockward") && !foundRules.contains(r) && (r.contains("link") || r.contains("ptrace") || r.contains("socket") || r.contains("dup")))
         .toList();
     for (String rule : leftOver) {
       auditctl(("-d " + rule.substring(3)).split(" "));
@@ -165,19 +225,86 @@ class AuditCallIT {
   }
 
   /**
-   * The agent with Docker, netlink and audit on, alerts only on stdout (the machine is shared: every
-   * event of the host printed would slow the test down); returns once its six rules are in.
+   * A packet socket opened and closed at once, which a periodic pass of the socket tables misses,
+   * raises its rule from the socket() call; one held open while the host watch's passes run beside
+   * audit is reported once, not by both.
    */
+  @Test
+  void aPacketSocketOpenedAndClosedAtOnceIsSeenAtItsCallAndOneHeldOpenIsReportedOnce() throws Exception {
+    startAgent(true);
+
+    String a = start("h-auditcalls-packet-brief");
+    exec(a, "/x/packet", "0");
+    Map<String, Object> alert = awaitAlert("packet_socket_in_container", a);
+    Map<String, Object> evidence = map(alert.get("evidence"));
+    assertEquals("audit", evidence.get("seen_by"), "the host watch cannot have seen it");
+    assertEquals("raw", evidence.get("type"));
+    assertEquals("0003", evidence.get("protocol"));
+    assertEquals("packet", map(alert.get("process")).get("name"));
+
+    String b = start("h-auditcalls-packet-held");
+    exec(b, "/x/packet", "4"); // open 4 s: the host watch passes every second meanwhile
+    awaitAlert("packet_socket_in_container", b);
+    List<Map<String, Object>> events = stdout.lines().stream().map(Records::parse)
+        .filter(r -> "event".equals(r.get("kind")) && "packet_socket".equals(r.get("type")) && b.equals(containerId(r)))
+        .toList();
+    assertEquals(1, events.size(), "one event for one socket, from audit or the host watch: " + events);
+    assertTrue(map(events.get(0).get("packet_socket")).get("inode") instanceof Number,
+        "held open, its inode was read: " + events);
+  }
+
+  /**
+   * A program that dup2s a TCP connection (to a listener on the container's loopback) onto its
+   * stdout raises network_stdio_redirect_in_container; the same program putting a pipe or a file
+   * there raises nothing (the container's first alert of the rule, from the TCP case made
+   * afterwards as a marker, names TCP).
+   */
+  @Test
+  void aProgramPuttingATcpConnectionOnItsStdoutRaisesTheRedirectRuleAndAPipeOrFileNothing() throws Exception {
+    startAgent();
+
+    String a = startListening("h-auditcalls-redirect");
+    exec(a, "/x/redirect", "tcp", "127.0.0.1", "4444");
+    Map<String, Object> alert = awaitAlert("network_stdio_redirect_in_container", a);
+    Map<String, Object> evidence = map(alert.get("evidence"));
+    assertEquals("stdout", evidence.get("stream"));
+    assertEquals("tcp", evidence.get("kind"));
+    assertEquals("dup2", evidence.get("call"));
+    assertEquals("/x/redirect", evidence.get("exe"));
+
+    String b = startListening("h-auditcalls-redirect-calm");
+    exec(b, "/x/redirect", "pipe");
+    exec(b, "/x/redirect", "file");
+    exec(b, "/x/redirect", "tcp", "127.0.0.1", "4444");
+    evidence = map(awaitAlert("network_stdio_redirect_in_container", b).get("evidence"));
+    assertEquals("tcp", evidence.get("kind"), "the pipe and the file raised nothing");
+  }
+
+  /** A container with a one-connection TCP listener on its loopback, port 4444. */
+  private String startListening(String base) throws Exception {
+    return docker.runDetached(DockerCli.uniqueName(base), List.of("--network=none", "-v", programs + ":/x:ro", "-w", "/tmp"),
+        "/bin/sh", "-c", "/bin/busybox nc -l -p 4444 > /dev/null & exec /bin/sleep 600");
+  }
+
   private void startAgent() throws Exception {
+    startAgent(false);
+  }
+
+  /**
+   * The agent with Docker, netlink and audit on, alerts only on stdout (the machine is shared: every
+   * event of the host printed would slow the test down) unless {@code hostWatch}, which adds the
+   * host watch and events; returns once its rules are in.
+   */
+  private void startAgent(boolean hostWatch) throws Exception {
     AgentConfig config = AgentUnderTest.config(journalDir)
         .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
             new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true), null,
-            new AgentConfig.HostWatch(false, null, null), new AgentConfig.Audit(true)))
+            new AgentConfig.HostWatch(hostWatch, null, null), new AgentConfig.Audit(true)))
         .withPosture(new AgentConfig.Posture(false, null, null, null, null))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, false), null, null));
+        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, hostWatch), null, null));
     harness.start(config, Records.bundledRules());
-    assertEquals(6, rules().stream().filter(r -> r.contains("key=dockward")).count(),
-        "exec, link and traceme rules, 64- and 32-bit: " + rules());
+    assertEquals(10, rules().stream().filter(r -> r.contains("key=dockward")).count(),
+        "exec, link, traceme, packet socket and stdio dup rules, 64- and 32-bit: " + rules());
     System.err.println("audit as found: " + found + "; rules now: " + rules());
   }
 

@@ -113,8 +113,8 @@ class AuditExecIT {
     Map<String, String> running = status();
     assertEquals(String.valueOf(ProcessHandle.current().pid()), running.get("pid"), "no daemon ran: the agent owns the pid");
     assertEquals("1", running.get("enabled"));
-    assertEquals(6, rules().stream().filter(r -> r.contains("key=dockward")).count(),
-        "our exec, link and traceme rules, b64 and b32: " + rules());
+    assertEquals(10, rules().stream().filter(r -> r.contains("key=dockward")).count(),
+        "our exec, link, traceme, packet socket and stdio dup rules, b64 and b32: " + rules());
 
     String id = storm("dwmarka");
     assertStormComplete("dwmarka", id);
@@ -148,8 +148,8 @@ class AuditExecIT {
 
     // auditd (re)loading its rules starts with -D: our rule goes, and comes back.
     auditctl("-R", rules.toString());
-    Await.until(() -> rulesQuietly().stream().filter(r -> r.contains("key=dockward")).count() == 6, DEADLINE,
-        () -> "our six rules back after a flush: " + rulesQuietly());
+    Await.until(() -> rulesQuietly().stream().filter(r -> r.contains("key=dockward")).count() == 10, DEADLINE,
+        () -> "our ten rules back after a flush: " + rulesQuietly());
     awaitMarker();
 
     String id = storm("dwmarkb");

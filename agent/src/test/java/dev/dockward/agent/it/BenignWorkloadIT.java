@@ -46,7 +46,7 @@ class BenignWorkloadIT {
       "download_piped_to_shell_in_container", "package_manager_in_container", "recon_tool_in_container",
       "loader_hijack_env_in_container", "namespace_unshare_in_container", "capability_gained_in_container",
       "crypto_miner_burning_cpu", "k8s_api_contact_from_container", "network_stdio_in_container",
-      "ptrace_traceme_in_container",
+      "ptrace_traceme_in_container", "network_stdio_redirect_in_container",
       // intrusion.yaml
       "credential_search_in_container", "cloud_credential_search_in_container", "bulk_data_wipe_in_container",
       "debugfs_program_in_container", "log_clearing_in_container", "script_from_temp_dir_in_container",

@@ -35,6 +35,8 @@ import dev.dockward.event.NamespaceModes;
 import dev.dockward.event.PacketSocketSeen;
 import dev.dockward.event.FileLinked;
 import dev.dockward.event.TraceRequested;
+import dev.dockward.event.StdioKind;
+import dev.dockward.event.StdioRedirected;
 import dev.dockward.event.NetworkEndpoint;
 import dev.dockward.event.PortBinding;
 import dev.dockward.event.PostureFinding;
@@ -182,13 +184,16 @@ public final class RecordSamples {
         new ContainerFileWritten(T, "host_writes", Optional.of(sh), 4242, "/etc/ld.so.preload", "loader_preload",
             Optional.of(c)),
         new ContainerFileWritten(T, "host_writes", Optional.empty(), 4243, "/etc/cron.d/x\n(y)", "cron", Optional.of(c)),
-        new PacketSocketSeen(T, "host_watch", Optional.of(sh), 4392004, "raw", "0003", 0, 0, Optional.of(c)),
-        new PacketSocketSeen(T, "host_watch", Optional.empty(), 4392005, "dgram", "0800", 1, 1000, Optional.of(c)),
+        new PacketSocketSeen(T, "host_watch", Optional.of(sh), OptionalLong.of(4392004), "raw", "0003", 0, 0, Optional.of(c)),
+        new PacketSocketSeen(T, "host_watch", Optional.empty(), OptionalLong.of(4392005), "dgram", "0800", 1, 1000, Optional.of(c)),
+        // from audit, at the call of a one-shot program that had closed it before it was read: no inode
+        new PacketSocketSeen(T, "audit", Optional.of(sh), OptionalLong.empty(), "raw", "0003", 0, 0, Optional.of(c)),
         new FileLinked(T, "audit", Optional.of(sh), "symbolic", "symlinkat", "/tmp/s2", "/etc/passwd", "s2",
             "../etc/passwd", Optional.of(c)),
         new FileLinked(T, "audit", Optional.of(sh), "hard", "linkat", "", "/etc/shadow", "h\n2", "../etc/shadow",
             Optional.of(c)),
         new TraceRequested(T, "audit", Optional.of(sh), 4200, Optional.of(c)),
+        new StdioRedirected(T, "audit", Optional.of(sh), "dup2", 1, 3, StdioKind.TCP, Optional.of(c)),
         new FlowObserved(T,
             new FlowTraffic("end", Optional.of("closed"), "docker0", "tcp", 5, 340, 4, 275, List.of("syn", "ack", "fin"),
                 List.of("syn", "ack"), T.minusSeconds(2), T),
