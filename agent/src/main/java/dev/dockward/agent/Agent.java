@@ -45,7 +45,8 @@ public final class Agent implements AutoCloseable {
    * @param rules the loaded rules
    * @param stdout where the stdout sink writes
    */
-  public static Agent start(AgentConfig config, Detector rules, PrintStream stdout) throws Exception {
+  public static Agent start(AgentConfig config, Detector rules, PrintStream stdout)
+      throws Exception {
     Startup startup = new Startup(config, stdout);
     try {
       startup.loadMachineFacts();
@@ -105,12 +106,17 @@ public final class Agent implements AutoCloseable {
     stopper.setDaemon(true);
     stopper.start();
     if (!Workers.join(stopper, STOP_BUDGET)) {
-      log.error("dockward did not stop within {}: {} events still queued were not journalled; exiting anyway",
-          STOP_BUDGET, pipeline.queued());
+      log.error(
+          "dockward did not stop within {}: {} events still queued were not journalled; exiting anyway",
+          STOP_BUDGET,
+          pipeline.queued());
       return;
     }
-    log.info("dockward stopped: {} events, {} alerts, {} journal failures",
-        pipeline.stats().events(), pipeline.stats().alerts(), pipeline.stats().journalFailures());
+    log.info(
+        "dockward stopped: {} events, {} alerts, {} journal failures",
+        pipeline.stats().events(),
+        pipeline.stats().alerts(),
+        pipeline.stats().journalFailures());
   }
 
   /** How long a stop may take: the unit gives 30 s before SIGKILL. */

@@ -17,20 +17,40 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * README.md and docs/ name only types and packages that exist: a backticked {@code CamelCase}
- * name (two humps or more) must be a type declared in the repository's Java sources, or one of
- * the outside names listed here; a {@code dev.dockward…} package or type must exist. A rename
- * that leaves the docs behind fails here.
+ * README.md and docs/ name only types and packages that exist: a backticked {@code CamelCase} name
+ * (two humps or more) must be a type declared in the repository's Java sources, or one of the
+ * outside names listed here; a {@code dev.dockward…} package or type must exist. A rename that
+ * leaves the docs behind fails here.
  */
 class DocNamesTest {
   /** Names from outside the code base that the docs quote: JDK, libraries, systemd, /proc. */
-  private static final Set<String> OUTSIDE = Set.of(
-      "AutoComplete", "FileConfigProvider", "FileStore", "HostConfig", "ImmutableMap", "LinkedHashMap",
-      "MemTotal", "MemoryDenyWriteExecute", "PrivateTmp", "ProtectSystem", "RestrictAddressFamilies",
-      "RestrictNamespaces", "RssAnon", "RssFile", "RssShmem", "SystemCallFilter", "ThreadMXBean", "VmHWM");
-  private static final Pattern BACKTICKED = Pattern.compile("`([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+)(?:[.#(][^`]*)?`");
-  private static final Pattern QUALIFIED = Pattern.compile("\\bdev\\.dockward((?:\\.[a-z]\\w*)+)(?:\\.([A-Z]\\w*))?");
-  private static final Pattern DECLARED = Pattern.compile("\\b(?:class|record|interface|enum)\\s+([A-Z]\\w*)");
+  private static final Set<String> OUTSIDE =
+      Set.of(
+          "AutoComplete",
+          "FileConfigProvider",
+          "FileStore",
+          "HostConfig",
+          "ImmutableMap",
+          "LinkedHashMap",
+          "MemTotal",
+          "MemoryDenyWriteExecute",
+          "PrivateTmp",
+          "ProtectSystem",
+          "RestrictAddressFamilies",
+          "RestrictNamespaces",
+          "RssAnon",
+          "RssFile",
+          "RssShmem",
+          "SystemCallFilter",
+          "ThreadMXBean",
+          "VmHWM");
+
+  private static final Pattern BACKTICKED =
+      Pattern.compile("`([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+)(?:[.#(][^`]*)?`");
+  private static final Pattern QUALIFIED =
+      Pattern.compile("\\bdev\\.dockward((?:\\.[a-z]\\w*)+)(?:\\.([A-Z]\\w*))?");
+  private static final Pattern DECLARED =
+      Pattern.compile("\\b(?:class|record|interface|enum)\\s+([A-Z]\\w*)");
   private static final Pattern PACKAGE = Pattern.compile("(?m)^package ([\\w.]+);");
 
   @Test
@@ -40,8 +60,11 @@ class DocNamesTest {
     Set<String> qualified = new HashSet<>();
     Set<String> packages = new HashSet<>();
     try (Stream<Path> files = Files.walk(root)) {
-      for (Path java : files.filter(p -> p.toString().endsWith(".java"))
-          .filter(p -> !root.relativize(p).toString().contains("target/")).toList()) {
+      for (Path java :
+          files
+              .filter(p -> p.toString().endsWith(".java"))
+              .filter(p -> !root.relativize(p).toString().contains("target/"))
+              .toList()) {
         String text = Files.readString(java, StandardCharsets.UTF_8);
         String simple = java.getFileName().toString().replace(".java", "");
         types.add(simple);
@@ -76,14 +99,20 @@ class DocNamesTest {
         Matcher fq = QUALIFIED.matcher(lines.get(i));
         while (fq.find()) {
           String pkg = "dev.dockward" + fq.group(1);
-          boolean known = fq.group(2) == null ? packages.contains(pkg) : qualified.contains(pkg + "." + fq.group(2));
+          boolean known =
+              fq.group(2) == null
+                  ? packages.contains(pkg)
+                  : qualified.contains(pkg + "." + fq.group(2));
           if (!known) {
             unknown.add(where + fq.group());
           }
         }
       }
     }
-    assertEquals(List.of(), unknown, "names in the docs that match no type or package (renamed? or add an"
-        + " outside name to OUTSIDE)");
+    assertEquals(
+        List.of(),
+        unknown,
+        "names in the docs that match no type or package (renamed? or add an"
+            + " outside name to OUTSIDE)");
   }
 }

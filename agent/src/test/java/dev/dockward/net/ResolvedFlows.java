@@ -27,22 +27,25 @@ public final class ResolvedFlows {
   private final FlowResolver resolver = new FlowResolver();
   private final Receiver receiver;
   private long now;
-  private final FlowTable.Listener listener = new FlowTable.Listener() {
-    @Override
-    public void flow(FlowRecord record) {
-      receiver.flow(resolver.event(record, Instant.ofEpochMilli(now)));
-    }
+  private final FlowTable.Listener listener =
+      new FlowTable.Listener() {
+        @Override
+        public void flow(FlowRecord record) {
+          receiver.flow(resolver.event(record, Instant.ofEpochMilli(now)));
+        }
 
-    @Override
-    public void established(FlowRecord record) {
-      resolver.established(record, Instant.ofEpochMilli(now)).ifPresent(receiver::established);
-    }
-  };
+        @Override
+        public void established(FlowRecord record) {
+          resolver.established(record, Instant.ofEpochMilli(now)).ifPresent(receiver::established);
+        }
+      };
 
   public ResolvedFlows(Collection<ContainerInfo> containers, int maxFlows, Receiver receiver) {
     this.receiver = receiver;
-    this.table = new FlowTable(new FlowTable.Settings(maxFlows, Duration.ofSeconds(60), Duration.ofSeconds(60),
-        Duration.ofSeconds(2)));
+    this.table =
+        new FlowTable(
+            new FlowTable.Settings(
+                maxFlows, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(2)));
     resolver.useIndex(EndpointIndex.of(containers, List.of()));
   }
 
@@ -54,8 +57,12 @@ public final class ResolvedFlows {
   /** A frame whose bridge port is not known. */
   public void frame(byte[] frame, long millis) {
     now = millis;
-    table.observe(parser.parse(ByteBuffer.wrap(frame), 0, frame.length, frame.length).orElseThrow(), "br-0123456789ab",
-        FlowRecord.UNKNOWN_INGRESS, millis, listener);
+    table.observe(
+        parser.parse(ByteBuffer.wrap(frame), 0, frame.length, frame.length).orElseThrow(),
+        "br-0123456789ab",
+        FlowRecord.UNKNOWN_INGRESS,
+        millis,
+        listener);
   }
 
   public void sweep(long millis) {
@@ -85,19 +92,37 @@ public final class ResolvedFlows {
    * An Ethernet + IPv4 frame with a TCP (20-byte header) or UDP header and no payload; checksums
    * are left zero (the parser does not check them).
    */
-  public static byte[] ipv4(long srcMac, long dstMac, String src, String dst, int protocol, int srcPort, int dstPort,
+  public static byte[] ipv4(
+      long srcMac,
+      long dstMac,
+      String src,
+      String dst,
+      int protocol,
+      int srcPort,
+      int dstPort,
       int tcpFlags) {
     int l4 = protocol == FrameFacts.TCP ? 20 : 8;
     ByteBuffer b = ByteBuffer.allocate(14 + 20 + l4);
     putMac(b, dstMac);
     putMac(b, srcMac);
     b.putShort((short) 0x0800);
-    b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + l4)).putShort((short) 0).putShort((short) 0x4000)
-        .put((byte) 64).put((byte) protocol).putShort((short) 0);
+    b.put((byte) 0x45)
+        .put((byte) 0)
+        .putShort((short) (20 + l4))
+        .putShort((short) 0)
+        .putShort((short) 0x4000)
+        .put((byte) 64)
+        .put((byte) protocol)
+        .putShort((short) 0);
     b.put(v4(src)).put(v4(dst));
     b.putShort((short) srcPort).putShort((short) dstPort);
     if (protocol == FrameFacts.TCP) {
-      b.putInt(1).putInt(0).put((byte) 0x50).put((byte) tcpFlags).putShort((short) 64240).putShort((short) 0)
+      b.putInt(1)
+          .putInt(0)
+          .put((byte) 0x50)
+          .put((byte) tcpFlags)
+          .putShort((short) 64240)
+          .putShort((short) 0)
           .putShort((short) 0);
     } else {
       b.putShort((short) 8).putShort((short) 0);

@@ -15,10 +15,19 @@ final class BenchAgent {
    */
   static AgentConfig watchingProcesses(Path dir) {
     return AgentConfig.DEFAULT
-        .withJournal(new AgentConfig.Journal(dir.resolve("journal").toString(), AgentConfig.RollCycle.HOURLY))
-        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, Duration.ofSeconds(1)), null,
-            new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true)))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, false), null))
+        .withJournal(
+            new AgentConfig.Journal(
+                dir.resolve("journal").toString(), AgentConfig.RollCycle.HOURLY))
+        .withSources(
+            new AgentConfig.Sources(
+                new AgentConfig.ProcScan(true, Duration.ofSeconds(1)),
+                null,
+                new AgentConfig.Cgroup(false, null),
+                new AgentConfig.Netlink(true)))
+        .withSinks(
+            new AgentConfig.Sinks(
+                new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, false),
+                null))
         .withMetrics(new AgentConfig.Metrics(true, "127.0.0.1", 0))
         .withPosture(new AgentConfig.Posture(false, null));
   }

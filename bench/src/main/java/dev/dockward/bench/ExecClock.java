@@ -11,10 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The kernel's own clock of each exec, as an independent reference: bpftrace on the
- * {@code sched_process_exec} tracepoint prints the pid and {@code nsecs} (CLOCK_MONOTONIC, the
- * clock of {@link System#nanoTime} on Linux) of every exec whose command name is {@code sh} or {@code busybox}.
- * Absent (no execs) when bpftrace is not installed or cannot attach.
+ * The kernel's own clock of each exec, as an independent reference: bpftrace on the {@code
+ * sched_process_exec} tracepoint prints the pid and {@code nsecs} (CLOCK_MONOTONIC, the clock of
+ * {@link System#nanoTime} on Linux) of every exec whose command name is {@code sh} or {@code
+ * busybox}. Absent (no execs) when bpftrace is not installed or cannot attach.
  */
 final class ExecClock {
   private static final Path TRACEFS = Path.of("/sys/kernel/tracing");
@@ -33,15 +33,26 @@ final class ExecClock {
     boolean mounted = false;
     try {
       if (!Files.exists(TRACEFS.resolve("events"))) {
-        mounted = new ProcessBuilder("mount", "-t", "tracefs", "nodev", TRACEFS.toString()).inheritIO().start()
-            .waitFor() == 0;
+        mounted =
+            new ProcessBuilder("mount", "-t", "tracefs", "nodev", TRACEFS.toString())
+                    .inheritIO()
+                    .start()
+                    .waitFor()
+                == 0;
       }
-      Process p = new ProcessBuilder("bpftrace", "-e",
-          "tracepoint:sched:sched_process_exec /comm == \"sh\" || comm == \"busybox\"/ { printf(\"X %d %llu\\n\", pid, nsecs); }")
-          .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      Process p =
+          new ProcessBuilder(
+                  "bpftrace",
+                  "-e",
+                  "tracepoint:sched:sched_process_exec /comm == \"sh\" || comm == \"busybox\"/ { printf(\"X %d %llu\\n\", pid, nsecs); }")
+              .redirectErrorStream(true)
+              .redirectOutput(out.toFile())
+              .start();
       long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (System.nanoTime() < end && p.isAlive()
-          && !(Files.exists(out) && Files.readString(out, StandardCharsets.ISO_8859_1).contains("Attaching"))) {
+      while (System.nanoTime() < end
+          && p.isAlive()
+          && !(Files.exists(out)
+              && Files.readString(out, StandardCharsets.ISO_8859_1).contains("Attaching"))) {
         LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
       }
       return new ExecClock(p, out, mounted);

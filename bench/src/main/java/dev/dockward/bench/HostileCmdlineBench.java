@@ -57,8 +57,12 @@ final class HostileCmdlineBench {
           micros[i] = (threads.getCurrentThreadCpuTime() - cpu0) / 1e3;
         }
         Arrays.sort(micros);
-        System.out.printf("%-14s %-12s median %8.1f µs  worst %8.1f µs  fired %s%n", filler.getKey(),
-            tail.isEmpty() ? "(no option)" : "+ -e /bin/sh", micros[rounds / 2], micros[rounds - 1],
+        System.out.printf(
+            "%-14s %-12s median %8.1f µs  worst %8.1f µs  fired %s%n",
+            filler.getKey(),
+            tail.isEmpty() ? "(no option)" : "+ -e /bin/sh",
+            micros[rounds / 2],
+            micros[rounds - 1],
             fired.stream().map(m -> m.rule().id()).toList());
       }
     }
@@ -82,15 +86,44 @@ final class HostileCmdlineBench {
     String cmdline = ProcText.cmdline(argv, argv.length) + tail;
     HostInfo host = new HostInfo("vm", "3f9a0c1d2e4b5a6978877665544332211");
     String id = "9f2c4e1b7a3d5c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a";
-    ContainerInfo container = new ContainerInfo(id, "hostile", "dockward/busybox:test", "sha256:5b0d",
-        Map.of(), false, List.of(), List.of(), List.of(), new NamespaceModes("", "bridge", "private", "", "", "private"),
-        List.of(), ResourceLimits.NONE, OptionalLong.of(4242), Map.of(), Optional.empty(), List.of());
-    ProcessInfo nc0 = new ProcessInfo(4321, 4242, 1234567, "nc", "/bin/busybox", cmdline, false,
-        OptionalInt.of(0), OptionalInt.of(0), OptionalLong.of(0xa80425fbL), Map.of("mnt", 4026532201L),
-        "/docker/" + id);
+    ContainerInfo container =
+        new ContainerInfo(
+            id,
+            "hostile",
+            "dockward/busybox:test",
+            "sha256:5b0d",
+            Map.of(),
+            false,
+            List.of(),
+            List.of(),
+            List.of(),
+            new NamespaceModes("", "bridge", "private", "", "", "private"),
+            List.of(),
+            ResourceLimits.NONE,
+            OptionalLong.of(4242),
+            Map.of(),
+            Optional.empty(),
+            List.of());
+    ProcessInfo nc0 =
+        new ProcessInfo(
+            4321,
+            4242,
+            1234567,
+            "nc",
+            "/bin/busybox",
+            cmdline,
+            false,
+            OptionalInt.of(0),
+            OptionalInt.of(0),
+            OptionalLong.of(0xa80425fbL),
+            Map.of("mnt", 4026532201L),
+            "/docker/" + id);
     Instant t = Instant.parse("2026-11-23T05:41:02.118Z");
-    Map<String, Object> doc = EventDocuments.of(new ProcessObserved(t, "netlink", nc0, Optional.of(container)), host,
-        "3f9a0c1d2e4b-0000000000000035");
+    Map<String, Object> doc =
+        EventDocuments.of(
+            new ProcessObserved(t, "netlink", nc0, Optional.of(container)),
+            host,
+            "3f9a0c1d2e4b-0000000000000035");
     return doc;
   }
 }

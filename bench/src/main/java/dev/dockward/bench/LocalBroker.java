@@ -32,40 +32,71 @@ final class LocalBroker implements AutoCloseable {
 
   static LocalBroker start(Path dir) throws Exception {
     if (!Files.isDirectory(JARS)) {
-      throw new IllegalStateException(JARS + " is missing: run `mvn -B -o -pl agent -am test-compile` once");
+      throw new IllegalStateException(
+          JARS + " is missing: run `mvn -B -o -pl agent -am test-compile` once");
     }
     int port = freePort();
     int controller = freePort();
     Files.createDirectories(dir);
     Path config = dir.resolve("server.properties");
-    Files.writeString(config, String.join("\n",
-        "process.roles=broker,controller", "node.id=1",
-        "controller.quorum.voters=1@127.0.0.1:" + controller,
-        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
-        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
-        "controller.listener.names=CONTROLLER", "inter.broker.listener.name=PLAINTEXT",
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-        "log.dirs=" + dir.resolve("data"), "num.partitions=3",
-        "offsets.topic.replication.factor=1", "transaction.state.log.replication.factor=1",
-        "transaction.state.log.min.isr=1", "auto.create.topics.enable=false", ""));
-    Files.writeString(dir.resolve("log4j.properties"), String.join("\n",
-        "log4j.rootLogger=WARN, file", "log4j.appender.file=org.apache.log4j.FileAppender",
-        "log4j.appender.file.File=" + dir.resolve("broker.log"),
-        "log4j.appender.file.layout=org.apache.log4j.PatternLayout", ""));
-    Process format = new ProcessBuilder(java(dir, List.of("kafka.tools.StorageTool", "format", "-t",
-        UUID.randomUUID().toString().replace("-", "").substring(0, 22), "-c", config.toString())))
-        .redirectErrorStream(true).redirectOutput(dir.resolve("format.log").toFile()).start();
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "process.roles=broker,controller",
+            "node.id=1",
+            "controller.quorum.voters=1@127.0.0.1:" + controller,
+            "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
+            "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+            "controller.listener.names=CONTROLLER",
+            "inter.broker.listener.name=PLAINTEXT",
+            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "log.dirs=" + dir.resolve("data"),
+            "num.partitions=3",
+            "offsets.topic.replication.factor=1",
+            "transaction.state.log.replication.factor=1",
+            "transaction.state.log.min.isr=1",
+            "auto.create.topics.enable=false",
+            ""));
+    Files.writeString(
+        dir.resolve("log4j.properties"),
+        String.join(
+            "\n",
+            "log4j.rootLogger=WARN, file",
+            "log4j.appender.file=org.apache.log4j.FileAppender",
+            "log4j.appender.file.File=" + dir.resolve("broker.log"),
+            "log4j.appender.file.layout=org.apache.log4j.PatternLayout",
+            ""));
+    Process format =
+        new ProcessBuilder(
+                java(
+                    dir,
+                    List.of(
+                        "kafka.tools.StorageTool",
+                        "format",
+                        "-t",
+                        UUID.randomUUID().toString().replace("-", "").substring(0, 22),
+                        "-c",
+                        config.toString())))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("format.log").toFile())
+            .start();
     if (!format.waitFor(120, TimeUnit.SECONDS) || format.exitValue() != 0) {
-      throw new IllegalStateException("storage format failed: " + Files.readString(dir.resolve("format.log")));
+      throw new IllegalStateException(
+          "storage format failed: " + Files.readString(dir.resolve("format.log")));
     }
-    Process p = new ProcessBuilder(java(dir, List.of("kafka.Kafka", config.toString())))
-        .redirectErrorStream(true).redirectOutput(dir.resolve("broker.out").toFile()).start();
+    Process p =
+        new ProcessBuilder(java(dir, List.of("kafka.Kafka", config.toString())))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("broker.out").toFile())
+            .start();
     LocalBroker broker = new LocalBroker(p, port);
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     try (Admin admin = broker.admin()) {
       while (System.nanoTime() < end) {
         if (!p.isAlive()) {
-          throw new IllegalStateException("broker exited: " + Files.readString(dir.resolve("broker.out")));
+          throw new IllegalStateException(
+              "broker exited: " + Files.readString(dir.resolve("broker.out")));
         }
         try {
           admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
@@ -80,9 +111,15 @@ final class LocalBroker implements AutoCloseable {
   }
 
   private static List<String> java(Path dir, List<String> mainAndArgs) {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xms256m", "-Xmx768m", "-Dlog4j.configuration=file:" + dir.resolve("log4j.properties"),
-        "-cp", JARS + "/*"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms256m",
+                "-Xmx768m",
+                "-Dlog4j.configuration=file:" + dir.resolve("log4j.properties"),
+                "-cp",
+                JARS + "/*"));
     cmd.addAll(mainAndArgs);
     return cmd;
   }
@@ -98,8 +135,14 @@ final class LocalBroker implements AutoCloseable {
   }
 
   Admin admin() {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000));
+    return Admin.create(
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers(),
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+            5000,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+            10000));
   }
 
   void createTopic(String name) throws Exception {
@@ -110,13 +153,19 @@ final class LocalBroker implements AutoCloseable {
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (System.nanoTime() < end) {
         try {
-          var d = admin.describeTopics(List.of(name)).allTopicNames().get(10, TimeUnit.SECONDS).get(name);
+          var d =
+              admin
+                  .describeTopics(List.of(name))
+                  .allTopicNames()
+                  .get(10, TimeUnit.SECONDS)
+                  .get(name);
           if (d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
             return;
           }
         } catch (ExecutionException e) {
           // Created, but not yet in the metadata the broker answers from: ask again.
-          if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+          if (!(e.getCause()
+              instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
             throw e;
           }
         }

@@ -39,12 +39,26 @@ final class ProcScanBench {
     Agent agent = null;
     try {
       AgentConfig config = BenchAgent.watchingProcesses(dir);
-      agent = Agent.start(config, new RuleDetector(new RuleEngine(
-          RuleSetLoading.load(true, List.of(), new PrintWriter(System.err, true)).ruleSet())),
-          new PrintStream(OutputStream.nullOutputStream()));
+      agent =
+          Agent.start(
+              config,
+              new RuleDetector(
+                  new RuleEngine(
+                      RuleSetLoading.load(true, List.of(), new PrintWriter(System.err, true))
+                          .ruleSet())),
+              new PrintStream(OutputStream.nullOutputStream()));
       long rssBefore = rssKib();
-      BenchDocker.docker("run", "-d", "--label", label, "--network=none", "--pids-limit", Integer.toString(count + 100),
-          "dockward/busybox:test", "sh", "-c",
+      BenchDocker.docker(
+          "run",
+          "-d",
+          "--label",
+          label,
+          "--network=none",
+          "--pids-limit",
+          Integer.toString(count + 100),
+          "dockward/busybox:test",
+          "sh",
+          "-c",
           "i=0; while [ $i -lt " + count + " ]; do /bin/sleep 300 & i=$((i+1)); done; wait");
       ProcReader reader = new ProcReader(HostFs.system());
       long deadline = System.nanoTime() + 120_000_000_000L;
@@ -64,18 +78,22 @@ final class ProcScanBench {
           }
         }
         double ms = (System.nanoTime() - t0) / 1e6;
-        System.out.printf("  full read of every process (bench thread), round %d: %d processes in %.0f ms"
-            + " (thread CPU %.0f ms)%n", round, read, ms, (threadCpuNanos() - cpu0) / 1e6);
+        System.out.printf(
+            "  full read of every process (bench thread), round %d: %d processes in %.0f ms"
+                + " (thread CPU %.0f ms)%n",
+            round, read, ms, (threadCpuNanos() - cpu0) / 1e6);
       }
       List<Double> passes = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         Thread.sleep(1_100);
         passes.add(passSeconds(agent) * 1000);
       }
-      System.out.printf("  the agent's incremental rescan, last pass sampled 5 times: %s ms%n", passes.stream()
-          .map(d -> String.format("%.0f", d)).toList());
-      System.out.printf("  agent JVM RSS: %d MiB before the processes, %d MiB watching them%n", rssBefore / 1024,
-          rssKib() / 1024);
+      System.out.printf(
+          "  the agent's incremental rescan, last pass sampled 5 times: %s ms%n",
+          passes.stream().map(d -> String.format("%.0f", d)).toList());
+      System.out.printf(
+          "  agent JVM RSS: %d MiB before the processes, %d MiB watching them%n",
+          rssBefore / 1024, rssKib() / 1024);
     } finally {
       if (agent != null) {
         agent.close();
@@ -86,10 +104,17 @@ final class ProcScanBench {
   }
 
   private static double passSeconds(Agent agent) throws Exception {
-    String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-    Matcher m = Pattern.compile("dockward_source_pass_seconds\\{source=\"proc_scan\"} (\\S+)").matcher(body);
+    String body =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + agent.metricsPort() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    Matcher m =
+        Pattern.compile("dockward_source_pass_seconds\\{source=\"proc_scan\"} (\\S+)")
+            .matcher(body);
     return m.find() ? Double.parseDouble(m.group(1)) : -1;
   }
 

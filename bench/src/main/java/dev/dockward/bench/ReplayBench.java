@@ -39,25 +39,41 @@ final class ReplayBench {
       }
     }
     double writeSeconds = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("journal: %,d records appended in %.1f s (%,.0f records/s)%n", records, writeSeconds,
-        records / writeSeconds);
+    System.out.printf(
+        "journal: %,d records appended in %.1f s (%,.0f records/s)%n",
+        records, writeSeconds, records / writeSeconds);
 
     Instant from = start.plusMillis(spanMillis).minus(Duration.ofMinutes(60));
     Instant to = from.plus(Duration.ofMinutes(15));
     try (ChronicleJournal j = ChronicleJournal.openForReading(dir)) {
-      ReplayQuery window = new ReplayQuery(Optional.of(from), Optional.of(to), Set.of("event", "alert"),
-          Optional.empty(), Set.of(), Optional.empty(), Optional.empty());
+      ReplayQuery window =
+          new ReplayQuery(
+              Optional.of(from),
+              Optional.of(to),
+              Set.of("event", "alert"),
+              Optional.empty(),
+              Set.of(),
+              Optional.empty(),
+              Optional.empty());
       long w0 = System.nanoTime();
       AtomicLong first = new AtomicLong();
       AtomicLong selected = new AtomicLong();
-      Replayer.Counts counts = new Replayer(j).replay(window, r -> {
-        if (selected.getAndIncrement() == 0) {
-          first.set(System.nanoTime());
-        }
-      }, false, () -> true);
+      Replayer.Counts counts =
+          new Replayer(j)
+              .replay(
+                  window,
+                  r -> {
+                    if (selected.getAndIncrement() == 0) {
+                      first.set(System.nanoTime());
+                    }
+                  },
+                  false,
+                  () -> true);
       double total = (System.nanoTime() - w0) / 1e6;
-      System.out.printf("window: 15 min near the end: first record after %.1f ms, %,d records in %.0f ms "
-          + "(%,d records read), heap %d MiB%n", (first.get() - w0) / 1e6, selected.get(), total, counts.read(), heapMiB());
+      System.out.printf(
+          "window: 15 min near the end: first record after %.1f ms, %,d records in %.0f ms "
+              + "(%,d records read), heap %d MiB%n",
+          (first.get() - w0) / 1e6, selected.get(), total, counts.read(), heapMiB());
 
       long r0 = System.nanoTime();
       long raw = 0;
@@ -67,30 +83,50 @@ final class ReplayBench {
         }
       }
       double rawSeconds = (System.nanoTime() - r0) / 1e9;
-      System.out.printf("scan (raw cursor): %,d records in %.1f s (%,.0f records/s), heap %d MiB%n", raw, rawSeconds,
-          raw / rawSeconds, heapMiB());
+      System.out.printf(
+          "scan (raw cursor): %,d records in %.1f s (%,.0f records/s), heap %d MiB%n",
+          raw, rawSeconds, raw / rawSeconds, heapMiB());
 
       long f0 = System.nanoTime();
-      Replayer.Counts all = new Replayer(j).replay(ReplayQuery.all(), r -> { }, false, () -> true);
+      Replayer.Counts all = new Replayer(j).replay(ReplayQuery.all(), r -> {}, false, () -> true);
       double fullSeconds = (System.nanoTime() - f0) / 1e9;
-      System.out.printf("scan (replay, every record selected, none parsed): %,d records in %.1f s (%,.0f records/s), "
-          + "heap %d MiB%n", all.selected(), fullSeconds, all.selected() / fullSeconds, heapMiB());
+      System.out.printf(
+          "scan (replay, every record selected, none parsed): %,d records in %.1f s (%,.0f records/s), "
+              + "heap %d MiB%n",
+          all.selected(), fullSeconds, all.selected() / fullSeconds, heapMiB());
 
-      ReplayQuery oneContainer = new ReplayQuery(Optional.empty(), Optional.empty(), Set.of("event", "alert"),
-          Optional.of("db"), Set.of(), Optional.empty(), Optional.empty());
+      ReplayQuery oneContainer =
+          new ReplayQuery(
+              Optional.empty(),
+              Optional.empty(),
+              Set.of("event", "alert"),
+              Optional.of("db"),
+              Set.of(),
+              Optional.empty(),
+              Optional.empty());
       long p0 = System.nanoTime();
-      Replayer.Counts parsed = new Replayer(j).replay(oneContainer, r -> { }, false, () -> true);
+      Replayer.Counts parsed = new Replayer(j).replay(oneContainer, r -> {}, false, () -> true);
       double parsedSeconds = (System.nanoTime() - p0) / 1e9;
-      System.out.printf("scan (replay --container, every record parsed): %,d records in %.1f s (%,.0f records/s), "
-          + "heap %d MiB%n", parsed.read(), parsedSeconds, parsed.read() / parsedSeconds, heapMiB());
+      System.out.printf(
+          "scan (replay --container, every record parsed): %,d records in %.1f s (%,.0f records/s), "
+              + "heap %d MiB%n",
+          parsed.read(), parsedSeconds, parsed.read() / parsedSeconds, heapMiB());
     }
   }
 
   static String exec(long i, Instant t, String containerId) {
-    return "{\"schema\":1,\"kind\":\"event\",\"id\":\"0123456789ab-" + String.format("%016x", i + 1) + "\",\"time\":\""
-        + Timestamps.format(t) + "\",\"host\":{\"name\":\"bench\",\"id\":\"0123456789abcdef0123456789abcdef\"},"
-        + "\"type\":\"exec\",\"source\":\"netlink\",\"container\":{\"id\":\"" + containerId + "\",\"name\":\"web\","
-        + "\"image\":\"nginx:1.25\"},\"process\":{\"pid\":" + (1000 + i % 30000) + ",\"ppid\":999,\"start_time\":" + i
+    return "{\"schema\":1,\"kind\":\"event\",\"id\":\"0123456789ab-"
+        + String.format("%016x", i + 1)
+        + "\",\"time\":\""
+        + Timestamps.format(t)
+        + "\",\"host\":{\"name\":\"bench\",\"id\":\"0123456789abcdef0123456789abcdef\"},"
+        + "\"type\":\"exec\",\"source\":\"netlink\",\"container\":{\"id\":\""
+        + containerId
+        + "\",\"name\":\"web\","
+        + "\"image\":\"nginx:1.25\"},\"process\":{\"pid\":"
+        + (1000 + i % 30000)
+        + ",\"ppid\":999,\"start_time\":"
+        + i
         + ",\"name\":\"sh\",\"exe\":\"/bin/busybox\",\"cmdline\":\"sh -c ls /tmp\",\"uid\":0,\"euid\":0}}";
   }
 

@@ -60,13 +60,18 @@ final class RulesBench {
       for (int i = 0; i < events; i++) {
         consume(dev.dockward.rules.ValueNormaliser.normalise(exec).size());
       }
-      line.append(String.format("  (normalise of the exec %.2f µs)",
-          (threads.getCurrentThreadCpuTime() - cpu0) / 1e3 / events));
+      line.append(
+          String.format(
+              "  (normalise of the exec %.2f µs)",
+              (threads.getCurrentThreadCpuTime() - cpu0) / 1e3 / events));
       System.out.println(line);
     }
-    System.out.printf("alerts per event: exec %d, fork %d, exit %d; %,d events per kind and round, thread CPU%n",
-        engine.evaluate(documents.get("exec")).size(), engine.evaluate(documents.get("fork")).size(),
-        engine.evaluate(documents.get("exit")).size(), events);
+    System.out.printf(
+        "alerts per event: exec %d, fork %d, exit %d; %,d events per kind and round, thread CPU%n",
+        engine.evaluate(documents.get("exec")).size(),
+        engine.evaluate(documents.get("fork")).size(),
+        engine.evaluate(documents.get("exit")).size(),
+        events);
   }
 
   private static long sink;
@@ -80,27 +85,91 @@ final class RulesBench {
   private static Map<String, Map<String, Object>> documents() {
     HostInfo host = new HostInfo("vm", "3f9a0c1d2e4b5a6978877665544332211");
     String id = "9f2c4e1b7a3d5c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a";
-    ContainerInfo container = new ContainerInfo(id, "storm", "dockward/busybox:test",
-        "sha256:5b0d59026729b68570d99bc4f3f7c31a2e4ff0f736a45b7b7a6e1c1d2f3e4a5b",
-        Map.of("dockward.bench", "storm"), false, List.of(), List.of(),
-        List.of(new MountInfo("bind", "/srv/data", "/data", false)),
-        new NamespaceModes("", "bridge", "private", "", "", "private"), List.of(), ResourceLimits.NONE,
-        OptionalLong.of(4242), Map.of("bridge", new NetworkEndpoint("1c8e0f3a2b4d", "172.17.0.2",
-            "02:42:ac:11:00:02", "172.17.0.1")), Optional.of(Instant.parse("2026-11-23T05:40:11Z")), List.of());
-    Map<String, Long> namespaces = Map.of("mnt", 4026532201L, "pid", 4026532204L, "net", 4026532207L,
-        "uts", 4026532202L, "ipc", 4026532203L, "user", 4026531837L, "cgroup", 4026532205L);
-    ProcessInfo ls = new ProcessInfo(4321, 4242, 1234567, "ls", "/bin/busybox", "ls -l /data", false,
-        OptionalInt.of(0), OptionalInt.of(0), OptionalLong.of(0xa80425fbL), namespaces, "/docker/" + id,
-        Optional.of(List.of("user")), List.of("pipe", "pipe", "pipe"),
-        Optional.of(Instant.parse("2026-11-20T10:00:00Z")));
-    ProcessInfo shell = new ProcessInfo(4242, 4200, 1234500, "sh", "/bin/busybox", "sh -c while :; do ls; done",
-        false, OptionalInt.of(0), OptionalInt.of(0), OptionalLong.of(0xa80425fbL), namespaces, "/docker/" + id,
-        Optional.of(List.of("user")), List.of("pipe", "pipe", "pipe"), Optional.empty());
+    ContainerInfo container =
+        new ContainerInfo(
+            id,
+            "storm",
+            "dockward/busybox:test",
+            "sha256:5b0d59026729b68570d99bc4f3f7c31a2e4ff0f736a45b7b7a6e1c1d2f3e4a5b",
+            Map.of("dockward.bench", "storm"),
+            false,
+            List.of(),
+            List.of(),
+            List.of(new MountInfo("bind", "/srv/data", "/data", false)),
+            new NamespaceModes("", "bridge", "private", "", "", "private"),
+            List.of(),
+            ResourceLimits.NONE,
+            OptionalLong.of(4242),
+            Map.of(
+                "bridge",
+                new NetworkEndpoint(
+                    "1c8e0f3a2b4d", "172.17.0.2", "02:42:ac:11:00:02", "172.17.0.1")),
+            Optional.of(Instant.parse("2026-11-23T05:40:11Z")),
+            List.of());
+    Map<String, Long> namespaces =
+        Map.of(
+            "mnt",
+            4026532201L,
+            "pid",
+            4026532204L,
+            "net",
+            4026532207L,
+            "uts",
+            4026532202L,
+            "ipc",
+            4026532203L,
+            "user",
+            4026531837L,
+            "cgroup",
+            4026532205L);
+    ProcessInfo ls =
+        new ProcessInfo(
+            4321,
+            4242,
+            1234567,
+            "ls",
+            "/bin/busybox",
+            "ls -l /data",
+            false,
+            OptionalInt.of(0),
+            OptionalInt.of(0),
+            OptionalLong.of(0xa80425fbL),
+            namespaces,
+            "/docker/" + id,
+            Optional.of(List.of("user")),
+            List.of("pipe", "pipe", "pipe"),
+            Optional.of(Instant.parse("2026-11-20T10:00:00Z")));
+    ProcessInfo shell =
+        new ProcessInfo(
+            4242,
+            4200,
+            1234500,
+            "sh",
+            "/bin/busybox",
+            "sh -c while :; do ls; done",
+            false,
+            OptionalInt.of(0),
+            OptionalInt.of(0),
+            OptionalLong.of(0xa80425fbL),
+            namespaces,
+            "/docker/" + id,
+            Optional.of(List.of("user")),
+            List.of("pipe", "pipe", "pipe"),
+            Optional.empty());
     Instant t = Instant.parse("2026-11-23T05:41:02.118Z");
-    Event fork = new ProcessForked(t, "netlink", Optional.of(shell), 4242, 4321, Optional.of(container));
+    Event fork =
+        new ProcessForked(t, "netlink", Optional.of(shell), 4242, 4321, Optional.of(container));
     Event exec = new ProcessObserved(t.plusMillis(1), "netlink", ls, Optional.of(container));
-    Event exit = new ProcessExited(t.plusMillis(2), "netlink", Optional.of(ls), 4321, 0, 0, OptionalLong.of(2),
-        Optional.of(container));
+    Event exit =
+        new ProcessExited(
+            t.plusMillis(2),
+            "netlink",
+            Optional.of(ls),
+            4321,
+            0,
+            0,
+            OptionalLong.of(2),
+            Optional.of(container));
     Map<String, Map<String, Object>> out = new LinkedHashMap<>();
     out.put("exec", EventDocuments.of(exec, host, "3f9a0c1d2e4b-0000000000000035"));
     out.put("fork", EventDocuments.of(fork, host, "3f9a0c1d2e4b-0000000000000034"));

@@ -1,11 +1,11 @@
 package dev.dockward.bench;
 
-import dev.dockward.agent.config.AgentConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalWriter;
-import dev.dockward.agent.journal.RecordJsonEncoder;
 import dev.dockward.agent.journal.RecordIds;
+import dev.dockward.agent.journal.RecordJsonEncoder;
 import dev.dockward.agent.ship.FileCheckpoint;
 import dev.dockward.agent.ship.ForwardingSink;
 import dev.dockward.agent.ship.KafkaSink;
@@ -16,49 +16,57 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
-import java.util.stream.IntStream;
-import net.openhft.chronicle.queue.ChronicleQueue;
-import net.openhft.chronicle.queue.ExcerptAppender;
-import net.openhft.chronicle.queue.RollCycles;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.IntStream;
+import net.openhft.chronicle.queue.ChronicleQueue;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.RollCycles;
 
 /**
- * The Kafka issue's benchmarks: journal append rate (hash chain included), ship rate to a
- * loopback broker with {@code acks=all} under several producer settings, and the lag from append
- * to acknowledgement under a steady rate.
+ * The Kafka issue's benchmarks: journal append rate (hash chain included), ship rate to a loopback
+ * broker with {@code acks=all} under several producer settings, and the lag from append to
+ * acknowledgement under a steady rate.
  */
 final class ShippingBench {
   private ShippingBench() {}
 
   /** A ~300-byte alert like the agent's, distinct per number. */
   static String record(long n, long appendNanos) {
-    return String.format("{\"schema\":1,\"kind\":\"alert\",\"id\":\"0123456789ab-%016x\",\"time\":\"2026-11-23T05:00:00.000Z\","
-        + "\"host\":{\"name\":\"bench-host\",\"id\":\"4f1c9e\"},\"rule\":\"bench_rule\",\"severity\":\"high\","
-        + "\"tags\":[\"mitre.T1611\"],\"summary\":\"process sh (pid %d) of container web runs in the host mount "
-        + "namespace\",\"container\":{\"id\":\"c%02d\",\"name\":\"web\",\"image\":\"nginx:1.25\"},\"t\":%d}",
+    return String.format(
+        "{\"schema\":1,\"kind\":\"alert\",\"id\":\"0123456789ab-%016x\",\"time\":\"2026-11-23T05:00:00.000Z\","
+            + "\"host\":{\"name\":\"bench-host\",\"id\":\"4f1c9e\"},\"rule\":\"bench_rule\",\"severity\":\"high\","
+            + "\"tags\":[\"mitre.T1611\"],\"summary\":\"process sh (pid %d) of container web runs in the host mount "
+            + "namespace\",\"container\":{\"id\":\"c%02d\",\"name\":\"web\",\"image\":\"nginx:1.25\"},\"t\":%d}",
         n, n, n % 7, appendNanos);
   }
 
   private static final Map<String, Object> HOST = Map.of("name", "bench-host", "id", "4f1c9e");
   private static final List<String> TAGS = List.of("mitre.T1611");
-  private static final List<Map<String, Object>> CONTAINERS = IntStream.range(0, 7)
-      .mapToObj(i -> Map.<String, Object>of("id", String.format("c%02d", i), "name", "web", "image", "nginx:1.25"))
-      .toList();
+  private static final List<Map<String, Object>> CONTAINERS =
+      IntStream.range(0, 7)
+          .mapToObj(
+              i ->
+                  Map.<String, Object>of(
+                      "id", String.format("c%02d", i), "name", "web", "image", "nginx:1.25"))
+          .toList();
 
-  /** The same alert as {@link #record} as the map the pipeline journals (a new map per record, as there). */
+  /**
+   * The same alert as {@link #record} as the map the pipeline journals (a new map per record, as
+   * there).
+   */
   static Map<String, Object> alert(String id, long n) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("schema", 1);
@@ -69,30 +77,56 @@ final class ShippingBench {
     m.put("rule", "bench_rule");
     m.put("severity", "high");
     m.put("tags", TAGS);
-    m.put("summary", "process sh (pid " + n + ") of container web runs in the host mount namespace");
+    m.put(
+        "summary", "process sh (pid " + n + ") of container web runs in the host mount namespace");
     m.put("container", CONTAINERS.get((int) (n % 7)));
     m.put("t", 0L);
     return m;
   }
 
-  /** A container exec event document as EventDocuments makes it (the container's whole inventory included). */
+  /**
+   * A container exec event document as EventDocuments makes it (the container's whole inventory
+   * included).
+   */
   static Map<String, Object> execEvent(String id) {
     Instant t = Instant.parse("2026-11-23T05:00:00.000Z");
-    dev.dockward.event.ContainerInfo c = new dev.dockward.event.ContainerInfo(
-        "9f2c0c1d2e4b5a6978877665544332211009f2c0c1d2e4b5a697887766554433", "web", "nginx:1.25",
-        "sha256:4f1c9e0a7d2b", Map.of("com.example.team", "payments", "com.example.tier", "frontend"), false,
-        List.of("NET_ADMIN"), List.of("NET_RAW"),
-        List.of(new dev.dockward.event.MountInfo("bind", "/srv/web", "/usr/share/nginx/html", false)),
-        new dev.dockward.event.NamespaceModes("private", "private", "private", "", "", "private"),
-        List.of("no-new-privileges"),
-        new dev.dockward.event.ResourceLimits(OptionalLong.of(536870912), OptionalLong.empty(),
-            OptionalLong.empty(), OptionalLong.empty(), OptionalLong.of(512)),
-        OptionalLong.of(4200), Map.of("bridge", new dev.dockward.event.NetworkEndpoint("n1", "172.17.0.2",
-            "02:42:ac:11:00:02", "172.17.0.1")),
-        Optional.of(t), List.of(new dev.dockward.event.PortBinding("80/tcp", "0.0.0.0", "8080")));
-    return dev.dockward.event.EventDocuments.of(new dev.dockward.event.DockerExecStarted(t, c,
-        new dev.dockward.event.ExecInfo("5b3f1e", "sh -c 'cat /etc/passwd'", "root", false, true)),
-        new dev.dockward.event.HostInfo("bench-host", "4f1c9e"), id);
+    dev.dockward.event.ContainerInfo c =
+        new dev.dockward.event.ContainerInfo(
+            "9f2c0c1d2e4b5a6978877665544332211009f2c0c1d2e4b5a697887766554433",
+            "web",
+            "nginx:1.25",
+            "sha256:4f1c9e0a7d2b",
+            Map.of("com.example.team", "payments", "com.example.tier", "frontend"),
+            false,
+            List.of("NET_ADMIN"),
+            List.of("NET_RAW"),
+            List.of(
+                new dev.dockward.event.MountInfo(
+                    "bind", "/srv/web", "/usr/share/nginx/html", false)),
+            new dev.dockward.event.NamespaceModes(
+                "private", "private", "private", "", "", "private"),
+            List.of("no-new-privileges"),
+            new dev.dockward.event.ResourceLimits(
+                OptionalLong.of(536870912),
+                OptionalLong.empty(),
+                OptionalLong.empty(),
+                OptionalLong.empty(),
+                OptionalLong.of(512)),
+            OptionalLong.of(4200),
+            Map.of(
+                "bridge",
+                new dev.dockward.event.NetworkEndpoint(
+                    "n1", "172.17.0.2", "02:42:ac:11:00:02", "172.17.0.1")),
+            Optional.of(t),
+            List.of(new dev.dockward.event.PortBinding("80/tcp", "0.0.0.0", "8080")));
+    return dev.dockward.event.EventDocuments.of(
+        new dev.dockward.event.DockerExecStarted(
+            t,
+            c,
+            new dev.dockward.event.ExecInfo(
+                "5b3f1e", "sh -c 'cat /etc/passwd'", "root", false, true)),
+        new dev.dockward.event.HostInfo("bench-host", "4f1c9e"),
+        id);
   }
 
   /**
@@ -101,8 +135,12 @@ final class ShippingBench {
    */
   static void encodeRates(long n) throws IOException {
     ObjectMapper json = new ObjectMapper();
-    com.fasterxml.jackson.core.JsonFactory factory = json.getFactory().rebuild()
-        .disable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+    com.fasterxml.jackson.core.JsonFactory factory =
+        json.getFactory()
+            .rebuild()
+            .disable(
+                com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .build();
     ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
     com.fasterxml.jackson.core.JsonGenerator g = factory.createGenerator(out);
     g.setRootValueSeparator(null);
@@ -132,8 +170,10 @@ final class ShippingBench {
         rates[0] = n / ((t1 - t0) / 1e9);
         rates[1] = n / ((t2 - t1) / 1e9);
       }
-      System.out.printf("encode only, %s (%d bytes): Jackson writeValue %,.0f records/s, RecordJsonEncoder %,.0f "
-          + "records/s (%.1fx)  [checksum %d]%n", e.getKey(), encoder.size(), rates[0], rates[1], rates[1] / rates[0], sum);
+      System.out.printf(
+          "encode only, %s (%d bytes): Jackson writeValue %,.0f records/s, RecordJsonEncoder %,.0f "
+              + "records/s (%.1fx)  [checksum %d]%n",
+          e.getKey(), encoder.size(), rates[0], rates[1], rates[1] / rates[0], sum);
     }
   }
 
@@ -154,11 +194,13 @@ final class ShippingBench {
         sha.update(texts[(int) (i & 1023)].getBytes(StandardCharsets.UTF_8));
         prev = sha.digest();
       }
-      System.out.printf("round %d: hash chain alone (SHA-256 of previous hash + UTF-8 text): %,.0f records/s%n", round,
-          n / ((System.nanoTime() - s0) / 1e9));
+      System.out.printf(
+          "round %d: hash chain alone (SHA-256 of previous hash + UTF-8 text): %,.0f records/s%n",
+          round, n / ((System.nanoTime() - s0) / 1e9));
 
       Path raw = dir.resolve("raw-" + round);
-      try (ChronicleQueue q = ChronicleQueue.singleBuilder(raw).rollCycle(RollCycles.FAST_HOURLY).build();
+      try (ChronicleQueue q =
+              ChronicleQueue.singleBuilder(raw).rollCycle(RollCycles.FAST_HOURLY).build();
           ExcerptAppender a = q.createAppender()) {
         for (int i = 0; i < 100_000; i++) {
           a.writeText(texts[i & 1023]); // warm-up
@@ -167,14 +209,19 @@ final class ShippingBench {
         for (long i = 0; i < n; i++) {
           a.writeText(texts[(int) (i & 1023)]);
         }
-        System.out.printf("round %d: plain Chronicle writeText, no chain, no sync: %,.0f records/s%n", round,
-            n / ((System.nanoTime() - t0) / 1e9));
+        System.out.printf(
+            "round %d: plain Chronicle writeText, no chain, no sync: %,.0f records/s%n",
+            round, n / ((System.nanoTime() - t0) / 1e9));
       }
       ReplayBench.delete(raw);
 
       Path unsynced = dir.resolve("unsynced-" + round);
-      try (ChronicleJournal j = ChronicleJournal.openForWriting(unsynced, "hourly",
-          net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE, Duration.ofHours(1))) {
+      try (ChronicleJournal j =
+          ChronicleJournal.openForWriting(
+              unsynced,
+              "hourly",
+              net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE,
+              Duration.ofHours(1))) {
         for (int i = 0; i < 100_000; i++) {
           j.append(texts[i & 1023]); // warm-up
         }
@@ -182,7 +229,8 @@ final class ShippingBench {
         for (long i = 0; i < n; i++) {
           j.append(texts[(int) (i & 1023)]);
         }
-        System.out.printf("round %d: ChronicleJournal.append (chained, no sync within the run): %,.0f records/s%n",
+        System.out.printf(
+            "round %d: ChronicleJournal.append (chained, no sync within the run): %,.0f records/s%n",
             round, n / ((System.nanoTime() - t0) / 1e9));
       }
       ReplayBench.delete(unsynced);
@@ -201,8 +249,10 @@ final class ShippingBench {
           byte[] b = utf8[(int) (i & 1023)];
           j.append(b, 0, b.length);
         }
-        System.out.printf("round %d: ChronicleJournal.append(byte[]) of pre-encoded JSON (chained, synced every 1 s): "
-            + "%,.0f records/s%n", round, n / ((System.nanoTime() - t0) / 1e9));
+        System.out.printf(
+            "round %d: ChronicleJournal.append(byte[]) of pre-encoded JSON (chained, synced every 1 s): "
+                + "%,.0f records/s%n",
+            round, n / ((System.nanoTime() - t0) / 1e9));
       }
       ReplayBench.delete(bytesDir);
 
@@ -210,14 +260,18 @@ final class ShippingBench {
       try (ChronicleJournal j = ChronicleJournal.openForWriting(before, "hourly")) {
         ObjectMapper json = new ObjectMapper();
         for (int i = 0; i < 100_000; i++) {
-          j.append(json.writeValueAsString(alert("0123456789ab-" + String.format("%016x", i), i))); // warm-up
+          j.append(
+              json.writeValueAsString(
+                  alert("0123456789ab-" + String.format("%016x", i), i))); // warm-up
         }
         long t0 = System.nanoTime();
         for (long i = 0; i < n; i++) {
           j.append(json.writeValueAsString(alert("0123456789ab-" + String.format("%016x", i), i)));
         }
-        System.out.printf("round %d: the pipeline's path before (String.format id, writeValueAsString, append(String)): "
-            + "%,.0f records/s%n", round, n / ((System.nanoTime() - t0) / 1e9));
+        System.out.printf(
+            "round %d: the pipeline's path before (String.format id, writeValueAsString, append(String)): "
+                + "%,.0f records/s%n",
+            round, n / ((System.nanoTime() - t0) / 1e9));
       }
       ReplayBench.delete(before);
 
@@ -232,8 +286,10 @@ final class ShippingBench {
         for (long i = 0; i < n; i++) {
           w.append(alert(ids.next(), i));
         }
-        System.out.printf("round %d: record map -> id + JSON encoding + JournalWriter.append (chained, synced every 1 s): "
-            + "%,.0f records/s%n", round, n / ((System.nanoTime() - t0) / 1e9));
+        System.out.printf(
+            "round %d: record map -> id + JSON encoding + JournalWriter.append (chained, synced every 1 s): "
+                + "%,.0f records/s%n",
+            round, n / ((System.nanoTime() - t0) / 1e9));
       }
       ReplayBench.delete(encoded);
 
@@ -247,14 +303,18 @@ final class ShippingBench {
           j.append(texts[(int) (i & 1023)]);
         }
         double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("round %d: ChronicleJournal.append (chained, synced every 1 s): %,.0f records/s%n", round,
-            n / s);
+        System.out.printf(
+            "round %d: ChronicleJournal.append (chained, synced every 1 s): %,.0f records/s%n",
+            round, n / s);
       }
       ReplayBench.delete(d);
     }
   }
 
-  /** {@code ship N}: N records journalled first, then shipped under each setting, best to worst printed. */
+  /**
+   * {@code ship N}: N records journalled first, then shipped under each setting, best to worst
+   * printed.
+   */
   static void ship(long n, Path dir, List<Map<String, String>> settings) throws Exception {
     try (LocalBroker broker = LocalBroker.start(dir.resolve("broker"))) {
       System.out.printf("broker pid %d on %s%n", broker.pid(), broker.bootstrapServers());
@@ -269,7 +329,9 @@ final class ShippingBench {
       AtomicInteger topic = new AtomicInteger();
       Map<Map<String, String>, List<Double>> rates = new LinkedHashMap<>();
       try (ChronicleJournal j = ChronicleJournal.openForWriting(journalDir, "hourly")) {
-        System.out.printf("warm-up: %,.0f records/s (not counted)%n", shipOnce(broker, j, dir, topic, Map.of(), n, last));
+        System.out.printf(
+            "warm-up: %,.0f records/s (not counted)%n",
+            shipOnce(broker, j, dir, topic, Map.of(), n, last));
         for (int round = 1; round <= 3; round++) {
           for (Map<String, String> props : settings) {
             double rate = shipOnce(broker, j, dir, topic, props, n, last);
@@ -278,20 +340,22 @@ final class ShippingBench {
           }
         }
       }
-      System.out.printf("%n| producer settings over the defaults | records/s (median of 3) | min – max |%n|---|---|---|%n");
+      System.out.printf(
+          "%n| producer settings over the defaults | records/s (median of 3) | min – max |%n|---|---|---|%n");
       for (Map.Entry<Map<String, String>, List<Double>> e : rates.entrySet()) {
         List<Double> r = new ArrayList<>(e.getValue());
         r.sort(null);
-        System.out.printf("| %s | %,.0f | %,.0f – %,.0f |%n", label(e.getKey()), r.get(r.size() / 2), r.get(0),
-            r.get(r.size() - 1));
+        System.out.printf(
+            "| %s | %,.0f | %,.0f – %,.0f |%n",
+            label(e.getKey()), r.get(r.size() / 2), r.get(0), r.get(r.size() - 1));
       }
     }
   }
 
   /**
    * {@code ship-start ROUNDS N [ungated]}: a new producer ships N journalled records to a topic
-   * created just before, ROUNDS times; a round that takes over 10 s stalled (the delivery timeout is
-   * cut to 15 s so that a stall shows without waiting 2 min). {@code ungated} picks partitions
+   * created just before, ROUNDS times; a round that takes over 10 s stalled (the delivery timeout
+   * is cut to 15 s so that a stall shows without waiting 2 min). {@code ungated} picks partitions
    * through a configured partitioner, which turns the sink's first-acknowledgement gate off.
    */
   static void shipStart(int rounds, long n, boolean gated, Path dir) throws Exception {
@@ -299,7 +363,8 @@ final class ShippingBench {
     props.put("delivery.timeout.ms", "15000");
     props.put("request.timeout.ms", "10000");
     if (!gated) {
-      props.put("partitioner.class", "org.apache.kafka.clients.producer.internals.DefaultPartitioner");
+      props.put(
+          "partitioner.class", "org.apache.kafka.clients.producer.internals.DefaultPartitioner");
     }
     try (LocalBroker broker = LocalBroker.start(dir.resolve("broker"))) {
       Path journalDir = dir.resolve("journal");
@@ -319,29 +384,56 @@ final class ShippingBench {
           seconds.add(s);
           boolean stalled = s > 10;
           stalls += stalled ? 1 : 0;
-          System.out.printf("round %d (%s): %.2f s, %,.0f records/s%s%n", round, gated ? "gated" : "ungated", s, rate,
-              stalled ? "  STALLED" : "");
+          System.out.printf(
+              "round %d (%s): %.2f s, %,.0f records/s%s%n",
+              round, gated ? "gated" : "ungated", s, rate, stalled ? "  STALLED" : "");
         }
       }
       seconds.sort(null);
-      System.out.printf("%s: %d of %d rounds stalled (> 10 s); median %.2f s, max %.2f s%n", gated ? "gated" : "ungated",
-          stalls, rounds, seconds.get(seconds.size() / 2), seconds.get(seconds.size() - 1));
+      System.out.printf(
+          "%s: %d of %d rounds stalled (> 10 s); median %.2f s, max %.2f s%n",
+          gated ? "gated" : "ungated",
+          stalls,
+          rounds,
+          seconds.get(seconds.size() / 2),
+          seconds.get(seconds.size() - 1));
     }
   }
 
   private static String label(Map<String, String> props) {
-    return props.isEmpty() ? "(dockward defaults)" : props.toString().replace("{", "").replace("}", "");
+    return props.isEmpty()
+        ? "(dockward defaults)"
+        : props.toString().replace("{", "").replace("}", "");
   }
 
-  /** Ships the whole journal to a fresh topic with a fresh checkpoint; records/s until all committed. */
-  private static double shipOnce(LocalBroker broker, ChronicleJournal j, Path dir, AtomicInteger topic,
-      Map<String, String> props, long n, long last) throws Exception {
+  /**
+   * Ships the whole journal to a fresh topic with a fresh checkpoint; records/s until all
+   * committed.
+   */
+  private static double shipOnce(
+      LocalBroker broker,
+      ChronicleJournal j,
+      Path dir,
+      AtomicInteger topic,
+      Map<String, String> props,
+      long n,
+      long last)
+      throws Exception {
     String name = "bench.ship." + topic.incrementAndGet();
     broker.createTopic(name);
-    AgentConfig.Kafka kafka = new AgentConfig.Kafka(true, broker.bootstrapServers(),
-        new AgentConfig.Topics(name, name + ".events"), false, props);
-    Shipper s = new Shipper(j, KafkaSink.create(kafka), FileCheckpoint.forSink(dir, "bench-" + topic.get()),
-        ShipperSettings.of(false, ShipperSettings.Start.JOURNAL_START));
+    AgentConfig.Kafka kafka =
+        new AgentConfig.Kafka(
+            true,
+            broker.bootstrapServers(),
+            new AgentConfig.Topics(name, name + ".events"),
+            false,
+            props);
+    Shipper s =
+        new Shipper(
+            j,
+            KafkaSink.create(kafka),
+            FileCheckpoint.forSink(dir, "bench-" + topic.get()),
+            ShipperSettings.of(false, ShipperSettings.Start.JOURNAL_START));
     long t0 = System.nanoTime();
     s.start();
     long end = t0 + TimeUnit.MINUTES.toNanos(10);
@@ -357,20 +449,32 @@ final class ShippingBench {
     return n / secs;
   }
 
-  /** {@code lag RATE SECONDS}: appends at a steady rate while shipping; lag = acknowledged − appended. */
+  /**
+   * {@code lag RATE SECONDS}: appends at a steady rate while shipping; lag = acknowledged −
+   * appended.
+   */
   static void lag(int rate, int seconds, Path dir) throws Exception {
     try (LocalBroker broker = LocalBroker.start(dir.resolve("broker"))) {
       String name = "bench.lag";
       broker.createTopic(name);
-      AgentConfig.Kafka kafka = new AgentConfig.Kafka(true, broker.bootstrapServers(),
-          new AgentConfig.Topics(name, name + ".events"), false, Map.of());
+      AgentConfig.Kafka kafka =
+          new AgentConfig.Kafka(
+              true,
+              broker.bootstrapServers(),
+              new AgentConfig.Topics(name, name + ".events"),
+              false,
+              Map.of());
       long total = (long) rate * seconds;
       long[] lags = new long[(int) total];
       AtomicInteger acked = new AtomicInteger();
       try (ChronicleJournal j = ChronicleJournal.openForWriting(dir.resolve("journal"), "hourly")) {
         Sink timed = new LagSink(KafkaSink.create(kafka), lags, acked);
-        try (Shipper s = new Shipper(j, timed, FileCheckpoint.forSink(dir, "lag"),
-            ShipperSettings.of(false, ShipperSettings.Start.JOURNAL_START))) {
+        try (Shipper s =
+            new Shipper(
+                j,
+                timed,
+                FileCheckpoint.forSink(dir, "lag"),
+                ShipperSettings.of(false, ShipperSettings.Start.JOURNAL_START))) {
           s.start();
           long t0 = System.nanoTime();
           long interval = 1_000_000_000L / rate;
@@ -388,21 +492,31 @@ final class ShippingBench {
           }
         }
       }
-      System.out.printf("%,d records at %,d/s for %d s, %,d acknowledged%n", total, rate, seconds, acked.get());
+      System.out.printf(
+          "%,d records at %,d/s for %d s, %,d acknowledged%n", total, rate, seconds, acked.get());
       print("all records", Arrays.copyOf(lags, lags.length));
       // The first seconds include the producer's connection and metadata set-up.
-      print("after the first 5 s", Arrays.copyOfRange(lags, Math.min(lags.length, rate * 5), lags.length));
+      print(
+          "after the first 5 s",
+          Arrays.copyOfRange(lags, Math.min(lags.length, rate * 5), lags.length));
     }
   }
 
   private static void print(String what, long[] lags) {
     Arrays.sort(lags);
-    System.out.printf("lag %s: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms%n", what, pct(lags, 0.50),
-        pct(lags, 0.99), pct(lags, 0.999), lags.length == 0 ? 0 : lags[lags.length - 1] / 1e6);
+    System.out.printf(
+        "lag %s: p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms%n",
+        what,
+        pct(lags, 0.50),
+        pct(lags, 0.99),
+        pct(lags, 0.999),
+        lags.length == 0 ? 0 : lags[lags.length - 1] / 1e6);
   }
 
   private static double pct(long[] sorted, double p) {
-    return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))] / 1e6;
+    return sorted.length == 0
+        ? 0
+        : sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))] / 1e6;
   }
 
   /** Times each acknowledgement against the append time the record carries. */
@@ -419,17 +533,20 @@ final class ShippingBench {
     @Override
     public CompletionStage<Void> send(String json, Map<String, Object> record) {
       long appended = ((Number) record.get("t")).longValue();
-      return inner.send(json, record).whenComplete((ok, error) -> {
-        if (error == null) {
-          long lag = System.nanoTime() - appended;
-          String id = (String) record.get("id");
-          int n = (int) Long.parseLong(id.substring(id.indexOf('-') + 1), 16);
-          if (n < lags.length) {
-            lags[n] = lag;
-          }
-          acked.incrementAndGet();
-        }
-      });
+      return inner
+          .send(json, record)
+          .whenComplete(
+              (ok, error) -> {
+                if (error == null) {
+                  long lag = System.nanoTime() - appended;
+                  String id = (String) record.get("id");
+                  int n = (int) Long.parseLong(id.substring(id.indexOf('-') + 1), 16);
+                  if (n < lags.length) {
+                    lags[n] = lag;
+                  }
+                  acked.incrementAndGet();
+                }
+              });
     }
   }
 

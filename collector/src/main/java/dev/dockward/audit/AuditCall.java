@@ -6,8 +6,9 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
- * One audited call other than an exec (a link made, PTRACE_TRACEME, a packet socket opened), assembled from its SYSCALL,
- * CWD and PATH records at the syscall's exit. Every text is untrusted (it comes from the process).
+ * One audited call other than an exec (a link made, PTRACE_TRACEME, a packet socket opened),
+ * assembled from its SYSCALL, CWD and PATH records at the syscall's exit. Every text is untrusted
+ * (it comes from the process).
  *
  * @param epochMillis when it happened
  * @param serial the audit event's serial
@@ -18,16 +19,39 @@ import java.util.OptionalLong;
  * @param euid its effective uid
  * @param comm its command name
  * @param exe its program's path, as the kernel resolved it
- * @param args the first four arguments in hex as the record writes them ({@code a0}…{@code a3}; "" when absent)
- * @param exit the call's return value (a new descriptor for {@code socket}), 0 when the record had none
+ * @param args the first four arguments in hex as the record writes them ({@code a0}…{@code a3}; ""
+ *     when absent)
+ * @param exit the call's return value (a new descriptor for {@code socket}), 0 when the record had
+ *     none
  * @param cwd the working directory, "" when the event had no CWD record
  * @param items the PATH records in order
  */
-record AuditCall(long epochMillis, long serial, Call call, int pid, int ppid, OptionalInt uid, OptionalInt euid,
-    String comm, String exe, List<String> args, long exit, String cwd, List<Item> items) {
+record AuditCall(
+    long epochMillis,
+    long serial,
+    Call call,
+    int pid,
+    int ppid,
+    OptionalInt uid,
+    OptionalInt euid,
+    String comm,
+    String exe,
+    List<String> args,
+    long exit,
+    String cwd,
+    List<Item> items) {
 
   /** The calls our narrow rules audit. */
-  enum Call { LINK, LINKAT, SYMLINK, SYMLINKAT, PTRACE_TRACEME, PACKET_SOCKET, DUP2, DUP3 }
+  enum Call {
+    LINK,
+    LINKAT,
+    SYMLINK,
+    SYMLINKAT,
+    PTRACE_TRACEME,
+    PACKET_SOCKET,
+    DUP2,
+    DUP3
+  }
 
   AuditCall {
     Objects.requireNonNull(call, "call");

@@ -10,13 +10,14 @@ import java.util.OptionalInt;
 
 /**
  * Puts the records of one audited link, PTRACE_TRACEME or packet socket call back together, as
- * {@link AuditEventAssembler} does for execs: a SYSCALL record of one of those calls (successful;
- * a ptrace only with request 0, a socket only of family AF_PACKET) opens the event, CWD and PATH add to it, EOE completes it. Records
- * of other serials are ignored, so both assemblers can be given every record. Open events are
- * bounded like the exec assembler's. Used by one thread.
+ * {@link AuditEventAssembler} does for execs: a SYSCALL record of one of those calls (successful; a
+ * ptrace only with request 0, a socket only of family AF_PACKET) opens the event, CWD and PATH add
+ * to it, EOE completes it. Records of other serials are ignored, so both assemblers can be given
+ * every record. Open events are bounded like the exec assembler's. Used by one thread.
  */
 final class AuditCallAssembler {
   private static final String PTRACE_TRACEME = "0";
+
   /** AF_PACKET as the record writes a0. */
   private static final String AF_PACKET = "11";
 
@@ -42,13 +43,14 @@ final class AuditCallAssembler {
       return Optional.empty();
     }
     switch (record.type()) {
-      case AuditRecord.CWD -> event.cwd = AuditRecordParser.fields(record.body()).getOrDefault("cwd", "");
+      case AuditRecord.CWD ->
+          event.cwd = AuditRecordParser.fields(record.body()).getOrDefault("cwd", "");
       case AuditRecord.PATH -> event.items.add(item(AuditRecordParser.fields(record.body())));
       case AuditRecord.EOE -> {
         open.remove(record.serial());
         return Optional.of(finish(record, event));
       }
-      default -> { } // PROCTITLE and others: the process is read from /proc
+      default -> {} // PROCTITLE and others: the process is read from /proc
     }
     return Optional.empty();
   }
@@ -93,8 +95,8 @@ final class AuditCallAssembler {
 
   private void startIfOurs(AuditRecord record) {
     Map<String, String> f = AuditRecordParser.fields(record.body());
-    Optional<AuditCall.Call> call = call(f.getOrDefault("arch", ""), f.getOrDefault("syscall", ""),
-        f.getOrDefault("a0", ""));
+    Optional<AuditCall.Call> call =
+        call(f.getOrDefault("arch", ""), f.getOrDefault("syscall", ""), f.getOrDefault("a0", ""));
     if (call.isEmpty() || !"yes".equals(f.get("success"))) {
       return;
     }
@@ -118,10 +120,20 @@ final class AuditCallAssembler {
     for (int i = 0; i < 4; i++) {
       args.add(s.getOrDefault("a" + i, ""));
     }
-    return new AuditCall(eoe.epochMillis(), eoe.serial(), event.call, event.pid, event.ppid, number(s.get("uid")),
-        number(s.get("euid")), AuditRecordParser.untrusted(s.getOrDefault("comm", "(null)")),
-        AuditRecordParser.untrusted(s.getOrDefault("exe", "(null)")), args, exit(s.get("exit")),
-        event.cwd.isEmpty() ? "" : AuditRecordParser.untrusted(event.cwd), event.items);
+    return new AuditCall(
+        eoe.epochMillis(),
+        eoe.serial(),
+        event.call,
+        event.pid,
+        event.ppid,
+        number(s.get("uid")),
+        number(s.get("euid")),
+        AuditRecordParser.untrusted(s.getOrDefault("comm", "(null)")),
+        AuditRecordParser.untrusted(s.getOrDefault("exe", "(null)")),
+        args,
+        exit(s.get("exit")),
+        event.cwd.isEmpty() ? "" : AuditRecordParser.untrusted(event.cwd),
+        event.items);
   }
 
   private static AuditCall.Item item(Map<String, String> f) {
@@ -131,7 +143,9 @@ final class AuditCallAssembler {
     } catch (NumberFormatException e) {
       inode = -1;
     }
-    return new AuditCall.Item(AuditRecordParser.untrusted(f.getOrDefault("name", "(null)")), inode,
+    return new AuditCall.Item(
+        AuditRecordParser.untrusted(f.getOrDefault("name", "(null)")),
+        inode,
         f.getOrDefault("nametype", ""));
   }
 

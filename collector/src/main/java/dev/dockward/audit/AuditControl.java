@@ -13,11 +13,12 @@ import org.slf4j.LoggerFactory;
 /**
  * What Dockward takes from the audit subsystem, and gives back exactly. When no process owns the
  * audit pid it becomes the owner ({@link Mode#OWNER}: the records come to its socket); when one
- * does (auditd) it reads a copy of every record through the multicast group
- * ({@link Mode#READER}) and never touches the owner or its rules. Either way it turns auditing on
- * if it was off, raises a small backlog limit while it owns the pid, and adds its rules (exec,
- * links, PTRACE_TRACEME, packet sockets; 64- and 32-bit). On {@link #close} it deletes its rules, puts back the backlog limit and the enabled flag it found
- * and clears the pid it set: the machine is left as it was. Thread-safe.
+ * does (auditd) it reads a copy of every record through the multicast group ({@link Mode#READER})
+ * and never touches the owner or its rules. Either way it turns auditing on if it was off, raises a
+ * small backlog limit while it owns the pid, and adds its rules (exec, links, PTRACE_TRACEME,
+ * packet sockets; 64- and 32-bit). On {@link #close} it deletes its rules, puts back the backlog
+ * limit and the enabled flag it found and clears the pid it set: the machine is left as it was.
+ * Thread-safe.
  */
 final class AuditControl implements AutoCloseable {
   /** How the records reach us. */
@@ -32,8 +33,12 @@ final class AuditControl implements AutoCloseable {
     }
   }
 
-  /** The backlog asked for while we own the pid: bursts of execs fill a boot-time default of 64 at once. */
+  /**
+   * The backlog asked for while we own the pid: bursts of execs fill a boot-time default of 64 at
+   * once.
+   */
   static final int OWNER_BACKLOG = 8192;
+
   private static final Logger LOG = LoggerFactory.getLogger(AuditControl.class);
   private static final Duration CONTROL_TIMEOUT = Duration.ofMillis(500);
 
@@ -42,16 +47,19 @@ final class AuditControl implements AutoCloseable {
   private final Mode mode;
   private final AuditStatus found;
   private final int ourPid;
+
   /** One of our rules: what it audits, for which ABI. */
   private record Slot(AuditRule.Kind kind, AuditRule.Arch arch) {}
 
   /** Our rules once added (a kernel without 32-bit emulation may refuse the b32 ones). */
   private final Map<Slot, byte[]> rules = new LinkedHashMap<>();
+
   private boolean enabledByUs;
   private boolean backlogRaised;
   private boolean closed;
 
-  private AuditControl(AuditSocket control, AuditSocket records, Mode mode, AuditStatus found, int ourPid) {
+  private AuditControl(
+      AuditSocket control, AuditSocket records, Mode mode, AuditStatus found, int ourPid) {
     this.control = control;
     this.records = records;
     this.mode = mode;
@@ -63,23 +71,29 @@ final class AuditControl implements AutoCloseable {
    * Takes what the source needs: the pid or the multicast group, auditing on, the rule.
    *
    * @param socketBufferBytes the records socket's kernel buffer
-   * @param receiveTimeout how long a receive on the records socket waits (so its thread notices a close)
+   * @param receiveTimeout how long a receive on the records socket waits (so its thread notices a
+   *     close)
    * @throws AuditUnavailableException when the kernel has no audit, the agent lacks the privilege,
    *     or auditing is locked; whatever was taken before the failure is given back first
    */
-  static AuditControl take(int socketBufferBytes, Duration receiveTimeout) throws AuditUnavailableException {
+  static AuditControl take(int socketBufferBytes, Duration receiveTimeout)
+      throws AuditUnavailableException {
     AuditSocket control = AuditSocket.open(0, 0, CONTROL_TIMEOUT);
     AuditStatus status;
     try {
       status = control.status();
     } catch (AuditSocket.RequestFailed e) {
       control.close();
-      throw new AuditUnavailableException(e.errno == AuditLibC.EPERM
-          ? "reading the audit status needs CAP_AUDIT_CONTROL" : "cannot read the audit status: " + e.getMessage(), e);
+      throw new AuditUnavailableException(
+          e.errno == AuditLibC.EPERM
+              ? "reading the audit status needs CAP_AUDIT_CONTROL"
+              : "cannot read the audit status: " + e.getMessage(),
+          e);
     }
     if (status.enabled() == 2 && status.pid() == 0) {
       control.close();
-      throw new AuditUnavailableException("auditing is locked (enabled=2) and no audit daemon runs");
+      throw new AuditUnavailableException(
+          "auditing is locked (enabled=2) and no audit daemon runs");
     }
     int ourPid = AuditLibC.getpid();
     AuditControl taken = null;
@@ -87,7 +101,9 @@ final class AuditControl implements AutoCloseable {
       if (status.pid() == 0) {
         AuditSocket records = AuditSocket.open(0, socketBufferBytes, receiveTimeout);
         try {
-          records.acknowledged("AUDIT_SET pid", AuditSocket.AUDIT_SET,
+          records.acknowledged(
+              "AUDIT_SET pid",
+              AuditSocket.AUDIT_SET,
               AuditStatus.set(AuditStatus.MASK_PID, 0, ourPid, 0));
           taken = new AuditControl(control, records, Mode.OWNER, status, ourPid);
         } catch (AuditSocket.RequestFailed e) {
@@ -99,12 +115,22 @@ final class AuditControl implements AutoCloseable {
         }
       }
       if (taken == null) {
-        taken = new AuditControl(control, AuditSocket.open(AuditSocket.GROUP_READLOG, socketBufferBytes,
-            receiveTimeout), Mode.READER, status, ourPid);
+        taken =
+            new AuditControl(
+                control,
+                AuditSocket.open(AuditSocket.GROUP_READLOG, socketBufferBytes, receiveTimeout),
+                Mode.READER,
+                status,
+                ourPid);
       }
       taken.enableAndAddRule();
-      LOG.info("audit: {} (found enabled={} pid={} backlog_limit={} lost={})", taken.mode.label(),
-          status.enabled(), status.pid(), status.backlogLimit(), status.lost());
+      LOG.info(
+          "audit: {} (found enabled={} pid={} backlog_limit={} lost={})",
+          taken.mode.label(),
+          status.enabled(),
+          status.pid(),
+          status.backlogLimit(),
+          status.lost());
       return taken;
     } catch (AuditSocket.RequestFailed e) {
       if (taken != null) {
@@ -112,9 +138,11 @@ final class AuditControl implements AutoCloseable {
       } else {
         control.close();
       }
-      throw new AuditUnavailableException(e.errno == AuditLibC.EPERM
-          ? "changing audit settings and rules needs CAP_AUDIT_CONTROL (" + e.getMessage() + ")"
-          : "cannot set up auditing: " + e.getMessage(), e);
+      throw new AuditUnavailableException(
+          e.errno == AuditLibC.EPERM
+              ? "changing audit settings and rules needs CAP_AUDIT_CONTROL (" + e.getMessage() + ")"
+              : "cannot set up auditing: " + e.getMessage(),
+          e);
     } catch (AuditUnavailableException | RuntimeException e) {
       if (taken != null) {
         taken.close();
@@ -127,11 +155,16 @@ final class AuditControl implements AutoCloseable {
 
   private synchronized void enableAndAddRule() throws AuditSocket.RequestFailed {
     if (found.enabled() == 0) {
-      control.acknowledged("AUDIT_SET enabled", AuditSocket.AUDIT_SET, AuditStatus.set(AuditStatus.MASK_ENABLED, 1, 0, 0));
+      control.acknowledged(
+          "AUDIT_SET enabled",
+          AuditSocket.AUDIT_SET,
+          AuditStatus.set(AuditStatus.MASK_ENABLED, 1, 0, 0));
       enabledByUs = true;
     }
     if (mode == Mode.OWNER && found.backlogLimit() < OWNER_BACKLOG) {
-      control.acknowledged("AUDIT_SET backlog_limit", AuditSocket.AUDIT_SET,
+      control.acknowledged(
+          "AUDIT_SET backlog_limit",
+          AuditSocket.AUDIT_SET,
           AuditStatus.set(AuditStatus.MASK_BACKLOG_LIMIT, 0, 0, OWNER_BACKLOG));
       backlogRaised = true;
     }
@@ -145,9 +178,12 @@ final class AuditControl implements AutoCloseable {
           if (kind == AuditRule.Kind.EXEC && arch == AuditRule.Arch.B64) {
             throw e;
           }
-          // Only the 64-bit exec rule is essential: without another rule its events are missing, nothing more.
-          LOG.warn("audit: the kernel refused the {} {} rule ({}): those calls are not audited",
-              arch.name().toLowerCase(Locale.ROOT), kind.name().toLowerCase(Locale.ROOT),
+          // Only the 64-bit exec rule is essential: without another rule its events are missing,
+          // nothing more.
+          LOG.warn(
+              "audit: the kernel refused the {} {} rule ({}): those calls are not audited",
+              arch.name().toLowerCase(Locale.ROOT),
+              kind.name().toLowerCase(Locale.ROOT),
               e.getMessage());
         }
       }
@@ -161,15 +197,16 @@ final class AuditControl implements AutoCloseable {
       return true;
     } catch (AuditSocket.RequestFailed e) {
       if (e.errno == AuditLibC.EEXIST) {
-        return false; // ours, left by a run that did not end cleanly: it goes on close like any of ours
+        return false; // ours, left by a run that did not end cleanly: it goes on close like any of
+        // ours
       }
       throw e;
     }
   }
 
   /**
-   * Puts our rules back if someone deleted them (an {@code auditctl -D}, auditd loading its
-   * rules). Returns whether it had to.
+   * Puts our rules back if someone deleted them (an {@code auditctl -D}, auditd loading its rules).
+   * Returns whether it had to.
    */
   synchronized boolean ensureRule() throws AuditSocket.RequestFailed {
     if (closed) {
@@ -217,7 +254,10 @@ final class AuditControl implements AutoCloseable {
     return records;
   }
 
-  /** Gives back what was taken, each step on its own (one refusal does not stop the others), then closes. */
+  /**
+   * Gives back what was taken, each step on its own (one refusal does not stop the others), then
+   * closes.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -235,7 +275,10 @@ final class AuditControl implements AutoCloseable {
       }
     }
     if (backlogRaised) {
-      set(failed, "backlog_limit", AuditStatus.set(AuditStatus.MASK_BACKLOG_LIMIT, 0, 0, found.backlogLimit()));
+      set(
+          failed,
+          "backlog_limit",
+          AuditStatus.set(AuditStatus.MASK_BACKLOG_LIMIT, 0, 0, found.backlogLimit()));
     }
     if (enabledByUs) {
       set(failed, "enabled", AuditStatus.set(AuditStatus.MASK_ENABLED, 0, 0, 0));
@@ -246,8 +289,11 @@ final class AuditControl implements AutoCloseable {
     records.close();
     control.close();
     if (failed.isEmpty()) {
-      LOG.info("audit: settings given back (enabled={}, backlog_limit={}, rules deleted{})", found.enabled(),
-          found.backlogLimit(), mode == Mode.OWNER ? ", audit pid cleared" : "");
+      LOG.info(
+          "audit: settings given back (enabled={}, backlog_limit={}, rules deleted{})",
+          found.enabled(),
+          found.backlogLimit(),
+          mode == Mode.OWNER ? ", audit pid cleared" : "");
     } else {
       LOG.warn("audit: could not give back everything: {}", failed);
     }

@@ -11,12 +11,13 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Puts the records of one exec (64- or 32-bit) back together. The kernel writes an audited syscall's records at
- * its exit, SYSCALL first and EOE last, all with the event's serial; records of events on other
- * CPUs may come in between. A SYSCALL record of a successful {@code execve}/{@code execveat} opens
- * an event; EXECVE (possibly several, when the arguments are long), CWD, PATH and PROCTITLE add to
- * it; EOE completes it. Records of any other serial are ignored. Open events are bounded: past
- * {@code maxOpen} the oldest is given up and counted ({@link #evicted}). Used by one thread.
+ * Puts the records of one exec (64- or 32-bit) back together. The kernel writes an audited
+ * syscall's records at its exit, SYSCALL first and EOE last, all with the event's serial; records
+ * of events on other CPUs may come in between. A SYSCALL record of a successful {@code
+ * execve}/{@code execveat} opens an event; EXECVE (possibly several, when the arguments are long),
+ * CWD, PATH and PROCTITLE add to it; EOE completes it. Records of any other serial are ignored.
+ * Open events are bounded: past {@code maxOpen} the oldest is given up and counted ({@link
+ * #evicted}). Used by one thread.
  */
 final class AuditEventAssembler {
   private final int maxOpen;
@@ -44,14 +45,16 @@ final class AuditEventAssembler {
     }
     switch (record.type()) {
       case AuditRecord.EXECVE -> event.execve.putAll(AuditRecordParser.fields(record.body()));
-      case AuditRecord.CWD -> event.cwd = AuditRecordParser.fields(record.body()).getOrDefault("cwd", "");
+      case AuditRecord.CWD ->
+          event.cwd = AuditRecordParser.fields(record.body()).getOrDefault("cwd", "");
       case AuditRecord.PATH -> event.paths.add(path(AuditRecordParser.fields(record.body())));
-      case AuditRecord.PROCTITLE -> event.proctitle = AuditRecordParser.fields(record.body()).getOrDefault("proctitle", "");
+      case AuditRecord.PROCTITLE ->
+          event.proctitle = AuditRecordParser.fields(record.body()).getOrDefault("proctitle", "");
       case AuditRecord.EOE -> {
         open.remove(record.serial());
         return finish(record, event);
       }
-      default -> { } // BPRM_FCAPS and other auxiliary records: not used
+      default -> {} // BPRM_FCAPS and other auxiliary records: not used
     }
     return Optional.empty();
   }
@@ -80,8 +83,9 @@ final class AuditEventAssembler {
     Map<String, String> f = AuditRecordParser.fields(record.body());
     Optional<AuditRule.Arch> arch = AuditRule.Arch.ofRecord(f.getOrDefault("arch", ""));
     String syscall = f.getOrDefault("syscall", "");
-    if (arch.isEmpty() || !(syscall.equals(Integer.toString(arch.get().execve))
-        || syscall.equals(Integer.toString(arch.get().execveat)))) {
+    if (arch.isEmpty()
+        || !(syscall.equals(Integer.toString(arch.get().execve))
+            || syscall.equals(Integer.toString(arch.get().execveat)))) {
       return;
     }
     if (!"yes".equals(f.get("success"))) {
@@ -109,22 +113,33 @@ final class AuditEventAssembler {
     Arguments args = arguments(event.execve, argc.orElse(0));
     List<String> argv = args.argv();
     String key = s.getOrDefault("key", "(null)");
-    return Optional.of(new AuditExec(eoe.epochMillis(), eoe.serial(), event.pid, event.ppid,
-        number(s.get("uid")), number(s.get("euid")), AuditRecordParser.untrusted(s.getOrDefault("comm", "(null)")),
-        AuditRecordParser.untrusted(s.getOrDefault("exe", "(null)")), argv, argc.orElse(argv.size()),
-        argc.isPresent() && args.complete(),
-        event.cwd.isEmpty() ? "" : AuditRecordParser.untrusted(event.cwd), event.paths,
-        proctitle(event.proctitle), AuditRecordParser.untrusted(key)));
+    return Optional.of(
+        new AuditExec(
+            eoe.epochMillis(),
+            eoe.serial(),
+            event.pid,
+            event.ppid,
+            number(s.get("uid")),
+            number(s.get("euid")),
+            AuditRecordParser.untrusted(s.getOrDefault("comm", "(null)")),
+            AuditRecordParser.untrusted(s.getOrDefault("exe", "(null)")),
+            argv,
+            argc.orElse(argv.size()),
+            argc.isPresent() && args.complete(),
+            event.cwd.isEmpty() ? "" : AuditRecordParser.untrusted(event.cwd),
+            event.paths,
+            proctitle(event.proctitle),
+            AuditRecordParser.untrusted(key)));
   }
 
   /** The arguments found, and whether they are all there whole. */
   record Arguments(List<String> argv, boolean complete) {}
 
   /**
-   * argv from an EXECVE record's fields: {@code aN} whole, or a long one in pieces
-   * {@code aN[0]}, {@code aN[1]}, … after {@code aN_len} (the length as written: hex digits, or
-   * characters between quotes). Stops at the first argument missing, and a long one at its first
-   * missing piece: a record of the event was lost, and what follows it is unknown.
+   * argv from an EXECVE record's fields: {@code aN} whole, or a long one in pieces {@code aN[0]},
+   * {@code aN[1]}, … after {@code aN_len} (the length as written: hex digits, or characters between
+   * quotes). Stops at the first argument missing, and a long one at its first missing piece: a
+   * record of the event was lost, and what follows it is unknown.
    */
   static Arguments arguments(Map<String, String> execve, int argc) {
     List<String> argv = new ArrayList<>(argc);
@@ -171,8 +186,11 @@ final class AuditEventAssembler {
     } catch (NumberFormatException e) {
       inode = -1;
     }
-    return new AuditExec.PathItem(AuditRecordParser.untrusted(f.getOrDefault("name", "(null)")), inode,
-        f.getOrDefault("dev", ""), f.getOrDefault("mode", ""));
+    return new AuditExec.PathItem(
+        AuditRecordParser.untrusted(f.getOrDefault("name", "(null)")),
+        inode,
+        f.getOrDefault("dev", ""),
+        f.getOrDefault("mode", ""));
   }
 
   private static OptionalInt number(String s) {

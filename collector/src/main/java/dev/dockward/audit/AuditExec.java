@@ -18,14 +18,29 @@ import java.util.OptionalInt;
  * @param exe the new program's path, as the kernel resolved it
  * @param argv the arguments (argv[0] first); shorter than {@code argc} when records were lost
  * @param argc how many arguments the kernel counted
- * @param argvComplete whether every argument is here whole (false when a record of the event was lost)
+ * @param argvComplete whether every argument is here whole (false when a record of the event was
+ *     lost)
  * @param cwd the working directory, "" when the event had no CWD record
  * @param paths the files the exec opened: the program, then its interpreter or loader
  * @param proctitle the process's title at exit, NULs as spaces ("" when absent; at most 128 bytes)
  * @param key the rule key the event matched, "" when none
  */
-record AuditExec(long epochMillis, long serial, int pid, int ppid, OptionalInt uid, OptionalInt euid, String comm,
-    String exe, List<String> argv, int argc, boolean argvComplete, String cwd, List<PathItem> paths, String proctitle, String key) {
+record AuditExec(
+    long epochMillis,
+    long serial,
+    int pid,
+    int ppid,
+    OptionalInt uid,
+    OptionalInt euid,
+    String comm,
+    String exe,
+    List<String> argv,
+    int argc,
+    boolean argvComplete,
+    String cwd,
+    List<PathItem> paths,
+    String proctitle,
+    String key) {
 
   AuditExec {
     Objects.requireNonNull(uid, "uid");

@@ -38,17 +38,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Exec events from the Linux audit subsystem (source {@value #NAME}): every successful
- * {@code execve}/{@code execveat} with the program, every argument, the working directory and the
- * user, recorded by the kernel at the syscall's exit, so a process that ends at once is reported
- * whole. See the package documentation for how it shares exec events with the netlink source.
+ * Exec events from the Linux audit subsystem (source {@value #NAME}): every successful {@code
+ * execve}/{@code execveat} with the program, every argument, the working directory and the user,
+ * recorded by the kernel at the syscall's exit, so a process that ends at once is reported whole.
+ * See the package documentation for how it shares exec events with the netlink source.
  *
  * <p>Three threads. The <em>reader</em> receives records, assembles each exec, reads the process
  * from /proc at once without its command line (a short-lived one is gone within milliseconds; what
- * it gives — namespaces, capabilities, descriptors — the audit records do not carry), attributes
- * it to its container, compares it with the same process's previous exec (namespace and
- * capability changes) and queues the events; it never waits for the pipeline. When the queue is full the event is dropped
- * and counted. The <em>worker</em> hands events to the sink and may block there. The
+ * it gives — namespaces, capabilities, descriptors — the audit records do not carry), attributes it
+ * to its container, compares it with the same process's previous exec (namespace and capability
+ * changes) and queues the events; it never waits for the pipeline. When the queue is full the event
+ * is dropped and counted. The <em>worker</em> hands events to the sink and may block there. The
  * <em>keeper</em> puts the rule back when something deleted it and reads the kernel's lost counter.
  */
 public final class AuditExecSource implements Source {
@@ -56,14 +56,19 @@ public final class AuditExecSource implements Source {
   public static final String NAME = "audit";
 
   private static final Logger LOG = LoggerFactory.getLogger(AuditExecSource.class);
+
   /** The type bits of socket()'s second argument (the rest are SOCK_NONBLOCK, SOCK_CLOEXEC). */
   private static final long SOCK_TYPE_MASK = 0xf;
+
   /** What a descriptor put on 0–2 must be to be reported. */
-  private static final Set<StdioKind> SOCKETS = EnumSet.of(StdioKind.TCP, StdioKind.UDP, StdioKind.UNIX, StdioKind.SOCKET);
+  private static final Set<StdioKind> SOCKETS =
+      EnumSet.of(StdioKind.TCP, StdioKind.UDP, StdioKind.UNIX, StdioKind.SOCKET);
+
   private static final Duration RECEIVE_TIMEOUT = Duration.ofMillis(250);
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
-  private static final String BOOT_NOTE = "the kernel was booted with audit=0: processes started before the "
-      + "agent turned auditing on are not audited (their execs are missed until they fork)";
+  private static final String BOOT_NOTE =
+      "the kernel was booted with audit=0: processes started before the "
+          + "agent turned auditing on are not audited (their execs are missed until they fork)";
 
   /**
    * Sizes and pace.
@@ -72,14 +77,23 @@ public final class AuditExecSource implements Source {
    * @param queueCapacity events between the reader and the worker (default 65,536)
    * @param maxOpenEvents execs whose records are still coming (default 4,096)
    * @param attributionCapacity pids whose container is remembered (default 65,536)
-   * @param ruleCheckInterval how often the rule's presence and the lost counter are checked (default 5 s)
+   * @param ruleCheckInterval how often the rule's presence and the lost counter are checked
+   *     (default 5 s)
    */
-  public record Settings(int socketBufferBytes, int queueCapacity, int maxOpenEvents, int attributionCapacity,
+  public record Settings(
+      int socketBufferBytes,
+      int queueCapacity,
+      int maxOpenEvents,
+      int attributionCapacity,
       Duration ruleCheckInterval) {
-    public static final Settings DEFAULT = new Settings(8 << 20, 65_536, 4_096, 65_536, Duration.ofSeconds(5));
+    public static final Settings DEFAULT =
+        new Settings(8 << 20, 65_536, 4_096, 65_536, Duration.ofSeconds(5));
 
     public Settings {
-      if (socketBufferBytes <= 0 || queueCapacity <= 0 || maxOpenEvents <= 0 || attributionCapacity <= 0) {
+      if (socketBufferBytes <= 0
+          || queueCapacity <= 0
+          || maxOpenEvents <= 0
+          || attributionCapacity <= 0) {
         throw new IllegalArgumentException("sizes must be positive");
       }
       Objects.requireNonNull(ruleCheckInterval, "ruleCheckInterval");
@@ -100,14 +114,21 @@ public final class AuditExecSource implements Source {
   private final boolean disabledAtBoot;
   private volatile boolean stopping;
   private volatile String problem = "";
+
   /** The assembler's counts, published by the reader thread after each datagram. */
   private volatile long evictedSnapshot;
+
   private volatile long failedSnapshot;
   private SupervisedThread readerThread;
   private SupervisedThread workerThread;
 
-  private AuditExecSource(AuditControl control, ProcReader reader, Settings settings, AtomicBoolean reporting,
-      SocketClaims packetSockets, boolean disabledAtBoot) {
+  private AuditExecSource(
+      AuditControl control,
+      ProcReader reader,
+      Settings settings,
+      AtomicBoolean reporting,
+      SocketClaims packetSockets,
+      boolean disabledAtBoot) {
     this.control = control;
     this.packetSockets = packetSockets;
     this.disabledAtBoot = disabledAtBoot;
@@ -120,44 +141,57 @@ public final class AuditExecSource implements Source {
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
     this.reporting = reporting;
     this.keeper = new PeriodicWorker("audit-keeper", "rule check", settings.ruleCheckInterval());
-    control.status().ifPresent(s -> {
-      stats.kernelLostAtStart = s.lost();
-      stats.kernelLostNow = s.lost();
-    });
+    control
+        .status()
+        .ifPresent(
+            s -> {
+              stats.kernelLostAtStart = s.lost();
+              stats.kernelLostNow = s.lost();
+            });
   }
 
   /**
-   * Takes the audit pid or joins the multicast group, turns auditing on if needed and adds the
-   * exec rule (see {@link AuditControl}). Needs CAP_AUDIT_CONTROL, and CAP_AUDIT_READ beside an
-   * audit daemon.
+   * Takes the audit pid or joins the multicast group, turns auditing on if needed and adds the exec
+   * rule (see {@link AuditControl}). Needs CAP_AUDIT_CONTROL, and CAP_AUDIT_READ beside an audit
+   * daemon.
    *
    * @param reader reads processes at exec, for what audit does not record
-   * @param reporting set while this source reports exec events, so that the netlink source does
-   *     not report them too; cleared when it closes
+   * @param reporting set while this source reports exec events, so that the netlink source does not
+   *     report them too; cleared when it closes
    * @param kernelCommandLine the host's {@code /proc/cmdline}: {@code audit=0} there leaves
    *     processes older than our enabling unaudited, which health reports
    * @throws AuditUnavailableException when audit cannot be used here (nothing is left changed)
    */
-  public static AuditExecSource open(ProcReader reader, Settings settings, AtomicBoolean reporting,
-      String kernelCommandLine) throws AuditUnavailableException {
+  public static AuditExecSource open(
+      ProcReader reader, Settings settings, AtomicBoolean reporting, String kernelCommandLine)
+      throws AuditUnavailableException {
     return open(reader, settings, reporting, new SocketClaims(), kernelCommandLine);
   }
 
   /**
    * As {@link #open(ProcReader, Settings, AtomicBoolean, String)}, sharing with the host watch the
-   * packet sockets already reported ({@code packetSockets}), so that a socket both see is reported once.
+   * packet sockets already reported ({@code packetSockets}), so that a socket both see is reported
+   * once.
    */
-  public static AuditExecSource open(ProcReader reader, Settings settings, AtomicBoolean reporting,
-      SocketClaims packetSockets, String kernelCommandLine) throws AuditUnavailableException {
+  public static AuditExecSource open(
+      ProcReader reader,
+      Settings settings,
+      AtomicBoolean reporting,
+      SocketClaims packetSockets,
+      String kernelCommandLine)
+      throws AuditUnavailableException {
     Objects.requireNonNull(reader, "reader");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(reporting, "reporting");
     Objects.requireNonNull(packetSockets, "packetSockets");
     AuditControl control = AuditControl.take(settings.socketBufferBytes(), RECEIVE_TIMEOUT);
-    return new AuditExecSource(control, reader, settings, reporting, packetSockets, disabledAtBoot(kernelCommandLine));
+    return new AuditExecSource(
+        control, reader, settings, reporting, packetSockets, disabledAtBoot(kernelCommandLine));
   }
 
-  /** Whether a kernel command line turns audit off at boot ({@code audit=0} or {@code audit=off}). */
+  /**
+   * Whether a kernel command line turns audit off at boot ({@code audit=0} or {@code audit=off}).
+   */
   static boolean disabledAtBoot(String kernelCommandLine) {
     for (String word : kernelCommandLine.strip().split("\\s+")) {
       if (word.equals("audit=0") || word.equals("audit=off")) {
@@ -173,10 +207,10 @@ public final class AuditExecSource implements Source {
   }
 
   /**
-   * The {@code …_drops} keys are exec events lost for good (see {@link #losses}): the
-   * kernel's own losses since we started ({@code kernel_lost_drops}, from its {@code lost}
-   * counter: it cannot say whose records they were), overruns of our socket, a full queue, events
-   * given up unfinished and execs no container could be found for.
+   * The {@code …_drops} keys are exec events lost for good (see {@link #losses}): the kernel's own
+   * losses since we started ({@code kernel_lost_drops}, from its {@code lost} counter: it cannot
+   * say whose records they were), overruns of our socket, a full queue, events given up unfinished
+   * and execs no container could be found for.
    */
   @Override
   public Map<String, Long> counters() {
@@ -207,7 +241,12 @@ public final class AuditExecSource implements Source {
 
   @Override
   public Set<String> losses() {
-    return Set.of("kernel_lost_drops", "overrun_drops", "queue_drops", "incomplete_drops", "unattributed_drops");
+    return Set.of(
+        "kernel_lost_drops",
+        "overrun_drops",
+        "queue_drops",
+        "incomplete_drops",
+        "unattributed_drops");
   }
 
   @Override
@@ -247,13 +286,17 @@ public final class AuditExecSource implements Source {
     if (readerThread != null) {
       throw new IllegalStateException(NAME + " already started");
     }
-    readerThread = new SupervisedThread("dockward-au-reader", this::receiveLoop).priority(Thread.MAX_PRIORITY);
+    readerThread =
+        new SupervisedThread("dockward-au-reader", this::receiveLoop).priority(Thread.MAX_PRIORITY);
     workerThread = new SupervisedThread("dockward-au-worker", () -> workLoop(sink));
     workerThread.start();
     readerThread.start();
     keeper.start(this::keep);
     reporting.set(true);
-    LOG.info("{}: exec events come from audit ({}); netlink keeps fork, exit, uid and ptrace", NAME, mode());
+    LOG.info(
+        "{}: exec events come from audit ({}); netlink keeps fork, exit, uid and ptrace",
+        NAME,
+        mode());
   }
 
   private void receiveLoop() {
@@ -274,7 +317,8 @@ public final class AuditExecSource implements Source {
           continue; // acknowledgements, user and configuration messages: not exec records
         }
         stats.records.increment();
-        String text = new String(buffer, m.offset(), textLength(buffer, m), StandardCharsets.ISO_8859_1);
+        String text =
+            new String(buffer, m.offset(), textLength(buffer, m), StandardCharsets.ISO_8859_1);
         Optional<AuditRecord> record = AuditRecordParser.parse(m.type(), text);
         if (record.isEmpty()) {
           stats.unparsable.increment();
@@ -324,16 +368,24 @@ public final class AuditExecSource implements Source {
         stats.queueDrops.increment();
       }
     }
-    ProcessObserved event = new ProcessObserved(time, NAME, process, container, ProcessOrigin.UNKNOWN,
-        Optional.empty(), process.exe().isEmpty() ? Optional.empty() : Optional.of(ExeSource.AUDIT));
+    ProcessObserved event =
+        new ProcessObserved(
+            time,
+            NAME,
+            process,
+            container,
+            ProcessOrigin.UNKNOWN,
+            Optional.empty(),
+            process.exe().isEmpty() ? Optional.empty() : Optional.of(ExeSource.AUDIT));
     if (!queue.offer(event)) {
       stats.queueDrops.increment();
     }
   }
 
   /**
-   * Reads, attributes and queues one link, PTRACE_TRACEME or packet socket call (reader thread). The process is
-   * usually still running (it is in the middle of its work); when it is gone, what the records say.
+   * Reads, attributes and queues one link, PTRACE_TRACEME or packet socket call (reader thread).
+   * The process is usually still running (it is in the middle of its work); when it is gone, what
+   * the records say.
    */
   private void receivedCall(AuditCall call) {
     if (call.call() == AuditCall.Call.DUP2 || call.call() == AuditCall.Call.DUP3) {
@@ -345,9 +397,12 @@ public final class AuditExecSource implements Source {
     if (call.call() != AuditCall.Call.PTRACE_TRACEME && !packet && link.isEmpty()) {
       return; // a link call whose records lack its names: nothing to judge
     }
-    // The new socket's inode, read first: a one-shot program closes it at once (then it stays unknown).
-    OptionalLong socket = packet && call.exit() >= 0 && call.exit() <= Integer.MAX_VALUE
-        ? reader.socketInode(call.pid(), (int) call.exit()) : OptionalLong.empty();
+    // The new socket's inode, read first: a one-shot program closes it at once (then it stays
+    // unknown).
+    OptionalLong socket =
+        packet && call.exit() >= 0 && call.exit() <= Integer.MAX_VALUE
+            ? reader.socketInode(call.pid(), (int) call.exit())
+            : OptionalLong.empty();
     Optional<ProcessInfo> read = reader.read(call.pid()).filter(p -> p.exe().equals(call.exe()));
     ExecAttribution.Result where = attribution.attribute(call, read);
     if (!where.known()) {
@@ -355,7 +410,8 @@ public final class AuditExecSource implements Source {
       return;
     }
     if (link.isPresent() && where.containerId().isEmpty()) {
-      // Host links are not judged, and the runtime makes thousands when it unpacks or copies an image.
+      // Host links are not judged, and the runtime makes thousands when it unpacks or copies an
+      // image.
       stats.hostLinks.increment();
       return;
     }
@@ -374,14 +430,32 @@ public final class AuditExecSource implements Source {
     if (link.isPresent()) {
       AuditLinks.Link l = link.get();
       stats.links.increment();
-      event = new FileLinked(time, NAME, Optional.of(proc), l.kind(), l.call(), l.path(), l.target(),
-          l.pathAsWritten(), l.targetAsWritten(), container);
+      event =
+          new FileLinked(
+              time,
+              NAME,
+              Optional.of(proc),
+              l.kind(),
+              l.call(),
+              l.path(),
+              l.target(),
+              l.pathAsWritten(),
+              l.targetAsWritten(),
+              container);
     } else if (packet) {
       stats.packets.increment();
       // A record always has euid; were it unparsable, root is the more cautious reading.
-      event = new PacketSocketSeen(time, NAME, Optional.of(proc), socket,
-          PacketSocketSeen.typeName((int) (call.argValue(1).orElse(0) & SOCK_TYPE_MASK)),
-          protocol(call.argValue(2).orElse(0)), 0, Integer.toUnsignedLong(call.euid().orElse(0)), container);
+      event =
+          new PacketSocketSeen(
+              time,
+              NAME,
+              Optional.of(proc),
+              socket,
+              PacketSocketSeen.typeName((int) (call.argValue(1).orElse(0) & SOCK_TYPE_MASK)),
+              protocol(call.argValue(2).orElse(0)),
+              0,
+              Integer.toUnsignedLong(call.euid().orElse(0)),
+              container);
     } else {
       stats.tracemes.increment();
       event = new TraceRequested(time, NAME, Optional.of(proc), call.ppid(), container);
@@ -394,21 +468,24 @@ public final class AuditExecSource implements Source {
   /**
    * A dup2/dup3 onto descriptor 0, 1 or 2 (reader thread). Every shell redirection and every
    * program start by the runtime makes one, so the cheapest test goes first: one readlink of the
-   * descriptor now, and nothing more unless it is a socket (then its family from the socket tables). The record has the descriptors, not
-   * what they are; the descriptor is read while the process usually still runs (a reverse shell
-   * lives on its connection; after an exec the descriptor stays). A process gone first, or one that
-   * put something else there meanwhile, is not judged (counted as {@code stdio_dups_unread}).
+   * descriptor now, and nothing more unless it is a socket (then its family from the socket
+   * tables). The record has the descriptors, not what they are; the descriptor is read while the
+   * process usually still runs (a reverse shell lives on its connection; after an exec the
+   * descriptor stays). A process gone first, or one that put something else there meanwhile, is not
+   * judged (counted as {@code stdio_dups_unread}).
    */
   private void receivedDup(AuditCall call) {
     long newFd = call.argValue(1).orElse(-1);
     long oldFd = call.argValue(0).orElse(-1);
     if (newFd < 0 || newFd > 2 || newFd == oldFd) {
-      return; // not onto a standard descriptor (another rule's record), or dup2(n, n), which changes nothing
+      return; // not onto a standard descriptor (another rule's record), or dup2(n, n), which
+      // changes nothing
     }
     stats.stdioDups.increment();
     Optional<StdioKind> kind = reader.descriptorKind(call.pid(), (int) newFd);
     if (kind.isEmpty()) {
-      stats.stdioDupsUnread.increment(); // gone (or closed it) before it was read: what it put there is unknown
+      stats.stdioDupsUnread
+          .increment(); // gone (or closed it) before it was read: what it put there is unknown
       return;
     }
     if (!SOCKETS.contains(kind.get())) {
@@ -417,20 +494,31 @@ public final class AuditExecSource implements Source {
     Optional<ProcessInfo> read = reader.read(call.pid()).filter(p -> p.exe().equals(call.exe()));
     ExecAttribution.Result where = attribution.attribute(call, read);
     if (!where.known() || where.containerId().isEmpty()) {
-      stats.hostStdioDups.increment(); // the host's own (systemd hands sockets to services): no container's
+      stats.hostStdioDups
+          .increment(); // the host's own (systemd hands sockets to services): no container's
       return;
     }
     ProcessInfo proc = read.orElseGet(() -> fromRecords(call, where.cgroup()));
     stats.stdioRedirects.increment();
-    Event event = new StdioRedirected(Instant.ofEpochMilli(call.epochMillis()), NAME, Optional.of(proc),
-        call.call() == AuditCall.Call.DUP2 ? "dup2" : "dup3", (int) newFd, (int) oldFd, kind.get(),
-        where.containerId().map(ContainerInfo::unresolved));
+    Event event =
+        new StdioRedirected(
+            Instant.ofEpochMilli(call.epochMillis()),
+            NAME,
+            Optional.of(proc),
+            call.call() == AuditCall.Call.DUP2 ? "dup2" : "dup3",
+            (int) newFd,
+            (int) oldFd,
+            kind.get(),
+            where.containerId().map(ContainerInfo::unresolved));
     if (!queue.offer(event)) {
       stats.queueDrops.increment();
     }
   }
 
-  /** socket()'s protocol argument (network byte order) as net/packet prints it: {@code 0003} for ETH_P_ALL. */
+  /**
+   * socket()'s protocol argument (network byte order) as net/packet prints it: {@code 0003} for
+   * ETH_P_ALL.
+   */
   static String protocol(long argument) {
     int v = (int) (argument & 0xffff);
     return String.format("%04x", ((v & 0xff) << 8) | (v >> 8));
@@ -438,8 +526,22 @@ public final class AuditExecSource implements Source {
 
   /** A process already gone: what its call's records say, and its container's cgroup. */
   private static ProcessInfo fromRecords(AuditCall c, String cgroup) {
-    return new ProcessInfo(c.pid(), c.ppid(), 0L, c.comm(), c.exe(), "", false, c.uid(), c.euid(),
-        OptionalLong.empty(), Map.of(), cgroup, Optional.empty(), List.of(), Optional.empty(),
+    return new ProcessInfo(
+        c.pid(),
+        c.ppid(),
+        0L,
+        c.comm(),
+        c.exe(),
+        "",
+        false,
+        c.uid(),
+        c.euid(),
+        OptionalLong.empty(),
+        Map.of(),
+        cgroup,
+        Optional.empty(),
+        List.of(),
+        Optional.empty(),
         c.cwd().isEmpty() ? Optional.empty() : Optional.of(c.cwd()));
   }
 
@@ -459,8 +561,10 @@ public final class AuditExecSource implements Source {
     try {
       if (control.ensureRule()) {
         stats.ruleReinstalls.increment();
-        LOG.warn("{}: our audit rule had been deleted (auditctl -D, or auditd loading its rules): added again; "
-            + "execs in between were not recorded", NAME);
+        LOG.warn(
+            "{}: our audit rule had been deleted (auditctl -D, or auditd loading its rules): added again; "
+                + "execs in between were not recorded",
+            NAME);
       }
     } catch (AuditSocket.RequestFailed e) {
       stats.ruleCheckFailures.increment();
@@ -471,16 +575,27 @@ public final class AuditExecSource implements Source {
       long before = stats.kernelLost();
       stats.kernelLostNow = status.get().lost();
       if (stats.kernelLost() > before) {
-        LOG.warn("{}: the kernel lost {} audit records since the last check (backlog limit {})", NAME,
-            stats.kernelLost() - before, status.get().backlogLimit());
-        problems.add("the kernel lost " + (stats.kernelLost() - before) + " audit records since the last check "
-            + "(backlog limit " + status.get().backlogLimit() + ")");
+        LOG.warn(
+            "{}: the kernel lost {} audit records since the last check (backlog limit {})",
+            NAME,
+            stats.kernelLost() - before,
+            status.get().backlogLimit());
+        problems.add(
+            "the kernel lost "
+                + (stats.kernelLost() - before)
+                + " audit records since the last check "
+                + "(backlog limit "
+                + status.get().backlogLimit()
+                + ")");
       }
       if (status.get().enabled() == 0) {
         problems.add("auditing was turned off (auditctl -e 0)");
       }
       if (control.mode() == AuditControl.Mode.OWNER && status.get().pid() != control.ourPid()) {
-        problems.add("no longer the audit pid (now " + status.get().pid() + "): records do not reach the agent");
+        problems.add(
+            "no longer the audit pid (now "
+                + status.get().pid()
+                + "): records do not reach the agent");
       }
     }
     boolean working = problems.isEmpty();

@@ -37,7 +37,8 @@ final class AuditLibC {
 
   static native long recv(int fd, Pointer buffer, long length, int flags) throws LastErrorException;
 
-  static native int setsockopt(int fd, int level, int name, byte[] value, int length) throws LastErrorException;
+  static native int setsockopt(int fd, int level, int name, byte[] value, int length)
+      throws LastErrorException;
 
   static native int close(int fd) throws LastErrorException;
 

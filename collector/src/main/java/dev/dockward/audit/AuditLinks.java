@@ -17,6 +17,7 @@ import java.util.Optional;
 final class AuditLinks {
   /** {@code AT_FDCWD} (-100) as a record writes a 32- or 64-bit argument. */
   private static final String AT_FDCWD_32 = "ffffff9c";
+
   private static final String AT_FDCWD_64 = "ffffffffffffff9c";
 
   /**
@@ -29,7 +30,13 @@ final class AuditLinks {
    * @param pathAsWritten the new link's name as passed
    * @param targetAsWritten the target as passed
    */
-  record Link(String kind, String call, String path, String target, String pathAsWritten, String targetAsWritten) {}
+  record Link(
+      String kind,
+      String call,
+      String path,
+      String target,
+      String pathAsWritten,
+      String targetAsWritten) {}
 
   private AuditLinks() {}
 
@@ -39,32 +46,47 @@ final class AuditLinks {
     if (!symbolic && c.call() != AuditCall.Call.LINK && c.call() != AuditCall.Call.LINKAT) {
       return Optional.empty();
     }
-    Optional<AuditCall.Item> created = c.items().stream().filter(i -> i.nameType().equals("CREATE")).findFirst();
-    Optional<AuditCall.Item> target = symbolic
-        ? c.items().stream().filter(i -> i.inode() < 0 && !i.nameType().equals("CREATE")).findFirst()
-        : c.items().stream().filter(i -> i.nameType().equals("NORMAL")).findFirst();
+    Optional<AuditCall.Item> created =
+        c.items().stream().filter(i -> i.nameType().equals("CREATE")).findFirst();
+    Optional<AuditCall.Item> target =
+        symbolic
+            ? c.items().stream()
+                .filter(i -> i.inode() < 0 && !i.nameType().equals("CREATE"))
+                .findFirst()
+            : c.items().stream().filter(i -> i.nameType().equals("NORMAL")).findFirst();
     if (created.isEmpty() || target.isEmpty()) {
       return Optional.empty();
     }
-    // The new name's directory descriptor: symlinkat(target, newdirfd, name), linkat(olddirfd, old, newdirfd, new).
-    boolean pathFromCwd = switch (c.call()) {
-      case SYMLINKAT -> atCwd(c.arg(1));
-      case LINKAT -> atCwd(c.arg(2));
-      default -> true;
-    };
+    // The new name's directory descriptor: symlinkat(target, newdirfd, name), linkat(olddirfd, old,
+    // newdirfd, new).
+    boolean pathFromCwd =
+        switch (c.call()) {
+          case SYMLINKAT -> atCwd(c.arg(1));
+          case LINKAT -> atCwd(c.arg(2));
+          default -> true;
+        };
     boolean targetFromCwd = c.call() != AuditCall.Call.LINKAT || atCwd(c.arg(0));
     String pathWritten = created.get().name();
     String targetWritten = target.get().name();
     String path = resolve(c.cwd(), pathWritten, pathFromCwd);
     String resolvedTarget;
     if (symbolic) {
-      resolvedTarget = targetWritten.startsWith("/") ? normalise(targetWritten)
-          : path.isEmpty() ? "" : normalise(parent(path) + "/" + targetWritten);
+      resolvedTarget =
+          targetWritten.startsWith("/")
+              ? normalise(targetWritten)
+              : path.isEmpty() ? "" : normalise(parent(path) + "/" + targetWritten);
     } else {
       resolvedTarget = resolve(c.cwd(), targetWritten, targetFromCwd);
     }
     String call = c.call().name().toLowerCase(Locale.ROOT);
-    return Optional.of(new Link(symbolic ? "symbolic" : "hard", call, path, resolvedTarget, pathWritten, targetWritten));
+    return Optional.of(
+        new Link(
+            symbolic ? "symbolic" : "hard",
+            call,
+            path,
+            resolvedTarget,
+            pathWritten,
+            targetWritten));
   }
 
   private static boolean atCwd(String dirfd) {
@@ -86,7 +108,10 @@ final class AuditLinks {
     return slash <= 0 ? "/" : path.substring(0, slash);
   }
 
-  /** An absolute path without {@code .}, {@code ..} or repeated slashes ({@code ..} at the root stays there). */
+  /**
+   * An absolute path without {@code .}, {@code ..} or repeated slashes ({@code ..} at the root
+   * stays there).
+   */
   static String normalise(String absolute) {
     Deque<String> parts = new ArrayDeque<>();
     for (String p : absolute.split("/")) {

@@ -3,11 +3,12 @@ package dev.dockward.audit;
 import java.util.Objects;
 
 /**
- * One record of the kernel's audit stream: its message type, the event it belongs to (the
- * {@code audit(<seconds>.<millis>:<serial>)} stamp shared by every record of one event) and its
- * text after the stamp.
+ * One record of the kernel's audit stream: its message type, the event it belongs to (the {@code
+ * audit(<seconds>.<millis>:<serial>)} stamp shared by every record of one event) and its text after
+ * the stamp.
  *
- * @param type the netlink message type ({@code 1300} SYSCALL, {@code 1309} EXECVE, {@code 1320} EOE, …)
+ * @param type the netlink message type ({@code 1300} SYSCALL, {@code 1309} EXECVE, {@code 1320}
+ *     EOE, …)
  * @param epochMillis the event's wall-clock time
  * @param serial the event's serial number
  * @param body the {@code key=value} fields, as the kernel wrote them

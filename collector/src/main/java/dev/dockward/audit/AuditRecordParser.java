@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Pure text to record: the stamp of an audit record, its {@code key=value} fields, and the
- * kernel's encoding of untrusted strings. The kernel writes a string it does not trust (a path, an
- * argument, a command name) in double quotes when every byte is printable ASCII other than space
- * and {@code "}, and otherwise as uppercase hex without quotes; {@code (null)} stands for none.
- * Thread-safe (stateless).
+ * Pure text to record: the stamp of an audit record, its {@code key=value} fields, and the kernel's
+ * encoding of untrusted strings. The kernel writes a string it does not trust (a path, an argument,
+ * a command name) in double quotes when every byte is printable ASCII other than space and {@code
+ * "}, and otherwise as uppercase hex without quotes; {@code (null)} stands for none. Thread-safe
+ * (stateless).
  */
 final class AuditRecordParser {
   private static final String STAMP = "audit(";
@@ -39,16 +39,17 @@ final class AuditRecordParser {
       if (body < text.length() && text.charAt(body) == ':') {
         body++;
       }
-      return Optional.of(new AuditRecord(type, seconds * 1000 + millis, serial, text.substring(body).strip()));
+      return Optional.of(
+          new AuditRecord(type, seconds * 1000 + millis, serial, text.substring(body).strip()));
     } catch (NumberFormatException e) {
       return Optional.empty();
     }
   }
 
   /**
-   * The fields of a record body in their order, values as written (quotes kept, so that
-   * {@link #untrusted} can tell a quoted string from hex). A value in double or single quotes
-   * runs to its closing quote; a later field of the same name replaces an earlier one.
+   * The fields of a record body in their order, values as written (quotes kept, so that {@link
+   * #untrusted} can tell a quoted string from hex). A value in double or single quotes runs to its
+   * closing quote; a later field of the same name replaces an earlier one.
    */
   static Map<String, String> fields(String body) {
     Map<String, String> out = new LinkedHashMap<>();
@@ -83,12 +84,18 @@ final class AuditRecordParser {
     return out;
   }
 
-  /** An untrusted string as text: quoted, hex (bytes that are not UTF-8 kept as {@code \xNN}), or "" for {@code (null)}. */
+  /**
+   * An untrusted string as text: quoted, hex (bytes that are not UTF-8 kept as {@code \xNN}), or ""
+   * for {@code (null)}.
+   */
   static String untrusted(String raw) {
     return ProcText.decode(untrustedBytes(raw));
   }
 
-  /** The bytes of an untrusted string; a value that is neither quoted nor valid hex is taken as it is. */
+  /**
+   * The bytes of an untrusted string; a value that is neither quoted nor valid hex is taken as it
+   * is.
+   */
   static byte[] untrustedBytes(String raw) {
     if (raw.length() >= 2 && raw.charAt(0) == '"' && raw.charAt(raw.length() - 1) == '"') {
       return raw.substring(1, raw.length() - 1).getBytes(StandardCharsets.UTF_8);

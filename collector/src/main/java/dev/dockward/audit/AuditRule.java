@@ -6,17 +6,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * Dockward's audit rules as the kernel's {@code struct audit_rule_data}: what
- * {@code auditctl -a always,exit -F arch=b64 -S execve,execveat -k dockward} sends, and the same
- * for 32-bit programs ({@code arch=b32}, where the syscalls have other numbers: a 32-bit binary
- * must not escape the exec events). Beside the exec rule, two narrow ones ({@link Kind}): links
- * made ({@code -S link,linkat,symlink,symlinkat -F success=1}) and a process asking to be traced
- * ({@code -S ptrace -F a0=0}, PTRACE_TRACEME, which the process connector does not report), and
- * packet sockets opened ({@code -S socket -F success=1 -F a0=17}: AF_PACKET; a 32-bit program that
- * goes through {@code socketcall(2)} is not covered, its family being behind a pointer), and
- * descriptors duplicated onto standard input, output or error ({@code -S dup2,dup3 -F success=1 -F
- * a1<=2}: a program that moves a socket there itself). Also
- * recognises them in an AUDIT_LIST_RULES reply. Pure.
+ * Dockward's audit rules as the kernel's {@code struct audit_rule_data}: what {@code auditctl -a
+ * always,exit -F arch=b64 -S execve,execveat -k dockward} sends, and the same for 32-bit programs
+ * ({@code arch=b32}, where the syscalls have other numbers: a 32-bit binary must not escape the
+ * exec events). Beside the exec rule, two narrow ones ({@link Kind}): links made ({@code -S
+ * link,linkat,symlink,symlinkat -F success=1}) and a process asking to be traced ({@code -S ptrace
+ * -F a0=0}, PTRACE_TRACEME, which the process connector does not report), and packet sockets opened
+ * ({@code -S socket -F success=1 -F a0=17}: AF_PACKET; a 32-bit program that goes through {@code
+ * socketcall(2)} is not covered, its family being behind a pointer), and descriptors duplicated
+ * onto standard input, output or error ({@code -S dup2,dup3 -F success=1 -F a1<=2}: a program that
+ * moves a socket there itself). Also recognises them in an AUDIT_LIST_RULES reply. Pure.
  */
 final class AuditRule {
   /** A syscall ABI of x86_64 and its exec syscalls. */
@@ -32,13 +31,28 @@ final class AuditRule {
     final int symlink;
     final int symlinkat;
     final int ptrace;
-    /** socket(2) itself; on i386 also reachable through socketcall(2), which our rule does not cover. */
+
+    /**
+     * socket(2) itself; on i386 also reachable through socketcall(2), which our rule does not
+     * cover.
+     */
     final int socket;
+
     final int dup2;
     final int dup3;
 
-    Arch(int auditArch, int execve, int execveat, int link, int linkat, int symlink, int symlinkat, int ptrace,
-        int socket, int dup2, int dup3) {
+    Arch(
+        int auditArch,
+        int execve,
+        int execveat,
+        int link,
+        int linkat,
+        int symlink,
+        int symlinkat,
+        int ptrace,
+        int socket,
+        int dup2,
+        int dup3) {
       this.auditArch = auditArch;
       this.execve = execve;
       this.execveat = execveat;
@@ -84,7 +98,10 @@ final class AuditRule {
      */
     STDIO_DUP;
 
-    /** The syscalls of this kind on {@code arch}; the first is the one a listed rule is recognised by. */
+    /**
+     * The syscalls of this kind on {@code arch}; the first is the one a listed rule is recognised
+     * by.
+     */
     int[] syscalls(Arch arch) {
       return switch (this) {
         case EXEC -> new int[] {arch.execve, arch.execveat};
@@ -98,6 +115,7 @@ final class AuditRule {
 
   /** The key that marks the rule, and every record it produces, as ours. */
   static final String KEY = "dockward";
+
   static final int AUDIT_FILTER_EXIT = 0x04;
   static final int AUDIT_ALWAYS = 2;
   static final int AUDIT_ARCH = 11;
@@ -107,13 +125,20 @@ final class AuditRule {
   static final int AF_PACKET = 17;
   static final int AUDIT_ARG1 = 201;
   static final int AUDIT_EQUAL = 0x40000000;
-  /** {@code AUDIT_LESS_THAN | AUDIT_EQUAL}: arguments compare unsigned, so a1 <= 2 is 0, 1, 2 only. */
+
+  /**
+   * {@code AUDIT_LESS_THAN | AUDIT_EQUAL}: arguments compare unsigned, so a1 <= 2 is 0, 1, 2 only.
+   */
   static final int AUDIT_LESS_THAN_OR_EQUAL = 0x50000000;
+
   /** {@code AUDIT_BITMASK_SIZE} and {@code AUDIT_MAX_FIELDS}. */
   static final int BITMASK_WORDS = 64;
+
   static final int MAX_FIELDS = 64;
+
   /** flags, action, field_count, mask, fields, values, fieldflags, buflen. */
   static final int FIXED_SIZE = 4 * 3 + 4 * BITMASK_WORDS + 3 * 4 * MAX_FIELDS + 4;
+
   private static final int MASK_AT = 12;
   private static final int FIELDS_AT = MASK_AT + 4 * BITMASK_WORDS;
   private static final int VALUES_AT = FIELDS_AT + 4 * MAX_FIELDS;
@@ -155,7 +180,7 @@ final class AuditRule {
         field(b, fields++, AUDIT_SUCCESS, 1);
         field(b, fields++, AUDIT_ARG1, 2, AUDIT_LESS_THAN_OR_EQUAL);
       }
-      case EXEC -> { }
+      case EXEC -> {}
     }
     field(b, fields++, AUDIT_FILTERKEY, key.length);
     b.putInt(8, fields);
@@ -165,7 +190,10 @@ final class AuditRule {
     return b.array();
   }
 
-  /** Whether a listed rule is our {@code kind} of rule for {@code arch} (see {@link #isOurs(byte[], Arch)}). */
+  /**
+   * Whether a listed rule is our {@code kind} of rule for {@code arch} (see {@link #isOurs(byte[],
+   * Arch)}).
+   */
   static boolean isOurs(byte[] rule, Kind kind, Arch arch) {
     return isOurs(rule, arch, kind.syscalls(arch)[0]);
   }
@@ -193,7 +221,8 @@ final class AuditRule {
     }
     boolean archMatches = false;
     for (int i = 0; i < Math.min(b.getInt(8), MAX_FIELDS); i++) {
-      if (b.getInt(FIELDS_AT + 4 * i) == AUDIT_ARCH && b.getInt(VALUES_AT + 4 * i) == arch.auditArch) {
+      if (b.getInt(FIELDS_AT + 4 * i) == AUDIT_ARCH
+          && b.getInt(VALUES_AT + 4 * i) == arch.auditArch) {
         archMatches = true;
       }
     }
@@ -220,11 +249,14 @@ final class AuditRule {
     return false;
   }
 
-  /** Fields whose value is a length of text in {@code buf} (subject labels, watch, dir, key, exe…). */
+  /**
+   * Fields whose value is a length of text in {@code buf} (subject labels, watch, dir, key, exe…).
+   */
   private static boolean isStringField(int field) {
     return (field >= 13 && field <= 17) // AUDIT_SUBJ_USER … AUDIT_SUBJ_CLR
         || (field >= 19 && field <= 23) // AUDIT_OBJ_USER … AUDIT_OBJ_LEV_HIGH
-        || field == 105 || field == 107 // AUDIT_WATCH, AUDIT_DIR
+        || field == 105
+        || field == 107 // AUDIT_WATCH, AUDIT_DIR
         || field == 112 // AUDIT_EXE
         || field == AUDIT_FILTERKEY;
   }

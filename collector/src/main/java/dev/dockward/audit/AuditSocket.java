@@ -11,15 +11,17 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A {@code NETLINK_AUDIT} socket: requests to the kernel (status, settings, rules) answered on
- * the same socket, and records, received either as the audit daemon (unicast, after
- * AUDIT_SET pid from this socket) or from the read-only multicast group
- * {@code AUDIT_NLGRP_READLOG}. Requests are serialised; one thread receives records.
+ * A {@code NETLINK_AUDIT} socket: requests to the kernel (status, settings, rules) answered on the
+ * same socket, and records, received either as the audit daemon (unicast, after AUDIT_SET pid from
+ * this socket) or from the read-only multicast group {@code AUDIT_NLGRP_READLOG}. Requests are
+ * serialised; one thread receives records.
  */
 final class AuditSocket implements AutoCloseable {
   static final int NETLINK_AUDIT = 9;
+
   /** {@code AUDIT_NLGRP_READLOG} as a bind mask: group 1. Needs CAP_AUDIT_READ. */
   static final int GROUP_READLOG = 1;
+
   static final int NLMSG_HEADER = 16;
   static final int NLMSG_ERROR = 2;
   static final int NLMSG_DONE = 3;
@@ -28,16 +30,22 @@ final class AuditSocket implements AutoCloseable {
   static final int AUDIT_ADD_RULE = 1011;
   static final int AUDIT_DEL_RULE = 1012;
   static final int AUDIT_LIST_RULES = 1013;
+
   /** Types from here on are records of events (replies to requests are below). */
   static final int FIRST_RECORD_TYPE = 1100;
+
   private static final int NLM_F_REQUEST = 1;
   private static final int NLM_F_ACK = 4;
+
   /** {@link #receive} result: the timeout passed without a message. */
   static final int TIMED_OUT = 0;
+
   /** {@link #receive} result: the kernel dropped messages because our buffer was full (ENOBUFS). */
   static final int OVERRUN = -1;
+
   /** Larger than any audit record (the kernel caps one at about 8,970 bytes). */
   static final int RECEIVE_BUFFER = 65536;
+
   private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(2);
 
   /** One netlink message within a datagram. */
@@ -66,22 +74,27 @@ final class AuditSocket implements AutoCloseable {
   /**
    * Opens and binds.
    *
-   * @param groups {@link #GROUP_READLOG} to read through the multicast group, 0 for requests
-   *     (and records, once this socket's process is the audit pid)
+   * @param groups {@link #GROUP_READLOG} to read through the multicast group, 0 for requests (and
+   *     records, once this socket's process is the audit pid)
    * @param bufferBytes the kernel receive buffer asked for (0: the default)
    */
-  static AuditSocket open(int groups, int bufferBytes, Duration receiveTimeout) throws AuditUnavailableException {
+  static AuditSocket open(int groups, int bufferBytes, Duration receiveTimeout)
+      throws AuditUnavailableException {
     int fd;
     try {
-      fd = AuditLibC.socket(AuditLibC.AF_NETLINK, AuditLibC.SOCK_RAW | AuditLibC.SOCK_CLOEXEC, NETLINK_AUDIT);
+      fd =
+          AuditLibC.socket(
+              AuditLibC.AF_NETLINK, AuditLibC.SOCK_RAW | AuditLibC.SOCK_CLOEXEC, NETLINK_AUDIT);
     } catch (LastErrorException | UnsatisfiedLinkError e) {
-      throw new AuditUnavailableException("cannot open a NETLINK_AUDIT socket: " + e.getMessage(), e);
+      throw new AuditUnavailableException(
+          "cannot open a NETLINK_AUDIT socket: " + e.getMessage(), e);
     }
     try {
       if (bufferBytes > 0) {
         setBuffer(fd, bufferBytes);
       }
-      ByteBuffer tv = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()); // struct timeval on LP64
+      ByteBuffer tv =
+          ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()); // struct timeval on LP64
       tv.putLong(receiveTimeout.toSeconds()).putLong(receiveTimeout.toNanosPart() / 1000L);
       AuditLibC.setsockopt(fd, AuditLibC.SOL_SOCKET, AuditLibC.SO_RCVTIMEO, tv.array(), 16);
       ByteBuffer address = ByteBuffer.allocate(12).order(ByteOrder.nativeOrder());
@@ -90,8 +103,10 @@ final class AuditSocket implements AutoCloseable {
       return new AuditSocket(fd);
     } catch (LastErrorException e) {
       AuditLibC.close(fd);
-      String why = groups != 0 && e.getErrorCode() == AuditLibC.EPERM
-          ? "joining the audit multicast group needs CAP_AUDIT_READ" : e.getMessage();
+      String why =
+          groups != 0 && e.getErrorCode() == AuditLibC.EPERM
+              ? "joining the audit multicast group needs CAP_AUDIT_READ"
+              : e.getMessage();
       throw new AuditUnavailableException("cannot bind a NETLINK_AUDIT socket: " + why, e);
     }
   }
@@ -99,51 +114,61 @@ final class AuditSocket implements AutoCloseable {
   /** AUDIT_GET. */
   synchronized AuditStatus status() throws RequestFailed {
     int s = send(AUDIT_GET, new byte[0], 0);
-    return await(s, "AUDIT_GET (no reply)", (m, in) -> {
-      if (m.type() == NLMSG_ERROR) {
-        throw new RequestFailed("AUDIT_GET", errno(in, m));
-      }
-      if (m.type() == AUDIT_GET) {
-        return Optional.of(AuditStatus.parse(in, m.offset(), m.length())
-            .orElseThrow(() -> new RequestFailed("AUDIT_GET (short reply)", 0)));
-      }
-      return Optional.empty();
-    });
+    return await(
+        s,
+        "AUDIT_GET (no reply)",
+        (m, in) -> {
+          if (m.type() == NLMSG_ERROR) {
+            throw new RequestFailed("AUDIT_GET", errno(in, m));
+          }
+          if (m.type() == AUDIT_GET) {
+            return Optional.of(
+                AuditStatus.parse(in, m.offset(), m.length())
+                    .orElseThrow(() -> new RequestFailed("AUDIT_GET (short reply)", 0)));
+          }
+          return Optional.empty();
+        });
   }
 
   /** A request the kernel acknowledges; throws with its errno when refused. */
   synchronized void acknowledged(String what, int type, byte[] payload) throws RequestFailed {
     int s = send(type, payload, NLM_F_ACK);
-    await(s, what + " (no reply)", (m, in) -> {
-      if (m.type() != NLMSG_ERROR) {
-        return Optional.empty();
-      }
-      int errno = errno(in, m);
-      if (errno != 0) {
-        throw new RequestFailed(what, errno);
-      }
-      return Optional.of(Boolean.TRUE);
-    });
+    await(
+        s,
+        what + " (no reply)",
+        (m, in) -> {
+          if (m.type() != NLMSG_ERROR) {
+            return Optional.empty();
+          }
+          int errno = errno(in, m);
+          if (errno != 0) {
+            throw new RequestFailed(what, errno);
+          }
+          return Optional.of(Boolean.TRUE);
+        });
   }
 
   /** AUDIT_LIST_RULES: every rule's {@code struct audit_rule_data}, in list order. */
   synchronized List<byte[]> rules() throws RequestFailed {
     int s = send(AUDIT_LIST_RULES, new byte[0], 0);
     List<byte[]> out = new ArrayList<>();
-    return await(s, "AUDIT_LIST_RULES (no end)", (m, in) -> {
-      if (m.type() == NLMSG_DONE) {
-        return Optional.of(out);
-      }
-      if (m.type() == NLMSG_ERROR) {
-        throw new RequestFailed("AUDIT_LIST_RULES", errno(in, m));
-      }
-      if (m.type() == AUDIT_LIST_RULES) {
-        byte[] rule = new byte[m.length()];
-        System.arraycopy(in, m.offset(), rule, 0, m.length());
-        out.add(rule);
-      }
-      return Optional.empty();
-    });
+    return await(
+        s,
+        "AUDIT_LIST_RULES (no end)",
+        (m, in) -> {
+          if (m.type() == NLMSG_DONE) {
+            return Optional.of(out);
+          }
+          if (m.type() == NLMSG_ERROR) {
+            throw new RequestFailed("AUDIT_LIST_RULES", errno(in, m));
+          }
+          if (m.type() == AUDIT_LIST_RULES) {
+            byte[] rule = new byte[m.length()];
+            System.arraycopy(in, m.offset(), rule, 0, m.length());
+            out.add(rule);
+          }
+          return Optional.empty();
+        });
   }
 
   /** What a request makes of each reply message: its result, or empty to wait for more. */
@@ -216,7 +241,9 @@ final class AuditSocket implements AutoCloseable {
         out.add(new Message(type, flags, s, at + NLMSG_HEADER, len));
         break;
       }
-      out.add(new Message(type, flags, s, at + NLMSG_HEADER, Math.min(Math.max(len - NLMSG_HEADER, 0), rest)));
+      out.add(
+          new Message(
+              type, flags, s, at + NLMSG_HEADER, Math.min(Math.max(len - NLMSG_HEADER, 0), rest)));
       if (len < NLMSG_HEADER) {
         break;
       }
@@ -229,7 +256,11 @@ final class AuditSocket implements AutoCloseable {
     int s = seq.getAndIncrement();
     int length = NLMSG_HEADER + payload.length;
     ByteBuffer out = ByteBuffer.allocate((length + 3) & ~3).order(ByteOrder.nativeOrder());
-    out.putInt(length).putShort((short) type).putShort((short) (NLM_F_REQUEST | extraFlags)).putInt(s).putInt(0);
+    out.putInt(length)
+        .putShort((short) type)
+        .putShort((short) (NLM_F_REQUEST | extraFlags))
+        .putInt(s)
+        .putInt(0);
     out.put(payload);
     try {
       AuditLibC.send(fd, out.array(), length, 0);

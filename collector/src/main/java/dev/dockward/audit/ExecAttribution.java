@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Which container an audited exec ran in. The process itself, read from /proc while it lives,
- * says best; a process already gone inherits its parent's container (a process cannot leave its
+ * Which container an audited exec ran in. The process itself, read from /proc while it lives, says
+ * best; a process already gone inherits its parent's container (a process cannot leave its
  * container by forking); when the parent is gone too, the container this pid or its parent had at
  * an earlier exec is remembered here. A parent that is the runtime (runc) says nothing: its
  * children join the container between fork and exec. Used by one thread.
@@ -28,7 +28,12 @@ final class ExecAttribution {
   }
 
   /** Where a container was learned: the process, its parent, an earlier exec, or nowhere. */
-  enum Via { PROC, PARENT, MEMORY, NONE }
+  enum Via {
+    PROC,
+    PARENT,
+    MEMORY,
+    NONE
+  }
 
   /** A pid's container at its last exec, and whether that program was the runtime. */
   private record Seen(Optional<String> containerId, boolean runtime) {}
@@ -38,19 +43,20 @@ final class ExecAttribution {
 
   ExecAttribution(ProcReader reader, int capacity) {
     this.reader = reader;
-    this.byPid = new LinkedHashMap<>(1024, 0.75f, true) {
-      private static final long serialVersionUID = 1L;
+    this.byPid =
+        new LinkedHashMap<>(1024, 0.75f, true) {
+          private static final long serialVersionUID = 1L;
 
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Integer, Seen> eldest) {
-        return size() > capacity;
-      }
-    };
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Integer, Seen> eldest) {
+            return size() > capacity;
+          }
+        };
   }
 
   /**
-   * The container of {@code exec}; {@code self} is the process as read from /proc at receipt
-   * (empty when it was gone).
+   * The container of {@code exec}; {@code self} is the process as read from /proc at receipt (empty
+   * when it was gone).
    */
   Result attribute(AuditExec exec, Optional<ProcessInfo> self) {
     Result result = find(exec.pid(), exec.ppid(), self);
@@ -61,10 +67,10 @@ final class ExecAttribution {
   }
 
   /**
-   * The container of an audited call other than an exec. The process itself first; when it is
-   * gone (a one-shot program ends right after its call), the container of its own last exec comes
-   * before its parent's: a process started by {@code docker exec} is the child of the
-   * containerd shim, a host process, so its parent would name the host.
+   * The container of an audited call other than an exec. The process itself first; when it is gone
+   * (a one-shot program ends right after its call), the container of its own last exec comes before
+   * its parent's: a process started by {@code docker exec} is the child of the containerd shim, a
+   * host process, so its parent would name the host.
    */
   Result attribute(AuditCall call, Optional<ProcessInfo> self) {
     if (self.isEmpty()) {
@@ -78,19 +84,28 @@ final class ExecAttribution {
 
   private Result find(int pid, int ppid, Optional<ProcessInfo> self) {
     if (self.isPresent()) {
-      return new Result(true, ContainerIdResolver.containerId(self.get().cgroup()), self.get().cgroup(), Via.PROC);
+      return new Result(
+          true,
+          ContainerIdResolver.containerId(self.get().cgroup()),
+          self.get().cgroup(),
+          Via.PROC);
     }
     Seen parentSeen = byPid.get(ppid);
     if (parentSeen == null || !parentSeen.runtime()) {
       // Its name, program and cgroup are all that is needed of the parent: three reads, not ~17.
       Optional<ProcReader.Brief> parent = reader.brief(ppid);
       if (parent.isPresent() && !isRuntime(parent.get().name(), reader.exe(ppid))) {
-        return new Result(true, ContainerIdResolver.containerId(parent.get().cgroup()), parent.get().cgroup(), Via.PARENT);
+        return new Result(
+            true,
+            ContainerIdResolver.containerId(parent.get().cgroup()),
+            parent.get().cgroup(),
+            Via.PARENT);
       }
     }
     Seen mine = byPid.get(pid);
     if (mine != null && !mine.runtime()) {
-      return new Result(true, mine.containerId(), "", Via.MEMORY); // it exec'd before: same container
+      return new Result(
+          true, mine.containerId(), "", Via.MEMORY); // it exec'd before: same container
     }
     if (parentSeen != null && !parentSeen.runtime()) {
       return new Result(true, parentSeen.containerId(), "", Via.MEMORY);

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 final class CgroupFiles {
   private static final Logger LOG = LoggerFactory.getLogger(CgroupFiles.class);
 
-  /** Larger than any cgroup file the readers ask for; a bigger one is not what the kernel writes. */
+  /**
+   * Larger than any cgroup file the readers ask for; a bigger one is not what the kernel writes.
+   */
   private static final int MAX_FILE_BYTES = 1 << 20;
 
   private final CgroupReadStats stats;
@@ -48,7 +50,10 @@ final class CgroupFiles {
     return parse(file, text.get().strip());
   }
 
-  /** A file holding one integer that may be negative: v1 {@code cpu.cfs_quota_us} writes -1 for no quota. */
+  /**
+   * A file holding one integer that may be negative: v1 {@code cpu.cfs_quota_us} writes -1 for no
+   * quota.
+   */
   OptionalLong signedNumber(Path file) {
     Optional<String> text = text(file);
     if (text.isEmpty()) {
@@ -115,7 +120,10 @@ final class CgroupFiles {
     return value == null ? OptionalLong.empty() : OptionalLong.of(value);
   }
 
-  /** A file the kernel writes only in some configurations ({@code io.max}): its absence is no problem. */
+  /**
+   * A file the kernel writes only in some configurations ({@code io.max}): its absence is no
+   * problem.
+   */
   Optional<String> textIfPresent(Path file) {
     return Files.exists(file) ? text(file) : Optional.empty();
   }
@@ -171,9 +179,9 @@ final class CgroupFiles {
   }
 
   /**
-   * The whole file, or empty (counted) when it is missing or unreadable (non-ASCII bytes
-   * included). Read through one reused buffer: cgroupfs and procfs report every file's size as 0,
-   * so {@code Files.readString} would allocate 8 KiB per file, thousands of times a second.
+   * The whole file, or empty (counted) when it is missing or unreadable (non-ASCII bytes included).
+   * Read through one reused buffer: cgroupfs and procfs report every file's size as 0, so {@code
+   * Files.readString} would allocate 8 KiB per file, thousands of times a second.
    */
   synchronized Optional<String> text(Path file) {
     try {
@@ -181,13 +189,16 @@ final class CgroupFiles {
     } catch (NoSuchFileException e) {
       stats.countMissing();
       if (loggedMissing.compareAndSet(false, true)) {
-        LOG.warn("cgroup file {} is missing; such figures are left out (further cases only counted)", file);
+        LOG.warn(
+            "cgroup file {} is missing; such figures are left out (further cases only counted)",
+            file);
       }
     } catch (IOException | RuntimeException e) {
       // RuntimeException: whatever the file system throws, a read must never end the sampler.
       stats.countUnreadable();
       if (loggedUnreadable.compareAndSet(false, true)) {
-        LOG.warn("cgroup file {} cannot be read ({}); further cases only counted", file, e.toString());
+        LOG.warn(
+            "cgroup file {} cannot be read ({}); further cases only counted", file, e.toString());
       }
     }
     return Optional.empty();
@@ -196,7 +207,9 @@ final class CgroupFiles {
   void garbage(Path file, String what) {
     stats.countParseError();
     if (loggedGarbage.compareAndSet(false, true)) {
-      LOG.warn("cgroup file {} holds what the kernel does not write: '{}'; further cases only counted", file,
+      LOG.warn(
+          "cgroup file {} holds what the kernel does not write: '{}'; further cases only counted",
+          file,
           what.length() > 80 ? what.substring(0, 80) + "…" : what);
     }
   }

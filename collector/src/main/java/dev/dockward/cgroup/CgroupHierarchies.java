@@ -58,7 +58,9 @@ final class CgroupHierarchies {
   }
 
   private Optional<CgroupMount> v1Mount(String controller) {
-    return mounts.stream().filter(m -> m.version() == 1 && m.controllers().contains(controller)).findFirst();
+    return mounts.stream()
+        .filter(m -> m.version() == 1 && m.controllers().contains(controller))
+        .findFirst();
   }
 
   /**

@@ -10,7 +10,8 @@ import java.util.Set;
  * @param controllers the v1 controllers bound to the hierarchy ({@code cpu}, {@code cpuacct},
  *     {@code name=systemd}, …); empty for v2
  * @param root the directory of the hierarchy the mount shows, usually {@code /}
- * @param mountPoint where it is mounted, as the kernel writes it, e.g. {@code /sys/fs/cgroup/memory}
+ * @param mountPoint where it is mounted, as the kernel writes it, e.g. {@code
+ *     /sys/fs/cgroup/memory}
  */
 public record CgroupMount(int version, Set<String> controllers, String root, String mountPoint) {
   public CgroupMount {

@@ -49,7 +49,14 @@ public final class CgroupReadStats {
 
   @Override
   public String toString() {
-    return "CgroupReadStats[missing=" + missing() + ", unreadable=" + unreadable() + ", parseErrors="
-        + parseErrors() + ", vanished=" + vanished() + "]";
+    return "CgroupReadStats[missing="
+        + missing()
+        + ", unreadable="
+        + unreadable()
+        + ", parseErrors="
+        + parseErrors()
+        + ", vanished="
+        + vanished()
+        + "]";
   }
 }

@@ -11,9 +11,9 @@ public final class CgroupReaders {
   private CgroupReaders() {}
 
   /**
-   * The reader for the host whose {@code /proc/self/mountinfo} lists the cgroup mounts: v1 when
-   * any v1 hierarchy holds a resource controller (legacy, or hybrid with an empty cgroup2 beside
-   * it), else v2 when cgroup2 is mounted.
+   * The reader for the host whose {@code /proc/self/mountinfo} lists the cgroup mounts: v1 when any
+   * v1 hierarchy holds a resource controller (legacy, or hybrid with an empty cgroup2 beside it),
+   * else v2 when cgroup2 is mounted.
    *
    * @return empty when no cgroup hierarchy is mounted, or mountinfo cannot be read
    */

@@ -35,27 +35,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Samples the cgroup of every running container every {@code interval} and emits one
- * {@link ResourceSampled} (source {@value #NAME}) per container and sample, with the rates since
- * that container's previous sample.
+ * Samples the cgroup of every running container every {@code interval} and emits one {@link
+ * ResourceSampled} (source {@value #NAME}) per container and sample, with the rates since that
+ * container's previous sample.
  *
  * <p>The running containers come from a supplier (the Docker inventory); a container's cgroup is
  * found from its init pid's {@code /proc/<pid>/cgroup}, read once per run of the container. State
  * is kept per running container only: a container that is no longer supplied is forgotten, and a
- * restart (new init pid or start time) starts it afresh, so counters that restart from 0 never
- * give a negative rate.
+ * restart (new init pid or start time) starts it afresh, so counters that restart from 0 never give
+ * a negative rate.
  *
  * <p>An idle container costs little: its CPU time is read first, and when it has not moved since
- * the previous sample nothing in the cgroup ran, so nothing that only its processes change (CPU
- * and throttling, tasks, forks refused, OOM kills, I/O) can have changed; then only its memory in
- * use (reclaim shrinks it without the container running) and its traffic (received packets cost
- * the container nothing) are read, the rest is carried over. Every container is read whole at
- * least every {@value #FULL_READ_EVERY} samples, and at once when Docker reports other limits
- * (limits change without the container running).
+ * the previous sample nothing in the cgroup ran, so nothing that only its processes change (CPU and
+ * throttling, tasks, forks refused, OOM kills, I/O) can have changed; then only its memory in use
+ * (reclaim shrinks it without the container running) and its traffic (received packets cost the
+ * container nothing) are read, the rest is carried over. Every container is read whole at least
+ * every {@value #FULL_READ_EVERY} samples, and at once when Docker reports other limits (limits
+ * change without the container running).
  */
 public final class CgroupResourceSource implements PeriodicSource {
   /** The source's name in events, logs and metrics. */
   public static final String NAME = "cgroup";
+
   /** An idle container is read whole at least every this many samples. */
   static final int FULL_READ_EVERY = 10;
 
@@ -63,8 +64,10 @@ public final class CgroupResourceSource implements PeriodicSource {
 
   private final HostFs host;
   private final int hostCpus;
+
   /** The host's capacity as read at the start of the current pass. */
   private HostCapacity capacity = HostCapacity.UNKNOWN;
+
   private final Supplier<? extends Collection<ContainerInfo>> running;
   private final Duration interval;
   private final Clock clock;
@@ -85,23 +88,44 @@ public final class CgroupResourceSource implements PeriodicSource {
    * @param limits the limits Docker reported at the last whole read
    * @param sinceFullRead samples since the last whole read
    */
-  private record Tracked(long initPid, Optional<Instant> startedAt, List<CgroupLine> lines,
-      ResourceRateCalculator.Sample last, ResourceLimits limits, int sinceFullRead) {}
+  private record Tracked(
+      long initPid,
+      Optional<Instant> startedAt,
+      List<CgroupLine> lines,
+      ResourceRateCalculator.Sample last,
+      ResourceLimits limits,
+      int sinceFullRead) {}
 
   /**
    * @param host where /proc and /sys are; the cgroup hierarchies are found from its mountinfo
    * @param running the containers that run now (those without an init pid are skipped)
    * @param interval the pause between samples; positive
    * @param clock stamps the samples
-   * @param hostCpus the host's CPUs, the basis of {@code cpu_fraction} for containers without a quota
+   * @param hostCpus the host's CPUs, the basis of {@code cpu_fraction} for containers without a
+   *     quota
    */
-  public CgroupResourceSource(HostFs host, Supplier<? extends Collection<ContainerInfo>> running, Duration interval,
-      Clock clock, int hostCpus) {
-    this(host, running, interval, clock, hostCpus, CgroupReaders.forHost(Objects.requireNonNull(host, "host")));
+  public CgroupResourceSource(
+      HostFs host,
+      Supplier<? extends Collection<ContainerInfo>> running,
+      Duration interval,
+      Clock clock,
+      int hostCpus) {
+    this(
+        host,
+        running,
+        interval,
+        clock,
+        hostCpus,
+        CgroupReaders.forHost(Objects.requireNonNull(host, "host")));
   }
 
-  CgroupResourceSource(HostFs host, Supplier<? extends Collection<ContainerInfo>> running, Duration interval, Clock clock,
-      int hostCpus, Optional<CgroupReader> reader) {
+  CgroupResourceSource(
+      HostFs host,
+      Supplier<? extends Collection<ContainerInfo>> running,
+      Duration interval,
+      Clock clock,
+      int hostCpus,
+      Optional<CgroupReader> reader) {
     this.worker = new PeriodicWorker(NAME, "sample", interval);
     this.host = host;
     this.running = Objects.requireNonNull(running, "running");
@@ -118,7 +142,9 @@ public final class CgroupResourceSource implements PeriodicSource {
     return NAME;
   }
 
-  /** The reader's counters (missing, garbage, vanished cgroups), empty when no cgroup is mounted. */
+  /**
+   * The reader's counters (missing, garbage, vanished cgroups), empty when no cgroup is mounted.
+   */
   public Optional<CgroupReadStats> readStats() {
     return reader.map(CgroupReader::stats);
   }
@@ -139,18 +165,20 @@ public final class CgroupResourceSource implements PeriodicSource {
   }
 
   /**
-   * What was counted instead of failing, for the metrics endpoint: cgroup files missing,
-   * unreadable or garbage, cgroups vanished mid-read, init processes gone, failed passes.
+   * What was counted instead of failing, for the metrics endpoint: cgroup files missing, unreadable
+   * or garbage, cgroups vanished mid-read, init processes gone, failed passes.
    */
   @Override
   public Map<String, Long> counters() {
     Map<String, Long> out = new LinkedHashMap<>();
-    readStats().ifPresent(s -> {
-      out.put("missing_files", s.missing());
-      out.put("unreadable", s.unreadable());
-      out.put("parse_errors", s.parseErrors());
-      out.put("vanished", s.vanished());
-    });
+    readStats()
+        .ifPresent(
+            s -> {
+              out.put("missing_files", s.missing());
+              out.put("unreadable", s.unreadable());
+              out.put("parse_errors", s.parseErrors());
+              out.put("vanished", s.vanished());
+            });
     out.put("net_dev_errors", netDevErrors.sum());
     out.put("process_gone", processGone());
     out.put("failed_samples", failedSamples());
@@ -161,7 +189,10 @@ public final class CgroupResourceSource implements PeriodicSource {
   public synchronized void start(EventSink sink) {
     Objects.requireNonNull(sink, "sink");
     if (reader.isEmpty()) {
-      LOG.warn("{}: no cgroup hierarchy found in {}/self/mountinfo; no resource samples", NAME, host.proc());
+      LOG.warn(
+          "{}: no cgroup hierarchy found in {}/self/mountinfo; no resource samples",
+          NAME,
+          host.proc());
       return;
     }
     LOG.info("{}: cgroup v{} every {}", NAME, reader.get().version(), interval);
@@ -177,7 +208,8 @@ public final class CgroupResourceSource implements PeriodicSource {
   @Override
   public SourceHealth health() {
     return reader.isEmpty()
-        ? SourceHealth.degraded("no cgroup hierarchy in " + host.proc() + "/self/mountinfo: no resource samples")
+        ? SourceHealth.degraded(
+            "no cgroup hierarchy in " + host.proc() + "/self/mountinfo: no resource samples")
         : PeriodicSource.super.health();
   }
 
@@ -187,8 +219,8 @@ public final class CgroupResourceSource implements PeriodicSource {
   }
 
   /**
-   * One round over the running containers. Not thread-safe: the source's thread calls it, or a
-   * test does without {@link #start}.
+   * One round over the running containers. Not thread-safe: the source's thread calls it, or a test
+   * does without {@link #start}.
    */
   void sampleOnce(EventSink sink) throws InterruptedException {
     if (reader.isEmpty()) {
@@ -223,7 +255,8 @@ public final class CgroupResourceSource implements PeriodicSource {
   private Optional<ResourceSampled> sample(ContainerInfo c) {
     long pid = c.initPid().getAsLong();
     Tracked known = tracked.get(c.id());
-    boolean sameRun = known != null && known.initPid() == pid && known.startedAt().equals(c.startedAt());
+    boolean sameRun =
+        known != null && known.initPid() == pid && known.startedAt().equals(c.startedAt());
     List<CgroupLine> lines;
     if (sameRun) {
       lines = known.lines();
@@ -244,12 +277,16 @@ public final class CgroupResourceSource implements PeriodicSource {
     Instant now = clock.instant();
     ResourceCounters read = counters.get().withNet(net(c, pid));
     ResourceRateCalculator.Sample sample = new ResourceRateCalculator.Sample(now, read);
-    ResourceRates r = sameRun
-        ? rates.between(known.last(), sample)
-        : rates.first(sample, c.startedAt().map(t -> t.isAfter(startedAt)).orElse(false));
-    tracked.put(c.id(), quick.isPresent()
-        ? new Tracked(pid, c.startedAt(), lines, sample, known.limits(), known.sinceFullRead() + 1)
-        : new Tracked(pid, c.startedAt(), lines, sample, c.limits(), 0));
+    ResourceRates r =
+        sameRun
+            ? rates.between(known.last(), sample)
+            : rates.first(sample, c.startedAt().map(t -> t.isAfter(startedAt)).orElse(false));
+    tracked.put(
+        c.id(),
+        quick.isPresent()
+            ? new Tracked(
+                pid, c.startedAt(), lines, sample, known.limits(), known.sinceFullRead() + 1)
+            : new Tracked(pid, c.startedAt(), lines, sample, c.limits(), 0));
     return Optional.of(new ResourceSampled(now, c, read, r, capacity));
   }
 
@@ -258,9 +295,11 @@ public final class CgroupResourceSource implements PeriodicSource {
    * memory in use read afresh (its traffic is read by the caller). Empty when a whole read is due,
    * its limits changed, its CPU time moved, or a figure cannot be read (the whole read says why).
    */
-  private Optional<ResourceCounters> quickRead(Tracked known, ContainerInfo c, List<CgroupLine> lines) {
+  private Optional<ResourceCounters> quickRead(
+      Tracked known, ContainerInfo c, List<CgroupLine> lines) {
     ResourceCounters last = known.last().counters();
-    if (known.sinceFullRead() + 1 >= FULL_READ_EVERY || !known.limits().equals(c.limits())
+    if (known.sinceFullRead() + 1 >= FULL_READ_EVERY
+        || !known.limits().equals(c.limits())
         || last.cpu().usageNanos().isEmpty()) {
       return Optional.empty();
     }
@@ -274,23 +313,31 @@ public final class CgroupResourceSource implements PeriodicSource {
     }
     quickSamples.increment();
     ResourceCounters.Memory m = last.memory();
-    return Optional.of(new ResourceCounters(last.cgroupVersion(), last.cpu(),
-        new ResourceCounters.Memory(memory, m.limitBytes(), m.failcnt(), m.oomKills()), last.pids(), last.io(),
-        last.net()));
+    return Optional.of(
+        new ResourceCounters(
+            last.cgroupVersion(),
+            last.cpu(),
+            new ResourceCounters.Memory(memory, m.limitBytes(), m.failcnt(), m.oomKills()),
+            last.pids(),
+            last.io(),
+            last.net()));
   }
 
   /**
-   * The host's CPUs, memory ({@code MemTotal}) and task limit (the smaller of
-   * {@code kernel.pid_max} and {@code kernel.threads-max}), read once a pass (memory can be
-   * hot-plugged, the limits changed by sysctl); what cannot be read is left unknown.
+   * The host's CPUs, memory ({@code MemTotal}) and task limit (the smaller of {@code
+   * kernel.pid_max} and {@code kernel.threads-max}), read once a pass (memory can be hot-plugged,
+   * the limits changed by sysctl); what cannot be read is left unknown.
    */
   HostCapacity hostCapacity() {
     OptionalLong memory = OptionalLong.empty();
     try {
-      for (String line : Files.readAllLines(host.proc().resolve("meminfo"), StandardCharsets.US_ASCII)) {
+      for (String line :
+          Files.readAllLines(host.proc().resolve("meminfo"), StandardCharsets.US_ASCII)) {
         if (line.startsWith("MemTotal:")) {
           String[] f = line.substring("MemTotal:".length()).trim().split("\\s+");
-          memory = OptionalLong.of(Long.parseLong(f[0]) * (f.length > 1 && f[1].equals("kB") ? 1024 : 1));
+          memory =
+              OptionalLong.of(
+                  Long.parseLong(f[0]) * (f.length > 1 && f[1].equals("kB") ? 1024 : 1));
           break;
         }
       }
@@ -299,15 +346,18 @@ public final class CgroupResourceSource implements PeriodicSource {
     }
     OptionalLong pidMax = sysctl("sys/kernel/pid_max");
     OptionalLong threadsMax = sysctl("sys/kernel/threads-max");
-    OptionalLong tasks = pidMax.isPresent() && threadsMax.isPresent()
-        ? OptionalLong.of(Math.min(pidMax.getAsLong(), threadsMax.getAsLong()))
-        : (pidMax.isPresent() ? pidMax : threadsMax);
+    OptionalLong tasks =
+        pidMax.isPresent() && threadsMax.isPresent()
+            ? OptionalLong.of(Math.min(pidMax.getAsLong(), threadsMax.getAsLong()))
+            : (pidMax.isPresent() ? pidMax : threadsMax);
     return new HostCapacity(OptionalLong.of(hostCpus), memory, tasks);
   }
 
   private OptionalLong sysctl(String relative) {
     try {
-      long v = Long.parseLong(Files.readString(host.proc().resolve(relative), StandardCharsets.US_ASCII).trim());
+      long v =
+          Long.parseLong(
+              Files.readString(host.proc().resolve(relative), StandardCharsets.US_ASCII).trim());
       return v > 0 ? OptionalLong.of(v) : OptionalLong.empty();
     } catch (IOException | RuntimeException e) {
       return OptionalLong.empty();
@@ -315,8 +365,8 @@ public final class CgroupResourceSource implements PeriodicSource {
   }
 
   /**
-   * The traffic of the container's own network namespace; none for a container in the host's
-   * (it would count the host's traffic) or in another container's (counted on that one).
+   * The traffic of the container's own network namespace; none for a container in the host's (it
+   * would count the host's traffic) or in another container's (counted on that one).
    */
   private ResourceCounters.Net net(ContainerInfo c, long pid) {
     String mode = c.namespaces().network();
@@ -331,11 +381,14 @@ public final class CgroupResourceSource implements PeriodicSource {
       }
       netDevErrors.increment();
       if (loggedNetDev.compareAndSet(false, true)) {
-        LOG.warn("{}: {} is not what the kernel writes; network figures left out (further cases only counted)",
-            NAME, file);
+        LOG.warn(
+            "{}: {} is not what the kernel writes; network figures left out (further cases only counted)",
+            NAME,
+            file);
       }
     } catch (IOException | RuntimeException e) {
-      netDevErrors.increment(); // the process ended since its cgroup was read, or the file is unreadable
+      netDevErrors
+          .increment(); // the process ended since its cgroup was read, or the file is unreadable
     }
     return ResourceCounters.Net.NONE;
   }

@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * cgroup v1: one hierarchy per controller (or several controllers sharing one, e.g.
- * {@code cpu,cpuacct}); each controller's directory comes from the process's line for it.
+ * cgroup v1: one hierarchy per controller (or several controllers sharing one, e.g. {@code
+ * cpu,cpuacct}); each controller's directory comes from the process's line for it.
  */
 public final class CgroupV1Reader implements CgroupReader {
   /**
@@ -49,17 +49,21 @@ public final class CgroupV1Reader implements CgroupReader {
       files.stats().countVanished();
       return Optional.empty();
     }
-    return Optional.of(new ResourceCounters(1, cpu(cpu, cpuacct), memory(memory), pids(pids), io(blkio)));
+    return Optional.of(
+        new ResourceCounters(1, cpu(cpu, cpuacct), memory(memory), pids(pids), io(blkio)));
   }
 
   @Override
   public OptionalLong cpuUsageNanos(List<CgroupLine> lines) {
-    return dir("cpuacct", lines).map(d -> files.numberQuietly(d.resolve("cpuacct.usage"))).orElse(OptionalLong.empty());
+    return dir("cpuacct", lines)
+        .map(d -> files.numberQuietly(d.resolve("cpuacct.usage")))
+        .orElse(OptionalLong.empty());
   }
 
   @Override
   public OptionalLong memoryUsageBytes(List<CgroupLine> lines) {
-    return dir("memory", lines).map(d -> files.numberQuietly(d.resolve("memory.usage_in_bytes")))
+    return dir("memory", lines)
+        .map(d -> files.numberQuietly(d.resolve("memory.usage_in_bytes")))
         .orElse(OptionalLong.empty());
   }
 
@@ -72,10 +76,16 @@ public final class CgroupV1Reader implements CgroupReader {
   }
 
   private ResourceCounters.Cpu cpu(Optional<Path> cpu, Optional<Path> cpuacct) {
-    OptionalLong usage = cpuacct.map(d -> files.number(d.resolve("cpuacct.usage"))).orElse(OptionalLong.empty());
+    OptionalLong usage =
+        cpuacct.map(d -> files.number(d.resolve("cpuacct.usage"))).orElse(OptionalLong.empty());
     if (cpu.isEmpty()) {
-      return new ResourceCounters.Cpu(usage, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
-          OptionalLong.empty(), OptionalLong.empty());
+      return new ResourceCounters.Cpu(
+          usage,
+          OptionalLong.empty(),
+          OptionalLong.empty(),
+          OptionalLong.empty(),
+          OptionalLong.empty(),
+          OptionalLong.empty());
     }
     Path d = cpu.get();
     // -1 is v1's "no quota".
@@ -84,14 +94,19 @@ public final class CgroupV1Reader implements CgroupReader {
       quota = OptionalLong.empty();
     }
     Optional<Map<String, Long>> stat = files.keyed(d.resolve("cpu.stat"));
-    return new ResourceCounters.Cpu(usage, quota, files.number(d.resolve("cpu.cfs_period_us")),
-        files.key(stat, "nr_periods"), files.key(stat, "nr_throttled"), files.key(stat, "throttled_time"));
+    return new ResourceCounters.Cpu(
+        usage,
+        quota,
+        files.number(d.resolve("cpu.cfs_period_us")),
+        files.key(stat, "nr_periods"),
+        files.key(stat, "nr_throttled"),
+        files.key(stat, "throttled_time"));
   }
 
   private ResourceCounters.Memory memory(Optional<Path> memory) {
     if (memory.isEmpty()) {
-      return new ResourceCounters.Memory(OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
-          OptionalLong.empty());
+      return new ResourceCounters.Memory(
+          OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty());
     }
     Path d = memory.get();
     OptionalLong limit = files.number(d.resolve("memory.limit_in_bytes"));
@@ -100,16 +115,22 @@ public final class CgroupV1Reader implements CgroupReader {
     }
     // oom_control also holds oom_kill_disable and under_oom; oom_kill exists since Linux 4.13.
     Optional<Map<String, Long>> oom = files.keyed(d.resolve("memory.oom_control"));
-    return new ResourceCounters.Memory(files.number(d.resolve("memory.usage_in_bytes")), limit,
-        files.number(d.resolve("memory.failcnt")), files.key(oom, "oom_kill"));
+    return new ResourceCounters.Memory(
+        files.number(d.resolve("memory.usage_in_bytes")),
+        limit,
+        files.number(d.resolve("memory.failcnt")),
+        files.key(oom, "oom_kill"));
   }
 
   private ResourceCounters.Pids pids(Optional<Path> pids) {
     if (pids.isEmpty()) {
-      return new ResourceCounters.Pids(OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty());
+      return new ResourceCounters.Pids(
+          OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty());
     }
     Path d = pids.get();
-    return new ResourceCounters.Pids(files.number(d.resolve("pids.current")), files.limit(d.resolve("pids.max")),
+    return new ResourceCounters.Pids(
+        files.number(d.resolve("pids.current")),
+        files.limit(d.resolve("pids.max")),
         files.key(files.keyed(d.resolve("pids.events")), "max"));
   }
 
@@ -152,7 +173,9 @@ public final class CgroupV1Reader implements CgroupReader {
     if (bytes.isEmpty()) {
       return ResourceCounters.Io.NONE;
     }
-    return IoFigures.fold(bytes, caps(blkio.get().resolve("blkio.throttle.read_bps_device")),
+    return IoFigures.fold(
+        bytes,
+        caps(blkio.get().resolve("blkio.throttle.read_bps_device")),
         caps(blkio.get().resolve("blkio.throttle.write_bps_device")));
   }
 

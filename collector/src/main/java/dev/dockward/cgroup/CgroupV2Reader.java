@@ -44,13 +44,18 @@ public final class CgroupV2Reader implements CgroupReader {
 
   @Override
   public OptionalLong cpuUsageNanos(List<CgroupLine> lines) {
-    return micros(hierarchies.v2Dir(lines).map(d -> files.keyQuietly(d.resolve("cpu.stat"), "usage_usec"))
-        .orElse(OptionalLong.empty()));
+    return micros(
+        hierarchies
+            .v2Dir(lines)
+            .map(d -> files.keyQuietly(d.resolve("cpu.stat"), "usage_usec"))
+            .orElse(OptionalLong.empty()));
   }
 
   @Override
   public OptionalLong memoryUsageBytes(List<CgroupLine> lines) {
-    return hierarchies.v2Dir(lines).map(d -> files.numberQuietly(d.resolve("memory.current")))
+    return hierarchies
+        .v2Dir(lines)
+        .map(d -> files.numberQuietly(d.resolve("memory.current")))
         .orElse(OptionalLong.empty());
   }
 
@@ -64,7 +69,10 @@ public final class CgroupV2Reader implements CgroupReader {
     if (max.isPresent()) {
       String[] f = CgroupFiles.fields(max.get());
       OptionalLong p = f.length == 2 ? CgroupFiles.parseQuietly(f[1]) : OptionalLong.empty();
-      OptionalLong q = f.length == 2 && !f[0].equals("max") ? CgroupFiles.parseQuietly(f[0]) : OptionalLong.empty();
+      OptionalLong q =
+          f.length == 2 && !f[0].equals("max")
+              ? CgroupFiles.parseQuietly(f[0])
+              : OptionalLong.empty();
       if (p.isEmpty() || p.getAsLong() == 0 || (!f[0].equals("max") && q.isEmpty())) {
         files.garbage(maxFile, max.get());
       } else {
@@ -73,20 +81,30 @@ public final class CgroupV2Reader implements CgroupReader {
       }
     }
     // The throttling keys are there only while the cpu controller is enabled for the cgroup.
-    return new ResourceCounters.Cpu(micros(files.key(stat, "usage_usec")), quota, period,
-        CgroupFiles.optionalKey(stat, "nr_periods"), CgroupFiles.optionalKey(stat, "nr_throttled"),
+    return new ResourceCounters.Cpu(
+        micros(files.key(stat, "usage_usec")),
+        quota,
+        period,
+        CgroupFiles.optionalKey(stat, "nr_periods"),
+        CgroupFiles.optionalKey(stat, "nr_throttled"),
         micros(CgroupFiles.optionalKey(stat, "throttled_usec")));
   }
 
   private ResourceCounters.Memory memory(Path d) {
-    // memory.events "max": times usage was about to exceed memory.max, v2's nearest to v1's failcnt.
+    // memory.events "max": times usage was about to exceed memory.max, v2's nearest to v1's
+    // failcnt.
     Optional<Map<String, Long>> events = files.keyed(d.resolve("memory.events"));
-    return new ResourceCounters.Memory(files.number(d.resolve("memory.current")), files.limit(d.resolve("memory.max")),
-        files.key(events, "max"), files.key(events, "oom_kill"));
+    return new ResourceCounters.Memory(
+        files.number(d.resolve("memory.current")),
+        files.limit(d.resolve("memory.max")),
+        files.key(events, "max"),
+        files.key(events, "oom_kill"));
   }
 
   private ResourceCounters.Pids pids(Path d) {
-    return new ResourceCounters.Pids(files.number(d.resolve("pids.current")), files.limit(d.resolve("pids.max")),
+    return new ResourceCounters.Pids(
+        files.number(d.resolve("pids.current")),
+        files.limit(d.resolve("pids.max")),
         files.key(files.keyed(d.resolve("pids.events")), "max"));
   }
 
@@ -114,7 +132,8 @@ public final class CgroupV2Reader implements CgroupReader {
       long write = 0;
       for (int i = 1; i < f.length; i++) {
         int eq = f[i].indexOf('=');
-        OptionalLong n = eq > 0 ? CgroupFiles.parseQuietly(f[i].substring(eq + 1)) : OptionalLong.empty();
+        OptionalLong n =
+            eq > 0 ? CgroupFiles.parseQuietly(f[i].substring(eq + 1)) : OptionalLong.empty();
         if (n.isEmpty()) {
           files.garbage(file, line);
           return ResourceCounters.Io.NONE;

@@ -5,30 +5,36 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Finds the container a process belongs to from its cgroup path, for the container runtimes'
- * naming schemes:
+ * Finds the container a process belongs to from its cgroup path, for the container runtimes' naming
+ * schemes:
  *
  * <ul>
- *   <li>cgroupfs driver: {@code /docker/<id>}, containerd {@code /<ns>/<id>} under a
- *       {@code containerd}, {@code default} or {@code moby} parent, Kubernetes
- *       {@code /kubepods/<qos>/pod<uid>/<id>};
- *   <li>systemd driver: {@code …/docker-<id>.scope}, {@code …/cri-containerd-<id>.scope},
- *       {@code …/crio-<id>.scope}.
+ *   <li>cgroupfs driver: {@code /docker/<id>}, containerd {@code /<ns>/<id>} under a {@code
+ *       containerd}, {@code default} or {@code moby} parent, Kubernetes {@code
+ *       /kubepods/<qos>/pod<uid>/<id>};
+ *   <li>systemd driver: {@code …/docker-<id>.scope}, {@code …/cri-containerd-<id>.scope}, {@code
+ *       …/crio-<id>.scope}.
  * </ul>
  *
- * <p>The id is exactly 64 lowercase hex characters. For a container inside a container (e.g.
- * {@code /docker/<outer>/docker/<inner>}) the innermost id is the answer: the path is read from
- * its end, and the first segment that names a container wins.
+ * <p>The id is exactly 64 lowercase hex characters. For a container inside a container (e.g. {@code
+ * /docker/<outer>/docker/<inner>}) the innermost id is the answer: the path is read from its end,
+ * and the first segment that names a container wins.
  */
 public final class ContainerIdResolver {
   private static final int ID_LENGTH = 64;
+
   /** Parents under which the cgroupfs driver puts a container's bare id. */
-  private static final Set<String> BARE_ID_PARENTS = Set.of("docker", "moby", "containerd", "default");
+  private static final Set<String> BARE_ID_PARENTS =
+      Set.of("docker", "moby", "containerd", "default");
+
   /** Prefixes of the systemd driver's scope units, each followed by {@code <id>.scope}. */
   private static final List<String> SCOPE_PREFIXES = List.of("docker-", "cri-containerd-", "crio-");
+
   private static final String SCOPE_SUFFIX = ".scope";
+
   /** v1 controllers, best first, whose path names the container when the v2 line does not. */
-  private static final List<String> V1_PREFERENCE = List.of("pids", "memory", "cpu", "cpuacct", "name=systemd");
+  private static final List<String> V1_PREFERENCE =
+      List.of("pids", "memory", "cpu", "cpuacct", "name=systemd");
 
   private ContainerIdResolver() {}
 
@@ -85,7 +91,9 @@ public final class ContainerIdResolver {
     return null;
   }
 
-  /** {@code pod<uid>} under {@code /kubepods[/<qos>]}, as the kubelet's cgroupfs driver names it. */
+  /**
+   * {@code pod<uid>} under {@code /kubepods[/<qos>]}, as the kubelet's cgroupfs driver names it.
+   */
   private static boolean isKubernetesPod(String parent) {
     return parent.startsWith("pod") && parent.length() > 3;
   }

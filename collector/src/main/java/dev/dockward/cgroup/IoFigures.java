@@ -7,10 +7,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Folds per-device block I/O bytes and per-device bytes-per-second caps into one
- * {@link ResourceCounters.Io}: totals over every device, and for the capped devices their caps
- * and their own bytes, so that a container's use is measured against the cap of the device it is
- * capped on and never against another's.
+ * Folds per-device block I/O bytes and per-device bytes-per-second caps into one {@link
+ * ResourceCounters.Io}: totals over every device, and for the capped devices their caps and their
+ * own bytes, so that a container's use is measured against the cap of the device it is capped on
+ * and never against another's.
  */
 final class IoFigures {
   /** Bytes read and written on one device. */
@@ -18,24 +18,32 @@ final class IoFigures {
 
   private IoFigures() {}
 
-  static ResourceCounters.Io fold(Map<String, DeviceBytes> bytes, Map<String, Long> readCaps,
-      Map<String, Long> writeCaps) {
+  static ResourceCounters.Io fold(
+      Map<String, DeviceBytes> bytes, Map<String, Long> readCaps, Map<String, Long> writeCaps) {
     long read = 0;
     long write = 0;
     for (DeviceBytes b : bytes.values()) {
       read += b.read();
       write += b.write();
     }
-    return new ResourceCounters.Io(OptionalLong.of(read), OptionalLong.of(write), sum(readCaps),
-        sum(writeCaps), capped(bytes, readCaps, true), capped(bytes, writeCaps, false));
+    return new ResourceCounters.Io(
+        OptionalLong.of(read),
+        OptionalLong.of(write),
+        sum(readCaps),
+        sum(writeCaps),
+        capped(bytes, readCaps, true),
+        capped(bytes, writeCaps, false));
   }
 
   private static OptionalLong sum(Map<String, Long> caps) {
-    return caps.isEmpty() ? OptionalLong.empty() : OptionalLong.of(caps.values().stream().mapToLong(Long::longValue).sum());
+    return caps.isEmpty()
+        ? OptionalLong.empty()
+        : OptionalLong.of(caps.values().stream().mapToLong(Long::longValue).sum());
   }
 
   /** The bytes on the capped devices; a capped device that did no I/O yet did 0. */
-  private static OptionalLong capped(Map<String, DeviceBytes> bytes, Map<String, Long> caps, boolean reads) {
+  private static OptionalLong capped(
+      Map<String, DeviceBytes> bytes, Map<String, Long> caps, boolean reads) {
     if (caps.isEmpty()) {
       return OptionalLong.empty();
     }
@@ -62,7 +70,8 @@ final class IoFigures {
         continue;
       }
       String[] f = CgroupFiles.fields(line);
-      OptionalLong n = f.length == 2 && isDevice(f[0]) ? CgroupFiles.parseQuietly(f[1]) : OptionalLong.empty();
+      OptionalLong n =
+          f.length == 2 && isDevice(f[0]) ? CgroupFiles.parseQuietly(f[1]) : OptionalLong.empty();
       if (n.isEmpty() || n.getAsLong() < 0) {
         return Optional.empty();
       }
@@ -75,7 +84,8 @@ final class IoFigures {
   record V2Caps(Map<String, Long> read, Map<String, Long> write) {}
 
   /**
-   * v2 {@code io.max}: {@code MAJ:MIN rbps=N|max wbps=N|max riops=… wiops=…} per device with any cap.
+   * v2 {@code io.max}: {@code MAJ:MIN rbps=N|max wbps=N|max riops=… wiops=…} per device with any
+   * cap.
    *
    * @return empty on garbage
    */
@@ -117,7 +127,10 @@ final class IoFigures {
   /** {@code MAJ:MIN}, both decimal. */
   static boolean isDevice(String s) {
     int colon = s.indexOf(':');
-    return colon > 0 && colon < s.length() - 1 && digits(s, 0, colon) && digits(s, colon + 1, s.length());
+    return colon > 0
+        && colon < s.length() - 1
+        && digits(s, 0, colon)
+        && digits(s, colon + 1, s.length());
   }
 
   private static boolean digits(String s, int from, int to) {

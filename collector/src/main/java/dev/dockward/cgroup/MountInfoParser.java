@@ -8,14 +8,30 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads {@code /proc/<pid>/mountinfo}: its cgroup mounts, mount ids, or every mount (proc(5)): {@code id parent major:minor
- * root mount-point options [optional fields…] - fstype source super-options}. Lines that are not
- * cgroup mounts, and malformed lines, are skipped.
+ * Reads {@code /proc/<pid>/mountinfo}: its cgroup mounts, mount ids, or every mount (proc(5)):
+ * {@code id parent major:minor root mount-point options [optional fields…] - fstype source
+ * super-options}. Lines that are not cgroup mounts, and malformed lines, are skipped.
  */
 public final class MountInfoParser {
-  /** The v1 controllers the kernel knows; super options also hold {@code rw}, {@code nsdelegate}, … */
-  private static final Set<String> V1_CONTROLLERS = Set.of("cpu", "cpuacct", "cpuset", "memory", "devices",
-      "freezer", "net_cls", "net_prio", "blkio", "perf_event", "hugetlb", "pids", "rdma", "misc");
+  /**
+   * The v1 controllers the kernel knows; super options also hold {@code rw}, {@code nsdelegate}, …
+   */
+  private static final Set<String> V1_CONTROLLERS =
+      Set.of(
+          "cpu",
+          "cpuacct",
+          "cpuset",
+          "memory",
+          "devices",
+          "freezer",
+          "net_cls",
+          "net_prio",
+          "blkio",
+          "perf_event",
+          "hugetlb",
+          "pids",
+          "rdma",
+          "misc");
 
   private MountInfoParser() {}
 
@@ -47,8 +63,8 @@ public final class MountInfoParser {
   }
 
   /**
-   * The mount id of each mount point, in file order; where mounts stack on one point, the last
-   * (the one on top) wins. Malformed lines are skipped.
+   * The mount id of each mount point, in file order; where mounts stack on one point, the last (the
+   * one on top) wins. Malformed lines are skipped.
    */
   public static Map<String, Integer> mountIds(String mountinfo) {
     Map<String, Integer> out = new LinkedHashMap<>();
@@ -76,8 +92,15 @@ public final class MountInfoParser {
         continue;
       }
       try {
-        out.add(new MountEntry(Integer.parseInt(f[0]), f[2], unescape(f[3]), unescape(f[4]), f[dash + 1],
-            unescape(f[dash + 2]), dash + 3 < f.length ? f[dash + 3] : ""));
+        out.add(
+            new MountEntry(
+                Integer.parseInt(f[0]),
+                f[2],
+                unescape(f[3]),
+                unescape(f[4]),
+                f[dash + 1],
+                unescape(f[dash + 2]),
+                dash + 3 < f.length ? f[dash + 3] : ""));
       } catch (NumberFormatException e) {
         // not a mount line
       }

@@ -18,7 +18,9 @@ final class NetDevParser {
 
   private NetDevParser() {}
 
-  /** @return empty when the text is not what the kernel writes (any line without 16 counters) */
+  /**
+   * @return empty when the text is not what the kernel writes (any line without 16 counters)
+   */
   static Optional<ResourceCounters.Net> parse(String text) {
     String[] lines = text.split("\n");
     if (lines.length < HEADER_LINES || !lines[0].startsWith("Inter-|")) {
@@ -45,8 +47,12 @@ final class NetDevParser {
       if (line.substring(0, colon).strip().equals("lo")) {
         continue;
       }
-      OptionalLong[] v = {CgroupFiles.parseQuietly(f[RX_BYTES]), CgroupFiles.parseQuietly(f[RX_PACKETS]),
-          CgroupFiles.parseQuietly(f[TX_BYTES]), CgroupFiles.parseQuietly(f[TX_PACKETS])};
+      OptionalLong[] v = {
+        CgroupFiles.parseQuietly(f[RX_BYTES]),
+        CgroupFiles.parseQuietly(f[RX_PACKETS]),
+        CgroupFiles.parseQuietly(f[TX_BYTES]),
+        CgroupFiles.parseQuietly(f[TX_PACKETS])
+      };
       for (OptionalLong x : v) {
         if (x.isEmpty() || x.getAsLong() < 0) {
           return Optional.empty();
@@ -57,7 +63,11 @@ final class NetDevParser {
       txBytes += v[2].getAsLong();
       txPackets += v[3].getAsLong();
     }
-    return Optional.of(new ResourceCounters.Net(OptionalLong.of(rxBytes), OptionalLong.of(rxPackets),
-        OptionalLong.of(txBytes), OptionalLong.of(txPackets)));
+    return Optional.of(
+        new ResourceCounters.Net(
+            OptionalLong.of(rxBytes),
+            OptionalLong.of(rxPackets),
+            OptionalLong.of(txBytes),
+            OptionalLong.of(txPackets)));
   }
 }

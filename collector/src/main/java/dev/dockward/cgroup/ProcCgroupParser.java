@@ -12,7 +12,9 @@ import java.util.Optional;
 public final class ProcCgroupParser {
   private ProcCgroupParser() {}
 
-  /** The lines in file order, or empty when a line is malformed. An empty file gives an empty list. */
+  /**
+   * The lines in file order, or empty when a line is malformed. An empty file gives an empty list.
+   */
   public static Optional<List<CgroupLine>> parse(String text) {
     List<CgroupLine> lines = new ArrayList<>();
     for (String line : text.split("\n")) {

@@ -64,16 +64,19 @@ public final class ContainerInspectParser {
     List<DeviceMapping> out = new ArrayList<>();
     if (array.isArray()) {
       for (JsonNode d : array) {
-        out.add(new DeviceMapping(d.path("PathOnHost").asText(""), d.path("PathInContainer").asText(""),
-            d.path("CgroupPermissions").asText("")));
+        out.add(
+            new DeviceMapping(
+                d.path("PathOnHost").asText(""),
+                d.path("PathInContainer").asText(""),
+                d.path("CgroupPermissions").asText("")));
       }
     }
     return out;
   }
 
   /**
-   * Whether the OOM killer killed a process of the container during its last run
-   * ({@code State.OOMKilled}); empty when the inspect does not say.
+   * Whether the OOM killer killed a process of the container during its last run ({@code
+   * State.OOMKilled}); empty when the inspect does not say.
    */
   public static Optional<Boolean> oomKilled(JsonNode inspect) {
     JsonNode value = inspect.path("State").path("OOMKilled");
@@ -122,11 +125,12 @@ public final class ContainerInspectParser {
     List<MountInfo> out = new ArrayList<>();
     if (array.isArray()) {
       for (JsonNode m : array) {
-        out.add(new MountInfo(
-            m.path("Type").asText(""),
-            m.path("Source").asText(""),
-            m.path("Destination").asText(""),
-            m.path("RW").asBoolean(false)));
+        out.add(
+            new MountInfo(
+                m.path("Type").asText(""),
+                m.path("Source").asText(""),
+                m.path("Destination").asText(""),
+                m.path("RW").asBoolean(false)));
       }
     }
     return out;
@@ -154,11 +158,13 @@ public final class ContainerInspectParser {
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> f = fields.next();
         JsonNode n = f.getValue();
-        out.put(f.getKey(), new NetworkEndpoint(
-            n.path("NetworkID").asText(""),
-            n.path("IPAddress").asText(""),
-            n.path("MacAddress").asText(""),
-            n.path("Gateway").asText("")));
+        out.put(
+            f.getKey(),
+            new NetworkEndpoint(
+                n.path("NetworkID").asText(""),
+                n.path("IPAddress").asText(""),
+                n.path("MacAddress").asText(""),
+                n.path("Gateway").asText("")));
       }
     }
     return out;
@@ -173,7 +179,9 @@ public final class ContainerInspectParser {
         Map.Entry<String, JsonNode> f = fields.next();
         if (f.getValue().isArray()) {
           for (JsonNode b : f.getValue()) {
-            out.add(new PortBinding(f.getKey(), b.path("HostIp").asText(""), b.path("HostPort").asText("")));
+            out.add(
+                new PortBinding(
+                    f.getKey(), b.path("HostIp").asText(""), b.path("HostPort").asText("")));
           }
         }
       }

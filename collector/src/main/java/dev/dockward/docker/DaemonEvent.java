@@ -15,7 +15,12 @@ import java.util.Objects;
  * @param time the daemon's timestamp
  */
 public record DaemonEvent(
-    String type, String action, String detail, String actorId, Map<String, String> attributes, Instant time) {
+    String type,
+    String action,
+    String detail,
+    String actorId,
+    Map<String, String> attributes,
+    Instant time) {
   public DaemonEvent {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(action, "action");

@@ -22,11 +22,15 @@ public final class DaemonEventParser {
     String action = colon < 0 ? fullAction : fullAction.substring(0, colon);
     String detail = colon < 0 ? "" : fullAction.substring(colon + 1).strip();
     Map<String, String> attributes = new HashMap<>();
-    actor.path("Attributes").fields().forEachRemaining(f -> attributes.put(f.getKey(), f.getValue().asText("")));
+    actor
+        .path("Attributes")
+        .fields()
+        .forEachRemaining(f -> attributes.put(f.getKey(), f.getValue().asText("")));
     long nanos = node.path("timeNano").asLong(0);
-    Instant time = nanos > 0
-        ? Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L)
-        : Instant.ofEpochSecond(node.path("time").asLong(0));
+    Instant time =
+        nanos > 0
+            ? Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L)
+            : Instant.ofEpochSecond(node.path("time").asLong(0));
     return Optional.of(new DaemonEvent(type, action, detail, id, attributes, time));
   }
 }

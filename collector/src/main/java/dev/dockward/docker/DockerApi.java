@@ -10,7 +10,6 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
 import java.io.IOException;
-import org.apache.hc.core5.http.io.EofSensorInputStream;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -18,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.apache.hc.core5.http.io.EofSensorInputStream;
 
 /**
  * The few Docker Engine API calls the agent makes, returning raw JSON. One client for short
@@ -34,25 +34,28 @@ public final class DockerApi implements AutoCloseable {
   }
 
   /**
-   * @param responseTimeout how long a short request may wait for the daemon's answer (a caller
-   *     on a hot path, like the pipeline's lookups, wants it short)
+   * @param responseTimeout how long a short request may wait for the daemon's answer (a caller on a
+   *     hot path, like the pipeline's lookups, wants it short)
    */
   public DockerApi(URI host, Duration responseTimeout) {
     this.host = host;
-    DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-        .withDockerHost(host.toString())
-        .build();
-    this.requests = new ApacheDockerHttpClient.Builder()
-        .dockerHost(config.getDockerHost())
-        .sslConfig(config.getSSLConfig())
-        .connectionTimeout(Duration.ofSeconds(3))
-        .responseTimeout(responseTimeout)
-        .build();
-    this.stream = new ApacheDockerHttpClient.Builder()
-        .dockerHost(config.getDockerHost())
-        .sslConfig(config.getSSLConfig())
-        .connectionTimeout(Duration.ofSeconds(3))
-        .build();
+    DockerClientConfig config =
+        DefaultDockerClientConfig.createDefaultConfigBuilder()
+            .withDockerHost(host.toString())
+            .build();
+    this.requests =
+        new ApacheDockerHttpClient.Builder()
+            .dockerHost(config.getDockerHost())
+            .sslConfig(config.getSSLConfig())
+            .connectionTimeout(Duration.ofSeconds(3))
+            .responseTimeout(responseTimeout)
+            .build();
+    this.stream =
+        new ApacheDockerHttpClient.Builder()
+            .dockerHost(config.getDockerHost())
+            .sslConfig(config.getSSLConfig())
+            .connectionTimeout(Duration.ofSeconds(3))
+            .build();
   }
 
   public URI host() {
@@ -61,14 +64,17 @@ public final class DockerApi implements AutoCloseable {
 
   /** {@code GET path}, parsed; non-2xx answers and transport failures are IOExceptions. */
   public JsonNode get(String path) throws IOException {
-    DockerHttpClient.Request request = DockerHttpClient.Request.builder()
-        .method(DockerHttpClient.Request.Method.GET)
-        .path(path)
-        .build();
+    DockerHttpClient.Request request =
+        DockerHttpClient.Request.builder()
+            .method(DockerHttpClient.Request.Method.GET)
+            .path(path)
+            .build();
     try (DockerHttpClient.Response response = requests.execute(request)) {
       byte[] body = response.getBody().readAllBytes();
       if (response.getStatusCode() / 100 != 2) {
-        throw new DockerApiException(response.getStatusCode(), path,
+        throw new DockerApiException(
+            response.getStatusCode(),
+            path,
             new String(body, 0, Math.min(body.length, 512), StandardCharsets.UTF_8));
       }
       return json.readTree(body);
@@ -83,11 +89,13 @@ public final class DockerApi implements AutoCloseable {
    * subscription is missed. The stream ends when the daemon goes away or {@code close} is called.
    */
   public EventStream events(Instant since) throws IOException {
-    String path = "/events?since=" + since.getEpochSecond() + "." + String.format("%09d", since.getNano());
-    DockerHttpClient.Request request = DockerHttpClient.Request.builder()
-        .method(DockerHttpClient.Request.Method.GET)
-        .path(path)
-        .build();
+    String path =
+        "/events?since=" + since.getEpochSecond() + "." + String.format("%09d", since.getNano());
+    DockerHttpClient.Request request =
+        DockerHttpClient.Request.builder()
+            .method(DockerHttpClient.Request.Method.GET)
+            .path(path)
+            .build();
     DockerHttpClient.Response response;
     try {
       response = stream.execute(request);
@@ -102,7 +110,8 @@ public final class DockerApi implements AutoCloseable {
     InputStream body = response.getBody();
     // A Reader-based parser: a byte-based one reads ahead to detect the encoding and would
     // block here until the daemon's first event.
-    JsonParser parser = json.getFactory().createParser(new InputStreamReader(body, StandardCharsets.UTF_8));
+    JsonParser parser =
+        json.getFactory().createParser(new InputStreamReader(body, StandardCharsets.UTF_8));
     return new EventStream(response, body, parser);
   }
 
@@ -151,9 +160,9 @@ public final class DockerApi implements AutoCloseable {
     }
 
     /**
-     * Drops the connection. A plain close would read the chunked stream to its end, which for
-     * the event stream never comes: abort the connection first, so a reader blocked on it fails
-     * at once.
+     * Drops the connection. A plain close would read the chunked stream to its end, which for the
+     * event stream never comes: abort the connection first, so a reader blocked on it fails at
+     * once.
      */
     @Override
     public void close() {

@@ -28,7 +28,10 @@ public final class DockerInventory implements ContainerDirectory {
    * Must return quickly and not throw.
    */
   public interface RunListener {
-    /** {@code container} runs with an init pid it did not have in the inventory before (a start, or a listing). */
+    /**
+     * {@code container} runs with an init pid it did not have in the inventory before (a start, or
+     * a listing).
+     */
     void running(ContainerInfo container);
 
     /** The container with {@code id} stopped or was removed. */
@@ -50,14 +53,16 @@ public final class DockerInventory implements ContainerDirectory {
       return Optional.of(exact);
     }
     // A short id (12 hex, as people and some logs write it) if it names exactly one container.
-    List<ContainerInfo> matches = byId.values().stream().filter(c -> c.id().startsWith(id)).limit(2).toList();
+    List<ContainerInfo> matches =
+        byId.values().stream().filter(c -> c.id().startsWith(id)).limit(2).toList();
     return matches.size() == 1 ? Optional.of(matches.get(0)) : Optional.empty();
   }
 
   void put(ContainerInfo container) {
     ContainerInfo before = byId.put(container.id(), container);
     boolean ranBefore = before != null && before.initPid().isPresent();
-    if (container.initPid().isPresent() && (!ranBefore || !before.initPid().equals(container.initPid()))) {
+    if (container.initPid().isPresent()
+        && (!ranBefore || !before.initPid().equals(container.initPid()))) {
       tell(l -> l.running(container));
     } else if (container.initPid().isEmpty() && ranBefore) {
       tell(l -> l.ended(container.id()));

@@ -30,14 +30,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the {@link DockerInventory} current and emits {@code container_start},
- * {@code container_stop}, {@code docker_exec} and {@code oom} events.
+ * Keeps the {@link DockerInventory} current and emits {@code container_start}, {@code
+ * container_stop}, {@code docker_exec} and {@code oom} events.
  *
- * <p>On each (re)connection it lists the running containers (emitting {@code container_start}
- * with {@code already_running} for the ones it did not know), then follows the event stream from
- * just before the listing, so a container started in between is seen once. When the daemon is
- * unreachable it warns once, keeps retrying with a doubling backoff, and the agent goes on with
- * its other sources.
+ * <p>On each (re)connection it lists the running containers (emitting {@code container_start} with
+ * {@code already_running} for the ones it did not know), then follows the event stream from just
+ * before the listing, so a container started in between is seen once. When the daemon is
+ * unreachable it warns once, keeps retrying with a doubling backoff, and the agent goes on with its
+ * other sources.
  */
 public final class DockerSource implements SupervisedSource {
   private static final Logger log = LoggerFactory.getLogger(DockerSource.class);
@@ -54,20 +54,25 @@ public final class DockerSource implements SupervisedSource {
   private final LongAdder inspectFailures = new LongAdder();
   private final ImageLoaderEnv imageEnv;
   private volatile SupervisedThread thread;
+
   /** Why the daemon cannot be followed now; null while its event stream is open. */
   private volatile String unreachable;
 
   public DockerSource(DockerApi api, DockerInventory inventory, Clock clock, Duration maxBackoff) {
-    this(api, inventory, clock, maxBackoff, e -> { });
+    this(api, inventory, clock, maxBackoff, e -> {});
   }
 
   /**
    * @param observer sees every daemon event of every type (network, daemon, …) before it is
-   *     handled, e.g. to audit the host's posture again, a {@code daemon connect} event of
-   *     the source's own each time it (re)connects to the daemon, and a {@code daemon disconnect}
-   *     once when it cannot reach it or the stream broke; it must return quickly
+   *     handled, e.g. to audit the host's posture again, a {@code daemon connect} event of the
+   *     source's own each time it (re)connects to the daemon, and a {@code daemon disconnect} once
+   *     when it cannot reach it or the stream broke; it must return quickly
    */
-  public DockerSource(DockerApi api, DockerInventory inventory, Clock clock, Duration maxBackoff,
+  public DockerSource(
+      DockerApi api,
+      DockerInventory inventory,
+      Clock clock,
+      Duration maxBackoff,
       Consumer<DaemonEvent> observer) {
     this.api = api;
     this.inventory = inventory;
@@ -118,9 +123,13 @@ public final class DockerSource implements SupervisedSource {
           if (stop.getCount() == 0) {
             return;
           }
-          log.info("following Docker daemon {} ({} containers running)", api.host(), inventory.size());
-          // Not a daemon event: the agent's own, so that what depends on the daemon is looked at again.
-          observe(new DaemonEvent("daemon", "connect", "", api.host().toString(), Map.of(), clock.instant()));
+          log.info(
+              "following Docker daemon {} ({} containers running)", api.host(), inventory.size());
+          // Not a daemon event: the agent's own, so that what depends on the daemon is looked at
+          // again.
+          observe(
+              new DaemonEvent(
+                  "daemon", "connect", "", api.host().toString(), Map.of(), clock.instant()));
           lostSaid = false;
           warned = false;
           unreachable = null;
@@ -142,12 +151,18 @@ public final class DockerSource implements SupervisedSource {
           return; // closing the stream is how close() ends a blocked read
         }
         connectFailures.increment();
-        unreachable = "Docker daemon unreachable at " + api.host() + " (" + e.getMessage()
-            + "): containers are known from /proc alone, without names, images or configuration";
+        unreachable =
+            "Docker daemon unreachable at "
+                + api.host()
+                + " ("
+                + e.getMessage()
+                + "): containers are known from /proc alone, without names, images or configuration";
         lostSaid = sayLost(lostSaid);
         if (!warned) {
-          log.warn("Docker daemon unreachable at {} ({}); watching through /proc alone, retrying with backoff",
-              api.host(), e.getMessage());
+          log.warn(
+              "Docker daemon unreachable at {} ({}); watching through /proc alone, retrying with backoff",
+              api.host(),
+              e.getMessage());
           warned = true;
         } else {
           log.debug("Docker daemon still unreachable: {}", e.getMessage());
@@ -171,7 +186,8 @@ public final class DockerSource implements SupervisedSource {
         Thread.currentThread().interrupt();
         return;
       }
-      backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
+      backoff =
+          backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
     }
   }
 
@@ -208,7 +224,9 @@ public final class DockerSource implements SupervisedSource {
    */
   private boolean sayLost(boolean said) {
     if (!said) {
-      observe(new DaemonEvent("daemon", "disconnect", "", api.host().toString(), Map.of(), clock.instant()));
+      observe(
+          new DaemonEvent(
+              "daemon", "disconnect", "", api.host().toString(), Map.of(), clock.instant()));
     }
     return true;
   }
@@ -234,7 +252,7 @@ public final class DockerSource implements SupervisedSource {
         case "oom" -> sink.accept(new ContainerOomReported(e.time(), known(e)));
         case "exec_start" -> sink.accept(new DockerExecStarted(e.time(), known(e), exec(e)));
         case "rename", "update" -> inspect(e.actorId()).ifPresent(inventory::put);
-        default -> { }
+        default -> {}
       }
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
@@ -288,8 +306,12 @@ public final class DockerSource implements SupervisedSource {
         JsonNode pc = api.get("/exec/" + execId + "/json").path("ProcessConfig");
         StringBuilder cmd = new StringBuilder(pc.path("entrypoint").asText(""));
         pc.path("arguments").forEach(a -> cmd.append(' ').append(a.asText("")));
-        return new ExecInfo(execId, cmd.toString(), pc.path("user").asText(""),
-            pc.path("privileged").asBoolean(false), pc.path("tty").asBoolean(false));
+        return new ExecInfo(
+            execId,
+            cmd.toString(),
+            pc.path("user").asText(""),
+            pc.path("privileged").asBoolean(false),
+            pc.path("tty").asBoolean(false));
       } catch (IOException ex) {
         inspectFailures.increment();
         log.debug("exec {} could not be inspected: {}", execId, ex.getMessage());
@@ -307,25 +329,57 @@ public final class DockerSource implements SupervisedSource {
   private static ContainerInfo fromAttributes(DaemonEvent e) {
     Map<String, String> a = e.attributes();
     ContainerInfo bare = ContainerInfo.unresolved(e.actorId());
-    return new ContainerInfo(bare.id(), a.getOrDefault("name", ""), a.getOrDefault("image", ""), "",
-        Map.of(), false, bare.capAdd(), bare.capDrop(), bare.mounts(), bare.namespaces(), bare.securityOpt(),
-        bare.limits(), OptionalLong.empty(), Map.of(), Optional.empty(), bare.ports());
+    return new ContainerInfo(
+        bare.id(),
+        a.getOrDefault("name", ""),
+        a.getOrDefault("image", ""),
+        "",
+        Map.of(),
+        false,
+        bare.capAdd(),
+        bare.capDrop(),
+        bare.mounts(),
+        bare.namespaces(),
+        bare.securityOpt(),
+        bare.limits(),
+        OptionalLong.empty(),
+        Map.of(),
+        Optional.empty(),
+        bare.ports());
   }
 
   private static ContainerInfo stopped(ContainerInfo c) {
-    return new ContainerInfo(c.id(), c.name(), c.image(), c.imageId(), c.labels(), c.privileged(), c.capAdd(),
-        c.capDrop(), c.mounts(), c.namespaces(), c.securityOpt(), c.limits(), OptionalLong.empty(), c.networks(),
-        Optional.empty(), c.ports(), c.devices(), c.imageLoaderEnv());
+    return new ContainerInfo(
+        c.id(),
+        c.name(),
+        c.image(),
+        c.imageId(),
+        c.labels(),
+        c.privileged(),
+        c.capAdd(),
+        c.capDrop(),
+        c.mounts(),
+        c.namespaces(),
+        c.securityOpt(),
+        c.limits(),
+        OptionalLong.empty(),
+        c.networks(),
+        Optional.empty(),
+        c.ports(),
+        c.devices(),
+        c.imageLoaderEnv());
   }
 
   private static boolean sameRun(Optional<ContainerInfo> known, ContainerInfo now) {
-    return known.isPresent() && known.get().startedAt().isPresent()
+    return known.isPresent()
+        && known.get().startedAt().isPresent()
         && known.get().startedAt().equals(now.startedAt());
   }
 
   private Optional<ContainerInfo> inspect(String id) {
     try {
-      return Optional.of(imageEnv.attach(ContainerInspectParser.parse(api.get("/containers/" + id + "/json"))));
+      return Optional.of(
+          imageEnv.attach(ContainerInspectParser.parse(api.get("/containers/" + id + "/json"))));
     } catch (IOException e) { // removed meanwhile (404), or the daemon went away
       inspectFailures.increment();
       log.debug("container {} could not be inspected: {}", id, e.getMessage());

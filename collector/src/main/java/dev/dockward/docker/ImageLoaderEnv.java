@@ -13,16 +13,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dynamic loader's variables that images set, from the image's own {@code Config.Env}
- * ({@code GET /images/<id>/json}; a container's {@code Config.Env} also holds what
- * {@code docker run -e} added, so it cannot tell the two apart). Picked and cut exactly as a
- * process's environment is ({@link LoaderEnvParser}), so equal values compare equal. Asked once
- * per image id (an id names fixed content), for at most {@link #MAX_IMAGES} images; an image that
- * cannot be inspected gives nothing, is counted, and is asked again next time. Thread-safe.
+ * The dynamic loader's variables that images set, from the image's own {@code Config.Env} ({@code
+ * GET /images/<id>/json}; a container's {@code Config.Env} also holds what {@code docker run -e}
+ * added, so it cannot tell the two apart). Picked and cut exactly as a process's environment is
+ * ({@link LoaderEnvParser}), so equal values compare equal. Asked once per image id (an id names
+ * fixed content), for at most {@link #MAX_IMAGES} images; an image that cannot be inspected gives
+ * nothing, is counted, and is asked again next time. Thread-safe.
  */
 final class ImageLoaderEnv {
   /** The most images remembered (the least recently asked are dropped). */
   static final int MAX_IMAGES = 1024;
+
   private static final Logger log = LoggerFactory.getLogger(ImageLoaderEnv.class);
 
   /** Asks the daemon to describe one image: its inspect JSON. */
@@ -33,12 +34,13 @@ final class ImageLoaderEnv {
 
   private final Inspector inspector;
   private final LongAdder failures = new LongAdder();
-  private final Map<String, Map<String, String>> byImage = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Map<String, String>> eldest) {
-      return size() > MAX_IMAGES;
-    }
-  };
+  private final Map<String, Map<String, String>> byImage =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Map<String, String>> eldest) {
+          return size() > MAX_IMAGES;
+        }
+      };
 
   ImageLoaderEnv(Inspector inspector) {
     this.inspector = inspector;
@@ -48,7 +50,10 @@ final class ImageLoaderEnv {
     return new ImageLoaderEnv(id -> api.get("/images/" + id + "/json"));
   }
 
-  /** {@code container} with its image's loader variables (as it was when the image has none or is unknown). */
+  /**
+   * {@code container} with its image's loader variables (as it was when the image has none or is
+   * unknown).
+   */
   ContainerInfo attach(ContainerInfo container) {
     Map<String, String> env = forImage(container.imageId());
     return env.isEmpty() ? container : container.withImageLoaderEnv(env);

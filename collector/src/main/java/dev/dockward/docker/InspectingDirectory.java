@@ -17,16 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks the daemon about a container the inventory does not know yet. A container's first
- * process is exec'd (and seen through netlink) before the daemon reports the start, so without
- * this the alerts of a short-lived container would carry its id alone. Only full ids (from
- * cgroup paths) are asked; an id the daemon does not know is not asked again for
- * {@link #RETRY_AFTER}, and after a transport failure nothing is asked for that long, so a
- * daemon that is down does not slow the pipeline. Used by the pipeline's one thread.
+ * Asks the daemon about a container the inventory does not know yet. A container's first process is
+ * exec'd (and seen through netlink) before the daemon reports the start, so without this the alerts
+ * of a short-lived container would carry its id alone. Only full ids (from cgroup paths) are asked;
+ * an id the daemon does not know is not asked again for {@link #RETRY_AFTER}, and after a transport
+ * failure nothing is asked for that long, so a daemon that is down does not slow the pipeline. Used
+ * by the pipeline's one thread.
  */
 public final class InspectingDirectory implements ContainerDirectory {
   /** How long an unknown id, or a daemon that failed, is left alone. */
   public static final Duration RETRY_AFTER = Duration.ofSeconds(30);
+
   private static final Logger log = LoggerFactory.getLogger(InspectingDirectory.class);
   private static final Pattern FULL_ID = Pattern.compile("[0-9a-f]{64}");
   private static final int MAX_MISSES = 4096;

@@ -11,10 +11,11 @@ import java.util.Optional;
  * @param name the container's name, {@code host}, or the address itself
  * @param containerId the container's id, for {@link FlowPeer.Kind#CONTAINER}
  * @param forged what the sender wrote that is not its own: {@value #FORGED_ADDRESS} (the source
- *     address), {@value #FORGED_MAC} (the source MAC: the owner is the MAC's) or
- *     {@value #FORGED_BOTH} (both, the owner is the address's)
+ *     address), {@value #FORGED_MAC} (the source MAC: the owner is the MAC's) or {@value
+ *     #FORGED_BOTH} (both, the owner is the address's)
  */
-public record AddressOwner(FlowPeer.Kind kind, String name, Optional<String> containerId, String forged) {
+public record AddressOwner(
+    FlowPeer.Kind kind, String name, Optional<String> containerId, String forged) {
   public static final String FORGED_ADDRESS = "address";
   public static final String FORGED_MAC = "mac";
   public static final String FORGED_BOTH = "mac_and_address";

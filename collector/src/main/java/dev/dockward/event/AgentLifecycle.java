@@ -24,15 +24,29 @@ import java.util.Optional;
  * @param degradedNew the sensors degraded now that were not in the previous record (all degraded
  *     ones on {@code agent_started}): a bundled rule alerts on them
  */
-public record AgentLifecycle(Instant time, Phase phase, String version, Duration uptime, long drops, long dropsNew,
-    Optional<MachineFacts> hostFacts, List<SensorState> sensors, List<String> degradedNew) implements Event {
+public record AgentLifecycle(
+    Instant time,
+    Phase phase,
+    String version,
+    Duration uptime,
+    long drops,
+    long dropsNew,
+    Optional<MachineFacts> hostFacts,
+    List<SensorState> sensors,
+    List<String> degradedNew)
+    implements Event {
 
   /**
    * The moment a lifecycle record marks. {@code JOURNAL_OVERFLOW}: the journal went over its size
-   * limit and deleted records no sink had shipped yet; then {@code drops} counts such records
-   * since start and {@code dropsNew} the ones deleted now.
+   * limit and deleted records no sink had shipped yet; then {@code drops} counts such records since
+   * start and {@code dropsNew} the ones deleted now.
    */
-  public enum Phase { STARTED, HEARTBEAT, STOPPED, JOURNAL_OVERFLOW }
+  public enum Phase {
+    STARTED,
+    HEARTBEAT,
+    STOPPED,
+    JOURNAL_OVERFLOW
+  }
 
   public AgentLifecycle {
     Objects.requireNonNull(time, "time");
@@ -45,20 +59,43 @@ public record AgentLifecycle(Instant time, Phase phase, String version, Duration
   }
 
   /** A record without sensor states. */
-  public AgentLifecycle(Instant time, Phase phase, String version, Duration uptime, long drops, long dropsNew,
+  public AgentLifecycle(
+      Instant time,
+      Phase phase,
+      String version,
+      Duration uptime,
+      long drops,
+      long dropsNew,
       Optional<MachineFacts> hostFacts) {
     this(time, phase, version, uptime, drops, dropsNew, hostFacts, List.of(), List.of());
   }
 
   /** A lifecycle record without host facts (every phase but {@code STARTED}). */
-  public AgentLifecycle(Instant time, Phase phase, String version, Duration uptime, long drops, long dropsNew) {
+  public AgentLifecycle(
+      Instant time, Phase phase, String version, Duration uptime, long drops, long dropsNew) {
     this(time, phase, version, uptime, drops, dropsNew, Optional.empty(), List.of(), List.of());
   }
 
-  @Override public String type() { return "agent_" + phase.name().toLowerCase(Locale.ROOT); }
-  @Override public String source() { return "agent"; }
-  @Override public Optional<ContainerInfo> container() { return Optional.empty(); }
-  @Override public Event withContainer(ContainerInfo c) { return this; }
+  @Override
+  public String type() {
+    return "agent_" + phase.name().toLowerCase(Locale.ROOT);
+  }
+
+  @Override
+  public String source() {
+    return "agent";
+  }
+
+  @Override
+  public Optional<ContainerInfo> container() {
+    return Optional.empty();
+  }
+
+  @Override
+  public Event withContainer(ContainerInfo c) {
+    return this;
+  }
+
   @Override
   public void putFields(Map<String, Object> record) {
     Map<String, Object> agent = new LinkedHashMap<>();
@@ -68,7 +105,9 @@ public record AgentLifecycle(Instant time, Phase phase, String version, Duration
     agent.put("drops_new", dropsNew);
     if (!sensors.isEmpty()) {
       agent.put("sources", EventDocuments.sensorStates(sensors));
-      agent.put("degraded", sensors.stream().filter(SensorState::degraded).map(SensorState::name).toList());
+      agent.put(
+          "degraded",
+          sensors.stream().filter(SensorState::degraded).map(SensorState::name).toList());
       agent.put("degraded_new", degradedNew);
       agent.put("degraded_summary", degradedSummary());
     }
@@ -76,12 +115,19 @@ public record AgentLifecycle(Instant time, Phase phase, String version, Duration
     hostFacts.ifPresent(f -> record.put("host_facts", EventDocuments.hostFacts(f)));
   }
 
-  /** The newly degraded sensors with their reasons, for an alert's summary: {@code name (reason); …}. */
+  /**
+   * The newly degraded sensors with their reasons, for an alert's summary: {@code name (reason);
+   * …}.
+   */
   private String degradedSummary() {
     StringBuilder out = new StringBuilder();
     for (SensorState sensor : sensors) {
       if (degradedNew.contains(sensor.name())) {
-        out.append(out.length() == 0 ? "" : "; ").append(sensor.name()).append(" (").append(sensor.reason()).append(')');
+        out.append(out.length() == 0 ? "" : "; ")
+            .append(sensor.name())
+            .append(" (")
+            .append(sensor.reason())
+            .append(')');
       }
     }
     return out.toString();

@@ -14,8 +14,13 @@ import java.util.Optional;
  * @param proc the process as read now (its {@code cap_eff} is the new set)
  * @param previousCapEff the effective set read before
  */
-public record CapabilityChanged(Instant time, String source, ProcessInfo proc, long previousCapEff,
-    Optional<ContainerInfo> container) implements Event {
+public record CapabilityChanged(
+    Instant time,
+    String source,
+    ProcessInfo proc,
+    long previousCapEff,
+    Optional<ContainerInfo> container)
+    implements Event {
   public CapabilityChanged {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(source, "source");
@@ -28,11 +33,21 @@ public record CapabilityChanged(Instant time, String source, ProcessInfo proc, l
     return proc.capEff().orElse(0) & ~previousCapEff;
   }
 
-  @Override public String type() { return "capability_change"; }
-  @Override public Optional<ProcessInfo> process() { return Optional.of(proc); }
-  @Override public Event withContainer(ContainerInfo c) {
+  @Override
+  public String type() {
+    return "capability_change";
+  }
+
+  @Override
+  public Optional<ProcessInfo> process() {
+    return Optional.of(proc);
+  }
+
+  @Override
+  public Event withContainer(ContainerInfo c) {
     return new CapabilityChanged(time, source, proc, previousCapEff, Optional.of(c));
   }
+
   @Override
   public void putFields(Map<String, Object> record) {
     Map<String, Object> change = new LinkedHashMap<>();

@@ -19,8 +19,15 @@ import java.util.Optional;
  * @param category what kind of place: {@code loader_preload}, {@code ssh_keys}, {@code cron},
  *     {@code shell_rc}, {@code binaries}, {@code libraries} or {@code etc}
  */
-public record ContainerFileWritten(Instant time, String source, Optional<ProcessInfo> proc, int pid, String path,
-    String category, Optional<ContainerInfo> container) implements Event {
+public record ContainerFileWritten(
+    Instant time,
+    String source,
+    Optional<ProcessInfo> proc,
+    int pid,
+    String path,
+    String category,
+    Optional<ContainerInfo> container)
+    implements Event {
   public ContainerFileWritten {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(source, "source");
@@ -30,11 +37,21 @@ public record ContainerFileWritten(Instant time, String source, Optional<Process
     Objects.requireNonNull(container, "container");
   }
 
-  @Override public String type() { return "container_file_write"; }
-  @Override public Optional<ProcessInfo> process() { return proc; }
-  @Override public Event withContainer(ContainerInfo c) {
+  @Override
+  public String type() {
+    return "container_file_write";
+  }
+
+  @Override
+  public Optional<ProcessInfo> process() {
+    return proc;
+  }
+
+  @Override
+  public Event withContainer(ContainerInfo c) {
     return new ContainerFileWritten(time, source, proc, pid, path, category, Optional.of(c));
   }
+
   @Override
   public void putFields(Map<String, Object> record) {
     Map<String, Object> write = new LinkedHashMap<>();

@@ -28,9 +28,9 @@ import java.util.OptionalLong;
  * @param startedAt when it last started, if known
  * @param ports the ports published on the host ({@code HostConfig.PortBindings})
  * @param devices the host devices given to it ({@code HostConfig.Devices}, {@code --device})
- * @param imageLoaderEnv the dynamic loader's variables its image sets (the image's own
- *     {@code Config.Env}, not the container's, which adds {@code docker run -e}), picked and cut as
- *     a process's {@code loader_env}; empty when it sets none or was not inspected
+ * @param imageLoaderEnv the dynamic loader's variables its image sets (the image's own {@code
+ *     Config.Env}, not the container's, which adds {@code docker run -e}), picked and cut as a
+ *     process's {@code loader_env}; empty when it sets none or was not inspected
  */
 public record ContainerInfo(
     String id,
@@ -73,33 +73,125 @@ public record ContainerInfo(
   }
 
   /** A container whose image's loader variables are not known (or that sets none). */
-  public ContainerInfo(String id, String name, String image, String imageId, Map<String, String> labels,
-      boolean privileged, List<String> capAdd, List<String> capDrop, List<MountInfo> mounts, NamespaceModes namespaces,
-      List<String> securityOpt, ResourceLimits limits, OptionalLong initPid, Map<String, NetworkEndpoint> networks,
-      Optional<Instant> startedAt, List<PortBinding> ports, List<DeviceMapping> devices) {
-    this(id, name, image, imageId, labels, privileged, capAdd, capDrop, mounts, namespaces, securityOpt, limits, initPid,
-        networks, startedAt, ports, devices, Map.of());
+  public ContainerInfo(
+      String id,
+      String name,
+      String image,
+      String imageId,
+      Map<String, String> labels,
+      boolean privileged,
+      List<String> capAdd,
+      List<String> capDrop,
+      List<MountInfo> mounts,
+      NamespaceModes namespaces,
+      List<String> securityOpt,
+      ResourceLimits limits,
+      OptionalLong initPid,
+      Map<String, NetworkEndpoint> networks,
+      Optional<Instant> startedAt,
+      List<PortBinding> ports,
+      List<DeviceMapping> devices) {
+    this(
+        id,
+        name,
+        image,
+        imageId,
+        labels,
+        privileged,
+        capAdd,
+        capDrop,
+        mounts,
+        namespaces,
+        securityOpt,
+        limits,
+        initPid,
+        networks,
+        startedAt,
+        ports,
+        devices,
+        Map.of());
   }
 
   /** A container given no host device. */
-  public ContainerInfo(String id, String name, String image, String imageId, Map<String, String> labels,
-      boolean privileged, List<String> capAdd, List<String> capDrop, List<MountInfo> mounts, NamespaceModes namespaces,
-      List<String> securityOpt, ResourceLimits limits, OptionalLong initPid, Map<String, NetworkEndpoint> networks,
-      Optional<Instant> startedAt, List<PortBinding> ports) {
-    this(id, name, image, imageId, labels, privileged, capAdd, capDrop, mounts, namespaces, securityOpt, limits, initPid,
-        networks, startedAt, ports, List.of());
+  public ContainerInfo(
+      String id,
+      String name,
+      String image,
+      String imageId,
+      Map<String, String> labels,
+      boolean privileged,
+      List<String> capAdd,
+      List<String> capDrop,
+      List<MountInfo> mounts,
+      NamespaceModes namespaces,
+      List<String> securityOpt,
+      ResourceLimits limits,
+      OptionalLong initPid,
+      Map<String, NetworkEndpoint> networks,
+      Optional<Instant> startedAt,
+      List<PortBinding> ports) {
+    this(
+        id,
+        name,
+        image,
+        imageId,
+        labels,
+        privileged,
+        capAdd,
+        capDrop,
+        mounts,
+        namespaces,
+        securityOpt,
+        limits,
+        initPid,
+        networks,
+        startedAt,
+        ports,
+        List.of());
   }
 
   /** A container known only by its id (found from a cgroup path, not yet in the inventory). */
   public static ContainerInfo unresolved(String id) {
-    return new ContainerInfo(id, "", "", "", Map.of(), false, List.of(), List.of(), List.of(),
-        NamespaceModes.DEFAULT, List.of(), ResourceLimits.NONE, OptionalLong.empty(), Map.of(), Optional.empty(), List.of());
+    return new ContainerInfo(
+        id,
+        "",
+        "",
+        "",
+        Map.of(),
+        false,
+        List.of(),
+        List.of(),
+        List.of(),
+        NamespaceModes.DEFAULT,
+        List.of(),
+        ResourceLimits.NONE,
+        OptionalLong.empty(),
+        Map.of(),
+        Optional.empty(),
+        List.of());
   }
 
   /** This container with its image's loader variables. */
   public ContainerInfo withImageLoaderEnv(Map<String, String> env) {
-    return new ContainerInfo(id, name, image, imageId, labels, privileged, capAdd, capDrop, mounts, namespaces,
-        securityOpt, limits, initPid, networks, startedAt, ports, devices, env);
+    return new ContainerInfo(
+        id,
+        name,
+        image,
+        imageId,
+        labels,
+        privileged,
+        capAdd,
+        capDrop,
+        mounts,
+        namespaces,
+        securityOpt,
+        limits,
+        initPid,
+        networks,
+        startedAt,
+        ports,
+        devices,
+        env);
   }
 
   /** Whether the inventory filled this in (an unresolved container has no image). */

@@ -18,11 +18,20 @@ import java.util.Optional;
  * @param root the part of the file system mounted ({@code /} for a whole hierarchy)
  * @param options the super options, e.g. {@code rw,memory}
  * @param pid the container process whose mountinfo showed it
- * @param device for a file system on a block device of the host: the mount source (e.g.
- *     {@code /dev/loop3}; untrusted text) and the device's {@code major:minor}
+ * @param device for a file system on a block device of the host: the mount source (e.g. {@code
+ *     /dev/loop3}; untrusted text) and the device's {@code major:minor}
  */
-public record ContainerMountAdded(Instant time, String source, String fsType, String mountPoint, String root,
-    String options, int pid, Optional<BlockDevice> device, Optional<ContainerInfo> container) implements Event {
+public record ContainerMountAdded(
+    Instant time,
+    String source,
+    String fsType,
+    String mountPoint,
+    String root,
+    String options,
+    int pid,
+    Optional<BlockDevice> device,
+    Optional<ContainerInfo> container)
+    implements Event {
   /** A block device of the host: as the mount names it, and its number. */
   public record BlockDevice(String name, String number) {
     public BlockDevice {
@@ -43,15 +52,29 @@ public record ContainerMountAdded(Instant time, String source, String fsType, St
   }
 
   /** A mount of no block device (a cgroup, debugfs or tracefs). */
-  public ContainerMountAdded(Instant time, String source, String fsType, String mountPoint, String root,
-      String options, int pid, Optional<ContainerInfo> container) {
+  public ContainerMountAdded(
+      Instant time,
+      String source,
+      String fsType,
+      String mountPoint,
+      String root,
+      String options,
+      int pid,
+      Optional<ContainerInfo> container) {
     this(time, source, fsType, mountPoint, root, options, pid, Optional.empty(), container);
   }
 
-  @Override public String type() { return "container_mount"; }
-  @Override public Event withContainer(ContainerInfo c) {
-    return new ContainerMountAdded(time, source, fsType, mountPoint, root, options, pid, device, Optional.of(c));
+  @Override
+  public String type() {
+    return "container_mount";
   }
+
+  @Override
+  public Event withContainer(ContainerInfo c) {
+    return new ContainerMountAdded(
+        time, source, fsType, mountPoint, root, options, pid, device, Optional.of(c));
+  }
+
   @Override
   public void putFields(Map<String, Object> record) {
     Map<String, Object> mount = new LinkedHashMap<>();
@@ -60,10 +83,11 @@ public record ContainerMountAdded(Instant time, String source, String fsType, St
     mount.put("root", root);
     mount.put("options", options);
     mount.put("pid", (long) pid);
-    device.ifPresent(d -> {
-      mount.put("device", d.name());
-      mount.put("device_number", d.number());
-    });
+    device.ifPresent(
+        d -> {
+          mount.put("device", d.name());
+          mount.put("device_number", d.number());
+        });
     record.put("mount", mount);
   }
 }

@@ -11,7 +11,8 @@ import java.util.OptionalInt;
  * whether the daemon's inspect of it at that moment said the OOM killer had killed a process of it
  * ({@code State.OOMKilled}; absent when it could not be inspected).
  */
-public record ContainerStopped(Instant time, ContainerInfo info, OptionalInt exitCode, Optional<Boolean> oomKilled)
+public record ContainerStopped(
+    Instant time, ContainerInfo info, OptionalInt exitCode, Optional<Boolean> oomKilled)
     implements Event {
   public ContainerStopped {
     Objects.requireNonNull(time, "time");
@@ -25,10 +26,26 @@ public record ContainerStopped(Instant time, ContainerInfo info, OptionalInt exi
     this(time, info, exitCode, Optional.empty());
   }
 
-  @Override public String type() { return "container_stop"; }
-  @Override public String source() { return "docker"; }
-  @Override public Optional<ContainerInfo> container() { return Optional.of(info); }
-  @Override public Event withContainer(ContainerInfo c) { return new ContainerStopped(time, c, exitCode, oomKilled); }
+  @Override
+  public String type() {
+    return "container_stop";
+  }
+
+  @Override
+  public String source() {
+    return "docker";
+  }
+
+  @Override
+  public Optional<ContainerInfo> container() {
+    return Optional.of(info);
+  }
+
+  @Override
+  public Event withContainer(ContainerInfo c) {
+    return new ContainerStopped(time, c, exitCode, oomKilled);
+  }
+
   @Override
   public void putFields(Map<String, Object> record) {
     EventDocuments.putIfPresent(record, "exit_code", exitCode);

@@ -13,9 +13,28 @@ public record DockerExecStarted(Instant time, ContainerInfo info, ExecInfo exec)
     Objects.requireNonNull(exec, "exec");
   }
 
-  @Override public String type() { return "docker_exec"; }
-  @Override public String source() { return "docker"; }
-  @Override public Optional<ContainerInfo> container() { return Optional.of(info); }
-  @Override public Event withContainer(ContainerInfo c) { return new DockerExecStarted(time, c, exec); }
-  @Override public void putFields(Map<String, Object> record) { record.put("exec", exec.document()); }
+  @Override
+  public String type() {
+    return "docker_exec";
+  }
+
+  @Override
+  public String source() {
+    return "docker";
+  }
+
+  @Override
+  public Optional<ContainerInfo> container() {
+    return Optional.of(info);
+  }
+
+  @Override
+  public Event withContainer(ContainerInfo c) {
+    return new DockerExecStarted(time, c, exec);
+  }
+
+  @Override
+  public void putFields(Map<String, Object> record) {
+    record.put("exec", exec.document());
+  }
 }

@@ -6,16 +6,35 @@ import java.util.Optional;
 
 /**
  * One observation of a source. Each kind is a record; {@link #type()} is the {@code type} field of
- * the JSON contract and the value rules match with {@code event.type}, and {@link #putFields} writes
- * the kind's part of its record ({@link EventDocuments#of} writes the common part).
+ * the JSON contract and the value rules match with {@code event.type}, and {@link #putFields}
+ * writes the kind's part of its record ({@link EventDocuments#of} writes the common part).
  */
 public sealed interface Event
-    permits ContainerStarted, ContainerStopped, DockerExecStarted, ContainerOomReported, ProcessObserved,
-        ResourceSampled, PostureFindingChanged, ProcessForked, ProcessExited, UidChanged, ProcessTraced,
-        AgentLifecycle, FlowObserved, HostFileChanged, ContainerMountAdded,
-        DaemonSocketConnected, NamespaceChanged, CapabilityChanged, HostFileWritten,
+    permits ContainerStarted,
+        ContainerStopped,
+        DockerExecStarted,
+        ContainerOomReported,
+        ProcessObserved,
+        ResourceSampled,
+        PostureFindingChanged,
+        ProcessForked,
+        ProcessExited,
+        UidChanged,
+        ProcessTraced,
+        AgentLifecycle,
+        FlowObserved,
+        HostFileChanged,
+        ContainerMountAdded,
+        DaemonSocketConnected,
+        NamespaceChanged,
+        CapabilityChanged,
+        HostFileWritten,
         FileOpened,
-        ContainerFileWritten, PacketSocketSeen, FileLinked, TraceRequested, StdioRedirected {
+        ContainerFileWritten,
+        PacketSocketSeen,
+        FileLinked,
+        TraceRequested,
+        StdioRedirected {
 
   /** When the source observed it (or when the kernel or daemon stamped it, if known). */
   Instant time();

@@ -33,39 +33,45 @@ public final class EventDocuments {
     doc.put("type", event.type());
     doc.put("source", event.source());
     event.container().ifPresent(c -> doc.put("container", container(c)));
-    event.processDocument().ifPresent(p -> doc.put("process", withImageLoaderEnv(p, event.container())));
+    event
+        .processDocument()
+        .ifPresent(p -> doc.put("process", withImageLoaderEnv(p, event.container())));
     event.putFields(doc);
     return doc;
   }
 
   /**
    * The process document with {@code loader_env_from_image}: the keys of its {@code loader_env}
-   * whose value is the one its container's image sets, so a rule can tell a variable that came
-   * with the image from one given at {@code docker run -e}, to an exec, or by a parent process.
-   * Left out when there is none.
+   * whose value is the one its container's image sets, so a rule can tell a variable that came with
+   * the image from one given at {@code docker run -e}, to an exec, or by a parent process. Left out
+   * when there is none.
    */
-  static Map<String, Object> withImageLoaderEnv(Map<String, Object> process, Optional<ContainerInfo> container) {
-    if (container.isEmpty() || container.get().imageLoaderEnv().isEmpty()
+  static Map<String, Object> withImageLoaderEnv(
+      Map<String, Object> process, Optional<ContainerInfo> container) {
+    if (container.isEmpty()
+        || container.get().imageLoaderEnv().isEmpty()
         || !(process.get("loader_env") instanceof Map<?, ?> env)) {
       return process;
     }
     Map<String, String> image = container.get().imageLoaderEnv();
     List<String> fromImage = new ArrayList<>();
-    env.forEach((k, v) -> {
-      if (v != null && v.equals(image.get(String.valueOf(k)))) {
-        fromImage.add(String.valueOf(k));
-      }
-    });
+    env.forEach(
+        (k, v) -> {
+          if (v != null && v.equals(image.get(String.valueOf(k)))) {
+            fromImage.add(String.valueOf(k));
+          }
+        });
     if (fromImage.isEmpty()) {
       return process;
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    process.forEach((k, v) -> {
-      out.put(k, v);
-      if (k.equals("loader_env")) {
-        out.put("loader_env_from_image", List.copyOf(fromImage));
-      }
-    });
+    process.forEach(
+        (k, v) -> {
+          out.put(k, v);
+          if (k.equals("loader_env")) {
+            out.put("loader_env_from_image", List.copyOf(fromImage));
+          }
+        });
     return out;
   }
 
@@ -76,7 +82,10 @@ public final class EventDocuments {
     return m;
   }
 
-  /** Sensor states as records and {@code /health/ready} carry them: name, state, and the reason unless running. */
+  /**
+   * Sensor states as records and {@code /health/ready} carry them: name, state, and the reason
+   * unless running.
+   */
   public static List<Map<String, Object>> sensorStates(List<SensorState> sensors) {
     List<Map<String, Object>> out = new ArrayList<>(sensors.size());
     for (SensorState sensor : sensors) {
@@ -92,10 +101,10 @@ public final class EventDocuments {
   }
 
   /**
-   * The machine's facts on {@code agent_started}: {@code os_family}, {@code os_version},
-   * {@code os_build}, {@code os_codename}, {@code kernel_release}, {@code arch}, {@code cpu_model},
-   * {@code cpu_logical}, {@code memory_bytes}, {@code boot_time}, {@code hypervisor},
-   * {@code machine_model} when known; {@code read_ms} always, {@code unreadable} when a fact failed.
+   * The machine's facts on {@code agent_started}: {@code os_family}, {@code os_version}, {@code
+   * os_build}, {@code os_codename}, {@code kernel_release}, {@code arch}, {@code cpu_model}, {@code
+   * cpu_logical}, {@code memory_bytes}, {@code boot_time}, {@code hypervisor}, {@code
+   * machine_model} when known; {@code read_ms} always, {@code unreadable} when a fact failed.
    */
   public static Map<String, Object> hostFacts(MachineFacts f) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -119,9 +128,9 @@ public final class EventDocuments {
   }
 
   /**
-   * The operating system part of the machine's facts, for the {@code host} object of alerts:
-   * {@code name} (the distribution), {@code version}, {@code kernel} (the release), each when
-   * known; empty when none is.
+   * The operating system part of the machine's facts, for the {@code host} object of alerts: {@code
+   * name} (the distribution), {@code version}, {@code kernel} (the release), each when known; empty
+   * when none is.
    */
   public static Optional<Map<String, Object>> hostOs(MachineFacts f) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -169,14 +178,16 @@ public final class EventDocuments {
     m.put("limits", limits);
     putIfPresent(m, "init_pid", c.initPid());
     Map<String, Object> networks = new LinkedHashMap<>();
-    c.networks().forEach((name, ep) -> {
-      Map<String, Object> e = new LinkedHashMap<>();
-      e.put("network_id", ep.networkId());
-      e.put("ip", ep.ipAddress());
-      e.put("mac", ep.macAddress());
-      e.put("gateway", ep.gateway());
-      networks.put(name, e);
-    });
+    c.networks()
+        .forEach(
+            (name, ep) -> {
+              Map<String, Object> e = new LinkedHashMap<>();
+              e.put("network_id", ep.networkId());
+              e.put("ip", ep.ipAddress());
+              e.put("mac", ep.macAddress());
+              e.put("gateway", ep.gateway());
+              networks.put(name, e);
+            });
     m.put("networks", networks);
     c.startedAt().ifPresent(t -> m.put("started_at", Timestamps.format(t)));
     List<Object> ports = new ArrayList<>();

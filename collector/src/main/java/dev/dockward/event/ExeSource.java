@@ -4,7 +4,10 @@ package dev.dockward.event;
 public enum ExeSource {
   /** The {@code /proc/<pid>/exe} link, read after the exec. */
   PROC("proc"),
-  /** The file the exec opened, recorded at exec time ({@link ExecFile}): the process was gone before its link was read. */
+  /**
+   * The file the exec opened, recorded at exec time ({@link ExecFile}): the process was gone before
+   * its link was read.
+   */
   EXEC_FILE("exec_file"),
   /** The Linux audit subsystem's record of the exec. */
   AUDIT("audit");

@@ -8,9 +8,9 @@ import java.util.Optional;
 
 /**
  * The executable file an exec loaded, as the kernel opened it at exec time ({@code exec_file} of an
- * exec record): recorded by fanotify before the process could end, so a process gone before it
- * was read from /proc still has it. The path is the one the file has in the mount it was opened
- * through (inside the container for a container's file); device and inode name the file itself.
+ * exec record): recorded by fanotify before the process could end, so a process gone before it was
+ * read from /proc still has it. The path is the one the file has in the mount it was opened through
+ * (inside the container for a container's file); device and inode name the file itself.
  *
  * @param path the program's path: the ELF file the process runs (what {@code /proc/<pid>/exe}
  *     names), the script's interpreter for a script
@@ -20,7 +20,8 @@ import java.util.Optional;
  * @param script the script that was exec'd, when the exec named a script ({@code #!}) and this is
  *     its interpreter
  */
-public record ExecFile(String path, String device, long inode, Optional<Instant> ctime, Optional<String> script) {
+public record ExecFile(
+    String path, String device, long inode, Optional<Instant> ctime, Optional<String> script) {
   public ExecFile {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(device, "device");
@@ -28,7 +29,10 @@ public record ExecFile(String path, String device, long inode, Optional<Instant>
     Objects.requireNonNull(script, "script");
   }
 
-  /** The {@code exec_file} object: {@code path}, {@code dev}, {@code inode}, {@code ctime} and {@code script} when known. */
+  /**
+   * The {@code exec_file} object: {@code path}, {@code dev}, {@code inode}, {@code ctime} and
+   * {@code script} when known.
+   */
   Map<String, Object> document() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("path", path);

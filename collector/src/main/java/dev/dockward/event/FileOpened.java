@@ -19,8 +19,16 @@ import java.util.Optional;
  * @param attributedBy how the container was told: {@code mount} (the mount the open went through),
  *     {@code process} (the opener's cgroup) or {@code mark} (the file is that container's own copy)
  */
-public record FileOpened(Instant time, String source, Optional<ProcessInfo> proc, int pid, String path,
-    Optional<String> hostPath, String attributedBy, Optional<ContainerInfo> container) implements Event {
+public record FileOpened(
+    Instant time,
+    String source,
+    Optional<ProcessInfo> proc,
+    int pid,
+    String path,
+    Optional<String> hostPath,
+    String attributedBy,
+    Optional<ContainerInfo> container)
+    implements Event {
   public FileOpened {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(source, "source");
@@ -31,11 +39,21 @@ public record FileOpened(Instant time, String source, Optional<ProcessInfo> proc
     Objects.requireNonNull(container, "container");
   }
 
-  @Override public String type() { return "file_open"; }
-  @Override public Optional<ProcessInfo> process() { return proc; }
-  @Override public Event withContainer(ContainerInfo c) {
+  @Override
+  public String type() {
+    return "file_open";
+  }
+
+  @Override
+  public Optional<ProcessInfo> process() {
+    return proc;
+  }
+
+  @Override
+  public Event withContainer(ContainerInfo c) {
     return new FileOpened(time, source, proc, pid, path, hostPath, attributedBy, Optional.of(c));
   }
+
   @Override
   public void putFields(Map<String, Object> record) {
     Map<String, Object> open = new LinkedHashMap<>();

@@ -4,7 +4,11 @@ import java.util.Locale;
 
 /** How bad a posture finding is; the contract's severities, in increasing order. */
 public enum FindingSeverity {
-  INFO, LOW, MEDIUM, HIGH, CRITICAL;
+  INFO,
+  LOW,
+  MEDIUM,
+  HIGH,
+  CRITICAL;
 
   /** The contract's spelling, e.g. {@code high}. */
   public String text() {

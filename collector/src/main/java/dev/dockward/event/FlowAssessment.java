@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param scanPorts distinct destination ports the source started flows to within the window
  * @param scanHosts distinct destination addresses the source started flows to within the window
  */
-public record FlowAssessment(String policy, String edge, long scanWindowSeconds, long scanPorts, long scanHosts) {
+public record FlowAssessment(
+    String policy, String edge, long scanWindowSeconds, long scanPorts, long scanHosts) {
   public FlowAssessment {
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(edge, "edge");

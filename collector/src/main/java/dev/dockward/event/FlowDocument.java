@@ -58,18 +58,22 @@ public final class FlowDocument {
       m.put("port", (long) p.port());
     }
     m.put("mac", p.mac());
-    p.container().ifPresent(c -> {
-      m.put("id", c.id());
-      m.put("image", c.image());
-    });
-    p.spoofed().ifPresent(o -> {
-      Map<String, Object> owner = new LinkedHashMap<>();
-      owner.put("kind", o.kind().text());
-      owner.put("name", o.name());
-      o.containerId().ifPresent(id -> owner.put("id", id));
-      owner.put("forged", o.forged());
-      m.put("spoofed", owner);
-    });
+    p.container()
+        .ifPresent(
+            c -> {
+              m.put("id", c.id());
+              m.put("image", c.image());
+            });
+    p.spoofed()
+        .ifPresent(
+            o -> {
+              Map<String, Object> owner = new LinkedHashMap<>();
+              owner.put("kind", o.kind().text());
+              owner.put("name", o.name());
+              o.containerId().ifPresent(id -> owner.put("id", id));
+              owner.put("forged", o.forged());
+              m.put("spoofed", owner);
+            });
     return m;
   }
 }

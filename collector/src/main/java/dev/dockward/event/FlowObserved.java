@@ -7,21 +7,27 @@ import java.util.Optional;
 
 /**
  * A conversation on a Docker bridge (type {@code flow}, source {@code network}): reported when it
- * starts, periodically while it lasts, and when it ends. Its document puts the figures under
- * {@code flow}. The record's container is the source's when the source is a container, else the
+ * starts, periodically while it lasts, and when it ends. Its document puts the figures under {@code
+ * flow}. The record's container is the source's when the source is a container, else the
  * destination's (so a replay by container finds flows it started and, failing that, received).
  *
  * <p>The collector reports what it saw: both ends, the traffic, and the address the sender is
  * counted under. The verdict ({@link FlowAssessment}) is the agent's, added before the event is
  * recorded; replay can compute it again from the recorded facts under another policy.
  *
- * @param senderAddress the address the sender is counted under: its own endpoint address when it
- *     is known by its bridge port or MAC (so a sender rotating forged addresses stays one source),
+ * @param senderAddress the address the sender is counted under: its own endpoint address when it is
+ *     known by its bridge port or MAC (so a sender rotating forged addresses stays one source),
  *     else the source address as written; not a field of the record
  * @param assessment the agent's verdict, empty until it is judged
  */
-public record FlowObserved(Instant time, FlowTraffic traffic, FlowPeer src, FlowPeer dst, String senderAddress,
-    Optional<FlowAssessment> assessment) implements Event {
+public record FlowObserved(
+    Instant time,
+    FlowTraffic traffic,
+    FlowPeer src,
+    FlowPeer dst,
+    String senderAddress,
+    Optional<FlowAssessment> assessment)
+    implements Event {
   public FlowObserved {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(traffic, "traffic");
@@ -32,12 +38,20 @@ public record FlowObserved(Instant time, FlowTraffic traffic, FlowPeer src, Flow
   }
 
   /** A judged flow whose sender is counted under its source address. */
-  public FlowObserved(Instant time, FlowTraffic traffic, FlowPeer src, FlowPeer dst, FlowAssessment assessment) {
+  public FlowObserved(
+      Instant time, FlowTraffic traffic, FlowPeer src, FlowPeer dst, FlowAssessment assessment) {
     this(time, traffic, src, dst, src.ip(), Optional.of(assessment));
   }
 
-  @Override public String type() { return "flow"; }
-  @Override public String source() { return "network"; }
+  @Override
+  public String type() {
+    return "flow";
+  }
+
+  @Override
+  public String source() {
+    return "network";
+  }
 
   @Override
   public Optional<ContainerInfo> container() {
@@ -50,7 +64,8 @@ public record FlowObserved(Instant time, FlowTraffic traffic, FlowPeer src, Flow
       return new FlowObserved(time, traffic, src.withContainer(c), dst, senderAddress, assessment);
     }
     return dst.container().isPresent()
-        ? new FlowObserved(time, traffic, src, dst.withContainer(c), senderAddress, assessment) : this;
+        ? new FlowObserved(time, traffic, src, dst.withContainer(c), senderAddress, assessment)
+        : this;
   }
 
   /** The same flow with the agent's verdict. */
@@ -66,10 +81,15 @@ public record FlowObserved(Instant time, FlowTraffic traffic, FlowPeer src, Flow
     return edge(src.displayName(), dst.displayName(), traffic.protocol(), dst.port());
   }
 
-  /** The edge between two ends named {@code src} and {@code dst}; the record's {@code flow.edge}. */
+  /**
+   * The edge between two ends named {@code src} and {@code dst}; the record's {@code flow.edge}.
+   */
   public static String edge(String src, String dst, String protocol, int port) {
     return src + ">" + dst + " " + protocol + (port >= 0 ? "/" + port : "");
   }
 
-  @Override public void putFields(Map<String, Object> record) { record.put("flow", FlowDocument.of(this)); }
+  @Override
+  public void putFields(Map<String, Object> record) {
+    record.put("flow", FlowDocument.of(this));
+  }
 }

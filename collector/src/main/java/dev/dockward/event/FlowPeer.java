@@ -12,15 +12,22 @@ import java.util.Optional;
  * @param port the TCP/UDP port, -1 for protocols without ports
  * @param mac the MAC address as first seen (for routed traffic, the gateway's)
  * @param container the container, for {@link Kind#CONTAINER}
- * @param spoofed for a sender known by its MAC that used an address that is not its own: whom
- *     the address belongs to (another container, the host, or no one Docker knows); empty when the
+ * @param spoofed for a sender known by its MAC that used an address that is not its own: whom the
+ *     address belongs to (another container, the host, or no one Docker knows); empty when the
  *     address is the sender's or could not be checked
  */
-public record FlowPeer(Kind kind, String ip, int port, String mac, Optional<ContainerInfo> container,
+public record FlowPeer(
+    Kind kind,
+    String ip,
+    int port,
+    String mac,
+    Optional<ContainerInfo> container,
     Optional<AddressOwner> spoofed) {
   /** What an address belongs to. */
   public enum Kind {
-    CONTAINER, HOST, EXTERNAL;
+    CONTAINER,
+    HOST,
+    EXTERNAL;
 
     public String text() {
       return name().toLowerCase(Locale.ROOT);

@@ -16,8 +16,17 @@ import java.util.Optional;
  * @param tcpFlagsIn TCP flags sent back
  */
 public record FlowTraffic(
-    String state, Optional<String> endReason, String iface, String protocol, long packetsOut, long bytesOut,
-    long packetsIn, long bytesIn, List<String> tcpFlagsOut, List<String> tcpFlagsIn, Instant firstSeen,
+    String state,
+    Optional<String> endReason,
+    String iface,
+    String protocol,
+    long packetsOut,
+    long bytesOut,
+    long packetsIn,
+    long bytesIn,
+    List<String> tcpFlagsOut,
+    List<String> tcpFlagsIn,
+    Instant firstSeen,
     Instant lastSeen) {
   public FlowTraffic {
     Objects.requireNonNull(state, "state");

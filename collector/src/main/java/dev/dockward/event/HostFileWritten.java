@@ -18,8 +18,16 @@ import java.util.Optional;
  * @param mountSource the bind mount's host directory
  * @param mountDestination where the container sees it
  */
-public record HostFileWritten(Instant time, String source, Optional<ProcessInfo> proc, int pid, String path,
-    String hostPath, String mountSource, String mountDestination, Optional<ContainerInfo> container)
+public record HostFileWritten(
+    Instant time,
+    String source,
+    Optional<ProcessInfo> proc,
+    int pid,
+    String path,
+    String hostPath,
+    String mountSource,
+    String mountDestination,
+    Optional<ContainerInfo> container)
     implements Event {
   public HostFileWritten {
     Objects.requireNonNull(time, "time");
@@ -32,11 +40,22 @@ public record HostFileWritten(Instant time, String source, Optional<ProcessInfo>
     Objects.requireNonNull(container, "container");
   }
 
-  @Override public String type() { return "host_file_write"; }
-  @Override public Optional<ProcessInfo> process() { return proc; }
-  @Override public Event withContainer(ContainerInfo c) {
-    return new HostFileWritten(time, source, proc, pid, path, hostPath, mountSource, mountDestination, Optional.of(c));
+  @Override
+  public String type() {
+    return "host_file_write";
   }
+
+  @Override
+  public Optional<ProcessInfo> process() {
+    return proc;
+  }
+
+  @Override
+  public Event withContainer(ContainerInfo c) {
+    return new HostFileWritten(
+        time, source, proc, pid, path, hostPath, mountSource, mountDestination, Optional.of(c));
+  }
+
   @Override
   public void putFields(Map<String, Object> record) {
     Map<String, Object> write = new LinkedHashMap<>();

@@ -20,8 +20,14 @@ import java.util.TreeMap;
  *     init moving from the host's namespaces into a container's has them; a process creating new
  *     namespaces inside a container has not); absent when the host reference was unknown
  */
-public record NamespaceChanged(Instant time, String source, ProcessInfo proc, Map<String, Long> previous,
-    List<String> changed, Optional<List<String>> previousHostNamespaces, Optional<ContainerInfo> container)
+public record NamespaceChanged(
+    Instant time,
+    String source,
+    ProcessInfo proc,
+    Map<String, Long> previous,
+    List<String> changed,
+    Optional<List<String>> previousHostNamespaces,
+    Optional<ContainerInfo> container)
     implements Event {
   public NamespaceChanged {
     Objects.requireNonNull(time, "time");
@@ -33,11 +39,22 @@ public record NamespaceChanged(Instant time, String source, ProcessInfo proc, Ma
     Objects.requireNonNull(container, "container");
   }
 
-  @Override public String type() { return "namespace_change"; }
-  @Override public Optional<ProcessInfo> process() { return Optional.of(proc); }
-  @Override public Event withContainer(ContainerInfo c) {
-    return new NamespaceChanged(time, source, proc, previous, changed, previousHostNamespaces, Optional.of(c));
+  @Override
+  public String type() {
+    return "namespace_change";
   }
+
+  @Override
+  public Optional<ProcessInfo> process() {
+    return Optional.of(proc);
+  }
+
+  @Override
+  public Event withContainer(ContainerInfo c) {
+    return new NamespaceChanged(
+        time, source, proc, previous, changed, previousHostNamespaces, Optional.of(c));
+  }
+
   @Override
   public void putFields(Map<String, Object> record) {
     Map<String, Object> change = new LinkedHashMap<>();

@@ -9,10 +9,10 @@ import java.util.Optional;
 /**
  * A weakness of the Docker host found by the posture audit.
  *
- * <p>Two findings are the same finding when their {@link #key()} is equal: the id, the subject
- * (the host or one container) and the instance (which socket, address or user). The audit
- * reports a finding when its key appears and again when it goes away; evidence may differ between
- * audits without making it a new finding.
+ * <p>Two findings are the same finding when their {@link #key()} is equal: the id, the subject (the
+ * host or one container) and the instance (which socket, address or user). The audit reports a
+ * finding when its key appears and again when it goes away; evidence may differ between audits
+ * without making it a new finding.
  *
  * @param id the stable finding id, e.g. {@code docker_api_tcp_without_tls}
  * @param cis the CIS Docker Benchmark (v1.6.0) recommendation, e.g. {@code 2.7}, where one exists
@@ -21,7 +21,8 @@ import java.util.Optional;
  * @param evidence what was seen: strings, longs, booleans and lists of strings
  * @param remediation what to change, in our own words
  * @param container the container the finding is about; empty for the host
- * @param instance what distinguishes findings of one id on one subject (an address, a path, a user); may be empty
+ * @param instance what distinguishes findings of one id on one subject (an address, a path, a
+ *     user); may be empty
  */
 public record PostureFinding(
     String id,
@@ -56,10 +57,14 @@ public record PostureFinding(
 
   /** The same finding about a (better known) container. */
   public PostureFinding withContainer(ContainerInfo c) {
-    return new PostureFinding(id, cis, severity, summary, evidence, remediation, Optional.of(c), instance);
+    return new PostureFinding(
+        id, cis, severity, summary, evidence, remediation, Optional.of(c), instance);
   }
 
-  /** The {@code finding} object of a {@code posture_finding} record; without the container, which is the record's own. */
+  /**
+   * The {@code finding} object of a {@code posture_finding} record; without the container, which is
+   * the record's own.
+   */
   public Map<String, Object> document() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", id);

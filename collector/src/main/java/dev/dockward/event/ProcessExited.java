@@ -17,8 +17,16 @@ import java.util.OptionalLong;
  * @param lifetimeMs how long it ran: exact when its fork was seen, else from its start time
  *     (clock-tick resolution); absent when neither is known
  */
-public record ProcessExited(Instant time, String source, Optional<ProcessInfo> proc, int pid, int exitStatus,
-    int signal, OptionalLong lifetimeMs, Optional<ContainerInfo> container) implements Event {
+public record ProcessExited(
+    Instant time,
+    String source,
+    Optional<ProcessInfo> proc,
+    int pid,
+    int exitStatus,
+    int signal,
+    OptionalLong lifetimeMs,
+    Optional<ContainerInfo> container)
+    implements Event {
   public ProcessExited {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(source, "source");
@@ -27,11 +35,22 @@ public record ProcessExited(Instant time, String source, Optional<ProcessInfo> p
     Objects.requireNonNull(container, "container");
   }
 
-  @Override public String type() { return "exit"; }
-  @Override public Optional<ProcessInfo> process() { return proc; }
-  @Override public Event withContainer(ContainerInfo c) {
-    return new ProcessExited(time, source, proc, pid, exitStatus, signal, lifetimeMs, Optional.of(c));
+  @Override
+  public String type() {
+    return "exit";
   }
+
+  @Override
+  public Optional<ProcessInfo> process() {
+    return proc;
+  }
+
+  @Override
+  public Event withContainer(ContainerInfo c) {
+    return new ProcessExited(
+        time, source, proc, pid, exitStatus, signal, lifetimeMs, Optional.of(c));
+  }
+
   @Override
   public void putFields(Map<String, Object> record) {
     Map<String, Object> exit = new LinkedHashMap<>();

@@ -8,14 +8,21 @@ import java.util.Optional;
 
 /**
  * A process made a new process (type {@code fork}). The child is a copy of the parent until it
- * executes something, so the event carries the parent as its process, when known, and the child's pid.
+ * executes something, so the event carries the parent as its process, when known, and the child's
+ * pid.
  *
  * @param parent the parent as last read, if the agent knows it
  * @param parentPid the parent's pid (always known from the kernel)
  * @param childPid the new process's pid
  */
-public record ProcessForked(Instant time, String source, Optional<ProcessInfo> parent, int parentPid, int childPid,
-    Optional<ContainerInfo> container) implements Event {
+public record ProcessForked(
+    Instant time,
+    String source,
+    Optional<ProcessInfo> parent,
+    int parentPid,
+    int childPid,
+    Optional<ContainerInfo> container)
+    implements Event {
   public ProcessForked {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(source, "source");
@@ -23,11 +30,21 @@ public record ProcessForked(Instant time, String source, Optional<ProcessInfo> p
     Objects.requireNonNull(container, "container");
   }
 
-  @Override public String type() { return "fork"; }
-  @Override public Optional<ProcessInfo> process() { return parent; }
-  @Override public Event withContainer(ContainerInfo c) {
+  @Override
+  public String type() {
+    return "fork";
+  }
+
+  @Override
+  public Optional<ProcessInfo> process() {
+    return parent;
+  }
+
+  @Override
+  public Event withContainer(ContainerInfo c) {
     return new ProcessForked(time, source, parent, parentPid, childPid, Optional.of(c));
   }
+
   @Override
   public void putFields(Map<String, Object> record) {
     Map<String, Object> fork = new LinkedHashMap<>();

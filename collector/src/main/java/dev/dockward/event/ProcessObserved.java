@@ -13,8 +13,15 @@ import java.util.Optional;
  * @param execFile the file the exec opened, as recorded at exec time, when a sensor recorded it
  * @param exeSource where {@code proc.exe} came from, when the source says
  */
-public record ProcessObserved(Instant time, String source, ProcessInfo proc, Optional<ContainerInfo> container,
-    ProcessOrigin origin, Optional<ExecFile> execFile, Optional<ExeSource> exeSource) implements Event {
+public record ProcessObserved(
+    Instant time,
+    String source,
+    ProcessInfo proc,
+    Optional<ContainerInfo> container,
+    ProcessOrigin origin,
+    Optional<ExecFile> execFile,
+    Optional<ExeSource> exeSource)
+    implements Event {
   public ProcessObserved {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(source, "source");
@@ -26,22 +33,38 @@ public record ProcessObserved(Instant time, String source, ProcessInfo proc, Opt
   }
 
   /** A process whose exec file was not recorded and whose exe's source is not said. */
-  public ProcessObserved(Instant time, String source, ProcessInfo proc, Optional<ContainerInfo> container,
+  public ProcessObserved(
+      Instant time,
+      String source,
+      ProcessInfo proc,
+      Optional<ContainerInfo> container,
       ProcessOrigin origin) {
     this(time, source, proc, container, origin, Optional.empty(), Optional.empty());
   }
 
   /** A process whose origin is unknown. */
-  public ProcessObserved(Instant time, String source, ProcessInfo proc, Optional<ContainerInfo> container) {
+  public ProcessObserved(
+      Instant time, String source, ProcessInfo proc, Optional<ContainerInfo> container) {
     this(time, source, proc, container, ProcessOrigin.UNKNOWN);
   }
 
-  @Override public String type() { return "exec"; }
-  @Override public Optional<ProcessInfo> process() { return Optional.of(proc); }
-  @Override public Event withContainer(ContainerInfo c) {
+  @Override
+  public String type() {
+    return "exec";
+  }
+
+  @Override
+  public Optional<ProcessInfo> process() {
+    return Optional.of(proc);
+  }
+
+  @Override
+  public Event withContainer(ContainerInfo c) {
     return new ProcessObserved(time, source, proc, Optional.of(c), origin, execFile, exeSource);
   }
-  @Override public void putFields(Map<String, Object> record) {} // all of it is in the process object
+
+  @Override
+  public void putFields(Map<String, Object> record) {} // all of it is in the process object
 
   /**
    * The process object with its {@code origin} (runtime, parent and ancestors), {@code exe_source}

@@ -4,9 +4,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An ancestor of a reported process as its source knew it then. Name, exe and
- * command line are untrusted text from that process; {@code runtime} is not (see
- * {@link ProcessOrigin}).
+ * An ancestor of a reported process as its source knew it then. Name, exe and command line are
+ * untrusted text from that process; {@code runtime} is not (see {@link ProcessOrigin}).
  *
  * @param pid its pid
  * @param name {@code comm}
@@ -15,7 +14,12 @@ import java.util.Optional;
  * @param cmdlineTruncated whether the command line was longer
  * @param runtime the installed container runtime binary it runs, when it runs one
  */
-public record ProcessRelative(int pid, String name, String exe, String cmdline, boolean cmdlineTruncated,
+public record ProcessRelative(
+    int pid,
+    String name,
+    String exe,
+    String cmdline,
+    boolean cmdlineTruncated,
     Optional<String> runtime) {
   public ProcessRelative {
     Objects.requireNonNull(name, "name");

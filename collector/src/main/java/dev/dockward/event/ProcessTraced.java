@@ -16,8 +16,15 @@ import java.util.Optional;
  * @param targetPid its pid
  * @param targetContainerId the traced process's container id, empty for a host process
  */
-public record ProcessTraced(Instant time, String source, Optional<ProcessInfo> tracer, int tracerPid,
-    Optional<ProcessInfo> target, int targetPid, String targetContainerId, Optional<ContainerInfo> container)
+public record ProcessTraced(
+    Instant time,
+    String source,
+    Optional<ProcessInfo> tracer,
+    int tracerPid,
+    Optional<ProcessInfo> target,
+    int targetPid,
+    String targetContainerId,
+    Optional<ContainerInfo> container)
     implements Event {
   public ProcessTraced {
     Objects.requireNonNull(time, "time");
@@ -28,11 +35,22 @@ public record ProcessTraced(Instant time, String source, Optional<ProcessInfo> t
     Objects.requireNonNull(container, "container");
   }
 
-  @Override public String type() { return "ptrace"; }
-  @Override public Optional<ProcessInfo> process() { return tracer; }
-  @Override public Event withContainer(ContainerInfo c) {
-    return new ProcessTraced(time, source, tracer, tracerPid, target, targetPid, targetContainerId, Optional.of(c));
+  @Override
+  public String type() {
+    return "ptrace";
   }
+
+  @Override
+  public Optional<ProcessInfo> process() {
+    return tracer;
+  }
+
+  @Override
+  public Event withContainer(ContainerInfo c) {
+    return new ProcessTraced(
+        time, source, tracer, tracerPid, target, targetPid, targetContainerId, Optional.of(c));
+  }
+
   @Override
   public void putFields(Map<String, Object> record) {
     Map<String, Object> ptrace = new LinkedHashMap<>();

@@ -7,8 +7,9 @@ package dev.dockward.event;
  * <ul>
  *   <li>a multi-call binary (the exe's basename starts with {@code busybox} or {@code toybox}, or
  *       {@code comm} is {@code exe} because it re-ran itself through {@code /proc/self/exe}, as
- *       Debian's static busybox does) runs the applet its argv[0] names, so the program is argv[0]'s
- *       basename; when argv[0] is the multi-call binary itself ({@code busybox nc …}), argv[1];
+ *       Debian's static busybox does) runs the applet its argv[0] names, so the program is
+ *       argv[0]'s basename; when argv[0] is the multi-call binary itself ({@code busybox nc …}),
+ *       argv[1];
  *   <li>an exec through a symlink ({@code /bin/nc} to {@code nc.openbsd}) gives {@code comm} the
  *       link's name: when {@code comm} is argv[0]'s basename (cut to 15 bytes) the program is that;
  *   <li>otherwise the exe's basename, or {@code comm} when the exe is unknown.
@@ -23,6 +24,7 @@ package dev.dockward.event;
 public final class ProgramName {
   /** {@code comm} holds at most 15 bytes (TASK_COMM_LEN 16 with its NUL). */
   private static final int COMM_MAX = 15;
+
   private static final String DELETED = " (deleted)";
 
   private ProgramName() {}
@@ -33,15 +35,17 @@ public final class ProgramName {
    * @param cmdline the arguments joined by spaces (argv[0] first), empty when unknown
    */
   public static String of(String comm, String exe, String cmdline) {
-    String exeBase = basename(exe.endsWith(DELETED) ? exe.substring(0, exe.length() - DELETED.length()) : exe);
+    String exeBase =
+        basename(exe.endsWith(DELETED) ? exe.substring(0, exe.length() - DELETED.length()) : exe);
     String[] args = cmdline.split(" ", 3);
     String arg0 = loginless(basename(args[0]));
     if (arg0.isEmpty()) {
       return exeBase.isEmpty() ? comm : exeBase;
     }
-    boolean multiCall = exeBase.isEmpty()
-        ? isMultiCall(comm) || comm.equals("exe")
-        : isMultiCall(exeBase) || comm.equals("exe");
+    boolean multiCall =
+        exeBase.isEmpty()
+            ? isMultiCall(comm) || comm.equals("exe")
+            : isMultiCall(exeBase) || comm.equals("exe");
     if (multiCall) {
       if (isMultiCall(arg0)) {
         // busybox nc …: the applet is the first argument, unless it is an option (busybox --list)
@@ -72,7 +76,10 @@ public final class ProgramName {
     return name.startsWith("-") ? name.substring(1) : name;
   }
 
-  /** The name as the kernel cuts it into {@code comm}. Counted in chars: close enough for ASCII names. */
+  /**
+   * The name as the kernel cuts it into {@code comm}. Counted in chars: close enough for ASCII
+   * names.
+   */
   private static String cut(String name) {
     return name.length() > COMM_MAX ? name.substring(0, COMM_MAX) : name;
   }

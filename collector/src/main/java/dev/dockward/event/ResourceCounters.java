@@ -17,7 +17,8 @@ import java.util.OptionalLong;
  * @param net network traffic of the container's own interfaces (not the cgroup's: read from its
  *     init process's network namespace)
  */
-public record ResourceCounters(int cgroupVersion, Cpu cpu, Memory memory, Pids pids, Io io, Net net) {
+public record ResourceCounters(
+    int cgroupVersion, Cpu cpu, Memory memory, Pids pids, Io io, Net net) {
   public ResourceCounters {
     if (cgroupVersion != 1 && cgroupVersion != 2) {
       throw new IllegalArgumentException("cgroup version must be 1 or 2: " + cgroupVersion);
@@ -40,15 +41,22 @@ public record ResourceCounters(int cgroupVersion, Cpu cpu, Memory memory, Pids p
   }
 
   /**
-   * @param usageNanos CPU time used, ns (v1 {@code cpuacct.usage}; v2 {@code cpu.stat usage_usec} × 1000)
+   * @param usageNanos CPU time used, ns (v1 {@code cpuacct.usage}; v2 {@code cpu.stat usage_usec} ×
+   *     1000)
    * @param quotaMicros CFS quota per period, µs; empty when unlimited
    * @param periodMicros CFS period, µs
    * @param periods elapsed enforcement periods ({@code nr_periods})
    * @param throttledPeriods periods in which the cgroup was throttled ({@code nr_throttled})
-   * @param throttledNanos time spent throttled, ns (v1 {@code throttled_time}; v2 {@code throttled_usec} × 1000)
+   * @param throttledNanos time spent throttled, ns (v1 {@code throttled_time}; v2 {@code
+   *     throttled_usec} × 1000)
    */
-  public record Cpu(OptionalLong usageNanos, OptionalLong quotaMicros, OptionalLong periodMicros,
-      OptionalLong periods, OptionalLong throttledPeriods, OptionalLong throttledNanos) {
+  public record Cpu(
+      OptionalLong usageNanos,
+      OptionalLong quotaMicros,
+      OptionalLong periodMicros,
+      OptionalLong periods,
+      OptionalLong throttledPeriods,
+      OptionalLong throttledNanos) {
     public Cpu {
       Objects.requireNonNull(usageNanos, "usageNanos");
       Objects.requireNonNull(quotaMicros, "quotaMicros");
@@ -71,10 +79,14 @@ public record ResourceCounters(int cgroupVersion, Cpu cpu, Memory memory, Pids p
    * @param usageBytes v1 {@code memory.usage_in_bytes}; v2 {@code memory.current}
    * @param limitBytes v1 {@code memory.limit_in_bytes}; v2 {@code memory.max}; empty when unlimited
    * @param failcnt times the limit was hit: v1 {@code memory.failcnt}; v2 {@code memory.events max}
-   * @param oomKills processes killed by the OOM killer: {@code oom_kill} of v1 {@code memory.oom_control}
-   *     or v2 {@code memory.events}
+   * @param oomKills processes killed by the OOM killer: {@code oom_kill} of v1 {@code
+   *     memory.oom_control} or v2 {@code memory.events}
    */
-  public record Memory(OptionalLong usageBytes, OptionalLong limitBytes, OptionalLong failcnt, OptionalLong oomKills) {
+  public record Memory(
+      OptionalLong usageBytes,
+      OptionalLong limitBytes,
+      OptionalLong failcnt,
+      OptionalLong oomKills) {
     public Memory {
       Objects.requireNonNull(usageBytes, "usageBytes");
       Objects.requireNonNull(limitBytes, "limitBytes");
@@ -100,17 +112,23 @@ public record ResourceCounters(int cgroupVersion, Cpu cpu, Memory memory, Pids p
    * Bytes summed over all devices: v1 {@code blkio.throttle.io_service_bytes} (Read, Write), v2
    * {@code io.stat} (rbytes, wbytes). Empty when the kernel does not account them (v1 without
    * per-device lines). The limits are the bytes-per-second caps ({@code docker run
-   * --device-read-bps/--device-write-bps}: v1 {@code blkio.throttle.*_bps_device}, v2 {@code io.max}),
-   * summed over the devices that have one, and the limited bytes those devices' share of the I/O,
-   * so that use is compared with the limit on the same devices.
+   * --device-read-bps/--device-write-bps}: v1 {@code blkio.throttle.*_bps_device}, v2 {@code
+   * io.max}), summed over the devices that have one, and the limited bytes those devices' share of
+   * the I/O, so that use is compared with the limit on the same devices.
    *
-   * @param readLimit read bytes per second allowed, summed over the devices with a read cap; empty without one
+   * @param readLimit read bytes per second allowed, summed over the devices with a read cap; empty
+   *     without one
    * @param writeLimit the same for writes
    * @param limitedReadBytes bytes read from the devices with a read cap; empty without one
    * @param limitedWriteBytes bytes written to the devices with a write cap; empty without one
    */
-  public record Io(OptionalLong readBytes, OptionalLong writeBytes, OptionalLong readLimit, OptionalLong writeLimit,
-      OptionalLong limitedReadBytes, OptionalLong limitedWriteBytes) {
+  public record Io(
+      OptionalLong readBytes,
+      OptionalLong writeBytes,
+      OptionalLong readLimit,
+      OptionalLong writeLimit,
+      OptionalLong limitedReadBytes,
+      OptionalLong limitedWriteBytes) {
     public static final Io NONE = new Io(OptionalLong.empty(), OptionalLong.empty());
 
     public Io {
@@ -124,18 +142,26 @@ public record ResourceCounters(int cgroupVersion, Cpu cpu, Memory memory, Pids p
 
     /** Bytes without any cap. */
     public Io(OptionalLong readBytes, OptionalLong writeBytes) {
-      this(readBytes, writeBytes, OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty());
+      this(
+          readBytes,
+          writeBytes,
+          OptionalLong.empty(),
+          OptionalLong.empty(),
+          OptionalLong.empty(),
+          OptionalLong.empty());
     }
   }
 
   /**
-   * Bytes and packets summed over the container's interfaces but loopback, from
-   * {@code /proc/<init pid>/net/dev}; empty when the container shares another namespace (the
-   * host's, or another container's) or the file could not be read.
+   * Bytes and packets summed over the container's interfaces but loopback, from {@code /proc/<init
+   * pid>/net/dev}; empty when the container shares another namespace (the host's, or another
+   * container's) or the file could not be read.
    */
-  public record Net(OptionalLong rxBytes, OptionalLong rxPackets, OptionalLong txBytes, OptionalLong txPackets) {
-    public static final Net NONE = new Net(OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
-        OptionalLong.empty());
+  public record Net(
+      OptionalLong rxBytes, OptionalLong rxPackets, OptionalLong txBytes, OptionalLong txPackets) {
+    public static final Net NONE =
+        new Net(
+            OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty());
 
     public Net {
       Objects.requireNonNull(rxBytes, "rxBytes");

@@ -13,9 +13,9 @@ final class ResourceDocument {
 
   /**
    * The {@code res} object of a {@code resource_sample}. Counts, bytes and nanoseconds are Long;
-   * ratios, cores and per-second rates are Double, so rules compare them without arithmetic
-   * ({@code res.mem_fraction >= 0.95}: CEL has no {@code double * int}). Absent when unknown or
-   * unlimited, never 0:
+   * ratios, cores and per-second rates are Double, so rules compare them without arithmetic ({@code
+   * res.mem_fraction >= 0.95}: CEL has no {@code double * int}). Absent when unknown or unlimited,
+   * never 0:
    *
    * <ul>
    *   <li>{@code cgroup_version} (Long) 1 or 2;
@@ -23,30 +23,37 @@ final class ResourceDocument {
    *   <li>{@code cpu_usage_ns} (Long) CPU time used since the cgroup was made;
    *   <li>{@code cpu_usage} (Double) cores used over the interval;
    *   <li>{@code cpu_limit} (Double) the quota in cores (quota / period), absent without a quota;
-   *   <li>{@code cpu_fraction} (Double) {@code cpu_usage / cpu_limit}, or over the host's CPUs without a quota;
-   *   <li>{@code cpu_periods}, {@code cpu_throttled_periods} (Long) elapsed and throttled CFS periods;
+   *   <li>{@code cpu_fraction} (Double) {@code cpu_usage / cpu_limit}, or over the host's CPUs
+   *       without a quota;
+   *   <li>{@code cpu_periods}, {@code cpu_throttled_periods} (Long) elapsed and throttled CFS
+   *       periods;
    *   <li>{@code cpu_throttled_ns} (Long) time spent throttled;
    *   <li>{@code cpu_throttled_ratio} (Double) throttled over elapsed periods in the interval;
-   *   <li>{@code mem_usage}, {@code mem_limit} (Long) bytes; {@code mem_fraction} (Double) usage / limit;
+   *   <li>{@code mem_usage}, {@code mem_limit} (Long) bytes; {@code mem_fraction} (Double) usage /
+   *       limit;
    *   <li>{@code mem_failcnt} (Long) times usage hit the limit;
-   *   <li>{@code oom_kills} (Long) OOM kills so far; {@code oom_kills_new} (Long) since the previous sample;
-   *   <li>{@code pids}, {@code pids_limit} (Long) tasks and their limit; {@code pids_fraction} (Double);
+   *   <li>{@code oom_kills} (Long) OOM kills so far; {@code oom_kills_new} (Long) since the
+   *       previous sample;
+   *   <li>{@code pids}, {@code pids_limit} (Long) tasks and their limit; {@code pids_fraction}
+   *       (Double);
    *   <li>{@code pids_growth} (Double) tasks added per second over the interval, 0 when shrinking;
-   *   <li>{@code fork_refusals} (Long) forks refused at the limit so far; {@code fork_refusals_new} (Long)
-   *       since the previous sample;
-   *   <li>{@code io_read_bytes}, {@code io_write_bytes} (Long) block I/O so far; {@code io_read_rate},
-   *       {@code io_write_rate} (Double) bytes per second;
-   *   <li>{@code io_read_limit}, {@code io_write_limit} (Long) bytes per second allowed, summed over the
-   *       devices with a cap ({@code --device-read-bps}, {@code --device-write-bps}); {@code io_read_fraction},
-   *       {@code io_write_fraction} (Double) the bytes per second on those devices over their caps;
-   *   <li>{@code net_rx_bytes}, {@code net_rx_packets}, {@code net_tx_bytes}, {@code net_tx_packets} (Long)
-   *       received and sent over the container's interfaces but loopback so far; {@code net_rx_bytes_rate},
-   *       {@code net_rx_packets_rate}, {@code net_tx_bytes_rate}, {@code net_tx_packets_rate} (Double) per
-   *       second. Absent for a container in the host's or another container's network namespace;
+   *   <li>{@code fork_refusals} (Long) forks refused at the limit so far; {@code fork_refusals_new}
+   *       (Long) since the previous sample;
+   *   <li>{@code io_read_bytes}, {@code io_write_bytes} (Long) block I/O so far; {@code
+   *       io_read_rate}, {@code io_write_rate} (Double) bytes per second;
+   *   <li>{@code io_read_limit}, {@code io_write_limit} (Long) bytes per second allowed, summed
+   *       over the devices with a cap ({@code --device-read-bps}, {@code --device-write-bps});
+   *       {@code io_read_fraction}, {@code io_write_fraction} (Double) the bytes per second on
+   *       those devices over their caps;
+   *   <li>{@code net_rx_bytes}, {@code net_rx_packets}, {@code net_tx_bytes}, {@code
+   *       net_tx_packets} (Long) received and sent over the container's interfaces but loopback so
+   *       far; {@code net_rx_bytes_rate}, {@code net_rx_packets_rate}, {@code net_tx_bytes_rate},
+   *       {@code net_tx_packets_rate} (Double) per second. Absent for a container in the host's or
+   *       another container's network namespace;
    *   <li>{@code host_cpus}, {@code host_mem}, {@code host_tasks} (Long) what the host has (CPUs,
-   *       memory bytes, the most tasks the kernel allows); {@code cpu_host_fraction},
-   *       {@code mem_host_fraction}, {@code pids_host_fraction} (Double) the container's use over
-   *       them, whatever its own limits.
+   *       memory bytes, the most tasks the kernel allows); {@code cpu_host_fraction}, {@code
+   *       mem_host_fraction}, {@code pids_host_fraction} (Double) the container's use over them,
+   *       whatever its own limits.
    * </ul>
    */
   static Map<String, Object> of(ResourceCounters c, ResourceRates r, HostCapacity host) {

@@ -20,8 +20,13 @@ public record ResourceLimits(
     OptionalLong pids) {
 
   /** No limit at all. */
-  public static final ResourceLimits NONE = new ResourceLimits(
-      OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty());
+  public static final ResourceLimits NONE =
+      new ResourceLimits(
+          OptionalLong.empty(),
+          OptionalLong.empty(),
+          OptionalLong.empty(),
+          OptionalLong.empty(),
+          OptionalLong.empty());
 
   public ResourceLimits {
     Objects.requireNonNull(memoryBytes, "memoryBytes");

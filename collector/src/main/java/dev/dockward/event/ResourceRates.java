@@ -11,8 +11,10 @@ import java.util.OptionalLong;
  *
  * @param intervalSeconds time between the two samples
  * @param cpuCores CPU used over the interval, in cores (1.0 = one core busy all the time)
- * @param cpuFraction {@code cpuCores} over the quota in cores, or over the host's CPUs when unlimited
- * @param throttledRatio throttled periods over elapsed periods in the interval; empty when no period elapsed
+ * @param cpuFraction {@code cpuCores} over the quota in cores, or over the host's CPUs when
+ *     unlimited
+ * @param throttledRatio throttled periods over elapsed periods in the interval; empty when no
+ *     period elapsed
  * @param pidsGrowthPerSecond growth of the task count per second; 0 when it shrank (never negative)
  * @param ioReadPerSecond block bytes read per second
  * @param ioWritePerSecond block bytes written per second
@@ -22,29 +24,74 @@ import java.util.OptionalLong;
  * @param net network bytes and packets per second
  * @param ioLimitUse block I/O on the capped devices over their caps
  */
-public record ResourceRates(OptionalDouble intervalSeconds, OptionalDouble cpuCores, OptionalDouble cpuFraction,
-    OptionalDouble throttledRatio, OptionalDouble pidsGrowthPerSecond, OptionalDouble ioReadPerSecond,
-    OptionalDouble ioWritePerSecond, OptionalLong oomKillsNew, OptionalLong forkRefusalsNew, Net net,
+public record ResourceRates(
+    OptionalDouble intervalSeconds,
+    OptionalDouble cpuCores,
+    OptionalDouble cpuFraction,
+    OptionalDouble throttledRatio,
+    OptionalDouble pidsGrowthPerSecond,
+    OptionalDouble ioReadPerSecond,
+    OptionalDouble ioWritePerSecond,
+    OptionalLong oomKillsNew,
+    OptionalLong forkRefusalsNew,
+    Net net,
     IoLimitUse ioLimitUse) {
 
   /** The first sample of a container: nothing to compare with. */
-  public static final ResourceRates NONE = new ResourceRates(OptionalDouble.empty(), OptionalDouble.empty(),
-      OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
-      OptionalDouble.empty(), OptionalLong.empty(), OptionalLong.empty(), Net.NONE, IoLimitUse.NONE);
+  public static final ResourceRates NONE =
+      new ResourceRates(
+          OptionalDouble.empty(),
+          OptionalDouble.empty(),
+          OptionalDouble.empty(),
+          OptionalDouble.empty(),
+          OptionalDouble.empty(),
+          OptionalDouble.empty(),
+          OptionalDouble.empty(),
+          OptionalLong.empty(),
+          OptionalLong.empty(),
+          Net.NONE,
+          IoLimitUse.NONE);
 
   /** The cgroup's rates without the network's. */
-  public ResourceRates(OptionalDouble intervalSeconds, OptionalDouble cpuCores, OptionalDouble cpuFraction,
-      OptionalDouble throttledRatio, OptionalDouble pidsGrowthPerSecond, OptionalDouble ioReadPerSecond,
-      OptionalDouble ioWritePerSecond, OptionalLong oomKillsNew, OptionalLong forkRefusalsNew) {
-    this(intervalSeconds, cpuCores, cpuFraction, throttledRatio, pidsGrowthPerSecond, ioReadPerSecond,
-        ioWritePerSecond, oomKillsNew, forkRefusalsNew, Net.NONE, IoLimitUse.NONE);
+  public ResourceRates(
+      OptionalDouble intervalSeconds,
+      OptionalDouble cpuCores,
+      OptionalDouble cpuFraction,
+      OptionalDouble throttledRatio,
+      OptionalDouble pidsGrowthPerSecond,
+      OptionalDouble ioReadPerSecond,
+      OptionalDouble ioWritePerSecond,
+      OptionalLong oomKillsNew,
+      OptionalLong forkRefusalsNew) {
+    this(
+        intervalSeconds,
+        cpuCores,
+        cpuFraction,
+        throttledRatio,
+        pidsGrowthPerSecond,
+        ioReadPerSecond,
+        ioWritePerSecond,
+        oomKillsNew,
+        forkRefusalsNew,
+        Net.NONE,
+        IoLimitUse.NONE);
   }
 
-  /** Network bytes and packets per second, received and sent; empty on a reset (an interface went away). */
-  public record Net(OptionalDouble rxBytes, OptionalDouble rxPackets, OptionalDouble txBytes,
+  /**
+   * Network bytes and packets per second, received and sent; empty on a reset (an interface went
+   * away).
+   */
+  public record Net(
+      OptionalDouble rxBytes,
+      OptionalDouble rxPackets,
+      OptionalDouble txBytes,
       OptionalDouble txPackets) {
-    public static final Net NONE = new Net(OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty(),
-        OptionalDouble.empty());
+    public static final Net NONE =
+        new Net(
+            OptionalDouble.empty(),
+            OptionalDouble.empty(),
+            OptionalDouble.empty(),
+            OptionalDouble.empty());
 
     public Net {
       Objects.requireNonNull(rxBytes, "rxBytes");
@@ -73,7 +120,8 @@ public record ResourceRates(OptionalDouble intervalSeconds, OptionalDouble cpuCo
    * Throttled I/O is dispatched in slices, so a short interval may measure a little over 1.
    */
   public record IoLimitUse(OptionalDouble readFraction, OptionalDouble writeFraction) {
-    public static final IoLimitUse NONE = new IoLimitUse(OptionalDouble.empty(), OptionalDouble.empty());
+    public static final IoLimitUse NONE =
+        new IoLimitUse(OptionalDouble.empty(), OptionalDouble.empty());
 
     public IoLimitUse {
       Objects.requireNonNull(readFraction, "readFraction");

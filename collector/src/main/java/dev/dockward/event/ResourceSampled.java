@@ -16,8 +16,13 @@ import java.util.Optional;
  * @param rates what changed since the previous sample
  * @param host what the host has, for the container's share of it
  */
-public record ResourceSampled(Instant time, ContainerInfo info, ResourceCounters counters, ResourceRates rates,
-    HostCapacity host) implements Event {
+public record ResourceSampled(
+    Instant time,
+    ContainerInfo info,
+    ResourceCounters counters,
+    ResourceRates rates,
+    HostCapacity host)
+    implements Event {
   public ResourceSampled {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(info, "info");
@@ -27,13 +32,33 @@ public record ResourceSampled(Instant time, ContainerInfo info, ResourceCounters
   }
 
   /** A sample without the host's capacity (no host shares). */
-  public ResourceSampled(Instant time, ContainerInfo info, ResourceCounters counters, ResourceRates rates) {
+  public ResourceSampled(
+      Instant time, ContainerInfo info, ResourceCounters counters, ResourceRates rates) {
     this(time, info, counters, rates, HostCapacity.UNKNOWN);
   }
 
-  @Override public String type() { return "resource_sample"; }
-  @Override public String source() { return "cgroup"; }
-  @Override public Optional<ContainerInfo> container() { return Optional.of(info); }
-  @Override public Event withContainer(ContainerInfo c) { return new ResourceSampled(time, c, counters, rates, host); }
-  @Override public void putFields(Map<String, Object> record) { record.put("res", ResourceDocument.of(counters, rates, host)); }
+  @Override
+  public String type() {
+    return "resource_sample";
+  }
+
+  @Override
+  public String source() {
+    return "cgroup";
+  }
+
+  @Override
+  public Optional<ContainerInfo> container() {
+    return Optional.of(info);
+  }
+
+  @Override
+  public Event withContainer(ContainerInfo c) {
+    return new ResourceSampled(time, c, counters, rates, host);
+  }
+
+  @Override
+  public void putFields(Map<String, Object> record) {
+    record.put("res", ResourceDocument.of(counters, rates, host));
+  }
 }

@@ -18,10 +18,19 @@ import java.util.Optional;
  * @param call {@code dup2} or {@code dup3}
  * @param fd the standard descriptor replaced: 0, 1 or 2
  * @param fromFd the descriptor duplicated onto it
- * @param kind what {@code fd} is: {@code tcp}, {@code udp}, {@code unix} or {@code socket} (another family)
+ * @param kind what {@code fd} is: {@code tcp}, {@code udp}, {@code unix} or {@code socket} (another
+ *     family)
  */
-public record StdioRedirected(Instant time, String source, Optional<ProcessInfo> proc, String call, int fd,
-    int fromFd, StdioKind kind, Optional<ContainerInfo> container) implements Event {
+public record StdioRedirected(
+    Instant time,
+    String source,
+    Optional<ProcessInfo> proc,
+    String call,
+    int fd,
+    int fromFd,
+    StdioKind kind,
+    Optional<ContainerInfo> container)
+    implements Event {
   public StdioRedirected {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(source, "source");
@@ -31,11 +40,21 @@ public record StdioRedirected(Instant time, String source, Optional<ProcessInfo>
     Objects.requireNonNull(container, "container");
   }
 
-  @Override public String type() { return "stdio_redirect"; }
-  @Override public Optional<ProcessInfo> process() { return proc; }
-  @Override public Event withContainer(ContainerInfo c) {
+  @Override
+  public String type() {
+    return "stdio_redirect";
+  }
+
+  @Override
+  public Optional<ProcessInfo> process() {
+    return proc;
+  }
+
+  @Override
+  public Event withContainer(ContainerInfo c) {
     return new StdioRedirected(time, source, proc, call, fd, fromFd, kind, Optional.of(c));
   }
+
   @Override
   public void putFields(Map<String, Object> record) {
     Map<String, Object> redirect = new LinkedHashMap<>();

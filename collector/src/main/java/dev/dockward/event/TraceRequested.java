@@ -15,8 +15,13 @@ import java.util.Optional;
  * @param proc the process that asked
  * @param tracerPid the parent it asked to be traced by
  */
-public record TraceRequested(Instant time, String source, Optional<ProcessInfo> proc, int tracerPid,
-    Optional<ContainerInfo> container) implements Event {
+public record TraceRequested(
+    Instant time,
+    String source,
+    Optional<ProcessInfo> proc,
+    int tracerPid,
+    Optional<ContainerInfo> container)
+    implements Event {
   public TraceRequested {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(source, "source");
@@ -24,11 +29,21 @@ public record TraceRequested(Instant time, String source, Optional<ProcessInfo> 
     Objects.requireNonNull(container, "container");
   }
 
-  @Override public String type() { return "ptrace_traceme"; }
-  @Override public Optional<ProcessInfo> process() { return proc; }
-  @Override public Event withContainer(ContainerInfo c) {
+  @Override
+  public String type() {
+    return "ptrace_traceme";
+  }
+
+  @Override
+  public Optional<ProcessInfo> process() {
+    return proc;
+  }
+
+  @Override
+  public Event withContainer(ContainerInfo c) {
     return new TraceRequested(time, source, proc, tracerPid, Optional.of(c));
   }
+
   @Override
   public void putFields(Map<String, Object> record) {
     Map<String, Object> ptrace = new LinkedHashMap<>();

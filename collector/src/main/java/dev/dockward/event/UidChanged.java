@@ -16,8 +16,15 @@ import java.util.OptionalInt;
  * @param euid the new effective uid
  * @param previousEuid the effective uid the agent saw before, if it had read the process
  */
-public record UidChanged(Instant time, String source, ProcessInfo proc, int ruid, int euid,
-    OptionalInt previousEuid, Optional<ContainerInfo> container) implements Event {
+public record UidChanged(
+    Instant time,
+    String source,
+    ProcessInfo proc,
+    int ruid,
+    int euid,
+    OptionalInt previousEuid,
+    Optional<ContainerInfo> container)
+    implements Event {
   public UidChanged {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(source, "source");
@@ -26,11 +33,21 @@ public record UidChanged(Instant time, String source, ProcessInfo proc, int ruid
     Objects.requireNonNull(container, "container");
   }
 
-  @Override public String type() { return "uid_change"; }
-  @Override public Optional<ProcessInfo> process() { return Optional.of(proc); }
-  @Override public Event withContainer(ContainerInfo c) {
+  @Override
+  public String type() {
+    return "uid_change";
+  }
+
+  @Override
+  public Optional<ProcessInfo> process() {
+    return Optional.of(proc);
+  }
+
+  @Override
+  public Event withContainer(ContainerInfo c) {
     return new UidChanged(time, source, proc, ruid, euid, previousEuid, Optional.of(c));
   }
+
   @Override
   public void putFields(Map<String, Object> record) {
     Map<String, Object> change = new LinkedHashMap<>();

@@ -42,18 +42,27 @@ public interface ContainerInits {
     return () -> {
       Map<Integer, ProcReader.Brief> byPid = new HashMap<>();
       Map<Integer, String> containerOf = new HashMap<>();
-      reader.pids().forEach(pid -> reader.brief(pid).ifPresent(b -> {
-        byPid.put(pid, b);
-        ContainerIdResolver.containerId(b.cgroup()).ifPresent(id -> containerOf.put(pid, id));
-      }));
+      reader
+          .pids()
+          .forEach(
+              pid ->
+                  reader
+                      .brief(pid)
+                      .ifPresent(
+                          b -> {
+                            byPid.put(pid, b);
+                            ContainerIdResolver.containerId(b.cgroup())
+                                .ifPresent(id -> containerOf.put(pid, id));
+                          }));
       Map<String, ProcReader.Brief> init = new HashMap<>();
-      containerOf.forEach((pid, id) -> {
-        ProcReader.Brief b = byPid.get(pid);
-        if (!id.equals(containerOf.get(b.ppid()))) {
-          // docker exec sessions are roots too: the first started is the init
-          init.merge(id, b, (x, y) -> x.startTime() <= y.startTime() ? x : y);
-        }
-      });
+      containerOf.forEach(
+          (pid, id) -> {
+            ProcReader.Brief b = byPid.get(pid);
+            if (!id.equals(containerOf.get(b.ppid()))) {
+              // docker exec sessions are roots too: the first started is the init
+              init.merge(id, b, (x, y) -> x.startTime() <= y.startTime() ? x : y);
+            }
+          });
       Map<String, Long> out = new HashMap<>();
       init.forEach((id, b) -> out.put(id, (long) b.pid()));
       return out;

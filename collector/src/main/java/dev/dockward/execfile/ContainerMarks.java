@@ -12,7 +12,10 @@ import java.util.Set;
  * the mounts added inside a container since. Not thread-safe: the watch's thread alone calls it.
  */
 final class ContainerMarks {
-  /** Marks the mounts of a container seen through {@code pid} not in {@code marked}; the ids of all marked now. */
+  /**
+   * Marks the mounts of a container seen through {@code pid} not in {@code marked}; the ids of all
+   * marked now.
+   */
   @FunctionalInterface
   interface Marker {
     Set<Integer> mark(String containerId, long pid, Set<Integer> marked);
@@ -31,7 +34,10 @@ final class ContainerMarks {
     this.marker = marker;
   }
 
-  /** A container's run began, its init is {@code pid}: marks its mounts now, unless marked through that pid already. */
+  /**
+   * A container's run began, its init is {@code pid}: marks its mounts now, unless marked through
+   * that pid already.
+   */
   void started(String containerId, long pid) {
     Watched w = watched.get(containerId);
     if (w != null && w.pid() == pid) {
@@ -78,12 +84,18 @@ final class ContainerMarks {
     return byEvent;
   }
 
-  /** Mount marks made by the reconciliation pass: a start not heard (or heard too late), or a mount added since. */
+  /**
+   * Mount marks made by the reconciliation pass: a start not heard (or heard too late), or a mount
+   * added since.
+   */
   long byReconcile() {
     return byReconcile;
   }
 
-  /** Containers the reconciliation pass found running that no start had marked (through their current init). */
+  /**
+   * Containers the reconciliation pass found running that no start had marked (through their
+   * current init).
+   */
   long missedStarts() {
     return missedStarts;
   }

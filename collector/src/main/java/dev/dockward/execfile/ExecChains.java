@@ -13,10 +13,10 @@ import java.util.OptionalLong;
  * The files each pid's execs opened, in order, grouped into one chain per exec and kept until the
  * exec event takes them. One exec opens, in this order: the scripts it was given ({@code #!}, each
  * followed by its interpreter), the ELF program the process will run, and that program's dynamic
- * loader when it has one ({@code PT_INTERP}). The chain keeps the program (what
- * {@code /proc/<pid>/exe} names) and the first script; the loader (a position-independent ELF file
- * without a loader of its own, right after a dynamic program) is recognised and dropped. Not
- * thread-safe: its owner serialises calls.
+ * loader when it has one ({@code PT_INTERP}). The chain keeps the program (what {@code
+ * /proc/<pid>/exe} names) and the first script; the loader (a position-independent ELF file without
+ * a loader of its own, right after a dynamic program) is recognised and dropped. Not thread-safe:
+ * its owner serialises calls.
  *
  * <p>The kernel merges an event into an identical one (same pid, same file) still queued unread: a
  * loader so merged never comes, and the next file that pid opens is taken for a new exec unless it
@@ -42,8 +42,10 @@ final class ExecChains {
 
     ExecFile file() {
       OpenedExec p = program == null ? first : program;
-      Optional<String> script = first.kind() == ExecHeader.Kind.SCRIPT && program != null
-          ? Optional.of(first.path()) : Optional.empty();
+      Optional<String> script =
+          first.kind() == ExecHeader.Kind.SCRIPT && program != null
+              ? Optional.of(first.path())
+              : Optional.empty();
       return new ExecFile(p.path(), p.device(), p.inode(), p.ctime(), script);
     }
   }
@@ -58,7 +60,10 @@ final class ExecChains {
     LOADER
   }
 
-  /** A pid's chains not taken yet, oldest first; the newest chain (taken or not) and what its next file is. */
+  /**
+   * A pid's chains not taken yet, oldest first; the newest chain (taken or not) and what its next
+   * file is.
+   */
   private static final class PidChains {
     final Deque<Chain> chains = new ArrayDeque<>();
     Chain building;
@@ -78,13 +83,16 @@ final class ExecChains {
    */
   ExecChains(int maxPids, int maxChainsPerPid) {
     if (maxPids <= 0 || maxChainsPerPid <= 0) {
-      throw new IllegalArgumentException("sizes must be positive: " + maxPids + ", " + maxChainsPerPid);
+      throw new IllegalArgumentException(
+          "sizes must be positive: " + maxPids + ", " + maxChainsPerPid);
     }
     this.maxPids = maxPids;
     this.maxChainsPerPid = maxChainsPerPid;
   }
 
-  /** A file a pid opened for an exec, read from the kernel at {@code readNanos} (monotonic clock). */
+  /**
+   * A file a pid opened for an exec, read from the kernel at {@code readNanos} (monotonic clock).
+   */
   void opened(int pid, OpenedExec file, long readNanos) {
     PidChains p = byPid.get(pid);
     if (p == null) {
@@ -132,7 +140,8 @@ final class ExecChains {
   /**
    * The file of the pid's oldest exec not taken yet; or, when {@code dev} and {@code inode} are
    * given (the exe the process was read running), the first whose program is that file, dropping
-   * the older ones (counted in {@link #skipped}). Empty when there is none: then nothing is dropped.
+   * the older ones (counted in {@link #skipped}). Empty when there is none: then nothing is
+   * dropped.
    */
   Optional<ExecFile> take(int pid, OptionalLong dev, OptionalLong inode) {
     PidChains p = byPid.get(pid);
@@ -163,7 +172,10 @@ final class ExecChains {
     return Optional.of(taken.file());
   }
 
-  /** Drops the pid's chains read before {@code nanos}: another process's (its fork or exit was at {@code nanos}). */
+  /**
+   * Drops the pid's chains read before {@code nanos}: another process's (its fork or exit was at
+   * {@code nanos}).
+   */
   void forgetBefore(int pid, long nanos) {
     PidChains p = byPid.get(pid);
     if (p == null) {
@@ -197,7 +209,9 @@ final class ExecChains {
     return evicted;
   }
 
-  /** Chains dropped because a newer one matched what the process was read running (failed execs). */
+  /**
+   * Chains dropped because a newer one matched what the process was read running (failed execs).
+   */
   long skipped() {
     return skipped;
   }

@@ -44,15 +44,16 @@ import org.slf4j.LoggerFactory;
  * reconciliation pass every {@value #RECONCILE_SECONDS} s, and at once when asked ({@link
  * #reconcileNow}, on a reconnection to Docker), is the safety net: it marks what no start marked
  * and mounts added inside a container since. While Docker is not followed it finds the containers
- * in /proc. A mount mark costs nothing to execs elsewhere: the host's own execs never reach the agent.
+ * in /proc. A mount mark costs nothing to execs elsewhere: the host's own execs never reach the
+ * agent.
  *
  * <p>Each event's descriptor is read at once (path, device, inode, ctime, and the file's first
  * bytes, which tell a script, a dynamic program and a static one apart) and closed; the files are
- * grouped per pid into one chain per exec ({@link ExecChains}). The kernel queues an exec's
- * events before it sends the process connector's exec message, so {@link #take} reads whatever is
- * queued first and always finds them. A mount is marked through a descriptor whose mount id was
- * checked against the container's mount table, so a symlink the container planted in a mount
- * point's path cannot move a mark elsewhere.
+ * grouped per pid into one chain per exec ({@link ExecChains}). The kernel queues an exec's events
+ * before it sends the process connector's exec message, so {@link #take} reads whatever is queued
+ * first and always finds them. A mount is marked through a descriptor whose mount id was checked
+ * against the container's mount table, so a symlink the container planted in a mount point's path
+ * cannot move a mark elsewhere.
  *
  * <p>Needs CAP_SYS_ADMIN (fanotify). Without it, {@link #open} fails and the agent says so once.
  */
@@ -63,15 +64,39 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
   static final long FAN_OPEN_EXEC = 0x1000;
   static final int FAN_MARK_MOUNT = 0x10;
   private static final Logger LOG = LoggerFactory.getLogger(ExecFileSource.class);
+
   /** File systems nothing is executed from. */
-  private static final Set<String> NOT_EXECUTABLE = Set.of("proc", "sysfs", "cgroup", "cgroup2", "devpts",
-      "mqueue", "securityfs", "debugfs", "tracefs", "bpf", "pstore", "configfs", "fusectl", "binfmt_misc", "nsfs");
+  private static final Set<String> NOT_EXECUTABLE =
+      Set.of(
+          "proc",
+          "sysfs",
+          "cgroup",
+          "cgroup2",
+          "devpts",
+          "mqueue",
+          "securityfs",
+          "debugfs",
+          "tracefs",
+          "bpf",
+          "pstore",
+          "configfs",
+          "fusectl",
+          "binfmt_misc",
+          "nsfs");
+
   private static final long RECONCILE_NANOS = Duration.ofSeconds(RECONCILE_SECONDS).toNanos();
-  /** Once woken by an event, the thread lets more arrive before it reads: a wake-up per burst, not per exec. */
+
+  /**
+   * Once woken by an event, the thread lets more arrive before it reads: a wake-up per burst, not
+   * per exec.
+   */
   private static final long LINGER_NANOS = 2_000_000L;
+
   private static final int BUFFER_BYTES = 64 * 1024;
+
   /** Reads per drain at most: a storm's reads are shared with the exec events that take. */
   private static final int MAX_READS = 16;
+
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
   private static final int MAX_PIDS = 65_536;
   private static final int MAX_CHAINS_PER_PID = 8;
@@ -98,21 +123,34 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
   private record Reconcile() implements Change {}
 
   private final int fd;
+
   /** An eventfd that wakes the thread for a change; polled with the group. */
   private final int wakeFd;
+
   private final HostFs host;
   private final ContainerInits docker;
   private final ContainerInits proc;
   private final Scope scope;
   private final Queue<Change> changes = new ConcurrentLinkedQueue<>();
   private final ContainerMarks marks = new ContainerMarks(this::markMounts);
+
   /** The 1 every wake-up adds to the eventfd's counter; only ever read by write(2). */
   private final Memory one = new Memory(8);
-  /** Guards {@link #wakeFd} against a wake-up after close: its number may belong to another file by then. */
+
+  /**
+   * Guards {@link #wakeFd} against a wake-up after close: its number may belong to another file by
+   * then.
+   */
   private final Object wakeLock = new Object();
+
   private boolean wakeOpen = true;
-  /** With {@link Scope#FILESYSTEMS}: the devices of the file systems marked (a mark stays until the group closes). */
+
+  /**
+   * With {@link Scope#FILESYSTEMS}: the devices of the file systems marked (a mark stays until the
+   * group closes).
+   */
   private final Set<String> filesystems = new HashSet<>();
+
   private final FanotifyEventParser parser = new FanotifyEventParser();
   private final ExecChains chains = new ExecChains(MAX_PIDS, MAX_CHAINS_PER_PID);
   private final Memory buffer = new Memory(BUFFER_BYTES);
@@ -133,7 +171,8 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
   private volatile boolean stopping;
   private SupervisedThread thread;
 
-  private ExecFileSource(int fd, int wakeFd, HostFs host, ContainerInits docker, ContainerInits proc, Scope scope) {
+  private ExecFileSource(
+      int fd, int wakeFd, HostFs host, ContainerInits docker, ContainerInits proc, Scope scope) {
     this.fd = fd;
     this.wakeFd = wakeFd;
     this.host = host;
@@ -148,9 +187,11 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
    *
    * @param docker the running containers as Docker knows them, for the reconciliation pass
    * @param proc the same from /proc, for when Docker is not followed ({@link #dockerFollowed})
-   * @throws IOException when fanotify is unavailable here (no CAP_SYS_ADMIN, or a kernel without it)
+   * @throws IOException when fanotify is unavailable here (no CAP_SYS_ADMIN, or a kernel without
+   *     it)
    */
-  public static ExecFileSource open(HostFs host, ContainerInits docker, ContainerInits proc) throws IOException {
+  public static ExecFileSource open(HostFs host, ContainerInits docker, ContainerInits proc)
+      throws IOException {
     return open(host, docker, proc, Scope.MOUNTS);
   }
 
@@ -159,8 +200,8 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
    *
    * @throws IOException when fanotify is unavailable here
    */
-  public static ExecFileSource open(HostFs host, ContainerInits docker, ContainerInits proc, Scope scope)
-      throws IOException {
+  public static ExecFileSource open(
+      HostFs host, ContainerInits docker, ContainerInits proc, Scope scope) throws IOException {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(docker, "docker");
     Objects.requireNonNull(proc, "proc");
@@ -168,8 +209,10 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
     int fd;
     int wakeFd;
     try {
-      fd = FanotifyLibC.fanotify_init(FanotifyLibC.FAN_CLASS_NOTIF | FanotifyLibC.FAN_CLOEXEC
-          | FanotifyLibC.FAN_NONBLOCK, FanotifyLibC.O_RDONLY | FanotifyLibC.O_LARGEFILE | FanotifyLibC.O_CLOEXEC);
+      fd =
+          FanotifyLibC.fanotify_init(
+              FanotifyLibC.FAN_CLASS_NOTIF | FanotifyLibC.FAN_CLOEXEC | FanotifyLibC.FAN_NONBLOCK,
+              FanotifyLibC.O_RDONLY | FanotifyLibC.O_LARGEFILE | FanotifyLibC.O_CLOEXEC);
     } catch (LastErrorException | UnsatisfiedLinkError e) {
       throw new IOException("cannot start a fanotify watch: " + e.getMessage(), e);
     }
@@ -195,7 +238,10 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
     tell(new Ended(containerId));
   }
 
-  /** Asks for a reconciliation pass now (Docker reconnected: starts may have been missed). Returns at once. */
+  /**
+   * Asks for a reconciliation pass now (Docker reconnected: starts may have been missed). Returns
+   * at once.
+   */
   public void reconcileNow() {
     tell(new Reconcile());
   }
@@ -208,13 +254,22 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
     dockerFollowed = followed;
   }
 
-  /** Degraded while Docker is not followed: a container's first execs, until the next pass, have no file. */
+  /**
+   * Degraded while Docker is not followed: a container's first execs, until the next pass, have no
+   * file.
+   */
   @Override
   public SourceHealth health() {
     SourceHealth h = SupervisedSource.super.health();
-    return dockerFollowed ? h : h.and(SourceHealth.degraded("the Docker daemon is not followed: containers are "
-        + "found in /proc every " + RECONCILE_SECONDS + " s, and the execs of one started meanwhile have no exec "
-        + "file until then"));
+    return dockerFollowed
+        ? h
+        : h.and(
+            SourceHealth.degraded(
+                "the Docker daemon is not followed: containers are "
+                    + "found in /proc every "
+                    + RECONCILE_SECONDS
+                    + " s, and the execs of one started meanwhile have no exec "
+                    + "file until then"));
   }
 
   private void tell(Change change) {
@@ -241,8 +296,8 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
   }
 
   /**
-   * {@code opened} (files execs opened), {@code taken} (exec events that found their file),
-   * {@code not_found} (exec events that found none: an exec on the host or before its container was
+   * {@code opened} (files execs opened), {@code taken} (exec events that found their file), {@code
+   * not_found} (exec events that found none: an exec on the host or before its container was
    * marked); {@code overflow_drops} (times the kernel's queue overflowed: the files of the execs
    * after it were lost for good, see {@link #losses}); {@code evicted} (never taken: another
    * process's, or no room), {@code skipped} (execs that failed), {@code unreadable}, {@code
@@ -319,8 +374,8 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
   }
 
   /**
-   * Reconciles once, then marks and forgets containers as told, reconciles when due, and reads
-   * the events, until stopped. Asleep in poll between changes, events and passes.
+   * Reconciles once, then marks and forgets containers as told, reconciles when due, and reads the
+   * events, until stopped. Asleep in poll between changes, events and passes.
    */
   private void run() {
     Memory pollFds = new Memory(16);
@@ -338,7 +393,8 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
       pollFds.setShort(12, FanotifyLibC.POLLIN);
       pollFds.setShort(14, (short) 0);
       long waitMillis = Math.max(0, (reconcileNanos - System.nanoTime()) / 1_000_000L) + 1;
-      if (FanotifyLibC.poll(pollFds, 2, (int) Math.min(waitMillis, RECONCILE_NANOS / 1_000_000L)) <= 0) {
+      if (FanotifyLibC.poll(pollFds, 2, (int) Math.min(waitMillis, RECONCILE_NANOS / 1_000_000L))
+          <= 0) {
         continue;
       }
       if ((pollFds.getShort(14) & FanotifyLibC.POLLIN) != 0) {
@@ -433,10 +489,12 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
         }
         try {
           if (event.fd() >= 0 && (event.mask() & FAN_OPEN_EXEC) != 0) {
-            read(event.fd()).ifPresent(f -> {
-              opened++;
-              chains.opened(event.pid(), f, readNanos);
-            });
+            read(event.fd())
+                .ifPresent(
+                    f -> {
+                      opened++;
+                      chains.opened(event.pid(), f, readNanos);
+                    });
           }
         } finally {
           if (!FanotifyFds.close(event.fd())) {
@@ -453,31 +511,41 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
       Path link = Path.of("/proc/self/fd/" + eventFd);
       String path = Files.readSymbolicLink(link).toString();
       Map<String, Object> a = Files.readAttributes(link, "unix:dev,ino,ctime");
-      Optional<Instant> ctime = Optional.ofNullable((FileTime) a.get("ctime")).map(FileTime::toInstant);
-      return Optional.of(new OpenedExec(path, (Long) a.get("dev"), (Long) a.get("ino"), ctime, kind(eventFd)));
+      Optional<Instant> ctime =
+          Optional.ofNullable((FileTime) a.get("ctime")).map(FileTime::toInstant);
+      return Optional.of(
+          new OpenedExec(path, (Long) a.get("dev"), (Long) a.get("ino"), ctime, kind(eventFd)));
     } catch (IOException | RuntimeException e) {
       unreadable++;
       return Optional.empty();
     }
   }
 
-  /** Script, dynamic or static program, or loader, from its first bytes and program headers (two reads). */
+  /**
+   * Script, dynamic or static program, or loader, from its first bytes and program headers (two
+   * reads).
+   */
   private ExecHeader.Kind kind(int eventFd) {
     int n = (int) ExecLibC.pread(eventFd, head, ExecHeader.HEAD_BYTES, 0);
-    Optional<ExecHeader.ProgramHeaders> headers = ExecHeader.programHeaders(head.getByteBuffer(0, n), n);
+    Optional<ExecHeader.ProgramHeaders> headers =
+        ExecHeader.programHeaders(head.getByteBuffer(0, n), n);
     int read = 0;
     if (headers.isPresent()) {
       int length = (int) Math.min(headers.get().length(), table.size());
       read = (int) ExecLibC.pread(eventFd, table, length, headers.get().offset());
     }
-    return ExecHeader.kind(head.getByteBuffer(0, n), n, table.getByteBuffer(0, Math.max(read, 0)), Math.max(read, 0));
+    return ExecHeader.kind(
+        head.getByteBuffer(0, n), n, table.getByteBuffer(0, Math.max(read, 0)), Math.max(read, 0));
   }
 
-  /** Marks the container's mounts not marked yet; the ids of those marked now (gone ones left out). */
+  /**
+   * Marks the container's mounts not marked yet; the ids of those marked now (gone ones left out).
+   */
   private Set<Integer> markMounts(String containerId, long initPid, Set<Integer> marked) {
     List<MountEntry> mounts;
     try {
-      mounts = MountInfoParser.mounts(Files.readString(host.pidDir((int) initPid).resolve("mountinfo")));
+      mounts =
+          MountInfoParser.mounts(Files.readString(host.pidDir((int) initPid).resolve("mountinfo")));
     } catch (IOException | RuntimeException e) {
       return Set.of(); // its init ended: it is no longer running
     }
@@ -487,7 +555,8 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
       if (NOT_EXECUTABLE.contains(m.fsType())) {
         continue;
       }
-      if (marked.contains(m.id()) || (scope == Scope.FILESYSTEMS && filesystems.contains(m.device()))
+      if (marked.contains(m.id())
+          || (scope == Scope.FILESYSTEMS && filesystems.contains(m.device()))
           || mark(root + m.mountPoint(), m.id(), containerId)) {
         if (scope == Scope.FILESYSTEMS) {
           filesystems.add(m.device());
@@ -499,15 +568,21 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
     return now;
   }
 
-  /** Marks the mount at {@code path} if it is the mount {@code mountId}; false (counted) when not. */
+  /**
+   * Marks the mount at {@code path} if it is the mount {@code mountId}; false (counted) when not.
+   */
   private boolean mark(String path, int mountId, String containerId) {
     int pathFd;
     try {
-      pathFd = ExecLibC.open(path.endsWith("/") ? path : path + "/", ExecLibC.O_PATH | ExecLibC.O_NOFOLLOW
-          | ExecLibC.O_CLOEXEC);
+      pathFd =
+          ExecLibC.open(
+              path.endsWith("/") ? path : path + "/",
+              ExecLibC.O_PATH | ExecLibC.O_NOFOLLOW | ExecLibC.O_CLOEXEC);
     } catch (LastErrorException e) {
       try {
-        pathFd = ExecLibC.open(path, ExecLibC.O_PATH | ExecLibC.O_NOFOLLOW | ExecLibC.O_CLOEXEC); // a file's mount
+        pathFd =
+            ExecLibC.open(
+                path, ExecLibC.O_PATH | ExecLibC.O_NOFOLLOW | ExecLibC.O_CLOEXEC); // a file's mount
       } catch (LastErrorException again) {
         markFailures++;
         return false;
@@ -516,17 +591,29 @@ public final class ExecFileSource implements SupervisedSource, ExecFiles {
     try {
       if (FanotifyFds.mountId(pathFd) != mountId) {
         markFailures++; // the path leads elsewhere now: not this mount
-        LOG.warn("{}: mount {} of container {} is not where its mount table says: not watched", NAME, mountId,
+        LOG.warn(
+            "{}: mount {} of container {} is not where its mount table says: not watched",
+            NAME,
+            mountId,
             containerId);
         return false;
       }
       int kind = scope == Scope.MOUNTS ? FAN_MARK_MOUNT : FanotifyLibC.FAN_MARK_FILESYSTEM;
-      FanotifyLibC.fanotify_mark(fd, FanotifyLibC.FAN_MARK_ADD | kind, FAN_OPEN_EXEC,
-          FanotifyLibC.AT_FDCWD, "/proc/self/fd/" + pathFd);
+      FanotifyLibC.fanotify_mark(
+          fd,
+          FanotifyLibC.FAN_MARK_ADD | kind,
+          FAN_OPEN_EXEC,
+          FanotifyLibC.AT_FDCWD,
+          "/proc/self/fd/" + pathFd);
       return true;
     } catch (IOException | LastErrorException e) {
       markFailures++;
-      LOG.warn("{}: cannot watch execs on mount {} of container {}: {}", NAME, mountId, containerId, e.getMessage());
+      LOG.warn(
+          "{}: cannot watch execs on mount {} of container {}: {}",
+          NAME,
+          mountId,
+          containerId,
+          e.getMessage());
       return false;
     } finally {
       FanotifyFds.close(pathFd);

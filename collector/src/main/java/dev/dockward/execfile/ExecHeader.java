@@ -6,17 +6,18 @@ import java.util.Optional;
 
 /**
  * What the first bytes of an opened executable say it is, so that the files one exec opens can be
- * told apart: a script ({@code #!}) is followed by its interpreter, an ELF program with a
- * {@code PT_INTERP} program header by its dynamic loader, a static ELF program by nothing. The
- * loader is a position-independent ELF file ({@code ET_DYN}) without {@code PT_INTERP}; so is a
- * static-pie program, which only its place after a dynamic program tells apart. Pure: bytes in,
- * answer out.
+ * told apart: a script ({@code #!}) is followed by its interpreter, an ELF program with a {@code
+ * PT_INTERP} program header by its dynamic loader, a static ELF program by nothing. The loader is a
+ * position-independent ELF file ({@code ET_DYN}) without {@code PT_INTERP}; so is a static-pie
+ * program, which only its place after a dynamic program tells apart. Pure: bytes in, answer out.
  */
 final class ExecHeader {
   /** Bytes read first: the ELF file header of either class. */
   static final int HEAD_BYTES = 64;
+
   /** Program headers looked at, at most: a program has about ten. */
   static final int MAX_PROGRAM_HEADERS = 64;
+
   private static final int PT_INTERP = 3;
   private static final int ET_DYN = 3;
 
@@ -28,7 +29,10 @@ final class ExecHeader {
     DYNAMIC_ELF,
     /** ELF without one, not position-independent ({@code ET_EXEC}): a static program. */
     STATIC_ELF,
-    /** ELF without one, position-independent ({@code ET_DYN}): a dynamic loader, or a static-pie program. */
+    /**
+     * ELF without one, position-independent ({@code ET_DYN}): a dynamic loader, or a static-pie
+     * program.
+     */
     LOADER_ELF,
     /** Anything else (binfmt_misc formats, or a file too short to say). */
     OTHER
@@ -38,7 +42,12 @@ final class ExecHeader {
    * Where an ELF file's program header table is: its byte range and how to read its entries; and
    * whether the file is position-independent ({@code ET_DYN}).
    */
-  record ProgramHeaders(long offset, int entrySize, int count, boolean wide, ByteOrder order,
+  record ProgramHeaders(
+      long offset,
+      int entrySize,
+      int count,
+      boolean wide,
+      ByteOrder order,
       boolean positionIndependent) {
     int length() {
       return entrySize * count;
@@ -62,9 +71,16 @@ final class ExecHeader {
     return headers.get().positionIndependent() ? Kind.LOADER_ELF : Kind.STATIC_ELF;
   }
 
-  /** The program header table of an ELF file header, empty when the bytes are no ELF header this reader understands. */
+  /**
+   * The program header table of an ELF file header, empty when the bytes are no ELF header this
+   * reader understands.
+   */
   static Optional<ProgramHeaders> programHeaders(ByteBuffer head, int length) {
-    if (length < 52 || head.get(0) != 0x7f || head.get(1) != 'E' || head.get(2) != 'L' || head.get(3) != 'F') {
+    if (length < 52
+        || head.get(0) != 0x7f
+        || head.get(1) != 'E'
+        || head.get(2) != 'L'
+        || head.get(3) != 'F') {
       return Optional.empty();
     }
     int elfClass = head.get(4);
@@ -85,8 +101,14 @@ final class ExecHeader {
     if (offset <= 0 || entrySize < (wide ? 56 : 32) || count == 0) {
       return Optional.empty();
     }
-    return Optional.of(new ProgramHeaders(offset, entrySize, Math.min(count, MAX_PROGRAM_HEADERS), wide, order,
-        positionIndependent));
+    return Optional.of(
+        new ProgramHeaders(
+            offset,
+            entrySize,
+            Math.min(count, MAX_PROGRAM_HEADERS),
+            wide,
+            order,
+            positionIndependent));
   }
 
   /** Whether the program header table ({@code length} bytes of it read) names a dynamic loader. */

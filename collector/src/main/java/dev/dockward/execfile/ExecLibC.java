@@ -4,7 +4,9 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 
-/** The libc calls of the exec file watch beside the fanotify ones, bound with JNA's direct mapping. */
+/**
+ * The libc calls of the exec file watch beside the fanotify ones, bound with JNA's direct mapping.
+ */
 final class ExecLibC {
   static final int O_PATH = 0x200000;
   static final int O_NOFOLLOW = 0x20000;
@@ -24,5 +26,6 @@ final class ExecLibC {
 
   static native long write(int fd, Pointer buffer, long count) throws LastErrorException;
 
-  static native long pread(int fd, Pointer buffer, long count, long offset) throws LastErrorException;
+  static native long pread(int fd, Pointer buffer, long count, long offset)
+      throws LastErrorException;
 }

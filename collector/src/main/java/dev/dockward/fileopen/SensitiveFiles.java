@@ -30,28 +30,47 @@ import java.util.Set;
 public record SensitiveFiles(List<String> patterns, List<String> excludedSuffixes) {
   /**
    * Password hashes, sudo rules and their drop-ins, PAM's and pwquality's configuration (not
-   * /etc/pam.d: every PAM program, su and cron included, reads it), SSH host and user private keys, Docker and Kubernetes secrets,
-   * cloud and cluster credentials.
+   * /etc/pam.d: every PAM program, su and cron included, reads it), SSH host and user private keys,
+   * Docker and Kubernetes secrets, cloud and cluster credentials.
    */
-  public static final SensitiveFiles DEFAULT = new SensitiveFiles(List.of(
-      "/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/sudoers", "/etc/sudoers.d/*",
-      "/etc/pam.conf", "/etc/security/pwquality.conf",
-      "/etc/ssh/ssh_host_*_key",
-      "/root/.ssh/id_*", "/home/*/.ssh/id_*",
-      "/run/secrets/*", "/run/secrets/kubernetes.io/serviceaccount/token",
-      "/var/run/secrets/kubernetes.io/serviceaccount/token",
-      "/root/.aws/credentials", "/home/*/.aws/credentials",
-      "/root/.kube/config", "/home/*/.kube/config",
-      "/root/.docker/config.json", "/home/*/.docker/config.json",
-      "/root/.config/gcloud/credentials.db", "/home/*/.config/gcloud/credentials.db",
-      "/root/.azure/accessTokens.json", "/home/*/.azure/accessTokens.json",
-      "/etc/kubernetes/admin.conf", "/etc/kubernetes/super-admin.conf", "/etc/kubernetes/pki/*.key"),
-      List.of(".pub"));
+  public static final SensitiveFiles DEFAULT =
+      new SensitiveFiles(
+          List.of(
+              "/etc/shadow",
+              "/etc/gshadow",
+              "/etc/shadow-",
+              "/etc/gshadow-",
+              "/etc/sudoers",
+              "/etc/sudoers.d/*",
+              "/etc/pam.conf",
+              "/etc/security/pwquality.conf",
+              "/etc/ssh/ssh_host_*_key",
+              "/root/.ssh/id_*",
+              "/home/*/.ssh/id_*",
+              "/run/secrets/*",
+              "/run/secrets/kubernetes.io/serviceaccount/token",
+              "/var/run/secrets/kubernetes.io/serviceaccount/token",
+              "/root/.aws/credentials",
+              "/home/*/.aws/credentials",
+              "/root/.kube/config",
+              "/home/*/.kube/config",
+              "/root/.docker/config.json",
+              "/home/*/.docker/config.json",
+              "/root/.config/gcloud/credentials.db",
+              "/home/*/.config/gcloud/credentials.db",
+              "/root/.azure/accessTokens.json",
+              "/home/*/.azure/accessTokens.json",
+              "/etc/kubernetes/admin.conf",
+              "/etc/kubernetes/super-admin.conf",
+              "/etc/kubernetes/pki/*.key"),
+          List.of(".pub"));
 
   /** Links followed in one path at most, as the kernel's own limit of nested links. */
   private static final int MAX_LINKS = 40;
 
-  /** A sensitive file found: its path as the root's owner names it, and where the agent reaches it. */
+  /**
+   * A sensitive file found: its path as the root's owner names it, and where the agent reaches it.
+   */
   public record Found(String path, Path file) {}
 
   public SensitiveFiles {
@@ -135,23 +154,28 @@ public record SensitiveFiles(List<String> patterns, List<String> excludedSuffixe
       return partial;
     }
 
-    /** The names in a directory of the root's (links resolved inside it); none when it is no directory. */
+    /**
+     * The names in a directory of the root's (links resolved inside it); none when it is no
+     * directory.
+     */
     private List<Path> list(String directory) {
-      return listed.computeIfAbsent(directory, d -> {
-        Optional<String> dir = resolve(d);
-        if (dir.isEmpty()) {
-          return List.of();
-        }
-        List<Path> names = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(under(root, dir.get()))) {
-          for (Path entry : entries) {
-            names.add(entry.getFileName());
-          }
-        } catch (IOException | RuntimeException e) {
-          // no such directory here, or not one: nothing below it
-        }
-        return names;
-      });
+      return listed.computeIfAbsent(
+          directory,
+          d -> {
+            Optional<String> dir = resolve(d);
+            if (dir.isEmpty()) {
+              return List.of();
+            }
+            List<Path> names = new ArrayList<>();
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(under(root, dir.get()))) {
+              for (Path entry : entries) {
+                names.add(entry.getFileName());
+              }
+            } catch (IOException | RuntimeException e) {
+              // no such directory here, or not one: nothing below it
+            }
+            return names;
+          });
     }
 
     Optional<String> resolve(String path) {
@@ -182,7 +206,8 @@ public record SensitiveFiles(List<String> patterns, List<String> excludedSuffixe
         Path at = under(root, "/" + String.join("/", done));
         BasicFileAttributes attributes;
         try {
-          attributes = Files.readAttributes(at, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+          attributes =
+              Files.readAttributes(at, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException | RuntimeException e) {
           return Optional.empty(); // missing
         }

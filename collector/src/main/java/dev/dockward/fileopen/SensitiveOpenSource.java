@@ -40,11 +40,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sensitive files opened by container processes (source {@value #NAME}, events {@code file_open}),
- * heard from the open itself, whatever program opened them and however briefly it lived. A
- * fanotify group of the notification class (it never blocks an open) holds {@code FAN_OPEN} inode
- * marks on the host's credentials files, set at start, and on each running container's own copies,
- * set through {@code /proc/<init pid>/root} as soon as the container is seen with an init process
- * and looked for again every {@value #RESCAN_SECONDS} s (a file created later is marked then); the
+ * heard from the open itself, whatever program opened them and however briefly it lived. A fanotify
+ * group of the notification class (it never blocks an open) holds {@code FAN_OPEN} inode marks on
+ * the host's credentials files, set at start, and on each running container's own copies, set
+ * through {@code /proc/<init pid>/root} as soon as the container is seen with an init process and
+ * looked for again every {@value #RESCAN_SECONDS} s (a file created later is marked then); the
  * files found are looked at every {@value #CHECK_SECONDS} s, and one replaced (a new inode under
  * the same name, as {@code passwd} leaves it) makes its root be looked at again at once. An inode
  * mark costs nothing to opens of other files.
@@ -64,12 +64,20 @@ public final class SensitiveOpenSource implements SupervisedSource {
   static final int CHECK_SECONDS = 10;
   private static final Logger LOG = LoggerFactory.getLogger(SensitiveOpenSource.class);
   private static final int POLL_MILLIS = 250;
-  /** An open through a mount nobody indexed makes the mount tables be read again, at most this often. */
+
+  /**
+   * An open through a mount nobody indexed makes the mount tables be read again, at most this
+   * often.
+   */
   private static final long REINDEX_NANOS = 100_000_000L;
+
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
   private static final int BUFFER_BYTES = 64 * 1024;
 
-  /** Whose file a mark is on: a container's own copy, or the host's when {@code containerId} is empty. */
+  /**
+   * Whose file a mark is on: a container's own copy, or the host's when {@code containerId} is
+   * empty.
+   */
   private record Mark(Optional<String> containerId, String path) {}
 
   /**
@@ -97,8 +105,10 @@ public final class SensitiveOpenSource implements SupervisedSource {
   private Set<Object> hostKeys = Set.of();
   private long hostRescanNanos = System.nanoTime();
   private long hostCheckNanos = System.nanoTime();
+
   /** The host's files found, by key, checked every {@value #CHECK_SECONDS} s. */
   private Map<Object, Path> hostFiles = Map.of();
+
   private long reindexedNanos = System.nanoTime() - REINDEX_NANOS;
   private final long ownPid = ProcessHandle.current().pid();
   private final LongAdder reported = new LongAdder();
@@ -113,9 +123,15 @@ public final class SensitiveOpenSource implements SupervisedSource {
   private volatile String hostMarkFailure;
   private SupervisedThread thread;
 
-  private SensitiveOpenSource(int fd, HostFs host, HostReference reference, ProcReader reader,
-      Supplier<? extends List<ContainerInfo>> running, Function<String, Optional<ContainerInfo>> containerById,
-      Clock clock, SensitiveFiles files) {
+  private SensitiveOpenSource(
+      int fd,
+      HostFs host,
+      HostReference reference,
+      ProcReader reader,
+      Supplier<? extends List<ContainerInfo>> running,
+      Function<String, Optional<ContainerInfo>> containerById,
+      Clock clock,
+      SensitiveFiles files) {
     this.fd = fd;
     this.host = host;
     this.reference = reference;
@@ -134,11 +150,18 @@ public final class SensitiveOpenSource implements SupervisedSource {
    * @param running the running containers, whose copies are marked
    * @param containerById a container by id, for the event
    * @param files the credentials files, marked on the host and in each container
-   * @throws IOException when fanotify is unavailable here (no CAP_SYS_ADMIN, or a kernel without it)
+   * @throws IOException when fanotify is unavailable here (no CAP_SYS_ADMIN, or a kernel without
+   *     it)
    */
-  public static SensitiveOpenSource open(HostFs host, HostReference reference, ProcReader reader,
-      Supplier<? extends List<ContainerInfo>> running, Function<String, Optional<ContainerInfo>> containerById,
-      Clock clock, SensitiveFiles files) throws IOException {
+  public static SensitiveOpenSource open(
+      HostFs host,
+      HostReference reference,
+      ProcReader reader,
+      Supplier<? extends List<ContainerInfo>> running,
+      Function<String, Optional<ContainerInfo>> containerById,
+      Clock clock,
+      SensitiveFiles files)
+      throws IOException {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(reference, "reference");
     Objects.requireNonNull(reader, "reader");
@@ -148,12 +171,15 @@ public final class SensitiveOpenSource implements SupervisedSource {
     Objects.requireNonNull(files, "files");
     int fd;
     try {
-      fd = FanotifyLibC.fanotify_init(FanotifyLibC.FAN_CLASS_NOTIF | FanotifyLibC.FAN_CLOEXEC
-          | FanotifyLibC.FAN_NONBLOCK, FanotifyLibC.O_RDONLY | FanotifyLibC.O_LARGEFILE | FanotifyLibC.O_CLOEXEC);
+      fd =
+          FanotifyLibC.fanotify_init(
+              FanotifyLibC.FAN_CLASS_NOTIF | FanotifyLibC.FAN_CLOEXEC | FanotifyLibC.FAN_NONBLOCK,
+              FanotifyLibC.O_RDONLY | FanotifyLibC.O_LARGEFILE | FanotifyLibC.O_CLOEXEC);
     } catch (LastErrorException | UnsatisfiedLinkError e) {
       throw new IOException("cannot start a fanotify watch: " + e.getMessage(), e);
     }
-    return new SensitiveOpenSource(fd, host, reference, reader, running, containerById, clock, files);
+    return new SensitiveOpenSource(
+        fd, host, reference, reader, running, containerById, clock, files);
   }
 
   @Override
@@ -165,8 +191,8 @@ public final class SensitiveOpenSource implements SupervisedSource {
    * {@code reported}; dropped by design: {@code host_opens} (through the host's own mounts, or by a
    * host process); lost: {@code overflow_drops} (the kernel's queue overflowed), {@code
    * unattributed} (through a mount no container owns, by a process already gone, of a host file),
-   * {@code unknown_files} (a file no longer marked by that name), {@code mark_failures},
-   * {@code unreadable}.
+   * {@code unknown_files} (a file no longer marked by that name), {@code mark_failures}, {@code
+   * unreadable}.
    */
   @Override
   public Map<String, Long> counters() {
@@ -187,7 +213,9 @@ public final class SensitiveOpenSource implements SupervisedSource {
     return Set.of("overflow_drops");
   }
 
-  /** The inode marks held now: the host's credentials files and every running container's copies. */
+  /**
+   * The inode marks held now: the host's credentials files and every running container's copies.
+   */
   public long marks() {
     return markCount;
   }
@@ -200,7 +228,8 @@ public final class SensitiveOpenSource implements SupervisedSource {
   /** The thread's health, and degraded while a host mark was refused. */
   @Override
   public SourceHealth health() {
-    SourceHealth marks = hostMarkFailure == null ? SourceHealth.running() : SourceHealth.degraded(hostMarkFailure);
+    SourceHealth marks =
+        hostMarkFailure == null ? SourceHealth.running() : SourceHealth.degraded(hostMarkFailure);
     return SupervisedSource.super.health().and(marks);
   }
 
@@ -272,11 +301,15 @@ public final class SensitiveOpenSource implements SupervisedSource {
     forgetMarks(before, now);
     hostKeys = now;
     hostFiles = found;
-    hostMarkFailure = failed == 0 ? null : "cannot watch opens of " + failed + " of the host's credentials files";
+    hostMarkFailure =
+        failed == 0 ? null : "cannot watch opens of " + failed + " of the host's credentials files";
     updateMarkCount();
   }
 
-  /** Marks the copies of containers seen running for the first time (or again after a restart) or due a rescan; forgets stopped ones. */
+  /**
+   * Marks the copies of containers seen running for the first time (or again after a restart) or
+   * due a rescan; forgets stopped ones.
+   */
   private void syncContainers(long now) {
     Set<String> alive = new HashSet<>();
     for (ContainerInfo c : running.get()) {
@@ -292,8 +325,13 @@ public final class SensitiveOpenSource implements SupervisedSource {
       } else if (now - w.rescanNanos() >= 0 || (now - w.checkNanos() >= 0 && replaced(w.files()))) {
         watchCopies(c.id(), initPid, w.keys(), now);
       } else if (now - w.checkNanos() >= 0) {
-        watched.put(c.id(), new Watched(initPid, w.files(), now + Duration.ofSeconds(CHECK_SECONDS).toNanos(),
-            w.rescanNanos()));
+        watched.put(
+            c.id(),
+            new Watched(
+                initPid,
+                w.files(),
+                now + Duration.ofSeconds(CHECK_SECONDS).toNanos(),
+                w.rescanNanos()));
       }
     }
     for (String id : Set.copyOf(watched.keySet())) {
@@ -322,9 +360,18 @@ public final class SensitiveOpenSource implements SupervisedSource {
       }
     }
     forgetMarks(before, keys);
-    LOG.debug("{}: watching opens of {} credentials files in container {}", NAME, found.size(), containerId);
-    watched.put(containerId, new Watched(initPid, found, now + Duration.ofSeconds(CHECK_SECONDS).toNanos(),
-        now + Duration.ofSeconds(RESCAN_SECONDS).toNanos()));
+    LOG.debug(
+        "{}: watching opens of {} credentials files in container {}",
+        NAME,
+        found.size(),
+        containerId);
+    watched.put(
+        containerId,
+        new Watched(
+            initPid,
+            found,
+            now + Duration.ofSeconds(CHECK_SECONDS).toNanos(),
+            now + Duration.ofSeconds(RESCAN_SECONDS).toNanos()));
     updateMarkCount();
   }
 
@@ -340,17 +387,24 @@ public final class SensitiveOpenSource implements SupervisedSource {
 
   private static Optional<Object> fileKey(Path file) {
     try {
-      return Optional.ofNullable(Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey());
+      return Optional.ofNullable(
+          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+              .fileKey());
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
   }
 
-  /** Marks one file (links not followed: {@link SensitiveFiles} resolved them inside its root); adds its key to {@code keys}. */
+  /**
+   * Marks one file (links not followed: {@link SensitiveFiles} resolved them inside its root); adds
+   * its key to {@code keys}.
+   */
   private boolean mark(Path file, Mark mark, Set<Object> keys) {
     Object key;
     try {
-      key = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+      key =
+          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+              .fileKey();
     } catch (IOException | RuntimeException e) {
       return true; // gone since it was listed
     }
@@ -362,22 +416,33 @@ public final class SensitiveOpenSource implements SupervisedSource {
       return true;
     }
     try {
-      FanotifyLibC.fanotify_mark(fd, FanotifyLibC.FAN_MARK_ADD | FanotifyLibC.FAN_MARK_INODE
-          | FanotifyLibC.FAN_MARK_DONT_FOLLOW, FanotifyLibC.FAN_OPEN, FanotifyLibC.AT_FDCWD, file.toString());
+      FanotifyLibC.fanotify_mark(
+          fd,
+          FanotifyLibC.FAN_MARK_ADD
+              | FanotifyLibC.FAN_MARK_INODE
+              | FanotifyLibC.FAN_MARK_DONT_FOLLOW,
+          FanotifyLibC.FAN_OPEN,
+          FanotifyLibC.AT_FDCWD,
+          file.toString());
       marks.put(key, mark);
       return true;
     } catch (LastErrorException e) {
       keys.remove(key);
       markFailures.increment();
-      LOG.warn("{}: cannot watch opens of {} ({}): {}", NAME, mark.path(),
-          mark.containerId().map(id -> "in container " + id).orElse("on the host"), e.getMessage());
+      LOG.warn(
+          "{}: cannot watch opens of {} ({}): {}",
+          NAME,
+          mark.path(),
+          mark.containerId().map(id -> "in container " + id).orElse("on the host"),
+          e.getMessage());
       return false;
     }
   }
 
   /**
    * Forgets the files of {@code before} not in {@code now}. The kernel drops a mark with its inode;
-   * a file replaced but still linked elsewhere keeps its mark, and its opens count as unknown files.
+   * a file replaced but still linked elsewhere keeps its mark, and its opens count as unknown
+   * files.
    */
   private void forgetMarks(Set<Object> before, Set<Object> now) {
     for (Object key : before) {
@@ -394,7 +459,8 @@ public final class SensitiveOpenSource implements SupervisedSource {
   private void handle(FanotifyEvent event, EventSink sink) throws InterruptedException {
     if (event.overflow()) {
       overflows.increment();
-      LOG.warn("{}: the kernel's fanotify queue overflowed: opens of sensitive files were lost", NAME);
+      LOG.warn(
+          "{}: the kernel's fanotify queue overflowed: opens of sensitive files were lost", NAME);
       return;
     }
     String path;
@@ -426,18 +492,30 @@ public final class SensitiveOpenSource implements SupervisedSource {
     String id = opener.get().containerId();
     ContainerInfo container = containerById.apply(id).orElse(ContainerInfo.unresolved(id));
     reported.increment();
-    sink.accept(new FileOpened(clock.instant(), NAME, opener.get().proc(), event.pid(),
-        path.isEmpty() ? mark.path() : path, mark.containerId().isEmpty() ? Optional.of(mark.path()) : Optional.empty(),
-        opener.get().by(), Optional.of(container)));
+    sink.accept(
+        new FileOpened(
+            clock.instant(),
+            NAME,
+            opener.get().proc(),
+            event.pid(),
+            path.isEmpty() ? mark.path() : path,
+            mark.containerId().isEmpty() ? Optional.of(mark.path()) : Optional.empty(),
+            opener.get().by(),
+            Optional.of(container)));
   }
 
   /** The container an open belongs to, how it was told, and the opener if it was still there. */
   private record Opener(String containerId, String by, Optional<ProcessInfo> proc) {}
 
-  /** By the mount, the opener's cgroup, or the mark, in that order; empty (counted) for the host's opens and the unknown. */
+  /**
+   * By the mount, the opener's cgroup, or the mark, in that order; empty (counted) for the host's
+   * opens and the unknown.
+   */
   private Optional<Opener> attribute(int pid, int mountId, Mark mark) {
     Optional<String> byMount = mounts.container(mountId);
-    if (byMount.isEmpty() && !mounts.isHost(mountId) && System.nanoTime() - reindexedNanos >= REINDEX_NANOS) {
+    if (byMount.isEmpty()
+        && !mounts.isHost(mountId)
+        && System.nanoTime() - reindexedNanos >= REINDEX_NANOS) {
       reindex(); // a mount added since the tables were read
       reindexedNanos = System.nanoTime();
       byMount = mounts.container(mountId);
@@ -453,7 +531,8 @@ public final class SensitiveOpenSource implements SupervisedSource {
     if (cgroup.isPresent()) {
       Optional<String> id = ContainerIdResolver.containerId(cgroup.get());
       if (id.isEmpty()) {
-        hostOpens.increment(); // a host process in a mount namespace of its own (a sandboxed service)
+        hostOpens
+            .increment(); // a host process in a mount namespace of its own (a sandboxed service)
         return Optional.empty();
       }
       return Optional.of(new Opener(id.get(), "process", opener(pid, id.get())));
@@ -477,10 +556,13 @@ public final class SensitiveOpenSource implements SupervisedSource {
     }
   }
 
-  /** The opener as read now, if its pid still names a process of that container (not a reused pid). */
+  /**
+   * The opener as read now, if its pid still names a process of that container (not a reused pid).
+   */
   private Optional<ProcessInfo> opener(int pid, String containerId) {
     Optional<String> cgroup = reader.cgroup(pid);
-    if (cgroup.isEmpty() || !ContainerIdResolver.containerId(cgroup.get()).equals(Optional.of(containerId))) {
+    if (cgroup.isEmpty()
+        || !ContainerIdResolver.containerId(cgroup.get()).equals(Optional.of(containerId))) {
       return Optional.empty();
     }
     return reader.read(pid);

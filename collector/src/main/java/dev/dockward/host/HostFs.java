@@ -4,9 +4,9 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The roots of the host's file system, {@code /proc}, {@code /sys}, {@code /var/run} and
- * {@code /etc}. Every reader of host files resolves its paths from one of these, so the agent also
- * works with the host mounted elsewhere (e.g. {@code /hostfs} when it runs in a container) and tests
+ * The roots of the host's file system, {@code /proc}, {@code /sys}, {@code /var/run} and {@code
+ * /etc}. Every reader of host files resolves its paths from one of these, so the agent also works
+ * with the host mounted elsewhere (e.g. {@code /hostfs} when it runs in a container) and tests
  * point it at a fixture tree.
  *
  * @param root the host's root directory, for paths a configuration names (a daemon's socket)
@@ -29,9 +29,17 @@ public record HostFs(Path root, Path proc, Path sys, Path run, Path etc) {
     return rootedAt(Path.of("/"));
   }
 
-  /** A host whose root directory is mounted at {@code root} ({@code root/proc}, {@code root/sys}, …). */
+  /**
+   * A host whose root directory is mounted at {@code root} ({@code root/proc}, {@code root/sys},
+   * …).
+   */
   public static HostFs rootedAt(Path root) {
-    return new HostFs(root, root.resolve("proc"), root.resolve("sys"), root.resolve("var/run"), root.resolve("etc"));
+    return new HostFs(
+        root,
+        root.resolve("proc"),
+        root.resolve("sys"),
+        root.resolve("var/run"),
+        root.resolve("etc"));
   }
 
   /** {@code <proc>/<pid>}. */

@@ -12,8 +12,8 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 /**
- * Who this host is: its name (configurable) and id, the systemd machine id when there is one,
- * else a hash of the name, so ids stay stable across restarts.
+ * Who this host is: its name (configurable) and id, the systemd machine id when there is one, else
+ * a hash of the name, so ids stay stable across restarts.
  */
 public final class HostIdentity {
   private HostIdentity() {}
@@ -22,7 +22,10 @@ public final class HostIdentity {
     String name = configuredName.isBlank() ? hostname() : configuredName;
     String id;
     try {
-      id = Files.readString(machineIdFile, StandardCharsets.US_ASCII).strip().toLowerCase(Locale.ROOT);
+      id =
+          Files.readString(machineIdFile, StandardCharsets.US_ASCII)
+              .strip()
+              .toLowerCase(Locale.ROOT);
     } catch (IOException e) {
       id = "";
     }
@@ -47,7 +50,9 @@ public final class HostIdentity {
 
   private static String sha256(String s) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -27,10 +27,21 @@ import java.util.OptionalLong;
  * @param readTime how long reading the facts took
  * @param unreadable the facts (JSON names) whose reading failed
  */
-public record MachineFacts(Optional<String> osFamily, Optional<String> osVersion, Optional<String> osBuild,
-    Optional<String> osCodename, Optional<String> kernelRelease, Optional<String> arch, Optional<String> cpuModel,
-    OptionalInt cpuLogical, OptionalLong memoryBytes, Optional<Instant> bootTime, Optional<Boolean> hypervisor,
-    Optional<String> machineModel, Duration readTime, List<String> unreadable) {
+public record MachineFacts(
+    Optional<String> osFamily,
+    Optional<String> osVersion,
+    Optional<String> osBuild,
+    Optional<String> osCodename,
+    Optional<String> kernelRelease,
+    Optional<String> arch,
+    Optional<String> cpuModel,
+    OptionalInt cpuLogical,
+    OptionalLong memoryBytes,
+    Optional<Instant> bootTime,
+    Optional<Boolean> hypervisor,
+    Optional<String> machineModel,
+    Duration readTime,
+    List<String> unreadable) {
 
   public MachineFacts {
     Objects.requireNonNull(osFamily, "osFamily");
@@ -51,8 +62,20 @@ public record MachineFacts(Optional<String> osFamily, Optional<String> osVersion
 
   /** No facts at all: reading did not finish, or failed as a whole. */
   public static MachineFacts none(Duration readTime, List<String> unreadable) {
-    return new MachineFacts(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), OptionalInt.empty(), OptionalLong.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), readTime, unreadable);
+    return new MachineFacts(
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        OptionalInt.empty(),
+        OptionalLong.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        readTime,
+        unreadable);
   }
 }

@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The machine's facts, read once on a thread of their own as the agent starts, so OSHI's slow
- * first call overlaps the rest of the start instead of delaying it. Whoever needs the facts waits
- * at most a bound; facts that are not there by then are left out of that use (and logged once).
+ * The machine's facts, read once on a thread of their own as the agent starts, so OSHI's slow first
+ * call overlaps the rest of the start instead of delaying it. Whoever needs the facts waits at most
+ * a bound; facts that are not there by then are left out of that use (and logged once).
  */
 public final class MachineFactsAtStart implements MachineFactsProvider {
   private static final Logger log = LoggerFactory.getLogger(MachineFactsAtStart.class);
@@ -36,15 +36,18 @@ public final class MachineFactsAtStart implements MachineFactsProvider {
    */
   public static MachineFactsAtStart begin(MachineFactsProvider provider, Duration wait) {
     CompletableFuture<MachineFacts> reading = new CompletableFuture<>();
-    Thread thread = new Thread(() -> {
-      try {
-        MachineFacts facts = provider.read();
-        log.info("host facts read in {} ms", facts.readTime().toMillis());
-        reading.complete(facts);
-      } catch (RuntimeException | Error e) {
-        reading.completeExceptionally(e);
-      }
-    }, "dockward-host-facts");
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                MachineFacts facts = provider.read();
+                log.info("host facts read in {} ms", facts.readTime().toMillis());
+                reading.complete(facts);
+              } catch (RuntimeException | Error e) {
+                reading.completeExceptionally(e);
+              }
+            },
+            "dockward-host-facts");
     thread.setDaemon(true);
     thread.start();
     return new MachineFactsAtStart(reading, wait);

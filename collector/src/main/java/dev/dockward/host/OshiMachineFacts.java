@@ -25,17 +25,19 @@ import oshi.software.os.OperatingSystem;
 
 /**
  * Reads the machine's facts through OSHI. OSHI reads {@code /proc}, {@code /sys} and native calls
- * through JNA and can fail in many ways (an unsupported platform, JNA's platform classes missing,
- * a file it expects absent): each fact is read on its own, a failure leaves that fact out and
- * names it in {@link MachineFacts#unreadable()}, and one warning per read says what failed. The
- * first call is slow (OSHI loads JNA and its platform tables: about a second), so read once.
+ * through JNA and can fail in many ways (an unsupported platform, JNA's platform classes missing, a
+ * file it expects absent): each fact is read on its own, a failure leaves that fact out and names
+ * it in {@link MachineFacts#unreadable()}, and one warning per read says what failed. The first
+ * call is slow (OSHI loads JNA and its platform tables: about a second), so read once.
  */
 public final class OshiMachineFacts implements MachineFactsProvider {
   private static final Logger log = LoggerFactory.getLogger(OshiMachineFacts.class);
 
   private final HostFs fs;
 
-  /** @param fs the host's roots; the architecture is read from {@code <proc>/sys/kernel/arch} */
+  /**
+   * @param fs the host's roots; the architecture is read from {@code <proc>/sys/kernel/arch}
+   */
   public OshiMachineFacts(HostFs fs) {
     this.fs = fs;
   }
@@ -52,22 +54,32 @@ public final class OshiMachineFacts implements MachineFactsProvider {
       HardwareAbstractionLayer hardware = system.getHardware();
       Optional<OperatingSystem.OSVersionInfo> version =
           failures.attempt("os_version", () -> Optional.ofNullable(os.getVersionInfo()));
-      Optional<CentralProcessor> cpu = failures.attempt("cpu_model", () -> Optional.ofNullable(hardware.getProcessor()));
-      facts = new MachineFacts(
-          failures.attempt("os_family", () -> known(os.getFamily())),
-          version.flatMap(v -> known(v.getVersion())),
-          version.flatMap(v -> known(v.getBuildNumber())),
-          version.flatMap(v -> known(v.getCodeName())),
-          // On Linux OSHI's build number is the release from /proc/version, the same as osrelease.
-          version.flatMap(v -> known(v.getBuildNumber())),
-          arch,
-          cpu.flatMap(c -> failures.attempt("cpu_model", () -> known(c.getProcessorIdentifier().getName()))),
-          cpu.map(c -> failures.attemptInt("cpu_logical", c::getLogicalProcessorCount)).orElse(OptionalInt.empty()),
-          failures.attemptLong("memory_bytes", () -> hardware.getMemory().getTotal()),
-          failures.attempt("boot_time", () -> positive(os.getSystemBootTime()).map(Instant::ofEpochSecond)),
-          cpu.flatMap(c -> failures.attempt("hypervisor", () -> hypervisor(c.getFeatureFlags(), arch))),
-          failures.attempt("machine_model", () -> model(hardware.getComputerSystem())),
-          Duration.ofNanos(System.nanoTime() - start), failures.names());
+      Optional<CentralProcessor> cpu =
+          failures.attempt("cpu_model", () -> Optional.ofNullable(hardware.getProcessor()));
+      facts =
+          new MachineFacts(
+              failures.attempt("os_family", () -> known(os.getFamily())),
+              version.flatMap(v -> known(v.getVersion())),
+              version.flatMap(v -> known(v.getBuildNumber())),
+              version.flatMap(v -> known(v.getCodeName())),
+              // On Linux OSHI's build number is the release from /proc/version, the same as
+              // osrelease.
+              version.flatMap(v -> known(v.getBuildNumber())),
+              arch,
+              cpu.flatMap(
+                  c ->
+                      failures.attempt(
+                          "cpu_model", () -> known(c.getProcessorIdentifier().getName()))),
+              cpu.map(c -> failures.attemptInt("cpu_logical", c::getLogicalProcessorCount))
+                  .orElse(OptionalInt.empty()),
+              failures.attemptLong("memory_bytes", () -> hardware.getMemory().getTotal()),
+              failures.attempt(
+                  "boot_time", () -> positive(os.getSystemBootTime()).map(Instant::ofEpochSecond)),
+              cpu.flatMap(
+                  c -> failures.attempt("hypervisor", () -> hypervisor(c.getFeatureFlags(), arch))),
+              failures.attempt("machine_model", () -> model(hardware.getComputerSystem())),
+              Duration.ofNanos(System.nanoTime() - start),
+              failures.names());
     } catch (RuntimeException | LinkageError e) {
       // SystemInfo itself: an unsupported platform, or JNA (or its platform classes) not loadable.
       failures.failed("oshi", e);
@@ -78,10 +90,14 @@ public final class OshiMachineFacts implements MachineFactsProvider {
     return facts;
   }
 
-  /** The kernel's own name for the machine ({@code uname -m}); the JVM's name when the file is absent. */
+  /**
+   * The kernel's own name for the machine ({@code uname -m}); the JVM's name when the file is
+   * absent.
+   */
   private Optional<String> arch() {
     try {
-      return known(Files.readString(fs.proc().resolve("sys/kernel/arch"), StandardCharsets.US_ASCII));
+      return known(
+          Files.readString(fs.proc().resolve("sys/kernel/arch"), StandardCharsets.US_ASCII));
     } catch (IOException e) {
       String jvm = System.getProperty("os.arch", "");
       return known(jvm.equals("amd64") ? "x86_64" : jvm);
@@ -89,13 +105,14 @@ public final class OshiMachineFacts implements MachineFactsProvider {
   }
 
   /**
-   * x86 CPUs set the {@code hypervisor} flag when they run under one; other architectures report
-   * no such flag, so there absence says nothing and the fact is left out.
+   * x86 CPUs set the {@code hypervisor} flag when they run under one; other architectures report no
+   * such flag, so there absence says nothing and the fact is left out.
    */
   static Optional<Boolean> hypervisor(List<String> flagLines, Optional<String> arch) {
-    boolean flagged = flagLines.stream()
-        .flatMap(line -> Arrays.stream(line.split("[\\s:]+")))
-        .anyMatch("hypervisor"::equals);
+    boolean flagged =
+        flagLines.stream()
+            .flatMap(line -> Arrays.stream(line.split("[\\s:]+")))
+            .anyMatch("hypervisor"::equals);
     if (flagged) {
       return Optional.of(true);
     }
@@ -103,7 +120,10 @@ public final class OshiMachineFacts implements MachineFactsProvider {
     return x86 && !flagLines.isEmpty() ? Optional.of(false) : Optional.empty();
   }
 
-  /** The DMI vendor and product, e.g. {@code QEMU Standard PC (Q35 + ICH9, 2009)}, when the firmware names them. */
+  /**
+   * The DMI vendor and product, e.g. {@code QEMU Standard PC (Q35 + ICH9, 2009)}, when the firmware
+   * names them.
+   */
   static Optional<String> model(ComputerSystem system) {
     Optional<String> product = known(system.getModel());
     Optional<String> vendor = known(system.getManufacturer());
@@ -116,7 +136,9 @@ public final class OshiMachineFacts implements MachineFactsProvider {
       return Optional.empty();
     }
     String v = value.strip();
-    return v.isEmpty() || v.toLowerCase(Locale.ROOT).equals("unknown") ? Optional.empty() : Optional.of(v);
+    return v.isEmpty() || v.toLowerCase(Locale.ROOT).equals("unknown")
+        ? Optional.empty()
+        : Optional.of(v);
   }
 
   private static Optional<Long> positive(long value) {
@@ -124,8 +146,20 @@ public final class OshiMachineFacts implements MachineFactsProvider {
   }
 
   private static MachineFacts withArch(MachineFacts f, Optional<String> arch) {
-    return new MachineFacts(f.osFamily(), f.osVersion(), f.osBuild(), f.osCodename(), f.kernelRelease(), arch,
-        f.cpuModel(), f.cpuLogical(), f.memoryBytes(), f.bootTime(), f.hypervisor(), f.machineModel(), f.readTime(),
+    return new MachineFacts(
+        f.osFamily(),
+        f.osVersion(),
+        f.osBuild(),
+        f.osCodename(),
+        f.kernelRelease(),
+        arch,
+        f.cpuModel(),
+        f.cpuLogical(),
+        f.memoryBytes(),
+        f.bootTime(),
+        f.hypervisor(),
+        f.machineModel(),
+        f.readTime(),
         f.unreadable());
   }
 
@@ -144,13 +178,17 @@ public final class OshiMachineFacts implements MachineFactsProvider {
     }
 
     OptionalInt attemptInt(String name, IntSupplier read) {
-      return attempt(name, () -> Optional.of(read.getAsInt())).filter(n -> n > 0)
-          .map(OptionalInt::of).orElse(OptionalInt.empty());
+      return attempt(name, () -> Optional.of(read.getAsInt()))
+          .filter(n -> n > 0)
+          .map(OptionalInt::of)
+          .orElse(OptionalInt.empty());
     }
 
     OptionalLong attemptLong(String name, LongSupplier read) {
-      return attempt(name, () -> Optional.of(read.getAsLong())).filter(n -> n > 0)
-          .map(OptionalLong::of).orElse(OptionalLong.empty());
+      return attempt(name, () -> Optional.of(read.getAsLong()))
+          .filter(n -> n > 0)
+          .map(OptionalLong::of)
+          .orElse(OptionalLong.empty());
     }
 
     void failed(String name, Throwable e) {
@@ -168,7 +206,10 @@ public final class OshiMachineFacts implements MachineFactsProvider {
 
     void logOnce() {
       if (first != null) {
-        log.warn("host facts: could not read {} through OSHI ({}); those facts are left out", names, first.toString());
+        log.warn(
+            "host facts: could not read {} through OSHI ({}); those facts are left out",
+            names,
+            first.toString());
       }
     }
   }

@@ -18,12 +18,12 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The kernel's mount ids of the running containers' mounts, read from each container's
- * {@code /proc/<init pid>/mountinfo}, and of the host's own mounts. A written file's descriptor
- * names the mount it was written through, so a write is attributed by its mount even when its
- * writer has already ended. The kernel reuses a mount id as soon as its mount is gone, so an entry
- * counts only while its container still runs with the init process it was read from. Used by the
- * watch's thread only.
+ * The kernel's mount ids of the running containers' mounts, read from each container's {@code
+ * /proc/<init pid>/mountinfo}, and of the host's own mounts. A written file's descriptor names the
+ * mount it was written through, so a write is attributed by its mount even when its writer has
+ * already ended. The kernel reuses a mount id as soon as its mount is gone, so an entry counts only
+ * while its container still runs with the init process it was read from. Used by the watch's thread
+ * only.
  */
 final class BindMountIndex {
   /** A container's bind mount. */
@@ -37,8 +37,10 @@ final class BindMountIndex {
 
   private final HostFs host;
   private final Supplier<Path> hostMountInfo;
+
   /** The init pid the inventory gives a container now, empty when it does not run. */
   private final Function<String, OptionalLong> currentInitPid;
+
   private final Map<Integer, Entry> byMountId = new HashMap<>();
   private final Map<String, Long> indexedInitPid = new HashMap<>();
   private final Map<String, Set<Integer>> mountIdsByContainer = new HashMap<>();
@@ -49,13 +51,16 @@ final class BindMountIndex {
    * @param hostMountInfo the host's mountinfo: its reference process's (the agent may have a mount
    *     namespace of its own)
    */
-  BindMountIndex(HostFs host, Supplier<Path> hostMountInfo, Function<String, OptionalLong> currentInitPid) {
+  BindMountIndex(
+      HostFs host, Supplier<Path> hostMountInfo, Function<String, OptionalLong> currentInitPid) {
     this.host = host;
     this.hostMountInfo = hostMountInfo;
     this.currentInitPid = currentInitPid;
   }
 
-  /** Indexes the running containers not indexed yet (or restarted since); forgets those not running. */
+  /**
+   * Indexes the running containers not indexed yet (or restarted since); forgets those not running.
+   */
   void refresh(List<ContainerInfo> running) {
     Set<String> alive = new HashSet<>();
     for (ContainerInfo c : running) {
@@ -79,7 +84,8 @@ final class BindMountIndex {
   /** Re-reads the host's own mounts. */
   void refreshHost() {
     try {
-      hostMountIds = new HashSet<>(MountInfoParser.mountIds(Files.readString(hostMountInfo.get())).values());
+      hostMountIds =
+          new HashSet<>(MountInfoParser.mountIds(Files.readString(hostMountInfo.get())).values());
     } catch (IOException | RuntimeException e) {
       unreadable++;
     }
@@ -104,7 +110,10 @@ final class BindMountIndex {
     }
     Integer root = ids.get("/");
     for (int id : ids.values()) {
-      byMountId.put(id, new Entry(c.id(), initPid, Optional.ofNullable(bindings.get(id)), root != null && root == id));
+      byMountId.put(
+          id,
+          new Entry(
+              c.id(), initPid, Optional.ofNullable(bindings.get(id)), root != null && root == id));
     }
     indexedInitPid.put(c.id(), initPid);
     mountIdsByContainer.put(c.id(), new HashSet<>(ids.values()));
@@ -114,11 +123,16 @@ final class BindMountIndex {
     indexedInitPid.remove(containerId);
     Set<Integer> ids = mountIdsByContainer.remove(containerId);
     if (ids != null) {
-      ids.forEach(id -> byMountId.computeIfPresent(id, (k, e) -> e.containerId().equals(containerId) ? null : e));
+      ids.forEach(
+          id ->
+              byMountId.computeIfPresent(
+                  id, (k, e) -> e.containerId().equals(containerId) ? null : e));
     }
   }
 
-  /** The entry of a mount id, if its container still runs with the init process it was read from. */
+  /**
+   * The entry of a mount id, if its container still runs with the init process it was read from.
+   */
   private Optional<Entry> valid(int mountId) {
     Entry e = byMountId.get(mountId);
     if (e == null) {
@@ -132,12 +146,18 @@ final class BindMountIndex {
     return valid(mountId).flatMap(Entry::binding);
   }
 
-  /** Whether the mount is one of a running container's own: its root file system, a volume, a tmpfs, Docker's files. */
+  /**
+   * Whether the mount is one of a running container's own: its root file system, a volume, a tmpfs,
+   * Docker's files.
+   */
   boolean isContainersOwnMount(int mountId) {
     return valid(mountId).map(e -> e.binding().isEmpty()).orElse(false);
   }
 
-  /** The container whose root file system the mount is, while it runs with the init process it was read from. */
+  /**
+   * The container whose root file system the mount is, while it runs with the init process it was
+   * read from.
+   */
   Optional<String> rootOf(int mountId) {
     return valid(mountId).filter(Entry::root).map(Entry::containerId);
   }

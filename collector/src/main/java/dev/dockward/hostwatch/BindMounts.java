@@ -6,9 +6,9 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * Finds the host file behind a path a container wrote through one of its bind mounts. The path
- * the kernel reports is the container's while its mounts exist ({@code /hostdata/crontab}), and
- * only the part below the bind mount's root once the container has ended ({@code /crontab}): each
+ * Finds the host file behind a path a container wrote through one of its bind mounts. The path the
+ * kernel reports is the container's while its mounts exist ({@code /hostdata/crontab}), and only
+ * the part below the bind mount's root once the container has ended ({@code /crontab}): each
  * candidate on the host is therefore checked to be the very file that was written.
  */
 final class BindMounts {
@@ -18,20 +18,24 @@ final class BindMounts {
   private BindMounts() {}
 
   /**
-   * The host file behind {@code reportedPath}, if it is one of the container's bind mounts'
-   * files: first through the mount whose destination is the longest whole-component prefix of
-   * the path, then (a mount already gone) below each bind mount's source. Empty for the
-   * container's own file system, volumes and tmpfs, or when no candidate is the written file.
+   * The host file behind {@code reportedPath}, if it is one of the container's bind mounts' files:
+   * first through the mount whose destination is the longest whole-component prefix of the path,
+   * then (a mount already gone) below each bind mount's source. Empty for the container's own file
+   * system, volumes and tmpfs, or when no candidate is the written file.
    *
    * @param isWrittenFile whether a host path is the file that was written (same device and inode)
    */
-  static Optional<HostFile> hostFile(List<MountInfo> mounts, String reportedPath, Predicate<String> isWrittenFile) {
+  static Optional<HostFile> hostFile(
+      List<MountInfo> mounts, String reportedPath, Predicate<String> isWrittenFile) {
     Optional<MountInfo> holder = holder(mounts, reportedPath);
     if (holder.isPresent()) {
       if (!"bind".equals(holder.get().type())) {
         return Optional.empty(); // a volume or tmpfs: the container's own storage
       }
-      String candidate = join(holder.get().source(), reportedPath.substring(trimSlash(holder.get().destination()).length()));
+      String candidate =
+          join(
+              holder.get().source(),
+              reportedPath.substring(trimSlash(holder.get().destination()).length()));
       if (isWrittenFile.test(candidate)) {
         return Optional.of(new HostFile(holder.get(), candidate));
       }
@@ -52,7 +56,8 @@ final class BindMounts {
     MountInfo best = null;
     for (MountInfo m : mounts) {
       String destination = trimSlash(m.destination());
-      if (holds(destination, path) && (best == null || destination.length() > trimSlash(best.destination()).length())) {
+      if (holds(destination, path)
+          && (best == null || destination.length() > trimSlash(best.destination()).length())) {
         best = m;
       }
     }
@@ -63,7 +68,8 @@ final class BindMounts {
     if (destination.isEmpty()) {
       return path.startsWith("/"); // a mount on / holds everything
     }
-    return path.equals(destination) || (path.startsWith(destination) && path.charAt(destination.length()) == '/');
+    return path.equals(destination)
+        || (path.startsWith(destination) && path.charAt(destination.length()) == '/');
   }
 
   private static String join(String source, String rest) {

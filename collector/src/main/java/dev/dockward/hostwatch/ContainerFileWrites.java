@@ -17,10 +17,10 @@ import java.util.function.Supplier;
 
 /**
  * Turns a container's write to its own root file system into a {@link ContainerFileWritten} when
- * the place matters ({@link PersistencePaths}), at most {@value #MAX_PER_WINDOW} distinct files
- * per container per window of {@link #WINDOW}, and each file once per window: a package install
- * or a loop rewriting one file is a few events, not thousands. What is held back is counted
- * ({@code container_file_writes_throttled}). Used by the watch's thread only.
+ * the place matters ({@link PersistencePaths}), at most {@value #MAX_PER_WINDOW} distinct files per
+ * container per window of {@link #WINDOW}, and each file once per window: a package install or a
+ * loop rewriting one file is a few events, not thousands. What is held back is counted ({@code
+ * container_file_writes_throttled}). Used by the watch's thread only.
  */
 final class ContainerFileWrites {
   static final int MAX_PER_WINDOW = 16;
@@ -44,11 +44,17 @@ final class ContainerFileWrites {
    * @param path the file as the container names it
    * @param writer the writing process, read only when the write is reported
    * @param time when the write was heard
-   * @return whether the place matters (reported or held back); false for any other write, which
-   *     the caller counts as the container's own
+   * @return whether the place matters (reported or held back); false for any other write, which the
+   *     caller counts as the container's own
    */
-  boolean offer(ContainerInfo container, int pid, String path, Supplier<Optional<ProcessInfo>> writer,
-      Instant time, EventSink sink) throws InterruptedException {
+  boolean offer(
+      ContainerInfo container,
+      int pid,
+      String path,
+      Supplier<Optional<ProcessInfo>> writer,
+      Instant time,
+      EventSink sink)
+      throws InterruptedException {
     Optional<String> category = PersistencePaths.category(path);
     if (category.isEmpty()) {
       return false;
@@ -56,7 +62,9 @@ final class ContainerFileWrites {
     long now = clock.millis();
     Window window = windows.get(container.id());
     if (window == null || now - window.startMillis() >= WINDOW.toMillis()) {
-      windows.values().removeIf(w -> now - w.startMillis() >= WINDOW.toMillis()); // stopped containers' too
+      windows
+          .values()
+          .removeIf(w -> now - w.startMillis() >= WINDOW.toMillis()); // stopped containers' too
       window = new Window(now, new HashSet<>());
       windows.put(container.id(), window);
     }
@@ -66,8 +74,15 @@ final class ContainerFileWrites {
     }
     window.paths().add(path);
     reported.increment();
-    sink.accept(new ContainerFileWritten(time, HostWriteSource.NAME, writer.get(), pid, path,
-        category.get(), Optional.of(container)));
+    sink.accept(
+        new ContainerFileWritten(
+            time,
+            HostWriteSource.NAME,
+            writer.get(),
+            pid,
+            path,
+            category.get(),
+            Optional.of(container)));
     return true;
   }
 

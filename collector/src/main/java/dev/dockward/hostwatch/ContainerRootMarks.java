@@ -11,9 +11,9 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Which running containers' root file systems the write watch has marked, through
- * {@code /proc/<init pid>/root}. With the vfs storage driver a container's root is a directory of
- * the host's file system, already marked with it (a second mark of the same file system changes
+ * Which running containers' root file systems the write watch has marked, through {@code
+ * /proc/<init pid>/root}. With the vfs storage driver a container's root is a directory of the
+ * host's file system, already marked with it (a second mark of the same file system changes
  * nothing); with overlay2 it is an overlay mount, a file system of its own that no host mark hears.
  * A mark goes with its file system: the kernel drops it when the container's overlay is unmounted.
  * Used by the watch's thread only.
@@ -38,7 +38,9 @@ final class ContainerRootMarks {
       alive.add(c.id());
       Long done = marked.get(c.id());
       if (done == null || done != pid) {
-        mark.test(host.pidDir((int) pid).resolve("root")); // tried once per run: a failure is counted and said once
+        mark.test(
+            host.pidDir((int) pid)
+                .resolve("root")); // tried once per run: a failure is counted and said once
         marked.put(c.id(), pid);
       }
     }

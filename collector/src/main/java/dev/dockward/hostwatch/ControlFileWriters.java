@@ -20,24 +20,36 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Who last wrote each of the kernel's control files the host watch compares (core_pattern, cgroup
- * release agents, notify_on_release): a fanotify inode mark ({@code FAN_MODIFY}) on each file
- * hears every write with the writer's pid, through any mount of the file and from any namespace
- * (a cgroup hierarchy mounted by several containers is one file system; one mark covers them all).
- * A thread of its own reads the events at once and reads the writer while it still exists: its
- * container (by cgroup) and the process. The host watch keeps polling the files; this only names
- * who changed them. Files are told by their identity (device and inode), the same through every path.
+ * release agents, notify_on_release): a fanotify inode mark ({@code FAN_MODIFY}) on each file hears
+ * every write with the writer's pid, through any mount of the file and from any namespace (a cgroup
+ * hierarchy mounted by several containers is one file system; one mark covers them all). A thread
+ * of its own reads the events at once and reads the writer while it still exists: its container (by
+ * cgroup) and the process. The host watch keeps polling the files; this only names who changed
+ * them. Files are told by their identity (device and inode), the same through every path.
  */
 final class ControlFileWriters implements AutoCloseable {
-  /** A write heard: the writer's pid, its container id when it had one, and the process as read then. */
+  /**
+   * A write heard: the writer's pid, its container id when it had one, and the process as read
+   * then.
+   */
   record Writer(int pid, Optional<String> containerId, Optional<ProcessInfo> proc) {}
 
   private static final Logger LOG = LoggerFactory.getLogger(ControlFileWriters.class);
-  /** fanotify's FAN_MODIFY: a write to the file (not shared with the write watch's constants: different masks). */
+
+  /**
+   * fanotify's FAN_MODIFY: a write to the file (not shared with the write watch's constants:
+   * different masks).
+   */
   private static final long FAN_MODIFY = 0x2;
+
   private static final int FAN_MARK_INODE = 0x0;
   private static final int POLL_MILLIS = 250;
   private static final int BUFFER_BYTES = 16 * 1024;
-  /** Files marked at most: the host watch remembers at most {@value HostWatch#MAX_CONTAINER_FILES} through containers. */
+
+  /**
+   * Files marked at most: the host watch remembers at most {@value HostWatch#MAX_CONTAINER_FILES}
+   * through containers.
+   */
   static final int MAX_MARKS = 2 * HostWatch.MAX_CONTAINER_FILES;
 
   private final int fd;
@@ -45,8 +57,12 @@ final class ControlFileWriters implements AutoCloseable {
   private final FanotifyEventParser parser = new FanotifyEventParser();
   private final Set<Object> marked = ConcurrentHashMap.newKeySet();
   private final Map<Object, Writer> lastWriter = new ConcurrentHashMap<>();
-  /** A marked file's identity to the identity its writers are kept under (itself, but for aliases). */
+
+  /**
+   * A marked file's identity to the identity its writers are kept under (itself, but for aliases).
+   */
   private final Map<Object, Object> aliases = new ConcurrentHashMap<>();
+
   private final LongAdder markFailures = new LongAdder();
   private final LongAdder unreadable = new LongAdder();
   private final Thread thread;
@@ -60,15 +76,22 @@ final class ControlFileWriters implements AutoCloseable {
     thread.setDaemon(true);
   }
 
-  /** Starts listening; empty (said once) when fanotify is unavailable: the host watch then polls alone. */
+  /**
+   * Starts listening; empty (said once) when fanotify is unavailable: the host watch then polls
+   * alone.
+   */
   static Optional<ControlFileWriters> open(ProcReader reader) {
     int fd;
     try {
-      fd = FanotifyLibC.fanotify_init(FanotifyLibC.FAN_CLASS_NOTIF | FanotifyLibC.FAN_CLOEXEC
-          | FanotifyLibC.FAN_NONBLOCK, FanotifyLibC.O_RDONLY | FanotifyLibC.O_LARGEFILE | FanotifyLibC.O_CLOEXEC);
+      fd =
+          FanotifyLibC.fanotify_init(
+              FanotifyLibC.FAN_CLASS_NOTIF | FanotifyLibC.FAN_CLOEXEC | FanotifyLibC.FAN_NONBLOCK,
+              FanotifyLibC.O_RDONLY | FanotifyLibC.O_LARGEFILE | FanotifyLibC.O_CLOEXEC);
     } catch (LastErrorException | UnsatisfiedLinkError e) {
-      LOG.warn("{}: no fanotify ({}): changes of core_pattern and release agents are not attributed to their writer",
-          HostWatch.SOURCE, e.getMessage());
+      LOG.warn(
+          "{}: no fanotify ({}): changes of core_pattern and release agents are not attributed to their writer",
+          HostWatch.SOURCE,
+          e.getMessage());
       return Optional.empty();
     }
     ControlFileWriters w = new ControlFileWriters(fd, reader);
@@ -103,14 +126,23 @@ final class ControlFileWriters implements AutoCloseable {
       return false;
     }
     try {
-      FanotifyLibC.fanotify_mark(fd, FanotifyLibC.FAN_MARK_ADD | FAN_MARK_INODE, FAN_MODIFY, FanotifyLibC.AT_FDCWD,
+      FanotifyLibC.fanotify_mark(
+          fd,
+          FanotifyLibC.FAN_MARK_ADD | FAN_MARK_INODE,
+          FAN_MODIFY,
+          FanotifyLibC.AT_FDCWD,
           file.toString());
       marked.add(fileKey);
       return true;
     } catch (LastErrorException e) {
       markFailures.increment();
       marked.add(fileKey); // not tried again
-      failure = "cannot watch writes to " + file + " (" + e.getMessage() + "): changes are polled without their writer";
+      failure =
+          "cannot watch writes to "
+              + file
+              + " ("
+              + e.getMessage()
+              + "): changes are polled without their writer";
       LOG.warn("{}: {}", HostWatch.SOURCE, failure);
       return false;
     }
@@ -191,7 +223,9 @@ final class ControlFileWriters implements AutoCloseable {
     }
     Object fileKey;
     try {
-      fileKey = Files.readAttributes(Path.of("/proc/self/fd/" + event.fd()), BasicFileAttributes.class).fileKey();
+      fileKey =
+          Files.readAttributes(Path.of("/proc/self/fd/" + event.fd()), BasicFileAttributes.class)
+              .fileKey();
     } catch (IOException | RuntimeException e) {
       unreadable.increment();
       return;
@@ -200,8 +234,11 @@ final class ControlFileWriters implements AutoCloseable {
         unreadable.increment();
       }
     }
-    Optional<String> containerId = reader.cgroup(event.pid()).flatMap(ContainerIdResolver::containerId);
-    lastWriter.put(aliases.getOrDefault(fileKey, fileKey), new Writer(event.pid(), containerId, reader.read(event.pid())));
+    Optional<String> containerId =
+        reader.cgroup(event.pid()).flatMap(ContainerIdResolver::containerId);
+    lastWriter.put(
+        aliases.getOrDefault(fileKey, fileKey),
+        new Writer(event.pid(), containerId, reader.read(event.pid())));
   }
 
   @Override

@@ -8,10 +8,10 @@ import dev.dockward.event.MountInfo;
 import dev.dockward.event.ProcessInfo;
 import dev.dockward.host.HostFs;
 import dev.dockward.netlink.NetlinkUnavailableException;
-import dev.dockward.sockdiag.UnixSocketDiag;
-import dev.dockward.sockdiag.UnixSocketEntry;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.proc.StdioLinkParser;
+import dev.dockward.sockdiag.UnixSocketDiag;
+import dev.dockward.sockdiag.UnixSocketEntry;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -31,22 +31,22 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
 /**
  * Finds the processes connected to a container runtime's API socket (source {@value #NAME}). A
  * client's end of a unix socket has no path, so the daemon's ends are listed instead: an accepted
  * connection carries its listener's path and names its peer, the client's socket. It lives in the
  * client's network namespace, so the agent's own and each running container's are listed (see
  * {@link UnixSocketDiag#openIn}); each new peer inode is then looked up in {@code /proc/<pid>/fd}.
- * Connections of processes in containers are reported, once per connection; host clients (the
- * agent itself, the docker CLI on the host) are remembered and skipped. Used by one thread.
+ * Connections of processes in containers are reported, once per connection; host clients (the agent
+ * itself, the docker CLI on the host) are remembered and skipped. Used by one thread.
  *
  * <p>The poll runs every few hundred milliseconds, so a pass costs little: a container's namespace
  * is read from its init process's {@code ns/net} link once per run of the container, and the diag
- * socket made in it is kept until the container stops (a socket keeps its namespace), so a pass
- * is one dump of connected sockets per namespace and no namespace is entered again.
+ * socket made in it is kept until the container stops (a socket keeps its namespace), so a pass is
+ * one dump of connected sockets per namespace and no namespace is entered again.
  *
  * <p>Only the namespaces of containers that can reach a watched socket by their configuration
  * ({@link #canReachSocket}: the socket or a directory above it mounted, the host's {@code /proc},
@@ -59,8 +59,13 @@ import org.slf4j.LoggerFactory;
 public final class DaemonSocketWatch implements WatchPass {
   /** The source's name in events, logs and metrics. */
   public static final String NAME = "daemon_socket";
-  /** The longest pause between two listings of the namespaces of containers that cannot reach the socket. */
+
+  /**
+   * The longest pause between two listings of the namespaces of containers that cannot reach the
+   * socket.
+   */
   public static final Duration ALL_NAMESPACES_EVERY = Duration.ofSeconds(2);
+
   private static final Logger LOG = LoggerFactory.getLogger(DaemonSocketWatch.class);
 
   private final HostFs host;
@@ -69,21 +74,30 @@ public final class DaemonSocketWatch implements WatchPass {
   private final SocketTable dump;
   private final Supplier<? extends List<ContainerInfo>> running;
   private final Runnable closer;
+
   /**
    * Client inodes already looked at, connected now, with the namespace they were listed in:
    * reported or not, not looked up again.
    */
   private Map<Long, String> known = new HashMap<>();
+
   /** The socket paths and the directories above them, also as reached through /run for /var/run. */
   private final Set<String> reachedThrough;
+
   /** When the last pass listed every container's namespace; null before the first. */
   private Instant allListedAt;
+
   /** Set by {@link #listAllNext}: the next pass lists every container's namespace. */
   private final AtomicBoolean listAll = new AtomicBoolean();
+
   private final LongAdder dumpFailures = new LongAdder();
   private final LongAdder unresolved = new LongAdder();
   private final LongAdder lookups = new LongAdder();
-  /** Why containers' namespaces cannot be listed (a refused setns), as of the last pass; null when they can. */
+
+  /**
+   * Why containers' namespaces cannot be listed (a refused setns), as of the last pass; null when
+   * they can.
+   */
   private volatile String denied;
 
   /** Lists the unix sockets of a network namespace. */
@@ -96,20 +110,18 @@ public final class DaemonSocketWatch implements WatchPass {
     List<UnixSocketEntry> dump(Optional<String> netnsFile);
 
     /**
-     * As {@link #dump(Optional)}, with the identity of the namespace the file names
-     * ({@code net:[N]}), for a table that keeps something per namespace.
+     * As {@link #dump(Optional)}, with the identity of the namespace the file names ({@code
+     * net:[N]}), for a table that keeps something per namespace.
      */
     default List<UnixSocketEntry> dump(Optional<String> netnsFile, String namespace) {
       return dump(netnsFile);
     }
 
     /** The namespaces the last pass listed: what is kept for the others may go. */
-    default void retain(Set<String> namespaces) {
-    }
+    default void retain(Set<String> namespaces) {}
 
     /** Releases what the table keeps. */
-    default void close() {
-    }
+    default void close() {}
   }
 
   /**
@@ -119,24 +131,37 @@ public final class DaemonSocketWatch implements WatchPass {
    */
   private record Namespace(Optional<String> file, String id, boolean exposed) {}
 
-  /** A container's network namespace as read from its init process, kept while that process is its init. */
+  /**
+   * A container's network namespace as read from its init process, kept while that process is its
+   * init.
+   */
   private record Link(long initPid, Path file, String id) {}
 
   /** Container id to its namespace link, for the containers of the last pass. */
   private Map<String, Link> links = new HashMap<>();
 
   /**
-   * @param socketPaths the API sockets' paths as the daemons bound them, e.g. {@code /var/run/docker.sock}
+   * @param socketPaths the API sockets' paths as the daemons bound them, e.g. {@code
+   *     /var/run/docker.sock}
    * @param running the running containers, whose network namespaces are listed too
    * @param dump lists the unix sockets of a namespace
    */
-  public DaemonSocketWatch(HostFs host, ProcReader reader, Set<String> socketPaths,
-      Supplier<? extends List<ContainerInfo>> running, SocketTable dump) {
-    this(host, reader, socketPaths, running, dump, () -> { });
+  public DaemonSocketWatch(
+      HostFs host,
+      ProcReader reader,
+      Set<String> socketPaths,
+      Supplier<? extends List<ContainerInfo>> running,
+      SocketTable dump) {
+    this(host, reader, socketPaths, running, dump, () -> {});
   }
 
-  private DaemonSocketWatch(HostFs host, ProcReader reader, Set<String> socketPaths,
-      Supplier<? extends List<ContainerInfo>> running, SocketTable dump, Runnable closer) {
+  private DaemonSocketWatch(
+      HostFs host,
+      ProcReader reader,
+      Set<String> socketPaths,
+      Supplier<? extends List<ContainerInfo>> running,
+      SocketTable dump,
+      Runnable closer) {
     this.closer = closer;
     this.running = Objects.requireNonNull(running, "running");
     this.host = Objects.requireNonNull(host, "host");
@@ -146,9 +171,16 @@ public final class DaemonSocketWatch implements WatchPass {
     this.reachedThrough = reachedThrough(this.socketPaths);
   }
 
-  /** A watch over the kernel's own socket table ({@code NETLINK_SOCK_DIAG}); closing it closes the diag socket. */
-  public static DaemonSocketWatch open(HostFs host, ProcReader reader, Set<String> socketPaths,
-      Supplier<? extends List<ContainerInfo>> running) throws NetlinkUnavailableException {
+  /**
+   * A watch over the kernel's own socket table ({@code NETLINK_SOCK_DIAG}); closing it closes the
+   * diag socket.
+   */
+  public static DaemonSocketWatch open(
+      HostFs host,
+      ProcReader reader,
+      Set<String> socketPaths,
+      Supplier<? extends List<ContainerInfo>> running)
+      throws NetlinkUnavailableException {
     DiagSockets dump = new DiagSockets(UnixSocketDiag.open());
     return new DaemonSocketWatch(host, reader, socketPaths, running, dump, dump::close);
   }
@@ -180,7 +212,8 @@ public final class DaemonSocketWatch implements WatchPass {
         try {
           diag = UnixSocketDiag.openIn(netnsFile.get());
         } catch (NetlinkUnavailableException e) {
-          throw new IllegalStateException(e.getMessage(), e); // the container stopped meanwhile, or setns refused
+          throw new IllegalStateException(
+              e.getMessage(), e); // the container stopped meanwhile, or setns refused
         }
         inside.put(namespace, diag);
       }
@@ -194,13 +227,16 @@ public final class DaemonSocketWatch implements WatchPass {
 
     @Override
     public void retain(Set<String> namespaces) {
-      inside.entrySet().removeIf(e -> {
-        if (namespaces.contains(e.getKey())) {
-          return false;
-        }
-        e.getValue().close(); // its container stopped: let its namespace go
-        return true;
-      });
+      inside
+          .entrySet()
+          .removeIf(
+              e -> {
+                if (namespaces.contains(e.getKey())) {
+                  return false;
+                }
+                e.getValue().close(); // its container stopped: let its namespace go
+                return true;
+              });
     }
 
     @Override
@@ -218,8 +254,13 @@ public final class DaemonSocketWatch implements WatchPass {
 
   @Override
   public Map<String, Long> counters() {
-    return Map.of("dump_failures", dumpFailures.sum(), "unresolved_clients", unresolved.sum(),
-        "fd_lookups", lookups.sum());
+    return Map.of(
+        "dump_failures",
+        dumpFailures.sum(),
+        "unresolved_clients",
+        unresolved.sum(),
+        "fd_lookups",
+        lookups.sum());
   }
 
   /**
@@ -236,8 +277,11 @@ public final class DaemonSocketWatch implements WatchPass {
     Map<Long, String> namespaceOf = new HashMap<>();
     String deniedNow = null;
     List<Namespace> namespaces = namespaces();
-    boolean all = listAll.getAndSet(false) || allListedAt == null
-        || !now.isBefore(allListedAt.plus(ALL_NAMESPACES_EVERY)) || now.isBefore(allListedAt);
+    boolean all =
+        listAll.getAndSet(false)
+            || allListedAt == null
+            || !now.isBefore(allListedAt.plus(ALL_NAMESPACES_EVERY))
+            || now.isBefore(allListedAt);
     if (all) {
       allListedAt = now;
     }
@@ -262,7 +306,9 @@ public final class DaemonSocketWatch implements WatchPass {
         continue;
       }
       for (UnixSocketEntry s : sockets) {
-        if (s.state() == UnixSocketEntry.CONNECTED && s.peerInode() != 0 && socketPaths.contains(s.path())) {
+        if (s.state() == UnixSocketEntry.CONNECTED
+            && s.peerInode() != 0
+            && socketPaths.contains(s.path())) {
           serverEndOf.put(s.peerInode(), s);
           namespaceOf.put(s.peerInode(), netns.id());
         }
@@ -276,11 +322,12 @@ public final class DaemonSocketWatch implements WatchPass {
     fresh.removeAll(known.keySet());
     // Closed connections are forgotten; those of namespaces this pass did not list are kept.
     Map<Long, String> stillKnown = new HashMap<>(namespaceOf);
-    known.forEach((client, netns) -> {
-      if (!listed.contains(netns) && present.contains(netns)) {
-        stillKnown.putIfAbsent(client, netns);
-      }
-    });
+    known.forEach(
+        (client, netns) -> {
+          if (!listed.contains(netns) && present.contains(netns)) {
+            stillKnown.putIfAbsent(client, netns);
+          }
+        });
     known = stillKnown;
     if (fresh.isEmpty()) {
       return List.of();
@@ -304,8 +351,15 @@ public final class DaemonSocketWatch implements WatchPass {
         continue; // a host client
       }
       UnixSocketEntry server = serverEndOf.get(client);
-      out.add(new DaemonSocketConnected(now, NAME, proc.get(), server.path(), server.inode(), client,
-          container.map(ContainerInfo::unresolved)));
+      out.add(
+          new DaemonSocketConnected(
+              now,
+              NAME,
+              proc.get(),
+              server.path(),
+              server.inode(),
+              client,
+              container.map(ContainerInfo::unresolved)));
     }
     return out;
   }
@@ -317,8 +371,11 @@ public final class DaemonSocketWatch implements WatchPass {
    */
   private void noteDenial(String deniedNow) {
     if (deniedNow != null && denied == null) {
-      LOG.warn("{}: cannot list unix sockets inside containers' network namespaces ({}): a container process "
-          + "connected to the Docker API socket is not seen", NAME, deniedNow);
+      LOG.warn(
+          "{}: cannot list unix sockets inside containers' network namespaces ({}): a container process "
+              + "connected to the Docker API socket is not seen",
+          NAME,
+          deniedNow);
     } else if (deniedNow == null && denied != null) {
       LOG.info("{}: containers' network namespaces can be listed again", NAME);
     }
@@ -333,9 +390,13 @@ public final class DaemonSocketWatch implements WatchPass {
   @Override
   public Optional<String> blindness() {
     String d = denied;
-    return d == null ? Optional.empty()
-        : Optional.of("cannot enter containers' network namespaces (" + d + "): Docker API clients inside "
-            + "containers are not seen");
+    return d == null
+        ? Optional.empty()
+        : Optional.of(
+            "cannot enter containers' network namespaces ("
+                + d
+                + "): Docker API clients inside "
+                + "containers are not seen");
   }
 
   /**
@@ -361,7 +422,9 @@ public final class DaemonSocketWatch implements WatchPass {
         link = new Link(pid, file, netnsLink(file));
       }
       if (!link.id().equals(link.file().toString())) {
-        now.put(c.id(), link); // else unreadable: listed by its path (the dump says why), read again next pass
+        now.put(
+            c.id(),
+            link); // else unreadable: listed by its path (the dump says why), read again next pass
       }
       boolean exposed = canReachSocket(c, reachedThrough);
       Integer at = seen.get(link.id());
@@ -369,7 +432,10 @@ public final class DaemonSocketWatch implements WatchPass {
         seen.put(link.id(), out.size());
         out.add(new Namespace(Optional.of(link.file().toString()), link.id(), exposed));
       } else if (exposed && !out.get(at).exposed()) {
-        out.set(at, new Namespace(out.get(at).file(), link.id(), true)); // shared with a container that can reach it
+        out.set(
+            at,
+            new Namespace(
+                out.get(at).file(), link.id(), true)); // shared with a container that can reach it
       }
     }
     links = now;
@@ -378,15 +444,15 @@ public final class DaemonSocketWatch implements WatchPass {
 
   /**
    * Whether a container can reach one of the paths by its configuration alone: a mount of one of
-   * them (the socket, a directory above it, {@code /}) or of the host's {@code /proc} (every
-   * host process's root is under it), the host's or another container's pid namespace (the same,
-   * through {@code /proc/<pid>/root}), privileged or with {@code SYS_ADMIN} (it can mount the
-   * host's disk).
+   * them (the socket, a directory above it, {@code /}) or of the host's {@code /proc} (every host
+   * process's root is under it), the host's or another container's pid namespace (the same, through
+   * {@code /proc/<pid>/root}), privileged or with {@code SYS_ADMIN} (it can mount the host's disk).
    *
    * @param reachedThrough the socket paths and every directory above them ({@link #reachedThrough})
    */
   static boolean canReachSocket(ContainerInfo c, Set<String> reachedThrough) {
-    if (c.privileged() || !c.namespaces().pid().isEmpty() && !c.namespaces().pid().equals("private")) {
+    if (c.privileged()
+        || !c.namespaces().pid().isEmpty() && !c.namespaces().pid().equals("private")) {
       return true;
     }
     for (String cap : c.capAdd()) {
@@ -397,7 +463,9 @@ public final class DaemonSocketWatch implements WatchPass {
     }
     for (MountInfo m : c.mounts()) {
       String source = trimSlash(m.source());
-      if (reachedThrough.contains(source) || source.equals("/proc") || source.startsWith("/proc/")) {
+      if (reachedThrough.contains(source)
+          || source.equals("/proc")
+          || source.startsWith("/proc/")) {
         return true;
       }
     }
@@ -405,8 +473,8 @@ public final class DaemonSocketWatch implements WatchPass {
   }
 
   /**
-   * Each path and every directory above it (down to {@code /}), and the same under {@code /run}
-   * for a path under {@code /var/run} (a link to {@code /run} on every mainstream distribution).
+   * Each path and every directory above it (down to {@code /}), and the same under {@code /run} for
+   * a path under {@code /var/run} (a link to {@code /run} on every mainstream distribution).
    */
   static Set<String> reachedThrough(Set<String> paths) {
     Set<String> out = new HashSet<>();
@@ -433,7 +501,10 @@ public final class DaemonSocketWatch implements WatchPass {
     return p;
   }
 
-  /** The {@code net:[N]} a namespace link names, or the path itself when unreadable (then listed anyway). */
+  /**
+   * The {@code net:[N]} a namespace link names, or the path itself when unreadable (then listed
+   * anyway).
+   */
   private static String netnsLink(Path file) {
     try {
       return Files.readSymbolicLink(file).toString();

@@ -28,23 +28,31 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>after the first read, any new one;
  *   <li>in both cases, not one that came with a bind of a host directory: below a bind's
  *       destination, at the matching place below its source, the host has a mount of the same
- *       device and root ({@code -v /:/host} brings {@code /host/boot}; a disk the host mounts
- *       later propagates into the bind too). The bind itself is {@code sensitive_host_mount}'s.
+ *       device and root ({@code -v /:/host} brings {@code /host/boot}; a disk the host mounts later
+ *       propagates into the bind too). The bind itself is {@code sensitive_host_mount}'s.
  * </ul>
  *
  * Each is reported once while mounted. Used by the host watch's thread only.
  */
 final class DeviceMountWatch {
   /** Docker's own files, bound from its data directory into every container. */
-  private static final Set<String> DOCKERS_FILES = Set.of("/etc/hosts", "/etc/hostname", "/etc/resolv.conf");
+  private static final Set<String> DOCKERS_FILES =
+      Set.of("/etc/hosts", "/etc/hostname", "/etc/resolv.conf");
+
   private static final Set<String> DEBUG_FILE_SYSTEMS = Set.of("debugfs", "tracefs");
-  /** Mounts remembered per container at most: past that a new mount is neither remembered nor reported (counted). */
+
+  /**
+   * Mounts remembered per container at most: past that a new mount is neither remembered nor
+   * reported (counted).
+   */
   static final int MAX_PER_CONTAINER = 1024;
 
   private final HostFs host;
   private final Map<String, Baseline> baselines = new HashMap<>();
+
   /** Whether a {@code major:minor} is a block device of the host; devices are few. */
   private final Map<String, Boolean> blockDevices = new HashMap<>();
+
   private final LongAdder full = new LongAdder();
 
   private record Baseline(long initPid, Set<String> initial, Set<String> reported) {}
@@ -59,7 +67,12 @@ final class DeviceMountWatch {
    * @param mounts the container's mountinfo, read now
    * @param hostMounts the host's mounts
    */
-  void container(ContainerInfo c, int pid, List<MountEntry> mounts, List<MountEntry> hostMounts, Instant now,
+  void container(
+      ContainerInfo c,
+      int pid,
+      List<MountEntry> mounts,
+      List<MountEntry> hostMounts,
+      Instant now,
       List<Event> out) {
     List<MountEntry> watched = new ArrayList<>();
     List<String> keys = new ArrayList<>();
@@ -68,7 +81,10 @@ final class DeviceMountWatch {
       if (DEBUG_FILE_SYSTEMS.contains(m.fsType()) || isBlockDevice(m.device())) {
         String key = m.fsType() + " " + m.device() + " " + m.root() + " " + m.mountPoint();
         watched.add(m);
-        keys.add(key + " #" + occurrences.merge(key, 1, Integer::sum)); // stacked on one point: each its own
+        keys.add(
+            key
+                + " #"
+                + occurrences.merge(key, 1, Integer::sum)); // stacked on one point: each its own
       }
     }
     Baseline baseline = baselines.get(c.id());
@@ -82,19 +98,34 @@ final class DeviceMountWatch {
       String key = keys.get(i);
       boolean added = !baseline.initial().contains(key);
       boolean notDockers = firstRead && !(key.endsWith(" #1") && dockersPlace(c, m));
-      if ((added || notDockers) && !cameWithHostBind(c, m, hostMounts, mounts) && !baseline.reported().contains(key)) {
+      if ((added || notDockers)
+          && !cameWithHostBind(c, m, hostMounts, mounts)
+          && !baseline.reported().contains(key)) {
         if (baseline.reported().size() >= MAX_PER_CONTAINER) {
           full.increment();
           continue;
         }
         baseline.reported().add(key);
-        Optional<ContainerMountAdded.BlockDevice> device = isBlockDevice(m.device())
-            ? Optional.of(new ContainerMountAdded.BlockDevice(m.source(), m.device())) : Optional.empty();
-        out.add(new ContainerMountAdded(now, HostWatch.SOURCE, m.fsType(), m.mountPoint(), m.root(), m.options(), pid,
-            device, Optional.of(c)));
+        Optional<ContainerMountAdded.BlockDevice> device =
+            isBlockDevice(m.device())
+                ? Optional.of(new ContainerMountAdded.BlockDevice(m.source(), m.device()))
+                : Optional.empty();
+        out.add(
+            new ContainerMountAdded(
+                now,
+                HostWatch.SOURCE,
+                m.fsType(),
+                m.mountPoint(),
+                m.root(),
+                m.options(),
+                pid,
+                device,
+                Optional.of(c)));
       }
     }
-    baseline.reported().retainAll(new HashSet<>(keys)); // an unmounted one, mounted again, is news again
+    baseline
+        .reported()
+        .retainAll(new HashSet<>(keys)); // an unmounted one, mounted again, is news again
   }
 
   /** Forgets the containers not running any more. */
@@ -107,7 +138,10 @@ final class DeviceMountWatch {
     return full.sum();
   }
 
-  /** Where Docker itself puts a mount of a block device: the root, its own files, the container's mounts. */
+  /**
+   * Where Docker itself puts a mount of a block device: the root, its own files, the container's
+   * mounts.
+   */
   private static boolean dockersPlace(ContainerInfo c, MountEntry m) {
     if (DEBUG_FILE_SYSTEMS.contains(m.fsType())) {
       return false; // Docker never mounts these
@@ -124,17 +158,20 @@ final class DeviceMountWatch {
   }
 
   /**
-   * Whether the mount lies below one of the container's binds of a host directory and is a copy
-   * the recursive bind brought, not the container's act: at the matching place below the bind's
-   * source the host has a mount of the same device and root, or the container has Docker's own
-   * mount of the same device and root (with {@code -v /:/host} and the vfs driver, the container's
-   * root directory shows again below {@code /host/var/lib/docker/vfs/dir/}, where runc had bound it).
+   * Whether the mount lies below one of the container's binds of a host directory and is a copy the
+   * recursive bind brought, not the container's act: at the matching place below the bind's source
+   * the host has a mount of the same device and root, or the container has Docker's own mount of
+   * the same device and root (with {@code -v /:/host} and the vfs driver, the container's root
+   * directory shows again below {@code /host/var/lib/docker/vfs/dir/}, where runc had bound it).
    *
    * @param own the container's mounts
    */
-  static boolean cameWithHostBind(ContainerInfo c, MountEntry m, List<MountEntry> hostMounts, List<MountEntry> own) {
+  static boolean cameWithHostBind(
+      ContainerInfo c, MountEntry m, List<MountEntry> hostMounts, List<MountEntry> own) {
     for (MountInfo bind : c.mounts()) {
-      if (!"bind".equals(bind.type()) || !bind.source().startsWith("/") || !bind.destination().startsWith("/")) {
+      if (!"bind".equals(bind.type())
+          || !bind.source().startsWith("/")
+          || !bind.destination().startsWith("/")) {
         continue;
       }
       String destination = trimSlash(bind.destination());
@@ -150,7 +187,10 @@ final class DeviceMountWatch {
         }
       }
       for (MountEntry o : own) {
-        if (o != m && sameFiles(o, m) && !o.mountPoint().startsWith(destination + "/") && dockersPlace(c, o)) {
+        if (o != m
+            && sameFiles(o, m)
+            && !o.mountPoint().startsWith(destination + "/")
+            && dockersPlace(c, o)) {
           return true;
         }
       }
@@ -160,7 +200,9 @@ final class DeviceMountWatch {
 
   /** Whether two mounts show the same directory of the same file system. */
   private static boolean sameFiles(MountEntry a, MountEntry b) {
-    return a.device().equals(b.device()) && a.root().equals(b.root()) && a.fsType().equals(b.fsType());
+    return a.device().equals(b.device())
+        && a.root().equals(b.root())
+        && a.fsType().equals(b.fsType());
   }
 
   private boolean isBlockDevice(String device) {
@@ -173,7 +215,8 @@ final class DeviceMountWatch {
     }
     boolean block = Files.exists(host.sys().resolve("dev/block/" + device));
     if (blockDevices.size() < MAX_PER_CONTAINER) {
-      blockDevices.put(device, block); // a name made up by a mounter's numbers is not kept past the bound
+      blockDevices.put(
+          device, block); // a name made up by a mounter's numbers is not kept past the bound
     }
     return block;
   }

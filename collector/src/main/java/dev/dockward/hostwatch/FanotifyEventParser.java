@@ -15,12 +15,17 @@ import java.util.List;
 public final class FanotifyEventParser {
   static final int METADATA_VERSION = 3;
   static final int METADATA_LENGTH = 24;
+
   /** The kernel's queue overflowed: events were lost (such an event has no descriptor). */
   static final long FAN_Q_OVERFLOW = 0x4000;
+
   /** The fd of an event that has none. */
   static final int FAN_NOFD = -1;
 
-  /** One event: what happened, the descriptor of the file (owned by the reader now), and the process's pid. */
+  /**
+   * One event: what happened, the descriptor of the file (owned by the reader now), and the
+   * process's pid.
+   */
   public record FanotifyEvent(long mask, int fd, int pid) {
     public boolean overflow() {
       return (mask & FAN_Q_OVERFLOW) != 0;
@@ -38,7 +43,9 @@ public final class FanotifyEventParser {
       long eventLength = Integer.toUnsignedLong(b.getInt(at));
       int version = Byte.toUnsignedInt(b.get(at + 4));
       int metadataLength = Short.toUnsignedInt(b.getShort(at + 6));
-      if (version != METADATA_VERSION || metadataLength < METADATA_LENGTH || eventLength < metadataLength
+      if (version != METADATA_VERSION
+          || metadataLength < METADATA_LENGTH
+          || eventLength < metadataLength
           || eventLength > length - at) {
         malformed++;
         return events;

@@ -8,13 +8,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * What the fanotify watches do with the descriptors the kernel hands them with each event: read
- * the mount it was opened through, and close it; and how a watch stops. Shared by the write,
+ * What the fanotify watches do with the descriptors the kernel hands them with each event: read the
+ * mount it was opened through, and close it; and how a watch stops. Shared by the write,
  * control-file, open and exec file watches.
  */
 public final class FanotifyFds {
-  private FanotifyFds() {
-  }
+  private FanotifyFds() {}
 
   /** The mount id of an open file ({@code mnt_id} in its fdinfo). */
   public static int mountId(int fd) throws IOException {

@@ -14,11 +14,17 @@ public final class FanotifyLibC {
   public static final int FAN_CLOEXEC = 0x1;
   public static final int FAN_NONBLOCK = 0x2;
   public static final int FAN_MARK_ADD = 0x1;
-  /** Marks the whole file system (superblock) the path is on: every mount of it, in any namespace. */
+
+  /**
+   * Marks the whole file system (superblock) the path is on: every mount of it, in any namespace.
+   */
   public static final int FAN_MARK_FILESYSTEM = 0x100;
+
   public static final long FAN_CLOSE_WRITE = 0x8;
+
   /** An inode mark (the default kind of mark: no flag of its own). */
   public static final int FAN_MARK_INODE = 0x0;
+
   public static final int FAN_MARK_DONT_FOLLOW = 0x4;
   public static final long FAN_OPEN = 0x20;
   public static final int O_RDONLY = 0;
@@ -37,12 +43,14 @@ public final class FanotifyLibC {
 
   public static native int fanotify_init(int flags, int eventFileFlags) throws LastErrorException;
 
-  public static native int fanotify_mark(int fd, int flags, long mask, int dirfd, String path) throws LastErrorException;
+  public static native int fanotify_mark(int fd, int flags, long mask, int dirfd, String path)
+      throws LastErrorException;
 
   public static native long read(int fd, Pointer buffer, long length) throws LastErrorException;
 
   /** {@code fds} is an array of {@code struct pollfd} (int fd, short events, short revents). */
-  public static native int poll(Pointer fds, long count, int timeoutMillis) throws LastErrorException;
+  public static native int poll(Pointer fds, long count, int timeoutMillis)
+      throws LastErrorException;
 
   public static native int close(int fd) throws LastErrorException;
 }

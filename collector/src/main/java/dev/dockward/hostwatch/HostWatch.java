@@ -5,9 +5,9 @@ import dev.dockward.cgroup.MountEntry;
 import dev.dockward.cgroup.MountInfoParser;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.ContainerMountAdded;
-import dev.dockward.event.MountInfo;
 import dev.dockward.event.Event;
 import dev.dockward.event.HostFileChanged;
+import dev.dockward.event.MountInfo;
 import dev.dockward.host.HostFs;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.source.SocketClaims;
@@ -41,14 +41,15 @@ import java.util.function.Supplier;
  *       root when a cgroup with {@code notify_on_release} empties. A container that mounts the same
  *       hierarchy writes this very file;
  *   <li>the cgroup mounts of each running container's init process: a cgroup file system that
- *       appeared after the agent first read the container, or one mounted outside
- *       {@code /sys/fs/cgroup} (where Docker puts its own), is reported, unless it is a host
- *       cgroup mount that came with a recursive bind of a host directory (with {@code -v /:/host},
- *       {@code /host/sys/fs/cgroup/cpu} is the host's own mount: the container mounted nothing,
- *       and the bind is {@code sensitive_host_mount}'s at start); for a new v1 hierarchy no
- *       host mount shows, its {@code release_agent} and the {@code notify_on_release} of its
- *       top-level cgroups are watched through {@code /proc/<pid>/root};
- *   <li>block devices, debugfs and tracefs mounted in running containers ({@link DeviceMountWatch});
+ *       appeared after the agent first read the container, or one mounted outside {@code
+ *       /sys/fs/cgroup} (where Docker puts its own), is reported, unless it is a host cgroup mount
+ *       that came with a recursive bind of a host directory (with {@code -v /:/host}, {@code
+ *       /host/sys/fs/cgroup/cpu} is the host's own mount: the container mounted nothing, and the
+ *       bind is {@code sensitive_host_mount}'s at start); for a new v1 hierarchy no host mount
+ *       shows, its {@code release_agent} and the {@code notify_on_release} of its top-level cgroups
+ *       are watched through {@code /proc/<pid>/root};
+ *   <li>block devices, debugfs and tracefs mounted in running containers ({@link
+ *       DeviceMountWatch});
  *   <li>packet sockets open in containers' network namespaces ({@link PacketSocketWatch});
  *   <li>the kernel's module list ({@link KernelModuleWatch}).
  * </ul>
@@ -57,45 +58,65 @@ import java.util.function.Supplier;
  * file (one hierarchy mounted by several containers). With {@link #attributingWriters} it names the
  * process that wrote the file and that process's container, heard through fanotify marks.
  *
- * <p>A file seen for the first time is a baseline, except in a cgroup mount that is itself new: there
- * a set release_agent or notify_on_release is reported at once (mount and write may fall within one
- * pass). Unreadable files are counted, never fatal. Used by one thread.
+ * <p>A file seen for the first time is a baseline, except in a cgroup mount that is itself new:
+ * there a set release_agent or notify_on_release is reported at once (mount and write may fall
+ * within one pass). Unreadable files are counted, never fatal. Used by one thread.
  *
  * <p>What a pass remembers is bounded: a file that a pass no longer reads (its process, mount or
  * cgroup is gone) is forgotten, and at most {@value #MAX_CONTAINER_FILES} files seen through
- * containers are remembered. Past that, a new one is not remembered and counted
- * ({@code watch_full}); it is read afresh each pass and reported whenever set, as at first sight,
- * so the cap cannot hide a write. The host's own files are always remembered.
+ * containers are remembered. Past that, a new one is not remembered and counted ({@code
+ * watch_full}); it is read afresh each pass and reported whenever set, as at first sight, so the
+ * cap cannot hide a write. The host's own files are always remembered.
  */
 public final class HostWatch implements WatchPass {
   static final String SOURCE = HostWatchSource.NAME;
   private static final String DOCKER_CGROUP_DIR = "/sys/fs/cgroup";
+
   /** Files under containers' cgroup mounts remembered at most: a hand-made mount has a few. */
   static final int MAX_CONTAINER_FILES = 1024;
 
   private final HostFs host;
   private final Supplier<? extends List<ContainerInfo>> running;
+
   /** The last value of each host file, by path. */
   private final Map<String, String> hostValues = new HashMap<>();
-  /** The last value of each file seen through a container, by path (pids and cgroup names in it). */
+
+  /**
+   * The last value of each file seen through a container, by path (pids and cgroup names in it).
+   */
   private final Map<String, String> containerValues = new HashMap<>();
+
   /** The paths this pass compared: the others are forgotten at its end. */
   private Set<String> compared = new HashSet<>();
+
   private final LongAdder watchFull = new LongAdder();
+
   /** Per container: its init pid and the cgroup mounts it had when first read. */
   private final Map<String, Baseline> baselines = new HashMap<>();
+
   private final LongAdder unreadable = new LongAdder();
   private final KernelModuleWatch modules;
   private final DeviceMountWatch devices;
   private final PacketSocketWatch packets;
   private final Optional<ControlFileWriters> writers;
-  /** This pass: the running containers by id, and the value each changed file (by identity) was reported with. */
+
+  /**
+   * This pass: the running containers by id, and the value each changed file (by identity) was
+   * reported with.
+   */
   private Map<String, ContainerInfo> byId = Map.of();
+
   private Map<Object, String> changedThisPass = new HashMap<>();
-  /** This pass: the identities of the files compared or marked (the writers of others are forgotten). */
+
+  /**
+   * This pass: the identities of the files compared or marked (the writers of others are
+   * forgotten).
+   */
   private Set<Object> watchedThisPass = new HashSet<>();
 
-  /** @param initial its cgroup mounts at the first read; @param reported the mounts reported since */
+  /**
+   * @param initial its cgroup mounts at the first read; @param reported the mounts reported since
+   */
   private record Baseline(long initPid, Set<String> initial, Set<String> reported) {}
 
   /**
@@ -103,32 +124,45 @@ public final class HostWatch implements WatchPass {
    *
    * @param reader reads a module loader found alive when modules appear
    */
-  public HostWatch(HostFs host, Supplier<? extends List<ContainerInfo>> running, ProcReader reader) {
+  public HostWatch(
+      HostFs host, Supplier<? extends List<ContainerInfo>> running, ProcReader reader) {
     this(host, running, reader, Optional.empty(), new SocketClaims());
   }
 
-  private HostWatch(HostFs host, Supplier<? extends List<ContainerInfo>> running, ProcReader reader,
-      Optional<ControlFileWriters> writers, SocketClaims packetSockets) {
+  private HostWatch(
+      HostFs host,
+      Supplier<? extends List<ContainerInfo>> running,
+      ProcReader reader,
+      Optional<ControlFileWriters> writers,
+      SocketClaims packetSockets) {
     this.host = Objects.requireNonNull(host, "host");
     this.running = Objects.requireNonNull(running, "running");
     this.modules = new KernelModuleWatch(host, Objects.requireNonNull(reader, "reader"));
     this.devices = new DeviceMountWatch(host);
-    this.packets = new PacketSocketWatch(host, reader, Objects.requireNonNull(packetSockets, "packetSockets"));
+    this.packets =
+        new PacketSocketWatch(host, reader, Objects.requireNonNull(packetSockets, "packetSockets"));
     this.writers = writers;
   }
 
   /**
-   * A watch that also hears who writes core_pattern, release agents and notify_on_release
-   * (fanotify marks, {@link ControlFileWriters}): a change then names the writer and the writer's
-   * container (or none, for a host process) instead of every container that sees the file. Where
-   * fanotify or a mark fails, the change is still polled and named as by the plain watch, and the
-   * watch reports itself degraded.
+   * A watch that also hears who writes core_pattern, release agents and notify_on_release (fanotify
+   * marks, {@link ControlFileWriters}): a change then names the writer and the writer's container
+   * (or none, for a host process) instead of every container that sees the file. Where fanotify or
+   * a mark fails, the change is still polled and named as by the plain watch, and the watch reports
+   * itself degraded.
    *
    * @param packetSockets packet sockets already reported, shared with the audit source
    */
-  public static HostWatch attributingWriters(HostFs host, Supplier<? extends List<ContainerInfo>> running,
-      ProcReader reader, SocketClaims packetSockets) {
-    return new HostWatch(host, running, reader, ControlFileWriters.open(Objects.requireNonNull(reader, "reader")),
+  public static HostWatch attributingWriters(
+      HostFs host,
+      Supplier<? extends List<ContainerInfo>> running,
+      ProcReader reader,
+      SocketClaims packetSockets) {
+    return new HostWatch(
+        host,
+        running,
+        reader,
+        ControlFileWriters.open(Objects.requireNonNull(reader, "reader")),
         packetSockets);
   }
 
@@ -139,9 +173,15 @@ public final class HostWatch implements WatchPass {
 
   @Override
   public Map<String, Long> counters() {
-    return Map.of("unreadable", unreadable() + writers.map(ControlFileWriters::unreadable).orElse(0L) + packets.unreadable(),
-        "watch_full", watchFull.sum() + devices.full() + packets.full(),
-        "mark_failures", writers.map(ControlFileWriters::markFailures).orElse(0L));
+    return Map.of(
+        "unreadable",
+        unreadable()
+            + writers.map(ControlFileWriters::unreadable).orElse(0L)
+            + packets.unreadable(),
+        "watch_full",
+        watchFull.sum() + devices.full() + packets.full(),
+        "mark_failures",
+        writers.map(ControlFileWriters::markFailures).orElse(0L));
   }
 
   @Override
@@ -157,7 +197,8 @@ public final class HostWatch implements WatchPass {
   /** The changes since the previous pass. */
   @Override
   public List<Event> pass(Instant now) {
-    compared = new HashSet<>(); // a fresh one: a cleared set would keep the table of the largest pass
+    compared =
+        new HashSet<>(); // a fresh one: a cleared set would keep the table of the largest pass
     changedThisPass = new HashMap<>();
     watchedThisPass = new HashSet<>();
     List<Event> out = new ArrayList<>();
@@ -165,14 +206,22 @@ public final class HostWatch implements WatchPass {
     // Marked in each container's procfs too (below), before the host's file is compared.
     Object corePatternKey = writers.isPresent() ? fileKey(corePattern) : null;
     List<ContainerInfo> containers = running.get();
-    writers.ifPresent(w -> containers.forEach(c -> c.initPid().ifPresent(pid -> {
-      Path own = host.pidDir((int) pid).resolve("root/proc/sys/kernel/core_pattern");
-      Object ownKey = fileKey(own);
-      if (ownKey != null) {
-        watchedThisPass.add(ownKey);
-      }
-      w.watch(own, ownKey, corePatternKey);
-    })));
+    writers.ifPresent(
+        w ->
+            containers.forEach(
+                c ->
+                    c.initPid()
+                        .ifPresent(
+                            pid -> {
+                              Path own =
+                                  host.pidDir((int) pid)
+                                      .resolve("root/proc/sys/kernel/core_pattern");
+                              Object ownKey = fileKey(own);
+                              if (ownKey != null) {
+                                watchedThisPass.add(ownKey);
+                              }
+                              w.watch(own, ownKey, corePatternKey);
+                            })));
     compare("core_pattern", corePattern, false, Optional.empty(), now, out);
     String hostMountinfo = read(host.proc().resolve("self/mountinfo"));
     List<CgroupMount> hostMounts = MountInfoParser.cgroupMounts(hostMountinfo);
@@ -192,15 +241,28 @@ public final class HostWatch implements WatchPass {
       if (c.initPid().isPresent()) {
         alive.add(c.id());
         packets.container(c, (int) c.initPid().getAsLong(), now, out);
-        container(c, (int) c.initPid().getAsLong(), hostHierarchies, hostByPoint, hostAll, mountedBy, now, out);
+        container(
+            c,
+            (int) c.initPid().getAsLong(),
+            hostHierarchies,
+            hostByPoint,
+            hostAll,
+            mountedBy,
+            now,
+            out);
       }
     }
     baselines.keySet().retainAll(alive);
     devices.retain(alive);
     packets.retain(alive);
     for (CgroupMount m : hostV1) {
-      compare("release_agent", host.hostPath(m.mountPoint()).resolve("release_agent"), false,
-          Optional.ofNullable(mountedBy.get(m.controllers())), now, out);
+      compare(
+          "release_agent",
+          host.hostPath(m.mountPoint()).resolve("release_agent"),
+          false,
+          Optional.ofNullable(mountedBy.get(m.controllers())),
+          now,
+          out);
     }
     modules.pass(now, containers).ifPresent(out::add);
     writers.ifPresent(w -> w.retain(watchedThisPass));
@@ -217,9 +279,15 @@ public final class HostWatch implements WatchPass {
   /**
    * @param hostByPoint the host's cgroup mounts: the {@link #hierarchy} mounted at each mount point
    */
-  private void container(ContainerInfo c, int pid, Set<Set<String>> hostHierarchies,
-      Map<String, String> hostByPoint, List<MountEntry> hostAll, Map<Set<String>, ContainerInfo> mountedBy,
-      Instant now, List<Event> out) {
+  private void container(
+      ContainerInfo c,
+      int pid,
+      Set<Set<String>> hostHierarchies,
+      Map<String, String> hostByPoint,
+      List<MountEntry> hostAll,
+      Map<Set<String>, ContainerInfo> mountedBy,
+      Instant now,
+      List<Event> out) {
     Path pidDir = host.pidDir(pid);
     List<CgroupMount> mounts;
     try {
@@ -230,7 +298,8 @@ public final class HostWatch implements WatchPass {
       unreadable.increment(); // the container stopped since the inventory listed it
       return;
     }
-    // A second mount on the same point (stacked on one that came with a bind) is a mount of its own.
+    // A second mount on the same point (stacked on one that came with a bind) is a mount of its
+    // own.
     List<String> keys = new ArrayList<>();
     Map<String, Integer> occurrences = new HashMap<>();
     for (CgroupMount m : mounts) {
@@ -248,11 +317,21 @@ public final class HostWatch implements WatchPass {
       CgroupMount m = mounts.get(i);
       String key = keys.get(i);
       boolean added = !baseline.initial().contains(key);
-      boolean unusualPlace = !inDockersPlace(m) && !(key.endsWith(" #1") && cameWithHostBind(c, m, hostByPoint, dockers));
+      boolean unusualPlace =
+          !inDockersPlace(m)
+              && !(key.endsWith(" #1") && cameWithHostBind(c, m, hostByPoint, dockers));
       // reported once: a new mount, or one in an unusual place found at the first read
       if ((added || unusualPlace) && baseline.reported().add(key)) {
-        out.add(new ContainerMountAdded(now, SOURCE, m.version() == 2 ? "cgroup2" : "cgroup", m.mountPoint(), m.root(),
-            String.join(",", new TreeSet<>(m.controllers())), pid, Optional.of(c)));
+        out.add(
+            new ContainerMountAdded(
+                now,
+                SOURCE,
+                m.version() == 2 ? "cgroup2" : "cgroup",
+                m.mountPoint(),
+                m.root(),
+                String.join(",", new TreeSet<>(m.controllers())),
+                pid,
+                Optional.of(c)));
       }
       boolean suspect = added || unusualPlace;
       if (m.version() == 1 && suspect) {
@@ -260,11 +339,19 @@ public final class HostWatch implements WatchPass {
         if (hostHierarchies.contains(m.controllers())) {
           mountedBy.put(m.controllers(), c); // its release_agent is the host's, compared below
         } else {
-          // A hierarchy the host does not mount: its release_agent is seen only through the container.
-          compare("release_agent", mountDir.resolve("release_agent"), true, Optional.of(c), now, out);
+          // A hierarchy the host does not mount: its release_agent is seen only through the
+          // container.
+          compare(
+              "release_agent", mountDir.resolve("release_agent"), true, Optional.of(c), now, out);
         }
         for (Path child : children(mountDir)) {
-          compare("notify_on_release", child.resolve("notify_on_release"), true, Optional.of(c), now, out);
+          compare(
+              "notify_on_release",
+              child.resolve("notify_on_release"),
+              true,
+              Optional.of(c),
+              now,
+              out);
         }
       }
     }
@@ -272,12 +359,17 @@ public final class HostWatch implements WatchPass {
   }
 
   /**
-   * Reads a file and reports a change from its last value. A first read is a baseline unless
-   * {@code throughContainer} and the value is set (not empty, not {@code 0}): a file in a
-   * container's own cgroup mount is reported at first sight when set.
+   * Reads a file and reports a change from its last value. A first read is a baseline unless {@code
+   * throughContainer} and the value is set (not empty, not {@code 0}): a file in a container's own
+   * cgroup mount is reported at first sight when set.
    */
-  private void compare(String kind, Path file, boolean throughContainer, Optional<ContainerInfo> container,
-      Instant now, List<Event> out) {
+  private void compare(
+      String kind,
+      Path file,
+      boolean throughContainer,
+      Optional<ContainerInfo> container,
+      Instant now,
+      List<Event> out) {
     String key = file.toString();
     String current;
     try {
@@ -297,10 +389,13 @@ public final class HostWatch implements WatchPass {
     writers.ifPresent(w -> w.watch(file, fileKey));
     Map<String, String> lastValues = throughContainer ? containerValues : hostValues;
     String previous;
-    if (!throughContainer || lastValues.containsKey(key) || lastValues.size() < MAX_CONTAINER_FILES) {
+    if (!throughContainer
+        || lastValues.containsKey(key)
+        || lastValues.size() < MAX_CONTAINER_FILES) {
       previous = lastValues.put(key, current);
     } else {
-      watchFull.increment(); // counted per read; not remembered: read as new each pass, so reported whenever set
+      watchFull.increment(); // counted per read; not remembered: read as new each pass, so reported
+      // whenever set
       previous = null;
     }
     if (previous == null) {
@@ -318,8 +413,15 @@ public final class HostWatch implements WatchPass {
    * Reports a change once per file (by identity) and value in a pass, however many mounts show the
    * file; named after its writer when one was heard, else after the container whose mount holds it.
    */
-  private void report(String kind, String path, Optional<String> previous, String current,
-      Optional<ContainerInfo> holder, Object fileKey, Instant now, List<Event> out) {
+  private void report(
+      String kind,
+      String path,
+      Optional<String> previous,
+      String current,
+      Optional<ContainerInfo> holder,
+      Object fileKey,
+      Instant now,
+      List<Event> out) {
     if (fileKey != null && current.equals(changedThisPass.put(fileKey, current))) {
       return; // the same change, seen through another container's mount of the same hierarchy
     }
@@ -328,9 +430,11 @@ public final class HostWatch implements WatchPass {
       out.add(new HostFileChanged(now, SOURCE, kind, path, previous, current, holder));
       return;
     }
-    Optional<ContainerInfo> container = writer.get().containerId()
-        .map(id -> byId.getOrDefault(id, ContainerInfo.unresolved(id)));
-    out.add(new HostFileChanged(now, SOURCE, kind, path, previous, current, container, writer.get().proc()));
+    Optional<ContainerInfo> container =
+        writer.get().containerId().map(id -> byId.getOrDefault(id, ContainerInfo.unresolved(id)));
+    out.add(
+        new HostFileChanged(
+            now, SOURCE, kind, path, previous, current, container, writer.get().proc()));
   }
 
   /** A file's identity (device and inode); null when it cannot be read. */
@@ -369,7 +473,8 @@ public final class HostWatch implements WatchPass {
   }
 
   private static boolean inDockersPlace(CgroupMount m) {
-    return m.mountPoint().equals(DOCKER_CGROUP_DIR) || m.mountPoint().startsWith(DOCKER_CGROUP_DIR + "/");
+    return m.mountPoint().equals(DOCKER_CGROUP_DIR)
+        || m.mountPoint().startsWith(DOCKER_CGROUP_DIR + "/");
   }
 
   /**
@@ -377,16 +482,18 @@ public final class HostWatch implements WatchPass {
    * bind's destination, and at the corresponding place under the bind's source there is either a
    * host mount of the same hierarchy ({@code /host/sys/fs/cgroup/cpu} under {@code -v /:/host} is
    * the host's {@code /sys/fs/cgroup/cpu}) or, inside the container's own root file system on the
-   * host, the very mount Docker made at {@code /sys/fs/cgroup} (same hierarchy, same cgroup:
-   * {@code /host/var/lib/docker/…/<rootfs>/sys/fs/cgroup/cpu}, which the recursive bind copied
-   * when runc had already mounted it).
+   * host, the very mount Docker made at {@code /sys/fs/cgroup} (same hierarchy, same cgroup: {@code
+   * /host/var/lib/docker/…/<rootfs>/sys/fs/cgroup/cpu}, which the recursive bind copied when runc
+   * had already mounted it).
    *
    * @param dockers the container's cgroup mounts under {@code /sys/fs/cgroup}
    */
-  static boolean cameWithHostBind(ContainerInfo c, CgroupMount m, Map<String, String> hostByPoint,
-      List<CgroupMount> dockers) {
+  static boolean cameWithHostBind(
+      ContainerInfo c, CgroupMount m, Map<String, String> hostByPoint, List<CgroupMount> dockers) {
     for (MountInfo bind : c.mounts()) {
-      if (!"bind".equals(bind.type()) || !bind.source().startsWith("/") || !bind.destination().startsWith("/")) {
+      if (!"bind".equals(bind.type())
+          || !bind.source().startsWith("/")
+          || !bind.destination().startsWith("/")) {
         continue;
       }
       String destination = trimSlash(bind.destination());
@@ -402,7 +509,9 @@ public final class HostWatch implements WatchPass {
         return true;
       }
       for (CgroupMount own : dockers) {
-        if (hostPoint.endsWith(own.mountPoint()) && hierarchy(own).equals(hierarchy(m)) && own.root().equals(m.root())) {
+        if (hostPoint.endsWith(own.mountPoint())
+            && hierarchy(own).equals(hierarchy(m))
+            && own.root().equals(m.root())) {
           return true;
         }
       }
@@ -410,7 +519,10 @@ public final class HostWatch implements WatchPass {
     return false;
   }
 
-  /** What identifies the hierarchy a mount shows: version and controllers (not where, not which part). */
+  /**
+   * What identifies the hierarchy a mount shows: version and controllers (not where, not which
+   * part).
+   */
   private static String hierarchy(CgroupMount m) {
     return m.version() + " " + new TreeSet<>(m.controllers());
   }
@@ -424,7 +536,13 @@ public final class HostWatch implements WatchPass {
   }
 
   private static String key(CgroupMount m) {
-    return m.version() + " " + new TreeSet<>(m.controllers()) + " " + m.root() + " " + m.mountPoint();
+    return m.version()
+        + " "
+        + new TreeSet<>(m.controllers())
+        + " "
+        + m.root()
+        + " "
+        + m.mountPoint();
   }
 
   private static String relative(String absolute) {

@@ -30,7 +30,9 @@ public final class HostWatchSource implements PeriodicSource {
   private final Clock clock;
   private final PeriodicWorker worker;
 
-  /** @param interval the pause between passes; positive */
+  /**
+   * @param interval the pause between passes; positive
+   */
   public HostWatchSource(HostWatch watch, Duration interval, Clock clock) {
     this(NAME, watch, interval, clock);
   }
@@ -66,18 +68,21 @@ public final class HostWatchSource implements PeriodicSource {
 
   @Override
   public SourceHealth health() {
-    return PeriodicSource.super.health().and(watch.blindness().map(SourceHealth::degraded).orElse(SourceHealth.running()));
+    return PeriodicSource.super
+        .health()
+        .and(watch.blindness().map(SourceHealth::degraded).orElse(SourceHealth.running()));
   }
 
   @Override
   public void start(EventSink sink) {
     Objects.requireNonNull(sink, "sink");
     LOG.info("{}: a pass every {}", name, interval);
-    worker.start(() -> {
-      for (Event e : watch.pass(clock.instant())) {
-        sink.accept(e);
-      }
-    });
+    worker.start(
+        () -> {
+          for (Event e : watch.pass(clock.instant())) {
+            sink.accept(e);
+          }
+        });
   }
 
   /**

@@ -4,8 +4,8 @@ import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.event.MountInfo;
-import dev.dockward.hostwatch.FanotifyEventParser.FanotifyEvent;
 import dev.dockward.host.HostFs;
+import dev.dockward.hostwatch.FanotifyEventParser.FanotifyEvent;
 import dev.dockward.proc.HostReference;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.source.EventSink;
@@ -34,16 +34,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Files on the host written by container processes through the containers' bind mounts (source
  * {@value #NAME}, events {@code host_file_write}). A fanotify watch marks the file system of each
- * running container's writable bind mount and hears every close of a file that was open for
- * writing on it, with the writer's pid; {@link WriteAttribution} tells which container wrote which
- * host file. A container's write to its own root file system becomes a {@code container_file_write}
- * when the place matters ({@link ContainerFileWrites}); writes by host processes, to the rest of a
+ * running container's writable bind mount and hears every close of a file that was open for writing
+ * on it, with the writer's pid; {@link WriteAttribution} tells which container wrote which host
+ * file. A container's write to its own root file system becomes a {@code container_file_write} when
+ * the place matters ({@link ContainerFileWrites}); writes by host processes, to the rest of a
  * container's own file system and to volumes are counted and dropped.
  *
- * <p>The file systems of the host's own directories (such as {@code /}, {@code /etc}, {@code /root})
- * are marked at start, so a container that writes through a bind mount of one of them the moment
- * it starts is heard too; a bind mount of any other file system is marked once the container is
- * seen running (within one refresh interval), and a write closed before that is not seen.
+ * <p>The file systems of the host's own directories (such as {@code /}, {@code /etc}, {@code
+ * /root}) are marked at start, so a container that writes through a bind mount of one of them the
+ * moment it starts is heard too; a bind mount of any other file system is marked once the container
+ * is seen running (within one refresh interval), and a write closed before that is not seen.
  *
  * <p>Needs CAP_SYS_ADMIN (a file system mark). Without it, {@link #open} fails and the agent says
  * so once.
@@ -53,9 +53,12 @@ public final class HostWriteSource implements SupervisedSource {
 
   private static final Logger LOG = LoggerFactory.getLogger(HostWriteSource.class);
   private static final int POLL_MILLIS = 250;
+
   /** While writes wait for their container to be inspected, the watch looks again this often. */
   private static final int PENDING_POLL_MILLIS = 20;
+
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
+
   /** More than a read ever returns: the kernel fills whole events only. */
   private static final int BUFFER_BYTES = 64 * 1024;
 
@@ -74,17 +77,27 @@ public final class HostWriteSource implements SupervisedSource {
   private final LongAdder unreadable = new LongAdder();
   private volatile boolean stopping;
   private SupervisedThread thread;
+
   /** Why a host directory's file system could not be marked; null when all were. */
   private volatile String hostMarkFailure;
 
-  private HostWriteSource(int fd, HostFs host, HostReference reference, ProcReader reader,
-      Supplier<? extends List<ContainerInfo>> running, Function<String, Optional<ContainerInfo>> containerById,
-      Clock clock, Duration refreshInterval, List<String> hostDirectories) {
+  private HostWriteSource(
+      int fd,
+      HostFs host,
+      HostReference reference,
+      ProcReader reader,
+      Supplier<? extends List<ContainerInfo>> running,
+      Function<String, Optional<ContainerInfo>> containerById,
+      Clock clock,
+      Duration refreshInterval,
+      List<String> hostDirectories) {
     this.fd = fd;
     this.host = host;
     this.hostDirectories = List.copyOf(hostDirectories);
     this.reference = reference;
-    this.attribution = new WriteAttribution(host, reference::mountinfo, reference::hostPath, reader, running, containerById, clock);
+    this.attribution =
+        new WriteAttribution(
+            host, reference::mountinfo, reference::hostPath, reader, running, containerById, clock);
     this.running = running;
     this.refreshInterval = refreshInterval;
   }
@@ -97,13 +110,21 @@ public final class HostWriteSource implements SupervisedSource {
    * @param running the running containers, whose bind mounts are marked
    * @param containerById a container by id, for its mounts when a write is heard
    * @param refreshInterval how often the running containers are looked at for new bind mounts
-   * @param hostDirectories host directories whose file systems are marked at start (those that exist)
-   * @throws IOException when fanotify is unavailable here (no CAP_SYS_ADMIN, or a kernel without it)
+   * @param hostDirectories host directories whose file systems are marked at start (those that
+   *     exist)
+   * @throws IOException when fanotify is unavailable here (no CAP_SYS_ADMIN, or a kernel without
+   *     it)
    */
-  public static HostWriteSource open(HostFs host, HostReference reference, ProcReader reader,
+  public static HostWriteSource open(
+      HostFs host,
+      HostReference reference,
+      ProcReader reader,
       Supplier<? extends List<ContainerInfo>> running,
-      Function<String, Optional<ContainerInfo>> containerById, Clock clock, Duration refreshInterval,
-      List<String> hostDirectories) throws IOException {
+      Function<String, Optional<ContainerInfo>> containerById,
+      Clock clock,
+      Duration refreshInterval,
+      List<String> hostDirectories)
+      throws IOException {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(reference, "reference");
     Objects.requireNonNull(reader, "reader");
@@ -112,12 +133,22 @@ public final class HostWriteSource implements SupervisedSource {
     Objects.requireNonNull(clock, "clock");
     int fd;
     try {
-      fd = FanotifyLibC.fanotify_init(FanotifyLibC.FAN_CLASS_NOTIF | FanotifyLibC.FAN_CLOEXEC
-          | FanotifyLibC.FAN_NONBLOCK, FanotifyLibC.O_RDONLY | FanotifyLibC.O_LARGEFILE | FanotifyLibC.O_CLOEXEC);
+      fd =
+          FanotifyLibC.fanotify_init(
+              FanotifyLibC.FAN_CLASS_NOTIF | FanotifyLibC.FAN_CLOEXEC | FanotifyLibC.FAN_NONBLOCK,
+              FanotifyLibC.O_RDONLY | FanotifyLibC.O_LARGEFILE | FanotifyLibC.O_CLOEXEC);
     } catch (LastErrorException | UnsatisfiedLinkError e) {
       throw new IOException("cannot start a fanotify watch: " + e.getMessage(), e);
     }
-    return new HostWriteSource(fd, host, reference, reader, running, containerById, clock, refreshInterval,
+    return new HostWriteSource(
+        fd,
+        host,
+        reference,
+        reader,
+        running,
+        containerById,
+        clock,
+        refreshInterval,
         hostDirectories);
   }
 
@@ -142,11 +173,14 @@ public final class HostWriteSource implements SupervisedSource {
     Map<String, Long> out = new LinkedHashMap<>(attribution.counters());
     out.put("overflow_drops", overflows.sum());
     out.put("mark_failures", markFailures.sum());
-    out.put("unreadable", unreadable.sum() + parser.malformed() + out.remove("unreadable_mountinfo"));
+    out.put(
+        "unreadable", unreadable.sum() + parser.malformed() + out.remove("unreadable_mountinfo"));
     return out;
   }
 
-  /** Writes lost for good: the kernel's queue overflowed, or too many waited for their container. */
+  /**
+   * Writes lost for good: the kernel's queue overflowed, or too many waited for their container.
+   */
   @Override
   public Set<String> losses() {
     return Set.of("overflow_drops", "pending_drops");
@@ -160,7 +194,8 @@ public final class HostWriteSource implements SupervisedSource {
   /** The thread's health, and degraded while a host mark was refused. */
   @Override
   public SourceHealth health() {
-    SourceHealth marks = hostMarkFailure == null ? SourceHealth.running() : SourceHealth.degraded(hostMarkFailure);
+    SourceHealth marks =
+        hostMarkFailure == null ? SourceHealth.running() : SourceHealth.degraded(hostMarkFailure);
     return SupervisedSource.super.health().and(marks);
   }
 
@@ -180,7 +215,8 @@ public final class HostWriteSource implements SupervisedSource {
     Memory pollFd = new Memory(8);
     long nextRefresh = 0;
     for (String directory : hostDirectories) {
-      if (Files.isDirectory(reference.hostPath(directory)) && !mark(directory, "host directory " + directory)) {
+      if (Files.isDirectory(reference.hostPath(directory))
+          && !mark(directory, "host directory " + directory)) {
         hostMarkFailure = "cannot watch writes to the file system of " + directory;
       }
     }
@@ -195,7 +231,8 @@ public final class HostWriteSource implements SupervisedSource {
       pollFd.setShort(4, FanotifyLibC.POLLIN);
       pollFd.setShort(6, (short) 0);
       attribution.resolvePending(sink, now);
-      if (FanotifyLibC.poll(pollFd, 1, attribution.hasPending() ? PENDING_POLL_MILLIS : POLL_MILLIS) <= 0) {
+      if (FanotifyLibC.poll(pollFd, 1, attribution.hasPending() ? PENDING_POLL_MILLIS : POLL_MILLIS)
+          <= 0) {
         continue;
       }
       long n;
@@ -215,14 +252,14 @@ public final class HostWriteSource implements SupervisedSource {
     }
   }
 
-
   /**
    * Marks the file system of every writable bind mount of the running containers not marked yet,
    * and each container's root file system (its own with overlay2).
    */
   private void markBindMounts() {
     List<? extends ContainerInfo> containers = running.get();
-    rootMarks.refresh(List.copyOf(containers), host, root -> mark(root, "root file system " + root));
+    rootMarks.refresh(
+        List.copyOf(containers), host, root -> mark(root, "root file system " + root));
     for (ContainerInfo container : containers) {
       for (MountInfo mount : container.mounts()) {
         if ("bind".equals(mount.type()) && mount.readWrite() && !marked.contains(mount.source())) {
@@ -244,8 +281,12 @@ public final class HostWriteSource implements SupervisedSource {
   /** Marks the file system {@code target} (as the agent reaches it) is on. */
   private boolean mark(Path target, String what) {
     try {
-      FanotifyLibC.fanotify_mark(fd, FanotifyLibC.FAN_MARK_ADD | FanotifyLibC.FAN_MARK_FILESYSTEM,
-          FanotifyLibC.FAN_CLOSE_WRITE, FanotifyLibC.AT_FDCWD, target.toString());
+      FanotifyLibC.fanotify_mark(
+          fd,
+          FanotifyLibC.FAN_MARK_ADD | FanotifyLibC.FAN_MARK_FILESYSTEM,
+          FanotifyLibC.FAN_CLOSE_WRITE,
+          FanotifyLibC.AT_FDCWD,
+          target.toString());
       LOG.debug("{}: watching writes to the file system of {} ({})", NAME, target, what);
       return true;
     } catch (LastErrorException e) {
@@ -264,8 +305,12 @@ public final class HostWriteSource implements SupervisedSource {
     WriteAttribution.HeardWrite write;
     try {
       Path fd = Path.of("/proc/self/fd/" + event.fd());
-      write = new WriteAttribution.HeardWrite(event.pid(), Files.readSymbolicLink(fd).toString(),
-          Files.readAttributes(fd, BasicFileAttributes.class).fileKey(), FanotifyFds.mountId(event.fd()));
+      write =
+          new WriteAttribution.HeardWrite(
+              event.pid(),
+              Files.readSymbolicLink(fd).toString(),
+              Files.readAttributes(fd, BasicFileAttributes.class).fileKey(),
+              FanotifyFds.mountId(event.fd()));
     } catch (IOException | RuntimeException e) {
       unreadable.increment();
       return;

@@ -19,10 +19,10 @@ import java.util.TreeSet;
 
 /**
  * The kernel's module list ({@code <proc>/modules}), compared pass by pass. Modules that appeared
- * are reported as a {@code kernel_modules} change, with a module loader (insmod, modprobe, kmod,
- * or busybox running one of them) alive at that moment if there is one, preferably one in a
- * container: a module a container loads runs above every container boundary. A kernel without
- * module support has no such file, and nothing is reported. Used by the host watch's thread.
+ * are reported as a {@code kernel_modules} change, with a module loader (insmod, modprobe, kmod, or
+ * busybox running one of them) alive at that moment if there is one, preferably one in a container:
+ * a module a container loads runs above every container boundary. A kernel without module support
+ * has no such file, and nothing is reported. Used by the host watch's thread.
  */
 final class KernelModuleWatch {
   static final String KIND = "kernel_modules";
@@ -30,8 +30,10 @@ final class KernelModuleWatch {
 
   private final HostFs host;
   private final ProcReader reader;
+
   /** The names at the last read; null before the first. */
   private Set<String> last;
+
   private long unreadable;
 
   KernelModuleWatch(HostFs host, ProcReader reader) {
@@ -67,10 +69,25 @@ final class KernelModuleWatch {
       return Optional.empty();
     }
     Optional<ProcessInfo> loader = loader();
-    Optional<ContainerInfo> container = loader.flatMap(p -> ContainerIdResolver.containerId(p.cgroup()))
-        .map(id -> running.stream().filter(c -> c.id().equals(id)).findFirst().orElse(ContainerInfo.unresolved(id)));
-    return Optional.of(new HostFileChanged(now, HostWatch.SOURCE, KIND, file.toString(), Optional.empty(),
-        String.join(",", added), container, loader));
+    Optional<ContainerInfo> container =
+        loader
+            .flatMap(p -> ContainerIdResolver.containerId(p.cgroup()))
+            .map(
+                id ->
+                    running.stream()
+                        .filter(c -> c.id().equals(id))
+                        .findFirst()
+                        .orElse(ContainerInfo.unresolved(id)));
+    return Optional.of(
+        new HostFileChanged(
+            now,
+            HostWatch.SOURCE,
+            KIND,
+            file.toString(),
+            Optional.empty(),
+            String.join(",", added),
+            container,
+            loader));
   }
 
   /** The first field of each line: the module's name (proc(5)); other lines are skipped. */
@@ -85,7 +102,9 @@ final class KernelModuleWatch {
     return out;
   }
 
-  /** A module loader running now, one in a container first; read only when modules appeared (rare). */
+  /**
+   * A module loader running now, one in a container first; read only when modules appeared (rare).
+   */
   private Optional<ProcessInfo> loader() {
     Optional<ProcessInfo> onHost = Optional.empty();
     for (int pid : reader.pids().toArray()) {
@@ -103,14 +122,16 @@ final class KernelModuleWatch {
 
   private boolean isLoader(int pid) {
     try {
-      String comm = Files.readString(host.pidDir(pid).resolve("comm"), StandardCharsets.ISO_8859_1).trim();
+      String comm =
+          Files.readString(host.pidDir(pid).resolve("comm"), StandardCharsets.ISO_8859_1).trim();
       if (LOADERS.contains(comm)) {
         return true;
       }
       if (!comm.equals("busybox")) {
         return false;
       }
-      String cmdline = Files.readString(host.pidDir(pid).resolve("cmdline"), StandardCharsets.ISO_8859_1);
+      String cmdline =
+          Files.readString(host.pidDir(pid).resolve("cmdline"), StandardCharsets.ISO_8859_1);
       return cmdline.contains("insmod") || cmdline.contains("modprobe");
     } catch (IOException | RuntimeException e) {
       return false; // it ended meanwhile

@@ -26,29 +26,37 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Packet sockets open in containers' network namespaces, from {@code /proc/<init pid>/net/packet}
  * (one small read per container per pass of the host watch). Each socket (by inode) is reported
- * once while it stays open, also at a container's first read (no ordinary container holds one);
- * its process is looked for among the host's processes only then. A socket the audit source
- * reported at its call (shared {@link SocketClaims}) is not reported again. Containers on the host's
- * network are skipped (their table is the host's), and so are those joined to another container's
- * network (its table, reported under it). Used by the host watch's thread only.
+ * once while it stays open, also at a container's first read (no ordinary container holds one); its
+ * process is looked for among the host's processes only then. A socket the audit source reported at
+ * its call (shared {@link SocketClaims}) is not reported again. Containers on the host's network
+ * are skipped (their table is the host's), and so are those joined to another container's network
+ * (its table, reported under it). Used by the host watch's thread only.
  */
 final class PacketSocketWatch {
   /** One line of {@code net/packet}: {@code sk RefCnt Type Proto Iface R Rmem User Inode}. */
   record PacketSocket(long inode, int type, String protocol, int ifindex, long uid) {}
 
-  /** Sockets remembered per container at most; past that a new one is neither remembered nor reported (counted). */
+  /**
+   * Sockets remembered per container at most; past that a new one is neither remembered nor
+   * reported (counted).
+   */
   static final int MAX_PER_CONTAINER = 256;
 
   private final HostFs host;
   private final ProcReader reader;
+
   /** Container id to the sockets reported while open. */
   private final Map<String, Set<Long>> seen = new HashMap<>();
+
   private final LongAdder full = new LongAdder();
   private final LongAdder unreadable = new LongAdder();
 
   private final SocketClaims claims;
 
-  /** @param claims the sockets already reported (shared with the audit source, which reports them at their call) */
+  /**
+   * @param claims the sockets already reported (shared with the audit source, which reports them at
+   *     their call)
+   */
   PacketSocketWatch(HostFs host, ProcReader reader, SocketClaims claims) {
     this.host = host;
     this.reader = reader;
@@ -84,9 +92,17 @@ final class PacketSocketWatch {
         continue; // the audit source reported it at its socket() call
       }
       Optional<ProcessInfo> proc = holder(s.inode()).flatMap(reader::read);
-      out.add(new PacketSocketSeen(now, HostWatch.SOURCE, proc, OptionalLong.of(s.inode()),
-          PacketSocketSeen.typeName(s.type()), s.protocol(),
-          s.ifindex(), s.uid(), Optional.of(c)));
+      out.add(
+          new PacketSocketSeen(
+              now,
+              HostWatch.SOURCE,
+              proc,
+              OptionalLong.of(s.inode()),
+              PacketSocketSeen.typeName(s.type()),
+              s.protocol(),
+              s.ifindex(),
+              s.uid(),
+              Optional.of(c)));
     }
     reported.retainAll(open);
   }
@@ -113,8 +129,13 @@ final class PacketSocketWatch {
         continue;
       }
       try {
-        out.add(new PacketSocket(Long.parseLong(f[8]), Integer.parseInt(f[2]), f[3], Integer.parseInt(f[4]),
-            Long.parseLong(f[7])));
+        out.add(
+            new PacketSocket(
+                Long.parseLong(f[8]),
+                Integer.parseInt(f[2]),
+                f[3],
+                Integer.parseInt(f[4]),
+                Long.parseLong(f[7])));
       } catch (NumberFormatException e) {
         // not a socket line
       }
@@ -125,7 +146,8 @@ final class PacketSocketWatch {
   /** The pid of a process with the socket among its descriptors, if one is found now. */
   private Optional<Integer> holder(long inode) {
     String link = "socket:[" + inode + "]";
-    try (DirectoryStream<Path> pids = Files.newDirectoryStream(host.proc(), p -> p.getFileName().toString().matches("[0-9]+"))) {
+    try (DirectoryStream<Path> pids =
+        Files.newDirectoryStream(host.proc(), p -> p.getFileName().toString().matches("[0-9]+"))) {
       for (Path pidDir : pids) {
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(pidDir.resolve("fd"))) {
           for (Path fd : fds) {

@@ -18,13 +18,16 @@ import java.util.TreeSet;
  * of the configured globs ({@code docker0}, {@code br-*}: Docker names a user-defined bridge
  * network's device {@code br-<first 12 hex of the network id>}) and that are bridges (they have a
  * {@code bridge} directory); with each bridge's ports ({@code brif/}: the host ends of the
- * containers' veth pairs, each with its peer's ifindex, {@code iflink}), and every other
- * interface of the host. Rescanned periodically, so networks and containers created and removed
- * later are followed; an interface vanishing mid-scan is skipped.
+ * containers' veth pairs, each with its peer's ifindex, {@code iflink}), and every other interface
+ * of the host. Rescanned periodically, so networks and containers created and removed later are
+ * followed; an interface vanishing mid-scan is skipped.
  */
 final class BridgeScanner {
-  /** A bridge port: its name, its bridge, and the ifindex of its veth peer (in the container's namespace). */
-  record Port(String name, String bridge, int peerIfindex) { }
+  /**
+   * A bridge port: its name, its bridge, and the ifindex of its veth peer (in the container's
+   * namespace).
+   */
+  record Port(String name, String bridge, int peerIfindex) {}
 
   /**
    * What {@link #scan} found.
@@ -43,7 +46,8 @@ final class BridgeScanner {
 
   BridgeScanner(Path sysRoot, List<String> globs) {
     this.classNet = sysRoot.resolve("class/net");
-    this.patterns = globs.stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+    this.patterns =
+        globs.stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
   }
 
   /** The matching bridges now, by name, with their ifindex. */
@@ -63,7 +67,8 @@ final class BridgeScanner {
           continue;
         }
         all.put(name.toString(), ifindex);
-        if (patterns.stream().anyMatch(p -> p.matches(name)) && Files.isDirectory(entry.resolve("bridge"))) {
+        if (patterns.stream().anyMatch(p -> p.matches(name))
+            && Files.isDirectory(entry.resolve("bridge"))) {
           bridges.put(name.toString(), ifindex);
         }
       }
@@ -72,7 +77,8 @@ final class BridgeScanner {
     }
     Map<Integer, Port> ports = new HashMap<>();
     for (String bridge : bridges.keySet()) {
-      try (DirectoryStream<Path> brif = Files.newDirectoryStream(classNet.resolve(bridge).resolve("brif"))) {
+      try (DirectoryStream<Path> brif =
+          Files.newDirectoryStream(classNet.resolve(bridge).resolve("brif"))) {
         for (Path p : brif) {
           String port = p.getFileName().toString();
           Integer ifindex = all.get(port);

@@ -24,11 +24,11 @@ import java.util.Set;
  * endpoint (Docker gives each endpoint its own), while its source address is whatever the sender
  * wrote: with {@code CAP_NET_RAW}, which Docker grants by default, a container can write a
  * neighbour's address or a foreign one. So a flow's source is resolved by its MAC first: the
- * container owning the MAC is the sender, and an IPv4 address that is none of that container's
- * is {@linkplain FlowPeer#spoofed() spoofed} (its owner is told). Docker's inventory lists no
- * IPv6 addresses (link-local ones are the container's own choice): an IPv6 source is attributed
- * by MAC but not checked. A MAC no container owns (the bridge's, for routed traffic) leaves the
- * address to speak for itself.
+ * container owning the MAC is the sender, and an IPv4 address that is none of that container's is
+ * {@linkplain FlowPeer#spoofed() spoofed} (its owner is told). Docker's inventory lists no IPv6
+ * addresses (link-local ones are the container's own choice): an IPv6 source is attributed by MAC
+ * but not checked. A MAC no container owns (the bridge's, for routed traffic) leaves the address to
+ * speak for itself.
  *
  * <p><b>Better still, by the port it came in on.</b> A container with {@code NET_RAW} can write any
  * source MAC as well, a neighbour's included. What it cannot choose is the bridge port its frames
@@ -50,19 +50,25 @@ final class EndpointIndex {
   private long ambiguous;
 
   /** One endpoint: its container, address and MAC, and every address of that container. */
-  private record Owner(ContainerInfo container, IpAddress ip, String mac, Set<IpAddress> containerIps) { }
+  private record Owner(
+      ContainerInfo container, IpAddress ip, String mac, Set<IpAddress> containerIps) {}
 
   /**
    * A flow's source end.
    *
-   * @param peer the end as the flow reports it (the real sender, with {@code spoofed} when it is one)
+   * @param peer the end as the flow reports it (the real sender, with {@code spoofed} when it is
+   *     one)
    * @param identity the address the sender is counted under (its own endpoint address when it is
    *     known by its MAC, so a sender rotating forged addresses stays one source)
    */
-  record Sender(FlowPeer peer, IpAddress identity) { }
+  record Sender(FlowPeer peer, IpAddress identity) {}
 
-  private EndpointIndex(Map<IpAddress, List<Owner>> containers, Map<Long, List<Owner>> byMac, Set<IpAddress> host,
-      Map<Integer, ContainerInfo> byPort, long ambiguous) {
+  private EndpointIndex(
+      Map<IpAddress, List<Owner>> containers,
+      Map<Long, List<Owner>> byMac,
+      Set<IpAddress> host,
+      Map<Integer, ContainerInfo> byPort,
+      long ambiguous) {
     this.containers = containers;
     this.byMac = byMac;
     this.host = host;
@@ -83,8 +89,11 @@ final class EndpointIndex {
    *     namespace ({@link NetnsLinksReader}); a peer claimed by several (containers sharing one
    *     namespace) goes to the one with network endpoints of its own, or to none
    */
-  static EndpointIndex of(Collection<ContainerInfo> running, Collection<IpAddress> hostAddresses,
-      Map<Integer, BridgeScanner.Port> ports, Map<Integer, List<ContainerInfo>> byNetnsIfindex) {
+  static EndpointIndex of(
+      Collection<ContainerInfo> running,
+      Collection<IpAddress> hostAddresses,
+      Map<Integer, BridgeScanner.Port> ports,
+      Map<Integer, List<ContainerInfo>> byNetnsIfindex) {
     Map<IpAddress, List<Owner>> byIp = new HashMap<>();
     Map<Long, List<Owner>> byMac = new HashMap<>();
     Set<IpAddress> host = new HashSet<>(hostAddresses);
@@ -96,15 +105,21 @@ final class EndpointIndex {
       for (NetworkEndpoint ep : c.networks().values()) {
         String mac = ep.macAddress().toLowerCase(Locale.ROOT);
         Optional<IpAddress> ip = IpAddress.parse(ep.ipAddress());
-        ip.ifPresent(a -> byIp.computeIfAbsent(a, k -> new ArrayList<>(1)).add(new Owner(c, a, mac, ips)));
-        parseMac(mac).ifPresent(m -> byMac.computeIfAbsent(m, k -> new ArrayList<>(1))
-            .add(new Owner(c, ip.orElse(FrameFacts.NO_ADDRESS), mac, ips)));
+        ip.ifPresent(
+            a -> byIp.computeIfAbsent(a, k -> new ArrayList<>(1)).add(new Owner(c, a, mac, ips)));
+        parseMac(mac)
+            .ifPresent(
+                m ->
+                    byMac
+                        .computeIfAbsent(m, k -> new ArrayList<>(1))
+                        .add(new Owner(c, ip.orElse(FrameFacts.NO_ADDRESS), mac, ips)));
         IpAddress.parse(ep.gateway()).ifPresent(host::add);
       }
     }
     Map<Integer, ContainerInfo> byPort = new HashMap<>();
     for (Map.Entry<Integer, BridgeScanner.Port> port : ports.entrySet()) {
-      List<ContainerInfo> behind = byNetnsIfindex.getOrDefault(port.getValue().peerIfindex(), List.of());
+      List<ContainerInfo> behind =
+          byNetnsIfindex.getOrDefault(port.getValue().peerIfindex(), List.of());
       if (behind.size() > 1) {
         behind = behind.stream().filter(c -> !c.networks().isEmpty()).toList();
       }
@@ -122,8 +137,8 @@ final class EndpointIndex {
 
   /**
    * The end that sent a flow's first packet, which entered the bridge by {@code ingress}: a port's
-   * ifindex, {@link FlowRecord#FROM_HOST} (sent into the bridge by the host) or
-   * {@link FlowRecord#UNKNOWN_INGRESS}.
+   * ifindex, {@link FlowRecord#FROM_HOST} (sent into the bridge by the host) or {@link
+   * FlowRecord#UNKNOWN_INGRESS}.
    */
   Sender sender(IpAddress ip, int port, long mac, int ingress) {
     if (ingress == FlowRecord.FROM_HOST) {
@@ -136,11 +151,25 @@ final class EndpointIndex {
       if (ingress > 0 && claimed.isPresent() && byPort.containsValue(claimed.get())) {
         // A port not known yet (a container just started) speaking as a container whose own port
         // is known: not that container. Told as an outsider that forged it, never blamed on it.
-        AddressOwner owner = fallback.peer().spoofed().orElse(
-            new AddressOwner(FlowPeer.Kind.CONTAINER, fallback.peer().displayName(), Optional.of(claimed.get().id()),
-                AddressOwner.FORGED_BOTH));
-        return new Sender(new FlowPeer(FlowPeer.Kind.EXTERNAL, ip.toString(), port, FrameFacts.macText(mac),
-            Optional.empty(), Optional.of(owner)), ip);
+        AddressOwner owner =
+            fallback
+                .peer()
+                .spoofed()
+                .orElse(
+                    new AddressOwner(
+                        FlowPeer.Kind.CONTAINER,
+                        fallback.peer().displayName(),
+                        Optional.of(claimed.get().id()),
+                        AddressOwner.FORGED_BOTH));
+        return new Sender(
+            new FlowPeer(
+                FlowPeer.Kind.EXTERNAL,
+                ip.toString(),
+                port,
+                FrameFacts.macText(mac),
+                Optional.empty(),
+                Optional.of(owner)),
+            ip);
       }
       return fallback;
     }
@@ -154,15 +183,30 @@ final class EndpointIndex {
     // What the inventory does not tell (no MAC, no IPv4 address listed) is not checked.
     boolean macOk = macs.isEmpty() || macs.contains(mac);
     // Counted under an address of its own, so one rotating forged sources is still one scanner.
-    IpAddress own = ips.isEmpty() || ips.contains(ip) ? ip : ips.stream().min(Comparator.comparingLong(IpAddress::high).thenComparingLong(IpAddress::low)).orElseThrow();
+    IpAddress own =
+        ips.isEmpty() || ips.contains(ip)
+            ? ip
+            : ips.stream()
+                .min(Comparator.comparingLong(IpAddress::high).thenComparingLong(IpAddress::low))
+                .orElseThrow();
     boolean ipOk = !ip.isV4() || ips.isEmpty() || ips.contains(ip);
     if (macOk && ipOk) {
-      return new Sender(new FlowPeer(FlowPeer.Kind.CONTAINER, ip.toString(), port, macText, Optional.of(c)), ip);
+      return new Sender(
+          new FlowPeer(FlowPeer.Kind.CONTAINER, ip.toString(), port, macText, Optional.of(c)), ip);
     }
     AddressOwner owner = ipOk ? macOwner(mac, macText) : addressOwner(ip);
-    String forged = macOk ? AddressOwner.FORGED_ADDRESS : ipOk ? AddressOwner.FORGED_MAC : AddressOwner.FORGED_BOTH;
-    FlowPeer spoofer = new FlowPeer(FlowPeer.Kind.CONTAINER, ip.toString(), port, macText, Optional.of(c),
-        Optional.of(owner.withForged(forged)));
+    String forged =
+        macOk
+            ? AddressOwner.FORGED_ADDRESS
+            : ipOk ? AddressOwner.FORGED_MAC : AddressOwner.FORGED_BOTH;
+    FlowPeer spoofer =
+        new FlowPeer(
+            FlowPeer.Kind.CONTAINER,
+            ip.toString(),
+            port,
+            macText,
+            Optional.of(c),
+            Optional.of(owner.withForged(forged)));
     return new Sender(spoofer, own);
   }
 
@@ -171,7 +215,8 @@ final class EndpointIndex {
     List<Owner> owners = byMac.get(mac);
     if (owners != null && !owners.isEmpty()) {
       ContainerInfo c = owners.get(0).container();
-      return new AddressOwner(FlowPeer.Kind.CONTAINER, c.name().isEmpty() ? macText : c.name(), Optional.of(c.id()));
+      return new AddressOwner(
+          FlowPeer.Kind.CONTAINER, c.name().isEmpty() ? macText : c.name(), Optional.of(c.id()));
     }
     return new AddressOwner(FlowPeer.Kind.EXTERNAL, macText, Optional.empty());
   }
@@ -197,14 +242,21 @@ final class EndpointIndex {
         }
       }
       Owner o = macOwners.get(0);
-      boolean oneContainer = macOwners.stream().allMatch(x -> x.container().id().equals(o.container().id()));
+      boolean oneContainer =
+          macOwners.stream().allMatch(x -> x.container().id().equals(o.container().id()));
       if (oneContainer) {
         IpAddress identity = o.ip().equals(FrameFacts.NO_ADDRESS) ? ip : o.ip();
         if (!ip.isV4()) {
           return new Sender(containerPeer(o, ip, port), identity);
         }
-        FlowPeer spoofer = new FlowPeer(FlowPeer.Kind.CONTAINER, ip.toString(), port, o.mac(),
-            Optional.of(o.container()), Optional.of(addressOwner(ip)));
+        FlowPeer spoofer =
+            new FlowPeer(
+                FlowPeer.Kind.CONTAINER,
+                ip.toString(),
+                port,
+                o.mac(),
+                Optional.of(o.container()),
+                Optional.of(addressOwner(ip)));
         return new Sender(spoofer, identity);
       }
       // One MAC on endpoints of several containers (a stale inventory): the address decides.
@@ -217,7 +269,8 @@ final class EndpointIndex {
   }
 
   private static FlowPeer containerPeer(Owner o, IpAddress ip, int port) {
-    return new FlowPeer(FlowPeer.Kind.CONTAINER, ip.toString(), port, o.mac(), Optional.of(o.container()));
+    return new FlowPeer(
+        FlowPeer.Kind.CONTAINER, ip.toString(), port, o.mac(), Optional.of(o.container()));
   }
 
   /** Whom an address belongs to, by the address alone. */
@@ -225,7 +278,9 @@ final class EndpointIndex {
     List<Owner> owners = containers.get(ip);
     if (owners != null && !owners.isEmpty()) {
       ContainerInfo c = owners.get(0).container();
-      return new AddressOwner(FlowPeer.Kind.CONTAINER, c.name().isEmpty() ? ip.toString() : c.name(),
+      return new AddressOwner(
+          FlowPeer.Kind.CONTAINER,
+          c.name().isEmpty() ? ip.toString() : c.name(),
           Optional.of(c.id()));
     }
     if (host.contains(ip)) {

@@ -7,8 +7,8 @@ import java.util.Map;
 /**
  * Where the network source hands each flow it saw before delivering it: the agent's judgement
  * (network policy, learning, scan counts), which adds the verdict. The collector judges nothing
- * itself; {@link #NONE} delivers the facts alone. Called from the capture thread, but for
- * {@link #start} and {@link #close}.
+ * itself; {@link #NONE} delivers the facts alone. Called from the capture thread, but for {@link
+ * #start} and {@link #close}.
  */
 public interface FlowJudgement extends AutoCloseable {
   /** No judgement: flows are delivered without a verdict. */
@@ -28,15 +28,13 @@ public interface FlowJudgement extends AutoCloseable {
   }
 
   /**
-   * The flow, judged before, proved to be a real conversation (see
-   * {@link FlowTable.Listener#established}); delivered as nothing.
+   * The flow, judged before, proved to be a real conversation (see {@link
+   * FlowTable.Listener#established}); delivered as nothing.
    */
-  default void established(FlowObserved flow) {
-  }
+  default void established(FlowObserved flow) {}
 
   /** About once a second: forgets state with nothing left in it. */
-  default void sweep(long nowMillis) {
-  }
+  default void sweep(long nowMillis) {}
 
   /** Its monotonic counts, published with the source's. */
   default Map<String, Long> counters() {
@@ -44,11 +42,9 @@ public interface FlowJudgement extends AutoCloseable {
   }
 
   /** The source starts. */
-  default void start() {
-  }
+  default void start() {}
 
   /** The source stopped: saves what is left. */
   @Override
-  default void close() {
-  }
+  default void close() {}
 }

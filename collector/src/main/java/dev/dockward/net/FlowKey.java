@@ -2,8 +2,8 @@ package dev.dockward.net;
 
 /**
  * A conversation's 5-tuple, normalised so that both directions give the same key: the lower
- * (address, port) end comes first. Ports are -1 for protocols without them (ICMP: one flow per
- * pair of addresses and protocol).
+ * (address, port) end comes first. Ports are -1 for protocols without them (ICMP: one flow per pair
+ * of addresses and protocol).
  */
 record FlowKey(IpAddress low, int lowPort, IpAddress high, int highPort, int protocol) {
 

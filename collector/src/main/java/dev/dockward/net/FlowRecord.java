@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * What the flow table reports about one conversation: at its start, periodically while it lasts,
- * and at its end. "Source" is the end that sent the first packet seen (the client, for TCP when
- * the handshake was seen); counters are cumulative since the start.
+ * and at its end. "Source" is the end that sent the first packet seen (the client, for TCP when the
+ * handshake was seen); counters are cumulative since the start.
  *
  * @param state start, update or end
  * @param endReason why it ended, for {@link State#END}
@@ -35,17 +35,36 @@ import java.util.Optional;
  *     first packet seen was the responder's, or it was captured without that fact)
  */
 public record FlowRecord(
-    State state, Optional<EndReason> endReason, String iface, int protocol, IpAddress src, int srcPort,
-    IpAddress dst, int dstPort, long srcMac, long dstMac, long packetsOut, long bytesOut, long packetsIn,
-    long bytesIn, int tcpFlagsOut, int tcpFlagsIn, Instant firstSeen, Instant lastSeen, int srcIngress) {
+    State state,
+    Optional<EndReason> endReason,
+    String iface,
+    int protocol,
+    IpAddress src,
+    int srcPort,
+    IpAddress dst,
+    int dstPort,
+    long srcMac,
+    long dstMac,
+    long packetsOut,
+    long bytesOut,
+    long packetsIn,
+    long bytesIn,
+    int tcpFlagsOut,
+    int tcpFlagsIn,
+    Instant firstSeen,
+    Instant lastSeen,
+    int srcIngress) {
   /** A frame the host sent into the bridge (its own or routed from elsewhere). */
   public static final int FROM_HOST = 0;
+
   /** A frame whose bridge port is not known. */
   public static final int UNKNOWN_INGRESS = -1;
 
   /** Where in its life a flow is reported. */
   public enum State {
-    START, UPDATE, END;
+    START,
+    UPDATE,
+    END;
 
     public String text() {
       return name().toLowerCase(Locale.ROOT);
@@ -79,11 +98,45 @@ public record FlowRecord(
   }
 
   /** A record without the initiator's bridge port ({@link #UNKNOWN_INGRESS}). */
-  public FlowRecord(State state, Optional<EndReason> endReason, String iface, int protocol, IpAddress src,
-      int srcPort, IpAddress dst, int dstPort, long srcMac, long dstMac, long packetsOut, long bytesOut,
-      long packetsIn, long bytesIn, int tcpFlagsOut, int tcpFlagsIn, Instant firstSeen, Instant lastSeen) {
-    this(state, endReason, iface, protocol, src, srcPort, dst, dstPort, srcMac, dstMac, packetsOut, bytesOut,
-        packetsIn, bytesIn, tcpFlagsOut, tcpFlagsIn, firstSeen, lastSeen, UNKNOWN_INGRESS);
+  public FlowRecord(
+      State state,
+      Optional<EndReason> endReason,
+      String iface,
+      int protocol,
+      IpAddress src,
+      int srcPort,
+      IpAddress dst,
+      int dstPort,
+      long srcMac,
+      long dstMac,
+      long packetsOut,
+      long bytesOut,
+      long packetsIn,
+      long bytesIn,
+      int tcpFlagsOut,
+      int tcpFlagsIn,
+      Instant firstSeen,
+      Instant lastSeen) {
+    this(
+        state,
+        endReason,
+        iface,
+        protocol,
+        src,
+        srcPort,
+        dst,
+        dstPort,
+        srcMac,
+        dstMac,
+        packetsOut,
+        bytesOut,
+        packetsIn,
+        bytesIn,
+        tcpFlagsOut,
+        tcpFlagsIn,
+        firstSeen,
+        lastSeen,
+        UNKNOWN_INGRESS);
   }
 
   /** The protocol's usual name, or its number. */

@@ -17,7 +17,7 @@ import java.util.Optional;
  */
 final class FlowResolver {
   /** A flow's ends as resolved at its start, and the address its sender is counted under. */
-  private record Resolved(FlowPeer src, FlowPeer dst, String sender) { }
+  private record Resolved(FlowPeer src, FlowPeer dst, String sender) {}
 
   private record FlowId(IpAddress src, int srcPort, IpAddress dst, int dstPort, int protocol) {
     static FlowId of(FlowRecord r) {
@@ -31,7 +31,8 @@ final class FlowResolver {
   private long spoofed;
 
   void useIndex(EndpointIndex index) {
-    ambiguousBefore += this.index.ambiguous(); // the count lives in each index: keep it across rebuilds
+    ambiguousBefore +=
+        this.index.ambiguous(); // the count lives in each index: keep it across rebuilds
     this.index = index;
   }
 
@@ -83,13 +84,26 @@ final class FlowResolver {
 
   private Resolved resolve(FlowRecord r) {
     EndpointIndex.Sender sender = index.sender(r.src(), r.srcPort(), r.srcMac(), r.srcIngress());
-    return new Resolved(sender.peer(), index.peer(r.dst(), r.dstPort(), r.dstMac()), sender.identity().toString());
+    return new Resolved(
+        sender.peer(), index.peer(r.dst(), r.dstPort(), r.dstMac()), sender.identity().toString());
   }
 
   private static FlowObserved event(FlowRecord r, Resolved resolved, Instant now) {
-    FlowTraffic traffic = new FlowTraffic(r.state().text(), r.endReason().map(FlowRecord.EndReason::text), r.iface(),
-        r.protocolName(), r.packetsOut(), r.bytesOut(), r.packetsIn(), r.bytesIn(),
-        FlowRecord.flagNames(r.tcpFlagsOut()), FlowRecord.flagNames(r.tcpFlagsIn()), r.firstSeen(), r.lastSeen());
-    return new FlowObserved(now, traffic, resolved.src(), resolved.dst(), resolved.sender(), Optional.empty());
+    FlowTraffic traffic =
+        new FlowTraffic(
+            r.state().text(),
+            r.endReason().map(FlowRecord.EndReason::text),
+            r.iface(),
+            r.protocolName(),
+            r.packetsOut(),
+            r.bytesOut(),
+            r.packetsIn(),
+            r.bytesIn(),
+            FlowRecord.flagNames(r.tcpFlagsOut()),
+            FlowRecord.flagNames(r.tcpFlagsIn()),
+            r.firstSeen(),
+            r.lastSeen());
+    return new FlowObserved(
+        now, traffic, resolved.src(), resolved.dst(), resolved.sender(), Optional.empty());
   }
 }

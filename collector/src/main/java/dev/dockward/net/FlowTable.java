@@ -25,7 +25,8 @@ import java.util.Optional;
  */
 public final class FlowTable {
   /** How flows are bounded; see the class comment. */
-  public record Settings(int maxFlows, Duration idleTimeout, Duration activeTimeout, Duration closedLinger) {
+  public record Settings(
+      int maxFlows, Duration idleTimeout, Duration activeTimeout, Duration closedLinger) {
     public static final Settings DEFAULT =
         new Settings(65_536, Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(2));
 
@@ -33,7 +34,10 @@ public final class FlowTable {
       if (maxFlows < 1) {
         throw new IllegalArgumentException("max flows must be at least 1, not " + maxFlows);
       }
-      if (idleTimeout.isNegative() || idleTimeout.isZero() || activeTimeout.isNegative() || activeTimeout.isZero()
+      if (idleTimeout.isNegative()
+          || idleTimeout.isZero()
+          || activeTimeout.isNegative()
+          || activeTimeout.isZero()
           || closedLinger.isNegative()) {
         throw new IllegalArgumentException("flow timeouts must be positive");
       }
@@ -51,7 +55,7 @@ public final class FlowTable {
      * out (a one-way stream such as syslog or statsd). A probe answered by a RST, or a lone
      * datagram, never is. Learning records only such flows. Not an event of its own.
      */
-    default void established(FlowRecord record) { }
+    default void established(FlowRecord record) {}
   }
 
   /** Packets out that make a flow of a protocol without handshake established without an answer. */
@@ -94,7 +98,8 @@ public final class FlowTable {
   private final long idleMillis;
   private final long activeMillis;
   private final long lingerMillis;
-  // Access order: the head is the flow seen least recently, which is what eviction and the idle sweep want.
+  // Access order: the head is the flow seen least recently, which is what eviction and the idle
+  // sweep want.
   private final LinkedHashMap<FlowKey, Flow> flows;
   private long started;
   private long ended;
@@ -117,8 +122,9 @@ public final class FlowTable {
   /**
    * Accounts one frame; reports a start for a new flow (and an end for the one it evicts).
    *
-   * @param ingress where the frame entered the bridge: a port's ifindex, {@link FlowRecord#FROM_HOST}
-   *     or {@link FlowRecord#UNKNOWN_INGRESS}; a new flow keeps it as its initiator's
+   * @param ingress where the frame entered the bridge: a port's ifindex, {@link
+   *     FlowRecord#FROM_HOST} or {@link FlowRecord#UNKNOWN_INGRESS}; a new flow keeps it as its
+   *     initiator's
    */
   public void observe(FrameFacts f, String iface, int ingress, long nowMillis, Listener out) {
     if (!f.isIp() || f.protocol() < 0) {
@@ -133,12 +139,21 @@ public final class FlowTable {
       if (flows.size() >= settings.maxFlows()) {
         evictEldest(out);
       }
-      boolean synAck = f.protocol() == FrameFacts.TCP
-          && (f.tcpFlags() & (FrameFacts.SYN | FrameFacts.ACK)) == (FrameFacts.SYN | FrameFacts.ACK);
+      boolean synAck =
+          f.protocol() == FrameFacts.TCP
+              && (f.tcpFlags() & (FrameFacts.SYN | FrameFacts.ACK))
+                  == (FrameFacts.SYN | FrameFacts.ACK);
       boolean initiatorIsLow = synAck != srcIsLow;
-      flow = synAck // the responder's packet: where the initiator's entered is not known
-          ? new Flow(iface, initiatorIsLow, f.dstMac(), f.srcMac(), FlowRecord.UNKNOWN_INGRESS, nowMillis)
-          : new Flow(iface, initiatorIsLow, f.srcMac(), f.dstMac(), ingress, nowMillis);
+      flow =
+          synAck // the responder's packet: where the initiator's entered is not known
+              ? new Flow(
+                  iface,
+                  initiatorIsLow,
+                  f.dstMac(),
+                  f.srcMac(),
+                  FlowRecord.UNKNOWN_INGRESS,
+                  nowMillis)
+              : new Flow(iface, initiatorIsLow, f.srcMac(), f.dstMac(), ingress, nowMillis);
       flows.put(key, flow);
       started++;
     }
@@ -169,7 +184,9 @@ public final class FlowTable {
 
   private static boolean establishes(FrameFacts f, boolean outbound, Flow flow) {
     if (f.protocol() == FrameFacts.TCP) {
-      return !outbound && (f.tcpFlags() & (FrameFacts.SYN | FrameFacts.ACK)) == (FrameFacts.SYN | FrameFacts.ACK);
+      return !outbound
+          && (f.tcpFlags() & (FrameFacts.SYN | FrameFacts.ACK))
+              == (FrameFacts.SYN | FrameFacts.ACK);
     }
     return !outbound || flow.packetsOut >= ONE_WAY_PACKETS;
   }
@@ -184,8 +201,13 @@ public final class FlowTable {
       if (quiet >= idleMillis || (flow.closed && quiet >= lingerMillis)) {
         it.remove();
         ended++;
-        out.flow(record(e.getKey(), flow, FlowRecord.State.END,
-            Optional.of(flow.closed ? FlowRecord.EndReason.CLOSED : FlowRecord.EndReason.IDLE)));
+        out.flow(
+            record(
+                e.getKey(),
+                flow,
+                FlowRecord.State.END,
+                Optional.of(
+                    flow.closed ? FlowRecord.EndReason.CLOSED : FlowRecord.EndReason.IDLE)));
       } else if (nowMillis - flow.lastReportMillis >= activeMillis) {
         flow.lastReportMillis = nowMillis;
         out.flow(record(e.getKey(), flow, FlowRecord.State.UPDATE, Optional.empty()));
@@ -208,7 +230,10 @@ public final class FlowTable {
     return flows.size();
   }
 
-  /** Flows started, ended (evicted ones included), evicted, and frames that were not IP; all monotonic. */
+  /**
+   * Flows started, ended (evicted ones included), evicted, and frames that were not IP; all
+   * monotonic.
+   */
   public Map<String, Long> counters() {
     Map<String, Long> m = new LinkedHashMap<>();
     m.put("flows_started", started);
@@ -224,17 +249,39 @@ public final class FlowTable {
     it.remove();
     evicted++;
     ended++;
-    out.flow(record(eldest.getKey(), eldest.getValue(), FlowRecord.State.END,
-        Optional.of(FlowRecord.EndReason.EVICTED)));
+    out.flow(
+        record(
+            eldest.getKey(),
+            eldest.getValue(),
+            FlowRecord.State.END,
+            Optional.of(FlowRecord.EndReason.EVICTED)));
   }
 
-  private static FlowRecord record(FlowKey key, Flow f, FlowRecord.State state, Optional<FlowRecord.EndReason> why) {
+  private static FlowRecord record(
+      FlowKey key, Flow f, FlowRecord.State state, Optional<FlowRecord.EndReason> why) {
     IpAddress src = f.initiatorIsLow ? key.low() : key.high();
     int srcPort = f.initiatorIsLow ? key.lowPort() : key.highPort();
     IpAddress dst = f.initiatorIsLow ? key.high() : key.low();
     int dstPort = f.initiatorIsLow ? key.highPort() : key.lowPort();
-    return new FlowRecord(state, why, f.iface, key.protocol(), src, srcPort, dst, dstPort, f.srcMac, f.dstMac,
-        f.packetsOut, f.bytesOut, f.packetsIn, f.bytesIn, f.flagsOut, f.flagsIn,
-        Instant.ofEpochMilli(f.firstSeenMillis), Instant.ofEpochMilli(f.lastSeenMillis), f.srcIngress);
+    return new FlowRecord(
+        state,
+        why,
+        f.iface,
+        key.protocol(),
+        src,
+        srcPort,
+        dst,
+        dstPort,
+        f.srcMac,
+        f.dstMac,
+        f.packetsOut,
+        f.bytesOut,
+        f.packetsIn,
+        f.bytesIn,
+        f.flagsOut,
+        f.flagsIn,
+        Instant.ofEpochMilli(f.firstSeenMillis),
+        Instant.ofEpochMilli(f.lastSeenMillis),
+        f.srcIngress);
   }
 }

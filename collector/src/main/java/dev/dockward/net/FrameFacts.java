@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param layer3 what the EtherType announced and the parser understood
  * @param src the IP source, or the ARP sender's protocol address
  * @param dst the IP destination, or the ARP target's protocol address
- * @param protocol the IP protocol (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, …) after IPv6 extension headers, or -1
+ * @param protocol the IP protocol (6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, …) after IPv6 extension
+ *     headers, or -1
  * @param srcPort TCP/UDP source port, or -1
  * @param dstPort TCP/UDP destination port, or -1
  * @param tcpFlags the TCP flag bits (FIN 0x01 … CWR 0x80), 0 when not TCP
@@ -25,9 +26,23 @@ import java.util.Objects;
  * @param wireLength the frame's length on the wire (not what was captured)
  */
 public record FrameFacts(
-    long srcMac, long dstMac, int vlanId, int etherType, Layer3 layer3, IpAddress src, IpAddress dst,
-    int protocol, int srcPort, int dstPort, int tcpFlags, int icmpType, int icmpCode, int arpOp,
-    boolean fragment, boolean truncated, int wireLength) {
+    long srcMac,
+    long dstMac,
+    int vlanId,
+    int etherType,
+    Layer3 layer3,
+    IpAddress src,
+    IpAddress dst,
+    int protocol,
+    int srcPort,
+    int dstPort,
+    int tcpFlags,
+    int icmpType,
+    int icmpCode,
+    int arpOp,
+    boolean fragment,
+    boolean truncated,
+    int wireLength) {
 
   /** The address of a frame that has none. */
   public static final IpAddress NO_ADDRESS = new IpAddress(0L, 0L);
@@ -44,7 +59,12 @@ public record FrameFacts(
   public static final int ACK = 0x10;
 
   /** What a frame carries above Ethernet. */
-  public enum Layer3 { ARP, IPV4, IPV6, OTHER }
+  public enum Layer3 {
+    ARP,
+    IPV4,
+    IPV6,
+    OTHER
+  }
 
   public FrameFacts {
     Objects.requireNonNull(layer3, "layer3");

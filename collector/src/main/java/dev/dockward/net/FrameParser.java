@@ -6,15 +6,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Parses Ethernet frames (802.1Q / 802.1ad tags), ARP, IPv4, IPv6 (hop-by-hop, routing,
- * fragment, destination options and AH extension headers), TCP, UDP, ICMP and ICMPv6 headers
- * into {@link FrameFacts}. Reads with absolute gets from any {@link ByteBuffer} (the capture ring
- * or a test's array): nothing is copied and nothing is allocated but the result.
+ * Parses Ethernet frames (802.1Q / 802.1ad tags), ARP, IPv4, IPv6 (hop-by-hop, routing, fragment,
+ * destination options and AH extension headers), TCP, UDP, ICMP and ICMPv6 headers into {@link
+ * FrameFacts}. Reads with absolute gets from any {@link ByteBuffer} (the capture ring or a test's
+ * array): nothing is copied and nothing is allocated but the result.
  *
- * <p>A frame whose Ethernet, ARP or IP header is short or inconsistent is <em>malformed</em>: it
- * is counted and yields no facts. A transport header cut off by the snap length still yields
- * the IP facts, marked {@code truncated}. No input makes {@link #parse} throw. One parser per
- * capture thread: the counters are not synchronized for writing.
+ * <p>A frame whose Ethernet, ARP or IP header is short or inconsistent is <em>malformed</em>: it is
+ * counted and yields no facts. A transport header cut off by the snap length still yields the IP
+ * facts, marked {@code truncated}. No input makes {@link #parse} throw. One parser per capture
+ * thread: the counters are not synchronized for writing.
  */
 public final class FrameParser {
   static final int ETH_HEADER = 14;
@@ -23,8 +23,10 @@ public final class FrameParser {
   static final int ETHERTYPE_IPV6 = 0x86dd;
   static final int ETHERTYPE_VLAN = 0x8100;
   static final int ETHERTYPE_QINQ = 0x88a8;
+
   /** More tags than this is not a frame a bridge forwards: malformed. */
   private static final int MAX_VLAN_TAGS = 2;
+
   /** IPv6 extension headers followed before giving up (RFC 8200 expects only a handful). */
   private static final int MAX_EXTENSION_HEADERS = 8;
 
@@ -42,7 +44,9 @@ public final class FrameParser {
   public Optional<FrameFacts> parse(ByteBuffer frame, int offset, int captured, int wireLength) {
     FrameFacts facts;
     try {
-      facts = parseFrame(frame, offset, Math.min(captured, Math.max(0, frame.limit() - offset)), wireLength);
+      facts =
+          parseFrame(
+              frame, offset, Math.min(captured, Math.max(0, frame.limit() - offset)), wireLength);
     } catch (IndexOutOfBoundsException e) {
       // The bound checks below should make this unreachable; a frame must never stop a capture.
       facts = null;
@@ -112,8 +116,11 @@ public final class FrameParser {
 
   /** ARP for IPv4 over Ethernet; other hardware or protocol types are malformed here. */
   private static FrameFacts arp(ByteBuffer b, int pos, int end, Builder f) {
-    if (pos + 28 > end || u16(b, pos) != 1 || u16(b, pos + 2) != ETHERTYPE_IPV4
-        || u8(b, pos + 4) != 6 || u8(b, pos + 5) != 4) {
+    if (pos + 28 > end
+        || u16(b, pos) != 1
+        || u16(b, pos + 2) != ETHERTYPE_IPV4
+        || u8(b, pos + 4) != 6
+        || u8(b, pos + 5) != 4) {
       return null;
     }
     f.arpOp = u16(b, pos + 6);
@@ -129,14 +136,18 @@ public final class FrameParser {
     int versionIhl = u8(b, pos);
     int headerLength = (versionIhl & 0x0f) * 4;
     int totalLength = u16(b, pos + 2);
-    if (versionIhl >>> 4 != 4 || headerLength < 20 || totalLength < headerLength || pos + headerLength > end) {
+    if (versionIhl >>> 4 != 4
+        || headerLength < 20
+        || totalLength < headerLength
+        || pos + headerLength > end) {
       return null;
     }
     f.protocol = u8(b, pos + 9);
     f.src = IpAddress.v4(u32(b, pos + 12));
     f.dst = IpAddress.v4(u32(b, pos + 16));
     f.fragment = (u16(b, pos + 6) & 0x1fff) != 0;
-    // The capture may hold Ethernet padding beyond the IP datagram: the datagram ends where IP says.
+    // The capture may hold Ethernet padding beyond the IP datagram: the datagram ends where IP
+    // says.
     int datagramEnd = Math.min(end, pos + totalLength);
     if (!f.fragment) {
       transport(b, pos + headerLength, datagramEnd, f);
@@ -227,7 +238,7 @@ public final class FrameParser {
         f.icmpType = u8(b, p);
         f.icmpCode = u8(b, p + 1);
       }
-      default -> { }
+      default -> {}
     }
   }
 
@@ -252,7 +263,10 @@ public final class FrameParser {
     return ((long) u16(b, i) << 32) | (u32(b, i + 2) & 0xffff_ffffL);
   }
 
-  /** The facts gathered while walking the headers (on the stack of one parse: escape analysis drops it). */
+  /**
+   * The facts gathered while walking the headers (on the stack of one parse: escape analysis drops
+   * it).
+   */
   private static final class Builder {
     final long srcMac;
     final long dstMac;
@@ -280,8 +294,24 @@ public final class FrameParser {
     }
 
     FrameFacts build(FrameFacts.Layer3 layer3) {
-      return new FrameFacts(srcMac, dstMac, vlan, etherType, layer3, src, dst, protocol, srcPort, dstPort, tcpFlags,
-          icmpType, icmpCode, arpOp, fragment, truncated, wireLength);
+      return new FrameFacts(
+          srcMac,
+          dstMac,
+          vlan,
+          etherType,
+          layer3,
+          src,
+          dst,
+          protocol,
+          srcPort,
+          dstPort,
+          tcpFlags,
+          icmpType,
+          icmpCode,
+          arpOp,
+          fragment,
+          truncated,
+          wireLength);
     }
   }
 }

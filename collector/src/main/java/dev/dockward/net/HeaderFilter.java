@@ -8,14 +8,14 @@ import java.util.Collection;
 /**
  * The classic BPF programs attached to the capture sockets ({@code SO_ATTACH_FILTER}): frames that
  * are IPv4, IPv6, ARP or VLAN-tagged pass, cut to the snap length (the kernel copies no more than
- * the program returns); everything else stays in the kernel. Before the EtherType test each
- * program keeps only the frames of its side of the bridge, by the kernel's own facts about the
- * frame ({@code SKF_AD_PKTTYPE}, {@code SKF_AD_IFINDEX}), so that every frame is seen once:
+ * the program returns); everything else stays in the kernel. Before the EtherType test each program
+ * keeps only the frames of its side of the bridge, by the kernel's own facts about the frame
+ * ({@code SKF_AD_PKTTYPE}, {@code SKF_AD_IFINDEX}), so that every frame is seen once:
  *
  * <ul>
  *   <li>{@link #fromHost}, on a socket bound to a bridge: only frames the host sends into the
- *       bridge ({@code PACKET_OUTGOING}); what the bridge delivers up to the host came in through
- *       a container's port and is seen there.
+ *       bridge ({@code PACKET_OUTGOING}); what the bridge delivers up to the host came in through a
+ *       container's port and is seen there.
  *   <li>{@link #fromPorts}, on one socket bound to no interface: frames <em>received</em> by an
  *       interface (never {@code PACKET_OUTGOING}) that is not one of {@code notPorts}, i.e. frames
  *       entering a bridge through a container's port.
@@ -38,15 +38,21 @@ import java.util.Collection;
  */
 final class HeaderFilter {
   static final int[] ETHER_TYPES = {0x0800, 0x86dd, 0x0806, 0x8100, 0x88a8};
-  /** Interfaces excluded in the kernel at most; beyond, the capture thread skips the rest (counted). */
+
+  /**
+   * Interfaces excluded in the kernel at most; beyond, the capture thread skips the rest (counted).
+   */
   static final int MAX_EXCLUDED = 1_500;
+
   static final int PACKET_OUTGOING = 4;
   private static final int BPF_LD_W_ABS = 0x20;
   private static final int BPF_LD_H_ABS = 0x28;
   private static final int BPF_JMP_JEQ_K = 0x15;
   private static final int BPF_RET_K = 0x06;
+
   /** {@code SKF_AD_OFF + SKF_AD_PKTTYPE} and {@code + SKF_AD_IFINDEX}: ancillary loads. */
   private static final int AD_PKTTYPE = -0x1000 + 4;
+
   private static final int AD_IFINDEX = -0x1000 + 8;
 
   private HeaderFilter() {}
@@ -69,8 +75,8 @@ final class HeaderFilter {
   }
 
   /**
-   * Frames received by any interface but {@code notPorts} (at most {@link #MAX_EXCLUDED} of them are
-   * excluded here), for a socket bound to no interface.
+   * Frames received by any interface but {@code notPorts} (at most {@link #MAX_EXCLUDED} of them
+   * are excluded here), for a socket bound to no interface.
    */
   static byte[] fromPorts(int snapLength, Collection<Integer> notPorts) {
     int excluded = Math.min(notPorts.size(), MAX_EXCLUDED);
@@ -91,11 +97,15 @@ final class HeaderFilter {
     return b.array();
   }
 
-  /** {@code struct sock_fprog} pointing at a copy of the program; keep the returned memory alive while attaching. */
+  /**
+   * {@code struct sock_fprog} pointing at a copy of the program; keep the returned memory alive
+   * while attaching.
+   */
   static Memory[] fprog(byte[] program) {
     Memory filter = new Memory(program.length);
     filter.write(0, program, 0, program.length);
-    Memory fprog = new Memory(16); // unsigned short len; 6 bytes padding; struct sock_filter *filter
+    Memory fprog =
+        new Memory(16); // unsigned short len; 6 bytes padding; struct sock_filter *filter
     fprog.clear();
     fprog.setShort(0, (short) (program.length / 8));
     fprog.setPointer(8, filter);

@@ -16,7 +16,10 @@ public record IpAddress(long high, long low) {
     return new IpAddress(0L, V4_MAPPED_LOW | (bits & 0xffff_ffffL));
   }
 
-  /** Parses a literal address (Docker's inventory form); empty for anything else, never a DNS lookup. */
+  /**
+   * Parses a literal address (Docker's inventory form); empty for anything else, never a DNS
+   * lookup.
+   */
   public static Optional<IpAddress> parse(String text) {
     if (text == null || text.isEmpty()) {
       return Optional.empty();
@@ -55,7 +58,8 @@ public record IpAddress(long high, long low) {
   /** From 4 or 16 network-order bytes. */
   public static IpAddress of(byte[] b) {
     if (b.length == 4) {
-      return v4(((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff));
+      return v4(
+          ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff));
     }
     if (b.length != 16) {
       throw new IllegalArgumentException("an IP address has 4 or 16 bytes, not " + b.length);
@@ -70,12 +74,21 @@ public record IpAddress(long high, long low) {
   @Override
   public String toString() {
     if (isV4()) {
-      return ((low >>> 24) & 0xff) + "." + ((low >>> 16) & 0xff) + "." + ((low >>> 8) & 0xff) + "." + (low & 0xff);
+      return ((low >>> 24) & 0xff)
+          + "."
+          + ((low >>> 16) & 0xff)
+          + "."
+          + ((low >>> 8) & 0xff)
+          + "."
+          + (low & 0xff);
     }
     return v6Text();
   }
 
-  /** RFC 5952: lower-case hex groups without leading zeros, the longest run (≥ 2) of zero groups as "::". */
+  /**
+   * RFC 5952: lower-case hex groups without leading zeros, the longest run (≥ 2) of zero groups as
+   * "::".
+   */
   private String v6Text() {
     int[] groups = new int[8];
     for (int i = 0; i < 4; i++) {

@@ -14,17 +14,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Which container is behind which bridge port. A container's interface is the peer of a veth
- * whose host end is a bridge port; the host end's {@code iflink} is the container end's ifindex.
- * The interfaces of a container's network namespace are read from {@code <proc>/<pid>/net/dev_mcast}
+ * Which container is behind which bridge port. A container's interface is the peer of a veth whose
+ * host end is a bridge port; the host end's {@code iflink} is the container end's ifindex. The
+ * interfaces of a container's network namespace are read from {@code <proc>/<pid>/net/dev_mcast}
  * and {@code if_inet6}: the kernel writes them for the namespace of the pid, so a process in the
  * container cannot change what they say (its own file system plays no part).
  *
- * <p>Read once per container and first process, again when asked ({@link #refresh}, at each
- * bridge rescan: a container attached to another network meanwhile gets a new interface).
+ * <p>Read once per container and first process, again when asked ({@link #refresh}, at each bridge
+ * rescan: a container attached to another network meanwhile gets a new interface).
  */
 final class NetnsLinksReader {
-  private record Key(String id, long pid) { }
+  private record Key(String id, long pid) {}
 
   private final HostFs hostFs;
   private final Map<Key, Set<Integer>> cache = new HashMap<>();
@@ -75,8 +75,8 @@ final class NetnsLinksReader {
   }
 
   /**
-   * Adds the ifindex in column {@code column} of each line: {@code dev_mcast} is
-   * "ifindex name users global address", {@code if_inet6} "address ifindex-in-hex prefix scope flags name".
+   * Adds the ifindex in column {@code column} of each line: {@code dev_mcast} is "ifindex name
+   * users global address", {@code if_inet6} "address ifindex-in-hex prefix scope flags name".
    */
   private void parse(Path file, int column, Set<Integer> into) {
     List<String> lines;

@@ -42,22 +42,24 @@ import org.slf4j.LoggerFactory;
  * <p>One thread polls the rings, parses frames, keeps the flow table, and once a second ends idle
  * flows, rebuilds the address and port index from the inventory and publishes its counters; every
  * {@code rescanInterval} it looks for bridges and ports that appeared or vanished (a bridge that
- * cannot be opened is retried at the next rescan, never fatal). A frame from a port not seen yet
- * (a container just started) makes it look again at once, at most every 100 ms.
+ * cannot be opened is retried at the next rescan, never fatal). A frame from a port not seen yet (a
+ * container just started) makes it look again at once, at most every 100 ms.
  *
  * <p>It reports what it saw; each flow passes the {@link FlowJudgement} it was opened with (the
  * agent's network policy, learning and scan counts) on its way out, on this thread.
  *
  * <p>When the pipeline is full the thread waits in {@link EventSink#accept}; frames then queue in
- * the kernel ring and, once it is full, the kernel drops them — counted as
- * {@code kernel_packets_dropped} from {@code PACKET_STATISTICS}.
+ * the kernel ring and, once it is full, the kernel drops them — counted as {@code
+ * kernel_packets_dropped} from {@code PACKET_STATISTICS}.
  */
 public final class NetworkFlowSource implements SupervisedSource {
   private static final Logger log = LoggerFactory.getLogger(NetworkFlowSource.class);
   private static final int POLL_MILLIS = 200;
   private static final long SWEEP_MILLIS = 1_000;
+
   /** The least time between two looks for new ports prompted by frames of an unknown interface. */
   private static final long PORT_LOOK_MILLIS = 100;
+
   /** The name of the ring of the containers' ports in logs. */
   private static final String PORTS = "bridge ports";
 
@@ -68,7 +70,11 @@ public final class NetworkFlowSource implements SupervisedSource {
    * @param rescanInterval how often bridges are looked for
    * @param flows the flow table's bounds
    */
-  public record Settings(List<String> interfaces, int snapLength, long ringBytes, Duration rescanInterval,
+  public record Settings(
+      List<String> interfaces,
+      int snapLength,
+      long ringBytes,
+      Duration rescanInterval,
       FlowTable.Settings flows) {
     public Settings {
       interfaces = List.copyOf(interfaces);
@@ -90,23 +96,25 @@ public final class NetworkFlowSource implements SupervisedSource {
   private final FlowResolver resolver = new FlowResolver();
   private final FlowJudgement judgement;
   private final Map<String, PacketRing> rings = new LinkedHashMap<>();
+
   /** A table report; {@code established} ones only feed learning. */
-  private record Report(FlowRecord record, boolean established) { }
+  private record Report(FlowRecord record, boolean established) {}
 
   private final List<Report> pending = new ArrayList<>();
-  private final FlowTable.Listener collect = new FlowTable.Listener() {
-    @Override
-    public void flow(FlowRecord record) {
-      pending.add(new Report(record, false));
-    }
+  private final FlowTable.Listener collect =
+      new FlowTable.Listener() {
+        @Override
+        public void flow(FlowRecord record) {
+          pending.add(new Report(record, false));
+        }
 
-    @Override
-    public void established(FlowRecord record) {
-      if (judgement.learns()) {
-        pending.add(new Report(record, true));
-      }
-    }
-  };
+        @Override
+        public void established(FlowRecord record) {
+          if (judgement.learns()) {
+            pending.add(new Report(record, true));
+          }
+        }
+      };
   private final Map<String, PacketRing.FrameHandler> handlers = new HashMap<>();
   private final PacketRing.FrameHandler portHandler = this::portFrame;
   private PacketRing portsRing;
@@ -130,8 +138,12 @@ public final class NetworkFlowSource implements SupervisedSource {
   private List<IpAddress> hostAddresses = List.of();
   private int[] polledFds = new int[0];
 
-  private NetworkFlowSource(HostFs hostFs, Supplier<Collection<ContainerInfo>> containers, Clock clock,
-      Settings settings, FlowJudgement judgement) {
+  private NetworkFlowSource(
+      HostFs hostFs,
+      Supplier<Collection<ContainerInfo>> containers,
+      Clock clock,
+      Settings settings,
+      FlowJudgement judgement) {
     this.scanner = new BridgeScanner(hostFs.sys(), settings.interfaces());
     this.netns = new NetnsLinksReader(hostFs);
     this.containers = containers;
@@ -149,15 +161,21 @@ public final class NetworkFlowSource implements SupervisedSource {
    *     asked once capture is known to work
    * @throws CaptureUnavailableException without the right to capture (not root, no CAP_NET_RAW)
    */
-  public static NetworkFlowSource open(HostFs hostFs, Supplier<Collection<ContainerInfo>> containers, Clock clock,
-      Settings settings, Supplier<? extends FlowJudgement> judgement) throws CaptureUnavailableException {
+  public static NetworkFlowSource open(
+      HostFs hostFs,
+      Supplier<Collection<ContainerInfo>> containers,
+      Clock clock,
+      Settings settings,
+      Supplier<? extends FlowJudgement> judgement)
+      throws CaptureUnavailableException {
     PacketRing.probe();
     return new NetworkFlowSource(hostFs, containers, clock, settings, judgement.get());
   }
 
   /** The same delivering the facts alone, without a verdict ({@link FlowJudgement#NONE}). */
-  public static NetworkFlowSource open(HostFs hostFs, Supplier<Collection<ContainerInfo>> containers, Clock clock,
-      Settings settings) throws CaptureUnavailableException {
+  public static NetworkFlowSource open(
+      HostFs hostFs, Supplier<Collection<ContainerInfo>> containers, Clock clock, Settings settings)
+      throws CaptureUnavailableException {
     return open(hostFs, containers, clock, settings, () -> FlowJudgement.NONE);
   }
 
@@ -214,11 +232,18 @@ public final class NetworkFlowSource implements SupervisedSource {
   public SourceHealth health() {
     SourceHealth h = SupervisedSource.super.health();
     if (scanned && noBridge) {
-      h = h.and(SourceHealth.degraded("no Docker bridge to capture on (" + String.join(", ", settings.interfaces())
-          + "): no flow events until one appears"));
+      h =
+          h.and(
+              SourceHealth.degraded(
+                  "no Docker bridge to capture on ("
+                      + String.join(", ", settings.interfaces())
+                      + "): no flow events until one appears"));
     }
     if (scanned && portsUnavailable) {
-      h = h.and(SourceHealth.degraded("cannot capture on the containers' bridge ports: no flows between containers"));
+      h =
+          h.and(
+              SourceHealth.degraded(
+                  "cannot capture on the containers' bridge ports: no flows between containers"));
     }
     return h;
   }
@@ -244,12 +269,16 @@ public final class NetworkFlowSource implements SupervisedSource {
         }
         waitForFrames(pollFds, polled.size());
         for (PacketRing ring : polled) {
-          ring.drain(ring == portsRing ? portHandler : handlers.computeIfAbsent(ring.iface(), this::handler));
+          ring.drain(
+              ring == portsRing
+                  ? portHandler
+                  : handlers.computeIfAbsent(ring.iface(), this::handler));
         }
         now = clock.millis();
         if (now >= nextSweep) {
           Collection<ContainerInfo> running = containers.get();
-          resolver.useIndex(EndpointIndex.of(running, hostAddresses, topology.ports(), netns.byIfindex(running)));
+          resolver.useIndex(
+              EndpointIndex.of(running, hostAddresses, topology.ports(), netns.byIfindex(running)));
           table.sweep(now, collect);
           judgement.sweep(now);
           nextSweep = now + SWEEP_MILLIS;
@@ -275,7 +304,10 @@ public final class NetworkFlowSource implements SupervisedSource {
     }
   }
 
-  /** One handler per bridge, made once (no lambda is allocated per frame): frames the host sent into it. */
+  /**
+   * One handler per bridge, made once (no lambda is allocated per frame): frames the host sent into
+   * it.
+   */
   private PacketRing.FrameHandler handler(String iface) {
     return (buffer, offset, captured, wire, millis, ifindex) -> {
       Optional<FrameFacts> facts = parser.parse(buffer, offset, captured, wire);
@@ -286,7 +318,8 @@ public final class NetworkFlowSource implements SupervisedSource {
   }
 
   /** A frame that entered a bridge through the port {@code ifindex}. */
-  private void portFrame(ByteBuffer buffer, int offset, int captured, int wire, long millis, int ifindex) {
+  private void portFrame(
+      ByteBuffer buffer, int offset, int captured, int wire, long millis, int ifindex) {
     BridgeScanner.Port port = topology.ports().get(ifindex);
     if (port == null) {
       if (topology.notPorts().contains(ifindex)) {
@@ -374,7 +407,10 @@ public final class NetworkFlowSource implements SupervisedSource {
     return polled.isEmpty() ? null : new Memory(8L * polled.size());
   }
 
-  /** Opens rings on new bridges, closes those of vanished (or re-created) ones, and the ports' ring once. */
+  /**
+   * Opens rings on new bridges, closes those of vanished (or re-created) ones, and the ports' ring
+   * once.
+   */
   private void rescan() {
     netns.refresh(); // a container attached to another network since has a new interface
     lookForPorts();
@@ -396,26 +432,43 @@ public final class NetworkFlowSource implements SupervisedSource {
         continue;
       }
       try {
-        rings.put(bridge.getKey(), PacketRing.open(bridge.getKey(), bridge.getValue(), settings.snapLength(),
-            settings.ringBytes(), HeaderFilter.fromHost(settings.snapLength()), false));
+        rings.put(
+            bridge.getKey(),
+            PacketRing.open(
+                bridge.getKey(),
+                bridge.getValue(),
+                settings.snapLength(),
+                settings.ringBytes(),
+                HeaderFilter.fromHost(settings.snapLength()),
+                false));
         opened++;
         log.info("capturing on bridge {} (ifindex {})", bridge.getKey(), bridge.getValue());
       } catch (CaptureUnavailableException | LastErrorException e) {
         openFailures++;
-        log.warn("cannot capture on bridge {}: {} (retried at the next rescan)", bridge.getKey(), e.getMessage());
+        log.warn(
+            "cannot capture on bridge {}: {} (retried at the next rescan)",
+            bridge.getKey(),
+            e.getMessage());
       }
     }
     if (portsRing == null && !bridges.isEmpty()) {
       try {
-        portsRing = PacketRing.open(PORTS, 0, settings.snapLength(), settings.ringBytes(),
-            HeaderFilter.fromPorts(settings.snapLength(), topology.notPorts()), true);
+        portsRing =
+            PacketRing.open(
+                PORTS,
+                0,
+                settings.snapLength(),
+                settings.ringBytes(),
+                HeaderFilter.fromPorts(settings.snapLength(), topology.notPorts()),
+                true);
         filteredOut = topology.notPorts();
         portsUnavailable = false;
         log.info("capturing on the {} of {}", PORTS, String.join(", ", bridges.keySet()));
       } catch (CaptureUnavailableException | LastErrorException e) {
         openFailures++;
         portsUnavailable = true;
-        log.warn("cannot capture on the {}: {} (retried at the next rescan)", PORTS, e.getMessage());
+        log.warn(
+            "cannot capture on the {}: {} (retried at the next rescan)", PORTS, e.getMessage());
       }
     }
     hostAddresses = hostAddresses();

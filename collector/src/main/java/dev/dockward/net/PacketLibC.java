@@ -6,8 +6,8 @@ import com.sun.jna.Pointer;
 
 /**
  * The libc calls an {@code AF_PACKET} ring needs, bound with JNA's direct mapping (the netlink
- * package's binding is private to it and lacks mmap and poll). Failures raise
- * {@link LastErrorException} with errno.
+ * package's binding is private to it and lacks mmap and poll). Failures raise {@link
+ * LastErrorException} with errno.
  */
 final class PacketLibC {
   static final int AF_PACKET = 17;
@@ -41,9 +41,11 @@ final class PacketLibC {
 
   static native int bind(int fd, byte[] address, int length) throws LastErrorException;
 
-  static native int setsockopt(int fd, int level, int name, Pointer value, int length) throws LastErrorException;
+  static native int setsockopt(int fd, int level, int name, Pointer value, int length)
+      throws LastErrorException;
 
-  static native int getsockopt(int fd, int level, int name, Pointer value, int[] length) throws LastErrorException;
+  static native int getsockopt(int fd, int level, int name, Pointer value, int[] length)
+      throws LastErrorException;
 
   static native Pointer mmap(Pointer address, long length, int prot, int flags, int fd, long offset)
       throws LastErrorException;

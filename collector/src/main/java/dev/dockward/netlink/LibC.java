@@ -6,9 +6,9 @@ import com.sun.jna.Pointer;
 
 /**
  * The few libc socket calls the netlink sockets need (the process connector here, sock_diag in
- * {@code dev.dockward.sockdiag}), bound with JNA's direct mapping (the
- * receive loop calls {@link #recv} for every message: direct mapping is several times cheaper per
- * call than an interface proxy). Every call reports failure as {@link LastErrorException} with errno.
+ * {@code dev.dockward.sockdiag}), bound with JNA's direct mapping (the receive loop calls {@link
+ * #recv} for every message: direct mapping is several times cheaper per call than an interface
+ * proxy). Every call reports failure as {@link LastErrorException} with errno.
  */
 public final class LibC {
   public static final int AF_NETLINK = 16;
@@ -17,8 +17,10 @@ public final class LibC {
   public static final int SOL_SOCKET = 1;
   public static final int SO_RCVBUF = 8;
   public static final int SO_RCVTIMEO = 20;
+
   /** Like SO_RCVBUF, but for root ignores {@code net.core.rmem_max}. */
   public static final int SO_RCVBUFFORCE = 33;
+
   public static final int O_RDONLY = 0;
   public static final int O_CLOEXEC = 0x80000;
   public static final int CLONE_NEWNET = 0x40000000;
@@ -36,13 +38,17 @@ public final class LibC {
 
   public static native int bind(int fd, byte[] address, int length) throws LastErrorException;
 
-  public static native long send(int fd, byte[] buffer, long length, int flags) throws LastErrorException;
+  public static native long send(int fd, byte[] buffer, long length, int flags)
+      throws LastErrorException;
 
-  public static native long recv(int fd, Pointer buffer, long length, int flags) throws LastErrorException;
+  public static native long recv(int fd, Pointer buffer, long length, int flags)
+      throws LastErrorException;
 
-  public static native int setsockopt(int fd, int level, int name, byte[] value, int length) throws LastErrorException;
+  public static native int setsockopt(int fd, int level, int name, byte[] value, int length)
+      throws LastErrorException;
 
-  public static native int getsockopt(int fd, int level, int name, byte[] value, int[] length) throws LastErrorException;
+  public static native int getsockopt(int fd, int level, int name, byte[] value, int[] length)
+      throws LastErrorException;
 
   public static native int close(int fd) throws LastErrorException;
 

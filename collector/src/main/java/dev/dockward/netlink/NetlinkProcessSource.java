@@ -1,5 +1,6 @@
 package dev.dockward.netlink;
 
+import dev.dockward.execfile.ExecFiles;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.proc.RuntimeBinaries;
 import dev.dockward.proc.SeenProcesses;
@@ -10,7 +11,6 @@ import dev.dockward.source.SupervisedThread;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import dev.dockward.execfile.ExecFiles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,18 +28,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Real-time process events from the kernel's process connector (source {@value #NAME}): exec,
- * fork, exit, uid_change and ptrace, each attributed to its container.
+ * Real-time process events from the kernel's process connector (source {@value #NAME}): exec, fork,
+ * exit, uid_change and ptrace, each attributed to its container.
  *
  * <p>Two threads. The <em>reader</em> receives, parses, reads each exec'd process from /proc at
  * once (a short-lived one is gone within milliseconds) and queues: it never waits for downstream
- * work, so the kernel's socket buffer drains as fast as it fills. The queue is
- * bounded; when it is full the event is dropped and counted ({@link NetlinkStats#queueDrops()}).
- * When the kernel itself dropped messages (ENOBUFS, counted as {@link NetlinkStats#overruns()}),
- * the <em>worker</em> reconciles its process cache with /proc and asks the /proc scan for an
- * immediate rescan, which reports the processes that were missed. The worker handles the events
- * and may block on the sink; it takes them in batches, because waking a thread per event cost more
- * CPU than handling it (a virtual machine's context switch is expensive).
+ * work, so the kernel's socket buffer drains as fast as it fills. The queue is bounded; when it is
+ * full the event is dropped and counted ({@link NetlinkStats#queueDrops()}). When the kernel itself
+ * dropped messages (ENOBUFS, counted as {@link NetlinkStats#overruns()}), the <em>worker</em>
+ * reconciles its process cache with /proc and asks the /proc scan for an immediate rescan, which
+ * reports the processes that were missed. The worker handles the events and may block on the sink;
+ * it takes them in batches, because waking a thread per event cost more CPU than handling it (a
+ * virtual machine's context switch is expensive).
  */
 public final class NetlinkProcessSource implements Source {
   /** The source's name in events, logs and metrics. */
@@ -48,15 +48,18 @@ public final class NetlinkProcessSource implements Source {
   private static final Logger LOG = LoggerFactory.getLogger(NetlinkProcessSource.class);
   private static final Duration RECEIVE_TIMEOUT = Duration.ofMillis(250);
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
+
   /** Events the worker takes at once. */
   private static final int MAX_BATCH = 256;
+
   /**
-   * How long the worker waits, once woken, for more events to join the batch: it turns a wake-up per
-   * event into one per millisecond in a burst of forks and exits. An exec ends the wait at once (the
-   * reader wakes the worker for it): an exec is what alerts, and the wait would be added to every
-   * exec's time to its alert.
+   * How long the worker waits, once woken, for more events to join the batch: it turns a wake-up
+   * per event into one per millisecond in a burst of forks and exits. An exec ends the wait at once
+   * (the reader wakes the worker for it): an exec is what alerts, and the wait would be added to
+   * every exec's time to its alert.
    */
   private static final long LINGER_NANOS = 1_000_000;
+
   /** The most estimated bytes of exec'd processes, as read, waiting for the worker. */
   private static final long QUEUE_BUDGET_BYTES = 64L << 20;
 
@@ -71,14 +74,26 @@ public final class NetlinkProcessSource implements Source {
    *     it, the largest cached command lines are cut (counted as {@code table_shed}), then new
    *     processes are not cached (counted as {@code table_full})
    */
-  public record Settings(int socketBufferBytes, int queueCapacity, int tableCapacity, long tableBudgetBytes) {
+  public record Settings(
+      int socketBufferBytes, int queueCapacity, int tableCapacity, long tableBudgetBytes) {
     private static final long DEFAULT_TABLE_BUDGET = 64L << 20;
-    public static final Settings DEFAULT = new Settings(8 << 20, 65_536, 1 << 20, DEFAULT_TABLE_BUDGET);
+    public static final Settings DEFAULT =
+        new Settings(8 << 20, 65_536, 1 << 20, DEFAULT_TABLE_BUDGET);
 
     public Settings {
-      if (socketBufferBytes <= 0 || queueCapacity <= 0 || tableCapacity <= 0 || tableBudgetBytes <= 0) {
-        throw new IllegalArgumentException("sizes must be positive: " + socketBufferBytes + ", "
-            + queueCapacity + ", " + tableCapacity + ", " + tableBudgetBytes);
+      if (socketBufferBytes <= 0
+          || queueCapacity <= 0
+          || tableCapacity <= 0
+          || tableBudgetBytes <= 0) {
+        throw new IllegalArgumentException(
+            "sizes must be positive: "
+                + socketBufferBytes
+                + ", "
+                + queueCapacity
+                + ", "
+                + tableCapacity
+                + ", "
+                + tableBudgetBytes);
       }
     }
 
@@ -93,10 +108,13 @@ public final class NetlinkProcessSource implements Source {
   private final NetlinkStats stats = new NetlinkStats(parser);
   private final BlockingQueue<ProcEventHandler.Received> queue;
   private final AtomicBoolean overrun = new AtomicBoolean();
+
   /** Set by the reader when it queued an exec: the worker takes its batch without lingering. */
   private final AtomicBoolean execQueued = new AtomicBoolean();
+
   /** The worker's thread while it runs (a restart runs it on a new one), for the reader to wake. */
   private volatile Thread worker;
+
   private final ProcEventHandler handler;
   private final Runnable rescan;
   private final SeenProcesses seen;
@@ -105,54 +123,84 @@ public final class NetlinkProcessSource implements Source {
   private SupervisedThread readerThread;
   private SupervisedThread workerThread;
 
-  private NetlinkProcessSource(ProcConnectorSocket socket, ProcReader reader, SeenProcesses seen, Runnable rescan,
-      Clock clock, Settings settings, BooleanSupplier execsReportedElsewhere, ExecFiles execFiles) {
+  private NetlinkProcessSource(
+      ProcConnectorSocket socket,
+      ProcReader reader,
+      SeenProcesses seen,
+      Runnable rescan,
+      Clock clock,
+      Settings settings,
+      BooleanSupplier execsReportedElsewhere,
+      ExecFiles execFiles) {
     this.socket = socket;
     this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
     this.rescan = rescan;
     this.seen = seen;
     this.execsReportedElsewhere = execsReportedElsewhere;
-    ProcessTable table = new ProcessTable(settings.tableCapacity(), settings.tableBudgetBytes(),
-        stats.tableShed::increment);
-    this.handler = new ProcEventHandler(reader, seen, table, kernelTime -> wallTime(clock, kernelTime), stats,
-        QUEUE_BUDGET_BYTES, execsReportedElsewhere, new RuntimeBinaries(reader.host()), execFiles);
+    ProcessTable table =
+        new ProcessTable(
+            settings.tableCapacity(), settings.tableBudgetBytes(), stats.tableShed::increment);
+    this.handler =
+        new ProcEventHandler(
+            reader,
+            seen,
+            table,
+            kernelTime -> wallTime(clock, kernelTime),
+            stats,
+            QUEUE_BUDGET_BYTES,
+            execsReportedElsewhere,
+            new RuntimeBinaries(reader.host()),
+            execFiles);
   }
 
   /**
-   * Subscribes to the process connector. Needs root (CAP_NET_ADMIN) and a kernel with
-   * {@code CONFIG_PROC_EVENTS}.
+   * Subscribes to the process connector. Needs root (CAP_NET_ADMIN) and a kernel with {@code
+   * CONFIG_PROC_EVENTS}.
    *
    * @param reader reads processes at exec
    * @param seen what was reported, shared with the /proc scan so neither reports a process twice
    * @param rescan asks the /proc scan for an immediate rescan (after lost messages)
    * @throws NetlinkUnavailableException when the connector cannot be used here
    */
-  public static NetlinkProcessSource open(ProcReader reader, SeenProcesses seen, Runnable rescan, Clock clock,
-      Settings settings) throws NetlinkUnavailableException {
+  public static NetlinkProcessSource open(
+      ProcReader reader, SeenProcesses seen, Runnable rescan, Clock clock, Settings settings)
+      throws NetlinkUnavailableException {
     return open(reader, seen, rescan, clock, settings, () -> false);
   }
 
   /**
-   * As {@link #open(ProcReader, SeenProcesses, Runnable, Clock, Settings)}, sharing exec events with
-   * another source.
+   * As {@link #open(ProcReader, SeenProcesses, Runnable, Clock, Settings)}, sharing exec events
+   * with another source.
    *
    * @param execsReportedElsewhere true while another source (the audit source) reports exec events;
    *     this source then handles every exec but does not emit its {@code exec} event
    */
-  public static NetlinkProcessSource open(ProcReader reader, SeenProcesses seen, Runnable rescan, Clock clock,
-      Settings settings, BooleanSupplier execsReportedElsewhere) throws NetlinkUnavailableException {
+  public static NetlinkProcessSource open(
+      ProcReader reader,
+      SeenProcesses seen,
+      Runnable rescan,
+      Clock clock,
+      Settings settings,
+      BooleanSupplier execsReportedElsewhere)
+      throws NetlinkUnavailableException {
     return open(reader, seen, rescan, clock, settings, execsReportedElsewhere, ExecFiles.NONE);
   }
 
   /**
-   * As {@link #open(ProcReader, SeenProcesses, Runnable, Clock, Settings, BooleanSupplier)}, with the
-   * files of execs recorded at exec time.
+   * As {@link #open(ProcReader, SeenProcesses, Runnable, Clock, Settings, BooleanSupplier)}, with
+   * the files of execs recorded at exec time.
    *
    * @param execFiles each exec event takes its exec's file from it (process {@code exec_file}), and
    *     its exe when the process was gone before it was read
    */
-  public static NetlinkProcessSource open(ProcReader reader, SeenProcesses seen, Runnable rescan, Clock clock,
-      Settings settings, BooleanSupplier execsReportedElsewhere, ExecFiles execFiles)
+  public static NetlinkProcessSource open(
+      ProcReader reader,
+      SeenProcesses seen,
+      Runnable rescan,
+      Clock clock,
+      Settings settings,
+      BooleanSupplier execsReportedElsewhere,
+      ExecFiles execFiles)
       throws NetlinkUnavailableException {
     Objects.requireNonNull(reader, "reader");
     Objects.requireNonNull(execFiles, "execFiles");
@@ -160,9 +208,14 @@ public final class NetlinkProcessSource implements Source {
     Objects.requireNonNull(seen, "seen");
     Objects.requireNonNull(rescan, "rescan");
     Objects.requireNonNull(clock, "clock");
-    ProcConnectorSocket socket = ProcConnectorSocket.open(settings.socketBufferBytes(), RECEIVE_TIMEOUT);
-    LOG.info("{}: subscribed to the process connector (receive buffer {} bytes)", NAME, socket.receiveBufferBytes());
-    return new NetlinkProcessSource(socket, reader, seen, rescan, clock, settings, execsReportedElsewhere, execFiles);
+    ProcConnectorSocket socket =
+        ProcConnectorSocket.open(settings.socketBufferBytes(), RECEIVE_TIMEOUT);
+    LOG.info(
+        "{}: subscribed to the process connector (receive buffer {} bytes)",
+        NAME,
+        socket.receiveBufferBytes());
+    return new NetlinkProcessSource(
+        socket, reader, seen, rescan, clock, settings, execsReportedElsewhere, execFiles);
   }
 
   @Override
@@ -171,9 +224,9 @@ public final class NetlinkProcessSource implements Source {
   }
 
   /**
-   * Degradations by reason. The {@code …_drops} keys are events lost for good (see {@link #losses}):
-   * kernel overruns (each may have lost several messages), a full queue, and
-   * events about processes nobody could attribute.
+   * Degradations by reason. The {@code …_drops} keys are events lost for good (see {@link
+   * #losses}): kernel overruns (each may have lost several messages), a full queue, and events
+   * about processes nobody could attribute.
    */
   @Override
   public Map<String, Long> counters() {
@@ -205,7 +258,9 @@ public final class NetlinkProcessSource implements Source {
 
   @Override
   public SourceHealth health() {
-    return threads().stream().map(SupervisedThread::health).reduce(SourceHealth.running(), SourceHealth::and);
+    return threads().stream()
+        .map(SupervisedThread::health)
+        .reduce(SourceHealth.running(), SourceHealth::and);
   }
 
   @Override
@@ -228,10 +283,12 @@ public final class NetlinkProcessSource implements Source {
     if (readerThread != null) {
       throw new IllegalStateException(NAME + " already started");
     }
-    // Short names: Linux keeps 15 characters of a thread name, and per-thread CPU figures need them apart.
+    // Short names: Linux keeps 15 characters of a thread name, and per-thread CPU figures need them
+    // apart.
     // Restarted after a failure: a bug on one message must not end real-time process events.
     // The reader drains the kernel's buffer: it must not lose the CPU to the worker under load.
-    readerThread = new SupervisedThread("dockward-nl-reader", this::receiveLoop).priority(Thread.MAX_PRIORITY);
+    readerThread =
+        new SupervisedThread("dockward-nl-reader", this::receiveLoop).priority(Thread.MAX_PRIORITY);
     workerThread = new SupervisedThread("dockward-nl-worker", () -> workLoop(sink));
     workerThread.start();
     readerThread.start();
@@ -255,9 +312,11 @@ public final class NetlinkProcessSource implements Source {
         List<ProcEvent> events = parser.parse(buffer, n);
         for (ProcEvent event : events) {
           if (isThreadEvent(event)) {
-            stats.threadEvents.increment(); // most of the stream on a JVM host: keep it out of the queue
+            stats.threadEvents
+                .increment(); // most of the stream on a JVM host: keep it out of the queue
           } else {
-            Optional<ProcEventHandler.Received> received = handler.receive(event); // empty: over the byte budget
+            Optional<ProcEventHandler.Received> received =
+                handler.receive(event); // empty: over the byte budget
             if (received.isEmpty() || !queue.offer(received.get())) {
               received.ifPresent(handler::notQueued);
               stats.queueDrops.increment();
@@ -289,15 +348,22 @@ public final class NetlinkProcessSource implements Source {
       while (!stopping) {
         if (overrun.getAndSet(false)) {
           int dropped = handler.reconcile();
-          LOG.warn("{}: events lost ({}); dropped {} stale cached processes, rescanning /proc", NAME, stats, dropped);
+          LOG.warn(
+              "{}: events lost ({}); dropped {} stale cached processes, rescanning /proc",
+              NAME,
+              stats,
+              dropped);
           rescan.run();
         }
-        ProcEventHandler.Received first = queue.poll(RECEIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        ProcEventHandler.Received first =
+            queue.poll(RECEIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
         }
-        boolean execWaits = execQueued.get()
-            || (first.event() instanceof ProcEvent.Exec && !execsReportedElsewhere.getAsBoolean());
+        boolean execWaits =
+            execQueued.get()
+                || (first.event() instanceof ProcEvent.Exec
+                    && !execsReportedElsewhere.getAsBoolean());
         if (queue.size() < MAX_BATCH && !execWaits) {
           LockSupport.parkNanos(LINGER_NANOS); // an exec queued meanwhile unparks it
         }
@@ -315,7 +381,10 @@ public final class NetlinkProcessSource implements Source {
     }
   }
 
-  /** Thread forks, thread exits and thread-level id changes: the process-level events carry the news. */
+  /**
+   * Thread forks, thread exits and thread-level id changes: the process-level events carry the
+   * news.
+   */
   static boolean isThreadEvent(ProcEvent event) {
     if (event instanceof ProcEvent.Fork f) {
       return !f.isProcess();
@@ -329,7 +398,10 @@ public final class NetlinkProcessSource implements Source {
     return false;
   }
 
-  /** The wall-clock time of a kernel monotonic timestamp: System.nanoTime uses the same clock on Linux. */
+  /**
+   * The wall-clock time of a kernel monotonic timestamp: System.nanoTime uses the same clock on
+   * Linux.
+   */
   private static Instant wallTime(Clock clock, long kernelNs) {
     long ago = System.nanoTime() - kernelNs;
     return clock.instant().minusNanos(Math.max(0, ago));

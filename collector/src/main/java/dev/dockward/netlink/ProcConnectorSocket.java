@@ -21,10 +21,14 @@ final class ProcConnectorSocket implements AutoCloseable {
 
   /** {@link #receive} result: the receive timeout passed without a message. */
   static final int TIMED_OUT = 0;
+
   /** {@link #receive} result: the kernel dropped messages because our buffer was full (ENOBUFS). */
   static final int OVERRUN = -1;
 
-  /** Larger than any connector message (about 100 bytes); the kernel never sends more in one datagram. */
+  /**
+   * Larger than any connector message (about 100 bytes); the kernel never sends more in one
+   * datagram.
+   */
   private static final int RECEIVE_BUFFER = 8192;
 
   private final int fd;
@@ -44,12 +48,14 @@ final class ProcConnectorSocket implements AutoCloseable {
    *     overrun a small one (the kernel may grant less, or double it)
    * @param receiveTimeout how long {@link #receive} waits, so the reading thread notices a close
    */
-  static ProcConnectorSocket open(int socketBufferBytes, Duration receiveTimeout) throws NetlinkUnavailableException {
+  static ProcConnectorSocket open(int socketBufferBytes, Duration receiveTimeout)
+      throws NetlinkUnavailableException {
     int fd;
     try {
       fd = LibC.socket(LibC.AF_NETLINK, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, NETLINK_CONNECTOR);
     } catch (LastErrorException | UnsatisfiedLinkError e) {
-      throw new NetlinkUnavailableException("cannot open a NETLINK_CONNECTOR socket: " + e.getMessage(), e);
+      throw new NetlinkUnavailableException(
+          "cannot open a NETLINK_CONNECTOR socket: " + e.getMessage(), e);
     }
     try {
       setBuffer(fd, socketBufferBytes);
@@ -60,8 +66,10 @@ final class ProcConnectorSocket implements AutoCloseable {
       return new ProcConnectorSocket(fd, intOption(fd, LibC.SO_RCVBUF));
     } catch (LastErrorException e) {
       LibC.close(fd);
-      // EPERM here: binding to the group needs CAP_NET_ADMIN; the kernel may lack CONFIG_PROC_EVENTS.
-      throw new NetlinkUnavailableException("cannot subscribe to the process connector: " + e.getMessage(), e);
+      // EPERM here: binding to the group needs CAP_NET_ADMIN; the kernel may lack
+      // CONFIG_PROC_EVENTS.
+      throw new NetlinkUnavailableException(
+          "cannot subscribe to the process connector: " + e.getMessage(), e);
     }
   }
 
@@ -124,7 +132,12 @@ final class ProcConnectorSocket implements AutoCloseable {
     int length = ProcEventParser.NLMSG_HEADER + ProcEventParser.CN_MSG_HEADER + payload;
     ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.nativeOrder());
     b.putInt(length).putShort((short) NLMSG_DONE).putShort((short) 0).putInt(0).putInt(0);
-    b.putInt(CN_IDX_PROC).putInt(CN_VAL_PROC).putInt(0).putInt(0).putShort((short) payload).putShort((short) 0);
+    b.putInt(CN_IDX_PROC)
+        .putInt(CN_VAL_PROC)
+        .putInt(0)
+        .putInt(0)
+        .putShort((short) payload)
+        .putShort((short) 0);
     b.putInt(op);
     return b.array();
   }
@@ -140,7 +153,8 @@ final class ProcConnectorSocket implements AutoCloseable {
   }
 
   private static void setTimeout(int fd, Duration timeout) {
-    ByteBuffer tv = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()); // struct timeval on LP64
+    ByteBuffer tv =
+        ByteBuffer.allocate(16).order(ByteOrder.nativeOrder()); // struct timeval on LP64
     tv.putLong(timeout.toSeconds()).putLong(timeout.toNanosPart() / 1000L);
     LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, tv.array(), 16);
   }

@@ -40,14 +40,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns connector events into Dockward events, keeping the {@link ProcessTable}. At exec it reads
- * the whole process from /proc at once; a process already gone is attributed to the container
- * its parent had at fork. Used by the source's worker thread only.
+ * the whole process from /proc at once; a process already gone is attributed to the container its
+ * parent had at fork. Used by the source's worker thread only.
  */
 final class ProcEventHandler {
   /** USER_HZ: /proc start times are in these ticks on every Linux architecture Dockward runs on. */
   private static final long NANOS_PER_TICK = 10_000_000L;
+
   private static final Logger LOG = LoggerFactory.getLogger(ProcEventHandler.class);
-  private static final List<String> NAMESPACE_ORDER = List.of("mnt", "pid", "net", "uts", "ipc", "user", "cgroup", "time");
+  private static final List<String> NAMESPACE_ORDER =
+      List.of("mnt", "pid", "net", "uts", "ipc", "user", "cgroup", "time");
 
   private final ProcReader reader;
   private final SeenProcesses seen;
@@ -55,35 +57,77 @@ final class ProcEventHandler {
   private final LongFunction<Instant> timeOf;
   private final NetlinkStats stats;
   private final long queueBudgetBytes;
+
   /** Added by the reader's thread, taken off by the worker's. */
   private final AtomicLong queuedBytes = new AtomicLong();
+
   private final BooleanSupplier execsReportedElsewhere;
   private final RuntimeBinaries runtimes;
   private final ExecFiles execFiles;
 
-  /** A handler for tests: a 64 MiB queue budget, execs always its own, no runtime binary known, no exec files recorded. */
-  ProcEventHandler(ProcReader reader, SeenProcesses seen, ProcessTable table, LongFunction<Instant> timeOf,
+  /**
+   * A handler for tests: a 64 MiB queue budget, execs always its own, no runtime binary known, no
+   * exec files recorded.
+   */
+  ProcEventHandler(
+      ProcReader reader,
+      SeenProcesses seen,
+      ProcessTable table,
+      LongFunction<Instant> timeOf,
       NetlinkStats stats) {
-    this(reader, seen, table, timeOf, stats, 64L << 20, () -> false, RuntimeBinaries.NONE, ExecFiles.NONE);
+    this(
+        reader,
+        seen,
+        table,
+        timeOf,
+        stats,
+        64L << 20,
+        () -> false,
+        RuntimeBinaries.NONE,
+        ExecFiles.NONE);
   }
 
   /** A handler without exec files recorded at exec time. */
-  ProcEventHandler(ProcReader reader, SeenProcesses seen, ProcessTable table, LongFunction<Instant> timeOf,
-      NetlinkStats stats, long queueBudgetBytes, BooleanSupplier execsReportedElsewhere, RuntimeBinaries runtimes) {
-    this(reader, seen, table, timeOf, stats, queueBudgetBytes, execsReportedElsewhere, runtimes, ExecFiles.NONE);
+  ProcEventHandler(
+      ProcReader reader,
+      SeenProcesses seen,
+      ProcessTable table,
+      LongFunction<Instant> timeOf,
+      NetlinkStats stats,
+      long queueBudgetBytes,
+      BooleanSupplier execsReportedElsewhere,
+      RuntimeBinaries runtimes) {
+    this(
+        reader,
+        seen,
+        table,
+        timeOf,
+        stats,
+        queueBudgetBytes,
+        execsReportedElsewhere,
+        runtimes,
+        ExecFiles.NONE);
   }
 
   /**
    * @param timeOf the wall-clock instant of a kernel monotonic timestamp
    * @param queueBudgetBytes the most estimated bytes of exec reads waiting for the worker
    * @param execsReportedElsewhere true while another source (audit) reports exec events: execs are
-   *     then handled (read, cached, claimed, changes reported) but their {@code exec} event is not emitted
+   *     then handled (read, cached, claimed, changes reported) but their {@code exec} event is not
+   *     emitted
    * @param runtimes tells which exec'd processes and ancestors run an installed runtime binary
    * @param execFiles the files execs opened, recorded at exec time: an exec event takes its own,
    *     and fills the exe from it when the process was gone before its exe was read
    */
-  ProcEventHandler(ProcReader reader, SeenProcesses seen, ProcessTable table, LongFunction<Instant> timeOf,
-      NetlinkStats stats, long queueBudgetBytes, BooleanSupplier execsReportedElsewhere, RuntimeBinaries runtimes,
+  ProcEventHandler(
+      ProcReader reader,
+      SeenProcesses seen,
+      ProcessTable table,
+      LongFunction<Instant> timeOf,
+      NetlinkStats stats,
+      long queueBudgetBytes,
+      BooleanSupplier execsReportedElsewhere,
+      RuntimeBinaries runtimes,
       ExecFiles execFiles) {
     this.runtimes = runtimes;
     this.execFiles = execFiles;
@@ -107,21 +151,30 @@ final class ProcEventHandler {
 
   /**
    * An event as the reader received it: an exec'd process is read from /proc right then, on the
-   * reader's thread, since a short-lived one is gone within milliseconds and its read must not
-   * wait for the worker to wake up or for the events queued before it. (A pid reused before the
-   * read is read as its newer process; the start time check then counts it as a reuse.) Which
-   * installed runtime binary it runs is told right after the read, while it still runs it: runc's
-   * init executes the container's program milliseconds later. The process is claimed from the
-   * /proc rescan at the read, not when the worker handles it: the worker may be seconds behind
-   * a busy pipeline, and the rescan would report the process meanwhile.
+   * reader's thread, since a short-lived one is gone within milliseconds and its read must not wait
+   * for the worker to wake up or for the events queued before it. (A pid reused before the read is
+   * read as its newer process; the start time check then counts it as a reuse.) Which installed
+   * runtime binary it runs is told right after the read, while it still runs it: runc's init
+   * executes the container's program milliseconds later. The process is claimed from the /proc
+   * rescan at the read, not when the worker handles it: the worker may be seconds behind a busy
+   * pipeline, and the rescan would report the process meanwhile.
    *
    * @param exeFile the device and inode of the file the process was read running
    * @param bytes the read's estimated size, counted against the queue's budget until handled
    */
-  record Received(ProcEvent event, Optional<ProcessInfo> read, Optional<String> runtime,
-      Optional<ProcReader.ExeFile> exeFile, long bytes, Optional<ProcReader.Brief> brief) {
-    Received(ProcEvent event, Optional<ProcessInfo> read, Optional<String> runtime,
-        Optional<ProcReader.ExeFile> exeFile, long bytes) {
+  record Received(
+      ProcEvent event,
+      Optional<ProcessInfo> read,
+      Optional<String> runtime,
+      Optional<ProcReader.ExeFile> exeFile,
+      long bytes,
+      Optional<ProcReader.Brief> brief) {
+    Received(
+        ProcEvent event,
+        Optional<ProcessInfo> read,
+        Optional<String> runtime,
+        Optional<ProcReader.ExeFile> exeFile,
+        long bytes) {
       this(event, read, runtime, exeFile, bytes, Optional.empty());
     }
 
@@ -132,15 +185,16 @@ final class ProcEventHandler {
   }
 
   /**
-   * Reads the process of an exec at once; any other event is queued as it is. A process chooses
-   * the size of its command line, so what waits for the worker is held to a byte budget: past it,
-   * the read is kept without its long text ({@link ProcessTable#shed}, counted as
-   * {@code queue_shed}); when even that does not fit, empty: the caller drops the event as from a
-   * full queue, and the /proc rescan looks for what was missed.
+   * Reads the process of an exec at once; any other event is queued as it is. A process chooses the
+   * size of its command line, so what waits for the worker is held to a byte budget: past it, the
+   * read is kept without its long text ({@link ProcessTable#shed}, counted as {@code queue_shed});
+   * when even that does not fit, empty: the caller drops the event as from a full queue, and the
+   * /proc rescan looks for what was missed.
    */
   Optional<Received> receive(ProcEvent event) {
     if (!(event instanceof ProcEvent.Exec x)) {
-      return Optional.of(new Received(event, Optional.empty(), Optional.empty(), Optional.empty(), 0));
+      return Optional.of(
+          new Received(event, Optional.empty(), Optional.empty(), Optional.empty(), 0));
     }
     if (execsReportedElsewhere.getAsBoolean()) {
       // The audit source reads what rules need and reports the exec; what this source keeps of it
@@ -148,9 +202,11 @@ final class ProcEventHandler {
       Optional<ProcReader.Brief> brief = reader.brief(x.tgid());
       if (brief.isPresent()) {
         seen.claim(brief.get().pid(), brief.get().startTime());
-        return Optional.of(new Received(event, Optional.empty(), Optional.empty(), Optional.empty(), 0, brief));
+        return Optional.of(
+            new Received(event, Optional.empty(), Optional.empty(), Optional.empty(), 0, brief));
       }
-      return Optional.of(new Received(event, Optional.empty(), Optional.empty(), Optional.empty(), 0));
+      return Optional.of(
+          new Received(event, Optional.empty(), Optional.empty(), Optional.empty(), 0));
     }
     Optional<ProcReader.ProcessRead> full = reader.readWithExeFile(x.tgid());
     Optional<String> runtime = full.flatMap(runtimes::identify);
@@ -166,7 +222,8 @@ final class ProcEventHandler {
     }
     queuedBytes.addAndGet(bytes);
     read.ifPresent(p -> seen.claim(p.pid(), p.startTime()));
-    return Optional.of(new Received(event, read, runtime, full.flatMap(ProcReader.ProcessRead::exeFile), bytes));
+    return Optional.of(
+        new Received(event, read, runtime, full.flatMap(ProcReader.ProcessRead::exeFile), bytes));
   }
 
   /**
@@ -225,21 +282,38 @@ final class ProcEventHandler {
     execFiles.forgetBefore(f.childTgid(), f.timestampNs()); // an earlier process's with that pid
     Optional<Entry> parent = known(f.parentTgid());
     Optional<String> containerId = parent.flatMap(Entry::containerId);
-    Entry child = new Entry(f.childTgid(), f.parentTgid(), f.timestampNs(), OptionalLong.empty(), containerId,
-        Optional.empty());
+    Entry child =
+        new Entry(
+            f.childTgid(),
+            f.parentTgid(),
+            f.timestampNs(),
+            OptionalLong.empty(),
+            containerId,
+            Optional.empty());
     if (!table.put(child)) {
       stats.tableFull.increment();
     }
-    emit(sink, new ProcessForked(timeOf.apply(f.timestampNs()), NetlinkProcessSource.NAME,
-        parent.flatMap(Entry::info), f.parentTgid(), f.childTgid(), container(containerId)));
+    emit(
+        sink,
+        new ProcessForked(
+            timeOf.apply(f.timestampNs()),
+            NetlinkProcessSource.NAME,
+            parent.flatMap(Entry::info),
+            f.parentTgid(),
+            f.childTgid(),
+            container(containerId)));
   }
 
-  private void exec(ProcEvent.Exec x, EventSink sink, Received received) throws InterruptedException {
+  private void exec(ProcEvent.Exec x, EventSink sink, Received received)
+      throws InterruptedException {
     Optional<String> runtime = received.runtime();
     int pid = x.tgid();
     Optional<ProcReader.ExeFile> exe = received.exeFile();
-    Optional<ExecFile> execFile = execFiles.take(pid, longOf(exe.map(ProcReader.ExeFile::dev)),
-        longOf(exe.map(ProcReader.ExeFile::ino)));
+    Optional<ExecFile> execFile =
+        execFiles.take(
+            pid,
+            longOf(exe.map(ProcReader.ExeFile::dev)),
+            longOf(exe.map(ProcReader.ExeFile::ino)));
     Optional<ProcessInfo> read = received.read().map(r -> withExe(r, execFile));
     Optional<Entry> cached = table.get(pid);
     Instant time = timeOf.apply(x.timestampNs());
@@ -258,9 +332,20 @@ final class ProcEventHandler {
       if (runtime.isEmpty() && received.read().get().exe().isEmpty()) {
         // Read as it exits (its memory, with the exe link, already released): what it ran is what
         // this same process (pid and start time) was found running when read before, if it was.
-        runtime = cached.filter(c -> c.startTime().orElse(-1) == info.startTime()).flatMap(Entry::runtime);
+        runtime =
+            cached
+                .filter(c -> c.startTime().orElse(-1) == info.startTime())
+                .flatMap(Entry::runtime);
       }
-      remember(new Entry(pid, info.ppid(), forkNs, OptionalLong.of(info.startTime()), containerId, read, runtime));
+      remember(
+          new Entry(
+              pid,
+              info.ppid(),
+              forkNs,
+              OptionalLong.of(info.startTime()),
+              containerId,
+              read,
+              runtime));
       seen.claim(pid, info.startTime()); // the /proc rescan need not report it again
       emitChanges(cached, info, time, containerId, sink); // e.g. nsenter: setns, then this exec
       if (execsReportedElsewhere.getAsBoolean()) {
@@ -268,8 +353,16 @@ final class ProcEventHandler {
         return;
       }
       ProcessOrigin origin = new ProcessOrigin(runtime, ancestors(info.ppid(), info.startTime()));
-      emit(sink, new ProcessObserved(time, NetlinkProcessSource.NAME, info, container(containerId), origin,
-          execFile, exeSource(received.read().get(), info)));
+      emit(
+          sink,
+          new ProcessObserved(
+              time,
+              NetlinkProcessSource.NAME,
+              info,
+              container(containerId),
+              origin,
+              execFile,
+              exeSource(received.read().get(), info)));
       return;
     }
     stats.vanishedAtExec.increment();
@@ -291,31 +384,63 @@ final class ProcEventHandler {
     stats.attributedToParent.increment();
     // What is known: pid, parent, and the container inherited at fork. Its start time is the
     // fork's time in clock ticks (the kernel stamps both from the same clock, ticks apart at most).
-    long startTime = entry.startTime().orElse(entry.forkNs() >= 0 ? entry.forkNs() / NANOS_PER_TICK : 0);
-    ProcessInfo partial = new ProcessInfo(pid, entry.ppid(), startTime, "", execFile.map(ExecFile::path).orElse(""),
-        "", false, OptionalInt.empty(), OptionalInt.empty(), OptionalLong.empty(), Map.of(), "", Optional.empty(),
-        List.of(), execFile.flatMap(ExecFile::ctime));
+    long startTime =
+        entry.startTime().orElse(entry.forkNs() >= 0 ? entry.forkNs() / NANOS_PER_TICK : 0);
+    ProcessInfo partial =
+        new ProcessInfo(
+            pid,
+            entry.ppid(),
+            startTime,
+            "",
+            execFile.map(ExecFile::path).orElse(""),
+            "",
+            false,
+            OptionalInt.empty(),
+            OptionalInt.empty(),
+            OptionalLong.empty(),
+            Map.of(),
+            "",
+            Optional.empty(),
+            List.of(),
+            execFile.flatMap(ExecFile::ctime));
     if (execFile.isPresent()) {
       stats.exeFromExecFile.increment();
     }
-    emit(sink, new ProcessObserved(time, NetlinkProcessSource.NAME, partial, container(entry.containerId()),
-        new ProcessOrigin(Optional.empty(), ancestors(entry.ppid(), startTime)), execFile,
-        execFile.map(f -> ExeSource.EXEC_FILE)));
+    emit(
+        sink,
+        new ProcessObserved(
+            time,
+            NetlinkProcessSource.NAME,
+            partial,
+            container(entry.containerId()),
+            new ProcessOrigin(Optional.empty(), ancestors(entry.ppid(), startTime)),
+            execFile,
+            execFile.map(f -> ExeSource.EXEC_FILE)));
   }
 
   /**
-   * An exec the audit source reports, with its program, arguments, namespaces and capabilities
-   * (and the changes of those at the exec): here only the table learns it, from the process's
-   * start time and cgroup. Its cached details described the program before the exec, so they go;
-   * they are read again when the process is needed as a parent or an ancestor ({@link #known}).
+   * An exec the audit source reports, with its program, arguments, namespaces and capabilities (and
+   * the changes of those at the exec): here only the table learns it, from the process's start time
+   * and cgroup. Its cached details described the program before the exec, so they go; they are read
+   * again when the process is needed as a parent or an ancestor ({@link #known}).
    */
   private void execLeftToAudit(ProcEvent.Exec x, ProcReader.Brief brief) {
     stats.execsLeftToAudit.increment();
     Optional<Entry> cached = table.get(brief.pid());
-    long forkNs = cached.filter(c -> c.startTime().orElse(brief.startTime()) == brief.startTime())
-        .map(Entry::forkNs).orElse(-1L);
-    remember(new Entry(brief.pid(), brief.ppid(), forkNs, OptionalLong.of(brief.startTime()),
-        ContainerIdResolver.containerId(brief.cgroup()), Optional.empty(), Optional.empty()));
+    long forkNs =
+        cached
+            .filter(c -> c.startTime().orElse(brief.startTime()) == brief.startTime())
+            .map(Entry::forkNs)
+            .orElse(-1L);
+    remember(
+        new Entry(
+            brief.pid(),
+            brief.ppid(),
+            forkNs,
+            OptionalLong.of(brief.startTime()),
+            ContainerIdResolver.containerId(brief.cgroup()),
+            Optional.empty(),
+            Optional.empty()));
     seen.claim(brief.pid(), brief.startTime()); // the /proc rescan need not report it again
   }
 
@@ -327,21 +452,37 @@ final class ProcEventHandler {
     int pid = x.tgid();
     execFiles.forgetBefore(pid, x.timestampNs()); // what it left untaken: execs that failed
     Optional<Entry> entry = table.remove(pid);
-    OptionalLong startTime = entry.map(Entry::startTime).filter(OptionalLong::isPresent).orElseGet(() -> {
-      long s = seen.startTime(pid); // a process the /proc scan reported
-      return s >= 0 ? OptionalLong.of(s) : OptionalLong.empty();
-    });
+    OptionalLong startTime =
+        entry
+            .map(Entry::startTime)
+            .filter(OptionalLong::isPresent)
+            .orElseGet(
+                () -> {
+                  long s = seen.startTime(pid); // a process the /proc scan reported
+                  return s >= 0 ? OptionalLong.of(s) : OptionalLong.empty();
+                });
     startTime.ifPresent(s -> seen.forget(pid, s));
     OptionalLong lifetimeMs = OptionalLong.empty();
     if (entry.isPresent() && entry.get().forkNs() >= 0) {
       lifetimeMs = OptionalLong.of((x.timestampNs() - entry.get().forkNs()) / 1_000_000L);
     } else if (startTime.isPresent()) {
       // monotonic ns vs boot-time ticks: equal clocks unless the host was suspended
-      lifetimeMs = OptionalLong.of(Math.max(0, (x.timestampNs() - startTime.getAsLong() * NANOS_PER_TICK) / 1_000_000L));
+      lifetimeMs =
+          OptionalLong.of(
+              Math.max(0, (x.timestampNs() - startTime.getAsLong() * NANOS_PER_TICK) / 1_000_000L));
     }
     Optional<String> containerId = entry.flatMap(Entry::containerId);
-    emit(sink, new ProcessExited(timeOf.apply(x.timestampNs()), NetlinkProcessSource.NAME,
-        entry.flatMap(Entry::info), pid, x.exitStatus(), x.terminatingSignal(), lifetimeMs, container(containerId)));
+    emit(
+        sink,
+        new ProcessExited(
+            timeOf.apply(x.timestampNs()),
+            NetlinkProcessSource.NAME,
+            entry.flatMap(Entry::info),
+            pid,
+            x.exitStatus(),
+            x.terminatingSignal(),
+            lifetimeMs,
+            container(containerId)));
   }
 
   private void uid(ProcEvent.Uid u, EventSink sink) throws InterruptedException {
@@ -352,27 +493,55 @@ final class ProcEventHandler {
     }
     int pid = u.tgid();
     Optional<Entry> cached = table.get(pid);
-    OptionalInt previousEuid = cached.flatMap(Entry::info).map(ProcessInfo::euid).orElse(OptionalInt.empty());
+    OptionalInt previousEuid =
+        cached.flatMap(Entry::info).map(ProcessInfo::euid).orElse(OptionalInt.empty());
     Optional<ProcessInfo> read = reader.read(pid);
     Optional<ProcessInfo> info = read.or(() -> cached.flatMap(Entry::info));
     if (info.isEmpty()) {
       stats.unattributed.increment();
       return;
     }
-    Optional<String> containerId = read.isPresent()
-        ? ContainerIdResolver.containerId(read.get().cgroup()) : cached.flatMap(Entry::containerId);
+    Optional<String> containerId =
+        read.isPresent()
+            ? ContainerIdResolver.containerId(read.get().cgroup())
+            : cached.flatMap(Entry::containerId);
     if (read.isPresent()) {
-      long forkNs = cached.filter(c -> c.startTime().orElse(read.get().startTime()) == read.get().startTime())
-          .map(Entry::forkNs).orElse(-1L);
-      Optional<String> runtime = cached.filter(c -> c.startTime().orElse(-1) == read.get().startTime())
-          .flatMap(Entry::runtime); // a uid change is no exec: the same program runs
-      remember(new Entry(pid, read.get().ppid(), forkNs, OptionalLong.of(read.get().startTime()), containerId, read,
-          runtime));
+      long forkNs =
+          cached
+              .filter(c -> c.startTime().orElse(read.get().startTime()) == read.get().startTime())
+              .map(Entry::forkNs)
+              .orElse(-1L);
+      Optional<String> runtime =
+          cached
+              .filter(c -> c.startTime().orElse(-1) == read.get().startTime())
+              .flatMap(Entry::runtime); // a uid change is no exec: the same program runs
+      remember(
+          new Entry(
+              pid,
+              read.get().ppid(),
+              forkNs,
+              OptionalLong.of(read.get().startTime()),
+              containerId,
+              read,
+              runtime));
     }
-    emit(sink, new UidChanged(timeOf.apply(u.timestampNs()), NetlinkProcessSource.NAME, info.get(), u.ruid(),
-        u.euid(), previousEuid, container(containerId)));
+    emit(
+        sink,
+        new UidChanged(
+            timeOf.apply(u.timestampNs()),
+            NetlinkProcessSource.NAME,
+            info.get(),
+            u.ruid(),
+            u.euid(),
+            previousEuid,
+            container(containerId)));
     if (read.isPresent()) {
-      emitChanges(cached, read.get(), timeOf.apply(u.timestampNs()), containerId, sink); // the caps that came with it
+      emitChanges(
+          cached,
+          read.get(),
+          timeOf.apply(u.timestampNs()),
+          containerId,
+          sink); // the caps that came with it
     }
   }
 
@@ -383,18 +552,32 @@ final class ProcEventHandler {
     Optional<Entry> tracer = known(p.tracerTgid());
     Optional<Entry> target = known(p.tgid());
     Optional<String> tracerContainer = tracer.flatMap(Entry::containerId);
-    emit(sink, new ProcessTraced(timeOf.apply(p.timestampNs()), NetlinkProcessSource.NAME,
-        tracer.flatMap(Entry::info), p.tracerTgid(), target.flatMap(Entry::info), p.tgid(),
-        target.flatMap(Entry::containerId).orElse(""), container(tracerContainer)));
+    emit(
+        sink,
+        new ProcessTraced(
+            timeOf.apply(p.timestampNs()),
+            NetlinkProcessSource.NAME,
+            tracer.flatMap(Entry::info),
+            p.tracerTgid(),
+            target.flatMap(Entry::info),
+            p.tgid(),
+            target.flatMap(Entry::containerId).orElse(""),
+            container(tracerContainer)));
   }
 
   /**
    * namespace_change and capability_change: what differs between the cached read of the same
    * process (same start time) and {@code now}. Kinds missing from either read are not compared.
    */
-  private void emitChanges(Optional<Entry> cached, ProcessInfo now, Instant time, Optional<String> containerId,
-      EventSink sink) throws InterruptedException {
-    Optional<ProcessInfo> before = cached.flatMap(Entry::info).filter(b -> b.startTime() == now.startTime());
+  private void emitChanges(
+      Optional<Entry> cached,
+      ProcessInfo now,
+      Instant time,
+      Optional<String> containerId,
+      EventSink sink)
+      throws InterruptedException {
+    Optional<ProcessInfo> before =
+        cached.flatMap(Entry::info).filter(b -> b.startTime() == now.startTime());
     if (before.isEmpty()) {
       return;
     }
@@ -407,12 +590,25 @@ final class ProcEventHandler {
       }
     }
     if (!changed.isEmpty()) {
-      emit(sink, new NamespaceChanged(time, NetlinkProcessSource.NAME, now, before.get().namespaces(), changed,
-          before.get().hostNamespaces(), container(containerId)));
+      emit(
+          sink,
+          new NamespaceChanged(
+              time,
+              NetlinkProcessSource.NAME,
+              now,
+              before.get().namespaces(),
+              changed,
+              before.get().hostNamespaces(),
+              container(containerId)));
     }
     OptionalLong oldCaps = before.get().capEff();
-    if (oldCaps.isPresent() && now.capEff().isPresent() && oldCaps.getAsLong() != now.capEff().getAsLong()) {
-      emit(sink, new CapabilityChanged(time, NetlinkProcessSource.NAME, now, oldCaps.getAsLong(), container(containerId)));
+    if (oldCaps.isPresent()
+        && now.capEff().isPresent()
+        && oldCaps.getAsLong() != now.capEff().getAsLong()) {
+      emit(
+          sink,
+          new CapabilityChanged(
+              time, NetlinkProcessSource.NAME, now, oldCaps.getAsLong(), container(containerId)));
     }
   }
 
@@ -422,16 +618,18 @@ final class ProcEventHandler {
    */
   int reconcile() {
     stats.reconciliations.increment();
-    return table.removeIf(e -> {
-      OptionalLong now = reader.startTime(e.pid());
-      return now.isEmpty() || (e.startTime().isPresent() && e.startTime().getAsLong() != now.getAsLong());
-    });
+    return table.removeIf(
+        e -> {
+          OptionalLong now = reader.startTime(e.pid());
+          return now.isEmpty()
+              || (e.startTime().isPresent() && e.startTime().getAsLong() != now.getAsLong());
+        });
   }
 
   /**
-   * Up to {@link ProcessOrigin#MAX_ANCESTORS} ancestors of a process, parent first, from the
-   * table (what was read at their exec) or /proc. The chain ends at the first unknown process, at
-   * pid 0, on a loop, and at a process younger than its child (the pid was taken by another).
+   * Up to {@link ProcessOrigin#MAX_ANCESTORS} ancestors of a process, parent first, from the table
+   * (what was read at their exec) or /proc. The chain ends at the first unknown process, at pid 0,
+   * on a loop, and at a process younger than its child (the pid was taken by another).
    */
   private List<ProcessRelative> ancestors(int ppid, long startTime) {
     List<ProcessRelative> out = new ArrayList<>();
@@ -445,8 +643,14 @@ final class ProcEventHandler {
         break;
       }
       Ancestor a = Ancestor.of(info.get()); // the command line cut as an alert's ancestors are
-      out.add(new ProcessRelative(a.pid(), a.name(), a.exe(), a.cmdline(), a.cmdlineTruncated(),
-          entry.get().runtime()));
+      out.add(
+          new ProcessRelative(
+              a.pid(),
+              a.name(),
+              a.exe(),
+              a.cmdline(),
+              a.cmdlineTruncated(),
+              entry.get().runtime()));
       pid = a.ppid();
       bound = a.startTime();
     }
@@ -455,7 +659,9 @@ final class ProcEventHandler {
 
   /** Whether the parent is runc, whose children join a container between fork and exec. */
   private boolean startedByRuntime(Entry child) {
-    return table.get(child.ppid()).flatMap(Entry::info)
+    return table
+        .get(child.ppid())
+        .flatMap(Entry::info)
         .map(p -> p.name().startsWith("runc") || p.exe().endsWith("/runc"))
         .orElse(false);
   }
@@ -476,9 +682,15 @@ final class ProcEventHandler {
       if (read.isEmpty()) {
         return cached;
       }
-      Entry entry = new Entry(pid, read.get().ppid(), c.forkNs(), OptionalLong.of(read.get().startTime()),
-          ContainerIdResolver.containerId(read.get().cgroup()).or(c::containerId), read,
-          full.flatMap(runtimes::identify));
+      Entry entry =
+          new Entry(
+              pid,
+              read.get().ppid(),
+              c.forkNs(),
+              OptionalLong.of(read.get().startTime()),
+              ContainerIdResolver.containerId(read.get().cgroup()).or(c::containerId),
+              read,
+              full.flatMap(runtimes::identify));
       remember(entry);
       return Optional.of(entry);
     }
@@ -488,8 +700,15 @@ final class ProcEventHandler {
       return Optional.empty();
     }
     ProcessInfo info = read.get();
-    Entry entry = new Entry(pid, info.ppid(), -1, OptionalLong.of(info.startTime()),
-        ContainerIdResolver.containerId(info.cgroup()), read, full.flatMap(runtimes::identify));
+    Entry entry =
+        new Entry(
+            pid,
+            info.ppid(),
+            -1,
+            OptionalLong.of(info.startTime()),
+            ContainerIdResolver.containerId(info.cgroup()),
+            read,
+            full.flatMap(runtimes::identify));
     remember(entry);
     return Optional.of(entry);
   }
@@ -515,12 +734,30 @@ final class ProcEventHandler {
     }
     stats.exeFromExecFile.increment();
     ExecFile f = execFile.get();
-    return new ProcessInfo(read.pid(), read.ppid(), read.startTime(), read.name(), f.path(), read.cmdline(),
-        read.cmdlineTruncated(), read.uid(), read.euid(), read.capEff(), read.namespaces(), read.cgroup(),
-        read.hostNamespaces(), read.stdio(), read.exeChanged().or(f::ctime), read.cwd(), read.loaderEnv());
+    return new ProcessInfo(
+        read.pid(),
+        read.ppid(),
+        read.startTime(),
+        read.name(),
+        f.path(),
+        read.cmdline(),
+        read.cmdlineTruncated(),
+        read.uid(),
+        read.euid(),
+        read.capEff(),
+        read.namespaces(),
+        read.cgroup(),
+        read.hostNamespaces(),
+        read.stdio(),
+        read.exeChanged().or(f::ctime),
+        read.cwd(),
+        read.loaderEnv());
   }
 
-  /** Where the exe of {@code info} came from: the /proc read, or the recorded exec file when the read had none. */
+  /**
+   * Where the exe of {@code info} came from: the /proc read, or the recorded exec file when the
+   * read had none.
+   */
   private static Optional<ExeSource> exeSource(ProcessInfo read, ProcessInfo info) {
     if (!read.exe().isEmpty()) {
       return Optional.of(ExeSource.PROC);
@@ -529,7 +766,10 @@ final class ProcEventHandler {
   }
 
   private static OptionalLong longOf(Optional<Object> value) {
-    return value.filter(Long.class::isInstance).map(v -> OptionalLong.of((Long) v)).orElse(OptionalLong.empty());
+    return value
+        .filter(Long.class::isInstance)
+        .map(v -> OptionalLong.of((Long) v))
+        .orElse(OptionalLong.empty());
   }
 
   private static Optional<ContainerInfo> container(Optional<String> id) {

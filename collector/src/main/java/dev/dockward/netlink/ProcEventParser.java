@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Turns the bytes of one netlink datagram from the process connector into {@link ProcEvent}s.
- * Pure (no I/O) and never throws on input: a message that is too short, of another connector,
- * or of a kind it does not know is counted and skipped. One thread parses; the counters may be
- * read from any thread.
+ * Turns the bytes of one netlink datagram from the process connector into {@link ProcEvent}s. Pure
+ * (no I/O) and never throws on input: a message that is too short, of another connector, or of a
+ * kind it does not know is counted and skipped. One thread parses; the counters may be read from
+ * any thread.
  *
  * <p>Layout (host byte order): {@code nlmsghdr} (16 bytes), {@code cn_msg} (20 bytes: idx, val,
  * seq, ack, len, flags), then {@code proc_event}: what (4), cpu (4), timestamp_ns (8) and the
@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class ProcEventParser {
   static final int NLMSG_HEADER = 16;
   static final int CN_MSG_HEADER = 20;
+
   /** what, cpu, timestamp_ns: the part of {@code proc_event} before its union. */
   static final int EVENT_HEADER = 16;
 
@@ -43,9 +44,7 @@ final class ProcEventParser {
   private final LongAdder malformed = new LongAdder();
   private final LongAdder foreign = new LongAdder();
 
-  /**
-   * The events in {@code datagram[0, length)}; usually one. Never throws.
-   */
+  /** The events in {@code datagram[0, length)}; usually one. Never throws. */
   List<ProcEvent> parse(byte[] datagram, int length) {
     List<ProcEvent> out = new ArrayList<>(1);
     int end = Math.max(0, Math.min(length, datagram.length));
@@ -109,7 +108,9 @@ final class ProcEventParser {
         if (available < 16) {
           break;
         }
-        event = new ProcEvent.Fork(cpu, ts, b.getInt(f), b.getInt(f + 4), b.getInt(f + 8), b.getInt(f + 12));
+        event =
+            new ProcEvent.Fork(
+                cpu, ts, b.getInt(f), b.getInt(f + 4), b.getInt(f + 8), b.getInt(f + 12));
         emit(out, event);
         return;
       case PROC_EVENT_EXEC:
@@ -122,13 +123,19 @@ final class ProcEventParser {
         if (available < 16) {
           break;
         }
-        emit(out, new ProcEvent.Uid(cpu, ts, b.getInt(f), b.getInt(f + 4), b.getInt(f + 8), b.getInt(f + 12)));
+        emit(
+            out,
+            new ProcEvent.Uid(
+                cpu, ts, b.getInt(f), b.getInt(f + 4), b.getInt(f + 8), b.getInt(f + 12)));
         return;
       case PROC_EVENT_GID:
         if (available < 16) {
           break;
         }
-        emit(out, new ProcEvent.Gid(cpu, ts, b.getInt(f), b.getInt(f + 4), b.getInt(f + 8), b.getInt(f + 12)));
+        emit(
+            out,
+            new ProcEvent.Gid(
+                cpu, ts, b.getInt(f), b.getInt(f + 4), b.getInt(f + 8), b.getInt(f + 12)));
         return;
       case PROC_EVENT_SID:
         if (available < 8) {
@@ -140,7 +147,10 @@ final class ProcEventParser {
         if (available < 16) {
           break;
         }
-        emit(out, new ProcEvent.Ptrace(cpu, ts, b.getInt(f), b.getInt(f + 4), b.getInt(f + 8), b.getInt(f + 12)));
+        emit(
+            out,
+            new ProcEvent.Ptrace(
+                cpu, ts, b.getInt(f), b.getInt(f + 4), b.getInt(f + 8), b.getInt(f + 12)));
         return;
       case PROC_EVENT_COMM:
         if (available < 8 + COMM_BYTES) {
@@ -153,15 +163,31 @@ final class ProcEventParser {
         if (available < 8) {
           break;
         }
-        emit(out, new ProcEvent.Coredump(cpu, ts, b.getInt(f), b.getInt(f + 4),
-            available >= 16 ? b.getInt(f + 8) : 0, available >= 16 ? b.getInt(f + 12) : 0));
+        emit(
+            out,
+            new ProcEvent.Coredump(
+                cpu,
+                ts,
+                b.getInt(f),
+                b.getInt(f + 4),
+                available >= 16 ? b.getInt(f + 8) : 0,
+                available >= 16 ? b.getInt(f + 12) : 0));
         return;
       case PROC_EVENT_EXIT:
         if (available < 16) {
           break;
         }
-        emit(out, new ProcEvent.Exit(cpu, ts, b.getInt(f), b.getInt(f + 4), b.getInt(f + 8), b.getInt(f + 12),
-            available >= 24 ? b.getInt(f + 16) : 0, available >= 24 ? b.getInt(f + 20) : 0));
+        emit(
+            out,
+            new ProcEvent.Exit(
+                cpu,
+                ts,
+                b.getInt(f),
+                b.getInt(f + 4),
+                b.getInt(f + 8),
+                b.getInt(f + 12),
+                available >= 24 ? b.getInt(f + 16) : 0,
+                available >= 24 ? b.getInt(f + 20) : 0));
         return;
       default:
         // e.g. PROC_EVENT_NONZERO_EXIT or a kind added by a newer kernel

@@ -10,7 +10,8 @@ import java.util.Objects;
  * audit needs.
  *
  * @param info the container as {@link ContainerInspectParser} reads it
- * @param user {@code Config.User}: empty means the image's user, which is root unless the image says otherwise
+ * @param user {@code Config.User}: empty means the image's user, which is root unless the image
+ *     says otherwise
  * @param readonlyRootfs {@code HostConfig.ReadonlyRootfs}
  */
 public record AuditedContainer(ContainerInfo info, String user, boolean readonlyRootfs) {
@@ -21,13 +22,15 @@ public record AuditedContainer(ContainerInfo info, String user, boolean readonly
 
   /** {@code GET /containers/{id}/json} → the audited container. */
   public static AuditedContainer parse(JsonNode inspect) {
-    return new AuditedContainer(ContainerInspectParser.parse(inspect), inspect.path("Config").path("User").asText(""),
+    return new AuditedContainer(
+        ContainerInspectParser.parse(inspect),
+        inspect.path("Config").path("User").asText(""),
         inspect.path("HostConfig").path("ReadonlyRootfs").asBoolean(false));
   }
 
   /**
-   * Whether its processes run as root: no user (the image's, root for nearly all images), or
-   * user 0 / {@code root} with or without a group.
+   * Whether its processes run as root: no user (the image's, root for nearly all images), or user 0
+   * / {@code root} with or without a group.
    */
   boolean runsAsRoot() {
     String u = user.contains(":") ? user.substring(0, user.indexOf(':')) : user;

@@ -12,7 +12,8 @@ import java.util.OptionalInt;
  * @param configFile the {@code daemon.json} it reads (the default or {@code --config-file})
  * @param configKnown whether that file could be read (or was absent): when not, a setting the
  *     command line does not state is unknown, not Docker's default
- * @param apiListeners the TCP sockets dockerd listens on for its API (ports of its {@code tcp://} hosts)
+ * @param apiListeners the TCP sockets dockerd listens on for its API (ports of its {@code tcp://}
+ *     hosts)
  * @param sockets its API unix sockets that could be examined
  * @param uid its real user id ({@code /proc/<pid>/status}); empty when unreadable
  * @param apiClients the established connections to its API listeners

@@ -6,9 +6,9 @@ import java.util.Optional;
 
 /**
  * dockerd's command line → {@link DaemonSettings}. Follows Go's flag syntax as dockerd (pflag)
- * accepts it: {@code --name value}, {@code --name=value}, {@code -H value}, {@code -Hvalue},
- * {@code -H=value}; booleans as {@code --icc}, {@code --icc=false}. Flags the audit does not
- * look at are skipped.
+ * accepts it: {@code --name value}, {@code --name=value}, {@code -H value}, {@code -Hvalue}, {@code
+ * -H=value}; booleans as {@code --icc}, {@code --icc=false}. Flags the audit does not look at are
+ * skipped.
  */
 final class DaemonFlagsParser {
   private static final List<String> BOOLEANS =
@@ -43,12 +43,16 @@ final class DaemonFlagsParser {
       } else if (arg.startsWith("-") && arg.length() >= 2) {
         name = shorthand(arg.charAt(1));
         String rest = arg.substring(2);
-        inline = rest.isEmpty() ? Optional.empty() : Optional.of(rest.startsWith("=") ? rest.substring(1) : rest);
+        inline =
+            rest.isEmpty()
+                ? Optional.empty()
+                : Optional.of(rest.startsWith("=") ? rest.substring(1) : rest);
       } else {
         continue; // a stray argument: dockerd takes none
       }
       if (BOOLEANS.contains(name)) {
-        boolean value = inline.map(v -> !v.equalsIgnoreCase("false") && !v.equals("0")).orElse(true);
+        boolean value =
+            inline.map(v -> !v.equalsIgnoreCase("false") && !v.equals("0")).orElse(true);
         switch (name) {
           case "tls" -> tls = Optional.of(value);
           case "tlsverify" -> tlsVerify = Optional.of(value);
@@ -59,8 +63,17 @@ final class DaemonFlagsParser {
         }
         continue;
       }
-      if (!List.of("host", "insecure-registry", "registry-mirror", "userns-remap", "bridge", "config-file",
-          "tlskey", "seccomp-profile", "log-driver").contains(name)) {
+      if (!List.of(
+              "host",
+              "insecure-registry",
+              "registry-mirror",
+              "userns-remap",
+              "bridge",
+              "config-file",
+              "tlskey",
+              "seccomp-profile",
+              "log-driver")
+          .contains(name)) {
         continue;
       }
       String value;
@@ -83,8 +96,22 @@ final class DaemonFlagsParser {
         default -> configFile = Optional.of(value);
       }
     }
-    return new DaemonSettings(hosts, tls, tlsVerify, icc, insecure, userns, liveRestore, noNewPrivileges,
-        userlandProxy, mirrors, bridge, configFile, tlsKey, seccompProfile, logDriver);
+    return new DaemonSettings(
+        hosts,
+        tls,
+        tlsVerify,
+        icc,
+        insecure,
+        userns,
+        liveRestore,
+        noNewPrivileges,
+        userlandProxy,
+        mirrors,
+        bridge,
+        configFile,
+        tlsKey,
+        seccompProfile,
+        logDriver);
   }
 
   /** The one-letter flags that matter here; others map to a name nothing matches. */

@@ -27,10 +27,21 @@ final class DaemonJsonParser {
     if (!root.isObject()) {
       throw new IOException("the top level is not a JSON object");
     }
-    return new DaemonSettings(strings(root, "hosts"), bool(root, "tls"), bool(root, "tlsverify"), bool(root, "icc"),
-        strings(root, "insecure-registries"), string(root, "userns-remap"), bool(root, "live-restore"),
-        bool(root, "no-new-privileges"), bool(root, "userland-proxy"), strings(root, "registry-mirrors"),
-        string(root, "bridge"), Optional.empty(), string(root, "tlskey"), string(root, "seccomp-profile"),
+    return new DaemonSettings(
+        strings(root, "hosts"),
+        bool(root, "tls"),
+        bool(root, "tlsverify"),
+        bool(root, "icc"),
+        strings(root, "insecure-registries"),
+        string(root, "userns-remap"),
+        bool(root, "live-restore"),
+        bool(root, "no-new-privileges"),
+        bool(root, "userland-proxy"),
+        strings(root, "registry-mirrors"),
+        string(root, "bridge"),
+        Optional.empty(),
+        string(root, "tlskey"),
+        string(root, "seccomp-profile"),
         string(root, "log-driver"));
   }
 

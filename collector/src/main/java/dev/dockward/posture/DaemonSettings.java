@@ -5,11 +5,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The daemon settings the audit looks at, as one source states them (the command line or
- * {@code daemon.json}). Empty means "not stated here", so merging two sources and applying
- * Docker's defaults stay separate steps.
+ * The daemon settings the audit looks at, as one source states them (the command line or {@code
+ * daemon.json}). Empty means "not stated here", so merging two sources and applying Docker's
+ * defaults stay separate steps.
  *
- * @param hosts {@code -H}/{@code --host} / {@code hosts}: {@code unix://…}, {@code tcp://…}, {@code fd://}
+ * @param hosts {@code -H}/{@code --host} / {@code hosts}: {@code unix://…}, {@code tcp://…}, {@code
+ *     fd://}
  * @param tls {@code --tls}
  * @param tlsVerify {@code --tlsverify} (implies TLS)
  * @param icc {@code --icc}: traffic between containers on the default bridge
@@ -42,9 +43,23 @@ record DaemonSettings(
     Optional<String> seccompProfile,
     Optional<String> logDriver) {
 
-  static final DaemonSettings NONE = new DaemonSettings(List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
-      List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
-      Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+  static final DaemonSettings NONE =
+      new DaemonSettings(
+          List.of(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          List.of(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          List.of(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty());
 
   DaemonSettings {
     hosts = List.copyOf(hosts);
@@ -53,15 +68,26 @@ record DaemonSettings(
   }
 
   /**
-   * These settings (the command line) over {@code file}'s. dockerd refuses to start when both
-   * name the same setting, so for a running daemon there is nothing to arbitrate; lists are joined.
+   * These settings (the command line) over {@code file}'s. dockerd refuses to start when both name
+   * the same setting, so for a running daemon there is nothing to arbitrate; lists are joined.
    */
   DaemonSettings over(DaemonSettings file) {
-    return new DaemonSettings(join(hosts, file.hosts), or(tls, file.tls), or(tlsVerify, file.tlsVerify),
-        or(icc, file.icc), join(insecureRegistries, file.insecureRegistries), or(usernsRemap, file.usernsRemap),
-        or(liveRestore, file.liveRestore), or(noNewPrivileges, file.noNewPrivileges),
-        or(userlandProxy, file.userlandProxy), join(registryMirrors, file.registryMirrors), or(bridge, file.bridge),
-        configFile, or(tlsKey, file.tlsKey), or(seccompProfile, file.seccompProfile), or(logDriver, file.logDriver));
+    return new DaemonSettings(
+        join(hosts, file.hosts),
+        or(tls, file.tls),
+        or(tlsVerify, file.tlsVerify),
+        or(icc, file.icc),
+        join(insecureRegistries, file.insecureRegistries),
+        or(usernsRemap, file.usernsRemap),
+        or(liveRestore, file.liveRestore),
+        or(noNewPrivileges, file.noNewPrivileges),
+        or(userlandProxy, file.userlandProxy),
+        join(registryMirrors, file.registryMirrors),
+        or(bridge, file.bridge),
+        configFile,
+        or(tlsKey, file.tlsKey),
+        or(seccompProfile, file.seccompProfile),
+        or(logDriver, file.logDriver));
   }
 
   private static <T> Optional<T> or(Optional<T> first, Optional<T> second) {

@@ -12,8 +12,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Finds the dockerd processes in a procfs: every {@code <proc>/<pid>} whose {@code comm} is
- * {@code dockerd}, with its command line. A process that ends while it is read is skipped.
+ * Finds the dockerd processes in a procfs: every {@code <proc>/<pid>} whose {@code comm} is {@code
+ * dockerd}, with its command line. A process that ends while it is read is skipped.
  */
 final class DockerdProcessReader {
   private final Path proc;
@@ -24,14 +24,18 @@ final class DockerdProcessReader {
 
   List<DockerdProcess> read() throws IOException {
     List<DockerdProcess> out = new ArrayList<>();
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, p -> p.getFileName().toString().matches("[0-9]+"))) {
+    try (DirectoryStream<Path> dirs =
+        Files.newDirectoryStream(proc, p -> p.getFileName().toString().matches("[0-9]+"))) {
       for (Path dir : dirs) {
         try {
-          if (!"dockerd".equals(Files.readString(dir.resolve("comm"), StandardCharsets.UTF_8).strip())) {
+          if (!"dockerd"
+              .equals(Files.readString(dir.resolve("comm"), StandardCharsets.UTF_8).strip())) {
             continue;
           }
-          out.add(new DockerdProcess(Integer.parseInt(dir.getFileName().toString()),
-              argv(Files.readAllBytes(dir.resolve("cmdline")))));
+          out.add(
+              new DockerdProcess(
+                  Integer.parseInt(dir.getFileName().toString()),
+                  argv(Files.readAllBytes(dir.resolve("cmdline")))));
         } catch (NoSuchFileException e) {
           // the process ended between the listing and the read: it is not running any more
         }

@@ -9,8 +9,8 @@ import java.util.Objects;
  * The Docker Engine's own account of itself, for the daemon at the agent's configured address.
  *
  * @param version {@code /version} {@code Version}, e.g. {@code 20.10.24+dfsg1}
- * @param securityOptions {@code /info} {@code SecurityOptions}, e.g. {@code name=seccomp,profile=default},
- *     {@code name=rootless}, {@code name=userns}
+ * @param securityOptions {@code /info} {@code SecurityOptions}, e.g. {@code
+ *     name=seccomp,profile=default}, {@code name=rootless}, {@code name=userns}
  */
 public record EngineFacts(String version, List<String> securityOptions) {
   public EngineFacts {
@@ -25,8 +25,12 @@ public record EngineFacts(String version, List<String> securityOptions) {
     return new EngineFacts(version.path("Version").asText(""), options);
   }
 
-  /** Whether a {@code name=X} security option is listed (seccomp, apparmor, selinux, userns, rootless). */
+  /**
+   * Whether a {@code name=X} security option is listed (seccomp, apparmor, selinux, userns,
+   * rootless).
+   */
   boolean has(String name) {
-    return securityOptions.stream().anyMatch(o -> o.equals("name=" + name) || o.startsWith("name=" + name + ","));
+    return securityOptions.stream()
+        .anyMatch(o -> o.equals("name=" + name) || o.startsWith("name=" + name + ","));
   }
 }

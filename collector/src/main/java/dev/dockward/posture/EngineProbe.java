@@ -2,7 +2,10 @@ package dev.dockward.posture;
 
 import java.io.IOException;
 
-/** What the Docker Engine says of itself ({@code GET /version}, {@code GET /info}); an IOException when it cannot be asked. */
+/**
+ * What the Docker Engine says of itself ({@code GET /version}, {@code GET /info}); an IOException
+ * when it cannot be asked.
+ */
 @FunctionalInterface
 public interface EngineProbe {
   EngineFacts engine() throws IOException;

@@ -1,7 +1,7 @@
 package dev.dockward.posture;
 
-import dev.dockward.host.MachineFactsProvider;
 import dev.dockward.host.HostFs;
+import dev.dockward.host.MachineFactsProvider;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -19,8 +19,9 @@ import java.util.stream.Collectors;
 
 /**
  * Reads the host's hardening facts through {@link HostFs}, and the kernel release from the
- * machine's facts (OSHI) with {@code <proc>/sys/kernel/osrelease} as the fallback. What cannot be read becomes a
- * {@link CheckProblem} and an empty fact; nothing here throws for what it finds on the host.
+ * machine's facts (OSHI) with {@code <proc>/sys/kernel/osrelease} as the fallback. What cannot be
+ * read becomes a {@link CheckProblem} and an empty fact; nothing here throws for what it finds on
+ * the host.
  */
 final class HostFactsReader {
   private final HostFs fs;
@@ -31,12 +32,21 @@ final class HostFactsReader {
     this.machine = machine;
   }
 
-  /** @param daemonInodes the socket inodes of the dockerd processes, whose listeners are audited elsewhere */
+  /**
+   * @param daemonInodes the socket inodes of the dockerd processes, whose listeners are audited
+   *     elsewhere
+   */
   HostFacts read(Set<Long> daemonInodes, List<CheckProblem> problems) {
     Optional<String> kernel = kernelRelease(problems);
-    return new HostFacts(kernel, flag(fs.sys().resolve("module/apparmor/parameters/enabled"), "Y"),
-        flag(fs.sys().resolve("fs/selinux/enforce"), "1"), seccomp(problems), userNamespaces(problems),
-        listeners(daemonInodes, problems), environmentContentTrust(problems), trustDirs(),
+    return new HostFacts(
+        kernel,
+        flag(fs.sys().resolve("module/apparmor/parameters/enabled"), "Y"),
+        flag(fs.sys().resolve("fs/selinux/enforce"), "1"),
+        seccomp(problems),
+        userNamespaces(problems),
+        listeners(daemonInodes, problems),
+        environmentContentTrust(problems),
+        trustDirs(),
         defaultDockerOpts(problems));
   }
 
@@ -55,7 +65,10 @@ final class HostFactsReader {
     }
   }
 
-  /** Whether a kernel flag file starts with {@code value}; an absent file means the feature is absent. */
+  /**
+   * Whether a kernel flag file starts with {@code value}; an absent file means the feature is
+   * absent.
+   */
   private static boolean flag(Path file, String value) {
     try {
       return Files.readString(file, StandardCharsets.US_ASCII).strip().startsWith(value);
@@ -64,23 +77,30 @@ final class HostFactsReader {
     }
   }
 
-  /** The kernel lists a {@code Seccomp:} line in every process's status when it was built with seccomp. */
+  /**
+   * The kernel lists a {@code Seccomp:} line in every process's status when it was built with
+   * seccomp.
+   */
   private Optional<Boolean> seccomp(List<CheckProblem> problems) {
     Path status = fs.proc().resolve("self/status");
     try {
-      return Optional.of(Files.readAllLines(status, StandardCharsets.UTF_8).stream()
-          .anyMatch(l -> l.startsWith("Seccomp:")));
+      return Optional.of(
+          Files.readAllLines(status, StandardCharsets.UTF_8).stream()
+              .anyMatch(l -> l.startsWith("Seccomp:")));
     } catch (IOException e) {
       problems.add(new CheckProblem("seccomp support", "cannot read " + status + ": " + e));
       return Optional.empty();
     }
   }
 
-  /** The limit on user namespaces; a kernel without them has no such file, which is a limit of 0. */
+  /**
+   * The limit on user namespaces; a kernel without them has no such file, which is a limit of 0.
+   */
   private OptionalLong userNamespaces(List<CheckProblem> problems) {
     Path file = fs.proc().resolve("sys/user/max_user_namespaces");
     try {
-      return OptionalLong.of(Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip()));
+      return OptionalLong.of(
+          Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip()));
     } catch (NoSuchFileException e) {
       return OptionalLong.of(0);
     } catch (IOException | NumberFormatException e) {
@@ -89,13 +109,19 @@ final class HostFactsReader {
     }
   }
 
-  /** Non-loopback TCP listeners of the host's network namespace (the agent's) that are not dockerd's. */
-  private Optional<List<HostListener>> listeners(Set<Long> daemonInodes, List<CheckProblem> problems) {
+  /**
+   * Non-loopback TCP listeners of the host's network namespace (the agent's) that are not
+   * dockerd's.
+   */
+  private Optional<List<HostListener>> listeners(
+      Set<Long> daemonInodes, List<CheckProblem> problems) {
     List<TcpListener> found = new ArrayList<>();
     for (String table : List.of("tcp", "tcp6")) {
       Path file = fs.proc().resolve("net").resolve(table);
       try {
-        for (TcpListener l : ProcNetTcpParser.listening(Files.readString(file, StandardCharsets.US_ASCII)).listeners()) {
+        for (TcpListener l :
+            ProcNetTcpParser.listening(Files.readString(file, StandardCharsets.US_ASCII))
+                .listeners()) {
           if (!l.loopback() && !daemonInodes.contains(l.inode())) {
             found.add(l);
           }
@@ -110,11 +136,16 @@ final class HostFactsReader {
         return Optional.empty();
       }
     }
-    Map<Long, Owner> owners = owners(found.stream().map(TcpListener::inode).collect(Collectors.toSet()));
-    return Optional.of(found.stream().map(l -> {
-      Owner o = owners.getOrDefault(l.inode(), new Owner(0, ""));
-      return new HostListener(l, o.pid(), o.comm());
-    }).toList());
+    Map<Long, Owner> owners =
+        owners(found.stream().map(TcpListener::inode).collect(Collectors.toSet()));
+    return Optional.of(
+        found.stream()
+            .map(
+                l -> {
+                  Owner o = owners.getOrDefault(l.inode(), new Owner(0, ""));
+                  return new HostListener(l, o.pid(), o.comm());
+                })
+            .toList());
   }
 
   private record Owner(int pid, String comm) {}
@@ -125,13 +156,17 @@ final class HostFactsReader {
     if (inodes.isEmpty()) {
       return out;
     }
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(fs.proc(), p -> p.getFileName().toString().matches("[0-9]+"))) {
+    try (DirectoryStream<Path> dirs =
+        Files.newDirectoryStream(fs.proc(), p -> p.getFileName().toString().matches("[0-9]+"))) {
       for (Path dir : dirs) {
         try {
           for (long inode : PostureFactsReader.socketInodes(dir.resolve("fd"))) {
             if (inodes.contains(inode) && !out.containsKey(inode)) {
-              out.put(inode, new Owner(Integer.parseInt(dir.getFileName().toString()),
-                  Files.readString(dir.resolve("comm"), StandardCharsets.UTF_8).strip()));
+              out.put(
+                  inode,
+                  new Owner(
+                      Integer.parseInt(dir.getFileName().toString()),
+                      Files.readString(dir.resolve("comm"), StandardCharsets.UTF_8).strip()));
             }
           }
         } catch (IOException | RuntimeException e) {
@@ -147,7 +182,8 @@ final class HostFactsReader {
   private Optional<String> environmentContentTrust(List<CheckProblem> problems) {
     Path file = fs.etc().resolve("environment");
     try {
-      return ShellWords.assignment(Files.readString(file, StandardCharsets.UTF_8), "DOCKER_CONTENT_TRUST");
+      return ShellWords.assignment(
+          Files.readString(file, StandardCharsets.UTF_8), "DOCKER_CONTENT_TRUST");
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
@@ -180,7 +216,8 @@ final class HostFactsReader {
     Path file = fs.etc().resolve("default/docker");
     try {
       return ShellWords.assignment(Files.readString(file, StandardCharsets.UTF_8), "DOCKER_OPTS")
-          .map(ShellWords::split).orElse(List.of());
+          .map(ShellWords::split)
+          .orElse(List.of());
     } catch (NoSuchFileException e) {
       return List.of();
     } catch (IOException e) {

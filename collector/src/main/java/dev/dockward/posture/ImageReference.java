@@ -3,8 +3,8 @@ package dev.dockward.posture;
 import java.util.Locale;
 
 /**
- * The registry part of an image reference as Docker resolves it: the first path component when
- * it has a dot or a port or is {@code localhost}, else Docker Hub ({@code docker.io}).
+ * The registry part of an image reference as Docker resolves it: the first path component when it
+ * has a dot or a port or is {@code localhost}, else Docker Hub ({@code docker.io}).
  */
 final class ImageReference {
   static final String DOCKER_HUB = "docker.io";

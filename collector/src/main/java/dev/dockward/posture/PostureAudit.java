@@ -1,9 +1,9 @@
 package dev.dockward.posture;
 
 import dev.dockward.event.PostureFinding;
+import dev.dockward.host.HostFs;
 import dev.dockward.host.MachineFacts;
 import dev.dockward.host.MachineFactsProvider;
-import dev.dockward.host.HostFs;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,15 +18,20 @@ public final class PostureAudit {
    * @param engine the Docker Engine's version and security options (the Docker API)
    * @param settings the operator's minimum versions and registry allowlist
    */
-  public PostureAudit(HostFs fs, ContainerLister containers, EngineProbe engine, PostureSettings settings) {
+  public PostureAudit(
+      HostFs fs, ContainerLister containers, EngineProbe engine, PostureSettings settings) {
     this(fs, containers, engine, settings, () -> MachineFacts.none(Duration.ZERO, List.of()));
   }
 
   /**
-   * @param machine the machine's facts (OSHI): their kernel release is audited, {@code <proc>/sys/kernel/osrelease}
-   *     when they have none
+   * @param machine the machine's facts (OSHI): their kernel release is audited, {@code
+   *     <proc>/sys/kernel/osrelease} when they have none
    */
-  public PostureAudit(HostFs fs, ContainerLister containers, EngineProbe engine, PostureSettings settings,
+  public PostureAudit(
+      HostFs fs,
+      ContainerLister containers,
+      EngineProbe engine,
+      PostureSettings settings,
       MachineFactsProvider machine) {
     this.reader = new PostureFactsReader(fs, containers, engine, machine);
     this.settings = settings;

@@ -41,34 +41,54 @@ public final class PostureChecks {
   static List<PostureFinding> findings(PostureFacts facts, PostureSettings settings) {
     List<PostureFinding> out = new ArrayList<>();
     for (CheckProblem p : facts.problems()) {
-      out.add(host(CHECK_FAILED, null, FindingSeverity.MEDIUM, "could not check " + p.what() + ": " + p.detail(),
-          evidence("what", p.what(), "error", p.detail()),
-          "Make the named file or process readable to the agent (it runs as root), or fix the file, so this "
-              + "part of the audit can run.", p.what()));
+      out.add(
+          host(
+              CHECK_FAILED,
+              null,
+              FindingSeverity.MEDIUM,
+              "could not check " + p.what() + ": " + p.detail(),
+              evidence("what", p.what(), "error", p.detail()),
+              "Make the named file or process readable to the agent (it runs as root), or fix the file, so this "
+                  + "part of the audit can run.",
+              p.what()));
     }
     for (DaemonFacts d : facts.daemons()) {
       daemon(d, out);
       DaemonChecks.daemon(d, facts.host(), out);
     }
-    facts.dockerGroupMembers().ifPresent(members -> {
-      for (String user : members) {
-        out.add(host(GROUP_MEMBERS, "1.1.2", FindingSeverity.MEDIUM,
-            "user " + user + " is in the docker group: it controls the Docker daemon, which is root on this host",
-            evidence("user", user, "group", "docker", "members", List.copyOf(members)),
-            "Remove users from the docker group who do not need to run containers (gpasswd -d USER docker); "
-                + "grant the rest access through sudo with an audit trail, or run a rootless daemon for them.",
-            user));
-      }
-    });
+    facts
+        .dockerGroupMembers()
+        .ifPresent(
+            members -> {
+              for (String user : members) {
+                out.add(
+                    host(
+                        GROUP_MEMBERS,
+                        "1.1.2",
+                        FindingSeverity.MEDIUM,
+                        "user "
+                            + user
+                            + " is in the docker group: it controls the Docker daemon, which is root on this host",
+                        evidence("user", user, "group", "docker", "members", List.copyOf(members)),
+                        "Remove users from the docker group who do not need to run containers (gpasswd -d USER docker); "
+                            + "grant the rest access through sudo with an audit trail, or run a rootless daemon for them.",
+                        user));
+              }
+            });
     HostChecks.findings(facts, settings, out);
-    boolean daemonWideNoNewPrivileges = !facts.daemons().isEmpty() && facts.daemons().stream()
-        .allMatch(d -> known(d, d.settings().noNewPrivileges(), false).orElse(false));
-    facts.containers().ifPresent(cs -> {
-      for (AuditedContainer c : cs) {
-        container(c.info(), facts.appArmor(), daemonWideNoNewPrivileges, out);
-        ContainerChecks.container(c, facts.daemons(), settings, out);
-      }
-    });
+    boolean daemonWideNoNewPrivileges =
+        !facts.daemons().isEmpty()
+            && facts.daemons().stream()
+                .allMatch(d -> known(d, d.settings().noNewPrivileges(), false).orElse(false));
+    facts
+        .containers()
+        .ifPresent(
+            cs -> {
+              for (AuditedContainer c : cs) {
+                container(c.info(), facts.appArmor(), daemonWideNoNewPrivileges, out);
+                ContainerChecks.container(c, facts.daemons(), settings, out);
+              }
+            });
     return out;
   }
 
@@ -79,8 +99,20 @@ public final class PostureChecks {
     Optional<Boolean> tlsVerify = known(d, s.tlsVerify(), false);
     Optional<Boolean> tls = known(d, s.tls(), false);
     for (TcpListener l : d.apiListeners()) {
-      Map<String, Object> ev = evidence("pid", pid, "address", l.address(), "port", (long) l.port(),
-          "listen", l.endpoint(), "hosts", PostureFactsReader.tcpHosts(s), "loopback_only", l.loopback());
+      Map<String, Object> ev =
+          evidence(
+              "pid",
+              pid,
+              "address",
+              l.address(),
+              "port",
+              (long) l.port(),
+              "listen",
+              l.endpoint(),
+              "hosts",
+              PostureFactsReader.tcpHosts(s),
+              "loopback_only",
+              l.loopback());
       if (tlsVerify.orElse(true)) {
         continue; // verified client certificates, or unknown (reported as posture_check_failed)
       }
@@ -88,18 +120,38 @@ public final class PostureChecks {
         continue;
       }
       if (tls.get()) {
-        out.add(host(TLS_WITHOUT_CLIENT_AUTH, "2.7", FindingSeverity.HIGH,
-            "the Docker API on " + l.endpoint() + " (dockerd pid " + pid + ") uses TLS without --tlsverify: "
-                + "any client that can connect controls the daemon",
-            ev, "Add --tlsverify with --tlscacert so that only clients with a certificate signed by your CA "
-                + "are accepted; TLS alone only encrypts.", l.endpoint()));
+        out.add(
+            host(
+                TLS_WITHOUT_CLIENT_AUTH,
+                "2.7",
+                FindingSeverity.HIGH,
+                "the Docker API on "
+                    + l.endpoint()
+                    + " (dockerd pid "
+                    + pid
+                    + ") uses TLS without --tlsverify: "
+                    + "any client that can connect controls the daemon",
+                ev,
+                "Add --tlsverify with --tlscacert so that only clients with a certificate signed by your CA "
+                    + "are accepted; TLS alone only encrypts.",
+                l.endpoint()));
       } else {
-        out.add(host(TCP_WITHOUT_TLS, "2.7", FindingSeverity.CRITICAL,
-            "the Docker API listens on " + l.endpoint() + " (dockerd pid " + pid + ") without TLS: "
-                + (l.loopback() ? "every local user and process" : "anyone who can reach it")
-                + " can run a privileged container, i.e. is root on this host",
-            ev, "Remove the tcp:// host (-H) and use the unix socket, or an SSH connection (DOCKER_HOST=ssh://); "
-                + "if TCP is needed, use port 2376 with --tlsverify and client certificates.", l.endpoint()));
+        out.add(
+            host(
+                TCP_WITHOUT_TLS,
+                "2.7",
+                FindingSeverity.CRITICAL,
+                "the Docker API listens on "
+                    + l.endpoint()
+                    + " (dockerd pid "
+                    + pid
+                    + ") without TLS: "
+                    + (l.loopback() ? "every local user and process" : "anyone who can reach it")
+                    + " can run a privileged container, i.e. is root on this host",
+                ev,
+                "Remove the tcp:// host (-H) and use the unix socket, or an SSH connection (DOCKER_HOST=ssh://); "
+                    + "if TCP is needed, use port 2376 with --tlsverify and client certificates.",
+                l.endpoint()));
       }
     }
     for (SocketFile f : d.sockets()) {
@@ -114,53 +166,125 @@ public final class PostureChecks {
       if (reasons.isEmpty()) {
         continue;
       }
-      FindingSeverity severity = f.othersMayConnect() ? FindingSeverity.CRITICAL : FindingSeverity.HIGH;
-      out.add(host(SOCKET_PERMISSIONS, modeWeak ? "3.16" : "3.15", severity,
-          "Docker API socket " + f.path() + " (dockerd pid " + pid + "): " + String.join("; ", reasons),
-          evidence("path", f.path(), "owner", f.owner(), "group", f.group(), "mode", f.modeText(), "pid", pid),
-          "Give the socket owner root, group docker and mode 660 (chown root:docker, chmod 660); who may use "
-              + "it is then decided by membership of the docker group.", f.path()));
+      FindingSeverity severity =
+          f.othersMayConnect() ? FindingSeverity.CRITICAL : FindingSeverity.HIGH;
+      out.add(
+          host(
+              SOCKET_PERMISSIONS,
+              modeWeak ? "3.16" : "3.15",
+              severity,
+              "Docker API socket "
+                  + f.path()
+                  + " (dockerd pid "
+                  + pid
+                  + "): "
+                  + String.join("; ", reasons),
+              evidence(
+                  "path",
+                  f.path(),
+                  "owner",
+                  f.owner(),
+                  "group",
+                  f.group(),
+                  "mode",
+                  f.modeText(),
+                  "pid",
+                  pid),
+              "Give the socket owner root, group docker and mode 660 (chown root:docker, chmod 660); who may use "
+                  + "it is then decided by membership of the docker group.",
+              f.path()));
     }
     Optional<Boolean> icc = known(d, s.icc(), true);
     boolean bridge = !s.bridge().map(b -> b.equals("none")).orElse(false);
     if (bridge && icc.orElse(false)) {
-      out.add(host(ICC, "2.2", FindingSeverity.MEDIUM,
-          "dockerd (pid " + pid + ", " + name + ") lets containers on the default bridge reach each other on every port",
-          evidence("pid", pid, "daemon", name, "icc", true),
-          "Set \"icc\": false in daemon.json (or --icc=false) and connect containers that must talk through "
-              + "user-defined networks or published ports.", name));
+      out.add(
+          host(
+              ICC,
+              "2.2",
+              FindingSeverity.MEDIUM,
+              "dockerd (pid "
+                  + pid
+                  + ", "
+                  + name
+                  + ") lets containers on the default bridge reach each other on every port",
+              evidence("pid", pid, "daemon", name, "icc", true),
+              "Set \"icc\": false in daemon.json (or --icc=false) and connect containers that must talk through "
+                  + "user-defined networks or published ports.",
+              name));
     }
-    List<String> httpMirrors = s.registryMirrors().stream()
-        .filter(m -> m.toLowerCase(Locale.ROOT).startsWith("http://")).toList();
+    List<String> httpMirrors =
+        s.registryMirrors().stream()
+            .filter(m -> m.toLowerCase(Locale.ROOT).startsWith("http://"))
+            .toList();
     if (!s.insecureRegistries().isEmpty() || !httpMirrors.isEmpty()) {
       List<String> all = new ArrayList<>(s.insecureRegistries());
       all.addAll(httpMirrors);
-      out.add(host(INSECURE_REGISTRY, "2.5", FindingSeverity.HIGH,
-          "dockerd (pid " + pid + ", " + name + ") pulls images without TLS verification from " + String.join(", ", all),
-          evidence("pid", pid, "daemon", name, "insecure_registries", s.insecureRegistries(),
-              "http_mirrors", httpMirrors),
-          "Remove insecure-registries and plain-HTTP registry mirrors; give those registries a certificate "
-              + "(a private CA goes in /etc/docker/certs.d/<registry>/ca.crt).", name));
+      out.add(
+          host(
+              INSECURE_REGISTRY,
+              "2.5",
+              FindingSeverity.HIGH,
+              "dockerd (pid "
+                  + pid
+                  + ", "
+                  + name
+                  + ") pulls images without TLS verification from "
+                  + String.join(", ", all),
+              evidence(
+                  "pid",
+                  pid,
+                  "daemon",
+                  name,
+                  "insecure_registries",
+                  s.insecureRegistries(),
+                  "http_mirrors",
+                  httpMirrors),
+              "Remove insecure-registries and plain-HTTP registry mirrors; give those registries a certificate "
+                  + "(a private CA goes in /etc/docker/certs.d/<registry>/ca.crt).",
+              name));
     }
-    Optional<Boolean> userns = s.usernsRemap().isPresent()
-        ? Optional.of(!s.usernsRemap().get().isBlank()) : d.configKnown() ? Optional.of(false) : Optional.empty();
+    Optional<Boolean> userns =
+        s.usernsRemap().isPresent()
+            ? Optional.of(!s.usernsRemap().get().isBlank())
+            : d.configKnown() ? Optional.of(false) : Optional.empty();
     if (userns.isPresent() && !userns.get()) {
-      out.add(host(USERNS, "2.9", FindingSeverity.LOW,
-          "dockerd (pid " + pid + ", " + name + ") runs containers without user namespace remapping: root in a "
-              + "container is root on the host",
-          evidence("pid", pid, "daemon", name),
-          "Set \"userns-remap\": \"default\" (or a dedicated user) in daemon.json where your images allow it, "
-              + "so container root maps to an unprivileged host user.", name));
+      out.add(
+          host(
+              USERNS,
+              "2.9",
+              FindingSeverity.LOW,
+              "dockerd (pid "
+                  + pid
+                  + ", "
+                  + name
+                  + ") runs containers without user namespace remapping: root in a "
+                  + "container is root on the host",
+              evidence("pid", pid, "daemon", name),
+              "Set \"userns-remap\": \"default\" (or a dedicated user) in daemon.json where your images allow it, "
+                  + "so container root maps to an unprivileged host user.",
+              name));
     }
     if (!known(d, s.liveRestore(), false).orElse(true)) {
-      out.add(host(LIVE_RESTORE, "2.15", FindingSeverity.LOW,
-          "dockerd (pid " + pid + ", " + name + ") stops every container when it stops or is upgraded",
-          evidence("pid", pid, "daemon", name),
-          "Set \"live-restore\": true in daemon.json so containers keep running while the daemon restarts.", name));
+      out.add(
+          host(
+              LIVE_RESTORE,
+              "2.15",
+              FindingSeverity.LOW,
+              "dockerd (pid "
+                  + pid
+                  + ", "
+                  + name
+                  + ") stops every container when it stops or is upgraded",
+              evidence("pid", pid, "daemon", name),
+              "Set \"live-restore\": true in daemon.json so containers keep running while the daemon restarts.",
+              name));
     }
   }
 
-  private static void container(ContainerInfo c, boolean appArmor, boolean daemonWideNoNewPrivileges,
+  private static void container(
+      ContainerInfo c,
+      boolean appArmor,
+      boolean daemonWideNoNewPrivileges,
       List<PostureFinding> out) {
     String who = "container " + c.name() + " (" + c.image() + ")";
     List<String> unconfined = new ArrayList<>();
@@ -174,21 +298,42 @@ public final class PostureChecks {
         noNewPrivileges = true;
       }
     }
-    if (!unconfined.isEmpty() && !c.privileged()) { // privileged: privileged_container_started says it all
+    if (!unconfined.isEmpty()
+        && !c.privileged()) { // privileged: privileged_container_started says it all
       boolean seccomp = unconfined.stream().anyMatch(u -> u.startsWith("seccomp"));
-      out.add(on(c, UNCONFINED, seccomp ? "5.22" : "5.2", FindingSeverity.HIGH,
-          who + " runs without " + String.join(" and ", unconfined.stream()
-              .map(u -> u.startsWith("seccomp") ? "a seccomp filter" : "an AppArmor profile").toList())
-              + ": every system call of the kernel is open to it",
-          evidence("security_opt", List.copyOf(c.securityOpt()), "unconfined", unconfined),
-          "Drop --security-opt seccomp=unconfined / apparmor=unconfined; if a workload needs one more system "
-              + "call, give it a custom seccomp profile that allows just that call."));
+      out.add(
+          on(
+              c,
+              UNCONFINED,
+              seccomp ? "5.22" : "5.2",
+              FindingSeverity.HIGH,
+              who
+                  + " runs without "
+                  + String.join(
+                      " and ",
+                      unconfined.stream()
+                          .map(
+                              u ->
+                                  u.startsWith("seccomp")
+                                      ? "a seccomp filter"
+                                      : "an AppArmor profile")
+                          .toList())
+                  + ": every system call of the kernel is open to it",
+              evidence("security_opt", List.copyOf(c.securityOpt()), "unconfined", unconfined),
+              "Drop --security-opt seccomp=unconfined / apparmor=unconfined; if a workload needs one more system "
+                  + "call, give it a custom seccomp profile that allows just that call."));
     }
     if (!noNewPrivileges && !daemonWideNoNewPrivileges) {
-      out.add(on(c, NO_NEW_PRIVILEGES, "5.26", FindingSeverity.LOW,
-          who + " lets its processes gain privileges through setuid binaries (no-new-privileges is not set)",
-          evidence("security_opt", List.copyOf(c.securityOpt())),
-          "Run it with --security-opt no-new-privileges (or set \"no-new-privileges\": true daemon-wide)."));
+      out.add(
+          on(
+              c,
+              NO_NEW_PRIVILEGES,
+              "5.26",
+              FindingSeverity.LOW,
+              who
+                  + " lets its processes gain privileges through setuid binaries (no-new-privileges is not set)",
+              evidence("security_opt", List.copyOf(c.securityOpt())),
+              "Run it with --security-opt no-new-privileges (or set \"no-new-privileges\": true daemon-wide)."));
     }
     List<String> missing = new ArrayList<>();
     if (c.limits().memoryBytes().isEmpty()) {
@@ -198,30 +343,59 @@ public final class PostureChecks {
       missing.add("pids");
     }
     if (!missing.isEmpty()) {
-      out.add(on(c, NO_LIMITS, missing.contains("memory") ? "5.11" : "5.29", FindingSeverity.MEDIUM,
-          who + " has no " + String.join(" and no ", missing) + " limit: it can exhaust the host's "
-              + (missing.contains("memory") ? "memory" : "process table"),
-          evidence("missing", missing),
-          "Start it with --memory and --pids-limit sized for the workload (a fork bomb or a leak then "
-              + "stays inside the container)."));
+      out.add(
+          on(
+              c,
+              NO_LIMITS,
+              missing.contains("memory") ? "5.11" : "5.29",
+              FindingSeverity.MEDIUM,
+              who
+                  + " has no "
+                  + String.join(" and no ", missing)
+                  + " limit: it can exhaust the host's "
+                  + (missing.contains("memory") ? "memory" : "process table"),
+              evidence("missing", missing),
+              "Start it with --memory and --pids-limit sized for the workload (a fork bomb or a leak then "
+                  + "stays inside the container)."));
     }
-    List<String> published = c.ports().stream().filter(PortBinding::allInterfaces)
-        .map(p -> (p.hostIp().isEmpty() ? "0.0.0.0" : p.hostIp()) + ":" + p.hostPort() + "->" + p.containerPort())
-        .toList();
+    List<String> published =
+        c.ports().stream()
+            .filter(PortBinding::allInterfaces)
+            .map(
+                p ->
+                    (p.hostIp().isEmpty() ? "0.0.0.0" : p.hostIp())
+                        + ":"
+                        + p.hostPort()
+                        + "->"
+                        + p.containerPort())
+            .toList();
     if (!published.isEmpty()) {
-      out.add(on(c, PUBLISHED_ALL, "5.14", FindingSeverity.MEDIUM,
-          who + " publishes ports on every host interface: " + String.join(", ", published),
-          evidence("ports", published),
-          "Publish on the one address that should serve it (-p 127.0.0.1:8080:80 or an internal interface); "
-              + "Docker's iptables rules bypass a host firewall such as ufw."));
+      out.add(
+          on(
+              c,
+              PUBLISHED_ALL,
+              "5.14",
+              FindingSeverity.MEDIUM,
+              who + " publishes ports on every host interface: " + String.join(", ", published),
+              evidence("ports", published),
+              "Publish on the one address that should serve it (-p 127.0.0.1:8080:80 or an internal interface); "
+                  + "Docker's iptables rules bypass a host firewall such as ufw."));
     }
     if (!c.image().isEmpty() && !c.image().contains("@")) {
       String tag = tag(c.image());
-      out.add(on(c, MUTABLE_TAG, null, FindingSeverity.LOW,
-          who + " runs its image by the mutable tag " + tag + ": what runs can change without the configuration "
-              + "changing",
-          evidence("image", c.image(), "tag", tag, "image_id", c.imageId()),
-          "Refer to images by digest (image@sha256:…) in deployments, and update the digest deliberately."));
+      out.add(
+          on(
+              c,
+              MUTABLE_TAG,
+              null,
+              FindingSeverity.LOW,
+              who
+                  + " runs its image by the mutable tag "
+                  + tag
+                  + ": what runs can change without the configuration "
+                  + "changing",
+              evidence("image", c.image(), "tag", tag, "image_id", c.imageId()),
+              "Refer to images by digest (image@sha256:…) in deployments, and update the digest deliberately."));
     }
   }
 
@@ -238,24 +412,47 @@ public final class PostureChecks {
     if (!sockets.isEmpty()) {
       return sockets.get(0);
     }
-    return d.settings().hosts().isEmpty() ? "pid " + d.process().pid() : d.settings().hosts().get(0);
+    return d.settings().hosts().isEmpty()
+        ? "pid " + d.process().pid()
+        : d.settings().hosts().get(0);
   }
 
   /** A setting's value: stated, or Docker's default when the config is known, else unknown. */
   static <T> Optional<T> known(DaemonFacts d, Optional<T> stated, T dockerDefault) {
-    return stated.isPresent() ? stated : d.configKnown() ? Optional.of(dockerDefault) : Optional.empty();
+    return stated.isPresent()
+        ? stated
+        : d.configKnown() ? Optional.of(dockerDefault) : Optional.empty();
   }
 
-  static PostureFinding host(String id, String cis, FindingSeverity severity, String summary,
-      Map<String, Object> evidence, String remediation, String instance) {
-    return new PostureFinding(id, Optional.ofNullable(cis), severity, summary, evidence, remediation,
-        Optional.empty(), instance);
+  static PostureFinding host(
+      String id,
+      String cis,
+      FindingSeverity severity,
+      String summary,
+      Map<String, Object> evidence,
+      String remediation,
+      String instance) {
+    return new PostureFinding(
+        id,
+        Optional.ofNullable(cis),
+        severity,
+        summary,
+        evidence,
+        remediation,
+        Optional.empty(),
+        instance);
   }
 
-  static PostureFinding on(ContainerInfo c, String id, String cis, FindingSeverity severity, String summary,
-      Map<String, Object> evidence, String remediation) {
-    return new PostureFinding(id, Optional.ofNullable(cis), severity, summary, evidence, remediation,
-        Optional.of(c), "");
+  static PostureFinding on(
+      ContainerInfo c,
+      String id,
+      String cis,
+      FindingSeverity severity,
+      String summary,
+      Map<String, Object> evidence,
+      String remediation) {
+    return new PostureFinding(
+        id, Optional.ofNullable(cis), severity, summary, evidence, remediation, Optional.of(c), "");
   }
 
   /** Alternating keys and values; ints are not used, lists are copied. */

@@ -25,7 +25,9 @@ record PostureFacts(
     problems = List.copyOf(problems);
   }
 
-  /** Whether the kernel enforces AppArmor (an {@code apparmor=unconfined} option matters only then). */
+  /**
+   * Whether the kernel enforces AppArmor (an {@code apparmor=unconfined} option matters only then).
+   */
   boolean appArmor() {
     return host.appArmor();
   }

@@ -1,7 +1,7 @@
 package dev.dockward.posture;
 
-import dev.dockward.host.MachineFactsProvider;
 import dev.dockward.host.HostFs;
+import dev.dockward.host.MachineFactsProvider;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +29,7 @@ import java.util.function.Function;
 final class PostureFactsReader {
   static final String DEFAULT_CONFIG = "/etc/docker/daemon.json";
   static final String DEFAULT_SOCKET = "/var/run/docker.sock";
+
   /** Where systemd's docker.socket unit puts the socket it hands over as {@code fd://}. */
   static final String SYSTEMD_SOCKET = "/run/docker.sock";
 
@@ -37,7 +38,8 @@ final class PostureFactsReader {
   private final EngineProbe engine;
   private final MachineFactsProvider machine;
 
-  PostureFactsReader(HostFs fs, ContainerLister containers, EngineProbe engine, MachineFactsProvider machine) {
+  PostureFactsReader(
+      HostFs fs, ContainerLister containers, EngineProbe engine, MachineFactsProvider machine) {
     this.fs = fs;
     this.containers = containers;
     this.engine = engine;
@@ -50,8 +52,12 @@ final class PostureFactsReader {
     try {
       List<DockerdProcess> found = new DockerdProcessReader(fs.proc()).read();
       if (found.isEmpty()) {
-        problems.add(new CheckProblem("dockerd", "no dockerd process in " + fs.proc()
-            + ": the daemon's configuration, API sockets and TLS were not checked"));
+        problems.add(
+            new CheckProblem(
+                "dockerd",
+                "no dockerd process in "
+                    + fs.proc()
+                    + ": the daemon's configuration, API sockets and TLS were not checked"));
       }
       for (DockerdProcess p : found) {
         daemons.add(daemon(p, problems));
@@ -70,24 +76,35 @@ final class PostureFactsReader {
     try {
       running = Optional.of(List.copyOf(containers.running()));
     } catch (IOException e) {
-      problems.add(new CheckProblem("containers", "the Docker API did not list the running containers: "
-          + e.getMessage()));
+      problems.add(
+          new CheckProblem(
+              "containers",
+              "the Docker API did not list the running containers: " + e.getMessage()));
     }
     Optional<EngineFacts> engineFacts = Optional.empty();
     try {
       engineFacts = Optional.of(engine.engine());
     } catch (IOException e) {
-      problems.add(new CheckProblem("docker engine", "the Docker API did not say its version and security options: "
-          + e.getMessage()));
+      problems.add(
+          new CheckProblem(
+              "docker engine",
+              "the Docker API did not say its version and security options: " + e.getMessage()));
     }
     Set<Long> daemonInodes = new HashSet<>();
     daemons.forEach(d -> daemonInodes.addAll(d.inodes()));
     HostFacts host = new HostFactsReader(fs, machine).read(daemonInodes, problems);
-    return new PostureFacts(daemons.stream().map(Daemon::facts).toList(), members, running, host, engineFacts,
+    return new PostureFacts(
+        daemons.stream().map(Daemon::facts).toList(),
+        members,
+        running,
+        host,
+        engineFacts,
         problems);
   }
 
-  /** A daemon's facts and the inodes of its sockets, which tell its listeners from other services'. */
+  /**
+   * A daemon's facts and the inodes of its sockets, which tell its listeners from other services'.
+   */
   private record Daemon(DaemonFacts facts, Set<Long> inodes) {}
 
   private Daemon daemon(DockerdProcess p, List<CheckProblem> problems) {
@@ -102,15 +119,22 @@ final class PostureFactsReader {
       // no daemon.json: every setting the command line leaves out is Docker's default
     } catch (IOException e) {
       configKnown = false;
-      problems.add(new CheckProblem(configFile, "dockerd (pid " + p.pid() + ") configuration could not be read: "
-          + e.getMessage().replace('\n', ' ')));
+      problems.add(
+          new CheckProblem(
+              configFile,
+              "dockerd (pid "
+                  + p.pid()
+                  + ") configuration could not be read: "
+                  + e.getMessage().replace('\n', ' ')));
     }
     DaemonSettings settings = flags.over(file);
     Set<Long> inodes = Set.of();
     try {
       inodes = socketInodes(fs.pidDir(p.pid()).resolve("fd"));
     } catch (IOException e) {
-      problems.add(new CheckProblem("dockerd (pid " + p.pid() + ") sockets", "cannot list its file descriptors: " + e));
+      problems.add(
+          new CheckProblem(
+              "dockerd (pid " + p.pid() + ") sockets", "cannot list its file descriptors: " + e));
     }
     List<TcpListener> api = List.of();
     List<TcpConnection> clients = List.of();
@@ -118,15 +142,24 @@ final class PostureFactsReader {
     if (!ports.isEmpty()) {
       try {
         Set<Long> own = inodes;
-        api = tcpTable(p.pid(), t -> ProcNetTcpParser.listening(t).listeners()).stream()
-            .filter(l -> own.contains(l.inode()) && ports.contains(l.port())).toList();
+        api =
+            tcpTable(p.pid(), t -> ProcNetTcpParser.listening(t).listeners()).stream()
+                .filter(l -> own.contains(l.inode()) && ports.contains(l.port()))
+                .toList();
         Set<Integer> listening = new HashSet<>();
         api.forEach(l -> listening.add(l.port()));
-        clients = tcpTable(p.pid(), ProcNetTcpParser::established).stream()
-            .filter(c -> own.contains(c.inode()) && listening.contains(c.localPort())).toList();
+        clients =
+            tcpTable(p.pid(), ProcNetTcpParser::established).stream()
+                .filter(c -> own.contains(c.inode()) && listening.contains(c.localPort()))
+                .toList();
       } catch (IOException e) {
-        problems.add(new CheckProblem("dockerd (pid " + p.pid() + ") TCP sockets",
-            "cannot match its tcp hosts " + tcpHosts(settings) + " to listening sockets: " + e));
+        problems.add(
+            new CheckProblem(
+                "dockerd (pid " + p.pid() + ") TCP sockets",
+                "cannot match its tcp hosts "
+                    + tcpHosts(settings)
+                    + " to listening sockets: "
+                    + e));
       }
     }
     List<SocketFile> sockets = new ArrayList<>();
@@ -134,27 +167,46 @@ final class PostureFactsReader {
       try {
         sockets.add(socket(path));
       } catch (IOException e) {
-        problems.add(new CheckProblem(path, "dockerd (pid " + p.pid() + ") socket could not be examined: " + e));
+        problems.add(
+            new CheckProblem(
+                path, "dockerd (pid " + p.pid() + ") socket could not be examined: " + e));
       }
     }
     Map<String, String> environ = Map.of();
     try {
       environ = environ(Files.readAllBytes(fs.pidDir(p.pid()).resolve("environ")));
     } catch (IOException e) {
-      problems.add(new CheckProblem("dockerd (pid " + p.pid() + ") environment",
-          "cannot read it (DOCKER_CONTENT_TRUST, DOCKER_CERT_PATH): " + e));
+      problems.add(
+          new CheckProblem(
+              "dockerd (pid " + p.pid() + ") environment",
+              "cannot read it (DOCKER_CONTENT_TRUST, DOCKER_CERT_PATH): " + e));
     }
     Optional<HostFile> tlsKey = Optional.empty();
     if (settings.tls().orElse(false) || settings.tlsVerify().orElse(false)) {
-      String key = settings.tlsKey().orElse(environ.getOrDefault("DOCKER_CERT_PATH", "/root/.docker") + "/key.pem");
+      String key =
+          settings
+              .tlsKey()
+              .orElse(environ.getOrDefault("DOCKER_CERT_PATH", "/root/.docker") + "/key.pem");
       try {
         tlsKey = Optional.of(hostFile(key));
       } catch (IOException e) {
-        problems.add(new CheckProblem(key, "dockerd (pid " + p.pid() + ") TLS key could not be examined: " + e));
+        problems.add(
+            new CheckProblem(
+                key, "dockerd (pid " + p.pid() + ") TLS key could not be examined: " + e));
       }
     }
-    DaemonFacts facts = new DaemonFacts(p, settings, configFile, configKnown, api, sockets, uid(p.pid(), problems),
-        clients, tlsKey, Optional.ofNullable(environ.get("DOCKER_CONTENT_TRUST")));
+    DaemonFacts facts =
+        new DaemonFacts(
+            p,
+            settings,
+            configFile,
+            configKnown,
+            api,
+            sockets,
+            uid(p.pid(), problems),
+            clients,
+            tlsKey,
+            Optional.ofNullable(environ.get("DOCKER_CONTENT_TRUST")));
     return new Daemon(facts, inodes);
   }
 
@@ -173,14 +225,17 @@ final class PostureFactsReader {
 
   private OptionalInt uid(int pid, List<CheckProblem> problems) {
     try {
-      for (String line : Files.readAllLines(fs.pidDir(pid).resolve("status"), StandardCharsets.UTF_8)) {
+      for (String line :
+          Files.readAllLines(fs.pidDir(pid).resolve("status"), StandardCharsets.UTF_8)) {
         if (line.startsWith("Uid:")) {
           return OptionalInt.of(Integer.parseInt(line.substring(4).strip().split("\\s+")[0]));
         }
       }
-      problems.add(new CheckProblem("dockerd (pid " + pid + ") user", "its status has no Uid line"));
+      problems.add(
+          new CheckProblem("dockerd (pid " + pid + ") user", "its status has no Uid line"));
     } catch (IOException | RuntimeException e) {
-      problems.add(new CheckProblem("dockerd (pid " + pid + ") user", "cannot read its status: " + e));
+      problems.add(
+          new CheckProblem("dockerd (pid " + pid + ") user", "cannot read its status: " + e));
     }
     return OptionalInt.empty();
   }
@@ -255,7 +310,9 @@ final class PostureFactsReader {
     return out;
   }
 
-  /** The unix socket paths the daemon serves its API on; {@code /var/run/docker.sock} without -H. */
+  /**
+   * The unix socket paths the daemon serves its API on; {@code /var/run/docker.sock} without -H.
+   */
   static List<String> unixSockets(DaemonSettings s) {
     if (s.hosts().isEmpty()) {
       return List.of(DEFAULT_SOCKET);

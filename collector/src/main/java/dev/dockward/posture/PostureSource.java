@@ -23,29 +23,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Audits the host's posture at start, every {@code interval}, and soon after each
- * {@link #requestAudit request} (a relevant Docker event), keeps the findings that are
- * open, and emits a {@code posture_finding} event with state {@code open} when a finding appears
- * and {@code resolved} when it goes away. An audit that finds what the previous one found emits
- * nothing. A finding is the same finding while its {@link PostureFinding#key()} is.
+ * Audits the host's posture at start, every {@code interval}, and soon after each {@link
+ * #requestAudit request} (a relevant Docker event), keeps the findings that are open, and emits a
+ * {@code posture_finding} event with state {@code open} when a finding appears and {@code resolved}
+ * when it goes away. An audit that finds what the previous one found emits nothing. A finding is
+ * the same finding while its {@link PostureFinding#key()} is.
  */
 public final class PostureSource implements SupervisedSource {
   private static final Logger log = LoggerFactory.getLogger(PostureSource.class);
+
   /**
-   * How long a requested audit waits, so that a burst of events (a compose up) gives one audit.
-   * It also starts no sooner than {@link #GAP_SETTLES} settle times after the previous audit
-   * began, so that a host whose containers churn is not audited without pause (an audit reads
-   * every dockerd's fds and inspects every container).
+   * How long a requested audit waits, so that a burst of events (a compose up) gives one audit. It
+   * also starts no sooner than {@link #GAP_SETTLES} settle times after the previous audit began, so
+   * that a host whose containers churn is not audited without pause (an audit reads every dockerd's
+   * fds and inspects every container).
    */
   static final Duration DEFAULT_SETTLE = Duration.ofSeconds(1);
+
   static final int GAP_SETTLES = 5;
 
   private final Supplier<List<PostureFinding>> audit;
   private final Duration interval;
   private final Clock clock;
   private final Duration settle;
+
   /** At most one pending request: a second one while one waits adds nothing. */
   private final BlockingQueue<String> requests = new ArrayBlockingQueue<>(1);
+
   private final CountDownLatch stop = new CountDownLatch(1);
   private final Map<String, PostureFinding> open = new LinkedHashMap<>();
   private final LongAdder audits = new LongAdder();
@@ -62,8 +66,11 @@ public final class PostureSource implements SupervisedSource {
     this(audit, interval, DEFAULT_SETTLE, clock);
   }
 
-  /** @param settle how long a requested audit waits for more events before it runs */
-  public PostureSource(Supplier<List<PostureFinding>> audit, Duration interval, Duration settle, Clock clock) {
+  /**
+   * @param settle how long a requested audit waits for more events before it runs
+   */
+  public PostureSource(
+      Supplier<List<PostureFinding>> audit, Duration interval, Duration settle, Clock clock) {
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("posture interval must be more than 0: " + interval);
     }
@@ -74,8 +81,8 @@ public final class PostureSource implements SupervisedSource {
   }
 
   /**
-   * Asks for an audit soon (after the settle time) rather than at the next interval. Never
-   * blocks: called from the Docker event thread.
+   * Asks for an audit soon (after the settle time) rather than at the next interval. Never blocks:
+   * called from the Docker event thread.
    */
   public void requestAudit(String reason) {
     if (requests.offer(reason)) {

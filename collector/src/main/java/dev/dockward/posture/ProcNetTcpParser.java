@@ -48,7 +48,9 @@ final class ProcNetTcpParser {
     return new Result(out, skipped);
   }
 
-  /** The sockets in ESTABLISHED state ({@code st} {@code 01}); lines that do not parse are left out. */
+  /**
+   * The sockets in ESTABLISHED state ({@code st} {@code 01}); lines that do not parse are left out.
+   */
   static List<TcpConnection> established(String text) {
     List<TcpConnection> out = new ArrayList<>();
     String[] lines = text.split("\n");
@@ -60,9 +62,13 @@ final class ProcNetTcpParser {
         }
         int localColon = f[1].indexOf(':');
         int remoteColon = f[2].indexOf(':');
-        out.add(new TcpConnection(address(f[1].substring(0, localColon)),
-            Integer.parseInt(f[1].substring(localColon + 1), 16), address(f[2].substring(0, remoteColon)),
-            Integer.parseInt(f[2].substring(remoteColon + 1), 16), Long.parseLong(f[9])));
+        out.add(
+            new TcpConnection(
+                address(f[1].substring(0, localColon)),
+                Integer.parseInt(f[1].substring(localColon + 1), 16),
+                address(f[2].substring(0, remoteColon)),
+                Integer.parseInt(f[2].substring(remoteColon + 1), 16),
+                Long.parseLong(f[9])));
       } catch (RuntimeException | UnknownHostException e) {
         // not a socket line: the caller gets what parsed
       }

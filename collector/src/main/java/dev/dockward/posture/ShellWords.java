@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The few shell rules a {@code /etc/default/docker} or {@code /etc/environment} line uses:
- * {@code NAME=value}, {@code export NAME=value}, single or double quotes, {@code #} comments.
- * Expansions ({@code $X}) are left as written: the audit does not run the file.
+ * The few shell rules a {@code /etc/default/docker} or {@code /etc/environment} line uses: {@code
+ * NAME=value}, {@code export NAME=value}, single or double quotes, {@code #} comments. Expansions
+ * ({@code $X}) are left as written: the audit does not run the file.
  */
 final class ShellWords {
   private ShellWords() {}
@@ -28,7 +28,9 @@ final class ShellWords {
     return out;
   }
 
-  /** Splits on unquoted blanks, removing quotes; stops at an unquoted {@code #} that starts a word. */
+  /**
+   * Splits on unquoted blanks, removing quotes; stops at an unquoted {@code #} that starts a word.
+   */
   static List<String> split(String text) {
     List<String> out = new ArrayList<>();
     StringBuilder word = new StringBuilder();

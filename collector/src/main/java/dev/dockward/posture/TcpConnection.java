@@ -9,7 +9,8 @@ package dev.dockward.posture;
  * @param remotePort the peer's port
  * @param inode the socket's inode, which links it to the file descriptors of its owner
  */
-record TcpConnection(String localAddress, int localPort, String remoteAddress, int remotePort, long inode) {
+record TcpConnection(
+    String localAddress, int localPort, String remoteAddress, int remotePort, long inode) {
   boolean remoteLoopback() {
     return remoteAddress.startsWith("127.") || remoteAddress.equals("::1");
   }

@@ -43,9 +43,9 @@ final class Versions {
   }
 
   /**
-   * The minimum {@code version} falls short of: the listed minimum of its own release line
-   * (same major.minor), else the lowest listed one when its line is older than every listed
-   * line; empty when it is recent enough. Minimums that are not versions are ignored.
+   * The minimum {@code version} falls short of: the listed minimum of its own release line (same
+   * major.minor), else the lowest listed one when its line is older than every listed line; empty
+   * when it is recent enough. Minimums that are not versions are ignored.
    */
   static Optional<String> shortOf(String version, List<String> minimums) {
     List<Integer> v = numbers(version);

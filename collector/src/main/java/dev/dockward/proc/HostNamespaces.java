@@ -10,8 +10,8 @@ import java.util.Optional;
 /**
  * The host's namespaces, by kind: the reference a process's namespaces are compared with to tell
  * whether it runs in the host's mount, pid or network namespace. It is taken from a process known
- * to be on the host ({@link HostReference}): pid 1, else the Docker daemon, since pid 1's
- * {@code ns} links may be unreadable even to root, and the agent's own may be a sandbox's.
+ * to be on the host ({@link HostReference}): pid 1, else the Docker daemon, since pid 1's {@code
+ * ns} links may be unreadable even to root, and the agent's own may be a sandbox's.
  *
  * @param inodes the inode of each namespace kind; empty when unknown
  */
@@ -23,7 +23,10 @@ public record HostNamespaces(Map<String, Long> inodes) {
     inodes = Map.copyOf(inodes);
   }
 
-  /** The namespaces of the agent's own process ({@code <proc>/self}); the host's only when the agent runs in them. */
+  /**
+   * The namespaces of the agent's own process ({@code <proc>/self}); the host's only when the agent
+   * runs in them.
+   */
   public static HostNamespaces ofAgent(HostFs host) {
     Objects.requireNonNull(host, "host");
     return new HostNamespaces(new ProcReader(host).namespacesAt(host.proc().resolve("self")));

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HostReference {
   private static final Logger LOG = LoggerFactory.getLogger(HostReference.class);
+
   /** Host services that run in the host's namespaces on any Docker host, best first. */
   private static final List<String> HOST_DAEMONS = List.of("dockerd", "containerd");
 
@@ -40,7 +41,11 @@ public final class HostReference {
   private volatile OptionalInt pid;
   private volatile String description;
 
-  private HostReference(HostFs host, ProcReader reader, OptionalInt pid, String description,
+  private HostReference(
+      HostFs host,
+      ProcReader reader,
+      OptionalInt pid,
+      String description,
       HostNamespaces namespaces) {
     this.host = host;
     this.reader = reader;
@@ -61,12 +66,18 @@ public final class HostReference {
     if (daemon.isPresent()) {
       Map<String, Long> ns = reader.namespacesAt(host.pidDir(daemon.getAsInt()));
       if (ns.containsKey("mnt")) {
-        return new HostReference(host, reader, daemon, describe(host, daemon.getAsInt()), new HostNamespaces(ns));
+        return new HostReference(
+            host, reader, daemon, describe(host, daemon.getAsInt()), new HostNamespaces(ns));
       }
     }
-    LOG.warn("neither pid 1 nor dockerd/containerd can be read: the host's namespaces are taken from the agent "
-        + "itself, which is wrong when it runs in a namespace of its own (a systemd sandbox, a container)");
-    return new HostReference(host, reader, OptionalInt.empty(), "the agent itself",
+    LOG.warn(
+        "neither pid 1 nor dockerd/containerd can be read: the host's namespaces are taken from the agent "
+            + "itself, which is wrong when it runs in a namespace of its own (a systemd sandbox, a container)");
+    return new HostReference(
+        host,
+        reader,
+        OptionalInt.empty(),
+        "the agent itself",
         new HostNamespaces(reader.namespacesAt(host.proc().resolve("self"))));
   }
 
@@ -75,7 +86,10 @@ public final class HostReference {
     return namespaces;
   }
 
-  /** What the reference is, for logs: {@code pid 1}, {@code dockerd (pid 812)}, {@code the agent itself}. */
+  /**
+   * What the reference is, for logs: {@code pid 1}, {@code dockerd (pid 812)}, {@code the agent
+   * itself}.
+   */
   public String description() {
     return description;
   }
@@ -101,7 +115,10 @@ public final class HostReference {
     return differ;
   }
 
-  /** The host's root directory as the agent reaches it: {@code /proc/<pid>/root}, else the agent's own root. */
+  /**
+   * The host's root directory as the agent reaches it: {@code /proc/<pid>/root}, else the agent's
+   * own root.
+   */
   public Path root() {
     OptionalInt p = livePid();
     return p.isPresent() ? host.pidDir(p.getAsInt()).resolve("root") : host.root();
@@ -110,7 +127,8 @@ public final class HostReference {
   /** The host's mount table: the reference's {@code mountinfo}, else the agent's own. */
   public Path mountinfo() {
     OptionalInt p = livePid();
-    return (p.isPresent() ? host.pidDir(p.getAsInt()) : host.proc().resolve("self")).resolve("mountinfo");
+    return (p.isPresent() ? host.pidDir(p.getAsInt()) : host.proc().resolve("self"))
+        .resolve("mountinfo");
   }
 
   /** An absolute host path as the agent reaches it through the reference's root. */
@@ -138,7 +156,9 @@ public final class HostReference {
     return comm(host, pid) + " (pid " + pid + ")";
   }
 
-  /** The lowest pid of a host daemon, in {@link #HOST_DAEMONS} order, that is not in a container. */
+  /**
+   * The lowest pid of a host daemon, in {@link #HOST_DAEMONS} order, that is not in a container.
+   */
   static OptionalInt findDaemon(HostFs host, ProcReader reader) {
     List<Integer> pids = new ArrayList<>();
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(host.proc(), "[0-9]*")) {
@@ -165,7 +185,9 @@ public final class HostReference {
 
   private static String comm(HostFs host, int pid) {
     try {
-      return new String(Files.readAllBytes(host.pidDir(pid).resolve("comm")), StandardCharsets.UTF_8).strip();
+      return new String(
+              Files.readAllBytes(host.pidDir(pid).resolve("comm")), StandardCharsets.UTF_8)
+          .strip();
     } catch (IOException | RuntimeException e) {
       return "";
     }

@@ -12,17 +12,25 @@ import java.util.Map;
  * never decoded. Pure text to record: the read itself is {@link ProcReader}'s.
  */
 public final class LoaderEnvParser {
-  /** The variables kept: each makes a dynamically linked program load or behave as whoever set it chose. */
-  public static final List<String> KEYS = List.of("LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "GLIBC_TUNABLES");
+  /**
+   * The variables kept: each makes a dynamically linked program load or behave as whoever set it
+   * chose.
+   */
+  public static final List<String> KEYS =
+      List.of("LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "GLIBC_TUNABLES");
+
   /** The most characters of a value kept (a path list or tunables string is far shorter). */
   public static final int VALUE_CAP = 512;
-  private static final byte[][] PREFIXES = KEYS.stream().map(k -> (k + "=").getBytes(StandardCharsets.US_ASCII))
-      .toArray(byte[][]::new);
 
-  private LoaderEnvParser() {
-  }
+  private static final byte[][] PREFIXES =
+      KEYS.stream().map(k -> (k + "=").getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
 
-  /** The loader variables among the first {@code length} bytes of {@code environ}, in {@link #KEYS} order. */
+  private LoaderEnvParser() {}
+
+  /**
+   * The loader variables among the first {@code length} bytes of {@code environ}, in {@link #KEYS}
+   * order.
+   */
   public static Map<String, String> parse(byte[] environ, int length) {
     Map<String, String> found = new LinkedHashMap<>();
     int start = 0;
@@ -39,7 +47,8 @@ public final class LoaderEnvParser {
             int from = start + prefix.length;
             int to = Math.min(end, from + VALUE_CAP);
             String value = ProcText.decode(environ, from, to - from); // escapes may lengthen it
-            found.putIfAbsent(KEYS.get(k), value.length() > VALUE_CAP ? value.substring(0, VALUE_CAP) : value);
+            found.putIfAbsent(
+                KEYS.get(k), value.length() > VALUE_CAP ? value.substring(0, VALUE_CAP) : value);
           }
         }
       }

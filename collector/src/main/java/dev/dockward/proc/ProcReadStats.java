@@ -33,7 +33,10 @@ public final class ProcReadStats {
     return truncatedCmdlines.sum();
   }
 
-  /** Empty command lines of user processes read again (a process caught in the middle of an exec shows none). */
+  /**
+   * Empty command lines of user processes read again (a process caught in the middle of an exec
+   * shows none).
+   */
   public long emptyCmdlineRereads() {
     return emptyCmdlineRereads.sum();
   }
@@ -69,8 +72,18 @@ public final class ProcReadStats {
 
   @Override
   public String toString() {
-    return "ProcReadStats[vanished=" + vanished() + ", unreadable=" + unreadable()
-        + ", parseErrors=" + parseErrors() + ", truncatedCmdlines=" + truncatedCmdlines()
-        + ", emptyCmdlineRereads=" + emptyCmdlineRereads() + ", execsDuringRead=" + execsDuringRead() + "]";
+    return "ProcReadStats[vanished="
+        + vanished()
+        + ", unreadable="
+        + unreadable()
+        + ", parseErrors="
+        + parseErrors()
+        + ", truncatedCmdlines="
+        + truncatedCmdlines()
+        + ", emptyCmdlineRereads="
+        + emptyCmdlineRereads()
+        + ", execsDuringRead="
+        + execsDuringRead()
+        + "]";
   }
 }

@@ -14,13 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -38,34 +37,44 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads processes from the host's /proc into {@link ProcessInfo}s. Processes end while they are
  * read, all the time: nothing here throws to the caller. A process that vanished gives an empty
- * result; a file that cannot be read leaves its fields absent; both are counted in {@link #stats()}.
- * Thread-safe.
+ * result; a file that cannot be read leaves its fields absent; both are counted in {@link
+ * #stats()}. Thread-safe.
  */
 public final class ProcReader {
   /** The most bytes of a command line kept; longer ones are cut here and flagged truncated. */
   public static final int CMDLINE_CAP = 64 * 1024;
+
   /**
-   * The most bytes of a container process's environment read for the loader's variables: the
-   * kernel puts the environment after the arguments, and a process starts with every variable
-   * its parent passed, so this covers what containers are given (Docker's default environment is
-   * a few hundred bytes). A loader variable beyond it is not seen.
+   * The most bytes of a container process's environment read for the loader's variables: the kernel
+   * puts the environment after the arguments, and a process starts with every variable its parent
+   * passed, so this covers what containers are given (Docker's default environment is a few hundred
+   * bytes). A loader variable beyond it is not seen.
    */
   public static final int ENVIRON_CAP = 16 * 1024;
+
   /** The namespace links read, in the order they appear in the event. */
-  static final List<String> NAMESPACES = List.of("mnt", "pid", "net", "uts", "ipc", "user", "cgroup");
+  static final List<String> NAMESPACES =
+      List.of("mnt", "pid", "net", "uts", "ipc", "user", "cgroup");
+
   private static final List<String> STDIO_NAMES = List.of("0", "1", "2");
 
   private static final Logger LOG = LoggerFactory.getLogger(ProcReader.class);
   private static final int EMPTY_CMDLINE_REREADS = 3;
   private static final long EMPTY_CMDLINE_PAUSE_NANOS = 200_000;
+
   /** The first read's size: enough for stat, status, cgroup and most command lines in one read. */
   private static final int FIRST_READ = 4096;
+
   /** The charset the JVM decodes file names with (see {@link #rawBytes}); fixed at JVM start. */
   private static final Charset JNU_CHARSET = jnuCharset();
-  private static final List<SocketTable> SOCKET_TABLES = List.of(
-      new SocketTable(StdioKind.TCP, List.of("tcp", "tcp6"), SocketTableParser.INET_INODE_COLUMN),
-      new SocketTable(StdioKind.UDP, List.of("udp", "udp6"), SocketTableParser.INET_INODE_COLUMN),
-      new SocketTable(StdioKind.UNIX, List.of("unix"), SocketTableParser.UNIX_INODE_COLUMN));
+
+  private static final List<SocketTable> SOCKET_TABLES =
+      List.of(
+          new SocketTable(
+              StdioKind.TCP, List.of("tcp", "tcp6"), SocketTableParser.INET_INODE_COLUMN),
+          new SocketTable(
+              StdioKind.UDP, List.of("udp", "udp6"), SocketTableParser.INET_INODE_COLUMN),
+          new SocketTable(StdioKind.UNIX, List.of("unix"), SocketTableParser.UNIX_INODE_COLUMN));
 
   /** The files under {@code /proc/<pid>/net} that list the sockets of one kind. */
   private record SocketTable(StdioKind kind, List<String> files, int column) {}
@@ -73,7 +82,10 @@ public final class ProcReader {
   private final HostFs host;
   private final HostNamespaces hostNamespaces;
   private final ProcReadStats stats = new ProcReadStats();
-  /** Whether a pid directory's file key names one process (true on procfs, see {@link #identity}). */
+
+  /**
+   * Whether a pid directory's file key names one process (true on procfs, see {@link #identity}).
+   */
   private final boolean directoryIdentity;
 
   /** A reader that does not compare namespaces with the host's ({@code host_ns} stays absent). */
@@ -82,8 +94,8 @@ public final class ProcReader {
   }
 
   /**
-   * @param hostNamespaces the host's namespace reference: each process read is told in which
-   *     kinds of namespace it shares the host's
+   * @param hostNamespaces the host's namespace reference: each process read is told in which kinds
+   *     of namespace it shares the host's
    */
   public ProcReader(HostFs host, HostNamespaces hostNamespaces) {
     this(host, hostNamespaces, isProcfs(host.proc()));
@@ -109,7 +121,9 @@ public final class ProcReader {
     return stats;
   }
 
-  /** The pids (thread group ids) listed in /proc now, ascending; empty if /proc cannot be listed. */
+  /**
+   * The pids (thread group ids) listed in /proc now, ascending; empty if /proc cannot be listed.
+   */
   public IntStream pids() {
     int[] pids = new int[256];
     int n = 0;
@@ -133,7 +147,10 @@ public final class ProcReader {
     return IntStream.of(result);
   }
 
-  /** Only the start time (stat field 22): the cheap check whether a known pid is still the same process. */
+  /**
+   * Only the start time (stat field 22): the cheap check whether a known pid is still the same
+   * process.
+   */
   public OptionalLong startTime(int pid) {
     try {
       Optional<ProcStat> stat = readStat(pid);
@@ -146,8 +163,8 @@ public final class ProcReader {
   /**
    * A token that stays equal while {@code /proc/<pid>} is the same process: the directory's file
    * key (device and inode). procfs makes a new inode for a new process on a reused pid, and keeps
-   * the inode of a live process while its directory is cached (a dropped cache gives a new inode:
-   * a false "changed", never a false "same"). One {@code stat} call, no file read. Empty when the
+   * the inode of a live process while its directory is cached (a dropped cache gives a new inode: a
+   * false "changed", never a false "same"). One {@code stat} call, no file read. Empty when the
    * process is gone, or when /proc is not procfs (fixtures), whose directories carry no identity.
    */
   public Optional<Object> identity(int pid) {
@@ -155,8 +172,10 @@ public final class ProcReader {
       return Optional.empty();
     }
     try {
-      return Optional.ofNullable(Files.readAttributes(host.pidDir(pid), BasicFileAttributes.class,
-          LinkOption.NOFOLLOW_LINKS).fileKey());
+      return Optional.ofNullable(
+          Files.readAttributes(
+                  host.pidDir(pid), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+              .fileKey());
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
@@ -181,8 +200,8 @@ public final class ProcReader {
 
   /**
    * A process and the file it runs, as {@link #read}: the file is looked at (following the exe
-   * link) right after the link is read, and the link is read again after every field, so the
-   * file is the one the link named (unless the process executed twice meanwhile).
+   * link) right after the link is read, and the link is read again after every field, so the file
+   * is the one the link named (unless the process executed twice meanwhile).
    */
   public Optional<ProcessRead> readWithExeFile(int pid) {
     try {
@@ -212,19 +231,22 @@ public final class ProcReader {
   /**
    * A process as read, with the identity of the file it ran then.
    *
-   * @param exeFile the executable's device, inode and size; empty when unreadable (kernel
-   *     threads, a process exiting, denied)
+   * @param exeFile the executable's device, inode and size; empty when unreadable (kernel threads,
+   *     a process exiting, denied)
    */
   public record ProcessRead(ProcessInfo info, Optional<ExeFile> exeFile) {}
 
-  /** What names an executable file: its device and inode (the {@code unix:dev}, {@code unix:ino} values), and its size. */
+  /**
+   * What names an executable file: its device and inode (the {@code unix:dev}, {@code unix:ino}
+   * values), and its size.
+   */
   public record ExeFile(Object dev, Object ino, long size) {}
 
   /**
    * A process as {@link #read} gives it, but without its command line ("") and in one pass (no
    * second read when it executed meanwhile): for an exec the audit subsystem recorded, whose
-   * arguments and program come from the kernel's records. Saves the command line's read, and
-   * the exe link's second look, per exec.
+   * arguments and program come from the kernel's records. Saves the command line's read, and the
+   * exe link's second look, per exec.
    */
   public Optional<ProcessInfo> readWithoutCmdline(int pid) {
     try {
@@ -244,25 +266,36 @@ public final class ProcReader {
       if (stat.isEmpty()) {
         return Optional.empty();
       }
-      return Optional.of(new Brief(pid, stat.get().ppid(), stat.get().startTime(), stat.get().comm(), readCgroup(pid)));
+      return Optional.of(
+          new Brief(
+              pid, stat.get().ppid(), stat.get().startTime(), stat.get().comm(), readCgroup(pid)));
     } catch (Gone e) {
       return Optional.empty();
     }
   }
 
-  /** The exe link's target; "" for kernel threads, processes that ended or are ending, and when denied. */
+  /**
+   * The exe link's target; "" for kernel threads, processes that ended or are ending, and when
+   * denied.
+   */
   public String exe(int pid) {
     return readExe(pid);
   }
 
-  /** What {@link #brief} reads: a process's identity (pid and start time), parent, command name and cgroup path. */
+  /**
+   * What {@link #brief} reads: a process's identity (pid and start time), parent, command name and
+   * cgroup path.
+   */
   public record Brief(int pid, int ppid, long startTime, String name, String cgroup) {}
 
   private Optional<ProcessRead> readOnce(int pid) throws Gone {
     return readOnce(pid, true);
   }
 
-  /** One read of every field; the exe link is read first, so that {@link #read} can tell whether it changed meanwhile. */
+  /**
+   * One read of every field; the exe link is read first, so that {@link #read} can tell whether it
+   * changed meanwhile.
+   */
   private Optional<ProcessRead> readOnce(int pid, boolean withCmdline) throws Gone {
     Optional<ProcStat> maybeStat = readStat(pid);
     if (maybeStat.isEmpty()) {
@@ -270,7 +303,8 @@ public final class ProcReader {
     }
     ProcStat stat = maybeStat.get();
     String exe = readExe(pid);
-    Optional<Map<String, Object>> exeAttributes = exe.isEmpty() ? Optional.empty() : readExeAttributes(pid);
+    Optional<Map<String, Object>> exeAttributes =
+        exe.isEmpty() ? Optional.empty() : readExeAttributes(pid);
     Optional<ProcStatus> status = readStatus(pid);
     Cmdline cmdline = withCmdline ? readCmdline(pid) : new Cmdline("", false);
     String cgroup = readCgroup(pid);
@@ -278,26 +312,29 @@ public final class ProcReader {
       cmdline = rereadEmptyCmdline(pid);
     }
     Map<String, Long> namespaces = namespacesAt(host.pidDir(pid));
-    Map<String, String> loaderEnv = ContainerIdResolver.containerId(cgroup).isPresent() ? readLoaderEnv(pid) : Map.of();
-    ProcessInfo info = new ProcessInfo(
-        stat.pid(),
-        stat.ppid(),
-        stat.startTime(),
-        stat.comm(),
-        exe,
-        cmdline.text,
-        cmdline.truncated,
-        status.map(s -> OptionalInt.of(s.uid())).orElse(OptionalInt.empty()),
-        status.map(s -> OptionalInt.of(s.euid())).orElse(OptionalInt.empty()),
-        status.map(s -> OptionalLong.of(s.capEff())).orElse(OptionalLong.empty()),
-        namespaces,
-        cgroup,
-        hostNamespaces.sharedBy(namespaces),
-        readStdio(pid),
-        exeAttributes.map(a -> ((FileTime) a.get("ctime")).toInstant()),
-        Optional.empty(),
-        loaderEnv);
-    Optional<ExeFile> file = exeAttributes.map(a -> new ExeFile(a.get("dev"), a.get("ino"), (Long) a.get("size")));
+    Map<String, String> loaderEnv =
+        ContainerIdResolver.containerId(cgroup).isPresent() ? readLoaderEnv(pid) : Map.of();
+    ProcessInfo info =
+        new ProcessInfo(
+            stat.pid(),
+            stat.ppid(),
+            stat.startTime(),
+            stat.comm(),
+            exe,
+            cmdline.text,
+            cmdline.truncated,
+            status.map(s -> OptionalInt.of(s.uid())).orElse(OptionalInt.empty()),
+            status.map(s -> OptionalInt.of(s.euid())).orElse(OptionalInt.empty()),
+            status.map(s -> OptionalLong.of(s.capEff())).orElse(OptionalLong.empty()),
+            namespaces,
+            cgroup,
+            hostNamespaces.sharedBy(namespaces),
+            readStdio(pid),
+            exeAttributes.map(a -> ((FileTime) a.get("ctime")).toInstant()),
+            Optional.empty(),
+            loaderEnv);
+    Optional<ExeFile> file =
+        exeAttributes.map(a -> new ExeFile(a.get("dev"), a.get("ino"), (Long) a.get("size")));
     return Optional.of(new ProcessRead(info, file));
   }
 
@@ -320,7 +357,8 @@ public final class ProcReader {
     if (bytes.isEmpty()) {
       return Optional.empty();
     }
-    Optional<ProcStatus> status = ProcStatusParser.parse(new String(bytes.get(), StandardCharsets.UTF_8));
+    Optional<ProcStatus> status =
+        ProcStatusParser.parse(new String(bytes.get(), StandardCharsets.UTF_8));
     if (status.isEmpty()) {
       stats.countParseError();
       LOG.debug("unparsable status of pid {}", pid);
@@ -342,10 +380,10 @@ public final class ProcReader {
   }
 
   /**
-   * A user process (it has an exe) with an empty command line was most likely read in the middle
-   * of an exec: its new memory is in place, its arguments not yet. They are there microseconds
-   * later, so the command line is read again a few times before it is taken as empty (a program
-   * may also run with no arguments at all).
+   * A user process (it has an exe) with an empty command line was most likely read in the middle of
+   * an exec: its new memory is in place, its arguments not yet. They are there microseconds later,
+   * so the command line is read again a few times before it is taken as empty (a program may also
+   * run with no arguments at all).
    */
   private Cmdline rereadEmptyCmdline(int pid) throws Gone {
     Cmdline cmdline = new Cmdline("", false);
@@ -361,10 +399,10 @@ public final class ProcReader {
   }
 
   /**
-   * The loader's variables in the environment the process was started with (a process that
-   * changes its own environment later changes its memory, not this file), from at most
-   * {@link #ENVIRON_CAP} bytes. Empty when there is no such file (fixtures; a process that ended
-   * after its other files were read keeps what was read) or it cannot be read (counted).
+   * The loader's variables in the environment the process was started with (a process that changes
+   * its own environment later changes its memory, not this file), from at most {@link #ENVIRON_CAP}
+   * bytes. Empty when there is no such file (fixtures; a process that ended after its other files
+   * were read keeps what was read) or it cannot be read (counted).
    */
   private Map<String, String> readLoaderEnv(int pid) {
     Path file = host.pidDir(pid).resolve("environ");
@@ -382,7 +420,10 @@ public final class ProcReader {
     }
   }
 
-  /** The container-naming line's path, else the v2 line's, else the first line's; empty when unknown. */
+  /**
+   * The container-naming line's path, else the v2 line's, else the first line's; empty when
+   * unknown.
+   */
   private String readCgroup(int pid) throws Gone {
     Optional<byte[]> bytes = readFile(pid, "cgroup", Integer.MAX_VALUE);
     if (bytes.isEmpty()) {
@@ -412,7 +453,10 @@ public final class ProcReader {
     return readLink(host.pidDir(pid).resolve("exe")).map(ProcText::decode).orElse("");
   }
 
-  /** What descriptors 0, 1 and 2 are, as {@link StdioKind} texts; a socket is looked up in the process's socket tables. */
+  /**
+   * What descriptors 0, 1 and 2 are, as {@link StdioKind} texts; a socket is looked up in the
+   * process's socket tables.
+   */
   private List<String> readStdio(int pid) {
     Path fd = host.pidDir(pid).resolve("fd");
     List<String> kinds = new ArrayList<>(3);
@@ -432,7 +476,8 @@ public final class ProcReader {
       kinds.add(kind.text());
     }
     // Three missing links: all closed, or the process ended meanwhile (or a fixture without fds),
-    // which is unknown, not "closed". Only then is the directory looked at (one call fewer per exec).
+    // which is unknown, not "closed". Only then is the directory looked at (one call fewer per
+    // exec).
     if (!anyOpen && !Files.isDirectory(fd)) {
       return List.of();
     }
@@ -444,23 +489,31 @@ public final class ProcReader {
    * process's socket tables; empty when it is closed or the process has ended.
    */
   public Optional<StdioKind> descriptorKind(int pid, int fd) {
-    Optional<byte[]> target = readLink(host.pidDir(pid).resolve("fd").resolve(Integer.toString(fd)));
+    Optional<byte[]> target =
+        readLink(host.pidDir(pid).resolve("fd").resolve(Integer.toString(fd)));
     if (target.isEmpty()) {
       return Optional.empty();
     }
     String text = new String(target.get(), StandardCharsets.ISO_8859_1);
     StdioKind kind = StdioLinkParser.kind(text);
-    return Optional.of(kind == StdioKind.SOCKET ? socketKind(pid, StdioLinkParser.socketInode(text)) : kind);
+    return Optional.of(
+        kind == StdioKind.SOCKET ? socketKind(pid, StdioLinkParser.socketInode(text)) : kind);
   }
 
-  /** The inode of the socket that descriptor {@code fd} of {@code pid} is now; empty when it is no socket, closed, or the process ended. */
+  /**
+   * The inode of the socket that descriptor {@code fd} of {@code pid} is now; empty when it is no
+   * socket, closed, or the process ended.
+   */
   public OptionalLong socketInode(int pid, int fd) {
     return readLink(host.pidDir(pid).resolve("fd").resolve(Integer.toString(fd)))
         .map(t -> StdioLinkParser.socketInode(new String(t, StandardCharsets.ISO_8859_1)))
         .orElse(OptionalLong.empty());
   }
 
-  /** The family of a socket from the socket tables of the process's network namespace; rare, so read on demand. */
+  /**
+   * The family of a socket from the socket tables of the process's network namespace; rare, so read
+   * on demand.
+   */
   private StdioKind socketKind(int pid, OptionalLong inode) {
     if (inode.isEmpty()) {
       stats.countParseError();
@@ -483,18 +536,22 @@ public final class ProcReader {
   }
 
   /**
-   * The executable's ctime, device, inode and size (following the exe link to the file); empty
-   * when unreadable.
+   * The executable's ctime, device, inode and size (following the exe link to the file); empty when
+   * unreadable.
    */
   private Optional<Map<String, Object>> readExeAttributes(int pid) {
     try {
-      return Optional.of(Files.readAttributes(host.pidDir(pid).resolve("exe"), "unix:ctime,dev,ino,size"));
+      return Optional.of(
+          Files.readAttributes(host.pidDir(pid).resolve("exe"), "unix:ctime,dev,ino,size"));
     } catch (IOException | RuntimeException e) {
       return Optional.empty(); // kernel threads have no exe; a process that ended has none either
     }
   }
 
-  /** The namespace inodes of the process whose /proc directory is {@code procDir}; missing links left out. */
+  /**
+   * The namespace inodes of the process whose /proc directory is {@code procDir}; missing links
+   * left out.
+   */
   Map<String, Long> namespacesAt(Path procDir) {
     Path ns = procDir.resolve("ns");
     Map<String, Long> inodes = new LinkedHashMap<>();
@@ -503,7 +560,8 @@ public final class ProcReader {
       if (target.isEmpty()) {
         continue;
       }
-      OptionalLong inode = NamespaceLinkParser.inode(kind, new String(target.get(), StandardCharsets.ISO_8859_1));
+      OptionalLong inode =
+          NamespaceLinkParser.inode(kind, new String(target.get(), StandardCharsets.ISO_8859_1));
       if (inode.isPresent()) {
         inodes.put(kind, inode.getAsLong());
       } else {

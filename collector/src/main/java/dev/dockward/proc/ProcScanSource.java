@@ -27,20 +27,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rescans /proc every {@code interval} and emits a {@link ProcessObserved} (source
- * {@value #NAME}) for each process not seen before: the safety net that finds processes a
- * real-time source missed, and every process already running when the agent starts (the first
- * scan emits them all).
+ * Rescans /proc every {@code interval} and emits a {@link ProcessObserved} (source {@value #NAME})
+ * for each process not seen before: the safety net that finds processes a real-time source missed,
+ * and every process already running when the agent starts (the first scan emits them all).
  *
- * <p>A process is identified by its pid and start time, so a reused pid is a new process. A
- * known process costs one {@code stat} call on its procfs directory, and a read of its
- * {@code stat} file only when that directory is not the one its start time was read under (see
- * {@link ProcReader#identity}); processes that are gone are forgotten, so
- * the memory used follows the number of live processes. The container is attached as
- * {@link ContainerInfo#unresolved(String)} when the cgroup path names one; the pipeline enriches it.
- * Like the real-time source, it tells the installed runtime binary a process runs and reads its
- * ancestors (each parent once per scan), so an exception on those facts holds whichever source
- * reports a process first.
+ * <p>A process is identified by its pid and start time, so a reused pid is a new process. A known
+ * process costs one {@code stat} call on its procfs directory, and a read of its {@code stat} file
+ * only when that directory is not the one its start time was read under (see {@link
+ * ProcReader#identity}); processes that are gone are forgotten, so the memory used follows the
+ * number of live processes. The container is attached as {@link ContainerInfo#unresolved(String)}
+ * when the cgroup path names one; the pipeline enriches it. Like the real-time source, it tells the
+ * installed runtime binary a process runs and reads its ancestors (each parent once per scan), so
+ * an exception on those facts holds whichever source reports a process first.
  *
  * <p>Beside a real-time source (netlink) the scan is the reconciliation rescan: both share one
  * {@link SeenProcesses}, so it reports only the processes the real-time source missed, one scan
@@ -56,21 +54,30 @@ public final class ProcScanSource implements PeriodicSource {
   private final ProcReader reader;
   private final RuntimeBinaries runtimes;
   private final Clock clock;
-  /** (pid, start time) of every process reported and still alive; shared with a real-time source. */
+
+  /**
+   * (pid, start time) of every process reported and still alive; shared with a real-time source.
+   */
   private final SeenProcesses seen;
+
   /**
    * The identity ({@link ProcReader#identity}) under which each live pid's start time was last
    * read: while it is unchanged the pid is the same process and its {@code stat} is not read again.
    * Used by the scan's thread only.
    */
   private final Map<Integer, Verified> verified = new HashMap<>();
+
   /**
    * New processes the last scan found unclaimed beside a live real-time source and left to it: pid
    * to start time. Used by the scan's thread only.
    */
   private Map<Integer, Long> deferred = new HashMap<>();
-  /** Set for the first scan and by {@link #rescanNow()}: that pass reports what it finds at once. */
+
+  /**
+   * Set for the first scan and by {@link #rescanNow()}: that pass reports what it finds at once.
+   */
   private final AtomicBoolean reportAtOnce = new AtomicBoolean(true);
+
   private final PeriodicWorker worker;
 
   /**
@@ -79,12 +86,13 @@ public final class ProcScanSource implements PeriodicSource {
    * @param clock stamps the events
    */
   public ProcScanSource(HostFs host, Duration interval, Clock clock) {
-    this(new ProcReader(Objects.requireNonNull(host, "host")), interval, clock, new SeenProcesses());
+    this(
+        new ProcReader(Objects.requireNonNull(host, "host")), interval, clock, new SeenProcesses());
   }
 
   /**
-   * A scan that shares what was reported with a real-time source: it reports only the
-   * (pid, start time) pairs that source has not.
+   * A scan that shares what was reported with a real-time source: it reports only the (pid, start
+   * time) pairs that source has not.
    *
    * @param reader reads /proc (with the host namespace reference the events should carry)
    * @param seen the pairs reported so far, by either source
@@ -98,8 +106,8 @@ public final class ProcScanSource implements PeriodicSource {
   }
 
   /**
-   * Starts the next scan now instead of after the pause: a real-time source that lost events
-   * asks for it, so the processes it missed are found at once.
+   * Starts the next scan now instead of after the pause: a real-time source that lost events asks
+   * for it, so the processes it missed are found at once.
    */
   public void rescanNow() {
     reportAtOnce.set(true);
@@ -124,9 +132,21 @@ public final class ProcScanSource implements PeriodicSource {
   @Override
   public Map<String, Long> counters() {
     ProcReadStats s = readStats();
-    return Map.of("vanished", s.vanished(), "unreadable", s.unreadable(), "parse_errors", s.parseErrors(),
-        "truncated_cmdlines", s.truncatedCmdlines(), "empty_cmdline_rereads", s.emptyCmdlineRereads(),
-        "execs_during_read", s.execsDuringRead(), "failed_scans", failedScans());
+    return Map.of(
+        "vanished",
+        s.vanished(),
+        "unreadable",
+        s.unreadable(),
+        "parse_errors",
+        s.parseErrors(),
+        "truncated_cmdlines",
+        s.truncatedCmdlines(),
+        "empty_cmdline_rereads",
+        s.emptyCmdlineRereads(),
+        "execs_during_read",
+        s.execsDuringRead(),
+        "failed_scans",
+        failedScans());
   }
 
   @Override
@@ -152,8 +172,8 @@ public final class ProcScanSource implements PeriodicSource {
    * real-time source missed is reported one scan later; the first scan and a {@link #rescanNow()}
    * report at once.
    *
-   * @throws InterruptedException when the sink was interrupted; the remaining processes are
-   *     emitted by the next scan
+   * @throws InterruptedException when the sink was interrupted; the remaining processes are emitted
+   *     by the next scan
    */
   void scanOnce(EventSink sink) throws InterruptedException {
     boolean atOnce = reportAtOnce.getAndSet(false) || !seen.realTimeReporting();
@@ -169,7 +189,9 @@ public final class ProcScanSource implements PeriodicSource {
       Optional<Object> identity = reader.identity(pid);
       if (known >= 0) {
         Verified last = verified.get(pid);
-        if (last != null && last.startTime() == known && identity.isPresent()
+        if (last != null
+            && last.startTime() == known
+            && identity.isPresent()
             && last.identity().equals(identity.get())) {
           alive.add(pid); // the same process as when its start time was read: no file read
           continue;
@@ -203,10 +225,18 @@ public final class ProcScanSource implements PeriodicSource {
       Optional<ContainerInfo> container =
           ContainerIdResolver.containerId(proc.cgroup()).map(ContainerInfo::unresolved);
       try {
-        ProcessOrigin origin = new ProcessOrigin(runtimes.identify(read.get()),
-            ancestors(proc.ppid(), proc.startTime(), relatives));
-        sink.accept(new ProcessObserved(clock.instant(), NAME, proc, container, origin, Optional.empty(),
-            proc.exe().isEmpty() ? Optional.empty() : Optional.of(ExeSource.PROC)));
+        ProcessOrigin origin =
+            new ProcessOrigin(
+                runtimes.identify(read.get()), ancestors(proc.ppid(), proc.startTime(), relatives));
+        sink.accept(
+            new ProcessObserved(
+                clock.instant(),
+                NAME,
+                proc,
+                container,
+                origin,
+                Optional.empty(),
+                proc.exe().isEmpty() ? Optional.empty() : Optional.of(ExeSource.PROC)));
       } catch (InterruptedException | RuntimeException e) {
         seen.release(pid, proc.startTime()); // not delivered: the next scan tries again
         throw e;
@@ -239,17 +269,33 @@ public final class ProcScanSource implements PeriodicSource {
    * Up to {@link ProcessOrigin#MAX_ANCESTORS} ancestors, parent first, read from /proc (each once
    * per scan); the chain ends at a process gone, pid 0, a loop, or one younger than its child.
    */
-  private List<ProcessRelative> ancestors(int ppid, long startTime, Map<Integer, Optional<Relative>> relatives) {
+  private List<ProcessRelative> ancestors(
+      int ppid, long startTime, Map<Integer, Optional<Relative>> relatives) {
     List<ProcessRelative> out = new ArrayList<>();
     Set<Integer> visited = new HashSet<>();
     int pid = ppid;
     long bound = startTime;
     while (out.size() < ProcessOrigin.MAX_ANCESTORS && pid > 0 && visited.add(pid)) {
-      Optional<Relative> r = relatives.computeIfAbsent(pid, p -> reader.readWithExeFile(p).map(read -> {
-        Ancestor a = Ancestor.of(read.info());
-        return new Relative(new ProcessRelative(a.pid(), a.name(), a.exe(), a.cmdline(), a.cmdlineTruncated(),
-            runtimes.identify(read)), a.ppid(), a.startTime());
-      }));
+      Optional<Relative> r =
+          relatives.computeIfAbsent(
+              pid,
+              p ->
+                  reader
+                      .readWithExeFile(p)
+                      .map(
+                          read -> {
+                            Ancestor a = Ancestor.of(read.info());
+                            return new Relative(
+                                new ProcessRelative(
+                                    a.pid(),
+                                    a.name(),
+                                    a.exe(),
+                                    a.cmdline(),
+                                    a.cmdlineTruncated(),
+                                    runtimes.identify(read)),
+                                a.ppid(),
+                                a.startTime());
+                          }));
       if (r.isEmpty() || r.get().startTime() > bound) {
         break;
       }

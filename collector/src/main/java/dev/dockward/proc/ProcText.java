@@ -2,9 +2,9 @@ package dev.dockward.proc;
 
 /**
  * Decodes bytes read from /proc ({@code comm}, {@code cmdline}, the {@code exe} link) to text
- * without losing anything: valid UTF-8 is decoded, and every byte that is not part of a valid
- * UTF-8 sequence becomes the four characters {@code \xNN} (lowercase hex). Newlines, quotes and
- * other control characters are kept as they are; escaping them is the JSON writer's job.
+ * without losing anything: valid UTF-8 is decoded, and every byte that is not part of a valid UTF-8
+ * sequence becomes the four characters {@code \xNN} (lowercase hex). Newlines, quotes and other
+ * control characters are kept as they are; escaping them is the JSON writer's job.
  */
 public final class ProcText {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -57,7 +57,10 @@ public final class ProcText {
     out.append('\\').append('x').append(HEX[b >>> 4]).append(HEX[b & 0xf]);
   }
 
-  /** The length of the well-formed UTF-8 sequence at {@code i} (RFC 3629, table 3-7 of Unicode), or 0. */
+  /**
+   * The length of the well-formed UTF-8 sequence at {@code i} (RFC 3629, table 3-7 of Unicode), or
+   * 0.
+   */
   private static int validSequenceLength(byte[] b, int i, int end) {
     int b0 = b[i] & 0xff;
     int len;

@@ -7,10 +7,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Who started a process: looks processes up by pid for the ancestry of alerts, so that the
- * pipeline needs neither the netlink source nor /proc itself. A pid is reused once its process
- * is gone, so every lookup names the latest start time the answer may have: a parent never
- * started after its child, and a process that did is another one that took the pid.
+ * Who started a process: looks processes up by pid for the ancestry of alerts, so that the pipeline
+ * needs neither the netlink source nor /proc itself. A pid is reused once its process is gone, so
+ * every lookup names the latest start time the answer may have: a parent never started after its
+ * child, and a process that did is another one that took the pid.
  */
 @FunctionalInterface
 public interface ProcessLineage {
@@ -18,8 +18,8 @@ public interface ProcessLineage {
   ProcessLineage NONE = (pid, startedBy) -> Optional.empty();
 
   /**
-   * The process that has (or had) {@code pid} and started no later than {@code startedBy}
-   * (clock ticks since boot), if this lineage knows it.
+   * The process that has (or had) {@code pid} and started no later than {@code startedBy} (clock
+   * ticks since boot), if this lineage knows it.
    */
   Optional<Ancestor> process(int pid, long startedBy);
 
@@ -33,7 +33,8 @@ public interface ProcessLineage {
 
   /** The processes of the live /proc (a process that is gone is not found). */
   static ProcessLineage live(ProcReader reader) {
-    return (pid, startedBy) -> reader.read(pid).map(Ancestor::of).filter(a -> a.startTime() <= startedBy);
+    return (pid, startedBy) ->
+        reader.read(pid).map(Ancestor::of).filter(a -> a.startTime() <= startedBy);
   }
 
   /**

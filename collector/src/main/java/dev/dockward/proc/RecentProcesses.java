@@ -6,25 +6,28 @@ import java.util.Optional;
 
 /**
  * The processes seen lately, by pid, for ancestry: fed with every process the pipeline handles,
- * kept after they exit (a short-lived {@code sh -c} parent still names the chain of its child),
- * and forgotten when the pid is taken by a new process or when the oldest entries make room.
- * Bounded by entry count; each entry's command line is capped ({@link Ancestor#CMDLINE_CAP}).
- * Not thread-safe: one pipeline thread owns it.
+ * kept after they exit (a short-lived {@code sh -c} parent still names the chain of its child), and
+ * forgotten when the pid is taken by a new process or when the oldest entries make room. Bounded by
+ * entry count; each entry's command line is capped ({@link Ancestor#CMDLINE_CAP}). Not thread-safe:
+ * one pipeline thread owns it.
  */
 public final class RecentProcesses implements ProcessLineage {
   private final Map<Integer, Ancestor> byPid;
 
-  /** @param capacity the most processes kept; the least recently seen go first */
+  /**
+   * @param capacity the most processes kept; the least recently seen go first
+   */
   public RecentProcesses(int capacity) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be at least 1: " + capacity);
     }
-    this.byPid = new LinkedHashMap<>(256, 0.75f, false) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Integer, Ancestor> eldest) {
-        return size() > capacity;
-      }
-    };
+    this.byPid =
+        new LinkedHashMap<>(256, 0.75f, false) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Integer, Ancestor> eldest) {
+            return size() > capacity;
+          }
+        };
   }
 
   /** Remembers a process (replacing whatever its pid meant before). */

@@ -20,33 +20,47 @@ import java.util.function.Predicate;
 
 /**
  * Tells whether a process runs one of the host's installed container runtime binaries (runc,
- * containerd-shim), by facts the process cannot choose: the file its {@code /proc/<pid>/exe}
- * leads to is the installed binary itself (same device and inode), or a byte-for-byte copy of
- * it (same size and SHA-256). The copy is how runc runs its init: it clones itself into a
- * sealed memfd ({@code /memfd:runc_cloned:/proc/self/exe (deleted)}) before it enters a
- * container, and newer runc versions use other anonymous copies; a name, a command line or a
- * memfd's name can be chosen by anyone, the content cannot.
+ * containerd-shim), by facts the process cannot choose: the file its {@code /proc/<pid>/exe} leads
+ * to is the installed binary itself (same device and inode), or a byte-for-byte copy of it (same
+ * size and SHA-256). The copy is how runc runs its init: it clones itself into a sealed memfd
+ * ({@code /memfd:runc_cloned:/proc/self/exe (deleted)}) before it enters a container, and newer
+ * runc versions use other anonymous copies; a name, a command line or a memfd's name can be chosen
+ * by anyone, the content cannot.
  *
- * <p>The installed binaries are looked up under the host's root at a fixed list of paths and
- * looked up again at most every {@link #REFRESH_NANOS} (a package upgrade replaces the inode).
- * A copy is hashed only when its size is that of an installed binary, which in practice is only
- * ever runc's own copy. Thread-safe.
+ * <p>The installed binaries are looked up under the host's root at a fixed list of paths and looked
+ * up again at most every {@link #REFRESH_NANOS} (a package upgrade replaces the inode). A copy is
+ * hashed only when its size is that of an installed binary, which in practice is only ever runc's
+ * own copy. Thread-safe.
  */
 public final class RuntimeBinaries {
   /** Knows no binary: identifies nothing. */
   public static final RuntimeBinaries NONE = new RuntimeBinaries(null, Map.of(), System::nanoTime);
 
-  /** Where Debian, upstream and distribution packages install the runtimes, by the name reported. */
-  static final Map<String, List<String>> INSTALLED = Map.of(
-      "runc", List.of("/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc", "/usr/local/bin/runc",
-          "/sbin/runc", "/bin/runc"),
-      "containerd-shim", List.of("/usr/bin/containerd-shim", "/usr/local/bin/containerd-shim"),
-      "containerd-shim-runc-v1", List.of("/usr/bin/containerd-shim-runc-v1", "/usr/local/bin/containerd-shim-runc-v1"),
-      "containerd-shim-runc-v2", List.of("/usr/bin/containerd-shim-runc-v2", "/usr/local/bin/containerd-shim-runc-v2"));
+  /**
+   * Where Debian, upstream and distribution packages install the runtimes, by the name reported.
+   */
+  static final Map<String, List<String>> INSTALLED =
+      Map.of(
+          "runc",
+              List.of(
+                  "/usr/sbin/runc",
+                  "/usr/bin/runc",
+                  "/usr/local/sbin/runc",
+                  "/usr/local/bin/runc",
+                  "/sbin/runc",
+                  "/bin/runc"),
+          "containerd-shim", List.of("/usr/bin/containerd-shim", "/usr/local/bin/containerd-shim"),
+          "containerd-shim-runc-v1",
+              List.of("/usr/bin/containerd-shim-runc-v1", "/usr/local/bin/containerd-shim-runc-v1"),
+          "containerd-shim-runc-v2",
+              List.of(
+                  "/usr/bin/containerd-shim-runc-v2", "/usr/local/bin/containerd-shim-runc-v2"));
+
   static final long REFRESH_NANOS = 10_000_000_000L;
 
   /** One installed binary: where, and the facts that name its file. */
-  private record Installed(String name, Path path, Object dev, Object ino, long size, long mtimeNanos) {}
+  private record Installed(
+      String name, Path path, Object dev, Object ino, long size, long mtimeNanos) {}
 
   private final HostFs host;
   private final Map<String, List<String>> paths;
@@ -54,6 +68,7 @@ public final class RuntimeBinaries {
   private List<Installed> installed = List.of();
   private long lookedUpAt;
   private boolean lookedUp;
+
   /** SHA-256 of each installed binary, by its path, computed when a copy is first checked. */
   private final Map<Installed, byte[]> digests = new HashMap<>();
 
@@ -62,7 +77,9 @@ public final class RuntimeBinaries {
     this(host, INSTALLED, System::nanoTime);
   }
 
-  /** @param paths where each runtime may be installed, by the name reported */
+  /**
+   * @param paths where each runtime may be installed, by the name reported
+   */
   RuntimeBinaries(HostFs host, Map<String, List<String>> paths, LongSupplier nanoTime) {
     this.host = host;
     this.paths = paths;
@@ -78,11 +95,13 @@ public final class RuntimeBinaries {
       return Optional.empty();
     }
     ProcReader.ExeFile file = read.exeFile().get();
-    Optional<Installed> same = installedMatching(i -> i.dev().equals(file.dev()) && i.ino().equals(file.ino()));
+    Optional<Installed> same =
+        installedMatching(i -> i.dev().equals(file.dev()) && i.ino().equals(file.ino()));
     if (same.isPresent()) {
       return Optional.of(same.get().name());
     }
-    Optional<Installed> sameSize = installedMatching(i -> i.size() == file.size() && file.size() > 0);
+    Optional<Installed> sameSize =
+        installedMatching(i -> i.size() == file.size() && file.size() > 0);
     if (sameSize.isEmpty()) {
       return Optional.empty();
     }
@@ -95,7 +114,9 @@ public final class RuntimeBinaries {
         return Optional.empty();
       }
       byte[] have = digest(in);
-      return Arrays.equals(digestOf(sameSize.get()), have) ? Optional.of(sameSize.get().name()) : Optional.empty();
+      return Arrays.equals(digestOf(sameSize.get()), have)
+          ? Optional.of(sameSize.get().name())
+          : Optional.empty();
     } catch (IOException | RuntimeException e) {
       return Optional.empty(); // gone before it was opened, or denied
     }
@@ -106,13 +127,15 @@ public final class RuntimeBinaries {
   }
 
   private synchronized byte[] digestOf(Installed installed) {
-    return digests.computeIfAbsent(installed, i -> {
-      try (InputStream in = Files.newInputStream(i.path())) {
-        return digest(in);
-      } catch (IOException | RuntimeException e) {
-        return new byte[0]; // unreadable: no copy matches it
-      }
-    });
+    return digests.computeIfAbsent(
+        installed,
+        i -> {
+          try (InputStream in = Files.newInputStream(i.path())) {
+            return digest(in);
+          } catch (IOException | RuntimeException e) {
+            return new byte[0]; // unreadable: no copy matches it
+          }
+        });
   }
 
   private static Optional<ProcReader.ExeFile> exeFile(Path link) {
@@ -136,7 +159,9 @@ public final class RuntimeBinaries {
         try {
           Map<String, Object> a = Files.readAttributes(path, "unix:dev,ino,size,lastModifiedTime");
           long mtime = ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS);
-          Installed i = new Installed(e.getKey(), path, a.get("dev"), a.get("ino"), (Long) a.get("size"), mtime);
+          Installed i =
+              new Installed(
+                  e.getKey(), path, a.get("dev"), a.get("ino"), (Long) a.get("size"), mtime);
           if (found.stream().noneMatch(f -> f.dev().equals(i.dev()) && f.ino().equals(i.ino()))) {
             found.add(i); // /usr/bin/runc is often a link to /usr/sbin/runc: one file, listed once
           }
@@ -161,7 +186,7 @@ public final class RuntimeBinaries {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }
     byte[] buf = new byte[64 * 1024];
-    for (int n; (n = in.read(buf)) > 0;) {
+    for (int n; (n = in.read(buf)) > 0; ) {
       sha.update(buf, 0, n);
     }
     return sha.digest();

@@ -8,12 +8,15 @@ package dev.dockward.proc;
 public final class SocketTableParser {
   /** The inode column of {@code tcp}, {@code tcp6}, {@code udp} and {@code udp6}. */
   public static final int INET_INODE_COLUMN = 9;
+
   /** The inode column of {@code unix}. */
   public static final int UNIX_INODE_COLUMN = 6;
 
   private SocketTableParser() {}
 
-  /** Whether a line of {@code table} (after the header) has {@code inode} in column {@code column}. */
+  /**
+   * Whether a line of {@code table} (after the header) has {@code inode} in column {@code column}.
+   */
   public static boolean contains(String table, int column, long inode) {
     String wanted = Long.toString(inode);
     boolean header = true;

@@ -4,8 +4,8 @@ import dev.dockward.event.StdioKind;
 import java.util.OptionalLong;
 
 /**
- * Classifies the target of a {@code /proc/<pid>/fd/<n>} link ({@code socket:[123]},
- * {@code pipe:[456]}, {@code /dev/pts/0}, a path). A socket's family is not in the link: {@link
+ * Classifies the target of a {@code /proc/<pid>/fd/<n>} link ({@code socket:[123]}, {@code
+ * pipe:[456]}, {@code /dev/pts/0}, a path). A socket's family is not in the link: {@link
  * #socketInode} gives the inode to look up in the socket tables ({@link SocketTableParser}).
  */
 public final class StdioLinkParser {
@@ -22,7 +22,9 @@ public final class StdioLinkParser {
     if (target.equals("/dev/null")) {
       return StdioKind.NULL;
     }
-    if (target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console")
+    if (target.startsWith("/dev/pts/")
+        || target.startsWith("/dev/tty")
+        || target.equals("/dev/console")
         || target.equals("/dev/ptmx")) {
       return StdioKind.TTY;
     }

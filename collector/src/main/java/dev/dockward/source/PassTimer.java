@@ -3,7 +3,10 @@ package dev.dockward.source;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Times the passes of a source that works in passes (a scan, a sample) for {@link Source#lastPass()}. */
+/**
+ * Times the passes of a source that works in passes (a scan, a sample) for {@link
+ * Source#lastPass()}.
+ */
 public final class PassTimer {
   private volatile long lastNanos = -1;
 

@@ -11,10 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The thread of a source that works in passes (a /proc scan, a cgroup sample, a host watch): one
- * pass at start, then one after each {@code interval}, or at once when asked ({@link #passNow}).
- * A pass that throws is counted and logged and the next one comes as usual; an {@link Error}
- * restarts the thread ({@link SupervisedThread}). The duration of the last pass is kept for
- * {@link Source#lastPass()}.
+ * pass at start, then one after each {@code interval}, or at once when asked ({@link #passNow}). A
+ * pass that throws is counted and logged and the next one comes as usual; an {@link Error} restarts
+ * the thread ({@link SupervisedThread}). The duration of the last pass is kept for {@link
+ * Source#lastPass()}.
  */
 public final class PeriodicWorker {
   private static final Logger LOG = LoggerFactory.getLogger(PeriodicWorker.class);
@@ -23,8 +23,10 @@ public final class PeriodicWorker {
   private final String name;
   private final String passNoun;
   private final Duration interval;
+
   /** Released to run the next pass at once instead of after the interval. */
   private final Semaphore wake = new Semaphore(0);
+
   private final PassTimer passes = new PassTimer();
   private final LongAdder failed = new LongAdder();
   private volatile boolean stopping;
@@ -45,8 +47,8 @@ public final class PeriodicWorker {
   }
 
   /**
-   * Starts the thread that runs {@code pass} until {@link #stop}; a pass may block on the sink,
-   * and its interrupt ends the thread.
+   * Starts the thread that runs {@code pass} until {@link #stop}; a pass may block on the sink, and
+   * its interrupt ends the thread.
    */
   public synchronized void start(PassTimer.Pass<InterruptedException> pass) {
     Objects.requireNonNull(pass, "pass");
@@ -57,7 +59,9 @@ public final class PeriodicWorker {
     thread.start();
   }
 
-  /** Passes until stopped; an interrupt (of the sink or the pause) means the agent is shutting down. */
+  /**
+   * Passes until stopped; an interrupt (of the sink or the pause) means the agent is shutting down.
+   */
   private void run(PassTimer.Pass<InterruptedException> pass) throws InterruptedException {
     do {
       try {

@@ -8,10 +8,9 @@ import java.util.Set;
 /**
  * A producer of events (the /proc scan, the Docker daemon, later netlink, cgroups, capture…).
  *
- * <p>{@link #start} returns at once; the source works on its own threads until {@link #close}.
- * A source never throws on what it reads from the host or a container: it counts, logs once and
- * goes on. It may block in {@link EventSink#accept} (backpressure) but must then still close
- * promptly.
+ * <p>{@link #start} returns at once; the source works on its own threads until {@link #close}. A
+ * source never throws on what it reads from the host or a container: it counts, logs once and goes
+ * on. It may block in {@link EventSink#accept} (backpressure) but must then still close promptly.
  */
 public interface Source extends AutoCloseable {
   /** A short stable name, used in logs and metrics, e.g. {@code proc_scan}. */
@@ -29,15 +28,18 @@ public interface Source extends AutoCloseable {
   }
 
   /**
-   * The names among {@link #counters} that count events lost for good (the agent sums them into
-   * its heartbeats' {@code drops} and alerts on them); the other counters are degradations the
-   * source made up for, or dropped by design.
+   * The names among {@link #counters} that count events lost for good (the agent sums them into its
+   * heartbeats' {@code drops} and alerts on them); the other counters are degradations the source
+   * made up for, or dropped by design.
    */
   default Set<String> losses() {
     return Set.of();
   }
 
-  /** How long the source's last full pass took (a /proc scan, a cgroup sample), for sources that work in passes. */
+  /**
+   * How long the source's last full pass took (a /proc scan, a cgroup sample), for sources that
+   * work in passes.
+   */
   default Optional<Duration> lastPass() {
     return Optional.empty();
   }

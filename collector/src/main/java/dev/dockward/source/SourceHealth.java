@@ -14,7 +14,9 @@ import java.util.Objects;
 public record SourceHealth(State state, String reason) {
   /** The states, worst last. */
   public enum State {
-    RUNNING, OFF, DEGRADED;
+    RUNNING,
+    OFF,
+    DEGRADED;
 
     /** The name in records and metrics: {@code running}, {@code off}, {@code degraded}. */
     public String label() {

@@ -8,13 +8,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The thread of a source's or stage's loop, started again when the loop ends by throwing: a bug
- * or an unexpected input must cost a pause, never the sensor for good. The pause grows from
- * {@value #FIRST_PAUSE_MILLIS} ms to {@value #MAX_PAUSE_MILLIS} ms while the loop keeps failing
- * at once, and is back to the first after a loop that ran a minute. Every restart is counted and
- * logged with its stack; a loop that returns, or is interrupted, ends the thread (the owner is
- * stopping). An {@link OutOfMemoryError} never reaches here when the JVM runs with
- * {@code -XX:+ExitOnOutOfMemoryError}, as the launcher starts it.
+ * The thread of a source's or stage's loop, started again when the loop ends by throwing: a bug or
+ * an unexpected input must cost a pause, never the sensor for good. The pause grows from {@value
+ * #FIRST_PAUSE_MILLIS} ms to {@value #MAX_PAUSE_MILLIS} ms while the loop keeps failing at once,
+ * and is back to the first after a loop that ran a minute. Every restart is counted and logged with
+ * its stack; a loop that returns, or is interrupted, ends the thread (the owner is stopping). An
+ * {@link OutOfMemoryError} never reaches here when the JVM runs with {@code
+ * -XX:+ExitOnOutOfMemoryError}, as the launcher starts it.
  */
 public final class SupervisedThread {
   /** A loop that returns when its owner stops, and may throw on a bug. */
@@ -29,8 +29,10 @@ public final class SupervisedThread {
   private static final Logger LOG = LoggerFactory.getLogger(SupervisedThread.class);
   static final long FIRST_PAUSE_MILLIS = 100;
   static final long MAX_PAUSE_MILLIS = 30_000;
+
   /** A loop that ran this long before failing had settled: its next pause is the first again. */
   private static final long SETTLED_MILLIS = 60_000;
+
   /** For this long after a restart the owner reports itself degraded. */
   private static final long DEGRADED_AFTER_FAILURE_MILLIS = 60_000;
 
@@ -42,7 +44,8 @@ public final class SupervisedThread {
   private volatile Failure lastFailure;
 
   /**
-   * @param name the thread's name, also used in logs ({@code dockward-…}; Linux keeps 15 characters)
+   * @param name the thread's name, also used in logs ({@code dockward-…}; Linux keeps 15
+   *     characters)
    * @param loop the loop
    */
   public SupervisedThread(String name, Loop loop) {
@@ -89,7 +92,9 @@ public final class SupervisedThread {
     }
   }
 
-  /** Marks the owner as stopping: a failure from now on ends the thread instead of restarting it. */
+  /**
+   * Marks the owner as stopping: a failure from now on ends the thread instead of restarting it.
+   */
   public void stopping() {
     stopping = true;
   }
@@ -143,8 +148,13 @@ public final class SupervisedThread {
     }
     Failure f = lastFailure;
     if (f != null && System.currentTimeMillis() - f.atMillis() < DEGRADED_AFTER_FAILURE_MILLIS) {
-      return SourceHealth.degraded(name + " failed (" + f.what() + ") and was restarted; "
-          + restarts.sum() + " restarts so far");
+      return SourceHealth.degraded(
+          name
+              + " failed ("
+              + f.what()
+              + ") and was restarted; "
+              + restarts.sum()
+              + " restarts so far");
     }
     return SourceHealth.running();
   }

@@ -23,10 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Attribution and the process built from an audited exec, over a fixture /proc tree. */
 class AuditExecSourceTest {
-  private static final String WEB = "9f2c4e1b7a3d5c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a";
+  private static final String WEB =
+      "9f2c4e1b7a3d5c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a";
 
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   private ProcTree proc;
   private ProcReader reader;
@@ -40,8 +40,22 @@ class AuditExecSourceTest {
   }
 
   private static AuditExec exec(int pid, int ppid, String comm, String exe, List<String> argv) {
-    return new AuditExec(1_796_651_817_278L, 377, pid, ppid, OptionalInt.of(0), OptionalInt.of(0), comm, exe, argv,
-        argv.size(), true, "/tmp", List.of(), String.join(" ", argv), "dockward");
+    return new AuditExec(
+        1_796_651_817_278L,
+        377,
+        pid,
+        ppid,
+        OptionalInt.of(0),
+        OptionalInt.of(0),
+        comm,
+        exe,
+        argv,
+        argv.size(),
+        true,
+        "/tmp",
+        List.of(),
+        String.join(" ", argv),
+        "dockward");
   }
 
   /** The process ended: its /proc directory is gone. */
@@ -64,7 +78,8 @@ class AuditExecSourceTest {
   @Test
   void aLiveProcessIsAttributedByItsOwnCgroup() {
     proc.process(31681, "busybox", 5107, "/docker/" + WEB);
-    AuditExec e = exec(31681, 31613, "busybox", "/bin/busybox", List.of("/bin/busybox", "true", "dwmark1"));
+    AuditExec e =
+        exec(31681, 31613, "busybox", "/bin/busybox", List.of("/bin/busybox", "true", "dwmark1"));
     Optional<ProcessInfo> read = reader.read(31681);
     ExecAttribution.Result r = attribution.attribute(e, read);
     assertEquals(ExecAttribution.Via.PROC, r.how());
@@ -74,7 +89,8 @@ class AuditExecSourceTest {
   @Test
   void aProcessGoneAtOnceTakesItsParentsContainerAndKeepsEveryArgument() {
     proc.process(31613, "sh", 5000, "/docker/" + WEB);
-    AuditExec e = exec(31681, 31613, "busybox", "/bin/busybox", List.of("/bin/busybox", "true", "dwmark1"));
+    AuditExec e =
+        exec(31681, 31613, "busybox", "/bin/busybox", List.of("/bin/busybox", "true", "dwmark1"));
     ExecAttribution.Result r = attribution.attribute(e, reader.read(31681));
     assertEquals(ExecAttribution.Via.PARENT, r.how());
     assertEquals(Optional.of(WEB), r.containerId());
@@ -93,31 +109,45 @@ class AuditExecSourceTest {
   @Test
   void whenParentAndChildAreGoneAnEarlierExecOfThePidOrItsParentSays() throws IOException {
     proc.process(31613, "sh", 5000, "/docker/" + WEB);
-    attribution.attribute(exec(31613, 31581, "sh", "/bin/busybox", List.of("/bin/sh", "-c", "x")), reader.read(31613));
+    attribution.attribute(
+        exec(31613, 31581, "sh", "/bin/busybox", List.of("/bin/sh", "-c", "x")),
+        reader.read(31613));
     gone(31613);
-    ExecAttribution.Result child = attribution.attribute(
-        exec(31700, 31613, "busybox", "/bin/busybox", List.of("/bin/busybox", "true")), Optional.empty());
+    ExecAttribution.Result child =
+        attribution.attribute(
+            exec(31700, 31613, "busybox", "/bin/busybox", List.of("/bin/busybox", "true")),
+            Optional.empty());
     assertEquals(ExecAttribution.Via.MEMORY, child.how());
     assertEquals(Optional.of(WEB), child.containerId());
-    ExecAttribution.Result again = attribution.attribute(
-        exec(31613, 31581, "busybox", "/bin/busybox", List.of("/bin/busybox", "true", "dwmark2")), Optional.empty());
-    assertEquals(ExecAttribution.Via.MEMORY, again.how(), "the shell's own exec: the pid's earlier exec");
+    ExecAttribution.Result again =
+        attribution.attribute(
+            exec(
+                31613,
+                31581,
+                "busybox",
+                "/bin/busybox",
+                List.of("/bin/busybox", "true", "dwmark2")),
+            Optional.empty());
+    assertEquals(
+        ExecAttribution.Via.MEMORY, again.how(), "the shell's own exec: the pid's earlier exec");
     assertEquals(Optional.of(WEB), again.containerId());
   }
 
   @Test
   void aChildOfRuncGoneAtOnceIsNotGivenTheHost() {
     proc.process(3000, "runc", 4000, "/system.slice/containerd.service");
-    ExecAttribution.Result r = attribution.attribute(
-        exec(3010, 3000, "sh", "/bin/sh", List.of("sh")), Optional.empty());
+    ExecAttribution.Result r =
+        attribution.attribute(exec(3010, 3000, "sh", "/bin/sh", List.of("sh")), Optional.empty());
     assertFalse(r.known());
   }
 
   @Test
   void aHostProcessIsKnownWithoutAContainer() {
     proc.process(31723, "true", 6000, "/user.slice");
-    ExecAttribution.Result r = attribution.attribute(
-        exec(31723, 31455, "true", "/bin/true", List.of("/bin/true", "dwhost1")), reader.read(31723));
+    ExecAttribution.Result r =
+        attribution.attribute(
+            exec(31723, 31455, "true", "/bin/true", List.of("/bin/true", "dwhost1")),
+            reader.read(31723));
     assertTrue(r.known());
     assertEquals(Optional.empty(), r.containerId());
   }
@@ -125,7 +155,8 @@ class AuditExecSourceTest {
   @Test
   void aLiveProcessKeepsWhatOnlyProcKnows() {
     proc.process(31681, "busybox", 5107, "/docker/" + WEB).exe(31681, "/bin/busybox");
-    AuditExec e = exec(31681, 31613, "busybox", "/bin/busybox", List.of("/bin/busybox", "true", "dwmark1"));
+    AuditExec e =
+        exec(31681, 31613, "busybox", "/bin/busybox", List.of("/bin/busybox", "true", "dwmark1"));
     ProcessInfo p = AuditProcess.of(e, reader.read(31681), "/docker/" + WEB);
     assertEquals(5107, p.startTime());
     assertEquals(0xa80425fbL, p.capEff().orElseThrow());
@@ -145,11 +176,30 @@ class AuditExecSourceTest {
     // docker exec: the program's parent is the containerd shim, a host process.
     proc.process(23779, "containerd-shim", 4000, "/");
     proc.process(26173, "linker", 5107, "/docker/" + WEB);
-    AuditExec e = exec(26173, 23779, "linker", "/x/linker", List.of("/x/linker", "s", "/etc/shadow", "/tmp/s1"));
+    AuditExec e =
+        exec(
+            26173,
+            23779,
+            "linker",
+            "/x/linker",
+            List.of("/x/linker", "s", "/etc/shadow", "/tmp/s1"));
     assertEquals(Optional.of(WEB), attribution.attribute(e, reader.read(26173)).containerId());
     gone(26173); // it made its link and ended before the record was read
-    AuditCall link = new AuditCall(1_796_671_483_166L, 60252, AuditCall.Call.SYMLINK, 26173, 23779, OptionalInt.of(0),
-        OptionalInt.of(0), "linker", "/x/linker", List.of("479016", "479009", "0", "0"), 0, "/tmp", List.of());
+    AuditCall link =
+        new AuditCall(
+            1_796_671_483_166L,
+            60252,
+            AuditCall.Call.SYMLINK,
+            26173,
+            23779,
+            OptionalInt.of(0),
+            OptionalInt.of(0),
+            "linker",
+            "/x/linker",
+            List.of("479016", "479009", "0", "0"),
+            0,
+            "/tmp",
+            List.of());
     ExecAttribution.Result r = attribution.attribute(link, reader.read(26173));
     assertEquals(ExecAttribution.Via.MEMORY, r.how());
     assertEquals(Optional.of(WEB), r.containerId(), "not the shim's host cgroup");
@@ -158,8 +208,21 @@ class AuditExecSourceTest {
   @Test
   void aLiveCallerIsAttributedByItsOwnCgroup() {
     proc.process(26180, "traceme", 5200, "/docker/" + WEB);
-    AuditCall call = new AuditCall(1L, 60204, AuditCall.Call.PTRACE_TRACEME, 26180, 1, OptionalInt.of(0),
-        OptionalInt.of(0), "traceme", "/x/traceme", List.of("0", "0", "0", "0"), 0, "", List.of());
+    AuditCall call =
+        new AuditCall(
+            1L,
+            60204,
+            AuditCall.Call.PTRACE_TRACEME,
+            26180,
+            1,
+            OptionalInt.of(0),
+            OptionalInt.of(0),
+            "traceme",
+            "/x/traceme",
+            List.of("0", "0", "0", "0"),
+            0,
+            "",
+            List.of());
     ExecAttribution.Result r = attribution.attribute(call, reader.read(26180));
     assertEquals(ExecAttribution.Via.PROC, r.how());
     assertEquals(Optional.of(WEB), r.containerId());

@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads a recorded fixture under {@code src/test/resources/audit}: one "type text" line per message. */
+/**
+ * Reads a recorded fixture under {@code src/test/resources/audit}: one "type text" line per
+ * message.
+ */
 final class AuditRecords {
   private AuditRecords() {}
 
@@ -16,8 +19,9 @@ final class AuditRecords {
     for (String line : lines(name)) {
       int space = line.indexOf(' ');
       int type = Integer.parseInt(line.substring(0, space));
-      out.add(AuditRecordParser.parse(type, line.substring(space + 1)).orElseThrow(() ->
-          new AssertionError("unparsable fixture line: " + line)));
+      out.add(
+          AuditRecordParser.parse(type, line.substring(space + 1))
+              .orElseThrow(() -> new AssertionError("unparsable fixture line: " + line)));
     }
     return out;
   }
@@ -28,7 +32,10 @@ final class AuditRecords {
         throw new AssertionError("no fixture " + name);
       }
       // ISO-8859-1, as the source decodes a datagram: the kernel writes ASCII only.
-      return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1).lines().filter(l -> !l.isBlank()).toList();
+      return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1)
+          .lines()
+          .filter(l -> !l.isBlank())
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -47,7 +47,9 @@ class AuditRuleTest {
     assertEquals(1 << (358 - 352), b.getInt(12 + 4 * 11), "execveat is 358: bit 6 of mask word 11");
     assertEquals(0x40000003, b.getInt(268 + 256), "AUDIT_ARCH_I386");
     assertTrue(AuditRule.isOurs(rule, AuditRule.Arch.B32));
-    assertFalse(AuditRule.isOurs(rule, AuditRule.Arch.B64), "one arch's rule does not stand for the other's");
+    assertFalse(
+        AuditRule.isOurs(rule, AuditRule.Arch.B64),
+        "one arch's rule does not stand for the other's");
     assertFalse(AuditRule.isOurs(AuditRule.execRule(AuditRule.Arch.B64), AuditRule.Arch.B32));
   }
 
@@ -76,7 +78,8 @@ class AuditRuleTest {
     b.putInt(268 + 4, 112).putInt(268 + 256 + 4, 6);
     b.putInt(1036, 14);
     b.position(1040);
-    b.put("/bin/x".getBytes(StandardCharsets.US_ASCII)).put("dockward".getBytes(StandardCharsets.US_ASCII));
+    b.put("/bin/x".getBytes(StandardCharsets.US_ASCII))
+        .put("dockward".getBytes(StandardCharsets.US_ASCII));
     assertTrue(AuditRule.isOurs(b.array(), AuditRule.Arch.B64));
   }
 
@@ -101,8 +104,15 @@ class AuditRuleTest {
     assertEquals(1, messages.size());
     assertEquals(text.length, messages.get(0).length(), "the whole text, not 16 bytes less");
     ByteBuffer multicast = ByteBuffer.allocate(16 + text.length).order(ByteOrder.nativeOrder());
-    multicast.putInt(16 + text.length).putShort((short) 1320).putShort((short) 0).putInt(0).putInt(0).put(text);
-    assertEquals(text.length, AuditSocket.messages(multicast.array(), multicast.capacity()).get(0).length());
+    multicast
+        .putInt(16 + text.length)
+        .putShort((short) 1320)
+        .putShort((short) 0)
+        .putInt(0)
+        .putInt(0)
+        .put(text);
+    assertEquals(
+        text.length, AuditSocket.messages(multicast.array(), multicast.capacity()).get(0).length());
   }
 
   @Test
@@ -125,17 +135,24 @@ class AuditRuleTest {
     byte[] rule = AuditRule.rule(AuditRule.Kind.LINK, AuditRule.Arch.B64);
     ByteBuffer b = le(rule);
     assertEquals(3, b.getInt(8), "arch, success, key");
-    assertEquals(1 << (86 - 64) | 1 << (88 - 64), b.getInt(12 + 4 * 2), "link 86 and symlink 88: word 2");
-    assertEquals(1 << (265 - 256) | 1 << (266 - 256), b.getInt(12 + 4 * 8), "linkat 265 and symlinkat 266: word 8");
+    assertEquals(
+        1 << (86 - 64) | 1 << (88 - 64), b.getInt(12 + 4 * 2), "link 86 and symlink 88: word 2");
+    assertEquals(
+        1 << (265 - 256) | 1 << (266 - 256),
+        b.getInt(12 + 4 * 8),
+        "linkat 265 and symlinkat 266: word 8");
     assertEquals(0, b.getInt(12 + 4), "no execve");
     assertEquals(104, b.getInt(268 + 4), "field 1: success");
     assertEquals(1, b.getInt(268 + 256 + 4), "= 1");
     assertEquals(210, b.getInt(268 + 8), "field 2: key");
     assertEquals("dockward", new String(rule, 1040, 8, StandardCharsets.US_ASCII));
     assertTrue(AuditRule.isOurs(rule, AuditRule.Kind.LINK, AuditRule.Arch.B64));
-    assertFalse(AuditRule.isOurs(rule, AuditRule.Kind.EXEC, AuditRule.Arch.B64), "not the exec rule");
+    assertFalse(
+        AuditRule.isOurs(rule, AuditRule.Kind.EXEC, AuditRule.Arch.B64), "not the exec rule");
     assertFalse(AuditRule.isOurs(rule, AuditRule.Arch.B64), "not the exec rule");
-    assertFalse(AuditRule.isOurs(AuditRule.execRule(AuditRule.Arch.B64), AuditRule.Kind.LINK, AuditRule.Arch.B64));
+    assertFalse(
+        AuditRule.isOurs(
+            AuditRule.execRule(AuditRule.Arch.B64), AuditRule.Kind.LINK, AuditRule.Arch.B64));
   }
 
   @Test
@@ -168,7 +185,10 @@ class AuditRuleTest {
     assertTrue(AuditRule.isOurs(rule, AuditRule.Kind.PACKET, AuditRule.Arch.B64));
     assertFalse(AuditRule.isOurs(rule, AuditRule.Kind.TRACEME, AuditRule.Arch.B64));
     byte[] b32 = AuditRule.rule(AuditRule.Kind.PACKET, AuditRule.Arch.B32);
-    assertEquals(1 << (359 - 352), le(b32).getInt(12 + 4 * 11), "socket is 359 on i386: bit 7 of mask word 11");
+    assertEquals(
+        1 << (359 - 352),
+        le(b32).getInt(12 + 4 * 11),
+        "socket is 359 on i386: bit 7 of mask word 11");
   }
 
   @Test
@@ -177,7 +197,8 @@ class AuditRuleTest {
     byte[] rule = AuditRule.rule(AuditRule.Kind.STDIO_DUP, AuditRule.Arch.B64);
     ByteBuffer b = le(rule);
     assertEquals(4, b.getInt(8), "arch, success, a1, key");
-    assertEquals(1 << (33 - 32), b.getInt(12 + 4) & (1 << 1), "dup2 is 33 on x86_64: bit 1 of mask word 1");
+    assertEquals(
+        1 << (33 - 32), b.getInt(12 + 4) & (1 << 1), "dup2 is 33 on x86_64: bit 1 of mask word 1");
     assertEquals(1 << (292 - 288), b.getInt(12 + 4 * 9), "dup3 is 292: bit 4 of mask word 9");
     assertEquals(201, b.getInt(268 + 8), "field 2: a1");
     assertEquals(2, b.getInt(268 + 256 + 8));
@@ -185,7 +206,9 @@ class AuditRuleTest {
     assertEquals(0x40000000, b.getInt(268 + 512 + 4), "success is an equality");
     assertTrue(AuditRule.isOurs(rule, AuditRule.Kind.STDIO_DUP, AuditRule.Arch.B64));
     byte[] b32 = AuditRule.rule(AuditRule.Kind.STDIO_DUP, AuditRule.Arch.B32);
-    assertEquals(1 << (63 - 32), le(b32).getInt(12 + 4), "dup2 is 63 on i386: bit 31 of mask word 1");
-    assertEquals(1 << (330 - 320), le(b32).getInt(12 + 4 * 10), "dup3 is 330: bit 10 of mask word 10");
+    assertEquals(
+        1 << (63 - 32), le(b32).getInt(12 + 4), "dup2 is 63 on i386: bit 31 of mask word 1");
+    assertEquals(
+        1 << (330 - 320), le(b32).getInt(12 + 4 * 10), "dup3 is 330: bit 10 of mask word 10");
   }
 }

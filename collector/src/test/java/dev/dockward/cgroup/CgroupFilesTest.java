@@ -12,12 +12,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CgroupFilesTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void fieldsSplitOnAnyRunOfBlanksLikeTheRegex() {
-    for (String line : new String[] {"nr_periods 38", "  254:0 Read\t0  ", "a", "x\u000by\fz", "  eth0: 1 2   3 "}) {
+    for (String line :
+        new String[] {
+          "nr_periods 38", "  254:0 Read\t0  ", "a", "x\u000by\fz", "  eth0: 1 2   3 "
+        }) {
       assertArrayEquals(line.strip().split("\\s+"), CgroupFiles.fields(line), line);
     }
     assertEquals(0, CgroupFiles.fields("").length);
@@ -39,7 +41,9 @@ class CgroupFilesTest {
     Path file = Files.writeString(dir.resolve("io.stat"), big);
     CgroupFiles files = new CgroupFiles(new CgroupReadStats());
     assertEquals(Optional.of(big), files.text(file));
-    assertEquals(Optional.of("1\n"), files.text(Files.writeString(dir.resolve("small"), "1\n")),
+    assertEquals(
+        Optional.of("1\n"),
+        files.text(Files.writeString(dir.resolve("small"), "1\n")),
         "the grown buffer is reused without leftovers");
   }
 

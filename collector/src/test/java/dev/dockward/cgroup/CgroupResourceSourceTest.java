@@ -33,8 +33,7 @@ class CgroupResourceSourceTest {
   private static final String LIMITED = CgroupV1ReaderTest.LIMITED;
   private static final Instant T0 = Instant.parse("2026-11-22T18:00:00Z");
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
   private Path root;
   private final MutableClock clock = new MutableClock(T0);
   private final List<ContainerInfo> running = new ArrayList<>();
@@ -44,22 +43,41 @@ class CgroupResourceSourceTest {
   @BeforeEach
   void setUp() throws IOException {
     root = CgroupV1ReaderTest.copy(CgroupV1ReaderTest.recorded(), tmp.resolve("host"));
-    sampler = new CgroupResourceSource(HostFs.rootedAt(root), () -> running, Duration.ofSeconds(1), clock, 2);
+    sampler =
+        new CgroupResourceSource(
+            HostFs.rootedAt(root), () -> running, Duration.ofSeconds(1), clock, 2);
   }
 
   private static ContainerInfo container(String id, long pid, Instant startedAt) {
     ContainerInfo u = ContainerInfo.unresolved(id);
-    return new ContainerInfo(id, "web", "nginx:1.25", "", u.labels(), false, u.capAdd(), u.capDrop(), u.mounts(),
-        u.namespaces(), u.securityOpt(), u.limits(), OptionalLong.of(pid), u.networks(), Optional.of(startedAt), u.ports());
+    return new ContainerInfo(
+        id,
+        "web",
+        "nginx:1.25",
+        "",
+        u.labels(),
+        false,
+        u.capAdd(),
+        u.capDrop(),
+        u.mounts(),
+        u.namespaces(),
+        u.securityOpt(),
+        u.limits(),
+        OptionalLong.of(pid),
+        u.networks(),
+        Optional.of(startedAt),
+        u.ports());
   }
 
   private void set(String controller, String file, String text) throws IOException {
-    Files.writeString(root.resolve("sys/fs/cgroup/" + controller + "/docker/" + LIMITED + "/" + file), text);
+    Files.writeString(
+        root.resolve("sys/fs/cgroup/" + controller + "/docker/" + LIMITED + "/" + file), text);
   }
 
   @SuppressWarnings("unchecked")
   private Map<String, Object> res(int index) {
-    Map<String, Object> doc = EventDocuments.of(events.get(index), new HostInfo("h", "i"), "id-" + index);
+    Map<String, Object> doc =
+        EventDocuments.of(events.get(index), new HostInfo("h", "i"), "id-" + index);
     assertEquals("resource_sample", doc.get("type"));
     assertEquals("cgroup", doc.get("source"));
     return (Map<String, Object>) doc.get("res");
@@ -85,8 +103,15 @@ class CgroupResourceSourceTest {
     assertEquals(12L, res.get("pids_limit"));
     assertEquals(1L, res.get("fork_refusals"));
     assertEquals(1L, res.get("oom_kills"));
-    for (String rate : List.of("interval", "cpu_usage", "cpu_fraction", "pids_growth", "oom_kills_new",
-        "fork_refusals_new", "io_read_bytes")) {
+    for (String rate :
+        List.of(
+            "interval",
+            "cpu_usage",
+            "cpu_fraction",
+            "pids_growth",
+            "oom_kills_new",
+            "fork_refusals_new",
+            "io_read_bytes")) {
       assertFalse(res.containsKey(rate), rate + " must be absent on the first sample: " + res);
     }
   }
@@ -94,12 +119,16 @@ class CgroupResourceSourceTest {
   @Test
   void sharesOfTheHostWhateverTheContainersOwnLimits() throws Exception {
     Files.createDirectories(root.resolve("proc/sys/kernel"));
-    Files.writeString(root.resolve("proc/meminfo"), "MemTotal:        2030108 kB\nMemFree:          123456 kB\n");
+    Files.writeString(
+        root.resolve("proc/meminfo"), "MemTotal:        2030108 kB\nMemFree:          123456 kB\n");
     Files.writeString(root.resolve("proc/sys/kernel/pid_max"), "4194304\n");
     Files.writeString(root.resolve("proc/sys/kernel/threads-max"), "15731\n");
     running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60)));
     sampleAt(Duration.ZERO);
-    set("cpuacct", "cpuacct.usage", (1618197201L + 1_000_000_000L) + "\n"); // one core-second in two seconds
+    set(
+        "cpuacct",
+        "cpuacct.usage",
+        (1618197201L + 1_000_000_000L) + "\n"); // one core-second in two seconds
     sampleAt(Duration.ofSeconds(2));
     Map<String, Object> res = res(1);
     assertEquals(2L, res.get("host_cpus"));
@@ -115,7 +144,8 @@ class CgroupResourceSourceTest {
     running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60)));
     sampleAt(Duration.ZERO);
     Map<String, Object> res = res(0);
-    for (String key : List.of("host_mem", "host_tasks", "mem_host_fraction", "pids_host_fraction")) {
+    for (String key :
+        List.of("host_mem", "host_tasks", "mem_host_fraction", "pids_host_fraction")) {
       assertFalse(res.containsKey(key), key + " must be absent, never 0: " + res);
     }
   }
@@ -124,7 +154,10 @@ class CgroupResourceSourceTest {
   void ratesBetweenSamples() throws Exception {
     running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60)));
     sampleAt(Duration.ZERO);
-    set("cpuacct", "cpuacct.usage", (1618197201L + 1_000_000_000L) + "\n"); // one core-second in two seconds
+    set(
+        "cpuacct",
+        "cpuacct.usage",
+        (1618197201L + 1_000_000_000L) + "\n"); // one core-second in two seconds
     set("cpu", "cpu.stat", "nr_periods 58\nnr_throttled 41\nthrottled_time 1600000000\n");
     set("pids", "pids.current", "12\n");
     set("pids", "pids.events", "max 7\n");
@@ -133,7 +166,8 @@ class CgroupResourceSourceTest {
     Map<String, Object> res = res(1);
     assertEquals(2.0, res.get("interval"));
     assertEquals(0.5, (Double) res.get("cpu_usage"), 1e-9);
-    assertEquals(1.0, (Double) res.get("cpu_fraction"), 1e-9, "half a core against a half-core quota");
+    assertEquals(
+        1.0, (Double) res.get("cpu_fraction"), 1e-9, "half a core against a half-core quota");
     assertEquals(0.5, (Double) res.get("cpu_throttled_ratio"), 1e-9);
     assertEquals(0.5, (Double) res.get("pids_growth"), 1e-9);
     assertEquals(6L, res.get("fork_refusals_new"));
@@ -160,7 +194,9 @@ class CgroupResourceSourceTest {
   @Test
   void containerStartedWhileSamplingCountsItsEventsFromZero() throws Exception {
     clock.now = T0;
-    sampler = new CgroupResourceSource(HostFs.rootedAt(root), () -> running, Duration.ofSeconds(1), clock, 2);
+    sampler =
+        new CgroupResourceSource(
+            HostFs.rootedAt(root), () -> running, Duration.ofSeconds(1), clock, 2);
     running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.plusMillis(300)));
     sampleAt(Duration.ofSeconds(1));
     assertEquals(1L, res(0).get("oom_kills_new"), "the kill before the first sample is not lost");
@@ -170,7 +206,8 @@ class CgroupResourceSourceTest {
   @Test
   void stoppedAndVanishedContainersAreForgottenWithoutEvents() throws Exception {
     running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60)));
-    running.add(container(CgroupV1ReaderTest.PLAIN, CgroupV1ReaderTest.PLAIN_PID, T0.minusSeconds(60)));
+    running.add(
+        container(CgroupV1ReaderTest.PLAIN, CgroupV1ReaderTest.PLAIN_PID, T0.minusSeconds(60)));
     running.add(container("e".repeat(64), 999_999, T0.minusSeconds(60))); // its process is gone
     sampleAt(Duration.ZERO);
     assertEquals(2, events.size());
@@ -178,7 +215,8 @@ class CgroupResourceSourceTest {
     assertEquals(1, sampler.processGone());
 
     running.remove(1); // plain stopped
-    deleteTree(root.resolve("sys/fs/cgroup/memory/docker/" + LIMITED)); // limited's cgroup goes mid-run
+    deleteTree(
+        root.resolve("sys/fs/cgroup/memory/docker/" + LIMITED)); // limited's cgroup goes mid-run
     deleteTree(root.resolve("sys/fs/cgroup/pids/docker/" + LIMITED));
     deleteTree(root.resolve("sys/fs/cgroup/cpuacct/docker/" + LIMITED));
     sampleAt(Duration.ofSeconds(1));
@@ -192,12 +230,14 @@ class CgroupResourceSourceTest {
     assertEquals(0L, counters.get("failed_samples"));
   }
 
-  private static final String NET_HEADER = "Inter-|   Receive                                                |  Transmit\n"
-      + " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls"
-      + " carrier compressed\n    lo: 5 5 0 0 0 0 0 0 5 5 0 0 0 0 0 0\n";
+  private static final String NET_HEADER =
+      "Inter-|   Receive                                                |  Transmit\n"
+          + " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls"
+          + " carrier compressed\n    lo: 5 5 0 0 0 0 0 0 5 5 0 0 0 0 0 0\n";
 
   private void setNetDev(String eth0) throws IOException {
-    Files.writeString(root.resolve("proc/" + CgroupV1ReaderTest.LIMITED_PID + "/net/dev"), NET_HEADER + eth0);
+    Files.writeString(
+        root.resolve("proc/" + CgroupV1ReaderTest.LIMITED_PID + "/net/dev"), NET_HEADER + eth0);
   }
 
   @Test
@@ -216,7 +256,9 @@ class CgroupResourceSourceTest {
     assertEquals(5.0, res.get("net_rx_packets_rate"));
     setNetDev("  eth0: 0 0 0 0 0 0 0 0 10 1 0 0 0 0 0 0\n"); // the interface was re-created
     sampleAt(Duration.ofSeconds(3));
-    assertFalse(res(2).containsKey("net_tx_bytes_rate"), "a reset gives no rate, not a negative one: " + res(2));
+    assertFalse(
+        res(2).containsKey("net_tx_bytes_rate"),
+        "a reset gives no rate, not a negative one: " + res(2));
     assertEquals(0L, sampler.counters().get("net_dev_errors"));
   }
 
@@ -240,11 +282,27 @@ class CgroupResourceSourceTest {
       running.clear();
       ContainerInfo c = container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60));
       NamespaceModes n = c.namespaces();
-      running.add(new ContainerInfo(c.id(), c.name(), c.image(), c.imageId(), c.labels(), c.privileged(), c.capAdd(),
-          c.capDrop(), c.mounts(), new NamespaceModes(n.pid(), mode, n.ipc(), n.uts(), n.userns(), n.cgroup()),
-          c.securityOpt(), c.limits(), c.initPid(), c.networks(), c.startedAt(), c.ports()));
+      running.add(
+          new ContainerInfo(
+              c.id(),
+              c.name(),
+              c.image(),
+              c.imageId(),
+              c.labels(),
+              c.privileged(),
+              c.capAdd(),
+              c.capDrop(),
+              c.mounts(),
+              new NamespaceModes(n.pid(), mode, n.ipc(), n.uts(), n.userns(), n.cgroup()),
+              c.securityOpt(),
+              c.limits(),
+              c.initPid(),
+              c.networks(),
+              c.startedAt(),
+              c.ports()));
       sampleAt(Duration.ZERO);
-      assertTrue(res(0).keySet().stream().noneMatch(k -> k.startsWith("net_")), mode + ": " + res(0));
+      assertTrue(
+          res(0).keySet().stream().noneMatch(k -> k.startsWith("net_")), mode + ": " + res(0));
     }
   }
 
@@ -252,15 +310,26 @@ class CgroupResourceSourceTest {
   void ioUseOfTheCappedDeviceOverItsCap() throws Exception {
     running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60)));
     set("blkio", "blkio.throttle.write_bps_device", "254:0 4194304\n");
-    set("blkio", "blkio.throttle.io_service_bytes", "254:0 Read 0\n254:0 Write 1000000\n8:0 Write 5\nTotal 1000005\n");
+    set(
+        "blkio",
+        "blkio.throttle.io_service_bytes",
+        "254:0 Read 0\n254:0 Write 1000000\n8:0 Write 5\nTotal 1000005\n");
     sampleAt(Duration.ZERO);
-    set("blkio", "blkio.throttle.io_service_bytes",
-        "254:0 Read 0\n254:0 Write 9388608\n8:0 Write 50000005\nTotal 59388613\n"); // 4 MiB/s on the capped device
+    set(
+        "blkio",
+        "blkio.throttle.io_service_bytes",
+        "254:0 Read 0\n254:0 Write 9388608\n8:0 Write 50000005\nTotal 59388613\n"); // 4 MiB/s on
+    // the capped
+    // device
     set("cpuacct", "cpuacct.usage", (1618197201L + 50_000_000L) + "\n"); // the writer ran
     sampleAt(Duration.ofSeconds(2));
     Map<String, Object> res = res(1);
     assertEquals(4194304L, res.get("io_write_limit"));
-    assertEquals(1.0, (Double) res.get("io_write_fraction"), 1e-9, "the uncapped device's writes are not counted");
+    assertEquals(
+        1.0,
+        (Double) res.get("io_write_fraction"),
+        1e-9,
+        "the uncapped device's writes are not counted");
     assertEquals(29194304.0, (Double) res.get("io_write_rate"), 1e-6);
     assertFalse(res.containsKey("io_read_fraction"), "no read cap: " + res);
   }
@@ -276,7 +345,8 @@ class CgroupResourceSourceTest {
   }
 
   @Test
-  void aContainerThatRanNothingKeepsItsCountersButItsMemoryAndTrafficAreReadAfresh() throws Exception {
+  void aContainerThatRanNothingKeepsItsCountersButItsMemoryAndTrafficAreReadAfresh()
+      throws Exception {
     running.add(container(LIMITED, CgroupV1ReaderTest.LIMITED_PID, T0.minusSeconds(60)));
     sampleAt(Duration.ZERO);
     // Its CPU time stays: values only its processes could change are not read (none could have).
@@ -301,7 +371,8 @@ class CgroupResourceSourceTest {
       sampleAt(Duration.ofSeconds(i));
     }
     assertEquals(12L, res(CgroupResourceSource.FULL_READ_EVERY - 1).get("pids_limit"));
-    assertEquals(40L, res(CgroupResourceSource.FULL_READ_EVERY).get("pids_limit"), "the whole read");
+    assertEquals(
+        40L, res(CgroupResourceSource.FULL_READ_EVERY).get("pids_limit"), "the whole read");
     assertEquals(CgroupResourceSource.FULL_READ_EVERY - 1, sampler.quickSamples());
   }
 
@@ -311,11 +382,30 @@ class CgroupResourceSourceTest {
     running.add(c);
     sampleAt(Duration.ZERO);
     set("pids", "pids.max", "40\n"); // docker update --pids-limit 40
-    running.set(0, new ContainerInfo(c.id(), c.name(), c.image(), c.imageId(), c.labels(), c.privileged(), c.capAdd(),
-        c.capDrop(), c.mounts(), c.namespaces(), c.securityOpt(),
-        new ResourceLimits(OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
-            OptionalLong.of(40)),
-        c.initPid(), c.networks(), c.startedAt(), c.ports()));
+    running.set(
+        0,
+        new ContainerInfo(
+            c.id(),
+            c.name(),
+            c.image(),
+            c.imageId(),
+            c.labels(),
+            c.privileged(),
+            c.capAdd(),
+            c.capDrop(),
+            c.mounts(),
+            c.namespaces(),
+            c.securityOpt(),
+            new ResourceLimits(
+                OptionalLong.empty(),
+                OptionalLong.empty(),
+                OptionalLong.empty(),
+                OptionalLong.empty(),
+                OptionalLong.of(40)),
+            c.initPid(),
+            c.networks(),
+            c.startedAt(),
+            c.ports()));
     sampleAt(Duration.ofSeconds(1));
     assertEquals(40L, res(1).get("pids_limit"));
     assertEquals(0, sampler.quickSamples());
@@ -347,8 +437,19 @@ class CgroupResourceSourceTest {
       this.now = now;
     }
 
-    @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-    @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-    @Override public Instant instant() { return now; }
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
   }
 }

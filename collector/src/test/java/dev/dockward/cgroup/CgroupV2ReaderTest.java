@@ -21,20 +21,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CgroupV2ReaderTest {
   private static final String ID = "c0ffee" + "0".repeat(52) + "123456";
+
   /** Docker's systemd cgroup driver. */
   private static final String SCOPE = "/system.slice/docker-" + ID + ".scope";
 
-  @TempDir
-  Path root;
+  @TempDir Path root;
   private Path dir;
 
   @BeforeEach
   void writeTree() throws IOException {
     Files.createDirectories(root.resolve("proc/self"));
-    Files.writeString(root.resolve("proc/self/mountinfo"),
+    Files.writeString(
+        root.resolve("proc/self/mountinfo"),
         "35 24 0:30 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:9 - cgroup2 cgroup2 rw,nsdelegate\n");
     dir = Files.createDirectories(root.resolve("sys/fs/cgroup" + SCOPE));
-    write("cpu.stat", """
+    write(
+        "cpu.stat",
+        """
         usage_usec 8765432
         user_usec 7000000
         system_usec 1765432
@@ -49,8 +52,10 @@ class CgroupV2ReaderTest {
     write("pids.current", "1020\n");
     write("pids.max", "1027\n");
     write("pids.events", "max 17\n");
-    write("io.stat", "8:0 rbytes=1310720 wbytes=65536 rios=30 wios=4 dbytes=0 dios=0\n"
-        + "253:1 rbytes=7 wbytes=9 rios=1 wios=1 dbytes=0 dios=0\n");
+    write(
+        "io.stat",
+        "8:0 rbytes=1310720 wbytes=65536 rios=30 wios=4 dbytes=0 dios=0\n"
+            + "253:1 rbytes=7 wbytes=9 rios=1 wios=1 dbytes=0 dios=0\n");
   }
 
   private void write(String file, String text) throws IOException {
@@ -66,15 +71,19 @@ class CgroupV2ReaderTest {
   }
 
   @Test
-  void theQuickLookReadsCpuTimeAndMemoryInUseAloneAndCountsNothingWhenTheCgroupIsGone() throws IOException {
+  void theQuickLookReadsCpuTimeAndMemoryInUseAloneAndCountsNothingWhenTheCgroupIsGone()
+      throws IOException {
     CgroupReader r = reader();
     assertEquals(OptionalLong.of(8765432000L), r.cpuUsageNanos(lines(SCOPE)));
     assertEquals(OptionalLong.of(98765432L), r.memoryUsageBytes(lines(SCOPE)));
     assertEquals(OptionalLong.empty(), r.cpuUsageNanos(lines("/system.slice/docker-gone.scope")));
-    assertEquals(OptionalLong.empty(), r.memoryUsageBytes(lines("/system.slice/docker-gone.scope")));
+    assertEquals(
+        OptionalLong.empty(), r.memoryUsageBytes(lines("/system.slice/docker-gone.scope")));
     write("memory.current", "lots\n");
     assertEquals(OptionalLong.empty(), r.memoryUsageBytes(lines(SCOPE)));
-    assertEquals(0, r.stats().missing() + r.stats().unreadable() + r.stats().parseErrors(),
+    assertEquals(
+        0,
+        r.stats().missing() + r.stats().unreadable() + r.stats().parseErrors(),
         "a failed quick look is followed by a whole read, which counts");
   }
 
@@ -88,14 +97,29 @@ class CgroupV2ReaderTest {
     CgroupReader reader = reader();
     ResourceCounters c = reader.read(lines(SCOPE)).orElseThrow();
     assertEquals(2, c.cgroupVersion());
-    assertEquals(new ResourceCounters.Cpu(OptionalLong.of(8765432000L), OptionalLong.of(25000),
-        OptionalLong.of(100000), OptionalLong.of(501), OptionalLong.of(77), OptionalLong.of(3141592000L)), c.cpu());
-    assertEquals(new ResourceCounters.Memory(OptionalLong.of(98765432), OptionalLong.of(123456789),
-        OptionalLong.of(19), OptionalLong.of(3)), c.memory());
-    assertEquals(new ResourceCounters.Pids(OptionalLong.of(1020), OptionalLong.of(1027), OptionalLong.of(17)),
+    assertEquals(
+        new ResourceCounters.Cpu(
+            OptionalLong.of(8765432000L),
+            OptionalLong.of(25000),
+            OptionalLong.of(100000),
+            OptionalLong.of(501),
+            OptionalLong.of(77),
+            OptionalLong.of(3141592000L)),
+        c.cpu());
+    assertEquals(
+        new ResourceCounters.Memory(
+            OptionalLong.of(98765432),
+            OptionalLong.of(123456789),
+            OptionalLong.of(19),
+            OptionalLong.of(3)),
+        c.memory());
+    assertEquals(
+        new ResourceCounters.Pids(
+            OptionalLong.of(1020), OptionalLong.of(1027), OptionalLong.of(17)),
         c.pids());
     assertEquals(new ResourceCounters.Io(OptionalLong.of(1310727), OptionalLong.of(65545)), c.io());
-    assertEquals(0, reader.stats().missing() + reader.stats().parseErrors(), reader.stats()::toString);
+    assertEquals(
+        0, reader.stats().missing() + reader.stats().parseErrors(), reader.stats()::toString);
   }
 
   @Test
@@ -121,10 +145,14 @@ class CgroupV2ReaderTest {
     CgroupReader reader = reader();
     ResourceCounters c = reader.read(lines(path)).orElseThrow();
     assertEquals(OptionalLong.of(5000), c.cpu().usageNanos());
-    assertEquals(OptionalLong.empty(), c.cpu().throttledPeriods(), "no throttling keys without the cpu controller");
+    assertEquals(
+        OptionalLong.empty(),
+        c.cpu().throttledPeriods(),
+        "no throttling keys without the cpu controller");
     assertEquals(OptionalLong.of(4096), c.memory().usageBytes());
     assertEquals(OptionalLong.empty(), c.memory().oomKills());
-    assertTrue(reader.stats().missing() > 0, "files of controllers not enabled are counted as missing");
+    assertTrue(
+        reader.stats().missing() > 0, "files of controllers not enabled are counted as missing");
   }
 
   @Test
@@ -146,12 +174,22 @@ class CgroupV2ReaderTest {
   @Test
   void ioMaxCapsAreMatchedWithTheirDevicesBytes() throws IOException {
     // Write capped on 8:0 only; 253:1's writes are not measured against 8:0's cap.
-    write("io.max", "8:0 rbps=max wbps=1048576 riops=max wiops=120\n253:1 rbps=max wbps=max riops=100 wiops=max\n");
+    write(
+        "io.max",
+        "8:0 rbps=max wbps=1048576 riops=max wiops=120\n253:1 rbps=max wbps=max riops=100 wiops=max\n");
     CgroupReader reader = reader();
     ResourceCounters.Io io = reader.read(lines(SCOPE)).orElseThrow().io();
-    assertEquals(new ResourceCounters.Io(OptionalLong.of(1310727), OptionalLong.of(65545), OptionalLong.empty(),
-        OptionalLong.of(1048576), OptionalLong.empty(), OptionalLong.of(65536)), io);
-    assertEquals(0, reader.stats().parseErrors() + reader.stats().missing(), reader.stats()::toString);
+    assertEquals(
+        new ResourceCounters.Io(
+            OptionalLong.of(1310727),
+            OptionalLong.of(65545),
+            OptionalLong.empty(),
+            OptionalLong.of(1048576),
+            OptionalLong.empty(),
+            OptionalLong.of(65536)),
+        io);
+    assertEquals(
+        0, reader.stats().parseErrors() + reader.stats().missing(), reader.stats()::toString);
   }
 
   @Test

@@ -9,9 +9,10 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class NetDevParserTest {
-  private static final String HEADER = "Inter-|   Receive                                                |  Transmit\n"
-      + " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls"
-      + " carrier compressed\n";
+  private static final String HEADER =
+      "Inter-|   Receive                                                |  Transmit\n"
+          + " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls"
+          + " carrier compressed\n";
 
   @Test
   void recordedContainerCountsEth0AndNotLoopback() throws Exception {
@@ -25,10 +26,11 @@ class NetDevParserTest {
 
   @Test
   void sumsEveryInterfaceButLoopbackEvenWithoutABlankAfterTheColon() {
-    String text = HEADER
-        + "    lo: 999 9 0 0 0 0 0 0 999 9 0 0 0 0 0 0\n"
-        + "  eth0: 1000 10 0 0 0 0 0 0 5000 50 0 0 0 0 0 0\n"
-        + "eth1:12345678901 20 0 0 0 0 0 0 7 1 0 0 0 0 0 0\n";
+    String text =
+        HEADER
+            + "    lo: 999 9 0 0 0 0 0 0 999 9 0 0 0 0 0 0\n"
+            + "  eth0: 1000 10 0 0 0 0 0 0 5000 50 0 0 0 0 0 0\n"
+            + "eth1:12345678901 20 0 0 0 0 0 0 7 1 0 0 0 0 0 0\n";
     ResourceCounters.Net net = NetDevParser.parse(text).orElseThrow();
     assertEquals(OptionalLong.of(12_345_679_901L), net.rxBytes());
     assertEquals(OptionalLong.of(30), net.rxPackets());
@@ -38,15 +40,22 @@ class NetDevParserTest {
 
   @Test
   void onlyLoopbackIsZeroTraffic() {
-    ResourceCounters.Net net = NetDevParser.parse(HEADER + "    lo: 9 9 0 0 0 0 0 0 9 9 0 0 0 0 0 0\n").orElseThrow();
+    ResourceCounters.Net net =
+        NetDevParser.parse(HEADER + "    lo: 9 9 0 0 0 0 0 0 9 9 0 0 0 0 0 0\n").orElseThrow();
     assertEquals(OptionalLong.of(0), net.txPackets());
   }
 
   @Test
   void garbageIsRejectedNotGuessed() {
-    for (String bad : new String[] {"", "garbage\n", HEADER + "  eth0: 1 2 3\n", HEADER + "  eth0 1000 10\n",
-        HEADER + "  eth0: x 10 0 0 0 0 0 0 5000 50 0 0 0 0 0 0\n",
-        HEADER + "  eth0: -1 10 0 0 0 0 0 0 5000 50 0 0 0 0 0 0\n"}) {
+    for (String bad :
+        new String[] {
+          "",
+          "garbage\n",
+          HEADER + "  eth0: 1 2 3\n",
+          HEADER + "  eth0 1000 10\n",
+          HEADER + "  eth0: x 10 0 0 0 0 0 0 5000 50 0 0 0 0 0 0\n",
+          HEADER + "  eth0: -1 10 0 0 0 0 0 0 5000 50 0 0 0 0 0 0\n"
+        }) {
       assertTrue(NetDevParser.parse(bad).isEmpty(), bad);
     }
   }

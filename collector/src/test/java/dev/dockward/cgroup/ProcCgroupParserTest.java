@@ -8,13 +8,16 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProcCgroupParserTest {
-  private static final String RECORDED_ID = "d9dfbfe6ba5963c0c7c886ae6687c4623b748d72e2b3c5b1112c15f4636eeb49";
+  private static final String RECORDED_ID =
+      "d9dfbfe6ba5963c0c7c886ae6687c4623b748d72e2b3c5b1112c15f4636eeb49";
 
   @Test
   void parsesRecordedV1HybridFileOfAContainerProcess() {
-    List<CgroupLine> lines = ProcCgroupParser.parse(CgroupFixtures.text("/proc/container-sleep/cgroup")).orElseThrow();
+    List<CgroupLine> lines =
+        ProcCgroupParser.parse(CgroupFixtures.text("/proc/container-sleep/cgroup")).orElseThrow();
     assertEquals(10, lines.size());
-    assertEquals(new CgroupLine(9, List.of("name=systemd"), "/docker/" + RECORDED_ID), lines.get(0));
+    assertEquals(
+        new CgroupLine(9, List.of("name=systemd"), "/docker/" + RECORDED_ID), lines.get(0));
     assertEquals(new CgroupLine(0, List.of(), "/docker/" + RECORDED_ID), lines.get(9));
     assertTrue(lines.get(9).isV2());
     assertFalse(lines.get(0).isV2());
@@ -22,8 +25,11 @@ class ProcCgroupParserTest {
 
   @Test
   void parsesRecordedFileOfAHostProcessInTheVmSupervisorsMemoryGroup() {
-    List<CgroupLine> lines = ProcCgroupParser.parse(CgroupFixtures.text("/proc/host-dockerd/cgroup")).orElseThrow();
-    assertEquals(new CgroupLine(4, List.of("memory"), "/process_api/08880ba5d9fbbfd6da8344a125bf3194"), lines.get(5));
+    List<CgroupLine> lines =
+        ProcCgroupParser.parse(CgroupFixtures.text("/proc/host-dockerd/cgroup")).orElseThrow();
+    assertEquals(
+        new CgroupLine(4, List.of("memory"), "/process_api/08880ba5d9fbbfd6da8344a125bf3194"),
+        lines.get(5));
   }
 
   @Test

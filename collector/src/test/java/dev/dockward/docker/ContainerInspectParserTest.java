@@ -33,7 +33,9 @@ class ContainerInspectParserTest {
     assertTrue(c.imageId().startsWith("sha256:c3b99193"));
     assertEquals(List.of("SYS_ADMIN"), c.capAdd());
     assertEquals(List.of(), c.capDrop());
-    assertEquals(List.of(new MountInfo("bind", "/var/run/docker.sock", "/var/run/docker.sock", true)), c.mounts());
+    assertEquals(
+        List.of(new MountInfo("bind", "/var/run/docker.sock", "/var/run/docker.sock", true)),
+        c.mounts());
     assertEquals("host", c.namespaces().pid());
     assertEquals("default", c.namespaces().network());
     assertEquals("private", c.namespaces().ipc());
@@ -72,11 +74,15 @@ class ContainerInspectParserTest {
   @Test
   void publishedPortsKeepTheirHostAddress() throws IOException {
     JsonNode inspect;
-    try (InputStream in = getClass().getResourceAsStream("/posture/recorded/inspect-unconfined-published.json")) {
+    try (InputStream in =
+        getClass().getResourceAsStream("/posture/recorded/inspect-unconfined-published.json")) {
       inspect = new ObjectMapper().readTree(in);
     }
     ContainerInfo c = ContainerInspectParser.parse(inspect);
-    assertEquals(List.of(new PortBinding("80/tcp", "", "18080"), new PortBinding("81/tcp", "127.0.0.1", "18081")),
+    assertEquals(
+        List.of(
+            new PortBinding("80/tcp", "", "18080"),
+            new PortBinding("81/tcp", "127.0.0.1", "18081")),
         c.ports());
     assertTrue(c.ports().get(0).allInterfaces());
     assertFalse(c.ports().get(1).allInterfaces());
@@ -87,7 +93,9 @@ class ContainerInspectParserTest {
   void hostDevicesGivenWithDeviceAreRead() throws IOException {
     ContainerInfo c = ContainerInspectParser.parse(fixture("inspect-device.json"));
     assertEquals(List.of(new DeviceMapping("/dev/loop1", "/dev/xdisk", "r")), c.devices());
-    assertEquals(List.of(), ContainerInspectParser.parse(fixture("inspect-plain.json")).devices()); // "Devices":[]
+    assertEquals(
+        List.of(),
+        ContainerInspectParser.parse(fixture("inspect-plain.json")).devices()); // "Devices":[]
   }
 
   @Test
@@ -107,11 +115,18 @@ class ContainerInspectParserTest {
 
   @Test
   void oomKilledIsTheStatesFlagAndAbsentWhenTheInspectDoesNotSayIt() throws IOException {
-    assertEquals(Optional.of(false), ContainerInspectParser.oomKilled(fixture("inspect-plain.json")));
+    assertEquals(
+        Optional.of(false), ContainerInspectParser.oomKilled(fixture("inspect-plain.json")));
     ObjectMapper json = new ObjectMapper();
-    assertEquals(Optional.of(true), ContainerInspectParser.oomKilled(
-        json.readTree("{\"State\":{\"Status\":\"exited\",\"OOMKilled\":true,\"ExitCode\":137}}")));
-    assertEquals(Optional.empty(), ContainerInspectParser.oomKilled(json.readTree("{\"State\":{}}")));
-    assertEquals(Optional.empty(), ContainerInspectParser.oomKilled(json.readTree("{\"message\":\"No such container\"}")));
+    assertEquals(
+        Optional.of(true),
+        ContainerInspectParser.oomKilled(
+            json.readTree(
+                "{\"State\":{\"Status\":\"exited\",\"OOMKilled\":true,\"ExitCode\":137}}")));
+    assertEquals(
+        Optional.empty(), ContainerInspectParser.oomKilled(json.readTree("{\"State\":{}}")));
+    assertEquals(
+        Optional.empty(),
+        ContainerInspectParser.oomKilled(json.readTree("{\"message\":\"No such container\"}")));
   }
 }

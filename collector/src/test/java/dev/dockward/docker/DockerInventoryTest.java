@@ -11,34 +11,37 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class DockerInventoryTest {
-  private static final String ID = "9f2c4e1b7a3d5c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a";
+  private static final String ID =
+      "9f2c4e1b7a3d5c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a";
 
   @Test
   void listenersHearEachRunBeginAndEndOnceWhateverElseChanges() {
     DockerInventory inventory = new DockerInventory();
     List<String> heard = new ArrayList<>();
-    inventory.onRun(new DockerInventory.RunListener() {
-      @Override
-      public void running(ContainerInfo c) {
-        heard.add("running " + c.initPid().getAsLong());
-      }
+    inventory.onRun(
+        new DockerInventory.RunListener() {
+          @Override
+          public void running(ContainerInfo c) {
+            heard.add("running " + c.initPid().getAsLong());
+          }
 
-      @Override
-      public void ended(String id) {
-        heard.add("ended");
-      }
-    });
-    inventory.onRun(new DockerInventory.RunListener() { // a failing listener harms no other
-      @Override
-      public void running(ContainerInfo c) {
-        throw new IllegalStateException("boom");
-      }
+          @Override
+          public void ended(String id) {
+            heard.add("ended");
+          }
+        });
+    inventory.onRun(
+        new DockerInventory.RunListener() { // a failing listener harms no other
+          @Override
+          public void running(ContainerInfo c) {
+            throw new IllegalStateException("boom");
+          }
 
-      @Override
-      public void ended(String id) {
-        throw new IllegalStateException("boom");
-      }
-    });
+          @Override
+          public void ended(String id) {
+            throw new IllegalStateException("boom");
+          }
+        });
     inventory.put(container("web", OptionalLong.of(4242)));
     inventory.put(container("web-renamed", OptionalLong.of(4242))); // rename: the same run
     inventory.put(container("web", OptionalLong.empty())); // died
@@ -50,7 +53,22 @@ class DockerInventoryTest {
 
   private static ContainerInfo container(String name, OptionalLong initPid) {
     ContainerInfo bare = ContainerInfo.unresolved(ID);
-    return new ContainerInfo(ID, name, "", "", Map.of(), false, bare.capAdd(), bare.capDrop(), bare.mounts(),
-        bare.namespaces(), bare.securityOpt(), bare.limits(), initPid, Map.of(), Optional.empty(), bare.ports());
+    return new ContainerInfo(
+        ID,
+        name,
+        "",
+        "",
+        Map.of(),
+        false,
+        bare.capAdd(),
+        bare.capDrop(),
+        bare.mounts(),
+        bare.namespaces(),
+        bare.securityOpt(),
+        bare.limits(),
+        initPid,
+        Map.of(),
+        Optional.empty(),
+        bare.ports());
   }
 }

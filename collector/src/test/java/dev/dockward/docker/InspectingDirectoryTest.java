@@ -14,36 +14,53 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class InspectingDirectoryTest {
-  private static final String ESCAPEE = "d29228aa6eb3293fa6623e4e93d90ac298186c99117088ba6c28ae4c7285ed59";
+  private static final String ESCAPEE =
+      "d29228aa6eb3293fa6623e4e93d90ac298186c99117088ba6c28ae4c7285ed59";
   private static final String GONE = "ab".repeat(32);
   private Instant now = Instant.parse("2026-11-23T07:00:00Z");
   private final List<String> asked = new ArrayList<>();
 
-  private final Clock clock = new Clock() {
-    @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-    @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-    @Override public Instant instant() { return now; }
-  };
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+          return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
+
+        @Override
+        public Instant instant() {
+          return now;
+        }
+      };
 
   private InspectingDirectory directory(boolean daemonUp) throws IOException {
     JsonNode escapee = ContainerInspectParserTest.fixture("inspect-escapee.json");
-    return new InspectingDirectory(id -> {
-      asked.add(id);
-      if (!daemonUp) {
-        throw new IOException("Docker API: connection refused");
-      }
-      if (id.equals(ESCAPEE)) {
-        return escapee;
-      }
-      throw new DockerApiException(404, "/containers/" + id + "/json", "No such container");
-    }, clock);
+    return new InspectingDirectory(
+        id -> {
+          asked.add(id);
+          if (!daemonUp) {
+            throw new IOException("Docker API: connection refused");
+          }
+          if (id.equals(ESCAPEE)) {
+            return escapee;
+          }
+          throw new DockerApiException(404, "/containers/" + id + "/json", "No such container");
+        },
+        clock);
   }
 
   @Test
   void aContainerTheDaemonKnowsIsDescribedByItsRecordedInspect() throws IOException {
     InspectingDirectory d = directory(true);
     assertEquals("dw-escapee", d.byId(ESCAPEE).orElseThrow().name());
-    assertTrue(d.byId(ESCAPEE.substring(0, 12)).isEmpty(), "short ids (not from a cgroup path) are not asked");
+    assertTrue(
+        d.byId(ESCAPEE.substring(0, 12)).isEmpty(),
+        "short ids (not from a cgroup path) are not asked");
     assertEquals(List.of(ESCAPEE), asked);
   }
 
@@ -53,7 +70,10 @@ class InspectingDirectoryTest {
     assertTrue(d.byId(GONE).isEmpty());
     now = now.plusSeconds(10);
     assertTrue(d.byId(GONE).isEmpty());
-    assertEquals(1, asked.size(), "the second lookup within " + InspectingDirectory.RETRY_AFTER + " asks nothing");
+    assertEquals(
+        1,
+        asked.size(),
+        "the second lookup within " + InspectingDirectory.RETRY_AFTER + " asks nothing");
     now = now.plus(InspectingDirectory.RETRY_AFTER);
     d.byId(GONE);
     assertEquals(2, asked.size());

@@ -10,9 +10,13 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** {@code process.loader_env_from_image}: the loader variables a process got from its container's image. */
+/**
+ * {@code process.loader_env_from_image}: the loader variables a process got from its container's
+ * image.
+ */
 class LoaderEnvFromImageTest {
-  private static final String ID = "9f2c4e1b7a3d5c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a";
+  private static final String ID =
+      "9f2c4e1b7a3d5c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a";
   private static final String JEMALLOC = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
   private static final Optional<ContainerInfo> PRELOADING_IMAGE =
       Optional.of(ContainerInfo.unresolved(ID).withImageLoaderEnv(Map.of("LD_PRELOAD", JEMALLOC)));
@@ -28,10 +32,13 @@ class LoaderEnvFromImageTest {
 
   @Test
   void theImagesOwnValueIsMarkedRightAfterTheVariables() {
-    Map<String, Object> doc = EventDocuments.withImageLoaderEnv(
-        process(Map.of("LD_PRELOAD", JEMALLOC)), PRELOADING_IMAGE);
+    Map<String, Object> doc =
+        EventDocuments.withImageLoaderEnv(
+            process(Map.of("LD_PRELOAD", JEMALLOC)), PRELOADING_IMAGE);
     assertEquals(List.of("LD_PRELOAD"), doc.get("loader_env_from_image"));
-    assertEquals(List.of("pid", "cgroup", "loader_env", "loader_env_from_image", "stdio"), List.copyOf(doc.keySet()));
+    assertEquals(
+        List.of("pid", "cgroup", "loader_env", "loader_env_from_image", "stdio"),
+        List.copyOf(doc.keySet()));
   }
 
   @Test

@@ -14,11 +14,14 @@ import org.junit.jupiter.api.Test;
 class ContainerMarksTest {
   /** Each container's mounts by the pid they are seen through; what was asked, in order. */
   private final Map<Long, Set<Integer>> mountsOf = new HashMap<>();
+
   private final List<String> asked = new ArrayList<>();
-  private final ContainerMarks marks = new ContainerMarks((id, pid, marked) -> {
-    asked.add(id + "@" + pid + " already " + new TreeSet<>(marked));
-    return new HashSet<>(mountsOf.getOrDefault(pid, Set.of()));
-  });
+  private final ContainerMarks marks =
+      new ContainerMarks(
+          (id, pid, marked) -> {
+            asked.add(id + "@" + pid + " already " + new TreeSet<>(marked));
+            return new HashSet<>(mountsOf.getOrDefault(pid, Set.of()));
+          });
 
   @Test
   void aStartMarksTheContainersMountsOnceAndTheReconciliationFindsNothingToAdd() {

@@ -28,9 +28,14 @@ class ExecChainsTest {
     // python3 fexecve'd true; true's loader event was merged into python3's, still queued: no harm
     assertEquals(List.of("/usr/bin/python3.11", "/usr/bin/true"), programs(chains, 13627));
     // the loader run as a program is the program
-    assertEquals(List.of("/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"), programs(chains, 13630));
+    assertEquals(
+        List.of("/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2"), programs(chains, 13630));
     // jspawnhelper, then dash (its loader merged away), then the shell's last exec of busybox
-    assertEquals(List.of("/usr/lib/jvm/java-17-openjdk-amd64/lib/jspawnhelper", "/usr/bin/dash", "/usr/bin/busybox"),
+    assertEquals(
+        List.of(
+            "/usr/lib/jvm/java-17-openjdk-amd64/lib/jspawnhelper",
+            "/usr/bin/dash",
+            "/usr/bin/busybox"),
         programs(chains, 13615));
     assertEquals(0, chains.skipped());
   }
@@ -54,7 +59,9 @@ class ExecChainsTest {
   void containerRecordingGivesTheDroppedBinaryItsOwnInode() throws IOException {
     ExecChains chains = replay("container-execs.tsv");
     ExecFile dropped = chains.take(14133, NONE, NONE).orElseThrow();
-    assertEquals(new ExecFile("/tmp/dropped", "254:0", 1639260, Optional.empty(), Optional.empty()), dropped);
+    assertEquals(
+        new ExecFile("/tmp/dropped", "254:0", 1639260, Optional.empty(), Optional.empty()),
+        dropped);
     ExecFile script = chains.take(14135, NONE, NONE).orElseThrow();
     assertEquals("/bin/busybox", script.path());
     assertEquals(Optional.of("/tmp/s.sh"), script.script());
@@ -64,11 +71,14 @@ class ExecChainsTest {
   @Test
   void theFileTheProcessWasReadRunningPicksItsExecAndDropsFailedOnes() {
     ExecChains chains = new ExecChains(16, 8);
-    chains.opened(7, file("/tmp/broken", 10, ExecHeader.Kind.OTHER), 1); // ENOEXEC: no exec event follows
+    chains.opened(
+        7, file("/tmp/broken", 10, ExecHeader.Kind.OTHER), 1); // ENOEXEC: no exec event follows
     chains.opened(7, file("/bin/busybox", 11, ExecHeader.Kind.STATIC_ELF), 2);
     chains.opened(7, file("/usr/bin/cat", 12, ExecHeader.Kind.DYNAMIC_ELF), 3);
     chains.opened(7, file("/lib/ld.so", 13, ExecHeader.Kind.LOADER_ELF), 3);
-    assertEquals("/bin/busybox", chains.take(7, OptionalLong.of(ROOT_FS), OptionalLong.of(11)).orElseThrow().path());
+    assertEquals(
+        "/bin/busybox",
+        chains.take(7, OptionalLong.of(ROOT_FS), OptionalLong.of(11)).orElseThrow().path());
     assertEquals(1, chains.skipped());
     // a file it never opened: nothing taken, nothing dropped
     assertEquals(Optional.empty(), chains.take(7, OptionalLong.of(ROOT_FS), OptionalLong.of(99)));
@@ -100,8 +110,12 @@ class ExecChainsTest {
     chains.opened(7, file("/tmp/old", 20, ExecHeader.Kind.STATIC_ELF), 100);
     chains.opened(7, file("/usr/bin/cat", 12, ExecHeader.Kind.DYNAMIC_ELF), 150);
     chains.forgetBefore(7, 200); // the old process exited at 200; cat's loader never came
-    chains.opened(7, file("/lib/ld.so", 13, ExecHeader.Kind.LOADER_ELF), 300); // a new process runs the loader
-    chains.forgetBefore(7, 250); // the new process's fork, handled late: keeps what was read after it
+    chains.opened(
+        7,
+        file("/lib/ld.so", 13, ExecHeader.Kind.LOADER_ELF),
+        300); // a new process runs the loader
+    chains.forgetBefore(
+        7, 250); // the new process's fork, handled late: keeps what was read after it
     assertEquals(2, chains.evicted());
     assertEquals("/lib/ld.so", chains.take(7, NONE, NONE).orElseThrow().path());
   }
@@ -129,13 +143,21 @@ class ExecChainsTest {
   private static ExecChains replay(String name) throws IOException {
     ExecChains chains = new ExecChains(1024, 8);
     long t = 0;
-    for (String line : new String(ExecHeaderTest.fixture(name), StandardCharsets.UTF_8).split("\n")) {
+    for (String line :
+        new String(ExecHeaderTest.fixture(name), StandardCharsets.UTF_8).split("\n")) {
       String[] f = line.split("\t");
       if (f.length != 5) {
         continue; // the command's own output
       }
-      chains.opened(Integer.parseInt(f[0]), new OpenedExec(f[4], Long.parseLong(f[2]), Long.parseLong(f[3]),
-          Optional.empty(), ExecHeader.Kind.valueOf(f[1])), ++t);
+      chains.opened(
+          Integer.parseInt(f[0]),
+          new OpenedExec(
+              f[4],
+              Long.parseLong(f[2]),
+              Long.parseLong(f[3]),
+              Optional.empty(),
+              ExecHeader.Kind.valueOf(f[1])),
+          ++t);
     }
     return chains;
   }
@@ -143,7 +165,9 @@ class ExecChainsTest {
   /** Every program the pid's execs ran, oldest first, taken. */
   private static List<String> programs(ExecChains chains, int pid) {
     List<String> out = new ArrayList<>();
-    for (Optional<ExecFile> f = chains.take(pid, NONE, NONE); f.isPresent(); f = chains.take(pid, NONE, NONE)) {
+    for (Optional<ExecFile> f = chains.take(pid, NONE, NONE);
+        f.isPresent();
+        f = chains.take(pid, NONE, NONE)) {
       out.add(f.get().path());
     }
     return out;

@@ -9,16 +9,21 @@ import org.junit.jupiter.api.Test;
 
 class MountOwnersTest {
   /** A container's mount table as this machine's vfs driver gives it, ids made distinctive. */
-  private static final String CONTAINER = String.join("\n",
-      "9101 8800 254:1 /var/lib/docker/vfs/dir/3f1c/ / rw,relatime - ext4 /dev/vda1 rw",
-      "9102 9101 0:61 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw",
-      "9107 9101 254:1 /etc /hostetc ro,relatime - ext4 /dev/vda1 rw",
-      "9108 9101 254:1 /var/lib/docker/containers/3f1c/hostname /etc/hostname rw,relatime - ext4 /dev/vda1 rw",
-      "");
-  private static final String HOST = String.join("\n",
-      "23 1 254:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw",
-      "24 23 0:22 / /proc rw,nosuid,nodev,noexec,relatime shared:2 - proc proc rw",
-      "");
+  private static final String CONTAINER =
+      String.join(
+          "\n",
+          "9101 8800 254:1 /var/lib/docker/vfs/dir/3f1c/ / rw,relatime - ext4 /dev/vda1 rw",
+          "9102 9101 0:61 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw",
+          "9107 9101 254:1 /etc /hostetc ro,relatime - ext4 /dev/vda1 rw",
+          "9108 9101 254:1 /var/lib/docker/containers/3f1c/hostname /etc/hostname rw,relatime - ext4 /dev/vda1 rw",
+          "");
+
+  private static final String HOST =
+      String.join(
+          "\n",
+          "23 1 254:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw",
+          "24 23 0:22 / /proc rw,nosuid,nodev,noexec,relatime shared:2 - proc proc rw",
+          "");
 
   @Test
   void aMountIdNamesItsContainerUntilTheContainerIsForgotten() {

@@ -36,8 +36,13 @@ class SensitiveFilesTest {
     file("/home/bob/.ssh/known_hosts");
     file("/run/secrets/db_password");
     Files.createDirectories(root.resolve("run/secrets/kubernetes.io"));
-    assertEquals(List.of("/etc/shadow", "/etc/ssh/ssh_host_ed25519_key", "/home/alice/.ssh/id_ed25519",
-        "/run/secrets/db_password"), found(SensitiveFiles.DEFAULT));
+    assertEquals(
+        List.of(
+            "/etc/shadow",
+            "/etc/ssh/ssh_host_ed25519_key",
+            "/home/alice/.ssh/id_ed25519",
+            "/run/secrets/db_password"),
+        found(SensitiveFiles.DEFAULT));
   }
 
   @Test
@@ -46,7 +51,8 @@ class SensitiveFilesTest {
     file("/etc/security/pwquality.conf");
     file("/etc/sudoers.d/90-users");
     file("/etc/pam.d/common-auth"); // read by every PAM program (su, cron): not marked
-    assertEquals(List.of("/etc/sudoers.d/90-users", "/etc/pam.conf", "/etc/security/pwquality.conf"),
+    assertEquals(
+        List.of("/etc/sudoers.d/90-users", "/etc/pam.conf", "/etc/security/pwquality.conf"),
         found(SensitiveFiles.DEFAULT));
   }
 
@@ -59,19 +65,26 @@ class SensitiveFilesTest {
     Path sa = root.resolve("run/secrets/kubernetes.io/serviceaccount");
     Files.createSymbolicLink(sa.resolve("..data"), Path.of("..2026_12_07"));
     Files.createSymbolicLink(sa.resolve("token"), Path.of("..data/token"));
-    SensitiveFiles token = new SensitiveFiles(List.of("/var/run/secrets/kubernetes.io/serviceaccount/token"), List.of());
-    assertEquals(List.of("/run/secrets/kubernetes.io/serviceaccount/..2026_12_07/token"), found(token));
+    SensitiveFiles token =
+        new SensitiveFiles(
+            List.of("/var/run/secrets/kubernetes.io/serviceaccount/token"), List.of());
+    assertEquals(
+        List.of("/run/secrets/kubernetes.io/serviceaccount/..2026_12_07/token"), found(token));
   }
 
   @Test
   void aLinkOutOfTheRootStaysInsideIt() throws IOException {
     Path hostShadow = Files.writeString(outside.resolve("shadow"), "host");
     Files.createDirectories(root.resolve("etc"));
-    // The container's /etc/shadow points at the agent's view of a host file: inside the root it names nothing.
+    // The container's /etc/shadow points at the agent's view of a host file: inside the root it
+    // names nothing.
     Files.createSymbolicLink(root.resolve("etc/shadow"), hostShadow);
-    Files.createSymbolicLink(root.resolve("etc/gshadow"), Path.of("../../../../../../../../etc/gshadow-"));
+    Files.createSymbolicLink(
+        root.resolve("etc/gshadow"), Path.of("../../../../../../../../etc/gshadow-"));
     file("/etc/gshadow-");
-    assertEquals(List.of("/etc/gshadow-"), found(new SensitiveFiles(List.of("/etc/shadow", "/etc/gshadow"), List.of())));
+    assertEquals(
+        List.of("/etc/gshadow-"),
+        found(new SensitiveFiles(List.of("/etc/shadow", "/etc/gshadow"), List.of())));
     assertEquals(Optional.empty(), SensitiveFiles.resolve(root, "/etc/shadow"));
   }
 
@@ -92,6 +105,7 @@ class SensitiveFilesTest {
 
   @Test
   void patternsAreAbsolute() {
-    assertThrows(IllegalArgumentException.class, () -> new SensitiveFiles(List.of("etc/shadow"), List.of()));
+    assertThrows(
+        IllegalArgumentException.class, () -> new SensitiveFiles(List.of("etc/shadow"), List.of()));
   }
 }

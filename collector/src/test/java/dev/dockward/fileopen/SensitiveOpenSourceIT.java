@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The watch on the real kernel (root): a host file marked at start is heard when a host process
- * opens it, and the open is the host's (through the host's own mount): counted, never reported;
- * a file beside it is not heard at all. Containers are SensitiveOpenIT's (agent module).
+ * opens it, and the open is the host's (through the host's own mount): counted, never reported; a
+ * file beside it is not heard at all. Containers are SensitiveOpenIT's (agent module).
  */
 @Tag("integration")
 class SensitiveOpenSourceIT {
@@ -37,8 +37,15 @@ class SensitiveOpenSourceIT {
     Path plain = Files.writeString(dir.resolve("plain"), "nothing\n");
     HostFs host = HostFs.system();
     List<Event> events = new CopyOnWriteArrayList<>();
-    try (SensitiveOpenSource watch = SensitiveOpenSource.open(host, HostReference.find(host), new ProcReader(host),
-        List::of, id -> Optional.empty(), Clock.systemUTC(), new SensitiveFiles(List.of(secret.toString()), List.of()))) {
+    try (SensitiveOpenSource watch =
+        SensitiveOpenSource.open(
+            host,
+            HostReference.find(host),
+            new ProcReader(host),
+            List::of,
+            id -> Optional.empty(),
+            Clock.systemUTC(),
+            new SensitiveFiles(List.of(secret.toString()), List.of()))) {
       watch.start(events::add);
       await(() -> watch.marks() == 1, "the host file marked");
       run("cat", plain.toString());

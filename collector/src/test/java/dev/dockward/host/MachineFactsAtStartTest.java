@@ -16,10 +16,13 @@ class MachineFactsAtStartTest {
   void theFactsOfTheOneReading() {
     MachineFacts facts = MachineFactsFixtures.withKernel("6.6.6-fixture");
     int[] reads = {0};
-    MachineFactsAtStart start = MachineFactsAtStart.begin(() -> {
-      reads[0]++;
-      return facts;
-    }, Duration.ofSeconds(30));
+    MachineFactsAtStart start =
+        MachineFactsAtStart.begin(
+            () -> {
+              reads[0]++;
+              return facts;
+            },
+            Duration.ofSeconds(30));
     assertSame(facts, start.read());
     assertSame(facts, start.read());
     assertEquals(1, reads[0], "read once, whoever asks");
@@ -27,9 +30,12 @@ class MachineFactsAtStartTest {
 
   @Test
   void aProviderThatThrowsGivesNoFacts() {
-    MachineFactsAtStart start = MachineFactsAtStart.begin(() -> {
-      throw new NoClassDefFoundError("com/sun/jna/platform/linux/LibC$Sysinfo");
-    }, Duration.ofSeconds(30));
+    MachineFactsAtStart start =
+        MachineFactsAtStart.begin(
+            () -> {
+              throw new NoClassDefFoundError("com/sun/jna/platform/linux/LibC$Sysinfo");
+            },
+            Duration.ofSeconds(30));
     MachineFacts facts = start.read();
     assertEquals(Optional.empty(), facts.kernelRelease());
     assertEquals(List.of("oshi"), facts.unreadable());
@@ -39,14 +45,17 @@ class MachineFactsAtStartTest {
   void aReadingStillUnderWayIsNotWaitedForBeyondTheBound() throws InterruptedException {
     CountDownLatch release = new CountDownLatch(1);
     MachineFacts late = MachineFactsFixtures.withKernel("6.6.6-late");
-    MachineFactsAtStart start = MachineFactsAtStart.begin(() -> {
-      try {
-        release.await(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return late;
-    }, Duration.ofMillis(50));
+    MachineFactsAtStart start =
+        MachineFactsAtStart.begin(
+            () -> {
+              try {
+                release.await(30, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return late;
+            },
+            Duration.ofMillis(50));
     MachineFacts first = start.read();
     assertEquals(List.of("timeout"), first.unreadable());
     assertEquals(Optional.empty(), first.osFamily());

@@ -3,7 +3,6 @@ package dev.dockward.host;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.dockward.host.HostFs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +11,12 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What counts as a known value, the hypervisor hint, and the architecture from the host's roots. */
+/**
+ * What counts as a known value, the hypervisor hint, and the architecture from the host's roots.
+ */
 class OshiMachineFactsTest {
-  private static final List<String> X86_FLAGS = List.of("flags\t\t: fpu vme de pse tsc msr pae sse2 ht syscall nx lm");
+  private static final List<String> X86_FLAGS =
+      List.of("flags\t\t: fpu vme de pse tsc msr pae sse2 ht syscall nx lm");
 
   @Test
   void oshisPlaceholdersAreAbsentValues() {
@@ -27,7 +29,8 @@ class OshiMachineFactsTest {
 
   @Test
   void theHypervisorFlagMarksAVirtualMachine() {
-    List<String> guest = List.of("flags\t\t: fpu vme hypervisor lahf_lm", "flags\t\t: fpu vme hypervisor lahf_lm");
+    List<String> guest =
+        List.of("flags\t\t: fpu vme hypervisor lahf_lm", "flags\t\t: fpu vme hypervisor lahf_lm");
     assertEquals(Optional.of(true), OshiMachineFacts.hypervisor(guest, Optional.of("x86_64")));
     assertEquals(Optional.of(false), OshiMachineFacts.hypervisor(X86_FLAGS, Optional.of("x86_64")));
     assertEquals(Optional.of(false), OshiMachineFacts.hypervisor(X86_FLAGS, Optional.of("i686")));
@@ -37,9 +40,14 @@ class OshiMachineFactsTest {
   void noHypervisorFlagOutsideX86SaysNothing() {
     List<String> arm = List.of("Features\t: fp asimd evtstrm aes pmull sha1 sha2 crc32 atomics");
     assertEquals(Optional.empty(), OshiMachineFacts.hypervisor(arm, Optional.of("aarch64")));
-    assertEquals(Optional.empty(), OshiMachineFacts.hypervisor(List.of(), Optional.of("x86_64")), "no flags read");
+    assertEquals(
+        Optional.empty(),
+        OshiMachineFacts.hypervisor(List.of(), Optional.of("x86_64")),
+        "no flags read");
     assertEquals(Optional.empty(), OshiMachineFacts.hypervisor(X86_FLAGS, Optional.empty()));
-    assertEquals(Optional.empty(), OshiMachineFacts.hypervisor(List.of("flags : hypervisorish"), Optional.of("s390x")),
+    assertEquals(
+        Optional.empty(),
+        OshiMachineFacts.hypervisor(List.of("flags : hypervisorish"), Optional.of("s390x")),
         "a whole word, not a prefix");
   }
 

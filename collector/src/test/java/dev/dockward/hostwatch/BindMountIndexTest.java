@@ -23,13 +23,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BindMountIndexTest {
   private static final MountInfo BIND = new MountInfo("bind", "/tmp/hw/data2", "/hostetc", true);
-  private static final MountInfo VOLUME = new MountInfo("volume",
-      "/var/lib/docker/volumes/fd452daac0024111a934d0dec232222b09053f8e6194f104ed680a334be7164c/_data",
-      "/hostetc/cache", true);
+  private static final MountInfo VOLUME =
+      new MountInfo(
+          "volume",
+          "/var/lib/docker/volumes/fd452daac0024111a934d0dec232222b09053f8e6194f104ed680a334be7164c/_data",
+          "/hostetc/cache",
+          true);
 
-  @TempDir
-  Path root;
+  @TempDir Path root;
   private HostFs host;
+
   /** The inventory's view: container id to its init pid now. */
   private final Map<String, Long> initPids = new java.util.HashMap<>();
 
@@ -38,15 +41,19 @@ class BindMountIndexTest {
     host = HostFs.rootedAt(root);
     // the mountinfo of a busybox container run with -v /tmp/hw/data2:/hostetc -v /hostetc/cache
     Files.createDirectories(host.pidDir(4242));
-    try (InputStream in = getClass().getResourceAsStream("/mountinfo/container-bind-and-volume.txt")) {
+    try (InputStream in =
+        getClass().getResourceAsStream("/mountinfo/container-bind-and-volume.txt")) {
       Files.write(host.pidDir(4242).resolve("mountinfo"), in.readAllBytes());
     }
-    Files.writeString(root.resolve("self-mountinfo"),
+    Files.writeString(
+        root.resolve("self-mountinfo"),
         "22 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n23 22 0:5 / /proc rw - proc proc rw\n");
   }
 
   private BindMountIndex index() {
-    return new BindMountIndex(host, () -> root.resolve("self-mountinfo"),
+    return new BindMountIndex(
+        host,
+        () -> root.resolve("self-mountinfo"),
         id -> initPids.containsKey(id) ? OptionalLong.of(initPids.get(id)) : OptionalLong.empty());
   }
 
@@ -56,9 +63,23 @@ class BindMountIndexTest {
   }
 
   private static ContainerInfo container(String id, long initPid, List<MountInfo> mounts) {
-    return new ContainerInfo(id, "web", "img:1", "sha256:1", Map.of(), false, List.of(), List.of(), mounts,
-        NamespaceModes.DEFAULT, List.of(), ResourceLimits.NONE, initPid > 0 ? OptionalLong.of(initPid)
-        : OptionalLong.empty(), Map.of(), Optional.empty(), List.of());
+    return new ContainerInfo(
+        id,
+        "web",
+        "img:1",
+        "sha256:1",
+        Map.of(),
+        false,
+        List.of(),
+        List.of(),
+        mounts,
+        NamespaceModes.DEFAULT,
+        List.of(),
+        ResourceLimits.NONE,
+        initPid > 0 ? OptionalLong.of(initPid) : OptionalLong.empty(),
+        Map.of(),
+        Optional.empty(),
+        List.of());
   }
 
   @Test
@@ -71,7 +92,10 @@ class BindMountIndexTest {
     assertEquals(Optional.empty(), index.byMountId(90)); // /etc/hosts, Docker's own bind
     assertEquals(Optional.empty(), index.byMountId(69)); // the container's root
     // those are its own: their writes need no further look
-    assertTrue(index.isContainersOwnMount(87) && index.isContainersOwnMount(90) && index.isContainersOwnMount(69));
+    assertTrue(
+        index.isContainersOwnMount(87)
+            && index.isContainersOwnMount(90)
+            && index.isContainersOwnMount(69));
     assertFalse(index.isContainersOwnMount(86));
     assertFalse(index.isContainersOwnMount(12345));
   }
@@ -106,7 +130,8 @@ class BindMountIndexTest {
     BindMountIndex index = index();
     index.refresh(List.of(running("c1", 4242, List.of(BIND))));
     assertTrue(index.byMountId(86).isPresent());
-    // stopped (the inventory knows it before the next refresh): the kernel may give 86 to another mount now
+    // stopped (the inventory knows it before the next refresh): the kernel may give 86 to another
+    // mount now
     initPids.remove("c1");
     assertEquals(Optional.empty(), index.byMountId(86));
     assertFalse(index.isContainersOwnMount(69));

@@ -25,10 +25,11 @@ class ContainerFileWritesTest {
   private final MutableClock clock = new MutableClock(T0);
   private final ContainerFileWrites writes = new ContainerFileWrites(clock);
   private final AtomicInteger writerReads = new AtomicInteger();
-  private final Supplier<Optional<ProcessInfo>> writer = () -> {
-    writerReads.incrementAndGet();
-    return Optional.empty();
-  };
+  private final Supplier<Optional<ProcessInfo>> writer =
+      () -> {
+        writerReads.incrementAndGet();
+        return Optional.empty();
+      };
 
   private static ContainerInfo container(String id) {
     return ContainerInfo.unresolved(id);
@@ -103,8 +104,19 @@ class ContainerFileWritesTest {
       now = now.plus(d);
     }
 
-    @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-    @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-    @Override public Instant instant() { return now; }
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
   }
 }

@@ -21,8 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ControlFileWritersIT {
   private static final Duration DEADLINE = Duration.ofSeconds(10);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static Object key(Path p) throws Exception {
     return Files.readAttributes(p, BasicFileAttributes.class).fileKey();
@@ -53,9 +52,11 @@ class ControlFileWritersIT {
       assertEquals(ProcessHandle.current().pid(), writer.pid());
       assertEquals(Optional.empty(), writer.containerId(), "this test runs on the host");
       assertEquals(Optional.empty(), writers.takeWriter(key(agent)), "taken once");
-      assertEquals(Optional.empty(), writers.takeWriter(key(unmarked)), "an unmarked file is not heard");
+      assertEquals(
+          Optional.empty(), writers.takeWriter(key(unmarked)), "an unmarked file is not heard");
       Files.writeString(alias, "|/x\n"); // counts for the file it stands for
-      assertEquals(ProcessHandle.current().pid(), awaitWriter(writers, key(agent)).orElseThrow().pid());
+      assertEquals(
+          ProcessHandle.current().pid(), awaitWriter(writers, key(agent)).orElseThrow().pid());
       assertEquals(Optional.empty(), writers.failure());
       assertEquals(2, writers.marked());
       Files.writeString(agent, "/again\n");

@@ -19,7 +19,8 @@ class FanotifyEventParserTest {
    * beside it lists what the recording program decoded.
    */
   private static byte[] recorded() throws IOException {
-    try (InputStream in = FanotifyEventParserTest.class.getResourceAsStream("/fanotify/close-write-44-events.bin")) {
+    try (InputStream in =
+        FanotifyEventParserTest.class.getResourceAsStream("/fanotify/close-write-44-events.bin")) {
       return in.readAllBytes();
     }
   }
@@ -31,7 +32,8 @@ class FanotifyEventParserTest {
     List<FanotifyEvent> events = parser.parse(ByteBuffer.wrap(bytes), bytes.length);
     assertEquals(44, events.size());
     assertEquals(0, parser.malformed());
-    assertTrue(events.stream().allMatch(e -> e.mask() == FanotifyLibC.FAN_CLOSE_WRITE && !e.overflow()));
+    assertTrue(
+        events.stream().allMatch(e -> e.mask() == FanotifyLibC.FAN_CLOSE_WRITE && !e.overflow()));
     assertEquals(new FanotifyEvent(8, 4, 916), events.get(0));
     // the container's shell wrote /h/one and /h/two
     assertEquals(2, events.stream().filter(e -> e.pid() == 29152).count());
@@ -54,8 +56,10 @@ class FanotifyEventParserTest {
   void aRecordOfAnotherVersionOrWithImpossibleLengthsEndsTheBufferAndIsCounted() {
     FanotifyEventParser parser = new FanotifyEventParser();
     assertEquals(List.of(), parser.parse(record(24, 4, 24, 8, 5, 1), 24)); // another version
-    assertEquals(List.of(), parser.parse(record(16, 3, 24, 8, 5, 1), 24)); // event shorter than its metadata
-    assertEquals(List.of(), parser.parse(record(48, 3, 24, 8, 5, 1), 24)); // longer than what was read
+    assertEquals(
+        List.of(), parser.parse(record(16, 3, 24, 8, 5, 1), 24)); // event shorter than its metadata
+    assertEquals(
+        List.of(), parser.parse(record(48, 3, 24, 8, 5, 1), 24)); // longer than what was read
     assertEquals(3, parser.malformed());
   }
 
@@ -69,10 +73,18 @@ class FanotifyEventParserTest {
     assertFalse(events.get(2).overflow());
   }
 
-  private static ByteBuffer record(int eventLength, int version, int metadataLength, long mask, int fd, int pid) {
-    ByteBuffer b = ByteBuffer.allocate(eventLength < 24 ? 24 : Math.max(24, eventLength)).order(ByteOrder.nativeOrder());
-    b.putInt(eventLength).put((byte) version).put((byte) 0).putShort((short) metadataLength).putLong(mask)
-        .putInt(fd).putInt(pid);
+  private static ByteBuffer record(
+      int eventLength, int version, int metadataLength, long mask, int fd, int pid) {
+    ByteBuffer b =
+        ByteBuffer.allocate(eventLength < 24 ? 24 : Math.max(24, eventLength))
+            .order(ByteOrder.nativeOrder());
+    b.putInt(eventLength)
+        .put((byte) version)
+        .put((byte) 0)
+        .putShort((short) metadataLength)
+        .putLong(mask)
+        .putInt(fd)
+        .putInt(pid);
     return b.rewind();
   }
 }

@@ -17,23 +17,24 @@ import org.junit.jupiter.api.Test;
 class HostWatchSourceTest {
   private final AtomicInteger passes = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final WatchPass counting = new WatchPass() {
-    @Override
-    public List<Event> pass(Instant now) {
-      passes.incrementAndGet();
-      return List.of();
-    }
+  private final WatchPass counting =
+      new WatchPass() {
+        @Override
+        public List<Event> pass(Instant now) {
+          passes.incrementAndGet();
+          return List.of();
+        }
 
-    @Override
-    public Map<String, Long> counters() {
-      return Map.of();
-    }
+        @Override
+        public Map<String, Long> counters() {
+          return Map.of();
+        }
 
-    @Override
-    public void close() {
-      closed.set(true);
-    }
-  };
+        @Override
+        public void close() {
+          closed.set(true);
+        }
+      };
 
   private void awaitPasses(int n) {
     long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -44,8 +45,9 @@ class HostWatchSourceTest {
 
   @Test
   void passNowRunsAPassWithoutWaitingForTheIntervalAndCloseReleasesThePass() {
-    HostWatchSource source = new HostWatchSource("t", counting, Duration.ofHours(1), Clock.systemUTC());
-    source.start(e -> { });
+    HostWatchSource source =
+        new HostWatchSource("t", counting, Duration.ofHours(1), Clock.systemUTC());
+    source.start(e -> {});
     awaitPasses(1);
     assertEquals(1, passes.get(), "the first pass runs at start");
     source.passNow();

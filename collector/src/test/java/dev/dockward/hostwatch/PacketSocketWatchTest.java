@@ -30,10 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PacketSocketWatchTest {
   private static final Instant T = Instant.parse("2026-12-07T17:20:00Z");
-  private static final String HEADER = "sk               RefCnt Type Proto  Iface R Rmem   User   Inode\n";
+  private static final String HEADER =
+      "sk               RefCnt Type Proto  Iface R Rmem   User   Inode\n";
 
-  @TempDir
-  Path root;
+  @TempDir Path root;
   private HostFs host;
   private PacketSocketWatch watch;
   private final SocketClaims claims = new SocketClaims();
@@ -46,7 +46,8 @@ class PacketSocketWatchTest {
 
   private static String recorded() throws IOException {
     // busybox udhcpc -i lo in a --network=none container, as its init's net/packet showed it
-    try (InputStream in = PacketSocketWatchTest.class.getResourceAsStream("/net/packet-udhcpc-on-lo.txt")) {
+    try (InputStream in =
+        PacketSocketWatchTest.class.getResourceAsStream("/net/packet-udhcpc-on-lo.txt")) {
       return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
     }
   }
@@ -57,9 +58,23 @@ class PacketSocketWatchTest {
   }
 
   private static ContainerInfo container(String id, long pid, String network) {
-    return new ContainerInfo(id, "sniffer", "img:1", "sha256:1", Map.of(), false, List.of(), List.of(), List.of(),
-        new NamespaceModes("", network, "", "", "", ""), List.of(), ResourceLimits.NONE, OptionalLong.of(pid),
-        Map.of(), Optional.empty(), List.of());
+    return new ContainerInfo(
+        id,
+        "sniffer",
+        "img:1",
+        "sha256:1",
+        Map.of(),
+        false,
+        List.of(),
+        List.of(),
+        List.of(),
+        new NamespaceModes("", network, "", "", "", ""),
+        List.of(),
+        ResourceLimits.NONE,
+        OptionalLong.of(pid),
+        Map.of(),
+        Optional.empty(),
+        List.of());
   }
 
   private List<Event> pass(ContainerInfo c) {
@@ -70,9 +85,12 @@ class PacketSocketWatchTest {
 
   @Test
   void theRecordedTableParses() throws IOException {
-    assertEquals(List.of(new PacketSocketWatch.PacketSocket(4392004, 2, "0800", 1, 0)),
+    assertEquals(
+        List.of(new PacketSocketWatch.PacketSocket(4392004, 2, "0800", 1, 0)),
         PacketSocketWatch.parse(recorded()));
-    assertEquals(List.of(), PacketSocketWatch.parse(HEADER + "garbage line\n0 1 x 0003 0 1 0 0 notanumber\n"));
+    assertEquals(
+        List.of(),
+        PacketSocketWatch.parse(HEADER + "garbage line\n0 1 x 0003 0 1 0 0 notanumber\n"));
   }
 
   @Test

@@ -28,8 +28,13 @@ class WriteAttributionTest {
   @TempDir Path root;
 
   private WriteAttribution attribution(ProcTree proc) {
-    return new WriteAttribution(proc.hostFs(), () -> proc.hostFs().proc().resolve("self/mountinfo"),
-        p -> proc.hostFs().root().resolve(p.substring(1)), new ProcReader(proc.hostFs()), List::of, id -> Optional.empty(),
+    return new WriteAttribution(
+        proc.hostFs(),
+        () -> proc.hostFs().proc().resolve("self/mountinfo"),
+        p -> proc.hostFs().root().resolve(p.substring(1)),
+        new ProcReader(proc.hostFs()),
+        List::of,
+        id -> Optional.empty(),
         Clock.fixed(Instant.parse("2026-11-23T07:30:00Z"), ZoneOffset.UTC));
   }
 
@@ -52,6 +57,7 @@ class WriteAttributionTest {
 
   /** The host's root mount in the recorded host table (mountinfo/host-with-docker.txt). */
   private static final int HOST_ROOT_MOUNT = 26;
+
   private static final String RUNNING = "c0ffee00".repeat(8);
 
   @Test
@@ -60,17 +66,31 @@ class WriteAttributionTest {
     Path hostMounts = proc.hostFs().proc().resolve("self/mountinfo");
     Files.createDirectories(hostMounts.getParent());
     Files.copy(Path.of("src/test/resources/mountinfo/host-with-docker.txt"), hostMounts);
-    proc.process(4242, "sh", 5000, "/docker/" + RUNNING); // a container's process, e.g. through /proc/<runc>/exe
+    proc.process(
+        4242,
+        "sh",
+        5000,
+        "/docker/" + RUNNING); // a container's process, e.g. through /proc/<runc>/exe
     proc.process(4343, "dpkg", 5000, "/system.slice/ssh.service"); // the host's own
-    WriteAttribution a = new WriteAttribution(proc.hostFs(), () -> proc.hostFs().proc().resolve("self/mountinfo"),
-        p -> proc.hostFs().root().resolve(p.substring(1)), new ProcReader(proc.hostFs()), List::of,
-        id -> id.equals(RUNNING) ? Optional.of(ContainerInfo.unresolved(RUNNING)) : Optional.empty(),
-        Clock.fixed(Instant.parse("2026-11-23T07:30:00Z"), ZoneOffset.UTC));
+    WriteAttribution a =
+        new WriteAttribution(
+            proc.hostFs(),
+            () -> proc.hostFs().proc().resolve("self/mountinfo"),
+            p -> proc.hostFs().root().resolve(p.substring(1)),
+            new ProcReader(proc.hostFs()),
+            List::of,
+            id ->
+                id.equals(RUNNING)
+                    ? Optional.of(ContainerInfo.unresolved(RUNNING))
+                    : Optional.empty(),
+            Clock.fixed(Instant.parse("2026-11-23T07:30:00Z"), ZoneOffset.UTC));
     a.refresh();
     List<Event> out = new ArrayList<>();
-    a.heard(new WriteAttribution.HeardWrite(4343, "/usr/sbin/runc", null, HOST_ROOT_MOUNT), out::add);
+    a.heard(
+        new WriteAttribution.HeardWrite(4343, "/usr/sbin/runc", null, HOST_ROOT_MOUNT), out::add);
     assertEquals(List.of(), out, "a host process's write is the host's");
-    a.heard(new WriteAttribution.HeardWrite(4242, "/usr/sbin/runc", null, HOST_ROOT_MOUNT), out::add);
+    a.heard(
+        new WriteAttribution.HeardWrite(4242, "/usr/sbin/runc", null, HOST_ROOT_MOUNT), out::add);
     HostFileWritten w = (HostFileWritten) out.get(0);
     assertEquals("/usr/sbin/runc", w.hostPath());
     assertEquals("", w.mountSource());
@@ -86,7 +106,7 @@ class WriteAttributionTest {
     WriteAttribution a = attribution(proc);
     int writes = WriteAttribution.MAX_PENDING + 100;
     for (int i = 0; i < writes; i++) {
-      a.heard(new WriteAttribution.HeardWrite(4242, "/data/f" + i, null, 77), e -> { });
+      a.heard(new WriteAttribution.HeardWrite(4242, "/data/f" + i, null, 77), e -> {});
     }
     assertEquals(WriteAttribution.MAX_PENDING, a.pendingWrites());
     assertEquals(100L, a.counters().get("pending_drops"));

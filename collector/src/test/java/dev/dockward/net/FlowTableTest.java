@@ -20,13 +20,15 @@ class FlowTableTest {
     FrameParser parser = new FrameParser();
     recorded = new ArrayList<>();
     for (byte[] frame : Frames.load("docker0-tcp-icmp-arp-mld.hex")) {
-      recorded.add(parser.parse(ByteBuffer.wrap(frame), 0, frame.length, frame.length).orElseThrow());
+      recorded.add(
+          parser.parse(ByteBuffer.wrap(frame), 0, frame.length, frame.length).orElseThrow());
     }
   }
 
   private static FlowTable table(int maxFlows) {
-    return new FlowTable(new FlowTable.Settings(maxFlows, Duration.ofSeconds(30), Duration.ofSeconds(10),
-        Duration.ofSeconds(2)));
+    return new FlowTable(
+        new FlowTable.Settings(
+            maxFlows, Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(2)));
   }
 
   @Test
@@ -91,11 +93,13 @@ class FlowTableTest {
   @Test
   void aFullTableEvictsTheFlowSeenLeastRecently() {
     FlowTable table = table(2);
-    table.observe(recorded.get(0), "docker0", T0, reports::add);      // MLD flow
-    table.observe(recorded.get(4), "docker0", T0 + 1, reports::add);  // TCP 8080
-    table.observe(recorded.get(1), "docker0", T0 + 2, reports::add);  // MLD again: now the most recent
+    table.observe(recorded.get(0), "docker0", T0, reports::add); // MLD flow
+    table.observe(recorded.get(4), "docker0", T0 + 1, reports::add); // TCP 8080
+    table.observe(
+        recorded.get(1), "docker0", T0 + 2, reports::add); // MLD again: now the most recent
     table.observe(recorded.get(13), "docker0", T0 + 3, reports::add); // ICMP: evicts TCP 8080
-    FlowRecord evicted = reports.stream().filter(r -> r.state() == FlowRecord.State.END).findFirst().orElseThrow();
+    FlowRecord evicted =
+        reports.stream().filter(r -> r.state() == FlowRecord.State.END).findFirst().orElseThrow();
     assertEquals(8080, evicted.dstPort());
     assertEquals(Optional.of(FlowRecord.EndReason.EVICTED), evicted.endReason());
     assertEquals(1L, table.counters().get("flows_evicted"));
@@ -107,8 +111,25 @@ class FlowTableTest {
     FlowTable table = table(1_000);
     long[] ends = {0};
     for (int i = 0; i < 50_000; i++) {
-      FrameFacts f = new FrameFacts(1, 2, -1, 0x0800, FrameFacts.Layer3.IPV4, IpAddress.v4(0x0a000001 + i),
-          IpAddress.v4(0x0a0000ff), FrameFacts.UDP, 1000 + (i % 50_000), 53, 0, -1, -1, -1, false, false, 60);
+      FrameFacts f =
+          new FrameFacts(
+              1,
+              2,
+              -1,
+              0x0800,
+              FrameFacts.Layer3.IPV4,
+              IpAddress.v4(0x0a000001 + i),
+              IpAddress.v4(0x0a0000ff),
+              FrameFacts.UDP,
+              1000 + (i % 50_000),
+              53,
+              0,
+              -1,
+              -1,
+              -1,
+              false,
+              false,
+              60);
       table.observe(f, "br-x", T0 + i, r -> ends[0] += r.state() == FlowRecord.State.END ? 1 : 0);
     }
     assertEquals(1_000, table.size());

@@ -102,9 +102,11 @@ class FrameParserTest {
   @Test
   void vlanTaggedUdp() {
     // Synthetic: 802.1Q tag id 0x123 around UDP 10.1.2.3:5353 -> 10.9.8.7:853.
-    byte[] frame = Frames.hex("0242ac110002 0242ac110003 8100 0123 0800"
-        + "45000020 0000 0000 4011 0000 0a010203 0a090807"
-        + "14e9 0355 000c 0000 deadbeef");
+    byte[] frame =
+        Frames.hex(
+            "0242ac110002 0242ac110003 8100 0123 0800"
+                + "45000020 0000 0000 4011 0000 0a010203 0a090807"
+                + "14e9 0355 000c 0000 deadbeef");
     FrameFacts f = parse(frame);
     assertEquals(0x123, f.vlanId());
     assertEquals(FrameFacts.UDP, f.protocol());
@@ -116,12 +118,18 @@ class FrameParserTest {
   @Test
   void ipv6TcpBehindDestinationOptionsAndFragmentHeaders() {
     // Synthetic: IPv6 -> dest options (8 bytes) -> fragment (offset 0) -> TCP 40000 -> 443 SYN.
-    String ip6 = "60000000" + "0024" + "3c" + "40" // payload 36, next header 60, hop limit 64
-        + "fd000000000000000000000000000001" + "fd000000000000000000000000000002";
+    String ip6 =
+        "60000000"
+            + "0024"
+            + "3c"
+            + "40" // payload 36, next header 60, hop limit 64
+            + "fd000000000000000000000000000001"
+            + "fd000000000000000000000000000002";
     String destOpts = "2c00" + "010400000000"; // next 44 (fragment), len 0 -> 8 bytes, PadN
-    String fragment = "06000000" + "12345678";    // next 6, offset 0, M=0, id
+    String fragment = "06000000" + "12345678"; // next 6, offset 0, M=0, id
     String tcp = "9c4001bb 00000001 00000000 5002ffff 00000000";
-    FrameFacts f = parse(Frames.hex("0242ac110002 0242ac110003 86dd" + ip6 + destOpts + fragment + tcp));
+    FrameFacts f =
+        parse(Frames.hex("0242ac110002 0242ac110003 86dd" + ip6 + destOpts + fragment + tcp));
     assertEquals(FrameFacts.TCP, f.protocol());
     assertEquals(40000, f.srcPort());
     assertEquals(443, f.dstPort());
@@ -132,10 +140,16 @@ class FrameParserTest {
 
   @Test
   void ipv6NonFirstFragmentHasNoPorts() {
-    String ip6 = "60000000" + "0010" + "2c" + "40"
-        + "fd000000000000000000000000000001" + "fd000000000000000000000000000002";
+    String ip6 =
+        "60000000"
+            + "0010"
+            + "2c"
+            + "40"
+            + "fd000000000000000000000000000001"
+            + "fd000000000000000000000000000002";
     String fragment = "11000009" + "12345678"; // next 17, offset 1 (x8 bytes), M=1
-    FrameFacts f = parse(Frames.hex("0242ac110002 0242ac110003 86dd" + ip6 + fragment + "0000000000000000"));
+    FrameFacts f =
+        parse(Frames.hex("0242ac110002 0242ac110003 86dd" + ip6 + fragment + "0000000000000000"));
     assertTrue(f.fragment());
     assertEquals(FrameFacts.UDP, f.protocol());
     assertEquals(-1, f.srcPort());
@@ -143,8 +157,11 @@ class FrameParserTest {
 
   @Test
   void ipv4NonFirstFragmentHasNoPorts() {
-    byte[] frame = Frames.hex("0242ac110002 0242ac110003 0800"
-        + "45000020 0000 0010 4011 0000 0a010203 0a090807" + "14e9 0355 000c 0000 deadbeef");
+    byte[] frame =
+        Frames.hex(
+            "0242ac110002 0242ac110003 0800"
+                + "45000020 0000 0010 4011 0000 0a010203 0a090807"
+                + "14e9 0355 000c 0000 deadbeef");
     FrameFacts f = parse(frame);
     assertTrue(f.fragment());
     assertEquals(-1, f.dstPort());
@@ -156,8 +173,10 @@ class FrameParserTest {
     syn[14] = 0x44; // IHL 4: shorter than the fixed IPv4 header
     assertTrue(parser.parse(ByteBuffer.wrap(syn), 0, syn.length, syn.length).isEmpty());
     assertTrue(parser.parse(ByteBuffer.wrap(new byte[13]), 0, 13, 13).isEmpty());
-    byte[] threeTags = Frames.hex("0242ac110002 0242ac110003 8100 0001 8100 0002 8100 0003 0800 00000000");
-    assertTrue(parser.parse(ByteBuffer.wrap(threeTags), 0, threeTags.length, threeTags.length).isEmpty());
+    byte[] threeTags =
+        Frames.hex("0242ac110002 0242ac110003 8100 0001 8100 0002 8100 0003 0800 00000000");
+    assertTrue(
+        parser.parse(ByteBuffer.wrap(threeTags), 0, threeTags.length, threeTags.length).isEmpty());
     assertEquals(3, parser.malformed());
   }
 

@@ -31,19 +31,37 @@ final class Frames {
    * An Ethernet + IPv4 frame with a TCP (20-byte header) or UDP header and no payload; checksums
    * are left zero (the parser does not check them).
    */
-  static byte[] ipv4(long srcMac, long dstMac, String src, String dst, int protocol, int srcPort, int dstPort,
+  static byte[] ipv4(
+      long srcMac,
+      long dstMac,
+      String src,
+      String dst,
+      int protocol,
+      int srcPort,
+      int dstPort,
       int tcpFlags) {
     int l4 = protocol == FrameFacts.TCP ? 20 : 8;
     ByteBuffer b = ByteBuffer.allocate(14 + 20 + l4);
     putMac(b, dstMac);
     putMac(b, srcMac);
     b.putShort((short) 0x0800);
-    b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + l4)).putShort((short) 0).putShort((short) 0x4000)
-        .put((byte) 64).put((byte) protocol).putShort((short) 0);
+    b.put((byte) 0x45)
+        .put((byte) 0)
+        .putShort((short) (20 + l4))
+        .putShort((short) 0)
+        .putShort((short) 0x4000)
+        .put((byte) 64)
+        .put((byte) protocol)
+        .putShort((short) 0);
     b.put(v4(src)).put(v4(dst));
     b.putShort((short) srcPort).putShort((short) dstPort);
     if (protocol == FrameFacts.TCP) {
-      b.putInt(1).putInt(0).put((byte) 0x50).put((byte) tcpFlags).putShort((short) 64240).putShort((short) 0)
+      b.putInt(1)
+          .putInt(0)
+          .put((byte) 0x50)
+          .put((byte) tcpFlags)
+          .putShort((short) 64240)
+          .putShort((short) 0)
           .putShort((short) 0);
     } else {
       b.putShort((short) 8).putShort((short) 0);

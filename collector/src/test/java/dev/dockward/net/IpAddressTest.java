@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class IpAddressTest {
   @ParameterizedTest
@@ -17,9 +17,9 @@ class IpAddressTest {
     "1::, 1::",
     "0:0:0:0:0:0:0:0, ::",
     "fe80:0:0:0:c4b9:76ff:fe70:d378, fe80::c4b9:76ff:fe70:d378",
-    "2001:db8:0:1:1:1:1:1, 2001:db8:0:1:1:1:1:1",  // one zero group stays
-    "1:0:0:1:0:0:0:1, 1:0:0:1::1",                 // the longest run is compressed
-    "1:0:0:1:1:0:0:1, 1::1:1:0:0:1",               // of equal runs, the first
+    "2001:db8:0:1:1:1:1:1, 2001:db8:0:1:1:1:1:1", // one zero group stays
+    "1:0:0:1:0:0:0:1, 1:0:0:1::1", // the longest run is compressed
+    "1:0:0:1:1:0:0:1, 1::1:1:0:0:1", // of equal runs, the first
     "FD00:0:0:0:0:0:0:2, fd00::2",
   })
   void ipv6IsWrittenInTheCanonicalForm(String in, String canonical) {

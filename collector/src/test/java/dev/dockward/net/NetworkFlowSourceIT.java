@@ -31,9 +31,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The capture on the real kernel (needs root and the test dockerd): containers the test starts
- * on docker0 and on an {@code --internal} user-defined bridge talk; their flows must arrive with
- * both ends named.
+ * The capture on the real kernel (needs root and the test dockerd): containers the test starts on
+ * docker0 and on an {@code --internal} user-defined bridge talk; their flows must arrive with both
+ * ends named.
  */
 @Tag("integration")
 class NetworkFlowSourceIT {
@@ -52,8 +52,13 @@ class NetworkFlowSourceIT {
   void start() throws Exception {
     api = new DockerApi(URI.create("unix:///var/run/docker.sock"));
     docker0PromiscuityBefore = promiscuity("docker0");
-    NetworkFlowSource.Settings settings = new NetworkFlowSource.Settings(List.of("docker0", "br-*"), 128, 4L << 20,
-        Duration.ofMillis(500), FlowTable.Settings.DEFAULT);
+    NetworkFlowSource.Settings settings =
+        new NetworkFlowSource.Settings(
+            List.of("docker0", "br-*"),
+            128,
+            4L << 20,
+            Duration.ofMillis(500),
+            FlowTable.Settings.DEFAULT);
     source = NetworkFlowSource.open(HostFs.system(), this::running, Clock.systemUTC(), settings);
     source.start(events::add);
   }
@@ -87,36 +92,78 @@ class NetworkFlowSourceIT {
   void tcpBetweenTwoContainersOnDocker0() throws Exception {
     String server = "nfs-srv-" + suffix;
     String client = "nfs-cli-" + suffix;
-    docker("run", "-d", "--label", label, "--name", server, IMAGE, "sh", "-c", "nc -ll -p 8080 -e /bin/busybox echo hi");
+    docker(
+        "run",
+        "-d",
+        "--label",
+        label,
+        "--name",
+        server,
+        IMAGE,
+        "sh",
+        "-c",
+        "nc -ll -p 8080 -e /bin/busybox echo hi");
     String ip = docker("inspect", "-f", "{{.NetworkSettings.IPAddress}}", server);
     waitForInventory(server);
-    docker("run", "-d", "--label", label, "--name", client, IMAGE, "sh", "-c",
-        "for i in 1 2 3 4 5 6 7 8 9 10; do echo x | nc -w 2 " + ip + " 8080; sleep 1; done; sleep 30");
-    FlowObserved start = await(f -> f.traffic().state().equals("start") && f.dst().port() == 8080
-        && f.src().displayName().equals(client));
+    docker(
+        "run",
+        "-d",
+        "--label",
+        label,
+        "--name",
+        client,
+        IMAGE,
+        "sh",
+        "-c",
+        "for i in 1 2 3 4 5 6 7 8 9 10; do echo x | nc -w 2 "
+            + ip
+            + " 8080; sleep 1; done; sleep 30");
+    FlowObserved start =
+        await(
+            f ->
+                f.traffic().state().equals("start")
+                    && f.dst().port() == 8080
+                    && f.src().displayName().equals(client));
     assertEquals("docker0", start.traffic().iface());
     assertEquals("tcp", start.traffic().protocol());
     assertEquals(server, start.dst().displayName());
     assertEquals(IMAGE, start.dst().container().orElseThrow().image());
-    FlowObserved end = await(f -> f.traffic().state().equals("end") && f.dst().port() == 8080
-        && f.src().displayName().equals(client));
+    FlowObserved end =
+        await(
+            f ->
+                f.traffic().state().equals("end")
+                    && f.dst().port() == 8080
+                    && f.src().displayName().equals(client));
     assertEquals(Optional.of("closed"), end.traffic().endReason());
     assertTrue(end.traffic().tcpFlagsOut().contains("syn"), end.traffic().toString());
     assertTrue(end.traffic().packetsIn() > 0);
     assertTrue(source.counters().get("kernel_packets") > 0, source.counters().toString());
     // The capture reads the containers' ports and changes no interface setting: docker0 is not put
-    // in promiscuous mode (another agent on this host with an older capture could, and would fail this).
-    assertEquals(docker0PromiscuityBefore, promiscuity("docker0"), "docker0's promiscuity count while capturing");
+    // in promiscuous mode (another agent on this host with an older capture could, and would fail
+    // this).
+    assertEquals(
+        docker0PromiscuityBefore,
+        promiscuity("docker0"),
+        "docker0's promiscuity count while capturing");
     source.close();
-    assertEquals(docker0PromiscuityBefore, promiscuity("docker0"), "docker0's promiscuity count after the capture");
+    assertEquals(
+        docker0PromiscuityBefore,
+        promiscuity("docker0"),
+        "docker0's promiscuity count after the capture");
   }
 
   @Test
   void withoutABridgeToCaptureOnTheSourceIsDegradedAndSaysWhy() throws Exception {
-    NetworkFlowSource.Settings none = new NetworkFlowSource.Settings(List.of("dwnobridge*"), 128, 2L << 20,
-        Duration.ofMillis(200), FlowTable.Settings.DEFAULT);
-    try (NetworkFlowSource lonely = NetworkFlowSource.open(HostFs.system(), List::of, Clock.systemUTC(), none)) {
-      lonely.start(e -> { });
+    NetworkFlowSource.Settings none =
+        new NetworkFlowSource.Settings(
+            List.of("dwnobridge*"),
+            128,
+            2L << 20,
+            Duration.ofMillis(200),
+            FlowTable.Settings.DEFAULT);
+    try (NetworkFlowSource lonely =
+        NetworkFlowSource.open(HostFs.system(), List::of, Clock.systemUTC(), none)) {
+      lonely.start(e -> {});
       long deadline = System.nanoTime() + DEADLINE.toNanos();
       while (!lonely.health().isDegraded() && System.nanoTime() < deadline) {
         TimeUnit.MILLISECONDS.sleep(50);
@@ -126,7 +173,8 @@ class NetworkFlowSourceIT {
       assertTrue(h.reason().startsWith("no Docker bridge to capture on (dwnobridge*)"), h.reason());
     }
     // The one on docker0 is running.
-    assertEquals(SourceHealth.State.RUNNING, awaitScanned(source).state(), source.health().toString());
+    assertEquals(
+        SourceHealth.State.RUNNING, awaitScanned(source).state(), source.health().toString());
   }
 
   /** The source's health once its first rescan ran (the counters are published after it). */
@@ -140,7 +188,8 @@ class NetworkFlowSourceIT {
 
   /** The interface's promiscuity count as `ip -d link show` prints it. */
   private static int promiscuity(String iface) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("ip", "-d", "link", "show", iface).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("ip", "-d", "link", "show", iface).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor();
     Matcher m = Pattern.compile("promiscuity (\\d+)").matcher(out);
@@ -157,14 +206,40 @@ class NetworkFlowSourceIT {
     networks.add(net);
     String server = "nfs-isrv-" + suffix;
     String client = "nfs-icli-" + suffix;
-    docker("run", "-d", "--label", label, "--network", net, "--name", server, IMAGE, "sh", "-c",
+    docker(
+        "run",
+        "-d",
+        "--label",
+        label,
+        "--network",
+        net,
+        "--name",
+        server,
+        IMAGE,
+        "sh",
+        "-c",
         "nc -ll -p 5432 -e /bin/busybox echo hi");
     waitForInventory(server);
     // The bridge appeared after the source started: the loop repeats until the rescan has found it.
-    docker("run", "-d", "--label", label, "--network", net, "--name", client, IMAGE, "sh", "-c",
+    docker(
+        "run",
+        "-d",
+        "--label",
+        label,
+        "--network",
+        net,
+        "--name",
+        client,
+        IMAGE,
+        "sh",
+        "-c",
         "for i in $(seq 1 20); do echo x | nc -w 2 " + server + " 5432; sleep 1; done; sleep 30");
-    FlowObserved start = await(f -> f.traffic().state().equals("start") && f.dst().port() == 5432
-        && f.src().displayName().equals(client));
+    FlowObserved start =
+        await(
+            f ->
+                f.traffic().state().equals("start")
+                    && f.dst().port() == 5432
+                    && f.src().displayName().equals(client));
     assertTrue(start.traffic().iface().startsWith("br-"), start.traffic().iface());
     assertEquals(server, start.dst().displayName());
     assertEquals("container", start.src().kind().text());
@@ -174,12 +249,14 @@ class NetworkFlowSourceIT {
     docker("network", "rm", net);
     networks.remove(net);
     long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (source.counters().getOrDefault("bridges_vanished", 0L) < 1 && System.nanoTime() < deadline) {
+    while (source.counters().getOrDefault("bridges_vanished", 0L) < 1
+        && System.nanoTime() < deadline) {
       TimeUnit.MILLISECONDS.sleep(100);
     }
     // At least ours: other tests on this daemon may remove bridges of their own meanwhile.
     assertTrue(source.counters().get("bridges_vanished") >= 1, source.counters().toString());
-    assertTrue(source.counters().get("bridges_opened") > source.counters().get("bridges_vanished"),
+    assertTrue(
+        source.counters().get("bridges_opened") > source.counters().get("bridges_vanished"),
         "docker0 is still captured: " + source.counters());
   }
 
@@ -204,9 +281,16 @@ class NetworkFlowSourceIT {
       }
       TimeUnit.MILLISECONDS.sleep(100);
     }
-    throw new AssertionError("no such flow within " + DEADLINE + "; flows: " + events.stream()
-        .filter(FlowObserved.class::isInstance).map(e -> ((FlowObserved) e).edge() + " "
-            + ((FlowObserved) e).traffic().state()).toList() + " counters " + source.counters());
+    throw new AssertionError(
+        "no such flow within "
+            + DEADLINE
+            + "; flows: "
+            + events.stream()
+                .filter(FlowObserved.class::isInstance)
+                .map(e -> ((FlowObserved) e).edge() + " " + ((FlowObserved) e).traffic().state())
+                .toList()
+            + " counters "
+            + source.counters());
   }
 
   private static String docker(String... args) throws IOException, InterruptedException {

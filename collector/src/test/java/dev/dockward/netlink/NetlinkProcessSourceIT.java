@@ -33,8 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NetlinkProcessSourceIT {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
   private final AtomicInteger rescans = new AtomicInteger();
@@ -43,8 +42,13 @@ class NetlinkProcessSourceIT {
   @BeforeEach
   void open() throws Exception {
     HostFs host = HostFs.system();
-    source = NetlinkProcessSource.open(new ProcReader(host, HostNamespaces.ofAgent(host)), new SeenProcesses(),
-        rescans::incrementAndGet, Clock.systemUTC(), NetlinkProcessSource.Settings.DEFAULT);
+    source =
+        NetlinkProcessSource.open(
+            new ProcReader(host, HostNamespaces.ofAgent(host)),
+            new SeenProcesses(),
+            rescans::incrementAndGet,
+            Clock.systemUTC(),
+            NetlinkProcessSource.Settings.DEFAULT);
     source.start(events::add);
   }
 
@@ -55,7 +59,9 @@ class NetlinkProcessSourceIT {
     }
   }
 
-  /** A program name no other process has: busybox under an unknown applet name exits 127 at once. */
+  /**
+   * A program name no other process has: busybox under an unknown applet name exits 127 at once.
+   */
   private Path uniqueProgram() throws Exception {
     Path program = dir.resolve("dw" + Long.toHexString(System.nanoTime() & 0xffffffffL));
     Files.createSymbolicLink(program, Path.of("/bin/busybox"));
@@ -80,7 +86,9 @@ class NetlinkProcessSourceIT {
   void forkExecAndExitOfAHostProcessArriveWithTheirFields() throws Exception {
     Path program = uniqueProgram();
     String name = program.getFileName().toString();
-    Process sh = new ProcessBuilder("/bin/sh", "-c", "exec 2>/dev/null; " + program + "; sleep 0.3; exit 3").start();
+    Process sh =
+        new ProcessBuilder("/bin/sh", "-c", "exec 2>/dev/null; " + program + "; sleep 0.3; exit 3")
+            .start();
     long shPid = sh.pid();
     assertTrue(sh.waitFor(30, TimeUnit.SECONDS));
     assertEquals(3, sh.exitValue());
@@ -93,20 +101,30 @@ class NetlinkProcessSourceIT {
     assertTrue(exit.lifetimeMs().orElse(-1) >= 300, "it slept 0.3 s: " + exit);
     assertEquals(Optional.empty(), exit.container(), "a host process");
 
-    ProcessForked fork = (ProcessForked) events.stream()
-        .filter(e -> e instanceof ProcessForked f && f.parentPid() == shPid).findFirst().orElseThrow();
-    Predicate<Event> programExec = e -> e instanceof ProcessObserved o && o.proc().pid() == fork.childPid();
+    ProcessForked fork =
+        (ProcessForked)
+            events.stream()
+                .filter(e -> e instanceof ProcessForked f && f.parentPid() == shPid)
+                .findFirst()
+                .orElseThrow();
+    Predicate<Event> programExec =
+        e -> e instanceof ProcessObserved o && o.proc().pid() == fork.childPid();
     await(programExec, 1, "exec of the child " + fork.childPid());
-    ProcessObserved exec = (ProcessObserved) events.stream().filter(programExec).findFirst().orElseThrow();
+    ProcessObserved exec =
+        (ProcessObserved) events.stream().filter(programExec).findFirst().orElseThrow();
     assertEquals("netlink", exec.source());
     if (!exec.proc().name().isEmpty()) { // empty: it ended before it was read (counted)
       assertEquals(name, exec.proc().name());
       // A process read while it exits has lost some namespace links already: every one that
       // was read must be the host's.
-      List<String> read = List.of("mnt", "pid", "net", "uts", "ipc", "user", "cgroup").stream()
-          .filter(exec.proc().namespaces()::containsKey).toList();
+      List<String> read =
+          List.of("mnt", "pid", "net", "uts", "ipc", "user", "cgroup").stream()
+              .filter(exec.proc().namespaces()::containsKey)
+              .toList();
       assertTrue(read.contains("pid"), "at least the pid namespace outlives the exit: " + exec);
-      assertEquals(Optional.of(read), exec.proc().hostNamespaces(),
+      assertEquals(
+          Optional.of(read),
+          exec.proc().hostNamespaces(),
           "a host process shares every namespace read with the agent");
     }
     assertEquals(0, source.stats().malformedMessages());
@@ -122,17 +140,31 @@ class NetlinkProcessSourceIT {
     String name = program.getFileName().toString();
     int execs = 2000;
     long t0 = System.nanoTime();
-    Process loop = new ProcessBuilder("/bin/sh", "-c", "exec 2>/dev/null; i=0; while [ $i -lt " + execs + " ]; do "
-        + program + "; i=$((i+1)); done; exit 0").start();
+    Process loop =
+        new ProcessBuilder(
+                "/bin/sh",
+                "-c",
+                "exec 2>/dev/null; i=0; while [ $i -lt "
+                    + execs
+                    + " ]; do "
+                    + program
+                    + "; i=$((i+1)); done; exit 0")
+            .start();
     long loopPid = loop.pid();
     assertTrue(loop.waitFor(120, TimeUnit.SECONDS), "the loop ends");
     double seconds = (System.nanoTime() - t0) / 1e9;
     await(e -> e instanceof ProcessExited x && x.pid() == loopPid, 1, "exit of the loop");
 
     long read = count(e -> e instanceof ProcessObserved o && o.proc().name().equals(name));
-    long gone = count(e -> e instanceof ProcessObserved o && o.proc().name().isEmpty() && o.proc().ppid() == loopPid);
+    long gone =
+        count(
+            e ->
+                e instanceof ProcessObserved o
+                    && o.proc().name().isEmpty()
+                    && o.proc().ppid() == loopPid);
     NetlinkStats stats = source.stats();
-    System.err.printf("storm: %d execs in %.2f s (%.0f/s); %d read at exec, %d gone before read; %s%n",
+    System.err.printf(
+        "storm: %d execs in %.2f s (%.0f/s); %d read at exec, %d gone before read; %s%n",
         execs, seconds, execs / seconds, read, gone, stats);
     if (stats.overruns() == 0 && stats.queueDrops() == 0) {
       assertEquals(execs, read + gone, "nothing dropped, so every exec was reported");

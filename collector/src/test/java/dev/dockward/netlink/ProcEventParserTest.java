@@ -14,12 +14,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The parser on datagrams recorded from this machine (see resources/netlink/README.md) and on broken ones. */
+/**
+ * The parser on datagrams recorded from this machine (see resources/netlink/README.md) and on
+ * broken ones.
+ */
 class ProcEventParserTest {
   private final ProcEventParser parser = new ProcEventParser();
 
   static byte[] recorded(String name) {
-    try (InputStream in = ProcEventParserTest.class.getResourceAsStream("/netlink/" + name + ".bin")) {
+    try (InputStream in =
+        ProcEventParserTest.class.getResourceAsStream("/netlink/" + name + ".bin")) {
       if (in == null) {
         throw new IllegalArgumentException("no fixture " + name);
       }
@@ -38,7 +42,8 @@ class ProcEventParserTest {
 
   @Test
   void forkOfAProcess() {
-    assertEquals(new ProcEvent.Fork(0, 2287361931855L, 22259, 22259, 22400, 22400), single("fork-process"));
+    assertEquals(
+        new ProcEvent.Fork(0, 2287361931855L, 22259, 22259, 22400, 22400), single("fork-process"));
     assertTrue(((ProcEvent.Fork) single("fork-process")).isProcess());
   }
 
@@ -83,14 +88,18 @@ class ProcEventParserTest {
 
   @Test
   void uidGidSidPtraceAndComm() {
-    assertEquals(new ProcEvent.Uid(0, 2287810046963L, 22448, 22448, 65534, 65534), single("uid-nobody"));
-    assertEquals(new ProcEvent.Gid(0, 2287810069537L, 22448, 22448, 65534, 65534), single("gid-nobody"));
+    assertEquals(
+        new ProcEvent.Uid(0, 2287810046963L, 22448, 22448, 65534, 65534), single("uid-nobody"));
+    assertEquals(
+        new ProcEvent.Gid(0, 2287810069537L, 22448, 22448, 65534, 65534), single("gid-nobody"));
     assertEquals(new ProcEvent.Sid(1, 2287785946068L, 22447, 22447), single("sid"));
     ProcEvent.Ptrace attach = (ProcEvent.Ptrace) single("ptrace-attach");
     assertEquals(new ProcEvent.Ptrace(1, 2287834221009L, 22455, 22455, 22450, 22450), attach);
     assertTrue(attach.isAttach());
     assertEquals(false, ((ProcEvent.Ptrace) single("ptrace-detach")).isAttach());
-    assertEquals(new ProcEvent.Comm(0, 2288323811517L, 22446, 22446, "dw-renamed"), single("comm-dw-renamed"));
+    assertEquals(
+        new ProcEvent.Comm(0, 2288323811517L, 22446, 22446, "dw-renamed"),
+        single("comm-dw-renamed"));
     assertEquals(6, parser.events());
   }
 
@@ -105,8 +114,16 @@ class ProcEventParserTest {
   /** Cut anywhere: at most the events whose bytes are all there; never an exception. */
   @Test
   void everyTruncationOfEveryRecordingIsCountedNeverThrown() {
-    for (String name : List.of("fork-process", "exec", "exit-status-3", "uid-nobody", "ptrace-attach",
-        "comm-dw-renamed", "sid", "gid-nobody")) {
+    for (String name :
+        List.of(
+            "fork-process",
+            "exec",
+            "exit-status-3",
+            "uid-nobody",
+            "ptrace-attach",
+            "comm-dw-renamed",
+            "sid",
+            "gid-nobody")) {
       byte[] whole = recorded(name);
       for (int cut = 0; cut < whole.length; cut++) {
         ProcEventParser fresh = new ProcEventParser();
@@ -117,7 +134,10 @@ class ProcEventParserTest {
     }
   }
 
-  /** A datagram cut short, but with its headers claiming the full length: the framing check catches it. */
+  /**
+   * A datagram cut short, but with its headers claiming the full length: the framing check catches
+   * it.
+   */
   @Test
   void lengthBeyondTheDatagramIsMalformed() {
     byte[] exec = recorded("exec");
@@ -125,11 +145,16 @@ class ProcEventParserTest {
     assertEquals(1, parser.malformed());
   }
 
-  /** cn_msg.len shorter than the kind's fields: the event is not read past what the kernel said it wrote. */
+  /**
+   * cn_msg.len shorter than the kind's fields: the event is not read past what the kernel said it
+   * wrote.
+   */
   @Test
   void connectorLengthTooShortForTheKind() {
     byte[] exit = recorded("exit-status-3");
-    ByteBuffer.wrap(exit).order(ByteOrder.nativeOrder()).putShort(16 + 16, (short) 28); // header 16 + 12 bytes
+    ByteBuffer.wrap(exit)
+        .order(ByteOrder.nativeOrder())
+        .putShort(16 + 16, (short) 28); // header 16 + 12 bytes
     assertEquals(List.of(), parser.parse(exit, exit.length));
     assertEquals(1, parser.malformed());
   }
@@ -146,7 +171,9 @@ class ProcEventParserTest {
   @Test
   void anotherConnectorIsForeign() {
     byte[] exec = recorded("exec");
-    ByteBuffer.wrap(exec).order(ByteOrder.nativeOrder()).putInt(16, 7); // cb_id.idx of another connector
+    ByteBuffer.wrap(exec)
+        .order(ByteOrder.nativeOrder())
+        .putInt(16, 7); // cb_id.idx of another connector
     assertEquals(List.of(), parser.parse(exec, exec.length));
     assertEquals(1, parser.foreign());
   }
@@ -196,9 +223,9 @@ class ProcEventParserTest {
     ByteBuffer b = ByteBuffer.wrap(listen).order(ByteOrder.nativeOrder());
     assertEquals(40, listen.length);
     assertEquals(40, b.getInt(0));
-    assertEquals(1, b.getInt(16));  // CN_IDX_PROC
-    assertEquals(1, b.getInt(20));  // CN_VAL_PROC
+    assertEquals(1, b.getInt(16)); // CN_IDX_PROC
+    assertEquals(1, b.getInt(20)); // CN_VAL_PROC
     assertEquals(4, b.getShort(32)); // cn_msg.len
-    assertEquals(1, b.getInt(36));  // PROC_CN_MCAST_LISTEN
+    assertEquals(1, b.getInt(36)); // PROC_CN_MCAST_LISTEN
   }
 }

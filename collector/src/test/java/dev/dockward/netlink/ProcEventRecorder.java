@@ -11,7 +11,9 @@ import java.util.List;
  * Records raw process-connector datagrams as fixture files: {@code NNNN-<kind>.bin}, one datagram
  * each, exactly as {@code recv} returned it. Run as root (see the README of the fixtures):
  *
- * <pre>java -cp collector/target/classes:collector/target/test-classes:$JNA dev.dockward.netlink.ProcEventRecorder DIR SECONDS MAX</pre>
+ * <pre>
+ * java -cp collector/target/classes:collector/target/test-classes:$JNA dev.dockward.netlink.ProcEventRecorder DIR SECONDS MAX
+ * </pre>
  */
 final class ProcEventRecorder {
   private ProcEventRecorder() {}
@@ -32,7 +34,8 @@ final class ProcEventRecorder {
           continue;
         }
         List<ProcEvent> events = parser.parse(buffer, n);
-        String kind = events.isEmpty() ? "none" : events.get(0).getClass().getSimpleName().toLowerCase();
+        String kind =
+            events.isEmpty() ? "none" : events.get(0).getClass().getSimpleName().toLowerCase();
         save(dir.resolve(String.format("%04d-%s.bin", saved++, kind)), Arrays.copyOf(buffer, n));
         System.out.println(n + " bytes: " + events);
       }

@@ -9,8 +9,11 @@ import org.junit.jupiter.api.Test;
 class DaemonFlagsParserTest {
   @Test
   void recordedTestDaemonHasItsUnixAndTcpHostsAndNoBridge() {
-    DaemonSettings s = DaemonFlagsParser.parse(DockerdProcessReader.argv(Fixtures.bytes("recorded/test-dockerd.cmdline")));
-    assertEquals(List.of("unix:///tmp/dw-rec.eVRK/docker.sock", "tcp://127.0.0.1:23751"), s.hosts());
+    DaemonSettings s =
+        DaemonFlagsParser.parse(
+            DockerdProcessReader.argv(Fixtures.bytes("recorded/test-dockerd.cmdline")));
+    assertEquals(
+        List.of("unix:///tmp/dw-rec.eVRK/docker.sock", "tcp://127.0.0.1:23751"), s.hosts());
     assertEquals(Optional.of("none"), s.bridge());
     assertEquals(Optional.empty(), s.tls());
     assertEquals(Optional.empty(), s.tlsVerify());
@@ -19,18 +22,43 @@ class DaemonFlagsParserTest {
 
   @Test
   void recordedSystemDaemonStatesNothingTheAuditLooksAt() {
-    DaemonSettings s = DaemonFlagsParser.parse(DockerdProcessReader.argv(Fixtures.bytes("recorded/system-dockerd.cmdline")));
+    DaemonSettings s =
+        DaemonFlagsParser.parse(
+            DockerdProcessReader.argv(Fixtures.bytes("recorded/system-dockerd.cmdline")));
     assertEquals(DaemonSettings.NONE, s);
   }
 
   @Test
   void everyGoFlagSpellingIsUnderstood() {
-    DaemonSettings s = DaemonFlagsParser.parse(List.of("/usr/bin/dockerd", "-H", "tcp://0.0.0.0:2375", "-Hunix:///a.sock",
-        "-H=fd://", "--host=tcp://[::1]:12376", "--tls", "--tlsverify=false", "--icc=false", "--insecure-registry",
-        "reg.test:5000", "--insecure-registry=10.0.0.0/8", "--userns-remap=default", "--live-restore",
-        "--no-new-privileges=true", "--userland-proxy=false", "--registry-mirror", "http://mirror.test", "-b", "br7",
-        "--config-file", "/srv/daemon.json", "--log-level", "debug"));
-    assertEquals(List.of("tcp://0.0.0.0:2375", "unix:///a.sock", "fd://", "tcp://[::1]:12376"), s.hosts());
+    DaemonSettings s =
+        DaemonFlagsParser.parse(
+            List.of(
+                "/usr/bin/dockerd",
+                "-H",
+                "tcp://0.0.0.0:2375",
+                "-Hunix:///a.sock",
+                "-H=fd://",
+                "--host=tcp://[::1]:12376",
+                "--tls",
+                "--tlsverify=false",
+                "--icc=false",
+                "--insecure-registry",
+                "reg.test:5000",
+                "--insecure-registry=10.0.0.0/8",
+                "--userns-remap=default",
+                "--live-restore",
+                "--no-new-privileges=true",
+                "--userland-proxy=false",
+                "--registry-mirror",
+                "http://mirror.test",
+                "-b",
+                "br7",
+                "--config-file",
+                "/srv/daemon.json",
+                "--log-level",
+                "debug"));
+    assertEquals(
+        List.of("tcp://0.0.0.0:2375", "unix:///a.sock", "fd://", "tcp://[::1]:12376"), s.hosts());
     assertEquals(Optional.of(true), s.tls());
     assertEquals(Optional.of(false), s.tlsVerify());
     assertEquals(Optional.of(false), s.icc());
@@ -46,10 +74,25 @@ class DaemonFlagsParserTest {
 
   @Test
   void commandLineWinsOverTheFileAndListsAreJoined() {
-    DaemonSettings flags = DaemonFlagsParser.parse(List.of("dockerd", "--icc=true", "-H", "unix:///x.sock"));
-    DaemonSettings file = new DaemonSettings(List.of("tcp://127.0.0.1:2375"), Optional.empty(), Optional.empty(),
-        Optional.of(false), List.of("r:1"), Optional.empty(), Optional.of(true), Optional.empty(), Optional.empty(),
-        List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    DaemonSettings flags =
+        DaemonFlagsParser.parse(List.of("dockerd", "--icc=true", "-H", "unix:///x.sock"));
+    DaemonSettings file =
+        new DaemonSettings(
+            List.of("tcp://127.0.0.1:2375"),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(false),
+            List.of("r:1"),
+            Optional.empty(),
+            Optional.of(true),
+            Optional.empty(),
+            Optional.empty(),
+            List.of(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty());
     DaemonSettings merged = flags.over(file);
     assertEquals(Optional.of(true), merged.icc());
     assertEquals(Optional.of(true), merged.liveRestore());
@@ -59,9 +102,11 @@ class DaemonFlagsParserTest {
 
   @Test
   void tlsKeySeccompProfileAndLogDriverFromTheCommandLineOverTheFile() throws java.io.IOException {
-    DaemonSettings flags = DaemonFlagsParser.parse(List.of("dockerd", "--tlskey", "/etc/docker/key.pem",
-        "--seccomp-profile=unconfined"));
-    DaemonSettings file = DaemonJsonParser.parse("{\"log-driver\": \"none\", \"seccomp-profile\": \"/x.json\"}");
+    DaemonSettings flags =
+        DaemonFlagsParser.parse(
+            List.of("dockerd", "--tlskey", "/etc/docker/key.pem", "--seccomp-profile=unconfined"));
+    DaemonSettings file =
+        DaemonJsonParser.parse("{\"log-driver\": \"none\", \"seccomp-profile\": \"/x.json\"}");
     DaemonSettings merged = flags.over(file);
     assertEquals(Optional.of("/etc/docker/key.pem"), merged.tlsKey());
     assertEquals(Optional.of("unconfined"), merged.seccompProfile());

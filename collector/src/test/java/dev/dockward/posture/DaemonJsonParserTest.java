@@ -22,27 +22,35 @@ class DaemonJsonParserTest {
     assertEquals(Optional.of(true), s.liveRestore());
     assertEquals(Optional.of(true), s.noNewPrivileges());
     assertEquals(Optional.of(false), s.userlandProxy());
-    assertEquals(List.of("http://mirror.example.test:5044", "https://mirror2.example.test"), s.registryMirrors());
+    assertEquals(
+        List.of("http://mirror.example.test:5044", "https://mirror2.example.test"),
+        s.registryMirrors());
     assertEquals(Optional.of("br-posture7"), s.bridge());
   }
 
   @Test
   void commentsAreAnErrorThatSaysWhere() {
-    IOException e = assertThrows(IOException.class,
-        () -> DaemonJsonParser.parse(Fixtures.text("synthetic/daemon-comments.json")));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> DaemonJsonParser.parse(Fixtures.text("synthetic/daemon-comments.json")));
     assertTrue(e.getMessage().contains("line: 2"), e.getMessage());
   }
 
   @Test
   void aWrongTypeIsAnErrorNamingTheKey() {
-    IOException e = assertThrows(IOException.class,
-        () -> DaemonJsonParser.parse(Fixtures.text("synthetic/daemon-wrong-type.json")));
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> DaemonJsonParser.parse(Fixtures.text("synthetic/daemon-wrong-type.json")));
     assertTrue(e.getMessage().contains("\"icc\""), e.getMessage());
   }
 
   @Test
   void trailingContentIsAnError() {
-    assertThrows(IOException.class, () -> DaemonJsonParser.parse(Fixtures.text("synthetic/daemon-trailing.json")));
+    assertThrows(
+        IOException.class,
+        () -> DaemonJsonParser.parse(Fixtures.text("synthetic/daemon-trailing.json")));
     assertThrows(IOException.class, () -> DaemonJsonParser.parse("[\"icc\"]"));
   }
 

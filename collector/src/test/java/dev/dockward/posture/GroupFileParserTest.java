@@ -9,13 +9,17 @@ import org.junit.jupiter.api.Test;
 class GroupFileParserTest {
   @Test
   void recordedDockerGroupHasNoMembers() {
-    assertEquals(Optional.of(List.of()), GroupFileParser.members(Fixtures.text("recorded/group-excerpt"), "docker"));
+    assertEquals(
+        Optional.of(List.of()),
+        GroupFileParser.members(Fixtures.text("recorded/group-excerpt"), "docker"));
   }
 
   @Test
   void membersOfExactlyThatGroup() {
     String text = Fixtures.text("synthetic/group-members");
-    assertEquals(Optional.of(List.of("alice", "bob7", "ci-runner")), GroupFileParser.members(text, "docker"));
+    assertEquals(
+        Optional.of(List.of("alice", "bob7", "ci-runner")),
+        GroupFileParser.members(text, "docker"));
     assertEquals(Optional.empty(), GroupFileParser.members(text, "dock"));
   }
 }

@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** A fake host root for posture tests: dockerd processes, /etc files and socket files under a temp dir. */
+/**
+ * A fake host root for posture tests: dockerd processes, /etc files and socket files under a temp
+ * dir.
+ */
 final class HostTree {
   private final Path root;
 
@@ -25,8 +28,9 @@ final class HostTree {
     file("/proc/net/tcp", TCP_HEADER);
   }
 
-  static final String TCP_HEADER = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  "
-      + "timeout inode\n";
+  static final String TCP_HEADER =
+      "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  "
+          + "timeout inode\n";
 
   HostFs hostFs() {
     return HostFs.rootedAt(root);
@@ -36,11 +40,14 @@ final class HostTree {
    * A dockerd with a recorded command line, fd listing ({@code <fd> <link target>} lines) and TCP
    * tables of its network namespace.
    */
-  HostTree dockerd(int pid, String cmdlineFixture, String fdFixture, String tcpFixture, String tcp6Fixture) {
+  HostTree dockerd(
+      int pid, String cmdlineFixture, String fdFixture, String tcpFixture, String tcp6Fixture) {
     Path dir = hostFs().pidDir(pid);
     write(dir.resolve("comm"), "dockerd\n".getBytes(StandardCharsets.UTF_8));
     write(dir.resolve("cmdline"), Fixtures.bytes(cmdlineFixture));
-    write(dir.resolve("status"), "Name:\tdockerd\nUid:\t0\t0\t0\t0\n".getBytes(StandardCharsets.UTF_8));
+    write(
+        dir.resolve("status"),
+        "Name:\tdockerd\nUid:\t0\t0\t0\t0\n".getBytes(StandardCharsets.UTF_8));
     write(dir.resolve("environ"), "PATH=/usr/bin\0".getBytes(StandardCharsets.UTF_8));
     write(dir.resolve("net/tcp"), Fixtures.bytes(tcpFixture));
     write(dir.resolve("net/tcp6"), Fixtures.bytes(tcp6Fixture));
@@ -48,7 +55,8 @@ final class HostTree {
     for (String line : Fixtures.text(fdFixture).split("\n")) {
       String[] f = line.split(" ", 2);
       if (f[1].startsWith("/")) {
-        continue; // open files: the audit looks at sockets only, and links out of the temp dir make JUnit warn
+        continue; // open files: the audit looks at sockets only, and links out of the temp dir make
+        // JUnit warn
       }
       try {
         Files.createSymbolicLink(dir.resolve("fd").resolve(f[0]), Path.of(f[1]));
@@ -78,7 +86,9 @@ final class HostTree {
     return this;
   }
 
-  /** A stand-in for a unix socket: a plain file with the given mode (owner: whoever runs the test). */
+  /**
+   * A stand-in for a unix socket: a plain file with the given mode (owner: whoever runs the test).
+   */
   HostTree socket(String hostPath, String mode) {
     Path p = hostFs().hostPath(hostPath);
     write(p, new byte[0]);

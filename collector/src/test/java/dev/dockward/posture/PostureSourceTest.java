@@ -21,25 +21,39 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 class PostureSourceTest {
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-23T05:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-11-23T05:00:00Z"), ZoneOffset.UTC);
 
   private static PostureFinding finding(String id, String instance, String evidence) {
-    return new PostureFinding(id, Optional.of("2.7"), FindingSeverity.CRITICAL, "s " + evidence,
-        Map.of("e", evidence), "r", Optional.empty(), instance);
+    return new PostureFinding(
+        id,
+        Optional.of("2.7"),
+        FindingSeverity.CRITICAL,
+        "s " + evidence,
+        Map.of("e", evidence),
+        "r",
+        Optional.empty(),
+        instance);
   }
 
   private static List<String> changes(List<Event> events) {
-    return events.stream().map(e -> (PostureFindingChanged) e)
-        .map(c -> c.state().text() + " " + c.finding().id() + "/" + c.finding().instance()).toList();
+    return events.stream()
+        .map(e -> (PostureFindingChanged) e)
+        .map(c -> c.state().text() + " " + c.finding().id() + "/" + c.finding().instance())
+        .toList();
   }
 
   @Test
   void opensResolvesAndNeverRepeats() throws InterruptedException {
-    Deque<List<PostureFinding>> audits = new ArrayDeque<>(List.of(
-        List.of(finding("a", "1", "x"), finding("b", "", "x")),
-        List.of(finding("a", "1", "y"), finding("b", "", "x")), // same keys, other evidence: no change
-        List.of(finding("b", "", "x"), finding("a", "2", "x")),
-        List.of()));
+    Deque<List<PostureFinding>> audits =
+        new ArrayDeque<>(
+            List.of(
+                List.of(finding("a", "1", "x"), finding("b", "", "x")),
+                List.of(
+                    finding("a", "1", "y"),
+                    finding("b", "", "x")), // same keys, other evidence: no change
+                List.of(finding("b", "", "x"), finding("a", "2", "x")),
+                List.of()));
     PostureSource source = new PostureSource(audits::removeFirst, Duration.ofMinutes(5), CLOCK);
     List<Event> out = new ArrayList<>();
     source.auditOnce(out::add);
@@ -59,10 +73,14 @@ class PostureSourceTest {
   void auditsAtStartAndEveryIntervalUntilClosed() {
     List<Event> out = new CopyOnWriteArrayList<>();
     int[] calls = {0};
-    PostureSource source = new PostureSource(() -> {
-      calls[0]++;
-      return calls[0] % 2 == 1 ? List.of(finding("flap", "", "x")) : List.of();
-    }, Duration.ofMillis(20), CLOCK);
+    PostureSource source =
+        new PostureSource(
+            () -> {
+              calls[0]++;
+              return calls[0] % 2 == 1 ? List.of(finding("flap", "", "x")) : List.of();
+            },
+            Duration.ofMillis(20),
+            CLOCK);
     try {
       source.start(out::add);
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -72,18 +90,24 @@ class PostureSourceTest {
     } finally {
       source.close();
     }
-    assertEquals(List.of("open flap/", "resolved flap/", "open flap/", "resolved flap/"), changes(out).subList(0, 4));
+    assertEquals(
+        List.of("open flap/", "resolved flap/", "open flap/", "resolved flap/"),
+        changes(out).subList(0, 4));
   }
 
   @Test
   void aFailingAuditIsCountedAndTheNextOneRuns() throws InterruptedException {
     Deque<List<PostureFinding>> audits = new ArrayDeque<>(List.of(List.of(finding("a", "", "x"))));
-    PostureSource source = new PostureSource(() -> {
-      if (audits.isEmpty()) {
-        throw new IllegalStateException("boom");
-      }
-      return audits.removeFirst();
-    }, Duration.ofMillis(10), CLOCK);
+    PostureSource source =
+        new PostureSource(
+            () -> {
+              if (audits.isEmpty()) {
+                throw new IllegalStateException("boom");
+              }
+              return audits.removeFirst();
+            },
+            Duration.ofMillis(10),
+            CLOCK);
     List<Event> out = new CopyOnWriteArrayList<>();
     try {
       source.start(out::add);
@@ -101,10 +125,15 @@ class PostureSourceTest {
   void aRequestAuditsWithoutWaitingForTheIntervalAndABurstGivesOneAudit() {
     List<Event> out = new CopyOnWriteArrayList<>();
     int[] calls = {0};
-    PostureSource source = new PostureSource(() -> {
-      calls[0]++;
-      return calls[0] == 1 ? List.of() : List.of(finding("started", "", "x"));
-    }, Duration.ofHours(1), Duration.ofMillis(200), CLOCK);
+    PostureSource source =
+        new PostureSource(
+            () -> {
+              calls[0]++;
+              return calls[0] == 1 ? List.of() : List.of(finding("started", "", "x"));
+            },
+            Duration.ofHours(1),
+            Duration.ofMillis(200),
+            CLOCK);
     try {
       source.start(out::add);
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -120,7 +149,8 @@ class PostureSourceTest {
     } finally {
       source.close();
     }
-    assertEquals(List.of("open started/"), changes(out), "the hour-long interval was not waited for");
+    assertEquals(
+        List.of("open started/"), changes(out), "the hour-long interval was not waited for");
     assertEquals(2, source.audits(), "five requests in a burst: one audit");
     assertEquals(1L, source.counters().get("requested_audits"));
   }

@@ -17,21 +17,28 @@ class PostureTextTest {
     assertEquals(List.of(6, 18, 44), Versions.numbers("6.18.44-fc-v657"));
     assertEquals(List.of(27, 3), Versions.numbers("v27.3"));
     assertEquals(List.of(), Versions.numbers("dev"));
-    assertEquals(Optional.empty(), Versions.shortOf("dev", List.of("25.0.0")), "not a version: no verdict");
-    assertEquals(Optional.empty(), Versions.shortOf("28.0.1", List.of("25.0.6", "26.1.5")), "a newer line passes");
+    assertEquals(
+        Optional.empty(), Versions.shortOf("dev", List.of("25.0.0")), "not a version: no verdict");
+    assertEquals(
+        Optional.empty(),
+        Versions.shortOf("28.0.1", List.of("25.0.6", "26.1.5")),
+        "a newer line passes");
     assertEquals(Optional.of("26.1.5"), Versions.shortOf("26.1.4", List.of("25.0.6", "26.1.5")));
     assertEquals(Optional.empty(), Versions.shortOf("25.0.6", List.of("25.0.6", "26.1.5")));
-    assertEquals(Optional.of("25.0.6"), Versions.shortOf("24.0.9", List.of("26.1.5", "25.0.6", "garbage")));
+    assertEquals(
+        Optional.of("25.0.6"), Versions.shortOf("24.0.9", List.of("26.1.5", "25.0.6", "garbage")));
   }
 
   @Test
   void shellAssignmentsAsDebianFilesWriteThem() {
-    String text = "# DOCKER_OPTS=\"--old\"\nDOCKER_OPTS=\"--dns 8.8.8.8 --icc=false\"\nexport DOCKER_OPTS='-H  fd://' # last\n";
+    String text =
+        "# DOCKER_OPTS=\"--old\"\nDOCKER_OPTS=\"--dns 8.8.8.8 --icc=false\"\nexport DOCKER_OPTS='-H  fd://' # last\n";
     assertEquals(Optional.of("-H  fd://"), ShellWords.assignment(text, "DOCKER_OPTS"));
     assertEquals(List.of("-H", "fd://"), ShellWords.split("-H  fd://"));
     assertEquals(List.of("--label", "a b", "x"), ShellWords.split("--label \"a b\" x # comment"));
     assertEquals(Optional.empty(), ShellWords.assignment("OTHER=1\n", "DOCKER_OPTS"));
-    assertEquals(Optional.of("1"), ShellWords.assignment("DOCKER_CONTENT_TRUST=1", "DOCKER_CONTENT_TRUST"));
+    assertEquals(
+        Optional.of("1"), ShellWords.assignment("DOCKER_CONTENT_TRUST=1", "DOCKER_CONTENT_TRUST"));
   }
 
   @Test
@@ -58,7 +65,8 @@ class PostureTextTest {
 
   @Test
   void establishedConnectionsFromTheTcpTable() {
-    List<TcpConnection> c = ProcNetTcpParser.established(Fixtures.text("synthetic/net-tcp-api-client"));
+    List<TcpConnection> c =
+        ProcNetTcpParser.established(Fixtures.text("synthetic/net-tcp-api-client"));
     assertEquals(2, c.size(), "LISTEN and TIME_WAIT lines are left out");
     assertEquals(new TcpConnection("127.0.0.1", 23751, "127.0.0.1", 45678, 162767), c.get(0));
     assertTrue(c.get(0).remoteLoopback());

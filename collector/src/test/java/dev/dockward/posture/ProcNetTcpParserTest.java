@@ -9,7 +9,9 @@ class ProcNetTcpParserTest {
   @Test
   void recordedTableHasTheTestDaemonsLoopbackListener() {
     ProcNetTcpParser.Result r = ProcNetTcpParser.listening(Fixtures.text("recorded/net-tcp"));
-    assertEquals(List.of(new TcpListener("127.0.0.1", 23751, 162741), new TcpListener("0.0.0.0", 2024, 1061)),
+    assertEquals(
+        List.of(
+            new TcpListener("127.0.0.1", 23751, 162741), new TcpListener("0.0.0.0", 2024, 1061)),
         r.listeners());
     assertEquals(0, r.skipped());
   }
@@ -23,8 +25,11 @@ class ProcNetTcpParserTest {
 
   @Test
   void ipv6AnyAndLoopbackListenersAndAGarbageLine() {
-    ProcNetTcpParser.Result r = ProcNetTcpParser.listening(Fixtures.text("synthetic/net-tcp6-listen"));
-    assertEquals(List.of(new TcpListener("::", 12415, 907711), new TcpListener("::1", 12416, 907712)), r.listeners());
+    ProcNetTcpParser.Result r =
+        ProcNetTcpParser.listening(Fixtures.text("synthetic/net-tcp6-listen"));
+    assertEquals(
+        List.of(new TcpListener("::", 12415, 907711), new TcpListener("::1", 12416, 907712)),
+        r.listeners());
     assertEquals(1, r.skipped());
     assertEquals("[::1]:12416", r.listeners().get(1).endpoint());
   }

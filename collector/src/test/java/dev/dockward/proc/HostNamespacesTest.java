@@ -15,9 +15,11 @@ class HostNamespacesTest {
 
   @Test
   void kindsEqualToTheReferenceAreListedInTheReadersOrder() {
-    HostNamespaces host = new HostNamespaces(Map.of("mnt", 4026531841L, "pid", 4026531836L, "net", 4026531840L));
+    HostNamespaces host =
+        new HostNamespaces(Map.of("mnt", 4026531841L, "pid", 4026531836L, "net", 4026531840L));
     // an nsenter'd process: host mnt and net, the container's own pid namespace
-    assertEquals(Optional.of(List.of("mnt", "net")),
+    assertEquals(
+        Optional.of(List.of("mnt", "net")),
         host.sharedBy(Map.of("net", 4026531840L, "mnt", 4026531841L, "pid", 4026532204L)));
     assertEquals(Optional.of(List.of()), host.sharedBy(Map.of("mnt", 4026532201L)));
   }
@@ -32,13 +34,16 @@ class HostNamespacesTest {
   void theReferenceIsTheAgentsOwnProcessAndTheReaderMarksProcesses() {
     ProcTree tree = new ProcTree(root);
     tree.process(2577, "dockerd", 300, "/system.slice/docker.service")
-        .ns(2577, "mnt", "mnt:[4026531841]").ns(2577, "net", "net:[4026531840]");
+        .ns(2577, "mnt", "mnt:[4026531841]")
+        .ns(2577, "net", "net:[4026531840]");
     tree.process(4242, "sh", 500, "/docker/abc")
-        .ns(4242, "mnt", "mnt:[4026531841]").ns(4242, "net", "net:[4026532207]");
+        .ns(4242, "mnt", "mnt:[4026531841]")
+        .ns(4242, "net", "net:[4026532207]");
     HostNamespaces host = HostNamespaces.ofProcess(tree.hostFs(), 2577);
     assertEquals(Map.of("mnt", 4026531841L, "net", 4026531840L), host.inodes());
     ProcReader reader = new ProcReader(tree.hostFs(), host);
     assertEquals(Optional.of(List.of("mnt")), reader.read(4242).orElseThrow().hostNamespaces());
-    assertEquals(Optional.empty(), new ProcReader(tree.hostFs()).read(4242).orElseThrow().hostNamespaces());
+    assertEquals(
+        Optional.empty(), new ProcReader(tree.hostFs()).read(4242).orElseThrow().hostNamespaces());
   }
 }

@@ -25,7 +25,9 @@ class HostReferenceTest {
   @Test
   void pid1IsTheReferenceWhenItsNamespacesRead() {
     ProcTree tree = new ProcTree(root);
-    tree.process(1, "init", 1, "/").ns(1, "mnt", "mnt:[4026531841]").ns(1, "pid", "pid:[4026531836]");
+    tree.process(1, "init", 1, "/")
+        .ns(1, "mnt", "mnt:[4026531841]")
+        .ns(1, "pid", "pid:[4026531836]");
     daemon(tree, 812, "dockerd", "/system.slice/docker.service", 4026531841L);
     HostReference ref = HostReference.find(tree.hostFs());
     assertEquals("pid 1", ref.description());
@@ -45,7 +47,8 @@ class HostReferenceTest {
     assertEquals("dockerd (pid 812)", ref.description());
     assertEquals(4026531841L, ref.namespaces().inodes().get("mnt"));
     assertEquals(List.of("mnt"), ref.agentDiffers());
-    assertEquals(tree.hostFs().pidDir(812).resolve("root/etc/crontab"), ref.hostPath("/etc/crontab"));
+    assertEquals(
+        tree.hostFs().pidDir(812).resolve("root/etc/crontab"), ref.hostPath("/etc/crontab"));
     assertEquals(tree.hostFs().pidDir(812).resolve("mountinfo"), ref.mountinfo());
   }
 

@@ -15,23 +15,30 @@ class LoaderEnvParserTest {
 
   @Test
   void keepsOnlyTheLoaderKeysInTheirFixedOrder() {
-    Map<String, String> env = parse("GLIBC_TUNABLES=glibc.rtld.nns=7\0HOME=/root\0LD_LIBRARY_PATH=/tmp/l\0"
-        + "LD_PRELOADX=no\0XLD_PRELOAD=no\0LD_PRELOAD=/x.so\0");
-    assertEquals(List.of("LD_PRELOAD", "LD_LIBRARY_PATH", "GLIBC_TUNABLES"), List.copyOf(env.keySet()));
+    Map<String, String> env =
+        parse(
+            "GLIBC_TUNABLES=glibc.rtld.nns=7\0HOME=/root\0LD_LIBRARY_PATH=/tmp/l\0"
+                + "LD_PRELOADX=no\0XLD_PRELOAD=no\0LD_PRELOAD=/x.so\0");
+    assertEquals(
+        List.of("LD_PRELOAD", "LD_LIBRARY_PATH", "GLIBC_TUNABLES"), List.copyOf(env.keySet()));
     assertEquals("/x.so", env.get("LD_PRELOAD"));
     assertEquals("glibc.rtld.nns=7", env.get("GLIBC_TUNABLES"));
   }
 
   @Test
   void theFirstOfTwoEntriesWinsAsTheLoaderTakesIt() {
-    assertEquals(Map.of("LD_PRELOAD", "/first.so"), parse("LD_PRELOAD=/first.so\0LD_PRELOAD=/second.so\0"));
+    assertEquals(
+        Map.of("LD_PRELOAD", "/first.so"), parse("LD_PRELOAD=/first.so\0LD_PRELOAD=/second.so\0"));
   }
 
   @Test
   void aLongValueIsCutAndAnEntryCutByTheReadIsKeptAsFarAsRead() {
     String value = "A".repeat(LoaderEnvParser.VALUE_CAP + 77);
-    assertEquals(LoaderEnvParser.VALUE_CAP, parse("GLIBC_TUNABLES=" + value + "\0").get("GLIBC_TUNABLES").length());
-    byte[] b = "PATH=/bin\0LD_AUDIT=/tmp/audit.so".getBytes(StandardCharsets.UTF_8); // no closing NUL
+    assertEquals(
+        LoaderEnvParser.VALUE_CAP,
+        parse("GLIBC_TUNABLES=" + value + "\0").get("GLIBC_TUNABLES").length());
+    byte[] b =
+        "PATH=/bin\0LD_AUDIT=/tmp/audit.so".getBytes(StandardCharsets.UTF_8); // no closing NUL
     assertEquals(Map.of("LD_AUDIT", "/tmp/audit"), LoaderEnvParser.parse(b, b.length - 3));
   }
 

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class NamespaceLinkParserTest {
   @Test
   void inodeIsTheNumberInBrackets() {
-    assertEquals(OptionalLong.of(4026532329L), NamespaceLinkParser.inode("mnt", "mnt:[4026532329]"));
+    assertEquals(
+        OptionalLong.of(4026532329L), NamespaceLinkParser.inode("mnt", "mnt:[4026532329]"));
   }
 
   @Test

@@ -1,7 +1,5 @@
 package dev.dockward.proc;
 
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -14,6 +12,7 @@ import dev.dockward.event.ProcessInfo;
 import dev.dockward.host.HostFs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class ProcReaderIT {
   /** Debian's client: another, unrelated {@code docker} may come first on the PATH. */
   private static final String DOCKER = "/usr/bin/docker";
+
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
 
   private static final String NAME = "dw-proc-it-" + UUID.randomUUID().toString().substring(0, 8);
@@ -40,8 +40,17 @@ class ProcReaderIT {
   @BeforeAll
   static void startContainer() throws Exception {
     String name = NAME;
-    containerId = docker("run", "-d", "--label", "dockward.test=1", "--name", name,
-        "dockward/busybox:test", "sleep", "300");
+    containerId =
+        docker(
+            "run",
+            "-d",
+            "--label",
+            "dockward.test=1",
+            "--name",
+            name,
+            "dockward/busybox:test",
+            "sleep",
+            "300");
     containerPid = Integer.parseInt(docker("inspect", "-f", "{{.State.Pid}}", containerId));
     assertTrue(containerPid > 0, "the container runs");
     // runc may return before the container's init has exec'd sleep: poll until it has.
@@ -49,9 +58,11 @@ class ProcReaderIT {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (!reader.read(containerPid).map(p -> p.name().equals("sleep")).orElse(false)) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("pid " + containerPid + " did not become sleep: " + reader.read(containerPid));
+        throw new IllegalStateException(
+            "pid " + containerPid + " did not become sleep: " + reader.read(containerPid));
       }
-      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(10).toNanos()); // a pause between polls
+      java.util.concurrent.locks.LockSupport.parkNanos(
+          Duration.ofMillis(10).toNanos()); // a pause between polls
     }
   }
 
@@ -78,7 +89,9 @@ class ProcReaderIT {
     shortLived.waitFor();
     ProcessHandle.of(pid).ifPresent(h -> h.onExit().join()); // reaped: its pid directory is gone
     assertEquals(Optional.empty(), reader.identity(pid));
-    assertEquals(Optional.empty(), new ProcReader(HostFs.rootedAt(Path.of("/nonexistent-root"))).identity(1),
+    assertEquals(
+        Optional.empty(),
+        new ProcReader(HostFs.rootedAt(Path.of("/nonexistent-root"))).identity(1),
         "not procfs: no identity");
   }
 
@@ -99,21 +112,31 @@ class ProcReaderIT {
     assertNotNull(p.namespaces().get("mnt"));
     assertNotEquals(ownMnt, p.namespaces().get("mnt"));
     assertNotEquals(self.namespaces().get("pid"), p.namespaces().get("pid"));
-    assertEquals(Optional.empty(), ContainerIdResolver.containerId(self.cgroup()), "the test JVM is on the host");
+    assertEquals(
+        Optional.empty(),
+        ContainerIdResolver.containerId(self.cgroup()),
+        "the test JVM is on the host");
   }
 
   @Test
   void scanEmitsTheContainersProcessWithItsUnresolvedContainer() throws InterruptedException {
-    ProcScanSource source = new ProcScanSource(HostFs.system(), Duration.ofSeconds(1), Clock.systemUTC());
+    ProcScanSource source =
+        new ProcScanSource(HostFs.system(), Duration.ofSeconds(1), Clock.systemUTC());
     List<Event> events = new ArrayList<>();
     source.scanOnce(events::add);
-    Event e = events.stream()
-        .filter(x -> x.process().orElseThrow().pid() == containerPid)
-        .findFirst()
-        .orElseThrow();
+    Event e =
+        events.stream()
+            .filter(x -> x.process().orElseThrow().pid() == containerPid)
+            .findFirst()
+            .orElseThrow();
     assertEquals(Optional.of(ContainerInfo.unresolved(containerId)), e.container());
-    assertTrue(events.stream().anyMatch(x -> x.process().orElseThrow().pid() == ProcessHandle.current().pid()
-        && x.container().isEmpty()), "the test JVM is emitted as a host process");
+    assertTrue(
+        events.stream()
+            .anyMatch(
+                x ->
+                    x.process().orElseThrow().pid() == ProcessHandle.current().pid()
+                        && x.container().isEmpty()),
+        "the test JVM is emitted as a host process");
   }
 
   private static String docker(String... args) throws IOException, InterruptedException {

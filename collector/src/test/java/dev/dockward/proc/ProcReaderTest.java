@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dockward.event.ProcessInfo;
-import java.nio.charset.StandardCharsets;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ProcReaderTest {
-  private static final String RECORDED_ID = "d9dfbfe6ba5963c0c7c886ae6687c4623b748d72e2b3c5b1112c15f4636eeb49";
+  private static final String RECORDED_ID =
+      "d9dfbfe6ba5963c0c7c886ae6687c4623b748d72e2b3c5b1112c15f4636eeb49";
 
   @TempDir Path root;
   private ProcTree tree;
@@ -47,19 +48,40 @@ class ProcReaderTest {
     assertEquals(OptionalInt.of(0), p.uid());
     assertEquals(OptionalInt.of(0), p.euid());
     assertEquals(OptionalLong.of(0xa80425fbL), p.capEff());
-    assertEquals(Map.of("mnt", 4026532329L, "pid", 4026532332L, "net", 4026532333L, "uts", 4026532330L,
-        "ipc", 4026532331L, "user", 4026531837L, "cgroup", 4026531835L), p.namespaces());
+    assertEquals(
+        Map.of(
+            "mnt",
+            4026532329L,
+            "pid",
+            4026532332L,
+            "net",
+            4026532333L,
+            "uts",
+            4026532330L,
+            "ipc",
+            4026532331L,
+            "user",
+            4026531837L,
+            "cgroup",
+            4026531835L),
+        p.namespaces());
     assertEquals("/docker/" + RECORDED_ID, p.cgroup());
-    assertEquals(0, reader.stats().vanished() + reader.stats().unreadable() + reader.stats().parseErrors());
+    assertEquals(
+        0, reader.stats().vanished() + reader.stats().unreadable() + reader.stats().parseErrors());
   }
 
   @Test
   void aContainerProcessCarriesItsLoaderVariablesAndNothingElseOfItsEnvironment() {
     String id = "9f2c4e1b7a3d5c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a";
     tree.process(4321, "sleep", 5107, "/docker/" + id)
-        .write(4321, "environ", ("PATH=/bin\0AWS_SECRET_ACCESS_KEY=s3cr3t\0LD_PRELOAD=/dev/shm/libhide.so\0"
-            + "GLIBC_TUNABLES=glibc.malloc.arena_max=2\0").getBytes(StandardCharsets.UTF_8));
-    assertEquals(Map.of("LD_PRELOAD", "/dev/shm/libhide.so", "GLIBC_TUNABLES", "glibc.malloc.arena_max=2"),
+        .write(
+            4321,
+            "environ",
+            ("PATH=/bin\0AWS_SECRET_ACCESS_KEY=s3cr3t\0LD_PRELOAD=/dev/shm/libhide.so\0"
+                    + "GLIBC_TUNABLES=glibc.malloc.arena_max=2\0")
+                .getBytes(StandardCharsets.UTF_8));
+    assertEquals(
+        Map.of("LD_PRELOAD", "/dev/shm/libhide.so", "GLIBC_TUNABLES", "glibc.malloc.arena_max=2"),
         reader.read(4321).orElseThrow().loaderEnv());
   }
 
@@ -94,8 +116,10 @@ class ProcReaderTest {
     assertEquals("", p.exe());
     assertEquals("", p.cmdline());
     assertEquals(Map.of(), p.namespaces());
-    assertEquals(0, reader.stats().unreadable(), "a missing exe link is normal for a kernel thread");
-    assertEquals(0, reader.stats().emptyCmdlineRereads(), "a kernel thread's empty command line is its own");
+    assertEquals(
+        0, reader.stats().unreadable(), "a missing exe link is normal for a kernel thread");
+    assertEquals(
+        0, reader.stats().emptyCmdlineRereads(), "a kernel thread's empty command line is its own");
   }
 
   @Test
@@ -105,7 +129,9 @@ class ProcReaderTest {
     assertEquals("", reader.read(4300).orElseThrow().cmdline());
     assertEquals(3, reader.stats().emptyCmdlineRereads());
     // one with arguments is read once
-    tree.process(4301, "sh", 9, "/").exe(4301, "/bin/busybox").cmdline(4301, "sleep\u00005\u0000".getBytes());
+    tree.process(4301, "sh", 9, "/")
+        .exe(4301, "/bin/busybox")
+        .cmdline(4301, "sleep\u00005\u0000".getBytes());
     assertEquals("sleep 5", reader.read(4301).orElseThrow().cmdline());
     assertEquals(3, reader.stats().emptyCmdlineRereads());
   }
@@ -113,7 +139,10 @@ class ProcReaderTest {
   @Test
   void hostileCommIsKeptIntactWithInvalidBytesEscaped() {
     tree.process(4242, "x", 9, "/");
-    tree.stat(4242, ProcTree.statLine(4242, new byte[] {'a', ')', ' ', '(', 'b', '\n', '"', (byte) 0xff}, 'S', 1, 9));
+    tree.stat(
+        4242,
+        ProcTree.statLine(
+            4242, new byte[] {'a', ')', ' ', '(', 'b', '\n', '"', (byte) 0xff}, 'S', 1, 9));
     ProcessInfo p = reader.read(4242).orElseThrow();
     assertEquals("a) (b\n\"\\xff", p.name());
     assertEquals(9, p.startTime());
@@ -121,7 +150,8 @@ class ProcReaderTest {
 
   @Test
   void cmdlineWithInvalidUtf8KeepsTheBytesAsEscapes() {
-    tree.process(50, "sh", 1, "/").cmdline(50, new byte[] {'s', 'h', 0, '-', 'c', 0, (byte) 0xfe, '\n', 0});
+    tree.process(50, "sh", 1, "/")
+        .cmdline(50, new byte[] {'s', 'h', 0, '-', 'c', 0, (byte) 0xfe, '\n', 0});
     assertEquals("sh -c \\xfe\n", reader.read(50).orElseThrow().cmdline());
   }
 
@@ -180,7 +210,8 @@ class ProcReaderTest {
   @Test
   void unreadableStatusLeavesUidsAndCapsAbsentAndIsCounted() throws IOException {
     tree.process(90, "x", 1, "/").remove(90, "status");
-    Files.createDirectory(tree.pidDir(90).resolve("status")); // reading a directory fails with EISDIR
+    Files.createDirectory(
+        tree.pidDir(90).resolve("status")); // reading a directory fails with EISDIR
     ProcessInfo p = reader.read(90).orElseThrow();
     assertEquals(OptionalInt.empty(), p.uid());
     assertEquals(OptionalInt.empty(), p.euid());
@@ -232,7 +263,8 @@ class ProcReaderTest {
   @Test
   void aReadIsMadeAgainOnlyWhenTheExeLinkNamesAnotherProgramAfterIt() {
     assertTrue(ProcReader.readAgain("/usr/sbin/runc", "/bin/busybox"), "executed meanwhile");
-    assertTrue(ProcReader.readAgain("", "/bin/busybox"), "a read that found no program, and one now");
+    assertTrue(
+        ProcReader.readAgain("", "/bin/busybox"), "a read that found no program, and one now");
     assertFalse(ProcReader.readAgain("/bin/busybox", "/bin/busybox"), "the same program");
     // The link went: the process is ending (its memory is released first). Reading again would
     // replace a whole read by one with no program and an empty command line.

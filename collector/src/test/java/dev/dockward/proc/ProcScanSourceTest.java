@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ProcScanSourceTest {
-  private static final String CONTAINER = "655049bf2bac6e8916abdb9740c867b6807fcb48d77f087b4483554cb81e8ed4";
+  private static final String CONTAINER =
+      "655049bf2bac6e8916abdb9740c867b6807fcb48d77f087b4483554cb81e8ed4";
   private static final Instant NOW = Instant.parse("2026-11-22T18:02:11.431Z");
 
   @TempDir Path root;
@@ -42,33 +43,46 @@ class ProcScanSourceTest {
   @BeforeEach
   void setUp() {
     tree = new ProcTree(root);
-    source = new ProcScanSource(tree.hostFs(), Duration.ofSeconds(1), Clock.fixed(NOW, ZoneOffset.UTC));
+    source =
+        new ProcScanSource(tree.hostFs(), Duration.ofSeconds(1), Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
   private List<Integer> pidsEmitted() {
-    return events.stream().map(e -> e.process().orElseThrow().pid()).sorted().collect(Collectors.toList());
+    return events.stream()
+        .map(e -> e.process().orElseThrow().pid())
+        .sorted()
+        .collect(Collectors.toList());
   }
 
   @Test
   void firstScanEmitsEveryExistingProcess() throws InterruptedException {
-    tree.process(1, "init", 100, "/").process(20, "sshd", 2000, "/").process(33, "nginx", 3300, "/docker/" + CONTAINER);
+    tree.process(1, "init", 100, "/")
+        .process(20, "sshd", 2000, "/")
+        .process(33, "nginx", 3300, "/docker/" + CONTAINER);
     source.scanOnce(events::add);
     assertEquals(List.of(1, 20, 33), pidsEmitted());
   }
 
   @Test
   void aScannedProcessCarriesTheRuntimeItRunsAndItsAncestorsLikeARealTimeOne() throws Exception {
-    Path runc = Files.write(Files.createDirectories(root.resolve("usr/sbin")).resolve("runc"),
-        new byte[] {7, 7, 7});
+    Path runc =
+        Files.write(
+            Files.createDirectories(root.resolve("usr/sbin")).resolve("runc"),
+            new byte[] {7, 7, 7});
     tree.process(1, "init", 100, "/")
-        .process(3000, "runc", 4000, "/system.slice/containerd.service").exe(3000, runc.toString())
+        .process(3000, "runc", 4000, "/system.slice/containerd.service")
+        .exe(3000, runc.toString())
         .stat(3000, ProcTree.statLine(3000, "runc".getBytes(UTF_8), 'S', 1, 4000))
-        .process(3010, "runc:[0:PARENT]", 4001, "/docker/" + CONTAINER).exe(3010, runc.toString())
-        .stat(3010, ProcTree.statLine(3010, "runc:[0:PARENT]".getBytes(UTF_8), 'S',
-            3000, 4001));
+        .process(3010, "runc:[0:PARENT]", 4001, "/docker/" + CONTAINER)
+        .exe(3010, runc.toString())
+        .stat(3010, ProcTree.statLine(3010, "runc:[0:PARENT]".getBytes(UTF_8), 'S', 3000, 4001));
     source.scanOnce(events::add);
-    ProcessObserved init = events.stream().map(e -> (ProcessObserved) e)
-        .filter(e -> e.proc().pid() == 3010).findFirst().orElseThrow();
+    ProcessObserved init =
+        events.stream()
+            .map(e -> (ProcessObserved) e)
+            .filter(e -> e.proc().pid() == 3010)
+            .findFirst()
+            .orElseThrow();
     assertEquals(Optional.of("runc"), init.origin().runtime());
     assertEquals(List.of(3000, 1), init.origin().ancestors().stream().map(a -> a.pid()).toList());
     assertEquals(Optional.of("runc"), init.origin().parent().orElseThrow().runtime());
@@ -118,7 +132,8 @@ class ProcScanSourceTest {
   }
 
   @Test
-  void containerProcessCarriesItsUnresolvedContainerAndHostProcessNone() throws InterruptedException {
+  void containerProcessCarriesItsUnresolvedContainerAndHostProcessNone()
+      throws InterruptedException {
     tree.process(1, "init", 100, "/").process(33, "nginx", 3300, "/docker/" + CONTAINER);
     source.scanOnce(events::add);
     ProcessObserved host = (ProcessObserved) events.get(0);
@@ -140,18 +155,24 @@ class ProcScanSourceTest {
   @Test
   void processVanishedSinceTheListingIsSkippedAndCounted() throws InterruptedException {
     tree.process(1, "init", 100, "/");
-    tree.stat(2, ProcTree.statLine(2, "dying".getBytes(UTF_8), 'Z', 1, 200)); // no status: gone mid-read
+    tree.stat(
+        2, ProcTree.statLine(2, "dying".getBytes(UTF_8), 'Z', 1, 200)); // no status: gone mid-read
     source.scanOnce(events::add);
     assertEquals(List.of(1), pidsEmitted());
     assertEquals(1, source.readStats().vanished());
   }
 
   @Test
-  void processNotDeliveredBecauseTheSinkWasInterruptedIsEmittedByTheNextScan() throws InterruptedException {
+  void processNotDeliveredBecauseTheSinkWasInterruptedIsEmittedByTheNextScan()
+      throws InterruptedException {
     tree.process(1, "init", 100, "/");
-    assertThrows(InterruptedException.class, () -> source.scanOnce(e -> {
-      throw new InterruptedException();
-    }));
+    assertThrows(
+        InterruptedException.class,
+        () ->
+            source.scanOnce(
+                e -> {
+                  throw new InterruptedException();
+                }));
     source.scanOnce(events::add);
     assertEquals(List.of(1), pidsEmitted());
   }
@@ -161,14 +182,16 @@ class ProcScanSourceTest {
     tree.process(1, "init", 100, "/");
     BlockingQueue<Event> delivered = new LinkedBlockingQueue<>();
     AtomicInteger calls = new AtomicInteger();
-    ProcScanSource fast = new ProcScanSource(tree.hostFs(), Duration.ofMillis(10), Clock.systemUTC());
+    ProcScanSource fast =
+        new ProcScanSource(tree.hostFs(), Duration.ofMillis(10), Clock.systemUTC());
     try {
-      fast.start(e -> {
-        if (calls.getAndIncrement() == 0) {
-          throw new IllegalStateException("sink broke once");
-        }
-        delivered.put(e);
-      });
+      fast.start(
+          e -> {
+            if (calls.getAndIncrement() == 0) {
+              throw new IllegalStateException("sink broke once");
+            }
+            delivered.put(e);
+          });
       Event e = delivered.poll(10, TimeUnit.SECONDS);
       assertNotNull(e, "the process was emitted again by a later scan");
       assertEquals(1, e.process().orElseThrow().pid());
@@ -183,28 +206,32 @@ class ProcScanSourceTest {
     tree.process(1, "init", 100, "/");
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);
-    ProcScanSource blocking = new ProcScanSource(tree.hostFs(), Duration.ofMillis(10), Clock.systemUTC());
-    blocking.start(e -> {
-      entered.countDown();
-      try {
-        new CountDownLatch(1).await(); // a full pipeline that never drains
-      } catch (InterruptedException ex) {
-        interrupted.countDown();
-        throw ex;
-      }
-    });
+    ProcScanSource blocking =
+        new ProcScanSource(tree.hostFs(), Duration.ofMillis(10), Clock.systemUTC());
+    blocking.start(
+        e -> {
+          entered.countDown();
+          try {
+            new CountDownLatch(1).await(); // a full pipeline that never drains
+          } catch (InterruptedException ex) {
+            interrupted.countDown();
+            throw ex;
+          }
+        });
     assertTrue(entered.await(10, TimeUnit.SECONDS), "the scan reached the sink");
     blocking.close();
-    assertEquals(0, interrupted.getCount(), "close() returned only after the sink saw the interrupt");
+    assertEquals(
+        0, interrupted.getCount(), "close() returned only after the sink saw the interrupt");
     assertEquals(0, blocking.failedScans());
   }
 
   @Test
   void startingTwiceIsRejected() {
-    ProcScanSource once = new ProcScanSource(tree.hostFs(), Duration.ofSeconds(60), Clock.systemUTC());
+    ProcScanSource once =
+        new ProcScanSource(tree.hostFs(), Duration.ofSeconds(60), Clock.systemUTC());
     try {
-      once.start(e -> { });
-      assertThrows(IllegalStateException.class, () -> once.start(e -> { }));
+      once.start(e -> {});
+      assertThrows(IllegalStateException.class, () -> once.start(e -> {}));
     } finally {
       once.close();
     }
@@ -212,7 +239,8 @@ class ProcScanSourceTest {
 
   @Test
   void nonPositiveIntervalIsRejected() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new ProcScanSource(tree.hostFs(), Duration.ZERO, Clock.systemUTC()));
   }
 
@@ -224,13 +252,19 @@ class ProcScanSourceTest {
   }
 
   @Test
-  void aProcessAnotherSourceReportedIsNotReportedAgainButAReusedPidIs() throws InterruptedException {
+  void aProcessAnotherSourceReportedIsNotReportedAgainButAReusedPidIs()
+      throws InterruptedException {
     SeenProcesses seen = new SeenProcesses();
-    ProcScanSource shared = new ProcScanSource(new ProcReader(tree.hostFs()), Duration.ofSeconds(1),
-        Clock.fixed(NOW, ZoneOffset.UTC), seen);
-    tree.process(40, "id", 4000, "/docker/" + CONTAINER).process(41, "ls", 4100, "/docker/" + CONTAINER);
+    ProcScanSource shared =
+        new ProcScanSource(
+            new ProcReader(tree.hostFs()),
+            Duration.ofSeconds(1),
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            seen);
+    tree.process(40, "id", 4000, "/docker/" + CONTAINER)
+        .process(41, "ls", 4100, "/docker/" + CONTAINER);
     seen.claim(40, 4000); // netlink read it at exec
-    seen.claim(41, 1);    // netlink's process 41 ended; a new one has the pid now
+    seen.claim(41, 1); // netlink's process 41 ended; a new one has the pid now
     shared.scanOnce(events::add);
     assertEquals(List.of(41), pidsEmitted());
     assertTrue(seen.contains(41, 4100));
@@ -239,14 +273,19 @@ class ProcScanSourceTest {
   @Test
   void aProcessClaimedAfterTheListingSurvivesTheScansCleanUp() throws InterruptedException {
     SeenProcesses seen = new SeenProcesses();
-    ProcScanSource shared = new ProcScanSource(new ProcReader(tree.hostFs()), Duration.ofSeconds(1),
-        Clock.fixed(NOW, ZoneOffset.UTC), seen);
+    ProcScanSource shared =
+        new ProcScanSource(
+            new ProcReader(tree.hostFs()),
+            Duration.ofSeconds(1),
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            seen);
     tree.process(50, "sh", 5000, "/");
     // the sink is where the scan waits: netlink claims a process that started meanwhile
-    shared.scanOnce(e -> {
-      tree.process(51, "id", 5100, "/");
-      seen.claim(51, 5100);
-    });
+    shared.scanOnce(
+        e -> {
+          tree.process(51, "id", 5100, "/");
+          seen.claim(51, 5100);
+        });
     assertTrue(seen.contains(51, 5100), "not forgotten just because the listing missed it");
     assertTrue(seen.contains(50, 5000));
   }
@@ -254,12 +293,16 @@ class ProcScanSourceTest {
   /** A scan sharing its claims with a real-time source that is live. */
   private ProcScanSource besideLiveRealTimeSource(SeenProcesses seen) {
     seen.realTimeReporting(true);
-    return new ProcScanSource(new ProcReader(tree.hostFs()), Duration.ofSeconds(1), Clock.fixed(NOW, ZoneOffset.UTC),
+    return new ProcScanSource(
+        new ProcReader(tree.hostFs()),
+        Duration.ofSeconds(1),
+        Clock.fixed(NOW, ZoneOffset.UTC),
         seen);
   }
 
   @Test
-  void besideALiveRealTimeSourceAProcessFoundBetweenItsForkAndItsExecIsLeftToThatSource() throws InterruptedException {
+  void besideALiveRealTimeSourceAProcessFoundBetweenItsForkAndItsExecIsLeftToThatSource()
+      throws InterruptedException {
     SeenProcesses seen = new SeenProcesses();
     ProcScanSource scan = besideLiveRealTimeSource(seen);
     tree.process(1, "init", 100, "/");
@@ -267,14 +310,16 @@ class ProcScanSourceTest {
     // A shell's child, forked and not yet executed: it still runs the shell, under its own pid.
     tree.process(60, "sh", 6000, "/docker/" + CONTAINER);
     scan.scanOnce(events::add);
-    seen.claim(60, 6000); // its exec, read by netlink (audit reports it): the same process, now `true`
+    seen.claim(
+        60, 6000); // its exec, read by netlink (audit reports it): the same process, now `true`
     scan.scanOnce(events::add);
     scan.scanOnce(events::add);
     assertEquals(List.of(1), pidsEmitted(), "the child was reported once, by the real-time source");
   }
 
   @Test
-  void besideALiveRealTimeSourceAProcessEndedBeforeTheNextScanIsNotReportedByTheScan() throws InterruptedException {
+  void besideALiveRealTimeSourceAProcessEndedBeforeTheNextScanIsNotReportedByTheScan()
+      throws InterruptedException {
     SeenProcesses seen = new SeenProcesses();
     ProcScanSource scan = besideLiveRealTimeSource(seen);
     scan.scanOnce(events::add);
@@ -287,7 +332,8 @@ class ProcScanSourceTest {
   }
 
   @Test
-  void besideALiveRealTimeSourceAProcessItMissedIsReportedOnceByTheNextScan() throws InterruptedException {
+  void besideALiveRealTimeSourceAProcessItMissedIsReportedOnceByTheNextScan()
+      throws InterruptedException {
     SeenProcesses seen = new SeenProcesses();
     ProcScanSource scan = besideLiveRealTimeSource(seen);
     scan.scanOnce(events::add);
@@ -301,7 +347,8 @@ class ProcScanSourceTest {
   }
 
   @Test
-  void aLeftProcessWhosePidWasReusedBeforeTheNextScanIsLeftAgainAsTheNewProcess() throws InterruptedException {
+  void aLeftProcessWhosePidWasReusedBeforeTheNextScanIsLeftAgainAsTheNewProcess()
+      throws InterruptedException {
     SeenProcesses seen = new SeenProcesses();
     ProcScanSource scan = besideLiveRealTimeSource(seen);
     scan.scanOnce(events::add);
@@ -311,7 +358,8 @@ class ProcScanSourceTest {
     scan.scanOnce(events::add);
     assertEquals(List.of(), pidsEmitted(), "another process than the one left last scan");
     scan.scanOnce(events::add);
-    assertEquals(List.of("new"), events.stream().map(e -> e.process().orElseThrow().name()).toList());
+    assertEquals(
+        List.of("new"), events.stream().map(e -> e.process().orElseThrow().name()).toList());
   }
 
   @Test
@@ -338,12 +386,16 @@ class ProcScanSourceTest {
 
   /** A scan over fixtures whose pid directories stand for processes as procfs ones do. */
   private ProcScanSource scanWithDirectoryIdentity() {
-    return new ProcScanSource(new ProcReader(tree.hostFs(), HostNamespaces.UNKNOWN, true), Duration.ofSeconds(1),
-        Clock.fixed(NOW, ZoneOffset.UTC), new SeenProcesses());
+    return new ProcScanSource(
+        new ProcReader(tree.hostFs(), HostNamespaces.UNKNOWN, true),
+        Duration.ofSeconds(1),
+        Clock.fixed(NOW, ZoneOffset.UTC),
+        new SeenProcesses());
   }
 
   @Test
-  void aKnownProcessWhoseDirectoryIsUnchangedIsNotReadAtAllAfterItsStartTimeWasRead() throws InterruptedException {
+  void aKnownProcessWhoseDirectoryIsUnchangedIsNotReadAtAllAfterItsStartTimeWasRead()
+      throws InterruptedException {
     ProcScanSource scan = scanWithDirectoryIdentity();
     tree.process(70, "sshd", 7000, "/");
     scan.scanOnce(events::add);
@@ -373,14 +425,20 @@ class ProcScanSourceTest {
     }
     tree.process(71, "new", 7199, "/");
     scan.scanOnce(events::add);
-    assertEquals(List.of("old", "new"), events.stream().map(e -> e.process().orElseThrow().name()).toList());
+    assertEquals(
+        List.of("old", "new"), events.stream().map(e -> e.process().orElseThrow().name()).toList());
   }
 
   @Test
-  void aProcessClaimedByAnotherSourceIsCheckedByItsStatOnceThenByItsDirectory() throws InterruptedException {
+  void aProcessClaimedByAnotherSourceIsCheckedByItsStatOnceThenByItsDirectory()
+      throws InterruptedException {
     SeenProcesses seen = new SeenProcesses();
-    ProcScanSource scan = new ProcScanSource(new ProcReader(tree.hostFs(), HostNamespaces.UNKNOWN, true),
-        Duration.ofSeconds(1), Clock.fixed(NOW, ZoneOffset.UTC), seen);
+    ProcScanSource scan =
+        new ProcScanSource(
+            new ProcReader(tree.hostFs(), HostNamespaces.UNKNOWN, true),
+            Duration.ofSeconds(1),
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            seen);
     tree.process(72, "id", 7200, "/");
     seen.claim(72, 7200); // netlink read it at exec
     scan.scanOnce(events::add); // its stat is read: the identity is learnt
@@ -393,7 +451,8 @@ class ProcScanSourceTest {
 
   @Test
   void rescanNowStartsTheNextScanBeforeTheInterval() throws InterruptedException {
-    ProcScanSource slow = new ProcScanSource(tree.hostFs(), Duration.ofHours(1), Clock.fixed(NOW, ZoneOffset.UTC));
+    ProcScanSource slow =
+        new ProcScanSource(tree.hostFs(), Duration.ofHours(1), Clock.fixed(NOW, ZoneOffset.UTC));
     BlockingQueue<Event> got = new LinkedBlockingQueue<>();
     tree.process(60, "a", 6000, "/");
     slow.start(got::add);
@@ -411,13 +470,16 @@ class ProcScanSourceTest {
 
   private static void deleteRecursively(Path dir) {
     try (var paths = Files.walk(dir)) {
-      paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
+      paths
+          .sorted((a, b) -> b.getNameCount() - a.getNameCount())
+          .forEach(
+              p -> {
+                try {
+                  Files.delete(p);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -22,7 +22,8 @@ class ProcStatusParserTest {
   @Test
   void realAndEffectiveUidAreTheFirstTwoColumns() {
     String text = "Name:\tsu\nUid:\t1234\t0\t0\t0\nCapEff:\t0000003ffeffffff\n";
-    assertEquals(new ProcStatus(1234, 0, 0x3ffeffffffL), ProcStatusParser.parse(text).orElseThrow());
+    assertEquals(
+        new ProcStatus(1234, 0, 0x3ffeffffffL), ProcStatusParser.parse(text).orElseThrow());
   }
 
   @Test
@@ -35,7 +36,8 @@ class ProcStatusParserTest {
   void missingOrMalformedFieldsAreAParseFailure() {
     assertTrue(ProcStatusParser.parse("Uid:\t0\t0\t0\t0\n").isEmpty(), "no CapEff");
     assertTrue(ProcStatusParser.parse("CapEff:\t0000000000000000\n").isEmpty(), "no Uid");
-    assertTrue(ProcStatusParser.parse("Uid:\t0\t0\t0\t0\nCapEff:\txyz\n").isEmpty(), "CapEff not hex");
+    assertTrue(
+        ProcStatusParser.parse("Uid:\t0\t0\t0\t0\nCapEff:\txyz\n").isEmpty(), "CapEff not hex");
     assertTrue(ProcStatusParser.parse("Uid:\t0\nCapEff:\t0\n").isEmpty(), "one uid column");
     assertTrue(ProcStatusParser.parse("").isEmpty());
   }

@@ -26,7 +26,8 @@ class ProcTextTest {
     assertEquals("\\xc3(", ProcText.decode(bytes(0xc3, '(')), "lead byte without continuation");
     assertEquals("\\xc0\\xaf", ProcText.decode(bytes(0xc0, 0xaf)), "overlong '/'");
     assertEquals("\\xed\\xa0\\x80", ProcText.decode(bytes(0xed, 0xa0, 0x80)), "UTF-16 surrogate");
-    assertEquals("\\xf5\\x80\\x80\\x80", ProcText.decode(bytes(0xf5, 0x80, 0x80, 0x80)), "above U+10FFFF");
+    assertEquals(
+        "\\xf5\\x80\\x80\\x80", ProcText.decode(bytes(0xf5, 0x80, 0x80, 0x80)), "above U+10FFFF");
     assertEquals("\\x80", ProcText.decode(bytes(0x80)), "lone continuation byte");
   }
 

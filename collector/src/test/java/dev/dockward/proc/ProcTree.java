@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A fake host root for tests: writes /proc/&lt;pid&gt; files and links under a temporary directory. */
+/**
+ * A fake host root for tests: writes /proc/&lt;pid&gt; files and links under a temporary directory.
+ */
 public final class ProcTree {
   private final Path root;
 
@@ -25,7 +27,9 @@ public final class ProcTree {
     return hostFs().pidDir(pid);
   }
 
-  /** A plain process with every file present: comm, ppid, start time, uids 0, cgroup path (v1 + v2). */
+  /**
+   * A plain process with every file present: comm, ppid, start time, uids 0, cgroup path (v1 + v2).
+   */
   public ProcTree process(int pid, String comm, long startTime, String cgroupPath) {
     stat(pid, statLine(pid, comm.getBytes(StandardCharsets.UTF_8), 'S', 1, startTime));
     status(pid, "Name:\t" + comm + "\nUid:\t0\t0\t0\t0\nCapEff:\t00000000a80425fb\n");

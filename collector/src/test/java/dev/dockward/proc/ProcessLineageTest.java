@@ -19,13 +19,17 @@ class ProcessLineageTest {
 
   @Test
   void anAncestorsTextIsBoundedWhateverTheProcessChose() {
-    String escapedPath = "/" + "\\xff".repeat(256); // 256 bytes that are not UTF-8: 1,025 characters
+    String escapedPath =
+        "/" + "\\xff".repeat(256); // 256 bytes that are not UTF-8: 1,025 characters
     Ancestor a = new Ancestor(7, 1, 5, "x", escapedPath, "\\xff".repeat(64 * 1024), false);
     assertEquals("", a.exe(), "too long a path is unknown");
     assertEquals(Ancestor.CMDLINE_CAP, a.cmdline().length());
     assertTrue(a.cmdlineTruncated());
     String longest = "/" + "d".repeat(Ancestor.EXE_CAP - 1);
-    assertEquals(longest, new Ancestor(7, 1, 5, "x", longest, "x", false).exe(), "a path of the longest kept length stays");
+    assertEquals(
+        longest,
+        new Ancestor(7, 1, 5, "x", longest, "x", false).exe(),
+        "a path of the longest kept length stays");
   }
 
   @Test
@@ -45,7 +49,9 @@ class ProcessLineageTest {
   void aParentThatStartedAfterItsChildIsAnotherProcessThatTookThePid() {
     RecentProcesses recent = new RecentProcesses(100);
     recent.remember(proc(500, 1, 9000, "reused"));
-    assertTrue(recent.ancestors(500, 800, 5).isEmpty(), "the child started at 800, the pid's owner at 9000");
+    assertTrue(
+        recent.ancestors(500, 800, 5).isEmpty(),
+        "the child started at 800, the pid's owner at 9000");
     recent.remember(proc(500, 1, 700, "real"));
     assertEquals("real", recent.ancestors(500, 800, 5).get(0).name());
   }
@@ -54,8 +60,10 @@ class ProcessLineageTest {
   void aGoneParentEndsTheChainUnlessTheFallbackStillHasIt() {
     RecentProcesses recent = new RecentProcesses(100);
     recent.remember(proc(20, 10, 200, "sh"));
-    assertEquals(List.of(20), pids(recent.ancestors(20, 300, 5)), "10 is neither remembered nor given");
-    ProcessLineage proc = (pid, startedBy) -> pid == 10 ? Optional.of(proc(10, 1, 100, "bash")) : Optional.empty();
+    assertEquals(
+        List.of(20), pids(recent.ancestors(20, 300, 5)), "10 is neither remembered nor given");
+    ProcessLineage proc =
+        (pid, startedBy) -> pid == 10 ? Optional.of(proc(10, 1, 100, "bash")) : Optional.empty();
     assertEquals(List.of(20, 10), pids(recent.orElse(proc).ancestors(20, 300, 5)));
   }
 
@@ -80,8 +88,11 @@ class ProcessLineageTest {
     Ancestor long1 = new Ancestor(9, 1, 1, "x", "", "y".repeat(Ancestor.CMDLINE_CAP + 7), false);
     assertEquals(Ancestor.CMDLINE_CAP, long1.cmdline().length());
     assertTrue(long1.cmdlineTruncated());
-    Ancestor surrogate = new Ancestor(9, 1, 1, "x", "", "y".repeat(Ancestor.CMDLINE_CAP - 1) + "\uD83D\uDE00z", false);
-    assertEquals(Ancestor.CMDLINE_CAP - 1, surrogate.cmdline().length(), "half an emoji is not kept");
+    Ancestor surrogate =
+        new Ancestor(
+            9, 1, 1, "x", "", "y".repeat(Ancestor.CMDLINE_CAP - 1) + "\uD83D\uDE00z", false);
+    assertEquals(
+        Ancestor.CMDLINE_CAP - 1, surrogate.cmdline().length(), "half an emoji is not kept");
   }
 
   @Test
@@ -90,14 +101,20 @@ class ProcessLineageTest {
     try {
       ProcTree tree = new ProcTree(root);
       tree.process(4300, "sh", 777, "/docker/x")
-          .stat(4300, ProcTree.statLine(4300, "sh".getBytes(java.nio.charset.StandardCharsets.UTF_8), 'S', 4200, 777))
+          .stat(
+              4300,
+              ProcTree.statLine(
+                  4300, "sh".getBytes(java.nio.charset.StandardCharsets.UTF_8), 'S', 4200, 777))
           .cmdline(4300, "sh\0-c\0sleep 5\0".getBytes(java.nio.charset.StandardCharsets.UTF_8));
       ProcReader reader = new ProcReader(tree.hostFs());
       Optional<Ancestor> found = ProcessLineage.live(reader).process(4300, Long.MAX_VALUE);
       assertEquals("sh -c sleep 5", found.orElseThrow().cmdline());
       assertEquals(4200, found.get().ppid());
-      assertTrue(ProcessLineage.live(reader).process(4301, Long.MAX_VALUE).isEmpty(), "no such process");
-      assertTrue(ProcessLineage.live(reader).process(4300, 776).isEmpty(), "started after the child: not its parent");
+      assertTrue(
+          ProcessLineage.live(reader).process(4301, Long.MAX_VALUE).isEmpty(), "no such process");
+      assertTrue(
+          ProcessLineage.live(reader).process(4300, 776).isEmpty(),
+          "started after the child: not its parent");
     } finally {
       try (var walk = java.nio.file.Files.walk(root)) {
         walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

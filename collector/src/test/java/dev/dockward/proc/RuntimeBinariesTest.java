@@ -12,10 +12,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runtime binaries told by the file a process runs, over a fixture host with real files and links. */
+/**
+ * Runtime binaries told by the file a process runs, over a fixture host with real files and links.
+ */
 class RuntimeBinariesTest {
-  @TempDir
-  Path root;
+  @TempDir Path root;
 
   private ProcTree proc;
   private Path runc;
@@ -50,7 +51,9 @@ class RuntimeBinariesTest {
   @Test
   void theInstalledFileIsTheRuntimeWhateverTheProcessCallsItself() {
     assertEquals(Optional.of("runc"), runs(10, runc));
-    assertEquals(Optional.of("containerd-shim-runc-v2"), runs(11, root.resolve("usr/bin/containerd-shim-runc-v2")));
+    assertEquals(
+        Optional.of("containerd-shim-runc-v2"),
+        runs(11, root.resolve("usr/bin/containerd-shim-runc-v2")));
   }
 
   @Test
@@ -68,7 +71,8 @@ class RuntimeBinariesTest {
 
   @Test
   void anotherProgramNamedRuncIsNot() throws Exception {
-    assertEquals(Optional.empty(), runs(14, write("tmp/runc", "busybox".getBytes(StandardCharsets.UTF_8))));
+    assertEquals(
+        Optional.empty(), runs(14, write("tmp/runc", "busybox".getBytes(StandardCharsets.UTF_8))));
   }
 
   @Test
@@ -84,13 +88,17 @@ class RuntimeBinariesTest {
     Files.move(runc, old); // the upgrade: a new file (inode) at the path, of another size
     write("usr/sbin/runc", "new runc".getBytes(StandardCharsets.UTF_8));
     clock.addAndGet(RuntimeBinaries.REFRESH_NANOS);
-    assertEquals(Optional.of("runc"), runs(18, root.resolve("usr/sbin/runc")), "the new file, looked up again");
+    assertEquals(
+        Optional.of("runc"),
+        runs(18, root.resolve("usr/sbin/runc")),
+        "the new file, looked up again");
     assertEquals(Optional.empty(), runs(19, old), "the old file is no longer the installed one");
   }
 
   @Test
   void noneIdentifiesNothing() {
     proc.process(20, "x", 100, "/docker/x").exe(20, runc.toString());
-    assertEquals(Optional.empty(), RuntimeBinaries.NONE.identify(reader.readWithExeFile(20).orElseThrow()));
+    assertEquals(
+        Optional.empty(), RuntimeBinaries.NONE.identify(reader.readWithExeFile(20).orElseThrow()));
   }
 }

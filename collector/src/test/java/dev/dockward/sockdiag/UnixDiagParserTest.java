@@ -24,12 +24,26 @@ class UnixDiagParserTest {
     UnixDiagParser parser = new UnixDiagParser();
     assertTrue(parser.parse(dump, dump.length, out), "NLMSG_DONE ends the dump");
     assertEquals(6, out.size());
-    List<UnixSocketEntry> connected = out.stream()
-        .filter(s -> s.path().equals("/var/run/docker.sock") && s.state() == UnixSocketEntry.CONNECTED).toList();
+    List<UnixSocketEntry> connected =
+        out.stream()
+            .filter(
+                s ->
+                    s.path().equals("/var/run/docker.sock")
+                        && s.state() == UnixSocketEntry.CONNECTED)
+            .toList();
     // as ss -xp showed them at recording time
-    assertEquals(List.of(new UnixSocketEntry(2103143, 1, "/var/run/docker.sock", 2103142),
-        new UnixSocketEntry(2103151, 1, "/var/run/docker.sock", 2103150)), connected);
-    assertTrue(out.stream().anyMatch(s -> s.path().equals("/var/run/docker.sock") && s.state() == 10 && s.peerInode() == 0),
+    assertEquals(
+        List.of(
+            new UnixSocketEntry(2103143, 1, "/var/run/docker.sock", 2103142),
+            new UnixSocketEntry(2103151, 1, "/var/run/docker.sock", 2103150)),
+        connected);
+    assertTrue(
+        out.stream()
+            .anyMatch(
+                s ->
+                    s.path().equals("/var/run/docker.sock")
+                        && s.state() == 10
+                        && s.peerInode() == 0),
         "the listener");
     assertEquals(0, parser.malformed());
   }

@@ -20,14 +20,14 @@ import picocli.CommandLine;
 /**
  * Writes the package's generated documents at build time: {@code dockward.1.gz}, the man page,
  * rendered as troff straight from the picocli model of {@code dockward} (so it cannot drift from
- * {@code --help}), {@code changelog.Debian.gz} with the one entry for the version built, and
- * {@code completion/dockward}, the bash completion script picocli generates from the same model.
- * The first two are gzipped as Debian wants them (maximum compression, no name or time in the header).
+ * {@code --help}), {@code changelog.Debian.gz} with the one entry for the version built, and {@code
+ * completion/dockward}, the bash completion script picocli generates from the same model. The first
+ * two are gzipped as Debian wants them (maximum compression, no name or time in the header).
  *
  * <p>Arguments: the output directory, the Maven version and the Debian revision; the package
- * version is the Maven version as jdeb writes it ({@code -SNAPSHOT} as {@code ~SNAPSHOT}), a
- * hyphen and the revision, as in the control file.
- * The date is {@code SOURCE_DATE_EPOCH} when set (reproducible builds), else now.
+ * version is the Maven version as jdeb writes it ({@code -SNAPSHOT} as {@code ~SNAPSHOT}), a hyphen
+ * and the revision, as in the control file. The date is {@code SOURCE_DATE_EPOCH} when set
+ * (reproducible builds), else now.
  */
 public final class DebDocs {
   private DebDocs() {}
@@ -38,7 +38,10 @@ public final class DebDocs {
     }
     Path out = Files.createDirectories(Path.of(args[0]));
     String epoch = System.getenv("SOURCE_DATE_EPOCH");
-    Instant when = epoch == null || epoch.isBlank() ? Instant.now() : Instant.ofEpochSecond(Long.parseLong(epoch));
+    Instant when =
+        epoch == null || epoch.isBlank()
+            ? Instant.now()
+            : Instant.ofEpochSecond(Long.parseLong(epoch));
     String debVersion = args[1].replace("-SNAPSHOT", "~SNAPSHOT") + "-" + args[2];
     gzip(ManPage.render(DockwardCli.commandLine(), args[1], when), out.resolve("dockward.1.gz"));
     gzip(changelog(debVersion, when), out.resolve("changelog.Debian.gz"));
@@ -46,21 +49,31 @@ public final class DebDocs {
     Files.writeString(completion.resolve("dockward"), completion(DockwardCli.commandLine()));
   }
 
-  /** The bash completion script of {@code dockward}: every command, option and the values an enum option takes. */
+  /**
+   * The bash completion script of {@code dockward}: every command, option and the values an enum
+   * option takes.
+   */
   static String completion(CommandLine root) {
     return AutoComplete.bash("dockward", root);
   }
 
   static String changelog(String debVersion, Instant when) {
-    String date = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ENGLISH)
-        .format(when.atZone(ZoneOffset.UTC));
-    return "dockward (" + debVersion + ") unstable; urgency=medium\n\n"
-        + "  * Package of Dockward " + debVersion + ": the agent and its dependencies under\n"
+    String date =
+        DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", Locale.ENGLISH)
+            .format(when.atZone(ZoneOffset.UTC));
+    return "dockward ("
+        + debVersion
+        + ") unstable; urgency=medium\n\n"
+        + "  * Package of Dockward "
+        + debVersion
+        + ": the agent and its dependencies under\n"
         + "    /usr/share/dockward, the launcher /usr/bin/dockward, the commented default\n"
         + "    configuration /etc/dockward/dockward.yaml, the hardened systemd unit,\n"
         + "    the journal directory /var/lib/dockward, the man page dockward(1) and the\n"
         + "    documentation under /usr/share/doc/dockward.\n\n"
-        + " -- Dockward developers <dev@dockward.dev>  " + date + "\n";
+        + " -- Dockward developers <dev@dockward.dev>  "
+        + date
+        + "\n";
   }
 
   /** gzip -9n: header without name or time, XFL 2 (maximum compression), OS 3 (Unix). */

@@ -11,8 +11,8 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * dockward(1) in troff (man macros), from the picocli model: every visible command's synopsis,
- * description, options and parameters, then the exit codes, files and environment. Our own
- * small renderer rather than picocli-codegen's AsciiDoc, which would need Asciidoctor to become troff.
+ * description, options and parameters, then the exit codes, files and environment. Our own small
+ * renderer rather than picocli-codegen's AsciiDoc, which would need Asciidoctor to become troff.
  */
 final class ManPage {
   private ManPage() {}
@@ -21,18 +21,26 @@ final class ManPage {
     String date = DateTimeFormatter.ISO_LOCAL_DATE.format(when.atZone(ZoneOffset.UTC));
     CommandSpec spec = root.getCommandSpec();
     StringBuilder m = new StringBuilder();
-    m.append(".TH DOCKWARD 1 \"").append(date).append("\" \"dockward ").append(escape(version))
+    m.append(".TH DOCKWARD 1 \"")
+        .append(date)
+        .append("\" \"dockward ")
+        .append(escape(version))
         .append("\" \"Dockward Manual\"\n")
         .append(".nh\n.ad l\n"); // options must not be hyphenated at line ends
-    m.append(".SH NAME\ndockward \\- ").append(escape(lowerFirst(text(spec.usageMessage().description())))).append('\n');
+    m.append(".SH NAME\ndockward \\- ")
+        .append(escape(lowerFirst(text(spec.usageMessage().description()))))
+        .append('\n');
     m.append(".SH SYNOPSIS\n");
     synopsis(m, root);
     m.append(".SH DESCRIPTION\n")
-        .append("Dockward watches every container of a Docker host from the outside, through /proc, cgroups\n")
-        .append("and the Docker daemon, raises alerts on container escapes, dangerous container configurations\n")
+        .append(
+            "Dockward watches every container of a Docker host from the outside, through /proc, cgroups\n")
+        .append(
+            "and the Docker daemon, raises alerts on container escapes, dangerous container configurations\n")
         .append("and resource abuse, journals every event and alert in a local journal that\n")
         .append(".B dockward replay\nreads back, and ships alerts to stdout, a file or Kafka.\n")
-        .append(".PP\nThe packaged service runs\n.B dockward run \\-\\-config /etc/dockward/dockward.yaml\n")
+        .append(
+            ".PP\nThe packaged service runs\n.B dockward run \\-\\-config /etc/dockward/dockward.yaml\n")
         .append("under the systemd unit\n.IR dockward.service .\n");
     m.append(".SH OPTIONS\n");
     options(m, spec);
@@ -41,21 +49,34 @@ final class ManPage {
       command(m, sub);
     }
     m.append(".SH EXIT STATUS\n");
-    spec.usageMessage().exitCodeList().forEach((code, meaning) ->
-        m.append(".TP\n.B ").append(escape(code.strip())).append('\n').append(escape(meaning.strip())).append('\n'));
+    spec.usageMessage()
+        .exitCodeList()
+        .forEach(
+            (code, meaning) ->
+                m.append(".TP\n.B ")
+                    .append(escape(code.strip()))
+                    .append('\n')
+                    .append(escape(meaning.strip()))
+                    .append('\n'));
     m.append(".SH FILES\n")
-        .append(".TP\n.I /etc/dockward/dockward.yaml\nThe agent's configuration (every key commented with its default);\n")
+        .append(
+            ".TP\n.I /etc/dockward/dockward.yaml\nThe agent's configuration (every key commented with its default);\n")
         .append("the default of every command that reads a config when no \\-\\-config is given.\n")
-        .append(".TP\n.I /etc/dockward/rules.d/\nThe administrator's own rule files (*.yaml, *.yml); loaded when the config names\n")
+        .append(
+            ".TP\n.I /etc/dockward/rules.d/\nThe administrator's own rule files (*.yaml, *.yml); loaded when the config names\n")
         .append("it (the shipped one does), or when there is no config file.\n")
-        .append(".TP\n.I /usr/share/bash\\-completion/completions/dockward\nBash completion of commands, options and their values.\n")
-        .append(".TP\n.I /var/lib/dockward/journal/\nThe journal of every event and alert. Purging the package keeps it unless\n")
+        .append(
+            ".TP\n.I /usr/share/bash\\-completion/completions/dockward\nBash completion of commands, options and their values.\n")
+        .append(
+            ".TP\n.I /var/lib/dockward/journal/\nThe journal of every event and alert. Purging the package keeps it unless\n")
         .append(".B DOCKWARD_PURGE_JOURNAL=yes\nis set.\n")
         .append(".TP\n.I /usr/share/doc/dockward/\nREADME.md and the documents it refers to.\n");
     m.append(".SH ENVIRONMENT\n")
-        .append(".TP\n.B DOCKWARD_JAVA_OPTS\nExtra JVM options for the launcher (the unit sets \\-Xmx512m).\n")
+        .append(
+            ".TP\n.B DOCKWARD_JAVA_OPTS\nExtra JVM options for the launcher (the unit sets \\-Xmx512m).\n")
         .append(".TP\n.B JAVA_HOME\nThe Java runtime to use; otherwise java on the PATH.\n");
-    m.append(".SH SEE ALSO\n.BR systemctl (1),\n.BR journalctl (1),\n/usr/share/doc/dockward/README.md\n");
+    m.append(
+        ".SH SEE ALSO\n.BR systemctl (1),\n.BR journalctl (1),\n/usr/share/doc/dockward/README.md\n");
     return m.toString();
   }
 
@@ -99,14 +120,18 @@ final class ManPage {
         continue; // every command has --help and --version: listed once, under OPTIONS
       }
       String names = String.join(", ", o.names());
-      String label = o.typeInfo().isBoolean() || o.arity().max() == 0 ? names : names + " " + o.paramLabel();
+      String label =
+          o.typeInfo().isBoolean() || o.arity().max() == 0 ? names : names + " " + o.paramLabel();
       item(m, label, text(o.description()));
     }
   }
 
   private static void item(StringBuilder m, String term, String description) {
-    m.append(".TP\n.B ").append(escape(term)).append('\n')
-        .append(description.isEmpty() ? "\\&" : escape(description)).append('\n');
+    m.append(".TP\n.B ")
+        .append(escape(term))
+        .append('\n')
+        .append(description.isEmpty() ? "\\&" : escape(description))
+        .append('\n');
   }
 
   /** A description's lines as one paragraph; picocli's %n line breaks become troff breaks. */

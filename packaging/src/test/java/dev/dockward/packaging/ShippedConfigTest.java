@@ -29,14 +29,24 @@ class ShippedConfigTest {
     String text = Files.readString(SHIPPED);
     AgentConfig shipped = new ConfigLoader().parse(SHIPPED.toString(), text);
     // The one deliberate difference: the package's own rules directory.
-    AgentConfig expected = new AgentConfig(null, null, new AgentConfig.Rules(true, List.of("/etc/dockward/rules.d")),
-        null, null, null, null, null, null);
+    AgentConfig expected =
+        new AgentConfig(
+            null,
+            null,
+            new AgentConfig.Rules(true, List.of("/etc/dockward/rules.d")),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
     assertEquals(expected, shipped);
 
     JsonNode tree = new ObjectMapper(new YAMLFactory()).readTree(text);
     List<String> missing = new ArrayList<>();
     collectMissing(AgentConfig.class, tree, "", missing);
-    assertEquals(List.of(), missing, "keys the agent accepts that the shipped config does not show");
+    assertEquals(
+        List.of(), missing, "keys the agent accepts that the shipped config does not show");
   }
 
   @Test
@@ -48,13 +58,18 @@ class ShippedConfigTest {
     for (int i = start; i < lines.size() && lines.get(i).startsWith("    #"); i++) {
       example.add("    " + lines.get(i).substring("    # ".length()));
     }
-    String yaml = "sinks:\n  kafka:\n    enabled: true\n    bootstrap_servers: kafka1.example:9093\n"
-        + String.join("\n", example) + "\n";
-    Map<String, String> properties = new ConfigLoader().parse("example", yaml).sinks().kafka().properties();
+    String yaml =
+        "sinks:\n  kafka:\n    enabled: true\n    bootstrap_servers: kafka1.example:9093\n"
+            + String.join("\n", example)
+            + "\n";
+    Map<String, String> properties =
+        new ConfigLoader().parse("example", yaml).sinks().kafka().properties();
     assertEquals("SASL_SSL", properties.get("security.protocol"));
-    assertEquals("org.apache.kafka.common.config.provider.FileConfigProvider",
+    assertEquals(
+        "org.apache.kafka.common.config.provider.FileConfigProvider",
         properties.get("config.providers.file.class"));
-    assertEquals("${file:/etc/dockward/kafka-secrets.properties:keystore.password}",
+    assertEquals(
+        "${file:/etc/dockward/kafka-secrets.properties:keystore.password}",
         properties.get("ssl.keystore.password"));
   }
 
@@ -62,7 +77,8 @@ class ShippedConfigTest {
    * Record components as snake_case keys; the config's own sections are followed, values (maps of
    * Kafka properties, lists, sizes) are leaves.
    */
-  private static void collectMissing(Class<?> type, JsonNode node, String prefix, List<String> missing) {
+  private static void collectMissing(
+      Class<?> type, JsonNode node, String prefix, List<String> missing) {
     for (RecordComponent c : type.getRecordComponents()) {
       String key = snake(c.getName());
       JsonNode child = node == null ? null : node.get(key);
@@ -76,7 +92,13 @@ class ShippedConfigTest {
   }
 
   private static String snake(String camel) {
-    return camel.chars().mapToObj(ch -> Character.isUpperCase(ch) ? "_" + Character.toLowerCase((char) ch)
-        : String.valueOf((char) ch)).collect(Collectors.joining());
+    return camel
+        .chars()
+        .mapToObj(
+            ch ->
+                Character.isUpperCase(ch)
+                    ? "_" + Character.toLowerCase((char) ch)
+                    : String.valueOf((char) ch))
+        .collect(Collectors.joining());
   }
 }

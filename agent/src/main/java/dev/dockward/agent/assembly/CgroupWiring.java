@@ -14,7 +14,12 @@ final class CgroupWiring {
       return context.disabled(CgroupResourceSource.NAME, "sources.cgroup.enabled");
     }
     // The agent runs on the host (systemd unit), so the JVM sees the host's CPUs.
-    return Optional.of(new CgroupResourceSource(context.hostFs(), context.inventory()::running,
-        cgroup.interval(), context.clock(), Runtime.getRuntime().availableProcessors()));
+    return Optional.of(
+        new CgroupResourceSource(
+            context.hostFs(),
+            context.inventory()::running,
+            cgroup.interval(),
+            context.clock(),
+            Runtime.getRuntime().availableProcessors()));
   }
 }

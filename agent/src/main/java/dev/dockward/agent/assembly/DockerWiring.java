@@ -18,7 +18,12 @@ final class DockerWiring {
     if (!docker.enabled()) {
       return context.disabled("docker", "sources.docker.enabled");
     }
-    return Optional.of(new DockerSource(new DockerApi(URI.create(docker.host())), context.inventory(),
-        context.clock(), docker.maxBackoff(), context.links()::daemonEvent));
+    return Optional.of(
+        new DockerSource(
+            new DockerApi(URI.create(docker.host())),
+            context.inventory(),
+            context.clock(),
+            docker.maxBackoff(),
+            context.links()::daemonEvent));
   }
 }

@@ -36,27 +36,39 @@ final class ExecFileWiring {
       return context.disabled(ExecFileSource.NAME, "sources.netlink.exec_files");
     }
     try {
-      ExecFileSource watch = ExecFileSource.open(context.hostFs(), ContainerInits.of(context.inventory()::running),
-          ContainerInits.fromProc(context.reader()));
-      context.inventory().onRun(new DockerInventory.RunListener() {
-        @Override
-        public void running(ContainerInfo container) {
-          container.initPid().ifPresent(pid -> watch.containerStarted(container.id(), pid));
-        }
+      ExecFileSource watch =
+          ExecFileSource.open(
+              context.hostFs(),
+              ContainerInits.of(context.inventory()::running),
+              ContainerInits.fromProc(context.reader()));
+      context
+          .inventory()
+          .onRun(
+              new DockerInventory.RunListener() {
+                @Override
+                public void running(ContainerInfo container) {
+                  container.initPid().ifPresent(pid -> watch.containerStarted(container.id(), pid));
+                }
 
-        @Override
-        public void ended(String id) {
-          watch.containerEnded(id);
-        }
-      });
+                @Override
+                public void ended(String id) {
+                  watch.containerEnded(id);
+                }
+              });
       context.links().onDaemonEvent(e -> followed(watch, e));
       watch.dockerFollowed(sources.docker().enabled());
       context.links().offerExecFiles(watch);
       return Optional.of(watch);
     } catch (IOException e) {
-      log.warn("no fanotify ({}): exec events of processes that end at once have no exe", e.getMessage());
-      return context.unavailable(ExecFileSource.NAME, "no fanotify (" + e.getMessage() + ", the agent needs "
-          + "CAP_SYS_ADMIN): exec events of processes that end before they are read have no exe");
+      log.warn(
+          "no fanotify ({}): exec events of processes that end at once have no exe",
+          e.getMessage());
+      return context.unavailable(
+          ExecFileSource.NAME,
+          "no fanotify ("
+              + e.getMessage()
+              + ", the agent needs "
+              + "CAP_SYS_ADMIN): exec events of processes that end before they are read have no exe");
     }
   }
 

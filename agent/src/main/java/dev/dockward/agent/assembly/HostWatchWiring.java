@@ -22,21 +22,35 @@ import org.slf4j.LoggerFactory;
 final class HostWatchWiring {
   private static final Logger log = LoggerFactory.getLogger(HostWatchWiring.class);
 
-  /** Host directories whose file systems the write watch marks at start: where a write from a container does harm. */
-  private static final List<String> HOST_DIRECTORIES = List.of("/", "/etc", "/root", "/home", "/usr", "/boot", "/var");
+  /**
+   * Host directories whose file systems the write watch marks at start: where a write from a
+   * container does harm.
+   */
+  private static final List<String> HOST_DIRECTORIES =
+      List.of("/", "/etc", "/root", "/home", "/usr", "/boot", "/var");
 
   /** The setting that turns the host watches off (these three and the sensitive opens). */
   static final String SETTING = "sources.host_watch.enabled";
 
   private HostWatchWiring() {}
 
-  /** The pass-by-pass comparison of host files and container mounts, unless the host watch is off. */
-  static Optional<HostWatchSource> hostWatch(AgentConfig.HostWatch hostWatch, SourceContext context) {
+  /**
+   * The pass-by-pass comparison of host files and container mounts, unless the host watch is off.
+   */
+  static Optional<HostWatchSource> hostWatch(
+      AgentConfig.HostWatch hostWatch, SourceContext context) {
     if (!hostWatch.enabled()) {
       return context.disabled(HostWatchSource.NAME, SETTING);
     }
-    return Optional.of(new HostWatchSource(HostWatch.attributingWriters(context.hostFs(),
-        context.inventory()::running, context.reader(), context.links().packetSockets()), hostWatch.interval(), context.clock()));
+    return Optional.of(
+        new HostWatchSource(
+            HostWatch.attributingWriters(
+                context.hostFs(),
+                context.inventory()::running,
+                context.reader(),
+                context.links().packetSockets()),
+            hostWatch.interval(),
+            context.clock()));
   }
 
   /**
@@ -51,20 +65,32 @@ final class HostWatchWiring {
       return context.disabled(DaemonSocketWatch.NAME, SETTING);
     }
     try {
-      DaemonSocketWatch sockets = DaemonSocketWatch.open(context.hostFs(), context.reader(),
-          daemonSocketPaths(sources.docker()), context.inventory()::running);
-      HostWatchSource watch = new HostWatchSource(DaemonSocketWatch.NAME, sockets, hostWatch.socketInterval(),
-          context.clock());
-      context.links().onDaemonEvent(e -> {
-        sockets.listAllNext(); // the event's client may be in any container
-        watch.passNow();
-      });
+      DaemonSocketWatch sockets =
+          DaemonSocketWatch.open(
+              context.hostFs(),
+              context.reader(),
+              daemonSocketPaths(sources.docker()),
+              context.inventory()::running);
+      HostWatchSource watch =
+          new HostWatchSource(
+              DaemonSocketWatch.NAME, sockets, hostWatch.socketInterval(), context.clock());
+      context
+          .links()
+          .onDaemonEvent(
+              e -> {
+                sockets.listAllNext(); // the event's client may be in any container
+                watch.passNow();
+              });
       return Optional.of(watch);
     } catch (NetlinkUnavailableException e) {
-      log.warn("no unix socket diagnostics ({}): connections to the Docker socket from containers are not seen",
+      log.warn(
+          "no unix socket diagnostics ({}): connections to the Docker socket from containers are not seen",
           e.getMessage());
-      return context.unavailable(DaemonSocketWatch.NAME, "no unix socket diagnostics (" + e.getMessage()
-          + "): connections to the Docker socket from containers are not seen");
+      return context.unavailable(
+          DaemonSocketWatch.NAME,
+          "no unix socket diagnostics ("
+              + e.getMessage()
+              + "): connections to the Docker socket from containers are not seen");
     }
   }
 
@@ -72,23 +98,39 @@ final class HostWatchWiring {
    * The watch for host files written by container processes through bind mounts, unless the host
    * watch is off or fanotify is unavailable here (then said once).
    */
-  static Optional<HostWriteSource> hostWrites(AgentConfig.HostWatch hostWatch, SourceContext context) {
+  static Optional<HostWriteSource> hostWrites(
+      AgentConfig.HostWatch hostWatch, SourceContext context) {
     if (!hostWatch.enabled()) {
       return context.disabled(HostWriteSource.NAME, SETTING);
     }
     try {
-      return Optional.of(HostWriteSource.open(context.hostFs(), context.reference(), context.reader(),
-          context.inventory()::running, context.inventory()::byId, context.clock(),
-          hostWatch.interval(), HOST_DIRECTORIES));
+      return Optional.of(
+          HostWriteSource.open(
+              context.hostFs(),
+              context.reference(),
+              context.reader(),
+              context.inventory()::running,
+              context.inventory()::byId,
+              context.clock(),
+              hostWatch.interval(),
+              HOST_DIRECTORIES));
     } catch (IOException e) {
-      log.warn("no fanotify ({}): files written on the host through containers' bind mounts are not seen",
+      log.warn(
+          "no fanotify ({}): files written on the host through containers' bind mounts are not seen",
           e.getMessage());
-      return context.unavailable(HostWriteSource.NAME, "no fanotify (" + e.getMessage() + ", the agent needs "
-          + "CAP_SYS_ADMIN): files written on the host through containers' bind mounts are not seen");
+      return context.unavailable(
+          HostWriteSource.NAME,
+          "no fanotify ("
+              + e.getMessage()
+              + ", the agent needs "
+              + "CAP_SYS_ADMIN): files written on the host through containers' bind mounts are not seen");
     }
   }
 
-  /** The Docker API socket paths whose connections are watched: the configured one and the usual ones. */
+  /**
+   * The Docker API socket paths whose connections are watched: the configured one and the usual
+   * ones.
+   */
   private static Set<String> daemonSocketPaths(AgentConfig.Docker docker) {
     Set<String> paths = new LinkedHashSet<>(List.of("/var/run/docker.sock", "/run/docker.sock"));
     URI host = URI.create(docker.host());

@@ -17,13 +17,23 @@ final class LifecycleWiring {
   private LifecycleWiring() {}
 
   /** The lifecycle source, heartbeating every {@code pipeline.heartbeat}. */
-  static AgentLifecycleSource lifecycle(AgentConfig.Pipeline section, SourceContext context, List<Source> sources,
+  static AgentLifecycleSource lifecycle(
+      AgentConfig.Pipeline section,
+      SourceContext context,
+      List<Source> sources,
       Pipeline pipeline) {
     // Events lost for good: records the journal refused, and what sources declare as losses.
     return new AgentLifecycleSource(
-        () -> pipeline.stats().journalFailures() + pipeline.stats().unrecordable() + sourceLosses(sources),
-        section.heartbeat(), context.clock(), AgentVersion.get(), Optional.of(context.machine()),
-        context.sensors()::now, pipeline::journalAccepting);
+        () ->
+            pipeline.stats().journalFailures()
+                + pipeline.stats().unrecordable()
+                + sourceLosses(sources),
+        section.heartbeat(),
+        context.clock(),
+        AgentVersion.get(),
+        Optional.of(context.machine()),
+        context.sensors()::now,
+        pipeline::journalAccepting);
   }
 
   /** The events the sources lost for good: the sum of the counters each declares as losses. */

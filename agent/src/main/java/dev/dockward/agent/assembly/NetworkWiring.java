@@ -22,18 +22,21 @@ public final class NetworkWiring {
   private NetworkWiring() {}
 
   /**
-   * Whether a daemon event may have added or removed a bridge: a network created or destroyed,
-   * or a container started (Docker may create a network's bridge device only then). The source
-   * then looks for bridges at once instead of at its next periodic rescan.
+   * Whether a daemon event may have added or removed a bridge: a network created or destroyed, or a
+   * container started (Docker may create a network's bridge device only then). The source then
+   * looks for bridges at once instead of at its next periodic rescan.
    */
   static boolean bridgesMayHaveChanged(DaemonEvent e) {
-    return ("network".equals(e.type()) && ("create".equals(e.action()) || "destroy".equals(e.action())))
+    return ("network".equals(e.type())
+            && ("create".equals(e.action()) || "destroy".equals(e.action())))
         || ("container".equals(e.type()) && "start".equals(e.action()));
   }
 
   /** The configured policy file, read now; no file is no policy. */
   static EdgePolicy policy(AgentConfig.Network net) throws ConfigException {
-    return net.policy().isBlank() ? EdgePolicy.NONE : new NetworkPolicyLoader().load(Path.of(net.policy()));
+    return net.policy().isBlank()
+        ? EdgePolicy.NONE
+        : new NetworkPolicyLoader().load(Path.of(net.policy()));
   }
 
   /**
@@ -51,7 +54,8 @@ public final class NetworkWiring {
     try {
       EdgePolicy next = policy(net);
       judge.replacePolicy(next);
-      log.info("reload: network policy {} loaded", net.policy().isBlank() ? "(none)" : net.policy());
+      log.info(
+          "reload: network policy {} loaded", net.policy().isBlank() ? "(none)" : net.policy());
     } catch (ConfigException e) {
       log.error("reload: {}; keeping the running network policy", e.getMessage());
     }
@@ -59,10 +63,10 @@ public final class NetworkWiring {
 
   /**
    * The network source, when enabled and allowed: without the right to capture the agent says so
-   * once and runs on without flows. The policy file was checked with the config (ConfigLoader);
-   * a policy broken since is a start failure like a broken config. Its flows pass the network
-   * policy stage ({@link FlowJudge}: policy, learning, scan counts) before they are delivered.
-   * Daemon events that may have changed the bridges ask it for a rescan at once.
+   * once and runs on without flows. The policy file was checked with the config (ConfigLoader); a
+   * policy broken since is a start failure like a broken config. Its flows pass the network policy
+   * stage ({@link FlowJudge}: policy, learning, scan counts) before they are delivered. Daemon
+   * events that may have changed the bridges ask it for a rescan at once.
    */
   static Optional<NetworkFlowSource> network(AgentConfig.Network net, SourceContext context) {
     if (!net.enabled()) {
@@ -75,24 +79,41 @@ public final class NetworkWiring {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
     Optional<FlowJudge.Learning> learning = learning(net.learning(), context.stateDir());
-    NetworkFlowSource.Settings settings = new NetworkFlowSource.Settings(net.interfaces(), net.snapLength(),
-        (long) net.ringMb() << 20, net.rescanInterval(),
-        new FlowTable.Settings(net.maxFlows(), net.idleTimeout(), net.activeTimeout(),
-            FlowTable.Settings.DEFAULT.closedLinger()));
+    NetworkFlowSource.Settings settings =
+        new NetworkFlowSource.Settings(
+            net.interfaces(),
+            net.snapLength(),
+            (long) net.ringMb() << 20,
+            net.rescanInterval(),
+            new FlowTable.Settings(
+                net.maxFlows(),
+                net.idleTimeout(),
+                net.activeTimeout(),
+                FlowTable.Settings.DEFAULT.closedLinger()));
     Duration scanWindow = net.scanWindow();
     try {
       // The stage is made once capture is known to work: learning reads (or starts) its file then.
-      NetworkFlowSource source = NetworkFlowSource.open(context.hostFs(), context.inventory()::running,
-          context.clock(), settings, () -> FlowJudge.open(policy, scanWindow, learning, context.clock().instant()));
-      context.links().onDaemonEvent(e -> {
-        if (bridgesMayHaveChanged(e)) {
-          source.rescanNow();
-        }
-      });
+      NetworkFlowSource source =
+          NetworkFlowSource.open(
+              context.hostFs(),
+              context.inventory()::running,
+              context.clock(),
+              settings,
+              () -> FlowJudge.open(policy, scanWindow, learning, context.clock().instant()));
+      context
+          .links()
+          .onDaemonEvent(
+              e -> {
+                if (bridgesMayHaveChanged(e)) {
+                  source.rescanNow();
+                }
+              });
       return Optional.of(source);
     } catch (CaptureUnavailableException e) {
-      log.warn("network capture unavailable ({}): no flow events; everything else runs", e.getMessage());
-      return context.unavailable("network", "network capture unavailable (" + e.getMessage() + "): no flow events");
+      log.warn(
+          "network capture unavailable ({}): no flow events; everything else runs", e.getMessage());
+      return context.unavailable(
+          "network", "network capture unavailable (" + e.getMessage() + "): no flow events");
     }
   }
 
@@ -101,7 +122,10 @@ public final class NetworkWiring {
     if (!l.enabled()) {
       return Optional.empty();
     }
-    Path file = l.file().isBlank() ? stateDir.resolve("network-learned-edges.json") : Path.of(l.file());
-    return Optional.of(new FlowJudge.Learning(l.period(), file, l.maxEdges(), l.maxPortsPerPair(), l.scanThreshold()));
+    Path file =
+        l.file().isBlank() ? stateDir.resolve("network-learned-edges.json") : Path.of(l.file());
+    return Optional.of(
+        new FlowJudge.Learning(
+            l.period(), file, l.maxEdges(), l.maxPortsPerPair(), l.scanThreshold()));
   }
 }

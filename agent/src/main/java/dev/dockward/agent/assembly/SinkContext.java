@@ -22,7 +22,11 @@ import java.io.PrintStream;
  * @param rules the loaded rules: mapped alerts carry their descriptions
  * @param stdout where the stdout sink writes
  */
-record SinkContext(ChronicleJournal journal, PublishedSchema schema, SchemaViolations violations, Detector rules,
+record SinkContext(
+    ChronicleJournal journal,
+    PublishedSchema schema,
+    SchemaViolations violations,
+    Detector rules,
     PrintStream stdout) {
 
   /**
@@ -32,7 +36,10 @@ record SinkContext(ChronicleJournal journal, PublishedSchema schema, SchemaViola
    * @param events whether events ship too, not only alerts and lifecycle records
    */
   Shipper checkpointed(Sink sink, String name, boolean events) {
-    return new Shipper(journal, sink, FileCheckpoint.forSink(journal, name),
+    return new Shipper(
+        journal,
+        sink,
+        FileCheckpoint.forSink(journal, name),
         ShipperSettings.of(events, ShipperSettings.Start.JOURNAL_START).withLifecycle());
   }
 
@@ -46,6 +53,8 @@ record SinkContext(ChronicleJournal journal, PublishedSchema schema, SchemaViola
    * wrapper); mapped alerts carry the descriptions of the rules loaded when they are shipped.
    */
   Sink formatted(Sink sink, RecordFormat format) {
-    return format == RecordFormat.NATIVE ? sink : new FormattingSink(sink, format, rules::ruleDescription);
+    return format == RecordFormat.NATIVE
+        ? sink
+        : new FormattingSink(sink, format, rules::ruleDescription);
   }
 }

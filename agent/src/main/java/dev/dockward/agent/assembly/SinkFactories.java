@@ -18,10 +18,11 @@ import org.slf4j.LoggerFactory;
 final class SinkFactories {
   private static final Logger log = LoggerFactory.getLogger(SinkFactories.class);
 
-  static final List<Entry<?>> ALL = List.of(
-      entry(c -> c.sinks().kafka(), SinkFactories::kafka),
-      entry(c -> c.sinks().file(), SinkFactories::file),
-      entry(AgentConfig::sinks, SinkFactories::stdout));
+  static final List<Entry<?>> ALL =
+      List.of(
+          entry(c -> c.sinks().kafka(), SinkFactories::kafka),
+          entry(c -> c.sinks().file(), SinkFactories::file),
+          entry(AgentConfig::sinks, SinkFactories::stdout));
 
   private SinkFactories() {}
 
@@ -40,14 +41,20 @@ final class SinkFactories {
   static Optional<Shipper> kafka(AgentConfig.Kafka kafka, SinkContext context) {
     if (!kafka.enabled()) {
       if (!kafka.bootstrapServers().isBlank()) {
-        log.warn("sinks.kafka.bootstrap_servers is set but sinks.kafka.enabled is not true: not shipping to Kafka");
+        log.warn(
+            "sinks.kafka.bootstrap_servers is set but sinks.kafka.enabled is not true: not shipping to Kafka");
       }
       return Optional.empty();
     }
-    Shipper shipper = context.checkpointed(
-        context.checked(context.formatted(KafkaSink.create(kafka), kafka.outputFormat())), KafkaSink.NAME,
-        kafka.events());
-    log.info("shipping {} to Kafka at {}", kafka.events() ? "alerts and events" : "alerts", kafka.bootstrapServers());
+    Shipper shipper =
+        context.checkpointed(
+            context.checked(context.formatted(KafkaSink.create(kafka), kafka.outputFormat())),
+            KafkaSink.NAME,
+            kafka.events());
+    log.info(
+        "shipping {} to Kafka at {}",
+        kafka.events() ? "alerts and events" : "alerts",
+        kafka.bootstrapServers());
     return Optional.of(shipper);
   }
 
@@ -56,10 +63,12 @@ final class SinkFactories {
     if (!file.enabled()) {
       return Optional.empty();
     }
-    RotatingFileSink sink = new RotatingFileSink(Path.of(file.path()), file.maxSize().bytes(), file.maxFiles(),
-        file.format());
-    Shipper shipper = context.checkpointed(context.formatted(sink, file.outputFormat()), RotatingFileSink.NAME,
-        file.events());
+    RotatingFileSink sink =
+        new RotatingFileSink(
+            Path.of(file.path()), file.maxSize().bytes(), file.maxFiles(), file.format());
+    Shipper shipper =
+        context.checkpointed(
+            context.formatted(sink, file.outputFormat()), RotatingFileSink.NAME, file.events());
     log.info("writing {} to {}", file.events() ? "alerts and events" : "alerts", file.path());
     return Optional.of(shipper);
   }
@@ -70,9 +79,13 @@ final class SinkFactories {
       return Optional.empty();
     }
     AgentConfig.Stdout stdout = sinks.stdout();
-    return Optional.of(new Shipper(context.journal(),
-        context.checked(context.formatted(new StdoutSink(context.stdout(), stdout.format()),
-            stdout.outputFormat())),
-        Checkpoint.none(), ShipperSettings.of(stdout.events(), ShipperSettings.Start.JOURNAL_END)));
+    return Optional.of(
+        new Shipper(
+            context.journal(),
+            context.checked(
+                context.formatted(
+                    new StdoutSink(context.stdout(), stdout.format()), stdout.outputFormat())),
+            Checkpoint.none(),
+            ShipperSettings.of(stdout.events(), ShipperSettings.Start.JOURNAL_END)));
   }
 }

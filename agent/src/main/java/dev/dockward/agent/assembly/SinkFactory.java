@@ -5,7 +5,8 @@ import java.util.Optional;
 
 /**
  * Builds the shipper of one sink from its configuration section and what all sinks share. The
- * shipper is not started yet; what it shipped, failed and holds in flight are its own ({@link Shipper}).
+ * shipper is not started yet; what it shipped, failed and holds in flight are its own ({@link
+ * Shipper}).
  *
  * @param <C> the configuration section the sink reads
  */

@@ -2,8 +2,8 @@ package dev.dockward.agent.assembly;
 
 import dev.dockward.agent.health.SensorStates;
 import dev.dockward.docker.DockerInventory;
-import dev.dockward.host.MachineFactsProvider;
 import dev.dockward.host.HostFs;
+import dev.dockward.host.MachineFactsProvider;
 import dev.dockward.proc.HostReference;
 import dev.dockward.proc.ProcReader;
 import java.nio.file.Path;
@@ -23,8 +23,16 @@ import java.util.Optional;
  * @param stateDir where sources keep state across restarts (the journal directory)
  * @param links what sources tell each other
  */
-record SourceContext(HostFs hostFs, HostReference reference, ProcReader reader, DockerInventory inventory,
-    SensorStates sensors, MachineFactsProvider machine, Clock clock, Path stateDir, SourceLinks links) {
+record SourceContext(
+    HostFs hostFs,
+    HostReference reference,
+    ProcReader reader,
+    DockerInventory inventory,
+    SensorStates sensors,
+    MachineFactsProvider machine,
+    Clock clock,
+    Path stateDir,
+    SourceLinks links) {
 
   /** No source: the configuration's {@code setting} turned sensor {@code name} off. */
   <S> Optional<S> disabled(String name, String setting) {

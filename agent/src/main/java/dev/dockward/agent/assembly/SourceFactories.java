@@ -7,23 +7,24 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Every source the agent can run, in start order: the one place a new sensor is added. Docker
- * comes first, since its initial listing fills the inventory the others' events are enriched from.
+ * Every source the agent can run, in start order: the one place a new sensor is added. Docker comes
+ * first, since its initial listing fills the inventory the others' events are enriched from.
  */
 final class SourceFactories {
-  static final List<Entry<?>> ALL = List.of(
-      entry(c -> c.sources().docker(), DockerWiring::docker),
-      entry(c -> c.sources().audit(), AuditWiring::audit),
-      entry(AgentConfig::sources, ExecFileWiring::execFiles),
-      entry(AgentConfig::sources, ProcessWiring::netlink),
-      entry(c -> c.sources().procScan(), ProcessWiring::procScan),
-      entry(c -> c.sources().cgroup(), CgroupWiring::cgroup),
-      entry(c -> c.sources().hostWatch(), HostWatchWiring::hostWatch),
-      entry(c -> c.sources().hostWatch(), HostWatchWiring::hostWrites),
-      entry(c -> c.sources().hostWatch(), SensitiveOpenWiring::sensitiveOpens),
-      entry(AgentConfig::sources, HostWatchWiring::socketWatch),
-      entry(c -> c.sources().network(), NetworkWiring::network),
-      entry(c -> c, PostureWiring::posture));
+  static final List<Entry<?>> ALL =
+      List.of(
+          entry(c -> c.sources().docker(), DockerWiring::docker),
+          entry(c -> c.sources().audit(), AuditWiring::audit),
+          entry(AgentConfig::sources, ExecFileWiring::execFiles),
+          entry(AgentConfig::sources, ProcessWiring::netlink),
+          entry(c -> c.sources().procScan(), ProcessWiring::procScan),
+          entry(c -> c.sources().cgroup(), CgroupWiring::cgroup),
+          entry(c -> c.sources().hostWatch(), HostWatchWiring::hostWatch),
+          entry(c -> c.sources().hostWatch(), HostWatchWiring::hostWrites),
+          entry(c -> c.sources().hostWatch(), SensitiveOpenWiring::sensitiveOpens),
+          entry(AgentConfig::sources, HostWatchWiring::socketWatch),
+          entry(c -> c.sources().network(), NetworkWiring::network),
+          entry(c -> c, PostureWiring::posture));
 
   private SourceFactories() {}
 

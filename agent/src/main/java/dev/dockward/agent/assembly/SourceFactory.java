@@ -12,8 +12,8 @@ import java.util.Optional;
 @FunctionalInterface
 interface SourceFactory<C> {
   /**
-   * The source, or empty when the configuration turns it off or it cannot run here; either way
-   * the factory puts it in {@link SourceContext#sensors} with the reason.
+   * The source, or empty when the configuration turns it off or it cannot run here; either way the
+   * factory puts it in {@link SourceContext#sensors} with the reason.
    */
   Optional<? extends Source> open(C section, SourceContext context);
 }

@@ -10,16 +10,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * What sources tell each other, so that each factory builds its source alone whatever else is
- * on: the Docker source passes daemon events on, the /proc scan offers a rescan, the audit source
- * says while it reports exec events and shares with the host watch the packet sockets it reported, the exec file watch offers netlink the files execs opened.
+ * What sources tell each other, so that each factory builds its source alone whatever else is on:
+ * the Docker source passes daemon events on, the /proc scan offers a rescan, the audit source says
+ * while it reports exec events and shares with the host watch the packet sockets it reported, the
+ * exec file watch offers netlink the files execs opened.
  */
 final class SourceLinks {
   private final AtomicBoolean auditReportsExecs = new AtomicBoolean();
   private final SocketClaims packetSockets = new SocketClaims();
   private final SeenProcesses seen = new SeenProcesses();
   private final List<Consumer<DaemonEvent>> daemonListeners = new CopyOnWriteArrayList<>();
-  private volatile Runnable processRescan = () -> { };
+  private volatile Runnable processRescan = () -> {};
   private volatile ExecFiles execFiles = ExecFiles.NONE;
 
   /** Set while the audit source reports exec events; netlink keeps the rest. */
@@ -27,7 +28,9 @@ final class SourceLinks {
     return auditReportsExecs;
   }
 
-  /** Packet sockets already reported, by the audit source at their call or by the host watch's pass. */
+  /**
+   * Packet sockets already reported, by the audit source at their call or by the host watch's pass.
+   */
   SocketClaims packetSockets() {
     return packetSockets;
   }

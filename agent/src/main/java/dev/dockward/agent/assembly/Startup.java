@@ -7,7 +7,6 @@ import dev.dockward.agent.detect.AncestryEnricher;
 import dev.dockward.agent.detect.HostOsEnricher;
 import dev.dockward.agent.health.ReadyBody;
 import dev.dockward.agent.health.SensorStates;
-import dev.dockward.host.HostIdentity;
 import dev.dockward.agent.journal.ChronicleJournal;
 import dev.dockward.agent.journal.JournalRetention;
 import dev.dockward.agent.journal.RecordIds;
@@ -24,9 +23,10 @@ import dev.dockward.docker.DockerApi;
 import dev.dockward.docker.DockerInventory;
 import dev.dockward.docker.InspectingDirectory;
 import dev.dockward.event.HostInfo;
+import dev.dockward.host.HostFs;
+import dev.dockward.host.HostIdentity;
 import dev.dockward.host.MachineFactsAtStart;
 import dev.dockward.host.OshiMachineFacts;
-import dev.dockward.host.HostFs;
 import dev.dockward.net.NetworkFlowSource;
 import dev.dockward.proc.HostReference;
 import dev.dockward.proc.ProcReader;
@@ -55,10 +55,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Startup implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Startup.class);
+
   /** Processes remembered for the ancestry of alerts (entries of a few hundred bytes). */
   private static final int RECENT_PROCESSES = 8192;
+
   /** How long the pipeline waits for the daemon to describe a container it does not know yet. */
   private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(2);
+
   /** How long agent_started and the first posture audit wait for OSHI's first (slow) reading. */
   private static final Duration HOST_FACTS_WAIT = Duration.ofSeconds(15);
 
@@ -93,7 +96,10 @@ public final class Startup implements AutoCloseable {
     this.hostFs = HostFs.system();
   }
 
-  /** The machine's facts (read while the rest starts: OSHI's first call takes about a second) and who this host is. */
+  /**
+   * The machine's facts (read while the rest starts: OSHI's first call takes about a second) and
+   * who this host is.
+   */
   public void loadMachineFacts() {
     machine = MachineFactsAtStart.begin(new OshiMachineFacts(hostFs), HOST_FACTS_WAIT);
     host = HostIdentity.detect(config.host().name(), hostFs.etc().resolve("machine-id"));
@@ -101,31 +107,48 @@ public final class Startup implements AutoCloseable {
     log.info("record ids of this run start with {}", ids.runPrefix());
   }
 
-  /** The rules behind the alert stages (miner correlation, noise control), then the enrichment of the alerts that go out. */
+  /**
+   * The rules behind the alert stages (miner correlation, noise control), then the enrichment of
+   * the alerts that go out.
+   */
   public void buildDetectors(Detector rules) {
     Detector throttled = AlertStages.over(rules, config.alerts());
     // Ancestry after noise control: only the alerts that go out pay for the /proc lookups.
-    detector = new HostOsEnricher(new AncestryEnricher(throttled, new RecentProcesses(RECENT_PROCESSES),
-        ProcessLineage.live(new ProcReader(hostFs))), machine::readIfDone);
+    detector =
+        new HostOsEnricher(
+            new AncestryEnricher(
+                throttled,
+                new RecentProcesses(RECENT_PROCESSES),
+                ProcessLineage.live(new ProcReader(hostFs))),
+            machine::readIfDone);
   }
 
   /** The journal; damaged cycle files it moved aside make the journal sensor degraded. */
   public void openJournal() {
-    journal = ChronicleJournal.openForWriting(Path.of(config.journal().dir()), config.journal().rollCycle().configName(),
-        SystemTimeProvider.INSTANCE, config.journal().syncInterval());
+    journal =
+        ChronicleJournal.openForWriting(
+            Path.of(config.journal().dir()),
+            config.journal().rollCycle().configName(),
+            SystemTimeProvider.INSTANCE,
+            config.journal().syncInterval());
     started.add(journal);
     if (!journal.damagedCycles().isEmpty()) {
-      sensors.unavailable("journal", journal.damagedCycles().size() + " damaged cycle file(s) found at start and "
-          + "moved aside (their records are not in the journal): " + String.join("; ", journal.damagedCycles()));
+      sensors.unavailable(
+          "journal",
+          journal.damagedCycles().size()
+              + " damaged cycle file(s) found at start and "
+              + "moved aside (their records are not in the journal): "
+              + String.join("; ", journal.damagedCycles()));
     }
   }
 
   /**
-   * The shippers of the configured sinks, started. They start before the pipeline so that they
-   * are closed after it: the last records journalled before a stop are still shipped.
+   * The shippers of the configured sinks, started. They start before the pipeline so that they are
+   * closed after it: the last records journalled before a stop are still shipped.
    */
   public void buildSinks(Detector rules) throws InterruptedException {
-    SinkContext context = new SinkContext(journal, PublishedSchema.load(), violations, rules, stdout);
+    SinkContext context =
+        new SinkContext(journal, PublishedSchema.load(), violations, rules, stdout);
     for (SinkFactories.Entry<?> sink : SinkFactories.ALL) {
       Optional<Shipper> shipper = sink.open(config, context);
       if (shipper.isPresent()) {
@@ -136,20 +159,32 @@ public final class Startup implements AutoCloseable {
     }
   }
 
-  /** The pipeline from the sources to the journal, asking the daemon about containers the inventory does not know. */
+  /**
+   * The pipeline from the sources to the journal, asking the daemon about containers the inventory
+   * does not know.
+   */
   public void startPipeline() {
     ContainerDirectory directory = inventory;
     AgentConfig.Docker docker = config.sources().docker();
     if (docker.enabled()) {
       // Its own client: the pipeline's questions never wait behind the event stream's.
-      // A short timeout: the pipeline waits for the answer, and a hung daemon must not stall it long.
+      // A short timeout: the pipeline waits for the answer, and a hung daemon must not stall it
+      // long.
       DockerApi lookups = new DockerApi(URI.create(docker.host()), LOOKUP_TIMEOUT);
       started.add(lookups); // closed after the pipeline that uses it
       InspectingDirectory inspecting = new InspectingDirectory(lookups, clock);
       directory = id -> inventory.byId(id).or(() -> inspecting.byId(id));
     }
-    pipeline = new Pipeline(config.pipeline().queueCapacity(), directory, host, ids, journal, detector,
-        () -> shippers.forEach(Shipper::wake), () -> shippers.forEach(Shipper::recordsJournalled));
+    pipeline =
+        new Pipeline(
+            config.pipeline().queueCapacity(),
+            directory,
+            host,
+            ids,
+            journal,
+            detector,
+            () -> shippers.forEach(Shipper::wake),
+            () -> shippers.forEach(Shipper::recordsJournalled));
     pipeline.start();
     started.add(pipeline);
   }
@@ -161,8 +196,17 @@ public final class Startup implements AutoCloseable {
    */
   public void buildSources() {
     HostReference reference = hostReference();
-    sourceContext = new SourceContext(hostFs, reference, new ProcReader(hostFs, reference.namespaces()), inventory,
-        sensors, machine, clock, Path.of(config.journal().dir()), new SourceLinks());
+    sourceContext =
+        new SourceContext(
+            hostFs,
+            reference,
+            new ProcReader(hostFs, reference.namespaces()),
+            inventory,
+            sensors,
+            machine,
+            clock,
+            Path.of(config.journal().dir()),
+            new SourceLinks());
     List<Source> built = new ArrayList<>();
     try {
       for (SourceFactories.Entry<?> factory : SourceFactories.ALL) {
@@ -182,17 +226,23 @@ public final class Startup implements AutoCloseable {
   private HostReference hostReference() {
     HostReference reference = HostReference.find(hostFs);
     if (!reference.fromHostProcess()) {
-      sensors.unavailable("host_namespaces", "neither pid 1 nor dockerd/containerd can be read: the host's "
-          + "namespaces are taken from the agent's own, which differ from the host's under a sandbox");
+      sensors.unavailable(
+          "host_namespaces",
+          "neither pid 1 nor dockerd/containerd can be read: the host's "
+              + "namespaces are taken from the agent's own, which differ from the host's under a sandbox");
     }
     if (!reference.namespaces().known()) {
-      log.warn("cannot read the host's namespaces: processes are not compared with the host's (no host_ns)");
+      log.warn(
+          "cannot read the host's namespaces: processes are not compared with the host's (no host_ns)");
     } else {
       log.info("host namespaces read from {}", reference.description());
       List<String> differ = reference.agentDiffers();
       if (!differ.isEmpty()) {
-        log.warn("the agent runs in namespaces of its own ({}), not the host's (as under the systemd unit's "
-            + "sandbox): host namespaces, paths and mounts are read through {}", differ, reference.description());
+        log.warn(
+            "the agent runs in namespaces of its own ({}), not the host's (as under the systemd unit's "
+                + "sandbox): host namespaces, paths and mounts are read through {}",
+            differ,
+            reference.description());
       }
     }
     return reference;
@@ -223,14 +273,15 @@ public final class Startup implements AutoCloseable {
 
   /**
    * Journal retention by age and size, over what every sink committed; runs every minute and at
-   * once when the journal's disk is full. Unshipped records it must delete are journalled as
-   * {@code agent_journal_overflow}.
+   * once when the journal's disk is full. Unshipped records it must delete are journalled as {@code
+   * agent_journal_overflow}.
    */
   public void startRetention() {
     AgentConfig.Retention r = config.journal().retention();
     JournalRetention.Policy policy = new JournalRetention.Policy(r.maxAge(), r.maxSize().bytes());
-    retention = new JournalRetention(journal, policy, clock, () -> shippedThrough(shippers),
-        lifecycle::journalOverflow);
+    retention =
+        new JournalRetention(
+            journal, policy, clock, () -> shippedThrough(shippers), lifecycle::journalOverflow);
     journal.onDiskFull(retention::runSoon);
     retention.start(Duration.ofMinutes(1));
     started.add(retention);
@@ -242,17 +293,28 @@ public final class Startup implements AutoCloseable {
     if (!metrics.enabled()) {
       return;
     }
-    AgentMetrics registry = new AgentMetrics(pipeline.stats(), detector, sources, shippers, inventory, journal.dir());
+    AgentMetrics registry =
+        new AgentMetrics(pipeline.stats(), detector, sources, shippers, inventory, journal.dir());
     registry.schemaViolations(violations);
     registry.sensors(sensors);
     registry.process(AgentVersion.get());
     registry.shipping(journal, shippers);
     JournalMetrics.register(registry.registry(), journal, retention);
-    // Live: every thread runs (sources' threads are restarted after failures, so a dead one is stuck).
-    BooleanSupplier live = () -> pipeline.running() && shippers.stream().allMatch(Shipper::running)
-        && sources.stream().allMatch(Source::alive);
-    MetricsServer server = MetricsServer.start(metrics.address(), metrics.port(), registry.registry(), live,
-        () -> live.getAsBoolean() && pipeline.journalAccepting(), () -> ReadyBody.of(sensors.now()));
+    // Live: every thread runs (sources' threads are restarted after failures, so a dead one is
+    // stuck).
+    BooleanSupplier live =
+        () ->
+            pipeline.running()
+                && shippers.stream().allMatch(Shipper::running)
+                && sources.stream().allMatch(Source::alive);
+    MetricsServer server =
+        MetricsServer.start(
+            metrics.address(),
+            metrics.port(),
+            registry.registry(),
+            live,
+            () -> live.getAsBoolean() && pipeline.journalAccepting(),
+            () -> ReadyBody.of(sensors.now()));
     started.add(server);
     metricsPort = server.port();
   }
@@ -285,7 +347,9 @@ public final class Startup implements AutoCloseable {
 
   /** The network capture, when it runs (its policy is reloaded on SIGHUP). */
   public Optional<NetworkFlowSource> network() {
-    return sources.stream().filter(NetworkFlowSource.class::isInstance).map(NetworkFlowSource.class::cast)
+    return sources.stream()
+        .filter(NetworkFlowSource.class::isInstance)
+        .map(NetworkFlowSource.class::cast)
         .findFirst();
   }
 

@@ -4,7 +4,8 @@
  * dev.dockward.agent.assembly.SourceFactory} (its config section and the shared {@link
  * dev.dockward.agent.assembly.SourceContext} in, the source or nothing out) listed once in {@link
  * dev.dockward.agent.assembly.SourceFactories}, and every sink a {@link
- * dev.dockward.agent.assembly.SinkFactory} listed in {@link dev.dockward.agent.assembly.SinkFactories}.
- * A new sensor is its collector package plus one line in {@code SourceFactories}.
+ * dev.dockward.agent.assembly.SinkFactory} listed in {@link
+ * dev.dockward.agent.assembly.SinkFactories}. A new sensor is its collector package plus one line
+ * in {@code SourceFactories}.
  */
 package dev.dockward.agent.assembly;

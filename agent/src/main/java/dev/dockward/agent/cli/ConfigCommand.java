@@ -15,10 +15,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code dockward config check FILE}. */
-@Command(name = "config", description = "Check a configuration file.", subcommands = ConfigCommand.Check.class)
+@Command(
+    name = "config",
+    description = "Check a configuration file.",
+    subcommands = ConfigCommand.Check.class)
 final class ConfigCommand implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
@@ -26,12 +28,15 @@ final class ConfigCommand implements Runnable {
   }
 
   /** Loads the file as {@code run} would, and the rule files it names; exit 1 on any error. */
-  @Command(name = "check", description = "Validate a config file and the rules it names; exit 1 on errors.")
+  @Command(
+      name = "check",
+      description = "Validate a config file and the rules it names; exit 1 on errors.")
   static final class Check implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", arity = "0..1",
+    @Parameters(
+        paramLabel = "FILE",
+        arity = "0..1",
         description = "The config file (default /etc/dockward/dockward.yaml).")
     Path file;
 
@@ -57,8 +62,13 @@ final class ConfigCommand implements Runnable {
       }
       List<Path> paths = config.rules().paths().stream().map(Path::of).toList();
       LoadResult rules = RuleSetLoading.load(config.rules().bundled(), paths, err);
-      out.println(file + ": config ok; " + rules.ruleSet().rules().size() + " rules load, "
-          + rules.problems().size() + " rule problems");
+      out.println(
+          file
+              + ": config ok; "
+              + rules.ruleSet().rules().size()
+              + " rules load, "
+              + rules.problems().size()
+              + " rule problems");
       out.flush();
       return rules.hasErrors() ? 1 : 0;
     }

@@ -11,18 +11,29 @@ import picocli.CommandLine.Command;
  * rules, failed checks), 2 unusable input or environment (bad config, unwritable journal).
  */
 // INHERIT: --help (and --version) on every command and subcommand, as their peers' CLIs have.
-@Command(name = "dockward", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+@Command(
+    name = "dockward",
+    mixinStandardHelpOptions = true,
+    scope = CommandLine.ScopeType.INHERIT,
     versionProvider = VersionCommand.Provider.class,
     description = "Host-side runtime anomaly detector for Docker hosts.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "1:problems found (rules check, config check, posture --fail-on, replay --verify)",
-        "2:unusable input or environment (bad config, unwritable journal, no rule loaded, metrics port taken)"},
-    subcommands = {RunCommand.class, ReplayCommand.class, RulesCommand.class, PostureCommand.class, ConfigCommand.class,
-        VersionCommand.class,
-        CommandLine.HelpCommand.class})
+    exitCodeList = {
+      "0:success",
+      "1:problems found (rules check, config check, posture --fail-on, replay --verify)",
+      "2:unusable input or environment (bad config, unwritable journal, no rule loaded, metrics port taken)"
+    },
+    subcommands = {
+      RunCommand.class,
+      ReplayCommand.class,
+      RulesCommand.class,
+      PostureCommand.class,
+      ConfigCommand.class,
+      VersionCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class DockwardCli implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   private final InstalledFiles installed;
 
@@ -45,7 +56,8 @@ public final class DockwardCli implements Runnable {
    */
   public static CommandLine commandLine(Path etc) {
     // picocli answers invalid usage with 2, as our own commands do for unusable input.
-    return new CommandLine(new DockwardCli(new InstalledFiles(etc))).setCaseInsensitiveEnumValuesAllowed(true)
+    return new CommandLine(new DockwardCli(new InstalledFiles(etc)))
+        .setCaseInsensitiveEnumValuesAllowed(true)
         // Durations read once, at parse: a bad one is a usage error naming its option.
         .registerConverter(Duration.class, Durations::parse);
   }

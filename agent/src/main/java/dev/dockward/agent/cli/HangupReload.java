@@ -33,8 +33,14 @@ final class HangupReload {
   private final Consumer<AgentConfig> reloadAgent;
   private AgentConfig running;
 
-  HangupReload(Path configFile, List<Path> extraRules, AgentConfig running, RuleReloader reloader,
-      RuleDetector detector, PrintWriter problems, Consumer<AgentConfig> reloadAgent) {
+  HangupReload(
+      Path configFile,
+      List<Path> extraRules,
+      AgentConfig running,
+      RuleReloader reloader,
+      RuleDetector detector,
+      PrintWriter problems,
+      Consumer<AgentConfig> reloadAgent) {
     this.configFile = configFile;
     this.extraRules = List.copyOf(extraRules);
     this.running = running;
@@ -46,11 +52,13 @@ final class HangupReload {
 
   /** Installs the handler; the reload runs on its own thread, never in the signal dispatcher. */
   void install() {
-    Signal.handle(new Signal("HUP"), signal -> {
-      Thread t = new Thread(this::reload, "dockward-reload");
-      t.setDaemon(true);
-      t.start();
-    });
+    Signal.handle(
+        new Signal("HUP"),
+        signal -> {
+          Thread t = new Thread(this::reload, "dockward-reload");
+          t.setDaemon(true);
+          t.start();
+        });
   }
 
   synchronized void reload() {
@@ -75,8 +83,11 @@ final class HangupReload {
     detector.replace(new RuleEngine(loaded.ruleSet()));
     reloadAgent.accept(next);
     running = next;
-    log.info("reload: {} rules loaded (rule set {}), {} problems", loaded.ruleSet().rules().size(),
-        loaded.ruleSet().digest().shortForm(), loaded.problems().size());
+    log.info(
+        "reload: {} rules loaded (rule set {}), {} problems",
+        loaded.ruleSet().rules().size(),
+        loaded.ruleSet().digest().shortForm(),
+        loaded.problems().size());
   }
 
   private void warnAboutRestartOnly(AgentConfig next) {
@@ -93,11 +104,13 @@ final class HangupReload {
     if (!Objects.equals(next.metrics(), running.metrics())) {
       changed.add("metrics");
     }
-    if (!Objects.equals(next.pipeline(), running.pipeline()) || !Objects.equals(next.host(), running.host())) {
+    if (!Objects.equals(next.pipeline(), running.pipeline())
+        || !Objects.equals(next.host(), running.host())) {
       changed.add("pipeline/host");
     }
     if (!changed.isEmpty()) {
-      log.warn("reload: changes to {} take effect after a restart; rules are reloaded now", changed);
+      log.warn(
+          "reload: changes to {} take effect after a restart; rules are reloaded now", changed);
     }
   }
 }

@@ -17,7 +17,9 @@ record InstalledFiles(Path etc) {
     return etc.resolve("dockward.yaml");
   }
 
-  /** {@code rules.d}: the administrator's rules, loaded when no config file names the rule paths. */
+  /**
+   * {@code rules.d}: the administrator's rules, loaded when no config file names the rule paths.
+   */
   Path rulesDir() {
     return etc.resolve("rules.d");
   }

@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * How {@code run --stdout}, {@code replay} and {@code rules test} print records: JSON lines, or
- * one human line a record ({@code text}). {@code table} is the name replay and rules test used for
- * the same line before: still accepted, with a warning, so scripts keep working.
+ * How {@code run --stdout}, {@code replay} and {@code rules test} print records: JSON lines, or one
+ * human line a record ({@code text}). {@code table} is the name replay and rules test used for the
+ * same line before: still accepted, with a warning, so scripts keep working.
  */
 enum LineFormat {
-  JSONL, TEXT, TABLE;
+  JSONL,
+  TEXT,
+  TABLE;
 
   @Override
   public String toString() {
@@ -29,7 +31,8 @@ enum LineFormat {
     if (this != TABLE) {
       return this;
     }
-    err.println("dockward: --format table is deprecated; it is the same one-line format as --format text");
+    err.println(
+        "dockward: --format table is deprecated; it is the same one-line format as --format text");
     err.flush();
     return TEXT;
   }

@@ -9,6 +9,8 @@ import java.util.Locale;
 final class OutputFormats implements Iterable<String> {
   @Override
   public Iterator<String> iterator() {
-    return Arrays.stream(RecordFormat.values()).map(f -> f.name().toLowerCase(Locale.ROOT)).iterator();
+    return Arrays.stream(RecordFormat.values())
+        .map(f -> f.name().toLowerCase(Locale.ROOT))
+        .iterator();
   }
 }

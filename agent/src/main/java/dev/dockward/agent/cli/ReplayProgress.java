@@ -15,7 +15,11 @@ import java.util.function.LongSupplier;
 final class ReplayProgress {
   /** How often a line is written while scanning. */
   static final Duration EVERY = Duration.ofSeconds(2);
-  /** The clock is read once per this many records: reading it per record would cost more than the check. */
+
+  /**
+   * The clock is read once per this many records: reading it per record would cost more than the
+   * check.
+   */
   private static final int CLOCK_STRIDE = 1024;
 
   private final PrintWriter err;
@@ -26,7 +30,9 @@ final class ReplayProgress {
   private long scanned;
   private long matched;
 
-  /** @param live write the lines (else only count) */
+  /**
+   * @param live write the lines (else only count)
+   */
   ReplayProgress(PrintWriter err, boolean live, LongSupplier nanos) {
     this.err = err;
     this.live = live;
@@ -59,8 +65,13 @@ final class ReplayProgress {
       return;
     }
     double seconds = (nanos.getAsLong() - started) / 1e9;
-    err.println(String.format(Locale.ROOT, "dockward: scanned %d records, %d matched in %.1fs", scanned, matched,
-        seconds));
+    err.println(
+        String.format(
+            Locale.ROOT,
+            "dockward: scanned %d records, %d matched in %.1fs",
+            scanned,
+            matched,
+            seconds));
     err.flush();
   }
 

@@ -16,13 +16,19 @@ import picocli.CommandLine.Option;
  * ({@code /etc/dockward/rules.d} when no config file is found), then the given extra files.
  */
 final class RuleSelection {
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "YAML config whose rules section applies (default: /etc/dockward/dockward.yaml when it exists).")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "YAML config whose rules section applies (default: /etc/dockward/dockward.yaml when it exists).")
   Path config;
 
-  @Option(names = "--rules", paramLabel = "FILE|DIR",
-      description = "Extra rule file or directory (repeatable), beside the bundled rules and the config's rule paths "
-          + "(/etc/dockward/rules.d when no config file is found).")
+  @Option(
+      names = "--rules",
+      paramLabel = "FILE|DIR",
+      description =
+          "Extra rule file or directory (repeatable), beside the bundled rules and the config's rule paths "
+              + "(/etc/dockward/rules.d when no config file is found).")
   List<Path> rules = new ArrayList<>();
 
   /** The rules run would load, every problem reported to {@code err}. */

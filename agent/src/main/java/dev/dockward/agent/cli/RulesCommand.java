@@ -15,23 +15,29 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code dockward rules check|list|show|test}. */
-@Command(name = "rules", description = "Check, list, show or try rules.",
-    subcommands = {RulesCommand.Check.class, RulesCommand.ListRules.class, RulesShowCommand.class,
-        RulesTestCommand.class})
+@Command(
+    name = "rules",
+    description = "Check, list, show or try rules.",
+    subcommands = {
+      RulesCommand.Check.class,
+      RulesCommand.ListRules.class,
+      RulesShowCommand.class,
+      RulesTestCommand.class
+    })
 final class RulesCommand implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getErr());
   }
 
-  /** Loads the given files alone (not the bundled ones) and reports every problem with its place. */
+  /**
+   * Loads the given files alone (not the bundled ones) and reports every problem with its place.
+   */
   @Command(name = "check", description = "Check rule files; exit 1 when any has an error.")
   static final class Check implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Parameters(paramLabel = "FILE|DIR", arity = "1..*")
     List<Path> paths = new ArrayList<>();
@@ -40,7 +46,11 @@ final class RulesCommand implements Runnable {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       LoadResult result = RuleSetLoading.load(false, paths, spec.commandLine().getErr());
-      out.println(result.ruleSet().rules().size() + " rules loaded, " + result.problems().size() + " problems");
+      out.println(
+          result.ruleSet().rules().size()
+              + " rules loaded, "
+              + result.problems().size()
+              + " problems");
       out.flush();
       return result.hasErrors() ? 1 : 0;
     }
@@ -49,11 +59,9 @@ final class RulesCommand implements Runnable {
   /** Lists the rules the agent would load: bundled ones, the config's and the given extra files. */
   @Command(name = "list", description = "List the rules that would load.")
   static final class ListRules implements Callable<Integer> {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Mixin
-    RuleSelection selection;
+    @Mixin RuleSelection selection;
 
     @Override
     public Integer call() {
@@ -68,7 +76,8 @@ final class RulesCommand implements Runnable {
         return 2;
       }
       for (Rule r : result.ruleSet().rules()) {
-        out.printf("%-32s %-8s %-40s %s%n", r.id(), r.severity(), String.join(",", r.tags()), r.origin());
+        out.printf(
+            "%-32s %-8s %-40s %s%n", r.id(), r.severity(), String.join(",", r.tags()), r.origin());
       }
       out.flush();
       return result.hasErrors() ? 1 : 0;

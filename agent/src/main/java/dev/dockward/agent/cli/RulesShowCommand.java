@@ -20,19 +20,19 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code dockward rules show ID}: one rule as an analyst needs it (title, description, severity,
  * tags with the ATT&CK ones named, condition, output, {@code for:}/{@code window:}) and its
- * fixtures, each run against the rule as loaded so a stale example shows (except for a
- * {@code for:} or {@code window:} rule, which fires on a series of events).
+ * fixtures, each run against the rule as loaded so a stale example shows (except for a {@code for:}
+ * or {@code window:} rule, which fires on a series of events).
  */
-@Command(name = "show", description = "Show one rule: description, condition, severity, tags and its fixtures.")
+@Command(
+    name = "show",
+    description = "Show one rule: description, condition, severity, tags and its fixtures.")
 final class RulesShowCommand implements Callable<Integer> {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Parameters(paramLabel = "ID", description = "The rule id (see rules list).")
   String id;
 
-  @Mixin
-  RuleSelection selection;
+  @Mixin RuleSelection selection;
 
   @Override
   public Integer call() {
@@ -48,8 +48,12 @@ final class RulesShowCommand implements Callable<Integer> {
     }
     Optional<RuleSet> one = loaded.ruleSet().only(id);
     if (one.isEmpty()) {
-      err.println("dockward: no rule '" + id + "' loaded" + (loaded.hasErrors() ? " (see the problems above)" : "")
-          + "; dockward rules list shows the ids");
+      err.println(
+          "dockward: no rule '"
+              + id
+              + "' loaded"
+              + (loaded.hasErrors() ? " (see the problems above)" : "")
+              + "; dockward rules list shows the ids");
       err.flush();
       return 2;
     }
@@ -57,14 +61,24 @@ final class RulesShowCommand implements Callable<Integer> {
     out.println(rule.id() + ": " + rule.title());
     out.println("severity:    " + rule.severity() + (rule.enabled() ? "" : " (disabled)"));
     out.println("tags:        " + String.join(", ", rule.tags()));
-    List<String> attack = rule.tags().stream().filter(t -> t.startsWith("mitre.")).map(t -> t.substring(6)).toList();
+    List<String> attack =
+        rule.tags().stream().filter(t -> t.startsWith("mitre.")).map(t -> t.substring(6)).toList();
     if (!attack.isEmpty()) {
       out.println("ATT&CK:      " + String.join(", ", attack));
     }
     out.println("origin:      " + rule.origin() + ":" + rule.line());
     rule.holdFor().ifPresent(d -> out.println("for:         " + d.toMillis() + " ms"));
-    rule.window().ifPresent(w -> out.println("window:      at least " + w.atLeast() + " within " + w.within().toMillis()
-        + " ms, by " + w.by() + w.distinct().map(d -> ", distinct " + d).orElse("")));
+    rule.window()
+        .ifPresent(
+            w ->
+                out.println(
+                    "window:      at least "
+                        + w.atLeast()
+                        + " within "
+                        + w.within().toMillis()
+                        + " ms, by "
+                        + w.by()
+                        + w.distinct().map(d -> ", distinct " + d).orElse("")));
     block(out, "description", rule.description().isBlank() ? "(none)" : rule.description());
     block(out, "condition", rule.condition());
     if (!rule.output().isBlank()) {
@@ -92,7 +106,10 @@ final class RulesShowCommand implements Callable<Integer> {
       } else {
         // A fresh engine for each: a fixture is judged as the only event the rule has seen.
         boolean fired = !new RuleEngine(only).evaluate(f.event()).isEmpty();
-        verdict = fired == f.fires() ? "ok" : "FAILS (the rule " + (fired ? "fires" : "stays quiet") + ")";
+        verdict =
+            fired == f.fires()
+                ? "ok"
+                : "FAILS (the rule " + (fired ? "fires" : "stays quiet") + ")";
       }
       out.println("  - " + f.name() + ": expect " + f.expectation() + ", " + verdict);
       try {

@@ -20,7 +20,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -35,29 +34,38 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code dockward rules test RULE --events FILE|DIR}: one rule over recorded events (a jsonl file
- * or a journal), every match printed, without noise control, so a rule change can be tried
- * before it is deployed.
+ * or a journal), every match printed, without noise control, so a rule change can be tried before
+ * it is deployed.
  */
-@Command(name = "test", description = "Run one rule over recorded events (jsonl file or journal directory) and print what fires.")
+@Command(
+    name = "test",
+    description =
+        "Run one rule over recorded events (jsonl file or journal directory) and print what fires.")
 final class RulesTestCommand implements Callable<Integer> {
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Parameters(paramLabel = "RULE", description = "The rule id.")
   String ruleId;
 
-  @Option(names = "--events", paramLabel = "FILE|DIR", required = true,
+  @Option(
+      names = "--events",
+      paramLabel = "FILE|DIR",
+      required = true,
       description = "Recorded events: a jsonl file (one record a line) or a journal directory.")
   Path events;
 
-  @Mixin
-  RuleSelection selection;
+  @Mixin RuleSelection selection;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "jsonl", completionCandidates = LineFormat.Names.class,
-      description = "Output format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; table, the earlier name of "
-          + "text, still works but is deprecated).")
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      defaultValue = "jsonl",
+      completionCandidates = LineFormat.Names.class,
+      description =
+          "Output format: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; table, the earlier name of "
+              + "text, still works but is deprecated).")
   LineFormat format;
 
   @Override
@@ -75,7 +83,11 @@ final class RulesTestCommand implements Callable<Integer> {
     }
     Optional<RuleSet> one = loaded.ruleSet().only(ruleId);
     if (one.isEmpty()) {
-      err.println("dockward: no rule '" + ruleId + "' loaded" + (loaded.hasErrors() ? " (see the problems above)" : ""));
+      err.println(
+          "dockward: no rule '"
+              + ruleId
+              + "' loaded"
+              + (loaded.hasErrors() ? " (see the problems above)" : ""));
       err.flush();
       return 1;
     }
@@ -84,26 +96,39 @@ final class RulesTestCommand implements Callable<Integer> {
     ObjectMapper json = new ObjectMapper();
     LongAdder seen = new LongAdder();
     LongAdder fired = new LongAdder();
-    Consumer<Map<String, Object>> evaluate = record -> {
-      if (!"event".equals(record.get("kind"))) {
-        return;
-      }
-      seen.increment();
-      for (RuleMatch match : engine.evaluate(record)) {
-        fired.increment();
-        Map<String, Object> alert = AlertDocuments.of(match.toAlert(ids.next(), record));
-        try {
-          out.println(lines == LineFormat.TEXT ? TextLine.of(alert) : json.writeValueAsString(alert));
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    };
+    Consumer<Map<String, Object>> evaluate =
+        record -> {
+          if (!"event".equals(record.get("kind"))) {
+            return;
+          }
+          seen.increment();
+          for (RuleMatch match : engine.evaluate(record)) {
+            fired.increment();
+            Map<String, Object> alert = AlertDocuments.of(match.toAlert(ids.next(), record));
+            try {
+              out.println(
+                  lines == LineFormat.TEXT ? TextLine.of(alert) : json.writeValueAsString(alert));
+            } catch (IOException e) {
+              throw new IllegalStateException(e);
+            }
+          }
+        };
     try {
       if (Files.isDirectory(events)) {
         try (ChronicleJournal j = ChronicleJournal.openForReading(events)) {
-          new Replayer(j).replay(new ReplayQuery(Optional.empty(), Optional.empty(), Set.of("event"), Optional.empty(),
-              Set.of(), Optional.empty(), Optional.empty()), r -> evaluate.accept(r.map()), false, () -> true);
+          new Replayer(j)
+              .replay(
+                  new ReplayQuery(
+                      Optional.empty(),
+                      Optional.empty(),
+                      Set.of("event"),
+                      Optional.empty(),
+                      Set.of(),
+                      Optional.empty(),
+                      Optional.empty()),
+                  r -> evaluate.accept(r.map()),
+                  false,
+                  () -> true);
         }
       } else {
         readJsonl(json, evaluate, err);
@@ -114,8 +139,17 @@ final class RulesTestCommand implements Callable<Integer> {
       return 2;
     }
     out.flush();
-    err.println(ruleId + ": " + fired.sum() + " matches over " + seen.sum() + " events"
-        + engine.stats(ruleId).map(s -> s.errors() > 0 ? " (" + s.errors() + " evaluation errors)" : "").orElse(""));
+    err.println(
+        ruleId
+            + ": "
+            + fired.sum()
+            + " matches over "
+            + seen.sum()
+            + " events"
+            + engine
+                .stats(ruleId)
+                .map(s -> s.errors() > 0 ? " (" + s.errors() + " evaluation errors)" : "")
+                .orElse(""));
     err.flush();
     return 0;
   }

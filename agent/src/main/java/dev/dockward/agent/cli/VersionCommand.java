@@ -7,8 +7,7 @@ import picocli.CommandLine.Command;
 /** {@code dockward version}. */
 @Command(name = "version", description = "Print the version.")
 final class VersionCommand implements Callable<Integer> {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {

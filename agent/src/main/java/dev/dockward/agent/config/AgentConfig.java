@@ -5,19 +5,27 @@ import dev.dockward.agent.ship.format.RecordFormat;
 import dev.dockward.posture.PostureSettings;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * The whole configuration. Every section and key has a default, so the empty file (or no file)
- * is the embedded default: journal under /var/lib/dockward, bundled rules, /proc scan and the
- * system Docker daemon as sources, alerts on stdout.
+ * The whole configuration. Every section and key has a default, so the empty file (or no file) is
+ * the embedded default: journal under /var/lib/dockward, bundled rules, /proc scan and the system
+ * Docker daemon as sources, alerts on stdout.
  */
 public record AgentConfig(
-    Host host, Journal journal, Rules rules, Sources sources, Sinks sinks, Pipeline pipeline, Metrics metrics,
-    Alerts alerts, Posture posture) {
-  public static final AgentConfig DEFAULT = new AgentConfig(null, null, null, null, null, null, null, null, null);
+    Host host,
+    Journal journal,
+    Rules rules,
+    Sources sources,
+    Sinks sinks,
+    Pipeline pipeline,
+    Metrics metrics,
+    Alerts alerts,
+    Posture posture) {
+  public static final AgentConfig DEFAULT =
+      new AgentConfig(null, null, null, null, null, null, null, null, null);
 
   public AgentConfig {
     host = Objects.requireNonNullElse(host, new Host(null));
@@ -56,22 +64,32 @@ public record AgentConfig(
   }
 
   /**
-   * The host posture audit: at start and every {@code interval}; findings are
-   * {@code posture_finding} events, opened and resolved as they change.
+   * The host posture audit: at start and every {@code interval}; findings are {@code
+   * posture_finding} events, opened and resolved as they change.
    *
-   * <p>{@code min_docker_version} and {@code min_kernel_version} list the lowest acceptable
-   * release of each line ({@code 25.0.6}: a 25.0 older than that is outdated; a line older than
-   * every listed one is outdated; empty lists are not checked). {@code registry_allowlist} names
-   * the registries images may come from ({@code docker.io}, {@code registry.example.com:5000});
-   * empty: not checked.
+   * <p>{@code min_docker_version} and {@code min_kernel_version} list the lowest acceptable release
+   * of each line ({@code 25.0.6}: a 25.0 older than that is outdated; a line older than every
+   * listed one is outdated; empty lists are not checked). {@code registry_allowlist} names the
+   * registries images may come from ({@code docker.io}, {@code registry.example.com:5000}); empty:
+   * not checked.
    */
-  public record Posture(Boolean enabled, Duration interval, List<String> minDockerVersion,
-      List<String> minKernelVersion, List<String> registryAllowlist) {
+  public record Posture(
+      Boolean enabled,
+      Duration interval,
+      List<String> minDockerVersion,
+      List<String> minKernelVersion,
+      List<String> registryAllowlist) {
     public Posture {
       enabled = Objects.requireNonNullElse(enabled, true);
       interval = Objects.requireNonNullElse(interval, Duration.ofMinutes(5));
-      minDockerVersion = List.copyOf(Objects.requireNonNullElse(minDockerVersion, PostureSettings.DEFAULT.minDockerVersions()));
-      minKernelVersion = List.copyOf(Objects.requireNonNullElse(minKernelVersion, PostureSettings.DEFAULT.minKernelVersions()));
+      minDockerVersion =
+          List.copyOf(
+              Objects.requireNonNullElse(
+                  minDockerVersion, PostureSettings.DEFAULT.minDockerVersions()));
+      minKernelVersion =
+          List.copyOf(
+              Objects.requireNonNullElse(
+                  minKernelVersion, PostureSettings.DEFAULT.minKernelVersions()));
       registryAllowlist = List.copyOf(Objects.requireNonNullElse(registryAllowlist, List.of()));
     }
 
@@ -82,9 +100,9 @@ public record AgentConfig(
   }
 
   /**
-   * Noise control: one alert per (rule, container) per {@code dedupeWindow}, at most
-   * {@code rulePerMinute} alerts of one rule per minute; what is held back is counted and
-   * reported as {@code suppressed} on the next alert of the same rule and container.
+   * Noise control: one alert per (rule, container) per {@code dedupeWindow}, at most {@code
+   * rulePerMinute} alerts of one rule per minute; what is held back is counted and reported as
+   * {@code suppressed} on the next alert of the same rule and container.
    */
   public record Alerts(Duration dedupeWindow, Integer rulePerMinute, Integer globalPerMinute) {
     public Alerts {
@@ -100,11 +118,12 @@ public record AgentConfig(
   }
 
   /**
-   * The Prometheus and health endpoint: {@code /metrics}, {@code /health/live}, {@code /health/ready}.
+   * The Prometheus and health endpoint: {@code /metrics}, {@code /health/live}, {@code
+   * /health/ready}.
    *
    * @param address where it listens; loopback by default, since the figures describe the host
-   * @param port 10464 by default (9464, the default before, is OpenTelemetry's Prometheus exporter's);
-   *     0 picks a free port (tests)
+   * @param port 10464 by default (9464, the default before, is OpenTelemetry's Prometheus
+   *     exporter's); 0 picks a free port (tests)
    */
   public record Metrics(Boolean enabled, String address, Integer port) {
     public Metrics {
@@ -114,7 +133,9 @@ public record AgentConfig(
     }
   }
 
-  /** @param name the host name in records; empty means the system's host name */
+  /**
+   * @param name the host name in records; empty means the system's host name
+   */
   public record Host(String name) {
     public Host {
       name = Objects.requireNonNullElse(name, "");
@@ -128,7 +149,8 @@ public record AgentConfig(
    *     append): the most a power cut or kernel panic can lose
    * @param retention when whole roll cycles are deleted
    */
-  public record Journal(String dir, RollCycle rollCycle, Duration syncInterval, Retention retention) {
+  public record Journal(
+      String dir, RollCycle rollCycle, Duration syncInterval, Retention retention) {
     public Journal {
       dir = Objects.requireNonNullElse(dir, "/var/lib/dockward/journal");
       rollCycle = Objects.requireNonNullElse(rollCycle, RollCycle.HOURLY);
@@ -142,7 +164,10 @@ public record AgentConfig(
     }
   }
 
-  /** {@code journal.roll_cycle}: how often the journal starts a new cycle file (the unit of retention). */
+  /**
+   * {@code journal.roll_cycle}: how often the journal starts a new cycle file (the unit of
+   * retention).
+   */
   public enum RollCycle {
     HOURLY,
     DAILY;
@@ -168,7 +193,10 @@ public record AgentConfig(
     }
   }
 
-  /** @param bundled whether the rules shipped in the jar load; @param paths extra rule files or directories */
+  /**
+   * @param bundled whether the rules shipped in the jar load; @param paths extra rule files or
+   *     directories
+   */
   public record Rules(Boolean bundled, List<String> paths) {
     public Rules {
       bundled = Objects.requireNonNullElse(bundled, true);
@@ -176,8 +204,14 @@ public record AgentConfig(
     }
   }
 
-  public record Sources(ProcScan procScan, Docker docker, Cgroup cgroup, Netlink netlink, Network network,
-      HostWatch hostWatch, Audit audit) {
+  public record Sources(
+      ProcScan procScan,
+      Docker docker,
+      Cgroup cgroup,
+      Netlink netlink,
+      Network network,
+      HostWatch hostWatch,
+      Audit audit) {
     public Sources {
       procScan = Objects.requireNonNullElse(procScan, new ProcScan(null, null));
       docker = Objects.requireNonNullElse(docker, new Docker(null, null, null));
@@ -189,7 +223,12 @@ public record AgentConfig(
     }
 
     /** The sources with audit at its default (off). */
-    public Sources(ProcScan procScan, Docker docker, Cgroup cgroup, Netlink netlink, Network network,
+    public Sources(
+        ProcScan procScan,
+        Docker docker,
+        Cgroup cgroup,
+        Netlink netlink,
+        Network network,
         HostWatch hostWatch) {
       this(procScan, docker, cgroup, netlink, network, hostWatch, null);
     }
@@ -220,8 +259,8 @@ public record AgentConfig(
   /**
    * @param enabled whether exec events come from the Linux audit subsystem (program, every
    *     argument, working directory, recorded by the kernel even for a process that ends at once).
-   *     Off by default: its syscall rules cost every task on the host a little per syscall
-   *     (see docs/benchmarks.md). Needs CAP_AUDIT_CONTROL (and CAP_AUDIT_READ beside auditd)
+   *     Off by default: its syscall rules cost every task on the host a little per syscall (see
+   *     docs/benchmarks.md). Needs CAP_AUDIT_CONTROL (and CAP_AUDIT_READ beside auditd)
    */
   public record Audit(Boolean enabled) {
     public Audit {
@@ -235,7 +274,8 @@ public record AgentConfig(
    * {@code network} sensor reported degraded. It changes no interface setting (no promiscuous
    * mode): see docs/network.md.
    *
-   * @param interfaces globs of the bridges to capture on (Docker's default bridge and user networks)
+   * @param interfaces globs of the bridges to capture on (Docker's default bridge and user
+   *     networks)
    * @param snapLength bytes of each frame the kernel hands over (headers only)
    * @param ringMb each bridge's capture ring, in MiB
    * @param rescanInterval how often bridges that appeared or vanished are looked for
@@ -246,10 +286,20 @@ public record AgentConfig(
    * @param policy a policy file of allowed edges between containers; empty for none
    * @param learning learning mode
    */
-  public record Network(Boolean enabled, List<String> interfaces, Integer snapLength, Integer ringMb,
-      Duration rescanInterval, Integer maxFlows, Duration idleTimeout, Duration activeTimeout, Duration scanWindow,
-      String policy, Learning learning) {
-    public static final Network DEFAULT = new Network(null, null, null, null, null, null, null, null, null, null, null);
+  public record Network(
+      Boolean enabled,
+      List<String> interfaces,
+      Integer snapLength,
+      Integer ringMb,
+      Duration rescanInterval,
+      Integer maxFlows,
+      Duration idleTimeout,
+      Duration activeTimeout,
+      Duration scanWindow,
+      String policy,
+      Learning learning) {
+    public static final Network DEFAULT =
+        new Network(null, null, null, null, null, null, null, null, null, null, null);
 
     public Network {
       enabled = Objects.requireNonNullElse(enabled, true);
@@ -274,24 +324,64 @@ public record AgentConfig(
     }
 
     public Network withEnabled(boolean on) {
-      return new Network(on, interfaces, snapLength, ringMb, rescanInterval, maxFlows, idleTimeout, activeTimeout,
-          scanWindow, policy, learning);
+      return new Network(
+          on,
+          interfaces,
+          snapLength,
+          ringMb,
+          rescanInterval,
+          maxFlows,
+          idleTimeout,
+          activeTimeout,
+          scanWindow,
+          policy,
+          learning);
     }
 
     /** With a policy file; learning left at its default follows the default for the new policy. */
     public Network withPolicy(String file) {
-      return new Network(enabled, interfaces, snapLength, ringMb, rescanInterval, maxFlows, idleTimeout,
-          activeTimeout, scanWindow, file, learning.equals(defaultLearning(policy)) ? null : learning);
+      return new Network(
+          enabled,
+          interfaces,
+          snapLength,
+          ringMb,
+          rescanInterval,
+          maxFlows,
+          idleTimeout,
+          activeTimeout,
+          scanWindow,
+          file,
+          learning.equals(defaultLearning(policy)) ? null : learning);
     }
 
     public Network withLearning(Learning l) {
-      return new Network(enabled, interfaces, snapLength, ringMb, rescanInterval, maxFlows, idleTimeout,
-          activeTimeout, scanWindow, policy, l);
+      return new Network(
+          enabled,
+          interfaces,
+          snapLength,
+          ringMb,
+          rescanInterval,
+          maxFlows,
+          idleTimeout,
+          activeTimeout,
+          scanWindow,
+          policy,
+          l);
     }
 
     public Network withRescanInterval(Duration interval) {
-      return new Network(enabled, interfaces, snapLength, ringMb, interval, maxFlows, idleTimeout, activeTimeout,
-          scanWindow, policy, learning);
+      return new Network(
+          enabled,
+          interfaces,
+          snapLength,
+          ringMb,
+          interval,
+          maxFlows,
+          idleTimeout,
+          activeTimeout,
+          scanWindow,
+          policy,
+          learning);
     }
   }
 
@@ -299,14 +389,21 @@ public record AgentConfig(
    * @param enabled whether edges between containers are learned: the first {@code period} is
    *     learned, later edges not learned are unexpected. When not set: on without a policy file,
    *     off with one (a policy file says what is expected; its {@code default} applies at once)
-   * @param period how long after learning first started edges are recorded; new edges after it are unexpected
-   * @param file where the learned edges are kept; empty for {@code network-learned-edges.json} in the journal directory
+   * @param period how long after learning first started edges are recorded; new edges after it are
+   *     unexpected
+   * @param file where the learned edges are kept; empty for {@code network-learned-edges.json} in
+   *     the journal directory
    * @param maxEdges the learned set's size (10000); edges beyond it are not learned, and counted
    * @param maxPortsPerPair service ports learned per pair of containers and protocol (16)
-   * @param scanThreshold distinct ports or hosts within the scan window at which a container's flows
-   *     are a scan and are not learned (30, as the bundled scan rule)
+   * @param scanThreshold distinct ports or hosts within the scan window at which a container's
+   *     flows are a scan and are not learned (30, as the bundled scan rule)
    */
-  public record Learning(Boolean enabled, Duration period, String file, Integer maxEdges, Integer maxPortsPerPair,
+  public record Learning(
+      Boolean enabled,
+      Duration period,
+      String file,
+      Integer maxEdges,
+      Integer maxPortsPerPair,
       Integer scanThreshold) {
     public Learning {
       // enabled stays unset here: the network section decides its default (see Network).
@@ -330,8 +427,8 @@ public record AgentConfig(
    * @param enabled whether core_pattern, cgroup release agents and containers' cgroup mounts are
    *     compared pass by pass ({@code host_file_change}, {@code container_mount} events)
    * @param interval the pause between passes
-   * @param socketInterval the pause between looks for container processes connected to the
-   *     Docker API socket (a kernel socket-table dump: cheap, so often)
+   * @param socketInterval the pause between looks for container processes connected to the Docker
+   *     API socket (a kernel socket-table dump: cheap, so often)
    */
   public record HostWatch(Boolean enabled, Duration interval, Duration socketInterval) {
     public HostWatch {
@@ -341,7 +438,10 @@ public record AgentConfig(
     }
   }
 
-  /** @param interval how often every running container's cgroup is sampled ({@code resource_sample} events) */
+  /**
+   * @param interval how often every running container's cgroup is sampled ({@code resource_sample}
+   *     events)
+   */
   public record Cgroup(Boolean enabled, Duration interval) {
     public Cgroup {
       enabled = Objects.requireNonNullElse(enabled, true);
@@ -351,10 +451,11 @@ public record AgentConfig(
 
   /**
    * @param enabled whether real-time process events come from the kernel's process connector; when
-   *     it cannot be opened (not root, no CONFIG_PROC_EVENTS) the agent says so and relies on the /proc scan
+   *     it cannot be opened (not root, no CONFIG_PROC_EVENTS) the agent says so and relies on the
+   *     /proc scan
    * @param execFiles whether the file of every exec in a container is recorded at exec time
-   *     (fanotify {@code FAN_OPEN_EXEC}, default on) for the exec events to carry, so that a process
-   *     gone before it was read still has its exe
+   *     (fanotify {@code FAN_OPEN_EXEC}, default on) for the exec events to carry, so that a
+   *     process gone before it was read still has its exe
    */
   public record Netlink(Boolean enabled, Boolean execFiles) {
     public Netlink {
@@ -369,8 +470,8 @@ public record AgentConfig(
   }
 
   /**
-   * @param interval how often /proc is listed for new processes; with netlink running the scan
-   *     is the reconciliation rescan (it reports only what netlink missed)
+   * @param interval how often /proc is listed for new processes; with netlink running the scan is
+   *     the reconciliation rescan (it reports only what netlink missed)
    */
   public record ProcScan(Boolean enabled, Duration interval) {
     public ProcScan {
@@ -379,7 +480,10 @@ public record AgentConfig(
     }
   }
 
-  /** @param host the daemon's address; @param maxBackoff the longest wait between reconnection attempts */
+  /**
+   * @param host the daemon's address; @param maxBackoff the longest wait between reconnection
+   *     attempts
+   */
   public record Docker(Boolean enabled, String host, Duration maxBackoff) {
     public Docker {
       enabled = Objects.requireNonNullElse(enabled, true);
@@ -392,7 +496,8 @@ public record AgentConfig(
     public Sinks {
       stdout = Objects.requireNonNullElse(stdout, new Stdout(null, null, null));
       kafka = Objects.requireNonNullElse(kafka, new Kafka(null, null, null, null, null));
-      file = Objects.requireNonNullElse(file, new FileSink(null, null, null, null, null, null, null));
+      file =
+          Objects.requireNonNullElse(file, new FileSink(null, null, null, null, null, null, null));
     }
 
     /** No file sink. */
@@ -408,18 +513,25 @@ public record AgentConfig(
   }
 
   /**
-   * A local file of records, rotated by size, shipped from the journal with its own checkpoint
-   * like Kafka (for log forwarders that tail files).
+   * A local file of records, rotated by size, shipped from the journal with its own checkpoint like
+   * Kafka (for log forwarders that tail files).
    *
    * @param path the current file; rotated ones are {@code path.1} (newest) to {@code path.N}
    * @param maxSize the size past which the file is rotated (default 100MiB)
    * @param maxFiles rotated files kept (default 5)
    * @param format {@code jsonl} or {@code text}
-   * @param events whether events are written too, not only alerts (and the agent's lifecycle records)
+   * @param events whether events are written too, not only alerts (and the agent's lifecycle
+   *     records)
    * @param outputFormat {@code native}, {@code ocsf} or {@code ecs}
    */
-  public record FileSink(Boolean enabled, String path, ByteSize maxSize, Integer maxFiles, OutputFormat format,
-      Boolean events, RecordFormat outputFormat) {
+  public record FileSink(
+      Boolean enabled,
+      String path,
+      ByteSize maxSize,
+      Integer maxFiles,
+      OutputFormat format,
+      Boolean events,
+      RecordFormat outputFormat) {
     public FileSink {
       enabled = Objects.requireNonNullElse(enabled, false);
       path = Objects.requireNonNullElse(path, "/var/log/dockward/alerts.jsonl");
@@ -436,13 +548,19 @@ public record AgentConfig(
    * @param bootstrapServers {@code host:port[,host:port…]}
    * @param topics where alerts and events go
    * @param events whether events ship too (alerts always do)
-   * @param outputFormat {@code native}, {@code ocsf} or {@code ecs} (alerts and lifecycle records mapped; other events native)
-   * @param properties Kafka producer properties passed through as written (TLS, SASL, tuning),
-   *     e.g. {@code security.protocol: SSL}; they override Dockward's tuning defaults, but not
-   *     what its delivery guarantee rests on (acks, idempotence, serializers)
+   * @param outputFormat {@code native}, {@code ocsf} or {@code ecs} (alerts and lifecycle records
+   *     mapped; other events native)
+   * @param properties Kafka producer properties passed through as written (TLS, SASL, tuning), e.g.
+   *     {@code security.protocol: SSL}; they override Dockward's tuning defaults, but not what its
+   *     delivery guarantee rests on (acks, idempotence, serializers)
    */
-  public record Kafka(Boolean enabled, String bootstrapServers, Topics topics, Boolean events,
-      Map<String, String> properties, RecordFormat outputFormat) {
+  public record Kafka(
+      Boolean enabled,
+      String bootstrapServers,
+      Topics topics,
+      Boolean events,
+      Map<String, String> properties,
+      RecordFormat outputFormat) {
     public Kafka {
       enabled = Objects.requireNonNullElse(enabled, false);
       bootstrapServers = Objects.requireNonNullElse(bootstrapServers, "");
@@ -453,12 +571,19 @@ public record AgentConfig(
     }
 
     /** Native records. */
-    public Kafka(Boolean enabled, String bootstrapServers, Topics topics, Boolean events, Map<String, String> properties) {
+    public Kafka(
+        Boolean enabled,
+        String bootstrapServers,
+        Topics topics,
+        Boolean events,
+        Map<String, String> properties) {
       this(enabled, bootstrapServers, topics, events, properties, null);
     }
   }
 
-  /** @param alerts the alerts topic; @param events the events topic (used when events ship) */
+  /**
+   * @param alerts the alerts topic; @param events the events topic (used when events ship)
+   */
   public record Topics(String alerts, String events) {
     public Topics {
       alerts = Objects.requireNonNullElse(alerts, "dockward.alerts");
@@ -467,12 +592,15 @@ public record AgentConfig(
   }
 
   /**
-   * @param enabled {@code auto} (on when no other sink is configured), {@code true} or {@code false}
+   * @param enabled {@code auto} (on when no other sink is configured), {@code true} or {@code
+   *     false}
    * @param format {@code jsonl} or {@code text}
    * @param events whether events are printed too, not only alerts
-   * @param outputFormat {@code native}, {@code ocsf} or {@code ecs} (alerts and lifecycle records mapped; other events native)
+   * @param outputFormat {@code native}, {@code ocsf} or {@code ecs} (alerts and lifecycle records
+   *     mapped; other events native)
    */
-  public record Stdout(StdoutMode enabled, OutputFormat format, Boolean events, RecordFormat outputFormat) {
+  public record Stdout(
+      StdoutMode enabled, OutputFormat format, Boolean events, RecordFormat outputFormat) {
     public Stdout {
       enabled = Objects.requireNonNullElse(enabled, StdoutMode.AUTO);
       format = Objects.requireNonNullElse(format, OutputFormat.JSONL);

@@ -1,7 +1,8 @@
 package dev.dockward.agent.config;
 
 /**
- * A size from the configuration, in bytes (written {@code 512MiB}, {@code 2GiB}: see {@link Sizes}).
+ * A size from the configuration, in bytes (written {@code 512MiB}, {@code 2GiB}: see {@link
+ * Sizes}).
  *
  * @param bytes the size in bytes
  */

@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * How the configuration's typed values are read from their text, once, at load: durations
- * ({@code 250ms}, {@code 7d}), sizes ({@code 2GiB}) and the names of formats. A value that does
- * not read is an error at its key and line (see {@link ConfigLoader}).
+ * How the configuration's typed values are read from their text, once, at load: durations ({@code
+ * 250ms}, {@code 7d}), sizes ({@code 2GiB}) and the names of formats. A value that does not read is
+ * an error at its key and line (see {@link ConfigLoader}).
  */
 final class ConfigValues {
   private ConfigValues() {}
@@ -25,19 +25,55 @@ final class ConfigValues {
   static SimpleModule module() {
     SimpleModule m = new SimpleModule("dockward-config");
     m.addDeserializer(Duration.class, reading(Duration.class, Durations::parse));
-    m.addDeserializer(ByteSize.class, reading(ByteSize.class, text -> new ByteSize(positiveSize(text))));
-    m.addDeserializer(OutputFormat.class, reading(OutputFormat.class,
-        named(Map.of("jsonl", OutputFormat.JSONL, "text", OutputFormat.TEXT), "must be jsonl or text")));
-    m.addDeserializer(RecordFormat.class, reading(RecordFormat.class,
-        named(Map.of("native", RecordFormat.NATIVE, "ocsf", RecordFormat.OCSF, "ecs", RecordFormat.ECS),
-            "must be native, ocsf or ecs")));
-    m.addDeserializer(AgentConfig.RollCycle.class, reading(AgentConfig.RollCycle.class,
-        text -> named(Map.of("hourly", AgentConfig.RollCycle.HOURLY, "daily", AgentConfig.RollCycle.DAILY),
-            "must be hourly or daily").apply(text.toLowerCase(Locale.ROOT))));
+    m.addDeserializer(
+        ByteSize.class, reading(ByteSize.class, text -> new ByteSize(positiveSize(text))));
+    m.addDeserializer(
+        OutputFormat.class,
+        reading(
+            OutputFormat.class,
+            named(
+                Map.of("jsonl", OutputFormat.JSONL, "text", OutputFormat.TEXT),
+                "must be jsonl or text")));
+    m.addDeserializer(
+        RecordFormat.class,
+        reading(
+            RecordFormat.class,
+            named(
+                Map.of(
+                    "native",
+                    RecordFormat.NATIVE,
+                    "ocsf",
+                    RecordFormat.OCSF,
+                    "ecs",
+                    RecordFormat.ECS),
+                "must be native, ocsf or ecs")));
+    m.addDeserializer(
+        AgentConfig.RollCycle.class,
+        reading(
+            AgentConfig.RollCycle.class,
+            text ->
+                named(
+                        Map.of(
+                            "hourly",
+                            AgentConfig.RollCycle.HOURLY,
+                            "daily",
+                            AgentConfig.RollCycle.DAILY),
+                        "must be hourly or daily")
+                    .apply(text.toLowerCase(Locale.ROOT))));
     // YAML's true and false arrive as booleans; their text is the same as the quoted words.
-    m.addDeserializer(AgentConfig.StdoutMode.class, reading(AgentConfig.StdoutMode.class,
-        named(Map.of("auto", AgentConfig.StdoutMode.AUTO, "true", AgentConfig.StdoutMode.ON,
-            "false", AgentConfig.StdoutMode.OFF), "must be auto, true or false")));
+    m.addDeserializer(
+        AgentConfig.StdoutMode.class,
+        reading(
+            AgentConfig.StdoutMode.class,
+            named(
+                Map.of(
+                    "auto",
+                    AgentConfig.StdoutMode.AUTO,
+                    "true",
+                    AgentConfig.StdoutMode.ON,
+                    "false",
+                    AgentConfig.StdoutMode.OFF),
+                "must be auto, true or false")));
     return m;
   }
 
@@ -50,7 +86,8 @@ final class ConfigValues {
       bytes = 0;
     }
     if (bytes <= 0) {
-      throw new IllegalArgumentException("must be a size such as 512MiB or 2GiB, not '" + text + "'");
+      throw new IllegalArgumentException(
+          "must be a size such as 512MiB or 2GiB, not '" + text + "'");
     }
     return bytes;
   }

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as people write them in config and on the command line: {@code 500ms}, {@code 1s}, {@code 2m}, {@code 1h}, {@code 7d}. */
+/**
+ * Durations as people write them in config and on the command line: {@code 500ms}, {@code 1s},
+ * {@code 2m}, {@code 1h}, {@code 7d}.
+ */
 public final class Durations {
   private static final Pattern FORM = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
@@ -13,19 +16,28 @@ public final class Durations {
   public static Duration parse(String text) {
     Matcher m = FORM.matcher(text.strip());
     if (!m.matches()) {
-      throw new IllegalArgumentException("'" + text + "' is not a duration (write e.g. 500ms, 10s, 5m, 2h, 7d)");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a duration (write e.g. 500ms, 10s, 5m, 2h, 7d)");
     }
     long n = Long.parseLong(m.group(1));
     switch (m.group(2)) {
-      case "ms": return Duration.ofMillis(n);
-      case "s": return Duration.ofSeconds(n);
-      case "m": return Duration.ofMinutes(n);
-      case "h": return Duration.ofHours(n);
-      default: return Duration.ofDays(n);
+      case "ms":
+        return Duration.ofMillis(n);
+      case "s":
+        return Duration.ofSeconds(n);
+      case "m":
+        return Duration.ofMinutes(n);
+      case "h":
+        return Duration.ofHours(n);
+      default:
+        return Duration.ofDays(n);
     }
   }
 
-  /** The duration as people write it, in its largest whole unit: {@code 250ms}, {@code 1s}, {@code 5m}, {@code 7d}. */
+  /**
+   * The duration as people write it, in its largest whole unit: {@code 250ms}, {@code 1s}, {@code
+   * 5m}, {@code 7d}.
+   */
   public static String format(Duration d) {
     long ms = d.toMillis();
     if (ms % 1000 != 0) {

@@ -11,13 +11,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Finds where a key is written in a YAML text. Jackson reports errors of record-bound objects
- * where the object ends (it buffers the properties), so the key's own line is looked up here.
+ * Finds where a key is written in a YAML text. Jackson reports errors of record-bound objects where
+ * the object ends (it buffers the properties), so the key's own line is looked up here.
  */
 final class KeyLocator {
   private KeyLocator() {}
 
-  /** The location of {@code key} inside the mapping at {@code parents} (field names from the top). */
+  /**
+   * The location of {@code key} inside the mapping at {@code parents} (field names from the top).
+   */
   static Optional<JsonLocation> find(String yaml, List<String> parents, String key) {
     try (JsonParser p = new YAMLFactory().createParser(yaml)) {
       Deque<String> path = new ArrayDeque<>();

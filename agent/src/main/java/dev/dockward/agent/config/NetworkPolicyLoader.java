@@ -1,7 +1,7 @@
 package dev.dockward.agent.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,10 +36,11 @@ import java.util.Optional;
  * Unknown keys and bad values are errors naming the file and line, like the agent's config.
  */
 public final class NetworkPolicyLoader {
-  private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .disable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
+  private final ObjectMapper yaml =
+      new ObjectMapper(new YAMLFactory())
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .disable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
 
   /** The file's shape. */
   record PolicyFile(@JsonProperty("default") String defaultAction, List<AllowEntry> allow) {
@@ -49,9 +50,9 @@ public final class NetworkPolicyLoader {
     }
   }
 
-  record AllowEntry(SelectorEntry from, SelectorEntry to, String protocol, List<Integer> ports) { }
+  record AllowEntry(SelectorEntry from, SelectorEntry to, String protocol, List<Integer> ports) {}
 
-  record SelectorEntry(String name, String image, Map<String, String> labels, String network) { }
+  record SelectorEntry(String name, String image, Map<String, String> labels, String network) {}
 
   public EdgePolicy load(Path file) throws ConfigException {
     String text;
@@ -73,11 +74,14 @@ public final class NetworkPolicyLoader {
     } catch (JsonProcessingException e) {
       throw new ConfigException(where(origin, e.getLocation()) + e.getOriginalMessage(), e);
     }
-    EdgePolicy.Action action = switch (file.defaultAction().toLowerCase(Locale.ROOT)) {
-      case "alert" -> EdgePolicy.Action.ALERT;
-      case "allow" -> EdgePolicy.Action.ALLOW;
-      default -> throw new ConfigException(origin + ": default: must be alert or allow, not '" + file.defaultAction() + "'");
-    };
+    EdgePolicy.Action action =
+        switch (file.defaultAction().toLowerCase(Locale.ROOT)) {
+          case "alert" -> EdgePolicy.Action.ALERT;
+          case "allow" -> EdgePolicy.Action.ALLOW;
+          default ->
+              throw new ConfigException(
+                  origin + ": default: must be alert or allow, not '" + file.defaultAction() + "'");
+        };
     List<EdgePolicy.Allow> allow = new ArrayList<>();
     for (int i = 0; i < file.allow().size(); i++) {
       AllowEntry a = file.allow().get(i);
@@ -90,8 +94,12 @@ public final class NetworkPolicyLoader {
           throw new ConfigException(origin + ": allow[" + i + "].ports: " + p + " is not a port");
         }
       }
-      allow.add(new EdgePolicy.Allow(selector(a.from()), selector(a.to()),
-          Optional.ofNullable(a.protocol()).filter(p -> !p.isBlank()), ports));
+      allow.add(
+          new EdgePolicy.Allow(
+              selector(a.from()),
+              selector(a.to()),
+              Optional.ofNullable(a.protocol()).filter(p -> !p.isBlank()),
+              ports));
     }
     return new EdgePolicy(action, allow);
   }
@@ -100,8 +108,11 @@ public final class NetworkPolicyLoader {
     if (s == null) {
       return EdgePolicy.Selector.ANY;
     }
-    return new EdgePolicy.Selector(Optional.ofNullable(s.name()), Optional.ofNullable(s.image()),
-        Objects.requireNonNullElse(s.labels(), Map.of()), Optional.ofNullable(s.network()));
+    return new EdgePolicy.Selector(
+        Optional.ofNullable(s.name()),
+        Optional.ofNullable(s.image()),
+        Objects.requireNonNullElse(s.labels(), Map.of()),
+        Optional.ofNullable(s.network()));
   }
 
   private static String where(String origin, JsonLocation at) {

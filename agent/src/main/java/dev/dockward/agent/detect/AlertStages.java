@@ -13,7 +13,10 @@ public final class AlertStages {
   /** The rules behind the miner correlation and the configured noise control. */
   public static Detector over(Detector rules, AgentConfig.Alerts alerts) {
     // Miner signals before noise control: the correlation sees every signal the rules raise.
-    return new AlertThrottle(new MinerSignalDetector(rules), alerts.dedupeWindow(), alerts.rulePerMinute(),
+    return new AlertThrottle(
+        new MinerSignalDetector(rules),
+        alerts.dedupeWindow(),
+        alerts.rulePerMinute(),
         alerts.globalPerMinute());
   }
 }

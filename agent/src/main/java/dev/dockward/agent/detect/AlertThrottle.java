@@ -16,21 +16,23 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * Noise control in front of a detector: one alert per (rule, container) per window, a cap
- * per rule per minute, and one over all rules per minute. What is held back is counted; the next alert that goes out for the same
- * (rule, container) carries {@code suppressed: N}. Time is the event's own time, so replaying a
- * journal suppresses exactly what the live agent did. For {@code posture_finding} events the
- * finding (id and instance) is part of the key as well.
+ * Noise control in front of a detector: one alert per (rule, container) per window, a cap per rule
+ * per minute, and one over all rules per minute. What is held back is counted; the next alert that
+ * goes out for the same (rule, container) carries {@code suppressed: N}. Time is the event's own
+ * time, so replaying a journal suppresses exactly what the live agent did. For {@code
+ * posture_finding} events the finding (id and instance) is part of the key as well.
  *
  * <p>Keys come from what containers do (a port scan of many neighbours makes a key per edge), so
- * the state is bounded: a key's window is forgotten once it has passed (a count it held back
- * waits for the key's next alert), and at most {@link #DEFAULT_MAX_KEYS} windows and as many
- * waiting counts are kept. Past the cap the oldest is forgotten and counted
- * ({@link #noiseControlEvictions()}): forgetting a window can only let its next repeat out, never
- * hold an alert back, so a flood of keys fails open.
+ * the state is bounded: a key's window is forgotten once it has passed (a count it held back waits
+ * for the key's next alert), and at most {@link #DEFAULT_MAX_KEYS} windows and as many waiting
+ * counts are kept. Past the cap the oldest is forgotten and counted ({@link
+ * #noiseControlEvictions()}): forgetting a window can only let its next repeat out, never hold an
+ * alert back, so a flood of keys fails open.
  */
 public final class AlertThrottle extends ForwardingDetector {
-  /** The most dedupe windows kept, and the most held-back counts waiting: about 30 MB at both caps. */
+  /**
+   * The most dedupe windows kept, and the most held-back counts waiting: about 30 MB at both caps.
+   */
   public static final int DEFAULT_MAX_KEYS = 65_536;
 
   private final Duration dedupeWindow;
@@ -38,10 +40,13 @@ public final class AlertThrottle extends ForwardingDetector {
   private final int globalPerMinute;
   private Window global;
   private final int maxKeys;
+
   /** The windows that may still hold repeats back, oldest start first. */
   private final LinkedHashMap<String, Window> byKey = new LinkedHashMap<>();
+
   /** Counts held back by windows that have passed, waiting for their key's next alert. */
   private final LinkedHashMap<String, Long> waitingCounts = new LinkedHashMap<>();
+
   private long windowsEvicted;
   private long countsEvicted;
   private final Map<String, Window> byRule = new HashMap<>();
@@ -59,7 +64,8 @@ public final class AlertThrottle extends ForwardingDetector {
   }
 
   /**
-   * @param dedupeWindow how long a (rule, container) stays quiet after an alert; zero turns dedupe off
+   * @param dedupeWindow how long a (rule, container) stays quiet after an alert; zero turns dedupe
+   *     off
    * @param perRulePerMinute the most alerts one rule may raise per minute; 0 means no cap
    */
   public AlertThrottle(Detector inner, Duration dedupeWindow, int perRulePerMinute) {
@@ -67,15 +73,23 @@ public final class AlertThrottle extends ForwardingDetector {
   }
 
   /**
-   * @param globalPerMinute the most alerts of all rules together per minute (a flood of many
-   *     rules at once); 0 means no cap
+   * @param globalPerMinute the most alerts of all rules together per minute (a flood of many rules
+   *     at once); 0 means no cap
    */
-  public AlertThrottle(Detector inner, Duration dedupeWindow, int perRulePerMinute, int globalPerMinute) {
+  public AlertThrottle(
+      Detector inner, Duration dedupeWindow, int perRulePerMinute, int globalPerMinute) {
     this(inner, dedupeWindow, perRulePerMinute, globalPerMinute, DEFAULT_MAX_KEYS);
   }
 
-  /** @param maxKeys the most windows, and the most waiting counts, kept at once */
-  AlertThrottle(Detector inner, Duration dedupeWindow, int perRulePerMinute, int globalPerMinute, int maxKeys) {
+  /**
+   * @param maxKeys the most windows, and the most waiting counts, kept at once
+   */
+  AlertThrottle(
+      Detector inner,
+      Duration dedupeWindow,
+      int perRulePerMinute,
+      int globalPerMinute,
+      int maxKeys) {
     super(inner);
     if (maxKeys < 1) {
       throw new IllegalArgumentException("maxKeys must be at least 1: " + maxKeys);
@@ -87,7 +101,8 @@ public final class AlertThrottle extends ForwardingDetector {
   }
 
   @Override
-  public synchronized List<Map<String, Object>> alertsFor(Map<String, Object> event, Supplier<String> alertIds) {
+  public synchronized List<Map<String, Object>> alertsFor(
+      Map<String, Object> event, Supplier<String> alertIds) {
     List<Map<String, Object>> alerts = inner.alertsFor(event, alertIds);
     if (alerts.isEmpty()) {
       return alerts;
@@ -99,7 +114,8 @@ public final class AlertThrottle extends ForwardingDetector {
       String rule = String.valueOf(alert.get("rule"));
       String key = key(event, alert);
       Window w = byKey.get(key);
-      boolean duplicate = !dedupeWindow.isZero() && w != null && now.isBefore(w.start.plus(dedupeWindow));
+      boolean duplicate =
+          !dedupeWindow.isZero() && w != null && now.isBefore(w.start.plus(dedupeWindow));
       if (duplicate || overRuleCap(rule, now) || overGlobalCap(now)) {
         if (w == null) {
           w = new Window(now);
@@ -139,13 +155,19 @@ public final class AlertThrottle extends ForwardingDetector {
   }
 
   private static String key(Map<String, Object> event, Map<String, Object> alert) {
-    return alert.get("rule") + "\u0000" + containerId(alert) + "\u0000" + findingKey(event) + edgeKey(alert);
+    return alert.get("rule")
+        + "\u0000"
+        + containerId(alert)
+        + "\u0000"
+        + findingKey(event)
+        + edgeKey(alert);
   }
 
   /** Forgets the windows that have passed; their held-back counts wait for the key's next alert. */
   private void expire(Instant now) {
-    // Event time is the record's: a late record may leave an older window behind a newer one; it goes at the cap.
-    for (Iterator<Map.Entry<String, Window>> it = byKey.entrySet().iterator(); it.hasNext();) {
+    // Event time is the record's: a late record may leave an older window behind a newer one; it
+    // goes at the cap.
+    for (Iterator<Map.Entry<String, Window>> it = byKey.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<String, Window> oldest = it.next();
       if (now.isBefore(oldest.getValue().start.plus(dedupeWindow))) {
         return;
@@ -213,12 +235,13 @@ public final class AlertThrottle extends ForwardingDetector {
   private static Map<String, Object> withSuppressed(Map<String, Object> alert, long heldBack) {
     // Keep the contract's field order: the count goes right after the summary.
     Map<String, Object> copy = new LinkedHashMap<>();
-    alert.forEach((k, v) -> {
-      copy.put(k, v);
-      if ("summary".equals(k)) {
-        copy.put("suppressed", heldBack);
-      }
-    });
+    alert.forEach(
+        (k, v) -> {
+          copy.put(k, v);
+          if ("summary".equals(k)) {
+            copy.put("suppressed", heldBack);
+          }
+        });
     copy.putIfAbsent("suppressed", heldBack);
     return copy;
   }
@@ -228,7 +251,8 @@ public final class AlertThrottle extends ForwardingDetector {
    * subject, so two different weaknesses opened by one audit are not taken for repeats.
    */
   private static String findingKey(Map<String, Object> event) {
-    if (!"posture_finding".equals(event.get("type")) || !(event.get("finding") instanceof Map<?, ?> f)) {
+    if (!"posture_finding".equals(event.get("type"))
+        || !(event.get("finding") instanceof Map<?, ?> f)) {
       return "";
     }
     return f.get("id") + "\u0000" + f.get("instance");
@@ -240,7 +264,9 @@ public final class AlertThrottle extends ForwardingDetector {
    * none and stays deduped per container.
    */
   private static String edgeKey(Map<String, Object> alert) {
-    return alert.get("evidence") instanceof Map<?, ?> e && e.get("edge") != null ? "\u0000" + e.get("edge") : "";
+    return alert.get("evidence") instanceof Map<?, ?> e && e.get("edge") != null
+        ? "\u0000" + e.get("edge")
+        : "";
   }
 
   private static String containerId(Map<String, Object> alert) {
@@ -253,9 +279,9 @@ public final class AlertThrottle extends ForwardingDetector {
   }
 
   /**
-   * Noise-control state forgotten early because a cap was reached: {@code window} (a dedupe
-   * window: its next repeat went out) and {@code count} (a held-back count that no later alert
-   * carried; the per-rule total still has it).
+   * Noise-control state forgotten early because a cap was reached: {@code window} (a dedupe window:
+   * its next repeat went out) and {@code count} (a held-back count that no later alert carried; the
+   * per-rule total still has it).
    */
   @Override
   public synchronized Map<String, Long> noiseControlEvictions() {

@@ -12,10 +12,10 @@ import java.util.function.Supplier;
 
 /**
  * Puts the ancestry of its process on every alert about one ({@code process.ancestors}: up to
- * {@link #MAX_ANCESTORS}, parent first, each {@code {pid, name, exe, cmdline}}). The processes
- * of the events that pass are remembered, so a parent that already exited still names the
- * chain; what was never seen is asked of {@code fallback} (the live /proc on a running agent,
- * nothing in a replay). The chain ends at the first ancestor neither knows.
+ * {@link #MAX_ANCESTORS}, parent first, each {@code {pid, name, exe, cmdline}}). The processes of
+ * the events that pass are remembered, so a parent that already exited still names the chain; what
+ * was never seen is asked of {@code fallback} (the live /proc on a running agent, nothing in a
+ * replay). The chain ends at the first ancestor neither knows.
  */
 public final class AncestryEnricher extends ForwardingDetector {
   /** The most ancestors an alert carries. */
@@ -47,20 +47,30 @@ public final class AncestryEnricher extends ForwardingDetector {
     }
     List<Map<String, Object>> out = new ArrayList<>(alerts.size());
     for (Map<String, Object> alert : alerts) {
-      out.add(alert.get("process") instanceof Map<?, ?> p ? withAncestors(alert, p, ancestors) : alert);
+      out.add(
+          alert.get("process") instanceof Map<?, ?> p ? withAncestors(alert, p, ancestors) : alert);
     }
     return out;
   }
 
   private void remember(Map<String, Object> event) {
-    if ("fork".equals(event.get("type")) && event.get("fork") instanceof Map<?, ?> fork
+    if ("fork".equals(event.get("type"))
+        && event.get("fork") instanceof Map<?, ?> fork
         && fork.get("child_pid") instanceof Number child) {
       recent.forget(child.intValue()); // the pid is a new process now, known once it is read
     }
-    if (event.get("process") instanceof Map<?, ?> p && p.get("pid") instanceof Number pid
+    if (event.get("process") instanceof Map<?, ?> p
+        && p.get("pid") instanceof Number pid
         && p.get("start_time") instanceof Number start) {
-      recent.remember(new Ancestor(pid.intValue(), intOr(p.get("ppid"), 0), start.longValue(), text(p.get("name")),
-          text(p.get("exe")), text(p.get("cmdline")), Boolean.TRUE.equals(p.get("cmdline_truncated"))));
+      recent.remember(
+          new Ancestor(
+              pid.intValue(),
+              intOr(p.get("ppid"), 0),
+              start.longValue(),
+              text(p.get("name")),
+              text(p.get("exe")),
+              text(p.get("cmdline")),
+              Boolean.TRUE.equals(p.get("cmdline_truncated"))));
     }
   }
 
@@ -88,8 +98,8 @@ public final class AncestryEnricher extends ForwardingDetector {
     return out;
   }
 
-  private static Map<String, Object> withAncestors(Map<String, Object> alert, Map<?, ?> process,
-      List<Map<String, Object>> ancestors) {
+  private static Map<String, Object> withAncestors(
+      Map<String, Object> alert, Map<?, ?> process, List<Map<String, Object>> ancestors) {
     Map<String, Object> p = new LinkedHashMap<>();
     process.forEach((k, v) -> p.put(String.valueOf(k), v));
     p.put("ancestors", ancestors);

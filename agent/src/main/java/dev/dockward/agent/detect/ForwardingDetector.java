@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * A detector in front of another one that changes or filters the alerts it raises: the inner
- * detector's evaluation errors, suppressed counts and noise-control evictions pass through unless a subclass keeps its own.
+ * detector's evaluation errors, suppressed counts and noise-control evictions pass through unless a
+ * subclass keeps its own.
  */
 abstract class ForwardingDetector implements Detector {
   protected final Detector inner;

@@ -19,7 +19,9 @@ import java.util.function.Supplier;
 public final class HostOsEnricher extends ForwardingDetector {
   private final Supplier<Optional<MachineFacts>> facts;
 
-  /** @param facts the machine's facts when read; asked per alert, so it must not wait */
+  /**
+   * @param facts the machine's facts when read; asked per alert, so it must not wait
+   */
   public HostOsEnricher(Detector inner, Supplier<Optional<MachineFacts>> facts) {
     super(inner);
     this.facts = facts;
@@ -42,7 +44,8 @@ public final class HostOsEnricher extends ForwardingDetector {
     return out;
   }
 
-  private static Map<String, Object> withOs(Map<String, Object> alert, Map<?, ?> host, Map<String, Object> os) {
+  private static Map<String, Object> withOs(
+      Map<String, Object> alert, Map<?, ?> host, Map<String, Object> os) {
     Map<String, Object> h = new LinkedHashMap<>();
     host.forEach((k, v) -> h.put(String.valueOf(k), v));
     h.put("os", os);

@@ -17,9 +17,9 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * The pipeline's detector backed by the rule engine. Every alert names the rule set that raised
- * it ({@code ruleset}: the short digest of the loaded files, and the agent version when the
- * bundled rules are among them), which changes when a reload changes the rules.
+ * The pipeline's detector backed by the rule engine. Every alert names the rule set that raised it
+ * ({@code ruleset}: the short digest of the loaded files, and the agent version when the bundled
+ * rules are among them), which changes when a reload changes the rules.
  */
 public final class RuleDetector implements Detector {
   /** The engine and the {@code ruleset} object of its alerts, swapped together. */
@@ -53,8 +53,11 @@ public final class RuleDetector implements Detector {
 
   @Override
   public Optional<String> ruleDescription(String ruleId) {
-    return loaded.engine().ruleSet().rules().stream().filter(r -> r.id().equals(ruleId)).findFirst()
-        .map(Rule::description).filter(d -> !d.isBlank());
+    return loaded.engine().ruleSet().rules().stream()
+        .filter(r -> r.id().equals(ruleId))
+        .findFirst()
+        .map(Rule::description)
+        .filter(d -> !d.isBlank());
   }
 
   @Override

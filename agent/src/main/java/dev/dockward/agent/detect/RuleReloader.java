@@ -15,9 +15,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Loads rule files again and again (start, SIGHUP), remembering the last version of each file
- * that loaded without error: on a reload, a file that is now broken keeps its last good version,
- * so a typo never silently removes detection from a running agent.
+ * Loads rule files again and again (start, SIGHUP), remembering the last version of each file that
+ * loaded without error: on a reload, a file that is now broken keeps its last good version, so a
+ * typo never silently removes detection from a running agent.
  */
 public final class RuleReloader {
   private final Map<String, RuleFile> lastGood = new HashMap<>();
@@ -35,14 +35,18 @@ public final class RuleReloader {
     all.addAll(loaded.problems());
     all.forEach(problems::println);
 
-    Set<String> broken = loaded.problems().stream().filter(LoadProblem::isError).map(LoadProblem::origin)
-        .collect(Collectors.toSet());
+    Set<String> broken =
+        loaded.problems().stream()
+            .filter(LoadProblem::isError)
+            .map(LoadProblem::origin)
+            .collect(Collectors.toSet());
     List<RuleFile> effective = new ArrayList<>();
     boolean substituted = false;
     for (RuleFile f : files) {
       RuleFile previous = lastGood.get(f.origin());
       if (broken.contains(f.origin()) && previous != null) {
-        problems.println(f.origin() + ": keeping the version that loaded before, until this one is fixed");
+        problems.println(
+            f.origin() + ": keeping the version that loaded before, until this one is fixed");
         effective.add(previous);
         substituted = true;
       } else {

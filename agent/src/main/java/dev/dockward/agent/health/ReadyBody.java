@@ -8,7 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The body of {@code /health/ready}: each sensor's state, so a probe shows what the agent cannot see. */
+/**
+ * The body of {@code /health/ready}: each sensor's state, so a probe shows what the agent cannot
+ * see.
+ */
 public final class ReadyBody {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -18,7 +21,8 @@ public final class ReadyBody {
   public static String of(List<SensorState> sensors) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("sources", EventDocuments.sensorStates(sensors));
-    body.put("degraded", sensors.stream().filter(SensorState::degraded).map(SensorState::name).toList());
+    body.put(
+        "degraded", sensors.stream().filter(SensorState::degraded).map(SensorState::name).toList());
     try {
       return JSON.writeValueAsString(body);
     } catch (JsonProcessingException e) {

@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Every sensor the agent knows, with what it can see now: the sources that started report their
- * own health; a sensor that is enabled but could not start (no privilege, a sandbox, a kernel
- * without the interface) is degraded with the reason it failed; a sensor the configuration turned
- * off is off. Read by heartbeats, metrics and {@code /health/ready}.
+ * Every sensor the agent knows, with what it can see now: the sources that started report their own
+ * health; a sensor that is enabled but could not start (no privilege, a sandbox, a kernel without
+ * the interface) is degraded with the reason it failed; a sensor the configuration turned off is
+ * off. Read by heartbeats, metrics and {@code /health/ready}.
  */
 public final class SensorStates {
   private final Map<String, Supplier<SourceHealth>> byName = new LinkedHashMap<>();

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  */
 record ChainAnchor(long firstIndex, byte[] previousHash) {
   static final String FILE = "chain.anchor";
-  private static final Pattern LINE = Pattern.compile("dockward-chain-anchor 1 (-?[0-9]+) ([0-9a-f]{64})\n?");
+  private static final Pattern LINE =
+      Pattern.compile("dockward-chain-anchor 1 (-?[0-9]+) ([0-9a-f]{64})\n?");
 
   static Optional<ChainAnchor> load(Path journalDir) throws IOException {
     String text;
@@ -34,11 +35,13 @@ record ChainAnchor(long firstIndex, byte[] previousHash) {
     if (!m.matches()) {
       throw new IOException(journalDir.resolve(FILE) + " is not a chain anchor");
     }
-    return Optional.of(new ChainAnchor(Long.parseLong(m.group(1)), HexFormat.of().parseHex(m.group(2))));
+    return Optional.of(
+        new ChainAnchor(Long.parseLong(m.group(1)), HexFormat.of().parseHex(m.group(2))));
   }
 
   void store(Path journalDir, DurableFile files) throws IOException {
-    files.replace(journalDir.resolve(FILE),
+    files.replace(
+        journalDir.resolve(FILE),
         ("dockward-chain-anchor 1 " + firstIndex + " " + HashChain.hex(previousHash) + "\n")
             .getBytes(StandardCharsets.US_ASCII));
   }

@@ -7,14 +7,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Walks a journal from its oldest entry and checks that every entry's hash is the hash of the
- * entry before it and of its own JSON text ({@link HashChain}). One edited record shows as one
- * break at that record (the next one still chains to the hash stored with it); an edited record
- * whose hash was recomputed shows as a break at the record after it.
+ * Walks a journal from its oldest entry and checks that every entry's hash is the hash of the entry
+ * before it and of its own JSON text ({@link HashChain}). One edited record shows as one break at
+ * that record (the next one still chains to the hash stored with it); an edited record whose hash
+ * was recomputed shows as a break at the record after it.
  *
  * <p>When retention deleted the oldest cycles it recorded a {@link ChainAnchor} first: the oldest
- * entry left must continue from it, and entries missing after it are a break. Without an anchor,
- * an oldest entry that does not chain to the genesis hash cannot be checked; the result says so.
+ * entry left must continue from it, and entries missing after it are a break. Without an anchor, an
+ * oldest entry that does not chain to the genesis hash cannot be checked; the result says so.
  */
 public final class ChainVerifier {
   /** One place where the chain does not hold. */
@@ -30,7 +30,12 @@ public final class ChainVerifier {
    * @param trimmed whether retention deleted older entries (the chain then starts at its anchor)
    * @param unchained entries written before the chain existed (before the first chained entry)
    */
-  public record Result(long entries, long firstIndex, boolean anchored, boolean trimmed, long unchained,
+  public record Result(
+      long entries,
+      long firstIndex,
+      boolean anchored,
+      boolean trimmed,
+      long unchained,
       List<Break> breaks) {
     public boolean intact() {
       return breaks.isEmpty();
@@ -66,8 +71,12 @@ public final class ChainVerifier {
         }
         if (e.hash().isEmpty()) {
           if (chainStarted) {
-            breaks.add(new Break(e.index(), HashChain.hex(chain.next(previous, e.json())), "none",
-                "entry has no hash inside a chained journal"));
+            breaks.add(
+                new Break(
+                    e.index(),
+                    HashChain.hex(chain.next(previous, e.json())),
+                    "none",
+                    "entry has no hash inside a chained journal"));
           } else {
             unchained++;
           }
@@ -78,13 +87,19 @@ public final class ChainVerifier {
         if (!Arrays.equals(expected, found)) {
           if (!chainStarted) {
             // The oldest entry left: retention may have deleted its predecessors (and said so).
-            Optional<Break> gap = anchor.isEmpty() ? Optional.empty() : checkAnchor(anchor.get(), e);
-            anchored = anchor.isPresent() && anchor.get().firstIndex() == e.index() && gap.isEmpty();
+            Optional<Break> gap =
+                anchor.isEmpty() ? Optional.empty() : checkAnchor(anchor.get(), e);
+            anchored =
+                anchor.isPresent() && anchor.get().firstIndex() == e.index() && gap.isEmpty();
             trimmed = anchor.isPresent();
             gap.ifPresent(breaks::add);
           } else {
-            breaks.add(new Break(e.index(), HashChain.hex(expected), HashChain.hex(found),
-                "hash does not match the previous entry's hash and this entry's text"));
+            breaks.add(
+                new Break(
+                    e.index(),
+                    HashChain.hex(expected),
+                    HashChain.hex(found),
+                    "hash does not match the previous entry's hash and this entry's text"));
           }
         }
         chainStarted = true;
@@ -97,16 +112,24 @@ public final class ChainVerifier {
   /** The oldest entry against retention's anchor: a break when it does not continue from it. */
   private Optional<Break> checkAnchor(ChainAnchor anchor, JournalEntry oldest) {
     if (anchor.firstIndex() < oldest.index()) {
-      return Optional.of(new Break(oldest.index(), "oldest entry at index " + anchor.firstIndex(),
-          "oldest entry at index " + oldest.index(), "entries after retention's anchor were removed"));
+      return Optional.of(
+          new Break(
+              oldest.index(),
+              "oldest entry at index " + anchor.firstIndex(),
+              "oldest entry at index " + oldest.index(),
+              "entries after retention's anchor were removed"));
     }
     if (anchor.firstIndex() > oldest.index()) {
       return Optional.empty(); // retention anchored but did not delete (yet): the link is unknown
     }
     byte[] expected = chain.next(anchor.previousHash(), oldest.json());
     if (!Arrays.equals(expected, oldest.hash().orElseThrow())) {
-      return Optional.of(new Break(oldest.index(), HashChain.hex(expected), HashChain.hex(oldest.hash().get()),
-          "the oldest entry does not continue from retention's anchor"));
+      return Optional.of(
+          new Break(
+              oldest.index(),
+              HashChain.hex(expected),
+              HashChain.hex(oldest.hash().get()),
+              "the oldest entry does not continue from retention's anchor"));
     }
     return Optional.empty();
   }

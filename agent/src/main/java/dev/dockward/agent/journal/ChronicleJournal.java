@@ -6,11 +6,11 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
 import net.openhft.chronicle.bytes.Bytes;
@@ -31,9 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The journal on Chronicle Queue. One writer (the pipeline thread) appends; any number of
- * {@link JournalCursor}s read, each on its own thread, also from another process (replay while
- * the agent runs).
+ * The journal on Chronicle Queue. One writer (the pipeline thread) appends; any number of {@link
+ * JournalCursor}s read, each on its own thread, also from another process (replay while the agent
+ * runs).
  *
  * <p>Each entry holds the record's JSON text followed by its {@link HashChain} hash (journal
  * metadata: readers of the JSON see the record unchanged). Appends are synced to disk at most
@@ -42,10 +42,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChronicleJournal implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChronicleJournal.class);
+
   /** How often appended records are forced to disk unless configured otherwise. */
   public static final Duration DEFAULT_SYNC_INTERVAL = Duration.ofSeconds(1);
+
   /** Free space below which appends are refused (room for Chronicle's index pages and metadata). */
   static final long RESERVE_BYTES = 1L << 20;
+
   private static final long CHECK_EVERY_BYTES = 64L << 10;
 
   private final Path dir;
@@ -57,24 +60,33 @@ public final class ChronicleJournal implements AutoCloseable {
   private final List<String> damaged = new ArrayList<>();
   private byte[] lastHash = HashChain.GENESIS;
   private int lastCycle = Integer.MIN_VALUE;
-  /** The file of {@link #lastCycle} (one Path instance per cycle: the pretoucher compares by identity). */
+
+  /**
+   * The file of {@link #lastCycle} (one Path instance per cycle: the pretoucher compares by
+   * identity).
+   */
   private Path cycleFile;
+
   /** Started with the appender: only a journal that is written to reads ahead. */
   private JournalPretoucher pretoucher;
+
   /** The journal directory's file system, for the free-space check. */
   private FileStore store;
+
   private long inlineSyncs;
   private long bytesSinceCheck = Long.MAX_VALUE / 2;
   private long lastSpaceCheck;
   private boolean full;
   private long refused;
-  private Runnable onFull = () -> { };
+  private Runnable onFull = () -> {};
 
   private ChronicleJournal(Path dir, SingleChronicleQueue queue, Duration syncInterval) {
     this.dir = dir;
     this.queue = queue;
-    // Readers (syncInterval null) never write; zero means every append syncs on the writer's thread.
-    this.syncer = syncInterval == null || syncInterval.isZero() ? null : new JournalSyncer(dir, syncInterval);
+    // Readers (syncInterval null) never write; zero means every append syncs on the writer's
+    // thread.
+    this.syncer =
+        syncInterval == null || syncInterval.isZero() ? null : new JournalSyncer(dir, syncInterval);
   }
 
   /**
@@ -98,15 +110,21 @@ public final class ChronicleJournal implements AutoCloseable {
    * As {@link #openForWriting(Path, String, TimeProvider)}, forcing appended records to disk at
    * most {@code syncInterval} apart (zero: after every append).
    */
-  public static ChronicleJournal openForWriting(Path dir, String rollCycle, TimeProvider clock,
-      Duration syncInterval) {
+  public static ChronicleJournal openForWriting(
+      Path dir, String rollCycle, TimeProvider clock, Duration syncInterval) {
     try {
       Files.createDirectories(dir);
       Path probe = Files.createTempFile(dir, ".write-probe", "");
       Files.delete(probe);
     } catch (IOException | SecurityException e) {
-      throw new JournalException("journal directory " + dir + " is not writable (" + e + "); "
-          + "pass --journal DIR with a directory this user can write", e);
+      throw new JournalException(
+          "journal directory "
+              + dir
+              + " is not writable ("
+              + e
+              + "); "
+              + "pass --journal DIR with a directory this user can write",
+          e);
     }
     // Chronicle takes a cycle file whose header is damaged for an empty cycle, silently: its
     // records would be skipped and new ones written into it. Such files are moved aside first.
@@ -114,10 +132,14 @@ public final class ChronicleJournal implements AutoCloseable {
     for (int attempt = 0; ; attempt++) {
       ChronicleJournal journal = null;
       try {
-        journal = new ChronicleJournal(dir, builder(dir).rollCycle(rollCycle(rollCycle)).timeProvider(clock).build(),
-            syncInterval);
+        journal =
+            new ChronicleJournal(
+                dir,
+                builder(dir).rollCycle(rollCycle(rollCycle)).timeProvider(clock).build(),
+                syncInterval);
         // The chain goes on from the newest entry, across restarts.
-        journal.lastHash = journal.lastEntry().flatMap(JournalEntry::hash).orElse(HashChain.GENESIS);
+        journal.lastHash =
+            journal.lastEntry().flatMap(JournalEntry::hash).orElse(HashChain.GENESIS);
         journal.damaged.addAll(movedAside);
         return journal;
       } catch (RuntimeException | AssertionError | InternalError e) {
@@ -127,8 +149,16 @@ public final class ChronicleJournal implements AutoCloseable {
           journal.queue.close();
         }
         if (attempt >= MAX_DAMAGED_CYCLES) {
-          throw new JournalException("journal " + dir + " cannot be opened even with " + attempt
-              + " damaged cycle files moved aside (" + movedAside + "): " + e, e);
+          throw new JournalException(
+              "journal "
+                  + dir
+                  + " cannot be opened even with "
+                  + attempt
+                  + " damaged cycle files moved aside ("
+                  + movedAside
+                  + "): "
+                  + e,
+              e);
         }
         movedAside.add(moveNewestCycleAside(dir, e));
       }
@@ -141,13 +171,25 @@ public final class ChronicleJournal implements AutoCloseable {
   /** Moves the newest cycle file aside: the one being written when the damage happened. */
   private static String moveNewestCycleAside(Path dir, Throwable why) {
     try {
-      Path newest = CycleFiles.list(dir).stream().max(Comparator.comparing(f -> f.getFileName().toString()))
-          .orElseThrow(() -> new JournalException("journal " + dir + " cannot be opened and holds no cycle file: "
-              + why, why));
+      Path newest =
+          CycleFiles.list(dir).stream()
+              .max(Comparator.comparing(f -> f.getFileName().toString()))
+              .orElseThrow(
+                  () ->
+                      new JournalException(
+                          "journal " + dir + " cannot be opened and holds no cycle file: " + why,
+                          why));
       return CycleFiles.moveAside(dir, newest, why.toString());
     } catch (IOException e) {
-      throw new JournalException("journal " + dir + " cannot be opened (" + why + ") and its newest cycle file cannot "
-          + "be moved aside: " + e, e);
+      throw new JournalException(
+          "journal "
+              + dir
+              + " cannot be opened ("
+              + why
+              + ") and its newest cycle file cannot "
+              + "be moved aside: "
+              + e,
+          e);
     }
   }
 
@@ -165,7 +207,9 @@ public final class ChronicleJournal implements AutoCloseable {
       if (index.isEmpty()) {
         return OptionalLong.of(queue.countExcerpts(queue.firstIndex(), last) + 1);
       }
-      return index.getAsLong() >= last ? OptionalLong.of(0) : OptionalLong.of(queue.countExcerpts(index.getAsLong(), last));
+      return index.getAsLong() >= last
+          ? OptionalLong.of(0)
+          : OptionalLong.of(queue.countExcerpts(index.getAsLong(), last));
     } catch (RuntimeException e) {
       return OptionalLong.empty();
     }
@@ -190,9 +234,10 @@ public final class ChronicleJournal implements AutoCloseable {
   /**
    * The span of a cycle file mapped at a time. Chronicle's default (64 MiB, plus its overlap) keeps
    * every page written in the span mapped, counted in the agent's RSS as file pages, by the writer
-   * and by each reader; 16 MiB holds 64 of the largest records ({@link RecordBounds#MAX_RECORD_BYTES},
-   * Chronicle wants a record under a quarter of a block) and costs a new mapping every 16 MiB
-   * written (docs/benchmarks.md, "Idle cost"). It sets how a file is mapped, not what is in it.
+   * and by each reader; 16 MiB holds 64 of the largest records ({@link
+   * RecordBounds#MAX_RECORD_BYTES}, Chronicle wants a record under a quarter of a block) and costs
+   * a new mapping every 16 MiB written (docs/benchmarks.md, "Idle cost"). It sets how a file is
+   * mapped, not what is in it.
    */
   static final long BLOCK_SIZE = 16L << 20;
 
@@ -207,7 +252,8 @@ public final class ChronicleJournal implements AutoCloseable {
       case "daily":
         return RollCycles.FAST_DAILY;
       default:
-        throw new IllegalArgumentException("roll cycle must be hourly or daily, not '" + name + "'");
+        throw new IllegalArgumentException(
+            "roll cycle must be hourly or daily, not '" + name + "'");
     }
   }
 
@@ -232,8 +278,8 @@ public final class ChronicleJournal implements AutoCloseable {
   }
 
   /**
-   * Appends the record whose JSON is the UTF-8 text {@code utf8[offset, offset+length)}; as
-   * {@link #append(String)}, without a String on the way when the text has no 4-byte sequence.
+   * Appends the record whose JSON is the UTF-8 text {@code utf8[offset, offset+length)}; as {@link
+   * #append(String)}, without a String on the way when the text has no 4-byte sequence.
    */
   public synchronized long append(byte[] utf8, int offset, int length) {
     for (int i = offset; i < offset + length; i++) {
@@ -247,7 +293,8 @@ public final class ChronicleJournal implements AutoCloseable {
   /**
    * As {@link #append(byte[], int, int)} for text known to hold no 4-byte UTF-8 sequence (no
    * character outside the BMP: Chronicle's text reader decodes 1- to 3-byte sequences only, and
-   * {@link JournalWriter}'s JSON escapes the others). The bytes are hashed and copied where they are.
+   * {@link JournalWriter}'s JSON escapes the others). The bytes are hashed and copied where they
+   * are.
    */
   synchronized long appendBmpUtf8(byte[] utf8, int offset, int length) {
     return append(null, utf8, offset, length);
@@ -260,7 +307,8 @@ public final class ChronicleJournal implements AutoCloseable {
       pretoucher = new JournalPretoucher();
     }
     checkSpace(json != null ? json.length() : length);
-    byte[] hash = json != null ? chain.next(lastHash, json) : chain.next(lastHash, utf8, offset, length);
+    byte[] hash =
+        json != null ? chain.next(lastHash, json) : chain.next(lastHash, utf8, offset, length);
     long writePosition;
     try (DocumentContext dc = appender.writingDocument()) {
       try {
@@ -298,11 +346,11 @@ public final class ChronicleJournal implements AutoCloseable {
   }
 
   /**
-   * Writes UTF-8 text as the binary wire's text value, byte for byte what
-   * {@code getValueOut().text(String)} writes for a string of that encoding of 32 bytes or more
-   * (type code {@code STRING_ANY}, stop-bit length in bytes, the bytes; shorter strings get a
-   * one-byte code, which readers take either way), so every reader's {@code text()} reads it.
-   * Chronicle's {@code text(BytesStore)} would store bytes as 8-bit characters instead.
+   * Writes UTF-8 text as the binary wire's text value, byte for byte what {@code
+   * getValueOut().text(String)} writes for a string of that encoding of 32 bytes or more (type code
+   * {@code STRING_ANY}, stop-bit length in bytes, the bytes; shorter strings get a one-byte code,
+   * which readers take either way), so every reader's {@code text()} reads it. Chronicle's {@code
+   * text(BytesStore)} would store bytes as 8-bit characters instead.
    */
   private static void writeText(Wire wire, byte[] utf8, int offset, int length) {
     Bytes<?> out = wire.bytes();
@@ -344,17 +392,23 @@ public final class ChronicleJournal implements AutoCloseable {
       if (!full) {
         full = true;
         refused = 0;
-        log.error("journal disk full: {} bytes free under {}; records are refused and counted as lost until space "
-            + "returns (retention deletes shipped roll cycles first)", free, dir);
+        log.error(
+            "journal disk full: {} bytes free under {}; records are refused and counted as lost until space "
+                + "returns (retention deletes shipped roll cycles first)",
+            free,
+            dir);
         onFull.run();
       }
       refused++;
-      throw new JournalFullException("journal disk full (" + free + " bytes free under " + dir + ")", null);
+      throw new JournalFullException(
+          "journal disk full (" + free + " bytes free under " + dir + ")", null);
     }
     if (full) {
       full = false;
-      log.warn("journal accepts records again ({} bytes free); {} records were refused while the disk was full",
-          free, refused);
+      log.warn(
+          "journal accepts records again ({} bytes free); {} records were refused while the disk was full",
+          free,
+          refused);
     }
   }
 
@@ -362,8 +416,10 @@ public final class ChronicleJournal implements AutoCloseable {
     if (!full) {
       full = true;
       refused = 0;
-      log.error("journal write failed, the file system refused a page under {} (disk full?); records are refused "
-          + "and counted as lost until space returns", dir);
+      log.error(
+          "journal write failed, the file system refused a page under {} (disk full?); records are refused "
+              + "and counted as lost until space returns",
+          dir);
       onFull.run();
     }
     lastSpaceCheck = System.nanoTime();
@@ -405,13 +461,16 @@ public final class ChronicleJournal implements AutoCloseable {
   /**
    * A reader positioned at the first roll cycle that can hold records of {@code since} or later,
    * without reading what comes before. A record is appended after it was observed, so nothing of
-   * {@code since} or later sits in an earlier cycle; the caller skips the earlier records of this one.
-   * When no cycle of {@code since} or later exists the reader waits at the end.
+   * {@code since} or later sits in an earlier cycle; the caller skips the earlier records of this
+   * one. When no cycle of {@code since} or later exists the reader waits at the end.
    */
   public JournalCursor fromTime(Instant since) {
-    long cycle = Math.floorDiv(since.toEpochMilli() - queue.epoch(), (long) queue.rollCycle().lengthInMillis());
+    long cycle =
+        Math.floorDiv(
+            since.toEpochMilli() - queue.epoch(), (long) queue.rollCycle().lengthInMillis());
     ExcerptTailer tailer = queue.createTailer();
-    if (!moveToFirstCycleFrom(tailer, (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, cycle)))) {
+    if (!moveToFirstCycleFrom(
+        tailer, (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, cycle)))) {
       tailer.toEnd();
     }
     return new JournalCursor(tailer);
@@ -448,7 +507,8 @@ public final class ChronicleJournal implements AutoCloseable {
   public Optional<JournalCursor> after(long index) {
     ExcerptTailer tailer = queue.createTailer();
     // moveToIndex(i) positions the tailer so that the next read returns record i: read it once.
-    if (tailer.moveToIndex(index) && JournalCursor.read(tailer).filter(e -> e.index() == index).isPresent()) {
+    if (tailer.moveToIndex(index)
+        && JournalCursor.read(tailer).filter(e -> e.index() == index).isPresent()) {
       return Optional.of(new JournalCursor(tailer));
     }
     tailer.close();
@@ -483,8 +543,12 @@ public final class ChronicleJournal implements AutoCloseable {
         continue;
       }
       try {
-        cycles.add(new CycleFile(cycle, store.file().toPath(), store.writePosition(),
-            Instant.ofEpochMilli(queue.epoch() + (cycle + 1) * length)));
+        cycles.add(
+            new CycleFile(
+                cycle,
+                store.file().toPath(),
+                store.writePosition(),
+                Instant.ofEpochMilli(queue.epoch() + (cycle + 1) * length)));
       } finally {
         queue.closeStore(store);
       }
@@ -519,7 +583,9 @@ public final class ChronicleJournal implements AutoCloseable {
     return queue.rollCycle().toCycle(index);
   }
 
-  /** How many entries of {@code cycle} come after {@code index} (read through once; for reports). */
+  /**
+   * How many entries of {@code cycle} come after {@code index} (read through once; for reports).
+   */
   long entriesAfter(int cycle, long index) {
     long n = 0;
     try (ExcerptTailer tailer = queue.createTailer()) {
@@ -557,7 +623,8 @@ public final class ChronicleJournal implements AutoCloseable {
         return Optional.empty();
       }
       JournalCursor.read(tailer); // the first kept entry itself; the next read goes one back
-      return JournalCursor.read(tailer).flatMap(JournalEntry::hash)
+      return JournalCursor.read(tailer)
+          .flatMap(JournalEntry::hash)
           .map(hash -> new ChainAnchor(first.get().index(), hash));
     }
   }

@@ -17,20 +17,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The journal's cycle files on disk, checked before Chronicle opens them. A cycle file starts
- * with its store's header document, the same bytes for every file this Chronicle version writes
- * (a length word, then {@code header} and {@code SCQStore} as wire text); a file that does not, or
- * is too short to hold one, was damaged (a crash while its first page was written, a full disk, a
- * hand). Chronicle would take it for an empty cycle and write into it, so it is moved into
- * {@code <journal>/damaged/} and kept for a responder.
+ * The journal's cycle files on disk, checked before Chronicle opens them. A cycle file starts with
+ * its store's header document, the same bytes for every file this Chronicle version writes (a
+ * length word, then {@code header} and {@code SCQStore} as wire text); a file that does not, or is
+ * too short to hold one, was damaged (a crash while its first page was written, a full disk, a
+ * hand). Chronicle would take it for an empty cycle and write into it, so it is moved into {@code
+ * <journal>/damaged/} and kept for a responder.
  */
 final class CycleFiles {
   private static final Logger log = LoggerFactory.getLogger(CycleFiles.class);
   private static final byte[] HEADER = "header".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] STORE = "SCQStore".getBytes(StandardCharsets.US_ASCII);
-  /** Where the two names sit in the header document (checked against a file written here, in tests). */
+
+  /**
+   * Where the two names sit in the header document (checked against a file written here, in tests).
+   */
   private static final int HEADER_AT = 6;
+
   private static final int STORE_AT = 14;
+
   /** Less than a page cannot hold a store's header and index. */
   private static final long MIN_BYTES = 4096;
 
@@ -38,11 +43,16 @@ final class CycleFiles {
 
   static List<Path> list(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> f.getFileName().toString().endsWith(SingleChronicleQueue.SUFFIX)).sorted().toList();
+      return files
+          .filter(f -> f.getFileName().toString().endsWith(SingleChronicleQueue.SUFFIX))
+          .sorted()
+          .toList();
     }
   }
 
-  /** What is wrong with a cycle file's start, or empty when it looks like one this version wrote. */
+  /**
+   * What is wrong with a cycle file's start, or empty when it looks like one this version wrote.
+   */
   static Optional<String> damage(Path file) {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();

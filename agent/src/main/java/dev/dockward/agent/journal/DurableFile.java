@@ -13,14 +13,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Replaces small files so that a crash leaves either the old or the new content, never part of
- * one, and a power cut does not undo the replacement: the content goes to a temporary sibling, is
- * forced to disk and renamed over the file, then the directory is forced so that the rename itself
- * is on disk (without that, a power cut can bring back an old checkpoint or lose a new file).
+ * Replaces small files so that a crash leaves either the old or the new content, never part of one,
+ * and a power cut does not undo the replacement: the content goes to a temporary sibling, is forced
+ * to disk and renamed over the file, then the directory is forced so that the rename itself is on
+ * disk (without that, a power cut can bring back an old checkpoint or lose a new file).
  *
  * <p>Some file systems refuse to force a directory. The file is still replaced (its content is on
- * disk, only the rename may be lost to a power cut); each refusal is counted
- * ({@link #directoriesNotSynced()}) and the first is logged.
+ * disk, only the rename may be lost to a power cut); each refusal is counted ({@link
+ * #directoriesNotSynced()}) and the first is logged.
  */
 public final class DurableFile {
   private static final Logger log = LoggerFactory.getLogger(DurableFile.class);
@@ -50,8 +50,12 @@ public final class DurableFile {
    */
   public void replace(Path file, byte[] content) throws IOException {
     Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            temp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       ByteBuffer buf = ByteBuffer.wrap(content);
       while (buf.hasRemaining()) {
         ch.write(buf);
@@ -61,7 +65,8 @@ public final class DurableFile {
     try {
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
-      // Same directory, so this does not happen on a local file system; never fall back to a torn write.
+      // Same directory, so this does not happen on a local file system; never fall back to a torn
+      // write.
       throw new IOException("cannot replace " + file + " atomically", e);
     }
     Path dir = file.toAbsolutePath().getParent();
@@ -70,9 +75,12 @@ public final class DurableFile {
     } catch (IOException e) {
       // The new content is in place and on disk; only the rename may not survive a power cut.
       if (notSynced.incrementAndGet() == 1) {
-        log.warn("cannot force directory {} to disk after replacing {} ({}); a power cut may bring back the "
-            + "previous file. Counted in dockward_journal_directory_sync_failures_total; logged once",
-            dir, file.getFileName(), e.toString());
+        log.warn(
+            "cannot force directory {} to disk after replacing {} ({}); a power cut may bring back the "
+                + "previous file. Counted in dockward_journal_directory_sync_failures_total; logged once",
+            dir,
+            file.getFileName(),
+            e.toString());
       }
     }
   }

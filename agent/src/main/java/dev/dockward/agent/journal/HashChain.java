@@ -25,15 +25,18 @@ public final class HashChain {
     }
   }
 
-  /** The hash of the record whose JSON is {@code json}, following a record whose hash is {@code previous}. */
+  /**
+   * The hash of the record whose JSON is {@code json}, following a record whose hash is {@code
+   * previous}.
+   */
   public byte[] next(byte[] previous, String json) {
     byte[] utf8 = json.getBytes(StandardCharsets.UTF_8);
     return next(previous, utf8, 0, utf8.length);
   }
 
   /**
-   * As {@link #next(byte[], String)} over the record's UTF-8 bytes {@code utf8[offset, offset+length)},
-   * hashed where they are (the writer's encoding buffer: no copy, no String).
+   * As {@link #next(byte[], String)} over the record's UTF-8 bytes {@code utf8[offset,
+   * offset+length)}, hashed where they are (the writer's encoding buffer: no copy, no String).
    */
   public byte[] next(byte[] previous, byte[] utf8, int offset, int length) {
     sha256.update(previous);

@@ -37,9 +37,10 @@ public final class JournalCursor implements AutoCloseable {
       if (json == null) {
         json = "";
       }
-      Optional<byte[]> hash = dc.wire().bytes().readRemaining() > 0
-          ? Optional.ofNullable(in.bytes((byte[]) null))
-          : Optional.empty();
+      Optional<byte[]> hash =
+          dc.wire().bytes().readRemaining() > 0
+              ? Optional.ofNullable(in.bytes((byte[]) null))
+              : Optional.empty();
       return Optional.of(new JournalEntry(dc.index(), json, hash));
     }
   }

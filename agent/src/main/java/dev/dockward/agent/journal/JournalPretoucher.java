@@ -12,30 +12,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the current cycle file ahead of the writer, on its own thread, so that the pages the
- * writer is about to fill are already in the page cache. Chronicle grows a cycle file sparsely
- * and writes through a memory mapping: the first touch of each page faults, and the kernel fills
- * the hole with zeroes in the writer's thread. Measured on the test VM, that fault path cost
- * about 5 s of system time per 1.4 GB written and capped appends near 1M records/s; reading the
- * same range with read(2) beforehand costs a fraction of it and takes it off the writer's thread
- * (docs/benchmarks.md). Reads never change the file, never extend it, and never allocate disk
- * blocks, so the writer's data and a full disk are unaffected.
+ * Reads the current cycle file ahead of the writer, on its own thread, so that the pages the writer
+ * is about to fill are already in the page cache. Chronicle grows a cycle file sparsely and writes
+ * through a memory mapping: the first touch of each page faults, and the kernel fills the hole with
+ * zeroes in the writer's thread. Measured on the test VM, that fault path cost about 5 s of system
+ * time per 1.4 GB written and capped appends near 1M records/s; reading the same range with read(2)
+ * beforehand costs a fraction of it and takes it off the writer's thread (docs/benchmarks.md).
+ * Reads never change the file, never extend it, and never allocate disk blocks, so the writer's
+ * data and a full disk are unaffected.
  */
 final class JournalPretoucher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JournalPretoucher.class);
+
   /** How far ahead of the writer the file is read (bounded by the file's current size). */
   static final long AHEAD = 64L << 20;
+
   /** The writer wakes the thread each time it has moved on by this much. */
   static final long WAKE_EVERY = 8L << 20;
+
   private static final int STEP = 1 << 20;
 
   private final Thread thread;
   private final AtomicLong bytesRead = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private volatile boolean closed;
+
   /** Published by the writer: its file and position (a file offset). */
   private volatile Path file;
+
   private volatile long position;
+
   /** Writer-thread only: when to publish next. */
   private long wakeAt = Long.MIN_VALUE;
 
@@ -123,7 +129,10 @@ final class JournalPretoucher implements AutoCloseable {
   private void failed(Path path, IOException e) {
     // Not fatal: the writer only loses the head start on the pages it is about to write.
     if (failures.getAndIncrement() == 0) {
-      log.warn("journal read-ahead of {} failed ({}); the writer goes on without it", path, e.toString());
+      log.warn(
+          "journal read-ahead of {} failed ({}); the writer goes on without it",
+          path,
+          e.toString());
     }
   }
 

@@ -19,12 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes whole roll cycles of the journal, oldest first, by age and by size, whichever limit
- * comes first. A cycle goes only when every sink's committed index has passed it; the one
- * exception is the size limit: when the journal is over it and the oldest cycle is not yet
- * shipped, that cycle is deleted anyway, its unshipped records are counted and reported to the
- * {@link OverflowListener} (the agent journals {@code agent_journal_overflow}). The writer's
- * current cycle is never deleted.
+ * Deletes whole roll cycles of the journal, oldest first, by age and by size, whichever limit comes
+ * first. A cycle goes only when every sink's committed index has passed it; the one exception is
+ * the size limit: when the journal is over it and the oldest cycle is not yet shipped, that cycle
+ * is deleted anyway, its unshipped records are counted and reported to the {@link OverflowListener}
+ * (the agent journals {@code agent_journal_overflow}). The writer's current cycle is never deleted.
  *
  * <p>Runs on its own thread at a fixed interval, and at once when {@link #runSoon()} asks (the
  * journal ran out of disk).
@@ -48,7 +47,9 @@ public final class JournalRetention implements AutoCloseable {
   /** Told when unshipped records were deleted. */
   @FunctionalInterface
   public interface OverflowListener {
-    /** @param records unshipped records deleted now; @param total since the agent started */
+    /**
+     * @param records unshipped records deleted now; @param total since the agent started
+     */
     void overflowed(long records, long total);
   }
 
@@ -64,11 +65,15 @@ public final class JournalRetention implements AutoCloseable {
   private Thread thread;
 
   /**
-   * @param shippedThrough the newest index that every sink committed (it and everything before
-   *     it were delivered); empty when some sink has committed nothing yet. With no sinks at all,
-   *     pass {@code Long.MAX_VALUE}.
+   * @param shippedThrough the newest index that every sink committed (it and everything before it
+   *     were delivered); empty when some sink has committed nothing yet. With no sinks at all, pass
+   *     {@code Long.MAX_VALUE}.
    */
-  public JournalRetention(ChronicleJournal journal, Policy policy, Clock clock, Supplier<OptionalLong> shippedThrough,
+  public JournalRetention(
+      ChronicleJournal journal,
+      Policy policy,
+      Clock clock,
+      Supplier<OptionalLong> shippedThrough,
       OverflowListener overflow) {
     this.journal = journal;
     this.policy = policy;
@@ -115,7 +120,9 @@ public final class JournalRetention implements AutoCloseable {
     }
   }
 
-  /** A cycle the policy deletes, and how many of its records no sink has shipped (-1: all shipped). */
+  /**
+   * A cycle the policy deletes, and how many of its records no sink has shipped (-1: all shipped).
+   */
   private record Doomed(ChronicleJournal.CycleFile cycle, long unshipped, boolean expired) {}
 
   /** One pass: deletes what the policy says; returns the number of cycles deleted. */
@@ -129,14 +136,17 @@ public final class JournalRetention implements AutoCloseable {
       return 0;
     }
     // The chain must stay checkable across what goes: anchor it first, delete nothing without it.
-    int firstKept = plan.size() < cycles.size() ? cycles.get(plan.size()).cycle() : journal.writeCycle();
+    int firstKept =
+        plan.size() < cycles.size() ? cycles.get(plan.size()).cycle() : journal.writeCycle();
     try {
       Optional<ChainAnchor> anchor = journal.anchorBefore(firstKept);
       if (anchor.isPresent()) {
         anchor.get().store(journal.dir(), journal.files());
       }
     } catch (IOException e) {
-      log.warn("journal retention cannot write the chain anchor ({}); nothing deleted this time", e.toString());
+      log.warn(
+          "journal retention cannot write the chain anchor ({}); nothing deleted this time",
+          e.toString());
       return 0;
     }
     int deleted = 0;
@@ -147,13 +157,21 @@ public final class JournalRetention implements AutoCloseable {
       deleted++;
       if (d.unshipped() >= 0) {
         overflowRecords.add(d.unshipped());
-        log.error("journal over its size limit ({} bytes): deleted roll cycle {} with {} records not yet shipped "
-            + "({} such records since start)", policy.maxBytes(), d.cycle().file().getFileName(), d.unshipped(),
+        log.error(
+            "journal over its size limit ({} bytes): deleted roll cycle {} with {} records not yet shipped "
+                + "({} such records since start)",
+            policy.maxBytes(),
+            d.cycle().file().getFileName(),
+            d.unshipped(),
             overflowRecords.sum());
         overflow.overflowed(d.unshipped(), overflowRecords.sum());
       } else {
-        log.info("journal retention deleted roll cycle {} ({}, {} bytes)", d.cycle().file().getFileName(),
-            d.expired() ? "older than " + policy.maxAge() : "journal over " + policy.maxBytes() + " bytes",
+        log.info(
+            "journal retention deleted roll cycle {} ({}, {} bytes)",
+            d.cycle().file().getFileName(),
+            d.expired()
+                ? "older than " + policy.maxAge()
+                : "journal over " + policy.maxBytes() + " bytes",
             d.cycle().usedBytes());
       }
     }
@@ -178,13 +196,16 @@ public final class JournalRetention implements AutoCloseable {
       if (!expired && !overSize) {
         break;
       }
-      boolean wholeCycleShipped = shipped.isPresent() && journal.cycleOf(shipped.getAsLong()) > cycle.cycle();
+      boolean wholeCycleShipped =
+          shipped.isPresent() && journal.cycleOf(shipped.getAsLong()) > cycle.cycle();
       long unshipped = -1;
       if (!wholeCycleShipped) {
         if (!overSize) {
           break; // expired but not shipped: kept; every newer cycle is unshipped too
         }
-        unshipped = journal.entriesAfter(cycle.cycle(), shipped.isPresent() ? shipped.getAsLong() : Long.MIN_VALUE);
+        unshipped =
+            journal.entriesAfter(
+                cycle.cycle(), shipped.isPresent() ? shipped.getAsLong() : Long.MIN_VALUE);
       }
       plan.add(new Doomed(cycle, unshipped, expired));
       total -= cycle.usedBytes();

@@ -25,10 +25,15 @@ final class JournalSyncer implements AutoCloseable {
   private final CountDownLatch stop = new CountDownLatch(1);
   private final AtomicLong syncs = new AtomicLong();
   private final Thread thread;
+
   /** Bumped by the writer on every append. */
   private volatile long appended;
-  /** The cycle file the writer appends to, and the one before it (forced once more after a roll). */
+
+  /**
+   * The cycle file the writer appends to, and the one before it (forced once more after a roll).
+   */
   private volatile Path current;
+
   private Path previous;
   private long syncedUpTo;
   private Path lastForced;

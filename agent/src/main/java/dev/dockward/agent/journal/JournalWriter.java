@@ -36,8 +36,10 @@ public final class JournalWriter {
   private final boolean encoderMatchesMapper;
   private long jacksonFallbacks;
   private Trim lastTrim = Trim.NONE;
+
   /** The array holding the last encoded record (the encoder's or the buffer's). */
   private byte[] encoded;
+
   private JsonGenerator generator;
 
   public JournalWriter(ChronicleJournal journal, ObjectMapper json) {
@@ -45,10 +47,15 @@ public final class JournalWriter {
     this.json = json;
     // Jackson's UTF-8 generator writes characters outside the BMP as escaped surrogate pairs,
     // never as 4-byte sequences, which Chronicle's text reader cannot decode: keep it that way.
-    this.factory = json.getFactory().rebuild().disable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+    this.factory =
+        json.getFactory()
+            .rebuild()
+            .disable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .build();
     this.encoderMatchesMapper = encoderMatches(json, factory);
     if (!encoderMatchesMapper) {
-      log.info("the journal's object mapper is configured differently from a plain one: records are encoded by Jackson");
+      log.info(
+          "the journal's object mapper is configured differently from a plain one: records are encoded by Jackson");
     }
   }
 
@@ -58,8 +65,8 @@ public final class JournalWriter {
   }
 
   /**
-   * Appends one record within {@link RecordBounds}; returns its journal index. The caller's map
-   * is not changed: a record with values to cut is journalled as a marked copy.
+   * Appends one record within {@link RecordBounds}; returns its journal index. The caller's map is
+   * not changed: a record with values to cut is journalled as a marked copy.
    *
    * @throws UncheckedIOException when the record cannot be encoded (nothing is appended)
    * @throws JournalFullException when the journal refuses records (full disk)
@@ -87,7 +94,9 @@ public final class JournalWriter {
     NONE,
     /** Values over their field caps were cut. */
     FIELD_CAP,
-    /** The record was over {@link RecordBounds#MAX_RECORD_BYTES} and the size guard cut it further. */
+    /**
+     * The record was over {@link RecordBounds#MAX_RECORD_BYTES} and the size guard cut it further.
+     */
     RECORD_SIZE
   }
 
@@ -99,7 +108,9 @@ public final class JournalWriter {
         return encoder.size();
       }
       if (jacksonFallbacks++ == 0) {
-        log.info("record {} holds a {}: it and records like it are encoded by Jackson", record.get("id"),
+        log.info(
+            "record {} holds a {}: it and records like it are encoded by Jackson",
+            record.get("id"),
             encoder.refusedType().getName());
       }
     }
@@ -109,7 +120,8 @@ public final class JournalWriter {
       json.writeValue(g, record);
       g.flush(); // into the buffer (a no-op when the mapper flushed already)
     } catch (IOException | RuntimeException e) {
-      // A generator that failed mid-document is in an unknown state: the next record gets a new one.
+      // A generator that failed mid-document is in an unknown state: the next record gets a new
+      // one.
       generator = null;
       throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
@@ -143,9 +155,26 @@ public final class JournalWriter {
     nested.put("z", null);
     nested.put("a\u0001\"", "\b\t\n\f\r\u001f\u007f\"\\/ \u00e9 \u20ac \ud83d\udc33 \ud800 \u2028");
     nested.put("empty", Map.of());
-    List<Object> values = new ArrayList<>(List.of(1, 2L, (short) 3, (byte) 4, Long.MIN_VALUE, 1.5, -0.0, 1e-7, 1e21,
-        Double.NaN, Double.NEGATIVE_INFINITY, 0.1f, Float.POSITIVE_INFINITY, true, false,
-        new java.math.BigInteger("123456789012345678901234567890"), new java.math.BigDecimal("1E+3")));
+    List<Object> values =
+        new ArrayList<>(
+            List.of(
+                1,
+                2L,
+                (short) 3,
+                (byte) 4,
+                Long.MIN_VALUE,
+                1.5,
+                -0.0,
+                1e-7,
+                1e21,
+                Double.NaN,
+                Double.NEGATIVE_INFINITY,
+                0.1f,
+                Float.POSITIVE_INFINITY,
+                true,
+                false,
+                new java.math.BigInteger("123456789012345678901234567890"),
+                new java.math.BigDecimal("1E+3")));
     values.add(null);
     values.add(List.of());
     values.add(new Object[] {"x", 1});
@@ -165,8 +194,8 @@ public final class JournalWriter {
   }
 
   /**
-   * A growable byte buffer whose array is read in place (the journal copies the bytes it is
-   * given); unlike ByteArrayOutputStream, not synchronized: one thread writes.
+   * A growable byte buffer whose array is read in place (the journal copies the bytes it is given);
+   * unlike ByteArrayOutputStream, not synchronized: one thread writes.
    */
   private static final class Buffer extends OutputStream {
     private byte[] buf = new byte[1024];

@@ -23,7 +23,8 @@ import java.util.function.ToIntFunction;
  *       values of fields named {@code cmdline} in events ({@link #EVENT_CMDLINE_CAP}, what the
  *       /proc reader keeps) and an alert's {@code summary} ({@link #SUMMARY_CAP}); map keys at most
  *       {@link #KEY_CAP} characters; lists and maps at most {@link #ENTRIES_CAP} entries (the first
- *       ones); nothing nested deeper than {@link #DEPTH_CAP} (a deeper list or map is written empty).
+ *       ones); nothing nested deeper than {@link #DEPTH_CAP} (a deeper list or map is written
+ *       empty).
  *   <li>{@link #shrink the size guard}: a record still over {@link #MAX_RECORD_BYTES} encoded has
  *       its largest strings cut to a common length, and when that is not enough (many small
  *       values), its largest lists and maps halved, until it fits.
@@ -39,26 +40,36 @@ import java.util.function.ToIntFunction;
 public final class RecordBounds {
   /** The most bytes one encoded record may take: a quarter of Kafka's default request size. */
   public static final int MAX_RECORD_BYTES = 256 * 1024;
+
   /** Characters of a string value, unless a cap below applies. */
   static final int STRING_CAP = 4096;
+
   /** Characters of an event's command lines (the /proc reader keeps as much). */
   static final int EVENT_CMDLINE_CAP = 64 * 1024;
+
   /** Characters of an alert's summary (a command line and the rule's text around it). */
   static final int SUMMARY_CAP = 8192;
+
   static final int KEY_CAP = 128;
   static final int ENTRIES_CAP = 4096;
+
   /** Lists and maps below the record itself, counted from 1 for its fields. */
   static final int DEPTH_CAP = 16;
+
   /** Encoded bytes the marks may take. */
   static final int MARKS_BYTES = 16 * 1024;
+
   /** The size guard cuts no string below this many encoded bytes (ids and hashes stay whole). */
   static final int STRING_FLOOR = 64;
+
   static final String TRUNCATED = "truncated";
   static final String UNLISTED = "truncated_unlisted";
 
   private RecordBounds() {}
 
-  /** The record itself when every value is within its cap, else a copy with the cut values marked. */
+  /**
+   * The record itself when every value is within its cap, else a copy with the cut values marked.
+   */
   public static Map<String, Object> capFields(Map<String, Object> record) {
     boolean alert = "alert".equals(record.get("kind"));
     if (!exceeds(record, null, 0, alert)) {
@@ -71,14 +82,14 @@ public final class RecordBounds {
   }
 
   /**
-   * A copy of the record within its field caps and cut until {@code size} of it is at most
-   * {@code maxBytes} (a record already marked keeps its marks, with the lengths they give). Stops
-   * early only when nothing is left to cut.
+   * A copy of the record within its field caps and cut until {@code size} of it is at most {@code
+   * maxBytes} (a record already marked keeps its marks, with the lengths they give). Stops early
+   * only when nothing is left to cut.
    *
    * @param size the encoded size of a record, in bytes
    */
-  public static Map<String, Object> shrink(Map<String, Object> record, int maxBytes,
-      ToIntFunction<Map<String, Object>> size) {
+  public static Map<String, Object> shrink(
+      Map<String, Object> record, int maxBytes, ToIntFunction<Map<String, Object>> size) {
     Cutter cutter = new Cutter("alert".equals(record.get("kind")));
     Map<String, Object> copy = cutter.copyRecord(record);
     cutter.writeMarks(copy);
@@ -94,7 +105,9 @@ public final class RecordBounds {
     return copy;
   }
 
-  /** Whether the value or anything in it is over a field cap; walks no deeper than the depth cap. */
+  /**
+   * Whether the value or anything in it is over a field cap; walks no deeper than the depth cap.
+   */
   private static boolean exceeds(Object value, String key, int depth, boolean alert) {
     if (value instanceof String s) {
       return s.length() > cap(key, depth, alert);
@@ -156,7 +169,9 @@ public final class RecordBounds {
       if (c >= 0x20 && c != '"' && c != '\\') {
         return 1;
       }
-      return c == '"' || c == '\\' || c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r' ? 2 : 6;
+      return c == '"' || c == '\\' || c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+          ? 2
+          : 6;
     }
     if (c < 0x800) {
       return 2;
@@ -164,7 +179,9 @@ public final class RecordBounds {
     return Character.isSurrogate(c) ? 6 : 3;
   }
 
-  /** The longest prefix of {@code s} whose JSON text takes at most {@code bytes}, pairs kept whole. */
+  /**
+   * The longest prefix of {@code s} whose JSON text takes at most {@code bytes}, pairs kept whole.
+   */
   static String prefix(String s, int bytes) {
     int n = 0;
     int end = 0;
@@ -188,7 +205,9 @@ public final class RecordBounds {
 
   /** A JSON Pointer reference token: {@code ~} and {@code /} escaped. */
   static String token(String key) {
-    return key.indexOf('~') < 0 && key.indexOf('/') < 0 ? key : key.replace("~", "~0").replace("/", "~1");
+    return key.indexOf('~') < 0 && key.indexOf('/') < 0
+        ? key
+        : key.replace("~", "~0").replace("/", "~1");
   }
 
   /** One cut: where, how long the value (or key) was. */
@@ -233,7 +252,9 @@ public final class RecordBounds {
     private void readMarks(Object listed, Object unlisted) {
       if (listed instanceof Collection<?> c) {
         for (Object o : c) {
-          if (o instanceof Map<?, ?> m && m.get("path") instanceof String path && m.get("length") instanceof Number n) {
+          if (o instanceof Map<?, ?> m
+              && m.get("path") instanceof String path
+              && m.get("length") instanceof Number n) {
             mark(path, n.longValue(), Boolean.TRUE.equals(m.get("key")));
           }
         }
@@ -244,7 +265,9 @@ public final class RecordBounds {
     }
 
     private void mark(String path, long length, boolean key) {
-      marks.putIfAbsent((key ? "k" : "v") + path, new Mark(path, length, key)); // the first cut knows the original
+      marks.putIfAbsent(
+          (key ? "k" : "v") + path,
+          new Mark(path, length, key)); // the first cut knows the original
     }
 
     private Object copy(Object value, String key, String path, int depth) {
@@ -317,7 +340,8 @@ public final class RecordBounds {
 
     /**
      * Cuts the largest strings to one common length so that their JSON text shrinks by at least
-     * {@code excess} bytes, no string below {@link #STRING_FLOOR}; false when none is over the floor.
+     * {@code excess} bytes, no string below {@link #STRING_FLOOR}; false when none is over the
+     * floor.
      */
     boolean cutStrings(Map<String, Object> record, int excess) {
       List<Leaf> leaves = new ArrayList<>();
@@ -348,7 +372,10 @@ public final class RecordBounds {
       return true;
     }
 
-    /** Halves the list or map with the most entries (the record's own fields last); false when all are empty. */
+    /**
+     * Halves the list or map with the most entries (the record's own fields last); false when all
+     * are empty.
+     */
     boolean halveLargest(Map<String, Object> record) {
       List<Node> nodes = new ArrayList<>();
       collect(record, "", null, nodes);
@@ -359,7 +386,8 @@ public final class RecordBounds {
         }
       }
       if (largest == null) {
-        // Only the record's own fields are left: drop the later half of them (the envelope comes first).
+        // Only the record's own fields are left: drop the later half of them (the envelope comes
+        // first).
         List<String> keys = new ArrayList<>(record.keySet());
         keys.remove(TRUNCATED);
         keys.remove(UNLISTED);
@@ -394,16 +422,23 @@ public final class RecordBounds {
       return true;
     }
 
-    /** Drops the marks of values that went with the removed entries of the list or map at {@code path}. */
+    /**
+     * Drops the marks of values that went with the removed entries of the list or map at {@code
+     * path}.
+     */
     private void forget(String path, Set<String> removedTokens) {
       String below = path + "/";
-      marks.values().removeIf(m -> {
-        if (!m.path().startsWith(below)) {
-          return false;
-        }
-        int end = m.path().indexOf('/', below.length());
-        return removedTokens.contains(m.path().substring(below.length(), end < 0 ? m.path().length() : end));
-      });
+      marks
+          .values()
+          .removeIf(
+              m -> {
+                if (!m.path().startsWith(below)) {
+                  return false;
+                }
+                int end = m.path().indexOf('/', below.length());
+                return removedTokens.contains(
+                    m.path().substring(below.length(), end < 0 ? m.path().length() : end));
+              });
     }
 
     /** The strings (into leaves) or the lists and maps below the record (into nodes) of a copy. */
@@ -414,7 +449,8 @@ public final class RecordBounds {
           nodes.add(new Node(m, path, m.size()));
         }
         for (Map.Entry<?, ?> e : m.entrySet()) {
-          if (!(e.getKey() instanceof String key) || root && (TRUNCATED.equals(key) || UNLISTED.equals(key))) {
+          if (!(e.getKey() instanceof String key)
+              || root && (TRUNCATED.equals(key) || UNLISTED.equals(key))) {
             continue;
           }
           String at = path + "/" + token(key);
@@ -447,7 +483,10 @@ public final class RecordBounds {
       }
     }
 
-    /** {@code truncated} (and {@code truncated_unlisted}) at the end of the record, from the marks so far. */
+    /**
+     * {@code truncated} (and {@code truncated_unlisted}) at the end of the record, from the marks
+     * so far.
+     */
     void writeMarks(Map<String, Object> record) {
       record.remove(TRUNCATED);
       record.remove(UNLISTED);

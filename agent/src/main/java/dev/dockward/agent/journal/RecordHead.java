@@ -10,11 +10,11 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
- * The envelope of a journal record ({@code kind}, {@code type}, {@code time}), read with a streaming
- * parser that builds nothing. The one envelope reader: shippers decide from it whether to ship a
- * record ({@link #read}, the whole text tokenised, so a record that is not JSON is rejected as a
- * full parse would), replay whether to print one ({@link #readEnvelope}, which stops once it has
- * kind and time); most records are passed without ever being turned into a map. Only top-level
+ * The envelope of a journal record ({@code kind}, {@code type}, {@code time}), read with a
+ * streaming parser that builds nothing. The one envelope reader: shippers decide from it whether to
+ * ship a record ({@link #read}, the whole text tokenised, so a record that is not JSON is rejected
+ * as a full parse would), replay whether to print one ({@link #readEnvelope}, which stops once it
+ * has kind and time); most records are passed without ever being turned into a map. Only top-level
  * fields count, wherever they stand.
  *
  * @param kind the string value of {@code kind}, or null when absent or not a string
@@ -51,7 +51,8 @@ public record RecordHead(String kind, String type, String time) {
     return read(factory, json, false);
   }
 
-  private static RecordHead read(JsonFactory factory, String json, boolean whole) throws IOException {
+  private static RecordHead read(JsonFactory factory, String json, boolean whole)
+      throws IOException {
     try (JsonParser parser = factory.createParser(json)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         throw new JsonParseException(parser, "a journal record is a JSON object");
@@ -78,7 +79,7 @@ public record RecordHead(String kind, String type, String time) {
           case "kind" -> kind = text;
           case "type" -> type = text;
           case "time" -> time = text;
-          default -> { }
+          default -> {}
         }
       }
       if (token != JsonToken.END_OBJECT) {

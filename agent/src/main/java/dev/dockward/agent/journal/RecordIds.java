@@ -12,6 +12,7 @@ import java.util.random.RandomGenerator;
  * <p>Why a random epoch and nothing persisted: ids must stay unique per host after a power cut that
  * lost the journal's unsynced tail (records already shipped to Kafka) and after a purge and
  * reinstall that deleted the journal, because consumers drop duplicates by {@code id}.
+ *
  * <ul>
  *   <li>Resuming after the journal's newest record (what ids did before) survives neither: the lost
  *       or deleted records' ids are issued again.
@@ -19,20 +20,24 @@ import java.util.random.RandomGenerator;
  *       the journal; and it costs an fsync per block of ids.
  *   <li>An epoch from the wall clock needs a clock that never repeats; hosts without a working
  *       real-time clock come back from a power cut at an old time.
- *   <li>64 random bits from {@link SecureRandom} per start need no state, no fsync and no clock. Two
- *       runs of a host share an epoch with probability 2<sup>-64</sup>; a million restarts put the
- *       chance of any repeat near 3·10<sup>-8</sup>.
+ *   <li>64 random bits from {@link SecureRandom} per start need no state, no fsync and no clock.
+ *       Two runs of a host share an epoch with probability 2<sup>-64</sup>; a million restarts put
+ *       the chance of any repeat near 3·10<sup>-8</sup>.
  * </ul>
+ *
  * A new journal is only ever created by an agent start, so the epoch changes with it too. The price
- * is that ids order records only within a run; across runs, the journal's order and {@code time} do.
+ * is that ids order records only within a run; across runs, the journal's order and {@code time}
+ * do.
  *
  * <p>Replay's re-judged alerts use the fixed prefix {@code 000000000000} with epoch 0, so a rerun
  * prints the same ids every time and never one of a real host.
  */
 public final class RecordIds {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
+
   /** {@code <prefix>-<epoch>}, copied in front of every sequence number. */
   private final char[] head;
+
   private final AtomicLong next;
 
   /**

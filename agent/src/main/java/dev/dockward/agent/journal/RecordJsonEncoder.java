@@ -18,27 +18,34 @@ import java.util.Map;
  * non-finite values as the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"});
  * BigInteger and BigDecimal ({@code toString}); Boolean; null; maps with String keys, collections
  * (both {@code java.util} classes, in iteration order) and object arrays. Strings are escaped as
- * Jackson does: {@code \" \\ \b \t \n \f \r}, other control characters as <code>&#92;u00XX</code>, every
- * surrogate (paired or lone) as an upper-case <code>&#92;uXXXX</code>, everything else as UTF-8 of at most
- * three bytes, which Chronicle's text reader decodes.
+ * Jackson does: {@code \" \\ \b \t \n \f \r}, other control characters as <code>&#92;u00XX</code>,
+ * every surrogate (paired or lone) as an upper-case <code>&#92;uXXXX</code>, everything else as
+ * UTF-8 of at most three bytes, which Chronicle's text reader decodes.
  *
  * <p>One instance per thread: it reuses its buffer, read in place through {@link #array()}.
  */
 public final class RecordJsonEncoder {
   /** Deeper documents go to Jackson, which enforces its own nesting limit (and finds cycles). */
   static final int MAX_DEPTH = 100;
+
   /** Characters written per capacity check in a string (6 bytes per character at worst). */
   private static final int CHUNK = 512;
+
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] NULL = {'n', 'u', 'l', 'l'};
   private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
   private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
-  private static final byte[] MIN_LONG = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
-  /** For ASCII: 0 written as is, -1 as <code>&#92;u00XX</code>, else the letter after the backslash. */
+  private static final byte[] MIN_LONG =
+      Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * For ASCII: 0 written as is, -1 as <code>&#92;u00XX</code>, else the letter after the backslash.
+   */
   private static final int[] ESCAPES = escapes();
 
   /** Slots of the cache of encoded keys (a power of two). */
   private static final int KEY_SLOTS = 256;
+
   /** Longer keys are encoded each time. */
   private static final int MAX_CACHED_KEY = 64;
 
@@ -126,7 +133,9 @@ public final class RecordJsonEncoder {
     return true;
   }
 
-  /** Jackson may carry serializers or annotations for other implementations: those are its to write. */
+  /**
+   * Jackson may carry serializers or annotations for other implementations: those are its to write.
+   */
   private static boolean isJavaUtil(Class<?> type) {
     return type.getName().startsWith("java.util.");
   }

@@ -24,13 +24,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Emits {@code agent_started} when started, {@code agent_heartbeat} every interval and
- * {@code agent_stopped} when closed (it is closed before the pipeline, so the last record is
- * journalled). Each record carries the events lost so far and since the previous heartbeat; a
- * bundled rule alerts when that number grows. {@code agent_started} also carries the machine's
- * facts (OS, kernel, hardware) when a provider is given. {@code agent_started} and each heartbeat
- * carry every sensor's state and the sensors newly degraded since the previous record, which a
- * bundled rule alerts on.
+ * Emits {@code agent_started} when started, {@code agent_heartbeat} every interval and {@code
+ * agent_stopped} when closed (it is closed before the pipeline, so the last record is journalled).
+ * Each record carries the events lost so far and since the previous heartbeat; a bundled rule
+ * alerts when that number grows. {@code agent_started} also carries the machine's facts (OS,
+ * kernel, hardware) when a provider is given. {@code agent_started} and each heartbeat carry every
+ * sensor's state and the sensors newly degraded since the previous record, which a bundled rule
+ * alerts on.
  */
 public final class AgentLifecycleSource implements Source {
   private static final Logger log = LoggerFactory.getLogger(AgentLifecycleSource.class);
@@ -57,15 +57,29 @@ public final class AgentLifecycleSource implements Source {
     this(drops, interval, clock, version, Optional.empty());
   }
 
-  /** @param hostFacts the machine's facts for {@code agent_started}, asked once when the source starts */
-  public AgentLifecycleSource(LongSupplier drops, Duration interval, Clock clock, String version,
+  /**
+   * @param hostFacts the machine's facts for {@code agent_started}, asked once when the source
+   *     starts
+   */
+  public AgentLifecycleSource(
+      LongSupplier drops,
+      Duration interval,
+      Clock clock,
+      String version,
       Optional<MachineFactsProvider> hostFacts) {
     this(drops, interval, clock, version, hostFacts, List::of);
   }
 
-  /** @param sensors every sensor's state now, asked on {@code agent_started} and each heartbeat */
-  public AgentLifecycleSource(LongSupplier drops, Duration interval, Clock clock, String version,
-      Optional<MachineFactsProvider> hostFacts, Supplier<List<SensorState>> sensors) {
+  /**
+   * @param sensors every sensor's state now, asked on {@code agent_started} and each heartbeat
+   */
+  public AgentLifecycleSource(
+      LongSupplier drops,
+      Duration interval,
+      Clock clock,
+      String version,
+      Optional<MachineFactsProvider> hostFacts,
+      Supplier<List<SensorState>> sensors) {
     this(drops, interval, clock, version, hostFacts, sensors, () -> true);
   }
 
@@ -74,8 +88,14 @@ public final class AgentLifecycleSource implements Source {
    *     them (a full disk) is itself lost, so the drops it reports stay new until a heartbeat is
    *     emitted while the journal takes records
    */
-  public AgentLifecycleSource(LongSupplier drops, Duration interval, Clock clock, String version,
-      Optional<MachineFactsProvider> hostFacts, Supplier<List<SensorState>> sensors, BooleanSupplier journalling) {
+  public AgentLifecycleSource(
+      LongSupplier drops,
+      Duration interval,
+      Clock clock,
+      String version,
+      Optional<MachineFactsProvider> hostFacts,
+      Supplier<List<SensorState>> sensors,
+      BooleanSupplier journalling) {
     this.journalling = journalling;
     this.sensors = sensors;
     this.drops = drops;
@@ -118,13 +138,23 @@ public final class AgentLifecycleSource implements Source {
       // At the moment space returns, one heartbeat may report the same drops twice; never none.
       dropsReported = total;
     }
-    Optional<MachineFacts> facts = phase == Phase.STARTED ? hostFacts.map(MachineFactsProvider::read) : Optional.empty();
+    Optional<MachineFacts> facts =
+        phase == Phase.STARTED ? hostFacts.map(MachineFactsProvider::read) : Optional.empty();
     List<SensorState> states = phase == Phase.STOPPED ? List.of() : sensors.get();
     List<String> degradedNew = newlyDegraded(states);
     Instant now = clock.instant();
     try {
-      sink.accept(new AgentLifecycle(now, phase, version, Duration.between(started, now), total, fresh, facts,
-          states, degradedNew));
+      sink.accept(
+          new AgentLifecycle(
+              now,
+              phase,
+              version,
+              Duration.between(started, now),
+              total,
+              fresh,
+              facts,
+              states,
+              degradedNew));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -163,8 +193,14 @@ public final class AgentLifecycleSource implements Source {
     }
     Instant now = clock.instant();
     try {
-      sink.accept(new AgentLifecycle(now, Phase.JOURNAL_OVERFLOW, version, Duration.between(started, now), total,
-          records));
+      sink.accept(
+          new AgentLifecycle(
+              now,
+              Phase.JOURNAL_OVERFLOW,
+              version,
+              Duration.between(started, now),
+              total,
+              records));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the worker is interrupted, which closes an interruptible channel it is blocked on, so the
  * exchange fails and the worker is free again.
  *
- * <p>The interrupt reaches a handler that runs past the deadline too: handlers must not block on
- * an interruptible channel they share with the rest of the agent (the interrupt would close it).
- * Today they read counters and walk the journal directory.
+ * <p>The interrupt reaches a handler that runs past the deadline too: handlers must not block on an
+ * interruptible channel they share with the rest of the agent (the interrupt would close it). Today
+ * they read counters and walk the journal directory.
  */
 final class DeadlineExecutor implements Executor, AutoCloseable {
   private final Duration deadline;
@@ -36,8 +36,15 @@ final class DeadlineExecutor implements Executor, AutoCloseable {
   DeadlineExecutor(String name, int threads, int queue, Duration deadline) {
     this.deadline = deadline;
     AtomicInteger n = new AtomicInteger();
-    workers = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queue),
-        r -> daemon(r, name + "-" + n.incrementAndGet()), new ThreadPoolExecutor.AbortPolicy());
+    workers =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(queue),
+            r -> daemon(r, name + "-" + n.incrementAndGet()),
+            new ThreadPoolExecutor.AbortPolicy());
     timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, name + "-deadline"));
     timer.setRemoveOnCancelPolicy(true);
   }
@@ -72,7 +79,10 @@ final class DeadlineExecutor implements Executor, AutoCloseable {
   /** A task that its worker runs only until the deadline. */
   private final class Bounded implements Runnable {
     private final Runnable task;
-    /** The worker while the task runs; null before and after, so a late expiry interrupts nothing. */
+
+    /**
+     * The worker while the task runs; null before and after, so a late expiry interrupts nothing.
+     */
     private Thread worker;
 
     Bounded(Runnable task) {
@@ -85,7 +95,8 @@ final class DeadlineExecutor implements Executor, AutoCloseable {
         worker = Thread.currentThread();
       }
       // The deadline counts from the start of the task: time queued does not use it up.
-      ScheduledFuture<?> expiry = timer.schedule(this::expire, deadline.toNanos(), TimeUnit.NANOSECONDS);
+      ScheduledFuture<?> expiry =
+          timer.schedule(this::expire, deadline.toNanos(), TimeUnit.NANOSECONDS);
       try {
         task.run();
       } finally {

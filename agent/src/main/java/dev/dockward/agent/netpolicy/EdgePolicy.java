@@ -10,11 +10,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Which flows between two containers are expected: a list of allowed edges and a default action
- * for the rest. Only flows whose both ends are containers are judged.
+ * Which flows between two containers are expected: a list of allowed edges and a default action for
+ * the rest. Only flows whose both ends are containers are judged.
  *
- * @param defaultAction what an edge no rule allows is: {@code ALLOW} (everything is expected
- *     unless learning says otherwise) or {@code ALERT} (unexpected)
+ * @param defaultAction what an edge no rule allows is: {@code ALLOW} (everything is expected unless
+ *     learning says otherwise) or {@code ALERT} (unexpected)
  * @param allow the allowed edges
  */
 public record EdgePolicy(Action defaultAction, List<Allow> allow) {
@@ -22,7 +22,10 @@ public record EdgePolicy(Action defaultAction, List<Allow> allow) {
   public static final EdgePolicy NONE = new EdgePolicy(Action.ALLOW, List.of());
 
   /** The default for edges no rule allows. */
-  public enum Action { ALLOW, ALERT }
+  public enum Action {
+    ALLOW,
+    ALERT
+  }
 
   public EdgePolicy {
     Objects.requireNonNull(defaultAction, "defaultAction");
@@ -45,7 +48,8 @@ public record EdgePolicy(Action defaultAction, List<Allow> allow) {
     }
 
     boolean matches(PolicyPeer src, PolicyPeer dst, String proto, int port) {
-      return from.matches(src) && to.matches(dst)
+      return from.matches(src)
+          && to.matches(dst)
           && protocol.map(p -> p.equals(proto)).orElse(true)
           && (ports.isEmpty() || ports.contains(port));
     }
@@ -59,9 +63,13 @@ public record EdgePolicy(Action defaultAction, List<Allow> allow) {
    * @param labels labels the container must carry with these values
    * @param network the name of a network the container is attached to
    */
-  public record Selector(Optional<String> name, Optional<String> image, Map<String, String> labels,
+  public record Selector(
+      Optional<String> name,
+      Optional<String> image,
+      Map<String, String> labels,
       Optional<String> network) {
-    public static final Selector ANY = new Selector(Optional.empty(), Optional.empty(), Map.of(), Optional.empty());
+    public static final Selector ANY =
+        new Selector(Optional.empty(), Optional.empty(), Map.of(), Optional.empty());
 
     public Selector {
       Objects.requireNonNull(name, "name");
@@ -73,7 +81,8 @@ public record EdgePolicy(Action defaultAction, List<Allow> allow) {
     boolean matches(PolicyPeer c) {
       return name.map(n -> glob(n, c.name())).orElse(true)
           && image.map(i -> glob(i, c.image())).orElse(true)
-          && labels.entrySet().stream().allMatch(e -> e.getValue().equals(c.labels().get(e.getKey())))
+          && labels.entrySet().stream()
+              .allMatch(e -> e.getValue().equals(c.labels().get(e.getKey())))
           && network.map(n -> c.networks().contains(n)).orElse(true);
     }
 
@@ -81,8 +90,10 @@ public record EdgePolicy(Action defaultAction, List<Allow> allow) {
       if (pattern.indexOf('*') < 0) {
         return pattern.equals(value);
       }
-      String regex = Arrays.stream(pattern.split("\\*", -1)).map(Pattern::quote)
-          .collect(Collectors.joining(".*"));
+      String regex =
+          Arrays.stream(pattern.split("\\*", -1))
+              .map(Pattern::quote)
+              .collect(Collectors.joining(".*"));
       return value.matches(regex);
     }
   }

@@ -20,11 +20,21 @@ import java.util.Optional;
  * @param protocol {@code tcp}, {@code udp} …
  * @param spoofed whether the source wrote an address or MAC not its own
  */
-record FlowFacts(FlowId id, String state, Optional<PolicyPeer> src, Optional<PolicyPeer> dst, String edge,
-    String sender, String dstAddress, int dstPort, String protocol, long firstSeenMillis, long lastSeenMillis,
+record FlowFacts(
+    FlowId id,
+    String state,
+    Optional<PolicyPeer> src,
+    Optional<PolicyPeer> dst,
+    String edge,
+    String sender,
+    String dstAddress,
+    int dstPort,
+    String protocol,
+    long firstSeenMillis,
+    long lastSeenMillis,
     boolean spoofed) {
   /** A flow's identity: both ends' addresses and ports, and the protocol. */
-  record FlowId(String src, int srcPort, String dst, int dstPort, String protocol) { }
+  record FlowId(String src, int srcPort, String dst, int dstPort, String protocol) {}
 
   FlowFacts {
     Objects.requireNonNull(id, "id");
@@ -44,9 +54,18 @@ record FlowFacts(FlowId id, String state, Optional<PolicyPeer> src, Optional<Pol
   static FlowFacts of(FlowObserved f) {
     FlowPeer s = f.src();
     FlowPeer d = f.dst();
-    return new FlowFacts(new FlowId(s.ip(), s.port(), d.ip(), d.port(), f.traffic().protocol()), f.traffic().state(),
-        s.container().map(PolicyPeer::of), d.container().map(PolicyPeer::of), f.edge(), f.senderAddress(), d.ip(),
-        d.port(), f.traffic().protocol(), f.traffic().firstSeen().toEpochMilli(), f.traffic().lastSeen().toEpochMilli(),
+    return new FlowFacts(
+        new FlowId(s.ip(), s.port(), d.ip(), d.port(), f.traffic().protocol()),
+        f.traffic().state(),
+        s.container().map(PolicyPeer::of),
+        d.container().map(PolicyPeer::of),
+        f.edge(),
+        f.senderAddress(),
+        d.ip(),
+        d.port(),
+        f.traffic().protocol(),
+        f.traffic().firstSeen().toEpochMilli(),
+        f.traffic().lastSeen().toEpochMilli(),
         s.spoofed().isPresent());
   }
 }

@@ -15,33 +15,40 @@ import java.util.Optional;
 /**
  * The network policy stage: judges each flow from its facts against the policy and the learned
  * edges, counts its sender's scan figures, and repeats that verdict on the flow's updates and its
- * end. Live, the network source hands it every flow on the capture thread before delivering it;
- * a replay hands it the journalled flows ({@link RecordedFlows}) to judge them under another policy.
+ * end. Live, the network source hands it every flow on the capture thread before delivering it; a
+ * replay hands it the journalled flows ({@link RecordedFlows}) to judge them under another policy.
  *
- * <p>While learning, an edge is learned only when its flow is established (see
- * {@link FlowJudgement#established}), its source is not spoofed, and its sender was not scanning
- * when it started (its scan counts below {@code scanThreshold}); a sender that reaches the
- * threshold has the edges it taught within the scan window taken back.
+ * <p>While learning, an edge is learned only when its flow is established (see {@link
+ * FlowJudgement#established}), its source is not spoofed, and its sender was not scanning when it
+ * started (its scan counts below {@code scanThreshold}); a sender that reaches the threshold has
+ * the edges it taught within the scan window taken back.
  */
 public final class FlowJudge implements FlowJudgement {
   /** Policy verdicts, as the contract spells them. */
   static final String ALLOWED = "allowed";
+
   static final String LEARNED = "learned";
   static final String LEARNING = "learning";
   static final String UNEXPECTED = "unexpected";
   static final String UNCHECKED = "unchecked";
 
-  /** The scan counts at which learning takes a sender for a scanner, as the bundled scan rule does. */
+  /**
+   * The scan counts at which learning takes a sender for a scanner, as the bundled scan rule does.
+   */
   public static final int SCAN_THRESHOLD = 30;
+
   /** Senders whose scan window is kept, and starts kept per sender. */
   static final int SCAN_SOURCES = 4_096;
+
   static final int SCAN_STARTS_PER_SOURCE = 4_096;
+
   /**
    * Verdicts of open flows kept: far above the flow table's default bound (65,536); past it the
    * flow seen least recently is forgotten and its next report judged afresh (a journal replayed
    * with starts whose ends were never recorded must not grow it without end).
    */
   static final int OPEN_FLOWS = 1 << 20;
+
   /** The learned edges are saved at most this often, by their own thread. */
   private static final Duration LEARNED_SAVE_INTERVAL = Duration.ofSeconds(2);
 
@@ -49,11 +56,13 @@ public final class FlowJudge implements FlowJudgement {
    * Learn edges for {@code period}, keeping them in {@code file}.
    *
    * @param maxEdges the learned set's size; edges beyond it are not learned (counted)
-   * @param maxPortsPerPair service ports learned per pair of containers and protocol (counted beyond)
+   * @param maxPortsPerPair service ports learned per pair of containers and protocol (counted
+   *     beyond)
    * @param scanThreshold distinct ports or hosts within the scan window at which a sender's flows
    *     are a scan, not learned (and what it taught within the window is taken back)
    */
-  public record Learning(Duration period, Path file, int maxEdges, int maxPortsPerPair, int scanThreshold) {
+  public record Learning(
+      Duration period, Path file, int maxEdges, int maxPortsPerPair, int scanThreshold) {
     public Learning {
       Objects.requireNonNull(period, "period");
       Objects.requireNonNull(file, "file");
@@ -64,7 +73,11 @@ public final class FlowJudge implements FlowJudgement {
 
     /** With the default limits: 10,000 edges, 16 ports per pair, a scan at 30. */
     public Learning(Duration period, Path file) {
-      this(period, file, LearnedEdges.Limits.DEFAULT.maxEdges(), LearnedEdges.Limits.DEFAULT.maxPortsPerPair(),
+      this(
+          period,
+          file,
+          LearnedEdges.Limits.DEFAULT.maxEdges(),
+          LearnedEdges.Limits.DEFAULT.maxPortsPerPair(),
           SCAN_THRESHOLD);
     }
   }
@@ -89,7 +102,8 @@ public final class FlowJudge implements FlowJudgement {
     this(policy, learned, scans, SCAN_THRESHOLD);
   }
 
-  FlowJudge(EdgePolicy policy, Optional<LearnedEdges> learned, ScanCounter scans, int scanThreshold) {
+  FlowJudge(
+      EdgePolicy policy, Optional<LearnedEdges> learned, ScanCounter scans, int scanThreshold) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.learned = learned;
     this.scans = scans;
@@ -100,16 +114,32 @@ public final class FlowJudge implements FlowJudgement {
    * The live stage: the policy, the scan window and, when on, learning (its file read now, or
    * learning started at {@code now} when there is none).
    */
-  public static FlowJudge open(EdgePolicy policy, Duration scanWindow, Optional<Learning> learning, Instant now) {
-    Optional<LearnedEdges> learned = learning.map(l -> LearnedEdges.open(l.file(), l.period(), now,
-        new LearnedEdges.Limits(l.maxEdges(), l.maxPortsPerPair())));
-    return new FlowJudge(policy, learned, new ScanCounter(scanWindow, SCAN_SOURCES, SCAN_STARTS_PER_SOURCE),
+  public static FlowJudge open(
+      EdgePolicy policy, Duration scanWindow, Optional<Learning> learning, Instant now) {
+    Optional<LearnedEdges> learned =
+        learning.map(
+            l ->
+                LearnedEdges.open(
+                    l.file(),
+                    l.period(),
+                    now,
+                    new LearnedEdges.Limits(l.maxEdges(), l.maxPortsPerPair())));
+    return new FlowJudge(
+        policy,
+        learned,
+        new ScanCounter(scanWindow, SCAN_SOURCES, SCAN_STARTS_PER_SOURCE),
         learning.map(Learning::scanThreshold).orElse(SCAN_THRESHOLD));
   }
 
-  /** A replay's stage: the policy and the scan window, no learning (what was learned is not replayed). */
+  /**
+   * A replay's stage: the policy and the scan window, no learning (what was learned is not
+   * replayed).
+   */
   public static FlowJudge replaying(EdgePolicy policy, Duration scanWindow) {
-    return new FlowJudge(policy, Optional.empty(), new ScanCounter(scanWindow, SCAN_SOURCES, SCAN_STARTS_PER_SOURCE));
+    return new FlowJudge(
+        policy,
+        Optional.empty(),
+        new ScanCounter(scanWindow, SCAN_SOURCES, SCAN_STARTS_PER_SOURCE));
   }
 
   @Override
@@ -143,19 +173,22 @@ public final class FlowJudge implements FlowJudgement {
     learned.ifPresent(l -> l.prune(nowMillis - scans.windowSeconds() * 1000));
   }
 
-  /** The learning counts when learning is on, and the verdicts of open flows forgotten at the bound. */
+  /**
+   * The learning counts when learning is on, and the verdicts of open flows forgotten at the bound.
+   */
   @Override
   public Map<String, Long> counters() {
     Map<String, Long> m = new LinkedHashMap<>();
-    learned.ifPresent(l -> {
-      m.put("learned_edges", l.added()); // the set holds learned_edges - learned_edges_revoked
-      m.put("learned_edges_saves", l.saves());
-      m.put("learned_edges_save_failures", l.saveFailures());
-      m.put("learned_edges_capped", l.edgesCapped());
-      m.put("learned_ports_capped", l.portsCapped());
-      m.put("learned_edges_revoked", l.revoked());
-      m.put("learning_scan_flows", scanNotLearned);
-    });
+    learned.ifPresent(
+        l -> {
+          m.put("learned_edges", l.added()); // the set holds learned_edges - learned_edges_revoked
+          m.put("learned_edges_saves", l.saves());
+          m.put("learned_edges_save_failures", l.saveFailures());
+          m.put("learned_edges_capped", l.edgesCapped());
+          m.put("learned_ports_capped", l.portsCapped());
+          m.put("learned_edges_revoked", l.revoked());
+          m.put("learning_scan_flows", scanNotLearned);
+        });
     m.put("flow_verdicts_forgotten", openForgotten);
     return m;
   }
@@ -212,21 +245,28 @@ public final class FlowJudge implements FlowJudgement {
   private Judged judge(FlowFacts f, Instant now) {
     String verdict = verdict(f, now);
     boolean start = f.start();
-    ScanCounter.Counts counts = start
-        ? scans.started(f.sender(), f.dstAddress(), f.dstPort(), f.firstSeenMillis())
-        : new ScanCounter.Counts(0, 0);
+    ScanCounter.Counts counts =
+        start
+            ? scans.started(f.sender(), f.dstAddress(), f.dstPort(), f.firstSeenMillis())
+            : new ScanCounter.Counts(0, 0);
     boolean scanning = counts.ports() >= scanThreshold || counts.hosts() >= scanThreshold;
     boolean learnable = start && LEARNING.equals(verdict) && !f.spoofed();
     if (start && scanning && LEARNING.equals(verdict)) {
-      // A scan during learning is learned as nothing: not this flow, nor what the sender taught lately.
-      learned.orElseThrow().revokeSince(f.sender(), f.firstSeenMillis() - scans.windowSeconds() * 1000);
+      // A scan during learning is learned as nothing: not this flow, nor what the sender taught
+      // lately.
+      learned
+          .orElseThrow()
+          .revokeSince(f.sender(), f.firstSeenMillis() - scans.windowSeconds() * 1000);
       if (learnable) {
         scanNotLearned++;
         learnable = false;
       }
     }
-    return new Judged(new FlowAssessment(verdict, f.edge(), scans.windowSeconds(), counts.ports(), counts.hosts()),
-        f.sender(), learnable);
+    return new Judged(
+        new FlowAssessment(
+            verdict, f.edge(), scans.windowSeconds(), counts.ports(), counts.hosts()),
+        f.sender(),
+        learnable);
   }
 
   private String verdict(FlowFacts f, Instant now) {

@@ -29,11 +29,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Learning mode: for {@code period} after learning first started, edges between two containers
- * are recorded as expected; afterwards an edge not recorded is unexpected. The start time and the
- * edges live in a small JSON file, so a restarted agent neither forgets the edges nor starts
- * learning anew. An unreadable file is reported and learning starts over (a broken file must not
- * stop the agent).
+ * Learning mode: for {@code period} after learning first started, edges between two containers are
+ * recorded as expected; afterwards an edge not recorded is unexpected. The start time and the edges
+ * live in a small JSON file, so a restarted agent neither forgets the edges nor starts learning
+ * anew. An unreadable file is reported and learning starts over (a broken file must not stop the
+ * agent).
  *
  * <p><b>Bounded.</b> An edge is {@code <src>><dst> <protocol>/<port>}: one per peer pair and
  * service port. At most {@code maxEdges} edges and {@code maxPortsPerPair} ports per pair of
@@ -69,7 +69,7 @@ final class LearnedEdges implements AutoCloseable {
     }
   }
 
-  private record Recent(String edge, long millis) { }
+  private record Recent(String edge, long millis) {}
 
   private final Path file;
   private final Instant startedAt;
@@ -96,7 +96,10 @@ final class LearnedEdges implements AutoCloseable {
     this.limits = limits;
   }
 
-  /** Loads the learned state from {@code file}, or starts learning at {@code now} when there is none. */
+  /**
+   * Loads the learned state from {@code file}, or starts learning at {@code now} when there is
+   * none.
+   */
   static LearnedEdges open(Path file, Duration period, Instant now) {
     return open(file, period, now, Limits.DEFAULT);
   }
@@ -109,14 +112,19 @@ final class LearnedEdges implements AutoCloseable {
         Instant started = Instant.parse(root.path("started_at").asText());
         LearnedEdges loaded = new LearnedEdges(file, started, period, limits);
         root.path("edges").forEach(e -> loaded.add(e.asText()));
-        log.info("network learning: {} edges learned since {} (from {})", loaded.size(), started, file);
+        log.info(
+            "network learning: {} edges learned since {} (from {})", loaded.size(), started, file);
         if (loaded.edgesCapped + loaded.portsCapped > 0) {
-          log.warn("network learning: {} edges of {} left out by the limits {}", loaded.edgesCapped + loaded.portsCapped,
-              file, limits);
+          log.warn(
+              "network learning: {} edges of {} left out by the limits {}",
+              loaded.edgesCapped + loaded.portsCapped,
+              file,
+              limits);
         }
         return loaded;
       } catch (IOException | DateTimeParseException e) {
-        log.warn("network learning: cannot read {} ({}); learning starts over", file, e.getMessage());
+        log.warn(
+            "network learning: cannot read {} ({}); learning starts over", file, e.getMessage());
       }
     }
     LearnedEdges fresh = new LearnedEdges(file, now, period, limits);
@@ -152,7 +160,9 @@ final class LearnedEdges implements AutoCloseable {
     return true;
   }
 
-  /** Takes back the edges {@code sender} taught since {@code sinceMillis} (it turned out to scan). */
+  /**
+   * Takes back the edges {@code sender} taught since {@code sinceMillis} (it turned out to scan).
+   */
   void revokeSince(String sender, long sinceMillis) {
     ArrayDeque<Recent> taught = recent.remove(sender);
     if (taught == null) {
@@ -188,11 +198,13 @@ final class LearnedEdges implements AutoCloseable {
     if (writer != null) {
       return;
     }
-    writer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "dockward-learned-edges");
-      t.setDaemon(true);
-      return t;
-    });
+    writer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "dockward-learned-edges");
+              t.setDaemon(true);
+              return t;
+            });
     long millis = interval.toMillis();
     writer.scheduleWithFixedDelay(this::flush, millis, millis, TimeUnit.MILLISECONDS);
   }

@@ -11,7 +11,8 @@ import java.util.Set;
  *
  * @param networks the names of the networks it is attached to
  */
-public record PolicyPeer(String name, String image, Map<String, String> labels, Set<String> networks) {
+public record PolicyPeer(
+    String name, String image, Map<String, String> labels, Set<String> networks) {
   public PolicyPeer {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(image, "image");

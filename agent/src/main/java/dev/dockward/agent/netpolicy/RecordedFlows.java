@@ -22,22 +22,22 @@ import java.util.function.Function;
 /**
  * Judges journalled {@code flow} records again under another policy, in journal order, from the
  * facts they recorded: both ends, the protocol and ports, and the containers (the record's own, or
- * the journal's snapshot of the other end). The record's {@code policy}, {@code edge} and
- * {@code scan} are replaced; everything else stays as journalled.
+ * the journal's snapshot of the other end). The record's {@code policy}, {@code edge} and {@code
+ * scan} are replaced; everything else stays as journalled.
  *
  * <ul>
- *   <li><b>Learning is not replayed:</b> a flow the agent judged {@code learning} or {@code learned}
- *       is judged by the policy alone (what an agent learned lives in its learned-edges file, not in
- *       the journal).
+ *   <li><b>Learning is not replayed:</b> a flow the agent judged {@code learning} or {@code
+ *       learned} is judged by the policy alone (what an agent learned lives in its learned-edges
+ *       file, not in the journal).
  *   <li><b>Scan counts are counted again</b> from the flows replayed, in the window each record
- *       states: they match the journalled ones once a whole window of flows has been replayed
- *       (from {@code --since} on, the first window sees only the flows after it). The sender is
- *       counted under the address the record shows when it is its container's; else (a forged
- *       address, an IPv6 source) under its container's endpoint with the frame's MAC, else its
- *       lowest address. Live, the bridge port can tell more: a container on several networks that
- *       forged its MAC may be counted there under another of its addresses.
- *   <li>A container end whose snapshot the journal does not hold is known by the name and image
- *       the flow records: selectors on labels or networks do not match it.
+ *       states: they match the journalled ones once a whole window of flows has been replayed (from
+ *       {@code --since} on, the first window sees only the flows after it). The sender is counted
+ *       under the address the record shows when it is its container's; else (a forged address, an
+ *       IPv6 source) under its container's endpoint with the frame's MAC, else its lowest address.
+ *       Live, the bridge port can tell more: a container on several networks that forged its MAC
+ *       may be counted there under another of its addresses.
+ *   <li>A container end whose snapshot the journal does not hold is known by the name and image the
+ *       flow records: selectors on labels or networks do not match it.
  * </ul>
  */
 public final class RecordedFlows {
@@ -49,7 +49,8 @@ public final class RecordedFlows {
    * @param snapshots the journal's container snapshots by id (a {@code container} object of a
    *     record: name, image, labels, networks)
    */
-  public RecordedFlows(EdgePolicy policy, Function<String, Optional<Map<String, Object>>> snapshots) {
+  public RecordedFlows(
+      EdgePolicy policy, Function<String, Optional<Map<String, Object>>> snapshots) {
     this.policy = policy;
     this.snapshots = snapshots;
   }
@@ -67,8 +68,9 @@ public final class RecordedFlows {
       return record;
     }
     // One judge per scan window, so each record's counts cover the window it states.
-    FlowJudge judge = judges.computeIfAbsent(facts.get().windowSeconds(),
-        w -> FlowJudge.replaying(policy, Duration.ofSeconds(w)));
+    FlowJudge judge =
+        judges.computeIfAbsent(
+            facts.get().windowSeconds(), w -> FlowJudge.replaying(policy, Duration.ofSeconds(w)));
     FlowAssessment verdict = judge.assess(facts.get().facts(), facts.get().time());
     Map<String, Object> judgedFlow = new LinkedHashMap<>();
     flow.forEach((k, v) -> judgedFlow.put(String.valueOf(k), v));
@@ -78,11 +80,13 @@ public final class RecordedFlows {
     return copy;
   }
 
-  private record Rejudged(FlowFacts facts, Instant time, long windowSeconds) { }
+  private record Rejudged(FlowFacts facts, Instant time, long windowSeconds) {}
 
   private Optional<Rejudged> facts(Map<String, Object> record, Map<?, ?> flow) {
-    if (!(flow.get("src") instanceof Map<?, ?> src) || !(flow.get("dst") instanceof Map<?, ?> dst)
-        || !(flow.get("state") instanceof String state) || !(flow.get("protocol") instanceof String protocol)) {
+    if (!(flow.get("src") instanceof Map<?, ?> src)
+        || !(flow.get("dst") instanceof Map<?, ?> dst)
+        || !(flow.get("state") instanceof String state)
+        || !(flow.get("protocol") instanceof String protocol)) {
       return Optional.empty();
     }
     Optional<Instant> firstSeen = instant(flow.get("first_seen"));
@@ -99,17 +103,32 @@ public final class RecordedFlows {
     int srcPort = port(src);
     int dstPort = port(dst);
     boolean spoofed = src.get("spoofed") instanceof Map<?, ?>;
-    String edge = FlowObserved.edge(text(src.get("name")), text(dst.get("name")), protocol, dstPort);
-    long window = flow.get("scan") instanceof Map<?, ?> scan && scan.get("window_s") instanceof Number n
-        ? n.longValue() : 10;
-    FlowFacts facts = new FlowFacts(new FlowFacts.FlowId(srcIp, srcPort, dstIp, dstPort, protocol), state,
-        srcContainer.map(c -> peer(c, src)), dstContainer.map(c -> peer(c, dst)), edge,
-        sender(srcIp, text(src.get("mac")), srcContainer), dstIp, dstPort, protocol,
-        firstSeen.get().toEpochMilli(), lastSeen.get().toEpochMilli(), spoofed);
+    String edge =
+        FlowObserved.edge(text(src.get("name")), text(dst.get("name")), protocol, dstPort);
+    long window =
+        flow.get("scan") instanceof Map<?, ?> scan && scan.get("window_s") instanceof Number n
+            ? n.longValue()
+            : 10;
+    FlowFacts facts =
+        new FlowFacts(
+            new FlowFacts.FlowId(srcIp, srcPort, dstIp, dstPort, protocol),
+            state,
+            srcContainer.map(c -> peer(c, src)),
+            dstContainer.map(c -> peer(c, dst)),
+            edge,
+            sender(srcIp, text(src.get("mac")), srcContainer),
+            dstIp,
+            dstPort,
+            protocol,
+            firstSeen.get().toEpochMilli(),
+            lastSeen.get().toEpochMilli(),
+            spoofed);
     return Optional.of(new Rejudged(facts, time.get(), window));
   }
 
-  /** A container end's container: the record's own when it is that one, else the journal's snapshot. */
+  /**
+   * A container end's container: the record's own when it is that one, else the journal's snapshot.
+   */
   private Optional<Map<?, ?>> container(Map<?, ?> end, Map<?, ?> own) {
     if (!"container".equals(end.get("kind"))) {
       return Optional.empty();
@@ -122,7 +141,10 @@ public final class RecordedFlows {
     return Optional.of(snapshot == null ? Map.of() : snapshot);
   }
 
-  /** The container as the selectors see it; what the journal does not hold is taken from the end itself. */
+  /**
+   * The container as the selectors see it; what the journal does not hold is taken from the end
+   * itself.
+   */
   private static PolicyPeer peer(Map<?, ?> container, Map<?, ?> end) {
     String name = container.get("name") instanceof String n ? n : text(end.get("name"));
     String image = container.get("image") instanceof String i ? i : text(end.get("image"));
@@ -161,8 +183,12 @@ public final class RecordedFlows {
     if (own.isEmpty() || recorded.isPresent() && own.contains(recorded.get())) {
       return ip;
     }
-    return byMac.orElseGet(() -> own.stream()
-        .min(Comparator.comparingLong(IpAddress::high).thenComparingLong(IpAddress::low)).orElseThrow().toString());
+    return byMac.orElseGet(
+        () ->
+            own.stream()
+                .min(Comparator.comparingLong(IpAddress::high).thenComparingLong(IpAddress::low))
+                .orElseThrow()
+                .toString());
   }
 
   private static int port(Map<?, ?> end) {

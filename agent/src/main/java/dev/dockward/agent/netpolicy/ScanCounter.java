@@ -15,9 +15,9 @@ import java.util.Map;
  */
 final class ScanCounter {
   /** Distinct destination ports and hosts in the window, the new start included. */
-  record Counts(long ports, long hosts) { }
+  record Counts(long ports, long hosts) {}
 
-  private record Start(long millis, String host, int port) { }
+  private record Start(long millis, String host, int port) {}
 
   private static final class Window {
     final ArrayDeque<Start> starts = new ArrayDeque<>();
@@ -41,7 +41,10 @@ final class ScanCounter {
     return windowMillis / 1000;
   }
 
-  /** Records a flow start from {@code src} to {@code dst}:{@code port} (addresses as text, port -1 when none). */
+  /**
+   * Records a flow start from {@code src} to {@code dst}:{@code port} (addresses as text, port -1
+   * when none).
+   */
   Counts started(String src, String dst, int port, long nowMillis) {
     Window w = bySource.get(src);
     if (w == null) {

@@ -15,12 +15,13 @@ final class ContainerSnapshots {
   private final Map<String, ContainerInfo> byId;
 
   ContainerSnapshots(int capacity) {
-    this.byId = new LinkedHashMap<>(64, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, ContainerInfo> eldest) {
-        return size() > capacity;
-      }
-    };
+    this.byId =
+        new LinkedHashMap<>(64, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, ContainerInfo> eldest) {
+            return size() > capacity;
+          }
+        };
   }
 
   void remember(ContainerInfo container) {

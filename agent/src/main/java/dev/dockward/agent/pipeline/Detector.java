@@ -14,24 +14,28 @@ public interface Detector {
     return Map.of();
   }
 
-  /** The description of a rule by id, from the rules loaded now; empty when unknown or not given. */
+  /**
+   * The description of a rule by id, from the rules loaded now; empty when unknown or not given.
+   */
   default Optional<String> ruleDescription(String ruleId) {
     return Optional.empty();
   }
 
   /**
-   * The journal refused an alert this detector raised for {@code event} (a full disk): noise control
-   * must not hold back its next repeat, or the alert would be lost for good.
+   * The journal refused an alert this detector raised for {@code event} (a full disk): noise
+   * control must not hold back its next repeat, or the alert would be lost for good.
    */
-  default void refused(Map<String, Object> event, Map<String, Object> alert) {
-  }
+  default void refused(Map<String, Object> event, Map<String, Object> alert) {}
 
   /** Alerts held back by noise control, by rule id. */
   default Map<String, Long> suppressedAlerts() {
     return Map.of();
   }
 
-  /** Noise-control state forgotten because a cap was reached, by kind of state (it fails open: repeats go out). */
+  /**
+   * Noise-control state forgotten because a cap was reached, by kind of state (it fails open:
+   * repeats go out).
+   */
   default Map<String, Long> noiseControlEvictions() {
     return Map.of();
   }

@@ -6,8 +6,8 @@ import dev.dockward.source.ContainerDirectory;
 import java.util.Optional;
 
 /**
- * Fills in a container known only by its id (from a cgroup path): from the Docker inventory,
- * else from the snapshot of it the pipeline saw last (the container may be gone by now).
+ * Fills in a container known only by its id (from a cgroup path): from the Docker inventory, else
+ * from the snapshot of it the pipeline saw last (the container may be gone by now).
  */
 final class Enricher {
   /** Containers whose snapshot is kept after they left the inventory. */

@@ -8,9 +8,9 @@ import java.util.Map;
 
 /**
  * Counts each OOM kill of a container once, whichever source reports it first, and says so on the
- * record before it is journalled ({@code oom_kill}: {@code new}, the kills not reported before,
- * and {@code source}), so the rule raises one alert per kill and a replay of the journal raises
- * the same. Three sources report kills:
+ * record before it is journalled ({@code oom_kill}: {@code new}, the kills not reported before, and
+ * {@code source}), so the rule raises one alert per kill and a replay of the journal raises the
+ * same. Three sources report kills:
  *
  * <ul>
  *   <li>the cgroup's own counter ({@code resource_sample}, {@code res.oom_kills_new}): exact, but
@@ -22,8 +22,8 @@ import java.util.Map;
  *
  * <p>An {@code oom} event within {@link #ECHO} of the previous one of the container is a repeat of
  * the same kill's report; one within {@code ECHO} of a kill the counter reported first is that
- * kill. Kills the counter reports are first matched with the {@code oom} events not yet counted
- * by it. A stop says "OOM-killed" as a new kill only when no kill of the run was reported. So two
+ * kill. Kills the counter reports are first matched with the {@code oom} events not yet counted by
+ * it. A stop says "OOM-killed" as a new kill only when no kill of the run was reported. So two
  * kills within {@code ECHO} that only Docker's events report count as one. State is per container
  * and run (a {@code container_start} starts afresh), at most {@link #MAX_CONTAINERS} containers
  * (the least recently seen forgotten). Used by the pipeline's thread only.
@@ -31,30 +31,36 @@ import java.util.Map;
 final class OomKills {
   /** How long after a kill a report of it may still come from the other source. */
   static final Duration ECHO = Duration.ofSeconds(5);
+
   static final int MAX_CONTAINERS = 10_000;
 
   /** What was reported of one container's run. */
   private static final class Run {
     /** Kills counted from Docker's events that the counter has not reported yet. */
     long fromEventsUncounted;
+
     /** Kills counted from the counter that no Docker event has echoed yet. */
     long fromCounterUnechoed;
+
     Instant lastEvent;
     Instant lastCounterKill;
     boolean anyKill;
   }
 
-  private final Map<String, Run> runs = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Run> eldest) {
-      return size() > MAX_CONTAINERS;
-    }
-  };
+  private final Map<String, Run> runs =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Run> eldest) {
+          return size() > MAX_CONTAINERS;
+        }
+      };
 
   /** Adds {@code oom_kill} to a record that reports OOM kills; other records are left alone. */
   void annotate(Map<String, Object> record) {
-    if (!"event".equals(record.get("kind")) || !(record.get("container") instanceof Map<?, ?> c)
-        || !(c.get("id") instanceof String id) || id.isEmpty()) {
+    if (!"event".equals(record.get("kind"))
+        || !(record.get("container") instanceof Map<?, ?> c)
+        || !(c.get("id") instanceof String id)
+        || id.isEmpty()) {
       return;
     }
     Object type = record.get("type");
@@ -69,8 +75,10 @@ final class OomKills {
     if (time == null) {
       return;
     }
-    if ("resource_sample".equals(type) && record.get("res") instanceof Map<?, ?> res
-        && res.get("oom_kills_new") instanceof Long n && n > 0) {
+    if ("resource_sample".equals(type)
+        && record.get("res") instanceof Map<?, ?> res
+        && res.get("oom_kills_new") instanceof Long n
+        && n > 0) {
       Run run = runs.computeIfAbsent(id, k -> new Run());
       long echoed = Math.min(n, run.fromEventsUncounted);
       run.fromEventsUncounted -= echoed;
@@ -105,7 +113,9 @@ final class OomKills {
   }
 
   private static boolean within(Instant earlier, Instant now) {
-    return earlier != null && !now.isBefore(earlier) && Duration.between(earlier, now).compareTo(ECHO) <= 0;
+    return earlier != null
+        && !now.isBefore(earlier)
+        && Duration.between(earlier, now).compareTo(ECHO) <= 0;
   }
 
   private static void put(Map<String, Object> record, long fresh, String source) {

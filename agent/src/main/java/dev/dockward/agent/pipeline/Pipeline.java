@@ -22,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sources → enrich → record → journal → detect → journal. One thread does it all, in arrival
- * order, so the journal is the order of observation and alerts follow their event. OOM kills
- * reported by several sources are counted once on the record ({@link OomKills}).
+ * Sources → enrich → record → journal → detect → journal. One thread does it all, in arrival order,
+ * so the journal is the order of observation and alerts follow their event. OOM kills reported by
+ * several sources are counted once on the record ({@link OomKills}).
  *
  * <p>Full-policy: {@link #accept} blocks the source while the queue is full, in slots or in bytes
  * ({@link #QUEUE_BYTES}), so nothing is dropped here; a source that cannot wait counts its own
@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pipeline implements EventSink, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+
   /** The bytes queued events may hold: with the unit's 512 MiB heap, a quarter at most. */
   static final long QUEUE_BYTES = 128L << 20;
+
   private final BlockingQueue<Queued> queue;
   private final ByteBudget bytes = new ByteBudget(QUEUE_BYTES);
   private final Enricher enricher;
@@ -49,27 +51,45 @@ public final class Pipeline implements EventSink, AutoCloseable {
   private volatile boolean stopping;
   private volatile boolean lastAppendFailed;
 
-  public Pipeline(int capacity, ContainerDirectory directory, HostInfo host, RecordIds ids,
-      ChronicleJournal journal, Detector detector) {
-    this(capacity, directory, host, ids, journal, detector, () -> { });
+  public Pipeline(
+      int capacity,
+      ContainerDirectory directory,
+      HostInfo host,
+      RecordIds ids,
+      ChronicleJournal journal,
+      Detector detector) {
+    this(capacity, directory, host, ids, journal, detector, () -> {});
   }
 
   /**
-   * As above, with {@code alertsJournalled} run after the alerts of an event, or an agent
-   * lifecycle record, are in the journal (the agent wakes its shippers with it).
+   * As above, with {@code alertsJournalled} run after the alerts of an event, or an agent lifecycle
+   * record, are in the journal (the agent wakes its shippers with it).
    */
-  public Pipeline(int capacity, ContainerDirectory directory, HostInfo host, RecordIds ids,
-      ChronicleJournal journal, Detector detector, Runnable alertsJournalled) {
-    this(capacity, directory, host, ids, journal, detector, alertsJournalled, () -> { });
+  public Pipeline(
+      int capacity,
+      ContainerDirectory directory,
+      HostInfo host,
+      RecordIds ids,
+      ChronicleJournal journal,
+      Detector detector,
+      Runnable alertsJournalled) {
+    this(capacity, directory, host, ids, journal, detector, alertsJournalled, () -> {});
   }
 
   /**
-   * As above, with {@code caughtUp} run when the pipeline thread has journalled every queued
-   * event: shippers of events wait for it instead of polling the journal, and a burst of events
-   * costs them one wake-up rather than one per event.
+   * As above, with {@code caughtUp} run when the pipeline thread has journalled every queued event:
+   * shippers of events wait for it instead of polling the journal, and a burst of events costs them
+   * one wake-up rather than one per event.
    */
-  public Pipeline(int capacity, ContainerDirectory directory, HostInfo host, RecordIds ids,
-      ChronicleJournal journal, Detector detector, Runnable alertsJournalled, Runnable caughtUp) {
+  public Pipeline(
+      int capacity,
+      ContainerDirectory directory,
+      HostInfo host,
+      RecordIds ids,
+      ChronicleJournal journal,
+      Detector detector,
+      Runnable alertsJournalled,
+      Runnable caughtUp) {
     this.alertsJournalled = Objects.requireNonNull(alertsJournalled, "alertsJournalled");
     this.caughtUp = Objects.requireNonNull(caughtUp, "caughtUp");
     this.queue = new ArrayBlockingQueue<>(capacity);
@@ -101,7 +121,9 @@ public final class Pipeline implements EventSink, AutoCloseable {
     return queue.size();
   }
 
-  /** Bytes the queued events hold now (at most {@link #QUEUE_BYTES}, but for one oversized event). */
+  /**
+   * Bytes the queued events hold now (at most {@link #QUEUE_BYTES}, but for one oversized event).
+   */
   public long queuedBytes() {
     return bytes.used();
   }
@@ -150,9 +172,9 @@ public final class Pipeline implements EventSink, AutoCloseable {
   }
 
   /**
-   * Handles one event on the calling thread; exposed for tests that drive the pipeline directly.
-   * A failure on one event (a bug, a hostile value) is counted and the next event comes as usual:
-   * the pipeline thread never ends before it is closed.
+   * Handles one event on the calling thread; exposed for tests that drive the pipeline directly. A
+   * failure on one event (a bug, a hostile value) is counted and the next event comes as usual: the
+   * pipeline thread never ends before it is closed.
    */
   void process(Event event) {
     Map<String, Object> record = record(event);
@@ -170,7 +192,11 @@ public final class Pipeline implements EventSink, AutoCloseable {
     } catch (RuntimeException | StackOverflowError e) {
       // A rule engine bug must not stop the journal: count it and keep going.
       stats.detectorFailures.increment();
-      log.error("detector failed on event {} ({}): {}", record.get("id"), record.get("type"), e.toString());
+      log.error(
+          "detector failed on event {} ({}): {}",
+          record.get("id"),
+          record.get("type"),
+          e.toString());
       return;
     }
     for (Map<String, Object> alert : alerts) {
@@ -179,7 +205,8 @@ public final class Pipeline implements EventSink, AutoCloseable {
         detector.refused(record, alert);
       }
     }
-    // Lifecycle records (a heartbeat every 30 s, start and stop) are shipped like alerts, and as rare.
+    // Lifecycle records (a heartbeat every 30 s, start and stop) are shipped like alerts, and as
+    // rare.
     if (!alerts.isEmpty() || isLifecycle(record)) {
       alertsJournalled.run();
     }
@@ -200,15 +227,22 @@ public final class Pipeline implements EventSink, AutoCloseable {
       long failures = stats.enrichFailures.sum();
       stats.enrichFailures.increment();
       if (failures < 10 || failures % 1000 == 0) {
-        log.error("enriching a {} event failed ({} failures so far); journalled without its container", event.type(),
-            failures + 1, e);
+        log.error(
+            "enriching a {} event failed ({} failures so far); journalled without its container",
+            event.type(),
+            failures + 1,
+            e);
       }
     }
     try {
       return EventDocuments.of(event, host, ids.next());
     } catch (RuntimeException | StackOverflowError e) {
       stats.unrecordable.increment();
-      log.error("a {} event from {} could not be made a record and is lost", event.type(), event.source(), e);
+      log.error(
+          "a {} event from {} could not be made a record and is lost",
+          event.type(),
+          event.source(),
+          e);
       return null;
     }
   }
@@ -229,7 +263,10 @@ public final class Pipeline implements EventSink, AutoCloseable {
       // Log the first failures and then every thousandth, so a full disk does not flood the log
       // (a full disk is logged by the journal itself, once per episode).
       if (!(e instanceof JournalFullException) && (failures < 10 || failures % 1000 == 0)) {
-        log.error("journal append failed for record {} ({} failures so far): {}", record.get("id"), failures + 1,
+        log.error(
+            "journal append failed for record {} ({} failures so far): {}",
+            record.get("id"),
+            failures + 1,
             e.toString());
       }
       return false;

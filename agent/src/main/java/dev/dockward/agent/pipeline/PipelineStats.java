@@ -94,7 +94,10 @@ public final class PipelineStats {
     return containersFromSnapshot.sum();
   }
 
-  /** Events whose container id neither the inventory nor a snapshot knew (the record keeps the id alone). */
+  /**
+   * Events whose container id neither the inventory nor a snapshot knew (the record keeps the id
+   * alone).
+   */
   public long containersUnresolved() {
     return containersUnresolved.sum();
   }

@@ -12,9 +12,9 @@ import java.util.Optional;
 
 /**
  * A container's process tree rebuilt from recorded {@code exec} and {@code exit} events: each
- * process is known by (pid, start time), so a reused pid never merges two processes; a process
- * that exec'd several programs shows them in order; its parent is the process with its ppid that
- * was alive when it started.
+ * process is known by (pid, start time), so a reused pid never merges two processes; a process that
+ * exec'd several programs shows them in order; its parent is the process with its ppid that was
+ * alive when it started.
  */
 public final class ProcessTree {
   /** One process: what it ran, when, as whom, and how it ended. */
@@ -49,14 +49,23 @@ public final class ProcessTree {
     long startTime = p.get("start_time") instanceof Number n ? n.longValue() : -1;
     Optional<Instant> time = ReplayQuery.timeOf(record);
     if ("exec".equals(type) && time.isPresent()) {
-      Node node = byIdentity.computeIfAbsent(pid.longValue() + "/" + startTime, k -> {
-        Node fresh = new Node(pid.longValue(), p.get("ppid") instanceof Number pp ? pp.longValue() : -1, startTime,
-            time.get());
-        byPid.computeIfAbsent(fresh.pid, x -> new ArrayList<>()).add(fresh);
-        return fresh;
-      });
+      Node node =
+          byIdentity.computeIfAbsent(
+              pid.longValue() + "/" + startTime,
+              k -> {
+                Node fresh =
+                    new Node(
+                        pid.longValue(),
+                        p.get("ppid") instanceof Number pp ? pp.longValue() : -1,
+                        startTime,
+                        time.get());
+                byPid.computeIfAbsent(fresh.pid, x -> new ArrayList<>()).add(fresh);
+                return fresh;
+              });
       String name = String.valueOf(p.get("name"));
-      if (!name.isEmpty() && (node.programs.isEmpty() || !node.programs.get(node.programs.size() - 1).equals(name))) {
+      if (!name.isEmpty()
+          && (node.programs.isEmpty()
+              || !node.programs.get(node.programs.size() - 1).equals(name))) {
         node.programs.add(name);
       }
       if (p.get("cmdline") instanceof String c && !c.isEmpty()) {
@@ -75,7 +84,8 @@ public final class ProcessTree {
           end.append(" ").append(s);
         }
         if (x.get("lifetime_ms") instanceof Number ms) {
-          end.append(" after ").append(Duration.ofMillis(ms.longValue()).toString().substring(2).toLowerCase());
+          end.append(" after ")
+              .append(Duration.ofMillis(ms.longValue()).toString().substring(2).toLowerCase());
         }
         node.end = Optional.of(end.toString());
       }
@@ -110,7 +120,9 @@ public final class ProcessTree {
 
   private static void render(Node n, int depth, List<String> lines) {
     StringBuilder b = new StringBuilder();
-    b.append(dev.dockward.event.Timestamps.format(n.firstSeen)).append("  ").append("  ".repeat(depth));
+    b.append(dev.dockward.event.Timestamps.format(n.firstSeen))
+        .append("  ")
+        .append("  ".repeat(depth));
     b.append(n.pid).append(' ').append(String.join(" → ", n.programs));
     n.uid.ifPresent(u -> b.append(" uid=").append(u));
     if (!n.cmdline.isEmpty()) {
@@ -118,7 +130,8 @@ public final class ProcessTree {
     }
     n.end.ifPresent(e -> b.append(" (").append(e).append(')'));
     lines.add(dev.dockward.agent.ship.TextLine.escapeControls(b.toString()));
-    n.children.sort(Comparator.comparingLong((Node c) -> c.startTime).thenComparing(c -> c.firstSeen));
+    n.children.sort(
+        Comparator.comparingLong((Node c) -> c.startTime).thenComparing(c -> c.firstSeen));
     for (Node child : n.children) {
       render(child, depth + 1, lines);
     }

@@ -1,7 +1,7 @@
 package dev.dockward.agent.replay;
 
-import dev.dockward.rules.Severity;
 import dev.dockward.rules.RecordTime;
+import dev.dockward.rules.Severity;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -18,8 +18,14 @@ import java.util.Set;
  * @param rule only alerts of this rule
  * @param minSeverity only alerts at least this severe
  */
-public record ReplayQuery(Optional<Instant> since, Optional<Instant> until, Set<String> kinds,
-    Optional<String> container, Set<String> types, Optional<String> rule, Optional<Severity> minSeverity) {
+public record ReplayQuery(
+    Optional<Instant> since,
+    Optional<Instant> until,
+    Set<String> kinds,
+    Optional<String> container,
+    Set<String> types,
+    Optional<String> rule,
+    Optional<Severity> minSeverity) {
 
   public ReplayQuery {
     kinds = Set.copyOf(kinds);
@@ -28,8 +34,14 @@ public record ReplayQuery(Optional<Instant> since, Optional<Instant> until, Set<
 
   /** Everything. */
   public static ReplayQuery all() {
-    return new ReplayQuery(Optional.empty(), Optional.empty(), Set.of("event", "alert"), Optional.empty(), Set.of(),
-        Optional.empty(), Optional.empty());
+    return new ReplayQuery(
+        Optional.empty(),
+        Optional.empty(),
+        Set.of("event", "alert"),
+        Optional.empty(),
+        Set.of(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   /** The same query selecting any container (to filter by container after resolving it). */
@@ -47,11 +59,15 @@ public record ReplayQuery(Optional<Instant> since, Optional<Instant> until, Set<
     return kinds.contains(kind) && inTime(timeOf(record)) && matchesBody(kind, record);
   }
 
-  /** The same decision on a journalled record, parsing it only when a filter needs more than its envelope. */
+  /**
+   * The same decision on a journalled record, parsing it only when a filter needs more than its
+   * envelope.
+   */
   public boolean matches(RecordView record) {
     String kind = record.kind();
     boolean timed = since.isPresent() || until.isPresent();
-    return kinds.contains(kind) && (!timed || inTime(record.time()))
+    return kinds.contains(kind)
+        && (!timed || inTime(record.time()))
         && (selectsByEnvelopeOnly() || matchesBody(kind, record.map()));
   }
 
@@ -67,7 +83,9 @@ public record ReplayQuery(Optional<Instant> since, Optional<Instant> until, Set<
   }
 
   private boolean matchesBody(String kind, Map<String, Object> record) {
-    if (!types.isEmpty() && "event".equals(kind) && !types.contains(String.valueOf(record.get("type")))) {
+    if (!types.isEmpty()
+        && "event".equals(kind)
+        && !types.contains(String.valueOf(record.get("type")))) {
       return false;
     }
     if (rule.isPresent() && !rule.get().equals(record.get("rule"))) {
@@ -86,6 +104,7 @@ public record ReplayQuery(Optional<Instant> since, Optional<Instant> until, Set<
     if (!(record.get("container") instanceof Map<?, ?> c)) {
       return false;
     }
-    return wanted.equals(c.get("name")) || (wanted.length() >= 4 && String.valueOf(c.get("id")).startsWith(wanted));
+    return wanted.equals(c.get("name"))
+        || (wanted.length() >= 4 && String.valueOf(c.get("id")).startsWith(wanted));
   }
 }

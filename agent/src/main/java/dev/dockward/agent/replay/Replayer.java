@@ -13,8 +13,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
- * Streams the records of a journal that a query selects, in journal order, with constant memory:
- * it seeks to {@code since} by roll cycle and stops once records are well past {@code until}.
+ * Streams the records of a journal that a query selects, in journal order, with constant memory: it
+ * seeks to {@code since} by roll cycle and stops once records are well past {@code until}.
  */
 public final class Replayer {
   /** How far past --until a record may be journalled (pipeline lag) before reading stops. */
@@ -34,10 +34,12 @@ public final class Replayer {
   private final ObjectMapper json = new ObjectMapper();
 
   public Replayer(ChronicleJournal journal) {
-    this(journal, () -> { });
+    this(journal, () -> {});
   }
 
-  /** @param onRead told of every record read from the journal, selected or not (progress reports) */
+  /**
+   * @param onRead told of every record read from the journal, selected or not (progress reports)
+   */
   public Replayer(ChronicleJournal journal, Runnable onRead) {
     this.journal = journal;
     this.onRead = onRead;
@@ -57,13 +59,18 @@ public final class Replayer {
    * The same, looking only at records whose text {@code candidate} accepts (a cheap test that
    * spares parsing the records a query cannot select).
    */
-  public Counts replay(ReplayQuery query, Handler handler, boolean follow, BooleanSupplier stop,
+  public Counts replay(
+      ReplayQuery query,
+      Handler handler,
+      boolean follow,
+      BooleanSupplier stop,
       Predicate<String> candidate) {
     long read = 0;
     long selected = 0;
     long unreadable = 0;
     Optional<Instant> stopAfter = query.until().map(u -> u.plus(LATE_SLACK));
-    try (JournalCursor cursor = query.since().map(journal::fromTime).orElseGet(journal::fromStart)) {
+    try (JournalCursor cursor =
+        query.since().map(journal::fromTime).orElseGet(journal::fromStart)) {
       while (true) {
         Optional<JournalRecord> next = cursor.next();
         if (next.isEmpty()) {

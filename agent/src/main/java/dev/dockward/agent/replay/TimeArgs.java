@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 
-/** A time on the command line: RFC 3339 ({@code 2026-11-23T02:00:00Z}) or an age ({@code 2h}, {@code 30m}). */
+/**
+ * A time on the command line: RFC 3339 ({@code 2026-11-23T02:00:00Z}) or an age ({@code 2h}, {@code
+ * 30m}).
+ */
 public final class TimeArgs {
   private TimeArgs() {}
 
@@ -16,8 +19,11 @@ public final class TimeArgs {
       try {
         return now.minus(Durations.parse(text));
       } catch (IllegalArgumentException notAnAge) {
-        throw new IllegalArgumentException("'" + text + "' is neither an RFC 3339 time (2026-11-23T02:00:00Z) "
-            + "nor an age (30m, 2h, 7d)");
+        throw new IllegalArgumentException(
+            "'"
+                + text
+                + "' is neither an RFC 3339 time (2026-11-23T02:00:00Z) "
+                + "nor an age (30m, 2h, 7d)");
       }
     }
   }

@@ -17,6 +17,7 @@ import java.util.List;
 public final class PublishedSchema {
   /** Where the jar carries the schema. */
   static final String RESOURCE = "dev/dockward/agent/schema/record-1.schema.json";
+
   private final JsonSchema schema;
 
   private PublishedSchema(JsonSchema schema) {
@@ -33,7 +34,8 @@ public final class PublishedSchema {
       if (in == null) {
         throw new IllegalStateException("the record schema is missing from the jar: " + RESOURCE);
       }
-      return new PublishedSchema(JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in));
+      return new PublishedSchema(
+          JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -9,12 +9,12 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Checks each native record against the published schema before the sink gets it. A record
- * that breaks it is never shipped silently: it is counted and logged ({@link SchemaViolations})
- * and shipped with {@code schema_errors} (the problems, as text) added at the top level, so a
- * consumer can route it aside; the journal keeps it as the pipeline wrote it. Shipping it
- * rather than holding it back is deliberate: an alert a SIEM has to set aside still reaches
- * the analyst, one withheld does not.
+ * Checks each native record against the published schema before the sink gets it. A record that
+ * breaks it is never shipped silently: it is counted and logged ({@link SchemaViolations}) and
+ * shipped with {@code schema_errors} (the problems, as text) added at the top level, so a consumer
+ * can route it aside; the journal keeps it as the pipeline wrote it. Shipping it rather than
+ * holding it back is deliberate: an alert a SIEM has to set aside still reaches the analyst, one
+ * withheld does not.
  */
 public final class SchemaCheckingSink extends ForwardingSink {
   /** The top-level field that marks a record breaking the schema. */

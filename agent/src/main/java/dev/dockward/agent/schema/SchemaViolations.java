@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records that broke the published schema on their way out, counted by sink and by kind of
- * record ({@code alert}, or the event's type), and logged once per sink and kind so a broken
- * producer does not flood the log. Thread-safe.
+ * Records that broke the published schema on their way out, counted by sink and by kind of record
+ * ({@code alert}, or the event's type), and logged once per sink and kind so a broken producer does
+ * not flood the log. Thread-safe.
  */
 public final class SchemaViolations {
   /** A sink and a kind of record, the labels violations are counted by. */
@@ -27,8 +27,12 @@ public final class SchemaViolations {
     LongAdder n = counts.computeIfAbsent(key, k -> new LongAdder());
     n.increment();
     if (n.sum() == 1) {
-      log.error("sink {}: a {} record breaks the published schema, shipped marked with schema_errors (logged once "
-          + "per kind, counted in dockward_schema_violations_total): record {}: {}", sink, key.kind(), record.get("id"),
+      log.error(
+          "sink {}: a {} record breaks the published schema, shipped marked with schema_errors (logged once "
+              + "per kind, counted in dockward_schema_violations_total): record {}: {}",
+          sink,
+          key.kind(),
+          record.get("id"),
           problems);
     }
   }

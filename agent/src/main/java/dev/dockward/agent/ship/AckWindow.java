@@ -5,9 +5,9 @@ import java.util.OptionalLong;
 
 /**
  * The records a shipper has sent but not yet committed, in journal order. The committed index
- * advances only over a contiguous run of acknowledged records from the oldest one, whatever
- * order the acknowledgements arrive in: a record acknowledged after an older one failed is not
- * committed until the older one is acknowledged too.
+ * advances only over a contiguous run of acknowledged records from the oldest one, whatever order
+ * the acknowledgements arrive in: a record acknowledged after an older one failed is not committed
+ * until the older one is acknowledged too.
  *
  * <p>Pure and single-threaded: the shipper's thread feeds it acknowledgements that other threads
  * reported.
@@ -17,7 +17,9 @@ final class AckWindow {
   private OptionalLong committed;
   private long lastOpened = Long.MIN_VALUE;
 
-  /** @param committed the index already acknowledged (from the checkpoint), if any */
+  /**
+   * @param committed the index already acknowledged (from the checkpoint), if any
+   */
   AckWindow(OptionalLong committed) {
     this.committed = committed;
   }
@@ -70,8 +72,8 @@ final class AckWindow {
   }
 
   /**
-   * A record this sink does not take (an event when it ships alerts only): acknowledged at once,
-   * so the committed index can move past it.
+   * A record this sink does not take (an event when it ships alerts only): acknowledged at once, so
+   * the committed index can move past it.
    */
   void skip(long index) {
     acknowledge(open(index));

@@ -8,7 +8,9 @@ import java.util.OptionalLong;
  * every record before it were acknowledged by the sink (or not meant for it).
  */
 public interface Checkpoint {
-  /** The stored index, or empty when there is none: a new sink, or a file that cannot be trusted. */
+  /**
+   * The stored index, or empty when there is none: a new sink, or a file that cannot be trusted.
+   */
   OptionalLong load();
 
   /** Stores a new acknowledged index, durably, replacing the previous one. */

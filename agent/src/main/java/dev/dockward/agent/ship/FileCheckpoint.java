@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileCheckpoint implements Checkpoint {
   private static final Logger log = LoggerFactory.getLogger(FileCheckpoint.class);
-  private static final Pattern LINE = Pattern.compile("dockward-checkpoint 1 (-?[0-9]+) ([0-9a-f]{8})\n?");
+  private static final Pattern LINE =
+      Pattern.compile("dockward-checkpoint 1 (-?[0-9]+) ([0-9a-f]{8})\n?");
 
   private final Path file;
   private final DurableFile files;
@@ -34,7 +35,10 @@ public final class FileCheckpoint implements Checkpoint {
     this.files = files;
   }
 
-  /** A checkpoint in {@code file} (tools and tests: its directory-sync failures are logged, not exported). */
+  /**
+   * A checkpoint in {@code file} (tools and tests: its directory-sync failures are logged, not
+   * exported).
+   */
   public FileCheckpoint(Path file) {
     this(file, new DurableFile());
   }
@@ -44,7 +48,10 @@ public final class FileCheckpoint implements Checkpoint {
     return new FileCheckpoint(journalDir.resolve(sink + ".checkpoint"));
   }
 
-  /** As {@link #forSink(Path, String)}, written through the journal's files (counted in its metrics). */
+  /**
+   * As {@link #forSink(Path, String)}, written through the journal's files (counted in its
+   * metrics).
+   */
   public static FileCheckpoint forSink(ChronicleJournal journal, String sink) {
     return new FileCheckpoint(journal.dir().resolve(sink + ".checkpoint"), journal.files());
   }
@@ -61,7 +68,10 @@ public final class FileCheckpoint implements Checkpoint {
     } catch (NoSuchFileException e) {
       return OptionalLong.empty();
     } catch (IOException e) {
-      log.warn("checkpoint {} cannot be read ({}); shipping starts from the oldest journalled record", file, e.toString());
+      log.warn(
+          "checkpoint {} cannot be read ({}); shipping starts from the oldest journalled record",
+          file,
+          e.toString());
       return OptionalLong.empty();
     }
     Matcher m = LINE.matcher(text);
@@ -71,16 +81,20 @@ public final class FileCheckpoint implements Checkpoint {
         return OptionalLong.of(Long.parseLong(index));
       }
     }
-    log.warn("checkpoint {} is corrupt; shipping starts from the oldest journalled record (duplicates, no gap)", file);
+    log.warn(
+        "checkpoint {} is corrupt; shipping starts from the oldest journalled record (duplicates, no gap)",
+        file);
     return OptionalLong.empty();
   }
 
   @Override
   public void store(long index) throws IOException {
     String body = Long.toString(index);
-    files.replace(file, ("dockward-checkpoint 1 " + body + " " + crc(body) + "\n").getBytes(StandardCharsets.US_ASCII));
+    files.replace(
+        file,
+        ("dockward-checkpoint 1 " + body + " " + crc(body) + "\n")
+            .getBytes(StandardCharsets.US_ASCII));
   }
-
 
   private static String crc(String s) {
     CRC32 crc = new CRC32();

@@ -12,16 +12,16 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Holds a producer to one record in flight per partition until the broker acknowledged one of its
- * records there. A new idempotent producer has no state on a partition's leader, and brokers
- * before Kafka 4.5 accept any first sequence from such a producer (KAFKA-15591): when its first
- * batch is refused as the partition changes leader or is still being created, and a later batch
- * in flight is accepted, the retried first batch is refused as out of order until
- * {@code delivery.timeout.ms} (2 min) expires it. With one record in flight until the first
- * acknowledgement, the first batch the broker takes always has the first sequence.
+ * records there. A new idempotent producer has no state on a partition's leader, and brokers before
+ * Kafka 4.5 accept any first sequence from such a producer (KAFKA-15591): when its first batch is
+ * refused as the partition changes leader or is still being created, and a later batch in flight is
+ * accepted, the retried first batch is refused as out of order until {@code delivery.timeout.ms} (2
+ * min) expires it. With one record in flight until the first acknowledgement, the first batch the
+ * broker takes always has the first sequence.
  *
- * <p>{@link #admit} and {@link #release} run on the shipper's thread and return what to send
- * now, in order; {@link #acked} and {@link #failed} run on the producer's callback thread. Nothing
- * is sent under the lock (a send can block while the producer's buffer is full).
+ * <p>{@link #admit} and {@link #release} run on the shipper's thread and return what to send now,
+ * in order; {@link #acked} and {@link #failed} run on the producer's callback thread. Nothing is
+ * sent under the lock (a send can block while the producer's buffer is full).
  *
  * @param <T> a record waiting to be sent
  */
@@ -29,10 +29,13 @@ final class FirstAckGate<T> {
   private final Set<TopicPartition> confirmed = new HashSet<>();
   private final Set<TopicPartition> probing = new HashSet<>();
   private final Map<TopicPartition, ArrayDeque<T>> held = new HashMap<>();
+
   /** Acknowledged partitions with records still held (what {@link #release} sends). */
   private final Set<TopicPartition> ready = new HashSet<>();
+
   /** Each topic's partition count, as the sink last saw it. */
   private final Map<String, Integer> partitionCounts = new HashMap<>();
+
   /** Topics whose every partition was acknowledged: nothing to gate there any more. */
   private final Set<String> open = ConcurrentHashMap.newKeySet();
 
@@ -44,7 +47,10 @@ final class FirstAckGate<T> {
     return open.contains(topic);
   }
 
-  /** What to send now for a new record to {@code partition}: nothing (held), it, or held ones and it. */
+  /**
+   * What to send now for a new record to {@code partition}: nothing (held), it, or held ones and
+   * it.
+   */
   synchronized List<T> admit(TopicPartition partition, int partitions, T record) {
     partitionCounts.put(partition.topic(), partitions);
     if (confirmed.contains(partition)) {
@@ -99,7 +105,9 @@ final class FirstAckGate<T> {
     return drain(partition);
   }
 
-  /** Every record still held (the sink is closing: they are failed, the shipper sends them again). */
+  /**
+   * Every record still held (the sink is closing: they are failed, the shipper sends them again).
+   */
   synchronized List<T> drainAll() {
     List<T> all = new ArrayList<>();
     held.values().forEach(all::addAll);

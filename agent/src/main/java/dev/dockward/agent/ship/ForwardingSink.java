@@ -22,7 +22,8 @@ public abstract class ForwardingSink implements Sink {
   }
 
   /** Sends a changed document as its JSON text, with the record the inner sink routes by. */
-  protected final CompletionStage<Void> sendRewritten(Map<String, Object> document, Map<String, Object> routing) {
+  protected final CompletionStage<Void> sendRewritten(
+      Map<String, Object> document, Map<String, Object> routing) {
     try {
       return inner.send(JSON.writeValueAsString(document), routing);
     } catch (JsonProcessingException e) {

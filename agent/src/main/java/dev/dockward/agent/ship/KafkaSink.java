@@ -28,20 +28,23 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Records to Kafka: alerts to the alerts topic, events (when they ship) to the events topic, the
  * journalled JSON as the value. The key is the container id, or the host id for records about the
- * host, so one container's records stay in order on one partition. Headers {@code schema},
- * {@code kind} and, for alerts, {@code rule} let consumers route without parsing.
+ * host, so one container's records stay in order on one partition. Headers {@code schema}, {@code
+ * kind} and, for alerts, {@code rule} let consumers route without parsing.
  *
  * <p>A record counts as delivered when the producer's callback reports success: the producer is
- * idempotent with {@code acks=all}. Anything else, a send that expired after
- * {@code delivery.timeout.ms} included, is a failed send that the shipper repeats from the journal;
- * except a record too large for the producer or broker, which is {@link RecordRejectedException rejected}.
+ * idempotent with {@code acks=all}. Anything else, a send that expired after {@code
+ * delivery.timeout.ms} included, is a failed send that the shipper repeats from the journal; except
+ * a record too large for the producer or broker, which is {@link RecordRejectedException rejected}.
  */
 public final class KafkaSink implements Sink {
   public static final String NAME = "kafka";
 
   private final Producer<String, byte[]> producer;
   private final AgentConfig.Topics topics;
-  /** Null when the config picks partitions its own way (the sink cannot tell where a record goes). */
+
+  /**
+   * Null when the config picks partitions its own way (the sink cannot tell where a record goes).
+   */
   private final FirstAckGate<Pending> gate;
 
   /** A record on its way and the stage its send completes. */
@@ -59,9 +62,14 @@ public final class KafkaSink implements Sink {
 
   /** A sink with its own producer; nothing connects until the first send. */
   public static KafkaSink create(AgentConfig.Kafka config) {
-    return new KafkaSink(new KafkaProducer<>(producerProperties(config)), config.topics(),
+    return new KafkaSink(
+        new KafkaProducer<>(producerProperties(config)),
+        config.topics(),
         !config.properties().containsKey(ProducerConfig.PARTITIONER_CLASS_CONFIG)
-            && !"true".equals(String.valueOf(config.properties().get(ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG))));
+            && !"true"
+                .equals(
+                    String.valueOf(
+                        config.properties().get(ProducerConfig.PARTITIONER_IGNORE_KEYS_CONFIG))));
   }
 
   /**
@@ -110,13 +118,19 @@ public final class KafkaSink implements Sink {
       // Not gated (any more): the producer's partitioner picks the same partition for the key.
       // Records an acknowledgement released go first, in order.
       flush();
-      send(new Pending(new ProducerRecord<>(topic, null, key, value, headers(record, alert)), done), null);
+      send(
+          new Pending(new ProducerRecord<>(topic, null, key, value, headers(record, alert)), done),
+          null);
       return done;
     }
-    // Kafka's default partitioner's choice (murmur2 of the key's bytes), so the gate knows where it goes.
-    int partition = BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), partitions.size());
+    // Kafka's default partitioner's choice (murmur2 of the key's bytes), so the gate knows where it
+    // goes.
+    int partition =
+        BuiltInPartitioner.partitionForKey(key.getBytes(StandardCharsets.UTF_8), partitions.size());
     TopicPartition tp = new TopicPartition(topic, partition);
-    Pending out = new Pending(new ProducerRecord<>(topic, partition, key, value, headers(record, alert)), done);
+    Pending out =
+        new Pending(
+            new ProducerRecord<>(topic, partition, key, value, headers(record, alert)), done);
     sendAll(gate.admit(tp, partitions.size(), out), tp);
     return done;
   }
@@ -151,8 +165,15 @@ public final class KafkaSink implements Sink {
     }
     if (tp != null) {
       for (Pending behind : gate.failed(tp)) {
-        behind.done().completeExceptionally(new IOException("not sent: the record before it on " + tp
-            + " failed before this producer's first acknowledgement there (" + error + ")"));
+        behind
+            .done()
+            .completeExceptionally(
+                new IOException(
+                    "not sent: the record before it on "
+                        + tp
+                        + " failed before this producer's first acknowledgement there ("
+                        + error
+                        + ")"));
       }
     }
   }
@@ -165,15 +186,32 @@ public final class KafkaSink implements Sink {
   static Exception explained(Exception error, String topic) {
     String message = String.valueOf(error.getMessage());
     IOException clear = null;
-    if (error instanceof org.apache.kafka.common.errors.TimeoutException && message.contains("not present in metadata")) {
-      clear = new IOException("topic '" + topic + "' does not exist on the cluster (or is not visible to this "
-          + "client), and the brokers do not create it: create it; records wait in the journal (" + message + ")");
+    if (error instanceof org.apache.kafka.common.errors.TimeoutException
+        && message.contains("not present in metadata")) {
+      clear =
+          new IOException(
+              "topic '"
+                  + topic
+                  + "' does not exist on the cluster (or is not visible to this "
+                  + "client), and the brokers do not create it: create it; records wait in the journal ("
+                  + message
+                  + ")");
     } else if (error instanceof AuthenticationException) {
-      clear = new IOException("Kafka refused the agent's credentials (check sasl.jaas.config, sasl.mechanism and "
-          + "security.protocol in sinks.kafka.properties); records wait in the journal (" + message + ")");
+      clear =
+          new IOException(
+              "Kafka refused the agent's credentials (check sasl.jaas.config, sasl.mechanism and "
+                  + "security.protocol in sinks.kafka.properties); records wait in the journal ("
+                  + message
+                  + ")");
     } else if (error instanceof AuthorizationException) {
-      clear = new IOException("Kafka does not allow the agent to write to topic '" + topic + "' (ACLs); records wait "
-          + "in the journal (" + message + ")");
+      clear =
+          new IOException(
+              "Kafka does not allow the agent to write to topic '"
+                  + topic
+                  + "' (ACLs); records wait "
+                  + "in the journal ("
+                  + message
+                  + ")");
     }
     if (clear == null) {
       return error;
@@ -232,8 +270,11 @@ public final class KafkaSink implements Sink {
     if (gate != null) {
       // Held behind a first record that never got its answer: never reached the producer.
       for (Pending p : gate.drainAll()) {
-        p.done().completeExceptionally(new IOException("not sent: the sink closed while the record waited for the "
-            + "first acknowledgement on its partition"));
+        p.done()
+            .completeExceptionally(
+                new IOException(
+                    "not sent: the sink closed while the record waited for the "
+                        + "first acknowledgement on its partition"));
       }
     }
   }

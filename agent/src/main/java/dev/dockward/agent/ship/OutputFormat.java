@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** How a text sink writes records: the JSON record itself, or a short line for a person. */
 public enum OutputFormat {
-  JSONL, TEXT;
+  JSONL,
+  TEXT;
 
   public static OutputFormat parse(String s) {
     switch (s.toLowerCase(Locale.ROOT)) {

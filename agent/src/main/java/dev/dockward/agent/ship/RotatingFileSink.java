@@ -16,9 +16,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Records in a local file, one per line (JSON or a short text line), rotated by size: when the
- * next line would take the file past {@code maxBytes}, {@code path} becomes {@code path.1}, the
- * older {@code path.N} move up by one, and no more than {@code maxFiles} rotated files are kept.
+ * Records in a local file, one per line (JSON or a short text line), rotated by size: when the next
+ * line would take the file past {@code maxBytes}, {@code path} becomes {@code path.1}, the older
+ * {@code path.N} move up by one, and no more than {@code maxFiles} rotated files are kept.
  *
  * <p>A line counts as delivered only after it was written and forced to disk ({@link #flush}, which
  * the shipper calls whenever it has nothing else to do, and before every rotation): the shipper's
@@ -29,6 +29,7 @@ import java.util.concurrent.CompletionStage;
 public final class RotatingFileSink implements Sink {
   /** The sink's name, and so its checkpoint's ({@code file.checkpoint}). */
   public static final String NAME = "file";
+
   private static final int WRITE_AT = 64 * 1024;
 
   private final Path path;
@@ -61,7 +62,9 @@ public final class RotatingFileSink implements Sink {
 
   @Override
   public CompletionStage<Void> send(String json, Map<String, Object> record) {
-    byte[] line = ((format == OutputFormat.JSONL ? json : TextLine.of(record)) + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] line =
+        ((format == OutputFormat.JSONL ? json : TextLine.of(record)) + "\n")
+            .getBytes(StandardCharsets.UTF_8);
     try {
       if (channel == null) {
         open();
@@ -88,7 +91,9 @@ public final class RotatingFileSink implements Sink {
 
   private void open() throws IOException {
     Files.createDirectories(path.toAbsolutePath().getParent());
-    channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    channel =
+        FileChannel.open(
+            path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     size = channel.size();
   }
 

@@ -36,14 +36,14 @@ import org.slf4j.LoggerFactory;
  * every older one were acknowledged ({@link AckWindow}), and stores the committed index in its
  * {@link Checkpoint} (at most every 200 ms, and on close). On start it resumes just after the
  * checkpoint; without one it starts where {@link ShipperSettings#start()} says. A record whose send
- * failed (refused, expired, sink closed) is read again from the journal and re-sent after a backoff,
- * forever: no record counts as shipped until the sink acknowledged it. The one exception is a
- * record the sink refuses for its size ({@link RecordRejectedException}): it is sent again cut to
- * half its size (marked in its {@code truncated} field, see {@link RecordBounds}), then a quarter,
- * down to {@link #TRIM_FLOOR_BYTES}; refused even then, it is counted and passed, so one oversized
- * record cannot stop shipping. While failed records wait,
- * no new ones are read, and at most {@link ShipperSettings#maxInFlight()} records are outstanding:
- * the journal, not the heap, holds the backlog.
+ * failed (refused, expired, sink closed) is read again from the journal and re-sent after a
+ * backoff, forever: no record counts as shipped until the sink acknowledged it. The one exception
+ * is a record the sink refuses for its size ({@link RecordRejectedException}): it is sent again cut
+ * to half its size (marked in its {@code truncated} field, see {@link RecordBounds}), then a
+ * quarter, down to {@link #TRIM_FLOOR_BYTES}; refused even then, it is counted and passed, so one
+ * oversized record cannot stop shipping. While failed records wait, no new ones are read, and at
+ * most {@link ShipperSettings#maxInFlight()} records are outstanding: the journal, not the heap,
+ * holds the backlog.
  */
 public final class Shipper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Shipper.class);
@@ -58,21 +58,30 @@ public final class Shipper implements AutoCloseable {
   private final CountDownLatch ready = new CountDownLatch(1);
   private final Queue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
   private final LongAdder shipped = new LongAdder();
+
   /** When the sink last acknowledged a record (epoch millis), 0 before the first. */
   private volatile long lastShippedMillis;
+
   private final LongAdder failures = new LongAdder();
   private final LongAdder resent = new LongAdder();
   private final LongAdder unreadable = new LongAdder();
   private final LongAdder rejected = new LongAdder();
   private final LongAdder trimmed = new LongAdder();
-  /** A record refused for its size is not cut below this: a sink that refuses it takes almost nothing. */
+
+  /**
+   * A record refused for its size is not cut below this: a sink that refuses it takes almost
+   * nothing.
+   */
   static final int TRIM_FLOOR_BYTES = 2048;
+
   private final Thread thread;
+
   /**
    * The longest idle pause: how late a record may be picked up that nothing announced (one appended
    * to the journal by something else than the agent's pipeline, which wakes its shippers).
    */
   private static final long MAX_IDLE_NANOS = 1_000_000_000;
+
   private volatile int inFlight;
   private volatile boolean stopping;
   private volatile OptionalLong committed = OptionalLong.empty();
@@ -80,7 +89,8 @@ public final class Shipper implements AutoCloseable {
   /** A sink's verdict on one send, reported from whichever thread the sink completes on. */
   private record Outcome(AckWindow.Slot slot, Throwable error) {}
 
-  public Shipper(ChronicleJournal journal, Sink sink, Checkpoint checkpoint, ShipperSettings settings) {
+  public Shipper(
+      ChronicleJournal journal, Sink sink, Checkpoint checkpoint, ShipperSettings settings) {
     this.journal = journal;
     this.sink = sink;
     this.checkpoint = checkpoint;
@@ -103,16 +113,16 @@ public final class Shipper implements AutoCloseable {
 
   /**
    * A record this shipper ships was journalled: stop idling now. A shipper of alerts only is woken
-   * this way instead of polling the journal, so a storm of events it passes over costs it one
-   * pass every idle period rather than a wake-up per event.
+   * this way instead of polling the journal, so a storm of events it passes over costs it one pass
+   * every idle period rather than a wake-up per event.
    */
   public void wake() {
     LockSupport.unpark(thread);
   }
 
   /**
-   * The pipeline journalled every event it had (a burst of them, or one): a shipper of events
-   * stops idling; one of alerts only is not woken for events it passes over.
+   * The pipeline journalled every event it had (a burst of them, or one): a shipper of events stops
+   * idling; one of alerts only is not woken for events it passes over.
    */
   public void recordsJournalled() {
     if (settings.events()) {
@@ -126,7 +136,10 @@ public final class Shipper implements AutoCloseable {
   }
 
   /** Records the sink acknowledged (re-sends included once each time they are acknowledged). */
-  /** Records sent and not yet acknowledged (approximate: updated by the shipping thread as it works). */
+  /**
+   * Records sent and not yet acknowledged (approximate: updated by the shipping thread as it
+   * works).
+   */
   public int inFlight() {
     return inFlight;
   }
@@ -174,7 +187,8 @@ public final class Shipper implements AutoCloseable {
   private void run() {
     // Chronicle tailers belong to the thread that made them: create them here.
     OptionalLong stored = checkpoint.load();
-    try (JournalCursor cursor = position(stored); JournalCursor rereader = journal.fromStart()) {
+    try (JournalCursor cursor = position(stored);
+        JournalCursor rereader = journal.fromStart()) {
       committed = stored;
       ready.countDown();
       new Loop(cursor, rereader, new AckWindow(stored)).run();
@@ -193,12 +207,17 @@ public final class Shipper implements AutoCloseable {
         return after.get();
       }
       // Never skip: an index the journal does not hold means we cannot tell what was shipped.
-      log.warn("shipper {}: checkpoint index {} is not in the journal; shipping from the oldest record",
-          sink.name(), stored.getAsLong());
+      log.warn(
+          "shipper {}: checkpoint index {} is not in the journal; shipping from the oldest record",
+          sink.name(),
+          stored.getAsLong());
       return journal.fromStart();
     }
     if (settings.start() == ShipperSettings.Start.JOURNAL_START) {
-      log.info("shipper {} has no checkpoint ({}); shipping from the oldest journalled record", sink.name(), checkpoint);
+      log.info(
+          "shipper {} has no checkpoint ({}); shipping from the oldest journalled record",
+          sink.name(),
+          checkpoint);
       return journal.fromStart();
     }
     return journal.fromEnd();
@@ -211,14 +230,22 @@ public final class Shipper implements AutoCloseable {
     private final AckWindow window;
     private final Backoff backoff;
     private final RecordJsonEncoder encoder = new RecordJsonEncoder();
-    private final PriorityQueue<AckWindow.Slot> failed = new PriorityQueue<>(Comparator.comparingLong(s -> s.index));
-    /** A re-send round is due at {@link #resendAt}; set by a failure (after a backoff) or a successful probe. */
+    private final PriorityQueue<AckWindow.Slot> failed =
+        new PriorityQueue<>(Comparator.comparingLong(s -> s.index));
+
+    /**
+     * A re-send round is due at {@link #resendAt}; set by a failure (after a backoff) or a
+     * successful probe.
+     */
     private boolean roundPending;
+
     private long resendAt;
     private long lastStore = System.nanoTime();
     private OptionalLong stored;
+
     /** Sends failed and none succeeded since: re-send rounds then send only the oldest record. */
     private boolean outage;
+
     private long failuresInStreak;
 
     Loop(JournalCursor cursor, JournalCursor rereader, AckWindow window) {
@@ -268,8 +295,12 @@ public final class Shipper implements AutoCloseable {
         // Sinks unpark this thread when they acknowledge, and the pipeline when it journals an
         // alert or a lifecycle record, and (for a shipper of events) when it has journalled what
         // it had: the pause only bounds a wake-up that never comes.
-        idleNanos = settings.events() ? Math.min(Math.max(idleNanos * 2, 50_000), MAX_IDLE_NANOS) : MAX_IDLE_NANOS;
-        // A checkpoint held back by the store interval is stored when due, not after the whole pause.
+        idleNanos =
+            settings.events()
+                ? Math.min(Math.max(idleNanos * 2, 50_000), MAX_IDLE_NANOS)
+                : MAX_IDLE_NANOS;
+        // A checkpoint held back by the store interval is stored when due, not after the whole
+        // pause.
         LockSupport.parkNanos(Math.min(idleNanos, Math.max(50_000, untilCheckpointDue())));
       }
       flush();
@@ -278,11 +309,18 @@ public final class Shipper implements AutoCloseable {
       applyOutcomes();
       storeCheckpoint(true);
       if (!window.isEmpty()) {
-        log.warn("shipper {} stopped with {} records unacknowledged; they are sent again on the next start",
-            sink.name(), window.size());
+        log.warn(
+            "shipper {} stopped with {} records unacknowledged; they are sent again on the next start",
+            sink.name(),
+            window.size());
       }
-      log.info("shipper {} stopped: {} delivered, {} failed sends, {} re-sent, committed index {}", sink.name(),
-          shipped.sum(), failures.sum(), resent.sum(), stored.isPresent() ? Long.toString(stored.getAsLong()) : "none");
+      log.info(
+          "shipper {} stopped: {} delivered, {} failed sends, {} re-sent, committed index {}",
+          sink.name(),
+          shipped.sum(),
+          failures.sum(),
+          resent.sum(),
+          stored.isPresent() ? Long.toString(stored.getAsLong()) : "none");
     }
 
     private void ship(JournalRecord record) {
@@ -295,9 +333,13 @@ public final class Shipper implements AutoCloseable {
         }
         parsed = json.readValue(record.json(), MAP);
       } catch (IOException e) {
-        // Only the pipeline writes the journal, as JSON; a record that does not parse is counted and passed.
+        // Only the pipeline writes the journal, as JSON; a record that does not parse is counted
+        // and passed.
         unreadable.increment();
-        log.error("shipper {}: journal record at index {} is not JSON, not shipped: {}", sink.name(), record.index(),
+        log.error(
+            "shipper {}: journal record at index {} is not JSON, not shipped: {}",
+            sink.name(),
+            record.index(),
             e.toString());
         window.skip(record.index());
         return;
@@ -320,10 +362,11 @@ public final class Shipper implements AutoCloseable {
         outcomes.add(new Outcome(slot, e));
         return;
       }
-      done.whenComplete((ok, error) -> {
-        outcomes.add(new Outcome(slot, error));
-        LockSupport.unpark(thread);
-      });
+      done.whenComplete(
+          (ok, error) -> {
+            outcomes.add(new Outcome(slot, error));
+            LockSupport.unpark(thread);
+          });
     }
 
     private boolean applyOutcomes() {
@@ -343,15 +386,23 @@ public final class Shipper implements AutoCloseable {
               roundPending = true;
               resendAt = System.nanoTime();
             }
-            log.info("shipper {} delivers again ({} failed sends before)", sink.name(), failuresInStreak);
+            log.info(
+                "shipper {} delivers again ({} failed sends before)",
+                sink.name(),
+                failuresInStreak);
             failuresInStreak = 0;
           }
         } else if (rejection(o.error()) != null && resendTrimmed(o.slot(), rejection(o.error()))) {
           trimmed.increment();
         } else if (rejection(o.error()) != null) {
           rejected.increment();
-          log.error("shipper {}: {} rejected the record at journal index {} for good, not shipped ({} so far): {}",
-              sink.name(), sink.name(), o.slot().index, rejected.sum(), rejection(o.error()).getMessage());
+          log.error(
+              "shipper {}: {} rejected the record at journal index {} for good, not shipped ({} so far): {}",
+              sink.name(),
+              sink.name(),
+              o.slot().index,
+              rejected.sum(),
+              rejection(o.error()).getMessage());
           window.acknowledge(o.slot());
         } else {
           failed(o.slot(), o.error());
@@ -362,8 +413,8 @@ public final class Shipper implements AutoCloseable {
 
     /**
      * Sends the record again cut to half the size of its previous cut (of the journalled record's
-     * size, at most {@link RecordBounds#MAX_RECORD_BYTES}, the first time); false when that would be below
-     * {@link #TRIM_FLOOR_BYTES} or the record is no longer in the journal.
+     * size, at most {@link RecordBounds#MAX_RECORD_BYTES}, the first time); false when that would
+     * be below {@link #TRIM_FLOOR_BYTES} or the record is no longer in the journal.
      */
     private boolean resendTrimmed(AckWindow.Slot slot, RecordRejectedException why) {
       Optional<JournalRecord> again = rereader.at(slot.index);
@@ -372,7 +423,11 @@ public final class Shipper implements AutoCloseable {
       }
       String text = again.get().json();
       int journalled = text.getBytes(StandardCharsets.UTF_8).length;
-      int target = (slot.trims() == 0 ? Math.min(journalled, RecordBounds.MAX_RECORD_BYTES) : slot.trimmedBytes()) / 2;
+      int target =
+          (slot.trims() == 0
+                  ? Math.min(journalled, RecordBounds.MAX_RECORD_BYTES)
+                  : slot.trimmedBytes())
+              / 2;
       if (target < TRIM_FLOOR_BYTES) {
         return false;
       }
@@ -391,8 +446,14 @@ public final class Shipper implements AutoCloseable {
       }
       int cutBytes = cutText.getBytes(StandardCharsets.UTF_8).length;
       slot.trimmed(cutBytes);
-      log.warn("shipper {}: {} refused the record at journal index {} for its size ({}): sending it cut from {} to {} "
-          + "bytes, marked in 'truncated'", sink.name(), sink.name(), slot.index, why.getMessage(), journalled,
+      log.warn(
+          "shipper {}: {} refused the record at journal index {} for its size ({}): sending it cut from {} to {} "
+              + "bytes, marked in 'truncated'",
+          sink.name(),
+          sink.name(),
+          slot.index,
+          why.getMessage(),
+          journalled,
           cutBytes);
       send(slot, cutText, cut);
       return true;
@@ -415,8 +476,12 @@ public final class Shipper implements AutoCloseable {
       if (!outage) {
         outage = true;
         // Warn once per outage, not once per record: the records are safe in the journal.
-        log.warn("shipper {}: record at journal index {} not delivered ({}); records stay in the journal and are "
-            + "sent again with backoff until delivered", sink.name(), slot.index, rootMessage(error));
+        log.warn(
+            "shipper {}: record at journal index {} not delivered ({}); records stay in the journal and are "
+                + "sent again with backoff until delivered",
+            sink.name(),
+            slot.index,
+            rootMessage(error));
       }
       // Failures arrive in bursts: the first one schedules the next round.
       if (!roundPending) {
@@ -427,8 +492,8 @@ public final class Shipper implements AutoCloseable {
     }
 
     /**
-     * Sends the failed records again, oldest first. During an outage only the oldest one goes, as
-     * a probe: a send to an unreachable Kafka may block for {@code max.block.ms}, and a round of
+     * Sends the failed records again, oldest first. During an outage only the oldest one goes, as a
+     * probe: a send to an unreachable Kafka may block for {@code max.block.ms}, and a round of
      * thousands would keep the shipper (and its close) waiting for hours. Once the probe is
      * acknowledged, the rest follow at once.
      */
@@ -440,7 +505,10 @@ public final class Shipper implements AutoCloseable {
         if (again.isEmpty()) {
           // The journal lost it (retention under a hard size limit): nothing left to send.
           unreadable.increment();
-          log.error("shipper {}: journal index {} is gone before it was shipped", sink.name(), slot.index);
+          log.error(
+              "shipper {}: journal index {} is gone before it was shipped",
+              sink.name(),
+              slot.index);
           window.acknowledge(slot);
           continue;
         }
@@ -448,14 +516,17 @@ public final class Shipper implements AutoCloseable {
         try {
           parsed = json.readValue(again.get().json(), MAP);
         } catch (IOException e) {
-          throw new IllegalStateException("record at " + slot.index + " parsed before and not now", e);
+          throw new IllegalStateException(
+              "record at " + slot.index + " parsed before and not now", e);
         }
         resent.increment();
         send(slot, again.get().json(), parsed);
       }
     }
 
-    /** How long until an acknowledged index not yet stored may be stored; MAX_VALUE when none waits. */
+    /**
+     * How long until an acknowledged index not yet stored may be stored; MAX_VALUE when none waits.
+     */
     private long untilCheckpointDue() {
       OptionalLong c = committed;
       if (c.isEmpty() || c.equals(stored)) {
@@ -480,7 +551,8 @@ public final class Shipper implements AutoCloseable {
         stored = c;
       } catch (IOException e) {
         // Not fatal: the older checkpoint means duplicates after a restart, never a gap.
-        log.warn("shipper {}: cannot store checkpoint {}: {}", sink.name(), checkpoint, e.toString());
+        log.warn(
+            "shipper {}: cannot store checkpoint {}: {}", sink.name(), checkpoint, e.toString());
       }
     }
 

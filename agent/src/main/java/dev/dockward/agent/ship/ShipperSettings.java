@@ -7,17 +7,23 @@ import java.util.Objects;
  * How a {@link Shipper} ships.
  *
  * @param events whether events are shipped besides alerts
- * @param start where shipping starts when the checkpoint holds nothing (a new sink, or a
- *     checkpoint that could not be trusted)
+ * @param start where shipping starts when the checkpoint holds nothing (a new sink, or a checkpoint
+ *     that could not be trusted)
  * @param maxInFlight records sent but not yet committed before the shipper stops reading the
  *     journal and waits (default 20 000); the journal is the buffer, not the heap
  * @param minBackoff the first wait before failed records are sent again (default 100 ms)
  * @param maxBackoff the longest wait between re-send rounds (default 30 s)
- * @param drainTimeout how long closing waits for outstanding acknowledgements (default 10 s);
- *     what is still unacknowledged then is sent again on the next start
+ * @param drainTimeout how long closing waits for outstanding acknowledgements (default 10 s); what
+ *     is still unacknowledged then is sent again on the next start
  */
-public record ShipperSettings(boolean events, boolean lifecycle, Start start, int maxInFlight, Duration minBackoff,
-    Duration maxBackoff, Duration drainTimeout) {
+public record ShipperSettings(
+    boolean events,
+    boolean lifecycle,
+    Start start,
+    int maxInFlight,
+    Duration minBackoff,
+    Duration maxBackoff,
+    Duration drainTimeout) {
 
   /** A position in the journal for a shipper without a checkpoint. */
   public enum Start {
@@ -38,13 +44,25 @@ public record ShipperSettings(boolean events, boolean lifecycle, Start start, in
 
   /** The defaults, shipping alerts (and events when asked) from {@code start}. */
   public static ShipperSettings of(boolean events, Start start) {
-    return new ShipperSettings(events, false, start, 20_000, Duration.ofMillis(100), Duration.ofSeconds(30),
+    return new ShipperSettings(
+        events,
+        false,
+        start,
+        20_000,
+        Duration.ofMillis(100),
+        Duration.ofSeconds(30),
         Duration.ofSeconds(10));
   }
 
   public ShipperSettings withMaxBackoff(Duration max) {
-    return new ShipperSettings(events, lifecycle, start, maxInFlight, minBackoff.compareTo(max) > 0 ? max : minBackoff,
-        max, drainTimeout);
+    return new ShipperSettings(
+        events,
+        lifecycle,
+        start,
+        maxInFlight,
+        minBackoff.compareTo(max) > 0 ? max : minBackoff,
+        max,
+        drainTimeout);
   }
 
   /**
@@ -52,10 +70,12 @@ public record ShipperSettings(boolean events, boolean lifecycle, Start start, in
    * events when events are off, so that a SOC sees a host that went silent.
    */
   public ShipperSettings withLifecycle() {
-    return new ShipperSettings(events, true, start, maxInFlight, minBackoff, maxBackoff, drainTimeout);
+    return new ShipperSettings(
+        events, true, start, maxInFlight, minBackoff, maxBackoff, drainTimeout);
   }
 
   public ShipperSettings withDrainTimeout(Duration timeout) {
-    return new ShipperSettings(events, lifecycle, start, maxInFlight, minBackoff, maxBackoff, timeout);
+    return new ShipperSettings(
+        events, lifecycle, start, maxInFlight, minBackoff, maxBackoff, timeout);
   }
 }

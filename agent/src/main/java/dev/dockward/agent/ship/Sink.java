@@ -6,8 +6,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Where a shipper delivers records. {@link #send}, {@link #flush} and {@link #close} are called
- * from the shipper's thread only; the stages that {@code send} returns may complete on any
- * thread and in any order.
+ * from the shipper's thread only; the stages that {@code send} returns may complete on any thread
+ * and in any order.
  */
 public interface Sink extends AutoCloseable {
   String name();

@@ -7,8 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Records on standard output (or any stream), one per line, as JSON or as a short text line. A
- * line counts as delivered once the stream took it without error.
+ * Records on standard output (or any stream), one per line, as JSON or as a short text line. A line
+ * counts as delivered once the stream took it without error.
  */
 public final class StdoutSink implements Sink {
   private final PrintStream out;

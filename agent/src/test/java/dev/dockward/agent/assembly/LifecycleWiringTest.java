@@ -12,10 +12,15 @@ import org.junit.jupiter.api.Test;
 class LifecycleWiringTest {
   @Test
   void onlyTheCountersASourceDeclaresAsLossesAreLost() {
-    // "pending_drops" ends like a loss but is not declared one; "kernel_lost" is declared and does not.
-    Source netlink = source(Map.of("overrun_drops", 3L, "queue_drops", 40L, "pending_drops", 500L, "vanished", 6000L),
-        Set.of("overrun_drops", "queue_drops"));
-    Source audit = source(Map.of("kernel_lost", 70_000L, "argv_incomplete", 800_000L), Set.of("kernel_lost"));
+    // "pending_drops" ends like a loss but is not declared one; "kernel_lost" is declared and does
+    // not.
+    Source netlink =
+        source(
+            Map.of(
+                "overrun_drops", 3L, "queue_drops", 40L, "pending_drops", 500L, "vanished", 6000L),
+            Set.of("overrun_drops", "queue_drops"));
+    Source audit =
+        source(Map.of("kernel_lost", 70_000L, "argv_incomplete", 800_000L), Set.of("kernel_lost"));
     Source quiet = source(Map.of("unreadable", 9L), Set.of());
 
     assertEquals(3 + 40 + 70_000, LifecycleWiring.sourceLosses(List.of(netlink, audit, quiet)));

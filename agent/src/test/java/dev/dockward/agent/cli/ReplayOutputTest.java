@@ -24,8 +24,7 @@ class ReplayOutputTest {
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
   private static final String DESCRIPTION = "The Docker API socket is mounted into a container.";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -38,19 +37,23 @@ class ReplayOutputTest {
     journal = dir.resolve("journal");
     try (ChronicleJournal j = ChronicleJournal.openForWriting(journal, "hourly")) {
       for (int i = 1; i <= 7; i++) {
-        String event = String.format("{\"schema\":1,\"kind\":\"event\",\"id\":\"0123456789ab-%016x\","
-            + "\"time\":\"2026-11-23T02:00:%02d.000Z\",\"host\":{\"name\":\"h\",\"id\":\"0123456789abcdef\"},"
-            + "\"type\":\"%s\",\"source\":\"test\",\"process\":{\"pid\":%d,\"name\":\"sh\"}}",
-            2 * i - 1, 2 * i, i % 2 == 0 ? "exit" : "exec", 100 + i);
+        String event =
+            String.format(
+                "{\"schema\":1,\"kind\":\"event\",\"id\":\"0123456789ab-%016x\","
+                    + "\"time\":\"2026-11-23T02:00:%02d.000Z\",\"host\":{\"name\":\"h\",\"id\":\"0123456789abcdef\"},"
+                    + "\"type\":\"%s\",\"source\":\"test\",\"process\":{\"pid\":%d,\"name\":\"sh\"}}",
+                2 * i - 1, 2 * i, i % 2 == 0 ? "exit" : "exec", 100 + i);
         j.append(event);
         events.add(event);
-        String alert = String.format("{\"schema\":1,\"kind\":\"alert\",\"id\":\"0123456789ab-%016x\","
-            + "\"time\":\"2026-11-23T02:00:%02d.000Z\",\"host\":{\"name\":\"h\",\"id\":\"0123456789abcdef\"},"
-            + "\"rule\":\"docker_socket_mounted\",\"rule_title\":\"Docker socket mounted\","
-            + "\"rule_description\":\"%s\",\"severity\":\"critical\",\"tags\":[\"mitre.T1611\",\"container\"],"
-            + "\"summary\":\"socket %d\",\"container\":{\"id\":\"%s\",\"name\":\"web\",\"image\":\"nginx:1.25\"},"
-            + "\"evidence\":{\"sockets\":[\"/var/run/docker.sock\"]},\"event_id\":\"0123456789ab-%016x\"}",
-            2 * i, 2 * i, DESCRIPTION, i, "c".repeat(64), 2 * i - 1);
+        String alert =
+            String.format(
+                "{\"schema\":1,\"kind\":\"alert\",\"id\":\"0123456789ab-%016x\","
+                    + "\"time\":\"2026-11-23T02:00:%02d.000Z\",\"host\":{\"name\":\"h\",\"id\":\"0123456789abcdef\"},"
+                    + "\"rule\":\"docker_socket_mounted\",\"rule_title\":\"Docker socket mounted\","
+                    + "\"rule_description\":\"%s\",\"severity\":\"critical\",\"tags\":[\"mitre.T1611\",\"container\"],"
+                    + "\"summary\":\"socket %d\",\"container\":{\"id\":\"%s\",\"name\":\"web\",\"image\":\"nginx:1.25\"},"
+                    + "\"evidence\":{\"sockets\":[\"/var/run/docker.sock\"]},\"event_id\":\"0123456789ab-%016x\"}",
+                2 * i, 2 * i, DESCRIPTION, i, "c".repeat(64), 2 * i - 1);
         j.append(alert);
         alerts.add(alert);
       }
@@ -62,7 +65,9 @@ class ReplayOutputTest {
     err.getBuffer().setLength(0);
     List<String> command = new ArrayList<>(List.of("replay", "--journal", journal.toString()));
     command.addAll(List.of(args));
-    return DockwardCli.commandLine(dir.resolve("etc")).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+    return DockwardCli.commandLine(dir.resolve("etc"))
+        .setOut(new PrintWriter(out))
+        .setErr(new PrintWriter(err))
         .execute(command.toArray(String[]::new));
   }
 
@@ -76,7 +81,10 @@ class ReplayOutputTest {
     assertEquals(List.of(alerts.get(5), events.get(6), alerts.get(6)), lines());
 
     assertEquals(0, replay("--tail", "2", "--kind", "events", "--type", "exec"), err.toString());
-    assertEquals(List.of(events.get(4), events.get(6)), lines(), "the last two execs, not the last two records");
+    assertEquals(
+        List.of(events.get(4), events.get(6)),
+        lines(),
+        "the last two execs, not the last two records");
 
     assertEquals(0, replay("--tail", "100", "--kind", "alerts"), err.toString());
     assertEquals(alerts, lines(), "fewer matches than N: all of them");
@@ -101,13 +109,16 @@ class ReplayOutputTest {
     ObjectMapper json = new ObjectMapper();
     for (RecordFormat format : List.of(RecordFormat.OCSF, RecordFormat.ECS)) {
       String name = format.name().toLowerCase(Locale.ROOT);
-      assertEquals(0, replay("--output-format", name, "--kind", "alerts", "--tail", "1"), err.toString());
+      assertEquals(
+          0, replay("--output-format", name, "--kind", "alerts", "--tail", "1"), err.toString());
       Map<String, Object> native7 = json.readValue(alerts.get(6), MAP);
       Map<String, Object> expected = format.apply(native7, id -> Optional.of(DESCRIPTION));
       assertEquals(List.of(json.writeValueAsString(expected)), lines(), name);
-      assertTrue(out.toString().contains(DESCRIPTION), name + " carries the rule's description: " + out);
+      assertTrue(
+          out.toString().contains(DESCRIPTION), name + " carries the rule's description: " + out);
 
-      assertEquals(0, replay("--output-format", name, "--kind", "events", "--tail", "1"), err.toString());
+      assertEquals(
+          0, replay("--output-format", name, "--kind", "events", "--tail", "1"), err.toString());
       assertEquals(List.of(events.get(6)), lines(), name + ": events stay native");
     }
     assertEquals(0, replay("--output-format", "ocsf", "--kind", "alerts", "--tail", "1"));
@@ -125,9 +136,12 @@ class ReplayOutputTest {
   void progressWritesASummaryOnStderrAndNothingElseOnStdout() {
     assertEquals(0, replay("--progress", "--kind", "alerts", "--tail", "2"), err.toString());
     assertEquals(List.of(alerts.get(5), alerts.get(6)), lines(), "stdout holds the records alone");
-    assertTrue(err.toString().matches("dockward: scanned 14 records, 7 matched in \\d+\\.\\ds\\R"), err.toString());
+    assertTrue(
+        err.toString().matches("dockward: scanned 14 records, 7 matched in \\d+\\.\\ds\\R"),
+        err.toString());
 
-    // Not a terminal here (a test's stderr), so nothing by default, and --no-progress says the same.
+    // Not a terminal here (a test's stderr), so nothing by default, and --no-progress says the
+    // same.
     assertEquals(0, replay("--kind", "alerts"));
     assertEquals("", err.toString());
     assertEquals(0, replay("--no-progress", "--kind", "alerts"));

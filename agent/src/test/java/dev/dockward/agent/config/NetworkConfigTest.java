@@ -19,8 +19,7 @@ class NetworkConfigTest {
   private final ConfigLoader loader = new ConfigLoader();
   private final NetworkPolicyLoader policies = new NetworkPolicyLoader();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void networkCaptureAndLearningAreOnByDefaultWithBoundedDefaults() throws ConfigException {
@@ -39,19 +38,37 @@ class NetworkConfigTest {
   @Test
   void learningIsOffByDefaultWithAPolicyFileAndOnWhenAskedFor() throws Exception {
     String policy = Files.writeString(dir.resolve("p.yaml"), "default: alert\n").toString();
-    AgentConfig.Network withPolicy = loader.parse("c.yaml", "sources:\n  network: {policy: " + policy + "}\n")
-        .sources().network();
-    assertFalse(withPolicy.learning().enabled(), "a policy file says what is expected, from the first minute");
-    AgentConfig.Network both = loader.parse("c.yaml",
-        "sources:\n  network: {policy: " + policy + ", learning: {enabled: true}}\n").sources().network();
+    AgentConfig.Network withPolicy =
+        loader
+            .parse("c.yaml", "sources:\n  network: {policy: " + policy + "}\n")
+            .sources()
+            .network();
+    assertFalse(
+        withPolicy.learning().enabled(),
+        "a policy file says what is expected, from the first minute");
+    AgentConfig.Network both =
+        loader
+            .parse(
+                "c.yaml",
+                "sources:\n  network: {policy: " + policy + ", learning: {enabled: true}}\n")
+            .sources()
+            .network();
     assertTrue(both.learning().enabled());
-    AgentConfig.Network periodOnly = loader.parse("c.yaml", "sources:\n  network: {learning: {period: 2h}}\n")
-        .sources().network();
+    AgentConfig.Network periodOnly =
+        loader
+            .parse("c.yaml", "sources:\n  network: {learning: {period: 2h}}\n")
+            .sources()
+            .network();
     assertTrue(periodOnly.learning().enabled());
     assertEquals(Duration.ofHours(2), periodOnly.learning().period());
     assertFalse(AgentConfig.Network.DEFAULT.withPolicy("/p.yaml").learning().enabled());
-    assertTrue(AgentConfig.Network.DEFAULT.withLearning(new AgentConfig.Learning(true, Duration.ofHours(1), ""))
-        .withPolicy("/p.yaml").learning().enabled(), "set explicitly: kept");
+    assertTrue(
+        AgentConfig.Network.DEFAULT
+            .withLearning(new AgentConfig.Learning(true, Duration.ofHours(1), ""))
+            .withPolicy("/p.yaml")
+            .learning()
+            .enabled(),
+        "set explicitly: kept");
   }
 
   @Test
@@ -60,20 +77,35 @@ class NetworkConfigTest {
     assertEquals(10_000, defaults.maxEdges());
     assertEquals(16, defaults.maxPortsPerPair());
     assertEquals(30, defaults.scanThreshold());
-    AgentConfig.Learning l = loader.parse("c.yaml", "sources:\n  network:\n"
-        + "    learning: {enabled: true, max_edges: 500, max_ports_per_pair: 4, scan_threshold: 12}\n")
-        .sources().network().learning();
+    AgentConfig.Learning l =
+        loader
+            .parse(
+                "c.yaml",
+                "sources:\n  network:\n"
+                    + "    learning: {enabled: true, max_edges: 500, max_ports_per_pair: 4, scan_threshold: 12}\n")
+            .sources()
+            .network()
+            .learning();
     assertEquals(500, l.maxEdges());
     assertEquals(4, l.maxPortsPerPair());
     assertEquals(12, l.scanThreshold());
-    assertTrue(assertThrows(ConfigException.class,
-        () -> loader.parse("c.yaml", "sources:\n  network:\n    learning: {max_ports_per_pair: 0}\n"))
-        .getMessage().contains("sources.network.learning.max_ports_per_pair"));
+    assertTrue(
+        assertThrows(
+                ConfigException.class,
+                () ->
+                    loader.parse(
+                        "c.yaml", "sources:\n  network:\n    learning: {max_ports_per_pair: 0}\n"))
+            .getMessage()
+            .contains("sources.network.learning.max_ports_per_pair"));
   }
 
   @Test
   void networkKeysAreReadAndChecked() throws ConfigException {
-    AgentConfig.Network n = loader.parse("c.yaml", """
+    AgentConfig.Network n =
+        loader
+            .parse(
+                "c.yaml",
+                """
         sources:
           network:
             enabled: true
@@ -81,22 +113,39 @@ class NetworkConfigTest {
             max_flows: 1000
             idle_timeout: 30s
             learning: {enabled: true, period: 2h, file: /var/lib/dockward/edges.json}
-        """).sources().network();
+        """)
+            .sources()
+            .network();
     assertTrue(n.enabled());
     assertEquals(List.of("docker0"), n.interfaces());
     assertEquals(1000, n.maxFlows());
     assertEquals(Duration.ofHours(2), n.learning().period());
-    assertTrue(assertThrows(ConfigException.class, () -> loader.parse("c.yaml", "sources:\n  network: {idle_timeout: soon}\n"))
-        .getMessage().contains("sources.network.idle_timeout"));
-    assertTrue(assertThrows(ConfigException.class, () -> loader.parse("c.yaml", "sources:\n  network: {snap_length: 20}\n"))
-        .getMessage().contains("sources.network.snap_length"));
-    assertTrue(assertThrows(ConfigException.class, () -> loader.parse("c.yaml", "sources:\n  network: {max_flow: 3}\n"))
-        .getMessage().contains("unknown key 'max_flow'"));
+    assertTrue(
+        assertThrows(
+                ConfigException.class,
+                () -> loader.parse("c.yaml", "sources:\n  network: {idle_timeout: soon}\n"))
+            .getMessage()
+            .contains("sources.network.idle_timeout"));
+    assertTrue(
+        assertThrows(
+                ConfigException.class,
+                () -> loader.parse("c.yaml", "sources:\n  network: {snap_length: 20}\n"))
+            .getMessage()
+            .contains("sources.network.snap_length"));
+    assertTrue(
+        assertThrows(
+                ConfigException.class,
+                () -> loader.parse("c.yaml", "sources:\n  network: {max_flow: 3}\n"))
+            .getMessage()
+            .contains("unknown key 'max_flow'"));
   }
 
   @Test
   void policyFileIsReadIntoAllowedEdges() throws ConfigException {
-    EdgePolicy p = policies.parse("policy.yaml", """
+    EdgePolicy p =
+        policies.parse(
+            "policy.yaml",
+            """
         default: alert
         allow:
           - from: {name: web, labels: {tier: front}}
@@ -115,21 +164,32 @@ class NetworkConfigTest {
     assertEquals(Optional.of("backend"), first.to().network());
     assertEquals(List.of(5432), first.ports());
     assertEquals(Optional.empty(), p.allow().get(1).protocol());
-    assertEquals(EdgePolicy.Action.ALLOW, policies.parse("p.yaml", "default: allow\n").defaultAction());
+    assertEquals(
+        EdgePolicy.Action.ALLOW, policies.parse("p.yaml", "default: allow\n").defaultAction());
   }
 
   @Test
   void brokenPolicyFilesNameTheProblem() throws Exception {
-    assertTrue(assertThrows(ConfigException.class, () -> policies.parse("p.yaml", "default: deny\n"))
-        .getMessage().contains("default: must be alert or allow"));
-    ConfigException unknown = assertThrows(ConfigException.class,
-        () -> policies.parse("p.yaml", "allow:\n  - from: {nmae: web}\n"));
+    assertTrue(
+        assertThrows(ConfigException.class, () -> policies.parse("p.yaml", "default: deny\n"))
+            .getMessage()
+            .contains("default: must be alert or allow"));
+    ConfigException unknown =
+        assertThrows(
+            ConfigException.class,
+            () -> policies.parse("p.yaml", "allow:\n  - from: {nmae: web}\n"));
     assertTrue(unknown.getMessage().startsWith("p.yaml:2:"), unknown.getMessage());
-    assertTrue(assertThrows(ConfigException.class, () -> policies.parse("p.yaml", "allow:\n  - ports: [70000]\n"))
-        .getMessage().contains("70000 is not a port"));
+    assertTrue(
+        assertThrows(
+                ConfigException.class,
+                () -> policies.parse("p.yaml", "allow:\n  - ports: [70000]\n"))
+            .getMessage()
+            .contains("70000 is not a port"));
     Path broken = Files.writeString(dir.resolve("policy.yaml"), "default: nope\n");
-    ConfigException viaConfig = assertThrows(ConfigException.class,
-        () -> loader.parse("c.yaml", "sources:\n  network: {policy: " + broken + "}\n"));
+    ConfigException viaConfig =
+        assertThrows(
+            ConfigException.class,
+            () -> loader.parse("c.yaml", "sources:\n  network: {policy: " + broken + "}\n"));
     assertTrue(viaConfig.getMessage().contains(broken.toString()), viaConfig.getMessage());
   }
 }

@@ -28,24 +28,42 @@ import org.junit.jupiter.api.io.TempDir;
 class AncestryEnricherTest {
   private final AtomicInteger ids = new AtomicInteger();
 
-  /** Raises one alert, carrying the event's process, on events whose process is named {@code nc}. */
-  private static final Detector ON_NC = (event, alertIds) -> {
-    if (!(event.get("process") instanceof Map<?, ?> p) || !"nc".equals(p.get("name"))) {
-      return List.of();
-    }
-    Map<String, Object> alert = new LinkedHashMap<>();
-    alert.put("kind", "alert");
-    alert.put("rule", "r");
-    alert.put("process", Map.of("pid", p.get("pid"), "ppid", p.get("ppid"), "name", p.get("name")));
-    return List.of(alert);
-  };
+  /**
+   * Raises one alert, carrying the event's process, on events whose process is named {@code nc}.
+   */
+  private static final Detector ON_NC =
+      (event, alertIds) -> {
+        if (!(event.get("process") instanceof Map<?, ?> p) || !"nc".equals(p.get("name"))) {
+          return List.of();
+        }
+        Map<String, Object> alert = new LinkedHashMap<>();
+        alert.put("kind", "alert");
+        alert.put("rule", "r");
+        alert.put(
+            "process", Map.of("pid", p.get("pid"), "ppid", p.get("ppid"), "name", p.get("name")));
+        return List.of(alert);
+      };
 
-  private static Map<String, Object> exec(long pid, long ppid, long start, String name, String cmdline) {
+  private static Map<String, Object> exec(
+      long pid, long ppid, long start, String name, String cmdline) {
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("kind", "event");
     e.put("type", "exec");
-    e.put("process", Map.of("pid", pid, "ppid", ppid, "start_time", start, "name", name, "exe", "/bin/" + name,
-        "cmdline", cmdline));
+    e.put(
+        "process",
+        Map.of(
+            "pid",
+            pid,
+            "ppid",
+            ppid,
+            "start_time",
+            start,
+            "name",
+            name,
+            "exe",
+            "/bin/" + name,
+            "cmdline",
+            cmdline));
     return e;
   }
 
@@ -55,7 +73,8 @@ class AncestryEnricherTest {
 
   @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> ancestors(Map<String, Object> alert) {
-    return (List<Map<String, Object>>) ((Map<String, Object>) alert.get("process")).get("ancestors");
+    return (List<Map<String, Object>>)
+        ((Map<String, Object>) alert.get("process")).get("ancestors");
   }
 
   @Test
@@ -68,25 +87,51 @@ class AncestryEnricherTest {
     exit.put("exit", Map.of("pid", 3120L));
     feed(d, exit);
     List<Map<String, Object>> alerts = feed(d, exec(3130, 3120, 9020, "nc", "nc -l -p 4444"));
-    assertEquals(List.of(
-        Map.of("pid", 3120L, "name", "sh", "exe", "/bin/sh", "program", "sh", "cmdline", "sh -c nc -l -p 4444"),
-        Map.of("pid", 3100L, "name", "containerd-shim", "exe", "/bin/containerd-shim", "program", "containerd-shim",
-            "cmdline", "containerd-shim -namespace moby")),
-        ancestors(alerts.get(0)), "3050 was never seen: the chain ends there");
+    assertEquals(
+        List.of(
+            Map.of(
+                "pid",
+                3120L,
+                "name",
+                "sh",
+                "exe",
+                "/bin/sh",
+                "program",
+                "sh",
+                "cmdline",
+                "sh -c nc -l -p 4444"),
+            Map.of(
+                "pid",
+                3100L,
+                "name",
+                "containerd-shim",
+                "exe",
+                "/bin/containerd-shim",
+                "program",
+                "containerd-shim",
+                "cmdline",
+                "containerd-shim -namespace moby")),
+        ancestors(alerts.get(0)),
+        "3050 was never seen: the chain ends there");
   }
 
   @Test
   void whatWasNeverSeenIsAskedOfTheFallbackAndRememberedFromThen() {
     AtomicInteger asked = new AtomicInteger();
-    ProcessLineage proc = (pid, startedBy) -> {
-      asked.incrementAndGet();
-      return pid == 77 ? Optional.of(new Ancestor(77, 0, 5, "bash", "/bin/bash", "bash", false)) : Optional.empty();
-    };
+    ProcessLineage proc =
+        (pid, startedBy) -> {
+          asked.incrementAndGet();
+          return pid == 77
+              ? Optional.of(new Ancestor(77, 0, 5, "bash", "/bin/bash", "bash", false))
+              : Optional.empty();
+        };
     RecentProcesses recent = new RecentProcesses(100);
     Detector d = new AncestryEnricher(ON_NC, recent, proc);
-    assertEquals("bash", ancestors(feed(d, exec(80, 77, 50, "nc", "nc")).get(0)).get(0).get("name"));
+    assertEquals(
+        "bash", ancestors(feed(d, exec(80, 77, 50, "nc", "nc")).get(0)).get(0).get("name"));
     assertEquals(1, asked.get());
-    assertEquals("bash", recent.process(77, 50).orElseThrow().name(), "kept for when it has exited");
+    assertEquals(
+        "bash", recent.process(77, 50).orElseThrow().name(), "kept for when it has exited");
   }
 
   @Test
@@ -98,15 +143,17 @@ class AncestryEnricherTest {
     fork.put("fork", Map.of("parent_pid", 1L, "child_pid", 500L));
     feed(d, fork);
     List<Map<String, Object>> alerts = feed(d, exec(501, 500, 40, "nc", "nc"));
-    assertFalse(((Map<?, ?>) alerts.get(0).get("process")).containsKey("ancestors"), "no known ancestor: no field");
+    assertFalse(
+        ((Map<?, ?>) alerts.get(0).get("process")).containsKey("ancestors"),
+        "no known ancestor: no field");
   }
 
   /**
    * A chain recorded from a container on this machine (resources/ancestry/busybox-chain, see its
    * README): {@code nc} under {@code /bin/busybox sh -c …} (comm {@code busybox}) under the
-   * container's {@code sh} under {@code containerd-shim-runc-v2}. Whether an ancestor is read
-   * from /proc or remembered from its exec event, the alert gives it the {@code program} its own
-   * exec event gives it.
+   * container's {@code sh} under {@code containerd-shim-runc-v2}. Whether an ancestor is read from
+   * /proc or remembered from its exec event, the alert gives it the {@code program} its own exec
+   * event gives it.
    */
   @Test
   void anAlertsAncestorsCarryTheProgramTheirExecEventsCarry(@TempDir Path root) throws IOException {
@@ -114,15 +161,23 @@ class AncestryEnricherTest {
     ProcessInfo nc = reader.read(25656).orElseThrow();
     Map<String, Object> ncExec = execOf(nc);
 
-    Detector fromProc = new AncestryEnricher(ON_NC, new RecentProcesses(100), ProcessLineage.live(reader));
+    Detector fromProc =
+        new AncestryEnricher(ON_NC, new RecentProcesses(100), ProcessLineage.live(reader));
     List<Map<String, Object>> read = ancestors(feed(fromProc, ncExec).get(0));
-    assertEquals(List.of(25655L, 25600L, 25577L), read.stream().map(a -> a.get("pid")).toList(),
+    assertEquals(
+        List.of(25655L, 25600L, 25577L),
+        read.stream().map(a -> a.get("pid")).toList(),
         "pid 1 of the host was not recorded: the chain ends at the shim");
-    assertEquals(List.of("busybox", "sh", "containerd-shim"), read.stream().map(a -> a.get("name")).toList());
-    assertEquals(List.of("sh", "sh", "containerd-shim-runc-v2"), read.stream().map(a -> a.get("program")).toList(),
+    assertEquals(
+        List.of("busybox", "sh", "containerd-shim"),
+        read.stream().map(a -> a.get("name")).toList());
+    assertEquals(
+        List.of("sh", "sh", "containerd-shim-runc-v2"),
+        read.stream().map(a -> a.get("program")).toList(),
         "the applet busybox runs, and the shim's own name rather than its cut comm");
 
-    Detector fromEvents = new AncestryEnricher(ON_NC, new RecentProcesses(100), ProcessLineage.NONE);
+    Detector fromEvents =
+        new AncestryEnricher(ON_NC, new RecentProcesses(100), ProcessLineage.NONE);
     List<Object> eventPrograms = new ArrayList<>();
     for (int pid : new int[] {25577, 25600, 25655}) {
       Map<String, Object> exec = execOf(reader.read(pid).orElseThrow());
@@ -130,18 +185,24 @@ class AncestryEnricherTest {
       feed(fromEvents, exec);
     }
     List<Map<String, Object>> remembered = ancestors(feed(fromEvents, ncExec).get(0));
-    assertEquals(eventPrograms, remembered.stream().map(a -> a.get("program")).toList(),
+    assertEquals(
+        eventPrograms,
+        remembered.stream().map(a -> a.get("program")).toList(),
         "the program each ancestor's own exec event carried");
     assertEquals(read, remembered);
   }
 
-  /** The recorded /proc files under {@code root/proc}, each pid's exe link made again from its links.txt. */
+  /**
+   * The recorded /proc files under {@code root/proc}, each pid's exe link made again from its
+   * links.txt.
+   */
   private static HostFs recordedChain(Path root) throws IOException {
     for (String pid : List.of("25577", "25600", "25655", "25656")) {
       Path dir = Files.createDirectories(root.resolve("proc").resolve(pid));
       for (String file : List.of("stat", "status", "cgroup", "cmdline", "links.txt")) {
-        try (InputStream in = AncestryEnricherTest.class.getResourceAsStream("/ancestry/busybox-chain/" + pid + "/"
-            + file)) {
+        try (InputStream in =
+            AncestryEnricherTest.class.getResourceAsStream(
+                "/ancestry/busybox-chain/" + pid + "/" + file)) {
           Files.write(dir.resolve(file), in.readAllBytes());
         }
       }
@@ -153,7 +214,10 @@ class AncestryEnricherTest {
     return HostFs.rootedAt(root);
   }
 
-  /** The exec event of a process as the agent journals it (its process object as the event side makes it). */
+  /**
+   * The exec event of a process as the agent journals it (its process object as the event side
+   * makes it).
+   */
   private static Map<String, Object> execOf(ProcessInfo p) {
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("kind", "event");

@@ -15,16 +15,22 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The miner–CPU correlation with the bundled rules: crypto_miner_burning_cpu over series of samples. */
+/**
+ * The miner–CPU correlation with the bundled rules: crypto_miner_burning_cpu over series of
+ * samples.
+ */
 class MinerSignalDetectorTest {
   private static final String RULE = "crypto_miner_burning_cpu";
   private static final Instant T0 = Instant.parse("2026-11-23T07:10:00Z");
-  private static final String MINER = "c0ffee0000000000000000000000000000000000000000000000000000004711";
-  private static final String BUSY = "c0ffee0000000000000000000000000000000000000000000000000000004712";
+  private static final String MINER =
+      "c0ffee0000000000000000000000000000000000000000000000000000004711";
+  private static final String BUSY =
+      "c0ffee0000000000000000000000000000000000000000000000000000004712";
 
   private final AtomicInteger ids = new AtomicInteger();
-  private final Detector detector = new MinerSignalDetector(
-      new RuleDetector(new RuleEngine(RuleLoader.load(RuleFiles.bundled()).ruleSet())));
+  private final Detector detector =
+      new MinerSignalDetector(
+          new RuleDetector(new RuleEngine(RuleLoader.load(RuleFiles.bundled()).ruleSet())));
 
   private static Map<String, Object> container(String id) {
     return Map.of("id", id, "name", "n" + id.substring(60), "image", "busybox");
@@ -36,8 +42,21 @@ class MinerSignalDetectorTest {
     e.put("time", T0.plusSeconds(second).toString());
     e.put("type", "exec");
     e.put("container", container(id));
-    e.put("process", Map.of("pid", 4711L, "ppid", 1L, "name", "xmrig", "program", "xmrig",
-        "exe", "/usr/local/bin/xmrig", "cmdline", "/usr/local/bin/xmrig -o pool:3333"));
+    e.put(
+        "process",
+        Map.of(
+            "pid",
+            4711L,
+            "ppid",
+            1L,
+            "name",
+            "xmrig",
+            "program",
+            "xmrig",
+            "exe",
+            "/usr/local/bin/xmrig",
+            "cmdline",
+            "/usr/local/bin/xmrig -o pool:3333"));
     return e;
   }
 
@@ -64,7 +83,9 @@ class MinerSignalDetectorTest {
     return detector.alertsFor(event, () -> "a" + ids.incrementAndGet());
   }
 
-  /** The alerts of {@link #RULE} raised over one sample a second from {@code from} to {@code to}. */
+  /**
+   * The alerts of {@link #RULE} raised over one sample a second from {@code from} to {@code to}.
+   */
   private List<Map<String, Object>> samples(String id, int from, int to, double cores) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (int s = from; s <= to; s++) {
@@ -77,7 +98,8 @@ class MinerSignalDetectorTest {
   void aMinerSignalAndTwentySecondsOfCpuRaiseOneCriticalAlertNamingTheSignal() {
     assertEquals(List.of(), samples(MINER, 0, 30, 0.97), "CPU before any signal is no miner's");
     List<Map<String, Object>> signal = feed(xmrig(MINER, 31));
-    assertEquals(List.of("crypto_miner_in_container"), signal.stream().map(a -> a.get("rule")).toList());
+    assertEquals(
+        List.of("crypto_miner_in_container"), signal.stream().map(a -> a.get("rule")).toList());
 
     assertEquals(List.of(), samples(MINER, 32, 51, 0.97), "held 19 s: not yet");
     List<Map<String, Object>> fired = samples(MINER, 52, 70, 0.97);
@@ -132,10 +154,21 @@ class MinerSignalDetectorTest {
     flow.put("time", T0.toString());
     flow.put("type", "flow");
     flow.put("container", container(MINER));
-    flow.put("flow", Map.of("state", "start", "protocol", "tcp", "interface", "docker0",
-        "src", Map.of("kind", "container", "name", "miner"),
-        "dst", Map.of("kind", "external", "ip", "203.0.113.50", "port", 3333L)));
-    assertEquals(List.of("mining_pool_connection_from_container"),
+    flow.put(
+        "flow",
+        Map.of(
+            "state",
+            "start",
+            "protocol",
+            "tcp",
+            "interface",
+            "docker0",
+            "src",
+            Map.of("kind", "container", "name", "miner"),
+            "dst",
+            Map.of("kind", "external", "ip", "203.0.113.50", "port", 3333L)));
+    assertEquals(
+        List.of("mining_pool_connection_from_container"),
         feed(flow).stream().map(a -> a.get("rule")).toList());
     List<Map<String, Object>> fired = samples(MINER, 1, 21, 0.97);
     assertEquals(1, fired.size());

@@ -16,10 +16,21 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RuleDetectorTest {
-  private static final String RULE = "rules:\n  - id: any_exec\n    condition: event.type == \"exec\"\n"
-      + "    severity: low\n    output: \"exec\"\n";
-  private static final Map<String, Object> EXEC = Map.of("schema", 1L, "kind", "event", "id", "h-1",
-      "time", "2026-11-23T07:00:00Z", "type", "exec");
+  private static final String RULE =
+      "rules:\n  - id: any_exec\n    condition: event.type == \"exec\"\n"
+          + "    severity: low\n    output: \"exec\"\n";
+  private static final Map<String, Object> EXEC =
+      Map.of(
+          "schema",
+          1L,
+          "kind",
+          "event",
+          "id",
+          "h-1",
+          "time",
+          "2026-11-23T07:00:00Z",
+          "type",
+          "exec");
 
   private static RuleEngine engine(List<RuleFile> files) {
     return new RuleEngine(RuleLoader.load(files).ruleSet());
@@ -33,7 +44,8 @@ class RuleDetectorTest {
 
   @Test
   void everyAlertNamesTheRuleSetAndAReloadThatChangesTheRulesChangesIt() {
-    RuleDetector d = new RuleDetector(engine(List.of(new RuleFile("/etc/dockward/rules.d/a.yaml", RULE))));
+    RuleDetector d =
+        new RuleDetector(engine(List.of(new RuleFile("/etc/dockward/rules.d/a.yaml", RULE))));
     Object before = rulesetOfTheAlert(d);
     assertEquals(d.ruleset(), before);
     assertFalse(((Map<?, ?>) before).containsKey("bundled_version"), "no bundled rules loaded");
@@ -41,7 +53,9 @@ class RuleDetectorTest {
     d.replace(engine(List.of(new RuleFile("/etc/dockward/rules.d/a.yaml", RULE))));
     assertEquals(before, rulesetOfTheAlert(d), "the same texts reloaded: the same version");
 
-    d.replace(engine(List.of(new RuleFile("/etc/dockward/rules.d/a.yaml", RULE.replace("low", "medium")))));
+    d.replace(
+        engine(
+            List.of(new RuleFile("/etc/dockward/rules.d/a.yaml", RULE.replace("low", "medium")))));
     assertNotEquals(before, rulesetOfTheAlert(d));
   }
 
@@ -56,11 +70,13 @@ class RuleDetectorTest {
 
   @Test
   void describesTheRulesLoadedNow() {
-    String described = RULE.replace("    severity: low\n", "    description: a process ran\n    severity: low\n");
+    String described =
+        RULE.replace("    severity: low\n", "    description: a process ran\n    severity: low\n");
     RuleDetector d = new RuleDetector(engine(List.of(new RuleFile("a.yaml", RULE))));
     assertEquals(Optional.empty(), d.ruleDescription("any_exec"), "no description given");
     d.replace(engine(List.of(new RuleFile("a.yaml", described))));
-    assertEquals(Optional.of("a process ran"), d.ruleDescription("any_exec"), "the reloaded rule's");
+    assertEquals(
+        Optional.of("a process ran"), d.ruleDescription("any_exec"), "the reloaded rule's");
     assertEquals(Optional.empty(), d.ruleDescription("no_such_rule"));
   }
 }

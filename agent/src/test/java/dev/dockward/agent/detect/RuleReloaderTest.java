@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RuleReloaderTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final StringWriter problems = new StringWriter();
 
@@ -32,34 +31,46 @@ class RuleReloaderTest {
     Path file = dir.resolve("mine.yaml");
     Files.writeString(file, rule("first_rule", "event.type == \"exec\""));
     RuleReloader reloader = new RuleReloader();
-    assertEquals(List.of("first_rule"), ids(reloader.load(false, List.of(dir), new PrintWriter(problems))));
+    assertEquals(
+        List.of("first_rule"), ids(reloader.load(false, List.of(dir), new PrintWriter(problems))));
 
     Files.writeString(file, rule("second_rule", "event.type =="));
     LoadResult reloaded = reloader.load(false, List.of(dir), new PrintWriter(problems, true));
 
-    assertEquals(List.of("first_rule"), ids(reloaded), "the broken edit does not remove the rule that worked");
+    assertEquals(
+        List.of("first_rule"),
+        ids(reloaded),
+        "the broken edit does not remove the rule that worked");
     assertTrue(reloaded.hasErrors());
     assertTrue(problems.toString().contains(file + ":3:"), problems.toString());
-    assertTrue(problems.toString().contains("keeping the version that loaded before"), problems.toString());
+    assertTrue(
+        problems.toString().contains("keeping the version that loaded before"),
+        problems.toString());
 
     Files.writeString(file, rule("second_rule", "event.type == \"fork\""));
-    assertEquals(List.of("second_rule"), ids(reloader.load(false, List.of(dir), new PrintWriter(problems))),
+    assertEquals(
+        List.of("second_rule"),
+        ids(reloader.load(false, List.of(dir), new PrintWriter(problems))),
         "the fixed file replaces the old version");
   }
 
   @Test
   void aFileBrokenFromTheStartLoadsItsValidRulesOnly() throws Exception {
-    Files.writeString(dir.resolve("mixed.yaml"), rule("good_rule", "event.type == \"exec\"")
-        + "  - id: bad_rule\n    condition: event.type ==\n    severity: low\n");
+    Files.writeString(
+        dir.resolve("mixed.yaml"),
+        rule("good_rule", "event.type == \"exec\"")
+            + "  - id: bad_rule\n    condition: event.type ==\n    severity: low\n");
     LoadResult r = new RuleReloader().load(false, List.of(dir), new PrintWriter(problems));
     assertEquals(List.of("good_rule"), ids(r));
   }
 
   @Test
   void aDeletedFileTakesItsRulesAway() throws Exception {
-    Path file = Files.writeString(dir.resolve("gone.yaml"), rule("gone_rule", "event.type == \"exec\""));
+    Path file =
+        Files.writeString(dir.resolve("gone.yaml"), rule("gone_rule", "event.type == \"exec\""));
     RuleReloader reloader = new RuleReloader();
-    assertEquals(List.of("gone_rule"), ids(reloader.load(false, List.of(dir), new PrintWriter(problems))));
+    assertEquals(
+        List.of("gone_rule"), ids(reloader.load(false, List.of(dir), new PrintWriter(problems))));
     Files.delete(file);
     assertEquals(List.of(), ids(reloader.load(false, List.of(dir), new PrintWriter(problems))));
   }

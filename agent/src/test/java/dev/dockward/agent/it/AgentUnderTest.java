@@ -11,9 +11,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * An integration test's agent, the stdout it prints to and the containers it starts. After each
  * test the agent is stopped, the containers (and networks) with this instance's label are removed,
- * and every line the agent printed is checked against the published schema — so no test can leave
- * a container behind or print a record that breaks the contract unnoticed.
- * Register it with {@code @RegisterExtension}.
+ * and every line the agent printed is checked against the published schema — so no test can leave a
+ * container behind or print a record that breaks the contract unnoticed. Register it with
+ * {@code @RegisterExtension}.
  */
 public final class AgentUnderTest implements AfterEachCallback {
   private final DockerCli docker = new DockerCli();

@@ -28,18 +28,20 @@ import org.junit.jupiter.api.io.TempDir;
  * Links and PTRACE_TRACEME made in real containers by programs of their own (not ln), seen by the
  * audit source's narrow rules and raising their rules, one container per case (an alert is not
  * repeated for the same rule and container); a harmless link raises nothing, and busybox ln, seen
- * by its call, raises the call's rule and not the command-line one. The programs are small
- * static C programs built here with the host's gcc and bind-mounted read-only. Needs root, Debian's
- * auditd package (auditctl) and gcc with a static libc; works as the audit pid or beside another
- * owner (then reading the multicast copy), and leaves the audit settings as found.
+ * by its call, raises the call's rule and not the command-line one. The programs are small static C
+ * programs built here with the host's gcc and bind-mounted read-only. Needs root, Debian's auditd
+ * package (auditctl) and gcc with a static libc; works as the audit pid or beside another owner
+ * (then reading the multicast copy), and leaves the audit settings as found.
  */
 @Tag("integration")
 class AuditCallIT {
   private static final Duration DEADLINE = Duration.ofSeconds(240);
   private static final String AUDITCTL = "/usr/sbin/auditctl";
   private static final String GCC = "/usr/bin/gcc";
+
   /** mode target name: s = symlink(), a = symlinkat(AT_FDCWD), h = link(); exits 0 when made. */
-  private static final String LINKER = """
+  private static final String LINKER =
+      """
       #include <fcntl.h>
       #include <unistd.h>
       int main(int c, char **v) {
@@ -49,8 +51,10 @@ class AuditCallIT {
         return r == 0 ? 0 : 1;
       }
       """;
+
   /** Asks to be traced by its parent, then stays a moment so that it can be read. */
-  private static final String TRACEME = """
+  private static final String TRACEME =
+      """
       #include <sys/ptrace.h>
       #include <unistd.h>
       int main(void) {
@@ -61,7 +65,8 @@ class AuditCallIT {
       """;
 
   /** Opens a raw AF_PACKET socket, holds it the seconds given (0: closes it at once) and ends. */
-  private static final String PACKET = """
+  private static final String PACKET =
+      """
       #include <arpa/inet.h>
       #include <linux/if_ether.h>
       #include <stdlib.h>
@@ -81,7 +86,8 @@ class AuditCallIT {
    * listener may start a moment later: tries for 10 s), a pipe ({@code pipe}) or a file ({@code
    * file}), then stays 2 s, as a reverse shell stays on its connection.
    */
-  private static final String REDIRECT = """
+  private static final String REDIRECT =
+      """
       #include <arpa/inet.h>
       #include <fcntl.h>
       #include <netinet/in.h>
@@ -118,22 +124,21 @@ class AuditCallIT {
       }
       """;
 
-  @RegisterExtension
-  final AgentUnderTest harness = new AgentUnderTest();
+  @RegisterExtension final AgentUnderTest harness = new AgentUnderTest();
   private final DockerCli docker = harness.docker();
   private final LineCapture stdout = harness.stdout();
   private Map<String, String> found;
   private List<String> foundRules;
 
-  @TempDir
-  Path journalDir;
-  @TempDir
-  Path programs;
+  @TempDir Path journalDir;
+  @TempDir Path programs;
 
   @BeforeEach
   void readTheMachineAndBuildThePrograms() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(Path.of(AUDITCTL)), "needs Debian's auditd package (auditctl)");
-    Assumptions.assumeTrue(Files.isExecutable(Path.of(GCC)), "needs gcc to build the test programs");
+    Assumptions.assumeTrue(
+        Files.isExecutable(Path.of(AUDITCTL)), "needs Debian's auditd package (auditctl)");
+    Assumptions.assumeTrue(
+        Files.isExecutable(Path.of(GCC)), "needs gcc to build the test programs");
     found = status();
     foundRules = rules();
     build("linker", LINKER);
@@ -153,9 +158,17 @@ class AuditCallIT {
     harness.stop();
     List<String> rulesAfter = rules();
     Map<String, String> after = status();
-    List<String> leftOver = rulesAfter.stream()
-        .filter(r -> r.contains("key=dockward") && !foundRules.contains(r) && (r.contains("link") || r.contains("ptrace") || r.contains("socket") || r.contains("dup")))
-        .toList();
+    List<String> leftOver =
+        rulesAfter.stream()
+            .filter(
+                r ->
+                    r.contains("key=dockward")
+                        && !foundRules.contains(r)
+                        && (r.contains("link")
+                            || r.contains("ptrace")
+                            || r.contains("socket")
+                            || r.contains("dup")))
+            .toList();
     for (String rule : leftOver) {
       auditctl(("-d " + rule.substring(3)).split(" "));
     }
@@ -179,7 +192,8 @@ class AuditCallIT {
     // A program's own symlink() to the credentials file: the alert, whatever the program.
     String a = start("h-links-symlink");
     exec(a, "/x/linker", "s", "/etc/shadow", "/tmp/s1");
-    Map<String, Object> evidence = map(awaitAlert("sensitive_file_link_call_in_container", a).get("evidence"));
+    Map<String, Object> evidence =
+        map(awaitAlert("sensitive_file_link_call_in_container", a).get("evidence"));
     assertEquals("symbolic", evidence.get("kind"));
     assertEquals("symlink", evidence.get("call"));
     assertEquals("/etc/shadow", evidence.get("target"));
@@ -190,7 +204,9 @@ class AuditCallIT {
     exec(a, "/x/traceme");
     Map<String, Object> traceme = awaitAlert("ptrace_traceme_in_container", a);
     assertEquals("traceme", map(traceme.get("process")).get("name"));
-    assertTrue(((Number) map(traceme.get("evidence")).get("tracer_pid")).longValue() > 0, traceme.toString());
+    assertTrue(
+        ((Number) map(traceme.get("evidence")).get("tracer_pid")).longValue() > 0,
+        traceme.toString());
 
     // ../ does not hide the target.
     String b = start("h-links-dotdot");
@@ -208,12 +224,16 @@ class AuditCallIT {
     assertEquals("hard", evidence.get("kind"));
     assertEquals("/etc/shadow", evidence.get("target"));
 
-    // busybox ln: its call raises the rule, and the command-line rule, whose exec came first, stands down.
+    // busybox ln: its call raises the rule, and the command-line rule, whose exec came first,
+    // stands down.
     String d = start("h-links-ln");
     exec(d, "/bin/busybox", "ln", "-s", "/etc/shadow", "/tmp/s9");
     evidence = map(awaitAlert("sensitive_file_link_call_in_container", d).get("evidence"));
     assertEquals("/bin/busybox", evidence.get("exe"));
-    assertEquals(List.of(), alerts("sensitive_file_link_in_container", d), "ln's command-line rule stands down");
+    assertEquals(
+        List.of(),
+        alerts("sensitive_file_link_in_container", d),
+        "ln's command-line rule stands down");
 
     // A harmless link raises nothing: the container's first alert of the rule, made afterwards as a
     // marker, is the sensitive one.
@@ -230,7 +250,8 @@ class AuditCallIT {
    * audit is reported once, not by both.
    */
   @Test
-  void aPacketSocketOpenedAndClosedAtOnceIsSeenAtItsCallAndOneHeldOpenIsReportedOnce() throws Exception {
+  void aPacketSocketOpenedAndClosedAtOnceIsSeenAtItsCallAndOneHeldOpenIsReportedOnce()
+      throws Exception {
     startAgent(true);
 
     String a = start("h-auditcalls-packet-brief");
@@ -245,11 +266,19 @@ class AuditCallIT {
     String b = start("h-auditcalls-packet-held");
     exec(b, "/x/packet", "4"); // open 4 s: the host watch passes every second meanwhile
     awaitAlert("packet_socket_in_container", b);
-    List<Map<String, Object>> events = stdout.lines().stream().map(Records::parse)
-        .filter(r -> "event".equals(r.get("kind")) && "packet_socket".equals(r.get("type")) && b.equals(containerId(r)))
-        .toList();
-    assertEquals(1, events.size(), "one event for one socket, from audit or the host watch: " + events);
-    assertTrue(map(events.get(0).get("packet_socket")).get("inode") instanceof Number,
+    List<Map<String, Object>> events =
+        stdout.lines().stream()
+            .map(Records::parse)
+            .filter(
+                r ->
+                    "event".equals(r.get("kind"))
+                        && "packet_socket".equals(r.get("type"))
+                        && b.equals(containerId(r)))
+            .toList();
+    assertEquals(
+        1, events.size(), "one event for one socket, from audit or the host watch: " + events);
+    assertTrue(
+        map(events.get(0).get("packet_socket")).get("inode") instanceof Number,
         "held open, its inode was read: " + events);
   }
 
@@ -260,7 +289,8 @@ class AuditCallIT {
    * afterwards as a marker, names TCP).
    */
   @Test
-  void aProgramPuttingATcpConnectionOnItsStdoutRaisesTheRedirectRuleAndAPipeOrFileNothing() throws Exception {
+  void aProgramPuttingATcpConnectionOnItsStdoutRaisesTheRedirectRuleAndAPipeOrFileNothing()
+      throws Exception {
     startAgent();
 
     String a = startListening("h-auditcalls-redirect");
@@ -282,8 +312,12 @@ class AuditCallIT {
 
   /** A container with a one-connection TCP listener on its loopback, port 4444. */
   private String startListening(String base) throws Exception {
-    return docker.runDetached(DockerCli.uniqueName(base), List.of("--network=none", "-v", programs + ":/x:ro", "-w", "/tmp"),
-        "/bin/sh", "-c", "/bin/busybox nc -l -p 4444 > /dev/null & exec /bin/sleep 600");
+    return docker.runDetached(
+        DockerCli.uniqueName(base),
+        List.of("--network=none", "-v", programs + ":/x:ro", "-w", "/tmp"),
+        "/bin/sh",
+        "-c",
+        "/bin/busybox nc -l -p 4444 > /dev/null & exec /bin/sleep 600");
   }
 
   private void startAgent() throws Exception {
@@ -291,35 +325,56 @@ class AuditCallIT {
   }
 
   /**
-   * The agent with Docker, netlink and audit on, alerts only on stdout (the machine is shared: every
-   * event of the host printed would slow the test down) unless {@code hostWatch}, which adds the
-   * host watch and events; returns once its rules are in.
+   * The agent with Docker, netlink and audit on, alerts only on stdout (the machine is shared:
+   * every event of the host printed would slow the test down) unless {@code hostWatch}, which adds
+   * the host watch and events; returns once its rules are in.
    */
   private void startAgent(boolean hostWatch) throws Exception {
-    AgentConfig config = AgentUnderTest.config(journalDir)
-        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(false, null), null,
-            new AgentConfig.Cgroup(false, null), new AgentConfig.Netlink(true), null,
-            new AgentConfig.HostWatch(hostWatch, null, null), new AgentConfig.Audit(true)))
-        .withPosture(new AgentConfig.Posture(false, null, null, null, null))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, hostWatch), null, null));
+    AgentConfig config =
+        AgentUnderTest.config(journalDir)
+            .withSources(
+                new AgentConfig.Sources(
+                    new AgentConfig.ProcScan(false, null),
+                    null,
+                    new AgentConfig.Cgroup(false, null),
+                    new AgentConfig.Netlink(true),
+                    null,
+                    new AgentConfig.HostWatch(hostWatch, null, null),
+                    new AgentConfig.Audit(true)))
+            .withPosture(new AgentConfig.Posture(false, null, null, null, null))
+            .withSinks(
+                new AgentConfig.Sinks(
+                    new AgentConfig.Stdout(
+                        AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, hostWatch),
+                    null,
+                    null));
     harness.start(config, Records.bundledRules());
-    assertEquals(10, rules().stream().filter(r -> r.contains("key=dockward")).count(),
+    assertEquals(
+        10,
+        rules().stream().filter(r -> r.contains("key=dockward")).count(),
         "exec, link, traceme, packet socket and stdio dup rules, 64- and 32-bit: " + rules());
     System.err.println("audit as found: " + found + "; rules now: " + rules());
   }
 
   /** A container with a shadow file of its own and the programs under /x. */
   private String start(String base) throws Exception {
-    String id = docker.runDetached(DockerCli.uniqueName(base),
-        List.of("--network=none", "-v", programs + ":/x:ro", "-w", "/tmp"),
-        "/bin/sh", "-c", "echo 'root:*:19000:0:99999:7:::' > /etc/shadow; exec /bin/sleep 600");
-    Await.until(() -> {
-      try {
-        return docker.docker("exec", id, "/bin/cat", "/etc/shadow").startsWith("root:");
-      } catch (IOException | InterruptedException ex) {
-        return false;
-      }
-    }, DEADLINE, () -> "the shadow file of " + id);
+    String id =
+        docker.runDetached(
+            DockerCli.uniqueName(base),
+            List.of("--network=none", "-v", programs + ":/x:ro", "-w", "/tmp"),
+            "/bin/sh",
+            "-c",
+            "echo 'root:*:19000:0:99999:7:::' > /etc/shadow; exec /bin/sleep 600");
+    Await.until(
+        () -> {
+          try {
+            return docker.docker("exec", id, "/bin/cat", "/etc/shadow").startsWith("root:");
+          } catch (IOException | InterruptedException ex) {
+            return false;
+          }
+        },
+        DEADLINE,
+        () -> "the shadow file of " + id);
     return id;
   }
 
@@ -330,22 +385,41 @@ class AuditCallIT {
    * container: its calls are attributed to the host.)
    */
   private void exec(String id, String... command) throws Exception {
-    docker.docker("exec", "-w", "/tmp", id, "/bin/sh", "-c", String.join(" ", command) + "; /bin/busybox sleep 2");
+    docker.docker(
+        "exec",
+        "-w",
+        "/tmp",
+        id,
+        "/bin/sh",
+        "-c",
+        String.join(" ", command) + "; /bin/busybox sleep 2");
   }
 
   private Map<String, Object> awaitAlert(String rule, String id) {
-    String line = stdout.await(l -> {
-      Map<String, Object> r = parse(l);
-      return "alert".equals(r.get("kind")) && rule.equals(r.get("rule")) && id.equals(containerId(r));
-    }, DEADLINE, rule + " in container " + id);
+    String line =
+        stdout.await(
+            l -> {
+              Map<String, Object> r = parse(l);
+              return "alert".equals(r.get("kind"))
+                  && rule.equals(r.get("rule"))
+                  && id.equals(containerId(r));
+            },
+            DEADLINE,
+            rule + " in container " + id);
     System.err.println(rule + ": " + line);
     return parse(line);
   }
 
   private List<String> alerts(String rule, String id) {
-    return stdout.lines().stream().map(Records::parse)
-        .filter(r -> "alert".equals(r.get("kind")) && rule.equals(r.get("rule")) && id.equals(containerId(r)))
-        .map(Object::toString).toList();
+    return stdout.lines().stream()
+        .map(Records::parse)
+        .filter(
+            r ->
+                "alert".equals(r.get("kind"))
+                    && rule.equals(r.get("rule"))
+                    && id.equals(containerId(r)))
+        .map(Object::toString)
+        .toList();
   }
 
   private static String containerId(Map<String, Object> r) {
@@ -355,10 +429,14 @@ class AuditCallIT {
   private void build(String name, String source) throws Exception {
     Path c = programs.resolve(name + ".c");
     Files.writeString(c, source);
-    Process p = new ProcessBuilder(GCC, "-static", "-O2", "-o", programs.resolve(name).toString(), c.toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                GCC, "-static", "-O2", "-o", programs.resolve(name).toString(), c.toString())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    Assumptions.assumeTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0,
+    Assumptions.assumeTrue(
+        p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0,
         "gcc -static could not build " + name + ": " + out);
   }
 

@@ -1,6 +1,5 @@
 package dev.dockward.agent.it;
 
-import static dev.dockward.agent.it.Records.map;
 import static dev.dockward.agent.it.Records.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -25,17 +24,16 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class DaemonOutageIT {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
-  private static final List<String> SOCKET_MOUNT = List.of("-v", "/var/run/docker.sock:/var/run/docker.sock");
+  private static final List<String> SOCKET_MOUNT =
+      List.of("-v", "/var/run/docker.sock:/var/run/docker.sock");
 
-  @RegisterExtension
-  final AgentUnderTest harness = new AgentUnderTest();
+  @RegisterExtension final AgentUnderTest harness = new AgentUnderTest();
   private final DockerCli docker = harness.docker();
   private final LineCapture stdout = harness.stdout();
   private Agent agent;
   private UnixSocketProxy proxy;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @AfterEach
   void closeProxy() throws Exception {
@@ -48,44 +46,66 @@ class DaemonOutageIT {
 
   private boolean startOf(String line, String containerId) {
     Map<String, Object> r = parse(line);
-    return "container_start".equals(r.get("type")) && r.get("container") instanceof Map<?, ?> c
+    return "container_start".equals(r.get("type"))
+        && r.get("container") instanceof Map<?, ?> c
         && containerId.equals(c.get("id"));
   }
 
   @Test
   void agentRunsOnProcWithoutTheDaemonAndCatchesUpWhenItComesAndGoes() throws Exception {
     Path socket = dir.resolve("docker.sock");
-    AgentConfig config = AgentUnderTest.config(dir.resolve("journal"))
-        .withSources(new AgentConfig.Sources(new AgentConfig.ProcScan(true, Duration.ofMillis(200)),
-            new AgentConfig.Docker(true, "unix://" + socket, Duration.ofSeconds(1)), null))
-        .withSinks(new AgentConfig.Sinks(new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, true), null));
+    AgentConfig config =
+        AgentUnderTest.config(dir.resolve("journal"))
+            .withSources(
+                new AgentConfig.Sources(
+                    new AgentConfig.ProcScan(true, Duration.ofMillis(200)),
+                    new AgentConfig.Docker(true, "unix://" + socket, Duration.ofSeconds(1)),
+                    null))
+            .withSinks(
+                new AgentConfig.Sinks(
+                    new AgentConfig.Stdout(AgentConfig.StdoutMode.AUTO, OutputFormat.JSONL, true),
+                    null));
     agent = harness.start(config, Records.bundledRules());
 
     // No daemon: the /proc scan goes on (its first scan reports this very JVM).
     long self = ProcessHandle.current().pid();
-    stdout.await(l -> "exec".equals(parse(l).get("type"))
-        && parse(l).get("process") instanceof Map<?, ?> p && ((Number) p.get("pid")).longValue() == self,
-        DEADLINE, "exec event of the test JVM while the daemon is unreachable");
+    stdout.await(
+        l ->
+            "exec".equals(parse(l).get("type"))
+                && parse(l).get("process") instanceof Map<?, ?> p
+                && ((Number) p.get("pid")).longValue() == self,
+        DEADLINE,
+        "exec event of the test JVM while the daemon is unreachable");
 
     // A container started while the daemon is unreachable is reported once it is back.
-    String early = docker.runDetached(DockerCli.uniqueName("outage1"), SOCKET_MOUNT, "sleep", "300");
+    String early =
+        docker.runDetached(DockerCli.uniqueName("outage1"), SOCKET_MOUNT, "sleep", "300");
     proxy = new UnixSocketProxy(socket, Path.of("/var/run/docker.sock"));
     proxy.start();
-    String first = stdout.await(l -> startOf(l, early), DEADLINE, "container_start after the daemon came");
+    String first =
+        stdout.await(l -> startOf(l, early), DEADLINE, "container_start after the daemon came");
     assertEquals(Boolean.TRUE, parse(first).get("already_running"));
-    stdout.await(l -> "docker_socket_mounted".equals(parse(l).get("rule")) && l.contains(early), DEADLINE,
+    stdout.await(
+        l -> "docker_socket_mounted".equals(parse(l).get("rule")) && l.contains(early),
+        DEADLINE,
         "its alert");
 
     // The daemon goes away mid-stream; a container starts; the daemon comes back.
     proxy.close();
-    String during = docker.runDetached(DockerCli.uniqueName("outage2"), SOCKET_MOUNT, "sleep", "300");
+    String during =
+        docker.runDetached(DockerCli.uniqueName("outage2"), SOCKET_MOUNT, "sleep", "300");
     proxy = new UnixSocketProxy(socket, Path.of("/var/run/docker.sock"));
     proxy.start();
-    String second = stdout.await(l -> startOf(l, during), DEADLINE, "container_start after reconnection");
+    String second =
+        stdout.await(l -> startOf(l, during), DEADLINE, "container_start after reconnection");
     assertEquals(Boolean.TRUE, parse(second).get("already_running"));
-    assertEquals(1, stdout.lines().stream().filter(l -> startOf(l, early)).count(),
+    assertEquals(
+        1,
+        stdout.lines().stream().filter(l -> startOf(l, early)).count(),
         "the container seen before the outage is not reported again");
-    stdout.await(l -> "docker_socket_mounted".equals(parse(l).get("rule")) && l.contains(during), DEADLINE,
+    stdout.await(
+        l -> "docker_socket_mounted".equals(parse(l).get("rule")) && l.contains(during),
+        DEADLINE,
         "alert for the container started during the outage");
   }
 }

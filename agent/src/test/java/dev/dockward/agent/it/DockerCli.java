@@ -8,8 +8,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Drives Debian's docker client for integration tests. Every container gets this instance's
- * label, so {@link #removeAll} removes exactly what the test started.
+ * Drives Debian's docker client for integration tests. Every container gets this instance's label,
+ * so {@link #removeAll} removes exactly what the test started.
  */
 public final class DockerCli {
   public static final String DOCKER = "/usr/bin/docker";
@@ -18,17 +18,28 @@ public final class DockerCli {
 
   /** Runs {@code docker args…}; returns trimmed stdout, fails the test on a non-zero exit. */
   /**
-   * As dangerous as --privileged (which fails on the test machines): every capability but one,
-   * no seccomp or AppArmor profile, the host's pid namespace, no network.
+   * As dangerous as --privileged (which fails on the test machines): every capability but one, no
+   * seccomp or AppArmor profile, the host's pid namespace, no network.
    */
-  public static final List<String> ALMOST_PRIVILEGED = List.of("--cap-add", "ALL", "--cap-drop", "SYS_RESOURCE",
-      "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined", "--pid=host", "--network=none");
+  public static final List<String> ALMOST_PRIVILEGED =
+      List.of(
+          "--cap-add",
+          "ALL",
+          "--cap-drop",
+          "SYS_RESOURCE",
+          "--security-opt",
+          "seccomp=unconfined",
+          "--security-opt",
+          "apparmor=unconfined",
+          "--pid=host",
+          "--network=none");
 
   /** The host's Docker daemon's pid: a process in the host's namespaces to nsenter into. */
   public static int dockerdPid() {
     return ProcessHandle.allProcesses()
         .filter(p -> p.info().command().map(c -> c.endsWith("/dockerd")).orElse(false))
-        .mapToInt(p -> (int) p.pid()).findFirst()
+        .mapToInt(p -> (int) p.pid())
+        .findFirst()
         .orElseThrow(() -> new IllegalStateException("dockerd is not running"));
   }
 
@@ -50,7 +61,8 @@ public final class DockerCli {
   }
 
   /** {@code docker run -d --label … --name name [options…] IMAGE command…}; returns the full id. */
-  public String runDetached(String name, List<String> options, String... command) throws IOException, InterruptedException {
+  public String runDetached(String name, List<String> options, String... command)
+      throws IOException, InterruptedException {
     return runImage(name, options, IMAGE, command);
   }
 
@@ -83,14 +95,19 @@ public final class DockerCli {
     }
   }
 
-  /** {@code docker network create --internal} with this instance's label (TESTING.md: never masqueraded out). */
+  /**
+   * {@code docker network create --internal} with this instance's label (TESTING.md: never
+   * masqueraded out).
+   */
   public void createInternalNetwork(String name) throws IOException, InterruptedException {
     docker("network", "create", "--internal", "--label", label, name);
   }
 
   /** The same with more {@code docker network create} options ({@code --subnet …}). */
-  public void createInternalNetwork(String name, List<String> options) throws IOException, InterruptedException {
-    List<String> args = new ArrayList<>(List.of("network", "create", "--internal", "--label", label));
+  public void createInternalNetwork(String name, List<String> options)
+      throws IOException, InterruptedException {
+    List<String> args =
+        new ArrayList<>(List.of("network", "create", "--internal", "--label", label));
     args.addAll(options);
     args.add(name);
     docker(args.toArray(String[]::new));
@@ -98,7 +115,8 @@ public final class DockerCli {
 
   /** The container's address on its (only) network. */
   public String ipAddress(String container) throws IOException, InterruptedException {
-    return docker("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", container);
+    return docker(
+        "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", container);
   }
 
   /** A container name unique to this run (names need two characters or more). */

@@ -43,10 +43,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 class JournalFullDiskIT {
-  private static final HostInfo HOST = new HostInfo("full-disk-host", "0123456789abcdef0123456789abcdef");
+  private static final HostInfo HOST =
+      new HostInfo("full-disk-host", "0123456789abcdef0123456789abcdef");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path mnt;
   private boolean mounted;
@@ -55,8 +55,10 @@ class JournalFullDiskIT {
   void mountSmallTmpfs() throws Exception {
     assumeTrue("root".equals(System.getProperty("user.name")), "mounting a tmpfs needs root");
     mnt = Files.createDirectories(dir.resolve("mnt"));
-    Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "dockward-test", mnt.toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=4m", "dockward-test", mnt.toString())
+            .redirectErrorStream(true)
+            .start();
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes()));
     mounted = true;
@@ -65,14 +67,27 @@ class JournalFullDiskIT {
   @AfterEach
   void unmount() throws Exception {
     if (mounted) {
-      Process p = new ProcessBuilder("umount", "-l", mnt.toString()).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("umount", "-l", mnt.toString()).redirectErrorStream(true).start();
       p.waitFor(30, TimeUnit.SECONDS);
     }
   }
 
   private static ProcessObserved exec(int i) {
-    ProcessInfo sh = new ProcessInfo(10_000 + i, 1, 1000L + i, "sleeper", "/bin/sleeper", "sleeper " + "x".repeat(300),
-        false, OptionalInt.of(0), OptionalInt.of(0), OptionalLong.of(0), Map.of(), "/");
+    ProcessInfo sh =
+        new ProcessInfo(
+            10_000 + i,
+            1,
+            1000L + i,
+            "sleeper",
+            "/bin/sleeper",
+            "sleeper " + "x".repeat(300),
+            false,
+            OptionalInt.of(0),
+            OptionalInt.of(0),
+            OptionalLong.of(0),
+            Map.of(),
+            "/");
     return new ProcessObserved(Instant.now(), "proc_scan", sh, Optional.empty());
   }
 
@@ -84,44 +99,66 @@ class JournalFullDiskIT {
     Path journalDir = mnt.resolve("journal");
     AtomicLong detected = new AtomicLong();
     Detector bundled = Records.bundledRules();
-    Detector counting = (record, ids) -> {
-      detected.incrementAndGet();
-      return bundled.alertsFor(record, ids);
-    };
+    Detector counting =
+        (record, ids) -> {
+          detected.incrementAndGet();
+          return bundled.alertsFor(record, ids);
+        };
     try (ChronicleJournal journal = ChronicleJournal.openForWriting(journalDir, "hourly")) {
-      Pipeline pipeline = new Pipeline(1024, id -> Optional.empty(), HOST, new RecordIds("0123456789ab", 0, 1), journal,
-          counting);
+      Pipeline pipeline =
+          new Pipeline(
+              1024,
+              id -> Optional.empty(),
+              HOST,
+              new RecordIds("0123456789ab", 0, 1),
+              journal,
+              counting);
       pipeline.start();
-      AgentLifecycleSource lifecycle = new AgentLifecycleSource(() -> pipeline.stats().journalFailures(),
-          Duration.ofMillis(300), Clock.systemUTC(), "test");
+      AgentLifecycleSource lifecycle =
+          new AgentLifecycleSource(
+              () -> pipeline.stats().journalFailures(),
+              Duration.ofMillis(300),
+              Clock.systemUTC(),
+              "test");
       lifecycle.start(pipeline);
       try {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         int sent = 0;
-        while (pipeline.stats().journalFailures() < 500 && sent < 200_000 && System.nanoTime() < deadline) {
+        while (pipeline.stats().journalFailures() < 500
+            && sent < 200_000
+            && System.nanoTime() < deadline) {
           pipeline.accept(exec(sent++));
         }
-        assertTrue(pipeline.stats().journalFailures() >= 500, "the 4 MiB tmpfs filled up after " + sent + " events");
+        assertTrue(
+            pipeline.stats().journalFailures() >= 500,
+            "the 4 MiB tmpfs filled up after " + sent + " events");
         long detectedWhileFull = detected.get();
         for (int i = 0; i < 200; i++) {
           pipeline.accept(exec(sent++));
         }
-        Await.until(() -> detected.get() >= detectedWhileFull + 200, Duration.ofSeconds(30),
+        Await.until(
+            () -> detected.get() >= detectedWhileFull + 200,
+            Duration.ofSeconds(30),
             () -> "detection goes on while the journal refuses records");
         assertTrue(pipeline.running(), "the pipeline survives a full disk");
         assertFalse(pipeline.journalAccepting());
         long refused = pipeline.stats().journalFailures();
 
         Files.delete(filler);
-        Await.until(() -> {
-          try {
-            pipeline.accept(exec(10_000_000));
-          } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-          }
-          return pipeline.journalAccepting();
-        }, Duration.ofSeconds(30), () -> "the journal takes records again once space returns");
-        Await.until(() -> droppingAlert(journalDir).isPresent(), Duration.ofSeconds(30),
+        Await.until(
+            () -> {
+              try {
+                pipeline.accept(exec(10_000_000));
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+              return pipeline.journalAccepting();
+            },
+            Duration.ofSeconds(30),
+            () -> "the journal takes records again once space returns");
+        Await.until(
+            () -> droppingAlert(journalDir).isPresent(),
+            Duration.ofSeconds(30),
             () -> "a heartbeat reports the refused records and agent_dropping_events fires");
         String alert = droppingAlert(journalDir).orElseThrow();
         assertTrue(alert.contains("\"drops\":") || alert.contains("lost"), alert);
@@ -140,7 +177,8 @@ class JournalFullDiskIT {
 
   private static Optional<String> droppingAlert(Path journalDir) {
     List<String> found = new ArrayList<>();
-    try (ChronicleJournal j = ChronicleJournal.openForReading(journalDir); JournalCursor c = j.fromStart()) {
+    try (ChronicleJournal j = ChronicleJournal.openForReading(journalDir);
+        JournalCursor c = j.fromStart()) {
       Optional<JournalRecord> r;
       while ((r = c.next()).isPresent()) {
         if (r.get().json().contains("\"rule\":\"agent_dropping_events\"")) {

@@ -35,6 +35,7 @@ final class KafkaBroker implements AutoCloseable {
 
   /** The one user of the SASL PLAIN listener, and its password. */
   static final String SASL_USER = "dockward";
+
   static final String SASL_PASSWORD = "right-secret";
 
   private KafkaBroker(Path dir, int port, int sslPort, int saslPort) {
@@ -50,8 +51,10 @@ final class KafkaBroker implements AutoCloseable {
    */
   static KafkaBroker start(Path dir, TestCa ca) throws Exception {
     if (!Files.isDirectory(JARS)) {
-      throw new IllegalStateException(JARS + " lacks the broker jars: run the tests through Maven "
-          + "(the copy-kafka-broker execution puts them there)");
+      throw new IllegalStateException(
+          JARS
+              + " lacks the broker jars: run the tests through Maven "
+              + "(the copy-kafka-broker execution puts them there)");
     }
     int port = freePort();
     int controllerPort = freePort();
@@ -59,42 +62,70 @@ final class KafkaBroker implements AutoCloseable {
     int saslPort = freePort();
     Files.createDirectories(dir);
     Path config = dir.resolve("server.properties");
-    Files.writeString(config, String.join("\n",
-        "process.roles=broker,controller",
-        "node.id=1",
-        "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
-        "listeners=PLAINTEXT://127.0.0.1:" + port + ",SSL://127.0.0.1:" + sslPort
-            + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort + ",CONTROLLER://127.0.0.1:" + controllerPort,
-        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + ",SSL://127.0.0.1:" + sslPort
-            + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort,
-        "controller.listener.names=CONTROLLER",
-        "inter.broker.listener.name=PLAINTEXT",
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
-        "sasl.enabled.mechanisms=PLAIN",
-        "listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule "
-            + "required user_" + SASL_USER + "=\"" + SASL_PASSWORD + "\";",
-        "ssl.keystore.type=PKCS12",
-        "ssl.keystore.location=" + ca.brokerKeystore(),
-        "ssl.keystore.password=" + TestCa.PASSWORD,
-        "ssl.key.password=" + TestCa.PASSWORD,
-        "log.dirs=" + dir.resolve("data"),
-        "num.partitions=3",
-        "offsets.topic.replication.factor=1",
-        "offsets.topic.num.partitions=1",
-        "transaction.state.log.replication.factor=1",
-        "transaction.state.log.min.isr=1",
-        "group.initial.rebalance.delay.ms=0",
-        // Topics are created by the tests: a topic that appears by accident hides a routing bug.
-        "auto.create.topics.enable=false",
-        ""));
-    Files.writeString(dir.resolve("log4j.properties"), String.join("\n",
-        "log4j.rootLogger=INFO, file",
-        "log4j.appender.file=org.apache.log4j.FileAppender",
-        "log4j.appender.file.File=" + dir.resolve("broker.log"),
-        "log4j.appender.file.layout=org.apache.log4j.PatternLayout",
-        "log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n",
-        ""));
-    run(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()),
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "process.roles=broker,controller",
+            "node.id=1",
+            "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+            "listeners=PLAINTEXT://127.0.0.1:"
+                + port
+                + ",SSL://127.0.0.1:"
+                + sslPort
+                + ",SASL_PLAINTEXT://127.0.0.1:"
+                + saslPort
+                + ",CONTROLLER://127.0.0.1:"
+                + controllerPort,
+            "advertised.listeners=PLAINTEXT://127.0.0.1:"
+                + port
+                + ",SSL://127.0.0.1:"
+                + sslPort
+                + ",SASL_PLAINTEXT://127.0.0.1:"
+                + saslPort,
+            "controller.listener.names=CONTROLLER",
+            "inter.broker.listener.name=PLAINTEXT",
+            "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT",
+            "sasl.enabled.mechanisms=PLAIN",
+            "listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule "
+                + "required user_"
+                + SASL_USER
+                + "=\""
+                + SASL_PASSWORD
+                + "\";",
+            "ssl.keystore.type=PKCS12",
+            "ssl.keystore.location=" + ca.brokerKeystore(),
+            "ssl.keystore.password=" + TestCa.PASSWORD,
+            "ssl.key.password=" + TestCa.PASSWORD,
+            "log.dirs=" + dir.resolve("data"),
+            "num.partitions=3",
+            "offsets.topic.replication.factor=1",
+            "offsets.topic.num.partitions=1",
+            "transaction.state.log.replication.factor=1",
+            "transaction.state.log.min.isr=1",
+            "group.initial.rebalance.delay.ms=0",
+            // Topics are created by the tests: a topic that appears by accident hides a routing
+            // bug.
+            "auto.create.topics.enable=false",
+            ""));
+    Files.writeString(
+        dir.resolve("log4j.properties"),
+        String.join(
+            "\n",
+            "log4j.rootLogger=INFO, file",
+            "log4j.appender.file=org.apache.log4j.FileAppender",
+            "log4j.appender.file.File=" + dir.resolve("broker.log"),
+            "log4j.appender.file.layout=org.apache.log4j.PatternLayout",
+            "log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n",
+            ""));
+    run(
+        List.of(
+            "kafka.tools.StorageTool",
+            "format",
+            "-t",
+            Uuid.randomUuid().toString(),
+            "-c",
+            config.toString()),
         dir.resolve("format.log"));
     KafkaBroker broker = new KafkaBroker(dir, port, sslPort, saslPort);
     broker.start();
@@ -108,43 +139,60 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   private static List<String> java(Path dir, List<String> mainAndArgs) {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        // Two shared cores: a small heap and the serial collector keep the broker from crowding the tests.
-        "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-Dlog4j.configuration=file:" + dir.resolve("log4j.properties"),
-        "-cp", JARS + "/*"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // Two shared cores: a small heap and the serial collector keep the broker from
+                // crowding the tests.
+                "-Xms128m",
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Dlog4j.configuration=file:" + dir.resolve("log4j.properties"),
+                "-cp",
+                JARS + "/*"));
     cmd.addAll(mainAndArgs);
     return cmd;
   }
 
   private static void run(List<String> mainAndArgs, Path log) throws Exception {
     Path dir = log.getParent();
-    Process p = new ProcessBuilder(java(dir, mainAndArgs)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(java(dir, mainAndArgs))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new IllegalStateException(mainAndArgs.get(0) + " did not finish; see " + log);
     }
     if (p.exitValue() != 0) {
-      throw new IllegalStateException(mainAndArgs.get(0) + " failed (" + p.exitValue() + "): " + Files.readString(log));
+      throw new IllegalStateException(
+          mainAndArgs.get(0) + " failed (" + p.exitValue() + "): " + Files.readString(log));
     }
   }
 
-  /** Starts (or restarts) the broker process on the same port and data; returns once it is ready. */
+  /**
+   * Starts (or restarts) the broker process on the same port and data; returns once it is ready.
+   */
   void start() throws Exception {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException("broker already running, pid " + process.pid());
     }
-    process = new ProcessBuilder(java(dir, List.of("kafka.Kafka", dir.resolve("server.properties").toString())))
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.out").toFile()))
-        .start();
+    process =
+        new ProcessBuilder(
+                java(dir, List.of("kafka.Kafka", dir.resolve("server.properties").toString())))
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.out").toFile()))
+            .start();
     long end = System.nanoTime() + READY.toNanos();
     Exception last = null;
     try (Admin admin = admin()) {
       while (System.nanoTime() - end < 0) {
         if (!process.isAlive()) {
-          throw new IllegalStateException("broker exited with " + process.exitValue() + "; log: " + tail());
+          throw new IllegalStateException(
+              "broker exited with " + process.exitValue() + "; log: " + tail());
         }
         try {
           if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
@@ -155,7 +203,8 @@ final class KafkaBroker implements AutoCloseable {
         }
       }
     }
-    throw new IllegalStateException("broker not ready within " + READY + " (" + last + "); log: " + tail());
+    throw new IllegalStateException(
+        "broker not ready within " + READY + " (" + last + "); log: " + tail());
   }
 
   private String tail() {
@@ -178,12 +227,17 @@ final class KafkaBroker implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
-  /** The TLS listener: clients need {@code security.protocol=SSL} and a truststore with the test CA. */
+  /**
+   * The TLS listener: clients need {@code security.protocol=SSL} and a truststore with the test CA.
+   */
   String sslBootstrapServers() {
     return "127.0.0.1:" + sslPort;
   }
 
-  /** The SASL PLAIN listener (no TLS): clients need {@code security.protocol=SASL_PLAINTEXT} and a JAAS config. */
+  /**
+   * The SASL PLAIN listener (no TLS): clients need {@code security.protocol=SASL_PLAINTEXT} and a
+   * JAAS config.
+   */
   String saslBootstrapServers() {
     return "127.0.0.1:" + saslPort;
   }
@@ -193,8 +247,14 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   Admin admin() {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000));
+    return Admin.create(
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers(),
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+            5000,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+            10000));
   }
 
   void createTopics(String... names) throws Exception {

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's command, {@code bin/dockward run}, as a separate process: alerts on its stdout,
- * its log on stderr, and SIGTERM ending it cleanly with everything journalled.
+ * The README's command, {@code bin/dockward run}, as a separate process: alerts on its stdout, its
+ * log on stderr, and SIGTERM ending it cleanly with everything journalled.
  */
 @Tag("integration")
 class LauncherIT {
@@ -32,8 +32,7 @@ class LauncherIT {
   private final DockerCli docker = new DockerCli();
   private Process agent;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @AfterEach
   void cleanUp() throws Exception {
@@ -44,16 +43,19 @@ class LauncherIT {
   }
 
   private static void collect(InputStream in, LineCapture into) {
-    Thread t = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          into.stream().println(line);
-        }
-      } catch (IOException e) {
-        // the process ended
-      }
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  into.stream().println(line);
+                }
+              } catch (IOException e) {
+                // the process ended
+              }
+            });
     t.setDaemon(true);
     t.start();
   }
@@ -63,8 +65,12 @@ class LauncherIT {
   }
 
   private static String markerRule(String marker) {
-    return "rules:\n  - id: marker_" + marker + "\n"
-        + "    condition: event.type == \"container_start\" && container.labels[\"dw.marker\"] == \"" + marker + "\"\n"
+    return "rules:\n  - id: marker_"
+        + marker
+        + "\n"
+        + "    condition: event.type == \"container_start\" && container.labels[\"dw.marker\"] == \""
+        + marker
+        + "\"\n"
         + "    severity: low\n    output: \"marked {container.name}\"\n";
   }
 
@@ -73,29 +79,56 @@ class LauncherIT {
     Path root = Path.of("").toAbsolutePath().getParent();
     Path rules = Files.createDirectories(dir.resolve("rules.d"));
     Path mine = Files.writeString(rules.resolve("mine.yaml"), markerRule("a"));
-    agent = new ProcessBuilder(root.resolve("bin/dockward").toString(), "run", "--journal",
-        dir.resolve("journal").toString(), "--rules", rules.toString()).start();
+    agent =
+        new ProcessBuilder(
+                root.resolve("bin/dockward").toString(),
+                "run",
+                "--journal",
+                dir.resolve("journal").toString(),
+                "--rules",
+                rules.toString())
+            .start();
     LineCapture out = new LineCapture();
     LineCapture err = new LineCapture();
     collect(agent.getInputStream(), out);
     collect(agent.getErrorStream(), err);
-    err.await(l -> l.contains("following Docker daemon"), DEADLINE, "the agent connected to Docker");
+    err.await(
+        l -> l.contains("following Docker daemon"), DEADLINE, "the agent connected to Docker");
 
-    String a = docker.runDetached(DockerCli.uniqueName("marked"), List.of("--label", "dw.marker=a"), "sleep", "60");
-    out.await(l -> l.contains("\"rule\":\"marker_a\"") && l.contains(a), DEADLINE, "marker_a from the first load");
+    String a =
+        docker.runDetached(
+            DockerCli.uniqueName("marked"), List.of("--label", "dw.marker=a"), "sleep", "60");
+    out.await(
+        l -> l.contains("\"rule\":\"marker_a\"") && l.contains(a),
+        DEADLINE,
+        "marker_a from the first load");
 
     Files.writeString(mine, markerRule("b"));
     hangup(agent);
     err.await(l -> l.contains("reload: ") && l.contains("rules loaded"), DEADLINE, "the reload");
-    String b = docker.runDetached(DockerCli.uniqueName("marked"), List.of("--label", "dw.marker=b"), "sleep", "60");
-    out.await(l -> l.contains("\"rule\":\"marker_b\"") && l.contains(b), DEADLINE, "marker_b after SIGHUP");
+    String b =
+        docker.runDetached(
+            DockerCli.uniqueName("marked"), List.of("--label", "dw.marker=b"), "sleep", "60");
+    out.await(
+        l -> l.contains("\"rule\":\"marker_b\"") && l.contains(b),
+        DEADLINE,
+        "marker_b after SIGHUP");
 
-    Files.writeString(mine, "rules:\n  - id: marker_c\n    condition: container.labels[\n    severity: low\n");
+    Files.writeString(
+        mine, "rules:\n  - id: marker_c\n    condition: container.labels[\n    severity: low\n");
     hangup(agent);
     err.await(l -> l.contains(mine + ":3:"), DEADLINE, "the broken file named with its line");
-    err.await(l -> l.contains("keeping the version that loaded before"), DEADLINE, "the last good version kept");
-    String b2 = docker.runDetached(DockerCli.uniqueName("marked"), List.of("--label", "dw.marker=b"), "sleep", "60");
-    out.await(l -> l.contains("\"rule\":\"marker_b\"") && l.contains(b2), DEADLINE, "marker_b still fires");
+    err.await(
+        l -> l.contains("keeping the version that loaded before"),
+        DEADLINE,
+        "the last good version kept");
+    String b2 =
+        docker.runDetached(
+            DockerCli.uniqueName("marked"), List.of("--label", "dw.marker=b"), "sleep", "60");
+    out.await(
+        l -> l.contains("\"rule\":\"marker_b\"") && l.contains(b2),
+        DEADLINE,
+        "marker_b still fires");
   }
 
   @Test
@@ -109,27 +142,46 @@ class LauncherIT {
     LineCapture err = new LineCapture();
     collect(agent.getInputStream(), out);
     collect(agent.getErrorStream(), err);
-    err.await(l -> l.contains("following Docker daemon"), DEADLINE, "the agent connected to Docker");
+    err.await(
+        l -> l.contains("following Docker daemon"), DEADLINE, "the agent connected to Docker");
 
     String name = DockerCli.uniqueName("launched");
-    String id = docker.runDetached(name, List.of("--cap-add", "SYS_ADMIN",
-        "-v", "/var/run/docker.sock:/var/run/docker.sock", "--pid=host"), "sleep", "300");
-    String alert = out.await(l -> l.contains("\"rule\":\"docker_socket_mounted\"") && l.contains(id), DEADLINE,
-        "docker_socket_mounted on the launcher's stdout");
+    String id =
+        docker.runDetached(
+            name,
+            List.of(
+                "--cap-add",
+                "SYS_ADMIN",
+                "-v",
+                "/var/run/docker.sock:/var/run/docker.sock",
+                "--pid=host"),
+            "sleep",
+            "300");
+    String alert =
+        out.await(
+            l -> l.contains("\"rule\":\"docker_socket_mounted\"") && l.contains(id),
+            DEADLINE,
+            "docker_socket_mounted on the launcher's stdout");
 
     // Process.destroy() would also close our ends of its pipes: send SIGTERM with kill instead.
-    assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(agent.pid())).start().waitFor());
+    assertEquals(
+        0, new ProcessBuilder("kill", "-TERM", Long.toString(agent.pid())).start().waitFor());
     assertTrue(agent.waitFor(30, TimeUnit.SECONDS), "SIGTERM ends the agent");
     // The JVM reports death by SIGTERM as 143 once its shutdown hooks (our clean stop) have run.
     assertEquals(143, agent.exitValue());
     err.await(l -> l.contains("dockward stopped"), Duration.ofSeconds(5), "the clean-stop line");
-    assertTrue(out.lines().stream().allMatch(l -> l.startsWith("{\"schema\":1,")),
+    assertTrue(
+        out.lines().stream().allMatch(l -> l.startsWith("{\"schema\":1,")),
         "stdout carries records only: " + out.lines());
 
     StringWriter replayed = new StringWriter();
-    assertEquals(0, DockwardCli.commandLine().setOut(new PrintWriter(replayed))
-        .execute("replay", "--journal", journal.toString(), "--kind", "alerts"));
-    assertTrue(replayed.toString().lines().toList().containsAll(out.lines()),
+    assertEquals(
+        0,
+        DockwardCli.commandLine()
+            .setOut(new PrintWriter(replayed))
+            .execute("replay", "--journal", journal.toString(), "--kind", "alerts"));
+    assertTrue(
+        replayed.toString().lines().toList().containsAll(out.lines()),
         "every alert printed before SIGTERM is in the journal");
     assertTrue(replayed.toString().contains(alert));
   }

@@ -7,25 +7,29 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Predicate;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 /** A PrintStream whose lines a test can wait for, with a deadline. */
 public final class LineCapture {
   private final List<String> lines = new CopyOnWriteArrayList<>();
-  private final PrintStream stream = new PrintStream(new OutputStream() {
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+  private final PrintStream stream =
+      new PrintStream(
+          new OutputStream() {
+            private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
-    @Override
-    public synchronized void write(int b) {
-      if (b == '\n') {
-        lines.add(line.toString(StandardCharsets.UTF_8));
-        line.reset();
-      } else {
-        line.write(b);
-      }
-    }
-  }, true, StandardCharsets.UTF_8);
+            @Override
+            public synchronized void write(int b) {
+              if (b == '\n') {
+                lines.add(line.toString(StandardCharsets.UTF_8));
+                line.reset();
+              } else {
+                line.write(b);
+              }
+            }
+          },
+          true,
+          StandardCharsets.UTF_8);
 
   public PrintStream stream() {
     return stream;
@@ -46,6 +50,7 @@ public final class LineCapture {
       }
       LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
     }
-    throw new AssertionError("no line " + what + " within " + deadline + "; got " + lines.size() + " lines: " + lines);
+    throw new AssertionError(
+        "no line " + what + " within " + deadline + "; got " + lines.size() + " lines: " + lines);
   }
 }

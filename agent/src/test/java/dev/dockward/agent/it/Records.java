@@ -18,7 +18,9 @@ final class Records {
 
   private Records() {}
 
-  /** One record line of the agent's stdout or journal, parsed; fails the test when it is not JSON. */
+  /**
+   * One record line of the agent's stdout or journal, parsed; fails the test when it is not JSON.
+   */
   static Map<String, Object> parse(String line) {
     try {
       return JSON.readValue(line, MAP);
@@ -35,7 +37,8 @@ final class Records {
 
   /** A detector over the bundled rules, their problems (none expected) printed to stderr. */
   static RuleDetector bundledRules() {
-    return new RuleDetector(new RuleEngine(
-        RuleSetLoading.load(true, List.of(), new PrintWriter(System.err, true)).ruleSet()));
+    return new RuleDetector(
+        new RuleEngine(
+            RuleSetLoading.load(true, List.of(), new PrintWriter(System.err, true)).ruleSet()));
   }
 }

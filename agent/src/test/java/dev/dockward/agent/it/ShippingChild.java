@@ -24,11 +24,16 @@ public final class ShippingChild {
     Path journalDir = Path.of(args[0]);
     int from = Integer.parseInt(args[3]);
     int to = Integer.parseInt(args[4]);
-    AgentConfig.Kafka kafka = new AgentConfig.Kafka(true, args[1], new AgentConfig.Topics(args[2], "unused.events"),
-        false, Map.of());
+    AgentConfig.Kafka kafka =
+        new AgentConfig.Kafka(
+            true, args[1], new AgentConfig.Topics(args[2], "unused.events"), false, Map.of());
     try (ChronicleJournal journal = ChronicleJournal.openForWriting(journalDir, "hourly");
-        Shipper shipper = new Shipper(journal, KafkaSink.create(kafka), FileCheckpoint.forSink(journalDir, KafkaSink.NAME),
-            ShipperSettings.of(false, ShipperSettings.Start.JOURNAL_START))) {
+        Shipper shipper =
+            new Shipper(
+                journal,
+                KafkaSink.create(kafka),
+                FileCheckpoint.forSink(journalDir, KafkaSink.NAME),
+                ShipperSettings.of(false, ShipperSettings.Start.JOURNAL_START))) {
       shipper.start();
       System.out.println("started");
       for (int i = from; i <= to; i++) {

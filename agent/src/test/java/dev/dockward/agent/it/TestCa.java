@@ -23,18 +23,94 @@ final class TestCa {
   static TestCa create(Path dir) throws Exception {
     Files.createDirectories(dir);
     TestCa ca = new TestCa(dir);
-    ca.keytool("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-        "-dname", "CN=dockward test CA", "-ext", "bc:c", "-keystore", ca.file("ca.p12"));
-    ca.keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.file("ca.p12"), "-file", ca.file("ca.pem"));
-    ca.keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-        "-dname", "CN=127.0.0.1", "-keystore", ca.file("broker.p12"));
-    ca.keytool("-certreq", "-alias", "broker", "-keystore", ca.file("broker.p12"), "-file", ca.file("broker.csr"));
+    ca.keytool(
+        "-genkeypair",
+        "-alias",
+        "ca",
+        "-keyalg",
+        "RSA",
+        "-keysize",
+        "2048",
+        "-validity",
+        "2",
+        "-dname",
+        "CN=dockward test CA",
+        "-ext",
+        "bc:c",
+        "-keystore",
+        ca.file("ca.p12"));
+    ca.keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "ca",
+        "-keystore",
+        ca.file("ca.p12"),
+        "-file",
+        ca.file("ca.pem"));
+    ca.keytool(
+        "-genkeypair",
+        "-alias",
+        "broker",
+        "-keyalg",
+        "RSA",
+        "-keysize",
+        "2048",
+        "-validity",
+        "2",
+        "-dname",
+        "CN=127.0.0.1",
+        "-keystore",
+        ca.file("broker.p12"));
+    ca.keytool(
+        "-certreq",
+        "-alias",
+        "broker",
+        "-keystore",
+        ca.file("broker.p12"),
+        "-file",
+        ca.file("broker.csr"));
     // The client checks the broker's name (ssl.endpoint.identification.algorithm=https): an IP SAN.
-    ca.keytool("-gencert", "-rfc", "-alias", "ca", "-keystore", ca.file("ca.p12"), "-infile", ca.file("broker.csr"),
-        "-outfile", ca.file("broker.pem"), "-validity", "2", "-ext", "san=ip:127.0.0.1");
-    ca.keytool("-importcert", "-noprompt", "-alias", "ca", "-file", ca.file("ca.pem"), "-keystore", ca.file("broker.p12"));
-    ca.keytool("-importcert", "-alias", "broker", "-file", ca.file("broker.pem"), "-keystore", ca.file("broker.p12"));
-    ca.keytool("-importcert", "-noprompt", "-alias", "ca", "-file", ca.file("ca.pem"), "-keystore",
+    ca.keytool(
+        "-gencert",
+        "-rfc",
+        "-alias",
+        "ca",
+        "-keystore",
+        ca.file("ca.p12"),
+        "-infile",
+        ca.file("broker.csr"),
+        "-outfile",
+        ca.file("broker.pem"),
+        "-validity",
+        "2",
+        "-ext",
+        "san=ip:127.0.0.1");
+    ca.keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "ca",
+        "-file",
+        ca.file("ca.pem"),
+        "-keystore",
+        ca.file("broker.p12"));
+    ca.keytool(
+        "-importcert",
+        "-alias",
+        "broker",
+        "-file",
+        ca.file("broker.pem"),
+        "-keystore",
+        ca.file("broker.p12"));
+    ca.keytool(
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "ca",
+        "-file",
+        ca.file("ca.pem"),
+        "-keystore",
         ca.file("truststore.p12"));
     return ca;
   }
@@ -54,12 +130,17 @@ final class TestCa {
   }
 
   private void keytool(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
     cmd.addAll(List.of(args));
     cmd.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD));
     Path log = dir.resolve("keytool.log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       p.destroyForcibly();
       throw new IllegalStateException("keytool " + String.join(" ", args) + " failed; see " + log);

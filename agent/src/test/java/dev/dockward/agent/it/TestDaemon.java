@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A second dockerd for posture tests: its own data root, exec root, pid file and unix socket
- * under a temporary directory, and its API on {@code tcp://127.0.0.1:<free port>} without TLS.
+ * A second dockerd for posture tests: its own data root, exec root, pid file and unix socket under
+ * a temporary directory, and its API on {@code tcp://127.0.0.1:<free port>} without TLS.
  *
  * <p>It gets a bridge of its own rather than {@code --bridge=none}: with the default bridge turned
  * off, dockerd deletes the host's {@code docker0} at start, which breaks the system daemon's
@@ -64,16 +64,26 @@ final class TestDaemon implements AutoCloseable {
     run("ip", "link", "set", bridge, "up");
     Files.createDirectories(dir.resolve("data"));
     Files.createDirectories(dir.resolve("exec"));
-    process = new ProcessBuilder("dockerd",
-        "--data-root", dir.resolve("data").toString(),
-        "--exec-root", dir.resolve("exec").toString(),
-        "--pidfile", dir.resolve("dockerd.pid").toString(),
-        "-H", "unix://" + socket(),
-        "-H", "tcp://127.0.0.1:" + port,
-        "--bridge=" + bridge, "--iptables=false", "--ip-masq=false", "--storage-driver=vfs")
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("dockerd.log").toFile())
-        .start();
+    process =
+        new ProcessBuilder(
+                "dockerd",
+                "--data-root",
+                dir.resolve("data").toString(),
+                "--exec-root",
+                dir.resolve("exec").toString(),
+                "--pidfile",
+                dir.resolve("dockerd.pid").toString(),
+                "-H",
+                "unix://" + socket(),
+                "-H",
+                "tcp://127.0.0.1:" + port,
+                "--bridge=" + bridge,
+                "--iptables=false",
+                "--ip-masq=false",
+                "--storage-driver=vfs")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("dockerd.log").toFile())
+            .start();
     long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (System.nanoTime() < end) {
       if (!process.isAlive()) {
@@ -89,8 +99,11 @@ final class TestDaemon implements AutoCloseable {
 
   private boolean answers() throws InterruptedException {
     try {
-      Process p = new ProcessBuilder(DockerCli.DOCKER, "-H", "unix://" + socket(), "version")
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder(DockerCli.DOCKER, "-H", "unix://" + socket(), "version")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
     } catch (IOException e) {
       return false;
@@ -106,7 +119,9 @@ final class TestDaemon implements AutoCloseable {
     }
   }
 
-  /** SIGTERM to our dockerd and a wait for it to end (SIGKILL after 60 s, then its containerd too). */
+  /**
+   * SIGTERM to our dockerd and a wait for it to end (SIGKILL after 60 s, then its containerd too).
+   */
   void stop() throws IOException, InterruptedException {
     if (process == null || !process.isAlive()) {
       return;
@@ -118,7 +133,8 @@ final class TestDaemon implements AutoCloseable {
       // A killed dockerd leaves the containerd it started for this exec root behind.
       Path containerdPid = dir.resolve("exec/containerd/containerd.pid");
       if (Files.exists(containerdPid)) {
-        ProcessHandle.of(Long.parseLong(Files.readString(containerdPid).strip())).ifPresent(ProcessHandle::destroyForcibly);
+        ProcessHandle.of(Long.parseLong(Files.readString(containerdPid).strip()))
+            .ifPresent(ProcessHandle::destroyForcibly);
       }
     }
   }

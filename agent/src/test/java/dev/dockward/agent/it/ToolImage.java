@@ -35,14 +35,18 @@ public final class ToolImage {
     return tag;
   }
 
-  /** Builds an image holding busybox (with sh, sleep, cat, ln, cp) and {@code programs} at the same paths. */
-  public static ToolImage build(String name, List<String> programs) throws IOException, InterruptedException {
+  /**
+   * Builds an image holding busybox (with sh, sleep, cat, ln, cp) and {@code programs} at the same
+   * paths.
+   */
+  public static ToolImage build(String name, List<String> programs)
+      throws IOException, InterruptedException {
     return build(name, programs, Map.of());
   }
 
   /**
-   * The same, plus {@code extra} files copied as they are (a static program needs no libraries) to the
-   * absolute paths they map to.
+   * The same, plus {@code extra} files copied as they are (a static program needs no libraries) to
+   * the absolute paths they map to.
    */
   public static ToolImage build(String name, List<String> programs, Map<Path, String> extra)
       throws IOException, InterruptedException {
@@ -68,10 +72,18 @@ public final class ToolImage {
       for (Map.Entry<Path, String> f : extra.entrySet()) {
         Path target = root.resolve(f.getValue().substring(1));
         Files.createDirectories(target.getParent());
-        Files.copy(f.getKey(), target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        Files.copy(
+            f.getKey(),
+            target,
+            StandardCopyOption.REPLACE_EXISTING,
+            StandardCopyOption.COPY_ATTRIBUTES);
       }
       String tag = "dockward/" + name + ":" + UUID.randomUUID().toString().substring(0, 8);
-      run(List.of("/bin/sh", "-c", "tar -C '" + root + "' -c . | " + DockerCli.DOCKER + " import - " + tag));
+      run(
+          List.of(
+              "/bin/sh",
+              "-c",
+              "tar -C '" + root + "' -c . | " + DockerCli.DOCKER + " import - " + tag));
       return new ToolImage(tag);
     } finally {
       try (Stream<Path> all = Files.walk(root)) {

@@ -28,8 +28,10 @@ final class TopicReader implements AutoCloseable {
 
   TopicReader(KafkaBroker broker, String topic) {
     consumer = new KafkaConsumer<>(broker.consumerProperties());
-    List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-        .map(p -> new TopicPartition(topic, p.partition())).toList();
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+            .map(p -> new TopicPartition(topic, p.partition()))
+            .toList();
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
   }
@@ -62,8 +64,14 @@ final class TopicReader implements AutoCloseable {
     long end = System.nanoTime() + deadline.toNanos();
     while (!missing.isEmpty()) {
       if (System.nanoTime() - end > 0) {
-        throw new AssertionError(missing.size() + " of " + expected.size() + " ids did not arrive within " + deadline
-            + ", e.g. " + missing.stream().sorted().limit(5).toList());
+        throw new AssertionError(
+            missing.size()
+                + " of "
+                + expected.size()
+                + " ids did not arrive within "
+                + deadline
+                + ", e.g. "
+                + missing.stream().sorted().limit(5).toList());
       }
       int before = seen.size();
       poll();
@@ -75,10 +83,13 @@ final class TopicReader implements AutoCloseable {
 
   /** Polls until at least {@code n} distinct ids arrived. */
   void awaitAtLeast(int n, Duration deadline) {
-    Await.until(() -> {
-      poll();
-      return seen.size() >= n;
-    }, deadline, () -> "only " + seen.size() + " of " + n + " ids arrived");
+    Await.until(
+        () -> {
+          poll();
+          return seen.size() >= n;
+        },
+        deadline,
+        () -> "only " + seen.size() + " of " + n + " ids arrived");
   }
 
   Set<String> ids() {

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A byte-for-byte proxy from a unix socket of the test's to the real Docker socket. Closing it
- * cuts every connection at once, which to a client looks exactly like the daemon going away.
+ * A byte-for-byte proxy from a unix socket of the test's to the real Docker socket. Closing it cuts
+ * every connection at once, which to a client looks exactly like the daemon going away.
  */
 final class UnixSocketProxy implements AutoCloseable {
   private final Path listen;
@@ -51,23 +51,26 @@ final class UnixSocketProxy implements AutoCloseable {
   }
 
   private void pump(SocketChannel from, SocketChannel to) {
-    Thread t = new Thread(() -> {
-      ByteBuffer buf = ByteBuffer.allocate(16 * 1024);
-      try {
-        while (from.read(buf) >= 0) {
-          buf.flip();
-          while (buf.hasRemaining()) {
-            to.write(buf);
-          }
-          buf.clear();
-        }
-      } catch (IOException e) {
-        // one side went away
-      } finally {
-        closeQuietly(from);
-        closeQuietly(to);
-      }
-    }, "proxy-pump");
+    Thread t =
+        new Thread(
+            () -> {
+              ByteBuffer buf = ByteBuffer.allocate(16 * 1024);
+              try {
+                while (from.read(buf) >= 0) {
+                  buf.flip();
+                  while (buf.hasRemaining()) {
+                    to.write(buf);
+                  }
+                  buf.clear();
+                }
+              } catch (IOException e) {
+                // one side went away
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+              }
+            },
+            "proxy-pump");
     t.setDaemon(true);
     t.start();
   }

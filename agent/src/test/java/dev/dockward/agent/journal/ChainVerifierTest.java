@@ -21,14 +21,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ChainVerifierTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private List<Long> write(int from, int to) {
     List<Long> indexes = new ArrayList<>();
     try (ChronicleJournal j = ChronicleJournal.openForWriting(dir, "hourly")) {
       for (int i = from; i < to; i++) {
-        indexes.add(j.append("{\"id\":\"h-" + i + "\",\"user\":\"user" + i + "\",\"name\":\"caf\u00e9-" + i + "\"}"));
+        indexes.add(
+            j.append(
+                "{\"id\":\"h-"
+                    + i
+                    + "\",\"user\":\"user"
+                    + i
+                    + "\",\"name\":\"caf\u00e9-"
+                    + i
+                    + "\"}"));
       }
     }
     return indexes;
@@ -54,8 +61,11 @@ class ChainVerifierTest {
   @Test
   void recordsReadBackExactlyWithTheHashBesideThem() {
     write(0, 2);
-    try (ChronicleJournal j = ChronicleJournal.openForReading(dir); JournalCursor c = j.fromStart()) {
-      assertEquals("{\"id\":\"h-0\",\"user\":\"user0\",\"name\":\"caf\u00e9-0\"}", c.next().orElseThrow().json());
+    try (ChronicleJournal j = ChronicleJournal.openForReading(dir);
+        JournalCursor c = j.fromStart()) {
+      assertEquals(
+          "{\"id\":\"h-0\",\"user\":\"user0\",\"name\":\"caf\u00e9-0\"}",
+          c.next().orElseThrow().json());
       JournalEntry second = c.nextEntry().orElseThrow();
       assertEquals(32, second.hash().orElseThrow().length);
       assertTrue(c.next().isEmpty());
@@ -95,13 +105,15 @@ class ChainVerifierTest {
 
   @Test
   void entriesOfAJournalWrittenBeforeTheChainAreReadAndCountedAsUnchained() {
-    try (ChronicleQueue q = ChronicleQueue.singleBuilder(dir).rollCycle(RollCycles.FAST_HOURLY).build();
+    try (ChronicleQueue q =
+            ChronicleQueue.singleBuilder(dir).rollCycle(RollCycles.FAST_HOURLY).build();
         ExcerptAppender a = q.createAppender()) {
       a.writeText("{\"id\":\"old-1\"}");
       a.writeText("{\"id\":\"old-2\"}");
     }
     write(0, 2);
-    try (ChronicleJournal j = ChronicleJournal.openForReading(dir); JournalCursor c = j.fromStart()) {
+    try (ChronicleJournal j = ChronicleJournal.openForReading(dir);
+        JournalCursor c = j.fromStart()) {
       assertEquals("{\"id\":\"old-1\"}", c.next().orElseThrow().json());
     }
     ChainVerifier.Result r = verify();
@@ -111,7 +123,9 @@ class ChainVerifierTest {
   }
 
   private static int cli(StringWriter out, String... args) {
-    return DockwardCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(new StringWriter()))
+    return DockwardCli.commandLine()
+        .setOut(new PrintWriter(out))
+        .setErr(new PrintWriter(new StringWriter()))
         .execute(args);
   }
 

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ChronicleJournalTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void recordsComeBackInOrderAndSurviveReopening() {
@@ -29,13 +28,19 @@ class ChronicleJournalTest {
       assertEquals(Optional.of("{\"id\":\"a-3\"}"), j.lastRecord());
     }
     List<String> read = new ArrayList<>();
-    try (ChronicleJournal j = ChronicleJournal.openForReading(dir); JournalCursor c = j.fromStart()) {
+    try (ChronicleJournal j = ChronicleJournal.openForReading(dir);
+        JournalCursor c = j.fromStart()) {
       Optional<JournalRecord> r;
       while ((r = c.next()).isPresent()) {
         read.add(r.get().json());
       }
     }
-    assertEquals(List.of("{\"id\":\"a-1\"}", "{\"id\":\"a-2\",\"name\":\"sh\\nb\\\"c\\\\xff\"}", "{\"id\":\"a-3\"}"), read);
+    assertEquals(
+        List.of(
+            "{\"id\":\"a-1\"}",
+            "{\"id\":\"a-2\",\"name\":\"sh\\nb\\\"c\\\\xff\"}",
+            "{\"id\":\"a-3\"}"),
+        read);
   }
 
   @Test
@@ -48,7 +53,8 @@ class ChronicleJournalTest {
       }
     }
     int read = 0;
-    try (ChronicleJournal j = ChronicleJournal.openForReading(dir); JournalCursor c = j.fromStart()) {
+    try (ChronicleJournal j = ChronicleJournal.openForReading(dir);
+        JournalCursor c = j.fromStart()) {
       Optional<JournalRecord> r;
       while ((r = c.next()).isPresent()) {
         assertEquals("{\"id\":\"b-" + read + "\",\"f\":\"" + filler + "\"}", r.get().json());
@@ -64,8 +70,8 @@ class ChronicleJournalTest {
     // size is how a file is mapped, not stored in it.
     byte[] doc = new byte[100_000];
     int n = (int) ((64L << 20) / doc.length) + 20;
-    try (ChronicleQueue q = ChronicleQueue.singleBuilder(dir)
-        .rollCycle(ChronicleJournal.rollCycle("hourly")).build()) {
+    try (ChronicleQueue q =
+        ChronicleQueue.singleBuilder(dir).rollCycle(ChronicleJournal.rollCycle("hourly")).build()) {
       var appender = q.createAppender();
       for (int i = 0; i < n; i++) {
         doc[0] = (byte) i;
@@ -73,8 +79,8 @@ class ChronicleJournalTest {
       }
     }
     int read = 0;
-    try (ChronicleQueue q = ChronicleQueue.singleBuilder(dir)
-        .blockSize(ChronicleJournal.BLOCK_SIZE).build()) {
+    try (ChronicleQueue q =
+        ChronicleQueue.singleBuilder(dir).blockSize(ChronicleJournal.BLOCK_SIZE).build()) {
       var tailer = q.createTailer();
       Bytes<?> into = Bytes.allocateElasticOnHeap();
       while (tailer.readBytes(into)) {
@@ -102,29 +108,41 @@ class ChronicleJournalTest {
   @Test
   void unwritableDirectoryIsAClearError() throws Exception {
     Path file = Files.writeString(dir.resolve("a-file"), "x");
-    JournalException e = assertThrows(JournalException.class,
-        () -> ChronicleJournal.openForWriting(file.resolve("journal"), "hourly"));
+    JournalException e =
+        assertThrows(
+            JournalException.class,
+            () -> ChronicleJournal.openForWriting(file.resolve("journal"), "hourly"));
     assertTrue(e.getMessage().contains(file.resolve("journal").toString()), e.getMessage());
     assertTrue(e.getMessage().contains("--journal"), e.getMessage());
   }
 
   @Test
   void readingAMissingJournalIsAClearError() {
-    JournalException e = assertThrows(JournalException.class, () -> ChronicleJournal.openForReading(dir.resolve("none")));
+    JournalException e =
+        assertThrows(
+            JournalException.class, () -> ChronicleJournal.openForReading(dir.resolve("none")));
     assertTrue(e.getMessage().contains("no journal at"), e.getMessage());
   }
 
   @Test
   void appendsAreForcedToDiskEverySyncIntervalOrAtOnceWithZero() {
-    try (ChronicleJournal j = ChronicleJournal.openForWriting(dir.resolve("every"), "hourly",
-        net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE, java.time.Duration.ZERO)) {
+    try (ChronicleJournal j =
+        ChronicleJournal.openForWriting(
+            dir.resolve("every"),
+            "hourly",
+            net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE,
+            java.time.Duration.ZERO)) {
       for (int i = 0; i < 5; i++) {
         j.append("{\"id\":\"e-" + i + "\"}");
       }
       assertEquals(5, j.syncs(), "0s: each append is synced before it returns");
     }
-    try (ChronicleJournal j = ChronicleJournal.openForWriting(dir.resolve("fast"), "hourly",
-        net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE, java.time.Duration.ofMillis(20))) {
+    try (ChronicleJournal j =
+        ChronicleJournal.openForWriting(
+            dir.resolve("fast"),
+            "hourly",
+            net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE,
+            java.time.Duration.ofMillis(20))) {
       j.append("{\"id\":\"f-1\"}");
       long end = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
       while (j.syncs() == 0 && System.nanoTime() < end) {
@@ -134,8 +152,12 @@ class ChronicleJournalTest {
       java.util.concurrent.locks.LockSupport.parkNanos(100_000_000);
       assertEquals(1, j.syncs(), "nothing new appended: nothing forced again");
     }
-    ChronicleJournal hourly = ChronicleJournal.openForWriting(dir.resolve("hourly"), "hourly",
-        net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE, java.time.Duration.ofHours(1));
+    ChronicleJournal hourly =
+        ChronicleJournal.openForWriting(
+            dir.resolve("hourly"),
+            "hourly",
+            net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE,
+            java.time.Duration.ofHours(1));
     for (int i = 0; i < 5; i++) {
       hourly.append("{\"id\":\"h-" + i + "\"}");
     }

@@ -73,8 +73,12 @@ final class CycledJournal implements AutoCloseable {
     }
     String id = String.format("r-%06d", written.size() + 1);
     String text = Timestamps.format(time);
-    writer.append("{\"schema\":1,\"kind\":\"event\",\"id\":\"" + id + "\",\"time\":\"" + text
-        + "\",\"type\":\"exec\",\"source\":\"test\"}");
+    writer.append(
+        "{\"schema\":1,\"kind\":\"event\",\"id\":\""
+            + id
+            + "\",\"time\":\""
+            + text
+            + "\",\"type\":\"exec\",\"source\":\"test\"}");
     Written w = new Written(id, Instant.parse(text), cycleOf(Instant.ofEpochMilli(at)));
     written.add(w);
     return w;
@@ -88,7 +92,10 @@ final class CycledJournal implements AutoCloseable {
     }
   }
 
-  /** Deletes a closed cycle's file as retention does, with the writer running and listing the directory again. */
+  /**
+   * Deletes a closed cycle's file as retention does, with the writer running and listing the
+   * directory again.
+   */
   void deleteByRetention(int cycle) throws IOException {
     if (writer == null || cycle >= writer.writeCycle()) {
       throw new IllegalStateException("retention deletes closed cycles of a running journal only");
@@ -117,8 +124,9 @@ final class CycledJournal implements AutoCloseable {
     }
     now = Math.max(now, at.toEpochMilli());
     clock.currentTimeMillis(now);
-    try (SingleChronicleQueue queue = ChronicleQueue.singleBuilder(dir).rollCycle(rollCycle).timeProvider(clock)
-        .build(); ExcerptAppender appender = queue.createAppender()) {
+    try (SingleChronicleQueue queue =
+            ChronicleQueue.singleBuilder(dir).rollCycle(rollCycle).timeProvider(clock).build();
+        ExcerptAppender appender = queue.createAppender()) {
       try (DocumentContext dc = appender.writingDocument()) {
         dc.wire().getValueOut().text("rolled back");
         dc.rollbackOnClose();
@@ -131,7 +139,11 @@ final class CycledJournal implements AutoCloseable {
 
   /** Cycles that hold at least one record still on disk. */
   List<Integer> cyclesWithRecords() {
-    return written.stream().map(Written::cycle).filter(c -> !deleted.contains(c)).distinct().toList();
+    return written.stream()
+        .map(Written::cycle)
+        .filter(c -> !deleted.contains(c))
+        .distinct()
+        .toList();
   }
 
   /** The records still on disk, in journal order. */
@@ -139,12 +151,15 @@ final class CycledJournal implements AutoCloseable {
     return written.stream().filter(w -> !deleted.contains(w.cycle())).toList();
   }
 
-  /** The ids a replay from {@code since} to {@code until} must print: a full scan filtered by time. */
+  /**
+   * The ids a replay from {@code since} to {@code until} must print: a full scan filtered by time.
+   */
   List<String> expected(Optional<Instant> since, Optional<Instant> until) {
     return surviving().stream()
         .filter(w -> since.isEmpty() || !w.time().isBefore(since.get()))
         .filter(w -> until.isEmpty() || !w.time().isAfter(until.get()))
-        .map(Written::id).toList();
+        .map(Written::id)
+        .toList();
   }
 
   /** How many records lie on disk in the cycle of {@code since} and later: all a seek may read. */
@@ -154,7 +169,8 @@ final class CycledJournal implements AutoCloseable {
   }
 
   Path file(int cycle) {
-    DateTimeFormatter name = DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
+    DateTimeFormatter name =
+        DateTimeFormatter.ofPattern(rollCycle.format()).withZone(ZoneOffset.UTC);
     return dir.resolve(name.format(startOf(cycle)) + ".cq4");
   }
 

@@ -13,30 +13,34 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DurableFileTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void theNewContentIsRenamedIntoPlaceAndThenItsDirectoryIsForced() throws IOException {
     Path file = dir.resolve("kafka.checkpoint");
     Files.writeString(file, "old\n");
     List<String> forced = new ArrayList<>();
-    DurableFile files = new DurableFile(d -> forced.add(d + " holds " + Files.readString(file).trim()));
+    DurableFile files =
+        new DurableFile(d -> forced.add(d + " holds " + Files.readString(file).trim()));
 
     files.replace(file, "new\n".getBytes(StandardCharsets.US_ASCII));
 
     assertEquals("new\n", Files.readString(file));
-    assertEquals(List.of(dir.toAbsolutePath() + " holds new"), forced, "forced once, after the rename");
+    assertEquals(
+        List.of(dir.toAbsolutePath() + " holds new"), forced, "forced once, after the rename");
     assertEquals(List.of(file), listing(), "no temporary file left");
     assertEquals(0, files.directoriesNotSynced());
   }
 
   @Test
-  void aFileSystemThatRefusesToForceADirectoryIsCountedAndTheFileStillReplaced() throws IOException {
+  void aFileSystemThatRefusesToForceADirectoryIsCountedAndTheFileStillReplaced()
+      throws IOException {
     Path file = dir.resolve("chain.anchor");
-    DurableFile files = new DurableFile(d -> {
-      throw new IOException("Invalid argument (fsync on a directory)");
-    });
+    DurableFile files =
+        new DurableFile(
+            d -> {
+              throw new IOException("Invalid argument (fsync on a directory)");
+            });
 
     files.replace(file, "one\n".getBytes(StandardCharsets.US_ASCII));
     files.replace(file, "two\n".getBytes(StandardCharsets.US_ASCII));

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A journal whose newest cycle file was damaged (a crash mid-write, a full disk, a hand) still
- * opens: the damaged file goes to {@code damaged/}, the agent goes on and says so, the older
- * cycles stay readable. Without the recovery, opening throws (a restart loop under systemd).
+ * opens: the damaged file goes to {@code damaged/}, the agent goes on and says so, the older cycles
+ * stay readable. Without the recovery, opening throws (a restart loop under systemd).
  */
 class JournalDamageTest {
   private static final Instant HOUR_1 = Instant.parse("2026-12-07T10:15:00Z");
@@ -40,7 +40,10 @@ class JournalDamageTest {
     return j;
   }
 
-  /** Overwrites the file's first 4 KiB (Chronicle's header) with seeded noise, as a torn write might. */
+  /**
+   * Overwrites the file's first 4 KiB (Chronicle's header) with seeded noise, as a torn write
+   * might.
+   */
   private static void damageHeader(Path cycle) throws Exception {
     byte[] junk = new byte[4096];
     new Random(20261207).nextBytes(junk);
@@ -51,7 +54,8 @@ class JournalDamageTest {
 
   private static List<String> ids(Path journal) {
     List<String> out = new ArrayList<>();
-    try (ChronicleJournal j = ChronicleJournal.openForReading(journal); JournalCursor c = j.fromStart()) {
+    try (ChronicleJournal j = ChronicleJournal.openForReading(journal);
+        JournalCursor c = j.fromStart()) {
       Optional<JournalRecord> r;
       while ((r = c.next()).isPresent()) {
         String json = r.get().json();
@@ -71,20 +75,26 @@ class JournalDamageTest {
     // The agent restarts in the hour it crashed in (systemd restarts it within seconds).
     SetTimeProvider restart = new SetTimeProvider(0);
     restart.currentTimeMillis(HOUR_2.plusSeconds(60).toEpochMilli());
-    try (ChronicleJournal journal = ChronicleJournal.openForWriting(written.dir(), "hourly", restart, Duration.ZERO)) {
+    try (ChronicleJournal journal =
+        ChronicleJournal.openForWriting(written.dir(), "hourly", restart, Duration.ZERO)) {
       assertEquals(1, journal.damagedCycles().size(), journal.damagedCycles().toString());
-      assertTrue(journal.damagedCycles().get(0).startsWith(newest.getFileName() + " moved to "),
+      assertTrue(
+          journal.damagedCycles().get(0).startsWith(newest.getFileName() + " moved to "),
           journal.damagedCycles().toString());
-      assertTrue(journal.damagedCycles().get(0).endsWith("(no store header at its start)"),
+      assertTrue(
+          journal.damagedCycles().get(0).endsWith("(no store header at its start)"),
           journal.damagedCycles().toString());
-      journal.append("{\"schema\":1,\"kind\":\"event\",\"id\":\"after-recovery\",\"time\":\"2026-12-07T11:16:00Z\"}");
+      journal.append(
+          "{\"schema\":1,\"kind\":\"event\",\"id\":\"after-recovery\",\"time\":\"2026-12-07T11:16:00Z\"}");
     }
     List<String> ids = ids(written.dir());
     assertEquals(301, ids.size(), "the first hour's 300 records and the new one");
     assertEquals("r-000001", ids.get(0));
     assertEquals("after-recovery", ids.get(300));
     try (Stream<Path> aside = Files.list(written.dir().resolve("damaged"))) {
-      assertTrue(aside.anyMatch(p -> p.getFileName().toString().startsWith(newest.getFileName().toString())),
+      assertTrue(
+          aside.anyMatch(
+              p -> p.getFileName().toString().startsWith(newest.getFileName().toString())),
           "the damaged file is kept for a responder");
     }
   }
@@ -94,10 +104,13 @@ class JournalDamageTest {
     CycledJournal written = twoHours();
     Path newest = written.file(written.cycleOf(HOUR_2));
     try (RandomAccessFile raf = new RandomAccessFile(newest.toFile(), "rw")) {
-      raf.setLength(0); // a file created and never written: a crash or a full disk right after creation
+      raf.setLength(
+          0); // a file created and never written: a crash or a full disk right after creation
     }
     try (ChronicleJournal journal = ChronicleJournal.openForWriting(written.dir(), "hourly")) {
-      assertTrue(journal.damagedCycles().get(0).contains("only 0 bytes"), journal.damagedCycles().toString());
+      assertTrue(
+          journal.damagedCycles().get(0).contains("only 0 bytes"),
+          journal.damagedCycles().toString());
     }
     assertEquals(300, ids(written.dir()).size());
   }
@@ -110,7 +123,8 @@ class JournalDamageTest {
     }
     SetTimeProvider restart = new SetTimeProvider(0);
     restart.currentTimeMillis(HOUR_2.plusSeconds(60).toEpochMilli());
-    try (ChronicleJournal journal = ChronicleJournal.openForWriting(written.dir(), "hourly", restart, Duration.ZERO)) {
+    try (ChronicleJournal journal =
+        ChronicleJournal.openForWriting(written.dir(), "hourly", restart, Duration.ZERO)) {
       assertEquals(List.of(), journal.damagedCycles());
     }
     assertEquals(500, ids(written.dir()).size());

@@ -24,16 +24,24 @@ class JournalLagTest {
       written.append(hour1.plusSeconds(3600 + i), Duration.ZERO);
     }
     written.stop();
-    try (ChronicleJournal journal = ChronicleJournal.openForReading(written.dir()); JournalCursor all = journal.fromStart()) {
+    try (ChronicleJournal journal = ChronicleJournal.openForReading(written.dir());
+        JournalCursor all = journal.fromStart()) {
       long[] index = new long[12];
       for (int i = 0; i < 12; i++) {
         index[i] = all.next().orElseThrow().index();
       }
-      assertEquals(OptionalLong.of(12), journal.recordsAfter(OptionalLong.empty()), "nothing committed: all");
+      assertEquals(
+          OptionalLong.of(12),
+          journal.recordsAfter(OptionalLong.empty()),
+          "nothing committed: all");
       assertEquals(OptionalLong.of(11), journal.recordsAfter(OptionalLong.of(index[0])));
-      assertEquals(OptionalLong.of(5), journal.recordsAfter(OptionalLong.of(index[6])), "the second hour's five");
+      assertEquals(
+          OptionalLong.of(5),
+          journal.recordsAfter(OptionalLong.of(index[6])),
+          "the second hour's five");
       assertEquals(OptionalLong.of(2), journal.recordsAfter(OptionalLong.of(index[9])));
-      assertEquals(OptionalLong.of(0), journal.recordsAfter(OptionalLong.of(index[11])), "caught up");
+      assertEquals(
+          OptionalLong.of(0), journal.recordsAfter(OptionalLong.of(index[11])), "caught up");
     }
   }
 }

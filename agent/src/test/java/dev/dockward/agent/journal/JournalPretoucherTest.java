@@ -8,16 +8,15 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class JournalPretoucherTest {
   private static final long MIB = 1L << 20;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static void await(BooleanSupplier done, String what) {
     long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -54,7 +53,8 @@ class JournalPretoucherTest {
     try (JournalPretoucher p = new JournalPretoucher()) {
       p.appended(file, 0);
       await(() -> p.bytesRead() >= JournalPretoucher.AHEAD, "64 MiB read ahead of position 0");
-      assertEquals(JournalPretoucher.AHEAD, p.bytesRead(), "no further than AHEAD beyond the writer");
+      assertEquals(
+          JournalPretoucher.AHEAD, p.bytesRead(), "no further than AHEAD beyond the writer");
 
       // The writer jumped to 90 MiB: from there to the file's end and not beyond it (what it
       // passed is not read any more).

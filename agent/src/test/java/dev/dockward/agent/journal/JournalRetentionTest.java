@@ -1,7 +1,6 @@
 package dev.dockward.agent.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -27,12 +26,13 @@ class JournalRetentionTest {
   private static final int HOURS = 10;
   private static final int PER_HOUR = 50;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final SetTimeProvider time = new SetTimeProvider(T0.toEpochMilli() * 1_000_000L);
+
   /** indexes.get(h) are the indexes appended in hour h. */
   private final List<List<Long>> indexes = new ArrayList<>();
+
   private ChronicleJournal journal;
   private final AtomicLong overflowNow = new AtomicLong();
   private final AtomicLong overflowTotal = new AtomicLong();
@@ -44,7 +44,9 @@ class JournalRetentionTest {
       time.currentTimeMillis(T0.plus(Duration.ofHours(h)).toEpochMilli());
       List<Long> hour = new ArrayList<>();
       for (int i = 0; i < PER_HOUR; i++) {
-        hour.add(journal.append("{\"id\":\"h-" + h + "-" + i + "\",\"pad\":\"" + "x".repeat(200) + "\"}"));
+        hour.add(
+            journal.append(
+                "{\"id\":\"h-" + h + "-" + i + "\",\"pad\":\"" + "x".repeat(200) + "\"}"));
       }
       indexes.add(hour);
     }
@@ -57,7 +59,11 @@ class JournalRetentionTest {
 
   private JournalRetention retention(Duration maxAge, long maxBytes, OptionalLong shipped) {
     Clock clock = Clock.fixed(T0.plus(Duration.ofHours(HOURS - 1)), ZoneOffset.UTC);
-    return new JournalRetention(journal, new JournalRetention.Policy(maxAge, maxBytes), clock, () -> shipped,
+    return new JournalRetention(
+        journal,
+        new JournalRetention.Policy(maxAge, maxBytes),
+        clock,
+        () -> shipped,
         (n, total) -> {
           overflowNow.addAndGet(n);
           overflowTotal.set(total);
@@ -72,7 +78,10 @@ class JournalRetentionTest {
 
   private String firstId() {
     try (JournalCursor c = journal.fromStart()) {
-      return c.next().map(JournalRecord::json).map(j -> j.substring(7, j.indexOf('"', 7))).orElse("none");
+      return c.next()
+          .map(JournalRecord::json)
+          .map(j -> j.substring(7, j.indexOf('"', 7)))
+          .orElse("none");
     }
   }
 
@@ -80,7 +89,8 @@ class JournalRetentionTest {
   void shippedCyclesOlderThanMaxAgeAreDeletedAndTheRestStillReadsAndVerifies() throws Exception {
     assertEquals(HOURS, cycleFiles());
     // Now is in hour 9; cycles that ended more than 3 h ago are hours 0..5 (hour 5 ends at 06:00).
-    JournalRetention r = retention(Duration.ofHours(3), Long.MAX_VALUE, OptionalLong.of(indexes.get(9).get(10)));
+    JournalRetention r =
+        retention(Duration.ofHours(3), Long.MAX_VALUE, OptionalLong.of(indexes.get(9).get(10)));
     assertEquals(6, r.runOnce());
     assertEquals(HOURS - 6, cycleFiles());
     assertEquals("h-6-0", firstId());
@@ -95,10 +105,14 @@ class JournalRetentionTest {
 
   @Test
   void aCycleDeletedBehindRetentionsBackIsABreak() throws Exception {
-    retention(Duration.ofHours(3), Long.MAX_VALUE, OptionalLong.of(indexes.get(9).get(10))).runOnce();
+    retention(Duration.ofHours(3), Long.MAX_VALUE, OptionalLong.of(indexes.get(9).get(10)))
+        .runOnce();
     // Someone removes the oldest cycle retention kept (hour 6), outside the agent.
     try (Stream<Path> s = Files.list(dir)) {
-      Files.delete(s.filter(p -> p.getFileName().toString().equals("20261120-06F.cq4")).findFirst().orElseThrow());
+      Files.delete(
+          s.filter(p -> p.getFileName().toString().equals("20261120-06F.cq4"))
+              .findFirst()
+              .orElseThrow());
     }
     journal.cyclesDeleted();
     ChainVerifier.Result v = new ChainVerifier().verify(journal);
@@ -111,7 +125,8 @@ class JournalRetentionTest {
   @Test
   void expiredCyclesThatASinkHasNotShippedAreKept() throws Exception {
     // Some sink committed only up to the middle of hour 2.
-    JournalRetention r = retention(Duration.ofHours(3), Long.MAX_VALUE, OptionalLong.of(indexes.get(2).get(25)));
+    JournalRetention r =
+        retention(Duration.ofHours(3), Long.MAX_VALUE, OptionalLong.of(indexes.get(2).get(25)));
     assertEquals(2, r.runOnce());
     assertEquals("h-2-0", firstId());
     // A sink that has committed nothing keeps everything.
@@ -124,7 +139,11 @@ class JournalRetentionTest {
     long total = journal.usedBytes();
     long perCycle = total / HOURS;
     // Room for about four cycles; a sink committed up to the middle of hour 1.
-    JournalRetention r = retention(Duration.ofDays(7), perCycle * 4 + perCycle / 2, OptionalLong.of(indexes.get(1).get(19)));
+    JournalRetention r =
+        retention(
+            Duration.ofDays(7),
+            perCycle * 4 + perCycle / 2,
+            OptionalLong.of(indexes.get(1).get(19)));
     assertEquals(6, r.runOnce());
     assertEquals("h-6-0", firstId());
     // Hour 0 was shipped; of hour 1, the 30 records after index 19; hours 2..5 not at all.

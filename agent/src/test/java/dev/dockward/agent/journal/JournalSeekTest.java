@@ -23,17 +23,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Replay from a time that has no roll cycle of its own: before the journal's first cycle, in a
- * gap where the agent was stopped, after the last cycle, and where retention or an operator
- * deleted cycles. Chronicle's seek asked for the cycle file of {@code since} and threw.
+ * Replay from a time that has no roll cycle of its own: before the journal's first cycle, in a gap
+ * where the agent was stopped, after the last cycle, and where retention or an operator deleted
+ * cycles. Chronicle's seek asked for the cycle file of {@code since} and threw.
  */
 class JournalSeekTest {
   /** Hours with records: 10, 11, (12, 13 stopped), 14, 15, 16. */
   private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+
   private static final int[] HOURS = {0, 1, 4, 5, 6};
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static Instant at(int hour, int minute) {
     return T0.plus(Duration.ofHours(hour)).plus(Duration.ofMinutes(minute));
@@ -45,10 +45,13 @@ class JournalSeekTest {
    */
   private CycledJournal write(String rollCycle, Duration cycle) {
     CycledJournal j = new CycledJournal(dir, rollCycle);
-    Instant base = Instant.ofEpochMilli(Math.floorDiv(T0.toEpochMilli(), cycle.toMillis()) * cycle.toMillis());
+    Instant base =
+        Instant.ofEpochMilli(Math.floorDiv(T0.toEpochMilli(), cycle.toMillis()) * cycle.toMillis());
     for (int h : HOURS) {
       for (int m = 5; m < 60; m += 10) {
-        j.append(base.plus(cycle.multipliedBy(h)).plus(cycle.dividedBy(60).multipliedBy(m)), Duration.ofSeconds(2));
+        j.append(
+            base.plus(cycle.multipliedBy(h)).plus(cycle.dividedBy(60).multipliedBy(m)),
+            Duration.ofSeconds(2));
       }
       if (h == 1) {
         j.stop();
@@ -58,7 +61,13 @@ class JournalSeekTest {
   }
 
   private static ReplayQuery window(Optional<Instant> since, Optional<Instant> until) {
-    return new ReplayQuery(since, until, Set.of("event", "alert"), Optional.empty(), Set.of(), Optional.empty(),
+    return new ReplayQuery(
+        since,
+        until,
+        Set.of("event", "alert"),
+        Optional.empty(),
+        Set.of(),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -67,8 +76,9 @@ class JournalSeekTest {
   private Result replay(Optional<Instant> since, Optional<Instant> until) {
     List<String> ids = new ArrayList<>();
     try (ChronicleJournal j = ChronicleJournal.openForReading(dir)) {
-      Replayer.Counts counts = new Replayer(j).replay(window(since, until), r -> ids.add(id(r.json())), false,
-          () -> true);
+      Replayer.Counts counts =
+          new Replayer(j)
+              .replay(window(since, until), r -> ids.add(id(r.json())), false, () -> true);
       return new Result(ids, counts);
     }
   }
@@ -126,7 +136,9 @@ class JournalSeekTest {
         assertEquals(j.onDiskFrom(since), r.counts().read(), "since " + since);
       }
       assertEquals(18, j.expected(Optional.empty(), Optional.empty()).size());
-      assertEquals(j.expected(Optional.empty(), Optional.empty()), replay(Optional.empty(), Optional.empty()).ids());
+      assertEquals(
+          j.expected(Optional.empty(), Optional.empty()),
+          replay(Optional.empty(), Optional.empty()).ids());
     }
   }
 
@@ -173,9 +185,13 @@ class JournalSeekTest {
     try (CycledJournal j = write("daily", day)) {
       j.stop();
       Instant t = T0.truncatedTo(ChronoUnit.DAYS);
-      for (Instant since : List.of(t.minus(day).plus(Duration.ofHours(5)), t.plus(day.multipliedBy(2)),
-          t.plus(day.multipliedBy(3)).plus(Duration.ofHours(23)), t.plus(day.multipliedBy(5)).plusSeconds(1),
-          t.plus(day.multipliedBy(9)))) {
+      for (Instant since :
+          List.of(
+              t.minus(day).plus(Duration.ofHours(5)),
+              t.plus(day.multipliedBy(2)),
+              t.plus(day.multipliedBy(3)).plus(Duration.ofHours(23)),
+              t.plus(day.multipliedBy(5)).plusSeconds(1),
+              t.plus(day.multipliedBy(9)))) {
         Result r = replay(Optional.of(since), Optional.empty());
         assertEquals(j.expected(Optional.of(since), Optional.empty()), r.ids(), "since " + since);
         assertEquals(j.onDiskFrom(since), r.counts().read(), "since " + since);
@@ -190,12 +206,18 @@ class JournalSeekTest {
       for (Instant since : List.of(at(2, 40), at(8, 0))) {
         AtomicBoolean stop = new AtomicBoolean();
         List<String> seen = new CopyOnWriteArrayList<>();
-        CompletableFuture<Replayer.Counts> following = CompletableFuture.supplyAsync(() -> {
-          try (ChronicleJournal reader = ChronicleJournal.openForReading(dir)) {
-            return new Replayer(reader).replay(window(Optional.of(since), Optional.empty()),
-                r -> seen.add(id(r.json())), true, stop::get);
-          }
-        });
+        CompletableFuture<Replayer.Counts> following =
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try (ChronicleJournal reader = ChronicleJournal.openForReading(dir)) {
+                    return new Replayer(reader)
+                        .replay(
+                            window(Optional.of(since), Optional.empty()),
+                            r -> seen.add(id(r.json())),
+                            true,
+                            stop::get);
+                  }
+                });
         int before = j.expected(Optional.of(since), Optional.empty()).size();
         // Journalled in a new cycle after the last, while the replay follows.
         String late = j.append(at(since.equals(at(8, 0)) ? 9 : 8, 30), Duration.ZERO).id();

@@ -24,8 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JournalWriterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static Map<String, Object> record(int i) {
     Map<String, Object> container = new LinkedHashMap<>();
@@ -44,7 +43,8 @@ class JournalWriterTest {
 
   private List<String> readAll() {
     List<String> read = new ArrayList<>();
-    try (ChronicleJournal j = ChronicleJournal.openForReading(dir); JournalCursor c = j.fromStart()) {
+    try (ChronicleJournal j = ChronicleJournal.openForReading(dir);
+        JournalCursor c = j.fromStart()) {
       Optional<JournalRecord> r;
       while ((r = c.next()).isPresent()) {
         read.add(r.get().json());
@@ -67,8 +67,10 @@ class JournalWriterTest {
     List<String> read = readAll();
     assertEquals(written.size(), read.size());
     for (int i = 0; i < read.size(); i++) {
-      assertTrue(read.get(i).startsWith("{") && read.get(i).endsWith("}"), "one document, no separator");
-      assertEquals(written.get(i), JSON.readValue(read.get(i), new TypeReference<Map<String, Object>>() {}));
+      assertTrue(
+          read.get(i).startsWith("{") && read.get(i).endsWith("}"), "one document, no separator");
+      assertEquals(
+          written.get(i), JSON.readValue(read.get(i), new TypeReference<Map<String, Object>>() {}));
     }
     try (ChronicleJournal j = ChronicleJournal.openForReading(dir)) {
       ChainVerifier.Result result = new ChainVerifier().verify(j);
@@ -85,7 +87,8 @@ class JournalWriterTest {
       j.append(json);
       j.append(utf8, 2, utf8.length - 2);
     }
-    // Old readers (Chronicle's readText, as replay tools built before the byte path) see the same text.
+    // Old readers (Chronicle's readText, as replay tools built before the byte path) see the same
+    // text.
     try (ChronicleQueue q = ChronicleQueue.singleBuilder(dir).readOnly(true).build();
         ExcerptTailer t = q.createTailer()) {
       assertEquals(json, t.readText());
@@ -139,7 +142,9 @@ class JournalWriterTest {
     }
     String oddJson = new String(RecordJsonEncoderTest.jackson(odd), StandardCharsets.UTF_8);
     assertTrue(oddJson.contains("\"count\":42,\"grade\":[\"A\"]"), oddJson);
-    assertEquals(List.of(oddJson, new String(RecordJsonEncoderTest.jackson(normal), StandardCharsets.UTF_8)), readAll());
+    assertEquals(
+        List.of(oddJson, new String(RecordJsonEncoderTest.jackson(normal), StandardCharsets.UTF_8)),
+        readAll());
     try (ChronicleJournal j = ChronicleJournal.openForReading(dir)) {
       assertTrue(new ChainVerifier().verify(j).intact());
     }
@@ -148,8 +153,11 @@ class JournalWriterTest {
   @Test
   void aMapperConfiguredOtherwiseEncodesEveryRecordItsOwnWay() {
     ObjectMapper indenting = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    ObjectMapper sorting = new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
-    assertTrue(JournalWriter.encoderMatches(JSON, JSON.getFactory()), "a plain mapper: the encoder writes its bytes");
+    ObjectMapper sorting =
+        new ObjectMapper().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    assertTrue(
+        JournalWriter.encoderMatches(JSON, JSON.getFactory()),
+        "a plain mapper: the encoder writes its bytes");
     assertFalse(JournalWriter.encoderMatches(indenting, indenting.getFactory()));
     assertFalse(JournalWriter.encoderMatches(sorting, sorting.getFactory()));
     Map<String, Object> r = new LinkedHashMap<>();

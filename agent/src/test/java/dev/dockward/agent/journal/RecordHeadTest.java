@@ -15,8 +15,10 @@ class RecordHeadTest {
 
   @Test
   void topLevelKindAndTypeAreReadWhereverTheyStand() throws IOException {
-    RecordHead head = RecordHead.read(factory,
-        "{\"v\":1,\"process\":{\"kind\":\"alert\",\"args\":[{\"type\":\"x\"}]},\"type\":\"exec\",\"kind\":\"event\"}");
+    RecordHead head =
+        RecordHead.read(
+            factory,
+            "{\"v\":1,\"process\":{\"kind\":\"alert\",\"args\":[{\"type\":\"x\"}]},\"type\":\"exec\",\"kind\":\"event\"}");
     assertEquals(new RecordHead("event", "exec"), head);
   }
 
@@ -30,13 +32,16 @@ class RecordHeadTest {
 
   @Test
   void aRepeatedKeyKeepsItsLastValueAsAParsedMapWould() throws IOException {
-    assertEquals("alert", RecordHead.read(factory, "{\"kind\":\"event\",\"kind\":\"alert\"}").kind());
+    assertEquals(
+        "alert", RecordHead.read(factory, "{\"kind\":\"event\",\"kind\":\"alert\"}").kind());
   }
 
   @Test
   void theTimeIsReadAsTheShippersAndReplayUseIt() throws IOException {
-    RecordHead head = RecordHead.read(factory,
-        "{\"kind\":\"event\",\"process\":{\"time\":\"x\"},\"time\":\"2026-11-22T18:02:11.431Z\"}");
+    RecordHead head =
+        RecordHead.read(
+            factory,
+            "{\"kind\":\"event\",\"process\":{\"time\":\"x\"},\"time\":\"2026-11-22T18:02:11.431Z\"}");
     assertEquals("2026-11-22T18:02:11.431Z", head.time());
     assertEquals(Optional.of(Instant.parse("2026-11-22T18:02:11.431Z")), head.instant());
     assertEquals(Optional.empty(), RecordHead.read(factory, "{\"time\":\"soon\"}").instant());
@@ -45,15 +50,24 @@ class RecordHeadTest {
   }
 
   @Test
-  void theEnvelopeReadStopsOnceItHasKindAndTimeWhereTheWholeReadChecksEverything() throws IOException {
-    String cutAfterEnvelope = "{\"schema\":1,\"kind\":\"alert\",\"time\":\"2026-11-22T18:02:11Z\",\"host\":{\"name\":";
-    assertEquals(new RecordHead("alert", null, "2026-11-22T18:02:11Z"), RecordHead.readEnvelope(factory, cutAfterEnvelope));
+  void theEnvelopeReadStopsOnceItHasKindAndTimeWhereTheWholeReadChecksEverything()
+      throws IOException {
+    String cutAfterEnvelope =
+        "{\"schema\":1,\"kind\":\"alert\",\"time\":\"2026-11-22T18:02:11Z\",\"host\":{\"name\":";
+    assertEquals(
+        new RecordHead("alert", null, "2026-11-22T18:02:11Z"),
+        RecordHead.readEnvelope(factory, cutAfterEnvelope));
     assertThrows(IOException.class, () -> RecordHead.read(factory, cutAfterEnvelope));
-    assertEquals(new RecordHead("event", "exec", "2026-11-22T18:02:11Z"), RecordHead.readEnvelope(factory,
-        "{\"process\":{\"kind\":\"alert\"},\"type\":\"exec\",\"kind\":\"event\",\"time\":\"2026-11-22T18:02:11Z\"}"),
+    assertEquals(
+        new RecordHead("event", "exec", "2026-11-22T18:02:11Z"),
+        RecordHead.readEnvelope(
+            factory,
+            "{\"process\":{\"kind\":\"alert\"},\"type\":\"exec\",\"kind\":\"event\",\"time\":\"2026-11-22T18:02:11Z\"}"),
         "top-level fields only, wherever they stand");
-    assertEquals(new RecordHead("event", null), RecordHead.readEnvelope(factory, "{\"kind\":\"event\"}"));
-    assertThrows(IOException.class, () -> RecordHead.readEnvelope(factory, "{\"kind\":\"event\",\"time\":"));
+    assertEquals(
+        new RecordHead("event", null), RecordHead.readEnvelope(factory, "{\"kind\":\"event\"}"));
+    assertThrows(
+        IOException.class, () -> RecordHead.readEnvelope(factory, "{\"kind\":\"event\",\"time\":"));
     assertThrows(IOException.class, () -> RecordHead.readEnvelope(factory, "[1,2]"));
   }
 
@@ -61,8 +75,10 @@ class RecordHeadTest {
   void textThatIsNotOneJsonObjectIsRejected() {
     assertThrows(IOException.class, () -> RecordHead.read(factory, "[1,2]"));
     assertThrows(IOException.class, () -> RecordHead.read(factory, "not json"));
-    assertThrows(IOException.class, () -> RecordHead.read(factory, "{\"kind\":\"alert\",\"x\":{\"y\":"));
-    assertThrows(IOException.class, () -> RecordHead.read(factory, "{\"kind\":\"alert\",\"x\":[1,}"));
+    assertThrows(
+        IOException.class, () -> RecordHead.read(factory, "{\"kind\":\"alert\",\"x\":{\"y\":"));
+    assertThrows(
+        IOException.class, () -> RecordHead.read(factory, "{\"kind\":\"alert\",\"x\":[1,}"));
     assertThrows(IOException.class, () -> RecordHead.read(factory, ""));
   }
 }

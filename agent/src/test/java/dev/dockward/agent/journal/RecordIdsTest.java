@@ -20,15 +20,17 @@ import org.junit.jupiter.api.io.TempDir;
 class RecordIdsTest {
   private static final String PREFIX = "abcdef012345";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void idsAreThePrefixTheEpochAndTheSequenceInThirtyTwoLowerCaseHexDigits() {
     assertEquals("h-00000000000000000000000000000000", new RecordIds("h", 0, 0).next());
-    assertEquals("abc-00000000deadbeef0000000000000001", new RecordIds("abc", 0xdeadbeefL, 1).next());
+    assertEquals(
+        "abc-00000000deadbeef0000000000000001", new RecordIds("abc", 0xdeadbeefL, 1).next());
     assertEquals("h-ffffffffffffffffffffffffffffffff", new RecordIds("h", -1L, -1L).next());
-    assertEquals("h-7fffffffffffffff7fffffffffffffff", new RecordIds("h", Long.MAX_VALUE, Long.MAX_VALUE).next());
+    assertEquals(
+        "h-7fffffffffffffff7fffffffffffffff",
+        new RecordIds("h", Long.MAX_VALUE, Long.MAX_VALUE).next());
     assertEquals("h-00000000deadbeef", new RecordIds("h", 0xdeadbeefL, 1).runPrefix());
   }
 
@@ -36,8 +38,12 @@ class RecordIdsTest {
   void theSequenceRisesWithinARunAndSortsAsText() {
     RecordIds ids = new RecordIds(PREFIX, 0x0123456789abcdefL, 0xfe);
     List<String> issued = List.of(ids.next(), ids.next(), ids.next());
-    assertEquals(List.of(PREFIX + "-0123456789abcdef00000000000000fe", PREFIX + "-0123456789abcdef00000000000000ff",
-        PREFIX + "-0123456789abcdef0000000000000100"), issued);
+    assertEquals(
+        List.of(
+            PREFIX + "-0123456789abcdef00000000000000fe",
+            PREFIX + "-0123456789abcdef00000000000000ff",
+            PREFIX + "-0123456789abcdef0000000000000100"),
+        issued);
     assertEquals(issued, issued.stream().sorted().toList());
   }
 
@@ -90,7 +96,11 @@ class RecordIdsTest {
   private static void assertNoneAgain(List<String> before, List<String> after) {
     Set<String> again = new HashSet<>(after);
     again.retainAll(before);
-    assertTrue(again.isEmpty(), again.size() + " ids issued twice, among them " + again.stream().sorted().limit(3).toList());
+    assertTrue(
+        again.isEmpty(),
+        again.size()
+            + " ids issued twice, among them "
+            + again.stream().sorted().limit(3).toList());
     assertEquals(after.size(), new HashSet<>(after).size());
     assertFalse(after.isEmpty());
   }
@@ -106,7 +116,8 @@ class RecordIdsTest {
 
   private static List<String> journalled(Path journal) {
     List<String> ids = new ArrayList<>();
-    try (ChronicleJournal j = ChronicleJournal.openForReading(journal); JournalCursor c = j.fromStart()) {
+    try (ChronicleJournal j = ChronicleJournal.openForReading(journal);
+        JournalCursor c = j.fromStart()) {
       Optional<JournalRecord> r;
       while ((r = c.next()).isPresent()) {
         String json = r.get().json();

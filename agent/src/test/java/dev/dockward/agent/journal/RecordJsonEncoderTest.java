@@ -33,7 +33,10 @@ class RecordJsonEncoderTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   // As JournalWriter configures it.
   private static final JsonFactory FACTORY =
-      JSON.getFactory().rebuild().disable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
+      JSON.getFactory()
+          .rebuild()
+          .disable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+          .build();
   private final RecordJsonEncoder encoder = new RecordJsonEncoder();
 
   static byte[] jackson(Map<String, ?> record) {
@@ -49,11 +52,13 @@ class RecordJsonEncoderTest {
 
   private void assertSameAsJackson(Map<String, ?> record) {
     byte[] expected = jackson(record);
-    assertTrue(encoder.encode(record), () -> "refused a " + encoder.refusedType() + " in " + record);
+    assertTrue(
+        encoder.encode(record), () -> "refused a " + encoder.refusedType() + " in " + record);
     byte[] actual = Arrays.copyOf(encoder.array(), encoder.size());
     if (!Arrays.equals(expected, actual)) {
       // Show both as text, then fail on the bytes.
-      assertEquals(new String(expected, StandardCharsets.UTF_8), new String(actual, StandardCharsets.UTF_8));
+      assertEquals(
+          new String(expected, StandardCharsets.UTF_8), new String(actual, StandardCharsets.UTF_8));
       assertEquals(Arrays.toString(expected), Arrays.toString(actual));
     }
   }
@@ -67,8 +72,12 @@ class RecordJsonEncoderTest {
   @Test
   void recordsAsThePipelineJournalsThemAreJacksonsBytes() {
     List<Map<String, Object>> records = RecordSamples.records();
-    assertTrue(records.stream().anyMatch(r -> "alert".equals(r.get("kind"))), "the samples raise alerts too");
-    assertTrue(records.stream().anyMatch(r -> "container_resources".equals(r.get("type")) || r.containsKey("res")),
+    assertTrue(
+        records.stream().anyMatch(r -> "alert".equals(r.get("kind"))),
+        "the samples raise alerts too");
+    assertTrue(
+        records.stream()
+            .anyMatch(r -> "container_resources".equals(r.get("type")) || r.containsKey("res")),
         "a resource sample, with its doubles");
     for (Map<String, Object> r : records) {
       assertSameAsJackson(r);
@@ -89,9 +98,24 @@ class RecordJsonEncoderTest {
 
   @Test
   void nonAsciiTextAndSurrogatesAreWrittenAsJacksonDoes() {
-    for (String s : List.of("\u0080", "\u00e9", "\u07ff", "\u0800", "caf\u00e9 \u20ac", "\u2028\u2029", "\ufffe\uffff",
-        "\ud83d\udc33", "whale \ud83d\udc33 and \ud83e\udd16", "\ud800", "\udc00", "x\ud800", "\udfff\ud800",
-        "\udc00\ud83d", "\ud83d\ud83d\udc33", "\u0000\ud800\u0000")) {
+    for (String s :
+        List.of(
+            "\u0080",
+            "\u00e9",
+            "\u07ff",
+            "\u0800",
+            "caf\u00e9 \u20ac",
+            "\u2028\u2029",
+            "\ufffe\uffff",
+            "\ud83d\udc33",
+            "whale \ud83d\udc33 and \ud83e\udd16",
+            "\ud800",
+            "\udc00",
+            "x\ud800",
+            "\udfff\ud800",
+            "\udc00\ud83d",
+            "\ud83d\ud83d\udc33",
+            "\u0000\ud800\u0000")) {
       assertSameAsJackson(one("k", s));
       assertSameAsJackson(one(s, s));
     }
@@ -109,13 +133,61 @@ class RecordJsonEncoderTest {
 
   @Test
   void everyNumberTypeIsFormattedAsJacksonDoes() {
-    List<Object> numbers = new ArrayList<>(List.of(0, 1, -1, Integer.MIN_VALUE, Integer.MAX_VALUE, 0L, 9L, 10L, -10L,
-        99L, 100L, 1234567890123L, Long.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE + 1, (short) -32768, (short) 32767,
-        (byte) -128, (byte) 127, 0.0, -0.0, 1.0, -1.5, 0.1, 1e-7, 1e-3, 1e7, 1e21, 1e22, 123456789.123, Double.MIN_VALUE,
-        Double.MAX_VALUE, Double.MIN_NORMAL, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0f,
-        -0.0f, 0.1f, 1e-7f, 3.4e38f, Float.MIN_VALUE, Float.NaN, Float.NEGATIVE_INFINITY, BigInteger.ZERO,
-        new BigInteger("-123456789012345678901234567890"), BigDecimal.ZERO, new BigDecimal("1E+3"),
-        new BigDecimal("-0.000000012345"), new BigDecimal("12345678901234567890.0987654321"), true, false));
+    List<Object> numbers =
+        new ArrayList<>(
+            List.of(
+                0,
+                1,
+                -1,
+                Integer.MIN_VALUE,
+                Integer.MAX_VALUE,
+                0L,
+                9L,
+                10L,
+                -10L,
+                99L,
+                100L,
+                1234567890123L,
+                Long.MIN_VALUE,
+                Long.MAX_VALUE,
+                Long.MIN_VALUE + 1,
+                (short) -32768,
+                (short) 32767,
+                (byte) -128,
+                (byte) 127,
+                0.0,
+                -0.0,
+                1.0,
+                -1.5,
+                0.1,
+                1e-7,
+                1e-3,
+                1e7,
+                1e21,
+                1e22,
+                123456789.123,
+                Double.MIN_VALUE,
+                Double.MAX_VALUE,
+                Double.MIN_NORMAL,
+                Double.NaN,
+                Double.POSITIVE_INFINITY,
+                Double.NEGATIVE_INFINITY,
+                0.0f,
+                -0.0f,
+                0.1f,
+                1e-7f,
+                3.4e38f,
+                Float.MIN_VALUE,
+                Float.NaN,
+                Float.NEGATIVE_INFINITY,
+                BigInteger.ZERO,
+                new BigInteger("-123456789012345678901234567890"),
+                BigDecimal.ZERO,
+                new BigDecimal("1E+3"),
+                new BigDecimal("-0.000000012345"),
+                new BigDecimal("12345678901234567890.0987654321"),
+                true,
+                false));
     for (Object n : numbers) {
       assertSameAsJackson(one("n", n));
     }
@@ -136,7 +208,8 @@ class RecordJsonEncoderTest {
     r.put("immutable", Map.of("k1", "v1", "k2", "v2", "k3", List.of(1, 2)));
     r.put("unmodifiable", Collections.unmodifiableMap(new LinkedHashMap<>(Map.of("u", true))));
     r.put("as_list", Arrays.asList(1, null, "two"));
-    r.put("mixed", new Object[] {List.of(Map.of()), new Object[] {null}, Map.of("x", new Object[0])});
+    r.put(
+        "mixed", new Object[] {List.of(Map.of()), new Object[] {null}, Map.of("x", new Object[0])});
     assertSameAsJackson(r);
     assertSameAsJackson(Map.of());
     Map<String, Object> nested = new LinkedHashMap<>();
@@ -165,8 +238,18 @@ class RecordJsonEncoderTest {
 
   @Test
   void recordsWithValuesItDoesNotWriteAreRefusedNamingTheType() {
-    List<Object> others = List.of(Instant.EPOCH, Optional.of("x"), new AtomicLong(3), 'c', new int[] {1},
-        new byte[] {1}, Thread.State.NEW, new StringBuilder("sb"), Map.entry("k", "v"), new Object());
+    List<Object> others =
+        List.of(
+            Instant.EPOCH,
+            Optional.of("x"),
+            new AtomicLong(3),
+            'c',
+            new int[] {1},
+            new byte[] {1},
+            Thread.State.NEW,
+            new StringBuilder("sb"),
+            Map.entry("k", "v"),
+            new Object());
     for (Object other : others) {
       Map<String, Object> r = one("ok", "fine");
       r.put("nested", List.of(one("bad", other)));
@@ -178,7 +261,8 @@ class RecordJsonEncoderTest {
     assertFalse(encoder.encode(Map.of("m", numericKeys)), "non-String keys are Jackson's to write");
     Map<String, Object> nullKey = new HashMap<>();
     nullKey.put(null, "v");
-    assertFalse(encoder.encode(Map.of("m", nullKey)), "Jackson refuses null keys; the writer lets it");
+    assertFalse(
+        encoder.encode(Map.of("m", nullKey)), "Jackson refuses null keys; the writer lets it");
     // A record then encodes normally again.
     assertSameAsJackson(one("ok", "fine"));
     assertEquals(null, encoder.refusedType());
@@ -193,7 +277,9 @@ class RecordJsonEncoderTest {
     assertFalse(encoder.encode(Map.of("deep", inner)));
     List<Object> cycle = new ArrayList<>();
     cycle.add(cycle);
-    assertFalse(encoder.encode(Map.of("cycle", cycle)), "a cycle ends at the depth limit, not in a stack overflow");
+    assertFalse(
+        encoder.encode(Map.of("cycle", cycle)),
+        "a cycle ends at the depth limit, not in a stack overflow");
   }
 
   @Test
@@ -206,11 +292,12 @@ class RecordJsonEncoderTest {
 
   private static Map<String, Object> randomMap(Random random, int depth) {
     int n = random.nextInt(depth == 0 ? 12 : 6);
-    Map<String, Object> m = switch (random.nextInt(3)) {
-      case 0 -> new HashMap<>();
-      case 1 -> new TreeMap<>();
-      default -> new LinkedHashMap<>();
-    };
+    Map<String, Object> m =
+        switch (random.nextInt(3)) {
+          case 0 -> new HashMap<>();
+          case 1 -> new TreeMap<>();
+          default -> new LinkedHashMap<>();
+        };
     for (int i = 0; i < n; i++) {
       m.put(randomString(random), randomValue(random, depth + 1));
     }
@@ -224,12 +311,16 @@ class RecordJsonEncoderTest {
       case 3 -> random.nextLong() >> random.nextInt(64);
       case 4 -> random.nextInt() >> random.nextInt(32);
       case 5 -> random.nextBoolean() ? (short) random.nextInt() : (byte) random.nextInt();
-      case 6 -> random.nextBoolean() ? Double.longBitsToDouble(random.nextLong()) : random.nextDouble() * 1e6;
+      case 6 ->
+          random.nextBoolean()
+              ? Double.longBitsToDouble(random.nextLong())
+              : random.nextDouble() * 1e6;
       case 7 -> random.nextBoolean() ? Float.intBitsToFloat(random.nextInt()) : random.nextFloat();
       case 8 -> random.nextBoolean();
       case 9 -> null;
       case 10 -> new BigInteger(random.nextInt(200) + 1, random);
-      case 11 -> new BigDecimal(new BigInteger(random.nextInt(100) + 1, random), random.nextInt(40) - 20);
+      case 11 ->
+          new BigDecimal(new BigInteger(random.nextInt(100) + 1, random), random.nextInt(40) - 20);
       case 12 -> "";
       case 13 -> randomMap(random, depth);
       case 14 -> {

@@ -19,10 +19,13 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The server on loopback, with real sockets: stalled clients must not keep others from an answer. */
+/**
+ * The server on loopback, with real sockets: stalled clients must not keep others from an answer.
+ */
 class MetricsServerTest {
   /** Generous: a live server answers in milliseconds; this only bounds a test that would hang. */
   private static final int ANSWER_WITHIN_MS = 10_000;
+
   private final List<AutoCloseable> opened = new ArrayList<>();
 
   @AfterEach
@@ -34,9 +37,11 @@ class MetricsServerTest {
 
   @Test
   void aClientThatSentHalfARequestDoesNotKeepOthersFromHealthLive() throws Exception {
-    // A deadline far beyond the test: the stalled client is still stalled when the other is answered.
-    DeadlineExecutor workers = new DeadlineExecutor("test-metrics", MetricsServer.THREADS, MetricsServer.QUEUE,
-        Duration.ofMinutes(5));
+    // A deadline far beyond the test: the stalled client is still stalled when the other is
+    // answered.
+    DeadlineExecutor workers =
+        new DeadlineExecutor(
+            "test-metrics", MetricsServer.THREADS, MetricsServer.QUEUE, Duration.ofMinutes(5));
     int port = start(workers);
     Socket stalled = halfRequest(port, "/health/live");
 
@@ -77,8 +82,9 @@ class MetricsServerTest {
   }
 
   private int start(DeadlineExecutor workers) {
-    MetricsServer server = MetricsServer.start("127.0.0.1", 0, new PrometheusRegistry(), () -> true, () -> true,
-        workers);
+    MetricsServer server =
+        MetricsServer.start(
+            "127.0.0.1", 0, new PrometheusRegistry(), () -> true, () -> true, workers);
     opened.add(server);
     return server.port();
   }
@@ -87,22 +93,32 @@ class MetricsServerTest {
   private Socket halfRequest(int port, String path) throws IOException {
     Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
     opened.add(s);
-    s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n").getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream()
+        .write(
+            ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
     s.getOutputStream().flush();
     return s;
   }
 
-  /** A whole request on a new connection; its status line, "" when the server closed it unanswered. */
+  /**
+   * A whole request on a new connection; its status line, "" when the server closed it unanswered.
+   */
   private String request(int port, String path) throws IOException {
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-      s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write(
+              ("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
       return statusLine(s);
     }
   }
 
-  /** The first line the server sends, "" when it closes the connection first; fails when it sends nothing in time. */
+  /**
+   * The first line the server sends, "" when it closes the connection first; fails when it sends
+   * nothing in time.
+   */
   private static String statusLine(Socket s) throws IOException {
     s.setSoTimeout(ANSWER_WITHIN_MS);
     InputStream in = s.getInputStream();

@@ -36,14 +36,21 @@ class SampleAlertRulesTest {
       }
     }
     assertTrue(registered.contains("dockward_source_up"), registered.toString());
-    JsonNode rules = new ObjectMapper(new YAMLFactory()).readTree(Path.of("../docs/monitoring/prometheus-alerts.yaml").toFile());
+    JsonNode rules =
+        new ObjectMapper(new YAMLFactory())
+            .readTree(Path.of("../docs/monitoring/prometheus-alerts.yaml").toFile());
     int checked = 0;
     for (JsonNode group : rules.get("groups")) {
       for (JsonNode rule : group.get("rules")) {
         Matcher m = METRIC.matcher(rule.get("expr").asText());
         while (m.find()) {
-          assertTrue(registered.contains(m.group()), rule.get("alert").asText() + " uses " + m.group()
-              + ", which the agent does not export; known: " + registered);
+          assertTrue(
+              registered.contains(m.group()),
+              rule.get("alert").asText()
+                  + " uses "
+                  + m.group()
+                  + ", which the agent does not export; known: "
+                  + registered);
           checked++;
         }
       }

@@ -8,9 +8,9 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * What the capture thread does with each frame, without the ring: parse, account in the flow
- * table, resolve its reports, and hand them to the policy stage: events (starts and ends) judged,
- * or learning (established flows), in the order the table made them.
+ * What the capture thread does with each frame, without the ring: parse, account in the flow table,
+ * resolve its reports, and hand them to the policy stage: events (starts and ends) judged, or
+ * learning (established flows), in the order the table made them.
  */
 final class CapturePipeline implements ResolvedFlows.Receiver {
   final FlowJudge judge;

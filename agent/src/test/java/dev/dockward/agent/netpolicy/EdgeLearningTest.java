@@ -22,44 +22,64 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Learning fed with frames as the capture thread sees them: what is learned (established
- * conversations, not scans), how much (capped and counted), and that the capture path never
- * writes the file itself.
+ * conversations, not scans), how much (capped and counted), and that the capture path never writes
+ * the file itself.
  */
 class EdgeLearningTest {
   private static final long T0 = 1_790_000_000_000L;
   private static final long SCANNER_MAC = 0x02_42_ac_12_00_09L;
   private static final long TARGET_MAC = 0x02_42_ac_12_00_02L;
   private static final long WEB_MAC = 0x02_42_ac_12_00_03L;
-  private static final ContainerInfo WEB = FlowJudgeTest.container("a1", "web", "nginx:1.25", Map.of(),
-      "backend", "172.18.0.3", "02:42:ac:12:00:03");
-  private static final ContainerInfo TARGET = FlowJudgeTest.container("c3", "db", "postgres:16", Map.of(),
-      "backend", "172.18.0.2", "02:42:ac:12:00:02");
-  private static final ContainerInfo SCANNER = FlowJudgeTest.container("e5", "scanner", "busybox", Map.of(),
-      "backend", "172.18.0.9", "02:42:ac:12:00:09");
+  private static final ContainerInfo WEB =
+      FlowJudgeTest.container(
+          "a1", "web", "nginx:1.25", Map.of(), "backend", "172.18.0.3", "02:42:ac:12:00:03");
+  private static final ContainerInfo TARGET =
+      FlowJudgeTest.container(
+          "c3", "db", "postgres:16", Map.of(), "backend", "172.18.0.2", "02:42:ac:12:00:02");
+  private static final ContainerInfo SCANNER =
+      FlowJudgeTest.container(
+          "e5", "scanner", "busybox", Map.of(), "backend", "172.18.0.9", "02:42:ac:12:00:09");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private LearnedEdges edges(LearnedEdges.Limits limits) {
-    return LearnedEdges.open(dir.resolve("learned.json"), Duration.ofHours(24), Instant.ofEpochMilli(T0), limits);
+    return LearnedEdges.open(
+        dir.resolve("learned.json"), Duration.ofHours(24), Instant.ofEpochMilli(T0), limits);
   }
 
   private static CapturePipeline capture(LearnedEdges learned) {
-    FlowJudge judge = new FlowJudge(EdgePolicy.NONE, Optional.of(learned),
-        new ScanCounter(Duration.ofSeconds(10), 4_096, 4_096), 30);
+    FlowJudge judge =
+        new FlowJudge(
+            EdgePolicy.NONE,
+            Optional.of(learned),
+            new ScanCounter(Duration.ofSeconds(10), 4_096, 4_096),
+            30);
     return new CapturePipeline(judge, List.of(WEB, TARGET, SCANNER), 65_536);
   }
 
   /** One TCP probe: SYN out, then SYN+ACK (open) or RST+ACK (closed) back. */
-  private static void probe(CapturePipeline c, long srcMac, String src, int srcPort, int port, boolean open,
+  private static void probe(
+      CapturePipeline c,
+      long srcMac,
+      String src,
+      int srcPort,
+      int port,
+      boolean open,
       long millis) {
-    c.frame(ResolvedFlows.ipv4(srcMac, TARGET_MAC, src, "172.18.0.2", FrameFacts.TCP, srcPort, port, FrameFacts.SYN), millis);
+    c.frame(
+        ResolvedFlows.ipv4(
+            srcMac, TARGET_MAC, src, "172.18.0.2", FrameFacts.TCP, srcPort, port, FrameFacts.SYN),
+        millis);
     int answer = open ? FrameFacts.SYN | FrameFacts.ACK : FrameFacts.RST | FrameFacts.ACK;
-    c.frame(ResolvedFlows.ipv4(TARGET_MAC, srcMac, "172.18.0.2", src, FrameFacts.TCP, port, srcPort, answer), millis);
+    c.frame(
+        ResolvedFlows.ipv4(
+            TARGET_MAC, srcMac, "172.18.0.2", src, FrameFacts.TCP, port, srcPort, answer),
+        millis);
   }
 
   @Test
-  void aFullPortScanWhereEveryPortAnswersIsLearnedAsNothingAndNeverWrittenPerEdge() throws Exception {
+  void aFullPortScanWhereEveryPortAnswersIsLearnedAsNothingAndNeverWrittenPerEdge()
+      throws Exception {
     LearnedEdges learned = edges(LearnedEdges.Limits.DEFAULT);
     String before = Files.readString(dir.resolve("learned.json"));
     long savesBefore = learned.saves();
@@ -76,7 +96,8 @@ class EdgeLearningTest {
     assertEquals(savesBefore, learned.saves(), "the capture path wrote nothing");
     assertEquals(before, Files.readString(dir.resolve("learned.json")));
 
-    // The same set still learns a real conversation afterwards (a minute later, the scan window long past).
+    // The same set still learns a real conversation afterwards (a minute later, the scan window
+    // long past).
     long later = T0 + 65_535 / 10 + 60_000;
     c.sweep(later);
     probe(c, WEB_MAC, "172.18.0.3", 51_000, 5432, true, later);
@@ -92,21 +113,44 @@ class EdgeLearningTest {
     LearnedEdges learned = edges(LearnedEdges.Limits.DEFAULT);
     CapturePipeline c = capture(learned);
     for (int port = 1; port <= 200; port++) {
-      probe(c, SCANNER_MAC, "172.18.0.9", 40_000 + port, port, false, T0 + port * 20_000L); // one per 20 s: no scan
+      probe(
+          c,
+          SCANNER_MAC,
+          "172.18.0.9",
+          40_000 + port,
+          port,
+          false,
+          T0 + port * 20_000L); // one per 20 s: no scan
     }
-    c.frame(ResolvedFlows.ipv4(WEB_MAC, TARGET_MAC, "172.18.0.3", "172.18.0.2", FrameFacts.TCP, 50_000, 6379, FrameFacts.SYN),
+    c.frame(
+        ResolvedFlows.ipv4(
+            WEB_MAC,
+            TARGET_MAC,
+            "172.18.0.3",
+            "172.18.0.2",
+            FrameFacts.TCP,
+            50_000,
+            6379,
+            FrameFacts.SYN),
         T0);
     assertEquals(0, learned.size());
-    assertEquals(0, c.judge.scanNotLearned(), "too slow to be a scan: refused because nothing answered");
+    assertEquals(
+        0, c.judge.scanNotLearned(), "too slow to be a scan: refused because nothing answered");
   }
 
   @Test
   void aOneWayDatagramStreamIsLearnedALoneDatagramIsNot() {
     LearnedEdges learned = edges(LearnedEdges.Limits.DEFAULT);
     CapturePipeline c = capture(learned);
-    c.frame(ResolvedFlows.ipv4(WEB_MAC, TARGET_MAC, "172.18.0.3", "172.18.0.2", FrameFacts.UDP, 50_001, 53, 0), T0);
+    c.frame(
+        ResolvedFlows.ipv4(
+            WEB_MAC, TARGET_MAC, "172.18.0.3", "172.18.0.2", FrameFacts.UDP, 50_001, 53, 0),
+        T0);
     for (int i = 0; i < FlowTable.ONE_WAY_PACKETS; i++) {
-      c.frame(ResolvedFlows.ipv4(WEB_MAC, TARGET_MAC, "172.18.0.3", "172.18.0.2", FrameFacts.UDP, 50_002, 514, 0), T0 + i);
+      c.frame(
+          ResolvedFlows.ipv4(
+              WEB_MAC, TARGET_MAC, "172.18.0.3", "172.18.0.2", FrameFacts.UDP, 50_002, 514, 0),
+          T0 + i);
     }
     assertTrue(learned.known("web>db udp/514"));
     assertEquals(1, learned.size());
@@ -151,7 +195,9 @@ class EdgeLearningTest {
     }
     assertTrue(Files.readString(file).contains("web>db tcp/5432"));
     learned.close();
-    assertTrue(learned.learn(web, "web>db tcp/6379", T0)); // after the writer stopped: only close would save it
+    assertTrue(
+        learned.learn(
+            web, "web>db tcp/6379", T0)); // after the writer stopped: only close would save it
     learned.close();
     assertTrue(Files.readString(file).contains("web>db tcp/6379"));
     try (Stream<Path> left = Files.list(dir)) {

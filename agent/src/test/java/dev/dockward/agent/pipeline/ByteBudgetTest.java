@@ -18,9 +18,22 @@ import org.junit.jupiter.api.Test;
 class ByteBudgetTest {
   /** An exec whose command line is 64 KiB of bytes shown as {@code \xff}: 256 KiB of text. */
   private static ProcessObserved hostileExec(int pid) {
-    ProcessInfo p = new ProcessInfo(pid, 1, 100L, "sleep", "/bin/sleep", "\\xff".repeat(64 * 1024), false,
-        OptionalInt.of(0), OptionalInt.of(0), OptionalLong.of(0), Map.of(), "/docker/x");
-    return new ProcessObserved(Instant.parse("2026-12-07T14:00:00Z"), "netlink", p, Optional.empty());
+    ProcessInfo p =
+        new ProcessInfo(
+            pid,
+            1,
+            100L,
+            "sleep",
+            "/bin/sleep",
+            "\\xff".repeat(64 * 1024),
+            false,
+            OptionalInt.of(0),
+            OptionalInt.of(0),
+            OptionalLong.of(0),
+            Map.of(),
+            "/docker/x");
+    return new ProcessObserved(
+        Instant.parse("2026-12-07T14:00:00Z"), "netlink", p, Optional.empty());
   }
 
   @Test
@@ -41,16 +54,19 @@ class ByteBudgetTest {
     assertEquals(3, fit, "three 256 KiB execs fit in 1 MiB");
     CountDownLatch passed = new CountDownLatch(1);
     AtomicLong failure = new AtomicLong();
-    Thread source = new Thread(() -> {
-      try {
-        budget.acquire(size);
-        passed.countDown();
-      } catch (InterruptedException e) {
-        failure.incrementAndGet();
-      }
-    });
+    Thread source =
+        new Thread(
+            () -> {
+              try {
+                budget.acquire(size);
+                passed.countDown();
+              } catch (InterruptedException e) {
+                failure.incrementAndGet();
+              }
+            });
     source.start();
-    assertTrue(!passed.await(200, TimeUnit.MILLISECONDS), "the fourth waits while the budget is held");
+    assertTrue(
+        !passed.await(200, TimeUnit.MILLISECONDS), "the fourth waits while the budget is held");
     budget.release(size); // the pipeline took one
     assertTrue(passed.await(30, TimeUnit.SECONDS), "and goes on once there is room");
     assertEquals(1, budget.waits());

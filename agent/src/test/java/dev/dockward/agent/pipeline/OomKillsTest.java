@@ -49,14 +49,21 @@ class OomKillsTest {
     List<String> out = new ArrayList<>();
     for (Map<String, Object> r : records) {
       kills.annotate(r);
-      out.add(r.get("oom_kill") instanceof Map<?, ?> k ? k.get("source") + ":" + k.get("new") : "-");
+      out.add(
+          r.get("oom_kill") instanceof Map<?, ?> k ? k.get("source") + ":" + k.get("new") : "-");
     }
     return out;
   }
 
   @Test
   void aContainerDeadBeforeAnySampleIsCountedOnceFromDockersEventsAndStop() {
-    assertEquals(List.of("docker_event:1", "docker_event:0", "docker_event:0", "docker_event:0", "docker_inspect:0"),
+    assertEquals(
+        List.of(
+            "docker_event:1",
+            "docker_event:0",
+            "docker_event:0",
+            "docker_event:0",
+            "docker_inspect:0"),
         feed(List.of(oom(130), oom(131), oom(133), oom(140), stop(150, true))));
   }
 
@@ -67,32 +74,37 @@ class OomKillsTest {
 
   @Test
   void theCounterAfterDockersEventsAddsNothingForTheSameKill() {
-    assertEquals(List.of("docker_event:1", "docker_event:0", "cgroup:0", "-"),
+    assertEquals(
+        List.of("docker_event:1", "docker_event:0", "cgroup:0", "-"),
         feed(List.of(oom(100), oom(102), sample(250, 1, 1), sample(500, 1, 0))));
   }
 
   @Test
   void dockersEventsAfterTheCounterAreItsEcho() {
-    assertEquals(List.of("cgroup:1", "docker_event:0", "docker_event:0", "docker_inspect:0"),
+    assertEquals(
+        List.of("cgroup:1", "docker_event:0", "docker_event:0", "docker_inspect:0"),
         feed(List.of(sample(250, 1, 1), oom(300), oom(301), stop(400, true))));
   }
 
   @Test
   void aSecondKillSeenByTheCounterIsNewEvenRightAfterTheFirst() {
-    assertEquals(List.of("docker_event:1", "cgroup:1", "docker_event:0"),
+    assertEquals(
+        List.of("docker_event:1", "cgroup:1", "docker_event:0"),
         feed(List.of(oom(100), sample(250, 2, 2), oom(260))));
   }
 
   @Test
   void killsFarApartFromDockerAloneAreCountedEach() {
     long later = OomKills.ECHO.toMillis() + 1000;
-    assertEquals(List.of("docker_event:1", "docker_event:1"), feed(List.of(oom(100), oom(100 + later))));
+    assertEquals(
+        List.of("docker_event:1", "docker_event:1"), feed(List.of(oom(100), oom(100 + later))));
   }
 
   @Test
   void aRestartStartsAfreshAndOtherContainersAreApart() {
     Map<String, Object> other = record("oom", 110, "0123" + "0".repeat(60));
-    assertEquals(List.of("docker_event:1", "docker_event:1", "-", "docker_inspect:1"),
+    assertEquals(
+        List.of("docker_event:1", "docker_event:1", "-", "docker_inspect:1"),
         feed(List.of(oom(100), other, record("container_start", 200, ID), stop(300, true))));
   }
 

@@ -35,31 +35,60 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The pipeline's order and failure handling, on a real journal with a stand-in detector. */
 class PipelineTest {
-  private static final String ID = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00";
-  private static final HostInfo HOST = new HostInfo("test-host", "0123456789abcdef0123456789abcdef");
+  private static final String ID =
+      "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00";
+  private static final HostInfo HOST =
+      new HostInfo("test-host", "0123456789abcdef0123456789abcdef");
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final ObjectMapper json = new ObjectMapper();
 
   private static ProcessObserved shellIn(ContainerInfo container) {
-    ProcessInfo sh = new ProcessInfo(4242, 4200, 123456L, "sh", "/bin/sh", "sh -c id", false,
-        OptionalInt.of(0), OptionalInt.of(0), OptionalLong.of(0xa80425fbL), Map.of("mnt", 4026532254L),
-        "/docker/" + ID);
-    return new ProcessObserved(Instant.parse("2026-11-23T05:00:00Z"), "proc_scan", sh, Optional.of(container));
+    ProcessInfo sh =
+        new ProcessInfo(
+            4242,
+            4200,
+            123456L,
+            "sh",
+            "/bin/sh",
+            "sh -c id",
+            false,
+            OptionalInt.of(0),
+            OptionalInt.of(0),
+            OptionalLong.of(0xa80425fbL),
+            Map.of("mnt", 4026532254L),
+            "/docker/" + ID);
+    return new ProcessObserved(
+        Instant.parse("2026-11-23T05:00:00Z"), "proc_scan", sh, Optional.of(container));
   }
 
   private static ContainerInfo named(String name) {
     ContainerInfo u = ContainerInfo.unresolved(ID);
-    return new ContainerInfo(ID, name, "nginx:1.25", "sha256:1", Map.of(), false, List.of(), List.of(), List.of(),
-        u.namespaces(), List.of(), u.limits(), OptionalLong.of(4200), Map.of(), Optional.empty(), List.of());
+    return new ContainerInfo(
+        ID,
+        name,
+        "nginx:1.25",
+        "sha256:1",
+        Map.of(),
+        false,
+        List.of(),
+        List.of(),
+        List.of(),
+        u.namespaces(),
+        List.of(),
+        u.limits(),
+        OptionalLong.of(4200),
+        Map.of(),
+        Optional.empty(),
+        List.of());
   }
 
   private List<Map<String, Object>> journalled() throws IOException {
     List<Map<String, Object>> out = new ArrayList<>();
-    try (ChronicleJournal j = ChronicleJournal.openForReading(dir); JournalCursor c = j.fromStart()) {
+    try (ChronicleJournal j = ChronicleJournal.openForReading(dir);
+        JournalCursor c = j.fromStart()) {
       Optional<JournalRecord> r;
       while ((r = c.next()).isPresent()) {
         out.add(json.readValue(r.get().json(), MAP));
@@ -68,20 +97,24 @@ class PipelineTest {
     return out;
   }
 
-  private Pipeline pipeline(ChronicleJournal journal, ContainerDirectory directory, Detector detector) {
-    return new Pipeline(16, directory, HOST, new RecordIds("0123456789ab", 0, 1), journal, detector);
+  private Pipeline pipeline(
+      ChronicleJournal journal, ContainerDirectory directory, Detector detector) {
+    return new Pipeline(
+        16, directory, HOST, new RecordIds("0123456789ab", 0, 1), journal, detector);
   }
 
   @Test
-  void containerKnownOnlyByIdIsFilledInFromTheDirectoryAndTheAlertFollowsItsEvent() throws IOException {
-    Detector oneAlert = (event, ids) -> {
-      Map<String, Object> alert = new LinkedHashMap<>();
-      alert.put("kind", "alert");
-      alert.put("id", ids.get());
-      alert.put("event_id", event.get("id"));
-      alert.put("container_name", ((Map<?, ?>) event.get("container")).get("name"));
-      return List.of(alert);
-    };
+  void containerKnownOnlyByIdIsFilledInFromTheDirectoryAndTheAlertFollowsItsEvent()
+      throws IOException {
+    Detector oneAlert =
+        (event, ids) -> {
+          Map<String, Object> alert = new LinkedHashMap<>();
+          alert.put("kind", "alert");
+          alert.put("id", ids.get());
+          alert.put("event_id", event.get("id"));
+          alert.put("container_name", ((Map<?, ?>) event.get("container")).get("name"));
+          return List.of(alert);
+        };
     try (ChronicleJournal journal = ChronicleJournal.openForWriting(dir, "hourly")) {
       Pipeline p = pipeline(journal, id -> Optional.of(named("web")), oneAlert);
       p.process(shellIn(ContainerInfo.unresolved(ID)));
@@ -103,14 +136,17 @@ class PipelineTest {
   }
 
   @Test
-  void anEventWhoseEnrichmentFailsIsJournalledAsSeenAndTheNextOneIsEnrichedAsUsual() throws IOException {
-    java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
-    ContainerDirectory failingOnce = id -> {
-      if (lookups.getAndIncrement() == 0) {
-        throw new IllegalStateException("the daemon answered something unexpected");
-      }
-      return Optional.of(named("web"));
-    };
+  void anEventWhoseEnrichmentFailsIsJournalledAsSeenAndTheNextOneIsEnrichedAsUsual()
+      throws IOException {
+    java.util.concurrent.atomic.AtomicInteger lookups =
+        new java.util.concurrent.atomic.AtomicInteger();
+    ContainerDirectory failingOnce =
+        id -> {
+          if (lookups.getAndIncrement() == 0) {
+            throw new IllegalStateException("the daemon answered something unexpected");
+          }
+          return Optional.of(named("web"));
+        };
     Detector oneAlert = (event, ids) -> List.of(Map.of("kind", "alert", "id", ids.get()));
     try (ChronicleJournal journal = ChronicleJournal.openForWriting(dir, "hourly")) {
       Pipeline p = pipeline(journal, failingOnce, oneAlert);
@@ -121,7 +157,8 @@ class PipelineTest {
       assertEquals(0, p.stats().unrecordable());
       assertEquals(2, p.stats().alerts(), "the detector ran on both");
     }
-    List<Map<String, Object>> events = journalled().stream().filter(r -> "event".equals(r.get("kind"))).toList();
+    List<Map<String, Object>> events =
+        journalled().stream().filter(r -> "event".equals(r.get("kind"))).toList();
     assertEquals(2, events.size());
     Map<?, ?> unenriched = (Map<?, ?>) events.get(0).get("container");
     assertEquals(ID, unenriched.get("id"), "the container the source named is kept");
@@ -130,30 +167,47 @@ class PipelineTest {
   }
 
   @Test
-  void theShippersAreWokenOnceAfterAnEventsAlertsAreJournalledAndNotForEventsWithout() throws IOException {
-    java.util.concurrent.atomic.AtomicInteger wakes = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.atomic.AtomicInteger journalledWhenWoken = new java.util.concurrent.atomic.AtomicInteger(-1);
-    Detector twoAlertsForWeb = (event, ids) -> "web".equals(((Map<?, ?>) event.get("container")).get("name"))
-        ? List.of(Map.of("kind", "alert", "id", ids.get()), Map.of("kind", "alert", "id", ids.get())) : List.of();
+  void theShippersAreWokenOnceAfterAnEventsAlertsAreJournalledAndNotForEventsWithout()
+      throws IOException {
+    java.util.concurrent.atomic.AtomicInteger wakes =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger journalledWhenWoken =
+        new java.util.concurrent.atomic.AtomicInteger(-1);
+    Detector twoAlertsForWeb =
+        (event, ids) ->
+            "web".equals(((Map<?, ?>) event.get("container")).get("name"))
+                ? List.of(
+                    Map.of("kind", "alert", "id", ids.get()),
+                    Map.of("kind", "alert", "id", ids.get()))
+                : List.of();
     try (ChronicleJournal journal = ChronicleJournal.openForWriting(dir, "hourly")) {
-      Pipeline p = new Pipeline(16, id -> Optional.empty(), HOST, new RecordIds("0123456789ab", 0, 1), journal,
-          twoAlertsForWeb, () -> {
-            wakes.incrementAndGet();
-            journalledWhenWoken.set(journal.lastRecord().isPresent() ? 1 : 0);
-          });
+      Pipeline p =
+          new Pipeline(
+              16,
+              id -> Optional.empty(),
+              HOST,
+              new RecordIds("0123456789ab", 0, 1),
+              journal,
+              twoAlertsForWeb,
+              () -> {
+                wakes.incrementAndGet();
+                journalledWhenWoken.set(journal.lastRecord().isPresent() ? 1 : 0);
+              });
       p.process(shellIn(named("db")));
       assertEquals(0, wakes.get(), "an event without alerts wakes nobody");
       p.process(shellIn(named("web")));
       assertEquals(1, wakes.get(), "one wake-up for the event's two alerts");
       assertEquals(1, journalledWhenWoken.get());
     }
-    assertEquals(4, journalled().size(), "two events, two alerts, all journalled before the wake-up");
+    assertEquals(
+        4, journalled().size(), "two events, two alerts, all journalled before the wake-up");
   }
 
   @Test
   void containerTheDirectoryDoesNotKnowKeepsItsId() throws IOException {
     try (ChronicleJournal journal = ChronicleJournal.openForWriting(dir, "hourly")) {
-      pipeline(journal, id -> Optional.empty(), (e, ids) -> List.of()).process(shellIn(ContainerInfo.unresolved(ID)));
+      pipeline(journal, id -> Optional.empty(), (e, ids) -> List.of())
+          .process(shellIn(ContainerInfo.unresolved(ID)));
     }
     Map<?, ?> container = (Map<?, ?>) journalled().get(0).get("container");
     assertEquals(ID, container.get("id"));
@@ -161,21 +215,34 @@ class PipelineTest {
   }
 
   @Test
-  void aContainerGoneFromTheInventoryBeforeItsEventIsEnrichedIsServedFromItsSnapshot() throws IOException {
+  void aContainerGoneFromTheInventoryBeforeItsEventIsEnrichedIsServedFromItsSnapshot()
+      throws IOException {
     java.util.Map<String, ContainerInfo> inventory = new java.util.HashMap<>();
-    Detector nameOfTheContainer = (event, ids) -> List.of(Map.of("kind", "alert", "id", ids.get(),
-        "container_name", ((Map<?, ?>) event.get("container")).get("name"),
-        "container_image", ((Map<?, ?>) event.get("container")).get("image")));
+    Detector nameOfTheContainer =
+        (event, ids) ->
+            List.of(
+                Map.of(
+                    "kind",
+                    "alert",
+                    "id",
+                    ids.get(),
+                    "container_name",
+                    ((Map<?, ?>) event.get("container")).get("name"),
+                    "container_image",
+                    ((Map<?, ?>) event.get("container")).get("image")));
     try (ChronicleJournal journal = ChronicleJournal.openForWriting(dir, "hourly")) {
-      Pipeline p = pipeline(journal, id -> Optional.ofNullable(inventory.get(id)), nameOfTheContainer);
+      Pipeline p =
+          pipeline(journal, id -> Optional.ofNullable(inventory.get(id)), nameOfTheContainer);
       inventory.put(ID, named("short-lived"));
-      p.process(new dev.dockward.event.ContainerStarted(Instant.parse("2026-11-23T05:00:00Z"), named("short-lived"),
-          false));
+      p.process(
+          new dev.dockward.event.ContainerStarted(
+              Instant.parse("2026-11-23T05:00:00Z"), named("short-lived"), false));
       inventory.remove(ID); // docker run --rm: destroyed before the /proc scan's event is handled
       p.process(shellIn(ContainerInfo.unresolved(ID)));
       assertEquals(1, p.stats().containersFromSnapshot());
       p.process(shellIn(ContainerInfo.unresolved("d".repeat(64))));
-      assertEquals(1, p.stats().containersUnresolved(), "a container never seen keeps its id alone");
+      assertEquals(
+          1, p.stats().containersUnresolved(), "a container never seen keeps its id alone");
     }
     List<Map<String, Object>> records = journalled();
     Map<String, Object> exec = records.get(2);
@@ -189,9 +256,10 @@ class PipelineTest {
 
   @Test
   void aFailingDetectorIsCountedAndTheEventIsStillJournalled() throws IOException {
-    Detector broken = (e, ids) -> {
-      throw new IllegalStateException("rule engine bug");
-    };
+    Detector broken =
+        (e, ids) -> {
+          throw new IllegalStateException("rule engine bug");
+        };
     try (ChronicleJournal journal = ChronicleJournal.openForWriting(dir, "hourly")) {
       Pipeline p = pipeline(journal, id -> Optional.empty(), broken);
       p.process(shellIn(named("a")));
@@ -218,17 +286,32 @@ class PipelineTest {
   }
 
   @Test
-  void aLifecycleRecordWakesTheShippersOfAlertsLikeAnAlertAndAPlainEventDoesNot() throws IOException {
+  void aLifecycleRecordWakesTheShippersOfAlertsLikeAnAlertAndAPlainEventDoesNot()
+      throws IOException {
     AtomicInteger woken = new AtomicInteger();
     Detector none = (event, ids) -> List.of();
     try (ChronicleJournal journal = ChronicleJournal.openForWriting(dir, "hourly")) {
-      Pipeline p = new Pipeline(16, id -> Optional.of(named("web")), HOST, new RecordIds("0123456789ab", 0, 1), journal,
-          none, woken::incrementAndGet);
+      Pipeline p =
+          new Pipeline(
+              16,
+              id -> Optional.of(named("web")),
+              HOST,
+              new RecordIds("0123456789ab", 0, 1),
+              journal,
+              none,
+              woken::incrementAndGet);
       p.process(shellIn(ContainerInfo.unresolved(ID)));
       assertEquals(0, woken.get(), "an event without alerts wakes no shipper of alerts");
-      p.process(new AgentLifecycle(Instant.parse("2026-11-23T05:00:00Z"),
-          AgentLifecycle.Phase.HEARTBEAT, "0.1.0", Duration.ofSeconds(30), 0, 0));
-      assertEquals(1, woken.get(), "an agent_heartbeat is shipped like an alert: its shippers are woken");
+      p.process(
+          new AgentLifecycle(
+              Instant.parse("2026-11-23T05:00:00Z"),
+              AgentLifecycle.Phase.HEARTBEAT,
+              "0.1.0",
+              Duration.ofSeconds(30),
+              0,
+              0));
+      assertEquals(
+          1, woken.get(), "an agent_heartbeat is shipped like an alert: its shippers are woken");
     }
   }
 
@@ -238,11 +321,19 @@ class PipelineTest {
     List<Long> journalledWhenCaughtUp = new CopyOnWriteArrayList<>();
     try (ChronicleJournal journal = ChronicleJournal.openForWriting(dir, "hourly")) {
       Pipeline[] p = new Pipeline[1];
-      p[0] = new Pipeline(16, id -> Optional.of(named("web")), HOST, new RecordIds("0123456789ab", 0, 1), journal,
-          (event, ids) -> List.of(), () -> { }, () -> {
-            journalledWhenCaughtUp.add(p[0].stats().events());
-            caughtUp.incrementAndGet();
-          });
+      p[0] =
+          new Pipeline(
+              16,
+              id -> Optional.of(named("web")),
+              HOST,
+              new RecordIds("0123456789ab", 0, 1),
+              journal,
+              (event, ids) -> List.of(),
+              () -> {},
+              () -> {
+                journalledWhenCaughtUp.add(p[0].stats().events());
+                caughtUp.incrementAndGet();
+              });
       // Queued before the thread starts: one burst, drained in one go.
       for (int i = 0; i < 3; i++) {
         p[0].accept(shellIn(ContainerInfo.unresolved(ID)));
@@ -254,7 +345,8 @@ class PipelineTest {
       }
       p[0].close();
     }
-    assertEquals(List.of(3L), journalledWhenCaughtUp, "one signal, after the third event was journalled");
+    assertEquals(
+        List.of(3L), journalledWhenCaughtUp, "one signal, after the third event was journalled");
     assertEquals(3, journalled().size());
   }
 }

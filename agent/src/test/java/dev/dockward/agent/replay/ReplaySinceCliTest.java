@@ -18,13 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code dockward replay --since AGE} as a responder types it, on journals whose cycle of
- * {@code now - AGE} has no file: a journal younger than the window, and one with a gap where the
- * agent was stopped. The replay used to exit 1 with Chronicle's "'file not found' for the lowerCycle".
+ * {@code dockward replay --since AGE} as a responder types it, on journals whose cycle of {@code
+ * now - AGE} has no file: a journal younger than the window, and one with a gap where the agent was
+ * stopped. The replay used to exit 1 with Chronicle's "'file not found' for the lowerCycle".
  */
 class ReplaySinceCliTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final List<String> written = new ArrayList<>();
   private final List<Instant> times = new ArrayList<>();
@@ -34,8 +33,11 @@ class ReplaySinceCliTest {
     try (ChronicleJournal j = ChronicleJournal.openForWriting(dir, rollCycle, clock)) {
       for (Instant t : at) {
         clock.currentTimeMillis(t.toEpochMilli());
-        String json = String.format("{\"schema\":1,\"kind\":\"event\",\"id\":\"0123456789ab-%016x\",\"time\":\"%s\","
-            + "\"type\":\"exec\",\"source\":\"test\"}", written.size() + 1, Timestamps.format(t));
+        String json =
+            String.format(
+                "{\"schema\":1,\"kind\":\"event\",\"id\":\"0123456789ab-%016x\",\"time\":\"%s\","
+                    + "\"type\":\"exec\",\"source\":\"test\"}",
+                written.size() + 1, Timestamps.format(t));
         j.append(json);
         written.add(json);
         times.add(t);
@@ -43,10 +45,15 @@ class ReplaySinceCliTest {
     }
   }
 
-  /** Three records in the current cycle, none older than 20 minutes, so every age below selects them all. */
+  /**
+   * Three records in the current cycle, none older than 20 minutes, so every age below selects them
+   * all.
+   */
   private static List<Instant> young(Instant now, ChronoUnit cycle) {
-    Instant start = now.truncatedTo(cycle).isAfter(now.minus(Duration.ofMinutes(20)))
-        ? now.truncatedTo(cycle) : now.minus(Duration.ofMinutes(20));
+    Instant start =
+        now.truncatedTo(cycle).isAfter(now.minus(Duration.ofMinutes(20)))
+            ? now.truncatedTo(cycle)
+            : now.minus(Duration.ofMinutes(20));
     return List.of(start, start.plus(Duration.between(start, now).dividedBy(2)), now);
   }
 
@@ -55,8 +62,11 @@ class ReplaySinceCliTest {
     StringWriter err = new StringWriter();
     List<String> command = new ArrayList<>(List.of("replay", "--journal", dir.toString()));
     command.addAll(List.of(args));
-    int code = DockwardCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-        .execute(command.toArray(String[]::new));
+    int code =
+        DockwardCli.commandLine()
+            .setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err))
+            .execute(command.toArray(String[]::new));
     assertEquals(0, code, String.join(" ", args) + ": " + err);
     assertEquals("", err.toString(), String.join(" ", args));
     return out.toString().lines().toList();

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A journal with known records over three hours (each appended 100 ms after its event time, in
- * the hourly cycle of that time), and the replays a responder would ask for.
+ * A journal with known records over three hours (each appended 100 ms after its event time, in the
+ * hourly cycle of that time), and the replays a responder would ask for.
  */
 class ReplayTest {
   private static final Instant T0 = Instant.parse("2026-11-20T01:00:00Z");
@@ -38,8 +38,7 @@ class ReplayTest {
   private static final String DB = "b2".repeat(32);
   private static final String PREFIX = "0123456789ab";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final ObjectMapper json = new ObjectMapper();
   private final List<Map<String, Object>> written = new ArrayList<>();
@@ -65,13 +64,15 @@ class ReplayTest {
     return r;
   }
 
-  private Map<String, Object> sample(Instant time, String container, String name, double memFraction) {
+  private Map<String, Object> sample(
+      Instant time, String container, String name, double memFraction) {
     Map<String, Object> r = event("resource_sample", time, container, name);
     r.put("res", Map.of("cgroup_version", 1L, "mem_fraction", memFraction));
     return r;
   }
 
-  private Map<String, Object> alert(String rule, String severity, Instant time, String container, String name) {
+  private Map<String, Object> alert(
+      String rule, String severity, Instant time, String container, String name) {
     Map<String, Object> r = record("alert", time, container, name);
     r.put("rule", rule);
     r.put("severity", severity);
@@ -82,7 +83,10 @@ class ReplayTest {
     return r;
   }
 
-  /** 01:00–04:00: an event every minute alternating web/db, a few alerts, and memory samples at 03:30:01–16. */
+  /**
+   * 01:00–04:00: an event every minute alternating web/db, a few alerts, and memory samples at
+   * 03:30:01–16.
+   */
   @BeforeEach
   void writeJournal() throws Exception {
     SetTimeProvider clock = new SetTimeProvider(T0);
@@ -90,7 +94,14 @@ class ReplayTest {
       for (int minute = 0; minute < 180; minute++) {
         Instant t = T0.plus(Duration.ofMinutes(minute));
         boolean web = minute % 2 == 0;
-        add(j, clock, event(minute % 10 == 0 ? "container_start" : "exec", t, web ? WEB : DB, web ? "web" : "db"));
+        add(
+            j,
+            clock,
+            event(
+                minute % 10 == 0 ? "container_start" : "exec",
+                t,
+                web ? WEB : DB,
+                web ? "web" : "db"));
         if (minute % 30 == 5) {
           add(j, clock, alert("shell_in_container", "medium", t, WEB, "web"));
         }
@@ -107,8 +118,10 @@ class ReplayTest {
     }
   }
 
-  private void add(ChronicleJournal j, SetTimeProvider clock, Map<String, Object> r) throws Exception {
-    clock.currentTimeMillis(Instant.parse(String.valueOf(r.get("time"))).plusMillis(100).toEpochMilli());
+  private void add(ChronicleJournal j, SetTimeProvider clock, Map<String, Object> r)
+      throws Exception {
+    clock.currentTimeMillis(
+        Instant.parse(String.valueOf(r.get("time"))).plusMillis(100).toEpochMilli());
     j.append(json.writeValueAsString(r));
     written.add(r);
   }
@@ -135,27 +148,91 @@ class ReplayTest {
     Instant to = T0.plus(Duration.ofMinutes(85));
     ReplayQuery all = ReplayQuery.all();
     assertEquals(expected(r -> true), ids(all));
-    assertEquals(expected(r -> !time(r).isBefore(from) && !time(r).isAfter(to)),
-        ids(new ReplayQuery(Optional.of(from), Optional.of(to), all.kinds(), Optional.empty(), Set.of(),
-            Optional.empty(), Optional.empty())));
-    assertEquals(expected(r -> r.get("container") instanceof Map<?, ?> c && "db".equals(c.get("name"))),
-        ids(new ReplayQuery(Optional.empty(), Optional.empty(), all.kinds(), Optional.of("db"), Set.of(),
-            Optional.empty(), Optional.empty())));
-    assertEquals(ids(new ReplayQuery(Optional.empty(), Optional.empty(), all.kinds(), Optional.of("db"), Set.of(),
-            Optional.empty(), Optional.empty())),
-        ids(new ReplayQuery(Optional.empty(), Optional.empty(), all.kinds(), Optional.of("b2b2b2"), Set.of(),
-            Optional.empty(), Optional.empty())), "an id prefix selects the same container as its name");
-    assertEquals(expected(r -> "alert".equals(r.get("kind"))),
-        ids(new ReplayQuery(Optional.empty(), Optional.empty(), Set.of("alert"), Optional.empty(), Set.of(),
-            Optional.empty(), Optional.empty())));
-    assertEquals(expected(r -> "container_start".equals(r.get("type"))),
-        ids(new ReplayQuery(Optional.empty(), Optional.empty(), Set.of("event"), Optional.empty(),
-            Set.of("container_start"), Optional.empty(), Optional.empty())));
-    assertEquals(expected(r -> "shell_in_container".equals(r.get("rule"))),
-        ids(new ReplayQuery(Optional.empty(), Optional.empty(), Set.of("alert"), Optional.empty(), Set.of(),
-            Optional.of("shell_in_container"), Optional.empty())));
-    List<Object> critical = ids(new ReplayQuery(Optional.empty(), Optional.empty(), Set.of("alert"), Optional.empty(),
-        Set.of(), Optional.empty(), Optional.of(Severity.HIGH)));
+    assertEquals(
+        expected(r -> !time(r).isBefore(from) && !time(r).isAfter(to)),
+        ids(
+            new ReplayQuery(
+                Optional.of(from),
+                Optional.of(to),
+                all.kinds(),
+                Optional.empty(),
+                Set.of(),
+                Optional.empty(),
+                Optional.empty())));
+    assertEquals(
+        expected(r -> r.get("container") instanceof Map<?, ?> c && "db".equals(c.get("name"))),
+        ids(
+            new ReplayQuery(
+                Optional.empty(),
+                Optional.empty(),
+                all.kinds(),
+                Optional.of("db"),
+                Set.of(),
+                Optional.empty(),
+                Optional.empty())));
+    assertEquals(
+        ids(
+            new ReplayQuery(
+                Optional.empty(),
+                Optional.empty(),
+                all.kinds(),
+                Optional.of("db"),
+                Set.of(),
+                Optional.empty(),
+                Optional.empty())),
+        ids(
+            new ReplayQuery(
+                Optional.empty(),
+                Optional.empty(),
+                all.kinds(),
+                Optional.of("b2b2b2"),
+                Set.of(),
+                Optional.empty(),
+                Optional.empty())),
+        "an id prefix selects the same container as its name");
+    assertEquals(
+        expected(r -> "alert".equals(r.get("kind"))),
+        ids(
+            new ReplayQuery(
+                Optional.empty(),
+                Optional.empty(),
+                Set.of("alert"),
+                Optional.empty(),
+                Set.of(),
+                Optional.empty(),
+                Optional.empty())));
+    assertEquals(
+        expected(r -> "container_start".equals(r.get("type"))),
+        ids(
+            new ReplayQuery(
+                Optional.empty(),
+                Optional.empty(),
+                Set.of("event"),
+                Optional.empty(),
+                Set.of("container_start"),
+                Optional.empty(),
+                Optional.empty())));
+    assertEquals(
+        expected(r -> "shell_in_container".equals(r.get("rule"))),
+        ids(
+            new ReplayQuery(
+                Optional.empty(),
+                Optional.empty(),
+                Set.of("alert"),
+                Optional.empty(),
+                Set.of(),
+                Optional.of("shell_in_container"),
+                Optional.empty())));
+    List<Object> critical =
+        ids(
+            new ReplayQuery(
+                Optional.empty(),
+                Optional.empty(),
+                Set.of("alert"),
+                Optional.empty(),
+                Set.of(),
+                Optional.empty(),
+                Optional.of(Severity.HIGH)));
     assertEquals(expected(r -> "critical".equals(r.get("severity"))), critical);
     assertEquals(1, critical.size());
   }
@@ -166,18 +243,36 @@ class ReplayTest {
     List<Object> selected = new ArrayList<>();
     Replayer.Counts counts;
     try (ChronicleJournal j = ChronicleJournal.openForReading(dir)) {
-      counts = new Replayer(j).replay(new ReplayQuery(Optional.of(from), Optional.empty(), Set.of("event", "alert"),
-          Optional.empty(), Set.of(), Optional.empty(), Optional.empty()), r -> selected.add(r.map().get("id")),
-          false, () -> true);
+      counts =
+          new Replayer(j)
+              .replay(
+                  new ReplayQuery(
+                      Optional.of(from),
+                      Optional.empty(),
+                      Set.of("event", "alert"),
+                      Optional.empty(),
+                      Set.of(),
+                      Optional.empty(),
+                      Optional.empty()),
+                  r -> selected.add(r.map().get("id")),
+                  false,
+                  () -> true);
     }
     assertEquals(expected(r -> !time(r).isBefore(from)), selected);
-    long lastHour = written.stream().filter(r -> !time(r).isBefore(T0.plus(Duration.ofHours(2)))).count();
-    assertEquals(lastHour, counts.read(), "only the last hourly cycle was read, not the " + written.size() + " records");
+    long lastHour =
+        written.stream().filter(r -> !time(r).isBefore(T0.plus(Duration.ofHours(2)))).count();
+    assertEquals(
+        lastHour,
+        counts.read(),
+        "only the last hourly cycle was read, not the " + written.size() + " records");
   }
 
   @Test
   void aNewRuleOverOldEventsRaisesExactlyTheExpectedAlertsIncludingAForRule() throws Exception {
-    Path rules = Files.writeString(dir.resolveSibling(dir.getFileName() + "-rules.yaml"), """
+    Path rules =
+        Files.writeString(
+            dir.resolveSibling(dir.getFileName() + "-rules.yaml"),
+            """
         rules:
           - id: web_started
             condition: event.type == "container_start" && container.name == "web"
@@ -191,23 +286,40 @@ class ReplayTest {
         """);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = DockwardCli.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-        .execute("replay", "--journal", dir.toString(), "--rules", rules.toString());
+    int code =
+        DockwardCli.commandLine()
+            .setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err))
+            .execute("replay", "--journal", dir.toString(), "--rules", rules.toString());
     assertEquals(0, code, err.toString());
     List<Map<String, Object>> alerts = new ArrayList<>();
     for (String line : out.toString().lines().toList()) {
       alerts.add(json.readValue(line, Map.class));
     }
-    List<Object> webStarts = expected(r -> "container_start".equals(r.get("type"))
-        && ((Map<?, ?>) r.get("container")).get("name").equals("web"));
+    List<Object> webStarts =
+        expected(
+            r ->
+                "container_start".equals(r.get("type"))
+                    && ((Map<?, ?>) r.get("container")).get("name").equals("web"));
     assertEquals(18, webStarts.size());
-    assertEquals(webStarts, alerts.stream().filter(a -> "web_started".equals(a.get("rule")))
-        .map(a -> a.get("event_id")).toList(), "one alert per recorded web start, each naming its event");
-    List<Map<String, Object>> memory = alerts.stream().filter(a -> "memory_held_high".equals(a.get("rule"))).toList();
-    assertEquals(1, memory.size(), "web held high memory for 16 s and raises once; db only for 5 s: " + memory);
+    assertEquals(
+        webStarts,
+        alerts.stream()
+            .filter(a -> "web_started".equals(a.get("rule")))
+            .map(a -> a.get("event_id"))
+            .toList(),
+        "one alert per recorded web start, each naming its event");
+    List<Map<String, Object>> memory =
+        alerts.stream().filter(a -> "memory_held_high".equals(a.get("rule"))).toList();
+    assertEquals(
+        1,
+        memory.size(),
+        "web held high memory for 16 s and raises once; db only for 5 s: " + memory);
     assertEquals("web", ((Map<?, ?>) memory.get(0).get("container")).get("name"));
     assertEquals(19, alerts.size());
-    assertTrue(alerts.stream().allMatch(a -> String.valueOf(a.get("id")).matches("000000000000-[0-9a-f]{32}")),
+    assertTrue(
+        alerts.stream()
+            .allMatch(a -> String.valueOf(a.get("id")).matches("000000000000-[0-9a-f]{32}")),
         "replayed alerts carry no host prefix");
   }
 
@@ -217,19 +329,36 @@ class ReplayTest {
     Instant t = T0.plus(Duration.ofHours(3));
     // The shell was seen before the daemon reported its container; the container is long removed.
     Map<String, Object> exec = event("exec", t, null, null);
-    exec.put("container", Map.of("id", gone, "name", "", "image", "", "image_id", "", "labels", Map.of()));
+    exec.put(
+        "container",
+        Map.of("id", gone, "name", "", "image", "", "image_id", "", "labels", Map.of()));
     exec.put("process", Map.of("pid", 77L, "name", "sh", "cmdline", "sh -c id"));
     Map<String, Object> start = event("container_start", t.plusMillis(5), null, null);
-    start.put("container", Map.of("id", gone, "name", "fleeting", "image", "busybox:1", "image_id", "sha256:9",
-        "labels", Map.of("team", "x")));
+    start.put(
+        "container",
+        Map.of(
+            "id",
+            gone,
+            "name",
+            "fleeting",
+            "image",
+            "busybox:1",
+            "image_id",
+            "sha256:9",
+            "labels",
+            Map.of("team", "x")));
     start.put("already_running", false);
-    try (ChronicleJournal j = ChronicleJournal.openForWriting(dir, "hourly", new SetTimeProvider(t))) {
+    try (ChronicleJournal j =
+        ChronicleJournal.openForWriting(dir, "hourly", new SetTimeProvider(t))) {
       j.append(json.writeValueAsString(exec));
       j.append(json.writeValueAsString(start));
     }
     StringWriter out = new StringWriter();
-    int code = DockwardCli.commandLine().setOut(new PrintWriter(out))
-        .execute("replay", "--journal", dir.toString(), "--container", "fleeting", "--type", "exec");
+    int code =
+        DockwardCli.commandLine()
+            .setOut(new PrintWriter(out))
+            .execute(
+                "replay", "--journal", dir.toString(), "--container", "fleeting", "--type", "exec");
     assertEquals(0, code);
     List<String> lines = out.toString().lines().toList();
     assertEquals(1, lines.size(), out.toString());
@@ -241,7 +370,10 @@ class ReplayTest {
     assertEquals("sha256:9", container.get("image_id"));
     assertEquals(Map.of("team", "x"), container.get("labels"));
 
-    Path rules = Files.writeString(dir.resolveSibling(dir.getFileName() + "-names.yaml"), """
+    Path rules =
+        Files.writeString(
+            dir.resolveSibling(dir.getFileName() + "-names.yaml"),
+            """
         rules:
           - id: shell_in_fleeting
             condition: event.type == "exec" && container.name == "fleeting"
@@ -249,31 +381,52 @@ class ReplayTest {
             output: "shell in {container.name} ({container.image})"
         """);
     StringWriter rerun = new StringWriter();
-    assertEquals(0, DockwardCli.commandLine().setOut(new PrintWriter(rerun))
-        .execute("replay", "--journal", dir.toString(), "--rules", rules.toString()));
+    assertEquals(
+        0,
+        DockwardCli.commandLine()
+            .setOut(new PrintWriter(rerun))
+            .execute("replay", "--journal", dir.toString(), "--rules", rules.toString()));
     List<String> alerts = rerun.toString().lines().toList();
     assertEquals(1, alerts.size(), rerun.toString());
-    assertEquals("shell in fleeting (busybox:1)", json.readValue(alerts.get(0), Map.class).get("summary"));
+    assertEquals(
+        "shell in fleeting (busybox:1)", json.readValue(alerts.get(0), Map.class).get("summary"));
 
     StringWriter plain = new StringWriter();
-    DockwardCli.commandLine().setOut(new PrintWriter(plain)).execute("replay", "--journal", dir.toString());
-    assertTrue(plain.toString().contains(json.writeValueAsString(exec)), "a plain dump prints the journal verbatim");
+    DockwardCli.commandLine()
+        .setOut(new PrintWriter(plain))
+        .execute("replay", "--journal", dir.toString());
+    assertTrue(
+        plain.toString().contains(json.writeValueAsString(exec)),
+        "a plain dump prints the journal verbatim");
   }
 
   @Test
   void followSeesARecordAppendedAfterItStarted() throws Exception {
     AtomicBoolean stop = new AtomicBoolean();
     List<Object> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-    CompletableFuture<Replayer.Counts> following = CompletableFuture.supplyAsync(() -> {
-      try (ChronicleJournal j = ChronicleJournal.openForReading(dir)) {
-        return new Replayer(j).replay(new ReplayQuery(Optional.empty(), Optional.empty(), Set.of("alert"),
-            Optional.empty(), Set.of(), Optional.of("late_rule"), Optional.empty()), r -> seen.add(r.map().get("id")),
-            true, stop::get);
-      }
-    });
+    CompletableFuture<Replayer.Counts> following =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (ChronicleJournal j = ChronicleJournal.openForReading(dir)) {
+                return new Replayer(j)
+                    .replay(
+                        new ReplayQuery(
+                            Optional.empty(),
+                            Optional.empty(),
+                            Set.of("alert"),
+                            Optional.empty(),
+                            Set.of(),
+                            Optional.of("late_rule"),
+                            Optional.empty()),
+                        r -> seen.add(r.map().get("id")),
+                        true,
+                        stop::get);
+              }
+            });
     Map<String, Object> late = alert("late_rule", "low", T0.plus(Duration.ofHours(3)), WEB, "web");
-    try (ChronicleJournal j = ChronicleJournal.openForWriting(dir, "hourly",
-        new SetTimeProvider(T0.plus(Duration.ofHours(3))))) {
+    try (ChronicleJournal j =
+        ChronicleJournal.openForWriting(
+            dir, "hourly", new SetTimeProvider(T0.plus(Duration.ofHours(3))))) {
       j.append(json.writeValueAsString(late));
     }
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -13,13 +13,16 @@ import java.util.List;
 
 /** The published record schema (docs/schema), for tests that check what the agent writes. */
 public final class RecordSchema {
-  private static final Path FILE = Path.of("").toAbsolutePath().getParent().resolve("docs/schema/record-1.schema.json");
+  private static final Path FILE =
+      Path.of("").toAbsolutePath().getParent().resolve("docs/schema/record-1.schema.json");
   private final JsonSchema schema;
   private final ObjectMapper json = new ObjectMapper();
 
   public RecordSchema() {
     try {
-      schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(Files.readString(FILE));
+      schema =
+          JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+              .getSchema(Files.readString(FILE));
     } catch (IOException e) {
       throw new UncheckedIOException("the schema is part of the repo: " + FILE, e);
     }
@@ -28,7 +31,10 @@ public final class RecordSchema {
   /** What is wrong with one record line; empty when it conforms. */
   public List<String> problems(String line) {
     try {
-      return schema.validate(json.readTree(line)).stream().map(ValidationMessage::getMessage).sorted().toList();
+      return schema.validate(json.readTree(line)).stream()
+          .map(ValidationMessage::getMessage)
+          .sorted()
+          .toList();
     } catch (IOException e) {
       return List.of("not JSON: " + e.getMessage());
     }

@@ -31,7 +31,8 @@ class AckWindowTest {
     AckWindow.Slot later = w.open(10);
     w.acknowledge(first);
     w.acknowledge(later);
-    assertEquals(OptionalLong.of(8), w.committed(), "9 failed: 10 is acknowledged but not committed");
+    assertEquals(
+        OptionalLong.of(8), w.committed(), "9 failed: 10 is acknowledged but not committed");
     assertEquals(2, w.size());
     w.acknowledge(failing); // the re-send succeeded
     assertEquals(OptionalLong.of(10), w.committed());

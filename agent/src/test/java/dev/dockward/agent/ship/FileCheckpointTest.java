@@ -10,14 +10,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FileCheckpointTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void storedIndexSurvivesANewInstanceAndIsReplaced() throws Exception {
     FileCheckpoint c = FileCheckpoint.forSink(dir, "kafka");
     c.store(0x4a3b_0000_0001L);
-    assertEquals(OptionalLong.of(0x4a3b_0000_0001L), new FileCheckpoint(dir.resolve("kafka.checkpoint")).load());
+    assertEquals(
+        OptionalLong.of(0x4a3b_0000_0001L),
+        new FileCheckpoint(dir.resolve("kafka.checkpoint")).load());
     c.store(81_604_378_700L);
     assertEquals(OptionalLong.of(81_604_378_700L), FileCheckpoint.forSink(dir, "kafka").load());
     try (var files = Files.list(dir)) {
@@ -36,10 +37,14 @@ class FileCheckpointTest {
     FileCheckpoint c = FileCheckpoint.forSink(dir, "kafka");
     c.store(1234567);
     String good = Files.readString(c.file());
-    for (String bad : new String[] {
-        good.replace("1234567", "9234567"), // checksum no longer matches: a flipped digit
-        good.substring(0, good.length() / 2), // torn
-        "", "garbage\n", "dockward-checkpoint 2 1234567 00000000\n"}) {
+    for (String bad :
+        new String[] {
+          good.replace("1234567", "9234567"), // checksum no longer matches: a flipped digit
+          good.substring(0, good.length() / 2), // torn
+          "",
+          "garbage\n",
+          "dockward-checkpoint 2 1234567 00000000\n"
+        }) {
       Files.writeString(c.file(), bad);
       assertEquals(OptionalLong.empty(), c.load(), "'" + bad + "' must not be trusted");
     }

@@ -10,17 +10,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
- * A sink for tests: records every send, and lets the test decide per record id and attempt
- * whether it is acknowledged at once, refused at once, or held until the test completes it.
+ * A sink for tests: records every send, and lets the test decide per record id and attempt whether
+ * it is acknowledged at once, refused at once, or held until the test completes it.
  */
 final class RecordingSink implements Sink {
-  enum Verdict { ACK, FAIL, REJECT, HOLD }
+  enum Verdict {
+    ACK,
+    FAIL,
+    REJECT,
+    HOLD
+  }
 
   final List<String> sent = new CopyOnWriteArrayList<>();
+
   /** The text of every send, in order. */
   final List<String> texts = new CopyOnWriteArrayList<>();
+
   /** Sends over this many UTF-8 bytes are rejected as too large, whatever the verdict. */
   volatile int maxBytes = Integer.MAX_VALUE;
+
   final Map<String, CompletableFuture<Void>> held = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
   private final BiFunction<String, Integer, Verdict> verdict;
@@ -52,9 +60,11 @@ final class RecordingSink implements Sink {
       case ACK:
         return CompletableFuture.completedFuture(null);
       case FAIL:
-        return CompletableFuture.failedFuture(new java.io.IOException("refused " + id + " attempt " + attempt));
+        return CompletableFuture.failedFuture(
+            new java.io.IOException("refused " + id + " attempt " + attempt));
       case REJECT:
-        return CompletableFuture.failedFuture(new RecordRejectedException("too large: " + id, null));
+        return CompletableFuture.failedFuture(
+            new RecordRejectedException("too large: " + id, null));
       default:
         CompletableFuture<Void> f = new CompletableFuture<>();
         held.put(id, f);

@@ -20,12 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The rotating file sink alone, and behind a shipper on a real journal with its checkpoint. */
 class RotatingFileSinkTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static String alert(int n) {
-    return "{\"schema\":1,\"kind\":\"alert\",\"id\":\"f-" + n + "\",\"rule\":\"r\",\"severity\":\"high\",\"summary\":\"s"
-        + n + "\"}";
+    return "{\"schema\":1,\"kind\":\"alert\",\"id\":\"f-"
+        + n
+        + "\",\"rule\":\"r\",\"severity\":\"high\",\"summary\":\"s"
+        + n
+        + "\"}";
   }
 
   /** Every line of the rotated files, oldest file first. */
@@ -60,13 +62,15 @@ class RotatingFileSinkTest {
   void theFileRotatesBySizeAndKeepsAtMostMaxFilesOldOnes() throws IOException {
     Path file = dir.resolve("alerts.jsonl");
     int lineBytes = alert(100).length() + 1;
-    try (RotatingFileSink sink = new RotatingFileSink(file, lineBytes * 10L, 3, OutputFormat.JSONL)) {
+    try (RotatingFileSink sink =
+        new RotatingFileSink(file, lineBytes * 10L, 3, OutputFormat.JSONL)) {
       for (int i = 100; i < 160; i++) {
         sink.send(alert(i), Map.of());
       }
     }
     try (Stream<Path> s = Files.list(dir)) {
-      assertEquals(List.of("alerts.jsonl", "alerts.jsonl.1", "alerts.jsonl.2", "alerts.jsonl.3"),
+      assertEquals(
+          List.of("alerts.jsonl", "alerts.jsonl.1", "alerts.jsonl.2", "alerts.jsonl.3"),
           s.map(p -> p.getFileName().toString()).sorted().toList());
     }
     for (Path p : List.of(file, dir.resolve("alerts.jsonl.1"), dir.resolve("alerts.jsonl.3"))) {
@@ -85,8 +89,19 @@ class RotatingFileSinkTest {
   void textFormatWritesTheShortLine() throws IOException {
     Path file = dir.resolve("alerts.txt");
     try (RotatingFileSink sink = new RotatingFileSink(file, 1 << 20, 1, OutputFormat.TEXT)) {
-      sink.send(alert(7), Map.of("kind", "alert", "rule", "shell_in_container", "severity", "high",
-          "summary", "a shell ran", "time", "2026-11-23T05:00:00Z"));
+      sink.send(
+          alert(7),
+          Map.of(
+              "kind",
+              "alert",
+              "rule",
+              "shell_in_container",
+              "severity",
+              "high",
+              "summary",
+              "a shell ran",
+              "time",
+              "2026-11-23T05:00:00Z"));
     }
     String line = Files.readAllLines(file).get(0);
     assertTrue(line.contains("shell_in_container") && line.contains("a shell ran"), line);
@@ -111,13 +126,19 @@ class RotatingFileSinkTest {
     for (int i = 0; i < 800; i++) {
       expected.add(alert(i));
     }
-    assertEquals(expected, allLines(file, 1000), "every alert once, in journal order, events left out");
+    assertEquals(
+        expected, allLines(file, 1000), "every alert once, in journal order, events left out");
   }
 
   private void ship(ChronicleJournal j, Path file, int expectLines) throws Exception {
     RotatingFileSink sink = new RotatingFileSink(file, 8 * 1024, 1000, OutputFormat.JSONL);
-    Shipper s = new Shipper(j, sink, FileCheckpoint.forSink(j.dir(), RotatingFileSink.NAME),
-        ShipperSettings.of(false, ShipperSettings.Start.JOURNAL_START).withDrainTimeout(Duration.ofSeconds(5)));
+    Shipper s =
+        new Shipper(
+            j,
+            sink,
+            FileCheckpoint.forSink(j.dir(), RotatingFileSink.NAME),
+            ShipperSettings.of(false, ShipperSettings.Start.JOURNAL_START)
+                .withDrainTimeout(Duration.ofSeconds(5)));
     s.start();
     long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (allLines(file, 1000).size() < expectLines && System.nanoTime() < end) {

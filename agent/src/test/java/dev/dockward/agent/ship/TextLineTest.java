@@ -17,7 +17,8 @@ class TextLineTest {
     alert.put("severity", "critical");
     alert.put("summary", "socket mounted");
     alert.put("container", Map.of("name", "web", "image", "nginx:1.25"));
-    assertEquals("2026-11-23T05:00:00.000Z CRITICAL docker_socket_mounted container=web image=nginx:1.25 - socket mounted",
+    assertEquals(
+        "2026-11-23T05:00:00.000Z CRITICAL docker_socket_mounted container=web image=nginx:1.25 - socket mounted",
         TextLine.of(alert));
   }
 
@@ -30,6 +31,7 @@ class TextLineTest {
     String line = TextLine.of(event);
     assertFalse(line.contains("\n"));
     assertFalse(line.contains("\u001b"));
-    assertEquals("event exec pid=7 proc=sh\\nFAKE ALERT\\u001b[2J", line.substring(line.indexOf("event")));
+    assertEquals(
+        "event exec pid=7 proc=sh\\nFAKE ALERT\\u001b[2J", line.substring(line.indexOf("event")));
   }
 }

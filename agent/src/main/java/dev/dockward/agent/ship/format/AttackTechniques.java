@@ -13,13 +13,14 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * MITRE ATT&CK names and tactics of the techniques the bundled rules tag, from the
- * {@code attack-techniques.tsv} resource (made from github.com/mitre/cti; its first line says which
+ * MITRE ATT&CK names and tactics of the techniques the bundled rules tag, from the {@code
+ * attack-techniques.tsv} resource (made from github.com/mitre/cti; its first line says which
  * release). A technique a user's rule tags that is not listed still maps, by id alone.
  */
 final class AttackTechniques {
   /** The ATT&CK release the table was read from. */
   static final String VERSION = "18.1";
+
   private static final String RESOURCE = "attack-techniques.tsv";
 
   record Tactic(String id, String name) {}
@@ -77,7 +78,10 @@ final class AttackTechniques {
     return id.indexOf('.') > 0;
   }
 
-  /** ATT&CK's page of a technique or sub-technique: {@code T1059.004} → {@code …/techniques/T1059/004/}. */
+  /**
+   * ATT&CK's page of a technique or sub-technique: {@code T1059.004} → {@code
+   * …/techniques/T1059/004/}.
+   */
   static String techniqueUrl(String id) {
     return "https://attack.mitre.org/techniques/" + id.replace('.', '/') + "/";
   }

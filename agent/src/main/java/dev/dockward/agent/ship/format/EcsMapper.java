@@ -60,12 +60,14 @@ final class EcsMapper {
     if (!process.isEmpty()) {
       e.put("process", process(process));
     }
-    Fields.evidenceFile(alert).ifPresent(path -> {
-      Map<String, Object> file = new LinkedHashMap<>();
-      file.put("path", path);
-      file.put("name", Fields.baseName(path));
-      e.put("file", file);
-    });
+    Fields.evidenceFile(alert)
+        .ifPresent(
+            path -> {
+              Map<String, Object> file = new LinkedHashMap<>();
+              file.put("path", path);
+              file.put("name", Fields.baseName(path));
+              e.put("file", file);
+            });
     Map<String, Object> threat = threat(Fields.techniques(alert));
     if (!threat.isEmpty()) {
       e.put("threat", threat);
@@ -97,18 +99,25 @@ final class EcsMapper {
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("kind", "state");
     event.put("category", List.of("process"));
-    event.put("type", List.of(switch (type) {
-      case "agent_started" -> "start";
-      case "agent_stopped" -> "end";
-      default -> "info";
-    }));
+    event.put(
+        "type",
+        List.of(
+            switch (type) {
+              case "agent_started" -> "start";
+              case "agent_stopped" -> "end";
+              default -> "info";
+            }));
     event.put("action", type);
     event.put("id", Fields.text(record, "id"));
     event.put("module", "dockward");
     event.put("dataset", "dockward.agent");
     e.put("event", event);
     Map<String, Object> host = Fields.map(record.get("host"));
-    e.put("agent", agent(host, Fields.get(nativeAgent, "version").map(String::valueOf).orElse(AgentVersion.get())));
+    e.put(
+        "agent",
+        agent(
+            host,
+            Fields.get(nativeAgent, "version").map(String::valueOf).orElse(AgentVersion.get())));
     Map<String, Object> facts = Fields.map(record.get("host_facts"));
     Map<String, Object> os = new LinkedHashMap<>();
     Fields.get(facts, "os_family").ifPresent(v -> os.put("name", v));
@@ -146,7 +155,9 @@ final class EcsMapper {
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("type", "linux");
       Fields.get(os, "name").ifPresent(v -> o.put("name", v));
-      Fields.get(os, "name").flatMap(n -> osFamily(String.valueOf(n))).ifPresent(v -> o.put("family", v));
+      Fields.get(os, "name")
+          .flatMap(n -> osFamily(String.valueOf(n)))
+          .ifPresent(v -> o.put("family", v));
       Fields.get(os, "version").ifPresent(v -> o.put("version", v));
       Fields.get(os, "kernel").ifPresent(v -> o.put("kernel", v));
       h.put("os", o);
@@ -154,14 +165,22 @@ final class EcsMapper {
     return h;
   }
 
-  /** ECS's {@code host.os.family} (the distribution's lineage) from the distribution's name, when known. */
+  /**
+   * ECS's {@code host.os.family} (the distribution's lineage) from the distribution's name, when
+   * known.
+   */
   static Optional<String> osFamily(String name) {
     String n = name.toLowerCase(Locale.ROOT);
     if (n.contains("debian") || n.contains("ubuntu") || n.contains("mint")) {
       return Optional.of("debian");
     }
-    if (n.contains("red hat") || n.contains("centos") || n.contains("fedora") || n.contains("rocky")
-        || n.contains("alma") || n.contains("oracle") || n.contains("amazon")) {
+    if (n.contains("red hat")
+        || n.contains("centos")
+        || n.contains("fedora")
+        || n.contains("rocky")
+        || n.contains("alma")
+        || n.contains("oracle")
+        || n.contains("amazon")) {
       return Optional.of("redhat");
     }
     if (n.contains("suse")) {
@@ -239,7 +258,10 @@ final class EcsMapper {
       if (AttackTechniques.isSubTechnique(id)) {
         subs.add(id);
       }
-      attack.of(id).ifPresent(t -> t.tactics().forEach(tactic -> tactics.putIfAbsent(tactic.id(), tactic.name())));
+      attack
+          .of(id)
+          .ifPresent(
+              t -> t.tactics().forEach(tactic -> tactics.putIfAbsent(tactic.id(), tactic.name())));
     }
     Map<String, Object> threat = new LinkedHashMap<>();
     threat.put("framework", "MITRE ATT&CK");
@@ -258,7 +280,10 @@ final class EcsMapper {
     return threat;
   }
 
-  /** {@code id}, {@code reference} and, when every id is known, {@code name} (ECS pairs them by position). */
+  /**
+   * {@code id}, {@code reference} and, when every id is known, {@code name} (ECS pairs them by
+   * position).
+   */
   private Map<String, Object> listed(Set<String> ids) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", List.copyOf(ids));

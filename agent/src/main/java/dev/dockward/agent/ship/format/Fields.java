@@ -43,7 +43,11 @@ final class Fields {
     if (!(tags instanceof List<?> list)) {
       return List.of();
     }
-    return list.stream().map(String::valueOf).filter(t -> t.startsWith("mitre.")).map(t -> t.substring(6)).toList();
+    return list.stream()
+        .map(String::valueOf)
+        .filter(t -> t.startsWith("mitre."))
+        .map(t -> t.substring(6))
+        .toList();
   }
 
   /** The tags that are not ATT&CK ids. */
@@ -60,19 +64,23 @@ final class Fields {
     return (int) Math.min(Integer.MAX_VALUE, ((Number) suppressed).longValue() + 1);
   }
 
-  /** An agent lifecycle record: {@code agent_started}, {@code agent_heartbeat}, {@code agent_stopped}, … */
+  /**
+   * An agent lifecycle record: {@code agent_started}, {@code agent_heartbeat}, {@code
+   * agent_stopped}, …
+   */
   static boolean isLifecycle(Map<String, Object> record) {
     return "event".equals(record.get("kind")) && text(record, "type").startsWith("agent_");
   }
 
   /** The text after the last {@code /}: a path's file name. */
   /**
-   * The file an alert is about: its evidence's {@code path} (the file as the container names it,
-   * on {@code sensitive_file_read_in_container} and {@code host_file_written_from_container}),
-   * when a rule gives one.
+   * The file an alert is about: its evidence's {@code path} (the file as the container names it, on
+   * {@code sensitive_file_read_in_container} and {@code host_file_written_from_container}), when a
+   * rule gives one.
    */
   static Optional<String> evidenceFile(Map<String, Object> alert) {
-    return get(map(alert.get("evidence")), "path").filter(p -> p instanceof String s && !s.isEmpty())
+    return get(map(alert.get("evidence")), "path")
+        .filter(p -> p instanceof String s && !s.isEmpty())
         .map(String::valueOf);
   }
 
@@ -83,12 +91,18 @@ final class Fields {
   /** info … critical → 1 … 5 (the same ids in OCSF's severity_id); 0 when unknown. */
   static int severityLevel(String severity) {
     switch (severity) {
-      case "critical": return 5;
-      case "high": return 4;
-      case "medium": return 3;
-      case "low": return 2;
-      case "info": return 1;
-      default: return 0;
+      case "critical":
+        return 5;
+      case "high":
+        return 4;
+      case "medium":
+        return 3;
+      case "low":
+        return 2;
+      case "info":
+        return 1;
+      default:
+        return 0;
     }
   }
 
@@ -101,8 +115,10 @@ final class Fields {
 
   /** One line for a lifecycle record: the phase, events newly lost, sensors newly degraded. */
   static String lifecycleMessage(String type, Map<String, Object> agent) {
-    StringBuilder m = new StringBuilder("Dockward agent ").append(phaseName(type).toLowerCase(Locale.ROOT));
-    Fields.get(agent, "drops_new").filter(n -> ((Number) n).longValue() > 0)
+    StringBuilder m =
+        new StringBuilder("Dockward agent ").append(phaseName(type).toLowerCase(Locale.ROOT));
+    Fields.get(agent, "drops_new")
+        .filter(n -> ((Number) n).longValue() > 0)
         .ifPresent(n -> m.append("; ").append(n).append(" events lost since the last record"));
     String degraded = Fields.text(agent, "degraded_summary");
     if (!degraded.isEmpty()) {

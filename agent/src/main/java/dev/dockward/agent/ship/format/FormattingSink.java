@@ -14,7 +14,9 @@ public final class FormattingSink extends ForwardingSink {
     this(inner, format, RuleDescriptions.NONE);
   }
 
-  /** @param descriptions the running rules' descriptions, which the mapped alerts carry */
+  /**
+   * @param descriptions the running rules' descriptions, which the mapped alerts carry
+   */
   public FormattingSink(Sink inner, RecordFormat format, RuleDescriptions descriptions) {
     super(inner);
     this.format = format;

@@ -20,9 +20,10 @@ final class OcsfMapper {
   static final int APPLICATION_ACTIVITY = 6;
   static final int APPLICATION_LIFECYCLE = 6002;
   static final int CREATE = 1;
+
   /** Severity captions by id, as OCSF's {@code severity_id} enum names them. */
-  private static final List<String> SEVERITIES = List.of("Unknown", "Informational", "Low", "Medium", "High",
-      "Critical");
+  private static final List<String> SEVERITIES =
+      List.of("Unknown", "Informational", "Low", "Medium", "High", "Critical");
 
   private final AttackTechniques attack;
   private final RuleDescriptions descriptions;
@@ -63,7 +64,8 @@ final class OcsfMapper {
     analytic.put("type_id", 1);
     analytic.put("type", "Rule");
     description.ifPresent(d -> analytic.put("desc", d));
-    Fields.get(Fields.map(alert.get("ruleset")), "digest").ifPresent(d -> analytic.put("version", d));
+    Fields.get(Fields.map(alert.get("ruleset")), "digest")
+        .ifPresent(d -> analytic.put("version", d));
     List<Object> attacks = attacks(alert);
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("uid", Fields.text(alert, "id"));
@@ -114,7 +116,10 @@ final class OcsfMapper {
     return f;
   }
 
-  /** {@code agent_started} Start, {@code agent_stopped} Stop, others (heartbeat, journal overflow) Other. */
+  /**
+   * {@code agent_started} Start, {@code agent_stopped} Stop, others (heartbeat, journal overflow)
+   * Other.
+   */
   Map<String, Object> applicationLifecycle(Map<String, Object> record) {
     String type = Fields.text(record, "type");
     int activity;
@@ -134,7 +139,13 @@ final class OcsfMapper {
         break;
     }
     Map<String, Object> f = new LinkedHashMap<>();
-    classify(f, APPLICATION_ACTIVITY, "Application Activity", APPLICATION_LIFECYCLE, "Application Lifecycle", activity,
+    classify(
+        f,
+        APPLICATION_ACTIVITY,
+        "Application Activity",
+        APPLICATION_LIFECYCLE,
+        "Application Lifecycle",
+        activity,
         activityName);
     // Records deleted before any sink shipped them deserve a look; the other phases are routine.
     boolean overflow = type.equals("agent_journal_overflow");
@@ -159,8 +170,14 @@ final class OcsfMapper {
     return f;
   }
 
-  private static void classify(Map<String, Object> f, int category, String categoryName, int classUid,
-      String className, int activity, String activityName) {
+  private static void classify(
+      Map<String, Object> f,
+      int category,
+      String categoryName,
+      int classUid,
+      String className,
+      int activity,
+      String activityName) {
     f.put("activity_id", activity);
     f.put("activity_name", activityName);
     f.put("category_uid", category);
@@ -207,7 +224,8 @@ final class OcsfMapper {
         attack.of(id).ifPresent(t -> s.put("name", t.name()));
         sub.put("src_url", AttackTechniques.techniqueUrl(id));
       }
-      List<AttackTechniques.Tactic> tactics = attack.of(id).map(AttackTechniques.Technique::tactics).orElse(List.of());
+      List<AttackTechniques.Tactic> tactics =
+          attack.of(id).map(AttackTechniques.Technique::tactics).orElse(List.of());
       for (int i = 0; i < Math.max(1, tactics.size()); i++) {
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("technique", technique);
@@ -216,7 +234,10 @@ final class OcsfMapper {
         }
         if (i < tactics.size()) {
           AttackTechniques.Tactic t = tactics.get(i);
-          a.put("tactic", Map.of("uid", t.id(), "name", t.name(), "src_url", AttackTechniques.tacticUrl(t.id())));
+          a.put(
+              "tactic",
+              Map.of(
+                  "uid", t.id(), "name", t.name(), "src_url", AttackTechniques.tacticUrl(t.id())));
         }
         a.put("version", AttackTechniques.VERSION);
         attacks.add(a);
@@ -244,7 +265,10 @@ final class OcsfMapper {
     return device;
   }
 
-  /** The {@code host.os} shape ({@code name}, {@code version}, {@code kernel}) of agent_started's facts. */
+  /**
+   * The {@code host.os} shape ({@code name}, {@code version}, {@code kernel}) of agent_started's
+   * facts.
+   */
   private static Map<String, Object> osOfFacts(Map<String, Object> facts) {
     Map<String, Object> os = new LinkedHashMap<>();
     Fields.get(facts, "os_family").ifPresent(v -> os.put("name", v));
@@ -261,7 +285,8 @@ final class OcsfMapper {
     String digest = Fields.text(container, "image_id");
     String reference = Fields.text(container, "image");
     if (!digest.isEmpty()) {
-      // The image's uid is required: without the digest the image is left out (its reference stays in tags).
+      // The image's uid is required: without the digest the image is left out (its reference stays
+      // in tags).
       Map<String, Object> image = new LinkedHashMap<>();
       image.put("uid", digest);
       if (!reference.isEmpty()) {
@@ -289,7 +314,10 @@ final class OcsfMapper {
     return kv;
   }
 
-  /** The process, its parent one level deep, and every known ancestor in {@code ancestry}, parent first. */
+  /**
+   * The process, its parent one level deep, and every known ancestor in {@code ancestry}, parent
+   * first.
+   */
   private static Map<String, Object> process(Map<String, Object> process) {
     Map<String, Object> p = new LinkedHashMap<>();
     Fields.get(process, "pid").ifPresent(v -> p.put("pid", v));
@@ -304,7 +332,9 @@ final class OcsfMapper {
     List<Map<String, Object>> ancestors = Fields.list(process, "ancestors");
     if (!ancestors.isEmpty()) {
       Map<String, Object> parent = ancestor(ancestors.get(0));
-      Fields.get(ancestors.get(0), "exe").map(String::valueOf).filter(e -> !e.isEmpty())
+      Fields.get(ancestors.get(0), "exe")
+          .map(String::valueOf)
+          .filter(e -> !e.isEmpty())
           .ifPresent(e -> parent.put("file", file(e)));
       p.put("parent_process", parent);
       p.put("ancestry", ancestors.stream().map(OcsfMapper::ancestor).toList());
@@ -319,11 +349,17 @@ final class OcsfMapper {
     Fields.get(a, "pid").ifPresent(v -> p.put("pid", v));
     p.put("name", Fields.text(a, "name"));
     p.put("cmd_line", Fields.text(a, "cmdline"));
-    Fields.get(a, "exe").map(String::valueOf).filter(e -> !e.isEmpty()).ifPresent(e -> p.put("path", e));
+    Fields.get(a, "exe")
+        .map(String::valueOf)
+        .filter(e -> !e.isEmpty())
+        .ifPresent(e -> p.put("path", e));
     return p;
   }
 
-  /** An executable, or the file an alert is about: a regular file (type_id 1), named by the last part of its path. */
+  /**
+   * An executable, or the file an alert is about: a regular file (type_id 1), named by the last
+   * part of its path.
+   */
   private static Map<String, Object> file(String path) {
     Map<String, Object> file = new LinkedHashMap<>();
     file.put("name", Fields.baseName(path));
@@ -333,9 +369,12 @@ final class OcsfMapper {
     return file;
   }
 
-  /** The values an analyst pivots on: host name, process name, pid, command line, executable, container. */
-  private static List<Object> observables(Map<String, Object> host, Map<String, Object> container,
-      Map<String, Object> process) {
+  /**
+   * The values an analyst pivots on: host name, process name, pid, command line, executable,
+   * container.
+   */
+  private static List<Object> observables(
+      Map<String, Object> host, Map<String, Object> container, Map<String, Object> process) {
     List<Object> out = new ArrayList<>();
     out.add(observable("device.hostname", 1, "Hostname", Fields.text(host, "name")));
     if (!container.isEmpty()) {
@@ -346,10 +385,16 @@ final class OcsfMapper {
       out.add(o);
     }
     if (!process.isEmpty()) {
-      out.add(observable("evidences.process.name", 9, "Process Name", Fields.text(process, "name")));
+      out.add(
+          observable("evidences.process.name", 9, "Process Name", Fields.text(process, "name")));
       Fields.get(process, "pid")
-          .ifPresent(pid -> out.add(observable("evidences.process.pid", 15, "Process ID", String.valueOf(pid))));
-      out.add(observable("evidences.process.cmd_line", 13, "Command Line", Fields.text(process, "cmdline")));
+          .ifPresent(
+              pid ->
+                  out.add(
+                      observable("evidences.process.pid", 15, "Process ID", String.valueOf(pid))));
+      out.add(
+          observable(
+              "evidences.process.cmd_line", 13, "Command Line", Fields.text(process, "cmdline")));
       String exe = Fields.text(process, "exe");
       if (!exe.isEmpty()) {
         out.add(observable("evidences.process.file.name", 7, "File Name", Fields.baseName(exe)));
@@ -358,7 +403,8 @@ final class OcsfMapper {
     return out;
   }
 
-  private static Map<String, Object> observable(String name, int typeId, String type, String value) {
+  private static Map<String, Object> observable(
+      String name, int typeId, String type, String value) {
     Map<String, Object> o = new LinkedHashMap<>();
     o.put("name", name);
     o.put("type_id", typeId);
@@ -370,6 +416,7 @@ final class OcsfMapper {
   private static void marks(Map<String, Object> record, Map<String, Object> unmapped) {
     Fields.get(record, "schema_errors").ifPresent(e -> unmapped.put("dockward_schema_errors", e));
     Fields.get(record, "truncated").ifPresent(t -> unmapped.put("dockward_truncated", t));
-    Fields.get(record, "truncated_unlisted").ifPresent(n -> unmapped.put("dockward_truncated_unlisted", n));
+    Fields.get(record, "truncated_unlisted")
+        .ifPresent(n -> unmapped.put("dockward_truncated_unlisted", n));
   }
 }

@@ -4,12 +4,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The shape a sink writes. OCSF and ECS map alerts and the agent's lifecycle records
- * ({@code agent_*}), so an output holding only those holds one schema; other events are written
- * native in every format, marked by their {@code schema}.
+ * The shape a sink writes. OCSF and ECS map alerts and the agent's lifecycle records ({@code
+ * agent_*}), so an output holding only those holds one schema; other events are written native in
+ * every format, marked by their {@code schema}.
  */
 public enum RecordFormat {
-  NATIVE, OCSF, ECS;
+  NATIVE,
+  OCSF,
+  ECS;
 
   private static final AttackTechniques ATTACK = AttackTechniques.bundled();
 
@@ -22,11 +24,15 @@ public enum RecordFormat {
       case "ecs":
         return ECS;
       default:
-        throw new IllegalArgumentException("output format must be native, ocsf or ecs, not '" + text + "'");
+        throw new IllegalArgumentException(
+            "output format must be native, ocsf or ecs, not '" + text + "'");
     }
   }
 
-  /** The record in this format, without rule descriptions; the native record itself when the format does not map it. */
+  /**
+   * The record in this format, without rule descriptions; the native record itself when the format
+   * does not map it.
+   */
   public Map<String, Object> apply(Map<String, Object> record) {
     return apply(record, RuleDescriptions.NONE);
   }

@@ -21,6 +21,7 @@ final class EcsFields {
 
   final Map<String, Field> fields = new HashMap<>();
   final Map<String, Set<String>> allowed = new HashMap<>();
+
   /** event.category value → the event.type values ECS expects with it. */
   final Map<String, Set<String>> expected = new HashMap<>();
 
@@ -35,7 +36,8 @@ final class EcsFields {
         List<String> w = Arrays.asList(line.split(" "));
         switch (w.get(0)) {
           case "field":
-            f.fields.put(w.get(1), new Field(w.get(1), w.get(2), w.size() > 3 && w.get(3).equals("array")));
+            f.fields.put(
+                w.get(1), new Field(w.get(1), w.get(2), w.size() > 3 && w.get(3).equals("array")));
             break;
           case "allowed":
             f.allowed.put(w.get(1), Set.copyOf(w.subList(2, w.size())));
@@ -51,32 +53,36 @@ final class EcsFields {
     return f;
   }
 
-  /** What in an ECS document is not ECS 8.11: unknown fields, wrong types, values not allowed; empty when it conforms. */
+  /**
+   * What in an ECS document is not ECS 8.11: unknown fields, wrong types, values not allowed; empty
+   * when it conforms.
+   */
   List<String> problems(Map<String, Object> r) {
     List<String> out = new ArrayList<>();
     Map<String, Object> values = new TreeMap<>();
     flatten("", r, values, Map.of());
-    values.forEach((field, value) -> {
-      if (field.startsWith("dockward.")) {
-        return;
-      }
-      Field f = fields.get(field);
-      if (f == null) {
-        out.add(field + " is not an ECS field");
-        return;
-      }
-      if (f.array() != value instanceof List) {
-        out.add(field + (f.array() ? " is an array in ECS" : " is not an array in ECS"));
-      }
-      for (Object v : value instanceof List<?> l ? l : List.of(value)) {
-        if (!takes(f.type(), v)) {
-          out.add(field + " = " + v + " is not a " + f.type());
-        }
-        if (allowed.containsKey(field) && !allowed.get(field).contains(String.valueOf(v))) {
-          out.add(field + " = " + v + " is not allowed");
-        }
-      }
-    });
+    values.forEach(
+        (field, value) -> {
+          if (field.startsWith("dockward.")) {
+            return;
+          }
+          Field f = fields.get(field);
+          if (f == null) {
+            out.add(field + " is not an ECS field");
+            return;
+          }
+          if (f.array() != value instanceof List) {
+            out.add(field + (f.array() ? " is an array in ECS" : " is not an array in ECS"));
+          }
+          for (Object v : value instanceof List<?> l ? l : List.of(value)) {
+            if (!takes(f.type(), v)) {
+              out.add(field + " = " + v + " is not a " + f.type());
+            }
+            if (allowed.containsKey(field) && !allowed.get(field).contains(String.valueOf(v))) {
+              out.add(field + " = " + v + " is not allowed");
+            }
+          }
+        });
     for (String category : OcsfFacts.strings(values.get("event.category"))) {
       for (String type : OcsfFacts.strings(values.get("event.type"))) {
         if (!expected.getOrDefault(category, Set.of()).contains(type)) {
@@ -88,17 +94,22 @@ final class EcsFields {
   }
 
   /**
-   * Leaf values by dotted name. A map stops the descent where ECS (or the template) types the
-   * field as a whole object ({@code container.labels}, flattened fields); a list of maps contributes
-   * each map's leaves, as Elasticsearch indexes them.
+   * Leaf values by dotted name. A map stops the descent where ECS (or the template) types the field
+   * as a whole object ({@code container.labels}, flattened fields); a list of maps contributes each
+   * map's leaves, as Elasticsearch indexes them.
    */
-  void flatten(String prefix, Object value, Map<String, Object> out, Map<String, String> templateTypes) {
+  void flatten(
+      String prefix, Object value, Map<String, Object> out, Map<String, String> templateTypes) {
     Field f = fields.get(prefix);
-    boolean whole = f != null && (f.type().equals("object") || f.type().equals("flattened"))
-        || "flattened".equals(templateTypes.get(prefix));
+    boolean whole =
+        f != null && (f.type().equals("object") || f.type().equals("flattened"))
+            || "flattened".equals(templateTypes.get(prefix));
     if (value instanceof Map<?, ?> m && !whole) {
       for (Map.Entry<?, ?> e : m.entrySet()) {
-        flatten(prefix.isEmpty() ? String.valueOf(e.getKey()) : prefix + "." + e.getKey(), e.getValue(), out,
+        flatten(
+            prefix.isEmpty() ? String.valueOf(e.getKey()) : prefix + "." + e.getKey(),
+            e.getValue(),
+            out,
             templateTypes);
       }
     } else if (value instanceof List<?> l && l.stream().anyMatch(v -> v instanceof Map)) {

@@ -40,9 +40,12 @@ import org.junit.jupiter.api.Test;
  * sampled and defined.
  */
 class EventKindCoverageTest {
-  private static final Path SCHEMA = Path.of("").toAbsolutePath().getParent().resolve("docs/schema/record-1.schema.json");
+  private static final Path SCHEMA =
+      Path.of("").toAbsolutePath().getParent().resolve("docs/schema/record-1.schema.json");
+
   /** Raises an alert on every event, so each kind's alert goes through the mappers. */
-  private static final String EVERY_EVENT = """
+  private static final String EVERY_EVENT =
+      """
       rules:
         - id: every_event
           description: An alert on any event, for the coverage test.
@@ -51,6 +54,7 @@ class EventKindCoverageTest {
           tags: [coverage]
           output: "{event.type} seen"
       """;
+
   private static final HostInfo HOST = new HostInfo("web-07", "3d1219c7c4c5404aaa1f6d2a48adfda4");
 
   private static JsonNode schemaTree;
@@ -66,7 +70,10 @@ class EventKindCoverageTest {
     ecs = EcsFields.load();
   }
 
-  /** The concrete kinds: the records among Event's permitted subclasses, through any sealed sub-interface. */
+  /**
+   * The concrete kinds: the records among Event's permitted subclasses, through any sealed
+   * sub-interface.
+   */
   static Set<Class<?>> kinds() {
     Set<Class<?>> out = new LinkedHashSet<>();
     List<Class<?>> open = new ArrayList<>(List.of(Event.class));
@@ -123,7 +130,11 @@ class EventKindCoverageTest {
           problems.add(kind + ": type " + e.type() + " is not in the schema's event types");
         }
         if (!definedInTheSchema(e.type())) {
-          problems.add(kind + ": type " + e.type() + " has no definition (if type ... then ...) in the schema");
+          problems.add(
+              kind
+                  + ": type "
+                  + e.type()
+                  + " has no definition (if type ... then ...) in the schema");
         }
         String line = json.writeValueAsString(EventDocuments.of(e, HOST, ids.next()));
         schema.problems(line).forEach(p -> problems.add(kind + ": " + p));
@@ -132,7 +143,10 @@ class EventKindCoverageTest {
     assertEquals(List.of(), problems);
   }
 
-  /** Whether a branch of the event definition is about {@code type} (by {@code const} or {@code enum}). */
+  /**
+   * Whether a branch of the event definition is about {@code type} (by {@code const} or {@code
+   * enum}).
+   */
   private static boolean definedInTheSchema(String type) {
     for (JsonNode branch : schemaTree.at("/$defs/event/allOf")) {
       JsonNode when = branch.at("/if/properties/type");
@@ -150,8 +164,10 @@ class EventKindCoverageTest {
 
   @Test
   void everyKindAndAnAlertOnItComeOutOfOcsfAndEcsMappedAndConformingOrNative() {
-    RuleDetector detector = new RuleDetector(new RuleEngine(
-        RuleLoader.load(List.of(new RuleFile("coverage.yaml", EVERY_EVENT))).ruleSet()));
+    RuleDetector detector =
+        new RuleDetector(
+            new RuleEngine(
+                RuleLoader.load(List.of(new RuleFile("coverage.yaml", EVERY_EVENT))).ruleSet()));
     RecordIds ids = new RecordIds("3d1219c7c4c5", 1, 1);
     List<String> problems = new ArrayList<>();
     for (List<Event> events : samplesByKind().values()) {
@@ -178,7 +194,8 @@ class EventKindCoverageTest {
     assertEquals(List.of(), problems);
   }
 
-  private static List<String> problems(RecordFormat format, String what, Map<String, Object> mapped) {
+  private static List<String> problems(
+      RecordFormat format, String what, Map<String, Object> mapped) {
     Map<String, Object> read = MappedSamples.roundTrip(mapped);
     List<String> p = format == RecordFormat.OCSF ? ocsf.problems(read) : ecs.problems(read);
     return p.stream().map(x -> format + " " + what + ": " + x).toList();

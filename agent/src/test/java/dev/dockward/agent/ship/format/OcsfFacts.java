@@ -13,7 +13,8 @@ import java.util.Set;
  * The facts of ocsf-1.4.0-facts.json (see the README beside it) and a check of a mapped record
  * against them: every attribute defined by its class or object (or its profile, when the record
  * declares that profile), none deprecated, required ones present, types, enum ids with their
- * captions, and the objects' at-least-one / just-one constraints. {@code unmapped} is not looked into.
+ * captions, and the objects' at-least-one / just-one constraints. {@code unmapped} is not looked
+ * into.
  */
 final class OcsfFacts {
   private final Map<String, Object> facts;
@@ -24,7 +25,8 @@ final class OcsfFacts {
 
   static OcsfFacts load() throws IOException {
     try (InputStream in = OcsfFacts.class.getResourceAsStream("/format/ocsf-1.4.0-facts.json")) {
-      return new OcsfFacts(new ObjectMapper().readValue(in, new TypeReference<Map<String, Object>>() {}));
+      return new OcsfFacts(
+          new ObjectMapper().readValue(in, new TypeReference<Map<String, Object>>() {}));
     }
   }
 
@@ -53,16 +55,28 @@ final class OcsfFacts {
     expect(out, "class_name", cls.get("caption"), event.get("class_name"));
     Object activity = event.get("activity_id");
     if (activity instanceof Number a) {
-      expect(out, "type_uid", (long) classUid * 100 + a.longValue(),
+      expect(
+          out,
+          "type_uid",
+          (long) classUid * 100 + a.longValue(),
           event.get("type_uid") instanceof Number t ? t.longValue() : event.get("type_uid"));
-      expect(out, "type_name", cls.get("caption") + ": " + event.get("activity_name"), event.get("type_name"));
+      expect(
+          out,
+          "type_name",
+          cls.get("caption") + ": " + event.get("activity_name"),
+          event.get("type_name"));
     }
     expect(out, "metadata.version", version(), at(event, "metadata", "version"));
     return out;
   }
 
-  private void check(String path, Map<String, Object> attributes, Map<String, Object> value, Set<String> profiles,
-      List<String> out, boolean top) {
+  private void check(
+      String path,
+      Map<String, Object> attributes,
+      Map<String, Object> value,
+      Set<String> profiles,
+      List<String> out,
+      boolean top) {
     for (Map.Entry<String, Object> e : value.entrySet()) {
       String name = e.getKey();
       String here = path.isEmpty() ? name : path + "." + name;
@@ -76,7 +90,8 @@ final class OcsfFacts {
       }
       Object profile = a.get("profile");
       if (profile != null && !profiles.contains(profile)) {
-        out.add(here + " belongs to profile " + profile + ", which metadata.profiles does not list");
+        out.add(
+            here + " belongs to profile " + profile + ", which metadata.profiles does not list");
       }
       if (top && name.equals("unmapped")) {
         if (!(e.getValue() instanceof Map)) {
@@ -97,28 +112,43 @@ final class OcsfFacts {
       }
       Object caption = map(a.get("enum")).get(String.valueOf(e.getValue()));
       String sibling = (String) a.get("sibling");
-      // class_uid and category_uid enums are the classes' own: checked against the class facts instead.
-      if (a.containsKey("enum") && !(top && (name.equals("class_uid") || name.equals("category_uid")))) {
+      // class_uid and category_uid enums are the classes' own: checked against the class facts
+      // instead.
+      if (a.containsKey("enum")
+          && !(top && (name.equals("class_uid") || name.equals("category_uid")))) {
         if (caption == null) {
           out.add(here + " = " + e.getValue() + " is not in its enum");
-        } else if (sibling != null && value.containsKey(sibling) && !"99".equals(String.valueOf(e.getValue()))
+        } else if (sibling != null
+            && value.containsKey(sibling)
+            && !"99".equals(String.valueOf(e.getValue()))
             && !caption.equals(value.get(sibling))) {
-          out.add((path.isEmpty() ? "" : path + ".") + sibling + " = " + value.get(sibling) + ", the caption of "
-              + here + " = " + e.getValue() + " is " + caption);
+          out.add(
+              (path.isEmpty() ? "" : path + ".")
+                  + sibling
+                  + " = "
+                  + value.get(sibling)
+                  + ", the caption of "
+                  + here
+                  + " = "
+                  + e.getValue()
+                  + " is "
+                  + caption);
         }
       }
     }
     for (Map.Entry<String, Object> e : attributes.entrySet()) {
       Map<String, Object> a = map(e.getValue());
       Object profile = a.get("profile");
-      if ("required".equals(a.get("requirement")) && (profile == null || profiles.contains(profile))
+      if ("required".equals(a.get("requirement"))
+          && (profile == null || profiles.contains(profile))
           && !value.containsKey(e.getKey())) {
         out.add((path.isEmpty() ? "" : path + ".") + e.getKey() + " is required and missing");
       }
     }
   }
 
-  private void checkValue(String path, Map<String, Object> a, Object v, Set<String> profiles, List<String> out) {
+  private void checkValue(
+      String path, Map<String, Object> a, Object v, Set<String> profiles, List<String> out) {
     if (a.containsKey("object")) {
       String object = (String) a.get("object");
       if (!(v instanceof Map<?, ?>)) {
@@ -130,7 +160,8 @@ final class OcsfFacts {
       }
       Map<String, Object> o = map(map(facts.get("objects")).get(object));
       if (o.isEmpty()) {
-        out.add(path + ": object type " + object + " is not in the facts (add it to the extraction)");
+        out.add(
+            path + ": object type " + object + " is not in the facts (add it to the extraction)");
         return;
       }
       Map<String, Object> m = map(v);
@@ -153,7 +184,9 @@ final class OcsfFacts {
         ok = v instanceof String;
         break;
       case "integer_t":
-        ok = (v instanceof Integer || v instanceof Long) && ((Number) v).longValue() == ((Number) v).intValue();
+        ok =
+            (v instanceof Integer || v instanceof Long)
+                && ((Number) v).longValue() == ((Number) v).intValue();
         break;
       case "long_t":
         ok = v instanceof Integer || v instanceof Long;

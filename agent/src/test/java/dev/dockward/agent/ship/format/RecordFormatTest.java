@@ -36,9 +36,34 @@ class RecordFormatTest {
     a.put("tags", List.of("mitre.T1611", "escape"));
     a.put("summary", "process sh of container web runs in the host mount namespace");
     a.put("suppressed", 4L);
-    a.put("container", Map.of("id", CONTAINER, "name", "web", "image", "nginx:1.25", "image_id", "sha256:1",
-        "labels", Map.of("team", "a")));
-    a.put("process", Map.of("pid", 4242L, "ppid", 4200L, "name", "sh", "exe", "/bin/sh", "cmdline", "sh -c id", "uid", 0L));
+    a.put(
+        "container",
+        Map.of(
+            "id",
+            CONTAINER,
+            "name",
+            "web",
+            "image",
+            "nginx:1.25",
+            "image_id",
+            "sha256:1",
+            "labels",
+            Map.of("team", "a")));
+    a.put(
+        "process",
+        Map.of(
+            "pid",
+            4242L,
+            "ppid",
+            4200L,
+            "name",
+            "sh",
+            "exe",
+            "/bin/sh",
+            "cmdline",
+            "sh -c id",
+            "uid",
+            0L));
     a.put("evidence", Map.of("mnt_ns", 4026531841L));
     a.put("event_id", "3d1219c7c4c5-0000000000000029");
     a.put("ruleset", Map.of("digest", "0123456789abcdef", "bundled_version", "1.0.0"));
@@ -54,14 +79,21 @@ class RecordFormatTest {
   void anAlertAboutAFileNamesItInBothFormats() {
     Map<String, Object> a = alert();
     a.put("rule", "sensitive_file_read_in_container");
-    a.put("evidence", Map.of("path", "/hostetc/shadow", "host_path", "/etc/shadow", "attributed_by", "mount"));
-    assertEquals(Map.of("path", "/hostetc/shadow", "name", "shadow"), RecordFormat.ECS.apply(a).get("file"));
-    Map<String, Object> evidence = map(((List<?>) RecordFormat.OCSF.apply(a).get("evidences")).get(0));
-    assertEquals(Map.of("name", "shadow", "path", "/hostetc/shadow", "type_id", 1, "type", "Regular File"),
+    a.put(
+        "evidence",
+        Map.of("path", "/hostetc/shadow", "host_path", "/etc/shadow", "attributed_by", "mount"));
+    assertEquals(
+        Map.of("path", "/hostetc/shadow", "name", "shadow"), RecordFormat.ECS.apply(a).get("file"));
+    Map<String, Object> evidence =
+        map(((List<?>) RecordFormat.OCSF.apply(a).get("evidences")).get(0));
+    assertEquals(
+        Map.of("name", "shadow", "path", "/hostetc/shadow", "type_id", 1, "type", "Regular File"),
         evidence.get("file"));
     // An alert whose evidence names no file has none.
     assertEquals(null, RecordFormat.ECS.apply(alert()).get("file"));
-    assertEquals(null, map(((List<?>) RecordFormat.OCSF.apply(alert()).get("evidences")).get(0)).get("file"));
+    assertEquals(
+        null,
+        map(((List<?>) RecordFormat.OCSF.apply(alert()).get("evidences")).get(0)).get("file"));
   }
 
   @Test
@@ -92,16 +124,29 @@ class RecordFormatTest {
     Map<String, Object> evidence = map(((List<?>) f.get("evidences")).get(0));
     Map<String, Object> container = map(evidence.get("container"));
     assertEquals(CONTAINER, container.get("uid"));
-    assertEquals(Map.of("uid", "sha256:1", "name", "nginx", "tags", List.of(Map.of("name", "tag", "value", "1.25"))),
+    assertEquals(
+        Map.of(
+            "uid",
+            "sha256:1",
+            "name",
+            "nginx",
+            "tags",
+            List.of(Map.of("name", "tag", "value", "1.25"))),
         container.get("image"));
-    assertEquals(List.of(Map.of("name", "team", "value", "a")), container.get("tags"), "labels as key-value pairs");
+    assertEquals(
+        List.of(Map.of("name", "team", "value", "a")),
+        container.get("tags"),
+        "labels as key-value pairs");
     Map<String, Object> process = map(evidence.get("process"));
     assertEquals("sh -c id", process.get("cmd_line"));
-    assertEquals(Map.of("name", "sh", "path", "/bin/sh", "type_id", 1, "type", "Regular File"), process.get("file"));
+    assertEquals(
+        Map.of("name", "sh", "path", "/bin/sh", "type_id", 1, "type", "Regular File"),
+        process.get("file"));
     assertEquals(Map.of("mnt_ns", 4026531841L), evidence.get("data"));
     assertEquals(5, f.get("count"), "the alert and the 4 held back");
     assertEquals("web-07", map(f.get("device")).get("hostname"));
-    assertEquals("0123456789abcdef", map(info.get("analytic")).get("version"), "the rule set's version");
+    assertEquals(
+        "0123456789abcdef", map(info.get("analytic")).get("version"), "the rule set's version");
     assertEquals(true, f.get("is_alert"));
   }
 
@@ -130,8 +175,17 @@ class RecordFormatTest {
     assertEquals(List.of("TA0004"), map(threat.get("tactic")).get("id"));
     assertEquals(List.of("Privilege Escalation"), map(threat.get("tactic")).get("name"));
     assertEquals("web-07", map(e.get("host")).get("name"));
-    assertEquals(Map.of("type", "dockward", "name", "web-07", "id", "3d1219c7c4c5404aaa1f6d2a48adfda4", "version",
-        AgentVersion.get()), e.get("agent"));
+    assertEquals(
+        Map.of(
+            "type",
+            "dockward",
+            "name",
+            "web-07",
+            "id",
+            "3d1219c7c4c5404aaa1f6d2a48adfda4",
+            "version",
+            AgentVersion.get()),
+        e.get("agent"));
     assertEquals("0123456789abcdef", map(e.get("rule")).get("version"), "the rule set's version");
   }
 
@@ -142,9 +196,11 @@ class RecordFormatTest {
     Map<String, Object> threat = map(RecordFormat.ECS.apply(a).get("threat"));
     Map<String, Object> technique = map(threat.get("technique"));
     assertEquals(List.of("T1059", "T1611"), technique.get("id"));
-    assertEquals(List.of("Command and Scripting Interpreter", "Escape to Host"), technique.get("name"));
+    assertEquals(
+        List.of("Command and Scripting Interpreter", "Escape to Host"), technique.get("name"));
     assertEquals(List.of("T1059.004"), map(technique.get("subtechnique")).get("id"));
-    assertEquals(List.of("https://attack.mitre.org/techniques/T1059/004/"),
+    assertEquals(
+        List.of("https://attack.mitre.org/techniques/T1059/004/"),
         map(technique.get("subtechnique")).get("reference"));
     assertEquals(List.of("TA0002", "TA0004"), map(threat.get("tactic")).get("id"));
 
@@ -160,7 +216,8 @@ class RecordFormatTest {
   void aTechniqueTheTableDoesNotKnowMapsByIdAlone() {
     Map<String, Object> a = alert();
     a.put("tags", List.of("mitre.T9999.001"));
-    Map<String, Object> technique = map(map(RecordFormat.ECS.apply(a).get("threat")).get("technique"));
+    Map<String, Object> technique =
+        map(map(RecordFormat.ECS.apply(a).get("threat")).get("technique"));
     assertEquals(List.of("T9999"), technique.get("id"));
     assertTrue(!technique.containsKey("name"));
     assertTrue(!map(RecordFormat.ECS.apply(a).get("threat")).containsKey("tactic"));
@@ -183,44 +240,68 @@ class RecordFormatTest {
         }
       }
     }
-    assertEquals(List.of(), missing, "regenerate attack-techniques.tsv (agent/src/test/resources/format/README.md)");
+    assertEquals(
+        List.of(),
+        missing,
+        "regenerate attack-techniques.tsv (agent/src/test/resources/format/README.md)");
   }
 
   @Test
   void imageReferencesSplitIntoNameAndTag() {
-    assertEquals(new ImageReference("nginx", Optional.of("1.25")), ImageReference.parse("nginx:1.25"));
+    assertEquals(
+        new ImageReference("nginx", Optional.of("1.25")), ImageReference.parse("nginx:1.25"));
     assertEquals(new ImageReference("nginx", Optional.empty()), ImageReference.parse("nginx"));
-    assertEquals(new ImageReference("registry:5000/team/app", Optional.empty()),
+    assertEquals(
+        new ImageReference("registry:5000/team/app", Optional.empty()),
         ImageReference.parse("registry:5000/team/app"));
-    assertEquals(new ImageReference("registry:5000/team/app", Optional.of("v2")),
+    assertEquals(
+        new ImageReference("registry:5000/team/app", Optional.of("v2")),
         ImageReference.parse("registry:5000/team/app:v2"));
-    assertEquals(new ImageReference("app", Optional.empty()), ImageReference.parse("app@sha256:" + "ab".repeat(32)));
-    assertEquals(new ImageReference("app", Optional.of("1")), ImageReference.parse("app:1@sha256:" + "ab".repeat(32)));
+    assertEquals(
+        new ImageReference("app", Optional.empty()),
+        ImageReference.parse("app@sha256:" + "ab".repeat(32)));
+    assertEquals(
+        new ImageReference("app", Optional.of("1")),
+        ImageReference.parse("app:1@sha256:" + "ab".repeat(32)));
   }
 
   private static Map<String, Object> alertWithAncestors() {
     Map<String, Object> a = alert();
     Map<String, Object> process = new LinkedHashMap<>(map(a.get("process")));
-    process.put("ancestors", List.of(
-        Map.of("pid", 4200L, "name", "sh", "exe", "/bin/sh", "cmdline", "sh -c 'sh -c id'"),
-        Map.of("pid", 4100L, "name", "containerd-shim", "exe", "", "cmdline", "containerd-shim -id 9f")));
+    process.put(
+        "ancestors",
+        List.of(
+            Map.of("pid", 4200L, "name", "sh", "exe", "/bin/sh", "cmdline", "sh -c 'sh -c id'"),
+            Map.of(
+                "pid",
+                4100L,
+                "name",
+                "containerd-shim",
+                "exe",
+                "",
+                "cmdline",
+                "containerd-shim -id 9f")));
     a.put("process", process);
     return a;
   }
 
   @Test
   void ocsfGivesTheParentOneLevelDeepAndEveryAncestorInAncestry() {
-    Map<String, Object> p = map(map(((List<?>) RecordFormat.OCSF.apply(alertWithAncestors()).get("evidences")).get(0))
-        .get("process"));
+    Map<String, Object> p =
+        map(
+            map(((List<?>) RecordFormat.OCSF.apply(alertWithAncestors()).get("evidences")).get(0))
+                .get("process"));
     Map<String, Object> parent = map(p.get("parent_process"));
     assertEquals(4200L, parent.get("pid"));
     assertEquals("sh -c 'sh -c id'", parent.get("cmd_line"));
     assertEquals("/bin/sh", map(parent.get("file")).get("path"));
     assertEquals("sh", map(parent.get("file")).get("name"));
     assertTrue(!parent.containsKey("parent_process"), "the rest of the chain is in ancestry");
-    assertEquals(List.of(
-        Map.of("pid", 4200L, "name", "sh", "cmd_line", "sh -c 'sh -c id'", "path", "/bin/sh"),
-        Map.of("pid", 4100L, "name", "containerd-shim", "cmd_line", "containerd-shim -id 9f")), p.get("ancestry"),
+    assertEquals(
+        List.of(
+            Map.of("pid", 4200L, "name", "sh", "cmd_line", "sh -c 'sh -c id'", "path", "/bin/sh"),
+            Map.of("pid", 4100L, "name", "containerd-shim", "cmd_line", "containerd-shim -id 9f")),
+        p.get("ancestry"),
         "parent first; no path where the exe is unknown");
     assertTrue(!p.containsKey("lineage"), "deprecated in 1.4.0");
   }
@@ -239,21 +320,62 @@ class RecordFormatTest {
   @Test
   void theHostsOsGoesToHostOsInEcsAndDeviceOsInOcsf() {
     Map<String, Object> a = alert();
-    a.put("host", Map.of("name", "web-07", "id", "3d1219c7c4c5404aaa1f6d2a48adfda4",
-        "os", Map.of("name", "Debian GNU/Linux", "version", "12", "kernel", "6.1.0-18-fixture")));
+    a.put(
+        "host",
+        Map.of(
+            "name",
+            "web-07",
+            "id",
+            "3d1219c7c4c5404aaa1f6d2a48adfda4",
+            "os",
+            Map.of("name", "Debian GNU/Linux", "version", "12", "kernel", "6.1.0-18-fixture")));
     Map<String, Object> ecsOs = map(map(RecordFormat.ECS.apply(a).get("host")).get("os"));
-    assertEquals(Map.of("type", "linux", "name", "Debian GNU/Linux", "family", "debian", "version", "12",
-        "kernel", "6.1.0-18-fixture"), ecsOs);
+    assertEquals(
+        Map.of(
+            "type",
+            "linux",
+            "name",
+            "Debian GNU/Linux",
+            "family",
+            "debian",
+            "version",
+            "12",
+            "kernel",
+            "6.1.0-18-fixture"),
+        ecsOs);
     Map<String, Object> ocsfOs = map(map(RecordFormat.OCSF.apply(a).get("device")).get("os"));
-    assertEquals(Map.of("name", "Debian GNU/Linux", "type_id", 200, "type", "Linux", "version", "12",
-        "kernel_release", "6.1.0-18-fixture"), ocsfOs);
+    assertEquals(
+        Map.of(
+            "name",
+            "Debian GNU/Linux",
+            "type_id",
+            200,
+            "type",
+            "Linux",
+            "version",
+            "12",
+            "kernel_release",
+            "6.1.0-18-fixture"),
+        ocsfOs);
 
-    a.put("host", Map.of("name", "web-07", "id", "3d1219c7c4c5404aaa1f6d2a48adfda4", "os", Map.of("kernel", "5.15.0-x")));
+    a.put(
+        "host",
+        Map.of(
+            "name",
+            "web-07",
+            "id",
+            "3d1219c7c4c5404aaa1f6d2a48adfda4",
+            "os",
+            Map.of("kernel", "5.15.0-x")));
     Map<String, Object> named = map(map(RecordFormat.OCSF.apply(a).get("device")).get("os"));
     assertEquals("Linux", named.get("name"), "OCSF requires a name");
     assertEquals("5.15.0-x", named.get("kernel_release"));
-    assertTrue(!map(map(RecordFormat.ECS.apply(a).get("host")).get("os")).containsKey("family"), "unknown family");
-    assertTrue(!map(RecordFormat.ECS.apply(alert()).get("host")).containsKey("os"), "no os when the alert has none");
+    assertTrue(
+        !map(map(RecordFormat.ECS.apply(a).get("host")).get("os")).containsKey("family"),
+        "unknown family");
+    assertTrue(
+        !map(RecordFormat.ECS.apply(alert()).get("host")).containsKey("os"),
+        "no os when the alert has none");
     assertTrue(!map(RecordFormat.OCSF.apply(alert()).get("device")).containsKey("os"));
   }
 
@@ -263,9 +385,24 @@ class RecordFormatTest {
     for (RecordFormat f : RecordFormat.values()) {
       assertSame(event, f.apply(event));
     }
-    Map<String, Object> heartbeat = Map.of("schema", 1L, "kind", "event", "id", "3d1219c7c4c5-0000000000000001",
-        "time", "2026-11-22T18:02:11.431Z", "host", Map.of("name", "web-07", "id", "3d12"), "type", "agent_heartbeat",
-        "source", "agent", "agent", Map.of("version", "9.9", "uptime_s", 30L, "drops", 0L, "drops_new", 0L));
+    Map<String, Object> heartbeat =
+        Map.of(
+            "schema",
+            1L,
+            "kind",
+            "event",
+            "id",
+            "3d1219c7c4c5-0000000000000001",
+            "time",
+            "2026-11-22T18:02:11.431Z",
+            "host",
+            Map.of("name", "web-07", "id", "3d12"),
+            "type",
+            "agent_heartbeat",
+            "source",
+            "agent",
+            "agent",
+            Map.of("version", "9.9", "uptime_s", 30L, "drops", 0L, "drops_new", 0L));
     assertSame(heartbeat, RecordFormat.NATIVE.apply(heartbeat));
     Map<String, Object> ocsf = RecordFormat.OCSF.apply(heartbeat);
     assertEquals(6002, ocsf.get("class_uid"));
@@ -281,22 +418,35 @@ class RecordFormatTest {
   void theFormattingSinkSendsTheMappedTextButRoutesByTheNativeRecord() throws Exception {
     List<String> texts = new ArrayList<>();
     List<Map<String, Object>> routed = new ArrayList<>();
-    Sink inner = new Sink() {
-      @Override public String name() { return "test"; }
-      @Override public CompletionStage<Void> send(String json, Map<String, Object> record) {
-        texts.add(json);
-        routed.add(record);
-        return CompletableFuture.completedFuture(null);
-      }
-      @Override public void flush() { }
-      @Override public void close() { }
-    };
+    Sink inner =
+        new Sink() {
+          @Override
+          public String name() {
+            return "test";
+          }
+
+          @Override
+          public CompletionStage<Void> send(String json, Map<String, Object> record) {
+            texts.add(json);
+            routed.add(record);
+            return CompletableFuture.completedFuture(null);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
     Map<String, Object> alert = alert();
-    new FormattingSink(inner, RecordFormat.OCSF, id -> Optional.of("described " + id)).send("{native}", alert)
-        .toCompletableFuture().join();
+    new FormattingSink(inner, RecordFormat.OCSF, id -> Optional.of("described " + id))
+        .send("{native}", alert)
+        .toCompletableFuture()
+        .join();
     Map<?, ?> sent = new ObjectMapper().readValue(texts.get(0), Map.class);
     assertEquals(2004, ((Number) sent.get("class_uid")).intValue());
-    assertEquals("described container_escape_namespace", ((Map<?, ?>) sent.get("finding_info")).get("desc"));
+    assertEquals(
+        "described container_escape_namespace", ((Map<?, ?>) sent.get("finding_info")).get("desc"));
     assertSame(alert, routed.get(0));
   }
 
