@@ -12,9 +12,11 @@ import java.util.Optional;
 /**
  * Which read watches the audit source holds, and for whom: one per sensitive file (the list the
  * {@code sensitive_opens} watch uses, {@link SensitiveFiles}) on the host's copies and on each
- * running container's own, reached through its init's {@code /proc/<pid>/root}. A container's go
- * when it ends. The total is capped: a file past the cap is not watched and counted. A watch the
- * kernel refuses (the file's directory went meanwhile) is counted, not an error. Thread-safe.
+ * running container's own, reached through its init's {@code /proc/<pid>/root}; also the exact
+ * names of the list that are absent while their directory is there (the kernel holds a watch on a
+ * name until the file appears). A container's go when it ends. The total is capped: a file past the
+ * cap is not watched and counted. A watch the kernel refuses (the file's directory went meanwhile)
+ * is counted, not an error. Thread-safe.
  */
 final class AuditReadWatches {
   /**
@@ -59,7 +61,11 @@ final class AuditReadWatches {
   synchronized int watch(String owner, Path root) {
     unwatch(owner);
     List<String> mine = new ArrayList<>();
-    for (SensitiveFiles.Found f : files.expand(root)) {
+    List<SensitiveFiles.Found> wanted = new ArrayList<>(files.expand(root));
+    // A file written after the start (a container's entrypoint making its /etc/shadow): the
+    // kernel takes a watch on a name not there yet when its directory is.
+    wanted.addAll(files.absent(root));
+    for (SensitiveFiles.Found f : wanted) {
       if (placed >= cap) {
         capped++;
         continue;
