@@ -121,6 +121,9 @@ class AuditTraversalIT {
 
     // A removed container's watches go.
     long initB = initPid(b);
+    System.err.println(
+        "watches of container b: "
+            + ourWatches().stream().filter(w -> w.contains("/proc/" + initB + "/")).toList());
     assertTrue(
         ourWatches().stream().anyMatch(w -> w.contains("/proc/" + initB + "/root/")),
         "container b watched through its init's root: " + ourWatches());
