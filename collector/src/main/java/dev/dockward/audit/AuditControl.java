@@ -250,11 +250,6 @@ final class AuditControl implements AutoCloseable {
     }
   }
 
-  /** The paths our read watches are on now. */
-  synchronized List<String> watchedPaths() {
-    return List.copyOf(watches.keySet());
-  }
-
   /** Watches refused when put back after a deletion, since we started. */
   synchronized long watchesGoneOnReinstall() {
     return watchesGoneOnReinstall;

@@ -46,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * recorded by the kernel at the syscall's exit, so a process that ends at once is reported whole.
  * See the package documentation for how it shares exec events with the netlink source.
  *
+ * <p>Beside the exec rules, read watches on the credentials files of the host and of each running
+ * container ({@link #containerStarted}, {@link #containerEnded}) give {@code watched_file_open}
+ * events with the name the program passed.
+ *
  * <p>Three threads. The <em>reader</em> receives records, assembles each exec, reads the process
  * from /proc at once without its command line (a short-lived one is gone within milliseconds; what
  * it gives — namespaces, capabilities, descriptors — the audit records do not carry), attributes it
