@@ -6,9 +6,9 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
- * One audited call other than an exec (a link made, PTRACE_TRACEME, a packet socket opened),
- * assembled from its SYSCALL, CWD and PATH records at the syscall's exit. Every text is untrusted
- * (it comes from the process).
+ * One audited call other than an exec (a link made, PTRACE_TRACEME, a packet socket opened, a
+ * descriptor put on standard input or output, a watched file opened), assembled from its SYSCALL,
+ * CWD and PATH records at the syscall's exit. Every text is untrusted (it comes from the process).
  *
  * @param epochMillis when it happened
  * @param serial the audit event's serial
@@ -50,7 +50,11 @@ record AuditCall(
     PTRACE_TRACEME,
     PACKET_SOCKET,
     DUP2,
-    DUP3
+    DUP3,
+    /** open, openat, openat2 of a file one of our read watches is on (key {@code dockward}). */
+    OPEN,
+    OPENAT,
+    OPENAT2
   }
 
   AuditCall {

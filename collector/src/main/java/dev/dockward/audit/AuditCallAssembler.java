@@ -9,14 +9,18 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Puts the records of one audited link, PTRACE_TRACEME or packet socket call back together, as
- * {@link AuditEventAssembler} does for execs: a SYSCALL record of one of those calls (successful; a
- * ptrace only with request 0, a socket only of family AF_PACKET) opens the event, CWD and PATH add
- * to it, EOE completes it. Records of other serials are ignored, so both assemblers can be given
- * every record. Open events are bounded like the exec assembler's. Used by one thread.
+ * Puts the records of one audited link, PTRACE_TRACEME, packet socket, dup or watched open call
+ * back together, as {@link AuditEventAssembler} does for execs: a SYSCALL record of one of those
+ * calls (successful; a ptrace only with request 0, a socket only of family AF_PACKET, an open only
+ * with our key) opens the event, CWD and PATH add to it, EOE completes it. Records of other serials
+ * are ignored, so both assemblers can be given every record. Open events are bounded like the exec
+ * assembler's. Used by one thread.
  */
 final class AuditCallAssembler {
   private static final String PTRACE_TRACEME = "0";
+
+  /** Our key as a SYSCALL record writes it. */
+  private static final String OUR_KEY = "\"" + AuditRule.KEY + "\"";
 
   /** AF_PACKET as the record writes a0. */
   private static final String AF_PACKET = "11";
@@ -93,10 +97,40 @@ final class AuditCallAssembler {
     return Optional.empty();
   }
 
+  /**
+   * The open call a SYSCALL record names, if it is one and was heard by a rule of ours ({@code
+   * key="dockward"}): our exec and call rules do not audit opens, so it was one of our read
+   * watches. Another rule's open (an audit daemon's own watch, in reader mode) is not ours.
+   */
+  static Optional<AuditCall.Call> openCall(String arch, String syscall, String key) {
+    if (!OUR_KEY.equals(key)) {
+      return Optional.empty();
+    }
+    Optional<AuditRule.Arch> abi = AuditRule.Arch.ofRecord(arch);
+    if (abi.isEmpty()) {
+      return Optional.empty();
+    }
+    boolean b64 = abi.get() == AuditRule.Arch.B64;
+    return switch (syscall) {
+      case "2" -> b64 ? Optional.of(AuditCall.Call.OPEN) : Optional.empty();
+      case "257" -> b64 ? Optional.of(AuditCall.Call.OPENAT) : Optional.empty();
+      case "5" -> b64 ? Optional.empty() : Optional.of(AuditCall.Call.OPEN);
+      case "295" -> b64 ? Optional.empty() : Optional.of(AuditCall.Call.OPENAT);
+      case "437" -> Optional.of(AuditCall.Call.OPENAT2); // the same number on both ABIs
+      default -> Optional.empty();
+    };
+  }
+
   private void startIfOurs(AuditRecord record) {
     Map<String, String> f = AuditRecordParser.fields(record.body());
     Optional<AuditCall.Call> call =
-        call(f.getOrDefault("arch", ""), f.getOrDefault("syscall", ""), f.getOrDefault("a0", ""));
+        call(f.getOrDefault("arch", ""), f.getOrDefault("syscall", ""), f.getOrDefault("a0", ""))
+            .or(
+                () ->
+                    openCall(
+                        f.getOrDefault("arch", ""),
+                        f.getOrDefault("syscall", ""),
+                        f.getOrDefault("key", "")));
     if (call.isEmpty() || !"yes".equals(f.get("success"))) {
       return;
     }

@@ -2,11 +2,14 @@ package dev.dockward.audit;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * does (auditd) it reads a copy of every record through the multicast group ({@link Mode#READER})
  * and never touches the owner or its rules. Either way it turns auditing on if it was off, raises a
  * small backlog limit while it owns the pid, and adds its rules (exec, links, PTRACE_TRACEME,
- * packet sockets; 64- and 32-bit). On {@link #close} it deletes its rules, puts back the backlog
- * limit and the enabled flag it found and clears the pid it set: the machine is left as it was.
- * Thread-safe.
+ * packet sockets; 64- and 32-bit) and, as asked, read watches on single files, all keyed {@value
+ * AuditRule#KEY}. On {@link #close} it deletes its rules, puts back the backlog limit and the
+ * enabled flag it found and clears the pid it set: the machine is left as it was. Thread-safe.
  */
 final class AuditControl implements AutoCloseable {
   /** How the records reach us. */
@@ -53,6 +56,12 @@ final class AuditControl implements AutoCloseable {
 
   /** Our rules once added (a kernel without 32-bit emulation may refuse the b32 ones). */
   private final Map<Slot, byte[]> rules = new LinkedHashMap<>();
+
+  /** Our read watches by the path they watch, in the order added. */
+  private final Map<String, byte[]> watches = new LinkedHashMap<>();
+
+  /** Watches the kernel refused when {@link #ensureRule} put them back (their directory went). */
+  private long watchesGoneOnReinstall;
 
   private boolean enabledByUs;
   private boolean backlogRaised;
@@ -205,6 +214,48 @@ final class AuditControl implements AutoCloseable {
   }
 
   /**
+   * Adds a read watch on {@code path} (see {@link AuditRule#watch}). Returns the kernel's refusal,
+   * empty when the watch is in place (added now, or there already): a path whose directory does not
+   * exist is refused (ENOENT), a missing file in an existing directory is not.
+   */
+  synchronized Optional<String> addWatch(String path) {
+    if (closed) {
+      return Optional.of("closed");
+    }
+    byte[] rule = AuditRule.watch(path);
+    try {
+      addRule(rule);
+      watches.put(path, rule);
+      return Optional.empty();
+    } catch (AuditSocket.RequestFailed e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  /**
+   * Deletes our read watch on {@code path}; one the kernel dropped itself (its directory went with
+   * the container) is simply forgotten.
+   */
+  synchronized void removeWatch(String path) {
+    byte[] rule = watches.remove(path);
+    if (rule == null || closed) {
+      return;
+    }
+    try {
+      control.acknowledged("AUDIT_DEL_RULE", AuditSocket.AUDIT_DEL_RULE, rule);
+    } catch (AuditSocket.RequestFailed e) {
+      if (e.errno != AuditLibC.ENOENT) {
+        LOG.warn("audit: could not delete the read watch on {}: {}", path, e.getMessage());
+      }
+    }
+  }
+
+  /** Watches refused when put back after a deletion, since we started. */
+  synchronized long watchesGoneOnReinstall() {
+    return watchesGoneOnReinstall;
+  }
+
+  /**
    * Puts our rules back if someone deleted them (an {@code auditctl -D}, auditd loading its rules).
    * Returns whether it had to.
    */
@@ -218,6 +269,23 @@ final class AuditControl implements AutoCloseable {
       Slot slot = ours.getKey();
       if (listed.stream().noneMatch(r -> AuditRule.isOurs(r, slot.kind(), slot.arch()))) {
         added |= addRule(ours.getValue());
+      }
+    }
+    Set<String> watchedNow = new HashSet<>();
+    for (byte[] r : listed) {
+      AuditRule.ourWatch(r).ifPresent(watchedNow::add);
+    }
+    for (Iterator<Map.Entry<String, byte[]>> it = watches.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, byte[]> w = it.next();
+      if (watchedNow.contains(w.getKey())) {
+        continue;
+      }
+      try {
+        added |= addRule(w.getValue());
+      } catch (AuditSocket.RequestFailed e) {
+        // The kernel drops a watch whose directory goes (a container's, removed): not ours to keep.
+        it.remove();
+        watchesGoneOnReinstall++;
       }
     }
     return added;
@@ -265,7 +333,9 @@ final class AuditControl implements AutoCloseable {
     }
     closed = true;
     List<String> failed = new ArrayList<>();
-    for (byte[] rule : rules.values()) {
+    List<byte[]> ours = new ArrayList<>(rules.values());
+    ours.addAll(watches.values());
+    for (byte[] rule : ours) {
       try {
         control.acknowledged("AUDIT_DEL_RULE", AuditSocket.AUDIT_DEL_RULE, rule);
       } catch (AuditSocket.RequestFailed e) {

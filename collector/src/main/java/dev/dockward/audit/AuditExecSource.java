@@ -11,6 +11,9 @@ import dev.dockward.event.ProcessOrigin;
 import dev.dockward.event.StdioKind;
 import dev.dockward.event.StdioRedirected;
 import dev.dockward.event.TraceRequested;
+import dev.dockward.event.WatchedFileOpened;
+import dev.dockward.fileopen.SensitiveFiles;
+import dev.dockward.host.HostFs;
 import dev.dockward.proc.ProcReader;
 import dev.dockward.source.EventSink;
 import dev.dockward.source.PeriodicWorker;
@@ -42,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * execve}/{@code execveat} with the program, every argument, the working directory and the user,
  * recorded by the kernel at the syscall's exit, so a process that ends at once is reported whole.
  * See the package documentation for how it shares exec events with the netlink source.
+ *
+ * <p>Beside the exec rules, read watches on the credentials files of the host and of each running
+ * container ({@link #containerStarted}, {@link #containerEnded}) give {@code watched_file_open}
+ * events with the name the program passed.
  *
  * <p>Three threads. The <em>reader</em> receives records, assembles each exec, reads the process
  * from /proc at once without its command line (a short-lived one is gone within milliseconds; what
@@ -79,21 +86,26 @@ public final class AuditExecSource implements Source {
    * @param attributionCapacity pids whose container is remembered (default 65,536)
    * @param ruleCheckInterval how often the rule's presence and the lost counter are checked
    *     (default 5 s)
+   * @param maxReadWatches read watches on sensitive files at most, host and containers together
+   *     (default 2,048; past it a file is not watched and {@code read_watches_capped} counts it)
    */
   public record Settings(
       int socketBufferBytes,
       int queueCapacity,
       int maxOpenEvents,
       int attributionCapacity,
-      Duration ruleCheckInterval) {
+      Duration ruleCheckInterval,
+      int maxReadWatches) {
     public static final Settings DEFAULT =
-        new Settings(8 << 20, 65_536, 4_096, 65_536, Duration.ofSeconds(5));
+        new Settings(
+            8 << 20, 65_536, 4_096, 65_536, Duration.ofSeconds(5), AuditReadWatches.DEFAULT_CAP);
 
     public Settings {
       if (socketBufferBytes <= 0
           || queueCapacity <= 0
           || maxOpenEvents <= 0
-          || attributionCapacity <= 0) {
+          || attributionCapacity <= 0
+          || maxReadWatches < 0) {
         throw new IllegalArgumentException("sizes must be positive");
       }
       Objects.requireNonNull(ruleCheckInterval, "ruleCheckInterval");
@@ -109,6 +121,8 @@ public final class AuditExecSource implements Source {
   private final ExecAttribution attribution;
   private final BlockingQueue<Event> queue;
   private final ExecChanges changes;
+  private final AuditReadWatches watches;
+  private final HostFs hostFs;
   private final AtomicBoolean reporting;
   private final PeriodicWorker keeper;
   private final boolean disabledAtBoot;
@@ -128,8 +142,25 @@ public final class AuditExecSource implements Source {
       Settings settings,
       AtomicBoolean reporting,
       SocketClaims packetSockets,
+      HostFs hostFs,
       boolean disabledAtBoot) {
     this.control = control;
+    this.hostFs = hostFs;
+    this.watches =
+        new AuditReadWatches(
+            new AuditReadWatches.Table() {
+              @Override
+              public Optional<String> add(String path) {
+                return control.addWatch(path);
+              }
+
+              @Override
+              public void remove(String path) {
+                control.removeWatch(path);
+              }
+            },
+            SensitiveFiles.DEFAULT,
+            settings.maxReadWatches());
     this.packetSockets = packetSockets;
     this.disabledAtBoot = disabledAtBoot;
     this.problem = disabledAtBoot ? BOOT_NOTE : "";
@@ -165,28 +196,38 @@ public final class AuditExecSource implements Source {
   public static AuditExecSource open(
       ProcReader reader, Settings settings, AtomicBoolean reporting, String kernelCommandLine)
       throws AuditUnavailableException {
-    return open(reader, settings, reporting, new SocketClaims(), kernelCommandLine);
+    return open(
+        reader, settings, reporting, new SocketClaims(), HostFs.system(), kernelCommandLine);
   }
 
   /**
    * As {@link #open(ProcReader, Settings, AtomicBoolean, String)}, sharing with the host watch the
    * packet sockets already reported ({@code packetSockets}), so that a socket both see is reported
-   * once.
+   * once, and reaching the host's sensitive files and the containers' roots through {@code hostFs}
+   * for the read watches.
    */
   public static AuditExecSource open(
       ProcReader reader,
       Settings settings,
       AtomicBoolean reporting,
       SocketClaims packetSockets,
+      HostFs hostFs,
       String kernelCommandLine)
       throws AuditUnavailableException {
+    Objects.requireNonNull(hostFs, "hostFs");
     Objects.requireNonNull(reader, "reader");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(reporting, "reporting");
     Objects.requireNonNull(packetSockets, "packetSockets");
     AuditControl control = AuditControl.take(settings.socketBufferBytes(), RECEIVE_TIMEOUT);
     return new AuditExecSource(
-        control, reader, settings, reporting, packetSockets, disabledAtBoot(kernelCommandLine));
+        control,
+        reader,
+        settings,
+        reporting,
+        packetSockets,
+        hostFs,
+        disabledAtBoot(kernelCommandLine));
   }
 
   /**
@@ -236,6 +277,12 @@ public final class AuditExecSource implements Source {
     m.put("stdio_dups_unread", stats.stdioDupsUnread.sum());
     m.put("host_stdio_dups_ignored", stats.hostStdioDups.sum());
     m.put("stdio_redirects", stats.stdioRedirects.sum());
+    m.put("read_watches", (long) watches.placed());
+    m.put("read_watches_refused", watches.refused());
+    m.put("read_watches_capped", watches.capped());
+    m.put("read_watches_gone", control.watchesGoneOnReinstall());
+    m.put("watched_opens", stats.watchedOpens.sum());
+    m.put("host_watched_opens_ignored", stats.hostWatchedOpens.sum());
     return m;
   }
 
@@ -293,10 +340,33 @@ public final class AuditExecSource implements Source {
     readerThread.start();
     keeper.start(this::keep);
     reporting.set(true);
+    int host = watches.watch(AuditReadWatches.HOST, hostFs.root());
+    LOG.info("{}: read watches on {} sensitive files of the host", NAME, host);
     LOG.info(
         "{}: exec events come from audit ({}); netlink keeps fork, exit, uid and ptrace",
         NAME,
         mode());
+  }
+
+  /**
+   * Watches the sensitive files of a container that started, through its init's root: a read of one
+   * gives a {@code watched_file_open} event with the name as passed. Called from the Docker
+   * inventory's thread; a dozen rule requests, answered by the kernel at once.
+   */
+  public void containerStarted(String id, long initPid) {
+    Objects.requireNonNull(id, "id");
+    if (stopping || id.isEmpty() || initPid <= 0 || initPid > Integer.MAX_VALUE) {
+      return;
+    }
+    watches.watch(id, hostFs.pidDir((int) initPid).resolve("root"));
+  }
+
+  /** Deletes the read watches of a container that stopped or was removed. */
+  public void containerEnded(String id) {
+    Objects.requireNonNull(id, "id");
+    if (!id.isEmpty()) {
+      watches.unwatch(id);
+    }
   }
 
   private void receiveLoop() {
@@ -390,6 +460,12 @@ public final class AuditExecSource implements Source {
   private void receivedCall(AuditCall call) {
     if (call.call() == AuditCall.Call.DUP2 || call.call() == AuditCall.Call.DUP3) {
       receivedDup(call);
+      return;
+    }
+    if (call.call() == AuditCall.Call.OPEN
+        || call.call() == AuditCall.Call.OPENAT
+        || call.call() == AuditCall.Call.OPENAT2) {
+      receivedOpen(call);
       return;
     }
     Optional<AuditLinks.Link> link = AuditLinks.of(call);
@@ -509,6 +585,44 @@ public final class AuditExecSource implements Source {
             (int) newFd,
             (int) oldFd,
             kind.get(),
+            where.containerId().map(ContainerInfo::unresolved));
+    if (!queue.offer(event)) {
+      stats.queueDrops.increment();
+    }
+  }
+
+  /**
+   * An open of a watched sensitive file (reader thread): reported with the name the program passed
+   * when the opener is in a container; the host's own reads (PAM, sshd) are counted and dropped.
+   */
+  private void receivedOpen(AuditCall call) {
+    Optional<AuditOpens.Open> open = AuditOpens.of(call);
+    if (open.isEmpty()) {
+      return; // no PATH record with a name: nothing to report
+    }
+    Optional<ProcessInfo> read = reader.read(call.pid()).filter(p -> p.exe().equals(call.exe()));
+    ExecAttribution.Result where = attribution.attribute(call, read);
+    if (!where.known()) {
+      stats.unattributed.increment();
+      return;
+    }
+    if (where.containerId().isEmpty()) {
+      stats.hostWatchedOpens.increment();
+      return;
+    }
+    stats.watchedOpens.increment();
+    ProcessInfo proc = read.orElseGet(() -> fromRecords(call, where.cgroup()));
+    AuditOpens.Open o = open.get();
+    Event event =
+        new WatchedFileOpened(
+            Instant.ofEpochMilli(call.epochMillis()),
+            NAME,
+            Optional.of(proc),
+            call.pid(),
+            o.call(),
+            o.requestedPath(),
+            call.cwd(),
+            o.path(),
             where.containerId().map(ContainerInfo::unresolved));
     if (!queue.offer(event)) {
       stats.queueDrops.increment();

@@ -89,7 +89,8 @@ final class AuditLinks {
             targetWritten));
   }
 
-  private static boolean atCwd(String dirfd) {
+  /** Whether a directory descriptor argument as a record writes it is {@code AT_FDCWD}. */
+  static boolean atCwd(String dirfd) {
     return dirfd.equalsIgnoreCase(AT_FDCWD_32) || dirfd.equalsIgnoreCase(AT_FDCWD_64);
   }
 

@@ -125,6 +125,13 @@ final class AuditRule {
   static final int AF_PACKET = 17;
   static final int AUDIT_ARG1 = 201;
   static final int AUDIT_EQUAL = 0x40000000;
+  static final int AUDIT_WATCH = 105;
+  static final int AUDIT_PERM = 106;
+
+  /**
+   * {@code AUDIT_PERM_READ}: opens for reading (and the other calls of the kernel's read class).
+   */
+  static final int AUDIT_PERM_READ = 4;
 
   /**
    * {@code AUDIT_LESS_THAN | AUDIT_EQUAL}: arguments compare unsigned, so a1 <= 2 is 0, 1, 2 only.
@@ -188,6 +195,76 @@ final class AuditRule {
     b.position(FIXED_SIZE);
     b.put(key);
     return b.array();
+  }
+
+  /**
+   * A read watch of ours on one file, what {@code auditctl -w PATH -p r -k dockward} sends: exit
+   * list, always, every syscall (the kernel narrows a watch to the calls of its permission class:
+   * opens for reading), the watched path, permission read, key {@value #KEY}. The kernel files it
+   * under the inode of {@code path} (found through the path's parent, which must exist), so an open
+   * of any other file does not meet it.
+   *
+   * @param path an absolute path without a trailing slash (a container's file through {@code
+   *     /proc/<init pid>/root})
+   */
+  static byte[] watch(String path) {
+    if (!path.startsWith("/") || path.endsWith("/")) {
+      throw new IllegalArgumentException("not a watchable path: " + path);
+    }
+    byte[] name = path.getBytes(StandardCharsets.UTF_8);
+    byte[] key = KEY.getBytes(StandardCharsets.US_ASCII);
+    ByteBuffer b =
+        ByteBuffer.allocate(FIXED_SIZE + name.length + key.length).order(ByteOrder.nativeOrder());
+    b.putInt(0, AUDIT_FILTER_EXIT).putInt(4, AUDIT_ALWAYS);
+    for (int i = 0; i < BITMASK_WORDS; i++) {
+      b.putInt(MASK_AT + 4 * i, 0xffffffff);
+    }
+    field(b, 0, AUDIT_WATCH, name.length);
+    field(b, 1, AUDIT_PERM, AUDIT_PERM_READ);
+    field(b, 2, AUDIT_FILTERKEY, key.length);
+    b.putInt(8, 3);
+    b.putInt(BUFLEN_AT, name.length + key.length);
+    b.position(FIXED_SIZE);
+    b.put(name);
+    b.put(key);
+    return b.array();
+  }
+
+  /**
+   * The path a listed rule watches if it is a watch of ours (key {@value #KEY}); empty for any
+   * other rule.
+   */
+  static Optional<String> ourWatch(byte[] rule) {
+    if (rule.length < FIXED_SIZE) {
+      return Optional.empty();
+    }
+    ByteBuffer b = ByteBuffer.wrap(rule).order(ByteOrder.nativeOrder());
+    if ((b.getInt(0) & 0x07) != AUDIT_FILTER_EXIT) {
+      return Optional.empty();
+    }
+    int count = Math.min(b.getInt(8), MAX_FIELDS);
+    int bufLength = b.getInt(BUFLEN_AT);
+    int at = 0;
+    String watched = null;
+    boolean ours = false;
+    for (int i = 0; i < count; i++) {
+      int field = b.getInt(FIELDS_AT + 4 * i);
+      int value = b.getInt(VALUES_AT + 4 * i);
+      if (!isStringField(field)) {
+        continue;
+      }
+      if (value < 0 || at + value > bufLength || FIXED_SIZE + at + value > rule.length) {
+        return Optional.empty();
+      }
+      String text = new String(rule, FIXED_SIZE + at, value, StandardCharsets.UTF_8);
+      if (field == AUDIT_WATCH) {
+        watched = text;
+      } else if (field == AUDIT_FILTERKEY && text.equals(KEY)) {
+        ours = true;
+      }
+      at += value;
+    }
+    return ours && watched != null ? Optional.of(watched) : Optional.empty();
   }
 
   /**

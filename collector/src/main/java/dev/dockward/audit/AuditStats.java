@@ -46,6 +46,11 @@ final class AuditStats {
   final LongAdder hostStdioDups = new LongAdder();
   final LongAdder stdioRedirects = new LongAdder();
 
+  /** Opens of watched files reported (in a container); by host processes (not reported). */
+  final LongAdder watchedOpens = new LongAdder();
+
+  final LongAdder hostWatchedOpens = new LongAdder();
+
   /** The kernel's lost counter when we started, and its last reading. */
   volatile long kernelLostAtStart = -1;
 

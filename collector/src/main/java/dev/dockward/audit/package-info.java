@@ -15,7 +15,10 @@
  * back exactly that. Those calls are assembled by {@code AuditCallAssembler} and reported as {@code
  * file_link}, {@code ptrace_traceme} and {@code packet_socket} events (links and packet sockets of
  * container processes only; a packet socket the host watch found open first is not reported again,
- * nor one this source reported found again by the host watch). A pure parser ({@code
+ * nor one this source reported found again by the host watch). Read watches ({@code -w FILE -p r},
+ * same key) on the credentials files of the sensitive open list, the host's and each running
+ * container's through its init's root ({@code AuditReadWatches}), give {@code watched_file_open}
+ * events carrying the name as the program passed it ({@code AuditOpens}). A pure parser ({@code
  * AuditRecordParser}) and assembler ({@code AuditEventAssembler}) turn the SYSCALL, EXECVE, CWD,
  * PATH and PROCTITLE records of one serial, ended by EOE, into an {@code AuditExec}; {@link
  * dev.dockward.audit.AuditExecSource} reads the process from /proc at once for what audit does not

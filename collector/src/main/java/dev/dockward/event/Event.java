@@ -34,7 +34,8 @@ public sealed interface Event
         PacketSocketSeen,
         FileLinked,
         TraceRequested,
-        StdioRedirected {
+        StdioRedirected,
+        WatchedFileOpened {
 
   /** When the source observed it (or when the kernel or daemon stamped it, if known). */
   Instant time();

@@ -110,6 +110,37 @@ public record SensitiveFiles(List<String> patterns, List<String> excludedSuffixe
     return out;
   }
 
+  /**
+   * The files the patterns name exactly (without {@code *}) that are absent under {@code root}
+   * while their directory is there: where such a file would appear (a container writing its {@code
+   * /etc/shadow} after its start). The directory's links are resolved inside the root, as {@link
+   * #expand} does; a name that exists (as anything) is left out. For watches that can wait on a
+   * name, as an audit watch can.
+   */
+  public List<Found> absent(Path root) {
+    Objects.requireNonNull(root, "root");
+    Walk walk = new Walk(root);
+    List<Found> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (String pattern : patterns) {
+      int slash = pattern.lastIndexOf('/');
+      if (pattern.contains("*") || excluded(pattern) || slash < 0) {
+        continue;
+      }
+      Optional<String> dir = walk.resolve(slash == 0 ? "/" : pattern.substring(0, slash));
+      if (dir.isEmpty() || !Files.isDirectory(under(root, dir.get()), LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
+      String path = (dir.get().equals("/") ? "" : dir.get()) + pattern.substring(slash);
+      Path file = under(root, path);
+      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) || !seen.add(path)) {
+        continue;
+      }
+      out.add(new Found(path, file));
+    }
+    return out;
+  }
+
   private boolean excluded(String path) {
     return excludedSuffixes.stream().anyMatch(path::endsWith);
   }

@@ -156,4 +156,44 @@ class AuditCallAssemblerTest {
         "ETH_P_ALL, as net/packet prints it");
     assertEquals("0800", AuditExecSource.protocol(0x8), "ETH_P_IP");
   }
+
+  @Test
+  void watchedOpensAreAssembledWithTheirNameAsPassedAndTheFailedOneIsNot() {
+    List<AuditCall> calls = new ArrayList<>();
+    for (AuditRecord r : AuditRecords.load("host-watched-opens.records")) {
+      assembler.accept(r).ifPresent(calls::add);
+    }
+    assertEquals(
+        List.of(2273882L, 2273883L, 2273884L),
+        calls.stream().map(AuditCall::serial).toList(),
+        "2273881 is a connect without our key; 2273885 was refused (exit=-13)");
+    AuditCall relative = bySerial(calls, 2273883);
+    assertEquals(AuditCall.Call.OPENAT, relative.call());
+    assertEquals("/tmp/h-trav/a/b", relative.cwd());
+    assertEquals(
+        List.of(new AuditCall.Item("../../etc/shadow", 2205106, "NORMAL")), relative.items());
+    assertEquals("ffffff9c", relative.arg(0));
+    assertEquals(
+        "../../etc/sha dow", bySerial(calls, 2273884).items().get(0).name(), "decoded from hex");
+  }
+
+  @Test
+  void anOpenIsOursOnlyWithOurKey() {
+    assertEquals(
+        Optional.of(AuditCall.Call.OPENAT),
+        AuditCallAssembler.openCall("c000003e", "257", "\"dockward\""));
+    assertEquals(
+        Optional.of(AuditCall.Call.OPEN),
+        AuditCallAssembler.openCall("40000003", "5", "\"dockward\""));
+    assertEquals(
+        Optional.of(AuditCall.Call.OPENAT2),
+        AuditCallAssembler.openCall("c000003e", "437", "\"dockward\""));
+    assertEquals(
+        Optional.empty(), AuditCallAssembler.openCall("c000003e", "257", "\"shadow-watch\""));
+    assertEquals(Optional.empty(), AuditCallAssembler.openCall("c000003e", "257", "(null)"));
+    assertEquals(
+        Optional.empty(),
+        AuditCallAssembler.openCall("40000003", "2", "\"dockward\""),
+        "2 is fork on i386");
+  }
 }

@@ -2,11 +2,13 @@ package dev.dockward.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class AuditRuleTest {
@@ -210,5 +212,44 @@ class AuditRuleTest {
         1 << (63 - 32), le(b32).getInt(12 + 4), "dup2 is 63 on i386: bit 31 of mask word 1");
     assertEquals(
         1 << (330 - 320), le(b32).getInt(12 + 4 * 10), "dup3 is 330: bit 10 of mask word 10");
+  }
+
+  @Test
+  void aReadWatchIsWhatAuditctlSendsForMinusWMinusPR() {
+    String path = "/proc/4242/root/etc/shadow";
+    byte[] rule = AuditRule.watch(path);
+    ByteBuffer b = le(rule);
+    assertEquals(1040 + path.length() + 8, rule.length, "the path, then the key, in buf");
+    assertEquals(0x04, b.getInt(0), "exit list");
+    assertEquals(2, b.getInt(4), "always");
+    assertEquals(3, b.getInt(8), "three fields");
+    assertEquals(0xffffffff, b.getInt(12), "every syscall: the kernel narrows a watch by -p");
+    assertEquals(105, b.getInt(268), "field 0: watch");
+    assertEquals(path.length(), b.getInt(268 + 256), "its length");
+    assertEquals(106, b.getInt(272), "field 1: perm");
+    assertEquals(4, b.getInt(272 + 256), "read");
+    assertEquals(210, b.getInt(276), "field 2: key");
+    assertEquals(0x40000000, b.getInt(276 + 512), "equal");
+    assertEquals(path.length() + 8, b.getInt(1036), "buflen");
+    assertEquals(path, new String(rule, 1040, path.length(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aListedWatchOfOursGivesItsPathAndNothingElseDoes() {
+    assertEquals(Optional.of("/etc/gshadow"), AuditRule.ourWatch(AuditRule.watch("/etc/gshadow")));
+    assertEquals(Optional.empty(), AuditRule.ourWatch(AuditRule.execRule(AuditRule.Arch.B64)));
+    byte[] theirs = AuditRule.watch("/etc/shadow");
+    int keyAt = theirs.length - 8;
+    System.arraycopy("auditd-x".getBytes(StandardCharsets.US_ASCII), 0, theirs, keyAt, 8);
+    assertEquals(Optional.empty(), AuditRule.ourWatch(theirs), "another key's watch");
+    assertFalse(
+        AuditRule.isOurs(AuditRule.watch("/etc/shadow"), AuditRule.Arch.B64),
+        "a watch (every syscall, no arch) is not taken for the exec rule");
+  }
+
+  @Test
+  void aWatchNeedsAnAbsolutePathWithoutTrailingSlash() {
+    assertThrows(IllegalArgumentException.class, () -> AuditRule.watch("etc/shadow"));
+    assertThrows(IllegalArgumentException.class, () -> AuditRule.watch("/etc/"));
   }
 }

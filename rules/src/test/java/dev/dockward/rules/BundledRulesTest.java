@@ -28,6 +28,7 @@ class BundledRulesTest {
             "container_exec_session",
             "shell_in_container",
             "sensitive_file_read_in_container",
+            "directory_traversal_read_in_container",
             "binary_not_in_image",
             "exec_from_temp_dir_in_container",
             "shell_with_network_socket",
@@ -260,6 +261,9 @@ class BundledRulesTest {
     "file_link_symlink_to_root_ssh_key, sensitive_file_link_call_in_container", // a key under a
     // home directory
     "ptrace_traceme_in_container,    ptrace_traceme_in_container",
+    // a credentials file opened by a name that climbs twice, as a path-traversal flaw passes it
+    "watched_file_open_traversal_in_container, directory_traversal_read_in_container",
+    "watched_file_open_traversal_from_web_root_in_container, directory_traversal_read_in_container",
     "exec_cat_with_tcp_stdio_in_container, network_stdio_in_container", // what nc -e runs: not a
     // shell
     // a reverse shell's own dup2(socket, 1), heard by audit after its exec
@@ -309,6 +313,11 @@ class BundledRulesTest {
     "file_link_shadow_like_name_in_container", // /srv/etc/shadow is not the container's shadow
     "file_link_symlink_to_shadow_on_host", // a host process: no container
     "ptrace_traceme_on_host", // a debugger on the host
+    "watched_file_open_absolute_shadow_in_container", // /etc/shadow by its own name: the
+    // file_open of the same read raises sensitive_file_read_in_container, this one nothing
+    "watched_file_open_one_dotdot_in_container", // one "../" (scripts, configuration): not two
+    "watched_file_open_dotdot_like_names_in_container", // names that only start with ".."
+    "watched_file_open_traversal_on_host", // a host process: no container
     "exec_node_with_unix_stdio_in_container", // a server on unix sockets
     "stdio_redirect_dup3_unix_onto_stdin_in_container", // a unix socket put on stdin: no network
     // peer
@@ -438,6 +447,23 @@ class BundledRulesTest {
     assertEquals("", gone.evidence().get("host_path"));
     assertEquals(List.of("/etc/shadow"), gone.evidence().get("files"));
     assertEquals(List.of(), gone.evidence().get("through_mounts"));
+  }
+
+  @Test
+  void aTraversalReadNamesTheNameAsPassedTheWorkingDirectoryAndTheFile() {
+    RuleMatch match =
+        ENGINE.evaluate(Fixtures.event("watched_file_open_traversal_in_container")).get(0);
+    assertEquals("directory_traversal_read_in_container", match.rule().id());
+    assertEquals(Severity.HIGH, match.rule().severity());
+    assertEquals("../../../etc/shadow", match.evidence().get("requested_path"));
+    assertEquals("/usr/bin", match.evidence().get("cwd"));
+    assertEquals("/etc/shadow", match.evidence().get("file"));
+    assertEquals("openat", match.evidence().get("call"));
+    assertEquals(
+        "cat (pid 31877) in container web (dockward/busybox:test) opened the credentials file"
+            + " /etc/shadow by the traversing name \"../../../etc/shadow\" (working directory"
+            + " /usr/bin)",
+        match.summary());
   }
 
   @Test

@@ -3,6 +3,8 @@ package dev.dockward.agent.assembly;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.audit.AuditExecSource;
 import dev.dockward.audit.AuditUnavailableException;
+import dev.dockward.docker.DockerInventory;
+import dev.dockward.event.ContainerInfo;
 import dev.dockward.host.HostFs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,13 +29,35 @@ final class AuditWiring {
       return context.disabled(AuditExecSource.NAME, "sources.audit.enabled");
     }
     try {
-      return Optional.of(
+      AuditExecSource source =
           AuditExecSource.open(
               context.reader(),
               AuditExecSource.Settings.DEFAULT,
               context.links().auditReportsExecs(),
               context.links().packetSockets(),
-              kernelCommandLine(context.hostFs())));
+              context.hostFs(),
+              kernelCommandLine(context.hostFs()));
+      // Read watches on each running container's sensitive files, from its start to its end.
+      context
+          .inventory()
+          .onRun(
+              new DockerInventory.RunListener() {
+                @Override
+                public void running(ContainerInfo container) {
+                  container
+                      .initPid()
+                      .ifPresent(pid -> source.containerStarted(container.id(), pid));
+                }
+
+                @Override
+                public void ended(String id) {
+                  source.containerEnded(id);
+                }
+              });
+      for (ContainerInfo c : context.inventory().running()) {
+        c.initPid().ifPresent(pid -> source.containerStarted(c.id(), pid));
+      }
+      return Optional.of(source);
     } catch (AuditUnavailableException | RuntimeException e) {
       log.warn(
           "audit exec events unavailable ({}); exec events come from netlink, whose arguments race "

@@ -52,6 +52,7 @@ import dev.dockward.event.StdioKind;
 import dev.dockward.event.StdioRedirected;
 import dev.dockward.event.TraceRequested;
 import dev.dockward.event.UidChanged;
+import dev.dockward.event.WatchedFileOpened;
 import dev.dockward.proc.Ancestor;
 import dev.dockward.proc.ProcessLineage;
 import dev.dockward.proc.RecentProcesses;
@@ -454,6 +455,26 @@ public final class RecordSamples {
         new TraceRequested(T, "audit", Optional.of(sh), 4200, Optional.of(c)),
         new StdioRedirected(
             T, "audit", Optional.of(sh), "dup2", 1, 3, StdioKind.TCP, Optional.of(c)),
+        new WatchedFileOpened(
+            T,
+            "audit",
+            Optional.of(sh),
+            4200,
+            "openat",
+            "../../../etc/./shadow",
+            "/usr/bin",
+            Optional.of("/etc/shadow"),
+            Optional.of(c)),
+        new WatchedFileOpened(
+            T,
+            "audit",
+            Optional.empty(),
+            4201,
+            "openat",
+            "../shadow",
+            "",
+            Optional.empty(),
+            Optional.of(c)),
         new FlowObserved(
             T,
             new FlowTraffic(
