@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.ObjLongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,25 @@ public final class DockerInventory implements ContainerDirectory {
   /** Adds {@code listener}, told of every run that begins or ends from now on. */
   public void onRun(RunListener listener) {
     listeners.add(listener);
+  }
+
+  /**
+   * Adds a listener by container id and init pid: {@code started} for each run that begins, {@code
+   * stopped} for each that ends (the shape the watches that follow containers take).
+   */
+  public void onRun(ObjLongConsumer<String> started, Consumer<String> stopped) {
+    onRun(
+        new RunListener() {
+          @Override
+          public void running(ContainerInfo container) {
+            container.initPid().ifPresent(pid -> started.accept(container.id(), pid));
+          }
+
+          @Override
+          public void ended(String id) {
+            stopped.accept(id);
+          }
+        });
   }
 
   @Override

@@ -51,6 +51,17 @@ class DockerInventoryTest {
     assertEquals(List.of("running 4242", "ended", "running 4343", "ended"), heard);
   }
 
+  @Test
+  void aListenerByIdAndInitPidHearsTheSameRuns() {
+    DockerInventory inventory = new DockerInventory();
+    List<String> heard = new ArrayList<>();
+    inventory.onRun(
+        (id, pid) -> heard.add("started " + id + " " + pid), id -> heard.add("ended " + id));
+    inventory.put(container("web", OptionalLong.of(4242)));
+    inventory.put(container("web", OptionalLong.empty()));
+    assertEquals(List.of("started " + ID + " 4242", "ended " + ID), heard);
+  }
+
   private static ContainerInfo container(String name, OptionalLong initPid) {
     ContainerInfo bare = ContainerInfo.unresolved(ID);
     return new ContainerInfo(

@@ -3,7 +3,6 @@ package dev.dockward.agent.assembly;
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.audit.AuditExecSource;
 import dev.dockward.audit.AuditUnavailableException;
-import dev.dockward.docker.DockerInventory;
 import dev.dockward.event.ContainerInfo;
 import dev.dockward.host.HostFs;
 import java.io.IOException;
@@ -38,22 +37,7 @@ final class AuditWiring {
               context.hostFs(),
               kernelCommandLine(context.hostFs()));
       // Read watches on each running container's sensitive files, from its start to its end.
-      context
-          .inventory()
-          .onRun(
-              new DockerInventory.RunListener() {
-                @Override
-                public void running(ContainerInfo container) {
-                  container
-                      .initPid()
-                      .ifPresent(pid -> source.containerStarted(container.id(), pid));
-                }
-
-                @Override
-                public void ended(String id) {
-                  source.containerEnded(id);
-                }
-              });
+      context.inventory().onRun(source::containerStarted, source::containerEnded);
       for (ContainerInfo c : context.inventory().running()) {
         c.initPid().ifPresent(pid -> source.containerStarted(c.id(), pid));
       }

@@ -2,8 +2,6 @@ package dev.dockward.agent.assembly;
 
 import dev.dockward.agent.config.AgentConfig;
 import dev.dockward.docker.DaemonEvent;
-import dev.dockward.docker.DockerInventory;
-import dev.dockward.event.ContainerInfo;
 import dev.dockward.execfile.ContainerInits;
 import dev.dockward.execfile.ExecFileSource;
 import java.io.IOException;
@@ -41,20 +39,7 @@ final class ExecFileWiring {
               context.hostFs(),
               ContainerInits.of(context.inventory()::running),
               ContainerInits.fromProc(context.reader()));
-      context
-          .inventory()
-          .onRun(
-              new DockerInventory.RunListener() {
-                @Override
-                public void running(ContainerInfo container) {
-                  container.initPid().ifPresent(pid -> watch.containerStarted(container.id(), pid));
-                }
-
-                @Override
-                public void ended(String id) {
-                  watch.containerEnded(id);
-                }
-              });
+      context.inventory().onRun(watch::containerStarted, watch::containerEnded);
       context.links().onDaemonEvent(e -> followed(watch, e));
       watch.dockerFollowed(sources.docker().enabled());
       context.links().offerExecFiles(watch);
